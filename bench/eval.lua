@@ -1,0 +1,111 @@
+-- bench/eval.lua: extraction quality on real pages from ../shared (never
+-- needed by `make test`). Prints each seed's fields, then body precision,
+-- recall and F1 on the extraction-dev text dumps against the trivial
+-- "whole page is the body" baseline, and date accuracy to the day.
+-- Usage: lua5.4 bench/eval.lua [SHARED_DIR]
+local loupe = require "loupe"
+local cjson = require "cjson"
+
+local shared = arg[1] or "../shared"
+local dev = shared .. "/data/extraction-dev"
+local scorer = shared .. "/tools/score_extraction.py"
+
+local function read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+local function sh_quote(s)
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+-- 1. seeds
+print("== seeds (" .. shared .. "/seeds)")
+local p = io.popen("ls " .. sh_quote(shared .. "/seeds"))
+for name in p:lines() do
+  local a, err = loupe.parse_file(shared .. "/seeds/" .. name)
+  print("-- " .. name)
+  if not a then
+    print("   error: " .. err)
+  else
+    for _, k in ipairs { "title", "date", "date_precision", "dateline",
+                         "credit", "outlet", "lang" } do
+      print(string.format("   %-15s %s", k, tostring(a[k])))
+    end
+    print(string.format("   %-15s %s", "authors", table.concat(a.authors, "; ")))
+    print(string.format("   %-15s %s", "editors", table.concat(a.editors, "; ")))
+    print(string.format("   %-15s %d", "paragraphs", #a.paragraphs))
+  end
+end
+p:close()
+
+-- 2. body extraction on the dev text dumps
+local ids = {}
+for id in io.lines(dev .. "/ids.txt") do ids[#ids + 1] = id end
+local pred, base = {}, {}
+local parsed = {}
+for _, id in ipairs(ids) do
+  local text = read(dev .. "/text/" .. id .. ".txt")
+  local a = loupe.parse(text, { name = id })
+  parsed[id] = a
+  pred[id] = { articleBody = a and a.body or "" }
+  base[id] = { articleBody = text }
+end
+local tmp = os.tmpname()
+local function write_json(path, t)
+  local f = assert(io.open(path, "wb"))
+  f:write(cjson.encode(t))
+  f:close()
+end
+write_json(tmp .. "-loupe.json", pred)
+write_json(tmp .. "-base.json", base)
+local function score(path)
+  local cmd = "python3 " .. sh_quote(scorer) .. " " .. sh_quote(dev .. "/ground-truth.json")
+    .. " " .. sh_quote(path) .. " --json " .. sh_quote(path .. ".score") .. " >/dev/null"
+  assert(os.execute(cmd), "scorer failed: " .. cmd)
+  local r = cjson.decode(read(path .. ".score"))
+  os.remove(path .. ".score")
+  return r
+end
+local function fig(r)
+  -- the scorer's JSON: find precision/recall/f1 wherever it puts them
+  local function find(t, key)
+    if type(t) ~= "table" then return nil end
+    if type(t[key]) == "number" then return t[key] end
+    if type(t[key]) == "table" and type(t[key][1]) == "number" then return t[key][1] end
+    for _, v in pairs(t) do
+      local x = find(v, key)
+      if x then return x end
+    end
+  end
+  return find(r, "precision"), find(r, "recall"), find(r, "f1")
+end
+local lp, lr, lf = fig(score(tmp .. "-loupe.json"))
+local bp, br, bf = fig(score(tmp .. "-base.json"))
+os.remove(tmp .. "-loupe.json")
+os.remove(tmp .. "-base.json")
+os.remove(tmp)
+print(string.format("\n== body extraction, %d dev text dumps (4-token shingles, macro)", #ids))
+print(string.format("   %-22s P %.3f  R %.3f  F1 %.3f", "loupe", lp, lr, lf))
+print(string.format("   %-22s P %.3f  R %.3f  F1 %.3f", "baseline: whole page", bp, br, bf))
+
+-- 3. dates, on pages whose gold date is visible in the dump
+local n, right, none, wrong = 0, 0, 0, {}
+for line in io.lines(dev .. "/dates.jsonl") do
+  local d = cjson.decode(line)
+  if d.visible_in_text and d.gold_date ~= cjson.null then
+    n = n + 1
+    local a = parsed[d.id]
+    local got = a and a.date and a.date:sub(1, 10)
+    if got == d.gold_date then right = right + 1
+    elseif not got then none = none + 1; wrong[#wrong + 1] = d.id .. " none want " .. d.gold_date
+    else wrong[#wrong + 1] = d.id .. " got " .. got .. " want " .. d.gold_date end
+  end
+end
+print(string.format("\n== dates: right to the day on %d of %d visible (%.3f); %d without a date",
+  right, n, right / n, none))
+if os.getenv("LOUPE_EVAL_VERBOSE") then
+  for _, w in ipairs(wrong) do print("   " .. w) end
+end

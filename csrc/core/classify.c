@@ -1,0 +1,376 @@
+/*
+ * classify.c - labels every line as body or boilerplate. Three passes:
+ * cue words and shape give each line an initial class (good, near-good,
+ * short, bad); neighbours decide the short and near-good ones (as jusText
+ * does); a maximum-sum segment over the page picks the article region so
+ * that prose in comment widgets and related-story teasers stays out.
+ */
+#include <string.h>
+#include "internal.h"
+
+enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
+
+typedef struct {
+  const char *word;
+  unsigned cue;
+  int at_start;          /* 1: only when the line starts with it */
+} cue_word;
+
+/* Cue words say why a short line is not prose. Matched case-insensitively. */
+static const cue_word cues[] = {
+  {"copyright", LP_CUE_COPYRIGHT, 0},
+  {"\xC2\xA9", LP_CUE_COPYRIGHT, 0},               /* © */
+  {"all rights reserved", LP_CUE_COPYRIGHT, 0},
+  {"icp", LP_CUE_COPYRIGHT, 0},
+  {"\xE5\xA4\x87", LP_CUE_COPYRIGHT, 0},           /* 备 (备案) */
+  {"\xE8\xAE\xB8\xE5\x8F\xAF\xE8\xAF\x81", LP_CUE_COPYRIGHT, 0}, /* 许可证 */
+  {"\xE7\x89\x88\xE6\x9D\x83", LP_CUE_COPYRIGHT, 0},   /* 版权 */
+  {"registration no", LP_CUE_COPYRIGHT, 0},
+  {"hotline", LP_CUE_COPYRIGHT, 0},
+  {"share", LP_CUE_SOCIAL, 0},
+  {"tweet", LP_CUE_SOCIAL, 0},
+  {"facebook", LP_CUE_SOCIAL, 0},
+  {"twitter", LP_CUE_SOCIAL, 0},
+  {"whatsapp", LP_CUE_SOCIAL, 0},
+  {"linkedin", LP_CUE_SOCIAL, 0},
+  {"pinterest", LP_CUE_SOCIAL, 0},
+  {"reddit", LP_CUE_SOCIAL, 0},
+  {"instagram", LP_CUE_SOCIAL, 0},
+  {"youtube", LP_CUE_SOCIAL, 0},
+  {"telegram", LP_CUE_SOCIAL, 0},
+  {"follow us", LP_CUE_SOCIAL, 0},
+  {"email", LP_CUE_SOCIAL, 1},
+  {"print", LP_CUE_SOCIAL, 1},
+  {"home", LP_CUE_NAV, 1},
+  {"menu", LP_CUE_NAV, 0},
+  {"sign in", LP_CUE_NAV, 0},
+  {"sign up", LP_CUE_NAV, 0},
+  {"log in", LP_CUE_NAV, 0},
+  {"login", LP_CUE_NAV, 0},
+  {"subscribe", LP_CUE_NAV, 0},
+  {"subscription", LP_CUE_NAV, 0},
+  {"newsletter", LP_CUE_NAV, 0},
+  {"search", LP_CUE_NAV, 1},
+  {"skip to", LP_CUE_NAV, 0},
+  {"back to top", LP_CUE_NAV, 0},
+  {"sections", LP_CUE_NAV, 1},
+  {"register", LP_CUE_NAV, 1},
+  {"my account", LP_CUE_NAV, 0},
+  {"edition", LP_CUE_NAV, 0},
+  {"toggle", LP_CUE_NAV, 0},
+  {"photo", LP_CUE_CAPTION, 1},
+  {"image", LP_CUE_CAPTION, 1},
+  {"picture", LP_CUE_CAPTION, 1},
+  {"credit:", LP_CUE_CAPTION, 0},
+  {"(photo", LP_CUE_CAPTION, 0},
+  {"file photo", LP_CUE_CAPTION, 0},
+  {"photograph:", LP_CUE_CAPTION, 0},
+  {"getty images", LP_CUE_CAPTION, 0},
+  {"afp photo", LP_CUE_CAPTION, 0},
+  {"ap photo", LP_CUE_CAPTION, 0},
+  {"reuters/", LP_CUE_CAPTION, 0},
+  {"reuters /", LP_CUE_CAPTION, 0},
+  {"/ afp", LP_CUE_CAPTION, 0},
+  {"shutterstock", LP_CUE_CAPTION, 0},
+  {"photo:", LP_CUE_CAPTION, 0},
+  {"image:", LP_CUE_CAPTION, 0},
+  {"/illustration", LP_CUE_CAPTION, 0},
+  {"related", LP_CUE_RELATED, 1},
+  {"latest", LP_CUE_RELATED, 1},
+  {"top news", LP_CUE_RELATED, 0},
+  {"top stories", LP_CUE_RELATED, 0},
+  {"most popular", LP_CUE_RELATED, 0},
+  {"most read", LP_CUE_RELATED, 0},
+  {"most viewed", LP_CUE_RELATED, 0},
+  {"read more", LP_CUE_RELATED, 0},
+  {"read next", LP_CUE_RELATED, 0},
+  {"also read", LP_CUE_RELATED, 0},
+  {"recommended", LP_CUE_RELATED, 1},
+  {"more from", LP_CUE_RELATED, 1},
+  {"more news", LP_CUE_RELATED, 1},
+  {"more stories", LP_CUE_RELATED, 1},
+  {"you may also", LP_CUE_RELATED, 0},
+  {"you might also", LP_CUE_RELATED, 0},
+  {"editor's picks", LP_CUE_RELATED, 0},
+  {"editors' picks", LP_CUE_RELATED, 0},
+  {"trending", LP_CUE_RELATED, 1},
+  {"hot topics", LP_CUE_RELATED, 0},
+  {"see also", LP_CUE_RELATED, 1},
+  {"special reports", LP_CUE_RELATED, 0},
+  {"previous post", LP_CUE_RELATED, 0},
+  {"next post", LP_CUE_RELATED, 0},
+  {"previous article", LP_CUE_RELATED, 0},
+  {"next article", LP_CUE_RELATED, 0},
+  {"advertisement", LP_CUE_AD, 0},
+  {"sponsored", LP_CUE_AD, 0},
+  {"advertis", LP_CUE_AD, 1},
+  {"privacy", LP_CUE_LEGAL, 0},
+  {"terms of", LP_CUE_LEGAL, 0},
+  {"cookie", LP_CUE_LEGAL, 0},
+  {"contact us", LP_CUE_LEGAL, 0},
+  {"about us", LP_CUE_LEGAL, 0},
+  {"feedback", LP_CUE_LEGAL, 1},
+  {"sitemap", LP_CUE_LEGAL, 0},
+  {"site map", LP_CUE_LEGAL, 0},
+  {"post a comment", LP_CUE_COMMENT, 0},
+  {"leave a reply", LP_CUE_COMMENT, 0},
+  {"leave a comment", LP_CUE_COMMENT, 0},
+  {"your email address", LP_CUE_COMMENT, 0},
+  {"required fields", LP_CUE_COMMENT, 0},
+  {"comments", LP_CUE_COMMENT, 0},
+  {"comment", LP_CUE_COMMENT, 1},
+  {"reply", LP_CUE_COMMENT, 1},
+  {"add comment", LP_CUE_COMMENT, 0},
+  {"to read the full", LP_CUE_END, 0},
+  {"our standards", LP_CUE_END, 0},
+  {"trust principles", LP_CUE_END, 0},
+  {"sign up for", LP_CUE_NAV, 0},
+};
+
+static unsigned line_cues(const char *s, size_t n) {
+  unsigned c = 0;
+  size_t i;
+  size_t scan = n > 300 ? 300 : n;
+  for (i = 0; i < sizeof cues / sizeof cues[0]; i++) {
+    if (cues[i].at_start) {
+      if (lp_starts_ci(s, n, cues[i].word)) c |= cues[i].cue;
+    } else if (lp_contains_ci(s, scan, cues[i].word)) {
+      c |= cues[i].cue;
+    }
+  }
+  return c;
+}
+
+static const char *cue_reason(unsigned c) {
+  if (c & LP_CUE_COPYRIGHT) return "copyright";
+  if (c & LP_CUE_CAPTION) return "caption";
+  if (c & LP_CUE_COMMENT) return "comment-widget";
+  if (c & LP_CUE_RELATED) return "related-list";
+  if (c & LP_CUE_AD) return "advertisement";
+  if (c & LP_CUE_LEGAL) return "footer-link";
+  if (c & LP_CUE_SOCIAL) return "share-widget";
+  if (c & LP_CUE_NAV) return "navigation";
+  if (c & LP_CUE_END) return "end-marker";
+  return "cue";
+}
+
+/* Stop-word share (per mille) a line needs to read as prose. */
+static unsigned stop_need(const char *lang) {
+  if (lang == NULL) return 200;
+  if (strcmp(lang, "en") == 0) return 280;
+  return 220;
+}
+
+/*
+ * Initial class of one line from its own evidence.
+ */
+static int initial_class(const lp_text *t, lp_line *l, const char *lang,
+                         int cjk_page) {
+  const char *s = LP_LINE_PTR(t, l);
+  unsigned words = l->nwords, chars = l->nchars;
+  unsigned stop = words ? l->nstop * 1000u / words : 0;
+  unsigned need = stop_need(lang);
+  if (l->len < 400) l->cue = line_cues(s, l->len);
+  /* a cue word inside a line that reads as prose is not evidence */
+  if (l->cue && words < 30 &&
+      !(words >= 12 && stop >= need && (l->flags & LP_F_TERMINAL) &&
+        !(l->cue & (LP_CUE_COPYRIGHT | LP_CUE_CAPTION)))) {
+    l->reason = cue_reason(l->cue);
+    return C_BAD;
+  }
+  if ((l->flags & LP_F_URL) && words < 12) {
+    l->reason = "link";
+    return C_BAD;
+  }
+  if (l->nseps * 4 >= words && l->nseps >= 2) {
+    l->reason = "separated-list";
+    return C_BAD;
+  }
+  if (cjk_page) {
+    if (l->ncjk >= 40 && (l->flags & LP_F_TERMINAL)) return C_GOOD;
+    if (l->ncjk >= 60) return C_GOOD;
+    if (l->ncjk >= 15 && (l->flags & LP_F_TERMINAL)) return C_NEAR;
+    if (l->ncjk + l->nalpha_words < 10) { l->reason = "short"; return C_SHORT; }
+    if (l->ncjk < 15 && words >= 10 && stop >= need) {
+      /* foreign-language prose on a CJK page: fall through */
+    } else {
+      l->reason = "no-prose";
+      return C_BAD;
+    }
+  }
+  if ((l->flags & LP_F_BULLET) && words < 12) {
+    l->reason = "list-item";
+    return C_BAD;
+  }
+  if (chars < 50 || words < 6) {
+    l->reason = "short";
+    return C_SHORT;
+  }
+  /* Title Case without a sentence end: a headline or a menu entry */
+  if (l->nalpha_words >= 4 && l->ncap * 10 >= l->nalpha_words * 7 &&
+      !(l->flags & LP_F_TERMINAL) && words <= 30) {
+    l->reason = "headline-like";
+    return C_SHORT;
+  }
+  if (words >= 8 && l->ndigits * 3 > chars) {
+    l->reason = "numbers";
+    return C_BAD;
+  }
+  if (stop >= need + 20) {
+    if (chars >= 160 || (chars >= 100 && (l->flags & LP_F_TERMINAL)))
+      return C_GOOD;
+    return C_NEAR;
+  }
+  if (stop >= need - 60 && (l->flags & LP_F_TERMINAL) && chars >= 80)
+    return C_NEAR;
+  /* long sentences dense with names still read as prose */
+  if (stop >= 110 && (l->flags & LP_F_TERMINAL) && chars >= 120 && words >= 15)
+    return C_NEAR;
+  if (stop >= need && chars >= 80) return C_NEAR;
+  l->reason = "no-prose";
+  return C_BAD;
+}
+
+/* Weight of a line in the article-region search. */
+static long line_weight(const lp_line *l, int cls) {
+  long w;
+  switch (cls) {
+  case C_GOOD: w = 40 + (long)(l->nchars > 1200 ? 1200 : l->nchars); break;
+  case C_NEAR: w = 20 + (long)(l->nchars / 2); break;
+  default:
+    w = -25 - (long)(l->nchars > 300 ? 90 : l->nchars * 3 / 10);
+    if (l->cue & (LP_CUE_COMMENT | LP_CUE_RELATED | LP_CUE_END))
+      w -= 250;
+    break;
+  }
+  return w;
+}
+
+void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
+  size_t n = t->n_lines, i;
+  int cjk_page = lang != NULL && (strcmp(lang, "zh") == 0 ||
+                                  strcmp(lang, "ja") == 0 ||
+                                  strcmp(lang, "ko") == 0);
+  long best = 0, cur = 0;
+  size_t best_a = LP_NONE, best_b = LP_NONE, cur_a = 0;
+
+  lay->title = lay->body_first = lay->body_last = LP_NONE;
+  if (n == 0) return;
+  /* the classifier state lives in the lines themselves */
+  for (i = 0; i < n; i++) {
+    lp_line *l = &t->lines[i];
+    l->reason = NULL;
+    l->cls = initial_class(t, l, lang, cjk_page);
+  }
+  /* a caption printed twice (credit line, then alt text) is a caption */
+  for (i = 0; i < n; i++) {
+    size_t j;
+    if (!(t->lines[i].cue & LP_CUE_CAPTION) || t->lines[i].cls != C_BAD)
+      continue;
+    for (j = i > 2 ? i - 2 : 0; j < n && j <= i + 2; j++) {
+      lp_line *o = &t->lines[j];
+      if (j == i || o->cls == C_BAD || o->nwords > 60) continue;
+      if (lp_word_overlap(t, o, &t->lines[i]) >= 600) {
+        o->cls = C_BAD;
+        o->reason = "caption-repeat";
+      }
+    }
+  }
+  {
+    /* short lines between two good ones read as part of the article */
+    size_t k;
+    for (k = 0; k < n; k++) {
+      lp_line *l = &t->lines[k];
+      int prev, next;
+      if (l->cls != C_SHORT) continue;
+      {
+        size_t j = k;
+        prev = C_BAD;
+        while (j > 0) {
+          j--;
+          if (t->lines[j].cls == C_SHORT || t->lines[j].cls == C_NEAR) continue;
+          prev = t->lines[j].cls;
+          break;
+        }
+        j = k;
+        next = C_BAD;
+        while (j + 1 < n) {
+          j++;
+          if (t->lines[j].cls == C_SHORT || t->lines[j].cls == C_NEAR) continue;
+          next = t->lines[j].cls;
+          break;
+        }
+      }
+      if (prev == C_GOOD && next == C_GOOD) l->cls = -C_GOOD - 10;
+      else if (prev == C_BAD && next == C_BAD) l->cls = -C_BAD - 10;
+      else {
+        /* between good and bad: keep only when a near-good one is adjacent */
+        int pn = k > 0 ? t->lines[k - 1].cls : C_BAD;
+        int nn = k + 1 < n ? t->lines[k + 1].cls : C_BAD;
+        l->cls = (pn == C_NEAR || nn == C_NEAR) ? -C_GOOD - 10 : -C_BAD - 10;
+      }
+    }
+    for (k = 0; k < n; k++)
+      if (t->lines[k].cls <= -10) {
+        t->lines[k].cls = -t->lines[k].cls - 10;
+        if (t->lines[k].cls == C_BAD && t->lines[k].reason == NULL)
+          t->lines[k].reason = "short";
+      }
+    for (k = 0; k < n; k++) {
+      lp_line *l = &t->lines[k];
+      size_t j;
+      int prev = C_BAD, next = C_BAD;
+      if (l->cls != C_NEAR) continue;
+      j = k;
+      while (j > 0) {
+        j--;
+        if (t->lines[j].cls == C_NEAR || t->lines[j].cls == C_SHORT) continue;
+        prev = t->lines[j].cls;
+        break;
+      }
+      j = k;
+      while (j + 1 < n) {
+        j++;
+        if (t->lines[j].cls == C_NEAR || t->lines[j].cls == C_SHORT) continue;
+        next = t->lines[j].cls;
+        break;
+      }
+      if (prev == C_BAD && next == C_BAD) {
+        l->cls = C_BAD - 20;
+      }
+    }
+    for (k = 0; k < n; k++)
+      if (t->lines[k].cls == C_BAD - 20) {
+        t->lines[k].cls = C_BAD;
+        t->lines[k].reason = "isolated";
+      } else if (t->lines[k].cls == C_NEAR) {
+        t->lines[k].cls = C_GOOD;
+      }
+  }
+
+  /* maximum-sum segment: the article region */
+  for (i = 0; i < n; i++) {
+    long w = line_weight(&t->lines[i], t->lines[i].cls);
+    if (cur <= 0) { cur = 0; cur_a = i; }
+    cur += w;
+    if (cur > best) { best = cur; best_a = cur_a; best_b = i; }
+  }
+  for (i = 0; i < n; i++) {
+    lp_line *l = &t->lines[i];
+    int in = best_a != LP_NONE && i >= best_a && i <= best_b;
+    if (l->cls == C_GOOD && in) {
+      l->label = LOUPE_LINE_BODY;
+      l->reason = "prose";
+    } else {
+      l->label = LOUPE_LINE_BOILERPLATE;
+      if (l->cls == C_GOOD) l->reason = "outside-article";
+      else if (l->reason == NULL) l->reason = "short";
+    }
+  }
+  if (best_a != LP_NONE) {
+    for (i = best_a; i <= best_b; i++)
+      if (t->lines[i].label == LOUPE_LINE_BODY) { lay->body_first = i; break; }
+    for (i = best_b + 1; i-- > best_a;)
+      if (t->lines[i].label == LOUPE_LINE_BODY) { lay->body_last = i; break; }
+  }
+}

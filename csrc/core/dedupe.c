@@ -1,0 +1,246 @@
+/*
+ * dedupe.c - repeated text on one page: a teaser that repeats the lead, a
+ * body printed twice, one copy glued into a single line. Body lines are cut
+ * into word 3-shingles; lines sharing most of their shingles are one
+ * paragraph, kept once, in its fuller form, at the position of the first.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+typedef struct {
+  uint32_t h;
+  uint32_t line;   /* index into the body-line list */
+} shingle;
+
+typedef struct {
+  uint64_t key;    /* (i << 32) | j with i < j; 0 = empty */
+  uint32_t count;
+} pair_slot;
+
+static uint32_t mix(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x7feb352dU;
+  h ^= h >> 15;
+  h *= 0x846ca68bU;
+  h ^= h >> 16;
+  return h;
+}
+
+/* Fold a code point for comparison: ASCII/Latin-1 lower case. */
+static uint32_t fold_cp(uint32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;
+  return cp;
+}
+
+/*
+ * Hash each word of s[0..n) (letters and digits, folded) into out (up to
+ * cap); returns the number of words. CJK characters are words of their own.
+ */
+static size_t word_hashes(const char *s, size_t n, uint32_t *out, size_t cap) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0, nw = 0;
+  while (i < n) {
+    size_t k;
+    uint32_t cp = u[i] < 0x80 ? u[i] : lp_utf8_decode(u, n, i, &k);
+    if (u[i] < 0x80) k = 1;
+    if (lp_is_letter(cp) || (cp >= '0' && cp <= '9')) {
+      uint32_t h = 2166136261u;
+      int cjk = lp_is_cjk(cp);
+      for (;;) {
+        h = (h ^ fold_cp(cp)) * 16777619u;
+        i += k;
+        if (cjk || i >= n) break;
+        cp = u[i] < 0x80 ? u[i] : lp_utf8_decode(u, n, i, &k);
+        if (u[i] < 0x80) k = 1;
+        if (!(lp_is_letter(cp) || (cp >= '0' && cp <= '9')) || lp_is_cjk(cp))
+          break;
+      }
+      if (out && nw < cap) out[nw] = h;
+      nw++;
+      continue;
+    }
+    i += k;
+  }
+  return nw;
+}
+
+uint32_t lp_norm_hash(const char *s, size_t n) {
+  uint32_t buf[64];
+  size_t nw = word_hashes(s, n, buf, 64), i;
+  uint32_t h = 0x9e3779b9u;
+  for (i = 0; i < nw && i < 64; i++) h = mix(h ^ buf[i]) + (uint32_t)i;
+  return h ^ (uint32_t)nw;
+}
+
+static int cmp_shingle(const void *a, const void *b) {
+  const shingle *x = a, *y = b;
+  if (x->h != y->h) return x->h < y->h ? -1 : 1;
+  if (x->line != y->line) return x->line < y->line ? -1 : 1;
+  return 0;
+}
+
+static uint32_t *pair_get(pair_slot *tab, size_t mask, uint32_t i, uint32_t j,
+                          size_t *used) {
+  uint64_t key = ((uint64_t)(i + 1) << 32) | (uint64_t)(j + 1);
+  size_t k = (size_t)mix((uint32_t)(key ^ (key >> 29))) & mask;
+  while (tab[k].key != 0 && tab[k].key != key) k = (k + 1) & mask;
+  if (tab[k].key == 0) {
+    if (*used * 2 > mask) return NULL;        /* table full enough: stop */
+    tab[k].key = key;
+    (*used)++;
+  }
+  return &tab[k].count;
+}
+
+static int cmp_pair(const void *a, const void *b) {
+  const pair_slot *x = a, *y = b;
+  return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Swap the text of two lines so the fuller copy sits at the first one's
+ * place; provenance follows the text. */
+static void swap_text(lp_line *a, lp_line *b) {
+  lp_line tmp = *a;
+  a->start = b->start; a->len = b->len;
+  a->src_offset = b->src_offset; a->src_end = b->src_end;
+  a->src_line = b->src_line; a->n_src = b->n_src;
+  a->nchars = b->nchars; a->nwords = b->nwords; a->hash = b->hash;
+  b->start = tmp.start; b->len = tmp.len;
+  b->src_offset = tmp.src_offset; b->src_end = tmp.src_end;
+  b->src_line = tmp.src_line; b->n_src = tmp.n_src;
+  b->nchars = tmp.nchars; b->nwords = tmp.nwords; b->hash = tmp.hash;
+}
+
+#define MAX_GROUP 32
+
+int lp_dedupe(lp_text *t) {
+  size_t nb = 0, i, total = 0, ns = 0, g, mask, used = 0;
+  uint32_t *idx = NULL, *nsh = NULL, *covered = NULL, *wbuf = NULL;
+  shingle *sh = NULL;
+  pair_slot *pairs = NULL;
+  unsigned char *dead = NULL;
+  uint32_t *parts = NULL;
+  int rc = LOUPE_ENOMEM;
+  size_t wcap = 0;
+
+  for (i = 0; i < t->n_lines; i++)
+    if (t->lines[i].label == LOUPE_LINE_BODY) {
+      nb++;
+      total += t->lines[i].nwords + 1;
+      if (t->lines[i].nwords + 1 > wcap) wcap = t->lines[i].nwords + 1;
+    }
+  if (nb < 2) return LOUPE_OK;
+  idx = malloc(nb * sizeof *idx);
+  nsh = calloc(nb, sizeof *nsh);
+  covered = calloc(nb, sizeof *covered);
+  dead = calloc(nb, 1);
+  sh = malloc(total * sizeof *sh);
+  wbuf = malloc((wcap + 4) * sizeof *wbuf);
+  if (!idx || !nsh || !covered || !dead || !sh || !wbuf) goto out;
+  nb = 0;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    size_t nw, k;
+    if (l->label != LOUPE_LINE_BODY) continue;
+    nw = word_hashes(LP_LINE_PTR(t, l), l->len, wbuf, wcap + 4);
+    if (nw > wcap + 4) nw = wcap + 4;
+    if (nw < 3) {
+      sh[ns].h = lp_norm_hash(LP_LINE_PTR(t, l), l->len);
+      sh[ns].line = (uint32_t)nb;
+      ns++;
+      nsh[nb] = 1;
+    } else {
+      for (k = 0; k + 2 < nw; k++) {
+        sh[ns].h = mix(wbuf[k] * 31u + mix(wbuf[k + 1] * 17u + wbuf[k + 2]));
+        sh[ns].line = (uint32_t)nb;
+        ns++;
+      }
+      nsh[nb] = (uint32_t)(nw - 2);
+    }
+    idx[nb++] = (uint32_t)i;
+  }
+  qsort(sh, ns, sizeof *sh, cmp_shingle);
+  /* pair overlap counts, in a table sized for the number of shingles */
+  for (mask = 1024; mask < ns * 2; mask <<= 1) {}
+  mask -= 1;
+  pairs = calloc(mask + 1, sizeof *pairs);
+  if (pairs == NULL) goto out;
+  for (g = 0; g < ns;) {
+    size_t e = g + 1, a, b, distinct;
+    while (e < ns && sh[e].h == sh[g].h) e++;
+    /* drop repeats of one shingle inside one line */
+    distinct = 0;
+    for (a = g; a < e; a++)
+      if (a == g || sh[a].line != sh[a - 1].line) sh[g + distinct++] = sh[a];
+    if (distinct > 1) {
+      for (a = g; a < g + distinct; a++) covered[sh[a].line]++;
+      for (a = g; a < g + distinct; a++) {
+        /* a huge group (one text repeated many times) pairs with its
+         * first line only, keeping the cost linear */
+        size_t bend = distinct <= MAX_GROUP ? g + distinct : g + 1;
+        for (b = a + 1; b < bend; b++) {
+          uint32_t *c = pair_get(pairs, mask, sh[a].line, sh[b].line, &used);
+          if (c) (*c)++;
+        }
+        if (distinct > MAX_GROUP && a > g) {
+          uint32_t *c = pair_get(pairs, mask, sh[g].line, sh[a].line, &used);
+          if (c) (*c)++;
+        }
+      }
+    }
+    g = e;
+  }
+  /* the pairs that share shingles, sorted by (first line, second line) */
+  {
+    size_t k, np = 0;
+    for (k = 0; k <= mask; k++)
+      if (pairs[k].key != 0) pairs[np++] = pairs[k];
+    qsort(pairs, np, sizeof *pairs, cmp_pair);
+    parts = calloc(nb, sizeof *parts);
+    if (parts == NULL) goto out;
+    /* 1. glued copies: a line mostly made of two or more other lines */
+    for (k = 0; k < np; k++) {
+      uint32_t a = (uint32_t)(pairs[k].key >> 32) - 1;
+      uint32_t b = (uint32_t)pairs[k].key - 1, c = pairs[k].count;
+      if (c * 10 >= nsh[b] * 6 && nsh[b] < nsh[a]) parts[a]++;
+      if (c * 10 >= nsh[a] * 6 && nsh[a] < nsh[b]) parts[b]++;
+    }
+    for (i = 0; i < nb; i++) {
+      if (covered[i] * 10 < nsh[i] * 8 || nsh[i] < 6 || parts[i] < 2) continue;
+      dead[i] = 1;
+      t->lines[idx[i]].label = LOUPE_LINE_DUPLICATE;
+      t->lines[idx[i]].reason = "glued-repeat";
+    }
+    /* 2. the same paragraph twice: keep the fuller at the first place */
+    for (k = 0; k < np; k++) {
+      uint32_t a = (uint32_t)(pairs[k].key >> 32) - 1;
+      uint32_t b = (uint32_t)pairs[k].key - 1, c = pairs[k].count, small;
+      if (dead[a] || dead[b]) continue;
+      small = nsh[a] < nsh[b] ? nsh[a] : nsh[b];
+      if (c * 10 < small * 8) continue;
+      if (nsh[b] > nsh[a]) {
+        uint32_t tmp = nsh[a];
+        swap_text(&t->lines[idx[a]], &t->lines[idx[b]]);
+        nsh[a] = nsh[b];
+        nsh[b] = tmp;
+      }
+      dead[b] = 1;
+      t->lines[idx[b]].label = LOUPE_LINE_DUPLICATE;
+      t->lines[idx[b]].reason = "repeated-paragraph";
+    }
+  }
+  rc = LOUPE_OK;
+out:
+  free(idx);
+  free(nsh);
+  free(covered);
+  free(dead);
+  free(sh);
+  free(wbuf);
+  free(pairs);
+  free(parts);
+  return rc;
+}

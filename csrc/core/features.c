@@ -1,0 +1,354 @@
+/*
+ * features.c - per-line evidence for the classifier (words, stop words,
+ * capitals, digits, separators, bullets, sentence ends) and a guess of the
+ * page language from stop-word hits. The stop-word lexicon lives on the
+ * parser handle: no mutable global state.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+enum { L_EN, L_PT, L_ES, L_FR, L_DE, L_IT, L_NL, L_ID, L_RU, L_COUNT };
+static const char *const lang_code[L_COUNT] = {
+  "en", "pt", "es", "fr", "de", "it", "nl", "id", "ru"
+};
+/* Space-separated stop words per language (the commonest function words). */
+static const char *const stop_lists[L_COUNT] = {
+  "the of and to a in is that for on it with as was he said be by at are "
+  "from this have has an but not they his were which or we its their been "
+  "had will would who more also there after than one about her she our can "
+  "all over into up out new you them these what when those could some him "
+  "other most only just two may any before while between during under "
+  "against because such i me my your if so no do does did how where why "
+  "then than here should must being now very us it's",
+  "de a o que e do da em um para com não uma os no se na por mais as dos "
+  "como mas foi ao ele das tem à seu sua ou ser quando muito há nos já está "
+  "também pelo pela até isso ela entre era depois sem mesmo aos ter seus "
+  "quem nas esse eles essa num nem suas meu às são foram pode sobre",
+  "de la que el en y a los del se las por un para con no una su al lo como "
+  "más pero sus le ya o este sí porque esta entre cuando muy sin sobre "
+  "también me hasta hay donde quien desde todo nos durante todos uno les ni "
+  "contra otros ese eso ante ellos e esto fue ha son está",
+  "de la le et les des en un du une que est pour qui dans a par plus pas au "
+  "sur ne se ce il sont avec ou son sa mais été aux leur elle nous vous ils "
+  "cette ses comme on était être fait",
+  "der die und in den von zu das mit sich des auf für ist im dem nicht ein "
+  "eine als auch es an werden aus er hat dass sie nach wird bei einer um am "
+  "sind noch wie einem über einen so zum war haben nur oder aber vor zur bis "
+  "mehr durch man sein wurde",
+  "di e il la che a per in un è del della i le con non una da sono si al "
+  "dei alla più anche come ma nel delle gli ha lo questo ci essere",
+  "de het een en van in is dat op te zijn met voor niet aan er die ook als "
+  "bij door maar om dan nog wel naar",
+  "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke "
+  "karena ada oleh atau saat bisa mereka kami kita telah sudah",
+  "и в не на что с по как это он а к из у за о то его же от для но она бы "
+  "так все был мы вы также было при они их уже"
+};
+
+#define LEX_SLOTS 4096u
+
+struct lp_lexicon {
+  uint32_t hash[LEX_SLOTS];   /* 0 = empty */
+  uint16_t mask[LEX_SLOTS];   /* languages the word is a stop word in */
+};
+
+static uint32_t fnv_step(uint32_t h, unsigned c) {
+  return (h ^ c) * 16777619u;
+}
+
+/* Lower-case a code point for hashing (ASCII, Latin-1, Cyrillic). */
+static uint32_t fold(uint32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;
+  return cp;
+}
+
+static uint32_t hash_fix(uint32_t h) { return h ? h : 1; }
+
+static void lex_put(lp_lexicon *lx, uint32_t h, int lang) {
+  uint32_t k = h & (LEX_SLOTS - 1);
+  while (lx->hash[k] != 0 && lx->hash[k] != h) k = (k + 1) & (LEX_SLOTS - 1);
+  lx->hash[k] = h;
+  lx->mask[k] |= (uint16_t)(1u << lang);
+}
+
+static unsigned lex_get(const lp_lexicon *lx, uint32_t h) {
+  uint32_t k = h & (LEX_SLOTS - 1);
+  while (lx->hash[k] != 0) {
+    if (lx->hash[k] == h) return lx->mask[k];
+    k = (k + 1) & (LEX_SLOTS - 1);
+  }
+  return 0;
+}
+
+int lp_lexicon_new(lp_lexicon **out) {
+  lp_lexicon *lx = calloc(1, sizeof *lx);
+  int lang;
+  *out = NULL;
+  if (lx == NULL) return LOUPE_ENOMEM;
+  for (lang = 0; lang < L_COUNT; lang++) {
+    const unsigned char *s = (const unsigned char *)stop_lists[lang];
+    size_t n = strlen(stop_lists[lang]), i = 0;
+    while (i < n) {
+      uint32_t h = 2166136261u;
+      while (i < n && s[i] == ' ') i++;
+      if (i >= n) break;
+      while (i < n && s[i] != ' ') {
+        size_t k;
+        uint32_t cp = lp_utf8_decode(s, n, i, &k);
+        if (cp == '\'') break;
+        h = fnv_step(h, fold(cp));
+        i += k;
+      }
+      while (i < n && s[i] != ' ') i++;
+      lex_put(lx, hash_fix(h), lang);
+    }
+  }
+  *out = lx;
+  return LOUPE_OK;
+}
+
+void lp_lexicon_free(lp_lexicon *lx) { free(lx); }
+
+static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+static int is_sep(uint32_t cp) {
+  return cp == '|' || cp == 0xB7 || cp == 0x2022 || cp == 0xBB ||
+         cp == 0x203A || cp == 0x25A1 || cp == 0x25AA || cp == 0x25CF ||
+         cp == 0x2013 || cp == 0x2014 || cp == '/' || cp == 0x2192 ||
+         cp == 0xA6 || cp == 0x25B8 || cp == 0x25BA;
+}
+
+/*
+ * Count words and stop words of line l for every language at once.
+ * counts[lang] gets the stop-word hits; returns the number of words.
+ */
+static unsigned scan_words(const lp_text *t, lp_line *l, const lp_lexicon *lx,
+                           unsigned lang_mask, unsigned *per_lang) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  size_t i = 0, n = l->len;
+  unsigned nw = 0;
+  l->nwords = l->nalpha_words = l->ncap = l->nstop = 0;
+  l->ndigits = l->nseps = l->ncjk = l->nchars = 0;
+  while (i < n) {
+    size_t k;
+    uint32_t cp;
+    if (s[i] < 0x80) { cp = s[i]; k = 1; }
+    else cp = lp_utf8_decode(s, n, i, &k);
+    l->nchars++;
+    if (lp_is_letter(cp) || is_digit(cp)) {
+      uint32_t h = 2166136261u;
+      unsigned wlen = 0, first = 1;
+      if (lp_is_cjk(cp)) {
+        /* every CJK character counts as a word of its own */
+        l->ncjk++;
+        l->nwords++;
+        i += k;
+        continue;
+      }
+      if (is_digit(cp)) l->ndigits++;
+      else {
+        l->nalpha_words++;
+        if (lp_is_upper(cp)) l->ncap++;
+      }
+      for (;;) {
+        if (first) first = 0;
+        else if (is_digit(cp)) l->ndigits++;
+        h = fnv_step(h, fold(cp));
+        wlen++;
+        i += k;
+        if (i >= n) break;
+        if (s[i] < 0x80) { cp = s[i]; k = 1; }
+        else cp = lp_utf8_decode(s, n, i, &k);
+        if (!(lp_is_letter(cp) || is_digit(cp)) || lp_is_cjk(cp)) break;
+        l->nchars++;
+      }
+      nw++;
+      l->nwords++;
+      if (wlen <= 8) {
+        unsigned m = lex_get(lx, hash_fix(h));
+        if (m) {
+          int lang;
+          if (m & lang_mask) l->nstop++;
+          if (per_lang)
+            for (lang = 0; lang < L_COUNT; lang++)
+              if (m & (1u << lang)) per_lang[lang]++;
+        }
+      }
+      continue;
+    }
+    if (is_sep(cp)) l->nseps++;
+    i += k;
+  }
+  return nw;
+}
+
+const char *lp_guess_lang(const lp_text *t, const lp_lexicon *lx) {
+  unsigned per[L_COUNT];
+  size_t i, cjk = 0, kana = 0, hangul = 0, cyr = 0, arab = 0, letters = 0;
+  size_t budget = 0;
+  int best = -1, lang;
+  unsigned bestn = 0, total = 0;
+  memset(per, 0, sizeof per);
+  for (i = 0; i < t->n_lines && budget < 400000; i++) {
+    lp_line tmp = t->lines[i];
+    const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, &tmp);
+    size_t j = 0;
+    if (tmp.len < 60) continue;    /* prose, not menus */
+    budget += tmp.len;
+    total += scan_words(t, &tmp, lx, 0, per);
+    while (j < tmp.len) {
+      size_t k;
+      uint32_t cp = lp_utf8_decode(s, tmp.len, j, &k);
+      if (cp >= 0x80) {
+        if (cp >= 0x3040 && cp <= 0x30FF) kana++;
+        else if (cp >= 0xAC00 && cp <= 0xD7AF) hangul++;
+        else if (lp_is_cjk(cp)) cjk++;
+        else if (cp >= 0x400 && cp <= 0x4FF) cyr++;
+        else if (cp >= 0x600 && cp <= 0x6FF) arab++;
+        letters++;
+      } else if ((cp | 32) >= 'a' && (cp | 32) <= 'z') {
+        letters++;
+      }
+      j += k;
+    }
+  }
+  if (letters == 0) return NULL;
+  if (kana * 20 > letters) return "ja";
+  if (hangul * 5 > letters) return "ko";
+  if (cjk * 5 > letters) return "zh";
+  if (arab * 3 > letters) return "ar";
+  for (lang = 0; lang < L_COUNT; lang++)
+    if (per[lang] > bestn) { bestn = per[lang]; best = lang; }
+  if (cyr * 3 > letters && best != L_RU) return "ru";
+  if (best < 0 || total < 20 || bestn * 10 < total) return NULL;
+  return lang_code[best];
+}
+
+static int lang_index(const char *lang) {
+  int i;
+  if (lang == NULL) return -1;
+  for (i = 0; i < L_COUNT; i++)
+    if (strcmp(lang, lang_code[i]) == 0) return i;
+  return -1;
+}
+
+static int is_terminal_end(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  size_t n = l->len;
+  unsigned c;
+  if (n == 0) return 0;
+  c = s[n - 1];
+  if (c == '.' || c == '!' || c == '?' || c == '"' || c == '\'' || c == ':' ||
+      c == ';' || c == ')')
+    return c == ')' ? (n >= 2 && (s[n - 2] == '.' || s[n - 2] == ')')) : 1;
+  if (n >= 3 && s[n - 3] == 0xE2 && s[n - 2] == 0x80 &&
+      (s[n - 1] == 0x9D || s[n - 1] == 0x99 || s[n - 1] == 0xA6))
+    return 1;                                   /* ” ’ … */
+  if (n >= 3 && s[n - 3] == 0xE3 && s[n - 2] == 0x80 && s[n - 1] == 0x82)
+    return 1;                                   /* 。 */
+  if (n >= 3 && s[n - 3] == 0xEF && s[n - 2] == 0xBC &&
+      (s[n - 1] == 0x81 || s[n - 1] == 0x9F))
+    return 1;                                   /* ！ ？ */
+  return 0;
+}
+
+static int has_url(const char *s, size_t n) {
+  return lp_contains_ci(s, n, "http://") || lp_contains_ci(s, n, "https://") ||
+         lp_contains_ci(s, n, "www.") || (n > 0 && s[0] == '[');
+}
+
+static int bullet_start(const unsigned char *s, size_t n) {
+  if (n == 0) return 0;
+  if ((s[0] == '*' || s[0] == '-' || s[0] == '+') && n > 1 && s[1] == ' ')
+    return 1;
+  if (n >= 2 && s[0] == 0xC2 && (s[1] == 0xB7 || s[1] == 0xBB)) return 1;
+  if (n >= 3 && s[0] == 0xE2 &&
+      ((s[1] == 0x80 && (s[2] == 0xA2 || s[2] == 0xBA)) ||
+       (s[1] == 0x96 && (s[2] == 0xA1 || s[2] == 0xA0 || s[2] == 0xAA ||
+                         s[2] == 0xB8 || s[2] == 0xBA)) ||
+       (s[1] == 0x97 && (s[2] == 0x8F || s[2] == 0xA6 || s[2] == 0x8B))))
+    return 1;
+  return 0;
+}
+
+void lp_features(lp_text *t, const lp_lexicon *lx, const char *lang) {
+  int li = lang_index(lang);
+  unsigned mask = li >= 0 ? (1u << li) : 0xFFFFu;
+  size_t i;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    const char *s = LP_LINE_PTR(t, l);
+    scan_words(t, l, lx, mask, NULL);
+    if (is_terminal_end(t, l)) l->flags |= LP_F_TERMINAL;
+    if (bullet_start((const unsigned char *)s, l->len)) l->flags |= LP_F_BULLET;
+    if (l->len < 4096 && has_url(s, l->len)) l->flags |= LP_F_URL;
+    l->hash = lp_norm_hash(s, l->len);
+  }
+}
+
+/* ASCII case-insensitive substring test. */
+int lp_contains_ci(const char *s, size_t n, const char *needle) {
+  size_t m = strlen(needle), i, j;
+  unsigned char f;
+  if (m == 0) return 1;
+  if (m > n) return 0;
+  f = (unsigned char)needle[0];
+  for (i = 0; i + m <= n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c | 32) != (f | 32) && c != f) continue;
+    for (j = 1; j < m; j++) {
+      unsigned char a = (unsigned char)s[i + j], b = (unsigned char)needle[j];
+      if (a == b) continue;
+      if (a >= 'A' && a <= 'Z') a |= 32;
+      if (b >= 'A' && b <= 'Z') b |= 32;
+      if (a != b) break;
+    }
+    if (j == m) return 1;
+  }
+  return 0;
+}
+
+int lp_starts_ci(const char *s, size_t n, const char *prefix) {
+  size_t m = strlen(prefix), j;
+  if (m > n) return 0;
+  for (j = 0; j < m; j++) {
+    unsigned char a = (unsigned char)s[j], b = (unsigned char)prefix[j];
+    if (a >= 'A' && a <= 'Z') a |= 32;
+    if (b >= 'A' && b <= 'Z') b |= 32;
+    if (a != b) return 0;
+  }
+  return 1;
+}
+
+/* Share (per mille) of a's words of four or more letters that also occur
+ * in b (ASCII case folded; b scanned up to 1500 bytes). */
+unsigned lp_word_overlap(const lp_text *t, const lp_line *a, const lp_line *b) {
+  const char *s = LP_LINE_PTR(t, a), *o = LP_LINE_PTR(t, b);
+  size_t i = 0, n = a->len > 1500 ? 1500 : a->len;
+  size_t olen = b->len > 1500 ? 1500 : b->len;
+  unsigned words = 0, hits = 0;
+  while (i < n) {
+    size_t j = i;
+    char w[48];
+    while (j < n && s[j] != ' ') j++;
+    if (j - i >= 4 && j - i < sizeof w - 1) {
+      size_t k, m = 0;
+      for (k = i; k < j; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 ||
+            (c >= '0' && c <= '9'))
+          w[m++] = (char)c;
+      }
+      w[m] = '\0';
+      if (m >= 4) {
+        words++;
+        if (lp_contains_ci(o, olen, w)) hits++;
+      }
+    }
+    i = j + 1;
+  }
+  return words ? hits * 1000u / words : 0;
+}

@@ -1,0 +1,679 @@
+/*
+ * fields.c - the article's fields from the labelled lines: title (the
+ * headline near the body start), date (scored by position and cue words,
+ * never from a related-story list), dateline, credited agency, outlet
+ * (copyright and masthead lines), authors, editors and body paragraphs,
+ * each with the source offset, line and rule behind it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "internal.h"
+#include "dates.h"
+
+#define TITLE_WINDOW 40
+#define META_WINDOW 12
+
+static int is_space_c(char c) { return c == ' '; }
+
+/* Fill span sp with a copy of line li's bytes [col, col+len). */
+static int set_span(loupe_span *sp, lp_text *t, size_t li, size_t col,
+                    size_t len, const char *rule, lp_arena *arena) {
+  lp_line *l = &t->lines[li];
+  const char *s = LP_LINE_PTR(t, l) + col;
+  while (len > 0 && is_space_c(s[0])) { s++; col++; len--; }
+  while (len > 0 && (is_space_c(s[len - 1]))) len--;
+  sp->text = lp_arena_strndup(arena, s, len);
+  if (sp->text == NULL) return LOUPE_ENOMEM;
+  sp->len = len;
+  sp->offset = lp_text_src_offset(t, li, col);
+  sp->line = l->src_line;
+  sp->rule = rule;
+  return LOUPE_OK;
+}
+
+/* Span holding text that is not a verbatim slice (e.g. a formatted date). */
+static int set_span_text(loupe_span *sp, lp_text *t, size_t li, size_t col,
+                         const char *text, size_t len, const char *rule,
+                         lp_arena *arena) {
+  sp->text = lp_arena_strndup(arena, text, len);
+  if (sp->text == NULL) return LOUPE_ENOMEM;
+  sp->len = len;
+  sp->offset = lp_text_src_offset(t, li, col);
+  sp->line = t->lines[li].src_line;
+  sp->rule = rule;
+  return LOUPE_OK;
+}
+
+static int ends_with_c(const char *s, size_t n, char c) {
+  return n > 0 && s[n - 1] == c;
+}
+
+/* Is the line mostly a date (the date covers all but a few words)? */
+static int date_covers(const lp_line *l, const lp_date *d) {
+  return l->len <= (d->end - d->start) + 30;
+}
+
+static const char *const date_cues[] = {
+  "updated", "published", "posted", "date", "last modified", "modified",
+  "released", "first published", "issued", "time:", NULL
+};
+
+static int has_date_cue(const char *s, size_t n) {
+  int i;
+  size_t scan = n > 60 ? 60 : n;
+  for (i = 0; date_cues[i]; i++)
+    if (lp_contains_ci(s, scan, date_cues[i])) return 1;
+  return 0;
+}
+
+/* Does the line look like a byline ("By Jane Doe")? */
+static int is_by_line(const char *s, size_t n) {
+  return lp_starts_ci(s, n, "by ") || (n == 2 && lp_starts_ci(s, n, "by"));
+}
+
+/* ---- title ---- */
+
+static int title_shape(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  if (l->nwords < 2 || l->nwords > 40 || l->nchars > 320) return 0;
+  if (l->ncjk == 0 && l->nwords < 3) return 0;
+  if (l->flags & (LP_F_BULLET | LP_F_URL)) return 0;
+  if (l->cue & ~(unsigned)(LP_CUE_SOCIAL | LP_CUE_NAV)) return 0;
+  if (l->cue && l->nwords < 5) return 0;
+  if (l->ndigits * 3 > l->nchars) return 0;
+  if (is_by_line(s, l->len)) return 0;
+  if (ends_with_c(s, l->len, ':') || ends_with_c(s, l->len, '|')) return 0;
+  if (l->nseps >= 2) return 0;
+  return 1;
+}
+
+static long title_score(const lp_text *t, size_t i, size_t bf, int repeats) {
+  const lp_line *l = &t->lines[i];
+  const char *s = LP_LINE_PTR(t, l);
+  long sc = 0;
+  unsigned caps = l->nalpha_words ? l->ncap * 100u / l->nalpha_words : 0;
+  if (l->nwords >= 4 && l->nwords <= 25) sc += 30;
+  if (!ends_with_c(s, l->len, '.')) sc += 20;
+  else if (l->nwords > 14) sc -= 30;
+  sc += caps / 5;
+  if (bf != LP_NONE && bf != i) sc += (long)lp_word_overlap(t, l, &t->lines[bf]) / 25;
+  if (repeats > 1) sc += 25;
+  if (bf != LP_NONE) {
+    size_t d = bf > i ? bf - i : i - bf;
+    sc -= (long)d * 2;
+  }
+  return sc;
+}
+
+static int count_repeats(const lp_text *t, size_t i) {
+  size_t k, lim = t->n_lines < 3000 ? t->n_lines : 3000;
+  int c = 0;
+  uint32_t h = t->lines[i].hash;
+  for (k = 0; k < lim; k++)
+    if (t->lines[k].hash == h) c++;
+  return c;
+}
+
+static size_t pick_title(lp_text *t, lp_layout *lay) {
+  size_t bf = lay->body_first, lo, i, best = LP_NONE;
+  long best_sc = -1000000;
+  size_t end;
+  if (bf == LP_NONE) {
+    lo = 0;
+    end = t->n_lines < 60 ? t->n_lines : 60;
+  } else {
+    lo = bf > TITLE_WINDOW ? bf - TITLE_WINDOW : 0;
+    end = bf + 1;
+  }
+  for (i = lo; i < end; i++) {
+    lp_line *l = &t->lines[i];
+    long sc;
+    if (!title_shape(t, l)) continue;
+    if (i == bf) {
+      /* the first body line is a headline only if it does not read as a
+       * sentence and more body follows */
+      if ((l->flags & LP_F_TERMINAL) || l->nwords > 30 ||
+          lay->body_last == bf)
+        continue;
+    } else if (l->label == LOUPE_LINE_BODY) {
+      continue;
+    }
+    sc = title_score(t, i, bf, count_repeats(t, i));
+    if (sc > best_sc) { best_sc = sc; best = i; }
+  }
+  if (best != LP_NONE && best_sc < 20) best = LP_NONE;
+  return best;
+}
+
+/* ---- dates ---- */
+
+typedef struct {
+  lp_date d;
+  size_t line;
+  long score;
+  const char *rule;
+} date_cand;
+
+static int line_has_date(const lp_text *t, size_t i) {
+  lp_date d;
+  const lp_line *l = &t->lines[i];
+  size_t n = l->len > 200 ? 200 : l->len;
+  return lp_date_find(LP_LINE_PTR(t, l), n, 0, &d);
+}
+
+/* Score the first date of line i, or return 0 when it has none. */
+static int date_score(lp_text *t, const lp_layout *lay, size_t title,
+                      size_t i, date_cand *c) {
+  lp_line *l = &t->lines[i];
+  const char *s = LP_LINE_PTR(t, l);
+  size_t scan = l->len > 300 ? 300 : l->len, n = t->n_lines;
+  size_t anchor = title != LP_NONE ? title : lay->body_first;
+  size_t bf = lay->body_first, bl = lay->body_last;
+  long sc = 0;
+  int cue;
+  if (l->label == LOUPE_LINE_BODY && l->nwords > 25) return 0;
+  if (!lp_date_find(s, scan, 0, &c->d)) return 0;
+  cue = has_date_cue(s, l->len);
+  if (cue) sc += 40;
+  if (c->d.prec >= LOUPE_PREC_MINUTE) sc += 20;
+  if (c->d.prec <= LOUPE_PREC_MONTH) sc -= 30;
+  if (date_covers(l, &c->d)) sc += 20;
+  else if (l->nwords > 8 && !cue) sc -= 25;  /* a headline with its date */
+  if (is_by_line(s, l->len)) sc += 15;
+  if (anchor != LP_NONE) {
+    size_t dist = i > anchor ? i - anchor : anchor - i;
+    if (title != LP_NONE && bf != LP_NONE && i >= title && i <= bf) sc += 40;
+    else if (i < anchor && dist <= 6) sc += 20;
+    else if (bl != LP_NONE && i > bl) sc -= cue && i <= bl + 3 ? 0 : 45;
+    else if (bf != LP_NONE && i > bf) sc -= 10;
+    sc -= (long)(dist > 200 ? 200 : dist) / 2;
+  }
+  /* runs of dated lines are story lists */
+  if (!date_covers(l, &c->d) &&
+      ((i > 0 && line_has_date(t, i - 1) && i + 1 < n &&
+        line_has_date(t, i + 1)) ||
+       (i + 2 < n && line_has_date(t, i + 1) && line_has_date(t, i + 2))))
+    sc -= 40;
+  if (l->cue & LP_CUE_RELATED) sc -= 30;
+  c->line = i;
+  c->score = sc;
+  c->rule = cue ? "date-cue-line" : date_covers(l, &c->d) ? "date-line"
+                                                         : "date-in-line";
+  return 1;
+}
+
+static int same_day(const lp_date *a, const lp_date *b) {
+  return a->year == b->year && a->month == b->month && a->day == b->day;
+}
+
+/*
+ * The publication date: the best-scoring date line; when a close rival
+ * names the same day with a time, the time wins (more precision).
+ */
+static int pick_date(lp_text *t, const lp_layout *lay, size_t title,
+                     date_cand *out) {
+  size_t i;
+  int found = 0;
+  date_cand c;
+  out->score = -1000000;
+  for (i = 0; i < t->n_lines; i++)
+    if (date_score(t, lay, title, i, &c) && c.score > out->score) {
+      *out = c;
+      found = 1;
+    }
+  if (!found) return 0;
+  for (i = 0; i < t->n_lines; i++)
+    if (date_score(t, lay, title, i, &c) && c.score >= out->score - 60 &&
+        c.d.prec > out->d.prec && same_day(&c.d, &out->d)) {
+      long keep = out->score;
+      *out = c;
+      out->score = keep;
+    }
+  return 1;
+}
+
+/* ---- credit, dateline ---- */
+
+static const char *const agencies[] = {
+  "Xinhua News Agency", "Xinhua", "Reuters", "Associated Press", "AP",
+  "Agence France-Presse", "AFP", "Sputnik", "TASS", "RIA Novosti",
+  "Kyodo News", "Kyodo", "Yonhap", "Bloomberg", "UPI", "PTI", "ANI", "IANS",
+  "dpa", "EFE", "ANSA", "Bernama", "Anadolu Agency", "Anadolu", "CNA",
+  "Interfax", "Jiji Press", "PA Media", "Press Association",
+  "China News Service", "KCNA", "IRNA", "Antara", "Xinhuanet",
+  "Global Times", "CGTN", "People's Daily", NULL
+};
+
+static int is_agency(const char *s, size_t n) {
+  int i;
+  for (i = 0; agencies[i]; i++)
+    if (strlen(agencies[i]) == n && lp_starts_ci(s, n, agencies[i]) &&
+        (n > 3 || memcmp(s, agencies[i], n) == 0))
+      return 1;
+  return 0;
+}
+
+/* A run of capitalised words (a name of an agency or outlet): returns the
+ * length accepted from s, 0 when s does not start with one. */
+static size_t name_run(const char *s, size_t n, unsigned max_words) {
+  size_t i = 0, last = 0;
+  unsigned words = 0;
+  while (i < n && words < max_words) {
+    size_t j = i;
+    unsigned char c = (unsigned char)s[i];
+    int cap = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+    while (j < n && s[j] != ' ') j++;
+    if (!cap) {
+      /* lower-case joiners inside a name */
+      if (!(words > 0 && j - i <= 3 &&
+            (lp_starts_ci(s + i, j - i, "of") || lp_starts_ci(s + i, j - i, "and") ||
+             lp_starts_ci(s + i, j - i, "the") || lp_starts_ci(s + i, j - i, "de") ||
+             lp_starts_ci(s + i, j - i, "for"))))
+        break;
+    } else {
+      last = j;
+    }
+    words++;
+    if (j >= n) break;
+    i = j + 1;
+  }
+  return last;
+}
+
+static int find_credit_and_dateline(lp_text *t, const lp_layout *lay,
+                                    size_t title, loupe_article *a,
+                                    lp_arena *arena) {
+  size_t bf = lay->body_first, lo, hi, i;
+  int rc;
+  /* 1. dateline at the start of the first body paragraph */
+  if (bf != LP_NONE) {
+    lp_line *l = &t->lines[bf];
+    const char *s = LP_LINE_PTR(t, l);
+    size_t n = l->len > 160 ? 160 : l->len, k = 0, city_end = 0;
+    unsigned upper = 0, lower = 0;
+    while (k < n) {
+      unsigned char c = (unsigned char)s[k];
+      if (c >= 'A' && c <= 'Z') upper++;
+      else if (c >= 'a' && c <= 'z') lower++;
+      else if (!(c == ' ' || c == '.' || c == '-' || c == '\'' || c >= 0x80))
+        break;
+      if (c == ' ' && k + 1 < n && (s[k + 1] == '-' || s[k + 1] == '(')) break;
+      k++;
+    }
+    city_end = k;
+    while (city_end > 0 && s[city_end - 1] == ' ') city_end--;
+    if (city_end >= 2 && upper >= 2 && (lower == 0 || upper * 2 >= upper + lower)) {
+      size_t p = k, agency_a = 0, agency_b = 0;
+      /* optional ", Month Day" or ", State" */
+      if (p < n && s[p] == ',') {
+        while (p < n && s[p] != '(' && s[p] != '-' &&
+               (unsigned char)s[p] != 0xE2 && p < k + 30)
+          p++;
+      }
+      while (p < n && s[p] == ' ') p++;
+      if (p < n && s[p] == '(') {
+        size_t q = p + 1;
+        while (q < n && s[q] != ')') q++;
+        if (q < n) { agency_a = p + 1; agency_b = q; p = q + 1; }
+      }
+      while (p < n && s[p] == ' ') p++;
+      if (p < n && (s[p] == '-' ||
+                    (p + 2 < n && (unsigned char)s[p] == 0xE2 &&
+                     (unsigned char)s[p + 1] == 0x80 &&
+                     ((unsigned char)s[p + 2] == 0x94 ||
+                      (unsigned char)s[p + 2] == 0x93)))) {
+        /* a dash after an upper-case place: this is a dateline */
+        if (lower == 0 || agency_b > agency_a) {
+          rc = set_span(&a->dateline, t, bf, 0, city_end, "dateline", arena);
+          if (rc) return rc;
+          if (agency_b > agency_a && agency_b - agency_a < 40) {
+            rc = set_span(&a->credit, t, bf, agency_a, agency_b - agency_a,
+                          "dateline-agency", arena);
+            if (rc) return rc;
+          }
+        }
+      }
+    }
+  }
+  if (a->credit.text) return LOUPE_OK;
+  /* 2. "(Xinhua)" or "Source: X" lines near the head or foot */
+  lo = title != LP_NONE ? title : (bf != LP_NONE ? bf : 0);
+  lo = lo > 3 ? lo - 3 : 0;
+  hi = t->n_lines;
+  for (i = lo; i < hi; i++) {
+    lp_line *l = &t->lines[i];
+    const char *s = LP_LINE_PTR(t, l);
+    size_t n = l->len;
+    if (l->label == LOUPE_LINE_BODY && l->nwords > 12) continue;
+    if (bf != LP_NONE && i > bf + 2 && lay->body_last != LP_NONE &&
+        i < lay->body_last && l->label == LOUPE_LINE_BODY)
+      continue;
+    if (lay->body_last != LP_NONE && i > lay->body_last + 15) break;
+    if (n >= 3 && n < 40 && s[0] == '(' && s[n - 1] == ')') {
+      return set_span(&a->credit, t, i, 1, n - 2, "parenthesised-credit", arena);
+    }
+    {
+      const char *src = NULL;
+      size_t k;
+      for (k = 0; k + 7 <= n && k < 120; k++)
+        if (lp_starts_ci(s + k, n - k, "source:") &&
+            (k == 0 || s[k - 1] == ' ' || s[k - 1] == (char)0xB7 || s[k - 1] == '|')) {
+          src = s + k + 7;
+          break;
+        }
+      if (src) {
+        size_t off = (size_t)(src - s), m;
+        while (off < n && s[off] == ' ') off++;
+        m = name_run(s + off, n - off, 6);
+        if (m > 0) {
+          while (m > 0 && (s[off + m - 1] == '.' || s[off + m - 1] == ','))
+            m--;
+          return set_span(&a->credit, t, i, off, m, "source-line", arena);
+        }
+      }
+    }
+    if (i <= (bf == LP_NONE ? 20 : bf) && is_agency(s, n)) {
+      return set_span(&a->credit, t, i, 0, n, "agency-line", arena);
+    }
+  }
+  return LOUPE_OK;
+}
+
+/* ---- outlet from copyright lines ---- */
+
+static int find_outlet(lp_text *t, const lp_layout *lay, loupe_article *a,
+                       lp_arena *arena) {
+  size_t i, best = LP_NONE, best_a = 0, best_len = 0;
+  int best_sc = -1;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    const char *s = LP_LINE_PTR(t, l);
+    size_t n = l->len > 300 ? 300 : l->len, p = 0, q, k;
+    int sc = 0, word = lp_contains_ci(s, n, "copyright");
+    if (!(l->cue & LP_CUE_COPYRIGHT) || l->label == LOUPE_LINE_BODY) continue;
+    if (l->cue & LP_CUE_CAPTION) continue;
+    if (!word && !lp_contains_ci(s, n, "\xC2\xA9")) continue;
+    if (word) sc += 2;
+    if (lp_contains_ci(s, n, "all rights reserved")) sc += 2;
+    if (lay->body_last != LP_NONE && i > lay->body_last) sc += 1;
+    /* skip "Copyright", "©", "(c)", years, commas at the start */
+    {
+      size_t c = 0;
+      for (k = 0; k < n; k++) {
+        if (lp_starts_ci(s + k, n - k, "copyright")) { k += 8; c = k + 1; continue; }
+        if (lp_starts_ci(s + k, n - k, "\xC2\xA9")) { k += 1; c = k + 1; continue; }
+        if (lp_starts_ci(s + k, n - k, "(c)")) { k += 2; c = k + 1; continue; }
+        if (c == k && (s[k] == ' ' || s[k] == ',' || s[k] == '-' ||
+                       (s[k] >= '0' && s[k] <= '9')))
+          { c = k + 1; continue; }
+        if (c == k) break;
+      }
+      p = c;
+    }
+    if (p >= n) continue;
+    /* the name runs to a full stop, "All rights", a bar or a CJK char */
+    for (q = p; q < n; q++) {
+      unsigned char c = (unsigned char)s[q];
+      if (c == '|' || c == ';' || c >= 0xE3) break;
+      if (c == '.' && (q + 1 >= n || s[q + 1] == ' ') &&
+          !(q >= 3 && lp_starts_ci(s + q - 3, 4, "inc.")) &&
+          !(q >= 3 && lp_starts_ci(s + q - 3, 4, "ltd.")))
+        break;
+      if (lp_starts_ci(s + q, n - q, " all rights") ||
+          lp_starts_ci(s + q, n - q, " hotline") ||
+          lp_starts_ci(s + q, n - q, " - ") ||
+          lp_starts_ci(s + q, n - q, ", all"))
+        break;
+    }
+    while (q > p && (s[q - 1] == ' ' || s[q - 1] == ',' || s[q - 1] == '.'))
+      q--;
+    if (q <= p || q - p > 80) continue;
+    {
+      unsigned char c0 = (unsigned char)s[p];
+      size_t nw = 1;
+      for (k = p; k < q; k++) if (s[k] == ' ') nw++;
+      if (nw > 8 || !((c0 >= 'A' && c0 <= 'Z') || c0 >= 0x80)) continue;
+      if (memchr(s + p, '/', q - p)) continue;
+    }
+    if (sc > best_sc) { best_sc = sc; best = i; best_a = p; best_len = q - p; }
+  }
+  if (best == LP_NONE) return LOUPE_OK;
+  return set_span(&a->outlet, t, best, best_a, best_len, "copyright-line",
+                  arena);
+}
+
+/* ---- people: authors and editors ---- */
+
+/* Length of a person's name at s: 1-5 capitalised words (initials and
+ * particles allowed); 0 when there is none. */
+static size_t person_name(const char *s, size_t n) {
+  size_t i = 0, last = 0;
+  unsigned words = 0, caps = 0;
+  while (i < n && words < 5) {
+    size_t j = i;
+    unsigned char c = (unsigned char)s[i];
+    while (j < n && s[j] != ' ' && s[j] != ',' && s[j] != ';' && s[j] != '|')
+      j++;
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xC3 && c <= 0xC5)) {
+      caps++;
+      last = j;
+    } else if (!(words > 0 && (lp_starts_ci(s + i, j - i, "van") ||
+                               lp_starts_ci(s + i, j - i, "de") ||
+                               lp_starts_ci(s + i, j - i, "der") ||
+                               lp_starts_ci(s + i, j - i, "bin") ||
+                               lp_starts_ci(s + i, j - i, "al")))) {
+      break;
+    }
+    words++;
+    if (j >= n || s[j] != ' ') break;
+    i = j + 1;
+  }
+  if (caps == 0) return 0;
+  if (caps == 1) {
+    /* a single word is a name only when the line holds nothing else */
+    if (last != n) return 0;
+  }
+  return last;
+}
+
+static int add_person(loupe_span **list, size_t *count, lp_text *t, size_t li,
+                      size_t col, size_t len, const char *rule,
+                      lp_arena *arena) {
+  loupe_span *nl;
+  size_t k;
+  for (k = 0; k < *count; k++)
+    if ((*list)[k].len == len &&
+        memcmp((*list)[k].text, LP_LINE_PTR(t, &t->lines[li]) + col, len) == 0)
+      return LOUPE_OK;
+  nl = lp_arena_alloc(arena, (*count + 1) * sizeof *nl);
+  if (nl == NULL) return LOUPE_ENOMEM;
+  if (*count) memcpy(nl, *list, *count * sizeof *nl);
+  *list = nl;
+  return set_span(&nl[(*count)++], t, li, col, len, rule, arena);
+}
+
+/* Parse "A, B and C" names from s+off; each goes to the list. */
+static int add_names(loupe_span **list, size_t *count, lp_text *t, size_t li,
+                     size_t off, const char *rule, lp_arena *arena) {
+  lp_line *l = &t->lines[li];
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len;
+  int rc;
+  while (off < n) {
+    size_t m;
+    while (off < n && (s[off] == ' ' || s[off] == ',')) off++;
+    if (lp_starts_ci(s + off, n - off, "and ")) off += 4;
+    if (off >= n) break;
+    m = person_name(s + off, n - off);
+    if (m == 0 || m > 60) break;
+    rc = add_person(list, count, t, li, off, m, rule, arena);
+    if (rc) return rc;
+    off += m;
+    if (off < n && !(s[off] == ',' || lp_starts_ci(s + off, n - off, " and ")))
+      break;
+    if (off < n && s[off] == ' ') off++;
+  }
+  return LOUPE_OK;
+}
+
+static const struct { const char *cue; int editor; } people_cues[] = {
+  {"editing by ", 1}, {"edited by ", 1}, {"editor: ", 1}, {"editor:", 1},
+  {"editors: ", 1}, {"reporting by ", 0}, {"written by ", 0},
+  {"author: ", 0}, {"authors: ", 0}, {"reporter: ", 0}, {"by ", 0},
+  {NULL, 0}
+};
+
+static int find_people(lp_text *t, const lp_layout *lay, size_t title,
+                       loupe_article *a, lp_arena *arena) {
+  size_t bf = lay->body_first, bl = lay->body_last, i, lo, hi;
+  int rc;
+  size_t anchor = title != LP_NONE ? title : bf;
+  lo = anchor == LP_NONE ? 0 : (anchor > 8 ? anchor - 8 : 0);
+  hi = t->n_lines;
+  for (i = lo; i < hi; i++) {
+    lp_line *l = &t->lines[i];
+    const char *s = LP_LINE_PTR(t, l);
+    size_t n = l->len, k;
+    int c;
+    int head = bf == LP_NONE || i <= bf + 1;
+    int foot = bl != LP_NONE && i > bl && i <= bl + 12;
+    if (!head && !foot && !(l->label != LOUPE_LINE_BODY && i < bl)) continue;
+    if (bl != LP_NONE && i > bl + 12) break;
+    if (l->nwords > 30) continue;
+    if (n == 2 && lp_starts_ci(s, n, "by") && i + 1 < t->n_lines) {
+      /* "By" alone, the name on the next line */
+      lp_line *nx = &t->lines[i + 1];
+      size_t m = person_name(LP_LINE_PTR(t, nx), nx->len);
+      if (m > 0) {
+        rc = add_person(&a->authors, &a->n_authors, t, i + 1, 0, m,
+                        "byline-split", arena);
+        if (rc) return rc;
+        if (nx->label == LOUPE_LINE_BODY) nx->label = LOUPE_LINE_META;
+      }
+      continue;
+    }
+    for (c = 0; people_cues[c].cue; c++) {
+      const char *cue = people_cues[c].cue;
+      size_t cl = strlen(cue);
+      for (k = 0; k + cl <= n && k < 200; k++) {
+        if (k > 0 && s[k - 1] != ' ' && s[k - 1] != ';' && s[k - 1] != '(')
+          continue;
+        if (!lp_starts_ci(s + k, n - k, cue)) continue;
+        if (cl == 3 && (k != 0 || l->label == LOUPE_LINE_BODY)) continue;
+        if (people_cues[c].editor)
+          rc = add_names(&a->editors, &a->n_editors, t, i, k + cl,
+                         "editor-line", arena);
+        else
+          rc = add_names(&a->authors, &a->n_authors, t, i, k + cl,
+                         cl == 3 ? "byline" : "author-line", arena);
+        if (rc) return rc;
+        break;
+      }
+    }
+  }
+  return LOUPE_OK;
+}
+
+/* ---- body ---- */
+
+static int build_body(lp_text *t, loupe_article *a, lp_arena *arena) {
+  size_t i, n = 0, k = 0, total = 0;
+  char *body, *p;
+  for (i = 0; i < t->n_lines; i++)
+    if (t->lines[i].label == LOUPE_LINE_BODY) { n++; total += t->lines[i].len + 2; }
+  a->paragraphs = n ? lp_arena_alloc(arena, n * sizeof *a->paragraphs) : NULL;
+  body = lp_arena_alloc(arena, total + 1);
+  if ((n && a->paragraphs == NULL) || body == NULL) return LOUPE_ENOMEM;
+  p = body;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    int rc;
+    if (l->label != LOUPE_LINE_BODY) continue;
+    rc = set_span(&a->paragraphs[k], t, i, 0, l->len, "prose", arena);
+    if (rc) return rc;
+    if (k) { *p++ = '\n'; *p++ = '\n'; }
+    memcpy(p, a->paragraphs[k].text, a->paragraphs[k].len);
+    p += a->paragraphs[k].len;
+    k++;
+  }
+  *p = '\0';
+  a->n_paragraphs = k;
+  a->body = body;
+  a->body_len = (size_t)(p - body);
+  return LOUPE_OK;
+}
+
+int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
+              const char *lang) {
+  size_t title, i;
+  date_cand dc;
+  int rc;
+
+  /* repeated text may have removed the first or last body line */
+  lay->body_first = lay->body_last = LP_NONE;
+  for (i = 0; i < t->n_lines; i++)
+    if (t->lines[i].label == LOUPE_LINE_BODY) {
+      if (lay->body_first == LP_NONE) lay->body_first = i;
+      lay->body_last = i;
+    }
+  title = pick_title(t, lay);
+  if (title != LP_NONE) {
+    lp_line *tl = &t->lines[title];
+    rc = set_span(&a->title, t, title, 0, tl->len, "headline", arena);
+    if (rc) return rc;
+    tl->label = LOUPE_LINE_TITLE;
+    tl->reason = "headline";
+    if (title == lay->body_first) {
+      lay->body_first = LP_NONE;
+      for (i = title + 1; i < t->n_lines && (lay->body_last == LP_NONE ||
+                                             i <= lay->body_last); i++)
+        if (t->lines[i].label == LOUPE_LINE_BODY) { lay->body_first = i; break; }
+    }
+    /* the headline repeated in the body is not a paragraph */
+    for (i = 0; i < t->n_lines; i++)
+      if (i != title && t->lines[i].label == LOUPE_LINE_BODY &&
+          t->lines[i].hash == tl->hash) {
+        t->lines[i].label = LOUPE_LINE_DUPLICATE;
+        t->lines[i].reason = "repeated-headline";
+      }
+  }
+  if (pick_date(t, lay, title, &dc)) {
+    char buf[40];
+    size_t len = lp_date_format(&dc.d, buf, sizeof buf);
+    rc = set_span_text(&a->date, t, dc.line, dc.d.start, buf, len, dc.rule,
+                       arena);
+    if (rc) return rc;
+    a->date_precision = dc.d.prec;
+    if (t->lines[dc.line].label == LOUPE_LINE_BODY &&
+        date_covers(&t->lines[dc.line], &dc.d)) {
+      t->lines[dc.line].label = LOUPE_LINE_META;
+      t->lines[dc.line].reason = "date";
+    }
+  }
+  rc = find_credit_and_dateline(t, lay, title, a, arena);
+  if (rc) return rc;
+  if (a->credit.text && a->credit.rule != NULL &&
+      strcmp(a->credit.rule, "dateline-agency") != 0) {
+    uint32_t ch = 0;
+    for (i = 0; i < t->n_lines; i++)
+      if (t->lines[i].src_line == a->credit.line) ch = t->lines[i].hash;
+    for (i = 0; i < t->n_lines; i++)
+      if ((t->lines[i].src_line == a->credit.line ||
+           (t->lines[i].hash == ch && t->lines[i].nwords < 5)) &&
+          t->lines[i].label == LOUPE_LINE_BODY && t->lines[i].nwords < 12) {
+        t->lines[i].label = LOUPE_LINE_META;
+        t->lines[i].reason = "credit";
+      }
+  }
+  rc = find_outlet(t, lay, a, arena);
+  if (rc) return rc;
+  rc = find_people(t, lay, title, a, arena);
+  if (rc) return rc;
+  if (lang) {
+    a->lang.text = lp_arena_strndup(arena, lang, strlen(lang));
+    if (a->lang.text == NULL) return LOUPE_ENOMEM;
+    a->lang.len = strlen(lang);
+    a->lang.rule = "stop-words";
+  }
+  return build_body(t, a, arena);
+}

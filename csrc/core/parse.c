@@ -1,0 +1,176 @@
+/*
+ * parse.c - the parser handle and the pipeline of one parse: text ->
+ * language and features -> classification -> repeated text -> fields.
+ * The article owns one arena holding every string it points to.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct loupe_parser {
+  size_t max_bytes;
+  int keep_lines;
+  lp_lexicon *lex;
+  char errmsg[200];
+};
+
+/* The article as allocated: the public record first, its arena after. */
+typedef struct {
+  loupe_article pub;
+  lp_arena arena;
+} article_box;
+
+int loupe_parser_new(loupe_parser **out) {
+  loupe_parser *p = calloc(1, sizeof *p);
+  *out = NULL;
+  if (p == NULL) return LOUPE_ENOMEM;
+  p->max_bytes = (size_t)256 << 20;
+  if (lp_lexicon_new(&p->lex) != LOUPE_OK) {
+    free(p);
+    return LOUPE_ENOMEM;
+  }
+  *out = p;
+  return LOUPE_OK;
+}
+
+void loupe_parser_free(loupe_parser *p) {
+  if (p == NULL) return;
+  lp_lexicon_free(p->lex);
+  free(p);
+}
+
+int loupe_parser_set_max_bytes(loupe_parser *p, size_t max) {
+  if (p == NULL || max == 0) return LOUPE_EINVAL;
+  p->max_bytes = max;
+  return LOUPE_OK;
+}
+
+int loupe_parser_set_keep_lines(loupe_parser *p, int on) {
+  if (p == NULL) return LOUPE_EINVAL;
+  p->keep_lines = on != 0;
+  return LOUPE_OK;
+}
+
+const char *loupe_errmsg(const loupe_parser *p) {
+  return p ? p->errmsg : "no parser";
+}
+
+const char *loupe_errstr(int rc) {
+  switch (rc) {
+  case LOUPE_OK: return "ok";
+  case LOUPE_ENOMEM: return "nomem";
+  case LOUPE_EENCODING: return "encoding";
+  case LOUPE_EEMPTY: return "empty";
+  case LOUPE_ELIMIT: return "limit";
+  case LOUPE_EINVAL: return "invalid";
+  case LOUPE_EIO: return "io";
+  default: return "unknown";
+  }
+}
+
+const char *loupe_precision_name(loupe_precision prec) {
+  switch (prec) {
+  case LOUPE_PREC_YEAR: return "year";
+  case LOUPE_PREC_MONTH: return "month";
+  case LOUPE_PREC_DAY: return "day";
+  case LOUPE_PREC_MINUTE: return "minute";
+  case LOUPE_PREC_SECOND: return "second";
+  default: return NULL;
+  }
+}
+
+const char *loupe_line_label_name(loupe_line_label label) {
+  switch (label) {
+  case LOUPE_LINE_BODY: return "body";
+  case LOUPE_LINE_TITLE: return "title";
+  case LOUPE_LINE_META: return "meta";
+  case LOUPE_LINE_BOILERPLATE: return "boilerplate";
+  case LOUPE_LINE_DUPLICATE: return "duplicate";
+  default: return "blank";
+  }
+}
+
+void loupe_article_free(loupe_article *a) {
+  article_box *box = (article_box *)a;
+  if (a == NULL) return;
+  lp_arena_free(&box->arena);
+  free(box);
+}
+
+static int keep_lines(const lp_text *t, loupe_article *a, lp_arena *arena) {
+  size_t i;
+  a->lines = t->n_lines ? lp_arena_alloc(arena, t->n_lines * sizeof *a->lines)
+                        : NULL;
+  if (t->n_lines && a->lines == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    a->lines[i].line = l->src_line;
+    a->lines[i].offset = lp_text_src_offset(t, i, 0);
+    a->lines[i].label = l->label;
+    a->lines[i].reason = l->reason ? l->reason : "";
+  }
+  a->n_lines = t->n_lines;
+  return LOUPE_OK;
+}
+
+/*
+ * Parse one page. The text and article are released on every failure
+ * path through the single exit below; *out is set only on success.
+ */
+int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
+                loupe_article **out) {
+  lp_text t;
+  lp_layout lay;
+  article_box *box = NULL;
+  const char *lang;
+  int rc, have_text = 0;
+
+  if (out) *out = NULL;
+  if (p == NULL || out == NULL || (bytes == NULL && len > 0)) {
+    if (p) snprintf(p->errmsg, sizeof p->errmsg, "invalid argument");
+    return LOUPE_EINVAL;
+  }
+  p->errmsg[0] = '\0';
+  if (len > p->max_bytes) {
+    snprintf(p->errmsg, sizeof p->errmsg,
+             "input of %zu bytes exceeds the limit of %zu bytes (option "
+             "max_bytes)", len, p->max_bytes);
+    return LOUPE_ELIMIT;
+  }
+  if (len == 0) {
+    snprintf(p->errmsg, sizeof p->errmsg, "input is empty");
+    return LOUPE_EEMPTY;
+  }
+  rc = lp_text_init(&t, bytes, len);
+  if (rc != LOUPE_OK) {
+    snprintf(p->errmsg, sizeof p->errmsg, "%s", t.errmsg);
+    return rc;
+  }
+  have_text = 1;
+  rc = lp_text_unwrap(&t);
+  if (rc) goto out;
+  lang = lp_guess_lang(&t, p->lex);
+  lp_features(&t, p->lex, lang);
+  lp_classify(&t, lang, &lay);
+  rc = lp_dedupe(&t);
+  if (rc) goto out;
+  box = calloc(1, sizeof *box);
+  if (box == NULL) { rc = LOUPE_ENOMEM; goto out; }
+  box->pub.input = t.stats;
+  rc = lp_fields(&t, &lay, &box->pub, &box->arena, lang);
+  if (rc) goto out;
+  if (p->keep_lines) {
+    rc = keep_lines(&t, &box->pub, &box->arena);
+    if (rc) goto out;
+  }
+out:
+  if (have_text) lp_text_free(&t);
+  if (rc != LOUPE_OK) {
+    if (rc == LOUPE_ENOMEM) snprintf(p->errmsg, sizeof p->errmsg, "out of memory");
+    if (box) loupe_article_free(&box->pub);
+    return rc;
+  }
+  *out = &box->pub;
+  return LOUPE_OK;
+}

@@ -1,0 +1,469 @@
+/*
+ * text.c - from raw bytes to normalised lines: detects the encoding (UTF-8,
+ * UTF-16 with BOM), validates UTF-8 (bad sequences become U+FFFD), drops NUL
+ * and control bytes, folds Unicode spaces, splits lines and keeps for each
+ * line the byte offset of its source so every field can be audited.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* ---- UTF-8 ---- */
+
+uint32_t lp_utf8_decode(const unsigned char *s, size_t len, size_t i,
+                        size_t *n) {
+  unsigned c = s[i];
+  if (c < 0x80) { *n = 1; return c; }
+  if (c < 0xE0 && i + 1 < len) {
+    *n = 2;
+    return ((uint32_t)(c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+  }
+  if (c < 0xF0 && i + 2 < len) {
+    *n = 3;
+    return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+           (s[i + 2] & 0x3F);
+  }
+  if (i + 3 < len) {
+    *n = 4;
+    return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
+           ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+  }
+  *n = 1;
+  return 0xFFFD;
+}
+
+size_t lp_utf8_encode(uint32_t cp, char *out) {
+  if (cp < 0x80) { out[0] = (char)cp; return 1; }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+int lp_is_cjk(uint32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) ||   /* kana */
+         (cp >= 0x3400 && cp <= 0x9FFF) ||   /* CJK ideographs */
+         (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* hangul */
+         (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* Letters: ASCII, Latin-1 and extended Latin, Greek, Cyrillic, Armenian,
+ * Hebrew, Arabic, Indic scripts, Thai, CJK. Good enough for word splitting. */
+int lp_is_letter(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+  if (cp == 0xD7 || cp == 0xF7) return 0;
+  if (cp < 0x2C0) return 1;
+  if (cp >= 0x370 && cp <= 0x1FFF) {
+    /* skip combining-mark and punctuation-only ranges loosely */
+    if (cp >= 0x2000) return 0;
+    return 1;
+  }
+  if (lp_is_cjk(cp)) return 1;
+  if (cp >= 0xA000 && cp <= 0xD7FF) return 1;
+  return 0;
+}
+
+int lp_is_upper(uint32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
+  if (cp >= 0x100 && cp <= 0x17F) return (cp & 1) == 0;
+  if (cp >= 0x391 && cp <= 0x3A9) return 1;
+  if (cp >= 0x400 && cp <= 0x42F) return 1;
+  return 0;
+}
+
+/* ---- decoding the caller's bytes ---- */
+
+/*
+ * Read one code point of the input at *i in encoding enc, advancing *i.
+ * Returns the code point; sets *bad when the bytes were invalid (the code
+ * point is then U+FFFD). Never reads past len.
+ */
+static uint32_t next_cp(const unsigned char *s, size_t len, size_t *i, int enc,
+                        int *bad) {
+  size_t p = *i;
+  unsigned c = s[p];
+  *bad = 0;
+  if (enc == LP_ENC_UTF8) {
+    uint32_t cp;
+    size_t need, k;
+    if (c < 0x80) { *i = p + 1; return c; }
+    if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; }
+    else { *i = p + 1; *bad = 1; return 0xFFFD; }
+    for (k = 1; k <= need; k++) {
+      unsigned cc;
+      if (p + k >= len) { *i = p + k; *bad = 1; return 0xFFFD; }
+      cc = s[p + k];
+      if ((cc & 0xC0) != 0x80) { *i = p + k; *bad = 1; return 0xFFFD; }
+      /* reject overlong and out-of-range forms at the second byte */
+      if (k == 1) {
+        if ((c == 0xE0 && cc < 0xA0) || (c == 0xED && cc > 0x9F) ||
+            (c == 0xF0 && cc < 0x90) || (c == 0xF4 && cc > 0x8F)) {
+          *i = p + 1; *bad = 1; return 0xFFFD;
+        }
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    *i = p + need + 1;
+    return cp;
+  } else {
+    uint32_t u, u2;
+    if (p + 1 >= len) { *i = len; *bad = 1; return 0xFFFD; }
+    u = enc == LP_ENC_UTF16LE ? (uint32_t)(s[p] | (s[p + 1] << 8))
+                              : (uint32_t)((s[p] << 8) | s[p + 1]);
+    *i = p + 2;
+    if (u < 0xD800 || u > 0xDFFF) return u;
+    if (u >= 0xDC00 || p + 3 >= len) { *bad = 1; return 0xFFFD; }
+    u2 = enc == LP_ENC_UTF16LE ? (uint32_t)(s[p + 2] | (s[p + 3] << 8))
+                               : (uint32_t)((s[p + 2] << 8) | s[p + 3]);
+    if (u2 < 0xDC00 || u2 > 0xDFFF) { *bad = 1; return 0xFFFD; }
+    *i = p + 4;
+    return 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
+  }
+}
+
+/* What a code point becomes: 0 keep, 1 space, 2 drop, 3 line break. */
+static int cp_kind(uint32_t cp) {
+  if (cp >= 0x20 && cp < 0x7F) return cp == ' ' ? 1 : 0;
+  if (cp == '\n' || cp == '\r') return 3;
+  if (cp == '\t' || cp == 0x0B || cp == 0x0C) return 1;
+  if (cp < 0x20 || cp == 0x7F) return 2;
+  if (cp < 0xA0) return cp == 0x85 ? 3 : 2;
+  if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+      cp == 0x202F || cp == 0x205F || cp == 0x3000)
+    return 1;
+  if (cp == 0x2028 || cp == 0x2029) return 3;
+  if (cp == 0xAD || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+      (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
+      (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+    return 2;
+  return 0;
+}
+
+/* Normaliser state for one line. With out == NULL it only counts bytes. */
+typedef struct {
+  char *out;
+  size_t olen;
+  int pending_space;
+  int started;
+  unsigned indent;
+} norm_state;
+
+static void emit(norm_state *ns, uint32_t cp, int kind) {
+  char tmp[4];
+  size_t n;
+  if (kind == 1) {
+    if (ns->started) ns->pending_space = 1;
+    else ns->indent += 1;
+    return;
+  }
+  if (ns->pending_space) {
+    if (ns->out) ns->out[ns->olen] = ' ';
+    ns->olen++;
+    ns->pending_space = 0;
+  }
+  ns->started = 1;
+  if (cp < 0x80) {
+    if (ns->out) ns->out[ns->olen] = (char)cp;
+    ns->olen++;
+    return;
+  }
+  n = lp_utf8_encode(cp, tmp);
+  if (ns->out) memcpy(ns->out + ns->olen, tmp, n);
+  ns->olen += n;
+}
+
+static int detect_encoding(const unsigned char *s, size_t len, size_t *skip,
+                           char *err, size_t errcap) {
+  *skip = 0;
+  if (len >= 4 && ((s[0] == 0xFF && s[1] == 0xFE && s[2] == 0 && s[3] == 0) ||
+                   (s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF))) {
+    snprintf(err, errcap, "UTF-32 input is not supported");
+    return -1;
+  }
+  if (len >= 2 && s[0] == 0xFF && s[1] == 0xFE) { *skip = 2; return LP_ENC_UTF16LE; }
+  if (len >= 2 && s[0] == 0xFE && s[1] == 0xFF) { *skip = 2; return LP_ENC_UTF16BE; }
+  if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) *skip = 3;
+  return LP_ENC_UTF8;
+}
+
+/*
+ * Decode and normalise the whole input. The output buffer is at most
+ * 1.5x the input for UTF-8 (U+FFFD is 3 bytes for 1 bad byte... bounded by
+ * 3x) so it is sized once up front; lines are collected in a growing array.
+ */
+int lp_text_init(lp_text *t, const char *src, size_t len) {
+  const unsigned char *s = (const unsigned char *)src;
+  size_t i, skip, cap_lines = 64, line_src = 0, src_line = 1, ncps = 0;
+  size_t nctrl = 0, nbad = 0, nnul = 0;
+  int enc, block = 0, blank_run = 0, rc = LOUPE_OK;
+  norm_state ns;
+  size_t outcap;
+
+  memset(t, 0, sizeof *t);
+  t->src = src;
+  t->src_len = len;
+  t->stats.bytes = len;
+  enc = detect_encoding(s, len, &skip, t->errmsg, sizeof t->errmsg);
+  if (enc < 0) return LOUPE_EENCODING;
+  t->enc = enc;
+  t->stats.encoding = enc == LP_ENC_UTF8 ? "utf-8"
+                      : enc == LP_ENC_UTF16LE ? "utf-16le" : "utf-16be";
+  /* worst case: every input byte becomes a 3-byte U+FFFD, plus newlines */
+  if (len > ((size_t)-1 - 16) / 3) return LOUPE_ENOMEM;
+  outcap = len * 3 + 16;
+  t->text = malloc(outcap);
+  t->lines = malloc(cap_lines * sizeof *t->lines);
+  if (t->text == NULL || t->lines == NULL) { rc = LOUPE_ENOMEM; goto fail; }
+
+  memset(&ns, 0, sizeof ns);
+  ns.out = t->text;
+  i = skip;
+  line_src = skip;
+  for (;;) {
+    uint32_t cp = 0;
+    int bad = 0, kind;
+    size_t at = i;
+    int at_end = i >= len;
+    if (!at_end) {
+      unsigned c = s[i];
+      if (enc == LP_ENC_UTF8 && c >= 0x21 && c < 0x7F) {
+        /* fast path: printable ASCII */
+        if (ns.pending_space) { ns.out[ns.olen++] = ' '; ns.pending_space = 0; }
+        ns.started = 1;
+        ns.out[ns.olen++] = (char)c;
+        i++;
+        ncps++;
+        continue;
+      }
+      cp = next_cp(s, len, &i, enc, &bad);
+      ncps++;
+      if (bad) nbad++;
+      kind = cp_kind(cp);
+      if (cp == 0) nnul++;
+      else if (kind == 2 && (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))) nctrl++;
+    } else {
+      kind = 3;
+    }
+    if (kind == 3) {
+      /* end of a source line */
+      if (!at_end && cp == '\r' && i < len &&
+          ((enc == LP_ENC_UTF8 && s[i] == '\n') ||
+           (enc == LP_ENC_UTF16LE && i + 1 < len && s[i] == '\n' && s[i + 1] == 0) ||
+           (enc == LP_ENC_UTF16BE && i + 1 < len && s[i] == 0 && s[i + 1] == '\n')))
+        i += enc == LP_ENC_UTF8 ? 1 : 2;
+      if (ns.started) {
+        lp_line *l;
+        if (t->n_lines == cap_lines) {
+          lp_line *nl;
+          cap_lines *= 2;
+          nl = realloc(t->lines, cap_lines * sizeof *nl);
+          if (nl == NULL) { rc = LOUPE_ENOMEM; goto fail; }
+          t->lines = nl;
+        }
+        if (blank_run) block++;
+        blank_run = 0;
+        l = &t->lines[t->n_lines++];
+        memset(l, 0, sizeof *l);
+        l->start = (size_t)(ns.out - t->text);
+        l->len = ns.olen;
+        l->src_offset = line_src;
+        l->src_end = at;
+        l->src_line = src_line;
+        l->n_src = 1;
+        l->indent = ns.indent;
+        l->block = block;
+        if (ns.indent >= 2) l->flags |= LP_F_INDENTED;
+        ns.out += ns.olen;
+        *ns.out++ = '\n';
+      } else {
+        blank_run = 1;
+      }
+      ns.olen = 0;
+      ns.pending_space = 0;
+      ns.started = 0;
+      ns.indent = 0;
+      if (at_end) break;
+      src_line++;
+      line_src = i;
+      continue;
+    }
+    if (kind == 2) continue;
+    emit(&ns, cp, kind);
+  }
+  *ns.out = '\0';
+  t->len = (size_t)(ns.out - t->text);
+  t->stats.invalid_utf8 = nbad;
+  t->stats.nul_bytes = nnul;
+  t->stats.lines = src_line;
+  if (ncps > 0 && (nctrl + nnul + nbad) * 10 > ncps + 20) {
+    snprintf(t->errmsg, sizeof t->errmsg,
+             "input looks binary (%zu control, NUL or invalid bytes in %zu "
+             "characters)%s", nctrl + nnul + nbad, ncps,
+             enc == LP_ENC_UTF8 && nnul * 3 > ncps
+               ? "; UTF-16 without a byte-order mark is not supported" : "");
+    rc = LOUPE_EENCODING;
+    goto fail;
+  }
+  if (t->n_lines == 0) {
+    snprintf(t->errmsg, sizeof t->errmsg, "input holds no text");
+    rc = LOUPE_EEMPTY;
+    goto fail;
+  }
+  return LOUPE_OK;
+fail:
+  if (rc == LOUPE_ENOMEM)
+    snprintf(t->errmsg, sizeof t->errmsg, "out of memory");
+  lp_text_free(t);
+  return rc;
+}
+
+void lp_text_free(lp_text *t) {
+  free(t->text);
+  free(t->lines);
+  t->text = NULL;
+  t->lines = NULL;
+  t->n_lines = 0;
+}
+
+/*
+ * Map a byte column of normalised line li back to the source: re-run the
+ * normaliser over the line's source bytes until col output bytes exist.
+ * Lines joined by lp_text_unwrap continue in the next source line, which is
+ * handled by walking the joined source span as one.
+ */
+size_t lp_text_src_offset(const lp_text *t, size_t li, size_t col) {
+  const lp_line *l = &t->lines[li];
+  const unsigned char *s = (const unsigned char *)t->src;
+  size_t i = l->src_offset, end = l->src_end;
+  norm_state ns;
+  memset(&ns, 0, sizeof ns);
+  if (col == 0 || col > l->len) {
+    /* offset of the first visible character */
+    while (i < end) {
+      int bad;
+      size_t at = i;
+      uint32_t cp = next_cp(s, t->src_len, &i, t->enc, &bad);
+      int k = cp_kind(cp);
+      if (k == 0) return at;
+    }
+    return l->src_offset;
+  }
+  while (i < end) {
+    int bad, k;
+    size_t at = i;
+    uint32_t cp = next_cp(s, t->src_len, &i, t->enc, &bad);
+    k = cp_kind(cp);
+    if (k == 3) {               /* joined wrap: the join added one space */
+      if (ns.started) ns.pending_space = 1;
+      continue;
+    }
+    if (k == 2) continue;
+    if (k == 0 && ns.olen + (ns.pending_space ? 1 : 0) >= col) return at;
+    emit(&ns, cp, k);
+  }
+  return end;
+}
+
+/* Display width of a line: CJK counts two columns. */
+static unsigned line_width(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  size_t i = 0;
+  unsigned w = 0;
+  while (i < l->len) {
+    size_t n;
+    uint32_t cp = lp_utf8_decode(s, l->len, i, &n);
+    w += lp_is_cjk(cp) ? 2 : 1;
+    i += n;
+  }
+  return w + l->indent;
+}
+
+static unsigned first_word_width(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i = 0;
+  while (i < l->len && s[i] != ' ') i++;
+  return (unsigned)i;
+}
+
+static int starts_bullet(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  if (l->len == 0) return 0;
+  if (s[0] == '*' || s[0] == '-' || s[0] == '[') return 1;
+  /* • ◦ ▪ □ ■ ● · › » */
+  if (l->len >= 2 && s[0] == 0xC2 && (s[1] == 0xB7 || s[1] == 0xBB)) return 1;
+  if (l->len >= 3 && s[0] == 0xE2 &&
+      ((s[1] == 0x80 && (s[2] == 0xA2 || s[2] == 0xBA)) ||
+       (s[1] == 0x96 && (s[2] == 0xA1 || s[2] == 0xA0 || s[2] == 0xAA)) ||
+       (s[1] == 0x97 && (s[2] == 0x8F || s[2] == 0xA6))))
+    return 1;
+  return 0;
+}
+
+/*
+ * Hard-wrapped dumps (w3m -cols 100 and the like) break paragraphs at a
+ * fixed width. When enough lines end within a few columns of one maximum
+ * width, join a line with the next whenever the next line's first word
+ * would not have fitted: that is exactly why the renderer broke there.
+ */
+int lp_text_unwrap(lp_text *t) {
+  size_t i, n_near = 0, n_long = 0, out;
+  unsigned maxw = 0, *w;
+  if (t->n_lines < 8) return LOUPE_OK;
+  w = malloc(t->n_lines * sizeof *w);
+  if (w == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < t->n_lines; i++) {
+    w[i] = line_width(t, &t->lines[i]);
+    if (w[i] > maxw && w[i] <= 240) maxw = w[i];
+  }
+  for (i = 0; i < t->n_lines; i++) {
+    if (w[i] > 240) { n_long++; continue; }
+    if (w[i] + 12 >= maxw && maxw >= 40) n_near++;
+  }
+  if (maxw < 40 || n_near < 6 || n_long * 4 > t->n_lines ||
+      n_near * 20 < t->n_lines) {
+    free(w);
+    return LOUPE_OK;
+  }
+  out = 0;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *cur = &t->lines[i];
+    if (out > 0) {
+      lp_line *prev = &t->lines[out - 1];
+      if (prev->block == cur->block && !starts_bullet(t, cur) &&
+          prev->start + prev->len + 1 == cur->start &&
+          prev->src_line + prev->n_src == cur->src_line &&
+          prev->len > 0 && w[i - 1] <= maxw &&
+          w[i - 1] + 1 + first_word_width(t, cur) + 1 > maxw) {
+        t->text[prev->start + prev->len] = ' ';
+        prev->len += 1 + cur->len;
+        prev->src_end = cur->src_end;
+        prev->n_src += cur->n_src;
+        prev->flags |= LP_F_WRAPPED;
+        continue;
+      }
+    }
+    t->lines[out++] = *cur;
+  }
+  t->n_lines = out;
+  free(w);
+  return LOUPE_OK;
+}
