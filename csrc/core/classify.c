@@ -158,7 +158,8 @@ static const char *cue_reason(unsigned c) {
 static unsigned stop_need(const char *lang) {
   if (lang == NULL) return 200;
   if (strcmp(lang, "en") == 0) return 280;
-  return 220;
+  /* the other languages' lists are shorter: their prose scores lower */
+  return 170;
 }
 
 /*
@@ -171,6 +172,30 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
   unsigned stop = words ? l->nstop * 1000u / words : 0;
   unsigned need = stop_need(lang);
   if (l->len < 400) l->cue = line_cues(s, l->len);
+  /* cookie and consent notices read as prose but are site chrome */
+  if (lp_contains_ci(s, l->len > 400 ? 400 : l->len, "cookies") &&
+      (lp_contains_ci(s, l->len, "website") ||
+       lp_contains_ci(s, l->len, "browser") ||
+       lp_contains_ci(s, l->len, "consent"))) {
+    l->cue |= LP_CUE_LEGAL;
+    l->reason = "cookie-notice";
+    return C_BAD;
+  }
+  /* comment widgets: "name says:", "34 responses to ..." */
+  if (words <= 8 && l->len > 6 &&
+      (lp_contains_ci(s + l->len - 6, 6, " says:") ||
+       lp_contains_ci(s + l->len - 6, 6, "wrote:"))) {
+    l->cue |= LP_CUE_COMMENT;
+    l->reason = "comment-widget";
+    return C_BAD;
+  }
+  if (words <= 20 && (lp_contains_ci(s, l->len, "responses to") ||
+                      lp_contains_ci(s, l->len, "thoughts on") ||
+                      lp_contains_ci(s, l->len, "replies to"))) {
+    l->cue |= LP_CUE_COMMENT;
+    l->reason = "comment-widget";
+    return C_BAD;
+  }
   /* a cue word inside a line that reads as prose is not evidence */
   if (l->cue && words < 30 &&
       !(words >= 12 && stop >= need && (l->flags & LP_F_TERMINAL) &&
@@ -234,9 +259,11 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
 /* Weight of a line in the article-region search. */
 static long line_weight(const lp_line *l, int cls) {
   long w;
+  long c = (long)(l->nchars > 1200 ? 1200 : l->nchars);
   switch (cls) {
-  case C_GOOD: w = 40 + (long)(l->nchars > 1200 ? 1200 : l->nchars); break;
-  case C_NEAR: w = 20 + (long)(l->nchars / 2); break;
+  /* short good lines (teasers, list entries) weigh little, paragraphs much */
+  case C_GOOD: w = c > 70 ? c - 50 : 20; break;
+  case C_NEAR: w = c > 70 ? (c - 50) / 2 : 10; break;
   default:
     w = -25 - (long)(l->nchars > 300 ? 90 : l->nchars * 3 / 10);
     if (l->cue & (LP_CUE_COMMENT | LP_CUE_RELATED | LP_CUE_END))
@@ -348,6 +375,20 @@ void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
       }
   }
 
+  /* On pages whose prose is flush left, indented prose sits in lists,
+   * sidebars or tables (how renderers lay out teasers): it counts less. */
+  {
+    size_t flush = 0, indented = 0;
+    for (i = 0; i < n; i++)
+      if (t->lines[i].cls == C_GOOD) {
+        if (t->lines[i].indent >= 4) indented++;
+        else flush++;
+      }
+    if (flush > indented * 2)
+      for (i = 0; i < n; i++)
+        if (t->lines[i].cls == C_GOOD && t->lines[i].indent >= 4)
+          t->lines[i].cls = C_NEAR;
+  }
   /* maximum-sum segment: the article region */
   for (i = 0; i < n; i++) {
     long w = line_weight(&t->lines[i], t->lines[i].cls);
@@ -358,12 +399,12 @@ void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];
     int in = best_a != LP_NONE && i >= best_a && i <= best_b;
-    if (l->cls == C_GOOD && in) {
+    if ((l->cls == C_GOOD || l->cls == C_NEAR) && in) {
       l->label = LOUPE_LINE_BODY;
       l->reason = "prose";
     } else {
       l->label = LOUPE_LINE_BOILERPLATE;
-      if (l->cls == C_GOOD) l->reason = "outside-article";
+      if (l->cls >= C_NEAR) l->reason = "outside-article";
       else if (l->reason == NULL) l->reason = "short";
     }
   }
