@@ -203,6 +203,11 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
     l->reason = cue_reason(l->cue);
     return C_BAD;
   }
+  if (words <= 7 && lp_starts_ci(s, l->len, "by ") &&
+      !(l->flags & LP_F_TERMINAL)) {
+    l->reason = "byline";
+    return C_BAD;
+  }
   if ((l->flags & LP_F_URL) && words < 12) {
     l->reason = "link";
     return C_BAD;
@@ -331,10 +336,9 @@ void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
       if (prev == C_GOOD && next == C_GOOD) l->cls = -C_GOOD - 10;
       else if (prev == C_BAD && next == C_BAD) l->cls = -C_BAD - 10;
       else {
-        /* between good and bad: keep only when a near-good one is adjacent */
-        int pn = k > 0 ? t->lines[k - 1].cls : C_BAD;
-        int nn = k + 1 < n ? t->lines[k + 1].cls : C_BAD;
-        l->cls = (pn == C_NEAR || nn == C_NEAR) ? -C_GOOD - 10 : -C_BAD - 10;
+        /* between good and bad: the edge of the article, where headlines,
+         * bylines and kickers sit; they are not body */
+        l->cls = -C_BAD - 10;
       }
     }
     for (k = 0; k < n; k++)
@@ -362,7 +366,10 @@ void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
         next = t->lines[j].cls;
         break;
       }
-      if (prev == C_BAD && next == C_BAD) {
+      /* near-good prose next to good prose joins it; without a sentence
+       * end (a headline, a standfirst) it must sit inside the article */
+      if ((prev == C_BAD && next == C_BAD) ||
+          (!(l->flags & LP_F_TERMINAL) && (prev == C_BAD || next == C_BAD))) {
         l->cls = C_BAD - 20;
       }
     }

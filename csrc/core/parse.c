@@ -98,19 +98,31 @@ void loupe_article_free(loupe_article *a) {
   free(box);
 }
 
+/*
+ * One entry per source line, blank ones included: each line takes the
+ * label of the normalised line it belongs to (joined wrapped lines share
+ * one). Text moved by dedupe carries its source line with it.
+ */
 static int keep_lines(const lp_text *t, loupe_article *a, lp_arena *arena) {
-  size_t i;
-  a->lines = t->n_lines ? lp_arena_alloc(arena, t->n_lines * sizeof *a->lines)
-                        : NULL;
-  if (t->n_lines && a->lines == NULL) return LOUPE_ENOMEM;
+  size_t i, k, n = t->stats.lines, got;
+  size_t *starts = lp_arena_alloc(arena, (n ? n : 1) * sizeof *starts);
+  a->lines = lp_arena_alloc(arena, (n ? n : 1) * sizeof *a->lines);
+  if (a->lines == NULL || starts == NULL) return LOUPE_ENOMEM;
+  got = lp_text_line_starts(t, starts, n);
+  for (i = 0; i < n; i++) {
+    a->lines[i].line = i + 1;
+    a->lines[i].offset = i < got ? starts[i] : t->src_len;
+    a->lines[i].label = LOUPE_LINE_BLANK;
+    a->lines[i].reason = "blank";
+  }
   for (i = 0; i < t->n_lines; i++) {
     const lp_line *l = &t->lines[i];
-    a->lines[i].line = l->src_line;
-    a->lines[i].offset = lp_text_src_offset(t, i, 0);
-    a->lines[i].label = l->label;
-    a->lines[i].reason = l->reason ? l->reason : "";
+    for (k = l->src_line; k < l->src_line + l->n_src && k <= n; k++) {
+      a->lines[k - 1].label = l->label;
+      a->lines[k - 1].reason = l->reason ? l->reason : "";
+    }
   }
-  a->n_lines = t->n_lines;
+  a->n_lines = n;
   return LOUPE_OK;
 }
 

@@ -313,7 +313,13 @@ int lp_text_init(lp_text *t, const char *src, size_t len) {
   t->len = (size_t)(ns.out - t->text);
   t->stats.invalid_utf8 = nbad;
   t->stats.nul_bytes = nnul;
+  /* lines counted the POSIX way: a final line break ends the last line */
   t->stats.lines = src_line;
+  if (len > skip && src_line > 1 &&
+      (enc == LP_ENC_UTF8 ? (s[len - 1] == '\n' || s[len - 1] == '\r')
+       : enc == LP_ENC_UTF16LE ? (len >= 2 && (s[len - 2] == '\n' || s[len - 2] == '\r') && s[len - 1] == 0)
+       : (len >= 2 && s[len - 2] == 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))))
+    t->stats.lines = src_line - 1;
   if (ncps > 0 && (nctrl + nnul + nbad) * 10 > ncps + 20) {
     snprintf(t->errmsg, sizeof t->errmsg,
              "input looks binary (%zu control, NUL or invalid bytes in %zu "
@@ -466,4 +472,29 @@ int lp_text_unwrap(lp_text *t) {
   t->n_lines = out;
   free(w);
   return LOUPE_OK;
+}
+
+/*
+ * Byte offset of the start of every source line, in order, into out (which
+ * has room for t->stats.lines entries). Returns the number written.
+ */
+size_t lp_text_line_starts(const lp_text *t, size_t *out, size_t cap) {
+  const unsigned char *s = (const unsigned char *)t->src;
+  size_t i = 0, n = 0, len = t->src_len;
+  if (t->enc != LP_ENC_UTF8) i = 2;
+  else if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) i = 3;
+  if (cap == 0) return 0;
+  out[n++] = i;
+  while (i < len && n < cap) {
+    int bad;
+    uint32_t cp = next_cp(s, len, &i, t->enc, &bad);
+    if (cp_kind(cp) != 3) continue;
+    if (cp == '\r' && i < len) {
+      size_t j = i;
+      uint32_t nx = next_cp(s, len, &j, t->enc, &bad);
+      if (nx == '\n') i = j;
+    }
+    if (i < len) out[n++] = i;
+  }
+  return n;
 }

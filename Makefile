@@ -1,0 +1,321 @@
+# Makefile - builds loupe (GNU make): the C core as build/libloupe.a, the Lua
+# module loupe.core as build/loupe/core.so, the C test programs; runs tests,
+# sanitizers, valgrind, the rock build and install. `make help` lists targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+LUA       ?= lua5.4
+# Debian's busted script starts plain `lua` (5.1): run its runner under 5.4.
+BUSTED    ?= /usr/bin/busted
+LUACHECK  ?= luacheck
+LUAROCKS  ?= luarocks --lua-version 5.4
+VALGRIND  ?= valgrind --error-exitcode=1 --leak-check=full \
+             --errors-for-leak-kinds=definite,indirect
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+SAN_BUILD ?= build-asan
+ROCK_TREE ?= $(CURDIR)/build/rocktree
+ROCKSPEC  := rockspec/loupe-scm-1.rockspec
+
+DEPS_PKGS  := lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev luarocks \
+              lua-busted lua-check lua-argparse lua-cjson lua-term
+BENCH_PKGS := hyperfine ripgrep valgrind
+DEPS_SH    := sh scripts/deps.sh
+SUBMAKE    := $(MAKE) --no-print-directory
+
+# Sources are found by wildcard; the rockspec lists them by name and
+# check-rockspec keeps the two in step.
+CORE_SRC := $(sort $(wildcard csrc/core/*.c))
+BIND_SRC := $(sort $(wildcard csrc/lua/*.c))
+TEST_SRC := $(sort $(wildcard csrc/test/test_*.c))
+LUA_MODS := $(sort $(wildcard lua/loupe/*.lua))
+LINT_DIRS := $(wildcard lua spec bench examples)
+
+CORE_OBJ := $(CORE_SRC:csrc/%.c=$(BUILD)/obj/%.o)
+BIND_OBJ := $(BIND_SRC:csrc/%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:csrc/test/%.c=$(BUILD)/test/%)
+LIB      := $(BUILD)/libloupe.a
+SO       := $(BUILD)/loupe/core.so
+STAMP    := $(BUILD)/.config
+RESULTS  := $(BUILD)/results.txt
+
+PKG_CFLAGS := $(shell pkg-config --cflags lua5.4 libpcre2-8 sqlite3 \
+                2>/dev/null || echo -I/usr/include/lua5.4)
+OPTFLAGS  := -O2 -g
+SANFLAGS  :=
+ifeq ($(SANITIZE),1)
+SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+             -fno-omit-frame-pointer
+OPTFLAGS  := -O1 -g $(SANFLAGS)
+endif
+WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS = -std=c99 $(OPTFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden \
+             -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS      := -lpcre2-8 -lsqlite3 -lm
+
+# Paths that make lua5.4 see this tree first (the _5_4 names win over
+# LUA_PATH/LUA_CPATH; ";;" appends the default path).
+TREE_ENV = LUA_PATH_5_4='$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;;' \
+           LUA_CPATH_5_4='$(CURDIR)/$(BUILD)/?.so;;'
+ASAN_LIB  = $(shell $(CC) -print-file-name=libasan.so)
+# C tests check leaks with LeakSanitizer; Lua itself is not instrumented,
+# so under lua5.4 libasan is preloaded and leaks are left to the C tests.
+SAN_ENV   := ASAN_OPTIONS=detect_leaks=1 \
+             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+SAN_LUA_ENV = ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$(ASAN_LIB) \
+              UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+.PHONY: all deps bench-deps test test-run sanitize sanitize-run valgrind \
+        valgrind-run demo eval bench install uninstall rock clean \
+        check-rockspec check-symbols lint c-test-bins help FORCE
+
+all: $(LIB) $(SO)
+	@:
+
+c-test-bins: $(TEST_BIN)
+	@:
+
+# ---------------------------------------------------------------- building
+
+# The stamp changes only when flags or the source list change; everything
+# depends on it, so a changed flag or an added/removed file rebuilds.
+STAMP_TEXT = $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS) : $(CORE_SRC) $(BIND_SRC)
+$(STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(STAMP_TEXT)' | cmp -s - $@ || echo '$(STAMP_TEXT)' >$@
+
+$(BUILD)/obj/%.o: csrc/%.c $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(CORE_OBJ) $(STAMP)
+	@test -n "$(CORE_OBJ)" || { echo "make: no csrc/core/*.c to build" >&2; exit 1; }
+	@rm -f $@
+	$(AR) rcs $@ $(CORE_OBJ)
+
+$(SO): $(CORE_OBJ) $(BIND_OBJ) $(STAMP)
+	@test -n "$(BIND_OBJ)" || { echo "make: no csrc/lua/*.c to build" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(CC) -shared $(ALL_LDFLAGS) -o $@ $(CORE_OBJ) $(BIND_OBJ) $(LIBS)
+
+$(BUILD)/test/%: csrc/test/%.c $(LIB) $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Icsrc/core -MMD -MP -MF $@.d -o $@ $< $(LIB) \
+	  $(ALL_LDFLAGS) $(LIBS)
+
+-include $(CORE_OBJ:.o=.d) $(BIND_OBJ:.o=.d) $(TEST_BIN:=.d)
+
+# ------------------------------------------------------------ dependencies
+
+deps:
+	@$(DEPS_SH) $(DEPS_PKGS)
+
+bench-deps:
+	@$(DEPS_SH) $(BENCH_PKGS)
+
+# ------------------------------------------------------------------ testing
+# Each step appends "name passed failed" to $(RESULTS); the last line of a
+# run is the total "N passed, N failed" and its status says whether any
+# step failed. A failed build, luacheck or check counts as 1 failed.
+
+# C test programs (optionally under a wrapper such as valgrind).
+define run_c_tests
+if grep -q '^build ' $(RESULTS); then \
+  echo "c-tests: skipped, the build failed"; \
+else \
+  $(1) sh csrc/test/run_c_tests.sh $(if $(2),-w '$(2)') -r $(RESULTS) \
+    $(TEST_BIN) || true; \
+fi
+endef
+
+# busted under lua5.4 with TAP output: "ok"/"not ok" lines give the counts
+# ("# SKIP" ones are pending and not counted), "# Failure message" lines
+# show why. A run without its final plan line (busted itself died) or that
+# exits non-zero with no failing test counts 1 failed.
+define run_busted
+if grep -q '^build ' $(RESULTS); then \
+  echo "busted: skipped, the build failed"; \
+else \
+  set -o pipefail; \
+  $(1) $(LUA) $(BUSTED) -o TAP --cpath='$(BUILD)/?.so' 2>&1 \
+    | tee $(BUILD)/busted.tap; rc=$$?; \
+  awk -v rc=$$rc -v out=$(RESULTS) ' \
+    /^ok [0-9]+ - # SKIP/ { skip++; next } \
+    /^ok [0-9]+/ { pass++; next } \
+    /^not ok [0-9]+/ { fail++; next } \
+    /^1\.\.[0-9]+$$/ { plan = 1 } \
+    END { \
+      if (!plan) { fail++; print "busted: did not finish (no TAP plan line): 1 failed" } \
+      else if (rc != 0 && fail == 0) { fail++; print "busted: exit status " rc " with no failing test: 1 failed" } \
+      printf "busted: %d passed, %d failed, %d pending\n", pass, fail, skip; \
+      printf "busted %d %d\n", pass, fail >> out }' $(BUILD)/busted.tap; \
+fi
+endef
+
+# Runs make target $(1); its failure counts as 1 failed.
+define run_check
+$(SUBMAKE) $(1) || { echo "$(1): failed: 1 failed"; echo "$(1) 0 1" >>$(RESULTS); }
+endef
+
+# Prints the per-step counts of results file $(1), then the total as the
+# very last line; fails when anything failed. It runs in the outermost make
+# so that only one "make: *** Error" line (on stderr) follows the total.
+define summary
+awk '{ p += $$2; f += $$3; s = s sep $$1 " " $$2 "/" $$3; sep = ", " } \
+  END { print "summary (passed/failed): " s; \
+        printf "%d passed, %d failed\n", p, f; exit (f > 0) }' $(1)
+endef
+
+define start_run
+mkdir -p $(BUILD); rm -f $(RESULTS); touch $(RESULTS); \
+$(SUBMAKE) all c-test-bins || { echo "build: failed: 1 failed"; echo "build 0 1" >>$(RESULTS); }
+endef
+
+# test-run and friends run in a sub-make so that pkg-config is asked again
+# after deps installed what was missing; they always succeed.
+test: deps
+	@$(SUBMAKE) test-run
+	@$(call summary,$(RESULTS))
+
+test-run:
+	@$(start_run)
+	@$(call run_c_tests)
+	@$(call run_check,check-symbols)
+	@$(call run_check,check-rockspec)
+	@$(call run_check,lint)
+	@$(call run_busted)
+
+sanitize: deps
+	@$(SUBMAKE) BUILD=$(SAN_BUILD) SANITIZE=1 sanitize-run
+	@$(call summary,$(SAN_BUILD)/results.txt)
+
+sanitize-run:
+	@$(start_run)
+	@$(call run_c_tests,env $(SAN_ENV))
+	@$(call run_busted,env $(SAN_LUA_ENV))
+
+valgrind: deps
+	@$(DEPS_SH) valgrind
+	@$(SUBMAKE) valgrind-run
+	@$(call summary,$(RESULTS))
+
+valgrind-run:
+	@$(start_run)
+	@$(call run_c_tests,,$(VALGRIND))
+
+# Lua 5.4's exported symbols must be only luaopen_loupe_core.
+check-symbols: $(SO)
+	@extra=$$(nm -D --defined-only $(SO) | awk 'NF == 3 && $$2 ~ /^[A-Z]$$/ && $$3 != "luaopen_loupe_core" && $$3 !~ /^_(init|fini|edata|end|_bss_start)$$/ { print $$3 }'); \
+	if [ -n "$$extra" ]; then \
+	  echo "check-symbols: $(SO) exports more than luaopen_loupe_core:" $$extra >&2; exit 1; fi; \
+	nm -D --defined-only $(SO) | grep -q ' T luaopen_loupe_core$$' || \
+	  { echo "check-symbols: $(SO) does not export luaopen_loupe_core" >&2; exit 1; }
+
+# Every C source and Lua module must be listed in the rockspec by name, and
+# every file the rockspec lists must exist.
+check-rockspec:
+	@rc=0; \
+	for f in $(CORE_SRC) $(BIND_SRC) $(LUA_MODS); do \
+	  grep -qF '"'"$$f"'"' $(ROCKSPEC) || \
+	    { echo "check-rockspec: $$f is not listed in $(ROCKSPEC)" >&2; rc=1; }; \
+	done; \
+	for f in $(LUA_MODS); do \
+	  m=$$(basename $$f .lua); [ "$$m" = init ] && continue; \
+	  grep -qE '\["loupe\.'"$$m"'"\] *= *"'"$$f"'"' $(ROCKSPEC) || \
+	    { echo "check-rockspec: $(ROCKSPEC) should map [\"loupe.$$m\"] = \"$$f\"" >&2; rc=1; }; \
+	done; \
+	for f in $$(grep -oE '"(csrc|lua|bin)/[^"]+"' $(ROCKSPEC) | tr -d '"'); do \
+	  [ -f "$$f" ] || { echo "check-rockspec: $(ROCKSPEC) lists $$f, which does not exist" >&2; rc=1; }; \
+	done; \
+	exit $$rc
+
+lint:
+	$(LUACHECK) $$([ -t 1 ] || echo --no-color) $(LINT_DIRS)
+
+# ------------------------------------------------------------ running code
+
+demo: deps
+	@test -f examples/demo.lua || \
+	  { echo "make demo: examples/demo.lua does not exist yet" >&2; exit 1; }
+	@$(SUBMAKE) all
+	$(TREE_ENV) $(LUA) examples/demo.lua
+
+eval: deps
+	@test -f bench/eval.lua || \
+	  { echo "make eval: bench/eval.lua does not exist yet" >&2; exit 1; }
+	@$(SUBMAKE) all
+	$(TREE_ENV) $(LUA) bench/eval.lua
+
+bench: deps
+	@$(SUBMAKE) bench-deps
+	@test -f bench/bench.lua || \
+	  { echo "make bench: bench/bench.lua does not exist yet" >&2; exit 1; }
+	@$(SUBMAKE) all
+	$(TREE_ENV) $(LUA) bench/bench.lua
+
+# ------------------------------------------------------ install and rocks
+
+LMOD_DIR = $(DESTDIR)$(PREFIX)/share/lua/5.4/loupe
+CMOD_DIR = $(DESTDIR)$(PREFIX)/lib/lua/5.4/loupe
+BIN_LOUPE = $(DESTDIR)$(PREFIX)/bin/loupe
+
+install: all
+	install -d '$(CMOD_DIR)' '$(LMOD_DIR)' '$(DESTDIR)$(PREFIX)/include' \
+	  '$(DESTDIR)$(PREFIX)/lib'
+	install -m 755 $(SO) '$(CMOD_DIR)/core.so'
+	$(if $(LUA_MODS),install -m 644 $(LUA_MODS) '$(LMOD_DIR)/')
+	install -m 644 csrc/loupe.h '$(DESTDIR)$(PREFIX)/include/loupe.h'
+	install -m 644 $(LIB) '$(DESTDIR)$(PREFIX)/lib/libloupe.a'
+	@if [ -f lua/loupe/cli.lua ]; then \
+	  echo "install bin/loupe"; \
+	  install -d '$(DESTDIR)$(PREFIX)/bin'; \
+	  printf '%s\n' '#!/usr/bin/env lua5.4' \
+	    '-- loupe: command-line front end; runs loupe.cli from $(PREFIX).' \
+	    'package.path = "$(PREFIX)/share/lua/5.4/?.lua;$(PREFIX)/share/lua/5.4/?/init.lua;" .. package.path' \
+	    'package.cpath = "$(PREFIX)/lib/lua/5.4/?.so;" .. package.cpath' \
+	    'local cli = require "loupe.cli"' \
+	    'if type(cli) == "table" and type(cli.main) == "function" then' \
+	    '  local rc = cli.main(arg)' \
+	    '  os.exit(rc == nil and 0 or rc, true)' \
+	    'end' >'$(BIN_LOUPE)'; \
+	  chmod 755 '$(BIN_LOUPE)'; \
+	fi
+
+uninstall:
+	rm -f '$(CMOD_DIR)/core.so' '$(DESTDIR)$(PREFIX)/include/loupe.h' \
+	  '$(DESTDIR)$(PREFIX)/lib/libloupe.a' '$(BIN_LOUPE)'
+	rm -f $(patsubst lua/loupe/%,'$(LMOD_DIR)/%',$(LUA_MODS))
+	-rmdir '$(CMOD_DIR)' '$(LMOD_DIR)' 2>/dev/null
+
+# luarocks' builtin backend compiles in the source tree and leaves .o files
+# and loupe/core.so behind: they are removed here and ignored by git.
+ROCK_LEFTOVERS = csrc/core/*.o csrc/lua/*.o loupe/core.so
+
+# CFLAGS adds -fvisibility=hidden, which a plain `luarocks make` lacks.
+ROCK_CFLAGS ?= -O2 -fPIC -fvisibility=hidden
+
+rock:
+	$(LUAROCKS) make --deps-mode=none $(ROCKSPEC) --tree='$(ROCK_TREE)' \
+	  CFLAGS='$(ROCK_CFLAGS)'
+	rm -f $(ROCK_LEFTOVERS)
+	-@rmdir loupe 2>/dev/null
+
+clean:
+	rm -rf $(sort build $(SAN_BUILD) $(BUILD))
+	rm -f $(ROCK_LEFTOVERS)
+	-@rmdir loupe 2>/dev/null || true
+
+help:
+	@echo "make [all]      build $(SO) and $(LIB)"
+	@echo "make deps       install missing Debian packages (as root)"
+	@echo "make test       deps, build, C tests, luacheck, busted; last line N passed, N failed"
+	@echo "make sanitize   the same C tests and specs built with ASan+UBSan in build-asan/"
+	@echo "make valgrind   C tests under valgrind"
+	@echo "make demo|eval|bench  run examples/demo.lua, bench/eval.lua, bench/bench.lua"
+	@echo "make rock       luarocks make into ROCK_TREE=$(ROCK_TREE)"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=; make uninstall"
+	@echo "make check-rockspec | check-symbols | lint | clean"

@@ -1,0 +1,47 @@
+/*
+ * dates.h - finds the first date (with any attached time and zone) in a
+ * run of scraped UTF-8 text and writes it as ISO 8601. Internal to the
+ * loupe core; no allocation, no global state.
+ */
+#ifndef LOUPE_DATES_H
+#define LOUPE_DATES_H
+
+#include <stddef.h>
+#include "../loupe.h"
+
+/* One date found in text. */
+typedef struct {
+  int year, month, day;        /* month/day 0 when absent */
+  int hour, minute, second;    /* -1 when absent */
+  int has_tz;                  /* 1 when a zone/offset was given */
+  int tz_minutes;              /* offset east of UTC in minutes */
+  loupe_precision prec;        /* MONTH, DAY, MINUTE or SECOND */
+  size_t start, end;           /* byte span [start,end) of the whole match,
+                                  including an attached weekday, time and
+                                  zone */
+  int has_weekday;             /* a weekday name was attached */
+} lp_date;
+
+/*
+ * Find the first date in s[from..len).
+ *   s:    UTF-8 text, need not be NUL-terminated; never read at or past len
+ *         (the byte before `from` may be read to check a word boundary).
+ *   len:  bytes in s.
+ *   from: offset to start looking at.
+ *   out:  filled on success.
+ * Returns 1 when a date was found, else 0 (*out untouched).
+ * Runs in time linear in len - from.
+ */
+int lp_date_find(const char *s, size_t len, size_t from, lp_date *out);
+
+/*
+ * Write d as ISO 8601 at d->prec: "2019-11", "2024-04-16",
+ * "2015-09-11T21:03", "2022-03-14T11:35Z", "2025-01-17T20:59+08:00",
+ * "2022-01-26T14:39:31-05:00".
+ *   buf/cap: destination; always NUL-terminated when cap > 0 (cap >= 32
+ *            always suffices).
+ * Returns the number of bytes written, without the NUL.
+ */
+size_t lp_date_format(const lp_date *d, char *buf, size_t cap);
+
+#endif /* LOUPE_DATES_H */

@@ -1,0 +1,401 @@
+/*
+ * test_dates.c - table-driven tests for the date finder (core/dates.c):
+ * each input line is copied to an exact-size heap buffer, searched, and the
+ * ISO text, span and weekday flag compared; plus format and fuzz checks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/dates.h"
+
+typedef struct {
+  const char *in;     /* input line */
+  const char *want;   /* expected ISO text, "" for no date */
+  int start, end;     /* expected span, -1 to skip the check */
+  int weekday;        /* expected has_weekday, -1 to skip */
+} date_case;
+
+static const date_case CASES[] = {
+  /* ISO-like */
+  {"2024-04-16", "2024-04-16", 0, 10, 0},
+  {"2019/11/19", "2019-11-19", -1, -1, -1},
+  {"2016.12.01", "2016-12-01", -1, -1, -1},
+  {"2015-09-11 21:03", "2015-09-11T21:03", 0, 16, -1},
+  {"2021-12-07 22:14:00", "2021-12-07T22:14:00", -1, -1, -1},
+  {"2022-01-26T14:39:31-05:00", "2022-01-26T14:39:31-05:00", 0, 25, -1},
+  {"2022-03-14T11:35:00Z", "2022-03-14T11:35:00Z", 0, 20, -1},
+  {"2019-11-19T08:03:00.79Z", "2019-11-19T08:03:00Z", -1, -1, -1},
+  {"2019-11-19T14:30+0800", "2019-11-19T14:30+08:00", -1, -1, -1},
+  {"20:59 UTC+8, 2025-01-17", "2025-01-17T20:59+08:00", 0, 23, -1},
+  {"Updated: 2015-09-11 21:03", "2015-09-11T21:03", 9, 25, 0},
+  {"Updated 21:03, 2015-09-11 22:00", "2015-09-11T22:00", 15, 31, -1},
+  {"see /news/2019/11/19/story.html", "2019-11-19", 10, 20, -1},
+  {"2019-11-19 10:30-11:30 meeting", "2019-11-19T10:30", 0, 16, -1},
+  /* numeric day-first / month-first */
+  {"14.03.2022", "2022-03-14", -1, -1, -1},
+  {"11:35 GMT 14.03.2022", "2022-03-14T11:35Z", 0, 20, -1},
+  {"11.14.2019", "2019-11-14", -1, -1, -1},
+  {"14-03-2022", "2022-03-14", -1, -1, -1},
+  {"27/09/2018", "2018-09-27", -1, -1, -1},
+  {"21/06/2014", "2014-06-21", -1, -1, -1},
+  {"11/19/19", "2019-11-19", -1, -1, -1},
+  {"11/19/2019", "2019-11-19", -1, -1, -1},
+  {"on 3/4/85 it", "1985-03-04", 3, 9, -1},
+  {"1920, 14.03.2022", "2022-03-14", 6, 16, -1},
+  {"14.03.2022-15.03.2022", "2022-03-14", 0, 10, -1},
+  /* English month names */
+  {"Nov. 19, 2019 8:03 am ET", "2019-11-19T08:03-05:00", 0, 24, 0},
+  {"November 20, 2019", "2019-11-20", -1, -1, -1},
+  {"Nov 19, 2019", "2019-11-19", -1, -1, -1},
+  {"October 06, 2018", "2018-10-06", -1, -1, -1},
+  {"November 20th, 2019", "2019-11-20", 0, 19, -1},
+  {"Nov. 18th 2019", "2019-11-18", 0, 14, -1},
+  {"19 November 2019", "2019-11-19", -1, -1, -1},
+  {"20 Nov 2019", "2019-11-20", -1, -1, -1},
+  {"1st of November 2019", "2019-11-01", -1, -1, -1},
+  {"19-Nov-2019", "2019-11-19", -1, -1, -1},
+  {"DECEMBER 25, 2019", "2019-12-25", -1, -1, -1},
+  {"May 5, 2019", "2019-05-05", -1, -1, -1},
+  {"Tuesday 19 November 2019 10.03 GMT", "2019-11-19T10:03Z", 0, 34, 1},
+  {"July 7, 2021  2:34 pm", "2021-07-07T14:34", 0, 21, -1},
+  {"August 23, 2021 -- 18:46 GMT (19:46 BST)", "2021-08-23T18:46Z", 0, 28, -1},
+  {"Sept. 3, 2020", "2020-09-03", -1, -1, -1},
+  {"Mon, 18 Nov 2019 14:02:11 +0000", "2019-11-18T14:02:11Z", 0, 31, 1},
+  {"Posted Sunday, Nov 17, 2019", "2019-11-17", 7, 27, 1},
+  {"Tue. Nov 19, 2019", "2019-11-19", 0, 17, 1},
+  {"Nov 19, 2019 8:03 a.m. EST", "2019-11-19T08:03-05:00", -1, -1, -1},
+  {"Nov 19, 2019 at 12:00 am", "2019-11-19T00:00", -1, -1, -1},
+  {"Nov 19, 2019 12:30 PM", "2019-11-19T12:30", -1, -1, -1},
+  {"Nov 19, 2019 10.03 and more", "2019-11-19", 0, 12, -1},
+  {"8:03 am EST Nov 19, 2019", "2019-11-19T08:03-05:00", 0, 24, -1},
+  {"10:30 Tuesday, 2019-11-19", "2019-11-19T10:30", 0, 25, -1},
+  {"10:30 AM ET on Tue. Nov 19, 2019", "2019-11-19T10:30-05:00", 0, 32,
+   -1},
+  {"Posted at 10:30 the day before Nov 19, 2019", "2019-11-19", 31, 43,
+   -1},
+  {"19\xc2\xa0November\xc2\xa0" "2019", "2019-11-19", 0, 18, -1},
+  /* month-year */
+  {"March 2019", "2019-03", 0, 10, -1},
+  {"in March 2019 the", "2019-03", 3, 13, -1},
+  {"marzo de 2019", "2019-03", -1, -1, -1},
+  {"Mars 2020 rover", "", -1, -1, -1},
+  {"Nov 2019", "", -1, -1, -1},
+  {"31 November 2019", "", -1, -1, -1},
+  /* other languages */
+  {"22 de outubro de 2010", "2010-10-22", 0, 21, -1},
+  {"3 de marzo de 2019", "2019-03-03", -1, -1, -1},
+  {"segunda-feira, 3 de mar\xc3\xa7o de 2019", "2019-03-03", 0, 34, 1},
+  {"12 janvier 2019", "2019-01-12", -1, -1, -1},
+  {"1er mars 2019", "2019-03-01", -1, -1, -1},
+  {"5 ao\xc3\xbbt 2019", "2019-08-05", -1, -1, -1},
+  {"25 D\xc3\x89" "CEMBRE 2019", "2019-12-25", -1, -1, -1},
+  {"Publi\xc3\xa9 le 12 janvier 2019 \xc3\xa0 14h30", "2019-01-12T14:30",
+   -1, -1, -1},
+  {"12. M\xc3\xa4rz 2019", "2019-03-12", -1, -1, -1},
+  {"Oktober 27, 2015", "2015-10-27", -1, -1, -1},
+  {"12 gennaio 2019", "2019-01-12", -1, -1, -1},
+  {"5 settembre 2020", "2020-09-05", -1, -1, -1},
+  {"12 januari 2019", "2019-01-12", -1, -1, -1},
+  {"3 mei 2018", "2018-05-03", -1, -1, -1},
+  {"Maret 30, 2015", "2015-03-30", -1, -1, -1},
+  {"17 Agustus 2017", "2017-08-17", -1, -1, -1},
+  {"5 Desember 2016", "2016-12-05", -1, -1, -1},
+  {"Mei 2, 2016", "2016-05-02", -1, -1, -1},
+  {"Juni 1, 2016", "2016-06-01", -1, -1, -1},
+  {"Juli 4, 2016", "2016-07-04", -1, -1, -1},
+  {"24 сентября 2018", "2018-09-24", 0, 24, -1},
+  {"11 октября 2018", "2018-10-11", -1, -1, -1},
+  {"1 января 2020", "2020-01-01", -1, -1, -1},
+  {"29 февраля 2020", "2020-02-29", -1, -1, -1},
+  {"8 марта 2019", "2019-03-08", -1, -1, -1},
+  {"12 апреля 2019", "2019-04-12", -1, -1, -1},
+  {"9 мая 2019", "2019-05-09", -1, -1, -1},
+  {"12 июня 2019", "2019-06-12", -1, -1, -1},
+  {"4 июля 2019", "2019-07-04", -1, -1, -1},
+  {"15 августа 2019", "2019-08-15", -1, -1, -1},
+  {"7 ноября 2019", "2019-11-07", -1, -1, -1},
+  {"31 декабря 2019", "2019-12-31", -1, -1, -1},
+  {"24 Сентября 2018", "2018-09-24", -1, -1, -1},
+  {"24 СЕНТЯБРЯ 2018", "2018-09-24", -1, -1, -1},
+  {"2019年11月19日", "2019-11-19", 0, 17, -1},
+  {"发布时间：2019年11月19日 14:30", "2019-11-19T14:30", -1, -1, -1},
+  {"2019년 11월 19일", "2019-11-19", -1, -1, -1},
+  /* zones and US daylight time */
+  {"June 5, 2019 8:03 am ET", "2019-06-05T08:03-04:00", -1, -1, -1},
+  {"March 10, 2019 3:00 am ET", "2019-03-10T03:00-04:00", -1, -1, -1},
+  {"March 10, 2019 1:00 am ET", "2019-03-10T01:00-05:00", -1, -1, -1},
+  {"Nov 3, 2019 1:30 am PT", "2019-11-03T01:30-07:00", -1, -1, -1},
+  {"Nov 3, 2019 2:30 am PT", "2019-11-03T02:30-08:00", -1, -1, -1},
+  {"Jan 5, 2019 10:00 CT", "2019-01-05T10:00-06:00", -1, -1, -1},
+  {"July 5, 2019 10:00 MT", "2019-07-05T10:00-06:00", -1, -1, -1},
+  {"2019-11-19 10:00 EDT", "2019-11-19T10:00-04:00", -1, -1, -1},
+  {"2019-11-19 10:00 CST", "2019-11-19T10:00-06:00", -1, -1, -1},
+  {"2019-11-19 10:00 PST", "2019-11-19T10:00-08:00", -1, -1, -1},
+  {"2019-11-19 10:00 CET", "2019-11-19T10:00+01:00", -1, -1, -1},
+  {"2019-06-19 10:00 CEST", "2019-06-19T10:00+02:00", -1, -1, -1},
+  {"2019-06-19 10:00 BST", "2019-06-19T10:00+01:00", -1, -1, -1},
+  {"2019-11-19 10:00 MSK", "2019-11-19T10:00+03:00", -1, -1, -1},
+  {"2019-11-19 10:00 IST", "2019-11-19T10:00+05:30", -1, -1, -1},
+  {"2019-11-19 10:00 JST", "2019-11-19T10:00+09:00", -1, -1, -1},
+  {"2019-11-19 10:00 KST", "2019-11-19T10:00+09:00", -1, -1, -1},
+  {"2019-11-19 10:00 HKT", "2019-11-19T10:00+08:00", -1, -1, -1},
+  {"2019-11-19 10:00 SGT", "2019-11-19T10:00+08:00", -1, -1, -1},
+  {"2019-11-19 10:00 AEST", "2019-11-19T10:00+10:00", -1, -1, -1},
+  {"2019-11-19 10:00 AEDT", "2019-11-19T10:00+11:00", -1, -1, -1},
+  {"2019-11-19 10:00 Beijing time", "2019-11-19T10:00+08:00", 0, 29, -1},
+  {"2019-11-19 10:00 UTC+08:00", "2019-11-19T10:00+08:00", -1, -1, -1},
+  {"2019-11-19 10:00 GMT-5", "2019-11-19T10:00-05:00", -1, -1, -1},
+  {"2019-11-19 10:00 +0800", "2019-11-19T10:00+08:00", -1, -1, -1},
+  {"2019-11-19 10:00 -05:00", "2019-11-19T10:00-05:00", -1, -1, -1},
+  {"2019-11-19 10:00 (UTC)", "2019-11-19T10:00Z", 0, 22, -1},
+  {"2019-11-19 10:00 et cetera", "2019-11-19T10:00", 0, 16, -1},
+  /* calendar checks */
+  {"29 February 2020", "2020-02-29", -1, -1, -1},
+  {"29 February 2019", "", -1, -1, -1},
+  {"2000-02-29", "2000-02-29", -1, -1, -1},
+  {"1900-02-29", "", -1, -1, -1},
+  {"February 30, 2019", "", -1, -1, -1},
+  {"2019-13-01", "", -1, -1, -1},
+  {"30.02.2019", "", -1, -1, -1},
+  {"31 April 2019", "", -1, -1, -1},
+  {"1850-01-01", "", -1, -1, -1},
+  {"2150-01-01", "", -1, -1, -1},
+  /* not dates */
+  {"version 10.42 released", "", -1, -1, -1},
+  {"Tel: 8621-52920043", "", -1, -1, -1},
+  {"licence 05050403", "", -1, -1, -1},
+  {"in 2020 the economy", "", -1, -1, -1},
+  {"Copyright 2019", "", -1, -1, -1},
+  {"2 hours ago", "", -1, -1, -1},
+  {"on the 20th of November", "", -1, -1, -1},
+  {"Nov 19", "", -1, -1, -1},
+  {"costs $10.42 or 10,000.50", "", -1, -1, -1},
+  {"v1.2.3 and 192.168.1.1", "", -1, -1, -1},
+  {"the 2019-2020 season, won 3-2", "", -1, -1, -1},
+  {"at 10:30 the meeting", "", -1, -1, -1},
+  {"Price 10.03 GMT", "", -1, -1, -1},
+  {"1.2.2019.3", "", -1, -1, -1},
+  {"12345-11-19", "", -1, -1, -1},
+  {"", "", -1, -1, -1}
+};
+
+static int failures;
+static int passes;
+
+/* Record one check: prints a line for a failure. */
+static void check(int ok, const char *in, const char *what, const char *got,
+                  const char *want)
+{
+  if (ok) {
+    passes++;
+    return;
+  }
+  failures++;
+  printf("FAIL [%s] %s: got '%s', want '%s'\n", in, what, got, want);
+}
+
+/* Run one table case on an exact-size heap copy of its input. */
+static void run_case(const date_case *c)
+{
+  size_t n = strlen(c->in);
+  char *buf = malloc(n ? n : 1), iso[40] = "", a[64], b[64];
+  lp_date d;
+  int found, ok;
+  if (!buf) {
+    check(0, c->in, "malloc", "", "");
+    return;
+  }
+  memcpy(buf, c->in, n);
+  found = lp_date_find(buf, n, 0, &d);
+  if (found)
+    lp_date_format(&d, iso, sizeof iso);
+  ok = strcmp(iso, c->want) == 0;
+  if (ok && found && c->start >= 0)
+    ok = d.start == (size_t)c->start && d.end == (size_t)c->end;
+  if (ok && found && c->weekday >= 0)
+    ok = d.has_weekday == c->weekday;
+  if (found) {
+    sprintf(a, "%s span %zu..%zu wd %d", iso, d.start, d.end, d.has_weekday);
+  } else {
+    strcpy(a, "(none)");
+  }
+  sprintf(b, "%s span %d..%d wd %d", c->want, c->start, c->end, c->weekday);
+  check(ok, c->in, "find", a, b);
+  free(buf);
+}
+
+/* Every month name the finder knows, each tried as "5 <name> 2019". */
+typedef struct {
+  const char *name;
+  int month;
+} month_case;
+
+static const month_case MONTH_NAMES[] = {
+  {"abr", 4}, {"abril", 4}, {"ago", 8}, {"agosto", 8}, {"agt", 8},
+  {"agu", 8}, {"agustus", 8}, {"aout", 8}, {"août", 8}, {"apr", 4},
+  {"april", 4}, {"aprile", 4}, {"aug", 8}, {"august", 8}, {"augustus", 8},
+  {"avr", 4}, {"avril", 4}, {"dec", 12}, {"december", 12}, {"decembre", 12},
+  {"des", 12}, {"desember", 12}, {"dez", 12}, {"dezember", 12},
+  {"dezembro", 12}, {"dic", 12}, {"dicembre", 12}, {"diciembre", 12},
+  {"déc", 12}, {"décembre", 12}, {"ene", 1}, {"enero", 1}, {"feb", 2},
+  {"febbraio", 2}, {"febr", 2}, {"febrero", 2}, {"februar", 2},
+  {"februari", 2}, {"february", 2}, {"fev", 2}, {"fevereiro", 2},
+  {"fevr", 2}, {"fevrier", 2}, {"févr", 2}, {"février", 2}, {"gen", 1},
+  {"gennaio", 1}, {"giu", 6}, {"giugno", 6}, {"jan", 1}, {"janeiro", 1},
+  {"januar", 1}, {"januari", 1}, {"january", 1}, {"janv", 1}, {"janvier", 1},
+  {"juil", 7}, {"juillet", 7}, {"juin", 6}, {"jul", 7}, {"julho", 7},
+  {"juli", 7}, {"julio", 7}, {"july", 7}, {"jun", 6}, {"june", 6},
+  {"junho", 6}, {"juni", 6}, {"junio", 6}, {"jänner", 1}, {"lug", 7},
+  {"luglio", 7}, {"maart", 3}, {"maerz", 3}, {"mag", 5}, {"maggio", 5},
+  {"mai", 5}, {"maio", 5}, {"mar", 3}, {"march", 3}, {"marco", 3},
+  {"maret", 3}, {"mars", 3}, {"marzo", 3}, {"março", 3}, {"may", 5},
+  {"mayo", 5}, {"mei", 5}, {"mrt", 3}, {"mär", 3}, {"märz", 3}, {"nov", 11},
+  {"november", 11}, {"novembre", 11}, {"novembro", 11}, {"noviembre", 11},
+  {"oct", 10}, {"october", 10}, {"octobre", 10}, {"octubre", 10},
+  {"okt", 10}, {"oktober", 10}, {"ott", 10}, {"ottobre", 10}, {"out", 10},
+  {"outubro", 10}, {"sep", 9}, {"sept", 9}, {"september", 9},
+  {"septembre", 9}, {"septiembre", 9}, {"set", 9}, {"setembro", 9},
+  {"setiembre", 9}, {"settembre", 9}, {"авг", 8}, {"август", 8},
+  {"августа", 8}, {"апр", 4}, {"апрель", 4}, {"апреля", 4}, {"дек", 12},
+  {"декабрь", 12}, {"декабря", 12}, {"июль", 7}, {"июля", 7}, {"июнь", 6},
+  {"июня", 6}, {"май", 5}, {"март", 3}, {"марта", 3}, {"мая", 5},
+  {"ноя", 11}, {"ноябрь", 11}, {"ноября", 11}, {"окт", 10}, {"октябрь", 10},
+  {"октября", 10}, {"сен", 9}, {"сент", 9}, {"сентябрь", 9}, {"сентября", 9},
+  {"фев", 2}, {"февраль", 2}, {"февраля", 2}, {"янв", 1}, {"январь", 1},
+  {"января", 1}
+};
+
+/* Each known month name is found in a day-first date. */
+static void test_month_names(void)
+{
+  size_t i;
+  for (i = 0; i < sizeof MONTH_NAMES / sizeof MONTH_NAMES[0]; i++) {
+    char in[64], want[16], iso[40] = "";
+    lp_date d;
+    sprintf(in, "5 %s 2019", MONTH_NAMES[i].name);
+    sprintf(want, "2019-%02d-05", MONTH_NAMES[i].month);
+    if (lp_date_find(in, strlen(in), 0, &d))
+      lp_date_format(&d, iso, sizeof iso);
+    check(strcmp(iso, want) == 0, in, "month name", iso, want);
+  }
+}
+
+/* Several dates on one line are found in turn via `from`. */
+static void test_from(void)
+{
+  static const char text[] =
+    "From 2019-01-01 to 5 March 2020, then Nov. 2, 2021 8:00 pm ET.";
+  static const char *const want[] = {
+    "2019-01-01", "2020-03-05", "2021-11-02T20:00-04:00"
+  };
+  size_t from = 0, i = 0, n = sizeof text - 1;
+  lp_date d;
+  char iso[40];
+  while (lp_date_find(text, n, from, &d)) {
+    lp_date_format(&d, iso, sizeof iso);
+    check(i < 3 && strcmp(iso, want[i]) == 0 && d.start >= from, "from-loop",
+          "find", iso, i < 3 ? want[i] : "(none)");
+    from = d.end;
+    i++;
+  }
+  check(i == 3, "from-loop", "count", i == 3 ? "3" : "other", "3");
+  /* starting inside a number must not report its tail */
+  check(!lp_date_find("x2019-11-19", 11, 2, &d), "from-mid", "find",
+        "found", "(none)");
+  /* len cuts the text: nothing may be read past it */
+  check(!lp_date_find("2019-11-19", 8, 0, &d), "len-cut", "find", "found",
+        "(none)");
+  check(!lp_date_find("Nov 19, 2019", 10, 0, &d), "len-cut2", "find",
+        "found", "(none)");
+}
+
+/* lp_date_format: precisions, zones and truncation. */
+static void test_format(void)
+{
+  lp_date d;
+  char buf[40];
+  size_t n;
+  memset(&d, 0, sizeof d);
+  d.year = 2019; d.month = 3; d.day = 7;
+  d.hour = 9; d.minute = 5; d.second = 4;
+  d.prec = LOUPE_PREC_YEAR;
+  lp_date_format(&d, buf, sizeof buf);
+  check(strcmp(buf, "2019") == 0, "fmt-year", "format", buf, "2019");
+  d.prec = LOUPE_PREC_MONTH;
+  lp_date_format(&d, buf, sizeof buf);
+  check(strcmp(buf, "2019-03") == 0, "fmt-month", "format", buf, "2019-03");
+  d.prec = LOUPE_PREC_SECOND;
+  d.has_tz = 1;
+  d.tz_minutes = 330;
+  n = lp_date_format(&d, buf, sizeof buf);
+  check(strcmp(buf, "2019-03-07T09:05:04+05:30") == 0 && n == 25, "fmt-sec",
+        "format", buf, "2019-03-07T09:05:04+05:30");
+  d.tz_minutes = -570;
+  lp_date_format(&d, buf, sizeof buf);
+  check(strcmp(buf, "2019-03-07T09:05:04-09:30") == 0, "fmt-neg", "format",
+        buf, "2019-03-07T09:05:04-09:30");
+  n = lp_date_format(&d, buf, 5);
+  check(strcmp(buf, "2019") == 0 && n == 4, "fmt-trunc", "format", buf,
+        "2019");
+}
+
+/* Random text from date-ish pieces: spans must stay in bounds and
+   formatting must always work (run under ASan to catch over-reads). */
+static void test_fuzz(void)
+{
+  static const char *const PIECES[] = {
+    "2019", "-", "/", ".", ":", " ", "11", "19", "Nov", "November", "de",
+    "\xc2\xa0", "am", "ET", "UTC", "+08:00", "T", "Z", "1er", "th", ",",
+    "сентября", "年", "月", "日", "Tuesday", "3", "0", "12", "GMT", "(",
+    ")", "\xe2\x80\x94", "\xc3", "\xd0", "pm", "30", "h", "March", "9999"
+  };
+  unsigned long seed = 12345;
+  int round, bad = 0;
+  for (round = 0; round < 20000; round++) {
+    char text[256], *buf, iso[40];
+    size_t n = 0, from = 0;
+    lp_date d;
+    int k, pieces;
+    seed = seed * 1103515245UL + 12345UL;
+    pieces = (int)((seed >> 16) % 20);
+    for (k = 0; k < pieces; k++) {
+      const char *p;
+      size_t pl;
+      seed = seed * 1103515245UL + 12345UL;
+      p = PIECES[(seed >> 16) % (sizeof PIECES / sizeof PIECES[0])];
+      pl = strlen(p);
+      if (n + pl > sizeof text)
+        break;
+      memcpy(text + n, p, pl);
+      n += pl;
+    }
+    buf = malloc(n ? n : 1);
+    if (!buf)
+      break;
+    memcpy(buf, text, n);
+    while (lp_date_find(buf, n, from, &d)) {
+      if (d.start < from || d.end > n || d.start >= d.end ||
+          lp_date_format(&d, iso, sizeof iso) < 7) {
+        bad++;
+        break;
+      }
+      from = d.end;
+    }
+    free(buf);
+  }
+  check(bad == 0, "fuzz", "spans", bad ? "bad spans" : "ok", "ok");
+}
+
+int main(void)
+{
+  size_t i;
+  for (i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
+    run_case(&CASES[i]);
+  test_month_names();
+  test_from();
+  test_format();
+  test_fuzz();
+  printf("test_dates: %d passed, %d failed\n", passes, failures);
+  return failures != 0;
+}

@@ -1,0 +1,320 @@
+-- spec/hostile_spec.lua - loupe.parse on input nobody should send: empty and
+-- blank text, menus only, binary files, broken UTF-8, NUL bytes, UTF-16,
+-- huge pages, huge lines, endless repeats, and the max_bytes limit.
+
+local spec_dir = debug.getinfo(1, "S").source:match("^@(.*[/\\])") or "./"
+local h = dofile(spec_dir .. "helpers.lua")
+local loupe = require "loupe"
+
+local EXPECTED = h.expected()
+
+-- Check the three returns of a data error.
+local function assert_fails(code, art, msg, got_code)
+  assert.is_nil(art)
+  assert.are.equal("string", type(msg))
+  assert.is_truthy(msg:find("^loupe: "), "message: " .. tostring(msg))
+  assert.are.equal(code, got_code)
+end
+
+local function no_repeats(paragraphs)
+  local seen = {}
+  for i, p in ipairs(paragraphs) do
+    assert.is_nil(seen[p], ("paragraph %d repeats paragraph %s"):format(i,
+      tostring(seen[p])))
+    seen[p] = i
+  end
+end
+
+describe("loupe.parse on empty input", function()
+  it("returns nil, a message and 'empty' for an empty string", function()
+    assert_fails("empty", loupe.parse(""))
+  end)
+
+  it("returns 'empty' for spaces, tabs and newlines only", function()
+    assert_fails("empty", loupe.parse("   \n\t\n\r\n  \r\n\n \f \v "))
+  end)
+
+  it("returns 'empty' for a BOM and non-breaking spaces only", function()
+    assert_fails("empty", loupe.parse(h.BOM .. h.NBSP .. " \n" .. h.NBSP
+      .. h.NBSP .. "\n"))
+  end)
+
+  it("returns 'empty' for ten megabytes of newlines", function()
+    assert_fails("empty", loupe.parse(string.rep("\n", 10 * 1024 * 1024)))
+  end)
+
+  it("names the page from opts.name in the message", function()
+    local art, msg, code = loupe.parse(" \n", { name = "nothing.txt" })
+    assert_fails("empty", art, msg, code)
+    assert.is_truthy(msg:find("nothing.txt", 1, true))
+  end)
+end)
+
+describe("loupe.parse on a page of menus only", function()
+  local MENU = {
+    "News", "World", "Politics", "Business", "Technology", "Sport", "Opinion",
+    "Video", "Podcasts", "About Us", "Contact Us", "Follow Us",
+    "Privacy Policy", "Terms of Use", "Subscribe", "Sign In", "Search",
+    "Special Reports", "Most Popular", "Back to Top",
+    "Copyright 2024 © Tidewater Ledger. All Rights Reserved.",
+  }
+
+  it("gives no paragraph and no menu word as the title", function()
+    local lines = {}
+    for _, m in ipairs(MENU) do
+      lines[#lines + 1] = m
+      lines[#lines + 1] = "  • " .. m
+      lines[#lines + 1] = ""
+    end
+    local art, msg, code = loupe.parse(table.concat(lines, "\n"))
+    if art == nil then
+      assert_fails("empty", art, msg, code)
+      return
+    end
+    assert.are.same({}, art.paragraphs)
+    assert.are.equal("", art.body)
+    if art.title ~= nil then
+      for _, m in ipairs(MENU) do
+        assert.are_not.equal(m, art.title)
+      end
+    end
+  end)
+end)
+
+describe("loupe.parse on binary input", function()
+  it("returns 'encoding' for a PNG file", function()
+    local png = "\137PNG\r\n\26\n\0\0\0\13IHDR\0\0\4\0\0\0\3\0\8\6\0\0\0"
+      .. h.noise(64 * 1024, 7, 5)
+    assert_fails("encoding", loupe.parse(png))
+  end)
+
+  it("returns 'encoding' for a gzip file", function()
+    local gz = "\31\139\8\0\0\0\0\0\0\3" .. h.noise(32 * 1024, 99, 3)
+    assert_fails("encoding", loupe.parse(gz))
+  end)
+
+  it("returns 'encoding' for random bytes full of NULs", function()
+    assert_fails("encoding", loupe.parse(h.noise(4096, 2024, 2)))
+  end)
+
+  it("returns 'encoding' for an executable", function()
+    local elf = "\127ELF\2\1\1\0\0\0\0\0\0\0\0\0\2\0>\0\1\0\0\0"
+      .. h.noise(8192, 5, 4)
+    assert_fails("encoding", loupe.parse(elf))
+  end)
+
+  it("names the page from opts.name in the message", function()
+    local art, msg, code = loupe.parse(h.noise(2048, 1, 2),
+      { name = "image.png" })
+    assert_fails("encoding", art, msg, code)
+    assert.is_truthy(msg:find("image.png", 1, true))
+  end)
+end)
+
+describe("loupe.parse on damaged text", function()
+  local NAME = "05_chinadaily-rulers-related.txt"
+  local exp = EXPECTED[NAME]
+  local page = h.page(NAME)
+
+  -- Replace the first plain occurrence of `old` in `s` by `new`.
+  local function swap(s, old, new)
+    local i = assert(s:find(old, 1, true), old)
+    return s:sub(1, i - 1) .. new .. s:sub(i + #old)
+  end
+
+  it("replaces each invalid UTF-8 byte with U+FFFD and counts them", function()
+    -- four invalid bytes, each one error under any reading: a byte that is
+    -- never UTF-8, another, a lead byte followed by a space, a stray
+    -- continuation byte
+    local bad = page
+    bad = swap(bad, "Qiao Mingde made", "Qiao Mingde\255 made")
+    bad = swap(bad, "solid evidence", "solid\254 evidence")
+    bad = swap(bad, "dialogue and the", "dialogue\195 and the")
+    bad = swap(bad, "Related Stories", "Related\128 Stories")
+    local art = assert(loupe.parse(bad))
+    assert.are.equal(4, art.provenance.input.invalid_utf8)
+    assert.are.equal(#bad, art.provenance.input.bytes)
+    assert.are.equal(exp.title, art.title)
+    assert.are.equal(exp.date, art.date)
+    local want = {}
+    for i, p in ipairs(exp.paragraphs) do want[i] = p end
+    want[2] = swap(want[2], "Qiao Mingde made", "Qiao Mingde\u{FFFD} made")
+    want[4] = swap(want[4], "solid evidence", "solid\u{FFFD} evidence")
+    want[6] = swap(want[6], "dialogue and the", "dialogue\u{FFFD} and the")
+    assert.are.same(want, art.paragraphs, h.describe_diff(want, art.paragraphs))
+    assert.is_true(utf8.len(art.body) ~= nil, "body is not valid UTF-8")
+  end)
+
+  it("counts a lead byte cut off at the end of the input", function()
+    local art = assert(loupe.parse(page .. "\226\130"))
+    assert.is_true(art.provenance.input.invalid_utf8 >= 1)
+    assert.are.same(exp.paragraphs, art.paragraphs)
+  end)
+
+  it("drops NUL bytes inside an article and counts them", function()
+    local bad = page
+    bad = swap(bad, "Qiao said at", "Qiao\0 said at")
+    bad = swap(bad, "BEIJING --", "\0BEIJING --")
+    bad = swap(bad, "Today's Top News", "Today's\0\0 Top News")
+    local art = assert(loupe.parse(bad))
+    assert.are.equal(4, art.provenance.input.nul_bytes)
+    assert.are.equal(exp.title, art.title)
+    assert.are.same(exp.paragraphs, art.paragraphs,
+      h.describe_diff(exp.paragraphs, art.paragraphs))
+    assert.is_nil(art.body:find("\0", 1, true))
+  end)
+
+  it("keeps every string it returns valid UTF-8", function()
+    local bad = page:gsub("China", "Chi\255na", 3):gsub("Xinhua", "Xin\0hua")
+    local art = assert(loupe.parse(bad))
+    for _, key in ipairs({ "title", "date", "dateline", "credit", "outlet",
+      "body" }) do
+      if art[key] ~= nil then
+        assert.is_true(utf8.len(art[key]) ~= nil, key)
+        assert.is_nil(art[key]:find("\0", 1, true), key)
+      end
+    end
+  end)
+end)
+
+describe("loupe.parse on UTF-16 with a byte order mark", function()
+  for _, name in ipairs({ "01_portal-xinhua-utc8.txt",
+    "11_portuguese-portal.txt", "07_ministry-transcript-wrapped.txt" }) do
+    local page = h.page(name)
+
+    it("reads UTF-16LE like UTF-8: " .. name, function()
+      local want = assert(loupe.parse(page))
+      local art = assert(loupe.parse(h.utf16le(page)))
+      assert.are.equal("utf-16le", art.provenance.input.encoding)
+      assert.are.equal(#h.utf16le(page), art.provenance.input.bytes)
+      assert.are.same(h.core(want), h.core(art))
+      assert.is_true(#art.paragraphs > 0)
+    end)
+
+    it("reads UTF-16BE like UTF-8: " .. name, function()
+      local want = assert(loupe.parse(page))
+      local art = assert(loupe.parse(h.utf16be(page)))
+      assert.are.equal("utf-16be", art.provenance.input.encoding)
+      assert.are.same(h.core(want), h.core(art))
+      assert.is_true(#art.paragraphs > 0)
+    end)
+  end
+
+  it("keeps line numbers in provenance for UTF-16", function()
+    local page = h.page("05_chinadaily-rulers-related.txt")
+    local a = assert(loupe.parse(page))
+    local b = assert(loupe.parse(h.utf16le(page)))
+    assert.are.equal(a.provenance.title.line, b.provenance.title.line)
+    assert.are.equal(a.provenance.date.line, b.provenance.date.line)
+  end)
+end)
+
+describe("loupe.parse on very large input", function()
+  it("parses a 50 MB page of concatenated articles and menus", function()
+    local pages = {}
+    for _, name in ipairs(h.page_names(EXPECTED)) do
+      pages[#pages + 1] = h.page(name)
+    end
+    local one = table.concat(pages, "\n")
+    local copies = {}
+    local size = 0
+    while size < 50 * 1024 * 1024 do
+      copies[#copies + 1] = one
+      size = size + #one + 1
+    end
+    local big = table.concat(copies, "\n")
+    local art, msg, code = loupe.parse(big)
+    assert.is_table(art, tostring(msg) .. " " .. tostring(code))
+    assert.are.equal(#big, art.provenance.input.bytes)
+    assert.is_true(#art.paragraphs > 0)
+    no_repeats(art.paragraphs)
+  end)
+
+  it("parses a 5 MB single line", function()
+    local sentence = "The spokesperson said the ministry had seen the report "
+      .. "and would respond through diplomatic channels in due course. "
+    local line = string.rep(sentence, 5 * 1024 * 1024 // #sentence + 1)
+    local art = assert(loupe.parse(line))
+    assert.are.equal(1, art.provenance.input.lines)
+    assert.are.equal(#line, art.provenance.input.bytes)
+  end)
+
+  it("parses a 5 MB line with no spaces at all", function()
+    local art = assert(loupe.parse(string.rep("x", 5 * 1024 * 1024)))
+    assert.are.equal(1, art.provenance.input.lines)
+  end)
+
+  it("keeps a menu line repeated 100,000 times out of the body", function()
+    local menu = "Home | World | Politics | Business | Technology | Sport"
+    local exp = EXPECTED["05_chinadaily-rulers-related.txt"]
+    local page = string.rep(menu .. "\n", 100000)
+      .. h.page("05_chinadaily-rulers-related.txt")
+      .. string.rep(menu .. "\n", 1000)
+    local art = assert(loupe.parse(page))
+    assert.are.equal(101000 + 32, art.provenance.input.lines)
+    for i, p in ipairs(art.paragraphs) do
+      assert.is_nil(p:find("Home | World", 1, true), "paragraph " .. i)
+    end
+    assert.is_truthy(art.body:find(exp.paragraphs[1], 1, true))
+    assert.are.equal(exp.title, art.title)
+  end)
+
+  it("parses 100,000 distinct short lines", function()
+    local lines = {}
+    for i = 1, 100000 do
+      lines[i] = ("  • Section %d"):format(i)
+    end
+    local art, msg, code = loupe.parse(table.concat(lines, "\n"))
+    if art == nil then
+      assert_fails("empty", art, msg, code)
+    else
+      assert.are.same({}, art.paragraphs)
+    end
+  end)
+end)
+
+describe("loupe.parse with max_bytes", function()
+  local page = h.page("03_review-dot-source.txt")
+
+  it("returns nil, a message naming the option and 'limit' when exceeded",
+    function()
+      local art, msg, code = loupe.parse(page, { max_bytes = #page - 1 })
+      assert_fails("limit", art, msg, code)
+      assert.is_truthy(msg:find("max_bytes", 1, true))
+    end)
+
+  it("accepts input of exactly max_bytes", function()
+    assert.is_table((loupe.parse(page, { max_bytes = #page })))
+  end)
+
+  it("names the file from parse_file in the message", function()
+    local path = h.pages_dir .. "03_review-dot-source.txt"
+    local art, msg, code = loupe.parse_file(path, { max_bytes = 100 })
+    assert_fails("limit", art, msg, code)
+    assert.is_truthy(msg:find(path, 1, true))
+  end)
+
+  it("raises on a max_bytes that is not a positive integer", function()
+    for _, bad in ipairs({ 0, -1, 1.5, "ten", true }) do
+      assert.error_matches(function()
+        loupe.parse(page, { max_bytes = bad })
+      end, "bad argument #2 to 'parse'", 1, true)
+    end
+  end)
+end)
+
+describe("loupe.parse_file on unreadable paths", function()
+  it("returns 'io' for a directory", function()
+    local dir = h.pages_dir
+    local art, msg, code = loupe.parse_file(dir)
+    assert_fails("io", art, msg, code)
+    assert.is_truthy(msg:find(dir, 1, true))
+  end)
+
+  it("returns 'io' for a path through a missing directory", function()
+    local path = h.pages_dir .. "no-such-dir/page.txt"
+    local art, msg, code = loupe.parse_file(path)
+    assert_fails("io", art, msg, code)
+    assert.is_truthy(msg:find(path, 1, true))
+  end)
+end)
