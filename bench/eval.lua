@@ -34,8 +34,9 @@ for name in p:lines() do
                          "credit", "outlet", "lang" } do
       print(string.format("   %-15s %s", k, tostring(a[k])))
     end
-    print(string.format("   %-15s %s", "authors", table.concat(a.authors, "; ")))
-    print(string.format("   %-15s %s", "editors", table.concat(a.editors, "; ")))
+    for _, k in ipairs { "authors", "editors" } do
+      print(string.format("   %-15s %s", k, table.concat(a[k], "; ")))
+    end
     print(string.format("   %-15s %d", "paragraphs", #a.paragraphs))
   end
 end
@@ -62,8 +63,9 @@ end
 write_json(tmp .. "-loupe.json", pred)
 write_json(tmp .. "-base.json", base)
 local function score(path)
-  local cmd = "python3 " .. sh_quote(scorer) .. " " .. sh_quote(dev .. "/ground-truth.json")
-    .. " " .. sh_quote(path) .. " --json " .. sh_quote(path .. ".score") .. " >/dev/null"
+  local cmd = "python3 " .. sh_quote(scorer) .. " "
+    .. sh_quote(dev .. "/ground-truth.json") .. " " .. sh_quote(path)
+    .. " --json " .. sh_quote(path .. ".score") .. " >/dev/null"
   assert(os.execute(cmd), "scorer failed: " .. cmd)
   local r = cjson.decode(read(path .. ".score"))
   os.remove(path .. ".score")
@@ -74,7 +76,9 @@ local function fig(r)
   local function find(t, key)
     if type(t) ~= "table" then return nil end
     if type(t[key]) == "number" then return t[key] end
-    if type(t[key]) == "table" and type(t[key][1]) == "number" then return t[key][1] end
+    if type(t[key]) == "table" and type(t[key][1]) == "number" then
+      return t[key][1]
+    end
     for _, v in pairs(t) do
       local x = find(v, key)
       if x then return x end
@@ -87,9 +91,11 @@ local bp, br, bf = fig(score(tmp .. "-base.json"))
 os.remove(tmp .. "-loupe.json")
 os.remove(tmp .. "-base.json")
 os.remove(tmp)
-print(string.format("\n== body extraction, %d dev text dumps (4-token shingles, macro)", #ids))
-print(string.format("   %-22s P %.3f  R %.3f  F1 %.3f", "loupe", lp, lr, lf))
-print(string.format("   %-22s P %.3f  R %.3f  F1 %.3f", "baseline: whole page", bp, br, bf))
+print(("\n== body extraction, %d dev text dumps (4-token shingles, macro)")
+  :format(#ids))
+local row = "   %-22s P %.3f  R %.3f  F1 %.3f"
+print(row:format("loupe", lp, lr, lf))
+print(row:format("baseline: whole page", bp, br, bf))
 
 -- 3. dates, on pages whose gold date is visible in the dump
 local n, right, none, wrong = 0, 0, 0, {}
@@ -100,12 +106,16 @@ for line in io.lines(dev .. "/dates.jsonl") do
     local a = parsed[d.id]
     local got = a and a.date and a.date:sub(1, 10)
     if got == d.gold_date then right = right + 1
-    elseif not got then none = none + 1; wrong[#wrong + 1] = d.id .. " none want " .. d.gold_date
-    else wrong[#wrong + 1] = d.id .. " got " .. got .. " want " .. d.gold_date end
+    elseif not got then
+      none = none + 1
+      wrong[#wrong + 1] = d.id .. " none want " .. d.gold_date
+    else
+      wrong[#wrong + 1] = d.id .. " got " .. got .. " want " .. d.gold_date
+    end
   end
 end
-print(string.format("\n== dates: right to the day on %d of %d visible (%.3f); %d without a date",
-  right, n, right / n, none))
+print(("\n== dates: right to the day on %d of %d visible (%.3f); "
+  .. "%d without a date"):format(right, n, right / n, none))
 if os.getenv("LOUPE_EVAL_VERBOSE") then
   for _, w in ipairs(wrong) do print("   " .. w) end
 end

@@ -73,6 +73,9 @@ static const cue_word cues[] = {
   {"/ afp", LP_CUE_CAPTION, 0},
   {"shutterstock", LP_CUE_CAPTION, 0},
   {"photo:", LP_CUE_CAPTION, 0},
+  {"foto:", LP_CUE_CAPTION, 0},
+  {"foto ", LP_CUE_CAPTION, 1},
+  {"bild:", LP_CUE_CAPTION, 0},
   {"image:", LP_CUE_CAPTION, 0},
   {"/illustration", LP_CUE_CAPTION, 0},
   {"related", LP_CUE_RELATED, 1},
@@ -152,6 +155,10 @@ static const char *cue_reason(unsigned c) {
   if (c & LP_CUE_NAV) return "navigation";
   if (c & LP_CUE_END) return "end-marker";
   return "cue";
+}
+
+static int ends_with_colon(const char *s, size_t n) {
+  return n > 0 && s[n - 1] == ':';
 }
 
 /* Stop-word share (per mille) a line needs to read as prose. */
@@ -253,6 +260,10 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
   }
   if (stop >= need - 60 && (l->flags & LP_F_TERMINAL) && chars >= 80)
     return C_NEAR;
+  /* a short full sentence (a question in a transcript) may be prose */
+  if ((l->flags & LP_F_TERMINAL) && words >= 5 && stop >= 100 &&
+      !ends_with_colon(LP_LINE_PTR(t, l), l->len))
+    return C_NEAR;
   /* long sentences dense with names still read as prose */
   if (stop >= 110 && (l->flags & LP_F_TERMINAL) && chars >= 120 && words >= 15)
     return C_NEAR;
@@ -305,6 +316,11 @@ void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
       if (lp_word_overlap(t, o, &t->lines[i]) >= 600) {
         o->cls = C_BAD;
         o->reason = "caption-repeat";
+      } else if ((j + 1 == i || j == i + 1) && o->nwords <= 30 &&
+                 !(o->flags & LP_F_TERMINAL)) {
+        /* the unpunctuated line beside a photo credit is its caption */
+        o->cls = C_BAD;
+        o->reason = "caption";
       }
     }
   }

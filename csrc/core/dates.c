@@ -150,22 +150,19 @@ static const zone_name ZONES[] = {
 
 static int is_digit(uch c) { return c >= '0' && c <= '9'; }
 
-static int is_alpha(uch c)
-{
+static int is_alpha(uch c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static int is_alnum(uch c) { return is_digit(c) || is_alpha(c); }
 
-static int to_lower(uch c)
-{
+static int to_lower(uch c) {
   return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
 /* Bytes of the horizontal-space unit at p (space, tab, NBSP, U+2000-200A,
    U+202F, U+3000); 0 when none. */
-static size_t ws_at(const uch *u, size_t len, size_t p)
-{
+static size_t ws_at(const uch *u, size_t len, size_t p) {
   if (p >= len)
     return 0;
   if (u[p] == ' ' || u[p] == '\t')
@@ -182,8 +179,7 @@ static size_t ws_at(const uch *u, size_t len, size_t p)
 
 /* Bytes of the horizontal-space unit ending at p, not starting before lo;
    0 when none. */
-static size_t ws_before(const uch *u, size_t lo, size_t p)
-{
+static size_t ws_before(const uch *u, size_t lo, size_t p) {
   if (p <= lo)
     return 0;
   if (u[p - 1] == ' ' || u[p - 1] == '\t')
@@ -199,8 +195,7 @@ static size_t ws_before(const uch *u, size_t lo, size_t p)
 }
 
 /* Skip at most max space units from p; returns the new position. */
-static size_t skip_ws(const uch *u, size_t len, size_t p, int max)
-{
+static size_t skip_ws(const uch *u, size_t len, size_t p, int max) {
   size_t k;
   while (max-- > 0 && (k = ws_at(u, len, p)) != 0)
     p += k;
@@ -209,8 +204,7 @@ static size_t skip_ws(const uch *u, size_t len, size_t p, int max)
 
 /* Whether the two bytes at p are a letter outside ASCII that month and
    weekday names use (Latin-1, Latin Extended-A, Cyrillic). */
-static int is_wide_letter(const uch *u, size_t len, size_t p)
-{
+static int is_wide_letter(const uch *u, size_t len, size_t p) {
   uch c = u[p];
   if (p + 1 >= len || u[p + 1] < 0x80 || u[p + 1] > 0xBF)
     return 0;
@@ -221,8 +215,7 @@ static int is_wide_letter(const uch *u, size_t len, size_t p)
 
 /* End of the letter word starting at p; stops after MAX_WORD + 2 bytes so
    an over-long word costs O(1) (callers then reject it as too long). */
-static size_t word_end(const uch *u, size_t len, size_t p)
-{
+static size_t word_end(const uch *u, size_t len, size_t p) {
   size_t q = p;
   while (q < len && q - p <= MAX_WORD) {
     if (is_alpha(u[q]))
@@ -237,8 +230,7 @@ static size_t word_end(const uch *u, size_t len, size_t p)
 
 /* Start of the letter word ending at p, not before lo; bounded like
    word_end. Returns p when no letter ends at p. */
-static size_t word_start(const uch *u, size_t lo, size_t p)
-{
+static size_t word_start(const uch *u, size_t lo, size_t p) {
   size_t q = p;
   while (q > lo && p - q <= MAX_WORD) {
     if (is_alpha(u[q - 1]))
@@ -255,8 +247,7 @@ static size_t word_start(const uch *u, size_t lo, size_t p)
  * Fold the word u[a,b) to lower case (ASCII, Latin-1 and Cyrillic capitals)
  * into buf[MAX_WORD]. Returns its length, or -1 when empty or too long.
  */
-static int fold_word(const uch *u, size_t a, size_t b, char *buf)
-{
+static int fold_word(const uch *u, size_t a, size_t b, char *buf) {
   int n = 0;
   if (b <= a || b - a > MAX_WORD)
     return -1;
@@ -290,8 +281,7 @@ static int fold_word(const uch *u, size_t a, size_t b, char *buf)
 
 /* Order of the NUL-terminated w against buf[0,n), like strcmp (bytes
    compared unsigned). */
-static int word_cmp(const char *w, const char *buf, int n)
-{
+static int word_cmp(const char *w, const char *buf, int n) {
   int i;
   for (i = 0; i < n; i++) {
     if (w[i] != buf[i])
@@ -302,8 +292,7 @@ static int word_cmp(const char *w, const char *buf, int n)
 
 /* Month (1..12) named by the word u[a,b), 0 when none; *flags gets MF_*.
    Binary search of the sorted MONTHS table. */
-static int month_of(const uch *u, size_t a, size_t b, int *flags)
-{
+static int month_of(const uch *u, size_t a, size_t b, int *flags) {
   char buf[MAX_WORD];
   size_t lo = 0, hi = COUNT(MONTHS), mid;
   int n, c;
@@ -328,8 +317,7 @@ static int month_of(const uch *u, size_t a, size_t b, int *flags)
 }
 
 /* Whether the word u[a,b) is a weekday name. */
-static int is_weekday(const uch *u, size_t a, size_t b)
-{
+static int is_weekday(const uch *u, size_t a, size_t b) {
   char buf[MAX_WORD];
   size_t i;
   int n = fold_word(u, a, b, buf);
@@ -345,8 +333,7 @@ static int is_weekday(const uch *u, size_t a, size_t b)
  * Read a decimal number of 1..maxd digits at p into *v. Returns the digit
  * count, or 0 when there is no digit or the run is longer than maxd.
  */
-static int read_num(const uch *u, size_t len, size_t p, int maxd, int *v)
-{
+static int read_num(const uch *u, size_t len, size_t p, int maxd, int *v) {
   int n = 0, x = 0;
   while (p < len && is_digit(u[p])) {
     if (n == maxd)
@@ -363,8 +350,7 @@ static int read_num(const uch *u, size_t len, size_t p, int maxd, int *v)
  * Match lit at p: ASCII letters case-insensitively, other bytes exactly,
  * and the match must not run on into a letter. Returns the end or 0.
  */
-static size_t match_lit(const uch *u, size_t len, size_t p, const char *lit)
-{
+static size_t match_lit(const uch *u, size_t len, size_t p, const char *lit) {
   size_t i;
   for (i = 0; lit[i]; i++) {
     if (p + i >= len || to_lower(u[p + i]) != (uch)lit[i])
@@ -378,8 +364,7 @@ static size_t match_lit(const uch *u, size_t len, size_t p, const char *lit)
 /* If one of the words in list, followed by space, is at p, return the
    position after that space; else p. */
 static size_t skip_conn(const uch *u, size_t len, size_t p,
-                        const char *const *list)
-{
+                        const char *const *list) {
   size_t e, w;
   if (p >= len || is_digit(u[p]) || u[p] <= ' ')
     return p;
@@ -403,8 +388,7 @@ static const char *const CONN_TIME[] = {
 
 /* Skip an English or French ordinal suffix (st nd rd th er, or º) after a
    day number at p; returns the position after it. */
-static size_t skip_suffix(const uch *u, size_t len, size_t p)
-{
+static size_t skip_suffix(const uch *u, size_t len, size_t p) {
   static const char *const SUF[] = {"st", "nd", "rd", "th", "er", "e"};
   size_t i, e;
   if (p + 1 >= len)
@@ -421,13 +405,13 @@ static size_t skip_suffix(const uch *u, size_t len, size_t p)
 
 /* Skip up to max separator units between a date and a time (spaces, comma,
    hyphen, bar, en/em dash, bullets). */
-static size_t skip_seps(const uch *u, size_t len, size_t p, int max)
-{
+static size_t skip_seps(const uch *u, size_t len, size_t p, int max) {
   size_t k;
   while (max-- > 0 && p < len) {
     if ((k = ws_at(u, len, p)) != 0)
       p += k;
-    else if (u[p] == ',' || u[p] == '-' || u[p] == '|' || u[p] == ';')
+    else if (u[p] == ',' || u[p] == '-' || u[p] == '|' || u[p] == ';' ||
+             (u[p] == '/' && p > 0 && u[p - 1] == ' '))
       p++;
     else if (u[p] == 0xC2 && p + 1 < len && u[p + 1] == 0xB7)
       p += 2;
@@ -442,14 +426,12 @@ static size_t skip_seps(const uch *u, size_t len, size_t p, int max)
 
 /* ---- calendar ---------------------------------------------------------- */
 
-static int is_leap(int y)
-{
+static int is_leap(int y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
 /* Whether y-m-d is a real day with 1900 <= y <= 2099. */
-static int valid_ymd(int y, int m, int d)
-{
+static int valid_ymd(int y, int m, int d) {
   static const int DAYS[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1)
     return 0;
@@ -457,8 +439,7 @@ static int valid_ymd(int y, int m, int d)
 }
 
 /* Day of week, 0 = Sunday (Sakamoto). */
-static int weekday_of(int y, int m, int d)
-{
+static int weekday_of(int y, int m, int d) {
   static const int T[12] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
   if (m < 3)
     y--;
@@ -466,8 +447,7 @@ static int weekday_of(int y, int m, int d)
 }
 
 /* Day of month of the n-th (1-based) Sunday of y-m. */
-static int nth_sunday(int y, int m, int n)
-{
+static int nth_sunday(int y, int m, int n) {
   return 1 + (7 - weekday_of(y, m, 1)) % 7 + 7 * (n - 1);
 }
 
@@ -476,8 +456,7 @@ static int nth_sunday(int y, int m, int n)
  * the second Sunday of March to 02:00 on the first Sunday of November
  * (2007 on); first Sunday of April to last Sunday of October before 2007.
  */
-static int us_dst(int y, int m, int d, int h)
-{
+static int us_dst(int y, int m, int d, int h) {
   int sm, sd, em, ed, a, z, t;
   if (y >= 2007) {
     sm = 3; sd = nth_sunday(y, 3, 2);
@@ -500,8 +479,7 @@ static int us_dst(int y, int m, int d, int h)
  * (minutes east), or 0.
  */
 static size_t parse_offset(const uch *u, size_t len, size_t p, int min2,
-                           int *off)
-{
+                           int *off) {
   int sign, h, mi = 0, n, n2;
   size_t q;
   if (p >= len || (u[p] != '+' && u[p] != '-'))
@@ -537,8 +515,7 @@ static size_t parse_offset(const uch *u, size_t len, size_t p, int min2,
  * Returns the end and sets c->zkind/zoff, or 0 when there is no zone.
  */
 static size_t parse_zone(const uch *u, size_t len, size_t p, int glued_ok,
-                         lp_clock *c)
-{
+                         lp_clock *c) {
   size_t q, e, we, i;
   int paren = 0, off = 0, kind = Z_FIXED, found = 0;
   if (p < len && u[p] == 'Z' && (p + 1 >= len || !is_alnum(u[p + 1]))) {
@@ -603,8 +580,7 @@ static size_t parse_zone(const uch *u, size_t len, size_t p, int glued_ok,
 
 /* If "am", "pm", "a.m." or "p.m." (any case) is at p, return its end and
    set *pm; else 0. */
-static size_t match_ampm(const uch *u, size_t len, size_t p, int *pm)
-{
+static size_t match_ampm(const uch *u, size_t len, size_t p, int *pm) {
   size_t q = p;
   int dotted = 0, c;
   if (q >= len)
@@ -635,8 +611,7 @@ static size_t match_ampm(const uch *u, size_t len, size_t p, int *pm)
  * it is also fine after seconds). Returns the end and fills *c, or 0.
  */
 static size_t parse_clock(const uch *u, size_t len, size_t p, int alt,
-                          int tee, lp_clock *c)
-{
+                          int tee, lp_clock *c) {
   int h, mi, se = -1, n, pm = 0, ampm = 0;
   size_t q = p, e;
   uch sep;
@@ -696,8 +671,7 @@ static size_t parse_clock(const uch *u, size_t len, size_t p, int alt,
 
 /* Whether a digit at i may start a number: not glued to a letter or digit,
    nor following "<digit>." "<digit>:" "<digit>/" "<digit>,". */
-static int digit_start_ok(const uch *u, size_t i)
-{
+static int digit_start_ok(const uch *u, size_t i) {
   uch c;
   if (i == 0)
     return 1;
@@ -712,8 +686,7 @@ static int digit_start_ok(const uch *u, size_t i)
 
 /* Whether the 3-byte CJK/Hangul mark at p is the year (0), month (1) or day
    (2) mark given by which. */
-static int cjk_mark(const uch *u, size_t len, size_t p, int which)
-{
+static int cjk_mark(const uch *u, size_t len, size_t p, int which) {
   static const uch MARK[3][2][3] = {
     {{0xE5, 0xB9, 0xB4}, {0xEB, 0x85, 0x84}},   /* 年 년 */
     {{0xE6, 0x9C, 0x88}, {0xEC, 0x9B, 0x94}},   /* 月 월 */
@@ -727,8 +700,7 @@ static int cjk_mark(const uch *u, size_t len, size_t p, int which)
 
 /* Fill b with a day-precision body and check it; returns validity. */
 static int set_day(lp_body *b, int y, int m, int d, size_t start, size_t end,
-                   int kind)
-{
+                   int kind) {
   b->y = y;
   b->m = m;
   b->d = d;
@@ -741,8 +713,7 @@ static int set_day(lp_body *b, int y, int m, int d, size_t start, size_t end,
 
 /* Whether a year ending at p is properly ended (no letter or digit glued
    on). */
-static int year_end_ok(const uch *u, size_t len, size_t p)
-{
+static int year_end_ok(const uch *u, size_t len, size_t p) {
   return p >= len || !is_alnum(u[p]);
 }
 
@@ -751,8 +722,7 @@ static int year_end_ok(const uch *u, size_t len, size_t p)
  * "2019/11/19", "2016.12.01", "2019年11月19日", "2019년 11월 19일".
  */
 static int parse_year_first(const uch *u, size_t len, size_t p, int y,
-                            lp_body *b)
-{
+                            lp_body *b) {
   size_t q = p + 4, r, e;
   int m, d, n;
   uch sep;
@@ -802,8 +772,7 @@ static int parse_year_first(const uch *u, size_t len, size_t p, int y,
  * takes 2-digit years (00-69 -> 20xx, 70-99 -> 19xx).
  */
 static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
-                     lp_body *b)
-{
+                     lp_body *b) {
   uch sep = u[q];
   int n2, y, n;
   size_t r, e;
@@ -838,8 +807,7 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
  * "24 сентября 2018". Also "19-Nov-2019" / "19/Nov/2019".
  */
 static int parse_day_name(const uch *u, size_t len, size_t p, int day,
-                          size_t q, lp_body *b)
-{
+                          size_t q, lp_body *b) {
   size_t r, s1, we, s2;
   int m, flags, y;
   if (q + 1 < len && (u[q] == '-' || u[q] == '/') &&
@@ -883,8 +851,7 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
  * "November 20th, 2019", "Oktober 27, 2015", or month-year ("March 2019",
  * "marzo de 2019") for names flagged MF_MY, at LOUPE_PREC_MONTH.
  */
-static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b)
-{
+static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
   size_t we = word_end(u, len, p), q, r;
   int flags = 0, m = month_of(u, p, we, &flags), n, v, y;
   if (!m)
@@ -932,8 +899,7 @@ static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b)
 }
 
 /* Any body starting with the digit at p (which passed digit_start_ok). */
-static int parse_numeric(const uch *u, size_t len, size_t p, lp_body *b)
-{
+static int parse_numeric(const uch *u, size_t len, size_t p, lp_body *b) {
   int n1, nd = read_num(u, len, p, 4, &n1);
   size_t q = p + (size_t)nd;
   if (nd == 4)
@@ -950,8 +916,7 @@ static int parse_numeric(const uch *u, size_t len, size_t p, lp_body *b)
  * Start of a month name that ends just before the number at i (after
  * space and an optional dot, or before "de"), not before lo; NOPOS if none.
  */
-static size_t month_word_before(const uch *u, size_t lo, size_t i)
-{
+static size_t month_word_before(const uch *u, size_t lo, size_t i) {
   size_t k = i, a, w;
   int n = 0;
   while (n < 3 && (w = ws_before(u, lo, k)) != 0) {
@@ -985,8 +950,7 @@ static size_t month_word_before(const uch *u, size_t lo, size_t i)
 
 /* Whether the month name at a follows a day number ("31 November", "1er
    mars", "20th of November"), so it is not a month-year form. */
-static int after_day(const uch *u, size_t lo, size_t a)
-{
+static int after_day(const uch *u, size_t lo, size_t a) {
   size_t k = a, w, s;
   int n = 0;
   while (n < 3 && (w = ws_before(u, lo, k)) != 0) {
@@ -1014,8 +978,7 @@ static int after_day(const uch *u, size_t lo, size_t a)
  * "Mon, 18 ...", "Tue. ...", "segunda-feira, ..."), not before lo; st if
  * none.
  */
-static size_t weekday_before(const uch *u, size_t lo, size_t st)
-{
+static size_t weekday_before(const uch *u, size_t lo, size_t st) {
   size_t k = st, w, a;
   int n = 0;
   while (n < 4 && k > lo) {
@@ -1050,8 +1013,7 @@ static size_t weekday_before(const uch *u, size_t lo, size_t st)
  * connector such as "at"). Returns the end and fills *c, or 0.
  */
 static size_t attach_clock(const uch *u, size_t len, const lp_body *b,
-                           lp_clock *c)
-{
+                           lp_clock *c) {
   size_t q = b->end;
   if (b->prec != LOUPE_PREC_DAY || q >= len)
     return 0;
@@ -1068,8 +1030,7 @@ static size_t attach_clock(const uch *u, size_t len, const lp_body *b,
 
 /* Fill *out from body b, clock c (NULL for none) and the match span. */
 static int finish(const uch *u, size_t lo, const lp_body *b,
-                  const lp_clock *c, size_t start, size_t end, lp_date *out)
-{
+                  const lp_clock *c, size_t start, size_t end, lp_date *out) {
   size_t ws = weekday_before(u, lo, start);
   out->year = b->y;
   out->month = b->m;
@@ -1098,8 +1059,7 @@ static int finish(const uch *u, size_t lo, const lp_body *b,
 
 /* Finish body b, attaching a following time when there is one. */
 static int finish_body(const uch *u, size_t len, size_t lo, const lp_body *b,
-                       lp_date *out)
-{
+                       lp_date *out) {
   lp_clock c;
   size_t e = attach_clock(u, len, b, &c);
   if (e)
@@ -1114,8 +1074,7 @@ static int finish_body(const uch *u, size_t len, size_t lo, const lp_body *b,
  * match.
  */
 static int time_first(const uch *u, size_t len, size_t lo, size_t i,
-                      lp_date *out)
-{
+                      lp_date *out) {
   lp_clock c;
   lp_body b;
   size_t q, we, e = parse_clock(u, len, i, 0, 0, &c);
@@ -1146,8 +1105,7 @@ static int time_first(const uch *u, size_t len, size_t lo, size_t i,
 
 /* Try every date form that involves the digit run at i. */
 static int try_at(const uch *u, size_t len, size_t lo, size_t i,
-                  lp_date *out)
-{
+                  lp_date *out) {
   lp_body b;
   int n, nd = read_num(u, len, i, 4, &n);
   size_t a;
@@ -1165,8 +1123,7 @@ static int try_at(const uch *u, size_t len, size_t lo, size_t i,
   return 0;
 }
 
-int lp_date_find(const char *s, size_t len, size_t from, lp_date *out)
-{
+int lp_date_find(const char *s, size_t len, size_t from, lp_date *out) {
   const uch *u = (const uch *)s;
   size_t i = from;
   if (!s || !out)
@@ -1187,8 +1144,7 @@ int lp_date_find(const char *s, size_t len, size_t from, lp_date *out)
 /* ---- output ------------------------------------------------------------ */
 
 /* Write v as exactly w digits at p; returns p + w. */
-static char *put_num(char *p, int v, int w)
-{
+static char *put_num(char *p, int v, int w) {
   int i;
   for (i = w - 1; i >= 0; i--) {
     p[i] = (char)('0' + v % 10);
@@ -1197,8 +1153,7 @@ static char *put_num(char *p, int v, int w)
   return p + w;
 }
 
-size_t lp_date_format(const lp_date *d, char *buf, size_t cap)
-{
+size_t lp_date_format(const lp_date *d, char *buf, size_t cap) {
   char tmp[40], *p = tmp;
   size_t n;
   int off;

@@ -116,6 +116,27 @@ static void swap_text(lp_line *a, lp_line *b) {
 
 #define MAX_GROUP 32
 
+/* Root of x in the union-find forest p, halving paths on the way. */
+static uint32_t find_root(uint32_t *p, uint32_t x) {
+  while (p[x] != x) {
+    p[x] = p[p[x]];
+    x = p[x];
+  }
+  return x;
+}
+
+/* Does the line open with a quotation mark (straight, curly, guillemet)? */
+static int opens_quote(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  if (l->len == 0) return 0;
+  if (s[0] == '"' || s[0] == '\'') return 1;
+  if (l->len >= 3 && s[0] == 0xE2 && s[1] == 0x80 &&
+      (s[2] == 0x9C || s[2] == 0x98 || s[2] == 0x9E))
+    return 1;
+  if (l->len >= 2 && s[0] == 0xC2 && s[1] == 0xAB) return 1;
+  return 0;
+}
+
 int lp_dedupe(lp_text *t) {
   size_t nb = 0, i, total = 0, ns = 0, g, mask, used = 0;
   uint32_t *idx = NULL, *nsh = NULL, *covered = NULL, *wbuf = NULL;
@@ -214,22 +235,35 @@ int lp_dedupe(lp_text *t) {
       t->lines[idx[i]].label = LOUPE_LINE_DUPLICATE;
       t->lines[idx[i]].reason = "glued-repeat";
     }
-    /* 2. the same paragraph twice: keep the fuller at the first place */
+    /* 2. the same paragraph twice or more (teaser, lead, reprint): join
+     * the copies into groups, keep the fullest copy at the first place */
+    for (i = 0; i < nb; i++) parts[i] = (uint32_t)i;    /* union-find */
     for (k = 0; k < np; k++) {
       uint32_t a = (uint32_t)(pairs[k].key >> 32) - 1;
       uint32_t b = (uint32_t)pairs[k].key - 1, c = pairs[k].count, small;
       if (dead[a] || dead[b]) continue;
       small = nsh[a] < nsh[b] ? nsh[a] : nsh[b];
-      if (c * 10 < small * 8) continue;
-      if (nsh[b] > nsh[a]) {
-        uint32_t tmp = nsh[a];
-        swap_text(&t->lines[idx[a]], &t->lines[idx[b]]);
-        nsh[a] = nsh[b];
-        nsh[b] = tmp;
+      if (c * 10 < small * 7) continue;
+      /* a quotation that repeats the lead's words is its own paragraph */
+      if (opens_quote(t, &t->lines[idx[a]]) != opens_quote(t, &t->lines[idx[b]]))
+        continue;
+      a = find_root(parts, a);
+      b = find_root(parts, b);
+      if (a != b) parts[a > b ? a : b] = a < b ? a : b;
+    }
+    for (i = 0; i < nb; i++) {
+      uint32_t r = find_root(parts, (uint32_t)i);
+      if (r == i || dead[i]) continue;
+      /* r is the group's first line: it takes the fuller text */
+      if (nsh[i] > nsh[r]) {
+        uint32_t tmp = nsh[r];
+        swap_text(&t->lines[idx[r]], &t->lines[idx[i]]);
+        nsh[r] = nsh[i];
+        nsh[i] = tmp;
       }
-      dead[b] = 1;
-      t->lines[idx[b]].label = LOUPE_LINE_DUPLICATE;
-      t->lines[idx[b]].reason = "repeated-paragraph";
+      dead[i] = 1;
+      t->lines[idx[i]].label = LOUPE_LINE_DUPLICATE;
+      t->lines[idx[i]].reason = "repeated-paragraph";
     }
   }
   rc = LOUPE_OK;

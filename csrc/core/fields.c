@@ -12,6 +12,7 @@
 
 #define TITLE_WINDOW 40
 #define META_WINDOW 12
+#define DATE_MIN_SCORE (-80)
 
 static int is_space_c(char c) { return c == ' '; }
 
@@ -66,9 +67,23 @@ static int has_date_cue(const char *s, size_t n) {
   return 0;
 }
 
-/* Does the line look like a byline ("By Jane Doe")? */
+/* Does the line look like a byline ("By Jane Doe", "• by Jane Doe")? */
 static int is_by_line(const char *s, size_t n) {
-  return lp_starts_ci(s, n, "by ") || (n == 2 && lp_starts_ci(s, n, "by"));
+  size_t k = 0;
+  while (k < n && k < 4 && ((unsigned char)s[k] >= 0x80 || s[k] == ' ' ||
+                            s[k] == '*' || s[k] == '-'))
+    k++;
+  if (k > 0 && (k >= n || s[k - 1] != ' ')) k = 0;
+  return lp_starts_ci(s + k, n - k, "by ") ||
+         (n - k == 2 && lp_starts_ci(s + k, n - k, "by"));
+}
+
+/* Code points in s[0..n) (count of non-continuation bytes). */
+static size_t utf8_chars(const char *s, size_t n) {
+  size_t i, c = 0;
+  for (i = 0; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
+  return c;
 }
 
 /* ---- title ---- */
@@ -174,6 +189,12 @@ static int date_score(lp_text *t, const lp_layout *lay, size_t title,
   if (l->label == LOUPE_LINE_BODY && l->nwords > 25) return 0;
   if (!lp_date_find(s, scan, 0, &c->d)) return 0;
   cue = has_date_cue(s, l->len);
+  /* a date inside other text without a cue word dates that text (a story
+   * in a list, an event), not the page */
+  if (!cue && !is_by_line(s, l->len) &&
+      utf8_chars(s, l->len) - utf8_chars(s + c->d.start,
+                                         c->d.end - c->d.start) > 45)
+    sc -= i == title ? 0 : 60;
   if (cue) sc += 40;
   if (c->d.prec >= LOUPE_PREC_MINUTE) sc += 20;
   if (c->d.prec <= LOUPE_PREC_MONTH) sc -= 30;
@@ -221,7 +242,8 @@ static int pick_date(lp_text *t, const lp_layout *lay, size_t title,
       *out = c;
       found = 1;
     }
-  if (!found) return 0;
+  /* no line is dated like a page (only list entries, events): no date */
+  if (!found || out->score < DATE_MIN_SCORE) return 0;
   for (i = 0; i < t->n_lines; i++)
     if (date_score(t, lay, title, i, &c) && c.score >= out->score - 60 &&
         c.d.prec > out->d.prec && same_day(&c.d, &out->d)) {
@@ -302,7 +324,7 @@ static int find_credit_and_dateline(lp_text *t, const lp_layout *lay,
     }
     city_end = k;
     while (city_end > 0 && s[city_end - 1] == ' ') city_end--;
-    if (city_end >= 2 && upper >= 2 && (lower == 0 || upper * 2 >= upper + lower)) {
+    if (city_end >= 2 && upper >= 1) {
       size_t p = k, agency_a = 0, agency_b = 0;
       /* optional ", Month Day" or ", State" */
       if (p < n && s[p] == ',') {
@@ -316,14 +338,15 @@ static int find_credit_and_dateline(lp_text *t, const lp_layout *lay,
         while (q < n && s[q] != ')') q++;
         if (q < n) { agency_a = p + 1; agency_b = q; p = q + 1; }
       }
-      while (p < n && s[p] == ' ') p++;
+      while (p < n && (s[p] == ' ' || (s[p] == '.' && p + 1 < n && s[p + 1] == '-')))
+        p++;
       if (p < n && (s[p] == '-' ||
                     (p + 2 < n && (unsigned char)s[p] == 0xE2 &&
                      (unsigned char)s[p + 1] == 0x80 &&
                      ((unsigned char)s[p + 2] == 0x94 ||
                       (unsigned char)s[p + 2] == 0x93)))) {
         /* a dash after an upper-case place: this is a dateline */
-        if (lower == 0 || agency_b > agency_a) {
+        if ((lower == 0 && upper >= 2) || agency_b > agency_a) {
           rc = set_span(&a->dateline, t, bf, 0, city_end, "dateline", arena);
           if (rc) return rc;
           if (agency_b > agency_a && agency_b - agency_a < 40) {
@@ -398,8 +421,16 @@ static int find_outlet(lp_text *t, const lp_layout *lay, loupe_article *a,
     if (lay->body_last != LP_NONE && i > lay->body_last) sc += 1;
     /* skip "Copyright", "©", "(c)", years, commas at the start */
     {
-      size_t c = 0;
-      for (k = 0; k < n; k++) {
+      size_t c = 0, k0 = 0;
+      /* start at the first copyright mark: bullets may precede it */
+      for (k0 = 0; k0 < n; k0++)
+        if (lp_starts_ci(s + k0, n - k0, "copyright") ||
+            lp_starts_ci(s + k0, n - k0, "\xC2\xA9") ||
+            lp_starts_ci(s + k0, n - k0, "(c)"))
+          break;
+      if (k0 >= n) continue;
+      c = k0;
+      for (k = k0; k < n; k++) {
         if (lp_starts_ci(s + k, n - k, "copyright")) { k += 8; c = k + 1; continue; }
         if (lp_starts_ci(s + k, n - k, "\xC2\xA9")) { k += 1; c = k + 1; continue; }
         if (lp_starts_ci(s + k, n - k, "(c)")) { k += 2; c = k + 1; continue; }
@@ -432,7 +463,7 @@ static int find_outlet(lp_text *t, const lp_layout *lay, loupe_article *a,
       unsigned char c0 = (unsigned char)s[p];
       size_t nw = 1;
       for (k = p; k < q; k++) if (s[k] == ' ') nw++;
-      if (nw > 8 || !((c0 >= 'A' && c0 <= 'Z') || c0 >= 0x80)) continue;
+      if (nw > 12 || !((c0 >= 'A' && c0 <= 'Z') || c0 >= 0x80)) continue;
       if (memchr(s + p, '/', q - p)) continue;
     }
     if (sc > best_sc) { best_sc = sc; best = i; best_a = p; best_len = q - p; }
@@ -468,11 +499,8 @@ static size_t person_name(const char *s, size_t n) {
     if (j >= n || s[j] != ' ') break;
     i = j + 1;
   }
-  if (caps == 0) return 0;
-  if (caps == 1) {
-    /* a single word is a name only when the line holds nothing else */
-    if (last != n) return 0;
-  }
+  /* one capitalised word is a menu entry or an agency, not a person */
+  if (caps < 2) return 0;
   return last;
 }
 
@@ -492,6 +520,24 @@ static int add_person(loupe_span **list, size_t *count, lp_text *t, size_t li,
   return set_span(&nl[(*count)++], t, li, col, len, rule, arena);
 }
 
+/* What may follow a name in a byline: the end, a comma, "and", a bar, a
+ * dash, a bracket, or a date ("By Jane Doe Updated ..."). */
+static int name_ends_clause(const char *s, size_t n) {
+  lp_date d;
+  if (n == 0) return 1;
+  if (s[0] == ',' || s[0] == ';' || s[0] == '|' || s[0] == '(') return 1;
+  if (n >= 2 && s[0] == ' ' &&
+      (s[1] == '|' || s[1] == '-' || s[1] == '(' || s[1] == '/' ||
+       (unsigned char)s[1] == 0xE2 || (unsigned char)s[1] == 0xC2))
+    return 1;
+  if (lp_starts_ci(s, n, " and ") || lp_starts_ci(s, n, " & ")) return 1;
+  if (lp_starts_ci(s, n, " updated") || lp_starts_ci(s, n, " published") ||
+      lp_starts_ci(s, n, " posted") || lp_starts_ci(s, n, " on "))
+    return 1;
+  if (lp_date_find(s, n > 40 ? 40 : n, 0, &d) && d.start <= 2) return 1;
+  return 0;
+}
+
 /* Parse "A, B and C" names from s+off; each goes to the list. */
 static int add_names(loupe_span **list, size_t *count, lp_text *t, size_t li,
                      size_t off, const char *rule, lp_arena *arena) {
@@ -506,6 +552,9 @@ static int add_names(loupe_span **list, size_t *count, lp_text *t, size_t li,
     if (off >= n) break;
     m = person_name(s + off, n - off);
     if (m == 0 || m > 60) break;
+    /* a name ends its clause: "Reporter: Will Arvenia accept ..." is a
+     * question, not a byline */
+    if (!name_ends_clause(s + off + m, n - off - m)) break;
     rc = add_person(list, count, t, li, off, m, rule, arena);
     if (rc) return rc;
     off += m;
@@ -520,6 +569,7 @@ static const struct { const char *cue; int editor; } people_cues[] = {
   {"editing by ", 1}, {"edited by ", 1}, {"editor: ", 1}, {"editor:", 1},
   {"editors: ", 1}, {"reporting by ", 0}, {"written by ", 0},
   {"author: ", 0}, {"authors: ", 0}, {"reporter: ", 0}, {"by ", 0},
+  {"por ", 0}, {"von ", 0}, {"par ", 0}, {"door ", 0}, {"oleh ", 0},
   {NULL, 0}
 };
 
@@ -527,8 +577,8 @@ static int find_people(lp_text *t, const lp_layout *lay, size_t title,
                        loupe_article *a, lp_arena *arena) {
   size_t bf = lay->body_first, bl = lay->body_last, i, lo, hi;
   int rc;
-  size_t anchor = title != LP_NONE ? title : bf;
-  lo = anchor == LP_NONE ? 0 : (anchor > 8 ? anchor - 8 : 0);
+  size_t anchor = title != LP_NONE && (bf == LP_NONE || title < bf) ? title : bf;
+  lo = anchor == LP_NONE ? 0 : (anchor > 40 ? anchor - 40 : 0);
   hi = t->n_lines;
   for (i = lo; i < hi; i++) {
     lp_line *l = &t->lines[i];
@@ -552,6 +602,21 @@ static int find_people(lp_text *t, const lp_layout *lay, size_t title,
       }
       continue;
     }
+    if (head && l->nwords <= 9 && l->label != LOUPE_LINE_BODY) {
+      /* "Jane Doe, AP Technology Writer" / "Jane Doe, Staff Reporter" */
+      size_t m = person_name(s, n);
+      if (m > 0 && m + 2 < n && s[m] == ',' &&
+          (lp_contains_ci(s + m, n - m, "writer") ||
+           lp_contains_ci(s + m, n - m, "correspondent") ||
+           lp_contains_ci(s + m, n - m, "reporter") ||
+           lp_contains_ci(s + m, n - m, "journalist") ||
+           lp_contains_ci(s + m, n - m, "staff"))) {
+        rc = add_person(&a->authors, &a->n_authors, t, i, 0, m,
+                        "byline-role", arena);
+        if (rc) return rc;
+        continue;
+      }
+    }
     for (c = 0; people_cues[c].cue; c++) {
       const char *cue = people_cues[c].cue;
       size_t cl = strlen(cue);
@@ -559,19 +624,42 @@ static int find_people(lp_text *t, const lp_layout *lay, size_t title,
         if (k > 0 && s[k - 1] != ' ' && s[k - 1] != ';' && s[k - 1] != '(')
           continue;
         if (!lp_starts_ci(s + k, n - k, cue)) continue;
-        if (cl == 3 && (k != 0 || l->label == LOUPE_LINE_BODY)) continue;
+        /* bare "by": at the line start, or after a date or "Posted" */
+        if (cl <= 5 && c >= 10 && l->label == LOUPE_LINE_BODY) continue;
+        if (cl <= 5 && c >= 10 && k != 0) {
+          lp_date d;
+          if (c > 10 || l->nwords > 16 ||
+              !(lp_date_find(s, k, 0, &d) || has_date_cue(s, k)))
+            continue;
+        }
         if (people_cues[c].editor)
           rc = add_names(&a->editors, &a->n_editors, t, i, k + cl,
                          "editor-line", arena);
         else
           rc = add_names(&a->authors, &a->n_authors, t, i, k + cl,
-                         cl == 3 ? "byline" : "author-line", arena);
+                         c >= 10 ? "byline" : "author-line", arena);
         if (rc) return rc;
         break;
       }
     }
   }
   return LOUPE_OK;
+}
+
+/* Label the source lines that supplied fields as meta, unless they are
+ * body or title lines (a credit inside a paragraph stays body). */
+static void mark_meta(lp_text *t, const loupe_span *sp, size_t n,
+                      const char *reason) {
+  size_t i, k;
+  for (k = 0; k < n; k++)
+    for (i = 0; i < t->n_lines; i++) {
+      lp_line *l = &t->lines[i];
+      if (l->src_line != sp[k].line) continue;
+      if (l->label == LOUPE_LINE_BOILERPLATE) {
+        l->label = LOUPE_LINE_META;
+        l->reason = reason;
+      }
+    }
 }
 
 /* ---- body ---- */
@@ -644,8 +732,9 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
                        arena);
     if (rc) return rc;
     a->date_precision = dc.d.prec;
-    if (t->lines[dc.line].label == LOUPE_LINE_BODY &&
-        date_covers(&t->lines[dc.line], &dc.d)) {
+    if (t->lines[dc.line].label != LOUPE_LINE_TITLE &&
+        (t->lines[dc.line].label != LOUPE_LINE_BODY ||
+         date_covers(&t->lines[dc.line], &dc.d))) {
       t->lines[dc.line].label = LOUPE_LINE_META;
       t->lines[dc.line].reason = "date";
     }
@@ -669,6 +758,10 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
   if (rc) return rc;
   rc = find_people(t, lay, title, a, arena);
   if (rc) return rc;
+  mark_meta(t, a->authors, a->n_authors, "byline");
+  mark_meta(t, a->editors, a->n_editors, "editor");
+  if (a->credit.text && strcmp(a->credit.rule, "dateline-agency") != 0)
+    mark_meta(t, &a->credit, 1, "credit");
   if (lang) {
     a->lang.text = lp_arena_strndup(arena, lang, strlen(lang));
     if (a->lang.text == NULL) return LOUPE_ENOMEM;

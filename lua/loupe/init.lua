@@ -3,33 +3,35 @@
 -- core (`loupe.core`); later modules add the corpus, queries and reports.
 local core = require "loupe.core"
 
+local error = error
 local io_open = io.open
+local pairs = pairs
 local type = type
 
 local loupe = {
   _VERSION = core._VERSION,
 }
 
+-- Raise Lua's usual "bad argument" error unless value has type want.
+local function check_arg(fname, n, value, want, optional)
+  local got = type(value)
+  if got == want or (optional and value == nil) then return end
+  error(("bad argument #%d to '%s' (%s expected, got %s)")
+    :format(n, fname, want, got), 3)
+end
+
 --- Parse page text (a string of raw bytes) into an article table.
 -- Returns the table, or nil, message, code for unusable input.
 function loupe.parse(text, opts)
-  if type(text) ~= "string" then
-    error("bad argument #1 to 'parse' (string expected, got " .. type(text) .. ")", 2)
-  end
-  if opts ~= nil and type(opts) ~= "table" then
-    error("bad argument #2 to 'parse' (table expected, got " .. type(opts) .. ")", 2)
-  end
+  check_arg("parse", 1, text, "string")
+  check_arg("parse", 2, opts, "table", true)
   return core.parse(text, opts)
 end
 
 --- Read and parse one file; the error message names the path.
 function loupe.parse_file(path, opts)
-  if type(path) ~= "string" then
-    error("bad argument #1 to 'parse_file' (string expected, got " .. type(path) .. ")", 2)
-  end
-  if opts ~= nil and type(opts) ~= "table" then
-    error("bad argument #2 to 'parse_file' (table expected, got " .. type(opts) .. ")", 2)
-  end
+  check_arg("parse_file", 1, path, "string")
+  check_arg("parse_file", 2, opts, "table", true)
   local f, err = io_open(path, "rb")
   if not f then
     return nil, "loupe: " .. (err or path), "io"
