@@ -5,6 +5,7 @@
  * does); a maximum-sum segment over the page picks the article region so
  * that prose in comment widgets and related-story teasers stays out.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -124,21 +125,85 @@ static const cue_word cues[] = {
   {"comment", LP_CUE_COMMENT, 1},
   {"reply", LP_CUE_COMMENT, 1},
   {"add comment", LP_CUE_COMMENT, 0},
+  {"responses to", LP_CUE_COMMENT, 0},
+  {"thoughts on", LP_CUE_COMMENT, 0},
+  {"replies to", LP_CUE_COMMENT, 0},
   {"to read the full", LP_CUE_END, 0},
   {"our standards", LP_CUE_END, 0},
   {"trust principles", LP_CUE_END, 0},
   {"sign up for", LP_CUE_NAV, 0},
 };
 
-static unsigned line_cues(const char *s, size_t n) {
-  unsigned c = 0;
+#define N_CUES (sizeof cues / sizeof cues[0])
+
+/* Cue words bucketed by their first byte (lower case), built per parse so
+ * a line is scanned once instead of once per cue word. */
+typedef struct {
+  unsigned short start[257];
+  unsigned char order[N_CUES];
+  unsigned char len[N_CUES];
+} cue_index;
+
+static unsigned char lower_b(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c;
+}
+
+static int is_alnum_b(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
+static void build_cue_index(cue_index *ix) {
+  unsigned count[256];
   size_t i;
-  size_t scan = n > 300 ? 300 : n;
-  for (i = 0; i < sizeof cues / sizeof cues[0]; i++) {
-    if (cues[i].at_start) {
-      if (lp_starts_ci(s, n, cues[i].word)) c |= cues[i].cue;
-    } else if (lp_contains_ci(s, scan, cues[i].word)) {
-      c |= cues[i].cue;
+  unsigned b, pos = 0;
+  memset(count, 0, sizeof count);
+  for (i = 0; i < N_CUES; i++) {
+    count[lower_b((unsigned char)cues[i].word[0])]++;
+    ix->len[i] = (unsigned char)strlen(cues[i].word);
+  }
+  for (b = 0; b < 256; b++) {
+    ix->start[b] = (unsigned short)pos;
+    pos += count[b];
+  }
+  ix->start[256] = (unsigned short)pos;
+  memset(count, 0, sizeof count);
+  for (i = 0; i < N_CUES; i++) {
+    unsigned f = lower_b((unsigned char)cues[i].word[0]);
+    ix->order[ix->start[f] + count[f]++] = (unsigned char)i;
+  }
+}
+
+/* Case-insensitive compare of s[0..m) with the lower-case word w. */
+static int eq_ci(const char *s, const char *w, size_t m) {
+  size_t j;
+  for (j = 1; j < m; j++)
+    if (lower_b((unsigned char)s[j]) != (unsigned char)w[j]) return 0;
+  return 1;
+}
+
+/*
+ * Cue bits of a line: one pass over its first 300 bytes; at each position
+ * only the cue words starting with that byte are compared. Words that
+ * start with a letter match at word starts only.
+ */
+static unsigned line_cues(const cue_index *ix, const char *s, size_t n) {
+  unsigned c = 0;
+  size_t i, scan = n > 300 ? 300 : n;
+  int prev_alnum = 0;
+  for (i = 0; i < scan; i++) {
+    unsigned char raw = (unsigned char)s[i], b;
+    int alnum = is_alnum_b(raw);
+    unsigned k, e;
+    if (alnum && prev_alnum) continue;     /* inside a word */
+    prev_alnum = alnum;
+    b = lower_b(raw);
+    e = ix->start[b + 1];
+    for (k = ix->start[b]; k < e; k++) {
+      unsigned w = ix->order[k];
+      size_t m = ix->len[w];
+      if (cues[w].at_start && i != 0) continue;
+      if (m <= n - i && eq_ci(s + i, cues[w].word, m)) c |= cues[w].cue;
     }
   }
   return c;
@@ -173,14 +238,15 @@ static unsigned stop_need(const char *lang) {
  * Initial class of one line from its own evidence.
  */
 static int initial_class(const lp_text *t, lp_line *l, const char *lang,
-                         int cjk_page) {
+                         int cjk_page, const cue_index *ix) {
   const char *s = LP_LINE_PTR(t, l);
   unsigned words = l->nwords, chars = l->nchars;
   unsigned stop = words ? l->nstop * 1000u / words : 0;
   unsigned need = stop_need(lang);
-  if (l->len < 400) l->cue = line_cues(s, l->len);
+  l->cue = line_cues(ix, s, l->len);
   /* cookie and consent notices read as prose but are site chrome */
-  if (lp_contains_ci(s, l->len > 400 ? 400 : l->len, "cookies") &&
+  if ((l->cue & LP_CUE_LEGAL) &&
+      lp_contains_ci(s, l->len > 400 ? 400 : l->len, "cookies") &&
       (lp_contains_ci(s, l->len, "website") ||
        lp_contains_ci(s, l->len, "browser") ||
        lp_contains_ci(s, l->len, "consent"))) {
@@ -196,13 +262,7 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
     l->reason = "comment-widget";
     return C_BAD;
   }
-  if (words <= 20 && (lp_contains_ci(s, l->len, "responses to") ||
-                      lp_contains_ci(s, l->len, "thoughts on") ||
-                      lp_contains_ci(s, l->len, "replies to"))) {
-    l->cue |= LP_CUE_COMMENT;
-    l->reason = "comment-widget";
-    return C_BAD;
-  }
+
   /* a cue word inside a line that reads as prose is not evidence */
   if (l->cue && words < 30 &&
       !(words >= 12 && stop >= need && (l->flags & LP_F_TERMINAL) &&
@@ -289,7 +349,7 @@ static long line_weight(const lp_line *l, int cls) {
   return w;
 }
 
-void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
+int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
   size_t n = t->n_lines, i;
   int cjk_page = lang != NULL && (strcmp(lang, "zh") == 0 ||
                                   strcmp(lang, "ja") == 0 ||
@@ -297,13 +357,16 @@ void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
   long best = 0, cur = 0;
   size_t best_a = LP_NONE, best_b = LP_NONE, cur_a = 0;
 
+  cue_index ix;
+
   lay->title = lay->body_first = lay->body_last = LP_NONE;
-  if (n == 0) return;
+  if (n == 0) return LOUPE_OK;
+  build_cue_index(&ix);
   /* the classifier state lives in the lines themselves */
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];
     l->reason = NULL;
-    l->cls = initial_class(t, l, lang, cjk_page);
+    l->cls = initial_class(t, l, lang, cjk_page, &ix);
   }
   /* a caption printed twice (credit line, then alt text) is a caption */
   for (i = 0; i < n; i++) {
@@ -325,79 +388,52 @@ void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     }
   }
   {
-    /* short lines between two good ones read as part of the article */
+    /* short lines between two good ones read as part of the article;
+     * the nearest decided (not short, not near) class on each side is
+     * found with one pass in each direction */
     size_t k;
-    for (k = 0; k < n; k++) {
-      lp_line *l = &t->lines[k];
-      int prev, next;
-      if (l->cls != C_SHORT) continue;
-      {
-        size_t j = k;
-        prev = C_BAD;
-        while (j > 0) {
-          j--;
-          if (t->lines[j].cls == C_SHORT || t->lines[j].cls == C_NEAR) continue;
-          prev = t->lines[j].cls;
-          break;
-        }
-        j = k;
-        next = C_BAD;
-        while (j + 1 < n) {
-          j++;
-          if (t->lines[j].cls == C_SHORT || t->lines[j].cls == C_NEAR) continue;
-          next = t->lines[j].cls;
-          break;
-        }
+    unsigned char *prevc = malloc(n ? n : 1), *nextc = malloc(n ? n : 1);
+    if (prevc && nextc) {
+      int last = C_BAD;
+      for (k = 0; k < n; k++) {
+        prevc[k] = (unsigned char)last;
+        if (t->lines[k].cls != C_SHORT && t->lines[k].cls != C_NEAR)
+          last = t->lines[k].cls;
       }
-      if (prev == C_GOOD && next == C_GOOD) l->cls = -C_GOOD - 10;
-      else if (prev == C_BAD && next == C_BAD) l->cls = -C_BAD - 10;
-      else {
-        /* between good and bad: the edge of the article, where headlines,
-         * bylines and kickers sit; they are not body */
-        l->cls = -C_BAD - 10;
+      last = C_BAD;
+      for (k = n; k-- > 0;) {
+        nextc[k] = (unsigned char)last;
+        if (t->lines[k].cls != C_SHORT && t->lines[k].cls != C_NEAR)
+          last = t->lines[k].cls;
+      }
+      /* shorts: good on both sides joins; otherwise the article's edge,
+       * where headlines, bylines and kickers sit: not body. Near-good:
+       * next to good prose it joins; without a sentence end (a headline,
+       * a standfirst) it must sit inside the article. */
+      for (k = 0; k < n; k++) {
+        lp_line *l = &t->lines[k];
+        if (l->cls == C_SHORT) {
+          if (prevc[k] == C_GOOD && nextc[k] == C_GOOD) {
+            l->cls = C_GOOD;
+          } else {
+            l->cls = C_BAD;
+            if (l->reason == NULL) l->reason = "short";
+          }
+        } else if (l->cls == C_NEAR) {
+          int pb = prevc[k] == C_BAD, nb = nextc[k] == C_BAD;
+          if ((pb && nb) || (!(l->flags & LP_F_TERMINAL) && (pb || nb))) {
+            l->cls = C_BAD;
+            l->reason = "isolated";
+          } else {
+            l->cls = C_GOOD;
+          }
+        }
       }
     }
-    for (k = 0; k < n; k++)
-      if (t->lines[k].cls <= -10) {
-        t->lines[k].cls = -t->lines[k].cls - 10;
-        if (t->lines[k].cls == C_BAD && t->lines[k].reason == NULL)
-          t->lines[k].reason = "short";
-      }
-    for (k = 0; k < n; k++) {
-      lp_line *l = &t->lines[k];
-      size_t j;
-      int prev = C_BAD, next = C_BAD;
-      if (l->cls != C_NEAR) continue;
-      j = k;
-      while (j > 0) {
-        j--;
-        if (t->lines[j].cls == C_NEAR || t->lines[j].cls == C_SHORT) continue;
-        prev = t->lines[j].cls;
-        break;
-      }
-      j = k;
-      while (j + 1 < n) {
-        j++;
-        if (t->lines[j].cls == C_NEAR || t->lines[j].cls == C_SHORT) continue;
-        next = t->lines[j].cls;
-        break;
-      }
-      /* near-good prose next to good prose joins it; without a sentence
-       * end (a headline, a standfirst) it must sit inside the article */
-      if ((prev == C_BAD && next == C_BAD) ||
-          (!(l->flags & LP_F_TERMINAL) && (prev == C_BAD || next == C_BAD))) {
-        l->cls = C_BAD - 20;
-      }
-    }
-    for (k = 0; k < n; k++)
-      if (t->lines[k].cls == C_BAD - 20) {
-        t->lines[k].cls = C_BAD;
-        t->lines[k].reason = "isolated";
-      } else if (t->lines[k].cls == C_NEAR) {
-        t->lines[k].cls = C_GOOD;
-      }
+    free(prevc);
+    free(nextc);
+    if (prevc == NULL || nextc == NULL) return LOUPE_ENOMEM;
   }
-
   /* On pages whose prose is flush left, indented prose sits in lists,
    * sidebars or tables (how renderers lay out teasers): it counts less. */
   {
@@ -437,4 +473,5 @@ void lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     for (i = best_b + 1; i-- > best_a;)
       if (t->lines[i].label == LOUPE_LINE_BODY) { lay->body_last = i; break; }
   }
+  return LOUPE_OK;
 }

@@ -18,15 +18,6 @@ typedef struct {
   uint32_t count;
 } pair_slot;
 
-static uint32_t mix(uint32_t h) {
-  h ^= h >> 16;
-  h *= 0x7feb352dU;
-  h ^= h >> 15;
-  h *= 0x846ca68bU;
-  h ^= h >> 16;
-  return h;
-}
-
 /* Fold a code point for comparison: ASCII/Latin-1 lower case. */
 static uint32_t fold_cp(uint32_t cp) {
   if (cp >= 'A' && cp <= 'Z') return cp + 32;
@@ -71,7 +62,7 @@ uint32_t lp_norm_hash(const char *s, size_t n) {
   uint32_t buf[64];
   size_t nw = word_hashes(s, n, buf, 64), i;
   uint32_t h = 0x9e3779b9u;
-  for (i = 0; i < nw && i < 64; i++) h = mix(h ^ buf[i]) + (uint32_t)i;
+  for (i = 0; i < nw && i < 64; i++) h = lp_mix32(h ^ buf[i]) + (uint32_t)i;
   return h ^ (uint32_t)nw;
 }
 
@@ -85,7 +76,7 @@ static int cmp_shingle(const void *a, const void *b) {
 static uint32_t *pair_get(pair_slot *tab, size_t mask, uint32_t i, uint32_t j,
                           size_t *used) {
   uint64_t key = ((uint64_t)(i + 1) << 32) | (uint64_t)(j + 1);
-  size_t k = (size_t)mix((uint32_t)(key ^ (key >> 29))) & mask;
+  size_t k = (size_t)lp_mix32((uint32_t)(key ^ (key >> 29))) & mask;
   while (tab[k].key != 0 && tab[k].key != key) k = (k + 1) & mask;
   if (tab[k].key == 0) {
     if (*used * 2 > mask) return NULL;        /* table full enough: stop */
@@ -175,7 +166,7 @@ int lp_dedupe(lp_text *t) {
       nsh[nb] = 1;
     } else {
       for (k = 0; k + 2 < nw; k++) {
-        sh[ns].h = mix(wbuf[k] * 31u + mix(wbuf[k + 1] * 17u + wbuf[k + 2]));
+        sh[ns].h = lp_mix32(wbuf[k] * 31u + lp_mix32(wbuf[k + 1] * 17u + wbuf[k + 2]));
         sh[ns].line = (uint32_t)nb;
         ns++;
       }

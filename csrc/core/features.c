@@ -114,6 +114,14 @@ void lp_lexicon_free(lp_lexicon *lx) { free(lx); }
 
 static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
 
+/* Word characters: ASCII through a test, the rest through lp_is_letter. */
+static int is_word_cp(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  return lp_is_letter(cp) && !lp_is_cjk(cp);
+}
+
 static int is_sep(uint32_t cp) {
   return cp == '|' || cp == 0xB7 || cp == 0x2022 || cp == 0xBB ||
          cp == 0x203A || cp == 0x25A1 || cp == 0x25AA || cp == 0x25CF ||
@@ -122,28 +130,43 @@ static int is_sep(uint32_t cp) {
 }
 
 /*
- * Count words and stop words of line l for every language at once.
- * counts[lang] gets the stop-word hits; returns the number of words.
+ * One pass over line l: words, capitals, digits, separators, CJK
+ * characters, stop-word hits per language, the normalised word hash (as
+ * lp_norm_hash computes it) and, into script[], script counts for the
+ * language guess (when script is not NULL).
  */
-static unsigned scan_words(const lp_text *t, lp_line *l, const lp_lexicon *lx,
-                           unsigned lang_mask, unsigned *per_lang) {
+static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
+                      size_t *script) {
   const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
   size_t i = 0, n = l->len;
+  uint32_t nh = 0x9e3779b9u;
   unsigned nw = 0;
-  l->nwords = l->nalpha_words = l->ncap = l->nstop = 0;
+  l->nwords = l->nalpha_words = l->ncap = l->nstop = l->nstop_any = 0;
   l->ndigits = l->nseps = l->ncjk = l->nchars = 0;
+  memset(l->stops, 0, sizeof l->stops);
   while (i < n) {
     size_t k;
     uint32_t cp;
     if (s[i] < 0x80) { cp = s[i]; k = 1; }
     else cp = lp_utf8_decode(s, n, i, &k);
     l->nchars++;
+    if (script && cp >= 0x80) {
+      if (cp >= 0x3040 && cp <= 0x30FF) script[0]++;
+      else if (cp >= 0xAC00 && cp <= 0xD7AF) script[1]++;
+      else if (lp_is_cjk(cp)) script[2]++;
+      else if (cp >= 0x400 && cp <= 0x4FF) script[3]++;
+      else if (cp >= 0x600 && cp <= 0x6FF) script[4]++;
+    }
     if (lp_is_letter(cp) || is_digit(cp)) {
       uint32_t h = 2166136261u;
       unsigned wlen = 0, first = 1;
+      if (script) script[5]++;
       if (lp_is_cjk(cp)) {
         /* every CJK character counts as a word of its own */
         l->ncjk++;
+        h = fnv_step(h, fold(cp));
+        if (nw < 64) nh = lp_mix32(nh ^ h) + nw;
+        nw++;
         l->nwords++;
         i += k;
         continue;
@@ -162,19 +185,20 @@ static unsigned scan_words(const lp_text *t, lp_line *l, const lp_lexicon *lx,
         if (i >= n) break;
         if (s[i] < 0x80) { cp = s[i]; k = 1; }
         else cp = lp_utf8_decode(s, n, i, &k);
-        if (!(lp_is_letter(cp) || is_digit(cp)) || lp_is_cjk(cp)) break;
+        if (!is_word_cp(cp)) break;
         l->nchars++;
+        if (script) script[5]++;
       }
+      if (nw < 64) nh = lp_mix32(nh ^ h) + nw;
       nw++;
       l->nwords++;
       if (wlen <= 8) {
         unsigned m = lex_get(lx, hash_fix(h));
         if (m) {
           int lang;
-          if (m & lang_mask) l->nstop++;
-          if (per_lang)
-            for (lang = 0; lang < L_COUNT; lang++)
-              if (m & (1u << lang)) per_lang[lang]++;
+          l->nstop_any++;
+          for (lang = 0; lang < L_COUNT; lang++)
+            if (m & (1u << lang)) l->stops[lang]++;
         }
       }
       continue;
@@ -182,47 +206,37 @@ static unsigned scan_words(const lp_text *t, lp_line *l, const lp_lexicon *lx,
     if (is_sep(cp)) l->nseps++;
     i += k;
   }
-  return nw;
+  l->hash = nh ^ nw;
 }
 
-const char *lp_guess_lang(const lp_text *t, const lp_lexicon *lx) {
+/*
+ * Guess the page language from the per-line counts lp_features() left:
+ * scripts first (kana, hangul, han, arabic, cyrillic), then the language
+ * whose stop words prose lines hit most. Returns a static code or NULL.
+ */
+const char *lp_guess_lang(const lp_text *t) {
   unsigned per[L_COUNT];
-  size_t i, cjk = 0, kana = 0, hangul = 0, cyr = 0, arab = 0, letters = 0;
-  size_t budget = 0;
+  size_t i, budget = 0, total = 0;
+  const size_t *sc = t->script;
+  size_t letters = sc[5];
   int best = -1, lang;
-  unsigned bestn = 0, total = 0;
+  unsigned bestn = 0;
   memset(per, 0, sizeof per);
   for (i = 0; i < t->n_lines && budget < 400000; i++) {
-    lp_line tmp = t->lines[i];
-    const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, &tmp);
-    size_t j = 0;
-    if (tmp.len < 60) continue;    /* prose, not menus */
-    budget += tmp.len;
-    total += scan_words(t, &tmp, lx, 0, per);
-    while (j < tmp.len) {
-      size_t k;
-      uint32_t cp = lp_utf8_decode(s, tmp.len, j, &k);
-      if (cp >= 0x80) {
-        if (cp >= 0x3040 && cp <= 0x30FF) kana++;
-        else if (cp >= 0xAC00 && cp <= 0xD7AF) hangul++;
-        else if (lp_is_cjk(cp)) cjk++;
-        else if (cp >= 0x400 && cp <= 0x4FF) cyr++;
-        else if (cp >= 0x600 && cp <= 0x6FF) arab++;
-        letters++;
-      } else if ((cp | 32) >= 'a' && (cp | 32) <= 'z') {
-        letters++;
-      }
-      j += k;
-    }
+    const lp_line *l = &t->lines[i];
+    if (l->len < 60) continue;    /* prose, not menus */
+    budget += l->len;
+    total += l->nwords;
+    for (lang = 0; lang < L_COUNT; lang++) per[lang] += l->stops[lang];
   }
   if (letters == 0) return NULL;
-  if (kana * 20 > letters) return "ja";
-  if (hangul * 5 > letters) return "ko";
-  if (cjk * 5 > letters) return "zh";
-  if (arab * 3 > letters) return "ar";
+  if (sc[0] * 20 > letters) return "ja";
+  if (sc[1] * 5 > letters) return "ko";
+  if (sc[2] * 5 > letters) return "zh";
+  if (sc[4] * 3 > letters) return "ar";
   for (lang = 0; lang < L_COUNT; lang++)
     if (per[lang] > bestn) { bestn = per[lang]; best = lang; }
-  if (cyr * 3 > letters && best != L_RU) return "ru";
+  if (sc[3] * 3 > letters && best != L_RU) return "ru";
   if (best < 0 || total < 20 || bestn * 10 < total) return NULL;
   return lang_code[best];
 }
@@ -255,9 +269,19 @@ static int is_terminal_end(const lp_text *t, const lp_line *l) {
   return 0;
 }
 
+/* A URL or a bracketed reference: one pass looking for "http" and "www.". */
 static int has_url(const char *s, size_t n) {
-  return lp_contains_ci(s, n, "http://") || lp_contains_ci(s, n, "https://") ||
-         lp_contains_ci(s, n, "www.") || (n > 0 && s[0] == '[');
+  size_t i;
+  if (n > 0 && s[0] == '[') return 1;
+  for (i = 0; i + 4 <= n; i++) {
+    char c = s[i];
+    if (c != 'h' && c != 'w' && c != 'H' && c != 'W') continue;
+    if (lp_starts_ci(s + i, n - i, "http://") ||
+        lp_starts_ci(s + i, n - i, "https://") ||
+        lp_starts_ci(s + i, n - i, "www."))
+      return 1;
+  }
+  return 0;
 }
 
 static int bullet_start(const unsigned char *s, size_t n) {
@@ -274,18 +298,28 @@ static int bullet_start(const unsigned char *s, size_t n) {
   return 0;
 }
 
-void lp_features(lp_text *t, const lp_lexicon *lx, const char *lang) {
-  int li = lang_index(lang);
-  unsigned mask = li >= 0 ? (1u << li) : 0xFFFFu;
-  size_t i;
+void lp_features(lp_text *t, const lp_lexicon *lx) {
+  size_t i, budget = 0;
+  memset(t->script, 0, sizeof t->script);
   for (i = 0; i < t->n_lines; i++) {
     lp_line *l = &t->lines[i];
     const char *s = LP_LINE_PTR(t, l);
-    scan_words(t, l, lx, mask, NULL);
+    /* script counts come from prose-length lines, up to a budget */
+    int count = l->len >= 60 && budget < 400000;
+    if (count) budget += l->len;
+    scan_line(t, l, lx, count ? t->script : NULL);
     if (is_terminal_end(t, l)) l->flags |= LP_F_TERMINAL;
     if (bullet_start((const unsigned char *)s, l->len)) l->flags |= LP_F_BULLET;
     if (l->len < 4096 && has_url(s, l->len)) l->flags |= LP_F_URL;
-    l->hash = lp_norm_hash(s, l->len);
+  }
+}
+
+void lp_apply_lang(lp_text *t, const char *lang) {
+  int li = lang_index(lang);
+  size_t i;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    l->nstop = li >= 0 ? l->stops[li] : l->nstop_any;
   }
 }
 

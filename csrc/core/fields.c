@@ -6,6 +6,7 @@
  * each with the source offset, line and rule behind it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 #include "dates.h"
@@ -169,36 +170,27 @@ typedef struct {
   const char *rule;
 } date_cand;
 
-static int line_has_date(const lp_text *t, size_t i) {
-  lp_date d;
+/* Score the date d found on line i; dated[] marks the lines with a date
+ * (for spotting story lists, where every line carries one). */
+static long date_score(const lp_text *t, const lp_layout *lay, size_t title,
+                       size_t i, const lp_date *d, const unsigned char *dated,
+                       const char **rule) {
   const lp_line *l = &t->lines[i];
-  size_t n = l->len > 200 ? 200 : l->len;
-  return lp_date_find(LP_LINE_PTR(t, l), n, 0, &d);
-}
-
-/* Score the first date of line i, or return 0 when it has none. */
-static int date_score(lp_text *t, const lp_layout *lay, size_t title,
-                      size_t i, date_cand *c) {
-  lp_line *l = &t->lines[i];
   const char *s = LP_LINE_PTR(t, l);
-  size_t scan = l->len > 300 ? 300 : l->len, n = t->n_lines;
+  size_t n = t->n_lines;
   size_t anchor = title != LP_NONE ? title : lay->body_first;
   size_t bf = lay->body_first, bl = lay->body_last;
   long sc = 0;
-  int cue;
-  if (l->label == LOUPE_LINE_BODY && l->nwords > 25) return 0;
-  if (!lp_date_find(s, scan, 0, &c->d)) return 0;
-  cue = has_date_cue(s, l->len);
+  int cue = has_date_cue(s, l->len), covers = date_covers(l, d);
   /* a date inside other text without a cue word dates that text (a story
    * in a list, an event), not the page */
   if (!cue && !is_by_line(s, l->len) &&
-      utf8_chars(s, l->len) - utf8_chars(s + c->d.start,
-                                         c->d.end - c->d.start) > 45)
+      utf8_chars(s, l->len) - utf8_chars(s + d->start, d->end - d->start) > 45)
     sc -= i == title ? 0 : 60;
   if (cue) sc += 40;
-  if (c->d.prec >= LOUPE_PREC_MINUTE) sc += 20;
-  if (c->d.prec <= LOUPE_PREC_MONTH) sc -= 30;
-  if (date_covers(l, &c->d)) sc += 20;
+  if (d->prec >= LOUPE_PREC_MINUTE) sc += 20;
+  if (d->prec <= LOUPE_PREC_MONTH) sc -= 30;
+  if (covers) sc += 20;
   else if (l->nwords > 8 && !cue) sc -= 25;  /* a headline with its date */
   if (is_by_line(s, l->len)) sc += 15;
   if (anchor != LP_NONE) {
@@ -210,17 +202,12 @@ static int date_score(lp_text *t, const lp_layout *lay, size_t title,
     sc -= (long)(dist > 200 ? 200 : dist) / 2;
   }
   /* runs of dated lines are story lists */
-  if (!date_covers(l, &c->d) &&
-      ((i > 0 && line_has_date(t, i - 1) && i + 1 < n &&
-        line_has_date(t, i + 1)) ||
-       (i + 2 < n && line_has_date(t, i + 1) && line_has_date(t, i + 2))))
+  if (!covers && ((i > 0 && dated[i - 1] && i + 1 < n && dated[i + 1]) ||
+                  (i + 2 < n && dated[i + 1] && dated[i + 2])))
     sc -= 40;
   if (l->cue & LP_CUE_RELATED) sc -= 30;
-  c->line = i;
-  c->score = sc;
-  c->rule = cue ? "date-cue-line" : date_covers(l, &c->d) ? "date-line"
-                                                         : "date-in-line";
-  return 1;
+  *rule = cue ? "date-cue-line" : covers ? "date-line" : "date-in-line";
+  return sc;
 }
 
 static int same_day(const lp_date *a, const lp_date *b) {
@@ -229,29 +216,53 @@ static int same_day(const lp_date *a, const lp_date *b) {
 
 /*
  * The publication date: the best-scoring date line; when a close rival
- * names the same day with a time, the time wins (more precision).
+ * names the same day with a time, the time wins (more precision). Each
+ * line is searched for a date once. Returns 1 when found, 0 when the page
+ * has no date, -1 when out of memory.
  */
 static int pick_date(lp_text *t, const lp_layout *lay, size_t title,
                      date_cand *out) {
-  size_t i;
+  size_t i, n = t->n_lines, nc = 0, best = 0;
+  unsigned char *dated = calloc(n ? n : 1, 1);
+  date_cand *cand = malloc((n ? n : 1) * sizeof *cand);
   int found = 0;
-  date_cand c;
-  out->score = -1000000;
-  for (i = 0; i < t->n_lines; i++)
-    if (date_score(t, lay, title, i, &c) && c.score > out->score) {
-      *out = c;
+  if (dated == NULL || cand == NULL) {
+    free(dated);
+    free(cand);
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    lp_line *l = &t->lines[i];
+    if (l->label == LOUPE_LINE_BODY && l->nwords > 25) continue;
+    if (!lp_date_find(LP_LINE_PTR(t, l), l->len > 300 ? 300 : l->len, 0,
+                      &cand[nc].d))
+      continue;
+    cand[nc++].line = i;
+    dated[i] = 1;
+  }
+  for (i = 0; i < nc; i++) {
+    cand[i].score = date_score(t, lay, title, cand[i].line, &cand[i].d, dated,
+                               &cand[i].rule);
+    if (!found || cand[i].score > cand[best].score) {
+      best = i;
       found = 1;
     }
+  }
   /* no line is dated like a page (only list entries, events): no date */
-  if (!found || out->score < DATE_MIN_SCORE) return 0;
-  for (i = 0; i < t->n_lines; i++)
-    if (date_score(t, lay, title, i, &c) && c.score >= out->score - 60 &&
-        c.d.prec > out->d.prec && same_day(&c.d, &out->d)) {
-      long keep = out->score;
-      *out = c;
-      out->score = keep;
-    }
-  return 1;
+  if (found && cand[best].score >= DATE_MIN_SCORE) {
+    *out = cand[best];
+    for (i = 0; i < nc; i++)
+      if (cand[i].score >= cand[best].score - 60 &&
+          cand[i].d.prec > out->d.prec && same_day(&cand[i].d, &out->d)) {
+        *out = cand[i];
+        out->score = cand[best].score;
+      }
+  } else {
+    found = 0;
+  }
+  free(dated);
+  free(cand);
+  return found;
 }
 
 /* ---- credit, dateline ---- */
@@ -623,6 +634,7 @@ static int find_people(lp_text *t, const lp_layout *lay, size_t title,
       for (k = 0; k + cl <= n && k < 200; k++) {
         if (k > 0 && s[k - 1] != ' ' && s[k - 1] != ';' && s[k - 1] != '(')
           continue;
+        if (((unsigned char)s[k] | 32) != (unsigned char)cue[0]) continue;
         if (!lp_starts_ci(s + k, n - k, cue)) continue;
         /* bare "by": at the line start, or after a date or "Posted" */
         if (cl <= 5 && c >= 10 && l->label == LOUPE_LINE_BODY) continue;
@@ -725,7 +737,9 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
         t->lines[i].reason = "repeated-headline";
       }
   }
-  if (pick_date(t, lay, title, &dc)) {
+  rc = pick_date(t, lay, title, &dc);
+  if (rc < 0) return LOUPE_ENOMEM;
+  if (rc > 0) {
     char buf[40];
     size_t len = lp_date_format(&dc.d, buf, sizeof buf);
     rc = set_span_text(&a->date, t, dc.line, dc.d.start, buf, len, dc.rule,
@@ -737,6 +751,16 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
          date_covers(&t->lines[dc.line], &dc.d))) {
       t->lines[dc.line].label = LOUPE_LINE_META;
       t->lines[dc.line].reason = "date";
+    }
+  }
+  /* a line that is only a date (a repeated dateline strip) is never body */
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    lp_date d;
+    if (l->label == LOUPE_LINE_BODY && l->len < 80 &&
+        lp_date_find(LP_LINE_PTR(t, l), l->len, 0, &d) && date_covers(l, &d)) {
+      l->label = LOUPE_LINE_META;
+      l->reason = "date";
     }
   }
   rc = find_credit_and_dateline(t, lay, title, a, arena);

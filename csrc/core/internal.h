@@ -11,6 +11,17 @@
 #include "../loupe.h"
 
 #define LP_UNUSED(x) ((void)(x))
+#define LP_NLANG 9   /* languages with stop-word lists (features.c) */
+
+/* Integer hash finaliser (murmur3-style), for word and shingle hashes. */
+static inline uint32_t lp_mix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x7feb352dU;
+  h ^= h >> 15;
+  h *= 0x846ca68bU;
+  h ^= h >> 16;
+  return h;
+}
 
 /* ---- arena: many small allocations, one release (arena.c) ---- */
 typedef struct lp_arena_block lp_arena_block;
@@ -38,16 +49,87 @@ int lp_buf_append(lp_buf *b, const char *s, size_t n);
 /* Release the buffer's memory; the buffer is empty afterwards. */
 void lp_buf_free(lp_buf *b);
 
-/* ---- UTF-8 helpers (text.c) ---- */
-/* Decode one code point of valid UTF-8 at s[i] (i < len); sets *n to its
- * length. Text inside loupe is always valid UTF-8 after normalisation. */
-uint32_t lp_utf8_decode(const unsigned char *s, size_t len, size_t i,
-                        size_t *n);
-/* Encode cp into out (4 bytes room); returns the length. */
-size_t lp_utf8_encode(uint32_t cp, char *out);
-int lp_is_letter(uint32_t cp);
-int lp_is_upper(uint32_t cp);
-int lp_is_cjk(uint32_t cp);
+/* ---- UTF-8 helpers (inline: they run on every character) ---- */
+/* lp_utf8_decode: one code point of valid UTF-8 at s[i] (i < len); sets *n
+ * to its length. Text inside loupe is valid UTF-8 after normalisation.
+ * lp_is_letter: letters of the common scripts, enough to split words. */
+
+static inline uint32_t lp_utf8_decode(const unsigned char *s, size_t len, size_t i,
+                        size_t *n) {
+  unsigned c = s[i];
+  if (c < 0x80) { *n = 1; return c; }
+  if (c < 0xE0 && i + 1 < len) {
+    *n = 2;
+    return ((uint32_t)(c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+  }
+  if (c < 0xF0 && i + 2 < len) {
+    *n = 3;
+    return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+           (s[i + 2] & 0x3F);
+  }
+  if (i + 3 < len) {
+    *n = 4;
+    return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
+           ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+  }
+  *n = 1;
+  return 0xFFFD;
+}
+
+static inline size_t lp_utf8_encode(uint32_t cp, char *out) {
+  if (cp < 0x80) { out[0] = (char)cp; return 1; }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+static inline int lp_is_cjk(uint32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) ||   /* kana */
+         (cp >= 0x3400 && cp <= 0x9FFF) ||   /* CJK ideographs */
+         (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* hangul */
+         (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* Letters: ASCII, Latin-1 and extended Latin, Greek, Cyrillic, Armenian,
+ * Hebrew, Arabic, Indic scripts, Thai, CJK. Good enough for word splitting. */
+static inline int lp_is_letter(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+  if (cp == 0xD7 || cp == 0xF7) return 0;
+  if (cp < 0x2C0) return 1;
+  if (cp >= 0x370 && cp <= 0x1FFF) {
+    /* skip combining-mark and punctuation-only ranges loosely */
+    if (cp >= 0x2000) return 0;
+    return 1;
+  }
+  if (lp_is_cjk(cp)) return 1;
+  if (cp >= 0xA000 && cp <= 0xD7FF) return 1;
+  return 0;
+}
+
+static inline int lp_is_upper(uint32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
+  if (cp >= 0x100 && cp <= 0x17F) return (cp & 1) == 0;
+  if (cp >= 0x391 && cp <= 0x3A9) return 1;
+  if (cp >= 0x400 && cp <= 0x42F) return 1;
+  return 0;
+}
 
 /* ---- normalised text and its lines (text.c) ---- */
 enum {
@@ -70,7 +152,9 @@ typedef struct {
   unsigned nwords;         /* letter/digit runs */
   unsigned nalpha_words;   /* words starting with a letter */
   unsigned ncap;           /* alpha words starting upper case */
-  unsigned nstop;          /* stop words */
+  unsigned nstop;          /* stop words of the page language */
+  unsigned nstop_any;      /* stop words of any known language */
+  unsigned short stops[LP_NLANG]; /* stop words per known language */
   unsigned ndigits;        /* digit characters */
   unsigned nseps;          /* separators: | · • » › and the like */
   unsigned ncjk;           /* CJK/kana/hangul code points */
@@ -92,6 +176,7 @@ typedef struct {
   size_t src_len;
   int enc;                 /* LP_ENC_* */
   loupe_input_stats stats;
+  size_t script[6];        /* kana, hangul, han, arabic, cyrillic, letters */
   char errmsg[160];
 } lp_text;
 
@@ -115,11 +200,14 @@ int lp_text_unwrap(lp_text *t);
 typedef struct lp_lexicon lp_lexicon;
 int lp_lexicon_new(lp_lexicon **out);
 void lp_lexicon_free(lp_lexicon *lx);
-/* Guess the page language from its lines; returns an ISO 639-1 code
- * (static string) or NULL. */
-const char *lp_guess_lang(const lp_text *t, const lp_lexicon *lx);
-/* Compute the features of every line; lang may be NULL. */
-void lp_features(lp_text *t, const lp_lexicon *lx, const char *lang);
+/* Compute the features of every line (one pass each) and the script
+ * counts of the page. */
+void lp_features(lp_text *t, const lp_lexicon *lx);
+/* Guess the page language from what lp_features() counted; returns an
+ * ISO 639-1 code (static string) or NULL. */
+const char *lp_guess_lang(const lp_text *t);
+/* Count each line's stop words in lang (any language when NULL). */
+void lp_apply_lang(lp_text *t, const char *lang);
 /* Lower-case ASCII fold compare: does s[0..n) contain needle (ASCII)? */
 int lp_contains_ci(const char *s, size_t n, const char *needle);
 int lp_starts_ci(const char *s, size_t n, const char *prefix);
@@ -145,8 +233,9 @@ typedef struct {
   size_t body_last;
 } lp_layout;
 
-/* Label every line of t: body, boilerplate, blank (sets label/reason). */
-void lp_classify(lp_text *t, const char *lang, lp_layout *lay);
+/* Label every line of t: body, boilerplate, blank (sets label/reason).
+ * Returns LOUPE_OK or LOUPE_ENOMEM. */
+int lp_classify(lp_text *t, const char *lang, lp_layout *lay);
 
 /* ---- repeated text (dedupe.c) ---- */
 /* Mark repeated body lines LOUPE_LINE_DUPLICATE, keeping the fuller copy

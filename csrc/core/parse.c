@@ -162,9 +162,11 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
   have_text = 1;
   rc = lp_text_unwrap(&t);
   if (rc) goto out;
-  lang = lp_guess_lang(&t, p->lex);
-  lp_features(&t, p->lex, lang);
-  lp_classify(&t, lang, &lay);
+  lp_features(&t, p->lex);
+  lang = lp_guess_lang(&t);
+  lp_apply_lang(&t, lang);
+  rc = lp_classify(&t, lang, &lay);
+  if (rc) goto out;
   rc = lp_dedupe(&t);
   if (rc) goto out;
   box = calloc(1, sizeof *box);

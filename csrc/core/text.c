@@ -9,85 +9,6 @@
 #include <string.h>
 #include "internal.h"
 
-/* ---- UTF-8 ---- */
-
-uint32_t lp_utf8_decode(const unsigned char *s, size_t len, size_t i,
-                        size_t *n) {
-  unsigned c = s[i];
-  if (c < 0x80) { *n = 1; return c; }
-  if (c < 0xE0 && i + 1 < len) {
-    *n = 2;
-    return ((uint32_t)(c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-  }
-  if (c < 0xF0 && i + 2 < len) {
-    *n = 3;
-    return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
-           (s[i + 2] & 0x3F);
-  }
-  if (i + 3 < len) {
-    *n = 4;
-    return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
-           ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-  }
-  *n = 1;
-  return 0xFFFD;
-}
-
-size_t lp_utf8_encode(uint32_t cp, char *out) {
-  if (cp < 0x80) { out[0] = (char)cp; return 1; }
-  if (cp < 0x800) {
-    out[0] = (char)(0xC0 | (cp >> 6));
-    out[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = (char)(0xE0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = (char)(0xF0 | (cp >> 18));
-  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
-
-int lp_is_cjk(uint32_t cp) {
-  return (cp >= 0x3040 && cp <= 0x30FF) ||   /* kana */
-         (cp >= 0x3400 && cp <= 0x9FFF) ||   /* CJK ideographs */
-         (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* hangul */
-         (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0x20000 && cp <= 0x2FFFF);
-}
-
-/* Letters: ASCII, Latin-1 and extended Latin, Greek, Cyrillic, Armenian,
- * Hebrew, Arabic, Indic scripts, Thai, CJK. Good enough for word splitting. */
-int lp_is_letter(uint32_t cp) {
-  if (cp < 0x80)
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
-  if (cp == 0xD7 || cp == 0xF7) return 0;
-  if (cp < 0x2C0) return 1;
-  if (cp >= 0x370 && cp <= 0x1FFF) {
-    /* skip combining-mark and punctuation-only ranges loosely */
-    if (cp >= 0x2000) return 0;
-    return 1;
-  }
-  if (lp_is_cjk(cp)) return 1;
-  if (cp >= 0xA000 && cp <= 0xD7FF) return 1;
-  return 0;
-}
-
-int lp_is_upper(uint32_t cp) {
-  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
-  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
-  if (cp >= 0x100 && cp <= 0x17F) return (cp & 1) == 0;
-  if (cp >= 0x391 && cp <= 0x3A9) return 1;
-  if (cp >= 0x400 && cp <= 0x42F) return 1;
-  return 0;
-}
-
 /* ---- decoding the caller's bytes ---- */
 
 /*
@@ -246,15 +167,33 @@ int lp_text_init(lp_text *t, const char *src, size_t len) {
     if (!at_end) {
       unsigned c = s[i];
       if (enc == LP_ENC_UTF8 && c >= 0x21 && c < 0x7F) {
-        /* fast path: printable ASCII */
-        if (ns.pending_space) { ns.out[ns.olen++] = ' '; ns.pending_space = 0; }
+        /* fast path: a run of printable ASCII with single spaces */
+        char *o = ns.out;
+        size_t ol = ns.olen, i0 = i;
+        if (ns.pending_space) { o[ol++] = ' '; ns.pending_space = 0; }
         ns.started = 1;
-        ns.out[ns.olen++] = (char)c;
-        i++;
-        ncps++;
+        for (;;) {
+          o[ol++] = (char)c;
+          if (++i >= len) break;
+          c = s[i];
+          if (c >= 0x21 && c < 0x7F) continue;
+          if (c == ' ' && i + 1 < len && s[i + 1] >= 0x21 && s[i + 1] < 0x7F) {
+            o[ol++] = ' ';
+            c = s[++i];
+            continue;
+          }
+          break;
+        }
+        ncps += i - i0;
+        ns.olen = ol;
         continue;
       }
-      cp = next_cp(s, len, &i, enc, &bad);
+      if (enc == LP_ENC_UTF8 && c < 0x80) {
+        cp = c;
+        i++;
+      } else {
+        cp = next_cp(s, len, &i, enc, &bad);
+      }
       ncps++;
       if (bad) nbad++;
       kind = cp_kind(cp);

@@ -185,8 +185,7 @@ static int passes;
 
 /* Record one check: prints a line for a failure. */
 static void check(int ok, const char *in, const char *what, const char *got,
-                  const char *want)
-{
+                  const char *want) {
   if (ok) {
     passes++;
     return;
@@ -196,8 +195,7 @@ static void check(int ok, const char *in, const char *what, const char *got,
 }
 
 /* Run one table case on an exact-size heap copy of its input. */
-static void run_case(const date_case *c)
-{
+static void run_case(const date_case *c) {
   size_t n = strlen(c->in);
   char *buf = malloc(n ? n : 1), iso[40] = "", a[64], b[64];
   lp_date d;
@@ -267,8 +265,7 @@ static const month_case MONTH_NAMES[] = {
 };
 
 /* Each known month name is found in a day-first date. */
-static void test_month_names(void)
-{
+static void test_month_names(void) {
   size_t i;
   for (i = 0; i < sizeof MONTH_NAMES / sizeof MONTH_NAMES[0]; i++) {
     char in[64], want[16], iso[40] = "";
@@ -282,8 +279,7 @@ static void test_month_names(void)
 }
 
 /* Several dates on one line are found in turn via `from`. */
-static void test_from(void)
-{
+static void test_from(void) {
   static const char text[] =
     "From 2019-01-01 to 5 March 2020, then Nov. 2, 2021 8:00 pm ET.";
   static const char *const want[] = {
@@ -311,8 +307,7 @@ static void test_from(void)
 }
 
 /* lp_date_format: precisions, zones and truncation. */
-static void test_format(void)
-{
+static void test_format(void) {
   lp_date d;
   char buf[40];
   size_t n;
@@ -342,8 +337,7 @@ static void test_format(void)
 
 /* Random text from date-ish pieces: spans must stay in bounds and
    formatting must always work (run under ASan to catch over-reads). */
-static void test_fuzz(void)
-{
+static void test_fuzz(void) {
   static const char *const PIECES[] = {
     "2019", "-", "/", ".", ":", " ", "11", "19", "Nov", "November", "de",
     "\xc2\xa0", "am", "ET", "UTC", "+08:00", "T", "Z", "1er", "th", ",",
@@ -387,8 +381,7 @@ static void test_fuzz(void)
   check(bad == 0, "fuzz", "spans", bad ? "bad spans" : "ok", "ok");
 }
 
-int main(void)
-{
+int main(void) {
   size_t i;
   for (i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
     run_case(&CASES[i]);
