@@ -243,7 +243,9 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
   unsigned words = l->nwords, chars = l->nchars;
   unsigned stop = words ? l->nstop * 1000u / words : 0;
   unsigned need = stop_need(lang);
-  l->cue = line_cues(ix, s, l->len);
+  /* cue words decide short lines; in long prose only the opening (a
+   * caption or copyright line starts with its cue) is looked at */
+  l->cue = line_cues(ix, s, words >= 30 && l->len > 80 ? 80 : l->len);
   /* cookie and consent notices read as prose but are site chrome */
   if ((l->cue & LP_CUE_LEGAL) &&
       lp_contains_ci(s, l->len > 400 ? 400 : l->len, "cookies") &&

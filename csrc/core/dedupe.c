@@ -66,11 +66,19 @@ uint32_t lp_norm_hash(const char *s, size_t n) {
   return h ^ (uint32_t)nw;
 }
 
-static int cmp_shingle(const void *a, const void *b) {
-  const shingle *x = a, *y = b;
-  if (x->h != y->h) return x->h < y->h ? -1 : 1;
-  if (x->line != y->line) return x->line < y->line ? -1 : 1;
-  return 0;
+/* Stable LSD radix sort of n shingles by hash, 8 bits a pass; tmp has
+ * room for n. The result ends in a (four passes: an even count). */
+static void radix_sort(shingle *a, shingle *tmp, size_t n) {
+  int pass;
+  for (pass = 0; pass < 4; pass++) {
+    size_t count[257], i;
+    unsigned shift = (unsigned)pass * 8;
+    shingle *src = pass % 2 == 0 ? a : tmp, *dst = pass % 2 == 0 ? tmp : a;
+    memset(count, 0, sizeof count);
+    for (i = 0; i < n; i++) count[((src[i].h >> shift) & 0xFF) + 1]++;
+    for (i = 1; i < 257; i++) count[i] += count[i - 1];
+    for (i = 0; i < n; i++) dst[count[(src[i].h >> shift) & 0xFF]++] = src[i];
+  }
 }
 
 static uint32_t *pair_get(pair_slot *tab, size_t mask, uint32_t i, uint32_t j,
@@ -174,7 +182,14 @@ int lp_dedupe(lp_text *t) {
     }
     idx[nb++] = (uint32_t)i;
   }
-  qsort(sh, ns, sizeof *sh, cmp_shingle);
+  /* shingles were added in line order: a stable sort by hash keeps each
+   * hash's lines in order */
+  {
+    shingle *tmp = malloc((ns ? ns : 1) * sizeof *tmp);
+    if (tmp == NULL) goto out;
+    radix_sort(sh, tmp, ns);
+    free(tmp);
+  }
   /* pair overlap counts, in a table sized for the number of shingles */
   for (mask = 1024; mask < ns * 2; mask <<= 1) {}
   mask -= 1;

@@ -114,6 +114,25 @@ void lp_lexicon_free(lp_lexicon *lx) { free(lx); }
 
 static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
 
+/* ASCII character classes for the word scanner. */
+enum { AC_ALPHA = 1, AC_DIGIT = 2, AC_UPPER = 4, AC_SEP = 8 };
+#define A_ AC_ALPHA
+#define U_ (AC_ALPHA | AC_UPPER)
+#define D_ AC_DIGIT
+static const unsigned char ascii_class[128] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, AC_SEP,           /* / */
+  D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, 0, 0, 0, 0, 0, 0,
+  0, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_,
+  U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, 0, 0, 0, 0, 0,
+  0, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_,
+  A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, 0, AC_SEP, 0, 0, 0   /* | */
+};
+#undef A_
+#undef U_
+#undef D_
+
 /* Word characters: ASCII through a test, the rest through lp_is_letter. */
 static int is_word_cp(uint32_t cp) {
   if (cp < 0x80)
@@ -147,8 +166,60 @@ static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
   while (i < n) {
     size_t k;
     uint32_t cp;
-    if (s[i] < 0x80) { cp = s[i]; k = 1; }
-    else cp = lp_utf8_decode(s, n, i, &k);
+    unsigned char c0 = s[i];
+    if (c0 < 0x80 && (ascii_class[c0] & (AC_ALPHA | AC_DIGIT))) {
+      /* fast path: an ASCII word */
+      uint32_t h = 2166136261u;
+      size_t w0 = i;
+      unsigned wl;
+      if (ascii_class[c0] & AC_ALPHA) {
+        l->nalpha_words++;
+        if (ascii_class[c0] & AC_UPPER) l->ncap++;
+      }
+      while (i < n && s[i] < 0x80 && (ascii_class[s[i]] & (AC_ALPHA | AC_DIGIT))) {
+        unsigned char c = s[i];
+        if (ascii_class[c] & AC_DIGIT) l->ndigits++;
+        h = fnv_step(h, ascii_class[c] & AC_UPPER ? (unsigned)(c | 32) : c);
+        i++;
+      }
+      l->nchars += (unsigned)(i - w0);
+      if (script) script[5] += i - w0;
+      wl = (unsigned)(i - w0);
+      if (i < n && s[i] >= 0x80) {
+        /* the word goes on in non-ASCII letters: finish it the slow way */
+        while (i < n) {
+          cp = s[i] < 0x80 ? s[i] : lp_utf8_decode(s, n, i, &k);
+          if (s[i] < 0x80) k = 1;
+          if (!is_word_cp(cp)) break;
+          if (is_digit(cp)) l->ndigits++;
+          h = fnv_step(h, fold(cp));
+          i += k;
+          wl++;
+          l->nchars++;
+          if (script) script[5]++;
+        }
+      }
+      if (nw < 64) nh = lp_mix32(nh ^ h) + nw;
+      nw++;
+      l->nwords++;
+      if (wl <= 8) {
+        unsigned m = lex_get(lx, hash_fix(h));
+        if (m) {
+          int lang;
+          l->nstop_any++;
+          for (lang = 0; lang < L_COUNT; lang++)
+            if (m & (1u << lang)) l->stops[lang]++;
+        }
+      }
+      continue;
+    }
+    if (c0 < 0x80) {
+      l->nchars++;
+      if (ascii_class[c0] & AC_SEP) l->nseps++;
+      i++;
+      continue;
+    }
+    cp = lp_utf8_decode(s, n, i, &k);
     l->nchars++;
     if (script && cp >= 0x80) {
       if (cp >= 0x3040 && cp <= 0x30FF) script[0]++;
@@ -357,30 +428,60 @@ int lp_starts_ci(const char *s, size_t n, const char *prefix) {
   return 1;
 }
 
-/* Share (per mille) of a's words of four or more letters that also occur
- * in b (ASCII case folded; b scanned up to 1500 bytes). */
+/* Bytes of a word for overlap counting: ASCII letters, digits and any
+ * non-ASCII byte (letters of other scripts). */
+static int word_byte(unsigned char c) {
+  return c >= 0x80 || (c < 0x80 && (ascii_class[c] & (AC_ALPHA | AC_DIGIT)));
+}
+
+/* Hash of the word s[0..n) with ASCII case folded. */
+static uint32_t word_hash_ci(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  size_t k;
+  for (k = 0; k < n; k++) {
+    unsigned char c = (unsigned char)s[k];
+    if (c >= 'A' && c <= 'Z') c |= 32;
+    h = fnv_step(h, c);
+  }
+  return h ? h : 1;
+}
+
+/*
+ * Share (per mille) of a's words of four or more characters that also
+ * occur as words in b (ASCII case folded; both read up to 1500 bytes).
+ * b's words go into a small hash set first: linear in both lengths.
+ * Words compare by their first five bytes, a crude stem ("breaches" meets
+ * "breach").
+ */
+#define STEM(len) ((len) < 5 ? (len) : 5)
 unsigned lp_word_overlap(const lp_text *t, const lp_line *a, const lp_line *b) {
-  const char *s = LP_LINE_PTR(t, a), *o = LP_LINE_PTR(t, b);
-  size_t i = 0, n = a->len > 1500 ? 1500 : a->len;
-  size_t olen = b->len > 1500 ? 1500 : b->len;
+  enum { SLOTS = 1024 };
+  uint32_t set[SLOTS];
+  const char *s = LP_LINE_PTR(t, b);
+  size_t i = 0, n = b->len > 1500 ? 1500 : b->len;
   unsigned words = 0, hits = 0;
+  memset(set, 0, sizeof set);
   while (i < n) {
     size_t j = i;
-    char w[48];
-    while (j < n && s[j] != ' ') j++;
-    if (j - i >= 4 && j - i < sizeof w - 1) {
-      size_t k, m = 0;
-      for (k = i; k < j; k++) {
-        unsigned char c = (unsigned char)s[k];
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 ||
-            (c >= '0' && c <= '9'))
-          w[m++] = (char)c;
-      }
-      w[m] = '\0';
-      if (m >= 4) {
-        words++;
-        if (lp_contains_ci(o, olen, w)) hits++;
-      }
+    while (j < n && word_byte((unsigned char)s[j])) j++;
+    if (j - i >= 4) {
+      uint32_t h = word_hash_ci(s + i, STEM(j - i)), k = h & (SLOTS - 1);
+      while (set[k] != 0 && set[k] != h) k = (k + 1) & (SLOTS - 1);
+      set[k] = h;
+    }
+    i = j + 1;
+  }
+  s = LP_LINE_PTR(t, a);
+  n = a->len > 1500 ? 1500 : a->len;
+  i = 0;
+  while (i < n) {
+    size_t j = i;
+    while (j < n && word_byte((unsigned char)s[j])) j++;
+    if (j - i >= 4) {
+      uint32_t h = word_hash_ci(s + i, STEM(j - i)), k = h & (SLOTS - 1);
+      words++;
+      while (set[k] != 0 && set[k] != h) k = (k + 1) & (SLOTS - 1);
+      if (set[k] == h) hits++;
     }
     i = j + 1;
   }

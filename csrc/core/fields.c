@@ -628,30 +628,37 @@ static int find_people(lp_text *t, const lp_layout *lay, size_t title,
         continue;
       }
     }
-    for (c = 0; people_cues[c].cue; c++) {
-      const char *cue = people_cues[c].cue;
-      size_t cl = strlen(cue);
-      for (k = 0; k + cl <= n && k < 200; k++) {
+    {
+      /* one pass over the word starts; each cue word is taken once */
+      unsigned done = 0;
+      for (k = 0; k < n && k < 200; k++) {
+        unsigned char f;
         if (k > 0 && s[k - 1] != ' ' && s[k - 1] != ';' && s[k - 1] != '(')
           continue;
-        if (((unsigned char)s[k] | 32) != (unsigned char)cue[0]) continue;
-        if (!lp_starts_ci(s + k, n - k, cue)) continue;
-        /* bare "by": at the line start, or after a date or "Posted" */
-        if (cl <= 5 && c >= 10 && l->label == LOUPE_LINE_BODY) continue;
-        if (cl <= 5 && c >= 10 && k != 0) {
-          lp_date d;
-          if (c > 10 || l->nwords > 16 ||
-              !(lp_date_find(s, k, 0, &d) || has_date_cue(s, k)))
-            continue;
+        f = (unsigned char)(s[k] | 32);
+        for (c = 0; people_cues[c].cue; c++) {
+          const char *cue = people_cues[c].cue;
+          size_t cl;
+          if ((unsigned char)cue[0] != f || (done & (1u << c))) continue;
+          if (!lp_starts_ci(s + k, n - k, cue)) continue;
+          cl = strlen(cue);
+          /* bare "by": at the line start, or after a date or "Posted" */
+          if (cl <= 5 && c >= 10 && l->label == LOUPE_LINE_BODY) continue;
+          if (cl <= 5 && c >= 10 && k != 0) {
+            lp_date d;
+            if (c > 10 || l->nwords > 16 ||
+                !(lp_date_find(s, k, 0, &d) || has_date_cue(s, k)))
+              continue;
+          }
+          done |= 1u << c;
+          if (people_cues[c].editor)
+            rc = add_names(&a->editors, &a->n_editors, t, i, k + cl,
+                           "editor-line", arena);
+          else
+            rc = add_names(&a->authors, &a->n_authors, t, i, k + cl,
+                           c >= 10 ? "byline" : "author-line", arena);
+          if (rc) return rc;
         }
-        if (people_cues[c].editor)
-          rc = add_names(&a->editors, &a->n_editors, t, i, k + cl,
-                         "editor-line", arena);
-        else
-          rc = add_names(&a->authors, &a->n_authors, t, i, k + cl,
-                         c >= 10 ? "byline" : "author-line", arena);
-        if (rc) return rc;
-        break;
       }
     }
   }

@@ -147,6 +147,7 @@ typedef struct {
   size_t src_line;         /* 1-based source line number */
   size_t n_src;            /* source lines joined into this one (>= 1) */
   unsigned indent;         /* leading spaces of the source line */
+  unsigned width;          /* display columns (CJK two) with the indent */
   /* features filled by lp_features() */
   unsigned nchars;         /* code points */
   unsigned nwords;         /* letter/digit runs */

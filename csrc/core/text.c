@@ -16,7 +16,7 @@
  * Returns the code point; sets *bad when the bytes were invalid (the code
  * point is then U+FFFD). Never reads past len.
  */
-static uint32_t next_cp(const unsigned char *s, size_t len, size_t *i, int enc,
+static inline uint32_t next_cp(const unsigned char *s, size_t len, size_t *i, int enc,
                         int *bad) {
   size_t p = *i;
   unsigned c = s[p];
@@ -62,7 +62,7 @@ static uint32_t next_cp(const unsigned char *s, size_t len, size_t *i, int enc,
 }
 
 /* What a code point becomes: 0 keep, 1 space, 2 drop, 3 line break. */
-static int cp_kind(uint32_t cp) {
+static inline int cp_kind(uint32_t cp) {
   if (cp >= 0x20 && cp < 0x7F) return cp == ' ' ? 1 : 0;
   if (cp == '\n' || cp == '\r') return 3;
   if (cp == '\t' || cp == 0x0B || cp == 0x0C) return 1;
@@ -86,9 +86,10 @@ typedef struct {
   int pending_space;
   int started;
   unsigned indent;
+  unsigned width;      /* display columns of the non-ASCII part so far */
 } norm_state;
 
-static void emit(norm_state *ns, uint32_t cp, int kind) {
+static inline void emit(norm_state *ns, uint32_t cp, int kind) {
   char tmp[4];
   size_t n;
   if (kind == 1) {
@@ -110,6 +111,8 @@ static void emit(norm_state *ns, uint32_t cp, int kind) {
   n = lp_utf8_encode(cp, tmp);
   if (ns->out) memcpy(ns->out + ns->olen, tmp, n);
   ns->olen += n;
+  /* ASCII counts through olen; a wide character counts two columns */
+  ns->width += (lp_is_cjk(cp) ? 2u : 1u) - (unsigned)n;
 }
 
 static int detect_encoding(const unsigned char *s, size_t len, size_t *skip,
@@ -188,6 +191,13 @@ int lp_text_init(lp_text *t, const char *src, size_t len) {
         ns.olen = ol;
         continue;
       }
+      if (enc == LP_ENC_UTF8 && c == ' ') {
+        if (ns.started) ns.pending_space = 1;
+        else ns.indent++;
+        i++;
+        ncps++;
+        continue;
+      }
       if (enc == LP_ENC_UTF8 && c < 0x80) {
         cp = c;
         i++;
@@ -229,6 +239,7 @@ int lp_text_init(lp_text *t, const char *src, size_t len) {
         l->src_line = src_line;
         l->n_src = 1;
         l->indent = ns.indent;
+        l->width = (unsigned)(ns.olen + ns.width) + ns.indent;
         l->block = block;
         if (ns.indent >= 2) l->flags |= LP_F_INDENTED;
         ns.out += ns.olen;
@@ -240,6 +251,7 @@ int lp_text_init(lp_text *t, const char *src, size_t len) {
       ns.pending_space = 0;
       ns.started = 0;
       ns.indent = 0;
+      ns.width = 0;
       if (at_end) break;
       src_line++;
       line_src = i;
@@ -328,20 +340,6 @@ size_t lp_text_src_offset(const lp_text *t, size_t li, size_t col) {
   return end;
 }
 
-/* Display width of a line: CJK counts two columns. */
-static unsigned line_width(const lp_text *t, const lp_line *l) {
-  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
-  size_t i = 0;
-  unsigned w = 0;
-  while (i < l->len) {
-    size_t n;
-    uint32_t cp = lp_utf8_decode(s, l->len, i, &n);
-    w += lp_is_cjk(cp) ? 2 : 1;
-    i += n;
-  }
-  return w + l->indent;
-}
-
 static unsigned first_word_width(const lp_text *t, const lp_line *l) {
   const char *s = LP_LINE_PTR(t, l);
   size_t i = 0;
@@ -376,7 +374,7 @@ int lp_text_unwrap(lp_text *t) {
   w = malloc(t->n_lines * sizeof *w);
   if (w == NULL) return LOUPE_ENOMEM;
   for (i = 0; i < t->n_lines; i++) {
-    w[i] = line_width(t, &t->lines[i]);
+    w[i] = t->lines[i].width;
     if (w[i] > maxw && w[i] <= 240) maxw = w[i];
   }
   for (i = 0; i < t->n_lines; i++) {
