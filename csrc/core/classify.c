@@ -334,6 +334,18 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
   return C_BAD;
 }
 
+/* Does the line's class count as a neighbour's context? Short and
+ * near-good lines wait for their neighbours; photo captions sit inside
+ * articles and say nothing about the lines around them. */
+static int decided(const lp_line *l) {
+  if (l->cls == C_SHORT || l->cls == C_NEAR) return 0;
+  if (l->cls == C_BAD && (l->cue & LP_CUE_CAPTION)) return 0;
+  if (l->cls == C_BAD && l->reason && (strcmp(l->reason, "caption") == 0 ||
+                                       strcmp(l->reason, "caption-repeat") == 0))
+    return 0;
+  return 1;
+}
+
 /* Weight of a line in the article-region search. */
 static long line_weight(const lp_line *l, int cls) {
   long w;
@@ -399,14 +411,12 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
       int last = C_BAD;
       for (k = 0; k < n; k++) {
         prevc[k] = (unsigned char)last;
-        if (t->lines[k].cls != C_SHORT && t->lines[k].cls != C_NEAR)
-          last = t->lines[k].cls;
+        if (decided(&t->lines[k])) last = t->lines[k].cls;
       }
       last = C_BAD;
       for (k = n; k-- > 0;) {
         nextc[k] = (unsigned char)last;
-        if (t->lines[k].cls != C_SHORT && t->lines[k].cls != C_NEAR)
-          last = t->lines[k].cls;
+        if (decided(&t->lines[k])) last = t->lines[k].cls;
       }
       /* shorts: good on both sides joins; otherwise the article's edge,
        * where headlines, bylines and kickers sit: not body. Near-good:

@@ -381,7 +381,9 @@ void lp_features(lp_text *t, const lp_lexicon *lx) {
     scan_line(t, l, lx, count ? t->script : NULL);
     if (is_terminal_end(t, l)) l->flags |= LP_F_TERMINAL;
     if (bullet_start((const unsigned char *)s, l->len)) l->flags |= LP_F_BULLET;
-    if (l->len < 4096 && has_url(s, l->len)) l->flags |= LP_F_URL;
+    /* the URL flag only matters for short lines (links, image refs) */
+    if (l->nwords < 40 && l->len < 4096 && has_url(s, l->len))
+      l->flags |= LP_F_URL;
   }
 }
 

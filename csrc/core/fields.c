@@ -89,6 +89,69 @@ static size_t utf8_chars(const char *s, size_t n) {
 
 /* ---- title ---- */
 
+static size_t person_name(const char *s, size_t n);
+
+/* Capitalised words that start bylines, mastheads or labels, not names. */
+static int not_a_name_start(const char *w, size_t n) {
+  static const char *const words[] = {
+    "by", "por", "von", "par", "door", "oleh", "the", "from", "photo",
+    "updated", "posted", "published", "source", "editor", "reporting",
+    "written", "share", "read", "more", NULL
+  };
+  int i;
+  for (i = 0; words[i]; i++)
+    if (strlen(words[i]) == n && lp_starts_ci(w, n, words[i])) return 1;
+  return 0;
+}
+
+/*
+ * Is s[0..n) only a list of people ("Jane Roe", "Jane Roe, John Doe and
+ * Ann Lee"), optionally followed by ", <Agency>"? Returns the length of
+ * the names part, 0 when it is not such a line.
+ */
+static size_t name_list(const char *s, size_t n) {
+  size_t off = 0, end = 0;
+  unsigned names = 0;
+  while (off < n) {
+    size_t m = person_name(s + off, n - off);
+    if (m == 0) break;
+    names++;
+    off += m;
+    end = off;
+    if (off >= n) return end;
+    if (lp_starts_ci(s + off, n - off, " and ")) { off += 5; continue; }
+    if (lp_starts_ci(s + off, n - off, " & ")) { off += 3; continue; }
+    if (s[off] == ',') {
+      off++;
+      while (off < n && s[off] == ' ') off++;
+      if (lp_starts_ci(s + off, n - off, "and ")) off += 4;
+      continue;
+    }
+    return 0;
+  }
+  if (names == 0 || off < n) {
+    /* a trailing ", Reuters" style credit after the names */
+    size_t k = end;
+    if (names == 0 || k >= n || s[k] != ',') return 0;
+    k++;
+    while (k < n && s[k] == ' ') k++;
+    if (k < n && s[k] >= 'A' && s[k] <= 'Z' && n - k <= 30 &&
+        memchr(s + k, ',', n - k) == NULL)
+      return end;
+    return 0;
+  }
+  return end;
+}
+
+/* 2 to 6 upper-case letters alone: an agency acronym ("ANA", "AFP"). */
+static int is_acronym(const char *s, size_t n) {
+  size_t k;
+  if (n < 2 || n > 6) return 0;
+  for (k = 0; k < n; k++)
+    if (s[k] < 'A' || s[k] > 'Z') return 0;
+  return 1;
+}
+
 static int title_shape(const lp_text *t, const lp_line *l) {
   const char *s = LP_LINE_PTR(t, l);
   if (l->nwords < 2 || l->nwords > 40 || l->nchars > 320) return 0;
@@ -100,6 +163,7 @@ static int title_shape(const lp_text *t, const lp_line *l) {
   if (is_by_line(s, l->len)) return 0;
   if (ends_with_c(s, l->len, ':') || ends_with_c(s, l->len, '|')) return 0;
   if (l->nseps >= 2) return 0;
+  if (l->nwords <= 12 && name_list(s, l->len) > 0) return 0;  /* a byline */
   return 1;
 }
 
@@ -296,6 +360,7 @@ static size_t name_run(const char *s, size_t n, unsigned max_words) {
     unsigned char c = (unsigned char)s[i];
     int cap = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
     while (j < n && s[j] != ' ') j++;
+    if (j > i && s[j - 1] == ':') break;      /* "Editor:" starts a field */
     if (!cap) {
       /* lower-case joiners inside a name */
       if (!(words > 0 && j - i <= 3 &&
@@ -329,6 +394,10 @@ static int find_credit_and_dateline(lp_text *t, const lp_layout *lay,
       if (c >= 'A' && c <= 'Z') upper++;
       else if (c >= 'a' && c <= 'z') lower++;
       else if (!(c == ' ' || c == '.' || c == '-' || c == '\'' || c >= 0x80))
+        break;
+      /* an em or en dash ends the place ("WASHINGTON—Officials ...") */
+      if (c == 0xE2 && k + 2 < n && (unsigned char)s[k + 1] == 0x80 &&
+          ((unsigned char)s[k + 2] == 0x94 || (unsigned char)s[k + 2] == 0x93))
         break;
       if (c == ' ' && k + 1 < n && (s[k + 1] == '-' || s[k + 1] == '(')) break;
       k++;
@@ -406,7 +475,9 @@ static int find_credit_and_dateline(lp_text *t, const lp_layout *lay,
         }
       }
     }
-    if (i <= (bf == LP_NONE ? 20 : bf) && is_agency(s, n)) {
+    if (i <= (bf == LP_NONE ? 20 : bf) &&
+        (is_agency(s, n) ||
+         (title != LP_NONE && i > title && is_acronym(s, n)))) {
       return set_span(&a->credit, t, i, 0, n, "agency-line", arena);
     }
   }
@@ -496,6 +567,7 @@ static size_t person_name(const char *s, size_t n) {
     unsigned char c = (unsigned char)s[i];
     while (j < n && s[j] != ' ' && s[j] != ',' && s[j] != ';' && s[j] != '|')
       j++;
+    if (words == 0 && not_a_name_start(s + i, j - i)) return 0;
     if ((c >= 'A' && c <= 'Z') || (c >= 0xC3 && c <= 0xC5)) {
       caps++;
       last = j;
@@ -613,6 +685,17 @@ static int find_people(lp_text *t, const lp_layout *lay, size_t title,
       }
       continue;
     }
+    if (head && title != LP_NONE && i > title && l->nwords <= 12 &&
+        l->label != LOUPE_LINE_BODY) {
+      /* names alone between the headline and the body: the byline */
+      size_t m = name_list(s, n);
+      if (m > 0) {
+        rc = add_names(&a->authors, &a->n_authors, t, i, 0, "byline-names",
+                       arena);
+        if (rc) return rc;
+        continue;
+      }
+    }
     if (head && l->nwords <= 9 && l->label != LOUPE_LINE_BODY) {
       /* "Jane Doe, AP Technology Writer" / "Jane Doe, Staff Reporter" */
       size_t m = person_name(s, n);
@@ -710,6 +793,17 @@ static int build_body(lp_text *t, loupe_article *a, lp_arena *arena) {
   return LOUPE_OK;
 }
 
+/* First and last body line of the page. */
+static void body_bounds(const lp_text *t, lp_layout *lay) {
+  size_t i;
+  lay->body_first = lay->body_last = LP_NONE;
+  for (i = 0; i < t->n_lines; i++)
+    if (t->lines[i].label == LOUPE_LINE_BODY) {
+      if (lay->body_first == LP_NONE) lay->body_first = i;
+      lay->body_last = i;
+    }
+}
+
 int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
               const char *lang) {
   size_t title, i;
@@ -717,12 +811,7 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
   int rc;
 
   /* repeated text may have removed the first or last body line */
-  lay->body_first = lay->body_last = LP_NONE;
-  for (i = 0; i < t->n_lines; i++)
-    if (t->lines[i].label == LOUPE_LINE_BODY) {
-      if (lay->body_first == LP_NONE) lay->body_first = i;
-      lay->body_last = i;
-    }
+  body_bounds(t, lay);
   title = pick_title(t, lay);
   if (title != LP_NONE) {
     lp_line *tl = &t->lines[title];
@@ -730,12 +819,6 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
     if (rc) return rc;
     tl->label = LOUPE_LINE_TITLE;
     tl->reason = "headline";
-    if (title == lay->body_first) {
-      lay->body_first = LP_NONE;
-      for (i = title + 1; i < t->n_lines && (lay->body_last == LP_NONE ||
-                                             i <= lay->body_last); i++)
-        if (t->lines[i].label == LOUPE_LINE_BODY) { lay->body_first = i; break; }
-    }
     /* the headline repeated in the body is not a paragraph */
     for (i = 0; i < t->n_lines; i++)
       if (i != title && t->lines[i].label == LOUPE_LINE_BODY &&
@@ -743,6 +826,7 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
         t->lines[i].label = LOUPE_LINE_DUPLICATE;
         t->lines[i].reason = "repeated-headline";
       }
+    body_bounds(t, lay);
   }
   rc = pick_date(t, lay, title, &dc);
   if (rc < 0) return LOUPE_ENOMEM;
