@@ -22,6 +22,11 @@ extern "C" {
 #define LOUPE_ELIMIT    4  /* input exceeds a configured limit */
 #define LOUPE_EINVAL    5  /* bad argument from the caller */
 #define LOUPE_EIO       6  /* file could not be read */
+#define LOUPE_EBUSY     7  /* database locked by another connection */
+#define LOUPE_ECORRUPT  8  /* database file is damaged or not a corpus */
+#define LOUPE_ESYNTAX   9  /* malformed query or regular expression */
+#define LOUPE_EDB      10  /* other database error */
+#define LOUPE_EMISUSE  11  /* call on a closed or finished object */
 
 /* Precision of a parsed date; the ISO string carries exactly this much. */
 typedef enum {
@@ -146,8 +151,222 @@ const char *loupe_errstr(int rc);
 /* Static name of a date precision ("year", "month", "day", ...). */
 const char *loupe_precision_name(loupe_precision prec);
 
+/*
+ * Check the libraries loupe runs on: SQLite with FTS5, PCRE2 10.x with
+ * the same major version it was built against. Returns LOUPE_OK, or
+ * LOUPE_EINVAL with what is missing in err.
+ */
+int loupe_check_runtime(char *err, size_t errcap);
+
 /* Static name of a line label ("body", "boilerplate", ...). */
 const char *loupe_line_label_name(loupe_line_label label);
+
+
+/* ======================================================================
+ * Regular expressions (PCRE2, UTF-8, with limits on every match)
+ * ====================================================================== */
+
+typedef struct loupe_regex loupe_regex;
+
+/* Limits applied to every match; 0 means the default shown. */
+typedef struct {
+  unsigned long match_limit;   /* backtracking steps (default 5,000,000) */
+  unsigned long depth_limit;   /* nested backtracking depth (default 100,000) */
+  unsigned long heap_limit;    /* heap for backtracking, KiB (default 65,536) */
+} loupe_regex_limits;
+
+/*
+ * Compile a pattern (UTF-8; invalid UTF-8 in subjects is matched safely).
+ *   pattern/len: the pattern bytes.
+ *   flags:       NULL or a string of 'i' (caseless), 'm' (multiline),
+ *                's' (dot matches newline), 'x' (extended), 'u' (Unicode
+ *                properties for \w, \d, \b).
+ *   limits:      NULL for the defaults.
+ *   out:         receives the regex (NULL on failure).
+ *   err/errcap:  receives a message on failure ("missing ) at offset 4").
+ * Returns LOUPE_OK, LOUPE_ESYNTAX (bad pattern or flag), LOUPE_ENOMEM.
+ * JIT compilation is used when the library has it.
+ */
+int loupe_regex_new(const char *pattern, size_t len, const char *flags,
+                    const loupe_regex_limits *limits, loupe_regex **out,
+                    char *err, size_t errcap);
+
+/* Free a regex; NULL is accepted. */
+void loupe_regex_free(loupe_regex *re);
+
+/*
+ * Find the first match in subject[start..len).
+ *   ovec:   receives up to max_pairs (start, end) byte offsets; pair 0 is
+ *           the whole match, the others the capture groups ((size_t)-1
+ *           for a group that did not take part).
+ *   npairs: receives the number of pairs filled (0 when no match).
+ * Returns LOUPE_OK (match or no match: see *npairs), LOUPE_ELIMIT (a
+ * limit was hit; loupe_regex_errmsg names it and the option that raises
+ * it), LOUPE_EINVAL.
+ */
+int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
+                     size_t start, size_t *ovec, int max_pairs, int *npairs);
+
+/* Number of capture groups in the pattern. */
+int loupe_regex_groups(const loupe_regex *re);
+
+/* Message of the last failed loupe_regex_exec ("" when none). */
+const char *loupe_regex_errmsg(const loupe_regex *re);
+
+/* ======================================================================
+ * The corpus: one SQLite file with articles, paragraphs and an FTS5 index
+ * ====================================================================== */
+
+typedef struct loupe_db loupe_db;
+typedef struct loupe_query loupe_query;
+typedef struct loupe_cursor loupe_cursor;
+
+#define LOUPE_OPEN_READONLY 1   /* open an existing corpus read-only */
+
+/*
+ * Open (creating and migrating as needed) the corpus at path; ":memory:"
+ * gives a private in-memory corpus. WAL mode, a busy timeout, foreign
+ * keys on.
+ *   out: receives the handle even on failure when a message is available
+ *        (close it with loupe_db_close); NULL when out of memory.
+ * Returns LOUPE_OK, LOUPE_EIO, LOUPE_EBUSY, LOUPE_ECORRUPT, LOUPE_EDB.
+ */
+int loupe_db_open(const char *path, int flags, loupe_db **out);
+
+/* Close the corpus; live cursors are finalized first. NULL accepted.
+ * An open transaction is rolled back. */
+void loupe_db_close(loupe_db *db);
+
+/* Message of the last failure on db. */
+const char *loupe_db_errmsg(const loupe_db *db);
+
+/* Transactions around ingest batches (nested begin is an error). */
+int loupe_db_begin(loupe_db *db);
+int loupe_db_commit(loupe_db *db);
+int loupe_db_rollback(loupe_db *db);
+
+/* What loupe_db_add did with a page. */
+typedef enum {
+  LOUPE_ADDED = 1,       /* new article */
+  LOUPE_UPDATED,         /* the path's earlier content was replaced */
+  LOUPE_UNCHANGED        /* same bytes already stored */
+} loupe_add_status;
+
+/*
+ * Parse one page and store it (inside the current transaction, or in one
+ * of its own when none is open).
+ *   bytes/len: the raw page.
+ *   path:      where it came from (NULL for text added directly; the
+ *              content hash then identifies it).
+ *   status/id: what happened and the article id.
+ * Returns LOUPE_OK, a parse error (LOUPE_EEMPTY, LOUPE_EENCODING,
+ * LOUPE_ELIMIT: nothing is stored), or a database error.
+ */
+int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
+                 const char *path, loupe_add_status *status, long long *id);
+
+/* Number of articles stored. */
+int loupe_db_count(loupe_db *db, long long *n);
+
+/* The schema version this library writes. */
+#define LOUPE_SCHEMA_VERSION 1
+
+/* ---- queries ---- */
+
+/* Filters a query may carry (several values of one key are OR-ed). */
+typedef enum {
+  LOUPE_F_OUTLET = 1, LOUPE_F_CREDIT, LOUPE_F_AUTHOR, LOUPE_F_LANG,
+  LOUPE_F_ID
+} loupe_filter;
+
+typedef enum {
+  LOUPE_ORDER_DEFAULT = 0,  /* rank with text, else date */
+  LOUPE_ORDER_DATE,         /* oldest first */
+  LOUPE_ORDER_DATE_DESC,    /* newest first */
+  LOUPE_ORDER_RANK          /* best match first */
+} loupe_order;
+
+typedef enum {
+  LOUPE_GROUP_YEAR = 1, LOUPE_GROUP_MONTH, LOUPE_GROUP_DAY,
+  LOUPE_GROUP_OUTLET, LOUPE_GROUP_CREDIT
+} loupe_group;
+
+/* A new empty query on db (matches every article). */
+int loupe_query_new(loupe_db *db, loupe_query **out);
+void loupe_query_free(loupe_query *q);
+/* Analyst text: every word must occur (literal terms; quotes, hyphens and
+ * dots are never FTS5 syntax). With raw != 0 the text is FTS5 syntax. */
+int loupe_query_text(loupe_query *q, const char *text, int raw);
+/* An exact phrase. */
+int loupe_query_phrase(loupe_query *q, const char *phrase);
+/* Two terms or phrases within distance tokens of each other. */
+int loupe_query_near(loupe_query *q, const char *a, const char *b,
+                     int distance);
+/* A filter value (see loupe_filter); values of one key are OR-ed. */
+int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value);
+/* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17"),
+ * inclusive at their precision; NULL clears. */
+int loupe_query_since(loupe_query *q, const char *since);
+int loupe_query_until(loupe_query *q, const char *until);
+/* Keep articles whose body matches the pattern (compiled with limits). */
+int loupe_query_regex(loupe_query *q, const char *pattern, const char *flags);
+int loupe_query_order(loupe_query *q, loupe_order order);
+int loupe_query_limit(loupe_query *q, long long limit, long long offset);
+/* Message of the last failure on q. */
+const char *loupe_query_errmsg(const loupe_query *q);
+
+/* Count matching articles. A query runs one terminal: count, hits, ids,
+ * group or kwic (the cursor takes over what the statement binds). */
+int loupe_query_count(loupe_query *q, long long *n);
+/* Cursor over the matching articles (columns: see loupe_cursor_name). */
+int loupe_query_hits(loupe_query *q, loupe_cursor **out);
+/* Cursor over the matching article ids (one column, id). */
+int loupe_query_ids(loupe_query *q, loupe_cursor **out);
+/* Cursor over (key, count) rows. */
+int loupe_query_group(loupe_query *q, loupe_group by, loupe_cursor **out);
+/* Cursor over keyword-in-context rows (left, match, right, id, date):
+ * every match of term (a literal, case-insensitive; or a regex when
+ * is_regex) in the matching articles' bodies; width bytes each side. */
+int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
+                     const char *flags, int width, loupe_cursor **out);
+
+/* ---- cursors ---- */
+
+/* Step to the next row: LOUPE_OK with *has_row 1, or 0 at the end. */
+int loupe_cursor_next(loupe_cursor *c, int *has_row);
+/* Columns of the current row. */
+int loupe_cursor_columns(const loupe_cursor *c);
+const char *loupe_cursor_name(const loupe_cursor *c, int col);
+/* Value of a column: type 0 null, 1 integer, 2 float, 3 text. */
+int loupe_cursor_type(loupe_cursor *c, int col);
+long long loupe_cursor_int(loupe_cursor *c, int col);
+double loupe_cursor_double(loupe_cursor *c, int col);
+const char *loupe_cursor_text(loupe_cursor *c, int col, size_t *len);
+const char *loupe_cursor_errmsg(const loupe_cursor *c);
+/* Release a cursor (idempotent through its owner; NULL accepted). */
+void loupe_cursor_free(loupe_cursor *c);
+
+/* ---- files to ingest ---- */
+
+/*
+ * Expand paths, folders (walked recursively; hidden entries skipped) and
+ * glob patterns into a sorted list of regular files without duplicates.
+ *   specs/nspecs: what to expand.
+ *   out/count:    receive the list (free with loupe_free_files).
+ *   err/errcap:   receive a message naming the path on failure.
+ * Returns LOUPE_OK, LOUPE_EIO (missing path, pattern matching nothing),
+ * LOUPE_ELIMIT (folders nested too deep), LOUPE_ENOMEM.
+ */
+int loupe_list_files(const char *const *specs, size_t nspecs, char ***out,
+                     size_t *count, char *err, size_t errcap);
+void loupe_free_files(char **paths, size_t count);
+
+/* ---- whole articles ---- */
+
+/* Cursor over one article's row (same columns as hits) or none. */
+int loupe_db_get(loupe_db *db, long long id, loupe_cursor **out);
+/* Cursor over an article's paragraphs (n, text, offset, line). */
+int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out);
 
 #ifdef __cplusplus
 }

@@ -254,4 +254,59 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
 
 #define LP_NONE ((size_t)-1)
 
+/* ---- the corpus (store.c, query.c) ---- */
+struct sqlite3;
+struct sqlite3_stmt;
+
+/* Statements prepared once per connection (store.c). */
+enum {
+  ST_BY_PATH, ST_BY_HASH, ST_INSERT, ST_UPDATE, ST_DEL_PARAS, ST_DEL_PEOPLE,
+  ST_INS_PARA, ST_INS_PERSON, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
+  ST_COUNT, ST__N
+};
+
+/* Kinds of cursor. */
+enum { LP_CUR_SQL = 1, LP_CUR_KWIC };
+
+struct loupe_cursor {
+  loupe_db *db;                 /* NULL once the database closed it */
+  struct sqlite3_stmt *stmt;    /* the rows (owned) */
+  int kind;
+  int done;
+  loupe_cursor *next, *prev;    /* the database's list of live cursors */
+  loupe_regex *re;              /* a regex the statement binds (owned) */
+  /* keyword-in-context state */
+  loupe_regex *kw;              /* the keyword matcher (owned) */
+  int width;
+  size_t pos;                   /* next search offset in the body */
+  int have_article;
+  lp_buf row;                   /* left, match, right of the current hit */
+  size_t cut[3];                /* lengths of left, match, right in row */
+  long long art_id;
+  char *art_date;
+  char errmsg[200];
+};
+
+struct loupe_db {
+  struct sqlite3 *sql;
+  struct sqlite3_stmt *st[ST__N];
+  loupe_parser *parser;
+  loupe_cursor *cursors;        /* live cursors, finalized on close */
+  int in_txn;
+  int readonly;
+  char errmsg[300];
+};
+
+/* Set db's message from SQLite's and map the SQLite code to a LOUPE_*
+ * code. what says what failed ("insert article"). */
+int lp_db_error(loupe_db *db, int sqlite_rc, const char *what);
+/* Register a cursor with its database (query.c makes them). */
+void lp_db_track(loupe_db *db, loupe_cursor *c);
+/* Finalize a cursor's statement and unlink it from its database. */
+void lp_cursor_release(loupe_cursor *c);
+/* 64-bit hash of bytes, as 16 hex digits into out[17]. */
+void lp_hash_hex(const char *s, size_t n, char out[17]);
+/* Append s to b as a JSON string literal. */
+int lp_json_string(lp_buf *b, const char *s, size_t n);
+
 #endif /* LOUPE_INTERNAL_H */

@@ -65,6 +65,11 @@ const char *loupe_errstr(int rc) {
   case LOUPE_ELIMIT: return "limit";
   case LOUPE_EINVAL: return "invalid";
   case LOUPE_EIO: return "io";
+  case LOUPE_EBUSY: return "busy";
+  case LOUPE_ECORRUPT: return "corrupt";
+  case LOUPE_ESYNTAX: return "syntax";
+  case LOUPE_EDB: return "db";
+  case LOUPE_EMISUSE: return "misuse";
   default: return "unknown";
   }
 }

@@ -7,6 +7,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 #include "../loupe.h"
+#include "lbind.h"
 
 #if LUA_VERSION_NUM < 504
 #error "loupe needs Lua 5.4"
@@ -219,7 +220,12 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
   lua_setfield(L, -2, "__gc");
   lua_pop(L, 1);
 
-  lua_createtable(L, 0, 4);
+  {
+    char err[200];
+    if (loupe_check_runtime(err, sizeof err) != LOUPE_OK)
+      return luaL_error(L, "loupe: %s", err);
+  }
+  lua_createtable(L, 0, 8);
   pud = lua_newuserdatauv(L, sizeof *pud, 0);
   pud->p = NULL;
   luaL_setmetatable(L, PARSER_MT);
@@ -229,5 +235,6 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
   lua_setfield(L, -2, "parse");
   lua_pushstring(L, LOUPE_VERSION);
   lua_setfield(L, -2, "_VERSION");
+  lb_open_db(L);
   return 1;
 }

@@ -2,6 +2,8 @@
 -- This module is `require "loupe"`: the parser entry points over the C
 -- core (`loupe.core`); later modules add the corpus, queries and reports.
 local core = require "loupe.core"
+local corpus = require "loupe.corpus"
+local regex = require "loupe.regex"
 
 local error = error
 local io_open = io.open
@@ -48,5 +50,11 @@ function loupe.parse_file(path, opts)
   end
   return core.parse(data, o)
 end
+
+--- Open a corpus (see loupe.corpus).
+loupe.open = corpus.open
+
+--- Compile a regular expression (see loupe.regex).
+loupe.regex = regex.new
 
 return loupe

@@ -1,0 +1,839 @@
+/*
+ * query.c - query objects compiled to one SQL statement with bound
+ * parameters: FTS5 text (analyst words quoted as literal terms, phrases,
+ * NEAR groups), filters, date bounds, a regex post-filter run inside
+ * SQLite through loupe_match(), ordering and paging; and the cursors that
+ * step through hits, group counts and keyword-in-context rows.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "internal.h"
+
+#define MAX_FILTERS 64
+#define MAX_BINDS (MAX_FILTERS + 16)
+
+typedef struct {
+  loupe_filter key;
+  char *value;
+} filter_val;
+
+struct loupe_query {
+  loupe_db *db;
+  lp_buf fts;              /* FTS5 expression: parts joined by AND */
+  int has_text;            /* fts holds analyst text, phrase or NEAR */
+  char *since, *until;
+  filter_val filters[MAX_FILTERS];
+  int n_filters;
+  loupe_regex *re;
+  loupe_order order;
+  long long limit, offset;
+  char errmsg[300];
+};
+
+/* A value to bind, in SQL parameter order. */
+typedef struct {
+  int type;                /* 1 text, 2 int, 3 regex pointer */
+  const char *text;
+  long long num;
+} bind_val;
+
+static char *dup_str(const char *s) {
+  size_t n = strlen(s);
+  char *p = malloc(n + 1);
+  if (p) memcpy(p, s, n + 1);
+  return p;
+}
+
+int loupe_query_new(loupe_db *db, loupe_query **out) {
+  loupe_query *q;
+  *out = NULL;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  q = calloc(1, sizeof *q);
+  if (q == NULL) return LOUPE_ENOMEM;
+  q->db = db;
+  q->limit = -1;
+  *out = q;
+  return LOUPE_OK;
+}
+
+void loupe_query_free(loupe_query *q) {
+  int i;
+  if (q == NULL) return;
+  lp_buf_free(&q->fts);
+  free(q->since);
+  free(q->until);
+  for (i = 0; i < q->n_filters; i++) free(q->filters[i].value);
+  loupe_regex_free(q->re);
+  free(q);
+}
+
+const char *loupe_query_errmsg(const loupe_query *q) {
+  return q ? q->errmsg : "no query";
+}
+
+static int nomem(loupe_query *q) {
+  snprintf(q->errmsg, sizeof q->errmsg, "out of memory");
+  return LOUPE_ENOMEM;
+}
+
+/* Does s[0..n) hold a letter or digit (any non-ASCII byte counts)? */
+static int has_word_char(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 32) >= 'a' &&
+                                                  (c | 32) <= 'z'))
+      return 1;
+  }
+  return 0;
+}
+
+/* Append s[0..n) as an FTS5 string ("..." with quotes doubled). */
+static int fts_quote(lp_buf *b, const char *s, size_t n) {
+  size_t i;
+  if (lp_buf_append(b, "\"", 1)) return LOUPE_ENOMEM;
+  for (i = 0; i < n; i++) {
+    if (s[i] == '"' && lp_buf_append(b, "\"", 1)) return LOUPE_ENOMEM;
+    if (lp_buf_append(b, s + i, 1)) return LOUPE_ENOMEM;
+  }
+  return lp_buf_append(b, "\"", 1);
+}
+
+static int fts_and(lp_buf *b) {
+  if (b->len == 0) return LOUPE_OK;
+  return lp_buf_append(b, " AND ", 5);
+}
+
+int loupe_query_text(loupe_query *q, const char *text, int raw) {
+  size_t i = 0, n;
+  int terms = 0;
+  if (text == NULL) return LOUPE_OK;
+  n = strlen(text);
+  if (raw) {
+    if (!has_word_char(text, n)) return LOUPE_OK;
+    if (fts_and(&q->fts) || lp_buf_append(&q->fts, "(", 1) ||
+        lp_buf_append(&q->fts, text, n) || lp_buf_append(&q->fts, ")", 1))
+      return nomem(q);
+    q->has_text = 1;
+    return LOUPE_OK;
+  }
+  /* literal terms: every whitespace-separated word, quoted, AND-ed */
+  while (i < n) {
+    size_t j;
+    while (i < n && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
+                     text[i] == '\r'))
+      i++;
+    j = i;
+    while (j < n && !(text[j] == ' ' || text[j] == '\t' || text[j] == '\n' ||
+                      text[j] == '\r'))
+      j++;
+    if (j > i && has_word_char(text + i, j - i)) {
+      if (fts_and(&q->fts) || fts_quote(&q->fts, text + i, j - i))
+        return nomem(q);
+      terms++;
+    }
+    i = j;
+  }
+  if (terms) q->has_text = 1;
+  return LOUPE_OK;
+}
+
+int loupe_query_phrase(loupe_query *q, const char *phrase) {
+  size_t n;
+  if (phrase == NULL) return LOUPE_OK;
+  n = strlen(phrase);
+  if (!has_word_char(phrase, n)) return LOUPE_OK;
+  if (fts_and(&q->fts) || fts_quote(&q->fts, phrase, n)) return nomem(q);
+  q->has_text = 1;
+  return LOUPE_OK;
+}
+
+int loupe_query_near(loupe_query *q, const char *a, const char *b,
+                     int distance) {
+  char tmp[32];
+  if (a == NULL || b == NULL || !has_word_char(a, strlen(a)) ||
+      !has_word_char(b, strlen(b))) {
+    snprintf(q->errmsg, sizeof q->errmsg,
+             "near needs two terms with letters or digits");
+    return LOUPE_EINVAL;
+  }
+  if (distance < 0) distance = 10;
+  snprintf(tmp, sizeof tmp, ", %d)", distance);
+  if (fts_and(&q->fts) || lp_buf_append(&q->fts, "NEAR(", 5) ||
+      fts_quote(&q->fts, a, strlen(a)) || lp_buf_append(&q->fts, " ", 1) ||
+      fts_quote(&q->fts, b, strlen(b)) ||
+      lp_buf_append(&q->fts, tmp, strlen(tmp)))
+    return nomem(q);
+  q->has_text = 1;
+  return LOUPE_OK;
+}
+
+int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value) {
+  if (value == NULL) return LOUPE_OK;
+  if (key < LOUPE_F_OUTLET || key > LOUPE_F_ID) {
+    snprintf(q->errmsg, sizeof q->errmsg, "unknown filter %d", (int)key);
+    return LOUPE_EINVAL;
+  }
+  if (q->n_filters >= MAX_FILTERS) {
+    snprintf(q->errmsg, sizeof q->errmsg,
+             "too many filter values (limit %d)", MAX_FILTERS);
+    return LOUPE_ELIMIT;
+  }
+  q->filters[q->n_filters].key = key;
+  q->filters[q->n_filters].value = dup_str(value);
+  if (q->filters[q->n_filters].value == NULL) return nomem(q);
+  q->n_filters++;
+  return LOUPE_OK;
+}
+
+/* An ISO 8601 prefix: YYYY, YYYY-MM, YYYY-MM-DD, optionally a time. */
+static int iso_prefix(const char *s) {
+  size_t n = strlen(s), i;
+  static const char shape[] = "dddd-dd-dd";
+  if (n != 4 && n != 7 && n < 10) return 0;
+  for (i = 0; i < n && i < 10; i++) {
+    if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != '-')
+      return 0;
+  }
+  return 1;
+}
+
+static int set_bound(loupe_query *q, char **slot, const char *v,
+                     const char *name) {
+  free(*slot);
+  *slot = NULL;
+  if (v == NULL) return LOUPE_OK;
+  if (!iso_prefix(v)) {
+    snprintf(q->errmsg, sizeof q->errmsg,
+             "%s: '%.40s' is not an ISO 8601 date (YYYY, YYYY-MM or "
+             "YYYY-MM-DD)", name, v);
+    return LOUPE_EINVAL;
+  }
+  *slot = dup_str(v);
+  return *slot ? LOUPE_OK : nomem(q);
+}
+
+int loupe_query_since(loupe_query *q, const char *since) {
+  return set_bound(q, &q->since, since, "since");
+}
+
+int loupe_query_until(loupe_query *q, const char *until) {
+  return set_bound(q, &q->until, until, "until");
+}
+
+/*
+ * Words every match of the pattern must contain, for narrowing through
+ * the index: maximal runs of letters outside groups and classes, starting
+ * at a word boundary, not made optional by a quantifier. Any alternation
+ * disables narrowing. Each run becomes an FTS5 prefix term.
+ */
+static int regex_literals(loupe_query *q, const char *p, int caseless) {
+  size_t i = 0, n = strlen(p);
+  int depth = 0;
+  (void)caseless;
+  if (strchr(p, '|') != NULL) return LOUPE_OK;
+  while (i < n) {
+    unsigned char c = (unsigned char)p[i];
+    if (c == '\\') {
+      /* \b starts a word; any other escape breaks a run */
+      i += 2;
+      continue;
+    }
+    if (c == '[') {
+      while (i < n && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (c == '(') { depth++; i++; continue; }
+    if (c == ')') { if (depth) depth--; i++; continue; }
+    if (depth == 0 && ((c | 32) >= 'a' && (c | 32) <= 'z')) {
+      size_t j = i;
+      int boundary = i == 0 || p[i - 1] == ' ' ||
+                     (i >= 2 && p[i - 2] == '\\' &&
+                      (p[i - 1] == 'b' || p[i - 1] == 's'));
+      while (j < n && (((unsigned char)p[j] | 32) >= 'a' &&
+                       ((unsigned char)p[j] | 32) <= 'z'))
+        j++;
+      /* a quantifier after the run makes its last letter optional */
+      if (j < n && (p[j] == '?' || p[j] == '*' || p[j] == '{')) {
+        if (j - i >= 2) j--;
+        else { i = j + 1; continue; }
+      }
+      if (boundary && j - i >= 3) {
+        if (fts_and(&q->fts) || fts_quote(&q->fts, p + i, j - i) ||
+            lp_buf_append(&q->fts, "*", 1))
+          return nomem(q);
+      }
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return LOUPE_OK;
+}
+
+int loupe_query_regex(loupe_query *q, const char *pattern, const char *flags) {
+  char err[200];
+  int rc;
+  if (pattern == NULL) return LOUPE_OK;
+  if (q->re) {
+    snprintf(q->errmsg, sizeof q->errmsg, "a query takes one regex");
+    return LOUPE_EINVAL;
+  }
+  rc = loupe_regex_new(pattern, strlen(pattern), flags, NULL, &q->re, err,
+                       sizeof err);
+  if (rc) {
+    snprintf(q->errmsg, sizeof q->errmsg, "regex: %s", err);
+    return rc;
+  }
+  /* extended mode and Unicode escapes make the literal scan unsafe */
+  if (flags == NULL || strchr(flags, 'x') == NULL)
+    return regex_literals(q, pattern, flags && strchr(flags, 'i'));
+  return LOUPE_OK;
+}
+
+int loupe_query_order(loupe_query *q, loupe_order order) {
+  if (order < LOUPE_ORDER_DEFAULT || order > LOUPE_ORDER_RANK) {
+    snprintf(q->errmsg, sizeof q->errmsg, "unknown order %d", (int)order);
+    return LOUPE_EINVAL;
+  }
+  q->order = order;
+  return LOUPE_OK;
+}
+
+int loupe_query_limit(loupe_query *q, long long limit, long long offset) {
+  q->limit = limit;
+  q->offset = offset < 0 ? 0 : offset;
+  return LOUPE_OK;
+}
+
+/* ---- compiling ---- */
+
+#define HIT_COLS \
+  "a.id, a.path, a.title, a.date, a.date_precision, a.dateline, a.credit," \
+  " a.outlet, a.lang, a.authors, a.editors, a.body"
+
+enum { SEL_HITS, SEL_IDS, SEL_GROUP, SEL_COUNT, SEL_KWIC };
+
+static int add_bind(bind_val *bv, int *nb, int type, const char *text,
+                    long long num) {
+  if (*nb >= MAX_BINDS) return LOUPE_ELIMIT;
+  bv[*nb].type = type;
+  bv[*nb].text = text;
+  bv[*nb].num = num;
+  (*nb)++;
+  return LOUPE_OK;
+}
+
+static int app(lp_buf *b, const char *s) {
+  return lp_buf_append(b, s, strlen(s));
+}
+
+static const char *filter_sql(loupe_filter k) {
+  switch (k) {
+  case LOUPE_F_OUTLET: return "a.outlet = ? COLLATE NOCASE";
+  case LOUPE_F_CREDIT: return "a.credit = ? COLLATE NOCASE";
+  case LOUPE_F_LANG: return "a.lang = ? COLLATE NOCASE";
+  case LOUPE_F_ID: return "a.id = CAST(? AS INTEGER)";
+  case LOUPE_F_AUTHOR:
+    return "EXISTS (SELECT 1 FROM people p WHERE p.article_id = a.id"
+           " AND p.role = 'author' AND p.name = ? COLLATE NOCASE)";
+  }
+  return "0";
+}
+
+/*
+ * Build the statement for one use of the query. `what` selects the
+ * columns; group_expr is the grouping key for SEL_GROUP.
+ */
+static int compile(loupe_query *q, int what, const char *group_expr,
+                   sqlite3_stmt **out) {
+  lp_buf sql = {0};
+  bind_val bv[MAX_BINDS];
+  char *until_hi = NULL;
+  int nb = 0, i, rc = LOUPE_OK, k;
+  int fts = q->fts.len > 0;
+  loupe_db *db = q->db;
+
+  *out = NULL;
+  if (db == NULL || db->sql == NULL) {
+    snprintf(q->errmsg, sizeof q->errmsg, "the corpus is closed");
+    return LOUPE_EMISUSE;
+  }
+  if (what == SEL_COUNT) rc |= app(&sql, "SELECT count(*) FROM (SELECT a.id");
+  else if (what == SEL_GROUP) {
+    rc |= app(&sql, "SELECT ");
+    rc |= app(&sql, group_expr);
+    rc |= app(&sql, " AS key, count(*) AS count FROM (SELECT a.id, a.date,"
+                    " a.outlet, a.credit");
+  } else if (what == SEL_IDS) rc |= app(&sql, "SELECT a.id");
+  else if (what == SEL_KWIC) rc |= app(&sql, "SELECT a.id, a.date, a.body");
+  else {
+    rc |= app(&sql, "SELECT " HIT_COLS);
+    if (fts && q->has_text)
+      rc |= app(&sql, ", articles_fts.rank AS rank,"
+                      " snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet,"
+                      " highlight(articles_fts, 0, '[', ']') AS highlight");
+  }
+  if (fts) {
+    rc |= app(&sql, " FROM articles_fts JOIN articles a"
+                    " ON a.id = articles_fts.rowid"
+                    " WHERE articles_fts MATCH ?");
+    rc |= add_bind(bv, &nb, 1, NULL, 0);     /* the expression, bound below */
+  } else {
+    rc |= app(&sql, " FROM articles a WHERE 1");
+  }
+  if (q->since) {
+    rc |= app(&sql, " AND a.date >= ?");
+    rc |= add_bind(bv, &nb, 1, q->since, 0);
+  }
+  if (q->until) {
+    size_t n = strlen(q->until);
+    until_hi = malloc(n + 2);
+    if (until_hi == NULL) { rc = LOUPE_ENOMEM; goto out; }
+    memcpy(until_hi, q->until, n);
+    until_hi[n] = '~';                 /* sorts after every date character */
+    until_hi[n + 1] = '\0';
+    rc |= app(&sql, " AND a.date <= ?");
+    rc |= add_bind(bv, &nb, 1, until_hi, 0);
+  }
+  /* values of one key OR-ed, keys AND-ed */
+  for (k = LOUPE_F_OUTLET; k <= LOUPE_F_ID; k++) {
+    int first = 1;
+    for (i = 0; i < q->n_filters; i++) {
+      if ((int)q->filters[i].key != k) continue;
+      rc |= app(&sql, first ? " AND (" : " OR ");
+      rc |= app(&sql, filter_sql((loupe_filter)k));
+      rc |= add_bind(bv, &nb, 1, q->filters[i].value, 0);
+      first = 0;
+    }
+    if (!first) rc |= app(&sql, ")");
+  }
+  if (q->re) {
+    rc |= app(&sql, " AND loupe_match(?, a.body)");
+    rc |= add_bind(bv, &nb, 3, NULL, 0);
+  }
+  if (what == SEL_HITS || what == SEL_IDS || what == SEL_KWIC ||
+      ((what == SEL_COUNT || what == SEL_GROUP) && q->limit >= 0)) {
+    loupe_order o = q->order;
+    if (o == LOUPE_ORDER_DEFAULT) o = fts && q->has_text ? LOUPE_ORDER_RANK
+                                                         : LOUPE_ORDER_DATE;
+    if (o == LOUPE_ORDER_RANK && !fts) o = LOUPE_ORDER_DATE;
+    if (o == LOUPE_ORDER_RANK) rc |= app(&sql, " ORDER BY articles_fts.rank, a.id");
+    else if (o == LOUPE_ORDER_DATE)
+      rc |= app(&sql, " ORDER BY a.date IS NULL, a.date, a.id");
+    else rc |= app(&sql, " ORDER BY a.date IS NULL, a.date DESC, a.id DESC");
+    if (q->limit >= 0 || q->offset > 0) {
+      rc |= app(&sql, " LIMIT ? OFFSET ?");
+      rc |= add_bind(bv, &nb, 2, NULL, q->limit >= 0 ? q->limit : -1);
+      rc |= add_bind(bv, &nb, 2, NULL, q->offset);
+    }
+  }
+  if (what == SEL_COUNT) rc |= app(&sql, ")");
+  else if (what == SEL_GROUP) rc |= app(&sql, ") GROUP BY key ORDER BY key IS NULL, key");
+  if (rc) {
+    rc = rc == LOUPE_ELIMIT ? LOUPE_ELIMIT : LOUPE_ENOMEM;
+    snprintf(q->errmsg, sizeof q->errmsg, "%s", rc == LOUPE_ELIMIT
+             ? "query has too many values" : "out of memory");
+    goto out;
+  }
+  rc = sqlite3_prepare_v3(db->sql, sql.p, (int)sql.len, 0, out, NULL);
+  if (rc != SQLITE_OK) {
+    rc = lp_db_error(db, rc, "prepare query");
+    snprintf(q->errmsg, sizeof q->errmsg, "%s", db->errmsg);
+    *out = NULL;
+    goto out;
+  }
+  for (i = 0; i < nb; i++) {
+    if (bv[i].type == 1)
+      sqlite3_bind_text(*out, i + 1, bv[i].text ? bv[i].text : q->fts.p,
+                        bv[i].text ? -1 : (int)q->fts.len, SQLITE_TRANSIENT);
+    else if (bv[i].type == 2) sqlite3_bind_int64(*out, i + 1, bv[i].num);
+    else sqlite3_bind_pointer(*out, i + 1, q->re, "loupe_regex", NULL);
+  }
+  rc = LOUPE_OK;
+out:
+  free(until_hi);
+  lp_buf_free(&sql);
+  return rc;
+}
+
+/* Map a failed step to a code: FTS5 syntax errors are the analyst's text. */
+static int step_error(loupe_db *db, int rc, char *msg, size_t cap) {
+  const char *m = sqlite3_errmsg(db->sql);
+  int code;
+  if (strstr(m, "fts5") || strstr(m, "syntax error") ||
+      strstr(m, "no such column")) {
+    snprintf(msg, cap, "bad search text: %s", m);
+    return LOUPE_ESYNTAX;
+  }
+  if (strstr(m, "regex") && strstr(m, "limit")) {
+    snprintf(msg, cap, "%s", m);
+    return LOUPE_ELIMIT;
+  }
+  code = lp_db_error(db, rc, "query");
+  snprintf(msg, cap, "%s", db->errmsg);
+  return code;
+}
+
+int loupe_query_count(loupe_query *q, long long *n) {
+  sqlite3_stmt *st = NULL;
+  int rc = compile(q, SEL_COUNT, NULL, &st);
+  *n = 0;
+  if (rc) return rc;
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    *n = sqlite3_column_int64(st, 0);
+    rc = LOUPE_OK;
+  } else {
+    rc = step_error(q->db, rc, q->errmsg, sizeof q->errmsg);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Wrap a prepared statement in a cursor tracked by the database. The
+ * statement binds the query's regex, so the cursor takes it over: a query
+ * runs one terminal. */
+static int new_cursor(loupe_query *q, sqlite3_stmt *st, int kind,
+                      loupe_cursor **out) {
+  loupe_cursor *c = calloc(1, sizeof *c);
+  if (c == NULL) {
+    sqlite3_finalize(st);
+    return nomem(q);
+  }
+  c->stmt = st;
+  c->kind = kind;
+  c->re = q->re;
+  q->re = NULL;
+  lp_db_track(q->db, c);
+  *out = c;
+  return LOUPE_OK;
+}
+
+static int run_cursor(loupe_query *q, int what, const char *group_expr,
+                      int kind, loupe_cursor **out) {
+  sqlite3_stmt *st = NULL;
+  int rc;
+  *out = NULL;
+  rc = compile(q, what, group_expr, &st);
+  if (rc) return rc;
+  return new_cursor(q, st, kind, out);
+}
+
+int loupe_query_hits(loupe_query *q, loupe_cursor **out) {
+  return run_cursor(q, SEL_HITS, NULL, LP_CUR_SQL, out);
+}
+
+int loupe_query_ids(loupe_query *q, loupe_cursor **out) {
+  return run_cursor(q, SEL_IDS, NULL, LP_CUR_SQL, out);
+}
+
+int loupe_query_group(loupe_query *q, loupe_group by, loupe_cursor **out) {
+  const char *expr;
+  switch (by) {
+  case LOUPE_GROUP_YEAR: expr = "substr(date, 1, 4)"; break;
+  case LOUPE_GROUP_MONTH: expr = "substr(date, 1, 7)"; break;
+  case LOUPE_GROUP_DAY: expr = "substr(date, 1, 10)"; break;
+  case LOUPE_GROUP_OUTLET: expr = "outlet"; break;
+  case LOUPE_GROUP_CREDIT: expr = "credit"; break;
+  default:
+    snprintf(q->errmsg, sizeof q->errmsg, "unknown grouping %d", (int)by);
+    return LOUPE_EINVAL;
+  }
+  return run_cursor(q, SEL_GROUP, expr, LP_CUR_SQL, out);
+}
+
+/* Escape a literal for PCRE2: every ASCII punctuation byte gets a
+ * backslash; letters, digits, spaces and UTF-8 bytes stay. */
+static char *escape_literal(const char *s) {
+  size_t n = strlen(s), i, k = 0;
+  char *p = malloc(n * 2 + 1);
+  if (p == NULL) return NULL;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80 && !((c >= '0' && c <= '9') || ((c | 32) >= 'a' &&
+                                                  (c | 32) <= 'z') || c == ' '))
+      p[k++] = '\\';
+    p[k++] = (char)c;
+  }
+  p[k] = '\0';
+  return p;
+}
+
+int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
+                     const char *flags, int width, loupe_cursor **out) {
+  char err[200];
+  loupe_regex *kw = NULL;
+  int rc;
+  *out = NULL;
+  if (term == NULL || *term == '\0') {
+    snprintf(q->errmsg, sizeof q->errmsg, "kwic needs a term");
+    return LOUPE_EINVAL;
+  }
+  if (is_regex) {
+    rc = loupe_regex_new(term, strlen(term), flags, NULL, &kw, err, sizeof err);
+  } else {
+    char *lit = escape_literal(term);
+    if (lit == NULL) return nomem(q);
+    rc = loupe_regex_new(lit, strlen(lit), "i", NULL, &kw, err, sizeof err);
+    free(lit);
+  }
+  if (rc) {
+    snprintf(q->errmsg, sizeof q->errmsg, "kwic: %s", err);
+    return rc;
+  }
+  rc = run_cursor(q, SEL_KWIC, NULL, LP_CUR_KWIC, out);
+  if (rc) {
+    loupe_regex_free(kw);
+    return rc;
+  }
+  (*out)->kw = kw;
+  (*out)->width = width > 0 ? width : 40;
+  return LOUPE_OK;
+}
+
+/* ---- cursors ---- */
+
+void loupe_cursor_free(loupe_cursor *c) {
+  if (c == NULL) return;
+  lp_cursor_release(c);
+  loupe_regex_free(c->re);
+  loupe_regex_free(c->kw);
+  lp_buf_free(&c->row);
+  free(c->art_date);
+  free(c);
+}
+
+const char *loupe_cursor_errmsg(const loupe_cursor *c) {
+  return c ? c->errmsg : "no cursor";
+}
+
+/* Start of the code point holding byte i (step back over continuations). */
+static size_t cp_start(const char *s, size_t i) {
+  while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
+  return i;
+}
+
+/* Move back n code points from i (not below 0). */
+static size_t back_chars(const char *s, size_t i, int n) {
+  while (n-- > 0 && i > 0) i = cp_start(s, i - 1);
+  return i;
+}
+
+/* Move forward n code points from i (not past len). */
+static size_t fwd_chars(const char *s, size_t len, size_t i, int n) {
+  while (n-- > 0 && i < len) {
+    i++;
+    while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80) i++;
+  }
+  return i;
+}
+
+/* Append s[0..n) with line breaks turned into spaces. */
+static int app_flat(lp_buf *b, const char *s, size_t n) {
+  size_t i;
+  if (lp_buf_reserve(b, n)) return LOUPE_ENOMEM;
+  for (i = 0; i < n; i++) b->p[b->len++] = s[i] == '\n' ? ' ' : s[i];
+  return LOUPE_OK;
+}
+
+/* Next keyword-in-context row: the next match in the current body, or in
+ * the next article's. */
+static int kwic_next(loupe_cursor *c, int *has_row) {
+  for (;;) {
+    const char *body;
+    size_t len, ov[2];
+    int np, rc;
+    if (!c->have_article) {
+      rc = sqlite3_step(c->stmt);
+      if (rc == SQLITE_DONE) {
+        c->done = 1;
+        return LOUPE_OK;
+      }
+      if (rc != SQLITE_ROW)
+        return step_error(c->db, rc, c->errmsg, sizeof c->errmsg);
+      c->have_article = 1;
+      c->pos = 0;
+      c->art_id = sqlite3_column_int64(c->stmt, 0);
+      free(c->art_date);
+      c->art_date = NULL;
+      if (sqlite3_column_type(c->stmt, 1) != SQLITE_NULL) {
+        const char *d = (const char *)sqlite3_column_text(c->stmt, 1);
+        size_t dn = (size_t)sqlite3_column_bytes(c->stmt, 1);
+        c->art_date = malloc(dn + 1);
+        if (c->art_date == NULL) {
+          snprintf(c->errmsg, sizeof c->errmsg, "out of memory");
+          return LOUPE_ENOMEM;
+        }
+        memcpy(c->art_date, d, dn);
+        c->art_date[dn] = '\0';
+      }
+    }
+    body = (const char *)sqlite3_column_text(c->stmt, 2);
+    len = (size_t)sqlite3_column_bytes(c->stmt, 2);
+    if (body == NULL || c->pos > len) {
+      c->have_article = 0;
+      continue;
+    }
+    rc = loupe_regex_exec(c->kw, body, len, c->pos, ov, 1, &np);
+    if (rc) {
+      snprintf(c->errmsg, sizeof c->errmsg, "%s", loupe_regex_errmsg(c->kw));
+      return rc;
+    }
+    if (np == 0) {
+      c->have_article = 0;
+      continue;
+    }
+    /* advance past the match; past one character on an empty match, and
+     * beyond the end (to the next article) after an empty match there */
+    if (ov[1] > ov[0]) c->pos = ov[1];
+    else if (ov[1] < len) c->pos = fwd_chars(body, len, ov[1], 1);
+    else c->pos = len + 1;
+    {
+      size_t l0 = back_chars(body, ov[0], c->width);
+      size_t r1 = fwd_chars(body, len, ov[1], c->width);
+      c->row.len = 0;
+      if (app_flat(&c->row, body + l0, ov[0] - l0) ||
+          app_flat(&c->row, body + ov[0], ov[1] - ov[0]) ||
+          app_flat(&c->row, body + ov[1], r1 - ov[1])) {
+        snprintf(c->errmsg, sizeof c->errmsg, "out of memory");
+        return LOUPE_ENOMEM;
+      }
+      c->cut[0] = ov[0] - l0;
+      c->cut[1] = ov[1] - ov[0];
+      c->cut[2] = r1 - ov[1];
+    }
+    *has_row = 1;
+    return LOUPE_OK;
+  }
+}
+
+int loupe_cursor_next(loupe_cursor *c, int *has_row) {
+  int rc;
+  *has_row = 0;
+  if (c == NULL) return LOUPE_EINVAL;
+  if (c->db == NULL || c->stmt == NULL) {
+    if (c->done) return LOUPE_OK;
+    snprintf(c->errmsg, sizeof c->errmsg, "the cursor is closed");
+    return LOUPE_EMISUSE;
+  }
+  if (c->done) return LOUPE_OK;
+  if (c->kind == LP_CUR_KWIC) return kwic_next(c, has_row);
+  rc = sqlite3_step(c->stmt);
+  if (rc == SQLITE_ROW) {
+    *has_row = 1;
+    return LOUPE_OK;
+  }
+  if (rc == SQLITE_DONE) {
+    c->done = 1;
+    return LOUPE_OK;
+  }
+  return step_error(c->db, rc, c->errmsg, sizeof c->errmsg);
+}
+
+static const char *const kwic_names[] = {"left", "match", "right", "id",
+                                         "date"};
+
+int loupe_cursor_columns(const loupe_cursor *c) {
+  if (c == NULL || c->stmt == NULL) return 0;
+  if (c->kind == LP_CUR_KWIC) return 5;
+  return sqlite3_column_count(c->stmt);
+}
+
+const char *loupe_cursor_name(const loupe_cursor *c, int col) {
+  if (c == NULL || c->stmt == NULL || col < 0) return NULL;
+  if (c->kind == LP_CUR_KWIC) return col < 5 ? kwic_names[col] : NULL;
+  return sqlite3_column_name(c->stmt, col);
+}
+
+int loupe_cursor_type(loupe_cursor *c, int col) {
+  if (c == NULL || c->stmt == NULL) return 0;
+  if (c->kind == LP_CUR_KWIC) {
+    if (col == 3) return 1;
+    if (col == 4) return c->art_date ? 3 : 0;
+    return col >= 0 && col < 3 ? 3 : 0;
+  }
+  switch (sqlite3_column_type(c->stmt, col)) {
+  case SQLITE_INTEGER: return 1;
+  case SQLITE_FLOAT: return 2;
+  case SQLITE_NULL: return 0;
+  default: return 3;
+  }
+}
+
+long long loupe_cursor_int(loupe_cursor *c, int col) {
+  if (c == NULL || c->stmt == NULL) return 0;
+  if (c->kind == LP_CUR_KWIC) return col == 3 ? c->art_id : 0;
+  return sqlite3_column_int64(c->stmt, col);
+}
+
+double loupe_cursor_double(loupe_cursor *c, int col) {
+  if (c == NULL || c->stmt == NULL) return 0;
+  if (c->kind == LP_CUR_KWIC) return (double)loupe_cursor_int(c, col);
+  return sqlite3_column_double(c->stmt, col);
+}
+
+const char *loupe_cursor_text(loupe_cursor *c, int col, size_t *len) {
+  *len = 0;
+  if (c == NULL || c->stmt == NULL) return NULL;
+  if (c->kind == LP_CUR_KWIC) {
+    size_t off = 0;
+    int k;
+    if (col == 4) {
+      if (c->art_date) *len = strlen(c->art_date);
+      return c->art_date;
+    }
+    if (col < 0 || col > 2) return NULL;
+    for (k = 0; k < col; k++) off += c->cut[k];
+    *len = c->cut[col];
+    return c->row.p ? c->row.p + off : "";
+  }
+  {
+    const char *s = (const char *)sqlite3_column_text(c->stmt, col);
+    *len = (size_t)sqlite3_column_bytes(c->stmt, col);
+    return s;
+  }
+}
+
+/* ---- whole articles ---- */
+
+static int simple_cursor(loupe_db *db, const char *sql, long long id,
+                         loupe_cursor **out) {
+  sqlite3_stmt *st = NULL;
+  loupe_cursor *c;
+  int rc;
+  *out = NULL;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "prepare");
+  sqlite3_bind_int64(st, 1, id);
+  c = calloc(1, sizeof *c);
+  if (c == NULL) {
+    sqlite3_finalize(st);
+    return LOUPE_ENOMEM;
+  }
+  c->stmt = st;
+  c->kind = LP_CUR_SQL;
+  lp_db_track(db, c);
+  *out = c;
+  return LOUPE_OK;
+}
+
+int loupe_db_get(loupe_db *db, long long id, loupe_cursor **out) {
+  return simple_cursor(db, "SELECT " HIT_COLS ", a.provenance, a.hash,"
+                           " a.bytes, a.parser_version, a.ingested_at"
+                           " FROM articles a WHERE a.id = ?", id, out);
+}
+
+int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out) {
+  return simple_cursor(db, "SELECT p.n AS n,"
+                           " CAST(substr(CAST(a.body AS BLOB), p.start + 1,"
+                           " p.len) AS TEXT) AS text,"
+                           " p.src_offset AS offset, p.src_line AS line"
+                           " FROM paragraphs p JOIN articles a"
+                           " ON a.id = p.article_id WHERE p.article_id = ?"
+                           " ORDER BY p.n", id, out);
+}

@@ -1,0 +1,178 @@
+/*
+ * regex.c - PCRE2 behind loupe's own handle: UTF-8 patterns matched safely
+ * against invalid UTF-8, JIT when the library has it, and match, depth and
+ * heap limits on every match so a catastrophic pattern returns an error
+ * naming the limit instead of hanging.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pcre2.h>
+#include "internal.h"
+
+#define DEF_MATCH_LIMIT 5000000UL
+#define DEF_DEPTH_LIMIT 100000UL
+#define DEF_HEAP_LIMIT 65536UL      /* KiB */
+#define JIT_STACK_MAX (4u << 20)
+
+struct loupe_regex {
+  pcre2_code *code;
+  pcre2_match_data *md;
+  pcre2_match_context *mctx;
+  pcre2_jit_stack *jit_stack;
+  loupe_regex_limits limits;
+  int groups;
+  char errmsg[160];
+};
+
+void loupe_regex_free(loupe_regex *re) {
+  if (re == NULL) return;
+  pcre2_match_data_free(re->md);
+  pcre2_match_context_free(re->mctx);
+  pcre2_jit_stack_free(re->jit_stack);
+  pcre2_code_free(re->code);
+  free(re);
+}
+
+static int flag_options(const char *flags, uint32_t *opts, char *err,
+                        size_t errcap) {
+  const char *f;
+  *opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  if (flags == NULL) return LOUPE_OK;
+  for (f = flags; *f; f++) {
+    switch (*f) {
+    case 'i': *opts |= PCRE2_CASELESS; break;
+    case 'm': *opts |= PCRE2_MULTILINE; break;
+    case 's': *opts |= PCRE2_DOTALL; break;
+    case 'x': *opts |= PCRE2_EXTENDED; break;
+    case 'u': *opts |= PCRE2_UCP; break;
+    default:
+      snprintf(err, errcap, "unknown regex flag '%c' (flags are i, m, s, x, u)",
+               *f);
+      return LOUPE_ESYNTAX;
+    }
+  }
+  return LOUPE_OK;
+}
+
+int loupe_regex_new(const char *pattern, size_t len, const char *flags,
+                    const loupe_regex_limits *limits, loupe_regex **out,
+                    char *err, size_t errcap) {
+  loupe_regex *re = NULL;
+  uint32_t opts, jit = 0;
+  int errcode, rc;
+  PCRE2_SIZE erroff;
+
+  *out = NULL;
+  if (errcap) err[0] = '\0';
+  if (pattern == NULL) {
+    snprintf(err, errcap, "no pattern");
+    return LOUPE_EINVAL;
+  }
+  rc = flag_options(flags, &opts, err, errcap);
+  if (rc) return rc;
+  re = calloc(1, sizeof *re);
+  if (re == NULL) goto nomem;
+  re->limits.match_limit = limits && limits->match_limit
+                             ? limits->match_limit : DEF_MATCH_LIMIT;
+  re->limits.depth_limit = limits && limits->depth_limit
+                             ? limits->depth_limit : DEF_DEPTH_LIMIT;
+  re->limits.heap_limit = limits && limits->heap_limit
+                            ? limits->heap_limit : DEF_HEAP_LIMIT;
+  re->code = pcre2_compile((PCRE2_SPTR)pattern, len, opts, &errcode, &erroff,
+                           NULL);
+  if (re->code == NULL) {
+    PCRE2_UCHAR msg[120];
+    pcre2_get_error_message(errcode, msg, sizeof msg);
+    snprintf(err, errcap, "%s at offset %zu", (const char *)msg,
+             (size_t)erroff);
+    loupe_regex_free(re);
+    return LOUPE_ESYNTAX;
+  }
+  pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->groups);
+  re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+  re->mctx = pcre2_match_context_create(NULL);
+  if (re->md == NULL || re->mctx == NULL) goto nomem;
+  pcre2_set_match_limit(re->mctx, (uint32_t)re->limits.match_limit);
+  pcre2_set_depth_limit(re->mctx, (uint32_t)re->limits.depth_limit);
+  pcre2_set_heap_limit(re->mctx, (uint32_t)re->limits.heap_limit);
+  /* JIT when available; any JIT failure falls back to the interpreter */
+  if (pcre2_config(PCRE2_CONFIG_JIT, &jit) >= 0 && jit &&
+      pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0) {
+    re->jit_stack = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+    if (re->jit_stack)
+      pcre2_jit_stack_assign(re->mctx, NULL, re->jit_stack);
+  }
+  *out = re;
+  return LOUPE_OK;
+nomem:
+  snprintf(err, errcap, "out of memory compiling the pattern");
+  loupe_regex_free(re);
+  return LOUPE_ENOMEM;
+}
+
+int loupe_regex_groups(const loupe_regex *re) { return re ? re->groups : 0; }
+
+const char *loupe_regex_errmsg(const loupe_regex *re) {
+  return re ? re->errmsg : "no regex";
+}
+
+/* Name the limit behind a PCRE2 error code and the option that raises it. */
+static void limit_message(loupe_regex *re, int rc) {
+  switch (rc) {
+  case PCRE2_ERROR_MATCHLIMIT:
+    snprintf(re->errmsg, sizeof re->errmsg,
+             "regex match limit reached (current limit is %lu; option "
+             "match_limit)", re->limits.match_limit);
+    break;
+  case PCRE2_ERROR_DEPTHLIMIT:
+    snprintf(re->errmsg, sizeof re->errmsg,
+             "regex depth limit reached (current limit is %lu; option "
+             "depth_limit)", re->limits.depth_limit);
+    break;
+  case PCRE2_ERROR_HEAPLIMIT:
+  case PCRE2_ERROR_NOMEMORY:
+    snprintf(re->errmsg, sizeof re->errmsg,
+             "regex heap limit reached (current limit is %lu KiB; option "
+             "heap_limit)", re->limits.heap_limit);
+    break;
+  case PCRE2_ERROR_JIT_STACKLIMIT:
+    snprintf(re->errmsg, sizeof re->errmsg,
+             "regex JIT stack limit reached (%u bytes)", JIT_STACK_MAX);
+    break;
+  default: {
+    PCRE2_UCHAR msg[120];
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    snprintf(re->errmsg, sizeof re->errmsg, "regex match failed: %s",
+             (const char *)msg);
+  }
+  }
+}
+
+int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
+                     size_t start, size_t *ovec, int max_pairs, int *npairs) {
+  int rc, i;
+  PCRE2_SIZE *ov;
+  *npairs = 0;
+  if (re == NULL || (subject == NULL && len > 0) || start > len) {
+    if (re) snprintf(re->errmsg, sizeof re->errmsg, "invalid argument");
+    return LOUPE_EINVAL;
+  }
+  rc = pcre2_match(re->code, (PCRE2_SPTR)(subject ? subject : ""), len, start,
+                   0, re->md, re->mctx);
+  if (rc == PCRE2_ERROR_NOMATCH) return LOUPE_OK;
+  if (rc < 0) {
+    limit_message(re, rc);
+    return LOUPE_ELIMIT;
+  }
+  ov = pcre2_get_ovector_pointer(re->md);
+  if (rc == 0) rc = (int)pcre2_get_ovector_count(re->md);
+  for (i = 0; i < rc && i < max_pairs; i++) {
+    ovec[2 * i] = ov[2 * i] == PCRE2_UNSET ? (size_t)-1 : (size_t)ov[2 * i];
+    ovec[2 * i + 1] =
+      ov[2 * i + 1] == PCRE2_UNSET ? (size_t)-1 : (size_t)ov[2 * i + 1];
+  }
+  *npairs = i;
+  re->errmsg[0] = '\0';
+  return LOUPE_OK;
+}

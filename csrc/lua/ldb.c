@@ -1,0 +1,570 @@
+/*
+ * ldb.c - the binding's corpus, cursor and regex userdata: argument
+ * checks, ownership (a cursor keeps its database alive through a user
+ * value; closing the database finalizes its cursors first) and the
+ * conversion of a Lua query description into calls of the C builder.
+ */
+#include <string.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include "../loupe.h"
+#include "lbind.h"
+
+#define DB_MT "loupe.Db"
+#define CURSOR_MT "loupe.Cursor"
+#define REGEX_MT "loupe.Regex"
+
+typedef struct {
+  loupe_db *db;
+  int in_txn;
+} ldb;
+
+typedef struct {
+  loupe_cursor *c;
+} lcursor;
+
+typedef struct {
+  loupe_regex *re;
+} lregex;
+
+/* Return nil, "loupe: <what>: <msg>", code (the data-error convention). */
+int lb_fail(lua_State *L, int rc, const char *what, const char *msg) {
+  lua_pushnil(L);
+  if (what && *what) lua_pushfstring(L, "loupe: %s: %s", what, msg);
+  else lua_pushfstring(L, "loupe: %s", msg);
+  lua_pushstring(L, loupe_errstr(rc));
+  return 3;
+}
+
+/* ---- regex ---- */
+
+static lregex *check_regex(lua_State *L, int i) {
+  lregex *ud = luaL_checkudata(L, i, REGEX_MT);
+  if (ud->re == NULL) luaL_error(L, "attempt to use a closed regex");
+  return ud;
+}
+
+static int lregex_gc(lua_State *L) {
+  lregex *ud = luaL_checkudata(L, 1, REGEX_MT);
+  loupe_regex_free(ud->re);
+  ud->re = NULL;
+  return 0;
+}
+
+static unsigned long opt_limit(lua_State *L, int t, const char *name) {
+  lua_Integer v;
+  int isnum;
+  if (lua_getfield(L, t, name) == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  v = lua_tointegerx(L, -1, &isnum);
+  if (!isnum || v < 1)
+    luaL_error(L, "bad argument #3 to 'regex' (option '%s' must be a "
+                  "positive integer)", name);
+  lua_pop(L, 1);
+  return (unsigned long)v;
+}
+
+/* core.regex(pattern [, flags [, limits]]) -> Regex | nil, msg, "syntax" */
+static int lcore_regex(lua_State *L) {
+  size_t len;
+  const char *pat = luaL_checklstring(L, 1, &len);
+  const char *flags = luaL_optstring(L, 2, NULL);
+  loupe_regex_limits lim;
+  lregex *ud;
+  char err[200];
+  int rc;
+  memset(&lim, 0, sizeof lim);
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+      const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+      if (strcmp(k, "match_limit") && strcmp(k, "depth_limit") &&
+          strcmp(k, "heap_limit"))
+        return luaL_argerror(L, 3, lua_pushfstring(L, "unknown option '%s'", k));
+      lua_pop(L, 1);
+    }
+    lim.match_limit = opt_limit(L, 3, "match_limit");
+    lim.depth_limit = opt_limit(L, 3, "depth_limit");
+    lim.heap_limit = opt_limit(L, 3, "heap_limit");
+  }
+  ud = lua_newuserdatauv(L, sizeof *ud, 0);
+  ud->re = NULL;
+  luaL_setmetatable(L, REGEX_MT);
+  rc = loupe_regex_new(pat, len, flags, &lim, &ud->re, err, sizeof err);
+  if (rc) return lb_fail(L, rc, "regex", err);
+  return 1;
+}
+
+/* re:exec(subject [, init]) -> start, end (1-based, inclusive), captures
+ * as {start, end} pairs | nil (no match) | error on a limit */
+static int lregex_exec(lua_State *L) {
+  lregex *ud = check_regex(L, 1);
+  size_t len, ov[2 * 32];
+  const char *s = luaL_checklstring(L, 2, &len);
+  lua_Integer init = luaL_optinteger(L, 3, 1);
+  int np, rc, i;
+  if (init < 1) init = 1;
+  if ((size_t)init > len + 1) {
+    lua_pushnil(L);
+    return 1;
+  }
+  rc = loupe_regex_exec(ud->re, s, len, (size_t)init - 1, ov, 32, &np);
+  if (rc) return lb_fail(L, rc, "regex", loupe_regex_errmsg(ud->re));
+  if (np == 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushinteger(L, (lua_Integer)ov[0] + 1);
+  lua_pushinteger(L, (lua_Integer)ov[1]);
+  lua_createtable(L, np - 1, 0);
+  for (i = 1; i < np; i++) {
+    if (ov[2 * i] == (size_t)-1) lua_pushboolean(L, 0);
+    else lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+    lua_rawseti(L, -2, i);
+  }
+  return 3;
+}
+
+static int lregex_groups(lua_State *L) {
+  lua_pushinteger(L, loupe_regex_groups(check_regex(L, 1)->re));
+  return 1;
+}
+
+/* ---- cursor ---- */
+
+static lcursor *check_cursor(lua_State *L, int i) {
+  lcursor *ud = luaL_checkudata(L, i, CURSOR_MT);
+  if (ud->c == NULL) luaL_error(L, "attempt to use a closed cursor");
+  return ud;
+}
+
+static int lcursor_close(lua_State *L) {
+  lcursor *ud = luaL_checkudata(L, 1, CURSOR_MT);
+  loupe_cursor_free(ud->c);
+  ud->c = NULL;
+  return 0;
+}
+
+/* cur:next() -> row table | nil at the end; raises on a failure (an
+ * iterator must not end quietly on an error) */
+static int lcursor_next(lua_State *L) {
+  lcursor *ud = check_cursor(L, 1);
+  int has, rc, n, i;
+  rc = loupe_cursor_next(ud->c, &has);
+  if (rc) return luaL_error(L, "loupe: %s", loupe_cursor_errmsg(ud->c));
+  if (!has) {
+    /* exhausted: release the statement at once */
+    loupe_cursor_free(ud->c);
+    ud->c = NULL;
+    lua_pushnil(L);
+    return 1;
+  }
+  n = loupe_cursor_columns(ud->c);
+  lua_createtable(L, 0, n);
+  for (i = 0; i < n; i++) {
+    const char *name = loupe_cursor_name(ud->c, i);
+    switch (loupe_cursor_type(ud->c, i)) {
+    case 0: continue;
+    case 1: lua_pushinteger(L, loupe_cursor_int(ud->c, i)); break;
+    case 2: lua_pushnumber(L, loupe_cursor_double(ud->c, i)); break;
+    default: {
+      size_t len;
+      const char *s = loupe_cursor_text(ud->c, i, &len);
+      lua_pushlstring(L, s ? s : "", len);
+    }
+    }
+    lua_setfield(L, -2, name);
+  }
+  return 1;
+}
+
+static int lcursor_closed(lua_State *L) {
+  lcursor *ud = luaL_checkudata(L, 1, CURSOR_MT);
+  lua_pushboolean(L, ud->c == NULL);
+  return 1;
+}
+
+/* Push a new cursor userdata keeping the database (stack index dbi)
+ * alive through its user value; returns it for the caller to fill. */
+static lcursor *new_cursor_ud(lua_State *L, int dbi) {
+  lcursor *ud = lua_newuserdatauv(L, sizeof *ud, 1);
+  ud->c = NULL;
+  luaL_setmetatable(L, CURSOR_MT);
+  lua_pushvalue(L, dbi);
+  lua_setiuservalue(L, -2, 1);
+  return ud;
+}
+
+/* ---- database ---- */
+
+static ldb *check_db(lua_State *L, int i) {
+  ldb *ud = luaL_checkudata(L, i, DB_MT);
+  if (ud->db == NULL) luaL_error(L, "attempt to use a closed corpus");
+  return ud;
+}
+
+static int ldb_close(lua_State *L) {
+  ldb *ud = luaL_checkudata(L, 1, DB_MT);
+  loupe_db_close(ud->db);     /* finalizes live cursors first */
+  ud->db = NULL;
+  return 0;
+}
+
+/* core.open(path [, readonly]) -> Db | nil, msg, code */
+static int lcore_open(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  int ro = lua_toboolean(L, 2);
+  ldb *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+  int rc;
+  ud->db = NULL;
+  ud->in_txn = 0;
+  luaL_setmetatable(L, DB_MT);
+  rc = loupe_db_open(path, ro ? LOUPE_OPEN_READONLY : 0, &ud->db);
+  if (rc) {
+    const char *msg = ud->db ? loupe_db_errmsg(ud->db) : "out of memory";
+    lb_fail(L, rc, path, msg);
+    loupe_db_close(ud->db);
+    ud->db = NULL;
+    return 3;
+  }
+  return 1;
+}
+
+static const char *const status_names[] = {"", "added", "updated",
+                                           "unchanged"};
+
+/* db:add(bytes [, path]) -> status, id | nil, msg, code */
+static int ldb_add(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  size_t len;
+  const char *bytes = luaL_checklstring(L, 2, &len);
+  const char *path = luaL_optstring(L, 3, NULL);
+  loupe_add_status st;
+  long long id;
+  int rc = loupe_db_add(ud->db, bytes, len, path, &st, &id);
+  if (rc) return lb_fail(L, rc, path ? path : "text", loupe_db_errmsg(ud->db));
+  lua_pushstring(L, status_names[st]);
+  lua_pushinteger(L, (lua_Integer)id);
+  return 2;
+}
+
+static int txn(lua_State *L, int which) {
+  ldb *ud = check_db(L, 1);
+  int rc = which == 0 ? loupe_db_begin(ud->db)
+           : which == 1 ? loupe_db_commit(ud->db) : loupe_db_rollback(ud->db);
+  if (rc == LOUPE_EMISUSE)
+    return luaL_error(L, "loupe: %s", loupe_db_errmsg(ud->db));
+  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  ud->in_txn = which == 0;
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+static int ldb_begin(lua_State *L) { return txn(L, 0); }
+static int ldb_commit(lua_State *L) { return txn(L, 1); }
+static int ldb_rollback(lua_State *L) { return txn(L, 2); }
+
+static int ldb_in_transaction(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  lua_pushboolean(L, ud->in_txn);
+  return 1;
+}
+
+static int ldb_count(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  long long n;
+  int rc = loupe_db_count(ud->db, &n);
+  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  lua_pushinteger(L, (lua_Integer)n);
+  return 1;
+}
+
+static int ldb_is_closed(lua_State *L) {
+  ldb *ud = luaL_checkudata(L, 1, DB_MT);
+  lua_pushboolean(L, ud->db == NULL);
+  return 1;
+}
+
+/* db:article(id) / db:paragraphs(id) -> Cursor */
+static int row_cursor(lua_State *L, int paras) {
+  ldb *ud = check_db(L, 1);
+  lua_Integer id = luaL_checkinteger(L, 2);
+  lcursor *cu = new_cursor_ud(L, 1);
+  int rc = paras ? loupe_db_paragraphs(ud->db, (long long)id, &cu->c)
+                 : loupe_db_get(ud->db, (long long)id, &cu->c);
+  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  return 1;
+}
+
+static int ldb_article(lua_State *L) { return row_cursor(L, 0); }
+static int ldb_paragraphs(lua_State *L) { return row_cursor(L, 1); }
+
+/* ---- queries: a Lua description -> C builder calls ---- */
+
+static const char *opt_field_string(lua_State *L, int t, const char *k) {
+  const char *s = NULL;
+  if (lua_getfield(L, t, k) == LUA_TSTRING) s = lua_tostring(L, -1);
+  lua_pop(L, 1);          /* the string stays anchored in the table */
+  return s;
+}
+
+static int apply_list(lua_State *L, loupe_query *q, int t, const char *k,
+                      loupe_filter key) {
+  int rc = LOUPE_OK, ty = lua_getfield(L, t, k);
+  if (ty == LUA_TSTRING || ty == LUA_TNUMBER) {
+    rc = loupe_query_filter(q, key, lua_tostring(L, -1));
+  } else if (ty == LUA_TTABLE) {
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
+    for (i = 1; i <= n && rc == LOUPE_OK; i++) {
+      lua_rawgeti(L, -1, i);
+      if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+        rc = loupe_query_filter(q, key, lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  return rc;
+}
+
+/*
+ * Build a C query from the description table at index t. The Lua query
+ * module has already checked every key; values are re-checked by the C
+ * builder. Returns a LOUPE_* code (message on q).
+ */
+static int build_query(lua_State *L, int t, loupe_query *q) {
+  int rc = LOUPE_OK;
+  const char *s;
+  lua_Integer limit = -1, offset = 0;
+  s = opt_field_string(L, t, "text");
+  if (s) {
+    int raw;
+    lua_getfield(L, t, "raw");
+    raw = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    rc = loupe_query_text(q, s, raw);
+  }
+  if (!rc && lua_getfield(L, t, "phrases") == LUA_TTABLE) {
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
+    for (i = 1; i <= n && !rc; i++) {
+      lua_rawgeti(L, -1, i);
+      rc = loupe_query_phrase(q, lua_tostring(L, -1));
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  if (!rc && lua_getfield(L, t, "nears") == LUA_TTABLE) {
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
+    for (i = 1; i <= n && !rc; i++) {
+      const char *a, *b;
+      lua_Integer d;
+      lua_rawgeti(L, -1, i);
+      lua_rawgeti(L, -1, 1);
+      lua_rawgeti(L, -2, 2);
+      lua_rawgeti(L, -3, 3);
+      a = lua_tostring(L, -3);
+      b = lua_tostring(L, -2);
+      d = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 10;
+      rc = loupe_query_near(q, a, b, (int)d);
+      lua_pop(L, 4);
+    }
+  }
+  lua_pop(L, 1);
+  if (!rc) rc = loupe_query_since(q, opt_field_string(L, t, "since"));
+  if (!rc) rc = loupe_query_until(q, opt_field_string(L, t, "until"));
+  if (!rc) rc = apply_list(L, q, t, "outlet", LOUPE_F_OUTLET);
+  if (!rc) rc = apply_list(L, q, t, "credit", LOUPE_F_CREDIT);
+  if (!rc) rc = apply_list(L, q, t, "author", LOUPE_F_AUTHOR);
+  if (!rc) rc = apply_list(L, q, t, "lang", LOUPE_F_LANG);
+  if (!rc) rc = apply_list(L, q, t, "id", LOUPE_F_ID);
+  if (!rc && (s = opt_field_string(L, t, "regex")) != NULL)
+    rc = loupe_query_regex(q, s, opt_field_string(L, t, "regex_flags"));
+  if (!rc && (s = opt_field_string(L, t, "order")) != NULL) {
+    loupe_order o = strcmp(s, "date") == 0 ? LOUPE_ORDER_DATE
+                    : strcmp(s, "-date") == 0 ? LOUPE_ORDER_DATE_DESC
+                    : strcmp(s, "rank") == 0 ? LOUPE_ORDER_RANK
+                                             : LOUPE_ORDER_DEFAULT;
+    rc = loupe_query_order(q, o);
+  }
+  if (lua_getfield(L, t, "limit") == LUA_TNUMBER) limit = lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  if (lua_getfield(L, t, "offset") == LUA_TNUMBER) offset = lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  if (!rc) rc = loupe_query_limit(q, (long long)limit, (long long)offset);
+  return rc;
+}
+
+/* The C query lives in a userdata during the call so a raise cannot leak
+ * it. */
+typedef struct {
+  loupe_query *q;
+} lquery_box;
+
+static int lquery_box_gc(lua_State *L) {
+  lquery_box *b = lua_touserdata(L, 1);
+  if (b) {
+    loupe_query_free(b->q);
+    b->q = NULL;
+  }
+  return 0;
+}
+
+static const char *const run_modes[] = {"count", "hits", "ids", "group",
+                                        "kwic", NULL};
+static const char *const group_keys[] = {"year", "month", "day", "outlet",
+                                         "credit", NULL};
+
+/*
+ * db:run(desc, mode, ...) -> count | Cursor | nil, msg, code.
+ * mode "group" takes the key; "kwic" takes term, is_regex, flags, width.
+ */
+static int ldb_run(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  int mode, rc;
+  lquery_box *box;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  mode = luaL_checkoption(L, 3, NULL, run_modes);
+  box = lua_newuserdatauv(L, sizeof *box, 0);
+  box->q = NULL;
+  luaL_setmetatable(L, "loupe.QueryBox");
+  lua_toclose(L, -1);
+  rc = loupe_query_new(ud->db, &box->q);
+  if (rc) return lb_fail(L, rc, "query", "cannot create a query");
+  rc = build_query(L, 2, box->q);
+  if (rc) return lb_fail(L, rc, "query", loupe_query_errmsg(box->q));
+  if (mode == 0) {
+    long long n;
+    rc = loupe_query_count(box->q, &n);
+    if (rc) return lb_fail(L, rc, "query", loupe_query_errmsg(box->q));
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+  } else {
+    lcursor *cu = new_cursor_ud(L, 1);
+    switch (mode) {
+    case 1: rc = loupe_query_hits(box->q, &cu->c); break;
+    case 2: rc = loupe_query_ids(box->q, &cu->c); break;
+    case 3: {
+      int key = luaL_checkoption(L, 4, NULL, group_keys);
+      rc = loupe_query_group(box->q, (loupe_group)(key + 1), &cu->c);
+      break;
+    }
+    default: {
+      const char *term = luaL_checkstring(L, 4);
+      int is_regex = lua_toboolean(L, 5);
+      const char *flags = luaL_optstring(L, 6, NULL);
+      lua_Integer width = luaL_optinteger(L, 7, 40);
+      rc = loupe_query_kwic(box->q, term, is_regex, flags, (int)width, &cu->c);
+    }
+    }
+    if (rc) return lb_fail(L, rc, "query", loupe_query_errmsg(box->q));
+    return 1;
+  }
+}
+
+/* core.list_files(specs) -> list of paths | nil, msg, code */
+typedef struct {
+  char **paths;
+  size_t n;
+} lfiles_box;
+
+static int lfiles_box_gc(lua_State *L) {
+  lfiles_box *b = lua_touserdata(L, 1);
+  if (b) {
+    loupe_free_files(b->paths, b->n);
+    b->paths = NULL;
+    b->n = 0;
+  }
+  return 0;
+}
+
+static int lcore_list_files(lua_State *L) {
+  lua_Integer i, n;
+  const char **specs;
+  lfiles_box *box;
+  char err[300];
+  int rc;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 1);
+  specs = lua_newuserdatauv(L, (size_t)(n ? n : 1) * sizeof *specs, 0);
+  for (i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, i);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return luaL_argerror(L, 1, "paths must be strings");
+    specs[i - 1] = lua_tostring(L, -1);   /* anchored in the argument */
+    lua_pop(L, 1);
+  }
+  box = lua_newuserdatauv(L, sizeof *box, 0);
+  box->paths = NULL;
+  box->n = 0;
+  luaL_setmetatable(L, "loupe.FilesBox");
+  lua_toclose(L, -1);
+  rc = loupe_list_files(specs, (size_t)n, &box->paths, &box->n, err,
+                        sizeof err);
+  if (rc) return lb_fail(L, rc, "", err);
+  lua_createtable(L, (int)box->n, 0);
+  for (i = 0; i < (lua_Integer)box->n; i++) {
+    lua_pushstring(L, box->paths[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+static const luaL_Reg db_methods[] = {
+  {"close", ldb_close},
+  {"add", ldb_add},
+  {"begin", ldb_begin},
+  {"commit", ldb_commit},
+  {"rollback", ldb_rollback},
+  {"in_transaction", ldb_in_transaction},
+  {"count", ldb_count},
+  {"is_closed", ldb_is_closed},
+  {"article", ldb_article},
+  {"paragraphs", ldb_paragraphs},
+  {"run", ldb_run},
+  {NULL, NULL}
+};
+
+static const luaL_Reg cursor_methods[] = {
+  {"next", lcursor_next},
+  {"close", lcursor_close},
+  {"is_closed", lcursor_closed},
+  {NULL, NULL}
+};
+
+static const luaL_Reg regex_methods[] = {
+  {"exec", lregex_exec},
+  {"groups", lregex_groups},
+  {"close", lregex_gc},
+  {NULL, NULL}
+};
+
+static void new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
+                     lua_CFunction gc) {
+  luaL_newmetatable(L, name);
+  if (methods) {
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, gc);
+  lua_setfield(L, -2, "__close");
+  lua_pop(L, 1);
+}
+
+void lb_open_db(lua_State *L) {
+  new_meta(L, DB_MT, db_methods, ldb_close);
+  new_meta(L, CURSOR_MT, cursor_methods, lcursor_close);
+  new_meta(L, REGEX_MT, regex_methods, lregex_gc);
+  new_meta(L, "loupe.QueryBox", NULL, lquery_box_gc);
+  new_meta(L, "loupe.FilesBox", NULL, lfiles_box_gc);
+  lua_pushcfunction(L, lcore_open);
+  lua_setfield(L, -2, "open");
+  lua_pushcfunction(L, lcore_regex);
+  lua_setfield(L, -2, "regex");
+  lua_pushcfunction(L, lcore_list_files);
+  lua_setfield(L, -2, "list_files");
+}

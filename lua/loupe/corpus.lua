@@ -1,0 +1,287 @@
+-- loupe.corpus: a corpus is one SQLite file (WAL) holding the parsed
+-- articles, their paragraphs and an FTS5 index. `loupe.open(path)` gives
+-- a corpus object: incremental, transactional ingest of files, folders
+-- and globs; queries; iteration over articles.
+local core = require "loupe.core"
+local query = require "loupe.query"
+
+local error = error
+local io_open = io.open
+local ipairs = ipairs
+local math_tointeger = math.tointeger
+local math_type = math.type
+local pairs = pairs
+local pcall = pcall
+local require = require
+local setmetatable = setmetatable
+local tonumber = tonumber
+local tostring = tostring
+local type = type
+local utf8_char = utf8.char
+
+local Corpus = {}
+Corpus.__index = Corpus
+Corpus.__name = "loupe.corpus"
+
+local M = {}
+
+local OPEN_OPTS = { readonly = true }
+
+--- Open (creating as needed) the corpus at path; ":memory:" for a private
+-- in-memory one. opts.readonly opens an existing corpus for reading.
+function M.open(path, opts)
+  if type(path) ~= "string" then
+    error("bad argument #1 to 'open' (string expected, got " .. type(path)
+      .. ")", 2)
+  end
+  if opts ~= nil then
+    if type(opts) ~= "table" then
+      error("bad argument #2 to 'open' (table expected, got " .. type(opts)
+        .. ")", 2)
+    end
+    for k in pairs(opts) do
+      if not OPEN_OPTS[k] then
+        error("bad argument #2 to 'open' (unknown option '" .. tostring(k)
+          .. "')", 2)
+      end
+    end
+  end
+  local db, err, code = core.open(path, opts and opts.readonly)
+  if not db then return nil, err, code end
+  return setmetatable({ _db = db, path = path }, Corpus)
+end
+
+--- The core handle; raises on a closed corpus.
+function Corpus:_handle()
+  local db = self._db
+  if db == nil or db:is_closed() then
+    error("attempt to use a closed corpus", 3)
+  end
+  return db
+end
+
+--- Close the corpus (idempotent); live iterators are finalized first.
+function Corpus:close()
+  local db = self._db
+  if db then
+    db:close()
+    self._db = nil
+  end
+end
+
+Corpus.__close = Corpus.close
+Corpus.__gc = Corpus.close
+
+function Corpus:is_closed()
+  return self._db == nil or self._db:is_closed()
+end
+
+-- Decode the JSON string arrays the core writes for authors and editors
+-- (it escapes only quotes, backslashes and control characters).
+local function decode_names(s)
+  local list = {}
+  if type(s) ~= "string" then return list end
+  for raw in s:gmatch('"((\\.|[^"\\])*)"') do
+    list[#list + 1] = raw:gsub("\\u(%x%x%x%x)", function(h)
+      return utf8_char(tonumber(h, 16))
+    end):gsub("\\(.)", "%1")
+  end
+  return list
+end
+M.decode_names = decode_names
+
+-- A hit or article row as analysts see it: people as lists.
+function Corpus._article_row(row)
+  row.authors = decode_names(row.authors)
+  row.editors = decode_names(row.editors)
+  return row
+end
+
+local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true }
+
+local function read_file(path)
+  local f, err = io_open(path, "rb")
+  if not f then return nil, err end
+  local data, rerr = f:read("a")
+  f:close()
+  if not data then return nil, path .. ": " .. tostring(rerr) end
+  return data
+end
+
+--- Ingest files, folders (recursively) and glob patterns.
+-- Returns { added =, updated =, unchanged =, failed = { {path=, error=,
+-- code=}, ... }, files = } or nil, message, code when the corpus itself
+-- fails (the batches already committed stay). Each batch is one
+-- transaction: an interrupted run leaves the corpus consistent and the
+-- next run completes it (unchanged files are skipped by content hash).
+-- opts: progress = function(info) (info: done, total, path, status,
+-- bytes), batch = files per transaction (200), batch_bytes (32 MB).
+function Corpus:ingest(specs, opts)
+  local db = self:_handle()
+  if type(specs) == "string" then specs = { specs } end
+  if type(specs) ~= "table" then
+    error("bad argument #1 to 'ingest' (string or list expected, got "
+      .. type(specs) .. ")", 2)
+  end
+  opts = opts or {}
+  if type(opts) ~= "table" then
+    error("bad argument #2 to 'ingest' (table expected)", 2)
+  end
+  for k in pairs(opts) do
+    if not INGEST_OPTS[k] then
+      error("bad argument #2 to 'ingest' (unknown option '" .. tostring(k)
+        .. "')", 2)
+    end
+  end
+  local progress = opts.progress
+  if progress ~= nil and type(progress) ~= "function" then
+    error("bad argument #2 to 'ingest' (option 'progress' must be a "
+      .. "function)", 2)
+  end
+  local batch = opts.batch or 200
+  local batch_bytes = opts.batch_bytes or 32 * 1024 * 1024
+  if math_type(batch) ~= "integer" or batch < 1 then
+    error("bad argument #2 to 'ingest' (option 'batch' must be a positive "
+      .. "integer)", 2)
+  end
+  local files, err, code = core.list_files(specs)
+  if not files then return nil, err, code end
+  local summary = { added = 0, updated = 0, unchanged = 0, failed = {},
+                    files = #files }
+  -- whatever ends this function (return, error in a callback), an open
+  -- batch is rolled back, never left half-written
+  -- luacheck: push ignore 211
+  local guard <close> = setmetatable({}, { __close = function()
+    if not db:is_closed() and db:in_transaction() then db:rollback() end
+  end })
+  -- luacheck: pop
+  local n, bytes = 0, 0
+  for i, path in ipairs(files) do
+    local data, rerr = read_file(path)
+    local status, id, acode
+    if not data then
+      summary.failed[#summary.failed + 1] = { path = path, error = rerr,
+                                              code = "io" }
+      status = "failed"
+    else
+      if not db:in_transaction() then
+        local ok, berr, bcode = db:begin()
+        if not ok then return nil, berr, bcode end
+      end
+      status, id, acode = db:add(data, path)
+      if status then
+        summary[status] = summary[status] + 1
+        n, bytes = n + 1, bytes + #data
+      elseif acode == "empty" or acode == "encoding" or acode == "limit" then
+        summary.failed[#summary.failed + 1] = { path = path, error = id,
+                                                code = acode }
+        status = "failed"
+      else
+        return nil, id, acode            -- the corpus, not the file, failed
+      end
+    end
+    if n >= batch or bytes >= batch_bytes then
+      local ok, cerr, ccode = db:commit()
+      if not ok then return nil, cerr, ccode end
+      n, bytes = 0, 0
+    end
+    if progress then
+      progress { done = i, total = #files, path = path, status = status,
+                 bytes = data and #data or 0 }
+    end
+  end
+  if db:in_transaction() then
+    local ok, cerr, ccode = db:commit()
+    if not ok then return nil, cerr, ccode end
+  end
+  return summary
+end
+
+--- Add one page from a string. meta.path names it (a later add with the
+-- same path replaces it); without one the content hash identifies it.
+-- Returns status ("added", "updated", "unchanged"), id or nil, msg, code.
+function Corpus:add(text, meta)
+  local db = self:_handle()
+  if type(text) ~= "string" then
+    error("bad argument #1 to 'add' (string expected, got " .. type(text)
+      .. ")", 2)
+  end
+  local path
+  if meta ~= nil then
+    if type(meta) ~= "table" then
+      error("bad argument #2 to 'add' (table expected)", 2)
+    end
+    for k in pairs(meta) do
+      if k ~= "path" then
+        error("bad argument #2 to 'add' (unknown key '" .. tostring(k)
+          .. "')", 2)
+      end
+    end
+    path = meta.path
+  end
+  return db:add(text, path)
+end
+
+function Corpus:count()
+  return self:_handle():count()
+end
+
+--- A query over this corpus (see loupe.query).
+function Corpus:query(text, opts)
+  self:_handle()
+  return query.new(self, text, opts)
+end
+
+--- Iterate the articles (oldest first), optionally filtered as :where.
+function Corpus:articles(filter)
+  local q = self:query():order("date")
+  if filter ~= nil then q = q:where(filter) end
+  return q:each()
+end
+
+-- cjson gives every number as a float; offsets and lines are integers.
+local function integers(t)
+  for k, v in pairs(t) do
+    if type(v) == "table" then integers(v)
+    elseif math_type(v) == "float" and math_tointeger(v) then
+      t[k] = math_tointeger(v)
+    end
+  end
+  return t
+end
+
+--- One article with its paragraphs and provenance, or nil when absent.
+function Corpus:get(id)
+  local db = self:_handle()
+  if math_type(id) ~= "integer" then
+    error("bad argument #1 to 'get' (integer expected, got " .. type(id)
+      .. ")", 2)
+  end
+  local cur = db:article(id)
+  local row = cur:next()
+  if not row then return nil end
+  cur:close()
+  row = Corpus._article_row(row)
+  local paras, prov = {}, {}
+  local pc = db:paragraphs(id)
+  while true do
+    local p = pc:next()
+    if not p then break end
+    paras[#paras + 1] = p.text
+    prov[#prov + 1] = { offset = p.offset, line = p.line, rule = "prose" }
+  end
+  row.paragraphs = paras
+  row.paragraph_provenance = prov
+  local ok, cjson = pcall(require, "cjson")
+  if ok and row.provenance then
+    local okd, decoded = pcall(cjson.decode, row.provenance)
+    if okd then
+      decoded = integers(decoded)
+      decoded.paragraphs = prov
+      row.provenance = decoded
+    end
+  end
+  return row
+end
+
+return M

@@ -1,0 +1,247 @@
+-- loupe.query: query objects over a corpus. A query is an immutable
+-- description (text, phrases, NEAR groups, a regex, filters, order,
+-- paging); each refining method returns a new query. Terminal methods
+-- (each, count, group_by, kwic, ids) hand the description to the C core,
+-- which compiles it to one SQL statement with bound parameters.
+local regex = require "loupe.regex"
+
+local error = error
+local getmetatable = getmetatable
+local ipairs = ipairs
+local math_type = math.type
+local pairs = pairs
+local setmetatable = setmetatable
+local tostring = tostring
+local type = type
+
+local Query = {}
+Query.__index = Query
+Query.__name = "loupe.query"
+
+local M = {}
+
+-- Filters :where accepts, and whether a list of values is allowed.
+local WHERE = {
+  since = "date", ["until"] = "date", outlet = "list", credit = "list",
+  author = "list", lang = "list",
+}
+M.WHERE = WHERE
+
+local function copy(t)
+  local c = {}
+  for k, v in pairs(t) do
+    if type(v) == "table" then
+      local l = {}
+      for i, x in ipairs(v) do l[i] = x end
+      c[k] = l
+    else
+      c[k] = v
+    end
+  end
+  return c
+end
+
+local function derive(q, changes)
+  local d = copy(q._desc)
+  for k, v in pairs(changes) do d[k] = v end
+  return setmetatable({ _corpus = q._corpus, _desc = d }, Query)
+end
+
+local function argerr(n, fname, msg)
+  error(("bad argument #%d to '%s' (%s)"):format(n, fname, msg), 3)
+end
+
+local function check_string(n, fname, v)
+  if type(v) ~= "string" then
+    argerr(n, fname, "string expected, got " .. type(v))
+  end
+end
+
+--- A new query on corpus; text (optional) is searched as literal terms.
+-- opts.raw = true passes the text to FTS5 as its own syntax.
+function M.new(corpus, text, opts)
+  if text ~= nil then check_string(1, "query", text) end
+  local d = { text = text }
+  if opts ~= nil then
+    if type(opts) ~= "table" then argerr(2, "query", "table expected") end
+    for k, v in pairs(opts) do
+      if k == "raw" then d.raw = v and true or nil
+      else argerr(2, "query", "unknown option '" .. tostring(k) .. "'") end
+    end
+  end
+  return setmetatable({ _corpus = corpus, _desc = d }, Query)
+end
+
+function M.is_query(x)
+  return getmetatable(x) == Query
+end
+
+--- Refine by filters: since, until (ISO dates), outlet, credit, author,
+-- lang (a string or a list of strings, OR-ed).
+function Query:where(filters)
+  if type(filters) ~= "table" then
+    argerr(1, "where", "table expected, got " .. type(filters))
+  end
+  local changes = {}
+  for k, v in pairs(filters) do
+    local kind = WHERE[k]
+    if not kind then
+      argerr(1, "where", "unknown filter '" .. tostring(k) .. "'")
+    end
+    if kind == "date" then
+      if type(v) ~= "string" then
+        argerr(1, "where", "filter '" .. k .. "' must be an ISO date string")
+      end
+    elseif type(v) == "table" then
+      for _, x in ipairs(v) do
+        if type(x) ~= "string" then
+          argerr(1, "where", "filter '" .. k .. "' takes strings")
+        end
+      end
+    elseif type(v) ~= "string" then
+      argerr(1, "where", "filter '" .. k .. "' must be a string or a list")
+    end
+    changes[k] = v
+  end
+  return derive(self, changes)
+end
+
+--- Refine by an exact phrase.
+function Query:phrase(s)
+  check_string(1, "phrase", s)
+  local p = copy(self._desc).phrases or {}
+  p[#p + 1] = s
+  return derive(self, { phrases = p })
+end
+
+--- Refine by two terms within distance tokens (default 10).
+function Query:near(a, b, distance)
+  check_string(1, "near", a)
+  check_string(2, "near", b)
+  if distance ~= nil and (math_type(distance) ~= "integer" or distance < 0) then
+    argerr(3, "near", "distance must be a non-negative integer")
+  end
+  local n = copy(self._desc).nears or {}
+  n[#n + 1] = { a, b, distance or 10 }
+  return derive(self, { nears = n })
+end
+
+--- Refine by a regular expression over the body (a pattern string with
+-- flags, or a loupe.regex object).
+function Query:regex(pattern, flags)
+  if regex.is_regex(pattern) then
+    return derive(self, { regex = pattern.pattern,
+                          regex_flags = pattern.flags })
+  end
+  check_string(1, "regex", pattern)
+  if flags ~= nil then check_string(2, "regex", flags) end
+  return derive(self, { regex = pattern, regex_flags = flags })
+end
+
+local ORDERS = { date = true, ["-date"] = true, rank = true }
+
+function Query:order(how)
+  if not ORDERS[how] then
+    argerr(1, "order", "'date', '-date' or 'rank' expected, got "
+      .. tostring(how))
+  end
+  return derive(self, { order = how })
+end
+
+function Query:limit(n)
+  if math_type(n) ~= "integer" or n < 0 then
+    argerr(1, "limit", "non-negative integer expected")
+  end
+  return derive(self, { limit = n })
+end
+
+function Query:offset(n)
+  if math_type(n) ~= "integer" or n < 0 then
+    argerr(1, "offset", "non-negative integer expected")
+  end
+  return derive(self, { offset = n })
+end
+
+-- ---- terminals ----
+
+local function db_of(q)
+  return q._corpus:_handle()
+end
+
+-- An iterator over a core cursor: iter, state, initial, closing value
+-- (the cursor closes on break, on error and when exhausted).
+local function iterate(cursor, convert)
+  local function iter()
+    local row = cursor:next()
+    if row == nil then return nil end
+    return convert and convert(row) or row
+  end
+  return iter, nil, nil, cursor
+end
+
+--- Iterate the hits: article fields plus rank, snippet and highlight
+-- when the query has text.
+function Query:each()
+  local cur, err = db_of(self):run(self._desc, "hits")
+  if not cur then error(err, 2) end
+  return iterate(cur, self._corpus._article_row)
+end
+
+--- Number of matching articles; nil, message, code for bad search text.
+function Query:count()
+  return db_of(self):run(self._desc, "count")
+end
+
+local GROUPS = { year = true, month = true, day = true, outlet = true,
+                 credit = true }
+
+--- Rows { key =, count = } for the matching articles.
+function Query:group_by(key)
+  if not GROUPS[key] then
+    argerr(1, "group_by", "one of year, month, day, outlet, credit expected")
+  end
+  local cur, err, code = db_of(self):run(self._desc, "group", key)
+  if not cur then return nil, err, code end
+  local rows = {}
+  while true do
+    local r = cur:next()
+    if not r then break end
+    rows[#rows + 1] = r
+  end
+  return rows
+end
+
+--- Keyword-in-context rows { left =, match =, right =, id =, date = } for
+-- every occurrence of term (a literal, case-insensitive, or a
+-- loupe.regex) in the matching articles; width characters each side.
+function Query:kwic(term, width)
+  if width ~= nil and (math_type(width) ~= "integer" or width < 1) then
+    argerr(2, "kwic", "width must be a positive integer")
+  end
+  local cur, err
+  if regex.is_regex(term) then
+    cur, err = db_of(self):run(self._desc, "kwic", term.pattern, true,
+      term.flags, width or 40)
+  else
+    check_string(1, "kwic", term)
+    cur, err = db_of(self):run(self._desc, "kwic", term, false, nil,
+      width or 40)
+  end
+  if not cur then error(err, 2) end
+  return iterate(cur)
+end
+
+--- The ids of the matching articles, in query order.
+function Query:ids()
+  local cur, err, code = db_of(self):run(self._desc, "ids")
+  if not cur then return nil, err, code end
+  local ids = {}
+  while true do
+    local r = cur:next()
+    if not r then break end
+    ids[#ids + 1] = r.id
+  end
+  return ids
+end
+
+return M
