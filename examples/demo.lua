@@ -1,65 +1,56 @@
--- examples/demo.lua: what `make demo` runs. Parses every page of the
--- bundled sample corpus (examples/corpus/YEAR/*.txt) and prints a report:
--- one row per page, then pages per year, per outlet and per credited agency.
--- Usage: lua5.4 examples/demo.lua [CORPUS_DIR]
+-- examples/demo.lua: what `make demo` runs. Ingests the bundled sample
+-- corpus (examples/corpus/YEAR/*.txt) into a corpus file and prints a
+-- report: the pages as parsed, pages per year and outlet, and how one
+-- talking point recurs over the years, with keyword-in-context lines.
+-- Usage: lua5.4 examples/demo.lua [CORPUS_FILE [PAGES_GLOB]]
 local loupe = require "loupe"
 
-local dir = arg[1] or "examples/corpus"
-
-local function list_pages(root)
-  local pages = {}
-  local p = assert(io.popen("find '" .. root:gsub("'", "'\\''")
-    .. "' -type f -name '*.txt' | LC_ALL=C sort"))
-  for path in p:lines() do pages[#pages + 1] = path end
-  p:close()
-  return pages
-end
+local db_path = arg[1] or "build/demo.loupe"
+local pages = arg[2] or "examples/corpus/*/*.txt"
 
 local function cut(s, n)
   s = s or "-"
-  if utf8.len(s) and utf8.len(s) > n then
-    return s:sub(1, utf8.offset(s, n)) .. "…"
+  if (utf8.len(s) or 0) > n then
+    return s:sub(1, utf8.offset(s, n) - 1) .. "…"
   end
   return s
 end
 
-local function tally(t, k) t[k or "-"] = (t[k or "-"] or 0) + 1 end
+os.remove(db_path)
+os.remove(db_path .. "-wal")
+os.remove(db_path .. "-shm")
+local corpus <close> = assert(loupe.open(db_path))
+local summary = assert(corpus:ingest(pages))
+print(("loupe %s: ingested %d pages from %s into %s"):format(loupe._VERSION,
+  summary.files, pages, db_path))
+print(("  added %d, updated %d, unchanged %d, failed %d\n"):format(
+  summary.added, summary.updated, summary.unchanged, #summary.failed))
+for _, f in ipairs(summary.failed) do print("  failed: " .. f.error) end
 
-local function print_tally(title, t)
-  local keys = {}
-  for k in pairs(t) do keys[#keys + 1] = k end
-  table.sort(keys)
-  print("\n" .. title)
-  for _, k in ipairs(keys) do print(("  %-28s %3d"):format(k, t[k])) end
+print(("%-25s %-24s %-12s %s"):format("date", "outlet", "credit", "title"))
+for a in corpus:articles() do
+  print(("%-25s %-24s %-12s %s"):format(a.date or "-", cut(a.outlet, 22),
+    cut(a.credit, 10), cut(a.title, 58)))
 end
 
-local pages = list_pages(dir)
-if #pages == 0 then
-  io.stderr:write("demo: no pages under " .. dir .. "\n")
-  os.exit(1)
+print("\npages per year")
+for _, r in ipairs(corpus:query():group_by("year")) do
+  print(("  %-8s %s"):format(r.key or "undated", ("#"):rep(r.count)))
 end
 
-print(("loupe %s: %d pages under %s\n"):format(loupe._VERSION, #pages, dir))
-print(("%-17s %-22s %-20s %-5s %s"):format("date", "outlet", "credit",
-  "paras", "title"))
-local years, outlets, credits, failed = {}, {}, {}, 0
-for _, path in ipairs(pages) do
-  local a, err = loupe.parse_file(path)
-  if not a then
-    failed = failed + 1
-    print("  " .. err)
-  else
-    print(("%-17s %-22s %-20s %5d %s"):format(a.date or "-",
-      cut(a.outlet, 20), cut(a.credit, 18), #a.paragraphs, cut(a.title, 60)))
-    tally(years, a.date and a.date:sub(1, 4))
-    tally(outlets, a.outlet)
-    tally(credits, a.credit)
-  end
+print("\npages per outlet")
+for _, r in ipairs(corpus:query():group_by("outlet")) do
+  print(("  %-28s %d"):format(r.key or "(not stated)", r.count))
 end
-print_tally("pages per year", years)
-print_tally("pages per outlet", outlets)
-print_tally("pages per credited agency", credits)
-if failed > 0 then
-  print(("\n%d pages could not be parsed"):format(failed))
-  os.exit(1)
+
+local point = loupe.regex("largest source of cyber[- ]?attacks", "i")
+local q = corpus:query():regex(point)
+print(("\n'largest source of cyber attacks': %d pages"):format(q:count()))
+for _, r in ipairs(q:group_by("year")) do
+  print(("  %-8s %s"):format(r.key or "undated", ("#"):rep(r.count)))
+end
+print("\nin context")
+for k in q:order("date"):kwic(point, 40) do
+  print(("  %-10s %40s[%s]%s"):format((k.date or "-"):sub(1, 10),
+    k.left, k.match, k.right))
 end

@@ -632,11 +632,18 @@ static size_t fwd_chars(const char *s, size_t len, size_t i, int n) {
   return i;
 }
 
-/* Append s[0..n) with line breaks turned into spaces. */
+/* Append s[0..n) with each run of line breaks turned into one space. */
 static int app_flat(lp_buf *b, const char *s, size_t n) {
   size_t i;
   if (lp_buf_reserve(b, n)) return LOUPE_ENOMEM;
-  for (i = 0; i < n; i++) b->p[b->len++] = s[i] == '\n' ? ' ' : s[i];
+  for (i = 0; i < n; i++) {
+    if (s[i] == '\n') {
+      if (i > 0 && s[i - 1] == '\n') continue;
+      b->p[b->len++] = ' ';
+    } else {
+      b->p[b->len++] = s[i];
+    }
+  }
   return LOUPE_OK;
 }
 
@@ -695,20 +702,23 @@ static int kwic_next(loupe_cursor *c, int *has_row) {
     {
       size_t l0 = back_chars(body, ov[0], c->width);
       size_t r1 = fwd_chars(body, len, ov[1], c->width);
+      size_t a0, a1;
       c->row.len = 0;
-      if (app_flat(&c->row, body + l0, ov[0] - l0) ||
-          app_flat(&c->row, body + ov[0], ov[1] - ov[0]) ||
-          app_flat(&c->row, body + ov[1], r1 - ov[1])) {
-        snprintf(c->errmsg, sizeof c->errmsg, "out of memory");
-        return LOUPE_ENOMEM;
-      }
-      c->cut[0] = ov[0] - l0;
-      c->cut[1] = ov[1] - ov[0];
-      c->cut[2] = r1 - ov[1];
+      if (app_flat(&c->row, body + l0, ov[0] - l0)) goto oom;
+      a0 = c->row.len;
+      if (app_flat(&c->row, body + ov[0], ov[1] - ov[0])) goto oom;
+      a1 = c->row.len;
+      if (app_flat(&c->row, body + ov[1], r1 - ov[1])) goto oom;
+      c->cut[0] = a0;
+      c->cut[1] = a1 - a0;
+      c->cut[2] = c->row.len - a1;
     }
     *has_row = 1;
     return LOUPE_OK;
   }
+oom:
+  snprintf(c->errmsg, sizeof c->errmsg, "out of memory");
+  return LOUPE_ENOMEM;
 }
 
 int loupe_cursor_next(loupe_cursor *c, int *has_row) {
