@@ -78,6 +78,30 @@ typedef struct {
   const char *encoding;  /* "utf-8", "utf-16le" or "utf-16be" */
 } loupe_input_stats;
 
+/* One quotation or piece of reported speech. */
+typedef struct {
+  loupe_span text;        /* the words, without the quote marks or cue;
+                             offset/line point into the original input */
+  const char *speaker;    /* resolved full name (or organisation), NULL when
+                             nobody is credited */
+  const char *role;       /* the speaker's role as the article gives it */
+  const char *cue;        /* the cue as printed: "said", "told reporters" */
+  const char *kind;       /* "direct", "reported" or "phrase" */
+  size_t body_offset;     /* byte offset of the text in the body */
+  size_t paragraph;       /* 1-based paragraph of the start */
+} loupe_quote;
+
+/* One entity with every mention in the body. */
+typedef struct {
+  const char *name;       /* canonical name ("United States") */
+  const char *kind;       /* "person", "organisation", "place" */
+  const char *role;       /* for people: their role when given */
+  const char **aliases;   /* other forms seen ("US", "U.S.") */
+  size_t n_aliases;
+  size_t *mentions;       /* pairs of body byte offset and length */
+  size_t n_mentions;      /* number of pairs */
+} loupe_entity;
+
 /*
  * The article record. Every pointer is owned by the record and freed by
  * loupe_article_free(); treat the whole struct as read-only.
@@ -95,6 +119,8 @@ typedef struct {
   loupe_span *paragraphs; size_t n_paragraphs;
   const char *body;             /* paragraphs joined by "\n\n" */
   size_t body_len;
+  loupe_quote *quotes; size_t n_quotes;    /* in reading order */
+  loupe_entity *entities; size_t n_entities;
   loupe_line_info *lines; size_t n_lines;  /* NULL unless requested */
   loupe_input_stats input;
 } loupe_article;

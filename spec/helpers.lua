@@ -23,6 +23,7 @@ M.FIELDS = {
   title = true, date = true, date_precision = true, dateline = true,
   credit = true, outlet = true, authors = true, editors = true,
   paragraphs = true, body = true, lang = true, provenance = true,
+  quotes = true, entities = true,
 }
 
 M.LABELS = {
@@ -254,6 +255,137 @@ function M.sample_page(opts)
   local expected = {}
   for i, p in ipairs(M.SAMPLE_PARAGRAPHS) do expected[i] = p end
   return table.concat(t, "\n"), expected
+end
+
+
+-- ---- corpus, query and regex specs ----------------------------------------
+-- (appended for spec/corpus_spec.lua, spec/query_spec.lua and
+-- spec/regex_spec.lua; the helpers above stay as they were)
+
+-- The sample corpus shipped with loupe: 24 pages whose ground truth is
+-- written down in examples/corpus/README.md.
+M.corpus_dir = M.root .. "examples/corpus/"
+M.corpus_glob = M.corpus_dir .. "*/*.txt"
+M.CORPUS_PAGES = 24
+
+-- Quote s for a POSIX shell.
+function M.shq(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+end
+
+-- Run a shell command; its standard output (trailing newline removed) and
+-- whether it exited with status 0.
+function M.sh(cmd)
+  local p = assert(io.popen(cmd, "r"))
+  local out = p:read("a")
+  local ok = p:close()
+  return (out:gsub("\n$", "")), ok == true
+end
+
+-- A fresh empty folder under the system's temp folder.
+function M.tmpdir()
+  local name = os.tmpname()
+  os.remove(name)
+  assert(os.execute("mkdir -p " .. M.shq(name .. ".d")))
+  return name .. ".d"
+end
+
+-- Remove a folder made by tmpdir and everything in it.
+function M.rmtree(dir)
+  if dir and dir:match("%.d$") then os.execute("rm -rf " .. M.shq(dir)) end
+end
+
+function M.sleep(seconds)
+  os.execute("sleep " .. tostring(seconds))
+end
+
+-- The sqlite3 command-line shell, or nil when it is not installed.
+function M.sqlite3_cli()
+  if M._sqlite3 == nil then
+    local _, ok = M.sh("command -v sqlite3 >/dev/null 2>&1")
+    M._sqlite3 = ok
+  end
+  return M._sqlite3 and "sqlite3" or nil
+end
+
+-- Run SQL on a database file through the sqlite3 shell: its output, or
+-- nil when the shell is missing; raises when the shell fails.
+function M.sql(db, sql)
+  local cli = M.sqlite3_cli()
+  if not cli then return nil end
+  local out, ok = M.sh(cli .. " " .. M.shq(db) .. " " .. M.shq(sql)
+    .. " 2>&1")
+  assert(ok, "sqlite3 " .. db .. " " .. sql .. ": " .. out)
+  return out
+end
+
+-- Absolute path of the source tree (for child processes).
+function M.abs_root()
+  if not M._abs_root then
+    local root = M.root
+    if root:sub(1, 1) ~= "/" then
+      root = M.sh("pwd") .. "/" .. root
+    end
+    M._abs_root = root
+  end
+  return M._abs_root
+end
+
+-- Environment assignments that make a child lua5.4 load this tree's
+-- modules and core (the _5_4 names win over LUA_PATH and LUA_CPATH).
+function M.lua_env()
+  local r = M.abs_root()
+  local lpath = r .. "lua/?.lua;" .. r .. "lua/?/init.lua;;"
+  local cpath = r .. "build/?.so;;"
+  return ("LUA_PATH=%s LUA_PATH_5_4=%s LUA_CPATH=%s LUA_CPATH_5_4=%s")
+    :format(M.shq(lpath), M.shq(lpath), M.shq(cpath), M.shq(cpath))
+end
+
+-- An invented news page as "copy all" text: masthead, menu, section,
+-- headline, byline and date lines, the paragraphs, a related-stories list
+-- and a footer naming the outlet. Options: outlet, title, paragraphs
+-- (list), byline ("By ..."), date (as printed), section, year (footer).
+function M.news_page(o)
+  local t = {
+    o.outlet, "", "  • Home", "  • World", "  • Business", "  • Technology",
+    "  • Opinion", "", "Subscribe | Sign In", "", o.section or "World", "",
+    o.title, "",
+  }
+  local function add(...)
+    for _, s in ipairs({ ... }) do t[#t + 1] = s end
+  end
+  if o.byline then add(o.byline, "") end
+  if o.date then add(o.date, "") end
+  for _, p in ipairs(o.paragraphs) do add(p, "") end
+  add("Related Stories", "",
+    "  • Ferry fares frozen for another year",
+    "  • New footbridge opens on the east bank", "")
+  add("  • About us", "  • Contact", "  • Privacy",
+    "© " .. (o.year or "2022") .. " " .. o.outlet .. ". All rights reserved.",
+    "")
+  return table.concat(t, "\n")
+end
+
+-- A numbered invented page (for bulk ingests): its own headline, date and
+-- words, so every page is a distinct article.
+function M.numbered_page(i)
+  return M.news_page {
+    outlet = "Harrowgate Herald",
+    title = ("Harbour committee hears objection number %d to the quay plan")
+      :format(i),
+    byline = "By Ottilie Marsh",
+    date = ("March %d, 2022 / 7:%02d AM"):format(i % 28 + 1, i % 60),
+    paragraphs = {
+      ("The harbour committee met on Monday to hear objection number %d "
+        .. "to the plan for a new quay, and residents filled the public "
+        .. "gallery for the whole of the afternoon session."):format(i),
+      "Councillors said the plan would be decided next month after a "
+        .. "further round of consultation with fishermen and the ferry "
+        .. "operators who use the inner basin.",
+      ("The objection, filed under reference HQ-%04d, asks for the quay to "
+        .. "be moved fifty metres to the north."):format(i),
+    },
+  }
 end
 
 return M

@@ -883,5 +883,7 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
     a->lang.len = strlen(lang);
     a->lang.rule = "stop-words";
   }
-  return build_body(t, a, arena);
+  rc = build_body(t, a, arena);
+  if (rc) return rc;
+  return lp_quotes(a, t, arena);
 }

@@ -69,9 +69,13 @@ static int walk(file_list *fl, const char *dir, int depth) {
     if (lstat(p, &stv) == 0) {
       if (S_ISDIR(stv.st_mode)) rc = walk(fl, p, depth + 1);
       else if (S_ISREG(stv.st_mode)) rc = add_path(fl, p);
-      else if (S_ISLNK(stv.st_mode) && stat(p, &stv) == 0 &&
-               S_ISREG(stv.st_mode))
-        rc = add_path(fl, p);
+      else if (S_ISLNK(stv.st_mode)) {
+        /* a link to a file is read; a dangling link is listed so that
+         * reading it fails and is reported */
+        struct stat target;
+        if (stat(p, &target) != 0 || S_ISREG(target.st_mode))
+          rc = add_path(fl, p);
+      }
     }
     free(p);
   }

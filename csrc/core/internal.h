@@ -254,6 +254,23 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
 
 #define LP_NONE ((size_t)-1)
 
+/* ---- quotes, speakers and entities (quotes.c, entities.c) ---- */
+/* Find the quotes and entities of an article whose body and paragraphs
+ * are set; t maps body text back to the input. LOUPE_OK or ENOMEM. */
+int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena);
+
+/* A person or organisation the quote pass found in the body. */
+typedef struct {
+  size_t start, len;     /* the name in the body */
+  const char *role;      /* NUL-terminated or NULL */
+  int org;
+} lp_named;
+
+/* Fill a->entities from the named people and the body's organisations
+ * and places. LOUPE_OK or LOUPE_ENOMEM. */
+int lp_entities(loupe_article *a, const lp_named *people, size_t n,
+                lp_arena *arena);
+
 /* ---- the corpus (store.c, query.c) ---- */
 struct sqlite3;
 struct sqlite3_stmt;

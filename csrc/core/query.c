@@ -465,7 +465,8 @@ static int step_error(loupe_db *db, int rc, char *msg, size_t cap) {
   const char *m = sqlite3_errmsg(db->sql);
   int code;
   if (strstr(m, "fts5") || strstr(m, "syntax error") ||
-      strstr(m, "no such column")) {
+      strstr(m, "no such column") || strstr(m, "unterminated string") ||
+      strstr(m, "unknown special query")) {
     snprintf(msg, cap, "bad search text: %s", m);
     return LOUPE_ESYNTAX;
   }
@@ -473,7 +474,7 @@ static int step_error(loupe_db *db, int rc, char *msg, size_t cap) {
     snprintf(msg, cap, "%s", m);
     return LOUPE_ELIMIT;
   }
-  code = lp_db_error(db, rc, "query");
+  code = lp_db_error(db, rc, "search");
   snprintf(msg, cap, "%s", db->errmsg);
   return code;
 }

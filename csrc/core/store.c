@@ -333,10 +333,14 @@ static int schema_version(loupe_db *db, int *version) {
   return LOUPE_OK;
 }
 
-/* Create or migrate the schema inside one transaction. */
+/* Create or migrate the schema inside one transaction; a current schema
+ * needs no write lock (another connection may be ingesting). */
 static int migrate(loupe_db *db) {
   int version, rc;
   char sql[200];
+  rc = schema_version(db, &version);
+  if (rc) return rc;
+  if (version == LOUPE_SCHEMA_VERSION) return LOUPE_OK;
   rc = exec_sql(db, "BEGIN IMMEDIATE", "begin schema transaction");
   if (rc) return rc;
   rc = schema_version(db, &version);
@@ -411,6 +415,10 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
   sqlite3_extended_result_codes(db->sql, 1);
   sqlite3_busy_timeout(db->sql, 5000);
   if (!db->readonly) {
+    /* a SQLite file that is not a corpus is left exactly as it was */
+    int version;
+    rc = schema_version(db, &version);
+    if (rc) return rc;
     /* an in-memory database has no WAL; "memory" is fine there */
     rc = exec_sql(db, "PRAGMA journal_mode=WAL", path);
     if (rc) return rc;

@@ -105,7 +105,9 @@ static int lregex_exec(lua_State *L) {
   size_t len, ov[2 * 32];
   const char *s = luaL_checklstring(L, 2, &len);
   lua_Integer init = luaL_optinteger(L, 3, 1);
-  int np, rc, i;
+  int np, rc, i, groups = loupe_regex_groups(ud->re);
+  /* init as string.find takes it: negative counts from the end */
+  if (init < 0) init = (lua_Integer)len + init + 1;
   if (init < 1) init = 1;
   if ((size_t)init > len + 1) {
     lua_pushnil(L);
@@ -119,9 +121,11 @@ static int lregex_exec(lua_State *L) {
   }
   lua_pushinteger(L, (lua_Integer)ov[0] + 1);
   lua_pushinteger(L, (lua_Integer)ov[1]);
-  lua_createtable(L, np - 1, 0);
-  for (i = 1; i < np; i++) {
-    if (ov[2 * i] == (size_t)-1) lua_pushboolean(L, 0);
+  /* every group of the pattern: false for those that took no part */
+  if (groups > 31) groups = 31;
+  lua_createtable(L, groups, 0);
+  for (i = 1; i <= groups; i++) {
+    if (i >= np || ov[2 * i] == (size_t)-1) lua_pushboolean(L, 0);
     else lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
     lua_rawseti(L, -2, i);
   }

@@ -106,6 +106,67 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
   set_list(L, res, prov, "paragraphs", a->paragraphs, a->n_paragraphs);
   lua_pushlstring(L, a->body ? a->body : "", a->body_len);
   lua_setfield(L, res, "body");
+  lua_createtable(L, (int)a->n_quotes, 0);
+  for (i = 0; i < a->n_quotes; i++) {
+    const loupe_quote *q = &a->quotes[i];
+    lua_createtable(L, 0, 8);
+    lua_pushlstring(L, q->text.text, q->text.len);
+    lua_setfield(L, -2, "text");
+    if (q->speaker) {
+      lua_pushstring(L, q->speaker);
+      lua_setfield(L, -2, "speaker");
+    }
+    if (q->role) {
+      lua_pushstring(L, q->role);
+      lua_setfield(L, -2, "role");
+    }
+    if (q->cue) {
+      lua_pushstring(L, q->cue);
+      lua_setfield(L, -2, "cue");
+    }
+    lua_pushstring(L, q->kind);
+    lua_setfield(L, -2, "kind");
+    lua_pushinteger(L, (lua_Integer)q->body_offset);
+    lua_setfield(L, -2, "offset");
+    lua_pushinteger(L, (lua_Integer)q->paragraph);
+    lua_setfield(L, -2, "paragraph");
+    lua_pushinteger(L, (lua_Integer)q->text.line);
+    lua_setfield(L, -2, "line");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, res, "quotes");
+  lua_createtable(L, (int)a->n_entities, 0);
+  for (i = 0; i < a->n_entities; i++) {
+    const loupe_entity *e = &a->entities[i];
+    size_t k;
+    lua_createtable(L, 0, 5);
+    lua_pushstring(L, e->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, e->kind);
+    lua_setfield(L, -2, "kind");
+    if (e->role) {
+      lua_pushstring(L, e->role);
+      lua_setfield(L, -2, "role");
+    }
+    lua_createtable(L, (int)e->n_aliases, 0);
+    for (k = 0; k < e->n_aliases; k++) {
+      lua_pushstring(L, e->aliases[k]);
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "aliases");
+    lua_createtable(L, (int)e->n_mentions, 0);
+    for (k = 0; k < e->n_mentions; k++) {
+      lua_createtable(L, 0, 2);
+      lua_pushinteger(L, (lua_Integer)e->mentions[2 * k]);
+      lua_setfield(L, -2, "offset");
+      lua_pushinteger(L, (lua_Integer)e->mentions[2 * k + 1]);
+      lua_setfield(L, -2, "length");
+      lua_rawseti(L, -2, (lua_Integer)k + 1);
+    }
+    lua_setfield(L, -2, "mentions");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, res, "entities");
   lua_createtable(L, 0, 5);
   lua_pushinteger(L, (lua_Integer)a->input.bytes);
   lua_setfield(L, -2, "bytes");

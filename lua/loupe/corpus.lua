@@ -18,6 +18,7 @@ local tonumber = tonumber
 local tostring = tostring
 local type = type
 local utf8_char = utf8.char
+local table_concat = table.concat
 
 local Corpus = {}
 Corpus.__index = Corpus
@@ -69,22 +70,44 @@ function Corpus:close()
   end
 end
 
+-- No __gc here: the core handle has its own, and iterators still running
+-- keep that handle alive after this table is collected.
 Corpus.__close = Corpus.close
-Corpus.__gc = Corpus.close
 
 function Corpus:is_closed()
   return self._db == nil or self._db:is_closed()
 end
 
 -- Decode the JSON string arrays the core writes for authors and editors
--- (it escapes only quotes, backslashes and control characters).
+-- (it escapes quotes, backslashes and control characters only).
 local function decode_names(s)
   local list = {}
   if type(s) ~= "string" then return list end
-  for raw in s:gmatch('"((\\.|[^"\\])*)"') do
-    list[#list + 1] = raw:gsub("\\u(%x%x%x%x)", function(h)
-      return utf8_char(tonumber(h, 16))
-    end):gsub("\\(.)", "%1")
+  local i, n = 1, #s
+  while i <= n do
+    local q = s:find('"', i, true)
+    if not q then break end
+    local j, buf = q + 1, {}
+    while j <= n do
+      local c = s:sub(j, j)
+      if c == "\\" then
+        local nx = s:sub(j + 1, j + 1)
+        if nx == "u" then
+          buf[#buf + 1] = utf8_char(tonumber(s:sub(j + 2, j + 5), 16) or 63)
+          j = j + 6
+        else
+          buf[#buf + 1] = nx
+          j = j + 2
+        end
+      elseif c == '"' then
+        break
+      else
+        buf[#buf + 1] = c
+        j = j + 1
+      end
+    end
+    list[#list + 1] = table_concat(buf)
+    i = j + 1
   end
   return list
 end
@@ -101,10 +124,10 @@ local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true }
 
 local function read_file(path)
   local f, err = io_open(path, "rb")
-  if not f then return nil, err end
+  if not f then return nil, "loupe: " .. (err or path) end
   local data, rerr = f:read("a")
   f:close()
-  if not data then return nil, path .. ": " .. tostring(rerr) end
+  if not data then return nil, "loupe: " .. path .. ": " .. tostring(rerr) end
   return data
 end
 

@@ -93,11 +93,14 @@ function Query:where(filters)
         argerr(1, "where", "filter '" .. k .. "' must be an ISO date string")
       end
     elseif type(v) == "table" then
-      for _, x in ipairs(v) do
+      local list = {}
+      for i, x in ipairs(v) do
         if type(x) ~= "string" then
           argerr(1, "where", "filter '" .. k .. "' takes strings")
         end
+        list[i] = x
       end
+      v = list         -- a copy: the caller may change its table later
     elseif type(v) ~= "string" then
       argerr(1, "where", "filter '" .. k .. "' must be a string or a list")
     end

@@ -1,0 +1,1397 @@
+/*
+ * quotes.c - who said what: direct quotes (straight and curly marks, split
+ * around their cue, continued across paragraphs), reported speech and
+ * short quoted phrases, each attributed from the cue around it to a
+ * speaker resolved through the people the article introduces (surnames,
+ * pronouns and role nouns point back to the full name and its role).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define MAX_SEGS 4
+#define MAX_PEOPLE 256
+
+/* ---- the body and its words ---- */
+
+typedef struct {
+  const char *s;         /* body */
+  size_t n;
+  const size_t *pstart;  /* paragraph starts in the body */
+  const size_t *pend;
+  size_t np;
+} body_t;
+
+/* A person (or organisation) the article introduces. */
+typedef struct {
+  size_t start, len;     /* the full name in the body */
+  char *role;            /* malloc'd role phrase or NULL */
+  int gender;            /* 0 unknown, 1 he, 2 she */
+  int org;               /* an organisation or a document, not a person */
+  size_t last;           /* body offset of the latest mention */
+} person;
+
+typedef struct {
+  person p[MAX_PEOPLE];
+  int n;
+} registry;
+
+/* A quote being built. */
+typedef struct {
+  size_t seg[MAX_SEGS][2];
+  int nseg;
+  int kind;              /* 0 direct, 1 reported, 2 phrase */
+  int speaker;           /* index into the registry, -1 none */
+  const char *speaker_text;  /* a speaker outside the registry ("the report") */
+  size_t speaker_text_len;
+  const char *cue;       /* static cue word */
+  char cue_buf[32];      /* the cue as printed, when it differs */
+  size_t para;
+} qbuild;
+
+static int is_upper_at(const char *s, size_t n, size_t i) {
+  unsigned char c = (unsigned char)s[i];
+  if (c >= 'A' && c <= 'Z') return 1;
+  if (c == 0xC3 && i + 1 < n) {
+    unsigned char d = (unsigned char)s[i + 1];
+    return d >= 0x80 && d <= 0x9E && d != 0x97;
+  }
+  return 0;
+}
+
+static int is_word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c >= 0x80 || c == '-';
+}
+
+/* Is s[i] the start of an apostrophe inside a word (’ or ' between
+ * letters)? */
+static int apostrophe_at(const char *s, size_t n, size_t i, size_t *len) {
+  unsigned char c = (unsigned char)s[i];
+  if (c == '\'') *len = 1;
+  else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+           (unsigned char)s[i + 2] == 0x99)
+    *len = 3;
+  else return 0;
+  return i > 0 && is_word_byte((unsigned char)s[i - 1]) && i + *len < n &&
+         ((unsigned char)s[i + *len] | 32) >= 'a' &&
+         ((unsigned char)s[i + *len] | 32) <= 'z';
+}
+
+/* End of the word starting at i (letters, digits, hyphens, apostrophes
+ * inside, a period after a single capital: "E."). */
+static size_t word_end(const char *s, size_t n, size_t i) {
+  size_t j = i, al;
+  while (j < n) {
+    if (is_word_byte((unsigned char)s[j])) {
+      /* stop at typographic punctuation (E2 80 xx) */
+      if ((unsigned char)s[j] == 0xE2 && j + 1 < n &&
+          (unsigned char)s[j + 1] == 0x80) {
+        if (apostrophe_at(s, n, j, &al)) { j += al; continue; }
+        break;
+      }
+      if ((unsigned char)s[j] == 0xC2) break;   /* « » NBSP etc. */
+      j++;
+    } else if (apostrophe_at(s, n, j, &al)) {
+      j += al;
+    } else {
+      break;
+    }
+  }
+  if (j == i + 1 && j < n && s[j] == '.' && is_upper_at(s, n, i)) j++;
+  return j;
+}
+
+/* Next word start at or after i, not past lim; lim when none. */
+static size_t skip_space(const char *s, size_t lim, size_t i) {
+  while (i < lim && (s[i] == ' ' || s[i] == '\n')) i++;
+  return i;
+}
+
+static int word_is(const char *s, size_t a, size_t b, const char *w) {
+  size_t m = strlen(w);
+  return b - a == m && lp_starts_ci(s + a, m, w);
+}
+
+static int word_in(const char *s, size_t a, size_t b, const char *const *list) {
+  int i;
+  for (i = 0; list[i]; i++)
+    if (word_is(s, a, b, list[i])) return 1;
+  return 0;
+}
+
+/* ---- vocabularies ---- */
+
+static const char *const speech_verbs[] = {
+  "said", "says", "added", "adds", "noted", "notes", "stressed", "stresses",
+  "told", "tells", "urged", "urges", "warned", "warns", "insisted",
+  "explained", "argued", "claimed", "declared", "stated", "emphasized",
+  "emphasised", "underlined", "reiterated", "remarked", "replied",
+  "answered", "asked", "wrote", "commented", "continued", "announced",
+  "acknowledged", "admitted", "denied", "confirmed", "vowed", "pledged",
+  "demanded", "suggested", "pointed", "observed", "concluded", "recalled",
+  "countered", "responded", "maintained", "cautioned", "complained", NULL
+};
+
+/* Verbs that introduce reported content directly ("urged the US to"). */
+static const char *const report_verbs[] = {
+  "said", "says", "added", "noted", "stressed", "urged", "warned",
+  "insisted", "argued", "claimed", "stated", "emphasized", "emphasised",
+  "reiterated", "told", "explained", "announced", "acknowledged",
+  "admitted", "denied", "confirmed", "vowed", "pledged", "demanded",
+  "suggested", "pointed", "maintained", "cautioned", "believes", "believed",
+  NULL
+};
+
+/* Verbs that attach a short quoted label to what they describe. */
+static const char *const label_verbs[] = {
+  "called", "calls", "described", "describes", "labelled", "labeled",
+  "branded", "termed", "accused", "likened", "slammed", NULL
+};
+
+static const char *const role_nouns[] = {
+  "spokesperson", "spokesman", "spokeswoman", "minister", "director",
+  "president", "secretary", "ambassador", "envoy", "diplomat", "official",
+  "chief", "head", "leader", "chairman", "chairwoman", "chair",
+  "commissioner", "senator", "lawmaker", "representative", "governor",
+  "mayor", "premier", "chancellor", "adviser", "advisor", "analyst",
+  "researcher", "expert", "professor", "executive", "officer", "commander",
+  "deputy", "counsellor", "counselor", "consul", "attorney", "prosecutor",
+  "judge", "economist", "founder", "ceo", "strategist", "fellow",
+  "manager", "general", "spokespeople", "negotiator", "inspector", NULL
+};
+
+/* Nouns for organisations and documents that speak ("the ministry said"). */
+static const char *const org_nouns[] = {
+  "ministry", "agency", "department", "government", "embassy", "company",
+  "report", "statement", "office", "council", "committee", "commission",
+  "center", "centre", "team", "group", "firm", "bureau", "authority",
+  "police", "army", "court", "union", "institute", "study", "survey",
+  "white", "paper", "administration", "cabinet", "parliament", "military",
+  NULL
+};
+
+static const char *const not_names[] = {
+  "the", "a", "an", "this", "that", "these", "those", "he", "she", "it",
+  "they", "we", "i", "you", "in", "on", "at", "for", "but", "and", "or",
+  "if", "when", "while", "after", "before", "as", "since", "last", "next",
+  "some", "according", "there", "here", "his", "her", "its", "their",
+  "our", "what", "who", "why", "how", "then", "also", "however", "both",
+  "such", "many", "most", "all", "no", "not", "one", "two", "with",
+  "from", "by", "to", "of", "earlier", "later", "meanwhile", "monday",
+  "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+  "mr", "ms", "mrs", "dr", NULL
+};
+
+static int is_role_noun(const char *s, size_t a, size_t b) {
+  size_t m = b - a;
+  /* plural or possessive forms count ("ministers", "spokesman's") */
+  if (m > 2 && s[b - 1] == 's' && s[b - 2] != 's' &&
+      word_in(s, a, b - 1, role_nouns))
+    return 1;
+  return word_in(s, a, b, role_nouns);
+}
+
+/* ---- names ---- */
+
+/*
+ * Length of a name at i: 1-4 capitalised words (initials "E." and
+ * particles van, de, bin, al allowed inside), not a pronoun or function
+ * word. Returns 0 when there is none. words gets the word count.
+ */
+static size_t name_at(const char *s, size_t lim, size_t i, int *words) {
+  size_t j = i, last = i;
+  int w = 0;
+  *words = 0;
+  while (j < lim && w < 4) {
+    size_t e = word_end(s, lim, j);
+    if (e == j) break;
+    if (is_upper_at(s, lim, j)) {
+      if (w == 0 && word_in(s, j, e, not_names)) return 0;
+      if (is_role_noun(s, j, e) && w > 0) break;
+      w++;
+      last = e;
+    } else if (w > 0 && (word_is(s, j, e, "van") || word_is(s, j, e, "de") ||
+                         word_is(s, j, e, "bin") || word_is(s, j, e, "al") ||
+                         word_is(s, j, e, "von") || word_is(s, j, e, "da"))) {
+      /* particle: only when a capitalised word follows */
+    } else {
+      break;
+    }
+    if (e >= lim || s[e] != ' ') break;
+    j = e + 1;
+  }
+  *words = w;
+  return w > 0 ? last - i : 0;
+}
+
+/* Only capitals (and no lower-case letter) in s[a, b)? */
+static int all_caps(const char *s, size_t a, size_t b) {
+  size_t k;
+  for (k = a; k < b; k++)
+    if (s[k] >= 'a' && s[k] <= 'z') return 0;
+  return 1;
+}
+
+static int same_text(const char *s, size_t a, size_t alen, size_t b,
+                     size_t blen) {
+  return alen == blen && memcmp(s + a, s + b, alen) == 0;
+}
+
+/* First and last word of a full name (family names come first in
+ * Chinese-style names, last in most others: both are accepted). */
+static int matches_part(const char *s, const person *p, size_t a, size_t len) {
+  size_t e = word_end(s, p->start + p->len, p->start);
+  size_t k;
+  if (e - p->start == len && memcmp(s + p->start, s + a, len) == 0) return 1;
+  k = p->start + p->len;
+  while (k > p->start && s[k - 1] != ' ') k--;
+  return p->start + p->len - k == len && memcmp(s + k, s + a, len) == 0;
+}
+
+/* Register (or find) the person named at [a, a+len); returns the index. */
+static int add_person(registry *r, const char *s, size_t a, size_t len,
+                      const char *role, size_t rlen, int org) {
+  int i;
+  for (i = 0; i < r->n; i++)
+    if (same_text(s, r->p[i].start, r->p[i].len, a, len)) {
+      if (r->p[i].role == NULL && role != NULL) {
+        r->p[i].role = malloc(rlen + 1);
+        if (r->p[i].role) {
+          memcpy(r->p[i].role, role, rlen);
+          r->p[i].role[rlen] = '\0';
+        }
+      }
+      r->p[i].last = a;
+      return i;
+    }
+  if (r->n >= MAX_PEOPLE) return -1;
+  i = r->n++;
+  memset(&r->p[i], 0, sizeof r->p[i]);
+  r->p[i].start = a;
+  r->p[i].len = len;
+  r->p[i].org = org;
+  r->p[i].last = a;
+  if (role) {
+    r->p[i].role = malloc(rlen + 1);
+    if (r->p[i].role) {
+      memcpy(r->p[i].role, role, rlen);
+      r->p[i].role[rlen] = '\0';
+    }
+  }
+  return i;
+}
+
+/* A one-word or partial name that points to exactly one registered
+ * person: the surname or the given name. -1 when none or ambiguous. */
+static int find_partial(registry *r, const char *s, size_t a, size_t len) {
+  int i, hit = -1;
+  for (i = 0; i < r->n; i++) {
+    if (r->p[i].org) continue;
+    if (same_text(s, r->p[i].start, r->p[i].len, a, len)) return i;
+    if (matches_part(s, &r->p[i], a, len)) {
+      if (hit >= 0) return -1;
+      hit = i;
+    }
+  }
+  return hit;
+}
+
+/*
+ * Walk back from a role noun ending at `end` to the start of its role
+ * phrase: capitalised words, possessives and lower-case modifiers
+ * ("Arvenia's foreign ministry spokesman", "US Director of National
+ * Intelligence"), at most eight words, stopping at a clause boundary.
+ */
+static size_t role_start(const char *s, size_t from, size_t role_word) {
+  static const char *const mods[] = {
+    "foreign", "deputy", "chief", "senior", "former", "acting", "national",
+    "state", "vice", "assistant", "general", "prime", "defence", "defense",
+    "interior", "trade", "press", "ministry", "security", "intelligence",
+    "military", "of", "for", "and", "regional", "executive", "top",
+    "cybersecurity", "cyber", "government", "department", "embassy",
+    "federal", NULL
+  };
+  size_t i = role_word;
+  int words = 0;
+  while (i > from && words < 8) {
+    size_t j = i, e;
+    if (j < 2 || s[j - 1] != ' ') break;
+    j -= 2;
+    while (j > from && s[j] != ' ' && s[j] != '\n') j--;
+    if (s[j] == ' ' || s[j] == '\n') j++;
+    e = word_end(s, i - 1, j);
+    if (e != i - 1) break;                       /* punctuation between */
+    if (!(is_upper_at(s, i, j) || word_in(s, j, e, mods) ||
+          (e - j > 2 && (s[e - 1] == 's') && s[e - 2] == '\'')))
+      break;
+    if (word_in(s, j, e, not_names) && !word_is(s, j, e, "of")) break;
+    i = j;
+    words++;
+  }
+  /* a role does not start with "of"/"and"/"for" */
+  while (i < role_word) {
+    size_t e = word_end(s, role_word, i);
+    if (!(word_is(s, i, e, "of") || word_is(s, i, e, "and") ||
+          word_is(s, i, e, "for")))
+      break;
+    i = skip_space(s, role_word, e);
+  }
+  return i;
+}
+
+/*
+ * The name after a role noun ending at re: "spokesperson Guo Jiakun",
+ * "Director of National Intelligence Miriam Castellanos" (the role runs
+ * on through "of ..." and the name is the last two capitalised words),
+ * "trade minister, Jonas Rebane,". Sets the name span and the role's
+ * extended end; returns 0 when no name follows.
+ */
+static int name_after_role(const char *s, size_t lim, size_t re,
+                           size_t *na, size_t *nl, size_t *role_end) {
+  size_t k;
+  int w;
+  size_t m;
+  *role_end = re;
+  if (re >= lim) return 0;
+  if (s[re] == ',') {
+    k = skip_space(s, lim, re + 1);
+    m = name_at(s, lim, k, &w);
+    if (m > 0 && w >= 2 && (k + m >= lim || s[k + m] == ',' ||
+                            s[k + m] == ' ' || s[k + m] == '.')) {
+      *na = k;
+      *nl = m;
+      return 1;
+    }
+    return 0;
+  }
+  if (s[re] != ' ') return 0;
+  k = re + 1;
+  {
+    size_t ke = word_end(s, lim, k);
+    if (word_is(s, k, ke, "of") || word_is(s, k, ke, "for")) {
+      /* a capitalised run: the organisation, then the person */
+      size_t starts[12], ends[12], j = skip_space(s, lim, ke);
+      int nw = 0;
+      while (j < lim && nw < 12) {
+        size_t je = word_end(s, lim, j);
+        if (je == j) break;
+        if (!is_upper_at(s, lim, j) && !word_is(s, j, je, "and") &&
+            !word_is(s, j, je, "of"))
+          break;
+        starts[nw] = j;
+        ends[nw] = je;
+        nw++;
+        if (je >= lim || s[je] != ' ') break;
+        j = je + 1;
+      }
+      while (nw > 0 && !is_upper_at(s, lim, starts[nw - 1])) nw--;
+      if (nw >= 3) {
+        int first = nw - 2;
+        /* a middle initial ("E.") makes the name three words */
+        if (nw >= 4 && ends[nw - 2] - starts[nw - 2] == 2 &&
+            s[ends[nw - 2] - 1] == '.')
+          first = nw - 3;
+        *na = starts[first];
+        *nl = ends[nw - 1] - starts[first];
+        *role_end = ends[first - 1];
+        return 1;
+      }
+      return 0;
+    }
+  }
+  m = name_at(s, lim, k, &w);
+  if (m > 0 && w >= 2) {
+    *na = k;
+    *nl = m;
+    return 1;
+  }
+  return 0;
+}
+
+/*
+ * Find the people the article introduces with a role: "ROLE Name",
+ * "Name, (the|a) ROLE," and "ROLE, Name,". Also sets gender from Mr/Ms.
+ */
+static void scan_people(const body_t *b, registry *r) {
+  const char *s = b->s;
+  size_t n = b->n, i = 0;
+  while (i < n) {
+    size_t e;
+    if (!is_word_byte((unsigned char)s[i])) { i++; continue; }
+    e = word_end(s, n, i);
+    if (e == i) { i++; continue; }
+    if (is_role_noun(s, i, e)) {
+      size_t na, nl, rend;
+      /* "ROLE Name", "ROLE of Org Name", "ROLE, Name," */
+      if (name_after_role(s, n, e, &na, &nl, &rend)) {
+        size_t rs = role_start(s, 0, i);
+        add_person(r, s, na, nl, s + rs, rend - rs, 0);
+        i = na + nl;
+        continue;
+      }
+    }
+    /* "Name, the ROLE ...," */
+    if (is_upper_at(s, n, i)) {
+      int w;
+      size_t m = name_at(s, n, i, &w);
+      if (m > 0 && w >= 2 && i + m + 2 < n && s[i + m] == ',') {
+        size_t k = skip_space(s, n, i + m + 1), ke = word_end(s, n, k);
+        if (word_is(s, k, ke, "the") || word_is(s, k, ke, "a") ||
+            word_is(s, k, ke, "an")) {
+          size_t rs = skip_space(s, n, ke), re = rs, last_role = 0;
+          int words = 0;
+          while (re < n && words < 9) {
+            size_t we = word_end(s, n, re);
+            if (we == re) break;
+            if (is_role_noun(s, re, we)) last_role = we;
+            words++;
+            if (we >= n || s[we] != ' ') { re = we; break; }
+            re = we + 1;
+          }
+          if (last_role > 0) {
+            add_person(r, s, i, m, s + rs, last_role - rs, 0);
+            i += m;
+            continue;
+          }
+        }
+      }
+      if (m > 0) {
+        /* Mr/Ms before a name tells the pronoun */
+        i += m;
+        continue;
+      }
+    }
+    i = e;
+  }
+}
+
+/* ---- speakers ---- */
+
+static const char *const pronouns_he[] = {"he", NULL};
+static const char *const pronouns_she[] = {"she", NULL};
+
+/* Most recent person mentioned before pos with a compatible gender. */
+static int recent_person(registry *r, size_t pos, int gender, int want_role,
+                         const char *role_word, size_t rwlen) {
+  int i, best = -1;
+  size_t best_at = 0;
+  for (i = 0; i < r->n; i++) {
+    person *p = &r->p[i];
+    if (p->org || p->last > pos) continue;
+    if (gender && p->gender && p->gender != gender) continue;
+    if (want_role && p->role == NULL) continue;
+    if (role_word && p->role) {
+      /* "the spokesman" prefers a spokes* role; "the diplomat" any */
+      int spokes = rwlen >= 6 && lp_starts_ci(role_word, rwlen, "spokes");
+      if (spokes && !lp_contains_ci(p->role, strlen(p->role), "spokes"))
+        continue;
+    }
+    if (best < 0 || p->last >= best_at) {
+      best = i;
+      best_at = p->last;
+    }
+  }
+  return best;
+}
+
+/* Mentions of registered names (full or partial) move their `last`. */
+static void note_mentions(registry *r, const char *s, size_t from, size_t to) {
+  size_t i = from;
+  while (i < to) {
+    size_t e;
+    if (!is_upper_at(s, to, i) || (i > 0 && is_word_byte((unsigned char)s[i - 1]))) {
+      i++;
+      continue;
+    }
+    e = word_end(s, to, i);
+    {
+      int w, k;
+      size_t m = name_at(s, to, i, &w);
+      if (m == 0) m = e - i;
+      k = find_partial(r, s, i, m);
+      if (k < 0 && m != e - i) k = find_partial(r, s, i, e - i);
+      if (k >= 0) r->p[k].last = i;
+    }
+    i = e > i ? e : i + 1;
+  }
+}
+
+typedef struct {
+  int who;                /* registry index, -1 */
+  const char *text;       /* a speaker outside the registry */
+  size_t len;
+  size_t end;             /* end of the speaker phrase */
+} speaker_ref;
+
+/*
+ * Read a speaker phrase at i: a pronoun, "the" + role or organisation
+ * noun, or a name (with an optional role phrase before it). Resolves it
+ * against the registry as of body offset pos.
+ */
+static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
+                        size_t pos, speaker_ref *out) {
+  const char *s = b->s;
+  size_t e = word_end(s, lim, i);
+  out->who = -1;
+  out->text = NULL;
+  out->len = 0;
+  if (e == i) return 0;
+  if (word_in(s, i, e, pronouns_he) || word_in(s, i, e, pronouns_she)) {
+    int g = word_in(s, i, e, pronouns_he) ? 1 : 2;
+    out->who = recent_person(r, pos, g, 0, NULL, 0);
+    if (out->who >= 0 && r->p[out->who].gender == 0) r->p[out->who].gender = g;
+    out->end = e;
+    return 1;
+  }
+  if (word_is(s, i, e, "the")) {
+    size_t k = skip_space(s, lim, e), ke = word_end(s, lim, k), last = ke;
+    int words = 0;
+    /* "the foreign ministry spokesman": up to four words to the noun */
+    while (k < lim && words < 4) {
+      ke = word_end(s, lim, k);
+      if (ke == k) break;
+      if (is_role_noun(s, k, ke)) {
+        out->who = recent_person(r, pos, 0, 1, s + k, ke - k);
+        if (out->who < 0) out->who = recent_person(r, pos, 0, 0, NULL, 0);
+        out->end = ke;
+        return 1;
+      }
+      if (word_in(s, k, ke, org_nouns)) {
+        /* an organisation or a document: the latest registered one whose
+         * name has that noun, else the phrase as printed */
+        int j, hit = -1;
+        char w[40];
+        size_t m = ke - k;
+        if (m < sizeof w) {
+          memcpy(w, s + k, m);
+          w[m] = '\0';
+          for (j = 0; j < r->n; j++)
+            if (r->p[j].org && r->p[j].last <= pos &&
+                lp_contains_ci(s + r->p[j].start, r->p[j].len, w))
+              hit = j;
+        }
+        out->who = hit;
+        if (hit < 0) {
+          out->text = s + i;
+          out->len = ke - i;
+        }
+        out->end = ke;
+        return 1;
+      }
+      last = ke;
+      words++;
+      if (ke >= lim || s[ke] != ' ') break;
+      k = ke + 1;
+    }
+    (void)last;
+    return 0;
+  }
+  if (is_upper_at(s, lim, i)) {
+    /* optional role phrase, then a name */
+    size_t k = i;
+    int w;
+    size_t m = name_at(s, lim, k, &w);
+    if (m == 0) return 0;
+    if (e - i >= 3 && all_caps(s, i, e)) return 0;   /* a dateline */
+    /* "Foreign Ministry spokesperson Guo Jiakun", "Estmark's trade
+     * minister, Jonas Rebane": a role phrase, then the name */
+    {
+      size_t j = i, rs = 0;
+      int words = 0;
+      while (j < lim && words < 10) {
+        size_t je = word_end(s, lim, j);
+        if (je == j) break;
+        if (is_role_noun(s, j, je)) rs = je;
+        else if (rs) break;       /* the word after the role noun */
+        words++;
+        if (je >= lim || s[je] != ' ') break;
+        j = je + 1;
+      }
+      if (rs) {
+        size_t na, nl, rend;
+        if (name_after_role(s, lim, rs, &na, &nl, &rend)) {
+          out->who = add_person(r, s, na, nl, s + i, rend - i, 0);
+          out->end = na + nl;
+          if (out->end < lim && s[out->end] == ',') out->end++;
+          return 1;
+        }
+        if (words > 1 && !is_upper_at(s, lim, i)) return 0;
+      }
+    }
+    out->who = find_partial(r, s, i, m);
+    if (out->who < 0 && w >= 2) out->who = add_person(r, s, i, m, NULL, 0, 0);
+    if (out->who < 0) {
+      /* an unknown single name: keep it as printed */
+      out->text = s + i;
+      out->len = m;
+    }
+    out->end = i + m;
+    return 1;
+  }
+  return 0;
+}
+
+/* ---- quote marks ---- */
+
+/* Kind of quote mark at i: 1 opening, 2 closing, 3 straight (either),
+ * 0 none; *len gets its byte length. */
+static int mark_at(const char *s, size_t n, size_t i, size_t *len) {
+  unsigned char c = (unsigned char)s[i];
+  if (c == '"') {
+    *len = 1;
+    return 3;
+  }
+  if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+    unsigned char d = (unsigned char)s[i + 2];
+    *len = 3;
+    if (d == 0x9C || d == 0x9E) return 1;    /* “ „ */
+    if (d == 0x9D) return 2;                  /* ” */
+  }
+  if (c == 0xC2 && i + 1 < n) {
+    *len = 2;
+    if ((unsigned char)s[i + 1] == 0xAB) return 1;   /* « */
+    if ((unsigned char)s[i + 1] == 0xBB) return 2;   /* » */
+  }
+  return 0;
+}
+
+/* Does a straight quote at i open (1) or close (2)? */
+static int straight_role(const char *s, size_t n, size_t i, int inside) {
+  int before_space = i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n' ||
+                     s[i - 1] == '(' || s[i - 1] == '[' ||
+                     (unsigned char)s[i - 1] == 0x94 /* end of — */;
+  int after_space = i + 1 >= n || s[i + 1] == ' ' || s[i + 1] == '\n';
+  if (inside) return after_space || !before_space ? 2 : 1;
+  return before_space || !after_space ? 1 : 2;
+}
+
+/* Words in s[a, b). */
+static int count_words(const char *s, size_t a, size_t b) {
+  int w = 0;
+  size_t i = a;
+  while (i < b) {
+    while (i < b && !is_word_byte((unsigned char)s[i])) i++;
+    if (i >= b) break;
+    w++;
+    while (i < b && is_word_byte((unsigned char)s[i])) i++;
+  }
+  return w;
+}
+
+/* ---- the pass over the body ---- */
+
+typedef struct {
+  qbuild *q;
+  size_t n, cap;
+} qlist;
+
+static qbuild *new_quote(qlist *ql) {
+  if (ql->n == ql->cap) {
+    size_t cap = ql->cap ? ql->cap * 2 : 32;
+    qbuild *nq = realloc(ql->q, cap * sizeof *nq);
+    if (nq == NULL) return NULL;
+    ql->q = nq;
+    ql->cap = cap;
+  }
+  memset(&ql->q[ql->n], 0, sizeof ql->q[ql->n]);
+  ql->q[ql->n].speaker = -1;
+  return &ql->q[ql->n++];
+}
+
+/* Sentence bounds around i inside [from, to): after the previous ". " and
+ * before the next sentence end. */
+static size_t sentence_start(const char *s, size_t from, size_t i) {
+  size_t k = i;
+  while (k > from) {
+    char c = s[k - 1];
+    if ((c == '.' || c == '!' || c == '?') && k < i && s[k] == ' ') break;
+    if (c == '\n') break;
+    k--;
+  }
+  return skip_space(s, i, k);
+}
+
+/* Is the word ending just before i (skipping spaces) one of list? */
+static int prev_word_in(const char *s, size_t from, size_t i,
+                        const char *const *list, size_t *wstart) {
+  size_t e = i, a;
+  while (e > from && s[e - 1] == ' ') e--;
+  a = e;
+  while (a > from && is_word_byte((unsigned char)s[a - 1])) a--;
+  if (wstart) *wstart = a;
+  return a < e && word_in(s, a, e, list);
+}
+
+/*
+ * Look for a cue right after a closing mark at i: "[,] said X", "[,] X
+ * said", "X told reporters". Sets q's speaker and cue; returns the end of
+ * the cue clause, 0 when there is no cue.
+ */
+static size_t cue_after(const body_t *b, registry *r, size_t i, size_t lim,
+                        size_t pos, qbuild *q) {
+  const char *s = b->s;
+  size_t k = i, e;
+  speaker_ref sp;
+  if (k < lim && s[k] == ',') k++;
+  k = skip_space(s, lim, k);
+  e = word_end(s, lim, k);
+  if (e == k) return 0;
+  if (word_in(s, k, e, speech_verbs)) {
+    size_t ks = skip_space(s, lim, e);
+    if (read_speaker(b, r, ks, lim, pos, &sp)) {
+      q->speaker = sp.who;
+      q->speaker_text = sp.text;
+      q->speaker_text_len = sp.len;
+      q->cue = NULL;
+      memcpy(q->cue_buf, s + k, e - k < sizeof q->cue_buf ? e - k : 0);
+      q->cue_buf[e - k < sizeof q->cue_buf ? e - k : 0] = '\0';
+      return sp.end;
+    }
+    return 0;
+  }
+  if (read_speaker(b, r, k, lim, pos, &sp)) {
+    size_t vs = skip_space(s, lim, sp.end), ve = word_end(s, lim, vs);
+    if (ve > vs && word_in(s, vs, ve, speech_verbs)) {
+      size_t cl = ve - vs;
+      q->speaker = sp.who;
+      q->speaker_text = sp.text;
+      q->speaker_text_len = sp.len;
+      /* "told reporters" keeps its object */
+      if (word_is(s, vs, ve, "told")) {
+        size_t os = skip_space(s, lim, ve), oe = word_end(s, lim, os);
+        if (oe > os && (word_is(s, os, oe, "reporters") ||
+                        word_is(s, os, oe, "journalists")))
+          cl = oe - vs;
+      }
+      if (cl >= sizeof q->cue_buf) cl = sizeof q->cue_buf - 1;
+      memcpy(q->cue_buf, s + vs, cl);
+      q->cue_buf[cl] = '\0';
+      return ve;
+    }
+  }
+  return 0;
+}
+
+/*
+ * Look for a cue before an opening mark at i: "X said:", "X said that",
+ * "According to X,". Returns 1 and sets q when found.
+ */
+static int cue_before(const body_t *b, registry *r, size_t from, size_t i,
+                      qbuild *q) {
+  const char *s = b->s;
+  size_t ss = sentence_start(s, from, i), k = ss, limit = i;
+  speaker_ref sp;
+  /* "According to X," */
+  {
+    size_t e = word_end(s, limit, k);
+    if (word_is(s, k, e, "according")) {
+      size_t t = skip_space(s, limit, e), te = word_end(s, limit, t);
+      if (word_is(s, t, te, "to")) {
+        size_t ks = skip_space(s, limit, te);
+        if (read_speaker(b, r, ks, limit, i, &sp)) {
+          q->speaker = sp.who;
+          q->speaker_text = sp.text;
+          q->speaker_text_len = sp.len;
+          strcpy(q->cue_buf, "according to");
+          return 1;
+        }
+      }
+    }
+  }
+  /* a speaker at the sentence start, a speech verb before the mark */
+  while (k < limit) {
+    if (read_speaker(b, r, k, limit, i, &sp)) {
+      size_t v = skip_space(s, limit, sp.end);
+      int steps = 0;
+      while (v < limit && steps < 12) {
+        size_t ve = word_end(s, limit, v);
+        if (ve == v) break;
+        if (word_in(s, v, ve, speech_verbs)) {
+          size_t cl = ve - v;
+          q->speaker = sp.who;
+          q->speaker_text = sp.text;
+          q->speaker_text_len = sp.len;
+          if (cl >= sizeof q->cue_buf) cl = sizeof q->cue_buf - 1;
+          memcpy(q->cue_buf, s + v, cl);
+          q->cue_buf[cl] = '\0';
+          return 1;
+        }
+        v = skip_space(s, limit, ve + (ve < limit && s[ve] == ',' ? 1 : 0));
+        steps++;
+      }
+      return 0;
+    }
+    /* leading participial phrases: skip a word and try again */
+    {
+      size_t e = word_end(s, limit, k);
+      if (e == k) break;
+      k = skip_space(s, limit, e + (e < limit && s[e] == ',' ? 1 : 0));
+      if (k - ss > 200) break;
+    }
+  }
+  return 0;
+}
+
+static const char *const title_words[] = {
+  "titled", "entitled", "headlined", "named", "dubbed", "so-called",
+  "nicknamed", "codenamed", "code-named", "as", "called", NULL
+};
+
+/* Nouns a short capitalised quoted name follows ("the group "Glass
+ * Heron"", "malware called..."): the quote names the thing. */
+static const char *const naming_nouns[] = {
+  "group", "organization", "organisation", "campaign", "operation",
+  "program", "programme", "project", "malware", "virus", "ransomware",
+  "tool", "software", "app", "book", "film", "movie", "documentary",
+  "song", "album", "series", "show", "article", "column", "code",
+  "exercise", "initiative", "strategy", "doctrine", "platform", NULL
+};
+
+/*
+ * One paragraph: find the quote spans, classify and attribute them, and
+ * merge a quote split around its cue or continued into the next
+ * paragraph. `carry` is an open quote from the previous paragraph.
+ */
+static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
+                          qbuild **carry) {
+  const char *s = b->s;
+  size_t from = b->pstart[pi], to = b->pend[pi], i = from;
+  size_t open_at = 0;
+  int inside = 0;
+  qbuild *prev_direct = NULL;
+  size_t prev_cue_end = 0;
+
+  /* a quote carried from the previous paragraph continues only when this
+   * one opens with a quote mark */
+  if (*carry) {
+    size_t ml;
+    int k = mark_at(s, b->n, from, &ml);
+    if (!(k == 1 || k == 3)) *carry = NULL;
+  }
+  while (i < to) {
+    size_t ml;
+    int k = mark_at(s, b->n, i, &ml);
+    if (k == 0) { i++; continue; }
+    if (k == 3) {
+      /* after a digit outside a quote: an inch mark (a 15.6" screen) */
+      if (!inside && i > from && s[i - 1] >= '0' && s[i - 1] <= '9') {
+        i += ml;
+        continue;
+      }
+      k = straight_role(s, to, i, inside);
+    }
+    if (!inside && k == 1) {
+      inside = 1;
+      open_at = i + ml;
+      i += ml;
+      continue;
+    }
+    if (inside && k == 2) {
+      size_t qs = open_at, qe = i, after = i + ml;
+      int words = count_words(s, qs, qe);
+      qbuild *q;
+      size_t tw;
+      inside = 0;
+      i = after;
+      if (words == 0) continue;
+      /* titles of works and names: "a report titled "..."" */
+      if (prev_word_in(s, from, qs - ml, title_words, &tw) && words < 25 &&
+          !(*carry))
+        continue;
+      if (words <= 6 && is_upper_at(s, qe, qs) && !(*carry) &&
+          prev_word_in(s, from, qs - ml, naming_nouns, &tw))
+        continue;
+      if (*carry && (*carry)->nseg < MAX_SEGS) {
+        q = *carry;
+        q->seg[q->nseg][0] = qs;
+        q->seg[q->nseg][1] = qe;
+        q->nseg++;
+        *carry = NULL;
+      } else if (prev_direct && prev_cue_end > 0 &&
+                 qs - ml >= prev_cue_end && qs - ml - prev_cue_end <= 3 &&
+                 prev_direct->nseg < MAX_SEGS) {
+        /* "...," he said. "..." : the second half of a split quote */
+        q = prev_direct;
+        q->seg[q->nseg][0] = qs;
+        q->seg[q->nseg][1] = qe;
+        q->nseg++;
+        prev_cue_end = 0;
+        continue;
+      } else {
+        q = new_quote(ql);
+        if (q == NULL) return LOUPE_ENOMEM;
+        q->seg[0][0] = qs;
+        q->seg[0][1] = qe;
+        q->nseg = 1;
+        q->para = pi;
+      }
+      note_mentions(r, s, from, qs);
+      {
+        size_t ss = sentence_start(s, from, qs - ml);
+        int at_start = ss == qs - ml;
+        int ends_sentence = qe > qs && (s[qe - 1] == '.' || s[qe - 1] == ',' ||
+                                        s[qe - 1] == '?' || s[qe - 1] == '!');
+        size_t ce = 0;
+        if (q->speaker < 0 && q->speaker_text == NULL)
+          ce = cue_after(b, r, after, to, qs, q);
+        if (ce == 0 && q->speaker < 0 && q->speaker_text == NULL &&
+            cue_before(b, r, from, qs - ml, q))
+          ce = 1;
+        if (!ends_sentence && !at_start &&
+            (words <= 4 || (ce == 0 && words <= 12))) {
+          q->kind = 2;                         /* a phrase inside a sentence */
+          if (q->speaker < 0 && q->speaker_text == NULL) {
+            /* "X called the US a "..."": the sentence's subject */
+            size_t v = ss;
+            speaker_ref sp;
+            if (read_speaker(b, r, v, qs, qs, &sp)) {
+              size_t ve = word_end(s, qs, skip_space(s, qs, sp.end));
+              size_t vs = skip_space(s, qs, sp.end);
+              if (word_in(s, vs, ve, label_verbs) ||
+                  word_in(s, vs, ve, speech_verbs)) {
+                q->speaker = sp.who;
+                q->speaker_text = sp.text;
+                q->speaker_text_len = sp.len;
+                memcpy(q->cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
+                q->cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+              }
+            }
+          }
+        } else {
+          q->kind = 0;
+        }
+        if (ce > 1) {
+          /* the split quote resumes right after this cue's sentence end */
+          size_t k2 = ce;
+          while (k2 < to && s[k2] != '.' && s[k2] != ',' && k2 - ce < 80 &&
+                 mark_at(s, b->n, k2, &ml) == 0)
+            k2++;
+          if (k2 < to && (s[k2] == '.' || s[k2] == ',')) k2++;
+          prev_direct = q;
+          prev_cue_end = skip_space(s, to, k2);
+        } else {
+          prev_direct = NULL;
+          prev_cue_end = 0;
+        }
+      }
+      continue;
+    }
+    i += ml;
+  }
+  if (inside && open_at < to) {
+    /* an open quote at the paragraph end continues in the next one */
+    qbuild *q;
+    if (*carry && (*carry)->nseg < MAX_SEGS) {
+      q = *carry;
+    } else {
+      q = new_quote(ql);
+      if (q == NULL) return LOUPE_ENOMEM;
+      q->para = pi;
+      q->kind = 0;
+    }
+    q->seg[q->nseg][0] = open_at;
+    q->seg[q->nseg][1] = to;
+    q->nseg++;
+    if (q->speaker < 0 && q->speaker_text == NULL)
+      cue_before(b, r, from, open_at > from ? open_at - 1 : from, q);
+    *carry = q;
+  } else {
+    *carry = NULL;
+  }
+  return LOUPE_OK;
+}
+
+/* A quote with no cue of its own: "..." He said. in the next sentence, or
+ * the speaker of the quote just before when the paragraph is all quote. */
+static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
+  const char *s = b->s;
+  size_t k;
+  for (k = 0; k < ql->n; k++) {
+    qbuild *q = &ql->q[k];
+    size_t end = q->seg[q->nseg - 1][1], lim = b->pend[q->para];
+    size_t pe, i;
+    if (q->speaker >= 0 || q->speaker_text || q->kind != 0) continue;
+    /* find the paragraph holding the end */
+    for (pe = 0; pe < b->np; pe++)
+      if (end >= b->pstart[pe] && end <= b->pend[pe]) lim = b->pend[pe];
+    i = end;
+    while (i < lim && (s[i] == '"' || s[i] == ' ' ||
+                       (unsigned char)s[i] >= 0x80))
+      i++;
+    if (i < lim) {
+      speaker_ref sp;
+      if (read_speaker(b, r, i, lim, end, &sp)) {
+        size_t vs = skip_space(s, lim, sp.end), ve = word_end(s, lim, vs);
+        if (ve > vs && word_in(s, vs, ve, speech_verbs)) {
+          q->speaker = sp.who;
+          q->speaker_text = sp.text;
+          q->speaker_text_len = sp.len;
+          memcpy(q->cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
+          q->cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+          continue;
+        }
+      }
+    }
+    /* no cue at all: the speaker of the quote just before, in the same or
+     * the previous paragraph, goes on speaking */
+    if (k > 0) {
+      qbuild *p = &ql->q[k - 1];
+      if (p->kind == 0 && (p->speaker >= 0 || p->speaker_text) &&
+          p->para + 1 >= q->para) {
+        q->speaker = p->speaker;
+        q->speaker_text = p->speaker_text;
+        q->speaker_text_len = p->speaker_text_len;
+      }
+    }
+  }
+}
+
+/* ---- reported speech ---- */
+
+/* Past a dateline at i ("BEIJING (Sputnik) - ", "WASHINGTON, March 3
+ * (Reuters) - ", "BEIJING -- "): the reported words start after it. */
+static size_t skip_dateline(const char *s, size_t lim, size_t i) {
+  size_t k = i, e = word_end(s, lim, i);
+  if (e - i < 2 || !all_caps(s, i, e)) return i;
+  for (k = e; k < lim && k < i + 80; k++) {
+    if (s[k] == '-' && (k + 1 >= lim || s[k + 1] == ' ' || s[k + 1] == '-')) {
+      while (k < lim && s[k] == '-') k++;
+      return skip_space(s, lim, k);
+    }
+    if ((unsigned char)s[k] == 0xE2 && k + 2 < lim &&
+        (unsigned char)s[k + 1] == 0x80 &&
+        ((unsigned char)s[k + 2] == 0x94 || (unsigned char)s[k + 2] == 0x93))
+      return skip_space(s, lim, k + 3);
+    if (s[k] == '.' && k + 1 < lim && s[k + 1] == ' ') break;
+  }
+  return i;
+}
+
+/*
+ * Sentences outside quotes of the forms "..., X said[ on Friday]." and
+ * "X said (that) ...", "X urged ...": the reported clause is the text,
+ * the speaker from the cue.
+ */
+static int scan_reported(const body_t *b, registry *r, qlist *ql,
+                         const unsigned char *in_quote) {
+  const char *s = b->s;
+  size_t pi;
+  for (pi = 0; pi < b->np; pi++) {
+    size_t from = b->pstart[pi], to = b->pend[pi], ss = from;
+    while (ss < to) {
+      size_t se = ss, k, cs = 0, ce = 0;
+      int quoted = 0, found = 0;
+      speaker_ref sp;
+      qbuild tmp;
+      /* sentence end: ". " followed by an upper-case letter or the end */
+      while (se < to) {
+        if ((s[se] == '.' || s[se] == '!' || s[se] == '?') &&
+            (se + 1 >= to || (s[se + 1] == ' ' && se + 2 < to &&
+                              (is_upper_at(s, to, se + 2) || s[se + 2] == '"' ||
+                               (unsigned char)s[se + 2] == 0xE2)))) {
+          /* not after an initial or a common abbreviation */
+          size_t ws = se;
+          while (ws > ss && is_word_byte((unsigned char)s[ws - 1])) ws--;
+          if (!(se - ws == 1 && is_upper_at(s, to, ws)) &&
+              !(se - ws <= 3 && (word_is(s, ws, se, "Mr") ||
+                                 word_is(s, ws, se, "Ms") ||
+                                 word_is(s, ws, se, "Mrs") ||
+                                 word_is(s, ws, se, "Dr") ||
+                                 word_is(s, ws, se, "St") ||
+                                 word_is(s, ws, se, "Jan") ||
+                                 word_is(s, ws, se, "Feb") ||
+                                 word_is(s, ws, se, "Aug") ||
+                                 word_is(s, ws, se, "Sept") ||
+                                 word_is(s, ws, se, "Oct") ||
+                                 word_is(s, ws, se, "Nov") ||
+                                 word_is(s, ws, se, "Dec"))))
+            break;
+        }
+        se++;
+      }
+      for (k = ss; k < se && k < to; k++)
+        if (in_quote[k]) { quoted = 1; break; }
+      note_mentions(r, s, ss, se);
+      if (!quoted && se > ss) {
+        /* A: "content, X said[ ...]." : the last ", " before a cue */
+        size_t c = se;
+        while (c > ss + 10 && !found) {
+          c--;
+          if (s[c] != ',' || c + 2 >= se) continue;
+          memset(&tmp, 0, sizeof tmp);
+          tmp.speaker = -1;
+          if (read_speaker(b, r, c + 2, se, c, &sp)) {
+            size_t vs = skip_space(s, se, sp.end), ve = word_end(s, se, vs);
+            if (ve > vs && word_in(s, vs, ve, report_verbs)) {
+              size_t after = skip_space(s, se, ve);
+              /* the cue ends the sentence or runs into ", adding/noting" */
+              size_t nx = word_end(s, se, after);
+              if (after >= se || s[ve] == ',' || s[ve] == '.' ||
+                  word_is(s, after, nx, "on") || word_is(s, after, nx, "in") ||
+                  word_is(s, after, nx, "at") || word_is(s, after, nx, "during") ||
+                  word_is(s, after, nx, "after") ||
+                  word_is(s, after, nx, "yesterday") ||
+                  word_is(s, after, nx, "today") ||
+                  word_is(s, after, nx, "late") ||
+                  word_is(s, after, nx, "earlier")) {
+                cs = ss;
+                ce = c;
+                found = 1;
+                tmp.speaker = sp.who;
+                tmp.speaker_text = sp.text;
+                tmp.speaker_text_len = sp.len;
+                memcpy(tmp.cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
+                tmp.cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+              }
+            }
+          }
+        }
+        /* B: "X said (that) content" anywhere after a clause start */
+        if (!found) {
+          size_t w = ss;
+          while (w < se && !found) {
+            size_t we = word_end(s, se, w);
+            if (we == w) { w++; continue; }
+            if (w == ss || s[w - 1] == ' ') {
+              static const char *const conj[] = {
+                "after", "when", "while", "as", "because", "since", "and",
+                "but", "before", "although", "though", "where", "once",
+                "whereas", NULL
+              };
+              size_t pw;
+              int boundary = w == ss || (w >= 2 && s[w - 2] == ',') ||
+                             prev_word_in(s, ss, w, conj, &pw);
+              if (boundary && read_speaker(b, r, w, se, w, &sp)) {
+                size_t vs = skip_space(s, se, sp.end);
+                size_t ve = word_end(s, se, vs);
+                if (ve > vs && word_in(s, vs, ve, report_verbs)) {
+                  size_t k2 = skip_space(s, se, ve);
+                  int hops = 0;
+                  memset(&tmp, 0, sizeof tmp);
+                  tmp.speaker = sp.who;
+                  tmp.speaker_text = sp.text;
+                  tmp.speaker_text_len = sp.len;
+                  memcpy(tmp.cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
+                  tmp.cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+                  if (word_is(s, vs, ve, "urged") || word_is(s, vs, ve, "told") ||
+                      word_is(s, vs, ve, "warned") ||
+                      word_is(s, vs, ve, "pledged") ||
+                      word_is(s, vs, ve, "vowed") ||
+                      word_is(s, vs, ve, "demanded")) {
+                    /* the object is the content: "urged the US to ..." */
+                    if (word_is(s, vs, ve, "told")) {
+                      /* "told reporters (that)" */
+                      size_t oe = word_end(s, se, k2);
+                      k2 = skip_space(s, se, oe);
+                    }
+                  } else {
+                    /* skip a short time/place phrase before "that" */
+                    size_t t = k2;
+                    while (t < se && hops < 7) {
+                      size_t te = word_end(s, se, t);
+                      if (te == t) break;
+                      if (word_is(s, t, te, "that")) {
+                        k2 = skip_space(s, se, te);
+                        break;
+                      }
+                      t = skip_space(s, se, te + (te < se && s[te] == ',' ? 1 : 0));
+                      hops++;
+                    }
+                    if (hops >= 7 || t >= se) {
+                      /* no "that": the content must follow directly */
+                      if (k2 < se && s[ve] == ',') k2 = skip_space(s, se, ve + 1);
+                    }
+                  }
+                  if (k2 + 10 < se && count_words(s, k2, se) >= 4) {
+                    cs = k2;
+                    ce = se;
+                    found = 1;
+                  }
+                }
+              }
+            }
+            w = we;
+          }
+        }
+        if (found) {
+          qbuild *q = new_quote(ql);
+          size_t a = cs, e = ce;
+          if (a == from) a = skip_dateline(s, to, a);
+          if (q == NULL) return LOUPE_ENOMEM;
+          *q = tmp;
+          while (e > a && (s[e - 1] == ' ' || s[e - 1] == ',' || s[e - 1] == '.'))
+            e--;
+          q->seg[0][0] = a;
+          q->seg[0][1] = e;
+          q->nseg = 1;
+          q->kind = 1;
+          q->para = pi;
+        }
+      }
+      ss = skip_space(s, to, se + 1);
+    }
+  }
+  return LOUPE_OK;
+}
+
+/* ---- output ---- */
+
+static int cmp_quote(const void *x, const void *y) {
+  const qbuild *a = x, *b = y;
+  if (a->seg[0][0] != b->seg[0][0]) return a->seg[0][0] < b->seg[0][0] ? -1 : 1;
+  return 0;
+}
+
+/* Source offset of a body offset: through the paragraph's source line. */
+static void body_to_src(const loupe_article *a, lp_text *t, size_t boff,
+                        size_t para, size_t pstart, size_t *off, size_t *line) {
+  size_t li, col = boff - pstart;
+  const loupe_span *p = &a->paragraphs[para];
+  *off = p->offset + col;
+  *line = p->line;
+  for (li = 0; li < t->n_lines; li++)
+    if (t->lines[li].src_line == p->line &&
+        t->lines[li].label == LOUPE_LINE_BODY) {
+      /* the body text is the normalised line from its first byte */
+      *off = lp_text_src_offset(t, li, col);
+      return;
+    }
+}
+
+static char *arena_copy(lp_arena *arena, const char *s, size_t n) {
+  return lp_arena_strndup(arena, s, n);
+}
+
+int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
+  body_t b;
+  registry *r = NULL;
+  qlist ql = {0};
+  size_t *ps = NULL, *pe = NULL, i, k;
+  unsigned char *in_quote = NULL;
+  qbuild *carry = NULL;
+  int rc = LOUPE_ENOMEM;
+
+  a->quotes = NULL;
+  a->n_quotes = 0;
+  a->entities = NULL;
+  a->n_entities = 0;
+  if (a->n_paragraphs == 0 || a->body == NULL) return LOUPE_OK;
+  b.s = a->body;
+  b.n = a->body_len;
+  b.np = a->n_paragraphs;
+  ps = malloc(b.np * sizeof *ps);
+  pe = malloc(b.np * sizeof *pe);
+  r = calloc(1, sizeof *r);
+  in_quote = calloc(b.n + 1, 1);
+  if (!ps || !pe || !r || !in_quote) goto out;
+  for (i = 0, k = 0; i < b.np; i++) {
+    ps[i] = k;
+    pe[i] = k + a->paragraphs[i].len;
+    k = pe[i] + 2;
+  }
+  b.pstart = ps;
+  b.pend = pe;
+  scan_people(&b, r);
+  for (i = 0; i < b.np; i++) {
+    rc = scan_paragraph(&b, r, &ql, i, &carry);
+    if (rc) goto out;
+  }
+  attribute_leftovers(&b, r, &ql);
+  for (i = 0; i < ql.n; i++) {
+    int sgi;
+    for (sgi = 0; sgi < ql.q[i].nseg; sgi++) {
+      size_t x;
+      /* the marks around a quote belong to it too */
+      size_t a0 = ql.q[i].seg[sgi][0] > 3 ? ql.q[i].seg[sgi][0] - 3 : 0;
+      size_t a1 = ql.q[i].seg[sgi][1] + 3 < b.n ? ql.q[i].seg[sgi][1] + 3 : b.n;
+      for (x = a0; x < a1; x++) in_quote[x] = 1;
+    }
+  }
+  rc = scan_reported(&b, r, &ql, in_quote);
+  if (rc) goto out;
+  rc = LOUPE_ENOMEM;
+  if (ql.n > 1) qsort(ql.q, ql.n, sizeof *ql.q, cmp_quote);
+  if (ql.n) {
+    a->quotes = lp_arena_alloc(arena, ql.n * sizeof *a->quotes);
+    if (a->quotes == NULL) goto out;
+  }
+  for (i = 0; i < ql.n; i++) {
+    qbuild *q = &ql.q[i];
+    loupe_quote *o = &a->quotes[a->n_quotes];
+    lp_buf text = {0};
+    int sgi;
+    static const char *const kinds[] = {"direct", "reported", "phrase"};
+    for (sgi = 0; sgi < q->nseg; sgi++) {
+      size_t s0 = q->seg[sgi][0], s1 = q->seg[sgi][1];
+      while (s0 < s1 && b.s[s0] == ' ') s0++;
+      while (s1 > s0 && b.s[s1 - 1] == ' ') s1--;
+      /* "first part," he said. "second": the comma is the cue's */
+      if (sgi + 1 < q->nseg && s1 > s0 && b.s[s1 - 1] == ',') s1--;
+      if (sgi && lp_buf_append(&text, " ", 1)) { lp_buf_free(&text); goto out; }
+      if (lp_buf_append(&text, b.s + s0, s1 - s0)) {
+        lp_buf_free(&text);
+        goto out;
+      }
+    }
+    /* a trailing comma inside the marks is the sentence's, not the quote's */
+    while (text.len > 0 && text.p[text.len - 1] == ',') text.len--;
+    if (text.len == 0) {
+      lp_buf_free(&text);
+      continue;
+    }
+    for (k = 0; k < text.len; k++)
+      if (text.p[k] == '\n') text.p[k] = ' ';
+    o->text.text = arena_copy(arena, text.p, text.len);
+    o->text.len = text.len;
+    lp_buf_free(&text);
+    if (o->text.text == NULL) goto out;
+    o->text.rule = kinds[q->kind];
+    o->body_offset = q->seg[0][0];
+    o->paragraph = q->para + 1;
+    body_to_src(a, t, q->seg[0][0], q->para, ps[q->para], &o->text.offset,
+                &o->text.line);
+    o->kind = kinds[q->kind];
+    if (q->speaker >= 0) {
+      person *p = &r->p[q->speaker];
+      o->speaker = arena_copy(arena, b.s + p->start, p->len);
+      if (o->speaker == NULL) goto out;
+      if (p->role) {
+        o->role = arena_copy(arena, p->role, strlen(p->role));
+        if (o->role == NULL) goto out;
+      }
+    } else if (q->speaker_text) {
+      o->speaker = arena_copy(arena, q->speaker_text, q->speaker_text_len);
+      if (o->speaker == NULL) goto out;
+    }
+    if (q->cue_buf[0]) {
+      o->cue = arena_copy(arena, q->cue_buf, strlen(q->cue_buf));
+      if (o->cue == NULL) goto out;
+    }
+    a->n_quotes++;
+  }
+  {
+    lp_named named[MAX_PEOPLE];
+    int j;
+    for (j = 0; j < r->n; j++) {
+      named[j].start = r->p[j].start;
+      named[j].len = r->p[j].len;
+      named[j].role = r->p[j].role;
+      named[j].org = r->p[j].org;
+    }
+    rc = lp_entities(a, named, (size_t)r->n, arena);
+    if (rc) goto out;
+  }
+  rc = LOUPE_OK;
+out:
+  if (r) {
+    int j;
+    for (j = 0; j < r->n; j++) free(r->p[j].role);
+  }
+  free(r);
+  free(ql.q);
+  free(ps);
+  free(pe);
+  free(in_quote);
+  return rc;
+}
