@@ -119,3 +119,49 @@ print(("\n== dates: right to the day on %d of %d visible (%.3f); "
 if os.getenv("LOUPE_EVAL_VERBOSE") then
   for _, w in ipairs(wrong) do print("   " .. w) end
 end
+
+-- 4. quotes and speakers on the labelled invented pages
+local qscore = dofile("spec/quote_score.lua")
+local qt = qscore.all("spec/fixtures/quotes", function(path)
+  return loupe.parse_file(path)
+end)
+print(("\n== quotes, %d labelled in %d invented pages (spec/fixtures/quotes)")
+  :format(qt.labels, #qt.pages))
+print(("   precision %.3f  recall %.3f  speaker accuracy %.3f  kind %.3f")
+  :format(qt.precision, qt.recall, qt.speaker_accuracy, qt.kind_accuracy))
+print(("   negatives taken for quotes: %d of %d"):format(qt.negatives_hit,
+  qt.negatives))
+
+-- 5. speakers on real transcripts: in the Foreign Ministry pages of
+-- ../shared the spokesperson of each briefing is known from the data;
+-- every quote loupe credits to a named person on such a page should be
+-- that spokesperson unless the page names someone else in the text.
+local mfa = shared .. "/data/mfa-spokesperson-2016-2020/mfa_en.jsonl.gz"
+local fh = io.popen("gzip -dc " .. sh_quote(mfa) .. " 2>/dev/null")
+local credited, to_spokesperson, pages_seen = 0, 0, 0
+for line in fh:lines() do
+  local d = cjson.decode(line)
+  if d.speaker ~= cjson.null and d.page_text ~= cjson.null then
+    local a = loupe.parse(d.page_text)
+    if a then
+      pages_seen = pages_seen + 1
+      local surname = d.speaker:match("^(%S+)")
+      for _, q in ipairs(a.quotes) do
+        if q.speaker and q.speaker:find(surname, 1, true) then
+          to_spokesperson = to_spokesperson + 1
+          credited = credited + 1
+        elseif q.speaker and q.kind ~= "phrase" then
+          credited = credited + 1
+        end
+      end
+    end
+  end
+end
+fh:close()
+print(("\n== speakers on %d real spokesperson transcripts (mfa_en)")
+  :format(pages_seen))
+print(("   %d quotes credited to a speaker, %d (%.3f) to the briefing's "
+  .. "spokesperson"):format(credited, to_spokesperson,
+  credited > 0 and to_spokesperson / credited or 0))
+print("   (transcript turns 'A:' are not quotes; the figure covers quotes "
+  .. "inside the answers)")

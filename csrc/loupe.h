@@ -152,6 +152,12 @@ int loupe_parser_set_max_bytes(loupe_parser *p, size_t max);
 int loupe_parser_set_keep_lines(loupe_parser *p, int on);
 
 /*
+ * Whether loupe_parse() finds quotes, speakers and entities (default on).
+ *   p: the parser; on: zero to skip that pass (bodies and fields only).
+ */
+int loupe_parser_set_extract(loupe_parser *p, int on);
+
+/*
  * Parse one page.
  *   p:     the parser (its options; its error message is set on failure).
  *   bytes: the raw page bytes in any encoding loupe reads (UTF-8 with or
@@ -302,7 +308,11 @@ int loupe_db_count(loupe_db *db, long long *n);
 /* Filters a query may carry (several values of one key are OR-ed). */
 typedef enum {
   LOUPE_F_OUTLET = 1, LOUPE_F_CREDIT, LOUPE_F_AUTHOR, LOUPE_F_LANG,
-  LOUPE_F_ID
+  LOUPE_F_ID,
+  LOUPE_F_SPEAKER,     /* articles quoting this speaker (exact name) */
+  LOUPE_F_ENTITY,      /* articles naming this entity (name or alias) */
+  LOUPE_F_KIND,        /* quotes of this kind (quotes cursor only) */
+  LOUPE_F_QUOTE_TEXT   /* quotes containing this text (quotes cursor only) */
 } loupe_filter;
 
 typedef enum {
@@ -338,6 +348,8 @@ int loupe_query_until(loupe_query *q, const char *until);
 int loupe_query_regex(loupe_query *q, const char *pattern, const char *flags);
 int loupe_query_order(loupe_query *q, loupe_order order);
 int loupe_query_limit(loupe_query *q, long long limit, long long offset);
+/* Keep only articles that carry at least one quote. */
+int loupe_query_quotes_only(loupe_query *q, int on);
 /* Message of the last failure on q. */
 const char *loupe_query_errmsg(const loupe_query *q);
 
@@ -355,6 +367,19 @@ int loupe_query_group(loupe_query *q, loupe_group by, loupe_cursor **out);
  * is_regex) in the matching articles' bodies; width bytes each side. */
 int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
                      const char *flags, int width, loupe_cursor **out);
+
+/* Cursor over the quotes of the matching articles (text, speaker, role,
+ * cue, kind, offset, paragraph, line, article_id, date, outlet, title),
+ * oldest first; speaker, kind and quote-text filters apply to the quotes
+ * themselves. */
+int loupe_query_quotes(loupe_query *q, loupe_cursor **out);
+
+/* Cursor over the speakers (name, role, quotes, first, last, outlets as a
+ * JSON array), most quoted first. */
+int loupe_db_speakers(loupe_db *db, loupe_cursor **out);
+/* Cursor over the entities (name, kind, role, articles, mentions), most
+ * widespread first; kind NULL for every kind. */
+int loupe_db_entities(loupe_db *db, const char *kind, loupe_cursor **out);
 
 /* ---- cursors ---- */
 

@@ -427,6 +427,10 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
         if (l->cls == C_SHORT) {
           if (prevc[k] == C_GOOD && nextc[k] == C_GOOD) {
             l->cls = C_GOOD;
+          } else if (prevc[k] == C_GOOD && (l->flags & LP_F_TERMINAL) &&
+                     l->nwords >= 5 && !l->cue) {
+            /* a short full sentence closing the article ("..." he said.) */
+            l->cls = C_GOOD;
           } else {
             l->cls = C_BAD;
             if (l->reason == NULL) l->reason = "short";
@@ -440,6 +444,19 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
             l->cls = C_GOOD;
           }
         }
+      }
+      /* a brief of a few short paragraphs has no long prose line at all:
+       * then its sentences are the article */
+      {
+        int any_good = 0;
+        for (k = 0; k < n && !any_good; k++)
+          if (t->lines[k].cls == C_GOOD) any_good = 1;
+        if (!any_good)
+          for (k = 0; k < n; k++)
+            if (t->lines[k].cls == C_BAD && t->lines[k].reason &&
+                strcmp(t->lines[k].reason, "isolated") == 0 &&
+                (t->lines[k].flags & LP_F_TERMINAL))
+              t->lines[k].cls = C_GOOD;
       }
     }
     free(prevc);

@@ -91,8 +91,8 @@ typedef struct {
 } ent;
 
 typedef struct {
-  ent e[MAX_ENT];
-  int n;
+  ent *e;                /* grows as entities are found */
+  int n, cap;
 } ent_list;
 
 static int is_wordc(unsigned char c) {
@@ -148,6 +148,13 @@ static ent *new_ent(ent_list *l, lp_arena *arena, const char *name, size_t n,
     if (l->e[i].name_len == n && memcmp(l->e[i].name, name, n) == 0)
       return &l->e[i];
   if (l->n >= MAX_ENT) return NULL;
+  if (l->n == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 32;
+    ent *ne = realloc(l->e, (size_t)cap * sizeof *ne);
+    if (ne == NULL) return NULL;
+    l->e = ne;
+    l->cap = cap;
+  }
   e = &l->e[l->n];
   memset(e, 0, sizeof *e);
   e->name = lp_arena_strndup(arena, name, n);
@@ -249,7 +256,7 @@ static int scan_orgs(ent_list *l, const char *s, size_t n, lp_arena *arena) {
             !(we - k == 3 && memcmp(s + k, "and", 3) == 0))
           break;
         for (w = 0; org_words[w]; w++)
-          if (strlen(org_words[w]) == we - k &&
+          if (org_words[w][0] == s[k] && strlen(org_words[w]) == we - k &&
               memcmp(org_words[w], s + k, we - k) == 0)
             last_org = we;
         words++;
@@ -270,9 +277,37 @@ static int scan_orgs(ent_list *l, const char *s, size_t n, lp_arena *arena) {
   return LOUPE_OK;
 }
 
+#define CAP_SLOTS 4096u
+
+static uint32_t cap_hash(const char *w, size_t n) {
+  uint32_t h = 2166136261u;
+  size_t k;
+  for (k = 0; k < n; k++) h = (h ^ (unsigned char)w[k]) * 16777619u;
+  return h ? h : 1;
+}
+
+/* A set of word hashes (open addressing; a full table just stops adding,
+ * which only costs a later strstr). */
+static void cap_put(uint32_t *set, const char *w, size_t n) {
+  uint32_t h = cap_hash(w, n), k = h & (CAP_SLOTS - 1), tries = 0;
+  while (set[k] != 0 && set[k] != h && tries++ < CAP_SLOTS)
+    k = (k + 1) & (CAP_SLOTS - 1);
+  if (set[k] == 0) set[k] = h;
+}
+
+static int cap_has(const uint32_t *set, const char *w, size_t n) {
+  uint32_t h = cap_hash(w, n), k = h & (CAP_SLOTS - 1), tries = 0;
+  while (set[k] != 0 && tries++ < CAP_SLOTS) {
+    if (set[k] == h) return 1;
+    k = (k + 1) & (CAP_SLOTS - 1);
+  }
+  return tries >= CAP_SLOTS;      /* full: assume present */
+}
+
 int lp_entities(loupe_article *a, const lp_named *people, size_t np,
                 lp_arena *arena) {
   ent_list *l;
+  uint32_t *caps = NULL;
   const char *s = a->body;
   size_t n = a->body_len, k;
   int i, rc = LOUPE_ENOMEM;
@@ -291,12 +326,27 @@ int lp_entities(loupe_article *a, const lp_named *people, size_t np,
     }
   }
   if (scan_orgs(l, s, n, arena)) goto out;
+  /* the capitalised words of the body, so a place is looked for only
+   * when the first word of one of its names occurs */
+  caps = calloc(CAP_SLOTS, sizeof *caps);
+  if (caps == NULL) goto out;
+  for (k = 0; k < n;) {
+    size_t e = k;
+    if (!upper_at(s, k) || (k > 0 && is_wordc((unsigned char)s[k - 1]))) {
+      k++;
+      continue;
+    }
+    while (e < n && is_wordc((unsigned char)s[e])) e++;
+    cap_put(caps, s + k, e - k);
+    k = e;
+  }
   for (k = 0; k < sizeof places / sizeof places[0]; k++) {
     int j, seen = 0;
-    for (j = 0; j < MAX_ALIASES && places[k].aliases[j]; j++) {
+    for (j = 0; j < MAX_ALIASES && places[k].aliases[j] && !seen; j++) {
       const char *w = places[k].aliases[j];
-      const char *p = strstr(s, w);
-      if (p != NULL) seen = 1;
+      size_t fl = 0;
+      while (w[fl] && is_wordc((unsigned char)w[fl])) fl++;
+      if (cap_has(caps, w, fl) && strstr(s, w) != NULL) seen = 1;
     }
     if (seen) {
       ent *e = new_ent(l, arena, places[k].name, strlen(places[k].name),
@@ -393,6 +443,8 @@ int lp_entities(loupe_article *a, const lp_named *people, size_t np,
   rc = LOUPE_OK;
 out:
   for (i = 0; i < l->n; i++) free(l->e[i].mentions);
+  free(l->e);
   free(l);
+  free(caps);
   return rc;
 }

@@ -685,8 +685,8 @@ static int find_people(lp_text *t, const lp_layout *lay, size_t title,
       }
       continue;
     }
-    if (head && title != LP_NONE && i > title && l->nwords <= 12 &&
-        l->label != LOUPE_LINE_BODY) {
+    if (title != LP_NONE && i > title && (bf == LP_NONE || i < bf) &&
+        l->nwords <= 12 && l->label != LOUPE_LINE_BODY) {
       /* names alone between the headline and the body: the byline */
       size_t m = name_list(s, n);
       if (m > 0) {
@@ -883,7 +883,5 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
     a->lang.len = strlen(lang);
     a->lang.rule = "stop-words";
   }
-  rc = build_body(t, a, arena);
-  if (rc) return rc;
-  return lp_quotes(a, t, arena);
+  return build_body(t, a, arena);
 }

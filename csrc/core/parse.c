@@ -11,6 +11,7 @@
 struct loupe_parser {
   size_t max_bytes;
   int keep_lines;
+  int no_extract;
   lp_lexicon *lex;
   char errmsg[200];
 };
@@ -43,6 +44,12 @@ void loupe_parser_free(loupe_parser *p) {
 int loupe_parser_set_max_bytes(loupe_parser *p, size_t max) {
   if (p == NULL || max == 0) return LOUPE_EINVAL;
   p->max_bytes = max;
+  return LOUPE_OK;
+}
+
+int loupe_parser_set_extract(loupe_parser *p, int on) {
+  if (p == NULL) return LOUPE_EINVAL;
+  p->no_extract = on == 0;
   return LOUPE_OK;
 }
 
@@ -179,6 +186,10 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
   box->pub.input = t.stats;
   rc = lp_fields(&t, &lay, &box->pub, &box->arena, lang);
   if (rc) goto out;
+  if (!p->no_extract) {
+    rc = lp_quotes(&box->pub, &t, &box->arena);
+    if (rc) goto out;
+  }
   if (p->keep_lines) {
     rc = keep_lines(&t, &box->pub, &box->arena);
     if (rc) goto out;

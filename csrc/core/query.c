@@ -27,6 +27,7 @@ struct loupe_query {
   filter_val filters[MAX_FILTERS];
   int n_filters;
   loupe_regex *re;
+  int quotes_only;
   loupe_order order;
   long long limit, offset;
   char errmsg[300];
@@ -172,7 +173,7 @@ int loupe_query_near(loupe_query *q, const char *a, const char *b,
 
 int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value) {
   if (value == NULL) return LOUPE_OK;
-  if (key < LOUPE_F_OUTLET || key > LOUPE_F_ID) {
+  if (key < LOUPE_F_OUTLET || key > LOUPE_F_QUOTE_TEXT) {
     snprintf(q->errmsg, sizeof q->errmsg, "unknown filter %d", (int)key);
     return LOUPE_EINVAL;
   }
@@ -233,7 +234,8 @@ static int regex_literals(loupe_query *q, const char *p, int caseless) {
   size_t i = 0, n = strlen(p);
   int depth = 0;
   (void)caseless;
-  if (strchr(p, '|') != NULL) return LOUPE_OK;
+  /* alternation, and inline options ("(?i)", "(?x)"), end narrowing */
+  if (strchr(p, '|') != NULL || strstr(p, "(?") != NULL) return LOUPE_OK;
   while (i < n) {
     unsigned char c = (unsigned char)p[i];
     if (c == '\\') {
@@ -250,7 +252,9 @@ static int regex_literals(loupe_query *q, const char *p, int caseless) {
     if (c == ')') { if (depth) depth--; i++; continue; }
     if (depth == 0 && ((c | 32) >= 'a' && (c | 32) <= 'z')) {
       size_t j = i;
-      int boundary = i == 0 || p[i - 1] == ' ' ||
+      /* the run must start a word: after a space, \b or \s (the start
+       * of the pattern is not enough: "ware" matches inside "malware") */
+      int boundary = (i > 0 && p[i - 1] == ' ') ||
                      (i >= 2 && p[i - 2] == '\\' &&
                       (p[i - 1] == 'b' || p[i - 1] == 's'));
       while (j < n && (((unsigned char)p[j] | 32) >= 'a' &&
@@ -294,6 +298,11 @@ int loupe_query_regex(loupe_query *q, const char *pattern, const char *flags) {
   return LOUPE_OK;
 }
 
+int loupe_query_quotes_only(loupe_query *q, int on) {
+  q->quotes_only = on != 0;
+  return LOUPE_OK;
+}
+
 int loupe_query_order(loupe_query *q, loupe_order order) {
   if (order < LOUPE_ORDER_DEFAULT || order > LOUPE_ORDER_RANK) {
     snprintf(q->errmsg, sizeof q->errmsg, "unknown order %d", (int)order);
@@ -315,7 +324,7 @@ int loupe_query_limit(loupe_query *q, long long limit, long long offset) {
   "a.id, a.path, a.title, a.date, a.date_precision, a.dateline, a.credit," \
   " a.outlet, a.lang, a.authors, a.editors, a.body"
 
-enum { SEL_HITS, SEL_IDS, SEL_GROUP, SEL_COUNT, SEL_KWIC };
+enum { SEL_HITS, SEL_IDS, SEL_GROUP, SEL_COUNT, SEL_KWIC, SEL_QUOTES };
 
 static int add_bind(bind_val *bv, int *nb, int type, const char *text,
                     long long num) {
@@ -338,15 +347,29 @@ static const char *filter_sql(loupe_filter k) {
   case LOUPE_F_LANG: return "a.lang = ? COLLATE NOCASE";
   case LOUPE_F_ID: return "a.id = CAST(? AS INTEGER)";
   case LOUPE_F_AUTHOR:
-    return "EXISTS (SELECT 1 FROM people p WHERE p.article_id = a.id"
-           " AND p.role = 'author' AND p.name = ? COLLATE NOCASE)";
+    return "a.id IN (SELECT p.article_id FROM people p WHERE"
+           " p.role = 'author' AND p.name = ? COLLATE NOCASE)";
+  case LOUPE_F_SPEAKER:
+    return "a.id IN (SELECT qu.article_id FROM quotes qu WHERE"
+           " qu.speaker = ? COLLATE NOCASE)";
+  case LOUPE_F_ENTITY:
+    /* two parameters, both the value: the name, or one of the aliases */
+    return "a.id IN (SELECT e.article_id FROM entities e WHERE"
+           " e.name = ? COLLATE NOCASE OR e.name IN (SELECT e2.name FROM"
+           " entities e2, json_each(e2.aliases) j WHERE j.value = ?))";
+  case LOUPE_F_KIND:
+  case LOUPE_F_QUOTE_TEXT:
+    return "1";                       /* quote rows only: see SEL_QUOTES */
   }
   return "0";
 }
 
 /*
- * Build the statement for one use of the query. `what` selects the
- * columns; group_expr is the grouping key for SEL_GROUP.
+ * Build the statement for one use of the query. The matching articles are
+ * found by an inner query that reads ids, rank and dates only (ordered and
+ * paged there); bodies, snippets and highlights are read for the rows it
+ * returns, through a materialized CTE. The search table goes first in the
+ * join (CROSS JOIN) so filters never make SQLite probe it row by row.
  */
 static int compile(loupe_query *q, int what, const char *group_expr,
                    sqlite3_stmt **out) {
@@ -354,31 +377,52 @@ static int compile(loupe_query *q, int what, const char *group_expr,
   bind_val bv[MAX_BINDS];
   char *until_hi = NULL;
   int nb = 0, i, rc = LOUPE_OK, k;
-  int fts = q->fts.len > 0;
+  int fts = q->fts.len > 0, text = fts && q->has_text;
+  int filtered = q->since || q->until || q->n_filters > 0 || q->re ||
+                 q->quotes_only;
   loupe_db *db = q->db;
+  loupe_order o = q->order;
+  const char *inner_order, *outer_order;
 
   *out = NULL;
   if (db == NULL || db->sql == NULL) {
     snprintf(q->errmsg, sizeof q->errmsg, "the corpus is closed");
     return LOUPE_EMISUSE;
   }
-  if (what == SEL_COUNT) rc |= app(&sql, "SELECT count(*) FROM (SELECT a.id");
+  if (o == LOUPE_ORDER_DEFAULT) o = text ? LOUPE_ORDER_RANK : LOUPE_ORDER_DATE;
+  if (o == LOUPE_ORDER_RANK && !fts) o = LOUPE_ORDER_DATE;
+  if (o == LOUPE_ORDER_RANK) {
+    inner_order = " ORDER BY articles_fts.rank, a.id";
+    outer_order = " ORDER BY m.rank, m.id";
+  } else if (o == LOUPE_ORDER_DATE) {
+    inner_order = " ORDER BY a.date IS NULL, a.date, a.id";
+    outer_order = " ORDER BY m.date IS NULL, m.date, m.id";
+  } else {
+    inner_order = " ORDER BY a.date IS NULL, a.date DESC, a.id DESC";
+    outer_order = " ORDER BY m.date IS NULL, m.date DESC, m.id DESC";
+  }
+
+  /* a bare full-text count needs no article rows at all */
+  if (what == SEL_COUNT && fts && !filtered && q->limit < 0 && q->offset == 0) {
+    rc |= app(&sql, "SELECT count(*) FROM articles_fts WHERE articles_fts"
+                    " MATCH ?");
+    rc |= add_bind(bv, &nb, 1, NULL, 0);
+    goto prepare;
+  }
+  if (what == SEL_COUNT) rc |= app(&sql, "SELECT count(*) FROM (");
   else if (what == SEL_GROUP) {
     rc |= app(&sql, "SELECT ");
     rc |= app(&sql, group_expr);
-    rc |= app(&sql, " AS key, count(*) AS count FROM (SELECT a.id, a.date,"
-                    " a.outlet, a.credit");
-  } else if (what == SEL_IDS) rc |= app(&sql, "SELECT a.id");
-  else if (what == SEL_KWIC) rc |= app(&sql, "SELECT a.id, a.date, a.body");
-  else {
-    rc |= app(&sql, "SELECT " HIT_COLS);
-    if (fts && q->has_text)
-      rc |= app(&sql, ", articles_fts.rank AS rank,"
-                      " snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet,"
-                      " highlight(articles_fts, 0, '[', ']') AS highlight");
+    rc |= app(&sql, " AS key, count(*) AS count FROM (");
+  } else {
+    rc |= app(&sql, "WITH m AS MATERIALIZED (");
   }
+  /* the inner query: ids, rank and the columns groups need */
+  rc |= app(&sql, "SELECT a.id AS id, a.date AS date");
+  if (fts) rc |= app(&sql, ", articles_fts.rank AS rank");
+  if (what == SEL_GROUP) rc |= app(&sql, ", a.outlet AS outlet, a.credit AS credit");
   if (fts) {
-    rc |= app(&sql, " FROM articles_fts JOIN articles a"
+    rc |= app(&sql, " FROM articles_fts CROSS JOIN articles a"
                     " ON a.id = articles_fts.rowid"
                     " WHERE articles_fts MATCH ?");
     rc |= add_bind(bv, &nb, 1, NULL, 0);     /* the expression, bound below */
@@ -400,39 +444,88 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= add_bind(bv, &nb, 1, until_hi, 0);
   }
   /* values of one key OR-ed, keys AND-ed */
-  for (k = LOUPE_F_OUTLET; k <= LOUPE_F_ID; k++) {
+  for (k = LOUPE_F_OUTLET; k <= LOUPE_F_ENTITY; k++) {
     int first = 1;
     for (i = 0; i < q->n_filters; i++) {
       if ((int)q->filters[i].key != k) continue;
       rc |= app(&sql, first ? " AND (" : " OR ");
       rc |= app(&sql, filter_sql((loupe_filter)k));
       rc |= add_bind(bv, &nb, 1, q->filters[i].value, 0);
+      if (k == LOUPE_F_ENTITY)
+        rc |= add_bind(bv, &nb, 1, q->filters[i].value, 0);
       first = 0;
     }
     if (!first) rc |= app(&sql, ")");
   }
+  if (q->quotes_only)
+    rc |= app(&sql, " AND EXISTS (SELECT 1 FROM quotes qo WHERE"
+                    " qo.article_id = a.id)");
   if (q->re) {
     rc |= app(&sql, " AND loupe_match(?, a.body)");
     rc |= add_bind(bv, &nb, 3, NULL, 0);
   }
-  if (what == SEL_HITS || what == SEL_IDS || what == SEL_KWIC ||
-      ((what == SEL_COUNT || what == SEL_GROUP) && q->limit >= 0)) {
-    loupe_order o = q->order;
-    if (o == LOUPE_ORDER_DEFAULT) o = fts && q->has_text ? LOUPE_ORDER_RANK
-                                                         : LOUPE_ORDER_DATE;
-    if (o == LOUPE_ORDER_RANK && !fts) o = LOUPE_ORDER_DATE;
-    if (o == LOUPE_ORDER_RANK) rc |= app(&sql, " ORDER BY articles_fts.rank, a.id");
-    else if (o == LOUPE_ORDER_DATE)
-      rc |= app(&sql, " ORDER BY a.date IS NULL, a.date, a.id");
-    else rc |= app(&sql, " ORDER BY a.date IS NULL, a.date DESC, a.id DESC");
-    if (q->limit >= 0 || q->offset > 0) {
-      rc |= app(&sql, " LIMIT ? OFFSET ?");
-      rc |= add_bind(bv, &nb, 2, NULL, q->limit >= 0 ? q->limit : -1);
-      rc |= add_bind(bv, &nb, 2, NULL, q->offset);
-    }
+  if (what != SEL_COUNT && what != SEL_GROUP) rc |= app(&sql, inner_order);
+  else if (q->limit >= 0 || q->offset > 0) rc |= app(&sql, inner_order);
+  if (q->limit >= 0 || q->offset > 0) {
+    rc |= app(&sql, " LIMIT ? OFFSET ?");
+    rc |= add_bind(bv, &nb, 2, NULL, q->limit >= 0 ? q->limit : -1);
+    rc |= add_bind(bv, &nb, 2, NULL, q->offset);
   }
-  if (what == SEL_COUNT) rc |= app(&sql, ")");
-  else if (what == SEL_GROUP) rc |= app(&sql, ") GROUP BY key ORDER BY key IS NULL, key");
+  rc |= app(&sql, ")");
+  /* the outer query */
+  if (what == SEL_COUNT) {
+    /* done */
+  } else if (what == SEL_GROUP) {
+    rc |= app(&sql, " GROUP BY key ORDER BY key IS NULL, key");
+  } else if (what == SEL_IDS) {
+    rc |= app(&sql, " SELECT m.id AS id FROM m");
+    rc |= app(&sql, outer_order);
+  } else if (what == SEL_KWIC) {
+    rc |= app(&sql, " SELECT a.id, a.date, a.body FROM m JOIN articles a"
+                    " ON a.id = m.id");
+    rc |= app(&sql, outer_order);
+  } else if (what == SEL_QUOTES) {
+    /* the quotes themselves, filtered by speaker, kind and text */
+    rc |= app(&sql, " SELECT qu.text AS text, qu.speaker AS speaker,"
+                    " qu.role AS role, qu.cue AS cue, qu.kind AS kind,"
+                    " qu.offset AS offset, qu.paragraph AS paragraph,"
+                    " qu.src_line AS line, a.id AS article_id, a.date AS date,"
+                    " a.outlet AS outlet, a.title AS title"
+                    " FROM m JOIN quotes qu ON qu.article_id = m.id"
+                    " JOIN articles a ON a.id = m.id WHERE 1");
+    for (k = LOUPE_F_SPEAKER; k <= LOUPE_F_QUOTE_TEXT; k++) {
+      int first = 1;
+      if (k == LOUPE_F_ENTITY) continue;
+      for (i = 0; i < q->n_filters; i++) {
+        if ((int)q->filters[i].key != k) continue;
+        rc |= app(&sql, first ? " AND (" : " OR ");
+        rc |= app(&sql, k == LOUPE_F_SPEAKER ? "qu.speaker = ? COLLATE NOCASE"
+                        : k == LOUPE_F_KIND ? "qu.kind = ?"
+                        : "instr(lower(qu.text), lower(?)) > 0");
+        rc |= add_bind(bv, &nb, 1, q->filters[i].value, 0);
+        first = 0;
+      }
+      if (!first) rc |= app(&sql, ")");
+    }
+    rc |= app(&sql, " ORDER BY m.date IS NULL, m.date, m.id, qu.n");
+  } else {
+    rc |= app(&sql, " SELECT " HIT_COLS);
+    if (text) {
+      /* snippets for the returned rows only: the index looked up again by
+       * rowid within the same expression */
+      rc |= app(&sql, ", m.rank AS rank,"
+                      " snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet,"
+                      " highlight(articles_fts, 0, '[', ']') AS highlight"
+                      " FROM m JOIN articles a ON a.id = m.id"
+                      " JOIN articles_fts ON articles_fts.rowid = m.id"
+                      " AND articles_fts MATCH ?");
+      rc |= add_bind(bv, &nb, 1, NULL, 0);
+    } else {
+      rc |= app(&sql, " FROM m JOIN articles a ON a.id = m.id");
+    }
+    rc |= app(&sql, outer_order);
+  }
+prepare:
   if (rc) {
     rc = rc == LOUPE_ELIMIT ? LOUPE_ELIMIT : LOUPE_ENOMEM;
     snprintf(q->errmsg, sizeof q->errmsg, "%s", rc == LOUPE_ELIMIT
@@ -522,6 +615,10 @@ static int run_cursor(loupe_query *q, int what, const char *group_expr,
   rc = compile(q, what, group_expr, &st);
   if (rc) return rc;
   return new_cursor(q, st, kind, out);
+}
+
+int loupe_query_quotes(loupe_query *q, loupe_cursor **out) {
+  return run_cursor(q, SEL_QUOTES, NULL, LP_CUR_SQL, out);
 }
 
 int loupe_query_hits(loupe_query *q, loupe_cursor **out) {
@@ -837,6 +934,34 @@ int loupe_db_get(loupe_db *db, long long id, loupe_cursor **out) {
   return simple_cursor(db, "SELECT " HIT_COLS ", a.provenance, a.hash,"
                            " a.bytes, a.parser_version, a.ingested_at"
                            " FROM articles a WHERE a.id = ?", id, out);
+}
+
+int loupe_db_speakers(loupe_db *db, loupe_cursor **out) {
+  return simple_cursor(db, "SELECT qu.speaker AS name, max(qu.role) AS role,"
+                           " count(*) AS quotes, min(a.date) AS first,"
+                           " max(a.date) AS last,"
+                           " json_group_array(DISTINCT a.outlet) AS outlets"
+                           " FROM quotes qu JOIN articles a"
+                           " ON a.id = qu.article_id"
+                           " WHERE qu.speaker IS NOT NULL"
+                           " GROUP BY qu.speaker COLLATE NOCASE"
+                           " ORDER BY quotes DESC, name", 0, out);
+}
+
+int loupe_db_entities(loupe_db *db, const char *kind, loupe_cursor **out) {
+  int rc = simple_cursor(db, "SELECT e.name AS name, e.kind AS kind,"
+                             " max(e.role) AS role,"
+                             " count(DISTINCT e.article_id) AS articles,"
+                             " sum(json_array_length(e.mentions)) AS mentions"
+                             " FROM entities e WHERE (?1 IS NULL OR e.kind = ?1)"
+                             " GROUP BY e.name, e.kind"
+                             " ORDER BY articles DESC, mentions DESC, name",
+                         0, out);
+  if (rc == LOUPE_OK) {
+    if (kind) sqlite3_bind_text((*out)->stmt, 1, kind, -1, SQLITE_TRANSIENT);
+    else sqlite3_bind_null((*out)->stmt, 1);
+  }
+  return rc;
 }
 
 int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out) {

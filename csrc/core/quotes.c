@@ -14,7 +14,10 @@
 
 /* ---- the body and its words ---- */
 
+struct vocab_s;
+
 typedef struct {
+  const struct vocab_s *v;   /* the word lists (see vocab) */
   const char *s;         /* body */
   size_t n;
   const size_t *pstart;  /* paragraph starts in the body */
@@ -28,6 +31,10 @@ typedef struct {
   char *role;            /* malloc'd role phrase or NULL */
   int gender;            /* 0 unknown, 1 he, 2 she */
   int org;               /* an organisation or a document, not a person */
+  int tentative;         /* seen as a name only; confirmed when credited
+                            with words (pronouns skip tentative names) */
+  char noun[16];         /* what an organisation or document is called by:
+                            "ministry", "report" ("the report said") */
   size_t last;           /* body offset of the latest mention */
 } person;
 
@@ -108,17 +115,22 @@ static size_t skip_space(const char *s, size_t lim, size_t i) {
   return i;
 }
 
+/* Is s[a, b) the word w (ASCII case folded)? The first letter is checked
+ * before anything else: this runs for every word against every list. */
 static int word_is(const char *s, size_t a, size_t b, const char *w) {
-  size_t m = strlen(w);
-  return b - a == m && lp_starts_ci(s + a, m, w);
+  size_t k, m = b - a;
+  if (m == 0 || ((unsigned char)s[a] | 32) != ((unsigned char)w[0] | 32))
+    return 0;
+  for (k = 1; k < m; k++) {
+    unsigned char c = (unsigned char)s[a + k], d = (unsigned char)w[k];
+    if (d == 0) return 0;
+    if (c >= 'A' && c <= 'Z') c |= 32;
+    if (d >= 'A' && d <= 'Z') d |= 32;
+    if (c != d) return 0;
+  }
+  return w[m] == '\0';
 }
 
-static int word_in(const char *s, size_t a, size_t b, const char *const *list) {
-  int i;
-  for (i = 0; list[i]; i++)
-    if (word_is(s, a, b, list[i])) return 1;
-  return 0;
-}
 
 /* ---- vocabularies ---- */
 
@@ -140,7 +152,7 @@ static const char *const report_verbs[] = {
   "reiterated", "told", "explained", "announced", "acknowledged",
   "admitted", "denied", "confirmed", "vowed", "pledged", "demanded",
   "suggested", "pointed", "maintained", "cautioned", "believes", "believed",
-  NULL
+  "reported", NULL
 };
 
 /* Verbs that attach a short quoted label to what they describe. */
@@ -183,13 +195,79 @@ static const char *const not_names[] = {
   "mr", "ms", "mrs", "dr", NULL
 };
 
-static int is_role_noun(const char *s, size_t a, size_t b) {
+/* Lower-case modifiers inside role phrases ("foreign ministry"). */
+static const char *const mod_words[] = {
+  "foreign", "deputy", "chief", "senior", "former", "acting", "national",
+  "state", "vice", "assistant", "general", "prime", "defence", "defense",
+  "interior", "trade", "press", "ministry", "security", "intelligence",
+  "military", "of", "for", "and", "regional", "executive", "top",
+  "cybersecurity", "cyber", "government", "department", "embassy",
+  "federal", NULL
+};
+
+/* Words after which a clause (with its own speaker) may start. */
+static const char *const conj_words[] = {
+  "after", "when", "while", "as", "because", "since", "and",
+  "but", "before", "although", "though", "where", "once",
+  "whereas", NULL
+};
+
+/* The word lists above as one hash table built per article: each word
+ * maps to the bits of the lists it is on. */
+enum {
+  V_SPEECH = 1 << 0, V_REPORT = 1 << 1, V_LABEL = 1 << 2, V_ROLE = 1 << 3,
+  V_ORG = 1 << 4, V_NOTNAME = 1 << 5, V_TITLE = 1 << 6, V_NAMING = 1 << 7,
+  V_CONJ = 1 << 8, V_MOD = 1 << 9, V_HE = 1 << 10, V_SHE = 1 << 11
+};
+
+#define VOCAB_SLOTS 1024u
+
+typedef struct vocab_s {
+  uint32_t h[VOCAB_SLOTS];
+  uint16_t m[VOCAB_SLOTS];
+} vocab;
+
+static uint32_t word_hash(const char *s, size_t a, size_t b) {
+  uint32_t h = 2166136261u;
+  size_t k;
+  for (k = a; k < b; k++) {
+    unsigned char c = (unsigned char)s[k];
+    if (c >= 'A' && c <= 'Z') c |= 32;
+    h = (h ^ c) * 16777619u;
+  }
+  return h ? h : 1;
+}
+
+static void vocab_add(vocab *v, const char *const *list, unsigned bit) {
+  int i;
+  for (i = 0; list[i]; i++) {
+    uint32_t h = word_hash(list[i], 0, strlen(list[i]));
+    uint32_t k = h & (VOCAB_SLOTS - 1);
+    while (v->h[k] != 0 && v->h[k] != h) k = (k + 1) & (VOCAB_SLOTS - 1);
+    v->h[k] = h;
+    v->m[k] |= (uint16_t)bit;
+  }
+}
+
+/* The list bits of the word s[a, b). */
+static unsigned vmask(const vocab *v, const char *s, size_t a, size_t b) {
+  uint32_t h, k;
+  if (b <= a || b - a > 24) return 0;
+  h = word_hash(s, a, b);
+  k = h & (VOCAB_SLOTS - 1);
+  while (v->h[k] != 0) {
+    if (v->h[k] == h) return v->m[k];
+    k = (k + 1) & (VOCAB_SLOTS - 1);
+  }
+  return 0;
+}
+
+static int is_role_noun(const vocab *v, const char *s, size_t a, size_t b) {
   size_t m = b - a;
-  /* plural or possessive forms count ("ministers", "spokesman's") */
-  if (m > 2 && s[b - 1] == 's' && s[b - 2] != 's' &&
-      word_in(s, a, b - 1, role_nouns))
-    return 1;
-  return word_in(s, a, b, role_nouns);
+  if (vmask(v, s, a, b) & V_ROLE) return 1;
+  /* plural forms count ("ministers") */
+  return m > 2 && s[b - 1] == 's' && s[b - 2] != 's' &&
+         (vmask(v, s, a, b - 1) & V_ROLE);
 }
 
 /* ---- names ---- */
@@ -199,7 +277,8 @@ static int is_role_noun(const char *s, size_t a, size_t b) {
  * particles van, de, bin, al allowed inside), not a pronoun or function
  * word. Returns 0 when there is none. words gets the word count.
  */
-static size_t name_at(const char *s, size_t lim, size_t i, int *words) {
+static size_t name_at(const vocab *v, const char *s, size_t lim, size_t i,
+                      int *words) {
   size_t j = i, last = i;
   int w = 0;
   *words = 0;
@@ -207,8 +286,8 @@ static size_t name_at(const char *s, size_t lim, size_t i, int *words) {
     size_t e = word_end(s, lim, j);
     if (e == j) break;
     if (is_upper_at(s, lim, j)) {
-      if (w == 0 && word_in(s, j, e, not_names)) return 0;
-      if (is_role_noun(s, j, e) && w > 0) break;
+      if (w == 0 && (vmask(v, s, j, e) & V_NOTNAME)) return 0;
+      if (is_role_noun(v, s, j, e) && w > 0) break;
       w++;
       last = e;
     } else if (w > 0 && (word_is(s, j, e, "van") || word_is(s, j, e, "de") ||
@@ -303,15 +382,8 @@ static int find_partial(registry *r, const char *s, size_t a, size_t len) {
  * ("Arvenia's foreign ministry spokesman", "US Director of National
  * Intelligence"), at most eight words, stopping at a clause boundary.
  */
-static size_t role_start(const char *s, size_t from, size_t role_word) {
-  static const char *const mods[] = {
-    "foreign", "deputy", "chief", "senior", "former", "acting", "national",
-    "state", "vice", "assistant", "general", "prime", "defence", "defense",
-    "interior", "trade", "press", "ministry", "security", "intelligence",
-    "military", "of", "for", "and", "regional", "executive", "top",
-    "cybersecurity", "cyber", "government", "department", "embassy",
-    "federal", NULL
-  };
+static size_t role_start(const vocab *v, const char *s, size_t from,
+                         size_t role_word) {
   size_t i = role_word;
   int words = 0;
   while (i > from && words < 8) {
@@ -322,10 +394,10 @@ static size_t role_start(const char *s, size_t from, size_t role_word) {
     if (s[j] == ' ' || s[j] == '\n') j++;
     e = word_end(s, i - 1, j);
     if (e != i - 1) break;                       /* punctuation between */
-    if (!(is_upper_at(s, i, j) || word_in(s, j, e, mods) ||
+    if (!(is_upper_at(s, i, j) || (vmask(v, s, j, e) & V_MOD) ||
           (e - j > 2 && (s[e - 1] == 's') && s[e - 2] == '\'')))
       break;
-    if (word_in(s, j, e, not_names) && !word_is(s, j, e, "of")) break;
+    if ((vmask(v, s, j, e) & V_NOTNAME) && !word_is(s, j, e, "of")) break;
     i = j;
     words++;
   }
@@ -347,7 +419,7 @@ static size_t role_start(const char *s, size_t from, size_t role_word) {
  * "trade minister, Jonas Rebane,". Sets the name span and the role's
  * extended end; returns 0 when no name follows.
  */
-static int name_after_role(const char *s, size_t lim, size_t re,
+static int name_after_role(const vocab *v, const char *s, size_t lim, size_t re,
                            size_t *na, size_t *nl, size_t *role_end) {
   size_t k;
   int w;
@@ -356,7 +428,7 @@ static int name_after_role(const char *s, size_t lim, size_t re,
   if (re >= lim) return 0;
   if (s[re] == ',') {
     k = skip_space(s, lim, re + 1);
-    m = name_at(s, lim, k, &w);
+    m = name_at(v, s, lim, k, &w);
     if (m > 0 && w >= 2 && (k + m >= lim || s[k + m] == ',' ||
                             s[k + m] == ' ' || s[k + m] == '.')) {
       *na = k;
@@ -400,7 +472,7 @@ static int name_after_role(const char *s, size_t lim, size_t re,
       return 0;
     }
   }
-  m = name_at(s, lim, k, &w);
+  m = name_at(v, s, lim, k, &w);
   if (m > 0 && w >= 2) {
     *na = k;
     *nl = m;
@@ -414,6 +486,7 @@ static int name_after_role(const char *s, size_t lim, size_t re,
  * "Name, (the|a) ROLE," and "ROLE, Name,". Also sets gender from Mr/Ms.
  */
 static void scan_people(const body_t *b, registry *r) {
+  const vocab *v = b->v;
   const char *s = b->s;
   size_t n = b->n, i = 0;
   while (i < n) {
@@ -421,11 +494,11 @@ static void scan_people(const body_t *b, registry *r) {
     if (!is_word_byte((unsigned char)s[i])) { i++; continue; }
     e = word_end(s, n, i);
     if (e == i) { i++; continue; }
-    if (is_role_noun(s, i, e)) {
+    if (is_role_noun(v, s, i, e)) {
       size_t na, nl, rend;
       /* "ROLE Name", "ROLE of Org Name", "ROLE, Name," */
-      if (name_after_role(s, n, e, &na, &nl, &rend)) {
-        size_t rs = role_start(s, 0, i);
+      if (name_after_role(v, s, n, e, &na, &nl, &rend)) {
+        size_t rs = role_start(v, s, 0, i);
         add_person(r, s, na, nl, s + rs, rend - rs, 0);
         i = na + nl;
         continue;
@@ -434,7 +507,7 @@ static void scan_people(const body_t *b, registry *r) {
     /* "Name, the ROLE ...," */
     if (is_upper_at(s, n, i)) {
       int w;
-      size_t m = name_at(s, n, i, &w);
+      size_t m = name_at(v, s, n, i, &w);
       if (m > 0 && w >= 2 && i + m + 2 < n && s[i + m] == ',') {
         size_t k = skip_space(s, n, i + m + 1), ke = word_end(s, n, k);
         if (word_is(s, k, ke, "the") || word_is(s, k, ke, "a") ||
@@ -444,7 +517,7 @@ static void scan_people(const body_t *b, registry *r) {
           while (re < n && words < 9) {
             size_t we = word_end(s, n, re);
             if (we == re) break;
-            if (is_role_noun(s, re, we)) last_role = we;
+            if (is_role_noun(v, s, re, we)) last_role = we;
             words++;
             if (we >= n || s[we] != ' ') { re = we; break; }
             re = we + 1;
@@ -454,10 +527,45 @@ static void scan_people(const body_t *b, registry *r) {
             i += m;
             continue;
           }
+          /* "Mikkel Strand, a former hacker who ...": the apposition up
+           * to a relative pronoun or the comma is the role */
+          {
+            size_t ae = rs, last = rs;
+            int aw = 0;
+            while (ae < n && aw < 6) {
+              size_t we = word_end(s, n, ae);
+              if (we == ae || word_is(s, ae, we, "who") ||
+                  word_is(s, ae, we, "which") || word_is(s, ae, we, "whose"))
+                break;
+              last = we;
+              aw++;
+              if (we >= n || s[we] != ' ') break;
+              ae = we + 1;
+            }
+            if (aw >= 1 && last > rs && (vmask(v, s, i, word_end(s, n, i)) &
+                                         V_NOTNAME) == 0) {
+              add_person(r, s, i, m, s + rs, last - rs, 0);
+              i += m;
+              continue;
+            }
+          }
         }
       }
       if (m > 0) {
-        /* Mr/Ms before a name tells the pronoun */
+        /* a capitalised name ending in an organisation noun speaks as an
+         * organisation: "The Norvaldic Foreign Ministry said" */
+        size_t ls = i + m;
+        while (ls > i && s[ls - 1] != ' ') ls--;
+        if (w >= 2 && (vmask(v, s, ls, i + m) & V_ORG) &&
+            (vmask(v, s, ls, i + m) & V_ROLE) == 0) {
+          int k = add_person(r, s, i, m, NULL, 0, 1);
+          if (k >= 0 && i + m - ls < sizeof r->p[k].noun) {
+            size_t x;
+            for (x = 0; x < i + m - ls; x++)
+              r->p[k].noun[x] = (char)(s[ls + x] | 32);
+            r->p[k].noun[i + m - ls] = '\0';
+          }
+        }
         i += m;
         continue;
       }
@@ -468,17 +576,71 @@ static void scan_people(const body_t *b, registry *r) {
 
 /* ---- speakers ---- */
 
+/*
+ * Learn the pronoun of people from the sentences that name exactly one of
+ * them and use only one gender's pronouns ("Castellanos ... in her first
+ * testimony"). Titles (Mr, Ms, Mrs) before a name say it directly.
+ */
+static void learn_gender(const body_t *b, registry *r) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t n = b->n, ss = 0;
+  static const char *const his[] = {"he", "his", "him", "himself", NULL};
+  static const char *const hers[] = {"she", "her", "hers", "herself", NULL};
+  (void)v;
+  while (ss < n) {
+    size_t se = ss, i;
+    int who = -1, many = 0, he = 0, she = 0, j;
+    while (se < n && !((s[se] == '.' || s[se] == '\n') &&
+                       (se + 1 >= n || s[se + 1] == ' ' || s[se + 1] == '\n')))
+      se++;
+    for (i = ss; i < se;) {
+      size_t e;
+      if (!is_word_byte((unsigned char)s[i])) { i++; continue; }
+      e = word_end(s, se, i);
+      if (e == i) { i++; continue; }
+      for (j = 0; his[j]; j++) if (word_is(s, i, e, his[j])) he = 1;
+      for (j = 0; hers[j]; j++) if (word_is(s, i, e, hers[j])) she = 1;
+      if (is_upper_at(s, se, i)) {
+        int k = find_partial(r, s, i, e - i);
+        if (k >= 0 && !r->p[k].org) {
+          if (who >= 0 && who != k) many = 1;
+          who = k;
+          /* Mr / Ms / Mrs right before the name */
+          if (i >= 4 && (word_is(s, i - 4, i - 1, "Ms.") ||
+                         word_is(s, i - 3, i - 1, "Ms") ||
+                         word_is(s, i - 4, i - 1, "Mrs")))
+            r->p[k].gender = 2;
+          else if (i >= 3 && (word_is(s, i - 3, i - 1, "Mr") ||
+                              word_is(s, i - 4, i - 1, "Mr.")))
+            r->p[k].gender = 1;
+        }
+      }
+      i = e;
+    }
+    if (who >= 0 && !many && he != she && r->p[who].gender == 0)
+      r->p[who].gender = he ? 1 : 2;
+    ss = se + 1;
+  }
+}
+
 static const char *const pronouns_he[] = {"he", NULL};
 static const char *const pronouns_she[] = {"she", NULL};
 
 /* Most recent person mentioned before pos with a compatible gender. */
+/* A speaker credited with words is a person, not just a capitalised name. */
+static int confirm(registry *r, int who) {
+  if (who >= 0) r->p[who].tentative = 0;
+  return who;
+}
+
 static int recent_person(registry *r, size_t pos, int gender, int want_role,
                          const char *role_word, size_t rwlen) {
   int i, best = -1;
   size_t best_at = 0;
   for (i = 0; i < r->n; i++) {
     person *p = &r->p[i];
-    if (p->org || p->last > pos) continue;
+    if (p->org || p->tentative || p->last > pos) continue;
     if (gender && p->gender && p->gender != gender) continue;
     if (want_role && p->role == NULL) continue;
     if (role_word && p->role) {
@@ -496,7 +658,8 @@ static int recent_person(registry *r, size_t pos, int gender, int want_role,
 }
 
 /* Mentions of registered names (full or partial) move their `last`. */
-static void note_mentions(registry *r, const char *s, size_t from, size_t to) {
+static void note_mentions(const vocab *v, registry *r, const char *s,
+                          size_t from, size_t to) {
   size_t i = from;
   while (i < to) {
     size_t e;
@@ -507,7 +670,7 @@ static void note_mentions(registry *r, const char *s, size_t from, size_t to) {
     e = word_end(s, to, i);
     {
       int w, k;
-      size_t m = name_at(s, to, i, &w);
+      size_t m = name_at(v, s, to, i, &w);
       if (m == 0) m = e - i;
       k = find_partial(r, s, i, m);
       if (k < 0 && m != e - i) k = find_partial(r, s, i, e - i);
@@ -524,6 +687,25 @@ typedef struct {
   size_t end;             /* end of the speaker phrase */
 } speaker_ref;
 
+/* Past a relative clause or apposition after a speaker: ", who chairs
+ * the committee," / ", a former hacker," (up to 16 words); i when there
+ * is none. */
+static size_t skip_apposition(const char *s, size_t lim, size_t i) {
+  size_t k = i, e;
+  int words = 0;
+  if (k >= lim || s[k] != ',') return i;
+  k = skip_space(s, lim, k + 1);
+  while (k < lim && words < 16) {
+    e = word_end(s, lim, k);
+    if (e == k) return i;
+    words++;
+    if (e < lim && s[e] == ',') return skip_space(s, lim, e + 1);
+    if (e >= lim || s[e] != ' ') return i;
+    k = e + 1;
+  }
+  return i;
+}
+
 /*
  * Read a speaker phrase at i: a pronoun, "the" + role or organisation
  * noun, or a name (with an optional role phrase before it). Resolves it
@@ -531,14 +713,15 @@ typedef struct {
  */
 static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
                         size_t pos, speaker_ref *out) {
+  const vocab *v = b->v;
   const char *s = b->s;
   size_t e = word_end(s, lim, i);
   out->who = -1;
   out->text = NULL;
   out->len = 0;
   if (e == i) return 0;
-  if (word_in(s, i, e, pronouns_he) || word_in(s, i, e, pronouns_she)) {
-    int g = word_in(s, i, e, pronouns_he) ? 1 : 2;
+  if ((vmask(v, s, i, e) & V_HE) || (vmask(v, s, i, e) & V_SHE)) {
+    int g = (vmask(v, s, i, e) & V_HE) ? 1 : 2;
     out->who = recent_person(r, pos, g, 0, NULL, 0);
     if (out->who >= 0 && r->p[out->who].gender == 0) r->p[out->who].gender = g;
     out->end = e;
@@ -551,24 +734,26 @@ static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
     while (k < lim && words < 4) {
       ke = word_end(s, lim, k);
       if (ke == k) break;
-      if (is_role_noun(s, k, ke)) {
+      if (is_role_noun(v, s, k, ke)) {
         out->who = recent_person(r, pos, 0, 1, s + k, ke - k);
         if (out->who < 0) out->who = recent_person(r, pos, 0, 0, NULL, 0);
         out->end = ke;
         return 1;
       }
-      if (word_in(s, k, ke, org_nouns)) {
+      if ((vmask(v, s, k, ke) & V_ORG)) {
         /* an organisation or a document: the latest registered one whose
          * name has that noun, else the phrase as printed */
         int j, hit = -1;
         char w[40];
         size_t m = ke - k;
         if (m < sizeof w) {
-          memcpy(w, s + k, m);
+          size_t x;
+          for (x = 0; x < m; x++) w[x] = (char)(s[k + x] | 32);
           w[m] = '\0';
           for (j = 0; j < r->n; j++)
             if (r->p[j].org && r->p[j].last <= pos &&
-                lp_contains_ci(s + r->p[j].start, r->p[j].len, w))
+                (strcmp(r->p[j].noun, w) == 0 ||
+                 lp_contains_ci(s + r->p[j].start, r->p[j].len, w)))
               hit = j;
         }
         out->who = hit;
@@ -587,22 +772,35 @@ static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
     (void)last;
     return 0;
   }
-  if (is_upper_at(s, lim, i)) {
+  /* Mr, Ms, Mrs, Dr before a name */
+  if ((word_is(s, i, e, "Mr") || word_is(s, i, e, "Ms") ||
+       word_is(s, i, e, "Mrs") || word_is(s, i, e, "Dr")) && e < lim) {
+    size_t k = e + (s[e] == '.' ? 1 : 0);
+    int g = word_is(s, i, e, "Mr") ? 1 : word_is(s, i, e, "Dr") ? 0 : 2;
+    if (k < lim && s[k] == ' ' && read_speaker(b, r, k + 1, lim, pos, out)) {
+      if (out->who >= 0 && g && r->p[out->who].gender == 0)
+        r->p[out->who].gender = g;
+      return 1;
+    }
+    return 0;
+  }
+  if (is_upper_at(s, lim, i) || (vmask(v, s, i, e) & (V_MOD | V_ROLE))) {
     /* optional role phrase, then a name */
     size_t k = i;
     int w;
-    size_t m = name_at(s, lim, k, &w);
-    if (m == 0) return 0;
+    size_t m = is_upper_at(s, lim, i) ? name_at(v, s, lim, k, &w) : 0;
+    if (m == 0 && is_upper_at(s, lim, i)) return 0;
     if (e - i >= 3 && all_caps(s, i, e)) return 0;   /* a dateline */
     /* "Foreign Ministry spokesperson Guo Jiakun", "Estmark's trade
-     * minister, Jonas Rebane": a role phrase, then the name */
+     * minister, Jonas Rebane", "foreign ministry spokeswoman Lucia
+     * Ferrer": a role phrase, then the name */
     {
       size_t j = i, rs = 0;
       int words = 0;
       while (j < lim && words < 10) {
         size_t je = word_end(s, lim, j);
         if (je == j) break;
-        if (is_role_noun(s, j, je)) rs = je;
+        if (is_role_noun(v, s, j, je)) rs = je;
         else if (rs) break;       /* the word after the role noun */
         words++;
         if (je >= lim || s[je] != ' ') break;
@@ -610,7 +808,7 @@ static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
       }
       if (rs) {
         size_t na, nl, rend;
-        if (name_after_role(s, lim, rs, &na, &nl, &rend)) {
+        if (name_after_role(v, s, lim, rs, &na, &nl, &rend)) {
           out->who = add_person(r, s, na, nl, s + i, rend - i, 0);
           out->end = na + nl;
           if (out->end < lim && s[out->end] == ',') out->end++;
@@ -619,8 +817,13 @@ static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
         if (words > 1 && !is_upper_at(s, lim, i)) return 0;
       }
     }
+    if (m == 0) return 0;
     out->who = find_partial(r, s, i, m);
-    if (out->who < 0 && w >= 2) out->who = add_person(r, s, i, m, NULL, 0, 0);
+    if (out->who < 0 && w >= 2) {
+      int fresh = r->n;
+      out->who = add_person(r, s, i, m, NULL, 0, 0);
+      if (out->who >= fresh) r->p[out->who].tentative = 1;
+    }
     if (out->who < 0) {
       /* an unknown single name: keep it as printed */
       out->text = s + i;
@@ -679,6 +882,25 @@ static int count_words(const char *s, size_t a, size_t b) {
   return w;
 }
 
+/* Every word capitalised but for short function words ("Locks Without
+ * Keys", "The Quiet Wire")? */
+static int title_case(const vocab *v, const char *s, size_t a, size_t b) {
+  size_t i = a;
+  int words = 0;
+  (void)v;
+  while (i < b) {
+    size_t e;
+    while (i < b && !is_word_byte((unsigned char)s[i])) i++;
+    if (i >= b) break;
+    e = word_end(s, b, i);
+    if (e == i) { i++; continue; }
+    if (!is_upper_at(s, b, i) && !(e - i <= 3 && words > 0)) return 0;
+    words++;
+    i = e;
+  }
+  return words > 0;
+}
+
 /* ---- the pass over the body ---- */
 
 typedef struct {
@@ -713,14 +935,14 @@ static size_t sentence_start(const char *s, size_t from, size_t i) {
 }
 
 /* Is the word ending just before i (skipping spaces) one of list? */
-static int prev_word_in(const char *s, size_t from, size_t i,
-                        const char *const *list, size_t *wstart) {
+static int prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
+                        unsigned bit, size_t *wstart) {
   size_t e = i, a;
   while (e > from && s[e - 1] == ' ') e--;
   a = e;
   while (a > from && is_word_byte((unsigned char)s[a - 1])) a--;
-  if (wstart) *wstart = a;
-  return a < e && word_in(s, a, e, list);
+  if (wstart != NULL) *wstart = a;
+  return a < e && (vmask(v, s, a, e) & bit);
 }
 
 /*
@@ -730,6 +952,7 @@ static int prev_word_in(const char *s, size_t from, size_t i,
  */
 static size_t cue_after(const body_t *b, registry *r, size_t i, size_t lim,
                         size_t pos, qbuild *q) {
+  const vocab *v = b->v;
   const char *s = b->s;
   size_t k = i, e;
   speaker_ref sp;
@@ -737,10 +960,10 @@ static size_t cue_after(const body_t *b, registry *r, size_t i, size_t lim,
   k = skip_space(s, lim, k);
   e = word_end(s, lim, k);
   if (e == k) return 0;
-  if (word_in(s, k, e, speech_verbs)) {
+  if ((vmask(v, s, k, e) & V_SPEECH)) {
     size_t ks = skip_space(s, lim, e);
     if (read_speaker(b, r, ks, lim, pos, &sp)) {
-      q->speaker = sp.who;
+      q->speaker = confirm(r, sp.who);
       q->speaker_text = sp.text;
       q->speaker_text_len = sp.len;
       q->cue = NULL;
@@ -751,10 +974,11 @@ static size_t cue_after(const body_t *b, registry *r, size_t i, size_t lim,
     return 0;
   }
   if (read_speaker(b, r, k, lim, pos, &sp)) {
-    size_t vs = skip_space(s, lim, sp.end), ve = word_end(s, lim, vs);
-    if (ve > vs && word_in(s, vs, ve, speech_verbs)) {
+    size_t vs = skip_space(s, lim, skip_apposition(s, lim, sp.end));
+    size_t ve = word_end(s, lim, vs);
+    if (ve > vs && (vmask(v, s, vs, ve) & V_SPEECH)) {
       size_t cl = ve - vs;
-      q->speaker = sp.who;
+      q->speaker = confirm(r, sp.who);
       q->speaker_text = sp.text;
       q->speaker_text_len = sp.len;
       /* "told reporters" keeps its object */
@@ -779,6 +1003,7 @@ static size_t cue_after(const body_t *b, registry *r, size_t i, size_t lim,
  */
 static int cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q) {
+  const vocab *v = b->v;
   const char *s = b->s;
   size_t ss = sentence_start(s, from, i), k = ss, limit = i;
   speaker_ref sp;
@@ -790,7 +1015,7 @@ static int cue_before(const body_t *b, registry *r, size_t from, size_t i,
       if (word_is(s, t, te, "to")) {
         size_t ks = skip_space(s, limit, te);
         if (read_speaker(b, r, ks, limit, i, &sp)) {
-          q->speaker = sp.who;
+          q->speaker = confirm(r, sp.who);
           q->speaker_text = sp.text;
           q->speaker_text_len = sp.len;
           strcpy(q->cue_buf, "according to");
@@ -802,22 +1027,22 @@ static int cue_before(const body_t *b, registry *r, size_t from, size_t i,
   /* a speaker at the sentence start, a speech verb before the mark */
   while (k < limit) {
     if (read_speaker(b, r, k, limit, i, &sp)) {
-      size_t v = skip_space(s, limit, sp.end);
+      size_t vp = skip_space(s, limit, sp.end);
       int steps = 0;
-      while (v < limit && steps < 12) {
-        size_t ve = word_end(s, limit, v);
-        if (ve == v) break;
-        if (word_in(s, v, ve, speech_verbs)) {
-          size_t cl = ve - v;
-          q->speaker = sp.who;
+      while (vp < limit && steps < 12) {
+        size_t ve = word_end(s, limit, vp);
+        if (ve == vp) break;
+        if ((vmask(v, s, vp, ve) & V_SPEECH)) {
+          size_t cl = ve - vp;
+          q->speaker = confirm(r, sp.who);
           q->speaker_text = sp.text;
           q->speaker_text_len = sp.len;
           if (cl >= sizeof q->cue_buf) cl = sizeof q->cue_buf - 1;
-          memcpy(q->cue_buf, s + v, cl);
+          memcpy(q->cue_buf, s + vp, cl);
           q->cue_buf[cl] = '\0';
           return 1;
         }
-        v = skip_space(s, limit, ve + (ve < limit && s[ve] == ',' ? 1 : 0));
+        vp = skip_space(s, limit, ve + (ve < limit && s[ve] == ',' ? 1 : 0));
         steps++;
       }
       return 0;
@@ -835,7 +1060,7 @@ static int cue_before(const body_t *b, registry *r, size_t from, size_t i,
 
 static const char *const title_words[] = {
   "titled", "entitled", "headlined", "named", "dubbed", "so-called",
-  "nicknamed", "codenamed", "code-named", "as", "called", NULL
+  "nicknamed", "codenamed", "code-named", "called", NULL
 };
 
 /* Nouns a short capitalised quoted name follows ("the group "Glass
@@ -855,6 +1080,7 @@ static const char *const naming_nouns[] = {
  */
 static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
                           qbuild **carry) {
+  const vocab *v = b->v;
   const char *s = b->s;
   size_t from = b->pstart[pi], to = b->pend[pi], i = from;
   size_t open_at = 0;
@@ -896,11 +1122,47 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
       i = after;
       if (words == 0) continue;
       /* titles of works and names: "a report titled "..."" */
-      if (prev_word_in(s, from, qs - ml, title_words, &tw) && words < 25 &&
-          !(*carry))
+      if (prev_word_in(v, s, from, qs - ml, V_TITLE, &tw) && words < 25 &&
+          !(*carry)) {
+        /* "a report titled "X"": the report speaks later as "the report" */
+        size_t na, ne = tw;
+        while (ne > from && s[ne - 1] == ' ') ne--;
+        na = ne;
+        while (na > from && is_word_byte((unsigned char)s[na - 1])) na--;
+        if (na < ne && (vmask(v, s, na, ne) & V_ORG)) {
+          int rk = add_person(r, s, qs, qe - qs, NULL, 0, 1);
+          if (rk >= 0 && ne - na < sizeof r->p[rk].noun) {
+            size_t x;
+            for (x = 0; x < ne - na; x++)
+              r->p[rk].noun[x] = (char)(s[na + x] | 32);
+            r->p[rk].noun[ne - na] = '\0';
+            r->p[rk].last = qs;
+          }
+        }
         continue;
+      }
+      {
+        /* "known as "..."": a name; "described ... as "...": a phrase */
+        size_t ka = 0, ke = qs - ml;
+        while (ke > from && s[ke - 1] == ' ') ke--;
+        ka = ke;
+        while (ka > from && is_word_byte((unsigned char)s[ka - 1])) ka--;
+        if (word_is(s, ka, ke, "as") && ka > from + 1) {
+          size_t pa = ka - 1, pe;
+          while (pa > from && s[pa - 1] == ' ') pa--;
+          pe = pa;
+          while (pa > from && is_word_byte((unsigned char)s[pa - 1])) pa--;
+          if (word_is(s, pa, pe, "known") && words < 25 && !(*carry)) continue;
+        }
+      }
       if (words <= 6 && is_upper_at(s, qe, qs) && !(*carry) &&
-          prev_word_in(s, from, qs - ml, naming_nouns, &tw))
+          (prev_word_in(v, s, from, qs - ml, V_NAMING, &tw) ||
+           (qs - ml > from + 1 && s[qs - ml - 1] == ' ' &&
+            s[qs - ml - 2] == ',' &&
+            prev_word_in(v, s, from, qs - ml - 2, V_NAMING, &tw)) ||
+           /* a capitalised title opening a sentence: "In "The Film", ..." */
+           (qe + ml < to && (s[qe + ml] == ',' || s[qe - 1] == ',') &&
+            prev_word_in(v, s, from, qs - ml, V_NAMING | V_TITLE, &tw))))
         continue;
       if (*carry && (*carry)->nseg < MAX_SEGS) {
         q = *carry;
@@ -926,7 +1188,7 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         q->nseg = 1;
         q->para = pi;
       }
-      note_mentions(r, s, from, qs);
+      note_mentions(v, r, s, from, qs);
       {
         size_t ss = sentence_start(s, from, qs - ml);
         int at_start = ss == qs - ml;
@@ -938,24 +1200,42 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         if (ce == 0 && q->speaker < 0 && q->speaker_text == NULL &&
             cue_before(b, r, from, qs - ml, q))
           ce = 1;
+        if (ce == 0 && !ends_sentence && words <= 8 &&
+            title_case(v, s, qs, qe)) {
+          /* "The Quiet Wire", "Nightjar": a title or a name, not words
+           * anybody said */
+          if (q->nseg == 1 && q == &ql->q[ql->n - 1]) ql->n--;
+          continue;
+        }
         if (!ends_sentence && !at_start &&
             (words <= 4 || (ce == 0 && words <= 12))) {
           q->kind = 2;                         /* a phrase inside a sentence */
           if (q->speaker < 0 && q->speaker_text == NULL) {
-            /* "X called the US a "..."": the sentence's subject */
-            size_t v = ss;
+            /* "X called the US a "..."", "In Arvenstad, the spokesman,
+             * Tomas Varga, called the expulsions "..."": a speaker
+             * followed by a labelling or speech verb before the quote */
             speaker_ref sp;
-            if (read_speaker(b, r, v, qs, qs, &sp)) {
-              size_t ve = word_end(s, qs, skip_space(s, qs, sp.end));
-              size_t vs = skip_space(s, qs, sp.end);
-              if (word_in(s, vs, ve, label_verbs) ||
-                  word_in(s, vs, ve, speech_verbs)) {
-                q->speaker = sp.who;
-                q->speaker_text = sp.text;
-                q->speaker_text_len = sp.len;
-                memcpy(q->cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
-                q->cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+            size_t w = ss;
+            while (w < qs) {
+              size_t we = word_end(s, qs, w);
+              if (we == w) { w++; continue; }
+              if ((w == ss || s[w - 1] == ' ') &&
+                  read_speaker(b, r, w, qs, qs, &sp)) {
+                size_t vs = skip_space(s, qs, skip_apposition(s, qs, sp.end));
+                size_t ve = word_end(s, qs, vs);
+                if (ve > vs && ((vmask(v, s, vs, ve) & V_LABEL) ||
+                                (vmask(v, s, vs, ve) & V_SPEECH))) {
+                  q->speaker = confirm(r, sp.who);
+                  q->speaker_text = sp.text;
+                  q->speaker_text_len = sp.len;
+                  memcpy(q->cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
+                  q->cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+                  break;
+                }
+                w = sp.end > w ? sp.end : we;
+                continue;
               }
+              w = we;
             }
           }
         } else {
@@ -1005,6 +1285,7 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
 /* A quote with no cue of its own: "..." He said. in the next sentence, or
  * the speaker of the quote just before when the paragraph is all quote. */
 static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
+  const vocab *v = b->v;
   const char *s = b->s;
   size_t k;
   for (k = 0; k < ql->n; k++) {
@@ -1023,8 +1304,8 @@ static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
       speaker_ref sp;
       if (read_speaker(b, r, i, lim, end, &sp)) {
         size_t vs = skip_space(s, lim, sp.end), ve = word_end(s, lim, vs);
-        if (ve > vs && word_in(s, vs, ve, speech_verbs)) {
-          q->speaker = sp.who;
+        if (ve > vs && (vmask(v, s, vs, ve) & V_SPEECH)) {
+          q->speaker = confirm(r, sp.who);
           q->speaker_text = sp.text;
           q->speaker_text_len = sp.len;
           memcpy(q->cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
@@ -1075,6 +1356,7 @@ static size_t skip_dateline(const char *s, size_t lim, size_t i) {
  */
 static int scan_reported(const body_t *b, registry *r, qlist *ql,
                          const unsigned char *in_quote) {
+  const vocab *v = b->v;
   const char *s = b->s;
   size_t pi;
   for (pi = 0; pi < b->np; pi++) {
@@ -1086,6 +1368,17 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
       qbuild tmp;
       /* sentence end: ". " followed by an upper-case letter or the end */
       while (se < to) {
+        /* a sentence closed inside quote marks ends after them */
+        if ((s[se] == '.' || s[se] == '!' || s[se] == '?') && se + 2 < to &&
+            (s[se + 1] == '"' || (se + 4 < to && (unsigned char)s[se + 1] == 0xE2 &&
+                                  (unsigned char)s[se + 3] == 0x9D)) ) {
+          size_t after = se + (s[se + 1] == '"' ? 2 : 4);
+          if (after < to && s[after] == ' ' && after + 1 < to &&
+              is_upper_at(s, to, after + 1)) {
+            se = after;
+            break;
+          }
+        }
         if ((s[se] == '.' || s[se] == '!' || s[se] == '?') &&
             (se + 1 >= to || (s[se + 1] == ' ' && se + 2 < to &&
                               (is_upper_at(s, to, se + 2) || s[se + 2] == '"' ||
@@ -1110,10 +1403,43 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
         }
         se++;
       }
-      for (k = ss; k < se && k < to; k++)
-        if (in_quote[k]) { quoted = 1; break; }
-      note_mentions(r, s, ss, se);
+      if (!quoted) {
+        /* most sentences have no reporting verb at all: look once */
+        size_t w = ss;
+        int has_verb = 0;
+        while (w < se && !has_verb) {
+          size_t we;
+          while (w < se && !is_word_byte((unsigned char)s[w])) w++;
+          we = w;
+          while (we < se && is_word_byte((unsigned char)s[we])) we++;
+          if (we > w && s[w] >= 'a' && s[w] <= 'z' &&
+              (vmask(v, s, w, we) & V_REPORT))
+            has_verb = 1;
+          w = we;
+        }
+        if (!has_verb) quoted = 1;       /* nothing to report here */
+      }
+      note_mentions(v, r, s, ss, se);
       if (!quoted && se > ss) {
+        /* C: "According to X, content." */
+        size_t e0 = word_end(s, se, ss);
+        if (word_is(s, ss, e0, "according")) {
+          size_t t = skip_space(s, se, e0), te = word_end(s, se, t);
+          if (word_is(s, t, te, "to") &&
+              read_speaker(b, r, skip_space(s, se, te), se, ss, &sp) &&
+              sp.end < se && s[sp.end] == ',') {
+            memset(&tmp, 0, sizeof tmp);
+            tmp.speaker = confirm(r, sp.who);
+            tmp.speaker_text = sp.text;
+            tmp.speaker_text_len = sp.len;
+            strcpy(tmp.cue_buf, "according to");
+            cs = skip_space(s, se, sp.end + 1);
+            ce = se;
+            found = 1;
+          }
+        }
+      }
+      if (!quoted && se > ss && !found) {
         /* A: "content, X said[ ...]." : the last ", " before a cue */
         size_t c = se;
         while (c > ss + 10 && !found) {
@@ -1122,8 +1448,9 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
           memset(&tmp, 0, sizeof tmp);
           tmp.speaker = -1;
           if (read_speaker(b, r, c + 2, se, c, &sp)) {
-            size_t vs = skip_space(s, se, sp.end), ve = word_end(s, se, vs);
-            if (ve > vs && word_in(s, vs, ve, report_verbs)) {
+            size_t vs = skip_space(s, se, skip_apposition(s, se, sp.end));
+            size_t ve = word_end(s, se, vs);
+            if (ve > vs && (vmask(v, s, vs, ve) & V_REPORT)) {
               size_t after = skip_space(s, se, ve);
               /* the cue ends the sentence or runs into ", adding/noting" */
               size_t nx = word_end(s, se, after);
@@ -1138,7 +1465,7 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
                 cs = ss;
                 ce = c;
                 found = 1;
-                tmp.speaker = sp.who;
+                tmp.speaker = confirm(r, sp.who);
                 tmp.speaker_text = sp.text;
                 tmp.speaker_text_len = sp.len;
                 memcpy(tmp.cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
@@ -1153,23 +1480,41 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
           while (w < se && !found) {
             size_t we = word_end(s, se, w);
             if (we == w) { w++; continue; }
+            if (w > ss + 4 && s[w - 1] == ' ' &&
+                (vmask(v, s, w, we) & V_REPORT) &&
+                prev_word_in(v, s, ss, w, V_CONJ, NULL)) {
+              /* "Dunai called ... and said that ...": the sentence's
+               * subject said it */
+              speaker_ref s0;
+              if (read_speaker(b, r, ss, se, ss, &s0) && s0.end < w) {
+                size_t k2 = skip_space(s, se, we), ke2 = word_end(s, se, k2);
+                memset(&tmp, 0, sizeof tmp);
+                tmp.speaker = confirm(r, s0.who);
+                tmp.speaker_text = s0.text;
+                tmp.speaker_text_len = s0.len;
+                memcpy(tmp.cue_buf, s + w, we - w < 31 ? we - w : 31);
+                tmp.cue_buf[we - w < 31 ? we - w : 31] = '\0';
+                if (word_is(s, k2, ke2, "that")) k2 = skip_space(s, se, ke2);
+                if (count_words(s, k2, se) >= 4) {
+                  cs = k2;
+                  ce = se;
+                  found = 1;
+                  break;
+                }
+              }
+            }
             if (w == ss || s[w - 1] == ' ') {
-              static const char *const conj[] = {
-                "after", "when", "while", "as", "because", "since", "and",
-                "but", "before", "although", "though", "where", "once",
-                "whereas", NULL
-              };
               size_t pw;
               int boundary = w == ss || (w >= 2 && s[w - 2] == ',') ||
-                             prev_word_in(s, ss, w, conj, &pw);
+                             prev_word_in(v, s, ss, w, V_CONJ, &pw);
               if (boundary && read_speaker(b, r, w, se, w, &sp)) {
-                size_t vs = skip_space(s, se, sp.end);
+                size_t vs = skip_space(s, se, skip_apposition(s, se, sp.end));
                 size_t ve = word_end(s, se, vs);
-                if (ve > vs && word_in(s, vs, ve, report_verbs)) {
+                if (ve > vs && (vmask(v, s, vs, ve) & V_REPORT)) {
                   size_t k2 = skip_space(s, se, ve);
                   int hops = 0;
                   memset(&tmp, 0, sizeof tmp);
-                  tmp.speaker = sp.who;
+                  tmp.speaker = confirm(r, sp.who);
                   tmp.speaker_text = sp.text;
                   tmp.speaker_text_len = sp.len;
                   memcpy(tmp.cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
@@ -1214,6 +1559,10 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
             w = we;
           }
         }
+        /* the reported words must not be inside quote marks */
+        if (found)
+          for (k = cs; k < ce && k < to; k++)
+            if (in_quote[k]) { found = 0; break; }
         if (found) {
           qbuild *q = new_quote(ql);
           size_t a = cs, e = ce;
@@ -1230,6 +1579,78 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
         }
       }
       ss = skip_space(s, to, se + 1);
+    }
+  }
+  return LOUPE_OK;
+}
+
+/*
+ * "..., adding that ...", "..., noting that ...": a further reported
+ * clause by the speaker of the quote it follows, with the participle as
+ * its cue; a reported quote that ran on over it is cut there.
+ */
+static int scan_participles(const body_t *b, qlist *ql) {
+  static const char *const parts[] = {
+    "adding", "noting", "saying", "stressing", "warning", "insisting",
+    "arguing", "explaining", "emphasizing", "emphasising", "acknowledging",
+    NULL
+  };
+  const char *s = b->s;
+  size_t pi, n0 = ql->n;
+  for (pi = 0; pi < b->np; pi++) {
+    size_t from = b->pstart[pi], to = b->pend[pi], c;
+    for (c = from; c + 3 < to; c++) {
+      size_t ws, we, ts, te, cs, ce, k;
+      int pw, found_speaker = -1;
+      qbuild *prev = NULL, *q;
+      if (s[c] != ',' || s[c + 1] != ' ') continue;
+      ws = c + 2;
+      we = word_end(s, to, ws);
+      for (pw = 0; parts[pw]; pw++)
+        if (word_is(s, ws, we, parts[pw])) break;
+      if (!parts[pw]) continue;
+      ts = skip_space(s, to, we);
+      te = word_end(s, to, ts);
+      if (!word_is(s, ts, te, "that")) continue;
+      cs = skip_space(s, to, te);
+      ce = cs;
+      while (ce < to && !((s[ce] == '.' || s[ce] == '!' || s[ce] == '?') &&
+                          (ce + 1 >= to || s[ce + 1] == ' ')))
+        ce++;
+      if (count_words(s, cs, ce) < 3) continue;
+      /* the quote this clause follows: the latest starting before it in
+       * the same paragraph */
+      for (k = 0; k < n0; k++) {
+        qbuild *x = &ql->q[k];
+        if (x->para != pi || x->seg[0][0] >= c) continue;
+        if (prev == NULL || x->seg[0][0] > prev->seg[0][0]) prev = x;
+      }
+      if (prev == NULL || (prev->speaker < 0 && prev->speaker_text == NULL))
+        continue;
+      found_speaker = prev->speaker;
+      /* a reported clause that ran on over the participle ends there */
+      for (k = 0; k < n0; k++) {
+        qbuild *x = &ql->q[k];
+        if (x->kind == 1 && x->seg[0][0] < c && x->seg[0][1] > c)
+          x->seg[0][1] = c;
+      }
+      q = new_quote(ql);
+      if (q == NULL) return LOUPE_ENOMEM;
+      prev = NULL;                   /* the array may have moved */
+      for (k = 0; k < n0; k++)
+        if (ql->q[k].para == pi && ql->q[k].seg[0][0] < c &&
+            (prev == NULL || ql->q[k].seg[0][0] > prev->seg[0][0]))
+          prev = &ql->q[k];
+      q->speaker = found_speaker;
+      q->speaker_text = prev ? prev->speaker_text : NULL;
+      q->speaker_text_len = prev ? prev->speaker_text_len : 0;
+      q->kind = 1;
+      q->para = pi;
+      q->seg[0][0] = cs;
+      q->seg[0][1] = ce;
+      q->nseg = 1;
+      memcpy(q->cue_buf, parts[pw], strlen(parts[pw]) + 1);
+      c = ce;
     }
   }
   return LOUPE_OK;
@@ -1270,6 +1691,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   size_t *ps = NULL, *pe = NULL, i, k;
   unsigned char *in_quote = NULL;
   qbuild *carry = NULL;
+  vocab *vc = NULL;
   int rc = LOUPE_ENOMEM;
 
   a->quotes = NULL;
@@ -1277,6 +1699,21 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   a->entities = NULL;
   a->n_entities = 0;
   if (a->n_paragraphs == 0 || a->body == NULL) return LOUPE_OK;
+  vc = calloc(1, sizeof *vc);
+  if (vc == NULL) goto out;
+  vocab_add(vc, speech_verbs, V_SPEECH);
+  vocab_add(vc, report_verbs, V_REPORT);
+  vocab_add(vc, label_verbs, V_LABEL);
+  vocab_add(vc, role_nouns, V_ROLE);
+  vocab_add(vc, org_nouns, V_ORG);
+  vocab_add(vc, not_names, V_NOTNAME);
+  vocab_add(vc, title_words, V_TITLE);
+  vocab_add(vc, naming_nouns, V_NAMING);
+  vocab_add(vc, conj_words, V_CONJ);
+  vocab_add(vc, mod_words, V_MOD);
+  vocab_add(vc, pronouns_he, V_HE);
+  vocab_add(vc, pronouns_she, V_SHE);
+  b.v = vc;
   b.s = a->body;
   b.n = a->body_len;
   b.np = a->n_paragraphs;
@@ -1293,6 +1730,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   b.pstart = ps;
   b.pend = pe;
   scan_people(&b, r);
+  learn_gender(&b, r);
   for (i = 0; i < b.np; i++) {
     rc = scan_paragraph(&b, r, &ql, i, &carry);
     if (rc) goto out;
@@ -1310,6 +1748,8 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   }
   rc = scan_reported(&b, r, &ql, in_quote);
   if (rc) goto out;
+  rc = scan_participles(&b, &ql);
+  if (rc) goto out;
   rc = LOUPE_ENOMEM;
   if (ql.n > 1) qsort(ql.q, ql.n, sizeof *ql.q, cmp_quote);
   if (ql.n) {
@@ -1326,16 +1766,12 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
       size_t s0 = q->seg[sgi][0], s1 = q->seg[sgi][1];
       while (s0 < s1 && b.s[s0] == ' ') s0++;
       while (s1 > s0 && b.s[s1 - 1] == ' ') s1--;
-      /* "first part," he said. "second": the comma is the cue's */
-      if (sgi + 1 < q->nseg && s1 > s0 && b.s[s1 - 1] == ',') s1--;
       if (sgi && lp_buf_append(&text, " ", 1)) { lp_buf_free(&text); goto out; }
       if (lp_buf_append(&text, b.s + s0, s1 - s0)) {
         lp_buf_free(&text);
         goto out;
       }
     }
-    /* a trailing comma inside the marks is the sentence's, not the quote's */
-    while (text.len > 0 && text.p[text.len - 1] == ',') text.len--;
     if (text.len == 0) {
       lp_buf_free(&text);
       continue;
@@ -1393,5 +1829,6 @@ out:
   free(ps);
   free(pe);
   free(in_quote);
+  free(vc);
   return rc;
 }

@@ -56,23 +56,25 @@ static const char schema_v1[] =
   " n INTEGER NOT NULL,"
   " text TEXT NOT NULL,"
   " speaker TEXT, role TEXT, cue TEXT, kind TEXT NOT NULL,"
-  " offset INTEGER NOT NULL);"
+  " offset INTEGER NOT NULL, paragraph INTEGER NOT NULL,"
+  " src_offset INTEGER NOT NULL, src_line INTEGER NOT NULL);"
   "CREATE INDEX quotes_article ON quotes(article_id);"
   "CREATE INDEX quotes_speaker ON quotes(speaker COLLATE NOCASE);"
   "CREATE TABLE entities("
   " id INTEGER PRIMARY KEY,"
   " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
-  " name TEXT NOT NULL, kind TEXT NOT NULL,"
+  " name TEXT NOT NULL, kind TEXT NOT NULL, role TEXT,"
   " aliases TEXT NOT NULL DEFAULT '[]',"
   " mentions TEXT NOT NULL DEFAULT '[]');"
   "CREATE INDEX entities_article ON entities(article_id);"
   "CREATE INDEX entities_name ON entities(name COLLATE NOCASE);"
+  /* new rows are indexed by loupe_db_add itself (a trigger would run the
+   * index insert in a nested statement, and FTS5 flushes its pending terms
+   * at every statement savepoint); updates and deletes keep it in step
+   * through the triggers */
   "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body,"
   " content='articles', content_rowid='id',"
   " tokenize='unicode61 remove_diacritics 2');"
-  "CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN"
-  " INSERT INTO articles_fts(rowid, title, body)"
-  "  VALUES (new.id, new.title, new.body); END;"
   "CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN"
   " INSERT INTO articles_fts(articles_fts, rowid, title, body)"
   "  VALUES ('delete', old.id, old.title, old.body); END;"
@@ -105,9 +107,19 @@ static const char *const stmt_sql[ST__N] = {
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
   /* ST_INS_PERSON */
   "INSERT INTO people(article_id, role, n, name) VALUES (?1, ?2, ?3, ?4)",
-  /* ST_SAVEPOINT */ "SAVEPOINT loupe_add",
-  /* ST_RELEASE */ "RELEASE loupe_add",
-  /* ST_ROLLBACK_TO */ "ROLLBACK TO loupe_add",
+  /* ST_DEL_QUOTES */ "DELETE FROM quotes WHERE article_id = ?1",
+  /* ST_DEL_ENTITIES */ "DELETE FROM entities WHERE article_id = ?1",
+  /* ST_INS_QUOTE */
+  "INSERT INTO quotes(article_id, n, text, speaker, role, cue, kind, offset,"
+  " paragraph, src_offset, src_line)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+  /* ST_INS_ENTITY */
+  "INSERT INTO entities(article_id, name, kind, role, aliases, mentions)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  /* ST_FTS_INSERT */
+  "INSERT INTO articles_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
+  /* ST_BEGIN */ "BEGIN IMMEDIATE",
+  /* ST_COMMIT */ "COMMIT",
   /* ST_COUNT */ "SELECT count(*) FROM articles"
 };
 
@@ -579,6 +591,16 @@ static int store_article(loupe_db *db, const loupe_article *a,
   rc = run_done(db, st, existing ? "update article" : "insert article");
   if (rc) goto out;
   *id = existing ? existing : sqlite3_last_insert_rowid(db->sql);
+  if (!existing) {
+    rc = stmt(db, ST_FTS_INSERT, &st);
+    if (rc) goto out;
+    sqlite3_bind_int64(st, 1, *id);
+    bind_span(st, 2, &a->title);
+    sqlite3_bind_text(st, 3, a->body ? a->body : "", (int)a->body_len,
+                      SQLITE_STATIC);
+    rc = run_done(db, st, "index article");
+    if (rc) goto out;
+  }
   if (existing) {
     rc = stmt(db, ST_DEL_PARAS, &st);
     if (!rc) {
@@ -589,6 +611,16 @@ static int store_article(loupe_db *db, const loupe_article *a,
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace people");
+    }
+    if (!rc) rc = stmt(db, ST_DEL_QUOTES, &st);
+    if (!rc) {
+      sqlite3_bind_int64(st, 1, *id);
+      rc = run_done(db, st, "replace quotes");
+    }
+    if (!rc) rc = stmt(db, ST_DEL_ENTITIES, &st);
+    if (!rc) {
+      sqlite3_bind_int64(st, 1, *id);
+      rc = run_done(db, st, "replace entities");
     }
     if (rc) goto out;
   }
@@ -604,6 +636,55 @@ static int store_article(loupe_db *db, const loupe_article *a,
     rc = run_done(db, st, "insert paragraph");
     if (rc) goto out;
     start += a->paragraphs[i].len + 2;
+  }
+  for (i = 0; i < a->n_quotes; i++) {
+    const loupe_quote *q = &a->quotes[i];
+    rc = stmt(db, ST_INS_QUOTE, &st);
+    if (rc) goto out;
+    sqlite3_bind_int64(st, 1, *id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
+    sqlite3_bind_text(st, 3, q->text.text, (int)q->text.len, SQLITE_STATIC);
+    if (q->speaker) sqlite3_bind_text(st, 4, q->speaker, -1, SQLITE_STATIC);
+    if (q->role) sqlite3_bind_text(st, 5, q->role, -1, SQLITE_STATIC);
+    if (q->cue) sqlite3_bind_text(st, 6, q->cue, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, q->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)q->body_offset);
+    sqlite3_bind_int64(st, 9, (sqlite3_int64)q->paragraph);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)q->text.offset);
+    sqlite3_bind_int64(st, 11, (sqlite3_int64)q->text.line);
+    rc = run_done(db, st, "insert quote");
+    if (rc) goto out;
+  }
+  for (i = 0; i < a->n_entities; i++) {
+    const loupe_entity *e = &a->entities[i];
+    size_t k;
+    char num[48];
+    authors.len = 0;               /* reused as the aliases buffer */
+    editors.len = 0;               /* and the mentions buffer */
+    if (lp_buf_append(&authors, "[", 1)) goto nomem;
+    for (k = 0; k < e->n_aliases; k++) {
+      if (k && lp_buf_append(&authors, ",", 1)) goto nomem;
+      if (lp_json_string(&authors, e->aliases[k], strlen(e->aliases[k])))
+        goto nomem;
+    }
+    if (lp_buf_append(&authors, "]", 1) || lp_buf_append(&editors, "[", 1))
+      goto nomem;
+    for (k = 0; k < e->n_mentions; k++) {
+      int nl = snprintf(num, sizeof num, "%s[%zu,%zu]", k ? "," : "",
+                        e->mentions[2 * k], e->mentions[2 * k + 1]);
+      if (lp_buf_append(&editors, num, (size_t)nl)) goto nomem;
+    }
+    if (lp_buf_append(&editors, "]", 1)) goto nomem;
+    rc = stmt(db, ST_INS_ENTITY, &st);
+    if (rc) goto out;
+    sqlite3_bind_int64(st, 1, *id);
+    sqlite3_bind_text(st, 2, e->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->kind, -1, SQLITE_STATIC);
+    if (e->role) sqlite3_bind_text(st, 4, e->role, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, authors.p, (int)authors.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, editors.p, (int)editors.len, SQLITE_STATIC);
+    rc = run_done(db, st, "insert entity");
+    if (rc) goto out;
   }
   for (i = 0; i < a->n_authors + a->n_editors; i++) {
     int is_author = i < a->n_authors;
@@ -624,12 +705,18 @@ out:
   lp_buf_free(&editors);
   lp_buf_free(&prov);
   return rc;
+nomem:
+  snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+  rc = LOUPE_ENOMEM;
+  goto out;
 }
 
 /*
  * Store one page. Looks the path (or, without one, the content hash) up
- * first so unchanged pages cost no parse; the write happens under a
- * savepoint released on success and rolled back on any failure.
+ * first so unchanged pages cost no parse. Inside a caller's transaction
+ * (an ingest batch) a failure leaves the batch to be rolled back by the
+ * caller; outside one, the page is written in a transaction of its own,
+ * all or nothing.
  */
 int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
                  const char *path, loupe_add_status *status, long long *id) {
@@ -637,7 +724,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
   char hash[17];
   long long existing = 0;
   loupe_article *a = NULL;
-  int rc, in_sp = 0;
+  int rc, own_txn = 0;
 
   *status = 0;
   *id = 0;
@@ -672,30 +759,26 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     snprintf(db->errmsg, sizeof db->errmsg, "%s", loupe_errmsg(db->parser));
     return rc;
   }
-  rc = stmt(db, ST_SAVEPOINT, &st);
-  if (!rc) rc = run_done(db, st, "savepoint");
-  if (rc) goto out;
-  in_sp = 1;
+  if (sqlite3_get_autocommit(db->sql)) {
+    rc = stmt(db, ST_BEGIN, &st);
+    if (!rc) rc = run_done(db, st, "begin");
+    if (rc) goto out;
+    own_txn = 1;
+  }
   rc = store_article(db, a, path, hash, len, existing, id);
   if (rc) goto out;
-  rc = stmt(db, ST_RELEASE, &st);
-  if (!rc) rc = run_done(db, st, "release savepoint");
-  if (rc) goto out;
-  in_sp = 0;
+  if (own_txn) {
+    rc = stmt(db, ST_COMMIT, &st);
+    if (!rc) rc = run_done(db, st, "commit");
+    if (rc) goto out;
+    own_txn = 0;
+  }
   *status = existing ? LOUPE_UPDATED : LOUPE_ADDED;
 out:
-  if (in_sp) {
-    /* undo this article only; the batch around it stays */
-    if (stmt(db, ST_ROLLBACK_TO, &st) == LOUPE_OK) {
-      sqlite3_step(st);
-      sqlite3_reset(st);
-    }
-    if (stmt(db, ST_RELEASE, &st) == LOUPE_OK) {
-      sqlite3_step(st);
-      sqlite3_reset(st);
-    }
-    *id = 0;
+  if (own_txn) {
+    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
   }
+  if (rc) *id = 0;
   loupe_article_free(a);
   return rc;
 }

@@ -304,6 +304,24 @@ static int row_cursor(lua_State *L, int paras) {
 }
 
 static int ldb_article(lua_State *L) { return row_cursor(L, 0); }
+
+/* db:speakers() / db:entities([kind]) -> Cursor */
+static int ldb_speakers(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  lcursor *cu = new_cursor_ud(L, 1);
+  int rc = loupe_db_speakers(ud->db, &cu->c);
+  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  return 1;
+}
+
+static int ldb_entities(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  const char *kind = luaL_optstring(L, 2, NULL);
+  lcursor *cu = new_cursor_ud(L, 1);
+  int rc = loupe_db_entities(ud->db, kind, &cu->c);
+  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  return 1;
+}
 static int ldb_paragraphs(lua_State *L) { return row_cursor(L, 1); }
 
 /* ---- queries: a Lua description -> C builder calls ---- */
@@ -383,6 +401,15 @@ static int build_query(lua_State *L, int t, loupe_query *q) {
   if (!rc) rc = apply_list(L, q, t, "author", LOUPE_F_AUTHOR);
   if (!rc) rc = apply_list(L, q, t, "lang", LOUPE_F_LANG);
   if (!rc) rc = apply_list(L, q, t, "id", LOUPE_F_ID);
+  if (!rc) rc = apply_list(L, q, t, "speaker", LOUPE_F_SPEAKER);
+  if (!rc) rc = apply_list(L, q, t, "entity", LOUPE_F_ENTITY);
+  if (!rc) rc = apply_list(L, q, t, "kind", LOUPE_F_KIND);
+  if (!rc) rc = apply_list(L, q, t, "quote_text", LOUPE_F_QUOTE_TEXT);
+  if (!rc) {
+    lua_getfield(L, t, "quotes_only");
+    rc = loupe_query_quotes_only(q, lua_toboolean(L, -1));
+    lua_pop(L, 1);
+  }
   if (!rc && (s = opt_field_string(L, t, "regex")) != NULL)
     rc = loupe_query_regex(q, s, opt_field_string(L, t, "regex_flags"));
   if (!rc && (s = opt_field_string(L, t, "order")) != NULL) {
@@ -416,7 +443,7 @@ static int lquery_box_gc(lua_State *L) {
 }
 
 static const char *const run_modes[] = {"count", "hits", "ids", "group",
-                                        "kwic", NULL};
+                                        "kwic", "quotes", NULL};
 static const char *const group_keys[] = {"year", "month", "day", "outlet",
                                          "credit", NULL};
 
@@ -449,6 +476,7 @@ static int ldb_run(lua_State *L) {
     switch (mode) {
     case 1: rc = loupe_query_hits(box->q, &cu->c); break;
     case 2: rc = loupe_query_ids(box->q, &cu->c); break;
+    case 5: rc = loupe_query_quotes(box->q, &cu->c); break;
     case 3: {
       int key = luaL_checkoption(L, 4, NULL, group_keys);
       rc = loupe_query_group(box->q, (loupe_group)(key + 1), &cu->c);
@@ -526,6 +554,8 @@ static const luaL_Reg db_methods[] = {
   {"is_closed", ldb_is_closed},
   {"article", ldb_article},
   {"paragraphs", ldb_paragraphs},
+  {"speakers", ldb_speakers},
+  {"entities", ldb_entities},
   {"run", ldb_run},
   {NULL, NULL}
 };

@@ -199,7 +199,8 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
   }
 }
 
-static const char *const parse_opts[] = {"name", "lines", "max_bytes", NULL};
+static const char *const parse_opts[] = {"name", "lines", "max_bytes",
+                                          "extract", NULL};
 
 /* core.parse(text [, opts]) -> table | nil, message, code */
 static int lcore_parse(lua_State *L) {
@@ -208,7 +209,7 @@ static int lcore_parse(lua_State *L) {
   lparser *pud = lua_touserdata(L, lua_upvalueindex(1));
   larticle *aud;
   const char *name = NULL;
-  int keep = 0, rc;
+  int keep = 0, rc, extract = 1;
   lua_Integer max_bytes = (lua_Integer)256 << 20;
 
   if (!lua_isnoneornil(L, 2)) {
@@ -236,6 +237,8 @@ static int lcore_parse(lua_State *L) {
     lua_getfield(L, 2, "lines");
     keep = lua_toboolean(L, -1);
     lua_pop(L, 1);
+    if (lua_getfield(L, 2, "extract") != LUA_TNIL) extract = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     if (lua_getfield(L, 2, "max_bytes") != LUA_TNIL) {
       int isnum;
       max_bytes = lua_tointegerx(L, -1, &isnum);
@@ -247,6 +250,7 @@ static int lcore_parse(lua_State *L) {
   if (pud == NULL || pud->p == NULL) return luaL_error(L, "loupe: parser is closed");
   loupe_parser_set_max_bytes(pud->p, (size_t)max_bytes);
   loupe_parser_set_keep_lines(pud->p, keep);
+  loupe_parser_set_extract(pud->p, extract);
   /* the article lives in a userdata so a raise below cannot leak it */
   aud = lua_newuserdatauv(L, sizeof *aud, 0);
   aud->a = NULL;

@@ -273,6 +273,96 @@ local function integers(t)
   return t
 end
 
+--- Speakers quoted in the corpus: rows { name, role, quotes, first, last,
+-- outlets (list) }, most quoted first.
+function Corpus:speakers()
+  local cur, err, code = self:_handle():speakers()
+  if not cur then return nil, err, code end
+  local rows = {}
+  while true do
+    local r = cur:next()
+    if not r then break end
+    r.outlets = decode_names(r.outlets)
+    rows[#rows + 1] = r
+  end
+  return rows
+end
+
+-- Speaker names as stored: exact (any case) first, else the unique
+-- speaker whose first or last name it is.
+function Corpus:_resolve_speakers(names)
+  if type(names) == "string" then names = { names } end
+  local known = self:speakers() or {}
+  local out = {}
+  for _, want in ipairs(names) do
+    local lw, exact, parts = want:lower(), nil, {}
+    for _, r in ipairs(known) do
+      local ln = r.name:lower()
+      if ln == lw then exact = r.name break end
+      local first, last = ln:match("^(%S+)"), ln:match("(%S+)$")
+      if first == lw or last == lw then parts[#parts + 1] = r.name end
+    end
+    if exact then out[#out + 1] = exact
+    elseif #parts == 1 then out[#out + 1] = parts[1]
+    elseif #parts > 1 then
+      return nil, "loupe: speaker '" .. want .. "' is ambiguous ("
+        .. table_concat(parts, ", ") .. ")"
+    else out[#out + 1] = want end
+  end
+  return out
+end
+
+local QUOTES_OPTS = { speaker = true, since = true, ["until"] = true,
+                      kind = true, text = true, outlet = true }
+
+--- Iterate quotes: filters speaker, since, until, kind, text, outlet.
+function Corpus:quotes(filter)
+  self:_handle()
+  filter = filter or {}
+  if type(filter) ~= "table" then
+    error("bad argument #1 to 'quotes' (table expected, got "
+      .. type(filter) .. ")", 2)
+  end
+  local where, qopts = {}, {}
+  for k, v in pairs(filter) do
+    if not QUOTES_OPTS[k] then
+      error("bad argument #1 to 'quotes' (unknown filter '" .. tostring(k)
+        .. "')", 2)
+    end
+    if k == "speaker" or k == "kind" or k == "text" then qopts[k] = v
+    else where[k] = v end
+  end
+  if qopts.speaker then where.speaker = qopts.speaker end
+  return self:query():where(where):quotes(qopts)
+end
+
+--- Entities named in the corpus: rows { name, kind, role, articles,
+-- mentions }; filter.kind = "person" | "organisation" | "place".
+function Corpus:entities(filter)
+  local kind
+  if filter ~= nil then
+    if type(filter) ~= "table" then
+      error("bad argument #1 to 'entities' (table expected)", 2)
+    end
+    for k, v in pairs(filter) do
+      if k ~= "kind" then
+        error("bad argument #1 to 'entities' (unknown filter '"
+          .. tostring(k) .. "')", 2)
+      end
+      kind = v
+    end
+  end
+  local cur, err, code = self:_handle():entities(kind)
+  if not cur then return nil, err, code end
+  local rows = {}
+  while true do
+    local r = cur:next()
+    if not r then break end
+    rows[#rows + 1] = r
+  end
+  return rows
+end
+
 --- One article with its paragraphs and provenance, or nil when absent.
 function Corpus:get(id)
   local db = self:_handle()

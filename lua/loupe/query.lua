@@ -9,6 +9,7 @@ local error = error
 local getmetatable = getmetatable
 local ipairs = ipairs
 local math_type = math.type
+local next = next
 local pairs = pairs
 local setmetatable = setmetatable
 local tostring = tostring
@@ -23,7 +24,7 @@ local M = {}
 -- Filters :where accepts, and whether a list of values is allowed.
 local WHERE = {
   since = "date", ["until"] = "date", outlet = "list", credit = "list",
-  author = "list", lang = "list",
+  author = "list", lang = "list", speaker = "list", entity = "list",
 }
 M.WHERE = WHERE
 
@@ -109,6 +110,11 @@ function Query:where(filters)
   return derive(self, changes)
 end
 
+--- Keep only articles that carry at least one quote.
+function Query:quotes_only()
+  return derive(self, { quotes_only = true })
+end
+
 --- Refine by an exact phrase.
 function Query:phrase(s)
   check_string(1, "phrase", s)
@@ -171,6 +177,19 @@ local function db_of(q)
   return q._corpus:_handle()
 end
 
+-- The description with speaker names resolved to the names stored
+-- (case-insensitive, and by surname or given name when that is
+-- unambiguous); nil, message, "ambiguous" when a name fits several.
+local function resolved(q)
+  local d = q._desc
+  if d.speaker == nil then return d end
+  local names, err = q._corpus:_resolve_speakers(d.speaker)
+  if not names then return nil, err, "ambiguous" end
+  local c = copy(d)
+  c.speaker = names
+  return c
+end
+
 -- An iterator over a core cursor: iter, state, initial, closing value
 -- (the cursor closes on break, on error and when exhausted).
 local function iterate(cursor, convert)
@@ -185,14 +204,18 @@ end
 --- Iterate the hits: article fields plus rank, snippet and highlight
 -- when the query has text.
 function Query:each()
-  local cur, err = db_of(self):run(self._desc, "hits")
+  local d, rerr = resolved(self)
+  if not d then error(rerr, 2) end
+  local cur, err = db_of(self):run(d, "hits")
   if not cur then error(err, 2) end
   return iterate(cur, self._corpus._article_row)
 end
 
 --- Number of matching articles; nil, message, code for bad search text.
 function Query:count()
-  return db_of(self):run(self._desc, "count")
+  local d, err, code = resolved(self)
+  if not d then return nil, err, code end
+  return db_of(self):run(d, "count")
 end
 
 local GROUPS = { year = true, month = true, day = true, outlet = true,
@@ -203,7 +226,9 @@ function Query:group_by(key)
   if not GROUPS[key] then
     argerr(1, "group_by", "one of year, month, day, outlet, credit expected")
   end
-  local cur, err, code = db_of(self):run(self._desc, "group", key)
+  local d, rerr, rcode = resolved(self)
+  if not d then return nil, rerr, rcode end
+  local cur, err, code = db_of(self):run(d, "group", key)
   if not cur then return nil, err, code end
   local rows = {}
   while true do
@@ -221,13 +246,15 @@ function Query:kwic(term, width)
   if width ~= nil and (math_type(width) ~= "integer" or width < 1) then
     argerr(2, "kwic", "width must be a positive integer")
   end
+  local d, rerr = resolved(self)
+  if not d then error(rerr, 2) end
   local cur, err
   if regex.is_regex(term) then
-    cur, err = db_of(self):run(self._desc, "kwic", term.pattern, true,
+    cur, err = db_of(self):run(d, "kwic", term.pattern, true,
       term.flags, width or 40)
   else
     check_string(1, "kwic", term)
-    cur, err = db_of(self):run(self._desc, "kwic", term, false, nil,
+    cur, err = db_of(self):run(d, "kwic", term, false, nil,
       width or 40)
   end
   if not cur then error(err, 2) end
@@ -236,7 +263,9 @@ end
 
 --- The ids of the matching articles, in query order.
 function Query:ids()
-  local cur, err, code = db_of(self):run(self._desc, "ids")
+  local d, rerr, rcode = resolved(self)
+  if not d then return nil, rerr, rcode end
+  local cur, err, code = db_of(self):run(d, "ids")
   if not cur then return nil, err, code end
   local ids = {}
   while true do
@@ -245,6 +274,34 @@ function Query:ids()
     ids[#ids + 1] = r.id
   end
   return ids
+end
+
+--- Iterate the quotes of the matching articles: { text, speaker, role,
+-- cue, kind, offset, paragraph, line, article_id, date, outlet, title }.
+-- opts may narrow the quotes themselves: speaker, kind ("direct",
+-- "reported", "phrase"), text (a case-insensitive substring).
+local QUOTE_OPTS = { speaker = true, kind = true, text = true }
+
+function Query:quotes(opts)
+  local changes = {}
+  if opts ~= nil then
+    if type(opts) ~= "table" then argerr(1, "quotes", "table expected") end
+    for k, v in pairs(opts) do
+      if not QUOTE_OPTS[k] then
+        argerr(1, "quotes", "unknown option '" .. tostring(k) .. "'")
+      end
+      if type(v) ~= "string" and type(v) ~= "table" then
+        argerr(1, "quotes", "option '" .. k .. "' must be a string or list")
+      end
+      if k == "text" then changes.quote_text = v else changes[k] = v end
+    end
+  end
+  local q = next(changes) and derive(self, changes) or self
+  local d, rerr = resolved(q)
+  if not d then error(rerr, 2) end
+  local cur, err = db_of(q):run(d, "quotes")
+  if not cur then error(err, 2) end
+  return iterate(cur)
 end
 
 return M
