@@ -297,6 +297,14 @@ typedef enum {
 int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
                  const char *path, loupe_add_status *status, long long *id);
 
+/*
+ * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
+ * threshold the estimated Jaccard similarity of word 3-shingles a page
+ * needs with a cluster member to join it (0 keeps the current, default
+ * 0.8). Returns LOUPE_OK or LOUPE_EINVAL.
+ */
+int loupe_db_set_clustering(loupe_db *db, int on, double threshold);
+
 /* Number of articles stored. */
 int loupe_db_count(loupe_db *db, long long *n);
 
@@ -348,6 +356,10 @@ int loupe_query_until(loupe_query *q, const char *until);
 int loupe_query_regex(loupe_query *q, const char *pattern, const char *flags);
 int loupe_query_order(loupe_query *q, loupe_order order);
 int loupe_query_limit(loupe_query *q, long long limit, long long offset);
+/* One hit per republication cluster (its earliest matching member). */
+int loupe_query_collapse(loupe_query *q, int on);
+/* Make loupe_query_group count clusters instead of articles. */
+int loupe_query_count_clusters(loupe_query *q, int on);
 /* Keep only articles that carry at least one quote. */
 int loupe_query_quotes_only(loupe_query *q, int on);
 /* Message of the last failure on q. */
@@ -374,6 +386,10 @@ int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
  * themselves. */
 int loupe_query_quotes(loupe_query *q, loupe_cursor **out);
 
+/* Cursor over the members of every cluster of two or more articles
+ * (cluster, origin, id, date, outlet, credit, title, similarity to the
+ * origin), clusters in the order of their origin's date. */
+int loupe_db_clusters(loupe_db *db, loupe_cursor **out);
 /* Cursor over the speakers (name, role, quotes, first, last, outlets as a
  * JSON array), most quoted first. */
 int loupe_db_speakers(loupe_db *db, loupe_cursor **out);

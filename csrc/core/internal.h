@@ -271,6 +271,18 @@ typedef struct {
 int lp_entities(loupe_article *a, const lp_named *people, size_t n,
                 lp_arena *arena);
 
+/* ---- near duplicates (minhash.c) ---- */
+#define LP_MINHASH_K 128
+#define LP_MINHASH_ROWS 4
+#define LP_MINHASH_BANDS (LP_MINHASH_K / LP_MINHASH_ROWS)
+/* MinHash signature of the word 3-shingles of s[0..n). */
+void lp_minhash(const char *s, size_t n, uint32_t sig[LP_MINHASH_K]);
+/* Estimated Jaccard similarity of two signatures. */
+double lp_minhash_similarity(const uint32_t *a, const uint32_t *b);
+/* The band hashes LSH looks candidates up by. */
+void lp_minhash_bands(const uint32_t sig[LP_MINHASH_K],
+                      int64_t bands[LP_MINHASH_BANDS]);
+
 /* ---- the corpus (store.c, query.c) ---- */
 struct sqlite3;
 struct sqlite3_stmt;
@@ -280,7 +292,8 @@ enum {
   ST_BY_PATH, ST_BY_HASH, ST_INSERT, ST_UPDATE, ST_DEL_PARAS, ST_DEL_PEOPLE,
   ST_INS_PARA, ST_INS_PERSON, ST_DEL_QUOTES, ST_DEL_ENTITIES, ST_INS_QUOTE,
   ST_INS_ENTITY, ST_FTS_INSERT, ST_BEGIN, ST_COMMIT,
-  ST_COUNT, ST__N
+  ST_COUNT, ST_LSH_FIND, ST_LSH_INS, ST_LSH_DEL, ST_SET_SIG, ST_MERGE,
+  ST__N
 };
 
 /* Kinds of cursor. */
@@ -312,6 +325,8 @@ struct loupe_db {
   loupe_cursor *cursors;        /* live cursors, finalized on close */
   int in_txn;
   int readonly;
+  int no_cluster;               /* skip near-duplicate clustering */
+  double cluster_threshold;     /* estimated Jaccard to join a cluster */
   char errmsg[300];
 };
 

@@ -28,6 +28,8 @@ struct loupe_query {
   int n_filters;
   loupe_regex *re;
   int quotes_only;
+  int collapse;            /* one hit per republication cluster */
+  int count_clusters;      /* group counts count clusters, not articles */
   loupe_order order;
   long long limit, offset;
   char errmsg[300];
@@ -303,6 +305,16 @@ int loupe_query_quotes_only(loupe_query *q, int on) {
   return LOUPE_OK;
 }
 
+int loupe_query_collapse(loupe_query *q, int on) {
+  q->collapse = on != 0;
+  return LOUPE_OK;
+}
+
+int loupe_query_count_clusters(loupe_query *q, int on) {
+  q->count_clusters = on != 0;
+  return LOUPE_OK;
+}
+
 int loupe_query_order(loupe_query *q, loupe_order order) {
   if (order < LOUPE_ORDER_DEFAULT || order > LOUPE_ORDER_RANK) {
     snprintf(q->errmsg, sizeof q->errmsg, "unknown order %d", (int)order);
@@ -322,7 +334,7 @@ int loupe_query_limit(loupe_query *q, long long limit, long long offset) {
 
 #define HIT_COLS \
   "a.id, a.path, a.title, a.date, a.date_precision, a.dateline, a.credit," \
-  " a.outlet, a.lang, a.authors, a.editors, a.body"
+  " a.outlet, a.lang, a.authors, a.editors, a.body, a.cluster_id AS cluster"
 
 enum { SEL_HITS, SEL_IDS, SEL_GROUP, SEL_COUNT, SEL_KWIC, SEL_QUOTES };
 
@@ -379,7 +391,7 @@ static int compile(loupe_query *q, int what, const char *group_expr,
   int nb = 0, i, rc = LOUPE_OK, k;
   int fts = q->fts.len > 0, text = fts && q->has_text;
   int filtered = q->since || q->until || q->n_filters > 0 || q->re ||
-                 q->quotes_only;
+                 q->quotes_only || q->collapse;
   loupe_db *db = q->db;
   loupe_order o = q->order;
   const char *inner_order, *outer_order;
@@ -413,14 +425,23 @@ static int compile(loupe_query *q, int what, const char *group_expr,
   else if (what == SEL_GROUP) {
     rc |= app(&sql, "SELECT ");
     rc |= app(&sql, group_expr);
-    rc |= app(&sql, " AS key, count(*) AS count FROM (");
+    rc |= app(&sql, q->count_clusters
+                    ? " AS key, count(DISTINCT ckey) AS count FROM ("
+                    : " AS key, count(*) AS count FROM (");
   } else {
     rc |= app(&sql, "WITH m AS MATERIALIZED (");
   }
-  /* the inner query: ids, rank and the columns groups need */
-  rc |= app(&sql, "SELECT a.id AS id, a.date AS date");
-  if (fts) rc |= app(&sql, ", articles_fts.rank AS rank");
-  if (what == SEL_GROUP) rc |= app(&sql, ", a.outlet AS outlet, a.credit AS credit");
+  /* the inner query: ids, rank and the columns groups need; collapsed,
+   * one row per republication cluster (its earliest matching member) */
+  if (q->collapse)
+    rc |= app(&sql, "SELECT min(a.id) AS id, min(a.date) AS date");
+  else
+    rc |= app(&sql, "SELECT a.id AS id, a.date AS date");
+  if (fts) rc |= app(&sql, q->collapse ? ", min(articles_fts.rank) AS rank"
+                                       : ", articles_fts.rank AS rank");
+  if (what == SEL_GROUP)
+    rc |= app(&sql, ", a.outlet AS outlet, a.credit AS credit,"
+                    " coalesce(a.cluster_id, -a.id) AS ckey");
   if (fts) {
     rc |= app(&sql, " FROM articles_fts CROSS JOIN articles a"
                     " ON a.id = articles_fts.rowid"
@@ -464,8 +485,18 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= app(&sql, " AND loupe_match(?, a.body)");
     rc |= add_bind(bv, &nb, 3, NULL, 0);
   }
-  if (what != SEL_COUNT && what != SEL_GROUP) rc |= app(&sql, inner_order);
-  else if (q->limit >= 0 || q->offset > 0) rc |= app(&sql, inner_order);
+  if (q->collapse) rc |= app(&sql, " GROUP BY coalesce(a.cluster_id, -a.id)");
+  if (q->collapse && (what != SEL_COUNT && what != SEL_GROUP)) {
+    /* ordering after grouping uses the aggregates */
+    if (o == LOUPE_ORDER_RANK) rc |= app(&sql, " ORDER BY rank, id");
+    else if (o == LOUPE_ORDER_DATE)
+      rc |= app(&sql, " ORDER BY date IS NULL, date, id");
+    else rc |= app(&sql, " ORDER BY date IS NULL, date DESC, id DESC");
+  } else if (what != SEL_COUNT && what != SEL_GROUP) {
+    rc |= app(&sql, inner_order);
+  } else if (q->limit >= 0 || q->offset > 0) {
+    rc |= app(&sql, q->collapse ? " ORDER BY id" : inner_order);
+  }
   if (q->limit >= 0 || q->offset > 0) {
     rc |= app(&sql, " LIMIT ? OFFSET ?");
     rc |= add_bind(bv, &nb, 2, NULL, q->limit >= 0 ? q->limit : -1);
@@ -962,6 +993,22 @@ int loupe_db_entities(loupe_db *db, const char *kind, loupe_cursor **out) {
     else sqlite3_bind_null((*out)->stmt, 1);
   }
   return rc;
+}
+
+int loupe_db_clusters(loupe_db *db, loupe_cursor **out) {
+  return simple_cursor(db,
+    "WITH c AS (SELECT cluster_id AS cid FROM articles"
+    "  WHERE cluster_id IS NOT NULL GROUP BY cluster_id HAVING count(*) > 1),"
+    " o AS (SELECT c.cid AS cid, (SELECT a.id FROM articles a"
+    "  WHERE a.cluster_id = c.cid ORDER BY a.date IS NULL, a.date, a.id"
+    "  LIMIT 1) AS origin FROM c)"
+    " SELECT o.cid AS cluster, o.origin AS origin, a.id AS id,"
+    " a.date AS date, a.outlet AS outlet, a.credit AS credit,"
+    " a.title AS title, loupe_sim(a.minhash, oa.minhash) AS similarity"
+    " FROM o JOIN articles oa ON oa.id = o.origin"
+    " JOIN articles a ON a.cluster_id = o.cid"
+    " ORDER BY oa.date IS NULL, oa.date, o.cid, a.date IS NULL, a.date, a.id",
+    0, out);
 }
 
 int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out) {

@@ -30,7 +30,16 @@ static const char schema_v1[] =
   " body TEXT NOT NULL,"
   " provenance TEXT NOT NULL DEFAULT '{}',"
   " parser_version TEXT NOT NULL,"
-  " ingested_at TEXT NOT NULL);"
+  " ingested_at TEXT NOT NULL,"
+  " cluster_id INTEGER,"
+  " minhash BLOB);"
+  "CREATE INDEX articles_cluster ON articles(cluster_id);"
+  "CREATE TABLE lsh("
+  " band INTEGER NOT NULL,"
+  " hash INTEGER NOT NULL,"
+  " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE);"
+  "CREATE INDEX lsh_band_hash ON lsh(band, hash);"
+  "CREATE INDEX lsh_article ON lsh(article_id);"
   "CREATE INDEX articles_hash ON articles(hash);"
   "CREATE INDEX articles_date ON articles(date);"
   "CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);"
@@ -120,7 +129,17 @@ static const char *const stmt_sql[ST__N] = {
   "INSERT INTO articles_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
   /* ST_BEGIN */ "BEGIN IMMEDIATE",
   /* ST_COMMIT */ "COMMIT",
-  /* ST_COUNT */ "SELECT count(*) FROM articles"
+  /* ST_COUNT */ "SELECT count(*) FROM articles",
+  /* ST_LSH_FIND */
+  "SELECT l.article_id, a.cluster_id, a.minhash FROM lsh l JOIN articles a"
+  " ON a.id = l.article_id WHERE l.band = ?1 AND l.hash = ?2"
+  " AND l.article_id != ?3",
+  /* ST_LSH_INS */ "INSERT INTO lsh(band, hash, article_id) VALUES (?1, ?2, ?3)",
+  /* ST_LSH_DEL */ "DELETE FROM lsh WHERE article_id = ?1",
+  /* ST_SET_SIG */
+  "UPDATE articles SET minhash = ?2, cluster_id = ?3 WHERE id = ?1",
+  /* ST_MERGE */ "UPDATE articles SET cluster_id = ?1 WHERE cluster_id = ?2"
+  " OR (cluster_id IS NULL AND id = ?2)"
 };
 
 int loupe_check_runtime(char *err, size_t errcap) {
@@ -380,6 +399,22 @@ fail:
   return rc;
 }
 
+/* loupe_sim(a, b): estimated Jaccard similarity of two signatures. */
+static void sim_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  const void *a = sqlite3_value_blob(argv[0]), *b = sqlite3_value_blob(argv[1]);
+  uint32_t sa[LP_MINHASH_K], sb[LP_MINHASH_K];
+  (void)argc;
+  if (a == NULL || b == NULL ||
+      sqlite3_value_bytes(argv[0]) != (int)sizeof sa ||
+      sqlite3_value_bytes(argv[1]) != (int)sizeof sb) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  memcpy(sa, a, sizeof sa);
+  memcpy(sb, b, sizeof sb);
+  sqlite3_result_double(ctx, lp_minhash_similarity(sa, sb));
+}
+
 static void regexp_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   loupe_regex *re = sqlite3_value_pointer(argv[0], "loupe_regex");
   const char *s = (const char *)sqlite3_value_text(argv[1]);
@@ -415,6 +450,7 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
     return LOUPE_EINVAL;
   }
   db->readonly = (flags & LOUPE_OPEN_READONLY) != 0;
+  db->cluster_threshold = 0.8;
   rc = loupe_parser_new(&db->parser);
   if (rc) {
     snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
@@ -451,6 +487,10 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
       return LOUPE_ECORRUPT;
     }
   }
+  rc = sqlite3_create_function_v2(db->sql, "loupe_sim", 2,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                  sim_fn, NULL, NULL, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "register loupe_sim");
   rc = sqlite3_create_function_v2(db->sql, "loupe_match", 2,
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                   regexp_fn, NULL, NULL, NULL);
@@ -711,6 +751,102 @@ nomem:
   goto out;
 }
 
+#define MAX_CANDIDATES 512
+
+/*
+ * Put article id into its republication cluster: look candidates up by
+ * the 32 band hashes of its MinHash signature (constant work per article,
+ * whatever the corpus size), keep those whose estimated similarity passes
+ * the threshold, and join (merging if it links several) their clusters.
+ * A cluster is named by the smallest article id in it.
+ */
+static int cluster_article(loupe_db *db, long long id, const char *body,
+                           size_t len) {
+  uint32_t sig[LP_MINHASH_K];
+  int64_t bands[LP_MINHASH_BANDS];
+  long long seen[MAX_CANDIDATES], clusters[MAX_CANDIDATES], target = id;
+  int nseen = 0, nclusters = 0, band, k, rc;
+  sqlite3_stmt *st;
+
+  lp_minhash(body, len, sig);
+  lp_minhash_bands(sig, bands);
+  rc = stmt(db, ST_LSH_DEL, &st);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  rc = run_done(db, st, "clear band hashes");
+  if (rc) return rc;
+  for (band = 0; band < LP_MINHASH_BANDS; band++) {
+    rc = stmt(db, ST_LSH_FIND, &st);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, band);
+    sqlite3_bind_int64(st, 2, bands[band]);
+    sqlite3_bind_int64(st, 3, id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      long long cand = sqlite3_column_int64(st, 0), cl;
+      const void *blob = sqlite3_column_blob(st, 2);
+      int bytes = sqlite3_column_bytes(st, 2), dup = 0;
+      for (k = 0; k < nseen; k++)
+        if (seen[k] == cand) { dup = 1; break; }
+      if (dup || nseen >= MAX_CANDIDATES) continue;
+      seen[nseen++] = cand;
+      if (blob == NULL || bytes != (int)sizeof sig) continue;
+      {
+        uint32_t other[LP_MINHASH_K];
+        memcpy(other, blob, sizeof other);
+        if (lp_minhash_similarity(sig, other) < db->cluster_threshold)
+          continue;
+      }
+      cl = sqlite3_column_type(st, 1) == SQLITE_NULL
+             ? cand : sqlite3_column_int64(st, 1);
+      for (k = 0; k < nclusters; k++)
+        if (clusters[k] == cl) { dup = 1; break; }
+      if (!dup && nclusters < MAX_CANDIDATES) clusters[nclusters++] = cl;
+      if (cl < target) target = cl;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return lp_db_error(db, rc, "find near duplicates");
+  }
+  /* every cluster this page links joins the one with the smallest id */
+  for (k = 0; k < nclusters; k++) {
+    rc = stmt(db, ST_MERGE, &st);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, target);
+    sqlite3_bind_int64(st, 2, clusters[k]);
+    rc = run_done(db, st, "merge clusters");
+    if (rc) return rc;
+  }
+  rc = stmt(db, ST_SET_SIG, &st);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_blob(st, 2, sig, (int)sizeof sig, SQLITE_TRANSIENT);
+  if (nclusters > 0) sqlite3_bind_int64(st, 3, target);
+  else sqlite3_bind_null(st, 3);
+  rc = run_done(db, st, "store signature");
+  if (rc) return rc;
+  for (band = 0; band < LP_MINHASH_BANDS; band++) {
+    rc = stmt(db, ST_LSH_INS, &st);
+    if (rc) return rc;
+    sqlite3_bind_int64(st, 1, band);
+    sqlite3_bind_int64(st, 2, bands[band]);
+    sqlite3_bind_int64(st, 3, id);
+    rc = run_done(db, st, "store band hash");
+    if (rc) return rc;
+  }
+  return LOUPE_OK;
+}
+
+int loupe_db_set_clustering(loupe_db *db, int on, double threshold) {
+  if (db == NULL) return LOUPE_EINVAL;
+  if (threshold < 0 || threshold > 1) {
+    snprintf(db->errmsg, sizeof db->errmsg,
+             "cluster threshold %g is not between 0 and 1", threshold);
+    return LOUPE_EINVAL;
+  }
+  db->no_cluster = on == 0;
+  if (threshold > 0) db->cluster_threshold = threshold;
+  return LOUPE_OK;
+}
+
 /*
  * Store one page. Looks the path (or, without one, the content hash) up
  * first so unchanged pages cost no parse. Inside a caller's transaction
@@ -767,6 +903,10 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
   }
   rc = store_article(db, a, path, hash, len, existing, id);
   if (rc) goto out;
+  if (!db->no_cluster) {
+    rc = cluster_article(db, *id, a->body ? a->body : "", a->body_len);
+    if (rc) goto out;
+  }
   if (own_txn) {
     rc = stmt(db, ST_COMMIT, &st);
     if (!rc) rc = run_done(db, st, "commit");

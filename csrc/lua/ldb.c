@@ -314,6 +314,24 @@ static int ldb_speakers(lua_State *L) {
   return 1;
 }
 
+static int ldb_clusters(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  lcursor *cu = new_cursor_ud(L, 1);
+  int rc = loupe_db_clusters(ud->db, &cu->c);
+  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  return 1;
+}
+
+/* db:set_clustering(on, threshold) */
+static int ldb_set_clustering(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  int on = lua_toboolean(L, 2);
+  lua_Number thr = luaL_optnumber(L, 3, 0);
+  if (loupe_db_set_clustering(ud->db, on, (double)thr) != LOUPE_OK)
+    return luaL_argerror(L, 3, loupe_db_errmsg(ud->db));
+  return 0;
+}
+
 static int ldb_entities(lua_State *L) {
   ldb *ud = check_db(L, 1);
   const char *kind = luaL_optstring(L, 2, NULL);
@@ -408,6 +426,16 @@ static int build_query(lua_State *L, int t, loupe_query *q) {
   if (!rc) {
     lua_getfield(L, t, "quotes_only");
     rc = loupe_query_quotes_only(q, lua_toboolean(L, -1));
+    lua_pop(L, 1);
+  }
+  if (!rc) {
+    lua_getfield(L, t, "collapse");
+    rc = loupe_query_collapse(q, lua_toboolean(L, -1));
+    lua_pop(L, 1);
+  }
+  if (!rc) {
+    lua_getfield(L, t, "count_clusters");
+    rc = loupe_query_count_clusters(q, lua_toboolean(L, -1));
     lua_pop(L, 1);
   }
   if (!rc && (s = opt_field_string(L, t, "regex")) != NULL)
@@ -556,6 +584,8 @@ static const luaL_Reg db_methods[] = {
   {"paragraphs", ldb_paragraphs},
   {"speakers", ldb_speakers},
   {"entities", ldb_entities},
+  {"clusters", ldb_clusters},
+  {"set_clustering", ldb_set_clustering},
   {"run", ldb_run},
   {NULL, NULL}
 };

@@ -26,7 +26,8 @@ Corpus.__name = "loupe.corpus"
 
 local M = {}
 
-local OPEN_OPTS = { readonly = true }
+local OPEN_OPTS = { readonly = true, clustering = true,
+                    cluster_threshold = true }
 
 --- Open (creating as needed) the corpus at path; ":memory:" for a private
 -- in-memory one. opts.readonly opens an existing corpus for reading.
@@ -47,8 +48,17 @@ function M.open(path, opts)
       end
     end
   end
+  if opts and opts.cluster_threshold ~= nil and
+      (type(opts.cluster_threshold) ~= "number" or
+       opts.cluster_threshold <= 0 or opts.cluster_threshold > 1) then
+    error("bad argument #2 to 'open' (option 'cluster_threshold' must be a "
+      .. "number in (0, 1])", 2)
+  end
   local db, err, code = core.open(path, opts and opts.readonly)
   if not db then return nil, err, code end
+  if opts and (opts.clustering ~= nil or opts.cluster_threshold) then
+    db:set_clustering(opts.clustering ~= false, opts.cluster_threshold or 0)
+  end
   return setmetatable({ _db = db, path = path }, Corpus)
 end
 
@@ -334,6 +344,111 @@ function Corpus:quotes(filter)
   end
   if qopts.speaker then where.speaker = qopts.speaker end
   return self:query():where(where):quotes(qopts)
+end
+
+-- Normalised paragraph text for comparing copies of a story.
+local function para_key(p)
+  return (p:lower():gsub("[^%w\128-\255]+", " "):gsub("^ ", ""))
+end
+
+--- Iterate republication clusters (two or more near-identical
+-- articles): { id, origin = member, members = { { id, date, outlet,
+-- credit, title, similarity, changed = { headline =, added = {...},
+-- dropped = {...} } } } }, in the order of the origin's date. The origin
+-- is the earliest dated member; `changed` compares each member with it.
+-- filter: since, until (of the origin's date), min_size.
+function Corpus:clusters(filter)
+  local db = self:_handle()
+  filter = filter or {}
+  for k in pairs(filter) do
+    if k ~= "since" and k ~= "until" and k ~= "min_size" then
+      error("bad argument #1 to 'clusters' (unknown filter '"
+        .. tostring(k) .. "')", 2)
+    end
+  end
+  local cur, err = db:clusters()
+  if not cur then error(err, 2) end
+  local list, by_id = {}, {}
+  while true do
+    local r = cur:next()
+    if not r then break end
+    local c = by_id[r.cluster]
+    if not c then
+      c = { id = r.cluster, origin_id = r.origin, members = {} }
+      by_id[r.cluster] = c
+      list[#list + 1] = c
+    end
+    c.members[#c.members + 1] = r
+    if r.id == r.origin then c.origin = r end
+  end
+  local i = 0
+  -- word-set overlap of two paragraphs (0..1)
+  local function overlap(x, y)
+    local wx, n, common, ny = {}, 0, 0, 0
+    for w in para_key(x):gmatch("%S+") do
+      if not wx[w] then wx[w] = true n = n + 1 end
+    end
+    local seen = {}
+    for w in para_key(y):gmatch("%S+") do
+      if not seen[w] then
+        seen[w] = true
+        ny = ny + 1
+        if wx[w] then common = common + 1 end
+      end
+    end
+    local m = n > ny and n or ny
+    return m > 0 and common / m or 0
+  end
+  local function describe(c)
+    local origin = self:get(c.origin_id)
+    local have = {}
+    for _, p in ipairs(origin.paragraphs) do have[para_key(p)] = true end
+    for _, m in ipairs(c.members) do
+      local a = self:get(m.id)
+      local mine, added, dropped, edited = {}, {}, {}, {}
+      local new_paras = {}
+      for _, p in ipairs(a.paragraphs) do
+        local k = para_key(p)
+        mine[k] = true
+        if not have[k] then new_paras[#new_paras + 1] = p end
+      end
+      local matched = {}
+      for _, p in ipairs(origin.paragraphs) do
+        if not mine[para_key(p)] then
+          -- an edited paragraph: most of its words are in a new one
+          local best, best_o = nil, 0.6
+          for j, q in ipairs(new_paras) do
+            local o = overlap(p, q)
+            if not matched[j] and o >= best_o then best, best_o = j, o end
+          end
+          if best then
+            matched[best] = true
+            edited[#edited + 1] = { from = p, to = new_paras[best] }
+          else
+            dropped[#dropped + 1] = p
+          end
+        end
+      end
+      for j, q in ipairs(new_paras) do
+        if not matched[j] then added[#added + 1] = q end
+      end
+      m.changed = { headline = a.title ~= origin.title, added = added,
+                    dropped = dropped, edited = edited }
+    end
+    return c
+  end
+  return function()
+    while true do
+      i = i + 1
+      local c = list[i]
+      if not c then return nil end
+      local d = c.origin and c.origin.date
+      local ok = #c.members >= (filter.min_size or 2)
+        and (not filter.since or (d and d >= filter.since))
+        and (not filter["until"] or (d and d <= filter["until"] .. "~"))
+      if ok then return describe(c) end
+    end
+  end
 end
 
 --- Entities named in the corpus: rows { name, kind, role, articles,

@@ -110,6 +110,11 @@ function Query:where(filters)
   return derive(self, changes)
 end
 
+--- One hit per republication cluster: its earliest matching member.
+function Query:collapse()
+  return derive(self, { collapse = true })
+end
+
 --- Keep only articles that carry at least one quote.
 function Query:quotes_only()
   return derive(self, { quotes_only = true })
@@ -221,12 +226,23 @@ end
 local GROUPS = { year = true, month = true, day = true, outlet = true,
                  credit = true }
 
---- Rows { key =, count = } for the matching articles.
-function Query:group_by(key)
+--- Rows { key =, count = } for the matching articles; with
+-- opts.clusters = true the count is of republication clusters (a story
+-- and its copies count once).
+function Query:group_by(key, opts)
   if not GROUPS[key] then
     argerr(1, "group_by", "one of year, month, day, outlet, credit expected")
   end
-  local d, rerr, rcode = resolved(self)
+  if opts ~= nil then
+    if type(opts) ~= "table" then argerr(2, "group_by", "table expected") end
+    for k in pairs(opts) do
+      if k ~= "clusters" then
+        argerr(2, "group_by", "unknown option '" .. tostring(k) .. "'")
+      end
+    end
+  end
+  local d, rerr, rcode = resolved(opts and opts.clusters
+    and derive(self, { count_clusters = true }) or self)
   if not d then return nil, rerr, rcode end
   local cur, err, code = db_of(self):run(d, "group", key)
   if not cur then return nil, err, code end
