@@ -390,6 +390,22 @@ int loupe_query_quotes(loupe_query *q, loupe_cursor **out);
  * (cluster, origin, id, date, outlet, credit, title, similarity to the
  * origin), clusters in the order of their origin's date. */
 int loupe_db_clusters(loupe_db *db, loupe_cursor **out);
+/* Options of loupe_db_talking_points (zero fields take the defaults). */
+typedef struct {
+  int min_articles;     /* distinct republication clusters (default 3) */
+  int min_years;        /* distinct years (default 1) */
+  int min_words;        /* shortest phrasing in words (default 6) */
+  const char *speaker;  /* only this speaker's quotes (exact name) */
+  const char *since, *until;   /* ISO date bounds of the articles */
+} loupe_tp_options;
+
+/*
+ * Phrasings that recur across separate articles: cursor over (text,
+ * words, first, last, articles, clusters, years "YYYY:n ...", speakers,
+ * outlets and variants as JSON arrays), most widespread first.
+ */
+int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
+                            loupe_cursor **out);
 /* Cursor over the speakers (name, role, quotes, first, last, outlets as a
  * JSON array), most quoted first. */
 int loupe_db_speakers(loupe_db *db, loupe_cursor **out);

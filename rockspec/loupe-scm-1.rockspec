@@ -54,6 +54,7 @@ build = {
         "csrc/core/files.c",
         "csrc/core/minhash.c",
         "csrc/core/parse.c",
+        "csrc/core/phrases.c",
         "csrc/core/query.c",
         "csrc/core/quotes.c",
         "csrc/core/regex.c",

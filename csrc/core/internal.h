@@ -337,6 +337,8 @@ int lp_db_error(loupe_db *db, int sqlite_rc, const char *what);
 void lp_db_track(loupe_db *db, loupe_cursor *c);
 /* Finalize a cursor's statement and unlink it from its database. */
 void lp_cursor_release(loupe_cursor *c);
+/* A cursor over the rows of sql (no parameters). */
+int lp_simple_cursor(loupe_db *db, const char *sql, loupe_cursor **out);
 /* 64-bit hash of bytes, as 16 hex digits into out[17]. */
 void lp_hash_hex(const char *s, size_t n, char out[17]);
 /* Append s to b as a JSON string literal. */

@@ -940,6 +940,13 @@ const char *loupe_cursor_text(loupe_cursor *c, int col, size_t *len) {
 /* ---- whole articles ---- */
 
 static int simple_cursor(loupe_db *db, const char *sql, long long id,
+                         loupe_cursor **out);
+
+int lp_simple_cursor(loupe_db *db, const char *sql, loupe_cursor **out) {
+  return simple_cursor(db, sql, 0, out);
+}
+
+static int simple_cursor(loupe_db *db, const char *sql, long long id,
                          loupe_cursor **out) {
   sqlite3_stmt *st = NULL;
   loupe_cursor *c;

@@ -322,6 +322,26 @@ static int ldb_clusters(lua_State *L) {
   return 1;
 }
 
+/* db:talking_points(min_articles, min_years, min_words, speaker, since,
+ * until) -> Cursor */
+static int ldb_talking_points(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  loupe_tp_options o;
+  lcursor *cu;
+  int rc;
+  memset(&o, 0, sizeof o);
+  o.min_articles = (int)luaL_optinteger(L, 2, 3);
+  o.min_years = (int)luaL_optinteger(L, 3, 1);
+  o.min_words = (int)luaL_optinteger(L, 4, 6);
+  o.speaker = luaL_optstring(L, 5, NULL);
+  o.since = luaL_optstring(L, 6, NULL);
+  o.until = luaL_optstring(L, 7, NULL);
+  cu = new_cursor_ud(L, 1);
+  rc = loupe_db_talking_points(ud->db, &o, &cu->c);
+  if (rc) return lb_fail(L, rc, "talking points", loupe_db_errmsg(ud->db));
+  return 1;
+}
+
 /* db:set_clustering(on, threshold) */
 static int ldb_set_clustering(lua_State *L) {
   ldb *ud = check_db(L, 1);
@@ -585,6 +605,7 @@ static const luaL_Reg db_methods[] = {
   {"speakers", ldb_speakers},
   {"entities", ldb_entities},
   {"clusters", ldb_clusters},
+  {"talking_points", ldb_talking_points},
   {"set_clustering", ldb_set_clustering},
   {"run", ldb_run},
   {NULL, NULL}

@@ -451,6 +451,131 @@ function Corpus:clusters(filter)
   end
 end
 
+local TP_OPTS = { min_articles = true, min_years = true, speaker = true,
+                  since = true, ["until"] = true, min_words = true }
+
+--- Phrasings that recur across separate articles (copies of one story
+-- count once): rows { text, words, first, last, articles, clusters,
+-- years = { ["2019"] = n, ... }, speakers, outlets, variants }, most
+-- widespread first. opts: min_articles (3), min_years (1), min_words
+-- (6), speaker (only that speaker's quotes), since, until.
+function Corpus:talking_points(opts)
+  local db = self:_handle()
+  opts = opts or {}
+  if type(opts) ~= "table" then
+    error("bad argument #1 to 'talking_points' (table expected)", 2)
+  end
+  for k, v in pairs(opts) do
+    if not TP_OPTS[k] then
+      error("bad argument #1 to 'talking_points' (unknown option '"
+        .. tostring(k) .. "')", 2)
+    end
+    if (k == "min_articles" or k == "min_years" or k == "min_words") and
+        (math_type(v) ~= "integer" or v < 1) then
+      error("bad argument #1 to 'talking_points' (option '" .. k
+        .. "' must be a positive integer)", 2)
+    end
+  end
+  local speaker = opts.speaker
+  if speaker then
+    local names, err = self:_resolve_speakers(speaker)
+    if not names then return nil, err, "ambiguous" end
+    speaker = names[1]
+  end
+  local cur, err, code = db:talking_points(opts.min_articles or 3,
+    opts.min_years or 1, opts.min_words or 6, speaker, opts.since,
+    opts["until"])
+  if not cur then return nil, err, code end
+  local rows = {}
+  while true do
+    local r = cur:next()
+    if not r then break end
+    local years = {}
+    for y, n in (r.years or ""):gmatch("(%d%d%d%d):(%d+)") do
+      years[y] = tonumber(n)
+    end
+    r.years = years
+    r.speakers = decode_names(r.speakers)
+    r.outlets = decode_names(r.outlets)
+    r.variants = decode_names(r.variants)
+    rows[#rows + 1] = r
+  end
+  return rows
+end
+
+-- Words of a quote for comparing its copies.
+local function quote_words(s)
+  local t = {}
+  for w in s:lower():gsub("[\226][\128][\152\153]", "'"):gmatch("[%w']+") do
+    t[#t + 1] = w
+  end
+  return t
+end
+
+local function word_f1(a, b)
+  local count, common = {}, 0
+  for _, w in ipairs(a) do count[w] = (count[w] or 0) + 1 end
+  for _, w in ipairs(b) do
+    if (count[w] or 0) > 0 then
+      common = common + 1
+      count[w] = count[w] - 1
+    end
+  end
+  if common == 0 then return 0 end
+  local p, r = common / #b, common / #a
+  return 2 * p * r / (p + r)
+end
+
+--- Quotes repeated across articles and outlets linked as one utterance:
+-- rows { text, speaker, first, last, occurrences = { { article_id,
+-- outlet, date, text, verbatim } } } for utterances seen at least twice.
+-- An occurrence is verbatim when its words equal the first one's.
+-- filter: speaker, since, until, min_occurrences (2).
+function Corpus:utterances(filter)
+  filter = filter or {}
+  local min = filter.min_occurrences or 2
+  local qf = {}
+  for k, v in pairs(filter) do
+    if k ~= "min_occurrences" then qf[k] = v end
+  end
+  local groups = {}
+  for q in self:quotes(qf) do
+    if q.kind ~= "phrase" then
+      local w = quote_words(q.text)
+      local home
+      for _, g in ipairs(groups) do
+        if g.speaker == q.speaker and word_f1(g.words, w) >= 0.8 then
+          home = g
+          break
+        end
+      end
+      if not home then
+        home = { text = q.text, speaker = q.speaker, words = w,
+                 occurrences = {} }
+        groups[#groups + 1] = home
+      end
+      home.occurrences[#home.occurrences + 1] = {
+        article_id = q.article_id, outlet = q.outlet, date = q.date,
+        text = q.text, verbatim = table_concat(w, " ")
+          == table_concat(home.words, " "),
+      }
+    end
+  end
+  local rows = {}
+  for _, g in ipairs(groups) do
+    if #g.occurrences >= min then
+      local first, last
+      for _, o in ipairs(g.occurrences) do
+        if o.date and (not first or o.date < first) then first = o.date end
+        if o.date and (not last or o.date > last) then last = o.date end
+      end
+      g.first, g.last, g.words = first, last, nil
+      rows[#rows + 1] = g
+    end
+  end
+  return rows
+end
+
 --- Entities named in the corpus: rows { name, kind, role, articles,
 -- mentions }; filter.kind = "person" | "organisation" | "place".
 function Corpus:entities(filter)
