@@ -71,7 +71,8 @@ SAN_LUA_ENV = ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$(ASAN_LIB) \
 
 .PHONY: all deps bench-deps test test-run sanitize sanitize-run valgrind \
         valgrind-run demo eval bench install uninstall rock clean \
-        check-rockspec check-symbols lint c-test-bins help FORCE
+        check-rockspec check-symbols check-browser check-browser-run lint \
+        c-test-bins help FORCE
 
 all: $(LIB) $(SO)
 	@:
@@ -188,6 +189,12 @@ test-run:
 	@$(call run_check,check-rockspec)
 	@$(call run_check,lint)
 	@$(call run_busted)
+	@if command -v $(CHROMIUM) >/dev/null 2>&1; then \
+	  $(call run_check,check-browser); \
+	else \
+	  echo "check-browser: skipped: chromium is not installed" \
+	    "(make check-browser installs it, as root)"; \
+	fi
 
 sanitize: deps
 	@$(SUBMAKE) BUILD=$(SAN_BUILD) SANITIZE=1 sanitize-run
@@ -239,6 +246,82 @@ check-rockspec:
 lint:
 	$(LUACHECK) $$([ -t 1 ] || echo --no-color) $(LINT_DIRS)
 
+# ---------------------------------------------------------- browser check
+# The demo report, and reports over a corpus holding a hostile page, loaded
+# in headless Chromium: a screenshot of the demo report ($(BUILD)/report.png)
+# and checks of the DOM Chromium builds (the report's sections and charts;
+# no <script> or <img> element, the page's markup shown as text). Chromium
+# is installed as root when missing; otherwise the check is skipped.
+CHROMIUM ?= chromium
+BROWSER_DIR = $(BUILD)/browser
+CHROMIUM_RUN = timeout 120 $(CHROMIUM) --headless --no-sandbox --disable-gpu \
+  --disable-quic --no-first-run --disable-background-networking \
+  --disable-component-update --disable-sync
+LOUPE_CMD = $(TREE_ENV) $(LUA) bin/loupe
+DEMO_SECTIONS = 'Who said what, and when' 'year by year' \
+  'Outlets and credits' 'Quotes of Tomas Varga' 'In context'
+
+check-browser:
+	@if ! command -v $(CHROMIUM) >/dev/null 2>&1; then \
+	  $(DEPS_SH) chromium || { echo "check-browser: skipped: chromium is" \
+	    "not installed and cannot be installed here" \
+	    "(as root: apt-get install chromium)"; exit 0; }; \
+	fi; \
+	$(SUBMAKE) check-browser-run
+
+check-browser-run: all
+	@set -e; d='$(BROWSER_DIR)'; rm -rf "$$d"; mkdir -p "$$d/pages"; \
+	$(TREE_ENV) $(LUA) examples/demo.lua "$$d/demo.loupe" \
+	  '$(BUILD)/demo-report.html' >"$$d/demo.log"; \
+	printf '%s\n' 'Home | World | Tech' \
+	  'Ministry rejects <script>alert(1)</script> hacking claims' \
+	  'By Jana Ostrow' 'March 3, 2022 10:15 AM' '' \
+	  'ARVENSTAD (Gazette) - Foreign Ministry spokesperson Mira Koval said on Thursday that the claims were "<script>alert(1)</script> guesswork & nothing more", adding that the report was "a <img src=x onerror=alert(2)> fantasy".' '' \
+	  '"We reject these <script>alert(3)</script> accusations, which are built on rumours and nothing else," Koval told reporters at the regular briefing.' '' \
+	  'The ministry said it would publish its own findings about the attacks next month.' '' \
+	  'Copyright "Evil" <Gazette> & Co. All rights reserved' \
+	  >"$$d/pages/evil.txt"; \
+	$(LOUPE_CMD) ingest -q "$$d/evil.loupe" "$$d/pages" >/dev/null; \
+	$(LOUPE_CMD) report "$$d/evil.loupe" examples/keyword_by_year.lua \
+	  'script|alert' -o "$$d/evil-keyword.html" >/dev/null; \
+	$(LOUPE_CMD) report "$$d/evil.loupe" examples/who_said_what.lua \
+	  -o "$$d/evil-who.html" >/dev/null; \
+	profile=$$(mktemp -d); trap 'rm -rf "$$profile"' EXIT; \
+	url() { echo "file://$$(cd "$$(dirname "$$1")" && pwd)/$$(basename "$$1")"; }; \
+	$(CHROMIUM_RUN) --user-data-dir="$$profile" \
+	  --screenshot='$(BUILD)/report.png' --window-size=1200,2000 \
+	  "$$(url '$(BUILD)/demo-report.html')" 2>"$$d/chromium.log" >&2; \
+	test -s '$(BUILD)/report.png' || \
+	  { echo "check-browser: no screenshot; see $$d/chromium.log" >&2; exit 1; }; \
+	fail=0; \
+	for f in '$(BUILD)/demo-report.html' "$$d/evil-keyword.html" \
+	         "$$d/evil-who.html"; do \
+	  dom="$$d/$$(basename "$$f" .html).dom"; \
+	  $(CHROMIUM_RUN) --user-data-dir="$$profile" --dump-dom \
+	    "$$(url "$$f")" >"$$dom" 2>>"$$d/chromium.log"; \
+	  grep -q '</html>' "$$dom" || \
+	    { echo "check-browser: $$f: no DOM (see $$d/chromium.log)" >&2; fail=1; }; \
+	  if grep -qiE '<(script|img|iframe|object)[ >]' "$$dom"; then \
+	    echo "check-browser: $$f: the DOM has a live element from article text:" >&2; \
+	    grep -oiE '<(script|img|iframe|object)[^>]*>' "$$dom" | head -3 >&2; fail=1; \
+	  fi; \
+	done; \
+	dom="$$d/demo-report.dom"; \
+	for s in $(DEMO_SECTIONS); do \
+	  grep -qF "$$s" "$$dom" || \
+	    { echo "check-browser: demo report: section '$$s' missing" >&2; fail=1; }; \
+	done; \
+	charts=$$(grep -o '<svg' "$$dom" | wc -l); \
+	[ "$$charts" -ge 6 ] || \
+	  { echo "check-browser: demo report: $$charts charts, expected 6 or more" >&2; fail=1; }; \
+	for f in "$$d/evil-keyword.dom" "$$d/evil-who.dom"; do \
+	  grep -qF '&lt;script&gt;alert(' "$$f" || \
+	    { echo "check-browser: $$f: the page's markup is not shown as text" >&2; fail=1; }; \
+	done; \
+	[ $$fail = 0 ] || exit 1; \
+	echo "check-browser: demo report has its sections and $$charts charts;" \
+	  "no script from article text in 3 reports; screenshot $(BUILD)/report.png"
+
 # ------------------------------------------------------------ running code
 
 demo: deps
@@ -267,6 +350,7 @@ bench: deps
 	$(TREE_ENV) $(LUA) bench/bench.lua
 	$(TREE_ENV) $(LUA) bench/bench_index.lua --baseline $(FTS_BASELINE) \
 	  $(BENCH_ARGS)
+	$(TREE_ENV) $(LUA) bench/bench_clusters.lua
 
 $(FTS_BASELINE): bench/fts_baseline.c $(LIB) $(STAMP)
 	@mkdir -p $(@D)
@@ -333,4 +417,5 @@ help:
 	@echo "make demo|eval|bench  run examples/demo.lua, bench/eval.lua, bench/bench.lua"
 	@echo "make rock       luarocks make into ROCK_TREE=$(ROCK_TREE)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=; make uninstall"
+	@echo "make check-browser  the HTML report in headless Chromium; $(BUILD)/report.png"
 	@echo "make check-rockspec | check-symbols | lint | clean"

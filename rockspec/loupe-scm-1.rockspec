@@ -69,8 +69,14 @@ build = {
       libraries = { "pcre2-8", "sqlite3", "m" },
     },
     loupe = "lua/loupe/init.lua",
+    ["loupe.cli"] = "lua/loupe/cli.lua",
     ["loupe.corpus"] = "lua/loupe/corpus.lua",
     ["loupe.query"] = "lua/loupe/query.lua",
     ["loupe.regex"] = "lua/loupe/regex.lua",
+    ["loupe.report"] = "lua/loupe/report.lua",
+  },
+  -- the `loupe` command; LuaRocks wraps it so that it finds this tree
+  install = {
+    bin = { loupe = "bin/loupe" },
   },
 }

@@ -37,7 +37,7 @@ describe("rockspec/loupe-scm-1.rockspec", function()
       tree = dir .. "/tree"
     local ok, out = run("mkdir -p " .. quote(dir .. "/src") ..
       " && cd " .. quote(root) ..
-      " && cp -R csrc lua rockspec " .. quote(dir .. "/src/"))
+      " && cp -R csrc lua rockspec bin " .. quote(dir .. "/src/"))
     assert(ok, out)
     built, build_log = run("cd " .. quote(dir .. "/src") ..
       " && luarocks --lua-version 5.4 make --deps-mode=none " ..

@@ -386,7 +386,10 @@ static void grow(const corpus_text *c, const occ *o, unsigned char *on,
           keep[i] = p >= st && p < en && c->tok[p] == best;
         }
         kept = clusters_of(c, o, keep, n);
-        if (kept >= minc && (*right - *left) < 200) {
+        /* grow only while every cluster that shares the phrase so far
+         * shares the longer form: the phrase keeps its full support */
+        if (kept >= minc && kept >= clusters_of(c, o, on, n) &&
+            (*right - *left) < 200) {
           memcpy(on, keep, n);
           if (dir > 0) (*right)++;
           else (*left)--;

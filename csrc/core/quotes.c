@@ -192,7 +192,8 @@ static const char *const not_names[] = {
   "such", "many", "most", "all", "no", "not", "one", "two", "with",
   "from", "by", "to", "of", "earlier", "later", "meanwhile", "monday",
   "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-  "mr", "ms", "mrs", "dr", NULL
+  "mr", "ms", "mrs", "dr", "asked", "speaking", "responding", "commenting",
+  "told", "writing", "despite", "during", "under", NULL
 };
 
 /* Lower-case modifiers inside role phrases ("foreign ministry"). */
@@ -510,6 +511,22 @@ static void scan_people(const body_t *b, registry *r) {
       size_t m = name_at(v, s, n, i, &w);
       if (m > 0 && w >= 2 && i + m + 2 < n && s[i + m] == ',') {
         size_t k = skip_space(s, n, i + m + 1), ke = word_end(s, n, k);
+        if (is_role_noun(v, s, k, ke)) {
+          /* "Idris Kalvo, spokesperson of the foreign ministry," */
+          size_t re = k, last = ke;
+          int rw = 0;
+          while (re < n && rw < 8) {
+            size_t we = word_end(s, n, re);
+            if (we == re) break;
+            last = we;
+            rw++;
+            if (we >= n || s[we] != ' ') break;
+            re = we + 1;
+          }
+          add_person(r, s, i, m, s + k, last - k, 0);
+          i += m;
+          continue;
+        }
         if (word_is(s, k, ke, "the") || word_is(s, k, ke, "a") ||
             word_is(s, k, ke, "an")) {
           size_t rs = skip_space(s, n, ke), re = rs, last_role = 0;
@@ -599,8 +616,11 @@ static void learn_gender(const body_t *b, registry *r) {
       if (!is_word_byte((unsigned char)s[i])) { i++; continue; }
       e = word_end(s, se, i);
       if (e == i) { i++; continue; }
-      for (j = 0; his[j]; j++) if (word_is(s, i, e, his[j])) he = 1;
-      for (j = 0; hers[j]; j++) if (word_is(s, i, e, hers[j])) she = 1;
+      if (((unsigned char)s[i] | 32) == 'h' && e - i <= 7)
+        for (j = 0; his[j]; j++) if (word_is(s, i, e, his[j])) he = 1;
+      if ((((unsigned char)s[i] | 32) == 's' || ((unsigned char)s[i] | 32) == 'h')
+          && e - i <= 7)
+        for (j = 0; hers[j]; j++) if (word_is(s, i, e, hers[j])) she = 1;
       if (is_upper_at(s, se, i)) {
         int k = find_partial(r, s, i, e - i);
         if (k >= 0 && !r->p[k].org) {

@@ -459,7 +459,7 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
   oflags = db->readonly ? SQLITE_OPEN_READONLY
                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   rc = sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK) return lp_db_error(db, rc, path);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "open");
   sqlite3_extended_result_codes(db->sql, 1);
   sqlite3_busy_timeout(db->sql, 5000);
   if (!db->readonly) {
@@ -468,12 +468,12 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
     rc = schema_version(db, &version);
     if (rc) return rc;
     /* an in-memory database has no WAL; "memory" is fine there */
-    rc = exec_sql(db, "PRAGMA journal_mode=WAL", path);
+    rc = exec_sql(db, "PRAGMA journal_mode=WAL", "set WAL mode");
     if (rc) return rc;
-    rc = exec_sql(db, "PRAGMA synchronous=NORMAL", path);
+    rc = exec_sql(db, "PRAGMA synchronous=NORMAL", "set synchronous");
     if (rc) return rc;
   }
-  rc = exec_sql(db, "PRAGMA foreign_keys=ON", path);
+  rc = exec_sql(db, "PRAGMA foreign_keys=ON", "set foreign keys");
   if (rc) return rc;
   if (!db->readonly) {
     rc = migrate(db);
@@ -753,6 +753,23 @@ nomem:
 
 #define MAX_CANDIDATES 512
 
+/* Words (runs of letters and digits) in s[0..n), counted up to 1000. */
+static size_t count_words(const char *s, size_t n) {
+  size_t i = 0, w = 0;
+  while (i < n && w < 1000) {
+    while (i < n && !((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') &&
+           !(s[i] >= '0' && s[i] <= '9') && !((unsigned char)s[i] >= 0x80))
+      i++;
+    if (i >= n) break;
+    w++;
+    while (i < n && (((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') ||
+                     (s[i] >= '0' && s[i] <= '9') ||
+                     (unsigned char)s[i] >= 0x80))
+      i++;
+  }
+  return w;
+}
+
 /*
  * Put article id into its republication cluster: look candidates up by
  * the 32 band hashes of its MinHash signature (constant work per article,
@@ -903,8 +920,10 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
   }
   rc = store_article(db, a, path, hash, len, existing, id);
   if (rc) goto out;
-  if (!db->no_cluster) {
-    rc = cluster_article(db, *id, a->body ? a->body : "", a->body_len);
+  /* a page with (almost) no body has nothing to compare: every such
+   * page would look the same */
+  if (!db->no_cluster && a->body && count_words(a->body, a->body_len) >= 12) {
+    rc = cluster_article(db, *id, a->body, a->body_len);
     if (rc) goto out;
   }
   if (own_txn) {
