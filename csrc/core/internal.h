@@ -190,6 +190,10 @@ int lp_text_init(lp_text *t, const char *src, size_t len);
 void lp_text_free(lp_text *t);
 /* Source byte offset of normalised column col (bytes) of line li. */
 size_t lp_text_src_offset(const lp_text *t, size_t li, size_t col);
+/* lp_text_src_offset resuming from a column it mapped before (from_col,
+ * from_src): linear total time over increasing columns of one line. */
+size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
+                               size_t from_src, size_t col);
 /* Offsets of every source line start into out[cap]; returns the count. */
 size_t lp_text_line_starts(const lp_text *t, size_t *out, size_t cap);
 /* Join wrapped lines (hard-wrapped dumps) in place; LOUPE_OK or ENOMEM. */

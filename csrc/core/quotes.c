@@ -1684,18 +1684,37 @@ static int cmp_quote(const void *x, const void *y) {
   return 0;
 }
 
+/* Where the last mapping ended, so that quotes in reading order map in
+ * linear time even on one enormous paragraph. */
+typedef struct {
+  size_t para, li, col, src;
+  int valid;
+} src_cursor;
+
 /* Source offset of a body offset: through the paragraph's source line. */
 static void body_to_src(const loupe_article *a, lp_text *t, size_t boff,
-                        size_t para, size_t pstart, size_t *off, size_t *line) {
+                        size_t para, size_t pstart, size_t *off, size_t *line,
+                        src_cursor *sc) {
   size_t li, col = boff - pstart;
   const loupe_span *p = &a->paragraphs[para];
   *off = p->offset + col;
   *line = p->line;
+  if (sc->valid && sc->para == para && sc->col <= col) {
+    *off = lp_text_src_offset_from(t, sc->li, sc->col, sc->src, col);
+    sc->col = col;
+    sc->src = *off;
+    return;
+  }
   for (li = 0; li < t->n_lines; li++)
     if (t->lines[li].src_line == p->line &&
         t->lines[li].label == LOUPE_LINE_BODY) {
       /* the body text is the normalised line from its first byte */
       *off = lp_text_src_offset(t, li, col);
+      sc->valid = col > 0;
+      sc->para = para;
+      sc->li = li;
+      sc->col = col;
+      sc->src = *off;
       return;
     }
 }
@@ -1712,8 +1731,10 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   unsigned char *in_quote = NULL;
   qbuild *carry = NULL;
   vocab *vc = NULL;
+  src_cursor scur;
   int rc = LOUPE_ENOMEM;
 
+  memset(&scur, 0, sizeof scur);
   a->quotes = NULL;
   a->n_quotes = 0;
   a->entities = NULL;
@@ -1806,7 +1827,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
     o->body_offset = q->seg[0][0];
     o->paragraph = q->para + 1;
     body_to_src(a, t, q->seg[0][0], q->para, ps[q->para], &o->text.offset,
-                &o->text.line);
+                &o->text.line, &scur);
     o->kind = kinds[q->kind];
     if (q->speaker >= 0) {
       person *p = &r->p[q->speaker];

@@ -308,11 +308,28 @@ void lp_text_free(lp_text *t) {
  * handled by walking the joined source span as one.
  */
 size_t lp_text_src_offset(const lp_text *t, size_t li, size_t col) {
+  return lp_text_src_offset_from(t, li, 0, t->lines[li].src_offset, col);
+}
+
+/*
+ * The same, resuming from a known point: output column from_col is the
+ * code point at source offset from_src (a value this function returned
+ * for from_col, or the line start with from_col 0). Lets a caller map
+ * increasing columns of one long line in linear total time.
+ */
+size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
+                               size_t from_src, size_t col) {
   const lp_line *l = &t->lines[li];
   const unsigned char *s = (const unsigned char *)t->src;
   size_t i = l->src_offset, end = l->src_end;
   norm_state ns;
   memset(&ns, 0, sizeof ns);
+  if (from_col > 0 && from_col <= col && from_src >= l->src_offset &&
+      from_src < end) {
+    i = from_src;
+    ns.olen = from_col;
+    ns.started = 1;
+  }
   if (col == 0 || col > l->len) {
     /* offset of the first visible character */
     while (i < end) {
