@@ -707,6 +707,19 @@ typedef struct {
   size_t end;             /* end of the speaker phrase */
 } speaker_ref;
 
+/* Credit q's words to the speaker sp, with the cue as printed (cue, cl
+ * bytes; NULL leaves the cue unset). */
+static void credit(qbuild *q, registry *r, const speaker_ref *sp,
+                   const char *cue, size_t cl) {
+  q->speaker = confirm(r, sp->who);
+  q->speaker_text = sp->text;
+  q->speaker_text_len = sp->len;
+  if (cue == NULL) return;
+  if (cl >= sizeof q->cue_buf) cl = sizeof q->cue_buf - 1;
+  memcpy(q->cue_buf, cue, cl);
+  q->cue_buf[cl] = '\0';
+}
+
 /* Past a relative clause or apposition after a speaker: ", who chairs
  * the committee," / ", a former hacker," (up to 16 words); i when there
  * is none. */
@@ -983,12 +996,8 @@ static size_t cue_after(const body_t *b, registry *r, size_t i, size_t lim,
   if ((vmask(v, s, k, e) & V_SPEECH)) {
     size_t ks = skip_space(s, lim, e);
     if (read_speaker(b, r, ks, lim, pos, &sp)) {
-      q->speaker = confirm(r, sp.who);
-      q->speaker_text = sp.text;
-      q->speaker_text_len = sp.len;
       q->cue = NULL;
-      memcpy(q->cue_buf, s + k, e - k < sizeof q->cue_buf ? e - k : 0);
-      q->cue_buf[e - k < sizeof q->cue_buf ? e - k : 0] = '\0';
+      credit(q, r, &sp, s + k, e - k);
       return sp.end;
     }
     return 0;
@@ -998,9 +1007,6 @@ static size_t cue_after(const body_t *b, registry *r, size_t i, size_t lim,
     size_t ve = word_end(s, lim, vs);
     if (ve > vs && (vmask(v, s, vs, ve) & V_SPEECH)) {
       size_t cl = ve - vs;
-      q->speaker = confirm(r, sp.who);
-      q->speaker_text = sp.text;
-      q->speaker_text_len = sp.len;
       /* "told reporters" keeps its object */
       if (word_is(s, vs, ve, "told")) {
         size_t os = skip_space(s, lim, ve), oe = word_end(s, lim, os);
@@ -1008,9 +1014,7 @@ static size_t cue_after(const body_t *b, registry *r, size_t i, size_t lim,
                         word_is(s, os, oe, "journalists")))
           cl = oe - vs;
       }
-      if (cl >= sizeof q->cue_buf) cl = sizeof q->cue_buf - 1;
-      memcpy(q->cue_buf, s + vs, cl);
-      q->cue_buf[cl] = '\0';
+      credit(q, r, &sp, s + vs, cl);
       return ve;
     }
   }
@@ -1035,10 +1039,7 @@ static int cue_before(const body_t *b, registry *r, size_t from, size_t i,
       if (word_is(s, t, te, "to")) {
         size_t ks = skip_space(s, limit, te);
         if (read_speaker(b, r, ks, limit, i, &sp)) {
-          q->speaker = confirm(r, sp.who);
-          q->speaker_text = sp.text;
-          q->speaker_text_len = sp.len;
-          strcpy(q->cue_buf, "according to");
+          credit(q, r, &sp, "according to", 12);
           return 1;
         }
       }
@@ -1054,12 +1055,7 @@ static int cue_before(const body_t *b, registry *r, size_t from, size_t i,
         if (ve == vp) break;
         if ((vmask(v, s, vp, ve) & V_SPEECH)) {
           size_t cl = ve - vp;
-          q->speaker = confirm(r, sp.who);
-          q->speaker_text = sp.text;
-          q->speaker_text_len = sp.len;
-          if (cl >= sizeof q->cue_buf) cl = sizeof q->cue_buf - 1;
-          memcpy(q->cue_buf, s + vp, cl);
-          q->cue_buf[cl] = '\0';
+          credit(q, r, &sp, s + vp, cl);
           return 1;
         }
         vp = skip_space(s, limit, ve + (ve < limit && s[ve] == ',' ? 1 : 0));
@@ -1245,11 +1241,7 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
                 size_t ve = word_end(s, qs, vs);
                 if (ve > vs && ((vmask(v, s, vs, ve) & V_LABEL) ||
                                 (vmask(v, s, vs, ve) & V_SPEECH))) {
-                  q->speaker = confirm(r, sp.who);
-                  q->speaker_text = sp.text;
-                  q->speaker_text_len = sp.len;
-                  memcpy(q->cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
-                  q->cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+                  credit(q, r, &sp, s + vs, ve - vs);
                   break;
                 }
                 w = sp.end > w ? sp.end : we;
@@ -1325,11 +1317,7 @@ static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
       if (read_speaker(b, r, i, lim, end, &sp)) {
         size_t vs = skip_space(s, lim, sp.end), ve = word_end(s, lim, vs);
         if (ve > vs && (vmask(v, s, vs, ve) & V_SPEECH)) {
-          q->speaker = confirm(r, sp.who);
-          q->speaker_text = sp.text;
-          q->speaker_text_len = sp.len;
-          memcpy(q->cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
-          q->cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+          credit(q, r, &sp, s + vs, ve - vs);
           continue;
         }
       }
@@ -1449,10 +1437,7 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
               read_speaker(b, r, skip_space(s, se, te), se, ss, &sp) &&
               sp.end < se && s[sp.end] == ',') {
             memset(&tmp, 0, sizeof tmp);
-            tmp.speaker = confirm(r, sp.who);
-            tmp.speaker_text = sp.text;
-            tmp.speaker_text_len = sp.len;
-            strcpy(tmp.cue_buf, "according to");
+            credit(&tmp, r, &sp, "according to", 12);
             cs = skip_space(s, se, sp.end + 1);
             ce = se;
             found = 1;
@@ -1485,11 +1470,7 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
                 cs = ss;
                 ce = c;
                 found = 1;
-                tmp.speaker = confirm(r, sp.who);
-                tmp.speaker_text = sp.text;
-                tmp.speaker_text_len = sp.len;
-                memcpy(tmp.cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
-                tmp.cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+                credit(&tmp, r, &sp, s + vs, ve - vs);
               }
             }
           }
@@ -1509,11 +1490,7 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
               if (read_speaker(b, r, ss, se, ss, &s0) && s0.end < w) {
                 size_t k2 = skip_space(s, se, we), ke2 = word_end(s, se, k2);
                 memset(&tmp, 0, sizeof tmp);
-                tmp.speaker = confirm(r, s0.who);
-                tmp.speaker_text = s0.text;
-                tmp.speaker_text_len = s0.len;
-                memcpy(tmp.cue_buf, s + w, we - w < 31 ? we - w : 31);
-                tmp.cue_buf[we - w < 31 ? we - w : 31] = '\0';
+                credit(&tmp, r, &s0, s + w, we - w);
                 if (word_is(s, k2, ke2, "that")) k2 = skip_space(s, se, ke2);
                 if (count_words(s, k2, se) >= 4) {
                   cs = k2;
@@ -1534,11 +1511,7 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
                   size_t k2 = skip_space(s, se, ve);
                   int hops = 0;
                   memset(&tmp, 0, sizeof tmp);
-                  tmp.speaker = confirm(r, sp.who);
-                  tmp.speaker_text = sp.text;
-                  tmp.speaker_text_len = sp.len;
-                  memcpy(tmp.cue_buf, s + vs, ve - vs < 31 ? ve - vs : 31);
-                  tmp.cue_buf[ve - vs < 31 ? ve - vs : 31] = '\0';
+                  credit(&tmp, r, &sp, s + vs, ve - vs);
                   if (word_is(s, vs, ve, "urged") || word_is(s, vs, ve, "told") ||
                       word_is(s, vs, ve, "warned") ||
                       word_is(s, vs, ve, "pledged") ||
