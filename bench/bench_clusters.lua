@@ -288,6 +288,11 @@ local function write_set(dir, pages)
     write_file(path, p.text)
     fam_of[path] = p.fam
   end
+  if opts.keep then              -- for diagnosis: which family each page is
+    local out = {}
+    for path, fam in pairs(fam_of) do out[#out + 1] = path .. "\t" .. fam end
+    write_file(dir .. "/families.tsv", concat(out, "\n") .. "\n")
+  end
   return chunks, fam_of
 end
 
@@ -415,7 +420,7 @@ local function main()
       remove_db(db_off)
       last_db, last_kind = db_on, "clustering on"
     end
-    os_execute("rm -rf " .. sh_quote(dir) .. "/c[0-9]*")
+    if not opts.keep then os_execute("rm -rf " .. sh_quote(dir) .. "/c[0-9]*") end
     io.stdout:flush()
   end
 
