@@ -309,7 +309,7 @@ int loupe_db_set_clustering(loupe_db *db, int on, double threshold);
 int loupe_db_count(loupe_db *db, long long *n);
 
 /* The schema version this library writes. */
-#define LOUPE_SCHEMA_VERSION 1
+#define LOUPE_SCHEMA_VERSION 2
 
 /* ---- queries ---- */
 

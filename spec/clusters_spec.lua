@@ -1,7 +1,8 @@
 -- spec/clusters_spec.lua - republication clusters (near-duplicate copies
 -- of one wire story), collapse and cluster counts in queries, talking
 -- points and utterances, on invented pages built here.
-dofile(debug.getinfo(1, "S").source:match("^@(.*[/\\])") .. "helpers.lua")
+local h = dofile(debug.getinfo(1, "S").source:match("^@(.*[/\\])")
+  .. "helpers.lua")
 local loupe = require "loupe"
 
 -- An invented page: menu, headline, date line, paragraphs, footer.
@@ -373,16 +374,37 @@ describe("republication clusters", function()
 end)
 
 describe("cluster options", function()
-  it("a threshold of 0.99 splits the edited copies", function()
-    local c, ids = build(all_pages(), { cluster_threshold = 0.99 })
-    local wire = cluster_of(c, ids["wire.txt"])
-    for _, p in ipairs { "gazette.txt", "ledger.txt", "herald.txt" } do
-      local cl = cluster_of(c, ids[p])
-      assert.is_true(cl == nil or cl ~= wire, p)
-    end
-    assert.are.equal(0, #all_clusters(c))
-    c:close()
-  end)
+  it("a threshold of 0.99 splits a copy with reworded paragraphs",
+    function()
+      -- herald.txt rewrites the lead and a quote: a fifth of its text is
+      -- not in the wire story; gazette.txt (a paragraph dropped) and
+      -- ledger.txt (a sentence added) contain or are contained whole, so
+      -- at 0.99 they may stay, within the estimate's error
+      local c, ids = build(all_pages(), { cluster_threshold = 0.99 })
+      local wire = cluster_of(c, ids["wire.txt"])
+      local cl = cluster_of(c, ids["herald.txt"])
+      assert.is_true(cl == nil or cl ~= wire)
+      for _, p in ipairs(OTHERS) do assert.is_nil(cluster_of(c, ids[p]), p) end
+      c:close()
+    end)
+
+  it("joins a shortened copy that keeps the first half of the story",
+    function()
+      local pages = wire_pages()
+      local half = {}
+      for k = 1, 4 do half[k] = WIRE[k] end
+      local c, ids = build({ pages[1], UNRELATED[1], { path = "brief.txt",
+        text = page { menu = OUTLETS[4].menu, title = "Velmora port reopens",
+          date = "2021-03-04 18:00", paras = half,
+          footer = OUTLETS[4].footer } } })
+      local cl = cluster_of(c, ids["wire.txt"])
+      assert.is_not_nil(cl)
+      assert.are.equal(cl, cluster_of(c, ids["brief.txt"]))
+      assert.is_nil(cluster_of(c, ids["library.txt"]))
+      local m = member(all_clusters(c)[1], ids["brief.txt"])
+      assert.is_true(m.similarity >= 0.8 and m.similarity <= 1)
+      c:close()
+    end)
 
   it("an exact copy under another path joins at 0.99", function()
     local pages = wire_pages()
@@ -392,6 +414,35 @@ describe("cluster options", function()
     assert.are.equal(cluster_of(c, ids["wire.txt"]),
       cluster_of(c, ids["mirror.txt"]))
     c:close()
+  end)
+
+  local it_sql = h.sqlite3_cli() and it or pending
+  it_sql("a schema 1 corpus is migrated on a writable open and clustered "
+    .. "again; a read-only open names the fix", function()
+    local c, ids, path = build(all_pages())
+    local before = {}
+    for p, id in pairs(ids) do before[p] = cluster_of(c, id) end
+    c:close()
+    -- the version 1 layout: (band, hash) rows, 512-byte signatures
+    h.sql(path, "DROP TABLE lsh; CREATE TABLE lsh(band INTEGER NOT NULL,"
+      .. " hash INTEGER NOT NULL, article_id INTEGER NOT NULL REFERENCES"
+      .. " articles(id) ON DELETE CASCADE); CREATE INDEX lsh_band_hash ON"
+      .. " lsh(band, hash); UPDATE articles SET minhash = zeroblob(512),"
+      .. " cluster_id = NULL; UPDATE meta SET value = '1' WHERE key ="
+      .. " 'schema_version'")
+    local ro, err, code = loupe.open(path, { readonly = true })
+    assert.is_nil(ro)
+    assert.are.equal("corrupt", code)
+    assert.is_truthy(err:find("older", 1, true))
+    c = assert(loupe.open(path))
+    for p, id in pairs(ids) do
+      assert.are.equal(before[p], cluster_of(c, id), p)
+    end
+    c:close()
+    assert.are.equal("2", h.sql(path,
+      "SELECT value FROM meta WHERE key = 'schema_version'"))
+    assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles"
+      .. " WHERE length(minhash) = 512"))
   end)
 
   it("clustering = false puts nothing in clusters", function()

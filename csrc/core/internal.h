@@ -279,13 +279,25 @@ int lp_entities(loupe_article *a, const lp_named *people, size_t n,
 #define LP_MINHASH_K 128
 #define LP_MINHASH_ROWS 4
 #define LP_MINHASH_BANDS (LP_MINHASH_K / LP_MINHASH_ROWS)
-/* MinHash signature of the word 3-shingles of s[0..n). */
-void lp_minhash(const char *s, size_t n, uint32_t sig[LP_MINHASH_K]);
-/* Estimated Jaccard similarity of two signatures. */
-double lp_minhash_similarity(const uint32_t *a, const uint32_t *b);
-/* The band hashes LSH looks candidates up by. */
-void lp_minhash_bands(const uint32_t sig[LP_MINHASH_K],
-                      int64_t bands[LP_MINHASH_BANDS]);
+#define LP_SIG_BYTES (4 * (LP_MINHASH_K + 1))
+/* A signature: K bin minima and the number of shingles it was made of. */
+typedef struct {
+  uint32_t v[LP_MINHASH_K];
+  uint32_t n;
+} lp_sig;
+/* One-permutation MinHash of the word 3-shingles of s[0..n). */
+void lp_minhash(const char *s, size_t n, lp_sig *sig);
+/* Estimated Jaccard similarity of the two shingle sets. */
+double lp_minhash_jaccard(const lp_sig *a, const lp_sig *b);
+/* Estimated containment of the smaller set in the larger (>= Jaccard):
+ * the similarity republication clusters are formed by. */
+double lp_minhash_similarity(const lp_sig *a, const lp_sig *b);
+/* The band keys LSH looks candidates up by (band number mixed in). */
+void lp_minhash_keys(const lp_sig *sig, int64_t keys[LP_MINHASH_BANDS]);
+/* Stored form (little-endian); unpack returns 0 for a blob of another
+ * size (an older signature or none). */
+void lp_sig_pack(const lp_sig *sig, unsigned char out[LP_SIG_BYTES]);
+int lp_sig_unpack(const void *blob, int bytes, lp_sig *sig);
 
 /* ---- the corpus (store.c, query.c) ---- */
 struct sqlite3;
@@ -296,7 +308,8 @@ enum {
   ST_BY_PATH, ST_BY_HASH, ST_INSERT, ST_UPDATE, ST_DEL_PARAS, ST_DEL_PEOPLE,
   ST_INS_PARA, ST_INS_PERSON, ST_DEL_QUOTES, ST_DEL_ENTITIES, ST_INS_QUOTE,
   ST_INS_ENTITY, ST_FTS_INSERT, ST_BEGIN, ST_COMMIT,
-  ST_COUNT, ST_LSH_FIND, ST_LSH_INS, ST_LSH_DEL, ST_SET_SIG, ST_MERGE,
+  ST_COUNT, ST_LSH_FIND, ST_LSH_INS, ST_LSH_DEL, ST_SET_SIG, ST_GET_SIG,
+  ST_JOIN, ST_MERGE,
   ST__N
 };
 

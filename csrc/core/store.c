@@ -13,7 +13,18 @@
 #include <pcre2.h>
 #include "internal.h"
 
-/* The schema, version 1. Text is stored once: the FTS5 index reads the
+/* The band keys of every signature, one row each, keyed for look-up. A
+ * row whose article has gone or changed is harmless (candidates are
+ * checked against the article's current signature), so the table has no
+ * foreign key and no second index to keep up. */
+#define LSH_TABLE \
+  "CREATE TABLE lsh(" \
+  " key INTEGER NOT NULL," \
+  " article_id INTEGER NOT NULL," \
+  " PRIMARY KEY(key, article_id)) WITHOUT ROWID;"
+
+/* The schema, version 2 (version 1 differs in the lsh table and the
+ * signature format, see migrate()). Text is stored once: the FTS5 index reads the
  * articles table (external content) and paragraphs are spans of body. */
 static const char schema_v1[] =
   "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
@@ -34,12 +45,7 @@ static const char schema_v1[] =
   " cluster_id INTEGER,"
   " minhash BLOB);"
   "CREATE INDEX articles_cluster ON articles(cluster_id);"
-  "CREATE TABLE lsh("
-  " band INTEGER NOT NULL,"
-  " hash INTEGER NOT NULL,"
-  " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE);"
-  "CREATE INDEX lsh_band_hash ON lsh(band, hash);"
-  "CREATE INDEX lsh_article ON lsh(article_id);"
+  LSH_TABLE
   "CREATE INDEX articles_hash ON articles(hash);"
   "CREATE INDEX articles_date ON articles(date);"
   "CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);"
@@ -100,14 +106,15 @@ static const char *const stmt_sql[ST__N] = {
   /* ST_INSERT */
   "INSERT INTO articles(path, hash, bytes, title, date, date_precision,"
   " dateline, credit, outlet, lang, authors, editors, body, provenance,"
-  " parser_version, ingested_at)"
+  " parser_version, ingested_at, minhash, cluster_id)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-  " ?15, ?16)",
+  " ?15, ?16, ?18, ?19)",
   /* ST_UPDATE */
   "UPDATE articles SET path = ?1, hash = ?2, bytes = ?3, title = ?4,"
   " date = ?5, date_precision = ?6, dateline = ?7, credit = ?8,"
   " outlet = ?9, lang = ?10, authors = ?11, editors = ?12, body = ?13,"
-  " provenance = ?14, parser_version = ?15, ingested_at = ?16"
+  " provenance = ?14, parser_version = ?15, ingested_at = ?16,"
+  " minhash = ?18, cluster_id = ?19"
   " WHERE id = ?17",
   /* ST_DEL_PARAS */ "DELETE FROM paragraphs WHERE article_id = ?1",
   /* ST_DEL_PEOPLE */ "DELETE FROM people WHERE article_id = ?1",
@@ -130,14 +137,20 @@ static const char *const stmt_sql[ST__N] = {
   /* ST_BEGIN */ "BEGIN IMMEDIATE",
   /* ST_COMMIT */ "COMMIT",
   /* ST_COUNT */ "SELECT count(*) FROM articles",
-  /* ST_LSH_FIND */
-  "SELECT l.article_id, a.cluster_id, a.minhash FROM lsh l JOIN articles a"
-  " ON a.id = l.article_id WHERE l.band = ?1 AND l.hash = ?2"
-  " AND l.article_id != ?3",
-  /* ST_LSH_INS */ "INSERT INTO lsh(band, hash, article_id) VALUES (?1, ?2, ?3)",
-  /* ST_LSH_DEL */ "DELETE FROM lsh WHERE article_id = ?1",
+  /* ST_LSH_FIND: one key per step (an IN list would build and drop a
+   * temporary b-tree per article) */
+  "SELECT l.article_id, a.cluster_id, a.minhash FROM lsh l"
+  " JOIN articles a ON a.id = l.article_id"
+  " WHERE l.key = ?1 AND l.article_id != ?2",
+  /* ST_LSH_INS */
+  "INSERT OR IGNORE INTO lsh(key, article_id) VALUES (?1,?33),(?2,?33),(?3,?33),(?4,?33),(?5,?33),(?6,?33),(?7,?33),(?8,?33),(?9,?33),(?10,?33),(?11,?33),(?12,?33),(?13,?33),(?14,?33),(?15,?33),(?16,?33),(?17,?33),(?18,?33),(?19,?33),(?20,?33),(?21,?33),(?22,?33),(?23,?33),(?24,?33),(?25,?33),(?26,?33),(?27,?33),(?28,?33),(?29,?33),(?30,?33),(?31,?33),(?32,?33)",
+  /* ST_LSH_DEL */
+  "DELETE FROM lsh WHERE article_id = ?33 AND key IN (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32)",
   /* ST_SET_SIG */
   "UPDATE articles SET minhash = ?2, cluster_id = ?3 WHERE id = ?1",
+  /* ST_GET_SIG */ "SELECT minhash FROM articles WHERE id = ?1",
+  /* ST_JOIN */
+  "UPDATE articles SET cluster_id = ?1 WHERE id = ?1 AND cluster_id IS NULL",
   /* ST_MERGE */ "UPDATE articles SET cluster_id = ?1 WHERE cluster_id = ?2"
   " OR (cluster_id IS NULL AND id = ?2)"
 };
@@ -364,6 +377,8 @@ static int schema_version(loupe_db *db, int *version) {
   return LOUPE_OK;
 }
 
+static int recluster_all(loupe_db *db);
+
 /* Create or migrate the schema inside one transaction; a current schema
  * needs no write lock (another connection may be ingesting). */
 static int migrate(loupe_db *db) {
@@ -392,6 +407,19 @@ static int migrate(loupe_db *db) {
              LOUPE_VERSION);
     rc = exec_sql(db, sql, "record schema version");
     if (rc) goto fail;
+  } else if (version == 1) {
+    /* 1 -> 2: band keys in one keyed table instead of (band, hash) rows
+     * with two indexes; one-permutation signatures that carry their
+     * shingle count. Old signatures cannot be compared with new ones, so
+     * every article is clustered again. */
+    rc = exec_sql(db, "DROP TABLE lsh;" LSH_TABLE, "migrate band keys");
+    if (!rc) rc = recluster_all(db);
+    if (!rc) {
+      snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key ="
+               " 'schema_version'", LOUPE_SCHEMA_VERSION);
+      rc = exec_sql(db, sql, "record schema version");
+    }
+    if (rc) goto fail;
   }
   return exec_sql(db, "COMMIT", "commit schema");
 fail:
@@ -399,20 +427,19 @@ fail:
   return rc;
 }
 
-/* loupe_sim(a, b): estimated Jaccard similarity of two signatures. */
+/* loupe_sim(a, b): the similarity clusters are formed by (estimated
+ * containment of the shorter body's shingles in the longer's). */
 static void sim_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  const void *a = sqlite3_value_blob(argv[0]), *b = sqlite3_value_blob(argv[1]);
-  uint32_t sa[LP_MINHASH_K], sb[LP_MINHASH_K];
+  lp_sig sa, sb;
   (void)argc;
-  if (a == NULL || b == NULL ||
-      sqlite3_value_bytes(argv[0]) != (int)sizeof sa ||
-      sqlite3_value_bytes(argv[1]) != (int)sizeof sb) {
+  if (!lp_sig_unpack(sqlite3_value_blob(argv[0]),
+                     sqlite3_value_bytes(argv[0]), &sa) ||
+      !lp_sig_unpack(sqlite3_value_blob(argv[1]),
+                     sqlite3_value_bytes(argv[1]), &sb)) {
     sqlite3_result_null(ctx);
     return;
   }
-  memcpy(sa, a, sizeof sa);
-  memcpy(sb, b, sizeof sb);
-  sqlite3_result_double(ctx, lp_minhash_similarity(sa, sb));
+  sqlite3_result_double(ctx, lp_minhash_similarity(&sa, &sb));
 }
 
 static void regexp_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
@@ -484,6 +511,12 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
     if (rc) return rc;
     if (version == 0) {
       snprintf(db->errmsg, sizeof db->errmsg, "%s: not a loupe corpus", path);
+      return LOUPE_ECORRUPT;
+    }
+    if (version < LOUPE_SCHEMA_VERSION) {
+      snprintf(db->errmsg, sizeof db->errmsg, "%s: corpus schema version %d"
+               " is older than this loupe's (%d); open it once for writing"
+               " to migrate it", path, version, LOUPE_SCHEMA_VERSION);
       return LOUPE_ECORRUPT;
     }
   }
@@ -586,7 +619,8 @@ static void bind_span(sqlite3_stmt *st, int i, const loupe_span *sp) {
 /* Write the article row (insert or update) and its children. */
 static int store_article(loupe_db *db, const loupe_article *a,
                          const char *path, const char *hash, size_t bytes,
-                         long long existing, long long *id) {
+                         long long existing, const unsigned char *sig,
+                         long long cluster, long long *id) {
   sqlite3_stmt *st;
   lp_buf authors = {0}, editors = {0}, prov = {0};
   char now[32];
@@ -628,6 +662,10 @@ static int store_article(loupe_db *db, const loupe_article *a,
   sqlite3_bind_text(st, 15, LOUPE_VERSION, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 16, now, -1, SQLITE_TRANSIENT);
   if (existing) sqlite3_bind_int64(st, 17, existing);
+  if (sig) sqlite3_bind_blob(st, 18, sig, LP_SIG_BYTES, SQLITE_STATIC);
+  else sqlite3_bind_null(st, 18);
+  if (cluster > 0) sqlite3_bind_int64(st, 19, cluster);
+  else sqlite3_bind_null(st, 19);
   rc = run_done(db, st, existing ? "update article" : "insert article");
   if (rc) goto out;
   *id = existing ? existing : sqlite3_last_insert_rowid(db->sql);
@@ -753,103 +791,177 @@ nomem:
 
 #define MAX_CANDIDATES 512
 
-/* Words (runs of letters and digits) in s[0..n), counted up to 1000. */
-static size_t count_words(const char *s, size_t n) {
-  size_t i = 0, w = 0;
-  while (i < n && w < 1000) {
-    while (i < n && !((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') &&
-           !(s[i] >= '0' && s[i] <= '9') && !((unsigned char)s[i] >= 0x80))
-      i++;
-    if (i >= n) break;
-    w++;
-    while (i < n && (((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') ||
-                     (s[i] >= '0' && s[i] <= '9') ||
-                     (unsigned char)s[i] >= 0x80))
-      i++;
-  }
-  return w;
+/* A body shorter than this is not clustered: with a handful of shingles,
+ * two unrelated pages that share one stock sentence look like copies. */
+#define CLUSTER_MIN_WORDS 20
+
+/* Where an article goes: the clusters it links and the one they join. */
+typedef struct {
+  int64_t keys[LP_MINHASH_BANDS];
+  long long target;                   /* 0: a cluster of its own */
+  long long clusters[MAX_CANDIDATES];
+  int n;
+} placement;
+
+static void bind_keys(sqlite3_stmt *st, const int64_t *keys, long long id) {
+  int band;
+  for (band = 0; band < LP_MINHASH_BANDS; band++)
+    sqlite3_bind_int64(st, band + 1, keys[band]);
+  sqlite3_bind_int64(st, LP_MINHASH_BANDS + 1, id);
 }
 
 /*
- * Put article id into its republication cluster: look candidates up by
- * the 32 band hashes of its MinHash signature (constant work per article,
- * whatever the corpus size), keep those whose estimated similarity passes
- * the threshold, and join (merging if it links several) their clusters.
- * A cluster is named by the smallest article id in it.
+ * Look up the candidates of signature sig by its band keys in one
+ * statement (constant work per article, whatever the corpus size), keep
+ * those whose similarity passes the threshold and note their clusters.
+ * self is the article's own id when it is being replaced (0 when new: a
+ * new id is larger than every stored one). A cluster is named by the
+ * smallest article id in it.
  */
-static int cluster_article(loupe_db *db, long long id, const char *body,
-                           size_t len) {
-  uint32_t sig[LP_MINHASH_K];
-  int64_t bands[LP_MINHASH_BANDS];
-  long long seen[MAX_CANDIDATES], clusters[MAX_CANDIDATES], target = id;
-  int nseen = 0, nclusters = 0, band, k, rc;
+static int find_cluster(loupe_db *db, long long self, const lp_sig *sig,
+                        placement *pl) {
+  long long seen[MAX_CANDIDATES];
   sqlite3_stmt *st;
+  int rc, k, band, nseen = 0;
 
-  lp_minhash(body, len, sig);
-  lp_minhash_bands(sig, bands);
-  rc = stmt(db, ST_LSH_DEL, &st);
+  pl->n = 0;
+  pl->target = 0;
+  lp_minhash_keys(sig, pl->keys);
+  rc = stmt(db, ST_LSH_FIND, &st);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 1, id);
-  rc = run_done(db, st, "clear band hashes");
-  if (rc) return rc;
+  sqlite3_bind_int64(st, 2, self);
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
-    rc = stmt(db, ST_LSH_FIND, &st);
-    if (rc) return rc;
-    sqlite3_bind_int64(st, 1, band);
-    sqlite3_bind_int64(st, 2, bands[band]);
-    sqlite3_bind_int64(st, 3, id);
+    sqlite3_bind_int64(st, 1, pl->keys[band]);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       long long cand = sqlite3_column_int64(st, 0), cl;
-      const void *blob = sqlite3_column_blob(st, 2);
-      int bytes = sqlite3_column_bytes(st, 2), dup = 0;
+      lp_sig other;
+      int dup = 0;
+      /* a candidate found by an earlier band was judged then */
       for (k = 0; k < nseen; k++)
         if (seen[k] == cand) { dup = 1; break; }
       if (dup || nseen >= MAX_CANDIDATES) continue;
       seen[nseen++] = cand;
-      if (blob == NULL || bytes != (int)sizeof sig) continue;
-      {
-        uint32_t other[LP_MINHASH_K];
-        memcpy(other, blob, sizeof other);
-        if (lp_minhash_similarity(sig, other) < db->cluster_threshold)
-          continue;
-      }
+      if (!lp_sig_unpack(sqlite3_column_blob(st, 2),
+                         sqlite3_column_bytes(st, 2), &other) ||
+          lp_minhash_similarity(sig, &other) < db->cluster_threshold)
+        continue;
       cl = sqlite3_column_type(st, 1) == SQLITE_NULL
              ? cand : sqlite3_column_int64(st, 1);
-      for (k = 0; k < nclusters; k++)
-        if (clusters[k] == cl) { dup = 1; break; }
-      if (!dup && nclusters < MAX_CANDIDATES) clusters[nclusters++] = cl;
-      if (cl < target) target = cl;
+      for (k = 0; k < pl->n; k++)
+        if (pl->clusters[k] == cl) { dup = 1; break; }
+      if (!dup && pl->n < MAX_CANDIDATES) pl->clusters[pl->n++] = cl;
+      if (pl->target == 0 || cl < pl->target) pl->target = cl;
     }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return lp_db_error(db, rc, "find near duplicates");
   }
-  /* every cluster this page links joins the one with the smallest id */
-  for (k = 0; k < nclusters; k++) {
-    rc = stmt(db, ST_MERGE, &st);
-    if (rc) return rc;
-    sqlite3_bind_int64(st, 1, target);
-    sqlite3_bind_int64(st, 2, clusters[k]);
+  if (pl->n > 0 && self > 0 && self < pl->target) pl->target = self;
+  return LOUPE_OK;
+}
+
+/* After the article row is written: join the linked clusters (merging
+ * when it links several) and record its band keys. */
+static int place_cluster(loupe_db *db, long long id, const placement *pl) {
+  sqlite3_stmt *st;
+  int k, rc;
+  for (k = 0; k < pl->n; k++) {
+    if (pl->clusters[k] == pl->target) {
+      /* the usual case: a singleton becomes a cluster, named by itself */
+      rc = stmt(db, ST_JOIN, &st);
+      if (rc) return rc;
+      sqlite3_bind_int64(st, 1, pl->target);
+    } else {
+      rc = stmt(db, ST_MERGE, &st);
+      if (rc) return rc;
+      sqlite3_bind_int64(st, 1, pl->target);
+      sqlite3_bind_int64(st, 2, pl->clusters[k]);
+    }
     rc = run_done(db, st, "merge clusters");
     if (rc) return rc;
   }
-  rc = stmt(db, ST_SET_SIG, &st);
+  rc = stmt(db, ST_LSH_INS, &st);
+  if (rc) return rc;
+  bind_keys(st, pl->keys, id);
+  return run_done(db, st, "store band keys");
+}
+
+/* Forget the band keys of article id's stored signature, if it has one. */
+static int drop_keys(loupe_db *db, long long id) {
+  sqlite3_stmt *st;
+  lp_sig old;
+  int64_t keys[LP_MINHASH_BANDS];
+  int rc, have;
+  rc = stmt(db, ST_GET_SIG, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
-  sqlite3_bind_blob(st, 2, sig, (int)sizeof sig, SQLITE_TRANSIENT);
-  if (nclusters > 0) sqlite3_bind_int64(st, 3, target);
-  else sqlite3_bind_null(st, 3);
-  rc = run_done(db, st, "store signature");
+  rc = sqlite3_step(st);
+  have = rc == SQLITE_ROW &&
+         lp_sig_unpack(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0),
+                       &old);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return lp_db_error(db, rc, "read signature");
+  if (!have) return LOUPE_OK;
+  lp_minhash_keys(&old, keys);
+  rc = stmt(db, ST_LSH_DEL, &st);
   if (rc) return rc;
-  for (band = 0; band < LP_MINHASH_BANDS; band++) {
-    rc = stmt(db, ST_LSH_INS, &st);
-    if (rc) return rc;
-    sqlite3_bind_int64(st, 1, band);
-    sqlite3_bind_int64(st, 2, bands[band]);
-    sqlite3_bind_int64(st, 3, id);
-    rc = run_done(db, st, "store band hash");
-    if (rc) return rc;
+  bind_keys(st, keys, id);
+  return run_done(db, st, "clear band keys");
+}
+
+/* The signature of a body, when it is long enough to be clustered. */
+static int body_signature(const char *body, size_t len, lp_sig *sig) {
+  if (body == NULL) return 0;
+  lp_minhash(body, len, sig);
+  return sig->n + 2 >= CLUSTER_MIN_WORDS;      /* n words make n - 2 shingles */
+}
+
+/*
+ * Recompute every signature and cluster (after a migration changed the
+ * signature format): articles in id order, each placed as if ingested
+ * again. One article per statement, so no cursor reads a table while it
+ * is being written.
+ */
+static int recluster_all(loupe_db *db) {
+  sqlite3_stmt *next = NULL, *st;
+  long long id = 0;
+  int rc;
+  rc = exec_sql(db, "DELETE FROM lsh; UPDATE articles SET cluster_id = NULL,"
+                    " minhash = NULL WHERE cluster_id IS NOT NULL"
+                    " OR minhash IS NOT NULL", "clear clusters");
+  if (rc) return rc;
+  rc = sqlite3_prepare_v2(db->sql, "SELECT id, body FROM articles WHERE"
+                          " id > ?1 ORDER BY id LIMIT 1", -1, &next, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "recluster");
+  for (;;) {
+    lp_sig sig;
+    placement pl;
+    unsigned char packed[LP_SIG_BYTES];
+    int have;
+    sqlite3_bind_int64(next, 1, id);
+    rc = sqlite3_step(next);
+    if (rc == SQLITE_DONE) { rc = LOUPE_OK; break; }
+    if (rc != SQLITE_ROW) { rc = lp_db_error(db, rc, "recluster"); break; }
+    id = sqlite3_column_int64(next, 0);
+    have = body_signature((const char *)sqlite3_column_text(next, 1),
+                          (size_t)sqlite3_column_bytes(next, 1), &sig);
+    sqlite3_reset(next);
+    if (!have) continue;
+    rc = find_cluster(db, id, &sig, &pl);
+    if (rc) break;
+    lp_sig_pack(&sig, packed);
+    rc = stmt(db, ST_SET_SIG, &st);
+    if (rc) break;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_blob(st, 2, packed, LP_SIG_BYTES, SQLITE_STATIC);
+    if (pl.n > 0) sqlite3_bind_int64(st, 3, pl.target);
+    else sqlite3_bind_null(st, 3);
+    rc = run_done(db, st, "store signature");
+    if (!rc) rc = place_cluster(db, id, &pl);
+    if (rc) break;
   }
-  return LOUPE_OK;
+  sqlite3_finalize(next);
+  return rc;
 }
 
 int loupe_db_set_clustering(loupe_db *db, int on, double threshold) {
@@ -877,7 +989,10 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
   char hash[17];
   long long existing = 0;
   loupe_article *a = NULL;
-  int rc, own_txn = 0;
+  lp_sig sig;
+  placement pl;
+  unsigned char packed[LP_SIG_BYTES];
+  int rc, own_txn = 0, has_sig = 0;
 
   *status = 0;
   *id = 0;
@@ -918,12 +1033,22 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     if (rc) goto out;
     own_txn = 1;
   }
-  rc = store_article(db, a, path, hash, len, existing, id);
+  if (existing && !db->no_cluster) {
+    rc = drop_keys(db, existing);
+    if (rc) goto out;
+  }
+  if (!db->no_cluster && body_signature(a->body, a->body_len, &sig)) {
+    rc = find_cluster(db, existing, &sig, &pl);
+    if (rc) goto out;
+    lp_sig_pack(&sig, packed);
+    has_sig = 1;
+  }
+  rc = store_article(db, a, path, hash, len, existing,
+                     has_sig ? packed : NULL,
+                     has_sig && pl.n > 0 ? pl.target : 0, id);
   if (rc) goto out;
-  /* a page with (almost) no body has nothing to compare: every such
-   * page would look the same */
-  if (!db->no_cluster && a->body && count_words(a->body, a->body_len) >= 12) {
-    rc = cluster_article(db, *id, a->body, a->body_len);
+  if (has_sig) {
+    rc = place_cluster(db, *id, &pl);
     if (rc) goto out;
   }
   if (own_txn) {
