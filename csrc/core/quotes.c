@@ -6,6 +6,7 @@
  * pronouns and role nouns point back to the full name and its role).
  */
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include "internal.h"
 
@@ -249,6 +250,11 @@ static void vocab_add(vocab *v, const char *const *list, unsigned bit) {
     v->m[k] |= (uint16_t)bit;
   }
 }
+
+/* The word lists, hashed once per process and read-only after. */
+static vocab shared_vocab;
+static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
+static void vocab_build(void);
 
 /* The list bits of the word s[a, b). */
 static unsigned vmask(const vocab *v, const char *s, size_t a, size_t b) {
@@ -1696,25 +1702,8 @@ static char *arena_copy(lp_arena *arena, const char *s, size_t n) {
   return lp_arena_strndup(arena, s, n);
 }
 
-int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
-  body_t b;
-  registry *r = NULL;
-  qlist ql = {0};
-  size_t *ps = NULL, *pe = NULL, i, k;
-  unsigned char *in_quote = NULL;
-  qbuild *carry = NULL;
-  vocab *vc = NULL;
-  src_cursor scur;
-  int rc = LOUPE_ENOMEM;
-
-  memset(&scur, 0, sizeof scur);
-  a->quotes = NULL;
-  a->n_quotes = 0;
-  a->entities = NULL;
-  a->n_entities = 0;
-  if (a->n_paragraphs == 0 || a->body == NULL) return LOUPE_OK;
-  vc = calloc(1, sizeof *vc);
-  if (vc == NULL) goto out;
+static void vocab_build(void) {
+  vocab *vc = &shared_vocab;
   vocab_add(vc, speech_verbs, V_SPEECH);
   vocab_add(vc, report_verbs, V_REPORT);
   vocab_add(vc, label_verbs, V_LABEL);
@@ -1727,13 +1716,33 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   vocab_add(vc, mod_words, V_MOD);
   vocab_add(vc, pronouns_he, V_HE);
   vocab_add(vc, pronouns_she, V_SHE);
-  b.v = vc;
+}
+
+int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
+  body_t b;
+  registry *r = NULL;
+  qlist ql = {0};
+  size_t *ps = NULL, *pe = NULL, i, k;
+  unsigned char *in_quote = NULL;
+  qbuild *carry = NULL;
+  src_cursor scur;
+  int rc = LOUPE_ENOMEM;
+
+  memset(&scur, 0, sizeof scur);
+  a->quotes = NULL;
+  a->n_quotes = 0;
+  a->entities = NULL;
+  a->n_entities = 0;
+  if (a->n_paragraphs == 0 || a->body == NULL) return LOUPE_OK;
+  pthread_once(&vocab_once, vocab_build);
+  b.v = &shared_vocab;
   b.s = a->body;
   b.n = a->body_len;
   b.np = a->n_paragraphs;
   ps = malloc(b.np * sizeof *ps);
   pe = malloc(b.np * sizeof *pe);
-  r = calloc(1, sizeof *r);
+  r = malloc(sizeof *r);           /* entries are cleared as they are added */
+  if (r) r->n = 0;
   in_quote = calloc(b.n + 1, 1);
   if (!ps || !pe || !r || !in_quote) goto out;
   for (i = 0, k = 0; i < b.np; i++) {
@@ -1843,6 +1852,5 @@ out:
   free(ps);
   free(pe);
   free(in_quote);
-  free(vc);
   return rc;
 }
