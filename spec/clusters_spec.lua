@@ -424,7 +424,8 @@ describe("cluster options", function()
     for p, id in pairs(ids) do before[p] = cluster_of(c, id) end
     c:close()
     -- the version 1 layout: (band, hash) rows, 512-byte signatures
-    h.sql(path, "DROP TABLE lsh; CREATE TABLE lsh(band INTEGER NOT NULL,"
+    h.sql(path, "DROP TABLE lsh_pending; DROP TABLE lsh;"
+      .. " CREATE TABLE lsh(band INTEGER NOT NULL,"
       .. " hash INTEGER NOT NULL, article_id INTEGER NOT NULL REFERENCES"
       .. " articles(id) ON DELETE CASCADE); CREATE INDEX lsh_band_hash ON"
       .. " lsh(band, hash); UPDATE articles SET minhash = zeroblob(512),"
@@ -443,6 +444,95 @@ describe("cluster options", function()
       "SELECT value FROM meta WHERE key = 'schema_version'"))
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles"
       .. " WHERE length(minhash) = 512"))
+  end)
+
+  it("finds a copy through the band keys a closed session left waiting",
+    function()
+      local pages = wire_pages()
+      local c, ids, path = build({ pages[1] })
+      c:close()
+      c = assert(loupe.open(path))
+      local _, copy_id = c:add(pages[3].text, { path = "ledger.txt" })
+      local cl = cluster_of(c, ids["wire.txt"])
+      assert.is_not_nil(cl)
+      assert.are.equal(cl, cluster_of(c, copy_id))
+      c:close()
+      if h.sqlite3_cli() then
+        assert.are.equal("2", h.sql(path, "SELECT count(*) FROM lsh_pending"))
+      end
+    end)
+
+  it("sees the band keys another connection committed meanwhile",
+    function()
+      local pages = wire_pages()
+      local c1, ids, path = build({ UNRELATED[1] })
+      local c2 = assert(loupe.open(path))
+      assert(c2:add(UNRELATED[2].text, { path = "orchard.txt" }))
+      assert(c1:add(pages[1].text, { path = "wire.txt" }))
+      local _, copy_id = c2:add(pages[2].text, { path = "gazette.txt" })
+      local wire
+      for hit in c2:query():each() do
+        if hit.path == "wire.txt" then wire = hit end
+      end
+      assert.is_not_nil(wire.cluster)
+      assert.are.equal(wire.cluster, cluster_of(c2, copy_id))
+      assert.is_nil(cluster_of(c2, ids["library.txt"]))
+      c1:close()
+      c2:close()
+    end)
+
+  it_sql("writes the waiting band keys into lsh once a thousand articles "
+    .. "have gathered, and still finds copies there", function()
+    -- invented filler stories: sentences of a fixed shape around nouns
+    -- drawn from a made-up vocabulary
+    local rnd = 12345
+    local function r(n)
+      rnd = (rnd * 1103515245 + 12345) % 2147483648
+      return rnd % n + 1
+    end
+    local syll = { "ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze",
+                   "ba", "do", "fu" }
+    local words = {}
+    for k = 1, 400 do
+      words[k] = syll[r(12)] .. syll[r(12)] .. syll[r(12)]
+    end
+    local function w() return words[r(400)] end
+    local function story()
+      local ps = {}
+      for p = 1, 3 do
+        ps[p] = ("The %s of the %s said on Monday that the %s would "
+          .. "visit the %s and the %s in %s before the end of the week. "
+          .. "A %s for the %s told reporters that %s had been agreed with "
+          .. "the %s."):format(w(), w(), w(), w(), w(), w(), w(), w(), w(),
+          w())
+      end
+      return ps
+    end
+    local c, _, path = build({})
+    local kept
+    for k = 1, 1001 do
+      local ps = story()
+      if k == 7 then kept = ps end
+      assert(c:add(page { menu = OUTLETS[k % 4 + 1].menu,
+        title = "Filler story " .. k, date = "2020-01-01 10:00",
+        paras = ps, footer = OUTLETS[k % 4 + 1].footer },
+        { path = "filler" .. k .. ".txt" }))
+    end
+    assert.is_true(tonumber(h.sql(path, "SELECT count(*) FROM lsh")) >= 32000)
+    assert.is_true(tonumber(h.sql(path,
+      "SELECT count(*) FROM lsh_pending")) <= 1)
+    local _, again = c:add(page { menu = OUTLETS[1].menu,
+      title = "Filler story, again", date = "2020-01-02 10:00",
+      paras = kept, footer = OUTLETS[1].footer }, { path = "again.txt" })
+    local cl = cluster_of(c, again)
+    assert.is_not_nil(cl)
+    local members = {}
+    for _, m in ipairs(all_clusters(c)[1].members) do
+      members[#members + 1] = m.path
+    end
+    table.sort(members)
+    assert.are.same({ "again.txt", "filler7.txt" }, members)
+    c:close()
   end)
 
   it("clustering = false puts nothing in clusters", function()

@@ -309,7 +309,8 @@ enum {
   ST_INS_PARA, ST_INS_PERSON, ST_DEL_QUOTES, ST_DEL_ENTITIES, ST_INS_QUOTE,
   ST_INS_ENTITY, ST_FTS_INSERT, ST_BEGIN, ST_COMMIT,
   ST_COUNT, ST_LSH_FIND, ST_LSH_INS, ST_LSH_DEL, ST_SET_SIG, ST_GET_SIG,
-  ST_JOIN, ST_MERGE,
+  ST_JOIN, ST_MERGE, ST_CAND, ST_PEND_ADD, ST_PEND_DEL, ST_PEND_LOAD,
+  ST_PEND_CLEAR, ST_DATA_VERSION, ST_MAX_ID,
   ST__N
 };
 
@@ -335,8 +336,27 @@ struct loupe_cursor {
   char errmsg[200];
 };
 
+/* Band keys not yet in the lsh table (see store.c): in memory, hashed by
+ * key, and listed by article in the lsh_pending table. */
+typedef struct {
+  int64_t key;
+  long long id;
+} lp_lsh_entry;
+
+typedef struct {
+  lp_lsh_entry *e;
+  size_t n, cap;
+  uint32_t *slot;               /* entry index + 1, open addressing */
+  size_t nslot;
+  size_t articles;              /* articles the entries belong to */
+  int loaded;                   /* matches lsh_pending */
+  long long data_version;       /* PRAGMA data_version when loaded */
+  size_t flush_min;             /* flush at commit from this many articles */
+} lp_lsh_pending;
+
 struct loupe_db {
   struct sqlite3 *sql;
+  lp_lsh_pending pend;
   struct sqlite3_stmt *st[ST__N];
   loupe_parser *parser;
   loupe_cursor *cursors;        /* live cursors, finalized on close */

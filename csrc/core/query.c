@@ -1011,7 +1011,7 @@ int loupe_db_clusters(loupe_db *db, loupe_cursor **out) {
     "  LIMIT 1) AS origin FROM c)"
     " SELECT o.cid AS cluster, o.origin AS origin, a.id AS id,"
     " a.date AS date, a.outlet AS outlet, a.credit AS credit,"
-    " a.title AS title, loupe_sim(a.minhash, oa.minhash) AS similarity"
+    " a.title AS title, a.path AS path, loupe_sim(a.minhash, oa.minhash) AS similarity"
     " FROM o JOIN articles oa ON oa.id = o.origin"
     " JOIN articles a ON a.cluster_id = o.cid"
     " ORDER BY oa.date IS NULL, oa.date, o.cid, a.date IS NULL, a.date, a.id",

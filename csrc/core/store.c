@@ -21,7 +21,8 @@
   "CREATE TABLE lsh(" \
   " key INTEGER NOT NULL," \
   " article_id INTEGER NOT NULL," \
-  " PRIMARY KEY(key, article_id)) WITHOUT ROWID;"
+  " PRIMARY KEY(key, article_id)) WITHOUT ROWID;" \
+  "CREATE TABLE lsh_pending(article_id INTEGER PRIMARY KEY);"
 
 /* The schema, version 2 (version 1 differs in the lsh table and the
  * signature format, see migrate()). Text is stored once: the FTS5 index reads the
@@ -143,16 +144,25 @@ static const char *const stmt_sql[ST__N] = {
   " JOIN articles a ON a.id = l.article_id"
   " WHERE l.key = ?1 AND l.article_id != ?2",
   /* ST_LSH_INS */
-  "INSERT OR IGNORE INTO lsh(key, article_id) VALUES (?1,?33),(?2,?33),(?3,?33),(?4,?33),(?5,?33),(?6,?33),(?7,?33),(?8,?33),(?9,?33),(?10,?33),(?11,?33),(?12,?33),(?13,?33),(?14,?33),(?15,?33),(?16,?33),(?17,?33),(?18,?33),(?19,?33),(?20,?33),(?21,?33),(?22,?33),(?23,?33),(?24,?33),(?25,?33),(?26,?33),(?27,?33),(?28,?33),(?29,?33),(?30,?33),(?31,?33),(?32,?33)",
-  /* ST_LSH_DEL */
-  "DELETE FROM lsh WHERE article_id = ?33 AND key IN (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32)",
+  "INSERT OR IGNORE INTO lsh(key, article_id) VALUES (?1, ?2)",
+  /* ST_LSH_DEL */ "DELETE FROM lsh WHERE key = ?1 AND article_id = ?2",
   /* ST_SET_SIG */
   "UPDATE articles SET minhash = ?2, cluster_id = ?3 WHERE id = ?1",
   /* ST_GET_SIG */ "SELECT minhash FROM articles WHERE id = ?1",
   /* ST_JOIN */
   "UPDATE articles SET cluster_id = ?1 WHERE id = ?1 AND cluster_id IS NULL",
   /* ST_MERGE */ "UPDATE articles SET cluster_id = ?1 WHERE cluster_id = ?2"
-  " OR (cluster_id IS NULL AND id = ?2)"
+  " OR (cluster_id IS NULL AND id = ?2)",
+  /* ST_CAND */ "SELECT cluster_id, minhash FROM articles WHERE id = ?1",
+  /* ST_PEND_ADD */
+  "INSERT OR IGNORE INTO lsh_pending(article_id) VALUES (?1)",
+  /* ST_PEND_DEL */ "DELETE FROM lsh_pending WHERE article_id = ?1",
+  /* ST_PEND_LOAD */
+  "SELECT p.article_id, a.minhash FROM lsh_pending p"
+  " JOIN articles a ON a.id = p.article_id",
+  /* ST_PEND_CLEAR */ "DELETE FROM lsh_pending",
+  /* ST_DATA_VERSION */ "PRAGMA data_version",
+  /* ST_MAX_ID */ "SELECT max(id) FROM articles"
 };
 
 int loupe_check_runtime(char *err, size_t errcap) {
@@ -378,6 +388,9 @@ static int schema_version(loupe_db *db, int *version) {
 }
 
 static int recluster_all(loupe_db *db);
+static void pend_reset(loupe_db *db);
+static void pend_free(lp_lsh_pending *p);
+static int pend_flush(loupe_db *db, int force);
 
 /* Create or migrate the schema inside one transaction; a current schema
  * needs no write lock (another connection may be ingesting). */
@@ -412,7 +425,8 @@ static int migrate(loupe_db *db) {
      * with two indexes; one-permutation signatures that carry their
      * shingle count. Old signatures cannot be compared with new ones, so
      * every article is clustered again. */
-    rc = exec_sql(db, "DROP TABLE lsh;" LSH_TABLE, "migrate band keys");
+    rc = exec_sql(db, "DROP TABLE lsh; DROP TABLE IF EXISTS lsh_pending;"
+                  LSH_TABLE, "migrate band keys");
     if (!rc) rc = recluster_all(db);
     if (!rc) {
       snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key ="
@@ -478,6 +492,7 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
   }
   db->readonly = (flags & LOUPE_OPEN_READONLY) != 0;
   db->cluster_threshold = 0.8;
+  db->pend.flush_min = 1000;       /* LSH_FLUSH_MIN */
   rc = loupe_parser_new(&db->parser);
   if (rc) {
     snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
@@ -542,6 +557,7 @@ void loupe_db_close(loupe_db *db) {
     sqlite3_close_v2(db->sql);
   }
   loupe_parser_free(db->parser);
+  pend_free(&db->pend);
   free(db);
 }
 
@@ -585,8 +601,11 @@ int loupe_db_commit(loupe_db *db) {
     snprintf(db->errmsg, sizeof db->errmsg, "no transaction is open");
     return LOUPE_EMISUSE;
   }
+  rc = pend_flush(db, 0);
+  if (rc) return rc;                /* still open: the caller rolls back */
   rc = exec_sql(db, "COMMIT", "commit");
   if (rc == LOUPE_OK) db->in_txn = 0;
+  else pend_reset(db);
   return rc;
 }
 
@@ -596,6 +615,7 @@ int loupe_db_rollback(loupe_db *db) {
   if (!db->in_txn) return LOUPE_OK;
   rc = exec_sql(db, "ROLLBACK", "rollback");
   db->in_txn = 0;
+  pend_reset(db);
   return rc;
 }
 
@@ -795,72 +815,272 @@ nomem:
  * two unrelated pages that share one stock sentence look like copies. */
 #define CLUSTER_MIN_WORDS 20
 
+/*
+ * Band keys are random, so writing them straight into the keyed lsh table
+ * dirties a different page for almost every key: each batch would rewrite
+ * most of the table, a cost that grows with the corpus. New keys wait
+ * instead in memory (hashed, looked up with the table) and are written in
+ * key order once enough have gathered: at least flush_min articles and a
+ * quarter of the corpus, at most LSH_FLUSH_MAX, so a flush dirties each
+ * page of the table about once for many keys. Which articles are waiting
+ * is kept in lsh_pending (appended, in id order), so a killed ingest or
+ * another process loses nothing: the keys are rebuilt from the stored
+ * signatures.
+ */
+#define LSH_FLUSH_MAX 25000
+
+static void pend_reset(loupe_db *db) {
+  db->pend.n = 0;
+  db->pend.articles = 0;
+  db->pend.loaded = 0;
+  if (db->pend.slot) memset(db->pend.slot, 0, db->pend.nslot * sizeof *db->pend.slot);
+}
+
+static void pend_free(lp_lsh_pending *p) {
+  free(p->e);
+  free(p->slot);
+  memset(p, 0, sizeof *p);
+}
+
+static uint32_t pend_hash(int64_t key, size_t nslot) {
+  return (uint32_t)(((uint64_t)key * 0x9E3779B97F4A7C15ULL) >> 32) &
+         (uint32_t)(nslot - 1);
+}
+
+static void pend_index(lp_lsh_pending *p, size_t i) {
+  uint32_t k = pend_hash(p->e[i].key, p->nslot);
+  while (p->slot[k]) k = (k + 1) & (uint32_t)(p->nslot - 1);
+  p->slot[k] = (uint32_t)i + 1;
+}
+
+static int pend_rehash(lp_lsh_pending *p, size_t nslot) {
+  uint32_t *slot = calloc(nslot, sizeof *slot);
+  size_t i;
+  if (slot == NULL) return LOUPE_ENOMEM;
+  free(p->slot);
+  p->slot = slot;
+  p->nslot = nslot;
+  for (i = 0; i < p->n; i++) pend_index(p, i);
+  return LOUPE_OK;
+}
+
+static int pend_add(loupe_db *db, const int64_t *keys, long long id) {
+  lp_lsh_pending *p = &db->pend;
+  int band;
+  if (p->n + LP_MINHASH_BANDS > p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 4096;
+    lp_lsh_entry *e = realloc(p->e, cap * sizeof *e);
+    if (e == NULL) return LOUPE_ENOMEM;
+    p->e = e;
+    p->cap = cap;
+  }
+  if ((p->n + LP_MINHASH_BANDS) * 2 > p->nslot) {
+    size_t nslot = p->nslot ? p->nslot : 8192;
+    while ((p->n + LP_MINHASH_BANDS) * 2 > nslot) nslot *= 2;
+    if (pend_rehash(p, nslot)) return LOUPE_ENOMEM;
+  }
+  for (band = 0; band < LP_MINHASH_BANDS; band++) {
+    p->e[p->n].key = keys[band];
+    p->e[p->n].id = id;
+    pend_index(p, p->n);
+    p->n++;
+  }
+  p->articles++;
+  return LOUPE_OK;
+}
+
+/* Forget the waiting keys of article id (it is being replaced). */
+static int pend_remove(loupe_db *db, long long id) {
+  lp_lsh_pending *p = &db->pend;
+  size_t i, out = 0;
+  for (i = 0; i < p->n; i++)
+    if (p->e[i].id != id) p->e[out++] = p->e[i];
+  if (out == p->n) return LOUPE_OK;
+  p->n = out;
+  if (p->articles) p->articles--;
+  return pend_rehash(p, p->nslot);
+}
+
+/* Bring the waiting keys in memory in step with lsh_pending: after an
+ * open, a rollback or another connection's commit. */
+static int pend_load(loupe_db *db) {
+  sqlite3_stmt *st;
+  int rc;
+  if (db->pend.loaded) {
+    long long v = 0;
+    rc = stmt(db, ST_DATA_VERSION, &st);
+    if (rc) return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (v == db->pend.data_version) return LOUPE_OK;
+  }
+  pend_reset(db);
+  rc = stmt(db, ST_PEND_LOAD, &st);
+  if (rc) return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    lp_sig sig;
+    int64_t keys[LP_MINHASH_BANDS];
+    if (!lp_sig_unpack(sqlite3_column_blob(st, 1), sqlite3_column_bytes(st, 1),
+                       &sig))
+      continue;
+    lp_minhash_keys(&sig, keys);
+    if (pend_add(db, keys, sqlite3_column_int64(st, 0))) {
+      sqlite3_reset(st);
+      pend_reset(db);
+      snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+      return LOUPE_ENOMEM;
+    }
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) {
+    pend_reset(db);
+    return lp_db_error(db, rc, "load pending band keys");
+  }
+  rc = stmt(db, ST_DATA_VERSION, &st);
+  if (rc) return rc;
+  if (sqlite3_step(st) == SQLITE_ROW)
+    db->pend.data_version = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  db->pend.loaded = 1;
+  return LOUPE_OK;
+}
+
+static int cmp_entry(const void *a, const void *b) {
+  const lp_lsh_entry *x = a, *y = b;
+  if (x->key != y->key) return x->key < y->key ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Write the waiting keys into lsh in key order (inside the caller's
+ * transaction); force writes them whatever their number. */
+static int pend_flush(loupe_db *db, int force) {
+  lp_lsh_pending *p = &db->pend;
+  sqlite3_stmt *st;
+  size_t i, want;
+  long long max_id = 0;
+  int rc;
+  if (!p->loaded || p->articles == 0) return LOUPE_OK;
+  if (!force) {
+    if (p->articles < p->flush_min) return LOUPE_OK;
+    rc = stmt(db, ST_MAX_ID, &st);
+    if (rc) return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) max_id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    want = (size_t)(max_id / 4);
+    if (want > LSH_FLUSH_MAX) want = LSH_FLUSH_MAX;
+    if (p->articles < want) return LOUPE_OK;
+  }
+  qsort(p->e, p->n, sizeof *p->e, cmp_entry);
+  rc = stmt(db, ST_LSH_INS, &st);
+  if (rc) return rc;
+  for (i = 0; i < p->n; i++) {
+    sqlite3_bind_int64(st, 1, p->e[i].key);
+    sqlite3_bind_int64(st, 2, p->e[i].id);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+      pend_reset(db);              /* the caller rolls back; reload then */
+      return lp_db_error(db, rc, "store band keys");
+    }
+  }
+  rc = stmt(db, ST_PEND_CLEAR, &st);
+  if (!rc) rc = run_done(db, st, "clear pending band keys");
+  p->n = 0;
+  p->articles = 0;
+  if (p->slot) memset(p->slot, 0, p->nslot * sizeof *p->slot);
+  if (rc) pend_reset(db);
+  return rc;
+}
+
 /* Where an article goes: the clusters it links and the one they join. */
 typedef struct {
   int64_t keys[LP_MINHASH_BANDS];
   long long target;                   /* 0: a cluster of its own */
   long long clusters[MAX_CANDIDATES];
   int n;
+  long long seen[MAX_CANDIDATES];
+  int nseen;
 } placement;
 
-static void bind_keys(sqlite3_stmt *st, const int64_t *keys, long long id) {
-  int band;
-  for (band = 0; band < LP_MINHASH_BANDS; band++)
-    sqlite3_bind_int64(st, band + 1, keys[band]);
-  sqlite3_bind_int64(st, LP_MINHASH_BANDS + 1, id);
+/* Judge candidate cand (cluster cl or NULL, its stored signature). */
+static void consider(loupe_db *db, const lp_sig *sig, placement *pl,
+                     long long cand, sqlite3_stmt *st, int cl_col) {
+  long long cl;
+  lp_sig other;
+  int k;
+  /* a candidate found by an earlier band was judged then */
+  for (k = 0; k < pl->nseen; k++)
+    if (pl->seen[k] == cand) return;
+  if (pl->nseen >= MAX_CANDIDATES) return;
+  pl->seen[pl->nseen++] = cand;
+  if (!lp_sig_unpack(sqlite3_column_blob(st, cl_col + 1),
+                     sqlite3_column_bytes(st, cl_col + 1), &other) ||
+      lp_minhash_similarity(sig, &other) < db->cluster_threshold)
+    return;
+  cl = sqlite3_column_type(st, cl_col) == SQLITE_NULL
+         ? cand : sqlite3_column_int64(st, cl_col);
+  for (k = 0; k < pl->n; k++)
+    if (pl->clusters[k] == cl) break;
+  if (k == pl->n && pl->n < MAX_CANDIDATES) pl->clusters[pl->n++] = cl;
+  if (pl->target == 0 || cl < pl->target) pl->target = cl;
 }
 
 /*
- * Look up the candidates of signature sig by its band keys in one
- * statement (constant work per article, whatever the corpus size), keep
- * those whose similarity passes the threshold and note their clusters.
- * self is the article's own id when it is being replaced (0 when new: a
- * new id is larger than every stored one). A cluster is named by the
- * smallest article id in it.
+ * Look up the candidates of signature sig by its band keys, in the table
+ * and among the waiting keys (constant work per article, whatever the
+ * corpus size), keep those whose similarity passes the threshold and note
+ * their clusters. self is the article's own id when it is being replaced
+ * (0 when new: a new id is larger than every stored one). A cluster is
+ * named by the smallest article id in it.
  */
 static int find_cluster(loupe_db *db, long long self, const lp_sig *sig,
                         placement *pl) {
-  long long seen[MAX_CANDIDATES];
-  sqlite3_stmt *st;
-  int rc, k, band, nseen = 0;
+  lp_lsh_pending *p = &db->pend;
+  sqlite3_stmt *st, *cand;
+  int rc, band;
 
   pl->n = 0;
+  pl->nseen = 0;
   pl->target = 0;
   lp_minhash_keys(sig, pl->keys);
+  rc = pend_load(db);
+  if (rc) return rc;
+  /* one key per step (an IN list would build and drop a temporary
+   * b-tree per article) */
   rc = stmt(db, ST_LSH_FIND, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 2, self);
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
     sqlite3_bind_int64(st, 1, pl->keys[band]);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      long long cand = sqlite3_column_int64(st, 0), cl;
-      lp_sig other;
-      int dup = 0;
-      /* a candidate found by an earlier band was judged then */
-      for (k = 0; k < nseen; k++)
-        if (seen[k] == cand) { dup = 1; break; }
-      if (dup || nseen >= MAX_CANDIDATES) continue;
-      seen[nseen++] = cand;
-      if (!lp_sig_unpack(sqlite3_column_blob(st, 2),
-                         sqlite3_column_bytes(st, 2), &other) ||
-          lp_minhash_similarity(sig, &other) < db->cluster_threshold)
-        continue;
-      cl = sqlite3_column_type(st, 1) == SQLITE_NULL
-             ? cand : sqlite3_column_int64(st, 1);
-      for (k = 0; k < pl->n; k++)
-        if (pl->clusters[k] == cl) { dup = 1; break; }
-      if (!dup && pl->n < MAX_CANDIDATES) pl->clusters[pl->n++] = cl;
-      if (pl->target == 0 || cl < pl->target) pl->target = cl;
-    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+      consider(db, sig, pl, sqlite3_column_int64(st, 0), st, 1);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return lp_db_error(db, rc, "find near duplicates");
   }
+  if (p->n == 0) goto done;
+  rc = stmt(db, ST_CAND, &cand);
+  if (rc) return rc;
+  for (band = 0; band < LP_MINHASH_BANDS; band++) {
+    uint32_t k = pend_hash(pl->keys[band], p->nslot);
+    while (p->slot[k]) {
+      const lp_lsh_entry *e = &p->e[p->slot[k] - 1];
+      k = (k + 1) & (uint32_t)(p->nslot - 1);
+      if (e->key != pl->keys[band] || e->id == self) continue;
+      sqlite3_bind_int64(cand, 1, e->id);
+      rc = sqlite3_step(cand);
+      if (rc == SQLITE_ROW) consider(db, sig, pl, e->id, cand, 0);
+      sqlite3_reset(cand);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return lp_db_error(db, rc, "find near duplicates");
+    }
+  }
+done:
   if (pl->n > 0 && self > 0 && self < pl->target) pl->target = self;
   return LOUPE_OK;
 }
 
 /* After the article row is written: join the linked clusters (merging
- * when it links several) and record its band keys. */
+ * when it links several) and put its band keys in waiting. */
 static int place_cluster(loupe_db *db, long long id, const placement *pl) {
   sqlite3_stmt *st;
   int k, rc;
@@ -879,10 +1099,17 @@ static int place_cluster(loupe_db *db, long long id, const placement *pl) {
     rc = run_done(db, st, "merge clusters");
     if (rc) return rc;
   }
-  rc = stmt(db, ST_LSH_INS, &st);
+  rc = stmt(db, ST_PEND_ADD, &st);
   if (rc) return rc;
-  bind_keys(st, pl->keys, id);
-  return run_done(db, st, "store band keys");
+  sqlite3_bind_int64(st, 1, id);
+  rc = run_done(db, st, "note pending band keys");
+  if (rc) return rc;
+  if (pend_add(db, pl->keys, id)) {
+    pend_reset(db);
+    snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+    return LOUPE_ENOMEM;
+  }
+  return LOUPE_OK;
 }
 
 /* Forget the band keys of article id's stored signature, if it has one. */
@@ -890,7 +1117,19 @@ static int drop_keys(loupe_db *db, long long id) {
   sqlite3_stmt *st;
   lp_sig old;
   int64_t keys[LP_MINHASH_BANDS];
-  int rc, have;
+  int rc, have, band;
+  rc = pend_load(db);
+  if (rc) return rc;
+  rc = pend_remove(db, id);
+  if (rc) {
+    snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+    return rc;
+  }
+  rc = stmt(db, ST_PEND_DEL, &st);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  rc = run_done(db, st, "clear pending band keys");
+  if (rc) return rc;
   rc = stmt(db, ST_GET_SIG, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
@@ -905,8 +1144,13 @@ static int drop_keys(loupe_db *db, long long id) {
   lp_minhash_keys(&old, keys);
   rc = stmt(db, ST_LSH_DEL, &st);
   if (rc) return rc;
-  bind_keys(st, keys, id);
-  return run_done(db, st, "clear band keys");
+  sqlite3_bind_int64(st, 2, id);
+  for (band = 0; band < LP_MINHASH_BANDS; band++) {
+    sqlite3_bind_int64(st, 1, keys[band]);
+    rc = run_done(db, st, "clear band keys");
+    if (rc) return rc;
+  }
+  return LOUPE_OK;
 }
 
 /* The signature of a body, when it is long enough to be clustered. */
@@ -926,10 +1170,12 @@ static int recluster_all(loupe_db *db) {
   sqlite3_stmt *next = NULL, *st;
   long long id = 0;
   int rc;
-  rc = exec_sql(db, "DELETE FROM lsh; UPDATE articles SET cluster_id = NULL,"
+  rc = exec_sql(db, "DELETE FROM lsh; DELETE FROM lsh_pending;"
+                    " UPDATE articles SET cluster_id = NULL,"
                     " minhash = NULL WHERE cluster_id IS NOT NULL"
                     " OR minhash IS NOT NULL", "clear clusters");
   if (rc) return rc;
+  pend_reset(db);
   rc = sqlite3_prepare_v2(db->sql, "SELECT id, body FROM articles WHERE"
                           " id > ?1 ORDER BY id LIMIT 1", -1, &next, NULL);
   if (rc != SQLITE_OK) return lp_db_error(db, rc, "recluster");
@@ -961,6 +1207,7 @@ static int recluster_all(loupe_db *db) {
     if (rc) break;
   }
   sqlite3_finalize(next);
+  if (!rc) rc = pend_flush(db, 1);
   return rc;
 }
 
@@ -1052,6 +1299,8 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     if (rc) goto out;
   }
   if (own_txn) {
+    rc = pend_flush(db, 0);
+    if (rc) goto out;
     rc = stmt(db, ST_COMMIT, &st);
     if (!rc) rc = run_done(db, st, "commit");
     if (rc) goto out;
@@ -1061,6 +1310,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
 out:
   if (own_txn) {
     sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    pend_reset(db);
   }
   if (rc) *id = 0;
   loupe_article_free(a);
