@@ -626,9 +626,25 @@ describe("talking points", function()
       assert.is_nil(find_row(many, "largest source of"))
     end)
 
-  -- Known gap: the speaker-restricted search misses this phrase (the
-  -- speaker's quote texts are short; see the closing note of issue 6).
-  pending("narrows to one speaker's quotes and to dates")
+  it("narrows to one speaker's quotes", function()
+    local kalvo = assert(c:talking_points { min_articles = 2,
+      speaker = "Idris Kalvo" })
+    local r = find_row(kalvo, "largest source of")
+    assert.is_not_nil(r)
+    assert.are.equal(2, r.articles)
+    assert.are.same({ ["2019"] = 1, ["2021"] = 1 }, r.years)
+    assert.are.same({ "Idris Kalvo" }, r.speakers)
+    -- Ormund said it once: not a talking point of hers
+    local ormund = assert(c:talking_points { min_articles = 2,
+      speaker = "Sena Ormund" })
+    assert.is_nil(find_row(ormund, "largest source of"))
+    -- the whole bodies are not searched for one speaker: the ministry's
+    -- other sentences never come back
+    for _, row in ipairs(kalvo) do
+      assert.is_nil(row.text:lower():find("ministry", 1, true), row.text)
+    end
+  end)
+
   it("narrows to dates", function()
     local since = assert(c:talking_points { min_articles = 2,
       since = "2020-01-01" })

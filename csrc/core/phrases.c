@@ -23,6 +23,7 @@ typedef struct {
   size_t ntok, cap;
   size_t *start;          /* text i is tok[start[i], start[i + 1]) */
   long long *cluster, *article;
+  long long *quote;       /* the quote's id (one speaker's quotes) or 0 */
   char **date, **outlet, **speaker;
   size_t ntext, tcap;
 } corpus_text;
@@ -173,6 +174,7 @@ static void free_text(corpus_text *c) {
   free(c->date);
   free(c->outlet);
   free(c->speaker);
+  free(c->quote);
 }
 
 /*
@@ -189,7 +191,7 @@ static int load_texts(loupe_db *db, const loupe_tp_options *o,
   int rc = LOUPE_OK, pass;
   const char *sql = o->speaker
     ? "SELECT a.id, coalesce(a.cluster_id, -a.id), a.date, a.outlet,"
-      " qu.text, qu.speaker FROM quotes qu JOIN articles a"
+      " qu.text, qu.speaker, qu.id FROM quotes qu JOIN articles a"
       " ON a.id = qu.article_id WHERE qu.speaker = ?1 COLLATE NOCASE"
       " AND (?2 IS NULL OR a.date >= ?2) AND (?3 IS NULL OR a.date <= ?3)"
       " ORDER BY 2, a.id"
@@ -228,7 +230,7 @@ static int load_texts(loupe_db *db, const loupe_tp_options *o,
           if (np == NULL) { rc = LOUPE_ENOMEM; break; } \
           c->field = np;
           GROW(start) GROW(cluster) GROW(article) GROW(date) GROW(outlet)
-          GROW(speaker)
+          GROW(speaker) GROW(quote)
 #undef GROW
           c->tcap = cap;
         }
@@ -238,6 +240,7 @@ static int load_texts(loupe_db *db, const loupe_tp_options *o,
         c->date[c->ntext] = dup_col(st, 2);
         c->outlet[c->ntext] = dup_col(st, 3);
         c->speaker[c->ntext] = dup_col(st, 5);
+        c->quote[c->ntext] = o->speaker ? sqlite3_column_int64(st, 6) : 0;
         c->ntext++;
       }
       while (i < n) {
@@ -435,7 +438,7 @@ int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
   sqlite3_stmt *ins = NULL, *body = NULL;
   unsigned char *on = NULL;
   int rc, n = o->min_words > 2 ? o->min_words : 6;
-  size_t minc = (size_t)(o->min_articles > 1 ? o->min_articles : 3);
+  size_t minc = (size_t)(o->min_articles >= 1 ? o->min_articles : 3);
   int miny = o->min_years > 0 ? o->min_years : 1;
 
   *out = NULL;
@@ -512,8 +515,7 @@ int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
     " ?7, ?8, ?9, ?10)", -1, &ins, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(db->sql, o->speaker
-      ? "SELECT text FROM quotes WHERE article_id = ?1 AND speaker = ?2"
-        " COLLATE NOCASE"
+      ? "SELECT text FROM quotes WHERE id = ?1"
       : "SELECT body FROM articles WHERE id = ?1", -1, &body, NULL);
   if (rc != SQLITE_OK) { rc = lp_db_error(db, rc, "talking points"); goto out; }
   rc = LOUPE_ENOMEM;
@@ -592,8 +594,9 @@ int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
           size_t p0 = (size_t)((long long)x->pos + left);
           size_t p1 = (size_t)((long long)x->pos + right);
           sqlite3_reset(body);
-          sqlite3_bind_int64(body, 1, c.article[x->text]);
-          if (o->speaker) sqlite3_bind_text(body, 2, o->speaker, -1, SQLITE_STATIC);
+          /* the text the offsets are in: the quote itself, or the body */
+          sqlite3_bind_int64(body, 1, o->speaker ? c.quote[x->text]
+                                                 : c.article[x->text]);
           while (sqlite3_step(body) == SQLITE_ROW) {
             const char *t = (const char *)sqlite3_column_text(body, 0);
             size_t tl = (size_t)sqlite3_column_bytes(body, 0);
