@@ -6,8 +6,11 @@
 -- recorded so that clustering can be scored.
 -- Usage: lua5.4 bench/bench_clusters.lua [--sizes N,N,...] [--keep]
 --          [SHARED_DIR]
--- Default sizes 1,000, 10,000 and 50,000 pages (the corpora hold about
--- 26,000 distinct originals; 100,000 pages would need copies of copies).
+-- Default sizes 1,000, 10,000 and 100,000 pages. The corpora hold about
+-- 26,000 distinct originals; when the largest size needs more pages than
+-- 1-3 copies of 60% of the long originals give, every long original gets
+-- 1-k copies, k chosen so that the pages suffice (the same families for
+-- every size, so the sizes stay comparable).
 -- A clustered ingest projected past MAX_ON_WALL seconds is skipped (the
 -- set is then ingested without clustering only, for the talking points).
 -- Prints per size: clustering cost per article (ingest with clustering
@@ -33,7 +36,7 @@ local CHUNK = 1000          -- page files per folder
 local BATCH = 200           -- files per transaction
 local COPY_SHARE = 0.6      -- share of the eligible originals copied
 local MIN_COPY_WORDS = 150  -- originals shorter than this are not copied
-local MAX_ON_WALL = 150     -- s; larger clustered ingests are skipped
+local MAX_ON_WALL = 900     -- s; larger clustered ingests are skipped
 
 local tmp
 
@@ -50,7 +53,7 @@ end
 local USAGE = "usage: lua5.4 bench/bench_clusters.lua [--sizes N,N,...] "
   .. "[--keep] [SHARED_DIR]"
 
-local opts = { shared = "../shared", sizes = { 1000, 10000, 50000 },
+local opts = { shared = "../shared", sizes = { 1000, 10000, 100000 },
                keep = false }
 do
   local i = 1
@@ -128,6 +131,14 @@ local OUTLETS = {
     footer = "Copyright © %s Northfield Daily Record. All rights reserved." },
   { menu = "Home | Local | National | Culture | Jobs",
     footer = "Copyright %s © The Lantern Courier. All rights reserved." },
+  { menu = "News | Politics | World | Money | Life | Video",
+    footer = "© %s Eastbrook Evening Star Ltd. All rights reserved." },
+  { menu = "Latest | Country | Business | Science | Podcasts | About us",
+    footer = "Copyright © %s Riverside Observer Group." },
+  { menu = "Home | Region | Farming | Sport | Letters | Subscribe",
+    footer = "© Copyright %s The Upland Chronicle. All rights reserved." },
+  { menu = "Top stories | World | Markets | Opinion | Newsletters",
+    footer = "Copyright %s © Gulfport Daily Tribune. All rights reserved." },
 }
 local FILLER = { "officials", "reported", "several", "major", "recent",
                  "regional", "sources", "analysts", "earlier", "formal" }
@@ -212,7 +223,7 @@ local CORPORA = {
 }
 
 -- Families: { original page, copies = { pages } }, in a fixed shuffle.
-local function prepare(data_dir)
+local function prepare(data_dir, need)
   local originals, seen, per = {}, {}, {}
   for _, cs in ipairs(CORPORA) do
     local p = io_popen("gzip -dc " .. sh_quote(data_dir .. "/" .. cs.file))
@@ -239,18 +250,31 @@ local function prepare(data_dir)
     local j = random(k)
     originals[k], originals[j] = originals[j], originals[k]
   end
+  -- copies per long original: 1-3 for 60% of them, or 1-kmax for all
+  -- when the largest set needs more pages
+  local long = 0
+  for _, o in ipairs(originals) do
+    o.words = word_count(o.body)
+    if o.words >= MIN_COPY_WORDS then long = long + 1 end
+  end
+  local share, kmax = COPY_SHARE, 3
+  if #originals + long * share * 2 < need and long > 0 then
+    share = 1
+    kmax = math.ceil(2 * (need - #originals) / long - 1)
+    if kmax < 3 then kmax = 3 end
+  end
   local families, copies = {}, 0
   for i, o in ipairs(originals) do
     o.n = i
     local f = { page = page_of(o.title, o.date_line, o.body, o.source,
       o.year), copies = {} }
-    if word_count(o.body) >= MIN_COPY_WORDS and random() < COPY_SHARE then
-      for k = 1, random(3) do f.copies[k] = make_copy(o, k) end
+    if o.words >= MIN_COPY_WORDS and random() < share then
+      for k = 1, random(kmax) do f.copies[k] = make_copy(o, k) end
       copies = copies + #f.copies
     end
     families[i] = f
   end
-  return families, concat(per, ", "), #originals, copies
+  return families, concat(per, ", "), #originals, copies, share, kmax
 end
 
 -- The first n pages of the families (a family is never split, except the
@@ -380,12 +404,13 @@ local function main()
   if tmp == "" then die(1, "mktemp failed") end
 
   local t0 = wall()
-  local families, per, n_orig, n_copies = prepare(data_dir)
+  local families, per, n_orig, n_copies, share, kmax =
+    prepare(data_dir, opts.sizes[#opts.sizes])
   local available = n_orig + n_copies
   print(string_format("loupe %s cluster bench: %d distinct originals (%s), "
-    .. "%d synthetic copies of %.0f%% of the originals of %d+ words "
-    .. "(%.1f s to prepare)", loupe._VERSION or "?", n_orig, per, n_copies,
-    COPY_SHARE * 100, MIN_COPY_WORDS, wall() - t0))
+    .. "%d synthetic copies (1-%d each) of %.0f%% of the originals of %d+ "
+    .. "words (%.1f s to prepare)", loupe._VERSION or "?", n_orig, per,
+    n_copies, kmax, share * 100, MIN_COPY_WORDS, wall() - t0))
   print("  a set of N pages: the first families (original + its copies) "
     .. "of a fixed shuffle, in random order; one ingest run each way, "
     .. "transactions of " .. BATCH .. " files; CPU = os.clock, wall = "
