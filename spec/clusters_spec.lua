@@ -518,7 +518,7 @@ describe("cluster options", function()
         paras = ps, footer = OUTLETS[k % 4 + 1].footer },
         { path = "filler" .. k .. ".txt" }))
     end
-    assert.is_true(tonumber(h.sql(path, "SELECT count(*) FROM lsh")) >= 32000)
+    assert.is_true(tonumber(h.sql(path, "SELECT count(*) FROM lsh")) >= 16000)
     assert.is_true(tonumber(h.sql(path,
       "SELECT count(*) FROM lsh_pending")) <= 1)
     local _, again = c:add(page { menu = OUTLETS[1].menu,

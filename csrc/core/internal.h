@@ -277,8 +277,8 @@ int lp_entities(loupe_article *a, const lp_named *people, size_t n,
 
 /* ---- near duplicates (minhash.c) ---- */
 #define LP_MINHASH_K 128
-#define LP_MINHASH_ROWS 4
-#define LP_MINHASH_BANDS (LP_MINHASH_K / LP_MINHASH_ROWS)
+#define LP_MINHASH_ROWS 3
+#define LP_MINHASH_BANDS 16     /* over the first 48 bins */
 #define LP_SIG_BYTES (4 * (LP_MINHASH_K + 1))
 /* A signature: K bin minima and the number of shingles it was made of. */
 typedef struct {
