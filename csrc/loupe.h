@@ -299,9 +299,10 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
 
 /*
  * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
- * threshold the estimated Jaccard similarity of word 3-shingles a page
- * needs with a cluster member to join it (0 keeps the current, default
- * 0.8). Returns LOUPE_OK or LOUPE_EINVAL.
+ * threshold the similarity a page needs with a cluster member to join it
+ * (0 keeps the current, default 0.8): the estimated containment of the
+ * shorter body's word 3-shingles in the longer's, from MinHash
+ * signatures. Returns LOUPE_OK or LOUPE_EINVAL.
  */
 int loupe_db_set_clustering(loupe_db *db, int on, double threshold);
 
@@ -387,8 +388,8 @@ int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
 int loupe_query_quotes(loupe_query *q, loupe_cursor **out);
 
 /* Cursor over the members of every cluster of two or more articles
- * (cluster, origin, id, date, outlet, credit, title, similarity to the
- * origin), clusters in the order of their origin's date. */
+ * (cluster, origin, id, date, outlet, credit, title, path, similarity to
+ * the origin), clusters in the order of their origin's date. */
 int loupe_db_clusters(loupe_db *db, loupe_cursor **out);
 /* Options of loupe_db_talking_points (zero fields take the defaults). */
 typedef struct {
