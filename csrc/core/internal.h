@@ -297,6 +297,7 @@ enum {
   ST_INS_PARA, ST_INS_PERSON, ST_DEL_QUOTES, ST_DEL_ENTITIES, ST_INS_QUOTE,
   ST_INS_ENTITY, ST_FTS_INSERT, ST_BEGIN, ST_COMMIT,
   ST_COUNT, ST_LSH_FIND, ST_LSH_INS, ST_LSH_DEL, ST_SET_SIG, ST_MERGE,
+  ST_HIT_BODY, ST_HIT_SNIPPET, ST_HIT_HIGHLIGHT,
   ST__N
 };
 
@@ -331,6 +332,7 @@ struct loupe_db {
   int readonly;
   int no_cluster;               /* skip near-duplicate clustering */
   double cluster_threshold;     /* estimated Jaccard to join a cluster */
+  lp_buf field;                 /* the last field loupe_db_hit_field read */
   char errmsg[300];
 };
 
@@ -341,6 +343,9 @@ int lp_db_error(loupe_db *db, int sqlite_rc, const char *what);
 void lp_db_track(loupe_db *db, loupe_cursor *c);
 /* Finalize a cursor's statement and unlink it from its database. */
 void lp_cursor_release(loupe_cursor *c);
+/* The cached statement k (ST_*), prepared on first use, reset and with
+ * its bindings cleared; the caller resets it again after use. */
+int lp_db_stmt(loupe_db *db, int k, struct sqlite3_stmt **out);
 /* A cursor over the rows of sql (no parameters). */
 int lp_simple_cursor(loupe_db *db, const char *sql, loupe_cursor **out);
 /* 64-bit hash of bytes, as 16 hex digits into out[17]. */

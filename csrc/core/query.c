@@ -76,6 +76,13 @@ const char *loupe_query_errmsg(const loupe_query *q) {
   return q ? q->errmsg : "no query";
 }
 
+const char *loupe_query_match(const loupe_query *q, size_t *len) {
+  *len = 0;
+  if (q == NULL || !q->has_text) return NULL;
+  *len = q->fts.len;
+  return q->fts.p;
+}
+
 static int nomem(loupe_query *q) {
   snprintf(q->errmsg, sizeof q->errmsg, "out of memory");
   return LOUPE_ENOMEM;
@@ -332,9 +339,13 @@ int loupe_query_limit(loupe_query *q, long long limit, long long offset) {
 
 /* ---- compiling ---- */
 
+/* The columns of a hit row: the light ones. The body, snippet and
+ * highlight are read on demand (loupe_db_hit_field): building them for
+ * every hit cost more than the search (FTS5 snippet() tokenizes the whole
+ * body), and most loops over hits never read them. */
 #define HIT_COLS \
   "a.id, a.path, a.title, a.date, a.date_precision, a.dateline, a.credit," \
-  " a.outlet, a.lang, a.authors, a.editors, a.body, a.cluster_id AS cluster"
+  " a.outlet, a.lang, a.authors, a.editors, a.cluster_id AS cluster"
 
 enum { SEL_HITS, SEL_IDS, SEL_GROUP, SEL_COUNT, SEL_KWIC, SEL_QUOTES };
 
@@ -379,9 +390,9 @@ static const char *filter_sql(loupe_filter k) {
 /*
  * Build the statement for one use of the query. The matching articles are
  * found by an inner query that reads ids, rank and dates only (ordered and
- * paged there); bodies, snippets and highlights are read for the rows it
- * returns, through a materialized CTE. The search table goes first in the
- * join (CROSS JOIN) so filters never make SQLite probe it row by row.
+ * paged there); the other columns are read for the rows it returns,
+ * through a materialized CTE. The search table goes first in the join
+ * (CROSS JOIN) so filters never make SQLite probe it row by row.
  */
 static int compile(loupe_query *q, int what, const char *group_expr,
                    sqlite3_stmt **out) {
@@ -541,19 +552,8 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= app(&sql, " ORDER BY m.date IS NULL, m.date, m.id, qu.n");
   } else {
     rc |= app(&sql, " SELECT " HIT_COLS);
-    if (text) {
-      /* snippets for the returned rows only: the index looked up again by
-       * rowid within the same expression */
-      rc |= app(&sql, ", m.rank AS rank,"
-                      " snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet,"
-                      " highlight(articles_fts, 0, '[', ']') AS highlight"
-                      " FROM m JOIN articles a ON a.id = m.id"
-                      " JOIN articles_fts ON articles_fts.rowid = m.id"
-                      " AND articles_fts MATCH ?");
-      rc |= add_bind(bv, &nb, 1, NULL, 0);
-    } else {
-      rc |= app(&sql, " FROM m JOIN articles a ON a.id = m.id");
-    }
+    if (text) rc |= app(&sql, ", m.rank AS rank");
+    rc |= app(&sql, " FROM m JOIN articles a ON a.id = m.id");
     rc |= app(&sql, outer_order);
   }
 prepare:
@@ -969,7 +969,7 @@ static int simple_cursor(loupe_db *db, const char *sql, long long id,
 }
 
 int loupe_db_get(loupe_db *db, long long id, loupe_cursor **out) {
-  return simple_cursor(db, "SELECT " HIT_COLS ", a.provenance, a.hash,"
+  return simple_cursor(db, "SELECT " HIT_COLS ", a.body, a.provenance, a.hash,"
                            " a.bytes, a.parser_version, a.ingested_at"
                            " FROM articles a WHERE a.id = ?", id, out);
 }
@@ -1026,4 +1026,69 @@ int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out) {
                            " FROM paragraphs p JOIN articles a"
                            " ON a.id = p.article_id WHERE p.article_id = ?"
                            " ORDER BY p.n", id, out);
+}
+
+/*
+ * One field of a hit, by id, through a statement cached on db: the text
+ * is copied to db->field and the statement reset at once, so no read
+ * stays open between calls (the hit may be read long after its cursor
+ * ended, while the corpus ingests). *text is NULL when the article is
+ * gone, the expression no longer matches it or the value is NULL.
+ */
+int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
+                       long long id, loupe_hit_field field, const char **text,
+                       size_t *len) {
+  sqlite3_stmt *st = NULL;
+  int rc, k;
+  *text = NULL;
+  *len = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  switch (field) {
+  case LOUPE_HIT_BODY: k = ST_HIT_BODY; break;
+  case LOUPE_HIT_SNIPPET: k = ST_HIT_SNIPPET; break;
+  case LOUPE_HIT_HIGHLIGHT: k = ST_HIT_HIGHLIGHT; break;
+  default:
+    snprintf(db->errmsg, sizeof db->errmsg, "unknown hit field %d",
+             (int)field);
+    return LOUPE_EINVAL;
+  }
+  if (k != ST_HIT_BODY && (match == NULL || match_len == 0)) {
+    snprintf(db->errmsg, sizeof db->errmsg,
+             "snippet and highlight need the query's search text");
+    return LOUPE_EINVAL;
+  }
+  if (match_len > 0x7fffffff) {
+    snprintf(db->errmsg, sizeof db->errmsg, "search text too long");
+    return LOUPE_ELIMIT;
+  }
+  rc = lp_db_stmt(db, k, &st);
+  if (rc) return rc;
+  if (k != ST_HIT_BODY)
+    sqlite3_bind_text(st, 1, match, (int)match_len, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, id);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *s = (const char *)sqlite3_column_text(st, 0);
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    rc = LOUPE_OK;
+    if (s != NULL) {
+      db->field.len = 0;
+      if (lp_buf_append(&db->field, s, n) || lp_buf_append(&db->field, "", 1)) {
+        snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+        rc = LOUPE_ENOMEM;
+      } else {
+        *text = db->field.p;
+        *len = n;
+      }
+    }
+  } else if (rc == SQLITE_DONE) {
+    rc = LOUPE_OK;
+  } else {
+    char msg[sizeof db->errmsg];
+    rc = step_error(db, rc, msg, sizeof msg);
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", msg);
+  }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc;
 }

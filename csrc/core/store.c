@@ -139,7 +139,17 @@ static const char *const stmt_sql[ST__N] = {
   /* ST_SET_SIG */
   "UPDATE articles SET minhash = ?2, cluster_id = ?3 WHERE id = ?1",
   /* ST_MERGE */ "UPDATE articles SET cluster_id = ?1 WHERE cluster_id = ?2"
-  " OR (cluster_id IS NULL AND id = ?2)"
+  " OR (cluster_id IS NULL AND id = ?2)",
+  /* the fields of a hit read on first use (query.c, loupe_db_hit_field):
+   * ?1 the query's FTS5 expression, ?2 the article id; FTS5 seeks the
+   * rowid within the expression's matches, so one costs one row */
+  /* ST_HIT_BODY */ "SELECT body FROM articles WHERE id = ?2",
+  /* ST_HIT_SNIPPET */
+  "SELECT snippet(articles_fts, 1, '[', ']', '…', 16) FROM articles_fts"
+  " WHERE articles_fts MATCH ?1 AND rowid = ?2",
+  /* ST_HIT_HIGHLIGHT */
+  "SELECT highlight(articles_fts, 0, '[', ']') FROM articles_fts"
+  " WHERE articles_fts MATCH ?1 AND rowid = ?2"
 };
 
 int loupe_check_runtime(char *err, size_t errcap) {
@@ -503,6 +513,7 @@ void loupe_db_close(loupe_db *db) {
   if (db == NULL) return;
   while (db->cursors) lp_cursor_release(db->cursors);
   for (i = 0; i < ST__N; i++) sqlite3_finalize(db->st[i]);
+  lp_buf_free(&db->field);
   if (db->sql) {
     if (db->in_txn || !sqlite3_get_autocommit(db->sql))
       sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
@@ -512,8 +523,7 @@ void loupe_db_close(loupe_db *db) {
   free(db);
 }
 
-/* The cached statement k, reset and with its bindings cleared. */
-static int stmt(loupe_db *db, int k, sqlite3_stmt **out) {
+int lp_db_stmt(loupe_db *db, int k, sqlite3_stmt **out) {
   int rc;
   if (db->st[k] == NULL) {
     rc = sqlite3_prepare_v3(db->sql, stmt_sql[k], -1,
@@ -568,7 +578,7 @@ int loupe_db_rollback(loupe_db *db) {
 
 int loupe_db_count(loupe_db *db, long long *n) {
   sqlite3_stmt *st;
-  int rc = stmt(db, ST_COUNT, &st);
+  int rc = lp_db_stmt(db, ST_COUNT, &st);
   *n = 0;
   if (rc) return rc;
   rc = sqlite3_step(st);
@@ -606,7 +616,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
   }
   gmtime_r(&tt, &tmv);
   strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-  rc = stmt(db, existing ? ST_UPDATE : ST_INSERT, &st);
+  rc = lp_db_stmt(db, existing ? ST_UPDATE : ST_INSERT, &st);
   if (rc) goto out;
   if (path) sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
   else sqlite3_bind_null(st, 1);
@@ -632,7 +642,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
   if (rc) goto out;
   *id = existing ? existing : sqlite3_last_insert_rowid(db->sql);
   if (!existing) {
-    rc = stmt(db, ST_FTS_INSERT, &st);
+    rc = lp_db_stmt(db, ST_FTS_INSERT, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     bind_span(st, 2, &a->title);
@@ -642,22 +652,22 @@ static int store_article(loupe_db *db, const loupe_article *a,
     if (rc) goto out;
   }
   if (existing) {
-    rc = stmt(db, ST_DEL_PARAS, &st);
+    rc = lp_db_stmt(db, ST_DEL_PARAS, &st);
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace paragraphs");
     }
-    if (!rc) rc = stmt(db, ST_DEL_PEOPLE, &st);
+    if (!rc) rc = lp_db_stmt(db, ST_DEL_PEOPLE, &st);
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace people");
     }
-    if (!rc) rc = stmt(db, ST_DEL_QUOTES, &st);
+    if (!rc) rc = lp_db_stmt(db, ST_DEL_QUOTES, &st);
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace quotes");
     }
-    if (!rc) rc = stmt(db, ST_DEL_ENTITIES, &st);
+    if (!rc) rc = lp_db_stmt(db, ST_DEL_ENTITIES, &st);
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace entities");
@@ -665,7 +675,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
     if (rc) goto out;
   }
   for (i = 0; i < a->n_paragraphs; i++) {
-    rc = stmt(db, ST_INS_PARA, &st);
+    rc = lp_db_stmt(db, ST_INS_PARA, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
@@ -679,7 +689,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
   }
   for (i = 0; i < a->n_quotes; i++) {
     const loupe_quote *q = &a->quotes[i];
-    rc = stmt(db, ST_INS_QUOTE, &st);
+    rc = lp_db_stmt(db, ST_INS_QUOTE, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
@@ -715,7 +725,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
       if (lp_buf_append(&editors, num, (size_t)nl)) goto nomem;
     }
     if (lp_buf_append(&editors, "]", 1)) goto nomem;
-    rc = stmt(db, ST_INS_ENTITY, &st);
+    rc = lp_db_stmt(db, ST_INS_ENTITY, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_text(st, 2, e->name, -1, SQLITE_STATIC);
@@ -730,7 +740,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
     int is_author = i < a->n_authors;
     const loupe_span *sp = is_author ? &a->authors[i]
                                      : &a->editors[i - a->n_authors];
-    rc = stmt(db, ST_INS_PERSON, &st);
+    rc = lp_db_stmt(db, ST_INS_PERSON, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_text(st, 2, is_author ? "author" : "editor", -1,
@@ -787,13 +797,13 @@ static int cluster_article(loupe_db *db, long long id, const char *body,
 
   lp_minhash(body, len, sig);
   lp_minhash_bands(sig, bands);
-  rc = stmt(db, ST_LSH_DEL, &st);
+  rc = lp_db_stmt(db, ST_LSH_DEL, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
   rc = run_done(db, st, "clear band hashes");
   if (rc) return rc;
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
-    rc = stmt(db, ST_LSH_FIND, &st);
+    rc = lp_db_stmt(db, ST_LSH_FIND, &st);
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, band);
     sqlite3_bind_int64(st, 2, bands[band]);
@@ -825,14 +835,14 @@ static int cluster_article(loupe_db *db, long long id, const char *body,
   }
   /* every cluster this page links joins the one with the smallest id */
   for (k = 0; k < nclusters; k++) {
-    rc = stmt(db, ST_MERGE, &st);
+    rc = lp_db_stmt(db, ST_MERGE, &st);
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, target);
     sqlite3_bind_int64(st, 2, clusters[k]);
     rc = run_done(db, st, "merge clusters");
     if (rc) return rc;
   }
-  rc = stmt(db, ST_SET_SIG, &st);
+  rc = lp_db_stmt(db, ST_SET_SIG, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
   sqlite3_bind_blob(st, 2, sig, (int)sizeof sig, SQLITE_TRANSIENT);
@@ -841,7 +851,7 @@ static int cluster_article(loupe_db *db, long long id, const char *body,
   rc = run_done(db, st, "store signature");
   if (rc) return rc;
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
-    rc = stmt(db, ST_LSH_INS, &st);
+    rc = lp_db_stmt(db, ST_LSH_INS, &st);
     if (rc) return rc;
     sqlite3_bind_int64(st, 1, band);
     sqlite3_bind_int64(st, 2, bands[band]);
@@ -887,7 +897,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     return LOUPE_EMISUSE;
   }
   lp_hash_hex(bytes, len, hash);
-  rc = stmt(db, path ? ST_BY_PATH : ST_BY_HASH, &st);
+  rc = lp_db_stmt(db, path ? ST_BY_PATH : ST_BY_HASH, &st);
   if (rc) return rc;
   if (path) sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
   else sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -913,7 +923,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     return rc;
   }
   if (sqlite3_get_autocommit(db->sql)) {
-    rc = stmt(db, ST_BEGIN, &st);
+    rc = lp_db_stmt(db, ST_BEGIN, &st);
     if (!rc) rc = run_done(db, st, "begin");
     if (rc) goto out;
     own_txn = 1;
@@ -927,7 +937,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     if (rc) goto out;
   }
   if (own_txn) {
-    rc = stmt(db, ST_COMMIT, &st);
+    rc = lp_db_stmt(db, ST_COMMIT, &st);
     if (!rc) rc = run_done(db, st, "commit");
     if (rc) goto out;
     own_txn = 0;
