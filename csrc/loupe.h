@@ -378,8 +378,8 @@ int loupe_query_hits(loupe_query *q, loupe_cursor **out);
  * to, which snippets and highlights are made from.
  *   q:   the query.
  *   len: receives its length in bytes (0 when there is none).
- * Returns it (owned by q, valid until q changes or is freed), or NULL when
- * the query has no text, phrase or NEAR group.
+ * Returns its bytes (not NUL-terminated; owned by q, valid until q changes
+ * or is freed), or NULL when the query has no text, phrase or NEAR group.
  */
 const char *loupe_query_match(const loupe_query *q, size_t *len);
 /* Cursor over the matching article ids (one column, id). */
