@@ -184,7 +184,7 @@ const char *loupe_errstr(int rc);
 const char *loupe_precision_name(loupe_precision prec);
 
 /*
- * Check the libraries loupe runs on: SQLite with FTS5, PCRE2 10.x with
+ * Check the libraries loupe runs on: SQLite 3.30 or later with FTS5, PCRE2 10.x with
  * the same major version it was built against. Returns LOUPE_OK, or
  * LOUPE_EINVAL with what is missing in err.
  */
@@ -370,8 +370,10 @@ const char *loupe_query_errmsg(const loupe_query *q);
 int loupe_query_count(loupe_query *q, long long *n);
 /* Cursor over the matching articles: id, path, title, date,
  * date_precision, dateline, credit, outlet, lang, authors and editors (JSON
- * arrays), cluster, and rank for queries with text. The body, snippet and
- * highlight are not columns: read them per hit with loupe_db_hit_field. */
+ * arrays), cluster, and rank for queries with text (not for a page in date
+ * order, found by walking the date index: loupe_db_hit_rank reads it). The
+ * body, snippet and highlight are not columns: read them per hit with
+ * loupe_db_hit_field. */
 int loupe_query_hits(loupe_query *q, loupe_cursor **out);
 /*
  * The FTS5 expression the query's text, phrases and NEAR groups compile
@@ -490,6 +492,16 @@ typedef enum {
 int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
                        long long id, loupe_hit_field field, const char **text,
                        size_t *len);
+
+/*
+ * The rank of a hit by article id, as the rank column gives it (FTS5
+ * bm25, lower is better), for hits whose cursor has no rank column.
+ * Parameters as loupe_db_hit_field; *found is 0 when the article is gone
+ * or the expression does not match it. Costs a pass over the doclists of
+ * the expression's phrases. Returns as loupe_db_hit_field.
+ */
+int loupe_db_hit_rank(loupe_db *db, const char *match, size_t match_len,
+                      long long id, double *rank, int *found);
 /* Cursor over an article's paragraphs (n, text, offset, line). */
 int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out);
 

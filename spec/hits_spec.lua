@@ -172,6 +172,30 @@ describe("hits of query:each()", function()
       end
     end)
 
+  it("read the rank of a page in date order when indexed", function()
+    local rank_of = {}
+    for _, hit in ipairs(hits_of(c:query("lighthouse"))) do
+      rank_of[hit.id] = hit.rank
+    end
+    local n = 0
+    for hit in c:query("lighthouse"):order("-date"):limit(2):each() do
+      assert.is_nil(rawget(hit, "rank"))
+      assert.is_number(rank_of[hit.id])
+      assert.are.equal(rank_of[hit.id], hit.rank)
+      assert.are.equal(rank_of[hit.id], rawget(hit, "rank"))
+      n = n + 1
+    end
+    assert.are.equal(2, n)
+    local list = hits_of(c:query("lighthouse"):order("date"):limit(3))
+    local keys = {}
+    for k in pairs(list[3]) do keys[k] = true end
+    assert.is_true(keys.rank)
+    c:close()
+    assert.error_matches(function() return list[1].rank end,
+      "the corpus is closed", 1, true)
+    assert.are.equal(rank_of[list[3].id], list[3].rank)
+  end)
+
   it("give the body the corpus stores, and no snippet without text",
     function()
       local list = hits_of(c:query():where { outlet = "Calder Bay Gazette" })

@@ -391,8 +391,19 @@ static const char *filter_sql(loupe_filter k) {
  * Build the statement for one use of the query. The matching articles are
  * found by an inner query that reads ids, rank and dates only (ordered and
  * paged there); the other columns are read for the rows it returns,
- * through a materialized CTE. The search table goes first in the join
- * (CROSS JOIN) so filters never make SQLite probe it row by row.
+ * through a CTE. The search table goes first in the join (CROSS JOIN) so
+ * filters never make SQLite probe it row by row.
+ *
+ * Two paged shapes avoid reading every match: in rank order without
+ * filters the search table alone ranks and pages (no article row read per
+ * match); in date order with a page the inner query walks the date index
+ * and keeps the ids the search returns (a list SQLite builds once), so it
+ * stops after the page instead of reading and sorting every match. Those
+ * hits carry no rank: bm25 needs the whole doclist of every phrase, so
+ * one rank costs as much as all of them; loupe_db_hit_rank reads it for
+ * the hits that want it. Date orders are written as the date index orders
+ * (NULLS LAST oldest first; NULL sorts last newest first anyway), so that
+ * SQLite can walk it.
  */
 static int compile(loupe_query *q, int what, const char *group_expr,
                    sqlite3_stmt **out) {
@@ -403,6 +414,8 @@ static int compile(loupe_query *q, int what, const char *group_expr,
   int fts = q->fts.len > 0, text = fts && q->has_text;
   int filtered = q->since || q->until || q->n_filters > 0 || q->re ||
                  q->quotes_only || q->collapse;
+  int paged = q->limit >= 0 || q->offset > 0;
+  int fts_only = 0, date_scan = 0, need_rank;
   loupe_db *db = q->db;
   loupe_order o = q->order;
   const char *inner_order, *outer_order;
@@ -414,15 +427,26 @@ static int compile(loupe_query *q, int what, const char *group_expr,
   }
   if (o == LOUPE_ORDER_DEFAULT) o = text ? LOUPE_ORDER_RANK : LOUPE_ORDER_DATE;
   if (o == LOUPE_ORDER_RANK && !fts) o = LOUPE_ORDER_DATE;
+  /* which inner query (see above); rank is only read where it orders or
+   * where hits carry it */
+  if (fts && !filtered && o == LOUPE_ORDER_RANK && what != SEL_GROUP &&
+      what != SEL_QUOTES)
+    fts_only = 1;
+  else if (fts && o != LOUPE_ORDER_RANK && paged && !q->collapse && !q->re &&
+           what != SEL_GROUP && what != SEL_COUNT)
+    date_scan = 1;
+  need_rank = fts && !date_scan &&
+              (what == SEL_HITS || what == SEL_IDS || what == SEL_KWIC);
   if (o == LOUPE_ORDER_RANK) {
-    inner_order = " ORDER BY articles_fts.rank, a.id";
+    inner_order = fts_only ? " ORDER BY articles_fts.rank, articles_fts.rowid"
+                           : " ORDER BY articles_fts.rank, a.id";
     outer_order = " ORDER BY m.rank, m.id";
   } else if (o == LOUPE_ORDER_DATE) {
-    inner_order = " ORDER BY a.date IS NULL, a.date, a.id";
-    outer_order = " ORDER BY m.date IS NULL, m.date, m.id";
+    inner_order = " ORDER BY a.date NULLS LAST, a.id";
+    outer_order = " ORDER BY m.date NULLS LAST, m.id";
   } else {
-    inner_order = " ORDER BY a.date IS NULL, a.date DESC, a.id DESC";
-    outer_order = " ORDER BY m.date IS NULL, m.date DESC, m.id DESC";
+    inner_order = " ORDER BY a.date DESC, a.id DESC";
+    outer_order = " ORDER BY m.date DESC, m.id DESC";
   }
 
   /* a bare full-text count needs no article rows at all */
@@ -440,20 +464,37 @@ static int compile(loupe_query *q, int what, const char *group_expr,
                     ? " AS key, count(DISTINCT ckey) AS count FROM ("
                     : " AS key, count(*) AS count FROM (");
   } else {
-    rc |= app(&sql, "WITH m AS MATERIALIZED (");
+    /* hits, ids and kwic rows join m to nothing but articles, after it
+     * (CROSS JOIN): SQLite may flatten m into one pass, sparing a temp
+     * table; quotes are joined to another table, so m stays whole there */
+    rc |= app(&sql, what == SEL_QUOTES ? "WITH m AS MATERIALIZED ("
+                                       : "WITH m AS (");
   }
   /* the inner query: ids, rank and the columns groups need; collapsed,
    * one row per republication cluster (its earliest matching member) */
+  if (fts_only) {
+    rc |= app(&sql, "SELECT articles_fts.rowid AS id");
+    if (need_rank) rc |= app(&sql, ", articles_fts.rank AS rank");
+    rc |= app(&sql, " FROM articles_fts WHERE articles_fts MATCH ?");
+    rc |= add_bind(bv, &nb, 1, NULL, 0);
+    goto order;
+  }
   if (q->collapse)
     rc |= app(&sql, "SELECT min(a.id) AS id, min(a.date) AS date");
   else
     rc |= app(&sql, "SELECT a.id AS id, a.date AS date");
-  if (fts) rc |= app(&sql, q->collapse ? ", min(articles_fts.rank) AS rank"
-                                       : ", articles_fts.rank AS rank");
+  if (need_rank)
+    rc |= app(&sql, q->collapse ? ", min(articles_fts.rank) AS rank"
+                                : ", articles_fts.rank AS rank");
   if (what == SEL_GROUP)
     rc |= app(&sql, ", a.outlet AS outlet, a.credit AS credit,"
                     " coalesce(a.cluster_id, -a.id) AS ckey");
-  if (fts) {
+  if (date_scan) {
+    /* "+" keeps SQLite from looking the ids up one by one and sorting */
+    rc |= app(&sql, " FROM articles a WHERE +a.id IN (SELECT rowid FROM"
+                    " articles_fts WHERE articles_fts MATCH ?)");
+    rc |= add_bind(bv, &nb, 1, NULL, 0);
+  } else if (fts) {
     rc |= app(&sql, " FROM articles_fts CROSS JOIN articles a"
                     " ON a.id = articles_fts.rowid"
                     " WHERE articles_fts MATCH ?");
@@ -497,18 +538,20 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= add_bind(bv, &nb, 3, NULL, 0);
   }
   if (q->collapse) rc |= app(&sql, " GROUP BY coalesce(a.cluster_id, -a.id)");
+order:
   if (q->collapse && (what != SEL_COUNT && what != SEL_GROUP)) {
     /* ordering after grouping uses the aggregates */
     if (o == LOUPE_ORDER_RANK) rc |= app(&sql, " ORDER BY rank, id");
     else if (o == LOUPE_ORDER_DATE)
-      rc |= app(&sql, " ORDER BY date IS NULL, date, id");
-    else rc |= app(&sql, " ORDER BY date IS NULL, date DESC, id DESC");
+      rc |= app(&sql, " ORDER BY date NULLS LAST, id");
+    else rc |= app(&sql, " ORDER BY date DESC, id DESC");
   } else if (what != SEL_COUNT && what != SEL_GROUP) {
     rc |= app(&sql, inner_order);
-  } else if (q->limit >= 0 || q->offset > 0) {
+  } else if (what == SEL_GROUP && paged) {
+    /* a count of a page is the same in any order; a group's is not */
     rc |= app(&sql, q->collapse ? " ORDER BY id" : inner_order);
   }
-  if (q->limit >= 0 || q->offset > 0) {
+  if (paged) {
     rc |= app(&sql, " LIMIT ? OFFSET ?");
     rc |= add_bind(bv, &nb, 2, NULL, q->limit >= 0 ? q->limit : -1);
     rc |= add_bind(bv, &nb, 2, NULL, q->offset);
@@ -523,8 +566,8 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= app(&sql, " SELECT m.id AS id FROM m");
     rc |= app(&sql, outer_order);
   } else if (what == SEL_KWIC) {
-    rc |= app(&sql, " SELECT a.id, a.date, a.body FROM m JOIN articles a"
-                    " ON a.id = m.id");
+    rc |= app(&sql, " SELECT a.id, a.date, a.body FROM m CROSS JOIN"
+                    " articles a ON a.id = m.id");
     rc |= app(&sql, outer_order);
   } else if (what == SEL_QUOTES) {
     /* the quotes themselves, filtered by speaker, kind and text */
@@ -552,8 +595,8 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= app(&sql, " ORDER BY m.date IS NULL, m.date, m.id, qu.n");
   } else {
     rc |= app(&sql, " SELECT " HIT_COLS);
-    if (text) rc |= app(&sql, ", m.rank AS rank");
-    rc |= app(&sql, " FROM m JOIN articles a ON a.id = m.id");
+    if (text && !date_scan) rc |= app(&sql, ", m.rank AS rank");
+    rc |= app(&sql, " FROM m CROSS JOIN articles a ON a.id = m.id");
     rc |= app(&sql, outer_order);
   }
 prepare:
@@ -1029,11 +1072,53 @@ int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out) {
 }
 
 /*
+ * Step the cached statement k for one hit (?1 the expression, ?2 the id):
+ * SQLITE_ROW or SQLITE_DONE with the row in *st, which the caller resets
+ * (hit_done); or a LOUPE_* code, the message on db, the statement reset.
+ */
+static int hit_step(loupe_db *db, int k, const char *match, size_t match_len,
+                    long long id, sqlite3_stmt **st) {
+  int rc;
+  *st = NULL;
+  if (k != ST_HIT_BODY && (match == NULL || match_len == 0)) {
+    snprintf(db->errmsg, sizeof db->errmsg,
+             "snippet, highlight and rank need the query's search text");
+    return LOUPE_EINVAL;
+  }
+  if (match_len > 0x7fffffff) {
+    snprintf(db->errmsg, sizeof db->errmsg, "search text too long");
+    return LOUPE_ELIMIT;
+  }
+  rc = lp_db_stmt(db, k, st);
+  if (rc) return rc;
+  if (k != ST_HIT_BODY)
+    sqlite3_bind_text(*st, 1, match, (int)match_len, SQLITE_STATIC);
+  sqlite3_bind_int64(*st, 2, id);
+  rc = sqlite3_step(*st);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
+  {
+    char msg[sizeof db->errmsg];
+    rc = step_error(db, rc, msg, sizeof msg);
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", msg);
+  }
+  sqlite3_reset(*st);
+  sqlite3_clear_bindings(*st);
+  *st = NULL;
+  return rc;
+}
+
+/* Release the row of hit_step: no read stays open between calls (a hit
+ * may be read long after its cursor ended, while the corpus ingests). */
+static void hit_done(sqlite3_stmt *st) {
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+}
+
+/*
  * One field of a hit, by id, through a statement cached on db: the text
- * is copied to db->field and the statement reset at once, so no read
- * stays open between calls (the hit may be read long after its cursor
- * ended, while the corpus ingests). *text is NULL when the article is
- * gone, the expression no longer matches it or the value is NULL.
+ * is copied to db->field, so that the statement is reset at once. *text
+ * is NULL when the article is gone, the expression no longer matches it
+ * or the value is NULL.
  */
 int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
                        long long id, loupe_hit_field field, const char **text,
@@ -1052,43 +1137,38 @@ int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
              (int)field);
     return LOUPE_EINVAL;
   }
-  if (k != ST_HIT_BODY && (match == NULL || match_len == 0)) {
-    snprintf(db->errmsg, sizeof db->errmsg,
-             "snippet and highlight need the query's search text");
-    return LOUPE_EINVAL;
-  }
-  if (match_len > 0x7fffffff) {
-    snprintf(db->errmsg, sizeof db->errmsg, "search text too long");
-    return LOUPE_ELIMIT;
-  }
-  rc = lp_db_stmt(db, k, &st);
-  if (rc) return rc;
-  if (k != ST_HIT_BODY)
-    sqlite3_bind_text(st, 1, match, (int)match_len, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, id);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  rc = hit_step(db, k, match, match_len, id, &st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
     const char *s = (const char *)sqlite3_column_text(st, 0);
     size_t n = (size_t)sqlite3_column_bytes(st, 0);
-    rc = LOUPE_OK;
-    if (s != NULL) {
-      db->field.len = 0;
-      if (lp_buf_append(&db->field, s, n) || lp_buf_append(&db->field, "", 1)) {
-        snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
-        rc = LOUPE_ENOMEM;
-      } else {
-        *text = db->field.p;
-        *len = n;
-      }
+    db->field.len = 0;
+    if (s == NULL || lp_buf_append(&db->field, s, n) ||
+        lp_buf_append(&db->field, "", 1)) {
+      hit_done(st);
+      snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+      return LOUPE_ENOMEM;
     }
-  } else if (rc == SQLITE_DONE) {
-    rc = LOUPE_OK;
-  } else {
-    char msg[sizeof db->errmsg];
-    rc = step_error(db, rc, msg, sizeof msg);
-    snprintf(db->errmsg, sizeof db->errmsg, "%s", msg);
+    *text = db->field.p;
+    *len = n;
   }
-  sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
-  return rc;
+  hit_done(st);
+  return LOUPE_OK;
+}
+
+int loupe_db_hit_rank(loupe_db *db, const char *match, size_t match_len,
+                      long long id, double *rank, int *found) {
+  sqlite3_stmt *st = NULL;
+  int rc;
+  *rank = 0;
+  *found = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  rc = hit_step(db, ST_HIT_RANK, match, match_len, id, &st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    *rank = sqlite3_column_double(st, 0);
+    *found = 1;
+  }
+  hit_done(st);
+  return LOUPE_OK;
 }

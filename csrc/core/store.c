@@ -149,11 +149,19 @@ static const char *const stmt_sql[ST__N] = {
   " WHERE articles_fts MATCH ?1 AND rowid = ?2",
   /* ST_HIT_HIGHLIGHT */
   "SELECT highlight(articles_fts, 0, '[', ']') FROM articles_fts"
-  " WHERE articles_fts MATCH ?1 AND rowid = ?2"
+  " WHERE articles_fts MATCH ?1 AND rowid = ?2",
+  /* ST_HIT_RANK */
+  "SELECT rank FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2"
 };
 
 int loupe_check_runtime(char *err, size_t errcap) {
   char ver[32];
+  /* queries order dates with NULLS LAST (3.30) */
+  if (sqlite3_libversion_number() < 3030000) {
+    snprintf(err, errcap, "SQLite %s is older than 3.30",
+             sqlite3_libversion());
+    return LOUPE_EINVAL;
+  }
   if (!sqlite3_compileoption_used("ENABLE_FTS5")) {
     /* some builds register FTS5 without the option: ask for the module */
     sqlite3 *m = NULL;

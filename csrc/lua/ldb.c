@@ -553,12 +553,13 @@ static int ldb_run(lua_State *L) {
 }
 
 static const char *const hit_fields[] = {"body", "snippet", "highlight",
-                                         NULL};
+                                         "rank", NULL};
 
 /*
- * db:hit_field(id, field [, match]) -> text | nil (no such value) |
- * nil, msg, code. field is "body", "snippet" or "highlight"; match is the
- * expression db:run(desc, "hits") returned (snippet and highlight need it).
+ * db:hit_field(id, field [, match]) -> value | nil (no such value) |
+ * nil, msg, code. field is "body", "snippet", "highlight" (strings) or
+ * "rank" (a number); match is the expression db:run(desc, "hits")
+ * returned (all but the body need it).
  */
 static int ldb_hit_field(lua_State *L) {
   ldb *ud = check_db(L, 1);
@@ -570,6 +571,15 @@ static int ldb_hit_field(lua_State *L) {
   int rc;
   if (field > 0 && match == NULL)
     return luaL_argerror(L, 4, "the query's search text expected");
+  if (field == 3) {
+    double rank;
+    int found;
+    rc = loupe_db_hit_rank(ud->db, match, mlen, (long long)id, &rank, &found);
+    if (rc) return lb_fail(L, rc, "rank", loupe_db_errmsg(ud->db));
+    if (found) lua_pushnumber(L, (lua_Number)rank);
+    else lua_pushnil(L);
+    return 1;
+  }
   rc = loupe_db_hit_field(ud->db, match, mlen, (long long)id,
                           (loupe_hit_field)(field + 1), &text, &len);
   if (rc) return lb_fail(L, rc, hit_fields[field], loupe_db_errmsg(ud->db));

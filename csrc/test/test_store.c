@@ -470,6 +470,44 @@ static void test_hits(void) {
           "snippet of a page without the term: rc %d", rc);
     rc = loupe_db_hit_field(db, NULL, 0, 999999, LOUPE_HIT_BODY, &text, &len);
     CHECK(rc == LOUPE_OK && text == NULL, "body of a missing id: rc %d", rc);
+    /* the rank as the hits cursor gave it */
+    {
+      double rank = 0, first_rank = 0;
+      int found = 0;
+      q = new_query(db);
+      if (q) {
+        loupe_query_text(q, "spillway", 0);
+        if (loupe_query_hits(q, &c) == LOUPE_OK &&
+            loupe_cursor_next(c, &has) == LOUPE_OK && has) {
+          first_rank = loupe_cursor_double(c, col_of(c, "rank"));
+          first = col_int(c, "id");
+        }
+        loupe_cursor_free(c);
+        loupe_query_free(q);
+      }
+      /* a page in date order walks the date index and reads no rank */
+      q = new_query(db);
+      if (q) {
+        loupe_query_text(q, "spillway", 0);
+        loupe_query_order(q, LOUPE_ORDER_DATE_DESC);
+        loupe_query_limit(q, 1, 0);
+        rc = loupe_query_hits(q, &c);
+        CHECK_RC("a page in date order", rc, LOUPE_OK);
+        if (rc == LOUPE_OK) {
+          CHECK(col_of(c, "rank") < 0, "a date-ordered page has a rank");
+          CHECK_INT("rows of the page", drain(c), 1);
+        }
+        loupe_query_free(q);
+      }
+      rc = loupe_db_hit_rank(db, match, mlen, first, &rank, &found);
+      CHECK(rc == LOUPE_OK && found && rank == first_rank,
+            "rank %g found %d, want %g", rank, found, first_rank);
+      rc = loupe_db_hit_rank(db, match, mlen, ids[0], &rank, &found);
+      CHECK(rc == LOUPE_OK && !found, "rank of a page without the term");
+      CHECK_RC("rank without an expression",
+               loupe_db_hit_rank(db, NULL, 0, first, &rank, &found),
+               LOUPE_EINVAL);
+    }
     /* misuse and bad expressions */
     CHECK_RC("snippet without an expression",
              loupe_db_hit_field(db, NULL, 0, first, LOUPE_HIT_SNIPPET, &text,

@@ -213,12 +213,14 @@ end
 -- and with text its snippet and highlight, are read from the corpus the
 -- first time they are indexed (one small statement by id, cached in the
 -- core) and kept in the hit: a loop that prints titles or counts never
--- pays for them. pairs(hit) and hit:load() read them all first, so that
--- report writers and exports see whole records. They can be read after
--- the loop ended, as long as the corpus is open.
+-- pays for them. So is the rank of a page in date order with text (found
+-- by walking the date index, which reads no rank). pairs(hit) and
+-- hit:load() read them all first, so that report writers and exports see
+-- whole records. They can be read after the loop ended, as long as the
+-- corpus is open.
 
-local LAZY = { "body", "snippet", "highlight" }
-local NEEDS_TEXT = { snippet = true, highlight = true }
+local LAZY = { "body", "snippet", "highlight", "rank" }
+local NEEDS_TEXT = { snippet = true, highlight = true, rank = true }
 
 -- The metatable of the hits of one run: db the core handle, match the
 -- query's FTS5 expression (nil without text).
