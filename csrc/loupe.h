@@ -481,9 +481,9 @@ typedef enum {
  *   id:        the article id (the hit's id column).
  *   field:     which field.
  *   text/len:  receive the value (NUL-terminated, owned by db, valid until
- *              the next loupe_db_hit_field on db or its close), or NULL
- *              when the article is gone, the expression does not match it
- *              or the value is NULL.
+ *              the next loupe_db_hit_field or loupe_db_hit_marks on db or
+ *              its close), or NULL when the article is gone, the
+ *              expression does not match it or the value is NULL.
  * Returns LOUPE_OK, LOUPE_EINVAL (unknown field; snippet or highlight
  * without an expression), LOUPE_ESYNTAX (malformed expression),
  * LOUPE_EMISUSE (closed corpus), LOUPE_EBUSY, LOUPE_ENOMEM, LOUPE_EDB;
@@ -494,6 +494,15 @@ int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
                        size_t *len);
 
 /*
+ * The snippet and the highlight of a hit in one pass over its row (the
+ * highlight then costs little more). Parameters and returns as
+ * loupe_db_hit_field, with a text and a length for each.
+ */
+int loupe_db_hit_marks(loupe_db *db, const char *match, size_t match_len,
+                       long long id, const char **snippet, size_t *snippet_len,
+                       const char **highlight, size_t *highlight_len);
+
+/*
  * The rank of a hit by article id, as the rank column gives it (FTS5
  * bm25, lower is better), for hits whose cursor has no rank column.
  * Parameters as loupe_db_hit_field; *found is 0 when the article is gone
@@ -502,6 +511,7 @@ int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
  */
 int loupe_db_hit_rank(loupe_db *db, const char *match, size_t match_len,
                       long long id, double *rank, int *found);
+
 /* Cursor over an article's paragraphs (n, text, offset, line). */
 int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out);
 

@@ -247,15 +247,20 @@ describe("hits of query:each()", function()
     function()
       local list = hits_of(c:query("lighthouse"))
       local kept = list[1].snippet
+      local title = list[2].highlight
       c:close()
+      -- what was read stays; the snippet brought its highlight along
       assert.are.equal(kept, list[1].snippet)
+      assert.are.equal(GOLDEN[1][3], list[1].highlight)
+      assert.are.equal(title, list[2].highlight)
       assert.are.equal(GOLDEN[1][1], list[1].path)
-      for _, k in ipairs({ "body", "highlight" }) do
-        assert.error_matches(function() return list[1][k] end,
-          "cannot read '" .. k .. "' of hit " .. list[1].id
-            .. ": the corpus is closed", 1, true)
-      end
+      assert.error_matches(function() return list[1].body end,
+        "cannot read 'body' of hit " .. list[1].id
+          .. ": the corpus is closed", 1, true)
       assert.error_matches(function() return list[2].snippet end,
+        "cannot read 'snippet' of hit " .. list[2].id
+          .. ": the corpus is closed", 1, true)
+      assert.error_matches(function() return list[3].highlight end,
         "the corpus is closed", 1, true)
       assert.error_matches(function()
         for _ in pairs(list[3]) do end

@@ -332,7 +332,7 @@ struct loupe_db {
   int readonly;
   int no_cluster;               /* skip near-duplicate clustering */
   double cluster_threshold;     /* estimated Jaccard to join a cluster */
-  lp_buf field;                 /* the last field loupe_db_hit_field read */
+  lp_buf field[2];              /* the last hit fields read (query.c) */
   char errmsg[300];
 };
 

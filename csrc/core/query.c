@@ -1114,6 +1114,25 @@ static void hit_done(sqlite3_stmt *st) {
   sqlite3_clear_bindings(st);
 }
 
+/* Copy column col of the row of st (NULL: none) into b, NUL-terminated;
+ * LOUPE_OK or LOUPE_ENOMEM (message on db). */
+static int hit_copy(loupe_db *db, sqlite3_stmt *st, int col, lp_buf *b,
+                    const char **text, size_t *len) {
+  const char *s;
+  size_t n;
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return LOUPE_OK;
+  s = (const char *)sqlite3_column_text(st, col);
+  n = (size_t)sqlite3_column_bytes(st, col);
+  b->len = 0;
+  if (s == NULL || lp_buf_append(b, s, n) || lp_buf_append(b, "", 1)) {
+    snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+    return LOUPE_ENOMEM;
+  }
+  *text = b->p;
+  *len = n;
+  return LOUPE_OK;
+}
+
 /*
  * One field of a hit, by id, through a statement cached on db: the text
  * is copied to db->field, so that the statement is reset at once. *text
@@ -1139,21 +1158,31 @@ int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
   }
   rc = hit_step(db, k, match, match_len, id, &st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
-  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-    const char *s = (const char *)sqlite3_column_text(st, 0);
-    size_t n = (size_t)sqlite3_column_bytes(st, 0);
-    db->field.len = 0;
-    if (s == NULL || lp_buf_append(&db->field, s, n) ||
-        lp_buf_append(&db->field, "", 1)) {
-      hit_done(st);
-      snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
-      return LOUPE_ENOMEM;
-    }
-    *text = db->field.p;
-    *len = n;
+  rc = rc == SQLITE_ROW ? hit_copy(db, st, 0, &db->field[0], text, len)
+                        : LOUPE_OK;
+  hit_done(st);
+  return rc;
+}
+
+int loupe_db_hit_marks(loupe_db *db, const char *match, size_t match_len,
+                       long long id, const char **snippet, size_t *snippet_len,
+                       const char **highlight, size_t *highlight_len) {
+  sqlite3_stmt *st = NULL;
+  int rc;
+  *snippet = *highlight = NULL;
+  *snippet_len = *highlight_len = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  rc = hit_step(db, ST_HIT_SNIPPET, match, match_len, id, &st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+  if (rc == SQLITE_ROW) {
+    rc = hit_copy(db, st, 0, &db->field[0], snippet, snippet_len);
+    if (rc == LOUPE_OK)
+      rc = hit_copy(db, st, 1, &db->field[1], highlight, highlight_len);
+  } else {
+    rc = LOUPE_OK;
   }
   hit_done(st);
-  return LOUPE_OK;
+  return rc;
 }
 
 int loupe_db_hit_rank(loupe_db *db, const char *match, size_t match_len,

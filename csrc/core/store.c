@@ -144,8 +144,10 @@ static const char *const stmt_sql[ST__N] = {
    * ?1 the query's FTS5 expression, ?2 the article id; FTS5 seeks the
    * rowid within the expression's matches, so one costs one row */
   /* ST_HIT_BODY */ "SELECT body FROM articles WHERE id = ?2",
-  /* ST_HIT_SNIPPET */
-  "SELECT snippet(articles_fts, 1, '[', ']', '…', 16) FROM articles_fts"
+  /* ST_HIT_SNIPPET: the highlight comes almost free once FTS5 has
+   * loaded the row for the snippet */
+  "SELECT snippet(articles_fts, 1, '[', ']', '…', 16),"
+  " highlight(articles_fts, 0, '[', ']') FROM articles_fts"
   " WHERE articles_fts MATCH ?1 AND rowid = ?2",
   /* ST_HIT_HIGHLIGHT */
   "SELECT highlight(articles_fts, 0, '[', ']') FROM articles_fts"
@@ -521,7 +523,8 @@ void loupe_db_close(loupe_db *db) {
   if (db == NULL) return;
   while (db->cursors) lp_cursor_release(db->cursors);
   for (i = 0; i < ST__N; i++) sqlite3_finalize(db->st[i]);
-  lp_buf_free(&db->field);
+  lp_buf_free(&db->field[0]);
+  lp_buf_free(&db->field[1]);
   if (db->sql) {
     if (db->in_txn || !sqlite3_get_autocommit(db->sql))
       sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);

@@ -558,8 +558,9 @@ static const char *const hit_fields[] = {"body", "snippet", "highlight",
 /*
  * db:hit_field(id, field [, match]) -> value | nil (no such value) |
  * nil, msg, code. field is "body", "snippet", "highlight" (strings) or
- * "rank" (a number); match is the expression db:run(desc, "hits")
- * returned (all but the body need it).
+ * "rank" (a number); "snippet" returns the highlight too, read in the same
+ * pass (a failure is told by its third value). match is the expression
+ * db:run(desc, "hits") returned (all but the body need it).
  */
 static int ldb_hit_field(lua_State *L) {
   ldb *ud = check_db(L, 1);
@@ -571,6 +572,18 @@ static int ldb_hit_field(lua_State *L) {
   int rc;
   if (field > 0 && match == NULL)
     return luaL_argerror(L, 4, "the query's search text expected");
+  if (field == 1) {
+    const char *hl;
+    size_t hlen;
+    rc = loupe_db_hit_marks(ud->db, match, mlen, (long long)id, &text, &len,
+                            &hl, &hlen);
+    if (rc) return lb_fail(L, rc, "snippet", loupe_db_errmsg(ud->db));
+    if (text) lua_pushlstring(L, text, len);
+    else lua_pushnil(L);
+    if (hl) lua_pushlstring(L, hl, hlen);
+    else lua_pushnil(L);
+    return 2;
+  }
   if (field == 3) {
     double rank;
     int found;

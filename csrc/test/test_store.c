@@ -447,18 +447,30 @@ static void test_hits(void) {
   }
   /* the fields of that hit, read after its cursor ended */
   if (first > 0) {
-    const char *text = NULL;
-    size_t len = 0;
+    const char *text = NULL, *hl = NULL;
+    size_t len = 0, hlen = 0;
+    char snip[300] = "", title[300] = "";
     rc = loupe_db_hit_field(db, match, mlen, first, LOUPE_HIT_SNIPPET, &text,
                             &len);
     CHECK_RC("snippet", rc, LOUPE_OK);
     CHECK(text != NULL && strstr(text, "[spillway]") != NULL &&
           len == strlen(text), "snippet without the term: %s",
           text ? text : "(null)");
+    if (text && len < sizeof snip) memcpy(snip, text, len + 1);
     rc = loupe_db_hit_field(db, match, mlen, first, LOUPE_HIT_HIGHLIGHT,
                             &text, &len);
     CHECK_RC("highlight", rc, LOUPE_OK);
     CHECK(text != NULL && len > 0, "no highlight");
+    if (text && len < sizeof title) memcpy(title, text, len + 1);
+    /* both in one pass */
+    rc = loupe_db_hit_marks(db, match, mlen, first, &text, &len, &hl, &hlen);
+    CHECK_RC("snippet and highlight", rc, LOUPE_OK);
+    CHECK_STR("snippet of the pair", text, snip);
+    CHECK_STR("highlight of the pair", hl, title);
+    CHECK(len == strlen(snip) && hlen == strlen(title), "lengths of the pair");
+    rc = loupe_db_hit_marks(db, match, mlen, ids[0], &text, &len, &hl, &hlen);
+    CHECK(rc == LOUPE_OK && text == NULL && hl == NULL,
+          "pair of a page without the term: rc %d", rc);
     rc = loupe_db_hit_field(db, NULL, 0, first, LOUPE_HIT_BODY, &text, &len);
     CHECK_RC("body", rc, LOUPE_OK);
     CHECK(text != NULL && strstr(text, "spillway") != NULL &&

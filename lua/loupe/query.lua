@@ -235,13 +235,17 @@ local function hit_meta(db, match)
       error("loupe: cannot read '" .. k .. "' of hit " .. tostring(id)
         .. ": the corpus is closed", 3)
     end
-    local v, err = db:hit_field(id, k, match)
-    if err then error(err, 3) end
+    -- a snippet comes with the highlight, read in the same pass
+    local v, hl, code = db:hit_field(id, k, match)
+    if code then error(hl, 3) end
     if v == nil then
       none = none or {}
       none[k], absent[hit] = true, none
     else
       rawset(hit, k, v)
+    end
+    if k == "snippet" and hl ~= nil and rawget(hit, "highlight") == nil then
+      rawset(hit, "highlight", hl)
     end
     return v
   end
