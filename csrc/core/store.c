@@ -140,9 +140,9 @@ static const char *const stmt_sql[ST__N] = {
   "UPDATE articles SET minhash = ?2, cluster_id = ?3 WHERE id = ?1",
   /* ST_MERGE */ "UPDATE articles SET cluster_id = ?1 WHERE cluster_id = ?2"
   " OR (cluster_id IS NULL AND id = ?2)",
-  /* the fields of a hit read on first use (query.c, loupe_db_hit_field):
-   * ?1 the query's FTS5 expression, ?2 the article id; FTS5 seeks the
-   * rowid within the expression's matches, so one costs one row */
+  /* the fields of a hit read on first use (query.c, loupe_db_hit_*):
+   * ?1 the query's FTS5 expression, ?2 the article id, which FTS5 seeks
+   * within the expression's matches */
   /* ST_HIT_BODY */ "SELECT body FROM articles WHERE id = ?2",
   /* ST_HIT_SNIPPET: the highlight comes almost free once FTS5 has
    * loaded the row for the snippet */
