@@ -184,7 +184,7 @@ const char *loupe_errstr(int rc);
 const char *loupe_precision_name(loupe_precision prec);
 
 /*
- * Check the libraries loupe runs on: SQLite with FTS5, PCRE2 10.x with
+ * Check the libraries loupe runs on: SQLite 3.30 or later with FTS5, PCRE2 10.x with
  * the same major version it was built against. Returns LOUPE_OK, or
  * LOUPE_EINVAL with what is missing in err.
  */
@@ -369,8 +369,22 @@ const char *loupe_query_errmsg(const loupe_query *q);
 /* Count matching articles. A query runs one terminal: count, hits, ids,
  * group or kwic (the cursor takes over what the statement binds). */
 int loupe_query_count(loupe_query *q, long long *n);
-/* Cursor over the matching articles (columns: see loupe_cursor_name). */
+/* Cursor over the matching articles: id, path, title, date,
+ * date_precision, dateline, credit, outlet, lang, authors and editors (JSON
+ * arrays), cluster, and rank for queries with text (not for a page in date
+ * order, found by walking the date index: loupe_db_hit_rank reads it). The
+ * body, snippet and highlight are not columns: read them per hit with
+ * loupe_db_hit_field. */
 int loupe_query_hits(loupe_query *q, loupe_cursor **out);
+/*
+ * The FTS5 expression the query's text, phrases and NEAR groups compile
+ * to, which snippets and highlights are made from.
+ *   q:   the query.
+ *   len: receives its length in bytes (0 when there is none).
+ * Returns its bytes (not NUL-terminated; owned by q, valid until q changes
+ * or is freed), or NULL when the query has no text, phrase or NEAR group.
+ */
+const char *loupe_query_match(const loupe_query *q, size_t *len);
 /* Cursor over the matching article ids (one column, id). */
 int loupe_query_ids(loupe_query *q, loupe_cursor **out);
 /* Cursor over (key, count) rows. */
@@ -447,8 +461,58 @@ void loupe_free_files(char **paths, size_t count);
 
 /* ---- whole articles ---- */
 
-/* Cursor over one article's row (same columns as hits) or none. */
+/* Cursor over one article's row (the columns of hits without rank, plus
+ * body, provenance, hash, bytes, parser_version, ingested_at) or none. */
 int loupe_db_get(loupe_db *db, long long id, loupe_cursor **out);
+
+/* Fields of a hit read on demand, one article at a time. */
+typedef enum {
+  LOUPE_HIT_BODY = 1,     /* the article body */
+  LOUPE_HIT_SNIPPET,      /* up to 16 tokens of the body around the best
+                             matches, matches in [ ], cuts marked "…" */
+  LOUPE_HIT_HIGHLIGHT     /* the title with every match in [ ] */
+} loupe_hit_field;
+
+/*
+ * Read one field of a hit by article id, with statements cached on db:
+ * the hits cursor may have ended long before.
+ *   db:        the corpus.
+ *   match/match_len: the hit's query expression (loupe_query_match);
+ *              needed for the snippet and highlight, ignored for the body.
+ *   id:        the article id (the hit's id column).
+ *   field:     which field.
+ *   text/len:  receive the value (NUL-terminated, owned by db, valid until
+ *              the next loupe_db_hit_field or loupe_db_hit_marks on db or
+ *              its close), or NULL when the article is gone, the
+ *              expression does not match it or the value is NULL.
+ * Returns LOUPE_OK, LOUPE_EINVAL (unknown field; snippet or highlight
+ * without an expression), LOUPE_ESYNTAX (malformed expression),
+ * LOUPE_EMISUSE (closed corpus), LOUPE_EBUSY, LOUPE_ENOMEM, LOUPE_EDB;
+ * the message on db.
+ */
+int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
+                       long long id, loupe_hit_field field, const char **text,
+                       size_t *len);
+
+/*
+ * The snippet and the highlight of a hit in one pass over its row (the
+ * highlight then costs little more). Parameters and returns as
+ * loupe_db_hit_field, with a text and a length for each.
+ */
+int loupe_db_hit_marks(loupe_db *db, const char *match, size_t match_len,
+                       long long id, const char **snippet, size_t *snippet_len,
+                       const char **highlight, size_t *highlight_len);
+
+/*
+ * The rank of a hit by article id, as the rank column gives it (FTS5
+ * bm25, lower is better), for hits whose cursor has no rank column.
+ * Parameters as loupe_db_hit_field; *found is 0 when the article is gone
+ * or the expression does not match it. Costs a pass over the doclists of
+ * the expression's phrases. Returns as loupe_db_hit_field.
+ */
+int loupe_db_hit_rank(loupe_db *db, const char *match, size_t match_len,
+                      long long id, double *rank, int *found);
+
 /* Cursor over an article's paragraphs (n, text, offset, line). */
 int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out);
 

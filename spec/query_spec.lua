@@ -426,6 +426,66 @@ describe("queries on the sample corpus", function()
       assert.are.equal(5, c:query():limit(5):count())
     end)
 
+    it("gives every page of a query as the slice of its whole list",
+      function()
+        -- paged text queries take other plans (the search table alone in
+        -- rank order, the date index in date order): same hits, ranks,
+        -- counts, ids, kwic and quotes as the slice of the unpaged list
+        local queries = {
+          c:query("the"), c:query("Varga"), c:query("cyber attacks"),
+          c:query("said"):where { since = "2019", ["until"] = "2023" },
+          c:query("said"):where { credit = "Reuters" },
+          c:query():phrase("largest source of cyber attacks"),
+          c:query():regex("cyber[- ]?attacks", "i"), c:query(),
+        }
+        local cuts = { { 1, 0 }, { 3, 0 }, { 3, 2 }, { 5, 4 }, { 0, 0 },
+                       { 2, 100 }, { 30, 1 } }
+        local undated_seen = false
+        for qi, base in ipairs(queries) do
+          for _, order in ipairs({ "date", "-date", "rank" }) do
+            local q = base:order(order)
+            local all, rank_of = {}, {}
+            for hit in q:each() do
+              all[#all + 1] = hit.id
+              rank_of[hit.id] = hit.rank
+              if hit.date == nil then undated_seen = true end
+            end
+            for _, pg in ipairs(cuts) do
+              local n, off = pg[1], pg[2]
+              local what = ("query %d %s limit %d offset %d"):format(qi,
+                order, n, off)
+              local want = {}
+              for i = off + 1, math.min(off + n, #all) do
+                want[#want + 1] = all[i]
+              end
+              local pq = q:limit(n):offset(off)
+              local got = {}
+              for hit in pq:each() do
+                got[#got + 1] = hit.id
+                assert.are.equal(rank_of[hit.id], hit.rank, what)
+              end
+              assert.are.same(want, got, what)
+              assert.are.same(want, pq:ids(), what)
+              assert.are.equal(#want, pq:count(), what)
+              local in_page = {}
+              for _, id in ipairs(want) do in_page[id] = true end
+              for k in pq:kwic("the") do
+                assert.is_true(in_page[k.id], what)
+              end
+              local quoted, want_quoted = {}, {}
+              for qt in pq:quotes() do quoted[qt.article_id] = true end
+              for qt in q:quotes() do
+                if in_page[qt.article_id] then
+                  want_quoted[qt.article_id] = true
+                end
+              end
+              assert.are.same(want_quoted, quoted, what)
+            end
+          end
+        end
+        assert.is_true(undated_seen)
+      end)
+
     it("raises on an unknown order and a negative limit", function()
       assert.error_matches(function() c:query():order("newest") end,
         "bad argument #1 to 'order'", 1, true)

@@ -311,6 +311,7 @@ enum {
   ST_COUNT, ST_LSH_FIND, ST_LSH_INS, ST_LSH_DEL, ST_SET_SIG, ST_GET_SIG,
   ST_JOIN, ST_MERGE, ST_CAND, ST_PEND_ADD, ST_PEND_DEL, ST_PEND_LOAD,
   ST_PEND_CLEAR, ST_DATA_VERSION, ST_MAX_ID,
+  ST_HIT_BODY, ST_HIT_SNIPPET, ST_HIT_HIGHLIGHT, ST_HIT_RANK,
   ST__N
 };
 
@@ -364,6 +365,7 @@ struct loupe_db {
   int readonly;
   int no_cluster;               /* skip near-duplicate clustering */
   double cluster_threshold;     /* estimated Jaccard to join a cluster */
+  lp_buf field[2];              /* the last hit fields read (query.c) */
   char errmsg[300];
 };
 
@@ -374,6 +376,9 @@ int lp_db_error(loupe_db *db, int sqlite_rc, const char *what);
 void lp_db_track(loupe_db *db, loupe_cursor *c);
 /* Finalize a cursor's statement and unlink it from its database. */
 void lp_cursor_release(loupe_cursor *c);
+/* The cached statement k (ST_*), prepared on first use, reset and with
+ * its bindings cleared; the caller resets it again after use. */
+int lp_db_stmt(loupe_db *db, int k, struct sqlite3_stmt **out);
 /* A cursor over the rows of sql (no parameters). */
 int lp_simple_cursor(loupe_db *db, const char *sql, loupe_cursor **out);
 /* 64-bit hash of bytes, as 16 hex digits into out[17]. */

@@ -76,6 +76,13 @@ const char *loupe_query_errmsg(const loupe_query *q) {
   return q ? q->errmsg : "no query";
 }
 
+const char *loupe_query_match(const loupe_query *q, size_t *len) {
+  *len = 0;
+  if (q == NULL || !q->has_text) return NULL;
+  *len = q->fts.len;
+  return q->fts.p;
+}
+
 static int nomem(loupe_query *q) {
   snprintf(q->errmsg, sizeof q->errmsg, "out of memory");
   return LOUPE_ENOMEM;
@@ -332,9 +339,13 @@ int loupe_query_limit(loupe_query *q, long long limit, long long offset) {
 
 /* ---- compiling ---- */
 
+/* The columns of a hit row: the light ones. The body, snippet and
+ * highlight are read on demand (loupe_db_hit_field): building them for
+ * every hit cost more than the search (FTS5 snippet() tokenizes the whole
+ * body), and most loops over hits never read them. */
 #define HIT_COLS \
   "a.id, a.path, a.title, a.date, a.date_precision, a.dateline, a.credit," \
-  " a.outlet, a.lang, a.authors, a.editors, a.body, a.cluster_id AS cluster"
+  " a.outlet, a.lang, a.authors, a.editors, a.cluster_id AS cluster"
 
 enum { SEL_HITS, SEL_IDS, SEL_GROUP, SEL_COUNT, SEL_KWIC, SEL_QUOTES };
 
@@ -379,9 +390,20 @@ static const char *filter_sql(loupe_filter k) {
 /*
  * Build the statement for one use of the query. The matching articles are
  * found by an inner query that reads ids, rank and dates only (ordered and
- * paged there); bodies, snippets and highlights are read for the rows it
- * returns, through a materialized CTE. The search table goes first in the
- * join (CROSS JOIN) so filters never make SQLite probe it row by row.
+ * paged there); the other columns are read for the rows it returns,
+ * through a CTE. The search table goes first in the join (CROSS JOIN) so
+ * filters never make SQLite probe it row by row.
+ *
+ * Two paged shapes avoid reading every match: in rank order without
+ * filters the search table alone ranks and pages (no article row read per
+ * match); in date order with a page the inner query walks the date index
+ * and keeps the ids the search returns (a list SQLite builds once), so it
+ * stops after the page instead of reading and sorting every match. Those
+ * hits carry no rank: bm25 needs the whole doclist of every phrase, so
+ * one rank costs as much as all of them; loupe_db_hit_rank reads it for
+ * the hits that want it. Date orders are written as the date index orders
+ * (NULLS LAST oldest first; NULL sorts last newest first anyway), so that
+ * SQLite can walk it.
  */
 static int compile(loupe_query *q, int what, const char *group_expr,
                    sqlite3_stmt **out) {
@@ -392,6 +414,8 @@ static int compile(loupe_query *q, int what, const char *group_expr,
   int fts = q->fts.len > 0, text = fts && q->has_text;
   int filtered = q->since || q->until || q->n_filters > 0 || q->re ||
                  q->quotes_only || q->collapse;
+  int paged = q->limit >= 0 || q->offset > 0;
+  int fts_only = 0, date_scan = 0, need_rank;
   loupe_db *db = q->db;
   loupe_order o = q->order;
   const char *inner_order, *outer_order;
@@ -403,15 +427,26 @@ static int compile(loupe_query *q, int what, const char *group_expr,
   }
   if (o == LOUPE_ORDER_DEFAULT) o = text ? LOUPE_ORDER_RANK : LOUPE_ORDER_DATE;
   if (o == LOUPE_ORDER_RANK && !fts) o = LOUPE_ORDER_DATE;
+  /* which inner query (see above); rank is only read where it orders or
+   * where hits carry it */
+  if (fts && !filtered && o == LOUPE_ORDER_RANK && what != SEL_GROUP &&
+      what != SEL_QUOTES)
+    fts_only = 1;
+  else if (fts && o != LOUPE_ORDER_RANK && paged && !q->collapse && !q->re &&
+           what != SEL_GROUP && what != SEL_COUNT)
+    date_scan = 1;
+  need_rank = fts && !date_scan &&
+              (what == SEL_HITS || what == SEL_IDS || what == SEL_KWIC);
   if (o == LOUPE_ORDER_RANK) {
-    inner_order = " ORDER BY articles_fts.rank, a.id";
+    inner_order = fts_only ? " ORDER BY articles_fts.rank, articles_fts.rowid"
+                           : " ORDER BY articles_fts.rank, a.id";
     outer_order = " ORDER BY m.rank, m.id";
   } else if (o == LOUPE_ORDER_DATE) {
-    inner_order = " ORDER BY a.date IS NULL, a.date, a.id";
-    outer_order = " ORDER BY m.date IS NULL, m.date, m.id";
+    inner_order = " ORDER BY a.date NULLS LAST, a.id";
+    outer_order = " ORDER BY m.date NULLS LAST, m.id";
   } else {
-    inner_order = " ORDER BY a.date IS NULL, a.date DESC, a.id DESC";
-    outer_order = " ORDER BY m.date IS NULL, m.date DESC, m.id DESC";
+    inner_order = " ORDER BY a.date DESC, a.id DESC";
+    outer_order = " ORDER BY m.date DESC, m.id DESC";
   }
 
   /* a bare full-text count needs no article rows at all */
@@ -429,20 +464,37 @@ static int compile(loupe_query *q, int what, const char *group_expr,
                     ? " AS key, count(DISTINCT ckey) AS count FROM ("
                     : " AS key, count(*) AS count FROM (");
   } else {
-    rc |= app(&sql, "WITH m AS MATERIALIZED (");
+    /* hits, ids and kwic rows join m to nothing but articles, after it
+     * (CROSS JOIN): SQLite may flatten m into one pass, sparing a temp
+     * table; quotes are joined to another table, so m stays whole there */
+    rc |= app(&sql, what == SEL_QUOTES ? "WITH m AS MATERIALIZED ("
+                                       : "WITH m AS (");
   }
   /* the inner query: ids, rank and the columns groups need; collapsed,
    * one row per republication cluster (its earliest matching member) */
+  if (fts_only) {
+    rc |= app(&sql, "SELECT articles_fts.rowid AS id");
+    if (need_rank) rc |= app(&sql, ", articles_fts.rank AS rank");
+    rc |= app(&sql, " FROM articles_fts WHERE articles_fts MATCH ?");
+    rc |= add_bind(bv, &nb, 1, NULL, 0);
+    goto order;
+  }
   if (q->collapse)
     rc |= app(&sql, "SELECT min(a.id) AS id, min(a.date) AS date");
   else
     rc |= app(&sql, "SELECT a.id AS id, a.date AS date");
-  if (fts) rc |= app(&sql, q->collapse ? ", min(articles_fts.rank) AS rank"
-                                       : ", articles_fts.rank AS rank");
+  if (need_rank)
+    rc |= app(&sql, q->collapse ? ", min(articles_fts.rank) AS rank"
+                                : ", articles_fts.rank AS rank");
   if (what == SEL_GROUP)
     rc |= app(&sql, ", a.outlet AS outlet, a.credit AS credit,"
                     " coalesce(a.cluster_id, -a.id) AS ckey");
-  if (fts) {
+  if (date_scan) {
+    /* "+" keeps SQLite from looking the ids up one by one and sorting */
+    rc |= app(&sql, " FROM articles a WHERE +a.id IN (SELECT rowid FROM"
+                    " articles_fts WHERE articles_fts MATCH ?)");
+    rc |= add_bind(bv, &nb, 1, NULL, 0);
+  } else if (fts) {
     rc |= app(&sql, " FROM articles_fts CROSS JOIN articles a"
                     " ON a.id = articles_fts.rowid"
                     " WHERE articles_fts MATCH ?");
@@ -486,18 +538,20 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= add_bind(bv, &nb, 3, NULL, 0);
   }
   if (q->collapse) rc |= app(&sql, " GROUP BY coalesce(a.cluster_id, -a.id)");
+order:
   if (q->collapse && (what != SEL_COUNT && what != SEL_GROUP)) {
     /* ordering after grouping uses the aggregates */
     if (o == LOUPE_ORDER_RANK) rc |= app(&sql, " ORDER BY rank, id");
     else if (o == LOUPE_ORDER_DATE)
-      rc |= app(&sql, " ORDER BY date IS NULL, date, id");
-    else rc |= app(&sql, " ORDER BY date IS NULL, date DESC, id DESC");
+      rc |= app(&sql, " ORDER BY date NULLS LAST, id");
+    else rc |= app(&sql, " ORDER BY date DESC, id DESC");
   } else if (what != SEL_COUNT && what != SEL_GROUP) {
     rc |= app(&sql, inner_order);
-  } else if (q->limit >= 0 || q->offset > 0) {
+  } else if (what == SEL_GROUP && paged) {
+    /* a count of a page is the same in any order; a group's is not */
     rc |= app(&sql, q->collapse ? " ORDER BY id" : inner_order);
   }
-  if (q->limit >= 0 || q->offset > 0) {
+  if (paged) {
     rc |= app(&sql, " LIMIT ? OFFSET ?");
     rc |= add_bind(bv, &nb, 2, NULL, q->limit >= 0 ? q->limit : -1);
     rc |= add_bind(bv, &nb, 2, NULL, q->offset);
@@ -512,8 +566,8 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= app(&sql, " SELECT m.id AS id FROM m");
     rc |= app(&sql, outer_order);
   } else if (what == SEL_KWIC) {
-    rc |= app(&sql, " SELECT a.id, a.date, a.body FROM m JOIN articles a"
-                    " ON a.id = m.id");
+    rc |= app(&sql, " SELECT a.id, a.date, a.body FROM m CROSS JOIN"
+                    " articles a ON a.id = m.id");
     rc |= app(&sql, outer_order);
   } else if (what == SEL_QUOTES) {
     /* the quotes themselves, filtered by speaker, kind and text */
@@ -541,19 +595,8 @@ static int compile(loupe_query *q, int what, const char *group_expr,
     rc |= app(&sql, " ORDER BY m.date IS NULL, m.date, m.id, qu.n");
   } else {
     rc |= app(&sql, " SELECT " HIT_COLS);
-    if (text) {
-      /* snippets for the returned rows only: the index looked up again by
-       * rowid within the same expression */
-      rc |= app(&sql, ", m.rank AS rank,"
-                      " snippet(articles_fts, 1, '[', ']', '…', 16) AS snippet,"
-                      " highlight(articles_fts, 0, '[', ']') AS highlight"
-                      " FROM m JOIN articles a ON a.id = m.id"
-                      " JOIN articles_fts ON articles_fts.rowid = m.id"
-                      " AND articles_fts MATCH ?");
-      rc |= add_bind(bv, &nb, 1, NULL, 0);
-    } else {
-      rc |= app(&sql, " FROM m JOIN articles a ON a.id = m.id");
-    }
+    if (text && !date_scan) rc |= app(&sql, ", m.rank AS rank");
+    rc |= app(&sql, " FROM m CROSS JOIN articles a ON a.id = m.id");
     rc |= app(&sql, outer_order);
   }
 prepare:
@@ -969,7 +1012,7 @@ static int simple_cursor(loupe_db *db, const char *sql, long long id,
 }
 
 int loupe_db_get(loupe_db *db, long long id, loupe_cursor **out) {
-  return simple_cursor(db, "SELECT " HIT_COLS ", a.provenance, a.hash,"
+  return simple_cursor(db, "SELECT " HIT_COLS ", a.body, a.provenance, a.hash,"
                            " a.bytes, a.parser_version, a.ingested_at"
                            " FROM articles a WHERE a.id = ?", id, out);
 }
@@ -1026,4 +1069,135 @@ int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out) {
                            " FROM paragraphs p JOIN articles a"
                            " ON a.id = p.article_id WHERE p.article_id = ?"
                            " ORDER BY p.n", id, out);
+}
+
+/*
+ * Step the cached statement k for one hit (?1 the expression, ?2 the id):
+ * SQLITE_ROW or SQLITE_DONE with the row in *st, which the caller resets
+ * (hit_done); or a LOUPE_* code, the message on db, the statement reset.
+ */
+static int hit_step(loupe_db *db, int k, const char *match, size_t match_len,
+                    long long id, sqlite3_stmt **st) {
+  int rc;
+  *st = NULL;
+  if (k != ST_HIT_BODY && (match == NULL || match_len == 0)) {
+    snprintf(db->errmsg, sizeof db->errmsg,
+             "snippet, highlight and rank need the query's search text");
+    return LOUPE_EINVAL;
+  }
+  if (match_len > 0x7fffffff) {
+    snprintf(db->errmsg, sizeof db->errmsg, "search text too long");
+    return LOUPE_ELIMIT;
+  }
+  rc = lp_db_stmt(db, k, st);
+  if (rc) return rc;
+  if (k != ST_HIT_BODY)
+    sqlite3_bind_text(*st, 1, match, (int)match_len, SQLITE_STATIC);
+  sqlite3_bind_int64(*st, 2, id);
+  rc = sqlite3_step(*st);
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE) return rc;
+  {
+    char msg[sizeof db->errmsg];
+    rc = step_error(db, rc, msg, sizeof msg);
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", msg);
+  }
+  sqlite3_reset(*st);
+  sqlite3_clear_bindings(*st);
+  *st = NULL;
+  return rc;
+}
+
+/* Release the row of hit_step: no read stays open between calls (a hit
+ * may be read long after its cursor ended, while the corpus ingests). */
+static void hit_done(sqlite3_stmt *st) {
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+}
+
+/* Copy column col of the row of st (NULL: none) into b, NUL-terminated;
+ * LOUPE_OK or LOUPE_ENOMEM (message on db). */
+static int hit_copy(loupe_db *db, sqlite3_stmt *st, int col, lp_buf *b,
+                    const char **text, size_t *len) {
+  const char *s;
+  size_t n;
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return LOUPE_OK;
+  s = (const char *)sqlite3_column_text(st, col);
+  n = (size_t)sqlite3_column_bytes(st, col);
+  b->len = 0;
+  if (s == NULL || lp_buf_append(b, s, n) || lp_buf_append(b, "", 1)) {
+    snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+    return LOUPE_ENOMEM;
+  }
+  *text = b->p;
+  *len = n;
+  return LOUPE_OK;
+}
+
+/*
+ * One field of a hit, by id, through a statement cached on db: the text
+ * is copied to db->field, so that the statement is reset at once. *text
+ * is NULL when the article is gone, the expression no longer matches it
+ * or the value is NULL.
+ */
+int loupe_db_hit_field(loupe_db *db, const char *match, size_t match_len,
+                       long long id, loupe_hit_field field, const char **text,
+                       size_t *len) {
+  sqlite3_stmt *st = NULL;
+  int rc, k;
+  *text = NULL;
+  *len = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  switch (field) {
+  case LOUPE_HIT_BODY: k = ST_HIT_BODY; break;
+  case LOUPE_HIT_SNIPPET: k = ST_HIT_SNIPPET; break;
+  case LOUPE_HIT_HIGHLIGHT: k = ST_HIT_HIGHLIGHT; break;
+  default:
+    snprintf(db->errmsg, sizeof db->errmsg, "unknown hit field %d",
+             (int)field);
+    return LOUPE_EINVAL;
+  }
+  rc = hit_step(db, k, match, match_len, id, &st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+  rc = rc == SQLITE_ROW ? hit_copy(db, st, 0, &db->field[0], text, len)
+                        : LOUPE_OK;
+  hit_done(st);
+  return rc;
+}
+
+int loupe_db_hit_marks(loupe_db *db, const char *match, size_t match_len,
+                       long long id, const char **snippet, size_t *snippet_len,
+                       const char **highlight, size_t *highlight_len) {
+  sqlite3_stmt *st = NULL;
+  int rc;
+  *snippet = *highlight = NULL;
+  *snippet_len = *highlight_len = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  rc = hit_step(db, ST_HIT_SNIPPET, match, match_len, id, &st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+  if (rc == SQLITE_ROW) {
+    rc = hit_copy(db, st, 0, &db->field[0], snippet, snippet_len);
+    if (rc == LOUPE_OK)
+      rc = hit_copy(db, st, 1, &db->field[1], highlight, highlight_len);
+  } else {
+    rc = LOUPE_OK;
+  }
+  hit_done(st);
+  return rc;
+}
+
+int loupe_db_hit_rank(loupe_db *db, const char *match, size_t match_len,
+                      long long id, double *rank, int *found) {
+  sqlite3_stmt *st = NULL;
+  int rc;
+  *rank = 0;
+  *found = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  rc = hit_step(db, ST_HIT_RANK, match, match_len, id, &st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    *rank = sqlite3_column_double(st, 0);
+    *found = 1;
+  }
+  hit_done(st);
+  return LOUPE_OK;
 }

@@ -162,11 +162,31 @@ static const char *const stmt_sql[ST__N] = {
   " JOIN articles a ON a.id = p.article_id",
   /* ST_PEND_CLEAR */ "DELETE FROM lsh_pending",
   /* ST_DATA_VERSION */ "PRAGMA data_version",
-  /* ST_MAX_ID */ "SELECT max(id) FROM articles"
+  /* ST_MAX_ID */ "SELECT max(id) FROM articles",
+  /* the fields of a hit read on first use (query.c, loupe_db_hit_*):
+   * ?1 the query's FTS5 expression, ?2 the article id, which FTS5 seeks
+   * within the expression's matches */
+  /* ST_HIT_BODY */ "SELECT body FROM articles WHERE id = ?2",
+  /* ST_HIT_SNIPPET: the highlight comes almost free once FTS5 has
+   * loaded the row for the snippet */
+  "SELECT snippet(articles_fts, 1, '[', ']', '…', 16),"
+  " highlight(articles_fts, 0, '[', ']') FROM articles_fts"
+  " WHERE articles_fts MATCH ?1 AND rowid = ?2",
+  /* ST_HIT_HIGHLIGHT */
+  "SELECT highlight(articles_fts, 0, '[', ']') FROM articles_fts"
+  " WHERE articles_fts MATCH ?1 AND rowid = ?2",
+  /* ST_HIT_RANK */
+  "SELECT rank FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2"
 };
 
 int loupe_check_runtime(char *err, size_t errcap) {
   char ver[32];
+  /* queries order dates with NULLS LAST (3.30) */
+  if (sqlite3_libversion_number() < 3030000) {
+    snprintf(err, errcap, "SQLite %s is older than 3.30",
+             sqlite3_libversion());
+    return LOUPE_EINVAL;
+  }
   if (!sqlite3_compileoption_used("ENABLE_FTS5")) {
     /* some builds register FTS5 without the option: ask for the module */
     sqlite3 *m = NULL;
@@ -557,6 +577,8 @@ void loupe_db_close(loupe_db *db) {
   if (db == NULL) return;
   while (db->cursors) lp_cursor_release(db->cursors);
   for (i = 0; i < ST__N; i++) sqlite3_finalize(db->st[i]);
+  lp_buf_free(&db->field[0]);
+  lp_buf_free(&db->field[1]);
   if (db->sql) {
     if (db->in_txn || !sqlite3_get_autocommit(db->sql))
       sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
@@ -567,8 +589,7 @@ void loupe_db_close(loupe_db *db) {
   free(db);
 }
 
-/* The cached statement k, reset and with its bindings cleared. */
-static int stmt(loupe_db *db, int k, sqlite3_stmt **out) {
+int lp_db_stmt(loupe_db *db, int k, sqlite3_stmt **out) {
   int rc;
   if (db->st[k] == NULL) {
     rc = sqlite3_prepare_v3(db->sql, stmt_sql[k], -1,
@@ -627,7 +648,7 @@ int loupe_db_rollback(loupe_db *db) {
 
 int loupe_db_count(loupe_db *db, long long *n) {
   sqlite3_stmt *st;
-  int rc = stmt(db, ST_COUNT, &st);
+  int rc = lp_db_stmt(db, ST_COUNT, &st);
   *n = 0;
   if (rc) return rc;
   rc = sqlite3_step(st);
@@ -666,7 +687,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
   }
   gmtime_r(&tt, &tmv);
   strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-  rc = stmt(db, existing ? ST_UPDATE : ST_INSERT, &st);
+  rc = lp_db_stmt(db, existing ? ST_UPDATE : ST_INSERT, &st);
   if (rc) goto out;
   if (path) sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
   else sqlite3_bind_null(st, 1);
@@ -696,7 +717,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
   if (rc) goto out;
   *id = existing ? existing : sqlite3_last_insert_rowid(db->sql);
   if (!existing) {
-    rc = stmt(db, ST_FTS_INSERT, &st);
+    rc = lp_db_stmt(db, ST_FTS_INSERT, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     bind_span(st, 2, &a->title);
@@ -706,22 +727,22 @@ static int store_article(loupe_db *db, const loupe_article *a,
     if (rc) goto out;
   }
   if (existing) {
-    rc = stmt(db, ST_DEL_PARAS, &st);
+    rc = lp_db_stmt(db, ST_DEL_PARAS, &st);
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace paragraphs");
     }
-    if (!rc) rc = stmt(db, ST_DEL_PEOPLE, &st);
+    if (!rc) rc = lp_db_stmt(db, ST_DEL_PEOPLE, &st);
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace people");
     }
-    if (!rc) rc = stmt(db, ST_DEL_QUOTES, &st);
+    if (!rc) rc = lp_db_stmt(db, ST_DEL_QUOTES, &st);
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace quotes");
     }
-    if (!rc) rc = stmt(db, ST_DEL_ENTITIES, &st);
+    if (!rc) rc = lp_db_stmt(db, ST_DEL_ENTITIES, &st);
     if (!rc) {
       sqlite3_bind_int64(st, 1, *id);
       rc = run_done(db, st, "replace entities");
@@ -729,7 +750,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
     if (rc) goto out;
   }
   for (i = 0; i < a->n_paragraphs; i++) {
-    rc = stmt(db, ST_INS_PARA, &st);
+    rc = lp_db_stmt(db, ST_INS_PARA, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
@@ -743,7 +764,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
   }
   for (i = 0; i < a->n_quotes; i++) {
     const loupe_quote *q = &a->quotes[i];
-    rc = stmt(db, ST_INS_QUOTE, &st);
+    rc = lp_db_stmt(db, ST_INS_QUOTE, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)i + 1);
@@ -779,7 +800,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
       if (lp_buf_append(&editors, num, (size_t)nl)) goto nomem;
     }
     if (lp_buf_append(&editors, "]", 1)) goto nomem;
-    rc = stmt(db, ST_INS_ENTITY, &st);
+    rc = lp_db_stmt(db, ST_INS_ENTITY, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_text(st, 2, e->name, -1, SQLITE_STATIC);
@@ -794,7 +815,7 @@ static int store_article(loupe_db *db, const loupe_article *a,
     int is_author = i < a->n_authors;
     const loupe_span *sp = is_author ? &a->authors[i]
                                      : &a->editors[i - a->n_authors];
-    rc = stmt(db, ST_INS_PERSON, &st);
+    rc = lp_db_stmt(db, ST_INS_PERSON, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
     sqlite3_bind_text(st, 2, is_author ? "author" : "editor", -1,
@@ -914,14 +935,14 @@ static int pend_load(loupe_db *db) {
   int rc;
   if (db->pend.loaded) {
     long long v = 0;
-    rc = stmt(db, ST_DATA_VERSION, &st);
+    rc = lp_db_stmt(db, ST_DATA_VERSION, &st);
     if (rc) return rc;
     if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (v == db->pend.data_version) return LOUPE_OK;
   }
   pend_reset(db);
-  rc = stmt(db, ST_PEND_LOAD, &st);
+  rc = lp_db_stmt(db, ST_PEND_LOAD, &st);
   if (rc) return rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     lp_sig sig;
@@ -942,7 +963,7 @@ static int pend_load(loupe_db *db) {
     pend_reset(db);
     return lp_db_error(db, rc, "load pending band keys");
   }
-  rc = stmt(db, ST_DATA_VERSION, &st);
+  rc = lp_db_stmt(db, ST_DATA_VERSION, &st);
   if (rc) return rc;
   if (sqlite3_step(st) == SQLITE_ROW)
     db->pend.data_version = sqlite3_column_int64(st, 0);
@@ -968,7 +989,7 @@ static int pend_flush(loupe_db *db, int force) {
   if (!p->loaded || p->articles == 0) return LOUPE_OK;
   if (!force) {
     if (p->articles < p->flush_min) return LOUPE_OK;
-    rc = stmt(db, ST_MAX_ID, &st);
+    rc = lp_db_stmt(db, ST_MAX_ID, &st);
     if (rc) return rc;
     if (sqlite3_step(st) == SQLITE_ROW) max_id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
@@ -977,7 +998,7 @@ static int pend_flush(loupe_db *db, int force) {
     if (p->articles < want) return LOUPE_OK;
   }
   qsort(p->e, p->n, sizeof *p->e, cmp_entry);
-  rc = stmt(db, ST_LSH_INS, &st);
+  rc = lp_db_stmt(db, ST_LSH_INS, &st);
   if (rc) return rc;
   for (i = 0; i < p->n; i++) {
     sqlite3_bind_int64(st, 1, p->e[i].key);
@@ -989,7 +1010,7 @@ static int pend_flush(loupe_db *db, int force) {
       return lp_db_error(db, rc, "store band keys");
     }
   }
-  rc = stmt(db, ST_PEND_CLEAR, &st);
+  rc = lp_db_stmt(db, ST_PEND_CLEAR, &st);
   if (!rc) rc = run_done(db, st, "clear pending band keys");
   p->n = 0;
   p->articles = 0;
@@ -1053,7 +1074,7 @@ static int find_cluster(loupe_db *db, long long self, const lp_sig *sig,
   if (rc) return rc;
   /* one key per step (an IN list would build and drop a temporary
    * b-tree per article) */
-  rc = stmt(db, ST_LSH_FIND, &st);
+  rc = lp_db_stmt(db, ST_LSH_FIND, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 2, self);
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
@@ -1064,7 +1085,7 @@ static int find_cluster(loupe_db *db, long long self, const lp_sig *sig,
     if (rc != SQLITE_DONE) return lp_db_error(db, rc, "find near duplicates");
   }
   if (p->n == 0) goto done;
-  rc = stmt(db, ST_CAND, &cand);
+  rc = lp_db_stmt(db, ST_CAND, &cand);
   if (rc) return rc;
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
     uint32_t k = pend_hash(pl->keys[band], p->nslot);
@@ -1093,11 +1114,11 @@ static int place_cluster(loupe_db *db, long long id, const placement *pl) {
   for (k = 0; k < pl->n; k++) {
     if (pl->clusters[k] == pl->target) {
       /* the usual case: a singleton becomes a cluster, named by itself */
-      rc = stmt(db, ST_JOIN, &st);
+      rc = lp_db_stmt(db, ST_JOIN, &st);
       if (rc) return rc;
       sqlite3_bind_int64(st, 1, pl->target);
     } else {
-      rc = stmt(db, ST_MERGE, &st);
+      rc = lp_db_stmt(db, ST_MERGE, &st);
       if (rc) return rc;
       sqlite3_bind_int64(st, 1, pl->target);
       sqlite3_bind_int64(st, 2, pl->clusters[k]);
@@ -1105,7 +1126,7 @@ static int place_cluster(loupe_db *db, long long id, const placement *pl) {
     rc = run_done(db, st, "merge clusters");
     if (rc) return rc;
   }
-  rc = stmt(db, ST_PEND_ADD, &st);
+  rc = lp_db_stmt(db, ST_PEND_ADD, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
   rc = run_done(db, st, "note pending band keys");
@@ -1131,12 +1152,12 @@ static int drop_keys(loupe_db *db, long long id) {
     snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
     return rc;
   }
-  rc = stmt(db, ST_PEND_DEL, &st);
+  rc = lp_db_stmt(db, ST_PEND_DEL, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
   rc = run_done(db, st, "clear pending band keys");
   if (rc) return rc;
-  rc = stmt(db, ST_GET_SIG, &st);
+  rc = lp_db_stmt(db, ST_GET_SIG, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 1, id);
   rc = sqlite3_step(st);
@@ -1148,7 +1169,7 @@ static int drop_keys(loupe_db *db, long long id) {
     return lp_db_error(db, rc, "read signature");
   if (!have) return LOUPE_OK;
   lp_minhash_keys(&old, keys);
-  rc = stmt(db, ST_LSH_DEL, &st);
+  rc = lp_db_stmt(db, ST_LSH_DEL, &st);
   if (rc) return rc;
   sqlite3_bind_int64(st, 2, id);
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
@@ -1202,7 +1223,7 @@ static int recluster_all(loupe_db *db) {
     rc = find_cluster(db, id, &sig, &pl);
     if (rc) break;
     lp_sig_pack(&sig, packed);
-    rc = stmt(db, ST_SET_SIG, &st);
+    rc = lp_db_stmt(db, ST_SET_SIG, &st);
     if (rc) break;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_blob(st, 2, packed, LP_SIG_BYTES, SQLITE_STATIC);
@@ -1255,7 +1276,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     return LOUPE_EMISUSE;
   }
   lp_hash_hex(bytes, len, hash);
-  rc = stmt(db, path ? ST_BY_PATH : ST_BY_HASH, &st);
+  rc = lp_db_stmt(db, path ? ST_BY_PATH : ST_BY_HASH, &st);
   if (rc) return rc;
   if (path) sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
   else sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
@@ -1281,7 +1302,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     return rc;
   }
   if (sqlite3_get_autocommit(db->sql)) {
-    rc = stmt(db, ST_BEGIN, &st);
+    rc = lp_db_stmt(db, ST_BEGIN, &st);
     if (!rc) rc = run_done(db, st, "begin");
     if (rc) goto out;
     own_txn = 1;
@@ -1307,7 +1328,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
   if (own_txn) {
     rc = pend_flush(db, 0);
     if (rc) goto out;
-    rc = stmt(db, ST_COMMIT, &st);
+    rc = lp_db_stmt(db, ST_COMMIT, &st);
     if (!rc) rc = run_done(db, st, "commit");
     if (rc) goto out;
     own_txn = 0;

@@ -497,7 +497,9 @@ static const char *const group_keys[] = {"year", "month", "day", "outlet",
 
 /*
  * db:run(desc, mode, ...) -> count | Cursor | nil, msg, code.
- * mode "group" takes the key; "kwic" takes term, is_regex, flags, width.
+ * mode "hits" also returns the query's FTS5 expression (nil without text),
+ * for db:hit_field; "group" takes the key; "kwic" takes term, is_regex,
+ * flags, width.
  */
 static int ldb_run(lua_State *L) {
   ldb *ud = check_db(L, 1);
@@ -539,8 +541,64 @@ static int ldb_run(lua_State *L) {
     }
     }
     if (rc) return lb_fail(L, rc, "query", loupe_query_errmsg(box->q));
+    if (mode == 1) {
+      size_t len;
+      const char *match = loupe_query_match(box->q, &len);
+      if (match) lua_pushlstring(L, match, len);
+      else lua_pushnil(L);
+      return 2;
+    }
     return 1;
   }
+}
+
+static const char *const hit_fields[] = {"body", "snippet", "highlight",
+                                         "rank", NULL};
+
+/*
+ * db:hit_field(id, field [, match]) -> value | nil (no such value) |
+ * nil, msg, code. field is "body", "snippet", "highlight" (strings) or
+ * "rank" (a number); "snippet" returns the highlight too, read in the same
+ * pass (a failure is told by its third value). match is the expression
+ * db:run(desc, "hits") returned (all but the body need it).
+ */
+static int ldb_hit_field(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  lua_Integer id = luaL_checkinteger(L, 2);
+  int field = luaL_checkoption(L, 3, NULL, hit_fields);
+  size_t mlen = 0, len;
+  const char *match = luaL_optlstring(L, 4, NULL, &mlen);
+  const char *text;
+  int rc;
+  if (field > 0 && match == NULL)
+    return luaL_argerror(L, 4, "the query's search text expected");
+  if (field == 1) {
+    const char *hl;
+    size_t hlen;
+    rc = loupe_db_hit_marks(ud->db, match, mlen, (long long)id, &text, &len,
+                            &hl, &hlen);
+    if (rc) return lb_fail(L, rc, "snippet", loupe_db_errmsg(ud->db));
+    if (text) lua_pushlstring(L, text, len);
+    else lua_pushnil(L);
+    if (hl) lua_pushlstring(L, hl, hlen);
+    else lua_pushnil(L);
+    return 2;
+  }
+  if (field == 3) {
+    double rank;
+    int found;
+    rc = loupe_db_hit_rank(ud->db, match, mlen, (long long)id, &rank, &found);
+    if (rc) return lb_fail(L, rc, "rank", loupe_db_errmsg(ud->db));
+    if (found) lua_pushnumber(L, (lua_Number)rank);
+    else lua_pushnil(L);
+    return 1;
+  }
+  rc = loupe_db_hit_field(ud->db, match, mlen, (long long)id,
+                          (loupe_hit_field)(field + 1), &text, &len);
+  if (rc) return lb_fail(L, rc, hit_fields[field], loupe_db_errmsg(ud->db));
+  if (text) lua_pushlstring(L, text, len);
+  else lua_pushnil(L);
+  return 1;
 }
 
 /* core.list_files(specs) -> list of paths | nil, msg, code */
@@ -608,6 +666,7 @@ static const luaL_Reg db_methods[] = {
   {"talking_points", ldb_talking_points},
   {"set_clustering", ldb_set_clustering},
   {"run", ldb_run},
+  {"hit_field", ldb_hit_field},
   {NULL, NULL}
 };
 

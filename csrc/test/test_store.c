@@ -407,33 +407,129 @@ static void test_hits(void) {
   int rc, has = 0;
   static const char *const names[] = {
     "id", "path", "title", "date", "date_precision", "dateline", "credit",
-    "outlet", "lang", "authors", "editors", "body", "rank", "snippet",
-    "highlight"
+    "outlet", "lang", "authors", "editors", "cluster", "rank"
   };
-  size_t i;
+  /* read on demand (loupe_db_hit_field), never columns */
+  static const char *const lazy[] = {"body", "snippet", "highlight"};
+  char match[200] = "";
+  size_t i, mlen = 0;
+  long long first = -1;
   if (db == NULL) return;
 
   q = new_query(db);
   if (q == NULL) { loupe_db_close(db); return; }
+  CHECK(loupe_query_match(q, &mlen) == NULL && mlen == 0,
+        "an empty query has a match expression");
   CHECK_RC("query_text", loupe_query_text(q, "spillway", 0), LOUPE_OK);
+  {
+    const char *m = loupe_query_match(q, &mlen);
+    CHECK(m != NULL && mlen == 10 && memcmp(m, "\"spillway\"", 10) == 0,
+          "match expression of a text query");
+    if (m && mlen < sizeof match) memcpy(match, m, mlen);
+  }
   rc = loupe_query_hits(q, &c);
   CHECK_RC("query_hits", rc, LOUPE_OK);
   loupe_query_free(q);
   if (rc == LOUPE_OK) {
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
       CHECK(col_of(c, names[i]) >= 0, "hits have no column %s", names[i]);
+    for (i = 0; i < sizeof lazy / sizeof lazy[0]; i++)
+      CHECK(col_of(c, lazy[i]) < 0, "hits have a column %s", lazy[i]);
     rc = loupe_cursor_next(c, &has);
     CHECK(rc == LOUPE_OK && has, "first hit: rc %d has %d", rc, has);
     if (has) {
-      long long id = col_int(c, "id");
-      const char *snip = col_text(c, "snippet");
-      CHECK(id == ids[1] || id == ids[2], "hit id %lld", id);
+      first = col_int(c, "id");
+      CHECK(first == ids[1] || first == ids[2], "hit id %lld", first);
       CHECK(loupe_cursor_type(c, col_of(c, "id")) == 1, "id not an integer");
       CHECK(loupe_cursor_type(c, col_of(c, "rank")) == 2, "rank not a float");
-      CHECK(snip != NULL && strstr(snip, "[spillway]") != NULL,
-            "snippet without the term: %s", snip ? snip : "(null)");
     }
     CHECK_INT("rows after the first", drain(c), 1);
+  }
+  /* the fields of that hit, read after its cursor ended */
+  if (first > 0) {
+    const char *text = NULL, *hl = NULL;
+    size_t len = 0, hlen = 0;
+    char snip[300] = "", title[300] = "";
+    rc = loupe_db_hit_field(db, match, mlen, first, LOUPE_HIT_SNIPPET, &text,
+                            &len);
+    CHECK_RC("snippet", rc, LOUPE_OK);
+    CHECK(text != NULL && strstr(text, "[spillway]") != NULL &&
+          len == strlen(text), "snippet without the term: %s",
+          text ? text : "(null)");
+    if (text && len < sizeof snip) memcpy(snip, text, len + 1);
+    rc = loupe_db_hit_field(db, match, mlen, first, LOUPE_HIT_HIGHLIGHT,
+                            &text, &len);
+    CHECK_RC("highlight", rc, LOUPE_OK);
+    CHECK(text != NULL && len > 0, "no highlight");
+    if (text && len < sizeof title) memcpy(title, text, len + 1);
+    /* both in one pass */
+    rc = loupe_db_hit_marks(db, match, mlen, first, &text, &len, &hl, &hlen);
+    CHECK_RC("snippet and highlight", rc, LOUPE_OK);
+    CHECK_STR("snippet of the pair", text, snip);
+    CHECK_STR("highlight of the pair", hl, title);
+    CHECK(len == strlen(snip) && hlen == strlen(title), "lengths of the pair");
+    rc = loupe_db_hit_marks(db, match, mlen, ids[0], &text, &len, &hl, &hlen);
+    CHECK(rc == LOUPE_OK && text == NULL && hl == NULL,
+          "pair of a page without the term: rc %d", rc);
+    rc = loupe_db_hit_field(db, NULL, 0, first, LOUPE_HIT_BODY, &text, &len);
+    CHECK_RC("body", rc, LOUPE_OK);
+    CHECK(text != NULL && strstr(text, "spillway") != NULL &&
+          len == strlen(text), "body without the term");
+    /* an article the expression does not match; an id that is not there */
+    rc = loupe_db_hit_field(db, match, mlen, ids[0], LOUPE_HIT_SNIPPET,
+                            &text, &len);
+    CHECK(rc == LOUPE_OK && text == NULL && len == 0,
+          "snippet of a page without the term: rc %d", rc);
+    rc = loupe_db_hit_field(db, NULL, 0, 999999, LOUPE_HIT_BODY, &text, &len);
+    CHECK(rc == LOUPE_OK && text == NULL, "body of a missing id: rc %d", rc);
+    /* the rank as the hits cursor gave it */
+    {
+      double rank = 0, first_rank = 0;
+      int found = 0;
+      q = new_query(db);
+      if (q) {
+        loupe_query_text(q, "spillway", 0);
+        if (loupe_query_hits(q, &c) == LOUPE_OK &&
+            loupe_cursor_next(c, &has) == LOUPE_OK && has) {
+          first_rank = loupe_cursor_double(c, col_of(c, "rank"));
+          first = col_int(c, "id");
+        }
+        loupe_cursor_free(c);
+        loupe_query_free(q);
+      }
+      /* a page in date order walks the date index and reads no rank */
+      q = new_query(db);
+      if (q) {
+        loupe_query_text(q, "spillway", 0);
+        loupe_query_order(q, LOUPE_ORDER_DATE_DESC);
+        loupe_query_limit(q, 1, 0);
+        rc = loupe_query_hits(q, &c);
+        CHECK_RC("a page in date order", rc, LOUPE_OK);
+        if (rc == LOUPE_OK) {
+          CHECK(col_of(c, "rank") < 0, "a date-ordered page has a rank");
+          CHECK_INT("rows of the page", drain(c), 1);
+        }
+        loupe_query_free(q);
+      }
+      rc = loupe_db_hit_rank(db, match, mlen, first, &rank, &found);
+      CHECK(rc == LOUPE_OK && found && rank == first_rank,
+            "rank %g found %d, want %g", rank, found, first_rank);
+      rc = loupe_db_hit_rank(db, match, mlen, ids[0], &rank, &found);
+      CHECK(rc == LOUPE_OK && !found, "rank of a page without the term");
+      CHECK_RC("rank without an expression",
+               loupe_db_hit_rank(db, NULL, 0, first, &rank, &found),
+               LOUPE_EINVAL);
+    }
+    /* misuse and bad expressions */
+    CHECK_RC("snippet without an expression",
+             loupe_db_hit_field(db, NULL, 0, first, LOUPE_HIT_SNIPPET, &text,
+                                &len), LOUPE_EINVAL);
+    CHECK_RC("unknown field",
+             loupe_db_hit_field(db, match, mlen, first, (loupe_hit_field)9,
+                                &text, &len), LOUPE_EINVAL);
+    CHECK_RC("malformed expression",
+             loupe_db_hit_field(db, "\"spill", 6, first, LOUPE_HIT_SNIPPET,
+                                &text, &len), LOUPE_ESYNTAX);
   }
 
   /* a hit row carries the stored fields */
@@ -453,8 +549,15 @@ static void test_hits(void) {
       CHECK_STR("credit", col_text(c, "credit"), "Xinhua");
       CHECK_STR("outlet", col_text(c, "outlet"), "The Kessport Tribune");
       CHECK_STR("lang", col_text(c, "lang"), "en");
-      CHECK_STR("body", col_text(c, "body"), A_P1 "\n\n" A_P2 "\n\n" A_P3);
       CHECK(col_of(c, "rank") < 0, "rank without text");
+      {
+        const char *body = NULL;
+        size_t len = 0;
+        rc = loupe_db_hit_field(db, NULL, 0, col_int(c, "id"), LOUPE_HIT_BODY,
+                                &body, &len);
+        CHECK_RC("body of the hit", rc, LOUPE_OK);
+        CHECK_STR("body", body, A_P1 "\n\n" A_P2 "\n\n" A_P3);
+      }
       CHECK_INT("rows after it", drain(c), 0);
     } else {
       CHECK(0, "no hit for credit XINHUA");

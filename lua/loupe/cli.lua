@@ -656,8 +656,9 @@ local function cmd_search(a)
   end
   if a.limit > 0 then q = q:limit(a.limit) end
   local rows = {}
+  -- hits read the body only when asked; the snippet is read here, before
+  -- the corpus closes
   for hit in q:each() do
-    hit.body = nil
     if hit.snippet then hit.snippet = hit.snippet:gsub("%s+", " ") end
     rows[#rows + 1] = hit
   end

@@ -11,6 +11,8 @@ local ipairs = ipairs
 local math_type = math.type
 local next = next
 local pairs = pairs
+local rawget = rawget
+local rawset = rawset
 local setmetatable = setmetatable
 local tostring = tostring
 local type = type
@@ -206,14 +208,81 @@ local function iterate(cursor, convert)
   return iter, nil, nil, cursor
 end
 
---- Iterate the hits: article fields plus rank, snippet and highlight
--- when the query has text.
+-- ---- hits ----
+-- A hit holds the light article fields as the cursor read them. Its body,
+-- and with text its snippet and highlight, are read from the corpus the
+-- first time they are indexed (one small statement by id, cached in the
+-- core) and kept in the hit: a loop that prints titles or counts never
+-- pays for them. So is the rank of a page in date order with text (found
+-- by walking the date index, which reads no rank). pairs(hit) and
+-- hit:load() read them all first, so that report writers and exports see
+-- whole records. They can be read after the loop ended, as long as the
+-- corpus is open.
+
+local LAZY = { "body", "snippet", "highlight", "rank" }
+local NEEDS_TEXT = { snippet = true, highlight = true, rank = true }
+
+-- The metatable of the hits of one run: db the core handle, match the
+-- query's FTS5 expression (nil without text).
+local function hit_meta(db, match)
+  -- fields read as NULL (a title-less article's highlight), not read again
+  local absent = setmetatable({}, { __mode = "k" })
+  local function fetch(hit, k)
+    local none = absent[hit]
+    if none and none[k] then return nil end
+    local id = rawget(hit, "id")
+    if db:is_closed() then
+      error("loupe: cannot read '" .. k .. "' of hit " .. tostring(id)
+        .. ": the corpus is closed", 3)
+    end
+    -- a snippet comes with the highlight, read in the same pass
+    local v, hl, code = db:hit_field(id, k, match)
+    if code then error(hl, 3) end
+    if v == nil then
+      none = none or {}
+      none[k], absent[hit] = true, none
+    else
+      rawset(hit, k, v)
+    end
+    if k == "snippet" and hl ~= nil and rawget(hit, "highlight") == nil then
+      rawset(hit, "highlight", hl)
+    end
+    return v
+  end
+  local function load(hit)
+    for _, k in ipairs(LAZY) do
+      if rawget(hit, k) == nil and (match or not NEEDS_TEXT[k]) then
+        fetch(hit, k)
+      end
+    end
+    return hit
+  end
+  return {
+    __index = function(hit, k)
+      if k == "body" or (match and NEEDS_TEXT[k]) then return fetch(hit, k) end
+      if k == "load" then return load end
+      return nil
+    end,
+    __pairs = function(hit)
+      load(hit)
+      return next, hit, nil
+    end,
+  }
+end
+
+--- Iterate the hits: article fields plus, when the query has text, rank,
+-- snippet and highlight. body, snippet and highlight are read when first
+-- indexed (see above); hit:load() reads them all and returns the hit.
 function Query:each()
   local d, rerr = resolved(self)
   if not d then error(rerr, 2) end
-  local cur, err = db_of(self):run(d, "hits")
-  if not cur then error(err, 2) end
-  return iterate(cur, self._corpus._article_row)
+  local db = db_of(self)
+  local cur, match = db:run(d, "hits")
+  if not cur then error(match, 2) end
+  local mt, article_row = hit_meta(db, match), self._corpus._article_row
+  return iterate(cur, function(row)
+    return setmetatable(article_row(row), mt)
+  end)
 end
 
 --- Number of matching articles; nil, message, code for bad search text.
