@@ -420,7 +420,9 @@ local function main()
       remove_db(db_off)
       last_db, last_kind = db_on, "clustering on"
     end
-    if not opts.keep then os_execute("rm -rf " .. sh_quote(dir) .. "/c[0-9]*") end
+    if not opts.keep then
+      os_execute("rm -rf " .. sh_quote(dir) .. "/c[0-9]*")
+    end
     io.stdout:flush()
   end
 
