@@ -708,6 +708,12 @@ int lp_text_unwrap(lp_text *t) {
             continues_sentence(t, last, cur)) ||
            cjk_comma_continues(t, last, cur)))
         join = 1;
+      /* a lone word set off by its own indent after a finished sentence
+       * is a sign-off (" REUTER"), not the rest of the paragraph */
+      if (join && !u[i].full && cur->indent != last->indent &&
+          memchr(LP_LINE_PTR(t, cur), ' ', cur->len) == NULL &&
+          ends_sentence(t, last) && !ends_sentence(t, cur))
+        join = 0;
       /* a heading over a date or the text, in the block it opens */
       if (join && prev->n_src == 1 &&
           (out == 1 || t->lines[out - 2].block != prev->block) &&
