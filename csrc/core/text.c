@@ -491,11 +491,33 @@ static int is_lower_cp(uint32_t cp) {
 }
 
 /*
+ * Is w (n bytes) an article, preposition or conjunction that cannot end a
+ * sentence or a headline, so the text must go on after it? Particles that
+ * end headlines ("talks go on", "prices pick up") are not in the list.
+ */
+static int needs_more(const unsigned char *w, size_t n) {
+  static const char *const words[] = {
+    "a", "an", "the", "of", "and", "or", "to", "for", "at", "its", "their",
+    "with", "from", "into", "that", "than",
+    "le", "la", "les", "de", "des", "du", "et", "un", "une",   /* fr */
+    "el", "los", "las", "del", "y", "con",                     /* es */
+    "der", "die", "das", "und", "von", "mit", "ein", "eine",   /* de */
+    "o", "os", "as", "do", "da", "dos", "e", "em",             /* pt */
+    NULL
+  };
+  int k;
+  for (k = 0; words[k]; k++)
+    if (strlen(words[k]) == n && memcmp(words[k], w, n) == 0) return 1;
+  return 0;
+}
+
+/*
  * Does cur read as the rest of the sentence that prev left open? prev must
  * not end a sentence, hold a few words and no menu separators or dates;
- * cur starts lower case, or with a digit or an opening mark when prev
- * ends on a comma or a short lower-case word: "rose to" + "12 pct" is
- * joined, a headline over a line that starts with a date is not.
+ * cur starts lower case, or prev ends on a comma or a word that no
+ * headline ends on: "rose to" + "12 pct", "the Union of Miners," + "NUM,
+ * said" are joined; "Harbour board backs plan" + "The board..." and a
+ * headline over a line that starts with a date are not.
  */
 static int continues_sentence(const lp_text *t, const lp_line *prev,
                               const lp_line *cur) {
@@ -512,15 +534,8 @@ static int continues_sentence(const lp_text *t, const lp_line *prev,
   if (spaces < 2 || digits * 3 > prev->len) return 0;
   cp = lp_utf8_decode(c, cur->len, 0, &k);
   if (is_lower_cp(cp)) return 1;
-  if (!((cp >= '0' && cp <= '9') || cp == '(' || cp == '"' || cp == '\'' ||
-        cp == '<' || cp == 0x201C || cp == 0x2018))
-    return 0;
   if (p[prev->len - 1] == ',') return 1;
-  /* a short lower-case word ("to", "on", "the") cannot end a headline */
-  if (prev->len - last > 3) return 0;
-  for (i = last; i < prev->len; i++)
-    if (!(p[i] >= 'a' && p[i] <= 'z')) return 0;
-  return 1;
+  return needs_more(p + last, prev->len - last);
 }
 
 /*
