@@ -192,6 +192,44 @@ describe("loupe.parse on hard-wrapped wire copy", function()
   end)
 end)
 
+describe("loupe.parse provenance in hard-wrapped text", function()
+  local page = table.concat({
+    "Valley railway to reopen in June after three-year closure",
+    "",
+  }, "\n") .. "\n"
+  local story = {
+    "The Vellmark valley railway will reopen to passengers in June",
+    "after a three-year closure, the regional transport council said",
+    "on Monday, ending a long campaign by villages along the line.",
+    "    Council member Ilse Brandvik told a news conference at the",
+    "station: \"We have kept our promise to the valley, and the first",
+    "trains will run full, I am sure of it,\" adding that tickets go",
+    "on sale in May.",
+    "    The council said repairs to two viaducts and a tunnel had",
+    "cost 31 mln crowns, about a fifth more than planned.",
+  }
+  page = page .. table.concat(story, "\n") .. "\n"
+
+  for _, eol in ipairs({ "\n", "\r\n" }) do
+    it(("points a quote that starts on a wrapped line at that line (%s)")
+      :format(eol == "\n" and "LF" or "CRLF"), function()
+        local text = page:gsub("\n", eol)
+        local art = assert(loupe.parse(text))
+        local lines = h.split_lines(text)
+        local found = false
+        for _, q in ipairs(art.quotes) do
+          if q.text:find("^We have kept") then
+            found = true
+            assert.is_truthy(lines[q.line].text:find("We have kept", 1,
+              true), "line " .. q.line .. ": " .. lines[q.line].text)
+          end
+        end
+        assert.is_true(found, "the quote was not found")
+        assert.are.equal(3, #art.paragraphs)
+      end)
+  end
+end)
+
 describe("loupe.parse on hard-wrapped email around a list", function()
   -- flush-left paragraphs separated by blank lines, as email is written
   local function email_page(middle)

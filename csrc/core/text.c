@@ -374,6 +374,37 @@ size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
   return end;
 }
 
+/*
+ * Source line number of byte offset off, which lies in the source span of
+ * line li at or after from_off, where the source line is from_line (the
+ * line's own start and number, or an earlier answer of this function).
+ * Joined lines span several source lines; counting the line breaks from a
+ * known point lets a caller map increasing offsets in linear total time.
+ */
+size_t lp_text_src_line_from(const lp_text *t, size_t li, size_t from_off,
+                             size_t from_line, size_t off) {
+  const lp_line *l = &t->lines[li];
+  const unsigned char *s = (const unsigned char *)t->src;
+  size_t i = from_off, line = from_line, end = off < l->src_end ? off
+                                                                : l->src_end;
+  if (l->n_src == 1) return l->src_line;
+  if (from_off < l->src_offset || from_line < l->src_line) {
+    i = l->src_offset;
+    line = l->src_line;
+  }
+  while (i < end) {
+    int bad;
+    uint32_t cp = next_cp(s, t->src_len, &i, t->enc, &bad);
+    if (cp_kind(cp) != 3) continue;
+    if (cp == '\r' && i < end) {              /* CRLF is one break */
+      size_t j = i;
+      if (next_cp(s, t->src_len, &j, t->enc, &bad) == '\n') i = j;
+    }
+    line++;
+  }
+  return line;
+}
+
 /* ---- unwrapping hard-wrapped text ---- */
 
 #define UW_MIN_W 40     /* narrower "wraps" are menus and lists */
