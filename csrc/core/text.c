@@ -605,6 +605,7 @@ typedef struct {
   unsigned char para; /* starts a paragraph by its indent */
   unsigned char full; /* ends where the wrap width ran out */
   unsigned char run;  /* shares its block with another line */
+  unsigned char open; /* does not end a sentence */
 } uw_line;
 
 /*
@@ -649,10 +650,12 @@ static void mark_indent_paragraphs(const lp_text *t, uw_line *u, unsigned W) {
  * for the text to look hard-wrapped.
  */
 static unsigned wrap_width(const lp_text *t, const uw_line *u) {
-  long expl[UW_MAX_W + 2], over[UW_MAX_W + 2], run = 0, best_sc = 0;
+  long expl[UW_MAX_W + 2], open[UW_MAX_W + 2], over[UW_MAX_W + 2];
+  long run = 0, best_sc = 0;
   size_t i, n = t->n_lines, longer = 0, near = 0, mid = 0;
   unsigned w, best = 0;
   memset(expl, 0, sizeof expl);
+  memset(open, 0, sizeof open);
   memset(over, 0, sizeof over);
   for (i = 1; i < n; i++) {
     unsigned lo, hi;
@@ -663,11 +666,18 @@ static unsigned wrap_width(const lp_text *t, const uw_line *u) {
     if (lo > hi) continue;
     expl[lo]++;
     expl[hi + 1]--;
+    if (u[i - 1].open) {
+      open[lo]++;
+      open[hi + 1]--;
+    }
   }
   for (i = 0; i < n; i++)
     if (u[i].run && u[i].w <= UW_MAX_W) over[u[i].w]++;
   /* expl[] to counts; over[W] to the lines of a run wider than W */
-  for (w = 1; w <= UW_MAX_W; w++) expl[w] += expl[w - 1];
+  for (w = 1; w <= UW_MAX_W; w++) {
+    expl[w] += expl[w - 1];
+    open[w] += open[w - 1];
+  }
   for (w = UW_MAX_W + 1; w-- > 0;) {
     long here = over[w];
     over[w] = run;
@@ -684,10 +694,14 @@ static unsigned wrap_width(const lp_text *t, const uw_line *u) {
     else if (u[i].run && u[i].w >= UW_MIN_W) mid++;
   }
   /* A few explained breaks in a page of long unwrapped paragraphs are
-   * chance: a wrapped text has few lines wider than its width, and most
-   * of its lines end near it (only paragraph ends fall short). */
+   * chance. A wrapped text has few lines wider than its width; most of
+   * its lines end near it (only paragraph ends fall short) or, in short
+   * paragraphs, its breaks fall inside sentences, where a page of one
+   * sentence per line has none. */
   if (expl[best] < 2 || (expl[best] < 3 && longer > 0) ||
-      (long)longer * 4 > expl[best] || (expl[best] < 6 && near <= mid))
+      (long)longer * 4 > expl[best])
+    return 0;
+  if (expl[best] < 6 && near <= mid && open[best] * 3 < expl[best] * 2)
     return 0;
   return best;
 }
@@ -713,6 +727,7 @@ int lp_text_unwrap(lp_text *t) {
     const lp_line *l = &t->lines[i];
     u[i].w = l->width;
     u[i].fw = first_word_width(t, l);
+    u[i].open = !ends_sentence(t, l);
     if (i > 0 && l->block == t->lines[i - 1].block) {
       u[i].run = u[i - 1].run = 1;
       u[i].cont = l->len > 0 && t->lines[i - 1].len > 0 &&
