@@ -456,10 +456,13 @@ static int may_pair(const lp_text *t, const lp_line *prev,
   const char *p = LP_LINE_PTR(t, prev), *c = LP_LINE_PTR(t, cur);
   size_t i, bars = 0;
   if (prev->len == cur->len && memcmp(p, c, cur->len) == 0) return 0;
-  for (i = 0; i < prev->len; i++) bars += p[i] == '|';
+  /* a line too wide to be wrapped is not read for bars */
+  for (i = 0; i < prev->len && prev->width <= UW_MAX_W; i++)
+    bars += p[i] == '|';
   if (bars >= 2) return 0;
   bars = 0;
-  for (i = 0; i < cur->len; i++) bars += c[i] == '|';
+  for (i = 0; i < cur->len && cur->width <= UW_MAX_W; i++)
+    bars += c[i] == '|';
   return bars < 2;
 }
 
@@ -764,7 +767,7 @@ int lp_text_unwrap(lp_text *t) {
         join = u[i - 1].full && (prev->n_src > 1 || u[i].full);
       /* a short opening line whose sentence runs on into a wrapped run
        * (or into one more line that ends it) */
-      if (!join && cur->indent <= last->indent &&
+      if (!join && u[i - 1].w < W && cur->indent <= last->indent &&
           (((u[i].full || ends_sentence(t, cur)) && prev->n_src == 1 &&
             continues_sentence(t, last, cur)) ||
            cjk_comma_continues(t, last, cur)))
