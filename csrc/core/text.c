@@ -715,9 +715,12 @@ static unsigned wrap_width(const lp_text *t, const uw_line *u) {
  * the one before when the previous line ended where the width ran out:
  * the next word would not have fitted, or the line is over-long and
  * inside a wrapped run. A line indented as a paragraph start (when the
- * text indents its paragraphs) is never joined; a short opening line is
- * joined when it leaves its sentence open and the next line continues it
- * in a wrapped run. Returns LOUPE_OK or LOUPE_ENOMEM (t unchanged).
+ * text indents its paragraphs), a list item, a menu or a repeated line is
+ * never joined; a short opening line is joined when it leaves its
+ * sentence open and the next line continues it in a wrapped run; a
+ * sign-off word and a date or text under a heading are not joined to it.
+ * Pages where no width explains the breaks are left as they are.
+ * Returns LOUPE_OK or LOUPE_ENOMEM (t unchanged).
  */
 int lp_text_unwrap(lp_text *t) {
   size_t i, n = t->n_lines, out;
