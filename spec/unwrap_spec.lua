@@ -58,6 +58,8 @@ end
 --                dateline cut off the wire copy)
 --   edit         { para, line, after, insert }: type `insert` after the
 --                text `after` in that wrapped line, past the wrap width
+--   replace      { para, line, text }: that wrapped line replaced by a
+--                shorter one, as an edit that cut words leaves it
 --   headline     the headline line (default HEADLINE)
 --   no_date      no date line: the text starts right under the headline
 -- Returns the page and the paragraphs the parser should give.
@@ -78,6 +80,8 @@ local function wire_page(opts)
     else
       lines = wrap(p, width, k > 1 and "    " or "")
     end
+    local r = opts.replace
+    if r and r.para == k then lines[r.line] = r.text end
     local e = opts.edit
     if e and e.para == k then
       local l = lines[e.line]
@@ -145,6 +149,31 @@ describe("loupe.parse on hard-wrapped wire copy", function()
       local art = assert(loupe.parse(page))
       assert.are.equal(HEADLINE, art.title)
       assert.are.equal("1992-03-03T07:41:15", art.date)
+    end)
+
+  it("joins a line an edit left short to the rest of its paragraph",
+    function()
+      local page, want = wire_page({ replace = { para = 2, line = 2,
+        text = "cost 31 mln crowns, more than planned, because" } })
+      assert.is_truthy(page:find("because\nflood damage", 1, true))
+      local art = assert(loupe.parse(page))
+      assert.are.same(want, art.paragraphs, h.describe_diff(want,
+        art.paragraphs))
+    end)
+
+  it("keeps a headline apart from a short first line right under it",
+    function()
+      -- the headline looks full: "The" would not have fitted after it
+      local headline = "Valley railway to reopen in June after its "
+        .. "three-year closure"
+      local page, want = wire_page({ headline = headline, no_date = true,
+        first_words = 6 })
+      assert.is_truthy(page:find(headline .. "\nThe Vellmark valley "
+        .. "railway will reopen\n", 1, true))
+      local art = assert(loupe.parse(page))
+      assert.are.equal(headline, art.title)
+      assert.are.same(want, art.paragraphs, h.describe_diff(want,
+        art.paragraphs))
     end)
 
   it("keeps a headline in capitals apart from the text right under it",

@@ -525,14 +525,16 @@ static int is_lower_cp(uint32_t cp) {
 }
 
 /*
- * Is w (n bytes) an article, preposition or conjunction that cannot end a
- * sentence or a headline, so the text must go on after it? Particles that
- * end headlines ("talks go on", "prices pick up") are not in the list.
+ * Is w (n bytes) an article, preposition, conjunction or auxiliary that
+ * cannot end a sentence or a headline, so the text must go on after it?
+ * Particles that end headlines ("talks go on", "prices pick up") are not
+ * in the list.
  */
 static int needs_more(const unsigned char *w, size_t n) {
   static const char *const words[] = {
-    "a", "an", "the", "of", "and", "or", "to", "for", "at", "its", "their",
-    "with", "from", "into", "that", "than",
+    "a", "an", "the", "of", "and", "or", "to", "for", "at", "in", "by",
+    "its", "their", "with", "from", "into", "that", "than", "is", "are",
+    "was", "were", "be", "been", "has", "have", "had", "will", "would",
     "le", "la", "les", "de", "des", "du", "et", "un", "une",   /* fr */
     "el", "los", "las", "del", "y", "con",                     /* es */
     "der", "die", "das", "und", "von", "mit", "ein", "eine",   /* de */
@@ -768,10 +770,11 @@ int lp_text_unwrap(lp_text *t) {
         join = u[i - 1].full;
       else  /* over-long: inside a wrapped run, or one follows */
         join = u[i - 1].full && (prev->n_src > 1 || u[i].full);
-      /* a short opening line whose sentence runs on into a wrapped run
-       * (or into one more line that ends it) */
+      /* a short line (an opening line whose dateline was cut, or a line
+       * shortened by an edit) whose sentence runs on into a wrapped run
+       * or into one more line that ends it */
       if (!join && u[i - 1].w < W && cur->indent <= last->indent &&
-          (((u[i].full || ends_sentence(t, cur)) && prev->n_src == 1 &&
+          (((u[i].full || ends_sentence(t, cur)) &&
             continues_sentence(t, last, cur)) ||
            cjk_comma_continues(t, last, cur)))
         join = 1;
@@ -781,10 +784,15 @@ int lp_text_unwrap(lp_text *t) {
           memchr(LP_LINE_PTR(t, cur), ' ', cur->len) == NULL &&
           ends_sentence(t, last) && !ends_sentence(t, cur))
         join = 0;
-      /* a heading over a date or the text, in the block it opens */
+      /* a heading over a date or the text, in the block it opens; a
+       * line that opens its block over a short line that leaves its
+       * sentence open and runs on into more lines is a headline over a
+       * cut first line, however full the headline looks */
       if (join && prev->n_src == 1 &&
           (out == 1 || t->lines[out - 2].block != prev->block) &&
-          heads_block(t, prev, cur))
+          (heads_block(t, prev, cur) ||
+           (u[i - 1].w <= W && !u[i].full && u[i].open && i + 1 < n &&
+            u[i + 1].cont && !u[i + 1].para)))
         join = 0;
       if (join && prev->start + prev->len + 1 == cur->start) {
         t->text[prev->start + prev->len] = ' ';
