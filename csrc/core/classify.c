@@ -14,8 +14,11 @@ enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
 typedef struct {
   const char *word;
   unsigned cue;
-  int at_start;          /* 1: only when the line starts with it */
+  int at_start;          /* CUE_AT_START: only when the line starts with it;
+                          * CUE_WORD: only as a whole word */
 } cue_word;
+
+enum { CUE_AT_START = 1, CUE_WORD = 2 };
 
 /* Cue words say why a short line is not prose. Matched case-insensitively. */
 static const cue_word cues[] = {
@@ -28,7 +31,8 @@ static const cue_word cues[] = {
   {"\xE7\x89\x88\xE6\x9D\x83", LP_CUE_COPYRIGHT, 0},   /* 版权 */
   {"registration no", LP_CUE_COPYRIGHT, 0},
   {"hotline", LP_CUE_COPYRIGHT, 0},
-  {"share", LP_CUE_SOCIAL, 0},
+  /* "share" as a word: "shares" and "shareholders" are business prose */
+  {"share", LP_CUE_SOCIAL, CUE_WORD},
   {"tweet", LP_CUE_SOCIAL, 0},
   {"facebook", LP_CUE_SOCIAL, 0},
   {"twitter", LP_CUE_SOCIAL, 0},
@@ -202,8 +206,11 @@ static unsigned line_cues(const cue_index *ix, const char *s, size_t n) {
     for (k = ix->start[b]; k < e; k++) {
       unsigned w = ix->order[k];
       size_t m = ix->len[w];
-      if (cues[w].at_start && i != 0) continue;
-      if (m <= n - i && eq_ci(s + i, cues[w].word, m)) c |= cues[w].cue;
+      if ((cues[w].at_start & CUE_AT_START) && i != 0) continue;
+      if (m <= n - i && eq_ci(s + i, cues[w].word, m) &&
+          !((cues[w].at_start & CUE_WORD) && m < n - i &&
+            is_alnum_b((unsigned char)s[i + m])))
+        c |= cues[w].cue;
     }
   }
   return c;

@@ -28,7 +28,8 @@ static int set_span(loupe_span *sp, lp_text *t, size_t li, size_t col,
   if (sp->text == NULL) return LOUPE_ENOMEM;
   sp->len = len;
   sp->offset = lp_text_src_offset(t, li, col);
-  sp->line = l->src_line;
+  sp->line = lp_text_src_line_from(t, li, l->src_offset, l->src_line,
+                                   sp->offset);
   sp->rule = rule;
   return LOUPE_OK;
 }
@@ -41,7 +42,8 @@ static int set_span_text(loupe_span *sp, lp_text *t, size_t li, size_t col,
   if (sp->text == NULL) return LOUPE_ENOMEM;
   sp->len = len;
   sp->offset = lp_text_src_offset(t, li, col);
-  sp->line = t->lines[li].src_line;
+  sp->line = lp_text_src_line_from(t, li, t->lines[li].src_offset,
+                                   t->lines[li].src_line, sp->offset);
   sp->rule = rule;
   return LOUPE_OK;
 }
@@ -756,7 +758,7 @@ static void mark_meta(lp_text *t, const loupe_span *sp, size_t n,
   for (k = 0; k < n; k++)
     for (i = 0; i < t->n_lines; i++) {
       lp_line *l = &t->lines[i];
-      if (l->src_line != sp[k].line) continue;
+      if (!lp_line_has_src(l, sp[k].line)) continue;
       if (l->label == LOUPE_LINE_BOILERPLATE) {
         l->label = LOUPE_LINE_META;
         l->reason = reason;
@@ -860,9 +862,10 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
       strcmp(a->credit.rule, "dateline-agency") != 0) {
     uint32_t ch = 0;
     for (i = 0; i < t->n_lines; i++)
-      if (t->lines[i].src_line == a->credit.line) ch = t->lines[i].hash;
+      if (lp_line_has_src(&t->lines[i], a->credit.line))
+        ch = t->lines[i].hash;
     for (i = 0; i < t->n_lines; i++)
-      if ((t->lines[i].src_line == a->credit.line ||
+      if ((lp_line_has_src(&t->lines[i], a->credit.line) ||
            (t->lines[i].hash == ch && t->lines[i].nwords < 5)) &&
           t->lines[i].label == LOUPE_LINE_BODY && t->lines[i].nwords < 12) {
         t->lines[i].label = LOUPE_LINE_META;

@@ -194,10 +194,18 @@ size_t lp_text_src_offset(const lp_text *t, size_t li, size_t col);
  * from_src): linear total time over increasing columns of one line. */
 size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
                                size_t from_src, size_t col);
+/* Source line of byte offset off inside line li, counting line breaks
+ * from from_off (on source line from_line; pass the line's src_offset and
+ * src_line, or an earlier answer, to map increasing offsets linearly). */
+size_t lp_text_src_line_from(const lp_text *t, size_t li, size_t from_off,
+                             size_t from_line, size_t off);
 /* Offsets of every source line start into out[cap]; returns the count. */
 size_t lp_text_line_starts(const lp_text *t, size_t *out, size_t cap);
 /* Join wrapped lines (hard-wrapped dumps) in place; LOUPE_OK or ENOMEM. */
 int lp_text_unwrap(lp_text *t);
+/* Does line l (maybe joined from several) hold source line n? */
+#define lp_line_has_src(l, n) \
+  ((n) >= (l)->src_line && (n) < (l)->src_line + (l)->n_src)
 /* Content of a line (not NUL-terminated). */
 #define LP_LINE_PTR(t, l) ((t)->text + (l)->start)
 

@@ -1666,7 +1666,7 @@ static int cmp_quote(const void *x, const void *y) {
 /* Where the last mapping ended, so that quotes in reading order map in
  * linear time even on one enormous paragraph. */
 typedef struct {
-  size_t para, li, col, src;
+  size_t para, li, col, src, line;
   int valid;
 } src_cursor;
 
@@ -1680,8 +1680,11 @@ static void body_to_src(const loupe_article *a, lp_text *t, size_t boff,
   *line = p->line;
   if (sc->valid && sc->para == para && sc->col <= col) {
     *off = lp_text_src_offset_from(t, sc->li, sc->col, sc->src, col);
+    /* a paragraph joined from wrapped lines: the line the quote is on */
+    *line = lp_text_src_line_from(t, sc->li, sc->src, sc->line, *off);
     sc->col = col;
     sc->src = *off;
+    sc->line = *line;
     return;
   }
   for (li = 0; li < t->n_lines; li++)
@@ -1689,11 +1692,14 @@ static void body_to_src(const loupe_article *a, lp_text *t, size_t boff,
         t->lines[li].label == LOUPE_LINE_BODY) {
       /* the body text is the normalised line from its first byte */
       *off = lp_text_src_offset(t, li, col);
+      *line = lp_text_src_line_from(t, li, t->lines[li].src_offset,
+                                    t->lines[li].src_line, *off);
       sc->valid = col > 0;
       sc->para = para;
       sc->li = li;
       sc->col = col;
       sc->src = *off;
+      sc->line = *line;
       return;
     }
 }

@@ -2,8 +2,8 @@
  * test_parse.c - tests of the public API in loupe.h with no Lua: handles,
  * a small invented news page (fields, paragraphs, provenance), error codes,
  * encodings (invalid UTF-8, CRLF, UTF-16LE, BOM), per-line labels, names
- * of codes, and a page printed twice. Ends with "test_parse: N passed, N
- * failed" and exits non-zero when a check failed.
+ * of codes, a page printed twice and a hard-wrapped wire page. Ends with
+ * "test_parse: N passed, N failed" and exits non-zero when a check failed.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -579,6 +579,75 @@ static void test_twice(void) {
   free(two);
 }
 
+/* ---- a hard-wrapped wire page ---- */
+
+/* Wrapped near 64 columns, paragraphs opened by a 4-space indent, a short
+ * first line, one line edited past the width (70 columns), a quote that
+ * starts on a wrapped line and a sign-off. */
+static const char WIRE[] =
+  "Home | Rail | Roads | Weather | Jobs\n"                              /* 1 */
+  "\n"
+  "Valley railway to reopen in June after three-year closure\n"        /* 3 */
+  "03-MAR-1992 07:41:15.62\n"
+  "\n"
+  "The Vellmark valley railway will reopen\n"                          /* 6 */
+  "to passengers in June after a three-year closure, the regional\n"
+  "transport council said on Monday, ending a campaign by villages\n"
+  "along the line.\n"
+  "    Council member Ilse Brandvik told a news conference at the\n"  /* 10 */
+  "station: \"We have kept our promise to the valley, and the first\n"
+  "trains will run full, I am sure of it,\" adding that the tickets\n"
+  "go on sale in May.\n"
+  "    The council said repairs to two viaducts and a long tunnel\n"  /* 14 */
+  "had cost 31 mln crowns, about a fifth more than planned two years ago,\n"
+  "because flood damage was worse than the engineers first thought.\n"
+  " REUTER\n";
+
+static const char *const WIRE_PARAS[] = {
+  "The Vellmark valley railway will reopen to passengers in June after a "
+  "three-year closure, the regional transport council said on Monday, "
+  "ending a campaign by villages along the line.",
+  "Council member Ilse Brandvik told a news conference at the station: "
+  "\"We have kept our promise to the valley, and the first trains will run "
+  "full, I am sure of it,\" adding that the tickets go on sale in May.",
+  "The council said repairs to two viaducts and a long tunnel had cost 31 "
+  "mln crowns, about a fifth more than planned two years ago, because flood "
+  "damage was worse than the engineers first thought.",
+};
+
+static void test_wrapped(void) {
+  loupe_article *a = parse_ok("wire", WIRE, sizeof WIRE - 1);
+  size_t i, q;
+  if (a == NULL) return;
+  CHECK_STR("wire: title", a->title.text,
+            "Valley railway to reopen in June after three-year closure");
+  CHECK_STR("wire: date", a->date.text, "1992-03-03T07:41:15");
+  CHECK_SIZE("wire: n_paragraphs", a->n_paragraphs, 3);
+  for (i = 0; i < a->n_paragraphs && i < 3; i++) {
+    char what[40];
+    sprintf(what, "wire: paragraph %zu", i + 1);
+    CHECK_STR(what, a->paragraphs[i].text, WIRE_PARAS[i]);
+  }
+  if (a->n_paragraphs == 3) {
+    CHECK_SIZE("wire: paragraph 2 line", a->paragraphs[1].line, 10);
+    CHECK_SIZE("wire: paragraph 2 offset", a->paragraphs[1].offset,
+               offset_of(WIRE, "Council member"));
+  }
+  /* the quote starts on source line 11, inside the joined paragraph */
+  for (q = 0; q < a->n_quotes; q++)
+    if (strncmp(a->quotes[q].text.text, "We have kept", 12) == 0) break;
+  CHECK(q < a->n_quotes, "wire: the quote was not found");
+  if (q < a->n_quotes) {
+    CHECK_SIZE("wire: quote line", a->quotes[q].text.line, 11);
+    CHECK_SIZE("wire: quote offset", a->quotes[q].text.offset,
+               offset_of(WIRE, "We have kept"));
+  }
+  CHECK(strstr(a->body, "REUTER") == NULL, "wire: the sign-off is in the "
+        "body: %s", show(a->body));
+  check_body_join("wire", a);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_handles();
   test_page();
@@ -590,6 +659,7 @@ int main(void) {
   test_keep_lines();
   test_names();
   test_twice();
+  test_wrapped();
   printf("test_parse: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
