@@ -496,9 +496,11 @@ static int find_outlet(lp_text *t, const lp_layout *lay, loupe_article *a,
     lp_line *l = &t->lines[i];
     const char *s = LP_LINE_PTR(t, l);
     size_t n = l->len > 300 ? 300 : l->len, p = 0, q, k;
-    int sc = 0, word = lp_contains_ci(s, n, "copyright");
+    int sc = 0, word;
+    /* the cue flags first: the text is searched on copyright lines only */
     if (!(l->cue & LP_CUE_COPYRIGHT) || l->label == LOUPE_LINE_BODY) continue;
     if (l->cue & LP_CUE_CAPTION) continue;
+    word = lp_contains_ci(s, n, "copyright");
     if (!word && !lp_contains_ci(s, n, "\xC2\xA9")) continue;
     if (word) sc += 2;
     if (lp_contains_ci(s, n, "all rights reserved")) sc += 2;
