@@ -286,7 +286,9 @@ typedef enum {
 
 /*
  * Parse one page and store it (inside the current transaction, or in one
- * of its own when none is open).
+ * of its own when none is open). It runs the three steps below in turn:
+ * loupe_db_lookup (an unchanged page stops there, unparsed), loupe_parse
+ * with the corpus's own parser, loupe_db_store.
  *   bytes/len: the raw page.
  *   path:      where it came from (NULL for text added directly; the
  *              content hash then identifies it).
@@ -296,6 +298,59 @@ typedef enum {
  */
 int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
                  const char *path, loupe_add_status *status, long long *id);
+
+/* Hex digits of a content hash (the string form is this plus a NUL). */
+#define LOUPE_HASH_LEN 16
+
+/*
+ * The content hash that identifies a page's bytes in the corpus (64 bits
+ * as hex; identity, not security).
+ *   bytes/len: the raw page; out: receives LOUPE_HASH_LEN digits and a NUL.
+ */
+void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
+
+/*
+ * Step 1 of loupe_db_add: what the corpus holds for a page. Reads only.
+ *   path:   where the page came from, or NULL to look hash up among the
+ *           pages added without a path.
+ *   hash:   the page's content hash (loupe_hash).
+ *   status: receives LOUPE_UNCHANGED (these bytes are stored: nothing to
+ *           do), LOUPE_UPDATED (path holds other content, to be replaced)
+ *           or LOUPE_ADDED (nothing stored: a new article).
+ *   id:     receives the stored article's id (0 for LOUPE_ADDED); pass it
+ *           to loupe_db_store as existing.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus) or a database error.
+ */
+int loupe_db_lookup(loupe_db *db, const char *path, const char *hash,
+                    loupe_add_status *status, long long *id);
+
+/*
+ * The hash stored for path, for callers that want to know ahead which
+ * files are unchanged (see loupe_prefetch_new).
+ *   out: receives the hash, or "" when path is not in the corpus.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus) or a database error.
+ */
+int loupe_db_stored_hash(loupe_db *db, const char *path,
+                         char out[LOUPE_HASH_LEN + 1]);
+
+/*
+ * Step 3 of loupe_db_add: store a parsed article (step 2 is loupe_parse,
+ * which needs no database), inside the current transaction or in one of
+ * its own when none is open.
+ *   a:        the article (not modified; still the caller's).
+ *   path:     where it came from, or NULL (see loupe_db_add).
+ *   hash/len: the content hash and size of the page it was parsed from.
+ *   existing: the id loupe_db_lookup gave for the page (0: a new
+ *             article); look it up in the same transaction, so that it
+ *             is still true.
+ *   id:       receives the article id.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed or read-only corpus) or a
+ * database error; inside a caller's transaction a failure leaves it to
+ * be rolled back by the caller.
+ */
+int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
+                   const char *hash, size_t len, long long existing,
+                   long long *id);
 
 /*
  * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
