@@ -499,6 +499,91 @@ int loupe_list_files(const char *const *specs, size_t nspecs, char ***out,
                      size_t *count, char *err, size_t errcap);
 void loupe_free_files(char **paths, size_t count);
 
+/* ---- reading and parsing ahead (worker threads) ---- */
+
+/*
+ * A prefetcher reads, hashes and parses the files of a list on worker
+ * threads (one parser each, default options) while its caller stores the
+ * pages it has already received; pages come back in list order. It holds
+ * at most a few pages per thread, however long the list. All its calls
+ * are made from one thread, the one that created it.
+ */
+typedef struct loupe_prefetch loupe_prefetch;
+
+/* Most worker threads a prefetcher starts. */
+#define LOUPE_PREFETCH_MAX_THREADS 64
+
+/* One page as loupe_prefetch_next delivers it; read-only, owned by the
+ * prefetcher until the next call to loupe_prefetch_next or _free. */
+typedef struct {
+  const char *path;         /* the file, as listed */
+  int rc;                   /* LOUPE_OK, or why the file gives no article:
+                               LOUPE_EIO (cannot be read), LOUPE_EEMPTY,
+                               LOUPE_EENCODING, LOUPE_ELIMIT, LOUPE_ENOMEM */
+  const char *errmsg;       /* the reason when rc != LOUPE_OK, without the
+                               path ("No such file or directory"); "" else */
+  size_t len;               /* bytes read (0 when unreadable) */
+  char hash[LOUPE_HASH_LEN + 1];  /* content hash of those bytes */
+  int skipped;              /* the hash equals the expected one: the page
+                               was not parsed and bytes holds it */
+  const char *bytes;        /* the page when skipped, else NULL */
+  loupe_article *article;   /* the parse when rc is LOUPE_OK and the page
+                               was not skipped, else NULL */
+} loupe_page;
+
+/*
+ * Start reading ahead.
+ *   paths/n:  the files, in the order pages are delivered (copied).
+ *   expected: NULL, or n hashes (NULL or "" entries for none; copied):
+ *             a file whose hash equals its expected one is not parsed
+ *             (loupe_db_stored_hash gives the hashes of a corpus).
+ *   threads:  worker threads, 0 to LOUPE_PREFETCH_MAX_THREADS (never more
+ *             than n); 0 reads and parses in loupe_prefetch_next itself.
+ *             If the system refuses to start some, fewer run.
+ *   out:      receives the prefetcher (NULL on failure); release it with
+ *             loupe_prefetch_free.
+ * Returns LOUPE_OK, LOUPE_EINVAL (bad threads or arguments) or
+ * LOUPE_ENOMEM.
+ */
+int loupe_prefetch_new(const char *const *paths, const char *const *expected,
+                       size_t n, int threads, loupe_prefetch **out);
+
+/*
+ * Deliver the next page in list order, waiting for it when needed (the
+ * calling thread reads and parses pages itself rather than idle). The
+ * page delivered before is released first. A file is judged as it is
+ * when its turn comes: one removed since a worker read it fails with
+ * LOUPE_EIO, one changed since is read and parsed again.
+ *   page: receives the page, or NULL when every page has been delivered.
+ * Returns LOUPE_OK (per-file failures are in page->rc) or LOUPE_EINVAL.
+ */
+int loupe_prefetch_next(loupe_prefetch *pf, loupe_page **page);
+
+/* Number of worker threads running (0: pages are read on the caller's
+ * thread). */
+int loupe_prefetch_threads(const loupe_prefetch *pf);
+
+/* Stop the workers, wait for them to finish the page at hand, and release
+ * every page and the prefetcher; NULL is accepted. Safe at any point,
+ * also before the last page. */
+void loupe_prefetch_free(loupe_prefetch *pf);
+
+/*
+ * Store a page from loupe_prefetch_next as loupe_db_add would store its
+ * bytes: looked up again now (an unchanged page costs nothing more),
+ * parsed by the corpus's parser when it was skipped but is no longer
+ * unchanged, stored otherwise.
+ *   page:      the page (not modified; still the prefetcher's).
+ *   status/id: what happened and the article id.
+ * Returns LOUPE_OK, the page's own failure (page->rc, its message then
+ * on db), or a database error, as loupe_db_add.
+ */
+int loupe_db_add_page(loupe_db *db, const loupe_page *page,
+                      loupe_add_status *status, long long *id);
+
+/* Number of processors online (at least 1). */
+int loupe_cpu_count(void);
+
 /* ---- whole articles ---- */
 
 /* Cursor over one article's row (same columns as hits) or none. */

@@ -1400,3 +1400,47 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
   }
   return parse_and_store(db, bytes, len, path, hash, *id, status, id);
 }
+
+/*
+ * Store a prefetched page. The page's article was parsed by a worker; it
+ * is stored only if the look-up, made now inside the caller's batch,
+ * still finds work to do. A page the worker skipped as unchanged is
+ * parsed here in the rare case that the corpus changed meanwhile.
+ */
+int loupe_db_add_page(loupe_db *db, const loupe_page *page,
+                      loupe_add_status *status, long long *id) {
+  loupe_add_status found;
+  int rc;
+
+  *status = 0;
+  *id = 0;
+  rc = writable(db);
+  if (rc) return rc;
+  if (page == NULL) {
+    snprintf(db->errmsg, sizeof db->errmsg, "no page");
+    return LOUPE_EINVAL;
+  }
+  if (page->rc != LOUPE_OK) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", page->errmsg);
+    return page->rc;
+  }
+  rc = loupe_db_lookup(db, page->path, page->hash, &found, id);
+  if (rc) return rc;
+  if (found == LOUPE_UNCHANGED) {
+    *status = LOUPE_UNCHANGED;
+    return LOUPE_OK;
+  }
+  if (page->article == NULL) {
+    if (page->bytes == NULL) {
+      *id = 0;
+      snprintf(db->errmsg, sizeof db->errmsg, "the page was not read");
+      return LOUPE_EINVAL;
+    }
+    return parse_and_store(db, page->bytes, page->len, page->path,
+                           page->hash, *id, status, id);
+  }
+  rc = loupe_db_store(db, page->article, page->path, page->hash, page->len,
+                      *id, id);
+  if (rc == LOUPE_OK) *status = found;
+  return rc;
+}
