@@ -319,7 +319,8 @@ void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
  *           or LOUPE_ADDED (nothing stored: a new article).
  *   id:     receives the stored article's id (0 for LOUPE_ADDED); pass it
  *           to loupe_db_store as existing.
- * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus) or a database error.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus), LOUPE_EINVAL (no hash)
+ * or a database error.
  */
 int loupe_db_lookup(loupe_db *db, const char *path, const char *hash,
                     loupe_add_status *status, long long *id);
@@ -328,7 +329,8 @@ int loupe_db_lookup(loupe_db *db, const char *path, const char *hash,
  * The hash stored for path, for callers that want to know ahead which
  * files are unchanged (see loupe_prefetch_new).
  *   out: receives the hash, or "" when path is not in the corpus.
- * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus) or a database error.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus), LOUPE_EINVAL (no path)
+ * or a database error.
  */
 int loupe_db_stored_hash(loupe_db *db, const char *path,
                          char out[LOUPE_HASH_LEN + 1]);
@@ -344,9 +346,10 @@ int loupe_db_stored_hash(loupe_db *db, const char *path,
  *             article); look it up in the same transaction, so that it
  *             is still true.
  *   id:       receives the article id.
- * Returns LOUPE_OK, LOUPE_EMISUSE (closed or read-only corpus) or a
- * database error; inside a caller's transaction a failure leaves it to
- * be rolled back by the caller.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed or read-only corpus),
+ * LOUPE_EINVAL (no article or hash) or a database error; inside a
+ * caller's transaction a failure leaves it to be rolled back by the
+ * caller.
  */
 int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
                    const char *hash, size_t len, long long existing,
@@ -504,9 +507,11 @@ void loupe_free_files(char **paths, size_t count);
 /*
  * A prefetcher reads, hashes and parses the files of a list on worker
  * threads (one parser each, default options) while its caller stores the
- * pages it has already received; pages come back in list order. It holds
- * at most a few pages per thread, however long the list. All its calls
- * are made from one thread, the one that created it.
+ * pages it has already received; pages come back in list order. Its
+ * memory is bounded however long the list: it reads at most 64 pages
+ * plus 4 per thread ahead, and stops reading ahead once 16 MiB of pages
+ * wait for the caller. All its calls are made from one thread, the one
+ * that created it.
  */
 typedef struct loupe_prefetch loupe_prefetch;
 
@@ -576,7 +581,7 @@ void loupe_prefetch_free(loupe_prefetch *pf);
  *   page:      the page (not modified; still the prefetcher's).
  *   status/id: what happened and the article id.
  * Returns LOUPE_OK, the page's own failure (page->rc, its message then
- * on db), or a database error, as loupe_db_add.
+ * on db), LOUPE_EINVAL (no page), or a database error, as loupe_db_add.
  */
 int loupe_db_add_page(loupe_db *db, const loupe_page *page,
                       loupe_add_status *status, long long *id);

@@ -2,7 +2,7 @@
  * prefetch.c - reading ahead for an ingest: worker threads read, hash and
  * parse the upcoming files of a list (one parser each) while the caller
  * stores the pages it already has. Pages travel in list order through a
- * ring of a few slots per thread, so memory does not grow with the list.
+ * bounded ring, so memory does not grow with the list.
  */
 #define _POSIX_C_SOURCE 200809L   /* strerror_r, st_mtim, pthread_sigmask */
 #include <errno.h>
@@ -16,9 +16,19 @@
 #include <unistd.h>
 #include "internal.h"
 
-/* Slots per thread: pages read ahead but not yet delivered. More than
- * two lets the others run on while one thread parses a long page. */
+/*
+ * How far the workers may read ahead of the caller: WINDOW_PAGES pages
+ * plus SLOTS_PER_THREAD per thread, and no more than WINDOW_BYTES of
+ * page bytes in pages parsed and waiting. The window must outlast the
+ * caller's pauses: committing a batch of 200 pages takes about as long
+ * as parsing 50-100, and with a window of a few pages the workers
+ * stopped at every commit (on two cores an ingest took 1.6 times as long
+ * as with 64 pages). The byte bound keeps a run of huge pages from
+ * piling up.
+ */
+#define WINDOW_PAGES 64
 #define SLOTS_PER_THREAD 4
+#define WINDOW_BYTES ((size_t)16 << 20)
 
 /* What identifies a file's content without reading it again. */
 typedef struct {
@@ -36,6 +46,7 @@ typedef struct {
   file_id id;                 /* of the file as it was read */
   int have_id;
   int ready;                  /* filled (set under the lock) */
+  size_t held;                /* bytes counted in pf->held for it */
   int at_turn;                /* read by the caller at its turn */
   char errmsg[200];
 } slot;
@@ -53,6 +64,7 @@ struct loupe_prefetch {
   slot *slots;
   size_t nslots;
   size_t claim;               /* next page a thread may take */
+  size_t held;                /* bytes of the pages ready, not released */
   size_t cur;                 /* the page held by the caller or due next */
   int holding;                /* the caller holds page cur */
   int stop;                   /* free() has begun: workers leave */
@@ -197,9 +209,20 @@ static void load_page(const loupe_prefetch *pf, loupe_parser *parser,
 
 /* Under the lock: may page pf->claim be taken now? The ring holds pages
  * cur .. cur + nslots - 1, so a slot is reused only once the caller has
- * released the page before it. */
+ * released the page before it. The byte bound never stops page cur:
+ * while it is unclaimed no later page is held either. */
 static int can_claim(const loupe_prefetch *pf) {
-  return pf->claim < pf->n && pf->claim < pf->cur + pf->nslots;
+  return pf->claim < pf->n && pf->claim < pf->cur + pf->nslots &&
+         pf->held < WINDOW_BYTES;
+}
+
+/* Under the lock: page s is filled; count its bytes and wake the
+ * caller. */
+static void mark_ready(loupe_prefetch *pf, slot *s) {
+  s->held = s->pub.len;
+  pf->held += s->held;
+  s->ready = 1;
+  pthread_cond_signal(&pf->filled);       /* only the caller waits */
 }
 
 static void *worker_main(void *arg) {
@@ -217,8 +240,7 @@ static void *worker_main(void *arg) {
     pthread_mutex_unlock(&pf->mu);
     load_page(pf, w->parser, i, s);
     pthread_mutex_lock(&pf->mu);
-    s->ready = 1;
-    pthread_cond_signal(&pf->filled);     /* only the caller waits */
+    mark_ready(pf, s);
   }
   pthread_mutex_unlock(&pf->mu);
   return NULL;
@@ -294,7 +316,8 @@ int loupe_prefetch_new(const char *const *paths, const char *const *expected,
   if (pf == NULL) return LOUPE_ENOMEM;
   rc = copy_list(pf, paths, expected, n);
   if (rc) goto fail;
-  pf->nslots = SLOTS_PER_THREAD * (size_t)(want > 0 ? want + 1 : 1);
+  pf->nslots = want > 0 ? WINDOW_PAGES + SLOTS_PER_THREAD * (size_t)want
+                       : 1;
   pf->slots = calloc(pf->nslots, sizeof *pf->slots);
   pf->workers = calloc((size_t)(want > 0 ? want : 1), sizeof *pf->workers);
   pf->threads = calloc((size_t)(want > 0 ? want : 1), sizeof *pf->threads);
@@ -343,7 +366,7 @@ static void wait_for_turn(loupe_prefetch *pf, slot *s) {
       load_page(pf, pf->own, i, mine);
       mine->at_turn = i == pf->cur;
       pthread_mutex_lock(&pf->mu);
-      mine->ready = 1;
+      mark_ready(pf, mine);
     } else {
       pthread_cond_wait(&pf->filled, &pf->mu);
     }
@@ -359,18 +382,21 @@ static void wait_for_turn(loupe_prefetch *pf, slot *s) {
 static void check_turn(loupe_prefetch *pf, slot *s) {
   struct stat st;
   file_id now;
+  size_t held = s->held;        /* counted in pf->held until released */
   if (s->at_turn) return;
   if (stat(pf->paths[pf->cur], &st) != 0) {
     int err = errno;
     slot_clear(s);
     s->pub.path = pf->paths[pf->cur];
     set_errno(s, err);
-    return;
+  } else {
+    id_of(&st, &now);
+    if (s->pub.rc != LOUPE_EIO && s->have_id && same_id(&s->id, &now))
+      return;
+    slot_clear(s);
+    load_page(pf, pf->own, pf->cur, s);
   }
-  id_of(&st, &now);
-  if (s->pub.rc != LOUPE_EIO && s->have_id && same_id(&s->id, &now)) return;
-  slot_clear(s);
-  load_page(pf, pf->own, pf->cur, s);
+  s->held = held;
 }
 
 int loupe_prefetch_next(loupe_prefetch *pf, loupe_page **page) {
@@ -378,8 +404,12 @@ int loupe_prefetch_next(loupe_prefetch *pf, loupe_page **page) {
   if (page) *page = NULL;
   if (pf == NULL || page == NULL) return LOUPE_EINVAL;
   if (pf->holding) {
-    slot_clear(&pf->slots[pf->cur % pf->nslots]);
+    size_t held;
+    s = &pf->slots[pf->cur % pf->nslots];
+    held = s->held;
+    slot_clear(s);
     pthread_mutex_lock(&pf->mu);
+    pf->held -= held;
     pf->holding = 0;
     pf->cur++;
     pthread_cond_broadcast(&pf->space);

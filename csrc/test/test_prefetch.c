@@ -458,6 +458,43 @@ static void test_add_page(void) {
   remove_pages(dir, paths);
 }
 
+/* Pages bigger than the window's byte bound together (here binary ones,
+ * which fail fast): every page still comes, in order, with no stall. */
+static void test_big_pages(void) {
+  char dir[] = "/tmp/loupe-prefetch-XXXXXX";
+  char *paths[6];
+  size_t big = (size_t)5 << 20, k;
+  char *bin = malloc(big);
+  loupe_prefetch *pf = NULL;
+  loupe_page *page;
+  int i, n = 0;
+  CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+  CHECK(bin != NULL, "malloc");
+  if (bin == NULL) return;
+  for (k = 0; k < big; k++) bin[k] = (char)((k * 7919 + 13) % 256);
+  for (i = 0; i < 6; i++) {
+    paths[i] = malloc(strlen(dir) + 16);
+    sprintf(paths[i], "%s/big%d.bin", dir, i);
+    write_file(paths[i], bin, big);
+  }
+  free(bin);
+  CHECK_RC("prefetch_new", loupe_prefetch_new((const char *const *)paths,
+           NULL, 6, 4, &pf), LOUPE_OK);
+  while (loupe_prefetch_next(pf, &page) == LOUPE_OK && page) {
+    CHECK(strcmp(page->path, paths[n]) == 0, "big page %d out of order", n);
+    CHECK(page->len == big && page->rc == LOUPE_EENCODING,
+          "big page %d: len %zu rc %d", n, page->len, page->rc);
+    n++;
+  }
+  CHECK_INT("big pages delivered", n, 6);
+  loupe_prefetch_free(pf);
+  for (i = 0; i < 6; i++) {
+    remove(paths[i]);
+    free(paths[i]);
+  }
+  rmdir(dir);
+}
+
 int main(void) {
   test_arguments();
   test_order();
@@ -465,6 +502,7 @@ int main(void) {
   test_stop_early();
   test_expected_and_turns();
   test_add_page();
+  test_big_pages();
   printf("test_prefetch: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
