@@ -52,9 +52,10 @@ SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 OPTFLAGS  := -O1 -g $(SANFLAGS)
 endif
 WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# -pthread: the ingest prefetcher (prefetch.c) runs worker threads.
 ALL_CFLAGS = -std=c99 $(OPTFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden \
-             -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(PKG_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+             -pthread -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = -pthread $(SANFLAGS) $(LDFLAGS)
 LIBS      := -lpcre2-8 -lsqlite3 -lm
 
 # Paths that make lua5.4 see this tree first (the _5_4 names win over

@@ -3,7 +3,10 @@
 -- FTS5 insertion (bench/fts_baseline.c), query latency of 20 kinds of
 -- query, regex throughput against ripgrep, peak RSS while ingesting.
 -- Usage: lua5.4 bench/bench_index.lua [--quick] [--runs N] [--reps N]
---          [--baseline PROGRAM] [--keep] [--no-hyperfine] [SHARED_DIR]
+--          [--threads N] [--baseline PROGRAM] [--keep] [--no-hyperfine]
+--          [SHARED_DIR]
+-- (--threads: worker threads of the ingest, 0 for none; default: the
+-- ingest's own default, loupe.corpus.default_threads().)
 -- (`make bench` builds the tree and build/fts_baseline, then runs it;
 -- `make bench BENCH_ARGS=--quick` for a 6,000-article sample.)
 -- Every article is first written as a page text file to a mktemp dir
@@ -43,7 +46,8 @@ local function die(code, msg)
 end
 
 local USAGE = "usage: lua5.4 bench/bench_index.lua [--quick] [--runs N] "
-  .. "[--reps N] [--baseline PROGRAM] [--keep] [--no-hyperfine] [SHARED_DIR]"
+  .. "[--reps N] [--threads N] [--baseline PROGRAM] [--keep] [--no-hyperfine] "
+  .. "[SHARED_DIR]"
 
 local function usage(msg)
   die(2, msg .. "\n" .. USAGE)
@@ -87,24 +91,28 @@ local function load_loupe()
 end
 
 -- ------------------------------------------------- internal child modes
--- `--ingest-child DB LIST`: ingest the folders named in file LIST into a
--- new corpus DB; print one line of JSON: CPU seconds (os.clock) and wall
--- seconds around open + ingest + close, counts, VmHWM in kB.
+-- `--ingest-child DB LIST [THREADS]`: ingest the folders named in file
+-- LIST into a new corpus DB (with THREADS worker threads, else the
+-- default); print one line of JSON: CPU seconds (os.clock, every thread)
+-- and wall seconds around open + ingest + close, counts, the threads
+-- used, VmHWM in kB.
 -- `--regex-child DB PATTERN`: print the number of articles matching.
 
 if arg[1] == "--ingest-child" then
   local loupe = load_loupe()
   local specs = {}
   for l in io.lines(arg[3]) do specs[#specs + 1] = l end
+  local threads = tonumber(arg[4])
+  local used = threads or require("loupe.corpus").default_threads()
   local c0, w0 = clock(), wall()
   local c = assert(loupe.open(arg[2]))
-  local s = assert(c:ingest(specs, { batch = BATCH }))
+  local s = assert(c:ingest(specs, { batch = BATCH, threads = threads }))
   local n = c:count()
   c:close()
   local cpu, elapsed = clock() - c0, wall() - w0
   print(string_format('{"cpu": %.4f, "wall": %.3f, "files": %d, "added": '
-    .. '%d, "failed": %d, "count": %d, "hwm_kb": %d}', cpu, elapsed,
-    s.files, s.added, #s.failed, n, vm_hwm() or -1))
+    .. '%d, "failed": %d, "count": %d, "threads": %d, "hwm_kb": %d}', cpu,
+    elapsed, s.files, s.added, #s.failed, n, used, vm_hwm() or -1))
   os_exit(0)
 elseif arg[1] == "--regex-child" then
   local loupe = load_loupe()
@@ -135,6 +143,11 @@ do
     elseif a == "--runs" then runs = number_arg(a)
     elseif a == "--reps" then reps = number_arg(a)
     elseif a == "--keep" then opts.keep = true
+    elseif a == "--threads" then
+      local v = math.tointeger(tonumber(arg[i + 1]))
+      if not v or v < 0 then usage("--threads needs a number >= 0") end
+      opts.threads = v
+      i = i + 1
     elseif a == "--no-hyperfine" then opts.hyperfine = false
     elseif a == "--baseline" then
       if not arg[i + 1] then usage("--baseline needs a program") end
@@ -362,6 +375,7 @@ local function main()
     os.remove(db .. "-shm")
     local cmd = sh_quote(lua) .. " " .. sh_quote(arg[0])
       .. " --ingest-child " .. sh_quote(db) .. " " .. sh_quote(list)
+      .. (opts.threads and " " .. opts.threads or "")
     local tfile = tmp .. "/time.txt"
     if time_bin then
       cmd = time_bin .. " -f 'maxrss_kb=%M' -o " .. sh_quote(tfile) .. " "
@@ -407,8 +421,12 @@ local function main()
 
   print(string_format("== 1. ingest, %d articles, transactions of %d "
     .. "files, median of %d runs", n_articles, BATCH, opts.runs))
-  print("  loupe: child process, corpus:ingest(folders) of the page files; "
-    .. "CPU: os.clock around open+ingest+close; wall: /proc/uptime")
+  print(string_format("  loupe: child process, corpus:ingest(folders) of "
+    .. "the page files with %d worker thread%s (%s; %d processors online); "
+    .. "CPU: os.clock (every thread) around open+ingest+close; wall: "
+    .. "/proc/uptime", last.threads or -1, last.threads == 1 and "" or "s",
+    opts.threads and "--threads" or "the default", require("loupe.core")
+    .cpu_count()))
   print("  raw:   build/fts_baseline, bare FTS5 table (unicode61 "
     .. "remove_diacritics 2), WAL, synchronous NORMAL, clean texts already "
     .. "in memory; CPU: clock(); wall: CLOCK_MONOTONIC")

@@ -286,7 +286,9 @@ typedef enum {
 
 /*
  * Parse one page and store it (inside the current transaction, or in one
- * of its own when none is open).
+ * of its own when none is open). It runs the three steps below in turn:
+ * loupe_db_lookup (an unchanged page stops there, unparsed), loupe_parse
+ * with the corpus's own parser, loupe_db_store.
  *   bytes/len: the raw page.
  *   path:      where it came from (NULL for text added directly; the
  *              content hash then identifies it).
@@ -296,6 +298,62 @@ typedef enum {
  */
 int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
                  const char *path, loupe_add_status *status, long long *id);
+
+/* Hex digits of a content hash (the string form is this plus a NUL). */
+#define LOUPE_HASH_LEN 16
+
+/*
+ * The content hash that identifies a page's bytes in the corpus (64 bits
+ * as hex; identity, not security).
+ *   bytes/len: the raw page; out: receives LOUPE_HASH_LEN digits and a NUL.
+ */
+void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
+
+/*
+ * Step 1 of loupe_db_add: what the corpus holds for a page. Reads only.
+ *   path:   where the page came from, or NULL to look hash up among the
+ *           pages added without a path.
+ *   hash:   the page's content hash (loupe_hash).
+ *   status: receives LOUPE_UNCHANGED (these bytes are stored: nothing to
+ *           do), LOUPE_UPDATED (path holds other content, to be replaced)
+ *           or LOUPE_ADDED (nothing stored: a new article).
+ *   id:     receives the stored article's id (0 for LOUPE_ADDED); pass it
+ *           to loupe_db_store as existing.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus), LOUPE_EINVAL (no hash)
+ * or a database error.
+ */
+int loupe_db_lookup(loupe_db *db, const char *path, const char *hash,
+                    loupe_add_status *status, long long *id);
+
+/*
+ * The hash stored for path, for callers that want to know ahead which
+ * files are unchanged (see loupe_prefetch_new).
+ *   out: receives the hash, or "" when path is not in the corpus.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus), LOUPE_EINVAL (no path)
+ * or a database error.
+ */
+int loupe_db_stored_hash(loupe_db *db, const char *path,
+                         char out[LOUPE_HASH_LEN + 1]);
+
+/*
+ * Step 3 of loupe_db_add: store a parsed article (step 2 is loupe_parse,
+ * which needs no database), inside the current transaction or in one of
+ * its own when none is open.
+ *   a:        the article (not modified; still the caller's).
+ *   path:     where it came from, or NULL (see loupe_db_add).
+ *   hash/len: the content hash and size of the page it was parsed from.
+ *   existing: the id loupe_db_lookup gave for the page (0: a new
+ *             article); look it up in the same transaction, so that it
+ *             is still true.
+ *   id:       receives the article id.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed or read-only corpus),
+ * LOUPE_EINVAL (no article or hash) or a database error; inside a
+ * caller's transaction a failure leaves it to be rolled back by the
+ * caller.
+ */
+int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
+                   const char *hash, size_t len, long long existing,
+                   long long *id);
 
 /*
  * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
@@ -458,6 +516,93 @@ void loupe_cursor_free(loupe_cursor *c);
 int loupe_list_files(const char *const *specs, size_t nspecs, char ***out,
                      size_t *count, char *err, size_t errcap);
 void loupe_free_files(char **paths, size_t count);
+
+/* ---- reading and parsing ahead (worker threads) ---- */
+
+/*
+ * A prefetcher reads, hashes and parses the files of a list on worker
+ * threads (one parser each, default options) while its caller stores the
+ * pages it has already received; pages come back in list order. Its
+ * memory is bounded however long the list: it reads at most 64 pages
+ * plus 4 per thread ahead, and stops reading ahead once 16 MiB of pages
+ * wait for the caller. All its calls are made from one thread, the one
+ * that created it.
+ */
+typedef struct loupe_prefetch loupe_prefetch;
+
+/* Most worker threads a prefetcher starts. */
+#define LOUPE_PREFETCH_MAX_THREADS 64
+
+/* One page as loupe_prefetch_next delivers it; read-only, owned by the
+ * prefetcher until the next call to loupe_prefetch_next or _free. */
+typedef struct {
+  const char *path;         /* the file, as listed */
+  int rc;                   /* LOUPE_OK, or why the file gives no article:
+                               LOUPE_EIO (cannot be read), LOUPE_EEMPTY,
+                               LOUPE_EENCODING, LOUPE_ELIMIT, LOUPE_ENOMEM */
+  const char *errmsg;       /* the reason when rc != LOUPE_OK, without the
+                               path ("No such file or directory"); "" else */
+  size_t len;               /* bytes read (0 when unreadable) */
+  char hash[LOUPE_HASH_LEN + 1];  /* content hash of those bytes */
+  int skipped;              /* the hash equals the expected one: the page
+                               was not parsed and bytes holds it */
+  const char *bytes;        /* the page when skipped, else NULL */
+  loupe_article *article;   /* the parse when rc is LOUPE_OK and the page
+                               was not skipped, else NULL */
+} loupe_page;
+
+/*
+ * Start reading ahead.
+ *   paths/n:  the files, in the order pages are delivered (copied).
+ *   expected: NULL, or n hashes (NULL or "" entries for none; copied):
+ *             a file whose hash equals its expected one is not parsed
+ *             (loupe_db_stored_hash gives the hashes of a corpus).
+ *   threads:  worker threads, 0 to LOUPE_PREFETCH_MAX_THREADS (never more
+ *             than n); 0 reads and parses in loupe_prefetch_next itself.
+ *             If the system refuses to start some, fewer run.
+ *   out:      receives the prefetcher (NULL on failure); release it with
+ *             loupe_prefetch_free.
+ * Returns LOUPE_OK, LOUPE_EINVAL (bad threads or arguments) or
+ * LOUPE_ENOMEM.
+ */
+int loupe_prefetch_new(const char *const *paths, const char *const *expected,
+                       size_t n, int threads, loupe_prefetch **out);
+
+/*
+ * Deliver the next page in list order, waiting for it when needed (the
+ * calling thread reads and parses pages itself rather than idle). The
+ * page delivered before is released first. A file is judged as it is
+ * when its turn comes: one removed since a worker read it fails with
+ * LOUPE_EIO, one changed since is read and parsed again.
+ *   page: receives the page, or NULL when every page has been delivered.
+ * Returns LOUPE_OK (per-file failures are in page->rc) or LOUPE_EINVAL.
+ */
+int loupe_prefetch_next(loupe_prefetch *pf, loupe_page **page);
+
+/* Number of worker threads running (0: pages are read on the caller's
+ * thread). */
+int loupe_prefetch_threads(const loupe_prefetch *pf);
+
+/* Stop the workers, wait for them to finish the page at hand, and release
+ * every page and the prefetcher; NULL is accepted. Safe at any point,
+ * also before the last page. */
+void loupe_prefetch_free(loupe_prefetch *pf);
+
+/*
+ * Store a page from loupe_prefetch_next as loupe_db_add would store its
+ * bytes: looked up again now (an unchanged page costs nothing more),
+ * parsed by the corpus's parser when it was skipped but is no longer
+ * unchanged, stored otherwise.
+ *   page:      the page (not modified; still the prefetcher's).
+ *   status/id: what happened and the article id.
+ * Returns LOUPE_OK, the page's own failure (page->rc, its message then
+ * on db), LOUPE_EINVAL (no page), or a database error, as loupe_db_add.
+ */
+int loupe_db_add_page(loupe_db *db, const loupe_page *page,
+                      loupe_add_status *status, long long *id);
+
+/* Number of processors online (at least 1). */
+int loupe_cpu_count(void);
 
 /* ---- whole articles ---- */
 

@@ -55,6 +55,7 @@ build = {
         "csrc/core/minhash.c",
         "csrc/core/parse.c",
         "csrc/core/phrases.c",
+        "csrc/core/prefetch.c",
         "csrc/core/query.c",
         "csrc/core/quotes.c",
         "csrc/core/regex.c",
@@ -66,7 +67,8 @@ build = {
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
       incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(SQLITE_INCDIR)" },
       libdirs = { "$(PCRE2_LIBDIR)", "$(SQLITE_LIBDIR)" },
-      libraries = { "pcre2-8", "sqlite3", "m" },
+      -- pthread: the ingest prefetcher's worker threads
+      libraries = { "pcre2-8", "sqlite3", "m", "pthread" },
     },
     loupe = "lua/loupe/init.lua",
     ["loupe.cli"] = "lua/loupe/cli.lua",

@@ -179,6 +179,8 @@ describe("loupe usage errors", function()
     { { "export", "x.loupe", "--es-bulk", "news", "--format", "csv" },
       "--es-bulk" },
     { { "quotes", "x.loupe", "--kind", "shouted" }, "--kind" },
+    { { "ingest", "x.loupe", "pages", "--threads=-1" }, "--threads" },
+    { { "ingest", "x.loupe", "pages", "--threads", "65" }, "--threads" },
     { { "help", "frobnicate" }, "frobnicate" },
   }
   for _, case in ipairs(cases) do
@@ -290,6 +292,16 @@ describe("loupe ingest", function()
     code, out = loupe("ingest", "-q", dir .. "/p.loupe", dir .. "/pages")
     assert.are.equal(0, code)
     assert.matches("0 added, 0 updated, 3 unchanged", out, 1, true)
+  end)
+
+  it("stores the same with --threads 0 and --threads 3", function()
+    for _, n in ipairs({ "0", "3" }) do
+      local code, out = loupe("ingest", "-q", "--threads", n,
+        dir .. "/t" .. n .. ".loupe", dir .. "/pages")
+      assert.are.equal(0, code)
+      assert.matches("3 added, 0 updated, 0 unchanged, 0 failed", out, 1,
+        true)
+    end
   end)
 
   it("draws a progress bar on a terminal", function()

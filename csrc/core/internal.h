@@ -389,8 +389,6 @@ void lp_cursor_release(loupe_cursor *c);
 int lp_db_stmt(loupe_db *db, int k, struct sqlite3_stmt **out);
 /* A cursor over the rows of sql (no parameters). */
 int lp_simple_cursor(loupe_db *db, const char *sql, loupe_cursor **out);
-/* 64-bit hash of bytes, as 16 hex digits into out[17]. */
-void lp_hash_hex(const char *s, size_t n, char out[17]);
 /* Append s to b as a JSON string literal. */
 int lp_json_string(lp_buf *b, const char *s, size_t n);
 

@@ -253,7 +253,7 @@ void lp_cursor_release(loupe_cursor *c) {
 
 /* ---- hashing and JSON ---- */
 
-void lp_hash_hex(const char *s, size_t n, char out[17]) {
+void loupe_hash(const char *s, size_t n, char out[LOUPE_HASH_LEN + 1]) {
   /* 64-bit multiply-rotate hash over 8-byte words (content identity, not
    * security); the length is mixed in */
   const unsigned char *u = (const unsigned char *)s;
@@ -279,11 +279,11 @@ void lp_hash_hex(const char *s, size_t n, char out[17]) {
   h ^= h >> 33;
   h *= 0xC4CEB9FE1A85EC53ULL;
   h ^= h >> 33;
-  for (k = 15; k >= 0; k--) {
+  for (k = LOUPE_HASH_LEN - 1; k >= 0; k--) {
     out[k] = hex[h & 15];
     h >>= 4;
   }
-  out[16] = '\0';
+  out[LOUPE_HASH_LEN] = '\0';
 }
 
 int lp_json_string(lp_buf *b, const char *s, size_t n) {
@@ -1250,56 +1250,93 @@ int loupe_db_set_clustering(loupe_db *db, int on, double threshold) {
   return LOUPE_OK;
 }
 
-/*
- * Store one page. Looks the path (or, without one, the content hash) up
- * first so unchanged pages cost no parse. Inside a caller's transaction
- * (an ingest batch) a failure leaves the batch to be rolled back by the
- * caller; outside one, the page is written in a transaction of its own,
- * all or nothing.
- */
-int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
-                 const char *path, loupe_add_status *status, long long *id) {
-  sqlite3_stmt *st;
-  char hash[17];
-  long long existing = 0;
-  loupe_article *a = NULL;
-  lp_sig sig;
-  placement pl;
-  unsigned char packed[LP_SIG_BYTES];
-  int rc, own_txn = 0, has_sig = 0;
-
-  *status = 0;
-  *id = 0;
+/* The corpus may be written to: open and not read-only. */
+static int writable(loupe_db *db) {
   if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
   if (db->readonly) {
     snprintf(db->errmsg, sizeof db->errmsg, "the corpus is open read-only");
     return LOUPE_EMISUSE;
   }
-  lp_hash_hex(bytes, len, hash);
+  return LOUPE_OK;
+}
+
+/* The row stored under path (or, without one, the pathless row with this
+ * hash): *id 0 when none; its hash into stored when asked. */
+static int find_row(loupe_db *db, const char *path, const char *hash,
+                    long long *id, char stored[LOUPE_HASH_LEN + 1]) {
+  sqlite3_stmt *st;
+  int rc;
+  *id = 0;
+  if (stored) stored[0] = '\0';
   rc = lp_db_stmt(db, path ? ST_BY_PATH : ST_BY_HASH, &st);
   if (rc) return rc;
-  if (path) sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-  else sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 1, path ? path : hash, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
-    long long found = sqlite3_column_int64(st, 0);
-    const char *old = path ? (const char *)sqlite3_column_text(st, 1) : hash;
-    if (old && strcmp(old, hash) == 0) {
-      sqlite3_reset(st);
-      *status = LOUPE_UNCHANGED;
-      *id = found;
-      return LOUPE_OK;
+    *id = sqlite3_column_int64(st, 0);
+    if (stored) {
+      const char *h = path ? (const char *)sqlite3_column_text(st, 1) : hash;
+      if (h && strlen(h) == LOUPE_HASH_LEN) memcpy(stored, h,
+                                                   LOUPE_HASH_LEN + 1);
     }
-    existing = found;
   } else if (rc != SQLITE_DONE) {
     sqlite3_reset(st);
     return lp_db_error(db, rc, "look up article");
   }
   sqlite3_reset(st);
-  rc = loupe_parse(db->parser, bytes, len, &a);
-  if (rc) {
-    snprintf(db->errmsg, sizeof db->errmsg, "%s", loupe_errmsg(db->parser));
-    return rc;
+  return LOUPE_OK;
+}
+
+int loupe_db_lookup(loupe_db *db, const char *path, const char *hash,
+                    loupe_add_status *status, long long *id) {
+  char stored[LOUPE_HASH_LEN + 1];
+  int rc;
+  *status = 0;
+  *id = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  if (hash == NULL) {
+    snprintf(db->errmsg, sizeof db->errmsg, "no content hash");
+    return LOUPE_EINVAL;
+  }
+  rc = find_row(db, path, hash, id, stored);
+  if (rc) return rc;
+  *status = *id == 0 ? LOUPE_ADDED
+            : strcmp(stored, hash) == 0 ? LOUPE_UNCHANGED : LOUPE_UPDATED;
+  return LOUPE_OK;
+}
+
+int loupe_db_stored_hash(loupe_db *db, const char *path,
+                         char out[LOUPE_HASH_LEN + 1]) {
+  long long id;
+  out[0] = '\0';
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  if (path == NULL) {
+    snprintf(db->errmsg, sizeof db->errmsg, "no path");
+    return LOUPE_EINVAL;
+  }
+  return find_row(db, path, NULL, &id, out);
+}
+
+/*
+ * Store a parsed article. Inside a caller's transaction (an ingest batch)
+ * a failure leaves the batch to be rolled back by the caller; outside
+ * one, the page is written in a transaction of its own, all or nothing.
+ */
+int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
+                   const char *hash, size_t len, long long existing,
+                   long long *id) {
+  sqlite3_stmt *st;
+  lp_sig sig;
+  placement pl;
+  unsigned char packed[LP_SIG_BYTES];
+  int rc, own_txn = 0, has_sig = 0;
+
+  *id = 0;
+  rc = writable(db);
+  if (rc) return rc;
+  if (a == NULL || hash == NULL) {
+    snprintf(db->errmsg, sizeof db->errmsg, "no article or no hash");
+    return LOUPE_EINVAL;
   }
   if (sqlite3_get_autocommit(db->sql)) {
     rc = lp_db_stmt(db, ST_BEGIN, &st);
@@ -1333,13 +1370,98 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
     if (rc) goto out;
     own_txn = 0;
   }
-  *status = existing ? LOUPE_UPDATED : LOUPE_ADDED;
 out:
   if (own_txn) {
     sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     pend_reset(db);
   }
   if (rc) *id = 0;
+  return rc;
+}
+
+/* Parse bytes with the corpus's parser and store the article (steps 2
+ * and 3 of loupe_db_add, after a look-up that found work to do). */
+static int parse_and_store(loupe_db *db, const char *bytes, size_t len,
+                           const char *path, const char *hash,
+                           long long existing, loupe_add_status *status,
+                           long long *id) {
+  loupe_article *a = NULL;
+  int rc = loupe_parse(db->parser, bytes, len, &a);
+  if (rc) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", loupe_errmsg(db->parser));
+    *id = 0;
+    return rc;
+  }
+  rc = loupe_db_store(db, a, path, hash, len, existing, id);
   loupe_article_free(a);
+  if (rc == LOUPE_OK) *status = existing ? LOUPE_UPDATED : LOUPE_ADDED;
+  return rc;
+}
+
+/*
+ * Store one page: look it up first so that unchanged pages cost no
+ * parse, then parse and store it.
+ */
+int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
+                 const char *path, loupe_add_status *status, long long *id) {
+  char hash[LOUPE_HASH_LEN + 1];
+  loupe_add_status found;
+  int rc;
+
+  *status = 0;
+  *id = 0;
+  rc = writable(db);
+  if (rc) return rc;
+  loupe_hash(bytes, len, hash);
+  rc = loupe_db_lookup(db, path, hash, &found, id);
+  if (rc) return rc;
+  if (found == LOUPE_UNCHANGED) {
+    *status = LOUPE_UNCHANGED;
+    return LOUPE_OK;
+  }
+  return parse_and_store(db, bytes, len, path, hash, *id, status, id);
+}
+
+/*
+ * Store a prefetched page. The page's article was parsed by a worker; it
+ * is stored only if the look-up, made now inside the caller's batch,
+ * still finds work to do. A page the worker skipped as unchanged is
+ * parsed here in the rare case that the corpus changed meanwhile.
+ */
+int loupe_db_add_page(loupe_db *db, const loupe_page *page,
+                      loupe_add_status *status, long long *id) {
+  loupe_add_status found;
+  int rc;
+
+  *status = 0;
+  *id = 0;
+  rc = writable(db);
+  if (rc) return rc;
+  if (page == NULL) {
+    snprintf(db->errmsg, sizeof db->errmsg, "no page");
+    return LOUPE_EINVAL;
+  }
+  if (page->rc != LOUPE_OK) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", page->errmsg);
+    return page->rc;
+  }
+  rc = loupe_db_lookup(db, page->path, page->hash, &found, id);
+  if (rc) return rc;
+  if (found == LOUPE_UNCHANGED) {
+    *status = LOUPE_UNCHANGED;
+    return LOUPE_OK;
+  }
+  if (page->article == NULL) {
+    if (page->bytes == NULL) {
+      *id = 0;
+      snprintf(db->errmsg, sizeof db->errmsg, "the page was not read");
+      return LOUPE_EINVAL;
+    }
+    return parse_and_store(db, page->bytes, page->len, page->path,
+                           page->hash, *id, status, id);
+  }
+  rc = loupe_db_store(db, page->article, page->path, page->hash, page->len,
+                      *id, id);
+  if (rc == LOUPE_OK) *status = found;
   return rc;
 }

@@ -13,6 +13,7 @@
 #define DB_MT "loupe.Db"
 #define CURSOR_MT "loupe.Cursor"
 #define REGEX_MT "loupe.Regex"
+#define PREFETCH_MT "loupe.Prefetch"
 
 typedef struct {
   loupe_db *db;
@@ -26,6 +27,11 @@ typedef struct {
 typedef struct {
   loupe_regex *re;
 } lregex;
+
+typedef struct {
+  loupe_prefetch *pf;
+  loupe_page *page;       /* the page last delivered, NULL when none */
+} lprefetch;
 
 /* Return nil, "loupe: <what>: <msg>", code (the data-error convention). */
 int lb_fail(lua_State *L, int rc, const char *what, const char *msg) {
@@ -253,6 +259,116 @@ static int ldb_add(lua_State *L) {
   lua_pushstring(L, status_names[st]);
   lua_pushinteger(L, (lua_Integer)id);
   return 2;
+}
+
+/* ---- reading ahead ---- */
+
+static lprefetch *check_prefetch(lua_State *L, int i) {
+  lprefetch *ud = luaL_checkudata(L, i, PREFETCH_MT);
+  if (ud->pf == NULL) luaL_error(L, "attempt to use a closed prefetcher");
+  return ud;
+}
+
+/* pf:close(), __close and __gc: stops and joins the workers. */
+static int lprefetch_close(lua_State *L) {
+  lprefetch *ud = luaL_checkudata(L, 1, PREFETCH_MT);
+  loupe_prefetch_free(ud->pf);
+  ud->pf = NULL;
+  ud->page = NULL;
+  return 0;
+}
+
+/*
+ * db:prefetch(paths, threads) -> Prefetch | nil, msg, code: reads and
+ * parses paths ahead on threads workers (0: in pf:next itself). Files
+ * whose stored hash is unchanged are not parsed. The C lists live in
+ * Lua-owned memory, the path strings anchored in the argument table.
+ */
+static int ldb_prefetch(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  lua_Integer i, n, threads;
+  const char **paths, **expected;
+  char *hashes;
+  lprefetch *pud;
+  int rc;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  threads = luaL_checkinteger(L, 3);
+  luaL_argcheck(L, threads >= 0 && threads <= LOUPE_PREFETCH_MAX_THREADS, 3,
+                "threads out of range");
+  n = (lua_Integer)lua_rawlen(L, 2);
+  pud = lua_newuserdatauv(L, sizeof *pud, 0);
+  pud->pf = NULL;
+  pud->page = NULL;
+  luaL_setmetatable(L, PREFETCH_MT);
+  paths = lua_newuserdatauv(L, (size_t)(n ? n : 1) * 2 * sizeof *paths, 0);
+  expected = paths + n;
+  hashes = lua_newuserdatauv(L, (size_t)(n ? n : 1) * (LOUPE_HASH_LEN + 1),
+                             0);
+  for (i = 0; i < n; i++) {
+    lua_rawgeti(L, 2, i + 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      return luaL_argerror(L, 2, "paths must be strings");
+    paths[i] = lua_tostring(L, -1);       /* anchored in the argument */
+    lua_pop(L, 1);
+    expected[i] = hashes + i * (LOUPE_HASH_LEN + 1);
+    rc = loupe_db_stored_hash(ud->db, paths[i], hashes + i * (LOUPE_HASH_LEN
+                                                              + 1));
+    if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  }
+  rc = loupe_prefetch_new(paths, expected, (size_t)n, (int)threads,
+                          &pud->pf);
+  if (rc) return lb_fail(L, rc, "prefetch", "cannot start reading ahead");
+  lua_pop(L, 2);
+  return 1;
+}
+
+/* pf:next() -> path, bytes read, skipped (true when the hash was the
+ * stored one and the page was not parsed) | nil, msg, "io" for an
+ * unreadable file. Raises past the last page (the caller knows how many
+ * there are). */
+static int lprefetch_next(lua_State *L) {
+  lprefetch *ud = check_prefetch(L, 1);
+  loupe_page *page;
+  int rc = loupe_prefetch_next(ud->pf, &page);
+  ud->page = page;
+  if (rc) return luaL_error(L, "loupe: %s", loupe_errstr(rc));
+  if (page == NULL) return luaL_error(L, "loupe: no page left to read");
+  if (page->rc == LOUPE_EIO)
+    return lb_fail(L, page->rc, page->path, page->errmsg);
+  lua_pushstring(L, page->path);
+  lua_pushinteger(L, (lua_Integer)page->len);
+  lua_pushboolean(L, page->skipped);
+  return 3;
+}
+
+/* pf:threads() -> number of worker threads running */
+static int lprefetch_threads(lua_State *L) {
+  lprefetch *ud = check_prefetch(L, 1);
+  lua_pushinteger(L, loupe_prefetch_threads(ud->pf));
+  return 1;
+}
+
+/* db:add_page(pf) -> status, id | nil, msg, code: stores the page pf:next
+ * delivered last, as db:add would store its bytes. */
+static int ldb_add_page(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  lprefetch *pud = check_prefetch(L, 2);
+  loupe_add_status st;
+  long long id;
+  int rc;
+  if (pud->page == NULL)
+    return luaL_error(L, "loupe: the prefetcher holds no page");
+  rc = loupe_db_add_page(ud->db, pud->page, &st, &id);
+  if (rc) return lb_fail(L, rc, pud->page->path, loupe_db_errmsg(ud->db));
+  lua_pushstring(L, status_names[st]);
+  lua_pushinteger(L, (lua_Integer)id);
+  return 2;
+}
+
+/* core.cpu_count() -> processors online */
+static int lcore_cpu_count(lua_State *L) {
+  lua_pushinteger(L, loupe_cpu_count());
+  return 1;
 }
 
 static int txn(lua_State *L, int which) {
@@ -652,6 +768,8 @@ static int lcore_list_files(lua_State *L) {
 static const luaL_Reg db_methods[] = {
   {"close", ldb_close},
   {"add", ldb_add},
+  {"prefetch", ldb_prefetch},
+  {"add_page", ldb_add_page},
   {"begin", ldb_begin},
   {"commit", ldb_commit},
   {"rollback", ldb_rollback},
@@ -674,6 +792,13 @@ static const luaL_Reg cursor_methods[] = {
   {"next", lcursor_next},
   {"close", lcursor_close},
   {"is_closed", lcursor_closed},
+  {NULL, NULL}
+};
+
+static const luaL_Reg prefetch_methods[] = {
+  {"next", lprefetch_next},
+  {"threads", lprefetch_threads},
+  {"close", lprefetch_close},
   {NULL, NULL}
 };
 
@@ -703,6 +828,7 @@ void lb_open_db(lua_State *L) {
   new_meta(L, DB_MT, db_methods, ldb_close);
   new_meta(L, CURSOR_MT, cursor_methods, lcursor_close);
   new_meta(L, REGEX_MT, regex_methods, lregex_gc);
+  new_meta(L, PREFETCH_MT, prefetch_methods, lprefetch_close);
   new_meta(L, "loupe.QueryBox", NULL, lquery_box_gc);
   new_meta(L, "loupe.FilesBox", NULL, lfiles_box_gc);
   lua_pushcfunction(L, lcore_open);
@@ -711,4 +837,6 @@ void lb_open_db(lua_State *L) {
   lua_setfield(L, -2, "regex");
   lua_pushcfunction(L, lcore_list_files);
   lua_setfield(L, -2, "list_files");
+  lua_pushcfunction(L, lcore_cpu_count);
+  lua_setfield(L, -2, "cpu_count");
 }

@@ -252,6 +252,16 @@ local function build_parser(state)
   c:flag("-q --quiet", "No progress output.")
   c:option("--batch", "Files per transaction (default 200).")
     :argname("N"):convert(count_arg("--batch", 1))
+  c:option("--threads", "Worker threads reading and parsing ahead while "
+    .. "pages are stored (0: none; default: processors online minus one, "
+    .. "1 to 8).")
+    :argname("N"):convert(function(s)
+      local n, err = count_arg("--threads")(s)
+      if n and n > 64 then
+        return nil, "--threads: '" .. s .. "' is more than 64"
+      end
+      return n, err
+    end)
 
   c = command("search", "Search the corpus: text, filters, a regex.",
     "QUERY is searched as literal words (with --raw as FTS5 syntax).\n"
@@ -511,7 +521,7 @@ local function cmd_ingest(a)
   if not corpus then return data_error(err) end
   local update, finish = progress_meter(stderr, isatty(stderr), a.quiet)
   local ok, summary, ierr = pcall(corpus.ingest, corpus, a.paths,
-    { progress = update, batch = a.batch })
+    { progress = update, batch = a.batch, threads = a.threads })
   local bytes, secs = finish()
   if not ok then
     corpus:close()

@@ -130,7 +130,20 @@ function Corpus._article_row(row)
   return row
 end
 
-local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true }
+local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true,
+                      threads = true }
+
+-- Most worker threads an ingest starts (the C core's limit).
+local MAX_THREADS = 64
+
+--- The number of worker threads an ingest uses by default: one per
+-- processor online but the one that stores, at least 1, at most 8.
+function M.default_threads()
+  local n = core.cpu_count() - 1
+  if n < 1 then return 1 end
+  if n > 8 then return 8 end
+  return n
+end
 
 local function read_file(path)
   local f, err = io_open(path, "rb")
@@ -141,6 +154,28 @@ local function read_file(path)
   return data
 end
 
+-- The page source of an ingest: read(path) -> bytes, add | nil, message,
+-- where add() stores the page read (as db:add: status, id | nil, msg,
+-- code). With threads > 0 a prefetcher reads and parses ahead on worker
+-- threads; the second result is then the prefetcher, to be closed.
+local function page_source(db, files, threads)
+  if threads == 0 then
+    return function(path)
+      local data, rerr = read_file(path)
+      if not data then return nil, rerr end
+      return #data, function() return db:add(data, path) end
+    end
+  end
+  local pf, err, code = db:prefetch(files, threads)
+  if not pf then return nil, err, code end
+  local function add() return db:add_page(pf) end
+  return function()
+    local got, len, perr = pf:next()
+    if not got then return nil, len or perr end
+    return len, add
+  end, pf
+end
+
 --- Ingest files, folders (recursively) and glob patterns.
 -- Returns { added =, updated =, unchanged =, failed = { {path=, error=,
 -- code=}, ... }, files = } or nil, message, code when the corpus itself
@@ -148,7 +183,10 @@ end
 -- transaction: an interrupted run leaves the corpus consistent and the
 -- next run completes it (unchanged files are skipped by content hash).
 -- opts: progress = function(info) (info: done, total, path, status,
--- bytes), batch = files per transaction (200), batch_bytes (32 MB).
+-- bytes), batch = files per transaction (200), batch_bytes (32 MB),
+-- threads = worker threads that read and parse the next files while
+-- this one stores (default M.default_threads(); 0 reads and parses here,
+-- one file at a time). Pages are stored in the same order either way.
 function Corpus:ingest(specs, opts)
   local db = self:_handle()
   if type(specs) == "string" then specs = { specs } end
@@ -177,6 +215,14 @@ function Corpus:ingest(specs, opts)
     error("bad argument #2 to 'ingest' (option 'batch' must be a positive "
       .. "integer)", 2)
   end
+  local threads = opts.threads
+  if threads == nil then
+    threads = M.default_threads()
+  elseif math_type(threads) ~= "integer" or threads < 0
+      or threads > MAX_THREADS then
+    error("bad argument #2 to 'ingest' (option 'threads' must be 0 or a "
+      .. "positive integer up to " .. MAX_THREADS .. ")", 2)
+  end
   local files, err, code = core.list_files(specs)
   if not files then return nil, err, code end
   local summary = { added = 0, updated = 0, unchanged = 0, failed = {},
@@ -188,12 +234,19 @@ function Corpus:ingest(specs, opts)
     if not db:is_closed() and db:in_transaction() then db:rollback() end
   end })
   -- luacheck: pop
+  local read, pf, perr = page_source(db, files, #files > 0 and threads or 0)
+  if not read then return nil, pf, perr end
+  -- closed before the guard on the way out: the workers stop and are
+  -- joined before the batch is rolled back
+  -- luacheck: push ignore 211
+  local workers <close> = pf
+  -- luacheck: pop
   local n, bytes = 0, 0
   for i, path in ipairs(files) do
-    local data, rerr = read_file(path)
+    local len, add = read(path)
     local status, id, acode
-    if not data then
-      summary.failed[#summary.failed + 1] = { path = path, error = rerr,
+    if not len then
+      summary.failed[#summary.failed + 1] = { path = path, error = add,
                                               code = "io" }
       status = "failed"
     else
@@ -201,10 +254,10 @@ function Corpus:ingest(specs, opts)
         local ok, berr, bcode = db:begin()
         if not ok then return nil, berr, bcode end
       end
-      status, id, acode = db:add(data, path)
+      status, id, acode = add()
       if status then
         summary[status] = summary[status] + 1
-        n, bytes = n + 1, bytes + #data
+        n, bytes = n + 1, bytes + len
       elseif acode == "empty" or acode == "encoding" or acode == "limit" then
         summary.failed[#summary.failed + 1] = { path = path, error = id,
                                                 code = acode }
@@ -220,7 +273,7 @@ function Corpus:ingest(specs, opts)
     end
     if progress then
       progress { done = i, total = #files, path = path, status = status,
-                 bytes = data and #data or 0 }
+                 bytes = len or 0 }
     end
   end
   if db:in_transaction() then
