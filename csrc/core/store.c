@@ -39,12 +39,14 @@ static const char schema_v1[] =
   " credit TEXT, outlet TEXT, lang TEXT,"
   " authors TEXT NOT NULL DEFAULT '[]',"
   " editors TEXT NOT NULL DEFAULT '[]',"
-  " body TEXT NOT NULL,"
-  " provenance TEXT NOT NULL DEFAULT '{}',"
+  /* the small columns before the body: SQLite reaches a column stored
+   * after a long body only by walking the body's overflow pages */
   " parser_version TEXT NOT NULL,"
   " ingested_at TEXT NOT NULL,"
   " cluster_id INTEGER,"
-  " minhash BLOB);"
+  " minhash BLOB,"
+  " body TEXT NOT NULL,"
+  " provenance TEXT NOT NULL DEFAULT '{}');"
   "CREATE INDEX articles_cluster ON articles(cluster_id);"
   LSH_TABLE
   "CREATE INDEX articles_hash ON articles(hash);"
@@ -139,10 +141,9 @@ static const char *const stmt_sql[ST__N] = {
   /* ST_COMMIT */ "COMMIT",
   /* ST_COUNT */ "SELECT count(*) FROM articles",
   /* ST_LSH_FIND: one key per step (an IN list would build and drop a
-   * temporary b-tree per article) */
-  "SELECT l.article_id, a.cluster_id, a.minhash FROM lsh l"
-  " JOIN articles a ON a.id = l.article_id"
-  " WHERE l.key = ?1 AND l.article_id != ?2",
+   * temporary b-tree per article); the candidate's row is read once, by
+   * ST_CAND, however many bands it shares */
+  "SELECT article_id FROM lsh WHERE key = ?1 AND article_id != ?2",
   /* ST_LSH_INS */
   "INSERT OR IGNORE INTO lsh(key, article_id) VALUES (?1, ?2)",
   /* ST_LSH_DEL */ "DELETE FROM lsh WHERE key = ?1 AND article_id = ?2",
@@ -1029,27 +1030,43 @@ typedef struct {
   int nseen;
 } placement;
 
-/* Judge candidate cand (cluster cl or NULL, its stored signature). */
-static void consider(loupe_db *db, const lp_sig *sig, placement *pl,
-                     long long cand, sqlite3_stmt *st, int cl_col) {
+/* Judge candidate cand, once however many bands it shares: read its
+ * cluster and signature (ST_CAND) and keep its cluster when the
+ * similarity passes the threshold. */
+static int consider(loupe_db *db, const lp_sig *sig, placement *pl,
+                    long long cand) {
+  sqlite3_stmt *st;
   long long cl;
   lp_sig other;
-  int k;
-  /* a candidate found by an earlier band was judged then */
+  int k, rc, pass;
   for (k = 0; k < pl->nseen; k++)
-    if (pl->seen[k] == cand) return;
-  if (pl->nseen >= MAX_CANDIDATES) return;
+    if (pl->seen[k] == cand) return LOUPE_OK;
+  if (pl->nseen >= MAX_CANDIDATES) return LOUPE_OK;
   pl->seen[pl->nseen++] = cand;
-  if (!lp_sig_unpack(sqlite3_column_blob(st, cl_col + 1),
-                     sqlite3_column_bytes(st, cl_col + 1), &other) ||
-      lp_minhash_similarity(sig, &other) < db->cluster_threshold)
-    return;
-  cl = sqlite3_column_type(st, cl_col) == SQLITE_NULL
-         ? cand : sqlite3_column_int64(st, cl_col);
+  rc = lp_db_stmt(db, ST_CAND, &st);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, cand);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) {                   /* a stale key: article gone */
+    sqlite3_reset(st);
+    return LOUPE_OK;
+  }
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return lp_db_error(db, rc, "find near duplicates");
+  }
+  pass = lp_sig_unpack(sqlite3_column_blob(st, 1),
+                       sqlite3_column_bytes(st, 1), &other) &&
+         lp_minhash_similarity(sig, &other) >= db->cluster_threshold;
+  cl = sqlite3_column_type(st, 0) == SQLITE_NULL
+         ? cand : sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (!pass) return LOUPE_OK;
   for (k = 0; k < pl->n; k++)
     if (pl->clusters[k] == cl) break;
   if (k == pl->n && pl->n < MAX_CANDIDATES) pl->clusters[pl->n++] = cl;
   if (pl->target == 0 || cl < pl->target) pl->target = cl;
+  return LOUPE_OK;
 }
 
 /*
@@ -1063,7 +1080,7 @@ static void consider(loupe_db *db, const lp_sig *sig, placement *pl,
 static int find_cluster(loupe_db *db, long long self, const lp_sig *sig,
                         placement *pl) {
   lp_lsh_pending *p = &db->pend;
-  sqlite3_stmt *st, *cand;
+  sqlite3_stmt *st;
   int rc, band;
 
   pl->n = 0;
@@ -1078,27 +1095,27 @@ static int find_cluster(loupe_db *db, long long self, const lp_sig *sig,
   if (rc) return rc;
   sqlite3_bind_int64(st, 2, self);
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
+    long long found[MAX_CANDIDATES];
+    int nf = 0, k;
     sqlite3_bind_int64(st, 1, pl->keys[band]);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-      consider(db, sig, pl, sqlite3_column_int64(st, 0), st, 1);
+      if (nf < MAX_CANDIDATES) found[nf++] = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return lp_db_error(db, rc, "find near duplicates");
+    for (k = 0; k < nf; k++) {
+      rc = consider(db, sig, pl, found[k]);
+      if (rc) return rc;
+    }
   }
   if (p->n == 0) goto done;
-  rc = lp_db_stmt(db, ST_CAND, &cand);
-  if (rc) return rc;
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
     uint32_t k = pend_hash(pl->keys[band], p->nslot);
     while (p->slot[k]) {
       const lp_lsh_entry *e = &p->e[p->slot[k] - 1];
       k = (k + 1) & (uint32_t)(p->nslot - 1);
       if (e->key != pl->keys[band] || e->id == self) continue;
-      sqlite3_bind_int64(cand, 1, e->id);
-      rc = sqlite3_step(cand);
-      if (rc == SQLITE_ROW) consider(db, sig, pl, e->id, cand, 0);
-      sqlite3_reset(cand);
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return lp_db_error(db, rc, "find near duplicates");
+      rc = consider(db, sig, pl, e->id);
+      if (rc) return rc;
     }
   }
 done:
