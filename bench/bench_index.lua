@@ -663,7 +663,7 @@ local function main()
     return median(ts)
   end
 
-  local rx_ok = true
+  local rx_ok, word_ok = true, nil
   print(string_format("== 3. regex over every body: loupe "
     .. "query():regex(p):count() against rg -c over the same stored "
     .. "bodies, one article per line (%.1f MB)", flat_bytes / MB))
@@ -699,12 +699,15 @@ local function main()
       .. "--regex-child %.1f ms (rg/loupe %.2f, rg (?-u)/loupe %.2f)",
       t_cmd * 1000, t_rg / t_cmd, t_rga / t_cmd))
     if t_rg < t_lo then rx_ok = false end
+    if word_ok == nil then word_ok = t_rg >= t_lo end   -- the word pattern
     if n_lo ~= n_rg then
       print(string_format("    counts differ: loupe %d, rg %d", n_lo, n_rg))
     end
   end
-  print("  target loupe at least as fast as rg (same pattern, in process): "
-    .. verdict(rx_ok))
+  print("  target, a regex with a literal word (" .. PATTERNS[1][1]
+    .. ") at least as fast as rg (same pattern, in process): "
+    .. verdict(word_ok))
+  print("  every pattern above at least as fast as rg: " .. verdict(rx_ok))
   c:close()
 
   -- ---------------------------------------------------------- 4. RSS

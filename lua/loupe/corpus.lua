@@ -92,7 +92,11 @@ end
 -- (it escapes quotes, backslashes and control characters only).
 local function decode_names(s)
   local list = {}
-  if type(s) ~= "string" then return list end
+  if type(s) ~= "string" or s == "[]" then return list end
+  if not s:find("\\", 1, true) then     -- no escapes: the quoted strings
+    for name in s:gmatch('"(.-)"') do list[#list + 1] = name end
+    return list
+  end
   local i, n = 1, #s
   while i <= n do
     local q = s:find('"', i, true)
