@@ -10,23 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loupe.h"
-
-static int passes, failures;
-
-/* Count one check; on failure print where and why (printf-style). */
-static void check_at(int line, int ok, const char *fmt, ...) {
-  va_list ap;
-  if (ok) { passes++; return; }
-  failures++;
-  printf("FAIL test_parse.c:%d: ", line);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  printf("\n");
-}
-
-#define CHECK(cond, ...) check_at(__LINE__, (cond) != 0, __VA_ARGS__)
+#include "check.h"
 
 /* Print s (up to 70 bytes) with control and non-ASCII bytes escaped. */
 static const char *show(const char *s) {

@@ -15,44 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "loupe.h"
-
-static int passes, failures;
-
-/* Count one check; on failure print where and why (printf-style). */
-static void check_at(int line, int ok, const char *fmt, ...) {
-  va_list ap;
-  if (ok) { passes++; return; }
-  failures++;
-  printf("FAIL test_store.c:%d: ", line);
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  printf("\n");
-}
-
-#define CHECK(cond, ...) check_at(__LINE__, (cond) != 0, __VA_ARGS__)
-
-/* Compare result codes; got is evaluated once (it is often the call). */
-static void check_rc_at(int line, const char *what, int got, int want) {
-  check_at(line, got == want, "%s: rc %d (%s), want %d (%s)", what, got,
-           loupe_errstr(got), want, loupe_errstr(want));
-}
-
-#define CHECK_RC(what, got, want) check_rc_at(__LINE__, (what), (got), (want))
+#include "check.h"
 
 #define CHECK_STR(what, got, want) \
   CHECK((got) != NULL && strcmp((got), (want)) == 0, "%s: got \"%s\", " \
         "want \"%s\"", (what), (got) ? (got) : "(null)", (want))
-
-/* Compare integers; got is evaluated once (it may run a query). */
-static void check_int_at(int line, const char *what, long long got,
-                         long long want) {
-  check_at(line, got == want, "%s: got %lld, want %lld", what, got, want);
-}
-
-#define CHECK_INT(what, got, want) \
-  check_int_at(__LINE__, (what), (long long)(got), (long long)(want))
 
 /* ---- invented pages ---- */
 
