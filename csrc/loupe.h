@@ -549,6 +549,10 @@ typedef struct {
   const char *bytes;        /* the page when skipped, else NULL */
   loupe_article *article;   /* the parse when rc is LOUPE_OK and the page
                                was not skipped, else NULL */
+  const void *ahead;        /* internal: what the worker computed ahead for
+                               storing the article (its near-duplicate
+                               signature), read by loupe_db_add_page; NULL
+                               when none */
 } loupe_page;
 
 /*

@@ -31,12 +31,28 @@ static uint32_t fold_cp(uint32_t cp) {
  * cap); returns the number of words. CJK characters are words of their own.
  */
 static size_t word_hashes(const char *s, size_t n, uint32_t *out, size_t cap) {
+  /* ASCII bytes by table: 0 outside a word, else the byte folded */
+  static const unsigned char ascii_word[128] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+#define L(c) [c] = c + 32, [c + 32] = c + 32
+    L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'),
+    L('J'), L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'),
+    L('S'), L('T'), L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z')
+#undef L
+  };
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0, nw = 0;
   while (i < n) {
     size_t k;
-    uint32_t cp = u[i] < 0x80 ? u[i] : lp_utf8_decode(u, n, i, &k);
-    if (u[i] < 0x80) k = 1;
+    uint32_t cp;
+    if (u[i] < 0x80) {
+      if (!ascii_word[u[i]]) { i++; continue; }
+      cp = u[i];
+      k = 1;
+    } else {
+      cp = lp_utf8_decode(u, n, i, &k);
+    }
     if (lp_is_letter(cp) || (cp >= '0' && cp <= '9')) {
       uint32_t h = 2166136261u;
       int cjk = lp_is_cjk(cp);
@@ -44,8 +60,14 @@ static size_t word_hashes(const char *s, size_t n, uint32_t *out, size_t cap) {
         h = (h ^ fold_cp(cp)) * 16777619u;
         i += k;
         if (cjk || i >= n) break;
-        cp = u[i] < 0x80 ? u[i] : lp_utf8_decode(u, n, i, &k);
-        if (u[i] < 0x80) k = 1;
+        /* the rest of an ASCII run without a call per byte */
+        while (u[i] < 0x80 && ascii_word[u[i]]) {
+          h = (h ^ ascii_word[u[i]]) * 16777619u;
+          if (++i >= n) break;
+        }
+        if (i >= n) break;
+        if (u[i] < 0x80) break;
+        cp = lp_utf8_decode(u, n, i, &k);
         if (!(lp_is_letter(cp) || (cp >= '0' && cp <= '9')) || lp_is_cjk(cp))
           break;
       }

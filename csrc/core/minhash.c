@@ -27,6 +27,7 @@
  * twice the keys to store and look up), at J = 0.3 with 0.35 and at J =
  * 0.1 with 0.016; a candidate costs one signature comparison.
  */
+#include <pthread.h>
 #include <string.h>
 #include "internal.h"
 
@@ -42,14 +43,18 @@ static uint64_t mix64(uint64_t x) {
   return x;
 }
 
-/* Fold ASCII upper case; other bytes as they are. */
-static unsigned char fold_b(unsigned char c) {
-  return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c;
-}
+/* A word byte folded (ASCII upper case to lower, other word bytes as
+ * they are), 0 for a byte outside words: one look-up per byte. */
+static unsigned char word_fold[256];
+static pthread_once_t word_fold_once = PTHREAD_ONCE_INIT;
 
-static int word_b(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c >= 0x80;
+static void word_fold_build(void) {
+  int c;
+  for (c = 0; c < 256; c++) {
+    if (c >= 'A' && c <= 'Z') word_fold[c] = (unsigned char)(c | 32);
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+      word_fold[c] = (unsigned char)c;
+  }
 }
 
 static void put(lp_sig *sig, uint64_t h) {
@@ -62,13 +67,15 @@ void lp_minhash(const char *s, size_t n, lp_sig *sig) {
   uint64_t w0 = 0, w1 = 0;        /* the two words before the current one */
   size_t i = 0, words = 0;
   int k;
+  pthread_once(&word_fold_once, word_fold_build);
   for (k = 0; k < LP_MINHASH_K; k++) sig->v[k] = EMPTY;
   sig->n = 0;
   while (i < n) {
     uint64_t h = 1469598103934665603ULL;
-    if (!word_b((unsigned char)s[i])) { i++; continue; }
-    while (i < n && word_b((unsigned char)s[i])) {
-      h = (h ^ fold_b((unsigned char)s[i])) * 1099511628211ULL;
+    unsigned char f;
+    if (!word_fold[(unsigned char)s[i]]) { i++; continue; }
+    while (i < n && (f = word_fold[(unsigned char)s[i]]) != 0) {
+      h = (h ^ f) * 1099511628211ULL;
       i++;
     }
     words++;

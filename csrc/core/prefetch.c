@@ -48,6 +48,7 @@ typedef struct {
   int ready;                  /* filled (set under the lock) */
   size_t held;                /* bytes counted in pf->held for it */
   int at_turn;                /* read by the caller at its turn */
+  lp_sig sig;                 /* of the article, computed by the worker */
   char errmsg[200];
 } slot;
 
@@ -203,7 +204,14 @@ static void load_page(const loupe_prefetch *pf, loupe_parser *parser,
     return;
   }
   rc = loupe_parse(parser, bytes, len, &s->pub.article);
-  if (rc) set_error(s, rc, loupe_errmsg(parser));
+  if (rc) {
+    set_error(s, rc, loupe_errmsg(parser));
+  } else if (s->pub.article->body) {
+    /* the signature depends on the body alone: computed here, it is off
+     * the storing thread */
+    lp_minhash(s->pub.article->body, s->pub.article->body_len, &s->sig);
+    s->pub.ahead = &s->sig;
+  }
   free(bytes);
 }
 

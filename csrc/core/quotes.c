@@ -29,6 +29,8 @@ typedef struct {
 /* A person (or organisation) the article introduces. */
 typedef struct {
   size_t start, len;     /* the full name in the body */
+  size_t first_len;      /* length of its first word */
+  size_t last_start;     /* body offset of its last word */
   char *role;            /* malloc'd role phrase or NULL */
   int gender;            /* 0 unknown, 1 he, 2 she */
   int org;               /* an organisation or a document, not a person */
@@ -67,9 +69,27 @@ static int is_upper_at(const char *s, size_t n, size_t i) {
   return 0;
 }
 
+/* Letters, digits, the hyphen and every byte of a UTF-8 sequence. */
+static const unsigned char word_bytes[256] = {
+  ['-'] = 1,
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+  ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+#define L(c) [c] = 1, [c + 32] = 1
+  L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'),
+  L('J'), L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'),
+  L('S'), L('T'), L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
+#undef L
+#define R16(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
+  [c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, \
+  [c + 9] = 1, [c + 10] = 1, [c + 11] = 1, [c + 12] = 1, [c + 13] = 1, \
+  [c + 14] = 1, [c + 15] = 1
+  R16(0x80), R16(0x90), R16(0xA0), R16(0xB0), R16(0xC0), R16(0xD0),
+  R16(0xE0), R16(0xF0)
+#undef R16
+};
+
 static int is_word_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c >= 0x80 || c == '-';
+  return word_bytes[c];
 }
 
 /* Is s[i] the start of an apostrophe inside a word (’ or ' between
@@ -86,25 +106,50 @@ static int apostrophe_at(const char *s, size_t n, size_t i, size_t *len) {
          ((unsigned char)s[i + *len] | 32) <= 'z';
 }
 
+/* Byte classes for word_end: 1 a plain word byte (ASCII letter, digit,
+ * hyphen, or a UTF-8 byte other than E2 and C2 lead bytes), 2 a byte that
+ * needs a closer look (E2, C2, the straight apostrophe), 0 a stop. */
+static const unsigned char word_class[256] = {
+  ['-'] = 1, ['\''] = 2,
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+  ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+#define L(c) [c] = 1, [c + 32] = 1
+  L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'),
+  L('J'), L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'),
+  L('S'), L('T'), L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
+#undef L
+#define R8(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
+              [c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1
+  R8(0x80), R8(0x88), R8(0x90), R8(0x98), R8(0xA0), R8(0xA8), R8(0xB0),
+  R8(0xB8), R8(0xC8), R8(0xD0), R8(0xD8), R8(0xE8), R8(0xF0), R8(0xF8),
+#undef R8
+  [0xC0] = 1, [0xC1] = 1, [0xC2] = 2, [0xC3] = 1, [0xC4] = 1, [0xC5] = 1,
+  [0xC6] = 1, [0xC7] = 1,
+  [0xE0] = 1, [0xE1] = 1, [0xE2] = 2, [0xE3] = 1, [0xE4] = 1, [0xE5] = 1,
+  [0xE6] = 1, [0xE7] = 1
+};
+
 /* End of the word starting at i (letters, digits, hyphens, apostrophes
  * inside, a period after a single capital: "E."). */
 static size_t word_end(const char *s, size_t n, size_t i) {
   size_t j = i, al;
   while (j < n) {
-    if (is_word_byte((unsigned char)s[j])) {
-      /* stop at typographic punctuation (E2 80 xx) */
-      if ((unsigned char)s[j] == 0xE2 && j + 1 < n &&
-          (unsigned char)s[j + 1] == 0x80) {
+    unsigned char c = (unsigned char)s[j], k = word_class[c];
+    if (k == 1) { j++; continue; }
+    if (k == 0) break;
+    /* stop at typographic punctuation (E2 80 xx) but for an apostrophe
+     * inside the word; C2 starts « » NBSP etc. */
+    if (c == 0xE2) {
+      if (j + 1 < n && (unsigned char)s[j + 1] == 0x80) {
         if (apostrophe_at(s, n, j, &al)) { j += al; continue; }
         break;
       }
-      if ((unsigned char)s[j] == 0xC2) break;   /* « » NBSP etc. */
       j++;
-    } else if (apostrophe_at(s, n, j, &al)) {
-      j += al;
-    } else {
-      break;
+      continue;
     }
+    if (c == 0xC2) break;
+    if (apostrophe_at(s, n, j, &al)) { j += al; continue; }
+    break;
   }
   if (j == i + 1 && j < n && s[j] == '.' && is_upper_at(s, n, i)) j++;
   return j;
@@ -227,6 +272,9 @@ enum {
 typedef struct vocab_s {
   uint32_t h[VOCAB_SLOTS];
   uint16_t m[VOCAB_SLOTS];
+  uint32_t fl[256];      /* by first byte (folded): bit k set when a listed
+                            word of k bytes starts with it; most words of a
+                            text are rejected on this before any hashing */
 } vocab;
 
 static uint32_t word_hash(const char *s, size_t a, size_t b) {
@@ -243,8 +291,12 @@ static uint32_t word_hash(const char *s, size_t a, size_t b) {
 static void vocab_add(vocab *v, const char *const *list, unsigned bit) {
   int i;
   for (i = 0; list[i]; i++) {
-    uint32_t h = word_hash(list[i], 0, strlen(list[i]));
+    size_t len = strlen(list[i]);
+    uint32_t h = word_hash(list[i], 0, len);
     uint32_t k = h & (VOCAB_SLOTS - 1);
+    unsigned char c = (unsigned char)list[i][0];
+    if (c >= 'A' && c <= 'Z') c |= 32;
+    if (len > 0 && len <= 24) v->fl[c] |= (uint32_t)1 << len;
     while (v->h[k] != 0 && v->h[k] != h) k = (k + 1) & (VOCAB_SLOTS - 1);
     v->h[k] = h;
     v->m[k] |= (uint16_t)bit;
@@ -259,7 +311,11 @@ static void vocab_build(void);
 /* The list bits of the word s[a, b). */
 static unsigned vmask(const vocab *v, const char *s, size_t a, size_t b) {
   uint32_t h, k;
+  unsigned char c;
   if (b <= a || b - a > 24) return 0;
+  c = (unsigned char)s[a];
+  if (c >= 'A' && c <= 'Z') c |= 32;
+  if (!((v->fl[c] >> (b - a)) & 1)) return 0;
   h = word_hash(s, a, b);
   k = h & (VOCAB_SLOTS - 1);
   while (v->h[k] != 0) {
@@ -327,12 +383,9 @@ static int same_text(const char *s, size_t a, size_t alen, size_t b,
 /* First and last word of a full name (family names come first in
  * Chinese-style names, last in most others: both are accepted). */
 static int matches_part(const char *s, const person *p, size_t a, size_t len) {
-  size_t e = word_end(s, p->start + p->len, p->start);
-  size_t k;
-  if (e - p->start == len && memcmp(s + p->start, s + a, len) == 0) return 1;
-  k = p->start + p->len;
-  while (k > p->start && s[k - 1] != ' ') k--;
-  return p->start + p->len - k == len && memcmp(s + k, s + a, len) == 0;
+  if (p->first_len == len && memcmp(s + p->start, s + a, len) == 0) return 1;
+  return p->start + p->len - p->last_start == len &&
+         memcmp(s + p->last_start, s + a, len) == 0;
 }
 
 /* Register (or find) the person named at [a, a+len); returns the index. */
@@ -356,6 +409,12 @@ static int add_person(registry *r, const char *s, size_t a, size_t len,
   memset(&r->p[i], 0, sizeof r->p[i]);
   r->p[i].start = a;
   r->p[i].len = len;
+  r->p[i].first_len = word_end(s, a + len, a) - a;
+  {
+    size_t k = a + len;
+    while (k > a && s[k - 1] != ' ') k--;
+    r->p[i].last_start = k;
+  }
   r->p[i].org = org;
   r->p[i].last = a;
   if (role) {

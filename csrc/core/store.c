@@ -1339,9 +1339,11 @@ int loupe_db_stored_hash(loupe_db *db, const char *path,
  * a failure leaves the batch to be rolled back by the caller; outside
  * one, the page is written in a transaction of its own, all or nothing.
  */
-int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
-                   const char *hash, size_t len, long long existing,
-                   long long *id) {
+/* loupe_db_store with the body's signature when it was computed ahead
+ * (NULL: computed here). */
+static int store_with(loupe_db *db, const loupe_article *a, const char *path,
+                      const char *hash, size_t len, long long existing,
+                      const lp_sig *ahead, long long *id) {
   sqlite3_stmt *st;
   lp_sig sig;
   placement pl;
@@ -1365,11 +1367,16 @@ int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
     rc = drop_keys(db, existing);
     if (rc) goto out;
   }
-  if (!db->no_cluster && body_signature(a->body, a->body_len, &sig)) {
+  if (!db->no_cluster && a->body && ahead) {
+    sig = *ahead;
+    has_sig = sig.n + 2 >= CLUSTER_MIN_WORDS;
+  } else if (!db->no_cluster) {
+    has_sig = body_signature(a->body, a->body_len, &sig);
+  }
+  if (has_sig) {
     rc = find_cluster(db, existing, &sig, &pl);
     if (rc) goto out;
     lp_sig_pack(&sig, packed);
-    has_sig = 1;
   }
   rc = store_article(db, a, path, hash, len, existing,
                      has_sig ? packed : NULL,
@@ -1394,6 +1401,12 @@ out:
   }
   if (rc) *id = 0;
   return rc;
+}
+
+int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
+                   const char *hash, size_t len, long long existing,
+                   long long *id) {
+  return store_with(db, a, path, hash, len, existing, NULL, id);
 }
 
 /* Parse bytes with the corpus's parser and store the article (steps 2
@@ -1477,8 +1490,8 @@ int loupe_db_add_page(loupe_db *db, const loupe_page *page,
     return parse_and_store(db, page->bytes, page->len, page->path,
                            page->hash, *id, status, id);
   }
-  rc = loupe_db_store(db, page->article, page->path, page->hash, page->len,
-                      *id, id);
+  rc = store_with(db, page->article, page->path, page->hash, page->len, *id,
+                  (const lp_sig *)page->ahead, id);
   if (rc == LOUPE_OK) *status = found;
   return rc;
 }
