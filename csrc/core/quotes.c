@@ -44,7 +44,13 @@ typedef struct {
 typedef struct {
   person p[MAX_PEOPLE];
   int n;
+  uint64_t firsts[4];    /* bit c: some person's first or last word (the
+                            parts find_partial matches) starts with byte c */
 } registry;
+
+static int may_start_name(const registry *r, unsigned char c) {
+  return (int)((r->firsts[c >> 6] >> (c & 63)) & 1);
+}
 
 /* A quote being built. */
 typedef struct {
@@ -275,6 +281,8 @@ typedef struct vocab_s {
   uint32_t fl[256];      /* by first byte (folded): bit k set when a listed
                             word of k bytes starts with it; most words of a
                             text are rejected on this before any hashing */
+  uint32_t fl_role[256]; /* the same for the role nouns alone */
+  uint32_t fl_report[256];  /* and for the reporting verbs */
 } vocab;
 
 static uint32_t word_hash(const char *s, size_t a, size_t b) {
@@ -296,7 +304,11 @@ static void vocab_add(vocab *v, const char *const *list, unsigned bit) {
     uint32_t k = h & (VOCAB_SLOTS - 1);
     unsigned char c = (unsigned char)list[i][0];
     if (c >= 'A' && c <= 'Z') c |= 32;
-    if (len > 0 && len <= 24) v->fl[c] |= (uint32_t)1 << len;
+    if (len > 0 && len <= 24) {
+      v->fl[c] |= (uint32_t)1 << len;
+      if (bit == V_ROLE) v->fl_role[c] |= (uint32_t)1 << len;
+      if (bit == V_REPORT) v->fl_report[c] |= (uint32_t)1 << len;
+    }
     while (v->h[k] != 0 && v->h[k] != h) k = (k + 1) & (VOCAB_SLOTS - 1);
     v->h[k] = h;
     v->m[k] |= (uint16_t)bit;
@@ -325,11 +337,21 @@ static unsigned vmask(const vocab *v, const char *s, size_t a, size_t b) {
   return 0;
 }
 
+/* Could s[a, b) be on the list whose filter is fl (see vocab)? */
+static int may_be_on(const uint32_t *fl, const char *s, size_t a, size_t b) {
+  unsigned char c = (unsigned char)s[a];
+  if (b <= a || b - a > 24) return 0;
+  if (c >= 'A' && c <= 'Z') c |= 32;
+  return (int)((fl[c] >> (b - a)) & 1);
+}
+
 static int is_role_noun(const vocab *v, const char *s, size_t a, size_t b) {
   size_t m = b - a;
-  if (vmask(v, s, a, b) & V_ROLE) return 1;
+  if (may_be_on(v->fl_role, s, a, b) && (vmask(v, s, a, b) & V_ROLE))
+    return 1;
   /* plural forms count ("ministers") */
   return m > 2 && s[b - 1] == 's' && s[b - 2] != 's' &&
+         may_be_on(v->fl_role, s, a, b - 1) &&
          (vmask(v, s, a, b - 1) & V_ROLE);
 }
 
@@ -416,6 +438,11 @@ static int add_person(registry *r, const char *s, size_t a, size_t len,
     r->p[i].last_start = k;
   }
   r->p[i].org = org;
+  if (!org) {
+    unsigned char c0 = (unsigned char)s[a], c1 = (unsigned char)s[r->p[i].last_start];
+    r->firsts[c0 >> 6] |= (uint64_t)1 << (c0 & 63);
+    r->firsts[c1 >> 6] |= (uint64_t)1 << (c1 & 63);
+  }
   r->p[i].last = a;
   if (role) {
     r->p[i].role = malloc(rlen + 1);
@@ -431,6 +458,7 @@ static int add_person(registry *r, const char *s, size_t a, size_t len,
  * person: the surname or the given name. -1 when none or ambiguous. */
 static int find_partial(registry *r, const char *s, size_t a, size_t len) {
   int i, hit = -1;
+  if (len == 0 || !may_start_name(r, (unsigned char)s[a])) return -1;
   for (i = 0; i < r->n; i++) {
     if (r->p[i].org) continue;
     if (same_text(s, r->p[i].start, r->p[i].len, a, len)) return i;
@@ -674,8 +702,10 @@ static void learn_gender(const body_t *b, registry *r) {
     size_t se = ss, i;
     int who = -1, many = 0, he = 0, she = 0, j;
     while (se < n && !((s[se] == '.' || s[se] == '\n') &&
-                       (se + 1 >= n || s[se + 1] == ' ' || s[se + 1] == '\n')))
+                       (se + 1 >= n || s[se + 1] == ' ' || s[se + 1] == '\n'))) {
       se++;
+      while (se < n && s[se] != '.' && s[se] != '\n') se++;
+    }
     for (i = ss; i < se;) {
       size_t e;
       if (!is_word_byte((unsigned char)s[i])) { i++; continue; }
@@ -753,7 +783,7 @@ static void note_mentions(const vocab *v, registry *r, const char *s,
       continue;
     }
     e = word_end(s, to, i);
-    {
+    if (may_start_name(r, (unsigned char)s[i])) {
       int w, k;
       size_t m = name_at(v, s, to, i, &w);
       if (m == 0) m = e - i;
@@ -1441,6 +1471,12 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
       qbuild tmp;
       /* sentence end: ". " followed by an upper-case letter or the end */
       while (se < to) {
+        if (s[se] != '.' && s[se] != '!' && s[se] != '?') {
+          /* to the next candidate without the checks below */
+          do se++; while (se < to && s[se] != '.' && s[se] != '!' &&
+                          s[se] != '?');
+          continue;
+        }
         /* a sentence closed inside quote marks ends after them */
         if ((s[se] == '.' || s[se] == '!' || s[se] == '?') && se + 2 < to &&
             (s[se + 1] == '"' || (se + 4 < to && (unsigned char)s[se + 1] == 0xE2 &&
@@ -1486,6 +1522,7 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
           we = w;
           while (we < se && is_word_byte((unsigned char)s[we])) we++;
           if (we > w && s[w] >= 'a' && s[w] <= 'z' &&
+              may_be_on(v->fl_report, s, w, we) &&
               (vmask(v, s, w, we) & V_REPORT))
             has_verb = 1;
           w = we;
@@ -1661,7 +1698,12 @@ static int scan_participles(const body_t *b, qlist *ql) {
       size_t ws, we, ts, te, cs, ce, k;
       int pw, found_speaker = -1;
       qbuild *prev = NULL, *q;
-      if (s[c] != ',' || s[c + 1] != ' ') continue;
+      if (s[c] != ',') {
+        const char *comma = memchr(s + c, ',', to - 3 - c);
+        if (comma == NULL) break;
+        c = (size_t)(comma - s);
+      }
+      if (s[c + 1] != ' ') continue;
       ws = c + 2;
       we = word_end(s, to, ws);
       for (pw = 0; parts[pw]; pw++)
@@ -1807,7 +1849,10 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   ps = malloc(b.np * sizeof *ps);
   pe = malloc(b.np * sizeof *pe);
   r = malloc(sizeof *r);           /* entries are cleared as they are added */
-  if (r) r->n = 0;
+  if (r) {
+    r->n = 0;
+    memset(r->firsts, 0, sizeof r->firsts);
+  }
   in_quote = calloc(b.n + 1, 1);
   if (!ps || !pe || !r || !in_quote) goto out;
   for (i = 0, k = 0; i < b.np; i++) {
