@@ -95,9 +95,26 @@ typedef struct {
   int n, cap;
 } ent_list;
 
+/* Letters, digits and every byte of a UTF-8 sequence. */
+static const unsigned char wordc[256] = {
+  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+  ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+#define L(c) [c] = 1, [c + 32] = 1
+  L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'),
+  L('J'), L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'),
+  L('S'), L('T'), L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
+#undef L
+#define R16(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
+  [c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, \
+  [c + 9] = 1, [c + 10] = 1, [c + 11] = 1, [c + 12] = 1, [c + 13] = 1, \
+  [c + 14] = 1, [c + 15] = 1
+  R16(0x80), R16(0x90), R16(0xA0), R16(0xB0), R16(0xC0), R16(0xD0),
+  R16(0xE0), R16(0xF0)
+#undef R16
+};
+
 static int is_wordc(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c >= 0x80;
+  return wordc[c];
 }
 
 /* Whole-word, case-sensitive occurrences of w in s, as mentions of e. */
@@ -209,7 +226,12 @@ static size_t cap_run_before(const char *s, size_t from, size_t i) {
 static int scan_orgs(ent_list *l, const char *s, size_t n, lp_arena *arena) {
   size_t i;
   for (i = 0; i + 3 < n; i++) {
-    if (s[i] == '(' && i > 2 && s[i - 1] == ' ' && upper_at(s, i + 1)) {
+    if (s[i] != '(') {
+      const char *p = memchr(s + i, '(', n - 3 - i);
+      if (p == NULL) break;
+      i = (size_t)(p - s);
+    }
+    if (i > 2 && s[i - 1] == ' ' && upper_at(s, i + 1)) {
       size_t j = i + 1, caps = 0;
       while (j < n && j - i < 16 && s[j] != ')') {
         if (upper_at(s, j)) caps++;

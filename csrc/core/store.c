@@ -664,6 +664,18 @@ static void bind_span(sqlite3_stmt *st, int i, const loupe_span *sp) {
   else sqlite3_bind_null(st, i);
 }
 
+/* Write v in decimal at out (room for 20 digits); returns the length. */
+static size_t put_size(char *out, size_t v) {
+  char tmp[24];
+  size_t n = 0, i;
+  do {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+  return n;
+}
+
 /* Write the article row (insert or update) and its children. */
 static int store_article(loupe_db *db, const loupe_article *a,
                          const char *path, const char *hash, size_t bytes,
@@ -796,9 +808,16 @@ static int store_article(loupe_db *db, const loupe_article *a,
     if (lp_buf_append(&authors, "]", 1) || lp_buf_append(&editors, "[", 1))
       goto nomem;
     for (k = 0; k < e->n_mentions; k++) {
-      int nl = snprintf(num, sizeof num, "%s[%zu,%zu]", k ? "," : "",
-                        e->mentions[2 * k], e->mentions[2 * k + 1]);
-      if (lp_buf_append(&editors, num, (size_t)nl)) goto nomem;
+      /* ",[offset,length]" without a printf per mention (entities of a
+       * long transcript have thousands) */
+      size_t nl = 0;
+      if (k) num[nl++] = ',';
+      num[nl++] = '[';
+      nl += put_size(num + nl, e->mentions[2 * k]);
+      num[nl++] = ',';
+      nl += put_size(num + nl, e->mentions[2 * k + 1]);
+      num[nl++] = ']';
+      if (lp_buf_append(&editors, num, nl)) goto nomem;
     }
     if (lp_buf_append(&editors, "]", 1)) goto nomem;
     rc = lp_db_stmt(db, ST_INS_ENTITY, &st);
