@@ -336,6 +336,16 @@ int loupe_db_stored_hash(loupe_db *db, const char *path,
                          char out[LOUPE_HASH_LEN + 1]);
 
 /*
+ * loupe_db_stored_hash for n paths at once, read in one transaction (one
+ * snapshot, one lock) unless the caller has one open.
+ *   out: n hashes of LOUPE_HASH_LEN + 1 bytes each, "" for a path not in
+ *        the corpus.
+ * Returns as loupe_db_stored_hash.
+ */
+int loupe_db_stored_hashes(loupe_db *db, const char *const *paths, size_t n,
+                           char *out);
+
+/*
  * Step 3 of loupe_db_add: store a parsed article (step 2 is loupe_parse,
  * which needs no database), inside the current transaction or in one of
  * its own when none is open.

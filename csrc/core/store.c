@@ -1353,6 +1353,27 @@ int loupe_db_stored_hash(loupe_db *db, const char *path,
   return find_row(db, path, NULL, &id, out);
 }
 
+int loupe_db_stored_hashes(loupe_db *db, const char *const *paths, size_t n,
+                           char *out) {
+  size_t i;
+  int rc = LOUPE_OK, own = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  if (n > 0 && sqlite3_get_autocommit(db->sql)) {
+    /* each look-up on its own would take and drop the read lock: two
+     * system calls a file */
+    rc = exec_sql(db, "BEGIN", "begin reading");
+    if (rc) return rc;
+    own = 1;
+  }
+  for (i = 0; i < n && rc == LOUPE_OK; i++)
+    rc = loupe_db_stored_hash(db, paths[i], out + i * (LOUPE_HASH_LEN + 1));
+  if (own) {
+    if (rc == LOUPE_OK) rc = exec_sql(db, "COMMIT", "end reading");
+    else sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+  }
+  return rc;
+}
+
 /*
  * Store a parsed article. Inside a caller's transaction (an ingest batch)
  * a failure leaves the batch to be rolled back by the caller; outside

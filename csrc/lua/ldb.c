@@ -311,10 +311,9 @@ static int ldb_prefetch(lua_State *L) {
     paths[i] = lua_tostring(L, -1);       /* anchored in the argument */
     lua_pop(L, 1);
     expected[i] = hashes + i * (LOUPE_HASH_LEN + 1);
-    rc = loupe_db_stored_hash(ud->db, paths[i], hashes + i * (LOUPE_HASH_LEN
-                                                              + 1));
-    if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
   }
+  rc = loupe_db_stored_hashes(ud->db, paths, (size_t)n, hashes);
+  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
   rc = loupe_prefetch_new(paths, expected, (size_t)n, (int)threads,
                           &pud->pf);
   if (rc) return lb_fail(L, rc, "prefetch", "cannot start reading ahead");
