@@ -736,6 +736,33 @@ describe("corpus:add", function()
     assert.are.equal("unchanged", status3)
   end)
 
+  local it_sql = h.sqlite3_cli() and it or pending
+  it_sql("finds text without a path by its hash among files, also in a "
+    .. "corpus whose hash index still covers every article", function()
+    local dir = h.tmpdir()
+    local path = dir .. "/old.db"
+    local f = assert(loupe.open(path))
+    assert(f:add(BARRIER, { path = "desk/barrier.txt" }))
+    local _, id = assert(f:add(RECOUNT))
+    f:close()
+    -- the index as loupe 0.1.0 first wrote it: every hash
+    h.sql(path, "DROP INDEX articles_hash;"
+      .. " CREATE INDEX articles_hash ON articles(hash)")
+    f = assert(loupe.open(path))
+    -- the same text as a file is a new article; without a path it is found
+    assert.are.equal("added", (f:add(RECOUNT, { path = "desk/recount.txt" })))
+    local again, id2 = f:add(RECOUNT)
+    assert.are.equal("unchanged", again)
+    assert.are.equal(id, id2)
+    assert.are.equal(3, f:count())
+    f:close()
+    assert.is_truthy(h.sql(path, "SELECT sql FROM sqlite_master WHERE name"
+      .. " = 'articles_hash'"):find("WHERE path IS NULL", 1, true))
+    assert.are.equal("1", h.sql(path, "SELECT count(*) FROM articles"
+      .. " INDEXED BY articles_hash WHERE path IS NULL AND hash IS NOT NULL"))
+    h.rmtree(dir)
+  end)
+
   it("returns nil, a message and 'empty' or 'encoding' for unusable text",
     function()
       assert_data_error("empty", nil, c:add(" \n\n  \n"))

@@ -24,6 +24,13 @@
   " PRIMARY KEY(key, article_id)) WITHOUT ROWID;" \
   "CREATE TABLE lsh_pending(article_id INTEGER PRIMARY KEY);"
 
+/* Pages added from a string without a path are found again by their
+ * hash; a file is found by its path. Only the former are indexed: an
+ * index of every hash (random values) took a different page for each
+ * new article, rewritten at every commit. */
+#define ARTICLES_HASH_INDEX \
+  "CREATE INDEX articles_hash ON articles(hash) WHERE path IS NULL;"
+
 /* The schema, version 2 (version 1 differs in the lsh table and the
  * signature format, see migrate()). Text is stored once: the FTS5 index reads the
  * articles table (external content) and paragraphs are spans of body. */
@@ -49,7 +56,7 @@ static const char schema_v1[] =
   " provenance TEXT NOT NULL DEFAULT '{}');"
   "CREATE INDEX articles_cluster ON articles(cluster_id);"
   LSH_TABLE
-  "CREATE INDEX articles_hash ON articles(hash);"
+  ARTICLES_HASH_INDEX
   "CREATE INDEX articles_date ON articles(date);"
   "CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);"
   "CREATE INDEX articles_credit ON articles(credit COLLATE NOCASE);"
@@ -105,7 +112,8 @@ static const char schema_v1[] =
 static const char *const stmt_sql[ST__N] = {
   /* ST_BY_PATH */ "SELECT id, hash FROM articles WHERE path = ?1",
   /* ST_BY_HASH */
-  "SELECT id FROM articles WHERE hash = ?1 AND path IS NULL LIMIT 1",
+  "SELECT id FROM articles INDEXED BY articles_hash"
+  " WHERE hash = ?1 AND path IS NULL LIMIT 1",
   /* ST_INSERT */
   "INSERT INTO articles(path, hash, bytes, title, date, date_precision,"
   " dateline, credit, outlet, lang, authors, editors, body, provenance,"
@@ -413,6 +421,31 @@ static void pend_reset(loupe_db *db);
 static void pend_free(lp_lsh_pending *p);
 static int pend_flush(loupe_db *db, int force);
 
+/* Does the corpus index every hash? A corpus written by loupe 0.1.0
+ * before the index was made partial does (the tables are the same). */
+static int hash_index_full(loupe_db *db, int *full) {
+  sqlite3_stmt *st = NULL;
+  int rc;
+  *full = 0;
+  rc = sqlite3_prepare_v2(db->sql, "SELECT sql FROM sqlite_master WHERE"
+                          " type = 'index' AND name = 'articles_hash'", -1,
+                          &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "read schema");
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const char *sql = (const char *)sqlite3_column_text(st, 0);
+    *full = sql == NULL || strstr(sql, "WHERE") == NULL;
+  }
+  sqlite3_finalize(st);
+  return LOUPE_OK;
+}
+
+static int narrow_hash_index(loupe_db *db) {
+  int full, rc = hash_index_full(db, &full);
+  if (rc || !full) return rc;
+  return exec_sql(db, "DROP INDEX articles_hash;" ARTICLES_HASH_INDEX,
+                  "narrow the hash index");
+}
+
 /* Create or migrate the schema inside one transaction; a current schema
  * needs no write lock (another connection may be ingesting). */
 static int migrate(loupe_db *db) {
@@ -420,7 +453,11 @@ static int migrate(loupe_db *db) {
   char sql[200];
   rc = schema_version(db, &version);
   if (rc) return rc;
-  if (version == LOUPE_SCHEMA_VERSION) return LOUPE_OK;
+  if (version == LOUPE_SCHEMA_VERSION) {
+    int full;
+    rc = hash_index_full(db, &full);
+    if (rc || !full) return rc;
+  }
   rc = exec_sql(db, "BEGIN IMMEDIATE", "begin schema transaction");
   if (rc) return rc;
   rc = schema_version(db, &version);
@@ -454,6 +491,10 @@ static int migrate(loupe_db *db) {
                " 'schema_version'", LOUPE_SCHEMA_VERSION);
       rc = exec_sql(db, sql, "record schema version");
     }
+    if (rc) goto fail;
+  }
+  if (version > 0) {
+    rc = narrow_hash_index(db);
     if (rc) goto fail;
   }
   return exec_sql(db, "COMMIT", "commit schema");
@@ -542,7 +583,12 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
    * corpus size */
   rc = exec_sql(db, "PRAGMA cache_size=-32768", "set cache size");
   if (rc) return rc;
-  rc = exec_sql(db, "PRAGMA foreign_keys=ON", "set foreign keys");
+  /* loupe deletes an article's paragraphs, quotes, entities and people
+   * itself when it replaces the article, and never deletes an article;
+   * its inserts reference the row just written. Checking every child row
+   * against its parent cost 4% of an ingest. The schema declares the
+   * cascades for other tools that turn foreign keys on. */
+  rc = exec_sql(db, "PRAGMA foreign_keys=OFF", "set foreign keys");
   if (rc) return rc;
   if (!db->readonly) {
     rc = migrate(db);
