@@ -374,6 +374,22 @@ int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
  */
 int loupe_db_set_clustering(loupe_db *db, int on, double threshold);
 
+/*
+ * Bulk loading. New rows fall on random pages of the indexes by name
+ * (quotes by speaker, entities by name), so each commit rewrites many of
+ * their pages; an ingest that adds more articles than the corpus holds
+ * is faster without them, built once at its end by one sorted pass.
+ * loupe_db_defer_indexes drops them and marks the corpus, in a
+ * transaction of its own (none may be open); loupe_db_build_indexes
+ * creates what is missing and clears the mark. Queries stay correct in
+ * between, only slower by speaker and entity. A corpus left marked (a
+ * killed ingest) gets its indexes on its next writable open.
+ * Return LOUPE_OK, LOUPE_EMISUSE (read-only, closed, or a transaction
+ * open), LOUPE_EBUSY or a database error.
+ */
+int loupe_db_defer_indexes(loupe_db *db);
+int loupe_db_build_indexes(loupe_db *db);
+
 /* Number of articles stored. */
 int loupe_db_count(loupe_db *db, long long *n);
 

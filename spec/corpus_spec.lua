@@ -780,6 +780,104 @@ describe("corpus:add", function()
   end)
 end)
 
+describe("an ingest that builds the indexes by name at its end", function()
+  local dir
+
+  before_each(function() dir = h.tmpdir() end)
+  after_each(function() h.rmtree(dir) end)
+
+  local function indexes(path)
+    return h.sql(path, "SELECT group_concat(name, ' ') FROM (SELECT name"
+      .. " FROM sqlite_master WHERE name IN ('quotes_speaker',"
+      .. " 'entities_name') ORDER BY name)")
+  end
+
+  local function marked(path)
+    return h.sql(path, "SELECT count(*) FROM meta WHERE key ="
+      .. " 'indexes_deferred'")
+  end
+
+  -- what queries by speaker and entity return
+  local function answers(c)
+    local out = {}
+    for _, r in ipairs(assert(c:speakers())) do
+      local n = 0
+      for q in c:quotes { speaker = r.name } do
+        n = n + 1
+        out[#out + 1] = r.name .. "|" .. q.text
+      end
+      out[#out + 1] = r.name .. "=" .. n
+    end
+    for _, e in ipairs(assert(c:entities())) do
+      out[#out + 1] = e.name .. "#"
+        .. c:query():where { entity = e.name }:count()
+    end
+    return out
+  end
+
+  it_sql("finds the same quotes and entities as an ingest row by row",
+    function()
+      local a = assert(loupe.open(dir .. "/rows.db"))
+      local b = assert(loupe.open(dir .. "/bulk.db"))
+      assert(a:ingest(h.corpus_glob, { defer_indexes = false }))
+      local s = assert(b:ingest(h.corpus_glob, { defer_indexes = true }))
+      assert.are.equal(h.CORPUS_PAGES, s.added)
+      local want, got = answers(a), answers(b)
+      assert.is_true(#want > 2 * h.CORPUS_PAGES)
+      assert.are.same(want, got)
+      a:close()
+      b:close()
+      assert.are.equal("entities_name quotes_speaker",
+        indexes(dir .. "/bulk.db"))
+      assert.are.equal("0", marked(dir .. "/bulk.db"))
+    end)
+
+  it_sql("builds them when the ingest ends in an error", function()
+    local path = dir .. "/c.db"
+    local c = assert(loupe.open(path))
+    local ok, err = pcall(c.ingest, c, h.corpus_glob, {
+      defer_indexes = true,
+      progress = function(info)
+        if info.done == 5 then error("stop at five") end
+      end })
+    assert.is_false(ok)
+    assert.is_truthy(tostring(err):find("stop at five", 1, true))
+    assert.are.equal("entities_name quotes_speaker", indexes(path))
+    assert.are.equal("0", marked(path))
+    c:close()
+  end)
+
+  it_sql("leaves a killed run's indexes to the next writable open",
+    function()
+      local path = dir .. "/c.db"
+      local c = assert(loupe.open(path))
+      assert(c:ingest(h.corpus_glob))
+      c:close()
+      -- what a bulk load killed before its end leaves behind
+      h.sql(path, "DROP INDEX quotes_speaker; DROP INDEX entities_name;"
+        .. " INSERT INTO meta(key, value) VALUES ('indexes_deferred', 'x')")
+      local ro = assert(loupe.open(path, { readonly = true }))
+      local n = ro:query():where { speaker = "Varga" }:count()
+      assert.is_true(n > 0)
+      ro:close()
+      assert.are.equal("", indexes(path))
+      c = assert(loupe.open(path))
+      assert.are.equal(n, c:query():where { speaker = "Varga" }:count())
+      c:close()
+      assert.are.equal("entities_name quotes_speaker", indexes(path))
+      assert.are.equal("0", marked(path))
+    end)
+
+  it("rejects a defer_indexes that is not a boolean", function()
+    local c = assert(loupe.open(":memory:"))
+    assert.error_matches(function()
+      c:ingest(h.corpus_glob, { defer_indexes = "yes" })
+    end, "option 'defer_indexes' must be a boolean", 1, true)
+    assert.are.equal(0, c:count())
+    c:close()
+  end)
+end)
+
 describe("a corpus opened read-only", function()
   local dir, path
 

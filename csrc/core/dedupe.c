@@ -212,9 +212,27 @@ int lp_dedupe(lp_text *t) {
     radix_sort(sh, tmp, ns);
     free(tmp);
   }
-  /* pair overlap counts, in a table sized for the number of shingles */
-  for (mask = 1024; mask < ns * 2; mask <<= 1) {}
-  mask -= 1;
+  /* pair overlap counts, in a table sized for the pairs there can be
+   * (most pages share few shingles between lines: sized by the shingle
+   * count, the table was most of the cost of a page without repeats) */
+  {
+    size_t most = 0;
+    for (g = 0; g < ns;) {
+      size_t e = g + 1, lines = 1;
+      while (e < ns && sh[e].h == sh[g].h) {
+        if (sh[e].line != sh[e - 1].line) lines++;
+        e++;
+      }
+      if (lines > 1)
+        most += lines <= MAX_GROUP ? lines * (lines - 1) / 2 : 2 * lines;
+      g = e;
+    }
+    /* the table stops adding at half full: never smaller than it was
+     * sized before, by the shingles (and at least 1,024 slots) */
+    if (most > ns) most = ns > 512 ? ns : 512;
+    for (mask = 16; mask < most * 2; mask <<= 1) {}
+    mask -= 1;
+  }
   pairs = calloc(mask + 1, sizeof *pairs);
   if (pairs == NULL) goto out;
   for (g = 0; g < ns;) {

@@ -24,6 +24,13 @@
   " PRIMARY KEY(key, article_id)) WITHOUT ROWID;" \
   "CREATE TABLE lsh_pending(article_id INTEGER PRIMARY KEY);"
 
+/* The indexes a bulk load builds at its end instead of row by row (see
+ * loupe_db_defer_indexes): names are random, so each new row lands on
+ * a different page of them, rewritten at every commit. */
+#define DEFERRABLE_INDEXES \
+  "CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker COLLATE NOCASE);" \
+  "CREATE INDEX IF NOT EXISTS entities_name ON entities(name COLLATE NOCASE);"
+
 /* Pages added from a string without a path are found again by their
  * hash; a file is found by its path. Only the former are indexed: an
  * index of every hash (random values) took a different page for each
@@ -84,7 +91,6 @@ static const char schema_v1[] =
   " offset INTEGER NOT NULL, paragraph INTEGER NOT NULL,"
   " src_offset INTEGER NOT NULL, src_line INTEGER NOT NULL);"
   "CREATE INDEX quotes_article ON quotes(article_id);"
-  "CREATE INDEX quotes_speaker ON quotes(speaker COLLATE NOCASE);"
   "CREATE TABLE entities("
   " id INTEGER PRIMARY KEY,"
   " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
@@ -92,7 +98,7 @@ static const char schema_v1[] =
   " aliases TEXT NOT NULL DEFAULT '[]',"
   " mentions TEXT NOT NULL DEFAULT '[]');"
   "CREATE INDEX entities_article ON entities(article_id);"
-  "CREATE INDEX entities_name ON entities(name COLLATE NOCASE);"
+  DEFERRABLE_INDEXES
   /* new rows are indexed by loupe_db_add itself (a trigger would run the
    * index insert in a nested statement, and FTS5 flushes its pending terms
    * at every statement savepoint); updates and deletes keep it in step
@@ -417,6 +423,7 @@ static int schema_version(loupe_db *db, int *version) {
 }
 
 static int recluster_all(loupe_db *db);
+static int indexes_deferred(loupe_db *db, int *deferred);
 static void pend_reset(loupe_db *db);
 static void pend_free(lp_lsh_pending *p);
 static int pend_flush(loupe_db *db, int force);
@@ -597,8 +604,20 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
   rc = exec_sql(db, "PRAGMA foreign_keys=OFF", "set foreign keys");
   if (rc) return rc;
   if (!db->readonly) {
+    int deferred;
     rc = migrate(db);
     if (rc) return rc;
+    /* a bulk load that did not finish left its indexes to be built: build
+     * them now, unless a live one holds the write lock (it will) */
+    rc = indexes_deferred(db, &deferred);
+    if (rc) return rc;
+    if (deferred) {
+      sqlite3_busy_timeout(db->sql, 0);    /* a live one: do not wait */
+      rc = loupe_db_build_indexes(db);
+      sqlite3_busy_timeout(db->sql, 5000);
+      if (rc != LOUPE_OK && rc != LOUPE_EBUSY) return rc;
+      db->errmsg[0] = '\0';
+    }
   } else {
     int version;
     rc = schema_version(db, &version);
@@ -1346,6 +1365,51 @@ static int writable(loupe_db *db) {
     return LOUPE_EMISUSE;
   }
   return LOUPE_OK;
+}
+
+/* Is a bulk load's index building pending (see loupe_db_defer_indexes)? */
+static int indexes_deferred(loupe_db *db, int *deferred) {
+  sqlite3_stmt *st = NULL;
+  int rc;
+  *deferred = 0;
+  rc = sqlite3_prepare_v2(db->sql, "SELECT 1 FROM meta WHERE key ="
+                          " 'indexes_deferred'", -1, &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "read meta");
+  rc = sqlite3_step(st);
+  *deferred = rc == SQLITE_ROW;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return lp_db_error(db, rc, "read meta");
+  return LOUPE_OK;
+}
+
+/* Run sql (statements that write) in a transaction of its own. */
+static int write_txn(loupe_db *db, const char *sql, const char *what) {
+  int rc = writable(db);
+  if (rc) return rc;
+  if (db->in_txn || !sqlite3_get_autocommit(db->sql)) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: a transaction is open", what);
+    return LOUPE_EMISUSE;
+  }
+  rc = exec_sql(db, "BEGIN IMMEDIATE", what);
+  if (rc) return rc;
+  rc = exec_sql(db, sql, what);
+  if (rc == LOUPE_OK) rc = exec_sql(db, "COMMIT", what);
+  if (rc != LOUPE_OK) sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+int loupe_db_defer_indexes(loupe_db *db) {
+  return write_txn(db, "DROP INDEX IF EXISTS quotes_speaker;"
+                   " DROP INDEX IF EXISTS entities_name;"
+                   " INSERT OR REPLACE INTO meta(key, value)"
+                   " VALUES ('indexes_deferred', 'quotes_speaker entities_name')",
+                   "defer indexes");
+}
+
+int loupe_db_build_indexes(loupe_db *db) {
+  return write_txn(db, DEFERRABLE_INDEXES
+                   " DELETE FROM meta WHERE key = 'indexes_deferred'",
+                   "build indexes");
 }
 
 /* The row stored under path (or, without one, the pathless row with this

@@ -382,6 +382,19 @@ static int txn(lua_State *L, int which) {
   return 1;
 }
 
+/* db:defer_indexes() / db:build_indexes() -> true | nil, msg, code */
+static int indexes(lua_State *L, int build) {
+  ldb *ud = check_db(L, 1);
+  int rc = build ? loupe_db_build_indexes(ud->db)
+                 : loupe_db_defer_indexes(ud->db);
+  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+static int ldb_defer_indexes(lua_State *L) { return indexes(L, 0); }
+static int ldb_build_indexes(lua_State *L) { return indexes(L, 1); }
+
 static int ldb_begin(lua_State *L) { return txn(L, 0); }
 static int ldb_commit(lua_State *L) { return txn(L, 1); }
 static int ldb_rollback(lua_State *L) { return txn(L, 2); }
@@ -773,6 +786,8 @@ static const luaL_Reg db_methods[] = {
   {"commit", ldb_commit},
   {"rollback", ldb_rollback},
   {"in_transaction", ldb_in_transaction},
+  {"defer_indexes", ldb_defer_indexes},
+  {"build_indexes", ldb_build_indexes},
   {"count", ldb_count},
   {"is_closed", ldb_is_closed},
   {"article", ldb_article},

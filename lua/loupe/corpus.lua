@@ -135,7 +135,11 @@ function Corpus._article_row(row)
 end
 
 local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true,
-                      threads = true }
+                      threads = true, defer_indexes = true }
+
+-- An ingest of at least this many files that also at least doubles the
+-- corpus builds the indexes by name at its end (see db:defer_indexes).
+local DEFER_MIN_FILES = 1000
 
 -- Most worker threads an ingest starts (the C core's limit).
 local MAX_THREADS = 64
@@ -191,6 +195,11 @@ end
 -- threads = worker threads that read and parse the next files while
 -- this one stores (default M.default_threads(); 0 reads and parses here,
 -- one file at a time). Pages are stored in the same order either way.
+-- defer_indexes = true builds the indexes of quotes by speaker and
+-- entities by name once at the end instead of row by row (faster for a
+-- bulk load; queries by speaker or entity are slower meanwhile); false
+-- never; default: when the run has 1,000 files or more and at least as
+-- many as the corpus has articles.
 function Corpus:ingest(specs, opts)
   local db = self:_handle()
   if type(specs) == "string" then specs = { specs } end
@@ -227,15 +236,31 @@ function Corpus:ingest(specs, opts)
     error("bad argument #2 to 'ingest' (option 'threads' must be 0 or a "
       .. "positive integer up to " .. MAX_THREADS .. ")", 2)
   end
+  local defer = opts.defer_indexes
+  if defer ~= nil and type(defer) ~= "boolean" then
+    error("bad argument #2 to 'ingest' (option 'defer_indexes' must be a "
+      .. "boolean)", 2)
+  end
   local files, err, code = core.list_files(specs)
   if not files then return nil, err, code end
   local summary = { added = 0, updated = 0, unchanged = 0, failed = {},
                     files = #files }
+  if defer == nil then
+    defer = #files >= DEFER_MIN_FILES and #files >= (db:count() or 0)
+  end
+  -- without the lock (another writer) the ingest goes on with the indexes
+  local deferred = defer and db:defer_indexes() or false
   -- whatever ends this function (return, error in a callback), an open
-  -- batch is rolled back, never left half-written
+  -- batch is rolled back, never left half-written, and deferred indexes
+  -- are built (a killed run leaves them to the next writable open)
   -- luacheck: push ignore 211
   local guard <close> = setmetatable({}, { __close = function()
-    if not db:is_closed() and db:in_transaction() then db:rollback() end
+    if db:is_closed() then return end
+    if db:in_transaction() then db:rollback() end
+    if deferred then
+      deferred = false
+      db:build_indexes()
+    end
   end })
   -- luacheck: pop
   local read, pf, perr = page_source(db, files, #files > 0 and threads or 0)
@@ -283,6 +308,11 @@ function Corpus:ingest(specs, opts)
   if db:in_transaction() then
     local ok, cerr, ccode = db:commit()
     if not ok then return nil, cerr, ccode end
+  end
+  if deferred then
+    deferred = false
+    local ok, ierr, icode = db:build_indexes()
+    if not ok then return nil, ierr, icode end
   end
   return summary
 end
