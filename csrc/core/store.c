@@ -154,10 +154,41 @@ static const char *const stmt_sql[ST__N] = {
   /* ST_BEGIN */ "BEGIN IMMEDIATE",
   /* ST_COMMIT */ "COMMIT",
   /* ST_COUNT */ "SELECT count(*) FROM articles",
-  /* ST_LSH_FIND: one key per step (an IN list would build and drop a
-   * temporary b-tree per article); the candidate's row is read once, by
-   * ST_CAND, however many bands it shares */
-  "SELECT article_id FROM lsh WHERE key = ?1 AND article_id != ?2",
+  /* ST_LSH_FIND: the 16 band keys (?1-?16) in one statement, one look-up
+   * each (an IN list would build and drop a temporary b-tree per article;
+   * a statement per key cost a step each); the candidate's row is read
+   * once, by ST_CAND, however many bands it shares */
+  "SELECT article_id FROM lsh WHERE key = ?1 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?2 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?3 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?4 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?5 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?6 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?7 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?8 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?9 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?10 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?11 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?12 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?13 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?14 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?15 AND article_id != ?17"
+  " UNION ALL "
+  "SELECT article_id FROM lsh WHERE key = ?16 AND article_id != ?17",
   /* ST_LSH_INS */
   "INSERT OR IGNORE INTO lsh(key, article_id) VALUES (?1, ?2)",
   /* ST_LSH_DEL */ "DELETE FROM lsh WHERE key = ?1 AND article_id = ?2",
@@ -928,6 +959,9 @@ nomem:
 }
 
 #define MAX_CANDIDATES 512
+#if LP_MINHASH_BANDS != 16
+#error "ST_LSH_FIND binds 16 band keys"
+#endif
 
 /* A body shorter than this is not clustered: with a handful of shingles,
  * two unrelated pages that share one stock sentence look like copies. */
@@ -1179,24 +1213,23 @@ static int find_cluster(loupe_db *db, long long self, const lp_sig *sig,
   lp_minhash_keys(sig, pl->keys);
   rc = pend_load(db);
   if (rc) return rc;
-  /* one key per step (an IN list would build and drop a temporary
-   * b-tree per article) */
   rc = lp_db_stmt(db, ST_LSH_FIND, &st);
   if (rc) return rc;
-  sqlite3_bind_int64(st, 2, self);
-  for (band = 0; band < LP_MINHASH_BANDS; band++) {
-    long long found[MAX_CANDIDATES];
-    int nf = 0, k;
-    sqlite3_bind_int64(st, 1, pl->keys[band]);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-      if (nf < MAX_CANDIDATES) found[nf++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return lp_db_error(db, rc, "find near duplicates");
-    for (k = 0; k < nf; k++) {
-      rc = consider(db, sig, pl, found[k]);
-      if (rc) return rc;
+  for (band = 0; band < LP_MINHASH_BANDS; band++)
+    sqlite3_bind_int64(st, band + 1, pl->keys[band]);
+  sqlite3_bind_int64(st, LP_MINHASH_BANDS + 1, self);
+  /* candidates in band order; the rest are not read once MAX_CANDIDATES
+   * have been considered */
+  while (pl->nseen < MAX_CANDIDATES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int crc = consider(db, sig, pl, sqlite3_column_int64(st, 0));
+    if (crc) {
+      sqlite3_reset(st);
+      return crc;
     }
   }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return lp_db_error(db, rc, "find near duplicates");
   if (p->n == 0) goto done;
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
     uint32_t k = pend_hash(pl->keys[band], p->nslot);
