@@ -52,6 +52,7 @@ build = {
         "csrc/core/features.c",
         "csrc/core/fields.c",
         "csrc/core/files.c",
+        "csrc/core/ftstok.c",
         "csrc/core/minhash.c",
         "csrc/core/parse.c",
         "csrc/core/phrases.c",

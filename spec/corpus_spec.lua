@@ -736,7 +736,6 @@ describe("corpus:add", function()
     assert.are.equal("unchanged", status3)
   end)
 
-  local it_sql = h.sqlite3_cli() and it or pending
   it_sql("finds text without a path by its hash among files, also in a "
     .. "corpus whose hash index still covers every article", function()
     local dir = h.tmpdir()

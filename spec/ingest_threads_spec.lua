@@ -148,6 +148,37 @@ describe("corpus:ingest with threads", function()
     end
   end)
 
+  -- Workers tokenize each article for the full-text index and the storing
+  -- thread hands FTS5 those tokens: the index must be the very one
+  -- SQLite's own tokenizer builds.
+  local it_sql = h.sqlite3_cli() and it or pending
+  it_sql("builds the same full-text index, byte for byte, with and without "
+    .. "threads", function()
+    run(dir, "t0", 0)
+    run(dir, "t2", 2)
+    local function index(name)
+      return h.sql(dir .. "/" .. name .. ".db", "SELECT count(*) || ' '"
+        .. " || group_concat(id || ':' || hex(block), ' ') FROM (SELECT"
+        .. " id, block FROM articles_fts_data ORDER BY id)")
+    end
+    local t0, t2 = index("t0"), index("t2")
+    assert.is_truthy(t0:match("^%d+ "))
+    assert.is_true(#t0 > 1000)
+    assert.are.equal(t0, t2)
+    -- and the sqlite3 shell, with SQLite's tokenizer, agrees with it
+    assert.are.equal("ok", h.sql(dir .. "/t2.db", "INSERT INTO"
+      .. " articles_fts(articles_fts, rank) VALUES ('integrity-check', 1);"
+      .. " SELECT 'ok'"))
+    local c = assert(loupe.open(dir .. "/t2.db", { readonly = true }))
+    local words = { "ministry", "said", "cyber" }
+    for _, w in ipairs(words) do
+      assert.are.equal(c:query(w):count(), tonumber(h.sql(dir .. "/t2.db",
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '"
+        .. w .. "'")))
+    end
+    c:close()
+  end)
+
   it("reports failed files with their paths, codes and messages in list "
     .. "order", function()
     local link = dir .. "/pages/n07-moved.txt"

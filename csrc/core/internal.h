@@ -293,6 +293,54 @@ typedef struct {
   uint32_t v[LP_MINHASH_K];
   uint32_t n;
 } lp_sig;
+/* ---- full-text tokens computed ahead (ftstok.c) ---- */
+
+struct sqlite3;
+
+/* One token as SQLite's unicode61 tokenizer gave it. */
+typedef struct {
+  uint32_t off, len;       /* the folded token in chars */
+  int start, end;          /* its bytes in the text */
+  int tflags;
+} lp_ftok;
+
+/* The tokens of an article's title (column 0) and body (1): the texts
+ * they came from (compared again before use) and the tokens of column c
+ * at tok[first[c] .. first[c + 1]). */
+typedef struct lp_ftoks {
+  const char *text[2];
+  size_t len[2];
+  size_t first[3];
+  lp_ftok *tok;
+  size_t ntok, cap;
+  char *chars;
+  size_t nchars, ccap;
+  int ready;
+} lp_ftoks;
+
+/* A tokenizer for one thread (the built-in unicode61 with articles_fts's
+ * arguments), or NULL when SQLite has no FTS5. */
+void *lp_ftok_new(void);
+void lp_ftok_free(void *tokenizer);
+/* Tokenize an article's title and body (either may be NULL) into k,
+ * which the caller frees with lp_ftoks_free. LOUPE_OK or an error. */
+int lp_ftoks_make(void *tokenizer, const char *title, size_t tlen,
+                  const char *body, size_t blen, lp_ftoks *k);
+void lp_ftoks_free(lp_ftoks *k);
+/* Memory k holds. */
+size_t lp_ftoks_bytes(const lp_ftoks *k);
+/* Wrap unicode61 on db's connection: while *ahead points to tokens, a
+ * document whose text is theirs is given those tokens. */
+int lp_ftok_register(struct sqlite3 *db, const lp_ftoks *const *ahead);
+
+/* What a prefetch worker computed for storing an article (loupe_page's
+ * ahead): its near-duplicate signature and its full-text tokens. */
+typedef struct lp_ahead {
+  lp_sig sig;
+  int has_sig;
+  lp_ftoks toks;             /* toks.ready when computed */
+} lp_ahead;
+
 /* One-permutation MinHash of the word 3-shingles of s[0..n). */
 void lp_minhash(const char *s, size_t n, lp_sig *sig);
 /* Estimated Jaccard similarity of the two shingle sets. */
@@ -374,6 +422,8 @@ struct loupe_db {
   int no_cluster;               /* skip near-duplicate clustering */
   double cluster_threshold;     /* estimated Jaccard to join a cluster */
   lp_buf field[2];              /* the last hit fields read (query.c) */
+  const lp_ftoks *tok_ahead;    /* the article being indexed, tokenized
+                                   ahead (ftstok.c), or NULL */
   char errmsg[300];
 };
 

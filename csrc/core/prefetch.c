@@ -50,7 +50,7 @@ typedef struct {
   int ready;                  /* filled (set under the lock) */
   size_t held;                /* bytes counted in pf->held for it */
   int at_turn;                /* read by the caller at its turn */
-  lp_sig sig;                 /* of the article, computed by the worker */
+  lp_ahead ahead;             /* computed by the worker for storing */
   char errmsg[200];
 } slot;
 
@@ -58,6 +58,7 @@ typedef struct {
 typedef struct {
   loupe_prefetch *pf;
   loupe_parser *parser;
+  void *tok;                  /* its full-text tokenizer, or NULL */
 } worker;
 
 struct loupe_prefetch {
@@ -114,6 +115,7 @@ static int same_id(const file_id *a, const file_id *b) {
 
 /* Release what a slot holds; the slot is empty afterwards. */
 static void slot_clear(slot *s) {
+  lp_ftoks_free(&s->ahead.toks);
   loupe_article_free(s->pub.article);
   free(s->bytes);
   memset(s, 0, sizeof *s);
@@ -188,7 +190,7 @@ static int read_file(slot *s, const char *path, char **out, size_t *len) {
  * list, so it runs without the lock.
  */
 static void load_page(const loupe_prefetch *pf, loupe_parser *parser,
-                      size_t i, slot *s) {
+                      void *tok, size_t i, slot *s) {
   const char *want = pf->expected + i * (LOUPE_HASH_LEN + 1);
   char *bytes;
   size_t len;
@@ -208,11 +210,21 @@ static void load_page(const loupe_prefetch *pf, loupe_parser *parser,
   rc = loupe_parse(parser, bytes, len, &s->pub.article);
   if (rc) {
     set_error(s, rc, loupe_errmsg(parser));
-  } else if (s->pub.article->body) {
-    /* the signature depends on the body alone: computed here, it is off
-     * the storing thread */
-    lp_minhash(s->pub.article->body, s->pub.article->body_len, &s->sig);
-    s->pub.ahead = &s->sig;
+  } else {
+    /* what depends on the article alone is computed here, off the
+     * storing thread: the body's signature, and on a worker the tokens
+     * of the full-text index (the caller's own thread would only do the
+     * tokenizing twice) */
+    const loupe_article *a = s->pub.article;
+    if (a->body) {
+      lp_minhash(a->body, a->body_len, &s->ahead.sig);
+      s->ahead.has_sig = 1;
+    }
+    if (tok && lp_ftoks_make(tok, a->title.text, a->title.len,
+                             a->body ? a->body : "", a->body_len,
+                             &s->ahead.toks) != LOUPE_OK)
+      lp_ftoks_free(&s->ahead.toks);   /* indexed the usual way */
+    s->pub.ahead = &s->ahead;
   }
   free(bytes);
 }
@@ -229,7 +241,7 @@ static int can_claim(const loupe_prefetch *pf) {
 /* Under the lock: page s is filled; count its bytes and wake the
  * caller. */
 static void mark_ready(loupe_prefetch *pf, slot *s) {
-  s->held = s->pub.len;
+  s->held = s->pub.len + lp_ftoks_bytes(&s->ahead.toks);
   pf->held += s->held;
   s->ready = 1;
   pthread_cond_signal(&pf->filled);       /* only the caller waits */
@@ -248,7 +260,7 @@ static void *worker_main(void *arg) {
     i = pf->claim++;
     s = &pf->slots[i % pf->nslots];
     pthread_mutex_unlock(&pf->mu);
-    load_page(pf, w->parser, i, s);
+    load_page(pf, w->parser, w->tok, i, s);
     pthread_mutex_lock(&pf->mu);
     mark_ready(pf, s);
   }
@@ -336,8 +348,10 @@ int loupe_prefetch_new(const char *const *paths, const char *const *expected,
     goto fail;
   pf->nworkers = want;
   if (loupe_parser_new(&pf->own) != LOUPE_OK) goto fail;
-  for (k = 0; k < want; k++)
+  for (k = 0; k < want; k++) {
     if (loupe_parser_new(&pf->workers[k].parser) != LOUPE_OK) goto fail;
+    pf->workers[k].tok = lp_ftok_new();      /* NULL: indexed as usual */
+  }
   if (pthread_mutex_init(&pf->mu, NULL) != 0) goto fail;
   if (pthread_cond_init(&pf->space, NULL) != 0) {
     pthread_mutex_destroy(&pf->mu);
@@ -373,7 +387,7 @@ static void wait_for_turn(loupe_prefetch *pf, slot *s) {
       size_t i = pf->claim++;
       slot *mine = &pf->slots[i % pf->nslots];
       pthread_mutex_unlock(&pf->mu);
-      load_page(pf, pf->own, i, mine);
+      load_page(pf, pf->own, NULL, i, mine);
       mine->at_turn = i == pf->cur;
       pthread_mutex_lock(&pf->mu);
       mark_ready(pf, mine);
@@ -404,7 +418,7 @@ static void check_turn(loupe_prefetch *pf, slot *s) {
     if (s->pub.rc != LOUPE_EIO && s->have_id && same_id(&s->id, &now))
       return;
     slot_clear(s);
-    load_page(pf, pf->own, pf->cur, s);
+    load_page(pf, pf->own, NULL, pf->cur, s);
   }
   s->held = held;
 }
@@ -456,7 +470,10 @@ void loupe_prefetch_free(loupe_prefetch *pf) {
   }
   if (pf->slots)
     for (i = 0; i < pf->nslots; i++) slot_clear(&pf->slots[i]);
-  for (k = 0; k < pf->nworkers; k++) loupe_parser_free(pf->workers[k].parser);
+  for (k = 0; k < pf->nworkers; k++) {
+    loupe_parser_free(pf->workers[k].parser);
+    lp_ftok_free(pf->workers[k].tok);
+  }
   loupe_parser_free(pf->own);
   free(pf->slots);
   free(pf->workers);

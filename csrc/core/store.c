@@ -604,6 +604,12 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
   if (rc != SQLITE_OK) return lp_db_error(db, rc, "open");
   sqlite3_extended_result_codes(db->sql, 1);
   sqlite3_busy_timeout(db->sql, 5000);
+  /* before any use of articles_fts on this connection */
+  rc = lp_ftok_register(db->sql, &db->tok_ahead);
+  if (rc) {
+    snprintf(db->errmsg, sizeof db->errmsg, "cannot register the tokenizer");
+    return rc;
+  }
   if (!db->readonly) {
     /* a SQLite file that is not a corpus is left exactly as it was */
     int version;
@@ -1528,11 +1534,11 @@ int loupe_db_stored_hashes(loupe_db *db, const char *const *paths, size_t n,
  * a failure leaves the batch to be rolled back by the caller; outside
  * one, the page is written in a transaction of its own, all or nothing.
  */
-/* loupe_db_store with the body's signature when it was computed ahead
- * (NULL: computed here). */
+/* loupe_db_store with what a prefetch worker computed ahead for the
+ * article (NULL: everything is computed here). */
 static int store_with(loupe_db *db, const loupe_article *a, const char *path,
                       const char *hash, size_t len, long long existing,
-                      const lp_sig *ahead, long long *id) {
+                      const lp_ahead *ahead, long long *id) {
   sqlite3_stmt *st;
   lp_sig sig;
   placement pl;
@@ -1556,8 +1562,8 @@ static int store_with(loupe_db *db, const loupe_article *a, const char *path,
     rc = drop_keys(db, existing);
     if (rc) goto out;
   }
-  if (!db->no_cluster && a->body && ahead) {
-    sig = *ahead;
+  if (!db->no_cluster && a->body && ahead && ahead->has_sig) {
+    sig = ahead->sig;
     has_sig = sig.n + 2 >= CLUSTER_MIN_WORDS;
   } else if (!db->no_cluster) {
     has_sig = body_signature(a->body, a->body_len, &sig);
@@ -1567,9 +1573,13 @@ static int store_with(loupe_db *db, const loupe_article *a, const char *path,
     if (rc) goto out;
     lp_sig_pack(&sig, packed);
   }
+  /* the full-text tokens, when ready, are handed to FTS5 by the
+   * tokenizer wrapper (ftstok.c) during this article's writes only */
+  db->tok_ahead = ahead && ahead->toks.ready ? &ahead->toks : NULL;
   rc = store_article(db, a, path, hash, len, existing,
                      has_sig ? packed : NULL,
                      has_sig && pl.n > 0 ? pl.target : 0, id);
+  db->tok_ahead = NULL;
   if (rc) goto out;
   if (has_sig) {
     rc = place_cluster(db, *id, &pl);
@@ -1680,7 +1690,7 @@ int loupe_db_add_page(loupe_db *db, const loupe_page *page,
                            page->hash, *id, status, id);
   }
   rc = store_with(db, page->article, page->path, page->hash, page->len, *id,
-                  (const lp_sig *)page->ahead, id);
+                  (const lp_ahead *)page->ahead, id);
   if (rc == LOUPE_OK) *status = found;
   return rc;
 }
