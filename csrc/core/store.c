@@ -222,7 +222,23 @@ static const char *const stmt_sql[ST__N] = {
   "SELECT highlight(articles_fts, 0, '[', ']') FROM articles_fts"
   " WHERE articles_fts MATCH ?1 AND rowid = ?2",
   /* ST_HIT_RANK */
-  "SELECT rank FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2"
+  "SELECT rank FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2",
+  /* ST_INS_PARA8, 4 and 2: eight, four or two rows a step. OR IGNORE (a
+   * new article's rows never conflict; the count of rows written is
+   * checked) keeps the statement from opening a savepoint, at which FTS5
+   * would flush its pending terms */
+  "INSERT OR IGNORE INTO paragraphs(article_id, n, start, len, src_offset,"
+  " src_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?7, ?8, ?9, ?10, ?11, ?12),"
+  " (?13, ?14, ?15, ?16, ?17, ?18), (?19, ?20, ?21, ?22, ?23, ?24),"
+  " (?25, ?26, ?27, ?28, ?29, ?30), (?31, ?32, ?33, ?34, ?35, ?36),"
+  " (?37, ?38, ?39, ?40, ?41, ?42), (?43, ?44, ?45, ?46, ?47, ?48)",
+  /* ST_INS_PARA4 */
+  "INSERT OR IGNORE INTO paragraphs(article_id, n, start, len, src_offset,"
+  " src_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?7, ?8, ?9, ?10, ?11, ?12),"
+  " (?13, ?14, ?15, ?16, ?17, ?18), (?19, ?20, ?21, ?22, ?23, ?24)",
+  /* ST_INS_PARA2 */
+  "INSERT OR IGNORE INTO paragraphs(article_id, n, start, len, src_offset,"
+  " src_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?7, ?8, ?9, ?10, ?11, ?12)"
 };
 
 int loupe_check_runtime(char *err, size_t errcap) {
@@ -784,6 +800,38 @@ static size_t put_size(char *out, size_t v) {
   return n;
 }
 
+/* Paragraphs i .. i+k-1 (k = 8, 4 or 2) of article id in one step; start
+ * is the first one's offset in the body, moved past the last. */
+static int insert_paragraphs(loupe_db *db, const loupe_article *a,
+                             long long id, size_t i, size_t k,
+                             size_t *start) {
+  sqlite3_stmt *st;
+  size_t r;
+  int rc = lp_db_stmt(db, k == 8 ? ST_INS_PARA8 : k == 4 ? ST_INS_PARA4
+                                                         : ST_INS_PARA2, &st);
+  if (rc) return rc;
+  for (r = 0; r < k; r++) {
+    const loupe_span *pg = &a->paragraphs[i + r];
+    int b = 6 * (int)r;
+    sqlite3_bind_int64(st, b + 1, id);
+    sqlite3_bind_int64(st, b + 2, (sqlite3_int64)(i + r) + 1);
+    sqlite3_bind_int64(st, b + 3, (sqlite3_int64)*start);
+    sqlite3_bind_int64(st, b + 4, (sqlite3_int64)pg->len);
+    sqlite3_bind_int64(st, b + 5, (sqlite3_int64)pg->offset);
+    sqlite3_bind_int64(st, b + 6, (sqlite3_int64)pg->line);
+    *start += pg->len + 2;
+  }
+  rc = run_done(db, st, "insert paragraphs");
+  if (rc) return rc;
+  if ((size_t)sqlite3_changes(db->sql) != k) {
+    snprintf(db->errmsg, sizeof db->errmsg,
+             "insert paragraphs: %d of %zu rows written",
+             sqlite3_changes(db->sql), k);
+    return LOUPE_EDB;
+  }
+  return LOUPE_OK;
+}
+
 /* Write the article row (insert or update) and its children. */
 static int store_article(loupe_db *db, const loupe_article *a,
                          const char *path, const char *hash, size_t bytes,
@@ -870,7 +918,14 @@ static int store_article(loupe_db *db, const loupe_article *a,
     }
     if (rc) goto out;
   }
-  for (i = 0; i < a->n_paragraphs; i++) {
+  i = 0;
+  while (i + 2 <= a->n_paragraphs) {
+    size_t k = a->n_paragraphs - i >= 8 ? 8 : a->n_paragraphs - i >= 4 ? 4 : 2;
+    rc = insert_paragraphs(db, a, *id, i, k, &start);
+    if (rc) goto out;
+    i += k;
+  }
+  for (; i < a->n_paragraphs; i++) {
     rc = lp_db_stmt(db, ST_INS_PARA, &st);
     if (rc) goto out;
     sqlite3_bind_int64(st, 1, *id);
