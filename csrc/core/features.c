@@ -114,24 +114,6 @@ void lp_lexicon_free(lp_lexicon *lx) { free(lx); }
 
 static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
 
-/* ASCII character classes for the word scanner. */
-enum { AC_ALPHA = 1, AC_DIGIT = 2, AC_UPPER = 4, AC_SEP = 8 };
-#define A_ AC_ALPHA
-#define U_ (AC_ALPHA | AC_UPPER)
-#define D_ AC_DIGIT
-static const unsigned char ascii_class[128] = {
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, AC_SEP,           /* / */
-  D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, 0, 0, 0, 0, 0, 0,
-  0, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_,
-  U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, 0, 0, 0, 0, 0,
-  0, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_,
-  A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, A_, 0, AC_SEP, 0, 0, 0   /* | */
-};
-#undef A_
-#undef U_
-#undef D_
 
 /* Word characters: ASCII through a test, the rest through lp_is_letter. */
 static int is_word_cp(uint32_t cp) {
@@ -167,19 +149,19 @@ static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
     size_t k;
     uint32_t cp;
     unsigned char c0 = s[i];
-    if (c0 < 0x80 && (ascii_class[c0] & (AC_ALPHA | AC_DIGIT))) {
+    if (c0 < 0x80 && (lp_byte_class[c0] & (LP_B_ALPHA | LP_B_DIGIT))) {
       /* fast path: an ASCII word */
       uint32_t h = 2166136261u;
       size_t w0 = i;
       unsigned wl;
-      if (ascii_class[c0] & AC_ALPHA) {
+      if (lp_byte_class[c0] & LP_B_ALPHA) {
         l->nalpha_words++;
-        if (ascii_class[c0] & AC_UPPER) l->ncap++;
+        if (lp_byte_class[c0] & LP_B_UPPER) l->ncap++;
       }
-      while (i < n && s[i] < 0x80 && (ascii_class[s[i]] & (AC_ALPHA | AC_DIGIT))) {
+      while (i < n && s[i] < 0x80 && (lp_byte_class[s[i]] & (LP_B_ALPHA | LP_B_DIGIT))) {
         unsigned char c = s[i];
-        if (ascii_class[c] & AC_DIGIT) l->ndigits++;
-        h = fnv_step(h, ascii_class[c] & AC_UPPER ? (unsigned)(c | 32) : c);
+        if (lp_byte_class[c] & LP_B_DIGIT) l->ndigits++;
+        h = fnv_step(h, lp_byte_class[c] & LP_B_UPPER ? (unsigned)(c | 32) : c);
         i++;
       }
       l->nchars += (unsigned)(i - w0);
@@ -215,7 +197,7 @@ static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
     }
     if (c0 < 0x80) {
       l->nchars++;
-      if (ascii_class[c0] & AC_SEP) l->nseps++;
+      if (lp_byte_class[c0] & LP_B_SEP) l->nseps++;
       i++;
       continue;
     }
@@ -433,7 +415,7 @@ int lp_starts_ci(const char *s, size_t n, const char *prefix) {
 /* Bytes of a word for overlap counting: ASCII letters, digits and any
  * non-ASCII byte (letters of other scripts). */
 static int word_byte(unsigned char c) {
-  return c >= 0x80 || (c < 0x80 && (ascii_class[c] & (AC_ALPHA | AC_DIGIT)));
+  return c >= 0x80 || (c < 0x80 && (lp_byte_class[c] & (LP_B_ALPHA | LP_B_DIGIT)));
 }
 
 /* Hash of the word s[0..n) with ASCII case folded. */

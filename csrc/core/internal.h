@@ -50,6 +50,15 @@ int lp_buf_append(lp_buf *b, const char *s, size_t n);
 void lp_buf_free(lp_buf *b);
 
 /* ---- UTF-8 helpers (inline: they run on every character) ---- */
+/* Classes of bytes for the scanners (text.c): ASCII letters, their upper
+ * case, digits, the separators "/" and "|" of menus, the hyphen, and the
+ * bytes of UTF-8 sequences (0x80 and up). */
+enum {
+  LP_B_ALPHA = 1, LP_B_DIGIT = 2, LP_B_UPPER = 4, LP_B_SEP = 8,
+  LP_B_HIGH = 16, LP_B_HYPHEN = 32
+};
+extern const unsigned char lp_byte_class[256];
+
 /* lp_utf8_decode: one code point of valid UTF-8 at s[i] (i < len); sets *n
  * to its length. Text inside loupe is valid UTF-8 after normalisation.
  * lp_is_letter: letters of the common scripts, enough to split words. */

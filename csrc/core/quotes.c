@@ -76,26 +76,8 @@ static int is_upper_at(const char *s, size_t n, size_t i) {
 }
 
 /* Letters, digits, the hyphen and every byte of a UTF-8 sequence. */
-static const unsigned char word_bytes[256] = {
-  ['-'] = 1,
-  ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-  ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-#define L(c) [c] = 1, [c + 32] = 1
-  L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'),
-  L('J'), L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'),
-  L('S'), L('T'), L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z'),
-#undef L
-#define R16(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
-  [c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1, [c + 8] = 1, \
-  [c + 9] = 1, [c + 10] = 1, [c + 11] = 1, [c + 12] = 1, [c + 13] = 1, \
-  [c + 14] = 1, [c + 15] = 1
-  R16(0x80), R16(0x90), R16(0xA0), R16(0xB0), R16(0xC0), R16(0xD0),
-  R16(0xE0), R16(0xF0)
-#undef R16
-};
-
 static int is_word_byte(unsigned char c) {
-  return word_bytes[c];
+  return lp_byte_class[c] & (LP_B_ALPHA | LP_B_DIGIT | LP_B_HIGH | LP_B_HYPHEN);
 }
 
 /* Is s[i] the start of an apostrophe inside a word (’ or ' between
