@@ -867,6 +867,31 @@ describe("an ingest that builds the indexes by name at its end", function()
       assert.are.equal("0", marked(path))
     end)
 
+  it_sql("defers them on its own for 1,000 new files, not for 1,000 "
+    .. "unchanged ones", function()
+    local path = dir .. "/c.db"
+    write_numbered(dir .. "/many", 1000)
+    local c = assert(loupe.open(path))
+    -- halfway, with the indexes as the run left them
+    local function halfway()
+      local seen
+      return function(info)
+        if info.done == 500 then seen = indexes(path) end
+      end, function() return seen end
+    end
+    local progress, seen = halfway()
+    local s = assert(c:ingest(dir .. "/many", { threads = 1,
+                                                progress = progress }))
+    assert.are.equal(1000, s.added)
+    assert.are.equal("", seen())
+    assert.are.equal("entities_name quotes_speaker", indexes(path))
+    progress, seen = halfway()
+    s = assert(c:ingest(dir .. "/many", { threads = 1, progress = progress }))
+    assert.are.equal(1000, s.unchanged)
+    assert.are.equal("entities_name quotes_speaker", seen())
+    c:close()
+  end)
+
   it("rejects a defer_indexes that is not a boolean", function()
     local c = assert(loupe.open(":memory:"))
     assert.error_matches(function()

@@ -348,6 +348,16 @@ describe("db:prefetch", function()
     assert.error_matches(function() pf:next() end, "no page left", 1, true)
   end)
 
+  it("counts the files the corpus holds nothing for", function()
+    do
+      local pf <close> = assert(c._db:prefetch(files, 1))
+      assert.are.equal(#files, pf:fresh())
+    end
+    assert(c:ingest({ files[1], files[2], files[3] }))
+    local pf <close> = assert(c._db:prefetch(files, 1))
+    assert.are.equal(#files - 3, pf:fresh())
+  end)
+
   it("joins its threads when a loop breaks out and <close> closes it",
     function()
       local before = settled_thread_count(c._db, files)

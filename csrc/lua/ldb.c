@@ -31,6 +31,7 @@ typedef struct {
 typedef struct {
   loupe_prefetch *pf;
   loupe_page *page;       /* the page last delivered, NULL when none */
+  lua_Integer fresh;      /* files the corpus holds nothing for */
 } lprefetch;
 
 /* Return nil, "loupe: <what>: <msg>", code (the data-error convention). */
@@ -314,6 +315,9 @@ static int ldb_prefetch(lua_State *L) {
   }
   rc = loupe_db_stored_hashes(ud->db, paths, (size_t)n, hashes);
   if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  pud->fresh = 0;
+  for (i = 0; i < n; i++)
+    if (hashes[i * (LOUPE_HASH_LEN + 1)] == '\0') pud->fresh++;
   rc = loupe_prefetch_new(paths, expected, (size_t)n, (int)threads,
                           &pud->pf);
   if (rc) return lb_fail(L, rc, "prefetch", "cannot start reading ahead");
@@ -341,6 +345,15 @@ static int lprefetch_next(lua_State *L) {
 }
 
 /* pf:threads() -> number of worker threads running */
+/* pf:fresh() -> the number of listed files the corpus held nothing for
+ * when reading ahead began (new files, as opposed to changed or
+ * unchanged ones). */
+static int lprefetch_fresh(lua_State *L) {
+  lprefetch *ud = check_prefetch(L, 1);
+  lua_pushinteger(L, ud->fresh);
+  return 1;
+}
+
 static int lprefetch_threads(lua_State *L) {
   lprefetch *ud = check_prefetch(L, 1);
   lua_pushinteger(L, loupe_prefetch_threads(ud->pf));
@@ -812,6 +825,7 @@ static const luaL_Reg cursor_methods[] = {
 static const luaL_Reg prefetch_methods[] = {
   {"next", lprefetch_next},
   {"threads", lprefetch_threads},
+  {"fresh", lprefetch_fresh},
   {"close", lprefetch_close},
   {NULL, NULL}
 };

@@ -137,8 +137,8 @@ end
 local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true,
                       threads = true, defer_indexes = true }
 
--- An ingest of at least this many files that also at least doubles the
--- corpus builds the indexes by name at its end (see db:defer_indexes).
+-- An ingest of at least this many new files that also at least doubles
+-- the corpus builds the indexes by name at its end (see db:defer_indexes).
 local DEFER_MIN_FILES = 1000
 
 -- Most worker threads an ingest starts (the C core's limit).
@@ -198,8 +198,8 @@ end
 -- defer_indexes = true builds the indexes of quotes by speaker and
 -- entities by name once at the end instead of row by row (faster for a
 -- bulk load; queries by speaker or entity are slower meanwhile); false
--- never; default: when the run has 1,000 files or more and at least as
--- many as the corpus has articles.
+-- never; default: with threads, when 1,000 or more of the files are new
+-- to the corpus and at least as many as it holds.
 function Corpus:ingest(specs, opts)
   local db = self:_handle()
   if type(specs) == "string" then specs = { specs } end
@@ -245,11 +245,7 @@ function Corpus:ingest(specs, opts)
   if not files then return nil, err, code end
   local summary = { added = 0, updated = 0, unchanged = 0, failed = {},
                     files = #files }
-  if defer == nil then
-    defer = #files >= DEFER_MIN_FILES and #files >= (db:count() or 0)
-  end
-  -- without the lock (another writer) the ingest goes on with the indexes
-  local deferred = defer and db:defer_indexes() or false
+  local deferred = false
   -- whatever ends this function (return, error in a callback), an open
   -- batch is rolled back, never left half-written, and deferred indexes
   -- are built (a killed run leaves them to the next writable open)
@@ -270,6 +266,14 @@ function Corpus:ingest(specs, opts)
   -- luacheck: push ignore 211
   local workers <close> = pf
   -- luacheck: pop
+  if defer == nil then
+    -- new files (not changed or unchanged ones) at least as many as the
+    -- corpus holds, known from the look-ahead (without threads: never)
+    local fresh = pf and pf:fresh() or 0
+    defer = fresh >= DEFER_MIN_FILES and fresh >= (db:count() or 0)
+  end
+  -- without the lock (another writer) the ingest goes on with the indexes
+  deferred = defer and db:defer_indexes() or false
   local n, bytes = 0, 0
   for i, path in ipairs(files) do
     local len, add = read(path)
