@@ -169,6 +169,17 @@ local function row(label, t, key, sub, is_count)
   local flag = ""
   if not is_count and a and b and math.abs(a - b) > 0.02 then
     flag = ("  ! A-B %+.3f"):format(a - b)
+    -- a share over n pages: say when the gap is within two standard
+    -- errors of the difference (sampling noise, not a real split)
+    local na = sub and t.A[key] and t.A[key].n
+    local nb = sub and t.B[key] and t.B[key].n
+    if na and nb and na > 0 and nb > 0 then
+      local pooled = (a * na + b * nb) / (na + nb)
+      local se = math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+      if math.abs(a - b) < 2 * se then
+        flag = flag .. (" (within noise, 2 s.e. %.3f)"):format(2 * se)
+      end
+    end
   end
   print(HEAD:format(label, fmt(all), fmt(a), fmt(b)) .. flag)
 end
