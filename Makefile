@@ -20,8 +20,9 @@ SAN_BUILD ?= build-asan
 ROCK_TREE ?= $(CURDIR)/build/rocktree
 ROCKSPEC  := rockspec/loupe-scm-1.rockspec
 
-DEPS_PKGS  := lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev luarocks \
-              lua-busted lua-check lua-argparse lua-cjson lua-term
+DEPS_PKGS  := lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev libxml2-dev \
+              zlib1g-dev luarocks lua-busted lua-check lua-argparse \
+              lua-cjson lua-term
 BENCH_PKGS := hyperfine ripgrep valgrind
 DEPS_SH    := sh scripts/deps.sh
 SUBMAKE    := $(MAKE) --no-print-directory
@@ -42,8 +43,10 @@ SO       := $(BUILD)/loupe/core.so
 STAMP    := $(BUILD)/.config
 RESULTS  := $(BUILD)/results.txt
 
+# libxml-2.0: the HTML parser (html.c); zlib: gzip-compressed pages.
 PKG_CFLAGS := $(shell pkg-config --cflags lua5.4 libpcre2-8 sqlite3 \
-                2>/dev/null || echo -I/usr/include/lua5.4)
+                libxml-2.0 zlib 2>/dev/null || \
+                echo -I/usr/include/lua5.4 -I/usr/include/libxml2)
 OPTFLAGS  := -O2 -g
 SANFLAGS  :=
 ifeq ($(SANITIZE),1)
@@ -56,7 +59,7 @@ WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c99 $(OPTFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden \
              -pthread -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pthread $(SANFLAGS) $(LDFLAGS)
-LIBS      := -lpcre2-8 -lsqlite3 -lm
+LIBS      := -lpcre2-8 -lsqlite3 -lxml2 -lz -lm
 
 # Paths that make lua5.4 see this tree first (the _5_4 names win over
 # LUA_PATH/LUA_CPATH; ";;" appends the default path).

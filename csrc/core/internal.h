@@ -187,6 +187,8 @@ typedef struct {
   int enc;                 /* LP_ENC_* */
   loupe_input_stats stats;
   size_t script[6];        /* kana, hangul, han, arabic, cyrillic, letters */
+  const struct lp_dom *dom; /* DOM evidence of an HTML page (html.h), one
+                              block per source line; NULL for text */
   char errmsg[160];
 } lp_text;
 
@@ -217,6 +219,16 @@ int lp_text_unwrap(lp_text *t);
   ((n) >= (l)->src_line && (n) < (l)->src_line + (l)->n_src)
 /* Content of a line (not NUL-terminated). */
 #define LP_LINE_PTR(t, l) ((t)->text + (l)->start)
+
+/* ---- what the input is (input.c) ---- */
+/* Does s start a gzip stream? */
+int lp_is_gzip(const char *s, size_t n);
+/* Inflate gzip data into a new malloc'd buffer of at most max bytes.
+ * LOUPE_OK, LOUPE_ELIMIT, LOUPE_EENCODING (damaged) or LOUPE_ENOMEM. */
+int lp_gunzip(const char *src, size_t len, size_t max, char **out,
+              size_t *outlen, char *err, size_t errcap);
+/* HTML, Markdown or text, by content. */
+loupe_format lp_detect_format(const char *s, size_t n);
 
 /* ---- language and features (features.c) ---- */
 typedef struct lp_lexicon lp_lexicon;
