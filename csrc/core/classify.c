@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "html.h"
 
 enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
 
@@ -388,6 +389,8 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     lp_line *l = &t->lines[i];
     l->reason = NULL;
     l->cls = initial_class(t, l, lang, cjk_page, &ix);
+    /* an HTML page's markup has its say (htmlclass.c) */
+    if (t->dom) l->cls = lp_dom_class(t, l, l->cls, &l->reason);
   }
   /* a caption printed twice (credit line, then alt text) is a caption */
   for (i = 0; i < n; i++) {
@@ -484,12 +487,19 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
         if (t->lines[i].cls == C_GOOD && t->lines[i].indent >= 4)
           t->lines[i].cls = C_NEAR;
   }
-  /* maximum-sum segment: the article region */
-  for (i = 0; i < n; i++) {
-    long w = line_weight(&t->lines[i], t->lines[i].cls);
-    if (cur <= 0) { cur = 0; cur_a = i; }
-    cur += w;
-    if (cur > best) { best = cur; best_a = cur_a; best_b = i; }
+  /* maximum-sum segment: the article region (on an HTML page, the one
+   * its headline opens, when it is known) */
+  {
+    long *w = malloc((n ? n : 1) * sizeof *w);
+    if (w == NULL) return LOUPE_ENOMEM;
+    for (i = 0; i < n; i++) w[i] = line_weight(&t->lines[i], t->lines[i].cls);
+    if (!(t->dom && lp_dom_region(t, w, &best_a, &best_b)))
+      for (i = 0; i < n; i++) {
+        if (cur <= 0) { cur = 0; cur_a = i; }
+        cur += w[i];
+        if (cur > best) { best = cur; best_a = cur_a; best_b = i; }
+      }
+    free(w);
   }
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];

@@ -597,23 +597,23 @@ static const struct {
   {"skip", LP_CW_NAV, 0}, {"toolbar", LP_CW_NAV, 0},
   {"footer", LP_CW_FOOTER, 1}, {"copyright", LP_CW_FOOTER, 0},
   {"colophon", LP_CW_FOOTER, 0},
-  {"comment", LP_CW_COMMENT, 1}, {"disqus", LP_CW_COMMENT, 1},
+  {"comment", LP_CW_COMMENT, 0}, {"comments", LP_CW_COMMENT, 0},
+  {"commentlist", LP_CW_COMMENT, 0}, {"commentform", LP_CW_COMMENT, 0},
+  {"commentsection", LP_CW_COMMENT, 0}, {"disqus", LP_CW_COMMENT, 1},
   {"respond", LP_CW_COMMENT, 0}, {"replies", LP_CW_COMMENT, 0},
   {"related", LP_CW_RELATED, 1}, {"recommend", LP_CW_RELATED, 1},
   {"recommended", LP_CW_RELATED, 0}, {"popular", LP_CW_RELATED, 0},
   {"trending", LP_CW_RELATED, 0}, {"teaser", LP_CW_RELATED, 1},
   {"outbrain", LP_CW_RELATED, 1}, {"taboola", LP_CW_RELATED, 1},
-  {"mostread", LP_CW_RELATED, 0}, {"more", LP_CW_RELATED, 0},
-  {"readmore", LP_CW_RELATED, 0}, {"also", LP_CW_RELATED, 0},
-  {"latest", LP_CW_RELATED, 0}, {"headlines", LP_CW_RELATED, 0},
+  {"mostread", LP_CW_RELATED, 0}, {"readmore", LP_CW_RELATED, 0},
+  {"recirc", LP_CW_RELATED, 1},
   {"share", LP_CW_SHARE, 1}, {"sharing", LP_CW_SHARE, 0},
   {"social", LP_CW_SHARE, 1}, {"sharebar", LP_CW_SHARE, 0},
   {"sidebar", LP_CW_SIDEBAR, 1}, {"aside", LP_CW_SIDEBAR, 0},
-  {"rail", LP_CW_SIDEBAR, 0}, {"widget", LP_CW_SIDEBAR, 1},
-  {"sidebox", LP_CW_SIDEBAR, 0},
+  {"rail", LP_CW_SIDEBAR, 0}, {"sidebox", LP_CW_SIDEBAR, 0},
   {"ad", LP_CW_AD, 0}, {"ads", LP_CW_AD, 0}, {"advert", LP_CW_AD, 1},
   {"adslot", LP_CW_AD, 0}, {"adunit", LP_CW_AD, 0},
-  {"sponsor", LP_CW_AD, 1}, {"promo", LP_CW_AD, 1}, {"banner", LP_CW_AD, 0},
+  {"sponsor", LP_CW_AD, 1}, {"promo", LP_CW_AD, 1},
   {"dfp", LP_CW_AD, 0}, {"commercial", LP_CW_AD, 0},
   {"byline", LP_CW_BYLINE, 1}, {"author", LP_CW_BYLINE, 1},
   {"writer", LP_CW_BYLINE, 0}, {"contributor", LP_CW_BYLINE, 0},
@@ -635,7 +635,6 @@ static const struct {
   {"paywall", LP_CW_SUBSCRIBE, 0},
   {"tags", LP_CW_TAGS, 0}, {"tag", LP_CW_TAGS, 0}, {"topics", LP_CW_TAGS, 0},
   {"keywords", LP_CW_TAGS, 0},
-  {"hidden", LP_CW_HIDDEN, 0}, {"hide", LP_CW_HIDDEN, 0},
   {"modal", LP_CW_MODAL, 1}, {"popup", LP_CW_MODAL, 1},
   {"overlay", LP_CW_MODAL, 0}, {"lightbox", LP_CW_MODAL, 0},
   {"summary", LP_CW_SUMMARY, 0}, {"lead", LP_CW_SUMMARY, 0},
@@ -657,36 +656,73 @@ static unsigned word_bits(const char *w, size_t n) {
   return bits;
 }
 
+/* Whole class tokens that hide an element (screen-reader-only text and
+ * the usual utility classes for display:none). */
+static int hidden_token(const char *t, size_t n) {
+  static const char *const toks[] = {
+    "hidden", "hide", "sr-only", "visually-hidden", "visuallyhidden",
+    "screen-reader-text", "screenreader-only", "element-invisible",
+    "a11y-hidden", "u-hidden", "is-hidden", "d-none", "display-none",
+    "offscreen", NULL
+  };
+  int k;
+  for (k = 0; toks[k]; k++)
+    if (strlen(toks[k]) == n && lp_starts_ci(t, n, toks[k])) return 1;
+  return 0;
+}
+
+/* Does the class token name a taxonomy term (prefix tag-, category-)? */
+static int taxonomy_token(const char *t, size_t n) {
+  static const char *const pre[] = {
+    "tag-", "tag_", "tags-", "category-", "category_", "cat-", "format-",
+    "status-", "type-", "topic-", "section-", "author-", "postid-", NULL
+  };
+  int k;
+  for (k = 0; pre[k]; k++)
+    if (lp_starts_ci(t, n, pre[k])) return 1;
+  return 0;
+}
+
 /*
- * Class and id words of an attribute value: words split at anything but a
- * letter or digit and at a lower-to-upper case change ("relatedStories"),
- * folded to lower case. Tokens naming screen-reader-only text
- * ("sr-only", "visually-hidden", "screen-reader-text") count as hidden.
+ * Class and id words of an attribute value: each whitespace-separated
+ * token is split into words at anything but a letter or digit and at a
+ * lower-to-upper case change ("relatedStories"), folded to lower case.
+ * A whole token naming hidden text ("sr-only", "hidden") gives
+ * LP_CW_HIDDEN; a word inside a token ("hide-on-mobile") does not.
  */
 static unsigned class_bits(const char *v) {
-  char w[32];
-  size_t n = 0, i;
   unsigned bits = 0;
+  size_t i = 0;
   if (v == NULL) return 0;
-  if (lp_contains_ci(v, strlen(v), "sr-only") ||
-      lp_contains_ci(v, strlen(v), "visually-hidden") ||
-      lp_contains_ci(v, strlen(v), "visuallyhidden") ||
-      lp_contains_ci(v, strlen(v), "screen-reader") ||
-      lp_contains_ci(v, strlen(v), "element-invisible"))
-    bits |= LP_CW_HIDDEN;
-  for (i = 0;; i++) {
-    unsigned char c = (unsigned char)v[i];
-    int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                (c >= '0' && c <= '9');
-    int split = !alnum || (c >= 'A' && c <= 'Z' && i > 0 &&
-                           v[i - 1] >= 'a' && v[i - 1] <= 'z');
-    if (split && n > 0) {
-      if (n < sizeof w) bits |= word_bits(w, n);
-      n = 0;
+  for (;;) {
+    size_t tok, end, k, n = 0;
+    char w[32];
+    while (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r' ||
+           v[i] == '\f')
+      i++;
+    if (v[i] == '\0') break;
+    tok = i;
+    while (v[i] && v[i] != ' ' && v[i] != '\t' && v[i] != '\n' &&
+           v[i] != '\r' && v[i] != '\f')
+      i++;
+    end = i;
+    if (hidden_token(v + tok, end - tok)) bits |= LP_CW_HIDDEN;
+    /* taxonomy terms ("tag-social-media", "category-ads" that blog
+     * engines add to a post) name the subject, not a region */
+    if (taxonomy_token(v + tok, end - tok)) continue;
+    for (k = tok; k <= end; k++) {
+      unsigned char c = k < end ? (unsigned char)v[k] : 0;
+      int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9');
+      int split = !alnum || (c >= 'A' && c <= 'Z' && k > tok &&
+                             v[k - 1] >= 'a' && v[k - 1] <= 'z');
+      if (split && n > 0) {
+        if (n < sizeof w) bits |= word_bits(w, n);
+        n = 0;
+      }
+      if (alnum && n < sizeof w) w[n++] = (char)lower_c(c);
+      else if (alnum) n = sizeof w;      /* too long: no word */
     }
-    if (c == '\0') break;
-    if (alnum && n < sizeof w) w[n++] = (char)lower_c(c);
-    else if (alnum) n = sizeof w;      /* too long: no word */
   }
   return bits;
 }
@@ -701,6 +737,8 @@ typedef struct {
   size_t owner;            /* innermost block element */
   unsigned in;             /* LP_IN_* including inline ones */
   unsigned cls;            /* LP_CW_* up to here */
+  unsigned cls_blk;        /* LP_CW_* of the inline elements up to here
+                              from the innermost block element */
   int tag;                 /* LP_T_* */
   unsigned kind;           /* K_* of its tag */
   int dropped;             /* opened a dropped subtree */
@@ -722,7 +760,7 @@ typedef struct {
   /* the line being built */
   size_t line_start;       /* its offset in the text */
   size_t line_owner;       /* owner element of its first character */
-  unsigned line_in, line_cls, line_chars, line_link;
+  unsigned line_in, line_cls, line_cls_in, line_chars, line_link;
   int pending_space;
   size_t last_end;         /* work offset after the last event */
   int rc;
@@ -767,15 +805,18 @@ static void end_line(walk *w, unsigned br) {
                                           : LP_T_OTHER;
   b->in = w->line_in;
   b->cls = w->line_cls;
+  b->cls_inline = w->line_cls_in;
   b->nchars = w->line_chars;
   b->link_chars = w->line_link;
   b->depth = w->line_owner < h->dom.n_elems
                ? h->dom.elems[w->line_owner].depth : 0;
   b->br = br;
+  b->off = w->line_start;
+  b->len = h->text.len - 1 - w->line_start;
   b->region = 0;
   w->line_start = h->text.len;
   w->line_chars = w->line_link = 0;
-  w->line_in = w->line_cls = 0;
+  w->line_in = w->line_cls = w->line_cls_in = 0;
 }
 
 /* The value of attribute name in atts, or NULL. */
@@ -943,6 +984,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts) {
     e->elem = h->dom.n_elems++;
     e->owner = (kind & K_BLOCK) || top == NULL || top->owner == (size_t)-1
                  ? e->elem : top->owner;
+    e->cls_blk = (kind & K_BLOCK) || top == NULL ? 0 : top->cls_blk | own_cls;
   }
   /* an itemprop value written as the element's text */
   if (w->cap_kind == CAP_NONE && atts && (v = attr(atts, "itemprop")) &&
@@ -1071,6 +1113,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len) {
     if (top->in & LP_IN_LINK) w->line_link += (unsigned)cps;
     w->line_in |= top->in;
     w->line_cls |= top->cls;
+    w->line_cls_in |= top->cls_blk;
     k = j;
     i = k - 1;
   }
@@ -1163,6 +1206,8 @@ int lp_html_parse(const char *src, size_t len, lp_html **out, char *err,
   if (rc) goto fail;
   if (lp_buf_append(&h->text, "", 1)) { rc = LOUPE_ENOMEM; goto fail; }
   h->text.len--;
+  h->dom.text = h->text.p;
+  h->dom.title_block = LP_NONE;
   if (h->dom.n_blocks == 0) {
     snprintf(err, errcap, "the page holds no visible text");
     rc = LOUPE_EEMPTY;

@@ -61,7 +61,7 @@ enum {
   LP_CW_RELATED = 1u << 3,    /* related, recommended, popular, more,
                                  trending, teaser(s), outbrain, taboola */
   LP_CW_SHARE = 1u << 4,      /* share, sharing, social */
-  LP_CW_SIDEBAR = 1u << 5,    /* sidebar, aside, rail, widget */
+  LP_CW_SIDEBAR = 1u << 5,    /* sidebar, aside, rail */
   LP_CW_AD = 1u << 6,         /* ad, ads, advert(isement), sponsor(ed),
                                  promo, banner, dfp */
   LP_CW_BYLINE = 1u << 7,     /* byline, author, writer */
@@ -93,6 +93,10 @@ typedef struct {
   unsigned cls_up;         /* LP_CW_* of itself and its ancestors */
   size_t first_block;      /* first block inside it (n_blocks if none) */
   size_t end_block;        /* one past its last block */
+  size_t prose;            /* characters of prose blocks inside it
+                              (htmlclass.c) */
+  int keep;                /* its class words do not make boilerplate: it
+                              holds the headline or most of the prose */
 } lp_dom_elem;
 
 /* One block: a run of inline text between block boundaries, which is one
@@ -104,11 +108,18 @@ typedef struct {
                               block's text, LP_IN_LINK for any link) */
   unsigned cls;            /* LP_CW_* of the element, its ancestors and
                               the inline elements around the text */
+  unsigned cls_inline;     /* LP_CW_* of the inline elements around the
+                              text (inside the block element) */
   unsigned nchars;         /* visible characters (spaces collapsed) */
   unsigned link_chars;     /* of which inside <a> */
   unsigned depth;          /* element depth */
   unsigned br;             /* 1 when a <br> (or a newline in <pre>) ended
                               it, so the next block continues the element */
+  size_t off, len;         /* its line in the text */
+  unsigned cls_near;       /* LP_CW_* that count against it (htmlclass.c):
+                              of the inline elements and of the elements
+                              above up to an article boundary, not of
+                              those that hold the article */
   int region;              /* set by lp_dom_regions (htmlclass.c) */
 } lp_dom_block;
 
@@ -120,6 +131,12 @@ struct lp_dom {
   size_t n_blocks;
   size_t article;          /* the element judged to hold the article
                               (htmlclass.c), or LP_NONE */
+  const char *title;       /* the headline the metadata gives (borrowed),
+                              or NULL */
+  size_t title_len;
+  const char *text;        /* the text the blocks are lines of */
+  size_t title_block;      /* block of the headline (htmlclass.c), or
+                              LP_NONE */
 };
 typedef struct lp_dom lp_dom;
 
@@ -174,7 +191,7 @@ void lp_html_map_work(lp_html *h, size_t work_off, size_t *off,
 void lp_html_remap(lp_html *h, loupe_article *a);
 
 /* ---- DOM evidence for the labeller (htmlclass.c) ---- */
-/* Find the article's element and mark each block's region. */
+/* Prepare the per-page evidence (before the labeller runs). */
 void lp_dom_regions(lp_dom *d);
 /*
  * The DOM's word on line l, whose text features gave class cls (0 bad,
@@ -183,8 +200,14 @@ void lp_dom_regions(lp_dom *d);
  */
 int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
                  const char **reason);
-/* Weight adjustment of a line in the article-region search. */
-long lp_dom_weight(const lp_text *t, const lp_line *l, long w);
+/*
+ * The article region of an HTML page: the run of lines [*a, *b] of most
+ * weight w[] (as classify.c's maximum-sum segment) that starts at or soon
+ * after the headline block, when the page's headline is known.
+ * Returns 1 when it chose (a region may be empty: *a == LP_NONE), 0 to
+ * leave the choice to the caller.
+ */
+int lp_dom_region(const lp_text *t, const long *w, size_t *a, size_t *b);
 
 /* ---- page metadata (meta.c) ---- */
 /* Collectors, called by the walk: a meta, link or html element's
@@ -199,6 +222,9 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
                     unsigned cls);
 int lp_meta_title(lp_meta *m, const char *s, size_t n, size_t work_off);
 int lp_meta_jsonld(lp_meta *m, const char *s, size_t n, size_t work_off);
+/* The headline the metadata gives (JSON-LD, Open Graph, <title>), or
+ * NULL; valid while m lives. */
+const char *lp_meta_headline(const lp_meta *m, size_t *len);
 /* An element with itemprop or <time> whose value is its text. */
 int lp_meta_text_value(lp_meta *m, const char *key, const char *rule,
                        const char *s, size_t n, size_t work_off,

@@ -1,26 +1,208 @@
 /*
- * htmlclass.c - the DOM's evidence for the line labeller: which element
- * holds the article, and why a block is boilerplate (it sits in a
- * navigation list, a footer or an aside, it is dense with links, its
- * class says comments or sharing). Rules name a reason, never a site.
+ * htmlclass.c - the DOM's evidence for the line labeller: why a block is
+ * boilerplate (it sits in a navigation list, a footer or an aside, it is
+ * dense with links, its class says comments or sharing) and where the
+ * article starts (the block of the page's headline). Rules name a reason,
+ * never a site.
  */
 #include <string.h>
 #include "html.h"
 
+/* Classes as classify.c numbers them. */
+enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
+
+/* An element holding this share (per mille) of the page's prose holds
+ * the article: its class words do not make the text boilerplate (its
+ * comment words only from the larger share). */
+#define KEEP_PROSE 400
+#define KEEP_PROSE_COMMENT 700
+/* Elements walked up from a block for class words. */
+#define MAX_WALK 64
+
+/* Share (per mille) of the line's words found among the title's words. */
+static unsigned title_overlap(const char *s, size_t n, const char *tt,
+                              size_t tn, unsigned *words) {
+  size_t i = 0, hits = 0;
+  *words = 0;
+  while (i < n) {
+    size_t j = i, k;
+    while (j < n && s[j] != ' ') j++;
+    if (j > i) {
+      (*words)++;
+      for (k = 0; k + (j - i) <= tn; k++) {
+        size_t q;
+        if (k > 0 && tt[k - 1] != ' ') continue;
+        for (q = 0; q < j - i; q++) {
+          unsigned char x = (unsigned char)s[i + q],
+                        y = (unsigned char)tt[k + q];
+          if (x >= 'A' && x <= 'Z') x |= 32;
+          if (y >= 'A' && y <= 'Z') y |= 32;
+          if (x != y) break;
+        }
+        if (q == j - i && (k + q == tn || tt[k + q] == ' ' ||
+                           tt[k + q] == ':' || tt[k + q] == ',')) {
+          hits++;
+          break;
+        }
+      }
+    }
+    i = j + 1;
+  }
+  return *words ? (unsigned)(hits * 1000 / *words) : 0;
+}
+
+/* The block of the page's headline: a heading (h1 first) whose words are
+ * the metadata headline's; else a short block that is. LP_NONE if none. */
+static size_t find_title_block(const lp_dom *d) {
+  size_t i, best = LP_NONE;
+  int best_rank = 99;
+  if (d->title == NULL || d->title_len == 0 || d->text == NULL)
+    return LP_NONE;
+  for (i = 0; i < d->n_blocks; i++) {
+    const lp_dom_block *b = &d->blocks[i];
+    unsigned words, ov;
+    int rank;
+    if (b->len > 400 || b->link_chars * 2 > b->nchars) continue;
+    if (b->in & (LP_IN_NAV | LP_IN_ASIDE | LP_IN_FOOTER)) continue;
+    ov = title_overlap(d->text + b->off, b->len, d->title, d->title_len,
+                       &words);
+    if (words < 2 || ov < 800) continue;
+    rank = b->tag == LP_T_H1 ? 0 : (b->in & LP_IN_HEADING) ? 1 : 2;
+    if (rank < best_rank) {
+      best_rank = rank;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/* Does the element open an article (article, main, itemprop=articleBody,
+ * role=main)? */
+static int article_boundary(const lp_dom *d, const lp_dom_elem *el) {
+  if (el->tag == LP_T_ARTICLE || el->tag == LP_T_MAIN) return 1;
+  return (el->in & LP_IN_ARTICLE) &&
+         (el->parent < 0 || !(d->elems[el->parent].in & LP_IN_ARTICLE));
+}
+
+/*
+ * Per page, before labelling: the headline's block; the prose under each
+ * element (characters not in links of blocks of 40 characters or more
+ * that are not link lists); which elements hold the article (the
+ * headline, or a large share of the prose) and so cannot be boilerplate
+ * by their class words; and, per block, the class words that count
+ * against it: those of the inline elements around its text and of the
+ * elements above it up to an article boundary, skipping the elements
+ * that hold the article.
+ */
 void lp_dom_regions(lp_dom *d) {
-  LP_UNUSED(d);
+  size_t i, total = 0, tb;
+  tb = d->title_block = find_title_block(d);
+  for (i = 0; i < d->n_elems; i++) {
+    d->elems[i].prose = 0;
+    d->elems[i].keep = 0;
+  }
+  for (i = 0; i < d->n_blocks; i++) {
+    const lp_dom_block *b = &d->blocks[i];
+    if (b->nchars >= 40 && b->link_chars * 10 < b->nchars * 3 &&
+        b->elem < d->n_elems)
+      d->elems[b->elem].prose += b->nchars - b->link_chars;
+  }
+  for (i = d->n_elems; i-- > 0;) {
+    const lp_dom_elem *el = &d->elems[i];
+    if (el->parent >= 0) d->elems[el->parent].prose += el->prose;
+    else total += el->prose;
+  }
+  for (i = 0; i < d->n_elems; i++) {
+    lp_dom_elem *el = &d->elems[i];
+    if (tb != LP_NONE && el->first_block <= tb && tb < el->end_block)
+      el->keep = 2;
+    else if (total > 0 && el->prose * 1000 >= total * KEEP_PROSE)
+      el->keep = el->prose * 1000 >= total * KEEP_PROSE_COMMENT ? 2 : 1;
+  }
+  for (i = 0; i < d->n_blocks; i++) {
+    lp_dom_block *b = &d->blocks[i];
+    unsigned bits = b->cls_inline;
+    size_t e = b->elem;
+    int k;
+    for (k = 0; k < MAX_WALK && e < d->n_elems; k++) {
+      const lp_dom_elem *el = &d->elems[e];
+      if (el->keep == 0) bits |= el->cls;
+      else if (el->keep == 1) bits |= el->cls & LP_CW_COMMENT;
+      if (article_boundary(d, el) || el->parent < 0) break;
+      e = (size_t)el->parent;
+    }
+    b->cls_near = bits;
+  }
+}
+
+static int bad(const char **reason, const char *why) {
+  *reason = why;
+  return C_BAD;
 }
 
 int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
                  const char **reason) {
-  LP_UNUSED(t);
-  LP_UNUSED(l);
-  LP_UNUSED(reason);
+  const lp_dom_block *b = lp_dom_of(t, l);
+  unsigned in, near, chars, link;
+  if (b == NULL) return cls;
+  in = b->in;
+  chars = b->nchars ? b->nchars : 1;
+  link = b->link_chars;
+  /* where it sits: regions of the page that are not the article */
+  if (in & LP_IN_NAV) return bad(reason, "nav-element");
+  if (in & LP_IN_ASIDE) return bad(reason, "aside-element");
+  if (in & LP_IN_FOOTER) return bad(reason, "footer-element");
+  if (in & LP_IN_DIALOG) return bad(reason, "dialog-element");
+  if (in & (LP_IN_CAPTION | LP_IN_FIGURE)) return bad(reason, "figure-caption");
+  /* links: a block mostly made of links is a menu or a list of stories */
+  if (link * 2 > chars) return bad(reason, "link-dense");
+  if (link * 10 > chars * 3 && chars < 150) return bad(reason, "link-dense");
+  /* what the page's author named the region */
+  near = b->cls_near;
+  if (near & LP_CW_COMMENT) return bad(reason, "comment-section");
+  if (near & LP_CW_RELATED) return bad(reason, "related-list");
+  if (near & LP_CW_SHARE) return bad(reason, "share-widget");
+  if (near & (LP_CW_COOKIE | LP_CW_SUBSCRIBE | LP_CW_MODAL))
+    return bad(reason, "popup");
+  if (near & LP_CW_AD) return bad(reason, "advertisement");
+  if (near & LP_CW_NAV) return bad(reason, "navigation");
+  if (near & LP_CW_FOOTER) return bad(reason, "footer");
+  if (near & LP_CW_SIDEBAR) return bad(reason, "sidebar");
+  if (near & LP_CW_TAGS) return bad(reason, "tag-list");
+  if (near & LP_CW_CAPTION) return bad(reason, "caption");
+  if ((near & (LP_CW_BYLINE | LP_CW_DATE)) && chars < 120 &&
+      !(l->flags & LP_F_TERMINAL))
+    return bad(reason, "byline-element");
   return cls;
 }
 
-long lp_dom_weight(const lp_text *t, const lp_line *l, long w) {
-  LP_UNUSED(t);
-  LP_UNUSED(l);
-  return w;
+#define START_BEFORE 3
+#define START_AFTER 80
+
+int lp_dom_region(const lp_text *t, const long *w, size_t *a, size_t *b) {
+  size_t n = t->n_lines, T, lo, hi, i, end = 0;
+  long run = 0, best = 0;
+  size_t best_s = LP_NONE, best_e = LP_NONE;
+  if (t->dom->title_block == LP_NONE) return 0;
+  for (T = 0; T < n; T++)
+    if (t->lines[T].src_line >= t->dom->title_block + 1) break;
+  if (T >= n) return 0;
+  lo = T > START_BEFORE ? T - START_BEFORE : 0;
+  hi = T + START_AFTER < n ? T + START_AFTER : n - 1;
+  /* from the right: run is the best sum of a segment starting at i, end
+   * its last line (extend the best segment starting at i + 1 when that
+   * one is worth something) */
+  for (i = n; i-- > lo;) {
+    if (run > 0) run += w[i];
+    else { run = w[i]; end = i; }
+    if (i <= hi && run > best) {
+      best = run;
+      best_s = i;
+      best_e = end;
+    }
+  }
+  if (best_s == LP_NONE) return 0;
+  *a = best_s;
+  *b = best_e;
+  return 1;
 }

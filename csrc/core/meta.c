@@ -877,3 +877,13 @@ int lp_meta_apply(lp_meta *m, lp_html *h, lp_text *t, loupe_article *a,
   a->n_meta = ml.n;
   return LOUPE_OK;
 }
+
+const char *lp_meta_headline(const lp_meta *m, size_t *len) {
+  const item *it = best(m, "title");
+  if (it == NULL) {
+    *len = 0;
+    return NULL;
+  }
+  *len = it->len;
+  return it->value;
+}

@@ -214,8 +214,10 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
   }
   have_text = 1;
   if (h) {
-    t.dom = lp_html_dom(h);
-    lp_dom_regions(lp_html_dom(h));
+    lp_dom *dom = lp_html_dom(h);
+    dom->title = lp_meta_headline(lp_html_meta(h), &dom->title_len);
+    lp_dom_regions(dom);
+    t.dom = dom;
   } else {
     rc = lp_text_unwrap(&t);
     if (rc) goto out;
