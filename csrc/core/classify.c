@@ -392,6 +392,7 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     /* an HTML page's markup has its say (htmlclass.c) */
     if (t->dom) l->cls = lp_dom_class(t, l, l->cls, &l->reason);
   }
+  if (t->dom && lp_dom_smooth(t) != LOUPE_OK) return LOUPE_ENOMEM;
   /* a caption printed twice (credit line, then alt text) is a caption */
   for (i = 0; i < n; i++) {
     size_t j;
@@ -506,7 +507,8 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     int in = best_a != LP_NONE && i >= best_a && i <= best_b;
     if ((l->cls == C_GOOD || l->cls == C_NEAR) && in) {
       l->label = LOUPE_LINE_BODY;
-      l->reason = "prose";
+      /* a paragraph its markup made prose says so */
+      l->reason = l->reason == lp_dom_sibling_prose ? l->reason : "prose";
     } else {
       l->label = LOUPE_LINE_BOILERPLATE;
       if (l->cls >= C_NEAR) l->reason = "outside-article";

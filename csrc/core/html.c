@@ -513,7 +513,7 @@ static const struct {
   {"h4", LP_T_H4, K_BLOCK, LP_IN_HEADING},
   {"h5", LP_T_H5, K_BLOCK, LP_IN_HEADING},
   {"h6", LP_T_H6, K_BLOCK, LP_IN_HEADING},
-  {"head", LP_T_HEAD, K_DROP, 0},
+  {"head", LP_T_HEAD, K_BLOCK, 0},
   {"header", LP_T_HEADER, K_BLOCK, LP_IN_HEADER},
   {"hgroup", LP_T_HGROUP, K_BLOCK, 0},
   {"hr", LP_T_HR, K_BLOCK | K_VOID, 0},

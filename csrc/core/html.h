@@ -200,6 +200,12 @@ void lp_dom_regions(lp_dom *d);
  */
 int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
                  const char **reason);
+/* The reason of a line lp_dom_smooth made prose. */
+extern const char lp_dom_sibling_prose[];
+/* Promote the short paragraphs, list items and cells that sit among the
+ * article's paragraphs (after the first classes are set). LOUPE_OK or
+ * LOUPE_ENOMEM. */
+int lp_dom_smooth(lp_text *t);
 /*
  * The article region of an HTML page: the run of lines [*a, *b] of most
  * weight w[] (as classify.c's maximum-sum segment) that starts at or soon

@@ -5,8 +5,11 @@
  * article starts (the block of the page's headline). Rules name a reason,
  * never a site.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "html.h"
+
+const char lp_dom_sibling_prose[] = "sibling-prose";
 
 /* Classes as classify.c numbers them. */
 enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
@@ -19,34 +22,45 @@ enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
 /* Elements walked up from a block for class words. */
 #define MAX_WALK 64
 
-/* Share (per mille) of the line's words found among the title's words. */
+/* The next word of s[*i..n): a run of letters and digits (any byte
+ * from 0x80 counts as a letter); returns its length, 0 at the end. */
+static size_t next_word(const char *s, size_t n, size_t *i, size_t *start) {
+  size_t k = *i;
+  while (k < n && !((unsigned char)s[k] >= 0x80 ||
+                    (lp_byte_class[(unsigned char)s[k]] &
+                     (LP_B_ALPHA | LP_B_DIGIT))))
+    k++;
+  *start = k;
+  while (k < n && ((unsigned char)s[k] >= 0x80 ||
+                   (lp_byte_class[(unsigned char)s[k]] &
+                    (LP_B_ALPHA | LP_B_DIGIT))))
+    k++;
+  *i = k;
+  return k - *start;
+}
+
+/* Share (per mille) of the line's words found among the title's words
+ * (letters and digits compared, ASCII case folded). */
 static unsigned title_overlap(const char *s, size_t n, const char *tt,
                               size_t tn, unsigned *words) {
-  size_t i = 0, hits = 0;
+  size_t i = 0, hits = 0, ws, wl;
   *words = 0;
-  while (i < n) {
-    size_t j = i, k;
-    while (j < n && s[j] != ' ') j++;
-    if (j > i) {
-      (*words)++;
-      for (k = 0; k + (j - i) <= tn; k++) {
+  while ((wl = next_word(s, n, &i, &ws)) > 0) {
+    size_t j = 0, ts, tl;
+    (*words)++;
+    while ((tl = next_word(tt, tn, &j, &ts)) > 0)
+      if (tl == wl) {
         size_t q;
-        if (k > 0 && tt[k - 1] != ' ') continue;
-        for (q = 0; q < j - i; q++) {
-          unsigned char x = (unsigned char)s[i + q],
-                        y = (unsigned char)tt[k + q];
+        for (q = 0; q < wl; q++) {
+          unsigned char x = (unsigned char)s[ws + q],
+                        y = (unsigned char)tt[ts + q];
           if (x >= 'A' && x <= 'Z') x |= 32;
           if (y >= 'A' && y <= 'Z') y |= 32;
           if (x != y) break;
         }
-        if (q == j - i && (k + q == tn || tt[k + q] == ' ' ||
-                           tt[k + q] == ':' || tt[k + q] == ',')) {
-          hits++;
-          break;
-        }
+        if (q == wl) { hits++; break; }
       }
-    }
-    i = j + 1;
+    if (*words >= 64) break;
   }
   return *words ? (unsigned)(hits * 1000 / *words) : 0;
 }
@@ -173,6 +187,9 @@ int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
   if ((near & (LP_CW_BYLINE | LP_CW_DATE)) && chars < 120 &&
       !(l->flags & LP_F_TERMINAL))
     return bad(reason, "byline-element");
+  /* a long run of text with few links, in a page region nothing above
+   * calls boilerplate, is prose whatever its words (names, figures) */
+  if (cls == C_NEAR && chars >= 250 && link * 10 < chars) return C_GOOD;
   return cls;
 }
 
@@ -205,4 +222,76 @@ int lp_dom_region(const lp_text *t, const long *w, size_t *a, size_t *b) {
   *a = best_s;
   *b = best_e;
   return 1;
+}
+
+/* Reasons the text alone gave for not reading a line as prose: its shape
+ * (short, no stop words, title case), not what it says. */
+static int shape_reason(const char *r) {
+  return r == NULL || strcmp(r, "short") == 0 || strcmp(r, "no-prose") == 0 ||
+         strcmp(r, "headline-like") == 0;
+}
+
+/* The element a block's paragraph belongs to: its block element's
+ * parent (the container of sibling paragraphs). */
+static size_t group_of(const lp_dom *d, const lp_dom_block *b) {
+  if (b->elem >= d->n_elems || d->elems[b->elem].parent < 0) return LP_NONE;
+  return (size_t)d->elems[b->elem].parent;
+}
+
+/*
+ * Paragraphs among the article's paragraphs: where the blocks of one
+ * container (the parent of their block elements) are mostly good prose,
+ * its other blocks with few links are prose too, however short (one-line
+ * paragraphs, a closing remark), and so are the items of a list or the
+ * cells of a table sitting in that container. Lines the markup or a cue
+ * word made boilerplate stay so.
+ */
+int lp_dom_smooth(lp_text *t) {
+  const lp_dom *d = t->dom;
+  size_t i, ne = d->n_elems;
+  size_t *good, *all;
+  if (ne == 0) return LOUPE_OK;
+  good = calloc(ne, sizeof *good);
+  all = calloc(ne, sizeof *all);
+  if (good == NULL || all == NULL) {
+    free(good);
+    free(all);
+    return LOUPE_ENOMEM;
+  }
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    const lp_dom_block *b = lp_dom_of(t, l);
+    size_t g;
+    if (b == NULL || (g = group_of(d, b)) == LP_NONE) continue;
+    all[g] += b->nchars;
+    if (l->cls == C_GOOD && b->tag == LP_T_P) good[g] += b->nchars;
+  }
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    const lp_dom_block *b = lp_dom_of(t, l);
+    size_t g, up;
+    int k, in_good = 0;
+    if (b == NULL || l->cls == C_GOOD) continue;
+    if (l->cls == C_BAD && !shape_reason(l->reason)) continue;
+    if (b->link_chars * 5 > b->nchars || (b->in & LP_IN_HEADING)) continue;
+    /* paragraphs and list items, not lines broken by <br> */
+    if (b->tag != LP_T_P && b->tag != LP_T_LI && b->tag != LP_T_DD) continue;
+    /* its container, or (list items, cells) one or two levels up */
+    g = group_of(d, b);
+    for (k = 0, up = g; k < 3 && up != LP_NONE && up < ne; k++) {
+      if (good[up] >= 200 && good[up] * 2 >= all[up]) {
+        in_good = 1;
+        break;
+      }
+      if (k == 0 && b->tag == LP_T_P)
+        break;
+      up = d->elems[up].parent < 0 ? LP_NONE : (size_t)d->elems[up].parent;
+    }
+    if (!in_good) continue;
+    l->cls = C_GOOD;
+    l->reason = lp_dom_sibling_prose;
+  }
+  free(good);
+  free(all);
+  return LOUPE_OK;
 }
