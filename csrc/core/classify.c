@@ -493,7 +493,10 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
   {
     long *w = malloc((n ? n : 1) * sizeof *w);
     if (w == NULL) return LOUPE_ENOMEM;
-    for (i = 0; i < n; i++) w[i] = line_weight(&t->lines[i], t->lines[i].cls);
+    for (i = 0; i < n; i++) {
+      w[i] = line_weight(&t->lines[i], t->lines[i].cls);
+      if (t->dom) w[i] = lp_dom_weight(t, &t->lines[i], w[i]);
+    }
     if (!(t->dom && lp_dom_region(t, w, &best_a, &best_b)))
       for (i = 0; i < n; i++) {
         if (cur <= 0) { cur = 0; cur_a = i; }

@@ -97,6 +97,8 @@ typedef struct {
                               (htmlclass.c) */
   int keep;                /* its class words do not make boilerplate: it
                               holds the headline or most of the prose */
+  int prose_group;         /* its paragraphs are mostly prose
+                              (lp_dom_smooth) */
 } lp_dom_elem;
 
 /* One block: a run of inline text between block boundaries, which is one
@@ -206,6 +208,10 @@ extern const char lp_dom_sibling_prose[];
  * article's paragraphs (after the first classes are set). LOUPE_OK or
  * LOUPE_ENOMEM. */
 int lp_dom_smooth(lp_text *t);
+/* The weight of line l in the region search, given its weight w: a line
+ * of boilerplate inside the article's container (a related-story box
+ * between paragraphs) does not cut the article. */
+long lp_dom_weight(const lp_text *t, const lp_line *l, long w);
 /*
  * The article region of an HTML page: the run of lines [*a, *b] of most
  * weight w[] (as classify.c's maximum-sum segment) that starts at or soon

@@ -247,7 +247,7 @@ static size_t group_of(const lp_dom *d, const lp_dom_block *b) {
  * word made boilerplate stay so.
  */
 int lp_dom_smooth(lp_text *t) {
-  const lp_dom *d = t->dom;
+  lp_dom *d = t->dom;
   size_t i, ne = d->n_elems;
   size_t *good, *all;
   if (ne == 0) return LOUPE_OK;
@@ -266,6 +266,8 @@ int lp_dom_smooth(lp_text *t) {
     all[g] += b->nchars;
     if (l->cls == C_GOOD && b->tag == LP_T_P) good[g] += b->nchars;
   }
+  for (i = 0; i < ne; i++)
+    d->elems[i].prose_group = good[i] >= 200 && good[i] * 3 >= all[i];
   for (i = 0; i < t->n_lines; i++) {
     lp_line *l = &t->lines[i];
     const lp_dom_block *b = lp_dom_of(t, l);
@@ -279,7 +281,7 @@ int lp_dom_smooth(lp_text *t) {
     /* its container, or (list items, cells) one or two levels up */
     g = group_of(d, b);
     for (k = 0, up = g; k < 3 && up != LP_NONE && up < ne; k++) {
-      if (good[up] >= 200 && good[up] * 2 >= all[up]) {
+      if (d->elems[up].prose_group) {
         in_good = 1;
         break;
       }
@@ -294,4 +296,19 @@ int lp_dom_smooth(lp_text *t) {
   free(good);
   free(all);
   return LOUPE_OK;
+}
+
+long lp_dom_weight(const lp_text *t, const lp_line *l, long w) {
+  const lp_dom_block *b = lp_dom_of(t, l);
+  const lp_dom *d = t->dom;
+  size_t e;
+  int k;
+  if (b == NULL || w >= 0) return w;
+  e = b->elem;
+  for (k = 0; k < 5 && e < d->n_elems; k++) {
+    if (d->elems[e].prose_group) return w / 8;
+    if (d->elems[e].parent < 0) break;
+    e = (size_t)d->elems[e].parent;
+  }
+  return w;
 }

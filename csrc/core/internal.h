@@ -187,7 +187,7 @@ typedef struct {
   int enc;                 /* LP_ENC_* */
   loupe_input_stats stats;
   size_t script[6];        /* kana, hangul, han, arabic, cyrillic, letters */
-  const struct lp_dom *dom; /* DOM evidence of an HTML page (html.h), one
+  struct lp_dom *dom;      /* DOM evidence of an HTML page (html.h), one
                               block per source line; NULL for text */
   char errmsg[160];
 } lp_text;
