@@ -518,6 +518,8 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
       else if (l->reason == NULL) l->reason = "short";
     }
   }
+  /* on an HTML page the article is one element's text (htmlclass.c) */
+  if (t->dom && lp_dom_prune(t) != LOUPE_OK) return LOUPE_ENOMEM;
   if (best_a != LP_NONE) {
     for (i = best_a; i <= best_b; i++)
       if (t->lines[i].label == LOUPE_LINE_BODY) { lay->body_first = i; break; }

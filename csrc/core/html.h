@@ -202,6 +202,11 @@ void lp_dom_regions(lp_dom *d);
  */
 int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
                  const char **reason);
+/* Keep the body lines of the article's element (the element where the
+ * body's paragraphs score most, and its siblings that score near it);
+ * body lines elsewhere become boilerplate "outside-container".
+ * LOUPE_OK or LOUPE_ENOMEM. */
+int lp_dom_prune(lp_text *t);
 /* The reason of a line lp_dom_smooth made prose. */
 extern const char lp_dom_sibling_prose[];
 /* Promote the short paragraphs, list items and cells that sit among the

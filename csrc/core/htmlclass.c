@@ -22,19 +22,24 @@ enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
 /* Elements walked up from a block for class words. */
 #define MAX_WALK 64
 
-/* The next word of s[*i..n): a run of letters and digits (any byte
- * from 0x80 counts as a letter); returns its length, 0 at the end. */
+/* The next word of s[*i..n): a run of letters and digits; returns its
+ * length, 0 at the end. */
 static size_t next_word(const char *s, size_t n, size_t *i, size_t *start) {
-  size_t k = *i;
-  while (k < n && !((unsigned char)s[k] >= 0x80 ||
-                    (lp_byte_class[(unsigned char)s[k]] &
-                     (LP_B_ALPHA | LP_B_DIGIT))))
-    k++;
+  const unsigned char *u = (const unsigned char *)s;
+  size_t k = *i, m;
+  for (;;) {                          /* skip to a letter or digit */
+    uint32_t cp;
+    if (k >= n) { *start = *i = n; return 0; }
+    cp = lp_utf8_decode(u, n, k, &m);
+    if (lp_is_letter(cp) || (cp >= '0' && cp <= '9')) break;
+    k += m;
+  }
   *start = k;
-  while (k < n && ((unsigned char)s[k] >= 0x80 ||
-                   (lp_byte_class[(unsigned char)s[k]] &
-                    (LP_B_ALPHA | LP_B_DIGIT))))
-    k++;
+  while (k < n) {
+    uint32_t cp = lp_utf8_decode(u, n, k, &m);
+    if (!(lp_is_letter(cp) || (cp >= '0' && cp <= '9'))) break;
+    k += m;
+  }
   *i = k;
   return k - *start;
 }
@@ -311,4 +316,104 @@ long lp_dom_weight(const lp_text *t, const lp_line *l, long w) {
     e = (size_t)d->elems[e].parent;
   }
   return w;
+}
+
+/* Commas in a line (ASCII and the CJK ones), a sign of sentences. */
+static unsigned commas(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i;
+  unsigned c = 0;
+  for (i = 0; i < l->len; i++)
+    if (s[i] == ',' || ((unsigned char)s[i] == 0xEF && i + 2 < l->len &&
+                        (unsigned char)s[i + 1] == 0xBC &&
+                        (unsigned char)s[i + 2] == 0x8C))
+      c++;
+  return c > 20 ? 20 : c;
+}
+
+/* Is element e inside element top (or top itself)? */
+static int inside(const lp_dom *d, size_t e, size_t top) {
+  const lp_dom_elem *t = &d->elems[top], *x = &d->elems[e];
+  return e >= top && x->first_block >= t->first_block &&
+         x->end_block <= t->end_block &&
+         (e == top || x->depth > t->depth);
+}
+
+/*
+ * The article's element, as Readability finds it: each body paragraph
+ * scores 1 + its commas + a point per 100 characters (at most 3), given
+ * whole to the element around its block, half to the next one up and a
+ * third to the one above that. The best-scoring element holds the
+ * article, with those of its siblings that score a fifth of it or more
+ * (a lead in its own box). Body lines outside become boilerplate: a
+ * teaser of another story or a comment that reads as prose.
+ */
+int lp_dom_prune(lp_text *t) {
+  lp_dom *d = t->dom;
+  size_t i, ne = d->n_elems, top = LP_NONE, parent;
+  double *score, best = 0;
+  if (ne == 0) return LOUPE_OK;
+  score = calloc(ne, sizeof *score);
+  if (score == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    const lp_dom_block *b = lp_dom_of(t, l);
+    double sc;
+    size_t e;
+    int k;
+    if (b == NULL || l->label != LOUPE_LINE_BODY || b->elem >= ne) continue;
+    sc = 1 + commas(t, l) + (b->nchars >= 300 ? 3 : b->nchars / 100);
+    e = d->elems[b->elem].parent < 0 ? b->elem
+                                     : (size_t)d->elems[b->elem].parent;
+    for (k = 1; k <= 3; k++) {
+      score[e] += sc / k;
+      if (d->elems[e].parent < 0) break;
+      e = (size_t)d->elems[e].parent;
+    }
+  }
+  for (i = 0; i < ne; i++)
+    if (score[i] > best) {
+      best = score[i];
+      top = i;
+    }
+  if (top == LP_NONE) {
+    free(score);
+    return LOUPE_OK;
+  }
+  /* the headline's article holds the top element and the headline: a
+   * body split in boxes around an advertisement stays whole */
+  if (d->title_block != LP_NONE) {
+    size_t e = top;
+    while (e < ne && !(d->elems[e].first_block <= d->title_block &&
+                       d->title_block < d->elems[e].end_block)) {
+      if (d->elems[e].parent < 0) { e = LP_NONE; break; }
+      e = (size_t)d->elems[e].parent;
+    }
+    if (e != LP_NONE && e < ne && d->elems[e].depth > 2) top = e;
+  }
+  d->article = top;
+  parent = d->elems[top].parent < 0 ? LP_NONE : (size_t)d->elems[top].parent;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    const lp_dom_block *b = lp_dom_of(t, l);
+    size_t e, sib;
+    int kept = 0;
+    if (b == NULL || l->label != LOUPE_LINE_BODY || b->elem >= ne) continue;
+    if (inside(d, b->elem, top)) continue;
+    /* a sibling of the article's element that scores near it */
+    for (e = b->elem; parent != LP_NONE && e < ne;) {
+      sib = e;
+      if (d->elems[sib].parent >= 0 && (size_t)d->elems[sib].parent == parent) {
+        kept = score[sib] * 5 >= best;
+        break;
+      }
+      if (d->elems[e].parent < 0) break;
+      e = (size_t)d->elems[e].parent;
+    }
+    if (kept) continue;
+    l->label = LOUPE_LINE_BOILERPLATE;
+    l->reason = "outside-container";
+  }
+  free(score);
+  return LOUPE_OK;
 }
