@@ -209,6 +209,9 @@ int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
 int lp_dom_prune(lp_text *t);
 /* The reason of a line lp_dom_smooth made prose. */
 extern const char lp_dom_sibling_prose[];
+/* Number the runs of lines the unwrapper may join: each block alone,
+ * but the lines of one <pre> element together (hard-wrapped copy). */
+void lp_dom_mark_blocks(lp_text *t);
 /* Promote the short paragraphs, list items and cells that sit among the
  * article's paragraphs (after the first classes are set). LOUPE_OK or
  * LOUPE_ENOMEM. */

@@ -417,3 +417,17 @@ int lp_dom_prune(lp_text *t) {
   free(score);
   return LOUPE_OK;
 }
+
+void lp_dom_mark_blocks(lp_text *t) {
+  size_t i;
+  int block = 0;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    const lp_dom_block *b = lp_dom_of(t, l), *pb = NULL;
+    if (i > 0) pb = lp_dom_of(t, &t->lines[i - 1]);
+    if (!(b && pb && (b->in & LP_IN_PRE) && pb->br && pb->elem == b->elem &&
+          l->src_line == t->lines[i - 1].src_line + 1))
+      block++;
+    l->block = block;
+  }
+}

@@ -218,10 +218,10 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     dom->title = lp_meta_headline(lp_html_meta(h), &dom->title_len);
     lp_dom_regions(dom);
     t.dom = dom;
-  } else {
-    rc = lp_text_unwrap(&t);
-    if (rc) goto out;
+    lp_dom_mark_blocks(&t);
   }
+  rc = lp_text_unwrap(&t);
+  if (rc) goto out;
   lp_features(&t, p->lex);
   lang = lp_guess_lang(&t);
   lp_apply_lang(&t, lang);
