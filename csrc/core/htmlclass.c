@@ -243,6 +243,55 @@ static size_t group_of(const lp_dom *d, const lp_dom_block *b) {
   return (size_t)d->elems[b->elem].parent;
 }
 
+/* Index of the line holding block k (lines follow blocks), or LP_NONE. */
+static size_t line_of_block(const lp_text *t, size_t k) {
+  size_t lo = 0, hi = t->n_lines;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->lines[mid].src_line < k + 1) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/*
+ * A section that a heading opens with "Related", "You may also like",
+ * "Comments" (a cue word, or its class) is a list of other stories or
+ * the readers' comments, down to its last block: the element around the
+ * heading, when the heading is its first block and it does not hold the
+ * page's headline.
+ */
+static void mark_sections(lp_text *t) {
+  const lp_dom *d = t->dom;
+  size_t i;
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    const lp_dom_block *b = lp_dom_of(t, l);
+    const lp_dom_elem *sec;
+    size_t k, j, blk;
+    unsigned what;
+    if (b == NULL || l->nwords > 8 || b->elem >= d->n_elems) continue;
+    what = l->cue & (LP_CUE_RELATED | LP_CUE_COMMENT);
+    if (b->cls_near & LP_CW_RELATED) what |= LP_CUE_RELATED;
+    if (b->cls_near & LP_CW_COMMENT) what |= LP_CUE_COMMENT;
+    if (what == 0 || d->elems[b->elem].parent < 0) continue;
+    blk = l->src_line - 1;
+    sec = &d->elems[d->elems[b->elem].parent];
+    if (sec->first_block != blk || sec->depth < 2 || sec->end_block <= blk + 1)
+      continue;
+    if (d->title_block != LP_NONE && sec->first_block <= d->title_block &&
+        d->title_block < sec->end_block)
+      continue;
+    for (k = blk, j = i; k < sec->end_block; k++) {
+      j = line_of_block(t, k);
+      if (j >= t->n_lines || t->lines[j].src_line != k + 1) continue;
+      t->lines[j].cls = C_BAD;
+      t->lines[j].reason = what & LP_CUE_COMMENT ? "comment-section"
+                                                 : "related-section";
+    }
+  }
+}
+
 /*
  * Paragraphs among the article's paragraphs: where the blocks of one
  * container (the parent of their block elements) are mostly good prose,
@@ -256,6 +305,7 @@ int lp_dom_smooth(lp_text *t) {
   size_t i, ne = d->n_elems;
   size_t *good, *all;
   if (ne == 0) return LOUPE_OK;
+  mark_sections(t);
   good = calloc(ne, sizeof *good);
   all = calloc(ne, sizeof *all);
   if (good == NULL || all == NULL) {
