@@ -579,9 +579,29 @@ static int url_date(const char *u, size_t n, lp_date *d, size_t *at) {
   return 0;
 }
 
+/* Days since 1970-01-01 of a date's day (proleptic Gregorian). */
 static long day_number(const lp_date *d) {
-  return (long)d->year * 372 + (long)(d->month > 0 ? d->month - 1 : 0) * 31 +
-         (d->day > 0 ? d->day - 1 : 0);
+  long y = d->year, m = d->month > 0 ? d->month : 1, dd = d->day > 0 ? d->day : 1;
+  long era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* The hour in UTC of a date with a time given in UTC or without a zone;
+ * -1 when it has no time or a local offset. */
+static int utc_hour(const lp_date *d) {
+  if (d->prec < LOUPE_PREC_MINUTE || d->hour < 0) return -1;
+  if (d->has_tz && d->tz_minutes != 0) return -1;
+  return d->hour;
+}
+
+/* Does the date carry a local day: no time, no zone, or an offset? */
+static int local_day(const lp_date *d) {
+  return d->prec < LOUPE_PREC_MINUTE || !d->has_tz || d->tz_minutes != 0;
 }
 
 /* Set span sp to text with the place of item it (offset in the page). */
@@ -669,48 +689,72 @@ static int lang_code(const char *s, size_t n, char out[3]) {
   return 1;
 }
 
+/* The candidates for the date. */
+typedef struct {
+  const item *it;           /* where it came from (NULL: the text) */
+  lp_date d;
+  int have;
+} cand;
+
+/* Set a->date from candidate c (a metadata value; the text's own date
+ * is already there). */
+static int take(lp_html *h, loupe_article *a, const cand *c, const char *rule,
+                lp_arena *arena) {
+  char buf[40];
+  size_t len = lp_date_format(&c->d, buf, sizeof buf);
+  item it = *c->it;
+  if (rule) it.rule = rule;
+  a->date_precision = c->d.prec;
+  return span_from(&a->date, h, &it, buf, len, arena);
+}
+
 /*
- * The date the record takes. Metadata's publication date wins in general
- * (as htmldate and trafilatura read pages), when it is sane: it is not
- * later than the page's modification date, and not days later than a
- * date the page shows near its headline (a publication date that a CMS
- * refreshed on every edit). Without one: the visible date, then a
- * <time datetime> inside the article (not in an aside, footer or related
- * list), then a date in the canonical URL's path. The visible date stays
- * in date_visible; the rule of the choice is in date's provenance.
+ * The date the record takes. The metadata's publication date wins in
+ * general, as htmldate and trafilatura read pages, but not against the
+ * page's own evidence:
+ * - a day apart from the date the page shows: a UTC time from metadata
+ *   falls on the next day when the publisher's evening is past midnight
+ *   in UTC (or the day before, east of UTC), so the shown (local) day
+ *   wins when the UTC hour makes that possible (before 08:00 for a day
+ *   later, from 22:00 for a day earlier), unless the URL's date or a
+ *   <time> with a local time names one of the two;
+ * - a generic "date" meta (name="date", dc.date: often the last change)
+ *   yields to the shown date;
+ * - the page shows a later date that is its modification date: the page
+ *   presents itself as of that update, and is dated by it.
+ * Without a publication date in metadata: the shown date, else a <time>
+ * element inside the article, else the URL's date. The shown date is
+ * kept in date_visible, the metadata's in meta.
  */
 static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
                        lp_arena *arena, meta_list *ml) {
-  const item *pub = best(m, "date_published"), *mod = best(m, "date_modified");
-  const item *url = best(m, "url"), *tim = NULL;
-  lp_date dp, dm, dv, dt, du;
-  int have_p = 0, have_m = 0, have_v = 0, have_t = 0, have_u = 0, rc;
+  const item *pubi = best(m, "date_published"), *url = NULL;
+  cand pub, mod, tim, u, vis;
   size_t i, at = 0;
   char buf[40];
   size_t len;
   loupe_span sp;
-  /* every candidate of the best-ranked publication rule that parses */
-  for (i = 0; i < m->n && !have_p; i++) {
+  int rc;
+  memset(&pub, 0, sizeof pub);
+  memset(&mod, 0, sizeof mod);
+  memset(&tim, 0, sizeof tim);
+  memset(&u, 0, sizeof u);
+  memset(&vis, 0, sizeof vis);
+  /* the best-ranked publication value that parses */
+  for (i = 0; i < m->n; i++) {
     const item *it = &m->v[i];
-    if (pub && strcmp(it->key, "date_published") == 0 &&
-        it->prio == pub->prio && meta_date(it->value, it->len, &dp)) {
-      pub = it;
-      have_p = 1;
+    lp_date d;
+    if (strcmp(it->key, "date_published") != 0) continue;
+    if (!meta_date(it->value, it->len, &d)) continue;
+    if (!pub.have || it->prio < pub.it->prio) {
+      pub.it = it;
+      pub.d = d;
+      pub.have = 1;
     }
   }
-  if (!have_p) {
-    /* a lower-ranked rule that parses */
-    const item *b = NULL;
-    for (i = 0; i < m->n; i++) {
-      const item *it = &m->v[i];
-      lp_date d;
-      if (strcmp(it->key, "date_published") != 0) continue;
-      if (!meta_date(it->value, it->len, &d)) continue;
-      if (b == NULL || it->prio < b->prio) { b = it; dp = d; }
-    }
-    if (b) { pub = b; have_p = 1; }
-  }
-  if (mod && meta_date(mod->value, mod->len, &dm)) have_m = 1;
+  LP_UNUSED(pubi);
+  mod.it = best(m, "date_modified");
+  if (mod.it && meta_date(mod.it->value, mod.it->len, &mod.d)) mod.have = 1;
   for (i = 0; i < m->n; i++) {
     const item *it = &m->v[i];
     lp_date d;
@@ -718,72 +762,83 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
     if (it->in & (LP_IN_ASIDE | LP_IN_FOOTER | LP_IN_NAV)) continue;
     if (it->cls & (LP_CW_RELATED | LP_CW_COMMENT | LP_CW_SIDEBAR)) continue;
     if (!meta_date(it->value, it->len, &d)) continue;
-    if (tim == NULL || it->prio < tim->prio) { tim = it; dt = d; have_t = 1; }
+    if (!tim.have || it->prio < tim.it->prio) {
+      tim.it = it;
+      tim.d = d;
+      tim.have = 1;
+    }
   }
-  if (url && url_date(url->value, url->len, &du, &at)) have_u = 1;
-  if (a->date.text && lp_date_find(a->date.text, a->date.len, 0, &dv))
-    have_v = 1;
+  url = best(m, "url");
+  if (url && url_date(url->value, url->len, &u.d, &at)) {
+    u.it = url;
+    u.have = 1;
+  }
+  if (a->date.text && lp_date_find(a->date.text, a->date.len, 0, &vis.d))
+    vis.have = 1;
 
   /* metadata values, kept whatever is chosen */
-  if (have_p) {
-    len = lp_date_format(&dp, buf, sizeof buf);
-    rc = span_from(&sp, h, pub, buf, len, arena);
+  if (pub.have) {
+    len = lp_date_format(&pub.d, buf, sizeof buf);
+    rc = span_from(&sp, h, pub.it, buf, len, arena);
     if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_published", &sp);
     if (rc) return rc;
   }
-  if (have_m) {
-    len = lp_date_format(&dm, buf, sizeof buf);
-    rc = span_from(&a->date_modified, h, mod, buf, len, arena);
+  if (mod.have) {
+    len = lp_date_format(&mod.d, buf, sizeof buf);
+    rc = span_from(&a->date_modified, h, mod.it, buf, len, arena);
     if (rc == LOUPE_OK)
       rc = meta_push(ml, arena, "date_modified", &a->date_modified);
     if (rc) return rc;
   }
-  if (have_t) {
-    len = lp_date_format(&dt, buf, sizeof buf);
-    rc = span_from(&sp, h, tim, buf, len, arena);
+  if (tim.have) {
+    len = lp_date_format(&tim.d, buf, sizeof buf);
+    rc = span_from(&sp, h, tim.it, buf, len, arena);
     if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_time", &sp);
     if (rc) return rc;
   }
-  if (have_u) {
+  if (u.have) {
     item ui = *url;
     ui.rule = "url";
-    ui.work_off = url->work_off;
-    len = lp_date_format(&du, buf, sizeof buf);
+    len = lp_date_format(&u.d, buf, sizeof buf);
     rc = span_from(&sp, h, &ui, buf, len, arena);
     if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_url", &sp);
     if (rc) return rc;
   }
-  if (have_v) a->date_visible = a->date;
+  if (vis.have) a->date_visible = a->date;
 
-  if (have_p) {
-    int sane = 1;
-    if (have_m && day_number(&dp) > day_number(&dm) + 1) sane = 0;
-    if (have_u && day_number(&dp) > day_number(&du) + 2) sane = 0;
-    if (sane) {
-      len = lp_date_format(&dp, buf, sizeof buf);
-      rc = span_from(&a->date, h, pub, buf, len, arena);
-      if (rc) return rc;
-      a->date_precision = dp.prec;
-      return LOUPE_OK;
+  if (pub.have && vis.have && day_number(&pub.d) != day_number(&vis.d)) {
+    long dv = day_number(&vis.d), dp = day_number(&pub.d), diff = dv - dp;
+    int generic = pub.it->prio >= 5, hour = utc_hour(&pub.d);
+    if (diff == 1 || diff == -1) {
+      if (u.have && (day_number(&u.d) == dv || day_number(&u.d) == dp))
+        return day_number(&u.d) == dv ? LOUPE_OK
+                                       : take(h, a, &pub, NULL, arena);
+      if (tim.have && local_day(&tim.d) &&
+          (day_number(&tim.d) == dv || day_number(&tim.d) == dp))
+        return day_number(&tim.d) == dv ? LOUPE_OK
+                                         : take(h, a, &pub, NULL, arena);
+      if (generic) return LOUPE_OK;
+      if ((diff == -1 && hour >= 0 && hour < 8) ||
+          (diff == 1 && hour >= 22))
+        return LOUPE_OK;                     /* the shown local day */
+      return take(h, a, &pub, NULL, arena);
     }
+    if (generic) return LOUPE_OK;
+    if (mod.have && day_number(&mod.d) == dv && diff > 0) return LOUPE_OK;
+    return take(h, a, &pub, NULL, arena);
   }
-  if (have_v) return LOUPE_OK;               /* the labeller's date stays */
-  {
-    const item *src = have_t ? tim : have_p ? pub : NULL;
-    lp_date *d = have_t ? &dt : &dp;
-    item ui;
-    if (src == NULL && have_u) {
-      ui = *url;
-      ui.rule = "url";
-      src = &ui;
-      d = &du;
+  if (pub.have) {
+    int hour = utc_hour(&pub.d);
+    if (!vis.have && u.have && hour >= 0) {
+      long diff = day_number(&u.d) - day_number(&pub.d);
+      if ((diff == -1 && hour < 8) || (diff == 1 && hour >= 22))
+        return take(h, a, &u, "url", arena);
     }
-    if (src == NULL) return LOUPE_OK;
-    len = lp_date_format(d, buf, sizeof buf);
-    rc = span_from(&a->date, h, src, buf, len, arena);
-    if (rc) return rc;
-    a->date_precision = d->prec;
+    return take(h, a, &pub, NULL, arena);
   }
+  if (vis.have) return LOUPE_OK;
+  if (tim.have) return take(h, a, &tim, NULL, arena);
+  if (u.have) return take(h, a, &u, "url", arena);
   return LOUPE_OK;
 }
 
