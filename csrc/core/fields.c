@@ -10,6 +10,7 @@
 #include <string.h>
 #include "internal.h"
 #include "dates.h"
+#include "html.h"
 
 #define TITLE_WINDOW 40
 #define META_WINDOW 12
@@ -200,6 +201,10 @@ static size_t pick_title(lp_text *t, lp_layout *lay) {
   size_t bf = lay->body_first, lo, i, best = LP_NONE;
   long best_sc = -1000000;
   size_t end;
+  /* an HTML page's headline block, when its metadata names it */
+  if (t->dom && (i = lp_dom_title_line(t)) != LP_NONE &&
+      t->lines[i].label != LOUPE_LINE_BODY)
+    return i;
   if (bf == LP_NONE) {
     lo = 0;
     end = t->n_lines < 60 ? t->n_lines : 60;

@@ -1174,7 +1174,6 @@ int lp_html_parse(const char *src, size_t len, lp_html **out, char *err,
     if (h->wlen > 0 && h->work[h->wlen - 1] == '\n' && nl > 1) nl--;
     h->stats.lines = nl;
   }
-  xmlInitParser();
   ctxt = htmlCreateMemoryParserCtxt(h->wlen ? h->work : " ",
                                     h->wlen ? (int)h->wlen : 1);
   if (ctxt == NULL) { rc = LOUPE_ENOMEM; goto fail; }
@@ -1229,6 +1228,10 @@ fail:
   walk_free(&w);
   lp_html_free(h);
   return rc;
+}
+
+void lp_html_init(void) {
+  xmlInitParser();
 }
 
 void lp_html_free(lp_html *h) {

@@ -155,6 +155,8 @@ static inline const lp_dom_block *lp_dom_of(const lp_text *t,
 typedef struct lp_html lp_html;
 typedef struct lp_meta lp_meta;
 
+/* Set up libxml2 (once per process; call before starting threads). */
+void lp_html_init(void);
 /* Does s[0..n) look like an HTML page (doctype, <html>, <head>, <body>,
  * or many tags near its start)? */
 int lp_html_sniff(const char *s, size_t n);
@@ -209,6 +211,8 @@ int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
 int lp_dom_prune(lp_text *t);
 /* The reason of a line lp_dom_smooth made prose. */
 extern const char lp_dom_sibling_prose[];
+/* The line of the page's headline block, or LP_NONE. */
+size_t lp_dom_title_line(const lp_text *t);
 /* Number the runs of lines the unwrapper may join: each block alone,
  * but the lines of one <pre> element together (hard-wrapped copy). */
 void lp_dom_mark_blocks(lp_text *t);

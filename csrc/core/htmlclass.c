@@ -11,6 +11,8 @@
 
 const char lp_dom_sibling_prose[] = "sibling-prose";
 
+static size_t line_of_block(const lp_text *t, size_t k);
+
 /* Classes as classify.c numbers them. */
 enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
 
@@ -196,6 +198,15 @@ int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
    * calls boilerplate, is prose whatever its words (names, figures) */
   if (cls == C_NEAR && chars >= 250 && link * 10 < chars) return C_GOOD;
   return cls;
+}
+
+size_t lp_dom_title_line(const lp_text *t) {
+  size_t i;
+  if (t->dom == NULL || t->dom->title_block == LP_NONE) return LP_NONE;
+  i = line_of_block(t, t->dom->title_block);
+  if (i >= t->n_lines || t->lines[i].src_line != t->dom->title_block + 1)
+    return LP_NONE;
+  return i;
 }
 
 #define START_BEFORE 3

@@ -35,6 +35,9 @@ int loupe_parser_new(loupe_parser **out) {
     free(p);
     return LOUPE_ENOMEM;
   }
+  /* libxml2 sets itself up once per process; parsers are made before
+   * the threads that use them, so this first call is not raced */
+  lp_html_init();
   *out = p;
   return LOUPE_OK;
 }

@@ -335,6 +335,13 @@ static int lcore_parse(lua_State *L) {
   return 1;
 }
 
+/* core.format_of_path(path) -> "html" | "markdown" | "auto" */
+static int lcore_format_of_path(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lua_pushstring(L, loupe_format_name(loupe_format_of_path(path)));
+  return 1;
+}
+
 LOUPE_EXPORT int luaopen_loupe_core(lua_State *L);
 
 LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
@@ -364,6 +371,8 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
     return luaL_error(L, "loupe: out of memory creating the parser");
   lua_pushcclosure(L, lcore_parse, 1);
   lua_setfield(L, -2, "parse");
+  lua_pushcfunction(L, lcore_format_of_path);
+  lua_setfield(L, -2, "format_of_path");
   lua_pushstring(L, LOUPE_VERSION);
   lua_setfield(L, -2, "_VERSION");
   lb_open_db(L);

@@ -311,10 +311,14 @@ local function build_parser(state)
 
   c = command("parse", "Parse one page file and print the article "
     .. "record (no corpus needed).")
-  c:argument("FILE", "The page file."):target("file")
+  c:argument("FILE", "The page file (text, Markdown or HTML; .gz "
+    .. "inflated)."):target("file")
   c:option("--format", FORMAT_HELP:format("text, json", "text"))
     :choices({ "text", "json" }):default("text"):show_default(false)
     :argname("FORMAT")
+  c:option("--input", "How to read FILE: auto (default: by its name, "
+    .. "else by its content), text, markdown or html.")
+    :choices({ "auto", "text", "markdown", "html" }):argname("FORMAT")
 
   c = command("stats", "Summarise a corpus: articles per year, outlet "
     .. "and credit, languages, speakers.")
@@ -704,8 +708,9 @@ end
 -- -------------------------------------------------------- show/parse
 
 local FIELD_ORDER = { "id", "title", "date", "date_precision", "dateline",
-  "credit", "outlet", "authors", "editors", "lang", "path", "hash",
-  "bytes", "parser_version", "ingested_at" }
+  "credit", "outlet", "authors", "editors", "lang", "source_format", "url",
+  "section", "date_modified", "date_visible", "path", "hash", "bytes",
+  "parser_version", "ingested_at" }
 
 local function print_fields(rec, color)
   for _, k in ipairs(FIELD_ORDER) do
@@ -778,7 +783,8 @@ local function cmd_show(a)
 end
 
 local function cmd_parse(a)
-  local art, err = loupe().parse_file(a.file)
+  local art, err = loupe().parse_file(a.file,
+    a.input and a.input ~= "auto" and { format = a.input } or nil)
   if not art then return data_error(err) end
   if a.format == "json" then
     say(report_mod().json(art, FIELD_ORDER), "\n")

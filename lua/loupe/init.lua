@@ -22,7 +22,9 @@ local function check_arg(fname, n, value, want, optional)
     :format(n, fname, want, got), 3)
 end
 
---- Parse page text (a string of raw bytes) into an article table.
+--- Parse a page (a string of raw bytes: text, Markdown or HTML, maybe
+-- gzip-compressed) into an article table. opts.format ("html", "text",
+-- "markdown", "auto") forces the format; by default it is detected.
 -- Returns the table, or nil, message, code for unusable input.
 function loupe.parse(text, opts)
   check_arg("parse", 1, text, "string")
@@ -30,7 +32,9 @@ function loupe.parse(text, opts)
   return core.parse(text, opts)
 end
 
---- Read and parse one file; the error message names the path.
+--- Read and parse one file; the error message names the path. A name
+-- ending .html, .htm, .xhtml (also with .gz) is read as HTML, .md as
+-- Markdown, unless opts.format says otherwise.
 function loupe.parse_file(path, opts)
   check_arg("parse_file", 1, path, "string")
   check_arg("parse_file", 2, opts, "table", true)
@@ -47,6 +51,11 @@ function loupe.parse_file(path, opts)
   if opts then
     for k, v in pairs(opts) do o[k] = v end
     o.name = opts.name or path
+  end
+  -- .html, .htm, .xhtml (also .gz) are HTML, .md Markdown, unless told
+  if o.format == nil then
+    local f = core.format_of_path(path)
+    if f ~= "auto" then o.format = f end
   end
   return core.parse(data, o)
 end
