@@ -371,7 +371,7 @@ static int decode_iconv(lp_html *h, size_t skip, const char *name) {
     rc = anchor_push(&h->wa, o, ip);
     if (rc) return rc;
     for (;;) {
-      size_t o0 = o;
+      size_t o0 = o, end;
       in = (char *)(h->src + ip);
       il = win;
       op = out + o;
@@ -379,23 +379,28 @@ static int decode_iconv(lp_html *h, size_t skip, const char *name) {
       r = iconv(h->cd, &in, &il, &op, &ol);
       o = (size_t)(op - out);
       ip = (size_t)(in - h->src);
+      end = ip + il;                    /* the window's end */
       for (k = o0; k < o; k++)
         if (out[k] == '\0') { out[k] = ' '; h->stats.nul_bytes++; }
       if (r != (size_t)-1) break;
-      if (errno == EINVAL && il == win && ip + win < n) {
-        win += 4;                 /* a sequence cut by the window */
-        continue;
+      if (errno == EINVAL && end < n) {
+        /* a character cut by the window: the next window starts at it,
+         * or this one grows when it holds nothing else */
+        if (il == win) {
+          win = win + 4 < n - ip ? win + 4 : n - ip;
+          continue;
+        }
+        break;
       }
-      if (errno == EILSEQ || errno == EINVAL) {
-        if (il == 0) break;
-        memcpy(out + o, "\xEF\xBF\xBD", 3);
-        o += 3;
-        ip++;
-        h->stats.invalid_utf8++;
-        iconv(h->cd, NULL, NULL, NULL, NULL);
-        rc = anchor_push(&h->wa, o, ip);
-        if (rc) return rc;
-      }
+      if (errno != EILSEQ && errno != EINVAL) break;
+      /* a byte the charset cannot read, or a sequence cut by the end */
+      memcpy(out + o, "\xEF\xBF\xBD", 3);
+      o += 3;
+      ip++;
+      h->stats.invalid_utf8++;
+      iconv(h->cd, NULL, NULL, NULL, NULL);
+      rc = anchor_push(&h->wa, o, ip);
+      if (rc) return rc;
       break;
     }
   }
@@ -415,7 +420,8 @@ static int decode_iconv(lp_html *h, size_t skip, const char *name) {
  * Choose the charset and decode. A BOM decides; else the declared
  * charset, unless the bytes are valid UTF-8 holding multi-byte sequences
  * (a stale declaration: the page was re-encoded); else UTF-8 when the
- * bytes read as UTF-8 with at most a few slips, else windows-1252.
+ * bytes read as UTF-8 with few slips (one for four valid multi-byte
+ * sequences at most), else windows-1252.
  * TODO(issue 15): use text.c's charset detection (GBK, Big5, Shift_JIS
  * without a declaration) once it lands, for both kinds of input.
  */
@@ -453,7 +459,7 @@ static int decode(lp_html *h) {
     h->wa.n = 0;
     h->stats.nul_bytes = h->stats.invalid_utf8 = 0;
   }
-  if (bad == 0 || bad * 50 <= multi) {
+  if (bad == 0 || bad * 4 <= multi) {
     h->stats.nul_bytes = nul;
     h->enc = "utf-8";
     return decode_utf8(h, 0, bad);
@@ -896,8 +902,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts) {
   int tag = ti >= 0 ? tags[ti].tag : LP_T_OTHER;
   unsigned kind = ti >= 0 ? tags[ti].kind : 0;
   size_t pos = cursor(w), off;
-  open_el *top = w->depth ? &w->st[w->depth - 1] : NULL;
-  open_el *e;
+  open_el *top, *e;
   const char *v;
   unsigned own_cls;
   int dropped;
@@ -917,6 +922,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts) {
     w->st = ns;
     w->cap = nc;
   }
+  top = w->depth ? &w->st[w->depth - 1] : NULL;   /* after any realloc */
   off = tag_start(w, pos);
   /* metadata lives in elements of its own */
   if (tag == LP_T_META || tag == LP_T_LINK || tag == LP_T_HTML ||

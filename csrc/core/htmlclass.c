@@ -392,6 +392,19 @@ static unsigned commas(const lp_text *t, const lp_line *l) {
   return c > 20 ? 20 : c;
 }
 
+/* Is it the page itself (html, body, or the one element under body that
+ * wraps everything)? */
+static int page_element(const lp_dom_elem *el) {
+  return el->tag == LP_T_HTML || el->tag == LP_T_BODY || el->depth < 2;
+}
+
+/* Does element e open with a heading block (a story of its own)? */
+static int opens_with_heading(const lp_dom *d, size_t e) {
+  size_t k = d->elems[e].first_block;
+  if (k >= d->n_blocks || k >= d->elems[e].end_block) return 0;
+  return (d->blocks[k].in & LP_IN_HEADING) != 0;
+}
+
 /* Is element e inside element top (or top itself)? */
 static int inside(const lp_dom *d, size_t e, size_t top) {
   const lp_dom_elem *t = &d->elems[top], *x = &d->elems[e];
@@ -441,16 +454,26 @@ int lp_dom_prune(lp_text *t) {
     free(score);
     return LOUPE_OK;
   }
-  /* the headline's article holds the top element and the headline: a
-   * body split in boxes around an advertisement stays whole */
+  /* the headline's article holds the top element and the headline (a
+   * body split in boxes around an advertisement stays whole); when only
+   * the page itself holds both, the top element is another story (pages
+   * that load the next articles below the first): the article is then
+   * the lowest element around the headline that holds some of the body */
   if (d->title_block != LP_NONE) {
-    size_t e = top;
+    size_t e = top, low = LP_NONE;
     while (e < ne && !(d->elems[e].first_block <= d->title_block &&
-                       d->title_block < d->elems[e].end_block)) {
-      if (d->elems[e].parent < 0) { e = LP_NONE; break; }
-      e = (size_t)d->elems[e].parent;
+                       d->title_block < d->elems[e].end_block))
+      e = d->elems[e].parent < 0 ? LP_NONE : (size_t)d->elems[e].parent;
+    if (e != LP_NONE && e < ne && !page_element(&d->elems[e])) {
+      top = e;
+    } else {
+      for (i = 0; i < ne; i++)
+        if (d->elems[i].first_block <= d->title_block &&
+            d->title_block < d->elems[i].end_block && score[i] >= 5 &&
+            (low == LP_NONE || d->elems[i].depth > d->elems[low].depth))
+          low = i;
+      if (low != LP_NONE && !page_element(&d->elems[low])) top = low;
     }
-    if (e != LP_NONE && e < ne && d->elems[e].depth > 2) top = e;
   }
   d->article = top;
   parent = d->elems[top].parent < 0 ? LP_NONE : (size_t)d->elems[top].parent;
@@ -461,11 +484,13 @@ int lp_dom_prune(lp_text *t) {
     int kept = 0;
     if (b == NULL || l->label != LOUPE_LINE_BODY || b->elem >= ne) continue;
     if (inside(d, b->elem, top)) continue;
-    /* a sibling of the article's element that scores near it */
+    /* a sibling of the article's element that scores near it and is
+     * not a story of its own (an <article>, a box opened by a heading) */
     for (e = b->elem; parent != LP_NONE && e < ne;) {
       sib = e;
       if (d->elems[sib].parent >= 0 && (size_t)d->elems[sib].parent == parent) {
-        kept = score[sib] * 5 >= best;
+        kept = score[sib] * 5 >= best &&
+               d->elems[sib].tag != LP_T_ARTICLE && !opens_with_heading(d, sib);
         break;
       }
       if (d->elems[e].parent < 0) break;

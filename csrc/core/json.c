@@ -84,7 +84,7 @@ static lp_json *string_value(jp *p) {
   char *out;
   while (end < p->n && p->s[end] != q) end += p->s[end] == '\\' ? 2 : 1;
   if (end > p->n) end = p->n;
-  j = node(p, LP_J_STR, start - 1);
+  j = node(p, LP_J_STR, start);
   out = j ? lp_arena_alloc(p->arena, end - start + 1) : NULL;
   if (out == NULL) {
     p->rc = LOUPE_ENOMEM;
