@@ -211,6 +211,9 @@ int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
 int lp_dom_prune(lp_text *t);
 /* The reason of a line lp_dom_smooth made prose. */
 extern const char lp_dom_sibling_prose[];
+/* Share (per mille) of the words of a[0..an) (runs of letters and
+ * digits, ASCII case folded) that are words of b[0..bn). */
+unsigned lp_word_share(const char *a, size_t an, const char *b, size_t bn);
 /* The line of the page's headline block, or LP_NONE. */
 size_t lp_dom_title_line(const lp_text *t);
 /* Number the runs of lines the unwrapper may join: each block alone,

@@ -12,6 +12,8 @@
 const char lp_dom_sibling_prose[] = "sibling-prose";
 
 static size_t line_of_block(const lp_text *t, size_t k);
+static unsigned title_overlap(const char *s, size_t n, const char *tt,
+                              size_t tn, unsigned *words);
 
 /* Classes as classify.c numbers them. */
 enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
@@ -48,6 +50,11 @@ static size_t next_word(const char *s, size_t n, size_t *i, size_t *start) {
 
 /* Share (per mille) of the line's words found among the title's words
  * (letters and digits compared, ASCII case folded). */
+unsigned lp_word_share(const char *a, size_t an, const char *b, size_t bn) {
+  unsigned words;
+  return title_overlap(a, an, b, bn, &words);
+}
+
 static unsigned title_overlap(const char *s, size_t n, const char *tt,
                               size_t tn, unsigned *words) {
   size_t i = 0, hits = 0, ws, wl;

@@ -636,32 +636,6 @@ static int meta_push(meta_list *ml, lp_arena *arena, const char *key,
   return LOUPE_OK;
 }
 
-/* Lower-case word overlap of a with b, per mille of a's words. */
-static unsigned overlap(const char *a, size_t an, const char *b, size_t bn) {
-  size_t i = 0, words = 0, hits = 0;
-  while (i < an) {
-    size_t j = i, k;
-    while (j < an && a[j] != ' ') j++;
-    if (j > i) {
-      words++;
-      for (k = 0; k + (j - i) <= bn; k++) {
-        size_t q;
-        if (k > 0 && b[k - 1] != ' ') continue;
-        if (k + (j - i) < bn && b[k + (j - i)] != ' ') continue;
-        for (q = 0; q < j - i; q++) {
-          char x = a[i + q], y = b[k + q];
-          if (x >= 'A' && x <= 'Z') x |= 32;
-          if (y >= 'A' && y <= 'Z') y |= 32;
-          if (x != y) break;
-        }
-        if (q == j - i) { hits++; break; }
-      }
-    }
-    i = j + 1;
-  }
-  return words ? (unsigned)(hits * 1000 / words) : 0;
-}
-
 /* Is an author value a name (not a URL, not a handle, a few words)? */
 static int author_like(const char *s, size_t n) {
   size_t i, words = 1;
@@ -760,7 +734,6 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
     lp_date d;
     if (strcmp(it->key, "time") != 0) continue;
     if (it->in & (LP_IN_ASIDE | LP_IN_FOOTER | LP_IN_NAV)) continue;
-    if (it->cls & (LP_CW_RELATED | LP_CW_COMMENT | LP_CW_SIDEBAR)) continue;
     if (!meta_date(it->value, it->len, &d)) continue;
     if (!tim.have || it->prio < tim.it->prio) {
       tim.it = it;
@@ -861,7 +834,7 @@ int lp_meta_apply(lp_meta *m, lp_html *h, lp_text *t, loupe_article *a,
     if (rc == LOUPE_OK) rc = meta_push(&ml, arena, "title", &sp);
     if (rc) return rc;
     if (a->title.text == NULL ||
-        overlap(a->title.text, a->title.len, it->value, it->len) < 500)
+        lp_word_share(a->title.text, a->title.len, it->value, it->len) < 500)
       a->title = sp;
   }
   /* outlet: the site's name */

@@ -291,10 +291,11 @@ static int lcore_parse(lua_State *L) {
     if (lua_getfield(L, 2, "extract") != LUA_TNIL) extract = lua_toboolean(L, -1);
     lua_pop(L, 1);
     if (lua_getfield(L, 2, "format") != LUA_TNIL) {
-      const char *f = lua_tostring(L, -1);
+      const char *f;
       int k;
       if (lua_type(L, -1) != LUA_TSTRING)
         return luaL_argerror(L, 2, "option 'format' must be a string");
+      f = lua_tostring(L, -1);
       for (k = 0; format_names[k]; k++)
         if (strcmp(f, format_names[k]) == 0) break;
       if (format_names[k] == NULL)

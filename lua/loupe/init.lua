@@ -54,8 +54,8 @@ function loupe.parse_file(path, opts)
   end
   -- .html, .htm, .xhtml (also .gz) are HTML, .md Markdown, unless told
   if o.format == nil then
-    local f = core.format_of_path(path)
-    if f ~= "auto" then o.format = f end
+    local fmt = core.format_of_path(path)
+    if fmt ~= "auto" then o.format = fmt end
   end
   return core.parse(data, o)
 end
