@@ -346,18 +346,23 @@ eval: deps
 	@$(SUBMAKE) all
 	$(TREE_ENV) $(LUA) bench/eval.lua --shared $(SHARED) $(EVAL_ARGS)
 
-# bench.lua: parse throughput; bench_index.lua: ingest against raw FTS5
-# (build/fts_baseline), query latency, regex against rg, peak RSS.
-# BENCH_ARGS passes options to bench_index.lua (e.g. --quick).
+# bench.lua: parse throughput; bench_html.lua: HTML parse throughput
+# against libxml2's parse alone (build/html_baseline); bench_index.lua:
+# ingest against raw FTS5 (build/fts_baseline), query latency, regex
+# against rg, peak RSS. BENCH_ARGS passes options to bench_index.lua
+# (e.g. --quick).
 BENCH_ARGS ?=
 FTS_BASELINE := $(BUILD)/fts_baseline
+HTML_BASELINE := $(BUILD)/html_baseline
 
 bench: deps
 	@$(SUBMAKE) bench-deps
 	@test -f bench/bench.lua || \
 	  { echo "make bench: bench/bench.lua does not exist yet" >&2; exit 1; }
-	@$(SUBMAKE) all $(FTS_BASELINE)
+	@$(SUBMAKE) all $(FTS_BASELINE) $(HTML_BASELINE)
 	$(TREE_ENV) $(LUA) bench/bench.lua
+	$(TREE_ENV) $(LUA) bench/bench_html.lua --baseline $(HTML_BASELINE) \
+	  $(SHARED)
 	$(TREE_ENV) $(LUA) bench/bench_index.lua --baseline $(FTS_BASELINE) \
 	  $(BENCH_ARGS)
 	$(TREE_ENV) $(LUA) bench/bench_clusters.lua
@@ -365,6 +370,10 @@ bench: deps
 $(FTS_BASELINE): bench/fts_baseline.c $(LIB) $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LIBS)
+
+$(HTML_BASELINE): bench/html_baseline.c $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBS)
 
 # ------------------------------------------------------ install and rocks
 

@@ -226,7 +226,7 @@ describe("loupe.parse's format option", function()
 
   it("gives nil, a message and a code for a page with no visible text",
     function()
-      local a, msg, code = loupe.parse("<html><head><title>x</title>"
+      local a, msg, code = loupe.parse("<html><head>"
         .. "<script>var a;</script></head><body></body></html>",
         { name = "empty.html" })
       assert.is_nil(a)

@@ -540,7 +540,10 @@ static const struct {
   {"nav", LP_T_NAV, K_BLOCK, LP_IN_NAV},
   {"noembed", LP_T_OTHER, K_DROP, 0},
   {"noframes", LP_T_OTHER, K_DROP, 0},
-  {"noscript", LP_T_NOSCRIPT, K_DROP, 0},
+  /* libxml2 reads <noscript> as markup and ignores its end tag while an
+   * element opened inside is still open, so dropping it could drop the
+   * page: its text is labelled like any other */
+  {"noscript", LP_T_NOSCRIPT, K_BLOCK, 0},
   {"object", LP_T_OBJECT, K_DROP, 0},
   {"ol", LP_T_OL, K_BLOCK, 0},
   {"optgroup", LP_T_OPTION, K_DROP, 0},
@@ -1213,7 +1216,7 @@ int lp_html_parse(const char *src, size_t len, lp_html **out, char *err,
   h->text.len--;
   h->dom.text = h->text.p;
   h->dom.title_block = LP_NONE;
-  if (h->dom.n_blocks == 0) {
+  if (h->dom.n_blocks == 0 && !lp_meta_any(h->meta)) {
     snprintf(err, errcap, "the page holds no visible text");
     rc = LOUPE_EEMPTY;
     goto fail;

@@ -170,8 +170,11 @@ int lp_html_sniff(const char *s, size_t n);
  *               lp_html_free.
  *   src/len:    the caller's bytes (borrowed until lp_html_free).
  *   err/errcap: a message on failure.
+ * A page with metadata but no visible text (one its scripts would fill)
+ * parses, with an empty text.
  * Returns LOUPE_OK, LOUPE_EENCODING (an unknown declared charset the
- * bytes do not decode in, binary input), LOUPE_EEMPTY (no visible text),
+ * bytes do not decode in, binary input), LOUPE_EEMPTY (no visible text
+ * and no metadata),
  * LOUPE_ELIMIT (too large for libxml2), LOUPE_ENOMEM.
  */
 int lp_html_parse(const char *src, size_t len, lp_html **out, char *err,
@@ -249,6 +252,8 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
                     unsigned cls);
 int lp_meta_title(lp_meta *m, const char *s, size_t n, size_t work_off);
 int lp_meta_jsonld(lp_meta *m, const char *s, size_t n, size_t work_off);
+/* Did the page give any metadata value? */
+int lp_meta_any(const lp_meta *m);
 /* The headline the metadata gives (JSON-LD, Open Graph, <title>), or
  * NULL; valid while m lives. */
 const char *lp_meta_headline(const lp_meta *m, size_t *len);

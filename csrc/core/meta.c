@@ -915,3 +915,7 @@ const char *lp_meta_headline(const lp_meta *m, size_t *len) {
   *len = it->len;
   return it->value;
 }
+
+int lp_meta_any(const lp_meta *m) {
+  return m->n > 0;
+}

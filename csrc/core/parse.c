@@ -153,6 +153,25 @@ static int keep_lines(const lp_text *t, loupe_article *a, lp_arena *arena) {
 }
 
 /*
+ * An HTML page with metadata but no visible text (a page its scripts
+ * fill): the record holds what the metadata says and an empty body.
+ */
+static int meta_only(lp_html *h, article_box **out) {
+  lp_text t;
+  article_box *box = calloc(1, sizeof *box);
+  int rc;
+  *out = box;
+  if (box == NULL) return LOUPE_ENOMEM;
+  memset(&t, 0, sizeof t);
+  box->pub.source_format = LOUPE_FORMAT_HTML;
+  box->pub.body = lp_arena_strndup(&box->arena, "", 0);
+  if (box->pub.body == NULL) return LOUPE_ENOMEM;
+  rc = lp_meta_apply(lp_html_meta(h), h, &t, &box->pub, &box->arena);
+  box->pub.input = lp_html_stats(h);
+  return rc;
+}
+
+/*
  * Parse one page. Gzip input is inflated first; HTML is read into blocks
  * (html.c) that the text pipeline labels as lines, and its metadata is
  * reconciled with the fields at the end. The text, the page and the
@@ -207,6 +226,10 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     rc = lp_html_parse(bytes, len, &h, p->errmsg, sizeof p->errmsg);
     if (rc) goto out;
     text = lp_html_text(h, &tlen);
+    if (tlen == 0) {
+      rc = meta_only(h, &box);
+      goto out;
+    }
     rc = lp_text_init(&t, text, tlen);
   } else {
     rc = lp_text_init(&t, bytes, len);

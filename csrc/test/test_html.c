@@ -325,8 +325,6 @@ static void test_hidden(void) {
     "<div aria-hidden=\"true\"><p>Hidden from readers text that is long "
     "enough to read as prose if anything had shown it to them.</p></div>\n"
     "<span class=\"sr-only\">Screen reader text</span>\n"
-    "<noscript><p>Enable scripts to read this page, which needs them for "
-    "everything it does on every device it runs on today.</p></noscript>\n"
     "<template><p>Template text that is never shown anywhere on the page "
     "unless a script copies it into the document later.</p></template>\n"
     "<script>var t = \"Script text\";</script>\n"
@@ -344,8 +342,7 @@ static void test_hidden(void) {
   CHECK(!body_has(a, "Hidden by"), "display:none and hidden dropped");
   CHECK(!body_has(a, "Hidden from"), "aria-hidden dropped");
   CHECK(!body_has(a, "Screen reader"), "sr-only dropped");
-  CHECK(!body_has(a, "Enable scripts") && !body_has(a, "Template text"),
-        "noscript and template dropped");
+  CHECK(!body_has(a, "Template text"), "template dropped");
   CHECK(!body_has(a, "Script text") && !body_has(a, "Svg text") &&
         !body_has(a, "Chart title"), "script and svg dropped");
   CHECK_STR("title from <title> and h1", a->title.text, "Quiet harbour night");
@@ -689,6 +686,43 @@ static void test_two_articles(void) {
   loupe_article_free(a);
 }
 
+/* ---- pages a script would fill, and a noscript left open ---- */
+
+static void test_scripted(void) {
+  static const char shell[] =
+    "<html><head><title>Ferry timetable for winter | Harbour Gazette</title>"
+    "<meta property=\"og:title\" content=\"Ferry timetable for winter\">"
+    "<meta property=\"article:published_time\" "
+    "content=\"2022-03-03T18:00:00+01:00\"></head><body><div id=\"app\">"
+    "</div><script src=\"/app.js\"></script></body></html>";
+  static const char open_noscript[] =
+    "<html><body><noscript><div class=\"nojs\"></noscript>"
+    "<div id=\"main\"><h1>Ferry timetable for winter</h1><p>The ferry "
+    "company published its winter timetable on Thursday, with two "
+    "crossings fewer on Sundays and an earlier last boat on weekdays, "
+    "and said it would review it in the spring.</p></div></body></html>";
+  int rc;
+  loupe_article *a = parse_as(shell, sizeof shell - 1, LOUPE_FORMAT_AUTO, &rc);
+  CHECK_RC("a page with metadata and no text", rc, LOUPE_OK);
+  if (a) {
+    CHECK_STR("title from metadata", a->title.text,
+              "Ferry timetable for winter");
+    CHECK_STR("date from metadata", a->date.text,
+              "2022-03-03T18:00:00+01:00");
+    CHECK(a->body && a->body[0] == '\0' && a->n_paragraphs == 0,
+          "an empty body");
+    loupe_article_free(a);
+  }
+  a = parse_as(open_noscript, sizeof open_noscript - 1, LOUPE_FORMAT_AUTO,
+               &rc);
+  CHECK_RC("a <noscript> whose end tag libxml2 ignores", rc, LOUPE_OK);
+  if (a) {
+    CHECK(body_has(a, "winter timetable on Thursday"),
+          "the page after it is read");
+    loupe_article_free(a);
+  }
+}
+
 /* ---- hostile input ---- */
 
 static void test_hostile(void) {
@@ -697,10 +731,10 @@ static void test_hostile(void) {
   size_t k, n;
   char *deep;
   static const char empty[] =
-    "<html><head><title>x</title><script>var a = 1;</script></head>"
-    "<body><div></div></body></html>";
+    "<html><head><script>var a = 1;</script></head>"
+    "<body><div> </div><style>p {}</style></body></html>";
   a = parse_as(empty, sizeof empty - 1, LOUPE_FORMAT_HTML, &rc);
-  CHECK_RC("a page with no visible text", rc, LOUPE_EEMPTY);
+  CHECK_RC("a page with no visible text and no metadata", rc, LOUPE_EEMPTY);
   loupe_article_free(a);
   {
     char bin[2048];
@@ -776,6 +810,7 @@ int main(void) {
   test_broken();
   test_dates();
   test_two_articles();
+  test_scripted();
   test_hostile();
   printf("test_html: %d passed, %d failed\n", passes, failures);
   return failures ? 1 : 0;
