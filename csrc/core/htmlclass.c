@@ -80,18 +80,24 @@ static unsigned title_overlap(const char *s, size_t n, const char *tt,
 }
 
 /* The block of the page's headline: a heading (h1 first) whose words are
- * the metadata headline's; else a short block that is. LP_NONE if none. */
+ * the metadata headline's; else a short block that is; else, when the
+ * metadata names none that the page shows, the page's one <h1> that is
+ * not a link or in a menu, aside or footer. LP_NONE if none. */
 static size_t find_title_block(const lp_dom *d) {
-  size_t i, best = LP_NONE;
+  size_t i, best = LP_NONE, h1 = LP_NONE, n_h1 = 0;
   int best_rank = 99;
-  if (d->title == NULL || d->title_len == 0 || d->text == NULL)
-    return LP_NONE;
+  if (d->text == NULL) return LP_NONE;
   for (i = 0; i < d->n_blocks; i++) {
     const lp_dom_block *b = &d->blocks[i];
     unsigned words, ov;
     int rank;
     if (b->len > 400 || b->link_chars * 2 > b->nchars) continue;
     if (b->in & (LP_IN_NAV | LP_IN_ASIDE | LP_IN_FOOTER)) continue;
+    if (b->tag == LP_T_H1 && b->nchars >= 10) {
+      if (h1 == LP_NONE) h1 = i;
+      n_h1++;
+    }
+    if (d->title == NULL || d->title_len == 0) continue;
     ov = title_overlap(d->text + b->off, b->len, d->title, d->title_len,
                        &words);
     if (words < 2 || ov < 800) continue;
@@ -101,6 +107,7 @@ static size_t find_title_block(const lp_dom *d) {
       best = i;
     }
   }
+  if (best == LP_NONE && n_h1 == 1) best = h1;
   return best;
 }
 
