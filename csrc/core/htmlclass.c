@@ -439,10 +439,15 @@ static int inside(const lp_dom *d, size_t e, size_t top) {
 int lp_dom_prune(lp_text *t) {
   lp_dom *d = t->dom;
   size_t i, ne = d->n_elems, top = LP_NONE, parent;
-  double *score, best = 0;
+  double *score, *direct, best = 0;
   if (ne == 0) return LOUPE_OK;
   score = calloc(ne, sizeof *score);
-  if (score == NULL) return LOUPE_ENOMEM;
+  direct = calloc(ne, sizeof *direct);
+  if (score == NULL || direct == NULL) {
+    free(score);
+    free(direct);
+    return LOUPE_ENOMEM;
+  }
   for (i = 0; i < t->n_lines; i++) {
     const lp_line *l = &t->lines[i];
     const lp_dom_block *b = lp_dom_of(t, l);
@@ -453,6 +458,7 @@ int lp_dom_prune(lp_text *t) {
     sc = 1 + commas(t, l) + (b->nchars >= 300 ? 3 : b->nchars / 100);
     e = d->elems[b->elem].parent < 0 ? b->elem
                                      : (size_t)d->elems[b->elem].parent;
+    direct[e] += sc;
     for (k = 1; k <= 3; k++) {
       score[e] += sc / k;
       if (d->elems[e].parent < 0) break;
@@ -466,7 +472,18 @@ int lp_dom_prune(lp_text *t) {
     }
   if (top == LP_NONE) {
     free(score);
+    free(direct);
     return LOUPE_OK;
+  }
+  /* paragraphs of the article's own right above its best box (a lead
+   * before the box a paywall or a layout opens): the box's parent holds
+   * the article */
+  for (i = 0; i < 2; i++) {
+    int up = d->elems[top].parent;
+    if (up < 0 || page_element(&d->elems[up]) ||
+        direct[up] * 5 < direct[top] || direct[up] < 2)
+      break;
+    top = (size_t)up;
   }
   /* the headline's article holds the top element and the headline (a
    * body split in boxes around an advertisement stays whole); when only
@@ -515,6 +532,7 @@ int lp_dom_prune(lp_text *t) {
     l->reason = "outside-container";
   }
   free(score);
+  free(direct);
   return LOUPE_OK;
 }
 
