@@ -277,6 +277,7 @@ static long date_score(const lp_text *t, const lp_layout *lay, size_t title,
                   (i + 2 < n && dated[i + 1] && dated[i + 2])))
     sc -= 40;
   if (l->cue & LP_CUE_RELATED) sc -= 30;
+  if (t->dom) sc += lp_dom_date_score(t, l);
   *rule = cue ? "date-cue-line" : covers ? "date-line" : "date-in-line";
   return sc;
 }

@@ -217,6 +217,10 @@ extern const char lp_dom_sibling_prose[];
 /* Share (per mille) of the words of a[0..an) (runs of letters and
  * digits, ASCII case folded) that are words of b[0..bn). */
 unsigned lp_word_share(const char *a, size_t an, const char *b, size_t bn);
+/* What the markup says about a date found on line l, added to its score
+ * (fields.c): in a menu, aside, footer, related list or comment, less;
+ * in a <time> or an element named for the date or byline, more. */
+long lp_dom_date_score(const lp_text *t, const lp_line *l);
 /* The line of the page's headline block, or LP_NONE. */
 size_t lp_dom_title_line(const lp_text *t);
 /* Number the runs of lines the unwrapper may join: each block alone,

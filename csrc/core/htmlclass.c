@@ -549,3 +549,14 @@ void lp_dom_mark_blocks(lp_text *t) {
     l->block = block;
   }
 }
+
+long lp_dom_date_score(const lp_text *t, const lp_line *l) {
+  const lp_dom_block *b = lp_dom_of(t, l);
+  long sc = 0;
+  if (b == NULL) return 0;
+  /* dates of other stories, of comments, of the site */
+  if (b->in & (LP_IN_NAV | LP_IN_ASIDE | LP_IN_FOOTER)) sc -= 60;
+  else if (b->cls_near & (LP_CW_RELATED | LP_CW_COMMENT | LP_CW_SIDEBAR))
+    sc -= 50;
+  return sc;
+}
