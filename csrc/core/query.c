@@ -355,76 +355,220 @@ int loupe_query_until(loupe_query *q, const char *until) {
 }
 
 /*
- * Words every match of the pattern must contain, for narrowing through
- * the index: maximal runs of letters outside groups and classes, starting
- * at a word boundary, not made optional by a quantifier. Any alternation
- * disables narrowing. Each run becomes an FTS5 prefix term.
+ * Narrowing a regex query through the full-text index.
+ *
+ * The index holds the tokens of SQLite's unicode61 tokenizer
+ * (remove_diacritics 2): runs of letters, digits, private-use characters
+ * and combining marks, case-folded and without diacritics. The FTS5 term
+ * "word"* finds the articles with a token that starts with "word", which
+ * holds every article the regex matches only when every match puts the
+ * run of letters at the start of a token: right after a separator or at
+ * the start of the body. A regex \b does not prove that: without UCP,
+ * PCRE2's \b takes "é" in "écyber" for a non-word character, while the
+ * tokenizer reads "écyber" as one token; with UCP, private-use
+ * characters and combining marks still differ. So \b never narrows (the
+ * regex then runs over every body), and a run of ASCII letters becomes a
+ * prefix term only when it follows, at the top level of the pattern,
+ *   - a literal space or \s \t \n \r \f \v \h, alone or with +
+ *     (white space is a separator for the tokenizer), perhaps with
+ *     zero-width assertions (\b, \B) in between;
+ *   - ^ or \A at the start of the pattern (the start of the body, or a
+ *     line with 'm': a line break is a separator).
+ * The letters are matched literally (with 'i', 'k' and 's' also match
+ * U+212A and U+017F, which the tokenizer folds to k and s as well). A
+ * quantifier that may repeat the last letter zero times drops it from the
+ * prefix. A pattern with alternation, inline options or group syntax
+ * "(?", verbs "(*", \Q...\E or extended mode ('x') is never narrowed.
+ * spec/regex_narrowing_spec.lua checks the result against a scan of
+ * every body.
  */
-static int regex_literals(loupe_query *q, const char *p, int caseless) {
+
+#define NARROW_MAX_TERMS 8      /* prefix terms taken from one pattern */
+
+static int is_ascii_letter(unsigned char c) {
+  return (c | 32) >= 'a' && (c | 32) <= 'z';
+}
+#define NARROW_MAX_LETTERS 64   /* letters of one prefix term */
+
+/* The end of the escape at p[i] ('\\'): \x{..}, \o{..}, \N{..},
+ * \p{..}, \g{..}, \k<..> and the like with their argument, \cX, digits
+ * of a back reference or octal, else the escaped character (a UTF-8
+ * character whole). */
+static size_t escape_end(const char *p, size_t n, size_t i) {
+  size_t j = i + 1;
+  unsigned char e;
+  if (j >= n) return n;
+  e = (unsigned char)p[j++];
+  if (e == 'c') return j < n ? j + 1 : n;
+  if (e >= '0' && e <= '9') {
+    while (j < n && p[j] >= '0' && p[j] <= '9') j++;
+    return j;
+  }
+  if (strchr("xoNpPgk", e) != NULL && j < n &&
+      (p[j] == '{' || p[j] == '<' || p[j] == '\'')) {
+    char close = p[j] == '{' ? '}' : p[j] == '<' ? '>' : '\'';
+    while (j < n && p[j] != close) j++;
+    return j < n ? j + 1 : n;
+  }
+  if ((e == 'p' || e == 'P') && j < n) return j + 1;   /* \pL */
+  if (e == 'x') {                                        /* \xhh */
+    int k;
+    for (k = 0; k < 2 && j < n && strchr("0123456789abcdefABCDEF", p[j]) &&
+                p[j] != '\0'; k++)
+      j++;
+    return j;
+  }
+  if (e == 'g' && j < n && (p[j] == '+' || p[j] == '-')) j++;
+  if (e == 'g') {
+    while (j < n && p[j] >= '0' && p[j] <= '9') j++;
+    return j;
+  }
+  while (j < n && ((unsigned char)p[j] & 0xC0) == 0x80) j++;
+  return j;
+}
+
+/* The end of the character class opened at p[i] ('['): a ']' right after
+ * '[' or '[^' is a member, POSIX classes [:name:] and escapes are
+ * skipped whole. */
+static size_t class_end(const char *p, size_t n, size_t i) {
+  size_t j = i + 1;
+  if (j < n && p[j] == '^') j++;
+  if (j < n && p[j] == ']') j++;
+  while (j < n && p[j] != ']') {
+    if (p[j] == '\\') {
+      j = escape_end(p, n, j);
+    } else if (p[j] == '[' && j + 1 < n && p[j + 1] == ':') {
+      /* [:name:] or [:^name:], else the '[' is a member */
+      size_t k = j + 2;
+      if (k < n && p[k] == '^') k++;
+      while (k < n && is_ascii_letter((unsigned char)p[k])) k++;
+      j = k + 1 < n && p[k] == ':' && p[k + 1] == ']' ? k + 2 : j + 1;
+    } else {
+      j++;
+    }
+  }
+  return j < n ? j + 1 : n;
+}
+
+/* The end of a quantifier at p[i] (?, *, +, {m}, {m,}, {m,n}, each maybe
+ * lazy or possessive), or i when there is none; *min_one says whether it
+ * takes its atom at least once. A '{' that does not open a quantifier in
+ * PCRE2 10.42's syntax is a literal, not a quantifier. */
+static size_t quant_end(const char *p, size_t n, size_t i, int *min_one) {
+  size_t j;
+  *min_one = 1;
+  if (i >= n) return i;
+  if (p[i] == '+') {
+    j = i + 1;
+  } else if (p[i] == '?' || p[i] == '*') {
+    *min_one = 0;
+    j = i + 1;
+  } else if (p[i] == '{') {
+    size_t k = i + 1;
+    int nonzero = 0;
+    if (k >= n || p[k] < '0' || p[k] > '9') return i;
+    while (k < n && p[k] >= '0' && p[k] <= '9') nonzero |= p[k++] != '0';
+    if (k < n && p[k] == ',') {
+      k++;
+      while (k < n && p[k] >= '0' && p[k] <= '9') k++;
+    }
+    if (k >= n || p[k] != '}') return i;
+    *min_one = nonzero;
+    j = k + 1;
+  } else {
+    return i;
+  }
+  if (j < n && (p[j] == '?' || p[j] == '+')) j++;
+  return j;
+}
+
+/* Append the prefix terms of pattern p (see above) to q's expression.
+ * LOUPE_OK or LOUPE_ENOMEM. */
+static int regex_literals(loupe_query *q, const char *p) {
   size_t i = 0, n = strlen(p);
-  int depth = 0;
-  (void)caseless;
-  /* alternation, and inline options ("(?i)", "(?x)"), end narrowing */
-  if (strchr(p, '|') != NULL || strstr(p, "(?") != NULL) return LOUPE_OK;
+  int depth = 0, sep = 0, emitted = 0;
+  if (strchr(p, '|') || strstr(p, "(?") || strstr(p, "(*") ||
+      strstr(p, "\\Q"))
+    return LOUPE_OK;
+  if (n > 0 && p[0] == '^') {
+    sep = 1;
+    i = 1;
+  } else if (n > 1 && p[0] == '\\' && p[1] == 'A') {
+    sep = 1;
+    i = 2;
+  }
   while (i < n) {
     unsigned char c = (unsigned char)p[i];
-    if (c == '\\') {
-      /* \b starts a word; any other escape breaks a run */
-      i += 2;
-      continue;
-    }
-    if (c == '[') {
-      while (i < n && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
-      i++;
-      continue;
-    }
-    if (c == '(') { depth++; i++; continue; }
-    if (c == ')') { if (depth) depth--; i++; continue; }
-    if (depth == 0 && ((c | 32) >= 'a' && (c | 32) <= 'z')) {
-      size_t j = i;
-      /* the run must start a word: after a space, \b or \s (the start
-       * of the pattern is not enough: "ware" matches inside "malware") */
-      int boundary = (i > 0 && p[i - 1] == ' ') ||
-                     (i >= 2 && p[i - 2] == '\\' &&
-                      (p[i - 1] == 'b' || p[i - 1] == 's'));
-      while (j < n && (((unsigned char)p[j] | 32) >= 'a' &&
-                       ((unsigned char)p[j] | 32) <= 'z'))
-        j++;
-      /* a quantifier after the run makes its last letter optional */
-      if (j < n && (p[j] == '?' || p[j] == '*' || p[j] == '{')) {
-        if (j - i >= 2) j--;
-        else { i = j + 1; continue; }
-      }
-      if (boundary && j - i >= 3) {
-        if (fts_and(&q->fts) || fts_quote(&q->fts, p + i, j - i) ||
+    int min_one, space = 0;
+    size_t end;
+    if (depth == 0 && is_ascii_letter(c)) {
+      size_t j = i, len;
+      while (j < n && is_ascii_letter((unsigned char)p[j])) j++;
+      len = j - i;
+      /* a quantifier after the run takes its last letter only */
+      quant_end(p, n, j, &min_one);
+      if (!min_one) len--;
+      if (sep && len >= 3 && emitted < NARROW_MAX_TERMS) {
+        if (len > NARROW_MAX_LETTERS) len = NARROW_MAX_LETTERS;
+        if (fts_and(&q->fts) || fts_quote(&q->fts, p + i, len) ||
             lp_buf_append(&q->fts, "*", 1))
           return nomem(q);
+        emitted++;
       }
+      sep = 0;
       i = j;
       continue;
     }
-    i++;
+    if (c == '\\') {
+      end = escape_end(p, n, i);
+      if (end == i + 2 && strchr("bB", p[i + 1])) {
+        i = end;                           /* zero-width: sep stays */
+        continue;
+      }
+      space = end == i + 2 && p[i + 1] != '\0' &&
+              strchr("stnrfvh ", p[i + 1]) != NULL;
+    } else if (c == '[') {
+      end = class_end(p, n, i);
+    } else if (c == '(') {
+      depth++;
+      sep = 0;
+      i++;
+      continue;
+    } else if (c == ')') {
+      if (depth) depth--;
+      end = i + 1;
+    } else {
+      space = c == ' ';
+      end = i + 1;
+      while (end < n && ((unsigned char)p[end] & 0xC0) == 0x80) end++;
+    }
+    /* an atom, then its quantifier */
+    i = quant_end(p, n, end, &min_one);
+    sep = depth == 0 && space && min_one;
   }
   return LOUPE_OK;
 }
 
 int loupe_query_regex(loupe_query *q, const char *pattern, const char *flags) {
   char err[200];
+  size_t len;
   int rc;
   if (pattern == NULL) return LOUPE_OK;
   if (q->re) {
     snprintf(q->errmsg, sizeof q->errmsg, "a query takes one regex");
     return LOUPE_EINVAL;
   }
-  rc = loupe_regex_new(pattern, strlen(pattern), flags, NULL, &q->re, err,
+  len = strlen(pattern);
+  if ((rc = add_bytes(q, len)) != LOUPE_OK) return rc;
+  rc = loupe_regex_new(pattern, len, flags, &q->re_limits, &q->re, err,
                        sizeof err);
   if (rc) {
     snprintf(q->errmsg, sizeof q->errmsg, "regex: %s", err);
     return rc;
   }
-  /* extended mode and Unicode escapes make the literal scan unsafe */
+  /* extended mode makes the literal scan unsafe */
   if (flags == NULL || strchr(flags, 'x') == NULL)
-    return regex_literals(q, pattern, flags && strchr(flags, 'i'));
+    return regex_literals(q, pattern);
   return LOUPE_OK;
 }
 
