@@ -18,6 +18,7 @@ local tonumber = tonumber
 local type = type
 local utf8_char = utf8.char
 local table_concat = table.concat
+local table_sort = table.sort
 
 local argerror = check.argerror
 local raise = check.raise
@@ -591,54 +592,142 @@ local function quote_words(s)
   return t
 end
 
-local function word_f1(a, b)
-  local count, common = {}, 0
-  for _, w in ipairs(a) do count[w] = (count[w] or 0) + 1 end
-  for _, w in ipairs(b) do
-    if (count[w] or 0) > 0 then
-      common = common + 1
-      count[w] = count[w] - 1
+local UTTERANCE_OPTS = { min_occurrences = true }
+for k in pairs(QUOTES_OPTS) do UTTERANCE_OPTS[k] = true end
+
+-- The quotes of a corpus:utterances() run, phrases left out, each as
+-- { q = row, words = its words, toks = its words as a set of numbers,
+-- sorted }: a token is a word and its occurrence (the second "the" is
+-- another token than the first), numbered by how many quotes hold it,
+-- rarest first.
+local function utterance_quotes(corpus, where, qopts)
+  local list, freq = {}, {}
+  for q in corpus:query():where(where):quotes(qopts) do
+    if q.kind ~= "phrase" then
+      local w, toks, seen = quote_words(q.text), {}, {}
+      for i, x in ipairs(w) do
+        local k = (seen[x] or 0) + 1
+        seen[x] = k
+        local t = k == 1 and x or (x .. "\0" .. k)
+        toks[i] = t
+        freq[t] = (freq[t] or 0) + 1
+      end
+      list[#list + 1] = { q = q, words = w, toks = toks }
     end
   end
-  if common == 0 then return 0 end
-  local p, r = common / #b, common / #a
-  return 2 * p * r / (p + r)
+  local order = {}
+  for t in pairs(freq) do order[#order + 1] = t end
+  table_sort(order, function(x, y)
+    local fx, fy = freq[x], freq[y]
+    if fx ~= fy then return fx < fy end
+    return x < y
+  end)
+  local rank = {}
+  for i, t in ipairs(order) do rank[t] = i end
+  for _, e in ipairs(list) do
+    local toks = e.toks
+    for i = 1, #toks do toks[i] = rank[toks[i]] end
+    table_sort(toks)
+  end
+  return list
 end
 
 --- Quotes repeated across articles and outlets linked as one utterance:
 -- rows { text, speaker, first, last, occurrences = { { article_id,
 -- outlet, date, text, verbatim } } } for utterances seen at least twice.
 -- An occurrence is verbatim when its words equal the first one's.
--- filter: speaker, since, until, min_occurrences (2).
+-- filter: speaker, since, until, kind, text, outlet, min_occurrences (2).
+--
+-- A quote joins the first group (in order of creation) of the same
+-- speaker whose first quote shares words with it at a word F1 of 0.8 or
+-- more (F1 of the words in common, a repeated word counted as often as
+-- both quotes have it), else starts one. The groups that can reach 0.8
+-- are found through an index instead of comparing the quote with every
+-- group: F1 >= 0.8 needs c >= 2n/3 words in common for a quote of n
+-- words (c <= the other's length), so, with every quote's words sorted
+-- rarest first, two such quotes share a word among the first
+-- n - ceil(2n/3) + 1 of each (prefix filtering); only the groups indexed
+-- under one of those words, and of a length within 2/3 to 3/2 of the
+-- quote's, are compared, with the same F1 as before. With the usual
+-- spread of words, time grows about linearly with the quotes instead of
+-- with their square.
 function Corpus:utterances(filter)
-  filter = filter or {}
-  local min = filter.min_occurrences or 2
+  self:_handle()
+  filter = check.options(1, "utterances", filter, UTTERANCE_OPTS, "filter")
+  local min = check.integer(1, "utterances", filter.min_occurrences, 1, nil,
+    "filter 'min_occurrences'", true) or 2
   local qf = {}
   for k, v in pairs(filter) do
     if k ~= "min_occurrences" then qf[k] = v end
   end
-  local groups = {}
-  for q in self:quotes(qf) do
-    if q.kind ~= "phrase" then
-      local w = quote_words(q.text)
-      local home
-      for _, g in ipairs(groups) do
-        if g.speaker == q.speaker and word_f1(g.words, w) >= 0.8 then
-          home = g
-          break
+  local where, qopts = quote_filter("utterances", qf, QUOTES_OPTS)
+  local quotes = utterance_quotes(self, where, qopts)
+  local NONE = {}                  -- the index key of unattributed quotes
+  local groups, index = {}, {}     -- index[speaker][token] = group numbers
+  for _, e in ipairs(quotes) do
+    local q, w, toks = e.q, e.words, e.toks
+    local n, home = #toks, nil
+    local idx = index[q.speaker or NONE]
+    local prefix = n - (2 * n + 2) // 3 + 1
+    if n > 0 and idx then
+      local cand, seen = {}, {}
+      for i = 1, prefix do
+        for _, gi in ipairs(idx[toks[i]] or {}) do
+          if not seen[gi] then
+            seen[gi] = true
+            cand[#cand + 1] = gi
+          end
         end
       end
-      if not home then
-        home = { text = q.text, speaker = q.speaker, words = w,
-                 occurrences = {} }
-        groups[#groups + 1] = home
+      table_sort(cand)
+      for _, gi in ipairs(cand) do
+        local g = groups[gi]
+        local a = #g.words
+        -- F1 >= 0.8 needs the shorter at least 2/3 of the longer
+        if 2 * a <= 3 * n and 2 * n <= 3 * a then
+          -- the words in common, a repeated word as often as both have
+          -- it: the tokens of the quote in the group's first quote
+          local c, set = 0, g.toks
+          for i = 1, n do
+            if set[toks[i]] then c = c + 1 end
+          end
+          if c > 0 then
+            local p, r = c / n, c / a
+            if 2 * p * r / (p + r) >= 0.8 then
+              home = g
+              break
+            end
+          end
+        end
       end
-      home.occurrences[#home.occurrences + 1] = {
-        article_id = q.article_id, outlet = q.outlet, date = q.date,
-        text = q.text, verbatim = table_concat(w, " ")
-          == table_concat(home.words, " "),
-      }
     end
+    if not home then
+      local set = {}
+      for i = 1, n do set[toks[i]] = true end
+      home = { text = q.text, speaker = q.speaker, words = w, toks = set,
+               occurrences = {} }
+      groups[#groups + 1] = home
+      -- a quote without words never reaches an F1 above 0
+      if n > 0 then
+        if not idx then
+          idx = {}
+          index[q.speaker or NONE] = idx
+        end
+        for i = 1, prefix do
+          local list = idx[toks[i]]
+          if not list then
+            list = {}
+            idx[toks[i]] = list
+          end
+          list[#list + 1] = #groups
+        end
+      end
+    end
+    home.occurrences[#home.occurrences + 1] = {
+      article_id = q.article_id, outlet = q.outlet, date = q.date,
+      text = q.text, verbatim = table_concat(w, " ")
+        == table_concat(home.words, " "),
+    }
   end
   local rows = {}
   for _, g in ipairs(groups) do
@@ -648,7 +737,7 @@ function Corpus:utterances(filter)
         if o.date and (not first or o.date < first) then first = o.date end
         if o.date and (not last or o.date > last) then last = o.date end
       end
-      g.first, g.last, g.words = first, last, nil
+      g.first, g.last, g.words, g.toks = first, last, nil, nil
       rows[#rows + 1] = g
     end
   end
