@@ -148,6 +148,22 @@ local HOSTILE = "<script>alert(1)</script> & \"quoted\" 'single' | pipe"
 
 -- ------------------------------------------------------------------ CSV
 
+describe("report.csv cells", function()
+  -- a file name or title holding escape codes reached a terminal raw
+  it("carry no control characters: each becomes U+FFFD", function()
+    assert.are.equal("evil\u{FFFD}[2J.txt",
+      report.csv_field("evil\27[2J.txt"))
+    assert.are.equal("a\u{FFFD}b\u{FFFD}c\u{FFFD}d",
+      report.csv_field("a\0b\127c\u{9B}d"))
+    -- tab, CR and LF are CSV's to quote, not to replace
+    assert.are.equal('"a\tb\r\nc"', report.csv_field("a\tb\r\nc"))
+    assert.are.equal("a\tb", report.csv_field("a\tb"))
+    -- invalid UTF-8 is repaired as JSON and Markdown repair it
+    assert.are.equal("bad\u{FFFD}byte", report.csv_field("bad\255byte"))
+    assert.is_nil(report.escape_md("x\27[31m"):find("\27", 1, true))
+  end)
+end)
+
 describe("report.csv", function()
   it("quotes fields with commas, quotes, CR or LF and doubles quotes",
     function()

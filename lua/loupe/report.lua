@@ -228,10 +228,23 @@ end
 
 -- ------------------------------------------------------------- CSV
 
+--- Text for a CSV or Markdown cell: valid UTF-8, and every control
+-- character but tab, CR and LF (C0, DEL, the C1 controls U+0080-U+009F)
+-- replaced by U+FFFD. A spreadsheet has no use for them, and a cell
+-- printed to a terminal could otherwise move the cursor or recolour it
+-- (a file name holding "\27[2J"). JSON keeps them, escaped.
+local function cell_text(v)
+  local s = valid_utf8(text_of(v))
+  if not s:find("[%c\194]") then return s end
+  s = s:gsub("[%z\1-\8\11\12\14-\31\127]", "\u{FFFD}")
+  return (s:gsub("\194[\128-\159]", "\u{FFFD}"))
+end
+M.cell_text = cell_text
+
 --- One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR
--- or LF, with quotes doubled.
+-- or LF, with quotes doubled; control characters as cell_text gives them.
 function M.csv_field(v)
-  local s = text_of(v)
+  local s = cell_text(v)
   if s:find('[,"\r\n]') then
     return '"' .. s:gsub('"', '""') .. '"'
   end
@@ -255,7 +268,7 @@ local MD_ESC = { ["\\"] = "\\\\", ["|"] = "\\|", ["`"] = "\\`",
 -- that start emphasis, code, links or HTML are escaped, line breaks
 -- become spaces, and an `&` that would start an entity is written &amp;.
 function M.escape_md(v)
-  local s = valid_utf8(text_of(v))
+  local s = cell_text(v)
   s = s:gsub("[\r\n]+", " ")
   s = s:gsub("&(#?%w+;)", "&amp;%1")
   return (s:gsub("[\\|`*_%[%]<>]", MD_ESC))
