@@ -590,16 +590,23 @@ static int build_query(lua_State *L, int t, loupe_query *q) {
     lua_pop(L, 1);
     rc = loupe_query_text(q, s, raw);
   }
-  if (!rc && lua_getfield(L, t, "phrases") == LUA_TTABLE) {
-    lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
-    for (i = 1; i <= n && !rc; i++) {
-      lua_rawgeti(L, -1, i);
-      rc = loupe_query_phrase(q, lua_tostring(L, -1));
-      lua_pop(L, 1);
+  /* each field read is popped inside its own block: a pop after a
+   * skipped lua_getfield would take the caller's slot (the query box,
+   * whose closing frees q) */
+  if (!rc) {
+    if (lua_getfield(L, t, "phrases") == LUA_TTABLE) {
+      lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
+      for (i = 1; i <= n && !rc; i++) {
+        lua_rawgeti(L, -1, i);
+        rc = loupe_query_phrase(q, lua_tostring(L, -1));
+        lua_pop(L, 1);
+      }
     }
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
-  if (!rc && lua_getfield(L, t, "nears") == LUA_TTABLE) {
+  if (!rc && lua_getfield(L, t, "nears") != LUA_TTABLE) {
+    lua_pop(L, 1);
+  } else if (!rc) {
     lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
     for (i = 1; i <= n && !rc; i++) {
       const char *a, *b;
@@ -621,8 +628,8 @@ static int build_query(lua_State *L, int t, loupe_query *q) {
       rc = loupe_query_near(q, a, b, (int)d);
       lua_pop(L, 4);
     }
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
   if (!rc) rc = loupe_query_since(q, opt_field_string(L, t, "since"));
   if (!rc) rc = loupe_query_until(q, opt_field_string(L, t, "until"));
   if (!rc) rc = apply_list(L, q, t, "outlet", LOUPE_F_OUTLET);

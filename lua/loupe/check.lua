@@ -67,7 +67,7 @@ function M.type(n, fname, v, want, optional)
   local got = type(v)
   if got ~= want and not (optional and v == nil) then
     argerror(n, fname, want .. " expected, got "
-      .. (v == nil and "no value" or got))
+      .. got)
   end
   return v
 end

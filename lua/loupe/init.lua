@@ -1,11 +1,11 @@
 -- loupe: turn scraped news pages into clean article records.
 -- This module is `require "loupe"`: the parser entry points over the C
 -- core (`loupe.core`); later modules add the corpus, queries and reports.
+local check = require "loupe.check"
 local core = require "loupe.core"
 local corpus = require "loupe.corpus"
 local regex = require "loupe.regex"
 
-local error = error
 local io_open = io.open
 local pairs = pairs
 local type = type
@@ -14,26 +14,32 @@ local loupe = {
   _VERSION = core._VERSION,
 }
 
--- Raise Lua's usual "bad argument" error unless value has type want.
-local function check_arg(fname, n, value, want, optional)
-  local got = type(value)
-  if got == want or (optional and value == nil) then return end
-  error(("bad argument #%d to '%s' (%s expected, got %s)")
-    :format(n, fname, want, got), 3)
+local PARSE_OPTS = { name = true, lines = true, max_bytes = true,
+                     extract = true }
+
+-- The options of parse and parse_file, checked here so that a message
+-- names the caller's line (the core checks them again).
+local function check_parse_opts(fname, opts)
+  opts = check.options(2, fname, opts, PARSE_OPTS)
+  if opts.name ~= nil and type(opts.name) ~= "string" then
+    check.argerror(2, fname, "option 'name' must be a string, got "
+      .. type(opts.name))
+  end
+  check.integer(2, fname, opts.max_bytes, 1, nil, "option 'max_bytes'", true)
 end
 
 --- Parse page text (a string of raw bytes) into an article table.
 -- Returns the table, or nil, message, code for unusable input.
 function loupe.parse(text, opts)
-  check_arg("parse", 1, text, "string")
-  check_arg("parse", 2, opts, "table", true)
+  check.type(1, "parse", text, "string")
+  check_parse_opts("parse", opts)
   return core.parse(text, opts)
 end
 
 --- Read and parse one file; the error message names the path.
 function loupe.parse_file(path, opts)
-  check_arg("parse_file", 1, path, "string")
-  check_arg("parse_file", 2, opts, "table", true)
+  check.type(1, "parse_file", path, "string")
+  check_parse_opts("parse_file", opts)
   local f, err = io_open(path, "rb")
   if not f then
     return nil, "loupe: " .. (err or path), "io"
