@@ -260,6 +260,32 @@ describe("filter lists", function()
   end)
 end)
 
+describe("strings the core reads as C strings", function()
+  local c
+  before_each(function() c = corpus() end)
+  after_each(function() c:close() end)
+
+  -- the core would stop at the NUL: "water\0x" searched "water"
+  it("raise for a NUL byte instead of being cut at it", function()
+    raises_here(function() c:query("water\0plan") end,
+      "bad argument #1 to 'query' (the search text holds a NUL byte)")
+    raises_here(function() c:query():phrase("the\0plan") end,
+      "bad argument #1 to 'phrase' (the phrase holds a NUL byte)")
+    raises_here(function() c:query():regex("plan\0|x") end,
+      "bad argument #1 to 'regex' (the pattern holds a NUL byte)")
+    raises_here(function() c:query():kwic("pl\0an") end,
+      "bad argument #1 to 'kwic' (the term holds a NUL byte)")
+    raises_here(function() c:query():where { outlet = { "Isle\0x" } } end,
+      "filter 'outlet' at [1] holds a NUL byte")
+    raises_here(function() c:add("x", { path = "a\0b" }) end,
+      "option 'path' holds a NUL byte")
+    raises_here(function() c:ingest({ "pages\0/" }) end,
+      "the list of paths at [1] holds a NUL byte")
+    -- a standalone regex takes the pattern whole, NUL included
+    assert.are.equal(2, (loupe.regex("b\0c"):find("ab\0c")))
+  end)
+end)
+
 describe("search text", function()
   local c
   before_each(function() c = corpus() end)

@@ -130,6 +130,16 @@ function M.options(n, fname, opts, allowed, noun)
   return opts
 end
 
+--- s checked to hold no NUL byte: the core reads it as a C string and
+-- would silently stop there. what names it in messages. Returns s.
+function M.no_nul(n, fname, s, what)
+  if s:find("\0", 1, true) then
+    argerror(n, fname, what .. " holds a NUL byte")
+  end
+  return s
+end
+local no_nul = M.no_nul
+
 --- The list t checked as a sequence of strings: no holes (a nil inside
 -- it, {nil, "x"}), no other keys, at least one element unless
 -- allow_empty, and no empty string unless allow_blank. what names the
@@ -150,6 +160,7 @@ function M.strings(n, fname, t, what, allow_empty, allow_blank)
       argerror(n, fname, string_format("%s holds an empty string at [%d]",
         what, k))
     end
+    no_nul(n, fname, v, string_format("%s at [%d]", what, k))
     count = count + 1
     if k > top then top = k end
   end
@@ -172,7 +183,7 @@ end
 function M.string_or_list(n, fname, v, what)
   if type(v) == "string" then
     if v == "" then argerror(n, fname, what .. " is an empty string") end
-    return v
+    return no_nul(n, fname, v, what)
   end
   if type(v) ~= "table" then
     argerror(n, fname, what .. " must be a string or a list of strings, got "

@@ -41,6 +41,7 @@ local OPEN_OPTS = { readonly = true, clustering = true,
 function M.open(path, opts)
   check.type(1, "open", path, "string")
   if path == "" then argerror(1, "open", "the path is an empty string") end
+  check.no_nul(1, "open", path, "the path")
   opts = check.options(2, "open", opts, OPEN_OPTS)
   check.number(2, "open", opts.cluster_threshold, 0, 1,
     "option 'cluster_threshold'", true, true)
@@ -200,7 +201,7 @@ function Corpus:ingest(specs, opts)
   local db = self:_handle()
   if type(specs) == "string" then
     if specs == "" then argerror(1, "ingest", "the path is an empty string") end
-    specs = { specs }
+    specs = { check.no_nul(1, "ingest", specs, "the path") }
   elseif type(specs) == "table" then
     -- a nil in the list ({dir, nil_variable, other}) or an empty one is
     -- the script's mistake, not an empty ingest
@@ -318,6 +319,7 @@ function Corpus:add(text, meta)
     argerror(2, "add", "option 'path' must be a non-empty string, got "
       .. check.show(path))
   end
+  if path then check.no_nul(2, "add", path, "option 'path'") end
   return db:add(text, path)
 end
 

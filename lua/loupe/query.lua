@@ -53,14 +53,16 @@ local function derive(q, changes)
   return setmetatable({ _corpus = q._corpus, _desc = d }, Query)
 end
 
-local function check_string(n, fname, v)
+-- A string the core reads as a C string (no NUL byte in it).
+local function check_string(n, fname, v, what)
   check.type(n, fname, v, "string")
+  check.no_nul(n, fname, v, what or "the string")
 end
 
 -- A search term must hold a letter or a digit (any non-ASCII byte counts,
 -- as in the core): one without would match everything.
 local function check_term(n, fname, v, what)
-  check_string(n, fname, v)
+  check_string(n, fname, v, what)
   if not v:find("[%w\128-\255]") then
     argerror(n, fname, what .. " has no letter or digit")
   end
@@ -75,7 +77,7 @@ local NEW_OPTS = { raw = true, max_query_bytes = true,
 -- limits on the size of the search (see loupe.open). limits holds the
 -- corpus's own (may be nil).
 function M.new(corpus, text, opts, limits)
-  if text ~= nil then check_string(1, "query", text) end
+  if text ~= nil then check_string(1, "query", text, "the search text") end
   opts = check.options(2, "query", opts, NEW_OPTS)
   local d = { text = text, raw = opts.raw and true or nil }
   limits = limits or {}
@@ -154,8 +156,8 @@ function Query:regex(pattern, flags)
                           regex_flags = pattern.flags,
                           regex_limits = pattern.limits })
   end
-  check_string(1, "regex", pattern)
-  check.type(2, "regex", flags, "string", true)
+  check_string(1, "regex", pattern, "the pattern")
+  if flags ~= nil then check_string(2, "regex", flags, "the flags") end
   return derive(self, { regex = pattern, regex_flags = flags })
 end
 
@@ -334,7 +336,7 @@ end
 function Query:kwic(term, width)
   local is_re = regex.is_regex(term)
   if not is_re then
-    check_string(1, "kwic", term)
+    check_string(1, "kwic", term, "the term")
     if term == "" then argerror(1, "kwic", "the term is an empty string") end
   end
   width = check.integer(2, "kwic", width, 1, INT_MAX, "width", true) or 40
