@@ -9,6 +9,7 @@ local query = require "loupe.query"
 local io_open = io.open
 local ipairs = ipairs
 local math_tointeger = math.tointeger
+local math_min = math.min
 local math_type = math.type
 local pairs = pairs
 local pcall = pcall
@@ -649,8 +650,10 @@ end
 -- words (c <= the other's length), so, with every quote's words sorted
 -- rarest first, two such quotes share a word among the first
 -- n - ceil(2n/3) + 1 of each (prefix filtering); only the groups indexed
--- under one of those words, and of a length within 2/3 to 3/2 of the
--- quote's, are compared, with the same F1 as before. With the usual
+-- under one of those words, of a length within 2/3 to 3/2 of the
+-- quote's, and whose words after the first shared one can still make up
+-- the overlap (positional filtering), are compared, with the same F1 as
+-- before. With the usual
 -- spread of words, time grows about linearly with the quotes instead of
 -- with their square.
 function Corpus:utterances(filter)
@@ -665,7 +668,9 @@ function Corpus:utterances(filter)
   local where, qopts = quote_filter("utterances", qf, QUOTES_OPTS)
   local quotes = utterance_quotes(self, where, qopts)
   local NONE = {}                  -- the index key of unattributed quotes
-  local groups, index = {}, {}     -- index[speaker][token] = group numbers
+  -- index[speaker][token] = { group, position of the token in the
+  -- group's first quote, group, position, ... }
+  local groups, index = {}, {}
   for _, e in ipairs(quotes) do
     local q, w, toks = e.q, e.words, e.toks
     local n, home = #toks, nil
@@ -674,10 +679,20 @@ function Corpus:utterances(filter)
     if n > 0 and idx then
       local cand, seen = {}, {}
       for i = 1, prefix do
-        for _, gi in ipairs(idx[toks[i]] or {}) do
+        local list = idx[toks[i]]
+        for k = 1, list and #list or 0, 2 do
+          local gi, j = list[k], list[k + 1]
           if not seen[gi] then
             seen[gi] = true
-            cand[#cand + 1] = gi
+            local a = #groups[gi].words
+            -- F1 >= 0.8 needs c >= 2(n + a)/5 words in common, so the
+            -- shorter at least 2/3 of the longer; and as two quotes
+            -- share no word before the first of their prefixes' (they
+            -- would have met there), at most 1 + min(n - i, a - j)
+            if 2 * a <= 3 * n and 2 * n <= 3 * a and
+                5 * (1 + math_min(n - i, a - j)) >= 2 * (n + a) then
+              cand[#cand + 1] = gi
+            end
           end
         end
       end
@@ -685,20 +700,17 @@ function Corpus:utterances(filter)
       for _, gi in ipairs(cand) do
         local g = groups[gi]
         local a = #g.words
-        -- F1 >= 0.8 needs the shorter at least 2/3 of the longer
-        if 2 * a <= 3 * n and 2 * n <= 3 * a then
-          -- the words in common, a repeated word as often as both have
-          -- it: the tokens of the quote in the group's first quote
-          local c, set = 0, g.toks
-          for i = 1, n do
-            if set[toks[i]] then c = c + 1 end
-          end
-          if c > 0 then
-            local p, r = c / n, c / a
-            if 2 * p * r / (p + r) >= 0.8 then
-              home = g
-              break
-            end
+        -- the words in common, a repeated word as often as both have it:
+        -- the tokens of the quote in the group's first quote
+        local c, set = 0, g.toks
+        for i = 1, n do
+          if set[toks[i]] then c = c + 1 end
+        end
+        if c > 0 then
+          local p, r = c / n, c / a
+          if 2 * p * r / (p + r) >= 0.8 then
+            home = g
+            break
           end
         end
       end
@@ -722,6 +734,7 @@ function Corpus:utterances(filter)
             idx[toks[i]] = list
           end
           list[#list + 1] = #groups
+          list[#list + 1] = i
         end
       end
     end
