@@ -133,17 +133,19 @@ describe("integers", function()
     assert.are.equal("limit", code)
     assert.is_truthy(msg:find("current limit is 5000;", 1, true), msg)
     -- and where a query uses the compiled regex
-    local q = c:query():regex(re)
-    assert.are.equal(0, q:count())
+    assert.are.equal(0, c:query():regex(re):count())
     assert(c:add(h.news_page { outlet = "Isle Courier",
       title = "Odd code found in the harbour report",
       paragraphs = { "Inspectors said the harbour report held the code "
         .. ("a"):rep(30) .. "b on its last page, officials said on Monday "
         .. "in the capital." } }))
-    local n, qmsg, qcode = c:query():regex(re):count()
-    assert.is_nil(n)
-    assert.are.equal("limit", qcode)
-    assert.is_truthy(qmsg:find("current limit is 5000;", 1, true), qmsg)
+    for _, q in ipairs({ c:query():regex(re),
+                         c:query():regex(re):order("date"):limit(5) }) do
+      local n, qmsg, qcode = q:count()
+      assert.is_nil(n)
+      assert.are.equal("limit", qcode)
+      assert.is_truthy(qmsg:find("current limit is 5000;", 1, true), qmsg)
+    end
   end)
 
   it("raise for a NEAR distance or a KWIC width that C cannot hold",

@@ -33,12 +33,14 @@ local WHERE = {
 }
 M.WHERE = WHERE
 
+-- A copy of a description, one level into its tables (lists of values,
+-- a regex's limits).
 local function copy(t)
   local c = {}
   for k, v in pairs(t) do
     if type(v) == "table" then
       local l = {}
-      for i, x in ipairs(v) do l[i] = x end
+      for i, x in pairs(v) do l[i] = x end
       c[k] = l
     else
       c[k] = v
