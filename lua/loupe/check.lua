@@ -56,7 +56,7 @@ local argerror = M.argerror
 local function show(v)
   if type(v) == "string" then
     if #v > 40 then v = v:sub(1, 40) .. "..." end
-    return string_format("%q", v):gsub("\\\n", "\\n")
+    return (string_format("%q", v):gsub("\\\n", "\\n"))
   end
   return tostring(v)
 end
