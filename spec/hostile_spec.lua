@@ -320,3 +320,137 @@ describe("loupe.parse_file on unreadable paths", function()
     assert.is_truthy(msg:find(path, 1, true))
   end)
 end)
+
+-- Pages from the fuzzing of issue 15, minimised and reworded: each once
+-- crashed, lost its body or hit a fixed table size. No timing here; the
+-- times and memory are measured by bench/pathological.lua (make bench).
+describe("loupe.parse on pages found by fuzzing (issue 15)", function()
+  it("reads a quote opened straight and closed curly at the body start",
+    function()
+      -- the scanner once stepped back by the closing mark's 3 bytes from
+      -- a 1-byte opening mark and read before the body
+      local page = "K\"Our ferry plan is finished.\u{201D} but the two"
+        .. " councils have been asked twice since."
+      local art = assert(loupe.parse(page))
+      assert.are.equal(1, #art.paragraphs)
+      assert.are.equal(1, #art.quotes)
+      assert.are.equal("Our ferry plan is finished.", art.quotes[1].text)
+    end)
+
+  it("splits a quote around its cue when the marks differ in length",
+    function()
+      local page = "Ferry link will open in May\n\n"
+        .. "\u{201C}The piers are ready and the boats are ordered,\" said"
+        .. " Ilse Varkonen. \"The first crossing is on the ninth of"
+        .. " May.\u{201D}\n\n"
+        .. "The council approved the plan on Tuesday after a long debate"
+        .. " about the fares and the timetable for the winter months.\n"
+      local art = assert(loupe.parse(page))
+      assert.are.equal(1, #art.quotes)
+      assert.are.equal("Ilse Varkonen", art.quotes[1].speaker)
+      assert.is_truthy(art.quotes[1].text:find("first crossing", 1, true))
+    end)
+
+  -- one paragraph whose English stop words number exactly 65,536, after
+  -- 400 kB of prose that tells the language: a 16-bit count of them
+  -- wrapped to 0, the paragraph read as no prose and was lost
+  it("keeps a paragraph of exactly 65,536 stop words whole", function()
+    local three = "Boats from the bay sail with care. "   -- from, the, with
+    local two = "Gulls over the quay. "                  -- over, the
+    local para = three:rep(21844) .. two:rep(2)
+    local lead = "The harbour council said on %s that the new ferries"
+      .. " would sail to the outer islands from the first week of May, and"
+      .. " that the fares would stay as they are for the rest of the year."
+    local leads = {}
+    for k = 1, 2200 do leads[k] = lead:format("day " .. k) end
+    local art = assert(loupe.parse("Ferries keep sailing\n\n"
+      .. table.concat(leads, "\n\n") .. "\n\n" .. para .. "\n",
+      { extract = false }))
+    assert.are.equal("en", art.lang)
+    -- (compared, not shown: a failure would print 764 kB)
+    assert.is_true(para:sub(1, -2) == art.paragraphs[#art.paragraphs],
+      "the long paragraph is not the last one of the body")
+  end)
+
+  it("keeps a single paragraph of 1.3 MB whole", function()
+    local words = { "the", "harbour", "council", "said", "on", "Tuesday",
+      "that", "ferries", "would", "sail", "to", "the", "outer", "islands",
+      "from", "May", "and", "that", "fares", "stay", "low" }
+    local parts, n, k = {}, 0, 0
+    while n < 1300 * 1024 do
+      k = k + 1
+      local w = {}
+      for j = 1, 12 do w[j] = words[(k * 7 + j * 3) % #words + 1] end
+      local s = table.concat(w, " "):gsub("^%l", string.upper) .. ". "
+      parts[#parts + 1] = s
+      n = n + #s
+    end
+    local para = table.concat(parts):sub(1, -2)
+    local art = assert(loupe.parse("Ferries\n\n" .. para .. "\n"))
+    assert.are.equal(1, #art.paragraphs)
+    assert.are.equal(#para, #art.body)
+  end)
+
+  -- past 256 people the rest went unnamed; past 512 entities the parse
+  -- failed as "out of memory"
+  it("names 600 people and 600 companies, and resolves the last speaker",
+    function()
+      local first = { "Ilse", "Tomas", "Marta", "Oren", "Lidia", "Pavel" }
+      local syl = { "var", "ko", "len", "bru", "sta", "mer", "dov", "ani",
+        "tel", "gra" }
+      local sentences, names = {}, {}
+      for k = 1, 600 do
+        local a, b, c = k % 10 + 1, (k // 10) % 10 + 1, (k // 100) % 10 + 1
+        local sur = (syl[a] .. syl[b] .. syl[c]):gsub("^%l", string.upper)
+        names[k] = first[k % 6 + 1] .. " " .. sur
+        sentences[k] = names[k] .. ", the mayor of a river town, said on"
+          .. " Monday that the " .. sur .. " Ferry Company would add boats."
+      end
+      sentences[#sentences + 1] = "\"We will add a late boat on Fridays,\""
+        .. " said " .. names[600] .. "."
+      local art = assert(loupe.parse("Mayors meet\n\n"
+        .. table.concat(sentences, " ") .. "\n"))
+      local kinds = { person = 0, organisation = 0 }
+      for _, e in ipairs(art.entities) do
+        kinds[e.kind] = (kinds[e.kind] or 0) + 1
+      end
+      assert.are.equal(600, kinds.person)
+      assert.are.equal(600, kinds.organisation)
+      local last = art.quotes[#art.quotes]
+      assert.are.equal("We will add a late boat on Fridays,", last.text)
+      assert.are.equal(names[600], last.speaker)
+      assert.are.equal("mayor", last.role)
+    end)
+
+  it("parses quote marks nested 5,000 deep in one paragraph", function()
+    local opens = { "\u{201C}", "\u{2018}", "\u{AB}", "\"", "'" }
+    local closes = { "\u{201D}", "\u{2019}", "\u{BB}", "\"", "'" }
+    local a, b = {}, {}
+    for k = 1, 5000 do
+      a[k] = opens[(k - 1) % 5 + 1]
+      b[5001 - k] = closes[(k - 1) % 5 + 1]
+    end
+    local page = "Nested\n\nHe said " .. table.concat(a, " x ") .. " deep "
+      .. table.concat(b, " y ") .. " said Ilse Varkonen.\n"
+    local art = assert(loupe.parse(page))
+    assert.are.equal(1, #art.paragraphs)
+    assert.is_true(#art.quotes > 1000)
+  end)
+
+  it("credits every quote of a 2,000-quote paragraph to its speaker",
+    function()
+      local parts = {}
+      for k = 1, 2000 do
+        local who = k % 2 == 0 and "Ilse Varkonen" or "Oren Maltby"
+        parts[k] = ("\"The crossing number %d ran on time,\" said %s. The"
+          .. " boats were full.") :format(k, who)
+      end
+      local art = assert(loupe.parse("Ferries on time\n\n"
+        .. table.concat(parts, " ") .. "\n"))
+      assert.are.equal(2000, #art.quotes)
+      for k, q in ipairs(art.quotes) do
+        assert.are.equal(k % 2 == 0 and "Ilse Varkonen" or "Oren Maltby",
+          q.speaker)
+      end
+    end)
+end)

@@ -157,14 +157,16 @@ typedef struct {
   size_t n_src;            /* source lines joined into this one (>= 1) */
   unsigned indent;         /* leading spaces of the source line */
   unsigned width;          /* display columns (CJK two) with the indent */
-  /* features filled by lp_features() */
+  /* features filled by lp_features(). Counts are 32-bit: a line holds
+   * at most LOUPE_MAX_INPUT bytes (loupe.h), so none can wrap; products
+   * of them are computed in 64 bits (classify.c). */
   unsigned nchars;         /* code points */
   unsigned nwords;         /* letter/digit runs */
   unsigned nalpha_words;   /* words starting with a letter */
   unsigned ncap;           /* alpha words starting upper case */
   unsigned nstop;          /* stop words of the page language */
   unsigned nstop_any;      /* stop words of any known language */
-  unsigned short stops[LP_NLANG]; /* stop words per known language */
+  uint32_t stops[LP_NLANG];  /* stop words per known language */
   unsigned ndigits;        /* digit characters */
   unsigned nseps;          /* separators: | · • » › and the like */
   unsigned ncjk;           /* CJK/kana/hangul code points */

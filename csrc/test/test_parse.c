@@ -632,6 +632,50 @@ static void test_wrapped(void) {
   loupe_article_free(a);
 }
 
+/*
+ * Quote scanner regressions (issue 15, found by fuzzing): a quote opened
+ * with a 1-byte straight mark and closed with a 3-byte curly one at the
+ * very start of the body once made the scanner step back before the
+ * body (a heap read ASan reports); one paragraph with many quotes and a
+ * deep nest of marks must parse. Run under `make sanitize`.
+ */
+static void test_quote_marks(void) {
+  static const char page[] =
+    "K\"Our ferry plan is finished.\xE2\x80\x9D but the two councils "
+    "have been asked twice since.";
+  loupe_article *a = parse_ok("straight-open curly-close quote", page,
+                              sizeof page - 1);
+  char *big;
+  size_t k, n = 0, cap = 4000 * 2 * 8 + 200;
+  if (a) {
+    CHECK_SIZE("mixed marks n_quotes", a->n_quotes, 1);
+    if (a->n_quotes == 1)
+      CHECK_STR("mixed marks quote", a->quotes[0].text.text,
+                "Our ferry plan is finished.");
+    loupe_article_free(a);
+  }
+  /* marks nested 4,000 deep (" x \" x << x ...), then the closers */
+  big = malloc(cap);
+  if (big == NULL) { CHECK(0, "out of memory"); return; }
+  n += (size_t)sprintf(big, "Nested\n\nHe said ");
+  for (k = 0; k < 4000; k++) {
+    static const char *const open[] = {"\xE2\x80\x9C", "\"", "\xC2\xAB"};
+    n += (size_t)sprintf(big + n, "%s x ", open[k % 3]);
+  }
+  for (k = 0; k < 4000; k++) {
+    static const char *const close[] = {"\xE2\x80\x9D", "\"", "\xC2\xBB"};
+    n += (size_t)sprintf(big + n, "%s y ", close[(3999 - k) % 3]);
+  }
+  n += (size_t)sprintf(big + n, "said Ilse Varkonen.\n");
+  a = parse_ok("marks nested 4,000 deep", big, n);
+  if (a) {
+    CHECK_SIZE("nested n_paragraphs", a->n_paragraphs, 1);
+    CHECK(a->n_quotes > 0, "nested marks: no quote found");
+    loupe_article_free(a);
+  }
+  free(big);
+}
+
 int main(void) {
   test_handles();
   test_page();
@@ -644,6 +688,7 @@ int main(void) {
   test_names();
   test_twice();
   test_wrapped();
+  test_quote_marks();
   printf("test_parse: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
