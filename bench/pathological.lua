@@ -171,6 +171,38 @@ local function write(name, text)
   return path
 end
 
+-- Words of ordinary prose: the function words of news copy, then 4,000
+-- invented words, drawn with Zipf's law (the k-th word about 1/k as
+-- often), so that like real text most word triples are rare.
+local ZIPF
+local function zipf_word()
+  if not ZIPF then
+    local words = {}
+    for w in ([[the of and to in a that for on said is was with by as at
+      from it his her will would has have be are not this which who they
+      its an after were had but been their also more about than over]])
+      :gmatch("%a+") do
+      words[#words + 1] = w
+    end
+    for k = 1, 4000 do
+      local a, b, c = k % 30 + 1, (k // 30) % 30 + 1, (k // 900) % 30 + 1
+      words[#words + 1] = SYL[a] .. SYL[b] .. (k >= 900 and SYL[c] or "")
+    end
+    ZIPF = {}
+    for k, w in ipairs(words) do
+      for _ = 1, 4000 // k + 1 do ZIPF[#ZIPF + 1] = w end
+    end
+  end
+  return ZIPF[R(#ZIPF)]
+end
+
+local function prose(lo, hi)
+  local n, w = R(lo, hi), {}
+  for k = 1, n do w[k] = zipf_word() end
+  local s = concat(w, " ")
+  return s:sub(1, 1):upper() .. s:sub(2)
+end
+
 -- Ordinary news text: paragraphs of 2-5 sentences, some quoted with a
 -- speaker from a pool of 200 names, some dated, until size bytes.
 local function gen_news(size)
@@ -180,7 +212,7 @@ local function gen_news(size)
   while n < size do
     local para = {}
     for k = 1, R(2, 5) do
-      local s = sentence(8, 20)
+      local s = prose(8, 24)
       local x = R()
       if x < 0.25 then
         s = string_format("\"%s,\" said %s.", s, names[R(#names)])
