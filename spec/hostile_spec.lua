@@ -125,8 +125,9 @@ describe("loupe.parse on damaged text", function()
   it("replaces each invalid UTF-8 byte with U+FFFD and counts them", function()
     -- four invalid bytes, each one error under any reading: a byte that is
     -- never UTF-8, another, a lead byte followed by a space, a stray
-    -- continuation byte
-    local bad = page
+    -- continuation byte; the page holds UTF-8 (a curly apostrophe in its
+    -- menu), so they are damage, not another charset
+    local bad = swap(page, "Today's Top News", "Today\u{2019}s Top News")
     bad = swap(bad, "Qiao Mingde made", "Qiao Mingde\255 made")
     bad = swap(bad, "solid evidence", "solid\254 evidence")
     bad = swap(bad, "dialogue and the", "dialogue\195 and the")
@@ -303,6 +304,13 @@ describe("loupe.parse with max_bytes", function()
       end, "bad argument #2 to 'parse'", 1, true)
     end
   end)
+
+  it("raises on a max_bytes above 1 GiB, naming the ceiling", function()
+    assert.error_matches(function()
+      loupe.parse(page, { max_bytes = 2 ^ 31 | 0 })
+    end, "option 'max_bytes' must be at most 1073741824", 1, true)
+    assert.is_table((loupe.parse(page, { max_bytes = 1 << 30 })))
+  end)
 end)
 
 describe("loupe.parse_file on unreadable paths", function()
@@ -453,4 +461,82 @@ describe("loupe.parse on pages found by fuzzing (issue 15)", function()
           q.speaker)
       end
     end)
+end)
+
+-- Pages in legacy charsets (issue 14 item 5, issue 15): the bytes are
+-- written as escapes, the text is invented.
+describe("loupe.parse on pages that are not UTF-8", function()
+  -- cp1252: curly quotes 93/94, e acute E9, an em dash 97
+  local CP1252 = "Caf\233 owners fight harbour rents\n\n"
+    .. "The owners of the harbour caf\233s said on Monday that rents had"
+    .. " doubled in two years \151 and that several would close. \147We"
+    .. " cannot pay this and keep our staff,\148 said Ren\233e Varkonen,"
+    .. " who runs a caf\233 near the ferry pier.\n"
+  -- GBK: "渡轮航线获批。" and a sentence about the harbour committee
+  local GBK = "\xb6\xc9\xc2\xd6\xba\xbd\xcf\xdf\xbb\xf1\xc5\xfa\n\n"
+    .. "\xca\xd0\xb8\xdb\xbf\xda\xce\xaf\xd4\xb1\xbb\xe1\xd0\xc7\xc6\xda"
+    .. "\xb6\xfe\xc5\xfa\xd7\xbc\xc1\xcb\xd2\xbb\xcc\xf5\xd0\xc2\xb5\xc4"
+    .. "\xb6\xc9\xc2\xd6\xba\xbd\xcf\xdf\xa3\xac\xce\xaf\xd4\xb1\xbb\xe1"
+    .. "\xd6\xf7\xc8\xce\xcb\xb5\xa3\xac\xb5\xda\xd2\xbb\xc5\xfa\xb6\xc9"
+    .. "\xc2\xd6\xbd\xab\xd4\xda\xc3\xf7\xc4\xea\xb4\xba\xcc\xec\xcd\xb6"
+    .. "\xc8\xeb\xca\xb9\xd3\xc3\xa1\xa3\n"
+
+  it("reads a cp1252 page as cp1252 and records it", function()
+    local art = assert(loupe.parse(CP1252))
+    assert.are.equal("cp1252", art.provenance.input.encoding)
+    assert.are.equal(0, art.provenance.input.invalid_utf8)
+    assert.are.equal("Caf\u{E9} owners fight harbour rents", art.title)
+    assert.is_truthy(art.body:find("two years \u{2014} and", 1, true))
+    assert.are.equal(1, #art.quotes)
+    assert.are.equal("Ren\u{E9}e Varkonen", art.quotes[1].speaker)
+  end)
+
+  it("reads a GBK page as GB18030 and records it", function()
+    local art = assert(loupe.parse(GBK))
+    assert.are.equal("gb18030", art.provenance.input.encoding)
+    assert.are.equal("\u{6E21}\u{8F6E}\u{822A}\u{7EBF}\u{83B7}\u{6279}",
+      art.title)
+    assert.is_truthy(art.body:find("\u{6E21}\u{8F6E}", 1, true))
+  end)
+
+  it("never reads valid UTF-8 as another charset", function()
+    local utf8_page = assert(loupe.parse(CP1252)).body
+    local art = assert(loupe.parse("Harbour rents\n\n" .. utf8_page .. "\n"))
+    assert.are.equal("utf-8", art.provenance.input.encoding)
+  end)
+
+  it("uses the charset given, and names the charsets it reads", function()
+    local art = assert(loupe.parse(CP1252, { charset = "latin1" }))
+    assert.are.equal("cp1252", art.provenance.input.encoding)
+    -- forced to UTF-8 the cp1252 bytes are invalid: U+FFFD, counted
+    art = assert(loupe.parse(CP1252, { charset = "utf-8" }))
+    assert.are.equal("utf-8", art.provenance.input.encoding)
+    assert.are.equal(7, art.provenance.input.invalid_utf8)
+    assert.error_matches(function()
+      loupe.parse(CP1252, { charset = "ebcdic" })
+    end, "bad argument #2 to 'parse' (option 'charset': unknown charset "
+      .. "'ebcdic' (loupe reads utf-8", 1, true)
+    assert.error_matches(function()
+      loupe.parse(CP1252, { charset = 1252 })
+    end, "option 'charset' must be a string", 1, true)
+  end)
+
+  it("ingests with the charset option and records the encoding", function()
+    local dir = h.tmpdir()
+    local f = assert(io.open(dir .. "/cafe.txt", "wb"))
+    f:write(CP1252)
+    f:close()
+    local c = assert(loupe.open(dir .. "/c.loupe"))
+    assert.error_matches(function()
+      c:ingest(dir .. "/cafe.txt", { charset = "ebcdic" })
+    end, "bad argument #2 to 'ingest' (option 'charset'", 1, true)
+    local sum = assert(c:ingest(dir .. "/cafe.txt", { charset = "cp1252",
+                                                      threads = 1 }))
+    assert.are.equal(1, sum.added)
+    local titles = {}
+    for a in c:articles() do titles[#titles + 1] = a.title end
+    assert.are.same({ "Caf\u{E9} owners fight harbour rents" }, titles)
+    c:close()
+    h.rmtree(dir)
+  end)
 end)
