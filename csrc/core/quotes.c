@@ -1845,6 +1845,9 @@ static size_t skip_dateline(const char *s, size_t lim, size_t i) {
  * "X said (that) ...", "X urged ...": the reported clause is the text,
  * the speaker from the cue.
  */
+/* Is body byte k inside a quote's marks (bit k of the map)? */
+#define IN_QUOTE(map, k) (((map)[(k) >> 3] >> ((k) & 7)) & 1)
+
 static int scan_reported(const body_t *b, registry *r, qlist *ql,
                          const unsigned char *in_quote) {
   const vocab *v = b->v;
@@ -2045,7 +2048,7 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
         /* the reported words must not be inside quote marks */
         if (found)
           for (k = cs; k < ce && k < to; k++)
-            if (in_quote[k]) { found = 0; break; }
+            if (IN_QUOTE(in_quote, k)) { found = 0; break; }
         if (found) {
           qbuild *q = new_quote(ql);
           size_t a = cs, e = ce;
@@ -2285,6 +2288,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   qlist ql = {0};
   size_t *ps = NULL, *pe = NULL, *body_lines = NULL, i, k;
   unsigned char *in_quote = NULL;
+  lp_buf text = {0};
   qbuild *carry = NULL;
   src_cursor scur;
   sent_memo memo;
@@ -2313,7 +2317,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
     if (r->org_root)
       for (i = 0; i < N_ORG_NOUNS; i++) r->org_root[i] = -1;
   }
-  in_quote = calloc(b.n + 1, 1);
+  in_quote = calloc(b.n / 8 + 1, 1);     /* one bit a body byte */
   if (!ps || !pe || !r || !r->org_root || !in_quote) goto out;
   for (i = 0, k = 0; i < b.np; i++) {
     ps[i] = k;
@@ -2338,7 +2342,8 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
       /* the marks around a quote belong to it too */
       size_t a0 = ql.q[i].seg[sgi][0] > 3 ? ql.q[i].seg[sgi][0] - 3 : 0;
       size_t a1 = ql.q[i].seg[sgi][1] + 3 < b.n ? ql.q[i].seg[sgi][1] + 3 : b.n;
-      for (x = a0; x < a1; x++) in_quote[x] = 1;
+      for (x = a0; x < a1; x++)
+        in_quote[x >> 3] = (unsigned char)(in_quote[x >> 3] | (1u << (x & 7)));
     }
   }
   rc = scan_reported(&b, r, &ql, in_quote);
@@ -2370,28 +2375,21 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   for (i = 0; i < ql.n; i++) {
     qbuild *q = &ql.q[i];
     loupe_quote *o = &a->quotes[a->n_quotes];
-    lp_buf text = {0};
     int sgi;
+    text.len = 0;                  /* one buffer for every quote */
     static const char *const kinds[] = {"direct", "reported", "phrase"};
     for (sgi = 0; sgi < q->nseg; sgi++) {
       size_t s0 = q->seg[sgi][0], s1 = q->seg[sgi][1];
       while (s0 < s1 && b.s[s0] == ' ') s0++;
       while (s1 > s0 && b.s[s1 - 1] == ' ') s1--;
-      if (sgi && lp_buf_append(&text, " ", 1)) { lp_buf_free(&text); goto out; }
-      if (lp_buf_append(&text, b.s + s0, s1 - s0)) {
-        lp_buf_free(&text);
-        goto out;
-      }
+      if (sgi && lp_buf_append(&text, " ", 1)) goto out;
+      if (lp_buf_append(&text, b.s + s0, s1 - s0)) goto out;
     }
-    if (text.len == 0) {
-      lp_buf_free(&text);
-      continue;
-    }
+    if (text.len == 0) continue;
     for (k = 0; k < text.len; k++)
       if (text.p[k] == '\n') text.p[k] = ' ';
     o->text.text = arena_copy(arena, text.p, text.len);
     o->text.len = text.len;
-    lp_buf_free(&text);
     if (o->text.text == NULL) goto out;
     o->text.rule = kinds[q->kind];
     o->body_offset = q->seg[0][0];
@@ -2447,5 +2445,6 @@ out:
   free(pe);
   free(in_quote);
   free(body_lines);
+  lp_buf_free(&text);
   return rc;
 }
