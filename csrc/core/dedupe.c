@@ -95,19 +95,23 @@ uint32_t lp_norm_hash(const char *s, size_t n) {
   return h ^ (uint32_t)nw;
 }
 
-/* Stable LSD radix sort of n shingles by hash, 8 bits a pass; tmp has
- * room for n. The result ends in a (four passes: an even count). */
-static void radix_sort(shingle *a, shingle *tmp, size_t n) {
+/* Stable LSD radix sort of n shingles by hash, 11, 11 and 10 bits a
+ * pass; tmp has room for n. Returns the array holding the result (tmp:
+ * three passes). */
+static shingle *radix_sort(shingle *a, shingle *tmp, size_t n) {
+  static const unsigned shift[3] = {0, 11, 22}, bits[3] = {11, 11, 10};
   int pass;
-  for (pass = 0; pass < 4; pass++) {
-    size_t count[257], i;
-    unsigned shift = (unsigned)pass * 8;
+  for (pass = 0; pass < 3; pass++) {
+    size_t count[2049], i;
+    uint32_t mask = (1u << bits[pass]) - 1;
     shingle *src = pass % 2 == 0 ? a : tmp, *dst = pass % 2 == 0 ? tmp : a;
     memset(count, 0, sizeof count);
-    for (i = 0; i < n; i++) count[((src[i].h >> shift) & 0xFF) + 1]++;
-    for (i = 1; i < 257; i++) count[i] += count[i - 1];
-    for (i = 0; i < n; i++) dst[count[(src[i].h >> shift) & 0xFF]++] = src[i];
+    for (i = 0; i < n; i++) count[((src[i].h >> shift[pass]) & mask) + 1]++;
+    for (i = 1; i <= mask + 1; i++) count[i] += count[i - 1];
+    for (i = 0; i < n; i++)
+      dst[count[(src[i].h >> shift[pass]) & mask]++] = src[i];
   }
+  return tmp;
 }
 
 /* Swap the text of two lines so the fuller copy sits at the first one's
@@ -287,8 +291,9 @@ int lp_dedupe(lp_text *t) {
   {
     shingle *tmp = malloc((ns ? ns : 1) * sizeof *tmp);
     if (tmp == NULL) goto out;
-    radix_sort(sh, tmp, ns);
-    free(tmp);
+    tmp = radix_sort(sh, tmp, ns);
+    free(sh);
+    sh = tmp;
   }
   /* the groups of lines sharing a shingle (repeats of one shingle
    * inside one line dropped) */
