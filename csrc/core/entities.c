@@ -323,6 +323,8 @@ typedef struct {
   int *by_tok;           /* open addressing on tok: first form, -1 */
   size_t nslots;
   uint32_t nonword[8];   /* first bytes of forms that start off a word */
+  uint32_t first[8];     /* first bytes of all forms: most words of a body
+                            (lower case) start none and are not hashed */
 } forms;
 
 /* The first token of w[0..n): its leading run of word bytes, or its first
@@ -404,6 +406,8 @@ static int form_add(forms *fs, const char *w, size_t n) {
   k = (int)fs->n++;
   if (n > 0 && !is_wordc((unsigned char)w[0]))
     fs->nonword[(unsigned char)w[0] >> 5] |= 1u << ((unsigned char)w[0] & 31);
+  if (n > 0)
+    fs->first[(unsigned char)w[0] >> 5] |= 1u << ((unsigned char)w[0] & 31);
   if (fs->n * 2 > fs->nslots)
     return forms_rehash(fs, fs->nslots ? fs->nslots * 2 : 256) ? -1 : k;
   for (j = f->h & (fs->nslots - 1); fs->by_bytes[j] >= 0;
@@ -471,7 +475,9 @@ static int match_all(forms *fs, const char *s, size_t n) {
     if (is_wordc(c)) {
       size_t e = at + 1;
       while (e < n && is_wordc((unsigned char)s[e])) e++;
-      if (try_forms(fs, s, n, at, e - at)) return LOUPE_ENOMEM;
+      if (((fs->first[c >> 5] >> (c & 31)) & 1) &&
+          try_forms(fs, s, n, at, e - at))
+        return LOUPE_ENOMEM;
       at = e;
       continue;
     }
