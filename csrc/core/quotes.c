@@ -5,6 +5,7 @@
  * speaker resolved through the people the article introduces (surnames,
  * pronouns and role nouns point back to the full name and its role).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
@@ -619,8 +620,11 @@ static int tree_max_upto(const registry *r, int t, size_t pos) {
 static int node_new(registry *r, int who) {
   rnode *n;
   if (r->nnodes == r->capnodes) {
-    int cap = r->capnodes ? r->capnodes * 2 : 64;
-    rnode *nn = realloc(r->nodes, (size_t)cap * sizeof *nn);
+    int cap;
+    rnode *nn;
+    if (r->capnodes > INT_MAX / 2) return -1;
+    cap = r->capnodes ? r->capnodes * 2 : 64;
+    nn = realloc(r->nodes, (size_t)cap * sizeof *nn);
     if (nn == NULL) return -1;
     r->nodes = nn;
     r->capnodes = cap;
@@ -763,7 +767,7 @@ static int add_person(registry *r, const char *s, size_t a, size_t len,
     return i;
   }
   if (r->n == r->cap) {
-    int cap = r->cap ? r->cap * 2 : 32;
+    int cap = r->cap <= INT_MAX / 2 ? (r->cap ? r->cap * 2 : 32) : 0;
     person *np = cap > r->cap ? realloc(r->p, (size_t)cap * sizeof *np)
                               : NULL;
     if (np == NULL) { r->oom = 1; return -1; }
