@@ -291,9 +291,12 @@ int lp_dedupe(lp_text *t) {
   {
     shingle *tmp = malloc((ns ? ns : 1) * sizeof *tmp);
     if (tmp == NULL) goto out;
-    tmp = radix_sort(sh, tmp, ns);
-    free(sh);
-    sh = tmp;
+    if (radix_sort(sh, tmp, ns) == sh) {
+      free(tmp);
+    } else {
+      free(sh);
+      sh = tmp;
+    }
   }
   /* the groups of lines sharing a shingle (repeats of one shingle
    * inside one line dropped) */
