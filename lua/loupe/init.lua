@@ -7,6 +7,7 @@ local corpus = require "loupe.corpus"
 local regex = require "loupe.regex"
 
 local io_open = io.open
+local ipairs = ipairs
 local pairs = pairs
 local type = type
 
@@ -15,17 +16,30 @@ local loupe = {
 }
 
 local PARSE_OPTS = { name = true, lines = true, max_bytes = true,
-                     extract = true }
+                     extract = true, charset = true }
 
 -- The options of parse and parse_file, checked here so that a message
 -- names the caller's line (the core checks them again).
 local function check_parse_opts(fname, opts)
   opts = check.options(2, fname, opts, PARSE_OPTS)
-  if opts.name ~= nil and type(opts.name) ~= "string" then
-    check.argerror(2, fname, "option 'name' must be a string, got "
-      .. type(opts.name))
+  for _, k in ipairs({ "name", "charset" }) do
+    if opts[k] ~= nil and type(opts[k]) ~= "string" then
+      check.argerror(2, fname, "option '" .. k .. "' must be a string, got "
+        .. type(opts[k]))
+    end
   end
   check.integer(2, fname, opts.max_bytes, 1, nil, "option 'max_bytes'", true)
+end
+
+-- core.parse(text, opts) for fname: an option value the core refuses
+-- (a charset it does not know) is raised at the caller's line, naming
+-- fname, not at this file's.
+local function core_parse(fname, text, opts)
+  local ok, art, msg, code = pcall(core.parse, text, opts)
+  if ok then return art, msg, code end
+  check.raise((tostring(art):gsub("^[^\n]-:%d+: ", "")
+    :gsub("^bad argument #(%d+) to '[^']*'", "bad argument #%1 to '"
+      .. fname .. "'")))
 end
 
 --- Parse page text (a string of raw bytes) into an article table.
@@ -33,7 +47,7 @@ end
 function loupe.parse(text, opts)
   check.type(1, "parse", text, "string")
   check_parse_opts("parse", opts)
-  return core.parse(text, opts)
+  return core_parse("parse", text, opts)
 end
 
 --- Read and parse one file; the error message names the path.
@@ -54,7 +68,7 @@ function loupe.parse_file(path, opts)
     for k, v in pairs(opts) do o[k] = v end
     o.name = opts.name or path
   end
-  return core.parse(data, o)
+  return core_parse("parse_file", data, o)
 end
 
 --- Open a corpus (see loupe.corpus).
