@@ -404,6 +404,18 @@ describe("messages", function()
       "bad argument #2 to 'regex' (no flags expected with a compiled regex)")
   end)
 
+  it("point at the caller for a charset the core does not know",
+    function()
+      raises_here(function() loupe.parse("x", { charset = "klingon" }) end,
+        "bad argument #2 to 'parse' (option 'charset': unknown charset "
+        .. "'klingon'")
+      raises_here(function() loupe.parse("x", { charset = 8 }) end,
+        "bad argument #2 to 'parse' (option 'charset' must be a string, got "
+        .. "number)")
+      raises_here(function() c:ingest("x", { charset = "klingon" }) end,
+        "bad argument #2 to 'ingest' (option 'charset': unknown charset")
+    end)
+
   it("name the function and argument in report", function()
     local report = require "loupe.report"
     raises_here(function() report.bar_chart(nil) end,
