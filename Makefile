@@ -347,10 +347,11 @@ eval: deps
 	$(TREE_ENV) $(LUA) bench/eval.lua --shared $(SHARED) $(EVAL_ARGS)
 
 # bench.lua: parse throughput; bench_html.lua: HTML parse throughput
-# against libxml2's parse alone (build/html_baseline); bench_index.lua:
-# ingest against raw FTS5 (build/fts_baseline), query latency, regex
-# against rg, peak RSS. BENCH_ARGS passes options to bench_index.lua
-# (e.g. --quick).
+# against libxml2's parse alone (build/html_baseline); pathological.lua:
+# time and memory on hostile pages (100 MB, 30,000 names, 8 MB paragraph,
+# deep quote nesting); bench_index.lua: ingest against raw FTS5
+# (build/fts_baseline), query latency, regex against rg, peak RSS.
+# BENCH_ARGS passes options to bench_index.lua (e.g. --quick).
 BENCH_ARGS ?=
 FTS_BASELINE := $(BUILD)/fts_baseline
 HTML_BASELINE := $(BUILD)/html_baseline
@@ -363,6 +364,7 @@ bench: deps
 	$(TREE_ENV) $(LUA) bench/bench.lua
 	$(TREE_ENV) $(LUA) bench/bench_html.lua --baseline $(HTML_BASELINE) \
 	  $(SHARED)
+	$(TREE_ENV) $(LUA) bench/pathological.lua
 	$(TREE_ENV) $(LUA) bench/bench_index.lua --baseline $(FTS_BASELINE) \
 	  $(BENCH_ARGS)
 	$(TREE_ENV) $(LUA) bench/bench_clusters.lua

@@ -75,7 +75,8 @@ typedef struct {
   size_t invalid_utf8;   /* invalid sequences replaced by U+FFFD */
   size_t nul_bytes;      /* NUL bytes dropped */
   size_t lines;          /* source lines */
-  const char *encoding;  /* "utf-8", "utf-16le" or "utf-16be" */
+  const char *encoding;  /* "utf-8", "utf-16le", "utf-16be", "cp1252",
+                            "gb18030", "big5" or "shift_jis" */
 } loupe_input_stats;
 
 /* Formats of input: what loupe_parser_set_format forces and what an
@@ -169,10 +170,15 @@ int loupe_parser_new(loupe_parser **out);
 /* Free a parser; NULL is accepted. Articles it made stay valid. */
 void loupe_parser_free(loupe_parser *p);
 
+/* The largest max_bytes a parser accepts (1 GiB): the parser counts a
+ * line's characters and words in 32 bits, which this keeps from wrapping. */
+#define LOUPE_MAX_INPUT ((size_t)1 << 30)
+
 /*
  * Largest input accepted, in bytes (default 256 MiB). Larger input fails
  * with LOUPE_ELIMIT.
- *   p: the parser; max: the limit, at least 1.
+ *   p: the parser; max: the limit, from 1 to LOUPE_MAX_INPUT.
+ * Returns LOUPE_OK, or LOUPE_EINVAL for a limit out of that range.
  */
 int loupe_parser_set_max_bytes(loupe_parser *p, size_t max);
 
@@ -181,6 +187,21 @@ int loupe_parser_set_max_bytes(loupe_parser *p, size_t max);
  *   p: the parser; on: non-zero to keep them.
  */
 int loupe_parser_set_keep_lines(loupe_parser *p, int on);
+
+/*
+ * The charset of the pages to parse. NULL, "" or "auto" (the default):
+ * UTF-8, UTF-16 by its byte-order mark, and for bytes that are not UTF-8
+ * the legacy charset they read best in (cp1252, GB18030/GBK, Big5,
+ * Shift_JIS; converted through glibc's iconv); bytes that fit no charset
+ * become U+FFFD. A name forces one: "utf-8", "utf-16le", "utf-16be",
+ * "cp1252" (also "windows-1252", "latin1", "iso-8859-1"), "gbk" /
+ * "gb18030" / "gb2312", "big5", "shift_jis" / "sjis" / "cp932". The
+ * encoding used is recorded in article->input.encoding.
+ *   p: the parser; charset: the name (case does not matter).
+ * Returns LOUPE_OK, or LOUPE_EINVAL for a name loupe does not read (the
+ * parser's message lists the names).
+ */
+int loupe_parser_set_charset(loupe_parser *p, const char *charset);
 
 /*
  * Whether loupe_parse() finds quotes, speakers and entities (default on).
@@ -208,10 +229,11 @@ loupe_format loupe_format_of_path(const char *path);
 /*
  * Parse one page.
  *   p:     the parser (its options; its error message is set on failure).
- *   bytes: the raw page bytes in any encoding loupe reads (text: UTF-8
- *          with or without BOM, UTF-16 with BOM; HTML: also the charset
- *          its BOM or meta charset declares), possibly gzip-compressed;
- *          need not be NUL-terminated.
+ *   bytes: the raw page bytes in any encoding loupe reads (UTF-8 with or
+ *          without BOM, UTF-16 with BOM, the legacy charsets of
+ *          loupe_parser_set_charset; an HTML page also in the charset its
+ *          meta charset declares), possibly gzip-compressed; need not be
+ *          NUL-terminated.
  *   len:   number of bytes.
  *   out:   receives a new article owned by the caller (NULL on failure);
  *          free it with loupe_article_free().
@@ -266,7 +288,8 @@ typedef struct {
  *   limits:      NULL for the defaults.
  *   out:         receives the regex (NULL on failure).
  *   err/errcap:  receives a message on failure ("missing ) at offset 4").
- * Returns LOUPE_OK, LOUPE_ESYNTAX (bad pattern or flag), LOUPE_ENOMEM.
+ * Returns LOUPE_OK, LOUPE_ESYNTAX (bad pattern or flag), LOUPE_EINVAL (a
+ * limit above 4294967295: PCRE2 keeps them in 32 bits), LOUPE_ENOMEM.
  * JIT compilation is used when the library has it.
  */
 int loupe_regex_new(const char *pattern, size_t len, const char *flags,
@@ -425,6 +448,14 @@ int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
 int loupe_db_set_clustering(loupe_db *db, int on, double threshold);
 
 /*
+ * The charset of the pages loupe_db_add() parses (see
+ * loupe_parser_set_charset; NULL or "auto" detects it). Returns LOUPE_OK
+ * or LOUPE_EINVAL for a name loupe does not read (loupe_db_errmsg says
+ * which names it reads).
+ */
+int loupe_db_set_charset(loupe_db *db, const char *charset);
+
+/*
  * Bulk loading. New rows fall on random pages of the indexes by name
  * (quotes by speaker, entities by name), so each commit rewrites many of
  * their pages; an ingest that adds more articles than the corpus holds
@@ -470,21 +501,46 @@ typedef enum {
   LOUPE_GROUP_OUTLET, LOUPE_GROUP_CREDIT
 } loupe_group;
 
+/* Default limits on a query's search text (loupe_query_set_limits). */
+#define LOUPE_MAX_QUERY_BYTES 1048576
+#define LOUPE_MAX_QUERY_TERMS 4096
+
 /* A new empty query on db (matches every article). */
 int loupe_query_new(loupe_db *db, loupe_query **out);
 void loupe_query_free(loupe_query *q);
+/*
+ * Bound the search text, before any is given (FTS5 parses a long AND
+ * chain in quadratic time).
+ *   max_bytes: bytes of text, phrases, NEAR terms and regex together
+ *              (0: LOUPE_MAX_QUERY_BYTES).
+ *   max_terms: words of the text (of raw FTS5 text: runs of letters and
+ *              digits), phrases, and NEAR terms (0: LOUPE_MAX_QUERY_TERMS).
+ * The calls that add text then return LOUPE_ELIMIT with a message naming
+ * the limit and its option (max_query_bytes, max_query_terms).
+ */
+int loupe_query_set_limits(loupe_query *q, size_t max_bytes,
+                           size_t max_terms);
+/* The limits of the regexes the query compiles from now on (the filter
+ * of loupe_query_regex, the term of loupe_query_kwic); NULL for the
+ * defaults. */
+int loupe_query_regex_limits(loupe_query *q,
+                             const loupe_regex_limits *limits);
 /* Analyst text: every word must occur (literal terms; quotes, hyphens and
- * dots are never FTS5 syntax). With raw != 0 the text is FTS5 syntax. */
+ * dots are never FTS5 syntax). With raw != 0 the text is FTS5 syntax.
+ * LOUPE_ELIMIT past a limit (see loupe_query_set_limits). */
 int loupe_query_text(loupe_query *q, const char *text, int raw);
-/* An exact phrase. */
+/* An exact phrase; LOUPE_EINVAL when it holds no letter or digit. */
 int loupe_query_phrase(loupe_query *q, const char *phrase);
-/* Two terms or phrases within distance tokens of each other. */
+/* Two terms or phrases within distance tokens of each other; LOUPE_EINVAL
+ * for a negative distance or a term without letters or digits. */
 int loupe_query_near(loupe_query *q, const char *a, const char *b,
                      int distance);
 /* A filter value (see loupe_filter); values of one key are OR-ed. */
 int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value);
-/* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17"),
- * inclusive at their precision; NULL clears. */
+/* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17",
+ * optionally a time and zone), inclusive at their precision; NULL
+ * clears. LOUPE_EINVAL for a month outside 01-12 or a day outside its
+ * month. */
 int loupe_query_since(loupe_query *q, const char *since);
 int loupe_query_until(loupe_query *q, const char *until);
 /* Keep articles whose body matches the pattern (compiled with limits). */
@@ -525,7 +581,8 @@ int loupe_query_ids(loupe_query *q, loupe_cursor **out);
 int loupe_query_group(loupe_query *q, loupe_group by, loupe_cursor **out);
 /* Cursor over keyword-in-context rows (left, match, right, id, date):
  * every match of term (a literal, case-insensitive; or a regex when
- * is_regex) in the matching articles' bodies; width bytes each side. */
+ * is_regex) in the matching articles' bodies; width characters each side
+ * (LOUPE_EINVAL unless positive). */
 int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
                      const char *flags, int width, loupe_cursor **out);
 
@@ -647,6 +704,14 @@ typedef struct {
  */
 int loupe_prefetch_new(const char *const *paths, const char *const *expected,
                        size_t n, int threads, loupe_prefetch **out);
+
+/* loupe_prefetch_new whose parsers read the pages in charset (see
+ * loupe_parser_set_charset; NULL detects it). LOUPE_EINVAL also for a
+ * charset loupe does not read. */
+int loupe_prefetch_new_charset(const char *const *paths,
+                               const char *const *expected, size_t n,
+                               int threads, const char *charset,
+                               loupe_prefetch **out);
 
 /*
  * Deliver the next page in list order, waiting for it when needed (the

@@ -163,15 +163,15 @@ static const struct {
 } charsets[] = {
   {"utf-8", "utf-8", NULL}, {"utf8", "utf-8", NULL},
   {"unicode-1-1-utf-8", "utf-8", NULL},
-  {"iso-8859-1", "windows-1252", "WINDOWS-1252"},
-  {"iso8859-1", "windows-1252", "WINDOWS-1252"},
-  {"latin1", "windows-1252", "WINDOWS-1252"},
-  {"l1", "windows-1252", "WINDOWS-1252"},
-  {"us-ascii", "windows-1252", "WINDOWS-1252"},
-  {"ascii", "windows-1252", "WINDOWS-1252"},
-  {"windows-1252", "windows-1252", "WINDOWS-1252"},
-  {"cp1252", "windows-1252", "WINDOWS-1252"},
-  {"x-cp1252", "windows-1252", "WINDOWS-1252"},
+  {"iso-8859-1", "cp1252", "WINDOWS-1252"},
+  {"iso8859-1", "cp1252", "WINDOWS-1252"},
+  {"latin1", "cp1252", "WINDOWS-1252"},
+  {"l1", "cp1252", "WINDOWS-1252"},
+  {"us-ascii", "cp1252", "WINDOWS-1252"},
+  {"ascii", "cp1252", "WINDOWS-1252"},
+  {"windows-1252", "cp1252", "WINDOWS-1252"},
+  {"cp1252", "cp1252", "WINDOWS-1252"},
+  {"x-cp1252", "cp1252", "WINDOWS-1252"},
   {"iso-8859-15", "iso-8859-15", "ISO-8859-15"},
   {"iso-8859-2", "iso-8859-2", "ISO-8859-2"},
   {"windows-1250", "windows-1250", "WINDOWS-1250"},
@@ -417,18 +417,30 @@ static int decode_iconv(lp_html *h, size_t skip, const char *name) {
 }
 
 /*
- * Choose the charset and decode. A BOM decides; else the declared
- * charset, unless the bytes are valid UTF-8 holding multi-byte sequences
- * (a stale declaration: the page was re-encoded); else UTF-8 when the
- * bytes read as UTF-8 with few slips (one for four valid multi-byte
- * sequences at most), else windows-1252.
- * TODO(issue 15): use text.c's charset detection (GBK, Big5, Shift_JIS
- * without a declaration) once it lands, for both kinds of input.
+ * Choose the charset and decode. The caller's charset when forced; else a
+ * BOM decides; else the declared charset, unless the bytes are valid UTF-8
+ * holding multi-byte sequences (a stale declaration: the page was
+ * re-encoded); else the charset text.c's guess gives (UTF-8, even with a
+ * little damage, or the legacy charset the bytes read best in).
  */
-static int decode(lp_html *h) {
+static int decode(lp_html *h, lp_codecs *cs, int forced) {
   const unsigned char *s = (const unsigned char *)h->src;
   size_t n = h->slen, bad, multi, nul;
-  int dc, rc;
+  int dc, rc, g;
+  if (forced != LP_ENC_AUTO) {
+    size_t skip = 0;
+    h->enc = lp_charset_name(forced);
+    if (forced == LP_ENC_UTF8) {
+      if (n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) skip = 3;
+      utf8_survey(h->src + skip, n - skip, &bad, &multi, &nul);
+      h->stats.nul_bytes = nul;
+      return decode_utf8(h, skip, bad);
+    }
+    if ((forced == LP_ENC_UTF16LE && n >= 2 && s[0] == 0xFF && s[1] == 0xFE) ||
+        (forced == LP_ENC_UTF16BE && n >= 2 && s[0] == 0xFE && s[1] == 0xFF))
+      skip = 2;
+    return decode_iconv(h, skip, lp_charset_iconv(forced));
+  }
   if (n >= 2 && s[0] == 0xFF && s[1] == 0xFE) {
     h->enc = "utf-16le";
     return decode_iconv(h, 2, "UTF-16LE");
@@ -459,13 +471,14 @@ static int decode(lp_html *h) {
     h->wa.n = 0;
     h->stats.nul_bytes = h->stats.invalid_utf8 = 0;
   }
-  if (bad == 0 || bad * 4 <= multi) {
+  g = bad == 0 ? LP_ENC_UTF8 : lp_charset_guess(cs, h->src, n);
+  if (g == LP_ENC_UTF8) {
     h->stats.nul_bytes = nul;
     h->enc = "utf-8";
     return decode_utf8(h, 0, bad);
   }
-  h->enc = "windows-1252";
-  return decode_iconv(h, 0, "WINDOWS-1252");
+  h->enc = lp_charset_name(g);
+  return decode_iconv(h, 0, lp_charset_iconv(g));
 }
 
 /* ---- tags ---- */
@@ -1141,8 +1154,8 @@ static void walk_free(walk *w) {
   lp_buf_free(&w->capbuf);
 }
 
-int lp_html_parse(const char *src, size_t len, lp_html **out, char *err,
-                  size_t errcap) {
+int lp_html_parse(const char *src, size_t len, lp_codecs *cs, int charset,
+                  lp_html **out, char *err, size_t errcap) {
   lp_html *h;
   walk w;
   htmlParserCtxtPtr ctxt = NULL;
@@ -1163,7 +1176,7 @@ int lp_html_parse(const char *src, size_t len, lp_html **out, char *err,
   memset(&w, 0, sizeof w);
   rc = lp_meta_new(&h->meta);
   if (rc) goto fail;
-  rc = decode(h);
+  rc = decode(h, cs, charset);
   if (rc == LOUPE_EENCODING) {
     snprintf(err, errcap, "the page's charset cannot be read");
     goto fail;

@@ -162,13 +162,16 @@ void lp_html_init(void);
 int lp_html_sniff(const char *s, size_t n);
 
 /*
- * Decode an HTML page (charset from the BOM, a meta charset or the bytes;
- * converted to UTF-8) and parse it with libxml2's HTML parser (never
+ * Decode an HTML page (charset: the caller's when forced, else from the
+ * BOM, a meta charset, or the bytes as text.c guesses them; converted to
+ * UTF-8) and parse it with libxml2's HTML parser (never
  * fetching anything) into blocks of text, their DOM evidence and the
  * page's metadata.
  *   out:        receives the page (NULL on failure); free with
  *               lp_html_free.
  *   src/len:    the caller's bytes (borrowed until lp_html_free).
+ *   cs:         the parser's charset tables (for the guess).
+ *   charset:    LP_ENC_* to force, or LP_ENC_AUTO.
  *   err/errcap: a message on failure.
  * A page with metadata but no visible text (one its scripts would fill)
  * parses, with an empty text.
@@ -177,8 +180,8 @@ int lp_html_sniff(const char *s, size_t n);
  * and no metadata),
  * LOUPE_ELIMIT (too large for libxml2), LOUPE_ENOMEM.
  */
-int lp_html_parse(const char *src, size_t len, lp_html **out, char *err,
-                  size_t errcap);
+int lp_html_parse(const char *src, size_t len, lp_codecs *cs, int charset,
+                  lp_html **out, char *err, size_t errcap);
 void lp_html_free(lp_html *h);
 /* The page's visible text, one block a line (UTF-8, NUL-terminated). */
 const char *lp_html_text(const lp_html *h, size_t *len);

@@ -249,7 +249,8 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
 }
 
 static const char *const parse_opts[] = {"name", "lines", "max_bytes",
-                                          "extract", "format", NULL};
+                                          "extract", "charset", "format",
+                                          NULL};
 static const char *const format_names[] = {"auto", "text", "markdown",
                                            "html", NULL};
 
@@ -262,6 +263,7 @@ static int lcore_parse(lua_State *L) {
   const char *name = NULL;
   int keep = 0, rc, extract = 1, format = LOUPE_FORMAT_AUTO;
   lua_Integer max_bytes = (lua_Integer)256 << 20;
+  const char *charset = NULL;
 
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -305,11 +307,23 @@ static int lcore_parse(lua_State *L) {
       format = k;
     }
     lua_pop(L, 1);
+    if (lua_getfield(L, 2, "charset") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return luaL_argerror(L, 2, "option 'charset' must be a string");
+      charset = lua_tostring(L, -1);   /* anchored in the options table */
+    }
+    lua_pop(L, 1);
     if (lua_getfield(L, 2, "max_bytes") != LUA_TNIL) {
-      int isnum;
-      max_bytes = lua_tointegerx(L, -1, &isnum);
+      int isnum = 0;
+      /* a number only ("10" is a mistake), integral, positive */
+      if (lua_type(L, -1) == LUA_TNUMBER)
+        max_bytes = lua_tointegerx(L, -1, &isnum);
       if (!isnum || max_bytes < 1)
         return luaL_argerror(L, 2, "option 'max_bytes' must be a positive integer");
+      if ((lua_Unsigned)max_bytes > (lua_Unsigned)LOUPE_MAX_INPUT)
+        return luaL_argerror(L, 2, lua_pushfstring(L,
+          "option 'max_bytes' must be at most %I (1 GiB)",
+          (lua_Integer)LOUPE_MAX_INPUT));
     }
     lua_pop(L, 1);
   }
@@ -318,6 +332,9 @@ static int lcore_parse(lua_State *L) {
   loupe_parser_set_keep_lines(pud->p, keep);
   loupe_parser_set_extract(pud->p, extract);
   loupe_parser_set_format(pud->p, (loupe_format)format);
+  if (loupe_parser_set_charset(pud->p, charset) != LOUPE_OK)
+    return luaL_argerror(L, 2, lua_pushfstring(L, "option 'charset': %s",
+                                               loupe_errmsg(pud->p)));
   /* the article lives in a userdata so a raise below cannot leak it */
   aud = lua_newuserdatauv(L, sizeof *aud, 0);
   aud->a = NULL;
