@@ -622,6 +622,12 @@ static const struct {
   {"comment", LP_CW_COMMENT, 0}, {"comments", LP_CW_COMMENT, 0},
   {"commentlist", LP_CW_COMMENT, 0}, {"commentform", LP_CW_COMMENT, 0},
   {"commentsection", LP_CW_COMMENT, 0}, {"disqus", LP_CW_COMMENT, 1},
+  /* the same in the languages of the pages: de, fr, es/pt, it, nl */
+  {"kommentar", LP_CW_COMMENT, 0}, {"kommentare", LP_CW_COMMENT, 0},
+  {"commentaire", LP_CW_COMMENT, 0}, {"commentaires", LP_CW_COMMENT, 0},
+  {"comentario", LP_CW_COMMENT, 0}, {"comentarios", LP_CW_COMMENT, 0},
+  {"commento", LP_CW_COMMENT, 0}, {"commenti", LP_CW_COMMENT, 0},
+  {"reacties", LP_CW_COMMENT, 0},
   {"respond", LP_CW_COMMENT, 0}, {"replies", LP_CW_COMMENT, 0},
   {"related", LP_CW_RELATED, 1}, {"recommend", LP_CW_RELATED, 1},
   {"recommended", LP_CW_RELATED, 0}, {"popular", LP_CW_RELATED, 0},
