@@ -493,6 +493,27 @@ static void test_charsets(void) {
     CHECK(body_has(a, "caf\xC3\xA9 by the pier"), "read as the UTF-8 it is");
     loupe_article_free(a);
   }
+  {
+    /* the caller's charset wins over the page's declaration */
+    static const char koi[] =
+      "<html><head><meta charset=\"utf-8\"></head><body><p>Caf\xE9 by "
+      "the pier: the owner said the new rules would cost her the summer "
+      "trade, and that nobody from the council had asked her.</p>"
+      "</body></html>";
+    loupe_parser *p = NULL;
+    loupe_article *b = NULL;
+    loupe_parser_new(&p);
+    loupe_parser_set_format(p, LOUPE_FORMAT_HTML);
+    CHECK_RC("set charset", loupe_parser_set_charset(p, "latin1"), LOUPE_OK);
+    rc = loupe_parse(p, koi, sizeof koi - 1, &b);
+    CHECK_RC("forced charset", rc, LOUPE_OK);
+    if (b) {
+      CHECK_STR("encoding forced", b->input.encoding, "cp1252");
+      CHECK(body_has(b, "Caf\xC3\xA9 by the pier"), "read as Latin-1");
+      loupe_article_free(b);
+    }
+    loupe_parser_free(p);
+  }
   a = parse_as(utf16, sizeof utf16 - 1, LOUPE_FORMAT_AUTO, &rc);
   CHECK_RC("UTF-16LE page", rc, LOUPE_OK);
   if (a) {
@@ -686,6 +707,29 @@ static void test_two_articles(void) {
   loupe_article_free(a);
 }
 
+/* ---- a comment section named in German ---- */
+
+static void test_kommentare(void) {
+  static const char page[] =
+    "<html lang=\"de\"><body><article><h1>Neue Faehre zu den Inseln</h1>"
+    "<p>Der Hafenrat hat am Donnerstag eine neue Faehrlinie beschlossen, die "
+    "den alten Hafen mit drei Inseln verbindet und die Fahrt fuer Pendler "
+    "fast halbiert.</p><p>Die ersten zwei Schiffe sollen im Fruehjahr "
+    "fahren, und die Preise werden dieselben sein wie bei den Bussen, die "
+    "heute ueber den Fluss fahren.</p></article>"
+    "<div id=\"kommentare\"><div class=\"eintrag\"><p>Ich fahre seit "
+    "Jahren mit der alten Faehre und sie ist im Winter immer zu spaet, "
+    "darum glaube ich nicht, dass die neue besser sein wird als die alte."
+    "</p></div></div></body></html>";
+  int rc;
+  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_AUTO, &rc);
+  CHECK_RC("a German page", rc, LOUPE_OK);
+  if (a == NULL) return;
+  CHECK(body_has(a, "Hafenrat") && body_has(a, "Fruehjahr"), "the article");
+  CHECK(!body_has(a, "Ich fahre seit Jahren"), "not the Kommentare");
+  loupe_article_free(a);
+}
+
 /* ---- pages a script would fill, and a noscript left open ---- */
 
 static void test_scripted(void) {
@@ -811,6 +855,7 @@ int main(void) {
   test_dates();
   test_two_articles();
   test_scripted();
+  test_kommentare();
   test_hostile();
   printf("test_html: %d passed, %d failed\n", passes, failures);
   return failures ? 1 : 0;
