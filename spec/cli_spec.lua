@@ -481,7 +481,8 @@ describe("loupe parse", function()
     h.write(dir .. "/pages/ferry.html", html)
     assert(os.execute("gzip -c '" .. dir .. "/pages/ferry.html' > '" .. dir
       .. "/ferry.html.gz'"))
-    for _, f in ipairs { dir .. "/pages/ferry.html", dir .. "/ferry.html.gz" } do
+    local files = { dir .. "/pages/ferry.html", dir .. "/ferry.html.gz" }
+    for _, f in ipairs(files) do
       local code, out = loupe("parse", f)
       assert.are.equal(0, code)
       assert.matches("source_format +html\n", out)
