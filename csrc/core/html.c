@@ -759,6 +759,9 @@ static unsigned class_bits(const char *v) {
 
 enum { CAP_NONE = 0, CAP_TITLE, CAP_JSONLD, CAP_VALUE };
 
+/* Elements open at once, at most (an element's depth fits 16 bits). */
+#define MAX_DEPTH 65535
+
 typedef struct {
   const xmlChar *name;     /* libxml2's interned name */
   size_t elem;             /* its element, or its parent's when dropped */
@@ -841,7 +844,6 @@ static void end_line(walk *w, unsigned br) {
   b->br = br;
   b->off = w->line_start;
   b->len = h->text.len - 1 - w->line_start;
-  b->region = 0;
   w->line_start = h->text.len;
   w->line_chars = w->line_link = 0;
   w->line_in = w->line_cls = w->line_cls_in = 0;
@@ -931,14 +933,14 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts) {
 
   if (w->rc) return;
   w->last_end = pos + 1;
+  if (w->depth >= MAX_DEPTH) {      /* deeper than any page */
+    w->rc = LOUPE_ELIMIT;
+    xmlStopParser(ctxt);
+    return;
+  }
   if (w->depth == w->cap) {
     size_t nc = w->cap ? w->cap * 2 : 64;
     open_el *ns;
-    if (nc > 100000) {          /* deeper than any page: stop nesting */
-      w->rc = LOUPE_ELIMIT;
-      xmlStopParser(ctxt);
-      return;
-    }
     ns = realloc(w->st, nc * sizeof *ns);
     if (ns == NULL) { w->rc = LOUPE_ENOMEM; xmlStopParser(ctxt); return; }
     w->st = ns;
@@ -1229,7 +1231,8 @@ int lp_html_parse(const char *src, size_t len, lp_codecs *cs, int charset,
   end_line(&w, 0);
   rc = w.rc;
   if (rc == LOUPE_ELIMIT)
-    snprintf(err, errcap, "elements nested deeper than 100000 levels");
+    snprintf(err, errcap, "elements nested deeper than %d levels",
+             MAX_DEPTH);
   if (rc) goto fail;
   if (lp_buf_append(&h->text, "", 1)) { rc = LOUPE_ENOMEM; goto fail; }
   h->text.len--;

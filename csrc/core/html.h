@@ -122,7 +122,6 @@ typedef struct {
                               of the inline elements and of the elements
                               above up to an article boundary, not of
                               those that hold the article */
-  int region;              /* set by lp_dom_regions (htmlclass.c) */
 } lp_dom_block;
 
 /* The page as the labeller sees it beside the text. */
@@ -132,7 +131,7 @@ struct lp_dom {
   lp_dom_block *blocks;    /* block k is line k + 1 of the text */
   size_t n_blocks;
   size_t article;          /* the element judged to hold the article
-                              (htmlclass.c), or LP_NONE */
+                              (lp_dom_prune), or LP_NONE */
   const char *title;       /* the headline the metadata gives (borrowed),
                               or NULL */
   size_t title_len;
@@ -201,7 +200,9 @@ void lp_html_map_work(lp_html *h, size_t work_off, size_t *off,
 void lp_html_remap(lp_html *h, loupe_article *a);
 
 /* ---- DOM evidence for the labeller (htmlclass.c) ---- */
-/* Prepare the per-page evidence (before the labeller runs). */
+/* Prepare the per-page evidence before the labeller runs: the headline's
+ * block, the prose under each element, the elements that hold the
+ * article, and the class words that count against each block. */
 void lp_dom_regions(lp_dom *d);
 /*
  * The DOM's word on line l, whose text features gave class cls (0 bad,

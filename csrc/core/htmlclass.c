@@ -300,6 +300,10 @@ static void mark_sections(lp_text *t) {
     if (b->cls_near & LP_CW_RELATED) what |= LP_CUE_RELATED;
     if (b->cls_near & LP_CW_COMMENT) what |= LP_CUE_COMMENT;
     if (what == 0 || d->elems[b->elem].parent < 0) continue;
+    /* inside a section marked already: so is all of its own */
+    if (l->reason && (strcmp(l->reason, "related-section") == 0 ||
+                      strcmp(l->reason, "comment-section") == 0))
+      continue;
     blk = l->src_line - 1;
     sec = &d->elems[d->elems[b->elem].parent];
     if (sec->first_block != blk || sec->depth < 2 || sec->end_block <= blk + 1)
@@ -512,12 +516,12 @@ int lp_dom_prune(lp_text *t) {
     lp_line *l = &t->lines[i];
     const lp_dom_block *b = lp_dom_of(t, l);
     size_t e, sib;
-    int kept = 0;
+    int kept = 0, k = 0;
     if (b == NULL || l->label != LOUPE_LINE_BODY || b->elem >= ne) continue;
     if (inside(d, b->elem, top)) continue;
     /* a sibling of the article's element that scores near it and is
      * not a story of its own (an <article>, a box opened by a heading) */
-    for (e = b->elem; parent != LP_NONE && e < ne;) {
+    for (e = b->elem; parent != LP_NONE && e < ne && k++ < MAX_WALK;) {
       sib = e;
       if (d->elems[sib].parent >= 0 && (size_t)d->elems[sib].parent == parent) {
         kept = score[sib] * 5 >= best &&
