@@ -360,11 +360,14 @@ int lp_dom_smooth(lp_text *t) {
     if (b == NULL || l->cls == C_GOOD) continue;
     if (l->cls == C_BAD && !shape_reason(l->reason)) continue;
     if (b->link_chars * 5 > b->nchars || (b->in & LP_IN_HEADING)) continue;
-    /* paragraphs and list items, not lines broken by <br> */
-    if (b->tag != LP_T_P && b->tag != LP_T_LI && b->tag != LP_T_DD) continue;
-    /* its container, or (list items, cells) one or two levels up */
+    /* paragraphs, list items and table cells, not lines broken by <br> */
+    if (b->tag != LP_T_P && b->tag != LP_T_LI && b->tag != LP_T_DD &&
+        b->tag != LP_T_TD && b->tag != LP_T_TH)
+      continue;
+    /* its container; a list item's or a cell's up to its list's or
+     * table's container (cell, row, body, table) */
     g = group_of(d, b);
-    for (k = 0, up = g; k < 3 && up != LP_NONE && up < ne; k++) {
+    for (k = 0, up = g; k < 4 && up != LP_NONE && up < ne; k++) {
       if (d->elems[up].prose_group) {
         in_good = 1;
         break;

@@ -707,6 +707,38 @@ static void test_two_articles(void) {
   loupe_article_free(a);
 }
 
+/* ---- a table inside the article ---- */
+
+static void test_table(void) {
+  static const char page[] =
+    "<html><body><nav><ul><li><a href=/>Home</a></li><li><a href=/s>Sport"
+    "</a></li></ul></nav><article><h1>Harbour regatta results</h1>"
+    "<p>The harbour regatta ended on Sunday after three days of racing in "
+    "light winds, and the crew of the Nordlys took the cup for the second "
+    "year running, ahead of two boats from the islands.</p>"
+    "<p>The organisers said the entries had risen by a third since last "
+    "year, and that the course would be moved further out next summer so "
+    "that bigger boats could take part.</p>"
+    "<p>The next regatta will be held in the first week of June, the club "
+    "said, and entries open at the start of the year for crews from all "
+    "over the coast.</p>"
+    "<table><tr><th>Place</th><th>Boat</th><th>Time</th></tr>"
+    "<tr><td>1</td><td>Nordlys of Arvenstad</td><td>2 h 41 min</td></tr>"
+    "<tr><td>2</td><td>Sjoerd of the Outer Islands</td><td>2 h 44 min</td>"
+    "</tr></table></article><footer><p>Harbour Sailing Club</p></footer>"
+    "</body></html>";
+  int rc;
+  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_AUTO, &rc);
+  CHECK_RC("an article with a table", rc, LOUPE_OK);
+  if (a == NULL) return;
+  CHECK(body_has(a, "Nordlys of Arvenstad") &&
+        body_has(a, "Sjoerd of the Outer Islands"),
+        "the table's cells are kept");
+  CHECK(body_has(a, "first week of June"), "the paragraph before it");
+  CHECK(!body_has(a, "Sport"), "not the menu");
+  loupe_article_free(a);
+}
+
 /* ---- a comment section named in German ---- */
 
 static void test_kommentare(void) {
@@ -856,6 +888,7 @@ int main(void) {
   test_two_articles();
   test_scripted();
   test_kommentare();
+  test_table();
   test_hostile();
   printf("test_html: %d passed, %d failed\n", passes, failures);
   return failures ? 1 : 0;
