@@ -20,6 +20,11 @@ local type = type
 local utf8_char = utf8.char
 local table_concat = table.concat
 
+local coroutine_create = coroutine.create
+local coroutine_resume = coroutine.resume
+local coroutine_status = coroutine.status
+local math_floor = math.floor
+
 local Corpus = {}
 Corpus.__index = Corpus
 Corpus.__name = "loupe.corpus"
@@ -27,10 +32,15 @@ Corpus.__name = "loupe.corpus"
 local M = {}
 
 local OPEN_OPTS = { readonly = true, clustering = true,
-                    cluster_threshold = true }
+                    cluster_threshold = true, busy_timeout = true }
 
 --- Open (creating as needed) the corpus at path; ":memory:" for a private
--- in-memory one. opts.readonly opens an existing corpus for reading.
+-- in-memory one. opts.readonly opens an existing corpus for reading and
+-- writes nothing (a read-only file or folder is fine); opts.busy_timeout
+-- is how many seconds to wait for a corpus another process holds locked
+-- (default 10; 0 fails at once). corpus.notices lists what the caller
+-- should be told of the open (a migration of an older corpus, an older
+-- corpus read as it is), as "loupe: " messages.
 function M.open(path, opts)
   if type(path) ~= "string" then
     error("bad argument #1 to 'open' (string expected, got " .. type(path)
@@ -54,12 +64,20 @@ function M.open(path, opts)
     error("bad argument #2 to 'open' (option 'cluster_threshold' must be a "
       .. "number in (0, 1])", 2)
   end
-  local db, err, code = core.open(path, opts and opts.readonly)
+  local busy = opts and opts.busy_timeout
+  if busy ~= nil and (type(busy) ~= "number" or busy ~= busy or busy < 0
+      or busy > 86400) then
+    error("bad argument #2 to 'open' (option 'busy_timeout' must be a "
+      .. "number of seconds from 0 to 86400)", 2)
+  end
+  local db, err, code = core.open(path, opts and opts.readonly,
+    busy and (busy == 0 and -1 or math_floor(busy * 1000 + 0.5)) or 0)
   if not db then return nil, err, code end
   if opts and (opts.clustering ~= nil or opts.cluster_threshold) then
     db:set_clustering(opts.clustering ~= false, opts.cluster_threshold or 0)
   end
-  return setmetatable({ _db = db, path = path }, Corpus)
+  return setmetatable({ _db = db, path = path, notices = db:notices() },
+    Corpus)
 end
 
 --- The core handle; raises on a closed corpus.
@@ -135,7 +153,23 @@ function Corpus._article_row(row)
 end
 
 local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true,
-                      threads = true, defer_indexes = true }
+                      threads = true, defer_indexes = true, cancel = true }
+
+-- Call a callback of ingest so that it cannot yield: a yield would leave
+-- the batch transaction open for as long as the coroutine is suspended
+-- (forever, if it is never resumed). It runs in a coroutine of its own;
+-- one that did not finish is an error. Returns the callback's first
+-- result; its errors are raised again as they are.
+local function call_no_yield(name, f, arg)
+  local co = coroutine_create(f)
+  local ok, res = coroutine_resume(co, arg)
+  if not ok then error(res, 0) end
+  if coroutine_status(co) ~= "dead" then
+    error("loupe: the " .. name .. " function of ingest yielded; it must "
+      .. "return (a yield would hold the corpus's write lock open)", 0)
+  end
+  return res
+end
 
 -- An ingest of at least this many new files that also at least doubles
 -- the corpus builds the indexes by name at its end (see db:defer_indexes).
@@ -199,7 +233,12 @@ end
 -- entities by name once at the end instead of row by row (faster for a
 -- bulk load; queries by speaker or entity are slower meanwhile); false
 -- never; default: with threads, when 1,000 or more of the files are new
--- to the corpus and at least as many as it holds.
+-- to the corpus and at least as many as it holds. cancel = function()
+-- is asked between pages: when it returns true, the pages stored so far
+-- are committed and the summary comes back with interrupted = true.
+-- progress and cancel must not yield. summary.duplicate counts files
+-- whose content was stored already under another path (or as text):
+-- their path is recorded as another location of that article.
 function Corpus:ingest(specs, opts)
   local db = self:_handle()
   if type(specs) == "string" then specs = { specs } end
@@ -220,6 +259,11 @@ function Corpus:ingest(specs, opts)
   local progress = opts.progress
   if progress ~= nil and type(progress) ~= "function" then
     error("bad argument #2 to 'ingest' (option 'progress' must be a "
+      .. "function)", 2)
+  end
+  local cancel = opts.cancel
+  if cancel ~= nil and type(cancel) ~= "function" then
+    error("bad argument #2 to 'ingest' (option 'cancel' must be a "
       .. "function)", 2)
   end
   local batch = opts.batch or 200
@@ -243,8 +287,8 @@ function Corpus:ingest(specs, opts)
   end
   local files, err, code = core.list_files(specs)
   if not files then return nil, err, code end
-  local summary = { added = 0, updated = 0, unchanged = 0, failed = {},
-                    files = #files }
+  local summary = { added = 0, updated = 0, unchanged = 0, duplicate = 0,
+                    failed = {}, files = #files }
   local deferred = false
   -- whatever ends this function (return, error in a callback), an open
   -- batch is rolled back, never left half-written, and deferred indexes
@@ -305,8 +349,12 @@ function Corpus:ingest(specs, opts)
       n, bytes = 0, 0
     end
     if progress then
-      progress { done = i, total = #files, path = path, status = status,
-                 bytes = len or 0 }
+      call_no_yield("progress", progress, { done = i, total = #files,
+        path = path, status = status, bytes = len or 0 })
+    end
+    if cancel and i < #files and call_no_yield("cancel", cancel) then
+      summary.interrupted = true
+      break
     end
   end
   if db:in_transaction() then
@@ -694,6 +742,41 @@ function Corpus:entities(filter)
   return rows
 end
 
+--- Check the corpus file: SQLite's integrity check, the full-text
+-- index's check against the articles, the counts and links that must
+-- agree, the schema version. Returns { ok =, problems = { "..." },
+-- notes = { "..." }, schema_version =, articles =, paragraphs =, quotes
+-- =, entities =, paths =, index_rows =, deferred_indexes = } (ok is true
+-- when problems is empty; notes are not problems: an older schema read as
+-- it is, indexes left to build). Writes nothing.
+function Corpus:check()
+  local r, err, code = self:_handle():check()
+  if not r then return nil, err, code end
+  r.ok = #r.problems == 0
+  r.notes = {}
+  if r.schema_version < core.SCHEMA_VERSION then
+    r.notes[#r.notes + 1] = ("schema version %d is older than this "
+      .. "loupe's (%d): open the corpus once for writing (loupe ingest) to "
+      .. "upgrade it"):format(r.schema_version, core.SCHEMA_VERSION)
+  end
+  if r.deferred_indexes then
+    r.notes[#r.notes + 1] = "the indexes by speaker and entity name are "
+      .. "not built (a bulk ingest stopped early); the next writable open "
+      .. "builds them"
+  end
+  return r
+end
+
+--- Remove the file of a corpus this open created if it holds no article
+-- (a first ingest that stored nothing) and nobody else has it open; the
+-- corpus is closed then. Returns true when removed, false when kept.
+function Corpus:_discard()
+  local db = self:_handle()
+  local ok, err, code = db:discard()
+  if ok then self._db = nil end
+  return ok, err, code
+end
+
 --- One article with its paragraphs and provenance, or nil when absent.
 function Corpus:get(id)
   local db = self:_handle()
@@ -706,6 +789,14 @@ function Corpus:get(id)
   if not row then return nil end
   cur:close()
   row = Corpus._article_row(row)
+  -- every path the article was read from (row.path is the first)
+  local paths, pcur = {}, db:paths(id)
+  while true do
+    local p = pcur:next()
+    if not p then break end
+    paths[#paths + 1] = p.path
+  end
+  row.paths = paths
   local paras, prov = {}, {}
   local pc = db:paragraphs(id)
   while true do
