@@ -458,6 +458,15 @@ typedef struct {
 int loupe_db_check(loupe_db *db, loupe_check_result *out);
 
 /*
+ * A quick test that the corpus file is sound before writing into it:
+ * SQLite's quick check of every table and index (it reads the whole
+ * file once; about a second for a few hundred megabytes).
+ * Returns LOUPE_OK, LOUPE_ECORRUPT (the message names the first problem
+ * and suggests loupe check), LOUPE_EMISUSE or another database error.
+ */
+int loupe_db_verify(loupe_db *db);
+
+/*
  * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
  * threshold the similarity a page needs with a cluster member to join it
  * (0 keeps the current, default 0.8): the estimated containment of the

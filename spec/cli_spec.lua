@@ -23,7 +23,7 @@ local ENV = table.concat({
 }, " ")
 
 local COMMANDS = { "ingest", "search", "show", "parse", "stats", "quotes",
-                   "export", "report" }
+                   "export", "report", "check" }
 
 -- ------------------------------------------------------------ fixtures
 

@@ -650,7 +650,7 @@ describe("a corpus file with an ingest batch open", function()
     end)
 
   it("gives a second writer nil, a message and 'busy'", function()
-    local other = assert(loupe.open(db))
+    local other = assert(loupe.open(db, { busy_timeout = 0.2 }))
     local got
     with_open_batch(function()
       got = { other:add(RECOUNT, { path = "recount.txt" }) }

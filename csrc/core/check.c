@@ -54,7 +54,12 @@ static void integrity(loupe_db *db, loupe_check_result *r) {
   if (rc == SQLITE_OK) {
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
       const char *m = (const char *)sqlite3_column_text(st, 0);
-      if (m && strcmp(m, "ok") != 0) problem(db, r, "integrity: %s", m);
+      while (m && *m && strcmp(m, "ok") != 0) {
+        size_t len = strcspn(m, "\n");
+        if (strncmp(m, "*** ", 4) != 0)      /* not the database heading */
+          problem(db, r, "integrity: %.*s", (int)len, m);
+        m += len + (m[len] == '\n');
+      }
     }
   }
   if (rc != SQLITE_DONE)
@@ -202,5 +207,34 @@ int loupe_db_check(loupe_db *db, loupe_check_result *r) {
   }
   db->report.len--;
   r->report = db->report.p;
+  return LOUPE_OK;
+}
+
+int loupe_db_verify(loupe_db *db) {
+  sqlite3_stmt *st = NULL;
+  char first[200];
+  int rc;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  first[0] = '\0';
+  rc = sqlite3_prepare_v2(db->sql, "PRAGMA quick_check(1)", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+      const char *m = (const char *)sqlite3_column_text(st, 0);
+      if (m && strcmp(m, "ok") != 0 && !first[0]) {
+        /* past the "*** in database main ***" heading, one line */
+        const char *nl;
+        if (strncmp(m, "*** ", 4) == 0 && (nl = strchr(m, '\n')) != NULL)
+          m = nl + 1;
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(m, "\n"), m);
+      }
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) return lp_db_error(db, rc, "verify");
+  if (first[0]) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: the corpus is damaged (%s);"
+             " run 'loupe check %s'", db->path, first, db->path);
+    return LOUPE_ECORRUPT;
+  }
   return LOUPE_OK;
 }

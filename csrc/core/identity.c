@@ -224,9 +224,17 @@ void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]) {
       uint32_t cp;
       size_t k;
       if (s[i] >= 0x21 && s[i] < 0x7F) {
-        /* a run of printable ASCII goes in as it is */
+        /* a run of printable ASCII with single spaces between words is
+         * its own normal form: it goes in as it is, in one piece */
         size_t j = i + 1;
-        while (j < len && s[j] >= 0x21 && s[j] < 0x7F) j++;
+        for (;;) {
+          while (j < len && s[j] >= 0x21 && s[j] < 0x7F) j++;
+          if (j + 1 < len && s[j] == ' ' && s[j + 1] >= 0x21 &&
+              s[j + 1] < 0x7F)
+            j += 2;
+          else
+            break;
+        }
         put_char(&n, s + i, j - i);
         i = j;
         continue;

@@ -314,9 +314,12 @@ int lp_db_error(loupe_db *db, int rc, const char *what) {
              m, db->busy_ms);
     return LOUPE_EBUSY;
   case SQLITE_CORRUPT:
-  case SQLITE_NOTADB:
     snprintf(db->errmsg, sizeof db->errmsg, "%s: the corpus is damaged (%s);"
              " run 'loupe check %s'", path, m, path);
+    return LOUPE_ECORRUPT;
+  case SQLITE_NOTADB:
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: not a corpus, or a damaged "
+             "one (%s); run 'loupe check %s'", path, m, path);
     return LOUPE_ECORRUPT;
   case SQLITE_FULL:
     snprintf(db->errmsg, sizeof db->errmsg, "%s: the disk is full (%s: %s)",
@@ -837,18 +840,39 @@ static char *readonly_uri(const char *path, int immutable) {
   return u;
 }
 
-/* Does path-wal exist and hold a log? */
-static int wal_pending(const char *path) {
-  size_t n = strlen(path);
-  char *w = malloc(n + 5);
+/* Does path+suffix exist (with at least min bytes)? */
+static int sidecar(const char *path, const char *suffix, off_t min) {
+  size_t n = strlen(path), k = strlen(suffix);
+  char *w = malloc(n + k + 1);
   struct stat st;
-  int pending;
+  int yes;
   if (w == NULL) return 1;
   memcpy(w, path, n);
-  memcpy(w + n, "-wal", 5);
-  pending = stat(w, &st) == 0 && st.st_size > 0;
+  memcpy(w + n, suffix, k + 1);
+  yes = stat(w, &st) == 0 && st.st_size >= min;
   free(w);
-  return pending;
+  return yes;
+}
+
+/* Does path-wal exist and hold a log? */
+static int wal_pending(const char *path) {
+  return sidecar(path, "-wal", 1);
+}
+
+/* May files be created in the folder of path? (access() also says no
+ * for a folder made immutable, even to root.) */
+static int folder_writable(const char *path) {
+  size_t n = strlen(path);
+  char *d = malloc(n + 2);
+  const char *slash = strrchr(path, '/');
+  int yes;
+  if (d == NULL) return 1;
+  if (slash == path) strcpy(d, "/");
+  else if (slash) snprintf(d, n + 2, "%.*s", (int)(slash - path), path);
+  else strcpy(d, ".");
+  yes = access(d, W_OK) == 0;
+  free(d);
+  return yes;
 }
 
 /* Open db->path with uri (read-only) and read its schema's first row:
@@ -886,10 +910,16 @@ static int open_readonly(loupe_db *db) {
     snprintf(db->errmsg, sizeof db->errmsg, "%s: %s", path, strerror(errno));
     return LOUPE_EIO;
   }
-  uri = readonly_uri(path, 0);
-  if (uri == NULL) goto nomem;
-  rc = readonly_try(db, uri);
-  free(uri);
+  /* in a folder that cannot take the -shm file, with none there, SQLite's
+   * read-only mode would only try to create it: no attempt is made */
+  if (!folder_writable(path) && !sidecar(path, "-shm", 0)) {
+    rc = SQLITE_CANTOPEN;
+  } else {
+    uri = readonly_uri(path, 0);
+    if (uri == NULL) goto nomem;
+    rc = readonly_try(db, uri);
+    free(uri);
+  }
   if ((rc & 0xFF) == SQLITE_CANTOPEN || (rc & 0xFF) == SQLITE_READONLY ||
       rc == SQLITE_IOERR_SHMOPEN || rc == SQLITE_IOERR_SHMSIZE ||
       rc == SQLITE_IOERR_SHMMAP) {

@@ -339,6 +339,15 @@ static int ldb_check(lua_State *L) {
   return 1;
 }
 
+/* db:verify() -> true | nil, msg, "corrupt" */
+static int ldb_verify(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  int rc = loupe_db_verify(ud->db);
+  if (rc) return db_fail(L, rc, "verify", loupe_db_errmsg(ud->db));
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 /* db:paths(id) -> Cursor over the paths of article id */
 static int ldb_paths(lua_State *L) {
   ldb *ud = check_db(L, 1);
@@ -995,6 +1004,7 @@ static const luaL_Reg db_methods[] = {
   {"notices", ldb_notices},
   {"discard", ldb_discard},
   {"check", ldb_check},
+  {"verify", ldb_verify},
   {"paths", ldb_paths},
   {NULL, NULL}
 };

@@ -547,6 +547,10 @@ end
 
 local function cmd_ingest(a)
   local core = require "loupe.core"
+  -- Ctrl-C ends the ingest between pages, keeping what is stored; caught
+  -- from the start, so that one during the open or the check of the file
+  -- ends the same way
+  local catcher <close> = core.catch_interrupt()
   local fresh = true
   local f = io_open(a.db, "rb")
   if f then
@@ -571,19 +575,16 @@ local function cmd_ingest(a)
     return removed
   end
   local update, finish = progress_meter(stderr, isatty(stderr), a.quiet)
-  -- Ctrl-C ends the ingest between pages, keeping what is stored
-  local catcher <close> = core.catch_interrupt()
   local ok, summary, ierr = pcall(corpus.ingest, corpus, a.paths,
     { progress = update, batch = a.batch, threads = a.threads,
       cancel = function() return catcher:pending() end })
-  local interrupted = catcher:pending()
   catcher:close()
   local bytes, secs = finish()
   if not ok or not summary then
     finish_corpus()
     return data_error(ok and ierr or summary)
   end
-  if summary.interrupted or interrupted then
+  if summary.interrupted then
     local stored = summary.added + summary.updated + summary.duplicate
     finish_corpus()
     stderr:write(string_format("loupe: interrupted; %d page%s stored, run "
@@ -1073,6 +1074,12 @@ local function cmd_export(a)
   local cok, cerr = close()
   if ok and not cok then ok, err = false, (a.output or "stdout") .. ": "
     .. tostring(cerr) end
+  if ok and n ~= total then
+    -- rows a damaged index or table never gave: the output is short
+    ok, err = false, a.db .. ": the corpus is damaged (it counts " .. total
+      .. " articles, reading gave " .. n .. "); run 'loupe check " .. a.db
+      .. "'"
+  end
   if not ok then
     data_error(err)
     if to_file then

@@ -153,7 +153,19 @@ function Corpus._article_row(row)
 end
 
 local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true,
-                      threads = true, defer_indexes = true, cancel = true }
+                      threads = true, defer_indexes = true, cancel = true,
+                      verify = true }
+
+-- Before the first write of an open: is the file sound? A damaged corpus
+-- is not written into (SQLite would only notice the damage on the pages
+-- it touches). Once per open: it reads the whole file.
+local function verify_once(self, db)
+  if self._verified then return true end
+  local ok, err, code = db:verify()
+  if not ok then return nil, err, code end
+  self._verified = true
+  return true
+end
 
 -- Call a callback of ingest so that it cannot yield: a yield would leave
 -- the batch transaction open for as long as the coroutine is suspended
@@ -236,7 +248,9 @@ end
 -- to the corpus and at least as many as it holds. cancel = function()
 -- is asked between pages: when it returns true, the pages stored so far
 -- are committed and the summary comes back with interrupted = true.
--- progress and cancel must not yield. summary.duplicate counts files
+-- progress and cancel must not yield. verify = false skips the check of
+-- the file before the first write of this open (SQLite's quick check,
+-- which reads the whole file). summary.duplicate counts files
 -- whose content was stored already under another path (or as text):
 -- their path is recorded as another location of that article.
 function Corpus:ingest(specs, opts)
@@ -285,25 +299,49 @@ function Corpus:ingest(specs, opts)
     error("bad argument #2 to 'ingest' (option 'defer_indexes' must be a "
       .. "boolean)", 2)
   end
+  local verify = opts.verify
+  if verify ~= nil and type(verify) ~= "boolean" then
+    error("bad argument #2 to 'ingest' (option 'verify' must be a "
+      .. "boolean)", 2)
+  end
   local files, err, code = core.list_files(specs)
   if not files then return nil, err, code end
+  if verify ~= false and #files > 0 then
+    local ok, verr, vcode = verify_once(self, db)
+    if not ok then return nil, verr, vcode end
+  end
   local summary = { added = 0, updated = 0, unchanged = 0, duplicate = 0,
                     failed = {}, files = #files }
   local deferred = false
   -- whatever ends this function (return, error in a callback), an open
   -- batch is rolled back, never left half-written, and deferred indexes
   -- are built (a killed run leaves them to the next writable open)
-  -- luacheck: push ignore 211
-  local guard <close> = setmetatable({}, { __close = function()
+  local pf
+  local function clean_up()
+    if pf then pf:close() end        -- the workers stop and are joined
     if db:is_closed() then return end
     if db:in_transaction() then db:rollback() end
     if deferred then
       deferred = false
       db:build_indexes()
     end
-  end })
+  end
+  -- luacheck: push ignore 211
+  local guard <close> = setmetatable({}, { __close = clean_up })
   -- luacheck: pop
-  local read, pf, perr = page_source(db, files, #files > 0 and threads or 0)
+  -- A callback's error is raised after cleaning up here: an error does
+  -- not close the variables of a coroutine (only coroutine.close does),
+  -- and ingest may run in one.
+  local function callback(name, f, arg)
+    local ok, res = pcall(call_no_yield, name, f, arg)
+    if not ok then
+      clean_up()
+      error(res, 0)
+    end
+    return res
+  end
+  local read, perr
+  read, pf, perr = page_source(db, files, #files > 0 and threads or 0)
   if not read then return nil, pf, perr end
   -- closed before the guard on the way out: the workers stop and are
   -- joined before the batch is rolled back
@@ -349,10 +387,10 @@ function Corpus:ingest(specs, opts)
       n, bytes = 0, 0
     end
     if progress then
-      call_no_yield("progress", progress, { done = i, total = #files,
+      callback("progress", progress, { done = i, total = #files,
         path = path, status = status, bytes = len or 0 })
     end
-    if cancel and i < #files and call_no_yield("cancel", cancel) then
+    if cancel and i < #files and callback("cancel", cancel) then
       summary.interrupted = true
       break
     end
@@ -391,6 +429,8 @@ function Corpus:add(text, meta)
     end
     path = meta.path
   end
+  local ok, verr, vcode = verify_once(self, db)
+  if not ok then return nil, verr, vcode end
   return db:add(text, path)
 end
 
