@@ -247,13 +247,19 @@ describe("a read-only open", function()
     .. "for every read command (strace)", function()
     local out = dir .. "/out"
     assert(os.execute("mkdir -p " .. h.shq(out)))
-    local bytes, total = h.read(db), 0
+    local bytes, total, seen = h.read(db), 0, {}
     for _, args in ipairs(read_commands(db, out)) do
+      -- each command once (its other forms read the same way)
+      if seen[args[1]] then goto next end
+      seen[args[1]] = true
       local code, err, bad = traced(args)
       assert.are.equal(0, code, table.concat(args, " ") .. ": " .. err)
       assert.are.same({}, bad, table.concat(args, " "))
       total = total + #bad
+      ::next::
     end
+    assert.are.same({ search = true, show = true, stats = true,
+      quotes = true, export = true, report = true, check = true }, seen)
     assert.are.equal(0, total)
     assert.are.equal(bytes, h.read(db))
   end)
