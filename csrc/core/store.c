@@ -142,7 +142,8 @@ static const char *const stmt_sql[ST__N] = {
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
   " ?15, ?16, ?18, ?19)",
   /* ST_UPDATE */
-  "UPDATE articles SET path = ?1, hash = ?2, bytes = ?3, title = ?4,"
+  "UPDATE articles SET path = coalesce(?1, path), hash = ?2, bytes = ?3,"
+  " title = ?4,"
   " date = ?5, date_precision = ?6, dateline = ?7, credit = ?8,"
   " outlet = ?9, lang = ?10, authors = ?11, editors = ?12, body = ?13,"
   " provenance = ?14, parser_version = ?15, ingested_at = ?16,"
@@ -2411,6 +2412,8 @@ static int store_with(loupe_db *db, const loupe_article *a, const char *path,
     long long owner;
     rc = find_path(db, path, &owner, NULL);
     if (rc) goto out;
+    /* only the article path holds is replaced under its id */
+    if (existing && owner != existing) existing = 0;
     if (owner && owner == existing) {
       lp_buf other = {0};
       rc = other_path(db, existing, path, &other);
