@@ -142,7 +142,9 @@ describe("loupe ingest and Ctrl-C", function()
       h.sh(h.lua_env() .. " sh -c " .. h.shq("(" .. cmd .. " >/dev/null 2>"
         .. h.shq(err) .. " & echo $! >" .. h.shq(pidf) .. "; wait $!; echo"
         .. " $? >" .. h.shq(rcf) .. ") >/dev/null 2>&1 &"))
-      assert.is_true(wait_for(function() return exists(pidf) end, 10))
+      assert.is_true(wait_for(function()
+        return exists(pidf) and h.read(pidf):match("%d+\n") ~= nil
+      end, 10))
       local pid = h.read(pidf):match("%d+")
       -- once some pages are stored (a progress line is written at each
       -- tenth of the files)
@@ -150,7 +152,9 @@ describe("loupe ingest and Ctrl-C", function()
         return exists(err) and h.read(err):find("ingest: ", 1, true) ~= nil
       end, 60), "no progress")
       os.execute("kill -INT " .. pid)
-      assert.is_true(wait_for(function() return exists(rcf) end, 60))
+      assert.is_true(wait_for(function()
+        return exists(rcf) and h.read(rcf):match("%d+\n") ~= nil
+      end, 60))
       assert.is_true(dead(pid))
       assert.are.equal("130", h.read(rcf):match("%d+"))
       local text = h.read(err)

@@ -2501,7 +2501,7 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
                  const char *path, loupe_add_status *status, long long *id) {
   char hash[LOUPE_HASH_LEN + 1], raw[LOUPE_HASH_LEN + 1];
   plan pl;
-  int rc;
+  int rc, own;
 
   *status = 0;
   *id = 0;
@@ -2509,16 +2509,27 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
   if (rc) return rc;
   loupe_hash(bytes, len, hash);
   if (db->legacy > 0) lp_bytes_hash(bytes, len, raw);
-  rc = plan_page(db, path, hash, db->legacy > 0 ? raw : NULL, &pl);
+  /* looked up and stored in one transaction: another process storing the
+   * same content meanwhile cannot make it a second article */
+  rc = begin_own(db, &own);
   if (rc) return rc;
-  if (pl.status == LOUPE_UNCHANGED || pl.status == LOUPE_DUPLICATE) {
+  rc = plan_page(db, path, hash, db->legacy > 0 ? raw : NULL, &pl);
+  if (rc == LOUPE_OK && (pl.status == LOUPE_UNCHANGED ||
+                         pl.status == LOUPE_DUPLICATE)) {
     rc = apply_link(db, path, hash, &pl);
-    if (rc) return rc;
-    *status = pl.status;
-    *id = pl.id;
-    return LOUPE_OK;
+    if (rc == LOUPE_OK) {
+      *status = pl.status;
+      *id = pl.id;
+    }
+  } else if (rc == LOUPE_OK) {
+    rc = parse_and_store(db, bytes, len, path, hash, pl.id, status, id);
   }
-  return parse_and_store(db, bytes, len, path, hash, pl.id, status, id);
+  rc = end_own(db, own, rc);
+  if (rc) {
+    *status = 0;
+    *id = 0;
+  }
+  return rc;
 }
 
 /*
