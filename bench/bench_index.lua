@@ -520,8 +520,8 @@ local function main()
     { "count common term", "count", nil,
       function() return c:query("said") end },
     { "rare term", "each", nil, function() return c:query("wannacry") end },
-    { "regex, literal word", "count", nil,
-      function() return c:query():regex("\\bransomware\\b") end },
+    { "regex, word after a space", "count", nil,
+      function() return c:query():regex("\\sransomware\\b") end },
     { "regex, no literal", "count", nil, function()
         return c:query():regex("\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b") end },
     { "kwic (first 50)", "kwic", "ransomware",
@@ -645,9 +645,9 @@ local function main()
 
   -- pattern, what it shows
   local PATTERNS = {
-    { "\\bransomware\\b", "word the index narrows by" },
-    { "cyber\\s?attacks?", "prefix the index narrows by" },
-    { "\\b[Ss]anctions?\\b", "no narrowing: every body scanned" },
+    { "\\sransomware\\b", "word after white space: the index narrows" },
+    { "\\bransomware\\b", "word after \\b: every body scanned" },
+    { "\\b[Ss]anctions?\\b", "no literal word: every body scanned" },
   }
   local runs_rx = opts.quick and 5 or 10
 

@@ -239,7 +239,8 @@ typedef struct {
  *   limits:      NULL for the defaults.
  *   out:         receives the regex (NULL on failure).
  *   err/errcap:  receives a message on failure ("missing ) at offset 4").
- * Returns LOUPE_OK, LOUPE_ESYNTAX (bad pattern or flag), LOUPE_ENOMEM.
+ * Returns LOUPE_OK, LOUPE_ESYNTAX (bad pattern or flag), LOUPE_EINVAL (a
+ * limit above 4294967295: PCRE2 keeps them in 32 bits), LOUPE_ENOMEM.
  * JIT compilation is used when the library has it.
  */
 int loupe_regex_new(const char *pattern, size_t len, const char *flags,
@@ -551,21 +552,46 @@ typedef enum {
   LOUPE_GROUP_OUTLET, LOUPE_GROUP_CREDIT
 } loupe_group;
 
+/* Default limits on a query's search text (loupe_query_set_limits). */
+#define LOUPE_MAX_QUERY_BYTES 1048576
+#define LOUPE_MAX_QUERY_TERMS 4096
+
 /* A new empty query on db (matches every article). */
 int loupe_query_new(loupe_db *db, loupe_query **out);
 void loupe_query_free(loupe_query *q);
+/*
+ * Bound the search text, before any is given (FTS5 parses a long AND
+ * chain in quadratic time).
+ *   max_bytes: bytes of text, phrases, NEAR terms and regex together
+ *              (0: LOUPE_MAX_QUERY_BYTES).
+ *   max_terms: words of the text (of raw FTS5 text: runs of letters and
+ *              digits), phrases, and NEAR terms (0: LOUPE_MAX_QUERY_TERMS).
+ * The calls that add text then return LOUPE_ELIMIT with a message naming
+ * the limit and its option (max_query_bytes, max_query_terms).
+ */
+int loupe_query_set_limits(loupe_query *q, size_t max_bytes,
+                           size_t max_terms);
+/* The limits of the regexes the query compiles from now on (the filter
+ * of loupe_query_regex, the term of loupe_query_kwic); NULL for the
+ * defaults. */
+int loupe_query_regex_limits(loupe_query *q,
+                             const loupe_regex_limits *limits);
 /* Analyst text: every word must occur (literal terms; quotes, hyphens and
- * dots are never FTS5 syntax). With raw != 0 the text is FTS5 syntax. */
+ * dots are never FTS5 syntax). With raw != 0 the text is FTS5 syntax.
+ * LOUPE_ELIMIT past a limit (see loupe_query_set_limits). */
 int loupe_query_text(loupe_query *q, const char *text, int raw);
-/* An exact phrase. */
+/* An exact phrase; LOUPE_EINVAL when it holds no letter or digit. */
 int loupe_query_phrase(loupe_query *q, const char *phrase);
-/* Two terms or phrases within distance tokens of each other. */
+/* Two terms or phrases within distance tokens of each other; LOUPE_EINVAL
+ * for a negative distance or a term without letters or digits. */
 int loupe_query_near(loupe_query *q, const char *a, const char *b,
                      int distance);
 /* A filter value (see loupe_filter); values of one key are OR-ed. */
 int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value);
-/* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17"),
- * inclusive at their precision; NULL clears. */
+/* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17",
+ * optionally a time and zone), inclusive at their precision; NULL
+ * clears. LOUPE_EINVAL for a month outside 01-12 or a day outside its
+ * month. */
 int loupe_query_since(loupe_query *q, const char *since);
 int loupe_query_until(loupe_query *q, const char *until);
 /* Keep articles whose body matches the pattern (compiled with limits). */
@@ -606,7 +632,8 @@ int loupe_query_ids(loupe_query *q, loupe_cursor **out);
 int loupe_query_group(loupe_query *q, loupe_group by, loupe_cursor **out);
 /* Cursor over keyword-in-context rows (left, match, right, id, date):
  * every match of term (a literal, case-insensitive; or a regex when
- * is_regex) in the matching articles' bodies; width bytes each side. */
+ * is_regex) in the matching articles' bodies; width characters each side
+ * (LOUPE_EINVAL unless positive). */
 int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
                      const char *flags, int width, loupe_cursor **out);
 

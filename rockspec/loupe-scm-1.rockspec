@@ -74,6 +74,7 @@ build = {
       libraries = { "pcre2-8", "sqlite3", "m", "pthread" },
     },
     loupe = "lua/loupe/init.lua",
+    ["loupe.check"] = "lua/loupe/check.lua",
     ["loupe.cli"] = "lua/loupe/cli.lua",
     ["loupe.corpus"] = "lua/loupe/corpus.lua",
     ["loupe.query"] = "lua/loupe/query.lua",

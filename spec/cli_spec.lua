@@ -172,6 +172,12 @@ describe("loupe usage errors", function()
     { { "search", "x.loupe", "q", "--limit", "many" }, "--limit" },
     { { "search", "x.loupe", "q", "--limit=-3" }, "--limit" },
     { { "search", "x.loupe", "q", "--since", "last year" }, "--since" },
+    { { "search", "x.loupe", "q", "--since", "2021-13-45" }, "--since" },
+    { { "search", "x.loupe", "q", "--until", "2021-02-29" }, "--until" },
+    { { "search", "x.loupe", "q", "--until", "2021-04-31" }, "--until" },
+    { { "quotes", "x.loupe", "--since", "2021-00" }, "--since" },
+    { { "search", "x.loupe", "q", "--limit", "0x10" }, "--limit" },
+    { { "ingest", "x.loupe", "pages", "--batch", "1e3" }, "--batch" },
     { { "search", "x.loupe", "q", "--format", "xml" }, "--format" },
     { { "search", "x.loupe", "q", "--order" }, "--order" },
     { { "show", "x.loupe", "abc" }, "ID" },
@@ -195,6 +201,18 @@ describe("loupe usage errors", function()
       assert.matches("\nTry 'loupe .*%-%-help'%.\n$", err)
     end)
   end
+
+  it("names the month or day that is out of range", function()
+    local code, _, err = loupe("search", db, "--since", "2021-13-45")
+    assert.are.equal(2, code)
+    assert.are.equal("loupe: --since: '2021-13-45' is not a valid date "
+      .. "(month 13 is not 01 to 12; YYYY, YYYY-MM or YYYY-MM-DD)\n"
+      .. "Try 'loupe search --help'.\n", err)
+    code, _, err = loupe("search", db, "--until", "2023-02-29")
+    assert.are.equal(2, code)
+    assert.matches("day 29 is not in 2023-02 (01 to 28)", err, 1, true)
+    assert.are.equal(0, (loupe("search", db, "--until", "2024-02-29")))
+  end)
 
   it("exit 2 for a regex that does not compile", function()
     local code, _, err = loupe("search", db, "--regex", "cyber(")
@@ -322,6 +340,49 @@ end)
 -- --------------------------------------------------------------- search
 
 describe("loupe search", function()
+  -- a file name with terminal escape codes was printed raw
+  it("shows control characters in names as escapes, never raw",
+    function()
+      local d2 = dir .. "/esc"
+      assert(os.execute("mkdir -p " .. q(d2)))
+      local name = d2 .. "/ferry\27]0;owned\7\27[2J\u{202E}txt.txt"
+      h.write(name, PAGES["b.txt"])
+      local edb = d2 .. "/e.loupe"
+      local code, out, err = loupe("ingest", "-q", edb, name)
+      assert.are.equal(0, code, err)
+      assert.is_nil(out:find("\27", 1, true))
+      for _, fmt in ipairs({ "table", "csv", "md" }) do
+        code, out, err = loupe("search", edb, "fishing", "--format", fmt)
+        assert.are.equal(0, code, err)
+        assert.is_nil(out:find("\27", 1, true), fmt)
+        assert.is_nil(out:find("\7", 1, true), fmt)
+      end
+      -- the text of an article shows the path with visible escapes, the
+      -- bidirectional override too
+      code, out = loupe("show", edb, "1")
+      assert.are.equal(0, code)
+      assert.is_nil(out:find("\27", 1, true))
+      assert.is_nil(out:find("\u{202E}", 1, true))
+      assert.is_truthy(out:find("ferry\\x1b]0;owned\\x07\\x1b[2J"
+        .. "\\u{202E}txt.txt", 1, true), out)
+      -- CSV cells mark each control character with U+FFFD
+      code, out = loupe("search", edb, "fishing", "--format", "csv")
+      assert.are.equal(0, code)
+      assert.is_truthy(out:find("ferry\u{FFFD}]0;owned\u{FFFD}\u{FFFD}[2J",
+        1, true), out)
+      -- JSON Lines keep the name whole, escaped as JSON escapes it
+      code, out = loupe("search", edb, "fishing", "--format", "jsonl")
+      assert.are.equal(0, code)
+      assert.are.equal(name, cjson.decode(out).path)
+      -- and a message naming the file escapes it
+      code, out, err = loupe("stats", name .. ".missing")
+      assert.are.equal("", out)
+      assert.are.equal(1, code)
+      assert.is_nil(err:find("\27", 1, true))
+      assert.is_truthy(err:find("ferry\\x1b]0;owned\\x07\\x1b[2J"
+        .. "\\u{202E}txt.txt.missing", 1, true), err)
+    end)
+
   it("prints a table with the total", function()
     local code, out, err = loupe("search", db, "cyber attacks")
     assert.are.equal(0, code)

@@ -304,8 +304,8 @@ describe("corpus:ingest with threads", function()
     for _, bad in ipairs({ -1, 1.5, "2", true, 65 }) do
       assert.error_matches(function()
         c:ingest(dir .. "/pages", { threads = bad })
-      end, "bad argument #2 to 'ingest' (option 'threads' must be 0 or a "
-        .. "positive integer", 1, true)
+      end, "bad argument #2 to 'ingest' (option 'threads' must be an "
+        .. "integer from 0 to 64", 1, true)
     end
     assert.are.equal(0, c:count())
     c:close()

@@ -148,6 +148,22 @@ local HOSTILE = "<script>alert(1)</script> & \"quoted\" 'single' | pipe"
 
 -- ------------------------------------------------------------------ CSV
 
+describe("report.csv cells", function()
+  -- a file name or title holding escape codes reached a terminal raw
+  it("carry no control characters: each becomes U+FFFD", function()
+    assert.are.equal("evil\u{FFFD}[2J.txt",
+      report.csv_field("evil\27[2J.txt"))
+    assert.are.equal("a\u{FFFD}b\u{FFFD}c\u{FFFD}d",
+      report.csv_field("a\0b\127c\u{9B}d"))
+    -- tab, CR and LF are CSV's to quote, not to replace
+    assert.are.equal('"a\tb\r\nc"', report.csv_field("a\tb\r\nc"))
+    assert.are.equal("a\tb", report.csv_field("a\tb"))
+    -- invalid UTF-8 is repaired as JSON and Markdown repair it
+    assert.are.equal("bad\u{FFFD}byte", report.csv_field("bad\255byte"))
+    assert.is_nil(report.escape_md("x\27[31m"):find("\27", 1, true))
+  end)
+end)
+
 describe("report.csv", function()
   it("quotes fields with commas, quotes, CR or LF and doubles quotes",
     function()
@@ -348,6 +364,92 @@ describe("report charts", function()
     well_formed(tostring(report.timeline({})))
     well_formed(tostring(report.line_chart({})))
   end)
+end)
+
+-- fuzz-repro report_chart_inf_hang.lua: a count of math.huge made the
+-- axis step infinite and the tick loop endless
+describe("report charts on counts that are not finite", function()
+  local ODD = {
+    { key = "2019", count = 3 }, { key = "2020", count = math.huge },
+    { key = "2021", count = 0 / 0 }, { key = "2022", count = -2 },
+    { key = "2023", count = -math.huge }, { key = "2024", count = 7 },
+  }
+
+  -- every number written in an attribute is finite
+  local function finite_attrs(svg)
+    for name, v in svg:gmatch('([%w-]+)="([^"]*)"') do
+      assert.is_nil(v:lower():find("inf", 1, true), name .. "=" .. v)
+      assert.is_nil(v:lower():find("nan", 1, true), name .. "=" .. v)
+    end
+  end
+
+  local function charts(rows)
+    return { report.bar_chart(rows), report.hbar_chart(rows),
+             report.line_chart({ { name = "pages", rows = rows } }) }
+  end
+
+  it("return, drawing +inf at the top as ∞ and noting what is not drawn",
+    function()
+      for _, c in ipairs(charts(ODD)) do
+        local svg = tostring(c)
+        well_formed(svg)
+        finite_attrs(svg)
+        assert.is_truthy(svg:find("1 not a number, not drawn; 2 below 0, "
+          .. "drawn at 0", 1, true), svg)
+      end
+      local svg = tostring(report.bar_chart(ODD))
+      assert.is_truthy(svg:find(">∞</text>", 1, true))
+      -- the axis is scaled to the largest finite count, 7
+      assert.is_truthy(svg:find(">8</text>", 1, true), svg)
+      -- the data keeps the values as given
+      local hb = report.hbar_chart(ODD)
+      assert.are.equal(math.huge, hb.data[1].count)
+      assert.is_true(hb.data[#hb.data].count ~= hb.data[#hb.data].count)
+    end)
+
+  it("return for counts at the ends of the number line", function()
+    for _, v in ipairs({ 1.7e308, math.maxinteger, math.mininteger, 1e-300,
+                         2 ^ 63, 0.25 }) do
+      for _, c in ipairs(charts({ { key = "2020", count = v },
+                                  { key = "2021", count = 1 } })) do
+        local svg = tostring(c)
+        well_formed(svg)
+        finite_attrs(svg)
+      end
+    end
+  end)
+
+  it("have no note when every count is drawn as given", function()
+    local svg = tostring(report.bar_chart({ { key = "2020", count = 2 } }))
+    assert.is_nil(svg:find("not drawn", 1, true))
+    assert.is_nil(svg:find("drawn at 0", 1, true))
+  end)
+
+  it("label values as report.value_label does", function()
+    assert.are.equal("∞", report.value_label(math.huge))
+    assert.are.equal("-∞", report.value_label(-math.huge))
+    assert.are.equal("NaN", report.value_label(0 / 0))
+    assert.are.equal("12", report.value_label(12.0))
+    assert.are.equal("2.5", report.value_label(2.5))
+  end)
+
+  it("raise on sizes and years that would never end or draw nothing",
+    function()
+      assert.error_matches(function()
+        report.bar_chart({ { key = "2020", count = 1 } }, { from = -1e18 })
+      end, "bad argument #2 to 'bar_chart' (option 'from' must be an "
+        .. "integer from 0 to 9999", 1, true)
+      assert.error_matches(function()
+        report.hbar_chart({}, { top = -1 })
+      end, "bad argument #2 to 'hbar_chart' (option 'top' must be an "
+        .. "integer from 1 to 10000, got -1)", 1, true)
+      assert.error_matches(function()
+        report.bar_chart({}, { width = 0 / 0 })
+      end, "option 'width' must be a number from 100 to 20000", 1, true)
+      assert.error_matches(function()
+        report.timeline({}, { max_speakers = 0 })
+      end, "option 'max_speakers'", 1, true)
+    end)
 end)
 
 -- ----------------------------------------------------------------- page

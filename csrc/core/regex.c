@@ -71,6 +71,13 @@ int loupe_regex_new(const char *pattern, size_t len, const char *flags,
   }
   rc = flag_options(flags, &opts, err, errcap);
   if (rc) return rc;
+  /* PCRE2 keeps its limits in 32 bits: a larger one would be cut */
+  if (limits && (limits->match_limit > 0xFFFFFFFFUL ||
+                 limits->depth_limit > 0xFFFFFFFFUL ||
+                 limits->heap_limit > 0xFFFFFFFFUL)) {
+    snprintf(err, errcap, "a regex limit is more than 4294967295");
+    return LOUPE_EINVAL;
+  }
   re = calloc(1, sizeof *re);
   if (re == NULL) goto nomem;
   re->limits.match_limit = limits && limits->match_limit

@@ -5,6 +5,7 @@
  * conversion of a Lua query description into calls of the C builder.
  */
 #define _POSIX_C_SOURCE 200809L   /* sigaction */
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <lua.h>
@@ -75,19 +76,45 @@ static int lregex_gc(lua_State *L) {
   return 0;
 }
 
-static unsigned long opt_limit(lua_State *L, int t, const char *name) {
-  lua_Integer v;
-  int isnum;
+/*
+ * Field name of the table at t as an integer in [lo, hi], or dflt when
+ * absent. A string, a float with a fraction, NaN, an infinity or a value
+ * out of range raises "bad argument #arg to 'fname' (option 'name' must
+ * be an integer from lo to hi)": never cut to a C type.
+ */
+static lua_Integer opt_int_field(lua_State *L, int t, const char *name,
+                                 lua_Integer lo, lua_Integer hi,
+                                 lua_Integer dflt, int arg,
+                                 const char *fname) {
+  lua_Integer v = 0;
+  int isnum = 0;
   if (lua_getfield(L, t, name) == LUA_TNIL) {
     lua_pop(L, 1);
-    return 0;
+    return dflt;
   }
-  v = lua_tointegerx(L, -1, &isnum);
-  if (!isnum || v < 1)
-    luaL_error(L, "bad argument #3 to 'regex' (option '%s' must be a "
-                  "positive integer)", name);
+  if (lua_type(L, -1) == LUA_TNUMBER) v = lua_tointegerx(L, -1, &isnum);
+  if (!isnum || v < lo || v > hi) {
+    lua_pushfstring(L, "bad argument #%d to '%s' (option '%s' must be an "
+                    "integer from %I to %I)", arg, fname, name, lo, hi);
+    return lua_error(L);
+  }
   lua_pop(L, 1);
-  return (unsigned long)v;
+  return v;
+}
+
+#define REGEX_LIMIT_MAX ((lua_Integer)0xFFFFFFFF)
+
+/* Read the limits table at t (match_limit, depth_limit, heap_limit, each
+ * 1 to 4294967295: PCRE2 keeps them in 32 bits); errors name argument arg
+ * of fname. */
+static void read_limits(lua_State *L, int t, loupe_regex_limits *lim,
+                        int arg, const char *fname) {
+  lim->match_limit = (unsigned long)opt_int_field(L, t, "match_limit", 1,
+    REGEX_LIMIT_MAX, 0, arg, fname);
+  lim->depth_limit = (unsigned long)opt_int_field(L, t, "depth_limit", 1,
+    REGEX_LIMIT_MAX, 0, arg, fname);
+  lim->heap_limit = (unsigned long)opt_int_field(L, t, "heap_limit", 1,
+    REGEX_LIMIT_MAX, 0, arg, fname);
 }
 
 /* core.regex(pattern [, flags [, limits]]) -> Regex | nil, msg, "syntax" */
@@ -110,9 +137,7 @@ static int lcore_regex(lua_State *L) {
         return luaL_argerror(L, 3, lua_pushfstring(L, "unknown option '%s'", k));
       lua_pop(L, 1);
     }
-    lim.match_limit = opt_limit(L, 3, "match_limit");
-    lim.depth_limit = opt_limit(L, 3, "depth_limit");
-    lim.heap_limit = opt_limit(L, 3, "heap_limit");
+    read_limits(L, 3, &lim, 3, "regex");
   }
   ud = lua_newuserdatauv(L, sizeof *ud, 0);
   ud->re = NULL;
@@ -177,12 +202,16 @@ static int lcursor_close(lua_State *L) {
 }
 
 /* cur:next() -> row table | nil at the end; raises on a failure (an
- * iterator must not end quietly on an error) */
+ * iterator must not end quietly on an error). The message carries no
+ * position: the line that called next is inside loupe's own iterator. */
 static int lcursor_next(lua_State *L) {
   lcursor *ud = check_cursor(L, 1);
   int has, rc, n, i;
   rc = loupe_cursor_next(ud->c, &has);
-  if (rc) return luaL_error(L, "loupe: %s", loupe_cursor_errmsg(ud->c));
+  if (rc) {
+    lua_pushfstring(L, "loupe: %s", loupe_cursor_errmsg(ud->c));
+    return lua_error(L);
+  }
   if (!has) {
     /* exhausted: release the statement at once */
     loupe_cursor_free(ud->c);
@@ -590,10 +619,18 @@ static int ldb_talking_points(lua_State *L) {
   loupe_tp_options o;
   lcursor *cu;
   int rc;
+  lua_Integer v[3];
+  int i;
+  static const lua_Integer dflt[3] = {3, 1, 6};
   memset(&o, 0, sizeof o);
-  o.min_articles = (int)luaL_optinteger(L, 2, 3);
-  o.min_years = (int)luaL_optinteger(L, 3, 1);
-  o.min_words = (int)luaL_optinteger(L, 4, 6);
+  for (i = 0; i < 3; i++) {
+    v[i] = luaL_optinteger(L, 2 + i, dflt[i]);
+    luaL_argcheck(L, v[i] >= 1 && v[i] <= INT_MAX, 2 + i,
+                  "must be an integer from 1 to 2147483647");
+  }
+  o.min_articles = (int)v[0];
+  o.min_years = (int)v[1];
+  o.min_words = (int)v[2];
   o.speaker = luaL_optstring(L, 5, NULL);
   o.since = luaL_optstring(L, 6, NULL);
   o.until = luaL_optstring(L, 7, NULL);
@@ -668,7 +705,13 @@ static int apply_list(lua_State *L, loupe_query *q, int t, const char *k,
 static int build_query(lua_State *L, int t, loupe_query *q) {
   int rc = LOUPE_OK;
   const char *s;
-  lua_Integer limit = -1, offset = 0;
+  lua_Integer limit, offset;
+  loupe_regex_limits lim;
+  rc = loupe_query_set_limits(q,
+    (size_t)opt_int_field(L, t, "max_query_bytes", 1, LUA_MAXINTEGER, 0, 2,
+                          "query"),
+    (size_t)opt_int_field(L, t, "max_query_terms", 1, LUA_MAXINTEGER, 0, 2,
+                          "query"));
   s = opt_field_string(L, t, "text");
   if (s) {
     int raw;
@@ -677,32 +720,46 @@ static int build_query(lua_State *L, int t, loupe_query *q) {
     lua_pop(L, 1);
     rc = loupe_query_text(q, s, raw);
   }
-  if (!rc && lua_getfield(L, t, "phrases") == LUA_TTABLE) {
-    lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
-    for (i = 1; i <= n && !rc; i++) {
-      lua_rawgeti(L, -1, i);
-      rc = loupe_query_phrase(q, lua_tostring(L, -1));
-      lua_pop(L, 1);
+  /* each field read is popped inside its own block: a pop after a
+   * skipped lua_getfield would take the caller's slot (the query box,
+   * whose closing frees q) */
+  if (!rc) {
+    if (lua_getfield(L, t, "phrases") == LUA_TTABLE) {
+      lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
+      for (i = 1; i <= n && !rc; i++) {
+        lua_rawgeti(L, -1, i);
+        rc = loupe_query_phrase(q, lua_tostring(L, -1));
+        lua_pop(L, 1);
+      }
     }
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
-  if (!rc && lua_getfield(L, t, "nears") == LUA_TTABLE) {
+  if (!rc && lua_getfield(L, t, "nears") != LUA_TTABLE) {
+    lua_pop(L, 1);
+  } else if (!rc) {
     lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
     for (i = 1; i <= n && !rc; i++) {
       const char *a, *b;
       lua_Integer d;
+      int isnum;
       lua_rawgeti(L, -1, i);
       lua_rawgeti(L, -1, 1);
       lua_rawgeti(L, -2, 2);
       lua_rawgeti(L, -3, 3);
       a = lua_tostring(L, -3);
       b = lua_tostring(L, -2);
-      d = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 10;
+      d = lua_tointegerx(L, -1, &isnum);
+      /* checked by the Lua layer; never cut to an int here */
+      if (!isnum || d < 0 || d > INT_MAX) {
+        lua_pushfstring(L, "bad argument #3 to 'near' (distance must be an "
+                        "integer from 0 to %d)", INT_MAX);
+        return lua_error(L);
+      }
       rc = loupe_query_near(q, a, b, (int)d);
       lua_pop(L, 4);
     }
+    lua_pop(L, 1);
   }
-  lua_pop(L, 1);
   if (!rc) rc = loupe_query_since(q, opt_field_string(L, t, "since"));
   if (!rc) rc = loupe_query_until(q, opt_field_string(L, t, "until"));
   if (!rc) rc = apply_list(L, q, t, "outlet", LOUPE_F_OUTLET);
@@ -729,8 +786,15 @@ static int build_query(lua_State *L, int t, loupe_query *q) {
     rc = loupe_query_count_clusters(q, lua_toboolean(L, -1));
     lua_pop(L, 1);
   }
-  if (!rc && (s = opt_field_string(L, t, "regex")) != NULL)
-    rc = loupe_query_regex(q, s, opt_field_string(L, t, "regex_flags"));
+  if (!rc && (s = opt_field_string(L, t, "regex")) != NULL) {
+    memset(&lim, 0, sizeof lim);
+    if (lua_getfield(L, t, "regex_limits") == LUA_TTABLE)
+      read_limits(L, lua_gettop(L), &lim, 1, "regex");
+    lua_pop(L, 1);
+    rc = loupe_query_regex_limits(q, &lim);
+    if (!rc)
+      rc = loupe_query_regex(q, s, opt_field_string(L, t, "regex_flags"));
+  }
   if (!rc && (s = opt_field_string(L, t, "order")) != NULL) {
     loupe_order o = strcmp(s, "date") == 0 ? LOUPE_ORDER_DATE
                     : strcmp(s, "-date") == 0 ? LOUPE_ORDER_DATE_DESC
@@ -738,10 +802,8 @@ static int build_query(lua_State *L, int t, loupe_query *q) {
                                              : LOUPE_ORDER_DEFAULT;
     rc = loupe_query_order(q, o);
   }
-  if (lua_getfield(L, t, "limit") == LUA_TNUMBER) limit = lua_tointeger(L, -1);
-  lua_pop(L, 1);
-  if (lua_getfield(L, t, "offset") == LUA_TNUMBER) offset = lua_tointeger(L, -1);
-  lua_pop(L, 1);
+  limit = opt_int_field(L, t, "limit", 0, LUA_MAXINTEGER, -1, 1, "limit");
+  offset = opt_int_field(L, t, "offset", 0, LUA_MAXINTEGER, 0, 1, "offset");
   if (!rc) rc = loupe_query_limit(q, (long long)limit, (long long)offset);
   return rc;
 }
@@ -808,7 +870,15 @@ static int ldb_run(lua_State *L) {
       int is_regex = lua_toboolean(L, 5);
       const char *flags = luaL_optstring(L, 6, NULL);
       lua_Integer width = luaL_optinteger(L, 7, 40);
-      rc = loupe_query_kwic(box->q, term, is_regex, flags, (int)width, &cu->c);
+      loupe_regex_limits lim;
+      luaL_argcheck(L, width >= 1 && width <= INT_MAX, 7,
+                    "width must be an integer from 1 to 2147483647");
+      memset(&lim, 0, sizeof lim);
+      if (lua_type(L, 8) == LUA_TTABLE) read_limits(L, 8, &lim, 1, "kwic");
+      rc = loupe_query_regex_limits(box->q, &lim);
+      if (!rc)
+        rc = loupe_query_kwic(box->q, term, is_regex, flags, (int)width,
+                              &cu->c);
     }
     }
     if (rc) return db_fail(L, rc, "query", loupe_query_errmsg(box->q));

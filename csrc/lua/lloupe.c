@@ -247,8 +247,10 @@ static int lcore_parse(lua_State *L) {
     }
     lua_pop(L, 1);
     if (lua_getfield(L, 2, "max_bytes") != LUA_TNIL) {
-      int isnum;
-      max_bytes = lua_tointegerx(L, -1, &isnum);
+      int isnum = 0;
+      /* a number only ("10" is a mistake), integral, positive */
+      if (lua_type(L, -1) == LUA_TNUMBER)
+        max_bytes = lua_tointegerx(L, -1, &isnum);
       if (!isnum || max_bytes < 1)
         return luaL_argerror(L, 2, "option 'max_bytes' must be a positive integer");
       if ((lua_Unsigned)max_bytes > (lua_Unsigned)LOUPE_MAX_INPUT)

@@ -3,6 +3,7 @@
 -- returns the exit status: 0 done, 1 data error, 2 usage error. Errors go
 -- to stderr as `loupe: <file or argument>: <reason>`.
 local argparse = require "argparse"
+local check = require "loupe.check"
 
 local debug_traceback = debug.traceback
 
@@ -30,6 +31,8 @@ local table_sort = table.sort
 local tonumber = tonumber
 local tostring = tostring
 local type = type
+local utf8_charpattern = "^" .. utf8.charpattern
+local utf8_codepoint = utf8.codepoint
 local utf8_len = utf8.len
 local utf8_offset = utf8.offset
 local xpcall = xpcall
@@ -47,12 +50,55 @@ local function say(...)
   stdout:write(...)
 end
 
+-- Code points a terminal must not be sent raw: the C1 controls (U+009B
+-- is an 8-bit CSI) and the bidirectional embeddings, overrides and
+-- isolates, which reorder the rest of the line.
+local function unsafe_cp(cp)
+  return (cp >= 0x80 and cp <= 0x9F) or (cp >= 0x202A and cp <= 0x202E)
+    or (cp >= 0x2066 and cp <= 0x2069)
+end
+
+--- s as text for a terminal or a table cell: every control character
+-- (C0, DEL, C1), bidirectional control and invalid UTF-8 byte is written
+-- as a visible escape (\x1b, \u{202E}, \xff), so that a file name or a
+-- scraped title holding escape codes cannot move the cursor, recolour or
+-- retitle the terminal. With flat, tabs and line breaks become spaces
+-- (prose and cells); without, they are escaped too (names, messages).
+local function shown(s, flat)
+  s = tostring(s)
+  if not s:find("[%c\128-\255]") then return s end
+  local out, i, n = {}, 1, #s
+  while i <= n do
+    local c = s:byte(i)
+    local ch = s:match(utf8_charpattern, i)
+    if c < 0x80 then
+      if c >= 32 and c ~= 127 then
+        out[#out + 1] = s:sub(i, i)
+      elseif flat and (c == 9 or c == 10 or c == 13) then
+        out[#out + 1] = " "
+      else
+        out[#out + 1] = string_format("\\x%02x", c)
+      end
+      i = i + 1
+    elseif ch and #ch > 1 and utf8_len(ch) == 1 then
+      local cp = utf8_codepoint(ch)
+      out[#out + 1] = unsafe_cp(cp) and string_format("\\u{%X}", cp) or ch
+      i = i + #ch
+    else
+      out[#out + 1] = string_format("\\x%02x", c)
+      i = i + 1
+    end
+  end
+  return table_concat(out)
+end
+M.shown = shown
+
 -- A message we compose: "loupe: subject: reason".
 local function complain(subject, reason)
   if subject then
-    stderr:write("loupe: ", subject, ": ", reason, "\n")
+    stderr:write("loupe: ", shown(subject), ": ", shown(reason), "\n")
   else
-    stderr:write("loupe: ", reason, "\n")
+    stderr:write("loupe: ", shown(reason), "\n")
   end
 end
 
@@ -73,7 +119,7 @@ local function data_error(subject_or_msg, reason)
   if reason then
     complain(subject_or_msg, reason)
   else
-    stderr:write("loupe: ", lib_message(subject_or_msg), "\n")
+    stderr:write("loupe: ", shown(lib_message(subject_or_msg)), "\n")
   end
   return 1
 end
@@ -173,17 +219,14 @@ end
 
 -- ------------------------------------------------------- arguments
 
-local function is_iso_date(s)
-  return s:match("^%d%d%d%d$") or s:match("^%d%d%d%d%-%d%d$")
-    or s:match("^%d%d%d%d%-%d%d%-%d%d$")
-    or s:match("^%d%d%d%d%-%d%d%-%d%dT")
-end
-
+-- A date option: YYYY, YYYY-MM or YYYY-MM-DD (a time may follow), the
+-- month 01-12 and the day within its month (loupe.check.iso_date).
 local function date_arg(name)
   return function(s)
-    if not is_iso_date(s) then
-      return nil, name .. ": '" .. s .. "' is not an ISO 8601 date "
-        .. "(YYYY, YYYY-MM or YYYY-MM-DD)"
+    local ok, why = check.iso_date(s)
+    if not ok then
+      return nil, name .. ": '" .. s .. "' is not a valid date (" .. why
+        .. "; YYYY, YYYY-MM or YYYY-MM-DD)"
     end
     return s
   end
@@ -201,13 +244,17 @@ local function charset_arg(s)
     .. "(.-)%)?$") or ("unknown charset '" .. s .. "'"))
 end
 
-local function count_arg(name, min)
+-- A count option: decimal digits only, at least min, at most max.
+local function count_arg(name, min, max)
   return function(s)
-    local n = math_tointeger(tonumber(s))
+    local n = s:match("^%d+$") and math_tointeger(tonumber(s))
     if not n or n < (min or 0) then
       return nil, name .. ": '" .. s .. "' is not "
         .. ((min or 0) > 0 and "a positive" or "a non-negative")
         .. " integer"
+    end
+    if max and n > max then
+      return nil, name .. ": '" .. s .. "' is more than " .. max
     end
     return n
   end
@@ -284,13 +331,7 @@ local function build_parser(state)
   c:option("--threads", "Worker threads reading and parsing ahead while "
     .. "pages are stored (0: none; default: processors online minus one, "
     .. "1 to 8).")
-    :argname("N"):convert(function(s)
-      local n, err = count_arg("--threads")(s)
-      if n and n > 64 then
-        return nil, "--threads: '" .. s .. "' is more than 64"
-      end
-      return n, err
-    end)
+    :argname("N"):convert(count_arg("--threads", 0, 64))
 
   c:option("--charset", CHARSET_HELP):argname("NAME")
     :convert(charset_arg)
@@ -541,7 +582,7 @@ local function progress_meter(stream, tty, quiet)
         ("#"):rep(filled), ("."):rep(width - filled), info.done, info.total,
         rate, clock_time(eta))
       local room = columns_wide() - width_of(head) - 1
-      local name = tostring(info.path or ""):match("[^/]*$")
+      local name = shown(tostring(info.path or ""):match("[^/]*$"))
       stream:write(head, cut(name, room), "\27[K")
       stream:flush()
       drawn = true
@@ -620,7 +661,7 @@ local function cmd_ingest(a)
   local failed_s = failed .. " failed"
   if c and failed > 0 then failed_s = c.red .. failed_s .. c.reset end
   say(string_format("%s: %d files, %s in %.2f s (%.1f MB/s): %d added, "
-    .. "%d updated, %d unchanged, %d duplicate%s, %s; %s\n", a.db,
+    .. "%d updated, %d unchanged, %d duplicate%s, %s; %s\n", shown(a.db),
     summary.files, human_bytes(bytes), secs, bytes / secs / 1e6,
     summary.added, summary.updated, summary.unchanged, summary.duplicate,
     summary.duplicate == 1 and "" or "s", failed_s,
@@ -642,7 +683,7 @@ local function text_table(rows, cols, color, decorate)
     else
       local w = width_of(col.title)
       for _, r in ipairs(rows) do
-        w = math_max(w, width_of(tostring(r[col.key] or "")))
+        w = math_max(w, width_of(shown(r[col.key] or "", true)))
       end
       col.w = math_min(w, col.width or w)
       fixed = fixed + col.w + 2
@@ -668,7 +709,7 @@ local function text_table(rows, cols, color, decorate)
     local values = {}
     for i, col in ipairs(cols) do
       local v = r[col.key]
-      values[i] = v == nil and "" or tostring(v)
+      values[i] = v == nil and "" or shown(v, true)
     end
     if flex and r.wrap_flex then
       local idx
@@ -683,7 +724,7 @@ local function text_table(rows, cols, color, decorate)
       line(values)
     end
     for _, extra in ipairs(r.extra or {}) do
-      for _, l in ipairs(wrap(extra, total - indent - 1)) do
+      for _, l in ipairs(wrap(shown(extra, true), total - indent - 1)) do
         say((" "):rep(indent), decorate and decorate(l) or l, "\n")
       end
     end
@@ -796,7 +837,7 @@ local function print_fields(rec, color)
     if v ~= nil and v ~= "" then
       local key = string_format("%-15s", k)
       if color then key = color.bright .. key .. color.reset end
-      say(key, tostring(v), "\n")
+      say(key, shown(v, true), "\n")
     end
   end
 end
@@ -807,8 +848,9 @@ local function print_quotes(quotes)
   for _, q in ipairs(quotes) do
     local who = q.speaker or "(unattributed)"
     if q.role then who = who .. ", " .. q.role end
-    local head = string_format("  [%s] %s: ", q.kind or "?", who)
-    local lines = wrap("“" .. tostring(q.text) .. "”",
+    local head = string_format("  [%s] %s: ", shown(q.kind or "?"),
+      shown(who, true))
+    local lines = wrap("“" .. shown(q.text, true) .. "”",
       math_max(30, columns_wide() - 6))
     say(head, "\n")
     for _, l in ipairs(lines) do say("      ", l, "\n") end
@@ -820,7 +862,7 @@ local function print_paragraphs(paras)
   local n = math_max(40, columns_wide() - 2)
   for i, p in ipairs(paras) do
     if i > 1 then say("\n") end
-    for _, l in ipairs(wrap(p, n)) do say(l, "\n") end
+    for _, l in ipairs(wrap(shown(p, true), n)) do say(l, "\n") end
   end
 end
 
@@ -928,8 +970,8 @@ local function cmd_stats(a)
   local function head(s)
     say("\n", color and (color.bright .. s .. color.reset) or s, "\n")
   end
-  say(string_format("%-12s %s\n%-12s %d\n", "corpus", a.db, "articles",
-    st.articles))
+  say(string_format("%-12s %s\n%-12s %d\n", "corpus", shown(a.db),
+    "articles", st.articles))
   if first then
     say(string_format("%-12s %s .. %s%s\n", "dates", first, last,
       undated > 0 and string_format(" (%d undated)", undated) or ""))
@@ -937,20 +979,22 @@ local function cmd_stats(a)
   say(string_format("%-12s %d (%d attributed to %d speakers)\n", "quotes",
     nq, attributed, #speakers))
   local parts = {}
-  for i, r in ipairs(st.languages) do parts[i] = r.key .. " " .. r.count end
+  for i, r in ipairs(st.languages) do
+    parts[i] = shown(r.key, true) .. " " .. r.count
+  end
   say(string_format("%-12s %s\n", "languages", table_concat(parts, ", ")))
   local function bars(title, rows, missing)
     head(title)
     local maxn, wide = 0, 8
     for _, r in ipairs(rows) do
       maxn = math_max(maxn, r.count)
-      wide = math_max(wide, width_of(tostring(r.key or missing)))
+      wide = math_max(wide, width_of(shown(r.key or missing, true)))
     end
     wide = math_min(wide, 34)
     for _, r in ipairs(rows) do
       local n = maxn > 0 and math_max(1, math_floor(30 * r.count / maxn))
         or 0
-      say("  ", pad(r.key or missing, wide), "  ",
+      say("  ", pad(shown(r.key or missing, true), wide), "  ",
         pad(tostring(r.count), 5, true), "  ", ("#"):rep(n), "\n")
     end
   end
@@ -960,9 +1004,9 @@ local function cmd_stats(a)
   if #st.top_speakers > 0 then
     head("most quoted")
     for _, s in ipairs(st.top_speakers) do
-      say("  ", pad(s.name, 26), pad(tostring(s.quotes), 5, true), "  ",
-        day(s.first), " .. ", day(s.last),
-        s.role and ("  " .. s.role) or "", "\n")
+      say("  ", pad(shown(s.name, true), 26),
+        pad(tostring(s.quotes), 5, true), "  ", day(s.first), " .. ",
+        day(s.last), s.role and ("  " .. shown(s.role, true)) or "", "\n")
     end
   end
   return 0
@@ -1181,7 +1225,8 @@ local function cmd_report(a)
     return data_error(a.output or "stdout", tostring(werr or cerr))
   end
   if a.output and a.output ~= "-" then
-    say(string_format("%s: wrote %s\n", a.output, human_bytes(#text)))
+    say(string_format("%s: wrote %s\n", shown(a.output),
+      human_bytes(#text)))
   end
   return 0
 end

@@ -2,23 +2,28 @@
 -- articles, their paragraphs and an FTS5 index. `loupe.open(path)` gives
 -- a corpus object: incremental, transactional ingest of files, folders
 -- and globs; queries; iteration over articles.
+local check = require "loupe.check"
 local core = require "loupe.core"
 local query = require "loupe.query"
 
-local error = error
 local io_open = io.open
 local ipairs = ipairs
 local math_tointeger = math.tointeger
+local math_min = math.min
 local math_type = math.type
 local pairs = pairs
 local pcall = pcall
 local require = require
 local setmetatable = setmetatable
 local tonumber = tonumber
-local tostring = tostring
 local type = type
 local utf8_char = utf8.char
 local table_concat = table.concat
+local table_sort = table.sort
+
+local argerror = check.argerror
+local raise = check.raise
+local INT_MAX = check.INT_MAX
 
 local coroutine_create = coroutine.create
 local coroutine_resume = coroutine.resume
@@ -32,59 +37,48 @@ Corpus.__name = "loupe.corpus"
 local M = {}
 
 local OPEN_OPTS = { readonly = true, clustering = true,
-                    cluster_threshold = true, busy_timeout = true }
+                    cluster_threshold = true, busy_timeout = true,
+                    max_query_bytes = true, max_query_terms = true }
 
 --- Open (creating as needed) the corpus at path; ":memory:" for a private
 -- in-memory one. opts.readonly opens an existing corpus for reading and
 -- writes nothing (a read-only file or folder is fine); opts.busy_timeout
 -- is how many seconds to wait for a corpus another process holds locked
--- (default 10; 0 fails at once). corpus.notices lists what the caller
+-- (default 10; 0 fails at once); opts.max_query_bytes and
+-- opts.max_query_terms bound the search text of its queries (defaults in
+-- the core: 1 MiB and 4,096 terms). corpus.notices lists what the caller
 -- should be told of the open (a migration of an older corpus, an older
 -- corpus read as it is), as "loupe: " messages.
 function M.open(path, opts)
-  if type(path) ~= "string" then
-    error("bad argument #1 to 'open' (string expected, got " .. type(path)
-      .. ")", 2)
-  end
-  if opts ~= nil then
-    if type(opts) ~= "table" then
-      error("bad argument #2 to 'open' (table expected, got " .. type(opts)
-        .. ")", 2)
-    end
-    for k in pairs(opts) do
-      if not OPEN_OPTS[k] then
-        error("bad argument #2 to 'open' (unknown option '" .. tostring(k)
-          .. "')", 2)
-      end
-    end
-  end
-  if opts and opts.cluster_threshold ~= nil and
-      (type(opts.cluster_threshold) ~= "number" or
-       opts.cluster_threshold <= 0 or opts.cluster_threshold > 1) then
-    error("bad argument #2 to 'open' (option 'cluster_threshold' must be a "
-      .. "number in (0, 1])", 2)
-  end
-  local busy = opts and opts.busy_timeout
-  if busy ~= nil and (type(busy) ~= "number" or busy ~= busy or busy < 0
-      or busy > 86400) then
-    error("bad argument #2 to 'open' (option 'busy_timeout' must be a "
-      .. "number of seconds from 0 to 86400)", 2)
-  end
-  local db, err, code = core.open(path, opts and opts.readonly,
+  check.type(1, "open", path, "string")
+  if path == "" then argerror(1, "open", "the path is an empty string") end
+  check.no_nul(1, "open", path, "the path")
+  opts = check.options(2, "open", opts, OPEN_OPTS)
+  check.number(2, "open", opts.cluster_threshold, 0, 1,
+    "option 'cluster_threshold'", true, true)
+  local busy = check.number(2, "open", opts.busy_timeout, 0, 86400,
+    "option 'busy_timeout' (seconds)", false, true)
+  local limits = {
+    max_query_bytes = check.integer(2, "open", opts.max_query_bytes, 1, nil,
+      "option 'max_query_bytes'", true),
+    max_query_terms = check.integer(2, "open", opts.max_query_terms, 1, nil,
+      "option 'max_query_terms'", true),
+  }
+  local db, err, code = core.open(path, opts.readonly,
     busy and (busy == 0 and -1 or math_floor(busy * 1000 + 0.5)) or 0)
   if not db then return nil, err, code end
-  if opts and (opts.clustering ~= nil or opts.cluster_threshold) then
+  if opts.clustering ~= nil or opts.cluster_threshold then
     db:set_clustering(opts.clustering ~= false, opts.cluster_threshold or 0)
   end
-  return setmetatable({ _db = db, path = path, notices = db:notices() },
-    Corpus)
+  return setmetatable({ _db = db, path = path, notices = db:notices(),
+    _limits = limits }, Corpus)
 end
 
---- The core handle; raises on a closed corpus.
+--- The core handle; raises on a closed corpus (at the caller's line).
 function Corpus:_handle()
   local db = self._db
   if db == nil or db:is_closed() then
-    error("attempt to use a closed corpus", 3)
+    raise("attempt to use a closed corpus")
   end
   return db
 end
@@ -257,65 +251,54 @@ end
 -- their path is recorded as another location of that article.
 function Corpus:ingest(specs, opts)
   local db = self:_handle()
-  if type(specs) == "string" then specs = { specs } end
-  if type(specs) ~= "table" then
-    error("bad argument #1 to 'ingest' (string or list expected, got "
-      .. type(specs) .. ")", 2)
+  if type(specs) == "string" then
+    if specs == "" then argerror(1, "ingest", "the path is an empty string") end
+    specs = { check.no_nul(1, "ingest", specs, "the path") }
+  elseif type(specs) == "table" then
+    -- a nil in the list ({dir, nil_variable, other}) or an empty one is
+    -- the script's mistake, not an empty ingest
+    specs = check.strings(1, "ingest", specs, "the list of paths")
+  else
+    argerror(1, "ingest", "string or list of strings expected, got "
+      .. type(specs))
   end
-  opts = opts or {}
-  if type(opts) ~= "table" then
-    error("bad argument #2 to 'ingest' (table expected)", 2)
-  end
-  for k in pairs(opts) do
-    if not INGEST_OPTS[k] then
-      error("bad argument #2 to 'ingest' (unknown option '" .. tostring(k)
-        .. "')", 2)
-    end
-  end
+  opts = check.options(2, "ingest", opts, INGEST_OPTS)
   local progress = opts.progress
   if progress ~= nil and type(progress) ~= "function" then
-    error("bad argument #2 to 'ingest' (option 'progress' must be a "
-      .. "function)", 2)
+    argerror(2, "ingest", "option 'progress' must be a function, got "
+      .. type(progress))
   end
   local cancel = opts.cancel
   if cancel ~= nil and type(cancel) ~= "function" then
-    error("bad argument #2 to 'ingest' (option 'cancel' must be a "
-      .. "function)", 2)
+    argerror(2, "ingest", "option 'cancel' must be a function, got "
+      .. type(cancel))
   end
-  local batch = opts.batch or 200
-  local batch_bytes = opts.batch_bytes or 32 * 1024 * 1024
-  if math_type(batch) ~= "integer" or batch < 1 then
-    error("bad argument #2 to 'ingest' (option 'batch' must be a positive "
-      .. "integer)", 2)
-  end
-  local threads = opts.threads
-  if threads == nil then
-    threads = M.default_threads()
-  elseif math_type(threads) ~= "integer" or threads < 0
-      or threads > MAX_THREADS then
-    error("bad argument #2 to 'ingest' (option 'threads' must be 0 or a "
-      .. "positive integer up to " .. MAX_THREADS .. ")", 2)
-  end
+  local batch = check.integer(2, "ingest", opts.batch, 1, nil,
+    "option 'batch'", true) or 200
+  local batch_bytes = check.integer(2, "ingest", opts.batch_bytes, 1, nil,
+    "option 'batch_bytes'", true) or 32 * 1024 * 1024
+  local threads = check.integer(2, "ingest", opts.threads, 0, MAX_THREADS,
+    "option 'threads'", true) or M.default_threads()
   local defer = opts.defer_indexes
   if defer ~= nil and type(defer) ~= "boolean" then
-    error("bad argument #2 to 'ingest' (option 'defer_indexes' must be a "
-      .. "boolean)", 2)
+    argerror(2, "ingest", "option 'defer_indexes' must be a boolean, got "
+      .. type(defer))
   end
   local verify = opts.verify
   if verify ~= nil and type(verify) ~= "boolean" then
-    error("bad argument #2 to 'ingest' (option 'verify' must be a "
-      .. "boolean)", 2)
+    argerror(2, "ingest", "option 'verify' must be a boolean, got "
+      .. type(verify))
   end
   local charset = opts.charset
   if charset ~= nil and type(charset) ~= "string" then
-    error("bad argument #2 to 'ingest' (option 'charset' must be a string)",
-      2)
+    argerror(2, "ingest", "option 'charset' must be a string, got "
+      .. type(charset))
   end
   do
     local ok, cerr = pcall(db.set_charset, db, charset or "auto")
     if not ok then
-      error("bad argument #2 to 'ingest' (option 'charset': "
-        .. tostring(cerr):gsub("^.-%((.*)%)$", "%1") .. ")", 2)
+      argerror(2, "ingest", "option 'charset': "
+        .. tostring(cerr):gsub("^.-%((.*)%)$", "%1"))
     end
   end
   local files, err, code = core.list_files(specs)
@@ -434,23 +417,14 @@ end
 -- Returns status ("added", "updated", "unchanged"), id or nil, msg, code.
 function Corpus:add(text, meta)
   local db = self:_handle()
-  if type(text) ~= "string" then
-    error("bad argument #1 to 'add' (string expected, got " .. type(text)
-      .. ")", 2)
+  check.type(1, "add", text, "string")
+  meta = check.options(2, "add", meta, { path = true })
+  local path = meta.path
+  if path ~= nil and (type(path) ~= "string" or path == "") then
+    argerror(2, "add", "option 'path' must be a non-empty string, got "
+      .. check.show(path))
   end
-  local path
-  if meta ~= nil then
-    if type(meta) ~= "table" then
-      error("bad argument #2 to 'add' (table expected)", 2)
-    end
-    for k in pairs(meta) do
-      if k ~= "path" then
-        error("bad argument #2 to 'add' (unknown key '" .. tostring(k)
-          .. "')", 2)
-      end
-    end
-    path = meta.path
-  end
+  if path then check.no_nul(2, "add", path, "option 'path'") end
   local ok, verr, vcode = verify_once(self, db)
   if not ok then return nil, verr, vcode end
   return db:add(text, path)
@@ -463,7 +437,7 @@ end
 --- A query over this corpus (see loupe.query).
 function Corpus:query(text, opts)
   self:_handle()
-  return query.new(self, text, opts)
+  return query.new(self, text, opts, self._limits)
 end
 
 --- Iterate the articles (oldest first), optionally filtered as :where.
@@ -526,24 +500,35 @@ end
 local QUOTES_OPTS = { speaker = true, since = true, ["until"] = true,
                       kind = true, text = true, outlet = true }
 
+-- The filter of corpus:quotes (and utterances) split into the query's
+-- where and its quotes options, every value checked; fname names the
+-- caller in messages, allowed its filters.
+local function quote_filter(fname, filter, allowed)
+  local where, qopts = {}, {}
+  for k, v in pairs(check.options(1, fname, filter, allowed, "filter")) do
+    if k == "since" or k == "until" then
+      where[k] = check.date(1, fname, v, "filter '" .. k .. "'")
+    elseif k == "speaker" or k == "kind" or k == "text" or k == "outlet" then
+      v = check.string_or_list(1, fname, v, "filter '" .. k .. "'")
+      if k == "kind" then
+        for _, x in ipairs(type(v) == "table" and v or { v }) do
+          if not query.QUOTE_KINDS[x] then
+            argerror(1, fname, "filter 'kind': " .. check.show(x)
+              .. " is not direct, reported or phrase")
+          end
+        end
+      end
+      if k == "outlet" then where[k] = v else qopts[k] = v end
+    end
+  end
+  if qopts.speaker then where.speaker = qopts.speaker end
+  return where, qopts
+end
+
 --- Iterate quotes: filters speaker, since, until, kind, text, outlet.
 function Corpus:quotes(filter)
   self:_handle()
-  filter = filter or {}
-  if type(filter) ~= "table" then
-    error("bad argument #1 to 'quotes' (table expected, got "
-      .. type(filter) .. ")", 2)
-  end
-  local where, qopts = {}, {}
-  for k, v in pairs(filter) do
-    if not QUOTES_OPTS[k] then
-      error("bad argument #1 to 'quotes' (unknown filter '" .. tostring(k)
-        .. "')", 2)
-    end
-    if k == "speaker" or k == "kind" or k == "text" then qopts[k] = v
-    else where[k] = v end
-  end
-  if qopts.speaker then where.speaker = qopts.speaker end
+  local where, qopts = quote_filter("quotes", filter, QUOTES_OPTS)
   return self:query():where(where):quotes(qopts)
 end
 
@@ -558,17 +543,20 @@ end
 -- dropped = {...} } } } }, in the order of the origin's date. The origin
 -- is the earliest dated member; `changed` compares each member with it.
 -- filter: since, until (of the origin's date), min_size.
+local CLUSTER_OPTS = { since = true, ["until"] = true, min_size = true }
+
 function Corpus:clusters(filter)
   local db = self:_handle()
-  filter = filter or {}
-  for k in pairs(filter) do
-    if k ~= "since" and k ~= "until" and k ~= "min_size" then
-      error("bad argument #1 to 'clusters' (unknown filter '"
-        .. tostring(k) .. "')", 2)
+  filter = check.options(1, "clusters", filter, CLUSTER_OPTS, "filter")
+  for _, k in ipairs({ "since", "until" }) do
+    if filter[k] ~= nil then
+      check.date(1, "clusters", filter[k], "filter '" .. k .. "'")
     end
   end
+  local min_size = check.integer(1, "clusters", filter.min_size, 2, nil,
+    "filter 'min_size'", true) or 2
   local cur, err = db:clusters()
-  if not cur then error(err, 2) end
+  if not cur then raise(err) end
   local list, by_id = {}, {}
   while true do
     local r = cur:next()
@@ -644,7 +632,7 @@ function Corpus:clusters(filter)
       local c = list[i]
       if not c then return nil end
       local d = c.origin and c.origin.date
-      local ok = #c.members >= (filter.min_size or 2)
+      local ok = #c.members >= min_size
         and (not filter.since or (d and d >= filter.since))
         and (not filter["until"] or (d and d <= filter["until"] .. "~"))
       if ok then return describe(c) end
@@ -662,30 +650,30 @@ local TP_OPTS = { min_articles = true, min_years = true, speaker = true,
 -- (6), speaker (only that speaker's quotes), since, until.
 function Corpus:talking_points(opts)
   local db = self:_handle()
-  opts = opts or {}
-  if type(opts) ~= "table" then
-    error("bad argument #1 to 'talking_points' (table expected)", 2)
+  opts = check.options(1, "talking_points", opts, TP_OPTS)
+  local lim = {}
+  for k, default in pairs({ min_articles = 3, min_years = 1, min_words = 6 })
+  do
+    lim[k] = check.integer(1, "talking_points", opts[k], 1, INT_MAX,
+      "option '" .. k .. "'", true) or default
   end
-  for k, v in pairs(opts) do
-    if not TP_OPTS[k] then
-      error("bad argument #1 to 'talking_points' (unknown option '"
-        .. tostring(k) .. "')", 2)
-    end
-    if (k == "min_articles" or k == "min_years" or k == "min_words") and
-        (math_type(v) ~= "integer" or v < 1) then
-      error("bad argument #1 to 'talking_points' (option '" .. k
-        .. "' must be a positive integer)", 2)
+  for _, k in ipairs({ "since", "until" }) do
+    if opts[k] ~= nil then
+      check.date(1, "talking_points", opts[k], "option '" .. k .. "'")
     end
   end
   local speaker = opts.speaker
-  if speaker then
+  if speaker ~= nil then
+    check.type(1, "talking_points", speaker, "string")
+    if speaker == "" then
+      argerror(1, "talking_points", "option 'speaker' is an empty string")
+    end
     local names, err = self:_resolve_speakers(speaker)
     if not names then return nil, err, "ambiguous" end
     speaker = names[1]
   end
-  local cur, err, code = db:talking_points(opts.min_articles or 3,
-    opts.min_years or 1, opts.min_words or 6, speaker, opts.since,
-    opts["until"])
+  local cur, err, code = db:talking_points(lim.min_articles, lim.min_years,
+    lim.min_words, speaker, opts.since, opts["until"])
   if not cur then return nil, err, code end
   local rows = {}
   while true do
@@ -713,54 +701,154 @@ local function quote_words(s)
   return t
 end
 
-local function word_f1(a, b)
-  local count, common = {}, 0
-  for _, w in ipairs(a) do count[w] = (count[w] or 0) + 1 end
-  for _, w in ipairs(b) do
-    if (count[w] or 0) > 0 then
-      common = common + 1
-      count[w] = count[w] - 1
+local UTTERANCE_OPTS = { min_occurrences = true }
+for k in pairs(QUOTES_OPTS) do UTTERANCE_OPTS[k] = true end
+
+-- The quotes of a corpus:utterances() run, phrases left out, each as
+-- { q = row, words = its words, toks = its words as a set of numbers,
+-- sorted }: a token is a word and its occurrence (the second "the" is
+-- another token than the first), numbered by how many quotes hold it,
+-- rarest first.
+local function utterance_quotes(corpus, where, qopts)
+  local list, freq = {}, {}
+  for q in corpus:query():where(where):quotes(qopts) do
+    if q.kind ~= "phrase" then
+      local w, toks, seen = quote_words(q.text), {}, {}
+      for i, x in ipairs(w) do
+        local k = (seen[x] or 0) + 1
+        seen[x] = k
+        local t = k == 1 and x or (x .. "\0" .. k)
+        toks[i] = t
+        freq[t] = (freq[t] or 0) + 1
+      end
+      list[#list + 1] = { q = q, words = w, toks = toks }
     end
   end
-  if common == 0 then return 0 end
-  local p, r = common / #b, common / #a
-  return 2 * p * r / (p + r)
+  local order = {}
+  for t in pairs(freq) do order[#order + 1] = t end
+  table_sort(order, function(x, y)
+    local fx, fy = freq[x], freq[y]
+    if fx ~= fy then return fx < fy end
+    return x < y
+  end)
+  local rank = {}
+  for i, t in ipairs(order) do rank[t] = i end
+  for _, e in ipairs(list) do
+    local toks = e.toks
+    for i = 1, #toks do toks[i] = rank[toks[i]] end
+    table_sort(toks)
+  end
+  return list
 end
 
 --- Quotes repeated across articles and outlets linked as one utterance:
 -- rows { text, speaker, first, last, occurrences = { { article_id,
 -- outlet, date, text, verbatim } } } for utterances seen at least twice.
 -- An occurrence is verbatim when its words equal the first one's.
--- filter: speaker, since, until, min_occurrences (2).
+-- filter: speaker, since, until, kind, text, outlet, min_occurrences (2).
+--
+-- A quote joins the first group (in order of creation) of the same
+-- speaker whose first quote shares words with it at a word F1 of 0.8 or
+-- more (F1 of the words in common, a repeated word counted as often as
+-- both quotes have it), else starts one. The groups that can reach 0.8
+-- are found through an index instead of comparing the quote with every
+-- group: F1 >= 0.8 needs c >= 2n/3 words in common for a quote of n
+-- words (c <= the other's length), so, with every quote's words sorted
+-- rarest first, two such quotes share a word among the first
+-- n - ceil(2n/3) + 1 of each (prefix filtering); only the groups indexed
+-- under one of those words, of a length within 2/3 to 3/2 of the
+-- quote's, and whose words after the first shared one can still make up
+-- the overlap (positional filtering), are compared, with the same F1 as
+-- before. With the usual
+-- spread of words, time grows about linearly with the quotes instead of
+-- with their square.
 function Corpus:utterances(filter)
-  filter = filter or {}
-  local min = filter.min_occurrences or 2
+  self:_handle()
+  filter = check.options(1, "utterances", filter, UTTERANCE_OPTS, "filter")
+  local min = check.integer(1, "utterances", filter.min_occurrences, 1, nil,
+    "filter 'min_occurrences'", true) or 2
   local qf = {}
   for k, v in pairs(filter) do
     if k ~= "min_occurrences" then qf[k] = v end
   end
-  local groups = {}
-  for q in self:quotes(qf) do
-    if q.kind ~= "phrase" then
-      local w = quote_words(q.text)
-      local home
-      for _, g in ipairs(groups) do
-        if g.speaker == q.speaker and word_f1(g.words, w) >= 0.8 then
-          home = g
-          break
+  local where, qopts = quote_filter("utterances", qf, QUOTES_OPTS)
+  local quotes = utterance_quotes(self, where, qopts)
+  local NONE = {}                  -- the index key of unattributed quotes
+  -- index[speaker][token] = { group, position of the token in the
+  -- group's first quote, group, position, ... }
+  local groups, index = {}, {}
+  for _, e in ipairs(quotes) do
+    local q, w, toks = e.q, e.words, e.toks
+    local n, home = #toks, nil
+    local idx = index[q.speaker or NONE]
+    local prefix = n - (2 * n + 2) // 3 + 1
+    if n > 0 and idx then
+      local cand, seen = {}, {}
+      for i = 1, prefix do
+        local list = idx[toks[i]]
+        for k = 1, list and #list or 0, 2 do
+          local gi, j = list[k], list[k + 1]
+          if not seen[gi] then
+            seen[gi] = true
+            local a = #groups[gi].words
+            -- F1 >= 0.8 needs c >= 2(n + a)/5 words in common, so the
+            -- shorter at least 2/3 of the longer; and as two quotes
+            -- share no word before the first of their prefixes' (they
+            -- would have met there), at most 1 + min(n - i, a - j)
+            if 2 * a <= 3 * n and 2 * n <= 3 * a and
+                5 * (1 + math_min(n - i, a - j)) >= 2 * (n + a) then
+              cand[#cand + 1] = gi
+            end
+          end
         end
       end
-      if not home then
-        home = { text = q.text, speaker = q.speaker, words = w,
-                 occurrences = {} }
-        groups[#groups + 1] = home
+      table_sort(cand)
+      for _, gi in ipairs(cand) do
+        local g = groups[gi]
+        local a = #g.words
+        -- the words in common, a repeated word as often as both have it:
+        -- the tokens of the quote in the group's first quote
+        local c, set = 0, g.toks
+        for i = 1, n do
+          if set[toks[i]] then c = c + 1 end
+        end
+        if c > 0 then
+          local p, r = c / n, c / a
+          if 2 * p * r / (p + r) >= 0.8 then
+            home = g
+            break
+          end
+        end
       end
-      home.occurrences[#home.occurrences + 1] = {
-        article_id = q.article_id, outlet = q.outlet, date = q.date,
-        text = q.text, verbatim = table_concat(w, " ")
-          == table_concat(home.words, " "),
-      }
     end
+    if not home then
+      local set = {}
+      for i = 1, n do set[toks[i]] = true end
+      home = { text = q.text, speaker = q.speaker, words = w, toks = set,
+               occurrences = {} }
+      groups[#groups + 1] = home
+      -- a quote without words never reaches an F1 above 0
+      if n > 0 then
+        if not idx then
+          idx = {}
+          index[q.speaker or NONE] = idx
+        end
+        for i = 1, prefix do
+          local list = idx[toks[i]]
+          if not list then
+            list = {}
+            idx[toks[i]] = list
+          end
+          list[#list + 1] = #groups
+          list[#list + 1] = i
+        end
+      end
+    end
+    home.occurrences[#home.occurrences + 1] = {
+      article_id = q.article_id, outlet = q.outlet, date = q.date,
+      text = q.text, verbatim = table_concat(w, " ")
+        == table_concat(home.words, " "),
+    }
   end
   local rows = {}
   for _, g in ipairs(groups) do
@@ -770,7 +858,7 @@ function Corpus:utterances(filter)
         if o.date and (not first or o.date < first) then first = o.date end
         if o.date and (not last or o.date > last) then last = o.date end
       end
-      g.first, g.last, g.words = first, last, nil
+      g.first, g.last, g.words, g.toks = first, last, nil, nil
       rows[#rows + 1] = g
     end
   end
@@ -779,21 +867,17 @@ end
 
 --- Entities named in the corpus: rows { name, kind, role, articles,
 -- mentions }; filter.kind = "person" | "organisation" | "place".
+local ENTITY_KINDS = { person = true, organisation = true, place = true }
+
 function Corpus:entities(filter)
-  local kind
-  if filter ~= nil then
-    if type(filter) ~= "table" then
-      error("bad argument #1 to 'entities' (table expected)", 2)
-    end
-    for k, v in pairs(filter) do
-      if k ~= "kind" then
-        error("bad argument #1 to 'entities' (unknown filter '"
-          .. tostring(k) .. "')", 2)
-      end
-      kind = v
-    end
+  local db = self:_handle()
+  local kind = check.options(1, "entities", filter, { kind = true },
+    "filter").kind
+  if kind ~= nil and not ENTITY_KINDS[kind] then
+    argerror(1, "entities", "filter 'kind': " .. check.show(kind)
+      .. " is not person, organisation or place")
   end
-  local cur, err, code = self:_handle():entities(kind)
+  local cur, err, code = db:entities(kind)
   if not cur then return nil, err, code end
   local rows = {}
   while true do
@@ -843,8 +927,7 @@ end
 function Corpus:get(id)
   local db = self:_handle()
   if math_type(id) ~= "integer" then
-    error("bad argument #1 to 'get' (integer expected, got " .. type(id)
-      .. ")", 2)
+    argerror(1, "get", "integer expected, got " .. type(id))
   end
   local cur = db:article(id)
   local row = cur:next()

@@ -1,12 +1,13 @@
 -- loupe: turn scraped news pages into clean article records.
 -- This module is `require "loupe"`: the parser entry points over the C
 -- core (`loupe.core`); later modules add the corpus, queries and reports.
+local check = require "loupe.check"
 local core = require "loupe.core"
 local corpus = require "loupe.corpus"
 local regex = require "loupe.regex"
 
-local error = error
 local io_open = io.open
+local ipairs = ipairs
 local pairs = pairs
 local type = type
 
@@ -14,26 +15,45 @@ local loupe = {
   _VERSION = core._VERSION,
 }
 
--- Raise Lua's usual "bad argument" error unless value has type want.
-local function check_arg(fname, n, value, want, optional)
-  local got = type(value)
-  if got == want or (optional and value == nil) then return end
-  error(("bad argument #%d to '%s' (%s expected, got %s)")
-    :format(n, fname, want, got), 3)
+local PARSE_OPTS = { name = true, lines = true, max_bytes = true,
+                     extract = true, charset = true }
+
+-- The options of parse and parse_file, checked here so that a message
+-- names the caller's line (the core checks them again).
+local function check_parse_opts(fname, opts)
+  opts = check.options(2, fname, opts, PARSE_OPTS)
+  for _, k in ipairs({ "name", "charset" }) do
+    if opts[k] ~= nil and type(opts[k]) ~= "string" then
+      check.argerror(2, fname, "option '" .. k .. "' must be a string, got "
+        .. type(opts[k]))
+    end
+  end
+  check.integer(2, fname, opts.max_bytes, 1, nil, "option 'max_bytes'", true)
+end
+
+-- core.parse(text, opts) for fname: an option value the core refuses
+-- (a charset it does not know) is raised at the caller's line, naming
+-- fname, not at this file's.
+local function core_parse(fname, text, opts)
+  local ok, art, msg, code = pcall(core.parse, text, opts)
+  if ok then return art, msg, code end
+  check.raise((tostring(art):gsub("^[^\n]-:%d+: ", "")
+    :gsub("^bad argument #(%d+) to '[^']*'", "bad argument #%1 to '"
+      .. fname .. "'")))
 end
 
 --- Parse page text (a string of raw bytes) into an article table.
 -- Returns the table, or nil, message, code for unusable input.
 function loupe.parse(text, opts)
-  check_arg("parse", 1, text, "string")
-  check_arg("parse", 2, opts, "table", true)
-  return core.parse(text, opts)
+  check.type(1, "parse", text, "string")
+  check_parse_opts("parse", opts)
+  return core_parse("parse", text, opts)
 end
 
 --- Read and parse one file; the error message names the path.
 function loupe.parse_file(path, opts)
-  check_arg("parse_file", 1, path, "string")
-  check_arg("parse_file", 2, opts, "table", true)
+  check.type(1, "parse_file", path, "string")
+  check_parse_opts("parse_file", opts)
   local f, err = io_open(path, "rb")
   if not f then
     return nil, "loupe: " .. (err or path), "io"
@@ -48,7 +68,7 @@ function loupe.parse_file(path, opts)
     for k, v in pairs(opts) do o[k] = v end
     o.name = opts.name or path
   end
-  return core.parse(data, o)
+  return core_parse("parse_file", data, o)
 end
 
 --- Open a corpus (see loupe.corpus).

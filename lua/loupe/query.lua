@@ -3,12 +3,11 @@
 -- paging); each refining method returns a new query. Terminal methods
 -- (each, count, group_by, kwic, ids) hand the description to the C core,
 -- which compiles it to one SQL statement with bound parameters.
+local check = require "loupe.check"
 local regex = require "loupe.regex"
 
-local error = error
 local getmetatable = getmetatable
 local ipairs = ipairs
-local math_type = math.type
 local next = next
 local pairs = pairs
 local rawget = rawget
@@ -16,6 +15,10 @@ local rawset = rawset
 local setmetatable = setmetatable
 local tostring = tostring
 local type = type
+
+local argerror = check.argerror
+local raise = check.raise
+local INT_MAX = check.INT_MAX
 
 local Query = {}
 Query.__index = Query
@@ -30,12 +33,14 @@ local WHERE = {
 }
 M.WHERE = WHERE
 
+-- A copy of a description, one level into its tables (lists of values,
+-- a regex's limits).
 local function copy(t)
   local c = {}
   for k, v in pairs(t) do
     if type(v) == "table" then
       local l = {}
-      for i, x in ipairs(v) do l[i] = x end
+      for i, x in pairs(v) do l[i] = x end
       c[k] = l
     else
       c[k] = v
@@ -50,28 +55,38 @@ local function derive(q, changes)
   return setmetatable({ _corpus = q._corpus, _desc = d }, Query)
 end
 
-local function argerr(n, fname, msg)
-  error(("bad argument #%d to '%s' (%s)"):format(n, fname, msg), 3)
+-- A string the core reads as a C string (no NUL byte in it).
+local function check_string(n, fname, v, what)
+  check.type(n, fname, v, "string")
+  check.no_nul(n, fname, v, what or "the string")
 end
 
-local function check_string(n, fname, v)
-  if type(v) ~= "string" then
-    argerr(n, fname, "string expected, got " .. type(v))
+-- A search term must hold a letter or a digit (any non-ASCII byte counts,
+-- as in the core): one without would match everything.
+local function check_term(n, fname, v, what)
+  check_string(n, fname, v, what)
+  if not v:find("[%w\128-\255]") then
+    argerror(n, fname, what .. " has no letter or digit")
   end
 end
+
+local NEW_OPTS = { raw = true, max_query_bytes = true,
+                   max_query_terms = true }
 
 --- A new query on corpus; text (optional) is searched as literal terms.
--- opts.raw = true passes the text to FTS5 as its own syntax.
-function M.new(corpus, text, opts)
-  if text ~= nil then check_string(1, "query", text) end
-  local d = { text = text }
-  if opts ~= nil then
-    if type(opts) ~= "table" then argerr(2, "query", "table expected") end
-    for k, v in pairs(opts) do
-      if k == "raw" then d.raw = v and true or nil
-      else argerr(2, "query", "unknown option '" .. tostring(k) .. "'") end
-    end
-  end
+-- opts.raw = true passes the text to FTS5 as its own syntax;
+-- opts.max_query_bytes and opts.max_query_terms replace the corpus's
+-- limits on the size of the search (see loupe.open). limits holds the
+-- corpus's own (may be nil).
+function M.new(corpus, text, opts, limits)
+  if text ~= nil then check_string(1, "query", text, "the search text") end
+  opts = check.options(2, "query", opts, NEW_OPTS)
+  local d = { text = text, raw = opts.raw and true or nil }
+  limits = limits or {}
+  d.max_query_bytes = check.integer(2, "query", opts.max_query_bytes, 1,
+    nil, "option 'max_query_bytes'", true) or limits.max_query_bytes
+  d.max_query_terms = check.integer(2, "query", opts.max_query_terms, 1,
+    nil, "option 'max_query_terms'", true) or limits.max_query_terms
   return setmetatable({ _corpus = corpus, _desc = d }, Query)
 end
 
@@ -81,31 +96,23 @@ end
 
 --- Refine by filters: since, until (ISO dates), outlet, credit, author,
 -- lang (a string or a list of strings, OR-ed).
+-- A list filter is never empty and never holds a nil: where{outlet={}}
+-- would otherwise drop the filter and match every article. Dates are
+-- checked as dates (month 01-12, the day in its month).
 function Query:where(filters)
-  if type(filters) ~= "table" then
-    argerr(1, "where", "table expected, got " .. type(filters))
-  end
+  check.type(1, "where", filters, "table")
   local changes = {}
   for k, v in pairs(filters) do
     local kind = WHERE[k]
     if not kind then
-      argerr(1, "where", "unknown filter '" .. tostring(k) .. "'")
+      argerror(1, "where", "unknown filter " .. (type(k) == "string"
+        and ("'" .. k .. "'") or check.show(k)))
     end
     if kind == "date" then
-      if type(v) ~= "string" then
-        argerr(1, "where", "filter '" .. k .. "' must be an ISO date string")
-      end
-    elseif type(v) == "table" then
-      local list = {}
-      for i, x in ipairs(v) do
-        if type(x) ~= "string" then
-          argerr(1, "where", "filter '" .. k .. "' takes strings")
-        end
-        list[i] = x
-      end
-      v = list         -- a copy: the caller may change its table later
-    elseif type(v) ~= "string" then
-      argerr(1, "where", "filter '" .. k .. "' must be a string or a list")
+      v = check.date(1, "where", v, "filter '" .. k .. "'")
+    else
+      -- a copy: the caller may change its table later
+      v = check.string_or_list(1, "where", v, "filter '" .. k .. "'")
     end
     changes[k] = v
   end
@@ -124,7 +131,7 @@ end
 
 --- Refine by an exact phrase.
 function Query:phrase(s)
-  check_string(1, "phrase", s)
+  check_term(1, "phrase", s, "the phrase")
   local p = copy(self._desc).phrases or {}
   p[#p + 1] = s
   return derive(self, { phrases = p })
@@ -132,11 +139,9 @@ end
 
 --- Refine by two terms within distance tokens (default 10).
 function Query:near(a, b, distance)
-  check_string(1, "near", a)
-  check_string(2, "near", b)
-  if distance ~= nil and (math_type(distance) ~= "integer" or distance < 0) then
-    argerr(3, "near", "distance must be a non-negative integer")
-  end
+  check_term(1, "near", a, "the first term")
+  check_term(2, "near", b, "the second term")
+  distance = check.integer(3, "near", distance, 0, INT_MAX, "distance", true)
   local n = copy(self._desc).nears or {}
   n[#n + 1] = { a, b, distance or 10 }
   return derive(self, { nears = n })
@@ -146,11 +151,15 @@ end
 -- flags, or a loupe.regex object).
 function Query:regex(pattern, flags)
   if regex.is_regex(pattern) then
+    if flags ~= nil then
+      argerror(2, "regex", "no flags expected with a compiled regex")
+    end
     return derive(self, { regex = pattern.pattern,
-                          regex_flags = pattern.flags })
+                          regex_flags = pattern.flags,
+                          regex_limits = pattern.limits })
   end
-  check_string(1, "regex", pattern)
-  if flags ~= nil then check_string(2, "regex", flags) end
+  check_string(1, "regex", pattern, "the pattern")
+  if flags ~= nil then check_string(2, "regex", flags, "the flags") end
   return derive(self, { regex = pattern, regex_flags = flags })
 end
 
@@ -158,24 +167,20 @@ local ORDERS = { date = true, ["-date"] = true, rank = true }
 
 function Query:order(how)
   if not ORDERS[how] then
-    argerr(1, "order", "'date', '-date' or 'rank' expected, got "
-      .. tostring(how))
+    argerror(1, "order", "'date', '-date' or 'rank' expected, got "
+      .. check.show(how))
   end
   return derive(self, { order = how })
 end
 
 function Query:limit(n)
-  if math_type(n) ~= "integer" or n < 0 then
-    argerr(1, "limit", "non-negative integer expected")
-  end
-  return derive(self, { limit = n })
+  return derive(self, { limit = check.integer(1, "limit", n, 0, nil,
+                                              "limit") })
 end
 
 function Query:offset(n)
-  if math_type(n) ~= "integer" or n < 0 then
-    argerr(1, "offset", "non-negative integer expected")
-  end
-  return derive(self, { offset = n })
+  return derive(self, { offset = check.integer(1, "offset", n, 0, nil,
+                                               "offset") })
 end
 
 -- ---- terminals ----
@@ -197,12 +202,21 @@ local function resolved(q)
   return c
 end
 
--- An iterator over a core cursor: iter, state, initial, closing value
--- (the cursor closes on break, on error and when exhausted).
-local function iterate(cursor, convert)
+-- An iterator over a core cursor of db: iter, state, initial, closing
+-- value (the cursor closes on break, on error and when exhausted). A loop
+-- continued after corpus:close() or cursor:close() raises at the loop;
+-- once exhausted, the iterator keeps returning nil.
+local function iterate(db, cursor, convert)
+  local done = false
   local function iter()
+    if done then return nil end
+    if db:is_closed() then raise("attempt to use a closed corpus") end
+    if cursor:is_closed() then raise("attempt to use a closed cursor") end
     local row = cursor:next()
-    if row == nil then return nil end
+    if row == nil then
+      done = true
+      return nil
+    end
     return convert and convert(row) or row
   end
   return iter, nil, nil, cursor
@@ -232,12 +246,12 @@ local function hit_meta(db, match)
     if none and none[k] then return nil end
     local id = rawget(hit, "id")
     if db:is_closed() then
-      error("loupe: cannot read '" .. k .. "' of hit " .. tostring(id)
-        .. ": the corpus is closed", 3)
+      raise("loupe: cannot read '" .. k .. "' of hit " .. tostring(id)
+        .. ": the corpus is closed")
     end
     -- a snippet comes with the highlight, read in the same pass
     local v, hl, code = db:hit_field(id, k, match)
-    if code then error(hl, 3) end
+    if code then raise(hl) end
     if v == nil then
       none = none or {}
       none[k], absent[hit] = true, none
@@ -275,12 +289,12 @@ end
 -- indexed (see above); hit:load() reads them all and returns the hit.
 function Query:each()
   local d, rerr = resolved(self)
-  if not d then error(rerr, 2) end
+  if not d then raise(rerr) end
   local db = db_of(self)
   local cur, match = db:run(d, "hits")
-  if not cur then error(match, 2) end
+  if not cur then raise(match) end
   local mt, article_row = hit_meta(db, match), self._corpus._article_row
-  return iterate(cur, function(row)
+  return iterate(db, cur, function(row)
     return setmetatable(article_row(row), mt)
   end)
 end
@@ -300,17 +314,11 @@ local GROUPS = { year = true, month = true, day = true, outlet = true,
 -- and its copies count once).
 function Query:group_by(key, opts)
   if not GROUPS[key] then
-    argerr(1, "group_by", "one of year, month, day, outlet, credit expected")
+    argerror(1, "group_by", "one of year, month, day, outlet, credit "
+      .. "expected, got " .. check.show(key))
   end
-  if opts ~= nil then
-    if type(opts) ~= "table" then argerr(2, "group_by", "table expected") end
-    for k in pairs(opts) do
-      if k ~= "clusters" then
-        argerr(2, "group_by", "unknown option '" .. tostring(k) .. "'")
-      end
-    end
-  end
-  local d, rerr, rcode = resolved(opts and opts.clusters
+  opts = check.options(2, "group_by", opts, { clusters = true })
+  local d, rerr, rcode = resolved(opts.clusters
     and derive(self, { count_clusters = true }) or self)
   if not d then return nil, rerr, rcode end
   local cur, err, code = db_of(self):run(d, "group", key)
@@ -328,22 +336,24 @@ end
 -- every occurrence of term (a literal, case-insensitive, or a
 -- loupe.regex) in the matching articles; width characters each side.
 function Query:kwic(term, width)
-  if width ~= nil and (math_type(width) ~= "integer" or width < 1) then
-    argerr(2, "kwic", "width must be a positive integer")
+  local is_re = regex.is_regex(term)
+  if not is_re then
+    check_string(1, "kwic", term, "the term")
+    if term == "" then argerror(1, "kwic", "the term is an empty string") end
   end
+  width = check.integer(2, "kwic", width, 1, INT_MAX, "width", true) or 40
   local d, rerr = resolved(self)
-  if not d then error(rerr, 2) end
+  if not d then raise(rerr) end
+  local db = db_of(self)
   local cur, err
-  if regex.is_regex(term) then
-    cur, err = db_of(self):run(d, "kwic", term.pattern, true,
-      term.flags, width or 40)
+  if is_re then
+    cur, err = db:run(d, "kwic", term.pattern, true, term.flags, width,
+      term.limits)
   else
-    check_string(1, "kwic", term)
-    cur, err = db_of(self):run(d, "kwic", term, false, nil,
-      width or 40)
+    cur, err = db:run(d, "kwic", term, false, nil, width)
   end
-  if not cur then error(err, 2) end
-  return iterate(cur)
+  if not cur then raise(err) end
+  return iterate(db, cur)
 end
 
 --- The ids of the matching articles, in query order.
@@ -366,27 +376,30 @@ end
 -- opts may narrow the quotes themselves: speaker, kind ("direct",
 -- "reported", "phrase"), text (a case-insensitive substring).
 local QUOTE_OPTS = { speaker = true, kind = true, text = true }
+local KINDS = { direct = true, reported = true, phrase = true }
+M.QUOTE_KINDS = KINDS
 
 function Query:quotes(opts)
   local changes = {}
-  if opts ~= nil then
-    if type(opts) ~= "table" then argerr(1, "quotes", "table expected") end
-    for k, v in pairs(opts) do
-      if not QUOTE_OPTS[k] then
-        argerr(1, "quotes", "unknown option '" .. tostring(k) .. "'")
+  for k, v in pairs(check.options(1, "quotes", opts, QUOTE_OPTS)) do
+    v = check.string_or_list(1, "quotes", v, "option '" .. k .. "'")
+    if k == "kind" then
+      for _, x in ipairs(type(v) == "table" and v or { v }) do
+        if not KINDS[x] then
+          argerror(1, "quotes", "option 'kind': " .. check.show(x)
+            .. " is not direct, reported or phrase")
+        end
       end
-      if type(v) ~= "string" and type(v) ~= "table" then
-        argerr(1, "quotes", "option '" .. k .. "' must be a string or list")
-      end
-      if k == "text" then changes.quote_text = v else changes[k] = v end
     end
+    if k == "text" then changes.quote_text = v else changes[k] = v end
   end
   local q = next(changes) and derive(self, changes) or self
   local d, rerr = resolved(q)
-  if not d then error(rerr, 2) end
-  local cur, err = db_of(q):run(d, "quotes")
-  if not cur then error(err, 2) end
-  return iterate(cur)
+  if not d then raise(rerr) end
+  local db = db_of(q)
+  local cur, err = db:run(d, "quotes")
+  if not cur then raise(err) end
+  return iterate(db, cur)
 end
 
 return M

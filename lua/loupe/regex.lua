@@ -2,14 +2,14 @@
 -- limits]])` compiles once (UTF-8, invalid-UTF-8 safe, JIT when there)
 -- and gives find, match and gmatch; every match runs under match, depth
 -- and heap limits, so a catastrophic pattern reports the limit it hit.
+local check = require "loupe.check"
 local core = require "loupe.core"
 
-local error = error
+local math_mininteger = math.mininteger
 local getmetatable = getmetatable
-local math_type = math.type
+local pairs = pairs
 local setmetatable = setmetatable
 local table_unpack = table.unpack
-local type = type
 
 local Regex = {}
 Regex.__index = Regex
@@ -17,46 +17,47 @@ Regex.__name = "loupe.regex"
 
 local M = {}
 
+local LIMITS = { match_limit = true, depth_limit = true, heap_limit = true }
+local LIMIT_MAX = check.UINT32_MAX
+
 --- Compile a pattern; nil, message (with the offset), "syntax" when bad.
+-- limits (match_limit, depth_limit, heap_limit: integers from 1 to
+-- 4294967295, PCRE2's 32 bits) stay with the object, and apply where a
+-- query uses it too.
 function M.new(pattern, flags, limits)
-  if type(pattern) ~= "string" then
-    error("bad argument #1 to 'regex' (string expected, got "
-      .. type(pattern) .. ")", 2)
+  check.type(1, "regex", pattern, "string")
+  check.type(2, "regex", flags, "string", true)
+  local lim
+  if limits ~= nil then
+    lim = {}
+    for k, v in pairs(check.options(3, "regex", limits, LIMITS)) do
+      lim[k] = check.integer(3, "regex", v, 1, LIMIT_MAX,
+        "option '" .. k .. "'")
+    end
   end
-  if flags ~= nil and type(flags) ~= "string" then
-    error("bad argument #2 to 'regex' (string expected, got "
-      .. type(flags) .. ")", 2)
-  end
-  if limits ~= nil and type(limits) ~= "table" then
-    error("bad argument #3 to 'regex' (table expected, got "
-      .. type(limits) .. ")", 2)
-  end
-  local re, err, code = core.regex(pattern, flags, limits)
+  local re, err, code = core.regex(pattern, flags, lim)
   if not re then return nil, err, code end
-  return setmetatable({ pattern = pattern, flags = flags, _re = re }, Regex)
+  return setmetatable({ pattern = pattern, flags = flags, limits = lim,
+                        _re = re }, Regex)
 end
 
 function M.is_regex(x)
   return getmetatable(x) == Regex
 end
 
+-- The subject checked, and init as an integer (default 1).
 local function check_subject(fname, s, init)
-  if type(s) ~= "string" then
-    error(("bad argument #1 to '%s' (string expected, got %s)")
-      :format(fname, type(s)), 3)
-  end
-  if init ~= nil and math_type(init) ~= "integer" then
-    error(("bad argument #2 to '%s' (integer expected, got %s)")
-      :format(fname, type(init)), 3)
-  end
+  check.type(1, fname, s, "string")
+  return check.integer(2, fname, init, math_mininteger, nil, "init", true)
+    or 1
 end
 
 --- Like string.find: start and end of the first match (1-based) and the
 -- captures; nil when there is none; nil, message, "limit" when a limit
 -- stopped the match.
 function Regex:find(s, init)
-  check_subject("find", s, init)
-  local a, b, caps = self._re:exec(s, init or 1)
+  init = check_subject("find", s, init)
+  local a, b, caps = self._re:exec(s, init)
   if a == nil then return nil, b, caps end
   return a, b, table_unpack(caps)
 end
@@ -64,8 +65,8 @@ end
 --- Like string.match: the captures, or the whole match when the pattern
 -- has none.
 function Regex:match(s, init)
-  check_subject("match", s, init)
-  local a, b, caps = self._re:exec(s, init or 1)
+  init = check_subject("match", s, init)
+  local a, b, caps = self._re:exec(s, init)
   if a == nil then return nil, b, caps end
   if #caps == 0 then return s:sub(a, b) end
   return table_unpack(caps)
@@ -80,7 +81,7 @@ function Regex:gmatch(s)
     if pos > len + 1 then return nil end
     local a, b, caps = re:exec(s, pos)
     if a == nil then
-      if b then error(b, 2) end
+      if b then check.raise(b) end
       pos = len + 2
       return nil
     end

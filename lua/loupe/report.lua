@@ -2,6 +2,8 @@
 -- HTML), charts as inline SVG (bars over time, lines, top-N bars, a
 -- who-said-what timeline) and a self-contained HTML page that holds them.
 -- Every piece of text is escaped; nothing here needs the C core.
+local check = require "loupe.check"
+
 local debug_traceback = debug.traceback
 local error = error
 local getmetatable = getmetatable
@@ -187,24 +189,31 @@ end
 
 -- Columns as { key=, title=, format=, align=, max= } from a list of keys
 -- or column tables; without a list, the keys of the first row, sorted.
-local function columns_of(rows, columns)
+-- fname and n name the caller's function and argument in errors.
+local function columns_of(rows, columns, fname, n)
+  fname, n = fname or "columns", n or 2
   if columns == nil then
-    local first = rows[1] or {}
+    local first = type(rows[1]) == "table" and rows[1] or {}
     columns = ordered_keys(first)
   end
   if type(columns) ~= "table" then
-    error("bad argument #2 (list of columns expected, got "
-      .. type(columns) .. ")", 3)
+    check.argerror(n, fname, "list of columns expected, got "
+      .. type(columns))
   end
   local out = {}
   for i, c in ipairs(columns) do
     if type(c) == "string" then
       out[i] = { key = c, title = c }
     elseif type(c) == "table" and c.key ~= nil then
+      if c.format ~= nil and type(c.format) ~= "function" then
+        check.argerror(n, fname, "column " .. i .. ": format must be a "
+          .. "function, got " .. type(c.format))
+      end
+      check.integer(n, fname, c.max, 1, nil, "column " .. i .. ": max", true)
       out[i] = { key = c.key, title = c.title or tostring(c.key),
                  format = c.format, align = c.align, max = c.max }
     else
-      error("bad argument #2 (column " .. i .. " needs a key)", 3)
+      check.argerror(n, fname, "column " .. i .. " needs a key")
     end
   end
   return out
@@ -219,10 +228,23 @@ end
 
 -- ------------------------------------------------------------- CSV
 
+--- Text for a CSV or Markdown cell: valid UTF-8, and every control
+-- character but tab, CR and LF (C0, DEL, the C1 controls U+0080-U+009F)
+-- replaced by U+FFFD. A spreadsheet has no use for them, and a cell
+-- printed to a terminal could otherwise move the cursor or recolour it
+-- (a file name holding "\27[2J"). JSON keeps them, escaped.
+local function cell_text(v)
+  local s = valid_utf8(text_of(v))
+  if not s:find("[%c\194]") then return s end
+  s = s:gsub("[%z\1-\8\11\12\14-\31\127]", "\u{FFFD}")
+  return (s:gsub("\194[\128-\159]", "\u{FFFD}"))
+end
+M.cell_text = cell_text
+
 --- One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR
--- or LF, with quotes doubled.
+-- or LF, with quotes doubled; control characters as cell_text gives them.
 function M.csv_field(v)
-  local s = text_of(v)
+  local s = cell_text(v)
   if s:find('[,"\r\n]') then
     return '"' .. s:gsub('"', '""') .. '"'
   end
@@ -246,7 +268,7 @@ local MD_ESC = { ["\\"] = "\\\\", ["|"] = "\\|", ["`"] = "\\`",
 -- that start emphasis, code, links or HTML are escaped, line breaks
 -- become spaces, and an `&` that would start an entity is written &amp;.
 function M.escape_md(v)
-  local s = valid_utf8(text_of(v))
+  local s = cell_text(v)
   s = s:gsub("[\r\n]+", " ")
   s = s:gsub("&(#?%w+;)", "&amp;%1")
   return (s:gsub("[\\|`*_%[%]<>]", MD_ESC))
@@ -290,7 +312,7 @@ function M.writer(format, out, columns)
     error("bad argument #2 to 'writer' (file or buffer expected)", 2)
   end
   local w = setmetatable({ format = format, out = out, n = 0 }, Writer)
-  if columns then w.columns = columns_of({}, columns) end
+  if columns then w.columns = columns_of({}, columns, "writer", 3) end
   return w
 end
 
@@ -319,7 +341,8 @@ function Writer:_header()
 end
 
 function Writer:row(r)
-  if self.closed then error("attempt to use a closed writer", 2) end
+  if self.closed then check.raise("attempt to use a closed writer") end
+  check.type(1, "row", r, "table")
   if not self.columns then self.columns = columns_of({ r }) end
   if self.n == 0 then self:_header() end
   self.n = self.n + 1
@@ -378,43 +401,115 @@ function M.buffer()
   })
 end
 
-local function whole(format, rows, columns)
-  if type(rows) ~= "table" then
-    error("bad argument #1 (list of rows expected, got " .. type(rows)
-      .. ")", 3)
+local function whole(fname, format, rows, columns)
+  check.type(1, fname, rows, "table")
+  for i, r in ipairs(rows) do
+    if type(r) ~= "table" then
+      check.argerror(1, fname, "row " .. i .. " is a " .. type(r)
+        .. " (a table expected)")
+    end
   end
-  local w = M.writer(format, M.buffer(), columns_of(rows, columns))
+  local w = M.writer(format, M.buffer(), columns_of(rows, columns, fname))
   for _, r in ipairs(rows) do w:row(r) end
   return tostring(w:close())
 end
 
 --- rows (a list of tables) as CSV text, a header record first; columns
 -- as for writer (default: the first row's keys, sorted).
-function M.csv(rows, columns) return whole("csv", rows, columns) end
+function M.csv(rows, columns) return whole("csv", "csv", rows, columns) end
 --- rows as a Markdown (GFM) table.
-function M.markdown(rows, columns) return whole("md", rows, columns) end
+function M.markdown(rows, columns)
+  return whole("markdown", "md", rows, columns)
+end
 --- rows as JSON Lines, keys in column order.
-function M.jsonl(rows, columns) return whole("jsonl", rows, columns) end
+function M.jsonl(rows, columns)
+  return whole("jsonl", "jsonl", rows, columns)
+end
 --- rows as an HTML <table>.
-function M.html_table(rows, columns) return whole("html", rows, columns) end
+function M.html_table(rows, columns)
+  return whole("html_table", "html", rows, columns)
+end
 
 -- ------------------------------------------------------------ charts
 -- Raise for an options table that is not a table or has a key that
--- `allowed` (a set) does not list; the error names the function.
+-- `allowed` (a set) does not list; the error names the function and the
+-- caller's line.
 local function check_opts(fname, n, opts, allowed)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then
-    error(("bad argument #%d to '%s' (table expected, got %s)")
-      :format(n, fname, type(opts)), 3)
+  return check.options(n, fname, opts, allowed)
+end
+
+-- The sizes and counts a chart takes from its options, checked: a width
+-- or height is a number from 100 to 20,000 (pixels), top, label_chars
+-- and max_speakers positive integers up to 10,000, from and to years.
+local function check_sizes(fname, opts)
+  for _, k in ipairs({ "width", "height" }) do
+    check.number(2, fname, opts[k], 100, 20000, "option '" .. k .. "'",
+      false, true)
   end
-  for k in pairs(opts) do
-    if not allowed[k] then
-      error(("bad argument #%d to '%s' (unknown option '%s')")
-        :format(n, fname, tostring(k)), 3)
+  for _, k in ipairs({ "top", "label_chars", "max_speakers" }) do
+    check.integer(2, fname, opts[k], 1, 10000, "option '" .. k .. "'", true)
+  end
+  for _, k in ipairs({ "from", "to" }) do
+    check.integer(2, fname, opts[k], 0, 9999, "option '" .. k .. "'", true)
+  end
+end
+
+-- The list argument of a chart: a table whose items are tables.
+local function check_rows(fname, rows, what)
+  check.type(1, fname, rows, "table")
+  for i, r in ipairs(rows) do
+    if type(r) ~= "table" then
+      check.argerror(1, fname, ("%s %d is a %s (a table expected)")
+        :format(what, i, type(r)))
     end
   end
-  return opts
 end
+
+-- Values on a chart. A chart draws finite numbers from 0 up, scaled to
+-- the largest finite one; +inf as a bar (or point) at the top of the
+-- axis, labelled ∞; a value below 0 at 0; NaN not at all. The last two
+-- are counted in a note under the chart. Data tables keep the values as
+-- given.
+local INF = math_huge
+
+local function finite(v)
+  return v == v and v ~= INF and v ~= -INF
+end
+
+--- A value as a chart labels it: integers without ".0", ∞ and -∞, NaN.
+local function value_label(v)
+  if v ~= v then return "NaN" end
+  if v == INF then return "∞" end
+  if v == -INF then return "-∞" end
+  return text_of(v)
+end
+M.value_label = value_label
+
+-- The share of the axis a value takes: 0 to 1, nil when not drawn.
+local function share(v, top)
+  if v ~= v then return nil end
+  if v <= 0 then return 0 end
+  if v == INF then return 1 end
+  return math_min(1, v / top)
+end
+
+-- The largest finite value of the values (0 at least) and the note for
+-- those not drawn as given (nil when all are), for a list of values.
+local function scale_of(values)
+  local max, nan, below = 0, 0, 0
+  for _, v in ipairs(values) do
+    if v ~= v then nan = nan + 1
+    elseif v < 0 then below = below + 1
+    elseif v ~= INF and v > max then max = v end
+  end
+  local parts = {}
+  if nan > 0 then parts[#parts + 1] = nan .. " not a number, not drawn" end
+  if below > 0 then parts[#parts + 1] = below .. " below 0, drawn at 0" end
+  return max, #parts > 0 and table_concat(parts, "; ") or nil
+end
+
+-- The room a note takes under a chart.
+local NOTE_H = 16
 
 local function set(list)
   local t = {}
@@ -462,7 +557,7 @@ end
 
 -- A nice step for an axis from 0 to max with about n ticks (integers).
 local function nice_step(max, n)
-  if max <= 0 then return 1 end
+  if max ~= max or max <= 0 then return 1 end
   local raw = max / (n or 5)
   local mag = 10 ^ math_floor(math_log(raw, 10))
   local step = mag
@@ -471,6 +566,21 @@ local function nice_step(max, n)
     if step >= raw then break end
   end
   return math_max(1, math_floor(step + 0.5))
+end
+
+-- The axis for values up to max (the largest finite value): step, top
+-- and the number of steps to the top. Never more than a dozen ticks, and
+-- it always ends: a huge max whose nice step overflows gets one step.
+local function axis(max)
+  if max ~= max or max <= 0 or not finite(max) then return 1, 1, 1 end
+  local step = nice_step(max, 5)
+  local top = math_ceil(max / step) * step
+  if not finite(step) or not finite(top) or top < max or top / step > 12
+  then
+    return max, max, 1
+  end
+  top = math_max(step, top)
+  return step, top, math_floor(top / step + 0.5)
 end
 
 local PALETTE = { "#3b6ea5", "#d9822b", "#4a9c6d", "#b8475a", "#7a5ea8",
@@ -486,6 +596,14 @@ local function svg_open(w, h, title)
       "font-size", 12 }),
     "<title>", escape(title or "chart"), "</title>",
   })
+end
+
+-- The note under a chart of width w and height h (without the note):
+-- "" when there is none.
+local function note_el(w, h, note)
+  if not note then return "" end
+  return text_el(w - 16, h + NOTE_H - 5, note, { "text-anchor", "end",
+    "fill", "#666", "font-size", 11 })
 end
 
 local function new_chart(svg, title, data, columns)
@@ -529,14 +647,15 @@ local function series_rows(rows, opts)
 end
 
 -- The frame of a vertical-value chart: y grid, ticks and axis titles.
+-- Returns the top of the axis.
 local function y_axis(buf, x0, y0, plot_w, plot_h, max, opts)
-  local step = nice_step(max, 5)
-  local top = math_max(step, math_ceil(max / step) * step)
-  for v = 0, top, step do
-    local y = y0 - plot_h * v / top
+  local step, top, ticks = axis(max)
+  for k = 0, ticks do
+    local v = k == ticks and top or k * step
+    local y = y0 - plot_h * (v / top)
     buf[#buf + 1] = tag("line", { "x1", x0, "y1", y, "x2", x0 + plot_w,
       "y2", y, "stroke", v == 0 and "#444" or "#ddd" }, true)
-    buf[#buf + 1] = text_el(x0 - 6, y + 4, tostring(v),
+    buf[#buf + 1] = text_el(x0 - 6, y + 4, value_label(v),
       { "text-anchor", "end", "fill", "#444" })
   end
   buf[#buf + 1] = tag("line", { "x1", x0, "y1", y0, "x2", x0,
@@ -555,15 +674,18 @@ end
 -- missing (label of rows without a key, "undated"). Returns a chart
 -- (tostring gives the SVG).
 function M.bar_chart(rows, opts)
+  check_rows("bar_chart", rows, "row")
   opts = check_opts("bar_chart", 2, opts, BAR_OPTS)
+  check_sizes("bar_chart", opts)
   local data = series_rows(rows, opts)
   local w, h = opts.width or 720, opts.height or 280
   local ml, mr, mt, mb = 56, 16, opts.title and 34 or 14, 48
   local plot_w, plot_h = w - ml - mr, h - mt - mb
   local x0, y0 = ml, h - mb
-  local max = 0
-  for _, r in ipairs(data) do max = math_max(max, r.count) end
-  local buf = { svg_open(w, h, opts.title) }
+  local values = {}
+  for i, r in ipairs(data) do values[i] = r.count end
+  local max, note = scale_of(values)
+  local buf = { svg_open(w, h + (note and NOTE_H or 0), opts.title) }
   if opts.title then
     buf[#buf + 1] = text_el(w / 2, 20, opts.title, { "text-anchor",
       "middle", "font-size", 14, "font-weight", "bold", "fill", "#222" })
@@ -575,13 +697,18 @@ function M.bar_chart(rows, opts)
   local every = math_ceil(n / math_max(1, math_floor(plot_w / 44)))
   for i, r in ipairs(data) do
     local x = x0 + (i - 1) * slot + (slot - bw) / 2
-    local bh = plot_h * r.count / top
-    buf[#buf + 1] = tag("rect", { "x", x, "y", y0 - bh, "width", bw,
-      "height", bh, "fill", opts.color or PALETTE[1] })
-      .. "<title>" .. escape(r.key .. ": " .. r.count) .. "</title></rect>"
-    if r.count > 0 and bw >= 14 then
-      buf[#buf + 1] = text_el(x + bw / 2, y0 - bh - 4, tostring(r.count),
-        { "text-anchor", "middle", "font-size", 11, "fill", "#222" })
+    local s = share(r.count, top)
+    if s then
+      local bh = plot_h * s
+      buf[#buf + 1] = tag("rect", { "x", x, "y", y0 - bh, "width", bw,
+        "height", bh, "fill", opts.color or PALETTE[1] })
+        .. "<title>" .. escape(r.key .. ": " .. value_label(r.count))
+        .. "</title></rect>"
+      if r.count > 0 and bw >= 14 then
+        buf[#buf + 1] = text_el(x + bw / 2, y0 - bh - 4,
+          value_label(r.count), { "text-anchor", "middle", "font-size", 11,
+          "fill", "#222" })
+      end
     end
     if (i - 1) % every == 0 then
       buf[#buf + 1] = text_el(x + bw / 2, y0 + 16, cut(r.key, 12),
@@ -592,6 +719,7 @@ function M.bar_chart(rows, opts)
     buf[#buf + 1] = text_el(x0 + plot_w / 2, h - 8, opts.xlabel,
       { "text-anchor", "middle", "fill", "#222" })
   end
+  buf[#buf + 1] = note_el(w, h, note)
   buf[#buf + 1] = "</svg>"
   return new_chart(table_concat(buf, "\n"), opts.title, data,
     { { key = "key", title = opts.xlabel or "key" },
@@ -602,13 +730,15 @@ end
 -- } sharing their keys (years are filled). opts as bar_chart. A legend
 -- names the series.
 function M.line_chart(series, opts)
+  check_rows("line_chart", series, "series")
   opts = check_opts("line_chart", 2, opts, BAR_OPTS)
-  if type(series) ~= "table" then
-    error("bad argument #1 to 'line_chart' (list of series expected)", 2)
-  end
+  check_sizes("line_chart", opts)
   -- the keys of all series, years filled
   local all = {}
-  for _, s in ipairs(series) do
+  for si, s in ipairs(series) do
+    if s.rows ~= nil then
+      check_rows("line_chart", s.rows, "row of series " .. si .. ": row")
+    end
     for _, r in ipairs(s.rows or {}) do all[#all + 1] = r end
   end
   local keys = series_rows(all, opts)
@@ -618,7 +748,7 @@ function M.line_chart(series, opts)
   local ml, mr, mt, mb = 56, 16, opts.title and 34 or 14, 64
   local plot_w, plot_h = w - ml - mr, h - mt - mb
   local x0, y0 = ml, h - mb
-  local values, max = {}, 0
+  local values, every_value = {}, {}
   for si, s in ipairs(series) do
     local v = {}
     for _, r in ipairs(series_rows(s.rows or {}, {
@@ -629,11 +759,12 @@ function M.line_chart(series, opts)
     end
     for i = 1, #keys do
       v[i] = v[i] or 0
-      max = math_max(max, v[i])
+      every_value[#every_value + 1] = v[i]
     end
     values[si] = v
   end
-  local buf = { svg_open(w, h, opts.title) }
+  local max, note = scale_of(every_value)
+  local buf = { svg_open(w, h + (note and NOTE_H or 0), opts.title) }
   if opts.title then
     buf[#buf + 1] = text_el(w / 2, 20, opts.title, { "text-anchor",
       "middle", "font-size", 14, "font-weight", "bold", "fill", "#222" })
@@ -651,17 +782,23 @@ function M.line_chart(series, opts)
   end
   for si, s in ipairs(series) do
     local color = s.color or PALETTE[(si - 1) % #PALETTE + 1]
-    local pts = {}
+    local pts, ys = {}, {}
     for i = 1, #keys do
-      pts[i] = num(px(i)) .. "," .. num(y0 - plot_h * values[si][i] / top)
+      local sh = share(values[si][i], top)
+      if sh then
+        ys[i] = y0 - plot_h * sh
+        pts[#pts + 1] = num(px(i)) .. "," .. num(ys[i])
+      end
     end
     buf[#buf + 1] = tag("polyline", { "points", table_concat(pts, " "),
       "fill", "none", "stroke", color, "stroke-width", 2 }, true)
     for i = 1, #keys do
-      buf[#buf + 1] = tag("circle", { "cx", px(i),
-        "cy", y0 - plot_h * values[si][i] / top, "r", 3.5, "fill", color })
-        .. "<title>" .. escape(text_of(s.name) .. ", " .. keys[i].key
-        .. ": " .. values[si][i]) .. "</title></circle>"
+      if ys[i] then
+        buf[#buf + 1] = tag("circle", { "cx", px(i), "cy", ys[i], "r", 3.5,
+          "fill", color })
+          .. "<title>" .. escape(text_of(s.name) .. ", " .. keys[i].key
+          .. ": " .. value_label(values[si][i])) .. "</title></circle>"
+      end
     end
     -- legend below the axis
     local lx = x0 + (si - 1) * 200
@@ -674,6 +811,7 @@ function M.line_chart(series, opts)
     buf[#buf + 1] = text_el(x0 + plot_w / 2, y0 + 34, opts.xlabel,
       { "text-anchor", "middle", "fill", "#222" })
   end
+  buf[#buf + 1] = note_el(w, h, note)
   buf[#buf + 1] = "</svg>"
   -- the data as a table: one column per series
   local data, cols = {}, { { key = "key", title = opts.xlabel or "key" } }
@@ -692,7 +830,9 @@ end
 -- (or opts.key / opts.value); opts: title, top (10), width (720),
 -- xlabel, color, label_chars (32), missing (label of a nil key).
 function M.hbar_chart(rows, opts)
+  check_rows("hbar_chart", rows, "row")
   opts = check_opts("hbar_chart", 2, opts, HBAR_OPTS)
+  check_sizes("hbar_chart", opts)
   local kk, vk = opts.key or "key", opts.value or "count"
   local data = {}
   for _, r in ipairs(rows) do
@@ -700,8 +840,11 @@ function M.hbar_chart(rows, opts)
                           or text_of(r[kk]),
                         count = tonumber(r[vk]) or 0 }
   end
+  -- largest first, NaN last (it compares with nothing)
   table_sort(data, function(a, b)
-    if a.count ~= b.count then return a.count > b.count end
+    local x, y = a.count, b.count
+    if (x ~= x) ~= (y ~= y) then return y ~= y end
+    if x == x and x ~= y then return x > y end
     return a.key < b.key
   end)
   local top_n = opts.top or 10
@@ -718,38 +861,44 @@ function M.hbar_chart(rows, opts)
   local plot_w = w - ml - mr
   local h = mt + mb + math_max(1, #data) * (bar_h + gap)
   local x0, y0 = ml, mt
-  local max = 0
-  for _, r in ipairs(data) do max = math_max(max, r.count) end
-  local step = nice_step(max, 5)
-  local top = math_max(step, math_ceil(max / step) * step)
-  local buf = { svg_open(w, h, opts.title) }
+  local values = {}
+  for i, r in ipairs(data) do values[i] = r.count end
+  local max, note = scale_of(values)
+  local step, top, ticks = axis(max)
+  local buf = { svg_open(w, h + (note and NOTE_H or 0), opts.title) }
   if opts.title then
     buf[#buf + 1] = text_el(w / 2, 20, opts.title, { "text-anchor",
       "middle", "font-size", 14, "font-weight", "bold", "fill", "#222" })
   end
   local y_end = h - mb + gap / 2
-  for v = 0, top, step do
-    local x = x0 + plot_w * v / top
+  for k = 0, ticks do
+    local v = k == ticks and top or k * step
+    local x = x0 + plot_w * (v / top)
     buf[#buf + 1] = tag("line", { "x1", x, "y1", y0, "x2", x,
       "y2", y_end, "stroke", v == 0 and "#444" or "#ddd" }, true)
-    buf[#buf + 1] = text_el(x, y_end + 14, tostring(v),
+    buf[#buf + 1] = text_el(x, y_end + 14, value_label(v),
       { "text-anchor", "middle", "fill", "#444" })
   end
   for i, r in ipairs(data) do
     local y = y0 + (i - 1) * (bar_h + gap) + gap / 2
-    local bw = plot_w * r.count / top
+    local s = share(r.count, top)
+    local bw = plot_w * (s or 0)
     buf[#buf + 1] = text_el(x0 - 6, y + bar_h / 2 + 4, cut(r.key, chars),
       { "text-anchor", "end", "fill", "#222" })
-    buf[#buf + 1] = tag("rect", { "x", x0, "y", y, "width", bw,
-      "height", bar_h, "fill", opts.color or PALETTE[1] })
-      .. "<title>" .. escape(r.key .. ": " .. r.count) .. "</title></rect>"
+    if s then
+      buf[#buf + 1] = tag("rect", { "x", x0, "y", y, "width", bw,
+        "height", bar_h, "fill", opts.color or PALETTE[1] })
+        .. "<title>" .. escape(r.key .. ": " .. value_label(r.count))
+        .. "</title></rect>"
+    end
     buf[#buf + 1] = text_el(x0 + bw + 4, y + bar_h / 2 + 4,
-      tostring(r.count), { "fill", "#222", "font-size", 11 })
+      value_label(r.count), { "fill", "#222", "font-size", 11 })
   end
   if opts.xlabel then
     buf[#buf + 1] = text_el(x0 + plot_w / 2, h - 8, opts.xlabel,
       { "text-anchor", "middle", "fill", "#222" })
   end
+  buf[#buf + 1] = note_el(w, h, note)
   buf[#buf + 1] = "</svg>"
   return new_chart(table_concat(buf, "\n"), opts.title, data,
     { { key = "key", title = opts.label or "name" },
@@ -778,7 +927,14 @@ local KIND_COLOR = { direct = "#3b6ea5", reported = "#d9822b",
 -- first quote), max_speakers (12), colors (kind -> color). Undated
 -- quotes are left out and counted in the caption.
 function M.timeline(points, opts)
+  check_rows("timeline", points, "point")
   opts = check_opts("timeline", 2, opts, TIMELINE_OPTS)
+  check_sizes("timeline", opts)
+  if opts.speakers ~= nil then
+    check.strings(2, "timeline", check.type(2, "timeline", opts.speakers,
+      "table"), "option 'speakers'", true, true)
+  end
+  if opts.colors ~= nil then check.type(2, "timeline", opts.colors, "table") end
   local by, order, undated = {}, {}, 0
   local lo, hi = math_huge, -math_huge
   for _, p in ipairs(points) do
@@ -952,6 +1108,7 @@ end
 
 --- A bulleted list of plain text items.
 function Page:list(items)
+  check.type(1, "list", items, "table")
   local copy = {}
   for i, v in ipairs(items) do copy[i] = text_of(v) end
   return self:_add({ kind = "list", items = copy })
@@ -965,7 +1122,7 @@ function Page:table(rows, columns, opts)
       .. type(rows) .. ")", 2)
   end
   return self:_add({ kind = "table", rows = rows,
-    columns = columns_of(rows, columns), caption = opts.caption,
+    columns = columns_of(rows, columns, "table"), caption = opts.caption,
     empty = opts.empty })
 end
 
@@ -986,6 +1143,11 @@ end
 -- (row) -> text shown in the last column, default the date and id).
 function Page:kwic(rows, opts)
   opts = check_opts("kwic", 2, opts, { caption = true, source = true })
+  check_rows("kwic", rows, "row")
+  if opts.source ~= nil and type(opts.source) ~= "function" then
+    check.argerror(2, "kwic", "option 'source' must be a function, got "
+      .. type(opts.source))
+  end
   local list = {}
   for _, r in ipairs(rows) do list[#list + 1] = r end
   return self:_add({ kind = "kwic", rows = list,
