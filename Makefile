@@ -71,7 +71,7 @@ SAN_LUA_ENV = ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$(ASAN_LIB) \
               UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: all deps bench-deps test test-run sanitize sanitize-run valgrind \
-        valgrind-run demo eval bench install uninstall rock clean \
+        valgrind-run demo eval bench soak install uninstall rock clean \
         check-rockspec check-symbols check-browser check-browser-run lint \
         c-test-bins help FORCE
 
@@ -362,6 +362,14 @@ bench: deps
 	  $(BENCH_ARGS)
 	$(TREE_ENV) $(LUA) bench/bench_clusters.lua
 
+# The kill test: ingests killed with SIGKILL at random moments, each run
+# again, then loupe check and a comparison with an uninterrupted ingest
+# (about 15 minutes on 2 cores; SOAK_ARGS e.g. --cycles 10 --pages 500).
+SOAK_ARGS ?=
+soak: deps
+	@$(SUBMAKE) all
+	$(TREE_ENV) $(LUA) bench/soak.lua $(SOAK_ARGS)
+
 $(FTS_BASELINE): bench/fts_baseline.c $(LIB) $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LIBS)
@@ -426,6 +434,7 @@ help:
 	@echo "make valgrind   C tests under valgrind"
 	@echo "make demo|eval|bench  run examples/demo.lua, bench/eval.lua, bench/bench.lua"
 	@echo "make eval SHARED=dir EVAL_ARGS='--set l3s --half A'  (lua5.4 bench/eval.lua --help)"
+	@echo "make soak       the kill test (bench/soak.lua; SOAK_ARGS=--cycles N)"
 	@echo "make rock       luarocks make into ROCK_TREE=$(ROCK_TREE)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=; make uninstall"
 	@echo "make check-browser  the HTML report in headless Chromium; $(BUILD)/report.png"

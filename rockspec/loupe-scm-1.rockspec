@@ -45,6 +45,7 @@ build = {
     ["loupe.core"] = {
       sources = {
         "csrc/core/arena.c",
+        "csrc/core/check.c",
         "csrc/core/classify.c",
         "csrc/core/dates.c",
         "csrc/core/dedupe.c",
@@ -53,6 +54,7 @@ build = {
         "csrc/core/fields.c",
         "csrc/core/files.c",
         "csrc/core/ftstok.c",
+        "csrc/core/identity.c",
         "csrc/core/minhash.c",
         "csrc/core/parse.c",
         "csrc/core/phrases.c",
