@@ -1,8 +1,9 @@
 /*
  * test_parse.c - tests of the public API in loupe.h with no Lua: handles,
  * a small invented news page (fields, paragraphs, provenance), error codes,
- * encodings (invalid UTF-8, CRLF, UTF-16LE, BOM), per-line labels, names
- * of codes, a page printed twice and a hard-wrapped wire page. Ends with
+ * encodings (invalid UTF-8, CRLF, UTF-16LE, a UTF-16LE page of an odd
+ * length, BOM), per-line labels, names of codes, a page printed twice
+ * and a hard-wrapped wire page. Ends with
  * "test_parse: N passed, N failed" and exits non-zero when a check failed.
  */
 #include <stdarg.h>
@@ -436,6 +437,64 @@ static void test_utf16(void) {
   free(u16);
 }
 
+/*
+ * A UTF-16LE page that lost one byte near its end (a damaged copy): the
+ * code units after the gap pair up wrongly, so its final bytes "\n\0" are
+ * no longer a line break. The line they end is still a line: input.lines
+ * and the per-line labels count it, and no paragraph lies past the last
+ * line. (Found by fuzz_parse: input.lines was one short.)
+ */
+static void test_utf16_odd(void) {
+  static const char page[] =
+    "Ferry crew walks out over rotas\n"
+    "\n"
+    "By Iona Reid\n"
+    "\n"
+    "Crews on the Varne ferries stopped work on Monday, saying the new "
+    "rotas left them no rest between crossings, the union said.\n"
+    "\n"
+    "The operator said talks would resume on Wednesday and that a reduced "
+    "timetable would run until then.\n"
+    "\n"
+    "Passengers were told to check the timetable before travelling, and "
+    "most of the morning sailings were cancelled.\n";
+  size_t len = 0, i, last = 0, cut;
+  char *u16 = to_utf16le(page, &len);
+  loupe_parser *p = NULL;
+  loupe_article *a = NULL;
+  int rc;
+  if (u16 == NULL || loupe_parser_new(&p) != LOUPE_OK) {
+    CHECK(0, "out of memory");
+    free(u16);
+    return;
+  }
+  /* drop the high byte of the last full stop */
+  cut = 2 + 2 * (size_t)(strrchr(page, '.') - page) + 1;
+  memmove(u16 + cut, u16 + cut + 1, len - cut - 1);
+  len--;
+  loupe_parser_set_keep_lines(p, 1);
+  rc = loupe_parse(p, u16, len, &a);
+  CHECK(rc == LOUPE_OK, "odd UTF-16LE page: rc %d (%s): %s", rc,
+        loupe_errstr(rc), loupe_errmsg(p));
+  if (a) {
+    CHECK_SIZE("odd UTF-16LE input.lines", a->input.lines, 9);
+    CHECK_SIZE("odd UTF-16LE n_lines", a->n_lines, 9);
+    if (a->n_lines == 9) {
+      CHECK_SIZE("odd UTF-16LE offset of line 9", a->lines[8].offset,
+                 2 + 2 * (size_t)(strstr(page, "Passengers") - page));
+      CHECK(a->lines[8].label != LOUPE_LINE_BLANK,
+            "odd UTF-16LE: line 9 has text but is labelled blank");
+    }
+    for (i = 0; i < a->n_paragraphs; i++)
+      if (a->paragraphs[i].line > last) last = a->paragraphs[i].line;
+    CHECK(last <= a->input.lines, "odd UTF-16LE: a paragraph on line %zu "
+          "of %zu", last, a->input.lines);
+  }
+  loupe_article_free(a);
+  loupe_parser_free(p);
+  free(u16);
+}
+
 /* A UTF-8 byte-order mark is skipped; offsets still count it. */
 static void test_bom(void) {
   size_t n = sizeof PAGE - 1;
@@ -639,6 +698,7 @@ int main(void) {
   test_invalid_utf8();
   test_crlf();
   test_utf16();
+  test_utf16_odd();
   test_bom();
   test_keep_lines();
   test_names();
