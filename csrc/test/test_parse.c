@@ -2,8 +2,8 @@
  * test_parse.c - tests of the public API in loupe.h with no Lua: handles,
  * a small invented news page (fields, paragraphs, provenance), error codes,
  * encodings (invalid UTF-8, CRLF, UTF-16LE, a UTF-16LE page of an odd
- * length, BOM), per-line labels, names of codes, a page printed twice
- * and a hard-wrapped wire page. Ends with
+ * length, BOM), per-line labels, an outlet cut at 300 bytes, names of
+ * codes, a page printed twice and a hard-wrapped wire page. Ends with
  * "test_parse: N passed, N failed" and exits non-zero when a check failed.
  */
 #include <stdarg.h>
@@ -495,6 +495,65 @@ static void test_utf16_odd(void) {
   free(u16);
 }
 
+/* Is s[0..n) well-formed UTF-8 (no cut or stray sequences)? */
+static int utf8_ok(const char *s, size_t n) {
+  size_t i = 0, k, need;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) { i++; continue; }
+    need = c >= 0xF0 && c <= 0xF4 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
+    if (need == 0 || c > 0xF4 || need >= n - i) return 0;
+    for (k = 1; k <= need; k++)
+      if (((unsigned char)s[i + k] & 0xC0) != 0x80) return 0;
+    i += need + 1;
+  }
+  return 1;
+}
+
+/*
+ * The outlet is read from a copyright line's first 300 bytes. In a long
+ * footer whose name straddles byte 300 ("Ø" is 2 bytes: its first at 299)
+ * the name keeps whole characters. (Found by fuzz_parse: the outlet ended
+ * in half a character, not UTF-8.)
+ */
+static void test_outlet_cut(void) {
+#define FOOTER_LINKS "Subscriptions | Advertisements | Correspondence | " \
+  "Photographers | Newsletters | Accessibility | Announcements | " \
+  "Obituary-notices | Classifieds | Competitions | Crosswords | " \
+  "Horoscopes | Sponsorships | Partnerships | Recruitment | Complaints | " \
+  "Corrections | Permissions | Syndication | \xC2\xA9 2021 Avisa "
+  static const char page[] =
+    "Harbour crane collapses in storm\n"
+    "\n"
+    "March 4, 2021\n"
+    "\n"
+    "A crane at the north quay collapsed during the storm on Wednesday "
+    "night, the port said. Nobody was hurt.\n"
+    "\n"
+    "Engineers will inspect the other cranes before work resumes, a "
+    "spokeswoman said.\n"
+    "\n"
+    FOOTER_LINKS "\xC3\x98stlandet\n";
+  static const char name[] = "Avisa \xC3\x98stlandet";
+  loupe_article *a;
+  CHECK_SIZE("footer bytes before the name's 'O'", strlen(FOOTER_LINKS), 299);
+#undef FOOTER_LINKS
+  a = parse_ok("page with a long footer", page, sizeof page - 1);
+  if (a == NULL) return;
+  CHECK(a->outlet.text != NULL && a->outlet.rule != NULL &&
+        strcmp(a->outlet.rule, "copyright-line") == 0,
+        "no outlet from the copyright line");
+  if (a->outlet.text) {
+    CHECK(utf8_ok(a->outlet.text, a->outlet.len),
+          "outlet '%s' is not UTF-8", show(a->outlet.text));
+    CHECK(a->outlet.len >= 7 && strncmp(a->outlet.text, name,
+                                        a->outlet.len) == 0,
+          "outlet '%s' is not the start of '%s'", show(a->outlet.text),
+          show(name));
+  }
+  loupe_article_free(a);
+}
+
 /* A UTF-8 byte-order mark is skipped; offsets still count it. */
 static void test_bom(void) {
   size_t n = sizeof PAGE - 1;
@@ -702,6 +761,7 @@ int main(void) {
   test_bom();
   test_keep_lines();
   test_names();
+  test_outlet_cut();
   test_twice();
   test_wrapped();
   printf("test_parse: %d passed, %d failed\n", passes, failures);
