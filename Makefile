@@ -377,11 +377,17 @@ demo: deps
 	@$(SUBMAKE) all
 	$(TREE_ENV) $(LUA) examples/demo.lua
 
+# eval.lua: accuracy on the dev pages of $(SHARED) (../shared next to the
+# main tree, ../../shared next to a worktree under wt/). EVAL_ARGS passes
+# options, e.g. EVAL_ARGS='--set l3s --half A --worst 20 --json f.json'.
+SHARED ?= $(firstword $(wildcard ../shared ../../shared) ../shared)
+EVAL_ARGS ?=
+
 eval: deps
 	@test -f bench/eval.lua || \
 	  { echo "make eval: bench/eval.lua does not exist yet" >&2; exit 1; }
 	@$(SUBMAKE) all
-	$(TREE_ENV) $(LUA) bench/eval.lua
+	$(TREE_ENV) $(LUA) bench/eval.lua --shared $(SHARED) $(EVAL_ARGS)
 
 # bench.lua: parse throughput; bench_index.lua: ingest against raw FTS5
 # (build/fts_baseline), query latency, regex against rg, peak RSS.
@@ -463,6 +469,7 @@ help:
 	@echo "make valgrind   C tests under valgrind"
 	@echo "make fuzz [SECONDS=60]  each libFuzzer harness for SECONDS (clang, ASan, UBSan)"
 	@echo "make demo|eval|bench  run examples/demo.lua, bench/eval.lua, bench/bench.lua"
+	@echo "make eval SHARED=dir EVAL_ARGS='--set l3s --half A'  (lua5.4 bench/eval.lua --help)"
 	@echo "make rock       luarocks make into ROCK_TREE=$(ROCK_TREE)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=; make uninstall"
 	@echo "make check-browser  the HTML report in headless Chromium; $(BUILD)/report.png"

@@ -1,225 +1,487 @@
 -- bench/eval.lua: extraction quality on real pages from ../shared (never
--- needed by `make test`). Prints each seed's fields, then body precision,
--- recall and F1 on the extraction-dev text dumps against the trivial
--- "whole page is the body" baseline, date accuracy to the day, quotes and
--- speakers, and body extraction on hard-wrapped wire copy.
--- Usage: lua5.4 bench/eval.lua [SHARED_DIR]
-local loupe = require "loupe"
+-- needed by `make test`); `make eval` runs it.
+--
+-- Page sets (text dumps; HTML beside them once loupe parses HTML):
+-- extraction-dev, l3s-dev (bodies and dates), dates-dev (dates only). For
+-- each set, per half of its sites and overall: body precision, recall and
+-- F1 (score_extraction.py: 4-token shingles, macro over pages), dates on
+-- pages whose gold date is visible in the dump (right to the day, wrong,
+-- none) and on every page with a gold date, and the worst pages with the
+-- rule and the line that decided. Then quotes: the invented labelled
+-- pages, PolNeAR dev (score_quotes.py, by `via` and by half), the answer
+-- turns of the foreign-ministry transcripts; and hard-wrapped wire copy.
+--
+-- Halves: a page's site (sources.tsv; for extraction-dev the host of its
+-- url without www./m./amp., with the data sets' site groups, see
+-- eval/util.lua) is hashed, h = FNV-1a 64 of "loupe-half:" .. site;
+-- half A ("tune") when h's top bit is 0, B ("check") when it is 1. Tune
+-- rules on A; a change that helps A and not B is overfitting. Figures
+-- whose A and B differ by more than 0.02 are flagged with "!".
+local script_dir = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
+package.path = script_dir .. "/?.lua;" .. package.path
+
 local cjson = require "cjson"
+local U = require "eval.util"
+local pages_mod = require "eval.pages"
+local quotes = require "eval.quotes"
+local wire = require "eval.wire"
+local loupe = require "loupe"
 
-local shared = arg[1] or "../shared"
-local dev = shared .. "/data/extraction-dev"
+local USAGE = [[
+usage: lua5.4 bench/eval.lua [options] [SHARED_DIR]
+  --shared DIR   the shared folder (default ../shared)
+  --set LIST     comma-separated sections: seeds, extraction, l3s, dates,
+                 fixtures, polnear, mfa, wire; or pages (the three page
+                 sets), quotes (fixtures, polnear, mfa); default all
+  --format F     text, html or both (default both: the HTML of the page
+                 sets is evaluated when loupe parses HTML, else skipped)
+  --half H       A, B or all: whose worst pages and misses are shown
+                 (default all; tune on A)
+  --worst N      worst pages listed per set (default 10, 0 for none)
+  --json FILE    write every figure as JSON (compare two runs with
+                 lua5.4 bench/eval_compare.lua OLD NEW)
+  --misses FILE  write, as TSV, every wrongly kept or dropped line and
+                 every date miss of the chosen half (for analysis)
+  --page ID      show one page of the page sets: its lines with label,
+                 reason and share in the gold; its date and where from
+]]
+
+-- ------------------------------------------------------------ options
+
+local opt = { shared = "../shared", format = "both", half = "all",
+              worst = 10, sets = nil }
+do
+  local i = 1
+  local function value(name)
+    i = i + 1
+    local v = arg[i]
+    if not v then
+      io.stderr:write("eval.lua: ", name, " needs a value\n", USAGE)
+      os.exit(2)
+    end
+    return v
+  end
+  while i <= #arg do
+    local a = arg[i]
+    if a == "--shared" then opt.shared = value(a)
+    elseif a == "--set" then opt.sets = value(a)
+    elseif a == "--format" then opt.format = value(a)
+    elseif a == "--half" then opt.half = value(a)
+    elseif a == "--worst" then opt.worst = tonumber(value(a))
+    elseif a == "--json" then opt.json = value(a)
+    elseif a == "--misses" then opt.misses = value(a)
+    elseif a == "--page" then opt.page = value(a)
+    elseif a == "-h" or a == "--help" then io.write(USAGE) os.exit(0)
+    elseif a:sub(1, 1) == "-" then
+      io.stderr:write("eval.lua: unknown option ", a, "\n", USAGE)
+      os.exit(2)
+    else opt.shared = a end
+    i = i + 1
+  end
+  local ok = ({ text = 1, html = 1, both = 1 })[opt.format]
+    and ({ A = 1, B = 1, all = 1 })[opt.half] and opt.worst
+  if not ok then
+    io.stderr:write("eval.lua: bad --format, --half or --worst\n", USAGE)
+    os.exit(2)
+  end
+end
+
+local ALL = { "seeds", "extraction", "l3s", "dates", "fixtures", "polnear",
+              "mfa", "wire" }
+local want = {}
+if opt.sets then
+  local groups = { pages = { "extraction", "l3s", "dates" },
+                   quotes = { "fixtures", "polnear", "mfa" } }
+  for s in opt.sets:gmatch("[^,%s]+") do
+    for _, x in ipairs(groups[s] or { s }) do
+      local known = false
+      for _, k in ipairs(ALL) do known = known or k == x end
+      if not known then
+        io.stderr:write("eval.lua: unknown set ", x, "\n", USAGE)
+        os.exit(2)
+      end
+      want[x] = true
+    end
+  end
+else
+  for _, k in ipairs(ALL) do want[k] = true end
+end
+
+local shared = opt.shared
+if not U.exists(shared .. "/data/extraction-dev/ids.txt") then
+  io.stderr:write("eval.lua: shared directory '", shared, "' not found or "
+    .. "incomplete (pass --shared DIR; `make eval SHARED=DIR`)\n")
+  os.exit(1)
+end
 local scorer = shared .. "/tools/score_extraction.py"
-
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
+local results = { shared = shared, half_rule =
+  'FNV-1a 64 of "loupe-half:" .. site; A when the top bit is 0',
+  sets = {}, overall = {} }
+do
+  local p = io.popen("git rev-parse --short HEAD 2>/dev/null")
+  results.commit = p:read("l")
+  p:close()
+  results.date = os.date("!%Y-%m-%dT%H:%MZ")
 end
 
-local function sh_quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
+local function f3(x) return x and ("%.3f"):format(x) or "  -  " end
 
--- 1. seeds
-print("== seeds (" .. shared .. "/seeds)")
-local p = io.popen("ls " .. sh_quote(shared .. "/seeds"))
-for name in p:lines() do
-  local a, err = loupe.parse_file(shared .. "/seeds/" .. name)
-  print("-- " .. name)
-  if not a then
-    print("   error: " .. err)
-  else
-    for _, k in ipairs { "title", "date", "date_precision", "dateline",
-                         "credit", "outlet", "lang" } do
-      print(string.format("   %-15s %s", k, tostring(a[k])))
-    end
-    for _, k in ipairs { "authors", "editors" } do
-      print(string.format("   %-15s %s", k, table.concat(a[k], "; ")))
-    end
-    print(string.format("   %-15s %d", "paragraphs", #a.paragraphs))
-  end
-end
-p:close()
+-- -------------------------------------------------------------- seeds
 
--- 2. body extraction on the dev text dumps
-local ids = {}
-for id in io.lines(dev .. "/ids.txt") do ids[#ids + 1] = id end
-local pred, base = {}, {}
-local parsed = {}
-for _, id in ipairs(ids) do
-  local text = read(dev .. "/text/" .. id .. ".txt")
-  local a = loupe.parse(text, { name = id })
-  parsed[id] = a
-  pred[id] = { articleBody = a and a.body or "" }
-  base[id] = { articleBody = text }
-end
-local tmp = os.tmpname()
-local function write_json(path, t)
-  local f = assert(io.open(path, "wb"))
-  f:write(cjson.encode(t))
-  f:close()
-end
-write_json(tmp .. "-loupe.json", pred)
-write_json(tmp .. "-base.json", base)
-local function score(path, truth)
-  local cmd = "python3 " .. sh_quote(scorer) .. " "
-    .. sh_quote(truth or dev .. "/ground-truth.json") .. " " .. sh_quote(path)
-    .. " --json " .. sh_quote(path .. ".score") .. " >/dev/null"
-  assert(os.execute(cmd), "scorer failed: " .. cmd)
-  local r = cjson.decode(read(path .. ".score"))
-  os.remove(path .. ".score")
-  return r
-end
-local function fig(r)
-  -- the scorer's JSON: find precision/recall/f1 wherever it puts them
-  local function find(t, key)
-    if type(t) ~= "table" then return nil end
-    if type(t[key]) == "number" then return t[key] end
-    if type(t[key]) == "table" and type(t[key][1]) == "number" then
-      return t[key][1]
-    end
-    for _, v in pairs(t) do
-      local x = find(v, key)
-      if x then return x end
-    end
-  end
-  return find(r, "precision"), find(r, "recall"), find(r, "f1")
-end
-local lp, lr, lf = fig(score(tmp .. "-loupe.json"))
-local bp, br, bf = fig(score(tmp .. "-base.json"))
-os.remove(tmp .. "-loupe.json")
-os.remove(tmp .. "-base.json")
-os.remove(tmp)
-print(("\n== body extraction, %d dev text dumps (4-token shingles, macro)")
-  :format(#ids))
-local row = "   %-22s P %.3f  R %.3f  F1 %.3f"
-print(row:format("loupe", lp, lr, lf))
-print(row:format("baseline: whole page", bp, br, bf))
-
--- 3. dates, on pages whose gold date is visible in the dump
-local n, right, none, wrong = 0, 0, 0, {}
-for line in io.lines(dev .. "/dates.jsonl") do
-  local d = cjson.decode(line)
-  if d.visible_in_text and d.gold_date ~= cjson.null then
-    n = n + 1
-    local a = parsed[d.id]
-    local got = a and a.date and a.date:sub(1, 10)
-    if got == d.gold_date then right = right + 1
-    elseif not got then
-      none = none + 1
-      wrong[#wrong + 1] = d.id .. " none want " .. d.gold_date
+local function seeds()
+  print("== seeds (" .. shared .. "/seeds)")
+  local p = io.popen("ls " .. U.sh_quote(shared .. "/seeds"))
+  for name in p:lines() do
+    local a, err = loupe.parse_file(shared .. "/seeds/" .. name)
+    print("-- " .. name)
+    if not a then
+      print("   error: " .. err)
     else
-      wrong[#wrong + 1] = d.id .. " got " .. got .. " want " .. d.gold_date
+      for _, k in ipairs { "title", "date", "date_precision", "dateline",
+                           "credit", "outlet", "lang" } do
+        print(string.format("   %-15s %s", k, tostring(a[k])))
+      end
+      for _, k in ipairs { "authors", "editors" } do
+        print(string.format("   %-15s %s", k, table.concat(a[k], "; ")))
+      end
+      print(string.format("   %-15s %d", "paragraphs", #a.paragraphs))
     end
   end
-end
-print(("\n== dates: right to the day on %d of %d visible (%.3f); "
-  .. "%d without a date"):format(right, n, right / n, none))
-if os.getenv("LOUPE_EVAL_VERBOSE") then
-  for _, w in ipairs(wrong) do print("   " .. w) end
+  p:close()
 end
 
--- 4. quotes and speakers on the labelled invented pages
-local qscore = dofile("spec/quote_score.lua")
-local qt = qscore.all("spec/fixtures/quotes", function(path)
-  return loupe.parse_file(path)
-end)
-print(("\n== quotes, %d labelled in %d invented pages (spec/fixtures/quotes)")
-  :format(qt.labels, #qt.pages))
-print(("   precision %.3f  recall %.3f  speaker accuracy %.3f  kind %.3f")
-  :format(qt.precision, qt.recall, qt.speaker_accuracy, qt.kind_accuracy))
-print(("   negatives taken for quotes: %d of %d"):format(qt.negatives_hit,
-  qt.negatives))
+-- ----------------------------------------------------- the page sets
 
--- 5. speakers on real transcripts: in the Foreign Ministry pages of
--- ../shared the spokesperson of each briefing is known from the data;
--- every quote loupe credits to a named person on such a page should be
--- that spokesperson unless the page names someone else in the text.
-local mfa = shared .. "/data/mfa-spokesperson-2016-2020/mfa_en.jsonl.gz"
-local fh = io.popen("gzip -dc " .. sh_quote(mfa) .. " 2>/dev/null")
-local credited, to_spokesperson, pages_seen = 0, 0, 0
-for line in fh:lines() do
-  local d = cjson.decode(line)
-  if d.speaker ~= cjson.null and d.page_text ~= cjson.null then
-    local a = loupe.parse(d.page_text)
-    if a then
-      pages_seen = pages_seen + 1
-      local surname = d.speaker:match("^(%S+)")
-      for _, q in ipairs(a.quotes) do
-        if q.speaker and q.speaker:find(surname, 1, true) then
-          to_spokesperson = to_spokesperson + 1
-          credited = credited + 1
-        elseif q.speaker and q.kind ~= "phrase" then
-          credited = credited + 1
-        end
+local HEAD = "   %-28s %8s %9s %9s"
+
+local function row(label, t, key, sub, is_count)
+  local function get(h)
+    local x = t[h]
+    for k in (key .. "."):gmatch("([^.]+)%.") do x = x and x[k] end
+    if sub then x = x and x[sub] end
+    return x
+  end
+  local a, b, all = get("A"), get("B"), get("all")
+  local fmt = function(x)
+    if is_count then return x and ("%d"):format(x) or "-" end
+    return f3(x)
+  end
+  local flag = ""
+  if not is_count and a and b and math.abs(a - b) > 0.02 then
+    flag = ("  ! A-B %+.3f"):format(a - b)
+    -- a share over n pages: say when the gap is within two standard
+    -- errors of the difference (sampling noise, not a real split)
+    local na = sub and t.A[key] and t.A[key].n
+    local nb = sub and t.B[key] and t.B[key].n
+    if na and nb and na > 0 and nb > 0 then
+      local pooled = (a * na + b * nb) / (na + nb)
+      local se = math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+      if math.abs(a - b) < 2 * se then
+        flag = flag .. (" (within noise, 2 s.e. %.3f)"):format(2 * se)
       end
     end
   end
+  print(HEAD:format(label, fmt(all), fmt(a), fmt(b)) .. flag)
 end
-fh:close()
-print(("\n== speakers on %d real spokesperson transcripts (mfa_en)")
-  :format(pages_seen))
-print(("   %d quotes credited to a speaker, %d (%.3f) to the briefing's "
-  .. "spokesperson"):format(credited, to_spokesperson,
-  credited > 0 and to_spokesperson / credited or 0))
-print("   (transcript turns 'A:' are not quotes; the figure covers quotes "
-  .. "inside the answers)")
 
--- 6. hard-wrapped wire copy: Reuters-21578 stories keep their original
--- line breaks (wrapped near 64 columns, paragraphs opened by an indent,
--- the first line short where the dateline was cut). Every 7th story with
--- a text of prose (few digits, "the" in 1 word of 25) is put in a page
--- between a menu line, its headline and date, and a copyright footer;
--- the story without its "Reuter" sign-off is the body to find.
-local wire = shared .. "/data/reuters-21578/reuters21578.jsonl.gz"
-local wh = io.popen("gzip -dc " .. sh_quote(wire) .. " 2>/dev/null")
-local wgold, wpred, wn, seen = {}, {}, 0, 0
-local first_kept, paras_right = 0, 0
-for line in wh:lines() do
-  local d = cjson.decode(line)
-  local text = d.text
-  if d.text_type == "NORM" and #text > 400 then
-    local _, digits = text:gsub("%d", "")
-    local _, the = text:gsub("%f[%a][Tt]he%f[%A]", "")
-    local _, words = text:gsub("%S+", "")
-    if digits * 12 < #text and the * 25 > words then
-      seen = seen + 1
-      if seen % 7 == 0 and wn < 1500 then
-        wn = wn + 1
-        local title = d.title:gsub("<[^>]*>", ""):gsub("%s+$", "")
-        local page = "Home | Markets | World | Business | Jobs\n\n" .. title
-          .. "\n" .. d.date_raw .. "\n\n" .. text
-          .. "\n\nCopyright 1987 Wire Archive. All rights reserved.\n"
-        local gold = text:gsub("%s*[Rr][Ee][Uu][Tt][Ee][Rr]%s*$", "")
-        local a = loupe.parse(page)
-        wgold[d.id] = { articleBody = gold }
-        wpred[d.id] = { articleBody = a and a.body or "" }
-        local g1 = gold:match("^%s*(%S+%s+%S+)")
-        if a and a.body:match("^(%S+%s+%S+)") == g1 then
-          first_kept = first_kept + 1
+local function print_figures(title, res)
+  print(("\n== %s: %d pages, %d sites (A tune %d pages / %d sites, "
+    .. "B check %d / %d)"):format(title, res.pages.all, res.sites.all,
+    res.pages.A, res.sites.A, res.pages.B, res.sites.B))
+  print(HEAD:format("", "all", "A tune", "B check"))
+  if res.body then
+    row("body precision", res.body, "precision")
+    row("body recall", res.body, "recall")
+    row("body F1", res.body, "f1")
+    if res.baseline then
+      row("(whole page as body: F1)", res.baseline, "f1")
+    end
+    if res.tokenizer_agrees and res.tokenizer_agrees < res.pages.all then
+      print(("   (line diagnostics: Lua shingles equal the scorer's on "
+        .. "%d of %d pages)"):format(res.tokenizer_agrees, res.pages.all))
+    end
+  end
+  local d = res.dates
+  if d.all.visible.n > 0 then
+    row("dates, gold visible: pages", d, "visible", "n", true)
+    row("  right to the day", d, "visible", "right_rate")
+    row("  wrong date", d, "visible", "wrong_rate")
+    row("  no date", d, "visible", "none_rate")
+  end
+  if d.all.gold.n > d.all.visible.n then
+    row("dates, any gold: pages", d, "gold", "n", true)
+    row("  right to the day", d, "gold", "right_rate")
+    row("  wrong date", d, "gold", "wrong_rate")
+    row("  no date", d, "gold", "none_rate")
+  end
+  if d.all.nogold.n > 0 then
+    row("no gold date (not judged)", d, "nogold", "n", true)
+    row("  a date answered", d, "nogold", "answered", true)
+  end
+end
+
+local function short(id) return id:sub(1, 12) end
+
+local function print_worst(set, run, format)
+  if opt.worst <= 0 then return end
+  local scope = opt.half == "all" and "all halves" or "half " .. opt.half
+  local out = { bodies = {}, dates = {} }
+  if set.has_body then
+    print(("   -- worst %d bodies (%s): page F1, what was dropped and "
+      .. "kept wrongly, with the labeller's label/reason"):format(
+      opt.worst, scope))
+    for _, w in ipairs(pages_mod.worst_bodies(run, opt.half, opt.worst)) do
+      local p = w.page
+      print(("   F1 %.3f  P %.3f  R %.3f  %s  %s [%s]%s"):format(w.f1, w.p,
+        w.r, short(p.id), p.site, p.half, p.err and "  (" .. p.err .. ")"
+        or ""))
+      local kept, dropped = pages_mod.body_diagnosis(set, p.id, format)
+      local shown = { { "dropped", dropped }, { "kept", kept } }
+      -- the side that costs the page most first
+      if w.p < w.r then shown = { shown[2], shown[1] } end
+      for _, s in ipairs(shown) do
+        for i = 1, math.min(2, #s[2]) do
+          local l = s[2][i]
+          print(("      %-7s %s %-28s %3d tok  %s"):format(s[1],
+            l.line and "L" .. l.line or "-", l.label .. "/"
+            .. tostring(l.reason), l.tokens, U.clip(l.text, 70)))
         end
-        -- paragraphs: the first, then one per indented line
-        local want = 1
-        for l in gold:gmatch("\n([^\n]*)") do
-          if l:match("^  +%S") then want = want + 1 end
-        end
-        if a and #a.paragraphs == want then paras_right = paras_right + 1 end
       end
+      out.bodies[#out.bodies + 1] = { id = p.id, site = p.site,
+        half = p.half, f1 = w.f1, precision = w.p, recall = w.r }
+    end
+  end
+  local worst, nmiss = pages_mod.worst_dates(run, opt.half, opt.worst)
+  if #worst > 0 then
+    print(("   -- date misses (%s): %d, worst %d: wrong on a visible "
+      .. "date, wrong on a hidden one, none though visible"):format(scope,
+      nmiss, #worst))
+  end
+  for _, w in ipairs(worst) do
+    local p = w.page
+    local what = p.date and "wrong" or "none"
+    local from = ""
+    if p.date and p.date_prov then
+      from = ("by %s at L%d: %s"):format(p.date_prov.rule, p.date_prov.line,
+        pages_mod.date_window(set, p, format, 60))
+    end
+    print(("   %-5s %s %s [%s]: got %s %s"):format(what, short(p.id),
+      p.site, p.half, p.date_full or "nil", from))
+    print(("         gold %s%s"):format(p.gold_date, p.visible and
+      (" visible at L%s: %s"):format(tostring(p.gold_line),
+        U.clip(p.gold_match, 40)) or " (not visible in the dump)"))
+    out.dates[#out.dates + 1] = { id = p.id, site = p.site, half = p.half,
+      got = p.date, gold = p.gold_date, visible = p.visible,
+      rule = p.date_prov and p.date_prov.rule,
+      line = p.date_prov and p.date_prov.line }
+  end
+  return out
+end
+
+local function write_misses(f, set, run, format)
+  for _, p in ipairs(pages_mod.by_half(run, opt.half)) do
+    if set.has_body then
+      local kept, dropped = pages_mod.body_diagnosis(set, p.id, format)
+      for _, s in ipairs { { "kept", kept }, { "dropped", dropped } } do
+        for _, l in ipairs(s[2]) do
+          f:write(table.concat({ set.name, format, p.half, p.id, p.site,
+            "body-" .. s[1], tostring(l.line or ""), l.label,
+            tostring(l.reason), tostring(l.tokens),
+            ("%.2f"):format(l.frac), U.clip(l.text, 300) }, "\t"), "\n")
+        end
+      end
+    end
+    if p.gold_date and p.date ~= p.gold_date then
+      local pv = p.date_prov or {}
+      f:write(table.concat({ set.name, format, p.half, p.id, p.site,
+        "date-" .. (p.date and "wrong" or "none") .. (p.visible and
+        "-visible" or "-hidden"), tostring(pv.line or ""),
+        tostring(p.date_full or ""), tostring(pv.rule or ""),
+        p.gold_date, tostring(p.gold_line or ""),
+        pages_mod.date_window(set, p, format, 300),
+        U.clip(p.gold_match or "", 100) }, "\t"), "\n")
     end
   end
 end
-wh:close()
-if wn > 0 then
-  write_json(tmp .. "-wire-gold.json", wgold)
-  write_json(tmp .. "-wire.json", wpred)
-  local wp, wr, wf = fig(score(tmp .. "-wire.json", tmp .. "-wire-gold.json"))
-  os.remove(tmp .. "-wire-gold.json")
-  os.remove(tmp .. "-wire.json")
-  print(("\n== hard-wrapped wire copy, %d Reuters-21578 stories in pages")
-    :format(wn))
-  print(row:format("loupe", wp, wr, wf))
+
+local function page_detail(sets)
+  for _, set in ipairs(sets) do
+    for _, id in ipairs(set.ids) do
+      if id:sub(1, #opt.page) == opt.page then
+        local input = pages_mod.input(set, id, "text")
+        local a, err = loupe.parse(input, { name = id, lines = true })
+        print(("== page %s of %s, site %s, half %s"):format(id, set.label,
+          set.site[id], set.half[id]))
+        if not a then print("   parse failed: " .. tostring(err)) return end
+        local gold = set.truth and U.gold_index(set.truth[id].articleBody
+          or "")
+        local src = U.split_lines(input)
+        for _, l in ipairs(a.lines) do
+          if l.label ~= "blank" then
+            local g = gold and ("%.2f"):format((U.in_gold(gold,
+              src[l.line] or ""))) or "  - "
+            print(("%5d %-11s %-18s gold %s  %s"):format(l.line, l.label,
+              tostring(l.reason), g, U.clip(src[l.line], 90)))
+          end
+        end
+        local g = set.gold[id] or {}
+        local pv = a.provenance.date
+        print(("   date %s%s; gold %s%s"):format(tostring(a.date),
+          pv and (" by %s at L%d"):format(pv.rule, pv.line) or "",
+          tostring(g.date), g.visible and " visible at L"
+          .. tostring(g.line) .. ": " .. tostring(g.match) or ""))
+        return
+      end
+    end
+  end
+  io.stderr:write("eval.lua: no page ", opt.page, " in the page sets\n")
+  os.exit(1)
+end
+
+local function page_sets()
+  local loaded = {}
+  for _, def in ipairs(pages_mod.SETS) do
+    if want[def.name] or opt.page then
+      loaded[#loaded + 1] = pages_mod.load(shared, def)
+    end
+  end
+  if opt.page then return page_detail(loaded) end
+  if #loaded == 0 then return end
+  local formats = opt.format == "both" and { "text", "html" }
+    or { opt.format }
+  local misses
+  if opt.misses then
+    misses = assert(io.open(opt.misses, "wb"))
+    misses:write("set\tformat\thalf\tid\tsite\twhat\tline\tlabel_or_got"
+      .. "\treason_or_rule\ttokens_or_gold\tshare_or_gold_line\ttext"
+      .. "\tgold_match\n")
+  end
+  for _, format in ipairs(formats) do
+    local ok, why = true
+    if format == "html" then
+      ok, why = pages_mod.html_supported(loaded[1])
+      if not ok then
+        print(("\n== HTML of the page sets: skipped: loupe does not parse "
+          .. "HTML yet (tried %s/html/%s.html.gz: %s)"):format(
+          loaded[1].label, loaded[1].ids[1]:sub(1, 12), U.clip(why, 100)))
+        for _, set in ipairs(loaded) do
+          results.sets[set.name] = results.sets[set.name] or {}
+          results.sets[set.name].html = { skipped = why }
+        end
+      end
+    end
+    if ok then
+      local runs = {}
+      for _, set in ipairs(loaded) do
+        local run = pages_mod.run(set, format)
+        local res = pages_mod.score(set, run, scorer, format)
+        runs[#runs + 1] = { set = set, pages = run }
+        print_figures(("%s, %s"):format(set.label, format == "text" and
+          "text dumps" or "HTML"), res)
+        res.worst = print_worst(set, run, format)
+        results.sets[set.name] = results.sets[set.name] or {}
+        results.sets[set.name][format] = res
+        if misses then write_misses(misses, set, run, format) end
+      end
+      if #runs > 1 then
+        local names = {}
+        for _, r in ipairs(runs) do names[#names + 1] = r.set.label end
+        local res = pages_mod.pool(runs)
+        print_figures(("overall (%s), %s; bodies macro over the pages "
+          .. "with body gold"):format(table.concat(names, " + "),
+          format == "text" and "text dumps" or "HTML"), res)
+        results.overall[format] = res
+      end
+    end
+  end
+  if misses then
+    misses:close()
+    print("\n   misses written to " .. opt.misses)
+  end
+end
+
+-- ------------------------------------------------------------- quotes
+
+local function fixtures()
+  local q = quotes.fixtures()
+  results.fixtures = q
+  print(("\n== quotes, %d labelled in %d invented pages "
+    .. "(spec/fixtures/quotes)"):format(q.labels, q.pages))
+  print(("   precision %.3f  recall %.3f  speaker accuracy %.3f  kind %.3f")
+    :format(q.precision, q.recall, q.speaker_accuracy, q.kind_accuracy))
+  print(("   negatives taken for quotes: %d of %d"):format(q.negatives_hit,
+    q.negatives))
+end
+
+local VIA = { "named", "organisation", "pronoun", "role_noun", "other" }
+local UNCHECKED = { pronoun = true, role_noun = true }
+
+local function polnear()
+  local r = quotes.polnear(shared, script_dir)
+  results.polnear = r
+  local a = r.all
+  print(("\n== quotes, PolNeAR dev: %d articles, %d gold quotes; "
+    .. "predictions: quotes of every kind but \"reported\" (%d left out)")
+    :format(r.articles, a.gold, r.reported_left_out))
+  print("   halves by article: FNV-1a 64 of \"loupe-half:\" .. id")
+  print(HEAD:format("", "all", "A tune", "B check"))
+  row("span precision", r, "precision")
+  row("span recall", r, "recall")
+  row("span F1", r, "f1")
+  row("speaker accuracy (any via)", r, "speaker_accuracy")
+  for _, via in ipairs(VIA) do
+    if a.via[via] then
+      local mark = UNCHECKED[via] and " *" or ""
+      row(("%s: gold"):format(via .. mark), r, "via." .. via, "gold", true)
+      row("  recall", r, "via." .. via, "recall")
+      row("  speaker accuracy", r, "via." .. via, "speaker_accuracy")
+    end
+  end
+  print(("   predictions of 2+ words only: precision %.3f (%d predictions)")
+    :format(r.two_words.precision, r.two_words.predictions))
+  print(("   not_quote spans taken for quotes: %d of %d; predictions in "
+    .. "articles without gold (ignored): %d"):format(a.not_quote_predicted,
+    a.not_quote, a.predictions_unknown_id))
+  print("   * unchecked gold: pronoun and role-noun speakers were resolved "
+    .. "by a machine (coref_checked false, ~40% wrong): report, do not tune")
+end
+
+local function mfa()
+  local r = quotes.mfa(shared)
+  results.mfa = r
+  print(("\n== speakers on %d real spokesperson transcripts (mfa_en)")
+    :format(r.pages))
+  print(("   answer turns (\"A:\" or \"<spokesperson>:\" paragraphs): %d; "
+    .. "covered by a quote %d; attributed to the spokesperson %d (%.3f)")
+    :format(r.turns, r.covered, r.right, r.right_rate))
+  print(("   %d quotes credited to a speaker, %d (%.3f) to the briefing's "
+    .. "spokesperson"):format(r.credited, r.to_spokesperson,
+    r.credited > 0 and r.to_spokesperson / r.credited or 0))
+end
+
+local function wire_copy()
+  local r = wire.run(shared)
+  if not r then return end
+  results.wire = r
+  print(("\n== hard-wrapped wire copy, %d Reuters-21578 stories in pages "
+    .. "(no sites, no halves)"):format(r.stories))
+  print(("   loupe                  P %.3f  R %.3f  F1 %.3f"):format(
+    r.precision, r.recall, r.f1))
   print(("   first words kept %d of %d; paragraph count right %d of %d")
-    :format(first_kept, wn, paras_right, wn))
+    :format(r.first_kept, r.stories, r.paras_right, r.stories))
+end
+
+-- --------------------------------------------------------------- main
+
+if want.seeds and not opt.page then seeds() end
+page_sets()
+if not opt.page then
+  if want.fixtures then fixtures() end
+  if want.polnear then polnear() end
+  if want.mfa then mfa() end
+  if want.wire then wire_copy() end
+end
+if opt.json then
+  U.write(opt.json, cjson.encode(results))
+  print("\nfigures written to " .. opt.json)
 end
