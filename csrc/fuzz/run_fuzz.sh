@@ -84,11 +84,12 @@ for name in "$@"; do
     "$corpus" $([ -d "$seeds" ] && echo "$seeds") >"$log" 2>&1
   rc=$?
   after=$(found)
+  # the final stats, or the last status line ("#N" in fork mode, whose
+  # parent reports its own 0 executions in its stats)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-  if [ -z "$execs" ]; then
-    execs=$(grep -oE '^#[0-9]+' "$log" | tail -n 1 | tr -d '#')
-  fi
+  status_execs=$(grep -oE '^#[0-9]+' "$log" | tail -n 1 | tr -d '#')
   execs=${execs:-0}
+  if [ "${status_execs:-0}" -gt "$execs" ]; then execs=$status_execs; fi
   inputs=$(ls "$corpus" | wc -l)
   status=ok
   if [ "$rc" -ne 0 ] || [ "$after" -gt "$before" ]; then
