@@ -1641,18 +1641,23 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
           for (k = cs; k < ce && k < to; k++)
             if (in_quote[k]) { found = 0; break; }
         if (found) {
-          qbuild *q = new_quote(ql);
+          qbuild *q;
           size_t a = cs, e = ce;
+          /* a dateline can run past the clause ("ORSA (Agency, he
+           * said.) - ..."): then nothing is left of it */
           if (a == from) a = skip_dateline(s, to, a);
-          if (q == NULL) return LOUPE_ENOMEM;
-          *q = tmp;
           while (e > a && (s[e - 1] == ' ' || s[e - 1] == ',' || s[e - 1] == '.'))
             e--;
-          q->seg[0][0] = a;
-          q->seg[0][1] = e;
-          q->nseg = 1;
-          q->kind = 1;
-          q->para = pi;
+          if (e > a) {
+            q = new_quote(ql);
+            if (q == NULL) return LOUPE_ENOMEM;
+            *q = tmp;
+            q->seg[0][0] = a;
+            q->seg[0][1] = e;
+            q->nseg = 1;
+            q->kind = 1;
+            q->para = pi;
+          }
         }
       }
       ss = skip_space(s, to, se + 1);

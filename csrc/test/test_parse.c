@@ -2,8 +2,9 @@
  * test_parse.c - tests of the public API in loupe.h with no Lua: handles,
  * a small invented news page (fields, paragraphs, provenance), error codes,
  * encodings (invalid UTF-8, CRLF, UTF-16LE, a UTF-16LE page of an odd
- * length, BOM), per-line labels, an outlet cut at 300 bytes, names of
- * codes, a page printed twice and a hard-wrapped wire page. Ends with
+ * length, BOM), per-line labels, an outlet cut at 300 bytes, "he said."
+ * inside a dateline, names of codes, a page printed twice and a
+ * hard-wrapped wire page. Ends with
  * "test_parse: N passed, N failed" and exits non-zero when a check failed.
  */
 #include <stdarg.h>
@@ -554,6 +555,36 @@ static void test_outlet_cut(void) {
   loupe_article_free(a);
 }
 
+/*
+ * A first sentence "CITY (Agency, he said.)" before the dateline's dash:
+ * the reported clause ("CITY (Agency") lies inside the dateline that is
+ * skipped before it, so nothing is left of it. The page parses, with its
+ * body, instead of failing as out of memory (an end before the start,
+ * subtracted, asked for 2^64 bytes; found by fuzz_parse).
+ */
+static void test_dateline_said(void) {
+  static const char page[] =
+    "Dam inspection finds cracks\n"
+    "\n"
+    "ORSA (Norpress, he said.) - Inspectors found cracks in the spillway "
+    "of the Orsa dam during a routine check on Wednesday.\n"
+    "\n"
+    "The water authority said the reservoir would be kept low until the "
+    "repairs were finished.\n";
+  loupe_article *a = parse_ok("a dateline holding 'he said.'", page,
+                              sizeof page - 1);
+  size_t i;
+  if (a == NULL) return;
+  CHECK(a->body && strstr(a->body, "Inspectors found cracks") != NULL,
+        "body without its first paragraph: %s", show(a->body));
+  for (i = 0; i < a->n_quotes; i++)
+    CHECK(a->quotes[i].text.len > 0 &&
+          a->quotes[i].body_offset + a->quotes[i].text.len <= a->body_len,
+          "quote %zu at %zu+%zu outside the body (%zu)", i + 1,
+          a->quotes[i].body_offset, a->quotes[i].text.len, a->body_len);
+  loupe_article_free(a);
+}
+
 /* A UTF-8 byte-order mark is skipped; offsets still count it. */
 static void test_bom(void) {
   size_t n = sizeof PAGE - 1;
@@ -762,6 +793,7 @@ int main(void) {
   test_keep_lines();
   test_names();
   test_outlet_cut();
+  test_dateline_said();
   test_twice();
   test_wrapped();
   printf("test_parse: %d passed, %d failed\n", passes, failures);
