@@ -42,7 +42,7 @@ here=$(dirname "$0")
 max_len() {
   case "$1" in
     parse) echo 8192 ;;
-    ingest) echo 6144 ;;
+    ingest) echo 3072 ;;
     query) echo 1024 ;;
     regex) echo 1024 ;;
     *) echo 4096 ;;
