@@ -389,7 +389,9 @@ eval: deps
 	@$(SUBMAKE) all
 	$(TREE_ENV) $(LUA) bench/eval.lua --shared $(SHARED) $(EVAL_ARGS)
 
-# bench.lua: parse throughput; bench_index.lua: ingest against raw FTS5
+# bench.lua: parse throughput; pathological.lua: time and memory on hostile
+# pages (100 MB, 30,000 names, 8 MB paragraph, deep quote nesting);
+# bench_index.lua: ingest against raw FTS5
 # (build/fts_baseline), query latency, regex against rg, peak RSS.
 # BENCH_ARGS passes options to bench_index.lua (e.g. --quick).
 BENCH_ARGS ?=
@@ -401,6 +403,7 @@ bench: deps
 	  { echo "make bench: bench/bench.lua does not exist yet" >&2; exit 1; }
 	@$(SUBMAKE) all $(FTS_BASELINE)
 	$(TREE_ENV) $(LUA) bench/bench.lua
+	$(TREE_ENV) $(LUA) bench/pathological.lua
 	$(TREE_ENV) $(LUA) bench/bench_index.lua --baseline $(FTS_BASELINE) \
 	  $(BENCH_ARGS)
 	$(TREE_ENV) $(LUA) bench/bench_clusters.lua

@@ -75,7 +75,8 @@ typedef struct {
   size_t invalid_utf8;   /* invalid sequences replaced by U+FFFD */
   size_t nul_bytes;      /* NUL bytes dropped */
   size_t lines;          /* source lines */
-  const char *encoding;  /* "utf-8", "utf-16le" or "utf-16be" */
+  const char *encoding;  /* "utf-8", "utf-16le", "utf-16be", "cp1252",
+                            "gb18030", "big5" or "shift_jis" */
 } loupe_input_stats;
 
 /* One quotation or piece of reported speech. */
@@ -138,10 +139,15 @@ int loupe_parser_new(loupe_parser **out);
 /* Free a parser; NULL is accepted. Articles it made stay valid. */
 void loupe_parser_free(loupe_parser *p);
 
+/* The largest max_bytes a parser accepts (1 GiB): the parser counts a
+ * line's characters and words in 32 bits, which this keeps from wrapping. */
+#define LOUPE_MAX_INPUT ((size_t)1 << 30)
+
 /*
  * Largest input accepted, in bytes (default 256 MiB). Larger input fails
  * with LOUPE_ELIMIT.
- *   p: the parser; max: the limit, at least 1.
+ *   p: the parser; max: the limit, from 1 to LOUPE_MAX_INPUT.
+ * Returns LOUPE_OK, or LOUPE_EINVAL for a limit out of that range.
  */
 int loupe_parser_set_max_bytes(loupe_parser *p, size_t max);
 
@@ -150,6 +156,21 @@ int loupe_parser_set_max_bytes(loupe_parser *p, size_t max);
  *   p: the parser; on: non-zero to keep them.
  */
 int loupe_parser_set_keep_lines(loupe_parser *p, int on);
+
+/*
+ * The charset of the pages to parse. NULL, "" or "auto" (the default):
+ * UTF-8, UTF-16 by its byte-order mark, and for bytes that are not UTF-8
+ * the legacy charset they read best in (cp1252, GB18030/GBK, Big5,
+ * Shift_JIS; converted through glibc's iconv); bytes that fit no charset
+ * become U+FFFD. A name forces one: "utf-8", "utf-16le", "utf-16be",
+ * "cp1252" (also "windows-1252", "latin1", "iso-8859-1"), "gbk" /
+ * "gb18030" / "gb2312", "big5", "shift_jis" / "sjis" / "cp932". The
+ * encoding used is recorded in article->input.encoding.
+ *   p: the parser; charset: the name (case does not matter).
+ * Returns LOUPE_OK, or LOUPE_EINVAL for a name loupe does not read (the
+ * parser's message lists the names).
+ */
+int loupe_parser_set_charset(loupe_parser *p, const char *charset);
 
 /*
  * Whether loupe_parse() finds quotes, speakers and entities (default on).
@@ -161,7 +182,8 @@ int loupe_parser_set_extract(loupe_parser *p, int on);
  * Parse one page.
  *   p:     the parser (its options; its error message is set on failure).
  *   bytes: the raw page bytes in any encoding loupe reads (UTF-8 with or
- *          without BOM, UTF-16 with BOM); need not be NUL-terminated.
+ *          without BOM, UTF-16 with BOM, the legacy charsets of
+ *          loupe_parser_set_charset); need not be NUL-terminated.
  *   len:   number of bytes.
  *   out:   receives a new article owned by the caller (NULL on failure);
  *          free it with loupe_article_free().
@@ -374,6 +396,14 @@ int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
  * signatures. Returns LOUPE_OK or LOUPE_EINVAL.
  */
 int loupe_db_set_clustering(loupe_db *db, int on, double threshold);
+
+/*
+ * The charset of the pages loupe_db_add() parses (see
+ * loupe_parser_set_charset; NULL or "auto" detects it). Returns LOUPE_OK
+ * or LOUPE_EINVAL for a name loupe does not read (loupe_db_errmsg says
+ * which names it reads).
+ */
+int loupe_db_set_charset(loupe_db *db, const char *charset);
 
 /*
  * Bulk loading. New rows fall on random pages of the indexes by name
@@ -598,6 +628,14 @@ typedef struct {
  */
 int loupe_prefetch_new(const char *const *paths, const char *const *expected,
                        size_t n, int threads, loupe_prefetch **out);
+
+/* loupe_prefetch_new whose parsers read the pages in charset (see
+ * loupe_parser_set_charset; NULL detects it). LOUPE_EINVAL also for a
+ * charset loupe does not read. */
+int loupe_prefetch_new_charset(const char *const *paths,
+                               const char *const *expected, size_t n,
+                               int threads, const char *charset,
+                               loupe_prefetch **out);
 
 /*
  * Deliver the next page in list order, waiting for it when needed (the

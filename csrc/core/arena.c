@@ -18,11 +18,11 @@ struct lp_arena_block {
 #define LP_HDR ((sizeof(lp_arena_block) + LP_ALIGN - 1) & ~(size_t)(LP_ALIGN - 1))
 
 /*
- * Allocate n zeroed bytes. Large requests get a block of their own so the
- * arena never wastes more than one minimum block. NULL on overflow or when
- * malloc fails; the arena stays valid.
+ * Allocate n bytes, not cleared. Large requests get a block of their own
+ * so the arena never wastes more than one minimum block. NULL on overflow
+ * or when malloc fails; the arena stays valid.
  */
-void *lp_arena_alloc(lp_arena *a, size_t n) {
+static void *arena_raw(lp_arena *a, size_t n) {
   lp_arena_block *b = a->head;
   size_t need = (n + LP_ALIGN - 1) & ~(size_t)(LP_ALIGN - 1);
   if (need < n) return NULL;
@@ -45,13 +45,21 @@ void *lp_arena_alloc(lp_arena *a, size_t n) {
   {
     char *p = (char *)b + LP_HDR + b->used;
     b->used += need;
-    memset(p, 0, n);
     return p;
   }
 }
 
+/* n zeroed bytes (see arena_raw). */
+void *lp_arena_alloc(lp_arena *a, size_t n) {
+  void *p = arena_raw(a, n);
+  if (p != NULL) memset(p, 0, n);
+  return p;
+}
+
+/* A copy is written whole: its bytes are not cleared first (the bodies
+ * and paragraphs of a large page are most of its arena). */
 char *lp_arena_strndup(lp_arena *a, const char *s, size_t n) {
-  char *p = lp_arena_alloc(a, n + 1);
+  char *p = n + 1 > n ? arena_raw(a, n + 1) : NULL;
   if (p == NULL) return NULL;
   if (n) memcpy(p, s, n);
   p[n] = '\0';

@@ -248,7 +248,9 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
                          int cjk_page, const cue_index *ix) {
   const char *s = LP_LINE_PTR(t, l);
   unsigned words = l->nwords, chars = l->nchars;
-  unsigned stop = words ? l->nstop * 1000u / words : 0;
+  /* per mille, in 64 bits: a one-line page of 55 MB holds more than
+   * 4,294,967 stop words */
+  unsigned stop = words ? (unsigned)((uint64_t)l->nstop * 1000u / words) : 0;
   unsigned need = stop_need(lang);
   /* cue words decide short lines; in long prose only the opening (a
    * caption or copyright line starts with its cue) is looked at */
@@ -288,7 +290,7 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
     l->reason = "link";
     return C_BAD;
   }
-  if (l->nseps * 4 >= words && l->nseps >= 2) {
+  if ((uint64_t)l->nseps * 4 >= words && l->nseps >= 2) {
     l->reason = "separated-list";
     return C_BAD;
   }
@@ -313,12 +315,12 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
     return C_SHORT;
   }
   /* Title Case without a sentence end: a headline or a menu entry */
-  if (l->nalpha_words >= 4 && l->ncap * 10 >= l->nalpha_words * 7 &&
+  if (l->nalpha_words >= 4 && (uint64_t)l->ncap * 10 >= (uint64_t)l->nalpha_words * 7 &&
       !(l->flags & LP_F_TERMINAL) && words <= 30) {
     l->reason = "headline-like";
     return C_SHORT;
   }
-  if (words >= 8 && l->ndigits * 3 > chars) {
+  if (words >= 8 && (uint64_t)l->ndigits * 3 > chars) {
     l->reason = "numbers";
     return C_BAD;
   }

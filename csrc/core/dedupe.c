@@ -13,10 +13,17 @@ typedef struct {
   uint32_t line;   /* index into the body-line list */
 } shingle;
 
+/* Two body lines (a < b) and the shingles they share, kept when that is
+ * at least 60% of the smaller line's (what either use of a pair needs). */
 typedef struct {
-  uint64_t key;    /* (i << 32) | j with i < j; 0 = empty */
-  uint32_t count;
-} pair_slot;
+  uint32_t a, b, count;
+} line_pair;
+
+/* Lines sharing one shingle: entries sh[start .. start + n), one per
+ * line, in line order (only shingles of two or more lines). */
+typedef struct {
+  uint32_t start, n;
+} sh_group;
 
 /* Fold a code point for comparison: ASCII/Latin-1 lower case. */
 static uint32_t fold_cp(uint32_t cp) {
@@ -88,37 +95,23 @@ uint32_t lp_norm_hash(const char *s, size_t n) {
   return h ^ (uint32_t)nw;
 }
 
-/* Stable LSD radix sort of n shingles by hash, 8 bits a pass; tmp has
- * room for n. The result ends in a (four passes: an even count). */
-static void radix_sort(shingle *a, shingle *tmp, size_t n) {
+/* Stable LSD radix sort of n shingles by hash, 11, 11 and 10 bits a
+ * pass; tmp has room for n. Returns the array holding the result (tmp:
+ * three passes). */
+static shingle *radix_sort(shingle *a, shingle *tmp, size_t n) {
+  static const unsigned shift[3] = {0, 11, 22}, bits[3] = {11, 11, 10};
   int pass;
-  for (pass = 0; pass < 4; pass++) {
-    size_t count[257], i;
-    unsigned shift = (unsigned)pass * 8;
+  for (pass = 0; pass < 3; pass++) {
+    size_t count[2049], i;
+    uint32_t mask = (1u << bits[pass]) - 1;
     shingle *src = pass % 2 == 0 ? a : tmp, *dst = pass % 2 == 0 ? tmp : a;
     memset(count, 0, sizeof count);
-    for (i = 0; i < n; i++) count[((src[i].h >> shift) & 0xFF) + 1]++;
-    for (i = 1; i < 257; i++) count[i] += count[i - 1];
-    for (i = 0; i < n; i++) dst[count[(src[i].h >> shift) & 0xFF]++] = src[i];
+    for (i = 0; i < n; i++) count[((src[i].h >> shift[pass]) & mask) + 1]++;
+    for (i = 1; i <= mask + 1; i++) count[i] += count[i - 1];
+    for (i = 0; i < n; i++)
+      dst[count[(src[i].h >> shift[pass]) & mask]++] = src[i];
   }
-}
-
-static uint32_t *pair_get(pair_slot *tab, size_t mask, uint32_t i, uint32_t j,
-                          size_t *used) {
-  uint64_t key = ((uint64_t)(i + 1) << 32) | (uint64_t)(j + 1);
-  size_t k = (size_t)lp_mix32((uint32_t)(key ^ (key >> 29))) & mask;
-  while (tab[k].key != 0 && tab[k].key != key) k = (k + 1) & mask;
-  if (tab[k].key == 0) {
-    if (*used * 2 > mask) return NULL;        /* table full enough: stop */
-    tab[k].key = key;
-    (*used)++;
-  }
-  return &tab[k].count;
-}
-
-static int cmp_pair(const void *a, const void *b) {
-  const pair_slot *x = a, *y = b;
-  return x->key < y->key ? -1 : x->key > y->key;
+  return tmp;
 }
 
 /* Swap the text of two lines so the fuller copy sits at the first one's
@@ -158,11 +151,100 @@ static int opens_quote(const lp_text *t, const lp_line *l) {
   return 0;
 }
 
+/*
+ * Count, for every pair of lines, the shingles they share, and keep the
+ * pairs worth a look (*out, *nout; malloc'd): those sharing at least 60%
+ * of the smaller line's shingles. A pair is counted from its smaller line
+ * x (by shingles; the lower index on a tie): the partners of x in each of
+ * its groups add to a count per partner line (a dense array, reset through
+ * the list of lines touched). A line whose shingles are shared in fewer
+ * than 60% of cases cannot be the smaller line of such a pair and is
+ * skipped: in ordinary prose most lines are. A group of more than
+ * MAX_GROUP lines (one text repeated many times) pairs its first line
+ * with each other line only, keeping the cost linear.
+ * LOUPE_OK or LOUPE_ENOMEM.
+ */
+static int count_pairs(const shingle *sh, const sh_group *grp, size_t ngrp,
+                       const uint32_t *nsh, size_t nb, line_pair **out,
+                       size_t *nout) {
+  uint32_t *cnt = NULL, *touched = NULL, *lstart = NULL, *lgrp = NULL;
+  line_pair *pairs = NULL;
+  size_t k, x, e, npairs = 0, cap = 0, total = 0;
+  int rc = LOUPE_ENOMEM;
+  *out = NULL;
+  *nout = 0;
+  for (k = 0; k < ngrp; k++) total += grp[k].n;
+  cnt = calloc(nb, sizeof *cnt);
+  touched = malloc(nb * sizeof *touched);
+  lstart = calloc(nb + 1, sizeof *lstart);
+  lgrp = malloc((total ? total : 1) * sizeof *lgrp);
+  if (!cnt || !touched || !lstart || !lgrp) goto out;
+  /* the groups of each line (CSR: lgrp[lstart[x] .. lstart[x + 1])) */
+  for (k = 0; k < ngrp; k++)
+    for (e = grp[k].start; e < grp[k].start + grp[k].n; e++)
+      lstart[sh[e].line + 1]++;
+  for (x = 0; x < nb; x++) lstart[x + 1] += lstart[x];
+  for (k = 0; k < ngrp; k++)
+    for (e = grp[k].start; e < grp[k].start + grp[k].n; e++)
+      lgrp[cnt[sh[e].line]++ + lstart[sh[e].line]] = (uint32_t)k;
+  memset(cnt, 0, nb * sizeof *cnt);
+  for (x = 0; x < nb; x++) {
+    size_t nt = 0, j;
+    /* x shares at most as many shingles as it has groups */
+    if ((uint64_t)(lstart[x + 1] - lstart[x]) * 10 < (uint64_t)nsh[x] * 6)
+      continue;
+    for (j = lstart[x]; j < lstart[x + 1]; j++) {
+      const sh_group *g = &grp[lgrp[j]];
+      uint32_t first = sh[g->start].line;
+      size_t lo = g->start, hi = g->start + g->n;
+      if (g->n > MAX_GROUP && x != first) {
+        lo = g->start;                   /* the first line only */
+        hi = lo + 1;
+      }
+      for (e = lo; e < hi; e++) {
+        uint32_t y = sh[e].line;
+        if (y == x) continue;
+        if (cnt[y]++ == 0) touched[nt++] = y;
+      }
+    }
+    for (j = 0; j < nt; j++) {
+      uint32_t y = touched[j], c = cnt[y];
+      cnt[y] = 0;
+      /* from the smaller line only; then the threshold is x's */
+      if (nsh[y] < nsh[x] || (nsh[y] == nsh[x] && y < x)) continue;
+      if ((uint64_t)c * 10 < (uint64_t)nsh[x] * 6) continue;
+      if (npairs == cap) {
+        size_t nc = cap ? cap * 2 : 64;
+        line_pair *np = realloc(pairs, nc * sizeof *np);
+        if (np == NULL) goto out;
+        pairs = np;
+        cap = nc;
+      }
+      pairs[npairs].a = x < y ? (uint32_t)x : y;
+      pairs[npairs].b = x < y ? y : (uint32_t)x;
+      pairs[npairs].count = c;
+      npairs++;
+    }
+  }
+  *out = pairs;
+  *nout = npairs;
+  pairs = NULL;
+  rc = LOUPE_OK;
+out:
+  free(cnt);
+  free(touched);
+  free(lstart);
+  free(lgrp);
+  free(pairs);
+  return rc;
+}
+
 int lp_dedupe(lp_text *t) {
-  size_t nb = 0, i, total = 0, ns = 0, g, mask, used = 0;
+  size_t nb = 0, i, total = 0, ns = 0, g, ngrp = 0, np = 0;
   uint32_t *idx = NULL, *nsh = NULL, *covered = NULL, *wbuf = NULL;
   shingle *sh = NULL;
-  pair_slot *pairs = NULL;
+  line_pair *pairs = NULL;
+  sh_group *grp = NULL;
   unsigned char *dead = NULL;
   uint32_t *parts = NULL;
   int rc = LOUPE_ENOMEM;
@@ -209,74 +291,49 @@ int lp_dedupe(lp_text *t) {
   {
     shingle *tmp = malloc((ns ? ns : 1) * sizeof *tmp);
     if (tmp == NULL) goto out;
-    radix_sort(sh, tmp, ns);
-    free(tmp);
-  }
-  /* pair overlap counts, in a table sized for the pairs there can be
-   * (most pages share few shingles between lines: sized by the shingle
-   * count, the table was most of the cost of a page without repeats) */
-  {
-    size_t most = 0;
-    for (g = 0; g < ns;) {
-      size_t e = g + 1, lines = 1;
-      while (e < ns && sh[e].h == sh[g].h) {
-        if (sh[e].line != sh[e - 1].line) lines++;
-        e++;
-      }
-      if (lines > 1)
-        most += lines <= MAX_GROUP ? lines * (lines - 1) / 2 : 2 * lines;
-      g = e;
+    if (radix_sort(sh, tmp, ns) == sh) {
+      free(tmp);
+    } else {
+      free(sh);
+      sh = tmp;
     }
-    /* the table stops adding at half full: never smaller than it was
-     * sized before, by the shingles (and at least 1,024 slots) */
-    if (most > ns) most = ns > 512 ? ns : 512;
-    for (mask = 16; mask < most * 2; mask <<= 1) {}
-    mask -= 1;
   }
-  pairs = calloc(mask + 1, sizeof *pairs);
-  if (pairs == NULL) goto out;
+  /* the groups of lines sharing a shingle (repeats of one shingle
+   * inside one line dropped) */
+  grp = malloc((ns ? ns : 1) * sizeof *grp);
+  if (grp == NULL) goto out;
   for (g = 0; g < ns;) {
-    size_t e = g + 1, a, b, distinct;
+    size_t e = g + 1, a, distinct;
     while (e < ns && sh[e].h == sh[g].h) e++;
-    /* drop repeats of one shingle inside one line */
     distinct = 0;
     for (a = g; a < e; a++)
       if (a == g || sh[a].line != sh[a - 1].line) sh[g + distinct++] = sh[a];
     if (distinct > 1) {
       for (a = g; a < g + distinct; a++) covered[sh[a].line]++;
-      for (a = g; a < g + distinct; a++) {
-        /* a huge group (one text repeated many times) pairs with its
-         * first line only, keeping the cost linear */
-        size_t bend = distinct <= MAX_GROUP ? g + distinct : g + 1;
-        for (b = a + 1; b < bend; b++) {
-          uint32_t *c = pair_get(pairs, mask, sh[a].line, sh[b].line, &used);
-          if (c) (*c)++;
-        }
-        if (distinct > MAX_GROUP && a > g) {
-          uint32_t *c = pair_get(pairs, mask, sh[g].line, sh[a].line, &used);
-          if (c) (*c)++;
-        }
-      }
+      grp[ngrp].start = (uint32_t)g;
+      grp[ngrp].n = (uint32_t)distinct;
+      ngrp++;
     }
     g = e;
   }
-  /* the pairs that share shingles, sorted by (first line, second line) */
+  if (count_pairs(sh, grp, ngrp, nsh, nb, &pairs, &np)) goto out;
+  /* the pairs that share shingles, in line order: counting parts and
+   * joining groups (each group's root is its first line) */
   {
-    size_t k, np = 0;
-    for (k = 0; k <= mask; k++)
-      if (pairs[k].key != 0) pairs[np++] = pairs[k];
-    qsort(pairs, np, sizeof *pairs, cmp_pair);
+    size_t k;
     parts = calloc(nb, sizeof *parts);
     if (parts == NULL) goto out;
     /* 1. glued copies: a line mostly made of two or more other lines */
     for (k = 0; k < np; k++) {
-      uint32_t a = (uint32_t)(pairs[k].key >> 32) - 1;
-      uint32_t b = (uint32_t)pairs[k].key - 1, c = pairs[k].count;
-      if (c * 10 >= nsh[b] * 6 && nsh[b] < nsh[a]) parts[a]++;
-      if (c * 10 >= nsh[a] * 6 && nsh[a] < nsh[b]) parts[b]++;
+      uint32_t a = pairs[k].a, b = pairs[k].b;
+      uint64_t c = pairs[k].count;
+      if (c * 10 >= (uint64_t)nsh[b] * 6 && nsh[b] < nsh[a]) parts[a]++;
+      if (c * 10 >= (uint64_t)nsh[a] * 6 && nsh[a] < nsh[b]) parts[b]++;
     }
     for (i = 0; i < nb; i++) {
-      if (covered[i] * 10 < nsh[i] * 8 || nsh[i] < 6 || parts[i] < 2) continue;
+      if ((uint64_t)covered[i] * 10 < (uint64_t)nsh[i] * 8 || nsh[i] < 6 ||
+          parts[i] < 2)
+        continue;
       dead[i] = 1;
       t->lines[idx[i]].label = LOUPE_LINE_DUPLICATE;
       t->lines[idx[i]].reason = "glued-repeat";
@@ -285,8 +342,8 @@ int lp_dedupe(lp_text *t) {
      * the copies into groups, keep the fullest copy at the first place */
     for (i = 0; i < nb; i++) parts[i] = (uint32_t)i;    /* union-find */
     for (k = 0; k < np; k++) {
-      uint32_t a = (uint32_t)(pairs[k].key >> 32) - 1;
-      uint32_t b = (uint32_t)pairs[k].key - 1, c = pairs[k].count, small;
+      uint32_t a = pairs[k].a, b = pairs[k].b;
+      uint64_t c = pairs[k].count, small;
       if (dead[a] || dead[b]) continue;
       small = nsh[a] < nsh[b] ? nsh[a] : nsh[b];
       if (c * 10 < small * 7) continue;
@@ -321,6 +378,7 @@ out:
   free(sh);
   free(wbuf);
   free(pairs);
+  free(grp);
   free(parts);
   return rc;
 }

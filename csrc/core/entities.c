@@ -9,12 +9,11 @@
 #include <string.h>
 #include "internal.h"
 
-#define MAX_ENT 512
-#define MAX_ALIASES 8
+#define PLACE_ALIASES 8   /* room in the gazetteer rows below */
 
 typedef struct {
   const char *name;            /* canonical */
-  const char *aliases[MAX_ALIASES];
+  const char *aliases[PLACE_ALIASES];
 } place_def;
 
 /* Countries and places analysts of world news meet most, with the forms
@@ -78,21 +77,26 @@ static const char *const org_words[] = {
   "Directorate", "Command", "Forces", "Alliance", "Federation", NULL
 };
 
+/* An entity being gathered. */
 typedef struct {
   const char *name;      /* arena copy */
   size_t name_len;
   const char *kind;
   const char *role;
-  const char *aliases[MAX_ALIASES];
-  size_t alias_len[MAX_ALIASES];
-  int n_aliases;
-  size_t *mentions;      /* malloc'd pairs */
+  const char **aliases;  /* arena copies, grown as found */
+  size_t *alias_len;
+  size_t n_aliases, cap_aliases;
+  size_t *mentions;      /* malloc'd pairs (offset, length), by offset */
   size_t n_mentions, cap;
+  size_t *pmax;          /* pmax[k]: the furthest end of mentions 0..k */
+  int next;              /* next entity in the same name slot */
 } ent;
 
 typedef struct {
   ent *e;                /* grows as entities are found */
-  int n, cap;
+  size_t n, cap;
+  int *slot;             /* name hash -> first entity, -1 empty */
+  size_t nslots;
 } ent_list;
 
 /* Letters, digits and every byte of a UTF-8 sequence. */
@@ -100,78 +104,90 @@ static int is_wordc(unsigned char c) {
   return lp_byte_class[c] & (LP_B_ALPHA | LP_B_DIGIT | LP_B_HIGH);
 }
 
-/* Whole-word, case-sensitive occurrences of w in s, as mentions of e. */
-static int add_mention(ent *e, size_t off, size_t len) {
+static uint32_t bytes_hash(const char *w, size_t n) {
+  uint32_t h = 2166136261u;
   size_t k;
-  for (k = 0; k < e->n_mentions; k++)
-    if (e->mentions[2 * k] <= off && off < e->mentions[2 * k] + e->mentions[2 * k + 1])
-      return LOUPE_OK;                 /* inside a longer form already */
-  if (e->n_mentions == e->cap) {
-    size_t cap = e->cap ? e->cap * 2 : 8;
-    size_t *m = realloc(e->mentions, cap * 2 * sizeof *m);
-    if (m == NULL) return LOUPE_ENOMEM;
-    e->mentions = m;
-    e->cap = cap;
+  for (k = 0; k < n; k++) h = (h ^ (unsigned char)w[k]) * 16777619u;
+  return lp_mix32(h);
+}
+
+/* Re-hash every entity into a table of ns slots; LOUPE_OK or ENOMEM. */
+static int ent_rehash(ent_list *l, size_t ns) {
+  int *slot = malloc(ns * sizeof *slot);
+  size_t k;
+  if (slot == NULL) return LOUPE_ENOMEM;
+  for (k = 0; k < ns; k++) slot[k] = -1;
+  for (k = 0; k < l->n; k++) {
+    size_t h = bytes_hash(l->e[k].name, l->e[k].name_len) & (ns - 1);
+    l->e[k].next = slot[h];
+    slot[h] = (int)k;
   }
-  e->mentions[2 * e->n_mentions] = off;
-  e->mentions[2 * e->n_mentions + 1] = len;
-  e->n_mentions++;
+  free(l->slot);
+  l->slot = slot;
+  l->nslots = ns;
   return LOUPE_OK;
 }
 
-static int find_all(ent *e, const char *s, size_t n, const char *w,
-                    size_t wl) {
-  size_t i = 0;
-  if (wl == 0) return LOUPE_OK;
-  while (i + wl <= n) {
-    const char *p = memchr(s + i, w[0], n - i - wl + 1);
-    size_t at;
-    if (p == NULL) break;
-    at = (size_t)(p - s);
-    if (memcmp(p, w, wl) == 0 && (at == 0 || !is_wordc((unsigned char)s[at - 1])) &&
-        (at + wl >= n || !is_wordc((unsigned char)s[at + wl]) ||
-         w[wl - 1] == '.')) {
-      if (add_mention(e, at, wl)) return LOUPE_ENOMEM;
-      i = at + wl;
-    } else {
-      i = at + 1;
-    }
-  }
-  return LOUPE_OK;
-}
-
+/*
+ * The entity called name[0..n), made when new (kind as given). NULL only
+ * when memory ran out. Looked up by hash: pages that name thousands of
+ * people stay linear.
+ */
 static ent *new_ent(ent_list *l, lp_arena *arena, const char *name, size_t n,
                     const char *kind) {
+  size_t h;
   int i;
   ent *e;
-  for (i = 0; i < l->n; i++)
-    if (l->e[i].name_len == n && memcmp(l->e[i].name, name, n) == 0)
-      return &l->e[i];
-  if (l->n >= MAX_ENT) return NULL;
+  if (l->nslots) {
+    for (i = l->slot[bytes_hash(name, n) & (l->nslots - 1)]; i >= 0;
+         i = l->e[i].next)
+      if (l->e[i].name_len == n && memcmp(l->e[i].name, name, n) == 0)
+        return &l->e[i];
+  }
   if (l->n == l->cap) {
-    int cap = l->cap ? l->cap * 2 : 32;
-    ent *ne = realloc(l->e, (size_t)cap * sizeof *ne);
+    size_t cap = l->cap ? l->cap * 2 : 32;
+    ent *ne = cap > l->cap && cap < (size_t)-1 / sizeof *ne
+              ? realloc(l->e, cap * sizeof *ne) : NULL;
     if (ne == NULL) return NULL;
     l->e = ne;
     l->cap = cap;
   }
+  if ((l->n + 1) * 2 > l->nslots &&
+      ent_rehash(l, l->nslots ? l->nslots * 2 : 64))
+    return NULL;
   e = &l->e[l->n];
   memset(e, 0, sizeof *e);
   e->name = lp_arena_strndup(arena, name, n);
   if (e->name == NULL) return NULL;
   e->name_len = n;
   e->kind = kind;
+  h = bytes_hash(name, n) & (l->nslots - 1);
+  e->next = l->slot[h];
+  l->slot[h] = (int)l->n;
   l->n++;
   return e;
 }
 
 static int add_alias(ent *e, lp_arena *arena, const char *a, size_t n) {
-  int i;
+  size_t i;
   if (n == e->name_len && memcmp(a, e->name, n) == 0) return LOUPE_OK;
   for (i = 0; i < e->n_aliases; i++)
     if (e->alias_len[i] == n && memcmp(e->aliases[i], a, n) == 0)
       return LOUPE_OK;
-  if (e->n_aliases >= MAX_ALIASES) return LOUPE_OK;
+  if (e->n_aliases == e->cap_aliases) {
+    /* the old arrays stay in the arena: aliases are few */
+    size_t cap = e->cap_aliases ? e->cap_aliases * 2 : 4;
+    const char **na = lp_arena_alloc(arena, cap * sizeof *na);
+    size_t *nl = lp_arena_alloc(arena, cap * sizeof *nl);
+    if (na == NULL || nl == NULL) return LOUPE_ENOMEM;
+    if (e->n_aliases) {
+      memcpy(na, e->aliases, e->n_aliases * sizeof *na);
+      memcpy(nl, e->alias_len, e->n_aliases * sizeof *nl);
+    }
+    e->aliases = na;
+    e->alias_len = nl;
+    e->cap_aliases = cap;
+  }
   e->aliases[e->n_aliases] = lp_arena_strndup(arena, a, n);
   if (e->aliases[e->n_aliases] == NULL) return LOUPE_ENOMEM;
   e->alias_len[e->n_aliases++] = n;
@@ -282,43 +298,402 @@ static int scan_orgs(ent_list *l, const char *s, size_t n, lp_arena *arena) {
   return LOUPE_OK;
 }
 
-#define CAP_SLOTS 4096u
+/* ---- mentions: every name form found in one pass over the body ---- */
 
-static uint32_t cap_hash(const char *w, size_t n) {
-  uint32_t h = 2166136261u;
+/* One distinct form looked for (a name, an alias, a surname, a place
+ * alias) and the offsets where it occurs whole-word, left to right and
+ * not overlapping itself. */
+typedef struct {
+  const char *w;
+  size_t len;
+  uint32_t h;            /* hash of all its bytes */
+  uint32_t tok;          /* hash of its first token (see first_token) */
+  int next_tok;          /* next form with the same first token hash */
+  size_t *m;             /* malloc'd offsets */
+  size_t nm, cap;
+  size_t next_ok;        /* the next match may start here */
+  size_t persons;        /* people it is a first or last word of */
+  size_t last_person;    /* the latest of them, +1 (0 none) */
+} form;
+
+typedef struct {
+  form *f;
+  size_t n, cap;
+  int *by_bytes;         /* open addressing on h: form index, -1 empty */
+  int *by_tok;           /* open addressing on tok: first form, -1 */
+  size_t nslots;
+  uint32_t nonword[8];   /* first bytes of forms that start off a word */
+  uint32_t first[8];     /* first bytes of all forms: most words of a body
+                            (lower case) start none and are not hashed */
+} forms;
+
+/* The first token of w[0..n): its leading run of word bytes, or its first
+ * byte when it starts with another byte. A whole-word match at a body
+ * offset always has the body's token there (see match_all). */
+static size_t first_token(const char *w, size_t n) {
+  size_t k = 0;
+  if (n == 0) return 0;
+  if (!is_wordc((unsigned char)w[0])) return 1;
+  while (k < n && is_wordc((unsigned char)w[k])) k++;
+  return k;
+}
+
+static int forms_rehash(forms *fs, size_t ns) {
+  int *bb = malloc(ns * sizeof *bb), *bt = malloc(ns * sizeof *bt);
   size_t k;
-  for (k = 0; k < n; k++) h = (h ^ (unsigned char)w[k]) * 16777619u;
-  return h ? h : 1;
-}
-
-/* A set of word hashes (open addressing; a full table just stops adding,
- * which only costs a later strstr). */
-static void cap_put(uint32_t *set, const char *w, size_t n) {
-  uint32_t h = cap_hash(w, n), k = h & (CAP_SLOTS - 1), tries = 0;
-  while (set[k] != 0 && set[k] != h && tries++ < CAP_SLOTS)
-    k = (k + 1) & (CAP_SLOTS - 1);
-  if (set[k] == 0) set[k] = h;
-}
-
-static int cap_has(const uint32_t *set, const char *w, size_t n) {
-  uint32_t h = cap_hash(w, n), k = h & (CAP_SLOTS - 1), tries = 0;
-  while (set[k] != 0 && tries++ < CAP_SLOTS) {
-    if (set[k] == h) return 1;
-    k = (k + 1) & (CAP_SLOTS - 1);
+  if (bb == NULL || bt == NULL) {
+    free(bb);
+    free(bt);
+    return LOUPE_ENOMEM;
   }
-  return tries >= CAP_SLOTS;      /* full: assume present */
+  for (k = 0; k < ns; k++) bb[k] = bt[k] = -1;
+  for (k = 0; k < fs->n; k++) {
+    size_t j = fs->f[k].h & (ns - 1);
+    while (bb[j] >= 0) j = (j + 1) & (ns - 1);
+    bb[j] = (int)k;
+  }
+  /* token chains are rebuilt in index order */
+  for (k = fs->n; k-- > 0;) {
+    size_t j = fs->f[k].tok & (ns - 1);
+    while (bt[j] >= 0 && fs->f[bt[j]].tok != fs->f[k].tok)
+      j = (j + 1) & (ns - 1);
+    fs->f[k].next_tok = bt[j];
+    bt[j] = (int)k;
+  }
+  free(fs->by_bytes);
+  free(fs->by_tok);
+  fs->by_bytes = bb;
+  fs->by_tok = bt;
+  fs->nslots = ns;
+  return LOUPE_OK;
+}
+
+/* Index of the form w[0..n), -1 when not registered. */
+static int form_find(const forms *fs, const char *w, size_t n) {
+  uint32_t h = bytes_hash(w, n);
+  size_t j;
+  if (fs->nslots == 0) return -1;
+  for (j = h & (fs->nslots - 1); fs->by_bytes[j] >= 0;
+       j = (j + 1) & (fs->nslots - 1)) {
+    const form *f = &fs->f[fs->by_bytes[j]];
+    if (f->h == h && f->len == n && memcmp(f->w, w, n) == 0)
+      return fs->by_bytes[j];
+  }
+  return -1;
+}
+
+/* Register w[0..n) (kept by pointer: body, arena or static text); its
+ * index, or -1 when memory ran out. */
+static int form_add(forms *fs, const char *w, size_t n) {
+  int k = form_find(fs, w, n);
+  form *f;
+  size_t j;
+  if (k >= 0) return k;
+  if (fs->n == fs->cap) {
+    size_t cap = fs->cap ? fs->cap * 2 : 64;
+    form *nf = cap < (size_t)-1 / sizeof *nf
+               ? realloc(fs->f, cap * sizeof *nf) : NULL;
+    if (nf == NULL) return -1;
+    fs->f = nf;
+    fs->cap = cap;
+  }
+  f = &fs->f[fs->n];
+  memset(f, 0, sizeof *f);
+  f->w = w;
+  f->len = n;
+  f->h = bytes_hash(w, n);
+  f->tok = bytes_hash(w, first_token(w, n));
+  k = (int)fs->n++;
+  if (n > 0 && !is_wordc((unsigned char)w[0]))
+    fs->nonword[(unsigned char)w[0] >> 5] |= 1u << ((unsigned char)w[0] & 31);
+  if (n > 0)
+    fs->first[(unsigned char)w[0] >> 5] |= 1u << ((unsigned char)w[0] & 31);
+  if (fs->n * 2 > fs->nslots)
+    return forms_rehash(fs, fs->nslots ? fs->nslots * 2 : 256) ? -1 : k;
+  for (j = f->h & (fs->nslots - 1); fs->by_bytes[j] >= 0;
+       j = (j + 1) & (fs->nslots - 1)) {}
+  fs->by_bytes[j] = k;
+  /* append to its token chain, keeping index order */
+  for (j = f->tok & (fs->nslots - 1);
+       fs->by_tok[j] >= 0 && fs->f[fs->by_tok[j]].tok != f->tok;
+       j = (j + 1) & (fs->nslots - 1)) {}
+  f->next_tok = -1;
+  if (fs->by_tok[j] < 0) {
+    fs->by_tok[j] = k;
+  } else {
+    int x = fs->by_tok[j];
+    while (fs->f[x].next_tok >= 0) x = fs->f[x].next_tok;
+    fs->f[x].next_tok = k;
+  }
+  return k;
+}
+
+/* Try every form whose first token is s[at, at+tl) at body offset at. */
+static int try_forms(forms *fs, const char *s, size_t n, size_t at,
+                     size_t tl) {
+  uint32_t tok = bytes_hash(s + at, tl);
+  size_t j;
+  int k;
+  for (j = tok & (fs->nslots - 1);
+       fs->by_tok[j] >= 0 && fs->f[fs->by_tok[j]].tok != tok;
+       j = (j + 1) & (fs->nslots - 1)) {}
+  for (k = fs->by_tok[j]; k >= 0; k = fs->f[k].next_tok) {
+    form *f = &fs->f[k];
+    size_t wl = f->len;
+    if (wl == 0 || at < f->next_ok || at + wl > n ||
+        memcmp(s + at, f->w, wl) != 0)
+      continue;
+    if (!(at + wl >= n || !is_wordc((unsigned char)s[at + wl]) ||
+          f->w[wl - 1] == '.'))
+      continue;
+    if (f->nm == f->cap) {
+      size_t cap = f->cap ? f->cap * 2 : 8;
+      size_t *m = cap < (size_t)-1 / sizeof *m
+                  ? realloc(f->m, cap * sizeof *m) : NULL;
+      if (m == NULL) return LOUPE_ENOMEM;
+      f->m = m;
+      f->cap = cap;
+    }
+    f->m[f->nm++] = at;
+    f->next_ok = at + wl;
+  }
+  return LOUPE_OK;
+}
+
+/*
+ * One pass over the body: at every offset where a word may start, the
+ * forms sharing the token there are compared. A form matches whole-word
+ * (or ending in "."), case-sensitively, and not over its own previous
+ * match, as a search for each form on its own would find it.
+ */
+static int match_all(forms *fs, const char *s, size_t n) {
+  size_t at = 0;
+  if (fs->n == 0) return LOUPE_OK;
+  while (at < n) {
+    unsigned char c = (unsigned char)s[at];
+    if (at > 0 && is_wordc((unsigned char)s[at - 1])) { at++; continue; }
+    if (is_wordc(c)) {
+      size_t e = at + 1;
+      while (e < n && is_wordc((unsigned char)s[e])) e++;
+      if (((fs->first[c >> 5] >> (c & 31)) & 1) &&
+          try_forms(fs, s, n, at, e - at))
+        return LOUPE_ENOMEM;
+      at = e;
+      continue;
+    }
+    if ((fs->nonword[c >> 5] >> (c & 31)) & 1)
+      if (try_forms(fs, s, n, at, 1)) return LOUPE_ENOMEM;
+    at++;
+  }
+  return LOUPE_OK;
+}
+
+static void forms_free(forms *fs) {
+  size_t k;
+  for (k = 0; k < fs->n; k++) free(fs->f[k].m);
+  free(fs->f);
+  free(fs->by_bytes);
+  free(fs->by_tok);
+}
+
+/* Is body offset off inside a mention e has (by binary search over the
+ * mentions sorted by offset and the furthest end before each)? */
+static int inside_mention(const ent *e, size_t off) {
+  size_t lo = 0, hi = e->n_mentions;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (e->mentions[2 * mid] <= off) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && e->pmax[lo - 1] > off;
+}
+
+/*
+ * Add the matches of form k to e's mentions, but for those starting
+ * inside a mention e had before (a shorter form inside a longer one).
+ * Keeps the mentions sorted; *added counts the new ones. LOUPE_OK or
+ * ENOMEM.
+ */
+static int apply_form(ent *e, const forms *fs, int k, size_t *added) {
+  const form *f;
+  size_t x, keep = 0, i, j, o, need;
+  size_t *m, *pm;
+  *added = 0;
+  if (k < 0) return LOUPE_OK;
+  f = &fs->f[k];
+  for (x = 0; x < f->nm; x++)
+    if (!inside_mention(e, f->m[x])) keep++;
+  if (keep == 0) return LOUPE_OK;
+  need = e->n_mentions + keep;
+  m = malloc(need * 2 * sizeof *m);
+  pm = malloc(need * sizeof *pm);
+  if (m == NULL || pm == NULL) {
+    free(m);
+    free(pm);
+    return LOUPE_ENOMEM;
+  }
+  /* merge the old mentions with the kept matches, both by offset */
+  i = j = o = 0;
+  for (;;) {
+    while (j < f->nm && inside_mention(e, f->m[j])) j++;
+    if (i >= e->n_mentions && j >= f->nm) break;
+    if (j >= f->nm || (i < e->n_mentions && e->mentions[2 * i] <= f->m[j])) {
+      m[2 * o] = e->mentions[2 * i];
+      m[2 * o + 1] = e->mentions[2 * i + 1];
+      i++;
+    } else {
+      m[2 * o] = f->m[j];
+      m[2 * o + 1] = f->len;
+      j++;
+    }
+    o++;
+  }
+  for (x = 0; x < o; x++) {
+    size_t end = m[2 * x] + m[2 * x + 1];
+    pm[x] = x > 0 && pm[x - 1] > end ? pm[x - 1] : end;
+  }
+  free(e->mentions);
+  free(e->pmax);
+  e->mentions = m;
+  e->pmax = pm;
+  e->n_mentions = o;
+  e->cap = need;
+  *added = keep;
+  return LOUPE_OK;
+}
+
+/* ---- organisations only seen inside longer names ---- */
+
+typedef struct {
+  size_t namelen, ent;
+} by_len;
+
+static int cmp_by_len(const void *x, const void *y) {
+  const by_len *a = x, *b = y;
+  if (a->namelen != b->namelen) return a->namelen > b->namelen ? -1 : 1;
+  return a->ent < b->ent ? -1 : a->ent > b->ent;
+}
+
+static int cmp_size(const void *x, const void *y) {
+  size_t a = *(const size_t *)x, b = *(const size_t *)y;
+  return a < b ? -1 : a > b;
+}
+
+/* Rank of offset o among the sorted distinct offsets off[0..n) (1-based
+ * for the Fenwick tree). */
+static size_t rank_of(const size_t *off, size_t n, size_t o) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (off[mid] < o) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+/*
+ * An organisation every mention of which lies inside a mention of an
+ * entity with a longer name is part of that name ("Coordination Center"
+ * in "... Team/Coordination Center of China"): its mentions are dropped.
+ * Entities are taken longest name first; a Fenwick tree over mention
+ * offsets holds the furthest end of the mentions of longer names starting
+ * at or before each offset. (Dropping one changes no other answer: a
+ * mention inside it is inside the longer name that holds it.)
+ */
+static int drop_contained(ent_list *l) {
+  size_t i, total = 0, nd = 0, g;
+  size_t *off = NULL, *fen = NULL;
+  by_len *order = NULL;
+  int rc = LOUPE_ENOMEM;
+  for (i = 0; i < l->n; i++) total += l->e[i].n_mentions;
+  if (total == 0) return LOUPE_OK;
+  off = malloc(total * sizeof *off);
+  fen = calloc(total + 1, sizeof *fen);
+  order = malloc(l->n * sizeof *order);
+  if (!off || !fen || !order) goto out;
+  for (i = 0; i < l->n; i++) {
+    size_t x;
+    for (x = 0; x < l->e[i].n_mentions; x++)
+      off[nd++] = l->e[i].mentions[2 * x];
+    order[i].namelen = l->e[i].name_len;
+    order[i].ent = i;
+  }
+  qsort(off, nd, sizeof *off, cmp_size);
+  qsort(order, l->n, sizeof *order, cmp_by_len);
+  for (g = 0; g < l->n;) {
+    size_t h = g, k;
+    while (h < l->n && order[h].namelen == order[g].namelen) h++;
+    /* answer this length's organisations from the longer names */
+    for (k = g; k < h; k++) {
+      ent *e = &l->e[order[k].ent];
+      size_t x;
+      int inside_all = e->n_mentions > 0;
+      if (strcmp(e->kind, "organisation") != 0) continue;
+      for (x = 0; x < e->n_mentions && inside_all; x++) {
+        size_t o = e->mentions[2 * x], end = o + e->mentions[2 * x + 1];
+        size_t r = rank_of(off, nd, o), best = 0;
+        for (; r > 0; r -= r & (~r + 1))
+          if (fen[r] > best) best = fen[r];
+        if (best < end) inside_all = 0;
+      }
+      if (inside_all) order[k].namelen = (size_t)-1;   /* drop below */
+    }
+    /* then add this length's mentions for the shorter names */
+    for (k = g; k < h; k++) {
+      ent *e = &l->e[order[k].ent];
+      size_t x;
+      for (x = 0; x < e->n_mentions; x++) {
+        size_t o = e->mentions[2 * x], end = o + e->mentions[2 * x + 1];
+        size_t r = rank_of(off, nd, o);
+        for (; r <= nd; r += r & (~r + 1))
+          if (fen[r] < end) fen[r] = end;
+      }
+    }
+    g = h;
+  }
+  for (i = 0; i < l->n; i++)
+    if (order[i].namelen == (size_t)-1) l->e[order[i].ent].n_mentions = 0;
+  rc = LOUPE_OK;
+out:
+  free(off);
+  free(fen);
+  free(order);
+  return rc;
+}
+
+/* Is person entity e's name in two or more words? Sets its first word
+ * (first, fl) and last word (last, ll). */
+static int name_parts(const ent *e, const char **first, size_t *fl,
+                      const char **last, size_t *ll) {
+  const char *sp = memchr(e->name, ' ', e->name_len);
+  const char *lw = e->name + e->name_len;
+  while (lw > e->name && lw[-1] != ' ') lw--;
+  if (sp == NULL || (size_t)(lw - e->name) >= e->name_len) return 0;
+  *first = e->name;
+  *fl = (size_t)(sp - e->name);
+  *last = lw;
+  *ll = e->name_len - (size_t)(lw - e->name);
+  return 1;
+}
+
+/* Count person pi as one more person a form is a part of. */
+static void count_part(forms *fs, int k, size_t pi) {
+  if (k < 0 || fs->f[k].last_person == pi + 1) return;
+  fs->f[k].persons++;
+  fs->f[k].last_person = pi + 1;
 }
 
 int lp_entities(loupe_article *a, const lp_named *people, size_t np,
                 lp_arena *arena) {
   ent_list *l;
-  uint32_t *caps = NULL;
+  forms fs;
   const char *s = a->body;
-  size_t n = a->body_len, k;
-  int i, rc = LOUPE_ENOMEM;
+  size_t n = a->body_len, k, i;
+  int rc = LOUPE_ENOMEM;
   a->entities = NULL;
   a->n_entities = 0;
   if (s == NULL || n == 0) return LOUPE_OK;
+  memset(&fs, 0, sizeof fs);
   l = calloc(1, sizeof *l);
   if (l == NULL) return LOUPE_ENOMEM;
   for (k = 0; k < np; k++) {
@@ -331,115 +706,91 @@ int lp_entities(loupe_article *a, const lp_named *people, size_t np,
     }
   }
   if (scan_orgs(l, s, n, arena)) goto out;
-  /* the capitalised words of the body, so a place is looked for only
-   * when the first word of one of its names occurs */
-  caps = calloc(CAP_SLOTS, sizeof *caps);
-  if (caps == NULL) goto out;
-  for (k = 0; k < n;) {
-    size_t e = k;
-    if (!upper_at(s, k) || (k > 0 && is_wordc((unsigned char)s[k - 1]))) {
-      k++;
-      continue;
+  /* every form to look for: names, aliases, parts of people's names and
+   * the gazetteer's place names */
+  for (i = 0; i < l->n; i++) {
+    ent *e = &l->e[i];
+    size_t j, fl, ll;
+    const char *fw, *lw;
+    if (form_add(&fs, e->name, e->name_len) < 0) goto out;
+    for (j = 0; j < e->n_aliases; j++)
+      if (form_add(&fs, e->aliases[j], e->alias_len[j]) < 0) goto out;
+    if (strcmp(e->kind, "person") == 0 && name_parts(e, &fw, &fl, &lw, &ll)) {
+      int kf = form_add(&fs, fw, fl), kl = form_add(&fs, lw, ll);
+      if (kf < 0 || kl < 0) goto out;
+      count_part(&fs, kl, i);
+      count_part(&fs, kf, i);
     }
-    while (e < n && is_wordc((unsigned char)s[e])) e++;
-    cap_put(caps, s + k, e - k);
-    k = e;
   }
   for (k = 0; k < sizeof places / sizeof places[0]; k++) {
-    int j, seen = 0;
-    for (j = 0; j < MAX_ALIASES && places[k].aliases[j] && !seen; j++) {
-      const char *w = places[k].aliases[j];
-      size_t fl = 0;
-      while (w[fl] && is_wordc((unsigned char)w[fl])) fl++;
-      if (cap_has(caps, w, fl) && strstr(s, w) != NULL) seen = 1;
-    }
-    if (seen) {
-      ent *e = new_ent(l, arena, places[k].name, strlen(places[k].name),
-                       "place");
-      if (e == NULL) goto out;
-      for (j = 0; j < MAX_ALIASES && places[k].aliases[j]; j++) {
-        size_t before = e->n_mentions;
-        const char *w = places[k].aliases[j];
-        if (find_all(e, s, n, w, strlen(w))) goto out;
-        if (e->n_mentions > before && add_alias(e, arena, w, strlen(w)))
-          goto out;
-      }
-    }
-  }
-  /* mentions of people (full name and either end of it) and orgs */
-  for (i = 0; i < l->n; i++) {
-    ent *e = &l->e[i];
     int j;
-    if (strcmp(e->kind, "place") == 0) continue;
-    if (find_all(e, s, n, e->name, e->name_len)) goto out;
-    for (j = 0; j < e->n_aliases; j++)
-      if (find_all(e, s, n, e->aliases[j], e->alias_len[j])) goto out;
-    if (strcmp(e->kind, "person") == 0) {
-      const char *sp = memchr(e->name, ' ', e->name_len);
-      const char *last = e->name + e->name_len;
-      while (last > e->name && last[-1] != ' ') last--;
-      if (sp && (size_t)(last - e->name) < e->name_len) {
-        size_t before = e->n_mentions;
-        if (find_all(e, s, n, last, e->name_len - (size_t)(last - e->name)))
-          goto out;
-        if (e->n_mentions == before &&
-            find_all(e, s, n, e->name, (size_t)(sp - e->name)))
-          goto out;
-      }
+    for (j = 0; j < PLACE_ALIASES && places[k].aliases[j]; j++)
+      if (form_add(&fs, places[k].aliases[j],
+                   strlen(places[k].aliases[j])) < 0)
+        goto out;
+  }
+  if (match_all(&fs, s, n)) goto out;
+  /* places the body names, with every form found */
+  for (k = 0; k < sizeof places / sizeof places[0]; k++) {
+    int j, seen = 0;
+    ent *e;
+    for (j = 0; j < PLACE_ALIASES && places[k].aliases[j] && !seen; j++) {
+      const char *w = places[k].aliases[j];
+      seen = fs.f[form_find(&fs, w, strlen(w))].nm > 0;
+    }
+    if (!seen) continue;
+    e = new_ent(l, arena, places[k].name, strlen(places[k].name), "place");
+    if (e == NULL) goto out;
+    for (j = 0; j < PLACE_ALIASES && places[k].aliases[j]; j++) {
+      const char *w = places[k].aliases[j];
+      size_t added;
+      if (apply_form(e, &fs, form_find(&fs, w, strlen(w)), &added)) goto out;
+      if (added > 0 && add_alias(e, arena, w, strlen(w))) goto out;
     }
   }
-  /* an organisation only ever seen inside a longer name is part of it
-   * ("Coordination Center" in "... Team/Coordination Center of China") */
+  /* mentions of people (full name and either end of it) and orgs; an end
+   * of a name counts only when no other person's name shares it */
   for (i = 0; i < l->n; i++) {
     ent *e = &l->e[i];
-    size_t x;
-    int j, inside_all = e->n_mentions > 0;
-    if (strcmp(e->kind, "organisation") != 0) continue;
-    for (x = 0; x < e->n_mentions && inside_all; x++) {
-      size_t o = e->mentions[2 * x], ln = e->mentions[2 * x + 1];
-      int inside = 0;
-      for (j = 0; j < l->n && !inside; j++) {
-        size_t y;
-        ent *f = &l->e[j];
-        if (j == i || f->name_len <= e->name_len) continue;
-        for (y = 0; y < f->n_mentions; y++)
-          if (f->mentions[2 * y] <= o &&
-              o + ln <= f->mentions[2 * y] + f->mentions[2 * y + 1]) {
-            inside = 1;
-            break;
-          }
-      }
-      if (!inside) inside_all = 0;
+    size_t j, added, fl, ll;
+    const char *fw, *lw;
+    if (strcmp(e->kind, "place") == 0) continue;
+    if (apply_form(e, &fs, form_find(&fs, e->name, e->name_len), &added))
+      goto out;
+    for (j = 0; j < e->n_aliases; j++)
+      if (apply_form(e, &fs, form_find(&fs, e->aliases[j], e->alias_len[j]),
+                     &added))
+        goto out;
+    if (strcmp(e->kind, "person") == 0 && name_parts(e, &fw, &fl, &lw, &ll)) {
+      int kl = form_find(&fs, lw, ll), kf = form_find(&fs, fw, fl);
+      added = 0;
+      if (kl >= 0 && fs.f[kl].persons == 1 &&
+          apply_form(e, &fs, kl, &added))
+        goto out;
+      if (added == 0 && kf >= 0 && fs.f[kf].persons == 1 &&
+          apply_form(e, &fs, kf, &added))
+        goto out;
     }
-    if (inside_all) e->n_mentions = 0;
   }
-  /* keep entities that are mentioned; sort mentions by offset */
-  a->entities = lp_arena_alloc(arena, (size_t)(l->n ? l->n : 1) *
-                                        sizeof *a->entities);
+  if (drop_contained(l)) goto out;
+  /* keep entities that are mentioned, mentions by offset */
+  a->entities = lp_arena_alloc(arena, (l->n ? l->n : 1) * sizeof *a->entities);
   if (a->entities == NULL) goto out;
   for (i = 0; i < l->n; i++) {
     ent *e = &l->e[i];
     loupe_entity *o;
-    size_t x, y;
+    size_t x;
     if (e->n_mentions == 0) continue;
-    for (x = 1; x < e->n_mentions; x++)      /* insertion sort by offset */
-      for (y = x; y > 0 && e->mentions[2 * (y - 1)] > e->mentions[2 * y]; y--) {
-        size_t t0 = e->mentions[2 * y], t1 = e->mentions[2 * y + 1];
-        e->mentions[2 * y] = e->mentions[2 * (y - 1)];
-        e->mentions[2 * y + 1] = e->mentions[2 * (y - 1) + 1];
-        e->mentions[2 * (y - 1)] = t0;
-        e->mentions[2 * (y - 1) + 1] = t1;
-      }
     o = &a->entities[a->n_entities++];
     o->name = e->name;
     o->kind = e->kind;
     o->role = e->role;
-    o->n_aliases = (size_t)e->n_aliases;
-    o->aliases = e->n_aliases ? lp_arena_alloc(arena, (size_t)e->n_aliases *
+    o->n_aliases = e->n_aliases;
+    o->aliases = e->n_aliases ? lp_arena_alloc(arena, e->n_aliases *
                                                         sizeof *o->aliases)
                               : NULL;
     if (e->n_aliases && o->aliases == NULL) goto out;
-    for (x = 0; x < (size_t)e->n_aliases; x++) o->aliases[x] = e->aliases[x];
+    for (x = 0; x < e->n_aliases; x++) o->aliases[x] = e->aliases[x];
     o->n_mentions = e->n_mentions;
     o->mentions = lp_arena_alloc(arena, e->n_mentions * 2 * sizeof *o->mentions);
     if (o->mentions == NULL) goto out;
@@ -447,9 +798,13 @@ int lp_entities(loupe_article *a, const lp_named *people, size_t np,
   }
   rc = LOUPE_OK;
 out:
-  for (i = 0; i < l->n; i++) free(l->e[i].mentions);
+  for (i = 0; i < l->n; i++) {
+    free(l->e[i].mentions);
+    free(l->e[i].pmax);
+  }
   free(l->e);
+  free(l->slot);
   free(l);
-  free(caps);
+  forms_free(&fs);
   return rc;
 }

@@ -173,7 +173,8 @@ static long title_score(const lp_text *t, size_t i, size_t bf, int repeats) {
   const lp_line *l = &t->lines[i];
   const char *s = LP_LINE_PTR(t, l);
   long sc = 0;
-  unsigned caps = l->nalpha_words ? l->ncap * 100u / l->nalpha_words : 0;
+  unsigned caps = l->nalpha_words
+    ? (unsigned)((uint64_t)l->ncap * 100u / l->nalpha_words) : 0;
   if (l->nwords >= 4 && l->nwords <= 25) sc += 30;
   if (!ends_with_c(s, l->len, '.')) sc += 20;
   else if (l->nwords > 14) sc -= 30;

@@ -157,14 +157,16 @@ typedef struct {
   size_t n_src;            /* source lines joined into this one (>= 1) */
   unsigned indent;         /* leading spaces of the source line */
   unsigned width;          /* display columns (CJK two) with the indent */
-  /* features filled by lp_features() */
+  /* features filled by lp_features(). Counts are 32-bit: a line holds
+   * at most LOUPE_MAX_INPUT bytes (loupe.h), so none can wrap; products
+   * of them are computed in 64 bits (classify.c). */
   unsigned nchars;         /* code points */
   unsigned nwords;         /* letter/digit runs */
   unsigned nalpha_words;   /* words starting with a letter */
   unsigned ncap;           /* alpha words starting upper case */
   unsigned nstop;          /* stop words of the page language */
   unsigned nstop_any;      /* stop words of any known language */
-  unsigned short stops[LP_NLANG]; /* stop words per known language */
+  uint32_t stops[LP_NLANG];  /* stop words per known language */
   unsigned ndigits;        /* digit characters */
   unsigned nseps;          /* separators: | · • » › and the like */
   unsigned ncjk;           /* CJK/kana/hangul code points */
@@ -185,17 +187,43 @@ typedef struct {
   const char *src;         /* the caller's bytes (borrowed) */
   size_t src_len;
   int enc;                 /* LP_ENC_* */
+  size_t skip;             /* bytes of a byte-order mark */
+  const struct lp_codec *codec;  /* decoding tables (legacy charsets) */
   loupe_input_stats stats;
   size_t script[6];        /* kana, hangul, han, arabic, cyrillic, letters */
   char errmsg[160];
 } lp_text;
 
-enum { LP_ENC_UTF8 = 0, LP_ENC_UTF16LE, LP_ENC_UTF16BE };
+/* Encodings the parser reads: UTF-8 and UTF-16 itself, the legacy
+ * charsets through tables glibc's iconv fills (text.c). */
+enum {
+  LP_ENC_UTF8 = 0, LP_ENC_UTF16LE, LP_ENC_UTF16BE,
+  LP_ENC_CP1252, LP_ENC_GB18030, LP_ENC_BIG5, LP_ENC_SJIS,
+  LP_ENC__N
+};
+#define LP_ENC_AUTO (-1)
+
+/* The decoding tables of the legacy charsets, built on first use and
+ * kept by the parser (one set per parser: no shared state). */
+typedef struct lp_codec lp_codec;
+typedef struct {
+  lp_codec *c[LP_ENC__N];
+  int tried[LP_ENC__N];      /* built, or found unavailable */
+} lp_codecs;
+void lp_codecs_free(lp_codecs *cs);
+/* LP_ENC_* of a charset name ("gbk", "windows-1252", "sjis", ...; case
+ * does not matter), or -1 when loupe does not read it. */
+int lp_charset_lookup(const char *name);
+/* The name a record gives an encoding ("utf-8", "gb18030", ...). */
+const char *lp_charset_name(int enc);
 
 /* Decode, validate and normalise src into t (owned by t, release with
- * lp_text_free). Returns LOUPE_OK, LOUPE_EENCODING, LOUPE_EEMPTY or
+ * lp_text_free). enc is LP_ENC_AUTO (UTF-8 unless the bytes are not, then
+ * the legacy charset they read best in) or the charset to use; cs holds
+ * the tables. Returns LOUPE_OK, LOUPE_EENCODING, LOUPE_EEMPTY or
  * LOUPE_ENOMEM; on failure t->errmsg says why and t owns nothing. */
-int lp_text_init(lp_text *t, const char *src, size_t len);
+int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
+                 int enc);
 void lp_text_free(lp_text *t);
 /* Source byte offset of normalised column col (bytes) of line li. */
 size_t lp_text_src_offset(const lp_text *t, size_t li, size_t col);

@@ -12,7 +12,9 @@ struct loupe_parser {
   size_t max_bytes;
   int keep_lines;
   int no_extract;
+  int charset;                /* LP_ENC_*, or LP_ENC_AUTO */
   lp_lexicon *lex;
+  lp_codecs codecs;           /* legacy charset tables, built when needed */
   char errmsg[200];
 };
 
@@ -27,6 +29,7 @@ int loupe_parser_new(loupe_parser **out) {
   *out = NULL;
   if (p == NULL) return LOUPE_ENOMEM;
   p->max_bytes = (size_t)256 << 20;
+  p->charset = LP_ENC_AUTO;
   if (lp_lexicon_new(&p->lex) != LOUPE_OK) {
     free(p);
     return LOUPE_ENOMEM;
@@ -38,12 +41,32 @@ int loupe_parser_new(loupe_parser **out) {
 void loupe_parser_free(loupe_parser *p) {
   if (p == NULL) return;
   lp_lexicon_free(p->lex);
+  lp_codecs_free(&p->codecs);
   free(p);
 }
 
 int loupe_parser_set_max_bytes(loupe_parser *p, size_t max) {
-  if (p == NULL || max == 0) return LOUPE_EINVAL;
+  if (p == NULL || max == 0 || max > LOUPE_MAX_INPUT) return LOUPE_EINVAL;
   p->max_bytes = max;
+  return LOUPE_OK;
+}
+
+int loupe_parser_set_charset(loupe_parser *p, const char *charset) {
+  int enc;
+  if (p == NULL) return LOUPE_EINVAL;
+  if (charset == NULL || charset[0] == '\0' ||
+      lp_starts_ci(charset, strlen(charset), "auto")) {
+    p->charset = LP_ENC_AUTO;
+    return LOUPE_OK;
+  }
+  enc = lp_charset_lookup(charset);
+  if (enc < 0) {
+    snprintf(p->errmsg, sizeof p->errmsg, "unknown charset '%.60s' (loupe "
+             "reads utf-8, utf-16le, utf-16be, cp1252, gbk, gb18030, big5, "
+             "shift_jis)", charset);
+    return LOUPE_EINVAL;
+  }
+  p->charset = enc;
   return LOUPE_OK;
 }
 
@@ -156,7 +179,7 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     return LOUPE_EINVAL;
   }
   p->errmsg[0] = '\0';
-  if (len > p->max_bytes) {
+  if (len > p->max_bytes || len > LOUPE_MAX_INPUT) {
     snprintf(p->errmsg, sizeof p->errmsg,
              "input of %zu bytes exceeds the limit of %zu bytes (option "
              "max_bytes)", len, p->max_bytes);
@@ -166,7 +189,7 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     snprintf(p->errmsg, sizeof p->errmsg, "input is empty");
     return LOUPE_EEMPTY;
   }
-  rc = lp_text_init(&t, bytes, len);
+  rc = lp_text_init(&t, bytes, len, &p->codecs, p->charset);
   if (rc != LOUPE_OK) {
     snprintf(p->errmsg, sizeof p->errmsg, "%s", t.errmsg);
     return rc;

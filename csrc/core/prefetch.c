@@ -325,6 +325,13 @@ static void start_workers(loupe_prefetch *pf, int want) {
  */
 int loupe_prefetch_new(const char *const *paths, const char *const *expected,
                        size_t n, int threads, loupe_prefetch **out) {
+  return loupe_prefetch_new_charset(paths, expected, n, threads, NULL, out);
+}
+
+int loupe_prefetch_new_charset(const char *const *paths,
+                               const char *const *expected, size_t n,
+                               int threads, const char *charset,
+                               loupe_prefetch **out) {
   loupe_prefetch *pf;
   int rc, k, want;
 
@@ -348,8 +355,13 @@ int loupe_prefetch_new(const char *const *paths, const char *const *expected,
     goto fail;
   pf->nworkers = want;
   if (loupe_parser_new(&pf->own) != LOUPE_OK) goto fail;
+  if (loupe_parser_set_charset(pf->own, charset) != LOUPE_OK) {
+    rc = LOUPE_EINVAL;
+    goto fail;
+  }
   for (k = 0; k < want; k++) {
     if (loupe_parser_new(&pf->workers[k].parser) != LOUPE_OK) goto fail;
+    loupe_parser_set_charset(pf->workers[k].parser, charset);
     pf->workers[k].tok = lp_ftok_new();      /* NULL: indexed as usual */
   }
   if (pthread_mutex_init(&pf->mu, NULL) != 0) goto fail;

@@ -5,20 +5,34 @@
  * speaker resolved through the people the article introduces (surnames,
  * pronouns and role nouns point back to the full name and its role).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
 #include "internal.h"
 
 #define MAX_SEGS 4
-#define MAX_PEOPLE 256
+/* Bytes before a phrase quote searched for its speaker ("X called the plan
+ * "..."") when the sentence started further back. Prose sentences are far
+ * shorter; the bound keeps a paragraph without sentence ends linear. */
+#define PHRASE_SPAN 1000
+/* Bytes of closing marks and spaces skipped after a quote to its cue in
+ * the next sentence ("..." He said.). */
+#define LEFTOVER_SKIP 32
 
 /* ---- the body and its words ---- */
 
 struct vocab_s;
 
+/* The last sentence start found in a paragraph (see sentence_start). */
+typedef struct {
+  size_t from, at, k;
+  int valid;
+} sent_memo;
+
 typedef struct {
   const struct vocab_s *v;   /* the word lists (see vocab) */
+  sent_memo *memo;       /* mutable: sentence starts asked for before */
   const char *s;         /* body */
   size_t n;
   const size_t *pstart;  /* paragraph starts in the body */
@@ -39,13 +53,52 @@ typedef struct {
   char noun[16];         /* what an organisation or document is called by:
                             "ministry", "report" ("the report said") */
   size_t last;           /* body offset of the latest mention */
+  int next[3];           /* next person with the same key (see rkey) */
+  int node;              /* its node in the recency tree, -1 none */
+  int org_nodes;         /* first of its nodes in the org-noun trees */
 } person;
 
+/*
+ * The recency trees: treaps (randomised search trees) keyed by (last,
+ * person index), so "the latest person mentioned before pos who fits"
+ * is a walk down one tree rather than a pass over everybody. Each node
+ * carries the classes of its person (bits of rec_class) and, over its
+ * subtree, their union and the largest person index.
+ */
 typedef struct {
-  person p[MAX_PEOPLE];
-  int n;
+  size_t key;            /* the person's `last` when linked */
+  int who;
+  int l, r;              /* children, -1 none */
+  uint32_t pri;
+  uint32_t self, mask;   /* classes of who; union over the subtree */
+  int maxwho;            /* largest who in the subtree */
+  int next;              /* next node of the same person (org nouns) */
+} rnode;
+
+/* Keys of the name index: a full name, a first word, a last word. */
+enum { K_FULL, K_FIRST, K_LAST };
+
+typedef struct {
+  uint32_t h;            /* hash of the key bytes and kind */
+  int kind;
+  int head, tail;        /* the chain of persons, in index order; head -1:
+                            an empty slot */
+} rkey;
+
+typedef struct {
+  person *p;             /* grows as people are found */
+  int n, cap;
   uint64_t firsts[4];    /* bit c: some person's first or last word (the
                             parts find_partial matches) starts with byte c */
+  rkey *keys;            /* open addressing, a power of two */
+  size_t nkeys, nslots;
+  rnode *nodes;          /* the nodes of every recency tree */
+  int nnodes, capnodes;
+  int root;              /* tree of the people (not organisations) */
+  int *org_root;         /* one tree per organisation noun */
+  uint32_t seed;         /* priorities (fixed: same output every run) */
+  int oom;               /* an allocation failed (sticky) */
+  const char *s;         /* the body the offsets point into */
 } registry;
 
 static int may_start_name(const registry *r, unsigned char c) {
@@ -379,38 +432,351 @@ static int all_caps(const char *s, size_t a, size_t b) {
   return 1;
 }
 
-static int same_text(const char *s, size_t a, size_t alen, size_t b,
-                     size_t blen) {
-  return alen == blen && memcmp(s + a, s + b, alen) == 0;
+/* ---- the registry of people ---- */
+
+#define N_ORG_NOUNS (sizeof org_nouns / sizeof org_nouns[0] - 1)
+
+static uint32_t key_hash(const char *s, size_t a, size_t len, int kind) {
+  uint32_t h = 2166136261u ^ (uint32_t)kind;
+  size_t k;
+  for (k = 0; k < len; k++) h = (h ^ (unsigned char)s[a + k]) * 16777619u;
+  return lp_mix32(h);
 }
 
-/* First and last word of a full name (family names come first in
- * Chinese-style names, last in most others: both are accepted). */
-static int matches_part(const char *s, const person *p, size_t a, size_t len) {
-  if (p->first_len == len && memcmp(s + p->start, s + a, len) == 0) return 1;
-  return p->start + p->len - p->last_start == len &&
-         memcmp(s + p->last_start, s + a, len) == 0;
+/* The bytes of person i's key of the given kind. */
+static void key_span(const registry *r, int i, int kind, size_t *a,
+                     size_t *len) {
+  const person *p = &r->p[i];
+  if (kind == K_FULL) { *a = p->start; *len = p->len; }
+  else if (kind == K_FIRST) { *a = p->start; *len = p->first_len; }
+  else { *a = p->last_start; *len = p->start + p->len - p->last_start; }
 }
 
-/* Register (or find) the person named at [a, a+len); returns the index. */
+/* The slot of key s[a, a+len) of kind: its chain, or the empty slot where
+ * it would go. */
+static rkey *key_slot(const registry *r, const char *s, size_t a, size_t len,
+                      int kind) {
+  uint32_t h = key_hash(s, a, len, kind);
+  size_t k = h & (r->nslots - 1);
+  for (;;) {
+    rkey *e = &r->keys[k];
+    size_t ka, kl;
+    if (e->head < 0) return e;
+    if (e->h == h && e->kind == kind) {
+      key_span(r, e->head, kind, &ka, &kl);
+      if (kl == len && memcmp(r->s + ka, s + a, len) == 0) return e;
+    }
+    k = (k + 1) & (r->nslots - 1);
+  }
+}
+
+/* Double the key table; 0 or -1 (out of memory, table unchanged). */
+static int keys_grow(registry *r) {
+  size_t ns = r->nslots ? r->nslots * 2 : 256, k;
+  rkey *old = r->keys, *nk = malloc(ns * sizeof *nk);
+  size_t on = r->nslots;
+  if (nk == NULL) return -1;
+  for (k = 0; k < ns; k++) nk[k].head = -1;
+  r->keys = nk;
+  r->nslots = ns;
+  for (k = 0; k < on; k++)
+    if (old[k].head >= 0) {
+      size_t j = old[k].h & (ns - 1);
+      while (nk[j].head >= 0) j = (j + 1) & (ns - 1);
+      nk[j] = old[k];
+    }
+  free(old);
+  return 0;
+}
+
+/* Append person i to the chain of its key of the given kind. */
+static int key_add(registry *r, int i, int kind) {
+  size_t a, len;
+  rkey *e;
+  if ((r->nkeys + 1) * 2 > r->nslots && keys_grow(r)) return -1;
+  key_span(r, i, kind, &a, &len);
+  e = key_slot(r, r->s, a, len, kind);
+  r->p[i].next[kind] = -1;
+  if (e->head < 0) {
+    e->h = key_hash(r->s, a, len, kind);
+    e->kind = kind;
+    e->head = e->tail = i;
+    r->nkeys++;
+  } else {
+    r->p[e->tail].next[kind] = i;
+    e->tail = i;
+  }
+  return 0;
+}
+
+/* First person whose key of kind is s[a, a+len), -1 when none. */
+static int key_first(const registry *r, const char *s, size_t a, size_t len,
+                     int kind) {
+  if (r->nslots == 0) return -1;
+  return key_slot(r, s, a, len, kind)->head;
+}
+
+/* -- the recency trees -- */
+
+static uint32_t node_mask(const registry *r, int x) {
+  return x < 0 ? 0 : r->nodes[x].mask;
+}
+
+static void node_update(registry *r, int x) {
+  rnode *n = &r->nodes[x];
+  n->mask = n->self | node_mask(r, n->l) | node_mask(r, n->r);
+  n->maxwho = n->who;
+  if (n->l >= 0 && r->nodes[n->l].maxwho > n->maxwho)
+    n->maxwho = r->nodes[n->l].maxwho;
+  if (n->r >= 0 && r->nodes[n->r].maxwho > n->maxwho)
+    n->maxwho = r->nodes[n->r].maxwho;
+}
+
+/* (key, who) of node x compared with (key, who): <= ? */
+static int node_le(const registry *r, int x, size_t key, int who) {
+  const rnode *n = &r->nodes[x];
+  return n->key < key || (n->key == key && n->who <= who);
+}
+
+/* Split tree t into *a (keys <= (key, who)) and *b (the rest). */
+static void tree_split(registry *r, int t, size_t key, int who, int *a,
+                       int *b) {
+  if (t < 0) { *a = *b = -1; return; }
+  if (node_le(r, t, key, who)) {
+    tree_split(r, r->nodes[t].r, key, who, &r->nodes[t].r, b);
+    *a = t;
+  } else {
+    tree_split(r, r->nodes[t].l, key, who, a, &r->nodes[t].l);
+    *b = t;
+  }
+  node_update(r, t);
+}
+
+/* Join trees a and b (every key of a below every key of b). */
+static int tree_merge(registry *r, int a, int b) {
+  if (a < 0) return b;
+  if (b < 0) return a;
+  if (r->nodes[a].pri > r->nodes[b].pri) {
+    r->nodes[a].r = tree_merge(r, r->nodes[a].r, b);
+    node_update(r, a);
+    return a;
+  }
+  r->nodes[b].l = tree_merge(r, a, r->nodes[b].l);
+  node_update(r, b);
+  return b;
+}
+
+static void tree_insert(registry *r, int *root, int x) {
+  int a, b;
+  r->nodes[x].l = r->nodes[x].r = -1;
+  node_update(r, x);
+  tree_split(r, *root, r->nodes[x].key, r->nodes[x].who, &a, &b);
+  *root = tree_merge(r, tree_merge(r, a, x), b);
+}
+
+/* Take node x (in the tree at *root) out of it. */
+static void tree_remove(registry *r, int *root, int x) {
+  int a, b, mid, rest;
+  size_t key = r->nodes[x].key;
+  int who = r->nodes[x].who;
+  tree_split(r, *root, key, who, &a, &b);
+  tree_split(r, a, key, who - 1, &rest, &mid);
+  *root = tree_merge(r, rest, b);
+}
+
+/* The person of the greatest (key, who) <= (pos, any) whose classes hold
+ * bit; -1 when none. */
+static int tree_latest(const registry *r, int t, size_t pos, uint32_t bit) {
+  while (t >= 0) {
+    const rnode *n = &r->nodes[t];
+    int got;
+    if (!(n->mask & bit)) return -1;
+    if (n->key > pos) { t = n->l; continue; }
+    got = tree_latest(r, n->r, pos, bit);
+    if (got >= 0) return got;
+    if (n->self & bit) return n->who;
+    t = n->l;
+  }
+  return -1;
+}
+
+/* The largest person index with key <= pos in tree t; -1 when none. */
+static int tree_max_upto(const registry *r, int t, size_t pos) {
+  int best = -1;
+  while (t >= 0) {
+    const rnode *n = &r->nodes[t];
+    if (n->key <= pos) {
+      if (n->who > best) best = n->who;
+      if (n->l >= 0 && r->nodes[n->l].maxwho > best)
+        best = r->nodes[n->l].maxwho;
+      t = n->r;
+    } else {
+      t = n->l;
+    }
+  }
+  return best;
+}
+
+static int node_new(registry *r, int who) {
+  rnode *n;
+  if (r->nnodes == r->capnodes) {
+    int cap;
+    rnode *nn;
+    if (r->capnodes > INT_MAX / 2) return -1;
+    cap = r->capnodes ? r->capnodes * 2 : 64;
+    nn = realloc(r->nodes, (size_t)cap * sizeof *nn);
+    if (nn == NULL) return -1;
+    r->nodes = nn;
+    r->capnodes = cap;
+  }
+  n = &r->nodes[r->nnodes];
+  memset(n, 0, sizeof *n);
+  n->who = who;
+  n->next = -1;
+  r->seed = r->seed * 1103515245u + 12345u;
+  n->pri = lp_mix32(r->seed);
+  return r->nnodes++;
+}
+
+/*
+ * Classes a person answers recent_person() in: bit g * 3 + m for the
+ * asked gender g (0 any, 1 he, 2 she) and role m (0 any, 1 with a role,
+ * 2 with a spokes* role). Organisations and tentative names answer none.
+ */
+static uint32_t rec_class(const person *p) {
+  uint32_t c = 0;
+  int g, m;
+  if (p->org || p->tentative) return 0;
+  for (g = 0; g < 3; g++) {
+    if (g && p->gender && p->gender != g) continue;
+    for (m = 0; m < 3; m++) {
+      if (m >= 1 && p->role == NULL) continue;
+      if (m == 2 && !lp_contains_ci(p->role, strlen(p->role), "spokes"))
+        continue;
+      c |= 1u << (g * 3 + m);
+    }
+  }
+  return c;
+}
+
+/* Organisation nouns an organisation answers to ("the ministry"): its own
+ * noun or one inside its name. */
+static int org_answers(const registry *r, const person *p, size_t k) {
+  return strcmp(p->noun, org_nouns[k]) == 0 ||
+         lp_contains_ci(r->s + p->start, p->len, org_nouns[k]);
+}
+
+/* Take person i out of the trees before its last, gender, role, noun or
+ * tentative flag changes; reg_link puts it back. */
+static void reg_unlink(registry *r, int i) {
+  person *p = &r->p[i];
+  int x;
+  if (p->node >= 0) tree_remove(r, &r->root, p->node);
+  for (x = p->org_nodes; x >= 0; x = r->nodes[x].next)
+    tree_remove(r, &r->org_root[r->nodes[x].self], x);
+}
+
+static void reg_link(registry *r, int i) {
+  person *p = &r->p[i];
+  int x, prev = -1;
+  size_t k;
+  if (r->oom) return;
+  if (!p->org) {
+    if (p->node < 0 && (p->node = node_new(r, i)) < 0) { r->oom = 1; return; }
+    r->nodes[p->node].key = p->last;
+    r->nodes[p->node].self = rec_class(p);
+    tree_insert(r, &r->root, p->node);
+    return;
+  }
+  /* an organisation: one node per noun it answers to (self holds the
+   * noun's number), rebuilt because the noun may have changed */
+  x = p->org_nodes;
+  for (k = 0; k < N_ORG_NOUNS; k++) {
+    if (!org_answers(r, p, k)) continue;
+    if (x < 0) {
+      x = node_new(r, i);
+      if (x < 0) { r->oom = 1; return; }
+      if (prev < 0) p->org_nodes = x;
+      else r->nodes[prev].next = x;
+    }
+    r->nodes[x].key = p->last;
+    r->nodes[x].self = (uint32_t)k;
+    tree_insert(r, &r->org_root[k], x);
+    prev = x;
+    x = r->nodes[x].next;
+  }
+  /* nodes left over (a noun it no longer answers to) stay unlinked */
+  if (prev >= 0) r->nodes[prev].next = -1;
+  else p->org_nodes = -1;
+}
+
+static void reg_set_last(registry *r, int i, size_t last) {
+  if (r->p[i].last == last) return;
+  reg_unlink(r, i);
+  r->p[i].last = last;
+  reg_link(r, i);
+}
+
+static void reg_set_gender(registry *r, int i, int g) {
+  if (r->p[i].gender == g) return;
+  reg_unlink(r, i);
+  r->p[i].gender = g;
+  reg_link(r, i);
+}
+
+static void reg_set_tentative(registry *r, int i, int on) {
+  if (r->p[i].tentative == on) return;
+  reg_unlink(r, i);
+  r->p[i].tentative = on;
+  reg_link(r, i);
+}
+
+/* Set an organisation's noun from the n bytes at w (folded to lower case);
+ * nothing when it does not fit. */
+static void reg_set_noun(registry *r, int i, const char *w, size_t n) {
+  size_t x;
+  if (n >= sizeof r->p[i].noun) return;
+  reg_unlink(r, i);
+  for (x = 0; x < n; x++) r->p[i].noun[x] = (char)(w[x] | 32);
+  r->p[i].noun[n] = '\0';
+  reg_link(r, i);
+}
+
+static char *dup_role(registry *r, const char *role, size_t rlen) {
+  char *c = malloc(rlen + 1);
+  if (c == NULL) { r->oom = 1; return NULL; }
+  memcpy(c, role, rlen);
+  c[rlen] = '\0';
+  return c;
+}
+
+/*
+ * Register (or find) the person named at [a, a+len); returns the index,
+ * or -1 when memory ran out (r->oom is then set and the parse fails).
+ */
 static int add_person(registry *r, const char *s, size_t a, size_t len,
                       const char *role, size_t rlen, int org) {
-  int i;
-  for (i = 0; i < r->n; i++)
-    if (same_text(s, r->p[i].start, r->p[i].len, a, len)) {
-      if (r->p[i].role == NULL && role != NULL) {
-        r->p[i].role = malloc(rlen + 1);
-        if (r->p[i].role) {
-          memcpy(r->p[i].role, role, rlen);
-          r->p[i].role[rlen] = '\0';
-        }
-      }
-      r->p[i].last = a;
-      return i;
-    }
-  if (r->n >= MAX_PEOPLE) return -1;
+  int i = key_first(r, s, a, len, K_FULL);
+  if (r->oom) return -1;
+  if (i >= 0) {
+    reg_unlink(r, i);
+    if (r->p[i].role == NULL && role != NULL)
+      r->p[i].role = dup_role(r, role, rlen);
+    r->p[i].last = a;
+    reg_link(r, i);
+    return i;
+  }
+  if (r->n == r->cap) {
+    int cap = r->cap <= INT_MAX / 2 ? (r->cap ? r->cap * 2 : 32) : 0;
+    person *np = cap > r->cap ? realloc(r->p, (size_t)cap * sizeof *np)
+                              : NULL;
+    if (np == NULL) { r->oom = 1; return -1; }
+    r->p = np;
+    r->cap = cap;
+  }
   i = r->n++;
   memset(&r->p[i], 0, sizeof r->p[i]);
+  r->p[i].node = r->p[i].org_nodes = -1;
   r->p[i].start = a;
   r->p[i].len = len;
   r->p[i].first_len = word_end(s, a + len, a) - a;
@@ -426,30 +792,38 @@ static int add_person(registry *r, const char *s, size_t a, size_t len,
     r->firsts[c1 >> 6] |= (uint64_t)1 << (c1 & 63);
   }
   r->p[i].last = a;
-  if (role) {
-    r->p[i].role = malloc(rlen + 1);
-    if (r->p[i].role) {
-      memcpy(r->p[i].role, role, rlen);
-      r->p[i].role[rlen] = '\0';
-    }
+  if (role) r->p[i].role = dup_role(r, role, rlen);
+  if (key_add(r, i, K_FULL) ||
+      (!org && (key_add(r, i, K_FIRST) || key_add(r, i, K_LAST)))) {
+    r->oom = 1;
+    return -1;
   }
-  return i;
+  reg_link(r, i);
+  return r->oom ? -1 : i;
 }
 
-/* A one-word or partial name that points to exactly one registered
- * person: the surname or the given name. -1 when none or ambiguous. */
+/*
+ * A one-word or partial name that points to exactly one registered
+ * person: the surname or the given name. -1 when none or ambiguous. A
+ * person whose full name it is wins unless two people registered before
+ * it match it in part. Looked up by hash: the chains hold people only.
+ */
 static int find_partial(registry *r, const char *s, size_t a, size_t len) {
-  int i, hit = -1;
+  int full, limit, hits[2], nh = 0, kind;
   if (len == 0 || !may_start_name(r, (unsigned char)s[a])) return -1;
-  for (i = 0; i < r->n; i++) {
-    if (r->p[i].org) continue;
-    if (same_text(s, r->p[i].start, r->p[i].len, a, len)) return i;
-    if (matches_part(s, &r->p[i], a, len)) {
-      if (hit >= 0) return -1;
-      hit = i;
+  full = key_first(r, s, a, len, K_FULL);
+  if (full >= 0 && r->p[full].org) full = -1;
+  limit = full >= 0 ? full : r->n;
+  for (kind = K_FIRST; kind <= K_LAST && nh < 2; kind++) {
+    int i;
+    for (i = key_first(r, s, a, len, kind); i >= 0 && i < limit && nh < 2;
+         i = r->p[i].next[kind]) {
+      if (nh == 1 && hits[0] == i) continue;
+      hits[nh++] = i;
     }
   }
-  return hit;
+  if (full >= 0) return nh >= 2 ? -1 : full;
+  return nh == 1 ? hits[0] : -1;
 }
 
 /*
@@ -651,12 +1025,7 @@ static void scan_people(const body_t *b, registry *r) {
         if (w >= 2 && (vmask(v, s, ls, i + m) & V_ORG) &&
             (vmask(v, s, ls, i + m) & V_ROLE) == 0) {
           int k = add_person(r, s, i, m, NULL, 0, 1);
-          if (k >= 0 && i + m - ls < sizeof r->p[k].noun) {
-            size_t x;
-            for (x = 0; x < i + m - ls; x++)
-              r->p[k].noun[x] = (char)(s[ls + x] | 32);
-            r->p[k].noun[i + m - ls] = '\0';
-          }
+          if (k >= 0) reg_set_noun(r, k, s + ls, i + m - ls);
         }
         i += m;
         continue;
@@ -707,16 +1076,16 @@ static void learn_gender(const body_t *b, registry *r) {
           if (i >= 4 && (word_is(s, i - 4, i - 1, "Ms.") ||
                          word_is(s, i - 3, i - 1, "Ms") ||
                          word_is(s, i - 4, i - 1, "Mrs")))
-            r->p[k].gender = 2;
+            reg_set_gender(r, k, 2);
           else if (i >= 3 && (word_is(s, i - 3, i - 1, "Mr") ||
                               word_is(s, i - 4, i - 1, "Mr.")))
-            r->p[k].gender = 1;
+            reg_set_gender(r, k, 1);
         }
       }
       i = e;
     }
     if (who >= 0 && !many && he != she && r->p[who].gender == 0)
-      r->p[who].gender = he ? 1 : 2;
+      reg_set_gender(r, who, he ? 1 : 2);
     ss = se + 1;
   }
 }
@@ -727,31 +1096,21 @@ static const char *const pronouns_she[] = {"she", NULL};
 /* Most recent person mentioned before pos with a compatible gender. */
 /* A speaker credited with words is a person, not just a capitalised name. */
 static int confirm(registry *r, int who) {
-  if (who >= 0) r->p[who].tentative = 0;
+  if (who >= 0) reg_set_tentative(r, who, 0);
   return who;
 }
 
+/* The person mentioned latest at or before pos (ties: the one registered
+ * last) who is no organisation, not tentative, of a compatible gender,
+ * with a role when want_role ("the spokesman" wants a spokes* role, "the
+ * diplomat" any); -1 when none. One walk down the recency tree. */
 static int recent_person(registry *r, size_t pos, int gender, int want_role,
                          const char *role_word, size_t rwlen) {
-  int i, best = -1;
-  size_t best_at = 0;
-  for (i = 0; i < r->n; i++) {
-    person *p = &r->p[i];
-    if (p->org || p->tentative || p->last > pos) continue;
-    if (gender && p->gender && p->gender != gender) continue;
-    if (want_role && p->role == NULL) continue;
-    if (role_word && p->role) {
-      /* "the spokesman" prefers a spokes* role; "the diplomat" any */
-      int spokes = rwlen >= 6 && lp_starts_ci(role_word, rwlen, "spokes");
-      if (spokes && !lp_contains_ci(p->role, strlen(p->role), "spokes"))
-        continue;
-    }
-    if (best < 0 || p->last >= best_at) {
-      best = i;
-      best_at = p->last;
-    }
-  }
-  return best;
+  int m = 0;
+  if (want_role)
+    m = role_word && rwlen >= 6 && lp_starts_ci(role_word, rwlen, "spokes")
+        ? 2 : 1;
+  return tree_latest(r, r->root, pos, 1u << (gender * 3 + m));
 }
 
 /* Mentions of registered names (full or partial) move their `last`. */
@@ -771,7 +1130,7 @@ static void note_mentions(const vocab *v, registry *r, const char *s,
       if (m == 0) m = e - i;
       k = find_partial(r, s, i, m);
       if (k < 0 && m != e - i) k = find_partial(r, s, i, e - i);
-      if (k >= 0) r->p[k].last = i;
+      if (k >= 0) reg_set_last(r, k, i);
     }
     i = e > i ? e : i + 1;
   }
@@ -833,7 +1192,8 @@ static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
   if ((vmask(v, s, i, e) & V_HE) || (vmask(v, s, i, e) & V_SHE)) {
     int g = (vmask(v, s, i, e) & V_HE) ? 1 : 2;
     out->who = recent_person(r, pos, g, 0, NULL, 0);
-    if (out->who >= 0 && r->p[out->who].gender == 0) r->p[out->who].gender = g;
+    if (out->who >= 0 && r->p[out->who].gender == 0)
+      reg_set_gender(r, out->who, g);
     out->end = e;
     return 1;
   }
@@ -853,18 +1213,26 @@ static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
       if ((vmask(v, s, k, ke) & V_ORG)) {
         /* an organisation or a document: the latest registered one whose
          * name has that noun, else the phrase as printed */
-        int j, hit = -1;
+        int hit = -1;
         char w[40];
         size_t m = ke - k;
         if (m < sizeof w) {
           size_t x;
           for (x = 0; x < m; x++) w[x] = (char)(s[k + x] | 32);
           w[m] = '\0';
-          for (j = 0; j < r->n; j++)
-            if (r->p[j].org && r->p[j].last <= pos &&
-                (strcmp(r->p[j].noun, w) == 0 ||
-                 lp_contains_ci(s + r->p[j].start, r->p[j].len, w)))
-              hit = j;
+          for (x = 0; x < N_ORG_NOUNS; x++)
+            if (strcmp(org_nouns[x], w) == 0) break;
+          if (x < N_ORG_NOUNS) {
+            hit = tree_max_upto(r, r->org_root[x], pos);
+          } else {
+            /* a word that only hashes like an organisation noun */
+            int j;
+            for (j = 0; j < r->n; j++)
+              if (r->p[j].org && r->p[j].last <= pos &&
+                  (strcmp(r->p[j].noun, w) == 0 ||
+                   lp_contains_ci(s + r->p[j].start, r->p[j].len, w)))
+                hit = j;
+          }
         }
         out->who = hit;
         if (hit < 0) {
@@ -889,7 +1257,7 @@ static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
     int g = word_is(s, i, e, "Mr") ? 1 : word_is(s, i, e, "Dr") ? 0 : 2;
     if (k < lim && s[k] == ' ' && read_speaker(b, r, k + 1, lim, pos, out)) {
       if (out->who >= 0 && g && r->p[out->who].gender == 0)
-        r->p[out->who].gender = g;
+        reg_set_gender(r, out->who, g);
       return 1;
     }
     return 0;
@@ -932,7 +1300,7 @@ static int read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
     if (out->who < 0 && w >= 2) {
       int fresh = r->n;
       out->who = add_person(r, s, i, m, NULL, 0, 0);
-      if (out->who >= fresh) r->p[out->who].tentative = 1;
+      if (out->who >= fresh) reg_set_tentative(r, out->who, 1);
     }
     if (out->who < 0) {
       /* an unknown single name: keep it as printed */
@@ -1031,15 +1399,31 @@ static qbuild *new_quote(qlist *ql) {
   return &ql->q[ql->n++];
 }
 
-/* Sentence bounds around i inside [from, to): after the previous ". " and
- * before the next sentence end. */
-static size_t sentence_start(const char *s, size_t from, size_t i) {
-  size_t k = i;
-  while (k > from) {
+/*
+ * Start of the sentence holding i inside the paragraph starting at from:
+ * after the previous ". " (or line break). Asked for increasing i in one
+ * paragraph (every quote of it), the walk back stops where the previous
+ * answer's walk began and reuses that answer: a paragraph without a
+ * sentence end is walked once, not once per quote. m may be NULL.
+ */
+static size_t sentence_start(const char *s, size_t from, size_t i,
+                             sent_memo *m) {
+  size_t k = i, low = from;
+  int memo = m != NULL && m->valid && m->from == from && m->at <= i &&
+             m->at > from;
+  if (memo) low = m->at - 1;      /* look at k down to m->at only */
+  while (k > low) {
     char c = s[k - 1];
     if ((c == '.' || c == '!' || c == '?') && k < i && s[k] == ' ') break;
     if (c == '\n') break;
     k--;
+  }
+  if (memo && k == low) k = m->k;
+  if (m) {
+    m->valid = 1;
+    m->from = from;
+    m->at = i;
+    m->k = k;
   }
   return skip_space(s, i, k);
 }
@@ -1106,7 +1490,7 @@ static int cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q) {
   const vocab *v = b->v;
   const char *s = b->s;
-  size_t ss = sentence_start(s, from, i), k = ss, limit = i;
+  size_t ss = sentence_start(s, from, i, b->memo), k = ss, limit = i;
   speaker_ref sp;
   /* "According to X," */
   {
@@ -1176,10 +1560,11 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
   const vocab *v = b->v;
   const char *s = b->s;
   size_t from = b->pstart[pi], to = b->pend[pi], i = from;
-  size_t open_at = 0;
+  size_t open_at = 0, open_mark = 0;   /* the quote's text; its mark */
   int inside = 0;
   qbuild *prev_direct = NULL;
   size_t prev_cue_end = 0;
+  size_t noted = from;       /* mentions before here are noted already */
 
   /* a quote carried from the previous paragraph continues only when this
    * one opens with a quote mark */
@@ -1202,12 +1587,15 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
     }
     if (!inside && k == 1) {
       inside = 1;
+      open_mark = i;
       open_at = i + ml;
       i += ml;
       continue;
     }
     if (inside && k == 2) {
-      size_t qs = open_at, qe = i, after = i + ml;
+      /* ms: where the opening mark starts; the closing mark may differ
+       * in length ("..." opened straight, closed curly) */
+      size_t qs = open_at, qe = i, after = i + ml, ms = open_mark;
       int words = count_words(s, qs, qe);
       qbuild *q;
       size_t tw;
@@ -1215,7 +1603,7 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
       i = after;
       if (words == 0) continue;
       /* titles of works and names: "a report titled "..."" */
-      if (prev_word_in(v, s, from, qs - ml, V_TITLE, &tw) && words < 25 &&
+      if (prev_word_in(v, s, from, ms, V_TITLE, &tw) && words < 25 &&
           !(*carry)) {
         /* "a report titled "X"": the report speaks later as "the report" */
         size_t na, ne = tw;
@@ -1225,18 +1613,15 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         if (na < ne && (vmask(v, s, na, ne) & V_ORG)) {
           int rk = add_person(r, s, qs, qe - qs, NULL, 0, 1);
           if (rk >= 0 && ne - na < sizeof r->p[rk].noun) {
-            size_t x;
-            for (x = 0; x < ne - na; x++)
-              r->p[rk].noun[x] = (char)(s[na + x] | 32);
-            r->p[rk].noun[ne - na] = '\0';
-            r->p[rk].last = qs;
+            reg_set_noun(r, rk, s + na, ne - na);
+            reg_set_last(r, rk, qs);
           }
         }
         continue;
       }
       {
         /* "known as "..."": a name; "described ... as "...": a phrase */
-        size_t ka = 0, ke = qs - ml;
+        size_t ka = 0, ke = ms;
         while (ke > from && s[ke - 1] == ' ') ke--;
         ka = ke;
         while (ka > from && is_word_byte((unsigned char)s[ka - 1])) ka--;
@@ -1249,13 +1634,13 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         }
       }
       if (words <= 6 && is_upper_at(s, qe, qs) && !(*carry) &&
-          (prev_word_in(v, s, from, qs - ml, V_NAMING, &tw) ||
-           (qs - ml > from + 1 && s[qs - ml - 1] == ' ' &&
-            s[qs - ml - 2] == ',' &&
-            prev_word_in(v, s, from, qs - ml - 2, V_NAMING, &tw)) ||
+          (prev_word_in(v, s, from, ms, V_NAMING, &tw) ||
+           (ms > from + 1 && s[ms - 1] == ' ' &&
+            s[ms - 2] == ',' &&
+            prev_word_in(v, s, from, ms - 2, V_NAMING, &tw)) ||
            /* a capitalised title opening a sentence: "In "The Film", ..." */
            (qe + ml < to && (s[qe + ml] == ',' || s[qe - 1] == ',') &&
-            prev_word_in(v, s, from, qs - ml, V_NAMING | V_TITLE, &tw))))
+            prev_word_in(v, s, from, ms, V_NAMING | V_TITLE, &tw))))
         continue;
       if (*carry && (*carry)->nseg < MAX_SEGS) {
         q = *carry;
@@ -1264,7 +1649,7 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         q->nseg++;
         *carry = NULL;
       } else if (prev_direct && prev_cue_end > 0 &&
-                 qs - ml >= prev_cue_end && qs - ml - prev_cue_end <= 3 &&
+                 ms >= prev_cue_end && ms - prev_cue_end <= 3 &&
                  prev_direct->nseg < MAX_SEGS) {
         /* "...," he said. "..." : the second half of a split quote */
         q = prev_direct;
@@ -1281,17 +1666,22 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         q->nseg = 1;
         q->para = pi;
       }
-      note_mentions(v, r, s, from, qs);
+      /* the mentions up to this quote move the people's `last`, each
+       * stretch of the paragraph once */
+      if (qs > noted) {
+        note_mentions(v, r, s, noted, qs);
+        noted = qs;
+      }
       {
-        size_t ss = sentence_start(s, from, qs - ml);
-        int at_start = ss == qs - ml;
+        size_t ss = sentence_start(s, from, ms, b->memo);
+        int at_start = ss == ms;
         int ends_sentence = qe > qs && (s[qe - 1] == '.' || s[qe - 1] == ',' ||
                                         s[qe - 1] == '?' || s[qe - 1] == '!');
         size_t ce = 0;
         if (q->speaker < 0 && q->speaker_text == NULL)
           ce = cue_after(b, r, after, to, qs, q);
         if (ce == 0 && q->speaker < 0 && q->speaker_text == NULL &&
-            cue_before(b, r, from, qs - ml, q))
+            cue_before(b, r, from, ms, q))
           ce = 1;
         if (ce == 0 && !ends_sentence && words <= 8 &&
             title_case(v, s, qs, qe)) {
@@ -1309,6 +1699,13 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
              * followed by a labelling or speech verb before the quote */
             speaker_ref sp;
             size_t w = ss;
+            /* in a sentence that runs on for pages (no sentence end),
+             * the speaker is looked for in the last PHRASE_SPAN bytes:
+             * the text before a quote is read once, not once per quote */
+            if (qs - ss > PHRASE_SPAN) {
+              w = qs - PHRASE_SPAN;
+              while (w < qs && s[w - 1] != ' ') w++;
+            }
             while (w < qs) {
               size_t we = word_end(s, qs, w);
               if (we == w) { w++; continue; }
@@ -1382,13 +1779,26 @@ static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
     size_t end = q->seg[q->nseg - 1][1], lim = b->pend[q->para];
     size_t pe, i;
     if (q->speaker >= 0 || q->speaker_text || q->kind != 0) continue;
-    /* find the paragraph holding the end */
-    for (pe = 0; pe < b->np; pe++)
+    /* find the paragraph holding the end (the last starting at or before
+     * it; paragraphs are in body order) */
+    {
+      size_t lo = 0, hi = b->np;
+      while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->pstart[mid] <= end) lo = mid;
+        else hi = mid;
+      }
+      pe = lo;
       if (end >= b->pstart[pe] && end <= b->pend[pe]) lim = b->pend[pe];
+    }
+    /* past the closing marks and spaces (a few bytes: not across a run
+     * of non-ASCII text, which would make many quotes quadratic) */
     i = end;
-    while (i < lim && (s[i] == '"' || s[i] == ' ' ||
-                       (unsigned char)s[i] >= 0x80))
+    while (i < lim && i - end < LEFTOVER_SKIP &&
+           (s[i] == '"' || s[i] == ' ' || (unsigned char)s[i] >= 0x80))
       i++;
+    if (i < lim && (s[i] == '"' || s[i] == ' ' || (unsigned char)s[i] >= 0x80))
+      i = lim;                    /* still inside them: no cue here */
     if (i < lim) {
       speaker_ref sp;
       if (read_speaker(b, r, i, lim, end, &sp)) {
@@ -1439,6 +1849,9 @@ static size_t skip_dateline(const char *s, size_t lim, size_t i) {
  * "X said (that) ...", "X urged ...": the reported clause is the text,
  * the speaker from the cue.
  */
+/* Is body byte k inside a quote's marks (bit k of the map)? */
+#define IN_QUOTE(map, k) (((map)[(k) >> 3] >> ((k) & 7)) & 1)
+
 static int scan_reported(const body_t *b, registry *r, qlist *ql,
                          const unsigned char *in_quote) {
   const vocab *v = b->v;
@@ -1639,7 +2052,7 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
         /* the reported words must not be inside quote marks */
         if (found)
           for (k = cs; k < ce && k < to; k++)
-            if (in_quote[k]) { found = 0; break; }
+            if (IN_QUOTE(in_quote, k)) { found = 0; break; }
         if (found) {
           qbuild *q;
           size_t a = cs, e = ce;
@@ -1666,10 +2079,40 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
   return LOUPE_OK;
 }
 
+/* A quote's place for scan_participles: sorted by paragraph, start and
+ * index. */
+typedef struct {
+  size_t para, start, idx;
+} qpos;
+
+static int cmp_qpos(const void *x, const void *y) {
+  const qpos *a = x, *b = y;
+  if (a->para != b->para) return a->para < b->para ? -1 : 1;
+  if (a->start != b->start) return a->start < b->start ? -1 : 1;
+  return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Position in o[0..n) of the last entry of paragraph pi starting before
+ * c, or n when none. */
+static size_t last_before(const qpos *o, size_t n, size_t pi, size_t c) {
+  size_t lo = 0, hi = n;        /* first entry > (pi, c - 1) */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (o[mid].para < pi || (o[mid].para == pi && o[mid].start < c))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo == 0 || o[lo - 1].para != pi) return n;
+  return lo - 1;
+}
+
 /*
  * "..., adding that ...", "..., noting that ...": a further reported
  * clause by the speaker of the quote it follows, with the participle as
- * its cue; a reported quote that ran on over it is cut there.
+ * its cue; a reported quote that ran on over it is cut there. The quotes
+ * found so far are sorted once by paragraph and start, so each clause
+ * finds the quote before it by binary search.
  */
 static int scan_participles(const body_t *b, qlist *ql) {
   static const char *const parts[] = {
@@ -1678,11 +2121,29 @@ static int scan_participles(const body_t *b, qlist *ql) {
     NULL
   };
   const char *s = b->s;
-  size_t pi, n0 = ql->n;
+  size_t pi, n0 = ql->n, k, nall = 0, nrep = 0;
+  qpos *all = malloc((n0 ? n0 : 1) * sizeof *all);
+  qpos *rep = malloc((n0 ? n0 : 1) * sizeof *rep);
+  if (all == NULL || rep == NULL) {
+    free(all);
+    free(rep);
+    return LOUPE_ENOMEM;
+  }
+  for (k = 0; k < n0; k++) {
+    qpos e;
+    e.para = ql->q[k].para;
+    e.start = ql->q[k].seg[0][0];
+    e.idx = k;
+    all[nall++] = e;
+    /* reported quotes lie inside one sentence each: they never overlap */
+    if (ql->q[k].kind == 1) rep[nrep++] = e;
+  }
+  qsort(all, nall, sizeof *all, cmp_qpos);
+  qsort(rep, nrep, sizeof *rep, cmp_qpos);
   for (pi = 0; pi < b->np; pi++) {
     size_t from = b->pstart[pi], to = b->pend[pi], c;
     for (c = from; c + 3 < to; c++) {
-      size_t ws, we, ts, te, cs, ce, k;
+      size_t ws, we, ts, te, cs, ce, j, prev_idx;
       int pw, found_speaker = -1;
       qbuild *prev = NULL, *q;
       if (s[c] != ',') {
@@ -1706,31 +2167,30 @@ static int scan_participles(const body_t *b, qlist *ql) {
         ce++;
       if (count_words(s, cs, ce) < 3) continue;
       /* the quote this clause follows: the latest starting before it in
-       * the same paragraph */
-      for (k = 0; k < n0; k++) {
-        qbuild *x = &ql->q[k];
-        if (x->para != pi || x->seg[0][0] >= c) continue;
-        if (prev == NULL || x->seg[0][0] > prev->seg[0][0]) prev = x;
-      }
-      if (prev == NULL || (prev->speaker < 0 && prev->speaker_text == NULL))
-        continue;
+       * the same paragraph (of several starting there, the first found) */
+      j = last_before(all, nall, pi, c);
+      if (j == nall) continue;
+      while (j > 0 && all[j - 1].para == pi &&
+             all[j - 1].start == all[j].start)
+        j--;
+      prev_idx = all[j].idx;
+      prev = &ql->q[prev_idx];
+      if (prev->speaker < 0 && prev->speaker_text == NULL) continue;
       found_speaker = prev->speaker;
       /* a reported clause that ran on over the participle ends there */
-      for (k = 0; k < n0; k++) {
-        qbuild *x = &ql->q[k];
-        if (x->kind == 1 && x->seg[0][0] < c && x->seg[0][1] > c)
-          x->seg[0][1] = c;
-      }
+      j = last_before(rep, nrep, pi, c);
+      if (j < nrep && ql->q[rep[j].idx].seg[0][1] > c)
+        ql->q[rep[j].idx].seg[0][1] = c;
       q = new_quote(ql);
-      if (q == NULL) return LOUPE_ENOMEM;
-      prev = NULL;                   /* the array may have moved */
-      for (k = 0; k < n0; k++)
-        if (ql->q[k].para == pi && ql->q[k].seg[0][0] < c &&
-            (prev == NULL || ql->q[k].seg[0][0] > prev->seg[0][0]))
-          prev = &ql->q[k];
+      if (q == NULL) {
+        free(all);
+        free(rep);
+        return LOUPE_ENOMEM;
+      }
+      prev = &ql->q[prev_idx];       /* the array may have moved */
       q->speaker = found_speaker;
-      q->speaker_text = prev ? prev->speaker_text : NULL;
-      q->speaker_text_len = prev ? prev->speaker_text_len : 0;
+      q->speaker_text = prev->speaker_text;
+      q->speaker_text_len = prev->speaker_text_len;
       q->kind = 1;
       q->para = pi;
       q->seg[0][0] = cs;
@@ -1740,6 +2200,8 @@ static int scan_participles(const body_t *b, qlist *ql) {
       c = ce;
     }
   }
+  free(all);
+  free(rep);
   return LOUPE_OK;
 }
 
@@ -1756,7 +2218,16 @@ static int cmp_quote(const void *x, const void *y) {
 typedef struct {
   size_t para, li, col, src, line;
   int valid;
+  const size_t *body_lines;  /* pairs (source line, line index) of the
+                                body lines, sorted */
+  size_t nbody;
 } src_cursor;
+
+static int cmp_pair(const void *x, const void *y) {
+  const size_t *a = x, *b = y;
+  if (a[0] != b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] < b[1] ? -1 : a[1] > b[1];
+}
 
 /* Source offset of a body offset: through the paragraph's source line. */
 static void body_to_src(const loupe_article *a, lp_text *t, size_t boff,
@@ -1775,9 +2246,16 @@ static void body_to_src(const loupe_article *a, lp_text *t, size_t boff,
     sc->line = *line;
     return;
   }
-  for (li = 0; li < t->n_lines; li++)
-    if (t->lines[li].src_line == p->line &&
-        t->lines[li].label == LOUPE_LINE_BODY) {
+  {
+    /* the first body line on the paragraph's source line */
+    size_t lo = 0, hi = sc->nbody;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (sc->body_lines[2 * mid] < p->line) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < sc->nbody && sc->body_lines[2 * lo] == p->line) {
+      li = sc->body_lines[2 * lo + 1];
       /* the body text is the normalised line from its first byte */
       *off = lp_text_src_offset(t, li, col);
       *line = lp_text_src_line_from(t, li, t->lines[li].src_offset,
@@ -1790,6 +2268,7 @@ static void body_to_src(const loupe_article *a, lp_text *t, size_t boff,
       sc->line = *line;
       return;
     }
+  }
 }
 
 static char *arena_copy(lp_arena *arena, const char *s, size_t n) {
@@ -1816,13 +2295,16 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   body_t b;
   registry *r = NULL;
   qlist ql = {0};
-  size_t *ps = NULL, *pe = NULL, i, k;
+  size_t *ps = NULL, *pe = NULL, *body_lines = NULL, i, k;
   unsigned char *in_quote = NULL;
+  lp_buf text = {0};
   qbuild *carry = NULL;
   src_cursor scur;
+  sent_memo memo;
   int rc = LOUPE_ENOMEM;
 
   memset(&scur, 0, sizeof scur);
+  memset(&memo, 0, sizeof memo);
   a->quotes = NULL;
   a->n_quotes = 0;
   a->entities = NULL;
@@ -1830,18 +2312,22 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   if (a->n_paragraphs == 0 || a->body == NULL) return LOUPE_OK;
   pthread_once(&vocab_once, vocab_build);
   b.v = &shared_vocab;
+  b.memo = &memo;
   b.s = a->body;
   b.n = a->body_len;
   b.np = a->n_paragraphs;
   ps = malloc(b.np * sizeof *ps);
   pe = malloc(b.np * sizeof *pe);
-  r = malloc(sizeof *r);           /* entries are cleared as they are added */
+  r = calloc(1, sizeof *r);        /* people are added as they are found */
   if (r) {
-    r->n = 0;
-    memset(r->firsts, 0, sizeof r->firsts);
+    r->s = b.s;
+    r->root = -1;
+    r->org_root = malloc(N_ORG_NOUNS * sizeof *r->org_root);
+    if (r->org_root)
+      for (i = 0; i < N_ORG_NOUNS; i++) r->org_root[i] = -1;
   }
-  in_quote = calloc(b.n + 1, 1);
-  if (!ps || !pe || !r || !in_quote) goto out;
+  in_quote = calloc(b.n / 8 + 1, 1);     /* one bit a body byte */
+  if (!ps || !pe || !r || !r->org_root || !in_quote) goto out;
   for (i = 0, k = 0; i < b.np; i++) {
     ps[i] = k;
     pe[i] = k + a->paragraphs[i].len;
@@ -1855,6 +2341,8 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
     rc = scan_paragraph(&b, r, &ql, i, &carry);
     if (rc) goto out;
   }
+  rc = LOUPE_ENOMEM;
+  if (r->oom) goto out;
   attribute_leftovers(&b, r, &ql);
   for (i = 0; i < ql.n; i++) {
     int sgi;
@@ -1863,7 +2351,8 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
       /* the marks around a quote belong to it too */
       size_t a0 = ql.q[i].seg[sgi][0] > 3 ? ql.q[i].seg[sgi][0] - 3 : 0;
       size_t a1 = ql.q[i].seg[sgi][1] + 3 < b.n ? ql.q[i].seg[sgi][1] + 3 : b.n;
-      for (x = a0; x < a1; x++) in_quote[x] = 1;
+      for (x = a0; x < a1; x++)
+        in_quote[x >> 3] = (unsigned char)(in_quote[x >> 3] | (1u << (x & 7)));
     }
   }
   rc = scan_reported(&b, r, &ql, in_quote);
@@ -1871,7 +2360,23 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   rc = scan_participles(&b, &ql);
   if (rc) goto out;
   rc = LOUPE_ENOMEM;
+  if (r->oom) goto out;
   if (ql.n > 1) qsort(ql.q, ql.n, sizeof *ql.q, cmp_quote);
+  if (ql.n) {
+    /* the body lines by source line, for mapping quotes to the input */
+    size_t li;
+    body_lines = malloc((t->n_lines ? t->n_lines : 1) * 2 *
+                        sizeof *body_lines);
+    if (body_lines == NULL) goto out;
+    for (li = 0; li < t->n_lines; li++)
+      if (t->lines[li].label == LOUPE_LINE_BODY) {
+        body_lines[2 * scur.nbody] = t->lines[li].src_line;
+        body_lines[2 * scur.nbody + 1] = li;
+        scur.nbody++;
+      }
+    qsort(body_lines, scur.nbody, 2 * sizeof *body_lines, cmp_pair);
+    scur.body_lines = body_lines;
+  }
   if (ql.n) {
     a->quotes = lp_arena_alloc(arena, ql.n * sizeof *a->quotes);
     if (a->quotes == NULL) goto out;
@@ -1879,28 +2384,21 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   for (i = 0; i < ql.n; i++) {
     qbuild *q = &ql.q[i];
     loupe_quote *o = &a->quotes[a->n_quotes];
-    lp_buf text = {0};
     int sgi;
+    text.len = 0;                  /* one buffer for every quote */
     static const char *const kinds[] = {"direct", "reported", "phrase"};
     for (sgi = 0; sgi < q->nseg; sgi++) {
       size_t s0 = q->seg[sgi][0], s1 = q->seg[sgi][1];
       while (s0 < s1 && b.s[s0] == ' ') s0++;
       while (s1 > s0 && b.s[s1 - 1] == ' ') s1--;
-      if (sgi && lp_buf_append(&text, " ", 1)) { lp_buf_free(&text); goto out; }
-      if (lp_buf_append(&text, b.s + s0, s1 - s0)) {
-        lp_buf_free(&text);
-        goto out;
-      }
+      if (sgi && lp_buf_append(&text, " ", 1)) goto out;
+      if (lp_buf_append(&text, b.s + s0, s1 - s0)) goto out;
     }
-    if (text.len == 0) {
-      lp_buf_free(&text);
-      continue;
-    }
+    if (text.len == 0) continue;
     for (k = 0; k < text.len; k++)
       if (text.p[k] == '\n') text.p[k] = ' ';
     o->text.text = arena_copy(arena, text.p, text.len);
     o->text.len = text.len;
-    lp_buf_free(&text);
     if (o->text.text == NULL) goto out;
     o->text.rule = kinds[q->kind];
     o->body_offset = q->seg[0][0];
@@ -1927,8 +2425,9 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
     a->n_quotes++;
   }
   {
-    lp_named named[MAX_PEOPLE];
+    lp_named *named = malloc((r->n ? (size_t)r->n : 1) * sizeof *named);
     int j;
+    if (named == NULL) goto out;
     for (j = 0; j < r->n; j++) {
       named[j].start = r->p[j].start;
       named[j].len = r->p[j].len;
@@ -1936,6 +2435,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
       named[j].org = r->p[j].org;
     }
     rc = lp_entities(a, named, (size_t)r->n, arena);
+    free(named);
     if (rc) goto out;
   }
   rc = LOUPE_OK;
@@ -1943,11 +2443,17 @@ out:
   if (r) {
     int j;
     for (j = 0; j < r->n; j++) free(r->p[j].role);
+    free(r->p);
+    free(r->keys);
+    free(r->nodes);
+    free(r->org_root);
   }
   free(r);
   free(ql.q);
   free(ps);
   free(pe);
   free(in_quote);
+  free(body_lines);
+  lp_buf_free(&text);
   return rc;
 }

@@ -1451,6 +1451,15 @@ int loupe_db_set_clustering(loupe_db *db, int on, double threshold) {
   return LOUPE_OK;
 }
 
+int loupe_db_set_charset(loupe_db *db, const char *charset) {
+  if (db == NULL) return LOUPE_EINVAL;
+  if (loupe_parser_set_charset(db->parser, charset) != LOUPE_OK) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s", loupe_errmsg(db->parser));
+    return LOUPE_EINVAL;
+  }
+  return LOUPE_OK;
+}
+
 /* The corpus may be written to: open and not read-only. */
 static int writable(loupe_db *db) {
   if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;

@@ -280,7 +280,7 @@ static int lprefetch_close(lua_State *L) {
 }
 
 /*
- * db:prefetch(paths, threads) -> Prefetch | nil, msg, code: reads and
+ * db:prefetch(paths, threads [, charset]) -> Prefetch | nil, msg, code: reads and
  * parses paths ahead on threads workers (0: in pf:next itself). Files
  * whose stored hash is unchanged are not parsed. The C lists live in
  * Lua-owned memory, the path strings anchored in the argument table.
@@ -292,6 +292,7 @@ static int ldb_prefetch(lua_State *L) {
   char *hashes;
   lprefetch *pud;
   int rc;
+  const char *charset = luaL_optstring(L, 4, NULL);  /* an argument */
   luaL_checktype(L, 2, LUA_TTABLE);
   threads = luaL_checkinteger(L, 3);
   luaL_argcheck(L, threads >= 0 && threads <= LOUPE_PREFETCH_MAX_THREADS, 3,
@@ -318,8 +319,8 @@ static int ldb_prefetch(lua_State *L) {
   pud->fresh = 0;
   for (i = 0; i < n; i++)
     if (hashes[i * (LOUPE_HASH_LEN + 1)] == '\0') pud->fresh++;
-  rc = loupe_prefetch_new(paths, expected, (size_t)n, (int)threads,
-                          &pud->pf);
+  rc = loupe_prefetch_new_charset(paths, expected, (size_t)n, (int)threads,
+                                  charset, &pud->pf);
   if (rc) return lb_fail(L, rc, "prefetch", "cannot start reading ahead");
   lua_pop(L, 2);
   return 1;
@@ -490,6 +491,16 @@ static int ldb_set_clustering(lua_State *L) {
   lua_Number thr = luaL_optnumber(L, 3, 0);
   if (loupe_db_set_clustering(ud->db, on, (double)thr) != LOUPE_OK)
     return luaL_argerror(L, 3, loupe_db_errmsg(ud->db));
+  return 0;
+}
+
+/* db:set_charset(name): the charset db:add parses pages in ("auto"
+ * detects it). Raises for a name loupe does not read. */
+static int ldb_set_charset(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  const char *cs = luaL_optstring(L, 2, NULL);
+  if (loupe_db_set_charset(ud->db, cs) != LOUPE_OK)
+    return luaL_argerror(L, 2, loupe_db_errmsg(ud->db));
   return 0;
 }
 
@@ -810,6 +821,7 @@ static const luaL_Reg db_methods[] = {
   {"clusters", ldb_clusters},
   {"talking_points", ldb_talking_points},
   {"set_clustering", ldb_set_clustering},
+  {"set_charset", ldb_set_charset},
   {"run", ldb_run},
   {"hit_field", ldb_hit_field},
   {NULL, NULL}

@@ -200,7 +200,7 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
 }
 
 static const char *const parse_opts[] = {"name", "lines", "max_bytes",
-                                          "extract", NULL};
+                                          "extract", "charset", NULL};
 
 /* core.parse(text [, opts]) -> table | nil, message, code */
 static int lcore_parse(lua_State *L) {
@@ -211,6 +211,7 @@ static int lcore_parse(lua_State *L) {
   const char *name = NULL;
   int keep = 0, rc, extract = 1;
   lua_Integer max_bytes = (lua_Integer)256 << 20;
+  const char *charset = NULL;
 
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -239,11 +240,21 @@ static int lcore_parse(lua_State *L) {
     lua_pop(L, 1);
     if (lua_getfield(L, 2, "extract") != LUA_TNIL) extract = lua_toboolean(L, -1);
     lua_pop(L, 1);
+    if (lua_getfield(L, 2, "charset") != LUA_TNIL) {
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return luaL_argerror(L, 2, "option 'charset' must be a string");
+      charset = lua_tostring(L, -1);   /* anchored in the options table */
+    }
+    lua_pop(L, 1);
     if (lua_getfield(L, 2, "max_bytes") != LUA_TNIL) {
       int isnum;
       max_bytes = lua_tointegerx(L, -1, &isnum);
       if (!isnum || max_bytes < 1)
         return luaL_argerror(L, 2, "option 'max_bytes' must be a positive integer");
+      if ((lua_Unsigned)max_bytes > (lua_Unsigned)LOUPE_MAX_INPUT)
+        return luaL_argerror(L, 2, lua_pushfstring(L,
+          "option 'max_bytes' must be at most %I (1 GiB)",
+          (lua_Integer)LOUPE_MAX_INPUT));
     }
     lua_pop(L, 1);
   }
@@ -251,6 +262,9 @@ static int lcore_parse(lua_State *L) {
   loupe_parser_set_max_bytes(pud->p, (size_t)max_bytes);
   loupe_parser_set_keep_lines(pud->p, keep);
   loupe_parser_set_extract(pud->p, extract);
+  if (loupe_parser_set_charset(pud->p, charset) != LOUPE_OK)
+    return luaL_argerror(L, 2, lua_pushfstring(L, "option 'charset': %s",
+                                               loupe_errmsg(pud->p)));
   /* the article lives in a userdata so a raise below cannot leak it */
   aud = lua_newuserdatauv(L, sizeof *aud, 0);
   aud->a = NULL;

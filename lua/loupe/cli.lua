@@ -187,6 +187,18 @@ local function date_arg(name)
   end
 end
 
+local CHARSET_HELP = "Charset of the pages: utf-8, utf-16le, utf-16be, "
+  .. "cp1252 (latin1), gbk (gb18030), big5 or shift_jis (default: "
+  .. "detected page by page)."
+
+-- --charset NAME: a name loupe reads (loupe.parse raises on any other).
+local function charset_arg(s)
+  local ok, err = pcall(require("loupe").parse, " ", { charset = s })
+  if ok then return s end
+  return nil, "--charset: " .. (tostring(err):match("option 'charset': "
+    .. "(.-)%)?$") or ("unknown charset '" .. s .. "'"))
+end
+
 local function count_arg(name, min)
   return function(s)
     local n = math_tointeger(tonumber(s))
@@ -263,6 +275,9 @@ local function build_parser(state)
       return n, err
     end)
 
+  c:option("--charset", CHARSET_HELP):argname("NAME")
+    :convert(charset_arg)
+
   c = command("search", "Search the corpus: text, filters, a regex.",
     "QUERY is searched as literal words (with --raw as FTS5 syntax).\n"
     .. "Filters combine; a repeated --outlet, --credit or --speaker "
@@ -315,6 +330,8 @@ local function build_parser(state)
   c:option("--format", FORMAT_HELP:format("text, json", "text"))
     :choices({ "text", "json" }):default("text"):show_default(false)
     :argname("FORMAT")
+  c:option("--charset", CHARSET_HELP):argname("NAME")
+    :convert(charset_arg)
 
   c = command("stats", "Summarise a corpus: articles per year, outlet "
     .. "and credit, languages, speakers.")
@@ -521,7 +538,8 @@ local function cmd_ingest(a)
   if not corpus then return data_error(err) end
   local update, finish = progress_meter(stderr, isatty(stderr), a.quiet)
   local ok, summary, ierr = pcall(corpus.ingest, corpus, a.paths,
-    { progress = update, batch = a.batch, threads = a.threads })
+    { progress = update, batch = a.batch, threads = a.threads,
+      charset = a.charset })
   local bytes, secs = finish()
   if not ok then
     corpus:close()
@@ -778,7 +796,7 @@ local function cmd_show(a)
 end
 
 local function cmd_parse(a)
-  local art, err = loupe().parse_file(a.file)
+  local art, err = loupe().parse_file(a.file, { charset = a.charset })
   if not art then return data_error(err) end
   if a.format == "json" then
     say(report_mod().json(art, FIELD_ORDER), "\n")

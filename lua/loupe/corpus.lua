@@ -135,7 +135,7 @@ function Corpus._article_row(row)
 end
 
 local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true,
-                      threads = true, defer_indexes = true }
+                      threads = true, defer_indexes = true, charset = true }
 
 -- An ingest of at least this many new files that also at least doubles
 -- the corpus builds the indexes by name at its end (see db:defer_indexes).
@@ -166,7 +166,7 @@ end
 -- where add() stores the page read (as db:add: status, id | nil, msg,
 -- code). With threads > 0 a prefetcher reads and parses ahead on worker
 -- threads; the second result is then the prefetcher, to be closed.
-local function page_source(db, files, threads)
+local function page_source(db, files, threads, charset)
   if threads == 0 then
     return function(path)
       local data, rerr = read_file(path)
@@ -174,7 +174,7 @@ local function page_source(db, files, threads)
       return #data, function() return db:add(data, path) end
     end
   end
-  local pf, err, code = db:prefetch(files, threads)
+  local pf, err, code = db:prefetch(files, threads, charset)
   if not pf then return nil, err, code end
   local function add() return db:add_page(pf) end
   return function()
@@ -195,6 +195,8 @@ end
 -- threads = worker threads that read and parse the next files while
 -- this one stores (default M.default_threads(); 0 reads and parses here,
 -- one file at a time). Pages are stored in the same order either way.
+-- charset = the charset of the pages ("gbk", "cp1252", ...; see
+-- loupe.parse); default: detected page by page.
 -- defer_indexes = true builds the indexes of quotes by speaker and
 -- entities by name once at the end instead of row by row (faster for a
 -- bulk load; queries by speaker or entity are slower meanwhile); false
@@ -241,8 +243,23 @@ function Corpus:ingest(specs, opts)
     error("bad argument #2 to 'ingest' (option 'defer_indexes' must be a "
       .. "boolean)", 2)
   end
+  local charset = opts.charset
+  if charset ~= nil and type(charset) ~= "string" then
+    error("bad argument #2 to 'ingest' (option 'charset' must be a string)",
+      2)
+  end
+  do
+    local ok, cerr = pcall(db.set_charset, db, charset or "auto")
+    if not ok then
+      error("bad argument #2 to 'ingest' (option 'charset': "
+        .. tostring(cerr):gsub("^.-%((.*)%)$", "%1") .. ")", 2)
+    end
+  end
   local files, err, code = core.list_files(specs)
-  if not files then return nil, err, code end
+  if not files then
+    db:set_charset("auto")
+    return nil, err, code
+  end
   local summary = { added = 0, updated = 0, unchanged = 0, failed = {},
                     files = #files }
   local deferred = false
@@ -252,6 +269,7 @@ function Corpus:ingest(specs, opts)
   -- luacheck: push ignore 211
   local guard <close> = setmetatable({}, { __close = function()
     if db:is_closed() then return end
+    db:set_charset("auto")
     if db:in_transaction() then db:rollback() end
     if deferred then
       deferred = false
@@ -259,7 +277,8 @@ function Corpus:ingest(specs, opts)
     end
   end })
   -- luacheck: pop
-  local read, pf, perr = page_source(db, files, #files > 0 and threads or 0)
+  local read, pf, perr = page_source(db, files, #files > 0 and threads or 0,
+    charset)
   if not read then return nil, pf, perr end
   -- closed before the guard on the way out: the workers stop and are
   -- joined before the batch is rolled back
