@@ -1078,7 +1078,7 @@ static void learn_gender(const body_t *b, registry *r) {
                          word_is(s, i - 4, i - 1, "Mrs")))
             reg_set_gender(r, k, 2);
           else if (i >= 3 && (word_is(s, i - 3, i - 1, "Mr") ||
-                              word_is(s, i - 4, i - 1, "Mr.")))
+                              (i >= 4 && word_is(s, i - 4, i - 1, "Mr."))))
             reg_set_gender(r, k, 1);
         }
       }
