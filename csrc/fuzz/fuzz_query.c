@@ -112,40 +112,46 @@ static void free_spec(spec *s) {
 }
 
 /* A setter either takes its value or refuses it with one of the codes it
- * may give and a message; a refused part is left out of the query. */
-static void check_set(loupe_query *q, const char *what, int rc, int ok1,
-                      int ok2) {
+ * may give (bits 1 << code of allowed) and a message; a refused part is
+ * left out of the query. */
+#define CODE(rc) (1u << (rc))
+static void check_set(loupe_query *q, const char *what, int rc,
+                      unsigned allowed) {
   if (rc == LOUPE_OK) return;
-  FUZZ_ASSERT(rc == ok1 || rc == ok2, "%s: rc %d (%s): %s", what, rc,
-              loupe_errstr(rc), loupe_query_errmsg(q));
+  FUZZ_ASSERT(rc > 0 && rc < 32 && (allowed & CODE(rc)), "%s: rc %d (%s): %s",
+              what, rc, loupe_errstr(rc), loupe_query_errmsg(q));
   FUZZ_ASSERT(*loupe_query_errmsg(q) != '\0', "%s: no message", what);
 }
 
-/* A new query as s describes it (with its regex when with_re). */
+/* A new query as s describes it (with its regex when with_re). Text,
+ * phrases, NEAR terms and regexes may meet a size limit; a phrase or a
+ * NEAR term without a letter or digit, a NEAR distance below 0 and a date
+ * that is no day are invalid. */
 static loupe_query *build(const spec *s, int with_re) {
   loupe_query *q = NULL;
   int i, rc;
   FUZZ_ASSERT(loupe_query_new(db, &q) == LOUPE_OK, "query_new");
   rc = loupe_query_text(q, s->text, s->raw);
-  check_set(q, "text", rc, -1, -1);
+  check_set(q, "text", rc, CODE(LOUPE_ELIMIT));
   if (s->phrase)
-    check_set(q, "phrase", loupe_query_phrase(q, s->phrase), -1, -1);
+    check_set(q, "phrase", loupe_query_phrase(q, s->phrase),
+              CODE(LOUPE_EINVAL) | CODE(LOUPE_ELIMIT));
   if (s->near_a && s->near_b)
     check_set(q, "near", loupe_query_near(q, s->near_a, s->near_b,
                                           (int)(s->offset * 2) - 1),
-              LOUPE_EINVAL, -1);
+              CODE(LOUPE_EINVAL) | CODE(LOUPE_ELIMIT));
   for (i = 0; i < s->nf; i++)
     check_set(q, "filter", loupe_query_filter(q, (loupe_filter)(
                 1 + ((unsigned char)s->fv[i][0] - 1) % 9), s->fv[i] + 1),
-              LOUPE_ELIMIT, -1);
+              CODE(LOUPE_ELIMIT) | CODE(LOUPE_EINVAL));
   if (s->since) check_set(q, "since", loupe_query_since(q, s->since),
-                          LOUPE_EINVAL, -1);
+                          CODE(LOUPE_EINVAL));
   if (s->until) check_set(q, "until", loupe_query_until(q, s->until),
-                          LOUPE_EINVAL, -1);
+                          CODE(LOUPE_EINVAL));
   if (with_re && s->re)
     check_set(q, "regex", loupe_query_regex(q, s->re, s->flags),
-              LOUPE_ESYNTAX, -1);
-  check_set(q, "order", loupe_query_order(q, s->order), -1, -1);
+              CODE(LOUPE_ESYNTAX) | CODE(LOUPE_ELIMIT));
+  check_set(q, "order", loupe_query_order(q, s->order), 0);
   if (s->paged) loupe_query_limit(q, s->limit, s->offset);
   loupe_query_collapse(q, s->collapse);
   loupe_query_quotes_only(q, s->quotes_only);
