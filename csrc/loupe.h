@@ -258,7 +258,8 @@ void loupe_regex_free(loupe_regex *re);
  *   npairs: receives the number of pairs filled (0 when no match).
  * Returns LOUPE_OK (match or no match: see *npairs), LOUPE_ELIMIT (a
  * limit was hit; loupe_regex_errmsg names it and the option that raises
- * it), LOUPE_EINVAL.
+ * it), LOUPE_ESYNTAX (the pattern cannot be matched, as a recursion that
+ * loops at one position; loupe_regex_errmsg says why), LOUPE_EINVAL.
  */
 int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
                      size_t start, size_t *ovec, int max_pairs, int *npairs);
