@@ -54,6 +54,13 @@ SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
              -fno-omit-frame-pointer
 OPTFLAGS  := -O1 -g $(SANFLAGS)
 endif
+# The fuzzing build (make fuzz): clang, ASan+UBSan, and libFuzzer's
+# coverage hooks in the library; the harnesses link libFuzzer itself.
+ifeq ($(FUZZING),1)
+SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+             -fno-omit-frame-pointer
+OPTFLAGS  := -O1 -g $(SANFLAGS) -fsanitize=fuzzer-no-link
+endif
 WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # -pthread: the ingest prefetcher (prefetch.c) runs worker threads.
 ALL_CFLAGS = -std=c99 $(OPTFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden \
@@ -74,7 +81,8 @@ SAN_LUA_ENV = ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$(ASAN_LIB) \
               UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: all deps bench-deps test test-run sanitize sanitize-run valgrind \
-        valgrind-run demo eval bench install uninstall rock clean \
+        valgrind-run demo eval bench soak install uninstall rock clean \
+        fuzz fuzz-build \
         check-rockspec check-symbols check-browser check-browser-run lint \
         c-test-bins help FORCE
 
@@ -220,6 +228,44 @@ valgrind: deps
 valgrind-run:
 	@$(start_run)
 	@$(call run_c_tests,,$(VALGRIND))
+
+# ------------------------------------------------------------------ fuzzing
+# libFuzzer harnesses (csrc/fuzz/fuzz_*.c) built with clang under ASan and
+# UBSan in $(FUZZ_BUILD)/, each run for SECONDS seconds from its seeds
+# (csrc/fuzz/seeds/NAME) and the corpus it grows (fuzz-out/corpus/NAME,
+# not in git). A crash, leak, timeout or broken property leaves its input
+# in fuzz-out/crashes/NAME/ and fails the target; the last line is the
+# total "N passed, N failed" (one per harness). FUZZ_TARGETS picks some.
+SECONDS     ?= 60
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_CC     ?= clang
+FUZZ_PKGS   := clang libclang-rt-dev
+FUZZ_OUT    ?= fuzz-out
+FUZZ_SRC    := $(sort $(wildcard csrc/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_SRC:csrc/fuzz/fuzz_%.c=%)
+FUZZ_BIN    := $(FUZZ_SRC:csrc/fuzz/%.c=$(BUILD)/fuzz/%)
+
+fuzz: deps
+	@$(DEPS_SH) $(FUZZ_PKGS)
+	@mkdir -p $(FUZZ_BUILD); rm -f $(FUZZ_BUILD)/results.txt
+	@$(SUBMAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) FUZZING=1 fuzz-build || \
+	  { echo "fuzz-build: failed: 1 failed"; echo "fuzz-build 0 1" \
+	    >>$(FUZZ_BUILD)/results.txt; }
+	@if ! grep -q '^fuzz-build ' $(FUZZ_BUILD)/results.txt 2>/dev/null; then \
+	  sh csrc/fuzz/run_fuzz.sh -b $(FUZZ_BUILD)/fuzz -o $(FUZZ_OUT) \
+	    -s $(SECONDS) -r $(FUZZ_BUILD)/results.txt $(FUZZ_TARGETS) || true; \
+	fi
+	@$(call summary,$(FUZZ_BUILD)/results.txt)
+
+fuzz-build: $(FUZZ_BIN)
+	@:
+
+$(BUILD)/fuzz/%: csrc/fuzz/%.c csrc/fuzz/fuzz.h $(LIB) $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< \
+	  $(LIB) $(ALL_LDFLAGS) -fsanitize=fuzzer $(LIBS)
+
+-include $(FUZZ_BIN:=.d)
 
 # Lua 5.4's exported symbols must be only luaopen_loupe_core.
 check-symbols: $(SO)
@@ -369,6 +415,14 @@ bench: deps
 	  $(BENCH_ARGS)
 	$(TREE_ENV) $(LUA) bench/bench_clusters.lua
 
+# The kill test: ingests killed with SIGKILL at random moments, each run
+# again, then loupe check and a comparison with an uninterrupted ingest
+# (about 15 minutes on 2 cores; SOAK_ARGS e.g. --cycles 10 --pages 500).
+SOAK_ARGS ?=
+soak: deps
+	@$(SUBMAKE) all
+	$(TREE_ENV) $(LUA) bench/soak.lua $(SOAK_ARGS)
+
 $(FTS_BASELINE): bench/fts_baseline.c $(LIB) $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LIBS)
@@ -425,7 +479,7 @@ rock:
 	-@rmdir loupe 2>/dev/null
 
 clean:
-	rm -rf $(sort build $(SAN_BUILD) $(BUILD))
+	rm -rf $(sort build $(SAN_BUILD) $(FUZZ_BUILD) $(BUILD))
 	rm -f $(ROCK_LEFTOVERS)
 	-@rmdir loupe 2>/dev/null || true
 
@@ -435,8 +489,10 @@ help:
 	@echo "make test       deps, build, C tests, luacheck, busted; last line N passed, N failed"
 	@echo "make sanitize   the same C tests and specs built with ASan+UBSan in build-asan/"
 	@echo "make valgrind   C tests under valgrind"
+	@echo "make fuzz [SECONDS=60]  each libFuzzer harness for SECONDS (clang, ASan, UBSan)"
 	@echo "make demo|eval|bench  run examples/demo.lua, bench/eval.lua, bench/bench.lua"
 	@echo "make eval SHARED=dir EVAL_ARGS='--set l3s --half A'  (lua5.4 bench/eval.lua --help)"
+	@echo "make soak       the kill test (bench/soak.lua; SOAK_ARGS=--cycles N)"
 	@echo "make rock       luarocks make into ROCK_TREE=$(ROCK_TREE)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=; make uninstall"
 	@echo "make check-browser  the HTML report in headless Chromium; $(BUILD)/report.png"

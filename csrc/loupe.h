@@ -27,6 +27,7 @@ extern "C" {
 #define LOUPE_ESYNTAX   9  /* malformed query or regular expression */
 #define LOUPE_EDB      10  /* other database error */
 #define LOUPE_EMISUSE  11  /* call on a closed or finished object */
+#define LOUPE_EVERSION 12  /* corpus written by a newer loupe (schema) */
 
 /* Precision of a parsed date; the ISO string carries exactly this much. */
 typedef enum {
@@ -307,7 +308,8 @@ void loupe_regex_free(loupe_regex *re);
  *   npairs: receives the number of pairs filled (0 when no match).
  * Returns LOUPE_OK (match or no match: see *npairs), LOUPE_ELIMIT (a
  * limit was hit; loupe_regex_errmsg names it and the option that raises
- * it), LOUPE_EINVAL.
+ * it), LOUPE_ESYNTAX (the pattern cannot be matched, as a recursion that
+ * loops at one position; loupe_regex_errmsg says why), LOUPE_EINVAL.
  */
 int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
                      size_t start, size_t *ovec, int max_pairs, int *npairs);
@@ -328,15 +330,58 @@ typedef struct loupe_cursor loupe_cursor;
 
 #define LOUPE_OPEN_READONLY 1   /* open an existing corpus read-only */
 
+/* Default time a locked corpus is waited for, in milliseconds. */
+#define LOUPE_BUSY_TIMEOUT 10000
+
+/* Options of loupe_db_open_with (zero fields take the defaults). */
+typedef struct {
+  int flags;             /* LOUPE_OPEN_READONLY or 0 */
+  int busy_timeout_ms;   /* how long to wait for a corpus another
+                            connection holds locked before failing with
+                            LOUPE_EBUSY: 0 the default
+                            (LOUPE_BUSY_TIMEOUT), negative not at all */
+} loupe_open_options;
+
 /*
  * Open (creating and migrating as needed) the corpus at path; ":memory:"
- * gives a private in-memory corpus. WAL mode, a busy timeout, foreign
- * keys on.
+ * gives a private in-memory corpus. WAL mode, a busy timeout.
+ *   A read-only open never writes: no pragma that writes, no index
+ *   build, no migration. It reads the file through SQLite's read-only
+ *   mode and, when the write-ahead log's shared memory (-shm) cannot be
+ *   made (a read-only folder) and no log is waiting to be folded in,
+ *   as an immutable file. A corpus of an older schema is read as it is
+ *   (see loupe_db_notices); a newer one is refused (LOUPE_EVERSION).
+ *   A writable open migrates an older schema in one transaction and says
+ *   so in loupe_db_notices.
  *   out: receives the handle even on failure when a message is available
  *        (close it with loupe_db_close); NULL when out of memory.
- * Returns LOUPE_OK, LOUPE_EIO, LOUPE_EBUSY, LOUPE_ECORRUPT, LOUPE_EDB.
+ * Returns LOUPE_OK, LOUPE_EIO, LOUPE_EBUSY, LOUPE_ECORRUPT (damaged or not
+ * a corpus), LOUPE_EVERSION, LOUPE_EDB.
  */
+int loupe_db_open_with(const char *path, const loupe_open_options *o,
+                       loupe_db **out);
+
+/* loupe_db_open_with with the flags and default options. */
 int loupe_db_open(const char *path, int flags, loupe_db **out);
+
+/*
+ * What the caller should be told about the open: a migration done, an
+ * older schema read as it is. One message per line, "" when none; owned
+ * by db.
+ */
+const char *loupe_db_notices(const loupe_db *db);
+
+/*
+ * Remove a corpus file this open created when it holds no article (a
+ * first ingest that stored nothing), with its -wal and -shm files, and
+ * close the connection. Nothing is removed when another connection has
+ * the file open or an article is stored.
+ *   removed: receives 1 when the file was removed (db is then closed:
+ *            only loupe_db_close may follow), else 0.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed, read-only or a transaction
+ * open) or LOUPE_EIO (the file could not be removed).
+ */
+int loupe_db_discard(loupe_db *db, int *removed);
 
 /* Close the corpus; live cursors are finalized first. NULL accepted.
  * An open transaction is rolled back. */
@@ -354,7 +399,10 @@ int loupe_db_rollback(loupe_db *db);
 typedef enum {
   LOUPE_ADDED = 1,       /* new article */
   LOUPE_UPDATED,         /* the path's earlier content was replaced */
-  LOUPE_UNCHANGED        /* same bytes already stored */
+  LOUPE_UNCHANGED,       /* same content already stored (under this path,
+                            or without one for text added without) */
+  LOUPE_DUPLICATE        /* same content already stored as an article:
+                            the path is recorded as another location */
 } loupe_add_status;
 
 /*
@@ -376,22 +424,27 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
 #define LOUPE_HASH_LEN 16
 
 /*
- * The content hash that identifies a page's bytes in the corpus (64 bits
- * as hex; identity, not security).
+ * The content hash that identifies an article in the corpus (64 bits as
+ * hex; identity, not security): a hash of the page's normalised text, so
+ * that copies differing only in line ends (CRLF, LF, CR), spaces, blank
+ * lines, a byte-order mark or invisible characters are the same article.
+ * See docs/schema.md for the exact normalisation.
  *   bytes/len: the raw page; out: receives LOUPE_HASH_LEN digits and a NUL.
  */
 void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
 
 /*
  * Step 1 of loupe_db_add: what the corpus holds for a page. Reads only.
- *   path:   where the page came from, or NULL to look hash up among the
- *           pages added without a path.
+ *   path:   where the page came from, or NULL for text without a path.
  *   hash:   the page's content hash (loupe_hash).
- *   status: receives LOUPE_UNCHANGED (these bytes are stored: nothing to
- *           do), LOUPE_UPDATED (path holds other content, to be replaced)
- *           or LOUPE_ADDED (nothing stored: a new article).
- *   id:     receives the stored article's id (0 for LOUPE_ADDED); pass it
- *           to loupe_db_store as existing.
+ *   status: receives LOUPE_UNCHANGED (path, or for NULL any article,
+ *           holds this content: nothing to do), LOUPE_DUPLICATE (another
+ *           article holds this content: record path with loupe_db_link),
+ *           LOUPE_UPDATED (path holds other content, to be replaced) or
+ *           LOUPE_ADDED (nothing stored: a new article).
+ *   id:     receives the stored article's id (0 for LOUPE_ADDED): the
+ *           article to link for LOUPE_DUPLICATE, the one to pass to
+ *           loupe_db_store as existing for LOUPE_UPDATED.
  * Returns LOUPE_OK, LOUPE_EMISUSE (closed corpus), LOUPE_EINVAL (no hash)
  * or a database error.
  */
@@ -439,6 +492,55 @@ int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
                    long long *id);
 
 /*
+ * Step 3 of loupe_db_add for a LOUPE_DUPLICATE page: record path as a
+ * location of article id (inside the current transaction or one of its
+ * own). The article path named before loses it, and is removed when it
+ * had no other path: its content is no longer at any of them.
+ * Returns LOUPE_OK, LOUPE_EMISUSE (closed or read-only corpus),
+ * LOUPE_EINVAL (no path, or no article id) or a database error.
+ */
+int loupe_db_link(loupe_db *db, const char *path, long long id);
+
+/* Cursor over the paths (one column, path) an article was ingested
+ * from, in order; none for text added without a path. */
+int loupe_db_paths(loupe_db *db, long long id, loupe_cursor **out);
+
+/* What loupe_db_check found. */
+typedef struct {
+  int schema_version;         /* the file's */
+  long long articles, paragraphs, quotes, entities, paths;
+  long long index_rows;       /* documents in the full-text index */
+  int deferred_indexes;       /* a bulk load left the indexes by speaker
+                                 and entity name to be built */
+  int problems;               /* problems found, 0 for a sound corpus */
+  const char *report;         /* one line per problem ("" when none),
+                                 owned by db until the next check */
+} loupe_check_result;
+
+/*
+ * Check a corpus: SQLite's integrity check, the full-text index's own
+ * integrity check against the articles (on a copy in a temporary file
+ * when the corpus is open read-only, so the corpus is never written),
+ * the counts and links that must agree (index rows and articles,
+ * paragraphs that make up each body, numbered quotes and paragraphs
+ * without gaps, rows whose article is gone, paths and content hashes),
+ * and the schema version.
+ *   out: receives the counts and problems.
+ * Returns LOUPE_OK when the check ran (problems are in out), or
+ * LOUPE_EMISUSE (closed corpus), LOUPE_ENOMEM.
+ */
+int loupe_db_check(loupe_db *db, loupe_check_result *out);
+
+/*
+ * A quick test that the corpus file is sound before writing into it:
+ * SQLite's quick check of every table and index (it reads the whole
+ * file once; about a second for a few hundred megabytes).
+ * Returns LOUPE_OK, LOUPE_ECORRUPT (the message names the first problem
+ * and suggests loupe check), LOUPE_EMISUSE or another database error.
+ */
+int loupe_db_verify(loupe_db *db);
+
+/*
  * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
  * threshold the similarity a page needs with a cluster member to join it
  * (0 keeps the current, default 0.8): the estimated containment of the
@@ -475,7 +577,7 @@ int loupe_db_build_indexes(loupe_db *db);
 int loupe_db_count(loupe_db *db, long long *n);
 
 /* The schema version this library writes. */
-#define LOUPE_SCHEMA_VERSION 2
+#define LOUPE_SCHEMA_VERSION 3
 
 /* ---- queries ---- */
 

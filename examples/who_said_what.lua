@@ -41,10 +41,13 @@ for i, s in ipairs(speakers) do
   quotes_of[s.name] = {}
 end
 local points = {}
-for q in corpus:quotes{ speaker = names } do
-  if quotes_of[q.speaker] then
-    points[#points + 1] = q
-    table.insert(quotes_of[q.speaker], q)
+-- (a list filter must not be empty: with no speakers there is nothing to read)
+if #names > 0 then
+  for q in corpus:quotes{ speaker = names } do
+    if quotes_of[q.speaker] then
+      points[#points + 1] = q
+      table.insert(quotes_of[q.speaker], q)
+    end
   end
 end
 

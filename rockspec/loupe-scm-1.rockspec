@@ -54,6 +54,7 @@ build = {
     ["loupe.core"] = {
       sources = {
         "csrc/core/arena.c",
+        "csrc/core/check.c",
         "csrc/core/classify.c",
         "csrc/core/dates.c",
         "csrc/core/dedupe.c",
@@ -64,6 +65,7 @@ build = {
         "csrc/core/ftstok.c",
         "csrc/core/html.c",
         "csrc/core/htmlclass.c",
+        "csrc/core/identity.c",
         "csrc/core/input.c",
         "csrc/core/json.c",
         "csrc/core/meta.c",

@@ -23,7 +23,7 @@ local ENV = table.concat({
 }, " ")
 
 local COMMANDS = { "ingest", "search", "show", "parse", "stats", "quotes",
-                   "export", "report" }
+                   "export", "report", "check" }
 
 -- ------------------------------------------------------------ fixtures
 
@@ -305,8 +305,8 @@ describe("loupe ingest", function()
     assert.are.equal(0, code)
     assert.matches("^ingest: 3/3 files %(100%%%), [%d.]+ MB/s, ETA 0:00\n$",
       lines(err)[#lines(err)] .. "\n")
-    assert.matches("3 files, .* 3 added, 0 updated, 0 unchanged, 0 failed;"
-      .. " 3 articles in the corpus", out)
+    assert.matches("3 files, .* 3 added, 0 updated, 0 unchanged, "
+      .. "0 duplicates, 0 failed; 3 articles in the corpus", out)
     code, out = loupe("ingest", "-q", dir .. "/p.loupe", dir .. "/pages")
     assert.are.equal(0, code)
     assert.matches("0 added, 0 updated, 3 unchanged", out, 1, true)
@@ -317,8 +317,8 @@ describe("loupe ingest", function()
       local code, out = loupe("ingest", "-q", "--threads", n,
         dir .. "/t" .. n .. ".loupe", dir .. "/pages")
       assert.are.equal(0, code)
-      assert.matches("3 added, 0 updated, 0 unchanged, 0 failed", out, 1,
-        true)
+      assert.matches("3 added, 0 updated, 0 unchanged, 0 duplicates, "
+        .. "0 failed", out, 1, true)
     end
   end)
 

@@ -406,41 +406,63 @@ describe("cluster options", function()
       c:close()
     end)
 
-  it("an exact copy under another path joins at 0.99", function()
+  it("a copy of the body under another masthead joins at 0.99", function()
     local pages = wire_pages()
     local c, ids = build({ pages[1], { path = "mirror.txt",
-      text = pages[1].text } }, { cluster_threshold = 0.99 })
+      text = page { menu = OUTLETS[2].menu, title = WIRE_TITLE,
+        date = "2021-03-04 09:15", paras = copy(WIRE),
+        footer = OUTLETS[2].footer } } }, { cluster_threshold = 0.99 })
+    assert.are_not.equal(ids["wire.txt"], ids["mirror.txt"])
     assert.is_not_nil(cluster_of(c, ids["wire.txt"]))
     assert.are.equal(cluster_of(c, ids["wire.txt"]),
       cluster_of(c, ids["mirror.txt"]))
     c:close()
   end)
 
+  it("an exact copy under another path is the same article, not a member",
+    function()
+      local pages = wire_pages()
+      local c, ids = build({ pages[1], { path = "mirror.txt",
+        text = pages[1].text:gsub("\n", "\r\n") } })
+      assert.are.equal(ids["wire.txt"], ids["mirror.txt"])
+      assert.are.equal(1, c:count())
+      assert.are.same({}, all_clusters(c))
+      c:close()
+    end)
+
   local it_sql = h.sqlite3_cli() and it or pending
   it_sql("a schema 1 corpus is migrated on a writable open and clustered "
-    .. "again; a read-only open names the fix", function()
+    .. "again; a read-only open reads it and names the fix", function()
     local c, ids, path = build(all_pages())
     local before = {}
     for p, id in pairs(ids) do before[p] = cluster_of(c, id) end
     c:close()
-    -- the version 1 layout: (band, hash) rows, 512-byte signatures
-    h.sql(path, "DROP TABLE lsh_pending; DROP TABLE lsh;"
+    -- the version 1 layout: (band, hash) rows, 512-byte signatures, no
+    -- paths table, hashes of the bytes indexed for text without a path
+    h.sql(path, "DROP TABLE paths; DROP INDEX articles_hash;"
+      .. " CREATE INDEX articles_hash ON articles(hash) WHERE path IS NULL;"
+      .. " DROP TABLE lsh_pending; DROP TABLE lsh;"
       .. " CREATE TABLE lsh(band INTEGER NOT NULL,"
       .. " hash INTEGER NOT NULL, article_id INTEGER NOT NULL REFERENCES"
       .. " articles(id) ON DELETE CASCADE); CREATE INDEX lsh_band_hash ON"
       .. " lsh(band, hash); UPDATE articles SET minhash = zeroblob(512),"
       .. " cluster_id = NULL; UPDATE meta SET value = '1' WHERE key ="
       .. " 'schema_version'")
-    local ro, err, code = loupe.open(path, { readonly = true })
-    assert.is_nil(ro)
-    assert.are.equal("corrupt", code)
-    assert.is_truthy(err:find("older", 1, true))
+    -- read as it is, with a notice that names the fix
+    local ro = assert(loupe.open(path, { readonly = true }))
+    assert.are.equal(1, #ro.notices)
+    assert.is_truthy(ro.notices[1]:find("schema version 1 is older", 1,
+      true), ro.notices[1])
+    assert.is_truthy(ro.notices[1]:find("open it once for writing", 1,
+      true), ro.notices[1])
+    assert.are.equal(#all_pages(), ro:count())
+    ro:close()
     c = assert(loupe.open(path))
     for p, id in pairs(ids) do
       assert.are.equal(before[p], cluster_of(c, id), p)
     end
     c:close()
-    assert.are.equal("2", h.sql(path,
+    assert.are.equal("3", h.sql(path,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles"
       .. " WHERE length(minhash) = 512"))

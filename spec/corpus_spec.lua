@@ -165,15 +165,16 @@ describe("loupe.open", function()
   end)
 
   it_sql("writes a file that sqlite3 reads: articles table, WAL journal, "
-    .. "schema_version 2", function()
+    .. "schema_version 3", function()
     local path = dir .. "/schema.db"
     local c = assert(loupe.open(path))
     c:close()
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles"))
     assert.are.equal("wal", h.sql(path, "PRAGMA journal_mode"))
-    assert.are.equal("2", h.sql(path,
+    assert.are.equal("3", h.sql(path,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles_fts"))
+    assert.are.equal("0", h.sql(path, "SELECT count(*) FROM paths"))
   end)
 
   it("keeps what was stored across a close and a reopen", function()
@@ -278,8 +279,8 @@ describe("corpus:ingest", function()
 
   it("stores every page of a folder, walking its subfolders", function()
     local s = assert(c:ingest(pages))
-    assert.are.same({ added = 4, updated = 0, unchanged = 0, failed = {},
-                      files = 4 }, s)
+    assert.are.same({ added = 4, updated = 0, unchanged = 0, duplicate = 0,
+                      failed = {}, files = 4 }, s)
     assert.are.equal(4, c:count())
     local paths = {}
     for art in c:articles() do paths[#paths + 1] = art.path end
@@ -291,8 +292,8 @@ describe("corpus:ingest", function()
 
   it("stores a single file", function()
     local s = assert(c:ingest(pages .. "/recount.txt"))
-    assert.are.same({ added = 1, updated = 0, unchanged = 0, failed = {},
-                      files = 1 }, s)
+    assert.are.same({ added = 1, updated = 0, unchanged = 0, duplicate = 0,
+                      failed = {}, files = 1 }, s)
     assert.are.equal(1, c:count())
     assert.are.equal(1, c:query("recount"):count())
     assert.are.equal(0, c:query("barrier"):count())
@@ -301,7 +302,7 @@ describe("corpus:ingest", function()
   it("expands a glob pattern", function()
     local s = assert(c:ingest(h.corpus_glob))
     assert.are.same({ added = h.CORPUS_PAGES, updated = 0, unchanged = 0,
-                      failed = {}, files = h.CORPUS_PAGES }, s)
+                      duplicate = 0, failed = {}, files = h.CORPUS_PAGES }, s)
     assert.are.equal(h.CORPUS_PAGES, c:count())
   end)
 
@@ -318,8 +319,8 @@ describe("corpus:ingest", function()
     assert(c:ingest(pages))
     local ids = c:query():ids()
     local s = assert(c:ingest(pages))
-    assert.are.same({ added = 0, updated = 0, unchanged = 4, failed = {},
-                      files = 4 }, s)
+    assert.are.same({ added = 0, updated = 0, unchanged = 4, duplicate = 0,
+                      failed = {}, files = 4 }, s)
     assert.are.equal(4, c:count())
     assert.are.same(ids, c:query():ids())
     if h.sqlite3_cli() then
@@ -338,8 +339,8 @@ describe("corpus:ingest", function()
     h.write(path, RECOUNT:gsub("electoral commission",
       "lighthouse keepers' guild"):gsub("recount", "tally"))
     local s = assert(c:ingest(pages))
-    assert.are.same({ added = 0, updated = 1, unchanged = 3, failed = {},
-                      files = 4 }, s)
+    assert.are.same({ added = 0, updated = 1, unchanged = 3, duplicate = 0,
+                      failed = {}, files = 4 }, s)
     assert.are.equal(4, c:count())
     assert.are.same(before, c:query("lighthouse guild"):ids())
     assert.are.equal(0, c:query("recount"):count())
@@ -649,7 +650,7 @@ describe("a corpus file with an ingest batch open", function()
     end)
 
   it("gives a second writer nil, a message and 'busy'", function()
-    local other = assert(loupe.open(db))
+    local other = assert(loupe.open(db, { busy_timeout = 0.2 }))
     local got
     with_open_batch(function()
       got = { other:add(RECOUNT, { path = "recount.txt" }) }
@@ -736,30 +737,20 @@ describe("corpus:add", function()
     assert.are.equal("unchanged", status3)
   end)
 
-  it_sql("finds text without a path by its hash among files, also in a "
-    .. "corpus whose hash index still covers every article", function()
-    local dir = h.tmpdir()
-    local path = dir .. "/old.db"
-    local f = assert(loupe.open(path))
-    assert(f:add(BARRIER, { path = "desk/barrier.txt" }))
-    local _, id = assert(f:add(RECOUNT))
-    f:close()
-    -- the index as loupe 0.1.0 first wrote it: every hash
-    h.sql(path, "DROP INDEX articles_hash;"
-      .. " CREATE INDEX articles_hash ON articles(hash)")
-    f = assert(loupe.open(path))
-    -- the same text as a file is a new article; without a path it is found
-    assert.are.equal("added", (f:add(RECOUNT, { path = "desk/recount.txt" })))
-    local again, id2 = f:add(RECOUNT)
-    assert.are.equal("unchanged", again)
+  it("finds the content of text without a path again in a file, and of a "
+    .. "file in text without a path", function()
+    local _, id = assert(c:add(RECOUNT))
+    -- the same content as a file is the same article, at that path now
+    local status, id2 = c:add(RECOUNT, { path = "desk/recount.txt" })
+    assert.are.equal("duplicate", status)
     assert.are.equal(id, id2)
-    assert.are.equal(3, f:count())
-    f:close()
-    assert.is_truthy(h.sql(path, "SELECT sql FROM sqlite_master WHERE name"
-      .. " = 'articles_hash'"):find("WHERE path IS NULL", 1, true))
-    assert.are.equal("1", h.sql(path, "SELECT count(*) FROM articles"
-      .. " INDEXED BY articles_hash WHERE path IS NULL AND hash IS NOT NULL"))
-    h.rmtree(dir)
+    assert.are.same({ "desk/recount.txt" }, c:get(id).paths)
+    assert.are.equal("desk/recount.txt", c:get(id).path)
+    local _, bid = assert(c:add(BARRIER, { path = "desk/barrier.txt" }))
+    local again, bid2 = c:add(BARRIER)
+    assert.are.equal("unchanged", again)
+    assert.are.equal(bid, bid2)
+    assert.are.equal(2, c:count())
   end)
 
   it("returns nil, a message and 'empty' or 'encoding' for unusable text",

@@ -344,6 +344,51 @@ function M.lua_env()
     :format(M.shq(lpath), M.shq(lpath), M.shq(cpath), M.shq(cpath))
 end
 
+-- Run bin/loupe as a subprocess with this tree's modules (and the
+-- loupe.core this run loads): exit code, stdout, stderr. opts.cwd runs it
+-- from that folder, opts.wrap under a command (strace ...), opts.env
+-- adds environment assignments.
+function M.loupe(args, opts)
+  opts = opts or {}
+  local so = package.searchpath("loupe.core", package.cpath)
+  local r = M.abs_root()
+  local build = so and so:gsub("loupe/core%.so$", "") or (r .. "build/")
+  if build:sub(1, 1) ~= "/" then build = M.sh("pwd") .. "/" .. build end
+  local lpath = r .. "lua/?.lua;" .. r .. "lua/?/init.lua;;"
+  local parts = {
+    opts.cwd and ("cd " .. M.shq(opts.cwd) .. " &&") or "",
+    "env", "LUA_PATH=" .. M.shq(lpath), "LUA_PATH_5_4=" .. M.shq(lpath),
+    "LUA_CPATH=" .. M.shq(build .. "?.so;;"),
+    "LUA_CPATH_5_4=" .. M.shq(build .. "?.so;;"), "NO_COLOR=1",
+    opts.env or "", opts.wrap or "", "lua5.4", M.shq(r .. "bin/loupe"),
+  }
+  for _, a in ipairs(args) do parts[#parts + 1] = M.shq(a) end
+  local err = os.tmpname()
+  local p = assert(io.popen(table.concat(parts, " ") .. " 2>" .. M.shq(err)
+    .. " </dev/null"))
+  local out = p:read("a")
+  local _, _, code = p:close()
+  local e = M.read(err)
+  os.remove(err)
+  return code, out, e
+end
+
+-- Can files in dir be made immutable (chattr +i, which binds root too)?
+function M.can_chattr(dir)
+  local probe = dir .. "/.chattr-probe"
+  M.write(probe, "x")
+  local _, ok = M.sh("chattr +i " .. M.shq(probe) .. " 2>/dev/null")
+  if ok then M.sh("chattr -i " .. M.shq(probe)) end
+  os.remove(probe)
+  return ok
+end
+
+-- strace, or nil when it is not installed.
+function M.strace()
+  local _, ok = M.sh("command -v strace >/dev/null 2>&1")
+  return ok and "strace" or nil
+end
+
 -- An invented news page as "copy all" text: masthead, menu, section,
 -- headline, byline and date lines, the paragraphs, a related-stories list
 -- and a footer naming the outlet. Options: outlet, title, paragraphs

@@ -205,7 +205,8 @@ describe("corpus:ingest with threads", function()
       local ids = c:query():ids()
       local again = assert(c:ingest(dir .. "/pages", { threads = 4 }))
       assert.are.same({ added = 0, updated = 0, unchanged = first.added,
-                        failed = first.failed, files = first.files }, again)
+                        duplicate = 0, failed = first.failed,
+                        files = first.files }, again)
       assert.are.same(ids, c:query():ids())
       -- the prefetcher reports which pages it left unparsed: every stored
       -- one (the two that fail to parse have no stored hash)

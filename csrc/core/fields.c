@@ -504,6 +504,9 @@ static int find_outlet(lp_text *t, const lp_layout *lay, loupe_article *a,
     const char *s = LP_LINE_PTR(t, l);
     size_t n = l->len > 300 ? 300 : l->len, p = 0, q, k;
     int sc = 0, word;
+    /* the first 300 bytes, and the rest of a character cut there: a name
+     * running to the cut must not end inside one */
+    while (n < l->len && ((unsigned char)s[n] & 0xC0) == 0x80) n++;
     /* the cue flags first: the text is searched on copyright lines only */
     if (!(l->cue & LP_CUE_COPYRIGHT) || l->label == LOUPE_LINE_BODY) continue;
     if (l->cue & LP_CUE_CAPTION) continue;

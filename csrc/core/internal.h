@@ -394,7 +394,13 @@ typedef struct lp_ahead {
   lp_sig sig;
   int has_sig;
   lp_ftoks toks;             /* toks.ready when computed */
+  char bytes_hash[LOUPE_HASH_LEN + 1];  /* lp_bytes_hash of the page */
 } lp_ahead;
+
+/* ---- identity (identity.c) ---- */
+/* The hash schema version 2 gave a page's bytes as they were: kept to
+ * recognise the pages of a migrated corpus by their bytes. */
+void lp_bytes_hash(const char *bytes, size_t n, char out[LOUPE_HASH_LEN + 1]);
 
 /* One-permutation MinHash of the word 3-shingles of s[0..n). */
 void lp_minhash(const char *s, size_t n, lp_sig *sig);
@@ -424,6 +430,9 @@ enum {
   ST_PEND_CLEAR, ST_DATA_VERSION, ST_MAX_ID,
   ST_HIT_BODY, ST_HIT_SNIPPET, ST_HIT_HIGHLIGHT, ST_HIT_RANK,
   ST_INS_PARA8, ST_INS_PARA4, ST_INS_PARA2,
+  ST_PATH_INS, ST_PATH_DEL, ST_PATH_OTHER, ST_ART_PATH, ST_SET_PATH,
+  ST_SET_HASH, ST_PATH_MOVE, ST_DEL_ARTICLE, ST_RENAME_CLUSTER,
+  ST_DEL_PATHS,
   ST__N
 };
 
@@ -469,12 +478,21 @@ typedef struct {
 
 struct loupe_db {
   struct sqlite3 *sql;
+  char *path;                   /* the corpus file as the caller named it */
   lp_lsh_pending pend;
   struct sqlite3_stmt *st[ST__N];
   loupe_parser *parser;
   loupe_cursor *cursors;        /* live cursors, finalized on close */
   int in_txn;
   int readonly;
+  int created;                  /* this open created the file */
+  int schema;                   /* the file's schema version */
+  int busy_ms;                  /* how long a locked corpus is waited for */
+  long long legacy;             /* articles with a byte hash ("raw:...")
+                                   from a migrated corpus */
+  char notices[600];            /* what the caller should be told of the
+                                   open ("" none), one per line */
+  lp_buf report;                /* loupe_db_check's problems */
   int no_cluster;               /* skip near-duplicate clustering */
   double cluster_threshold;     /* estimated Jaccard to join a cluster */
   lp_buf field[2];              /* the last hit fields read (query.c) */
@@ -484,8 +502,12 @@ struct loupe_db {
 };
 
 /* Set db's message from SQLite's and map the SQLite code to a LOUPE_*
- * code. what says what failed ("insert article"). */
+ * code. what says what failed ("insert article"). A damaged corpus, a
+ * full disk, a lock held too long and other troubles of the file itself
+ * give a message that starts with the corpus file's name. */
 int lp_db_error(loupe_db *db, int sqlite_rc, const char *what);
+/* Run sql (no rows) on db; LOUPE_OK or lp_db_error's code. */
+int lp_db_exec(loupe_db *db, const char *sql, const char *what);
 /* Register a cursor with its database (query.c makes them). */
 void lp_db_track(loupe_db *db, loupe_cursor *c);
 /* Finalize a cursor's statement and unlink it from its database. */

@@ -114,6 +114,7 @@ const char *loupe_errstr(int rc) {
   case LOUPE_ESYNTAX: return "syntax";
   case LOUPE_EDB: return "db";
   case LOUPE_EMISUSE: return "misuse";
+  case LOUPE_EVERSION: return "version";
   default: return "unknown";
   }
 }

@@ -201,6 +201,9 @@ static void load_page(const loupe_prefetch *pf, loupe_parser *parser,
   if (read_file(s, pf->paths[i], &bytes, &len) != LOUPE_OK) return;
   s->pub.len = len;
   loupe_hash(bytes, len, s->pub.hash);
+  /* the hash of the bytes as they are finds a page a migrated corpus
+   * stored before it had content hashes (store.c) */
+  lp_bytes_hash(bytes, len, s->ahead.bytes_hash);
   if (want[0] != '\0' && strcmp(want, s->pub.hash) == 0) {
     s->bytes = bytes;
     s->pub.bytes = bytes;

@@ -892,7 +892,8 @@ out:
   return rc;
 }
 
-/* Map a failed step to a code: FTS5 syntax errors are the analyst's text. */
+/* Map a failed step to a code: FTS5 syntax errors and a regex that cannot
+ * be matched are the analyst's text. */
 static int step_error(loupe_db *db, int rc, char *msg, size_t cap) {
   const char *m = sqlite3_errmsg(db->sql);
   int code;
@@ -905,6 +906,10 @@ static int step_error(loupe_db *db, int rc, char *msg, size_t cap) {
   if (strstr(m, "regex") && strstr(m, "limit")) {
     snprintf(msg, cap, "%s", m);
     return LOUPE_ELIMIT;
+  }
+  if (strstr(m, "regex cannot be matched")) {   /* regex.c's match_error */
+    snprintf(msg, cap, "%s", m);
+    return LOUPE_ESYNTAX;
   }
   code = lp_db_error(db, rc, "search");
   snprintf(msg, cap, "%s", db->errmsg);

@@ -1078,7 +1078,7 @@ static void learn_gender(const body_t *b, registry *r) {
                          word_is(s, i - 4, i - 1, "Mrs")))
             reg_set_gender(r, k, 2);
           else if (i >= 3 && (word_is(s, i - 3, i - 1, "Mr") ||
-                              word_is(s, i - 4, i - 1, "Mr.")))
+                              (i >= 4 && word_is(s, i - 4, i - 1, "Mr."))))
             reg_set_gender(r, k, 1);
         }
       }
@@ -2054,18 +2054,23 @@ static int scan_reported(const body_t *b, registry *r, qlist *ql,
           for (k = cs; k < ce && k < to; k++)
             if (IN_QUOTE(in_quote, k)) { found = 0; break; }
         if (found) {
-          qbuild *q = new_quote(ql);
+          qbuild *q;
           size_t a = cs, e = ce;
+          /* a dateline can run past the clause ("ORSA (Agency, he
+           * said.) - ..."): then nothing is left of it */
           if (a == from) a = skip_dateline(s, to, a);
-          if (q == NULL) return LOUPE_ENOMEM;
-          *q = tmp;
           while (e > a && (s[e - 1] == ' ' || s[e - 1] == ',' || s[e - 1] == '.'))
             e--;
-          q->seg[0][0] = a;
-          q->seg[0][1] = e;
-          q->nseg = 1;
-          q->kind = 1;
-          q->para = pi;
+          if (e > a) {
+            q = new_quote(ql);
+            if (q == NULL) return LOUPE_ENOMEM;
+            *q = tmp;
+            q->seg[0][0] = a;
+            q->seg[0][1] = e;
+            q->nseg = 1;
+            q->kind = 1;
+            q->para = pi;
+          }
         }
       }
       ss = skip_space(s, to, se + 1);

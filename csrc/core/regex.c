@@ -131,8 +131,13 @@ const char *loupe_regex_errmsg(const loupe_regex *re) {
   return re ? re->errmsg : "no regex";
 }
 
-/* Name the limit behind a PCRE2 error code and the option that raises it. */
-static void limit_message(loupe_regex *re, int rc) {
+/*
+ * Set the message for a failed match: the limit behind a PCRE2 error code
+ * and the option that raises it (LOUPE_ELIMIT), or what is wrong with the
+ * pattern when it cannot be matched at all, as a recursion that loops at
+ * one position (LOUPE_ESYNTAX: no limit would help).
+ */
+static int match_error(loupe_regex *re, int rc) {
   switch (rc) {
   case PCRE2_ERROR_MATCHLIMIT:
     snprintf(re->errmsg, sizeof re->errmsg,
@@ -157,10 +162,12 @@ static void limit_message(loupe_regex *re, int rc) {
   default: {
     PCRE2_UCHAR msg[120];
     pcre2_get_error_message(rc, msg, sizeof msg);
-    snprintf(re->errmsg, sizeof re->errmsg, "regex match failed: %s",
+    snprintf(re->errmsg, sizeof re->errmsg, "regex cannot be matched: %s",
              (const char *)msg);
+    return LOUPE_ESYNTAX;
   }
   }
+  return LOUPE_ELIMIT;
 }
 
 int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
@@ -175,10 +182,7 @@ int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
   rc = pcre2_match(re->code, (PCRE2_SPTR)(subject ? subject : ""), len, start,
                    0, re->md, re->mctx);
   if (rc == PCRE2_ERROR_NOMATCH) return LOUPE_OK;
-  if (rc < 0) {
-    limit_message(re, rc);
-    return LOUPE_ELIMIT;
-  }
+  if (rc < 0) return match_error(re, rc);
   ov = pcre2_get_ovector_pointer(re->md);
   if (rc == 0) rc = (int)pcre2_get_ovector_count(re->md);
   for (i = 0; i < rc && i < max_pairs; i++) {

@@ -4,11 +4,15 @@
  * people. An article is stored under a savepoint, so a failure leaves
  * nothing half-written. SQL text for storing lives here only.
  */
-#define _POSIX_C_SOURCE 200809L   /* gmtime_r */
+#define _POSIX_C_SOURCE 200809L   /* gmtime_r, strdup */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <pcre2.h>
 #include "internal.h"
@@ -31,17 +35,27 @@
   "CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker COLLATE NOCASE);" \
   "CREATE INDEX IF NOT EXISTS entities_name ON entities(name COLLATE NOCASE);"
 
-/* Pages added from a string without a path are found again by their
- * hash; a file is found by its path. Only the former are indexed: an
- * index of every hash (random values) took a different page for each
- * new article, rewritten at every commit. */
+/* An article is its content: one row per content hash, whatever the
+ * paths it was read from (schema version 3). */
 #define ARTICLES_HASH_INDEX \
-  "CREATE INDEX articles_hash ON articles(hash) WHERE path IS NULL;"
+  "CREATE UNIQUE INDEX articles_hash ON articles(hash);"
 
-/* The schema, version 2 (version 1 differs in the lsh table and the
- * signature format, see migrate()). Text is stored once: the FTS5 index reads the
- * articles table (external content) and paragraphs are spans of body. */
-static const char schema_v1[] =
+/* Every path an article was read from, for provenance and to find a file
+ * again; articles.path is one of them (the first), NULL for text added
+ * without a path. */
+#define PATHS_TABLE \
+  "CREATE TABLE paths(" \
+  " path TEXT PRIMARY KEY," \
+  " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE)" \
+  " WITHOUT ROWID;" \
+  "CREATE INDEX paths_article ON paths(article_id);"
+
+/* The schema, version 3 (version 2 lacks the paths table and identifies
+ * pages by their bytes; version 1 also differs in the lsh table and the
+ * signature format, see migrate()). Text is stored once: the FTS5 index
+ * reads the articles table (external content) and paragraphs are spans of
+ * body. */
+static const char schema_v3[] =
   "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
   " WITHOUT ROWID;"
   "CREATE TABLE articles("
@@ -64,6 +78,7 @@ static const char schema_v1[] =
   "CREATE INDEX articles_cluster ON articles(cluster_id);"
   LSH_TABLE
   ARTICLES_HASH_INDEX
+  PATHS_TABLE
   "CREATE INDEX articles_date ON articles(date);"
   "CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);"
   "CREATE INDEX articles_credit ON articles(credit COLLATE NOCASE);"
@@ -116,10 +131,10 @@ static const char schema_v1[] =
   "  VALUES (new.id, new.title, new.body); END;";
 
 static const char *const stmt_sql[ST__N] = {
-  /* ST_BY_PATH */ "SELECT id, hash FROM articles WHERE path = ?1",
-  /* ST_BY_HASH */
-  "SELECT id FROM articles INDEXED BY articles_hash"
-  " WHERE hash = ?1 AND path IS NULL LIMIT 1",
+  /* ST_BY_PATH */
+  "SELECT p.article_id, a.hash FROM paths p JOIN articles a"
+  " ON a.id = p.article_id WHERE p.path = ?1",
+  /* ST_BY_HASH */ "SELECT id FROM articles WHERE hash = ?1",
   /* ST_INSERT */
   "INSERT INTO articles(path, hash, bytes, title, date, date_precision,"
   " dateline, credit, outlet, lang, authors, editors, body, provenance,"
@@ -127,7 +142,8 @@ static const char *const stmt_sql[ST__N] = {
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
   " ?15, ?16, ?18, ?19)",
   /* ST_UPDATE */
-  "UPDATE articles SET path = ?1, hash = ?2, bytes = ?3, title = ?4,"
+  "UPDATE articles SET path = coalesce(?1, path), hash = ?2, bytes = ?3,"
+  " title = ?4,"
   " date = ?5, date_precision = ?6, dateline = ?7, credit = ?8,"
   " outlet = ?9, lang = ?10, authors = ?11, editors = ?12, body = ?13,"
   " provenance = ?14, parser_version = ?15, ingested_at = ?16,"
@@ -238,7 +254,21 @@ static const char *const stmt_sql[ST__N] = {
   " (?13, ?14, ?15, ?16, ?17, ?18), (?19, ?20, ?21, ?22, ?23, ?24)",
   /* ST_INS_PARA2 */
   "INSERT OR IGNORE INTO paragraphs(article_id, n, start, len, src_offset,"
-  " src_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?7, ?8, ?9, ?10, ?11, ?12)"
+  " src_line) VALUES (?1, ?2, ?3, ?4, ?5, ?6), (?7, ?8, ?9, ?10, ?11, ?12)",
+  /* ST_PATH_INS */ "INSERT INTO paths(path, article_id) VALUES (?1, ?2)",
+  /* ST_PATH_DEL */ "DELETE FROM paths WHERE path = ?1",
+  /* ST_PATH_OTHER: a path of the article other than ?2 */
+  "SELECT path FROM paths WHERE article_id = ?1 AND path != ?2"
+  " ORDER BY path LIMIT 1",
+  /* ST_ART_PATH */ "SELECT path FROM articles WHERE id = ?1",
+  /* ST_SET_PATH */ "UPDATE articles SET path = ?2 WHERE id = ?1",
+  /* ST_SET_HASH */ "UPDATE articles SET hash = ?2 WHERE id = ?1",
+  /* ST_PATH_MOVE */ "UPDATE paths SET article_id = ?2 WHERE article_id = ?1",
+  /* ST_DEL_ARTICLE */ "DELETE FROM articles WHERE id = ?1",
+  /* ST_RENAME_CLUSTER: a cluster is named by its smallest member id */
+  "UPDATE articles SET cluster_id = (SELECT min(id) FROM articles"
+  " WHERE cluster_id = ?1) WHERE cluster_id = ?1",
+  /* ST_DEL_PATHS */ "DELETE FROM paths WHERE article_id = ?1"
 };
 
 int loupe_check_runtime(char *err, size_t errcap) {
@@ -273,19 +303,48 @@ int loupe_check_runtime(char *err, size_t errcap) {
 int lp_db_error(loupe_db *db, int rc, const char *what) {
   int prim = rc & 0xFF;
   const char *msg = db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc);
-  snprintf(db->errmsg, sizeof db->errmsg, "%s: %s", what, msg);
+  const char *path = db->path ? db->path : "the corpus";
+  char m[200];
+  /* the message may be db->errmsg itself (an earlier failure) */
+  snprintf(m, sizeof m, "%s", msg);
   switch (prim) {
   case SQLITE_BUSY:
-  case SQLITE_LOCKED: return LOUPE_EBUSY;
+  case SQLITE_LOCKED:
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: the corpus is locked by "
+             "another connection (%s: %s, after waiting %d ms)", path, what,
+             m, db->busy_ms);
+    return LOUPE_EBUSY;
   case SQLITE_CORRUPT:
-  case SQLITE_NOTADB: return LOUPE_ECORRUPT;
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: the corpus is damaged (%s);"
+             " run 'loupe check %s'", path, m, path);
+    return LOUPE_ECORRUPT;
+  case SQLITE_NOTADB:
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: not a corpus, or a damaged "
+             "one (%s); run 'loupe check %s'", path, m, path);
+    return LOUPE_ECORRUPT;
+  case SQLITE_FULL:
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: the disk is full (%s: %s)",
+             path, what, m);
+    return LOUPE_EIO;
+  case SQLITE_READONLY:
+    if (rc == SQLITE_READONLY_DBMOVED)
+      snprintf(db->errmsg, sizeof db->errmsg, "%s: the corpus file was "
+               "removed or replaced while open (%s)", path, what);
+    else
+      snprintf(db->errmsg, sizeof db->errmsg, "%s: the corpus cannot be "
+               "written (%s: %s)", path, what, m);
+    return LOUPE_EIO;
   case SQLITE_CANTOPEN:
   case SQLITE_IOERR:
-  case SQLITE_READONLY:
   case SQLITE_PERM:
-  case SQLITE_FULL: return LOUPE_EIO;
-  case SQLITE_NOMEM: return LOUPE_ENOMEM;
-  default: return LOUPE_EDB;
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: %s: %s", path, what, m);
+    return LOUPE_EIO;
+  case SQLITE_NOMEM:
+    snprintf(db->errmsg, sizeof db->errmsg, "out of memory (%s)", what);
+    return LOUPE_ENOMEM;
+  default:
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: %s", what, m);
+    return LOUPE_EDB;
   }
 }
 
@@ -313,40 +372,7 @@ void lp_cursor_release(loupe_cursor *c) {
   c->next = c->prev = NULL;
 }
 
-/* ---- hashing and JSON ---- */
-
-void loupe_hash(const char *s, size_t n, char out[LOUPE_HASH_LEN + 1]) {
-  /* 64-bit multiply-rotate hash over 8-byte words (content identity, not
-   * security); the length is mixed in */
-  const unsigned char *u = (const unsigned char *)s;
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
-  size_t i = 0;
-  static const char hex[] = "0123456789abcdef";
-  int k;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, u + i, 8);
-    w *= 0xFF51AFD7ED558CCDULL;
-    w ^= w >> 32;
-    h ^= w;
-    h = (h << 27) | (h >> 37);
-    h = h * 0x9FB21C651E98DF25ULL + 0x52DCE729ULL;
-  }
-  for (; i < n; i++) {
-    h ^= u[i];
-    h *= 0x100000001B3ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ULL;
-  h ^= h >> 33;
-  for (k = LOUPE_HASH_LEN - 1; k >= 0; k--) {
-    out[k] = hex[h & 15];
-    h >>= 4;
-  }
-  out[LOUPE_HASH_LEN] = '\0';
-}
+/* ---- JSON ---- */
 
 int lp_json_string(lp_buf *b, const char *s, size_t n) {
   size_t i;
@@ -417,17 +443,13 @@ static int json_provenance(lp_buf *b, const loupe_article *a) {
 /* ---- open and close ---- */
 
 static int exec_sql(loupe_db *db, const char *sql, const char *what) {
-  char *err = NULL;
-  int rc = sqlite3_exec(db->sql, sql, NULL, NULL, &err);
-  if (rc != SQLITE_OK) {
-    int code = lp_db_error(db, rc, what);
-    if (err) {
-      snprintf(db->errmsg, sizeof db->errmsg, "%s: %s", what, err);
-      sqlite3_free(err);
-    }
-    return code;
-  }
+  int rc = sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, what);
   return LOUPE_OK;
+}
+
+int lp_db_exec(loupe_db *db, const char *sql, const char *what) {
+  return exec_sql(db, sql, what);
 }
 
 /* Read the schema version (0 for a fresh file); -1 and a message when the
@@ -450,7 +472,8 @@ static int schema_version(loupe_db *db, int *version) {
   if (!has_meta) {
     if (tables > 0) {
       snprintf(db->errmsg, sizeof db->errmsg,
-               "not a loupe corpus (the database has other tables)");
+               "%s: not a loupe corpus (the database has other tables)",
+               db->path);
       return LOUPE_ECORRUPT;
     }
     return LOUPE_OK;
@@ -463,7 +486,7 @@ static int schema_version(loupe_db *db, int *version) {
   sqlite3_finalize(st);
   if (*version <= 0) {
     snprintf(db->errmsg, sizeof db->errmsg,
-             "not a loupe corpus (no schema version)");
+             "%s: not a loupe corpus (no schema version)", db->path);
     return LOUPE_ECORRUPT;
   }
   return LOUPE_OK;
@@ -474,30 +497,210 @@ static int indexes_deferred(loupe_db *db, int *deferred);
 static void pend_reset(loupe_db *db);
 static void pend_free(lp_lsh_pending *p);
 static int pend_flush(loupe_db *db, int force);
+static int merge_into(loupe_db *db, long long from, long long into);
 
-/* Does the corpus index every hash? A corpus written by loupe 0.1.0
- * before the index was made partial does (the tables are the same). */
-static int hash_index_full(loupe_db *db, int *full) {
-  sqlite3_stmt *st = NULL;
-  int rc;
-  *full = 0;
-  rc = sqlite3_prepare_v2(db->sql, "SELECT sql FROM sqlite_master WHERE"
-                          " type = 'index' AND name = 'articles_hash'", -1,
-                          &st, NULL);
-  if (rc != SQLITE_OK) return lp_db_error(db, rc, "read schema");
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    const char *sql = (const char *)sqlite3_column_text(st, 0);
-    *full = sql == NULL || strstr(sql, "WHERE") == NULL;
-  }
-  sqlite3_finalize(st);
-  return LOUPE_OK;
+/* Add a line to the notices of the open. */
+static void notice(loupe_db *db, const char *fmt, ...) {
+  size_t used = strlen(db->notices);
+  va_list ap;
+  if (used + 2 >= sizeof db->notices) return;
+  if (used) db->notices[used++] = '\n';
+  va_start(ap, fmt);
+  vsnprintf(db->notices + used, sizeof db->notices - used, fmt, ap);
+  va_end(ap);
 }
 
-static int narrow_hash_index(loupe_db *db) {
-  int full, rc = hash_index_full(db, &full);
-  if (rc || !full) return rc;
-  return exec_sql(db, "DROP INDEX articles_hash;" ARTICLES_HASH_INDEX,
-                  "narrow the hash index");
+const char *loupe_db_notices(const loupe_db *db) {
+  return db ? db->notices : "";
+}
+
+/* Merge every article whose hash another, older one has into that one
+ * (its paths move there); *merged counts them. The pairs are read first,
+ * then written: no cursor reads a table being written. */
+static int merge_same_hash(loupe_db *db, long long *merged) {
+  sqlite3_stmt *st = NULL;
+  long long *pairs = NULL;
+  size_t n = 0, cap = 0, i;
+  int rc;
+  rc = sqlite3_prepare_v2(db->sql,
+    "SELECT a.id, k.keep FROM articles a JOIN (SELECT hash, min(id) AS keep"
+    " FROM articles GROUP BY hash HAVING count(*) > 1) k ON k.hash = a.hash"
+    " WHERE a.id != k.keep ORDER BY a.id", -1, &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "find duplicates");
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n + 2 > cap) {
+      long long *np;
+      cap = cap ? cap * 2 : 256;
+      np = realloc(pairs, cap * sizeof *pairs);
+      if (np == NULL) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      pairs = np;
+    }
+    pairs[n++] = sqlite3_column_int64(st, 0);
+    pairs[n++] = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) {
+    free(pairs);
+    return lp_db_error(db, rc, "find duplicates");
+  }
+  rc = LOUPE_OK;
+  for (i = 0; i + 1 < n && rc == LOUPE_OK; i += 2) {
+    rc = merge_into(db, pairs[i], pairs[i + 1]);
+    if (rc == LOUPE_OK) (*merged)++;
+  }
+  free(pairs);
+  return rc;
+}
+
+/* Read a whole file (at most max bytes) into a new buffer; NULL when it
+ * cannot be read. */
+static char *slurp(const char *path, size_t max, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  size_t n = 0, cap = 0;
+  if (f == NULL) return NULL;
+  for (;;) {
+    size_t got;
+    if (n == cap) {
+      char *nb;
+      if (cap >= max) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      cap = cap ? cap * 2 : 65536;
+      nb = realloc(buf, cap);
+      if (nb == NULL) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+    }
+    got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) {
+      if (ferror(f)) {
+        free(buf);
+        buf = NULL;
+      }
+      break;
+    }
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+/*
+ * Give every article of a version 2 corpus its content hash: read again
+ * from one of its paths when the file there still has the bytes it was
+ * stored from; otherwise "raw:" and the old hash of its bytes, which
+ * lookups recognise (see plan_page). *unread counts the latter. One
+ * article per statement, ids in order.
+ */
+static int rehash_all(loupe_db *db, long long *unread) {
+  sqlite3_stmt *next = NULL, *paths = NULL, *set = NULL;
+  long long id = 0;
+  int rc;
+  rc = sqlite3_prepare_v2(db->sql, "SELECT id, hash FROM articles WHERE"
+                          " id > ?1 ORDER BY id LIMIT 1", -1, &next, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db->sql, "SELECT path FROM paths WHERE"
+                            " article_id = ?1 ORDER BY path", -1, &paths,
+                            NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db->sql, "UPDATE articles SET hash = ?2 WHERE"
+                            " id = ?1", -1, &set, NULL);
+  if (rc != SQLITE_OK) {
+    rc = lp_db_error(db, rc, "rehash");
+    goto out;
+  }
+  for (;;) {
+    char old[LOUPE_HASH_LEN + 1], fresh[LOUPE_HASH_LEN + 8];
+    const char *h;
+    int found = 0;
+    sqlite3_bind_int64(next, 1, id);
+    rc = sqlite3_step(next);
+    if (rc == SQLITE_DONE) {
+      rc = LOUPE_OK;
+      break;
+    }
+    if (rc != SQLITE_ROW) {
+      rc = lp_db_error(db, rc, "rehash");
+      break;
+    }
+    id = sqlite3_column_int64(next, 0);
+    h = (const char *)sqlite3_column_text(next, 1);
+    snprintf(old, sizeof old, "%s", h ? h : "");
+    sqlite3_reset(next);
+    if (strlen(old) != LOUPE_HASH_LEN) continue;   /* not a v2 hash */
+    sqlite3_bind_int64(paths, 1, id);
+    while (!found && (rc = sqlite3_step(paths)) == SQLITE_ROW) {
+      const char *p = (const char *)sqlite3_column_text(paths, 0);
+      char got[LOUPE_HASH_LEN + 1];
+      size_t len;
+      char *bytes = p ? slurp(p, (size_t)1 << 30, &len) : NULL;
+      if (bytes == NULL) continue;
+      lp_bytes_hash(bytes, len, got);
+      if (strcmp(got, old) == 0) {
+        loupe_hash(bytes, len, fresh);
+        found = 1;
+      }
+      free(bytes);
+    }
+    sqlite3_reset(paths);
+    if (!found) {
+      snprintf(fresh, sizeof fresh, "raw:%s", old);
+      (*unread)++;
+    }
+    sqlite3_bind_int64(set, 1, id);
+    sqlite3_bind_text(set, 2, fresh, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(set);
+    sqlite3_reset(set);
+    if (rc != SQLITE_DONE) {
+      rc = lp_db_error(db, rc, "rehash");
+      break;
+    }
+  }
+out:
+  sqlite3_finalize(next);
+  sqlite3_finalize(paths);
+  sqlite3_finalize(set);
+  return rc;
+}
+
+/*
+ * Version 2 -> 3: articles are identified by their content and may have
+ * several paths. Pages stored twice under other paths (same bytes, or
+ * after reading them again the same content) are merged into the older
+ * article, which keeps every path.
+ */
+static int migrate_v3(loupe_db *db) {
+  long long merged = 0, unread = 0;
+  int rc = exec_sql(db, "DROP INDEX IF EXISTS articles_hash;" PATHS_TABLE
+                    "INSERT INTO paths(path, article_id) SELECT path, id"
+                    " FROM articles WHERE path IS NOT NULL;"
+                    "CREATE INDEX articles_hash ON articles(hash);",
+                    "migrate paths");
+  if (!rc) rc = merge_same_hash(db, &merged);      /* the same bytes */
+  if (!rc) rc = rehash_all(db, &unread);
+  if (!rc) rc = merge_same_hash(db, &merged);      /* the same content */
+  if (!rc) rc = exec_sql(db, "DROP INDEX articles_hash;" ARTICLES_HASH_INDEX,
+                         "index content hashes");
+  if (rc) return rc;
+  notice(db, "%s: upgraded from schema version 2 to %d: %lld duplicate "
+         "article%s merged (the same content under other paths; every path"
+         " is kept)", db->path, LOUPE_SCHEMA_VERSION, merged,
+         merged == 1 ? "" : "s");
+  if (unread > 0)
+    notice(db, "%s: %lld article%s whose files could not be read again "
+           "keep the hash of their bytes until they are ingested again",
+           db->path, unread, unread == 1 ? "" : "s");
+  return LOUPE_OK;
 }
 
 /* Create or migrate the schema inside one transaction; a current schema
@@ -507,24 +710,19 @@ static int migrate(loupe_db *db) {
   char sql[200];
   rc = schema_version(db, &version);
   if (rc) return rc;
-  if (version == LOUPE_SCHEMA_VERSION) {
-    int full;
-    rc = hash_index_full(db, &full);
-    if (rc || !full) return rc;
-  }
+  if (version == LOUPE_SCHEMA_VERSION) return LOUPE_OK;
+  if (version > LOUPE_SCHEMA_VERSION) goto newer;
   rc = exec_sql(db, "BEGIN IMMEDIATE", "begin schema transaction");
   if (rc) return rc;
+  /* another connection may have created or migrated it meanwhile */
   rc = schema_version(db, &version);
   if (rc) goto fail;
   if (version > LOUPE_SCHEMA_VERSION) {
-    snprintf(db->errmsg, sizeof db->errmsg,
-             "corpus schema version %d is newer than this loupe (%d)",
-             version, LOUPE_SCHEMA_VERSION);
-    rc = LOUPE_ECORRUPT;
-    goto fail;
+    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+    goto newer;
   }
   if (version == 0) {
-    rc = exec_sql(db, schema_v1, "create schema");
+    rc = exec_sql(db, schema_v3, "create schema");
     if (rc) goto fail;
     snprintf(sql, sizeof sql,
              "INSERT INTO meta(key, value) VALUES ('schema_version', '%d'),"
@@ -532,14 +730,18 @@ static int migrate(loupe_db *db) {
              LOUPE_VERSION);
     rc = exec_sql(db, sql, "record schema version");
     if (rc) goto fail;
-  } else if (version == 1) {
-    /* 1 -> 2: band keys in one keyed table instead of (band, hash) rows
-     * with two indexes; one-permutation signatures that carry their
-     * shingle count. Old signatures cannot be compared with new ones, so
-     * every article is clustered again. */
-    rc = exec_sql(db, "DROP TABLE lsh; DROP TABLE IF EXISTS lsh_pending;"
-                  LSH_TABLE, "migrate band keys");
-    if (!rc) rc = recluster_all(db);
+  } else if (version < LOUPE_SCHEMA_VERSION) {
+    if (version == 1) {
+      /* 1 -> 2: band keys in one keyed table instead of (band, hash) rows
+       * with two indexes; one-permutation signatures that carry their
+       * shingle count. Old signatures cannot be compared with new ones,
+       * so every article is clustered again. */
+      rc = exec_sql(db, "DROP TABLE lsh; DROP TABLE IF EXISTS lsh_pending;"
+                    LSH_TABLE, "migrate band keys");
+      if (!rc) rc = recluster_all(db);
+      if (rc) goto fail;
+    }
+    rc = migrate_v3(db);
     if (!rc) {
       snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key ="
                " 'schema_version'", LOUPE_SCHEMA_VERSION);
@@ -547,14 +749,20 @@ static int migrate(loupe_db *db) {
     }
     if (rc) goto fail;
   }
-  if (version > 0) {
-    rc = narrow_hash_index(db);
-    if (rc) goto fail;
-  }
-  return exec_sql(db, "COMMIT", "commit schema");
+  rc = exec_sql(db, "COMMIT", "commit schema");
+  if (rc) goto fail;
+  db->schema = LOUPE_SCHEMA_VERSION;
+  return LOUPE_OK;
 fail:
   sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+  pend_reset(db);
+  db->notices[0] = '\0';
   return rc;
+newer:
+  snprintf(db->errmsg, sizeof db->errmsg, "%s: corpus schema version %d is"
+           " newer than this loupe's (%d); use a newer loupe", db->path,
+           version, LOUPE_SCHEMA_VERSION);
+  return LOUPE_EVERSION;
 }
 
 /* loupe_sim(a, b): the similarity clusters are formed by (estimated
@@ -595,9 +803,280 @@ static void regexp_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_result_int(ctx, np > 0);
 }
 
-int loupe_db_open(const char *path, int flags, loupe_db **out) {
+/* The settings of a new connection: extended codes, the busy timeout and
+ * the tokenizer wrapper (before any use of articles_fts). */
+static int setup_connection(loupe_db *db) {
+  int rc;
+  sqlite3_extended_result_codes(db->sql, 1);
+  sqlite3_busy_timeout(db->sql, db->busy_ms);
+  rc = lp_ftok_register(db->sql, &db->tok_ahead);
+  if (rc) {
+    snprintf(db->errmsg, sizeof db->errmsg, "cannot register the tokenizer");
+    return rc;
+  }
+  return LOUPE_OK;
+}
+
+/* A file: URI naming path, with mode=ro or immutable=1. Bytes a URI would
+ * read otherwise are percent-encoded. NULL when out of memory. */
+static char *readonly_uri(const char *path, int immutable) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t n = strlen(path), o;
+  char *u = malloc(n * 3 + 32);
+  const unsigned char *p = (const unsigned char *)path;
+  if (u == NULL) return NULL;
+  /* an absolute path after an empty authority: file:///x */
+  o = (size_t)sprintf(u, "%s", p[0] == '/' ? "file://" : "file:");
+  for (; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+        (*p >= '0' && *p <= '9') || strchr("/._-~", *p)) {
+      u[o++] = (char)*p;
+    } else {
+      u[o++] = '%';
+      u[o++] = hex[*p >> 4];
+      u[o++] = hex[*p & 15];
+    }
+  }
+  sprintf(u + o, "%s", immutable ? "?immutable=1" : "?mode=ro");
+  return u;
+}
+
+/* Does path+suffix exist (with at least min bytes)? */
+static int sidecar(const char *path, const char *suffix, off_t min) {
+  size_t n = strlen(path), k = strlen(suffix);
+  char *w = malloc(n + k + 1);
+  struct stat st;
+  int yes;
+  if (w == NULL) return 1;
+  memcpy(w, path, n);
+  memcpy(w + n, suffix, k + 1);
+  yes = stat(w, &st) == 0 && st.st_size >= min;
+  free(w);
+  return yes;
+}
+
+/* Does path-wal exist and hold a log? */
+static int wal_pending(const char *path) {
+  return sidecar(path, "-wal", 1);
+}
+
+/* May files be created in the folder of path? (access() also says no
+ * for a folder made immutable, even to root.) */
+static int folder_writable(const char *path) {
+  size_t n = strlen(path);
+  char *d = malloc(n + 2);
+  const char *slash = strrchr(path, '/');
+  int yes;
+  if (d == NULL) return 1;
+  if (slash == path) strcpy(d, "/");
+  else if (slash) snprintf(d, n + 2, "%.*s", (int)(slash - path), path);
+  else strcpy(d, ".");
+  yes = access(d, W_OK) == 0;
+  free(d);
+  return yes;
+}
+
+/* Open db->path with uri (read-only) and read its schema's first row:
+ * the SQLite code of that read. */
+static int readonly_try(loupe_db *db, const char *uri) {
+  int rc;
+  if (db->sql) sqlite3_close_v2(db->sql);
+  db->sql = NULL;
+  rc = sqlite3_open_v2(uri, &db->sql, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
+                       | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK) return rc;
+  if (setup_connection(db) != LOUPE_OK) return SQLITE_ERROR;
+  return sqlite3_exec(db->sql, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL,
+                      NULL, NULL);
+}
+
+/*
+ * A read-only open writes nothing. SQLite's read-only mode still needs the
+ * write-ahead log's shared memory (path-shm); in a folder that cannot be
+ * written it cannot be made, and when no log is waiting (no path-wal, or
+ * an empty one) the file is read as immutable instead, which needs none.
+ * A log that is waiting cannot be read without it: that is an error.
+ */
+static int open_readonly(loupe_db *db) {
+  const char *path = db->path;
+  struct stat st;
+  char *uri;
+  int rc, version;
+  if (strcmp(path, ":memory:") == 0 || path[0] == '\0') {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: a new in-memory corpus "
+             "cannot be opened read-only", path[0] ? path : "\"\"");
+    return LOUPE_EINVAL;
+  }
+  if (stat(path, &st) != 0) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: %s", path, strerror(errno));
+    return LOUPE_EIO;
+  }
+  /* in a folder that cannot take the -shm file, with none there, SQLite's
+   * read-only mode would only try to create it: no attempt is made */
+  if (!folder_writable(path) && !sidecar(path, "-shm", 0)) {
+    rc = SQLITE_CANTOPEN;
+  } else {
+    uri = readonly_uri(path, 0);
+    if (uri == NULL) goto nomem;
+    rc = readonly_try(db, uri);
+    free(uri);
+  }
+  if ((rc & 0xFF) == SQLITE_CANTOPEN || (rc & 0xFF) == SQLITE_READONLY ||
+      rc == SQLITE_IOERR_SHMOPEN || rc == SQLITE_IOERR_SHMSIZE ||
+      rc == SQLITE_IOERR_SHMMAP) {
+    if (wal_pending(path)) {
+      snprintf(db->errmsg, sizeof db->errmsg, "%s: cannot be read here: its"
+               " write-ahead log (%s-wal) holds changes, and its shared "
+               "memory (%s-shm) cannot be created in this folder; open it "
+               "once where it can be written, or copy the three files to a"
+               " folder that can", path, path, path);
+      return LOUPE_EIO;
+    }
+    uri = readonly_uri(path, 1);
+    if (uri == NULL) goto nomem;
+    rc = readonly_try(db, uri);
+    free(uri);
+  }
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "open");
+  rc = schema_version(db, &version);
+  if (rc) return rc;
+  if (version == 0) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: not a loupe corpus (no "
+             "tables)", path);
+    return LOUPE_ECORRUPT;
+  }
+  if (version > LOUPE_SCHEMA_VERSION) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: corpus schema version %d is"
+             " newer than this loupe's (%d); use a newer loupe", path,
+             version, LOUPE_SCHEMA_VERSION);
+    return LOUPE_EVERSION;
+  }
+  if (version < LOUPE_SCHEMA_VERSION)
+    notice(db, "%s: corpus schema version %d is older than this loupe's "
+           "(%d): read as it is; open it once for writing (loupe ingest) to"
+           " upgrade it", path, version, LOUPE_SCHEMA_VERSION);
+  db->schema = version;
+  return LOUPE_OK;
+nomem:
+  snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+  return LOUPE_ENOMEM;
+}
+
+/* Switch a file to WAL mode: changing the journal mode takes the file's
+ * exclusive lock, for which SQLite does not wait, so a busy file is tried
+ * again until the busy timeout has passed (a first open racing another). */
+static int set_wal(loupe_db *db) {
+  int waited = 0, rc;
+  for (;;) {
+    rc = sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    if ((rc & 0xFF) != SQLITE_BUSY || waited >= db->busy_ms) break;
+    sqlite3_sleep(20);
+    waited += 20;
+  }
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "set WAL mode");
+  return LOUPE_OK;
+}
+
+static int open_writable(loupe_db *db) {
+  const char *path = db->path;
+  int memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
+  struct stat st;
+  int rc, version, deferred, flags = SQLITE_OPEN_READWRITE |
+                                     SQLITE_OPEN_NOMUTEX;
+  if (!memory && stat(path, &st) != 0) {
+    if (errno != ENOENT) {
+      snprintf(db->errmsg, sizeof db->errmsg, "%s: %s", path,
+               strerror(errno));
+      return LOUPE_EIO;
+    }
+    db->created = 1;
+  }
+  if (memory || db->created) flags |= SQLITE_OPEN_CREATE;
+  rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
+  if (rc != SQLITE_OK) {
+    if (db->created && (rc & 0xFF) == SQLITE_CANTOPEN) {
+      /* say why the folder would not take it */
+      size_t n = strlen(path);
+      char *dir = malloc(n + 2);
+      const char *slash = strrchr(path, '/');
+      int err = 0;
+      if (dir) {
+        if (slash == path) strcpy(dir, "/");
+        else if (slash) snprintf(dir, n + 2, "%.*s", (int)(slash - path),
+                                 path);
+        else strcpy(dir, ".");
+        if (stat(dir, &st) != 0 || access(dir, W_OK) != 0) err = errno;
+        free(dir);
+      }
+      snprintf(db->errmsg, sizeof db->errmsg, "%s: cannot create the "
+               "corpus: %s", path, err ? strerror(err)
+                                       : "unable to open database file");
+      return LOUPE_EIO;
+    }
+    return lp_db_error(db, rc, "open");
+  }
+  rc = setup_connection(db);
+  if (rc) return rc;
+  if (!memory && sqlite3_db_readonly(db->sql, "main") == 1) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: the corpus cannot be "
+             "written (a read-only file or folder); open it read-only to "
+             "read it", path);
+    return LOUPE_EIO;
+  }
+  /* a SQLite file that is not a corpus is left exactly as it was; a
+   * corpus from a newer loupe too */
+  rc = schema_version(db, &version);
+  if (rc) return rc;
+  if (version > LOUPE_SCHEMA_VERSION) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: corpus schema version %d is"
+             " newer than this loupe's (%d); use a newer loupe", path,
+             version, LOUPE_SCHEMA_VERSION);
+    return LOUPE_EVERSION;
+  }
+  /* an in-memory database has no WAL; "memory" is fine there */
+  rc = set_wal(db);
+  if (rc) return rc;
+  rc = exec_sql(db, "PRAGMA synchronous=NORMAL", "set synchronous");
+  if (rc) return rc;
+  /* checkpoint the log every 10,000 pages (40 MB), not every 1,000: a
+   * page rewritten by several commits (index and FTS pages are) is
+   * copied back once per checkpoint, and an ingest of 10,000 real pages
+   * took 5% less time */
+  rc = exec_sql(db, "PRAGMA wal_autocheckpoint=10000", "set checkpoint");
+  if (rc) return rc;
+  rc = migrate(db);
+  if (rc) return rc;
+  db->schema = LOUPE_SCHEMA_VERSION;
+  /* articles of a migrated corpus that still have the hash of their bytes
+   * (the range of "raw:..." in the hash index) */
+  {
+    sqlite3_stmt *st2 = NULL;
+    rc = sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM articles WHERE"
+                            " hash >= 'raw:' AND hash < 'raw;'", -1, &st2,
+                            NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st2) == SQLITE_ROW)
+      db->legacy = sqlite3_column_int64(st2, 0);
+    sqlite3_finalize(st2);
+    if (rc != SQLITE_OK) return lp_db_error(db, rc, "count byte hashes");
+  }
+  /* a bulk load that did not finish left its indexes to be built: build
+   * them now, unless a live one holds the write lock (it will) */
+  rc = indexes_deferred(db, &deferred);
+  if (rc) return rc;
+  if (deferred) {
+    sqlite3_busy_timeout(db->sql, 0);    /* a live one: do not wait */
+    rc = loupe_db_build_indexes(db);
+    sqlite3_busy_timeout(db->sql, db->busy_ms);
+    if (rc != LOUPE_OK && rc != LOUPE_EBUSY) return rc;
+    db->errmsg[0] = '\0';
+  }
+  return LOUPE_OK;
+}
+
+int loupe_db_open_with(const char *path, const loupe_open_options *o,
+                       loupe_db **out) {
   loupe_db *db;
-  int rc, oflags;
+  int rc;
   *out = NULL;
   db = calloc(1, sizeof *db);
   if (db == NULL) return LOUPE_ENOMEM;
@@ -606,7 +1085,14 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
     snprintf(db->errmsg, sizeof db->errmsg, "no path");
     return LOUPE_EINVAL;
   }
-  db->readonly = (flags & LOUPE_OPEN_READONLY) != 0;
+  db->path = strdup(path);
+  if (db->path == NULL) {
+    snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+    return LOUPE_ENOMEM;
+  }
+  db->readonly = o && (o->flags & LOUPE_OPEN_READONLY) != 0;
+  db->busy_ms = !o || o->busy_timeout_ms == 0 ? LOUPE_BUSY_TIMEOUT
+                : o->busy_timeout_ms < 0 ? 0 : o->busy_timeout_ms;
   db->cluster_threshold = 0.8;
   db->pend.flush_min = 1000;       /* LSH_FLUSH_MIN */
   rc = loupe_parser_new(&db->parser);
@@ -614,35 +1100,8 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
     snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
     return rc;
   }
-  oflags = db->readonly ? SQLITE_OPEN_READONLY
-                        : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  rc = sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK) return lp_db_error(db, rc, "open");
-  sqlite3_extended_result_codes(db->sql, 1);
-  sqlite3_busy_timeout(db->sql, 5000);
-  /* before any use of articles_fts on this connection */
-  rc = lp_ftok_register(db->sql, &db->tok_ahead);
-  if (rc) {
-    snprintf(db->errmsg, sizeof db->errmsg, "cannot register the tokenizer");
-    return rc;
-  }
-  if (!db->readonly) {
-    /* a SQLite file that is not a corpus is left exactly as it was */
-    int version;
-    rc = schema_version(db, &version);
-    if (rc) return rc;
-    /* an in-memory database has no WAL; "memory" is fine there */
-    rc = exec_sql(db, "PRAGMA journal_mode=WAL", "set WAL mode");
-    if (rc) return rc;
-    rc = exec_sql(db, "PRAGMA synchronous=NORMAL", "set synchronous");
-    if (rc) return rc;
-    /* checkpoint the log every 10,000 pages (40 MB), not every 1,000: a
-     * page rewritten by several commits (index and FTS pages are) is
-     * copied back once per checkpoint, and an ingest of 10,000 real pages
-     * took 5% less time */
-    rc = exec_sql(db, "PRAGMA wal_autocheckpoint=10000", "set checkpoint");
-    if (rc) return rc;
-  }
+  rc = db->readonly ? open_readonly(db) : open_writable(db);
+  if (rc) return rc;
   /* 32 MB of page cache (the default is 2 MB): the band-key and FTS
    * look-ups of an ingest and the pages of large queries stay in memory
    * instead of being read again through the OS; bounded, whatever the
@@ -650,42 +1109,12 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
   rc = exec_sql(db, "PRAGMA cache_size=-32768", "set cache size");
   if (rc) return rc;
   /* loupe deletes an article's paragraphs, quotes, entities and people
-   * itself when it replaces the article, and never deletes an article;
-   * its inserts reference the row just written. Checking every child row
-   * against its parent cost 4% of an ingest. The schema declares the
-   * cascades for other tools that turn foreign keys on. */
+   * itself when it replaces or removes the article; its inserts
+   * reference the row just written. Checking every child row against its
+   * parent cost 4% of an ingest. The schema declares the cascades for
+   * other tools that turn foreign keys on. */
   rc = exec_sql(db, "PRAGMA foreign_keys=OFF", "set foreign keys");
   if (rc) return rc;
-  if (!db->readonly) {
-    int deferred;
-    rc = migrate(db);
-    if (rc) return rc;
-    /* a bulk load that did not finish left its indexes to be built: build
-     * them now, unless a live one holds the write lock (it will) */
-    rc = indexes_deferred(db, &deferred);
-    if (rc) return rc;
-    if (deferred) {
-      sqlite3_busy_timeout(db->sql, 0);    /* a live one: do not wait */
-      rc = loupe_db_build_indexes(db);
-      sqlite3_busy_timeout(db->sql, 5000);
-      if (rc != LOUPE_OK && rc != LOUPE_EBUSY) return rc;
-      db->errmsg[0] = '\0';
-    }
-  } else {
-    int version;
-    rc = schema_version(db, &version);
-    if (rc) return rc;
-    if (version == 0) {
-      snprintf(db->errmsg, sizeof db->errmsg, "%s: not a loupe corpus", path);
-      return LOUPE_ECORRUPT;
-    }
-    if (version < LOUPE_SCHEMA_VERSION) {
-      snprintf(db->errmsg, sizeof db->errmsg, "%s: corpus schema version %d"
-               " is older than this loupe's (%d); open it once for writing"
-               " to migrate it", path, version, LOUPE_SCHEMA_VERSION);
-      return LOUPE_ECORRUPT;
-    }
-  }
   rc = sqlite3_create_function_v2(db->sql, "loupe_sim", 2,
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                   sim_fn, NULL, NULL, NULL);
@@ -697,21 +1126,89 @@ int loupe_db_open(const char *path, int flags, loupe_db **out) {
   return LOUPE_OK;
 }
 
-void loupe_db_close(loupe_db *db) {
+int loupe_db_open(const char *path, int flags, loupe_db **out) {
+  loupe_open_options o;
+  memset(&o, 0, sizeof o);
+  o.flags = flags;
+  return loupe_db_open_with(path, &o, out);
+}
+
+/* Release the connection and its statements (db stays allocated). */
+static void close_connection(loupe_db *db) {
   int i;
-  if (db == NULL) return;
   while (db->cursors) lp_cursor_release(db->cursors);
-  for (i = 0; i < ST__N; i++) sqlite3_finalize(db->st[i]);
-  lp_buf_free(&db->field[0]);
-  lp_buf_free(&db->field[1]);
+  for (i = 0; i < ST__N; i++) {
+    sqlite3_finalize(db->st[i]);
+    db->st[i] = NULL;
+  }
   if (db->sql) {
     if (db->in_txn || !sqlite3_get_autocommit(db->sql))
       sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(db->sql);
   }
+  db->sql = NULL;
+  db->in_txn = 0;
+}
+
+void loupe_db_close(loupe_db *db) {
+  if (db == NULL) return;
+  close_connection(db);
+  lp_buf_free(&db->field[0]);
+  lp_buf_free(&db->field[1]);
+  lp_buf_free(&db->report);
   loupe_parser_free(db->parser);
   pend_free(&db->pend);
+  free(db->path);
   free(db);
+}
+
+/*
+ * Out of WAL mode (which only succeeds when no other connection has the
+ * file open, and removes the -wal and -shm files), then under the
+ * exclusive lock: still no article? Then the file goes, while the lock is
+ * held, so a connection that opened it meanwhile finds it moved when it
+ * writes, rather than writing into a file about to disappear.
+ */
+int loupe_db_discard(loupe_db *db, int *removed) {
+  long long n = 0;
+  int rc, err;
+  *removed = 0;
+  if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
+  if (db->readonly || db->in_txn || !sqlite3_get_autocommit(db->sql)) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: the corpus cannot be "
+             "discarded now (read-only, or a transaction is open)", db->path);
+    return LOUPE_EMISUSE;
+  }
+  if (!db->created) return LOUPE_OK;
+  rc = loupe_db_count(db, &n);
+  if (rc || n > 0) return rc;
+  sqlite3_busy_timeout(db->sql, 0);
+  rc = sqlite3_exec(db->sql, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db->sql, "BEGIN EXCLUSIVE", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) {
+    rc = loupe_db_count(db, &n) == LOUPE_OK && n == 0 ? SQLITE_OK
+                                                      : SQLITE_BUSY;
+    if (rc != SQLITE_OK) sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+  }
+  if (rc != SQLITE_OK) {
+    /* another connection has it: keep it, in WAL mode again */
+    sqlite3_busy_timeout(db->sql, db->busy_ms);
+    sqlite3_exec(db->sql, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    db->errmsg[0] = '\0';
+    return LOUPE_OK;
+  }
+  /* SQLite removed the -wal and -shm files when the mode changed; any
+   * there now are another corpus's, made after this one is gone */
+  err = unlink(db->path) != 0 ? errno : 0;
+  close_connection(db);          /* rolls back and unlocks */
+  if (err) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: cannot remove the empty "
+             "corpus: %s", db->path, strerror(err));
+    return LOUPE_EIO;
+  }
+  *removed = 1;
+  return LOUPE_OK;
 }
 
 int lp_db_stmt(loupe_db *db, int k, sqlite3_stmt **out) {
@@ -1515,36 +2012,124 @@ int loupe_db_build_indexes(loupe_db *db) {
                    "build indexes");
 }
 
-/* The row stored under path (or, without one, the pathless row with this
- * hash): *id 0 when none; its hash into stored when asked. */
-static int find_row(loupe_db *db, const char *path, const char *hash,
-                    long long *id, char stored[LOUPE_HASH_LEN + 1]) {
+/* ---- identity: paths, content hashes and what a page is ---- */
+
+/* Longest hash stored: a content hash, or "raw:" and a byte hash. */
+#define STORED_HASH_MAX (LOUPE_HASH_LEN + 8)
+
+/* The article path points to (*id 0 when none) and its stored hash. */
+static int find_path(loupe_db *db, const char *path, long long *id,
+                     char stored[STORED_HASH_MAX]) {
   sqlite3_stmt *st;
   int rc;
   *id = 0;
   if (stored) stored[0] = '\0';
-  rc = lp_db_stmt(db, path ? ST_BY_PATH : ST_BY_HASH, &st);
+  rc = lp_db_stmt(db, ST_BY_PATH, &st);
   if (rc) return rc;
-  sqlite3_bind_text(st, 1, path ? path : hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
+    const char *h = (const char *)sqlite3_column_text(st, 1);
     *id = sqlite3_column_int64(st, 0);
-    if (stored) {
-      const char *h = path ? (const char *)sqlite3_column_text(st, 1) : hash;
-      if (h && strlen(h) == LOUPE_HASH_LEN) memcpy(stored, h,
-                                                   LOUPE_HASH_LEN + 1);
-    }
-  } else if (rc != SQLITE_DONE) {
-    sqlite3_reset(st);
-    return lp_db_error(db, rc, "look up article");
+    if (stored) snprintf(stored, STORED_HASH_MAX, "%s", h ? h : "");
   }
   sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return lp_db_error(db, rc, "look up path");
+  return LOUPE_OK;
+}
+
+/* The article with this content hash (*id 0 when none). */
+static int find_hash(loupe_db *db, const char *hash, long long *id) {
+  sqlite3_stmt *st;
+  int rc;
+  *id = 0;
+  rc = lp_db_stmt(db, ST_BY_HASH, &st);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return lp_db_error(db, rc, "look up content");
+  return LOUPE_OK;
+}
+
+/* Is stored the "raw:" hash a migrated corpus gave these bytes? */
+static int same_bytes(const char *stored, const char *bytes_hash) {
+  return bytes_hash && strncmp(stored, "raw:", 4) == 0 &&
+         strcmp(stored + 4, bytes_hash) == 0;
+}
+
+/* What to do with a page (see plan_page). */
+typedef struct {
+  loupe_add_status status;
+  long long id;        /* the article the page is, or the one it replaces */
+  long long from;      /* DUPLICATE: the article path pointed to before */
+  long long upgrade;   /* an article to give the page's content hash (it
+                          had the hash of these bytes from version 2) */
+  int merge;           /* DUPLICATE: merge article from, whole, into id */
+} plan;
+
+/*
+ * What the corpus holds for a page with content hash `hash` read from
+ * path (NULL: text without a path). bytes_hash, the hash of the page's
+ * bytes as they are, is needed only when the corpus has articles a
+ * migration could not give a content hash (db->legacy); NULL otherwise.
+ * Reads only.
+ */
+static int plan_page(loupe_db *db, const char *path, const char *hash,
+                     const char *bytes_hash, plan *pl) {
+  char stored[STORED_HASH_MAX];
+  long long owner = 0, same = 0;
+  int rc;
+  memset(pl, 0, sizeof *pl);
+  if (path) {
+    rc = find_path(db, path, &owner, stored);
+    if (rc) return rc;
+    if (owner && strcmp(stored, hash) == 0) {
+      pl->status = LOUPE_UNCHANGED;
+      pl->id = owner;
+      return LOUPE_OK;
+    }
+  }
+  rc = find_hash(db, hash, &same);
+  if (rc) return rc;
+  if (owner && same_bytes(stored, bytes_hash)) {
+    /* the bytes stored by version 2 under this path, unchanged */
+    if (same && same != owner) {
+      pl->status = LOUPE_DUPLICATE;
+      pl->id = same;
+      pl->from = owner;
+      pl->merge = 1;
+    } else {
+      pl->status = LOUPE_UNCHANGED;
+      pl->id = owner;
+      pl->upgrade = owner;
+    }
+    return LOUPE_OK;
+  }
+  if (same == 0 && db->legacy > 0 && bytes_hash) {
+    char raw[STORED_HASH_MAX];
+    snprintf(raw, sizeof raw, "raw:%s", bytes_hash);
+    rc = find_hash(db, raw, &same);
+    if (rc) return rc;
+    pl->upgrade = same;
+  }
+  if (same) {
+    pl->status = path ? LOUPE_DUPLICATE : LOUPE_UNCHANGED;
+    pl->id = same;
+    pl->from = owner;
+    return LOUPE_OK;
+  }
+  pl->status = owner ? LOUPE_UPDATED : LOUPE_ADDED;
+  pl->id = owner;
   return LOUPE_OK;
 }
 
 int loupe_db_lookup(loupe_db *db, const char *path, const char *hash,
                     loupe_add_status *status, long long *id) {
-  char stored[LOUPE_HASH_LEN + 1];
+  plan pl;
   int rc;
   *status = 0;
   *id = 0;
@@ -1553,23 +2138,29 @@ int loupe_db_lookup(loupe_db *db, const char *path, const char *hash,
     snprintf(db->errmsg, sizeof db->errmsg, "no content hash");
     return LOUPE_EINVAL;
   }
-  rc = find_row(db, path, hash, id, stored);
+  rc = plan_page(db, path, hash, NULL, &pl);
   if (rc) return rc;
-  *status = *id == 0 ? LOUPE_ADDED
-            : strcmp(stored, hash) == 0 ? LOUPE_UNCHANGED : LOUPE_UPDATED;
+  *status = pl.status;
+  *id = pl.id;
   return LOUPE_OK;
 }
 
 int loupe_db_stored_hash(loupe_db *db, const char *path,
                          char out[LOUPE_HASH_LEN + 1]) {
+  char stored[STORED_HASH_MAX];
   long long id;
+  int rc;
   out[0] = '\0';
   if (db == NULL || db->sql == NULL) return LOUPE_EMISUSE;
   if (path == NULL) {
     snprintf(db->errmsg, sizeof db->errmsg, "no path");
     return LOUPE_EINVAL;
   }
-  return find_row(db, path, NULL, &id, out);
+  rc = find_path(db, path, &id, stored);
+  /* a "raw:" hash is never a page's: the page is read and looked at */
+  if (rc == LOUPE_OK && id && strlen(stored) == LOUPE_HASH_LEN)
+    memcpy(out, stored, LOUPE_HASH_LEN + 1);
+  return rc;
 }
 
 int loupe_db_stored_hashes(loupe_db *db, const char *const *paths, size_t n,
@@ -1593,13 +2184,221 @@ int loupe_db_stored_hashes(loupe_db *db, const char *const *paths, size_t n,
   return rc;
 }
 
+/* Run a cached statement that binds article id (and optionally text). */
+static int run_id(loupe_db *db, int k, long long id, const char *text,
+                  long long id2, const char *what) {
+  sqlite3_stmt *st;
+  int rc = lp_db_stmt(db, k, &st);
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  if (text) sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+  else if (id2) sqlite3_bind_int64(st, 2, id2);
+  return run_done(db, st, what);
+}
+
+/* A path of article id other than `not` (any when NULL) into out; ""
+ * when none. */
+static int other_path(loupe_db *db, long long id, const char *not,
+                      lp_buf *out) {
+  sqlite3_stmt *st;
+  int rc = lp_db_stmt(db, ST_PATH_OTHER, &st);
+  out->len = 0;
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_text(st, 2, not ? not : "", -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *p = (const char *)sqlite3_column_text(st, 0);
+    size_t n = (size_t)sqlite3_column_bytes(st, 0);
+    if (lp_buf_append(out, p ? p : "", n) || lp_buf_append(out, "", 1)) {
+      sqlite3_reset(st);
+      snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+      return LOUPE_ENOMEM;
+    }
+    out->len--;                      /* the NUL stays, not counted */
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return lp_db_error(db, rc, "look up paths");
+  return LOUPE_OK;
+}
+
+/* Does article id show path as its own (articles.path)? */
+static int primary_is(loupe_db *db, long long id, const char *path,
+                      int *is, int *none) {
+  sqlite3_stmt *st;
+  int rc = lp_db_stmt(db, ST_ART_PATH, &st);
+  *is = *none = 0;
+  if (rc) return rc;
+  sqlite3_bind_int64(st, 1, id);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *p = (const char *)sqlite3_column_text(st, 0);
+    *none = p == NULL;
+    *is = p && path && strcmp(p, path) == 0;
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return lp_db_error(db, rc, "look up path");
+  return LOUPE_OK;
+}
+
 /*
- * Store a parsed article. Inside a caller's transaction (an ingest batch)
- * a failure leaves the batch to be rolled back by the caller; outside
- * one, the page is written in a transaction of its own, all or nothing.
+ * Remove article id with everything that hangs on it: paragraphs,
+ * people, quotes, entities, paths, band keys, its full-text entry (the
+ * delete trigger). A cluster it named is renamed after its smallest
+ * member left.
  */
+static int delete_article(loupe_db *db, long long id) {
+  int rc = drop_keys(db, id);
+  if (!rc) rc = run_id(db, ST_DEL_PARAS, id, NULL, 0, "delete paragraphs");
+  if (!rc) rc = run_id(db, ST_DEL_PEOPLE, id, NULL, 0, "delete people");
+  if (!rc) rc = run_id(db, ST_DEL_QUOTES, id, NULL, 0, "delete quotes");
+  if (!rc) rc = run_id(db, ST_DEL_ENTITIES, id, NULL, 0, "delete entities");
+  if (!rc) rc = run_id(db, ST_DEL_PATHS, id, NULL, 0, "delete paths");
+  if (!rc) rc = run_id(db, ST_DEL_ARTICLE, id, NULL, 0, "delete article");
+  if (!rc) rc = run_id(db, ST_RENAME_CLUSTER, id, NULL, 0, "rename cluster");
+  return rc;
+}
+
+/* Article id shows one of its paths as its own, if it has any. */
+static int fix_primary(loupe_db *db, long long id) {
+  lp_buf other = {0};
+  int is, none, rc = primary_is(db, id, NULL, &is, &none);
+  if (rc || !none) return rc;
+  rc = other_path(db, id, NULL, &other);
+  if (!rc && other.len)
+    rc = run_id(db, ST_SET_PATH, id, other.p, 0, "set path");
+  lp_buf_free(&other);
+  return rc;
+}
+
+/*
+ * path no longer belongs to article owner: when it was the path owner
+ * shows, another of its paths takes its place; when it was its last,
+ * owner's content is at none of its paths any more and it is removed.
+ */
+static int detach_path(loupe_db *db, const char *path, long long owner) {
+  lp_buf other = {0};
+  sqlite3_stmt *st;
+  int is, none, rc = lp_db_stmt(db, ST_PATH_DEL, &st);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+  rc = run_done(db, st, "remove path");
+  if (rc) return rc;
+  rc = primary_is(db, owner, path, &is, &none);
+  if (rc || !is) return rc;
+  rc = other_path(db, owner, path, &other);
+  if (!rc) {
+    if (other.len) rc = run_id(db, ST_SET_PATH, owner, other.p, 0,
+                               "set path");
+    else rc = delete_article(db, owner);
+  }
+  lp_buf_free(&other);
+  return rc;
+}
+
+/* Record path as a location of article id, taking it from the article
+ * it pointed to. */
+static int link_path(loupe_db *db, const char *path, long long id) {
+  sqlite3_stmt *st;
+  long long owner;
+  int rc = find_path(db, path, &owner, NULL);
+  if (rc || owner == id) return rc;
+  if (owner) {
+    rc = detach_path(db, path, owner);
+    if (rc) return rc;
+  }
+  rc = lp_db_stmt(db, ST_PATH_INS, &st);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, id);
+  rc = run_done(db, st, "record path");
+  if (!rc) rc = fix_primary(db, id);
+  return rc;
+}
+
+/* Article from has the content of article into: its paths go to into,
+ * and it goes. */
+static int merge_into(loupe_db *db, long long from, long long into) {
+  int rc = run_id(db, ST_PATH_MOVE, from, NULL, into, "move paths");
+  if (!rc) rc = delete_article(db, from);
+  if (!rc) rc = fix_primary(db, into);
+  return rc;
+}
+
+/* Begin a transaction of its own unless the caller has one: *own says. */
+static int begin_own(loupe_db *db, int *own) {
+  sqlite3_stmt *st;
+  int rc;
+  *own = 0;
+  if (!sqlite3_get_autocommit(db->sql)) return LOUPE_OK;
+  rc = lp_db_stmt(db, ST_BEGIN, &st);
+  if (!rc) rc = run_done(db, st, "begin");
+  if (!rc) *own = 1;
+  return rc;
+}
+
+/* Commit a transaction of its own (rc LOUPE_OK) or roll it back. */
+static int end_own(loupe_db *db, int own, int rc) {
+  sqlite3_stmt *st;
+  if (!own) return rc;
+  if (rc == LOUPE_OK) {
+    rc = pend_flush(db, 0);
+    if (!rc) rc = lp_db_stmt(db, ST_COMMIT, &st);
+    if (!rc) rc = run_done(db, st, "commit");
+    if (!rc) return LOUPE_OK;
+  }
+  sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+  pend_reset(db);
+  return rc;
+}
+
+/* Carry out a plan that needs no parse: UNCHANGED and DUPLICATE. */
+static int apply_link(loupe_db *db, const char *path, const char *hash,
+                      const plan *pl) {
+  int own, rc;
+  if (pl->status == LOUPE_UNCHANGED && !pl->upgrade) return LOUPE_OK;
+  rc = begin_own(db, &own);
+  if (rc) return rc;
+  if (pl->merge) {
+    rc = merge_into(db, pl->from, pl->id);
+  } else {
+    if (pl->upgrade)
+      rc = run_id(db, ST_SET_HASH, pl->upgrade, hash, 0, "set content hash");
+    if (!rc && pl->status == LOUPE_DUPLICATE && path)
+      rc = link_path(db, path, pl->id);
+  }
+  return end_own(db, own, rc);
+}
+
+int loupe_db_link(loupe_db *db, const char *path, long long id) {
+  int own, rc = writable(db);
+  if (rc) return rc;
+  if (path == NULL || id <= 0) {
+    snprintf(db->errmsg, sizeof db->errmsg, "no path or no article");
+    return LOUPE_EINVAL;
+  }
+  rc = begin_own(db, &own);
+  if (rc) return rc;
+  return end_own(db, own, link_path(db, path, id));
+}
+
+int loupe_db_paths(loupe_db *db, long long id, loupe_cursor **out) {
+  int rc = lp_simple_cursor(db, db && db->schema >= 3
+    ? "SELECT path FROM paths WHERE article_id = ?1 ORDER BY path"
+    : "SELECT path FROM articles WHERE id = ?1 AND path IS NOT NULL", out);
+  if (rc == LOUPE_OK) sqlite3_bind_int64((*out)->stmt, 1, id);
+  return rc;
+}
+
 /* loupe_db_store with what a prefetch worker computed ahead for the
- * article (NULL: everything is computed here). */
+ * article (NULL: everything is computed here). Inside a caller's
+ * transaction (an ingest batch) a failure leaves the batch to be rolled
+ * back by the caller; outside one, the page is written in a transaction
+ * of its own, all or nothing. A page replacing an article that other
+ * paths still hold becomes an article of its own: the others keep
+ * theirs. */
 static int store_with(loupe_db *db, const loupe_article *a, const char *path,
                       const char *hash, size_t len, long long existing,
                       const lp_ahead *ahead, long long *id) {
@@ -1616,11 +2415,26 @@ static int store_with(loupe_db *db, const loupe_article *a, const char *path,
     snprintf(db->errmsg, sizeof db->errmsg, "no article or no hash");
     return LOUPE_EINVAL;
   }
-  if (sqlite3_get_autocommit(db->sql)) {
-    rc = lp_db_stmt(db, ST_BEGIN, &st);
-    if (!rc) rc = run_done(db, st, "begin");
+  rc = begin_own(db, &own_txn);
+  if (rc) return rc;
+  if (path) {
+    long long owner;
+    rc = find_path(db, path, &owner, NULL);
     if (rc) goto out;
-    own_txn = 1;
+    /* only the article path holds is replaced under its id */
+    if (existing && owner != existing) existing = 0;
+    if (owner && owner == existing) {
+      lp_buf other = {0};
+      rc = other_path(db, existing, path, &other);
+      if (!rc && other.len) {
+        rc = detach_path(db, path, existing);
+        existing = 0;
+      }
+      lp_buf_free(&other);
+    } else if (owner) {
+      rc = detach_path(db, path, owner);
+    }
+    if (rc) goto out;
   }
   if (existing && !db->no_cluster) {
     rc = drop_keys(db, existing);
@@ -1645,23 +2459,20 @@ static int store_with(loupe_db *db, const loupe_article *a, const char *path,
                      has_sig && pl.n > 0 ? pl.target : 0, id);
   db->tok_ahead = NULL;
   if (rc) goto out;
+  if (path && !existing) {
+    rc = lp_db_stmt(db, ST_PATH_INS, &st);
+    if (rc) goto out;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, *id);
+    rc = run_done(db, st, "record path");
+    if (rc) goto out;
+  }
   if (has_sig) {
     rc = place_cluster(db, *id, &pl);
     if (rc) goto out;
   }
-  if (own_txn) {
-    rc = pend_flush(db, 0);
-    if (rc) goto out;
-    rc = lp_db_stmt(db, ST_COMMIT, &st);
-    if (!rc) rc = run_done(db, st, "commit");
-    if (rc) goto out;
-    own_txn = 0;
-  }
 out:
-  if (own_txn) {
-    sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-    pend_reset(db);
-  }
+  rc = end_own(db, own_txn, rc);
   if (rc) *id = 0;
   return rc;
 }
@@ -1694,27 +2505,42 @@ static int parse_and_store(loupe_db *db, const char *bytes, size_t len,
 }
 
 /*
- * Store one page: look it up first so that unchanged pages cost no
- * parse, then parse and store it.
+ * Store one page: look it up first so that unchanged pages and copies
+ * of stored ones cost no parse, then parse and store it.
  */
 int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
                  const char *path, loupe_add_status *status, long long *id) {
-  char hash[LOUPE_HASH_LEN + 1];
-  loupe_add_status found;
-  int rc;
+  char hash[LOUPE_HASH_LEN + 1], raw[LOUPE_HASH_LEN + 1];
+  plan pl;
+  int rc, own;
 
   *status = 0;
   *id = 0;
   rc = writable(db);
   if (rc) return rc;
   loupe_hash(bytes, len, hash);
-  rc = loupe_db_lookup(db, path, hash, &found, id);
+  if (db->legacy > 0) lp_bytes_hash(bytes, len, raw);
+  /* looked up and stored in one transaction: another process storing the
+   * same content meanwhile cannot make it a second article */
+  rc = begin_own(db, &own);
   if (rc) return rc;
-  if (found == LOUPE_UNCHANGED) {
-    *status = LOUPE_UNCHANGED;
-    return LOUPE_OK;
+  rc = plan_page(db, path, hash, db->legacy > 0 ? raw : NULL, &pl);
+  if (rc == LOUPE_OK && (pl.status == LOUPE_UNCHANGED ||
+                         pl.status == LOUPE_DUPLICATE)) {
+    rc = apply_link(db, path, hash, &pl);
+    if (rc == LOUPE_OK) {
+      *status = pl.status;
+      *id = pl.id;
+    }
+  } else if (rc == LOUPE_OK) {
+    rc = parse_and_store(db, bytes, len, path, hash, pl.id, status, id);
   }
-  return parse_and_store(db, bytes, len, path, hash, *id, status, id);
+  rc = end_own(db, own, rc);
+  if (rc) {
+    *status = 0;
+    *id = 0;
+  }
+  return rc;
 }
 
 /*
@@ -1725,7 +2551,10 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
  */
 int loupe_db_add_page(loupe_db *db, const loupe_page *page,
                       loupe_add_status *status, long long *id) {
-  loupe_add_status found;
+  const lp_ahead *ahead;
+  char raw[LOUPE_HASH_LEN + 1];
+  const char *bytes_hash = NULL;
+  plan pl;
   int rc;
 
   *status = 0;
@@ -1740,23 +2569,34 @@ int loupe_db_add_page(loupe_db *db, const loupe_page *page,
     snprintf(db->errmsg, sizeof db->errmsg, "%s", page->errmsg);
     return page->rc;
   }
-  rc = loupe_db_lookup(db, page->path, page->hash, &found, id);
+  ahead = (const lp_ahead *)page->ahead;
+  if (db->legacy > 0) {
+    if (ahead) {
+      bytes_hash = ahead->bytes_hash;
+    } else if (page->bytes) {
+      lp_bytes_hash(page->bytes, page->len, raw);
+      bytes_hash = raw;
+    }
+  }
+  rc = plan_page(db, page->path, page->hash, bytes_hash, &pl);
   if (rc) return rc;
-  if (found == LOUPE_UNCHANGED) {
-    *status = LOUPE_UNCHANGED;
+  if (pl.status == LOUPE_UNCHANGED || pl.status == LOUPE_DUPLICATE) {
+    rc = apply_link(db, page->path, page->hash, &pl);
+    if (rc) return rc;
+    *status = pl.status;
+    *id = pl.id;
     return LOUPE_OK;
   }
   if (page->article == NULL) {
     if (page->bytes == NULL) {
-      *id = 0;
       snprintf(db->errmsg, sizeof db->errmsg, "the page was not read");
       return LOUPE_EINVAL;
     }
     return parse_and_store(db, page->bytes, page->len, page->path,
-                           page->hash, *id, status, id);
+                           page->hash, pl.id, status, id);
   }
-  rc = store_with(db, page->article, page->path, page->hash, page->len, *id,
-                  (const lp_ahead *)page->ahead, id);
-  if (rc == LOUPE_OK) *status = found;
+  rc = store_with(db, page->article, page->path, page->hash, page->len,
+                  pl.id, ahead, id);
+  if (rc == LOUPE_OK) *status = pl.status;
   return rc;
 }

@@ -547,6 +547,7 @@ int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
   size_t i, skip, cap_lines = 64, line_src = 0, src_line = 1, ncps = 0;
   size_t nctrl = 0, nbad = 0, nnul = 0;
   int enc, block = 0, blank_run = 0, rc = LOUPE_OK, oom = 0, ascii;
+  int ended = 0;
   norm_state ns;
   size_t outcap;
   const lp_codec *cd;
@@ -585,6 +586,7 @@ int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
     int at_end = i >= len;
     if (!at_end) {
       unsigned c = s[i];
+      ended = 0;
       if (ascii && c >= 0x21 && c < 0x7F) {
         /* fast path: a run of printable ASCII with single spaces */
         char *o = ns.out;
@@ -671,6 +673,7 @@ int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
       if (at_end) break;
       src_line++;
       line_src = i;
+      ended = 1;
       continue;
     }
     if (kind == 2) continue;
@@ -680,13 +683,10 @@ int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
   t->len = (size_t)(ns.out - t->text);
   t->stats.invalid_utf8 = nbad;
   t->stats.nul_bytes = nnul;
-  /* lines counted the POSIX way: a final line break ends the last line */
-  t->stats.lines = src_line;
-  if (len > skip && src_line > 1 &&
-      (ascii ? (s[len - 1] == '\n' || s[len - 1] == '\r')
-       : enc == LP_ENC_UTF16LE ? (len >= 2 && (s[len - 2] == '\n' || s[len - 2] == '\r') && s[len - 1] == 0)
-       : (len >= 2 && s[len - 2] == 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))))
-    t->stats.lines = src_line - 1;
+  /* lines counted the POSIX way: a final line break ends the last line.
+   * The break is the last character decoded, not the last bytes: in
+   * UTF-16 of an odd length they are not a character. */
+  t->stats.lines = ended ? src_line - 1 : src_line;
   if (ncps > 0 && (nctrl + nnul + nbad) * 10 > ncps + 20) {
     snprintf(t->errmsg, sizeof t->errmsg,
              "input looks binary (%zu control, NUL or invalid bytes in %zu "

@@ -4,7 +4,9 @@
  * value; closing the database finalizes its cursors first) and the
  * conversion of a Lua query description into calls of the C builder.
  */
+#define _POSIX_C_SOURCE 200809L   /* sigaction */
 #include <limits.h>
+#include <signal.h>
 #include <string.h>
 #include <lua.h>
 #include <lauxlib.h>
@@ -15,6 +17,7 @@
 #define CURSOR_MT "loupe.Cursor"
 #define REGEX_MT "loupe.Regex"
 #define PREFETCH_MT "loupe.Prefetch"
+#define CATCH_MT "loupe.InterruptCatcher"
 
 typedef struct {
   loupe_db *db;
@@ -42,6 +45,20 @@ int lb_fail(lua_State *L, int rc, const char *what, const char *msg) {
   else lua_pushfstring(L, "loupe: %s", msg);
   lua_pushstring(L, loupe_errstr(rc));
   return 3;
+}
+
+/*
+ * A corpus-level failure (a damaged or locked corpus, a full disk, a
+ * newer schema, an unreadable file): the core's message names the corpus
+ * file and says everything, so no prefix of what was being done is added
+ * ("loupe: query: news.loupe: ..." read as noise). Other failures as
+ * lb_fail.
+ */
+static int db_fail(lua_State *L, int rc, const char *what, const char *msg) {
+  if (rc == LOUPE_ECORRUPT || rc == LOUPE_EBUSY || rc == LOUPE_EIO ||
+      rc == LOUPE_EVERSION)
+    what = NULL;
+  return lb_fail(L, rc, what, msg);
 }
 
 /* ---- regex ---- */
@@ -253,19 +270,28 @@ static int ldb_close(lua_State *L) {
   return 0;
 }
 
-/* core.open(path [, readonly]) -> Db | nil, msg, code */
+/* core.open(path [, readonly [, busy_timeout_ms]]) -> Db | nil, msg,
+ * code. busy_timeout_ms: 0 the default, negative none. */
 static int lcore_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int ro = lua_toboolean(L, 2);
-  ldb *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+  lua_Integer busy = luaL_optinteger(L, 3, 0);
+  loupe_open_options o;
+  ldb *ud;
   int rc;
+  luaL_argcheck(L, busy <= 24 * 3600 * 1000, 3, "busy timeout too long");
+  ud = lua_newuserdatauv(L, sizeof *ud, 0);
   ud->db = NULL;
   ud->in_txn = 0;
   luaL_setmetatable(L, DB_MT);
-  rc = loupe_db_open(path, ro ? LOUPE_OPEN_READONLY : 0, &ud->db);
+  memset(&o, 0, sizeof o);
+  o.flags = ro ? LOUPE_OPEN_READONLY : 0;
+  o.busy_timeout_ms = busy < 0 ? -1 : (int)busy;
+  rc = loupe_db_open_with(path, &o, &ud->db);
   if (rc) {
     const char *msg = ud->db ? loupe_db_errmsg(ud->db) : "out of memory";
-    lb_fail(L, rc, path, msg);
+    /* the core names the file in what it says about it */
+    lb_fail(L, rc, ud->db && strstr(msg, path) == msg ? NULL : path, msg);
     loupe_db_close(ud->db);
     ud->db = NULL;
     return 3;
@@ -273,8 +299,96 @@ static int lcore_open(lua_State *L) {
   return 1;
 }
 
+/* db:notices() -> list of messages about the open (a migration done, an
+ * older schema read as it is), each starting with "loupe: " */
+static int ldb_notices(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  const char *s = loupe_db_notices(ud->db);
+  int n = 0;
+  lua_newtable(L);
+  while (*s) {
+    const char *e = strchr(s, '\n');
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    lua_pushliteral(L, "loupe: ");
+    lua_pushlstring(L, s, len);
+    lua_concat(L, 2);
+    lua_rawseti(L, -2, ++n);
+    s += len + (e != NULL);
+  }
+  return 1;
+}
+
+/* db:discard() -> true (removed and closed) | false (kept) | nil, msg,
+ * code: remove the file of a corpus this open created when it holds no
+ * article and nobody else has it open. */
+static int ldb_discard(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  int removed, rc = loupe_db_discard(ud->db, &removed);
+  if (removed) {
+    loupe_db_close(ud->db);
+    ud->db = NULL;
+  }
+  if (rc == LOUPE_EMISUSE)
+    return luaL_error(L, "loupe: %s", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, NULL, loupe_db_errmsg(ud->db));
+  lua_pushboolean(L, removed);
+  return 1;
+}
+
+/* db:check() -> { schema_version, articles, paragraphs, quotes,
+ * entities, paths, index_rows, deferred_indexes, problems = {...} } */
+static int ldb_check(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  loupe_check_result r;
+  const char *s;
+  int rc = loupe_db_check(ud->db, &r), n = 0;
+  if (rc) return db_fail(L, rc, "check", loupe_db_errmsg(ud->db));
+  lua_createtable(L, 0, 9);
+  lua_pushinteger(L, r.schema_version);
+  lua_setfield(L, -2, "schema_version");
+#define SETI(k) (lua_pushinteger(L, (lua_Integer)r.k), lua_setfield(L, -2, #k))
+  SETI(articles);
+  SETI(paragraphs);
+  SETI(quotes);
+  SETI(entities);
+  SETI(paths);
+  SETI(index_rows);
+#undef SETI
+  lua_pushboolean(L, r.deferred_indexes);
+  lua_setfield(L, -2, "deferred_indexes");
+  lua_newtable(L);
+  for (s = r.report; *s;) {
+    const char *e = strchr(s, '\n');
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    lua_pushlstring(L, s, len);
+    lua_rawseti(L, -2, ++n);
+    s += len + (e != NULL);
+  }
+  lua_setfield(L, -2, "problems");
+  return 1;
+}
+
+/* db:verify() -> true | nil, msg, "corrupt" */
+static int ldb_verify(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  int rc = loupe_db_verify(ud->db);
+  if (rc) return db_fail(L, rc, "verify", loupe_db_errmsg(ud->db));
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* db:paths(id) -> Cursor over the paths of article id */
+static int ldb_paths(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  lua_Integer id = luaL_checkinteger(L, 2);
+  lcursor *cu = new_cursor_ud(L, 1);
+  int rc = loupe_db_paths(ud->db, (long long)id, &cu->c);
+  if (rc) return db_fail(L, rc, "paths", loupe_db_errmsg(ud->db));
+  return 1;
+}
+
 static const char *const status_names[] = {"", "added", "updated",
-                                           "unchanged"};
+                                           "unchanged", "duplicate"};
 
 /* db:add(bytes [, path]) -> status, id | nil, msg, code */
 static int ldb_add(lua_State *L) {
@@ -285,7 +399,10 @@ static int ldb_add(lua_State *L) {
   loupe_add_status st;
   long long id;
   int rc = loupe_db_add(ud->db, bytes, len, path, &st, &id);
-  if (rc) return lb_fail(L, rc, path ? path : "text", loupe_db_errmsg(ud->db));
+  /* a page's own failure names the page; the corpus's names the corpus */
+  if (rc == LOUPE_EEMPTY || rc == LOUPE_EENCODING || rc == LOUPE_ELIMIT)
+    return lb_fail(L, rc, path ? path : "text", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, path ? path : "text", loupe_db_errmsg(ud->db));
   lua_pushstring(L, status_names[st]);
   lua_pushinteger(L, (lua_Integer)id);
   return 2;
@@ -344,7 +461,7 @@ static int ldb_prefetch(lua_State *L) {
     expected[i] = hashes + i * (LOUPE_HASH_LEN + 1);
   }
   rc = loupe_db_stored_hashes(ud->db, paths, (size_t)n, hashes);
-  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   pud->fresh = 0;
   for (i = 0; i < n; i++)
     if (hashes[i * (LOUPE_HASH_LEN + 1)] == '\0') pud->fresh++;
@@ -401,7 +518,9 @@ static int ldb_add_page(lua_State *L) {
   if (pud->page == NULL)
     return luaL_error(L, "loupe: the prefetcher holds no page");
   rc = loupe_db_add_page(ud->db, pud->page, &st, &id);
-  if (rc) return lb_fail(L, rc, pud->page->path, loupe_db_errmsg(ud->db));
+  if (rc && pud->page->rc != LOUPE_OK)
+    return lb_fail(L, rc, pud->page->path, loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, pud->page->path, loupe_db_errmsg(ud->db));
   lua_pushstring(L, status_names[st]);
   lua_pushinteger(L, (lua_Integer)id);
   return 2;
@@ -419,7 +538,7 @@ static int txn(lua_State *L, int which) {
            : which == 1 ? loupe_db_commit(ud->db) : loupe_db_rollback(ud->db);
   if (rc == LOUPE_EMISUSE)
     return luaL_error(L, "loupe: %s", loupe_db_errmsg(ud->db));
-  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   ud->in_txn = which == 0;
   lua_pushboolean(L, 1);
   return 1;
@@ -430,7 +549,7 @@ static int indexes(lua_State *L, int build) {
   ldb *ud = check_db(L, 1);
   int rc = build ? loupe_db_build_indexes(ud->db)
                  : loupe_db_defer_indexes(ud->db);
-  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   lua_pushboolean(L, 1);
   return 1;
 }
@@ -452,7 +571,7 @@ static int ldb_count(lua_State *L) {
   ldb *ud = check_db(L, 1);
   long long n;
   int rc = loupe_db_count(ud->db, &n);
-  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   lua_pushinteger(L, (lua_Integer)n);
   return 1;
 }
@@ -470,7 +589,7 @@ static int row_cursor(lua_State *L, int paras) {
   lcursor *cu = new_cursor_ud(L, 1);
   int rc = paras ? loupe_db_paragraphs(ud->db, (long long)id, &cu->c)
                  : loupe_db_get(ud->db, (long long)id, &cu->c);
-  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   return 1;
 }
 
@@ -481,7 +600,7 @@ static int ldb_speakers(lua_State *L) {
   ldb *ud = check_db(L, 1);
   lcursor *cu = new_cursor_ud(L, 1);
   int rc = loupe_db_speakers(ud->db, &cu->c);
-  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   return 1;
 }
 
@@ -489,7 +608,7 @@ static int ldb_clusters(lua_State *L) {
   ldb *ud = check_db(L, 1);
   lcursor *cu = new_cursor_ud(L, 1);
   int rc = loupe_db_clusters(ud->db, &cu->c);
-  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   return 1;
 }
 
@@ -517,7 +636,7 @@ static int ldb_talking_points(lua_State *L) {
   o.until = luaL_optstring(L, 7, NULL);
   cu = new_cursor_ud(L, 1);
   rc = loupe_db_talking_points(ud->db, &o, &cu->c);
-  if (rc) return lb_fail(L, rc, "talking points", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "talking points", loupe_db_errmsg(ud->db));
   return 1;
 }
 
@@ -546,7 +665,7 @@ static int ldb_entities(lua_State *L) {
   const char *kind = luaL_optstring(L, 2, NULL);
   lcursor *cu = new_cursor_ud(L, 1);
   int rc = loupe_db_entities(ud->db, kind, &cu->c);
-  if (rc) return lb_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   return 1;
 }
 static int ldb_paragraphs(lua_State *L) { return row_cursor(L, 1); }
@@ -728,11 +847,11 @@ static int ldb_run(lua_State *L) {
   rc = loupe_query_new(ud->db, &box->q);
   if (rc) return lb_fail(L, rc, "query", "cannot create a query");
   rc = build_query(L, 2, box->q);
-  if (rc) return lb_fail(L, rc, "query", loupe_query_errmsg(box->q));
+  if (rc) return db_fail(L, rc, "query", loupe_query_errmsg(box->q));
   if (mode == 0) {
     long long n;
     rc = loupe_query_count(box->q, &n);
-    if (rc) return lb_fail(L, rc, "query", loupe_query_errmsg(box->q));
+    if (rc) return db_fail(L, rc, "query", loupe_query_errmsg(box->q));
     lua_pushinteger(L, (lua_Integer)n);
     return 1;
   } else {
@@ -762,7 +881,7 @@ static int ldb_run(lua_State *L) {
                               &cu->c);
     }
     }
-    if (rc) return lb_fail(L, rc, "query", loupe_query_errmsg(box->q));
+    if (rc) return db_fail(L, rc, "query", loupe_query_errmsg(box->q));
     if (mode == 1) {
       size_t len;
       const char *match = loupe_query_match(box->q, &len);
@@ -799,7 +918,7 @@ static int ldb_hit_field(lua_State *L) {
     size_t hlen;
     rc = loupe_db_hit_marks(ud->db, match, mlen, (long long)id, &text, &len,
                             &hl, &hlen);
-    if (rc) return lb_fail(L, rc, "snippet", loupe_db_errmsg(ud->db));
+    if (rc) return db_fail(L, rc, "snippet", loupe_db_errmsg(ud->db));
     if (text) lua_pushlstring(L, text, len);
     else lua_pushnil(L);
     if (hl) lua_pushlstring(L, hl, hlen);
@@ -810,14 +929,14 @@ static int ldb_hit_field(lua_State *L) {
     double rank;
     int found;
     rc = loupe_db_hit_rank(ud->db, match, mlen, (long long)id, &rank, &found);
-    if (rc) return lb_fail(L, rc, "rank", loupe_db_errmsg(ud->db));
+    if (rc) return db_fail(L, rc, "rank", loupe_db_errmsg(ud->db));
     if (found) lua_pushnumber(L, (lua_Number)rank);
     else lua_pushnil(L);
     return 1;
   }
   rc = loupe_db_hit_field(ud->db, match, mlen, (long long)id,
                           (loupe_hit_field)(field + 1), &text, &len);
-  if (rc) return lb_fail(L, rc, hit_fields[field], loupe_db_errmsg(ud->db));
+  if (rc) return db_fail(L, rc, hit_fields[field], loupe_db_errmsg(ud->db));
   if (text) lua_pushlstring(L, text, len);
   else lua_pushnil(L);
   return 1;
@@ -871,6 +990,76 @@ static int lcore_list_files(lua_State *L) {
   return 1;
 }
 
+/* ---- Ctrl-C during an ingest of the command line ---- */
+
+/*
+ * The binding's only process-wide state: a signal handler can reach
+ * nothing else. core.catch_interrupt() installs the handler for as long
+ * as its catcher is open (the CLI's ingest); the library never installs
+ * one. The first SIGINT sets the flag, which the ingest reads between
+ * pages; a second one ends the process at once, as SIGINT would.
+ */
+static volatile sig_atomic_t interrupted;
+static int catching;
+
+typedef struct {
+  struct sigaction old;     /* the handler before, restored on close */
+  int active;
+} lcatch;
+
+static void on_sigint(int sig) {
+  struct sigaction dfl;
+  (void)sig;
+  if (interrupted) {
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGINT, &dfl, NULL);
+    raise(SIGINT);
+    return;
+  }
+  interrupted = 1;
+}
+
+/* core.catch_interrupt() -> catcher (:pending(), :close(), <close>) */
+static int lcore_catch_interrupt(lua_State *L) {
+  struct sigaction sa;
+  lcatch *c;
+  if (catching) return luaL_error(L, "loupe: interrupts are caught already");
+  c = lua_newuserdatauv(L, sizeof *c, 0);
+  c->active = 0;
+  luaL_setmetatable(L, CATCH_MT);
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  interrupted = 0;
+  if (sigaction(SIGINT, &sa, &c->old) != 0)
+    return luaL_error(L, "loupe: cannot catch interrupts");
+  c->active = 1;
+  catching = 1;
+  return 1;
+}
+
+/* catcher:close(), __close and __gc: the handler before comes back. */
+static int lcatch_close(lua_State *L) {
+  lcatch *c = luaL_checkudata(L, 1, CATCH_MT);
+  if (c->active) {
+    sigaction(SIGINT, &c->old, NULL);
+    c->active = 0;
+    catching = 0;
+    interrupted = 0;
+  }
+  return 0;
+}
+
+/* catcher:pending() -> true once SIGINT came */
+static int lcatch_pending(lua_State *L) {
+  lcatch *c = luaL_checkudata(L, 1, CATCH_MT);
+  lua_pushboolean(L, c->active && interrupted);
+  return 1;
+}
+
 static const luaL_Reg db_methods[] = {
   {"close", ldb_close},
   {"add", ldb_add},
@@ -894,6 +1083,11 @@ static const luaL_Reg db_methods[] = {
   {"set_charset", ldb_set_charset},
   {"run", ldb_run},
   {"hit_field", ldb_hit_field},
+  {"notices", ldb_notices},
+  {"discard", ldb_discard},
+  {"check", ldb_check},
+  {"verify", ldb_verify},
+  {"paths", ldb_paths},
   {NULL, NULL}
 };
 
@@ -909,6 +1103,12 @@ static const luaL_Reg prefetch_methods[] = {
   {"threads", lprefetch_threads},
   {"fresh", lprefetch_fresh},
   {"close", lprefetch_close},
+  {NULL, NULL}
+};
+
+static const luaL_Reg catch_methods[] = {
+  {"pending", lcatch_pending},
+  {"close", lcatch_close},
   {NULL, NULL}
 };
 
@@ -939,6 +1139,7 @@ void lb_open_db(lua_State *L) {
   new_meta(L, CURSOR_MT, cursor_methods, lcursor_close);
   new_meta(L, REGEX_MT, regex_methods, lregex_gc);
   new_meta(L, PREFETCH_MT, prefetch_methods, lprefetch_close);
+  new_meta(L, CATCH_MT, catch_methods, lcatch_close);
   new_meta(L, "loupe.QueryBox", NULL, lquery_box_gc);
   new_meta(L, "loupe.FilesBox", NULL, lfiles_box_gc);
   lua_pushcfunction(L, lcore_open);
@@ -949,4 +1150,8 @@ void lb_open_db(lua_State *L) {
   lua_setfield(L, -2, "list_files");
   lua_pushcfunction(L, lcore_cpu_count);
   lua_setfield(L, -2, "cpu_count");
+  lua_pushcfunction(L, lcore_catch_interrupt);
+  lua_setfield(L, -2, "catch_interrupt");
+  lua_pushinteger(L, LOUPE_SCHEMA_VERSION);
+  lua_setfield(L, -2, "SCHEMA_VERSION");
 }

@@ -859,6 +859,18 @@ static void test_errors(void) {
       }
     }
   }
+  /* a regex that cannot be matched is a syntax error of the query's,
+   * not a database error (found by fuzz_query) */
+  q = new_query(db);
+  if (q) {
+    long long n;
+    loupe_query_regex(q, "(?R)\\C", NULL);
+    rc = loupe_query_count(q, &n);
+    CHECK_RC("count with a recursion-loop regex", rc, LOUPE_ESYNTAX);
+    CHECK(strstr(loupe_query_errmsg(q), "regex") != NULL,
+          "recursion-loop regex message: %s", loupe_query_errmsg(q));
+    loupe_query_free(q);
+  }
   /* a kwic needs a term */
   q = new_query(db);
   if (q) {
@@ -991,6 +1003,19 @@ static void test_regex(void) {
     /* the handle stays usable */
     rc = loupe_regex_exec(re, "aaa", 3, 0, ov, 4, &np);
     CHECK(rc == LOUPE_OK && np >= 1, "exec after a limit: rc %d", rc);
+    loupe_regex_free(re);
+  }
+  /* a recursion that loops at one position is the pattern's fault, not
+   * a limit (no option would help); \C keeps PCRE2 off its JIT, which
+   * would stop at its stack instead (found by fuzz_regex) */
+  rc = loupe_regex_new("(?R)\\C", 6, NULL, NULL, &re, err, sizeof err);
+  CHECK_RC("a pattern that recurses at one position", rc, LOUPE_OK);
+  if (rc == LOUPE_OK) {
+    rc = loupe_regex_exec(re, "ferry", 5, 0, ov, 4, &np);
+    CHECK_RC("exec of a recursion loop", rc, LOUPE_ESYNTAX);
+    CHECK(np == 0 && strstr(loupe_regex_errmsg(re), "recursion") != NULL &&
+          strstr(loupe_regex_errmsg(re), "limit") == NULL,
+          "recursion loop: np %d, message %s", np, loupe_regex_errmsg(re));
     loupe_regex_free(re);
   }
   rc = loupe_regex_new("(a+)+$", 6, NULL, NULL, &re, err, sizeof err);

@@ -19,6 +19,8 @@ local math_tointeger = math.tointeger
 local next = next
 local os_clock = os.clock
 local os_getenv = os.getenv
+local os_remove = os.remove
+local os_rename = os.rename
 local os_time = os.time
 local pairs = pairs
 local pcall = pcall
@@ -38,7 +40,7 @@ local xpcall = xpcall
 local M = {}
 
 local COMMANDS = { "ingest", "search", "show", "parse", "stats", "quotes",
-                   "export", "report" }
+                   "export", "report", "check" }
 
 -- ------------------------------------------------------------ output
 
@@ -300,17 +302,32 @@ local function build_parser(state)
 
   local c = command("ingest", "Add pages (files, folders, globs) to a "
     .. "corpus, creating it if needed.",
-    "Unchanged files are skipped by content hash; a changed file "
-    .. "replaces its record.\nA progress bar shows on a terminal, plain "
-    .. "progress lines otherwise.\nExit status 1 when any page failed "
-    .. "(the others are stored).\n\nExample: loupe ingest news.loupe "
-    .. "pages/ 'more/*.txt'")
+    "An article is its content: unchanged files are skipped, and a file "
+    .. "whose content\nis stored already under another path (a copy, the "
+    .. "folder named another way)\nis recorded as another location of that "
+    .. "article (a duplicate). A changed file\nreplaces its record. A first "
+    .. "ingest that stores nothing leaves no corpus file.\nCtrl-C stops "
+    .. "after the page at hand, keeping what is stored (exit status\n130); "
+    .. "run the same command again to continue.\nA progress bar shows on "
+    .. "a terminal, plain progress lines otherwise.\nExit status 1 when "
+    .. "any page failed (the others are stored).\n\nExample: loupe ingest "
+    .. "news.loupe pages/ 'more/*.txt'")
   c:argument("DB", "The corpus file."):target("db")
   c:argument("PATH", "Files, folders (recursive) or glob patterns.")
     :target("paths"):args("+")
   c:flag("-q --quiet", "No progress output.")
   c:option("--batch", "Files per transaction (default 200).")
     :argname("N"):convert(count_arg("--batch", 1))
+  c:option("--busy-timeout", "Seconds to wait for a corpus another "
+    .. "process is writing to (default 10).")
+    :argname("SECONDS"):convert(function(s)
+      local n = tonumber(s)
+      if not n or n ~= n or n < 0 or n > 86400 then
+        return nil, "--busy-timeout: '" .. s .. "' is not a number of "
+          .. "seconds from 0 to 86400"
+      end
+      return n
+    end)
   c:option("--threads", "Worker threads reading and parsing ahead while "
     .. "pages are stored (0: none; default: processors online minus one, "
     .. "1 to 8).")
@@ -446,6 +463,17 @@ local function build_parser(state)
     .. "html).")
     :choices({ "html", "md" }):argname("FORMAT")
 
+  c = command("check", "Check a corpus file: SQLite's and the full-text "
+    .. "index's integrity, the counts that must agree, the schema version.",
+    "The corpus is opened read-only and never written (the full-text "
+    .. "index is checked\non a temporary copy). Exit status 1 when a "
+    .. "problem is found; each goes to\nstandard error.\n\nExample: "
+    .. "loupe check news.loupe")
+  c:argument("DB", "The corpus file."):target("db")
+  c:option("--format", FORMAT_HELP:format("text, json", "text"))
+    :choices({ "text", "json" }):default("text"):show_default(false)
+    :argname("FORMAT")
+
   c = command("help", "Show the help of a command.")
   c:argument("COMMAND", "A command."):target("topic"):args("?")
   state.parsers.help = c
@@ -506,6 +534,7 @@ local function open_existing(path)
     data_error(oerr)
     return nil
   end
+  for _, n in ipairs(corpus.notices) do stderr:write(n, "\n") end
   return corpus
 end
 
@@ -579,34 +608,69 @@ local function progress_meter(stream, tty, quiet)
 end
 
 local function cmd_ingest(a)
-  local corpus, err = loupe().open(a.db)
+  local core = require "loupe.core"
+  -- Ctrl-C ends the ingest between pages, keeping what is stored; caught
+  -- from the start, so that one during the open or the check of the file
+  -- ends the same way
+  local catcher <close> = core.catch_interrupt()
+  local fresh = true
+  local f = io_open(a.db, "rb")
+  if f then
+    fresh = false
+    f:close()
+  end
+  if fresh then
+    -- no corpus is made for a list of files that does not hold
+    local files, lerr = core.list_files(a.paths)
+    if not files then return data_error(lerr) end
+  end
+  local corpus, err = loupe().open(a.db, { busy_timeout = a.busy_timeout })
   if not corpus then return data_error(err) end
+  for _, n in ipairs(corpus.notices) do stderr:write(n, "\n") end
+  -- a first ingest that stores nothing leaves no corpus file behind
+  local function finish_corpus()
+    local removed = false
+    if fresh and not corpus:is_closed() then
+      removed = corpus:_discard() == true
+    end
+    corpus:close()
+    return removed
+  end
   local update, finish = progress_meter(stderr, isatty(stderr), a.quiet)
   local ok, summary, ierr = pcall(corpus.ingest, corpus, a.paths,
     { progress = update, batch = a.batch, threads = a.threads,
-      charset = a.charset })
+      charset = a.charset,
+      cancel = function() return catcher:pending() end })
+  catcher:close()
   local bytes, secs = finish()
-  if not ok then
-    corpus:close()
-    return data_error(summary)
+  if not ok or not summary then
+    finish_corpus()
+    return data_error(ok and ierr or summary)
   end
-  if not summary then
-    corpus:close()
-    return data_error(ierr)
+  if summary.interrupted then
+    local stored = summary.added + summary.updated + summary.duplicate
+    finish_corpus()
+    stderr:write(string_format("loupe: interrupted; %d page%s stored, run "
+      .. "again to continue\n", stored, stored == 1 and "" or "s"))
+    return 130
   end
   local total = corpus:count()
+  local removed = total == 0 and finish_corpus()
   corpus:close()
-  for _, f in ipairs(summary.failed) do
-    data_error(f.error or (f.path .. ": " .. tostring(f.code)))
+  for _, fl in ipairs(summary.failed) do
+    data_error(fl.error or (fl.path .. ": " .. tostring(fl.code)))
   end
   local c = color_for(stdout)
   local failed = #summary.failed
   local failed_s = failed .. " failed"
   if c and failed > 0 then failed_s = c.red .. failed_s .. c.reset end
   say(string_format("%s: %d files, %s in %.2f s (%.1f MB/s): %d added, "
-    .. "%d updated, %d unchanged, %s; %d articles in the corpus\n",
-    shown(a.db), summary.files, human_bytes(bytes), secs, bytes / secs / 1e6,
-    summary.added, summary.updated, summary.unchanged, failed_s, total))
+    .. "%d updated, %d unchanged, %d duplicate%s, %s; %s\n", shown(a.db),
+    summary.files, human_bytes(bytes), secs, bytes / secs / 1e6,
+    summary.added, summary.updated, summary.unchanged, summary.duplicate,
+    summary.duplicate == 1 and "" or "s", failed_s,
+    removed and "nothing stored, no corpus written"
+      or string_format("%d articles in the corpus", total)))
   return failed > 0 and 1 or 0
 end
 
@@ -768,8 +832,8 @@ end
 
 local FIELD_ORDER = { "id", "title", "date", "date_precision", "dateline",
   "credit", "outlet", "authors", "editors", "lang", "source_format", "url",
-  "section", "date_modified", "date_visible", "path", "hash", "bytes",
-  "parser_version", "ingested_at" }
+  "section", "date_modified", "date_visible", "path", "paths", "hash",
+  "bytes", "parser_version", "ingested_at" }
 
 local function print_fields(rec, color)
   for _, k in ipairs(FIELD_ORDER) do
@@ -1042,32 +1106,97 @@ local function cmd_export(a)
   end
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
-  local out, close = open_output(a.output)
+  -- a file is written under a temporary name and renamed once complete:
+  -- an export that fails leaves no partial FILE
+  local to_file = a.output and a.output ~= "-"
+  local part = to_file and (a.output .. ".part") or nil
+  local out, close = open_output(part)
   if not out then
     corpus:close()
     return data_error(close)
   end
   local R = report_mod()
+  local total = corpus:count()
+  local n = 0
   local ok, err = pcall(function()
     if a.es_bulk then
       local action = '{"index":{"_index":' .. R.json(a.es_bulk)
         .. ',"_id":'
       for art in corpus:articles() do
-        out:write(action, R.json(tostring(art.id)), "}}\n")
         local doc = {}
         for _, k in ipairs(EXPORT_COLUMNS) do doc[k] = art[k] end
-        out:write(R.json(doc, EXPORT_COLUMNS), "\n")
+        out:write(action, R.json(tostring(art.id)), "}}\n",
+          R.json(doc, EXPORT_COLUMNS), "\n")
+        n = n + 1
       end
     else
       local w = R.writer(a.format or "jsonl", out, EXPORT_COLUMNS)
-      for art in corpus:articles() do w:row(art) end
+      for art in corpus:articles() do
+        w:row(art)
+        n = n + 1
+      end
       w:close()
     end
   end)
   corpus:close()
   local cok, cerr = close()
-  if not ok then return data_error(err) end
-  if not cok then return data_error(a.output, tostring(cerr)) end
+  if ok and not cok then ok, err = false, (a.output or "stdout") .. ": "
+    .. tostring(cerr) end
+  if ok and n ~= total then
+    -- rows a damaged index or table never gave: the output is short
+    ok, err = false, a.db .. ": the corpus is damaged (it counts " .. total
+      .. " articles, reading gave " .. n .. "); run 'loupe check " .. a.db
+      .. "'"
+  end
+  if not ok then
+    data_error(err)
+    if to_file then
+      os_remove(part)
+      return data_error(a.output, string_format("not written: the export "
+        .. "stopped after %d of %d articles", n, total))
+    end
+    return data_error("export", string_format("stopped after %d of %d "
+      .. "articles: the output is incomplete", n, total))
+  end
+  if to_file then
+    local rok, rerr = os_rename(part, a.output)
+    if not rok then
+      os_remove(part)
+      return data_error(a.output, tostring(rerr))
+    end
+  end
+  return 0
+end
+
+-- ------------------------------------------------------------ check
+
+local function cmd_check(a)
+  local corpus = open_existing(a.db)
+  if not corpus then return 1 end
+  local r, err = corpus:check()
+  corpus:close()
+  if not r then return data_error(err) end
+  if a.format == "json" then
+    r.corpus = a.db
+    say(report_mod().json(r, { "corpus", "ok", "schema_version", "articles",
+      "paragraphs", "quotes", "entities", "paths", "index_rows",
+      "deferred_indexes", "problems", "notes" }), "\n")
+  else
+    say(string_format("%-14s %s\n", "corpus", a.db))
+    say(string_format("%-14s %d\n", "schema", r.schema_version))
+    for _, k in ipairs({ "articles", "paragraphs", "quotes", "entities",
+                         "paths", "index_rows" }) do
+      say(string_format("%-14s %d\n", (k:gsub("_", " ")), r[k]))
+    end
+    for _, n in ipairs(r.notes) do say("note: ", n, "\n") end
+  end
+  for _, p in ipairs(r.problems) do complain(a.db, p) end
+  if not r.ok then
+    complain(a.db, string_format("%d problem%s found", #r.problems,
+      #r.problems == 1 and "" or "s"))
+    return 1
+  end
+  if a.format ~= "json" then say(a.db, ": ok\n") end
   return 0
 end
 
@@ -1112,7 +1241,7 @@ end
 
 local RUN = { ingest = cmd_ingest, search = cmd_search, show = cmd_show,
               parse = cmd_parse, stats = cmd_stats, quotes = cmd_quotes,
-              export = cmd_export, report = cmd_report }
+              export = cmd_export, report = cmd_report, check = cmd_check }
 
 --- Run the command line argv (a list of strings, like the global arg)
 -- and return the exit status: 0, 1 (data error) or 2 (usage error).

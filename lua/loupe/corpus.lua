@@ -25,6 +25,11 @@ local argerror = check.argerror
 local raise = check.raise
 local INT_MAX = check.INT_MAX
 
+local coroutine_create = coroutine.create
+local coroutine_resume = coroutine.resume
+local coroutine_status = coroutine.status
+local math_floor = math.floor
+
 local Corpus = {}
 Corpus.__index = Corpus
 Corpus.__name = "loupe.corpus"
@@ -32,13 +37,18 @@ Corpus.__name = "loupe.corpus"
 local M = {}
 
 local OPEN_OPTS = { readonly = true, clustering = true,
-                    cluster_threshold = true, max_query_bytes = true,
-                    max_query_terms = true }
+                    cluster_threshold = true, busy_timeout = true,
+                    max_query_bytes = true, max_query_terms = true }
 
 --- Open (creating as needed) the corpus at path; ":memory:" for a private
--- in-memory one. opts.readonly opens an existing corpus for reading;
--- opts.max_query_bytes and opts.max_query_terms bound the search text
--- of its queries (defaults in the core: 1 MiB and 4,096 terms).
+-- in-memory one. opts.readonly opens an existing corpus for reading and
+-- writes nothing (a read-only file or folder is fine); opts.busy_timeout
+-- is how many seconds to wait for a corpus another process holds locked
+-- (default 10; 0 fails at once); opts.max_query_bytes and
+-- opts.max_query_terms bound the search text of its queries (defaults in
+-- the core: 1 MiB and 4,096 terms). corpus.notices lists what the caller
+-- should be told of the open (a migration of an older corpus, an older
+-- corpus read as it is), as "loupe: " messages.
 function M.open(path, opts)
   check.type(1, "open", path, "string")
   if path == "" then argerror(1, "open", "the path is an empty string") end
@@ -46,18 +56,22 @@ function M.open(path, opts)
   opts = check.options(2, "open", opts, OPEN_OPTS)
   check.number(2, "open", opts.cluster_threshold, 0, 1,
     "option 'cluster_threshold'", true, true)
+  local busy = check.number(2, "open", opts.busy_timeout, 0, 86400,
+    "option 'busy_timeout' (seconds)", false, true)
   local limits = {
     max_query_bytes = check.integer(2, "open", opts.max_query_bytes, 1, nil,
       "option 'max_query_bytes'", true),
     max_query_terms = check.integer(2, "open", opts.max_query_terms, 1, nil,
       "option 'max_query_terms'", true),
   }
-  local db, err, code = core.open(path, opts.readonly)
+  local db, err, code = core.open(path, opts.readonly,
+    busy and (busy == 0 and -1 or math_floor(busy * 1000 + 0.5)) or 0)
   if not db then return nil, err, code end
   if opts.clustering ~= nil or opts.cluster_threshold then
     db:set_clustering(opts.clustering ~= false, opts.cluster_threshold or 0)
   end
-  return setmetatable({ _db = db, path = path, _limits = limits }, Corpus)
+  return setmetatable({ _db = db, path = path, notices = db:notices(),
+    _limits = limits }, Corpus)
 end
 
 --- The core handle; raises on a closed corpus (at the caller's line).
@@ -133,7 +147,35 @@ function Corpus._article_row(row)
 end
 
 local INGEST_OPTS = { progress = true, batch = true, batch_bytes = true,
-                      threads = true, defer_indexes = true, charset = true }
+                      threads = true, defer_indexes = true, charset = true,
+                      cancel = true, verify = true }
+
+-- Before the first write of an open: is the file sound? A damaged corpus
+-- is not written into (SQLite would only notice the damage on the pages
+-- it touches). Once per open: it reads the whole file.
+local function verify_once(self, db)
+  if self._verified then return true end
+  local ok, err, code = db:verify()
+  if not ok then return nil, err, code end
+  self._verified = true
+  return true
+end
+
+-- Call a callback of ingest so that it cannot yield: a yield would leave
+-- the batch transaction open for as long as the coroutine is suspended
+-- (forever, if it is never resumed). It runs in a coroutine of its own;
+-- one that did not finish is an error. Returns the callback's first
+-- result; its errors are raised again as they are.
+local function call_no_yield(name, f, arg)
+  local co = coroutine_create(f)
+  local ok, res = coroutine_resume(co, arg)
+  if not ok then error(res, 0) end
+  if coroutine_status(co) ~= "dead" then
+    error("loupe: the " .. name .. " function of ingest yielded; it must "
+      .. "return (a yield would hold the corpus's write lock open)", 0)
+  end
+  return res
+end
 
 -- An ingest of at least this many new files that also at least doubles
 -- the corpus builds the indexes by name at its end (see db:defer_indexes).
@@ -199,7 +241,14 @@ end
 -- entities by name once at the end instead of row by row (faster for a
 -- bulk load; queries by speaker or entity are slower meanwhile); false
 -- never; default: with threads, when 1,000 or more of the files are new
--- to the corpus and at least as many as it holds.
+-- to the corpus and at least as many as it holds. cancel = function()
+-- is asked between pages: when it returns true, the pages stored so far
+-- are committed and the summary comes back with interrupted = true.
+-- progress and cancel must not yield. verify = false skips the check of
+-- the file before the first write of this open (SQLite's quick check,
+-- which reads the whole file). summary.duplicate counts files
+-- whose content was stored already under another path (or as text):
+-- their path is recorded as another location of that article.
 function Corpus:ingest(specs, opts)
   local db = self:_handle()
   if type(specs) == "string" then
@@ -219,6 +268,11 @@ function Corpus:ingest(specs, opts)
     argerror(2, "ingest", "option 'progress' must be a function, got "
       .. type(progress))
   end
+  local cancel = opts.cancel
+  if cancel ~= nil and type(cancel) ~= "function" then
+    argerror(2, "ingest", "option 'cancel' must be a function, got "
+      .. type(cancel))
+  end
   local batch = check.integer(2, "ingest", opts.batch, 1, nil,
     "option 'batch'", true) or 200
   local batch_bytes = check.integer(2, "ingest", opts.batch_bytes, 1, nil,
@@ -229,6 +283,11 @@ function Corpus:ingest(specs, opts)
   if defer ~= nil and type(defer) ~= "boolean" then
     argerror(2, "ingest", "option 'defer_indexes' must be a boolean, got "
       .. type(defer))
+  end
+  local verify = opts.verify
+  if verify ~= nil and type(verify) ~= "boolean" then
+    argerror(2, "ingest", "option 'verify' must be a boolean, got "
+      .. type(verify))
   end
   local charset = opts.charset
   if charset ~= nil and type(charset) ~= "string" then
@@ -247,14 +306,22 @@ function Corpus:ingest(specs, opts)
     db:set_charset("auto")
     return nil, err, code
   end
-  local summary = { added = 0, updated = 0, unchanged = 0, failed = {},
-                    files = #files }
+  if verify ~= false and #files > 0 then
+    local ok, verr, vcode = verify_once(self, db)
+    if not ok then
+      db:set_charset("auto")
+      return nil, verr, vcode
+    end
+  end
+  local summary = { added = 0, updated = 0, unchanged = 0, duplicate = 0,
+                    failed = {}, files = #files }
   local deferred = false
   -- whatever ends this function (return, error in a callback), an open
   -- batch is rolled back, never left half-written, and deferred indexes
   -- are built (a killed run leaves them to the next writable open)
-  -- luacheck: push ignore 211
-  local guard <close> = setmetatable({}, { __close = function()
+  local pf
+  local function clean_up()
+    if pf then pf:close() end        -- the workers stop and are joined
     if db:is_closed() then return end
     db:set_charset("auto")
     if db:in_transaction() then db:rollback() end
@@ -262,9 +329,23 @@ function Corpus:ingest(specs, opts)
       deferred = false
       db:build_indexes()
     end
-  end })
+  end
+  -- luacheck: push ignore 211
+  local guard <close> = setmetatable({}, { __close = clean_up })
   -- luacheck: pop
-  local read, pf, perr = page_source(db, files, #files > 0 and threads or 0,
+  -- A callback's error is raised after cleaning up here: an error does
+  -- not close the variables of a coroutine (only coroutine.close does),
+  -- and ingest may run in one.
+  local function callback(name, f, arg)
+    local ok, res = pcall(call_no_yield, name, f, arg)
+    if not ok then
+      clean_up()
+      error(res, 0)
+    end
+    return res
+  end
+  local read, perr
+  read, pf, perr = page_source(db, files, #files > 0 and threads or 0,
     charset)
   if not read then return nil, pf, perr end
   -- closed before the guard on the way out: the workers stop and are
@@ -311,8 +392,12 @@ function Corpus:ingest(specs, opts)
       n, bytes = 0, 0
     end
     if progress then
-      progress { done = i, total = #files, path = path, status = status,
-                 bytes = len or 0 }
+      callback("progress", progress, { done = i, total = #files,
+        path = path, status = status, bytes = len or 0 })
+    end
+    if cancel and i < #files and callback("cancel", cancel) then
+      summary.interrupted = true
+      break
     end
   end
   if db:in_transaction() then
@@ -340,6 +425,8 @@ function Corpus:add(text, meta)
       .. check.show(path))
   end
   if path then check.no_nul(2, "add", path, "option 'path'") end
+  local ok, verr, vcode = verify_once(self, db)
+  if not ok then return nil, verr, vcode end
   return db:add(text, path)
 end
 
@@ -801,6 +888,41 @@ function Corpus:entities(filter)
   return rows
 end
 
+--- Check the corpus file: SQLite's integrity check, the full-text
+-- index's check against the articles, the counts and links that must
+-- agree, the schema version. Returns { ok =, problems = { "..." },
+-- notes = { "..." }, schema_version =, articles =, paragraphs =, quotes
+-- =, entities =, paths =, index_rows =, deferred_indexes = } (ok is true
+-- when problems is empty; notes are not problems: an older schema read as
+-- it is, indexes left to build). Writes nothing.
+function Corpus:check()
+  local r, err, code = self:_handle():check()
+  if not r then return nil, err, code end
+  r.ok = #r.problems == 0
+  r.notes = {}
+  if r.schema_version < core.SCHEMA_VERSION then
+    r.notes[#r.notes + 1] = ("schema version %d is older than this "
+      .. "loupe's (%d): open the corpus once for writing (loupe ingest) to "
+      .. "upgrade it"):format(r.schema_version, core.SCHEMA_VERSION)
+  end
+  if r.deferred_indexes then
+    r.notes[#r.notes + 1] = "the indexes by speaker and entity name are "
+      .. "not built (a bulk ingest stopped early); the next writable open "
+      .. "builds them"
+  end
+  return r
+end
+
+--- Remove the file of a corpus this open created if it holds no article
+-- (a first ingest that stored nothing) and nobody else has it open; the
+-- corpus is closed then. Returns true when removed, false when kept.
+function Corpus:_discard()
+  local db = self:_handle()
+  local ok, err, code = db:discard()
+  if ok then self._db = nil end
+  return ok, err, code
+end
+
 --- One article with its paragraphs and provenance, or nil when absent.
 function Corpus:get(id)
   local db = self:_handle()
@@ -812,6 +934,14 @@ function Corpus:get(id)
   if not row then return nil end
   cur:close()
   row = Corpus._article_row(row)
+  -- every path the article was read from (row.path is the first)
+  local paths, pcur = {}, db:paths(id)
+  while true do
+    local p = pcur:next()
+    if not p then break end
+    paths[#paths + 1] = p.path
+  end
+  row.paths = paths
   local paras, prov = {}, {}
   local pc = db:paragraphs(id)
   while true do

@@ -1420,7 +1420,11 @@ function M.run_script(path, corpus, args)
     return e
   end, corpus, M, args or {})
   if not ok then
-    local msg = tostring(result):gsub("^loupe: ", "")
+    local msg = tostring(result)
+    -- a loupe message ("loupe: news.loupe: the corpus is damaged ...")
+    -- names its file already and passes through whole; anything else
+    -- the script raised is prefixed with the script
+    if msg:find("^loupe: ") then return nil, msg, "script" end
     if not msg:find(path, 1, true) then msg = path .. ": " .. msg end
     return nil, "loupe: " .. msg, "script"
   end
