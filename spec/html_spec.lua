@@ -121,19 +121,27 @@ describe("loupe.parse on an HTML news page", function()
       end
     end)
 
-  it("gives one line per block with its label and place", function()
-    local b = assert(loupe.parse(page, { lines = true }))
-    local found
-    for _, l in ipairs(b.lines) do
-      assert.is_true(h.LABELS[l.label] ~= nil, l.label)
-      if page:sub(l.offset + 1, l.offset + 14) == "We use cookies" then
-        found = l
+  it("gives one line per source line with the label of its text",
+    function()
+      local b = assert(loupe.parse(page, { lines = true }))
+      local src = {}
+      for l in (page .. "\n"):gmatch("([^\n]*)\n") do src[#src + 1] = l end
+      if src[#src] == "" then src[#src] = nil end
+      assert.are.equal(#src, #b.lines)
+      assert.are.equal(#src, b.provenance.input.lines)
+      for i, l in ipairs(b.lines) do
+        assert.are.equal(i, l.line)
+        assert.are.equal(i, line_at(page, l.offset))
+        assert.is_true(h.LABELS[l.label] ~= nil, l.label)
+        if contains(src[i], "We use cookies") then
+          assert.are.equal("boilerplate", l.label)
+        elseif contains(src[i], "ARVENSTAD") then
+          assert.are.equal("body", l.label)
+        elseif src[i] == "<head>" then
+          assert.are.equal("blank", l.label)
+        end
       end
-    end
-    assert.is_truthy(found)
-    assert.are.equal("boilerplate", found.label)
-    assert.are.equal(line_at(page, found.offset), found.line)
-  end)
+    end)
 end)
 
 describe("loupe.parse_file on an old table page with broken markup", function()

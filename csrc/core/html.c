@@ -1379,7 +1379,53 @@ void lp_html_remap(lp_html *h, loupe_article *a) {
   for (i = 0; i < a->n_editors; i++) remap_span(h, &a->editors[i]);
   for (i = 0; i < a->n_paragraphs; i++) remap_span(h, &a->paragraphs[i]);
   for (i = 0; i < a->n_quotes; i++) remap_span(h, &a->quotes[i].text);
-  for (i = 0; i < a->n_lines; i++)
-    lp_html_map(h, a->lines[i].offset, &a->lines[i].offset,
-                &a->lines[i].line);
+}
+
+/* How much a label says about a line, for a line that holds several
+ * blocks. */
+static int label_rank(loupe_line_label l) {
+  switch (l) {
+  case LOUPE_LINE_BODY: return 5;
+  case LOUPE_LINE_TITLE: return 4;
+  case LOUPE_LINE_META: return 3;
+  case LOUPE_LINE_DUPLICATE: return 2;
+  case LOUPE_LINE_BOILERPLATE: return 1;
+  default: return 0;
+  }
+}
+
+int lp_html_lines(lp_html *h, const lp_text *t, loupe_article *a,
+                  lp_arena *arena) {
+  size_t n = h->stats.lines ? h->stats.lines : 1, i, line;
+  loupe_line_info *out = lp_arena_alloc(arena, n * sizeof *out);
+  if (out == NULL) return LOUPE_ENOMEM;
+  /* each source line's start, through the map (it builds the line
+   * table of the decoded page on its first call) */
+  lp_html_map_work(h, 0, &out[0].offset, &line);
+  for (i = 0; i < n; i++) {
+    size_t wo = i < h->nwlines ? h->wlines[i] : h->wlen;
+    lp_html_map_work(h, wo, &out[i].offset, &line);
+    if (i > 0 && out[i].offset < out[i - 1].offset)
+      out[i].offset = out[i - 1].offset;
+    out[i].line = i + 1;
+    out[i].label = LOUPE_LINE_BLANK;
+    out[i].reason = "blank";
+  }
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    size_t off, first, last, k;
+    int r = label_rank(l->label);
+    lp_html_map(h, l->src_offset, &off, &first);
+    lp_html_map(h, l->src_end > l->src_offset ? l->src_end - 1 : l->src_offset,
+                &off, &last);
+    if (last < first) last = first;
+    for (k = first; k <= last && k <= n; k++)
+      if (k >= 1 && label_rank(out[k - 1].label) < r) {
+        out[k - 1].label = l->label;
+        out[k - 1].reason = l->reason ? l->reason : "";
+      }
+  }
+  a->lines = out;
+  a->n_lines = n;
+  return LOUPE_OK;
 }

@@ -198,6 +198,14 @@ void lp_html_map_work(lp_html *h, size_t work_off, size_t *off,
 /* Re-point every offset and line of a (parsed from lp_html_text) into
  * the caller's bytes. */
 void lp_html_remap(lp_html *h, loupe_article *a);
+/*
+ * a->lines for an HTML page: one entry per source line of the page, as
+ * for text, each with the label of the blocks of text on it (the one
+ * that says most: body, title, meta, duplicate, boilerplate; blank where
+ * no text is), from the labelled lines of t. LOUPE_OK or LOUPE_ENOMEM.
+ */
+int lp_html_lines(lp_html *h, const lp_text *t, loupe_article *a,
+                  lp_arena *arena);
 
 /* ---- DOM evidence for the labeller (htmlclass.c) ---- */
 /* Prepare the per-page evidence before the labeller runs: the headline's

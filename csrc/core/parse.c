@@ -291,7 +291,8 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     if (rc) goto out;
   }
   if (p->keep_lines) {
-    rc = keep_lines(&t, &box->pub, &box->arena);
+    rc = h ? lp_html_lines(h, &t, &box->pub, &box->arena)
+           : keep_lines(&t, &box->pub, &box->arena);
     if (rc) goto out;
   }
   if (h) {

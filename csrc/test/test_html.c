@@ -6,6 +6,7 @@
  * charset), gzip, broken markup, dates from metadata against the page,
  * and hostile input. Ends with "test_html: N passed, N failed".
  */
+#define _GNU_SOURCE               /* memmem */
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,15 +220,24 @@ static void test_article(void) {
     CHECK(a->quotes[i].text.offset < n &&
           memcmp(ARTICLE + a->quotes[i].text.offset, a->quotes[i].text.text,
                  5) == 0, "quote %zu offset points at its words", i + 1);
-  /* lines: one per block, with its place in the page */
-  CHECK(a->n_lines > 10, "lines for the blocks (%zu)", a->n_lines);
-  for (i = 0; i < a->n_lines; i++)
-    if (a->lines[i].label == LOUPE_LINE_BOILERPLATE &&
-        a->lines[i].offset + 9 <= n &&
-        memcmp(ARTICLE + a->lines[i].offset, "We use co", 9) == 0)
-      break;
-  CHECK(i < a->n_lines, "the cookie banner's line is boilerplate, found at "
-        "its offset");
+  /* lines: one per source line of the page, as for text, each with the
+   * label of the text on it */
+  CHECK_INT("a line entry per source line", a->n_lines, a->input.lines);
+  CHECK_INT("source lines", a->input.lines, line_at(ARTICLE, n - 1));
+  for (i = 0; i < a->n_lines; i++) {
+    const char *ls = ARTICLE + a->lines[i].offset;
+    const char *le = strchr(ls, '\n');
+    size_t ll = le ? (size_t)(le - ls) : strlen(ls);
+    CHECK_INT("line numbered", a->lines[i].line, i + 1);
+    CHECK_INT("line offset", line_at(ARTICLE, a->lines[i].offset), i + 1);
+    if (memmem(ls, ll, "We use cookies", 14))
+      CHECK(a->lines[i].label == LOUPE_LINE_BOILERPLATE,
+            "the cookie banner's line is boilerplate");
+    if (memmem(ls, ll, "ARVENSTAD", 9))
+      CHECK(a->lines[i].label == LOUPE_LINE_BODY, "P1's line is body");
+    if (memmem(ls, ll, "<head>", 6))
+      CHECK(a->lines[i].label == LOUPE_LINE_BLANK, "markup alone is blank");
+  }
   loupe_article_free(a);
 }
 
