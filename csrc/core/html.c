@@ -909,13 +909,16 @@ static void start_capture(walk *w, int kind, size_t off, const char *key,
   w->capbuf.len = 0;
 }
 
-/* Work offset of the '<' that opened the element whose '>' is at pos. */
+/* Work offset of the '<' that opened the element whose '>' is at pos
+ * (the cursor may stand at the end of the page). */
 static size_t tag_start(const walk *w, size_t pos) {
   const char *s = w->h->work;
-  size_t i = pos < w->h->wlen ? pos : w->h->wlen;
-  size_t lim = i > 4096 ? i - 4096 : 0;
+  size_t n = w->h->wlen, i, lim;
+  if (n == 0) return 0;
+  i = pos < n ? pos : n - 1;
+  lim = i > 4096 ? i - 4096 : 0;
   while (i > lim && s[i] != '<') i--;
-  return s[i] == '<' ? i : pos;
+  return s[i] == '<' ? i : (pos < n ? pos : n);
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts) {

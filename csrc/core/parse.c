@@ -180,7 +180,7 @@ static int keep_lines(const lp_text *t, loupe_article *a, lp_arena *arena) {
  * An HTML page with metadata but no visible text (a page its scripts
  * fill): the record holds what the metadata says and an empty body.
  */
-static int meta_only(lp_html *h, article_box **out) {
+static int meta_only(lp_html *h, int keep, article_box **out) {
   lp_text t;
   article_box *box = calloc(1, sizeof *box);
   int rc;
@@ -192,6 +192,8 @@ static int meta_only(lp_html *h, article_box **out) {
   if (box->pub.body == NULL) return LOUPE_ENOMEM;
   rc = lp_meta_apply(lp_html_meta(h), h, &t, &box->pub, &box->arena);
   box->pub.input = lp_html_stats(h);
+  /* every source line blank: no text on any */
+  if (rc == LOUPE_OK && keep) rc = lp_html_lines(h, &t, &box->pub, &box->arena);
   return rc;
 }
 
@@ -252,7 +254,7 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     if (rc) goto out;
     text = lp_html_text(h, &tlen);
     if (tlen == 0) {
-      rc = meta_only(h, &box);
+      rc = meta_only(h, p->keep_lines, &box);
       goto out;
     }
     rc = lp_text_init(&t, text, tlen, &p->codecs, LP_ENC_UTF8);
