@@ -882,9 +882,10 @@ end
 local function cmd_show(a)
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
-  local art = corpus:get(a.id)
+  local art, err = corpus:get(a.id)
   if not art then
     corpus:close()
+    if err then return data_error(err) end
     return data_error(a.db, "no article with id " .. a.id)
   end
   art.quotes = quotes_of(corpus, art)
