@@ -84,6 +84,11 @@ build = {
     ["loupe.query"] = "lua/loupe/query.lua",
     ["loupe.regex"] = "lua/loupe/regex.lua",
     ["loupe.report"] = "lua/loupe/report.lua",
+    ["loupe.report.charts"] = "lua/loupe/report/charts.lua",
+    ["loupe.report.page"] = "lua/loupe/report/page.lua",
+    ["loupe.report.svg"] = "lua/loupe/report/svg.lua",
+    ["loupe.report.text"] = "lua/loupe/report/text.lua",
+    ["loupe.report.writers"] = "lua/loupe/report/writers.lua",
   },
   -- the `loupe` command; LuaRocks wraps it so that it finds this tree
   install = {
