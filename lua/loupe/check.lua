@@ -3,18 +3,13 @@
 -- first stack level outside loupe's own modules, so the message carries
 -- the caller's file and line, never a line inside loupe. Dates, integers,
 -- lists of strings and option tables are checked here, once.
-local debug_getinfo = debug.getinfo
-local error = error
-local ipairs = ipairs
-local math_maxinteger = math.maxinteger
-local math_tointeger = math.tointeger
-local math_type = math.type
-local pairs = pairs
-local string_format = string.format
-local table_concat = table.concat
-local tonumber = tonumber
-local tostring = tostring
-local type = type
+local error, ipairs, pairs, tonumber = error, ipairs, pairs, tonumber
+local tostring, type = tostring, type
+local debug_getinfo, math_maxinteger = debug.getinfo, math.maxinteger
+local math_tointeger, math_type = math.tointeger, math.type
+local string_format, table_concat = string.format, table.concat
+
+local _ENV <const> = nil
 
 local M = {}
 
@@ -113,6 +108,19 @@ function M.number(n, fname, v, lo, hi, what, open_lo, optional)
       tostring(hi), v == nil and "nil" or show(v)))
   end
   return v
+end
+
+--- rows checked as a list whose items are tables ("row 3 is a number
+-- (a table expected)"; what names an item, default "row"). Returns rows.
+function M.rows(n, fname, rows, what)
+  M.type(n, fname, rows, "table")
+  for i, r in ipairs(rows) do
+    if type(r) ~= "table" then
+      argerror(n, fname, string_format("%s %d is a %s (a table expected)",
+        what or "row", i, type(r)))
+    end
+  end
+  return rows
 end
 
 --- The option key of opts checked to be of Lua type want when present

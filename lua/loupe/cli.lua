@@ -15,18 +15,11 @@ local search = require "loupe.cli.search"
 local show = require "loupe.cli.show"
 local stats = require "loupe.cli.stats"
 
-local debug_traceback = debug.traceback
-local io_stderr = io.stderr
-local io_stdout = io.stdout
-local ipairs = ipairs
-local os_getenv = os.getenv
-local pcall = pcall
-local table_concat = table.concat
-local tostring = tostring
-local xpcall = xpcall
+local ipairs, pcall, tostring, xpcall = ipairs, pcall, tostring, xpcall
+local debug_traceback, io_stderr = debug.traceback, io.stderr
+local io_stdout, os_getenv, table_concat = io.stdout, os.getenv, table.concat
 
-local COMMANDS = parser.COMMANDS
-local say = output.say
+local COMMANDS, say = parser.COMMANDS, output.say
 local usage_error = output.usage_error
 
 local _ENV <const> = nil

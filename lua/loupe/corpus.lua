@@ -17,15 +17,10 @@ local query = require "loupe.query"
 local quotes = require "loupe.corpus.quotes"
 
 local cjson_decode = cjson.decode
-local ipairs = ipairs
-local math_floor = math.floor
-local math_tointeger = math.tointeger
-local math_type = math.type
-local pairs = pairs
-local pcall = pcall
-local setmetatable = setmetatable
-local tostring = tostring
-local type = type
+local ipairs, pairs, pcall, setmetatable = ipairs, pairs, pcall, setmetatable
+local tostring, type = tostring, type
+local math_floor, math_mininteger = math.floor, math.mininteger
+local math_tointeger, math_type = math.tointeger, math.type
 
 local argerror = check.argerror
 local raise = check.raise
@@ -53,8 +48,7 @@ local OPEN_OPTS = { readonly = true, clustering = true,
 -- corpus read as it is), as "loupe: " messages.
 function M.open(path, opts)
   check.type(1, "open", path, "string")
-  if path == "" then argerror(1, "open", "the path is an empty string") end
-  check.no_nul(1, "open", path, "the path")
+  check.name(1, "open", path, "the path")
   opts = check.options(2, "open", opts, OPEN_OPTS)
   check.number(2, "open", opts.cluster_threshold, 0, 1,
     "option 'cluster_threshold'", true, true)
@@ -255,9 +249,7 @@ end
 -- message, code when it cannot be read.
 function Corpus:get(id)
   local db = self:_handle()
-  if math_type(id) ~= "integer" then
-    argerror(1, "get", "integer expected, got " .. type(id))
-  end
+  id = check.integer(1, "get", id, math_mininteger, nil, "id")
   local cur, err, code = db:article(id)
   if not cur then return nil, err, code end
   local found, ferr, fcode = cursor.list(cur)

@@ -6,12 +6,8 @@
 -- string lists the core stores as JSON arrays.
 local check = require "loupe.check"
 
-local pcall = pcall
-local table_concat = table.concat
-local tonumber = tonumber
-local tostring = tostring
-local type = type
-local utf8_char = utf8.char
+local pcall, tonumber, tostring, type = pcall, tonumber, tostring, type
+local table_concat, utf8_char = table.concat, utf8.char
 
 local raise = check.raise
 

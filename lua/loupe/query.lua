@@ -9,19 +9,11 @@ local check = require "loupe.check"
 local cursor = require "loupe.cursor"
 local regex = require "loupe.regex"
 
-local getmetatable = getmetatable
-local ipairs = ipairs
-local next = next
-local pairs = pairs
-local rawget = rawget
-local rawset = rawset
-local setmetatable = setmetatable
-local tostring = tostring
-local type = type
+local getmetatable, ipairs, next, pairs = getmetatable, ipairs, next, pairs
+local rawget, rawset, setmetatable = rawget, rawset, setmetatable
+local tostring, type = tostring, type
 
-local argerror = check.argerror
-local raise = check.raise
-local INT_MAX = check.INT_MAX
+local argerror, raise, INT_MAX = check.argerror, check.raise, check.INT_MAX
 
 local _ENV <const> = nil
 

@@ -12,11 +12,8 @@ local svg = require "loupe.report.svg"
 local text = require "loupe.report.text"
 local writers = require "loupe.report.writers"
 
-local debug_traceback = debug.traceback
-local loadfile = loadfile
-local os_getenv = os.getenv
-local tostring = tostring
-local xpcall = xpcall
+local loadfile, tostring, xpcall = loadfile, tostring, xpcall
+local debug_traceback, os_getenv = debug.traceback, os.getenv
 
 local _ENV <const> = nil
 

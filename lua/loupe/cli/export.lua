@@ -3,21 +3,12 @@
 -- report` (a report script's page to a file).
 local output = require "loupe.cli.output"
 
-local ipairs = ipairs
-local os_remove = os.remove
-local os_rename = os.rename
-local pcall = pcall
-local string_format = string.format
-local tostring = tostring
-local type = type
+local ipairs, pcall, tostring, type = ipairs, pcall, tostring, type
+local os_remove, os_rename, string_format = os.remove, os.rename, string.format
 
-local data_error = output.data_error
-local human_bytes = output.human_bytes
-local open_existing = output.open_existing
-local open_output = output.open_output
-local report_mod = output.report_mod
-local say = output.say
-local shown = output.shown
+local data_error, human_bytes = output.data_error, output.human_bytes
+local open_existing, open_output = output.open_existing, output.open_output
+local report_mod, say, shown = output.report_mod, output.say, output.shown
 local usage_error = output.usage_error
 
 local _ENV <const> = nil

@@ -3,28 +3,15 @@
 -- ingest that stores nothing leaves no corpus file.
 local output = require "loupe.cli.output"
 
-local io_open = io.open
-local ipairs = ipairs
-local math_floor = math.floor
-local math_max = math.max
-local os_clock = os.clock
-local os_time = os.time
-local pcall = pcall
-local require = require
-local string_format = string.format
-local tostring = tostring
+local ipairs, pcall, require, tostring = ipairs, pcall, require, tostring
+local io_open, math_floor, math_max = io.open, math.floor, math.max
+local os_clock, os_time, string_format = os.clock, os.time, string.format
 
-local clock_time = output.clock_time
-local color_for = output.color_for
-local columns_wide = output.columns_wide
-local cut = output.cut
-local data_error = output.data_error
-local human_bytes = output.human_bytes
-local isatty = output.isatty
-local loupe = output.loupe
-local say = output.say
-local shown = output.shown
-local width_of = output.width_of
+local clock_time, color_for = output.clock_time, output.color_for
+local columns_wide, cut = output.columns_wide, output.cut
+local data_error, human_bytes = output.data_error, output.human_bytes
+local isatty, loupe, say = output.isatty, output.loupe, output.say
+local shown, width_of = output.shown, output.width_of
 
 local _ENV <const> = nil
 

@@ -3,23 +3,14 @@
 -- for a terminal, messages in the command's form (`loupe: subject:
 -- reason`) with their exit statuses, terminal tables, widths and
 -- colours, and the corpus and output files the commands open.
-local io_open = io.open
-local io_stderr = io.stderr
-local io_stdout = io.stdout
-local ipairs = ipairs
-local math_floor = math.floor
-local math_max = math.max
-local math_min = math.min
-local os_getenv = os.getenv
-local pcall = pcall
-local require = require
-local string_format = string.format
-local table_concat = table.concat
-local tonumber = tonumber
+local ipairs, pcall, require, tonumber = ipairs, pcall, require, tonumber
 local tostring = tostring
+local io_open, io_stderr, io_stdout = io.open, io.stderr, io.stdout
+local math_floor, math_max, math_min = math.floor, math.max, math.min
+local os_getenv, string_format = os.getenv, string.format
+local table_concat = table.concat
 local utf8_charpattern = "^" .. utf8.charpattern
-local utf8_codepoint = utf8.codepoint
-local utf8_len = utf8.len
+local utf8_codepoint, utf8_len = utf8.codepoint, utf8.len
 local utf8_offset = utf8.offset
 
 local _ENV <const> = nil
@@ -78,7 +69,6 @@ local function shown(s, flat)
 end
 M.shown = shown
 
-
 -- A message we compose: "loupe: subject: reason".
 local function complain(subject, reason)
   if subject then
@@ -87,6 +77,7 @@ local function complain(subject, reason)
     M.stderr:write("loupe: ", shown(reason), "\n")
   end
 end
+M.complain = complain
 
 -- A message from the library ("loupe: path: reason", or a raised error
 -- with a source position in front), in the command's form.
@@ -99,6 +90,7 @@ local function lib_message(msg)
   if a and rest:sub(1, #a + 2) == a .. ": " then msg = rest end
   return msg
 end
+M.lib_message = lib_message
 
 -- Data error: the message on stderr, status 1.
 local function data_error(subject_or_msg, reason)
@@ -109,6 +101,7 @@ local function data_error(subject_or_msg, reason)
   end
   return 1
 end
+M.data_error = data_error
 
 -- Usage error: the message and a pointer to --help, status 2.
 local function usage_error(command, subject, reason)
@@ -117,7 +110,7 @@ local function usage_error(command, subject, reason)
     "--help'.\n")
   return 2
 end
-
+M.usage_error = usage_error
 
 local term_mod
 local function term()
@@ -134,6 +127,7 @@ local function isatty(f)
   local ok, yes = pcall(t.isatty, f)
   return ok and yes == true
 end
+M.isatty = isatty
 
 -- Colors only on a terminal, never with NO_COLOR set or TERM=dumb.
 local function color_for(f)
@@ -142,10 +136,12 @@ local function color_for(f)
   local t = term()
   return t and t.colors
 end
+M.color_for = color_for
 
 local function width_of(s)
   return utf8_len(s) or #s
 end
+M.width_of = width_of
 
 local function cut(s, n)
   s = s == nil and "" or tostring(s)
@@ -157,12 +153,14 @@ local function cut(s, n)
   end
   return s
 end
+M.cut = cut
 
 local function pad(s, n, right)
   s = cut(s, n)
   local fill = (" "):rep(n - width_of(s))
   return right and (fill .. s) or (s .. fill)
 end
+M.pad = pad
 
 -- Words of s in lines of at most n characters.
 local function wrap(s, n)
@@ -179,15 +177,18 @@ local function wrap(s, n)
   if line ~= "" or #lines == 0 then lines[#lines + 1] = line end
   return lines
 end
+M.wrap = wrap
 
 local function columns_wide()
   local n = tonumber(os_getenv("COLUMNS") or "")
   return n and math_max(n, 40) or 100
 end
+M.columns_wide = columns_wide
 
 local function day(date)
   return date and tostring(date):sub(1, 10) or "-"
 end
+M.day = day
 
 local function human_bytes(n)
   if n >= 1e9 then return string_format("%.1f GB", n / 1e9) end
@@ -195,6 +196,7 @@ local function human_bytes(n)
   if n >= 1e3 then return string_format("%.1f KB", n / 1e3) end
   return string_format("%d B", n)
 end
+M.human_bytes = human_bytes
 
 local function clock_time(s)
   s = math_floor(s + 0.5)
@@ -203,6 +205,7 @@ local function clock_time(s)
   end
   return string_format("%d:%02d", s // 60, s % 60)
 end
+M.clock_time = clock_time
 
 -- ------------------------------------------------------------ tables
 
@@ -264,6 +267,7 @@ local function text_table(rows, cols, color, decorate)
     end
   end
 end
+M.text_table = text_table
 
 -- Mark [highlighted] terms of a snippet line on a colour terminal.
 local function colour_marks(s, color)
@@ -272,6 +276,7 @@ local function colour_marks(s, color)
       .. tostring(color.reset)
   end))
 end
+M.colour_marks = colour_marks
 
 -- Rows in a writer format (csv, md, jsonl) to stdout.
 local function write_rows(format, rows, columns)
@@ -279,6 +284,7 @@ local function write_rows(format, rows, columns)
   for _, r in ipairs(rows) do w:row(r) end
   w:close()
 end
+M.write_rows = write_rows
 
 -- ---------------------------------------------------------- corpus
 
@@ -287,10 +293,12 @@ local function loupe()
   loupe_mod = loupe_mod or require "loupe"
   return loupe_mod
 end
+M.loupe = loupe
 
 local function report_mod()
   return require "loupe.report"
 end
+M.report_mod = report_mod
 
 -- Open an existing corpus read-only: nil and the status on failure.
 local function open_existing(path)
@@ -308,6 +316,7 @@ local function open_existing(path)
   for _, n in ipairs(corpus.notices) do M.stderr:write(n, "\n") end
   return corpus
 end
+M.open_existing = open_existing
 
 -- A sink for writers: a file opened for -o, or standard output.
 local function open_output(path)
@@ -320,27 +329,6 @@ local function open_output(path)
     return ok, cerr
   end
 end
-
-M.complain = complain
-M.lib_message = lib_message
-M.data_error = data_error
-M.usage_error = usage_error
-M.isatty = isatty
-M.color_for = color_for
-M.width_of = width_of
-M.cut = cut
-M.pad = pad
-M.wrap = wrap
-M.columns_wide = columns_wide
-M.day = day
-M.human_bytes = human_bytes
-M.clock_time = clock_time
-M.text_table = text_table
-M.colour_marks = colour_marks
-M.write_rows = write_rows
-M.loupe = loupe
-M.report_mod = report_mod
-M.open_existing = open_existing
 M.open_output = open_output
 
 return M

@@ -4,12 +4,8 @@
 local argparse = require "argparse"
 local check = require "loupe.check"
 
-local math_tointeger = math.tointeger
-local pcall = pcall
-local require = require
-local table_concat = table.concat
-local tonumber = tonumber
-local tostring = tostring
+local pcall, require, tonumber, tostring = pcall, require, tonumber, tostring
+local math_tointeger, table_concat = math.tointeger, table.concat
 
 local _ENV <const> = nil
 
@@ -83,6 +79,29 @@ end
 local FORMAT_HELP = "Output format: %s (default %s)."
 
 
+-- --format FORMAT, one of choices; the first is the default unless
+-- no_default (the command then picks one).
+local function format_option(c, choices, no_default)
+  local o = c:option("--format", FORMAT_HELP:format(
+    table_concat(choices, ", "), choices[1])):choices(choices)
+  if not no_default then o:default(choices[1]):show_default(false) end
+  o:argname("FORMAT")
+end
+
+-- --since DATE and --until DATE, with their help texts.
+local function date_options(c, since_help, until_help)
+  c:option("--since", since_help):argname("DATE")
+    :convert(date_arg("--since"))
+  c:option("--until", until_help):argname("DATE")
+    :convert(date_arg("--until"))
+end
+
+-- --limit N (0 for all), default dflt.
+local function limit_option(c, help, dflt)
+  c:option("--limit", help):argname("N"):convert(count_arg("--limit"))
+    :default(dflt):show_default(false)
+end
+
 -- The arguments and options of `loupe ingest`.
 local function define_ingest(command)
   local c = command("ingest", "Add pages (files, folders, globs) to a "
@@ -134,11 +153,8 @@ local function define_search(command)
   c:argument("DB", "The corpus file."):target("db")
   c:argument("QUERY", "Words to search for (optional with filters).")
     :target("query"):args("?")
-  c:option("--since", "Only articles dated on or after DATE "
-    .. "(YYYY[-MM[-DD]]).")
-    :argname("DATE"):convert(date_arg("--since"))
-  c:option("--until", "Only articles dated on or before DATE.")
-    :argname("DATE"):convert(date_arg("--until"))
+  date_options(c, "Only articles dated on or after DATE "
+    .. "(YYYY[-MM[-DD]]).", "Only articles dated on or before DATE.")
   c:option("--outlet", "Only articles from this outlet."):argname("NAME")
     :count("*")
   c:option("--credit", "Only articles credited to this agency.")
@@ -154,12 +170,8 @@ local function define_search(command)
   c:option("--order", "date (oldest first), newest (also written "
     .. "--order=-date) or rank (default rank with QUERY, else date).")
     :choices({ "date", "newest", "-date", "rank" }):argname("ORDER")
-  c:option("--limit", "At most N articles; 0 for all (default 20).")
-    :argname("N"):convert(count_arg("--limit")):default("20")
-    :show_default(false)
-  c:option("--format", FORMAT_HELP:format("table, csv, jsonl, md", "table"))
-    :choices({ "table", "csv", "jsonl", "md" }):default("table")
-    :show_default(false):argname("FORMAT")
+  limit_option(c, "At most N articles; 0 for all (default 20).", "20")
+  format_option(c, { "table", "csv", "jsonl", "md" })
 end
 
 -- The arguments and options of `loupe show`.
@@ -169,9 +181,7 @@ local function define_show(command)
   c:argument("DB", "The corpus file."):target("db")
   c:argument("ID", "The article id (from search)."):target("id")
     :convert(count_arg("ID", 1))
-  c:option("--format", FORMAT_HELP:format("text, json", "text"))
-    :choices({ "text", "json" }):default("text"):show_default(false)
-    :argname("FORMAT")
+  format_option(c, { "text", "json" })
 end
 
 -- The arguments and options of `loupe parse`.
@@ -179,9 +189,7 @@ local function define_parse(command)
   local c = command("parse", "Parse one page file and print the article "
     .. "record (no corpus needed).")
   c:argument("FILE", "The page file."):target("file")
-  c:option("--format", FORMAT_HELP:format("text, json", "text"))
-    :choices({ "text", "json" }):default("text"):show_default(false)
-    :argname("FORMAT")
+  format_option(c, { "text", "json" })
   c:option("--charset", CHARSET_HELP):argname("NAME")
     :convert(charset_arg)
 end
@@ -191,9 +199,7 @@ local function define_stats(command)
   local c = command("stats", "Summarise a corpus: articles per year, outlet "
     .. "and credit, languages, speakers.")
   c:argument("DB", "The corpus file."):target("db")
-  c:option("--format", FORMAT_HELP:format("text, json", "text"))
-    :choices({ "text", "json" }):default("text"):show_default(false)
-    :argname("FORMAT")
+  format_option(c, { "text", "json" })
 end
 
 -- The arguments and options of `loupe quotes`.
@@ -210,20 +216,14 @@ local function define_quotes(command)
     :choices({ "direct", "reported", "phrase" })
   c:option("--text", "Only quotes containing this text (any case).")
     :argname("TEXT")
-  c:option("--since", "Only quotes dated on or after DATE.")
-    :argname("DATE"):convert(date_arg("--since"))
-  c:option("--until", "Only quotes dated on or before DATE.")
-    :argname("DATE"):convert(date_arg("--until"))
+  date_options(c, "Only quotes dated on or after DATE.",
+    "Only quotes dated on or before DATE.")
   c:option("--outlet", "Only quotes printed by this outlet.")
     :argname("NAME"):count("*")
   c:flag("--speakers", "List the speakers instead (quotes, first and "
     .. "last date, outlets).")
-  c:option("--limit", "At most N rows; 0 for all (default 0).")
-    :argname("N"):convert(count_arg("--limit")):default("0")
-    :show_default(false)
-  c:option("--format", FORMAT_HELP:format("table, csv, jsonl, md", "table"))
-    :choices({ "table", "csv", "jsonl", "md" }):default("table")
-    :show_default(false):argname("FORMAT")
+  limit_option(c, "At most N rows; 0 for all (default 0).", "0")
+  format_option(c, { "table", "csv", "jsonl", "md" })
 end
 
 -- The arguments and options of `loupe export`.
@@ -237,8 +237,7 @@ local function define_export(command)
     .. "document, as POST /_bulk expects.\n\nExample: loupe export "
     .. "news.loupe --es-bulk news > bulk.ndjson")
   c:argument("DB", "The corpus file."):target("db")
-  c:option("--format", FORMAT_HELP:format("jsonl, csv", "jsonl"))
-    :choices({ "jsonl", "csv" }):argname("FORMAT")
+  format_option(c, { "jsonl", "csv" }, true)
   c:option("--es-bulk", "Elasticsearch bulk format for index INDEX.")
     :argname("INDEX"):convert(index_arg)
   c:option("-o --output", "Write to FILE instead of standard output.")
@@ -275,9 +274,7 @@ local function define_check(command)
     .. "problem is found; each goes to\nstandard error.\n\nExample: "
     .. "loupe check news.loupe")
   c:argument("DB", "The corpus file."):target("db")
-  c:option("--format", FORMAT_HELP:format("text, json", "text"))
-    :choices({ "text", "json" }):default("text"):show_default(false)
-    :argname("FORMAT")
+  format_option(c, { "text", "json" })
 end
 
 --- The parser of the command line: a command per entry of COMMANDS;

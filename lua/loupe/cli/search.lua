@@ -2,28 +2,27 @@
 -- (quotes or speakers), as a terminal table or in a writer format.
 local output = require "loupe.cli.output"
 
-local ipairs = ipairs
-local next = next
-local pcall = pcall
-local string_format = string.format
-local table_concat = table.concat
-local tostring = tostring
+local ipairs, next, pcall, tostring = ipairs, next, pcall, tostring
+local string_format, table_concat = string.format, table.concat
 
-local color_for = output.color_for
-local colour_marks = output.colour_marks
-local data_error = output.data_error
-local day = output.day
-local lib_message = output.lib_message
-local loupe = output.loupe
-local open_existing = output.open_existing
-local say = output.say
-local text_table = output.text_table
-local usage_error = output.usage_error
+local color_for, colour_marks = output.color_for, output.colour_marks
+local data_error, day = output.data_error, output.day
+local lib_message, loupe = output.lib_message, output.loupe
+local open_existing, say = output.open_existing, output.say
+local text_table, usage_error = output.text_table, output.usage_error
 local write_rows = output.write_rows
 
 local _ENV <const> = nil
 
 local M = {}
+
+-- Rows written in a writer format (csv, jsonl, md): true; false when the
+-- format is the terminal table, left to the caller.
+local function written(a, rows, columns)
+  if a.format == "table" then return false end
+  write_rows(a.format, rows, columns)
+  return true
+end
 
 -- ------------------------------------------------------------ search
 
@@ -81,10 +80,7 @@ function M.cmd_search(a)
     cols[#cols + 1] = "snippet"
     cols[#cols + 1] = "rank"
   end
-  if a.format ~= "table" then
-    write_rows(a.format, rows, cols)
-    return 0
-  end
+  if written(a, rows, cols) then return 0 end
   local color = color_for(output.stdout)
   for _, r in ipairs(rows) do
     r.day = day(r.date)
@@ -123,10 +119,7 @@ function M.cmd_quotes(a)
       if a.limit > 0 and #rows >= a.limit then break end
       rows[#rows + 1] = s
     end
-    if a.format ~= "table" then
-      write_rows(a.format, rows, SPEAKER_COLUMNS)
-      return 0
-    end
+    if written(a, rows, SPEAKER_COLUMNS) then return 0 end
     for _, r in ipairs(rows) do
       r.span = day(r.first) .. " .. " .. day(r.last)
       r.where = table_concat(r.outlets or {}, ", ")
@@ -157,10 +150,7 @@ function M.cmd_quotes(a)
     end
     return data_error(msg)
   end
-  if a.format ~= "table" then
-    write_rows(a.format, rows, QUOTE_COLUMNS)
-    return 0
-  end
+  if written(a, rows, QUOTE_COLUMNS) then return 0 end
   for _, r in ipairs(rows) do
     r.day = day(r.date)
     r.quote = "“" .. tostring(r.text) .. "” (" .. tostring(r.outlet or

@@ -2,22 +2,14 @@
 -- page file, no corpus): fields, paragraphs and quotes, or JSON.
 local output = require "loupe.cli.output"
 
-local ipairs = ipairs
-local math_max = math.max
-local string_format = string.format
+local ipairs, type = ipairs, type
+local math_max, string_format = math.max, string.format
 local table_concat = table.concat
-local type = type
 
-local color_for = output.color_for
-local columns_wide = output.columns_wide
-local data_error = output.data_error
-local day = output.day
-local loupe = output.loupe
-local open_existing = output.open_existing
-local report_mod = output.report_mod
-local say = output.say
-local shown = output.shown
-local wrap = output.wrap
+local color_for, columns_wide = output.color_for, output.columns_wide
+local data_error, day, loupe = output.data_error, output.day, output.loupe
+local open_existing, report_mod = output.open_existing, output.report_mod
+local say, shown, wrap = output.say, output.shown, output.wrap
 
 local _ENV <const> = nil
 

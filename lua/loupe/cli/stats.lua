@@ -2,25 +2,15 @@
 -- check` (is the file sound?), as text or JSON.
 local output = require "loupe.cli.output"
 
-local ipairs = ipairs
-local math_floor = math.floor
-local math_max = math.max
-local math_min = math.min
-local pairs = pairs
-local string_format = string.format
-local table_concat = table.concat
+local ipairs, pairs, tostring = ipairs, pairs, tostring
+local math_floor, math_max, math_min = math.floor, math.max, math.min
+local string_format, table_concat = string.format, table.concat
 local table_sort = table.sort
-local tostring = tostring
 
-local color_for = output.color_for
-local complain = output.complain
-local data_error = output.data_error
-local day = output.day
-local open_existing = output.open_existing
-local pad = output.pad
-local report_mod = output.report_mod
-local say = output.say
-local shown = output.shown
+local color_for, complain = output.color_for, output.complain
+local data_error, day = output.data_error, output.day
+local open_existing, pad = output.open_existing, output.pad
+local report_mod, say, shown = output.report_mod, output.say, output.shown
 local width_of = output.width_of
 
 local _ENV <const> = nil

@@ -6,9 +6,7 @@
 local check = require "loupe.check"
 local cursor = require "loupe.cursor"
 
-local ipairs = ipairs
-local pairs = pairs
-local tonumber = tonumber
+local ipairs, pairs, tonumber = ipairs, pairs, tonumber
 
 local raise = check.raise
 local INT_MAX = check.INT_MAX

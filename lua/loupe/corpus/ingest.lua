@@ -5,16 +5,10 @@
 local check = require "loupe.check"
 local core = require "loupe.core"
 
-local coroutine_create = coroutine.create
-local coroutine_resume = coroutine.resume
-local coroutine_status = coroutine.status
-local error = error
-local io_open = io.open
-local ipairs = ipairs
-local pcall = pcall
-local setmetatable = setmetatable
-local tostring = tostring
-local type = type
+local error, ipairs, pcall, setmetatable = error, ipairs, pcall, setmetatable
+local tostring, type = tostring, type
+local coroutine_create, coroutine_resume = coroutine.create, coroutine.resume
+local coroutine_status, io_open = coroutine.status, io.open
 
 local argerror = check.argerror
 

@@ -6,14 +6,9 @@ local check = require "loupe.check"
 local cursor = require "loupe.cursor"
 local query = require "loupe.query"
 
-local ipairs = ipairs
-local math_min = math.min
-local pairs = pairs
-local pcall = pcall
-local table_concat = table.concat
-local table_sort = table.sort
-local tostring = tostring
+local ipairs, pairs, pcall, tostring = ipairs, pairs, pcall, tostring
 local type = type
+local math_min, table_concat, table_sort = math.min, table.concat, table.sort
 
 local _ENV <const> = nil
 

@@ -7,39 +7,19 @@ local check = require "loupe.check"
 local svg = require "loupe.report.svg"
 local text = require "loupe.report.text"
 
-local ipairs = ipairs
-local math_ceil = math.ceil
-local math_floor = math.floor
-local math_huge = math.huge
-local math_max = math.max
-local math_min = math.min
-local pairs = pairs
-local table_concat = table.concat
-local table_sort = table.sort
-local tonumber = tonumber
-local tostring = tostring
+local ipairs, pairs, tonumber, tostring = ipairs, pairs, tonumber, tostring
 local type = type
-local utf8_len = utf8.len
+local math_ceil, math_floor, math_huge = math.ceil, math.floor, math.huge
+local math_max, math_min, table_concat = math.max, math.min, table.concat
+local table_sort, utf8_len = table.sort, utf8.len
 
-local axis = svg.axis
-local check_rows = svg.check_rows
-local check_sizes = svg.check_sizes
-local cut = text.cut
-local escape = text.escape_html
-local new_chart = svg.new_chart
-local note_el = svg.note_el
-local num = svg.num
-local PALETTE = svg.PALETTE
-local scale_of = svg.scale_of
-local set = svg.set
-local share = svg.share
-local svg_open = svg.svg_open
-local tag = svg.tag
-local text_el = svg.text_el
-local text_of = text.text_of
-local title_el = svg.title_el
-local value_label = svg.value_label
-local NOTE_H = svg.NOTE_H
+local axis, check_rows, check_sizes = svg.axis, svg.check_rows, svg.check_sizes
+local cut, escape, new_chart = text.cut, text.escape_html, svg.new_chart
+local note_el, num, PALETTE = svg.note_el, svg.num, svg.PALETTE
+local scale_of, set, share = svg.scale_of, svg.set, svg.share
+local svg_open, tag, text_el = svg.svg_open, svg.tag, svg.text_el
+local text_of, title_el = text.text_of, svg.title_el
+local value_label, NOTE_H = svg.value_label, svg.NOTE_H
 
 local _ENV <const> = nil
 
@@ -109,15 +89,35 @@ local function y_axis(buf, x0, y0, plot_w, plot_h, max, opts)
   return top
 end
 
+-- The end of a chart of width w and height h (without its note): the
+-- label of the x axis centred at x, the note, and the closing tag.
+-- Returns the SVG text.
+local function end_svg(buf, w, h, note, x, xlabel)
+  if xlabel then
+    buf[#buf + 1] = text_el(x, h - 8, xlabel,
+      { "text-anchor", "middle", "fill", "#222" })
+  end
+  buf[#buf + 1] = note_el(w, h, note)
+  buf[#buf + 1] = "</svg>"
+  return table_concat(buf, "\n")
+end
+
+-- The arguments of chart fname checked: rows a list of tables (each a
+-- what), opts an options table of allowed keys with valid sizes.
+local function chart_args(fname, rows, what, opts, allowed)
+  check_rows(fname, rows, what)
+  opts = check.options(2, fname, opts, allowed)
+  check_sizes(fname, opts)
+  return opts
+end
+
 --- Vertical bars of counts over time (or any keys): rows { key=, count= }
 -- (or opts.key / opts.value). opts: title, xlabel, ylabel, width (720),
 -- height (280), color, fill (fill missing years, default true), from, to,
 -- missing (label of rows without a key, "undated"). Returns a chart
 -- (tostring gives the SVG).
 function M.bar_chart(rows, opts)
-  check_rows("bar_chart", rows, "row")
-  opts = check.options(2, "bar_chart", opts, BAR_OPTS)
-  check_sizes("bar_chart", opts)
+  opts = chart_args("bar_chart", rows, "row", opts, BAR_OPTS)
   local data = series_rows(rows, opts)
   local w, h = opts.width or 720, opts.height or 280
   local ml, mr, mt, mb = 56, 16, opts.title and 34 or 14, 48
@@ -155,13 +155,8 @@ function M.bar_chart(rows, opts)
         { "text-anchor", "middle", "fill", "#444" })
     end
   end
-  if opts.xlabel then
-    buf[#buf + 1] = text_el(x0 + plot_w / 2, h - 8, opts.xlabel,
-      { "text-anchor", "middle", "fill", "#222" })
-  end
-  buf[#buf + 1] = note_el(w, h, note)
-  buf[#buf + 1] = "</svg>"
-  return new_chart(table_concat(buf, "\n"), opts.title, data,
+  return new_chart(end_svg(buf, w, h, note, x0 + plot_w / 2, opts.xlabel),
+    opts.title, data,
     { { key = "key", title = opts.xlabel or "key" },
       { key = "count", title = opts.ylabel or "count", align = "right" } })
 end
@@ -170,9 +165,7 @@ end
 -- } sharing their keys (years are filled). opts as bar_chart. A legend
 -- names the series.
 function M.line_chart(series, opts)
-  check_rows("line_chart", series, "series")
-  opts = check.options(2, "line_chart", opts, BAR_OPTS)
-  check_sizes("line_chart", opts)
+  opts = chart_args("line_chart", series, "series", opts, BAR_OPTS)
   -- the keys of all series, years filled
   local all = {}
   for si, s in ipairs(series) do
@@ -269,9 +262,7 @@ end
 -- (or opts.key / opts.value); opts: title, top (10), width (720),
 -- xlabel, color, label_chars (32), missing (label of a nil key).
 function M.hbar_chart(rows, opts)
-  check_rows("hbar_chart", rows, "row")
-  opts = check.options(2, "hbar_chart", opts, HBAR_OPTS)
-  check_sizes("hbar_chart", opts)
+  opts = chart_args("hbar_chart", rows, "row", opts, HBAR_OPTS)
   local kk, vk = opts.key or "key", opts.value or "count"
   local data = {}
   for _, r in ipairs(rows) do
@@ -332,13 +323,8 @@ function M.hbar_chart(rows, opts)
     buf[#buf + 1] = text_el(x0 + bw + 4, y + bar_h / 2 + 4,
       value_label(r.count), { "fill", "#222", "font-size", 11 })
   end
-  if opts.xlabel then
-    buf[#buf + 1] = text_el(x0 + plot_w / 2, h - 8, opts.xlabel,
-      { "text-anchor", "middle", "fill", "#222" })
-  end
-  buf[#buf + 1] = note_el(w, h, note)
-  buf[#buf + 1] = "</svg>"
-  return new_chart(table_concat(buf, "\n"), opts.title, data,
+  return new_chart(end_svg(buf, w, h, note, x0 + plot_w / 2, opts.xlabel),
+    opts.title, data,
     { { key = "key", title = opts.label or "name" },
       { key = "count", title = opts.xlabel or "count", align = "right" } })
 end
@@ -416,9 +402,7 @@ end
 -- first quote), max_speakers (12), colors (kind -> color). Undated
 -- quotes are left out and counted in the caption.
 function M.timeline(points, opts)
-  check_rows("timeline", points, "point")
-  opts = check.options(2, "timeline", opts, TIMELINE_OPTS)
-  check_sizes("timeline", opts)
+  opts = chart_args("timeline", points, "point", opts, TIMELINE_OPTS)
   if opts.speakers ~= nil then
     check.strings(2, "timeline", check.type(2, "timeline", opts.speakers,
       "table"), "option 'speakers'", true, true)

@@ -8,24 +8,14 @@ local svg = require "loupe.report.svg"
 local text = require "loupe.report.text"
 local writers = require "loupe.report.writers"
 
-local getmetatable = getmetatable
-local io_open = io.open
-local ipairs = ipairs
-local math_ceil = math.ceil
-local math_max = math.max
-local math_min = math.min
-local os_date = os.date
-local setmetatable = setmetatable
-local string_format = string.format
-local table_concat = table.concat
-local tostring = tostring
-local type = type
-local utf8_len = utf8.len
+local getmetatable, ipairs, setmetatable = getmetatable, ipairs, setmetatable
+local tostring, type = tostring, type
+local io_open, math_ceil, math_max = io.open, math.ceil, math.max
+local math_min, os_date, string_format = math.min, os.date, string.format
+local table_concat, utf8_len = table.concat, utf8.len
 
-local columns_of = writers.columns
-local escape = text.escape_html
-local escape_md = text.escape_md
-local text_of = text.text_of
+local columns_of, escape = writers.columns, text.escape_html
+local escape_md, text_of = text.escape_md, text.text_of
 local valid_utf8 = text.valid_utf8
 
 local _ENV <const> = nil

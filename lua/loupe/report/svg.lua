@@ -6,18 +6,11 @@
 local check = require "loupe.check"
 local text = require "loupe.report.text"
 
-local getmetatable = getmetatable
-local ipairs = ipairs
-local math_ceil = math.ceil
-local math_floor = math.floor
-local math_huge = math.huge
-local math_log = math.log
-local math_max = math.max
-local math_min = math.min
-local setmetatable = setmetatable
-local string_format = string.format
-local table_concat = table.concat
+local getmetatable, ipairs, setmetatable = getmetatable, ipairs, setmetatable
 local type = type
+local math_ceil, math_floor, math_huge = math.ceil, math.floor, math.huge
+local math_log, math_max, math_min = math.log, math.max, math.min
+local string_format, table_concat = string.format, table.concat
 
 local escape = text.escape_html
 local text_of = text.text_of
@@ -41,17 +34,13 @@ local function check_sizes(fname, opts)
     check.integer(2, fname, opts[k], 0, 9999, "option '" .. k .. "'", true)
   end
 end
+M.check_sizes = check_sizes
 
 -- The list argument of a chart: a table whose items are tables.
 local function check_rows(fname, rows, what)
-  check.type(1, fname, rows, "table")
-  for i, r in ipairs(rows) do
-    if type(r) ~= "table" then
-      check.argerror(1, fname, ("%s %d is a %s (a table expected)")
-        :format(what, i, type(r)))
-    end
-  end
+  check.rows(1, fname, rows, what)
 end
+M.check_rows = check_rows
 
 -- Values on a chart. A chart draws finite numbers from 0 up, scaled to
 -- the largest finite one; +inf as a bar (or point) at the top of the
@@ -80,6 +69,7 @@ local function share(v, top)
   if v == INF then return 1 end
   return math_min(1, v / top)
 end
+M.share = share
 
 -- The largest finite value of the values (0 at least) and the note for
 -- those not drawn as given (nil when all are), for a list of values.
@@ -95,16 +85,18 @@ local function scale_of(values)
   if below > 0 then parts[#parts + 1] = below .. " below 0, drawn at 0" end
   return max, #parts > 0 and table_concat(parts, "; ") or nil
 end
+M.scale_of = scale_of
 
 -- The room a note takes under a chart.
 local NOTE_H = 16
+M.NOTE_H = NOTE_H
 
 local function set(list)
   local t = {}
   for _, k in ipairs(list) do t[k] = true end
   return t
 end
-
+M.set = set
 
 local Chart = {}
 Chart.__index = Chart
@@ -117,6 +109,7 @@ local function num(x)
   local s = string_format("%.1f", x)
   return (s:gsub("%.0$", ""))
 end
+M.num = num
 
 -- Build "<tag a="v" ...>" with attributes in the given order.
 local function tag(name, attrs, close)
@@ -129,12 +122,14 @@ local function tag(name, attrs, close)
   parts[#parts + 1] = close and "/>" or ">"
   return table_concat(parts)
 end
+M.tag = tag
 
 local function text_el(x, y, s, attrs)
   local a = { "x", x, "y", y }
   for _, v in ipairs(attrs or {}) do a[#a + 1] = v end
   return tag("text", a) .. escape(s) .. "</text>"
 end
+M.text_el = text_el
 
 -- A nice step for an axis from 0 to max with about n ticks (integers).
 local function nice_step(max, n)
@@ -163,6 +158,7 @@ local function axis(max)
   top = math_max(step, top)
   return step, top, math_floor(top / step + 0.5)
 end
+M.axis = axis
 
 local PALETTE = { "#3b6ea5", "#d9822b", "#4a9c6d", "#b8475a", "#7a5ea8",
                   "#8c6d31", "#3f8f9e", "#6b6b6b" }
@@ -178,6 +174,7 @@ local function svg_open(w, h, title)
     "<title>", escape(title or "chart"), "</title>",
   })
 end
+M.svg_open = svg_open
 
 -- The note under a chart of width w and height h (without the note):
 -- "" when there is none.
@@ -186,25 +183,13 @@ local function note_el(w, h, note)
   return text_el(w - 16, h + NOTE_H - 5, note, { "text-anchor", "end",
     "fill", "#666", "font-size", 11 })
 end
+M.note_el = note_el
 
 local function new_chart(svg, title, data, columns)
   return setmetatable({ svg = svg, title = title, data = data,
                         columns = columns }, Chart)
 end
-
-M.check_sizes = check_sizes
-M.check_rows = check_rows
-M.share = share
-M.scale_of = scale_of
-M.set = set
-M.num = num
-M.tag = tag
-M.text_el = text_el
-M.axis = axis
-M.svg_open = svg_open
-M.note_el = note_el
 M.new_chart = new_chart
-M.NOTE_H = NOTE_H
 
 --- The title of a chart of width w, centred over it.
 function M.title_el(w, title)

@@ -4,21 +4,11 @@
 -- with a stable key order. Part of loupe.report, which gives these.
 local cjson = require "cjson"
 
-local error = error
-local getmetatable = getmetatable
-local ipairs = ipairs
-local math_floor = math.floor
-local math_huge = math.huge
-local math_type = math.type
-local next = next
-local pairs = pairs
-local string_format = string.format
-local table_concat = table.concat
-local table_sort = table.sort
-local tostring = tostring
-local type = type
-local utf8_len = utf8.len
-local utf8_offset = utf8.offset
+local error, getmetatable, ipairs, next = error, getmetatable, ipairs, next
+local pairs, tostring, type = pairs, tostring, type
+local math_floor, math_huge, math_type = math.floor, math.huge, math.type
+local string_format, table_concat = string.format, table.concat
+local table_sort, utf8_len, utf8_offset = table.sort, utf8.len, utf8.offset
 
 local cjson_encode = cjson.encode
 

@@ -5,19 +5,12 @@
 local check = require "loupe.check"
 local text = require "loupe.report.text"
 
-local ipairs = ipairs
-local select = select
-local setmetatable = setmetatable
-local table_concat = table.concat
-local tostring = tostring
-local type = type
-local utf8_len = utf8.len
+local ipairs, select, setmetatable = ipairs, select, setmetatable
+local tostring, type = tostring, type
+local table_concat, utf8_len = table.concat, utf8.len
 
-local cell_text = text.cell_text
-local cut = text.cut
-local escape = text.escape_html
-local escape_md = text.escape_md
-local text_of = text.text_of
+local cell_text, cut, escape = text.cell_text, text.cut, text.escape_html
+local escape_md, text_of = text.escape_md, text.text_of
 local valid_utf8 = text.valid_utf8
 
 local _ENV <const> = nil
@@ -211,13 +204,7 @@ function M.buffer()
 end
 
 local function whole(fname, format, rows, columns)
-  check.type(1, fname, rows, "table")
-  for i, r in ipairs(rows) do
-    if type(r) ~= "table" then
-      check.argerror(1, fname, "row " .. i .. " is a " .. type(r)
-        .. " (a table expected)")
-    end
-  end
+  check.rows(1, fname, rows)
   local w = M.writer(format, M.buffer(), columns_of(rows, columns, fname))
   for _, r in ipairs(rows) do w:row(r) end
   return tostring(w:close())
