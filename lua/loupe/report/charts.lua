@@ -89,6 +89,14 @@ local function y_axis(buf, x0, y0, plot_w, plot_h, max, opts)
   return top
 end
 
+-- The start of a chart of width w and height h: a buffer holding the
+-- opening tag and, when there is a title, the title over the chart.
+local function begin_svg(w, h, title)
+  local buf = { svg_open(w, h, title) }
+  if title then buf[#buf + 1] = title_el(w, title) end
+  return buf
+end
+
 -- The end of a chart of width w and height h (without its note): the
 -- label of the x axis centred at x, the note, and the closing tag.
 -- Returns the SVG text.
@@ -126,10 +134,7 @@ function M.bar_chart(rows, opts)
   local values = {}
   for i, r in ipairs(data) do values[i] = r.count end
   local max, note = scale_of(values)
-  local buf = { svg_open(w, h + (note and NOTE_H or 0), opts.title) }
-  if opts.title then
-    buf[#buf + 1] = title_el(w, opts.title)
-  end
+  local buf = begin_svg(w, h + (note and NOTE_H or 0), opts.title)
   local top = y_axis(buf, x0, y0, plot_w, plot_h, max, opts)
   local n = math_max(#data, 1)
   local slot = plot_w / n
@@ -197,10 +202,7 @@ function M.line_chart(series, opts)
     values[si] = v
   end
   local max, note = scale_of(every_value)
-  local buf = { svg_open(w, h + (note and NOTE_H or 0), opts.title) }
-  if opts.title then
-    buf[#buf + 1] = title_el(w, opts.title)
-  end
+  local buf = begin_svg(w, h + (note and NOTE_H or 0), opts.title)
   local top = y_axis(buf, x0, y0, plot_w, plot_h, max, opts)
   local n = math_max(#keys, 1)
   local slot = plot_w / n
@@ -295,10 +297,7 @@ function M.hbar_chart(rows, opts)
   for i, r in ipairs(data) do values[i] = r.count end
   local max, note = scale_of(values)
   local step, top, ticks = axis(max)
-  local buf = { svg_open(w, h + (note and NOTE_H or 0), opts.title) }
-  if opts.title then
-    buf[#buf + 1] = title_el(w, opts.title)
-  end
+  local buf = begin_svg(w, h + (note and NOTE_H or 0), opts.title)
   local y_end = h - mb + gap / 2
   for k = 0, ticks do
     local v = k == ticks and top or k * step
@@ -424,10 +423,7 @@ function M.timeline(points, opts)
   local h = mt + mb + math_max(1, #order) * row_h
   local x0, y_axis_at = ml, h - mb
   local function px(x) return x0 + plot_w * (x - y_lo) / (y_hi - y_lo) end
-  local buf = { svg_open(w, h, opts.title) }
-  if opts.title then
-    buf[#buf + 1] = title_el(w, opts.title)
-  end
+  local buf = begin_svg(w, h, opts.title)
   local every = math_ceil((y_hi - y_lo) / math_max(1,
     math_floor(plot_w / 48)))
   for y = y_lo, y_hi do
