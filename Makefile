@@ -32,7 +32,8 @@ SUBMAKE    := $(MAKE) --no-print-directory
 CORE_SRC := $(sort $(wildcard csrc/core/*.c))
 BIND_SRC := $(sort $(wildcard csrc/lua/*.c))
 TEST_SRC := $(sort $(wildcard csrc/test/test_*.c))
-LUA_MODS := $(sort $(wildcard lua/loupe/*.lua))
+# Lua modules: lua/loupe/X.lua is loupe.X, lua/loupe/X/Y.lua is loupe.X.Y.
+LUA_MODS := $(sort $(wildcard lua/loupe/*.lua lua/loupe/*/*.lua))
 LINT_DIRS := $(wildcard lua spec bench examples)
 
 CORE_OBJ := $(CORE_SRC:csrc/%.c=$(BUILD)/obj/%.o)
@@ -284,7 +285,8 @@ check-rockspec:
 	    { echo "check-rockspec: $$f is not listed in $(ROCKSPEC)" >&2; rc=1; }; \
 	done; \
 	for f in $(LUA_MODS); do \
-	  m=$$(basename $$f .lua); [ "$$m" = init ] && continue; \
+	  m=$$(echo "$${f#lua/loupe/}" | sed 's/\.lua$$//; s|/|.|g'); \
+	  [ "$$m" = init ] && continue; \
 	  grep -qE '\["loupe\.'"$$m"'"\] *= *"'"$$f"'"' $(ROCKSPEC) || \
 	    { echo "check-rockspec: $(ROCKSPEC) should map [\"loupe.$$m\"] = \"$$f\"" >&2; rc=1; }; \
 	done; \
@@ -293,8 +295,12 @@ check-rockspec:
 	done; \
 	exit $$rc
 
+# luacheck, then the rules it does not check (scripts/lua_rules.lua): no
+# Lua module over 900 lines or with a function over 120, no global read
+# after `local _ENV <const> = nil`.
 lint:
 	$(LUACHECK) $$([ -t 1 ] || echo --no-color) $(LINT_DIRS)
+	$(LUA) scripts/lua_rules.lua $(LUA_MODS)
 
 # ---------------------------------------------------------- browser check
 # The demo report, and reports over a corpus holding a hostile page, loaded
@@ -441,7 +447,9 @@ install: all
 	install -d '$(CMOD_DIR)' '$(LMOD_DIR)' '$(DESTDIR)$(PREFIX)/include' \
 	  '$(DESTDIR)$(PREFIX)/lib'
 	install -m 755 $(SO) '$(CMOD_DIR)/core.so'
-	$(if $(LUA_MODS),install -m 644 $(LUA_MODS) '$(LMOD_DIR)/')
+	for f in $(LUA_MODS); do \
+	  install -D -m 644 "$$f" '$(LMOD_DIR)/'"$${f#lua/loupe/}" || exit 1; \
+	done
 	install -m 644 csrc/loupe.h '$(DESTDIR)$(PREFIX)/include/loupe.h'
 	install -m 644 $(LIB) '$(DESTDIR)$(PREFIX)/lib/libloupe.a'
 	@if [ -f lua/loupe/cli.lua ]; then \
@@ -463,6 +471,7 @@ uninstall:
 	rm -f '$(CMOD_DIR)/core.so' '$(DESTDIR)$(PREFIX)/include/loupe.h' \
 	  '$(DESTDIR)$(PREFIX)/lib/libloupe.a' '$(BIN_LOUPE)'
 	rm -f $(patsubst lua/loupe/%,'$(LMOD_DIR)/%',$(LUA_MODS))
+	-rmdir $(sort $(patsubst lua/loupe/%/,'$(LMOD_DIR)/%',$(filter-out lua/loupe/,$(dir $(LUA_MODS))))) 2>/dev/null
 	-rmdir '$(CMOD_DIR)' '$(LMOD_DIR)' 2>/dev/null
 
 # luarocks' builtin backend compiles in the source tree and leaves .o files

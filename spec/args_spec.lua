@@ -236,9 +236,10 @@ describe("filter lists", function()
     raises_here(function() c:quotes { outlet = {} } end,
       "filter 'outlet' is an empty list")
     raises_here(function() c:quotes { kind = "shouted" } end,
-      "\"shouted\" is not direct, reported or phrase")
+      "filter 'kind': direct, reported or phrase expected, got \"shouted\"")
     raises_here(function() c:entities { kind = "planet" } end,
-      "\"planet\" is not person, organisation or place")
+      "filter 'kind': person, organisation or place expected, got "
+      .. "\"planet\"")
   end)
 
   it("still OR the values of a full list", function()

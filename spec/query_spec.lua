@@ -288,6 +288,20 @@ describe("queries on the sample corpus", function()
       assert.are.equal("syntax", code, msg)
     end)
 
+    it("gives nil, a message and 'syntax' from group_by and ids too",
+      function()
+        for _, text in ipairs({ "AND OR", '"glass heron' }) do
+          local q = c:query(text, { raw = true })
+          for _, rows_of in ipairs({ q.ids, function(x)
+            return x:group_by("year") end }) do
+            local rows, msg, code = rows_of(q)
+            assert.is_nil(rows, text)
+            assert.is_truthy(msg:find("^loupe: "), msg)
+            assert.are.equal("syntax", code, text .. ": " .. msg)
+          end
+        end
+      end)
+
     it("raises inside the loop for bad syntax", function()
       for _, text in ipairs({ "AND OR", "Varga AND", '"glass heron' }) do
         local q = c:query(text, { raw = true })
@@ -995,6 +1009,21 @@ describe("a hostile regex in a query", function()
     assert.are.equal("limit", code)
     assert.is_truthy(msg:find("^loupe: "), msg)
     assert.is_truthy(names_limit(msg), msg)
+  end)
+
+  it("gives the same nil, message and 'limit' from every aggregate "
+    .. "(group_by and ids too: a list is never cut short)", function()
+    local q = c:query():regex("(a+)+$")
+    local _, cmsg = q:count()
+    for name, f in pairs({
+      group_by = function() return q:group_by("year") end,
+      ids = function() return q:ids() end,
+    }) do
+      local rows, msg, code = f()
+      assert.is_nil(rows, name)
+      assert.are.equal("limit", code, name)
+      assert.are.equal(cmsg, msg, name)
+    end
   end)
 
   it("raises inside the loop naming the limit", function()

@@ -303,6 +303,24 @@ describe("corpus quotes", function()
     assert.is_truthy(err:find("ambiguous", 1, true))
     assert.are.equal("ambiguous", code)
     assert.are.equal(1, db:query():where { speaker = "Anna Roe" }:count())
+    -- the same from the lists that take a speaker; the iterators raise
+    for name, f in pairs({
+      utterances = function() return db:utterances { speaker = "Roe" } end,
+      talking_points = function()
+        return db:talking_points { speaker = "Roe" }
+      end,
+      group_by = function()
+        return db:query():where { speaker = "Roe" }:group_by("year")
+      end,
+    }) do
+      local rows, msg, rcode = f()
+      assert.is_nil(rows, name)
+      assert.are.equal(err, msg, name)
+      assert.are.equal("ambiguous", rcode, name)
+    end
+    assert.error_matches(function()
+      for _ in db:quotes { speaker = "Roe" } do end
+    end, "is ambiguous", 1, true)
     db:close()
   end)
 

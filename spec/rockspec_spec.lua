@@ -1,6 +1,8 @@
 -- rockspec_spec.lua - builds loupe with `luarocks make --deps-mode=none` into
 -- a temporary tree (from a copy of the sources, so no .o lands in the work
--- tree) and loads it from another directory with only that tree on the path.
+-- tree) and loads it from another directory with the tree first on the
+-- path: loupe's modules must come from it, its dependencies (lua-cjson,
+-- argparse) from the system.
 
 local ROCKSPEC = "rockspec/loupe-scm-1.rockspec"
 
@@ -59,6 +61,8 @@ describe("rockspec/loupe-scm-1.rockspec", function()
     for _, path in ipairs({
       "/lib/lua/5.4/loupe/core.so",
       "/share/lua/5.4/loupe/init.lua",
+      "/share/lua/5.4/loupe/report/page.lua",
+      "/share/lua/5.4/loupe/corpus/ingest.lua",
     }) do
       local f = io.open(tree .. path, "rb")
       assert(f, "not installed: " .. tree .. path)
@@ -70,14 +74,22 @@ describe("rockspec/loupe-scm-1.rockspec", function()
     assert(built, "luarocks make failed:\n" .. build_log)
     local code = string.format([[
       local tree = %q
+      -- the tree first; the rock's dependencies (lua-cjson, built with
+      -- --deps-mode=none) come from the system's default paths after it
       package.path = tree .. "/share/lua/5.4/?.lua;"
-        .. tree .. "/share/lua/5.4/?/init.lua"
-      package.cpath = tree .. "/lib/lua/5.4/?.so"
+        .. tree .. "/share/lua/5.4/?/init.lua;" .. package.path
+      package.cpath = tree .. "/lib/lua/5.4/?.so;" .. package.cpath
       local loupe = require "loupe"
       assert(type(loupe._VERSION) == "string", "_VERSION is not a string")
       assert(type(loupe.parse) == "function", "parse is not a function")
       local so = package.searchpath("loupe.core", package.cpath)
       assert(so and so:sub(1, #tree) == tree, "loupe.core not from tree")
+      for _, m in ipairs({ "loupe", "loupe.corpus", "loupe.report.page",
+                           "loupe.cli.parser" }) do
+        local lua = package.searchpath(m, package.path)
+        assert(lua and lua:sub(1, #tree) == tree, m .. " not from tree")
+        assert(package.loaded[m] or require(m), m)
+      end
       io.write("ok ", loupe._VERSION, "\n")
     ]], tree)
     -- -E: ignore LUA_PATH, LUA_CPATH and LUA_INIT from the environment.

@@ -3,16 +3,13 @@
 -- first stack level outside loupe's own modules, so the message carries
 -- the caller's file and line, never a line inside loupe. Dates, integers,
 -- lists of strings and option tables are checked here, once.
-local debug_getinfo = debug.getinfo
-local error = error
-local math_maxinteger = math.maxinteger
-local math_tointeger = math.tointeger
-local math_type = math.type
-local pairs = pairs
-local string_format = string.format
-local tonumber = tonumber
-local tostring = tostring
-local type = type
+local error, ipairs, pairs, tonumber = error, ipairs, pairs, tonumber
+local tostring, type = tostring, type
+local debug_getinfo, math_maxinteger = debug.getinfo, math.maxinteger
+local math_tointeger, math_type = math.tointeger, math.type
+local string_format, table_concat = string.format, table.concat
+
+local _ENV <const> = nil
 
 local M = {}
 
@@ -111,6 +108,58 @@ function M.number(n, fname, v, lo, hi, what, open_lo, optional)
       tostring(hi), v == nil and "nil" or show(v)))
   end
   return v
+end
+
+--- rows checked as a list whose items are tables ("row 3 is a number
+-- (a table expected)"; what names an item, default "row"). Returns rows.
+function M.rows(n, fname, rows, what)
+  M.type(n, fname, rows, "table")
+  for i, r in ipairs(rows) do
+    if type(r) ~= "table" then
+      argerror(n, fname, string_format("%s %d is a %s (a table expected)",
+        what or "row", i, type(r)))
+    end
+  end
+  return rows
+end
+
+--- The option key of opts checked to be of Lua type want when present
+-- ("option 'progress' must be a function, got string"); returns it.
+function M.option(n, fname, opts, key, want)
+  local v = opts[key]
+  if v ~= nil and type(v) ~= want then
+    argerror(n, fname, string_format("option '%s' must be a%s %s, got %s",
+      key, want:find("^[aeiou]") and "n" or "", want, type(v)))
+  end
+  return v
+end
+
+-- "a, b or c" from a list of words.
+local function alternatives(list)
+  if #list == 1 then return list[1] end
+  return table_concat(list, ", ", 1, #list - 1) .. " or " .. list[#list]
+end
+
+--- v checked to be one of the strings of list: "[what: ]a, b or c
+-- expected, got <v>" (Lua's "x expected, got y" form). Returns v.
+function M.one_of(n, fname, v, list, what)
+  for _, w in ipairs(list) do
+    if v == w then return v end
+  end
+  argerror(n, fname, string_format("%s%s expected, got %s",
+    what and (what .. ": ") or "", alternatives(list),
+    v == nil and "nil" or show(v)))
+end
+
+--- v checked to be a non-empty string without a NUL byte (a path, a
+-- name the core reads as a C string); what names it. Returns v.
+function M.name(n, fname, v, what)
+  if type(v) ~= "string" then
+    argerror(n, fname, string_format("%s must be a string, got %s", what,
+      type(v)))
+  end
+  if v == "" then argerror(n, fname, what .. " is an empty string") end
+  return M.no_nul(n, fname, v, what)
 end
 
 --- opts as an options table whose keys are all in allowed (a set):

@@ -6,10 +6,10 @@ local core = require "loupe.core"
 local corpus = require "loupe.corpus"
 local regex = require "loupe.regex"
 
+local pairs, pcall, tostring = pairs, pcall, tostring
 local io_open = io.open
-local ipairs = ipairs
-local pairs = pairs
-local type = type
+
+local _ENV <const> = nil
 
 local loupe = {
   _VERSION = core._VERSION,
@@ -22,12 +22,9 @@ local PARSE_OPTS = { name = true, lines = true, max_bytes = true,
 -- names the caller's line (the core checks them again).
 local function check_parse_opts(fname, opts)
   opts = check.options(2, fname, opts, PARSE_OPTS)
-  for _, k in ipairs({ "name", "charset", "format" }) do
-    if opts[k] ~= nil and type(opts[k]) ~= "string" then
-      check.argerror(2, fname, "option '" .. k .. "' must be a string, got "
-        .. type(opts[k]))
-    end
-  end
+  check.option(2, fname, opts, "name", "string")
+  check.option(2, fname, opts, "charset", "string")
+  check.option(2, fname, opts, "format", "string")
   check.integer(2, fname, opts.max_bytes, 1, nil, "option 'max_bytes'", true)
 end
 

@@ -1,24 +1,21 @@
 -- loupe.query: query objects over a corpus. A query is an immutable
 -- description (text, phrases, NEAR groups, a regex, filters, order,
 -- paging); each refining method returns a new query. Terminal methods
--- (each, count, group_by, kwic, ids) hand the description to the C core,
--- which compiles it to one SQL statement with bound parameters.
+-- hand the description to the C core, which compiles it to one SQL
+-- statement with bound parameters. Iterators (each, kwic, quotes) raise
+-- on every failure, bad search text included; aggregates (count,
+-- group_by, ids) return nil, message, code (README "Errors").
 local check = require "loupe.check"
+local cursor = require "loupe.cursor"
 local regex = require "loupe.regex"
 
-local getmetatable = getmetatable
-local ipairs = ipairs
-local next = next
-local pairs = pairs
-local rawget = rawget
-local rawset = rawset
-local setmetatable = setmetatable
-local tostring = tostring
-local type = type
+local getmetatable, ipairs, next, pairs = getmetatable, ipairs, next, pairs
+local rawget, rawset, setmetatable = rawget, rawset, setmetatable
+local tostring, type = tostring, type
 
-local argerror = check.argerror
-local raise = check.raise
-local INT_MAX = check.INT_MAX
+local argerror, raise, INT_MAX = check.argerror, check.raise, check.INT_MAX
+
+local _ENV <const> = nil
 
 local Query = {}
 Query.__index = Query
@@ -102,13 +99,8 @@ end
 function Query:where(filters)
   check.type(1, "where", filters, "table")
   local changes = {}
-  for k, v in pairs(filters) do
-    local kind = WHERE[k]
-    if not kind then
-      argerror(1, "where", "unknown filter " .. (type(k) == "string"
-        and ("'" .. k .. "'") or check.show(k)))
-    end
-    if kind == "date" then
+  for k, v in pairs(check.options(1, "where", filters, WHERE, "filter")) do
+    if WHERE[k] == "date" then
       v = check.date(1, "where", v, "filter '" .. k .. "'")
     else
       -- a copy: the caller may change its table later
@@ -163,14 +155,10 @@ function Query:regex(pattern, flags)
   return derive(self, { regex = pattern, regex_flags = flags })
 end
 
-local ORDERS = { date = true, ["-date"] = true, rank = true }
+local ORDERS = { "date", "-date", "rank" }
 
 function Query:order(how)
-  if not ORDERS[how] then
-    argerror(1, "order", "'date', '-date' or 'rank' expected, got "
-      .. check.show(how))
-  end
-  return derive(self, { order = how })
+  return derive(self, { order = check.one_of(1, "order", how, ORDERS) })
 end
 
 function Query:limit(n)
@@ -202,24 +190,17 @@ local function resolved(q)
   return c
 end
 
--- An iterator over a core cursor of db: iter, state, initial, closing
--- value (the cursor closes on break, on error and when exhausted). A loop
--- continued after corpus:close() or cursor:close() raises at the loop;
--- once exhausted, the iterator keeps returning nil.
-local function iterate(db, cursor, convert)
-  local done = false
-  local function iter()
-    if done then return nil end
-    if db:is_closed() then raise("attempt to use a closed corpus") end
-    if cursor:is_closed() then raise("attempt to use a closed cursor") end
-    local row = cursor:next()
-    if row == nil then
-      done = true
-      return nil
-    end
-    return convert and convert(row) or row
-  end
-  return iter, nil, nil, cursor
+-- The rows of cursor cur of query description d as a list, or nil,
+-- message, code when reading fails part way (a regex limit hit on the
+-- tenth body, a malformed raw FTS5 expression): the count of the same
+-- description fails the same way and gives the code (the cursor's own
+-- failure carries none; "db" when the count passes).
+local function rows_of(db, d, cur, convert)
+  return cursor.list(cur, convert, function(msg)
+    local n, err, code = db:run(d, "count")
+    if n == nil then return nil, err, code end
+    return nil, msg, "db"
+  end)
 end
 
 -- ---- hits ----
@@ -294,7 +275,7 @@ function Query:each()
   local cur, match = db:run(d, "hits")
   if not cur then raise(match) end
   local mt, article_row = hit_meta(db, match), self._corpus._article_row
-  return iterate(db, cur, function(row)
+  return cursor.each(db, cur, function(row)
     return setmetatable(article_row(row), mt)
   end)
 end
@@ -306,30 +287,21 @@ function Query:count()
   return db_of(self):run(d, "count")
 end
 
-local GROUPS = { year = true, month = true, day = true, outlet = true,
-                 credit = true }
+local GROUPS = { "year", "month", "day", "outlet", "credit" }
 
---- Rows { key =, count = } for the matching articles; with
+--- A list of rows { key =, count = } for the matching articles; with
 -- opts.clusters = true the count is of republication clusters (a story
 -- and its copies count once).
 function Query:group_by(key, opts)
-  if not GROUPS[key] then
-    argerror(1, "group_by", "one of year, month, day, outlet, credit "
-      .. "expected, got " .. check.show(key))
-  end
+  check.one_of(1, "group_by", key, GROUPS)
   opts = check.options(2, "group_by", opts, { clusters = true })
   local d, rerr, rcode = resolved(opts.clusters
     and derive(self, { count_clusters = true }) or self)
   if not d then return nil, rerr, rcode end
-  local cur, err, code = db_of(self):run(d, "group", key)
+  local db = db_of(self)
+  local cur, err, code = db:run(d, "group", key)
   if not cur then return nil, err, code end
-  local rows = {}
-  while true do
-    local r = cur:next()
-    if not r then break end
-    rows[#rows + 1] = r
-  end
-  return rows
+  return rows_of(db, d, cur)
 end
 
 --- Keyword-in-context rows { left =, match =, right =, id =, date = } for
@@ -353,22 +325,19 @@ function Query:kwic(term, width)
     cur, err = db:run(d, "kwic", term, false, nil, width)
   end
   if not cur then raise(err) end
-  return iterate(db, cur)
+  return cursor.each(db, cur)
 end
 
---- The ids of the matching articles, in query order.
+local function id_of(row) return row.id end
+
+--- The list of the ids of the matching articles, in query order.
 function Query:ids()
   local d, rerr, rcode = resolved(self)
   if not d then return nil, rerr, rcode end
-  local cur, err, code = db_of(self):run(d, "ids")
+  local db = db_of(self)
+  local cur, err, code = db:run(d, "ids")
   if not cur then return nil, err, code end
-  local ids = {}
-  while true do
-    local r = cur:next()
-    if not r then break end
-    ids[#ids + 1] = r.id
-  end
-  return ids
+  return rows_of(db, d, cur, id_of)
 end
 
 --- Iterate the quotes of the matching articles: { text, speaker, role,
@@ -376,21 +345,21 @@ end
 -- opts may narrow the quotes themselves: speaker, kind ("direct",
 -- "reported", "phrase"), text (a case-insensitive substring).
 local QUOTE_OPTS = { speaker = true, kind = true, text = true }
-local KINDS = { direct = true, reported = true, phrase = true }
-M.QUOTE_KINDS = KINDS
+local KINDS = { "direct", "reported", "phrase" }
+
+--- v (a string or a list, checked) as quote kinds; what names it.
+function M.check_kinds(n, fname, v, what)
+  for _, x in ipairs(type(v) == "table" and v or { v }) do
+    check.one_of(n, fname, x, KINDS, what)
+  end
+  return v
+end
 
 function Query:quotes(opts)
   local changes = {}
   for k, v in pairs(check.options(1, "quotes", opts, QUOTE_OPTS)) do
     v = check.string_or_list(1, "quotes", v, "option '" .. k .. "'")
-    if k == "kind" then
-      for _, x in ipairs(type(v) == "table" and v or { v }) do
-        if not KINDS[x] then
-          argerror(1, "quotes", "option 'kind': " .. check.show(x)
-            .. " is not direct, reported or phrase")
-        end
-      end
-    end
+    if k == "kind" then M.check_kinds(1, "quotes", v, "option 'kind'") end
     if k == "text" then changes.quote_text = v else changes[k] = v end
   end
   local q = next(changes) and derive(self, changes) or self
@@ -399,7 +368,7 @@ function Query:quotes(opts)
   local db = db_of(q)
   local cur, err = db:run(d, "quotes")
   if not cur then raise(err) end
-  return iterate(db, cur)
+  return cursor.each(db, cur)
 end
 
 return M

@@ -5,11 +5,10 @@
 local check = require "loupe.check"
 local core = require "loupe.core"
 
-local math_mininteger = math.mininteger
-local getmetatable = getmetatable
-local pairs = pairs
-local setmetatable = setmetatable
-local table_unpack = table.unpack
+local getmetatable, pairs, setmetatable = getmetatable, pairs, setmetatable
+local math_mininteger, table_unpack = math.mininteger, table.unpack
+
+local _ENV <const> = nil
 
 local Regex = {}
 Regex.__index = Regex
