@@ -20,8 +20,9 @@ SAN_BUILD ?= build-asan
 ROCK_TREE ?= $(CURDIR)/build/rocktree
 ROCKSPEC  := rockspec/loupe-scm-1.rockspec
 
-DEPS_PKGS  := lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev luarocks \
-              lua-busted lua-check lua-argparse lua-cjson lua-term
+DEPS_PKGS  := lua5.4 liblua5.4-dev libpcre2-dev libsqlite3-dev libxml2-dev \
+              zlib1g-dev luarocks lua-busted lua-check lua-argparse \
+              lua-cjson lua-term
 BENCH_PKGS := hyperfine ripgrep valgrind
 DEPS_SH    := sh scripts/deps.sh
 SUBMAKE    := $(MAKE) --no-print-directory
@@ -43,8 +44,10 @@ SO       := $(BUILD)/loupe/core.so
 STAMP    := $(BUILD)/.config
 RESULTS  := $(BUILD)/results.txt
 
+# libxml-2.0: the HTML parser (html.c); zlib: gzip-compressed pages.
 PKG_CFLAGS := $(shell pkg-config --cflags lua5.4 libpcre2-8 sqlite3 \
-                2>/dev/null || echo -I/usr/include/lua5.4)
+                libxml-2.0 zlib 2>/dev/null || \
+                echo -I/usr/include/lua5.4 -I/usr/include/libxml2)
 OPTFLAGS  := -O2 -g
 SANFLAGS  :=
 ifeq ($(SANITIZE),1)
@@ -64,7 +67,7 @@ WARNFLAGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c99 $(OPTFLAGS) $(WARNFLAGS) -fPIC -fvisibility=hidden \
              -pthread -DPCRE2_CODE_UNIT_WIDTH=8 -Icsrc $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pthread $(SANFLAGS) $(LDFLAGS)
-LIBS      := -lpcre2-8 -lsqlite3 -lm
+LIBS      := -lpcre2-8 -lsqlite3 -lxml2 -lz -lm
 
 # Paths that make lua5.4 see this tree first (the _5_4 names win over
 # LUA_PATH/LUA_CPATH; ";;" appends the default path).
@@ -395,20 +398,24 @@ eval: deps
 	@$(SUBMAKE) all
 	$(TREE_ENV) $(LUA) bench/eval.lua --shared $(SHARED) $(EVAL_ARGS)
 
-# bench.lua: parse throughput; pathological.lua: time and memory on hostile
-# pages (100 MB, 30,000 names, 8 MB paragraph, deep quote nesting);
-# bench_index.lua: ingest against raw FTS5
+# bench.lua: parse throughput; bench_html.lua: HTML parse throughput
+# against libxml2's parse alone (build/html_baseline); pathological.lua:
+# time and memory on hostile pages (100 MB, 30,000 names, 8 MB paragraph,
+# deep quote nesting); bench_index.lua: ingest against raw FTS5
 # (build/fts_baseline), query latency, regex against rg, peak RSS.
 # BENCH_ARGS passes options to bench_index.lua (e.g. --quick).
 BENCH_ARGS ?=
 FTS_BASELINE := $(BUILD)/fts_baseline
+HTML_BASELINE := $(BUILD)/html_baseline
 
 bench: deps
 	@$(SUBMAKE) bench-deps
 	@test -f bench/bench.lua || \
 	  { echo "make bench: bench/bench.lua does not exist yet" >&2; exit 1; }
-	@$(SUBMAKE) all $(FTS_BASELINE)
+	@$(SUBMAKE) all $(FTS_BASELINE) $(HTML_BASELINE)
 	$(TREE_ENV) $(LUA) bench/bench.lua
+	$(TREE_ENV) $(LUA) bench/bench_html.lua --baseline $(HTML_BASELINE) \
+	  $(SHARED)
 	$(TREE_ENV) $(LUA) bench/pathological.lua
 	$(TREE_ENV) $(LUA) bench/bench_index.lua --baseline $(FTS_BASELINE) \
 	  $(BENCH_ARGS)
@@ -425,6 +432,10 @@ soak: deps
 $(FTS_BASELINE): bench/fts_baseline.c $(LIB) $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LIBS)
+
+$(HTML_BASELINE): bench/html_baseline.c $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBS)
 
 # ------------------------------------------------------ install and rocks
 

@@ -80,6 +80,28 @@ typedef struct {
                             "gb18030", "big5" or "shift_jis" */
 } loupe_input_stats;
 
+/* Formats of input: what loupe_parser_set_format forces and what an
+ * article's source_format says it was read as. */
+typedef enum {
+  LOUPE_FORMAT_AUTO = 0,     /* detect: HTML by its markup, else text */
+  LOUPE_FORMAT_TEXT,         /* page text as scraped or copied */
+  LOUPE_FORMAT_MARKDOWN,     /* text with Markdown markup (read as text) */
+  LOUPE_FORMAT_HTML          /* an HTML page */
+} loupe_format;
+
+/* One value of an HTML page's metadata. */
+typedef struct {
+  const char *key;        /* static: "title", "date_published",
+                             "date_modified", "date_time" (a <time>
+                             element's), "date_url", "author",
+                             "site_name", "section", "lang", "url",
+                             "description" */
+  loupe_span value;       /* the value; offset/line of its element in
+                             the input, rule its source
+                             ("jsonld:datePublished", "meta:og:title",
+                             "time[datetime]", "link:canonical", "url") */
+} loupe_meta;
+
 /* One quotation or piece of reported speech. */
 typedef struct {
   loupe_span text;        /* the words, without the quote marks or cue;
@@ -125,6 +147,15 @@ typedef struct {
   loupe_entity *entities; size_t n_entities;
   loupe_line_info *lines; size_t n_lines;  /* NULL unless requested */
   loupe_input_stats input;
+  loupe_format source_format;   /* TEXT, MARKDOWN or HTML */
+  loupe_span date_modified;     /* last modification (HTML metadata) */
+  loupe_span date_visible;      /* HTML: the date the visible text shows,
+                                   found by the labeller (date may have
+                                   been taken from metadata instead) */
+  loupe_span url;               /* canonical URL (HTML) */
+  loupe_span section;           /* section of the site (HTML metadata) */
+  loupe_span description;       /* summary (HTML metadata) */
+  loupe_meta *meta; size_t n_meta;         /* HTML metadata found */
 } loupe_article;
 
 /* Parser handle: holds options and the last error message. */
@@ -180,11 +211,30 @@ int loupe_parser_set_charset(loupe_parser *p, const char *charset);
 int loupe_parser_set_extract(loupe_parser *p, int on);
 
 /*
+ * The format loupe_parse() reads input as (default LOUPE_FORMAT_AUTO:
+ * HTML when the bytes look like an HTML page, Markdown when they look
+ * like Markdown, else text).
+ *   p: the parser; f: a loupe_format.
+ * Returns LOUPE_OK or LOUPE_EINVAL.
+ */
+int loupe_parser_set_format(loupe_parser *p, loupe_format f);
+
+/* Static name of a format ("auto", "text", "markdown", "html"). */
+const char *loupe_format_name(loupe_format f);
+
+/* The format a file name says: LOUPE_FORMAT_HTML for .html, .htm,
+ * .xhtml (also with .gz), LOUPE_FORMAT_MARKDOWN for .md and .markdown,
+ * else LOUPE_FORMAT_AUTO. */
+loupe_format loupe_format_of_path(const char *path);
+
+/*
  * Parse one page.
  *   p:     the parser (its options; its error message is set on failure).
  *   bytes: the raw page bytes in any encoding loupe reads (UTF-8 with or
  *          without BOM, UTF-16 with BOM, the legacy charsets of
- *          loupe_parser_set_charset); need not be NUL-terminated.
+ *          loupe_parser_set_charset; an HTML page also in the charset its
+ *          meta charset declares), possibly gzip-compressed; need not be
+ *          NUL-terminated.
  *   len:   number of bytes.
  *   out:   receives a new article owned by the caller (NULL on failure);
  *          free it with loupe_article_free().

@@ -37,6 +37,15 @@ external_dependencies = {
     header = "sqlite3.h",
     library = "sqlite3",
   },
+  -- libxml2 installs its headers under include/libxml2/ everywhere
+  LIBXML2 = {
+    header = "libxml2/libxml/HTMLparser.h",
+    library = "xml2",
+  },
+  ZLIB = {
+    header = "zlib.h",
+    library = "z",
+  },
 }
 
 build = {
@@ -54,7 +63,12 @@ build = {
         "csrc/core/fields.c",
         "csrc/core/files.c",
         "csrc/core/ftstok.c",
+        "csrc/core/html.c",
+        "csrc/core/htmlclass.c",
         "csrc/core/identity.c",
+        "csrc/core/input.c",
+        "csrc/core/json.c",
+        "csrc/core/meta.c",
         "csrc/core/minhash.c",
         "csrc/core/parse.c",
         "csrc/core/phrases.c",
@@ -68,10 +82,12 @@ build = {
         "csrc/lua/lloupe.c",
       },
       defines = { "PCRE2_CODE_UNIT_WIDTH=8" },
-      incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(SQLITE_INCDIR)" },
-      libdirs = { "$(PCRE2_LIBDIR)", "$(SQLITE_LIBDIR)" },
+      incdirs = { "csrc", "$(PCRE2_INCDIR)", "$(SQLITE_INCDIR)",
+                  "$(LIBXML2_INCDIR)/libxml2", "$(ZLIB_INCDIR)" },
+      libdirs = { "$(PCRE2_LIBDIR)", "$(SQLITE_LIBDIR)", "$(LIBXML2_LIBDIR)",
+                  "$(ZLIB_LIBDIR)" },
       -- pthread: the ingest prefetcher's worker threads
-      libraries = { "pcre2-8", "sqlite3", "m", "pthread" },
+      libraries = { "pcre2-8", "sqlite3", "xml2", "z", "m", "pthread" },
     },
     loupe = "lua/loupe/init.lua",
     ["loupe.check"] = "lua/loupe/check.lua",

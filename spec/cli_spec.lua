@@ -475,6 +475,34 @@ describe("loupe parse", function()
     assert.are.equal("NORVALDEN", a.dateline)
     assert.are.same({ "Mark Potter" }, a.editors)
   end)
+
+  it("reads an HTML page, gzip-compressed too, and says so", function()
+    local html = h.read(h.spec_dir .. "fixtures/html/gazette-ferry.html")
+    h.write(dir .. "/pages/ferry.html", html)
+    assert(os.execute("gzip -c '" .. dir .. "/pages/ferry.html' > '" .. dir
+      .. "/ferry.html.gz'"))
+    local files = { dir .. "/pages/ferry.html", dir .. "/ferry.html.gz" }
+    for _, f in ipairs(files) do
+      local code, out = loupe("parse", f)
+      assert.are.equal(0, code)
+      assert.matches("source_format +html\n", out)
+      assert.matches("url +https://www.harbourgazette.example/", out)
+    end
+    os.remove(dir .. "/pages/ferry.html")
+  end)
+
+  it("reads a page as the format --input names", function()
+    local html = h.read(h.spec_dir .. "fixtures/html/gazette-ferry.html")
+    h.write(dir .. "/ferry.txt", html)
+    local code, out = loupe("parse", dir .. "/ferry.txt")
+    assert.are.equal(0, code)
+    assert.matches("source_format +html\n", out)
+    code, out = loupe("parse", dir .. "/ferry.txt", "--input", "text")
+    assert.are.equal(0, code)
+    assert.matches("source_format +text\n", out)
+    code = loupe("parse", dir .. "/ferry.txt", "--input", "pdf")
+    assert.are.equal(2, code)
+  end)
 end)
 
 describe("loupe stats", function()

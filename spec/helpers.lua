@@ -23,7 +23,10 @@ M.FIELDS = {
   title = true, date = true, date_precision = true, dateline = true,
   credit = true, outlet = true, authors = true, editors = true,
   paragraphs = true, body = true, lang = true, provenance = true,
-  quotes = true, entities = true,
+  quotes = true, entities = true, source_format = true,
+  -- HTML pages only: metadata and what it gives
+  date_modified = true, date_visible = true, url = true, section = true,
+  description = true, meta = true,
 }
 
 M.LABELS = {

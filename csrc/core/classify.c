@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "html.h"
 
 enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
 
@@ -390,7 +391,10 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     lp_line *l = &t->lines[i];
     l->reason = NULL;
     l->cls = initial_class(t, l, lang, cjk_page, &ix);
+    /* an HTML page's markup has its say (htmlclass.c) */
+    if (t->dom) l->cls = lp_dom_class(t, l, l->cls, &l->reason);
   }
+  if (t->dom && lp_dom_smooth(t) != LOUPE_OK) return LOUPE_ENOMEM;
   /* a caption printed twice (credit line, then alt text) is a caption */
   for (i = 0; i < n; i++) {
     size_t j;
@@ -486,25 +490,38 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
         if (t->lines[i].cls == C_GOOD && t->lines[i].indent >= 4)
           t->lines[i].cls = C_NEAR;
   }
-  /* maximum-sum segment: the article region */
-  for (i = 0; i < n; i++) {
-    long w = line_weight(&t->lines[i], t->lines[i].cls);
-    if (cur <= 0) { cur = 0; cur_a = i; }
-    cur += w;
-    if (cur > best) { best = cur; best_a = cur_a; best_b = i; }
+  /* maximum-sum segment: the article region (on an HTML page, the one
+   * its headline opens, when it is known) */
+  {
+    long *w = malloc((n ? n : 1) * sizeof *w);
+    if (w == NULL) return LOUPE_ENOMEM;
+    for (i = 0; i < n; i++) {
+      w[i] = line_weight(&t->lines[i], t->lines[i].cls);
+      if (t->dom) w[i] = lp_dom_weight(t, &t->lines[i], w[i]);
+    }
+    if (!(t->dom && lp_dom_region(t, w, &best_a, &best_b)))
+      for (i = 0; i < n; i++) {
+        if (cur <= 0) { cur = 0; cur_a = i; }
+        cur += w[i];
+        if (cur > best) { best = cur; best_a = cur_a; best_b = i; }
+      }
+    free(w);
   }
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];
     int in = best_a != LP_NONE && i >= best_a && i <= best_b;
     if ((l->cls == C_GOOD || l->cls == C_NEAR) && in) {
       l->label = LOUPE_LINE_BODY;
-      l->reason = "prose";
+      /* a paragraph its markup made prose says so */
+      l->reason = l->reason == lp_dom_sibling_prose ? l->reason : "prose";
     } else {
       l->label = LOUPE_LINE_BOILERPLATE;
       if (l->cls >= C_NEAR) l->reason = "outside-article";
       else if (l->reason == NULL) l->reason = "short";
     }
   }
+  /* on an HTML page the article is one element's text (htmlclass.c) */
+  if (t->dom && lp_dom_prune(t) != LOUPE_OK) return LOUPE_ENOMEM;
   if (best_a != LP_NONE) {
     for (i = best_a; i <= best_b; i++)
       if (t->lines[i].label == LOUPE_LINE_BODY) { lay->body_first = i; break; }

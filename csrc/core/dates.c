@@ -768,8 +768,10 @@ static int parse_year_first(const uch *u, size_t len, size_t p, int y,
 /*
  * All-numeric day/month body at p: n1 (1-2 digits, ending at q), then the
  * separator at q. Dot or dash: day.month.year unless the middle number is
- * over 12. Slash: month/day/year unless the first is over 12; only slash
- * takes 2-digit years (00-69 -> 20xx, 70-99 -> 19xx).
+ * over 12. Slash: month/day/year unless the first is over 12. Slash takes
+ * 2-digit years (00-69 -> 20xx, 70-99 -> 19xx), and so does the German
+ * short form with two digits in each part, "28.09.19" (not "8.5.12",
+ * which reads as a version).
  */
 static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
                      lp_body *b) {
@@ -781,7 +783,8 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
   if (!n || r + 1 >= len || u[r] != sep)
     return 0;
   n = read_num(u, len, r + 1, 4, &y);
-  if (n == 2 && sep == '/')
+  if (n == 2 && (sep == '/' ||
+                 (sep == '.' && q - p == 2 && r - q == 3 && n2 <= 12)))
     y += y < 70 ? 2000 : 1900;
   else if (n != 4)
     return 0;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "internal.h"
 #include "dates.h"
+#include "html.h"
 
 #define TITLE_WINDOW 40
 #define META_WINDOW 12
@@ -201,6 +202,10 @@ static size_t pick_title(lp_text *t, lp_layout *lay) {
   size_t bf = lay->body_first, lo, i, best = LP_NONE;
   long best_sc = -1000000;
   size_t end;
+  /* an HTML page's headline block, when its metadata names it */
+  if (t->dom && (i = lp_dom_title_line(t)) != LP_NONE &&
+      t->lines[i].label != LOUPE_LINE_BODY)
+    return i;
   if (bf == LP_NONE) {
     lo = 0;
     end = t->n_lines < 60 ? t->n_lines : 60;
@@ -273,6 +278,7 @@ static long date_score(const lp_text *t, const lp_layout *lay, size_t title,
                   (i + 2 < n && dated[i + 1] && dated[i + 2])))
     sc -= 40;
   if (l->cue & LP_CUE_RELATED) sc -= 30;
+  if (t->dom) sc += lp_dom_date_score(t, l);
   *rule = cue ? "date-cue-line" : covers ? "date-line" : "date-in-line";
   return sc;
 }

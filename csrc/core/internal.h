@@ -191,6 +191,8 @@ typedef struct {
   const struct lp_codec *codec;  /* decoding tables (legacy charsets) */
   loupe_input_stats stats;
   size_t script[6];        /* kana, hangul, han, arabic, cyrillic, letters */
+  struct lp_dom *dom;      /* DOM evidence of an HTML page (html.h), one
+                              block per source line; NULL for text */
   char errmsg[160];
 } lp_text;
 
@@ -216,6 +218,12 @@ void lp_codecs_free(lp_codecs *cs);
 int lp_charset_lookup(const char *name);
 /* The name a record gives an encoding ("utf-8", "gb18030", ...). */
 const char *lp_charset_name(int enc);
+/* glibc's iconv name of an encoding ("CP1252", "GB18030", ...). */
+const char *lp_charset_iconv(int enc);
+/* The charset bytes that are not all UTF-8 read best in (LP_ENC_UTF8
+ * when they are UTF-8, even with some damage), by the test lp_text_init
+ * applies to text; builds tables in cs as needed. */
+int lp_charset_guess(lp_codecs *cs, const char *s, size_t len);
 
 /* Decode, validate and normalise src into t (owned by t, release with
  * lp_text_free). enc is LP_ENC_AUTO (UTF-8 unless the bytes are not, then
@@ -245,6 +253,16 @@ int lp_text_unwrap(lp_text *t);
   ((n) >= (l)->src_line && (n) < (l)->src_line + (l)->n_src)
 /* Content of a line (not NUL-terminated). */
 #define LP_LINE_PTR(t, l) ((t)->text + (l)->start)
+
+/* ---- what the input is (input.c) ---- */
+/* Does s start a gzip stream? */
+int lp_is_gzip(const char *s, size_t n);
+/* Inflate gzip data into a new malloc'd buffer of at most max bytes.
+ * LOUPE_OK, LOUPE_ELIMIT, LOUPE_EENCODING (damaged) or LOUPE_ENOMEM. */
+int lp_gunzip(const char *src, size_t len, size_t max, char **out,
+              size_t *outlen, char *err, size_t errcap);
+/* HTML, Markdown or text, by content. */
+loupe_format lp_detect_format(const char *s, size_t n);
 
 /* ---- language and features (features.c) ---- */
 typedef struct lp_lexicon lp_lexicon;

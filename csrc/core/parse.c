@@ -1,17 +1,21 @@
 /*
  * parse.c - the parser handle and the pipeline of one parse: text ->
  * language and features -> classification -> repeated text -> fields.
+ * HTML pages enter as their blocks of visible text with DOM evidence
+ * (html.c) and leave with their metadata reconciled (meta.c).
  * The article owns one arena holding every string it points to.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "html.h"
 
 struct loupe_parser {
   size_t max_bytes;
   int keep_lines;
   int no_extract;
+  loupe_format format;
   int charset;                /* LP_ENC_*, or LP_ENC_AUTO */
   lp_lexicon *lex;
   lp_codecs codecs;           /* legacy charset tables, built when needed */
@@ -34,6 +38,9 @@ int loupe_parser_new(loupe_parser **out) {
     free(p);
     return LOUPE_ENOMEM;
   }
+  /* libxml2 sets itself up once per process; parsers are made before
+   * the threads that use them, so this first call is not raced */
+  lp_html_init();
   *out = p;
   return LOUPE_OK;
 }
@@ -73,6 +80,13 @@ int loupe_parser_set_charset(loupe_parser *p, const char *charset) {
 int loupe_parser_set_extract(loupe_parser *p, int on) {
   if (p == NULL) return LOUPE_EINVAL;
   p->no_extract = on == 0;
+  return LOUPE_OK;
+}
+
+int loupe_parser_set_format(loupe_parser *p, loupe_format f) {
+  if (p == NULL || f < LOUPE_FORMAT_AUTO || f > LOUPE_FORMAT_HTML)
+    return LOUPE_EINVAL;
+  p->format = f;
   return LOUPE_OK;
 }
 
@@ -163,15 +177,42 @@ static int keep_lines(const lp_text *t, loupe_article *a, lp_arena *arena) {
 }
 
 /*
- * Parse one page. The text and article are released on every failure
- * path through the single exit below; *out is set only on success.
+ * An HTML page with metadata but no visible text (a page its scripts
+ * fill): the record holds what the metadata says and an empty body.
+ */
+static int meta_only(lp_html *h, int keep, article_box **out) {
+  lp_text t;
+  article_box *box = calloc(1, sizeof *box);
+  int rc;
+  *out = box;
+  if (box == NULL) return LOUPE_ENOMEM;
+  memset(&t, 0, sizeof t);
+  box->pub.source_format = LOUPE_FORMAT_HTML;
+  box->pub.body = lp_arena_strndup(&box->arena, "", 0);
+  if (box->pub.body == NULL) return LOUPE_ENOMEM;
+  rc = lp_meta_apply(lp_html_meta(h), h, &t, &box->pub, &box->arena);
+  box->pub.input = lp_html_stats(h);
+  /* every source line blank: no text on any */
+  if (rc == LOUPE_OK && keep) rc = lp_html_lines(h, &t, &box->pub, &box->arena);
+  return rc;
+}
+
+/*
+ * Parse one page. Gzip input is inflated first; HTML is read into blocks
+ * (html.c) that the text pipeline labels as lines, and its metadata is
+ * reconciled with the fields at the end. The text, the page and the
+ * article are released on every failure path through the single exit
+ * below; *out is set only on success.
  */
 int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
                 loupe_article **out) {
   lp_text t;
   lp_layout lay;
   article_box *box = NULL;
+  lp_html *h = NULL;
+  char *inflated = NULL;
   const char *lang;
+  loupe_format fmt;
   int rc, have_text = 0;
 
   if (out) *out = NULL;
@@ -190,12 +231,48 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     snprintf(p->errmsg, sizeof p->errmsg, "input is empty");
     return LOUPE_EEMPTY;
   }
-  rc = lp_text_init(&t, bytes, len, &p->codecs, p->charset);
+  if (lp_is_gzip(bytes, len)) {
+    size_t ilen;
+    rc = lp_gunzip(bytes, len, p->max_bytes, &inflated, &ilen, p->errmsg,
+                   sizeof p->errmsg);
+    if (rc) return rc;
+    bytes = inflated;
+    len = ilen;
+    if (len == 0) {
+      snprintf(p->errmsg, sizeof p->errmsg, "input is empty (once inflated)");
+      rc = LOUPE_EEMPTY;
+      goto out;
+    }
+  }
+  fmt = p->format != LOUPE_FORMAT_AUTO ? p->format
+                                       : lp_detect_format(bytes, len);
+  if (fmt == LOUPE_FORMAT_HTML) {
+    size_t tlen;
+    const char *text;
+    rc = lp_html_parse(bytes, len, &p->codecs, p->charset, &h, p->errmsg,
+                       sizeof p->errmsg);
+    if (rc) goto out;
+    text = lp_html_text(h, &tlen);
+    if (tlen == 0) {
+      rc = meta_only(h, p->keep_lines, &box);
+      goto out;
+    }
+    rc = lp_text_init(&t, text, tlen, &p->codecs, LP_ENC_UTF8);
+  } else {
+    rc = lp_text_init(&t, bytes, len, &p->codecs, p->charset);
+  }
   if (rc != LOUPE_OK) {
     snprintf(p->errmsg, sizeof p->errmsg, "%s", t.errmsg);
-    return rc;
+    goto out;
   }
   have_text = 1;
+  if (h) {
+    lp_dom *dom = lp_html_dom(h);
+    dom->title = lp_meta_headline(lp_html_meta(h), &dom->title_len);
+    lp_dom_regions(dom);
+    t.dom = dom;
+    lp_dom_mark_blocks(&t);
+  }
   rc = lp_text_unwrap(&t);
   if (rc) goto out;
   lp_features(&t, p->lex);
@@ -208,6 +285,7 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
   box = calloc(1, sizeof *box);
   if (box == NULL) { rc = LOUPE_ENOMEM; goto out; }
   box->pub.input = t.stats;
+  box->pub.source_format = fmt;
   rc = lp_fields(&t, &lay, &box->pub, &box->arena, lang);
   if (rc) goto out;
   if (!p->no_extract) {
@@ -215,11 +293,21 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     if (rc) goto out;
   }
   if (p->keep_lines) {
-    rc = keep_lines(&t, &box->pub, &box->arena);
+    rc = h ? lp_html_lines(h, &t, &box->pub, &box->arena)
+           : keep_lines(&t, &box->pub, &box->arena);
     if (rc) goto out;
+  }
+  if (h) {
+    loupe_input_stats st = lp_html_stats(h);
+    lp_html_remap(h, &box->pub);
+    rc = lp_meta_apply(lp_html_meta(h), h, &t, &box->pub, &box->arena);
+    if (rc) goto out;
+    box->pub.input = st;
   }
 out:
   if (have_text) lp_text_free(&t);
+  lp_html_free(h);
+  free(inflated);
   if (rc != LOUPE_OK) {
     if (rc == LOUPE_ENOMEM) snprintf(p->errmsg, sizeof p->errmsg, "out of memory");
     if (box) loupe_article_free(&box->pub);

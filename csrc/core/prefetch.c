@@ -210,6 +210,8 @@ static void load_page(const loupe_prefetch *pf, loupe_parser *parser,
     s->pub.skipped = 1;
     return;
   }
+  /* .html, .htm, .xhtml (.gz): read as HTML whatever they look like */
+  loupe_parser_set_format(parser, loupe_format_of_path(pf->paths[i]));
   rc = loupe_parse(parser, bytes, len, &s->pub.article);
   if (rc) {
     set_error(s, rc, loupe_errmsg(parser));

@@ -2490,7 +2490,9 @@ static int parse_and_store(loupe_db *db, const char *bytes, size_t len,
                            long long existing, loupe_add_status *status,
                            long long *id) {
   loupe_article *a = NULL;
-  int rc = loupe_parse(db->parser, bytes, len, &a);
+  int rc;
+  loupe_parser_set_format(db->parser, loupe_format_of_path(path));
+  rc = loupe_parse(db->parser, bytes, len, &a);
   if (rc) {
     snprintf(db->errmsg, sizeof db->errmsg, "%s", loupe_errmsg(db->parser));
     *id = 0;

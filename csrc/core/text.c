@@ -356,6 +356,19 @@ static int guess_charset(lp_codecs *cs, const unsigned char *s, size_t len,
   return best;
 }
 
+int lp_charset_guess(lp_codecs *cs, const char *s, size_t len) {
+  int oom = 0, enc;
+  size_t skip = len >= 3 && (unsigned char)s[0] == 0xEF &&
+                (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF
+                  ? 3 : 0;
+  enc = guess_charset(cs, (const unsigned char *)s, len, skip, &oom);
+  return oom ? LP_ENC_UTF8 : enc;
+}
+
+const char *lp_charset_iconv(int enc) {
+  return enc >= 0 && enc < LP_ENC__N ? charsets[enc].iconv_name : "UTF-8";
+}
+
 /* ---- decoding the caller's bytes ---- */
 
 /*

@@ -84,6 +84,47 @@ static void set_list(lua_State *L, int res, int prov, const char *name,
   lua_setfield(L, res, name);
 }
 
+/* The page's metadata as a table: one value per key, "authors" a list;
+ * provenance.meta gets the same keys with {offset, line, rule}. */
+static void push_meta(lua_State *L, int res, int prov,
+                      const loupe_article *a) {
+  size_t i;
+  int meta, pmeta;
+  lua_createtable(L, 0, (int)a->n_meta);
+  meta = lua_gettop(L);
+  lua_createtable(L, 0, (int)a->n_meta);
+  pmeta = lua_gettop(L);
+  for (i = 0; i < a->n_meta; i++) {
+    const loupe_meta *m = &a->meta[i];
+    if (strcmp(m->key, "author") == 0) {
+      lua_Integer k;
+      if (lua_getfield(L, meta, "authors") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, meta, "authors");
+        lua_newtable(L);
+        lua_setfield(L, pmeta, "authors");
+      }
+      k = (lua_Integer)lua_rawlen(L, -1) + 1;
+      lua_pushlstring(L, m->value.text, m->value.len);
+      lua_rawseti(L, -2, k);
+      lua_pop(L, 1);
+      lua_getfield(L, pmeta, "authors");
+      push_prov(L, &m->value);
+      lua_rawseti(L, -2, k);
+      lua_pop(L, 1);
+      continue;
+    }
+    lua_pushlstring(L, m->value.text, m->value.len);
+    lua_setfield(L, meta, m->key);
+    push_prov(L, &m->value);
+    lua_setfield(L, pmeta, m->key);
+  }
+  lua_setfield(L, prov, "meta");
+  lua_setfield(L, res, "meta");
+}
+
 static void push_article(lua_State *L, const loupe_article *a, int lines) {
   int res, prov;
   size_t i;
@@ -104,6 +145,14 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
   set_list(L, res, prov, "authors", a->authors, a->n_authors);
   set_list(L, res, prov, "editors", a->editors, a->n_editors);
   set_list(L, res, prov, "paragraphs", a->paragraphs, a->n_paragraphs);
+  lua_pushstring(L, loupe_format_name(a->source_format));
+  lua_setfield(L, res, "source_format");
+  set_field(L, res, prov, "date_modified", &a->date_modified);
+  set_field(L, res, prov, "date_visible", &a->date_visible);
+  set_field(L, res, prov, "url", &a->url);
+  set_field(L, res, prov, "section", &a->section);
+  set_field(L, res, prov, "description", &a->description);
+  if (a->n_meta > 0) push_meta(L, res, prov, a);
   lua_pushlstring(L, a->body ? a->body : "", a->body_len);
   lua_setfield(L, res, "body");
   lua_createtable(L, (int)a->n_quotes, 0);
@@ -200,7 +249,10 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
 }
 
 static const char *const parse_opts[] = {"name", "lines", "max_bytes",
-                                          "extract", "charset", NULL};
+                                          "extract", "charset", "format",
+                                          NULL};
+static const char *const format_names[] = {"auto", "text", "markdown",
+                                           "html", NULL};
 
 /* core.parse(text [, opts]) -> table | nil, message, code */
 static int lcore_parse(lua_State *L) {
@@ -209,7 +261,7 @@ static int lcore_parse(lua_State *L) {
   lparser *pud = lua_touserdata(L, lua_upvalueindex(1));
   larticle *aud;
   const char *name = NULL;
-  int keep = 0, rc, extract = 1;
+  int keep = 0, rc, extract = 1, format = LOUPE_FORMAT_AUTO;
   lua_Integer max_bytes = (lua_Integer)256 << 20;
   const char *charset = NULL;
 
@@ -240,6 +292,21 @@ static int lcore_parse(lua_State *L) {
     lua_pop(L, 1);
     if (lua_getfield(L, 2, "extract") != LUA_TNIL) extract = lua_toboolean(L, -1);
     lua_pop(L, 1);
+    if (lua_getfield(L, 2, "format") != LUA_TNIL) {
+      const char *f;
+      int k;
+      if (lua_type(L, -1) != LUA_TSTRING)
+        return luaL_argerror(L, 2, "option 'format' must be a string");
+      f = lua_tostring(L, -1);
+      for (k = 0; format_names[k]; k++)
+        if (strcmp(f, format_names[k]) == 0) break;
+      if (format_names[k] == NULL)
+        return luaL_argerror(L, 2, lua_pushfstring(L,
+          "option 'format' must be \"html\", \"text\", \"markdown\" or "
+          "\"auto\", not '%s'", f));
+      format = k;
+    }
+    lua_pop(L, 1);
     if (lua_getfield(L, 2, "charset") != LUA_TNIL) {
       if (lua_type(L, -1) != LUA_TSTRING)
         return luaL_argerror(L, 2, "option 'charset' must be a string");
@@ -264,6 +331,7 @@ static int lcore_parse(lua_State *L) {
   loupe_parser_set_max_bytes(pud->p, (size_t)max_bytes);
   loupe_parser_set_keep_lines(pud->p, keep);
   loupe_parser_set_extract(pud->p, extract);
+  loupe_parser_set_format(pud->p, (loupe_format)format);
   if (loupe_parser_set_charset(pud->p, charset) != LOUPE_OK)
     return luaL_argerror(L, 2, lua_pushfstring(L, "option 'charset': %s",
                                                loupe_errmsg(pud->p)));
@@ -282,6 +350,13 @@ static int lcore_parse(lua_State *L) {
   push_article(L, aud->a, keep);
   loupe_article_free(aud->a);
   aud->a = NULL;
+  return 1;
+}
+
+/* core.format_of_path(path) -> "html" | "markdown" | "auto" */
+static int lcore_format_of_path(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lua_pushstring(L, loupe_format_name(loupe_format_of_path(path)));
   return 1;
 }
 
@@ -314,6 +389,8 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
     return luaL_error(L, "loupe: out of memory creating the parser");
   lua_pushcclosure(L, lcore_parse, 1);
   lua_setfield(L, -2, "parse");
+  lua_pushcfunction(L, lcore_format_of_path);
+  lua_setfield(L, -2, "format_of_path");
   lua_pushstring(L, LOUPE_VERSION);
   lua_setfield(L, -2, "_VERSION");
   lb_open_db(L);

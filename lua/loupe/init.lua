@@ -16,7 +16,7 @@ local loupe = {
 }
 
 local PARSE_OPTS = { name = true, lines = true, max_bytes = true,
-                     extract = true, charset = true }
+                     extract = true, charset = true, format = true }
 
 -- The options of parse and parse_file, checked here so that a message
 -- names the caller's line (the core checks them again).
@@ -24,6 +24,7 @@ local function check_parse_opts(fname, opts)
   opts = check.options(2, fname, opts, PARSE_OPTS)
   check.option(2, fname, opts, "name", "string")
   check.option(2, fname, opts, "charset", "string")
+  check.option(2, fname, opts, "format", "string")
   check.integer(2, fname, opts.max_bytes, 1, nil, "option 'max_bytes'", true)
 end
 
@@ -38,7 +39,9 @@ local function core_parse(fname, text, opts)
       .. fname .. "'")))
 end
 
---- Parse page text (a string of raw bytes) into an article table.
+--- Parse a page (a string of raw bytes: text, Markdown or HTML, maybe
+-- gzip-compressed) into an article table. opts.format ("html", "text",
+-- "markdown", "auto") forces the format; by default it is detected.
 -- Returns the table, or nil, message, code for unusable input.
 function loupe.parse(text, opts)
   check.type(1, "parse", text, "string")
@@ -46,7 +49,9 @@ function loupe.parse(text, opts)
   return core_parse("parse", text, opts)
 end
 
---- Read and parse one file; the error message names the path.
+--- Read and parse one file; the error message names the path. A name
+-- ending .html, .htm, .xhtml (also with .gz) is read as HTML, .md as
+-- Markdown, unless opts.format says otherwise.
 function loupe.parse_file(path, opts)
   check.type(1, "parse_file", path, "string")
   check_parse_opts("parse_file", opts)
@@ -63,6 +68,11 @@ function loupe.parse_file(path, opts)
   if opts then
     for k, v in pairs(opts) do o[k] = v end
     o.name = opts.name or path
+  end
+  -- .html, .htm, .xhtml (also .gz) are HTML, .md Markdown, unless told
+  if o.format == nil then
+    local fmt = core.format_of_path(path)
+    if fmt ~= "auto" then o.format = fmt end
   end
   return core_parse("parse_file", data, o)
 end

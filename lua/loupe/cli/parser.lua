@@ -188,8 +188,12 @@ end
 local function define_parse(command)
   local c = command("parse", "Parse one page file and print the article "
     .. "record (no corpus needed).")
-  c:argument("FILE", "The page file."):target("file")
+  c:argument("FILE", "The page file (text, Markdown or HTML; .gz "
+    .. "inflated)."):target("file")
   format_option(c, { "text", "json" })
+  c:option("--input", "How to read FILE: auto (default: by its name, "
+    .. "else by its content), text, markdown or html.")
+    :choices({ "auto", "text", "markdown", "html" }):argname("FORMAT")
   c:option("--charset", CHARSET_HELP):argname("NAME")
     :convert(charset_arg)
 end

@@ -18,7 +18,8 @@ local M = {}
 -- -------------------------------------------------------- show/parse
 
 local FIELD_ORDER = { "id", "title", "date", "date_precision", "dateline",
-  "credit", "outlet", "authors", "editors", "lang", "path", "paths", "hash",
+  "credit", "outlet", "authors", "editors", "lang", "source_format", "url",
+  "section", "date_modified", "date_visible", "path", "paths", "hash",
   "bytes", "parser_version", "ingested_at" }
 
 local function print_fields(rec, color)
@@ -94,7 +95,8 @@ function M.cmd_show(a)
 end
 
 function M.cmd_parse(a)
-  local art, err = loupe().parse_file(a.file, { charset = a.charset })
+  local art, err = loupe().parse_file(a.file, { charset = a.charset,
+    format = a.input ~= "auto" and a.input or nil })
   if not art then return data_error(err) end
   if a.format == "json" then
     say(report_mod().json(art, FIELD_ORDER), "\n")

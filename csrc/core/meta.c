@@ -1,0 +1,921 @@
+/*
+ * meta.c - the metadata of an HTML page (meta tags, Open Graph, JSON-LD,
+ * <time datetime>, itemprop, the canonical URL) collected during the walk,
+ * and its reconciliation with what the labeller read in the visible text:
+ * which date, title, outlet and authors the record takes, each value kept
+ * with the rule and the place it came from.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "html.h"
+#include "dates.h"
+
+typedef struct {
+  const char *key;          /* static key */
+  const char *rule;         /* static rule */
+  const char *value;        /* in the arena, NUL-terminated */
+  size_t len;
+  size_t work_off;          /* in the decoded page */
+  size_t text_off;          /* visible text before it */
+  unsigned in, cls;         /* where it sits (LP_IN_*, LP_CW_*) */
+  int prio;                 /* lower wins within a key */
+  size_t seq;               /* order collected */
+} item;
+
+struct lp_meta {
+  lp_arena arena;
+  item *v;
+  size_t n, cap;
+  int have_title;
+};
+
+int lp_meta_new(lp_meta **out) {
+  *out = calloc(1, sizeof **out);
+  return *out ? LOUPE_OK : LOUPE_ENOMEM;
+}
+
+void lp_meta_free(lp_meta *m) {
+  if (m == NULL) return;
+  lp_arena_free(&m->arena);
+  free(m->v);
+  free(m);
+}
+
+/* Collapse spaces and trim; returns the new length. */
+static size_t squeeze(char *s, size_t n) {
+  size_t i, o = 0;
+  int sp = 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+      sp = o > 0;
+      continue;
+    }
+    if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
+      sp = o > 0;
+      i++;
+      continue;
+    }
+    if (sp) s[o++] = ' ';
+    sp = 0;
+    s[o++] = (char)c;
+  }
+  s[o] = '\0';
+  return o;
+}
+
+/* Decode the character references a meta tag's value may still hold
+ * when it came from JSON (&amp; &quot; &#39; &#8217;), in place. */
+static size_t unescape(char *s, size_t n) {
+  static const struct { const char *name; const char *utf8; } ents[] = {
+    {"amp;", "&"}, {"quot;", "\""}, {"apos;", "'"}, {"lt;", "<"},
+    {"gt;", ">"}, {"nbsp;", " "}, {NULL, NULL}
+  };
+  size_t i, o = 0;
+  for (i = 0; i < n; i++) {
+    int k, done = 0;
+    if (s[i] != '&') { s[o++] = s[i]; continue; }
+    for (k = 0; ents[k].name; k++) {
+      size_t m = strlen(ents[k].name);
+      if (i + 1 + m <= n && memcmp(s + i + 1, ents[k].name, m) == 0) {
+        s[o++] = ents[k].utf8[0];
+        i += m;
+        done = 1;
+        break;
+      }
+    }
+    if (!done && i + 2 < n && s[i + 1] == '#') {
+      size_t j = i + 2;
+      unsigned long cp = 0;
+      int hex = j < n && (s[j] == 'x' || s[j] == 'X');
+      if (hex) j++;
+      while (j < n && j < i + 10 &&
+             ((s[j] >= '0' && s[j] <= '9') ||
+              (hex && ((s[j] | 32) >= 'a' && (s[j] | 32) <= 'f')))) {
+        unsigned d = s[j] <= '9' ? (unsigned)(s[j] - '0')
+                                 : (unsigned)((s[j] | 32) - 'a' + 10);
+        cp = cp * (hex ? 16 : 10) + d;
+        j++;
+      }
+      if (j < n && s[j] == ';' && cp > 0 && cp < 0x110000 &&
+          !(cp >= 0xD800 && cp <= 0xDFFF)) {
+        char enc[4];
+        size_t m = lp_utf8_encode((uint32_t)cp, enc), q;
+        if (m <= j + 1 - i) {
+          for (q = 0; q < m; q++) s[o++] = enc[q];
+          i = j;
+          done = 1;
+        }
+      }
+    }
+    if (!done) s[o++] = '&';
+  }
+  s[o] = '\0';
+  return o;
+}
+
+/* Add a value under key (copied, spaces collapsed; empty values and
+ * values over 2000 bytes are ignored). */
+static int add(lp_meta *m, const char *key, const char *rule, int prio,
+               const char *v, size_t n, size_t work_off, size_t text_off,
+               unsigned in, unsigned cls) {
+  item *it;
+  char *s;
+  if (v == NULL || n == 0 || n > 2000) return LOUPE_OK;
+  s = lp_arena_strndup(&m->arena, v, n);
+  if (s == NULL) return LOUPE_ENOMEM;
+  n = unescape(s, n);
+  n = squeeze(s, n);
+  if (n == 0) return LOUPE_OK;
+  if (m->n == m->cap) {
+    size_t nc = m->cap ? m->cap * 2 : 32;
+    item *nv;
+    if (m->n >= 4096) return LOUPE_OK;          /* enough for any page */
+    nv = realloc(m->v, nc * sizeof *nv);
+    if (nv == NULL) return LOUPE_ENOMEM;
+    m->v = nv;
+    m->cap = nc;
+  }
+  it = &m->v[m->n];
+  it->key = key;
+  it->rule = rule;
+  it->value = s;
+  it->len = n;
+  it->work_off = work_off;
+  it->text_off = text_off;
+  it->in = in;
+  it->cls = cls;
+  it->prio = prio;
+  it->seq = m->n;
+  m->n++;
+  return LOUPE_OK;
+}
+
+/* ---- meta tags ---- */
+
+static const struct {
+  const char *name;         /* name, property or itemprop, lower case */
+  const char *key;
+  const char *rule;
+  int prio;
+} metas[] = {
+  {"og:title", "title", "meta:og:title", 2},
+  {"twitter:title", "title", "meta:twitter:title", 3},
+  {"title", "title", "meta:title", 4},
+  {"dc.title", "title", "meta:dc.title", 4},
+  {"headline", "title", "itemprop:headline", 3},
+  {"article:published_time", "date_published",
+   "meta:article:published_time", 2},
+  {"og:article:published_time", "date_published",
+   "meta:og:article:published_time", 2},
+  {"article:published", "date_published", "meta:article:published", 3},
+  {"published_time", "date_published", "meta:published_time", 3},
+  {"datepublished", "date_published", "itemprop:datePublished", 3},
+  {"date", "date_published", "meta:date", 5},
+  {"pubdate", "date_published", "meta:pubdate", 4},
+  {"publishdate", "date_published", "meta:publishdate", 4},
+  {"publish-date", "date_published", "meta:publish-date", 4},
+  {"publish_date", "date_published", "meta:publish_date", 4},
+  {"publication_date", "date_published", "meta:publication_date", 4},
+  {"article_date_original", "date_published", "meta:article_date_original",
+   4},
+  {"original-publish-date", "date_published", "meta:original-publish-date",
+   4},
+  {"dc.date.issued", "date_published", "meta:dc.date.issued", 4},
+  {"dcterms.issued", "date_published", "meta:dcterms.issued", 4},
+  {"dc.date", "date_published", "meta:dc.date", 5},
+  {"dcterms.date", "date_published", "meta:dcterms.date", 5},
+  {"dc.date.created", "date_published", "meta:dc.date.created", 5},
+  {"dcterms.created", "date_published", "meta:dcterms.created", 5},
+  {"sailthru.date", "date_published", "meta:sailthru.date", 4},
+  {"parsely-pub-date", "date_published", "meta:parsely-pub-date", 4},
+  {"citation_publication_date", "date_published",
+   "meta:citation_publication_date", 4},
+  {"citation_date", "date_published", "meta:citation_date", 5},
+  {"og:published_time", "date_published", "meta:og:published_time", 3},
+  {"displaydate", "date_published", "meta:displaydate", 5},
+  {"date.release", "date_published", "meta:date.release", 5},
+  {"article.published", "date_published", "meta:article.published", 3},
+  {"release_date", "date_published", "meta:release_date", 5},
+  {"article:modified_time", "date_modified", "meta:article:modified_time", 2},
+  {"og:updated_time", "date_modified", "meta:og:updated_time", 3},
+  {"datemodified", "date_modified", "itemprop:dateModified", 3},
+  {"dcterms.modified", "date_modified", "meta:dcterms.modified", 4},
+  {"last-modified", "date_modified", "meta:last-modified", 5},
+  {"lastmod", "date_modified", "meta:lastmod", 5},
+  {"article.updated", "date_modified", "meta:article.updated", 4},
+  {"author", "author", "meta:author", 3},
+  {"article:author", "author", "meta:article:author", 3},
+  {"dc.creator", "author", "meta:dc.creator", 4},
+  {"dcterms.creator", "author", "meta:dcterms.creator", 4},
+  {"byl", "author", "meta:byl", 3},
+  {"sailthru.author", "author", "meta:sailthru.author", 4},
+  {"parsely-author", "author", "meta:parsely-author", 4},
+  {"og:site_name", "site_name", "meta:og:site_name", 2},
+  {"application-name", "site_name", "meta:application-name", 4},
+  {"publisher", "site_name", "meta:publisher", 4},
+  {"dc.publisher", "site_name", "meta:dc.publisher", 4},
+  {"article:section", "section", "meta:article:section", 2},
+  {"section", "section", "meta:section", 3},
+  {"parsely-section", "section", "meta:parsely-section", 3},
+  {"articlesection", "section", "itemprop:articleSection", 3},
+  {"content-language", "lang", "meta:content-language", 3},
+  {"og:locale", "lang", "meta:og:locale", 4},
+  {"language", "lang", "meta:language", 4},
+  {"dc.language", "lang", "meta:dc.language", 4},
+  {"og:url", "url", "meta:og:url", 3},
+  {"description", "description", "meta:description", 2},
+  {"og:description", "description", "meta:og:description", 3},
+  {"twitter:description", "description", "meta:twitter:description", 4},
+  {NULL, NULL, NULL, 0}
+};
+
+static int eq_ci(const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    char x = *a, y = *b;
+    if (x >= 'A' && x <= 'Z') x |= 32;
+    if (y >= 'A' && y <= 'Z') y |= 32;
+    if (x != y) return 0;
+  }
+  return *a == *b;
+}
+
+static const char *att(const char *const *atts, const char *name) {
+  size_t i;
+  if (atts == NULL) return NULL;
+  for (i = 0; atts[i]; i += 2)
+    if (strcmp(atts[i], name) == 0) return atts[i + 1] ? atts[i + 1] : "";
+  return NULL;
+}
+
+static int meta_name(lp_meta *m, const char *name, const char *v,
+                     size_t work_off) {
+  int k;
+  if (name == NULL || v == NULL) return LOUPE_OK;
+  for (k = 0; metas[k].name; k++)
+    if (eq_ci(name, metas[k].name))
+      return add(m, metas[k].key, metas[k].rule, metas[k].prio, v, strlen(v),
+                 work_off, 0, 0, 0);
+  return LOUPE_OK;
+}
+
+int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
+                    size_t work_off, size_t text_off, unsigned in,
+                    unsigned cls) {
+  const char *v, *c;
+  int rc;
+  if (tag == LP_T_META) {
+    c = att(atts, "content");
+    if (c == NULL) c = att(atts, "value");
+    if ((v = att(atts, "http-equiv")) != NULL && eq_ci(v, "content-language"))
+      return add(m, "lang", "meta:content-language", 3, c, c ? strlen(c) : 0,
+                 work_off, 0, 0, 0);
+    rc = meta_name(m, att(atts, "property"), c, work_off);
+    if (rc == LOUPE_OK) rc = meta_name(m, att(atts, "name"), c, work_off);
+    if (rc == LOUPE_OK) rc = meta_name(m, att(atts, "itemprop"), c, work_off);
+    return rc;
+  }
+  if (tag == LP_T_LINK) {
+    v = att(atts, "rel");
+    c = att(atts, "href");
+    if (v && c && eq_ci(v, "canonical"))
+      return add(m, "url", "link:canonical", 2, c, strlen(c), work_off, 0, 0,
+                 0);
+    return LOUPE_OK;
+  }
+  if (tag == LP_T_HTML) {
+    v = att(atts, "lang");
+    if (v == NULL) v = att(atts, "xml:lang");
+    return v ? add(m, "lang", "html[lang]", 2, v, strlen(v), work_off, 0, 0, 0)
+             : LOUPE_OK;
+  }
+  /* elements carrying a date: <time datetime>, itemprop values */
+  v = att(atts, "itemprop");
+  c = att(atts, "datetime");
+  if (c == NULL) c = att(atts, "content");
+  if (v && c) {
+    if (strcmp(v, "datePublished") == 0)
+      return add(m, "date_published", "itemprop:datePublished", 3, c,
+                 strlen(c), work_off, text_off, in, cls);
+    if (strcmp(v, "dateModified") == 0)
+      return add(m, "date_modified", "itemprop:dateModified", 3, c, strlen(c),
+                 work_off, text_off, in, cls);
+    if (strcmp(v, "dateCreated") == 0)
+      return add(m, "date_published", "itemprop:dateCreated", 4, c,
+                 strlen(c), work_off, text_off, in, cls);
+  }
+  if (tag == LP_T_TIME && (c = att(atts, "datetime")) != NULL) {
+    int pub = att(atts, "pubdate") != NULL;
+    return add(m, "time", pub ? "time[pubdate]" : "time[datetime]",
+               pub ? 1 : 2, c, strlen(c), work_off, text_off, in, cls);
+  }
+  return LOUPE_OK;
+}
+
+int lp_meta_title(lp_meta *m, const char *s, size_t n, size_t work_off) {
+  if (m->have_title) return LOUPE_OK;
+  m->have_title = 1;
+  return add(m, "title", "title", 5, s, n, work_off, 0, 0, 0);
+}
+
+int lp_meta_text_value(lp_meta *m, const char *key, const char *rule,
+                       const char *s, size_t n, size_t work_off,
+                       unsigned in) {
+  return add(m, key, rule, 3, s, n, work_off, 0, in, 0);
+}
+
+/* ---- JSON-LD ---- */
+
+/* How much an @type says "this is the article": 1 news article, 2 other
+ * articles and posts, 3 web pages, 0 not an article. */
+static int article_rank(const char *type) {
+  static const char *const news[] = {
+    "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
+    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
+    "LiveBlogPosting", NULL
+  };
+  static const char *const other[] = {
+    "Article", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle",
+    "SocialMediaPosting", "DiscussionForumPosting", "Blog", "Posting",
+    "VideoObject", "Review", "Recipe", "Event", NULL
+  };
+  int k;
+  const char *t = type;
+  if (t == NULL) return 0;
+  if (strncmp(t, "http://schema.org/", 18) == 0) t += 18;
+  else if (strncmp(t, "https://schema.org/", 19) == 0) t += 19;
+  for (k = 0; news[k]; k++) if (strcmp(t, news[k]) == 0) return 1;
+  for (k = 0; other[k]; k++) if (strcmp(t, other[k]) == 0) return 2;
+  if (strstr(t, "Article") != NULL) return 2;
+  if (strstr(t, "WebPage") != NULL) return 3;
+  return 0;
+}
+
+static int type_rank(const lp_json *o) {
+  const lp_json *t = lp_json_get(o, "@type"), *c;
+  int best = 0;
+  if (t == NULL) return 0;
+  if (t->type == LP_J_STR) return article_rank(t->str);
+  if (t->type == LP_J_ARR)
+    for (c = t->child; c; c = c->next)
+      if (c->type == LP_J_STR) {
+        int r = article_rank(c->str);
+        if (r && (best == 0 || r < best)) best = r;
+      }
+  return best;
+}
+
+static int is_type(const lp_json *o, const char *name) {
+  const lp_json *t = lp_json_get(o, "@type"), *c;
+  if (t == NULL) return 0;
+  if (t->type == LP_J_STR) return strcmp(t->str, name) == 0;
+  if (t->type == LP_J_ARR)
+    for (c = t->child; c; c = c->next)
+      if (c->type == LP_J_STR && strcmp(c->str, name) == 0) return 1;
+  return 0;
+}
+
+typedef struct {
+  const lp_json *best;      /* the article node */
+  int rank;
+  const lp_json *site;      /* a WebSite or Organization node */
+  int seen;
+} ld_find;
+
+/* Walk every object of the tree (depth-limited by the parser). */
+static void ld_walk(const lp_json *j, ld_find *f) {
+  const lp_json *c;
+  if (j == NULL || f->seen > 10000) return;
+  f->seen++;
+  if (j->type == LP_J_OBJ) {
+    int r = type_rank(j);
+    if (r == 0 && lp_json_get(j, "datePublished") &&
+        lp_json_get(j, "@type") == NULL)
+      r = 4;
+    if (r && (f->best == NULL || r < f->rank)) {
+      f->best = j;
+      f->rank = r;
+    }
+    if (f->site == NULL && is_type(j, "WebSite") && lp_json_get(j, "name"))
+      f->site = j;
+  }
+  if (j->type == LP_J_OBJ || j->type == LP_J_ARR)
+    for (c = j->child; c; c = c->next) ld_walk(c, f);
+}
+
+/* The text of a value: a string, or the "name" (or "@id" when asked) of
+ * an object, or the first of an array. */
+static const lp_json *ld_text(const lp_json *v, const char *field) {
+  if (v == NULL) return NULL;
+  if (v->type == LP_J_STR) return v;
+  if (v->type == LP_J_ARR) return ld_text(v->child, field);
+  if (v->type == LP_J_OBJ) {
+    const lp_json *n = lp_json_get(v, field);
+    if (n && n->type == LP_J_STR) return n;
+  }
+  return NULL;
+}
+
+static int ld_add(lp_meta *m, const char *key, const char *rule,
+                  const lp_json *v, size_t base) {
+  if (v == NULL || v->type != LP_J_STR) return LOUPE_OK;
+  return add(m, key, rule, 1, v->str, v->len, base + v->off, 0, 0, 0);
+}
+
+/* Authors: strings, Person objects, or arrays of them; organisations are
+ * credits, not authors. */
+static int ld_authors(lp_meta *m, const lp_json *v, size_t base, int depth) {
+  const lp_json *c;
+  int rc;
+  if (v == NULL || depth > 3) return LOUPE_OK;
+  if (v->type == LP_J_STR) return ld_add(m, "author", "jsonld:author", v, base);
+  if (v->type == LP_J_ARR) {
+    for (c = v->child; c; c = c->next) {
+      rc = ld_authors(m, c, base, depth + 1);
+      if (rc) return rc;
+    }
+    return LOUPE_OK;
+  }
+  if (v->type == LP_J_OBJ && !is_type(v, "Organization") &&
+      !is_type(v, "NewsMediaOrganization"))
+    return ld_add(m, "author", "jsonld:author", lp_json_get(v, "name"), base);
+  return LOUPE_OK;
+}
+
+int lp_meta_jsonld(lp_meta *m, const char *s, size_t n, size_t work_off) {
+  lp_arena tmp;
+  lp_json *root = NULL;
+  ld_find f;
+  int rc;
+  const lp_json *a;
+  memset(&tmp, 0, sizeof tmp);
+  memset(&f, 0, sizeof f);
+  rc = lp_json_parse(s, n, &tmp, &root);
+  if (rc) goto out;
+  ld_walk(root, &f);
+  a = f.best;
+  if (a) {
+    const lp_json *v;
+    rc = ld_add(m, "title", "jsonld:headline",
+                ld_text(lp_json_get(a, "headline"), "name"), work_off);
+    if (rc == LOUPE_OK && f.rank <= 2 && lp_json_get(a, "headline") == NULL)
+      rc = ld_add(m, "title", "jsonld:name",
+                  ld_text(lp_json_get(a, "name"), "name"), work_off);
+    if (rc == LOUPE_OK)
+      rc = ld_add(m, "date_published", "jsonld:datePublished",
+                  ld_text(lp_json_get(a, "datePublished"), "@value"),
+                  work_off);
+    if (rc == LOUPE_OK && lp_json_get(a, "datePublished") == NULL)
+      rc = ld_add(m, "date_published", "jsonld:dateCreated",
+                  ld_text(lp_json_get(a, "dateCreated"), "@value"), work_off);
+    if (rc == LOUPE_OK)
+      rc = ld_add(m, "date_modified", "jsonld:dateModified",
+                  ld_text(lp_json_get(a, "dateModified"), "@value"),
+                  work_off);
+    if (rc == LOUPE_OK) {
+      v = lp_json_get(a, "author");
+      if (v == NULL) v = lp_json_get(a, "creator");
+      rc = ld_authors(m, v, work_off, 0);
+    }
+    if (rc == LOUPE_OK)
+      rc = ld_add(m, "site_name", "jsonld:publisher",
+                  ld_text(lp_json_get(a, "publisher"), "name"), work_off);
+    if (rc == LOUPE_OK)
+      rc = ld_add(m, "section", "jsonld:articleSection",
+                  ld_text(lp_json_get(a, "articleSection"), "name"),
+                  work_off);
+    if (rc == LOUPE_OK)
+      rc = ld_add(m, "lang", "jsonld:inLanguage",
+                  ld_text(lp_json_get(a, "inLanguage"), "alternateName"),
+                  work_off);
+    if (rc == LOUPE_OK) {
+      v = ld_text(lp_json_get(a, "mainEntityOfPage"), "@id");
+      if (v == NULL || strncmp(v->str, "http", 4) != 0)
+        v = ld_text(lp_json_get(a, "url"), "@id");
+      if (v && strncmp(v->str, "http", 4) == 0)
+        rc = ld_add(m, "url", "jsonld:url", v, work_off);
+    }
+    if (rc == LOUPE_OK)
+      rc = ld_add(m, "description", "jsonld:description",
+                  ld_text(lp_json_get(a, "description"), "name"), work_off);
+  }
+  if (rc == LOUPE_OK && f.site)
+    rc = add(m, "site_name", "jsonld:WebSite.name", 3,
+             lp_json_get(f.site, "name")->str, lp_json_get(f.site, "name")->len,
+             work_off + lp_json_get(f.site, "name")->off, 0, 0, 0);
+out:
+  lp_arena_free(&tmp);
+  return rc;
+}
+
+/* ---- reconciliation ---- */
+
+/* The best item of key (lowest prio, then first), or NULL. */
+static const item *best(const lp_meta *m, const char *key) {
+  const item *b = NULL;
+  size_t i;
+  for (i = 0; i < m->n; i++) {
+    const item *it = &m->v[i];
+    if (strcmp(it->key, key) != 0) continue;
+    if (b == NULL || it->prio < b->prio) b = it;
+  }
+  return b;
+}
+
+/* Parse a metadata date ("2019-11-19T13:03:00.000Z", "2019-11-19",
+ * "Tue, 19 Nov 2019 13:03:00 GMT"): it must start the value. */
+static int meta_date(const char *s, size_t n, lp_date *d) {
+  size_t k = 0;
+  while (k < n && (s[k] == ' ' || s[k] == '"')) k++;
+  if (!lp_date_find(s, n, k, d)) return 0;
+  if (d->start > k + 16) return 0;       /* "Tue, 19 Nov" has a weekday */
+  if (d->prec < LOUPE_PREC_DAY) return 0;
+  if (d->year < 1990 || d->year > 2100) return 0;
+  return 1;
+}
+
+/* A date in the path of a URL: /2019/11/20/, /2019-11-20, /20191120/. */
+static int url_date(const char *u, size_t n, lp_date *d, size_t *at) {
+  size_t i;
+  for (i = 0; i + 10 <= n; i++) {
+    const char *s = u + i;
+    int y, mo, da;
+    if (s[0] != '/' && s[0] != '-' && s[0] != '_') continue;
+    if (!(s[1] >= '1' && s[1] <= '2')) continue;
+    if (i + 11 <= n && (s[5] == '/' || s[5] == '-') &&
+        (s[8] == '/' || s[8] == '-') && s[1] >= '0' &&
+        s[2] >= '0' && s[2] <= '9' && s[3] >= '0' && s[3] <= '9' &&
+        s[4] >= '0' && s[4] <= '9' && s[6] >= '0' && s[6] <= '9' &&
+        s[7] >= '0' && s[7] <= '9' && s[9] >= '0' && s[9] <= '9' &&
+        s[10] >= '0' && s[10] <= '9') {
+      y = (s[1] - '0') * 1000 + (s[2] - '0') * 100 + (s[3] - '0') * 10 +
+          (s[4] - '0');
+      mo = (s[6] - '0') * 10 + (s[7] - '0');
+      da = (s[9] - '0') * 10 + (s[10] - '0');
+    } else if (i + 10 <= n) {
+      size_t k;
+      int ok = 1;
+      for (k = 1; k <= 8; k++) if (s[k] < '0' || s[k] > '9') ok = 0;
+      if (!ok || (i + 9 < n && s[9] >= '0' && s[9] <= '9')) continue;
+      y = (s[1] - '0') * 1000 + (s[2] - '0') * 100 + (s[3] - '0') * 10 +
+          (s[4] - '0');
+      mo = (s[5] - '0') * 10 + (s[6] - '0');
+      da = (s[7] - '0') * 10 + (s[8] - '0');
+    } else {
+      continue;
+    }
+    if (y < 1990 || y > 2100 || mo < 1 || mo > 12 || da < 1 || da > 31)
+      continue;
+    memset(d, 0, sizeof *d);
+    d->year = y;
+    d->month = mo;
+    d->day = da;
+    d->hour = d->minute = d->second = -1;
+    d->prec = LOUPE_PREC_DAY;
+    *at = i + 1;
+    return 1;
+  }
+  return 0;
+}
+
+/* Days since 1970-01-01 of a date's day (proleptic Gregorian). */
+static long day_number(const lp_date *d) {
+  long y = d->year, m = d->month > 0 ? d->month : 1, dd = d->day > 0 ? d->day : 1;
+  long era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* The hour in UTC of a date with a time given in UTC or without a zone;
+ * -1 when it has no time or a local offset. */
+static int utc_hour(const lp_date *d) {
+  if (d->prec < LOUPE_PREC_MINUTE || d->hour < 0) return -1;
+  if (d->has_tz && d->tz_minutes != 0) return -1;
+  return d->hour;
+}
+
+/* Does the date carry a local day: no time, no zone, or an offset? */
+static int local_day(const lp_date *d) {
+  return d->prec < LOUPE_PREC_MINUTE || !d->has_tz || d->tz_minutes != 0;
+}
+
+/* Set span sp to text with the place of item it (offset in the page). */
+static int span_from(loupe_span *sp, lp_html *h, const item *it,
+                     const char *text, size_t len, lp_arena *arena) {
+  sp->text = lp_arena_strndup(arena, text, len);
+  if (sp->text == NULL) return LOUPE_ENOMEM;
+  sp->len = len;
+  lp_html_map_work(h, it->work_off, &sp->offset, &sp->line);
+  sp->rule = it->rule;
+  return LOUPE_OK;
+}
+
+typedef struct {
+  loupe_meta *v;
+  size_t n, cap;
+} meta_list;
+
+static int meta_push(meta_list *ml, lp_arena *arena, const char *key,
+                     const loupe_span *sp) {
+  if (ml->n == ml->cap) {
+    size_t nc = ml->cap ? ml->cap * 2 : 16;
+    loupe_meta *nv = lp_arena_alloc(arena, nc * sizeof *nv);
+    if (nv == NULL) return LOUPE_ENOMEM;
+    if (ml->n) memcpy(nv, ml->v, ml->n * sizeof *nv);
+    ml->v = nv;
+    ml->cap = nc;
+  }
+  ml->v[ml->n].key = key;
+  ml->v[ml->n].value = *sp;
+  ml->n++;
+  return LOUPE_OK;
+}
+
+/* Is an author value a name (not a URL, not a handle, a few words)? */
+static int author_like(const char *s, size_t n) {
+  size_t i, words = 1;
+  if (n < 3 || n > 80) return 0;
+  if (strstr(s, "http") || strchr(s, '/') || strchr(s, '@') ||
+      strchr(s, '{'))
+    return 0;
+  for (i = 0; i < n; i++) {
+    if (s[i] == ' ') words++;
+    if (s[i] >= '0' && s[i] <= '9') return 0;
+  }
+  return words <= 6;
+}
+
+/* Two-letter language code of a value ("en-US", "de_DE", "fr"), or 0. */
+static int lang_code(const char *s, size_t n, char out[3]) {
+  if (n < 2) return 0;
+  if (!((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z' && (s[1] | 32) >= 'a' &&
+        (s[1] | 32) <= 'z'))
+    return 0;
+  if (n > 2 && s[2] != '-' && s[2] != '_') return 0;
+  out[0] = (char)(s[0] | 32);
+  out[1] = (char)(s[1] | 32);
+  out[2] = '\0';
+  return 1;
+}
+
+/* The candidates for the date. */
+typedef struct {
+  const item *it;           /* where it came from (NULL: the text) */
+  lp_date d;
+  int have;
+} cand;
+
+/* Set a->date from candidate c (a metadata value; the text's own date
+ * is already there). */
+static int take(lp_html *h, loupe_article *a, const cand *c, const char *rule,
+                lp_arena *arena) {
+  char buf[40];
+  size_t len = lp_date_format(&c->d, buf, sizeof buf);
+  item it = *c->it;
+  if (rule) it.rule = rule;
+  a->date_precision = c->d.prec;
+  return span_from(&a->date, h, &it, buf, len, arena);
+}
+
+/*
+ * The date the record takes. The metadata's publication date wins in
+ * general, as htmldate and trafilatura read pages, but not against the
+ * page's own evidence:
+ * - a day apart from the date the page shows: a UTC time from metadata
+ *   falls on the next day when the publisher's evening is past midnight
+ *   in UTC (or the day before, east of UTC), so the shown (local) day
+ *   wins when the UTC hour makes that possible (before 08:00 for a day
+ *   later, from 22:00 for a day earlier), unless the URL's date or a
+ *   <time> with a local time names one of the two;
+ * - a generic "date" meta (name="date", dc.date: often the last change)
+ *   yields to the shown date;
+ * - the page shows a later date that is its modification date: the page
+ *   presents itself as of that update, and is dated by it.
+ * Without a publication date in metadata: the shown date, else a <time>
+ * element inside the article, else the URL's date. The shown date is
+ * kept in date_visible, the metadata's in meta.
+ */
+static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
+                       lp_arena *arena, meta_list *ml) {
+  const item *pubi = best(m, "date_published"), *url = NULL;
+  cand pub, mod, tim, u, vis;
+  size_t i, at = 0;
+  char buf[40];
+  size_t len;
+  loupe_span sp;
+  int rc;
+  memset(&pub, 0, sizeof pub);
+  memset(&mod, 0, sizeof mod);
+  memset(&tim, 0, sizeof tim);
+  memset(&u, 0, sizeof u);
+  memset(&vis, 0, sizeof vis);
+  /* the best-ranked publication value that parses */
+  for (i = 0; i < m->n; i++) {
+    const item *it = &m->v[i];
+    lp_date d;
+    if (strcmp(it->key, "date_published") != 0) continue;
+    if (!meta_date(it->value, it->len, &d)) continue;
+    if (!pub.have || it->prio < pub.it->prio) {
+      pub.it = it;
+      pub.d = d;
+      pub.have = 1;
+    }
+  }
+  LP_UNUSED(pubi);
+  mod.it = best(m, "date_modified");
+  if (mod.it && meta_date(mod.it->value, mod.it->len, &mod.d)) mod.have = 1;
+  for (i = 0; i < m->n; i++) {
+    const item *it = &m->v[i];
+    lp_date d;
+    if (strcmp(it->key, "time") != 0) continue;
+    if (it->in & (LP_IN_ASIDE | LP_IN_FOOTER | LP_IN_NAV)) continue;
+    if (!meta_date(it->value, it->len, &d)) continue;
+    if (!tim.have || it->prio < tim.it->prio) {
+      tim.it = it;
+      tim.d = d;
+      tim.have = 1;
+    }
+  }
+  url = best(m, "url");
+  if (url && url_date(url->value, url->len, &u.d, &at)) {
+    u.it = url;
+    u.have = 1;
+  }
+  if (a->date.text && lp_date_find(a->date.text, a->date.len, 0, &vis.d))
+    vis.have = 1;
+
+  /* metadata values, kept whatever is chosen */
+  if (pub.have) {
+    len = lp_date_format(&pub.d, buf, sizeof buf);
+    rc = span_from(&sp, h, pub.it, buf, len, arena);
+    if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_published", &sp);
+    if (rc) return rc;
+  }
+  if (mod.have) {
+    len = lp_date_format(&mod.d, buf, sizeof buf);
+    rc = span_from(&a->date_modified, h, mod.it, buf, len, arena);
+    if (rc == LOUPE_OK)
+      rc = meta_push(ml, arena, "date_modified", &a->date_modified);
+    if (rc) return rc;
+  }
+  if (tim.have) {
+    len = lp_date_format(&tim.d, buf, sizeof buf);
+    rc = span_from(&sp, h, tim.it, buf, len, arena);
+    if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_time", &sp);
+    if (rc) return rc;
+  }
+  if (u.have) {
+    item ui = *url;
+    ui.rule = "url";
+    len = lp_date_format(&u.d, buf, sizeof buf);
+    rc = span_from(&sp, h, &ui, buf, len, arena);
+    if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_url", &sp);
+    if (rc) return rc;
+  }
+  if (vis.have) a->date_visible = a->date;
+
+  if (pub.have && vis.have && day_number(&pub.d) != day_number(&vis.d)) {
+    long dv = day_number(&vis.d), dp = day_number(&pub.d), diff = dv - dp;
+    int generic = pub.it->prio >= 5, hour = utc_hour(&pub.d);
+    if (diff == 1 || diff == -1) {
+      if (u.have && (day_number(&u.d) == dv || day_number(&u.d) == dp))
+        return day_number(&u.d) == dv ? LOUPE_OK
+                                       : take(h, a, &pub, NULL, arena);
+      if (tim.have && local_day(&tim.d) &&
+          (day_number(&tim.d) == dv || day_number(&tim.d) == dp))
+        return day_number(&tim.d) == dv ? LOUPE_OK
+                                         : take(h, a, &pub, NULL, arena);
+      if (generic) return LOUPE_OK;
+      if ((diff == -1 && hour >= 0 && hour < 8) ||
+          (diff == 1 && hour >= 22))
+        return LOUPE_OK;                     /* the shown local day */
+      return take(h, a, &pub, NULL, arena);
+    }
+    if (generic) return LOUPE_OK;
+    if (mod.have && day_number(&mod.d) == dv && diff > 0) return LOUPE_OK;
+    return take(h, a, &pub, NULL, arena);
+  }
+  if (pub.have) {
+    int hour = utc_hour(&pub.d);
+    if (!vis.have && u.have && hour >= 0) {
+      long diff = day_number(&u.d) - day_number(&pub.d);
+      if ((diff == -1 && hour < 8) || (diff == 1 && hour >= 22))
+        return take(h, a, &u, "url", arena);
+    }
+    return take(h, a, &pub, NULL, arena);
+  }
+  if (vis.have) return LOUPE_OK;
+  if (tim.have) return take(h, a, &tim, NULL, arena);
+  if (u.have) return take(h, a, &u, "url", arena);
+  return LOUPE_OK;
+}
+
+int lp_meta_apply(lp_meta *m, lp_html *h, lp_text *t, loupe_article *a,
+                  lp_arena *arena) {
+  meta_list ml;
+  const item *it;
+  loupe_span sp;
+  size_t i;
+  int rc;
+  LP_UNUSED(t);
+  memset(&ml, 0, sizeof ml);
+  rc = choose_date(m, h, a, arena, &ml);
+  if (rc) return rc;
+  /* title: the visible headline when the metadata agrees with it, else
+   * the metadata's */
+  it = best(m, "title");
+  if (it) {
+    rc = span_from(&sp, h, it, it->value, it->len, arena);
+    if (rc == LOUPE_OK) rc = meta_push(&ml, arena, "title", &sp);
+    if (rc) return rc;
+    if (a->title.text == NULL ||
+        lp_word_share(a->title.text, a->title.len, it->value, it->len) < 500)
+      a->title = sp;
+  }
+  /* outlet: the site's name */
+  it = best(m, "site_name");
+  if (it) {
+    rc = span_from(&sp, h, it, it->value, it->len, arena);
+    if (rc == LOUPE_OK) rc = meta_push(&ml, arena, "site_name", &sp);
+    if (rc) return rc;
+    a->outlet = sp;
+  }
+  /* authors: every value of the best author rule that reads as a name */
+  it = best(m, "author");
+  if (it) {
+    size_t n = 0;
+    loupe_span *list = lp_arena_alloc(arena, (m->n + 1) * sizeof *list);
+    if (list == NULL) return LOUPE_ENOMEM;
+    for (i = 0; i < m->n; i++) {
+      const item *x = &m->v[i];
+      const char *s = x->value;
+      size_t len = x->len, k;
+      int dup = 0;
+      if (strcmp(x->key, "author") != 0 || x->prio != it->prio) continue;
+      if (lp_starts_ci(s, len, "by ")) { s += 3; len -= 3; }
+      if (!author_like(s, len)) continue;
+      for (k = 0; k < n; k++)
+        if (list[k].len == len && memcmp(list[k].text, s, len) == 0) dup = 1;
+      if (dup) continue;
+      rc = span_from(&list[n], h, x, s, len, arena);
+      if (rc == LOUPE_OK) rc = meta_push(&ml, arena, "author", &list[n]);
+      if (rc) return rc;
+      n++;
+    }
+    if (n > 0 && a->n_authors == 0) {
+      a->authors = list;
+      a->n_authors = n;
+    }
+  }
+  it = best(m, "section");
+  if (it) {
+    rc = span_from(&a->section, h, it, it->value, it->len, arena);
+    if (rc == LOUPE_OK) rc = meta_push(&ml, arena, "section", &a->section);
+    if (rc) return rc;
+  }
+  it = best(m, "url");
+  if (it) {
+    rc = span_from(&a->url, h, it, it->value, it->len, arena);
+    if (rc == LOUPE_OK) rc = meta_push(&ml, arena, "url", &a->url);
+    if (rc) return rc;
+  }
+  it = best(m, "description");
+  if (it) {
+    rc = span_from(&a->description, h, it, it->value, it->len, arena);
+    if (rc == LOUPE_OK)
+      rc = meta_push(&ml, arena, "description", &a->description);
+    if (rc) return rc;
+  }
+  it = best(m, "lang");
+  if (it) {
+    char code[3];
+    if (lang_code(it->value, it->len, code)) {
+      rc = span_from(&sp, h, it, code, 2, arena);
+      if (rc == LOUPE_OK) rc = meta_push(&ml, arena, "lang", &sp);
+      if (rc) return rc;
+      if (a->lang.text == NULL) a->lang = sp;
+    }
+  }
+  a->meta = ml.v;
+  a->n_meta = ml.n;
+  return LOUPE_OK;
+}
+
+const char *lp_meta_headline(const lp_meta *m, size_t *len) {
+  const item *it = best(m, "title");
+  if (it == NULL) {
+    *len = 0;
+    return NULL;
+  }
+  *len = it->len;
+  return it->value;
+}
+
+int lp_meta_any(const lp_meta *m) {
+  return m->n > 0;
+}
