@@ -29,7 +29,13 @@ SUBMAKE    := $(MAKE) --no-print-directory
 
 # Sources are found by wildcard; the rockspec lists them by name and
 # check-rockspec keeps the two in step.
-CORE_SRC := $(sort $(wildcard csrc/core/*.c))
+# The core by layer: util (arena, words, hashes) <- extract (pages in,
+# article records out; no SQLite, no PCRE2) <- corpus (SQLite, FTS5,
+# PCRE2). EXTRACT_SRC builds libloupe-extract.a on its own (check-layers).
+UTIL_SRC    := $(sort $(wildcard csrc/util/*.c))
+EXTRACT_SRC := $(UTIL_SRC) $(sort $(wildcard csrc/extract/*.c))
+CORPUS_SRC  := $(sort $(wildcard csrc/corpus/*.c))
+CORE_SRC    := $(EXTRACT_SRC) $(CORPUS_SRC)
 BIND_SRC := $(sort $(wildcard csrc/lua/*.c))
 TEST_SRC := $(sort $(wildcard csrc/test/test_*.c))
 # Lua modules: lua/loupe/X.lua is loupe.X, lua/loupe/X/Y.lua is loupe.X.Y.
@@ -37,6 +43,8 @@ LUA_MODS := $(sort $(wildcard lua/loupe/*.lua lua/loupe/*/*.lua))
 LINT_DIRS := $(wildcard lua spec bench examples)
 
 CORE_OBJ := $(CORE_SRC:csrc/%.c=$(BUILD)/obj/%.o)
+EXTRACT_OBJ := $(EXTRACT_SRC:csrc/%.c=$(BUILD)/obj/%.o)
+EXTRACT_LIB := $(BUILD)/libloupe-extract.a
 BIND_OBJ := $(BIND_SRC:csrc/%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(TEST_SRC:csrc/test/%.c=$(BUILD)/test/%)
 LIB      := $(BUILD)/libloupe.a
@@ -84,7 +92,7 @@ SAN_LUA_ENV = ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$(ASAN_LIB) \
 .PHONY: all deps bench-deps test test-run sanitize sanitize-run valgrind \
         valgrind-run demo eval bench soak install uninstall rock clean \
         fuzz fuzz-build \
-        check-rockspec check-symbols check-browser check-browser-run lint \
+        check-rockspec check-symbols check-layers check-browser check-browser-run lint \
         c-test-bins help FORCE
 
 all: $(LIB) $(SO)
@@ -106,8 +114,16 @@ $(BUILD)/obj/%.o: csrc/%.c $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The lower layers are compiled with LOUPE_LAYER_EXTRACT: extract.h then
+# poisons SQLite's and PCRE2's names, so a wrong-way include fails here.
+$(EXTRACT_OBJ): ALL_CFLAGS += -DLOUPE_LAYER_EXTRACT
+
+$(EXTRACT_LIB): $(EXTRACT_OBJ) $(STAMP)
+	@rm -f $@
+	$(AR) rcs $@ $(EXTRACT_OBJ)
+
 $(LIB): $(CORE_OBJ) $(STAMP)
-	@test -n "$(CORE_OBJ)" || { echo "make: no csrc/core/*.c to build" >&2; exit 1; }
+	@test -n "$(CORE_OBJ)" || { echo "make: no csrc/{util,extract,corpus}/*.c to build" >&2; exit 1; }
 	@rm -f $@
 	$(AR) rcs $@ $(CORE_OBJ)
 
@@ -118,7 +134,7 @@ $(SO): $(CORE_OBJ) $(BIND_OBJ) $(STAMP)
 
 $(BUILD)/test/%: csrc/test/%.c $(LIB) $(STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Icsrc/core -MMD -MP -MF $@.d -o $@ $< $(LIB) \
+	$(CC) $(ALL_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(LIB) \
 	  $(ALL_LDFLAGS) $(LIBS)
 
 -include $(CORE_OBJ:.o=.d) $(BIND_OBJ:.o=.d) $(TEST_BIN:=.d)
@@ -199,6 +215,7 @@ test-run:
 	@$(start_run)
 	@$(call run_c_tests)
 	@$(call run_check,check-symbols)
+	@$(call run_check,check-layers)
 	@$(call run_check,check-rockspec)
 	@$(call run_check,lint)
 	@$(call run_busted)
@@ -275,6 +292,20 @@ check-symbols: $(SO)
 	  echo "check-symbols: $(SO) exports more than luaopen_loupe_core:" $$extra >&2; exit 1; fi; \
 	nm -D --defined-only $(SO) | grep -q ' T luaopen_loupe_core$$' || \
 	  { echo "check-symbols: $(SO) does not export luaopen_loupe_core" >&2; exit 1; }
+
+# The extraction layer stands alone: its library has no SQLite or PCRE2
+# symbol to resolve, and the parse tests link with it and libxml2, zlib
+# and libm only.
+check-layers: $(EXTRACT_LIB)
+	@bad=$$(nm -u $(EXTRACT_LIB) | awk '$$1 == "U" && $$2 ~ /^(sqlite3|pcre2)_/ { print $$2 }' | sort -u); \
+	if [ -n "$$bad" ]; then \
+	  echo "check-layers: $(EXTRACT_LIB) calls into the corpus layer's libraries:" $$bad >&2; exit 1; fi
+	@mkdir -p $(BUILD)/layers
+	@for t in test_parse test_dates test_html; do \
+	  $(CC) $(ALL_CFLAGS) -o $(BUILD)/layers/$$t csrc/test/$$t.c $(EXTRACT_LIB) \
+	    $(ALL_LDFLAGS) -lxml2 -lz -lm || \
+	    { echo "check-layers: csrc/test/$$t.c does not link with the extraction library alone" >&2; exit 1; }; \
+	done
 
 # Every C source and Lua module must be listed in the rockspec by name, and
 # every file the rockspec lists must exist.

@@ -4,7 +4,7 @@
  * other paths, changed files, the migration of a version 2 corpus,
  * read-only opens that write nothing, loupe_db_check on sound and damaged
  * files, the messages of a full disk and a newer schema, and discarding
- * an empty new corpus. Reaches into internal.h for raw SQL on the file.
+ * an empty new corpus. Reaches into corpus/corpus.h for raw SQL on the file.
  * Ends with "test_corpus: N passed, N failed".
  */
 #define _POSIX_C_SOURCE 200809L   /* mkdtemp, strdup */
@@ -16,7 +16,7 @@
 #include <sqlite3.h>
 
 #include "check.h"
-#include "internal.h"
+#include "corpus/corpus.h"
 
 /* ---- invented pages ---- */
 

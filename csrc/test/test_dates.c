@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/dates.h"
+#include "extract/dates.h"
 
 typedef struct {
   const char *in;     /* input line */

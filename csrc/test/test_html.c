@@ -14,7 +14,7 @@
 #include <zlib.h>
 
 #include "check.h"
-#include "html.h"
+#include "extract/html.h"
 
 #define CHECK_STR(what, got, want) \
   CHECK((got) != NULL && strcmp((got), (want)) == 0, "%s: got '%s', want '%s'", \

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "corpus.h"
 
 /*
  * How far the workers may read ahead of the caller: WINDOW_PAGES pages

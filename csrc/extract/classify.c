@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "extract.h"
 #include "html.h"
 
 enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };

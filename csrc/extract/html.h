@@ -7,7 +7,7 @@
 #define LOUPE_HTML_H
 
 #include <stddef.h>
-#include "internal.h"
+#include "extract.h"
 
 /* ---- elements (html.c) ---- */
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
-#include "internal.h"
+#include "corpus.h"
 
 #define MAX_FILTERS 64
 #define MAX_BINDS (MAX_FILTERS + 16)

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include <pcre2.h>
-#include "internal.h"
+#include "corpus.h"
 
 /* The band keys of every signature, one row each, keyed for look-up. A
  * row whose article has gone or changed is harmless (candidates are

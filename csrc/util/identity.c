@@ -5,7 +5,7 @@
  * only in those (CRLF and LF, a BOM, trailing spaces) are one article.
  */
 #include <string.h>
-#include "internal.h"
+#include "util.h"
 
 /* A streaming 64-bit multiply-rotate hash over 8-byte words (identity, not
  * security); the length is mixed in at the end. */

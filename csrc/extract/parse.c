@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "extract.h"
 #include "html.h"
 
 struct loupe_parser {

@@ -29,7 +29,7 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include "internal.h"
+#include "util.h"
 
 #define SHINGLE 3
 #define EMPTY 0xFFFFFFFFu

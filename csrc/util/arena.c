@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "util.h"
 
 struct lp_arena_block {
   lp_arena_block *next;

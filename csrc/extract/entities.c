@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "extract.h"
 
 #define PLACE_ALIASES 8   /* room in the gazetteer rows below */
 

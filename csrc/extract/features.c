@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "extract.h"
 
 enum { L_EN, L_PT, L_ES, L_FR, L_DE, L_IT, L_NL, L_ID, L_RU, L_COUNT };
 static const char *const lang_code[L_COUNT] = {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-#include "internal.h"
+#include "extract.h"
 #include "html.h"
 
 const char *loupe_format_name(loupe_format f) {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include <string.h>
-#include "internal.h"
+#include "extract.h"
 
 #define MAX_SEGS 4
 /* Bytes before a phrase quote searched for its speaker ("X called the plan

@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "extract.h"
 
 typedef struct {
   uint32_t h;

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
-#include "internal.h"
+#include "corpus.h"
 
 /* The arguments articles_fts is declared with (store.c's schema): tokens
  * are replayed only for a table declared with exactly these. */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sqlite3.h>
-#include "internal.h"
+#include "corpus.h"
 
 /* Note one problem (a line of the report). */
 static void problem(loupe_db *db, loupe_check_result *r, const char *fmt,

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
-#include "internal.h"
+#include "corpus.h"
 
 
 typedef struct {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pcre2.h>
-#include "internal.h"
+#include "corpus.h"
 
 #define DEF_MATCH_LIMIT 5000000UL
 #define DEF_DEPTH_LIMIT 100000UL

@@ -1,0 +1,173 @@
+/*
+ * util.h - the bottom layer shared by extraction and the corpus: the arena,
+ * the growable buffer, UTF-8 helpers, hashes (MinHash signatures and the
+ * content identity). Nothing here knows about pages, SQLite or PCRE2.
+ */
+#ifndef LOUPE_UTIL_H
+#define LOUPE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../loupe.h"
+
+#define LP_UNUSED(x) ((void)(x))
+
+
+/* Integer hash finaliser (murmur3-style), for word and shingle hashes. */
+static inline uint32_t lp_mix32(uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x7feb352dU;
+  h ^= h >> 15;
+  h *= 0x846ca68bU;
+  h ^= h >> 16;
+  return h;
+}
+
+/* ---- arena: many small allocations, one release (arena.c) ---- */
+typedef struct lp_arena_block lp_arena_block;
+typedef struct {
+  lp_arena_block *head;
+} lp_arena;
+
+/* Allocate n zeroed bytes aligned for any type; NULL when out of memory. */
+void *lp_arena_alloc(lp_arena *a, size_t n);
+/* Copy s[0..n) plus a NUL into the arena; NULL when out of memory. */
+char *lp_arena_strndup(lp_arena *a, const char *s, size_t n);
+/* Release every block; the arena may be reused afterwards. */
+void lp_arena_free(lp_arena *a);
+
+/* ---- growable byte buffer on malloc (arena.c) ---- */
+typedef struct {
+  char *p;
+  size_t len, cap;
+} lp_buf;
+
+/* Make room for extra more bytes; LOUPE_OK or LOUPE_ENOMEM. */
+int lp_buf_reserve(lp_buf *b, size_t extra);
+/* Append n bytes; LOUPE_OK or LOUPE_ENOMEM. */
+int lp_buf_append(lp_buf *b, const char *s, size_t n);
+/* Release the buffer's memory; the buffer is empty afterwards. */
+void lp_buf_free(lp_buf *b);
+
+/* ---- UTF-8 helpers (inline: they run on every character) ---- */
+/* Classes of bytes for the scanners (text.c): ASCII letters, their upper
+ * case, digits, the separators "/" and "|" of menus, the hyphen, and the
+ * bytes of UTF-8 sequences (0x80 and up). */
+enum {
+  LP_B_ALPHA = 1, LP_B_DIGIT = 2, LP_B_UPPER = 4, LP_B_SEP = 8,
+  LP_B_HIGH = 16, LP_B_HYPHEN = 32
+};
+extern const unsigned char lp_byte_class[256];
+
+/* lp_utf8_decode: one code point of valid UTF-8 at s[i] (i < len); sets *n
+ * to its length. Text inside loupe is valid UTF-8 after normalisation.
+ * lp_is_letter: letters of the common scripts, enough to split words. */
+
+static inline uint32_t lp_utf8_decode(const unsigned char *s, size_t len, size_t i,
+                        size_t *n) {
+  unsigned c = s[i];
+  if (c < 0x80) { *n = 1; return c; }
+  if (c < 0xE0 && i + 1 < len) {
+    *n = 2;
+    return ((uint32_t)(c & 0x1F) << 6) | (s[i + 1] & 0x3F);
+  }
+  if (c < 0xF0 && i + 2 < len) {
+    *n = 3;
+    return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
+           (s[i + 2] & 0x3F);
+  }
+  if (i + 3 < len) {
+    *n = 4;
+    return ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
+           ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+  }
+  *n = 1;
+  return 0xFFFD;
+}
+
+static inline size_t lp_utf8_encode(uint32_t cp, char *out) {
+  if (cp < 0x80) { out[0] = (char)cp; return 1; }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+static inline int lp_is_cjk(uint32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) ||   /* kana */
+         (cp >= 0x3400 && cp <= 0x9FFF) ||   /* CJK ideographs */
+         (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* hangul */
+         (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+/* Letters: ASCII, Latin-1 and extended Latin, Greek, Cyrillic, Armenian,
+ * Hebrew, Arabic, Indic scripts, Thai, CJK. Good enough for word splitting. */
+static inline int lp_is_letter(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+  if (cp < 0xC0) return cp == 0xAA || cp == 0xB5 || cp == 0xBA;
+  if (cp == 0xD7 || cp == 0xF7) return 0;
+  if (cp < 0x2C0) return 1;
+  if (cp >= 0x370 && cp <= 0x1FFF) {
+    /* skip combining-mark and punctuation-only ranges loosely */
+    if (cp >= 0x2000) return 0;
+    return 1;
+  }
+  if (lp_is_cjk(cp)) return 1;
+  if (cp >= 0xA000 && cp <= 0xD7FF) return 1;
+  return 0;
+}
+
+static inline int lp_is_upper(uint32_t cp) {
+  if (cp < 0x80) return cp >= 'A' && cp <= 'Z';
+  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;
+  if (cp >= 0x100 && cp <= 0x17F) return (cp & 1) == 0;
+  if (cp >= 0x391 && cp <= 0x3A9) return 1;
+  if (cp >= 0x400 && cp <= 0x42F) return 1;
+  return 0;
+}
+
+/* ---- near duplicates (minhash.c) ---- */
+#define LP_MINHASH_K 128
+#define LP_MINHASH_ROWS 3
+#define LP_MINHASH_BANDS 16     /* over the first 48 bins */
+#define LP_SIG_BYTES (4 * (LP_MINHASH_K + 1))
+/* A signature: K bin minima and the number of shingles it was made of. */
+typedef struct {
+  uint32_t v[LP_MINHASH_K];
+  uint32_t n;
+} lp_sig;
+/* ---- identity (identity.c) ---- */
+/* The hash schema version 2 gave a page's bytes as they were: kept to
+ * recognise the pages of a migrated corpus by their bytes. */
+void lp_bytes_hash(const char *bytes, size_t n, char out[LOUPE_HASH_LEN + 1]);
+
+/* One-permutation MinHash of the word 3-shingles of s[0..n). */
+void lp_minhash(const char *s, size_t n, lp_sig *sig);
+/* Estimated Jaccard similarity of the two shingle sets. */
+double lp_minhash_jaccard(const lp_sig *a, const lp_sig *b);
+/* Estimated containment of the smaller set in the larger (>= Jaccard):
+ * the similarity republication clusters are formed by. */
+double lp_minhash_similarity(const lp_sig *a, const lp_sig *b);
+/* The band keys LSH looks candidates up by (band number mixed in). */
+void lp_minhash_keys(const lp_sig *sig, int64_t keys[LP_MINHASH_BANDS]);
+/* Stored form (little-endian); unpack returns 0 for a blob of another
+ * size (an older signature or none). */
+void lp_sig_pack(const lp_sig *sig, unsigned char out[LP_SIG_BYTES]);
+int lp_sig_unpack(const void *blob, int bytes, lp_sig *sig);
+
+
+#endif /* LOUPE_UTIL_H */
