@@ -142,6 +142,8 @@ struct loupe_db {
   char errmsg[300];
 };
 
+/* ---- the corpus file: errors.c, statements.c, open.c, schema.c ---- */
+
 /* Set db's message from SQLite's and map the SQLite code to a LOUPE_*
  * code. what says what failed ("insert article"). A damaged corpus, a
  * full disk, a lock held too long and other troubles of the file itself
@@ -158,7 +160,72 @@ void lp_cursor_release(loupe_cursor *c);
 int lp_db_stmt(loupe_db *db, int k, struct sqlite3_stmt **out);
 /* A cursor over the rows of sql (no parameters). */
 int lp_simple_cursor(loupe_db *db, const char *sql, loupe_cursor **out);
+/* Step st once (a statement that writes, or reads one row it ignores)
+ * and reset it; LOUPE_OK or lp_db_error's code for what. */
+int lp_db_run(loupe_db *db, struct sqlite3_stmt *st, const char *what);
+/* The corpus may be written to: open and not read-only (LOUPE_EMISUSE
+ * with a message otherwise). */
+int lp_db_writable(loupe_db *db);
+/* Add a line (printf format) to the notices of the open. */
+void lp_notice(loupe_db *db, const char *fmt, ...);
+/* The file's schema version into *version (0 for a fresh file);
+ * LOUPE_ECORRUPT and a message when it is a SQLite database that is not
+ * a loupe corpus. */
+int lp_schema_version(loupe_db *db, int *version);
+/* Create or migrate the schema inside one transaction. */
+int lp_schema_migrate(loupe_db *db);
+/* Is a bulk load's index building pending (loupe_db_defer_indexes)? */
+int lp_indexes_deferred(loupe_db *db, int *deferred);
+
+/* ---- storing articles: record.c, cluster.c, store.c ---- */
+
 /* Append s to b as a JSON string literal. */
 int lp_json_string(lp_buf *b, const char *s, size_t n);
+/* Write article a's row (insert, or update of article existing) and its
+ * children; *id is its id. sig is its packed signature (NULL: none) and
+ * cluster the cluster it joins (0: none). */
+int lp_store_article(loupe_db *db, const loupe_article *a, const char *path,
+                     const char *hash, size_t bytes, long long existing,
+                     const unsigned char *sig, long long cluster,
+                     long long *id);
+/* Article from has the content of article into: its paths go to into,
+ * and it goes (store.c). */
+int lp_merge_into(loupe_db *db, long long from, long long into);
+
+/* Candidates considered for one article at most. */
+#define LP_MAX_CANDIDATES 512
+/* A body shorter than this is not clustered: with a handful of shingles,
+ * two unrelated pages that share one stock sentence look like copies. */
+#define LP_CLUSTER_MIN_WORDS 20
+
+/* Where an article goes: the clusters it links and the one they join. */
+typedef struct {
+  int64_t keys[LP_MINHASH_BANDS];
+  long long target;                   /* 0: a cluster of its own */
+  long long clusters[LP_MAX_CANDIDATES];
+  int n;
+  long long seen[LP_MAX_CANDIDATES];
+  int nseen;
+} lp_placement;
+
+/* The signature of a body, when it is long enough to be clustered. */
+int lp_body_signature(const char *body, size_t len, lp_sig *sig);
+/* Find where an article with signature sig goes (self: its id when it
+ * is being replaced, else 0). Reads only. */
+int lp_cluster_find(loupe_db *db, long long self, const lp_sig *sig,
+                    lp_placement *pl);
+/* After article id's row is written: join or merge the clusters of pl
+ * and put its band keys in waiting. */
+int lp_cluster_place(loupe_db *db, long long id, const lp_placement *pl);
+/* Forget the band keys of article id's stored signature. */
+int lp_cluster_drop(loupe_db *db, long long id);
+/* Compute every signature and cluster again (a migration). */
+int lp_cluster_rebuild(loupe_db *db);
+/* Write the waiting band keys when enough have gathered (force: now). */
+int lp_pend_flush(loupe_db *db, int force);
+/* Forget the waiting keys in memory (they are loaded again when needed:
+ * after a rollback). */
+void lp_pend_reset(loupe_db *db);
+void lp_pend_free(lp_lsh_pending *p);
 
 #endif /* LOUPE_CORPUS_H */
