@@ -64,3 +64,22 @@ int lp_db_exec(loupe_db *db, const char *sql, const char *what) {
   if (rc != SQLITE_OK) return lp_db_error(db, rc, what);
   return LOUPE_OK;
 }
+
+int lp_step_error(loupe_db *db, int rc, const loupe_regex *re, int fts,
+                  char *msg, size_t cap) {
+  int code = lp_regex_status(re);
+  if (code != LOUPE_OK) {            /* loupe_match failed: the regex's */
+    snprintf(msg, cap, "%s", loupe_regex_errmsg(re));
+    return code;
+  }
+  /* FTS5 rejects the expression it is given (a syntax error, an unknown
+   * column or special query) with a plain SQLITE_ERROR at the first step;
+   * a damaged index or a locked file have codes of their own */
+  if (fts && rc == SQLITE_ERROR) {
+    snprintf(msg, cap, "bad search text: %s", sqlite3_errmsg(db->sql));
+    return LOUPE_ESYNTAX;
+  }
+  code = lp_db_error(db, rc, "search");
+  snprintf(msg, cap, "%s", db->errmsg);
+  return code;
+}

@@ -490,26 +490,6 @@ int loupe_db_discard(loupe_db *db, int *removed) {
   return LOUPE_OK;
 }
 
-void lp_db_track(loupe_db *db, loupe_cursor *c) {
-  c->db = db;
-  c->prev = NULL;
-  c->next = db->cursors;
-  if (db->cursors) db->cursors->prev = c;
-  db->cursors = c;
-}
-
-void lp_cursor_release(loupe_cursor *c) {
-  if (c->stmt) sqlite3_finalize(c->stmt);
-  c->stmt = NULL;
-  if (c->db) {
-    if (c->prev) c->prev->next = c->next;
-    else c->db->cursors = c->next;
-    if (c->next) c->next->prev = c->prev;
-    c->db = NULL;
-  }
-  c->next = c->prev = NULL;
-}
-
 int loupe_db_set_clustering(loupe_db *db, int on, double threshold) {
   if (db == NULL) return LOUPE_EINVAL;
   if (threshold < 0 || threshold > 1) {
