@@ -723,6 +723,14 @@ int loupe_db_entities(loupe_db *db, const char *kind, loupe_cursor **out);
 
 /* ---- cursors ---- */
 
+/* The type of a cursor column's value (loupe_cursor_type). */
+typedef enum {
+  LOUPE_COL_NULL = 0,
+  LOUPE_COL_INT = 1,
+  LOUPE_COL_FLOAT = 2,
+  LOUPE_COL_TEXT = 3
+} loupe_coltype;
+
 /* Step to the next row: LOUPE_OK with *has_row 1, or 0 at the end. */
 int loupe_cursor_next(loupe_cursor *c, int *has_row);
 /* Columns of the current row. */
