@@ -189,8 +189,6 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay);
  * at the position of the first; may swap line contents to do so.
  * Returns LOUPE_OK or LOUPE_ENOMEM. */
 int lp_dedupe(lp_text *t);
-/* Normalised word-hash of s[0..n): case, punctuation and spaces folded. */
-uint32_t lp_norm_hash(const char *s, size_t n);
 
 /* ---- fields (fields.c) ---- */
 /* Fill every field of a (title, date, credit, ...) from the labelled
