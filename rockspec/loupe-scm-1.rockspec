@@ -71,6 +71,8 @@ build = {
         "csrc/extract/parse.c",
         "csrc/extract/quotes.c",
         "csrc/extract/text.c",
+        "csrc/extract/charset.c",
+        "csrc/extract/unwrap.c",
         "csrc/corpus/check.c",
         "csrc/corpus/files.c",
         "csrc/corpus/ftstok.c",

@@ -261,24 +261,6 @@ static int declared_charset(const char *s, size_t n) {
   return -1;
 }
 
-/* Length of the valid UTF-8 sequence at s[i] (1-4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n, size_t i) {
-  unsigned c = s[i];
-  size_t need, k;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) need = 1;
-  else if (c >= 0xE0 && c <= 0xEF) need = 2;
-  else if (c >= 0xF0 && c <= 0xF4) need = 3;
-  else return 0;
-  if (i + need >= n) return 0;
-  for (k = 1; k <= need; k++)
-    if ((s[i + k] & 0xC0) != 0x80) return 0;
-  if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
-      (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
-    return 0;
-  return need + 1;
-}
-
 /* Counts of a UTF-8 reading of s: invalid sequences, multi-byte ones and
  * NUL bytes. */
 static void utf8_survey(const char *src, size_t n, size_t *bad, size_t *multi,
@@ -293,7 +275,7 @@ static void utf8_survey(const char *src, size_t n, size_t *bad, size_t *multi,
       i++;
       continue;
     }
-    k = utf8_len(s, n, i);
+    k = lp_utf8_len(s, n, i);
     if (k == 0) { (*bad)++; i++; }
     else { (*multi)++; i += k; }
   }
@@ -328,7 +310,7 @@ static int decode_utf8(lp_html *h, size_t skip, size_t bad) {
       i++;
       continue;
     }
-    k = utf8_len(s, n, i);
+    k = lp_utf8_len(s, n, i);
     if (k > 0) {
       memcpy(out + o, s + i, k);
       o += k;

@@ -158,35 +158,50 @@ static inline int lp_is_upper(uint32_t cp) {
   return 0;
 }
 
-/* lp_utf8_next: like lp_utf8_decode but for text that may not be valid
- * UTF-8: a byte that does not begin a well-formed sequence (stray
- * continuation byte, overlong form, surrogate, cut sequence) reads as
- * U+FFFD of length 1, so a scanner never swallows the bytes after it. */
+/* lp_utf8_len: length of the well-formed UTF-8 sequence at s[i] (1 for
+ * ASCII, up to 4), 0 when the bytes there are not one: a stray
+ * continuation byte, an overlong form, a surrogate, a cut sequence. */
+static inline size_t lp_utf8_len(const unsigned char *s, size_t len, size_t i) {
+  unsigned c = s[i];
+  size_t need, k;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  else if (c >= 0xE0 && c <= 0xEF) need = 2;
+  else if (c >= 0xF0 && c <= 0xF4) need = 3;
+  else return 0;
+  if (i + need >= len) return 0;
+  for (k = 1; k <= need; k++)
+    if ((s[i + k] & 0xC0) != 0x80) return 0;
+  if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+      (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+    return 0;
+  return need + 1;
+}
+
+/* lp_utf8_next: lp_utf8_decode for text that may not be valid UTF-8: a
+ * byte that does not begin a well-formed sequence reads as U+FFFD of
+ * length 1, so a scanner never swallows the bytes after it. */
 static inline uint32_t lp_utf8_next(const unsigned char *s, size_t len, size_t i,
                                     size_t *n) {
-  unsigned c = s[i], lo = 0x80, hi = 0xBF;
-  size_t k, need;
-  uint32_t cp;
-  if (c < 0x80) { *n = 1; return c; }
-  if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
-  else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2; cp = c & 0x0F;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3; cp = c & 0x07;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else { *n = 1; return 0xFFFD; }
-  if (i + need >= len) { *n = 1; return 0xFFFD; }
-  for (k = 1; k <= need; k++) {
-    unsigned b = s[i + k];
-    if (b < lo || b > hi) { *n = 1; return 0xFFFD; }
-    lo = 0x80; hi = 0xBF;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  *n = need + 1;
-  return cp;
+  if (s[i] < 0x80) { *n = 1; return s[i]; }
+  if (lp_utf8_len(s, len, i) == 0) { *n = 1; return 0xFFFD; }
+  return lp_utf8_decode(s, len, i, n);
+}
+
+/* Display columns of a code point in a terminal: 2 for East Asian Wide
+ * and Fullwidth (CJK, kana, hangul, their punctuation and fullwidth
+ * forms), else 1. Line widths must match the renderer's for unwrapping
+ * to find its width. */
+static inline int lp_is_wide(uint32_t cp) {
+  if (cp < 0x1100) return 0;
+  return (cp <= 0x115F) ||                      /* hangul jamo */
+         (cp >= 0x2E80 && cp <= 0x303E) ||      /* radicals, CJK punctuation */
+         (cp >= 0x3041 && cp <= 0x33FF) ||      /* kana, CJK compatibility */
+         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+         (cp >= 0xA000 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+         (cp >= 0x20000 && cp <= 0x3FFFD);
 }
 
 /* ---- words (words.c): what a word is, for every part of loupe ----
