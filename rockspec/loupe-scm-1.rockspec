@@ -64,6 +64,8 @@ build = {
         "csrc/extract/features.c",
         "csrc/extract/fields.c",
         "csrc/extract/html.c",
+        "csrc/extract/htmldecode.c",
+        "csrc/extract/htmltags.c",
         "csrc/extract/htmlclass.c",
         "csrc/extract/input.c",
         "csrc/extract/json.c",

@@ -1,7 +1,8 @@
 /*
  * html.h - declarations shared by the HTML modules of the core: the page
- * decoded and parsed into blocks (html.c), the DOM evidence the line
- * labeller weighs (htmlclass.c), page metadata (meta.c) and JSON (json.c).
+ * decoded (htmldecode.c) and parsed into blocks (html.c, htmltags.c), the
+ * DOM evidence the line labeller weighs (htmlclass.c), page metadata
+ * (meta.c) and JSON (json.c). htmlpage.h holds what only they share.
  */
 #ifndef LOUPE_HTML_H
 #define LOUPE_HTML_H
