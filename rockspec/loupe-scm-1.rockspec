@@ -70,6 +70,7 @@ build = {
         "csrc/extract/input.c",
         "csrc/extract/json.c",
         "csrc/extract/meta.c",
+        "csrc/extract/metald.c",
         "csrc/extract/parse.c",
         "csrc/extract/quotes.c",
         "csrc/extract/text.c",
