@@ -63,6 +63,7 @@ build = {
         "csrc/extract/entities.c",
         "csrc/extract/features.c",
         "csrc/extract/fields.c",
+        "csrc/extract/fields_people.c",
         "csrc/extract/html.c",
         "csrc/extract/htmldecode.c",
         "csrc/extract/htmltags.c",

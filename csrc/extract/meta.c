@@ -1,10 +1,10 @@
 /*
  * meta.c - the metadata of an HTML page (meta tags, Open Graph, JSON-LD
  * through metald.c, <time datetime>, itemprop, the canonical URL)
- * collected during the walk,
- * and its reconciliation with what the labeller read in the visible text:
- * which date, title, outlet and authors the record takes, each value kept
- * with the rule and the place it came from.
+ * collected during the walk, and its reconciliation with what the
+ * labeller read in the visible text: which date, title, outlet and
+ * authors the record takes, each value kept with the rule and the place
+ * it came from.
  */
 #include <stdio.h>
 #include <stdlib.h>
