@@ -59,6 +59,7 @@ build = {
         "csrc/util/words.c",
         "csrc/extract/classify.c",
         "csrc/extract/dates.c",
+        "csrc/extract/datepick.c",
         "csrc/extract/dedupe.c",
         "csrc/extract/entities.c",
         "csrc/extract/features.c",

@@ -29,6 +29,7 @@ typedef struct {
   loupe_precision prec;   /* LOUPE_PREC_DAY or LOUPE_PREC_MONTH */
   size_t start, end;
   int kind;               /* K_* */
+  int ord;                /* LP_ORD_* */
 } lp_body;
 
 /* A time of day with optional zone. */
@@ -708,6 +709,7 @@ static int set_day(lp_body *b, int y, int m, int d, size_t start, size_t end,
   b->start = start;
   b->end = end;
   b->kind = kind;
+  b->ord = 0;
   return valid_ymd(y, m, d);
 }
 
@@ -793,9 +795,15 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
                   (u[e] == sep && e + 1 < len && is_digit(u[e + 1]))))
     return 0;
   if (sep == '/') {
-    if (n1 > 12)
-      return set_day(b, y, n2, n1, p, e, K_NUM);
-    return set_day(b, y, n1, n2, p, e, K_NUM);
+    int ok;
+    if (n1 > 12) {
+      ok = set_day(b, y, n2, n1, p, e, K_NUM);
+      b->ord = LP_ORD_DM_PROOF;
+      return ok;
+    }
+    ok = set_day(b, y, n1, n2, p, e, K_NUM);
+    b->ord = n2 > 12 ? LP_ORD_MD_PROOF : LP_ORD_MD_GUESS;
+    return ok;
   }
   if (n2 > 12)
     return set_day(b, y, n1, n2, p, e, K_NUM);
@@ -898,6 +906,7 @@ static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
   b->start = p;
   b->end = r + 4;
   b->kind = K_NAME;
+  b->ord = 0;
   return v >= 1900 && v <= 2099;
 }
 
@@ -1057,6 +1066,7 @@ static int finish(const uch *u, size_t lo, const lp_body *b,
   out->start = ws;
   out->end = end;
   out->has_weekday = ws != start;
+  out->order = b->ord;
   return 1;
 }
 
@@ -1142,6 +1152,16 @@ int lp_date_find(const char *s, size_t len, size_t from, lp_date *out) {
       i++;
   }
   return 0;
+}
+
+void lp_date_swap_dm(lp_date *d) {
+  int t;
+  if (d->order != LP_ORD_MD_GUESS || d->day > 12)
+    return;
+  t = d->day;
+  d->day = d->month;
+  d->month = t;
+  d->order = LP_ORD_DM_PROOF;
 }
 
 /* ---- output ------------------------------------------------------------ */
