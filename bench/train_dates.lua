@@ -101,7 +101,7 @@ do
   local pipe = assert(io.popen(U.sh_quote(opt.features) .. " < "
     .. U.sh_quote(list)))
   for line in pipe:lines() do
-    local a, b, c, d = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+    local a, _, c, d = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
     local head = line:match("^#features\t(.*)$")
     if head then
       names = {}
