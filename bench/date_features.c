@@ -7,7 +7,8 @@
  *
  *   path <TAB> line <TAB> yyyy-mm-dd <TAB> f0 f1 ... f(n-1)
  *
- * with the features in datepick.h's order; the first output line names
+ * with the features in datepick.h's order (-v adds the score, the rule
+ * and the line); the first output line names
  * them ("#features <TAB> bias cue-pub ..."). A page that fails to parse
  * prints "#error <TAB> path <TAB> code" and the dump goes on.
  */
@@ -78,7 +79,7 @@ static size_t find_title(lp_text *t, lp_layout *lay, const char *lang) {
 }
 
 static void print_cands(const char *path, lp_text *t, lp_layout *lay,
-                        const char *lang) {
+                        const char *lang, int verbose) {
   size_t title = find_title(t, lay, lang), i, nc;
   lp_date_cand *c;
   int k;
@@ -92,13 +93,19 @@ static void print_cands(const char *path, lp_text *t, lp_layout *lay,
            c[i].d.day > 0 ? c[i].d.day : 1);
     for (k = 0; k < LP_DF__N; k++)
       printf(k ? " %g" : "%g", c[i].f[k]);
+    if (verbose) {
+      const lp_line *l = &t->lines[c[i].line];
+      printf("\t%.3f %s\t%.*s", c[i].score, c[i].rule,
+             (int)(l->len > 100 ? 100 : l->len), LP_LINE_PTR(t, l));
+    }
     printf("\n");
   }
   free(c);
 }
 
 /* One page: the pipeline of loupe_parse up to the fields. */
-static void dump(const char *path, lp_lexicon *lex, lp_codecs *cs) {
+static void dump(const char *path, lp_lexicon *lex, lp_codecs *cs,
+                 int verbose) {
   size_t len = 0, ilen = 0;
   char *bytes = slurp(path, &len), *inflated = NULL, err[200];
   const char *src = bytes, *lang;
@@ -140,7 +147,7 @@ static void dump(const char *path, lp_lexicon *lex, lp_codecs *cs) {
   lp_apply_lang(&t, lang);
   if ((rc = lp_classify(&t, lang, &lay)) != LOUPE_OK) goto out;
   if ((rc = lp_dedupe(&t)) != LOUPE_OK) goto out;
-  print_cands(path, &t, &lay, lang);
+  print_cands(path, &t, &lay, lang, verbose);
 out:
   if (rc) printf("#error\t%s\t%s\n", path, loupe_errstr(rc));
   if (have_text) lp_text_free(&t);
@@ -149,8 +156,9 @@ out:
   free(bytes);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   char line[4096];
+  int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
   lp_lexicon *lex = NULL;
   lp_codecs cs;
   int k;
@@ -165,7 +173,7 @@ int main(void) {
     size_t n = strlen(line);
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
       line[--n] = '\0';
-    if (n) dump(line, lex, &cs);
+    if (n) dump(line, lex, &cs, verbose);
   }
   lp_codecs_free(&cs);
   lp_lexicon_free(lex);

@@ -60,6 +60,8 @@ build = {
         "csrc/extract/classify.c",
         "csrc/extract/dates.c",
         "csrc/extract/datepick.c",
+        "csrc/extract/dateclock.c",
+        "csrc/extract/datewords.c",
         "csrc/extract/dedupe.c",
         "csrc/extract/entities.c",
         "csrc/extract/features.c",
