@@ -31,6 +31,7 @@ typedef struct {
   size_t start, end;
   int kind;               /* K_* */
   int ord;                /* LP_ORD_* */
+  int glued;              /* a time follows the year with no space */
 } lp_body;
 
 /* A time of day with optional zone. */

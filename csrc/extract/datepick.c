@@ -232,16 +232,21 @@ static void page_features(lp_date_cand *c, size_t nc) {
 }
 
 /* Should the page's ambiguous slash dates read day first? Proofs on the
- * page decide (13/05/2020 or 05/13/2020), else the language: day first
- * everywhere but in English. */
+ * page decide (13/05/2020 or 05/13/2020), else the order of its dates
+ * with month names, else the language: day first everywhere but in
+ * English. */
 static int page_day_first(const lp_date_cand *c, size_t nc,
                           const char *lang) {
-  size_t i, dm = 0, md = 0;
+  size_t i, dm = 0, md = 0, ndm = 0, nmd = 0;
   for (i = 0; i < nc; i++) {
     if (c[i].d.order == LP_ORD_DM_PROOF) dm++;
     if (c[i].d.order == LP_ORD_MD_PROOF) md++;
+    if (c[i].d.order == LP_ORD_NAME_DM) ndm++;
+    if (c[i].d.order == LP_ORD_NAME_MD) nmd++;
   }
   if (dm != md) return dm > md;
+  /* "6 January 2020" elsewhere on the page: a day-first writer */
+  if (ndm != nmd) return ndm > nmd;
   return lang != NULL && strcmp(lang, "en") != 0;
 }
 

@@ -113,13 +113,46 @@ static int set_day(lp_body *b, int y, int m, int d, size_t start, size_t end,
   b->end = end;
   b->kind = kind;
   b->ord = 0;
+  b->glued = 0;
   return lp_dl_valid_ymd(y, m, d);
 }
 
 /* Whether a year ending at p is properly ended (no letter or digit glued
    on). */
 static int year_end_ok(const uch *u, size_t len, size_t p) {
+  if (p + 1 < len && u[p] >= 'A' && u[p] <= 'Z' &&
+      ((u[p + 1] >= 'a' && u[p + 1] <= 'z') || u[p + 1] >= 0x80))
+    return 1;   /* a capitalised word glued on: "2021Dezember", "2018By" */
   return p >= len || !is_alnum(u[p]);
+}
+
+/*
+ * A 4-digit year at q; also one the page glued to the hour that follows
+ * ("Nov 20 20194:29 AM", "19.10.1912:48" read with a 2-digit year is the
+ * caller's case). Returns the year's end (the time then starts there:
+ * *glued is set) or 0.
+ */
+static size_t read_year(const uch *u, size_t len, size_t q, int *y,
+                        int *glued) {
+  int v, n;
+  size_t e;
+  *glued = 0;
+  if (read_num(u, len, q, 4, &v) == 4 && year_end_ok(u, len, q + 4)) {
+    *y = v;
+    return q + 4;
+  }
+  e = q;
+  while (e < len && is_digit(u[e]) && e - q < 7)
+    e++;
+  n = (int)(e - q);
+  if ((n == 5 || n == 6) && e + 2 < len && u[e] == ':' &&
+      is_digit(u[e + 1]) && is_digit(u[e + 2])) {
+    *y = (u[q] - '0') * 1000 + (u[q + 1] - '0') * 100 + (u[q + 2] - '0') * 10 +
+         (u[q + 3] - '0');
+    *glued = 1;
+    return q + 4;
+  }
+  return 0;
 }
 
 /*
@@ -131,6 +164,20 @@ static int parse_year_first(const uch *u, size_t len, size_t p, int y,
   size_t q = p + 4, r, e;
   int m, d, n;
   uch sep;
+  if (q + 2 < len && u[q] == '.' && u[q + 1] == ' ' && is_digit(u[q + 2])) {
+    /* "2020. 08. 18." (Hungarian) */
+    n = read_num(u, len, q + 2, 2, &m);
+    r = q + 2 + (size_t)n;
+    if (!n || r + 2 >= len || u[r] != '.' || u[r + 1] != ' ')
+      return 0;
+    n = read_num(u, len, r + 2, 2, &d);
+    e = r + 2 + (size_t)n;
+    if (!n || (e < len && is_alnum(u[e])))
+      return 0;
+    if (e < len && u[e] == '.')
+      e++;
+    return set_day(b, y, m, d, p, e, K_ISO);
+  }
   if (q + 1 < len && (u[q] == '-' || u[q] == '/' || u[q] == '.')) {
     sep = u[q];
     n = read_num(u, len, q + 1, 2, &m);
@@ -178,22 +225,56 @@ static int parse_year_first(const uch *u, size_t len, size_t p, int y,
  * short form with two digits in each part, "28.09.19" (not "8.5.12",
  * which reads as a version).
  */
+/* Is the word before p (spaces skipped) one that numbers a version
+   ("version 8.5.12", "v 2.1.19")? Reads back to the start of u at most. */
+static int version_before(const uch *u, size_t p) {
+  static const char *const W[] = {"version", "ver", "v", "release",
+                                  "firmware", "build", "update", "ios",
+                                  "android", NULL};
+  size_t e = p, a, i;
+  while (e > 0 && u[e - 1] == ' ')
+    e--;
+  if (e > 0 && u[e - 1] == '.')
+    e--;
+  a = e;
+  while (a > 0 && is_alpha(u[a - 1]))
+    a--;
+  for (i = 0; W[i]; i++)
+    if (strlen(W[i]) == e - a && match_lit(u, e, a, W[i]) == e)
+      return 1;
+  return 0;
+}
+
 static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
                      lp_body *b) {
   uch sep = u[q];
-  int n2, y, n;
+  int n2, y, n, glued = 0;
   size_t r, e;
   n = read_num(u, len, q + 1, 2, &n2);
   r = q + 1 + (size_t)n;
   if (!n || r + 1 >= len || u[r] != sep)
     return 0;
   n = read_num(u, len, r + 1, 4, &y);
-  if (n == 2 && (sep == '/' ||
-                 (sep == '.' && q - p == 2 && r - q == 3 && n2 <= 12)))
+  e = r + 1 + (size_t)n;
+  if (n == 4 && sep != '-' && e + 2 < len && u[e] == ':' &&
+      is_digit(u[e + 1]) && is_digit(u[e + 2]) && y % 100 <= 23) {
+    /* "19.10.1912:48": a 2-digit year glued to the hour */
+    y /= 100;
+    n = 2;
+    glued = 1;
+  }
+  if (n == 2 && (sep == '/' || (sep == '.' && n2 <= 12 && n1 <= 31 &&
+                                 !version_before(u, p))))
     y += y < 70 ? 2000 : 1900;
   else if (n != 4)
     return 0;
   e = r + 1 + (size_t)n;
+  if (glued) {
+    int ok = sep == '/' ? set_day(b, y, n1, n2, p, e, K_NUM)
+                        : set_day(b, y, n2, n1, p, e, K_NUM);
+    b->glued = 1;
+    return ok;
+  }
   if (e < len && (is_alpha(u[e]) ||
                   (u[e] == sep && e + 1 < len && is_digit(u[e + 1]))))
     return 0;
@@ -223,7 +304,7 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
 static int parse_day_name(const uch *u, size_t len, size_t p, int day,
                           size_t q, lp_body *b) {
   size_t r, s1, we, s2;
-  int m, flags, y;
+  int m, flags, y, glued;
   if (q + 1 < len && (u[q] == '-' || u[q] == '/') &&
       (is_alpha(u[q + 1]) || is_wide_letter(u, len, q + 1))) {
     we = lp_dl_word_end(u, len, q + 1);
@@ -239,7 +320,8 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
   if (r < len && u[r] == '.')
     r++;
   s1 = skip_ws(u, len, r, 3);
-  if (s1 == r)
+  if (s1 == r && !(r > q && u[r - 1] == '.' && r < len &&
+                   (is_alpha(u[r]) || is_wide_letter(u, len, r))))
     return 0;
   s1 = skip_conn(u, len, s1, CONN_DAY);
   we = lp_dl_word_end(u, len, s1);
@@ -255,9 +337,12 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
   if (s2 == r)
     return 0;
   s2 = skip_conn(u, len, s2, CONN_YEAR);
-  if (read_num(u, len, s2, 4, &y) != 4 || !year_end_ok(u, len, s2 + 4))
+  r = read_year(u, len, s2, &y, &glued);
+  if (!r || !set_day(b, y, m, day, p, r, K_NAME))
     return 0;
-  return set_day(b, y, m, day, p, s2 + 4, K_NAME);
+  b->glued = glued;
+  b->ord = LP_ORD_NAME_DM;
+  return 1;
 }
 
 /*
@@ -267,7 +352,7 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
  */
 static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
   size_t we = lp_dl_word_end(u, len, p), q, r;
-  int flags = 0, m = lp_dl_month_of(u, p, we, &flags), n, v, y;
+  int flags = 0, m = lp_dl_month_of(u, p, we, &flags), n, v, y, glued;
   if (!m)
     return 0;
   q = we;
@@ -285,9 +370,12 @@ static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
     q = skip_ws(u, len, q, 3);
     if (q == r)
       return 0;
-    if (read_num(u, len, q, 4, &y) != 4 || !year_end_ok(u, len, q + 4))
+    r = read_year(u, len, q, &y, &glued);
+    if (!r || !set_day(b, y, m, v, p, r, K_NAME))
       return 0;
-    return set_day(b, y, m, v, p, q + 4, K_NAME);
+    b->glued = glued;
+    b->ord = LP_ORD_NAME_MD;
+    return 1;
   }
   if (!(flags & MF_MY))
     return 0;
@@ -310,10 +398,24 @@ static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
   b->end = r + 4;
   b->kind = K_NAME;
   b->ord = 0;
+  b->glued = 0;
   return v >= 1900 && v <= 2099;
 }
 
 /* Any body starting with the digit at p (which passed digit_start_ok). */
+/* "13. 1. 2020", "2. 11. 2019": day, dot, space, month, dot, space, a
+   4-digit year. */
+static int parse_dmy_spaced(const uch *u, size_t len, size_t p, int day,
+                            size_t q, lp_body *b) {
+  int m, y, n = read_num(u, len, q + 2, 2, &m);
+  size_t r = q + 2 + (size_t)n;
+  if (!n || r + 2 >= len || u[r] != '.' || u[r + 1] != ' ')
+    return 0;
+  if (read_num(u, len, r + 2, 4, &y) != 4 || !year_end_ok(u, len, r + 6))
+    return 0;
+  return set_day(b, y, m, day, p, r + 6, K_NUM);
+}
+
 static int parse_numeric(const uch *u, size_t len, size_t p, lp_body *b) {
   int n1, nd = read_num(u, len, p, 4, &n1);
   size_t q = p + (size_t)nd;
@@ -324,6 +426,9 @@ static int parse_numeric(const uch *u, size_t len, size_t p, lp_body *b) {
   if (q + 1 < len && (u[q] == '.' || u[q] == '-' || u[q] == '/') &&
       is_digit(u[q + 1]))
     return parse_dmy(u, len, p, n1, q, b);
+  if (q + 2 < len && u[q] == '.' && u[q + 1] == ' ' && is_digit(u[q + 2]) &&
+      parse_dmy_spaced(u, len, p, n1, q, b))
+    return 1;
   return parse_day_name(u, len, p, n1, q, b);
 }
 
@@ -438,7 +543,7 @@ static size_t attach_clock(const uch *u, size_t len, const lp_body *b,
   q = skip_conn(u, len, q, CONN_TIME);
   if (q >= len || !is_digit(u[q]))
     return 0;
-  if (q == b->end && b->kind != K_CJK)
+  if (q == b->end && b->kind != K_CJK && !b->glued)
     return 0;
   return lp_dl_parse_clock(u, len, q, b->kind == K_NAME, 0, c);
 }
