@@ -76,6 +76,7 @@ build = {
         "csrc/extract/reported.c",
         "csrc/extract/speakers.c",
         "csrc/extract/text.c",
+        "csrc/extract/transcript.c",
         "csrc/corpus/check.c",
         "csrc/corpus/files.c",
         "csrc/corpus/ftstok.c",

@@ -435,6 +435,194 @@ static char *arena_copy(lp_arena *arena, const char *s, size_t n) {
   return lp_arena_strndup(arena, s, n);
 }
 
+/* The body lines by source line, for mapping quotes to the input. */
+static int index_body_lines(const lp_text *t, src_cursor *sc, size_t **out) {
+  size_t li, *bl = malloc((t->n_lines ? t->n_lines : 1) * 2 * sizeof *bl);
+  if (bl == NULL) return LOUPE_ENOMEM;
+  for (li = 0; li < t->n_lines; li++)
+    if (t->lines[li].label == LOUPE_LINE_BODY) {
+      bl[2 * sc->nbody] = t->lines[li].src_line;
+      bl[2 * sc->nbody + 1] = li;
+      sc->nbody++;
+    }
+  qsort(bl, sc->nbody, 2 * sizeof *bl, cmp_pair);
+  sc->body_lines = bl;
+  *out = bl;
+  return LOUPE_OK;
+}
+
+static const char *const kind_names[] = {"direct", "reported", "phrase",
+                                         "turn"};
+static const char *const speaker_kinds[] = {"unknown", "person",
+                                            "organisation", "document"};
+
+/* The speaker, role, kind and mention of q on o. */
+static int emit_speaker(const registry *r, const qbuild *q, loupe_quote *o,
+                        lp_arena *arena) {
+  const char *role = q->role_text;
+  int sk = q->skind;
+  if (q->speaker >= 0) {
+    const person *p = &r->p[q->speaker];
+    o->speaker = arena_copy(arena, r->s + p->start, p->len);
+    if (o->speaker == NULL) return LOUPE_ENOMEM;
+    if (p->role) role = p->role;
+    if (sk == S_UNKNOWN)
+      sk = !p->org ? S_PERSON
+           : qt_word_is(p->noun, 0, strlen(p->noun), "report") ||
+             qt_word_is(p->noun, 0, strlen(p->noun), "statement") ||
+             qt_word_is(p->noun, 0, strlen(p->noun), "study") ||
+             qt_word_is(p->noun, 0, strlen(p->noun), "survey") ||
+             qt_word_is(p->noun, 0, strlen(p->noun), "paper")
+           ? S_DOCUMENT : S_ORG;
+  } else if (q->speaker_text) {
+    o->speaker = arena_copy(arena, q->speaker_text, q->speaker_text_len);
+    if (o->speaker == NULL) return LOUPE_ENOMEM;
+  }
+  if (role) {
+    o->role = arena_copy(arena, role, strlen(role));
+    if (o->role == NULL) return LOUPE_ENOMEM;
+  }
+  if (o->speaker) o->speaker_kind = speaker_kinds[sk];
+  if (q->mention && q->mention_len) {
+    o->mention = arena_copy(arena, q->mention, q->mention_len);
+    if (o->mention == NULL) return LOUPE_ENOMEM;
+  }
+  o->rule = o->speaker ? q->rule : NULL;
+  return LOUPE_OK;
+}
+
+/* Quote q as the article's next quote; nothing when it has no words. */
+static int emit_quote(loupe_article *a, lp_text *t, const registry *r,
+                      const qbuild *q, const size_t *ps, src_cursor *sc,
+                      lp_buf *text, lp_arena *arena) {
+  loupe_quote *o = &a->quotes[a->n_quotes];
+  const char *s = a->body;
+  size_t k;
+  int sgi;
+  text->len = 0;                  /* one buffer for every quote */
+  for (sgi = 0; sgi < q->nseg; sgi++) {
+    size_t s0 = q->seg[sgi][0], s1 = q->seg[sgi][1];
+    while (s0 < s1 && (s[s0] == ' ' || s[s0] == '\n')) s0++;
+    while (s1 > s0 && (s[s1 - 1] == ' ' || s[s1 - 1] == '\n')) s1--;
+    if (sgi && lp_buf_append(text, " ", 1)) return LOUPE_ENOMEM;
+    if (lp_buf_append(text, s + s0, s1 - s0)) return LOUPE_ENOMEM;
+  }
+  if (text->len == 0) return LOUPE_OK;
+  {
+    /* line and paragraph breaks (a turn runs over paragraphs) fold to
+     * one space */
+    size_t w = 0;
+    for (k = 0; k < text->len; k++) {
+      char c = text->p[k] == '\n' ? ' ' : text->p[k];
+      if (c == ' ' && text->p[k] == '\n' && w > 0 && text->p[w - 1] == ' ')
+        continue;
+      text->p[w++] = c;
+    }
+    text->len = w;
+  }
+  memset(o, 0, sizeof *o);
+  o->text.text = arena_copy(arena, text->p, text->len);
+  o->text.len = text->len;
+  if (o->text.text == NULL) return LOUPE_ENOMEM;
+  o->text.rule = kind_names[q->kind];
+  o->body_offset = q->seg[0][0];
+  o->paragraph = q->para + 1;
+  body_to_src(a, t, q->seg[0][0], q->para, ps[q->para], &o->text.offset,
+              &o->text.line, sc);
+  o->kind = kind_names[q->kind];
+  if (q->cue_buf[0]) {
+    o->cue = arena_copy(arena, q->cue_buf, strlen(q->cue_buf));
+    if (o->cue == NULL) return LOUPE_ENOMEM;
+  }
+  if (emit_speaker(r, q, o, arena)) return LOUPE_ENOMEM;
+  a->n_quotes++;
+  return LOUPE_OK;
+}
+
+/* The registry's people handed to the entity finder. */
+static int find_entities(loupe_article *a, const registry *r,
+                         lp_arena *arena) {
+  lp_named *named = malloc((r->n ? (size_t)r->n : 1) * sizeof *named);
+  int j, rc;
+  if (named == NULL) return LOUPE_ENOMEM;
+  for (j = 0; j < r->n; j++) {
+    named[j].start = r->p[j].start;
+    named[j].len = r->p[j].len;
+    named[j].role = r->p[j].role;
+    named[j].org = r->p[j].org;
+  }
+  rc = lp_entities(a, named, (size_t)r->n, arena);
+  free(named);
+  return rc;
+}
+
+/* Mark the bytes of every quote found so far (and its marks) in the bit
+ * map in_quote: reported speech is not looked for inside them. */
+static void mark_quoted(const qlist *ql, size_t n, unsigned char *in_quote) {
+  size_t i;
+  for (i = 0; i < ql->n; i++) {
+    int sgi;
+    for (sgi = 0; sgi < ql->q[i].nseg; sgi++) {
+      size_t x;
+      size_t a0 = ql->q[i].seg[sgi][0] > 3 ? ql->q[i].seg[sgi][0] - 3 : 0;
+      size_t a1 = ql->q[i].seg[sgi][1] + 3 < n ? ql->q[i].seg[sgi][1] + 3 : n;
+      if (ql->q[i].kind == Q_TURN) continue;
+      for (x = a0; x < a1; x++)
+        in_quote[x >> 3] = (unsigned char)(in_quote[x >> 3] | (1u << (x & 7)));
+    }
+  }
+}
+
+static registry *registry_new(const char *s) {
+  registry *r = calloc(1, sizeof *r);   /* people are added as found */
+  size_t i;
+  if (r == NULL) return NULL;
+  r->s = s;
+  r->root = -1;
+  r->org_root = malloc(N_ORG_NOUNS * sizeof *r->org_root);
+  if (r->org_root == NULL) {
+    free(r);
+    return NULL;
+  }
+  for (i = 0; i < N_ORG_NOUNS; i++) r->org_root[i] = -1;
+  return r;
+}
+
+static void registry_free(registry *r) {
+  int j;
+  if (r == NULL) return;
+  for (j = 0; j < r->n; j++) free(r->p[j].role);
+  free(r->p);
+  free(r->keys);
+  free(r->nodes);
+  free(r->org_root);
+  free(r);
+}
+
+/* Every finder over the body, in order; the quotes in ql. */
+static int find_quotes(loupe_article *a, const lp_text *t, body_t *b,
+                       registry *r, qlist *ql, unsigned char *in_quote) {
+  qbuild *carry = NULL;
+  size_t i;
+  int rc;
+  qt_scan_people(b, r);
+  qt_learn_gender(b, r);
+  for (i = 0; i < b->np; i++) {
+    rc = scan_paragraph(b, r, ql, i, &carry);
+    if (rc) return rc;
+  }
+  if (r->oom) return LOUPE_ENOMEM;
+  attribute_leftovers(b, r, ql);
+  rc = qt_scan_transcript(b, r, ql, a->title.text, a->title.len, t);
+  if (rc) return rc;
+  mark_quoted(ql, b->n, in_quote);
+  rc = qt_scan_reported(b, r, ql, in_quote);
+  if (rc) return rc;
+  rc = qt_scan_participles(b, ql);
+  if (rc) return rc;
+  return r->oom ? LOUPE_ENOMEM : LOUPE_OK;
+}
+
 int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   body_t b;
   registry *r = NULL;
@@ -442,7 +630,6 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   size_t *ps = NULL, *pe = NULL, *body_lines = NULL, i, k;
   unsigned char *in_quote = NULL;
   lp_buf text = {0};
-  qbuild *carry = NULL;
   src_cursor scur;
   sent_memo memo;
   int rc = LOUPE_ENOMEM;
@@ -461,16 +648,9 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   b.np = a->n_paragraphs;
   ps = malloc(b.np * sizeof *ps);
   pe = malloc(b.np * sizeof *pe);
-  r = calloc(1, sizeof *r);        /* people are added as they are found */
-  if (r) {
-    r->s = b.s;
-    r->root = -1;
-    r->org_root = malloc(N_ORG_NOUNS * sizeof *r->org_root);
-    if (r->org_root)
-      for (i = 0; i < N_ORG_NOUNS; i++) r->org_root[i] = -1;
-  }
+  r = registry_new(b.s);
   in_quote = calloc(b.n / 8 + 1, 1);     /* one bit a body byte */
-  if (!ps || !pe || !r || !r->org_root || !in_quote) goto out;
+  if (!ps || !pe || !r || !in_quote) goto out;
   for (i = 0, k = 0; i < b.np; i++) {
     ps[i] = k;
     pe[i] = k + a->paragraphs[i].len;
@@ -478,120 +658,20 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   }
   b.pstart = ps;
   b.pend = pe;
-  qt_scan_people(&b, r);
-  qt_learn_gender(&b, r);
-  for (i = 0; i < b.np; i++) {
-    rc = scan_paragraph(&b, r, &ql, i, &carry);
-    if (rc) goto out;
-  }
-  rc = LOUPE_ENOMEM;
-  if (r->oom) goto out;
-  attribute_leftovers(&b, r, &ql);
-  for (i = 0; i < ql.n; i++) {
-    int sgi;
-    for (sgi = 0; sgi < ql.q[i].nseg; sgi++) {
-      size_t x;
-      /* the marks around a quote belong to it too */
-      size_t a0 = ql.q[i].seg[sgi][0] > 3 ? ql.q[i].seg[sgi][0] - 3 : 0;
-      size_t a1 = ql.q[i].seg[sgi][1] + 3 < b.n ? ql.q[i].seg[sgi][1] + 3 : b.n;
-      for (x = a0; x < a1; x++)
-        in_quote[x >> 3] = (unsigned char)(in_quote[x >> 3] | (1u << (x & 7)));
-    }
-  }
-  rc = qt_scan_reported(&b, r, &ql, in_quote);
-  if (rc) goto out;
-  rc = qt_scan_participles(&b, &ql);
+  rc = find_quotes(a, t, &b, r, &ql, in_quote);
   if (rc) goto out;
   rc = LOUPE_ENOMEM;
-  if (r->oom) goto out;
   if (ql.n > 1) qsort(ql.q, ql.n, sizeof *ql.q, cmp_quote);
-  if (ql.n) {
-    /* the body lines by source line, for mapping quotes to the input */
-    size_t li;
-    body_lines = malloc((t->n_lines ? t->n_lines : 1) * 2 *
-                        sizeof *body_lines);
-    if (body_lines == NULL) goto out;
-    for (li = 0; li < t->n_lines; li++)
-      if (t->lines[li].label == LOUPE_LINE_BODY) {
-        body_lines[2 * scur.nbody] = t->lines[li].src_line;
-        body_lines[2 * scur.nbody + 1] = li;
-        scur.nbody++;
-      }
-    qsort(body_lines, scur.nbody, 2 * sizeof *body_lines, cmp_pair);
-    scur.body_lines = body_lines;
-  }
+  if (ql.n && index_body_lines(t, &scur, &body_lines)) goto out;
   if (ql.n) {
     a->quotes = lp_arena_alloc(arena, ql.n * sizeof *a->quotes);
     if (a->quotes == NULL) goto out;
   }
-  for (i = 0; i < ql.n; i++) {
-    qbuild *q = &ql.q[i];
-    loupe_quote *o = &a->quotes[a->n_quotes];
-    int sgi;
-    text.len = 0;                  /* one buffer for every quote */
-    static const char *const kinds[] = {"direct", "reported", "phrase"};
-    for (sgi = 0; sgi < q->nseg; sgi++) {
-      size_t s0 = q->seg[sgi][0], s1 = q->seg[sgi][1];
-      while (s0 < s1 && b.s[s0] == ' ') s0++;
-      while (s1 > s0 && b.s[s1 - 1] == ' ') s1--;
-      if (sgi && lp_buf_append(&text, " ", 1)) goto out;
-      if (lp_buf_append(&text, b.s + s0, s1 - s0)) goto out;
-    }
-    if (text.len == 0) continue;
-    for (k = 0; k < text.len; k++)
-      if (text.p[k] == '\n') text.p[k] = ' ';
-    o->text.text = arena_copy(arena, text.p, text.len);
-    o->text.len = text.len;
-    if (o->text.text == NULL) goto out;
-    o->text.rule = kinds[q->kind];
-    o->body_offset = q->seg[0][0];
-    o->paragraph = q->para + 1;
-    body_to_src(a, t, q->seg[0][0], q->para, ps[q->para], &o->text.offset,
-                &o->text.line, &scur);
-    o->kind = kinds[q->kind];
-    if (q->speaker >= 0) {
-      person *p = &r->p[q->speaker];
-      o->speaker = arena_copy(arena, b.s + p->start, p->len);
-      if (o->speaker == NULL) goto out;
-      if (p->role) {
-        o->role = arena_copy(arena, p->role, strlen(p->role));
-        if (o->role == NULL) goto out;
-      }
-    } else if (q->speaker_text) {
-      o->speaker = arena_copy(arena, q->speaker_text, q->speaker_text_len);
-      if (o->speaker == NULL) goto out;
-    }
-    if (q->cue_buf[0]) {
-      o->cue = arena_copy(arena, q->cue_buf, strlen(q->cue_buf));
-      if (o->cue == NULL) goto out;
-    }
-    a->n_quotes++;
-  }
-  {
-    lp_named *named = malloc((r->n ? (size_t)r->n : 1) * sizeof *named);
-    int j;
-    if (named == NULL) goto out;
-    for (j = 0; j < r->n; j++) {
-      named[j].start = r->p[j].start;
-      named[j].len = r->p[j].len;
-      named[j].role = r->p[j].role;
-      named[j].org = r->p[j].org;
-    }
-    rc = lp_entities(a, named, (size_t)r->n, arena);
-    free(named);
-    if (rc) goto out;
-  }
-  rc = LOUPE_OK;
+  for (i = 0; i < ql.n; i++)
+    if (emit_quote(a, t, r, &ql.q[i], ps, &scur, &text, arena)) goto out;
+  rc = find_entities(a, r, arena);
 out:
-  if (r) {
-    int j;
-    for (j = 0; j < r->n; j++) free(r->p[j].role);
-    free(r->p);
-    free(r->keys);
-    free(r->nodes);
-    free(r->org_root);
-  }
-  free(r);
+  registry_free(r);
   free(ql.q);
   free(ps);
   free(pe);

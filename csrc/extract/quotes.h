@@ -114,7 +114,18 @@ typedef struct {
   const char *cue;       /* static cue word */
   char cue_buf[32];      /* the cue as printed, when it differs */
   size_t para;
+  const char *rule;      /* static: the sieve that found the speaker */
+  int skind;             /* S_PERSON.. when known without the registry */
+  const char *mention;   /* the words that pointed to the speaker */
+  size_t mention_len;
+  const char *role_text; /* static role for a speaker outside the
+                            registry ("journalist") */
 } qbuild;
+
+/* What a speaker is (qbuild.skind; loupe_quote.speaker_kind). */
+enum { S_UNKNOWN, S_PERSON, S_ORG, S_DOCUMENT };
+/* Quote kinds (qbuild.kind). */
+enum { Q_DIRECT, Q_REPORTED, Q_PHRASE, Q_TURN };
 
 /* The word lists above as one hash table built per article: each word
  * maps to the bits of the lists it is on. */
@@ -202,6 +213,11 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
                         size_t pos, qbuild *q);
 int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q);
+
+/* transcript.c */
+int qt_scan_transcript(const body_t *b, registry *r, qlist *ql,
+                       const char *title, size_t title_len,
+                       const lp_text *lt);
 
 /* quotes.c */
 int qt_count_words(const char *s, size_t a, size_t b);
