@@ -64,23 +64,30 @@ static size_t latin_label(const char *s, size_t lim, size_t i) {
   return 0;
 }
 
+/* The type of a Han label of m bytes at s: 问 and "...问" (有记者问) ask,
+ * "...记者" (an outlet's reporter) asks, 追问 follows up, 答 answers;
+ * other names of two characters or more speak as themselves. */
+static int han_label_type(const char *s, size_t m) {
+  if (m == 6 && memcmp(s, "\xE8\xBF\xBD\xE9\x97\xAE", 6) == 0)
+    return T_FOLLOW;                                       /* 追问 */
+  if (memcmp(s + m - 3, "\xE9\x97\xAE", 3) == 0) return T_QUESTION;  /* 问 */
+  if (m >= 6 && memcmp(s + m - 6, "\xE8\xAE\xB0\xE8\x80\x85", 6) == 0)
+    return T_QUESTION;                                     /* 记者 */
+  if (m == 3 && memcmp(s, "\xE7\xAD\x94", 3) == 0) return T_ANSWER;  /* 答 */
+  return m >= 6 ? T_NAME : T_NONE;
+}
+
 /* The label opening the paragraph [from, to), type T_NONE when none. */
 static turn_label read_label(const char *s, size_t from, size_t to) {
   turn_label t = {T_NONE, 0, 0, 0};
   size_t lim = to - from > LABEL_MAX ? from + LABEL_MAX : to, k, m = 0, c;
   if (from + 2 >= to) return t;
   if (han_at(s, to, from)) {
-    for (k = from; k < lim && han_at(s, to, k) && k - from < 12; k += 3) {}
+    for (k = from; k < to && han_at(s, to, k) && k - from < 30; k += 3) {}
     c = k < to ? colon_at(s, to, k) : 0;
     if (c == 0 || k == from) return t;
     m = k - from;
-    if (bytes_are(s, to, from, "\xE9\x97\xAE") && m == 3) t.type = T_QUESTION;
-    else if (bytes_are(s, to, from, "\xE7\xAD\x94") && m == 3) t.type = T_ANSWER;
-    else if (m == 6 && bytes_are(s, to, from, "\xE8\xAE\xB0\xE8\x80\x85"))
-      t.type = T_QUESTION;                                 /* 记者 */
-    else if (m == 6 && bytes_are(s, to, from, "\xE8\xBF\xBD\xE9\x97\xAE"))
-      t.type = T_FOLLOW;                                   /* 追问 */
-    else if (m >= 6) t.type = T_NAME;
+    t.type = han_label_type(s + from, m);
   } else {
     m = latin_label(s, lim, from);
     if (m == 0) return t;
@@ -242,6 +249,13 @@ static void turn_speaker(const body_t *b, registry *r, const turn_label *t,
   if (t->type == T_QUESTION || (t->type == T_FOLLOW && last_q == NULL)) {
     q->role_text = "journalist";
     q->rule = "transcript:question";
+    /* 路透社记者：: the reporter of an outlet asks for it */
+    if (t->len > 6 && han_at(s, t->a + t->len, t->a) &&
+        memcmp(s + t->a + t->len - 6, "\xE8\xAE\xB0\xE8\x80\x85", 6) == 0) {
+      q->speaker_text = s + t->a;
+      q->speaker_text_len = t->len - 6;
+      q->skind = S_ORG;
+    }
     return;
   }
   if (t->type == T_FOLLOW) {

@@ -147,7 +147,7 @@ static const char ZH_TRANSCRIPT[] =
   "\n"
   "答：正如我刚才所说，今天没有消息发布。双方在各个层级一直保持着正常的沟通和交流。\n"
   "\n"
-  "记者：新的捕捞配额明年会调整吗？渔民们说规定来得太突然。\n"
+  "海港日报记者：新的捕捞配额明年会调整吗？渔民们说规定来得太突然。\n"
   "\n"
   "林晓雯：配额规定三个月前已经公布，并在两次公开听证会上作了说明。"
   "明年是否调整，要看春季渔业资源调查的结果。\n"
@@ -164,7 +164,7 @@ static void test_transcript_zh(void) {
   SAID(a, "能否透露双方是否正在商谈", NULL, "turn");
   SAID(a, "正如我刚才所说", "林晓雯", "turn");
   SAID(a, "据报道", NULL, "turn");
-  SAID(a, "新的捕捞配额明年会调整吗", NULL, "turn");
+  SAID(a, "新的捕捞配额明年会调整吗", "海港日报", "turn");
   {
     const loupe_quote *q = quote_starting(a, "我们注意到有关报道");
     CHECK(q && strstr(q->text.text, "共同维护海域的稳定") != NULL,
