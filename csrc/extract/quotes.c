@@ -256,7 +256,7 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
                 size_t ve = qt_word_end(s, qs, vs);
                 if (ve > vs && ((qt_vmask(v, s, vs, ve) & V_LABEL) ||
                                 (qt_vmask(v, s, vs, ve) & V_SPEECH))) {
-                  qt_credit(q, r, &sp, s + vs, ve - vs);
+                  qt_credit(q, r, &sp, s + vs, ve - vs, "phrase-verb");
                   break;
                 }
                 w = sp.end > w ? sp.end : we;
@@ -345,7 +345,7 @@ static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
       if (qt_read_speaker(b, r, i, lim, end, &sp)) {
         size_t vs = qt_skip_space(s, lim, sp.end), ve = qt_word_end(s, lim, vs);
         if (ve > vs && (qt_vmask(v, s, vs, ve) & V_SPEECH)) {
-          qt_credit(q, r, &sp, s + vs, ve - vs);
+          qt_credit(q, r, &sp, s + vs, ve - vs, "next-sentence");
           continue;
         }
       }
@@ -357,6 +357,7 @@ static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
       if (p->kind == 0 && (p->speaker >= 0 || p->speaker_text) &&
           p->para + 1 >= q->para) {
         q->speaker = p->speaker;
+        q->rule = "continuation";
         q->speaker_text = p->speaker_text;
         q->speaker_text_len = p->speaker_text_len;
       }

@@ -132,10 +132,11 @@ enum { Q_DIRECT, Q_REPORTED, Q_PHRASE, Q_TURN };
 enum {
   V_SPEECH = 1 << 0, V_REPORT = 1 << 1, V_LABEL = 1 << 2, V_ROLE = 1 << 3,
   V_ORG = 1 << 4, V_NOTNAME = 1 << 5, V_TITLE = 1 << 6, V_NAMING = 1 << 7,
-  V_CONJ = 1 << 8, V_MOD = 1 << 9, V_HE = 1 << 10, V_SHE = 1 << 11
+  V_CONJ = 1 << 8, V_MOD = 1 << 9, V_HE = 1 << 10, V_SHE = 1 << 11,
+  V_HONOR = 1 << 12, V_IT = 1 << 13, V_FILLER = 1 << 14
 };
 
-#define VOCAB_SLOTS 1024u
+#define VOCAB_SLOTS 2048u
 
 typedef struct vocab_s {
   uint32_t h[VOCAB_SLOTS];
@@ -151,7 +152,8 @@ typedef struct {
   int who;                /* registry index, -1 */
   const char *text;       /* a speaker outside the registry */
   size_t len;
-  size_t end;             /* end of the speaker phrase */
+  size_t start, end;      /* the speaker phrase */
+  const char *how;        /* static: "name", "pronoun", "role-noun".. */
 } speaker_ref;
 
 typedef struct {
@@ -177,10 +179,12 @@ int qt_is_role_noun(const vocab *v, const char *s, size_t a, size_t b);
 size_t qt_name_at(const vocab *v, const char *s, size_t lim, size_t i,
                       int *words);
 int qt_all_caps(const char *s, size_t a, size_t b);
+size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i);
 
 /* registry.c */
 int qt_tree_latest(const registry *r, int t, size_t pos, uint32_t bit);
 int qt_tree_max_upto(const registry *r, int t, size_t pos);
+int qt_recent_org(const registry *r, size_t pos);
 void qt_reg_set_last(registry *r, int i, size_t last);
 void qt_reg_set_gender(registry *r, int i, int g);
 void qt_reg_set_tentative(registry *r, int i, int on);
@@ -201,7 +205,7 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
 int qt_recent_person(registry *r, size_t pos, int gender, int want_role,
                          const char *role_word, size_t rwlen);
 void qt_credit(qbuild *q, registry *r, const speaker_ref *sp,
-                   const char *cue, size_t cl);
+                   const char *cue, size_t cl, const char *rule);
 size_t qt_skip_apposition(const char *s, size_t lim, size_t i);
 int qt_read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
                         size_t pos, speaker_ref *out);
@@ -213,6 +217,9 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
                         size_t pos, qbuild *q);
 int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q);
+
+size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
+                     size_t *ve);
 
 /* transcript.c */
 int qt_scan_transcript(const body_t *b, registry *r, qlist *ql,

@@ -108,17 +108,51 @@ int qt_word_is(const char *s, size_t a, size_t b, const char *w) {
 }
 
 
+static int possessive(const char *s, size_t a, size_t e);
+
 /* ---- vocabularies ---- */
 
+/* Verbs that attach quoted words to their speaker ("X said", "said X",
+ * "X tweeted"), in the forms news prose uses them. */
 static const char *const speech_verbs[] = {
-  "said", "says", "added", "adds", "noted", "notes", "stressed", "stresses",
-  "told", "tells", "urged", "urges", "warned", "warns", "insisted",
-  "explained", "argued", "claimed", "declared", "stated", "emphasized",
-  "emphasised", "underlined", "reiterated", "remarked", "replied",
-  "answered", "asked", "wrote", "commented", "continued", "announced",
-  "acknowledged", "admitted", "denied", "confirmed", "vowed", "pledged",
-  "demanded", "suggested", "pointed", "observed", "concluded", "recalled",
-  "countered", "responded", "maintained", "cautioned", "complained", NULL
+  "said", "says", "say", "added", "adds", "noted", "notes", "stressed",
+  "stresses", "told", "tells", "urged", "urges", "warned", "warns",
+  "insisted", "insists", "explained", "explains", "argued", "argues",
+  "claimed", "claims", "declared", "declares", "stated", "states",
+  "emphasized", "emphasised", "emphasizes", "underlined", "reiterated",
+  "remarked", "replied", "replies", "answered", "answers", "asked", "asks",
+  "wrote", "writes", "commented", "continued", "continues", "announced",
+  "acknowledged", "acknowledges", "admitted", "admits", "denied",
+  "confirmed", "vowed", "vows", "pledged", "demanded", "suggested",
+  "suggests", "pointed", "observed", "observes", "concluded", "recalled",
+  "recalls", "countered", "counters", "responded", "responds",
+  "maintained", "maintains", "cautioned", "complained", "complains",
+  "tweeted", "tweets", "posted", "texted", "emailed", "blogged",
+  "shouted", "yelled", "screamed", "cried", "exclaimed", "whispered",
+  "murmured", "muttered", "pressed", "conceded", "concedes", "concurred",
+  "agreed", "agrees", "joked", "jokes", "quipped", "quips", "mused",
+  "boasted", "boasts", "bragged", "predicted", "predicts", "promised",
+  "promises", "proclaimed", "protested", "pleaded", "lamented", "laments",
+  "mocked", "scoffed", "snapped", "retorted", "recounted", "recounts",
+  "elaborated", "estimated", "speculated", "wondered", "wonders",
+  "charged", "alleged", "alleges", "contended", "contends", "asserted",
+  "asserts", "assured", "advised", "testified", "informed", "revealed",
+  "disclosed", "indicated", "signaled", "signalled", "hinted", "repeated",
+  "reminded", "opined", "offered", "chimed", "interjected", "interrupted",
+  "reflected", "confessed", "confided", "blasted", "criticized",
+  "criticised", "railed", "ranted", "thundered", "roared", "gushed",
+  "raved", "marveled", "marvelled", "sighed", "laughed", "groaned",
+  "grumbled", "griped", "fumed", "hollered", "barked", "growled",
+  "reasoned", "surmised", "summarized", "summed", "vented", "pleads",
+  "implored", "begged", "challenged", "questioned", "queried", "inquired",
+  "wrote", "explained", "detailed", "described", "characterized",
+  "reported", "reports", "read", "reads", "began", "begins", "ended",
+  "stressed", "affirmed", "averred", "assured", "decried", "denounced",
+  "condemned", "warned", "hailed", "praised", "thanked", "apologized",
+  "apologised", "objected", "rejoined", "responded", "echoed", "echoes",
+  "recited", "intoned", "declared", "ventured", "volunteered", "allowed",
+  "acknowledged", "conceded", "countered", "clarified", "corrected",
+  "added", "insisted", "answered", "noted", NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
@@ -146,7 +180,42 @@ static const char *const role_nouns[] = {
   "researcher", "expert", "professor", "executive", "officer", "commander",
   "deputy", "counsellor", "counselor", "consul", "attorney", "prosecutor",
   "judge", "economist", "founder", "ceo", "strategist", "fellow",
-  "manager", "general", "spokespeople", "negotiator", "inspector", NULL
+  "manager", "general", "spokespeople", "negotiator", "inspector",
+  "candidate", "nominee", "delegate", "aide", "staffer", "activist",
+  "organizer", "organiser", "operative", "pollster", "consultant",
+  "columnist", "correspondent", "commentator", "host", "anchor",
+  "moderator", "writer", "author", "historian", "scientist", "lawyer",
+  "congressman", "congresswoman", "congressmember", "assemblyman",
+  "councilman", "councilwoman", "rabbi", "pastor", "bishop", "sheriff",
+  "donor", "surrogate", "backer", "opponent", "challenger", "incumbent",
+  "hopeful", "frontrunner", "front-runner", "speaker", "whip",
+  "co-founder", "cofounder", "partner", "owner", "editor", "reporter",
+  "journalist", "blogger", "veteran", "resident", "supporter", "voter",
+  "member", "student", "teacher", "doctor", "physician", "nurse",
+  "specialist", "campaigner", "advocate", "critic", "ally", "friend",
+  "coordinator", "treasurer", "administrator", "superintendent",
+  "trooper", "detective", "agent", "investigator", "lieutenant",
+  "colonel", "captain", "sergeant", "admiral", "vice-president", NULL
+};
+
+/* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
+ * Paul Ryan", "Rabbi Ana Levin"): no part of the name. */
+static const char *const honorifics[] = {
+  "mr", "ms", "mrs", "dr", "sen", "rep", "gov", "lt", "gen", "col",
+  "capt", "sgt", "adm", "rev", "prof", "president", "vice", "speaker",
+  "senator", "governor", "secretary", "rabbi", "pastor", "father",
+  "bishop", "cardinal", "pope", "judge", "justice", "mayor", "chairman",
+  "chairwoman", "leader", "minister", "prime", "representative",
+  "congressman", "congresswoman", "candidate", "attorney", "general",
+  "ambassador", "director", "commissioner", "chief", "house", "senate",
+  "majority", "minority", "democratic", "republican", "gop", "democrat",
+  "former", "first", "lady", "sheriff", "assemblyman", "councilman",
+  "councilwoman", "delegate", "host", "anchor", "moderator",
+  "presidential", "nominee", "presumptive", "sir", "dame", "lord",
+  "chancellor", "premier", "deputy", "assistant", "acting", "state",
+  "pundit",
+  "professor", "economist", "analyst", "strategist", "pollster",
+  "columnist", "commentator", "author", "activist", "whip", "mrs.", NULL
 };
 
 /* Nouns for organisations and documents that speak ("the ministry said"). */
@@ -172,7 +241,17 @@ static const char *const not_names[] = {
   "from", "by", "to", "of", "earlier", "later", "meanwhile", "monday",
   "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
   "mr", "ms", "mrs", "dr", "asked", "speaking", "responding", "commenting",
-  "told", "writing", "despite", "during", "under", NULL
+  "told", "writing", "despite", "during", "under", "january", "february",
+  "march", "april", "june", "july", "august", "september", "october",
+  "november", "december", "even", "still", "yet", "so", "now", "today",
+  "instead", "just", "only", "every", "each", "other", "another", "more",
+  "much", "now", "thus", "indeed", "perhaps", "maybe", "because",
+  "although", "though", "unlike", "like", "among", "between", "about",
+  "over", "into", "than", "whether", "where", "which", "whose", "said",
+  "says", "my", "your", "us", "them", "him", "me", "yes", "well", "oh",
+  "again", "first", "second", "third", "finally", "people", "sources",
+  "officials", "critics", "supporters", "republicans", "democrats",
+  "americans", "voters", NULL
 };
 
 /* Lower-case modifiers inside role phrases ("foreign ministry"). */
@@ -283,6 +362,11 @@ size_t qt_name_at(const vocab *v, const char *s, size_t lim, size_t i,
       if (qt_is_role_noun(v, s, j, e) && w > 0) break;
       w++;
       last = e;
+      if (possessive(s, j, e)) {
+        /* "Ryan's office": the name ends before the 's */
+        last = e - ((unsigned char)s[e - 2] == 0x99 ? 4 : 2);
+        break;
+      }
     } else if (w > 0 && (qt_word_is(s, j, e, "van") || qt_word_is(s, j, e, "de") ||
                          qt_word_is(s, j, e, "bin") || qt_word_is(s, j, e, "al") ||
                          qt_word_is(s, j, e, "von") || qt_word_is(s, j, e, "da"))) {
@@ -310,6 +394,22 @@ int qt_all_caps(const char *s, size_t a, size_t b) {
 
 static const char *const pronouns_he[] = {"he", NULL};
 static const char *const pronouns_she[] = {"she", NULL};
+static const char *const pronouns_it[] = {"it", "they", NULL};
+
+/* Words that may stand between a speaker and the verb ("X also said",
+ * "X has repeatedly said", "X later wrote"). */
+static const char *const fillers[] = {
+  "also", "then", "later", "has", "had", "have", "once", "again",
+  "first", "previously", "would", "will", "was", "is", "even", "just",
+  "still", "never", "often", "recently", "simply", "publicly",
+  "repeatedly", "frequently", "quickly", "bluntly", "flatly", "reportedly",
+  "separately", "immediately", "specifically", "explicitly", "famously",
+  "sarcastically", "jokingly", "angrily", "privately", "earlier", "only",
+  "subsequently", "initially", "ultimately", "finally", "once", "long",
+  "since", "further", "openly", "directly", "similarly", "likewise",
+  "confidently", "proudly", "bitterly", "tersely", "curtly", "softly",
+  "loudly", "firmly", "calmly", "emphatically", "matter-of-factly", NULL
+};
 
 static const char *const title_words[] = {
   "titled", "entitled", "headlined", "named", "dubbed", "so-called",
@@ -341,10 +441,49 @@ static void vocab_build(void) {
   vocab_add(vc, mod_words, V_MOD);
   vocab_add(vc, pronouns_he, V_HE);
   vocab_add(vc, pronouns_she, V_SHE);
+  vocab_add(vc, honorifics, V_HONOR);
+  vocab_add(vc, pronouns_it, V_IT);
+  vocab_add(vc, fillers, V_FILLER);
 }
 
 /* The vocabularies, built on first use. */
 const vocab *qt_vocab(void) {
   pthread_once(&vocab_once, vocab_build);
   return &shared_vocab;
+}
+
+/* Does the word s[a, e) end in a possessive ('s, ’s)? */
+static int possessive(const char *s, size_t a, size_t e) {
+  if (e - a > 2 && s[e - 1] == 's' && s[e - 2] == '\'') return 1;
+  return e - a > 4 && s[e - 1] == 's' && (unsigned char)s[e - 2] == 0x99 &&
+         (unsigned char)s[e - 3] == 0x80 && (unsigned char)s[e - 4] == 0xE2;
+}
+
+/*
+ * Past the titles and a possessive owner before a name at i: in a run of
+ * capitalised words (and "of"), the name starts after the last title or
+ * possessive that a capitalised word (no organisation noun) follows:
+ * "Former Florida Gov. Jeb Bush", "Secretary of State Ana Ruiz", "Fox's
+ * Chris Wallace". i when there is none.
+ */
+size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
+  size_t k = i, start = i;
+  int words = 0;
+  while (k < lim && words < 7) {
+    size_t e = qt_word_end(s, lim, k), n;
+    int cut;
+    if (e == k) break;
+    if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of")) break;
+    cut = possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR);
+    n = e < lim && s[e] == '.' ? e + 1 : e;
+    if (n >= lim || s[n] != ' ') break;
+    n++;
+    if (cut && qt_is_upper_at(s, lim, n)) {
+      size_t ne = qt_word_end(s, lim, n);
+      if (!(qt_vmask(v, s, n, ne) & V_ORG)) start = n;
+    }
+    k = n;
+    words++;
+  }
+  return start;
 }

@@ -405,3 +405,23 @@ int qt_find_partial(registry *r, const char *s, size_t a, size_t len) {
  * ("Arvenia's foreign ministry spokesman", "US Director of National
  * Intelligence"), at most eight words, stopping at a clause boundary.
  */
+
+/* The organisation or document mentioned latest at or before pos (of
+ * every noun's tree); -1 when none. */
+int qt_recent_org(const registry *r, size_t pos) {
+  size_t k;
+  int best = -1;
+  for (k = 0; k < N_ORG_NOUNS; k++) {
+    int t = r->org_root[k], x = -1;
+    while (t >= 0) {                 /* the greatest key <= pos */
+      if (r->nodes[t].key <= pos) {
+        x = r->nodes[t].who;
+        t = r->nodes[t].r;
+      } else {
+        t = r->nodes[t].l;
+      }
+    }
+    if (x >= 0 && (best < 0 || r->p[x].last > r->p[best].last)) best = x;
+  }
+  return best;
+}

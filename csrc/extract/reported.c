@@ -118,7 +118,7 @@ int qt_scan_reported(const body_t *b, registry *r, qlist *ql,
               qt_read_speaker(b, r, qt_skip_space(s, se, te), se, ss, &sp) &&
               sp.end < se && s[sp.end] == ',') {
             memset(&tmp, 0, sizeof tmp);
-            qt_credit(&tmp, r, &sp, "according to", 12);
+            qt_credit(&tmp, r, &sp, "according to", 12, "according-to");
             cs = qt_skip_space(s, se, sp.end + 1);
             ce = se;
             found = 1;
@@ -151,7 +151,7 @@ int qt_scan_reported(const body_t *b, registry *r, qlist *ql,
                 cs = ss;
                 ce = c;
                 found = 1;
-                qt_credit(&tmp, r, &sp, s + vs, ve - vs);
+                qt_credit(&tmp, r, &sp, s + vs, ve - vs, "reported");
               }
             }
           }
@@ -171,7 +171,7 @@ int qt_scan_reported(const body_t *b, registry *r, qlist *ql,
               if (qt_read_speaker(b, r, ss, se, ss, &s0) && s0.end < w) {
                 size_t k2 = qt_skip_space(s, se, we), ke2 = qt_word_end(s, se, k2);
                 memset(&tmp, 0, sizeof tmp);
-                qt_credit(&tmp, r, &s0, s + w, we - w);
+                qt_credit(&tmp, r, &s0, s + w, we - w, "reported");
                 if (qt_word_is(s, k2, ke2, "that")) k2 = qt_skip_space(s, se, ke2);
                 if (qt_count_words(s, k2, se) >= 4) {
                   cs = k2;
@@ -192,7 +192,7 @@ int qt_scan_reported(const body_t *b, registry *r, qlist *ql,
                   size_t k2 = qt_skip_space(s, se, ve);
                   int hops = 0;
                   memset(&tmp, 0, sizeof tmp);
-                  qt_credit(&tmp, r, &sp, s + vs, ve - vs);
+                  qt_credit(&tmp, r, &sp, s + vs, ve - vs, "reported");
                   if (qt_word_is(s, vs, ve, "urged") || qt_word_is(s, vs, ve, "told") ||
                       qt_word_is(s, vs, ve, "warned") ||
                       qt_word_is(s, vs, ve, "pledged") ||
@@ -373,6 +373,7 @@ int qt_scan_participles(const body_t *b, qlist *ql) {
       }
       prev = &ql->q[prev_idx];       /* the array may have moved */
       q->speaker = found_speaker;
+      q->rule = "participle";
       q->speaker_text = prev->speaker_text;
       q->speaker_text_len = prev->speaker_text_len;
       q->kind = 1;

@@ -34,10 +34,13 @@ int qt_recent_person(registry *r, size_t pos, int gender, int want_role,
 /* Credit q's words to the speaker sp, with the cue as printed (cue, cl
  * bytes; NULL leaves the cue unset). */
 void qt_credit(qbuild *q, registry *r, const speaker_ref *sp,
-                   const char *cue, size_t cl) {
+               const char *cue, size_t cl, const char *rule) {
   q->speaker = confirm(r, sp->who);
   q->speaker_text = sp->text;
   q->speaker_text_len = sp->len;
+  q->rule = rule;
+  q->mention = r->s + sp->start;
+  q->mention_len = sp->end > sp->start ? sp->end - sp->start : 0;
   if (cue == NULL) return;
   if (cl >= sizeof q->cue_buf) cl = sizeof q->cue_buf - 1;
   memcpy(q->cue_buf, cue, cl);
@@ -63,144 +66,208 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
   return i;
 }
 
+/* "he"/"she": the latest person of that gender; "it"/"they": the
+ * latest organisation or document when one was named after the latest
+ * person ("the agency ... it said"). */
+static int read_pronoun(const body_t *b, registry *r, size_t i, size_t e,
+                        size_t pos, speaker_ref *out) {
+  unsigned m = qt_vmask(b->v, b->s, i, e);
+  out->end = e;
+  if (m & (V_HE | V_SHE)) {
+    int g = (m & V_HE) ? 1 : 2;
+    out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
+    if (out->who >= 0 && r->p[out->who].gender == 0)
+      qt_reg_set_gender(r, out->who, g);
+    out->how = "pronoun";
+    return 1;
+  }
+  {
+    int org = qt_recent_org(r, pos), per = qt_recent_person(r, pos, 0, 0,
+                                                            NULL, 0);
+    if (org < 0 || (per >= 0 && r->p[per].last > r->p[org].last)) return 0;
+    out->who = org;
+    out->how = "pronoun";
+    return 1;
+  }
+}
+
+/* The noun after "the" names an organisation or a document: the latest
+ * registered one with that noun, else the phrase as printed. */
+static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
+                          size_t ke, size_t pos, speaker_ref *out) {
+  const char *s = b->s;
+  int hit = -1;
+  char w[40];
+  size_t m = ke - k;
+  if (m < sizeof w) {
+    size_t x;
+    for (x = 0; x < m; x++) w[x] = (char)(s[k + x] | 32);
+    w[m] = '\0';
+    for (x = 0; x < N_ORG_NOUNS; x++)
+      if (strcmp(qt_org_nouns[x], w) == 0) break;
+    if (x < N_ORG_NOUNS) {
+      hit = qt_tree_max_upto(r, r->org_root[x], pos);
+    } else {
+      /* a word that only hashes like an organisation noun */
+      int j;
+      for (j = 0; j < r->n; j++)
+        if (r->p[j].org && r->p[j].last <= pos &&
+            (strcmp(r->p[j].noun, w) == 0 ||
+             lp_contains_ci(s + r->p[j].start, r->p[j].len, w)))
+          hit = j;
+    }
+  }
+  out->who = hit;
+  if (hit < 0) {
+    out->text = s + i;
+    out->len = ke - i;
+  }
+  out->end = ke;
+  out->how = "org-noun";
+}
+
+/* "the" + up to four words to a role noun ("the foreign ministry
+ * spokesman": the latest person with such a role) or an organisation
+ * noun ("the ministry"). */
+static int read_the(const body_t *b, registry *r, size_t i, size_t e,
+                    size_t lim, size_t pos, speaker_ref *out) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t k = qt_skip_space(s, lim, e), ke;
+  int words = 0;
+  while (k < lim && words < 4) {
+    ke = qt_word_end(s, lim, k);
+    if (ke == k) break;
+    if (qt_is_role_noun(v, s, k, ke)) {
+      out->who = qt_recent_person(r, pos, 0, 1, s + k, ke - k);
+      if (out->who < 0) out->who = qt_recent_person(r, pos, 0, 0, NULL, 0);
+      out->end = ke;
+      out->how = "role-noun";
+      return 1;
+    }
+    if ((qt_vmask(v, s, k, ke) & V_ORG)) {
+      read_org_noun(b, r, i, k, ke, pos, out);
+      return 1;
+    }
+    words++;
+    if (ke >= lim || s[ke] != ' ') break;
+    k = ke + 1;
+  }
+  return 0;
+}
+
+/* Is the all-capital word s[i, e) a dateline ("WASHINGTON, March 3",
+ * "BEIJING (Xinhua) -", "LONDON -") rather than a name or an acronym? */
+static int dateline_word(const char *s, size_t lim, size_t i, size_t e) {
+  if (e - i < 3 || !qt_all_caps(s, i, e)) return 0;
+  if (e >= lim || s[e] == ',' || s[e] == '(') return 1;
+  if (s[e] == ' ' && e + 1 < lim)
+    return s[e + 1] == '(' || s[e + 1] == '-' ||
+           (unsigned char)s[e + 1] == 0xE2;
+  return 0;
+}
+
+/* "ROLE Name" after an optional role phrase ("Foreign Ministry
+ * spokesperson Guo Jiakun", "GOP strategist Kim Ray"): 1 and out set,
+ * 0 none, -1 a lower-case role phrase without a name (no speaker). */
+static int read_role_name(const body_t *b, registry *r, size_t i, size_t lim,
+                          speaker_ref *out) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t j = i, rs = 0, na, nl, rend;
+  int words = 0;
+  while (j < lim && words < 10) {
+    size_t je = qt_word_end(s, lim, j);
+    if (je == j) break;
+    if (qt_is_role_noun(v, s, j, je)) rs = je;
+    else if (rs) break;       /* the word after the role noun */
+    words++;
+    if (je >= lim || s[je] != ' ') break;
+    j = je + 1;
+  }
+  if (!rs) return 0;
+  if (qt_name_after_role(v, s, lim, rs, &na, &nl, &rend)) {
+    out->who = qt_add_person(r, s, na, nl, s + i, rend - i, 0);
+    out->end = na + nl;
+    if (out->end < lim && s[out->end] == ',') out->end++;
+    out->how = "role+name";
+    return 1;
+  }
+  return words > 1 && !qt_is_upper_at(s, lim, i) ? -1 : 0;
+}
+
+/* A name at i (titles and a possessive owner skipped: "Sen. Ted Cruz",
+ * "Fox's Chris Wallace"), resolved to a registered person, registered
+ * (tentatively) when it has two words or more, else kept as printed. */
+static int read_name(const body_t *b, registry *r, size_t i, size_t lim,
+                     speaker_ref *out) {
+  const char *s = b->s;
+  int w;
+  size_t m, a = qt_skip_titles(b->v, s, lim, i);
+  m = qt_name_at(b->v, s, lim, a, &w);
+  if (m == 0) return 0;
+  out->who = qt_find_partial(r, s, a, m);
+  if (out->who < 0 && w >= 2) {
+    int fresh = r->n;
+    out->who = qt_add_person(r, s, a, m, NULL, 0, 0);
+    if (out->who >= fresh) qt_reg_set_tentative(r, out->who, 1);
+  }
+  if (out->who < 0) {
+    /* an unknown single name: keep it as printed */
+    out->text = s + a;
+    out->len = m;
+  }
+  out->end = a + m;
+  out->how = "name";
+  return 1;
+}
+
+/* Mr, Ms, Mrs, Dr before a name: the name, with its gender. */
+static int read_titled(const body_t *b, registry *r, size_t i, size_t e,
+                       size_t lim, size_t pos, speaker_ref *out) {
+  const char *s = b->s;
+  size_t k = e + (s[e] == '.' ? 1 : 0);
+  int g = qt_word_is(s, i, e, "Mr") ? 1 : qt_word_is(s, i, e, "Dr") ? 0 : 2;
+  if (k < lim && s[k] == ' ' && qt_read_speaker(b, r, k + 1, lim, pos, out)) {
+    if (out->who >= 0 && g && r->p[out->who].gender == 0)
+      qt_reg_set_gender(r, out->who, g);
+    return 1;
+  }
+  return 0;
+}
+
 /*
  * Read a speaker phrase at i: a pronoun, "the" + role or organisation
  * noun, or a name (with an optional role phrase before it). Resolves it
  * against the registry as of body offset pos.
  */
 int qt_read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
-                        size_t pos, speaker_ref *out) {
+                    size_t pos, speaker_ref *out) {
   const vocab *v = b->v;
   const char *s = b->s;
   size_t e = qt_word_end(s, lim, i);
+  unsigned m;
+  int got;
   out->who = -1;
   out->text = NULL;
   out->len = 0;
+  out->start = i;
+  out->how = NULL;
   if (e == i) return 0;
-  if ((qt_vmask(v, s, i, e) & V_HE) || (qt_vmask(v, s, i, e) & V_SHE)) {
-    int g = (qt_vmask(v, s, i, e) & V_HE) ? 1 : 2;
-    out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
-    if (out->who >= 0 && r->p[out->who].gender == 0)
-      qt_reg_set_gender(r, out->who, g);
-    out->end = e;
-    return 1;
-  }
-  if (qt_word_is(s, i, e, "the")) {
-    size_t k = qt_skip_space(s, lim, e), ke = qt_word_end(s, lim, k), last = ke;
-    int words = 0;
-    /* "the foreign ministry spokesman": up to four words to the noun */
-    while (k < lim && words < 4) {
-      ke = qt_word_end(s, lim, k);
-      if (ke == k) break;
-      if (qt_is_role_noun(v, s, k, ke)) {
-        out->who = qt_recent_person(r, pos, 0, 1, s + k, ke - k);
-        if (out->who < 0) out->who = qt_recent_person(r, pos, 0, 0, NULL, 0);
-        out->end = ke;
-        return 1;
-      }
-      if ((qt_vmask(v, s, k, ke) & V_ORG)) {
-        /* an organisation or a document: the latest registered one whose
-         * name has that noun, else the phrase as printed */
-        int hit = -1;
-        char w[40];
-        size_t m = ke - k;
-        if (m < sizeof w) {
-          size_t x;
-          for (x = 0; x < m; x++) w[x] = (char)(s[k + x] | 32);
-          w[m] = '\0';
-          for (x = 0; x < N_ORG_NOUNS; x++)
-            if (strcmp(qt_org_nouns[x], w) == 0) break;
-          if (x < N_ORG_NOUNS) {
-            hit = qt_tree_max_upto(r, r->org_root[x], pos);
-          } else {
-            /* a word that only hashes like an organisation noun */
-            int j;
-            for (j = 0; j < r->n; j++)
-              if (r->p[j].org && r->p[j].last <= pos &&
-                  (strcmp(r->p[j].noun, w) == 0 ||
-                   lp_contains_ci(s + r->p[j].start, r->p[j].len, w)))
-                hit = j;
-          }
-        }
-        out->who = hit;
-        if (hit < 0) {
-          out->text = s + i;
-          out->len = ke - i;
-        }
-        out->end = ke;
-        return 1;
-      }
-      last = ke;
-      words++;
-      if (ke >= lim || s[ke] != ' ') break;
-      k = ke + 1;
-    }
-    (void)last;
-    return 0;
-  }
-  /* Mr, Ms, Mrs, Dr before a name */
+  m = qt_vmask(v, s, i, e);
+  if (m & (V_HE | V_SHE | V_IT)) return read_pronoun(b, r, i, e, pos, out);
+  if (qt_word_is(s, i, e, "the")) return read_the(b, r, i, e, lim, pos, out);
   if ((qt_word_is(s, i, e, "Mr") || qt_word_is(s, i, e, "Ms") ||
-       qt_word_is(s, i, e, "Mrs") || qt_word_is(s, i, e, "Dr")) && e < lim) {
-    size_t k = e + (s[e] == '.' ? 1 : 0);
-    int g = qt_word_is(s, i, e, "Mr") ? 1 : qt_word_is(s, i, e, "Dr") ? 0 : 2;
-    if (k < lim && s[k] == ' ' && qt_read_speaker(b, r, k + 1, lim, pos, out)) {
-      if (out->who >= 0 && g && r->p[out->who].gender == 0)
-        qt_reg_set_gender(r, out->who, g);
-      return 1;
-    }
-    return 0;
-  }
-  if (qt_is_upper_at(s, lim, i) || (qt_vmask(v, s, i, e) & (V_MOD | V_ROLE))) {
-    /* optional role phrase, then a name */
-    size_t k = i;
-    int w;
-    size_t m = qt_is_upper_at(s, lim, i) ? qt_name_at(v, s, lim, k, &w) : 0;
-    if (m == 0 && qt_is_upper_at(s, lim, i)) return 0;
-    if (e - i >= 3 && qt_all_caps(s, i, e)) return 0;   /* a dateline */
-    /* "Foreign Ministry spokesperson Guo Jiakun", "Estmark's trade
-     * minister, Jonas Rebane", "foreign ministry spokeswoman Lucia
-     * Ferrer": a role phrase, then the name */
-    {
-      size_t j = i, rs = 0;
-      int words = 0;
-      while (j < lim && words < 10) {
-        size_t je = qt_word_end(s, lim, j);
-        if (je == j) break;
-        if (qt_is_role_noun(v, s, j, je)) rs = je;
-        else if (rs) break;       /* the word after the role noun */
-        words++;
-        if (je >= lim || s[je] != ' ') break;
-        j = je + 1;
-      }
-      if (rs) {
-        size_t na, nl, rend;
-        if (qt_name_after_role(v, s, lim, rs, &na, &nl, &rend)) {
-          out->who = qt_add_person(r, s, na, nl, s + i, rend - i, 0);
-          out->end = na + nl;
-          if (out->end < lim && s[out->end] == ',') out->end++;
-          return 1;
-        }
-        if (words > 1 && !qt_is_upper_at(s, lim, i)) return 0;
-      }
-    }
-    if (m == 0) return 0;
-    out->who = qt_find_partial(r, s, i, m);
-    if (out->who < 0 && w >= 2) {
-      int fresh = r->n;
-      out->who = qt_add_person(r, s, i, m, NULL, 0, 0);
-      if (out->who >= fresh) qt_reg_set_tentative(r, out->who, 1);
-    }
-    if (out->who < 0) {
-      /* an unknown single name: keep it as printed */
-      out->text = s + i;
-      out->len = m;
-    }
-    out->end = i + m;
-    return 1;
-  }
-  return 0;
+       qt_word_is(s, i, e, "Mrs") || qt_word_is(s, i, e, "Dr")) && e < lim)
+    return read_titled(b, r, i, e, lim, pos, out);
+  if (!qt_is_upper_at(s, lim, i) && !(m & (V_MOD | V_ROLE))) return 0;
+  if (qt_is_upper_at(s, lim, i) && (m & V_NOTNAME)) return 0;
+  if (dateline_word(s, lim, i, e)) return 0;
+  got = read_role_name(b, r, i, lim, out);
+  if (got) return got > 0;
+  if (!qt_is_upper_at(s, lim, i)) return 0;
+  return read_name(b, r, i, lim, out);
 }
-
 
 /*
  * Start of the sentence holding i inside the paragraph starting at from:
@@ -243,6 +310,41 @@ int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
 }
 
 /*
+ * The speech verb after a speaker phrase ending at i: past an apposition
+ * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
+ * ("also", "later", "has repeatedly"). Its start (end in *ve), 0 when
+ * none.
+ */
+size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
+                     size_t *ve) {
+  size_t k = qt_skip_apposition(s, lim, i);
+  int fill = 0;
+  if (k == i && k + 1 < lim && s[k] == ' ' && s[k + 1] == '(') {
+    size_t c = k + 2;
+    while (c < lim && c < k + 60 && s[c] != ')') c++;
+    if (c < lim && s[c] == ')') k = c + 1;
+  }
+  k = qt_skip_space(s, lim, k);
+  while (k < lim && fill <= 3) {
+    size_t e = qt_word_end(s, lim, k);
+    unsigned m;
+    if (e == k) return 0;
+    m = qt_vmask(v, s, k, e);
+    if (m & V_SPEECH) {
+      *ve = e;
+      return k;
+    }
+    if (!(m & V_FILLER) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
+                             !qt_is_upper_at(s, lim, k)))
+      return 0;
+    fill++;
+    if (e >= lim || s[e] != ' ') return 0;
+    k = e + 1;
+  }
+  return 0;
+}
+
+/*
  * Look for a cue right after a closing mark at i: "[,] said X", "[,] X
  * said", "X told reporters". Sets q's speaker and cue; returns the end of
  * the cue clause, 0 when there is no cue.
@@ -261,15 +363,14 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
     size_t ks = qt_skip_space(s, lim, e);
     if (qt_read_speaker(b, r, ks, lim, pos, &sp)) {
       q->cue = NULL;
-      qt_credit(q, r, &sp, s + k, e - k);
+      qt_credit(q, r, &sp, s + k, e - k, "cue-after");
       return sp.end;
     }
     return 0;
   }
   if (qt_read_speaker(b, r, k, lim, pos, &sp)) {
-    size_t vs = qt_skip_space(s, lim, qt_skip_apposition(s, lim, sp.end));
-    size_t ve = qt_word_end(s, lim, vs);
-    if (ve > vs && (qt_vmask(v, s, vs, ve) & V_SPEECH)) {
+    size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
+    if (vs) {
       size_t cl = ve - vs;
       /* "told reporters" keeps its object */
       if (qt_word_is(s, vs, ve, "told")) {
@@ -278,7 +379,7 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
                         qt_word_is(s, os, oe, "journalists")))
           cl = oe - vs;
       }
-      qt_credit(q, r, &sp, s + vs, cl);
+      qt_credit(q, r, &sp, s + vs, cl, "cue-after");
       return ve;
     }
   }
@@ -303,36 +404,40 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
       if (qt_word_is(s, t, te, "to")) {
         size_t ks = qt_skip_space(s, limit, te);
         if (qt_read_speaker(b, r, ks, limit, i, &sp)) {
-          qt_credit(q, r, &sp, "according to", 12);
+          qt_credit(q, r, &sp, "according to", 12, "according-to");
           return 1;
         }
       }
     }
   }
-  /* a speaker at the sentence start, a speech verb before the mark */
-  while (k < limit) {
-    if (qt_read_speaker(b, r, k, limit, i, &sp)) {
-      size_t vp = qt_skip_space(s, limit, sp.end);
-      int steps = 0;
-      while (vp < limit && steps < 12) {
-        size_t ve = qt_word_end(s, limit, vp);
-        if (ve == vp) break;
-        if ((qt_vmask(v, s, vp, ve) & V_SPEECH)) {
-          size_t cl = ve - vp;
-          qt_credit(q, r, &sp, s + vp, cl);
-          return 1;
-        }
-        vp = qt_skip_space(s, limit, ve + (ve < limit && s[ve] == ',' ? 1 : 0));
-        steps++;
-      }
-      return 0;
+  /* the last speaker followed by a speech verb before the mark: "After
+   * reading from the King James Bible, Beck said, "..."" */
+  {
+    speaker_ref best;
+    size_t bv = 0, bl = 0;
+    if (i - k > PHRASE_SPAN) {
+      k = i - PHRASE_SPAN;
+      while (k < i && s[k - 1] != ' ') k++;
     }
-    /* leading participial phrases: skip a word and try again */
-    {
-      size_t e = qt_word_end(s, limit, k);
-      if (e == k) break;
-      k = qt_skip_space(s, limit, e + (e < limit && s[e] == ',' ? 1 : 0));
-      if (k - ss > 200) break;
+    while (k < limit) {
+      size_t e = qt_word_end(s, limit, k), ve;
+      if (e == k) { k++; continue; }
+      if ((k == ss || !qt_is_word_byte((unsigned char)s[k - 1])) &&
+          qt_read_speaker(b, r, k, limit, i, &sp)) {
+        size_t vs = qt_verb_after(v, s, limit, sp.end, &ve);
+        if (vs) {
+          best = sp;
+          bv = vs;
+          bl = ve - vs;
+        }
+        k = sp.end > k ? sp.end : e;
+        continue;
+      }
+      k = e;
+    }
+    if (bl) {
+      qt_credit(q, r, &best, s + bv, bl, "cue-before");
+      return 1;
     }
   }
   return 0;
