@@ -108,6 +108,29 @@ int qt_name_after_role(const vocab *v, const char *s, size_t lim, size_t re,
 }
 
 /*
+ * Any other name of two words or more, its titles stripped ("Former
+ * Florida Gov. Jeb Bush": Jeb Bush, role "Former Florida Gov."), is a
+ * person from its first mention on: registered tentatively (pronouns
+ * skip it until it is credited with words). Returns where to go on.
+ */
+static size_t register_name(const body_t *b, registry *r, size_t i) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t n = b->n, a = qt_skip_titles(v, s, n, i), m;
+  int w;
+  m = qt_name_at(v, s, n, a, &w);
+  if (m == 0) return qt_word_end(s, n, i) > i ? qt_word_end(s, n, i) : i + 1;
+  if (w >= 2 && qt_find_partial(r, s, a, m) < 0) {
+    size_t re = a;
+    int fresh = r->n, k;
+    while (re > i && (s[re - 1] == ' ' || s[re - 1] == ',')) re--;
+    k = qt_add_person(r, s, a, m, re > i ? s + i : NULL, re - i, 0);
+    if (k >= fresh) qt_reg_set_tentative(r, k, 1);
+  }
+  return a + m;
+}
+
+/*
  * Find the people the article introduces with a role: "ROLE Name",
  * "Name, (the|a) ROLE," and "ROLE, Name,". Also sets gender from Mr/Ms.
  */
@@ -202,8 +225,10 @@ void qt_scan_people(const body_t *b, registry *r) {
             (qt_vmask(v, s, ls, i + m) & V_ROLE) == 0) {
           int k = qt_add_person(r, s, i, m, NULL, 0, 1);
           if (k >= 0) qt_reg_set_noun(r, k, s + ls, i + m - ls);
+          i += m;
+          continue;
         }
-        i += m;
+        i = register_name(b, r, i);
         continue;
       }
     }

@@ -219,10 +219,16 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         int ends_sentence = qe > qs && (s[qe - 1] == '.' || s[qe - 1] == ',' ||
                                         s[qe - 1] == '?' || s[qe - 1] == '!');
         size_t ce = 0;
-        if (q->speaker < 0 && q->speaker_text == NULL)
-          ce = qt_cue_after(b, r, after, to, qs, q);
-        if (ce == 0 && q->speaker < 0 && q->speaker_text == NULL &&
+        /* a quote inside its sentence goes to the speaker before it when
+         * there is one ("X said on Monday that "...""); one opening the
+         * sentence to the cue after it */
+        if (!at_start && q->speaker < 0 && q->speaker_text == NULL &&
             qt_cue_before(b, r, from, ms, q))
+          ce = 1;
+        if (ce == 0 && q->speaker < 0 && q->speaker_text == NULL)
+          ce = qt_cue_after(b, r, after, to, qs, !ends_sentence, q);
+        if (ce == 0 && at_start && q->speaker < 0 &&
+            q->speaker_text == NULL && qt_cue_before(b, r, from, ms, q))
           ce = 1;
         if (ce == 0 && !ends_sentence && words <= 8 &&
             title_case(v, s, qs, qe)) {

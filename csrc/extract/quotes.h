@@ -214,7 +214,7 @@ size_t qt_sentence_start(const char *s, size_t from, size_t i,
 int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
                         unsigned bit, size_t *wstart);
 size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
-                        size_t pos, qbuild *q);
+                    size_t pos, int open, qbuild *q);
 int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q);
 

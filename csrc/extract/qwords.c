@@ -152,7 +152,12 @@ static const char *const speech_verbs[] = {
   "apologised", "objected", "rejoined", "responded", "echoed", "echoes",
   "recited", "intoned", "declared", "ventured", "volunteered", "allowed",
   "acknowledged", "conceded", "countered", "clarified", "corrected",
-  "added", "insisted", "answered", "noted", NULL
+  "added", "insisted", "answered", "noted", "beamed", "smiled", "grinned",
+  "chuckled", "deadpanned", "added", "saying", "telling", "adding",
+  "noting", "calling", "writing", "arguing", "insisting", "warning",
+  "declaring", "asking", "explaining", "claiming", "promising", "vowing",
+  "tweeting", "joking", "stressing", "urging", "acknowledging",
+  "admitting", "responding", "replying", "observing", NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
@@ -195,7 +200,13 @@ static const char *const role_nouns[] = {
   "specialist", "campaigner", "advocate", "critic", "ally", "friend",
   "coordinator", "treasurer", "administrator", "superintendent",
   "trooper", "detective", "agent", "investigator", "lieutenant",
-  "colonel", "captain", "sergeant", "admiral", "vice-president", NULL
+  "colonel", "captain", "sergeant", "admiral", "vice-president",
+  "comedian", "actor", "actress", "singer", "rapper", "celebrity",
+  "businessman", "businesswoman", "billionaire", "philanthropist",
+  "entrepreneur", "preacher", "evangelist", "wife", "husband", "son",
+  "daughter", "father", "mother", "brother", "sister", "widow", "nephew",
+  "niece", "cousin", "uncle", "aunt", "grandson", "granddaughter",
+  "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", NULL
 };
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
@@ -248,7 +259,7 @@ static const char *const not_names[] = {
   "much", "now", "thus", "indeed", "perhaps", "maybe", "because",
   "although", "though", "unlike", "like", "among", "between", "about",
   "over", "into", "than", "whether", "where", "which", "whose", "said",
-  "says", "my", "your", "us", "them", "him", "me", "yes", "well", "oh",
+  "says", "my", "your", "them", "him", "me", "yes", "well", "oh",
   "again", "first", "second", "third", "finally", "people", "sources",
   "officials", "critics", "supporters", "republicans", "democrats",
   "americans", "voters", NULL
@@ -261,7 +272,7 @@ static const char *const mod_words[] = {
   "interior", "trade", "press", "ministry", "security", "intelligence",
   "military", "of", "for", "and", "regional", "executive", "top",
   "cybersecurity", "cyber", "government", "department", "embassy",
-  "federal", NULL
+  "federal", "his", "her", "their", "its", NULL
 };
 
 /* Words after which a clause (with its own speaker) may start. */
@@ -408,7 +419,10 @@ static const char *const fillers[] = {
   "subsequently", "initially", "ultimately", "finally", "once", "long",
   "since", "further", "openly", "directly", "similarly", "likewise",
   "confidently", "proudly", "bitterly", "tersely", "curtly", "softly",
-  "loudly", "firmly", "calmly", "emphatically", "matter-of-factly", NULL
+  "loudly", "firmly", "calmly", "emphatically", "matter-of-factly", "on",
+  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+  "sunday", "yesterday", "today", "tonight", "night", "morning",
+  "afternoon", "evening", "last", "week", "this", NULL
 };
 
 static const char *const title_words[] = {
@@ -474,7 +488,8 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
     int cut;
     if (e == k) break;
     if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of")) break;
-    cut = possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR);
+    cut = possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
+          qt_is_role_noun(v, s, k, e);
     n = e < lim && s[e] == '.' ? e + 1 : e;
     if (n >= lim || s[n] != ' ') break;
     n++;

@@ -319,10 +319,18 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve) {
   size_t k = qt_skip_apposition(s, lim, i);
   int fill = 0;
-  if (k == i && k + 1 < lim && s[k] == ' ' && s[k + 1] == '(') {
-    size_t c = k + 2;
+  if (k == i && k + 1 < lim && (s[k] == '(' || (s[k] == ' ' && s[k + 1] == '('))) {
+    size_t c = k + 1;
     while (c < lim && c < k + 60 && s[c] != ')') c++;
     if (c < lim && s[c] == ')') k = c + 1;
+  }
+  if (k < lim && s[k] == ':' && k == i) {
+    *ve = k + 1;                     /* "Kim Ray: "..."" */
+    return k;
+  }
+  if (k < lim && s[k] == ':' && s[k - 1] == ')') {
+    *ve = k + 1;                     /* "Rep. Ana Ruiz (D-Ore.): "..."" */
+    return k;
   }
   k = qt_skip_space(s, lim, k);
   while (k < lim && fill <= 3) {
@@ -344,24 +352,31 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
   return 0;
 }
 
-/*
- * Look for a cue right after a closing mark at i: "[,] said X", "[,] X
- * said", "X told reporters". Sets q's speaker and cue; returns the end of
- * the cue clause, 0 when there is no cue.
- */
-size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
-                        size_t pos, qbuild *q) {
+/* Does the cue ending at e introduce words of its own ("He writes that
+ * "...", "She added: "...")? Then it is no cue of the quote before. */
+static int introduces_next(const char *s, size_t lim, size_t e) {
+  size_t k = qt_skip_space(s, lim, e), x;
+  if (k < lim && s[k] == ':') return 1;
+  if (!qt_word_is(s, k, qt_word_end(s, lim, k), "that")) return 0;
+  for (x = k; x < lim && x < k + 40; x++)
+    if (s[x] == '"' || ((unsigned char)s[x] == 0xE2 && x + 2 < lim &&
+                        (unsigned char)s[x + 2] == 0x9C))
+      return 1;
+  return 0;
+}
+
+/* A cue at k: "said X" or "X said". Returns its end, 0 when none. */
+static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
+                     size_t pos, qbuild *q) {
   const vocab *v = b->v;
   const char *s = b->s;
-  size_t k = i, e;
+  size_t e = qt_word_end(s, lim, k);
   speaker_ref sp;
-  if (k < lim && s[k] == ',') k++;
-  k = qt_skip_space(s, lim, k);
-  e = qt_word_end(s, lim, k);
   if (e == k) return 0;
   if ((qt_vmask(v, s, k, e) & V_SPEECH)) {
     size_t ks = qt_skip_space(s, lim, e);
-    if (qt_read_speaker(b, r, ks, lim, pos, &sp)) {
+    if (qt_read_speaker(b, r, ks, lim, pos, &sp) &&
+        !introduces_next(s, lim, sp.end)) {
       q->cue = NULL;
       qt_credit(q, r, &sp, s + k, e - k, "cue-after");
       return sp.end;
@@ -370,7 +385,7 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
   }
   if (qt_read_speaker(b, r, k, lim, pos, &sp)) {
     size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
-    if (vs) {
+    if (vs && !introduces_next(s, lim, ve)) {
       size_t cl = ve - vs;
       /* "told reporters" keeps its object */
       if (qt_word_is(s, vs, ve, "told")) {
@@ -381,6 +396,33 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
       }
       qt_credit(q, r, &sp, s + vs, cl, "cue-after");
       return ve;
+    }
+  }
+  return 0;
+}
+
+/*
+ * Look for a cue right after a closing mark at i: "[,] said X", "[,] X
+ * said", "X told reporters"; when the quote left its sentence open, also
+ * at a later comma of the sentence (""..." that Sanders can win, said
+ * Kim Ray"). Sets q's speaker and cue; returns the end of the cue
+ * clause, 0 when there is no cue.
+ */
+size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
+                    size_t pos, int open, qbuild *q) {
+  const char *s = b->s;
+  size_t k = i, x, got;
+  if (k < lim && s[k] == ',') k++;
+  k = qt_skip_space(s, lim, k);
+  got = cue_at(b, r, k, lim, pos, q);
+  if (got || !open) return got;
+  for (x = k; x < lim && x < k + 160; x++) {
+    if (s[x] == '.' || s[x] == '?' || s[x] == '!' || s[x] == '"' ||
+        (unsigned char)s[x] == 0xE2)
+      break;
+    if (s[x] == ',' && x + 1 < lim && s[x + 1] == ' ') {
+      got = cue_at(b, r, x + 2, lim, pos, q);
+      if (got) return got;
     }
   }
   return 0;
