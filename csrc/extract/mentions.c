@@ -120,12 +120,15 @@ static size_t register_name(const body_t *b, registry *r, size_t i) {
   int w;
   m = qt_name_at(v, s, n, a, &w);
   if (m == 0) return qt_word_end(s, n, i) > i ? qt_word_end(s, n, i) : i + 1;
-  if (w >= 2 && qt_find_partial(r, s, a, m) < 0) {
+  if (w >= 2 && !lp_is_place(s + a, m) && qt_find_partial(r, s, a, m) < 0) {
     size_t re = a;
     int fresh = r->n, k;
     while (re > i && (s[re - 1] == ' ' || s[re - 1] == ',')) re--;
     k = qt_add_person(r, s, a, m, re > i ? s + i : NULL, re - i, 0);
-    if (k >= fresh) qt_reg_set_tentative(r, k, 1);
+    if (k >= fresh) {
+      qt_reg_set_tentative(r, k, 1);
+      r->p[k].unlisted = 1;
+    }
   }
   return a + m;
 }

@@ -551,14 +551,17 @@ static int find_entities(loupe_article *a, const registry *r,
                          lp_arena *arena) {
   lp_named *named = malloc((r->n ? (size_t)r->n : 1) * sizeof *named);
   int j, rc;
+  size_t nn = 0;
   if (named == NULL) return LOUPE_ENOMEM;
   for (j = 0; j < r->n; j++) {
-    named[j].start = r->p[j].start;
-    named[j].len = r->p[j].len;
-    named[j].role = r->p[j].role;
-    named[j].org = r->p[j].org;
+    if (r->p[j].unlisted) continue;    /* a name only seen */
+    named[nn].start = r->p[j].start;
+    named[nn].len = r->p[j].len;
+    named[nn].role = r->p[j].role;
+    named[nn].org = r->p[j].org;
+    nn++;
   }
-  rc = lp_entities(a, named, (size_t)r->n, arena);
+  rc = lp_entities(a, named, nn, arena);
   free(named);
   return rc;
 }

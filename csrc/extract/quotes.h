@@ -46,6 +46,8 @@ typedef struct {
   char *role;            /* malloc'd role phrase or NULL */
   int gender;            /* 0 unknown, 1 he, 2 she */
   int org;               /* an organisation or a document, not a person */
+  int unlisted;          /* a name only seen (no role, never credited):
+                            no entity */
   int tentative;         /* seen as a name only; confirmed when credited
                             with words (pronouns skip tentative names) */
   char noun[16];         /* what an organisation or document is called by:

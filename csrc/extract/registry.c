@@ -335,6 +335,7 @@ int qt_add_person(registry *r, const char *s, size_t a, size_t len,
     reg_unlink(r, i);
     if (r->p[i].role == NULL && role != NULL)
       r->p[i].role = dup_role(r, role, rlen);
+    if (role != NULL || org) r->p[i].unlisted = 0;
     r->p[i].last = a;
     reg_link(r, i);
     return i;

@@ -11,7 +11,10 @@
 /* Most recent person mentioned before pos with a compatible gender. */
 /* A speaker credited with words is a person, not just a capitalised name. */
 static int confirm(registry *r, int who) {
-  if (who >= 0) qt_reg_set_tentative(r, who, 0);
+  if (who >= 0) {
+    qt_reg_set_tentative(r, who, 0);
+    r->p[who].unlisted = 0;
+  }
   return who;
 }
 
