@@ -110,9 +110,16 @@ typedef struct {
                              nobody is credited */
   const char *role;       /* the speaker's role as the article gives it */
   const char *cue;        /* the cue as printed: "said", "told reporters" */
-  const char *kind;       /* "direct", "reported" or "phrase" */
+  const char *kind;       /* "direct", "reported", "phrase" or "turn"
+                             (a transcript's turn) */
   size_t body_offset;     /* byte offset of the text in the body */
   size_t paragraph;       /* 1-based paragraph of the start */
+  const char *speaker_kind;  /* static: "person", "organisation",
+                             "document" or "unknown" (NULL: no speaker) */
+  const char *mention;    /* the words that pointed to the speaker ("he",
+                             "the ministry", "A"); NULL when none */
+  const char *rule;       /* static: the rule that chose the speaker
+                             ("cue:after", "pronoun", "transcript:host") */
 } loupe_quote;
 
 /* One entity with every mention in the body. */
