@@ -68,6 +68,7 @@ build = {
         "csrc/extract/input.c",
         "csrc/extract/json.c",
         "csrc/extract/meta.c",
+        "csrc/extract/pagerules.c",
         "csrc/extract/parse.c",
         "csrc/extract/quotes.c",
         "csrc/extract/text.c",

@@ -7,10 +7,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "extract.h"
+#include "classify.h"
 #include "html.h"
-
-enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
 
 typedef struct {
   const char *word;
@@ -519,6 +517,7 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
   caption_pass(t);
   if (neighbour_pass(t) != LOUPE_OK) return LOUPE_ENOMEM;
   indent_pass(t);
+  lp_page_rules(t);
   if (region_pass(t, &best_a, &best_b) != LOUPE_OK) return LOUPE_ENOMEM;
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];

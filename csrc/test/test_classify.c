@@ -1,0 +1,101 @@
+/*
+ * test_classify.c - the line labeller on invented pages in the shapes it
+ * must tell apart: an article followed by readers' comments, a list of
+ * related headlines with their teasers, photo captions and credits, an
+ * author's note and a footer. Each page is checked through the public
+ * API: what the body holds and what it leaves out. Ends with
+ * "test_classify: N passed, N failed"; exits non-zero when a check failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static loupe_article *parse_page(const char *what, const char *page) {
+  loupe_parser *p = NULL;
+  loupe_article *a = NULL;
+  int rc = loupe_parser_new(&p);
+  CHECK(rc == LOUPE_OK && p != NULL, "%s: loupe_parser_new rc %d", what, rc);
+  if (p == NULL) return NULL;
+  rc = loupe_parse(p, page, strlen(page), &a);
+  CHECK(rc == LOUPE_OK && a != NULL, "%s: loupe_parse rc %d: %s", what, rc,
+        loupe_errmsg(p));
+  loupe_parser_free(p);
+  return a;
+}
+
+/* The body holds (want 1) or leaves out (want 0) the start of text. */
+static void check_body(const char *what, const loupe_article *a,
+                       const char *text, int want) {
+  char head[48];
+  size_t n = strlen(text) < sizeof head - 1 ? strlen(text) : sizeof head - 1;
+  int has;
+  memcpy(head, text, n);
+  head[n] = '\0';
+  has = a && a->body && strstr(a->body, head) != NULL;
+  CHECK(has == want, "%s: body %s \"%s\"", what,
+        want ? "lacks" : "holds", head);
+}
+
+/* ---- an article, then readers' comments ---- */
+
+#define ART1 "The regional water board voted on Tuesday to raise the " \
+  "summer tariff for households that use more than the standard " \
+  "allowance, a measure it said would pay for repairs to two reservoirs."
+#define ART2 "Board members said the increase would apply from June and " \
+  "that families with small children or medical needs could apply for " \
+  "a reduced rate through the same office that handles new connections."
+#define ART3 "The chair of the board told reporters that the repairs had " \
+  "been postponed twice already and that a third delay would put the " \
+  "supply of several valley towns at risk during a dry year."
+#define CMT1 "I have lived in the valley for thirty years and I can tell " \
+  "you that the board has been promising these repairs since before my " \
+  "children were born, so I will believe it when I see the trucks."
+#define CMT2 "Why should the families who save water pay for the mistakes " \
+  "of the people who ran the board before? This is not fair at all and " \
+  "I hope someone stands up at the next public meeting to say so."
+#define CMT3 "Good decision in my view, the reservoirs are in a terrible " \
+  "state and somebody has to pay for them, it might as well be those of " \
+  "us who fill swimming pools in August."
+
+static const char COMMENT_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Comments (3)\n\n"
+  "Posted by riverwatcher | March 3, 2021 at 9:14 AM\n\n" CMT1 "\n\n"
+  "Posted by dryseason | March 3, 2021 at 10:02 AM\n\n" CMT2 "\n\n"
+  "Posted by anna_k | March 3, 2021 at 11:40 AM\n\n" CMT3 "\n\n"
+  "Post a comment\n\nYou must be signed in to comment.\n";
+
+static void test_comment_section(void) {
+  loupe_article *a = parse_page("comments", COMMENT_PAGE);
+  check_body("comments", a, ART1, 1);
+  check_body("comments", a, ART2, 1);
+  check_body("comments", a, ART3, 1);
+  check_body("comments", a, CMT1, 0);
+  check_body("comments", a, CMT2, 0);
+  check_body("comments", a, CMT3, 0);
+  loupe_article_free(a);
+}
+
+/* "Comments" in the menu above the article closes nothing */
+static const char COMMENT_MENU_PAGE[] =
+  "Valley Courier\n\nNews\n\nComments\n\nWeather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n";
+
+static void test_comment_menu(void) {
+  loupe_article *a = parse_page("comments menu", COMMENT_MENU_PAGE);
+  check_body("comments menu", a, ART1, 1);
+  check_body("comments menu", a, ART3, 1);
+  loupe_article_free(a);
+}
+
+int main(void) {
+  test_comment_section();
+  test_comment_menu();
+  printf("test_classify: %d passed, %d failed\n", passes, failures);
+  return failures != 0;
+}
