@@ -77,6 +77,83 @@ static void comment_cut(lp_text *t) {
   }
 }
 
+/* A headline of a teaser: a few words and no sentence end. A numbered
+ * one ("7. Kofi Annan") heads an item of a listicle, the article itself. */
+static int teaser_head(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i = 0;
+  while (i < l->len && s[i] >= '0' && s[i] <= '9') i++;
+  if (i > 0 && i < l->len && (s[i] == '.' || s[i] == ')')) return 0;
+  return !(l->flags & LP_F_TERMINAL) && l->nwords >= 2 && l->nwords <= 16 &&
+         l->nchars <= 110 && l->ncjk == 0;
+}
+
+/* The blurb under a teaser's headline: one or two sentences. */
+static int teaser_blurb(const lp_text *t, const lp_line *l) {
+  return l->nwords >= 5 && l->nchars <= 320 && !teaser_head(t, l);
+}
+
+/* A headline glued to its blurb by the page's markup ("...On The
+ * Rise?Violence is part of..."): Title Case words, then a lower-case
+ * letter or a sentence end directly followed by a capital and a
+ * lower-case letter, no space between. */
+static int glued_teaser(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len > 140 ? 140 : l->len, i, words = 0, caps = 0, low = 0;
+  if (l->nwords < 8 || l->nchars > 400) return 0;
+  for (i = 0; i + 2 < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ',' || c == '.' || c == ';') return 0;  /* a sentence began */
+    if (i == 0 || s[i - 1] == ' ') {
+      if (c >= 'A' && c <= 'Z') caps++;
+      if ((c | 32) >= 'a' && (c | 32) <= 'z') words++;
+    }
+    low = c >= 'a' && c <= 'z' ? low + 1 : 0;
+    /* "DetroitIn", "Rise?Violence", "RecordA"; not "McCain" */
+    if ((low >= 3 || c == '?' || c == '!') && s[i + 1] >= 'A' &&
+        s[i + 1] <= 'Z' && ((s[i + 2] >= 'a' && s[i + 2] <= 'z') ||
+                             ((s[i + 1] == 'A' || s[i + 1] == 'I') &&
+                              s[i + 2] == ' ')))
+      return words >= 4 && caps * 4 >= words * 3;
+  }
+  return 0;
+}
+
+/* Lines of the teaser unit starting at line i (a headline and its blurb,
+ * or the two glued), 0 when none starts there. */
+static size_t teaser_unit(const lp_text *t, size_t i) {
+  const lp_line *l = &t->lines[i];
+  if (glued_teaser(t, l)) return 1;
+  if (i + 1 < t->n_lines && teaser_head(t, l) &&
+      teaser_blurb(t, &t->lines[i + 1]))
+    return 2;
+  return 0;
+}
+
+/* Teasers come in runs: three units or more back to back (a list of
+ * related stories, each a headline and a sentence) are not the article. */
+#define TEASER_RUN 3
+
+static void teaser_runs(lp_text *t) {
+  size_t n = t->n_lines, i = 0;
+  while (i < n) {
+    size_t j = i, units = 0, m;
+    while (j < n && (m = teaser_unit(t, j)) > 0) {
+      j += m;
+      units++;
+    }
+    if (units >= TEASER_RUN) {
+      size_t k;
+      for (k = i; k < j; k++) {
+        t->lines[k].cls = C_BAD;
+        t->lines[k].reason = "teaser-list";
+      }
+    }
+    i = units ? j : i + 1;
+  }
+}
+
 void lp_page_rules(lp_text *t) {
   comment_cut(t);
+  teaser_runs(t);
 }

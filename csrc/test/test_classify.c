@@ -93,9 +93,72 @@ static void test_comment_menu(void) {
   loupe_article_free(a);
 }
 
+/* ---- related stories: headlines, each with a one-sentence teaser ---- */
+
+#define TEA1 "A county fair opens this weekend with a record number of " \
+  "livestock entries and a new evening programme of folk music."
+#define TEA2 "Two lanes of the coastal road will close at night for three " \
+  "weeks while crews replace the crash barriers near the cliffs."
+#define TEA3 "The library has extended its opening hours on Thursdays and " \
+  "will lend laptops to students who sign up at the front desk."
+
+static const char TEASER_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "County Fair Breaks Entry Record\n\n" TEA1 "\n\n"
+  "Night Closures on the Coastal Road\n\n" TEA2 "\n\n"
+  "Library Opens Later on Thursdays\n\n" TEA3 "\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
+/* a headline glued to its teaser by the markup, three in a row */
+static const char GLUED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "County Fair Breaks Entry Record" TEA1 "\n\n"
+  "Night Closures On The Coastal Road" TEA2 "\n\n"
+  "Library Opens Later On Thursdays" TEA3 "\n";
+
+/* a listicle: numbered heads with a sentence each are the article */
+#define LST1 "The old mill by the river has been turned into a museum of " \
+  "local crafts, with weaving looms that visitors may try themselves."
+#define LST2 "A path along the ridge gives a view of all three lakes and " \
+  "takes about two hours at an easy pace, with benches on the way."
+#define LST3 "The covered market sells cheese, bread and smoked fish from " \
+  "the farms around the valley every Saturday morning until noon."
+
+static const char LISTICLE_PAGE[] =
+  "Valley Courier | Travel\n\n"
+  "Three Things to Do in the Valley This Spring\n\n"
+  "1. The Mill Museum\n\n" LST1 "\n\n"
+  "2. The Ridge Walk\n\n" LST2 "\n\n"
+  "3. The Covered Market\n\n" LST3 "\n";
+
+static void test_teasers(void) {
+  loupe_article *a = parse_page("teasers", TEASER_PAGE);
+  check_body("teasers", a, ART1, 1);
+  check_body("teasers", a, ART3, 1);
+  check_body("teasers", a, TEA1, 0);
+  check_body("teasers", a, TEA2, 0);
+  check_body("teasers", a, TEA3, 0);
+  loupe_article_free(a);
+  a = parse_page("glued teasers", GLUED_PAGE);
+  check_body("glued teasers", a, ART2, 1);
+  check_body("glued teasers", a, "County Fair Breaks", 0);
+  check_body("glued teasers", a, "Library Opens Later", 0);
+  loupe_article_free(a);
+  a = parse_page("listicle", LISTICLE_PAGE);
+  check_body("listicle", a, LST1, 1);
+  check_body("listicle", a, LST2, 1);
+  check_body("listicle", a, LST3, 1);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
+  test_teasers();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
