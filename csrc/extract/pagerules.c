@@ -153,7 +153,25 @@ static void teaser_runs(lp_text *t) {
   }
 }
 
+/* A list between two paragraphs of prose is the article's: its items
+ * (short, so judged boilerplate on their own) join it. */
+static void inline_lists(lp_text *t) {
+  size_t n = t->n_lines, i = 0;
+  while (i < n) {
+    size_t j = i, k;
+    while (j < n && t->lines[j].cls == C_BAD && t->lines[j].reason &&
+           strcmp(t->lines[j].reason, "list-item") == 0)
+      j++;
+    if (j == i) { i++; continue; }
+    if (i > 0 && j < n && t->lines[i - 1].cls == C_GOOD &&
+        t->lines[j].cls == C_GOOD)
+      for (k = i; k < j; k++) t->lines[k].cls = C_GOOD;
+    i = j;
+  }
+}
+
 void lp_page_rules(lp_text *t) {
+  inline_lists(t);
   comment_cut(t);
   teaser_runs(t);
 }

@@ -155,10 +155,32 @@ static void test_teasers(void) {
   loupe_article_free(a);
 }
 
+/* ---- a bulleted list inside the article, a bulleted menu outside ---- */
+
+static const char LIST_PAGE[] =
+  "\xE2\x80\xA2 Home\n\xE2\x80\xA2 News\n\xE2\x80\xA2 Sport\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n"
+  "\xE2\x80\xA2 Upper Glen reservoir, dam wall\n"
+  "\xE2\x80\xA2 Mossford reservoir, outlet tower\n\n"
+  ART2 "\n\n" ART3 "\n\n"
+  "\xE2\x80\xA2 Contact us\n\xE2\x80\xA2 Advertise\n";
+
+static void test_inline_list(void) {
+  loupe_article *a = parse_page("inline list", LIST_PAGE);
+  check_body("inline list", a, "\xE2\x80\xA2 Upper Glen reservoir", 1);
+  check_body("inline list", a, "\xE2\x80\xA2 Mossford reservoir", 1);
+  check_body("inline list", a, ART2, 1);
+  check_body("inline list", a, "\xE2\x80\xA2 News", 0);
+  check_body("inline list", a, "\xE2\x80\xA2 Advertise", 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
   test_teasers();
+  test_inline_list();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
