@@ -76,6 +76,7 @@ build = {
         "csrc/extract/mentions.c",
         "csrc/extract/meta.c",
         "csrc/extract/metald.c",
+        "csrc/extract/pagerules.c",
         "csrc/extract/parse.c",
         "csrc/extract/quotes.c",
         "csrc/extract/qwords.c",
