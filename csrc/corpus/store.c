@@ -721,6 +721,9 @@ static int migrate(loupe_db *db) {
     sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     goto newer;
   }
+  if (version == LOUPE_SCHEMA_VERSION) goto commit;
+  rc = lp_tok_migrate(db, version, 0);        /* tokenizer.c */
+  if (rc) goto fail;
   if (version == 0) {
     rc = exec_sql(db, schema_v3, "create schema");
     if (rc) goto fail;
@@ -730,7 +733,7 @@ static int migrate(loupe_db *db) {
              LOUPE_VERSION);
     rc = exec_sql(db, sql, "record schema version");
     if (rc) goto fail;
-  } else if (version < LOUPE_SCHEMA_VERSION) {
+  } else {
     if (version == 1) {
       /* 1 -> 2: band keys in one keyed table instead of (band, hash) rows
        * with two indexes; one-permutation signatures that carry their
@@ -741,7 +744,7 @@ static int migrate(loupe_db *db) {
       if (!rc) rc = recluster_all(db);
       if (rc) goto fail;
     }
-    rc = migrate_v3(db);
+    if (version < 3) rc = migrate_v3(db);
     if (!rc) {
       snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key ="
                " 'schema_version'", LOUPE_SCHEMA_VERSION);
@@ -749,6 +752,9 @@ static int migrate(loupe_db *db) {
     }
     if (rc) goto fail;
   }
+  rc = lp_tok_migrate(db, version, 1);        /* the full-text index */
+  if (rc) goto fail;
+commit:
   rc = exec_sql(db, "COMMIT", "commit schema");
   if (rc) goto fail;
   db->schema = LOUPE_SCHEMA_VERSION;
@@ -809,7 +815,7 @@ static int setup_connection(loupe_db *db) {
   int rc;
   sqlite3_extended_result_codes(db->sql, 1);
   sqlite3_busy_timeout(db->sql, db->busy_ms);
-  rc = lp_ftok_register(db->sql, &db->tok_ahead);
+  rc = lp_ftok_register(db->sql, &db->tok_ahead, &db->tok_mode);
   if (rc) {
     snprintf(db->errmsg, sizeof db->errmsg, "cannot register the tokenizer");
     return rc;
@@ -956,6 +962,8 @@ static int open_readonly(loupe_db *db) {
            "(%d): read as it is; open it once for writing (loupe ingest) to"
            " upgrade it", path, version, LOUPE_SCHEMA_VERSION);
   db->schema = version;
+  rc = lp_tok_configure(db, version);
+  if (rc) return rc;
   return LOUPE_OK;
 nomem:
   snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
@@ -1047,6 +1055,8 @@ static int open_writable(loupe_db *db) {
   rc = migrate(db);
   if (rc) return rc;
   db->schema = LOUPE_SCHEMA_VERSION;
+  rc = lp_tok_configure(db, LOUPE_SCHEMA_VERSION);
+  if (rc) return rc;
   /* articles of a migrated corpus that still have the hash of their bytes
    * (the range of "raw:..." in the hash index) */
   {
@@ -1091,6 +1101,12 @@ int loupe_db_open_with(const char *path, const loupe_open_options *o,
     return LOUPE_ENOMEM;
   }
   db->readonly = o && (o->flags & LOUPE_OPEN_READONLY) != 0;
+  db->tok_want_set = o && o->stem != NULL;
+  if (db->tok_want_set && lp_tok_stem_code(o->stem, &db->tok_want)) {
+    snprintf(db->errmsg, sizeof db->errmsg, "stem '%.40s': unknown (\"en\""
+             " or \"none\")", o->stem);
+    return LOUPE_EINVAL;
+  }
   db->busy_ms = !o || o->busy_timeout_ms == 0 ? LOUPE_BUSY_TIMEOUT
                 : o->busy_timeout_ms < 0 ? 0 : o->busy_timeout_ms;
   db->cluster_threshold = 0.8;
