@@ -68,7 +68,9 @@ end
 
 -- The first hit of a query.
 local function first(q)
-  for hit in q:each() do return hit end
+  local list = {}
+  for hit in q:each() do list[#list + 1] = hit end
+  return list[1]
 end
 
 -- The titles of the articles a query finds, sorted.
@@ -174,6 +176,23 @@ describe("CJK search", function()
     local hit = first(c:query("网络攻击"))
     assert.is_truthy(hit.snippet:find("[网络攻击]", 1, true), hit.snippet)
   end)
+
+  it("gives KWIC lines of whole characters around every occurrence",
+    function()
+      local rows = 0
+      for row in c:query("网络"):kwic("网络", 6) do
+        rows = rows + 1
+        assert.are.equal("网络", row.match)
+        assert.is_true(utf8.len(row.left) <= 6, row.left)
+        assert.is_true(utf8.len(row.right) <= 6, row.right)
+      end
+      -- the title is no KWIC line; the body has 网络 twice
+      assert.are.equal(2, rows)
+      for row in c:query("버스"):kwic("버스", 3) do
+        assert.are.equal("무료 ", row.left)
+        assert.is_not_nil(utf8.len(row.right), row.right)
+      end
+    end)
 end)
 
 describe("English stems", function()
@@ -182,8 +201,10 @@ describe("English stems", function()
       local plain = fill(assert(loupe.open(":memory:")))
       local stem = fill(assert(loupe.open(":memory:", { stem = "en" })))
       local both = { "Payroll hacker caught", "Ransom gang arrested" }
-      assert.are.same({ "Payroll hacker caught" }, titles(plain:query("hacker")))
-      assert.are.same({ "Ransom gang arrested" }, titles(plain:query("hackers")))
+      assert.are.same({ "Payroll hacker caught" },
+        titles(plain:query("hacker")))
+      assert.are.same({ "Ransom gang arrested" },
+        titles(plain:query("hackers")))
       assert.are.same(both, titles(stem:query("hacker")))
       assert.are.same(both, titles(stem:query("hackers")))
       assert.are.same({ "Ransom gang arrested" },
