@@ -347,6 +347,12 @@ typedef struct {
                             connection holds locked before failing with
                             LOUPE_EBUSY: 0 the default
                             (LOUPE_BUSY_TIMEOUT), negative not at all */
+  const char *stem;      /* full-text word forms of a new corpus: "en"
+                            (English stems: "hackers" finds "hacker"),
+                            "none"; NULL takes the corpus's own. An
+                            existing corpus keeps its choice (asking for
+                            another is LOUPE_EINVAL); an older one is
+                            re-indexed with it. */
 } loupe_open_options;
 
 /*
@@ -584,7 +590,7 @@ int loupe_db_build_indexes(loupe_db *db);
 int loupe_db_count(loupe_db *db, long long *n);
 
 /* The schema version this library writes. */
-#define LOUPE_SCHEMA_VERSION 3
+#define LOUPE_SCHEMA_VERSION 4
 
 /* ---- queries ---- */
 
