@@ -321,6 +321,9 @@ check-rockspec:
 	  grep -qE '\["loupe\.'"$$m"'"\] *= *"'"$$f"'"' $(ROCKSPEC) || \
 	    { echo "check-rockspec: $(ROCKSPEC) should map [\"loupe.$$m\"] = \"$$f\"" >&2; rc=1; }; \
 	done; \
+	for f in $$(grep -oE '"(csrc|lua|bin)/[^"]+"' $(ROCKSPEC) | tr -d '"' | sort | uniq -d); do \
+	  echo "check-rockspec: $(ROCKSPEC) lists $$f twice" >&2; rc=1; \
+	done; \
 	for f in $$(grep -oE '"(csrc|lua|bin)/[^"]+"' $(ROCKSPEC) | tr -d '"'); do \
 	  [ -f "$$f" ] || { echo "check-rockspec: $(ROCKSPEC) lists $$f, which does not exist" >&2; rc=1; }; \
 	done; \
