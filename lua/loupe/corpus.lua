@@ -177,6 +177,9 @@ end
 -- articles, mentions }; filter.kind = "person" | "organisation" |
 -- "place".
 local ENTITY_KINDS = { "person", "organisation", "place" }
+-- The page's own fields a stored article keeps in its provenance JSON.
+local PAGE_FIELDS = { "source_format", "url", "date_modified",
+                      "date_visible", "section", "description" }
 
 function Corpus:entities(filter)
   local db = self:_handle()
@@ -237,6 +240,23 @@ end
 
 local function path_of(p) return p.path end
 
+-- The stored list of metadata values as loupe.parse gives them: one value
+-- per key ("authors" a list), and their provenance under the same keys.
+local function page_meta(list)
+  local meta, prov = {}, {}
+  for _, m in ipairs(list) do
+    local p = { offset = m.offset, line = m.line, rule = m.rule }
+    if m.key == "author" then
+      local names, where = meta.authors or {}, prov.authors or {}
+      names[#names + 1], where[#where + 1] = m.value, p
+      meta.authors, prov.authors = names, where
+    else
+      meta[m.key], prov[m.key] = m.value, p
+    end
+  end
+  return meta, prov
+end
+
 -- The paragraphs of article id and their provenance; nil, message, code
 -- when they cannot be read.
 local function paragraphs(db, id)
@@ -282,6 +302,14 @@ function Corpus:get(id)
     end
     decoded = integers(decoded)
     decoded.paragraphs = prov
+    -- what the page said beside its text (format, HTML fields, metadata)
+    -- comes back as loupe.parse gave it; corpora older than this keep none
+    local page = decoded.page
+    if page then
+      decoded.page = nil
+      for _, k in ipairs(PAGE_FIELDS) do row[k] = page[k] end
+      if page.meta then row.meta, decoded.meta = page_meta(page.meta) end
+    end
     row.provenance = decoded
   end
   return row
