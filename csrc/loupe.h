@@ -440,8 +440,9 @@ int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
  * The content hash that identifies an article in the corpus (64 bits as
  * hex; identity, not security): a hash of the page's normalised text, so
  * that copies differing only in line ends (CRLF, LF, CR), spaces, blank
- * lines, a byte-order mark or invisible characters are the same article.
- * See docs/schema.md for the exact normalisation.
+ * lines, a byte-order mark or invisible characters are the same article,
+ * and a gzip-compressed page is the page it holds. See docs/schema.md for
+ * the exact normalisation.
  *   bytes/len: the raw page; out: receives LOUPE_HASH_LEN digits and a NUL.
  */
 void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);

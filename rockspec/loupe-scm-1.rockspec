@@ -96,6 +96,7 @@ build = {
         "csrc/corpus/ftstok.c",
         "csrc/corpus/hits.c",
         "csrc/corpus/open.c",
+        "csrc/corpus/pagehash.c",
         "csrc/corpus/phrases.c",
         "csrc/corpus/prefetch.c",
         "csrc/corpus/query.c",

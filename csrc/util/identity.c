@@ -191,9 +191,11 @@ static size_t utf8_seq(const unsigned char *s, size_t len, size_t i,
  * and Unicode spaces become one space, dropped at the ends of a line;
  * NUL, control characters, soft hyphens, zero-width and direction marks
  * are dropped; runs of blank lines become one, dropped at both ends. The
- * hash is taken over the normalised text as UTF-8.
+ * hash is taken over the normalised text as UTF-8. loupe_hash
+ * (corpus/pagehash.c) inflates a gzip page first.
  */
-void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]) {
+void lp_text_hash(const char *bytes, size_t len,
+                  char out[LOUPE_HASH_LEN + 1]) {
   const unsigned char *s = (const unsigned char *)bytes;
   size_t i = 0;
   norm n;
