@@ -125,13 +125,92 @@ static void push_meta(lua_State *L, int res, int prov,
   lua_setfield(L, res, "meta");
 }
 
-static void push_article(lua_State *L, const loupe_article *a, int lines) {
-  int res, prov;
+/* t[key] = s (the table at the top of the stack) unless s is NULL. */
+static void set_str(lua_State *L, const char *key, const char *s) {
+  if (s == NULL) return;
+  lua_pushstring(L, s);
+  lua_setfield(L, -2, key);
+}
+
+/* t[key] = v (the table at the top of the stack). */
+static void set_int(lua_State *L, const char *key, size_t v) {
+  lua_pushinteger(L, (lua_Integer)v);
+  lua_setfield(L, -2, key);
+}
+
+/* Push the list of quotes. */
+static void push_quotes(lua_State *L, const loupe_article *a) {
   size_t i;
-  lua_createtable(L, 0, 14);
-  res = lua_gettop(L);
-  lua_createtable(L, 0, 12);
-  prov = lua_gettop(L);
+  lua_createtable(L, (int)a->n_quotes, 0);
+  for (i = 0; i < a->n_quotes; i++) {
+    const loupe_quote *q = &a->quotes[i];
+    lua_createtable(L, 0, 8);
+    lua_pushlstring(L, q->text.text, q->text.len);
+    lua_setfield(L, -2, "text");
+    set_str(L, "speaker", q->speaker);
+    set_str(L, "role", q->role);
+    set_str(L, "cue", q->cue);
+    set_str(L, "kind", q->kind);
+    set_int(L, "offset", q->body_offset);
+    set_int(L, "paragraph", q->paragraph);
+    set_int(L, "line", q->text.line);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* Push one entity: name, kind, role, aliases, mentions (offset, length). */
+static void push_entity(lua_State *L, const loupe_entity *e) {
+  size_t k;
+  lua_createtable(L, 0, 5);
+  set_str(L, "name", e->name);
+  set_str(L, "kind", e->kind);
+  set_str(L, "role", e->role);
+  lua_createtable(L, (int)e->n_aliases, 0);
+  for (k = 0; k < e->n_aliases; k++) {
+    lua_pushstring(L, e->aliases[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "aliases");
+  lua_createtable(L, (int)e->n_mentions, 0);
+  for (k = 0; k < e->n_mentions; k++) {
+    lua_createtable(L, 0, 2);
+    set_int(L, "offset", e->mentions[2 * k]);
+    set_int(L, "length", e->mentions[2 * k + 1]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "mentions");
+}
+
+/* Push the input counters (the provenance's "input"). */
+static void push_input(lua_State *L, const loupe_article *a) {
+  lua_createtable(L, 0, 5);
+  set_int(L, "bytes", a->input.bytes);
+  set_int(L, "invalid_utf8", a->input.invalid_utf8);
+  set_int(L, "nul_bytes", a->input.nul_bytes);
+  set_int(L, "lines", a->input.lines);
+  set_str(L, "encoding", a->input.encoding ? a->input.encoding : "utf-8");
+}
+
+/* Push the label of every line of the page. */
+static void push_lines(lua_State *L, const loupe_article *a) {
+  size_t i;
+  lua_createtable(L, (int)a->n_lines, 0);
+  for (i = 0; i < a->n_lines; i++) {
+    const loupe_line_info *li = &a->lines[i];
+    lua_createtable(L, 0, 4);
+    set_int(L, "line", li->line);
+    set_int(L, "offset", li->offset);
+    set_str(L, "label", loupe_line_label_name(li->label));
+    lua_pushstring(L, li->reason);
+    lua_setfield(L, -2, "reason");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* Push the scalar fields and lists of names and paragraphs, with their
+ * provenance into the table at prov. */
+static void push_fields(lua_State *L, int res, int prov,
+                        const loupe_article *a) {
   set_field(L, res, prov, "title", &a->title);
   set_field(L, res, prov, "date", &a->date);
   if (a->date.text) {
@@ -152,98 +231,32 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
   set_field(L, res, prov, "url", &a->url);
   set_field(L, res, prov, "section", &a->section);
   set_field(L, res, prov, "description", &a->description);
+}
+
+static void push_article(lua_State *L, const loupe_article *a, int lines) {
+  int res, prov;
+  size_t i;
+  lua_createtable(L, 0, 14);
+  res = lua_gettop(L);
+  lua_createtable(L, 0, 12);
+  prov = lua_gettop(L);
+  push_fields(L, res, prov, a);
   if (a->n_meta > 0) push_meta(L, res, prov, a);
   lua_pushlstring(L, a->body ? a->body : "", a->body_len);
   lua_setfield(L, res, "body");
-  lua_createtable(L, (int)a->n_quotes, 0);
-  for (i = 0; i < a->n_quotes; i++) {
-    const loupe_quote *q = &a->quotes[i];
-    lua_createtable(L, 0, 8);
-    lua_pushlstring(L, q->text.text, q->text.len);
-    lua_setfield(L, -2, "text");
-    if (q->speaker) {
-      lua_pushstring(L, q->speaker);
-      lua_setfield(L, -2, "speaker");
-    }
-    if (q->role) {
-      lua_pushstring(L, q->role);
-      lua_setfield(L, -2, "role");
-    }
-    if (q->cue) {
-      lua_pushstring(L, q->cue);
-      lua_setfield(L, -2, "cue");
-    }
-    lua_pushstring(L, q->kind);
-    lua_setfield(L, -2, "kind");
-    lua_pushinteger(L, (lua_Integer)q->body_offset);
-    lua_setfield(L, -2, "offset");
-    lua_pushinteger(L, (lua_Integer)q->paragraph);
-    lua_setfield(L, -2, "paragraph");
-    lua_pushinteger(L, (lua_Integer)q->text.line);
-    lua_setfield(L, -2, "line");
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_quotes(L, a);
   lua_setfield(L, res, "quotes");
   lua_createtable(L, (int)a->n_entities, 0);
   for (i = 0; i < a->n_entities; i++) {
-    const loupe_entity *e = &a->entities[i];
-    size_t k;
-    lua_createtable(L, 0, 5);
-    lua_pushstring(L, e->name);
-    lua_setfield(L, -2, "name");
-    lua_pushstring(L, e->kind);
-    lua_setfield(L, -2, "kind");
-    if (e->role) {
-      lua_pushstring(L, e->role);
-      lua_setfield(L, -2, "role");
-    }
-    lua_createtable(L, (int)e->n_aliases, 0);
-    for (k = 0; k < e->n_aliases; k++) {
-      lua_pushstring(L, e->aliases[k]);
-      lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-    lua_setfield(L, -2, "aliases");
-    lua_createtable(L, (int)e->n_mentions, 0);
-    for (k = 0; k < e->n_mentions; k++) {
-      lua_createtable(L, 0, 2);
-      lua_pushinteger(L, (lua_Integer)e->mentions[2 * k]);
-      lua_setfield(L, -2, "offset");
-      lua_pushinteger(L, (lua_Integer)e->mentions[2 * k + 1]);
-      lua_setfield(L, -2, "length");
-      lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-    lua_setfield(L, -2, "mentions");
+    push_entity(L, &a->entities[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, res, "entities");
-  lua_createtable(L, 0, 5);
-  lua_pushinteger(L, (lua_Integer)a->input.bytes);
-  lua_setfield(L, -2, "bytes");
-  lua_pushinteger(L, (lua_Integer)a->input.invalid_utf8);
-  lua_setfield(L, -2, "invalid_utf8");
-  lua_pushinteger(L, (lua_Integer)a->input.nul_bytes);
-  lua_setfield(L, -2, "nul_bytes");
-  lua_pushinteger(L, (lua_Integer)a->input.lines);
-  lua_setfield(L, -2, "lines");
-  lua_pushstring(L, a->input.encoding ? a->input.encoding : "utf-8");
-  lua_setfield(L, -2, "encoding");
+  push_input(L, a);
   lua_setfield(L, prov, "input");
   lua_setfield(L, res, "provenance");
   if (lines) {
-    lua_createtable(L, (int)a->n_lines, 0);
-    for (i = 0; i < a->n_lines; i++) {
-      const loupe_line_info *li = &a->lines[i];
-      lua_createtable(L, 0, 4);
-      lua_pushinteger(L, (lua_Integer)li->line);
-      lua_setfield(L, -2, "line");
-      lua_pushinteger(L, (lua_Integer)li->offset);
-      lua_setfield(L, -2, "offset");
-      lua_pushstring(L, loupe_line_label_name(li->label));
-      lua_setfield(L, -2, "label");
-      lua_pushstring(L, li->reason);
-      lua_setfield(L, -2, "reason");
-      lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
+    push_lines(L, a);
     lua_setfield(L, res, "lines");
   }
 }
