@@ -31,13 +31,17 @@ int lp_json_string(lp_buf *b, const char *s, size_t n) {
   return lp_buf_append(b, "\"", 1);
 }
 
-static int json_names(lp_buf *b, const loupe_span *list, size_t n) {
+/* A JSON list of n strings: spans[i] when spans is given, else strs[i]. */
+static int json_strings(lp_buf *b, const loupe_span *spans,
+                        const char *const *strs, size_t n) {
   size_t i;
   b->len = 0;
   if (lp_buf_append(b, "[", 1)) return LOUPE_ENOMEM;
   for (i = 0; i < n; i++) {
+    const char *s = spans ? spans[i].text : strs[i];
+    size_t len = spans ? spans[i].len : strlen(strs[i]);
     if (i && lp_buf_append(b, ",", 1)) return LOUPE_ENOMEM;
-    if (lp_json_string(b, list[i].text, list[i].len)) return LOUPE_ENOMEM;
+    if (lp_json_string(b, s, len)) return LOUPE_ENOMEM;
   }
   return lp_buf_append(b, "]", 1);
 }
@@ -183,8 +187,8 @@ static int write_row(loupe_db *db, const loupe_article *a, const char *path,
   struct tm tmv;
   int rc;
   memset(&j, 0, sizeof j);
-  if (json_names(&j.authors, a->authors, a->n_authors) ||
-      json_names(&j.editors, a->editors, a->n_editors) ||
+  if (json_strings(&j.authors, a->authors, NULL, a->n_authors) ||
+      json_strings(&j.editors, a->editors, NULL, a->n_editors) ||
       json_provenance(&j.prov, a)) {
     row_json_free(&j);
     return nomem(db);
@@ -288,19 +292,6 @@ static int store_quotes(loupe_db *db, const loupe_article *a, long long id) {
   return LOUPE_OK;
 }
 
-/* An entity's aliases as a JSON list of strings. */
-static int json_aliases(lp_buf *b, const loupe_entity *e) {
-  size_t k;
-  b->len = 0;
-  if (lp_buf_append(b, "[", 1)) return LOUPE_ENOMEM;
-  for (k = 0; k < e->n_aliases; k++) {
-    if (k && lp_buf_append(b, ",", 1)) return LOUPE_ENOMEM;
-    if (lp_json_string(b, e->aliases[k], strlen(e->aliases[k])))
-      return LOUPE_ENOMEM;
-  }
-  return lp_buf_append(b, "]", 1);
-}
-
 /* An entity's mentions as a JSON list of [offset,length] pairs, without
  * a printf per mention (entities of a long transcript have thousands). */
 static int json_mentions(lp_buf *b, const loupe_entity *e) {
@@ -329,7 +320,8 @@ static int store_entities(loupe_db *db, const loupe_article *a,
   for (i = 0; i < a->n_entities && rc == LOUPE_OK; i++) {
     const loupe_entity *e = &a->entities[i];
     sqlite3_stmt *st;
-    if (json_aliases(&aliases, e) || json_mentions(&mentions, e)) {
+    if (json_strings(&aliases, NULL, e->aliases, e->n_aliases) ||
+        json_mentions(&mentions, e)) {
       rc = nomem(db);
       break;
     }

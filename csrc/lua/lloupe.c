@@ -378,16 +378,8 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L);
 LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
   lparser *pud;
   luaL_checkversion(L);
-  luaL_newmetatable(L, ARTICLE_MT);
-  lua_pushcfunction(L, larticle_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, larticle_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, PARSER_MT);
-  lua_pushcfunction(L, lparser_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
+  lb_new_meta(L, ARTICLE_MT, NULL, larticle_gc);
+  lb_new_meta(L, PARSER_MT, NULL, lparser_gc);
 
   {
     char err[200];
