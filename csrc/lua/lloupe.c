@@ -267,85 +267,111 @@ static const char *const parse_opts[] = {"name", "lines", "max_bytes",
 static const char *const format_names[] = {"auto", "text", "markdown",
                                            "html", NULL};
 
+/* The options of core.parse. */
+typedef struct {
+  const char *name;       /* anchored in the options table */
+  const char *charset;    /* anchored in the options table */
+  int keep, extract, format;
+  lua_Integer max_bytes;
+} parse_options;
+
+/* Raise unless every key of the options table at 2 is known. */
+static void check_option_names(lua_State *L) {
+  lua_pushnil(L);
+  while (lua_next(L, 2) != 0) {
+    int k;
+    const char *key;
+    if (lua_type(L, -2) != LUA_TSTRING)
+      luaL_argerror(L, 2, "option names must be strings");
+    key = lua_tostring(L, -2);
+    for (k = 0; parse_opts[k]; k++)
+      if (strcmp(key, parse_opts[k]) == 0) break;
+    if (parse_opts[k] == NULL)
+      luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key));
+    lua_pop(L, 1);
+  }
+}
+
+/* Option key of the table at 2 as a string, NULL when absent. */
+static const char *opt_string(lua_State *L, const char *key) {
+  const char *v = NULL;
+  if (lua_getfield(L, 2, key) != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, 2, lua_pushfstring(L, "option '%s' must be a string",
+                                          key));
+    v = lua_tostring(L, -1);        /* anchored in the options table */
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* The format option's index in format_names. */
+static int opt_format(lua_State *L) {
+  const char *f = opt_string(L, "format");
+  int k;
+  if (f == NULL) return LOUPE_FORMAT_AUTO;
+  for (k = 0; format_names[k]; k++)
+    if (strcmp(f, format_names[k]) == 0) return k;
+  return luaL_argerror(L, 2, lua_pushfstring(L,
+    "option 'format' must be \"html\", \"text\", \"markdown\" or "
+    "\"auto\", not '%s'", f));
+}
+
+/* The max_bytes option: a number only ("10" is a mistake), integral,
+ * from 1 to LOUPE_MAX_INPUT. */
+static lua_Integer opt_max_bytes(lua_State *L, lua_Integer dflt) {
+  lua_Integer v = dflt;
+  if (lua_getfield(L, 2, "max_bytes") != LUA_TNIL) {
+    int isnum = 0;
+    if (lua_type(L, -1) == LUA_TNUMBER) v = lua_tointegerx(L, -1, &isnum);
+    if (!isnum || v < 1)
+      luaL_argerror(L, 2, "option 'max_bytes' must be a positive integer");
+    if ((lua_Unsigned)v > (lua_Unsigned)LOUPE_MAX_INPUT)
+      luaL_argerror(L, 2, lua_pushfstring(L,
+        "option 'max_bytes' must be at most %I (1 GiB)",
+        (lua_Integer)LOUPE_MAX_INPUT));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Read the options table at 2 (none: the defaults) into o. */
+static void read_parse_options(lua_State *L, parse_options *o) {
+  memset(o, 0, sizeof *o);
+  o->extract = 1;
+  o->format = LOUPE_FORMAT_AUTO;
+  o->max_bytes = (lua_Integer)256 << 20;
+  if (lua_isnoneornil(L, 2)) return;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  check_option_names(L);
+  o->name = opt_string(L, "name");
+  lua_getfield(L, 2, "lines");
+  o->keep = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (lua_getfield(L, 2, "extract") != LUA_TNIL)
+    o->extract = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  o->format = opt_format(L);
+  o->charset = opt_string(L, "charset");
+  o->max_bytes = opt_max_bytes(L, o->max_bytes);
+}
+
 /* core.parse(text [, opts]) -> table | nil, message, code */
 static int lcore_parse(lua_State *L) {
   size_t len;
   const char *text = luaL_checklstring(L, 1, &len);
   lparser *pud = lua_touserdata(L, lua_upvalueindex(1));
   larticle *aud;
-  const char *name = NULL;
-  int keep = 0, rc, extract = 1, format = LOUPE_FORMAT_AUTO;
-  lua_Integer max_bytes = (lua_Integer)256 << 20;
-  const char *charset = NULL;
-
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 2) != 0) {
-      int k;
-      const char *key;
-      if (lua_type(L, -2) != LUA_TSTRING)
-        return luaL_argerror(L, 2, "option names must be strings");
-      key = lua_tostring(L, -2);
-      for (k = 0; parse_opts[k]; k++)
-        if (strcmp(key, parse_opts[k]) == 0) break;
-      if (parse_opts[k] == NULL)
-        return luaL_argerror(L, 2,
-                             lua_pushfstring(L, "unknown option '%s'", key));
-      lua_pop(L, 1);
-    }
-    if (lua_getfield(L, 2, "name") != LUA_TNIL) {
-      if (lua_type(L, -1) != LUA_TSTRING)
-        return luaL_argerror(L, 2, "option 'name' must be a string");
-      name = lua_tostring(L, -1);
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, 2, "lines");
-    keep = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (lua_getfield(L, 2, "extract") != LUA_TNIL) extract = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (lua_getfield(L, 2, "format") != LUA_TNIL) {
-      const char *f;
-      int k;
-      if (lua_type(L, -1) != LUA_TSTRING)
-        return luaL_argerror(L, 2, "option 'format' must be a string");
-      f = lua_tostring(L, -1);
-      for (k = 0; format_names[k]; k++)
-        if (strcmp(f, format_names[k]) == 0) break;
-      if (format_names[k] == NULL)
-        return luaL_argerror(L, 2, lua_pushfstring(L,
-          "option 'format' must be \"html\", \"text\", \"markdown\" or "
-          "\"auto\", not '%s'", f));
-      format = k;
-    }
-    lua_pop(L, 1);
-    if (lua_getfield(L, 2, "charset") != LUA_TNIL) {
-      if (lua_type(L, -1) != LUA_TSTRING)
-        return luaL_argerror(L, 2, "option 'charset' must be a string");
-      charset = lua_tostring(L, -1);   /* anchored in the options table */
-    }
-    lua_pop(L, 1);
-    if (lua_getfield(L, 2, "max_bytes") != LUA_TNIL) {
-      int isnum = 0;
-      /* a number only ("10" is a mistake), integral, positive */
-      if (lua_type(L, -1) == LUA_TNUMBER)
-        max_bytes = lua_tointegerx(L, -1, &isnum);
-      if (!isnum || max_bytes < 1)
-        return luaL_argerror(L, 2, "option 'max_bytes' must be a positive integer");
-      if ((lua_Unsigned)max_bytes > (lua_Unsigned)LOUPE_MAX_INPUT)
-        return luaL_argerror(L, 2, lua_pushfstring(L,
-          "option 'max_bytes' must be at most %I (1 GiB)",
-          (lua_Integer)LOUPE_MAX_INPUT));
-    }
-    lua_pop(L, 1);
-  }
-  if (pud == NULL || pud->p == NULL) return luaL_error(L, "loupe: parser is closed");
-  loupe_parser_set_max_bytes(pud->p, (size_t)max_bytes);
-  loupe_parser_set_keep_lines(pud->p, keep);
-  loupe_parser_set_extract(pud->p, extract);
-  loupe_parser_set_format(pud->p, (loupe_format)format);
-  if (loupe_parser_set_charset(pud->p, charset) != LOUPE_OK)
+  parse_options o;
+  int rc;
+  read_parse_options(L, &o);
+  if (pud == NULL || pud->p == NULL)
+    return luaL_error(L, "loupe: parser is closed");
+  loupe_parser_set_max_bytes(pud->p, (size_t)o.max_bytes);
+  loupe_parser_set_keep_lines(pud->p, o.keep);
+  loupe_parser_set_extract(pud->p, o.extract);
+  loupe_parser_set_format(pud->p, (loupe_format)o.format);
+  if (loupe_parser_set_charset(pud->p, o.charset) != LOUPE_OK)
     return luaL_argerror(L, 2, lua_pushfstring(L, "option 'charset': %s",
                                                loupe_errmsg(pud->p)));
   /* the article lives in a userdata so a raise below cannot leak it */
@@ -353,14 +379,8 @@ static int lcore_parse(lua_State *L) {
   aud->a = NULL;
   luaL_setmetatable(L, ARTICLE_MT);
   rc = loupe_parse(pud->p, text, len, &aud->a);
-  if (rc != LOUPE_OK) {
-    lua_pushnil(L);
-    if (name) lua_pushfstring(L, "loupe: %s: %s", name, loupe_errmsg(pud->p));
-    else lua_pushfstring(L, "loupe: %s", loupe_errmsg(pud->p));
-    lua_pushstring(L, loupe_errstr(rc));
-    return 3;
-  }
-  push_article(L, aud->a, keep);
+  if (rc != LOUPE_OK) return lb_fail(L, rc, o.name, loupe_errmsg(pud->p));
+  push_article(L, aud->a, o.keep);
   loupe_article_free(aud->a);
   aud->a = NULL;
   return 1;
