@@ -164,9 +164,16 @@ typedef struct {
                              nobody is credited */
   const char *role;       /* the speaker's role as the article gives it */
   const char *cue;        /* the cue as printed: "said", "told reporters" */
-  const char *kind;       /* "direct", "reported" or "phrase" */
+  const char *kind;       /* "direct", "reported", "phrase" or "turn"
+                             (a transcript's turn) */
   size_t body_offset;     /* byte offset of the text in the body */
   size_t paragraph;       /* 1-based paragraph of the start */
+  const char *speaker_kind;  /* static: "person", "organisation",
+                             "document" or "unknown" (NULL: no speaker) */
+  const char *mention;    /* the words that pointed to the speaker ("he",
+                             "the ministry", "A"); NULL when none */
+  const char *rule;       /* static: the rule that chose the speaker
+                             ("cue:after", "pronoun", "transcript:host") */
 } loupe_quote;
 
 /* One entity with every mention in the body. */
@@ -338,6 +345,12 @@ typedef struct {
                             connection holds locked before failing with
                             LOUPE_EBUSY: 0 the default
                             (LOUPE_BUSY_TIMEOUT), negative not at all */
+  const char *stem;      /* full-text word forms of a new corpus: "en"
+                            (English stems: "hackers" finds "hacker"),
+                            "none"; NULL takes the corpus's own. An
+                            existing corpus keeps its choice (asking for
+                            another is LOUPE_EINVAL); an older one is
+                            re-indexed with it. */
 } loupe_open_options;
 
 /*
@@ -390,7 +403,7 @@ void loupe_db_close(loupe_db *db);
 const char *loupe_db_errmsg(const loupe_db *db);
 
 /* The schema version this library writes. */
-#define LOUPE_SCHEMA_VERSION 3
+#define LOUPE_SCHEMA_VERSION 4
 
 /*
  * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,

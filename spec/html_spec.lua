@@ -282,6 +282,29 @@ describe("HTML files in a corpus", function()
       ["until"] = "2022-03-03" }:count())
   end)
 
+  it("keeps what the page said beside its text: format, URL, dates, "
+    .. "section, description and the metadata with its sources", function()
+    assert(db:ingest({ dir .. "/pages/ferry.html", dir .. "/pages/storm.htm" },
+      { threads = 0 }))
+    local parsed = assert(loupe.parse(fixture("gazette-ferry.html")))
+    local id = db:query("ferry link"):ids()[1]
+    local a = assert(db:get(id))
+    assert.are.equal("html", a.source_format)
+    for _, k in ipairs { "url", "date_modified", "section", "description" } do
+      assert.are.equal(parsed[k], a[k], k)
+    end
+    assert.are.same(parsed.meta, a.meta)
+    assert.are.same(parsed.provenance.meta, a.provenance.meta)
+    assert.are.equal("Local", a.meta.section)
+    assert.are.equal("2022-03-03T16:42:00+01:00", a.meta.date_modified)
+    -- the old table layout has no metadata, and says it was HTML all the same
+    local storm = assert(db:get(db:query("northern road"):ids()[1]))
+    assert.are.equal("html", storm.source_format)
+    assert.is_nil(storm.url)
+    -- the page fields are lifted out of the provenance, not kept twice
+    assert.is_nil(a.provenance.page)
+  end)
+
   it("ingests them the same way on worker threads", function()
     local s = assert(db:ingest({ dir .. "/pages" }, { threads = 2 }))
     assert.are.equal(4, s.added)

@@ -46,9 +46,14 @@ int lp_ftoks_make(void *tokenizer, const char *title, size_t tlen,
 void lp_ftoks_free(lp_ftoks *k);
 /* Memory k holds. */
 size_t lp_ftoks_bytes(const lp_ftoks *k);
-/* Wrap unicode61 on db's connection: while *ahead points to tokens, a
- * document whose text is theirs is given those tokens. */
-int lp_ftok_register(struct sqlite3 *db, const lp_ftoks *const *ahead);
+/* Register loupe's tokenizer (tokenizer.c) under the name unicode61 on
+ * db's connection: it tokenizes as *mode (LP_TOK_*) says when a table
+ * connects; while *ahead points to tokens, a document whose text is
+ * theirs is given those tokens. */
+int lp_ftok_register(struct sqlite3 *db, const lp_ftoks *const *ahead,
+                     const int *mode);
+#define LP_TOK_CJK 1       /* CJK runs as bigrams (schema version 4) */
+#define LP_TOK_STEM_EN 2   /* English stems colocated */
 
 /* What a prefetch worker computed for storing an article (loupe_page's
  * ahead): its near-duplicate signature and its full-text tokens. */
@@ -214,6 +219,8 @@ struct loupe_db {
   lp_buf field[2];              /* the last hit fields read (hits.c) */
   const lp_ftoks *tok_ahead;    /* the article being indexed, tokenized
                                    ahead (ftstok.c), or NULL */
+  int tok_mode;                 /* the corpus's tokenizer, LP_TOK_* */
+  int tok_want, tok_want_set;   /* LP_TOK_STEM_EN or 0 as the open asked */
   char errmsg[300];
 };
 
@@ -302,5 +309,18 @@ int lp_pend_flush(loupe_db *db, int force);
  * after a rollback). */
 void lp_pend_reset(loupe_db *db);
 void lp_pend_free(lp_lsh_pending *p);
+
+/* ---- the corpus's tokenizer (tokenizer.c) ---- */
+/* The mode bits of an open's stem option ("en", or NULL, "" or "none");
+ * LOUPE_EINVAL for another. */
+int lp_tok_stem_code(const char *stem, int *mode);
+/* In migrate()'s transaction, before (after = 0) and after (1) the schema
+ * of a corpus at version is created or migrated: the tokenizer of a new
+ * corpus is recorded; an older one's full-text index is rebuilt. */
+int lp_tok_migrate(loupe_db *db, int version, int after);
+/* After the open: take the tokenizer recorded in a corpus at version
+ * (unicode61 as it was before version 4); LOUPE_EINVAL when the open
+ * asked for another stem than the corpus was created with. */
+int lp_tok_configure(loupe_db *db, int version);
 
 #endif /* LOUPE_CORPUS_H */

@@ -88,7 +88,7 @@ static int setup_connection(loupe_db *db) {
   int rc;
   sqlite3_extended_result_codes(db->sql, 1);
   sqlite3_busy_timeout(db->sql, db->busy_ms);
-  rc = lp_ftok_register(db->sql, &db->tok_ahead);
+  rc = lp_ftok_register(db->sql, &db->tok_ahead, &db->tok_mode);
   if (rc) {
     snprintf(db->errmsg, sizeof db->errmsg, "cannot register the tokenizer");
     return rc;
@@ -243,6 +243,8 @@ static int open_readonly(loupe_db *db) {
            "(%d): read as it is; open it once for writing (loupe ingest) to"
            " upgrade it", path, version, LOUPE_SCHEMA_VERSION);
   db->schema = version;
+  rc = lp_tok_configure(db, version);
+  if (rc) return rc;
   return LOUPE_OK;
 nomem:
   snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
@@ -371,7 +373,8 @@ static int open_writable(loupe_db *db) {
   if (!rc) rc = lp_schema_migrate(db);
   if (rc) return rc;
   db->schema = LOUPE_SCHEMA_VERSION;
-  rc = count_legacy(db);
+  rc = lp_tok_configure(db, LOUPE_SCHEMA_VERSION);
+  if (!rc) rc = count_legacy(db);
   if (!rc) rc = finish_bulk_load(db);
   return rc;
 }
@@ -394,6 +397,12 @@ int loupe_db_open_with(const char *path, const loupe_open_options *o,
     return LOUPE_ENOMEM;
   }
   db->readonly = o && (o->flags & LOUPE_OPEN_READONLY) != 0;
+  db->tok_want_set = o && o->stem != NULL;
+  if (db->tok_want_set && lp_tok_stem_code(o->stem, &db->tok_want)) {
+    snprintf(db->errmsg, sizeof db->errmsg, "stem '%.40s': unknown (\"en\""
+             " or \"none\")", o->stem);
+    return LOUPE_EINVAL;
+  }
   db->busy_ms = !o || o->busy_timeout_ms == 0 ? LOUPE_BUSY_TIMEOUT
                 : o->busy_timeout_ms < 0 ? 0 : o->busy_timeout_ms;
   db->cluster_threshold = 0.8;

@@ -60,6 +60,56 @@ static int json_prov(lp_buf *b, const char *name, const loupe_span *sp) {
   return lp_buf_append(b, "}", 1);
 }
 
+/* "name":"text" for a span that is set (after a comma when more than
+ * "{" is in b). */
+static int json_text(lp_buf *b, const char *name, const loupe_span *sp) {
+  if (sp->text == NULL) return LOUPE_OK;
+  if (b->p[b->len - 1] != '{' && lp_buf_append(b, ",", 1))
+    return LOUPE_ENOMEM;
+  if (lp_json_string(b, name, strlen(name)) || lp_buf_append(b, ":", 1))
+    return LOUPE_ENOMEM;
+  return lp_json_string(b, sp->text, sp->len);
+}
+
+/* What the page itself says beside its text: the format it was read as,
+ * the HTML fields (canonical URL, modification date, the date its
+ * visible text shows, section, description) and every metadata value
+ * with its source, so that a stored article keeps what loupe.parse
+ * gave. */
+static int json_page(lp_buf *b, const loupe_article *a) {
+  size_t i;
+  static const char head[] = "\"page\":{\"source_format\":";
+  static const char list[] = ",\"meta\":[";
+  if (lp_buf_append(b, head, sizeof head - 1) ||
+      lp_json_string(b, loupe_format_name(a->source_format),
+                     strlen(loupe_format_name(a->source_format))) ||
+      json_text(b, "url", &a->url) ||
+      json_text(b, "date_modified", &a->date_modified) ||
+      json_text(b, "date_visible", &a->date_visible) ||
+      json_text(b, "section", &a->section) ||
+      json_text(b, "description", &a->description))
+    return LOUPE_ENOMEM;
+  if (a->n_meta && lp_buf_append(b, list, sizeof list - 1))
+    return LOUPE_ENOMEM;
+  for (i = 0; i < a->n_meta; i++) {
+    const loupe_meta *m = &a->meta[i];
+    const char *rule = m->value.rule ? m->value.rule : "";
+    char tmp[64];
+    int len = snprintf(tmp, sizeof tmp, ",\"offset\":%zu,\"line\":%zu}",
+                       m->value.offset, m->value.line);
+    if ((i && lp_buf_append(b, ",", 1)) || lp_buf_append(b, "{", 1) ||
+        json_text(b, "key", &(loupe_span){.text = m->key,
+                                          .len = strlen(m->key)}) ||
+        json_text(b, "value", &m->value) ||
+        json_text(b, "rule", &(loupe_span){.text = rule,
+                                           .len = strlen(rule)}) ||
+        lp_buf_append(b, tmp, (size_t)len))
+      return LOUPE_ENOMEM;
+  }
+  if (a->n_meta && lp_buf_append(b, "]", 1)) return LOUPE_ENOMEM;
+  return lp_buf_append(b, "}", 1);
+}
+
 /* The provenance of every scalar field and the input counters as JSON
  * (paragraph provenance lives in the paragraphs table). */
 static int json_provenance(lp_buf *b, const loupe_article *a) {
@@ -74,11 +124,13 @@ static int json_provenance(lp_buf *b, const loupe_article *a) {
     return LOUPE_ENOMEM;
   len = snprintf(tmp, sizeof tmp,
                  "%s\"input\":{\"bytes\":%zu,\"invalid_utf8\":%zu,"
-                 "\"nul_bytes\":%zu,\"lines\":%zu,\"encoding\":\"%s\"}}",
+                 "\"nul_bytes\":%zu,\"lines\":%zu,\"encoding\":\"%s\"},",
                  b->len > 1 ? "," : "", a->input.bytes, a->input.invalid_utf8,
                  a->input.nul_bytes, a->input.lines,
                  a->input.encoding ? a->input.encoding : "utf-8");
-  return lp_buf_append(b, tmp, (size_t)len);
+  if (lp_buf_append(b, tmp, (size_t)len)) return LOUPE_ENOMEM;
+  if (json_page(b, a)) return LOUPE_ENOMEM;
+  return lp_buf_append(b, "}", 1);
 }
 
 static void bind_span(sqlite3_stmt *st, int i, const loupe_span *sp) {

@@ -38,7 +38,10 @@ void loupe_regex_free(loupe_regex *re) {
 static int flag_options(const char *flags, uint32_t *opts, char *err,
                         size_t errcap) {
   const char *f;
-  *opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  /* \C matches one byte: in UTF mode it could end a match inside a
+   * character, and every offset loupe hands on must be a character
+   * boundary. */
+  *opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C;
   if (flags == NULL) return LOUPE_OK;
   for (f = flags; *f; f++) {
     switch (*f) {

@@ -386,6 +386,9 @@ int lp_schema_migrate(loupe_db *db) {
     sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
     goto newer;
   }
+  if (version == LOUPE_SCHEMA_VERSION) goto commit;
+  rc = lp_tok_migrate(db, version, 0);        /* tokenizer.c */
+  if (rc) goto fail;
   if (version == 0) {
     rc = lp_db_exec(db, schema_v3, "create schema");
     if (rc) goto fail;
@@ -395,7 +398,7 @@ int lp_schema_migrate(loupe_db *db) {
              LOUPE_VERSION);
     rc = lp_db_exec(db, sql, "record schema version");
     if (rc) goto fail;
-  } else if (version < LOUPE_SCHEMA_VERSION) {
+  } else {
     if (version == 1) {
       /* 1 -> 2: band keys in one keyed table instead of (band, hash) rows
        * with two indexes; one-permutation signatures that carry their
@@ -406,7 +409,7 @@ int lp_schema_migrate(loupe_db *db) {
       if (!rc) rc = lp_cluster_rebuild(db);
       if (rc) goto fail;
     }
-    rc = migrate_v3(db);
+    if (version < 3) rc = migrate_v3(db);
     if (!rc) {
       snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key ="
                " 'schema_version'", LOUPE_SCHEMA_VERSION);
@@ -414,6 +417,9 @@ int lp_schema_migrate(loupe_db *db) {
     }
     if (rc) goto fail;
   }
+  rc = lp_tok_migrate(db, version, 1);        /* the full-text index */
+  if (rc) goto fail;
+commit:
   rc = lp_db_exec(db, "COMMIT", "commit schema");
   if (rc) goto fail;
   db->schema = LOUPE_SCHEMA_VERSION;

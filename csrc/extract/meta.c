@@ -1,9 +1,10 @@
 /*
- * meta.c - the metadata of an HTML page (meta tags, Open Graph, JSON-LD,
- * <time datetime>, itemprop, the canonical URL) collected during the walk,
- * and its reconciliation with what the labeller read in the visible text:
- * which date, title, outlet and authors the record takes, each value kept
- * with the rule and the place it came from.
+ * meta.c - the metadata of an HTML page (meta tags, Open Graph, JSON-LD
+ * through metald.c, <time datetime>, itemprop, the canonical URL)
+ * collected during the walk, and its reconciliation with what the
+ * labeller read in the visible text: which date, title, outlet and
+ * authors the record takes, each value kept with the rule and the place
+ * it came from.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,11 +116,9 @@ static size_t unescape(char *s, size_t n) {
   return o;
 }
 
-/* Add a value under key (copied, spaces collapsed; empty values and
- * values over 2000 bytes are ignored). */
-static int add(lp_meta *m, const char *key, const char *rule, int prio,
-               const char *v, size_t n, size_t work_off, size_t text_off,
-               unsigned in, unsigned cls) {
+int lp_meta_add(lp_meta *m, const char *key, const char *rule, int prio,
+                const char *v, size_t n, size_t work_off, size_t text_off,
+                unsigned in, unsigned cls) {
   item *it;
   char *s;
   if (v == NULL || n == 0 || n > 2000) return LOUPE_OK;
@@ -255,8 +254,8 @@ static int meta_name(lp_meta *m, const char *name, const char *v,
   if (name == NULL || v == NULL) return LOUPE_OK;
   for (k = 0; metas[k].name; k++)
     if (eq_ci(name, metas[k].name))
-      return add(m, metas[k].key, metas[k].rule, metas[k].prio, v, strlen(v),
-                 work_off, 0, 0, 0);
+      return lp_meta_add(m, metas[k].key, metas[k].rule, metas[k].prio, v,
+                         strlen(v), work_off, 0, 0, 0);
   return LOUPE_OK;
 }
 
@@ -269,8 +268,8 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
     c = att(atts, "content");
     if (c == NULL) c = att(atts, "value");
     if ((v = att(atts, "http-equiv")) != NULL && eq_ci(v, "content-language"))
-      return add(m, "lang", "meta:content-language", 3, c, c ? strlen(c) : 0,
-                 work_off, 0, 0, 0);
+      return lp_meta_add(m, "lang", "meta:content-language", 3, c,
+                         c ? strlen(c) : 0, work_off, 0, 0, 0);
     rc = meta_name(m, att(atts, "property"), c, work_off);
     if (rc == LOUPE_OK) rc = meta_name(m, att(atts, "name"), c, work_off);
     if (rc == LOUPE_OK) rc = meta_name(m, att(atts, "itemprop"), c, work_off);
@@ -280,14 +279,15 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
     v = att(atts, "rel");
     c = att(atts, "href");
     if (v && c && eq_ci(v, "canonical"))
-      return add(m, "url", "link:canonical", 2, c, strlen(c), work_off, 0, 0,
-                 0);
+      return lp_meta_add(m, "url", "link:canonical", 2, c, strlen(c),
+                         work_off, 0, 0, 0);
     return LOUPE_OK;
   }
   if (tag == LP_T_HTML) {
     v = att(atts, "lang");
     if (v == NULL) v = att(atts, "xml:lang");
-    return v ? add(m, "lang", "html[lang]", 2, v, strlen(v), work_off, 0, 0, 0)
+    return v ? lp_meta_add(m, "lang", "html[lang]", 2, v, strlen(v),
+                           work_off, 0, 0, 0)
              : LOUPE_OK;
   }
   /* elements carrying a date: <time datetime>, itemprop values */
@@ -296,19 +296,19 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
   if (c == NULL) c = att(atts, "content");
   if (v && c) {
     if (strcmp(v, "datePublished") == 0)
-      return add(m, "date_published", "itemprop:datePublished", 3, c,
-                 strlen(c), work_off, text_off, in, cls);
+      return lp_meta_add(m, "date_published", "itemprop:datePublished", 3, c,
+                         strlen(c), work_off, text_off, in, cls);
     if (strcmp(v, "dateModified") == 0)
-      return add(m, "date_modified", "itemprop:dateModified", 3, c, strlen(c),
-                 work_off, text_off, in, cls);
+      return lp_meta_add(m, "date_modified", "itemprop:dateModified", 3, c,
+                         strlen(c), work_off, text_off, in, cls);
     if (strcmp(v, "dateCreated") == 0)
-      return add(m, "date_published", "itemprop:dateCreated", 4, c,
-                 strlen(c), work_off, text_off, in, cls);
+      return lp_meta_add(m, "date_published", "itemprop:dateCreated", 4, c,
+                         strlen(c), work_off, text_off, in, cls);
   }
   if (tag == LP_T_TIME && (c = att(atts, "datetime")) != NULL) {
     int pub = att(atts, "pubdate") != NULL;
-    return add(m, "time", pub ? "time[pubdate]" : "time[datetime]",
-               pub ? 1 : 2, c, strlen(c), work_off, text_off, in, cls);
+    return lp_meta_add(m, "time", pub ? "time[pubdate]" : "time[datetime]",
+                       pub ? 1 : 2, c, strlen(c), work_off, text_off, in, cls);
   }
   return LOUPE_OK;
 }
@@ -316,197 +316,13 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
 int lp_meta_title(lp_meta *m, const char *s, size_t n, size_t work_off) {
   if (m->have_title) return LOUPE_OK;
   m->have_title = 1;
-  return add(m, "title", "title", 5, s, n, work_off, 0, 0, 0);
+  return lp_meta_add(m, "title", "title", 5, s, n, work_off, 0, 0, 0);
 }
 
 int lp_meta_text_value(lp_meta *m, const char *key, const char *rule,
                        const char *s, size_t n, size_t work_off,
                        unsigned in) {
-  return add(m, key, rule, 3, s, n, work_off, 0, in, 0);
-}
-
-/* ---- JSON-LD ---- */
-
-/* How much an @type says "this is the article": 1 news article, 2 other
- * articles and posts, 3 web pages, 0 not an article. */
-static int article_rank(const char *type) {
-  static const char *const news[] = {
-    "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
-    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
-    "LiveBlogPosting", NULL
-  };
-  static const char *const other[] = {
-    "Article", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle",
-    "SocialMediaPosting", "DiscussionForumPosting", "Blog", "Posting",
-    "VideoObject", "Review", "Recipe", "Event", NULL
-  };
-  int k;
-  const char *t = type;
-  if (t == NULL) return 0;
-  if (strncmp(t, "http://schema.org/", 18) == 0) t += 18;
-  else if (strncmp(t, "https://schema.org/", 19) == 0) t += 19;
-  for (k = 0; news[k]; k++) if (strcmp(t, news[k]) == 0) return 1;
-  for (k = 0; other[k]; k++) if (strcmp(t, other[k]) == 0) return 2;
-  if (strstr(t, "Article") != NULL) return 2;
-  if (strstr(t, "WebPage") != NULL) return 3;
-  return 0;
-}
-
-static int type_rank(const lp_json *o) {
-  const lp_json *t = lp_json_get(o, "@type"), *c;
-  int best = 0;
-  if (t == NULL) return 0;
-  if (t->type == LP_J_STR) return article_rank(t->str);
-  if (t->type == LP_J_ARR)
-    for (c = t->child; c; c = c->next)
-      if (c->type == LP_J_STR) {
-        int r = article_rank(c->str);
-        if (r && (best == 0 || r < best)) best = r;
-      }
-  return best;
-}
-
-static int is_type(const lp_json *o, const char *name) {
-  const lp_json *t = lp_json_get(o, "@type"), *c;
-  if (t == NULL) return 0;
-  if (t->type == LP_J_STR) return strcmp(t->str, name) == 0;
-  if (t->type == LP_J_ARR)
-    for (c = t->child; c; c = c->next)
-      if (c->type == LP_J_STR && strcmp(c->str, name) == 0) return 1;
-  return 0;
-}
-
-typedef struct {
-  const lp_json *best;      /* the article node */
-  int rank;
-  const lp_json *site;      /* a WebSite or Organization node */
-  int seen;
-} ld_find;
-
-/* Walk every object of the tree (depth-limited by the parser). */
-static void ld_walk(const lp_json *j, ld_find *f) {
-  const lp_json *c;
-  if (j == NULL || f->seen > 10000) return;
-  f->seen++;
-  if (j->type == LP_J_OBJ) {
-    int r = type_rank(j);
-    if (r == 0 && lp_json_get(j, "datePublished") &&
-        lp_json_get(j, "@type") == NULL)
-      r = 4;
-    if (r && (f->best == NULL || r < f->rank)) {
-      f->best = j;
-      f->rank = r;
-    }
-    if (f->site == NULL && is_type(j, "WebSite") && lp_json_get(j, "name"))
-      f->site = j;
-  }
-  if (j->type == LP_J_OBJ || j->type == LP_J_ARR)
-    for (c = j->child; c; c = c->next) ld_walk(c, f);
-}
-
-/* The text of a value: a string, or the "name" (or "@id" when asked) of
- * an object, or the first of an array. */
-static const lp_json *ld_text(const lp_json *v, const char *field) {
-  if (v == NULL) return NULL;
-  if (v->type == LP_J_STR) return v;
-  if (v->type == LP_J_ARR) return ld_text(v->child, field);
-  if (v->type == LP_J_OBJ) {
-    const lp_json *n = lp_json_get(v, field);
-    if (n && n->type == LP_J_STR) return n;
-  }
-  return NULL;
-}
-
-static int ld_add(lp_meta *m, const char *key, const char *rule,
-                  const lp_json *v, size_t base) {
-  if (v == NULL || v->type != LP_J_STR) return LOUPE_OK;
-  return add(m, key, rule, 1, v->str, v->len, base + v->off, 0, 0, 0);
-}
-
-/* Authors: strings, Person objects, or arrays of them; organisations are
- * credits, not authors. */
-static int ld_authors(lp_meta *m, const lp_json *v, size_t base, int depth) {
-  const lp_json *c;
-  int rc;
-  if (v == NULL || depth > 3) return LOUPE_OK;
-  if (v->type == LP_J_STR) return ld_add(m, "author", "jsonld:author", v, base);
-  if (v->type == LP_J_ARR) {
-    for (c = v->child; c; c = c->next) {
-      rc = ld_authors(m, c, base, depth + 1);
-      if (rc) return rc;
-    }
-    return LOUPE_OK;
-  }
-  if (v->type == LP_J_OBJ && !is_type(v, "Organization") &&
-      !is_type(v, "NewsMediaOrganization"))
-    return ld_add(m, "author", "jsonld:author", lp_json_get(v, "name"), base);
-  return LOUPE_OK;
-}
-
-int lp_meta_jsonld(lp_meta *m, const char *s, size_t n, size_t work_off) {
-  lp_arena tmp;
-  lp_json *root = NULL;
-  ld_find f;
-  int rc;
-  const lp_json *a;
-  memset(&tmp, 0, sizeof tmp);
-  memset(&f, 0, sizeof f);
-  rc = lp_json_parse(s, n, &tmp, &root);
-  if (rc) goto out;
-  ld_walk(root, &f);
-  a = f.best;
-  if (a) {
-    const lp_json *v;
-    rc = ld_add(m, "title", "jsonld:headline",
-                ld_text(lp_json_get(a, "headline"), "name"), work_off);
-    if (rc == LOUPE_OK && f.rank <= 2 && lp_json_get(a, "headline") == NULL)
-      rc = ld_add(m, "title", "jsonld:name",
-                  ld_text(lp_json_get(a, "name"), "name"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "date_published", "jsonld:datePublished",
-                  ld_text(lp_json_get(a, "datePublished"), "@value"),
-                  work_off);
-    if (rc == LOUPE_OK && lp_json_get(a, "datePublished") == NULL)
-      rc = ld_add(m, "date_published", "jsonld:dateCreated",
-                  ld_text(lp_json_get(a, "dateCreated"), "@value"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "date_modified", "jsonld:dateModified",
-                  ld_text(lp_json_get(a, "dateModified"), "@value"),
-                  work_off);
-    if (rc == LOUPE_OK) {
-      v = lp_json_get(a, "author");
-      if (v == NULL) v = lp_json_get(a, "creator");
-      rc = ld_authors(m, v, work_off, 0);
-    }
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "site_name", "jsonld:publisher",
-                  ld_text(lp_json_get(a, "publisher"), "name"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "section", "jsonld:articleSection",
-                  ld_text(lp_json_get(a, "articleSection"), "name"),
-                  work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "lang", "jsonld:inLanguage",
-                  ld_text(lp_json_get(a, "inLanguage"), "alternateName"),
-                  work_off);
-    if (rc == LOUPE_OK) {
-      v = ld_text(lp_json_get(a, "mainEntityOfPage"), "@id");
-      if (v == NULL || strncmp(v->str, "http", 4) != 0)
-        v = ld_text(lp_json_get(a, "url"), "@id");
-      if (v && strncmp(v->str, "http", 4) == 0)
-        rc = ld_add(m, "url", "jsonld:url", v, work_off);
-    }
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "description", "jsonld:description",
-                  ld_text(lp_json_get(a, "description"), "name"), work_off);
-  }
-  if (rc == LOUPE_OK && f.site)
-    rc = add(m, "site_name", "jsonld:WebSite.name", 3,
-             lp_json_get(f.site, "name")->str, lp_json_get(f.site, "name")->len,
-             work_off + lp_json_get(f.site, "name")->off, 0, 0, 0);
-out:
-  lp_arena_free(&tmp);
-  return rc;
+  return lp_meta_add(m, key, rule, 3, s, n, work_off, 0, in, 0);
 }
 
 /* ---- reconciliation ---- */

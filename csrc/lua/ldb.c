@@ -53,12 +53,14 @@ static int ldb_close(lua_State *L) {
   return 0;
 }
 
-/* core.open(path [, readonly [, busy_timeout_ms]]) -> Db | nil, msg,
- * code. busy_timeout_ms: 0 the default, negative none. */
+/* core.open(path [, readonly [, busy_timeout_ms [, stem]]]) -> Db | nil,
+ * msg, code. busy_timeout_ms: 0 the default, negative none; stem: "en",
+ * "none" or nil (loupe_open_options.stem). */
 static int lcore_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int ro = lua_toboolean(L, 2);
   lua_Integer busy = luaL_optinteger(L, 3, 0);
+  const char *stem = luaL_optstring(L, 4, NULL);
   loupe_open_options o;
   ldb *ud;
   int rc;
@@ -70,6 +72,7 @@ static int lcore_open(lua_State *L) {
   memset(&o, 0, sizeof o);
   o.flags = ro ? LOUPE_OPEN_READONLY : 0;
   o.busy_timeout_ms = busy < 0 ? -1 : (int)busy;
+  o.stem = stem;
   rc = loupe_db_open_with(path, &o, &ud->db);
   if (rc) {
     const char *msg = ud->db ? loupe_db_errmsg(ud->db) : "out of memory";

@@ -144,13 +144,16 @@ static void push_quotes(lua_State *L, const loupe_article *a) {
   lua_createtable(L, (int)a->n_quotes, 0);
   for (i = 0; i < a->n_quotes; i++) {
     const loupe_quote *q = &a->quotes[i];
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 11);
     lua_pushlstring(L, q->text.text, q->text.len);
     lua_setfield(L, -2, "text");
     set_str(L, "speaker", q->speaker);
     set_str(L, "role", q->role);
     set_str(L, "cue", q->cue);
     set_str(L, "kind", q->kind);
+    set_str(L, "speaker_kind", q->speaker_kind);
+    set_str(L, "mention", q->mention);
+    set_str(L, "rule", q->rule);
     set_int(L, "offset", q->body_offset);
     set_int(L, "paragraph", q->paragraph);
     set_int(L, "line", q->text.line);

@@ -13,7 +13,9 @@
 #define LP_UNUSED(x) ((void)(x))
 
 
-/* Integer hash finaliser (murmur3-style), for word and shingle hashes. */
+/* Integer hash finalisers, the one pair loupe mixes hashes with: lp_mix32
+ * (murmur3-style) for word and line hashes, lp_mix64 (murmur3's fmix64)
+ * for shingles, band keys and n-grams. */
 static inline uint32_t lp_mix32(uint32_t h) {
   h ^= h >> 16;
   h *= 0x7feb352dU;
@@ -22,6 +24,22 @@ static inline uint32_t lp_mix32(uint32_t h) {
   h ^= h >> 16;
   return h;
 }
+
+static inline uint64_t lp_mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xFF51AFD7ED558CCDULL;
+  x ^= x >> 33;
+  x *= 0xC4CEB9FE1A85EC53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+/* FNV-1a over bytes, 32 bits: start from LP_FNV32_INIT (or a value
+ * derived from it), feed runs in order. For keys compared byte for byte
+ * (names, registry keys); words are hashed by lp_word_hash. */
+#define LP_FNV32_INIT 2166136261u
+#define LP_FNV32_PRIME 16777619u
+uint32_t lp_fnv32(uint32_t h, const char *s, size_t n);
 
 /* ---- arena: many small allocations, one release (arena.c) ---- */
 typedef struct lp_arena_block lp_arena_block;
@@ -139,6 +157,101 @@ static inline int lp_is_upper(uint32_t cp) {
   if (cp >= 0x400 && cp <= 0x42F) return 1;
   return 0;
 }
+
+/* lp_utf8_len: length of the well-formed UTF-8 sequence at s[i] (1 for
+ * ASCII, up to 4), 0 when the bytes there are not one: a stray
+ * continuation byte, an overlong form, a surrogate, a cut sequence. */
+static inline size_t lp_utf8_len(const unsigned char *s, size_t len, size_t i) {
+  unsigned c = s[i];
+  size_t need, k;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  else if (c >= 0xE0 && c <= 0xEF) need = 2;
+  else if (c >= 0xF0 && c <= 0xF4) need = 3;
+  else return 0;
+  if (i + need >= len) return 0;
+  for (k = 1; k <= need; k++)
+    if ((s[i + k] & 0xC0) != 0x80) return 0;
+  if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+      (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+    return 0;
+  return need + 1;
+}
+
+/* lp_utf8_next: lp_utf8_decode for text that may not be valid UTF-8: a
+ * byte that does not begin a well-formed sequence reads as U+FFFD of
+ * length 1, so a scanner never swallows the bytes after it. */
+static inline uint32_t lp_utf8_next(const unsigned char *s, size_t len, size_t i,
+                                    size_t *n) {
+  if (s[i] < 0x80) { *n = 1; return s[i]; }
+  if (lp_utf8_len(s, len, i) == 0) { *n = 1; return 0xFFFD; }
+  return lp_utf8_decode(s, len, i, n);
+}
+
+/* Display columns of a code point in a terminal: 2 for East Asian Wide
+ * and Fullwidth (CJK, kana, hangul, their punctuation and fullwidth
+ * forms), else 1. Line widths must match the renderer's for unwrapping
+ * to find its width. */
+static inline int lp_is_wide(uint32_t cp) {
+  if (cp < 0x1100) return 0;
+  return (cp <= 0x115F) ||                      /* hangul jamo */
+         (cp >= 0x2E80 && cp <= 0x303E) ||      /* radicals, CJK punctuation */
+         (cp >= 0x3041 && cp <= 0x33FF) ||      /* kana, CJK compatibility */
+         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+         (cp >= 0xA000 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+         (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+/* ---- words (words.c): what a word is, for every part of loupe ----
+ * A word is a maximal run of word characters: letters (lp_is_letter:
+ * Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic, Thai...) and
+ * the ASCII digits 0-9; but each CJK character (lp_is_cjk: kana,
+ * ideographs, hangul syllables) is a word of its own, so a run of Chinese
+ * or Japanese is one word per character. Everything else separates
+ * words: spaces, punctuation, the apostrophe ("don't" is "don" and "t";
+ * so is "don't" with U+2019), the hyphen ("well-known" is two words), the
+ * comma and point inside numbers ("1,200" is "1" and "200"), symbols,
+ * emoji, combining marks (text is NFC by then) and every byte of invalid
+ * UTF-8. Words are compared folded (lp_fold_cp): ASCII, Latin-1 and
+ * basic Cyrillic upper case to lower; no diacritics are removed. */
+typedef struct {
+  size_t start, len;      /* the word's bytes, s[start, start + len) */
+  uint32_t hash;          /* lp_word_hash of those bytes */
+} lp_word;
+
+/* The folded form words are compared by. */
+static inline uint32_t lp_fold_cp(uint32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;
+  return cp;
+}
+
+/* A character words are made of: a letter or an ASCII digit. */
+static inline int lp_is_word_cp(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  return lp_is_letter(cp);
+}
+
+/* The next word of s[0..n) at or after *pos: fills *w, moves *pos past
+ * the word and returns 1; returns 0 (and *pos = n) when none is left. */
+int lp_word_next(const char *s, size_t n, size_t *pos, lp_word *w);
+/* The word hash: FNV-1a 32 of the folded code points of one word's bytes
+ * w[0..n) (the stop-word lexicon and line hashes use it). */
+uint32_t lp_word_hash(const char *w, size_t n);
+/* The same over 64 bits (MinHash shingles); equal to FNV-1a 64 of the
+ * lower-cased bytes for an ASCII word. */
+uint64_t lp_word_hash64(const char *w, size_t n);
+/* The hashes of the words of s[0..n), in order, into out[0..cap); returns
+ * the number of words (which may exceed cap). */
+size_t lp_word_hashes(const char *s, size_t n, uint32_t *out, size_t cap);
+/* Normalised hash of a line: its first 64 word hashes and its word count,
+ * so case, punctuation and spacing do not tell two lines apart. */
+uint32_t lp_norm_hash(const char *s, size_t n);
 
 /* ---- near duplicates (minhash.c) ---- */
 #define LP_MINHASH_K 128
