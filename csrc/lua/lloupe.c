@@ -3,6 +3,7 @@
  * parser and article userdata, and turns an article record into a plain
  * Lua table. No parsing or policy lives here.
  */
+#include <stddef.h>
 #include <string.h>
 #include <lua.h>
 #include <lauxlib.h>
@@ -210,30 +211,42 @@ static void push_lines(lua_State *L, const loupe_article *a) {
   }
 }
 
+/* The scalar fields of an article, by name. */
+static const struct {
+  const char *name;
+  size_t off;
+} span_fields[] = {
+  {"title", offsetof(loupe_article, title)},
+  {"date", offsetof(loupe_article, date)},
+  {"dateline", offsetof(loupe_article, dateline)},
+  {"credit", offsetof(loupe_article, credit)},
+  {"outlet", offsetof(loupe_article, outlet)},
+  {"lang", offsetof(loupe_article, lang)},
+  {"date_modified", offsetof(loupe_article, date_modified)},
+  {"date_visible", offsetof(loupe_article, date_visible)},
+  {"url", offsetof(loupe_article, url)},
+  {"section", offsetof(loupe_article, section)},
+  {"description", offsetof(loupe_article, description)}
+};
+
 /* Push the scalar fields and lists of names and paragraphs, with their
  * provenance into the table at prov. */
 static void push_fields(lua_State *L, int res, int prov,
                         const loupe_article *a) {
-  set_field(L, res, prov, "title", &a->title);
-  set_field(L, res, prov, "date", &a->date);
+  size_t i;
+  for (i = 0; i < sizeof span_fields / sizeof span_fields[0]; i++)
+    set_field(L, res, prov, span_fields[i].name,
+              (const loupe_span *)(const void *)((const char *)a +
+                                                 span_fields[i].off));
   if (a->date.text) {
     lua_pushstring(L, loupe_precision_name(a->date_precision));
     lua_setfield(L, res, "date_precision");
   }
-  set_field(L, res, prov, "dateline", &a->dateline);
-  set_field(L, res, prov, "credit", &a->credit);
-  set_field(L, res, prov, "outlet", &a->outlet);
-  set_field(L, res, prov, "lang", &a->lang);
   set_list(L, res, prov, "authors", a->authors, a->n_authors);
   set_list(L, res, prov, "editors", a->editors, a->n_editors);
   set_list(L, res, prov, "paragraphs", a->paragraphs, a->n_paragraphs);
   lua_pushstring(L, loupe_format_name(a->source_format));
   lua_setfield(L, res, "source_format");
-  set_field(L, res, prov, "date_modified", &a->date_modified);
-  set_field(L, res, prov, "date_visible", &a->date_visible);
-  set_field(L, res, prov, "url", &a->url);
-  set_field(L, res, prov, "section", &a->section);
-  set_field(L, res, prov, "description", &a->description);
 }
 
 static void push_article(lua_State *L, const loupe_article *a, int lines) {
