@@ -36,10 +36,14 @@ int lb_db_fail(lua_State *L, int rc, const char *what, const char *msg) {
 }
 /* ---- database ---- */
 
-ldb *lb_check_db(lua_State *L, int i) {
-  ldb *ud = luaL_checkudata(L, i, DB_MT);
-  if (ud->db == NULL) luaL_error(L, "attempt to use a closed corpus");
+void *lb_check_open(lua_State *L, int i, const char *mt, const char *what) {
+  void **ud = luaL_checkudata(L, i, mt);
+  if (*ud == NULL) luaL_error(L, "attempt to use a closed %s", what);
   return ud;
+}
+
+ldb *lb_check_db(lua_State *L, int i) {
+  return lb_check_open(L, i, DB_MT, "corpus");
 }
 
 static int ldb_close(lua_State *L) {
@@ -256,21 +260,23 @@ static int row_cursor(lua_State *L, int paras) {
 
 static int ldb_article(lua_State *L) { return row_cursor(L, 0); }
 
-/* db:speakers() / db:entities([kind]) -> Cursor */
-static int ldb_speakers(lua_State *L) {
+/* A cursor over one of the corpus's lists (list fills it). */
+static int list_cursor(lua_State *L,
+                       int (*list)(loupe_db *db, loupe_cursor **out)) {
   ldb *ud = lb_check_db(L, 1);
   lcursor *cu = lb_new_cursor(L, 1);
-  int rc = loupe_db_speakers(ud->db, &cu->c);
+  int rc = list(ud->db, &cu->c);
   if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   return 1;
 }
 
+/* db:speakers() / db:clusters() / db:entities([kind]) -> Cursor */
+static int ldb_speakers(lua_State *L) {
+  return list_cursor(L, loupe_db_speakers);
+}
+
 static int ldb_clusters(lua_State *L) {
-  ldb *ud = lb_check_db(L, 1);
-  lcursor *cu = lb_new_cursor(L, 1);
-  int rc = loupe_db_clusters(ud->db, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
-  return 1;
+  return list_cursor(L, loupe_db_clusters);
 }
 
 /* db:talking_points(min_articles, min_years, min_words, speaker, since,
