@@ -67,24 +67,6 @@ static inline uint32_t next_cp(const unsigned char *s, size_t len, size_t *i, in
   }
 }
 
-/* What a code point becomes: 0 keep, 1 space, 2 drop, 3 line break. */
-static inline int cp_kind(uint32_t cp) {
-  if (cp >= 0x20 && cp < 0x7F) return cp == ' ' ? 1 : 0;
-  if (cp == '\n' || cp == '\r') return 3;
-  if (cp == '\t' || cp == 0x0B || cp == 0x0C) return 1;
-  if (cp < 0x20 || cp == 0x7F) return 2;
-  if (cp < 0xA0) return cp == 0x85 ? 3 : 2;
-  if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
-      cp == 0x202F || cp == 0x205F || cp == 0x3000)
-    return 1;
-  if (cp == 0x2028 || cp == 0x2029) return 3;
-  if (cp == 0xAD || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
-      (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
-      (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
-    return 2;
-  return 0;
-}
-
 /* Normaliser state for one line. With out == NULL it only counts bytes. */
 typedef struct {
   char *out;
@@ -98,7 +80,7 @@ typedef struct {
 static inline void emit(norm_state *ns, uint32_t cp, int kind) {
   char tmp[4];
   size_t n;
-  if (kind == 1) {
+  if (kind == LP_CP_SPACE) {
     if (ns->started) ns->pending_space = 1;
     else ns->indent += 1;
     return;
@@ -163,7 +145,7 @@ static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
   return i;
 }
 
-/* One character at d->i into *cp, counted; returns its kind (cp_kind). */
+/* One character at d->i into *cp, counted; returns its LP_CP_* kind. */
 static inline int read_char(decoder *d, uint32_t *cp) {
   int bad = 0, kind;
   unsigned c = d->s[d->i];
@@ -175,9 +157,9 @@ static inline int read_char(decoder *d, uint32_t *cp) {
   }
   d->ncps++;
   if (bad) d->nbad++;
-  kind = cp_kind(*cp);
+  kind = lp_cp_kind(*cp);
   if (*cp == 0) d->nnul++;
-  else if (kind == 2 && (*cp < 0x20 || (*cp >= 0x7F && *cp < 0xA0))) d->nctrl++;
+  else if (kind == LP_CP_DROP && (*cp < 0x20 || (*cp >= 0x7F && *cp < 0xA0))) d->nctrl++;
   return kind;
 }
 
@@ -257,9 +239,9 @@ static int decode_lines(lp_text *t, decoder *d) {
       }
       kind = read_char(d, &cp);
     } else {
-      kind = 3;
+      kind = LP_CP_BREAK;
     }
-    if (kind == 3) {
+    if (kind == LP_CP_BREAK) {
       /* end of a source line */
       if (!at_end && cp == '\r') skip_lf(d);
       rc = close_line(t, d, at);
@@ -270,7 +252,7 @@ static int decode_lines(lp_text *t, decoder *d) {
       d->ended = 1;
       continue;
     }
-    if (kind == 2) continue;
+    if (kind == LP_CP_DROP) continue;
     emit(&d->ns, cp, kind);
   }
   *d->ns.out = '\0';
@@ -396,8 +378,8 @@ size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
       int bad;
       size_t at = i;
       uint32_t cp = next_cp(s, t->src_len, &i, t->enc, t->codec, &bad);
-      int k = cp_kind(cp);
-      if (k == 0) return at;
+      int k = lp_cp_kind(cp);
+      if (k == LP_CP_KEEP) return at;
     }
     return l->src_offset;
   }
@@ -405,13 +387,13 @@ size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
     int bad, k;
     size_t at = i;
     uint32_t cp = next_cp(s, t->src_len, &i, t->enc, t->codec, &bad);
-    k = cp_kind(cp);
-    if (k == 3) {               /* joined wrap: the join added one space */
+    k = lp_cp_kind(cp);
+    if (k == LP_CP_BREAK) {     /* joined wrap: the join added one space */
       if (ns.started) ns.pending_space = 1;
       continue;
     }
-    if (k == 2) continue;
-    if (k == 0 && ns.olen + (ns.pending_space ? 1 : 0) >= col) return at;
+    if (k == LP_CP_DROP) continue;
+    if (k == LP_CP_KEEP && ns.olen + (ns.pending_space ? 1 : 0) >= col) return at;
     emit(&ns, cp, k);
   }
   return end;
@@ -438,7 +420,7 @@ size_t lp_text_src_line_from(const lp_text *t, size_t li, size_t from_off,
   while (i < end) {
     int bad;
     uint32_t cp = next_cp(s, t->src_len, &i, t->enc, t->codec, &bad);
-    if (cp_kind(cp) != 3) continue;
+    if (lp_cp_kind(cp) != LP_CP_BREAK) continue;
     if (cp == '\r' && i < end) {              /* CRLF is one break */
       size_t j = i;
       if (next_cp(s, t->src_len, &j, t->enc, t->codec, &bad) == '\n') i = j;
@@ -460,7 +442,7 @@ size_t lp_text_line_starts(const lp_text *t, size_t *out, size_t cap) {
   while (i < len && n < cap) {
     int bad;
     uint32_t cp = next_cp(s, len, &i, t->enc, t->codec, &bad);
-    if (cp_kind(cp) != 3) continue;
+    if (lp_cp_kind(cp) != LP_CP_BREAK) continue;
     if (cp == '\r' && i < len) {
       size_t j = i;
       uint32_t nx = next_cp(s, len, &j, t->enc, t->codec, &bad);

@@ -17,21 +17,15 @@
  * (murmur3-style) for word and line hashes, lp_mix64 (murmur3's fmix64)
  * for shingles, band keys and n-grams. */
 static inline uint32_t lp_mix32(uint32_t h) {
-  h ^= h >> 16;
-  h *= 0x7feb352dU;
-  h ^= h >> 15;
-  h *= 0x846ca68bU;
-  h ^= h >> 16;
-  return h;
+  h = (h ^ (h >> 16)) * 0x7feb352dU;
+  h = (h ^ (h >> 15)) * 0x846ca68bU;
+  return h ^ (h >> 16);
 }
 
 static inline uint64_t lp_mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xFF51AFD7ED558CCDULL;
-  x ^= x >> 33;
-  x *= 0xC4CEB9FE1A85EC53ULL;
-  x ^= x >> 33;
-  return x;
+  x = (x ^ (x >> 33)) * 0xFF51AFD7ED558CCDULL;
+  x = (x ^ (x >> 33)) * 0xC4CEB9FE1A85EC53ULL;
+  return x ^ (x >> 33);
 }
 
 /* FNV-1a over bytes, 32 bits: start from LP_FNV32_INIT (or a value
@@ -186,6 +180,28 @@ static inline uint32_t lp_utf8_next(const unsigned char *s, size_t len, size_t i
   if (s[i] < 0x80) { *n = 1; return s[i]; }
   if (lp_utf8_len(s, len, i) == 0) { *n = 1; return 0xFFFD; }
   return lp_utf8_decode(s, len, i, n);
+}
+
+/* What the normaliser makes of a code point: the parser (text.c) and the
+ * content hash (identity.c) must agree. Unicode spaces fold to one space;
+ * CR, LF, NEL and the line and paragraph separators end a line; controls,
+ * soft hyphens, zero-width and direction marks are dropped. */
+enum { LP_CP_KEEP = 0, LP_CP_SPACE, LP_CP_DROP, LP_CP_BREAK };
+static inline int lp_cp_kind(uint32_t cp) {
+  if (cp >= 0x20 && cp < 0x7F) return cp == ' ' ? LP_CP_SPACE : LP_CP_KEEP;
+  if (cp == '\n' || cp == '\r') return LP_CP_BREAK;
+  if (cp == '\t' || cp == 0x0B || cp == 0x0C) return LP_CP_SPACE;
+  if (cp < 0x20 || cp == 0x7F) return LP_CP_DROP;
+  if (cp < 0xA0) return cp == 0x85 ? LP_CP_BREAK : LP_CP_DROP;
+  if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+      cp == 0x202F || cp == 0x205F || cp == 0x3000)
+    return LP_CP_SPACE;
+  if (cp == 0x2028 || cp == 0x2029) return LP_CP_BREAK;
+  if (cp == 0xAD || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+      (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
+      (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+    return LP_CP_DROP;
+  return LP_CP_KEEP;
 }
 
 /* Display columns of a code point in a terminal: 2 for East Asian Wide
