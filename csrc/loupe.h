@@ -110,9 +110,16 @@ typedef struct {
                              nobody is credited */
   const char *role;       /* the speaker's role as the article gives it */
   const char *cue;        /* the cue as printed: "said", "told reporters" */
-  const char *kind;       /* "direct", "reported" or "phrase" */
+  const char *kind;       /* "direct", "reported", "phrase" or "turn"
+                             (a transcript's turn) */
   size_t body_offset;     /* byte offset of the text in the body */
   size_t paragraph;       /* 1-based paragraph of the start */
+  const char *speaker_kind;  /* static: "person", "organisation",
+                             "document" or "unknown" (NULL: no speaker) */
+  const char *mention;    /* the words that pointed to the speaker ("he",
+                             "the ministry", "A"); NULL when none */
+  const char *rule;       /* static: the rule that chose the speaker
+                             ("cue:after", "pronoun", "transcript:host") */
 } loupe_quote;
 
 /* One entity with every mention in the body. */
@@ -340,6 +347,12 @@ typedef struct {
                             connection holds locked before failing with
                             LOUPE_EBUSY: 0 the default
                             (LOUPE_BUSY_TIMEOUT), negative not at all */
+  const char *stem;      /* full-text word forms of a new corpus: "en"
+                            (English stems: "hackers" finds "hacker"),
+                            "none"; NULL takes the corpus's own. An
+                            existing corpus keeps its choice (asking for
+                            another is LOUPE_EINVAL); an older one is
+                            re-indexed with it. */
 } loupe_open_options;
 
 /*
@@ -577,7 +590,7 @@ int loupe_db_build_indexes(loupe_db *db);
 int loupe_db_count(loupe_db *db, long long *n);
 
 /* The schema version this library writes. */
-#define LOUPE_SCHEMA_VERSION 3
+#define LOUPE_SCHEMA_VERSION 4
 
 /* ---- queries ---- */
 
@@ -722,6 +735,14 @@ int loupe_db_speakers(loupe_db *db, loupe_cursor **out);
 int loupe_db_entities(loupe_db *db, const char *kind, loupe_cursor **out);
 
 /* ---- cursors ---- */
+
+/* The type of a cursor column's value (loupe_cursor_type). */
+typedef enum {
+  LOUPE_COL_NULL = 0,
+  LOUPE_COL_INT = 1,
+  LOUPE_COL_FLOAT = 2,
+  LOUPE_COL_TEXT = 3
+} loupe_coltype;
 
 /* Step to the next row: LOUPE_OK with *has_row 1, or 0 at the end. */
 int loupe_cursor_next(loupe_cursor *c, int *has_row);

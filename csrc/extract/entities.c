@@ -676,6 +676,18 @@ static int name_parts(const ent *e, const char **first, size_t *fl,
   return 1;
 }
 
+/* Is s[0, n) a place of the gazetteer, in any of its forms? */
+int lp_is_place(const char *s, size_t n) {
+  size_t k;
+  int j;
+  for (k = 0; k < sizeof places / sizeof places[0]; k++)
+    for (j = 0; j < PLACE_ALIASES && places[k].aliases[j]; j++)
+      if (strlen(places[k].aliases[j]) == n &&
+          memcmp(places[k].aliases[j], s, n) == 0)
+        return 1;
+  return 0;
+}
+
 /* Count person pi as one more person a form is a part of. */
 static void count_part(forms *fs, int k, size_t pi) {
   if (k < 0 || fs->f[k].last_person == pi + 1) return;

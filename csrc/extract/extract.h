@@ -215,6 +215,8 @@ typedef struct {
  * and places. LOUPE_OK or LOUPE_ENOMEM. */
 int lp_entities(loupe_article *a, const lp_named *people, size_t n,
                 lp_arena *arena);
+/* Is s[0, n) a place of the entity gazetteer ("United States", "U.S.")? */
+int lp_is_place(const char *s, size_t n);
 
 
 #endif /* LOUPE_EXTRACT_H */

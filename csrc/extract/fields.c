@@ -10,12 +10,12 @@
 #include <string.h>
 #include "extract.h"
 #include "dates.h"
+#include "datepick.h"
 #include "html.h"
 #include "fields.h"
 
 #define TITLE_WINDOW 40
 #define META_WINDOW 12
-#define DATE_MIN_SCORE (-80)
 
 static int is_space_c(char c) { return c == ' '; }
 
@@ -80,14 +80,6 @@ static int is_by_line(const char *s, size_t n) {
   if (k > 0 && (k >= n || s[k - 1] != ' ')) k = 0;
   return lp_starts_ci(s + k, n - k, "by ") ||
          (n - k == 2 && lp_starts_ci(s + k, n - k, "by"));
-}
-
-/* Code points in s[0..n) (count of non-continuation bytes). */
-static size_t utf8_chars(const char *s, size_t n) {
-  size_t i, c = 0;
-  for (i = 0; i < n; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
-  return c;
 }
 
 /* ---- title ---- */
@@ -170,110 +162,7 @@ static size_t pick_title(lp_text *t, lp_layout *lay) {
   return best;
 }
 
-/* ---- dates ---- */
-
-typedef struct {
-  lp_date d;
-  size_t line;
-  long score;
-  const char *rule;
-} date_cand;
-
-/* Score the date d found on line i; dated[] marks the lines with a date
- * (for spotting story lists, where every line carries one). */
-static long date_score(const lp_text *t, const lp_layout *lay, size_t title,
-                       size_t i, const lp_date *d, const unsigned char *dated,
-                       const char **rule) {
-  const lp_line *l = &t->lines[i];
-  const char *s = LP_LINE_PTR(t, l);
-  size_t n = t->n_lines;
-  size_t anchor = title != LP_NONE ? title : lay->body_first;
-  size_t bf = lay->body_first, bl = lay->body_last;
-  long sc = 0;
-  int cue = lp_has_date_cue(s, l->len), covers = date_covers(l, d);
-  /* a date inside other text without a cue word dates that text (a story
-   * in a list, an event), not the page */
-  if (!cue && !is_by_line(s, l->len) &&
-      utf8_chars(s, l->len) - utf8_chars(s + d->start, d->end - d->start) > 45)
-    sc -= i == title ? 0 : 60;
-  if (cue) sc += 40;
-  if (d->prec >= LOUPE_PREC_MINUTE) sc += 20;
-  if (d->prec <= LOUPE_PREC_MONTH) sc -= 30;
-  if (covers) sc += 20;
-  else if (l->nwords > 8 && !cue) sc -= 25;  /* a headline with its date */
-  if (is_by_line(s, l->len)) sc += 15;
-  if (anchor != LP_NONE) {
-    size_t dist = i > anchor ? i - anchor : anchor - i;
-    if (title != LP_NONE && bf != LP_NONE && i >= title && i <= bf) sc += 40;
-    else if (i < anchor && dist <= 6) sc += 20;
-    else if (bl != LP_NONE && i > bl) sc -= cue && i <= bl + 3 ? 0 : 45;
-    else if (bf != LP_NONE && i > bf) sc -= 10;
-    sc -= (long)(dist > 200 ? 200 : dist) / 2;
-  }
-  /* runs of dated lines are story lists */
-  if (!covers && ((i > 0 && dated[i - 1] && i + 1 < n && dated[i + 1]) ||
-                  (i + 2 < n && dated[i + 1] && dated[i + 2])))
-    sc -= 40;
-  if (l->cue & LP_CUE_RELATED) sc -= 30;
-  if (t->dom) sc += lp_dom_date_score(t, l);
-  *rule = cue ? "date-cue-line" : covers ? "date-line" : "date-in-line";
-  return sc;
-}
-
-static int same_day(const lp_date *a, const lp_date *b) {
-  return a->year == b->year && a->month == b->month && a->day == b->day;
-}
-
-/*
- * The publication date: the best-scoring date line; when a close rival
- * names the same day with a time, the time wins (more precision). Each
- * line is searched for a date once. Returns 1 when found, 0 when the page
- * has no date, -1 when out of memory.
- */
-static int pick_date(lp_text *t, const lp_layout *lay, size_t title,
-                     date_cand *out) {
-  size_t i, n = t->n_lines, nc = 0, best = 0;
-  unsigned char *dated = calloc(n ? n : 1, 1);
-  date_cand *cand = malloc((n ? n : 1) * sizeof *cand);
-  int found = 0;
-  if (dated == NULL || cand == NULL) {
-    free(dated);
-    free(cand);
-    return -1;
-  }
-  for (i = 0; i < n; i++) {
-    lp_line *l = &t->lines[i];
-    if (l->label == LOUPE_LINE_BODY && l->nwords > 25) continue;
-    if (!lp_date_find(LP_LINE_PTR(t, l), l->len > 300 ? 300 : l->len, 0,
-                      &cand[nc].d))
-      continue;
-    cand[nc++].line = i;
-    dated[i] = 1;
-  }
-  for (i = 0; i < nc; i++) {
-    cand[i].score = date_score(t, lay, title, cand[i].line, &cand[i].d, dated,
-                               &cand[i].rule);
-    if (!found || cand[i].score > cand[best].score) {
-      best = i;
-      found = 1;
-    }
-  }
-  /* no line is dated like a page (only list entries, events): no date */
-  if (found && cand[best].score >= DATE_MIN_SCORE) {
-    *out = cand[best];
-    for (i = 0; i < nc; i++)
-      if (cand[i].score >= cand[best].score - 60 &&
-          cand[i].d.prec > out->d.prec && same_day(&cand[i].d, &out->d)) {
-        *out = cand[i];
-        out->score = cand[best].score;
-      }
-  } else {
-    found = 0;
-  }
-  free(dated);
-  free(cand);
-  return found;
-}
+/* ---- dates: ranked in datepick.c ---- */
 
 /* ---- body ---- */
 
@@ -318,7 +207,7 @@ static void body_bounds(const lp_text *t, lp_layout *lay) {
 int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
               const char *lang) {
   size_t title, i;
-  date_cand dc;
+  lp_date_cand dc;
   int rc;
 
   /* repeated text may have removed the first or last body line */
@@ -339,7 +228,7 @@ int lp_fields(lp_text *t, lp_layout *lay, loupe_article *a, lp_arena *arena,
       }
     body_bounds(t, lay);
   }
-  rc = pick_date(t, lay, title, &dc);
+  rc = lp_date_pick(t, lay, title, lang, &dc);
   if (rc < 0) return LOUPE_ENOMEM;
   if (rc > 0) {
     char buf[40];

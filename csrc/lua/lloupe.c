@@ -158,7 +158,7 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
   lua_createtable(L, (int)a->n_quotes, 0);
   for (i = 0; i < a->n_quotes; i++) {
     const loupe_quote *q = &a->quotes[i];
-    lua_createtable(L, 0, 8);
+    lua_createtable(L, 0, 11);
     lua_pushlstring(L, q->text.text, q->text.len);
     lua_setfield(L, -2, "text");
     if (q->speaker) {
@@ -175,6 +175,18 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
     }
     lua_pushstring(L, q->kind);
     lua_setfield(L, -2, "kind");
+    if (q->speaker_kind) {
+      lua_pushstring(L, q->speaker_kind);
+      lua_setfield(L, -2, "speaker_kind");
+    }
+    if (q->mention) {
+      lua_pushstring(L, q->mention);
+      lua_setfield(L, -2, "mention");
+    }
+    if (q->rule) {
+      lua_pushstring(L, q->rule);
+      lua_setfield(L, -2, "rule");
+    }
     lua_pushinteger(L, (lua_Integer)q->body_offset);
     lua_setfield(L, -2, "offset");
     lua_pushinteger(L, (lua_Integer)q->paragraph);

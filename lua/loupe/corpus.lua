@@ -35,7 +35,8 @@ local M = {}
 
 local OPEN_OPTS = { readonly = true, clustering = true,
                     cluster_threshold = true, busy_timeout = true,
-                    max_query_bytes = true, max_query_terms = true }
+                    max_query_bytes = true, max_query_terms = true,
+                    stem = true }
 
 --- Open (creating as needed) the corpus at path; ":memory:" for a private
 -- in-memory one. opts.readonly opens an existing corpus for reading and
@@ -43,7 +44,10 @@ local OPEN_OPTS = { readonly = true, clustering = true,
 -- is how many seconds to wait for a corpus another process holds locked
 -- (default 10; 0 fails at once); opts.max_query_bytes and
 -- opts.max_query_terms bound the search text of its queries (defaults in
--- the core: 1 MiB and 4,096 terms). corpus.notices lists what the caller
+-- the core: 1 MiB and 4,096 terms). opts.stem = "en" makes a new corpus
+-- index English word stems too ("hackers" finds "hacker"); the choice is
+-- the corpus's from then on ("none" or nil for an existing one's own).
+-- corpus.notices lists what the caller
 -- should be told of the open (a migration of an older corpus, an older
 -- corpus read as it is), as "loupe: " messages.
 function M.open(path, opts)
@@ -60,8 +64,12 @@ function M.open(path, opts)
     max_query_terms = check.integer(2, "open", opts.max_query_terms, 1, nil,
       "option 'max_query_terms'", true),
   }
+  if opts.stem ~= nil then
+    check.one_of(2, "open", opts.stem, { "en", "none" }, "option 'stem'")
+  end
   local db, err, code = core.open(path, opts.readonly,
-    busy and (busy == 0 and -1 or math_floor(busy * 1000 + 0.5)) or 0)
+    busy and (busy == 0 and -1 or math_floor(busy * 1000 + 0.5)) or 0,
+    opts.stem)
   if not db then return nil, err, code end
   if opts.clustering ~= nil or opts.cluster_threshold then
     db:set_clustering(opts.clustering ~= false, opts.cluster_threshold or 0)

@@ -1,0 +1,203 @@
+/*
+ * test_quotes.c - who said it, on invented pages: transcripts in English
+ * and Chinese (turns, the host named in the title), news with
+ * appositions, organisations and pronoun chains. Each check names the
+ * quote by its first words and the speaker it must have.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static loupe_article *parse_text(const char *what, const char *text) {
+  loupe_parser *p = NULL;
+  loupe_article *a = NULL;
+  int rc = loupe_parser_new(&p);
+  CHECK(rc == LOUPE_OK && p != NULL, "%s: loupe_parser_new rc %d", what, rc);
+  if (p == NULL) return NULL;
+  rc = loupe_parse(p, text, strlen(text), &a);
+  CHECK(rc == LOUPE_OK && a != NULL, "%s: loupe_parse rc %d (%s): %s", what,
+        rc, loupe_errstr(rc), loupe_errmsg(p));
+  loupe_parser_free(p);
+  return a;
+}
+
+/* The first quote whose text starts with start (NULL when none). */
+static const loupe_quote *quote_starting(const loupe_article *a,
+                                         const char *start) {
+  size_t i;
+  for (i = 0; a && i < a->n_quotes; i++)
+    if (strncmp(a->quotes[i].text.text, start, strlen(start)) == 0)
+      return &a->quotes[i];
+  return NULL;
+}
+
+/* The quote starting with start has this speaker (NULL: none) and, when
+ * kind is not NULL, this kind. */
+static void check_said_at(const char *file, int line, const loupe_article *a,
+                          const char *start, const char *speaker,
+                          const char *kind) {
+  const loupe_quote *q = quote_starting(a, start);
+  if (q == NULL) {
+    check_at(file, line, 0, "no quote starts with \"%s\"", start);
+    return;
+  }
+  if (speaker == NULL)
+    check_at(file, line, q->speaker == NULL, "\"%s\": speaker %s, want none",
+             start, q->speaker);
+  else
+    check_at(file, line, q->speaker && strcmp(q->speaker, speaker) == 0,
+             "\"%s\": speaker %s, want %s (rule %s)", start,
+             q->speaker ? q->speaker : "(none)", speaker,
+             q->rule ? q->rule : "(none)");
+  if (kind)
+    check_at(file, line, strcmp(q->kind, kind) == 0, "\"%s\": kind %s, want %s",
+             start, q->kind, kind);
+}
+
+#define SAID(a, start, speaker, kind) \
+  check_said_at(__FILE__, __LINE__, (a), (start), (speaker), (kind))
+
+static const char EN_TRANSCRIPT[] =
+  "Home > Press Room > Briefings\n"
+  "\n"
+  "Coastal Affairs Ministry Spokesperson Lena Morvik's Regular Press "
+  "Briefing on March 3, 2025\n"
+  "\n"
+  "Q: The Harbour Authority of Veldt said on Friday that it would close "
+  "two northern ports to foreign trawlers. What is your response?\n"
+  "\n"
+  "A: We have taken note of the announcement. Fishing rights in those "
+  "waters are governed by a treaty both sides signed in 2009.\n"
+  "\n"
+  "We hope the authority will keep to that treaty and talk to us first.\n"
+  "\n"
+  "Q: Will the minister raise the matter in Brask next week?\n"
+  "\n"
+  "A: I have no information to release at the moment. Please stay tuned.\n"
+  "\n"
+  "Follow-up: Is a visit being planned at all?\n"
+  "\n"
+  "A: As I said, there is nothing to release today.\n";
+
+static const char EN_LABELS[] =
+  "Coastal Affairs Ministry Spokesperson Lena Morvik's Regular Press "
+  "Briefing on June 9, 2025\n"
+  "\n"
+  "Lena Morvik: Good afternoon. I have two announcements to start with "
+  "today.\n"
+  "\n"
+  "Harbour Daily: The fishermen of Oster say the new quota rules came "
+  "without warning. Do you have a comment?\n"
+  "\n"
+  "Lena Morvik: The rules were published three months ago and explained "
+  "at two public hearings.\n"
+  "\n"
+  "Veldt Radio: A follow-up on the quotas. Will they change next year?\n"
+  "\n"
+  "Lena Morvik: That depends on the survey of the spring stocks.\n";
+
+static void test_transcripts(void) {
+  loupe_article *a = parse_text("en transcript", EN_TRANSCRIPT);
+  SAID(a, "We have taken note of the announcement", "Lena Morvik", "turn");
+  SAID(a, "I have no information to release", "Lena Morvik", "turn");
+  SAID(a, "As I said, there is nothing", "Lena Morvik", "turn");
+  SAID(a, "The Harbour Authority of Veldt said", NULL, "turn");
+  {
+    const loupe_quote *q = quote_starting(a, "We have taken note");
+    /* the answer runs on over the next paragraph */
+    CHECK(q && strstr(q->text.text, "keep to that treaty") != NULL,
+          "the answer holds its second paragraph");
+    CHECK(q && q->speaker_kind && strcmp(q->speaker_kind, "person") == 0,
+          "the host is a person");
+    CHECK(q && q->mention && strcmp(q->mention, "A") == 0,
+          "the mention of an answer is its label");
+  }
+  {
+    const loupe_quote *q = quote_starting(a, "Will the minister raise");
+    CHECK(q && q->role && strcmp(q->role, "journalist") == 0,
+          "a question's role is journalist");
+  }
+  loupe_article_free(a);
+
+  a = parse_text("en labels", EN_LABELS);
+  SAID(a, "Good afternoon. I have two", "Lena Morvik", "turn");
+  SAID(a, "The rules were published", "Lena Morvik", "turn");
+  SAID(a, "The fishermen of Oster say", "Harbour Daily", "turn");
+  SAID(a, "A follow-up on the quotas", "Veldt Radio", "turn");
+  loupe_article_free(a);
+}
+
+static const char ZH_TRANSCRIPT[] =
+  "首页 > 新闻 > 发言人表态\n"
+  "\n"
+  "2025年3月3日海事部发言人林晓雯主持例行记者会\n"
+  "\n"
+  "问：据报道，维尔特港务局宣布将关闭北部两个港口。中方对此有何回应？\n"
+  "\n"
+  "答：我们注意到有关报道。双方在相关海域的捕鱼权由两国签署的协定规定。\n"
+  "\n"
+  "我们希望对方切实遵守协定的各项规定，通过平等对话妥善解决分歧，共同维护海域的稳定。\n"
+  "\n"
+  "问：据布拉斯克媒体报道，海事部部长下周将访问布拉斯克并与对方举行会谈，你能否证实？\n"
+  "\n"
+  "答：目前我没有可以发布的消息。如有消息，我们会及时发布，请大家继续关注海事部网站的通知。\n"
+  "\n"
+  "追问：能否透露双方是否正在商谈访问安排，以及会谈可能涉及哪些议题？\n"
+  "\n"
+  "答：正如我刚才所说，今天没有消息发布。双方在各个层级一直保持着正常的沟通和交流。\n"
+  "\n"
+  "海港日报记者：新的捕捞配额明年会调整吗？渔民们说规定来得太突然。\n"
+  "\n"
+  "林晓雯：配额规定三个月前已经公布，并在两次公开听证会上作了说明。"
+  "明年是否调整，要看春季渔业资源调查的结果。\n"
+  "\n"
+  "问：海事部对港口安全检查有什么新的安排？\n"
+  "\n"
+  "答：我们将继续按照有关规定开展检查，具体安排会及时向社会公布。\n";
+
+static void test_transcript_zh(void) {
+  loupe_article *a = parse_text("zh transcript", ZH_TRANSCRIPT);
+  SAID(a, "我们注意到有关报道", "林晓雯", "turn");
+  SAID(a, "目前我没有可以发布的消息", "林晓雯", "turn");
+  SAID(a, "配额规定三个月前已经公布", "林晓雯", "turn");
+  SAID(a, "能否透露双方是否正在商谈", NULL, "turn");
+  SAID(a, "正如我刚才所说", "林晓雯", "turn");
+  SAID(a, "据报道", NULL, "turn");
+  SAID(a, "新的捕捞配额明年会调整吗", "海港日报", "turn");
+  {
+    const loupe_quote *q = quote_starting(a, "我们注意到有关报道");
+    CHECK(q && strstr(q->text.text, "共同维护海域的稳定") != NULL,
+          "the Chinese answer holds its second paragraph");
+  }
+  loupe_article_free(a);
+}
+
+/* A news page with a label or two is no transcript. */
+static void test_not_transcript(void) {
+  loupe_article *a = parse_text("labels in news",
+    "Port closures anger fishermen\n"
+    "\n"
+    "Fishermen in Oster staged a protest on Monday after the harbour "
+    "authority closed two ports.\n"
+    "\n"
+    "\"We were given no warning at all,\" said Piet Andersen, who has "
+    "fished the northern banks for thirty years.\n"
+    "\n"
+    "Note: An earlier version of this story misspelled the name of the "
+    "port.\n");
+  size_t i;
+  for (i = 0; a && i < a->n_quotes; i++)
+    CHECK(strcmp(a->quotes[i].kind, "turn") != 0, "no turn in news: %s",
+          a->quotes[i].text.text);
+  SAID(a, "We were given no warning", "Piet Andersen", "direct");
+  loupe_article_free(a);
+}
+
+int main(void) {
+  test_transcripts();
+  test_transcript_zh();
+  test_not_transcript();
+  printf("test_quotes: %d passed, %d failed\n", passes, failures);
+  return failures != 0;
+}
