@@ -1,7 +1,9 @@
 /*
  * util.h - the bottom layer shared by extraction and the corpus: the arena,
- * the growable buffer, UTF-8 helpers, hashes (MinHash signatures and the
- * content identity). Nothing here knows about pages, SQLite or PCRE2.
+ * the growable buffer, UTF-8 helpers, the normaliser's classes of code
+ * points, the word model (words.c: what a word is, its hashes), the hash
+ * mixers, MinHash signatures and the content identity. Nothing here knows
+ * about pages, SQLite or PCRE2.
  */
 #ifndef LOUPE_UTIL_H
 #define LOUPE_UTIL_H
@@ -117,12 +119,21 @@ static inline size_t lp_utf8_encode(uint32_t cp, char *out) {
   return 4;
 }
 
-static inline int lp_is_cjk(uint32_t cp) {
-  return (cp >= 0x3040 && cp <= 0x30FF) ||   /* kana */
-         (cp >= 0x3400 && cp <= 0x9FFF) ||   /* CJK ideographs */
-         (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* hangul */
-         (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0x20000 && cp <= 0x2FFFF);
+/* The scripts written without spaces between words, whose characters
+ * are words of their own (words.c) and bigrams in the full-text index
+ * (corpus/tokenizer.c): Han with its compatibility and extension blocks
+ * and the iteration marks, kana (not the middle dot U+30FB, a separator)
+ * and half-width kana, hangul syllables and jamo. */
+static inline int lp_is_cjk(uint32_t c) {
+  if (c < 0x1100) return 0;
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||   /* not ・ */
+         (c >= 0xAC00 && c <= 0xD7AF) ||                  /* hangul */
+         (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
+         (c >= 0x3005 && c <= 0x3007) || (c >= 0x31F0 && c <= 0x31FF) ||
+         (c >= 0xA960 && c <= 0xA97F) || (c >= 0xD7B0 && c <= 0xD7FF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFF9F) ||
+         (c >= 0x1B000 && c <= 0x1B16F) || (c >= 0x20000 && c <= 0x3134F);
 }
 
 /* Letters: ASCII, Latin-1 and extended Latin, Greek, Cyrillic, Armenian,
