@@ -22,13 +22,13 @@ usage: lua5.4 bench/train_dates.lua --features BIN [options]
   --features BIN  build/date_features (make train builds it)
   --sets LIST     page sets to learn from (default dates,extraction,l3s)
   --steps N       Adam steps (default 600)
-  --l2 X          L2 weight (default 0.002)
+  --l2 X          L2 weight (default 0.01)
   --out FILE      the table to write (default csrc/extract/date_weights.h)
   --dry           report only, write nothing
 ]]
 
 local opt = { shared = "../shared", sets = "dates,extraction,l3s",
-              steps = 600, l2 = 0.002,
+              steps = 600, l2 = 0.01,
               out = "csrc/extract/date_weights.h" }
 do
   local i = 1

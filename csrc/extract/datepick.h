@@ -45,6 +45,13 @@ enum {
   LP_DF_DOM_OUT,    /* HTML: inside nav, aside or footer */
   LP_DF_DOM_BOILER, /* HTML: under a related/comment/sidebar class */
   LP_DF_DOM_DATE,   /* HTML: in a <time> or a date/byline class */
+  LP_DF_RANGE,      /* one end of a range ("14. - 20. Januar", "bis") */
+  LP_DF_AFTER_HEAD, /* later than a date in the head zone above it */
+  LP_DF_UPD_PUB,    /* an update cue while another date has a pub cue */
+  LP_DF_YEARS,      /* its line lists 3+ other bare years (an archive) */
+  LP_DF_SERIES,     /* 3+ other dated lines within 15 lines (comments) */
+  LP_DF_SHAPE,      /* 3+ other dates written the same way on the page */
+  LP_DF_ORDER,      /* its rank among the page's dates, /10, at most 1 */
   LP_DF__N
 };
 
