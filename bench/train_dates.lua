@@ -196,9 +196,9 @@ for k = 1, K do w[k] = math.floor(w[k] * 1000 + 0.5) / 1000 end
 
 -- right / wrong / none on the pages whose gold is visible, by the top
 -- candidate (ties: the first) against "no date" at 0.
-local function judge(wt, p)
+local function judge(wt, p, threshold)
   local s = scores(wt, p)
-  local best, bi = 0, nil
+  local best, bi = threshold or 0, nil
   for i = 1, #s do if s[i] > best then best, bi = s[i], i end end
   if not bi then return "none" end
   return p.cands[bi].pos and "right" or "wrong"
@@ -230,10 +230,34 @@ local function report(wt, label)
   end
 end
 
+-- What a higher "no date" threshold would trade: visible-gold pages of
+-- every set, text and HTML, by half.
+local function sweep(wt)
+  print("threshold sweep (all sets, text and HTML, visible gold): "
+    .. "right / wrong per half")
+  for _, th in ipairs({ 0, 0.25, 0.5, 1.0 }) do
+    local row = { ("   %-5.2f"):format(th) }
+    for _, half in ipairs({ "A", "B" }) do
+      local n, r = 0, { right = 0, wrong = 0, none = 0 }
+      for _, p in ipairs(pages) do
+        if p.half == half and p.visible then
+          local j = judge(wt, p, th)
+          r[j] = r[j] + 1
+          n = n + 1
+        end
+      end
+      row[#row + 1] = ("%s %.3f / %.3f"):format(half, r.right / n,
+        r.wrong / n)
+    end
+    print(table.concat(row, "   "))
+  end
+end
+
 print(("train_dates: %d pages (%d in half A), %d features, final loss %.4f")
   :format(#pages, #train, K, loss))
 report(w, "visible-gold pages, the visible candidates alone (HTML: before "
   .. "metadata), learned weights:")
+sweep(w)
 for k = 1, K do print(("   %-12s %8.3f"):format(names[k], w[k])) end
 
 if not opt.dry then

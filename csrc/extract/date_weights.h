@@ -8,42 +8,42 @@
 #define LOUPE_DATE_WEIGHTS_H
 
 static const double LP_DATE_WEIGHTS[] = {
-  1.186, /* bias */
+  1.187, /* bias */
   0.407, /* cue-pub */
-  0.760, /* cue-upd */
-  -0.797, /* cue-neg */
-  -0.087, /* cue-on */
+  0.763, /* cue-upd */
+  -0.799, /* cue-neg */
+  -0.085, /* cue-on */
   0.348, /* covers */
-  0.322, /* byline */
-  0.686, /* time */
-  -1.287, /* month */
-  1.147, /* head */
-  0.350, /* title */
-  0.623, /* near-before */
+  0.318, /* byline */
+  0.682, /* time */
+  -1.286, /* month */
+  1.150, /* head */
+  0.354, /* title */
+  0.619, /* near-before */
   -0.338, /* in-body */
-  -1.151, /* after-body */
-  -0.910, /* dist */
-  -0.429, /* list */
-  0.000, /* related */
-  -1.081, /* in-text */
-  -0.174, /* prose */
-  0.538, /* comment */
-  0.145, /* latest */
-  0.001, /* earliest */
-  -0.186, /* old */
-  0.754, /* first */
-  0.125, /* repeat */
-  -0.396, /* weekday */
+  -1.143, /* after-body */
+  -0.912, /* dist */
+  -0.435, /* list */
+  -0.209, /* related */
+  -1.076, /* in-text */
+  -0.172, /* prose */
+  0.540, /* comment */
+  0.153, /* latest */
+  -0.001, /* earliest */
+  -0.183, /* old */
+  0.753, /* first */
+  0.126, /* repeat */
+  -0.397, /* weekday */
   0.227, /* line-start */
   -0.105, /* dom-out */
-  -0.603, /* dom-boiler */
-  0.350, /* dom-date */
-  -0.321, /* range */
-  -0.381, /* after-head */
-  0.184, /* upd-pub */
+  -0.600, /* dom-boiler */
+  0.351, /* dom-date */
+  -0.328, /* range */
+  -0.383, /* after-head */
+  0.183, /* upd-pub */
   -0.192, /* years */
-  -0.746, /* series */
-  -0.510, /* shape */
+  -0.743, /* series */
+  -0.505, /* shape */
   -0.581  /* order */
 };
 

@@ -232,7 +232,9 @@ static void line_features(const lp_text *t, const lp_layout *lay,
   for (k = i > 3 ? i - 3 : 0; k <= i + 3 && k < n; k++)
     if (k != i && dated[k]) near++;
   f[LP_DF_LIST] = near >= 2;
-  f[LP_DF_RELATED] = (l->cue & LP_CUE_RELATED) != 0;
+  /* under a "Related stories" / "More news" header a few lines up */
+  for (k = i >= 6 ? i - 6 : 0; k <= i; k++)
+    if (t->lines[k].cue & LP_CUE_RELATED) f[LP_DF_RELATED] = 1;
   if (!f[LP_DF_CUE_PUB] && !f[LP_DF_CUE_UPD] && !f[LP_DF_BYLINE] &&
       i != title &&
       utf8_chars(s, l->len) - utf8_chars(s + a, c->d.end - a) > 45)

@@ -31,7 +31,7 @@ enum {
   LP_DF_AFTER_BODY, /* after the body's last line */
   LP_DF_DIST,       /* lines from the headline, /100, at most 3 */
   LP_DF_LIST,       /* two or more other dated lines within 3 lines */
-  LP_DF_RELATED,    /* the line cues a related-stories list */
+  LP_DF_RELATED,    /* under a related-stories header (6 lines up) */
   LP_DF_IN_TEXT,    /* inside 45+ characters of other text, no cue */
   LP_DF_PROSE,      /* in a body paragraph of more than 25 words */
   LP_DF_COMMENT,    /* reply/says/antworten/kommentar on or after it */
