@@ -121,6 +121,22 @@ end
 assert(names, "train_dates.lua: no feature names from " .. opt.features)
 local K = #names
 
+-- The candidates datepick.c never takes (a dated list after the body or
+-- under a related-stories header) are left out of the ranking here too.
+do
+  local col = {}
+  for k, n in ipairs(names) do col[n] = k end
+  local li, ab, re = col.list, col["after-body"], col.related
+  for _, p in ipairs(pages) do
+    local keep = {}
+    for _, c in ipairs(p.cands) do
+      if not (c.f[li] == 1 and (c.f[ab] == 1 or c.f[re] == 1)) then
+        keep[#keep + 1] = c
+      end
+    end
+    p.cands = keep
+  end
+end
 -- ------------------------------------------------------------ the model
 
 local function scores(w, p)

@@ -420,14 +420,24 @@ static int same_day(const lp_date *a, const lp_date *b) {
   return a->year == b->year && a->month == b->month && a->day == b->day;
 }
 
+/* A date the page cannot be dated by, whatever its score: an entry of a
+ * list of dated lines after the article's body or under a related-stories
+ * header is another story's date (bench/train_dates.lua leaves these out
+ * too). */
+static int ineligible(const lp_date_cand *c) {
+  const double *f = c->f;
+  return f[LP_DF_LIST] && (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
+}
+
 int lp_date_pick(const lp_text *t, const lp_layout *lay, size_t title,
                  const char *lang, lp_date_cand *out) {
   lp_date_cand *c;
-  size_t i, nc, best = 0;
+  size_t i, nc, best = LP_NONE;
   if (lp_date_candidates(t, lay, title, lang, &c, &nc) != LOUPE_OK) return -1;
-  for (i = 1; i < nc; i++)
-    if (c[i].score > c[best].score) best = i;
-  if (nc == 0 || c[best].score <= 0) {
+  for (i = 0; i < nc; i++)
+    if (!ineligible(&c[i]) && (best == LP_NONE || c[i].score > c[best].score))
+      best = i;
+  if (best == LP_NONE || c[best].score <= 0) {
     free(c);
     return 0;
   }
