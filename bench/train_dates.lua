@@ -122,15 +122,23 @@ assert(names, "train_dates.lua: no feature names from " .. opt.features)
 local K = #names
 
 -- The candidates datepick.c never takes (a dated list after the body or
--- under a related-stories header) are left out of the ranking here too.
+-- under a related-stories header, a month without a day outside the
+-- headline's zone) are left out of the ranking here too.
 do
   local col = {}
   for k, n in ipairs(names) do col[n] = k end
   local li, ab, re = col.list, col["after-body"], col.related
+  local mo, hd, ti, nb = col.month, col.head, col.title, col["near-before"]
+  local function ineligible(f)
+    if f[mo] == 1 and f[hd] == 0 and f[ti] == 0 and f[nb] == 0 then
+      return true
+    end
+    return f[li] == 1 and (f[ab] == 1 or f[re] == 1)
+  end
   for _, p in ipairs(pages) do
     local keep = {}
     for _, c in ipairs(p.cands) do
-      if not (c.f[li] == 1 and (c.f[ab] == 1 or c.f[re] == 1)) then
+      if not ineligible(c.f) then
         keep[#keep + 1] = c
       end
     end

@@ -8,43 +8,44 @@
 #define LOUPE_DATE_WEIGHTS_H
 
 static const double LP_DATE_WEIGHTS[] = {
-  1.140, /* bias */
-  0.431, /* cue-pub */
-  0.805, /* cue-upd */
-  -0.776, /* cue-neg */
-  -0.073, /* cue-on */
-  0.399, /* covers */
-  0.313, /* byline */
-  0.724, /* time */
-  -1.250, /* month */
-  1.137, /* head */
-  0.356, /* title */
-  0.582, /* near-before */
-  -0.353, /* in-body */
-  -1.079, /* after-body */
-  -0.943, /* dist */
-  -0.196, /* list */
-  -0.208, /* related */
-  -1.019, /* in-text */
-  -0.182, /* prose */
-  0.528, /* comment */
-  0.107, /* latest */
-  0.006, /* earliest */
-  -0.164, /* old */
-  0.700, /* first */
-  0.097, /* repeat */
-  -0.384, /* weekday */
-  0.289, /* line-start */
-  -0.203, /* dom-out */
-  -0.529, /* dom-boiler */
-  0.322, /* dom-date */
+  1.242, /* bias */
+  0.377, /* cue-pub */
+  0.815, /* cue-upd */
+  -0.795, /* cue-neg */
+  -0.170, /* cue-on */
+  0.388, /* covers */
+  0.332, /* byline */
+  0.664, /* time */
+  -0.681, /* month */
+  1.021, /* head */
+  0.326, /* title */
+  0.472, /* near-before */
+  -0.318, /* in-body */
+  -1.131, /* after-body */
+  -0.900, /* dist */
+  -0.089, /* list */
+  -0.193, /* related */
+  -1.000, /* in-text */
+  -0.145, /* prose */
+  0.490, /* comment */
+  0.117, /* latest */
+  -0.017, /* earliest */
+  -0.090, /* old */
+  0.753, /* first */
+  0.080, /* repeat */
+  -0.429, /* weekday */
+  0.286, /* line-start */
+  -0.225, /* dom-out */
+  -0.539, /* dom-boiler */
+  0.292, /* dom-date */
   -0.329, /* range */
-  -0.365, /* after-head */
+  -0.316, /* after-head */
   0.180, /* upd-pub */
-  -0.196, /* years */
-  -0.761, /* series */
-  -0.579, /* shape */
-  -0.589  /* order */
+  -0.194, /* years */
+  -0.682, /* series */
+  -0.541, /* shape */
+  -0.654, /* order */
+  -0.248  /* masthead */
 };
 
 #endif /* LOUPE_DATE_WEIGHTS_H */

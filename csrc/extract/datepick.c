@@ -34,7 +34,8 @@ static const char *const RULES[LP_DF__N] = {
   "date-comment", "date-latest", "date-earliest", "date-old", "date-first",
   "date-repeat", "date-weekday", "date-line-start", "date-dom-out",
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
-  "date-upd-pub", "date-years", "date-series", "date-shape", "date-order"
+  "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
+  "date-masthead"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -309,6 +310,9 @@ static void page_features(lp_date_cand *c, size_t nc) {
     c[i].f[LP_DF_ORDER] = (double)(i > 10 ? 10 : i) / 10.0;
     c[i].f[LP_DF_SERIES] = near_lines(c, nc, i, 15) >= 3;
     c[i].f[LP_DF_SHAPE] = same_shape(c, nc, i) >= 3;
+    c[i].f[LP_DF_MASTHEAD] = i == 0 && hi > lo && d == hi &&
+                             c[i].f[LP_DF_COVERS] && !c[i].f[LP_DF_HEAD] &&
+                             !c[i].f[LP_DF_TITLE];
     c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD];
     c[i].f[LP_DF_AFTER_HEAD] = head >= 0 && d > head &&
                                !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
@@ -422,10 +426,14 @@ static int same_day(const lp_date *a, const lp_date *b) {
 
 /* A date the page cannot be dated by, whatever its score: an entry of a
  * list of dated lines after the article's body or under a related-stories
- * header is another story's date (bench/train_dates.lua leaves these out
- * too). */
+ * header is another story's date; a month without a day outside the
+ * headline's zone dates an archive or an account, not the article
+ * (bench/train_dates.lua leaves these out too). */
 static int ineligible(const lp_date_cand *c) {
   const double *f = c->f;
+  if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
+      !f[LP_DF_NEAR_BEFORE])
+    return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */
   return f[LP_DF_LIST] && (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
 }
 
