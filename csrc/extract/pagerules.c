@@ -170,7 +170,40 @@ static void inline_lists(lp_text *t) {
   }
 }
 
+/* The signature under an embedded post, "— Name (@handle) November 19,
+ * 2019": a dash, a handle in brackets, a year at the end. */
+static int post_signature(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  size_t n = l->len;
+  int dash;
+  if (n < 16 || l->nwords > 30) return 0;
+  dash = s[0] == '-' || (s[0] == 0xE2 && s[1] == 0x80 &&
+                         (s[2] == 0x94 || s[2] == 0x93));
+  if (!dash) return 0;
+  if (!(s[n - 1] >= '0' && s[n - 1] <= '9' && s[n - 4] >= '1' &&
+        s[n - 4] <= '2'))
+    return 0;
+  return lp_contains_ci((const char *)s, n, "(@");
+}
+
+/* A post embedded in the article (its text, then its signature) is
+ * quoted by the article: both lines join it when the article is near. */
+static void embedded_posts(lp_text *t) {
+  size_t n = t->n_lines, i;
+  for (i = 1; i < n; i++) {
+    lp_line *l = &t->lines[i], *p = &t->lines[i - 1];
+    if (!post_signature(t, l)) continue;
+    l->cls = C_GOOD;
+    l->reason = "embedded-post";
+    if (p->cls != C_GOOD && p->nwords >= 3) {
+      p->cls = C_GOOD;
+      p->reason = "embedded-post";
+    }
+  }
+}
+
 void lp_page_rules(lp_text *t) {
+  embedded_posts(t);
   inline_lists(t);
   comment_cut(t);
   teaser_runs(t);

@@ -176,11 +176,32 @@ static void test_inline_list(void) {
   loupe_article_free(a);
 }
 
+/* ---- a post embedded in the article: its text, then its signature ---- */
+
+#define POST "Repairs overdue, glad to see a vote https://t.co/Ab12Cd"
+#define SIGN "\xE2\x80\x94 Valley Hikers Club (@valleyhikers) March 2, 2021"
+
+static const char POST_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" POST "\n" SIGN "\n\n" ART3 "\n\n"
+  "Share on Twitter\n";
+
+static void test_embedded_post(void) {
+  loupe_article *a = parse_page("embedded post", POST_PAGE);
+  check_body("embedded post", a, POST, 1);
+  check_body("embedded post", a, SIGN, 1);
+  check_body("embedded post", a, ART3, 1);
+  check_body("embedded post", a, "Share on Twitter", 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
   test_teasers();
   test_inline_list();
+  test_embedded_post();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
