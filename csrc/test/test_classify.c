@@ -196,12 +196,40 @@ static void test_embedded_post(void) {
   loupe_article_free(a);
 }
 
+/* ---- the article goes on after a share bar, in short paragraphs ---- */
+
+#define SH1 "The vote passed by seven votes to two after a debate that " \
+  "lasted for most of the evening."
+#define SH2 "Two of the members said that the board should first sell " \
+  "the land that it does not use."
+#define SH3 "The new tariff will be reviewed again in the autumn, when " \
+  "the repairs are under way."
+
+static const char SPLIT_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Email to a friend\nPrint this\n\n"
+  SH1 "\n\n" SH2 "\n\n" SH3 "\n\n"
+  "(c) Valley Courier 2021\n";
+
+static void test_split_article(void) {
+  loupe_article *a = parse_page("split article", SPLIT_PAGE);
+  check_body("split article", a, ART3, 1);
+  check_body("split article", a, SH1, 1);
+  check_body("split article", a, SH2, 1);
+  check_body("split article", a, SH3, 1);
+  check_body("split article", a, "Print this", 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
   test_teasers();
   test_inline_list();
   test_embedded_post();
+  test_split_article();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
