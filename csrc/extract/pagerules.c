@@ -62,9 +62,9 @@ static void comment_cut(lp_text *t) {
   size_t n = t->n_lines, i, prose = 0, good = 0;
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];
-    if (l->cls == C_GOOD) { prose += l->nchars; good++; continue; }
     if (prose >= ARTICLE_BEFORE && good >= 2 && lp_comment_header(t, l))
       break;
+    if (l->cls == C_GOOD) { prose += l->nchars; good++; }
   }
   if (i >= n) return;
   t->lines[i].cls = C_BAD;
