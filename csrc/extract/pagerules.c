@@ -202,7 +202,53 @@ static void embedded_posts(lp_text *t) {
   }
 }
 
+/* A card for another story set inside the article: its headline twice
+ * within a few lines (the picture's link, then the headline's), under a
+ * one-word kicker. Only inside the article
+ * (good prose just before): a headline printed twice at the top of a
+ * page opens the article itself. */
+#define CARD_SPAN 3
+
+static size_t card_twin(const lp_text *t, size_t i) {
+  const lp_line *a = &t->lines[i];
+  size_t j;
+  if (a->nwords < 3 || a->nwords > 30 || a->nchars > 200) return 0;
+  for (j = i + 1; j < t->n_lines && j <= i + CARD_SPAN; j++) {
+    if (t->lines[j].hash == a->hash && t->lines[j].nwords == a->nwords)
+      return j;
+    if (t->lines[j].nchars >= 80) return 0;  /* prose between: not a card */
+  }
+  return 0;
+}
+
+static void story_cards(lp_text *t) {
+  size_t n = t->n_lines, i, k;
+  for (i = 1; i < n; i++) {
+    size_t j = card_twin(t, i), from = i, to;
+    int prose_before = 0;
+    /* the same line a third time is a repeated caption, not a card */
+    if (j == 0 || card_twin(t, j) != 0) continue;
+    for (k = i; k-- > 0 && k + 5 > i;)
+      if (t->lines[k].cls == C_GOOD && t->lines[k].nchars >= 100) {
+        prose_before = 1;
+        break;
+      }
+    if (!prose_before) continue;
+    if (t->lines[i - 1].nwords <= 3 && t->lines[i - 1].cls != C_GOOD)
+      from = i - 1;
+    /* the teaser under it reads like the article's next paragraph: it
+     * stays for the region to judge */
+    to = j;
+    for (k = from; k <= to; k++) {
+      t->lines[k].cls = C_BAD;
+      t->lines[k].reason = "story-card";
+    }
+    i = to;
+  }
+}
+
 void lp_page_rules(lp_text *t) {
+  story_cards(t);
   embedded_posts(t);
   inline_lists(t);
   comment_cut(t);

@@ -223,6 +223,29 @@ static void test_split_article(void) {
   loupe_article_free(a);
 }
 
+/* ---- a card for another story inside the article ---- */
+
+#define CARD "Ferry link approved after ten years"
+#define ART4 "Engineers hired by the board found cracks in the outlet " \
+  "tower of the older reservoir last year, and the insurer has asked for " \
+  "the work to be finished before the next winter storms arrive."
+
+static const char CARD_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n"
+  "Transport\n" CARD "\nferry-pier-photo\n" CARD "\n\n"
+  ART3 "\n\n" ART4 "\n";
+
+static void test_story_card(void) {
+  loupe_article *a = parse_page("story card", CARD_PAGE);
+  check_body("story card", a, ART2, 1);
+  check_body("story card", a, ART3, 1);
+  check_body("story card", a, ART4, 1);
+  check_body("story card", a, CARD, 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
@@ -230,6 +253,7 @@ int main(void) {
   test_inline_list();
   test_embedded_post();
   test_split_article();
+  test_story_card();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
