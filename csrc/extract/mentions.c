@@ -295,11 +295,27 @@ void qt_learn_gender(const body_t *b, registry *r) {
 }
 
 void qt_note_mentions(const vocab *v, registry *r, const char *s,
-                          size_t from, size_t to) {
+                      size_t from, size_t to) {
   size_t i = from;
   while (i < to) {
     size_t e;
-    if (!qt_is_upper_at(s, to, i) || (i > 0 && qt_is_word_byte((unsigned char)s[i - 1]))) {
+    if (i > 0 && qt_is_word_byte((unsigned char)s[i - 1])) {
+      i++;
+      continue;
+    }
+    if (s[i] == 't' && i + 4 < to && s[i + 1] == 'h' && s[i + 2] == 'e' &&
+        s[i + 3] == ' ') {
+      /* "the spokesperson said": a mention of the latest person with
+       * that role */
+      size_t k = i + 4, ke = qt_word_end(s, to, k);
+      if (ke > k && qt_is_role_noun(v, s, k, ke)) {
+        int who = qt_recent_with_role(r, i, s + k, ke - k);
+        if (who >= 0) qt_reg_set_last(r, who, i);
+      }
+      i = k;
+      continue;
+    }
+    if (!qt_is_upper_at(s, to, i)) {
       i++;
       continue;
     }
@@ -310,7 +326,11 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
       if (m == 0) m = e - i;
       k = qt_find_partial(r, s, i, m);
       if (k < 0 && m != e - i) k = qt_find_partial(r, s, i, e - i);
-      if (k >= 0) qt_reg_set_last(r, k, i);
+      /* a possessive ("Hedin's comments") is no mention a pronoun
+       * after it points back to */
+      if (k >= 0 && !(i + m < to && (s[i + m] == '\'' ||
+                                     (unsigned char)s[i + m] == 0xE2)))
+        qt_reg_set_last(r, k, i);
     }
     i = e > i ? e : i + 1;
   }

@@ -292,6 +292,9 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
     }
     i += ml;
   }
+  /* the rest of the paragraph's mentions: he/she in the paragraphs
+   * after may point to a person named here without a quote */
+  if (to > noted) qt_note_mentions(v, r, s, noted, to);
   if (inside && open_at < to) {
     /* an open quote at the paragraph end continues in the next one */
     qbuild *q;
@@ -617,6 +620,7 @@ static int find_quotes(loupe_article *a, const lp_text *t, body_t *b,
   int rc;
   qt_scan_people(b, r);
   qt_learn_gender(b, r);
+  qt_reset_recency(r);
   for (i = 0; i < b->np; i++) {
     rc = scan_paragraph(b, r, ql, i, &carry);
     if (rc) return rc;
@@ -626,6 +630,7 @@ static int find_quotes(loupe_article *a, const lp_text *t, body_t *b,
   rc = qt_scan_transcript(b, r, ql, a->title.text, a->title.len, t);
   if (rc) return rc;
   mark_quoted(ql, b->n, in_quote);
+  qt_reset_recency(r);
   rc = qt_scan_reported(b, r, ql, in_quote);
   if (rc) return rc;
   rc = qt_scan_participles(b, ql);

@@ -187,6 +187,9 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i);
 int qt_tree_latest(const registry *r, int t, size_t pos, uint32_t bit);
 int qt_tree_max_upto(const registry *r, int t, size_t pos);
 int qt_recent_org(const registry *r, size_t pos);
+void qt_reset_recency(registry *r);
+int qt_recent_with_role(const registry *r, size_t pos, const char *w,
+                        size_t n);
 void qt_reg_set_last(registry *r, int i, size_t last);
 void qt_reg_set_gender(registry *r, int i, int g);
 void qt_reg_set_tentative(registry *r, int i, int on);

@@ -426,3 +426,32 @@ int qt_recent_org(const registry *r, size_t pos) {
   }
   return best;
 }
+
+/* Every person back to the first mention: a later pass over the body
+ * notes the mentions again as it goes, so "the latest person before here"
+ * never sees a mention further on. */
+void qt_reset_recency(registry *r) {
+  int i;
+  for (i = 0; i < r->n && !r->oom; i++)
+    qt_reg_set_last(r, i, r->p[i].start);
+}
+
+/* The person mentioned latest at or before pos whose role holds the
+ * word w[0, n) ("the minister": "Digital Affairs Minister"); -1 none. */
+int qt_recent_with_role(const registry *r, size_t pos, const char *w,
+                        size_t n) {
+  char word[32];
+  size_t x;
+  int j, best = -1;
+  if (n >= sizeof word) return -1;
+  for (x = 0; x < n; x++) word[x] = w[x];
+  word[n] = '\0';
+  if (n > 3 && word[n - 1] == 's') word[n - 1] = '\0';   /* "ministers" */
+  for (j = 0; j < r->n; j++) {
+    const person *p = &r->p[j];
+    if (p->org || p->role == NULL || p->last > pos) continue;
+    if (!lp_contains_ci(p->role, strlen(p->role), word)) continue;
+    if (best < 0 || p->last > r->p[best].last) best = j;
+  }
+  return best;
+}

@@ -142,7 +142,9 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
     ke = qt_word_end(s, lim, k);
     if (ke == k) break;
     if (qt_is_role_noun(v, s, k, ke)) {
-      out->who = qt_recent_person(r, pos, 0, 1, s + k, ke - k);
+      out->who = qt_recent_with_role(r, pos, s + k, ke - k);
+      if (out->who < 0)
+        out->who = qt_recent_person(r, pos, 0, 1, s + k, ke - k);
       if (out->who < 0) out->who = qt_recent_person(r, pos, 0, 0, NULL, 0);
       out->end = ke;
       out->how = "role-noun";
@@ -386,7 +388,20 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
     }
     return 0;
   }
-  if (qt_read_speaker(b, r, k, lim, pos, &sp)) {
+  {
+    /* lower-case words before the role noun ("opposition lawmaker Ana
+     * Ruiz told reporters") */
+    int skip = 0;
+    while (skip < 3 && !qt_read_speaker(b, r, k, lim, pos, &sp)) {
+      size_t we = qt_word_end(s, lim, k);
+      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k))
+        return 0;
+      k = we + 1;
+      skip++;
+    }
+    if (skip == 3) return 0;
+  }
+  {
     size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
     if (vs && !introduces_next(s, lim, ve)) {
       size_t cl = ve - vs;
