@@ -230,6 +230,9 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         if (ce == 0 && at_start && q->speaker < 0 &&
             q->speaker_text == NULL && qt_cue_before(b, r, from, ms, q))
           ce = 1;
+        if (ce == 0 && !at_start && q->speaker < 0 &&
+            q->speaker_text == NULL && qt_cue_subject(b, r, from, ms, q))
+          ce = 1;
         if (ce == 0 && !ends_sentence && words <= 8 &&
             title_case(v, s, qs, qe)) {
           /* "The Quiet Wire", "Nightjar": a title or a name, not words
@@ -318,6 +321,28 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
   return LOUPE_OK;
 }
 
+/* A block quote signed in the next paragraph: "- Kim Ray." / "— Kim
+ * Ray, Acme Inc". */
+static int dash_byline(const body_t *b, registry *r, qbuild *q, size_t pe) {
+  const char *s = b->s;
+  size_t i, lim;
+  speaker_ref sp;
+  if (pe + 1 >= b->np) return 0;
+  i = b->pstart[pe + 1];
+  lim = b->pend[pe + 1];
+  if (lim - i > 120) return 0;
+  if (s[i] == '-') i++;
+  else if (i + 2 < lim && (unsigned char)s[i] == 0xE2 &&
+           (unsigned char)s[i + 1] == 0x80 &&
+           ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94))
+    i += 3;
+  else return 0;
+  i = qt_skip_space(s, lim, i);
+  if (!qt_read_speaker(b, r, i, lim, i, &sp)) return 0;
+  qt_credit(q, r, &sp, NULL, 0, "dash-byline");
+  return 1;
+}
+
 /* A quote with no cue of its own: "..." He said. in the next sentence, or
  * the speaker of the quote just before when the paragraph is all quote. */
 static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
@@ -359,6 +384,7 @@ static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
         }
       }
     }
+    if (dash_byline(b, r, q, pe)) continue;
     /* no cue at all: the speaker of the quote just before, in the same or
      * the previous paragraph, goes on speaking */
     if (k > 0) {

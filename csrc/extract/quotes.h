@@ -223,6 +223,8 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
 int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q);
 
+int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
+                   qbuild *q);
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve);
 

@@ -157,7 +157,9 @@ static const char *const speech_verbs[] = {
   "noting", "calling", "writing", "arguing", "insisting", "warning",
   "declaring", "asking", "explaining", "claiming", "promising", "vowing",
   "tweeting", "joking", "stressing", "urging", "acknowledging",
-  "admitting", "responding", "replying", "observing", NULL
+  "admitting", "responding", "replying", "observing", "reacted",
+  "demurred", "sniped", "jabbed", "cracked", "quipped", "cheered",
+  "pronounced", "concluding", "recalling", "quoting", "quoted", NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
@@ -206,7 +208,9 @@ static const char *const role_nouns[] = {
   "entrepreneur", "preacher", "evangelist", "wife", "husband", "son",
   "daughter", "father", "mother", "brother", "sister", "widow", "nephew",
   "niece", "cousin", "uncle", "aunt", "grandson", "granddaughter",
-  "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", NULL
+  "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", "co-host",
+  "co-anchor", "co-chair", "co-chairman", "constituent", "staff",
+  "undersecretary", "commentator", "contributor", "panelist", NULL
 };
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker

@@ -327,7 +327,11 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
   if (k == i && k + 1 < lim && (s[k] == '(' || (s[k] == ' ' && s[k + 1] == '('))) {
     size_t c = k + 1;
     while (c < lim && c < k + 60 && s[c] != ')') c++;
-    if (c < lim && s[c] == ')') k = c + 1;
+    if (c < lim && s[c] == ')') {
+      /* "Ana Ruiz (D-Ore.), who chairs the panel, said" */
+      k = c + 1;
+      if (k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
+    }
   }
   if (k < lim && s[k] == ':' && k == i) {
     *ve = k + 1;                     /* "Kim Ray: "..."" */
@@ -343,7 +347,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
     unsigned m;
     if (e == k) return 0;
     m = qt_vmask(v, s, k, e);
-    if (m & V_SPEECH) {
+    if (m & (V_SPEECH | V_LABEL)) {
       *ve = e;
       return k;
     }
@@ -499,6 +503,39 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
       qt_credit(q, r, &best, s + bv, bl, "cue-before");
       return 1;
     }
+  }
+  return 0;
+}
+
+/*
+ * The subject of the sentence holding a quote that no cue claims: a
+ * speaker phrase at the sentence start, or after an opening phrase and
+ * its comma ("On Monday, Kim Ray ..."), followed by a lower-case word (its
+ * verb: "Ray defended the plan, calling it "..."").
+ */
+int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
+                   qbuild *q) {
+  const char *s = b->s;
+  size_t ss = qt_sentence_start(s, from, i, b->memo), k = ss, c;
+  speaker_ref sp;
+  int tries;
+  for (tries = 0; tries < 2; tries++) {
+    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) && sp.who >= 0 &&
+        !r->p[sp.who].org) {
+      size_t v0 = qt_skip_apposition(s, i, sp.end), ve;
+      v0 = qt_skip_space(s, i, v0);
+      ve = qt_word_end(s, i, v0);
+      if (ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
+          !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ))) {
+        qt_credit(q, r, &sp, NULL, 0, "subject");
+        return 1;
+      }
+      return 0;
+    }
+    /* past an opening phrase to its comma */
+    for (c = k; c < i && c < k + 100 && s[c] != ','; c++) {}
+    if (c >= i || s[c] != ',') return 0;
+    k = qt_skip_space(s, i, c + 1);
   }
   return 0;
 }
