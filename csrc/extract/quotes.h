@@ -135,7 +135,8 @@ enum {
   V_SPEECH = 1 << 0, V_REPORT = 1 << 1, V_LABEL = 1 << 2, V_ROLE = 1 << 3,
   V_ORG = 1 << 4, V_NOTNAME = 1 << 5, V_TITLE = 1 << 6, V_NAMING = 1 << 7,
   V_CONJ = 1 << 8, V_MOD = 1 << 9, V_HE = 1 << 10, V_SHE = 1 << 11,
-  V_HONOR = 1 << 12, V_IT = 1 << 13, V_FILLER = 1 << 14
+  V_HONOR = 1 << 12, V_IT = 1 << 13, V_FILLER = 1 << 14,
+  V_ORGTAIL = 1 << 15
 };
 
 #define VOCAB_SLOTS 2048u
@@ -188,6 +189,7 @@ int qt_tree_latest(const registry *r, int t, size_t pos, uint32_t bit);
 int qt_tree_max_upto(const registry *r, int t, size_t pos);
 int qt_recent_org(const registry *r, size_t pos);
 void qt_reset_recency(registry *r);
+int qt_find_org(registry *r, const char *s, size_t a, size_t len);
 int qt_recent_with_role(const registry *r, size_t pos, const char *w,
                         size_t n);
 void qt_reg_set_last(registry *r, int i, size_t last);

@@ -210,7 +210,8 @@ static const char *const role_nouns[] = {
   "niece", "cousin", "uncle", "aunt", "grandson", "granddaughter",
   "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", "co-host",
   "co-anchor", "co-chair", "co-chairman", "constituent", "staff",
-  "undersecretary", "commentator", "contributor", "panelist", NULL
+  "undersecretary", "commentator", "contributor", "panelist",
+  "councillor", "councilor", "counterpart", "colleague", NULL
 };
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
@@ -240,7 +241,25 @@ const char *const qt_org_nouns[] = {
   "center", "centre", "team", "group", "firm", "bureau", "authority",
   "police", "army", "court", "union", "institute", "study", "survey",
   "white", "paper", "administration", "cabinet", "parliament", "military",
+  "party", "association", "foundation", "university", "organization",
+  "organisation", "coalition", "alliance", "campaign", "network", "bank",
+  "board", "fund", "club", "society", "federation", "league",
+  "corporation", "newspaper", "service", "analysis", "letter", "memo",
+  "filing", "lawsuit", "complaint", "ruling", "advisory", "review",
+  "audit", "poll", "senate", "house", "congress", "legislature",
   NULL
+};
+
+/* Last words of organisation names that are no nouns of their own ("Norfeld
+ * Capital Inc", "Northline Ferries"): the name speaks as a company. */
+static const char *const org_tails[] = {
+  "inc", "corp", "ltd", "llc", "plc", "co", "gmbh", "ag", "sa",
+  "ferries", "airlines", "airways", "holdings", "motors", "systems",
+  "technologies", "labs", "networks", "capital", "energy", "industries",
+  "partners", "media", "news", "times", "post", "press", "radio",
+  "television", "tv", "journal", "herald", "tribune", "telegraph",
+  "enterprises", "ventures", "pharmaceuticals", "securities", "insurance",
+  "logistics", "shipping", "foods", "brands", "software", "solutions", NULL
 };
 const size_t qt_n_org_nouns =
   sizeof qt_org_nouns / sizeof qt_org_nouns[0] - 1;
@@ -460,6 +479,7 @@ static void vocab_build(void) {
   vocab_add(vc, pronouns_he, V_HE);
   vocab_add(vc, pronouns_she, V_SHE);
   vocab_add(vc, honorifics, V_HONOR);
+  vocab_add(vc, org_tails, V_ORGTAIL);
   vocab_add(vc, pronouns_it, V_IT);
   vocab_add(vc, fillers, V_FILLER);
 }

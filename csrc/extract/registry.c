@@ -455,3 +455,9 @@ int qt_recent_with_role(const registry *r, size_t pos, const char *w,
   }
   return best;
 }
+
+/* The organisation registered under the full name s[a, a+len); -1 none. */
+int qt_find_org(registry *r, const char *s, size_t a, size_t len) {
+  int i = key_first(r, s, a, len, K_FULL);
+  return i >= 0 && r->p[i].org ? i : -1;
+}

@@ -94,14 +94,25 @@ static int read_pronoun(const body_t *b, registry *r, size_t i, size_t e,
   }
 }
 
+/* Nouns any organisation answers to when none has it in its name ("the
+ * company" after "Northline Ferries"). */
+static int generic_org_noun(const char *w) {
+  return strcmp(w, "company") == 0 || strcmp(w, "firm") == 0 ||
+         strcmp(w, "group") == 0 || strcmp(w, "organization") == 0 ||
+         strcmp(w, "organisation") == 0;
+}
+
 /* The noun after "the" names an organisation or a document: the latest
- * registered one with that noun, else the phrase as printed. */
+ * registered one with that noun (a document speaks for its owner: "a
+ * report by the Harbour Council ... the report said"); a generic noun
+ * ("the company") the latest organisation; else nobody. */
 static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
                           size_t ke, size_t pos, speaker_ref *out) {
   const char *s = b->s;
   int hit = -1;
   char w[40];
   size_t m = ke - k;
+  (void)i;
   if (m < sizeof w) {
     size_t x;
     for (x = 0; x < m; x++) w[x] = (char)(s[k + x] | 32);
@@ -110,23 +121,49 @@ static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
       if (strcmp(qt_org_nouns[x], w) == 0) break;
     if (x < N_ORG_NOUNS) {
       hit = qt_tree_max_upto(r, r->org_root[x], pos);
-    } else {
-      /* a word that only hashes like an organisation noun */
-      int j;
-      for (j = 0; j < r->n; j++)
-        if (r->p[j].org && r->p[j].last <= pos &&
-            (strcmp(r->p[j].noun, w) == 0 ||
-             lp_contains_ci(s + r->p[j].start, r->p[j].len, w)))
-          hit = j;
+      if (hit < 0 && generic_org_noun(w)) hit = qt_recent_org(r, pos);
     }
   }
   out->who = hit;
-  if (hit < 0) {
-    out->text = s + i;
-    out->len = ke - i;
-  }
   out->end = ke;
   out->how = "org-noun";
+}
+
+/* "the" + a name: "the Estmark Space Agency" (the organisation, found or
+ * registered now), "the Clinton campaign" (the name speaks). */
+static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
+                         speaker_ref *out) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  int w2, who;
+  size_t nm = qt_name_at(v, s, lim, k, &w2), ne = k + nm, ls, ee;
+  unsigned lm;
+  if (nm == 0) return 0;
+  ls = ne;
+  while (ls > k && s[ls - 1] != ' ') ls--;
+  lm = qt_vmask(v, s, ls, ne);
+  if (w2 >= 2 && (lm & (V_ORG | V_ORGTAIL))) {
+    who = qt_find_org(r, s, k, nm);
+    if (who < 0) {
+      who = qt_add_person(r, s, k, nm, NULL, 0, 1);
+      if (who >= 0)
+        qt_reg_set_noun(r, who, (lm & V_ORG) ? s + ls : "company",
+                        (lm & V_ORG) ? ne - ls : 7);
+    }
+    out->who = who;
+    out->end = ne;
+    out->how = "org";
+    return who >= 0;
+  }
+  ee = qt_word_end(s, lim, qt_skip_space(s, lim, ne));
+  if (ne < lim && s[ne] == ' ' && (qt_vmask(v, s, ne + 1, ee) & V_ORG) &&
+      (who = qt_find_partial(r, s, k, nm)) >= 0) {
+    out->who = who;
+    out->end = ee;
+    out->how = "name+org-noun";
+    return 1;
+  }
+  return 0;
 }
 
 /* "the" + up to four words to a role noun ("the foreign ministry
@@ -154,6 +191,9 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
       read_org_noun(b, r, i, k, ke, pos, out);
       return 1;
     }
+    if (words == 0 && qt_is_upper_at(s, lim, k) &&
+        read_the_name(b, r, k, lim, out))
+      return 1;
     words++;
     if (ke >= lim || s[ke] != ' ') break;
     k = ke + 1;
@@ -194,7 +234,8 @@ static int read_role_name(const body_t *b, registry *r, size_t i, size_t lim,
   if (qt_name_after_role(v, s, lim, rs, &na, &nl, &rend)) {
     out->who = qt_add_person(r, s, na, nl, s + i, rend - i, 0);
     out->end = na + nl;
-    if (out->end < lim && s[out->end] == ',') out->end++;
+    /* "the spokesman, Tomas Varga, called": the name's closing comma */
+    if (s[rs] == ',' && out->end < lim && s[out->end] == ',') out->end++;
     out->how = "role+name";
     return 1;
   }
