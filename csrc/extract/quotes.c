@@ -91,6 +91,224 @@ qbuild *qt_new_quote(qlist *ql) {
   return &ql->q[ql->n++];
 }
 
+/* The state of one paragraph's pass (see scan_paragraph). */
+typedef struct {
+  const body_t *b;
+  registry *r;
+  qlist *ql;
+  size_t pi, from, to;
+  qbuild **carry;        /* an open quote from the paragraph before */
+  qbuild *prev_direct;   /* a quote whose cue came after it ... */
+  size_t prev_cue_end;   /* ... and where its cue clause ended */
+  size_t noted;          /* mentions before here are noted already */
+} pscan;
+
+/*
+ * Is the quoted span [qs, qe) (opening mark at ms, closing mark ml bytes)
+ * the title of a work or a name rather than words anybody said: "a
+ * report titled "..."" (the report may speak later as "the report"),
+ * "known as "..."", "the group "Glass Heron""?
+ */
+static int names_a_thing(const pscan *ps, size_t qs, size_t qe, size_t ms,
+                         size_t ml, int words) {
+  const vocab *v = ps->b->v;
+  const char *s = ps->b->s;
+  size_t from = ps->from, tw, ka, ke = ms;
+  registry *r = ps->r;
+  if (*ps->carry) return 0;
+  if (qt_prev_word_in(v, s, from, ms, V_TITLE, &tw) && words < 25) {
+    size_t na, ne = tw;
+    while (ne > from && s[ne - 1] == ' ') ne--;
+    na = ne;
+    while (na > from && qt_is_word_byte((unsigned char)s[na - 1])) na--;
+    if (na < ne && (qt_vmask(v, s, na, ne) & V_ORG)) {
+      int rk = qt_add_person(r, s, qs, qe - qs, NULL, 0, 1);
+      if (rk >= 0 && ne - na < sizeof r->p[rk].noun) {
+        qt_reg_set_noun(r, rk, s + na, ne - na);
+        qt_reg_set_last(r, rk, qs);
+      }
+    }
+    return 1;
+  }
+  /* "known as "..."": a name; "described ... as "...": a phrase */
+  while (ke > from && s[ke - 1] == ' ') ke--;
+  ka = ke;
+  while (ka > from && qt_is_word_byte((unsigned char)s[ka - 1])) ka--;
+  if (qt_word_is(s, ka, ke, "as") && ka > from + 1 && words < 25) {
+    size_t pa = ka - 1, pe;
+    while (pa > from && s[pa - 1] == ' ') pa--;
+    pe = pa;
+    while (pa > from && qt_is_word_byte((unsigned char)s[pa - 1])) pa--;
+    if (qt_word_is(s, pa, pe, "known")) return 1;
+  }
+  return words <= 6 && qt_is_upper_at(s, qe, qs) &&
+         (qt_prev_word_in(v, s, from, ms, V_NAMING, &tw) ||
+          (ms > from + 1 && s[ms - 1] == ' ' && s[ms - 2] == ',' &&
+           qt_prev_word_in(v, s, from, ms - 2, V_NAMING, &tw)) ||
+          /* a capitalised title opening a sentence: "In "The Film", ..." */
+          (qe + ml < ps->to && (s[qe + ml] == ',' || s[qe - 1] == ',') &&
+           qt_prev_word_in(v, s, from, ms, V_NAMING | V_TITLE, &tw)));
+}
+
+/* "X called the US a "..."", "In Arvenstad, the spokesman, Tomas Varga,
+ * called the expulsions "..."": a speaker followed by a labelling or
+ * speech verb before a phrase at qs (sentence from ss). In a sentence
+ * that runs on for pages the speaker is looked for in the last
+ * PHRASE_SPAN bytes: the text before a quote is read once, not once per
+ * quote. */
+static void phrase_speaker(const body_t *b, registry *r, qbuild *q,
+                           size_t ss, size_t qs) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t w = ss;
+  speaker_ref sp;
+  if (qs - ss > PHRASE_SPAN) {
+    w = qs - PHRASE_SPAN;
+    while (w < qs && s[w - 1] != ' ') w++;
+  }
+  while (w < qs) {
+    size_t we = qt_word_end(s, qs, w);
+    if (we == w) { w++; continue; }
+    if ((w == ss || s[w - 1] == ' ') && qt_read_speaker(b, r, w, qs, qs, &sp)) {
+      size_t vs = qt_skip_space(s, qs, qt_skip_apposition(s, qs, sp.end));
+      size_t ve = qt_word_end(s, qs, vs);
+      if (ve > vs && (qt_vmask(v, s, vs, ve) & (V_LABEL | V_SPEECH))) {
+        qt_credit(q, r, &sp, s + vs, ve - vs, "phrase-verb");
+        return;
+      }
+      w = sp.end > w ? sp.end : we;
+      continue;
+    }
+    w = we;
+  }
+}
+
+/* The cues of quote q at [qs, qe) (opening mark at ms, text after the
+ * closing mark at after), most precise first; the end of a cue clause
+ * after the quote (> 1), 1 for a cue found elsewhere, 0 for none. */
+static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
+                       size_t after, int at_start, int ends_sentence) {
+  const body_t *b = ps->b;
+  registry *r = ps->r;
+  size_t ce = 0;
+#define UNCREDITED (q->speaker < 0 && q->speaker_text == NULL)
+  /* a quote inside its sentence goes to the speaker before it when there
+   * is one ("X said on Monday that "...""); one opening the sentence to
+   * the cue after it */
+  if (!at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
+    ce = 1;
+  if (ce == 0 && UNCREDITED)
+    ce = qt_cue_after(b, r, after, ps->to, qs, !ends_sentence, q);
+  if (ce == 0 && at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
+    ce = 1;
+  if (ce == 0 && !at_start && UNCREDITED &&
+      qt_cue_subject(b, r, ps->from, ms, q))
+    ce = 1;
+#undef UNCREDITED
+  return ce;
+}
+
+/* Classify and attribute quote q just closed; 0 when it was dropped (a
+ * title), 1 when kept. */
+static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
+                     size_t after, int words) {
+  const body_t *b = ps->b;
+  const char *s = b->s;
+  size_t ss = qt_sentence_start(s, ps->from, ms, b->memo), ce, ml;
+  int at_start = ss == ms;
+  int ends_sentence = qe > qs && (s[qe - 1] == '.' || s[qe - 1] == ',' ||
+                                  s[qe - 1] == '?' || s[qe - 1] == '!');
+  ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence);
+  if (ce == 0 && !ends_sentence && words <= 8 && title_case(b->v, s, qs, qe)) {
+    /* "The Quiet Wire", "Nightjar": a title or a name, not words anybody
+     * said */
+    if (q->nseg == 1 && q == &ps->ql->q[ps->ql->n - 1]) ps->ql->n--;
+    return 0;
+  }
+  if (!ends_sentence && !at_start && (words <= 4 || (ce == 0 && words <= 12))) {
+    q->kind = Q_PHRASE;                    /* a phrase inside a sentence */
+    if (q->speaker < 0 && q->speaker_text == NULL)
+      phrase_speaker(b, ps->r, q, ss, qs);
+  } else {
+    q->kind = Q_DIRECT;
+  }
+  ps->prev_direct = NULL;
+  ps->prev_cue_end = 0;
+  if (ce > 1) {
+    /* the split quote resumes right after this cue's sentence end */
+    size_t k2 = ce;
+    while (k2 < ps->to && s[k2] != '.' && s[k2] != ',' && k2 - ce < 80 &&
+           mark_at(s, b->n, k2, &ml) == 0)
+      k2++;
+    if (k2 < ps->to && (s[k2] == '.' || s[k2] == ',')) k2++;
+    ps->prev_direct = q;
+    ps->prev_cue_end = qt_skip_space(s, ps->to, k2);
+  }
+  return 1;
+}
+
+/* A quote closed at [qs, qe): a title is skipped, a carried or split
+ * quote gets another segment, else a new quote is attributed. */
+static int close_quote(pscan *ps, size_t qs, size_t qe, size_t ms,
+                       size_t ml) {
+  const body_t *b = ps->b;
+  const char *s = b->s;
+  int words = qt_count_words(s, qs, qe);
+  qbuild *q, **carry = ps->carry, *pd = ps->prev_direct;
+  if (words == 0 || names_a_thing(ps, qs, qe, ms, ml, words)) return LOUPE_OK;
+  if (*carry && (*carry)->nseg < MAX_SEGS) {
+    q = *carry;
+    q->seg[q->nseg][0] = qs;
+    q->seg[q->nseg][1] = qe;
+    q->nseg++;
+    *carry = NULL;
+  } else if (pd && ps->prev_cue_end > 0 && ms >= ps->prev_cue_end &&
+             ms - ps->prev_cue_end <= 3 && pd->nseg < MAX_SEGS) {
+    /* "...," he said. "..." : the second half of a split quote */
+    pd->seg[pd->nseg][0] = qs;
+    pd->seg[pd->nseg][1] = qe;
+    pd->nseg++;
+    ps->prev_cue_end = 0;
+    return LOUPE_OK;
+  } else {
+    q = qt_new_quote(ps->ql);
+    if (q == NULL) return LOUPE_ENOMEM;
+    q->seg[0][0] = qs;
+    q->seg[0][1] = qe;
+    q->nseg = 1;
+    q->para = ps->pi;
+  }
+  /* the mentions up to this quote move the people's `last`, each stretch
+   * of the paragraph once */
+  if (qs > ps->noted) {
+    qt_note_mentions(b->v, ps->r, s, ps->noted, qs);
+    ps->noted = qs;
+  }
+  attribute(ps, q, qs, qe, ms, qe + ml, words);
+  return LOUPE_OK;
+}
+
+/* An open quote at the paragraph end continues in the next one. */
+static int carry_open(pscan *ps, size_t open_at) {
+  qbuild *q, **carry = ps->carry;
+  if (*carry && (*carry)->nseg < MAX_SEGS) {
+    q = *carry;
+  } else {
+    q = qt_new_quote(ps->ql);
+    if (q == NULL) return LOUPE_ENOMEM;
+    q->para = ps->pi;
+    q->kind = Q_DIRECT;
+  }
+  q->seg[q->nseg][0] = open_at;
+  q->seg[q->nseg][1] = ps->to;
+  q->nseg++;
+  if (q->speaker < 0 && q->speaker_text == NULL)
+    qt_cue_before(ps->b, ps->r, ps->from,
+                  open_at > ps->from ? open_at - 1 : ps->from, q);
+  *carry = q;
+  return LOUPE_OK;
+}
+
 /*
  * One paragraph: find the quote spans, classify and attribute them, and
  * merge a quote split around its cue or continued into the next
@@ -98,226 +316,53 @@ qbuild *qt_new_quote(qlist *ql) {
  */
 static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
                           qbuild **carry) {
-  const vocab *v = b->v;
   const char *s = b->s;
-  size_t from = b->pstart[pi], to = b->pend[pi], i = from;
-  size_t open_at = 0, open_mark = 0;   /* the quote's text; its mark */
-  int inside = 0;
-  qbuild *prev_direct = NULL;
-  size_t prev_cue_end = 0;
-  size_t noted = from;       /* mentions before here are noted already */
-
+  pscan ps;
+  size_t i, open_at = 0, open_mark = 0;   /* the quote's text; its mark */
+  int inside = 0, rc;
+  memset(&ps, 0, sizeof ps);
+  ps.b = b;
+  ps.r = r;
+  ps.ql = ql;
+  ps.pi = pi;
+  ps.from = ps.noted = i = b->pstart[pi];
+  ps.to = b->pend[pi];
+  ps.carry = carry;
   /* a quote carried from the previous paragraph continues only when this
    * one opens with a quote mark */
   if (*carry) {
     size_t ml;
-    int k = mark_at(s, b->n, from, &ml);
+    int k = mark_at(s, b->n, ps.from, &ml);
     if (!(k == 1 || k == 3)) *carry = NULL;
   }
-  while (i < to) {
+  while (i < ps.to) {
     size_t ml;
     int k = mark_at(s, b->n, i, &ml);
     if (k == 0) { i++; continue; }
     if (k == 3) {
       /* after a digit outside a quote: an inch mark (a 15.6" screen) */
-      if (!inside && i > from && s[i - 1] >= '0' && s[i - 1] <= '9') {
+      if (!inside && i > ps.from && s[i - 1] >= '0' && s[i - 1] <= '9') {
         i += ml;
         continue;
       }
-      k = straight_role(s, to, i, inside);
+      k = straight_role(s, ps.to, i, inside);
     }
     if (!inside && k == 1) {
       inside = 1;
       open_mark = i;
       open_at = i + ml;
-      i += ml;
-      continue;
-    }
-    if (inside && k == 2) {
-      /* ms: where the opening mark starts; the closing mark may differ
-       * in length ("..." opened straight, closed curly) */
-      size_t qs = open_at, qe = i, after = i + ml, ms = open_mark;
-      int words = qt_count_words(s, qs, qe);
-      qbuild *q;
-      size_t tw;
+    } else if (inside && k == 2) {
       inside = 0;
-      i = after;
-      if (words == 0) continue;
-      /* titles of works and names: "a report titled "..."" */
-      if (qt_prev_word_in(v, s, from, ms, V_TITLE, &tw) && words < 25 &&
-          !(*carry)) {
-        /* "a report titled "X"": the report speaks later as "the report" */
-        size_t na, ne = tw;
-        while (ne > from && s[ne - 1] == ' ') ne--;
-        na = ne;
-        while (na > from && qt_is_word_byte((unsigned char)s[na - 1])) na--;
-        if (na < ne && (qt_vmask(v, s, na, ne) & V_ORG)) {
-          int rk = qt_add_person(r, s, qs, qe - qs, NULL, 0, 1);
-          if (rk >= 0 && ne - na < sizeof r->p[rk].noun) {
-            qt_reg_set_noun(r, rk, s + na, ne - na);
-            qt_reg_set_last(r, rk, qs);
-          }
-        }
-        continue;
-      }
-      {
-        /* "known as "..."": a name; "described ... as "...": a phrase */
-        size_t ka = 0, ke = ms;
-        while (ke > from && s[ke - 1] == ' ') ke--;
-        ka = ke;
-        while (ka > from && qt_is_word_byte((unsigned char)s[ka - 1])) ka--;
-        if (qt_word_is(s, ka, ke, "as") && ka > from + 1) {
-          size_t pa = ka - 1, pe;
-          while (pa > from && s[pa - 1] == ' ') pa--;
-          pe = pa;
-          while (pa > from && qt_is_word_byte((unsigned char)s[pa - 1])) pa--;
-          if (qt_word_is(s, pa, pe, "known") && words < 25 && !(*carry)) continue;
-        }
-      }
-      if (words <= 6 && qt_is_upper_at(s, qe, qs) && !(*carry) &&
-          (qt_prev_word_in(v, s, from, ms, V_NAMING, &tw) ||
-           (ms > from + 1 && s[ms - 1] == ' ' &&
-            s[ms - 2] == ',' &&
-            qt_prev_word_in(v, s, from, ms - 2, V_NAMING, &tw)) ||
-           /* a capitalised title opening a sentence: "In "The Film", ..." */
-           (qe + ml < to && (s[qe + ml] == ',' || s[qe - 1] == ',') &&
-            qt_prev_word_in(v, s, from, ms, V_NAMING | V_TITLE, &tw))))
-        continue;
-      if (*carry && (*carry)->nseg < MAX_SEGS) {
-        q = *carry;
-        q->seg[q->nseg][0] = qs;
-        q->seg[q->nseg][1] = qe;
-        q->nseg++;
-        *carry = NULL;
-      } else if (prev_direct && prev_cue_end > 0 &&
-                 ms >= prev_cue_end && ms - prev_cue_end <= 3 &&
-                 prev_direct->nseg < MAX_SEGS) {
-        /* "...," he said. "..." : the second half of a split quote */
-        q = prev_direct;
-        q->seg[q->nseg][0] = qs;
-        q->seg[q->nseg][1] = qe;
-        q->nseg++;
-        prev_cue_end = 0;
-        continue;
-      } else {
-        q = qt_new_quote(ql);
-        if (q == NULL) return LOUPE_ENOMEM;
-        q->seg[0][0] = qs;
-        q->seg[0][1] = qe;
-        q->nseg = 1;
-        q->para = pi;
-      }
-      /* the mentions up to this quote move the people's `last`, each
-       * stretch of the paragraph once */
-      if (qs > noted) {
-        qt_note_mentions(v, r, s, noted, qs);
-        noted = qs;
-      }
-      {
-        size_t ss = qt_sentence_start(s, from, ms, b->memo);
-        int at_start = ss == ms;
-        int ends_sentence = qe > qs && (s[qe - 1] == '.' || s[qe - 1] == ',' ||
-                                        s[qe - 1] == '?' || s[qe - 1] == '!');
-        size_t ce = 0;
-        /* a quote inside its sentence goes to the speaker before it when
-         * there is one ("X said on Monday that "...""); one opening the
-         * sentence to the cue after it */
-        if (!at_start && q->speaker < 0 && q->speaker_text == NULL &&
-            qt_cue_before(b, r, from, ms, q))
-          ce = 1;
-        if (ce == 0 && q->speaker < 0 && q->speaker_text == NULL)
-          ce = qt_cue_after(b, r, after, to, qs, !ends_sentence, q);
-        if (ce == 0 && at_start && q->speaker < 0 &&
-            q->speaker_text == NULL && qt_cue_before(b, r, from, ms, q))
-          ce = 1;
-        if (ce == 0 && !at_start && q->speaker < 0 &&
-            q->speaker_text == NULL && qt_cue_subject(b, r, from, ms, q))
-          ce = 1;
-        if (ce == 0 && !ends_sentence && words <= 8 &&
-            title_case(v, s, qs, qe)) {
-          /* "The Quiet Wire", "Nightjar": a title or a name, not words
-           * anybody said */
-          if (q->nseg == 1 && q == &ql->q[ql->n - 1]) ql->n--;
-          continue;
-        }
-        if (!ends_sentence && !at_start &&
-            (words <= 4 || (ce == 0 && words <= 12))) {
-          q->kind = 2;                         /* a phrase inside a sentence */
-          if (q->speaker < 0 && q->speaker_text == NULL) {
-            /* "X called the US a "..."", "In Arvenstad, the spokesman,
-             * Tomas Varga, called the expulsions "..."": a speaker
-             * followed by a labelling or speech verb before the quote */
-            speaker_ref sp;
-            size_t w = ss;
-            /* in a sentence that runs on for pages (no sentence end),
-             * the speaker is looked for in the last PHRASE_SPAN bytes:
-             * the text before a quote is read once, not once per quote */
-            if (qs - ss > PHRASE_SPAN) {
-              w = qs - PHRASE_SPAN;
-              while (w < qs && s[w - 1] != ' ') w++;
-            }
-            while (w < qs) {
-              size_t we = qt_word_end(s, qs, w);
-              if (we == w) { w++; continue; }
-              if ((w == ss || s[w - 1] == ' ') &&
-                  qt_read_speaker(b, r, w, qs, qs, &sp)) {
-                size_t vs = qt_skip_space(s, qs, qt_skip_apposition(s, qs, sp.end));
-                size_t ve = qt_word_end(s, qs, vs);
-                if (ve > vs && ((qt_vmask(v, s, vs, ve) & V_LABEL) ||
-                                (qt_vmask(v, s, vs, ve) & V_SPEECH))) {
-                  qt_credit(q, r, &sp, s + vs, ve - vs, "phrase-verb");
-                  break;
-                }
-                w = sp.end > w ? sp.end : we;
-                continue;
-              }
-              w = we;
-            }
-          }
-        } else {
-          q->kind = 0;
-        }
-        if (ce > 1) {
-          /* the split quote resumes right after this cue's sentence end */
-          size_t k2 = ce;
-          while (k2 < to && s[k2] != '.' && s[k2] != ',' && k2 - ce < 80 &&
-                 mark_at(s, b->n, k2, &ml) == 0)
-            k2++;
-          if (k2 < to && (s[k2] == '.' || s[k2] == ',')) k2++;
-          prev_direct = q;
-          prev_cue_end = qt_skip_space(s, to, k2);
-        } else {
-          prev_direct = NULL;
-          prev_cue_end = 0;
-        }
-      }
-      continue;
+      rc = close_quote(&ps, open_at, i, open_mark, ml);
+      if (rc) return rc;
     }
     i += ml;
   }
   /* the rest of the paragraph's mentions: he/she in the paragraphs
    * after may point to a person named here without a quote */
-  if (to > noted) qt_note_mentions(v, r, s, noted, to);
-  if (inside && open_at < to) {
-    /* an open quote at the paragraph end continues in the next one */
-    qbuild *q;
-    if (*carry && (*carry)->nseg < MAX_SEGS) {
-      q = *carry;
-    } else {
-      q = qt_new_quote(ql);
-      if (q == NULL) return LOUPE_ENOMEM;
-      q->para = pi;
-      q->kind = 0;
-    }
-    q->seg[q->nseg][0] = open_at;
-    q->seg[q->nseg][1] = to;
-    q->nseg++;
-    if (q->speaker < 0 && q->speaker_text == NULL)
-      qt_cue_before(b, r, from, open_at > from ? open_at - 1 : from, q);
-    *carry = q;
-  } else {
-    *carry = NULL;
-  }
+  if (ps.to > ps.noted) qt_note_mentions(b->v, r, s, ps.noted, ps.to);
+  if (inside && open_at < ps.to) return carry_open(&ps, open_at);
+  *carry = NULL;
   return LOUPE_OK;
 }
 
