@@ -247,6 +247,18 @@ static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
   return 1;
 }
 
+/* Has the quote [qs, qe) a cue of its own right after it (""...," said
+ * Kim Ray. "...," added Ana Ruiz.")? Then it is no second half of the
+ * quote before. */
+static int own_cue(pscan *ps, size_t qs, size_t qe, size_t ml) {
+  qbuild scratch;
+  memset(&scratch, 0, sizeof scratch);
+  scratch.speaker = -1;
+  if (!qt_cue_after(ps->b, ps->r, qe + ml, ps->to, qs, 0, &scratch))
+    return 0;
+  return scratch.speaker >= 0 || scratch.speaker_text != NULL;
+}
+
 /* A quote closed at [qs, qe): a title is skipped, a carried or split
  * quote gets another segment, else a new quote is attributed. */
 static int close_quote(pscan *ps, size_t qs, size_t qe, size_t ms,
@@ -263,7 +275,8 @@ static int close_quote(pscan *ps, size_t qs, size_t qe, size_t ms,
     q->nseg++;
     *carry = NULL;
   } else if (pd && ps->prev_cue_end > 0 && ms >= ps->prev_cue_end &&
-             ms - ps->prev_cue_end <= 3 && pd->nseg < MAX_SEGS) {
+             ms - ps->prev_cue_end <= 3 && pd->nseg < MAX_SEGS &&
+             !own_cue(ps, qs, qe, ml)) {
     /* "...," he said. "..." : the second half of a split quote */
     pd->seg[pd->nseg][0] = qs;
     pd->seg[pd->nseg][1] = qe;
@@ -388,6 +401,42 @@ static int dash_byline(const body_t *b, registry *r, qbuild *q, size_t pe) {
   return 1;
 }
 
+/* A quote without a cue after a sentence about somebody ("Bolton
+ * distanced himself from the movement. "I'm going to support him."): the
+ * subject of the sentence before it, in its paragraph or ending the
+ * paragraph before, when that sentence comes after the quote before. */
+static int prev_sentence_subject(const body_t *b, registry *r, qbuild *q,
+                                 const qbuild *prev) {
+  const char *s = b->s;
+  size_t start = q->seg[0][0], from = b->pstart[q->para], e, ss;
+  speaker_ref sp;
+  /* the opening mark and spaces before the quote */
+  e = start;
+  while (e > from && (s[e - 1] == ' ' || s[e - 1] == '"' ||
+                      (unsigned char)s[e - 1] >= 0x80))
+    e--;
+  if (e == from) {
+    if (q->para == 0) return 0;
+    from = b->pstart[q->para - 1];
+    e = b->pend[q->para - 1];
+  }
+  if (e <= from || (s[e - 1] != '.' && s[e - 1] != '!')) return 0;
+  ss = qt_sentence_start(s, from, e - 1, NULL);
+  if (prev && prev->seg[prev->nseg - 1][1] > ss) return 0;
+  if (!qt_read_speaker(b, r, ss, e, ss, &sp) || sp.who < 0 ||
+      r->p[sp.who].org)
+    return 0;
+  {
+    size_t v0 = qt_skip_space(s, e, qt_skip_apposition(s, e, sp.end));
+    size_t ve = qt_word_end(s, e, v0);
+    if (!(ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
+          !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ))))
+      return 0;
+  }
+  qt_credit(q, r, &sp, NULL, 0, "previous-sentence");
+  return 1;
+}
+
 /* A quote with no cue of its own: "..." He said. in the next sentence, or
  * the speaker of the quote just before when the paragraph is all quote. */
 static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
@@ -430,6 +479,8 @@ static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
       }
     }
     if (dash_byline(b, r, q, pe)) continue;
+    if (prev_sentence_subject(b, r, q, k > 0 ? &ql->q[k - 1] : NULL))
+      continue;
     /* no cue at all: the speaker of the quote just before, in the same or
      * the previous paragraph, goes on speaking */
     if (k > 0) {

@@ -81,7 +81,11 @@ size_t qt_word_end(const char *s, size_t n, size_t i) {
     if (apostrophe_at(s, n, j, &al)) { j += al; continue; }
     break;
   }
-  if (j == i + 1 && j < n && s[j] == '.' && qt_is_upper_at(s, n, i)) j++;
+  if (j == i + 1 && j < n && s[j] == '.' && qt_is_upper_at(s, n, i)) {
+    j++;
+    /* "U.S.", "D.C.": initials run on */
+    while (j + 1 < n && qt_is_upper_at(s, n, j) && s[j + 1] == '.') j += 2;
+  }
   return j;
 }
 
@@ -159,7 +163,8 @@ static const char *const speech_verbs[] = {
   "tweeting", "joking", "stressing", "urging", "acknowledging",
   "admitting", "responding", "replying", "observing", "reacted",
   "demurred", "sniped", "jabbed", "cracked", "quipped", "cheered",
-  "pronounced", "concluding", "recalling", "quoting", "quoted", NULL
+  "pronounced", "concluding", "recalling", "quoting", "quoted", "shot",
+  "fired", NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
@@ -513,7 +518,11 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
     if (e == k) break;
     if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of")) break;
     cut = possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
-          qt_is_role_noun(v, s, k, e);
+          qt_is_role_noun(v, s, k, e) ||
+          /* "Korean-born", "Ohio-based": no part of a name */
+          (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||
+                         lp_starts_ci(s + e - 6 > s + k ? s + e - 6 : s + k,
+                                      6, "-based")));
     n = e < lim && s[e] == '.' ? e + 1 : e;
     if (n >= lim || s[n] != ' ') break;
     n++;

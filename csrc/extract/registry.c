@@ -388,11 +388,15 @@ int qt_find_partial(registry *r, const char *s, size_t a, size_t len) {
   full = key_first(r, s, a, len, K_FULL);
   if (full >= 0 && r->p[full].org) full = -1;
   limit = full >= 0 ? full : r->n;
-  for (kind = K_FIRST; kind <= K_LAST && nh < 2; kind++) {
+  /* a surname first ("Trump": Donald Trump, not the "Trump Train"); a
+   * given name only of somebody introduced or credited */
+  for (kind = K_LAST; kind >= K_FIRST; kind--) {
     int i;
+    if (full < 0 && nh > 0) break;
     for (i = key_first(r, s, a, len, kind); i >= 0 && i < limit && nh < 2;
          i = r->p[i].next[kind]) {
       if (nh == 1 && hits[0] == i) continue;
+      if (kind == K_FIRST && full < 0 && r->p[i].unlisted) continue;
       hits[nh++] = i;
     }
   }

@@ -224,6 +224,13 @@ static int read_role_name(const body_t *b, registry *r, size_t i, size_t lim,
   while (j < lim && words < 10) {
     size_t je = qt_word_end(s, lim, j);
     if (je == j) break;
+    /* no verb nor function word inside a role phrase ("Khalif said
+     * Republican nominee ...") */
+    if (!qt_is_upper_at(s, lim, j) &&
+        (qt_vmask(v, s, j, je) & (V_SPEECH | V_REPORT | V_NOTNAME | V_CONJ |
+                                  V_LABEL)) &&
+        !qt_word_is(s, j, je, "of"))
+      break;
     if (qt_is_role_noun(v, s, j, je)) rs = je;
     else if (rs) break;       /* the word after the role noun */
     words++;
