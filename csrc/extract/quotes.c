@@ -423,9 +423,7 @@ static int prev_sentence_subject(const body_t *b, registry *r, qbuild *q,
   if (e <= from || (s[e - 1] != '.' && s[e - 1] != '!')) return 0;
   ss = qt_sentence_start(s, from, e - 1, NULL);
   if (prev && prev->seg[prev->nseg - 1][1] > ss) return 0;
-  if (!qt_read_speaker(b, r, ss, e, ss, &sp) || sp.who < 0 ||
-      r->p[sp.who].org)
-    return 0;
+  if (!qt_read_speaker(b, r, ss, e, ss, &sp) || sp.who < 0) return 0;
   {
     size_t v0 = qt_skip_space(s, e, qt_skip_apposition(s, e, sp.end));
     size_t ve = qt_word_end(s, e, v0);

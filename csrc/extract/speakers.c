@@ -163,7 +163,22 @@ static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
     out->how = "name+org-noun";
     return 1;
   }
-  return 0;
+  /* "the DNC said", "the White House said": a name after "the" that no
+   * person has is an organisation */
+  if (qt_find_partial(r, s, k, nm) >= 0 || lp_is_place(s + k, nm)) return 0;
+  {
+    size_t ve;
+    if (!qt_verb_after(v, s, lim, ne, &ve)) return 0;
+  }
+  who = qt_find_org(r, s, k, nm);
+  if (who < 0) {
+    who = qt_add_person(r, s, k, nm, NULL, 0, 1);
+    if (who >= 0) qt_reg_set_noun(r, who, "organization", 12);
+  }
+  out->who = who;
+  out->end = ne;
+  out->how = "org";
+  return who >= 0;
 }
 
 /* "the" + up to four words to a role noun ("the foreign ministry
@@ -568,8 +583,7 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
   speaker_ref sp;
   int tries;
   for (tries = 0; tries < 2; tries++) {
-    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) && sp.who >= 0 &&
-        !r->p[sp.who].org) {
+    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) && sp.who >= 0) {
       size_t v0 = qt_skip_apposition(s, i, sp.end), ve;
       v0 = qt_skip_space(s, i, v0);
       ve = qt_word_end(s, i, v0);
