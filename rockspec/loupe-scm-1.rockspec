@@ -77,6 +77,7 @@ build = {
         "csrc/extract/speakers.c",
         "csrc/extract/text.c",
         "csrc/extract/transcript.c",
+        "csrc/extract/zhcues.c",
         "csrc/corpus/check.c",
         "csrc/corpus/files.c",
         "csrc/corpus/ftstok.c",

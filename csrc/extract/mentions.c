@@ -353,6 +353,20 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
       i = k;
       continue;
     }
+    if (r->han && (unsigned char)s[i] >= 0xE4 && (unsigned char)s[i] <= 0xE9) {
+      /* a Han name already credited: 林晓雯, 赵明 (no spaces around) */
+      size_t m;
+      for (m = 12; m >= 6; m -= 3)
+        if (i + m <= to) {
+          int k = qt_find_partial(r, s, i, m);
+          if (k >= 0) {
+            qt_reg_set_last(r, k, i);
+            break;
+          }
+        }
+      i += 3;
+      continue;
+    }
     if (!qt_is_upper_at(s, to, i)) {
       i++;
       continue;

@@ -30,6 +30,12 @@ static int mark_at(const char *s, size_t n, size_t i, size_t *len) {
     if ((unsigned char)s[i + 1] == 0xAB) return 1;   /* « */
     if ((unsigned char)s[i + 1] == 0xBB) return 2;   /* » */
   }
+  if (c == 0xE3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+    unsigned char d = (unsigned char)s[i + 2];
+    *len = 3;
+    if (d == 0x8C || d == 0x8E) return 1;    /* 「 『 */
+    if (d == 0x8D || d == 0x8F) return 2;    /* 」 』 */
+  }
   return 0;
 }
 
@@ -51,9 +57,42 @@ int qt_count_words(const char *s, size_t a, size_t b) {
     while (i < b && !qt_is_word_byte((unsigned char)s[i])) i++;
     if (i >= b) break;
     w++;
-    while (i < b && qt_is_word_byte((unsigned char)s[i])) i++;
+    while (i < b && qt_is_word_byte((unsigned char)s[i])) {
+      /* a Han character is a word of its own (no spaces between them) */
+      if ((unsigned char)s[i] >= 0xE4 && (unsigned char)s[i] <= 0xE9 &&
+          i + 3 <= b) {
+        i += 3;
+        if (i < b && (unsigned char)s[i] >= 0xE4 &&
+            (unsigned char)s[i] <= 0xE9)
+          w++;
+        continue;
+      }
+      i++;
+    }
   }
   return w;
+}
+
+/* Does the text before b end a sentence: . ? ! , or 。！？，? */
+static int sentence_punct(const char *s, size_t a, size_t b) {
+  unsigned char c;
+  if (b <= a) return 0;
+  c = (unsigned char)s[b - 1];
+  if (c == '.' || c == ',' || c == '?' || c == '!') return 1;
+  if (b - a < 3) return 0;
+  return memcmp(s + b - 3, "\xE3\x80\x82", 3) == 0 ||
+         memcmp(s + b - 3, "\xEF\xBC\x81", 3) == 0 ||
+         memcmp(s + b - 3, "\xEF\xBC\x9F", 3) == 0 ||
+         memcmp(s + b - 3, "\xEF\xBC\x8C", 3) == 0;
+}
+
+/* Is the text around a quote Chinese (a Han character or full-width
+ * punctuation right before the opening mark or after the closing one)? */
+static int han_context(const char *s, size_t from, size_t to, size_t ms,
+                       size_t after) {
+  unsigned char b0 = ms >= from + 3 ? (unsigned char)s[ms - 3] : 0;
+  unsigned char a0 = after < to ? (unsigned char)s[after] : 0;
+  return (b0 >= 0xE3 && b0 <= 0xEF) || (a0 >= 0xE3 && a0 <= 0xEF);
 }
 
 /* Every word capitalised but for short function words ("Locks Without
@@ -192,6 +231,9 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
   registry *r = ps->r;
   size_t ce = 0;
 #define UNCREDITED (q->speaker < 0 && q->speaker_text == NULL)
+  if (han_context(b->s, ps->from, ps->to, ms, after) &&
+      qt_cue_han(b, r, ps->from, ps->to, ms, after, q))
+    return 1;
   /* a quote inside its sentence goes to the speaker before it when there
    * is one ("X said on Monday that "...""); one opening the sentence to
    * the cue after it */
@@ -216,8 +258,7 @@ static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
   const char *s = b->s;
   size_t ss = qt_sentence_start(s, ps->from, ms, b->memo), ce, ml;
   int at_start = ss == ms;
-  int ends_sentence = qe > qs && (s[qe - 1] == '.' || s[qe - 1] == ',' ||
-                                  s[qe - 1] == '?' || s[qe - 1] == '!');
+  int ends_sentence = sentence_punct(s, qs, qe);
   ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence);
   if (ce == 0 && !ends_sentence && words <= 8 && title_case(b->v, s, qs, qe)) {
     /* "The Quiet Wire", "Nightjar": a title or a name, not words anybody

@@ -98,6 +98,7 @@ typedef struct {
   int *org_root;         /* one tree per organisation noun */
   uint32_t seed;         /* priorities (fixed: same output every run) */
   int oom;               /* an allocation failed (sticky) */
+  int han;               /* some person has a Han name (zhcues.c) */
   const char *s;         /* the body the offsets point into */
 } registry;
 
@@ -229,6 +230,10 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
                    qbuild *q);
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve);
+
+/* zhcues.c */
+int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
+               size_t ms, size_t after, qbuild *q);
 
 /* transcript.c */
 int qt_scan_transcript(const body_t *b, registry *r, qlist *ql,

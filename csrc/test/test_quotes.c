@@ -287,6 +287,34 @@ static void test_orgs(void) {
   loupe_article_free(a);
 }
 
+static const char ZH_NEWS[] =
+  "港口税上调引发争议\n"
+  "\n"
+  "布拉斯克市议会周二投票决定提高港口税，这是十二年来首次上调，辩论一直持续到午夜之后。\n"
+  "\n"
+  "市议员林晓雯表示：“我们不能只靠善意维持码头运转，港口多年来一直亏损。”\n"
+  "\n"
+  "“任何人支付的费用都不应超过港口的成本，每年都要重新审议。”前港务专员雷克说。\n"
+  "\n"
+  "海事部发言人赵明强调，「港口安全检查将继续进行，具体安排会及时公布」。\n"
+  "\n"
+  "林晓雯随后离开会场。“今晚我们选择了港口，而不是在港口工作的人。”她说。\n";
+
+static void test_zh_news(void) {
+  loupe_article *a = parse_text("zh news", ZH_NEWS);
+  SAID(a, "我们不能只靠善意维持码头运转", "林晓雯", "direct");
+  SAID(a, "任何人支付的费用都不应超过", "雷克", "direct");
+  SAID(a, "港口安全检查将继续进行", "赵明", NULL);
+  SAID(a, "今晚我们选择了港口", "林晓雯", "direct");
+  {
+    const loupe_quote *q = quote_starting(a, "我们不能只靠善意");
+    CHECK(q && q->role && strcmp(q->role, "市议员") == 0,
+          "the title before a Han name is the role: %s",
+          q && q->role ? q->role : "(none)");
+  }
+  loupe_article_free(a);
+}
+
 /* A news page with a label or two is no transcript. */
 static void test_not_transcript(void) {
   loupe_article *a = parse_text("labels in news",
@@ -315,6 +343,7 @@ int main(void) {
   test_appositions();
   test_pronouns();
   test_orgs();
+  test_zh_news();
   printf("test_quotes: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
