@@ -67,6 +67,7 @@ build = {
         "csrc/extract/htmlclass.c",
         "csrc/extract/input.c",
         "csrc/extract/json.c",
+        "csrc/extract/mdview.c",
         "csrc/extract/mentions.c",
         "csrc/extract/meta.c",
         "csrc/extract/parse.c",

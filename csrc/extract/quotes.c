@@ -664,10 +664,11 @@ static int emit_speaker(const registry *r, const qbuild *q, loupe_quote *o,
 
 /* Quote q as the article's next quote; nothing when it has no words. */
 static int emit_quote(loupe_article *a, lp_text *t, const registry *r,
-                      const qbuild *q, const size_t *ps, src_cursor *sc,
-                      lp_buf *text, lp_arena *arena) {
+                      const qbuild *q, const size_t *ps, const md_view *mv,
+                      src_cursor *sc, lp_buf *text, lp_arena *arena) {
   loupe_quote *o = &a->quotes[a->n_quotes];
-  const char *s = a->body;
+  const char *s = mv->s ? mv->s : a->body;
+  size_t boff = mv->s ? mv->map[q->seg[0][0]] : q->seg[0][0];
   size_t k;
   int sgi;
   text->len = 0;                  /* one buffer for every quote */
@@ -696,9 +697,9 @@ static int emit_quote(loupe_article *a, lp_text *t, const registry *r,
   o->text.len = text->len;
   if (o->text.text == NULL) return LOUPE_ENOMEM;
   o->text.rule = kind_names[q->kind];
-  o->body_offset = q->seg[0][0];
+  o->body_offset = boff;
   o->paragraph = q->para + 1;
-  body_to_src(a, t, q->seg[0][0], q->para, ps[q->para], &o->text.offset,
+  body_to_src(a, t, boff, q->para, ps[q->para], &o->text.offset,
               &o->text.line, sc);
   o->kind = kind_names[q->kind];
   if (q->cue_buf[0]) {
@@ -712,7 +713,7 @@ static int emit_quote(loupe_article *a, lp_text *t, const registry *r,
 
 /* The registry's people handed to the entity finder. */
 static int find_entities(loupe_article *a, const registry *r,
-                         lp_arena *arena) {
+                         const md_view *mv, lp_arena *arena) {
   lp_named *named = malloc((r->n ? (size_t)r->n : 1) * sizeof *named);
   int j, rc;
   size_t nn = 0;
@@ -721,6 +722,12 @@ static int find_entities(loupe_article *a, const registry *r,
     if (r->p[j].unlisted) continue;    /* a name only seen */
     named[nn].start = r->p[j].start;
     named[nn].len = r->p[j].len;
+    if (mv->s) {             /* back to the body's offsets */
+      size_t e = r->p[j].start + r->p[j].len;
+      named[nn].start = mv->map[r->p[j].start];
+      named[nn].len = e > r->p[j].start ? mv->map[e - 1] + 1 -
+                                          named[nn].start : 0;
+    }
     named[nn].role = r->p[j].role;
     named[nn].org = r->p[j].org;
     nn++;
@@ -808,8 +815,10 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   lp_buf text = {0};
   src_cursor scur;
   sent_memo memo;
+  md_view mv;
   int rc = LOUPE_ENOMEM;
 
+  memset(&mv, 0, sizeof mv);
   memset(&scur, 0, sizeof scur);
   memset(&memo, 0, sizeof memo);
   a->quotes = NULL;
@@ -824,9 +833,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   b.np = a->n_paragraphs;
   ps = malloc(b.np * sizeof *ps);
   pe = malloc(b.np * sizeof *pe);
-  r = registry_new(b.s);
-  in_quote = calloc(b.n / 8 + 1, 1);     /* one bit a body byte */
-  if (!ps || !pe || !r || !in_quote) goto out;
+  if (!ps || !pe) goto out;
   for (i = 0, k = 0; i < b.np; i++) {
     ps[i] = k;
     pe[i] = k + a->paragraphs[i].len;
@@ -834,6 +841,16 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   }
   b.pstart = ps;
   b.pend = pe;
+  if (qt_md_view(b.s, b.n, ps, pe, b.np, &mv)) goto out;
+  if (mv.s) {                  /* Markdown: read the text, not the markup */
+    b.s = mv.s;
+    b.n = mv.n;
+    b.pstart = mv.ps;
+    b.pend = mv.pe;
+  }
+  r = registry_new(b.s);
+  in_quote = calloc(b.n / 8 + 1, 1);     /* one bit a body byte */
+  if (!r || !in_quote) goto out;
   rc = find_quotes(a, t, &b, r, &ql, in_quote);
   if (rc) goto out;
   rc = LOUPE_ENOMEM;
@@ -844,9 +861,11 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
     if (a->quotes == NULL) goto out;
   }
   for (i = 0; i < ql.n; i++)
-    if (emit_quote(a, t, r, &ql.q[i], ps, &scur, &text, arena)) goto out;
-  rc = find_entities(a, r, arena);
+    if (emit_quote(a, t, r, &ql.q[i], ps, &mv, &scur, &text, arena))
+      goto out;
+  rc = find_entities(a, r, &mv, arena);
 out:
+  qt_md_view_free(&mv);
   registry_free(r);
   free(ql.q);
   free(ps);

@@ -231,6 +231,17 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve);
 
+/* mdview.c: the body without Markdown markup, mapped back to it */
+typedef struct {
+  char *s;               /* NULL: the body has no markup */
+  size_t n;
+  size_t *map;           /* body offset of each byte of s (n + 1) */
+  size_t *ps, *pe;       /* the paragraphs in s */
+} md_view;
+int qt_md_view(const char *s, size_t n, const size_t *ps, const size_t *pe,
+               size_t np, md_view *v);
+void qt_md_view_free(md_view *v);
+
 /* zhcues.c */
 int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
                size_t ms, size_t after, qbuild *q);

@@ -315,6 +315,33 @@ static void test_zh_news(void) {
   loupe_article_free(a);
 }
 
+static const char MD_NEWS[] =
+  "# Harbour tax vote splits the council\n"
+  "\n"
+  "The council of Brask voted on Tuesday to raise the harbour tax for the "
+  "first time in twelve years, after a debate that ran past midnight.\n"
+  "\n"
+  "\"We cannot keep the quays open on goodwill alone,\" Ilse Marten "
+  "[said](https://example.org/marten-interview) on Wednesday, adding that "
+  "the port had been losing money for years.\n"
+  "\n"
+  "Former commissioner Tomas Reyk *told* reporters that \"nobody should "
+  "pay more than the port costs.\"\n";
+
+/* Markdown links and emphasis do not hide the cue; offsets stay the
+ * body's. */
+static void test_markdown(void) {
+  loupe_article *a = parse_text("markdown", MD_NEWS);
+  const loupe_quote *q;
+  SAID(a, "We cannot keep the quays open", "Ilse Marten", "direct");
+  SAID(a, "nobody should pay more", "Tomas Reyk", NULL);
+  q = quote_starting(a, "nobody should pay more");
+  CHECK(q && q->body_offset < a->body_len &&
+        strncmp(a->body + q->body_offset, "nobody should", 13) == 0,
+        "the quote's offset points into the body");
+  loupe_article_free(a);
+}
+
 /* A news page with a label or two is no transcript. */
 static void test_not_transcript(void) {
   loupe_article *a = parse_text("labels in news",
@@ -344,6 +371,7 @@ int main(void) {
   test_pronouns();
   test_orgs();
   test_zh_news();
+  test_markdown();
   printf("test_quotes: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
