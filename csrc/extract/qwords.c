@@ -216,7 +216,7 @@ static const char *const role_nouns[] = {
   "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", "co-host",
   "co-anchor", "co-chair", "co-chairman", "constituent", "staff",
   "undersecretary", "commentator", "contributor", "panelist",
-  "councillor", "councilor", "counterpart", "colleague", NULL
+  "councillor", "councilor", "counterpart", "colleague", "hacker", NULL
 };
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker

@@ -69,6 +69,54 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
   return i;
 }
 
+/* Start of the sentence holding i (at most 400 bytes back). */
+static size_t sentence_back(const char *s, size_t i) {
+  size_t k = i, low = i > 400 ? i - 400 : 0;
+  while (k > low) {
+    char c = s[k - 1];
+    if (c == '\n' || ((c == '.' || c == '?' || c == '!') && k < i &&
+                      s[k] == ' '))
+      break;
+    k--;
+  }
+  while (k < i && (s[k] == ' ' || s[k] == '\n' || s[k] == '"')) k++;
+  return k;
+}
+
+/* The person a sentence starting at ss is about: a registered person
+ * named first in it (titles skipped), of a gender compatible with g. */
+static int subject_at(const body_t *b, registry *r, size_t ss, size_t lim,
+                      int g) {
+  const char *s = b->s;
+  size_t a = qt_skip_titles(b->v, s, lim, ss), m;
+  int w, who;
+  if (a >= lim || !qt_is_upper_at(s, lim, a)) return -1;
+  m = qt_name_at(b->v, s, lim, a, &w);
+  if (m == 0) return -1;
+  who = qt_find_partial(r, s, a, m);
+  if (who < 0 || r->p[who].org) return -1;
+  if (r->p[who].gender && r->p[who].gender != g) return -1;
+  return who;
+}
+
+/* The most prominent person "he"/"she" at i points to: the subject of its
+ * own sentence when it comes later in it ("Rubio said ... Trump, whom he
+ * called"), the subject of the sentence before when it opens one. */
+static int prominent_person(const body_t *b, registry *r, size_t i, int g) {
+  const char *s = b->s;
+  size_t ss = sentence_back(s, i);
+  if (ss < i) return subject_at(b, r, ss, i, g);
+  if (ss < 2) return -1;
+  {
+    size_t pe = ss;
+    while (pe > 0 && (s[pe - 1] == ' ' || s[pe - 1] == '\n' ||
+                      s[pe - 1] == '"'))
+      pe--;
+    if (pe == 0) return -1;
+    return subject_at(b, r, sentence_back(s, pe - 1), pe, g);
+  }
+}
+
 /* "he"/"she": the latest person of that gender; "it"/"they": the
  * latest organisation or document when one was named after the latest
  * person ("the agency ... it said"). */
@@ -78,7 +126,8 @@ static int read_pronoun(const body_t *b, registry *r, size_t i, size_t e,
   out->end = e;
   if (m & (V_HE | V_SHE)) {
     int g = (m & V_HE) ? 1 : 2;
-    out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
+    out->who = prominent_person(b, r, i, g);
+    if (out->who < 0) out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
     if (out->who >= 0 && r->p[out->who].gender == 0)
       qt_reg_set_gender(r, out->who, g);
     out->how = "pronoun";
@@ -396,6 +445,25 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       if (k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
     }
   }
+  if (k == i && k + 4 < lim && s[k] == ' ') {
+    /* "Kim Ray of the ACLU said", "Ray, of Acme Inc, said" */
+    size_t w = k + 1, we = qt_word_end(s, lim, w);
+    if (qt_word_is(s, w, we, "of") || qt_word_is(s, w, we, "from") ||
+        qt_word_is(s, w, we, "at") || qt_word_is(s, w, we, "with")) {
+      size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
+      int caps = 0;
+      if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
+      while (x < lim && caps < 6 && qt_is_upper_at(s, lim, x)) {
+        xe = qt_word_end(s, lim, x);
+        if (xe == x) break;
+        caps++;
+        k = xe;
+        if (xe >= lim || s[xe] != ' ') break;
+        x = xe + 1;
+      }
+      if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
+    }
+  }
   if (k < lim && s[k] == ':' && k == i) {
     *ve = k + 1;                     /* "Kim Ray: "..."" */
     return k;
@@ -556,6 +624,8 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
           best = sp;
           bv = vs;
           bl = ve - vs;
+          k = ve;            /* not "The Nation" of "Kim Ray of The Nation" */
+          continue;
         }
         k = sp.end > k ? sp.end : e;
         continue;
