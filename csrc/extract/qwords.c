@@ -164,7 +164,9 @@ static const char *const speech_verbs[] = {
   "admitting", "responding", "replying", "observing", "reacted",
   "demurred", "sniped", "jabbed", "cracked", "quipped", "cheered",
   "pronounced", "concluding", "recalling", "quoting", "quoted", "shot",
-  "fired", NULL
+  "fired", "boomed", "bellowed", "intoned", "pleaded", "insisting",
+  "stating", "announcing", "predicting", "suggesting", "describing",
+  "dismissing", "accusing", "labeling", "labelling", "branding", NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */

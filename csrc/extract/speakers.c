@@ -655,8 +655,15 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
   for (tries = 0; tries < 2; tries++) {
     if (k < i && qt_read_speaker(b, r, k, i, i, &sp) && sp.who >= 0) {
       size_t v0 = qt_skip_apposition(s, i, sp.end), ve;
+      int fill = 0;
       v0 = qt_skip_space(s, i, v0);
       ve = qt_word_end(s, i, v0);
+      /* "Trump on Thursday ratcheted up ...": time words first */
+      while (fill < 3 && ve > v0 && (qt_vmask(b->v, s, v0, ve) & V_FILLER)) {
+        v0 = qt_skip_space(s, i, ve);
+        ve = qt_word_end(s, i, v0);
+        fill++;
+      }
       if (ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
           !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ))) {
         qt_credit(q, r, &sp, NULL, 0, "subject");
