@@ -461,7 +461,8 @@ static int prev_sentence_subject(const body_t *b, registry *r, qbuild *q,
     from = b->pstart[q->para - 1];
     e = b->pend[q->para - 1];
   }
-  if (e <= from || (s[e - 1] != '.' && s[e - 1] != '!')) return 0;
+  if (e <= from || (s[e - 1] != '.' && s[e - 1] != '!' && s[e - 1] != ':'))
+    return 0;
   ss = qt_sentence_start(s, from, e - 1, NULL);
   if (prev && prev->seg[prev->nseg - 1][1] > ss) return 0;
   if (!qt_read_speaker(b, r, ss, e, ss, &sp) || sp.who < 0) return 0;

@@ -166,7 +166,8 @@ static const char *const speech_verbs[] = {
   "pronounced", "concluding", "recalling", "quoting", "quoted", "shot",
   "fired", "boomed", "bellowed", "intoned", "pleaded", "insisting",
   "stating", "announcing", "predicting", "suggesting", "describing",
-  "dismissing", "accusing", "labeling", "labelling", "branding", NULL
+  "dismissing", "accusing", "labeling", "labelling", "branding", "put",
+  NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */

@@ -54,17 +54,29 @@ void qt_credit(qbuild *q, registry *r, const speaker_ref *sp,
  * the committee," / ", a former hacker," (up to 16 words); i when there
  * is none. */
 size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
-  size_t k = i, e;
-  int words = 0;
+  size_t k = i, x;
+  int words = 0, in_word = 0;
   if (k >= lim || s[k] != ',') return i;
-  k = qt_skip_space(s, lim, k + 1);
-  while (k < lim && words < 16) {
-    e = qt_word_end(s, lim, k);
-    if (e == k) return i;
-    words++;
-    if (e < lim && s[e] == ',') return qt_skip_space(s, lim, e + 1);
-    if (e >= lim || s[e] != ' ') return i;
-    k = e + 1;
+  /* to the next comma: up to 16 words, no sentence end or quote mark
+   * ("Jeff Weaver, Sanders' campaign manager, said", "Harry Bond, 30, of
+   * Raleigh, N.C., said" is three of them) */
+  for (x = k + 1; x < lim && x < k + 200; x++) {
+    unsigned char c = (unsigned char)s[x];
+    if (c == ',') return words > 0 ? qt_skip_space(s, lim, x + 1) : i;
+    if (c == '"' || c == '(' || c == ':' || c == ';' || c == '\n') return i;
+    if (c == 0xE2 && x + 2 < lim && (unsigned char)s[x + 1] == 0x80 &&
+        ((unsigned char)s[x + 2] == 0x9C || (unsigned char)s[x + 2] == 0x9D))
+      return i;
+    if ((c == '.' || c == '?' || c == '!') && x + 1 < lim && s[x + 1] == ' ' &&
+        !(x >= 2 && s[x - 2] != ' ' && qt_is_upper_at(s, lim, x - 1)) &&
+        !(x >= 1 && qt_is_upper_at(s, lim, x - 1)))
+      return i;
+    if (qt_is_word_byte(c)) {
+      if (!in_word && ++words > 16) return i;
+      in_word = 1;
+    } else {
+      in_word = 0;
+    }
   }
   return i;
 }
@@ -434,8 +446,17 @@ int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
  */
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve) {
-  size_t k = qt_skip_apposition(s, lim, i);
-  int fill = 0;
+  size_t k = qt_skip_apposition(s, lim, i), k2;
+  int fill = 0, more = 0;
+  /* "Harry Bond, 30, of Raleigh, N.C., who was polled, said" */
+  while (k > i && more < 3 && k >= 2 && s[k - 2] == ',' &&
+         (k2 = qt_skip_apposition(s, lim, k - 2)) > k) {
+    size_t we = qt_word_end(s, lim, k), m;
+    m = we > k ? qt_vmask(v, s, k, we) : 0;
+    if (m & (V_SPEECH | V_LABEL)) break;      /* ", said" ends it */
+    k = k2;
+    more++;
+  }
   if (k == i && k + 1 < lim && (s[k] == '(' || (s[k] == ' ' && s[k + 1] == '('))) {
     size_t c = k + 1;
     while (c < lim && c < k + 60 && s[c] != ')') c++;
@@ -624,7 +645,10 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
           best = sp;
           bv = vs;
           bl = ve - vs;
-          k = ve;            /* not "The Nation" of "Kim Ray of The Nation" */
+          /* past the verb: not "The Nation" of "Kim Ray of The Nation
+           * wrote"; a name nobody has may be a place ("In Arvenstad, the
+           * spokesman, Tomas Varga, called"): read on */
+          k = sp.who >= 0 ? ve : (sp.end > k ? sp.end : e);
           continue;
         }
         k = sp.end > k ? sp.end : e;
