@@ -213,6 +213,13 @@ describe("English stems", function()
       assert.are.same({ "Ransom gang arrested" },
         titles(stem:query():phrase("hacker were arrest")))
       assert.are.same(both, titles(stem:query("hack*", { raw = true })))
+      assert.are.same({ "Ransom gang arrested" },
+        titles(stem:query("hackers*", { raw = true })))
+      -- a regex narrowed through the index by the word as written
+      assert.are.same({ "Ransom gang arrested" },
+        titles(stem:query():regex("\\shackers")))
+      assert.are.same({ "Payroll hacker caught" },
+        titles(stem:query():regex(" hacker ")))
       -- Chinese is searched the same way with stems
       assert.are.same({ "第十届青川电影节开幕" }, titles(stem:query("黑客帝国")))
       local hit = first(stem:query("hackers"))
