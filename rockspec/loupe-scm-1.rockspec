@@ -74,6 +74,7 @@ build = {
         "csrc/corpus/check.c",
         "csrc/corpus/files.c",
         "csrc/corpus/ftstok.c",
+        "csrc/corpus/phrase_text.c",
         "csrc/corpus/phrases.c",
         "csrc/corpus/prefetch.c",
         "csrc/corpus/query.c",
