@@ -647,19 +647,12 @@ out:
   return rc;
 }
 
-/* A cursor over the points of the JSON array json (its columns those of
- * loupe_db_talking_points), in array order. */
-static int json_cursor(loupe_db *db, const lp_buf *json, loupe_cursor **out) {
+int lp_json_cursor(loupe_db *db, const char *sql, const lp_buf *json,
+                   loupe_cursor **out) {
   sqlite3_stmt *st = NULL;
   loupe_cursor *cu;
-  int rc = sqlite3_prepare_v2(db->sql,
-    "SELECT value->>'text' AS text, value->>'words' AS words,"
-    " value->>'first' AS first, value->>'last' AS last,"
-    " value->>'articles' AS articles, value->>'clusters' AS clusters,"
-    " value->>'years' AS years, value->'speakers' AS speakers,"
-    " value->'outlets' AS outlets, value->'variants' AS variants"
-    " FROM json_each(?1) ORDER BY CAST(key AS INTEGER)", -1, &st, NULL);
-  if (rc != SQLITE_OK) return lp_db_error(db, rc, "talking points");
+  int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "results");
   sqlite3_bind_text(st, 1, json->p, (int)json->len, SQLITE_TRANSIENT);
   cu = calloc(1, sizeof *cu);
   if (cu == NULL) {
@@ -730,7 +723,14 @@ int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
   x.stops = &stops;
   if (find_candidates(&x, noc, an, amask, &cd, &nc)) goto out;
   rc = describe_all(db, o, &x, cd, nc, &json);
-  if (rc == LOUPE_OK) rc = json_cursor(db, &json, out);
+  if (rc == LOUPE_OK)
+    rc = lp_json_cursor(db,
+      "SELECT value->>'text' AS text, value->>'words' AS words,"
+      " value->>'first' AS first, value->>'last' AS last,"
+      " value->>'articles' AS articles, value->>'clusters' AS clusters,"
+      " value->>'years' AS years, value->'speakers' AS speakers,"
+      " value->'outlets' AS outlets, value->'variants' AS variants"
+      " FROM json_each(?1) ORDER BY CAST(key AS INTEGER)", &json, out);
 out:
   if (rc == LOUPE_ENOMEM)
     snprintf(db->errmsg, sizeof db->errmsg, "out of memory");

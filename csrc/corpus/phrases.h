@@ -45,5 +45,9 @@ size_t lp_tp_read_word(const char *s, size_t n, size_t i, char *buf,
  * speaker's quotes), ordered by cluster, into c. */
 int lp_tp_load(loupe_db *db, const loupe_tp_options *o, lp_tp_text *c);
 void lp_tp_free(lp_tp_text *c);
+/* A cursor of sql, whose ?1 is bound to the JSON text json (copied): an
+ * in-memory result read through json_each(). */
+int lp_json_cursor(loupe_db *db, const char *sql, const lp_buf *json,
+                   loupe_cursor **out);
 
 #endif

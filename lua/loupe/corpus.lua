@@ -15,6 +15,7 @@ local cursor = require "loupe.cursor"
 local ingest = require "loupe.corpus.ingest"
 local query = require "loupe.query"
 local quotes = require "loupe.corpus.quotes"
+local stats = require "loupe.corpus.stats"
 
 local cjson_decode = cjson.decode
 local ipairs, pairs, pcall, setmetatable = ipairs, pairs, pcall, setmetatable
@@ -191,6 +192,9 @@ Corpus.quotes = quotes.quotes
 Corpus.utterances = quotes.utterances
 Corpus.clusters = clusters.clusters
 Corpus.talking_points = clusters.talking_points
+Corpus.keyness = stats.keyness
+Corpus.collocations = stats.collocations
+Corpus.dfm = stats.dfm
 
 --- Check the corpus file: SQLite's integrity check, the full-text
 -- index's check against the articles, the counts and links that must
