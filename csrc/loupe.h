@@ -743,6 +743,10 @@ int loupe_db_stats(loupe_db *db, const loupe_stats_options *o,
 double loupe_stat_chi2(double a, double b, double c, double d);
 double loupe_stat_ll(double a, double b, double c, double d);
 double loupe_stat_pmi(double a, double b, double c, double d);
+/* Cursor over (id, hash, cluster, quotes, entities) of every article, by
+ * id: the content hash (a stable id across corpora), the republication
+ * cluster, quotes and entities as JSON arrays (exports.c). */
+int loupe_db_export_extras(loupe_db *db, loupe_cursor **out);
 /* Cursor over the speakers (name, role, quotes, first, last, outlets as a
  * JSON array), most quoted first. */
 int loupe_db_speakers(loupe_db *db, loupe_cursor **out);

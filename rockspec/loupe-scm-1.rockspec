@@ -72,6 +72,7 @@ build = {
         "csrc/extract/quotes.c",
         "csrc/extract/text.c",
         "csrc/corpus/check.c",
+        "csrc/corpus/exports.c",
         "csrc/corpus/files.c",
         "csrc/corpus/ftstok.c",
         "csrc/corpus/phrase_text.c",

@@ -676,6 +676,15 @@ static int ldb_stats(lua_State *L) {
   return 1;
 }
 
+/* db:export_extras() -> Cursor (id, hash, cluster, quotes, entities) */
+static int ldb_export_extras(lua_State *L) {
+  ldb *ud = check_db(L, 1);
+  lcursor *cu = new_cursor_ud(L, 1);
+  int rc = loupe_db_export_extras(ud->db, &cu->c);
+  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  return 1;
+}
+
 /* db:set_clustering(on, threshold) */
 static int ldb_set_clustering(lua_State *L) {
   ldb *ud = check_db(L, 1);
@@ -1116,6 +1125,7 @@ static const luaL_Reg db_methods[] = {
   {"clusters", ldb_clusters},
   {"talking_points", ldb_talking_points},
   {"stats", ldb_stats},
+  {"export_extras", ldb_export_extras},
   {"set_clustering", ldb_set_clustering},
   {"set_charset", ldb_set_charset},
   {"run", ldb_run},

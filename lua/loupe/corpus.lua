@@ -193,6 +193,23 @@ Corpus.utterances = quotes.utterances
 Corpus.clusters = clusters.clusters
 Corpus.talking_points = clusters.talking_points
 Corpus.keyness = stats.keyness
+
+--- id -> { hash, cluster, quotes = { {text, speaker, role, kind,
+-- paragraph} }, entities = { {name, kind, role} } } of every article (for
+-- exports); raises when the corpus cannot be read.
+function Corpus:_export_extras()
+  local cur, err = self:_handle():export_extras()
+  if not cur then raise(err) end
+  local rows, rerr = cursor.list(cur)
+  if not rows then raise(rerr) end
+  local by = {}
+  for _, r in ipairs(rows) do
+    r.quotes = cjson_decode(r.quotes)
+    r.entities = cjson_decode(r.entities)
+    by[r.id] = r
+  end
+  return by
+end
 Corpus.collocations = stats.collocations
 Corpus.dfm = stats.dfm
 
