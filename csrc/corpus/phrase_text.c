@@ -107,20 +107,25 @@ int lp_tp_stop_words(lp_word_set *s) {
 
 /* ---- the texts, as segments of word hashes ---- */
 
-static int push_tok(lp_tp_text *c, uint32_t t, uint32_t off) {
+static int push_tok(lp_tp_text *c, uint32_t t, uint32_t off, int sent) {
   if (c->ntok == c->cap) {
     size_t cap = c->cap ? c->cap * 2 : 65536;
     uint32_t *nt = realloc(c->tok, cap * sizeof *nt);
     uint32_t *no;
+    unsigned char *ns;
     if (nt == NULL) return LOUPE_ENOMEM;
     c->tok = nt;
     no = realloc(c->off, cap * sizeof *no);
     if (no == NULL) return LOUPE_ENOMEM;
     c->off = no;
+    ns = realloc(c->sent, cap);
+    if (ns == NULL) return LOUPE_ENOMEM;
+    c->sent = ns;
     c->cap = cap;
   }
   c->tok[c->ntok] = t;
   c->off[c->ntok] = off;
+  c->sent[c->ntok] = (unsigned char)sent;
   c->ntok++;
   c->start[c->nseg] = c->ntok;
   return LOUPE_OK;
@@ -205,6 +210,7 @@ void lp_tp_free(lp_tp_text *c) {
   }
   free(c->tok);
   free(c->off);
+  free(c->sent);
   free(c->start);
   free(c->doc);
   free(c->kind);
@@ -374,6 +380,7 @@ typedef struct {
   uint32_t doc;
   char prev[64];          /* the word before, for compounds */
   size_t plen;
+  int sent;               /* a sentence ended since the last word */
 } scan_ctx;
 
 /* End the current segment and open one of kind (pass 1 only). */
@@ -399,7 +406,8 @@ static int emit_word(scan_ctx *x, const char *w, size_t len, int cjk,
       return LOUPE_OK;
     }
   }
-  if (push_tok(x->c, h, (uint32_t)at)) return LOUPE_ENOMEM;
+  if (push_tok(x->c, h, (uint32_t)at, x->sent)) return LOUPE_ENOMEM;
+  x->sent = 0;
   if (cjk || len >= sizeof x->prev) {
     x->plen = 0;
   } else {
@@ -429,6 +437,9 @@ static int scan_span(scan_ctx *x, const char *s, size_t n, size_t base,
     }
     cp = lp_utf8_decode((const unsigned char *)s, n, i, &m);
     if (!lp_tp_is_word_cp(cp)) {
+      if (cp == '.' || cp == '!' || cp == '?' || cp == 0x3002 ||
+          cp == 0xFF01 || cp == 0xFF1F)
+        x->sent = 1;              /* . ! ? and the full-width 。！？ */
       i += m;
     } else if (lp_is_cjk(cp)) {
       if (emit_word(x, s + i, m, 1, base + i)) return LOUPE_ENOMEM;

@@ -242,18 +242,31 @@ typedef struct {
   const lp_word_set *stops;
 } cand_ctx;
 
-/* Trim function words off both ends of the phrase at token p0; 1 when
+/* Trim function words off both ends of the phrase at token p0. */
+static void trim_stops(const cand_ctx *x, size_t p0, int *left, int *right) {
+  const uint32_t *t = x->c->tok;
+  while (*left < *right && lp_tp_has(x->stops, t[p0 + (size_t)*left]))
+    (*left)++;
+  while (*right > *left && lp_tp_has(x->stops, t[p0 + (size_t)*right - 1]))
+    (*right)--;
+}
+
+/* Trim the phrase at token p0: an end of another sentence of one or two
+ * words ("days. Details will be released"), then function words; 1 when
  * what is left is long enough (n - 1 words, at least 3) and mostly
  * content words. */
 static int trim_phrase(const cand_ctx *x, size_t p0, int *left, int *right) {
-  const uint32_t *t = x->c->tok;
+  const unsigned char *sent = x->c->sent;
   int k, content = 0, min = x->n - 1 < 3 ? 3 : x->n - 1;
-  while (*left < *right && lp_tp_has(x->stops, t[p0 + (size_t)*left])) (*left)++;
-  while (*right > *left && lp_tp_has(x->stops, t[p0 + (size_t)*right - 1]))
-    (*right)--;
+  trim_stops(x, p0, left, right);
+  for (k = *left + 1; k < *right && k <= *left + 2; k++)
+    if (sent[p0 + (size_t)k]) { *left = k; break; }
+  for (k = *right - 1; k > *left && k >= *right - 2; k--)
+    if (sent[p0 + (size_t)k]) { *right = k; break; }
+  trim_stops(x, p0, left, right);
   if (*right - *left < min) return 0;
   for (k = *left; k < *right; k++)
-    if (!lp_tp_has(x->stops, t[p0 + (size_t)k])) content++;
+    if (!lp_tp_has(x->stops, x->c->tok[p0 + (size_t)k])) content++;
   return content * 2 >= *right - *left;
 }
 

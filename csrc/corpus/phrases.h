@@ -13,6 +13,7 @@ enum { LP_SEG_TEXT = 0, LP_SEG_EXCLUDED = 1 };
 typedef struct {
   uint32_t *tok;          /* word hashes, all segments back to back */
   uint32_t *off;          /* byte offset of each word in its text */
+  unsigned char *sent;    /* 1 where a word follows the end of a sentence */
   size_t ntok, cap;
   size_t *start;          /* segment s is tok[start[s], start[s + 1]) */
   uint32_t *doc;          /* the text each segment is from */
