@@ -110,6 +110,15 @@ describe("talking points on briefing transcripts", function()
     end
   end)
 
+  it("leaves out the end of the sentence before a point", function()
+    local texts = {}
+    for _, r in ipairs(rows) do texts[r.text] = true end
+    -- "... for N days. Details will be ...": the number changes, the
+    -- point is the next sentence alone
+    assert.is_true(texts["Details will be released in due course"],
+      points_text(rows))
+  end)
+
   it("never joins the end of one paragraph to the next", function()
     for _, r in ipairs(rows) do
       assert.is_falsy(r.text:find("\n", 1, true), r.text)
