@@ -931,6 +931,39 @@ typedef struct {
  */
 int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
                             loupe_cursor **out);
+
+/* Corpus statistics (stats.c): keyness of a target set of articles
+ * against a reference set, collocations of a term within a window, the
+ * document-feature matrix. Measures as quanteda's textstat_keyness (see
+ * stats.c): chi2 (Yates), ll (G2, Williams' correction), pmi (log2). */
+enum { LOUPE_STATS_KEYNESS, LOUPE_STATS_COLLOCATIONS, LOUPE_STATS_DFM };
+enum { LOUPE_STAT_CHI2, LOUPE_STAT_LL, LOUPE_STAT_PMI };
+typedef struct {
+  int kind;                  /* LOUPE_STATS_* */
+  const char *target;        /* JSON array of article ids */
+  const char *reference;     /* JSON array of article ids (keyness) */
+  const char *term;          /* collocations: the word or words */
+  const char *const *features; /* dfm: NULL-ended list, or NULL for all */
+  int measure;               /* LOUPE_STAT_* */
+  int window;                /* collocations: words each side (5) */
+  long long min_count;       /* least count in the target (0; 3 for
+                                collocations) */
+  long long limit;           /* most rows, best first (0: all) */
+} loupe_stats_options;
+
+/* Cursor over (feature, target, reference, chi2|ll|pmi[, p]) rows, best
+ * first, or for the dfm over (doc, feature, count) cells. LOUPE_EINVAL
+ * for a missing option (message on db), LOUPE_ENOMEM, database codes. */
+int loupe_db_stats(loupe_db *db, const loupe_stats_options *o,
+                   loupe_cursor **out);
+/* The measures on the 2x2 table a, b, c, d (see stats.c). */
+double loupe_stat_chi2(double a, double b, double c, double d);
+double loupe_stat_ll(double a, double b, double c, double d);
+double loupe_stat_pmi(double a, double b, double c, double d);
+/* Cursor over (id, hash, cluster, quotes, entities) of every article, by
+ * id: the content hash (a stable id across corpora), the republication
+ * cluster, quotes and entities as JSON arrays (exports.c). */
+int loupe_db_export_extras(loupe_db *db, loupe_cursor **out);
 /* Cursor over the speakers (name, role, quotes, first, last, outlets as a
  * JSON array), most quoted first. This and the corpus lists around it
  * take out and return as loupe_db_paths. */

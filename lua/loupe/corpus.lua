@@ -15,6 +15,7 @@ local cursor = require "loupe.cursor"
 local ingest = require "loupe.corpus.ingest"
 local query = require "loupe.query"
 local quotes = require "loupe.corpus.quotes"
+local stats = require "loupe.corpus.stats"
 
 local cjson_decode = cjson.decode
 local ipairs, pairs, pcall, setmetatable = ipairs, pairs, pcall, setmetatable
@@ -202,6 +203,26 @@ Corpus.quotes = quotes.quotes
 Corpus.utterances = quotes.utterances
 Corpus.clusters = clusters.clusters
 Corpus.talking_points = clusters.talking_points
+Corpus.keyness = stats.keyness
+
+--- id -> { hash, cluster, quotes = { {text, speaker, role, kind,
+-- paragraph} }, entities = { {name, kind, role} } } of every article (for
+-- exports); raises when the corpus cannot be read.
+function Corpus:_export_extras()
+  local cur, err = self:_handle():export_extras()
+  if not cur then raise(err) end
+  local rows, rerr = cursor.list(cur)
+  if not rows then raise(rerr) end
+  local by = {}
+  for _, r in ipairs(rows) do
+    r.quotes = cjson_decode(r.quotes)
+    r.entities = cjson_decode(r.entities)
+    by[r.id] = r
+  end
+  return by
+end
+Corpus.collocations = stats.collocations
+Corpus.dfm = stats.dfm
 
 --- Check the corpus file: SQLite's integrity check, the full-text
 -- index's check against the articles, the counts and links that must
