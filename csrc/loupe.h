@@ -907,7 +907,8 @@ int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
  * themselves. */
 int loupe_query_quotes(loupe_query *q, loupe_cursor **out);
 
-/* ---- the corpus's lists and whole articles ---- */
+/* ---- the corpus's lists and whole articles: each cursor's out and
+ * returns as loupe_db_paths ---- */
 
 /* Cursor over the members of every cluster of two or more articles
  * (cluster, origin, id, date, outlet, credit, title, path, similarity to
@@ -930,8 +931,7 @@ typedef struct {
 int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
                             loupe_cursor **out);
 /* Cursor over the speakers (name, role, quotes, first, last, outlets as a
- * JSON array), most quoted first. This and the corpus lists around it
- * take out and return as loupe_db_paths. */
+ * JSON array), most quoted first. */
 int loupe_db_speakers(loupe_db *db, loupe_cursor **out);
 /* Cursor over the entities (name, kind, role, articles, mentions), most
  * widespread first; kind NULL for every kind. */
