@@ -73,8 +73,10 @@ const char *loupe_errstr(int rc);
  * The content hash that identifies an article in the corpus (64 bits as
  * hex; identity, not security): a hash of the page's normalised text, so
  * that copies differing only in line ends (CRLF, LF, CR), spaces, blank
- * lines, a byte-order mark or invisible characters are the same article.
- * See docs/schema.md for the exact normalisation.
+ * lines, a byte-order mark or invisible characters are the same article,
+ * and a gzip-compressed page is the page it holds. See docs/schema.md for
+ * the exact normalisation. Built in the corpus layer (it inflates gzip);
+ * thread-safe, no handle.
  *   bytes/len: the raw page; out: receives LOUPE_HASH_LEN digits and a NUL.
  */
 void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
@@ -829,8 +831,8 @@ int loupe_query_phrase(loupe_query *q, const char *phrase);
 int loupe_query_near(loupe_query *q, const char *a, const char *b,
                      int distance);
 /* A filter value (see loupe_filter; copied); values of one key are
- * OR-ed, keys AND-ed. NULL adds nothing. LOUPE_EINVAL for an unknown key,
- * LOUPE_ELIMIT past 64 values. */
+ * OR-ed, keys AND-ed, any number of them. NULL adds nothing.
+ * LOUPE_EINVAL for an unknown key. */
 int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value);
 /* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17",
  * optionally a time and zone), inclusive at their precision; NULL
@@ -864,10 +866,10 @@ const char *loupe_query_errmsg(const loupe_query *q);
  * ids, group, kwic, quotes): the cursor takes over what its statement
  * binds (the regex). Each compiles the query into one SQL statement.
  * out receives the cursor, to free with loupe_cursor_free. They return
- * LOUPE_OK, LOUPE_EMISUSE (corpus closed), LOUPE_ELIMIT (too many values),
- * LOUPE_ENOMEM, or a database error; bad search text or a regex that
- * cannot be matched shows at the first loupe_cursor_next (LOUPE_ESYNTAX,
- * LOUPE_ELIMIT), or from count at once.
+ * LOUPE_OK, LOUPE_EMISUSE (corpus closed), LOUPE_ELIMIT (more values than
+ * SQLite takes in one statement), LOUPE_ENOMEM, or a database error; bad
+ * search text or a regex that cannot be matched shows at the first
+ * loupe_cursor_next (LOUPE_ESYNTAX, LOUPE_ELIMIT), or from count at once.
  */
 
 /* Count matching articles into *n. */

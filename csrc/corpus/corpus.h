@@ -130,8 +130,6 @@ int lp_kwic_cursor(loupe_db *db, struct sqlite3_stmt *st, loupe_regex *kw,
 
 /* ---- queries (query.c builds, compile.c compiles) ---- */
 
-#define LP_MAX_FILTERS 64
-
 typedef struct {
   loupe_filter key;
   char *value;
@@ -145,8 +143,9 @@ struct loupe_query {
   size_t max_terms;        /* limit on its terms (words, phrases, ...) */
   size_t bytes, terms;     /* what the search text holds so far */
   char *since, *until;
-  lp_filter_val filters[LP_MAX_FILTERS];
-  int n_filters;
+  lp_filter_val *filters;  /* grows; the statement's parameters bound
+                              them (SQLITE_LIMIT_VARIABLE_NUMBER) */
+  int n_filters, cap_filters;
   loupe_regex *re;
   loupe_regex_limits re_limits;  /* for the regexes the query compiles */
   int quotes_only;

@@ -39,21 +39,7 @@
 #include "corpus.h"
 #include "tokenizer.h"
 
-/* ---- CJK characters ---- */
-
-/* Han (with the compatibility and extension blocks), kana and hangul:
- * the scripts written without spaces between words. */
-static int is_cjk(uint32_t c) {
-  if (c < 0x1100) return 0;
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||   /* not ・ */
-         (c >= 0xAC00 && c <= 0xD7AF) ||                  /* hangul */
-         (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
-         (c >= 0x3005 && c <= 0x3007) || (c >= 0x31F0 && c <= 0x31FF) ||
-         (c >= 0xA960 && c <= 0xA97F) || (c >= 0xD7B0 && c <= 0xD7FF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFF9F) ||
-         (c >= 0x1B000 && c <= 0x1B16F) || (c >= 0x20000 && c <= 0x3134F);
-}
+/* ---- CJK characters (lp_is_cjk, util.h: the word model's) ---- */
 
 /* The length of the CJK character at s[i] (i < n), 0 when the bytes
  * there are not one (any other character, or invalid UTF-8, which
@@ -67,7 +53,7 @@ static int cjk_at(const unsigned char *s, int n, int i) {
     if ((s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80) return 0;
     cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
          (s[i + 2] & 0x3F);
-    return is_cjk(cp) ? 3 : 0;
+    return lp_is_cjk(cp) ? 3 : 0;
   }
   if (c > 0xF4 || i + 3 >= n) return 0;
   if ((s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
@@ -75,7 +61,7 @@ static int cjk_at(const unsigned char *s, int n, int i) {
     return 0;
   cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
        ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-  return is_cjk(cp) ? 4 : 0;
+  return lp_is_cjk(cp) ? 4 : 0;
 }
 
 /* ---- splitting: unicode61 between CJK runs, bigrams within ---- */
@@ -95,14 +81,15 @@ static int seg_token(void *p, int tflags, const char *tok, int n, int start,
   return rc;
 }
 
-/* One CJK run text[a..b), characters in order; *stop when the callback
- * said SQLITE_DONE. */
-static int emit_run(const char *text, int n, int a, int b, int doc,
-                    seg_ctx *s) {
+/* The CJK run that starts at text[a] (its first character len bytes),
+ * characters in order; *end receives where it stops. s->stop when the
+ * callback said SQLITE_DONE. */
+static int emit_run(const char *text, int n, int a, int len, int doc,
+                    seg_ctx *s, int *end) {
   const unsigned char *u = (const unsigned char *)text;
-  int i = a, len = cjk_at(u, n, a), rc = SQLITE_OK;
-  while (i < b && rc == SQLITE_OK) {
-    int next = i + len, nlen = next < b ? cjk_at(u, n, next) : 0;
+  int i = a, rc = SQLITE_OK;
+  while (len > 0 && rc == SQLITE_OK) {
+    int next = i + len, nlen = next < n ? cjk_at(u, n, next) : 0;
     if (nlen > 0) {
       rc = s->cb(s->ctx, 0, text + i, len + nlen, i, next);
       if (rc == SQLITE_OK && doc)
@@ -114,6 +101,7 @@ static int emit_run(const char *text, int n, int a, int b, int doc,
     len = nlen;
   }
   if (rc == SQLITE_DONE) s->stop = 1;
+  *end = i;
   return rc;
 }
 
@@ -121,26 +109,21 @@ int lp_tok_split(const fts5_tokenizer *fn, Fts5Tokenizer *inner, int flags,
                  const char *text, int n, void *ctx, lp_tok_cb cb) {
   const unsigned char *u = (const unsigned char *)text;
   int doc = (flags & FTS5_TOKENIZE_QUERY) == 0;
-  int i = 0, seg = 0, rc = SQLITE_OK;
+  int i = 0, seg = 0, len = 0, rc = SQLITE_OK;
   seg_ctx s;
   s.cb = cb;
   s.ctx = ctx;
   s.stop = 0;
   while (rc == SQLITE_OK && !s.stop && seg < n) {
-    int run;
-    while (i < n && cjk_at(u, n, i) == 0) i++;
+    /* bytes below 0xE1 start no CJK character */
+    for (; i < n; i++)
+      if (u[i] >= 0xE1 && (len = cjk_at(u, n, i)) > 0) break;
     if (i > seg) {                              /* alphabetic text */
       s.base = seg;
       rc = fn->xTokenize(inner, &s, flags, text + seg, i - seg, seg_token);
       if (rc != SQLITE_OK || s.stop) break;
     }
-    run = i;
-    while (i < n) {
-      int len = cjk_at(u, n, i);
-      if (len == 0) break;
-      i += len;
-    }
-    if (i > run) rc = emit_run(text, n, run, i, doc, &s);
+    if (i < n) rc = emit_run(text, n, i, len, doc, &s, &i);
     seg = i;
   }
   return rc == SQLITE_DONE ? SQLITE_OK : rc;

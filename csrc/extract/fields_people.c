@@ -121,65 +121,86 @@ static size_t name_run(const char *s, size_t n, unsigned max_words) {
   return last;
 }
 
-int lp_find_credit(lp_text *t, const lp_layout *lay,
-                   size_t title, loupe_article *a,
-                   lp_arena *arena) {
-  size_t bf = lay->body_first, lo, hi, i;
+/* A dateline at the start of the first body paragraph bf ("WASHINGTON
+ * (Reuters) -"): a->dateline, and a->credit from the parenthesis. */
+static int find_dateline(lp_text *t, size_t bf, loupe_article *a,
+                         lp_arena *arena) {
+  lp_line *l = &t->lines[bf];
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len > 160 ? 160 : l->len, k = 0, city_end = 0;
+  unsigned upper = 0, lower = 0;
   int rc;
-  /* 1. dateline at the start of the first body paragraph */
-  if (bf != LP_NONE) {
-    lp_line *l = &t->lines[bf];
-    const char *s = LP_LINE_PTR(t, l);
-    size_t n = l->len > 160 ? 160 : l->len, k = 0, city_end = 0;
-    unsigned upper = 0, lower = 0;
-    while (k < n) {
-      unsigned char c = (unsigned char)s[k];
-      if (c >= 'A' && c <= 'Z') upper++;
-      else if (c >= 'a' && c <= 'z') lower++;
-      else if (!(c == ' ' || c == '.' || c == '-' || c == '\'' || c >= 0x80))
-        break;
-      /* an em or en dash ends the place ("WASHINGTON—Officials ...") */
-      if (c == 0xE2 && k + 2 < n && (unsigned char)s[k + 1] == 0x80 &&
-          ((unsigned char)s[k + 2] == 0x94 || (unsigned char)s[k + 2] == 0x93))
-        break;
-      if (c == ' ' && k + 1 < n && (s[k + 1] == '-' || s[k + 1] == '(')) break;
-      k++;
-    }
-    city_end = k;
-    while (city_end > 0 && s[city_end - 1] == ' ') city_end--;
-    if (city_end >= 2 && upper >= 1) {
-      size_t p = k, agency_a = 0, agency_b = 0;
-      /* optional ", Month Day" or ", State" */
-      if (p < n && s[p] == ',') {
-        while (p < n && s[p] != '(' && s[p] != '-' &&
-               (unsigned char)s[p] != 0xE2 && p < k + 30)
-          p++;
-      }
-      while (p < n && s[p] == ' ') p++;
-      if (p < n && s[p] == '(') {
-        size_t q = p + 1;
-        while (q < n && s[q] != ')') q++;
-        if (q < n) { agency_a = p + 1; agency_b = q; p = q + 1; }
-      }
-      while (p < n && (s[p] == ' ' || (s[p] == '.' && p + 1 < n && s[p + 1] == '-')))
+  while (k < n) {
+    unsigned char c = (unsigned char)s[k];
+    if (c >= 'A' && c <= 'Z') upper++;
+    else if (c >= 'a' && c <= 'z') lower++;
+    else if (!(c == ' ' || c == '.' || c == '-' || c == '\'' || c >= 0x80))
+      break;
+    /* an em or en dash ends the place ("WASHINGTON—Officials ...") */
+    if (c == 0xE2 && k + 2 < n && (unsigned char)s[k + 1] == 0x80 &&
+        ((unsigned char)s[k + 2] == 0x94 || (unsigned char)s[k + 2] == 0x93))
+      break;
+    if (c == ' ' && k + 1 < n && (s[k + 1] == '-' || s[k + 1] == '(')) break;
+    k++;
+  }
+  city_end = k;
+  while (city_end > 0 && s[city_end - 1] == ' ') city_end--;
+  if (city_end >= 2 && upper >= 1) {
+    size_t p = k, agency_a = 0, agency_b = 0;
+    /* optional ", Month Day" or ", State" */
+    if (p < n && s[p] == ',') {
+      while (p < n && s[p] != '(' && s[p] != '-' &&
+             (unsigned char)s[p] != 0xE2 && p < k + 30)
         p++;
-      if (p < n && (s[p] == '-' ||
-                    (p + 2 < n && (unsigned char)s[p] == 0xE2 &&
-                     (unsigned char)s[p + 1] == 0x80 &&
-                     ((unsigned char)s[p + 2] == 0x94 ||
-                      (unsigned char)s[p + 2] == 0x93)))) {
-        /* a dash after an upper-case place: this is a dateline */
-        if ((lower == 0 && upper >= 2) || agency_b > agency_a) {
-          rc = lp_field_span(&a->dateline, t, bf, 0, city_end, "dateline", arena);
+    }
+    while (p < n && s[p] == ' ') p++;
+    if (p < n && s[p] == '(') {
+      size_t q = p + 1;
+      while (q < n && s[q] != ')') q++;
+      if (q < n) { agency_a = p + 1; agency_b = q; p = q + 1; }
+    }
+    while (p < n && (s[p] == ' ' || (s[p] == '.' && p + 1 < n && s[p + 1] == '-')))
+      p++;
+    if (p < n && (s[p] == '-' ||
+                  (p + 2 < n && (unsigned char)s[p] == 0xE2 &&
+                   (unsigned char)s[p + 1] == 0x80 &&
+                   ((unsigned char)s[p + 2] == 0x94 ||
+                    (unsigned char)s[p + 2] == 0x93)))) {
+      /* a dash after an upper-case place: this is a dateline */
+      if ((lower == 0 && upper >= 2) || agency_b > agency_a) {
+        rc = lp_field_span(&a->dateline, t, bf, 0, city_end, "dateline",
+                           arena);
+        if (rc) return rc;
+        if (agency_b > agency_a && agency_b - agency_a < 40) {
+          rc = lp_field_span(&a->credit, t, bf, agency_a,
+                             agency_b - agency_a, "dateline-agency", arena);
           if (rc) return rc;
-          if (agency_b > agency_a && agency_b - agency_a < 40) {
-            rc = lp_field_span(&a->credit, t, bf, agency_a, agency_b - agency_a,
-                          "dateline-agency", arena);
-            if (rc) return rc;
-          }
         }
       }
     }
+  }
+  return LOUPE_OK;
+}
+
+/* The text after a "Source:" cue in s[0..n) (at the start, after a
+ * space, a middle dot or a bar), or NULL. */
+static const char *source_cue(const char *s, size_t n) {
+  size_t k;
+  for (k = 0; k + 7 <= n && k < 120; k++)
+    if (lp_starts_ci(s + k, n - k, "source:") &&
+        (k == 0 || s[k - 1] == ' ' || s[k - 1] == (char)0xB7 ||
+         s[k - 1] == '|'))
+      return s + k + 7;
+  return NULL;
+}
+
+int lp_find_credit(lp_text *t, const lp_layout *lay, size_t title,
+                   loupe_article *a, lp_arena *arena) {
+  size_t bf = lay->body_first, lo, hi, i;
+  /* 1. dateline at the start of the first body paragraph */
+  if (bf != LP_NONE) {
+    int rc = find_dateline(t, bf, a, arena);
+    if (rc) return rc;
   }
   if (a->credit.text) return LOUPE_OK;
   /* 2. "(Xinhua)" or "Source: X" lines near the head or foot */
@@ -188,7 +209,7 @@ int lp_find_credit(lp_text *t, const lp_layout *lay,
   hi = t->n_lines;
   for (i = lo; i < hi; i++) {
     lp_line *l = &t->lines[i];
-    const char *s = LP_LINE_PTR(t, l);
+    const char *s = LP_LINE_PTR(t, l), *src;
     size_t n = l->len;
     if (l->label == LOUPE_LINE_BODY && l->nwords > 12) continue;
     if (bf != LP_NONE && i > bf + 2 && lay->body_last != LP_NONE &&
@@ -196,26 +217,17 @@ int lp_find_credit(lp_text *t, const lp_layout *lay,
       continue;
     if (lay->body_last != LP_NONE && i > lay->body_last + 15) break;
     if (n >= 3 && n < 40 && s[0] == '(' && s[n - 1] == ')') {
-      return lp_field_span(&a->credit, t, i, 1, n - 2, "parenthesised-credit", arena);
+      return lp_field_span(&a->credit, t, i, 1, n - 2, "parenthesised-credit",
+                           arena);
     }
-    {
-      const char *src = NULL;
-      size_t k;
-      for (k = 0; k + 7 <= n && k < 120; k++)
-        if (lp_starts_ci(s + k, n - k, "source:") &&
-            (k == 0 || s[k - 1] == ' ' || s[k - 1] == (char)0xB7 || s[k - 1] == '|')) {
-          src = s + k + 7;
-          break;
-        }
-      if (src) {
-        size_t off = (size_t)(src - s), m;
-        while (off < n && s[off] == ' ') off++;
-        m = name_run(s + off, n - off, 6);
-        if (m > 0) {
-          while (m > 0 && (s[off + m - 1] == '.' || s[off + m - 1] == ','))
-            m--;
-          return lp_field_span(&a->credit, t, i, off, m, "source-line", arena);
-        }
+    if ((src = source_cue(s, n)) != NULL) {
+      size_t off = (size_t)(src - s), m;
+      while (off < n && s[off] == ' ') off++;
+      m = name_run(s + off, n - off, 6);
+      if (m > 0) {
+        while (m > 0 && (s[off + m - 1] == '.' || s[off + m - 1] == ','))
+          m--;
+        return lp_field_span(&a->credit, t, i, off, m, "source-line", arena);
       }
     }
     if (i <= (bf == LP_NONE ? 20 : bf) &&

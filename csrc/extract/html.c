@@ -60,7 +60,7 @@ typedef struct {
   unsigned cls_blk;        /* LP_CW_* of the inline elements up to here
                               from the innermost block element */
   int tag;                 /* LP_T_* */
-  unsigned kind;           /* K_* of its tag */
+  unsigned kind;           /* LP_TK_* of its tag */
   int dropped;             /* opened a dropped subtree */
   int capture;             /* opened a capture */
 } open_el;
@@ -210,55 +210,131 @@ static size_t tag_start(const walk *w, size_t pos) {
   return s[i] == '<' ? i : (pos < n ? pos : n);
 }
 
+/* Stop the walk with result code rc. */
+static void walk_stop(walk *w, int rc) {
+  w->rc = rc;
+  xmlStopParser(w->ctxt);
+}
+
+/* Room on the stack for one more open element; 0 when the walk stopped
+ * (nesting deeper than any page, or out of memory). */
+static int stack_room(walk *w) {
+  if (w->depth >= MAX_DEPTH) {      /* deeper than any page */
+    walk_stop(w, LOUPE_ELIMIT);
+    return 0;
+  }
+  if (w->depth == w->cap) {
+    size_t nc = w->cap ? w->cap * 2 : 64;
+    open_el *ns = realloc(w->st, nc * sizeof *ns);
+    if (ns == NULL) { walk_stop(w, LOUPE_ENOMEM); return 0; }
+    w->st = ns;
+    w->cap = nc;
+  }
+  return 1;
+}
+
+/* A dropped element e (hidden, script, a dialog...): its text is not
+ * visible, but a <title> or a JSON-LD script inside is captured. */
+static void open_dropped(walk *w, open_el *e, const open_el *top,
+                         const xmlChar **atts, size_t pos) {
+  const char *v;
+  e->dropped = 1;
+  e->elem = top ? top->elem : (size_t)-1;
+  e->owner = top ? top->owner : (size_t)-1;
+  if (e->kind & LP_TK_VOID) {                /* nothing will close it */
+    if (e->kind & LP_TK_BLOCK) end_line(w, 0);
+    return;
+  }
+  w->drop++;
+  if (w->cap_kind == CAP_NONE) {
+    if (e->tag == LP_T_TITLE && (w->drop == 0 || top->tag == LP_T_HEAD)) {
+      start_capture(w, CAP_TITLE, pos + 1, NULL, NULL);
+    } else if (e->tag == LP_T_SCRIPT && atts &&
+               (v = attr(atts, "type")) != NULL &&
+               lp_contains_ci(v, strlen(v), "ld+json")) {
+      start_capture(w, CAP_JSONLD, pos + 1, NULL, NULL);
+    }
+    if (w->cap_kind != CAP_NONE) e->capture = 1;
+  }
+  w->depth++;
+}
+
+/* The DOM element of the visible element e. LOUPE_OK or ENOMEM. */
+static int add_elem(walk *w, open_el *e, const open_el *top,
+                    unsigned own_cls) {
+  lp_html *h = w->h;
+  lp_dom_elem *de;
+  int r = grow_elems(h);
+  if (r) return r;
+  de = &h->dom.elems[h->dom.n_elems];
+  de->parent = top && top->elem != (size_t)-1 ? (int)top->elem : -1;
+  de->tag = (unsigned short)e->tag;
+  de->depth = (unsigned short)(w->depth > 65535 ? 65535 : w->depth);
+  de->in = e->in;
+  de->cls = own_cls;
+  de->cls_up = e->cls;
+  de->first_block = h->dom.n_blocks;
+  de->end_block = h->dom.n_blocks;
+  e->elem = h->dom.n_elems++;
+  e->owner = (e->kind & LP_TK_BLOCK) || top == NULL ||
+             top->owner == (size_t)-1 ? e->elem : top->owner;
+  e->cls_blk = (e->kind & LP_TK_BLOCK) || top == NULL
+                 ? 0 : top->cls_blk | own_cls;
+  return LOUPE_OK;
+}
+
+/* An itemprop date written as the element's text: capture it. */
+static void capture_itemprop(walk *w, open_el *e, const xmlChar **atts,
+                             size_t pos) {
+  const char *v;
+  if (w->cap_kind != CAP_NONE || atts == NULL ||
+      (v = attr(atts, "itemprop")) == NULL ||
+      attr(atts, "content") != NULL || attr(atts, "datetime") != NULL)
+    return;
+  if (strcmp(v, "datePublished") == 0)
+    start_capture(w, CAP_VALUE, pos + 1, "date_published",
+                  "itemprop:datePublished");
+  else if (strcmp(v, "dateModified") == 0)
+    start_capture(w, CAP_VALUE, pos + 1, "date_modified",
+                  "itemprop:dateModified");
+  if (w->cap_kind != CAP_NONE) e->capture = 1;
+}
+
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts) {
   htmlParserCtxtPtr ctxt = ctx;
   walk *w = ctxt->_private;
-  lp_html *h = w->h;
   lp_tag_info ti = lp_html_tag((const char *)name);
-  int tag = ti.tag;
-  unsigned kind = ti.kind;
   size_t pos = cursor(w), off;
   open_el *top, *e;
   const char *v;
   unsigned own_cls;
-  int dropped;
+  int dropped, r;
 
   if (w->rc) return;
   w->last_end = pos + 1;
-  if (w->depth >= MAX_DEPTH) {      /* deeper than any page */
-    w->rc = LOUPE_ELIMIT;
-    xmlStopParser(ctxt);
-    return;
-  }
-  if (w->depth == w->cap) {
-    size_t nc = w->cap ? w->cap * 2 : 64;
-    open_el *ns;
-    ns = realloc(w->st, nc * sizeof *ns);
-    if (ns == NULL) { w->rc = LOUPE_ENOMEM; xmlStopParser(ctxt); return; }
-    w->st = ns;
-    w->cap = nc;
-  }
+  if (!stack_room(w)) return;
   top = w->depth ? &w->st[w->depth - 1] : NULL;   /* after any realloc */
   off = tag_start(w, pos);
   /* metadata lives in elements of its own */
-  if (tag == LP_T_META || tag == LP_T_LINK || tag == LP_T_HTML ||
-      tag == LP_T_TIME || (atts && attr(atts, "itemprop"))) {
-    int r = lp_meta_element(h->meta, tag, (const char *const *)atts, off,
-                            h->text.len, top ? top->in : 0,
-                            top ? top->cls : 0);
-    if (r) { w->rc = r; xmlStopParser(ctxt); return; }
+  if (ti.tag == LP_T_META || ti.tag == LP_T_LINK || ti.tag == LP_T_HTML ||
+      ti.tag == LP_T_TIME || (atts && attr(atts, "itemprop"))) {
+    r = lp_meta_element(w->h->meta, ti.tag, (const char *const *)atts, off,
+                        w->h->text.len, top ? top->in : 0,
+                        top ? top->cls : 0);
+    if (r) { walk_stop(w, r); return; }
   }
-  own_cls = atts ? lp_html_class_bits(attr(atts, "class")) | lp_html_class_bits(attr(atts, "id"))
+  own_cls = atts ? lp_html_class_bits(attr(atts, "class")) |
+                   lp_html_class_bits(attr(atts, "id"))
                  : 0;
-  dropped = w->drop > 0 || (kind & LP_TK_DROP) || (own_cls & LP_CW_HIDDEN) ||
-            hidden_by_attrs(atts);
+  dropped = w->drop > 0 || (ti.kind & LP_TK_DROP) ||
+            (own_cls & LP_CW_HIDDEN) || hidden_by_attrs(atts);
   /* a dialog or modal that is shown is rare in a saved page; its text
    * (cookie walls, sign-up boxes) is not the article */
   e = &w->st[w->depth];
   memset(e, 0, sizeof *e);
   e->name = name;
-  e->tag = tag;
-  e->kind = kind;
+  e->tag = ti.tag;
+  e->kind = ti.kind;
   e->in = (top ? top->in : 0) | ti.in;
   e->cls = (top ? top->cls : 0) | own_cls;
   if (atts) {
@@ -267,58 +343,14 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts) {
     if (v && strcmp(v, "articleBody") == 0) e->in |= LP_IN_ARTICLE;
   }
   if (dropped) {
-    e->dropped = 1;
-    e->elem = top ? top->elem : (size_t)-1;
-    e->owner = top ? top->owner : (size_t)-1;
-    if (kind & LP_TK_VOID) {                       /* nothing will close it */
-      if (kind & LP_TK_BLOCK) end_line(w, 0);
-      return;
-    }
-    w->drop++;
-    if (w->cap_kind == CAP_NONE) {
-      if (tag == LP_T_TITLE && (w->drop == 0 || top->tag == LP_T_HEAD)) {
-        start_capture(w, CAP_TITLE, pos + 1, NULL, NULL);
-      } else if (tag == LP_T_SCRIPT && atts &&
-                 (v = attr(atts, "type")) != NULL &&
-                 lp_contains_ci(v, strlen(v), "ld+json")) {
-        start_capture(w, CAP_JSONLD, pos + 1, NULL, NULL);
-      }
-      if (w->cap_kind != CAP_NONE) e->capture = 1;
-    }
-    w->depth++;
+    open_dropped(w, e, top, atts, pos);
     return;
   }
-  if (kind & LP_TK_BLOCK) end_line(w, tag == LP_T_BR);
-  if (kind & LP_TK_VOID) return;
-  {
-    int r = grow_elems(h);
-    lp_dom_elem *de;
-    if (r) { w->rc = r; xmlStopParser(ctxt); return; }
-    de = &h->dom.elems[h->dom.n_elems];
-    de->parent = top && top->elem != (size_t)-1 ? (int)top->elem : -1;
-    de->tag = (unsigned short)tag;
-    de->depth = (unsigned short)(w->depth > 65535 ? 65535 : w->depth);
-    de->in = e->in;
-    de->cls = own_cls;
-    de->cls_up = e->cls;
-    de->first_block = h->dom.n_blocks;
-    de->end_block = h->dom.n_blocks;
-    e->elem = h->dom.n_elems++;
-    e->owner = (kind & LP_TK_BLOCK) || top == NULL || top->owner == (size_t)-1
-                 ? e->elem : top->owner;
-    e->cls_blk = (kind & LP_TK_BLOCK) || top == NULL ? 0 : top->cls_blk | own_cls;
-  }
-  /* an itemprop value written as the element's text */
-  if (w->cap_kind == CAP_NONE && atts && (v = attr(atts, "itemprop")) &&
-      attr(atts, "content") == NULL && attr(atts, "datetime") == NULL) {
-    if (strcmp(v, "datePublished") == 0)
-      start_capture(w, CAP_VALUE, pos + 1, "date_published",
-                    "itemprop:datePublished");
-    else if (strcmp(v, "dateModified") == 0)
-      start_capture(w, CAP_VALUE, pos + 1, "date_modified",
-                    "itemprop:dateModified");
-    if (w->cap_kind != CAP_NONE) e->capture = 1;
-  }
+  if (ti.kind & LP_TK_BLOCK) end_line(w, ti.tag == LP_T_BR);
+  if (ti.kind & LP_TK_VOID) return;
+  r = add_elem(w, e, top, own_cls);
+  if (r) { walk_stop(w, r); return; }
+  capture_itemprop(w, e, atts, pos);
   w->depth++;
 }
 

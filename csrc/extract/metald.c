@@ -125,68 +125,83 @@ static int ld_authors(lp_meta *m, const lp_json *v, size_t base, int depth) {
   return LOUPE_OK;
 }
 
+/* How the fields of the article object are read, in order: the rule is
+ * "jsonld:" and the field's name; sub is the member to read when the
+ * value is an object; when says if the field is read at all. */
+enum { LD_ALWAYS, LD_NO_HEADLINE, LD_NO_PUBLISHED, LD_AUTHORS, LD_URL };
+static const struct {
+  const char *key, *rule, *sub;
+  int when;
+} ld_fields[] = {
+  {"title", "jsonld:headline", "name", LD_ALWAYS},
+  {"title", "jsonld:name", "name", LD_NO_HEADLINE},
+  {"date_published", "jsonld:datePublished", "@value", LD_ALWAYS},
+  {"date_published", "jsonld:dateCreated", "@value", LD_NO_PUBLISHED},
+  {"date_modified", "jsonld:dateModified", "@value", LD_ALWAYS},
+  {"author", "jsonld:author", NULL, LD_AUTHORS},
+  {"site_name", "jsonld:publisher", "name", LD_ALWAYS},
+  {"section", "jsonld:articleSection", "name", LD_ALWAYS},
+  {"lang", "jsonld:inLanguage", "alternateName", LD_ALWAYS},
+  {"url", "jsonld:url", "@id", LD_URL},
+  {"description", "jsonld:description", "name", LD_ALWAYS},
+};
+#define N_LD_FIELDS (sizeof ld_fields / sizeof ld_fields[0])
+
+/* The page's URL: mainEntityOfPage's @id, else url, when it is http(s). */
+static const lp_json *ld_url(const lp_json *a) {
+  const lp_json *v = ld_text(lp_json_get(a, "mainEntityOfPage"), "@id");
+  if (v == NULL || strncmp(v->str, "http", 4) != 0)
+    v = ld_text(lp_json_get(a, "url"), "@id");
+  return v && strncmp(v->str, "http", 4) == 0 ? v : NULL;
+}
+
+/* The fields of article object a (of rank rank, see article_rank). */
+static int ld_article(lp_meta *m, const lp_json *a, int rank, size_t base) {
+  size_t k;
+  int rc = LOUPE_OK;
+  for (k = 0; rc == LOUPE_OK && k < N_LD_FIELDS; k++) {
+    const char *field = ld_fields[k].rule + 7;     /* after "jsonld:" */
+    const lp_json *v;
+    switch (ld_fields[k].when) {
+    case LD_NO_HEADLINE:        /* a name is a title only on an article */
+      if (rank > 2 || lp_json_get(a, "headline") != NULL) continue;
+      break;
+    case LD_NO_PUBLISHED:
+      if (lp_json_get(a, "datePublished") != NULL) continue;
+      break;
+    case LD_AUTHORS:
+      v = lp_json_get(a, "author");
+      if (v == NULL) v = lp_json_get(a, "creator");
+      rc = ld_authors(m, v, base, 0);
+      continue;
+    case LD_URL:
+      rc = ld_add(m, ld_fields[k].key, ld_fields[k].rule, ld_url(a), base);
+      continue;
+    default:
+      break;
+    }
+    rc = ld_add(m, ld_fields[k].key, ld_fields[k].rule,
+                ld_text(lp_json_get(a, field), ld_fields[k].sub), base);
+  }
+  return rc;
+}
+
 int lp_meta_jsonld(lp_meta *m, const char *s, size_t n, size_t work_off) {
   lp_arena tmp;
   lp_json *root = NULL;
   ld_find f;
   int rc;
-  const lp_json *a;
   memset(&tmp, 0, sizeof tmp);
   memset(&f, 0, sizeof f);
   rc = lp_json_parse(s, n, &tmp, &root);
   if (rc) goto out;
   ld_walk(root, &f);
-  a = f.best;
-  if (a) {
-    const lp_json *v;
-    rc = ld_add(m, "title", "jsonld:headline",
-                ld_text(lp_json_get(a, "headline"), "name"), work_off);
-    if (rc == LOUPE_OK && f.rank <= 2 && lp_json_get(a, "headline") == NULL)
-      rc = ld_add(m, "title", "jsonld:name",
-                  ld_text(lp_json_get(a, "name"), "name"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "date_published", "jsonld:datePublished",
-                  ld_text(lp_json_get(a, "datePublished"), "@value"),
-                  work_off);
-    if (rc == LOUPE_OK && lp_json_get(a, "datePublished") == NULL)
-      rc = ld_add(m, "date_published", "jsonld:dateCreated",
-                  ld_text(lp_json_get(a, "dateCreated"), "@value"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "date_modified", "jsonld:dateModified",
-                  ld_text(lp_json_get(a, "dateModified"), "@value"),
-                  work_off);
-    if (rc == LOUPE_OK) {
-      v = lp_json_get(a, "author");
-      if (v == NULL) v = lp_json_get(a, "creator");
-      rc = ld_authors(m, v, work_off, 0);
-    }
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "site_name", "jsonld:publisher",
-                  ld_text(lp_json_get(a, "publisher"), "name"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "section", "jsonld:articleSection",
-                  ld_text(lp_json_get(a, "articleSection"), "name"),
-                  work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "lang", "jsonld:inLanguage",
-                  ld_text(lp_json_get(a, "inLanguage"), "alternateName"),
-                  work_off);
-    if (rc == LOUPE_OK) {
-      v = ld_text(lp_json_get(a, "mainEntityOfPage"), "@id");
-      if (v == NULL || strncmp(v->str, "http", 4) != 0)
-        v = ld_text(lp_json_get(a, "url"), "@id");
-      if (v && strncmp(v->str, "http", 4) == 0)
-        rc = ld_add(m, "url", "jsonld:url", v, work_off);
-    }
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "description", "jsonld:description",
-                  ld_text(lp_json_get(a, "description"), "name"), work_off);
+  if (f.best) rc = ld_article(m, f.best, f.rank, work_off);
+  if (rc == LOUPE_OK && f.site) {
+    const lp_json *name = lp_json_get(f.site, "name");
+    rc = lp_meta_add(m, "site_name", "jsonld:WebSite.name", 3, name->str,
+                     name->len, work_off + name->off, 0, 0, 0);
   }
-  if (rc == LOUPE_OK && f.site)
-    rc = lp_meta_add(m, "site_name", "jsonld:WebSite.name", 3,
-                     lp_json_get(f.site, "name")->str,
-                     lp_json_get(f.site, "name")->len,
-                     work_off + lp_json_get(f.site, "name")->off, 0, 0, 0);
 out:
   lp_arena_free(&tmp);
   return rc;

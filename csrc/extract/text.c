@@ -67,24 +67,6 @@ static inline uint32_t next_cp(const unsigned char *s, size_t len, size_t *i, in
   }
 }
 
-/* What a code point becomes: 0 keep, 1 space, 2 drop, 3 line break. */
-static inline int cp_kind(uint32_t cp) {
-  if (cp >= 0x20 && cp < 0x7F) return cp == ' ' ? 1 : 0;
-  if (cp == '\n' || cp == '\r') return 3;
-  if (cp == '\t' || cp == 0x0B || cp == 0x0C) return 1;
-  if (cp < 0x20 || cp == 0x7F) return 2;
-  if (cp < 0xA0) return cp == 0x85 ? 3 : 2;
-  if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
-      cp == 0x202F || cp == 0x205F || cp == 0x3000)
-    return 1;
-  if (cp == 0x2028 || cp == 0x2029) return 3;
-  if (cp == 0xAD || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
-      (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
-      (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
-    return 2;
-  return 0;
-}
-
 /* Normaliser state for one line. With out == NULL it only counts bytes. */
 typedef struct {
   char *out;
@@ -98,7 +80,7 @@ typedef struct {
 static inline void emit(norm_state *ns, uint32_t cp, int kind) {
   char tmp[4];
   size_t n;
-  if (kind == 1) {
+  if (kind == LP_CP_SPACE) {
     if (ns->started) ns->pending_space = 1;
     else ns->indent += 1;
     return;
@@ -124,6 +106,184 @@ static inline void emit(norm_state *ns, uint32_t cp, int kind) {
 /* Does the encoding keep ASCII bytes as themselves (all but UTF-16)? */
 #define ASCII_SAFE(enc) ((enc) != LP_ENC_UTF16LE && (enc) != LP_ENC_UTF16BE)
 
+/* The decoder's place in the input and what it counted so far. */
+typedef struct {
+  const unsigned char *s;
+  size_t len, i;
+  int enc, ascii;
+  const lp_codec *cd;
+  norm_state ns;
+  size_t cap_lines;
+  size_t line_src, src_line;     /* where the current source line began */
+  size_t ncps, nctrl, nbad, nnul;
+  unsigned block;
+  int blank_run, ended;
+} decoder;
+
+/* Fast path: the run of printable ASCII with single spaces at s[i],
+ * appended to ns. Returns the index after it. */
+static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
+                               size_t len, size_t i) {
+  char *o = ns->out;
+  size_t ol = ns->olen;
+  unsigned c = s[i];
+  if (ns->pending_space) { o[ol++] = ' '; ns->pending_space = 0; }
+  ns->started = 1;
+  for (;;) {
+    o[ol++] = (char)c;
+    if (++i >= len) break;
+    c = s[i];
+    if (c >= 0x21 && c < 0x7F) continue;
+    if (c == ' ' && i + 1 < len && s[i + 1] >= 0x21 && s[i + 1] < 0x7F) {
+      o[ol++] = ' ';
+      c = s[++i];
+      continue;
+    }
+    break;
+  }
+  ns->olen = ol;
+  return i;
+}
+
+/* One character at d->i into *cp, counted; returns its LP_CP_* kind. */
+static inline int read_char(decoder *d, uint32_t *cp) {
+  int bad = 0, kind;
+  unsigned c = d->s[d->i];
+  if (d->ascii && c < 0x80) {
+    *cp = c;
+    d->i++;
+  } else {
+    *cp = next_cp(d->s, d->len, &d->i, d->enc, d->cd, &bad);
+  }
+  d->ncps++;
+  if (bad) d->nbad++;
+  kind = lp_cp_kind(*cp);
+  if (*cp == 0) d->nnul++;
+  else if (kind == LP_CP_DROP && (*cp < 0x20 || (*cp >= 0x7F && *cp < 0xA0))) d->nctrl++;
+  return kind;
+}
+
+/* After a CR: step over the LF of a CRLF pair. */
+static void skip_lf(decoder *d) {
+  const unsigned char *s = d->s;
+  size_t i = d->i, len = d->len;
+  if (i < len &&
+      ((d->ascii && s[i] == '\n') ||
+       (d->enc == LP_ENC_UTF16LE && i + 1 < len && s[i] == '\n' && s[i + 1] == 0) ||
+       (d->enc == LP_ENC_UTF16BE && i + 1 < len && s[i] == 0 && s[i + 1] == '\n')))
+    d->i += d->ascii ? 1 : 2;
+}
+
+/* The source line that ended at byte at: a line of t when it holds text,
+ * else a blank that separates blocks. LOUPE_OK or LOUPE_ENOMEM. */
+static int close_line(lp_text *t, decoder *d, size_t at) {
+  norm_state *ns = &d->ns;
+  if (ns->started) {
+    lp_line *l;
+    if (t->n_lines == d->cap_lines) {
+      lp_line *nl;
+      d->cap_lines *= 2;
+      nl = realloc(t->lines, d->cap_lines * sizeof *nl);
+      if (nl == NULL) return LOUPE_ENOMEM;
+      t->lines = nl;
+    }
+    if (d->blank_run) d->block++;
+    d->blank_run = 0;
+    l = &t->lines[t->n_lines++];
+    memset(l, 0, sizeof *l);
+    l->start = (size_t)(ns->out - t->text);
+    l->len = ns->olen;
+    l->src_offset = d->line_src;
+    l->src_end = at;
+    l->src_line = d->src_line;
+    l->n_src = 1;
+    l->indent = ns->indent;
+    l->width = (unsigned)(ns->olen + ns->width) + ns->indent;
+    l->block = d->block;
+    if (ns->indent >= 2) l->flags |= LP_F_INDENTED;
+    ns->out += ns->olen;
+    *ns->out++ = '\n';
+  } else {
+    d->blank_run = 1;
+  }
+  ns->olen = 0;
+  ns->pending_space = 0;
+  ns->started = 0;
+  ns->indent = 0;
+  ns->width = 0;
+  return LOUPE_OK;
+}
+
+/* Decode the whole input into t's text and lines. */
+static int decode_lines(lp_text *t, decoder *d) {
+  for (;;) {
+    uint32_t cp = 0;
+    int kind, rc;
+    size_t at = d->i;
+    int at_end = d->i >= d->len;
+    if (!at_end) {
+      unsigned c = d->s[d->i];
+      d->ended = 0;
+      if (d->ascii && c >= 0x21 && c < 0x7F) {
+        size_t i0 = d->i;
+        d->i = ascii_run(&d->ns, d->s, d->len, d->i);
+        d->ncps += d->i - i0;
+        continue;
+      }
+      if (d->ascii && c == ' ') {
+        if (d->ns.started) d->ns.pending_space = 1;
+        else d->ns.indent++;
+        d->i++;
+        d->ncps++;
+        continue;
+      }
+      kind = read_char(d, &cp);
+    } else {
+      kind = LP_CP_BREAK;
+    }
+    if (kind == LP_CP_BREAK) {
+      /* end of a source line */
+      if (!at_end && cp == '\r') skip_lf(d);
+      rc = close_line(t, d, at);
+      if (rc) return rc;
+      if (at_end) break;
+      d->src_line++;
+      d->line_src = d->i;
+      d->ended = 1;
+      continue;
+    }
+    if (kind == LP_CP_DROP) continue;
+    emit(&d->ns, cp, kind);
+  }
+  *d->ns.out = '\0';
+  t->len = (size_t)(d->ns.out - t->text);
+  return LOUPE_OK;
+}
+
+/* The counts of a decoded input: an error when it looks binary. */
+static int check_decoded(lp_text *t, const decoder *d) {
+  size_t odd = d->nctrl + d->nnul + d->nbad;
+  t->stats.invalid_utf8 = d->nbad;
+  t->stats.nul_bytes = d->nnul;
+  /* lines counted the POSIX way: a final line break ends the last line.
+   * The break is the last character decoded, not the last bytes: in
+   * UTF-16 of an odd length they are not a character. */
+  t->stats.lines = d->ended ? d->src_line - 1 : d->src_line;
+  if (d->ncps > 0 && odd * 10 > d->ncps + 20) {
+    snprintf(t->errmsg, sizeof t->errmsg,
+             "input looks binary (%zu control, NUL or invalid bytes in %zu "
+             "characters)%s", odd, d->ncps,
+             d->enc == LP_ENC_UTF8 && d->nnul * 3 > d->ncps
+               ? "; UTF-16 without a byte-order mark is not supported" : "");
+    return LOUPE_EENCODING;
+  }
+  if (t->n_lines == 0) {
+    snprintf(t->errmsg, sizeof t->errmsg, "input holds no text");
+    return LOUPE_EEMPTY;
+  }
+  return LOUPE_OK;
+}
+
 /*
  * Decode and normalise the whole input. The output buffer is at most
  * 1.5x the input for UTF-8 (U+FFFD is 3 bytes for 1 bad byte... bounded by
@@ -131,21 +291,17 @@ static inline void emit(norm_state *ns, uint32_t cp, int kind) {
  */
 int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
                  int forced) {
-  const unsigned char *s = (const unsigned char *)src;
-  size_t i, skip, cap_lines = 64, line_src = 0, src_line = 1, ncps = 0;
-  size_t nctrl = 0, nbad = 0, nnul = 0;
-  int enc, block = 0, blank_run = 0, rc = LOUPE_OK, oom = 0, ascii;
-  int ended = 0;
-  norm_state ns;
-  size_t outcap;
-  const lp_codec *cd;
+  decoder d;
+  size_t skip;
+  int enc, rc = LOUPE_OK, oom = 0;
 
   memset(t, 0, sizeof *t);
+  memset(&d, 0, sizeof d);
   t->src = src;
   t->src_len = len;
   t->stats.bytes = len;
-  enc = lp_encoding_detect(s, len, &skip, cs, forced, &oom, t->errmsg,
-                        sizeof t->errmsg);
+  enc = lp_encoding_detect((const unsigned char *)src, len, &skip, cs, forced,
+                           &oom, t->errmsg, sizeof t->errmsg);
   if (oom) {
     snprintf(t->errmsg, sizeof t->errmsg, "out of memory");
     return LOUPE_ENOMEM;
@@ -153,143 +309,25 @@ int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
   if (enc < 0) return LOUPE_EENCODING;
   t->enc = enc;
   t->skip = skip;
-  cd = t->codec = enc >= LP_ENC_CP1252 ? cs->c[enc] : NULL;
-  ascii = ASCII_SAFE(enc);
+  t->codec = enc >= LP_ENC_CP1252 ? cs->c[enc] : NULL;
   t->stats.encoding = lp_charset_name(enc);
   /* worst case: every input byte becomes a 3-byte U+FFFD, plus newlines */
   if (len > ((size_t)-1 - 16) / 3) return LOUPE_ENOMEM;
-  outcap = len * 3 + 16;
-  t->text = malloc(outcap);
-  t->lines = malloc(cap_lines * sizeof *t->lines);
+  d.cap_lines = 64;
+  t->text = malloc(len * 3 + 16);
+  t->lines = malloc(d.cap_lines * sizeof *t->lines);
   if (t->text == NULL || t->lines == NULL) { rc = LOUPE_ENOMEM; goto fail; }
-
-  memset(&ns, 0, sizeof ns);
-  ns.out = t->text;
-  i = skip;
-  line_src = skip;
-  for (;;) {
-    uint32_t cp = 0;
-    int bad = 0, kind;
-    size_t at = i;
-    int at_end = i >= len;
-    if (!at_end) {
-      unsigned c = s[i];
-      ended = 0;
-      if (ascii && c >= 0x21 && c < 0x7F) {
-        /* fast path: a run of printable ASCII with single spaces */
-        char *o = ns.out;
-        size_t ol = ns.olen, i0 = i;
-        if (ns.pending_space) { o[ol++] = ' '; ns.pending_space = 0; }
-        ns.started = 1;
-        for (;;) {
-          o[ol++] = (char)c;
-          if (++i >= len) break;
-          c = s[i];
-          if (c >= 0x21 && c < 0x7F) continue;
-          if (c == ' ' && i + 1 < len && s[i + 1] >= 0x21 && s[i + 1] < 0x7F) {
-            o[ol++] = ' ';
-            c = s[++i];
-            continue;
-          }
-          break;
-        }
-        ncps += i - i0;
-        ns.olen = ol;
-        continue;
-      }
-      if (ascii && c == ' ') {
-        if (ns.started) ns.pending_space = 1;
-        else ns.indent++;
-        i++;
-        ncps++;
-        continue;
-      }
-      if (ascii && c < 0x80) {
-        cp = c;
-        i++;
-      } else {
-        cp = next_cp(s, len, &i, enc, cd, &bad);
-      }
-      ncps++;
-      if (bad) nbad++;
-      kind = cp_kind(cp);
-      if (cp == 0) nnul++;
-      else if (kind == 2 && (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))) nctrl++;
-    } else {
-      kind = 3;
-    }
-    if (kind == 3) {
-      /* end of a source line */
-      if (!at_end && cp == '\r' && i < len &&
-          ((ascii && s[i] == '\n') ||
-           (enc == LP_ENC_UTF16LE && i + 1 < len && s[i] == '\n' && s[i + 1] == 0) ||
-           (enc == LP_ENC_UTF16BE && i + 1 < len && s[i] == 0 && s[i + 1] == '\n')))
-        i += ascii ? 1 : 2;
-      if (ns.started) {
-        lp_line *l;
-        if (t->n_lines == cap_lines) {
-          lp_line *nl;
-          cap_lines *= 2;
-          nl = realloc(t->lines, cap_lines * sizeof *nl);
-          if (nl == NULL) { rc = LOUPE_ENOMEM; goto fail; }
-          t->lines = nl;
-        }
-        if (blank_run) block++;
-        blank_run = 0;
-        l = &t->lines[t->n_lines++];
-        memset(l, 0, sizeof *l);
-        l->start = (size_t)(ns.out - t->text);
-        l->len = ns.olen;
-        l->src_offset = line_src;
-        l->src_end = at;
-        l->src_line = src_line;
-        l->n_src = 1;
-        l->indent = ns.indent;
-        l->width = (unsigned)(ns.olen + ns.width) + ns.indent;
-        l->block = block;
-        if (ns.indent >= 2) l->flags |= LP_F_INDENTED;
-        ns.out += ns.olen;
-        *ns.out++ = '\n';
-      } else {
-        blank_run = 1;
-      }
-      ns.olen = 0;
-      ns.pending_space = 0;
-      ns.started = 0;
-      ns.indent = 0;
-      ns.width = 0;
-      if (at_end) break;
-      src_line++;
-      line_src = i;
-      ended = 1;
-      continue;
-    }
-    if (kind == 2) continue;
-    emit(&ns, cp, kind);
-  }
-  *ns.out = '\0';
-  t->len = (size_t)(ns.out - t->text);
-  t->stats.invalid_utf8 = nbad;
-  t->stats.nul_bytes = nnul;
-  /* lines counted the POSIX way: a final line break ends the last line.
-   * The break is the last character decoded, not the last bytes: in
-   * UTF-16 of an odd length they are not a character. */
-  t->stats.lines = ended ? src_line - 1 : src_line;
-  if (ncps > 0 && (nctrl + nnul + nbad) * 10 > ncps + 20) {
-    snprintf(t->errmsg, sizeof t->errmsg,
-             "input looks binary (%zu control, NUL or invalid bytes in %zu "
-             "characters)%s", nctrl + nnul + nbad, ncps,
-             enc == LP_ENC_UTF8 && nnul * 3 > ncps
-               ? "; UTF-16 without a byte-order mark is not supported" : "");
-    rc = LOUPE_EENCODING;
-    goto fail;
-  }
-  if (t->n_lines == 0) {
-    snprintf(t->errmsg, sizeof t->errmsg, "input holds no text");
-    rc = LOUPE_EEMPTY;
-    goto fail;
-  }
-  return LOUPE_OK;
+  d.s = (const unsigned char *)src;
+  d.len = len;
+  d.i = d.line_src = skip;
+  d.src_line = 1;
+  d.enc = enc;
+  d.ascii = ASCII_SAFE(enc);
+  d.cd = t->codec;
+  d.ns.out = t->text;
+  rc = decode_lines(t, &d);
+  if (rc == LOUPE_OK) rc = check_decoded(t, &d);
+  if (rc == LOUPE_OK) return LOUPE_OK;
 fail:
   if (rc == LOUPE_ENOMEM)
     snprintf(t->errmsg, sizeof t->errmsg, "out of memory");
@@ -340,8 +378,8 @@ size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
       int bad;
       size_t at = i;
       uint32_t cp = next_cp(s, t->src_len, &i, t->enc, t->codec, &bad);
-      int k = cp_kind(cp);
-      if (k == 0) return at;
+      int k = lp_cp_kind(cp);
+      if (k == LP_CP_KEEP) return at;
     }
     return l->src_offset;
   }
@@ -349,13 +387,13 @@ size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
     int bad, k;
     size_t at = i;
     uint32_t cp = next_cp(s, t->src_len, &i, t->enc, t->codec, &bad);
-    k = cp_kind(cp);
-    if (k == 3) {               /* joined wrap: the join added one space */
+    k = lp_cp_kind(cp);
+    if (k == LP_CP_BREAK) {     /* joined wrap: the join added one space */
       if (ns.started) ns.pending_space = 1;
       continue;
     }
-    if (k == 2) continue;
-    if (k == 0 && ns.olen + (ns.pending_space ? 1 : 0) >= col) return at;
+    if (k == LP_CP_DROP) continue;
+    if (k == LP_CP_KEEP && ns.olen + (ns.pending_space ? 1 : 0) >= col) return at;
     emit(&ns, cp, k);
   }
   return end;
@@ -382,7 +420,7 @@ size_t lp_text_src_line_from(const lp_text *t, size_t li, size_t from_off,
   while (i < end) {
     int bad;
     uint32_t cp = next_cp(s, t->src_len, &i, t->enc, t->codec, &bad);
-    if (cp_kind(cp) != 3) continue;
+    if (lp_cp_kind(cp) != LP_CP_BREAK) continue;
     if (cp == '\r' && i < end) {              /* CRLF is one break */
       size_t j = i;
       if (next_cp(s, t->src_len, &j, t->enc, t->codec, &bad) == '\n') i = j;
@@ -404,7 +442,7 @@ size_t lp_text_line_starts(const lp_text *t, size_t *out, size_t cap) {
   while (i < len && n < cap) {
     int bad;
     uint32_t cp = next_cp(s, len, &i, t->enc, t->codec, &bad);
-    if (cp_kind(cp) != 3) continue;
+    if (lp_cp_kind(cp) != LP_CP_BREAK) continue;
     if (cp == '\r' && i < len) {
       size_t j = i;
       uint32_t nx = next_cp(s, len, &j, t->enc, t->codec, &bad);

@@ -2,13 +2,15 @@
  * test_words.c - the word model (util/words.c): what a word is on tricky
  * input (apostrophes, hyphens, numbers, accents, CJK, emoji, invalid
  * UTF-8), that case does not tell words apart, and that the line hash
- * and MinHash shingles read the same words.
+ * and MinHash shingles read the same words, and that the classifier's
+ * features (features.c, a fused scan of its own) hash lines as
+ * lp_norm_hash does.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
-#include "util/util.h"
+#include "extract/extract.h"
 
 /* The words of s joined by '|' into out (cap bytes). */
 static void split(const char *s, char *out, size_t cap) {
@@ -56,6 +58,12 @@ static const split_case CASES[] = {
    "\xE6\x97\xA5|\xE6\x9C\xAC|text|2024|\xEB\x85\x84"},
   {"\xE4\xB8\xAD\xE6\x96\x87\xEF\xBC\x8C\xE5\xA5\xBD\xE3\x80\x82",
    "\xE4\xB8\xAD|\xE6\x96\x87|\xE5\xA5\xBD"},
+  /* the katakana middle dot separates names; the iteration mark and
+   * half-width kana are characters of their own (as in the index) */
+  {"\xE3\x83\x89\xE3\x83\xAB\xE3\x83\xBB\xE3\x82\xA2",
+   "\xE3\x83\x89|\xE3\x83\xAB|\xE3\x82\xA2"},
+  {"\xE4\xBA\xBA\xE3\x80\x85 \xEF\xBD\xB6\xEF\xBE\x85",
+   "\xE4\xBA\xBA|\xE3\x80\x85|\xEF\xBD\xB6|\xEF\xBE\x85"},
   /* emoji and skin-tone modifiers separate */
   {"fire\xF0\x9F\x94\xA5" "fighters \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD ok",
    "fire|fighters|ok"},
@@ -142,12 +150,44 @@ static void test_minhash(void) {
   CHECK_INT("CJK shingles", sa.n, 2);
 }
 
+/* Every line's hash from lp_features equals lp_norm_hash of its text. */
+static void test_line_hash(void) {
+  static const char page[] =
+    "Harbour Authority \xE2\x80\x94 Home | News | Contact\n"
+    "CAF\xC3\x89 owners say the pier's 1,200-metre extension can't wait.\n"
+    "\xE6\xB8\xAF\xE5\x8F\xA3\xE6\x89\xA9\xE5\xBB\xBA\xE8\xAE\xA1"
+    "\xE5\x88\x92\xE3\x80\x82 \xD0\x9F\xD0\xBE\xD1\x80\xD1\x82 2024\n"
+    "\xE2\x80\x9CWe\xE2\x80\x99re ready,\xE2\x80\x9D said Ana "
+    "M\xC3\xBCller-Sousa \xF0\x9F\x9A\xA2\n";
+  lp_text t;
+  lp_codecs cs;
+  lp_lexicon *lx = NULL;
+  size_t i;
+  memset(&cs, 0, sizeof cs);
+  CHECK_RC("lexicon", lp_lexicon_new(&lx), LOUPE_OK);
+  CHECK_RC("text", lp_text_init(&t, page, sizeof page - 1, &cs, LP_ENC_AUTO),
+           LOUPE_OK);
+  lp_features(&t, lx);
+  CHECK_INT("lines", t.n_lines, 4);
+  for (i = 0; i < t.n_lines; i++) {
+    const lp_line *l = &t.lines[i];
+    CHECK(l->hash == lp_norm_hash(LP_LINE_PTR(&t, l), l->len),
+          "line %u: features hash differs from lp_norm_hash", (unsigned)i);
+    CHECK_INT("words", l->nwords, lp_word_hashes(LP_LINE_PTR(&t, l), l->len,
+                                                 NULL, 0));
+  }
+  lp_text_free(&t);
+  lp_lexicon_free(lx);
+  lp_codecs_free(&cs);
+}
+
 int main(void) {
   test_split();
   test_decode();
   test_hashes();
   test_hash64();
   test_minhash();
+  test_line_hash();
   printf("test_words: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }

@@ -1,7 +1,9 @@
 /*
  * util.h - the bottom layer shared by extraction and the corpus: the arena,
- * the growable buffer, UTF-8 helpers, hashes (MinHash signatures and the
- * content identity). Nothing here knows about pages, SQLite or PCRE2.
+ * the growable buffer, UTF-8 helpers, the normaliser's classes of code
+ * points, the word model (words.c: what a word is, its hashes), the hash
+ * mixers, MinHash signatures and the content identity. Nothing here knows
+ * about pages, SQLite or PCRE2.
  */
 #ifndef LOUPE_UTIL_H
 #define LOUPE_UTIL_H
@@ -17,21 +19,15 @@
  * (murmur3-style) for word and line hashes, lp_mix64 (murmur3's fmix64)
  * for shingles, band keys and n-grams. */
 static inline uint32_t lp_mix32(uint32_t h) {
-  h ^= h >> 16;
-  h *= 0x7feb352dU;
-  h ^= h >> 15;
-  h *= 0x846ca68bU;
-  h ^= h >> 16;
-  return h;
+  h = (h ^ (h >> 16)) * 0x7feb352dU;
+  h = (h ^ (h >> 15)) * 0x846ca68bU;
+  return h ^ (h >> 16);
 }
 
 static inline uint64_t lp_mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xFF51AFD7ED558CCDULL;
-  x ^= x >> 33;
-  x *= 0xC4CEB9FE1A85EC53ULL;
-  x ^= x >> 33;
-  return x;
+  x = (x ^ (x >> 33)) * 0xFF51AFD7ED558CCDULL;
+  x = (x ^ (x >> 33)) * 0xC4CEB9FE1A85EC53ULL;
+  return x ^ (x >> 33);
 }
 
 /* FNV-1a over bytes, 32 bits: start from LP_FNV32_INIT (or a value
@@ -123,12 +119,21 @@ static inline size_t lp_utf8_encode(uint32_t cp, char *out) {
   return 4;
 }
 
-static inline int lp_is_cjk(uint32_t cp) {
-  return (cp >= 0x3040 && cp <= 0x30FF) ||   /* kana */
-         (cp >= 0x3400 && cp <= 0x9FFF) ||   /* CJK ideographs */
-         (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* hangul */
-         (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0x20000 && cp <= 0x2FFFF);
+/* The scripts written without spaces between words, whose characters
+ * are words of their own (words.c) and bigrams in the full-text index
+ * (corpus/tokenizer.c): Han with its compatibility and extension blocks
+ * and the iteration marks, kana (not the middle dot U+30FB, a separator)
+ * and half-width kana, hangul syllables and jamo. */
+static inline int lp_is_cjk(uint32_t c) {
+  if (c < 0x1100) return 0;
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||   /* not ・ */
+         (c >= 0xAC00 && c <= 0xD7AF) ||                  /* hangul */
+         (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
+         (c >= 0x3005 && c <= 0x3007) || (c >= 0x31F0 && c <= 0x31FF) ||
+         (c >= 0xA960 && c <= 0xA97F) || (c >= 0xD7B0 && c <= 0xD7FF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFF9F) ||
+         (c >= 0x1B000 && c <= 0x1B16F) || (c >= 0x20000 && c <= 0x3134F);
 }
 
 /* Letters: ASCII, Latin-1 and extended Latin, Greek, Cyrillic, Armenian,
@@ -186,6 +191,28 @@ static inline uint32_t lp_utf8_next(const unsigned char *s, size_t len, size_t i
   if (s[i] < 0x80) { *n = 1; return s[i]; }
   if (lp_utf8_len(s, len, i) == 0) { *n = 1; return 0xFFFD; }
   return lp_utf8_decode(s, len, i, n);
+}
+
+/* What the normaliser makes of a code point: the parser (text.c) and the
+ * content hash (identity.c) must agree. Unicode spaces fold to one space;
+ * CR, LF, NEL and the line and paragraph separators end a line; controls,
+ * soft hyphens, zero-width and direction marks are dropped. */
+enum { LP_CP_KEEP = 0, LP_CP_SPACE, LP_CP_DROP, LP_CP_BREAK };
+static inline int lp_cp_kind(uint32_t cp) {
+  if (cp >= 0x20 && cp < 0x7F) return cp == ' ' ? LP_CP_SPACE : LP_CP_KEEP;
+  if (cp == '\n' || cp == '\r') return LP_CP_BREAK;
+  if (cp == '\t' || cp == 0x0B || cp == 0x0C) return LP_CP_SPACE;
+  if (cp < 0x20 || cp == 0x7F) return LP_CP_DROP;
+  if (cp < 0xA0) return cp == 0x85 ? LP_CP_BREAK : LP_CP_DROP;
+  if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+      cp == 0x202F || cp == 0x205F || cp == 0x3000)
+    return LP_CP_SPACE;
+  if (cp == 0x2028 || cp == 0x2029) return LP_CP_BREAK;
+  if (cp == 0xAD || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+      (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
+      (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+    return LP_CP_DROP;
+  return LP_CP_KEEP;
 }
 
 /* Display columns of a code point in a terminal: 2 for East Asian Wide
@@ -267,6 +294,9 @@ typedef struct {
 /* The hash schema version 2 gave a page's bytes as they were: kept to
  * recognise the pages of a migrated corpus by their bytes. */
 void lp_bytes_hash(const char *bytes, size_t n, char out[LOUPE_HASH_LEN + 1]);
+/* The content hash of page text as it is (see loupe_hash, which inflates
+ * a gzip page before calling this). */
+void lp_text_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
 
 /* One-permutation MinHash of the word 3-shingles of s[0..n). */
 void lp_minhash(const char *s, size_t n, lp_sig *sig);

@@ -99,28 +99,34 @@ int lp_word_next(const char *s, size_t n, size_t *pos, lp_word *w) {
   return 1;
 }
 
-uint32_t lp_word_hash(const char *w, size_t n) {
+/* Both widths of FNV-1a over the folded code points of w[0..n). */
+static void fold_hash(const char *w, size_t n, uint32_t *h32, uint64_t *h64) {
   const unsigned char *u = (const unsigned char *)w;
-  uint32_t h = LP_FNV32_INIT;
+  uint32_t a = LP_FNV32_INIT;
+  uint64_t b = FNV64_INIT;
   size_t i = 0, k;
   while (i < n) {
-    uint32_t cp = lp_utf8_next(u, n, i, &k);
-    h = (h ^ lp_fold_cp(cp)) * LP_FNV32_PRIME;
+    uint32_t cp = lp_fold_cp(lp_utf8_next(u, n, i, &k));
+    a = (a ^ cp) * LP_FNV32_PRIME;
+    b = (b ^ cp) * FNV64_PRIME;
     i += k;
   }
-  return h;
+  *h32 = a;
+  *h64 = b;
+}
+
+uint32_t lp_word_hash(const char *w, size_t n) {
+  uint32_t h32;
+  uint64_t h64;
+  fold_hash(w, n, &h32, &h64);
+  return h32;
 }
 
 uint64_t lp_word_hash64(const char *w, size_t n) {
-  const unsigned char *u = (const unsigned char *)w;
-  uint64_t h = FNV64_INIT;
-  size_t i = 0, k;
-  while (i < n) {
-    uint32_t cp = lp_utf8_next(u, n, i, &k);
-    h = (h ^ lp_fold_cp(cp)) * FNV64_PRIME;
-    i += k;
-  }
-  return h;
+  uint32_t h32;
+  uint64_t h64;
+  fold_hash(w, n, &h32, &h64);
+  return h64;
 }
 
 size_t lp_word_hashes(const char *s, size_t n, uint32_t *out, size_t cap) {
