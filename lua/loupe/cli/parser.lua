@@ -137,6 +137,9 @@ local function define_ingest(command)
     .. "pages are stored (0: none; default: processors online minus one, "
     .. "1 to 8).")
     :argname("N"):convert(count_arg("--threads", 0, 64))
+  c:option("--stem", "Word forms in the full-text index of a new corpus: "
+    .. "en (English stems: 'hackers' finds 'hacker') or none.")
+    :argname("LANG"):choices({ "en", "none" })
 
   c:option("--charset", CHARSET_HELP):argname("NAME")
     :convert(charset_arg)
