@@ -663,20 +663,10 @@ out:
 int lp_json_cursor(loupe_db *db, const char *sql, const lp_buf *json,
                    loupe_cursor **out) {
   sqlite3_stmt *st = NULL;
-  loupe_cursor *cu;
   int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
   if (rc != SQLITE_OK) return lp_db_error(db, rc, "results");
   sqlite3_bind_text(st, 1, json->p, (int)json->len, SQLITE_TRANSIENT);
-  cu = calloc(1, sizeof *cu);
-  if (cu == NULL) {
-    sqlite3_finalize(st);
-    return LOUPE_ENOMEM;
-  }
-  cu->stmt = st;
-  cu->kind = LP_CUR_SQL;
-  lp_db_track(db, cu);
-  *out = cu;
-  return LOUPE_OK;
+  return lp_cursor_new(db, st, &lp_sql_cursor, NULL, out);
 }
 
 /* Describe the kept candidates as a JSON array into json. */

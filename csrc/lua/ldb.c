@@ -312,7 +312,7 @@ static int ldb_talking_points(lua_State *L) {
  * loupe_stats_options); target and reference JSON arrays of ids,
  * features a list of strings or nil. Checked by loupe.corpus.stats. */
 static int ldb_stats(lua_State *L) {
-  ldb *ud = check_db(L, 1);
+  ldb *ud = lb_check_db(L, 1);
   loupe_stats_options o;
   const char *feat[257];
   lcursor *cu;
@@ -337,18 +337,18 @@ static int ldb_stats(lua_State *L) {
   o.window = (int)luaL_optinteger(L, 8, 5);
   o.min_count = luaL_optinteger(L, 9, 0);
   o.limit = luaL_optinteger(L, 10, 0);
-  cu = new_cursor_ud(L, 1);
+  cu = lb_new_cursor(L, 1);
   rc = loupe_db_stats(ud->db, &o, &cu->c);
-  if (rc) return db_fail(L, rc, "stats", loupe_db_errmsg(ud->db));
+  if (rc) return lb_db_fail(L, rc, "stats", loupe_db_errmsg(ud->db));
   return 1;
 }
 
 /* db:export_extras() -> Cursor (id, hash, cluster, quotes, entities) */
 static int ldb_export_extras(lua_State *L) {
-  ldb *ud = check_db(L, 1);
-  lcursor *cu = new_cursor_ud(L, 1);
+  ldb *ud = lb_check_db(L, 1);
+  lcursor *cu = lb_new_cursor(L, 1);
   int rc = loupe_db_export_extras(ud->db, &cu->c);
-  if (rc) return db_fail(L, rc, "", loupe_db_errmsg(ud->db));
+  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   return 1;
 }
 
