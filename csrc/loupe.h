@@ -965,6 +965,10 @@ double loupe_stat_pmi(double a, double b, double c, double d);
  * id: the content hash (a stable id across corpora), the republication
  * cluster, quotes and entities as JSON arrays (exports.c). */
 int loupe_db_export_extras(loupe_db *db, loupe_cursor **out);
+/* 1 when the corpus's full-text index holds English stems (opened or
+ * created with stem "en": a search for "hacker" finds "hackers"), else
+ * 0. */
+int loupe_db_stemmed(const loupe_db *db);
 /* Cursor over the speakers (name, role, quotes, first, last, outlets as a
  * JSON array), most quoted first. */
 int loupe_db_speakers(loupe_db *db, loupe_cursor **out);
