@@ -434,6 +434,10 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
   lua_setfield(L, -2, "format_of_path");
   lua_pushstring(L, LOUPE_VERSION);
   lua_setfield(L, -2, "_VERSION");
+  /* the default limit on search text, which loupe.query checks before
+   * reading a text in the search language */
+  lua_pushinteger(L, LOUPE_MAX_QUERY_BYTES);
+  lua_setfield(L, -2, "MAX_QUERY_BYTES");
   lb_open_db(L);
   return 1;
 }

@@ -14,7 +14,8 @@
 -- colons, carets. Malformed NEAR groups and searches holding only
 -- exclusions are errors with the offset, never FTS5's own messages.
 local ipairs, tonumber = ipairs, tonumber
-local string_format, table_concat = string.format, table.concat
+local string_format, string_rep = string.format, string.rep
+local table_concat = table.concat
 
 local _ENV <const> = nil
 
@@ -169,16 +170,17 @@ function M.parse(text)
   -- AND by juxtaposition between plain phrases, as FTS5 allows (the
   -- words count against max_query_terms as the analyst typed them); an
   -- explicit AND next to a group
-  local fts = ""
+  -- (built as a list and joined once: a long search stays linear)
+  local out = { string_rep("(", #neg) }
   for k, g in ipairs(groups) do
     local e = #g > 1 and "(" .. table_concat(g, " OR ") .. ")" or g[1]
     local plain = e:sub(1, 1) == '"'
-    if k > 1 then fts = fts .. ((plain and groups[k - 1].plain) and " "
-      or " AND ") end
-    fts, g.plain = fts .. e, plain
+    if k > 1 then out[#out + 1] = (plain and groups[k - 1].plain) and " "
+      or " AND " end
+    out[#out + 1], g.plain = e, plain
   end
-  for _, x in ipairs(neg) do fts = "(" .. fts .. ") NOT " .. x end
-  return { fts = fts, terms = terms }
+  for _, x in ipairs(neg) do out[#out + 1] = ") NOT " .. x end
+  return { fts = table_concat(out), terms = terms }
 end
 
 -- ---- the KWIC matcher ----

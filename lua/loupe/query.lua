@@ -7,6 +7,7 @@
 -- group_by, ids) return nil, message, code (README "Errors").
 local check = require "loupe.check"
 local cursor = require "loupe.cursor"
+local core = require "loupe.core"
 local qlang = require "loupe.qlang"
 local regex = require "loupe.regex"
 
@@ -86,7 +87,16 @@ function M.new(corpus, text, opts, limits)
     argerror(2, "query", "options 'raw' and 'literal' exclude each other")
   end
   local d = { text = text, raw = opts.raw and true or nil }
-  if text ~= nil and not opts.raw and not opts.literal then
+  limits = limits or {}
+  d.max_query_bytes = check.integer(2, "query", opts.max_query_bytes, 1,
+    nil, "option 'max_query_bytes'", true) or limits.max_query_bytes
+  d.max_query_terms = check.integer(2, "query", opts.max_query_terms, 1,
+    nil, "option 'max_query_terms'", true) or limits.max_query_terms
+  -- a text over the size limit is not read at all: the core refuses it
+  -- as the analyst wrote it, naming the option, before any work
+  local over = text ~= nil
+    and #text > (d.max_query_bytes or core.MAX_QUERY_BYTES)
+  if text ~= nil and not opts.raw and not opts.literal and not over then
     local parsed, perr = qlang.parse(text)
     if parsed then
       d.text, d.raw = parsed.fts, true
@@ -95,11 +105,6 @@ function M.new(corpus, text, opts, limits)
       d.text, d.syntax_error = nil, perr
     end
   end
-  limits = limits or {}
-  d.max_query_bytes = check.integer(2, "query", opts.max_query_bytes, 1,
-    nil, "option 'max_query_bytes'", true) or limits.max_query_bytes
-  d.max_query_terms = check.integer(2, "query", opts.max_query_terms, 1,
-    nil, "option 'max_query_terms'", true) or limits.max_query_terms
   return setmetatable({ _corpus = corpus, _desc = d }, Query)
 end
 
