@@ -448,16 +448,18 @@ local function polnear()
 end
 
 local function mfa()
-  local r = quotes.mfa(shared)
-  results.mfa = r
-  print(("\n== speakers on %d real spokesperson transcripts (mfa_en)")
-    :format(r.pages))
-  print(("   answer turns (\"A:\" or \"<spokesperson>:\" paragraphs): %d; "
-    .. "covered by a quote %d; attributed to the spokesperson %d (%.3f)")
-    :format(r.turns, r.covered, r.right, r.right_rate))
-  print(("   %d quotes credited to a speaker, %d (%.3f) to the briefing's "
-    .. "spokesperson"):format(r.credited, r.to_spokesperson,
-    r.credited > 0 and r.to_spokesperson / r.credited or 0))
+  for _, lang in ipairs { "en", "zh" } do
+    local r = quotes.mfa(shared, lang)
+    results[lang == "en" and "mfa" or "mfa_zh"] = r
+    print(("\n== speakers on %d real spokesperson transcripts (mfa_%s)")
+      :format(r.pages, lang))
+    print(("   answer turns (\"A:\"/答： or \"<spokesperson>:\" paragraphs): "
+      .. "%d; covered by a quote %d; attributed to the spokesperson %d "
+      .. "(%.3f)"):format(r.turns, r.covered, r.right, r.right_rate))
+    print(("   %d quotes credited to a speaker, %d (%.3f) to the briefing's "
+      .. "spokesperson"):format(r.credited, r.to_spokesperson,
+      r.credited > 0 and r.to_spokesperson / r.credited or 0))
+  end
 end
 
 local function wire_copy()

@@ -1,7 +1,7 @@
 -- bench/eval/quotes.lua: quotes and speakers: the invented labelled
 -- pages of spec/fixtures/quotes, the PolNeAR dev gold (scored by
 -- ../shared/tools/score_quotes.py, broken down by `via` and by half) and
--- the answer turns of the foreign-ministry transcripts (mfa_en).
+-- the answer turns of the foreign-ministry transcripts (mfa_en, mfa_zh).
 local loupe = require "loupe"
 local cjson = require "cjson"
 local U = require "eval.util"
@@ -91,47 +91,67 @@ end
 --- Does a quote's speaker name the spokesperson? Case-insensitive, a
 -- leading title ("Spokesperson", "Mr", "Ms") dropped: the full name, or
 -- the family name alone (the first word: names are given family first).
+-- Chinese names (no space) must be whole.
 local function names_spokesperson(speaker, spokesperson)
   if not speaker then return false end
   local s = norm(speaker):lower():gsub("^spokesperson%s+", "")
     :gsub("^mr%.?%s+", ""):gsub("^ms%.?%s+", "")
   local full = norm(spokesperson):lower()
-  return s == full or s == full:match("^(%S+)")
+  return s == full or (full:find(" ", 1, true) ~= nil
+                       and s == full:match("^(%S+)"))
+end
+
+--- The first words of a turn, as the key a quote must hold: 8 words
+-- (English), or 12 characters with every space dropped (Chinese, whose
+-- wrapped lines pick up spaces when joined).
+local function turn_key(rest, zh)
+  if zh then
+    local chars = {}
+    for ch in rest:gsub("%s+", ""):gmatch("[%z\1-\127\194-\244][\128-\191]*") do
+      chars[#chars + 1] = ch
+      if #chars == 12 then break end
+    end
+    return table.concat(chars)
+  end
+  local w = {}
+  for x in rest:gmatch("%S+") do
+    w[#w + 1] = x
+    if #w == 8 then break end
+  end
+  return table.concat(w, " ")
 end
 
 --- Answer turns of a transcript, from the data set's own `text` (one
 -- paragraph a block): paragraphs opened by "A:" (up to 2019) or by the
--- spokesperson's name and a colon ("Zhao Lijian:", 2020). Returns the
--- first 8 words of each answer after the prefix, normalised.
-local function answer_turns(d)
+-- spokesperson's name and a colon ("Zhao Lijian:", 2020); in Chinese
+-- 答： or the name and a full-width colon. Returns the key of each.
+local function answer_turns(d, zh)
   local out = {}
   local name = d.speaker
   for para in (d.text .. "\n\n"):gmatch("(.-)\n%s*\n") do
     para = norm(para)
-    local rest = para:match("^A%s*:%s*(.+)$")
-    if not rest and para:sub(1, #name + 1) == name .. ":" then
-      rest = para:sub(#name + 2):gsub("^ ", "")
-    end
-    if rest and rest ~= "" then
-      local w = {}
-      for x in rest:gmatch("%S+") do
-        w[#w + 1] = x
-        if #w == 8 then break end
+    local rest = para:match("^A%s*:%s*(.+)$") or para:match("^答：%s*(.+)$")
+    for _, colon in ipairs { ":", "：" } do
+      if not rest and para:sub(1, #name + #colon) == name .. colon then
+        rest = para:sub(#name + #colon + 1):gsub("^ ", "")
       end
-      out[#out + 1] = table.concat(w, " ")
     end
+    if rest and rest ~= "" then out[#out + 1] = turn_key(rest, zh) end
   end
   return out
 end
 
---- Share of the answer turns of mfa_en (pages with a known spokesperson)
--- attributed to the right spokesperson: a turn counts when some quote of
--- loupe.parse(page_text) covers it (the quote's text, whitespace and
--- quote marks folded, holds the turn's first 8 words) and its speaker
--- names the spokesperson. Also the older figure: quotes credited to a
--- named speaker, and how many to the spokesperson.
-function M.mfa(shared)
-  local path = shared .. "/data/mfa-spokesperson-2016-2020/mfa_en.jsonl.gz"
+--- Share of the answer turns of mfa_en (or mfa_zh with lang "zh"; pages
+-- with a known spokesperson) attributed to the right spokesperson: a turn
+-- counts when some quote of loupe.parse(page_text) covers it (the
+-- quote's text, whitespace and quote marks folded, all spaces dropped in
+-- Chinese, holds the turn's key) and its speaker names the
+-- spokesperson. Also the older figure: quotes credited to a named
+-- speaker, and how many to the spokesperson.
+function M.mfa(shared, lang)
+  local zh = lang == "zh"
+  local path = shared .. "/data/mfa-spokesperson-2016-2020/mfa_"
+    .. (zh and "zh" or "en") .. ".jsonl.gz"
   local r = { pages = 0, turns = 0, covered = 0, right = 0,
               credited = 0, to_spokesperson = 0, by_kind = {} }
   for _, d in ipairs(U.jsonl_gz(path)) do
@@ -141,7 +161,8 @@ function M.mfa(shared)
         r.pages = r.pages + 1
         local qs = {}
         for _, q in ipairs(a.quotes) do
-          qs[#qs + 1] = { text = norm(q.text), q = q }
+          local t = norm(q.text)
+          qs[#qs + 1] = { text = zh and t:gsub("%s+", "") or t, q = q }
           r.by_kind[q.kind] = (r.by_kind[q.kind] or 0) + 1
           if q.speaker and names_spokesperson(q.speaker, d.speaker) then
             r.to_spokesperson = r.to_spokesperson + 1
@@ -150,7 +171,7 @@ function M.mfa(shared)
             r.credited = r.credited + 1
           end
         end
-        for _, turn in ipairs(answer_turns(d)) do
+        for _, turn in ipairs(answer_turns(d, zh)) do
           r.turns = r.turns + 1
           local covered, right = false, false
           for _, x in ipairs(qs) do

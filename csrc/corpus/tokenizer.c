@@ -43,21 +43,7 @@
 #include "corpus.h"
 #include "tokenizer.h"
 
-/* ---- CJK characters ---- */
-
-/* Han (with the compatibility and extension blocks), kana and hangul:
- * the scripts written without spaces between words. */
-static int is_cjk(uint32_t c) {
-  if (c < 0x1100) return 0;
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||   /* not ・ */
-         (c >= 0xAC00 && c <= 0xD7AF) ||                  /* hangul */
-         (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
-         (c >= 0x3005 && c <= 0x3007) || (c >= 0x31F0 && c <= 0x31FF) ||
-         (c >= 0xA960 && c <= 0xA97F) || (c >= 0xD7B0 && c <= 0xD7FF) ||
-         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFF9F) ||
-         (c >= 0x1B000 && c <= 0x1B16F) || (c >= 0x20000 && c <= 0x3134F);
-}
+/* ---- CJK characters (lp_is_cjk, util.h: the word model's) ---- */
 
 /* The length of the CJK character at s[i] (i < n), 0 when the bytes
  * there are not one (any other character, or invalid UTF-8, which
@@ -71,7 +57,7 @@ static int cjk_at(const unsigned char *s, int n, int i) {
     if ((s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80) return 0;
     cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
          (s[i + 2] & 0x3F);
-    return is_cjk(cp) ? 3 : 0;
+    return lp_is_cjk(cp) ? 3 : 0;
   }
   if (c > 0xF4 || i + 3 >= n) return 0;
   if ((s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
@@ -79,7 +65,7 @@ static int cjk_at(const unsigned char *s, int n, int i) {
     return 0;
   cp = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
        ((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-  return is_cjk(cp) ? 4 : 0;
+  return lp_is_cjk(cp) ? 4 : 0;
 }
 
 /* ---- splitting: unicode61 between CJK runs, characters within ---- */

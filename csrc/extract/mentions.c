@@ -1,0 +1,389 @@
+/*
+ * mentions.c - finding mentions: people introduced with a role ("ROLE
+ * Name", "Name, the ROLE,"), organisations by their nouns, the gender
+ * of people from their pronouns, and mentions that move recency.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "quotes.h"
+
+static size_t role_start(const vocab *v, const char *s, size_t from,
+                         size_t role_word) {
+  size_t i = role_word;
+  int words = 0;
+  while (i > from && words < 8) {
+    size_t j = i, e;
+    if (j < 2 || s[j - 1] != ' ') break;
+    j -= 2;
+    while (j > from && s[j] != ' ' && s[j] != '\n') j--;
+    if (s[j] == ' ' || s[j] == '\n') j++;
+    e = qt_word_end(s, i - 1, j);
+    if (e != i - 1) break;                       /* punctuation between */
+    if (!(qt_is_upper_at(s, i, j) || (qt_vmask(v, s, j, e) & V_MOD) ||
+          (e - j > 2 && (s[e - 1] == 's') && s[e - 2] == '\'')))
+      break;
+    if ((qt_vmask(v, s, j, e) & V_NOTNAME) && !qt_word_is(s, j, e, "of")) break;
+    i = j;
+    words++;
+  }
+  /* a role does not start with "of"/"and"/"for" */
+  while (i < role_word) {
+    size_t e = qt_word_end(s, role_word, i);
+    if (!(qt_word_is(s, i, e, "of") || qt_word_is(s, i, e, "and") ||
+          qt_word_is(s, i, e, "for")))
+      break;
+    i = qt_skip_space(s, role_word, e);
+  }
+  return i;
+}
+
+/*
+ * The name after a role noun ending at re: "spokesperson Guo Jiakun",
+ * "Director of National Intelligence Miriam Castellanos" (the role runs
+ * on through "of ..." and the name is the last two capitalised words),
+ * "trade minister, Jonas Rebane,". Sets the name span and the role's
+ * extended end; returns 0 when no name follows.
+ */
+int qt_name_after_role(const vocab *v, const char *s, size_t lim, size_t re,
+                           size_t *na, size_t *nl, size_t *role_end) {
+  size_t k;
+  int w;
+  size_t m;
+  *role_end = re;
+  if (re >= lim) return 0;
+  if (s[re] == ',') {
+    k = qt_skip_space(s, lim, re + 1);
+    m = qt_name_at(v, s, lim, k, &w);
+    if (m > 0 && w >= 2 && (k + m >= lim || s[k + m] == ',' ||
+                            s[k + m] == ' ' || s[k + m] == '.')) {
+      *na = k;
+      *nl = m;
+      return 1;
+    }
+    return 0;
+  }
+  if (s[re] != ' ') return 0;
+  k = re + 1;
+  {
+    size_t ke = qt_word_end(s, lim, k);
+    if (qt_word_is(s, k, ke, "of") || qt_word_is(s, k, ke, "for")) {
+      /* a capitalised run: the organisation, then the person */
+      size_t starts[12], ends[12], j = qt_skip_space(s, lim, ke);
+      int nw = 0;
+      while (j < lim && nw < 12) {
+        size_t je = qt_word_end(s, lim, j);
+        if (je == j) break;
+        if (!qt_is_upper_at(s, lim, j) && !qt_word_is(s, j, je, "and") &&
+            !qt_word_is(s, j, je, "of"))
+          break;
+        starts[nw] = j;
+        ends[nw] = je;
+        nw++;
+        if (je >= lim || s[je] != ' ') break;
+        j = je + 1;
+      }
+      while (nw > 0 && !qt_is_upper_at(s, lim, starts[nw - 1])) nw--;
+      if (nw >= 3) {
+        int first = nw - 2;
+        /* a middle initial ("E.") makes the name three words */
+        if (nw >= 4 && ends[nw - 2] - starts[nw - 2] == 2 &&
+            s[ends[nw - 2] - 1] == '.')
+          first = nw - 3;
+        *na = starts[first];
+        *nl = ends[nw - 1] - starts[first];
+        *role_end = ends[first - 1];
+        return 1;
+      }
+      return 0;
+    }
+  }
+  m = qt_name_at(v, s, lim, k, &w);
+  if (m > 0 && w >= 2) {
+    *na = k;
+    *nl = m;
+    return 1;
+  }
+  return 0;
+}
+
+/*
+ * "a report by the Harbour Users Council", "a study from Acme Labs": the
+ * owner of the document is registered as an organisation answering to
+ * the document's noun ("the report said" is the council speaking).
+ */
+static int document_owner(const body_t *b, registry *r, size_t i, size_t e) {
+  static const char *const docs[] = {
+    "report", "study", "survey", "statement", "analysis", "letter", "paper",
+    "memo", "filing", "review", "audit", "poll", "advisory", NULL
+  };
+  const char *s = b->s;
+  size_t n = b->n, k, ke, m;
+  int j, w, who;
+  for (j = 0; docs[j] && !qt_word_is(s, i, e, docs[j]); j++) {}
+  if (!docs[j] || e + 1 >= n || s[e] != ' ') return 0;
+  k = e + 1;
+  ke = qt_word_end(s, n, k);
+  if (!qt_word_is(s, k, ke, "by") && !qt_word_is(s, k, ke, "from")) return 0;
+  k = qt_skip_space(s, n, ke);
+  ke = qt_word_end(s, n, k);
+  if (qt_word_is(s, k, ke, "the")) k = qt_skip_space(s, n, ke);
+  m = qt_name_at(b->v, s, n, k, &w);
+  if (m == 0) return 0;
+  who = qt_find_org(r, s, k, m);
+  if (who < 0 && qt_find_partial(r, s, k, m) >= 0) return 0;  /* a person */
+  if (who < 0) who = qt_add_person(r, s, k, m, NULL, 0, 1);
+  if (who >= 0) qt_reg_set_noun(r, who, s + i, e - i);
+  return 0;
+}
+
+/*
+ * Any other name of two words or more, its titles stripped ("Former
+ * Florida Gov. Jeb Bush": Jeb Bush, role "Former Florida Gov."), is a
+ * person from its first mention on: registered tentatively (pronouns
+ * skip it until it is credited with words). Returns where to go on.
+ */
+static size_t register_name(const body_t *b, registry *r, size_t i) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t n = b->n, a = qt_skip_titles(v, s, n, i), m;
+  int w;
+  m = qt_name_at(v, s, n, a, &w);
+  if (m == 0) return qt_word_end(s, n, i) > i ? qt_word_end(s, n, i) : i + 1;
+  if (w >= 2 && !lp_is_place(s + a, m) && qt_find_partial(r, s, a, m) < 0) {
+    size_t re = a;
+    int fresh = r->n, k;
+    while (re > i && (s[re - 1] == ' ' || s[re - 1] == ',')) re--;
+    k = qt_add_person(r, s, a, m, re > i ? s + i : NULL, re - i, 0);
+    /* a name introduced with its title is a person; a bare name may be
+     * a place or a thing until it is credited */
+    if (k >= fresh && re <= i) {
+      qt_reg_set_tentative(r, k, 1);
+      r->p[k].unlisted = 1;
+    }
+  }
+  return a + m;
+}
+
+/*
+ * Find the people the article introduces with a role: "ROLE Name",
+ * "Name, (the|a) ROLE," and "ROLE, Name,". Also sets gender from Mr/Ms.
+ */
+void qt_scan_people(const body_t *b, registry *r) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t n = b->n, i = 0;
+  while (i < n) {
+    size_t e;
+    if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
+    e = qt_word_end(s, n, i);
+    if (e == i) { i++; continue; }
+    if ((qt_vmask(v, s, i, e) & V_ORG) && document_owner(b, r, i, e))
+      continue;
+    if (qt_is_role_noun(v, s, i, e)) {
+      size_t na, nl, rend;
+      /* "ROLE Name", "ROLE of Org Name", "ROLE, Name," */
+      if (qt_name_after_role(v, s, n, e, &na, &nl, &rend)) {
+        size_t rs = role_start(v, s, 0, i);
+        qt_add_person(r, s, na, nl, s + rs, rend - rs, 0);
+        i = na + nl;
+        continue;
+      }
+    }
+    /* "Name, the ROLE ...," */
+    if (qt_is_upper_at(s, n, i)) {
+      int w;
+      size_t m = qt_name_at(v, s, n, i, &w);
+      if (m > 0 && w >= 2 && i + m + 2 < n && s[i + m] == ',') {
+        size_t k = qt_skip_space(s, n, i + m + 1), ke = qt_word_end(s, n, k);
+        if (qt_is_role_noun(v, s, k, ke)) {
+          /* "Idris Kalvo, spokesperson of the foreign ministry," */
+          size_t re = k, last = ke;
+          int rw = 0;
+          while (re < n && rw < 8) {
+            size_t we = qt_word_end(s, n, re);
+            if (we == re) break;
+            last = we;
+            rw++;
+            if (we >= n || s[we] != ' ') break;
+            re = we + 1;
+          }
+          qt_add_person(r, s, i, m, s + k, last - k, 0);
+          i += m;
+          continue;
+        }
+        if (qt_word_is(s, k, ke, "the") || qt_word_is(s, k, ke, "a") ||
+            qt_word_is(s, k, ke, "an")) {
+          size_t rs = qt_skip_space(s, n, ke), re = rs, last_role = 0;
+          int words = 0;
+          while (re < n && words < 9) {
+            size_t we = qt_word_end(s, n, re);
+            if (we == re) break;
+            if (qt_is_role_noun(v, s, re, we)) last_role = we;
+            words++;
+            if (we >= n || s[we] != ' ') { re = we; break; }
+            re = we + 1;
+          }
+          if (last_role > 0) {
+            qt_add_person(r, s, i, m, s + rs, last_role - rs, 0);
+            i += m;
+            continue;
+          }
+          /* "Mikkel Strand, a former hacker who ...": the apposition up
+           * to a relative pronoun or the comma is the role */
+          {
+            size_t ae = rs, last = rs;
+            int aw = 0;
+            while (ae < n && aw < 6) {
+              size_t we = qt_word_end(s, n, ae);
+              if (we == ae || qt_word_is(s, ae, we, "who") ||
+                  qt_word_is(s, ae, we, "which") || qt_word_is(s, ae, we, "whose"))
+                break;
+              last = we;
+              aw++;
+              if (we >= n || s[we] != ' ') break;
+              ae = we + 1;
+            }
+            if (aw >= 1 && last > rs && (qt_vmask(v, s, i, qt_word_end(s, n, i)) &
+                                         V_NOTNAME) == 0) {
+              qt_add_person(r, s, i, m, s + rs, last - rs, 0);
+              i += m;
+              continue;
+            }
+          }
+        }
+      }
+      if (m > 0) {
+        /* a capitalised name ending in an organisation noun speaks as an
+         * organisation: "The Norvaldic Foreign Ministry said" */
+        size_t ls = i + m;
+        while (ls > i && s[ls - 1] != ' ') ls--;
+        unsigned lm = qt_vmask(v, s, ls, i + m);
+        if (w >= 2 && (lm & (V_ORG | V_ORGTAIL)) && (lm & V_ROLE) == 0) {
+          int k = qt_add_person(r, s, i, m, NULL, 0, 1);
+          /* "Norfeld Capital Inc": a company */
+          if (k >= 0 && r->p[k].noun[0] == '\0') {
+            if (lm & V_ORG) qt_reg_set_noun(r, k, s + ls, i + m - ls);
+            else qt_reg_set_noun(r, k, "company", 7);
+          }
+          i += m;
+          continue;
+        }
+        i = register_name(b, r, i);
+        continue;
+      }
+    }
+    i = e;
+  }
+}
+
+/* ---- speakers ---- */
+
+/*
+ * Learn the pronoun of people from the sentences that name exactly one of
+ * them and use only one gender's pronouns ("Castellanos ... in her first
+ * testimony"). Titles (Mr, Ms, Mrs) before a name say it directly.
+ */
+void qt_learn_gender(const body_t *b, registry *r) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t n = b->n, ss = 0;
+  static const char *const his[] = {"he", "his", "him", "himself", NULL};
+  static const char *const hers[] = {"she", "her", "hers", "herself", NULL};
+  (void)v;
+  while (ss < n) {
+    size_t se = ss, i;
+    int who = -1, many = 0, he = 0, she = 0, j;
+    while (se < n && !((s[se] == '.' || s[se] == '\n') &&
+                       (se + 1 >= n || s[se + 1] == ' ' || s[se + 1] == '\n'))) {
+      se++;
+      while (se < n && s[se] != '.' && s[se] != '\n') se++;
+    }
+    for (i = ss; i < se;) {
+      size_t e;
+      if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
+      e = qt_word_end(s, se, i);
+      if (e == i) { i++; continue; }
+      if (((unsigned char)s[i] | 32) == 'h' && e - i <= 7)
+        for (j = 0; his[j]; j++) if (qt_word_is(s, i, e, his[j])) he = 1;
+      if ((((unsigned char)s[i] | 32) == 's' || ((unsigned char)s[i] | 32) == 'h')
+          && e - i <= 7)
+        for (j = 0; hers[j]; j++) if (qt_word_is(s, i, e, hers[j])) she = 1;
+      if (qt_is_upper_at(s, se, i)) {
+        int k = qt_find_partial(r, s, i, e - i);
+        if (k >= 0 && !r->p[k].org) {
+          if (who >= 0 && who != k) many = 1;
+          who = k;
+          /* Mr / Ms / Mrs right before the name */
+          if (i >= 4 && (qt_word_is(s, i - 4, i - 1, "Ms.") ||
+                         qt_word_is(s, i - 3, i - 1, "Ms") ||
+                         qt_word_is(s, i - 4, i - 1, "Mrs")))
+            qt_reg_set_gender(r, k, 2);
+          else if (i >= 3 && (qt_word_is(s, i - 3, i - 1, "Mr") ||
+                              (i >= 4 && qt_word_is(s, i - 4, i - 1, "Mr."))))
+            qt_reg_set_gender(r, k, 1);
+        }
+      }
+      i = e;
+    }
+    if (who >= 0 && !many && he != she && r->p[who].gender == 0)
+      qt_reg_set_gender(r, who, he ? 1 : 2);
+    ss = se + 1;
+  }
+}
+
+void qt_note_mentions(const vocab *v, registry *r, const char *s,
+                      size_t from, size_t to) {
+  size_t i = from;
+  while (i < to) {
+    size_t e;
+    if (i > 0 && qt_is_word_byte((unsigned char)s[i - 1])) {
+      i++;
+      continue;
+    }
+    if (s[i] == 't' && i + 4 < to && s[i + 1] == 'h' && s[i + 2] == 'e' &&
+        s[i + 3] == ' ') {
+      /* "the spokesperson said": a mention of the latest person with
+       * that role */
+      size_t k = i + 4, ke = qt_word_end(s, to, k);
+      if (ke > k && qt_is_role_noun(v, s, k, ke)) {
+        int who = qt_recent_with_role(r, i, s + k, ke - k);
+        if (who >= 0) qt_reg_set_last(r, who, i);
+      }
+      i = k;
+      continue;
+    }
+    if (r->han && (unsigned char)s[i] >= 0xE4 && (unsigned char)s[i] <= 0xE9) {
+      /* a Han name already credited: 林晓雯, 赵明 (no spaces around) */
+      size_t m;
+      for (m = 12; m >= 6; m -= 3)
+        if (i + m <= to) {
+          int k = qt_find_partial(r, s, i, m);
+          if (k >= 0) {
+            qt_reg_set_last(r, k, i);
+            break;
+          }
+        }
+      i += 3;
+      continue;
+    }
+    if (!qt_is_upper_at(s, to, i)) {
+      i++;
+      continue;
+    }
+    e = qt_word_end(s, to, i);
+    if (may_start_name(r, (unsigned char)s[i])) {
+      int w, k;
+      size_t m = qt_name_at(v, s, to, i, &w);
+      if (m == 0) m = e - i;
+      k = qt_find_partial(r, s, i, m);
+      if (k < 0 && m != e - i) k = qt_find_partial(r, s, i, e - i);
+      /* a possessive ("Hedin's comments") is no mention a pronoun
+       * after it points back to */
+      if (k >= 0 && !(i + m < to && (s[i + m] == '\'' ||
+                                     (unsigned char)s[i + m] == 0xE2)))
+        qt_reg_set_last(r, k, i);
+    }
+    i = e > i ? e : i + 1;
+  }
+}

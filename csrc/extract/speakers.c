@@ -1,0 +1,704 @@
+/*
+ * speakers.c - reading a speaker phrase (name, role + name, pronoun,
+ * "the" + role or organisation noun) and the cue around a quote
+ * ("..., X said", "X said: ...", "according to X").
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "quotes.h"
+
+/* Most recent person mentioned before pos with a compatible gender. */
+/* A speaker credited with words is a person, not just a capitalised name. */
+static int confirm(registry *r, int who) {
+  if (who >= 0) {
+    qt_reg_set_tentative(r, who, 0);
+    r->p[who].unlisted = 0;
+  }
+  return who;
+}
+
+/* The person mentioned latest at or before pos (ties: the one registered
+ * last) who is no organisation, not tentative, of a compatible gender,
+ * with a role when want_role ("the spokesman" wants a spokes* role, "the
+ * diplomat" any); -1 when none. One walk down the recency tree. */
+int qt_recent_person(registry *r, size_t pos, int gender, int want_role,
+                         const char *role_word, size_t rwlen) {
+  int m = 0;
+  if (want_role)
+    m = role_word && rwlen >= 6 && lp_starts_ci(role_word, rwlen, "spokes")
+        ? 2 : 1;
+  return qt_tree_latest(r, r->root, pos, 1u << (gender * 3 + m));
+}
+
+/* Mentions of registered names (full or partial) move their `last`. */
+
+
+/* Credit q's words to the speaker sp, with the cue as printed (cue, cl
+ * bytes; NULL leaves the cue unset). */
+void qt_credit(qbuild *q, registry *r, const speaker_ref *sp,
+               const char *cue, size_t cl, const char *rule) {
+  q->speaker = confirm(r, sp->who);
+  q->speaker_text = sp->text;
+  q->speaker_text_len = sp->len;
+  q->rule = rule;
+  q->mention = r->s + sp->start;
+  q->mention_len = sp->end > sp->start ? sp->end - sp->start : 0;
+  if (cue == NULL) return;
+  if (cl >= sizeof q->cue_buf) cl = sizeof q->cue_buf - 1;
+  memcpy(q->cue_buf, cue, cl);
+  q->cue_buf[cl] = '\0';
+}
+
+/* Past a relative clause or apposition after a speaker: ", who chairs
+ * the committee," / ", a former hacker," (up to 16 words); i when there
+ * is none. */
+size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
+  size_t k = i, x;
+  int words = 0, in_word = 0;
+  if (k >= lim || s[k] != ',') return i;
+  /* to the next comma: up to 16 words, no sentence end or quote mark
+   * ("Jeff Weaver, Sanders' campaign manager, said", "Harry Bond, 30, of
+   * Raleigh, N.C., said" is three of them) */
+  for (x = k + 1; x < lim && x < k + 200; x++) {
+    unsigned char c = (unsigned char)s[x];
+    if (c == ',') return words > 0 ? qt_skip_space(s, lim, x + 1) : i;
+    if (c == '"' || c == '(' || c == ':' || c == ';' || c == '\n') return i;
+    if (c == 0xE2 && x + 2 < lim && (unsigned char)s[x + 1] == 0x80 &&
+        ((unsigned char)s[x + 2] == 0x9C || (unsigned char)s[x + 2] == 0x9D))
+      return i;
+    if ((c == '.' || c == '?' || c == '!') && x + 1 < lim && s[x + 1] == ' ' &&
+        !(x >= 2 && s[x - 2] != ' ' && qt_is_upper_at(s, lim, x - 1)) &&
+        !(x >= 1 && qt_is_upper_at(s, lim, x - 1)))
+      return i;
+    if (qt_is_word_byte(c)) {
+      if (!in_word && ++words > 16) return i;
+      in_word = 1;
+    } else {
+      in_word = 0;
+    }
+  }
+  return i;
+}
+
+/* Start of the sentence holding i (at most 400 bytes back). */
+static size_t sentence_back(const char *s, size_t i) {
+  size_t k = i, low = i > 400 ? i - 400 : 0;
+  while (k > low) {
+    char c = s[k - 1];
+    if (c == '\n' || ((c == '.' || c == '?' || c == '!') && k < i &&
+                      s[k] == ' '))
+      break;
+    k--;
+  }
+  while (k < i && (s[k] == ' ' || s[k] == '\n' || s[k] == '"')) k++;
+  return k;
+}
+
+/* The person a sentence starting at ss is about: a registered person
+ * named first in it (titles skipped), of a gender compatible with g. */
+static int subject_at(const body_t *b, registry *r, size_t ss, size_t lim,
+                      int g) {
+  const char *s = b->s;
+  size_t a = qt_skip_titles(b->v, s, lim, ss), m;
+  int w, who;
+  if (a >= lim || !qt_is_upper_at(s, lim, a)) return -1;
+  m = qt_name_at(b->v, s, lim, a, &w);
+  if (m == 0) return -1;
+  who = qt_find_partial(r, s, a, m);
+  if (who < 0 || r->p[who].org) return -1;
+  if (r->p[who].gender && r->p[who].gender != g) return -1;
+  return who;
+}
+
+/* The most prominent person "he"/"she" at i points to: the subject of its
+ * own sentence when it comes later in it ("Rubio said ... Trump, whom he
+ * called"), the subject of the sentence before when it opens one. */
+static int prominent_person(const body_t *b, registry *r, size_t i, int g) {
+  const char *s = b->s;
+  size_t ss = sentence_back(s, i);
+  if (ss < i) return subject_at(b, r, ss, i, g);
+  if (ss < 2) return -1;
+  {
+    size_t pe = ss;
+    while (pe > 0 && (s[pe - 1] == ' ' || s[pe - 1] == '\n' ||
+                      s[pe - 1] == '"'))
+      pe--;
+    if (pe == 0) return -1;
+    return subject_at(b, r, sentence_back(s, pe - 1), pe, g);
+  }
+}
+
+/* "he"/"she": the latest person of that gender; "it"/"they": the
+ * latest organisation or document when one was named after the latest
+ * person ("the agency ... it said"). */
+static int read_pronoun(const body_t *b, registry *r, size_t i, size_t e,
+                        size_t pos, speaker_ref *out) {
+  unsigned m = qt_vmask(b->v, b->s, i, e);
+  out->end = e;
+  if (m & (V_HE | V_SHE)) {
+    int g = (m & V_HE) ? 1 : 2;
+    out->who = prominent_person(b, r, i, g);
+    if (out->who < 0) out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
+    if (out->who >= 0 && r->p[out->who].gender == 0)
+      qt_reg_set_gender(r, out->who, g);
+    out->how = "pronoun";
+    return 1;
+  }
+  {
+    int org = qt_recent_org(r, pos), per = qt_recent_person(r, pos, 0, 0,
+                                                            NULL, 0);
+    if (org < 0 || (per >= 0 && r->p[per].last > r->p[org].last)) return 0;
+    out->who = org;
+    out->how = "pronoun";
+    return 1;
+  }
+}
+
+/* Nouns any organisation answers to when none has it in its name ("the
+ * company" after "Northline Ferries"). */
+static int generic_org_noun(const char *w) {
+  return strcmp(w, "company") == 0 || strcmp(w, "firm") == 0 ||
+         strcmp(w, "group") == 0 || strcmp(w, "organization") == 0 ||
+         strcmp(w, "organisation") == 0;
+}
+
+/* The noun after "the" names an organisation or a document: the latest
+ * registered one with that noun (a document speaks for its owner: "a
+ * report by the Harbour Council ... the report said"); a generic noun
+ * ("the company") the latest organisation; else nobody. */
+static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
+                          size_t ke, size_t pos, speaker_ref *out) {
+  const char *s = b->s;
+  int hit = -1;
+  char w[40];
+  size_t m = ke - k;
+  (void)i;
+  if (m < sizeof w) {
+    size_t x;
+    for (x = 0; x < m; x++) w[x] = (char)(s[k + x] | 32);
+    w[m] = '\0';
+    for (x = 0; x < N_ORG_NOUNS; x++)
+      if (strcmp(qt_org_nouns[x], w) == 0) break;
+    if (x < N_ORG_NOUNS) {
+      hit = qt_tree_max_upto(r, r->org_root[x], pos);
+      if (hit < 0 && generic_org_noun(w)) hit = qt_recent_org(r, pos);
+    }
+  }
+  out->who = hit;
+  out->end = ke;
+  out->how = "org-noun";
+}
+
+/* "the" + a name: "the Estmark Space Agency" (the organisation, found or
+ * registered now), "the Clinton campaign" (the name speaks). */
+static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
+                         speaker_ref *out) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  int w2, who;
+  size_t nm = qt_name_at(v, s, lim, k, &w2), ne = k + nm, ls, ee;
+  unsigned lm;
+  if (nm == 0) return 0;
+  ls = ne;
+  while (ls > k && s[ls - 1] != ' ') ls--;
+  lm = qt_vmask(v, s, ls, ne);
+  if (w2 >= 2 && (lm & (V_ORG | V_ORGTAIL))) {
+    who = qt_find_org(r, s, k, nm);
+    if (who < 0) {
+      who = qt_add_person(r, s, k, nm, NULL, 0, 1);
+      if (who >= 0)
+        qt_reg_set_noun(r, who, (lm & V_ORG) ? s + ls : "company",
+                        (lm & V_ORG) ? ne - ls : 7);
+    }
+    out->who = who;
+    out->end = ne;
+    out->how = "org";
+    return who >= 0;
+  }
+  ee = qt_word_end(s, lim, qt_skip_space(s, lim, ne));
+  if (ne < lim && s[ne] == ' ' && (qt_vmask(v, s, ne + 1, ee) & V_ORG) &&
+      (who = qt_find_partial(r, s, k, nm)) >= 0) {
+    out->who = who;
+    out->end = ee;
+    out->how = "name+org-noun";
+    return 1;
+  }
+  /* "the DNC said", "the White House said": a name after "the" that no
+   * person has is an organisation */
+  if (qt_find_partial(r, s, k, nm) >= 0 || lp_is_place(s + k, nm)) return 0;
+  {
+    size_t ve;
+    if (!qt_verb_after(v, s, lim, ne, &ve)) return 0;
+  }
+  who = qt_find_org(r, s, k, nm);
+  if (who < 0) {
+    who = qt_add_person(r, s, k, nm, NULL, 0, 1);
+    if (who >= 0) qt_reg_set_noun(r, who, "organization", 12);
+  }
+  out->who = who;
+  out->end = ne;
+  out->how = "org";
+  return who >= 0;
+}
+
+/* "the" + up to four words to a role noun ("the foreign ministry
+ * spokesman": the latest person with such a role) or an organisation
+ * noun ("the ministry"). */
+static int read_the(const body_t *b, registry *r, size_t i, size_t e,
+                    size_t lim, size_t pos, speaker_ref *out) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t k = qt_skip_space(s, lim, e), ke;
+  int words = 0;
+  while (k < lim && words < 4) {
+    ke = qt_word_end(s, lim, k);
+    if (ke == k) break;
+    if (qt_is_role_noun(v, s, k, ke)) {
+      out->who = qt_recent_with_role(r, pos, s + k, ke - k);
+      if (out->who < 0)
+        out->who = qt_recent_person(r, pos, 0, 1, s + k, ke - k);
+      if (out->who < 0) out->who = qt_recent_person(r, pos, 0, 0, NULL, 0);
+      out->end = ke;
+      out->how = "role-noun";
+      return 1;
+    }
+    if ((qt_vmask(v, s, k, ke) & V_ORG)) {
+      read_org_noun(b, r, i, k, ke, pos, out);
+      return 1;
+    }
+    if (words == 0 && qt_is_upper_at(s, lim, k) &&
+        read_the_name(b, r, k, lim, out))
+      return 1;
+    words++;
+    if (ke >= lim || s[ke] != ' ') break;
+    k = ke + 1;
+  }
+  return 0;
+}
+
+/* Is the all-capital word s[i, e) a dateline ("WASHINGTON, March 3",
+ * "BEIJING (Xinhua) -", "LONDON -") rather than a name or an acronym? */
+static int dateline_word(const char *s, size_t lim, size_t i, size_t e) {
+  if (e - i < 3 || !qt_all_caps(s, i, e)) return 0;
+  if (e >= lim || s[e] == ',' || s[e] == '(') return 1;
+  if (s[e] == ' ' && e + 1 < lim)
+    return s[e + 1] == '(' || s[e + 1] == '-' ||
+           (unsigned char)s[e + 1] == 0xE2;
+  return 0;
+}
+
+/* "ROLE Name" after an optional role phrase ("Foreign Ministry
+ * spokesperson Guo Jiakun", "GOP strategist Kim Ray"): 1 and out set,
+ * 0 none, -1 a lower-case role phrase without a name (no speaker). */
+static int read_role_name(const body_t *b, registry *r, size_t i, size_t lim,
+                          speaker_ref *out) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t j = i, rs = 0, na, nl, rend;
+  int words = 0;
+  while (j < lim && words < 10) {
+    size_t je = qt_word_end(s, lim, j);
+    if (je == j) break;
+    /* no verb nor function word inside a role phrase ("Khalif said
+     * Republican nominee ...") */
+    if (!qt_is_upper_at(s, lim, j) &&
+        (qt_vmask(v, s, j, je) & (V_SPEECH | V_REPORT | V_NOTNAME | V_CONJ |
+                                  V_LABEL)) &&
+        !qt_word_is(s, j, je, "of"))
+      break;
+    if (qt_is_role_noun(v, s, j, je)) rs = je;
+    else if (rs) break;       /* the word after the role noun */
+    words++;
+    if (je >= lim || s[je] != ' ') break;
+    j = je + 1;
+  }
+  if (!rs) return 0;
+  if (qt_name_after_role(v, s, lim, rs, &na, &nl, &rend)) {
+    out->who = qt_add_person(r, s, na, nl, s + i, rend - i, 0);
+    out->end = na + nl;
+    /* "the spokesman, Tomas Varga, called": the name's closing comma */
+    if (s[rs] == ',' && out->end < lim && s[out->end] == ',') out->end++;
+    out->how = "role+name";
+    return 1;
+  }
+  return words > 1 && !qt_is_upper_at(s, lim, i) ? -1 : 0;
+}
+
+/* A name at i (titles and a possessive owner skipped: "Sen. Ted Cruz",
+ * "Fox's Chris Wallace"), resolved to a registered person, registered
+ * (tentatively) when it has two words or more, else kept as printed. */
+static int read_name(const body_t *b, registry *r, size_t i, size_t lim,
+                     speaker_ref *out) {
+  const char *s = b->s;
+  int w;
+  size_t m, a = qt_skip_titles(b->v, s, lim, i);
+  m = qt_name_at(b->v, s, lim, a, &w);
+  if (m == 0) return 0;
+  out->who = qt_find_partial(r, s, a, m);
+  if (out->who < 0 && w >= 2) {
+    int fresh = r->n;
+    out->who = qt_add_person(r, s, a, m, NULL, 0, 0);
+    if (out->who >= fresh) qt_reg_set_tentative(r, out->who, 1);
+  }
+  if (out->who < 0) {
+    /* an unknown single name: keep it as printed */
+    out->text = s + a;
+    out->len = m;
+  }
+  out->end = a + m;
+  out->how = "name";
+  return 1;
+}
+
+/* Mr, Ms, Mrs, Dr before a name: the name, with its gender. */
+static int read_titled(const body_t *b, registry *r, size_t i, size_t e,
+                       size_t lim, size_t pos, speaker_ref *out) {
+  const char *s = b->s;
+  size_t k = e + (s[e] == '.' ? 1 : 0);
+  int g = qt_word_is(s, i, e, "Mr") ? 1 : qt_word_is(s, i, e, "Dr") ? 0 : 2;
+  if (k < lim && s[k] == ' ' && qt_read_speaker(b, r, k + 1, lim, pos, out)) {
+    if (out->who >= 0 && g && r->p[out->who].gender == 0)
+      qt_reg_set_gender(r, out->who, g);
+    return 1;
+  }
+  return 0;
+}
+
+/*
+ * Read a speaker phrase at i: a pronoun, "the" + role or organisation
+ * noun, or a name (with an optional role phrase before it). Resolves it
+ * against the registry as of body offset pos.
+ */
+int qt_read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
+                    size_t pos, speaker_ref *out) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t e = qt_word_end(s, lim, i);
+  unsigned m;
+  int got;
+  out->who = -1;
+  out->text = NULL;
+  out->len = 0;
+  out->start = i;
+  out->how = NULL;
+  if (e == i) return 0;
+  m = qt_vmask(v, s, i, e);
+  if (m & (V_HE | V_SHE | V_IT)) return read_pronoun(b, r, i, e, pos, out);
+  if (qt_word_is(s, i, e, "the")) return read_the(b, r, i, e, lim, pos, out);
+  if ((qt_word_is(s, i, e, "Mr") || qt_word_is(s, i, e, "Ms") ||
+       qt_word_is(s, i, e, "Mrs") || qt_word_is(s, i, e, "Dr")) && e < lim)
+    return read_titled(b, r, i, e, lim, pos, out);
+  if (!qt_is_upper_at(s, lim, i) && !(m & (V_MOD | V_ROLE))) return 0;
+  if (qt_is_upper_at(s, lim, i) && (m & V_NOTNAME)) return 0;
+  if (dateline_word(s, lim, i, e)) return 0;
+  got = read_role_name(b, r, i, lim, out);
+  if (got) return got > 0;
+  if (!qt_is_upper_at(s, lim, i)) return 0;
+  return read_name(b, r, i, lim, out);
+}
+
+/*
+ * Start of the sentence holding i inside the paragraph starting at from:
+ * after the previous ". " (or line break). Asked for increasing i in one
+ * paragraph (every quote of it), the walk back stops where the previous
+ * answer's walk began and reuses that answer: a paragraph without a
+ * sentence end is walked once, not once per quote. m may be NULL.
+ */
+size_t qt_sentence_start(const char *s, size_t from, size_t i,
+                             sent_memo *m) {
+  size_t k = i, low = from;
+  int memo = m != NULL && m->valid && m->from == from && m->at <= i &&
+             m->at > from;
+  if (memo) low = m->at - 1;      /* look at k down to m->at only */
+  while (k > low) {
+    char c = s[k - 1];
+    if ((c == '.' || c == '!' || c == '?') && k < i && s[k] == ' ') break;
+    if (c == '\n') break;
+    k--;
+  }
+  if (memo && k == low) k = m->k;
+  if (m) {
+    m->valid = 1;
+    m->from = from;
+    m->at = i;
+    m->k = k;
+  }
+  return qt_skip_space(s, i, k);
+}
+
+/* Is the word ending just before i (skipping spaces) one of list? */
+int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
+                        unsigned bit, size_t *wstart) {
+  size_t e = i, a;
+  while (e > from && s[e - 1] == ' ') e--;
+  a = e;
+  while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  if (wstart != NULL) *wstart = a;
+  return a < e && (qt_vmask(v, s, a, e) & bit);
+}
+
+/*
+ * The speech verb after a speaker phrase ending at i: past an apposition
+ * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
+ * ("also", "later", "has repeatedly"). Its start (end in *ve), 0 when
+ * none.
+ */
+size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
+                     size_t *ve) {
+  size_t k = qt_skip_apposition(s, lim, i), k2;
+  int fill = 0, more = 0;
+  /* "Harry Bond, 30, of Raleigh, N.C., who was polled, said" */
+  while (k > i && more < 3 && k >= 2 && s[k - 2] == ',' &&
+         (k2 = qt_skip_apposition(s, lim, k - 2)) > k) {
+    size_t we = qt_word_end(s, lim, k), m;
+    m = we > k ? qt_vmask(v, s, k, we) : 0;
+    if (m & (V_SPEECH | V_LABEL)) break;      /* ", said" ends it */
+    k = k2;
+    more++;
+  }
+  if (k == i && k + 1 < lim && (s[k] == '(' || (s[k] == ' ' && s[k + 1] == '('))) {
+    size_t c = k + 1;
+    while (c < lim && c < k + 60 && s[c] != ')') c++;
+    if (c < lim && s[c] == ')') {
+      /* "Ana Ruiz (D-Ore.), who chairs the panel, said" */
+      k = c + 1;
+      if (k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
+    }
+  }
+  if (k == i && k + 4 < lim && s[k] == ' ') {
+    /* "Kim Ray of the ACLU said", "Ray, of Acme Inc, said" */
+    size_t w = k + 1, we = qt_word_end(s, lim, w);
+    if (qt_word_is(s, w, we, "of") || qt_word_is(s, w, we, "from") ||
+        qt_word_is(s, w, we, "at") || qt_word_is(s, w, we, "with")) {
+      size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
+      int caps = 0;
+      if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
+      while (x < lim && caps < 6 && qt_is_upper_at(s, lim, x)) {
+        xe = qt_word_end(s, lim, x);
+        if (xe == x) break;
+        caps++;
+        k = xe;
+        if (xe >= lim || s[xe] != ' ') break;
+        x = xe + 1;
+      }
+      if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
+    }
+  }
+  if (k < lim && s[k] == ':' && k == i) {
+    *ve = k + 1;                     /* "Kim Ray: "..."" */
+    return k;
+  }
+  if (k < lim && s[k] == ':' && s[k - 1] == ')') {
+    *ve = k + 1;                     /* "Rep. Ana Ruiz (D-Ore.): "..."" */
+    return k;
+  }
+  k = qt_skip_space(s, lim, k);
+  while (k < lim && fill <= 3) {
+    size_t e = qt_word_end(s, lim, k);
+    unsigned m;
+    if (e == k) return 0;
+    m = qt_vmask(v, s, k, e);
+    if (m & (V_SPEECH | V_LABEL)) {
+      *ve = e;
+      return k;
+    }
+    if (!(m & V_FILLER) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
+                             !qt_is_upper_at(s, lim, k)))
+      return 0;
+    fill++;
+    if (e >= lim || s[e] != ' ') return 0;
+    k = e + 1;
+  }
+  return 0;
+}
+
+/* Does the cue ending at e introduce words of its own ("He writes that
+ * "...", "She added: "...")? Then it is no cue of the quote before. */
+static int introduces_next(const char *s, size_t lim, size_t e) {
+  size_t k = qt_skip_space(s, lim, e), x;
+  if (k < lim && s[k] == ':') return 1;
+  if (!qt_word_is(s, k, qt_word_end(s, lim, k), "that")) return 0;
+  for (x = k; x < lim && x < k + 40; x++)
+    if (s[x] == '"' || ((unsigned char)s[x] == 0xE2 && x + 2 < lim &&
+                        (unsigned char)s[x + 2] == 0x9C))
+      return 1;
+  return 0;
+}
+
+/* A cue at k: "said X" or "X said". Returns its end, 0 when none. */
+static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
+                     size_t pos, qbuild *q) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t e = qt_word_end(s, lim, k);
+  speaker_ref sp;
+  if (e == k) return 0;
+  if ((qt_vmask(v, s, k, e) & V_SPEECH)) {
+    size_t ks = qt_skip_space(s, lim, e);
+    if (qt_read_speaker(b, r, ks, lim, pos, &sp) &&
+        !introduces_next(s, lim, sp.end)) {
+      q->cue = NULL;
+      qt_credit(q, r, &sp, s + k, e - k, "cue-after");
+      return sp.end;
+    }
+    return 0;
+  }
+  {
+    /* lower-case words before the role noun ("opposition lawmaker Ana
+     * Ruiz told reporters") */
+    int skip = 0;
+    while (skip < 3 && !qt_read_speaker(b, r, k, lim, pos, &sp)) {
+      size_t we = qt_word_end(s, lim, k);
+      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k))
+        return 0;
+      k = we + 1;
+      skip++;
+    }
+    if (skip == 3) return 0;
+  }
+  {
+    size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
+    if (vs && !introduces_next(s, lim, ve)) {
+      size_t cl = ve - vs;
+      /* "told reporters" keeps its object */
+      if (qt_word_is(s, vs, ve, "told")) {
+        size_t os = qt_skip_space(s, lim, ve), oe = qt_word_end(s, lim, os);
+        if (oe > os && (qt_word_is(s, os, oe, "reporters") ||
+                        qt_word_is(s, os, oe, "journalists")))
+          cl = oe - vs;
+      }
+      qt_credit(q, r, &sp, s + vs, cl, "cue-after");
+      return ve;
+    }
+  }
+  return 0;
+}
+
+/*
+ * Look for a cue right after a closing mark at i: "[,] said X", "[,] X
+ * said", "X told reporters"; when the quote left its sentence open, also
+ * at a later comma of the sentence (""..." that Sanders can win, said
+ * Kim Ray"). Sets q's speaker and cue; returns the end of the cue
+ * clause, 0 when there is no cue.
+ */
+size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
+                    size_t pos, int open, qbuild *q) {
+  const char *s = b->s;
+  size_t k = i, x, got;
+  if (k < lim && s[k] == ',') k++;
+  k = qt_skip_space(s, lim, k);
+  got = cue_at(b, r, k, lim, pos, q);
+  if (got || !open) return got;
+  for (x = k; x < lim && x < k + 160; x++) {
+    if (s[x] == '.' || s[x] == '?' || s[x] == '!' || s[x] == '"' ||
+        (unsigned char)s[x] == 0xE2)
+      break;
+    if (s[x] == ',' && x + 1 < lim && s[x + 1] == ' ') {
+      got = cue_at(b, r, x + 2, lim, pos, q);
+      if (got) return got;
+    }
+  }
+  return 0;
+}
+
+/*
+ * Look for a cue before an opening mark at i: "X said:", "X said that",
+ * "According to X,". Returns 1 and sets q when found.
+ */
+int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
+                      qbuild *q) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t ss = qt_sentence_start(s, from, i, b->memo), k = ss, limit = i;
+  speaker_ref sp;
+  /* "According to X," */
+  {
+    size_t e = qt_word_end(s, limit, k);
+    if (qt_word_is(s, k, e, "according")) {
+      size_t t = qt_skip_space(s, limit, e), te = qt_word_end(s, limit, t);
+      if (qt_word_is(s, t, te, "to")) {
+        size_t ks = qt_skip_space(s, limit, te);
+        if (qt_read_speaker(b, r, ks, limit, i, &sp)) {
+          qt_credit(q, r, &sp, "according to", 12, "according-to");
+          return 1;
+        }
+      }
+    }
+  }
+  /* the last speaker followed by a speech verb before the mark: "After
+   * reading from the King James Bible, Beck said, "..."" */
+  {
+    speaker_ref best;
+    size_t bv = 0, bl = 0;
+    if (i - k > PHRASE_SPAN) {
+      k = i - PHRASE_SPAN;
+      while (k < i && s[k - 1] != ' ') k++;
+    }
+    while (k < limit) {
+      size_t e = qt_word_end(s, limit, k), ve;
+      if (e == k) { k++; continue; }
+      if ((k == ss || !qt_is_word_byte((unsigned char)s[k - 1])) &&
+          qt_read_speaker(b, r, k, limit, i, &sp)) {
+        size_t vs = qt_verb_after(v, s, limit, sp.end, &ve);
+        if (vs) {
+          best = sp;
+          bv = vs;
+          bl = ve - vs;
+          /* past the verb: not "The Nation" of "Kim Ray of The Nation
+           * wrote"; a name nobody has may be a place ("In Arvenstad, the
+           * spokesman, Tomas Varga, called"): read on */
+          k = sp.who >= 0 ? ve : (sp.end > k ? sp.end : e);
+          continue;
+        }
+        k = sp.end > k ? sp.end : e;
+        continue;
+      }
+      k = e;
+    }
+    if (bl) {
+      qt_credit(q, r, &best, s + bv, bl, "cue-before");
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/*
+ * The subject of the sentence holding a quote that no cue claims: a
+ * speaker phrase at the sentence start, or after an opening phrase and
+ * its comma ("On Monday, Kim Ray ..."), followed by a lower-case word (its
+ * verb: "Ray defended the plan, calling it "..."").
+ */
+int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
+                   qbuild *q) {
+  const char *s = b->s;
+  size_t ss = qt_sentence_start(s, from, i, b->memo), k = ss, c;
+  speaker_ref sp;
+  int tries;
+  for (tries = 0; tries < 2; tries++) {
+    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) && sp.who >= 0) {
+      size_t v0 = qt_skip_apposition(s, i, sp.end), ve;
+      int fill = 0;
+      v0 = qt_skip_space(s, i, v0);
+      ve = qt_word_end(s, i, v0);
+      /* "Trump on Thursday ratcheted up ...": time words first */
+      while (fill < 3 && ve > v0 && (qt_vmask(b->v, s, v0, ve) & V_FILLER)) {
+        v0 = qt_skip_space(s, i, ve);
+        ve = qt_word_end(s, i, v0);
+        fill++;
+      }
+      if (ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
+          !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ))) {
+        qt_credit(q, r, &sp, NULL, 0, "subject");
+        return 1;
+      }
+      return 0;
+    }
+    /* past an opening phrase to its comma */
+    for (c = k; c < i && c < k + 100 && s[c] != ','; c++) {}
+    if (c >= i || s[c] != ',') return 0;
+    k = qt_skip_space(s, i, c + 1);
+  }
+  return 0;
+}

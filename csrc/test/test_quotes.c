@@ -1,0 +1,377 @@
+/*
+ * test_quotes.c - who said it, on invented pages: transcripts in English
+ * and Chinese (turns, the host named in the title), news with
+ * appositions, organisations and pronoun chains. Each check names the
+ * quote by its first words and the speaker it must have.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static loupe_article *parse_text(const char *what, const char *text) {
+  loupe_parser *p = NULL;
+  loupe_article *a = NULL;
+  int rc = loupe_parser_new(&p);
+  CHECK(rc == LOUPE_OK && p != NULL, "%s: loupe_parser_new rc %d", what, rc);
+  if (p == NULL) return NULL;
+  rc = loupe_parse(p, text, strlen(text), &a);
+  CHECK(rc == LOUPE_OK && a != NULL, "%s: loupe_parse rc %d (%s): %s", what,
+        rc, loupe_errstr(rc), loupe_errmsg(p));
+  loupe_parser_free(p);
+  return a;
+}
+
+/* The first quote whose text starts with start (NULL when none). */
+static const loupe_quote *quote_starting(const loupe_article *a,
+                                         const char *start) {
+  size_t i;
+  for (i = 0; a && i < a->n_quotes; i++)
+    if (strncmp(a->quotes[i].text.text, start, strlen(start)) == 0)
+      return &a->quotes[i];
+  return NULL;
+}
+
+/* The quote starting with start has this speaker (NULL: none) and, when
+ * kind is not NULL, this kind. */
+static void check_said_at(const char *file, int line, const loupe_article *a,
+                          const char *start, const char *speaker,
+                          const char *kind) {
+  const loupe_quote *q = quote_starting(a, start);
+  if (q == NULL) {
+    check_at(file, line, 0, "no quote starts with \"%s\"", start);
+    return;
+  }
+  if (speaker == NULL)
+    check_at(file, line, q->speaker == NULL, "\"%s\": speaker %s, want none",
+             start, q->speaker);
+  else
+    check_at(file, line, q->speaker && strcmp(q->speaker, speaker) == 0,
+             "\"%s\": speaker %s, want %s (rule %s)", start,
+             q->speaker ? q->speaker : "(none)", speaker,
+             q->rule ? q->rule : "(none)");
+  if (kind)
+    check_at(file, line, strcmp(q->kind, kind) == 0, "\"%s\": kind %s, want %s",
+             start, q->kind, kind);
+}
+
+#define SAID(a, start, speaker, kind) \
+  check_said_at(__FILE__, __LINE__, (a), (start), (speaker), (kind))
+
+static const char EN_TRANSCRIPT[] =
+  "Home > Press Room > Briefings\n"
+  "\n"
+  "Coastal Affairs Ministry Spokesperson Lena Morvik's Regular Press "
+  "Briefing on March 3, 2025\n"
+  "\n"
+  "Q: The Harbour Authority of Veldt said on Friday that it would close "
+  "two northern ports to foreign trawlers. What is your response?\n"
+  "\n"
+  "A: We have taken note of the announcement. Fishing rights in those "
+  "waters are governed by a treaty both sides signed in 2009.\n"
+  "\n"
+  "We hope the authority will keep to that treaty and talk to us first.\n"
+  "\n"
+  "Q: Will the minister raise the matter in Brask next week?\n"
+  "\n"
+  "A: I have no information to release at the moment. Please stay tuned.\n"
+  "\n"
+  "Follow-up: Is a visit being planned at all?\n"
+  "\n"
+  "A: As I said, there is nothing to release today.\n";
+
+static const char EN_LABELS[] =
+  "Coastal Affairs Ministry Spokesperson Lena Morvik's Regular Press "
+  "Briefing on June 9, 2025\n"
+  "\n"
+  "Lena Morvik: Good afternoon. I have two announcements to start with "
+  "today.\n"
+  "\n"
+  "Harbour Daily: The fishermen of Oster say the new quota rules came "
+  "without warning. Do you have a comment?\n"
+  "\n"
+  "Lena Morvik: The rules were published three months ago and explained "
+  "at two public hearings.\n"
+  "\n"
+  "Veldt Radio: A follow-up on the quotas. Will they change next year?\n"
+  "\n"
+  "Lena Morvik: That depends on the survey of the spring stocks.\n";
+
+static void test_transcripts(void) {
+  loupe_article *a = parse_text("en transcript", EN_TRANSCRIPT);
+  SAID(a, "We have taken note of the announcement", "Lena Morvik", "turn");
+  SAID(a, "I have no information to release", "Lena Morvik", "turn");
+  SAID(a, "As I said, there is nothing", "Lena Morvik", "turn");
+  SAID(a, "The Harbour Authority of Veldt said", NULL, "turn");
+  {
+    const loupe_quote *q = quote_starting(a, "We have taken note");
+    /* the answer runs on over the next paragraph */
+    CHECK(q && strstr(q->text.text, "keep to that treaty") != NULL,
+          "the answer holds its second paragraph");
+    CHECK(q && q->speaker_kind && strcmp(q->speaker_kind, "person") == 0,
+          "the host is a person");
+    CHECK(q && q->mention && strcmp(q->mention, "A") == 0,
+          "the mention of an answer is its label");
+  }
+  {
+    const loupe_quote *q = quote_starting(a, "Will the minister raise");
+    CHECK(q && q->role && strcmp(q->role, "journalist") == 0,
+          "a question's role is journalist");
+  }
+  loupe_article_free(a);
+
+  a = parse_text("en labels", EN_LABELS);
+  SAID(a, "Good afternoon. I have two", "Lena Morvik", "turn");
+  SAID(a, "The rules were published", "Lena Morvik", "turn");
+  SAID(a, "The fishermen of Oster say", "Harbour Daily", "turn");
+  SAID(a, "A follow-up on the quotas", "Veldt Radio", "turn");
+  loupe_article_free(a);
+}
+
+static const char ZH_TRANSCRIPT[] =
+  "首页 > 新闻 > 发言人表态\n"
+  "\n"
+  "2025年3月3日海事部发言人林晓雯主持例行记者会\n"
+  "\n"
+  "问：据报道，维尔特港务局宣布将关闭北部两个港口。中方对此有何回应？\n"
+  "\n"
+  "答：我们注意到有关报道。双方在相关海域的捕鱼权由两国签署的协定规定。\n"
+  "\n"
+  "我们希望对方切实遵守协定的各项规定，通过平等对话妥善解决分歧，共同维护海域的稳定。\n"
+  "\n"
+  "问：据布拉斯克媒体报道，海事部部长下周将访问布拉斯克并与对方举行会谈，你能否证实？\n"
+  "\n"
+  "答：目前我没有可以发布的消息。如有消息，我们会及时发布，请大家继续关注海事部网站的通知。\n"
+  "\n"
+  "追问：能否透露双方是否正在商谈访问安排，以及会谈可能涉及哪些议题？\n"
+  "\n"
+  "答：正如我刚才所说，今天没有消息发布。双方在各个层级一直保持着正常的沟通和交流。\n"
+  "\n"
+  "海港日报记者：新的捕捞配额明年会调整吗？渔民们说规定来得太突然。\n"
+  "\n"
+  "林晓雯：配额规定三个月前已经公布，并在两次公开听证会上作了说明。"
+  "明年是否调整，要看春季渔业资源调查的结果。\n"
+  "\n"
+  "问：海事部对港口安全检查有什么新的安排？\n"
+  "\n"
+  "答：我们将继续按照有关规定开展检查，具体安排会及时向社会公布。\n";
+
+static void test_transcript_zh(void) {
+  loupe_article *a = parse_text("zh transcript", ZH_TRANSCRIPT);
+  SAID(a, "我们注意到有关报道", "林晓雯", "turn");
+  SAID(a, "目前我没有可以发布的消息", "林晓雯", "turn");
+  SAID(a, "配额规定三个月前已经公布", "林晓雯", "turn");
+  SAID(a, "能否透露双方是否正在商谈", NULL, "turn");
+  SAID(a, "正如我刚才所说", "林晓雯", "turn");
+  SAID(a, "据报道", NULL, "turn");
+  SAID(a, "新的捕捞配额明年会调整吗", "海港日报", "turn");
+  {
+    const loupe_quote *q = quote_starting(a, "我们注意到有关报道");
+    CHECK(q && strstr(q->text.text, "共同维护海域的稳定") != NULL,
+          "the Chinese answer holds its second paragraph");
+  }
+  loupe_article_free(a);
+}
+
+static const char NEWS_APPOSITIONS[] =
+  "The Valdoria Courier | Politics | Business | Sport\n"
+  "\n"
+  "Harbour tax vote splits the council\n"
+  "\n"
+  "By Mara Quint\n"
+  "\n"
+  "The city council of Brask voted on Tuesday to raise the harbour tax "
+  "for the first time in twelve years, after a debate that ran past "
+  "midnight.\n"
+  "\n"
+  "\"We cannot keep the quays open on goodwill alone,\" said Ilse "
+  "Marten, an analyst with Norfeld Capital Inc, who has followed the "
+  "port's accounts since 2019.\n"
+  "\n"
+  "Former Harbour Commissioner Tomas Reyk, who opposed the rise, "
+  "conceded that the port \"has run out of cheap options.\"\n"
+  "\n"
+  "After reading out a letter from the fishermen of Oster, Councillor "
+  "Anja Holt tweeted: \"Tonight we chose the port over the people who "
+  "work in it.\"\n"
+  "\n"
+  "\"The increase will be reviewed every year,\" Reyk said. \"Nobody "
+  "should pay more than the port costs.\"\n"
+  "\n"
+  "Sen. Paul Dorne (Lab.) argued that \"a harbour that loses money is "
+  "a harbour that closes.\"\n"
+  "\n"
+  "Copyright 2025 The Valdoria Courier. All rights reserved.\n";
+
+static void test_appositions(void) {
+  loupe_article *a = parse_text("appositions", NEWS_APPOSITIONS);
+  SAID(a, "We cannot keep the quays open", "Ilse Marten", "direct");
+  SAID(a, "has run out of cheap options", "Tomas Reyk", NULL);
+  SAID(a, "Tonight we chose the port", "Anja Holt", "direct");
+  SAID(a, "The increase will be reviewed", "Tomas Reyk", "direct");
+  SAID(a, "a harbour that loses money", "Paul Dorne", NULL);
+  loupe_article_free(a);
+}
+
+static const char NEWS_PRONOUNS[] =
+  "Grain talks resume in Veldt\n"
+  "\n"
+  "Farm Minister Edda Solberg arrived in Veldt on Monday for a second "
+  "round of talks on grain quotas with her counterpart, Jan Voss.\n"
+  "\n"
+  "Solberg has pressed for a quota that rises with the harvest. In an "
+  "interview before the talks she set out her terms.\n"
+  "\n"
+  "\"A quota that ignores the weather is a quota nobody can keep,\" she "
+  "said.\n"
+  "\n"
+  "Voss spent the morning with farmers in the north of the country, "
+  "where the drought has cut yields by a third.\n"
+  "\n"
+  "\"They have been patient for two years,\" he said. \"They will not be "
+  "patient for a third.\"\n"
+  "\n"
+  "The minister later told reporters that the first day had gone "
+  "\"better than expected.\"\n";
+
+static void test_pronouns(void) {
+  loupe_article *a = parse_text("pronouns", NEWS_PRONOUNS);
+  SAID(a, "A quota that ignores the weather", "Edda Solberg", "direct");
+  SAID(a, "They have been patient", "Jan Voss", "direct");
+  SAID(a, "better than expected", "Edda Solberg", NULL);
+  {
+    const loupe_quote *q = quote_starting(a, "They have been patient");
+    CHECK(q && q->mention && strcmp(q->mention, "he") == 0,
+          "the mention of a pronoun speaker is the pronoun");
+    CHECK(q && q->rule != NULL, "every credited quote names its rule");
+  }
+  loupe_article_free(a);
+}
+
+static const char NEWS_ORGS[] =
+  "Ferry operator blames software for delays\n"
+  "\n"
+  "Northline Ferries said in a statement on Friday that a faulty update "
+  "to its booking system had caused three days of delays on the Oster "
+  "route.\n"
+  "\n"
+  "\"We apologise to every passenger who missed a crossing,\" the company "
+  "said. \"Refunds will be paid within ten days.\"\n"
+  "\n"
+  "The Maritime Safety Agency is reviewing the incident. It said the "
+  "delays had \"not affected the safety of any vessel.\"\n"
+  "\n"
+  "A report by the Harbour Users Council found that delays on the route "
+  "had doubled since 2023. \"The timetable is a promise the operator "
+  "keeps less and less,\" the report said.\n";
+
+static void test_orgs(void) {
+  loupe_article *a = parse_text("organisations", NEWS_ORGS);
+  SAID(a, "We apologise to every passenger", "Northline Ferries", "direct");
+  SAID(a, "not affected the safety", "Maritime Safety Agency", NULL);
+  {
+    const loupe_quote *q = quote_starting(a, "We apologise to every");
+    CHECK(q && q->speaker_kind &&
+          strcmp(q->speaker_kind, "organisation") == 0,
+          "a company speaks as an organisation: %s",
+          q && q->speaker_kind ? q->speaker_kind : "(none)");
+    CHECK(q && q->mention && strcmp(q->mention, "the company") == 0,
+          "the mention is the role noun phrase");
+  }
+  {
+    const loupe_quote *q = quote_starting(a, "The timetable is a promise");
+    CHECK(q && q->speaker_kind && strcmp(q->speaker_kind, "document") == 0,
+          "a report speaks as a document: %s",
+          q && q->speaker_kind ? q->speaker_kind : "(none)");
+  }
+  loupe_article_free(a);
+}
+
+static const char ZH_NEWS[] =
+  "港口税上调引发争议\n"
+  "\n"
+  "布拉斯克市议会周二投票决定提高港口税，这是十二年来首次上调，辩论一直持续到午夜之后。\n"
+  "\n"
+  "市议员林晓雯表示：“我们不能只靠善意维持码头运转，港口多年来一直亏损。”\n"
+  "\n"
+  "“任何人支付的费用都不应超过港口的成本，每年都要重新审议。”前港务专员雷克说。\n"
+  "\n"
+  "海事部发言人赵明强调，「港口安全检查将继续进行，具体安排会及时公布」。\n"
+  "\n"
+  "林晓雯随后离开会场。“今晚我们选择了港口，而不是在港口工作的人。”她说。\n";
+
+static void test_zh_news(void) {
+  loupe_article *a = parse_text("zh news", ZH_NEWS);
+  SAID(a, "我们不能只靠善意维持码头运转", "林晓雯", "direct");
+  SAID(a, "任何人支付的费用都不应超过", "雷克", "direct");
+  SAID(a, "港口安全检查将继续进行", "赵明", NULL);
+  SAID(a, "今晚我们选择了港口", "林晓雯", "direct");
+  {
+    const loupe_quote *q = quote_starting(a, "我们不能只靠善意");
+    CHECK(q && q->role && strcmp(q->role, "市议员") == 0,
+          "the title before a Han name is the role: %s",
+          q && q->role ? q->role : "(none)");
+  }
+  loupe_article_free(a);
+}
+
+static const char MD_NEWS[] =
+  "# Harbour tax vote splits the council\n"
+  "\n"
+  "The council of Brask voted on Tuesday to raise the harbour tax for the "
+  "first time in twelve years, after a debate that ran past midnight.\n"
+  "\n"
+  "\"We cannot keep the quays open on goodwill alone,\" Ilse Marten "
+  "[said](https://example.org/marten-interview) on Wednesday, adding that "
+  "the port had been losing money for years.\n"
+  "\n"
+  "Former commissioner Tomas Reyk *told* reporters that \"nobody should "
+  "pay more than the port costs.\"\n";
+
+/* Markdown links and emphasis do not hide the cue; offsets stay the
+ * body's. */
+static void test_markdown(void) {
+  loupe_article *a = parse_text("markdown", MD_NEWS);
+  const loupe_quote *q;
+  SAID(a, "We cannot keep the quays open", "Ilse Marten", "direct");
+  SAID(a, "nobody should pay more", "Tomas Reyk", NULL);
+  q = quote_starting(a, "nobody should pay more");
+  CHECK(q && q->body_offset < a->body_len &&
+        strncmp(a->body + q->body_offset, "nobody should", 13) == 0,
+        "the quote's offset points into the body");
+  loupe_article_free(a);
+}
+
+/* A news page with a label or two is no transcript. */
+static void test_not_transcript(void) {
+  loupe_article *a = parse_text("labels in news",
+    "Port closures anger fishermen\n"
+    "\n"
+    "Fishermen in Oster staged a protest on Monday after the harbour "
+    "authority closed two ports.\n"
+    "\n"
+    "\"We were given no warning at all,\" said Piet Andersen, who has "
+    "fished the northern banks for thirty years.\n"
+    "\n"
+    "Note: An earlier version of this story misspelled the name of the "
+    "port.\n");
+  size_t i;
+  for (i = 0; a && i < a->n_quotes; i++)
+    CHECK(strcmp(a->quotes[i].kind, "turn") != 0, "no turn in news: %s",
+          a->quotes[i].text.text);
+  SAID(a, "We were given no warning", "Piet Andersen", "direct");
+  loupe_article_free(a);
+}
+
+int main(void) {
+  test_transcripts();
+  test_transcript_zh();
+  test_not_transcript();
+  test_appositions();
+  test_pronouns();
+  test_orgs();
+  test_zh_news();
+  test_markdown();
+  printf("test_quotes: %d passed, %d failed\n", passes, failures);
+  return failures != 0;
+}
