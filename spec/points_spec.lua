@@ -160,11 +160,21 @@ describe("talking points in Chinese", function()
     local c = assert(loupe.open(":memory:"))
     local days = { "2019年3月4日", "2019年9月8日", "2020年5月6日",
                    "2021年7月2日" }
+    -- each briefing has its own other business, as real ones do: pages
+    -- that shared every line would be one republication cluster, and a
+    -- talking point must recur across separate articles
+    local other = {
+      "问：港口扩建工程何时完工？\n\n答：工程进展顺利，预计明年春季全部完工，届时将举行通航仪式。",
+      "问：两国部长会晤有何成果？\n\n答：双方就农业、教育和气候变化交换了意见，签署了三份合作文件。",
+      "问：北岸铁路项目是否受到天气影响？\n\n答：暴雨造成部分路段短暂停工，目前施工已经全面恢复正常。",
+      "问：明年的文化年活动怎样安排？\n\n答：文化年将包括音乐节、图书展和青年交流营，具体日程稍后公布。",
+    }
     for i, d in ipairs(days) do
       local body = table.concat({
         "埃斯特马克外交部", "",
         "发言人林玛主持例行记者会 " .. i, "",
         d, "",
+        other[i], "",
         "问：有报道称邻国将调整渔业配额" .. i .. "，你对此有何评论？", "",
         "答：我们始终坚持睦邻友好、共同繁荣的北岸合作原则，愿同各方一道推进"
           .. "务实合作。", "",
