@@ -1,6 +1,6 @@
 -- spec/cjk_search_spec.lua - full-text search of Chinese, Japanese and
 -- Korean text finds every article holding what an analyst types (CJK runs
--- are indexed as character bigrams, tokenizer.c), phrase and NEAR count
+-- are indexed character by character, tokenizer.c), phrase and NEAR count
 -- characters, snippets cut on characters, English words mixed in are
 -- found as before; English stems on request (stem = "en", chosen when a
 -- corpus is created); a corpus of schema version 3 is re-indexed on a
@@ -343,7 +343,7 @@ describe("a corpus of schema version 3", function()
     c:close()
     assert.are.equal("4", h.sql(path,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
-    assert.are.equal("bigrams stem=en", h.sql(path,
+    assert.are.equal("cjk stem=en", h.sql(path,
       "SELECT value FROM meta WHERE key = 'tokenizer'"))
     -- the sqlite3 shell still reads the file and its index of English
     assert.are.equal("2", h.sql(path, "SELECT count(*) FROM articles_fts"

@@ -52,7 +52,7 @@ size_t lp_ftoks_bytes(const lp_ftoks *k);
  * theirs is given those tokens. */
 int lp_ftok_register(struct sqlite3 *db, const lp_ftoks *const *ahead,
                      const int *mode);
-#define LP_TOK_CJK 1       /* CJK runs as bigrams (schema version 4) */
+#define LP_TOK_CJK 1       /* CJK characters (schema version 4) */
 #define LP_TOK_STEM_EN 2   /* English stems colocated */
 
 /* What a prefetch worker computed for storing an article (loupe_page's

@@ -3,7 +3,7 @@
  * that parse ahead instead of the thread that stores.
  *
  * Inserting a row into articles_fts runs loupe's tokenizer (tokenizer.c:
- * unicode61 with CJK bigrams) over the title and body on the storing
+ * unicode61 with CJK characters) over the title and body on the storing
  * thread, the one thread an ingest cannot share. A worker runs the same
  * tokenizer (lp_tok_split over the built-in unicode61 with the same
  * arguments) on the article it has just parsed and keeps the tokens.

@@ -27,10 +27,22 @@ static int is_double(const word *x, int end) {
          strchr("bdfgmnprt", x->w[end - 1]) != NULL;
 }
 
-static int ends(const word *x, const char *suf) {
-  int k = (int)strlen(suf);
-  return x->n >= k && memcmp(x->w + x->n - k, suf, (size_t)k) == 0;
+/* A suffix and its length. */
+typedef struct {
+  const char *s;
+  int n;
+} sfx;
+#define SFX(lit) {lit, (int)sizeof lit - 1}
+
+static int ends_n(const word *x, const char *suf, int k) {
+  int j;
+  if (x->n < k) return 0;
+  for (j = 1; j <= k; j++)
+    if (x->w[x->n - j] != suf[k - j]) return 0;
+  return 1;
 }
+
+#define ENDS(x, lit) ends_n((x), lit, (int)sizeof lit - 1)
 
 /* Replace the last k letters with rep. */
 static void set_end(word *x, int k, const char *rep) {
@@ -39,12 +51,18 @@ static void set_end(word *x, int k, const char *rep) {
   x->n += r - k;
 }
 
-/* The longest of the suffixes that ends the word (list longest first),
- * its index, or -1. */
-static int longest(const word *x, const char *const *list) {
+/* The bit of a letter in a set of last letters. */
+#define L(c) (1u << ((c) - 'a'))
+
+/* The longest of the suffixes that ends the word (list longest first,
+ * ended by a NULL; lasts the set of their last letters), its index, or
+ * -1. */
+static int longest(const word *x, const sfx *list, unsigned lasts) {
+  char c = x->w[x->n - 1];
   int i;
-  for (i = 0; list[i]; i++)
-    if (ends(x, list[i])) return i;
+  if (c < 'a' || c > 'z' || !(lasts & L(c))) return -1;
+  for (i = 0; list[i].s; i++)
+    if (ends_n(x, list[i].s, list[i].n)) return i;
   return -1;
 }
 
@@ -65,12 +83,15 @@ static int region_after(const word *x, int from) {
 }
 
 static void regions(word *x) {
-  static const char *const pre[] = {"gener", "commun", "arsen", NULL};
+  static const sfx pre[] = {SFX("gener"), SFX("commun"), SFX("arsen"),
+                            {NULL, 0}};
   int i;
   x->r1 = -1;
-  for (i = 0; pre[i]; i++) {
-    int k = (int)strlen(pre[i]);
-    if (x->n >= k && memcmp(x->w, pre[i], (size_t)k) == 0) x->r1 = k;
+  for (i = 0; pre[i].s; i++) {
+    int k = pre[i].n;
+    if (x->n >= k && x->w[0] == pre[i].s[0] &&
+        memcmp(x->w, pre[i].s, (size_t)k) == 0)
+      x->r1 = k;
   }
   if (x->r1 < 0) x->r1 = region_after(x, 0);
   x->r2 = x->r1 < x->n ? region_after(x, x->r1) : x->n;
@@ -78,18 +99,20 @@ static void regions(word *x) {
 
 /* Words the algorithm leaves alone or stems by a list. */
 static int exception1(word *x) {
-  static const char *const from[] = {
-    "skis", "skies", "dying", "lying", "tying", "idly", "gently", "ugly",
-    "early", "only", "singly", "sky", "news", "howe", "atlas", "cosmos",
-    "bias", "andes", NULL};
+  static const sfx from[] = {
+    SFX("skis"), SFX("skies"), SFX("dying"), SFX("lying"), SFX("tying"),
+    SFX("idly"), SFX("gently"), SFX("ugly"), SFX("early"), SFX("only"),
+    SFX("singly"), SFX("sky"), SFX("news"), SFX("howe"), SFX("atlas"),
+    SFX("cosmos"), SFX("bias"), SFX("andes"), {NULL, 0}};
   static const char *const to[] = {
     "ski", "sky", "die", "lie", "tie", "idl", "gentl", "ugli", "earli",
     "onli", "singl", "sky", "news", "howe", "atlas", "cosmos", "bias",
     "andes"};
   int i;
-  for (i = 0; from[i]; i++)
-    if ((size_t)x->n == strlen(from[i]) &&
-        memcmp(x->w, from[i], (size_t)x->n) == 0) {
+  if (x->n > 6) return 0;                 /* the longest is 6 letters */
+  for (i = 0; from[i].s; i++)
+    if (x->n == from[i].n && x->w[0] == from[i].s[0] &&
+        memcmp(x->w, from[i].s, (size_t)x->n) == 0) {
       x->n = (int)strlen(to[i]);
       memcpy(x->w, to[i], (size_t)x->n);
       return 1;
@@ -99,13 +122,13 @@ static int exception1(word *x) {
 
 static void step1a(word *x) {
   int i;
-  if (ends(x, "sses")) {
+  if (ENDS(x, "sses")) {
     set_end(x, 4, "ss");
-  } else if (ends(x, "ied") || ends(x, "ies")) {
+  } else if (ENDS(x, "ied") || ENDS(x, "ies")) {
     set_end(x, 3, x->n > 4 ? "i" : "ie");
-  } else if (ends(x, "us") || ends(x, "ss")) {
+  } else if (ENDS(x, "us") || ENDS(x, "ss")) {
     return;
-  } else if (ends(x, "s")) {
+  } else if (ENDS(x, "s")) {
     for (i = 0; i < x->n - 2; i++)
       if (is_vowel(x->w[i])) {
         x->n--;
@@ -115,11 +138,11 @@ static void step1a(word *x) {
 }
 
 static void step1b(word *x) {
-  static const char *const suf[] = {"eedly", "ingly", "edly", "eed", "ing",
-                                    "ed", NULL};
-  int k = longest(x, suf), len, i, stem;
+  static const sfx suf[] = {SFX("eedly"), SFX("ingly"), SFX("edly"),
+                            SFX("eed"), SFX("ing"), SFX("ed"), {NULL, 0}};
+  int k = longest(x, suf, L('y') | L('d') | L('g')), len, i, stem;
   if (k < 0) return;
-  len = (int)strlen(suf[k]);
+  len = suf[k].n;
   stem = x->n - len;
   if (k == 0 || k == 3) {                       /* eedly, eed */
     if (stem >= x->r1) set_end(x, len, "ee");
@@ -128,7 +151,7 @@ static void step1b(word *x) {
   for (i = 0; i < stem && !is_vowel(x->w[i]); i++) {}
   if (i == stem) return;
   x->n = stem;
-  if (ends(x, "at") || ends(x, "bl") || ends(x, "iz")) {
+  if (ENDS(x, "at") || ENDS(x, "bl") || ENDS(x, "iz")) {
     set_end(x, 0, "e");
   } else if (is_double(x, x->n)) {
     x->n--;
@@ -146,51 +169,66 @@ static void step1c(word *x) {
 }
 
 static void step2(word *x) {
-  static const char *const suf[] = {
-    "ization", "ational", "fulness", "ousness", "iveness", "tional",
-    "biliti", "lessli", "entli", "ation", "alism", "aliti", "ousli",
-    "iviti", "fulli", "enci", "anci", "abli", "izer", "ator", "alli", "bli",
-    "ogi", "li", NULL};
+  static const sfx suf[] = {
+    SFX("ization"), SFX("ational"), SFX("fulness"), SFX("ousness"),
+    SFX("iveness"), SFX("tional"), SFX("biliti"), SFX("lessli"),
+    SFX("entli"), SFX("ation"), SFX("alism"), SFX("aliti"), SFX("ousli"),
+    SFX("iviti"), SFX("fulli"), SFX("enci"), SFX("anci"), SFX("abli"),
+    SFX("izer"), SFX("ator"), SFX("alli"), SFX("bli"), SFX("ogi"),
+    SFX("li"), {NULL, 0}};
+  static const unsigned lasts = L('n') | L('l') | L('s') | L('i') | L('m') |
+                                L('r');
   static const char *const rep[] = {
     "ize", "ate", "ful", "ous", "ive", "tion", "ble", "less", "ent", "ate",
     "al", "al", "ous", "ive", "ful", "ence", "ance", "able", "ize", "ate",
     "al", "ble", "og", ""};
-  int k = longest(x, suf), len;
+  int k, len;
+  if (x->r1 >= x->n) return;                /* no suffix in the region */
+  k = longest(x, suf, lasts);
   if (k < 0) return;
-  len = (int)strlen(suf[k]);
+  len = suf[k].n;
   if (x->n - len < x->r1) return;
-  if (strcmp(suf[k], "ogi") == 0 &&
+  if (strcmp(suf[k].s, "ogi") == 0 &&
       (x->n - len < 1 || x->w[x->n - len - 1] != 'l'))
     return;
-  if (strcmp(suf[k], "li") == 0 &&
+  if (strcmp(suf[k].s, "li") == 0 &&
       (x->n - len < 1 || !strchr("cdeghkmnrt", x->w[x->n - len - 1])))
     return;
   set_end(x, len, rep[k]);
 }
 
 static void step3(word *x) {
-  static const char *const suf[] = {"ational", "tional", "alize", "icate",
-                                    "iciti", "ative", "ical", "ness", "ful",
-                                    NULL};
+  static const sfx suf[] = {SFX("ational"), SFX("tional"), SFX("alize"),
+                            SFX("icate"), SFX("iciti"), SFX("ative"),
+                            SFX("ical"), SFX("ness"), SFX("ful"), {NULL, 0}};
+  static const unsigned lasts = L('l') | L('e') | L('i') | L('s');
   static const char *const rep[] = {"ate", "tion", "al", "ic", "ic", "", "ic",
                                     "", ""};
-  int k = longest(x, suf), len;
+  int k, len;
+  if (x->r1 >= x->n) return;                /* no suffix in the region */
+  k = longest(x, suf, lasts);
   if (k < 0) return;
-  len = (int)strlen(suf[k]);
+  len = suf[k].n;
   if (x->n - len < x->r1) return;
-  if (strcmp(suf[k], "ative") == 0 && x->n - len < x->r2) return;
+  if (strcmp(suf[k].s, "ative") == 0 && x->n - len < x->r2) return;
   set_end(x, len, rep[k]);
 }
 
 static void step4(word *x) {
-  static const char *const suf[] = {
-    "ement", "ance", "ence", "able", "ible", "ment", "ant", "ent", "ism",
-    "ate", "iti", "ous", "ive", "ize", "ion", "al", "er", "ic", NULL};
-  int k = longest(x, suf), len;
+  static const sfx suf[] = {
+    SFX("ement"), SFX("ance"), SFX("ence"), SFX("able"), SFX("ible"),
+    SFX("ment"), SFX("ant"), SFX("ent"), SFX("ism"), SFX("ate"), SFX("iti"),
+    SFX("ous"), SFX("ive"), SFX("ize"), SFX("ion"), SFX("al"), SFX("er"),
+    SFX("ic"), {NULL, 0}};
+  static const unsigned lasts = L('t') | L('e') | L('m') | L('i') | L('s') |
+                                L('n') | L('l') | L('r') | L('c');
+  int k, len;
+  if (x->r2 >= x->n) return;                /* no suffix in the region */
+  k = longest(x, suf, lasts);
   if (k < 0) return;
-  len = (int)strlen(suf[k]);
+  len = suf[k].n;
   if (x->n - len < x->r2) return;
-  if (strcmp(suf[k], "ion") == 0 &&
+  if (strcmp(suf[k].s, "ion") == 0 &&
       (x->n - len < 1 || !strchr("st", x->w[x->n - len - 1])))
     return;
   x->n -= len;
@@ -213,6 +251,7 @@ static int exception2(const word *x) {
                                      "herring", "earring", "proceed",
                                      "exceed", "succeed", NULL};
   int i;
+  if (x->n < 6 || x->n > 7) return 0;
   for (i = 0; list[i]; i++)
     if ((size_t)x->n == strlen(list[i]) &&
         memcmp(x->w, list[i], (size_t)x->n) == 0)

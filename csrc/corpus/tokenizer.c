@@ -1,23 +1,27 @@
 /*
  * tokenizer.c - loupe's full-text tokenizer: SQLite's unicode61 for
- * alphabetic text, character bigrams for Chinese, Japanese and Korean,
- * and optionally English word stems.
+ * alphabetic text, one token a character for Chinese, Japanese and
+ * Korean, and optionally English word stems.
  *
  * unicode61 keeps a run of Han characters (or kana, or hangul) as one
  * token: "网络攻击" is found only as that whole run, never inside a
- * longer one. Here a run of CJK characters gives one position per
- * character; the token at a position is the bigram of that character
- * and the next (in a document also the character alone, colocated);
- * the run's last character is a unigram. A query tokenizes the same
- * way without the colocated unigrams:
- *   document "网络攻击事件": 网络+网 络攻+络 攻击+攻 击事+击 事件+事 件
- *   query    "网络攻击":     网络 络攻 攻击 击
- * so any substring of a run is found as a phrase (FTS5 makes a phrase of
- * a query string that gives several tokens), a single character as its
- * colocated unigram, and NEAR counts characters. Every token's offsets
- * are those of its first character alone, so highlights and snippets
- * begin and end on character boundaries and never overlap. Text between
- * CJK runs goes to unicode61 (with the table's arguments) as before.
+ * longer one. Here a run of CJK characters gives one token and one
+ * position per character, the run's first character marked ("^网"):
+ *   document "，网络攻击事件。": ^网 络 攻 击 事 件
+ *   query    "网络攻击":         网|^网 络 攻 击
+ * A query string of several tokens is a phrase to FTS5, so a substring
+ * of a run is found where its characters follow each other; its first
+ * character may begin a run or not (a synonym, colocated), the others
+ * may not, so characters on either side of punctuation or a line break
+ * ("攻击，黑客" for 击黑) are never taken for a substring. A single
+ * character is found wherever it stands, and NEAR counts characters.
+ * One token a character keeps the index smaller than the whole runs of
+ * unicode61 (a few thousand distinct terms); character bigrams, the
+ * other common choice, gave an index 2.6 times as large and an ingest of
+ * Chinese pages 20% slower, and need unigrams too for a single
+ * character. Every token's offsets are its character's, so highlights
+ * and snippets begin and end on character boundaries. Text between CJK
+ * runs goes to unicode61 (with the table's arguments) as before.
  *
  * Stemming (mode LP_TOK_STEM_EN): a document token of ASCII letters is
  * kept and its English stem (stem.c) colocated when it differs; a query
@@ -27,7 +31,7 @@
  * The file declares 'unicode61 remove_diacritics 2', so that other
  * programs (the sqlite3 shell) can still open and read it; loupe's
  * connections register this tokenizer under that name, and the mode
- * (plain unicode61 for a corpus of schema version 3 or older, bigrams
+ * (plain unicode61 for a corpus of schema version 3 or older, CJK
  * and perhaps stems since version 4) comes from the meta row
  * 'tokenizer'. Tokens computed ahead by the ingest's workers
  * (ftstok.c) are the output of lp_tok_split, replayed here.
@@ -64,7 +68,7 @@ static int cjk_at(const unsigned char *s, int n, int i) {
   return lp_is_cjk(cp) ? 4 : 0;
 }
 
-/* ---- splitting: unicode61 between CJK runs, bigrams within ---- */
+/* ---- splitting: unicode61 between CJK runs, characters within ---- */
 
 typedef struct {
   lp_tok_cb cb;
@@ -81,24 +85,34 @@ static int seg_token(void *p, int tflags, const char *tok, int n, int start,
   return rc;
 }
 
+/* The token of one CJK character text[start..start+len); a run's first
+ * character is marked: "^" and the character. */
+static int emit_char(seg_ctx *s, int tflags, int first, const char *text,
+                     int start, int len) {
+  char buf[8];
+  if (!first)
+    return s->cb(s->ctx, tflags, text + start, len, start, start + len);
+  buf[0] = '^';
+  memcpy(buf + 1, text + start, (size_t)len);
+  return s->cb(s->ctx, tflags, buf, len + 1, start, start + len);
+}
+
 /* The CJK run that starts at text[a] (its first character len bytes),
- * characters in order; *end receives where it stops. s->stop when the
- * callback said SQLITE_DONE. */
+ * one token a character; *end receives where it stops. s->stop when the
+ * callback said SQLITE_DONE. A document marks the run's first
+ * character; a query's first character is either form (a synonym). */
 static int emit_run(const char *text, int n, int a, int len, int doc,
                     seg_ctx *s, int *end) {
   const unsigned char *u = (const unsigned char *)text;
-  int i = a, rc = SQLITE_OK;
+  int i = a, first = 1, rc = SQLITE_OK;
   while (len > 0 && rc == SQLITE_OK) {
-    int next = i + len, nlen = next < n ? cjk_at(u, n, next) : 0;
-    if (nlen > 0) {
-      rc = s->cb(s->ctx, 0, text + i, len + nlen, i, next);
-      if (rc == SQLITE_OK && doc)
-        rc = s->cb(s->ctx, FTS5_TOKEN_COLOCATED, text + i, len, i, next);
-    } else {
-      rc = s->cb(s->ctx, 0, text + i, len, i, next);
-    }
+    int next = i + len;
+    rc = emit_char(s, 0, doc && first, text, i, len);
+    if (rc == SQLITE_OK && !doc && first)
+      rc = emit_char(s, FTS5_TOKEN_COLOCATED, 1, text, i, len);
+    first = 0;
     i = next;
-    len = nlen;
+    len = next < n ? cjk_at(u, n, next) : 0;
   }
   if (rc == SQLITE_DONE) s->stop = 1;
   *end = i;
@@ -260,13 +274,13 @@ int lp_ftok_register(struct sqlite3 *db, const lp_ftoks *const *ahead,
 
 /* The meta row's value for a mode, and back (-1 unknown). */
 static const char *mode_name(int mode) {
-  return (mode & LP_TOK_STEM_EN) ? "bigrams stem=en" : "bigrams";
+  return (mode & LP_TOK_STEM_EN) ? "cjk stem=en" : "cjk";
 }
 
 static int mode_of(const char *v) {
   if (v == NULL) return -1;
-  if (strcmp(v, "bigrams") == 0) return LP_TOK_CJK;
-  if (strcmp(v, "bigrams stem=en") == 0) return LP_TOK_CJK | LP_TOK_STEM_EN;
+  if (strcmp(v, "cjk") == 0) return LP_TOK_CJK;
+  if (strcmp(v, "cjk stem=en") == 0) return LP_TOK_CJK | LP_TOK_STEM_EN;
   return -1;
 }
 

@@ -17,7 +17,7 @@ typedef int (*lp_tok_cb)(void *ctx, int tflags, const char *tok, int n,
 fts5_api *lp_fts5_api(sqlite3 *db);
 
 /* Tokenize text[0..n) as loupe's tokenizer does before stemming: CJK runs
- * as character bigrams (tokenizer.c explains), the rest through inner
+ * one token a character (tokenizer.c explains), the rest through inner
  * (a unicode61 instance made by fn). flags are FTS5_TOKENIZE_*. */
 int lp_tok_split(const fts5_tokenizer *fn, Fts5Tokenizer *inner, int flags,
                  const char *text, int n, void *ctx, lp_tok_cb cb);

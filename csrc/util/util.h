@@ -120,7 +120,7 @@ static inline size_t lp_utf8_encode(uint32_t cp, char *out) {
 }
 
 /* The scripts written without spaces between words, whose characters
- * are words of their own (words.c) and bigrams in the full-text index
+ * are words of their own (words.c) and in the full-text index
  * (corpus/tokenizer.c): Han with its compatibility and extension blocks
  * and the iteration marks, kana (not the middle dot U+30FB, a separator)
  * and half-width kana, hangul syllables and jamo. */
