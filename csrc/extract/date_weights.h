@@ -8,44 +8,47 @@
 #define LOUPE_DATE_WEIGHTS_H
 
 static const double LP_DATE_WEIGHTS[] = {
-  1.242, /* bias */
-  0.377, /* cue-pub */
-  0.815, /* cue-upd */
+  1.157, /* bias */
+  0.380, /* cue-pub */
+  0.814, /* cue-upd */
   -0.795, /* cue-neg */
-  -0.170, /* cue-on */
-  0.388, /* covers */
-  0.332, /* byline */
-  0.664, /* time */
-  -0.681, /* month */
-  1.021, /* head */
-  0.326, /* title */
-  0.472, /* near-before */
-  -0.318, /* in-body */
-  -1.131, /* after-body */
-  -0.900, /* dist */
-  -0.089, /* list */
-  -0.193, /* related */
-  -1.000, /* in-text */
-  -0.145, /* prose */
-  0.490, /* comment */
-  0.117, /* latest */
-  -0.017, /* earliest */
-  -0.090, /* old */
-  0.753, /* first */
-  0.080, /* repeat */
-  -0.429, /* weekday */
-  0.286, /* line-start */
-  -0.225, /* dom-out */
-  -0.539, /* dom-boiler */
-  0.292, /* dom-date */
-  -0.329, /* range */
-  -0.316, /* after-head */
-  0.180, /* upd-pub */
-  -0.194, /* years */
-  -0.682, /* series */
-  -0.541, /* shape */
-  -0.654, /* order */
-  -0.248  /* masthead */
+  -0.171, /* cue-on */
+  0.397, /* covers */
+  0.334, /* byline */
+  0.656, /* time */
+  -0.676, /* month */
+  0.961, /* head */
+  0.334, /* title */
+  0.470, /* near-before */
+  -0.352, /* in-body */
+  -1.133, /* after-body */
+  -0.890, /* dist */
+  -0.084, /* list */
+  -0.196, /* related */
+  -1.014, /* in-text */
+  -0.161, /* prose */
+  0.495, /* comment */
+  0.119, /* latest */
+  -0.019, /* earliest */
+  -0.099, /* old */
+  0.755, /* first */
+  0.081, /* repeat */
+  -0.411, /* weekday */
+  0.288, /* line-start */
+  -0.213, /* dom-out */
+  -0.547, /* dom-boiler */
+  0.190, /* dom-date */
+  -0.319, /* range */
+  -0.285, /* after-head */
+  0.175, /* upd-pub */
+  -0.192, /* years */
+  -0.685, /* series */
+  -0.552, /* shape */
+  -0.648, /* order */
+  -0.236, /* masthead */
+  0.376, /* dom-article */
+  0.149, /* dom-time */
+  -0.072  /* dom-header */
 };
 
 #endif /* LOUPE_DATE_WEIGHTS_H */

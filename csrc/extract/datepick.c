@@ -35,7 +35,7 @@ static const char *const RULES[LP_DF__N] = {
   "date-repeat", "date-weekday", "date-line-start", "date-dom-out",
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
-  "date-masthead"
+  "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -254,6 +254,13 @@ static void line_features(const lp_text *t, const lp_layout *lay,
         (b->cls_near & (LP_CW_RELATED | LP_CW_COMMENT | LP_CW_SIDEBAR)) != 0;
     f[LP_DF_DOM_DATE] = (b->in & LP_IN_TIME) != 0 ||
                         (b->cls & (LP_CW_DATE | LP_CW_BYLINE)) != 0;
+    f[LP_DF_DOM_TIME] = (b->in & LP_IN_TIME) != 0;
+    f[LP_DF_DOM_HEADER] = (b->in & LP_IN_HEADER) != 0;
+    if (t->dom->article != LP_NONE && t->dom->article < t->dom->n_elems) {
+      const lp_dom_elem *e = &t->dom->elems[t->dom->article];
+      size_t blk = l->src_line - 1;
+      f[LP_DF_DOM_ARTICLE] = blk >= e->first_block && blk < e->end_block;
+    }
   }
 }
 

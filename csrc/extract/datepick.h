@@ -55,6 +55,9 @@ enum {
   LP_DF_MASTHEAD,   /* the page's first and latest date, alone on its
                        line, before the headline: the day's date a site
                        shows at its top, not the article's */
+  LP_DF_DOM_ARTICLE,/* HTML: inside the element judged the article */
+  LP_DF_DOM_TIME,   /* HTML: inside a <time> element */
+  LP_DF_DOM_HEADER, /* HTML: inside a header element */
   LP_DF__N
 };
 
