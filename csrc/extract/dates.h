@@ -38,7 +38,8 @@ void lp_date_swap_dm(lp_date *d);
 /*
  * Find the first date in s[from..len).
  *   s:    UTF-8 text, need not be NUL-terminated; never read at or past len
- *         (the byte before `from` may be read to check a word boundary).
+ *         (bytes before `from`, down to s[0], may be read to check a word
+ *         boundary or the word before a number).
  *   len:  bytes in s.
  *   from: offset to start looking at.
  *   out:  filled on success.
