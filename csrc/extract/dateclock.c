@@ -267,6 +267,7 @@ size_t lp_dl_parse_clock(const uch *u, size_t len, size_t p, int alt,
   c->se = se;
   c->zkind = Z_NONE;
   c->zoff = 0;
+  c->ampm = ampm;
   c->start = p;
   e = parse_zone(u, len, q, tee || se >= 0, c);
   if (e)

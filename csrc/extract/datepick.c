@@ -334,12 +334,14 @@ static void page_features(lp_date_cand *c, size_t nc) {
 }
 
 /* Should the page's ambiguous slash dates read day first? Proofs on the
- * page decide (13/05/2020 or 05/13/2020), else the order of its dates
- * with month names, else the language: day first everywhere but in
- * English. */
+ * page decide (13/05/2020 or 05/13/2020); then, in English, the time
+ * zones its dates carry; then the order of its dates with month names;
+ * then the language (day first everywhere but in English); then an
+ * English page's clock (24-hour times against am/pm). */
 static int page_day_first(const lp_date_cand *c, size_t nc,
                           const char *lang) {
-  size_t i, dm = 0, md = 0, ndm = 0, nmd = 0;
+  size_t i, dm = 0, md = 0, ndm = 0, nmd = 0, eu, us;
+  int en;
   for (i = 0; i < nc; i++) {
     if (c[i].d.order == LP_ORD_DM_PROOF) dm++;
     if (c[i].d.order == LP_ORD_MD_PROOF) md++;
@@ -347,9 +349,25 @@ static int page_day_first(const lp_date_cand *c, size_t nc,
     if (c[i].d.order == LP_ORD_NAME_MD) nmd++;
   }
   if (dm != md) return dm > md;
+  en = lang == NULL || strcmp(lang, "en") == 0;
+  /* English: a zone from GMT to Moscow says Britain, Ireland or Europe,
+   * an American zone says the US (the site's own dates carry zones) */
+  eu = us = 0;
+  for (i = 0; en && i < nc; i++) {
+    const lp_date *d = &c[i].d;
+    if (d->has_tz && d->tz_minutes >= 0 && d->tz_minutes <= 180) eu++;
+    if (d->has_tz && d->tz_minutes <= -180 && d->tz_minutes >= -600) us++;
+  }
+  if (eu != us) return eu > us;
   /* "6 January 2020" elsewhere on the page: a day-first writer */
   if (ndm != nmd) return ndm > nmd;
-  return lang != NULL && strcmp(lang, "en") != 0;
+  if (!en) return 1;
+  /* else a 24-hour clock past noon against am/pm */
+  for (i = 0; i < nc; i++) {
+    if (c[i].d.clock == 1 && c[i].d.hour >= 13) eu++;
+    if (c[i].d.clock == 2) us++;
+  }
+  return eu > us;
 }
 
 /* Score and name the rule: the feature that added most. */

@@ -21,6 +21,7 @@ typedef struct {
                                   zone */
   int has_weekday;             /* a weekday name was attached */
   int order;                   /* LP_ORD_*: how a numeric d/m date was read */
+  int clock;                   /* 0 no time, 1 a 24-hour time, 2 am/pm */
 } lp_date;
 
 /* How an all-numeric date with a slash was read: month first because

@@ -512,6 +512,18 @@ static void test_pages(void) {
              "Old ferry pier to close for repairs\n\n"
              "October 12, 2018/0 Comments/in Harbour /by admin\n\n" EN_BODY,
              "2018-10-12");
+  /* an English page whose dates carry GMT reads 02/11/2023 day first;
+   * one with an American zone, month first */
+  check_page("english gmt",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill | 02/11/2023 02:00pm GMT\n\n" EN_BODY,
+             "2023-11-02T14:00Z");
+  check_page("english et",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill | 02/11/2023 02:00pm EST\n\n" EN_BODY,
+             "2023-02-11T14:00-05:00");
   /* a French page writes 02/11/23 day first */
   check_page("french numeric",
              "Le Courrier du Nord\n\n"
