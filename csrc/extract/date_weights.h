@@ -8,46 +8,46 @@
 #define LOUPE_DATE_WEIGHTS_H
 
 static const double LP_DATE_WEIGHTS[] = {
-  1.157, /* bias */
-  0.380, /* cue-pub */
-  0.814, /* cue-upd */
-  -0.795, /* cue-neg */
-  -0.171, /* cue-on */
-  0.397, /* covers */
-  0.334, /* byline */
-  0.656, /* time */
-  -0.676, /* month */
-  0.961, /* head */
-  0.334, /* title */
-  0.470, /* near-before */
-  -0.352, /* in-body */
-  -1.133, /* after-body */
-  -0.890, /* dist */
-  -0.084, /* list */
-  -0.196, /* related */
-  -1.014, /* in-text */
-  -0.161, /* prose */
+  1.074, /* bias */
+  0.391, /* cue-pub */
+  0.823, /* cue-upd */
+  -0.789, /* cue-neg */
+  -0.163, /* cue-on */
+  0.436, /* covers */
+  0.333, /* byline */
+  0.703, /* time */
+  -0.684, /* month */
+  0.983, /* head */
+  0.337, /* title */
+  0.461, /* near-before */
+  -0.345, /* in-body */
+  -1.168, /* after-body */
+  -0.881, /* dist */
+  -0.080, /* list */
+  -0.190, /* related */
+  -0.990, /* in-text */
+  -0.155, /* prose */
   0.495, /* comment */
-  0.119, /* latest */
-  -0.019, /* earliest */
-  -0.099, /* old */
-  0.755, /* first */
-  0.081, /* repeat */
-  -0.411, /* weekday */
-  0.288, /* line-start */
-  -0.213, /* dom-out */
-  -0.547, /* dom-boiler */
-  0.190, /* dom-date */
-  -0.319, /* range */
-  -0.285, /* after-head */
-  0.175, /* upd-pub */
+  0.094, /* latest */
+  0.008, /* earliest */
+  -0.109, /* old */
+  0.789, /* first */
+  0.082, /* repeat */
+  -0.406, /* weekday */
+  0.321, /* line-start */
+  -0.205, /* dom-out */
+  -0.546, /* dom-boiler */
+  0.186, /* dom-date */
+  -0.317, /* range */
+  -0.325, /* after-head */
+  0.177, /* upd-pub */
   -0.192, /* years */
-  -0.685, /* series */
+  -0.673, /* series */
   -0.552, /* shape */
-  -0.648, /* order */
-  -0.236, /* masthead */
-  0.376, /* dom-article */
-  0.149, /* dom-time */
+  -0.635, /* order */
+  -0.229, /* masthead */
+  0.368, /* dom-article */
+  0.140, /* dom-time */
   -0.072  /* dom-header */
 };
 
