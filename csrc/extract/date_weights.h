@@ -8,47 +8,47 @@
 #define LOUPE_DATE_WEIGHTS_H
 
 static const double LP_DATE_WEIGHTS[] = {
-  1.074, /* bias */
-  0.391, /* cue-pub */
-  0.823, /* cue-upd */
-  -0.789, /* cue-neg */
-  -0.163, /* cue-on */
-  0.436, /* covers */
-  0.333, /* byline */
-  0.703, /* time */
-  -0.684, /* month */
-  0.983, /* head */
-  0.337, /* title */
-  0.461, /* near-before */
-  -0.345, /* in-body */
-  -1.168, /* after-body */
-  -0.881, /* dist */
-  -0.080, /* list */
-  -0.190, /* related */
-  -0.990, /* in-text */
-  -0.155, /* prose */
-  0.495, /* comment */
-  0.094, /* latest */
+  1.122, /* bias */
+  0.386, /* cue-pub */
+  0.819, /* cue-upd */
+  -0.788, /* cue-neg */
+  -0.169, /* cue-on */
+  0.429, /* covers */
+  0.314, /* byline */
+  0.671, /* time */
+  -0.704, /* month */
+  1.039, /* head */
+  0.333, /* title */
+  0.457, /* near-before */
+  -0.350, /* in-body */
+  -1.182, /* after-body */
+  -0.885, /* dist */
+  -0.082, /* list */
+  -0.205, /* related */
+  -0.995, /* in-text */
+  -0.161, /* prose */
+  0.491, /* comment */
+  0.125, /* latest */
   0.008, /* earliest */
-  -0.109, /* old */
-  0.789, /* first */
-  0.082, /* repeat */
-  -0.406, /* weekday */
-  0.321, /* line-start */
-  -0.205, /* dom-out */
-  -0.546, /* dom-boiler */
-  0.186, /* dom-date */
+  -0.115, /* old */
+  0.777, /* first */
+  0.065, /* repeat */
+  -0.427, /* weekday */
+  0.353, /* line-start */
+  -0.213, /* dom-out */
+  -0.558, /* dom-boiler */
+  0.195, /* dom-date */
   -0.317, /* range */
-  -0.325, /* after-head */
-  0.177, /* upd-pub */
-  -0.192, /* years */
-  -0.673, /* series */
-  -0.552, /* shape */
-  -0.635, /* order */
-  -0.229, /* masthead */
-  0.368, /* dom-article */
-  0.140, /* dom-time */
-  -0.072  /* dom-header */
+  -0.314, /* after-head */
+  0.176, /* upd-pub */
+  -0.195, /* years */
+  -0.680, /* series */
+  -0.572, /* shape */
+  -0.632, /* order */
+  -0.224, /* masthead */
+  0.374, /* dom-article */
+  0.190, /* dom-time */
+  -0.102  /* dom-header */
 };
 
 #endif /* LOUPE_DATE_WEIGHTS_H */

@@ -291,7 +291,7 @@ static size_t same_shape(const lp_date_cand *c, size_t nc, size_t i) {
 }
 
 /* Features that compare a candidate with the page's other dates. */
-static void page_features(lp_date_cand *c, size_t nc) {
+static void page_features(lp_date_cand *c, size_t nc, size_t title) {
   long lo = 0, hi = 0, head = -1;
   size_t i, k;
   int pub = 0;
@@ -318,8 +318,8 @@ static void page_features(lp_date_cand *c, size_t nc) {
     c[i].f[LP_DF_SERIES] = near_lines(c, nc, i, 15) >= 3;
     c[i].f[LP_DF_SHAPE] = same_shape(c, nc, i) >= 3;
     c[i].f[LP_DF_MASTHEAD] = i == 0 && hi > lo && d == hi &&
-                             c[i].f[LP_DF_COVERS] && !c[i].f[LP_DF_HEAD] &&
-                             !c[i].f[LP_DF_TITLE];
+                             !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
+                             (title == LP_NONE || c[i].line < title);
     c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD];
     c[i].f[LP_DF_AFTER_HEAD] = head >= 0 && d > head &&
                                !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
@@ -436,7 +436,7 @@ int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
     if (page_day_first(c, nc, lang))
       for (i = 0; i < nc; i++) lp_date_swap_dm(&c[i].d);
     for (i = 0; i < nc; i++) line_features(t, lay, title, dated, &c[i]);
-    page_features(c, nc);
+    page_features(c, nc, title);
     for (i = 0; i < nc; i++) score(&c[i]);
     *out = c;
     *n = nc;

@@ -502,6 +502,14 @@ static void test_pages(void) {
              "Kurt sagt:\n9. Mai 2021 um 08:05\n\n"
              "Die Kosten sind viel zu hoch geschaetzt.\nAntworten\n",
              "2021-05-03");
+  /* the day's date in a weather box above the headline */
+  check_page("masthead",
+             "Harbor Gazette\n\n"
+             "Coast Weather November 21, 2019 (This Morning) Fog clears by "
+             "noon, light wind from the west\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill\nNovember 19, 2019 at 9:45 am\n\n" EN_BODY,
+             "2019-11-19T09:45");
   /* the byline glued to the date by the page */
   check_page("glued byline",
              "Harbor Gazette\n\n"
