@@ -8,47 +8,48 @@
 #define LOUPE_DATE_WEIGHTS_H
 
 static const double LP_DATE_WEIGHTS[] = {
-  1.122, /* bias */
-  0.386, /* cue-pub */
-  0.819, /* cue-upd */
-  -0.788, /* cue-neg */
-  -0.169, /* cue-on */
-  0.429, /* covers */
+  1.154, /* bias */
+  0.373, /* cue-pub */
+  0.822, /* cue-upd */
+  -0.787, /* cue-neg */
+  -0.160, /* cue-on */
+  0.425, /* covers */
   0.314, /* byline */
   0.671, /* time */
-  -0.704, /* month */
-  1.039, /* head */
-  0.333, /* title */
-  0.457, /* near-before */
-  -0.350, /* in-body */
-  -1.182, /* after-body */
-  -0.885, /* dist */
-  -0.082, /* list */
-  -0.205, /* related */
-  -0.995, /* in-text */
-  -0.161, /* prose */
-  0.491, /* comment */
-  0.125, /* latest */
-  0.008, /* earliest */
-  -0.115, /* old */
-  0.777, /* first */
-  0.065, /* repeat */
-  -0.427, /* weekday */
-  0.353, /* line-start */
-  -0.213, /* dom-out */
-  -0.558, /* dom-boiler */
-  0.195, /* dom-date */
-  -0.317, /* range */
-  -0.314, /* after-head */
-  0.176, /* upd-pub */
-  -0.195, /* years */
-  -0.680, /* series */
-  -0.572, /* shape */
-  -0.632, /* order */
-  -0.224, /* masthead */
-  0.374, /* dom-article */
-  0.190, /* dom-time */
-  -0.102  /* dom-header */
+  -0.692, /* month */
+  1.027, /* head */
+  0.328, /* title */
+  0.459, /* near-before */
+  -0.368, /* in-body */
+  -1.172, /* after-body */
+  -0.869, /* dist */
+  -0.050, /* list */
+  -0.209, /* related */
+  -1.009, /* in-text */
+  -0.163, /* prose */
+  0.487, /* comment */
+  0.107, /* latest */
+  -0.004, /* earliest */
+  -0.122, /* old */
+  0.787, /* first */
+  0.063, /* repeat */
+  -0.430, /* weekday */
+  0.384, /* line-start */
+  -0.170, /* dom-out */
+  -0.533, /* dom-boiler */
+  0.190, /* dom-date */
+  -0.291, /* range */
+  -0.318, /* after-head */
+  0.175, /* upd-pub */
+  -0.197, /* years */
+  -0.675, /* series */
+  -0.558, /* shape */
+  -0.633, /* order */
+  -0.229, /* masthead */
+  0.353, /* dom-article */
+  0.209, /* dom-time */
+  -0.102, /* dom-header */
+  -0.410  /* bullet */
 };
 
 #endif /* LOUPE_DATE_WEIGHTS_H */

@@ -35,7 +35,8 @@ static const char *const RULES[LP_DF__N] = {
   "date-repeat", "date-weekday", "date-line-start", "date-dom-out",
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
-  "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header"
+  "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
+  "date-bullet"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -246,6 +247,8 @@ static void line_features(const lp_text *t, const lp_layout *lay,
                       any_in(LP_LINE_PTR(t, &t->lines[i + 1]),
                              t->lines[i + 1].len, COMMENT_WORDS));
   f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
+  f[LP_DF_BULLET] = (l->flags & LP_F_BULLET) != 0 ||
+                    (b && (b->in & LP_IN_LI));
   f[LP_DF_RANGE] = in_range(s, l->len, a, c->d.end);
   f[LP_DF_YEARS] = bare_years(s, l->len, a, c->d.end) >= 3;
   if (b) {
