@@ -127,15 +127,8 @@ int lp_meta_add(lp_meta *m, const char *key, const char *rule, int prio,
   n = unescape(s, n);
   n = squeeze(s, n);
   if (n == 0) return LOUPE_OK;
-  if (m->n == m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 32;
-    item *nv;
-    if (m->n >= 4096) return LOUPE_OK;          /* enough for any page */
-    nv = realloc(m->v, nc * sizeof *nv);
-    if (nv == NULL) return LOUPE_ENOMEM;
-    m->v = nv;
-    m->cap = nc;
-  }
+  if (m->n >= 4096) return LOUPE_OK;            /* enough for any page */
+  if (lp_grow(&m->v, &m->cap, m->n, sizeof *m->v, 32)) return LOUPE_ENOMEM;
   it = &m->v[m->n];
   it->key = key;
   it->rule = rule;
