@@ -22,13 +22,13 @@ usage: lua5.4 bench/train_dates.lua --features BIN [options]
   --features BIN  build/date_features (make train builds it)
   --sets LIST     page sets to learn from (default dates,extraction,l3s)
   --steps N       Adam steps (default 600)
-  --l2 X          L2 weight (default 0.002)
+  --l2 X          L2 weight (default 0.01)
   --out FILE      the table to write (default csrc/extract/date_weights.h)
   --dry           report only, write nothing
 ]]
 
 local opt = { shared = "../shared", sets = "dates,extraction,l3s",
-              steps = 600, l2 = 0.002,
+              steps = 600, l2 = 0.01,
               out = "csrc/extract/date_weights.h" }
 do
   local i = 1
@@ -121,6 +121,30 @@ end
 assert(names, "train_dates.lua: no feature names from " .. opt.features)
 local K = #names
 
+-- The candidates datepick.c never takes (a dated list after the body or
+-- under a related-stories header, a month without a day outside the
+-- headline's zone) are left out of the ranking here too.
+do
+  local col = {}
+  for k, n in ipairs(names) do col[n] = k end
+  local li, ab, re = col.list, col["after-body"], col.related
+  local mo, hd, ti, nb = col.month, col.head, col.title, col["near-before"]
+  local function ineligible(f)
+    if f[mo] == 1 and f[hd] == 0 and f[ti] == 0 and f[nb] == 0 then
+      return true
+    end
+    return f[li] == 1 and (f[ab] == 1 or f[re] == 1)
+  end
+  for _, p in ipairs(pages) do
+    local keep = {}
+    for _, c in ipairs(p.cands) do
+      if not ineligible(c.f) then
+        keep[#keep + 1] = c
+      end
+    end
+    p.cands = keep
+  end
+end
 -- ------------------------------------------------------------ the model
 
 local function scores(w, p)
@@ -196,9 +220,9 @@ for k = 1, K do w[k] = math.floor(w[k] * 1000 + 0.5) / 1000 end
 
 -- right / wrong / none on the pages whose gold is visible, by the top
 -- candidate (ties: the first) against "no date" at 0.
-local function judge(wt, p)
+local function judge(wt, p, threshold)
   local s = scores(wt, p)
-  local best, bi = 0, nil
+  local best, bi = threshold or 0, nil
   for i = 1, #s do if s[i] > best then best, bi = s[i], i end end
   if not bi then return "none" end
   return p.cands[bi].pos and "right" or "wrong"
@@ -230,10 +254,34 @@ local function report(wt, label)
   end
 end
 
+-- What a higher "no date" threshold would trade: visible-gold pages of
+-- every set, text and HTML, by half.
+local function sweep(wt)
+  print("threshold sweep (all sets, text and HTML, visible gold): "
+    .. "right / wrong per half")
+  for _, th in ipairs({ 0, 0.25, 0.5, 1.0 }) do
+    local row = { ("   %-5.2f"):format(th) }
+    for _, half in ipairs({ "A", "B" }) do
+      local n, r = 0, { right = 0, wrong = 0, none = 0 }
+      for _, p in ipairs(pages) do
+        if p.half == half and p.visible then
+          local j = judge(wt, p, th)
+          r[j] = r[j] + 1
+          n = n + 1
+        end
+      end
+      row[#row + 1] = ("%s %.3f / %.3f"):format(half, r.right / n,
+        r.wrong / n)
+    end
+    print(table.concat(row, "   "))
+  end
+end
+
 print(("train_dates: %d pages (%d in half A), %d features, final loss %.4f")
   :format(#pages, #train, K, loss))
 report(w, "visible-gold pages, the visible candidates alone (HTML: before "
   .. "metadata), learned weights:")
+sweep(w)
 for k = 1, K do print(("   %-12s %8.3f"):format(names[k], w[k])) end
 
 if not opt.dry then

@@ -213,6 +213,13 @@ describe("English stems", function()
       assert.are.same({ "Ransom gang arrested" },
         titles(stem:query():phrase("hacker were arrest")))
       assert.are.same(both, titles(stem:query("hack*", { raw = true })))
+      assert.are.same({ "Ransom gang arrested" },
+        titles(stem:query("hackers*", { raw = true })))
+      -- a regex narrowed through the index by the word as written
+      assert.are.same({ "Ransom gang arrested" },
+        titles(stem:query():regex("\\shackers")))
+      assert.are.same({ "Payroll hacker caught" },
+        titles(stem:query():regex(" hacker ")))
       -- Chinese is searched the same way with stems
       assert.are.same({ "第十届青川电影节开幕" }, titles(stem:query("黑客帝国")))
       local hit = first(stem:query("hackers"))
@@ -232,6 +239,10 @@ describe("English stems", function()
     c:close()
     local ro = assert(loupe.open(path, { readonly = true }))
     assert.are.equal(2, ro:query("hacker"):count())
+    assert.are.equal(1, ro:query("黑客帝国"):count())
+    -- the full-text check of a read-only open tokenizes as the corpus
+    local r = assert(ro:check())
+    assert.is_true(r.ok, table.concat(r.problems, "\n"))
     ro:close()
     local no, msg, code = loupe.open(path, { stem = "none" })
     assert.is_nil(no)
@@ -257,6 +268,8 @@ describe("English stems", function()
     assert.are.equal(0, code, err)
     assert.is_truthy(out:find("Payroll hacker caught", 1, true), out)
     assert.is_truthy(out:find("Ransom gang arrested", 1, true), out)
+    code, out, err = h.loupe({ "check", db })
+    assert.are.equal(0, code, out .. err)
     code, _, err = h.loupe({ "ingest", "-q", "--stem", "xx", db, dir })
     assert.are.equal(2, code)
     assert.is_truthy(err:find("--stem", 1, true), err)

@@ -974,6 +974,9 @@ describe("corpus:get", function()
     assert.are.same({ "Corinne Aldana" }, parsed.authors)
     assert.are.same(parsed.authors, art.authors)
     assert.are.same(parsed.editors, art.editors)
+    assert.are.equal("text", parsed.source_format)
+    assert.are.equal(parsed.source_format, art.source_format)
+    assert.is_nil(art.url)
   end)
 
   it("gives provenance with integer lines that point into the page",

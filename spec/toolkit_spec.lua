@@ -106,6 +106,30 @@ describe("the search language", function()
     assert.are.equal(6, #p.terms)
   end)
 
+  it("never lets an FTS5 syntax error through, whatever the text",
+    function()
+      local PIECES = { '"', "*", "-", "OR", "NEAR(", ")", ",", " ", "hacker",
+        "quay", "3", "(", ":", "^", "+", "AND", "NOT", "NEAR", "or", "'",
+        "-\"", "\"*", "{", "}", "east bank", "港口" }
+      local seed = 20261207
+      local function rand(n)
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        return seed % n + 1
+      end
+      for _ = 1, 1500 do
+        local t = {}
+        for k = 1, rand(8) do t[k] = PIECES[rand(#PIECES)] end
+        local text = table.concat(t, rand(2) == 1 and " " or "")
+        local n, msg, code = c:query(text):count()
+        if n == nil then
+          assert.are.equal("syntax", code, text .. ": " .. tostring(msg))
+          assert.is_falsy(msg:find("fts5", 1, true), text .. ": " .. msg)
+        else
+          assert.are.equal("integer", math.type(n), text)
+        end
+      end
+    end)
+
   it("errors clearly on a malformed NEAR and on exclusions alone",
     function()
       local _, e1 = qlang.parse("NEAR(quay, 3)")

@@ -32,7 +32,8 @@ void lp_pend_reset(loupe_db *db) {
   db->pend.n = 0;
   db->pend.articles = 0;
   db->pend.loaded = 0;
-  if (db->pend.slot) memset(db->pend.slot, 0, db->pend.nslot * sizeof *db->pend.slot);
+  if (db->pend.slot)
+    memset(db->pend.slot, 0, db->pend.nslot * sizeof *db->pend.slot);
 }
 
 void lp_pend_free(lp_lsh_pending *p) {
@@ -257,7 +258,8 @@ int lp_cluster_find(loupe_db *db, long long self, const lp_sig *sig,
   sqlite3_bind_int64(st, LP_MINHASH_BANDS + 1, self);
   /* candidates in band order; the rest are not read once LP_MAX_CANDIDATES
    * have been considered */
-  while (pl->nseen < LP_MAX_CANDIDATES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (pl->nseen < LP_MAX_CANDIDATES &&
+         (rc = sqlite3_step(st)) == SQLITE_ROW) {
     int crc = consider(db, sig, pl, sqlite3_column_int64(st, 0));
     if (crc) {
       sqlite3_reset(st);
@@ -361,7 +363,8 @@ int lp_cluster_drop(loupe_db *db, long long id) {
 int lp_body_signature(const char *body, size_t len, lp_sig *sig) {
   if (body == NULL) return 0;
   lp_minhash(body, len, sig);
-  return sig->n + 2 >= LP_CLUSTER_MIN_WORDS;      /* n words make n - 2 shingles */
+  /* n words make n - 2 shingles */
+  return sig->n + 2 >= LP_CLUSTER_MIN_WORDS;
 }
 
 /*

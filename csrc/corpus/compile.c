@@ -20,12 +20,11 @@
  * SQLite can walk it.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
 #include "corpus.h"
-
-#define MAX_BINDS (LP_MAX_FILTERS + 16)
 
 /* What a statement is for. */
 enum { SEL_HITS, SEL_IDS, SEL_GROUP, SEL_COUNT, SEL_KWIC, SEL_QUOTES };
@@ -40,13 +39,14 @@ typedef struct {
 } bind_val;
 
 /* The SQL text and its values as they are written. rc is sticky: the
- * first failure (LOUPE_ENOMEM, or LOUPE_ELIMIT for too many values) is
- * kept and every later append does nothing, so the steps append without
- * checking and the end checks once. */
+ * first failure (LOUPE_ENOMEM) is kept and every later append does
+ * nothing, so the steps append without checking and the end checks once.
+ * The values grow as needed; SQLite's limit on a statement's parameters
+ * is checked before it is prepared. */
 typedef struct {
   lp_buf sql;
-  bind_val bv[MAX_BINDS];
-  int nb;
+  bind_val *bv;
+  int nb, cap;
   int rc;
   char *until_hi;          /* the until bound's upper end (owned) */
 } sql_text;
@@ -73,9 +73,16 @@ static void app(sql_text *t, const char *s) {
 static void bind(sql_text *t, bind_type type, const char *text,
                  long long num) {
   if (t->rc != LOUPE_OK) return;
-  if (t->nb >= MAX_BINDS) {
-    t->rc = LOUPE_ELIMIT;
-    return;
+  if (t->nb == t->cap) {
+    int cap = t->cap ? 2 * t->cap : 32;
+    bind_val *bv = cap > 0 && (size_t)cap < SIZE_MAX / sizeof *bv
+                     ? realloc(t->bv, (size_t)cap * sizeof *bv) : NULL;
+    if (bv == NULL) {
+      t->rc = LOUPE_ENOMEM;
+      return;
+    }
+    t->bv = bv;
+    t->cap = cap;
   }
   t->bv[t->nb].type = type;
   t->bv[t->nb].text = text;
@@ -224,24 +231,48 @@ static void inner_dates(sql_text *t, const loupe_query *q) {
   }
 }
 
+/* The conditions of filter values at[lo..hi) OR-ed as a balanced tree:
+ * SQLite refuses an expression more than 1,000 deep, and a flat chain of
+ * N ORs is N deep; this one is log2(N). */
+static void or_tree(sql_text *t, const loupe_query *q, const int *at,
+                    int lo, int hi, const char *(*sql)(loupe_filter)) {
+  if (hi - lo == 1) {
+    const lp_filter_val *f = &q->filters[at[lo]];
+    app(t, "(");
+    app_bind(t, sql(f->key), f->value);
+    if (f->key == LOUPE_F_ENTITY) bind(t, BIND_TEXT, f->value, 0);
+    app(t, ")");
+    return;
+  }
+  app(t, "(");
+  or_tree(t, q, at, lo, lo + (hi - lo) / 2, sql);
+  app(t, " OR ");
+  or_tree(t, q, at, lo + (hi - lo) / 2, hi, sql);
+  app(t, ")");
+}
+
 /* The filters of keys first..last (except skip): values of one key
  * OR-ed, keys AND-ed. sql gives a key's condition. */
 static void filter_groups(sql_text *t, const loupe_query *q, int first,
                           int last, int skip,
                           const char *(*sql)(loupe_filter)) {
-  int k, i;
-  for (k = first; k <= last; k++) {
-    int none = 1;
-    if (k == skip) continue;
-    for (i = 0; i < q->n_filters; i++) {
-      if ((int)q->filters[i].key != k) continue;
-      app(t, none ? " AND (" : " OR ");
-      app_bind(t, sql((loupe_filter)k), q->filters[i].value);
-      if (k == LOUPE_F_ENTITY) bind(t, BIND_TEXT, q->filters[i].value, 0);
-      none = 0;
-    }
-    if (!none) app(t, ")");
+  int k, i, n;
+  int *at;
+  if (q->n_filters == 0 || t->rc) return;
+  at = malloc((size_t)q->n_filters * sizeof *at);
+  if (at == NULL) {
+    t->rc = LOUPE_ENOMEM;
+    return;
   }
+  for (k = first; k <= last; k++) {
+    if (k == skip) continue;
+    for (i = 0, n = 0; i < q->n_filters; i++)
+      if ((int)q->filters[i].key == k) at[n++] = i;
+    if (n == 0) continue;
+    app(t, " AND ");
+    or_tree(t, q, at, 0, n, sql);
+  }
+  free(at);
 }
 
 /* The inner query's conditions beyond the expression. */
@@ -324,9 +355,16 @@ static int prepare_bound(loupe_query *q, sql_text *t, sqlite3_stmt **out) {
   loupe_db *db = q->db;
   int i, rc;
   if (t->rc) {
-    snprintf(q->errmsg, sizeof q->errmsg, "%s", t->rc == LOUPE_ELIMIT
-             ? "query has too many values" : "out of memory");
+    snprintf(q->errmsg, sizeof q->errmsg, "out of memory");
     return t->rc;
+  }
+  if (t->nb > sqlite3_limit(db->sql, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) {
+    snprintf(q->errmsg, sizeof q->errmsg, "the query has %d filter and"
+             " search values, over SQLite's limit of %d in one statement"
+             " (SQLITE_MAX_VARIABLE_NUMBER when SQLite is built): split the"
+             " filter lists", t->nb,
+             sqlite3_limit(db->sql, SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+    return LOUPE_ELIMIT;
   }
   rc = sqlite3_prepare_v3(db->sql, t->sql.p, (int)t->sql.len, 0, out, NULL);
   if (rc != SQLITE_OK) {
@@ -374,6 +412,7 @@ static int compile(loupe_query *q, int what, const char *group_expr,
   }
   rc = prepare_bound(q, &t, out);
   free(t.until_hi);
+  free(t.bv);
   lp_buf_free(&t.sql);
   return rc;
 }

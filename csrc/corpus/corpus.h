@@ -66,7 +66,7 @@ typedef struct lp_ahead {
 
 /* ---- the corpus handle and its statements ---- */
 
-/* Statements prepared once per connection (store.c). */
+/* Statements prepared once per connection (statements.c). */
 enum {
   ST_BY_PATH, ST_BY_HASH, ST_INSERT, ST_UPDATE, ST_DEL_PARAS, ST_DEL_PEOPLE,
   ST_INS_PARA, ST_INS_PERSON, ST_DEL_QUOTES, ST_DEL_ENTITIES, ST_INS_QUOTE,
@@ -130,8 +130,6 @@ int lp_kwic_cursor(loupe_db *db, struct sqlite3_stmt *st, loupe_regex *kw,
 
 /* ---- queries (query.c builds, compile.c compiles) ---- */
 
-#define LP_MAX_FILTERS 64
-
 typedef struct {
   loupe_filter key;
   char *value;
@@ -145,8 +143,9 @@ struct loupe_query {
   size_t max_terms;        /* limit on its terms (words, phrases, ...) */
   size_t bytes, terms;     /* what the search text holds so far */
   char *since, *until;
-  lp_filter_val filters[LP_MAX_FILTERS];
-  int n_filters;
+  lp_filter_val *filters;  /* grows; the statement's parameters bound
+                              them (SQLITE_LIMIT_VARIABLE_NUMBER) */
+  int n_filters, cap_filters;
   loupe_regex *re;
   loupe_regex_limits re_limits;  /* for the regexes the query compiles */
   int quotes_only;
@@ -179,7 +178,7 @@ int lp_step_error(loupe_db *db, int rc, const loupe_regex *re, int fts,
  * message of), for lp_step_error. */
 int lp_regex_status(const loupe_regex *re);
 
-/* Band keys not yet in the lsh table (see store.c): in memory, hashed by
+/* Band keys not yet in the lsh table (see cluster.c): in memory, hashed by
  * key, and listed by article in the lsh_pending table. */
 typedef struct {
   int64_t key;
@@ -216,7 +215,7 @@ struct loupe_db {
   lp_buf report;                /* loupe_db_check's problems */
   int no_cluster;               /* skip near-duplicate clustering */
   double cluster_threshold;     /* estimated Jaccard to join a cluster */
-  lp_buf field[2];              /* the last hit fields read (query.c) */
+  lp_buf field[2];              /* the last hit fields read (hits.c) */
   const lp_ftoks *tok_ahead;    /* the article being indexed, tokenized
                                    ahead (ftstok.c), or NULL */
   int tok_mode;                 /* the corpus's tokenizer, LP_TOK_* */
@@ -233,7 +232,7 @@ struct loupe_db {
 int lp_db_error(loupe_db *db, int sqlite_rc, const char *what);
 /* Run sql (no rows) on db; LOUPE_OK or lp_db_error's code. */
 int lp_db_exec(loupe_db *db, const char *sql, const char *what);
-/* Register a cursor with its database (query.c makes them). */
+/* Register a cursor with its database (cursor.c). */
 void lp_db_track(loupe_db *db, loupe_cursor *c);
 /* Finalize a cursor's statement and unlink it from its database. */
 void lp_cursor_release(loupe_cursor *c);

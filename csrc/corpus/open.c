@@ -139,17 +139,25 @@ static int wal_pending(const char *path) {
   return sidecar(path, "-wal", 1);
 }
 
-/* May files be created in the folder of path? (access() also says no
- * for a folder made immutable, even to root.) */
-static int folder_writable(const char *path) {
+/* The folder of path ("/" or "." when it names none), or NULL when out
+ * of memory; the caller frees it. */
+static char *folder_of(const char *path) {
   size_t n = strlen(path);
   char *d = malloc(n + 2);
   const char *slash = strrchr(path, '/');
-  int yes;
-  if (d == NULL) return 1;
+  if (d == NULL) return NULL;
   if (slash == path) strcpy(d, "/");
   else if (slash) snprintf(d, n + 2, "%.*s", (int)(slash - path), path);
   else strcpy(d, ".");
+  return d;
+}
+
+/* May files be created in the folder of path? (access() also says no
+ * for a folder made immutable, even to root.) */
+static int folder_writable(const char *path) {
+  char *d = folder_of(path);
+  int yes;
+  if (d == NULL) return 1;
   yes = access(d, W_OK) == 0;
   free(d);
   return yes;
@@ -258,12 +266,27 @@ static int set_wal(loupe_db *db) {
   return LOUPE_OK;
 }
 
-static int open_writable(loupe_db *db) {
-  const char *path = db->path;
-  int memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
+/* A new corpus file could not be created: say why the folder would not
+ * take it. */
+static int cannot_create(loupe_db *db) {
+  char *dir = folder_of(db->path);
   struct stat st;
-  int rc, version, deferred, flags = SQLITE_OPEN_READWRITE |
-                                     SQLITE_OPEN_NOMUTEX;
+  int err = 0;
+  if (dir) {
+    if (stat(dir, &st) != 0 || access(dir, W_OK) != 0) err = errno;
+    free(dir);
+  }
+  snprintf(db->errmsg, sizeof db->errmsg, "%s: cannot create the corpus: %s",
+           db->path, err ? strerror(err) : "unable to open database file");
+  return LOUPE_EIO;
+}
+
+/* Open db->path for writing, creating it when it does not exist (then
+ * db->created); the connection set up. */
+static int connect_writable(loupe_db *db, int memory) {
+  const char *path = db->path;
+  struct stat st;
+  int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (!memory && stat(path, &st) != 0) {
     if (errno != ENOENT) {
       snprintf(db->errmsg, sizeof db->errmsg, "%s: %s", path,
@@ -275,25 +298,8 @@ static int open_writable(loupe_db *db) {
   if (memory || db->created) flags |= SQLITE_OPEN_CREATE;
   rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
   if (rc != SQLITE_OK) {
-    if (db->created && (rc & 0xFF) == SQLITE_CANTOPEN) {
-      /* say why the folder would not take it */
-      size_t n = strlen(path);
-      char *dir = malloc(n + 2);
-      const char *slash = strrchr(path, '/');
-      int err = 0;
-      if (dir) {
-        if (slash == path) strcpy(dir, "/");
-        else if (slash) snprintf(dir, n + 2, "%.*s", (int)(slash - path),
-                                 path);
-        else strcpy(dir, ".");
-        if (stat(dir, &st) != 0 || access(dir, W_OK) != 0) err = errno;
-        free(dir);
-      }
-      snprintf(db->errmsg, sizeof db->errmsg, "%s: cannot create the "
-               "corpus: %s", path, err ? strerror(err)
-                                       : "unable to open database file");
-      return LOUPE_EIO;
-    }
+    if (db->created && (rc & 0xFF) == SQLITE_CANTOPEN)
+      return cannot_create(db);
     return lp_db_error(db, rc, "open");
   }
   rc = setup_connection(db);
@@ -304,18 +310,13 @@ static int open_writable(loupe_db *db) {
              "read it", path);
     return LOUPE_EIO;
   }
-  /* a SQLite file that is not a corpus is left exactly as it was; a
-   * corpus from a newer loupe too */
-  rc = lp_schema_version(db, &version);
-  if (rc) return rc;
-  if (version > LOUPE_SCHEMA_VERSION) {
-    snprintf(db->errmsg, sizeof db->errmsg, "%s: corpus schema version %d is"
-             " newer than this loupe's (%d); use a newer loupe", path,
-             version, LOUPE_SCHEMA_VERSION);
-    return LOUPE_EVERSION;
-  }
+  return LOUPE_OK;
+}
+
+/* The journal and checkpoint settings of a writable corpus. */
+static int set_journal(loupe_db *db) {
   /* an in-memory database has no WAL; "memory" is fine there */
-  rc = set_wal(db);
+  int rc = set_wal(db);
   if (rc) return rc;
   rc = lp_db_exec(db, "PRAGMA synchronous=NORMAL", "set synchronous");
   if (rc) return rc;
@@ -323,37 +324,59 @@ static int open_writable(loupe_db *db) {
    * page rewritten by several commits (index and FTS pages are) is
    * copied back once per checkpoint, and an ingest of 10,000 real pages
    * took 5% less time */
-  rc = lp_db_exec(db, "PRAGMA wal_autocheckpoint=10000", "set checkpoint");
+  return lp_db_exec(db, "PRAGMA wal_autocheckpoint=10000", "set checkpoint");
+}
+
+/* Articles of a migrated corpus that still have the hash of their bytes
+ * (the range of "raw:..." in the hash index) into db->legacy. */
+static int count_legacy(loupe_db *db) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM articles WHERE"
+                              " hash >= 'raw:' AND hash < 'raw;'", -1, &st,
+                              NULL);
+  if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    db->legacy = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "count byte hashes");
+  return LOUPE_OK;
+}
+
+/* A bulk load that did not finish left its indexes to be built: build
+ * them now, unless a live one holds the write lock (it will). */
+static int finish_bulk_load(loupe_db *db) {
+  int deferred, rc = lp_indexes_deferred(db, &deferred);
+  if (rc || !deferred) return rc;
+  sqlite3_busy_timeout(db->sql, 0);    /* a live one: do not wait */
+  rc = loupe_db_build_indexes(db);
+  sqlite3_busy_timeout(db->sql, db->busy_ms);
+  if (rc != LOUPE_OK && rc != LOUPE_EBUSY) return rc;
+  db->errmsg[0] = '\0';
+  return LOUPE_OK;
+}
+
+static int open_writable(loupe_db *db) {
+  int memory = strcmp(db->path, ":memory:") == 0 || db->path[0] == '\0';
+  int rc, version;
+  rc = connect_writable(db, memory);
   if (rc) return rc;
-  rc = lp_schema_migrate(db);
+  /* a SQLite file that is not a corpus is left exactly as it was; a
+   * corpus from a newer loupe too */
+  rc = lp_schema_version(db, &version);
+  if (rc) return rc;
+  if (version > LOUPE_SCHEMA_VERSION) {
+    snprintf(db->errmsg, sizeof db->errmsg, "%s: corpus schema version %d is"
+             " newer than this loupe's (%d); use a newer loupe", db->path,
+             version, LOUPE_SCHEMA_VERSION);
+    return LOUPE_EVERSION;
+  }
+  rc = set_journal(db);
+  if (!rc) rc = lp_schema_migrate(db);
   if (rc) return rc;
   db->schema = LOUPE_SCHEMA_VERSION;
   rc = lp_tok_configure(db, LOUPE_SCHEMA_VERSION);
-  if (rc) return rc;
-  /* articles of a migrated corpus that still have the hash of their bytes
-   * (the range of "raw:..." in the hash index) */
-  {
-    sqlite3_stmt *st2 = NULL;
-    rc = sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM articles WHERE"
-                            " hash >= 'raw:' AND hash < 'raw;'", -1, &st2,
-                            NULL);
-    if (rc == SQLITE_OK && sqlite3_step(st2) == SQLITE_ROW)
-      db->legacy = sqlite3_column_int64(st2, 0);
-    sqlite3_finalize(st2);
-    if (rc != SQLITE_OK) return lp_db_error(db, rc, "count byte hashes");
-  }
-  /* a bulk load that did not finish left its indexes to be built: build
-   * them now, unless a live one holds the write lock (it will) */
-  rc = lp_indexes_deferred(db, &deferred);
-  if (rc) return rc;
-  if (deferred) {
-    sqlite3_busy_timeout(db->sql, 0);    /* a live one: do not wait */
-    rc = loupe_db_build_indexes(db);
-    sqlite3_busy_timeout(db->sql, db->busy_ms);
-    if (rc != LOUPE_OK && rc != LOUPE_EBUSY) return rc;
-    db->errmsg[0] = '\0';
-  }
-  return LOUPE_OK;
+  if (!rc) rc = count_legacy(db);
+  if (!rc) rc = finish_bulk_load(db);
+  return rc;
 }
 
 int loupe_db_open_with(const char *path, const loupe_open_options *o,

@@ -5,6 +5,7 @@
  * ordering and paging. compile.c turns a query into one SQL statement.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -52,6 +53,7 @@ void loupe_query_free(loupe_query *q) {
   free(q->since);
   free(q->until);
   for (i = 0; i < q->n_filters; i++) free(q->filters[i].value);
+  free(q->filters);
   loupe_regex_free(q->re);
   free(q);
 }
@@ -230,10 +232,14 @@ int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value) {
     snprintf(q->errmsg, sizeof q->errmsg, "unknown filter %d", (int)key);
     return LOUPE_EINVAL;
   }
-  if (q->n_filters >= LP_MAX_FILTERS) {
-    snprintf(q->errmsg, sizeof q->errmsg,
-             "too many filter values (limit %d)", LP_MAX_FILTERS);
-    return LOUPE_ELIMIT;
+  if (q->n_filters == q->cap_filters) {
+    int cap = q->cap_filters ? 2 * q->cap_filters : 8;
+    lp_filter_val *f = cap > 0 && (size_t)cap < SIZE_MAX / sizeof *f
+                         ? realloc(q->filters, (size_t)cap * sizeof *f)
+                         : NULL;
+    if (f == NULL) return lp_query_nomem(q);
+    q->filters = f;
+    q->cap_filters = cap;
   }
   q->filters[q->n_filters].key = key;
   q->filters[q->n_filters].value = dup_str(value);

@@ -146,28 +146,28 @@ int lp_regex_status(const loupe_regex *re) {
  * one position (LOUPE_ESYNTAX: no limit would help).
  */
 static int match_error(loupe_regex *re, int rc) {
-  re->status = LOUPE_ELIMIT;
+  const char *name = NULL, *unit = "";
+  unsigned long limit = 0;
   switch (rc) {
   case PCRE2_ERROR_MATCHLIMIT:
-    snprintf(re->errmsg, sizeof re->errmsg,
-             "regex match limit reached (current limit is %lu; option "
-             "match_limit)", re->limits.match_limit);
+    name = "match";
+    limit = re->limits.match_limit;
     break;
   case PCRE2_ERROR_DEPTHLIMIT:
-    snprintf(re->errmsg, sizeof re->errmsg,
-             "regex depth limit reached (current limit is %lu; option "
-             "depth_limit)", re->limits.depth_limit);
+    name = "depth";
+    limit = re->limits.depth_limit;
     break;
   case PCRE2_ERROR_HEAPLIMIT:
   case PCRE2_ERROR_NOMEMORY:
-    snprintf(re->errmsg, sizeof re->errmsg,
-             "regex heap limit reached (current limit is %lu KiB; option "
-             "heap_limit)", re->limits.heap_limit);
+    name = "heap";
+    limit = re->limits.heap_limit;
+    unit = " KiB";
     break;
   case PCRE2_ERROR_JIT_STACKLIMIT:
     snprintf(re->errmsg, sizeof re->errmsg,
              "regex JIT stack limit reached (%u bytes)", JIT_STACK_MAX);
-    break;
+    re->status = LOUPE_ELIMIT;
+    return LOUPE_ELIMIT;
   default: {
     PCRE2_UCHAR msg[120];
     pcre2_get_error_message(rc, msg, sizeof msg);
@@ -177,6 +177,9 @@ static int match_error(loupe_regex *re, int rc) {
     return LOUPE_ESYNTAX;
   }
   }
+  snprintf(re->errmsg, sizeof re->errmsg, "regex %s limit reached (current "
+           "limit is %lu%s; option %s_limit)", name, limit, unit, name);
+  re->status = LOUPE_ELIMIT;
   return LOUPE_ELIMIT;
 }
 

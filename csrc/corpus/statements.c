@@ -100,7 +100,7 @@ static const char *const stmt_sql[ST__N] = {
   /* ST_PEND_CLEAR */ "DELETE FROM lsh_pending",
   /* ST_DATA_VERSION */ "PRAGMA data_version",
   /* ST_MAX_ID */ "SELECT max(id) FROM articles",
-  /* the fields of a hit read on first use (query.c, loupe_db_hit_*):
+  /* the fields of a hit read on first use (hits.c, loupe_db_hit_*):
    * ?1 the query's FTS5 expression, ?2 the article id, which FTS5 seeks
    * within the expression's matches */
   /* ST_HIT_BODY */ "SELECT body FROM articles WHERE id = ?2",

@@ -81,14 +81,15 @@ static int seg_token(void *p, int tflags, const char *tok, int n, int start,
   return rc;
 }
 
-/* One CJK run text[a..b), characters in order; *stop when the callback
- * said SQLITE_DONE. */
-static int emit_run(const char *text, int n, int a, int b, int doc,
-                    seg_ctx *s) {
+/* The CJK run that starts at text[a] (its first character len bytes),
+ * characters in order; *end receives where it stops. s->stop when the
+ * callback said SQLITE_DONE. */
+static int emit_run(const char *text, int n, int a, int len, int doc,
+                    seg_ctx *s, int *end) {
   const unsigned char *u = (const unsigned char *)text;
-  int i = a, len = cjk_at(u, n, a), rc = SQLITE_OK;
-  while (i < b && rc == SQLITE_OK) {
-    int next = i + len, nlen = next < b ? cjk_at(u, n, next) : 0;
+  int i = a, rc = SQLITE_OK;
+  while (len > 0 && rc == SQLITE_OK) {
+    int next = i + len, nlen = next < n ? cjk_at(u, n, next) : 0;
     if (nlen > 0) {
       rc = s->cb(s->ctx, 0, text + i, len + nlen, i, next);
       if (rc == SQLITE_OK && doc)
@@ -100,6 +101,7 @@ static int emit_run(const char *text, int n, int a, int b, int doc,
     len = nlen;
   }
   if (rc == SQLITE_DONE) s->stop = 1;
+  *end = i;
   return rc;
 }
 
@@ -107,26 +109,21 @@ int lp_tok_split(const fts5_tokenizer *fn, Fts5Tokenizer *inner, int flags,
                  const char *text, int n, void *ctx, lp_tok_cb cb) {
   const unsigned char *u = (const unsigned char *)text;
   int doc = (flags & FTS5_TOKENIZE_QUERY) == 0;
-  int i = 0, seg = 0, rc = SQLITE_OK;
+  int i = 0, seg = 0, len = 0, rc = SQLITE_OK;
   seg_ctx s;
   s.cb = cb;
   s.ctx = ctx;
   s.stop = 0;
   while (rc == SQLITE_OK && !s.stop && seg < n) {
-    int run;
-    while (i < n && cjk_at(u, n, i) == 0) i++;
+    /* bytes below 0xE1 start no CJK character */
+    for (; i < n; i++)
+      if (u[i] >= 0xE1 && (len = cjk_at(u, n, i)) > 0) break;
     if (i > seg) {                              /* alphabetic text */
       s.base = seg;
       rc = fn->xTokenize(inner, &s, flags, text + seg, i - seg, seg_token);
       if (rc != SQLITE_OK || s.stop) break;
     }
-    run = i;
-    while (i < n) {
-      int len = cjk_at(u, n, i);
-      if (len == 0) break;
-      i += len;
-    }
-    if (i > run) rc = emit_run(text, n, run, i, doc, &s);
+    if (i < n) rc = emit_run(text, n, i, len, doc, &s, &i);
     seg = i;
   }
   return rc == SQLITE_DONE ? SQLITE_OK : rc;

@@ -394,6 +394,25 @@ static void caption_pass(lp_text *t) {
   }
 }
 
+/* Sentences in a row hold each other up: in a run of PROSE_RUN lines or
+ * more that all end like sentences and read as prose (near-good or good),
+ * the near-good ones are good (a paragraph block cut off from the rest of
+ * the article by a share bar is still the article). */
+#define PROSE_RUN 3
+
+static void prose_runs(lp_text *t) {
+  size_t n = t->n_lines, i = 0;
+  while (i < n) {
+    size_t j = i, k;
+    while (j < n && (t->lines[j].cls == C_NEAR || t->lines[j].cls == C_GOOD) &&
+           (t->lines[j].flags & LP_F_TERMINAL))
+      j++;
+    if (j - i >= PROSE_RUN)
+      for (k = i; k < j; k++) t->lines[k].cls = C_GOOD;
+    i = j > i ? j : i + 1;
+  }
+}
+
 /* Short and near-good lines take their class from the nearest decided
  * (not short, not near) line on each side, found with one pass in each
  * direction. Shorts: good on both sides joins; otherwise the article's
@@ -409,6 +428,7 @@ static int neighbour_pass(lp_text *t) {
     free(nextc);
     return LOUPE_ENOMEM;
   }
+  prose_runs(t);
   last = C_BAD;
   for (k = 0; k < n; k++) {
     prevc[k] = (unsigned char)last;

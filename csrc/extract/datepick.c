@@ -14,8 +14,13 @@
 #include "html.h"
 #include "date_weights.h"
 
-typedef char weights_match_features[
-    (sizeof LP_DATE_WEIGHTS / sizeof LP_DATE_WEIGHTS[0]) == LP_DF__N ? 1 : -1];
+/* The weight of feature k; a feature newer than the table weighs 0 until
+ * `make train` runs again (so a new feature builds before it is learned). */
+static double weight(int k) {
+  return (size_t)k < sizeof LP_DATE_WEIGHTS / sizeof LP_DATE_WEIGHTS[0]
+             ? LP_DATE_WEIGHTS[k]
+             : 0.0;
+}
 
 #define MAX_PER_LINE 4      /* dates taken from one line */
 #define SCAN_BYTES 400      /* bytes of a line searched */
@@ -28,7 +33,9 @@ static const char *const RULES[LP_DF__N] = {
   "date-dist", "date-list", "date-related", "date-in-text", "date-prose",
   "date-comment", "date-latest", "date-earliest", "date-old", "date-first",
   "date-repeat", "date-weekday", "date-line-start", "date-dom-out",
-  "date-dom-boiler", "date-dom-date"
+  "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
+  "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
+  "date-masthead"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -138,6 +145,47 @@ static long day_no(const lp_date *d) {
   return era * 146097 + doe - 719468;
 }
 
+/* Is the date at s[a..e) one end of a range: a dash, "bis", "to", "au"
+ * or "al" and a digit after it, or a digit and a dash before it? */
+static int in_range(const char *s, size_t n, size_t a, size_t e) {
+  static const char *const TO[] = {"- ", "-", "\xe2\x80\x93 ", "\xe2\x80\x93",
+                                   "\xe2\x80\x94 ", "bis ", "to ", "au ",
+                                   "al ", "until ", "till ", NULL};
+  const char *const *w;
+  size_t k = e, b = a;
+  while (k < n && s[k] == ' ') k++;
+  for (w = TO; *w; w++) {
+    size_t m = strlen(*w);
+    if (k + m < n && lp_starts_ci(s + k, n - k, *w) && s[k + m] >= '0' &&
+        s[k + m] <= '9')
+      return 1;
+  }
+  while (b > 0 && s[b - 1] == ' ') b--;
+  if (b > 0 && (s[b - 1] == '-' || (b >= 3 && (unsigned char)s[b - 3] == 0xE2 &&
+                                    (unsigned char)s[b - 2] == 0x80))) {
+    b -= s[b - 1] == '-' ? 1 : 3;
+    while (b > 0 && s[b - 1] == ' ') b--;
+    if (b > 0 && ((s[b - 1] >= '0' && s[b - 1] <= '9') || s[b - 1] == '.'))
+      return 1;
+  }
+  return 0;
+}
+
+/* Bare years (19xx, 20xx standing alone) on s[0..n) outside [a, e). */
+static int bare_years(const char *s, size_t n, size_t a, size_t e) {
+  size_t i;
+  int count = 0;
+  for (i = 0; i + 4 <= n; i++) {
+    if (i >= a && i < e) continue;
+    if ((i == 0 || s[i - 1] == ' ') && (i + 4 == n || s[i + 4] == ' ') &&
+        ((s[i] == '1' && s[i + 1] == '9') || (s[i] == '2' && s[i + 1] == '0')) &&
+        s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' &&
+        s[i + 3] <= '9')
+      count++;
+  }
+  return count;
+}
+
 /* Features that depend on the candidate's line and its place. */
 static void line_features(const lp_text *t, const lp_layout *lay,
                           size_t title, const unsigned char *dated,
@@ -185,7 +233,9 @@ static void line_features(const lp_text *t, const lp_layout *lay,
   for (k = i > 3 ? i - 3 : 0; k <= i + 3 && k < n; k++)
     if (k != i && dated[k]) near++;
   f[LP_DF_LIST] = near >= 2;
-  f[LP_DF_RELATED] = (l->cue & LP_CUE_RELATED) != 0;
+  /* under a "Related stories" / "More news" header a few lines up */
+  for (k = i >= 6 ? i - 6 : 0; k <= i; k++)
+    if (t->lines[k].cue & LP_CUE_RELATED) f[LP_DF_RELATED] = 1;
   if (!f[LP_DF_CUE_PUB] && !f[LP_DF_CUE_UPD] && !f[LP_DF_BYLINE] &&
       i != title &&
       utf8_chars(s, l->len) - utf8_chars(s + a, c->d.end - a) > 45)
@@ -196,6 +246,8 @@ static void line_features(const lp_text *t, const lp_layout *lay,
                       any_in(LP_LINE_PTR(t, &t->lines[i + 1]),
                              t->lines[i + 1].len, COMMENT_WORDS));
   f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
+  f[LP_DF_RANGE] = in_range(s, l->len, a, c->d.end);
+  f[LP_DF_YEARS] = bare_years(s, l->len, a, c->d.end) >= 3;
   if (b) {
     f[LP_DF_DOM_OUT] = (b->in & (LP_IN_NAV | LP_IN_ASIDE | LP_IN_FOOTER)) != 0;
     f[LP_DF_DOM_BOILER] =
@@ -205,10 +257,43 @@ static void line_features(const lp_text *t, const lp_layout *lay,
   }
 }
 
+/* Other lines with a date within w lines of candidate i's. */
+static size_t near_lines(const lp_date_cand *c, size_t nc, size_t i,
+                         size_t w) {
+  size_t k, count = 0, last = LP_NONE, li = c[i].line;
+  for (k = 0; k < nc; k++) {
+    size_t lk = c[k].line;
+    if (lk == li || lk == last) continue;
+    if ((lk > li ? lk - li : li - lk) <= w) count++;
+    last = lk;
+  }
+  return count;
+}
+
+/* Other dates of the page written like candidate i: same precision,
+ * weekday or not, the line mostly the date or not. */
+static size_t same_shape(const lp_date_cand *c, size_t nc, size_t i) {
+  size_t k, count = 0;
+  for (k = 0; k < nc; k++)
+    if (k != i && c[k].line != c[i].line && c[k].d.prec == c[i].d.prec &&
+        c[k].d.has_weekday == c[i].d.has_weekday &&
+        c[k].f[LP_DF_COVERS] == c[i].f[LP_DF_COVERS] &&
+        c[k].d.order == c[i].d.order)
+      count++;
+  return count;
+}
+
 /* Features that compare a candidate with the page's other dates. */
 static void page_features(lp_date_cand *c, size_t nc) {
-  long lo = 0, hi = 0;
+  long lo = 0, hi = 0, head = -1;
   size_t i, k;
+  int pub = 0;
+  for (i = 0; i < nc; i++) {
+    if (c[i].f[LP_DF_CUE_PUB] && !c[i].f[LP_DF_CUE_UPD]) pub = 1;
+    if (head < 0 && (c[i].f[LP_DF_HEAD] || c[i].f[LP_DF_TITLE] ||
+                     c[i].f[LP_DF_NEAR_BEFORE]))
+      head = day_no(&c[i].d);
+  }
   for (i = 0; i < nc; i++) {
     long d = day_no(&c[i].d);
     if (i == 0 || d < lo) lo = d;
@@ -222,6 +307,16 @@ static void page_features(lp_date_cand *c, size_t nc) {
       c[i].f[LP_DF_EARLIEST] = d == lo;
     }
     c[i].f[LP_DF_OLD] = hi - d > 730;
+    c[i].f[LP_DF_ORDER] = (double)(i > 10 ? 10 : i) / 10.0;
+    c[i].f[LP_DF_SERIES] = near_lines(c, nc, i, 15) >= 3;
+    c[i].f[LP_DF_SHAPE] = same_shape(c, nc, i) >= 3;
+    c[i].f[LP_DF_MASTHEAD] = i == 0 && hi > lo && d == hi &&
+                             c[i].f[LP_DF_COVERS] && !c[i].f[LP_DF_HEAD] &&
+                             !c[i].f[LP_DF_TITLE];
+    c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD];
+    c[i].f[LP_DF_AFTER_HEAD] = head >= 0 && d > head &&
+                               !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
+                               !c[i].f[LP_DF_NEAR_BEFORE];
     for (k = 0; k < nc; k++)
       if (c[k].line != c[i].line && day_no(&c[k].d) == d &&
           c[k].d.day == c[i].d.day) {
@@ -256,7 +351,7 @@ static void score(lp_date_cand *c) {
   double best = 0;
   c->score = 0;
   for (k = 0; k < LP_DF__N; k++) {
-    double v = LP_DATE_WEIGHTS[k] * c->f[k];
+    double v = weight(k) * c->f[k];
     c->score += v;
     if (k != LP_DF_BIAS && v > best) {
       best = v;
@@ -329,14 +424,28 @@ static int same_day(const lp_date *a, const lp_date *b) {
   return a->year == b->year && a->month == b->month && a->day == b->day;
 }
 
+/* A date the page cannot be dated by, whatever its score: an entry of a
+ * list of dated lines after the article's body or under a related-stories
+ * header is another story's date; a month without a day outside the
+ * headline's zone dates an archive or an account, not the article
+ * (bench/train_dates.lua leaves these out too). */
+static int ineligible(const lp_date_cand *c) {
+  const double *f = c->f;
+  if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
+      !f[LP_DF_NEAR_BEFORE])
+    return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */
+  return f[LP_DF_LIST] && (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
+}
+
 int lp_date_pick(const lp_text *t, const lp_layout *lay, size_t title,
                  const char *lang, lp_date_cand *out) {
   lp_date_cand *c;
-  size_t i, nc, best = 0;
+  size_t i, nc, best = LP_NONE;
   if (lp_date_candidates(t, lay, title, lang, &c, &nc) != LOUPE_OK) return -1;
-  for (i = 1; i < nc; i++)
-    if (c[i].score > c[best].score) best = i;
-  if (nc == 0 || c[best].score <= 0) {
+  for (i = 0; i < nc; i++)
+    if (!ineligible(&c[i]) && (best == LP_NONE || c[i].score > c[best].score))
+      best = i;
+  if (best == LP_NONE || c[best].score <= 0) {
     free(c);
     return 0;
   }

@@ -31,7 +31,7 @@ enum {
   LP_DF_AFTER_BODY, /* after the body's last line */
   LP_DF_DIST,       /* lines from the headline, /100, at most 3 */
   LP_DF_LIST,       /* two or more other dated lines within 3 lines */
-  LP_DF_RELATED,    /* the line cues a related-stories list */
+  LP_DF_RELATED,    /* under a related-stories header (6 lines up) */
   LP_DF_IN_TEXT,    /* inside 45+ characters of other text, no cue */
   LP_DF_PROSE,      /* in a body paragraph of more than 25 words */
   LP_DF_COMMENT,    /* reply/says/antworten/kommentar on or after it */
@@ -45,6 +45,16 @@ enum {
   LP_DF_DOM_OUT,    /* HTML: inside nav, aside or footer */
   LP_DF_DOM_BOILER, /* HTML: under a related/comment/sidebar class */
   LP_DF_DOM_DATE,   /* HTML: in a <time> or a date/byline class */
+  LP_DF_RANGE,      /* one end of a range ("14. - 20. Januar", "bis") */
+  LP_DF_AFTER_HEAD, /* later than a date in the head zone above it */
+  LP_DF_UPD_PUB,    /* an update cue while another date has a pub cue */
+  LP_DF_YEARS,      /* its line lists 3+ other bare years (an archive) */
+  LP_DF_SERIES,     /* 3+ other dated lines within 15 lines (comments) */
+  LP_DF_SHAPE,      /* 3+ other dates written the same way on the page */
+  LP_DF_ORDER,      /* its rank among the page's dates, /10, at most 1 */
+  LP_DF_MASTHEAD,   /* the page's first and latest date, alone on its
+                       line, before the headline: the day's date a site
+                       shows at its top, not the article's */
   LP_DF__N
 };
 

@@ -534,18 +534,19 @@ static size_t weekday_before(const uch *u, size_t lo, size_t st) {
  */
 static size_t attach_clock(const uch *u, size_t len, const lp_body *b,
                            lp_clock *c) {
-  size_t q = b->end;
+  size_t q = b->end, k;
   if (b->prec != LOUPE_PREC_DAY || q >= len)
     return 0;
   if (b->kind == K_ISO && u[q] == 'T')
     return lp_dl_parse_clock(u, len, q + 1, 0, 1, c);
   q = skip_seps(u, len, q, MAX_SEPS);
-  q = skip_conn(u, len, q, CONN_TIME);
-  if (q >= len || !is_digit(u[q]))
+  k = skip_conn(u, len, q, CONN_TIME);
+  if (k >= len || !is_digit(u[k]))
     return 0;
-  if (q == b->end && b->kind != K_CJK && !b->glued)
+  if (k == b->end && b->kind != K_CJK && !b->glued)
     return 0;
-  return lp_dl_parse_clock(u, len, q, b->kind == K_NAME, 0, c);
+  /* "16h33" and "10.03 GMT" after a month name or a connector ("à") */
+  return lp_dl_parse_clock(u, len, k, b->kind == K_NAME || k != q, 0, c);
 }
 
 /* Fill *out from body b, clock c (NULL for none) and the match span. */

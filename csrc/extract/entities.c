@@ -676,6 +676,36 @@ static int name_parts(const ent *e, const char **first, size_t *fl,
   return 1;
 }
 
+/* The entities that are mentioned, with their mentions by offset, as
+ * the article's. */
+static int emit_entities(loupe_article *a, const ent_list *l,
+                         lp_arena *arena) {
+  size_t i;
+  a->entities = lp_arena_alloc(arena, (l->n ? l->n : 1) * sizeof *a->entities);
+  if (a->entities == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < l->n; i++) {
+    const ent *e = &l->e[i];
+    loupe_entity *o;
+    size_t x;
+    if (e->n_mentions == 0) continue;
+    o = &a->entities[a->n_entities++];
+    o->name = e->name;
+    o->kind = e->kind;
+    o->role = e->role;
+    o->n_aliases = e->n_aliases;
+    o->aliases = e->n_aliases ? lp_arena_alloc(arena, e->n_aliases *
+                                                        sizeof *o->aliases)
+                              : NULL;
+    if (e->n_aliases && o->aliases == NULL) return LOUPE_ENOMEM;
+    for (x = 0; x < e->n_aliases; x++) o->aliases[x] = e->aliases[x];
+    o->n_mentions = e->n_mentions;
+    o->mentions = lp_arena_alloc(arena, e->n_mentions * 2 * sizeof *o->mentions);
+    if (o->mentions == NULL) return LOUPE_ENOMEM;
+    memcpy(o->mentions, e->mentions, e->n_mentions * 2 * sizeof *o->mentions);
+  }
+  return LOUPE_OK;
+}
+
 /* Is s[0, n) a place of the gazetteer, in any of its forms? */
 int lp_is_place(const char *s, size_t n) {
   size_t k;
@@ -785,29 +815,7 @@ int lp_entities(loupe_article *a, const lp_named *people, size_t np,
     }
   }
   if (drop_contained(l)) goto out;
-  /* keep entities that are mentioned, mentions by offset */
-  a->entities = lp_arena_alloc(arena, (l->n ? l->n : 1) * sizeof *a->entities);
-  if (a->entities == NULL) goto out;
-  for (i = 0; i < l->n; i++) {
-    ent *e = &l->e[i];
-    loupe_entity *o;
-    size_t x;
-    if (e->n_mentions == 0) continue;
-    o = &a->entities[a->n_entities++];
-    o->name = e->name;
-    o->kind = e->kind;
-    o->role = e->role;
-    o->n_aliases = e->n_aliases;
-    o->aliases = e->n_aliases ? lp_arena_alloc(arena, e->n_aliases *
-                                                        sizeof *o->aliases)
-                              : NULL;
-    if (e->n_aliases && o->aliases == NULL) goto out;
-    for (x = 0; x < e->n_aliases; x++) o->aliases[x] = e->aliases[x];
-    o->n_mentions = e->n_mentions;
-    o->mentions = lp_arena_alloc(arena, e->n_mentions * 2 * sizeof *o->mentions);
-    if (o->mentions == NULL) goto out;
-    memcpy(o->mentions, e->mentions, e->n_mentions * 2 * sizeof *o->mentions);
-  }
+  if (emit_entities(a, l, arena)) goto out;
   rc = LOUPE_OK;
 out:
   for (i = 0; i < l->n; i++) {

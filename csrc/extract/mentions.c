@@ -108,6 +108,36 @@ int qt_name_after_role(const vocab *v, const char *s, size_t lim, size_t re,
 }
 
 /*
+ * "a report by the Harbour Users Council", "a study from Acme Labs": the
+ * owner of the document is registered as an organisation answering to
+ * the document's noun ("the report said" is the council speaking).
+ */
+static int document_owner(const body_t *b, registry *r, size_t i, size_t e) {
+  static const char *const docs[] = {
+    "report", "study", "survey", "statement", "analysis", "letter", "paper",
+    "memo", "filing", "review", "audit", "poll", "advisory", NULL
+  };
+  const char *s = b->s;
+  size_t n = b->n, k, ke, m;
+  int j, w, who;
+  for (j = 0; docs[j] && !qt_word_is(s, i, e, docs[j]); j++) {}
+  if (!docs[j] || e + 1 >= n || s[e] != ' ') return 0;
+  k = e + 1;
+  ke = qt_word_end(s, n, k);
+  if (!qt_word_is(s, k, ke, "by") && !qt_word_is(s, k, ke, "from")) return 0;
+  k = qt_skip_space(s, n, ke);
+  ke = qt_word_end(s, n, k);
+  if (qt_word_is(s, k, ke, "the")) k = qt_skip_space(s, n, ke);
+  m = qt_name_at(b->v, s, n, k, &w);
+  if (m == 0) return 0;
+  who = qt_find_org(r, s, k, m);
+  if (who < 0 && qt_find_partial(r, s, k, m) >= 0) return 0;  /* a person */
+  if (who < 0) who = qt_add_person(r, s, k, m, NULL, 0, 1);
+  if (who >= 0) qt_reg_set_noun(r, who, s + i, e - i);
+  return 0;
+}
+
+/*
  * Any other name of two words or more, its titles stripped ("Former
  * Florida Gov. Jeb Bush": Jeb Bush, role "Former Florida Gov."), is a
  * person from its first mention on: registered tentatively (pronouns
@@ -125,7 +155,9 @@ static size_t register_name(const body_t *b, registry *r, size_t i) {
     int fresh = r->n, k;
     while (re > i && (s[re - 1] == ' ' || s[re - 1] == ',')) re--;
     k = qt_add_person(r, s, a, m, re > i ? s + i : NULL, re - i, 0);
-    if (k >= fresh) {
+    /* a name introduced with its title is a person; a bare name may be
+     * a place or a thing until it is credited */
+    if (k >= fresh && re <= i) {
       qt_reg_set_tentative(r, k, 1);
       r->p[k].unlisted = 1;
     }
@@ -146,6 +178,8 @@ void qt_scan_people(const body_t *b, registry *r) {
     if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
     e = qt_word_end(s, n, i);
     if (e == i) { i++; continue; }
+    if ((qt_vmask(v, s, i, e) & V_ORG) && document_owner(b, r, i, e))
+      continue;
     if (qt_is_role_noun(v, s, i, e)) {
       size_t na, nl, rend;
       /* "ROLE Name", "ROLE of Org Name", "ROLE, Name," */
@@ -224,10 +258,14 @@ void qt_scan_people(const body_t *b, registry *r) {
          * organisation: "The Norvaldic Foreign Ministry said" */
         size_t ls = i + m;
         while (ls > i && s[ls - 1] != ' ') ls--;
-        if (w >= 2 && (qt_vmask(v, s, ls, i + m) & V_ORG) &&
-            (qt_vmask(v, s, ls, i + m) & V_ROLE) == 0) {
+        unsigned lm = qt_vmask(v, s, ls, i + m);
+        if (w >= 2 && (lm & (V_ORG | V_ORGTAIL)) && (lm & V_ROLE) == 0) {
           int k = qt_add_person(r, s, i, m, NULL, 0, 1);
-          if (k >= 0) qt_reg_set_noun(r, k, s + ls, i + m - ls);
+          /* "Norfeld Capital Inc": a company */
+          if (k >= 0 && r->p[k].noun[0] == '\0') {
+            if (lm & V_ORG) qt_reg_set_noun(r, k, s + ls, i + m - ls);
+            else qt_reg_set_noun(r, k, "company", 7);
+          }
           i += m;
           continue;
         }
@@ -295,11 +333,41 @@ void qt_learn_gender(const body_t *b, registry *r) {
 }
 
 void qt_note_mentions(const vocab *v, registry *r, const char *s,
-                          size_t from, size_t to) {
+                      size_t from, size_t to) {
   size_t i = from;
   while (i < to) {
     size_t e;
-    if (!qt_is_upper_at(s, to, i) || (i > 0 && qt_is_word_byte((unsigned char)s[i - 1]))) {
+    if (i > 0 && qt_is_word_byte((unsigned char)s[i - 1])) {
+      i++;
+      continue;
+    }
+    if (s[i] == 't' && i + 4 < to && s[i + 1] == 'h' && s[i + 2] == 'e' &&
+        s[i + 3] == ' ') {
+      /* "the spokesperson said": a mention of the latest person with
+       * that role */
+      size_t k = i + 4, ke = qt_word_end(s, to, k);
+      if (ke > k && qt_is_role_noun(v, s, k, ke)) {
+        int who = qt_recent_with_role(r, i, s + k, ke - k);
+        if (who >= 0) qt_reg_set_last(r, who, i);
+      }
+      i = k;
+      continue;
+    }
+    if (r->han && (unsigned char)s[i] >= 0xE4 && (unsigned char)s[i] <= 0xE9) {
+      /* a Han name already credited: 林晓雯, 赵明 (no spaces around) */
+      size_t m;
+      for (m = 12; m >= 6; m -= 3)
+        if (i + m <= to) {
+          int k = qt_find_partial(r, s, i, m);
+          if (k >= 0) {
+            qt_reg_set_last(r, k, i);
+            break;
+          }
+        }
+      i += 3;
+      continue;
+    }
+    if (!qt_is_upper_at(s, to, i)) {
       i++;
       continue;
     }
@@ -310,7 +378,11 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
       if (m == 0) m = e - i;
       k = qt_find_partial(r, s, i, m);
       if (k < 0 && m != e - i) k = qt_find_partial(r, s, i, e - i);
-      if (k >= 0) qt_reg_set_last(r, k, i);
+      /* a possessive ("Hedin's comments") is no mention a pronoun
+       * after it points back to */
+      if (k >= 0 && !(i + m < to && (s[i + m] == '\'' ||
+                                     (unsigned char)s[i + m] == 0xE2)))
+        qt_reg_set_last(r, k, i);
     }
     i = e > i ? e : i + 1;
   }

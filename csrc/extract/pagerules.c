@@ -62,9 +62,9 @@ static void comment_cut(lp_text *t) {
   size_t n = t->n_lines, i, prose = 0, good = 0;
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];
-    if (l->cls == C_GOOD) { prose += l->nchars; good++; continue; }
     if (prose >= ARTICLE_BEFORE && good >= 2 && lp_comment_header(t, l))
       break;
+    if (l->cls == C_GOOD) { prose += l->nchars; good++; }
   }
   if (i >= n) return;
   t->lines[i].cls = C_BAD;
@@ -170,7 +170,86 @@ static void inline_lists(lp_text *t) {
   }
 }
 
+/* The signature under an embedded post, "— Name (@handle) November 19,
+ * 2019": a dash, a handle in brackets, a year at the end. */
+static int post_signature(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  size_t n = l->len;
+  int dash;
+  if (n < 16 || l->nwords > 30) return 0;
+  dash = s[0] == '-' || (s[0] == 0xE2 && s[1] == 0x80 &&
+                         (s[2] == 0x94 || s[2] == 0x93));
+  if (!dash) return 0;
+  if (!(s[n - 1] >= '0' && s[n - 1] <= '9' && s[n - 4] >= '1' &&
+        s[n - 4] <= '2'))
+    return 0;
+  return lp_contains_ci((const char *)s, n, "(@");
+}
+
+/* A post embedded in the article (its text, then its signature) is
+ * quoted by the article: both lines join it when the article is near. */
+static void embedded_posts(lp_text *t) {
+  size_t n = t->n_lines, i;
+  for (i = 1; i < n; i++) {
+    lp_line *l = &t->lines[i], *p = &t->lines[i - 1];
+    if (!post_signature(t, l)) continue;
+    l->cls = C_GOOD;
+    l->reason = "embedded-post";
+    if (p->cls != C_GOOD && p->nwords >= 3) {
+      p->cls = C_GOOD;
+      p->reason = "embedded-post";
+    }
+  }
+}
+
+/* A card for another story set inside the article: its headline twice
+ * within a few lines (the picture's link, then the headline's), under a
+ * one-word kicker. Only inside the article
+ * (good prose just before): a headline printed twice at the top of a
+ * page opens the article itself. */
+#define CARD_SPAN 3
+
+static size_t card_twin(const lp_text *t, size_t i) {
+  const lp_line *a = &t->lines[i];
+  size_t j;
+  if (a->nwords < 3 || a->nwords > 30 || a->nchars > 200) return 0;
+  for (j = i + 1; j < t->n_lines && j <= i + CARD_SPAN; j++) {
+    if (t->lines[j].hash == a->hash && t->lines[j].nwords == a->nwords)
+      return j;
+    if (t->lines[j].nchars >= 80) return 0;  /* prose between: not a card */
+  }
+  return 0;
+}
+
+static void story_cards(lp_text *t) {
+  size_t n = t->n_lines, i, k;
+  for (i = 1; i < n; i++) {
+    size_t j = card_twin(t, i), from = i, to;
+    int prose_before = 0;
+    /* the same line a third time is a repeated caption, not a card */
+    if (j == 0 || card_twin(t, j) != 0) continue;
+    for (k = i; k-- > 0 && k + 5 > i;)
+      if (t->lines[k].cls == C_GOOD && t->lines[k].nchars >= 100) {
+        prose_before = 1;
+        break;
+      }
+    if (!prose_before) continue;
+    if (t->lines[i - 1].nwords <= 3 && t->lines[i - 1].cls != C_GOOD)
+      from = i - 1;
+    /* the teaser under it reads like the article's next paragraph: it
+     * stays for the region to judge */
+    to = j;
+    for (k = from; k <= to; k++) {
+      t->lines[k].cls = C_BAD;
+      t->lines[k].reason = "story-card";
+    }
+    i = to;
+  }
+}
+
 void lp_page_rules(lp_text *t) {
+  story_cards(t);
+  embedded_posts(t);
   inline_lists(t);
   comment_cut(t);
   teaser_runs(t);

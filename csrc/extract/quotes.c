@@ -30,6 +30,12 @@ static int mark_at(const char *s, size_t n, size_t i, size_t *len) {
     if ((unsigned char)s[i + 1] == 0xAB) return 1;   /* « */
     if ((unsigned char)s[i + 1] == 0xBB) return 2;   /* » */
   }
+  if (c == 0xE3 && i + 2 < n && (unsigned char)s[i + 1] == 0x80) {
+    unsigned char d = (unsigned char)s[i + 2];
+    *len = 3;
+    if (d == 0x8C || d == 0x8E) return 1;    /* 「 『 */
+    if (d == 0x8D || d == 0x8F) return 2;    /* 」 』 */
+  }
   return 0;
 }
 
@@ -51,9 +57,42 @@ int qt_count_words(const char *s, size_t a, size_t b) {
     while (i < b && !qt_is_word_byte((unsigned char)s[i])) i++;
     if (i >= b) break;
     w++;
-    while (i < b && qt_is_word_byte((unsigned char)s[i])) i++;
+    while (i < b && qt_is_word_byte((unsigned char)s[i])) {
+      /* a Han character is a word of its own (no spaces between them) */
+      if ((unsigned char)s[i] >= 0xE4 && (unsigned char)s[i] <= 0xE9 &&
+          i + 3 <= b) {
+        i += 3;
+        if (i < b && (unsigned char)s[i] >= 0xE4 &&
+            (unsigned char)s[i] <= 0xE9)
+          w++;
+        continue;
+      }
+      i++;
+    }
   }
   return w;
+}
+
+/* Does the text before b end a sentence: . ? ! , or 。！？，? */
+static int sentence_punct(const char *s, size_t a, size_t b) {
+  unsigned char c;
+  if (b <= a) return 0;
+  c = (unsigned char)s[b - 1];
+  if (c == '.' || c == ',' || c == '?' || c == '!') return 1;
+  if (b - a < 3) return 0;
+  return memcmp(s + b - 3, "\xE3\x80\x82", 3) == 0 ||
+         memcmp(s + b - 3, "\xEF\xBC\x81", 3) == 0 ||
+         memcmp(s + b - 3, "\xEF\xBC\x9F", 3) == 0 ||
+         memcmp(s + b - 3, "\xEF\xBC\x8C", 3) == 0;
+}
+
+/* Is the text around a quote Chinese (a Han character or full-width
+ * punctuation right before the opening mark or after the closing one)? */
+static int han_context(const char *s, size_t from, size_t to, size_t ms,
+                       size_t after) {
+  unsigned char b0 = ms >= from + 3 ? (unsigned char)s[ms - 3] : 0;
+  unsigned char a0 = after < to ? (unsigned char)s[after] : 0;
+  return (b0 >= 0xE3 && b0 <= 0xEF) || (a0 >= 0xE3 && a0 <= 0xEF);
 }
 
 /* Every word capitalised but for short function words ("Locks Without
@@ -91,6 +130,239 @@ qbuild *qt_new_quote(qlist *ql) {
   return &ql->q[ql->n++];
 }
 
+/* The state of one paragraph's pass (see scan_paragraph). */
+typedef struct {
+  const body_t *b;
+  registry *r;
+  qlist *ql;
+  size_t pi, from, to;
+  qbuild **carry;        /* an open quote from the paragraph before */
+  qbuild *prev_direct;   /* a quote whose cue came after it ... */
+  size_t prev_cue_end;   /* ... and where its cue clause ended */
+  size_t noted;          /* mentions before here are noted already */
+} pscan;
+
+/*
+ * Is the quoted span [qs, qe) (opening mark at ms, closing mark ml bytes)
+ * the title of a work or a name rather than words anybody said: "a
+ * report titled "..."" (the report may speak later as "the report"),
+ * "known as "..."", "the group "Glass Heron""?
+ */
+static int names_a_thing(const pscan *ps, size_t qs, size_t qe, size_t ms,
+                         size_t ml, int words) {
+  const vocab *v = ps->b->v;
+  const char *s = ps->b->s;
+  size_t from = ps->from, tw, ka, ke = ms;
+  registry *r = ps->r;
+  if (*ps->carry) return 0;
+  if (qt_prev_word_in(v, s, from, ms, V_TITLE, &tw) && words < 25) {
+    size_t na, ne = tw;
+    while (ne > from && s[ne - 1] == ' ') ne--;
+    na = ne;
+    while (na > from && qt_is_word_byte((unsigned char)s[na - 1])) na--;
+    if (na < ne && (qt_vmask(v, s, na, ne) & V_ORG)) {
+      int rk = qt_add_person(r, s, qs, qe - qs, NULL, 0, 1);
+      if (rk >= 0 && ne - na < sizeof r->p[rk].noun) {
+        qt_reg_set_noun(r, rk, s + na, ne - na);
+        qt_reg_set_last(r, rk, qs);
+      }
+    }
+    return 1;
+  }
+  /* "known as "..."": a name; "described ... as "...": a phrase */
+  while (ke > from && s[ke - 1] == ' ') ke--;
+  ka = ke;
+  while (ka > from && qt_is_word_byte((unsigned char)s[ka - 1])) ka--;
+  if (qt_word_is(s, ka, ke, "as") && ka > from + 1 && words < 25) {
+    size_t pa = ka - 1, pe;
+    while (pa > from && s[pa - 1] == ' ') pa--;
+    pe = pa;
+    while (pa > from && qt_is_word_byte((unsigned char)s[pa - 1])) pa--;
+    if (qt_word_is(s, pa, pe, "known")) return 1;
+  }
+  return words <= 6 && qt_is_upper_at(s, qe, qs) &&
+         (qt_prev_word_in(v, s, from, ms, V_NAMING, &tw) ||
+          (ms > from + 1 && s[ms - 1] == ' ' && s[ms - 2] == ',' &&
+           qt_prev_word_in(v, s, from, ms - 2, V_NAMING, &tw)) ||
+          /* a capitalised title opening a sentence: "In "The Film", ..." */
+          (qe + ml < ps->to && (s[qe + ml] == ',' || s[qe - 1] == ',') &&
+           qt_prev_word_in(v, s, from, ms, V_NAMING | V_TITLE, &tw)));
+}
+
+/* "X called the US a "..."", "In Arvenstad, the spokesman, Tomas Varga,
+ * called the expulsions "..."": a speaker followed by a labelling or
+ * speech verb before a phrase at qs (sentence from ss). In a sentence
+ * that runs on for pages the speaker is looked for in the last
+ * PHRASE_SPAN bytes: the text before a quote is read once, not once per
+ * quote. */
+static void phrase_speaker(const body_t *b, registry *r, qbuild *q,
+                           size_t ss, size_t qs) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t w = ss;
+  speaker_ref sp;
+  if (qs - ss > PHRASE_SPAN) {
+    w = qs - PHRASE_SPAN;
+    while (w < qs && s[w - 1] != ' ') w++;
+  }
+  while (w < qs) {
+    size_t we = qt_word_end(s, qs, w);
+    if (we == w) { w++; continue; }
+    if ((w == ss || s[w - 1] == ' ') && qt_read_speaker(b, r, w, qs, qs, &sp)) {
+      size_t vs = qt_skip_space(s, qs, qt_skip_apposition(s, qs, sp.end));
+      size_t ve = qt_word_end(s, qs, vs);
+      if (ve > vs && (qt_vmask(v, s, vs, ve) & (V_LABEL | V_SPEECH))) {
+        qt_credit(q, r, &sp, s + vs, ve - vs, "phrase-verb");
+        return;
+      }
+      w = sp.end > w ? sp.end : we;
+      continue;
+    }
+    w = we;
+  }
+}
+
+/* The cues of quote q at [qs, qe) (opening mark at ms, text after the
+ * closing mark at after), most precise first; the end of a cue clause
+ * after the quote (> 1), 1 for a cue found elsewhere, 0 for none. */
+static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
+                       size_t after, int at_start, int ends_sentence) {
+  const body_t *b = ps->b;
+  registry *r = ps->r;
+  size_t ce = 0;
+#define UNCREDITED (q->speaker < 0 && q->speaker_text == NULL)
+  if (han_context(b->s, ps->from, ps->to, ms, after) &&
+      qt_cue_han(b, r, ps->from, ps->to, ms, after, q))
+    return 1;
+  /* a quote inside its sentence goes to the speaker before it when there
+   * is one ("X said on Monday that "...""); one opening the sentence to
+   * the cue after it */
+  if (!at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
+    ce = 1;
+  if (ce == 0 && UNCREDITED)
+    ce = qt_cue_after(b, r, after, ps->to, qs, !ends_sentence, q);
+  if (ce == 0 && at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
+    ce = 1;
+  if (ce == 0 && !at_start && UNCREDITED &&
+      qt_cue_subject(b, r, ps->from, ms, q))
+    ce = 1;
+#undef UNCREDITED
+  return ce;
+}
+
+/* Classify and attribute quote q just closed; 0 when it was dropped (a
+ * title), 1 when kept. */
+static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
+                     size_t after, int words) {
+  const body_t *b = ps->b;
+  const char *s = b->s;
+  size_t ss = qt_sentence_start(s, ps->from, ms, b->memo), ce, ml;
+  int at_start = ss == ms;
+  int ends_sentence = sentence_punct(s, qs, qe);
+  ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence);
+  if (ce == 0 && !ends_sentence && words <= 8 && title_case(b->v, s, qs, qe)) {
+    /* "The Quiet Wire", "Nightjar": a title or a name, not words anybody
+     * said */
+    if (q->nseg == 1 && q == &ps->ql->q[ps->ql->n - 1]) ps->ql->n--;
+    return 0;
+  }
+  if (!ends_sentence && !at_start && (words <= 4 || (ce == 0 && words <= 12))) {
+    q->kind = Q_PHRASE;                    /* a phrase inside a sentence */
+    if (q->speaker < 0 && q->speaker_text == NULL)
+      phrase_speaker(b, ps->r, q, ss, qs);
+  } else {
+    q->kind = Q_DIRECT;
+  }
+  ps->prev_direct = NULL;
+  ps->prev_cue_end = 0;
+  if (ce > 1) {
+    /* the split quote resumes right after this cue's sentence end */
+    size_t k2 = ce;
+    while (k2 < ps->to && s[k2] != '.' && s[k2] != ',' && k2 - ce < 80 &&
+           mark_at(s, b->n, k2, &ml) == 0)
+      k2++;
+    if (k2 < ps->to && (s[k2] == '.' || s[k2] == ',')) k2++;
+    ps->prev_direct = q;
+    ps->prev_cue_end = qt_skip_space(s, ps->to, k2);
+  }
+  return 1;
+}
+
+/* Has the quote [qs, qe) a cue of its own right after it (""...," said
+ * Kim Ray. "...," added Ana Ruiz.")? Then it is no second half of the
+ * quote before. */
+static int own_cue(pscan *ps, size_t qs, size_t qe, size_t ml) {
+  qbuild scratch;
+  memset(&scratch, 0, sizeof scratch);
+  scratch.speaker = -1;
+  if (!qt_cue_after(ps->b, ps->r, qe + ml, ps->to, qs, 0, &scratch))
+    return 0;
+  return scratch.speaker >= 0 || scratch.speaker_text != NULL;
+}
+
+/* A quote closed at [qs, qe): a title is skipped, a carried or split
+ * quote gets another segment, else a new quote is attributed. */
+static int close_quote(pscan *ps, size_t qs, size_t qe, size_t ms,
+                       size_t ml) {
+  const body_t *b = ps->b;
+  const char *s = b->s;
+  int words = qt_count_words(s, qs, qe);
+  qbuild *q, **carry = ps->carry, *pd = ps->prev_direct;
+  if (words == 0 || names_a_thing(ps, qs, qe, ms, ml, words)) return LOUPE_OK;
+  if (*carry && (*carry)->nseg < MAX_SEGS) {
+    q = *carry;
+    q->seg[q->nseg][0] = qs;
+    q->seg[q->nseg][1] = qe;
+    q->nseg++;
+    *carry = NULL;
+  } else if (pd && ps->prev_cue_end > 0 && ms >= ps->prev_cue_end &&
+             ms - ps->prev_cue_end <= 3 && pd->nseg < MAX_SEGS &&
+             !own_cue(ps, qs, qe, ml)) {
+    /* "...," he said. "..." : the second half of a split quote */
+    pd->seg[pd->nseg][0] = qs;
+    pd->seg[pd->nseg][1] = qe;
+    pd->nseg++;
+    ps->prev_cue_end = 0;
+    return LOUPE_OK;
+  } else {
+    q = qt_new_quote(ps->ql);
+    if (q == NULL) return LOUPE_ENOMEM;
+    q->seg[0][0] = qs;
+    q->seg[0][1] = qe;
+    q->nseg = 1;
+    q->para = ps->pi;
+  }
+  /* the mentions up to this quote move the people's `last`, each stretch
+   * of the paragraph once */
+  if (qs > ps->noted) {
+    qt_note_mentions(b->v, ps->r, s, ps->noted, qs);
+    ps->noted = qs;
+  }
+  attribute(ps, q, qs, qe, ms, qe + ml, words);
+  return LOUPE_OK;
+}
+
+/* An open quote at the paragraph end continues in the next one. */
+static int carry_open(pscan *ps, size_t open_at) {
+  qbuild *q, **carry = ps->carry;
+  if (*carry && (*carry)->nseg < MAX_SEGS) {
+    q = *carry;
+  } else {
+    q = qt_new_quote(ps->ql);
+    if (q == NULL) return LOUPE_ENOMEM;
+    q->para = ps->pi;
+    q->kind = Q_DIRECT;
+  }
+  q->seg[q->nseg][0] = open_at;
+  q->seg[q->nseg][1] = ps->to;
+  q->nseg++;
+  if (q->speaker < 0 && q->speaker_text == NULL)
+    qt_cue_before(ps->b, ps->r, ps->from,
+                  open_at > ps->from ? open_at - 1 : ps->from, q);
+  *carry = q;
+  return LOUPE_OK;
+}
+
 /*
  * One paragraph: find the quote spans, classify and attribute them, and
  * merge a quote split around its cue or continued into the next
@@ -98,221 +370,111 @@ qbuild *qt_new_quote(qlist *ql) {
  */
 static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
                           qbuild **carry) {
-  const vocab *v = b->v;
   const char *s = b->s;
-  size_t from = b->pstart[pi], to = b->pend[pi], i = from;
-  size_t open_at = 0, open_mark = 0;   /* the quote's text; its mark */
-  int inside = 0;
-  qbuild *prev_direct = NULL;
-  size_t prev_cue_end = 0;
-  size_t noted = from;       /* mentions before here are noted already */
-
+  pscan ps;
+  size_t i, open_at = 0, open_mark = 0;   /* the quote's text; its mark */
+  int inside = 0, rc;
+  memset(&ps, 0, sizeof ps);
+  ps.b = b;
+  ps.r = r;
+  ps.ql = ql;
+  ps.pi = pi;
+  ps.from = ps.noted = i = b->pstart[pi];
+  ps.to = b->pend[pi];
+  ps.carry = carry;
   /* a quote carried from the previous paragraph continues only when this
    * one opens with a quote mark */
   if (*carry) {
     size_t ml;
-    int k = mark_at(s, b->n, from, &ml);
+    int k = mark_at(s, b->n, ps.from, &ml);
     if (!(k == 1 || k == 3)) *carry = NULL;
   }
-  while (i < to) {
+  while (i < ps.to) {
     size_t ml;
     int k = mark_at(s, b->n, i, &ml);
     if (k == 0) { i++; continue; }
     if (k == 3) {
       /* after a digit outside a quote: an inch mark (a 15.6" screen) */
-      if (!inside && i > from && s[i - 1] >= '0' && s[i - 1] <= '9') {
+      if (!inside && i > ps.from && s[i - 1] >= '0' && s[i - 1] <= '9') {
         i += ml;
         continue;
       }
-      k = straight_role(s, to, i, inside);
+      k = straight_role(s, ps.to, i, inside);
     }
     if (!inside && k == 1) {
       inside = 1;
       open_mark = i;
       open_at = i + ml;
-      i += ml;
-      continue;
-    }
-    if (inside && k == 2) {
-      /* ms: where the opening mark starts; the closing mark may differ
-       * in length ("..." opened straight, closed curly) */
-      size_t qs = open_at, qe = i, after = i + ml, ms = open_mark;
-      int words = qt_count_words(s, qs, qe);
-      qbuild *q;
-      size_t tw;
+    } else if (inside && k == 2) {
       inside = 0;
-      i = after;
-      if (words == 0) continue;
-      /* titles of works and names: "a report titled "..."" */
-      if (qt_prev_word_in(v, s, from, ms, V_TITLE, &tw) && words < 25 &&
-          !(*carry)) {
-        /* "a report titled "X"": the report speaks later as "the report" */
-        size_t na, ne = tw;
-        while (ne > from && s[ne - 1] == ' ') ne--;
-        na = ne;
-        while (na > from && qt_is_word_byte((unsigned char)s[na - 1])) na--;
-        if (na < ne && (qt_vmask(v, s, na, ne) & V_ORG)) {
-          int rk = qt_add_person(r, s, qs, qe - qs, NULL, 0, 1);
-          if (rk >= 0 && ne - na < sizeof r->p[rk].noun) {
-            qt_reg_set_noun(r, rk, s + na, ne - na);
-            qt_reg_set_last(r, rk, qs);
-          }
-        }
-        continue;
-      }
-      {
-        /* "known as "..."": a name; "described ... as "...": a phrase */
-        size_t ka = 0, ke = ms;
-        while (ke > from && s[ke - 1] == ' ') ke--;
-        ka = ke;
-        while (ka > from && qt_is_word_byte((unsigned char)s[ka - 1])) ka--;
-        if (qt_word_is(s, ka, ke, "as") && ka > from + 1) {
-          size_t pa = ka - 1, pe;
-          while (pa > from && s[pa - 1] == ' ') pa--;
-          pe = pa;
-          while (pa > from && qt_is_word_byte((unsigned char)s[pa - 1])) pa--;
-          if (qt_word_is(s, pa, pe, "known") && words < 25 && !(*carry)) continue;
-        }
-      }
-      if (words <= 6 && qt_is_upper_at(s, qe, qs) && !(*carry) &&
-          (qt_prev_word_in(v, s, from, ms, V_NAMING, &tw) ||
-           (ms > from + 1 && s[ms - 1] == ' ' &&
-            s[ms - 2] == ',' &&
-            qt_prev_word_in(v, s, from, ms - 2, V_NAMING, &tw)) ||
-           /* a capitalised title opening a sentence: "In "The Film", ..." */
-           (qe + ml < to && (s[qe + ml] == ',' || s[qe - 1] == ',') &&
-            qt_prev_word_in(v, s, from, ms, V_NAMING | V_TITLE, &tw))))
-        continue;
-      if (*carry && (*carry)->nseg < MAX_SEGS) {
-        q = *carry;
-        q->seg[q->nseg][0] = qs;
-        q->seg[q->nseg][1] = qe;
-        q->nseg++;
-        *carry = NULL;
-      } else if (prev_direct && prev_cue_end > 0 &&
-                 ms >= prev_cue_end && ms - prev_cue_end <= 3 &&
-                 prev_direct->nseg < MAX_SEGS) {
-        /* "...," he said. "..." : the second half of a split quote */
-        q = prev_direct;
-        q->seg[q->nseg][0] = qs;
-        q->seg[q->nseg][1] = qe;
-        q->nseg++;
-        prev_cue_end = 0;
-        continue;
-      } else {
-        q = qt_new_quote(ql);
-        if (q == NULL) return LOUPE_ENOMEM;
-        q->seg[0][0] = qs;
-        q->seg[0][1] = qe;
-        q->nseg = 1;
-        q->para = pi;
-      }
-      /* the mentions up to this quote move the people's `last`, each
-       * stretch of the paragraph once */
-      if (qs > noted) {
-        qt_note_mentions(v, r, s, noted, qs);
-        noted = qs;
-      }
-      {
-        size_t ss = qt_sentence_start(s, from, ms, b->memo);
-        int at_start = ss == ms;
-        int ends_sentence = qe > qs && (s[qe - 1] == '.' || s[qe - 1] == ',' ||
-                                        s[qe - 1] == '?' || s[qe - 1] == '!');
-        size_t ce = 0;
-        /* a quote inside its sentence goes to the speaker before it when
-         * there is one ("X said on Monday that "...""); one opening the
-         * sentence to the cue after it */
-        if (!at_start && q->speaker < 0 && q->speaker_text == NULL &&
-            qt_cue_before(b, r, from, ms, q))
-          ce = 1;
-        if (ce == 0 && q->speaker < 0 && q->speaker_text == NULL)
-          ce = qt_cue_after(b, r, after, to, qs, !ends_sentence, q);
-        if (ce == 0 && at_start && q->speaker < 0 &&
-            q->speaker_text == NULL && qt_cue_before(b, r, from, ms, q))
-          ce = 1;
-        if (ce == 0 && !ends_sentence && words <= 8 &&
-            title_case(v, s, qs, qe)) {
-          /* "The Quiet Wire", "Nightjar": a title or a name, not words
-           * anybody said */
-          if (q->nseg == 1 && q == &ql->q[ql->n - 1]) ql->n--;
-          continue;
-        }
-        if (!ends_sentence && !at_start &&
-            (words <= 4 || (ce == 0 && words <= 12))) {
-          q->kind = 2;                         /* a phrase inside a sentence */
-          if (q->speaker < 0 && q->speaker_text == NULL) {
-            /* "X called the US a "..."", "In Arvenstad, the spokesman,
-             * Tomas Varga, called the expulsions "..."": a speaker
-             * followed by a labelling or speech verb before the quote */
-            speaker_ref sp;
-            size_t w = ss;
-            /* in a sentence that runs on for pages (no sentence end),
-             * the speaker is looked for in the last PHRASE_SPAN bytes:
-             * the text before a quote is read once, not once per quote */
-            if (qs - ss > PHRASE_SPAN) {
-              w = qs - PHRASE_SPAN;
-              while (w < qs && s[w - 1] != ' ') w++;
-            }
-            while (w < qs) {
-              size_t we = qt_word_end(s, qs, w);
-              if (we == w) { w++; continue; }
-              if ((w == ss || s[w - 1] == ' ') &&
-                  qt_read_speaker(b, r, w, qs, qs, &sp)) {
-                size_t vs = qt_skip_space(s, qs, qt_skip_apposition(s, qs, sp.end));
-                size_t ve = qt_word_end(s, qs, vs);
-                if (ve > vs && ((qt_vmask(v, s, vs, ve) & V_LABEL) ||
-                                (qt_vmask(v, s, vs, ve) & V_SPEECH))) {
-                  qt_credit(q, r, &sp, s + vs, ve - vs, "phrase-verb");
-                  break;
-                }
-                w = sp.end > w ? sp.end : we;
-                continue;
-              }
-              w = we;
-            }
-          }
-        } else {
-          q->kind = 0;
-        }
-        if (ce > 1) {
-          /* the split quote resumes right after this cue's sentence end */
-          size_t k2 = ce;
-          while (k2 < to && s[k2] != '.' && s[k2] != ',' && k2 - ce < 80 &&
-                 mark_at(s, b->n, k2, &ml) == 0)
-            k2++;
-          if (k2 < to && (s[k2] == '.' || s[k2] == ',')) k2++;
-          prev_direct = q;
-          prev_cue_end = qt_skip_space(s, to, k2);
-        } else {
-          prev_direct = NULL;
-          prev_cue_end = 0;
-        }
-      }
-      continue;
+      rc = close_quote(&ps, open_at, i, open_mark, ml);
+      if (rc) return rc;
     }
     i += ml;
   }
-  if (inside && open_at < to) {
-    /* an open quote at the paragraph end continues in the next one */
-    qbuild *q;
-    if (*carry && (*carry)->nseg < MAX_SEGS) {
-      q = *carry;
-    } else {
-      q = qt_new_quote(ql);
-      if (q == NULL) return LOUPE_ENOMEM;
-      q->para = pi;
-      q->kind = 0;
-    }
-    q->seg[q->nseg][0] = open_at;
-    q->seg[q->nseg][1] = to;
-    q->nseg++;
-    if (q->speaker < 0 && q->speaker_text == NULL)
-      qt_cue_before(b, r, from, open_at > from ? open_at - 1 : from, q);
-    *carry = q;
-  } else {
-    *carry = NULL;
-  }
+  /* the rest of the paragraph's mentions: he/she in the paragraphs
+   * after may point to a person named here without a quote */
+  if (ps.to > ps.noted) qt_note_mentions(b->v, r, s, ps.noted, ps.to);
+  if (inside && open_at < ps.to) return carry_open(&ps, open_at);
+  *carry = NULL;
   return LOUPE_OK;
+}
+
+/* A block quote signed in the next paragraph: "- Kim Ray." / "— Kim
+ * Ray, Acme Inc". */
+static int dash_byline(const body_t *b, registry *r, qbuild *q, size_t pe) {
+  const char *s = b->s;
+  size_t i, lim;
+  speaker_ref sp;
+  if (pe + 1 >= b->np) return 0;
+  i = b->pstart[pe + 1];
+  lim = b->pend[pe + 1];
+  if (lim - i > 120) return 0;
+  if (s[i] == '-') i++;
+  else if (i + 2 < lim && (unsigned char)s[i] == 0xE2 &&
+           (unsigned char)s[i + 1] == 0x80 &&
+           ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94))
+    i += 3;
+  else return 0;
+  i = qt_skip_space(s, lim, i);
+  if (!qt_read_speaker(b, r, i, lim, i, &sp)) return 0;
+  qt_credit(q, r, &sp, NULL, 0, "dash-byline");
+  return 1;
+}
+
+/* A quote without a cue after a sentence about somebody ("Bolton
+ * distanced himself from the movement. "I'm going to support him."): the
+ * subject of the sentence before it, in its paragraph or ending the
+ * paragraph before, when that sentence comes after the quote before. */
+static int prev_sentence_subject(const body_t *b, registry *r, qbuild *q,
+                                 const qbuild *prev) {
+  const char *s = b->s;
+  size_t start = q->seg[0][0], from = b->pstart[q->para], e, ss;
+  speaker_ref sp;
+  /* the opening mark and spaces before the quote */
+  e = start;
+  while (e > from && (s[e - 1] == ' ' || s[e - 1] == '"' ||
+                      (unsigned char)s[e - 1] >= 0x80))
+    e--;
+  if (e == from) {
+    if (q->para == 0) return 0;
+    from = b->pstart[q->para - 1];
+    e = b->pend[q->para - 1];
+  }
+  if (e <= from || (s[e - 1] != '.' && s[e - 1] != '!' && s[e - 1] != ':'))
+    return 0;
+  ss = qt_sentence_start(s, from, e - 1, NULL);
+  if (prev && prev->seg[prev->nseg - 1][1] > ss) return 0;
+  if (!qt_read_speaker(b, r, ss, e, ss, &sp) || sp.who < 0) return 0;
+  {
+    size_t v0 = qt_skip_space(s, e, qt_skip_apposition(s, e, sp.end));
+    size_t ve = qt_word_end(s, e, v0);
+    if (!(ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
+          !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ))))
+      return 0;
+  }
+  qt_credit(q, r, &sp, NULL, 0, "previous-sentence");
+  return 1;
 }
 
 /* A quote with no cue of its own: "..." He said. in the next sentence, or
@@ -356,6 +518,9 @@ static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
         }
       }
     }
+    if (dash_byline(b, r, q, pe)) continue;
+    if (prev_sentence_subject(b, r, q, k > 0 ? &ql->q[k - 1] : NULL))
+      continue;
     /* no cue at all: the speaker of the quote just before, in the same or
      * the previous paragraph, goes on speaking */
     if (k > 0) {
@@ -500,10 +665,11 @@ static int emit_speaker(const registry *r, const qbuild *q, loupe_quote *o,
 
 /* Quote q as the article's next quote; nothing when it has no words. */
 static int emit_quote(loupe_article *a, lp_text *t, const registry *r,
-                      const qbuild *q, const size_t *ps, src_cursor *sc,
-                      lp_buf *text, lp_arena *arena) {
+                      const qbuild *q, const size_t *ps, const md_view *mv,
+                      src_cursor *sc, lp_buf *text, lp_arena *arena) {
   loupe_quote *o = &a->quotes[a->n_quotes];
-  const char *s = a->body;
+  const char *s = mv->s ? mv->s : a->body;
+  size_t boff = mv->s ? mv->map[q->seg[0][0]] : q->seg[0][0];
   size_t k;
   int sgi;
   text->len = 0;                  /* one buffer for every quote */
@@ -532,9 +698,9 @@ static int emit_quote(loupe_article *a, lp_text *t, const registry *r,
   o->text.len = text->len;
   if (o->text.text == NULL) return LOUPE_ENOMEM;
   o->text.rule = kind_names[q->kind];
-  o->body_offset = q->seg[0][0];
+  o->body_offset = boff;
   o->paragraph = q->para + 1;
-  body_to_src(a, t, q->seg[0][0], q->para, ps[q->para], &o->text.offset,
+  body_to_src(a, t, boff, q->para, ps[q->para], &o->text.offset,
               &o->text.line, sc);
   o->kind = kind_names[q->kind];
   if (q->cue_buf[0]) {
@@ -548,7 +714,7 @@ static int emit_quote(loupe_article *a, lp_text *t, const registry *r,
 
 /* The registry's people handed to the entity finder. */
 static int find_entities(loupe_article *a, const registry *r,
-                         lp_arena *arena) {
+                         const md_view *mv, lp_arena *arena) {
   lp_named *named = malloc((r->n ? (size_t)r->n : 1) * sizeof *named);
   int j, rc;
   size_t nn = 0;
@@ -557,6 +723,12 @@ static int find_entities(loupe_article *a, const registry *r,
     if (r->p[j].unlisted) continue;    /* a name only seen */
     named[nn].start = r->p[j].start;
     named[nn].len = r->p[j].len;
+    if (mv->s) {             /* back to the body's offsets */
+      size_t e = r->p[j].start + r->p[j].len;
+      named[nn].start = mv->map[r->p[j].start];
+      named[nn].len = e > r->p[j].start ? mv->map[e - 1] + 1 -
+                                          named[nn].start : 0;
+    }
     named[nn].role = r->p[j].role;
     named[nn].org = r->p[j].org;
     nn++;
@@ -617,6 +789,7 @@ static int find_quotes(loupe_article *a, const lp_text *t, body_t *b,
   int rc;
   qt_scan_people(b, r);
   qt_learn_gender(b, r);
+  qt_reset_recency(r);
   for (i = 0; i < b->np; i++) {
     rc = scan_paragraph(b, r, ql, i, &carry);
     if (rc) return rc;
@@ -626,6 +799,7 @@ static int find_quotes(loupe_article *a, const lp_text *t, body_t *b,
   rc = qt_scan_transcript(b, r, ql, a->title.text, a->title.len, t);
   if (rc) return rc;
   mark_quoted(ql, b->n, in_quote);
+  qt_reset_recency(r);
   rc = qt_scan_reported(b, r, ql, in_quote);
   if (rc) return rc;
   rc = qt_scan_participles(b, ql);
@@ -642,8 +816,10 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   lp_buf text = {0};
   src_cursor scur;
   sent_memo memo;
+  md_view mv;
   int rc = LOUPE_ENOMEM;
 
+  memset(&mv, 0, sizeof mv);
   memset(&scur, 0, sizeof scur);
   memset(&memo, 0, sizeof memo);
   a->quotes = NULL;
@@ -658,9 +834,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   b.np = a->n_paragraphs;
   ps = malloc(b.np * sizeof *ps);
   pe = malloc(b.np * sizeof *pe);
-  r = registry_new(b.s);
-  in_quote = calloc(b.n / 8 + 1, 1);     /* one bit a body byte */
-  if (!ps || !pe || !r || !in_quote) goto out;
+  if (!ps || !pe) goto out;
   for (i = 0, k = 0; i < b.np; i++) {
     ps[i] = k;
     pe[i] = k + a->paragraphs[i].len;
@@ -668,6 +842,16 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   }
   b.pstart = ps;
   b.pend = pe;
+  if (qt_md_view(b.s, b.n, ps, pe, b.np, &mv)) goto out;
+  if (mv.s) {                  /* Markdown: read the text, not the markup */
+    b.s = mv.s;
+    b.n = mv.n;
+    b.pstart = mv.ps;
+    b.pend = mv.pe;
+  }
+  r = registry_new(b.s);
+  in_quote = calloc(b.n / 8 + 1, 1);     /* one bit a body byte */
+  if (!r || !in_quote) goto out;
   rc = find_quotes(a, t, &b, r, &ql, in_quote);
   if (rc) goto out;
   rc = LOUPE_ENOMEM;
@@ -678,9 +862,11 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
     if (a->quotes == NULL) goto out;
   }
   for (i = 0; i < ql.n; i++)
-    if (emit_quote(a, t, r, &ql.q[i], ps, &scur, &text, arena)) goto out;
-  rc = find_entities(a, r, arena);
+    if (emit_quote(a, t, r, &ql.q[i], ps, &mv, &scur, &text, arena))
+      goto out;
+  rc = find_entities(a, r, &mv, arena);
 out:
+  qt_md_view_free(&mv);
   registry_free(r);
   free(ql.q);
   free(ps);

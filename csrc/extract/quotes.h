@@ -98,6 +98,7 @@ typedef struct {
   int *org_root;         /* one tree per organisation noun */
   uint32_t seed;         /* priorities (fixed: same output every run) */
   int oom;               /* an allocation failed (sticky) */
+  int han;               /* some person has a Han name (zhcues.c) */
   const char *s;         /* the body the offsets point into */
 } registry;
 
@@ -135,7 +136,8 @@ enum {
   V_SPEECH = 1 << 0, V_REPORT = 1 << 1, V_LABEL = 1 << 2, V_ROLE = 1 << 3,
   V_ORG = 1 << 4, V_NOTNAME = 1 << 5, V_TITLE = 1 << 6, V_NAMING = 1 << 7,
   V_CONJ = 1 << 8, V_MOD = 1 << 9, V_HE = 1 << 10, V_SHE = 1 << 11,
-  V_HONOR = 1 << 12, V_IT = 1 << 13, V_FILLER = 1 << 14
+  V_HONOR = 1 << 12, V_IT = 1 << 13, V_FILLER = 1 << 14,
+  V_ORGTAIL = 1 << 15
 };
 
 #define VOCAB_SLOTS 2048u
@@ -187,6 +189,10 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i);
 int qt_tree_latest(const registry *r, int t, size_t pos, uint32_t bit);
 int qt_tree_max_upto(const registry *r, int t, size_t pos);
 int qt_recent_org(const registry *r, size_t pos);
+void qt_reset_recency(registry *r);
+int qt_find_org(registry *r, const char *s, size_t a, size_t len);
+int qt_recent_with_role(const registry *r, size_t pos, const char *w,
+                        size_t n);
 void qt_reg_set_last(registry *r, int i, size_t last);
 void qt_reg_set_gender(registry *r, int i, int g);
 void qt_reg_set_tentative(registry *r, int i, int on);
@@ -220,8 +226,25 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
 int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q);
 
+int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
+                   qbuild *q);
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve);
+
+/* mdview.c: the body without Markdown markup, mapped back to it */
+typedef struct {
+  char *s;               /* NULL: the body has no markup */
+  size_t n;
+  size_t *map;           /* body offset of each byte of s (n + 1) */
+  size_t *ps, *pe;       /* the paragraphs in s */
+} md_view;
+int qt_md_view(const char *s, size_t n, const size_t *ps, const size_t *pe,
+               size_t np, md_view *v);
+void qt_md_view_free(md_view *v);
+
+/* zhcues.c */
+int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
+               size_t ms, size_t after, qbuild *q);
 
 /* transcript.c */
 int qt_scan_transcript(const body_t *b, registry *r, qlist *ql,

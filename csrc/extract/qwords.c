@@ -81,7 +81,11 @@ size_t qt_word_end(const char *s, size_t n, size_t i) {
     if (apostrophe_at(s, n, j, &al)) { j += al; continue; }
     break;
   }
-  if (j == i + 1 && j < n && s[j] == '.' && qt_is_upper_at(s, n, i)) j++;
+  if (j == i + 1 && j < n && s[j] == '.' && qt_is_upper_at(s, n, i)) {
+    j++;
+    /* "U.S.", "D.C.": initials run on */
+    while (j + 1 < n && qt_is_upper_at(s, n, j) && s[j + 1] == '.') j += 2;
+  }
   return j;
 }
 
@@ -157,7 +161,13 @@ static const char *const speech_verbs[] = {
   "noting", "calling", "writing", "arguing", "insisting", "warning",
   "declaring", "asking", "explaining", "claiming", "promising", "vowing",
   "tweeting", "joking", "stressing", "urging", "acknowledging",
-  "admitting", "responding", "replying", "observing", NULL
+  "admitting", "responding", "replying", "observing", "reacted",
+  "demurred", "sniped", "jabbed", "cracked", "quipped", "cheered",
+  "pronounced", "concluding", "recalling", "quoting", "quoted", "shot",
+  "fired", "boomed", "bellowed", "intoned", "pleaded", "insisting",
+  "stating", "announcing", "predicting", "suggesting", "describing",
+  "dismissing", "accusing", "labeling", "labelling", "branding", "put",
+  NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
@@ -206,7 +216,10 @@ static const char *const role_nouns[] = {
   "entrepreneur", "preacher", "evangelist", "wife", "husband", "son",
   "daughter", "father", "mother", "brother", "sister", "widow", "nephew",
   "niece", "cousin", "uncle", "aunt", "grandson", "granddaughter",
-  "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", NULL
+  "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", "co-host",
+  "co-anchor", "co-chair", "co-chairman", "constituent", "staff",
+  "undersecretary", "commentator", "contributor", "panelist",
+  "councillor", "councilor", "counterpart", "colleague", "hacker", NULL
 };
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
@@ -236,7 +249,25 @@ const char *const qt_org_nouns[] = {
   "center", "centre", "team", "group", "firm", "bureau", "authority",
   "police", "army", "court", "union", "institute", "study", "survey",
   "white", "paper", "administration", "cabinet", "parliament", "military",
+  "party", "association", "foundation", "university", "organization",
+  "organisation", "coalition", "alliance", "campaign", "network", "bank",
+  "board", "fund", "club", "society", "federation", "league",
+  "corporation", "newspaper", "service", "analysis", "letter", "memo",
+  "filing", "lawsuit", "complaint", "ruling", "advisory", "review",
+  "audit", "poll", "senate", "house", "congress", "legislature",
   NULL
+};
+
+/* Last words of organisation names that are no nouns of their own ("Norfeld
+ * Capital Inc", "Northline Ferries"): the name speaks as a company. */
+static const char *const org_tails[] = {
+  "inc", "corp", "ltd", "llc", "plc", "co", "gmbh", "ag", "sa",
+  "ferries", "airlines", "airways", "holdings", "motors", "systems",
+  "technologies", "labs", "networks", "capital", "energy", "industries",
+  "partners", "media", "news", "times", "post", "press", "radio",
+  "television", "tv", "journal", "herald", "tribune", "telegraph",
+  "enterprises", "ventures", "pharmaceuticals", "securities", "insurance",
+  "logistics", "shipping", "foods", "brands", "software", "solutions", NULL
 };
 const size_t qt_n_org_nouns =
   sizeof qt_org_nouns / sizeof qt_org_nouns[0] - 1;
@@ -456,6 +487,7 @@ static void vocab_build(void) {
   vocab_add(vc, pronouns_he, V_HE);
   vocab_add(vc, pronouns_she, V_SHE);
   vocab_add(vc, honorifics, V_HONOR);
+  vocab_add(vc, org_tails, V_ORGTAIL);
   vocab_add(vc, pronouns_it, V_IT);
   vocab_add(vc, fillers, V_FILLER);
 }
@@ -489,7 +521,11 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
     if (e == k) break;
     if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of")) break;
     cut = possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
-          qt_is_role_noun(v, s, k, e);
+          qt_is_role_noun(v, s, k, e) ||
+          /* "Korean-born", "Ohio-based": no part of a name */
+          (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||
+                         lp_starts_ci(s + e - 6 > s + k ? s + e - 6 : s + k,
+                                      6, "-based")));
     n = e < lim && s[e] == '.' ? e + 1 : e;
     if (n >= lim || s[n] != ' ') break;
     n++;

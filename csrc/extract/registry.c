@@ -388,11 +388,15 @@ int qt_find_partial(registry *r, const char *s, size_t a, size_t len) {
   full = key_first(r, s, a, len, K_FULL);
   if (full >= 0 && r->p[full].org) full = -1;
   limit = full >= 0 ? full : r->n;
-  for (kind = K_FIRST; kind <= K_LAST && nh < 2; kind++) {
+  /* a surname first ("Trump": Donald Trump, not the "Trump Train"); a
+   * given name only of somebody introduced or credited */
+  for (kind = K_LAST; kind >= K_FIRST; kind--) {
     int i;
+    if (full < 0 && nh > 0) break;
     for (i = key_first(r, s, a, len, kind); i >= 0 && i < limit && nh < 2;
          i = r->p[i].next[kind]) {
       if (nh == 1 && hits[0] == i) continue;
+      if (kind == K_FIRST && full < 0 && r->p[i].unlisted) continue;
       hits[nh++] = i;
     }
   }
@@ -425,4 +429,39 @@ int qt_recent_org(const registry *r, size_t pos) {
     if (x >= 0 && (best < 0 || r->p[x].last > r->p[best].last)) best = x;
   }
   return best;
+}
+
+/* Every person back to the first mention: a later pass over the body
+ * notes the mentions again as it goes, so "the latest person before here"
+ * never sees a mention further on. */
+void qt_reset_recency(registry *r) {
+  int i;
+  for (i = 0; i < r->n && !r->oom; i++)
+    qt_reg_set_last(r, i, r->p[i].start);
+}
+
+/* The person mentioned latest at or before pos whose role holds the
+ * word w[0, n) ("the minister": "Digital Affairs Minister"); -1 none. */
+int qt_recent_with_role(const registry *r, size_t pos, const char *w,
+                        size_t n) {
+  char word[32];
+  size_t x;
+  int j, best = -1;
+  if (n >= sizeof word) return -1;
+  for (x = 0; x < n; x++) word[x] = w[x];
+  word[n] = '\0';
+  if (n > 3 && word[n - 1] == 's') word[n - 1] = '\0';   /* "ministers" */
+  for (j = 0; j < r->n; j++) {
+    const person *p = &r->p[j];
+    if (p->org || p->role == NULL || p->last > pos) continue;
+    if (!lp_contains_ci(p->role, strlen(p->role), word)) continue;
+    if (best < 0 || p->last > r->p[best].last) best = j;
+  }
+  return best;
+}
+
+/* The organisation registered under the full name s[a, a+len); -1 none. */
+int qt_find_org(registry *r, const char *s, size_t a, size_t len) {
+  int i = key_first(r, s, a, len, K_FULL);
+  return i >= 0 && r->p[i].org ? i : -1;
 }

@@ -28,234 +28,271 @@ static size_t skip_dateline(const char *s, size_t lim, size_t i) {
   return i;
 }
 
-/*
- * Sentences outside quotes of the forms "..., X said[ on Friday]." and
- * "X said (that) ...", "X urged ...": the reported clause is the text,
- * the speaker from the cue.
- */
 /* Is body byte k inside a quote's marks (bit k of the map)? */
 #define IN_QUOTE(map, k) (((map)[(k) >> 3] >> ((k) & 7)) & 1)
 
+/* A reported clause being read: its words [cs, ce) and speaker. */
+typedef struct {
+  const body_t *b;
+  registry *r;
+  size_t ss, se;         /* the sentence */
+  size_t cs, ce;
+  qbuild q;
+} rclause;
+
+/* Is the word s[ws, se) an abbreviation a period does not end a sentence
+ * after ("Mr.", "Sept.", an initial)? */
+static int abbreviation(const char *s, size_t to, size_t ws, size_t se) {
+  static const char *const abbr[] = {
+    "Mr", "Ms", "Mrs", "Dr", "St", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov",
+    "Dec", NULL
+  };
+  int k;
+  if (se - ws == 1 && qt_is_upper_at(s, to, ws)) return 1;
+  if (se - ws > 4) return 0;
+  for (k = 0; abbr[k]; k++)
+    if (qt_word_is(s, ws, se, abbr[k])) return 1;
+  return 0;
+}
+
+/* End of the sentence starting at ss: ". " before an upper-case letter,
+ * a quote mark or the paragraph end (to); a sentence closed inside quote
+ * marks ends after them. */
+static size_t sentence_end(const char *s, size_t ss, size_t to) {
+  size_t se = ss;
+  while (se < to) {
+    if (s[se] != '.' && s[se] != '!' && s[se] != '?') {
+      do se++; while (se < to && s[se] != '.' && s[se] != '!' &&
+                      s[se] != '?');
+      continue;
+    }
+    if (se + 2 < to && (s[se + 1] == '"' ||
+                        (se + 4 < to && (unsigned char)s[se + 1] == 0xE2 &&
+                         (unsigned char)s[se + 3] == 0x9D))) {
+      size_t after = se + (s[se + 1] == '"' ? 2 : 4);
+      if (after < to && s[after] == ' ' && after + 1 < to &&
+          qt_is_upper_at(s, to, after + 1))
+        return after;
+    }
+    if (se + 1 >= to || (s[se + 1] == ' ' && se + 2 < to &&
+                         (qt_is_upper_at(s, to, se + 2) || s[se + 2] == '"' ||
+                          (unsigned char)s[se + 2] == 0xE2))) {
+      size_t ws = se;
+      while (ws > ss && qt_is_word_byte((unsigned char)s[ws - 1])) ws--;
+      if (!abbreviation(s, to, ws, se)) return se;
+    }
+    se++;
+  }
+  return se;
+}
+
+/* Does s[ss, se) hold a reporting verb at all? (Most sentences do not:
+ * they are looked at once.) */
+static int has_report_verb(const vocab *v, const char *s, size_t ss,
+                           size_t se) {
+  size_t w = ss;
+  while (w < se) {
+    size_t we;
+    while (w < se && !qt_is_word_byte((unsigned char)s[w])) w++;
+    we = w;
+    while (we < se && qt_is_word_byte((unsigned char)s[we])) we++;
+    if (we > w && s[w] >= 'a' && s[w] <= 'z' &&
+        qt_may_be_on(v->fl_report, s, w, we) &&
+        (qt_vmask(v, s, w, we) & V_REPORT))
+      return 1;
+    w = we;
+  }
+  return 0;
+}
+
+/* C: "According to X, content." */
+static int reported_according(rclause *c) {
+  const char *s = c->b->s;
+  size_t ss = c->ss, se = c->se, e0 = qt_word_end(s, se, ss), t, te;
+  speaker_ref sp;
+  if (!qt_word_is(s, ss, e0, "according")) return 0;
+  t = qt_skip_space(s, se, e0);
+  te = qt_word_end(s, se, t);
+  if (!qt_word_is(s, t, te, "to") ||
+      !qt_read_speaker(c->b, c->r, qt_skip_space(s, se, te), se, ss, &sp) ||
+      sp.end >= se || s[sp.end] != ',')
+    return 0;
+  memset(&c->q, 0, sizeof c->q);
+  qt_credit(&c->q, c->r, &sp, "according to", 12, "according-to");
+  c->cs = qt_skip_space(s, se, sp.end + 1);
+  c->ce = se;
+  return 1;
+}
+
+/* A: "content, X said[ on Friday]." : the last ", " before a cue that
+ * ends the sentence or runs into a time or place. */
+static int reported_after(rclause *c) {
+  const vocab *v = c->b->v;
+  const char *s = c->b->s;
+  size_t ss = c->ss, se = c->se, k = se;
+  speaker_ref sp;
+  while (k > ss + 10) {
+    size_t vs, ve, after, nx;
+    k--;
+    if (s[k] != ',' || k + 2 >= se) continue;
+    if (!qt_read_speaker(c->b, c->r, k + 2, se, k, &sp)) continue;
+    vs = qt_skip_space(s, se, qt_skip_apposition(s, se, sp.end));
+    ve = qt_word_end(s, se, vs);
+    if (!(ve > vs && (qt_vmask(v, s, vs, ve) & V_REPORT))) continue;
+    after = qt_skip_space(s, se, ve);
+    nx = qt_word_end(s, se, after);
+    if (after >= se || s[ve] == ',' || s[ve] == '.' ||
+        qt_word_is(s, after, nx, "on") || qt_word_is(s, after, nx, "in") ||
+        qt_word_is(s, after, nx, "at") || qt_word_is(s, after, nx, "during") ||
+        qt_word_is(s, after, nx, "after") ||
+        qt_word_is(s, after, nx, "yesterday") ||
+        qt_word_is(s, after, nx, "today") ||
+        qt_word_is(s, after, nx, "late") ||
+        qt_word_is(s, after, nx, "earlier")) {
+      memset(&c->q, 0, sizeof c->q);
+      qt_credit(&c->q, c->r, &sp, s + vs, ve - vs, "reported");
+      c->cs = ss;
+      c->ce = k;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Where the content of "X VERB ..." starts after the verb [vs, ve):
+ * "urged the US to ..." (the object is the content), "told reporters
+ * (that)", or past a short time or place phrase to "that". */
+static size_t content_start(const char *s, size_t se, size_t vs, size_t ve) {
+  size_t k2 = qt_skip_space(s, se, ve), t;
+  int hops = 0;
+  if (qt_word_is(s, vs, ve, "urged") || qt_word_is(s, vs, ve, "told") ||
+      qt_word_is(s, vs, ve, "warned") || qt_word_is(s, vs, ve, "pledged") ||
+      qt_word_is(s, vs, ve, "vowed") || qt_word_is(s, vs, ve, "demanded")) {
+    if (qt_word_is(s, vs, ve, "told"))
+      k2 = qt_skip_space(s, se, qt_word_end(s, se, k2));
+    return k2;
+  }
+  for (t = k2; t < se && hops < 7; hops++) {
+    size_t te = qt_word_end(s, se, t);
+    if (te == t) break;
+    if (qt_word_is(s, t, te, "that")) return qt_skip_space(s, se, te);
+    t = qt_skip_space(s, se, te + (te < se && s[te] == ',' ? 1 : 0));
+  }
+  /* no "that": the content must follow directly */
+  if (k2 < se && s[ve] == ',') k2 = qt_skip_space(s, se, ve + 1);
+  return k2;
+}
+
+/* "Dunai called ... and said that ...": a reporting verb after a
+ * conjunction at w [w, we) is the sentence subject's. */
+static int reported_subject(rclause *c, size_t w, size_t we) {
+  const char *s = c->b->s;
+  size_t ss = c->ss, se = c->se, k2, ke2;
+  speaker_ref s0;
+  if (!qt_read_speaker(c->b, c->r, ss, se, ss, &s0) || s0.end >= w) return 0;
+  k2 = qt_skip_space(s, se, we);
+  ke2 = qt_word_end(s, se, k2);
+  memset(&c->q, 0, sizeof c->q);
+  qt_credit(&c->q, c->r, &s0, s + w, we - w, "reported");
+  if (qt_word_is(s, k2, ke2, "that")) k2 = qt_skip_space(s, se, ke2);
+  if (qt_count_words(s, k2, se) < 4) return 0;
+  c->cs = k2;
+  c->ce = se;
+  return 1;
+}
+
+/* B: "X said (that) content" after a clause start at w. */
+static int reported_at(rclause *c, size_t w) {
+  const vocab *v = c->b->v;
+  const char *s = c->b->s;
+  size_t ss = c->ss, se = c->se, pw, vs, ve, k2;
+  speaker_ref sp;
+  int boundary = w == ss || (w >= 2 && s[w - 2] == ',') ||
+                 qt_prev_word_in(v, s, ss, w, V_CONJ, &pw);
+  if (!boundary || !qt_read_speaker(c->b, c->r, w, se, w, &sp)) return 0;
+  vs = qt_skip_space(s, se, qt_skip_apposition(s, se, sp.end));
+  ve = qt_word_end(s, se, vs);
+  if (!(ve > vs && (qt_vmask(v, s, vs, ve) & V_REPORT))) return 0;
+  memset(&c->q, 0, sizeof c->q);
+  qt_credit(&c->q, c->r, &sp, s + vs, ve - vs, "reported");
+  k2 = content_start(s, se, vs, ve);
+  if (k2 + 10 < se && qt_count_words(s, k2, se) >= 4) {
+    c->cs = k2;
+    c->ce = se;
+    return 1;
+  }
+  return 0;
+}
+
+/* B over the sentence: the first clause start with "X said ...". */
+static int reported_before(rclause *c) {
+  const vocab *v = c->b->v;
+  const char *s = c->b->s;
+  size_t w = c->ss, se = c->se;
+  while (w < se) {
+    size_t we = qt_word_end(s, se, w);
+    if (we == w) { w++; continue; }
+    if (w > c->ss + 4 && s[w - 1] == ' ' &&
+        (qt_vmask(v, s, w, we) & V_REPORT) &&
+        qt_prev_word_in(v, s, c->ss, w, V_CONJ, NULL) &&
+        reported_subject(c, w, we))
+      return 1;
+    if ((w == c->ss || s[w - 1] == ' ') && reported_at(c, w)) return 1;
+    w = we;
+  }
+  return 0;
+}
+
+/* The clause found as a quote of kind reported, unless it lies inside
+ * quote marks or a dateline leaves nothing of it. */
+static int add_clause(const rclause *c, qlist *ql, size_t pi, size_t from,
+                      size_t to, const unsigned char *in_quote) {
+  const char *s = c->b->s;
+  size_t k, a = c->cs, e = c->ce;
+  qbuild *q;
+  for (k = c->cs; k < c->ce && k < to; k++)
+    if (IN_QUOTE(in_quote, k)) return LOUPE_OK;
+  /* a dateline can run past the clause ("ORSA (Agency, he said.) -
+   * ..."): then nothing is left of it */
+  if (a == from) a = skip_dateline(s, to, a);
+  while (e > a && (s[e - 1] == ' ' || s[e - 1] == ',' || s[e - 1] == '.'))
+    e--;
+  if (e <= a) return LOUPE_OK;
+  q = qt_new_quote(ql);
+  if (q == NULL) return LOUPE_ENOMEM;
+  *q = c->q;
+  q->seg[0][0] = a;
+  q->seg[0][1] = e;
+  q->nseg = 1;
+  q->kind = Q_REPORTED;
+  q->para = pi;
+  return LOUPE_OK;
+}
+
+/*
+ * Sentences outside quotes of the forms "..., X said[ on Friday]." and
+ * "X said (that) ...", "X urged ...", "According to X, ...": the reported
+ * clause is the text, the speaker from the cue.
+ */
 int qt_scan_reported(const body_t *b, registry *r, qlist *ql,
-                         const unsigned char *in_quote) {
-  const vocab *v = b->v;
+                     const unsigned char *in_quote) {
   const char *s = b->s;
   size_t pi;
+  rclause c;
+  c.b = b;
+  c.r = r;
   for (pi = 0; pi < b->np; pi++) {
     size_t from = b->pstart[pi], to = b->pend[pi], ss = from;
     while (ss < to) {
-      size_t se = ss, k, cs = 0, ce = 0;
-      int quoted = 0, found = 0;
-      speaker_ref sp;
-      qbuild tmp;
-      /* sentence end: ". " followed by an upper-case letter or the end */
-      while (se < to) {
-        if (s[se] != '.' && s[se] != '!' && s[se] != '?') {
-          /* to the next candidate without the checks below */
-          do se++; while (se < to && s[se] != '.' && s[se] != '!' &&
-                          s[se] != '?');
-          continue;
-        }
-        /* a sentence closed inside quote marks ends after them */
-        if ((s[se] == '.' || s[se] == '!' || s[se] == '?') && se + 2 < to &&
-            (s[se + 1] == '"' || (se + 4 < to && (unsigned char)s[se + 1] == 0xE2 &&
-                                  (unsigned char)s[se + 3] == 0x9D)) ) {
-          size_t after = se + (s[se + 1] == '"' ? 2 : 4);
-          if (after < to && s[after] == ' ' && after + 1 < to &&
-              qt_is_upper_at(s, to, after + 1)) {
-            se = after;
-            break;
-          }
-        }
-        if ((s[se] == '.' || s[se] == '!' || s[se] == '?') &&
-            (se + 1 >= to || (s[se + 1] == ' ' && se + 2 < to &&
-                              (qt_is_upper_at(s, to, se + 2) || s[se + 2] == '"' ||
-                               (unsigned char)s[se + 2] == 0xE2)))) {
-          /* not after an initial or a common abbreviation */
-          size_t ws = se;
-          while (ws > ss && qt_is_word_byte((unsigned char)s[ws - 1])) ws--;
-          if (!(se - ws == 1 && qt_is_upper_at(s, to, ws)) &&
-              !(se - ws <= 3 && (qt_word_is(s, ws, se, "Mr") ||
-                                 qt_word_is(s, ws, se, "Ms") ||
-                                 qt_word_is(s, ws, se, "Mrs") ||
-                                 qt_word_is(s, ws, se, "Dr") ||
-                                 qt_word_is(s, ws, se, "St") ||
-                                 qt_word_is(s, ws, se, "Jan") ||
-                                 qt_word_is(s, ws, se, "Feb") ||
-                                 qt_word_is(s, ws, se, "Aug") ||
-                                 qt_word_is(s, ws, se, "Sept") ||
-                                 qt_word_is(s, ws, se, "Oct") ||
-                                 qt_word_is(s, ws, se, "Nov") ||
-                                 qt_word_is(s, ws, se, "Dec"))))
-            break;
-        }
-        se++;
-      }
-      if (!quoted) {
-        /* most sentences have no reporting verb at all: look once */
-        size_t w = ss;
-        int has_verb = 0;
-        while (w < se && !has_verb) {
-          size_t we;
-          while (w < se && !qt_is_word_byte((unsigned char)s[w])) w++;
-          we = w;
-          while (we < se && qt_is_word_byte((unsigned char)s[we])) we++;
-          if (we > w && s[w] >= 'a' && s[w] <= 'z' &&
-              qt_may_be_on(v->fl_report, s, w, we) &&
-              (qt_vmask(v, s, w, we) & V_REPORT))
-            has_verb = 1;
-          w = we;
-        }
-        if (!has_verb) quoted = 1;       /* nothing to report here */
-      }
-      qt_note_mentions(v, r, s, ss, se);
-      if (!quoted && se > ss) {
-        /* C: "According to X, content." */
-        size_t e0 = qt_word_end(s, se, ss);
-        if (qt_word_is(s, ss, e0, "according")) {
-          size_t t = qt_skip_space(s, se, e0), te = qt_word_end(s, se, t);
-          if (qt_word_is(s, t, te, "to") &&
-              qt_read_speaker(b, r, qt_skip_space(s, se, te), se, ss, &sp) &&
-              sp.end < se && s[sp.end] == ',') {
-            memset(&tmp, 0, sizeof tmp);
-            qt_credit(&tmp, r, &sp, "according to", 12, "according-to");
-            cs = qt_skip_space(s, se, sp.end + 1);
-            ce = se;
-            found = 1;
-          }
-        }
-      }
-      if (!quoted && se > ss && !found) {
-        /* A: "content, X said[ ...]." : the last ", " before a cue */
-        size_t c = se;
-        while (c > ss + 10 && !found) {
-          c--;
-          if (s[c] != ',' || c + 2 >= se) continue;
-          memset(&tmp, 0, sizeof tmp);
-          tmp.speaker = -1;
-          if (qt_read_speaker(b, r, c + 2, se, c, &sp)) {
-            size_t vs = qt_skip_space(s, se, qt_skip_apposition(s, se, sp.end));
-            size_t ve = qt_word_end(s, se, vs);
-            if (ve > vs && (qt_vmask(v, s, vs, ve) & V_REPORT)) {
-              size_t after = qt_skip_space(s, se, ve);
-              /* the cue ends the sentence or runs into ", adding/noting" */
-              size_t nx = qt_word_end(s, se, after);
-              if (after >= se || s[ve] == ',' || s[ve] == '.' ||
-                  qt_word_is(s, after, nx, "on") || qt_word_is(s, after, nx, "in") ||
-                  qt_word_is(s, after, nx, "at") || qt_word_is(s, after, nx, "during") ||
-                  qt_word_is(s, after, nx, "after") ||
-                  qt_word_is(s, after, nx, "yesterday") ||
-                  qt_word_is(s, after, nx, "today") ||
-                  qt_word_is(s, after, nx, "late") ||
-                  qt_word_is(s, after, nx, "earlier")) {
-                cs = ss;
-                ce = c;
-                found = 1;
-                qt_credit(&tmp, r, &sp, s + vs, ve - vs, "reported");
-              }
-            }
-          }
-        }
-        /* B: "X said (that) content" anywhere after a clause start */
-        if (!found) {
-          size_t w = ss;
-          while (w < se && !found) {
-            size_t we = qt_word_end(s, se, w);
-            if (we == w) { w++; continue; }
-            if (w > ss + 4 && s[w - 1] == ' ' &&
-                (qt_vmask(v, s, w, we) & V_REPORT) &&
-                qt_prev_word_in(v, s, ss, w, V_CONJ, NULL)) {
-              /* "Dunai called ... and said that ...": the sentence's
-               * subject said it */
-              speaker_ref s0;
-              if (qt_read_speaker(b, r, ss, se, ss, &s0) && s0.end < w) {
-                size_t k2 = qt_skip_space(s, se, we), ke2 = qt_word_end(s, se, k2);
-                memset(&tmp, 0, sizeof tmp);
-                qt_credit(&tmp, r, &s0, s + w, we - w, "reported");
-                if (qt_word_is(s, k2, ke2, "that")) k2 = qt_skip_space(s, se, ke2);
-                if (qt_count_words(s, k2, se) >= 4) {
-                  cs = k2;
-                  ce = se;
-                  found = 1;
-                  break;
-                }
-              }
-            }
-            if (w == ss || s[w - 1] == ' ') {
-              size_t pw;
-              int boundary = w == ss || (w >= 2 && s[w - 2] == ',') ||
-                             qt_prev_word_in(v, s, ss, w, V_CONJ, &pw);
-              if (boundary && qt_read_speaker(b, r, w, se, w, &sp)) {
-                size_t vs = qt_skip_space(s, se, qt_skip_apposition(s, se, sp.end));
-                size_t ve = qt_word_end(s, se, vs);
-                if (ve > vs && (qt_vmask(v, s, vs, ve) & V_REPORT)) {
-                  size_t k2 = qt_skip_space(s, se, ve);
-                  int hops = 0;
-                  memset(&tmp, 0, sizeof tmp);
-                  qt_credit(&tmp, r, &sp, s + vs, ve - vs, "reported");
-                  if (qt_word_is(s, vs, ve, "urged") || qt_word_is(s, vs, ve, "told") ||
-                      qt_word_is(s, vs, ve, "warned") ||
-                      qt_word_is(s, vs, ve, "pledged") ||
-                      qt_word_is(s, vs, ve, "vowed") ||
-                      qt_word_is(s, vs, ve, "demanded")) {
-                    /* the object is the content: "urged the US to ..." */
-                    if (qt_word_is(s, vs, ve, "told")) {
-                      /* "told reporters (that)" */
-                      size_t oe = qt_word_end(s, se, k2);
-                      k2 = qt_skip_space(s, se, oe);
-                    }
-                  } else {
-                    /* skip a short time/place phrase before "that" */
-                    size_t t = k2;
-                    while (t < se && hops < 7) {
-                      size_t te = qt_word_end(s, se, t);
-                      if (te == t) break;
-                      if (qt_word_is(s, t, te, "that")) {
-                        k2 = qt_skip_space(s, se, te);
-                        break;
-                      }
-                      t = qt_skip_space(s, se, te + (te < se && s[te] == ',' ? 1 : 0));
-                      hops++;
-                    }
-                    if (hops >= 7 || t >= se) {
-                      /* no "that": the content must follow directly */
-                      if (k2 < se && s[ve] == ',') k2 = qt_skip_space(s, se, ve + 1);
-                    }
-                  }
-                  if (k2 + 10 < se && qt_count_words(s, k2, se) >= 4) {
-                    cs = k2;
-                    ce = se;
-                    found = 1;
-                  }
-                }
-              }
-            }
-            w = we;
-          }
-        }
-        /* the reported words must not be inside quote marks */
-        if (found)
-          for (k = cs; k < ce && k < to; k++)
-            if (IN_QUOTE(in_quote, k)) { found = 0; break; }
-        if (found) {
-          qbuild *q;
-          size_t a = cs, e = ce;
-          /* a dateline can run past the clause ("ORSA (Agency, he
-           * said.) - ..."): then nothing is left of it */
-          if (a == from) a = skip_dateline(s, to, a);
-          while (e > a && (s[e - 1] == ' ' || s[e - 1] == ',' || s[e - 1] == '.'))
-            e--;
-          if (e > a) {
-            q = qt_new_quote(ql);
-            if (q == NULL) return LOUPE_ENOMEM;
-            *q = tmp;
-            q->seg[0][0] = a;
-            q->seg[0][1] = e;
-            q->nseg = 1;
-            q->kind = 1;
-            q->para = pi;
-          }
-        }
+      size_t se = sentence_end(s, ss, to);
+      int verb = se > ss && has_report_verb(b->v, s, ss, se);
+      qt_note_mentions(b->v, r, s, ss, se);
+      c.ss = ss;
+      c.se = se;
+      if (verb && (reported_according(&c) || reported_after(&c) ||
+                   reported_before(&c))) {
+        int rc = add_clause(&c, ql, pi, from, to, in_quote);
+        if (rc) return rc;
       }
       ss = qt_skip_space(s, to, se + 1);
     }

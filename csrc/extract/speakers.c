@@ -54,19 +54,79 @@ void qt_credit(qbuild *q, registry *r, const speaker_ref *sp,
  * the committee," / ", a former hacker," (up to 16 words); i when there
  * is none. */
 size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
-  size_t k = i, e;
-  int words = 0;
+  size_t k = i, x;
+  int words = 0, in_word = 0;
   if (k >= lim || s[k] != ',') return i;
-  k = qt_skip_space(s, lim, k + 1);
-  while (k < lim && words < 16) {
-    e = qt_word_end(s, lim, k);
-    if (e == k) return i;
-    words++;
-    if (e < lim && s[e] == ',') return qt_skip_space(s, lim, e + 1);
-    if (e >= lim || s[e] != ' ') return i;
-    k = e + 1;
+  /* to the next comma: up to 16 words, no sentence end or quote mark
+   * ("Jeff Weaver, Sanders' campaign manager, said", "Harry Bond, 30, of
+   * Raleigh, N.C., said" is three of them) */
+  for (x = k + 1; x < lim && x < k + 200; x++) {
+    unsigned char c = (unsigned char)s[x];
+    if (c == ',') return words > 0 ? qt_skip_space(s, lim, x + 1) : i;
+    if (c == '"' || c == '(' || c == ':' || c == ';' || c == '\n') return i;
+    if (c == 0xE2 && x + 2 < lim && (unsigned char)s[x + 1] == 0x80 &&
+        ((unsigned char)s[x + 2] == 0x9C || (unsigned char)s[x + 2] == 0x9D))
+      return i;
+    if ((c == '.' || c == '?' || c == '!') && x + 1 < lim && s[x + 1] == ' ' &&
+        !(x >= 2 && s[x - 2] != ' ' && qt_is_upper_at(s, lim, x - 1)) &&
+        !(x >= 1 && qt_is_upper_at(s, lim, x - 1)))
+      return i;
+    if (qt_is_word_byte(c)) {
+      if (!in_word && ++words > 16) return i;
+      in_word = 1;
+    } else {
+      in_word = 0;
+    }
   }
   return i;
+}
+
+/* Start of the sentence holding i (at most 400 bytes back). */
+static size_t sentence_back(const char *s, size_t i) {
+  size_t k = i, low = i > 400 ? i - 400 : 0;
+  while (k > low) {
+    char c = s[k - 1];
+    if (c == '\n' || ((c == '.' || c == '?' || c == '!') && k < i &&
+                      s[k] == ' '))
+      break;
+    k--;
+  }
+  while (k < i && (s[k] == ' ' || s[k] == '\n' || s[k] == '"')) k++;
+  return k;
+}
+
+/* The person a sentence starting at ss is about: a registered person
+ * named first in it (titles skipped), of a gender compatible with g. */
+static int subject_at(const body_t *b, registry *r, size_t ss, size_t lim,
+                      int g) {
+  const char *s = b->s;
+  size_t a = qt_skip_titles(b->v, s, lim, ss), m;
+  int w, who;
+  if (a >= lim || !qt_is_upper_at(s, lim, a)) return -1;
+  m = qt_name_at(b->v, s, lim, a, &w);
+  if (m == 0) return -1;
+  who = qt_find_partial(r, s, a, m);
+  if (who < 0 || r->p[who].org) return -1;
+  if (r->p[who].gender && r->p[who].gender != g) return -1;
+  return who;
+}
+
+/* The most prominent person "he"/"she" at i points to: the subject of its
+ * own sentence when it comes later in it ("Rubio said ... Trump, whom he
+ * called"), the subject of the sentence before when it opens one. */
+static int prominent_person(const body_t *b, registry *r, size_t i, int g) {
+  const char *s = b->s;
+  size_t ss = sentence_back(s, i);
+  if (ss < i) return subject_at(b, r, ss, i, g);
+  if (ss < 2) return -1;
+  {
+    size_t pe = ss;
+    while (pe > 0 && (s[pe - 1] == ' ' || s[pe - 1] == '\n' ||
+                      s[pe - 1] == '"'))
+      pe--;
+    if (pe == 0) return -1;
+    return subject_at(b, r, sentence_back(s, pe - 1), pe, g);
+  }
 }
 
 /* "he"/"she": the latest person of that gender; "it"/"they": the
@@ -78,7 +138,8 @@ static int read_pronoun(const body_t *b, registry *r, size_t i, size_t e,
   out->end = e;
   if (m & (V_HE | V_SHE)) {
     int g = (m & V_HE) ? 1 : 2;
-    out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
+    out->who = prominent_person(b, r, i, g);
+    if (out->who < 0) out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
     if (out->who >= 0 && r->p[out->who].gender == 0)
       qt_reg_set_gender(r, out->who, g);
     out->how = "pronoun";
@@ -94,14 +155,25 @@ static int read_pronoun(const body_t *b, registry *r, size_t i, size_t e,
   }
 }
 
+/* Nouns any organisation answers to when none has it in its name ("the
+ * company" after "Northline Ferries"). */
+static int generic_org_noun(const char *w) {
+  return strcmp(w, "company") == 0 || strcmp(w, "firm") == 0 ||
+         strcmp(w, "group") == 0 || strcmp(w, "organization") == 0 ||
+         strcmp(w, "organisation") == 0;
+}
+
 /* The noun after "the" names an organisation or a document: the latest
- * registered one with that noun, else the phrase as printed. */
+ * registered one with that noun (a document speaks for its owner: "a
+ * report by the Harbour Council ... the report said"); a generic noun
+ * ("the company") the latest organisation; else nobody. */
 static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
                           size_t ke, size_t pos, speaker_ref *out) {
   const char *s = b->s;
   int hit = -1;
   char w[40];
   size_t m = ke - k;
+  (void)i;
   if (m < sizeof w) {
     size_t x;
     for (x = 0; x < m; x++) w[x] = (char)(s[k + x] | 32);
@@ -110,23 +182,64 @@ static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
       if (strcmp(qt_org_nouns[x], w) == 0) break;
     if (x < N_ORG_NOUNS) {
       hit = qt_tree_max_upto(r, r->org_root[x], pos);
-    } else {
-      /* a word that only hashes like an organisation noun */
-      int j;
-      for (j = 0; j < r->n; j++)
-        if (r->p[j].org && r->p[j].last <= pos &&
-            (strcmp(r->p[j].noun, w) == 0 ||
-             lp_contains_ci(s + r->p[j].start, r->p[j].len, w)))
-          hit = j;
+      if (hit < 0 && generic_org_noun(w)) hit = qt_recent_org(r, pos);
     }
   }
   out->who = hit;
-  if (hit < 0) {
-    out->text = s + i;
-    out->len = ke - i;
-  }
   out->end = ke;
   out->how = "org-noun";
+}
+
+/* "the" + a name: "the Estmark Space Agency" (the organisation, found or
+ * registered now), "the Clinton campaign" (the name speaks). */
+static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
+                         speaker_ref *out) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  int w2, who;
+  size_t nm = qt_name_at(v, s, lim, k, &w2), ne = k + nm, ls, ee;
+  unsigned lm;
+  if (nm == 0) return 0;
+  ls = ne;
+  while (ls > k && s[ls - 1] != ' ') ls--;
+  lm = qt_vmask(v, s, ls, ne);
+  if (w2 >= 2 && (lm & (V_ORG | V_ORGTAIL))) {
+    who = qt_find_org(r, s, k, nm);
+    if (who < 0) {
+      who = qt_add_person(r, s, k, nm, NULL, 0, 1);
+      if (who >= 0)
+        qt_reg_set_noun(r, who, (lm & V_ORG) ? s + ls : "company",
+                        (lm & V_ORG) ? ne - ls : 7);
+    }
+    out->who = who;
+    out->end = ne;
+    out->how = "org";
+    return who >= 0;
+  }
+  ee = qt_word_end(s, lim, qt_skip_space(s, lim, ne));
+  if (ne < lim && s[ne] == ' ' && (qt_vmask(v, s, ne + 1, ee) & V_ORG) &&
+      (who = qt_find_partial(r, s, k, nm)) >= 0) {
+    out->who = who;
+    out->end = ee;
+    out->how = "name+org-noun";
+    return 1;
+  }
+  /* "the DNC said", "the White House said": a name after "the" that no
+   * person has is an organisation */
+  if (qt_find_partial(r, s, k, nm) >= 0 || lp_is_place(s + k, nm)) return 0;
+  {
+    size_t ve;
+    if (!qt_verb_after(v, s, lim, ne, &ve)) return 0;
+  }
+  who = qt_find_org(r, s, k, nm);
+  if (who < 0) {
+    who = qt_add_person(r, s, k, nm, NULL, 0, 1);
+    if (who >= 0) qt_reg_set_noun(r, who, "organization", 12);
+  }
+  out->who = who;
+  out->end = ne;
+  out->how = "org";
+  return who >= 0;
 }
 
 /* "the" + up to four words to a role noun ("the foreign ministry
@@ -142,7 +255,9 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
     ke = qt_word_end(s, lim, k);
     if (ke == k) break;
     if (qt_is_role_noun(v, s, k, ke)) {
-      out->who = qt_recent_person(r, pos, 0, 1, s + k, ke - k);
+      out->who = qt_recent_with_role(r, pos, s + k, ke - k);
+      if (out->who < 0)
+        out->who = qt_recent_person(r, pos, 0, 1, s + k, ke - k);
       if (out->who < 0) out->who = qt_recent_person(r, pos, 0, 0, NULL, 0);
       out->end = ke;
       out->how = "role-noun";
@@ -152,6 +267,9 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
       read_org_noun(b, r, i, k, ke, pos, out);
       return 1;
     }
+    if (words == 0 && qt_is_upper_at(s, lim, k) &&
+        read_the_name(b, r, k, lim, out))
+      return 1;
     words++;
     if (ke >= lim || s[ke] != ' ') break;
     k = ke + 1;
@@ -182,6 +300,13 @@ static int read_role_name(const body_t *b, registry *r, size_t i, size_t lim,
   while (j < lim && words < 10) {
     size_t je = qt_word_end(s, lim, j);
     if (je == j) break;
+    /* no verb nor function word inside a role phrase ("Khalif said
+     * Republican nominee ...") */
+    if (!qt_is_upper_at(s, lim, j) &&
+        (qt_vmask(v, s, j, je) & (V_SPEECH | V_REPORT | V_NOTNAME | V_CONJ |
+                                  V_LABEL)) &&
+        !qt_word_is(s, j, je, "of"))
+      break;
     if (qt_is_role_noun(v, s, j, je)) rs = je;
     else if (rs) break;       /* the word after the role noun */
     words++;
@@ -192,7 +317,8 @@ static int read_role_name(const body_t *b, registry *r, size_t i, size_t lim,
   if (qt_name_after_role(v, s, lim, rs, &na, &nl, &rend)) {
     out->who = qt_add_person(r, s, na, nl, s + i, rend - i, 0);
     out->end = na + nl;
-    if (out->end < lim && s[out->end] == ',') out->end++;
+    /* "the spokesman, Tomas Varga, called": the name's closing comma */
+    if (s[rs] == ',' && out->end < lim && s[out->end] == ',') out->end++;
     out->how = "role+name";
     return 1;
   }
@@ -320,12 +446,44 @@ int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
  */
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve) {
-  size_t k = qt_skip_apposition(s, lim, i);
-  int fill = 0;
+  size_t k = qt_skip_apposition(s, lim, i), k2;
+  int fill = 0, more = 0;
+  /* "Harry Bond, 30, of Raleigh, N.C., who was polled, said" */
+  while (k > i && more < 3 && k >= 2 && s[k - 2] == ',' &&
+         (k2 = qt_skip_apposition(s, lim, k - 2)) > k) {
+    size_t we = qt_word_end(s, lim, k), m;
+    m = we > k ? qt_vmask(v, s, k, we) : 0;
+    if (m & (V_SPEECH | V_LABEL)) break;      /* ", said" ends it */
+    k = k2;
+    more++;
+  }
   if (k == i && k + 1 < lim && (s[k] == '(' || (s[k] == ' ' && s[k + 1] == '('))) {
     size_t c = k + 1;
     while (c < lim && c < k + 60 && s[c] != ')') c++;
-    if (c < lim && s[c] == ')') k = c + 1;
+    if (c < lim && s[c] == ')') {
+      /* "Ana Ruiz (D-Ore.), who chairs the panel, said" */
+      k = c + 1;
+      if (k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
+    }
+  }
+  if (k == i && k + 4 < lim && s[k] == ' ') {
+    /* "Kim Ray of the ACLU said", "Ray, of Acme Inc, said" */
+    size_t w = k + 1, we = qt_word_end(s, lim, w);
+    if (qt_word_is(s, w, we, "of") || qt_word_is(s, w, we, "from") ||
+        qt_word_is(s, w, we, "at") || qt_word_is(s, w, we, "with")) {
+      size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
+      int caps = 0;
+      if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
+      while (x < lim && caps < 6 && qt_is_upper_at(s, lim, x)) {
+        xe = qt_word_end(s, lim, x);
+        if (xe == x) break;
+        caps++;
+        k = xe;
+        if (xe >= lim || s[xe] != ' ') break;
+        x = xe + 1;
+      }
+      if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
+    }
   }
   if (k < lim && s[k] == ':' && k == i) {
     *ve = k + 1;                     /* "Kim Ray: "..."" */
@@ -341,7 +499,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
     unsigned m;
     if (e == k) return 0;
     m = qt_vmask(v, s, k, e);
-    if (m & V_SPEECH) {
+    if (m & (V_SPEECH | V_LABEL)) {
       *ve = e;
       return k;
     }
@@ -386,7 +544,20 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
     }
     return 0;
   }
-  if (qt_read_speaker(b, r, k, lim, pos, &sp)) {
+  {
+    /* lower-case words before the role noun ("opposition lawmaker Ana
+     * Ruiz told reporters") */
+    int skip = 0;
+    while (skip < 3 && !qt_read_speaker(b, r, k, lim, pos, &sp)) {
+      size_t we = qt_word_end(s, lim, k);
+      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k))
+        return 0;
+      k = we + 1;
+      skip++;
+    }
+    if (skip == 3) return 0;
+  }
+  {
     size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
     if (vs && !introduces_next(s, lim, ve)) {
       size_t cl = ve - vs;
@@ -474,6 +645,11 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
           best = sp;
           bv = vs;
           bl = ve - vs;
+          /* past the verb: not "The Nation" of "Kim Ray of The Nation
+           * wrote"; a name nobody has may be a place ("In Arvenstad, the
+           * spokesman, Tomas Varga, called"): read on */
+          k = sp.who >= 0 ? ve : (sp.end > k ? sp.end : e);
+          continue;
         }
         k = sp.end > k ? sp.end : e;
         continue;
@@ -484,6 +660,45 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
       qt_credit(q, r, &best, s + bv, bl, "cue-before");
       return 1;
     }
+  }
+  return 0;
+}
+
+/*
+ * The subject of the sentence holding a quote that no cue claims: a
+ * speaker phrase at the sentence start, or after an opening phrase and
+ * its comma ("On Monday, Kim Ray ..."), followed by a lower-case word (its
+ * verb: "Ray defended the plan, calling it "..."").
+ */
+int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
+                   qbuild *q) {
+  const char *s = b->s;
+  size_t ss = qt_sentence_start(s, from, i, b->memo), k = ss, c;
+  speaker_ref sp;
+  int tries;
+  for (tries = 0; tries < 2; tries++) {
+    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) && sp.who >= 0) {
+      size_t v0 = qt_skip_apposition(s, i, sp.end), ve;
+      int fill = 0;
+      v0 = qt_skip_space(s, i, v0);
+      ve = qt_word_end(s, i, v0);
+      /* "Trump on Thursday ratcheted up ...": time words first */
+      while (fill < 3 && ve > v0 && (qt_vmask(b->v, s, v0, ve) & V_FILLER)) {
+        v0 = qt_skip_space(s, i, ve);
+        ve = qt_word_end(s, i, v0);
+        fill++;
+      }
+      if (ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
+          !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ))) {
+        qt_credit(q, r, &sp, NULL, 0, "subject");
+        return 1;
+      }
+      return 0;
+    }
+    /* past an opening phrase to its comma */
+    for (c = k; c < i && c < k + 100 && s[c] != ','; c++) {}
+    if (c >= i || s[c] != ',') return 0;
+    k = qt_skip_space(s, i, c + 1);
   }
   return 0;
 }

@@ -17,7 +17,8 @@
 #define PREFETCH_MT "loupe.Prefetch"
 #define CATCH_MT "loupe.InterruptCatcher"
 
-/* loupe.Db: NULL once closed. */
+/* Every userdata type holds the handle it owns first (lb_check_open).
+ * loupe.Db: NULL once closed. */
 typedef struct {
   loupe_db *db;
   int in_txn;
@@ -33,6 +34,10 @@ int lb_fail(lua_State *L, int rc, const char *what, const char *msg);
 /* lb_fail for a corpus-level failure, whose message names the corpus
  * file (what is then left out); others as lb_fail. */
 int lb_db_fail(lua_State *L, int rc, const char *what, const char *msg);
+/* The userdata of type mt at stack index i, whose first field is the
+ * handle it owns; raises "attempt to use a closed <what>" when that is
+ * NULL (closed). */
+void *lb_check_open(lua_State *L, int i, const char *mt, const char *what);
 /* The open corpus at stack index i; raises when it is closed. */
 ldb *lb_check_db(lua_State *L, int i);
 /* The name of an add status ("added", "updated", ...). */

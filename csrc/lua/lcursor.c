@@ -9,9 +9,7 @@
 #include "lbind.h"
 
 static lcursor *check_cursor(lua_State *L, int i) {
-  lcursor *ud = luaL_checkudata(L, i, CURSOR_MT);
-  if (ud->c == NULL) luaL_error(L, "attempt to use a closed cursor");
-  return ud;
+  return lb_check_open(L, i, CURSOR_MT, "cursor");
 }
 
 static int lcursor_close(lua_State *L) {

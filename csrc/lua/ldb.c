@@ -36,10 +36,14 @@ int lb_db_fail(lua_State *L, int rc, const char *what, const char *msg) {
 }
 /* ---- database ---- */
 
-ldb *lb_check_db(lua_State *L, int i) {
-  ldb *ud = luaL_checkudata(L, i, DB_MT);
-  if (ud->db == NULL) luaL_error(L, "attempt to use a closed corpus");
+void *lb_check_open(lua_State *L, int i, const char *mt, const char *what) {
+  void **ud = luaL_checkudata(L, i, mt);
+  if (*ud == NULL) luaL_error(L, "attempt to use a closed %s", what);
   return ud;
+}
+
+ldb *lb_check_db(lua_State *L, int i) {
+  return lb_check_open(L, i, DB_MT, "corpus");
 }
 
 static int ldb_close(lua_State *L) {
@@ -256,21 +260,23 @@ static int row_cursor(lua_State *L, int paras) {
 
 static int ldb_article(lua_State *L) { return row_cursor(L, 0); }
 
-/* db:speakers() / db:entities([kind]) -> Cursor */
-static int ldb_speakers(lua_State *L) {
+/* A cursor over one of the corpus's lists (list fills it). */
+static int list_cursor(lua_State *L,
+                       int (*list)(loupe_db *db, loupe_cursor **out)) {
   ldb *ud = lb_check_db(L, 1);
   lcursor *cu = lb_new_cursor(L, 1);
-  int rc = loupe_db_speakers(ud->db, &cu->c);
+  int rc = list(ud->db, &cu->c);
   if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   return 1;
 }
 
+/* db:speakers() / db:clusters() / db:entities([kind]) -> Cursor */
+static int ldb_speakers(lua_State *L) {
+  return list_cursor(L, loupe_db_speakers);
+}
+
 static int ldb_clusters(lua_State *L) {
-  ldb *ud = lb_check_db(L, 1);
-  lcursor *cu = lb_new_cursor(L, 1);
-  int rc = loupe_db_clusters(ud->db, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
-  return 1;
+  return list_cursor(L, loupe_db_clusters);
 }
 
 /* db:talking_points(min_articles, min_years, min_words, speaker, since,
@@ -298,6 +304,51 @@ static int ldb_talking_points(lua_State *L) {
   cu = lb_new_cursor(L, 1);
   rc = loupe_db_talking_points(ud->db, &o, &cu->c);
   if (rc) return lb_db_fail(L, rc, "talking points", loupe_db_errmsg(ud->db));
+  return 1;
+}
+
+/* db:stats(kind, target, reference, term, features, measure, window,
+ * min, limit) -> Cursor: kind 0 keyness, 1 collocations, 2 dfm (as
+ * loupe_stats_options); target and reference JSON arrays of ids,
+ * features a list of strings or nil. Checked by loupe.corpus.stats. */
+static int ldb_stats(lua_State *L) {
+  ldb *ud = lb_check_db(L, 1);
+  loupe_stats_options o;
+  const char *feat[257];
+  lcursor *cu;
+  int rc;
+  memset(&o, 0, sizeof o);
+  o.kind = (int)luaL_checkinteger(L, 2);
+  o.target = luaL_checkstring(L, 3);
+  o.reference = luaL_optstring(L, 4, NULL);
+  o.term = luaL_optstring(L, 5, NULL);
+  if (lua_istable(L, 6)) {
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, 6);
+    luaL_argcheck(L, n <= 256, 6, "at most 256 features");
+    for (i = 1; i <= n; i++) {
+      lua_rawgeti(L, 6, i);
+      feat[i - 1] = luaL_checkstring(L, -1);   /* anchored by the table */
+      lua_pop(L, 1);
+    }
+    feat[n] = NULL;
+    o.features = feat;
+  }
+  o.measure = (int)luaL_optinteger(L, 7, 0);
+  o.window = (int)luaL_optinteger(L, 8, 5);
+  o.min_count = luaL_optinteger(L, 9, 0);
+  o.limit = luaL_optinteger(L, 10, 0);
+  cu = lb_new_cursor(L, 1);
+  rc = loupe_db_stats(ud->db, &o, &cu->c);
+  if (rc) return lb_db_fail(L, rc, "stats", loupe_db_errmsg(ud->db));
+  return 1;
+}
+
+/* db:export_extras() -> Cursor (id, hash, cluster, quotes, entities) */
+static int ldb_export_extras(lua_State *L) {
+  ldb *ud = lb_check_db(L, 1);
+  lcursor *cu = lb_new_cursor(L, 1);
+  int rc = loupe_db_export_extras(ud->db, &cu->c);
+  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
   return 1;
 }
 
@@ -349,6 +400,8 @@ static const luaL_Reg db_methods[] = {
   {"entities", ldb_entities},
   {"clusters", ldb_clusters},
   {"talking_points", ldb_talking_points},
+  {"stats", ldb_stats},
+  {"export_extras", ldb_export_extras},
   {"set_clustering", ldb_set_clustering},
   {"set_charset", ldb_set_charset},
   {"run", lb_db_run},

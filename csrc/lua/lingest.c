@@ -142,13 +142,15 @@ static const luaL_Reg catch_methods[] = {
   {NULL, NULL}
 };
 
+static const luaL_Reg ingest_funcs[] = {
+  {"list_files", lcore_list_files},
+  {"cpu_count", lcore_cpu_count},
+  {"catch_interrupt", lcore_catch_interrupt},
+  {NULL, NULL}
+};
+
 void lb_open_ingest(lua_State *L) {
   lb_new_meta(L, CATCH_MT, catch_methods, lcatch_close);
   lb_new_meta(L, "loupe.FilesBox", NULL, lfiles_box_gc);
-  lua_pushcfunction(L, lcore_list_files);
-  lua_setfield(L, -2, "list_files");
-  lua_pushcfunction(L, lcore_cpu_count);
-  lua_setfield(L, -2, "cpu_count");
-  lua_pushcfunction(L, lcore_catch_interrupt);
-  lua_setfield(L, -2, "catch_interrupt");
+  luaL_setfuncs(L, ingest_funcs, 0);
 }

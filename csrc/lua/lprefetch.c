@@ -16,9 +16,7 @@ typedef struct {
 } lprefetch;
 
 static lprefetch *check_prefetch(lua_State *L, int i) {
-  lprefetch *ud = luaL_checkudata(L, i, PREFETCH_MT);
-  if (ud->pf == NULL) luaL_error(L, "attempt to use a closed prefetcher");
-  return ud;
+  return lb_check_open(L, i, PREFETCH_MT, "prefetcher");
 }
 
 /* pf:close(), __close and __gc: stops and joins the workers. */

@@ -35,22 +35,13 @@ static int apply_list(lua_State *L, loupe_query *q, int t, const char *k,
   return rc;
 }
 
-/*
- * Build a C query from the description table at index t. The Lua query
- * module has already checked every key; values are re-checked by the C
- * builder. Returns a LOUPE_* code (message on q).
- */
-static int build_query(lua_State *L, int t, loupe_query *q) {
+/* The search text, phrases and NEAR groups. Each field read is popped
+ * inside its own block: a pop after a skipped lua_getfield would take
+ * the caller's slot (the query box, whose closing frees q). */
+static int query_text(lua_State *L, int t, loupe_query *q) {
+  const char *s = opt_field_string(L, t, "text");
+  lua_Integer i, n;
   int rc = LOUPE_OK;
-  const char *s;
-  lua_Integer limit, offset;
-  loupe_regex_limits lim;
-  rc = loupe_query_set_limits(q,
-    (size_t)lb_opt_int_field(L, t, "max_query_bytes", 1, LUA_MAXINTEGER, 0, 2,
-                          "query"),
-    (size_t)lb_opt_int_field(L, t, "max_query_terms", 1, LUA_MAXINTEGER, 0, 2,
-                          "query"));
-  s = opt_field_string(L, t, "text");
   if (s) {
     int raw;
     lua_getfield(L, t, "raw");
@@ -58,81 +49,115 @@ static int build_query(lua_State *L, int t, loupe_query *q) {
     lua_pop(L, 1);
     rc = loupe_query_text(q, s, raw);
   }
-  /* each field read is popped inside its own block: a pop after a
-   * skipped lua_getfield would take the caller's slot (the query box,
-   * whose closing frees q) */
-  if (!rc) {
-    if (lua_getfield(L, t, "phrases") == LUA_TTABLE) {
-      lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
-      for (i = 1; i <= n && !rc; i++) {
-        lua_rawgeti(L, -1, i);
-        rc = loupe_query_phrase(q, lua_tostring(L, -1));
-        lua_pop(L, 1);
-      }
-    }
-    lua_pop(L, 1);
-  }
-  if (!rc && lua_getfield(L, t, "nears") != LUA_TTABLE) {
-    lua_pop(L, 1);
-  } else if (!rc) {
-    lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
+  if (rc) return rc;
+  if (lua_getfield(L, t, "phrases") == LUA_TTABLE) {
+    n = (lua_Integer)lua_rawlen(L, -1);
     for (i = 1; i <= n && !rc; i++) {
-      const char *a, *b;
-      lua_Integer d;
-      int isnum;
       lua_rawgeti(L, -1, i);
-      lua_rawgeti(L, -1, 1);
-      lua_rawgeti(L, -2, 2);
-      lua_rawgeti(L, -3, 3);
-      a = lua_tostring(L, -3);
-      b = lua_tostring(L, -2);
-      d = lua_tointegerx(L, -1, &isnum);
-      /* checked by the Lua layer; never cut to an int here */
-      if (!isnum || d < 0 || d > INT_MAX) {
-        lua_pushfstring(L, "bad argument #3 to 'near' (distance must be an "
-                        "integer from 0 to %d)", INT_MAX);
-        return lua_error(L);
-      }
-      rc = loupe_query_near(q, a, b, (int)d);
-      lua_pop(L, 4);
+      rc = loupe_query_phrase(q, lua_tostring(L, -1));
+      lua_pop(L, 1);
     }
-    lua_pop(L, 1);
   }
-  if (!rc) rc = loupe_query_since(q, opt_field_string(L, t, "since"));
+  lua_pop(L, 1);
+  if (rc) return rc;
+  if (lua_getfield(L, t, "nears") != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return LOUPE_OK;
+  }
+  n = (lua_Integer)lua_rawlen(L, -1);
+  for (i = 1; i <= n && !rc; i++) {
+    lua_Integer d;
+    int isnum;
+    lua_rawgeti(L, -1, i);
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    lua_rawgeti(L, -3, 3);
+    d = lua_tointegerx(L, -1, &isnum);
+    /* checked by the Lua layer; never cut to an int here */
+    if (!isnum || d < 0 || d > INT_MAX) {
+      lua_pushfstring(L, "bad argument #3 to 'near' (distance must be an "
+                      "integer from 0 to %d)", INT_MAX);
+      return lua_error(L);
+    }
+    rc = loupe_query_near(q, lua_tostring(L, -3), lua_tostring(L, -2),
+                          (int)d);
+    lua_pop(L, 4);
+  }
+  lua_pop(L, 1);
+  return rc;
+}
+
+/* The date bounds and the filters, each a value or a list of values. */
+static int query_filters(lua_State *L, int t, loupe_query *q) {
+  static const struct {
+    const char *name;
+    loupe_filter key;
+  } lists[] = {
+    {"outlet", LOUPE_F_OUTLET}, {"credit", LOUPE_F_CREDIT},
+    {"author", LOUPE_F_AUTHOR}, {"lang", LOUPE_F_LANG},
+    {"id", LOUPE_F_ID}, {"speaker", LOUPE_F_SPEAKER},
+    {"entity", LOUPE_F_ENTITY}, {"kind", LOUPE_F_KIND},
+    {"quote_text", LOUPE_F_QUOTE_TEXT}
+  };
+  size_t i;
+  int rc = loupe_query_since(q, opt_field_string(L, t, "since"));
   if (!rc) rc = loupe_query_until(q, opt_field_string(L, t, "until"));
-  if (!rc) rc = apply_list(L, q, t, "outlet", LOUPE_F_OUTLET);
-  if (!rc) rc = apply_list(L, q, t, "credit", LOUPE_F_CREDIT);
-  if (!rc) rc = apply_list(L, q, t, "author", LOUPE_F_AUTHOR);
-  if (!rc) rc = apply_list(L, q, t, "lang", LOUPE_F_LANG);
-  if (!rc) rc = apply_list(L, q, t, "id", LOUPE_F_ID);
-  if (!rc) rc = apply_list(L, q, t, "speaker", LOUPE_F_SPEAKER);
-  if (!rc) rc = apply_list(L, q, t, "entity", LOUPE_F_ENTITY);
-  if (!rc) rc = apply_list(L, q, t, "kind", LOUPE_F_KIND);
-  if (!rc) rc = apply_list(L, q, t, "quote_text", LOUPE_F_QUOTE_TEXT);
-  if (!rc) {
-    lua_getfield(L, t, "quotes_only");
-    rc = loupe_query_quotes_only(q, lua_toboolean(L, -1));
+  for (i = 0; i < sizeof lists / sizeof lists[0] && !rc; i++)
+    rc = apply_list(L, q, t, lists[i].name, lists[i].key);
+  return rc;
+}
+
+/* The switches quotes_only, collapse and count_clusters. */
+static int query_switches(lua_State *L, int t, loupe_query *q) {
+  static const struct {
+    const char *name;
+    int (*set)(loupe_query *, int);
+  } sw[] = {{"quotes_only", loupe_query_quotes_only},
+            {"collapse", loupe_query_collapse},
+            {"count_clusters", loupe_query_count_clusters}};
+  size_t i;
+  int rc = LOUPE_OK;
+  for (i = 0; i < sizeof sw / sizeof sw[0] && !rc; i++) {
+    lua_getfield(L, t, sw[i].name);
+    rc = sw[i].set(q, lua_toboolean(L, -1));
     lua_pop(L, 1);
   }
-  if (!rc) {
-    lua_getfield(L, t, "collapse");
-    rc = loupe_query_collapse(q, lua_toboolean(L, -1));
-    lua_pop(L, 1);
-  }
-  if (!rc) {
-    lua_getfield(L, t, "count_clusters");
-    rc = loupe_query_count_clusters(q, lua_toboolean(L, -1));
-    lua_pop(L, 1);
-  }
-  if (!rc && (s = opt_field_string(L, t, "regex")) != NULL) {
-    memset(&lim, 0, sizeof lim);
-    if (lua_getfield(L, t, "regex_limits") == LUA_TTABLE)
-      lb_read_limits(L, lua_gettop(L), &lim, 1, "regex");
-    lua_pop(L, 1);
-    rc = loupe_query_regex_limits(q, &lim);
-    if (!rc)
-      rc = loupe_query_regex(q, s, opt_field_string(L, t, "regex_flags"));
-  }
+  return rc;
+}
+
+/* The regex with its flags and limits. */
+static int query_regex(lua_State *L, int t, loupe_query *q) {
+  loupe_regex_limits lim;
+  const char *s = opt_field_string(L, t, "regex");
+  int rc;
+  if (s == NULL) return LOUPE_OK;
+  memset(&lim, 0, sizeof lim);
+  if (lua_getfield(L, t, "regex_limits") == LUA_TTABLE)
+    lb_read_limits(L, lua_gettop(L), &lim, 1, "regex");
+  lua_pop(L, 1);
+  rc = loupe_query_regex_limits(q, &lim);
+  if (!rc) rc = loupe_query_regex(q, s, opt_field_string(L, t, "regex_flags"));
+  return rc;
+}
+
+/*
+ * Build a C query from the description table at index t. The Lua query
+ * module has already checked every key; values are re-checked by the C
+ * builder. Returns a LOUPE_* code (message on q).
+ */
+static int build_query(lua_State *L, int t, loupe_query *q) {
+  const char *s;
+  lua_Integer limit, offset;
+  int rc;
+  loupe_query_set_limits(q,
+    (size_t)lb_opt_int_field(L, t, "max_query_bytes", 1, LUA_MAXINTEGER, 0, 2,
+                             "query"),
+    (size_t)lb_opt_int_field(L, t, "max_query_terms", 1, LUA_MAXINTEGER, 0, 2,
+                             "query"));
+  rc = query_text(L, t, q);
+  if (!rc) rc = query_filters(L, t, q);
+  if (!rc) rc = query_switches(L, t, q);
+  if (!rc) rc = query_regex(L, t, q);
   if (!rc && (s = opt_field_string(L, t, "order")) != NULL) {
     loupe_order o = strcmp(s, "date") == 0 ? LOUPE_ORDER_DATE
                     : strcmp(s, "-date") == 0 ? LOUPE_ORDER_DATE_DESC

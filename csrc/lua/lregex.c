@@ -13,9 +13,7 @@ typedef struct {
 } lregex;
 
 static lregex *check_regex(lua_State *L, int i) {
-  lregex *ud = luaL_checkudata(L, i, REGEX_MT);
-  if (ud->re == NULL) luaL_error(L, "attempt to use a closed regex");
-  return ud;
+  return lb_check_open(L, i, REGEX_MT, "regex");
 }
 
 static int lregex_gc(lua_State *L) {

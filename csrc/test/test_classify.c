@@ -176,11 +176,84 @@ static void test_inline_list(void) {
   loupe_article_free(a);
 }
 
+/* ---- a post embedded in the article: its text, then its signature ---- */
+
+#define POST "Repairs overdue, glad to see a vote https://t.co/Ab12Cd"
+#define SIGN "\xE2\x80\x94 Valley Hikers Club (@valleyhikers) March 2, 2021"
+
+static const char POST_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" POST "\n" SIGN "\n\n" ART3 "\n\n"
+  "Share on Twitter\n";
+
+static void test_embedded_post(void) {
+  loupe_article *a = parse_page("embedded post", POST_PAGE);
+  check_body("embedded post", a, POST, 1);
+  check_body("embedded post", a, SIGN, 1);
+  check_body("embedded post", a, ART3, 1);
+  check_body("embedded post", a, "Share on Twitter", 0);
+  loupe_article_free(a);
+}
+
+/* ---- the article goes on after a share bar, in short paragraphs ---- */
+
+#define SH1 "The vote passed by seven votes to two after a debate that " \
+  "lasted for most of the evening."
+#define SH2 "Two of the members said that the board should first sell " \
+  "the land that it does not use."
+#define SH3 "The new tariff will be reviewed again in the autumn, when " \
+  "the repairs are under way."
+
+static const char SPLIT_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Email to a friend\nPrint this\n\n"
+  SH1 "\n\n" SH2 "\n\n" SH3 "\n\n"
+  "(c) Valley Courier 2021\n";
+
+static void test_split_article(void) {
+  loupe_article *a = parse_page("split article", SPLIT_PAGE);
+  check_body("split article", a, ART3, 1);
+  check_body("split article", a, SH1, 1);
+  check_body("split article", a, SH2, 1);
+  check_body("split article", a, SH3, 1);
+  check_body("split article", a, "Print this", 0);
+  loupe_article_free(a);
+}
+
+/* ---- a card for another story inside the article ---- */
+
+#define CARD "Ferry link approved after ten years"
+#define ART4 "Engineers hired by the board found cracks in the outlet " \
+  "tower of the older reservoir last year, and the insurer has asked for " \
+  "the work to be finished before the next winter storms arrive."
+
+static const char CARD_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n"
+  "Transport\n" CARD "\nferry-pier-photo\n" CARD "\n\n"
+  ART3 "\n\n" ART4 "\n";
+
+static void test_story_card(void) {
+  loupe_article *a = parse_page("story card", CARD_PAGE);
+  check_body("story card", a, ART2, 1);
+  check_body("story card", a, ART3, 1);
+  check_body("story card", a, ART4, 1);
+  check_body("story card", a, CARD, 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
   test_teasers();
   test_inline_list();
+  test_embedded_post();
+  test_split_article();
+  test_story_card();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }

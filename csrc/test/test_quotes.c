@@ -173,6 +173,175 @@ static void test_transcript_zh(void) {
   loupe_article_free(a);
 }
 
+static const char NEWS_APPOSITIONS[] =
+  "The Valdoria Courier | Politics | Business | Sport\n"
+  "\n"
+  "Harbour tax vote splits the council\n"
+  "\n"
+  "By Mara Quint\n"
+  "\n"
+  "The city council of Brask voted on Tuesday to raise the harbour tax "
+  "for the first time in twelve years, after a debate that ran past "
+  "midnight.\n"
+  "\n"
+  "\"We cannot keep the quays open on goodwill alone,\" said Ilse "
+  "Marten, an analyst with Norfeld Capital Inc, who has followed the "
+  "port's accounts since 2019.\n"
+  "\n"
+  "Former Harbour Commissioner Tomas Reyk, who opposed the rise, "
+  "conceded that the port \"has run out of cheap options.\"\n"
+  "\n"
+  "After reading out a letter from the fishermen of Oster, Councillor "
+  "Anja Holt tweeted: \"Tonight we chose the port over the people who "
+  "work in it.\"\n"
+  "\n"
+  "\"The increase will be reviewed every year,\" Reyk said. \"Nobody "
+  "should pay more than the port costs.\"\n"
+  "\n"
+  "Sen. Paul Dorne (Lab.) argued that \"a harbour that loses money is "
+  "a harbour that closes.\"\n"
+  "\n"
+  "Copyright 2025 The Valdoria Courier. All rights reserved.\n";
+
+static void test_appositions(void) {
+  loupe_article *a = parse_text("appositions", NEWS_APPOSITIONS);
+  SAID(a, "We cannot keep the quays open", "Ilse Marten", "direct");
+  SAID(a, "has run out of cheap options", "Tomas Reyk", NULL);
+  SAID(a, "Tonight we chose the port", "Anja Holt", "direct");
+  SAID(a, "The increase will be reviewed", "Tomas Reyk", "direct");
+  SAID(a, "a harbour that loses money", "Paul Dorne", NULL);
+  loupe_article_free(a);
+}
+
+static const char NEWS_PRONOUNS[] =
+  "Grain talks resume in Veldt\n"
+  "\n"
+  "Farm Minister Edda Solberg arrived in Veldt on Monday for a second "
+  "round of talks on grain quotas with her counterpart, Jan Voss.\n"
+  "\n"
+  "Solberg has pressed for a quota that rises with the harvest. In an "
+  "interview before the talks she set out her terms.\n"
+  "\n"
+  "\"A quota that ignores the weather is a quota nobody can keep,\" she "
+  "said.\n"
+  "\n"
+  "Voss spent the morning with farmers in the north of the country, "
+  "where the drought has cut yields by a third.\n"
+  "\n"
+  "\"They have been patient for two years,\" he said. \"They will not be "
+  "patient for a third.\"\n"
+  "\n"
+  "The minister later told reporters that the first day had gone "
+  "\"better than expected.\"\n";
+
+static void test_pronouns(void) {
+  loupe_article *a = parse_text("pronouns", NEWS_PRONOUNS);
+  SAID(a, "A quota that ignores the weather", "Edda Solberg", "direct");
+  SAID(a, "They have been patient", "Jan Voss", "direct");
+  SAID(a, "better than expected", "Edda Solberg", NULL);
+  {
+    const loupe_quote *q = quote_starting(a, "They have been patient");
+    CHECK(q && q->mention && strcmp(q->mention, "he") == 0,
+          "the mention of a pronoun speaker is the pronoun");
+    CHECK(q && q->rule != NULL, "every credited quote names its rule");
+  }
+  loupe_article_free(a);
+}
+
+static const char NEWS_ORGS[] =
+  "Ferry operator blames software for delays\n"
+  "\n"
+  "Northline Ferries said in a statement on Friday that a faulty update "
+  "to its booking system had caused three days of delays on the Oster "
+  "route.\n"
+  "\n"
+  "\"We apologise to every passenger who missed a crossing,\" the company "
+  "said. \"Refunds will be paid within ten days.\"\n"
+  "\n"
+  "The Maritime Safety Agency is reviewing the incident. It said the "
+  "delays had \"not affected the safety of any vessel.\"\n"
+  "\n"
+  "A report by the Harbour Users Council found that delays on the route "
+  "had doubled since 2023. \"The timetable is a promise the operator "
+  "keeps less and less,\" the report said.\n";
+
+static void test_orgs(void) {
+  loupe_article *a = parse_text("organisations", NEWS_ORGS);
+  SAID(a, "We apologise to every passenger", "Northline Ferries", "direct");
+  SAID(a, "not affected the safety", "Maritime Safety Agency", NULL);
+  {
+    const loupe_quote *q = quote_starting(a, "We apologise to every");
+    CHECK(q && q->speaker_kind &&
+          strcmp(q->speaker_kind, "organisation") == 0,
+          "a company speaks as an organisation: %s",
+          q && q->speaker_kind ? q->speaker_kind : "(none)");
+    CHECK(q && q->mention && strcmp(q->mention, "the company") == 0,
+          "the mention is the role noun phrase");
+  }
+  {
+    const loupe_quote *q = quote_starting(a, "The timetable is a promise");
+    CHECK(q && q->speaker_kind && strcmp(q->speaker_kind, "document") == 0,
+          "a report speaks as a document: %s",
+          q && q->speaker_kind ? q->speaker_kind : "(none)");
+  }
+  loupe_article_free(a);
+}
+
+static const char ZH_NEWS[] =
+  "港口税上调引发争议\n"
+  "\n"
+  "布拉斯克市议会周二投票决定提高港口税，这是十二年来首次上调，辩论一直持续到午夜之后。\n"
+  "\n"
+  "市议员林晓雯表示：“我们不能只靠善意维持码头运转，港口多年来一直亏损。”\n"
+  "\n"
+  "“任何人支付的费用都不应超过港口的成本，每年都要重新审议。”前港务专员雷克说。\n"
+  "\n"
+  "海事部发言人赵明强调，「港口安全检查将继续进行，具体安排会及时公布」。\n"
+  "\n"
+  "林晓雯随后离开会场。“今晚我们选择了港口，而不是在港口工作的人。”她说。\n";
+
+static void test_zh_news(void) {
+  loupe_article *a = parse_text("zh news", ZH_NEWS);
+  SAID(a, "我们不能只靠善意维持码头运转", "林晓雯", "direct");
+  SAID(a, "任何人支付的费用都不应超过", "雷克", "direct");
+  SAID(a, "港口安全检查将继续进行", "赵明", NULL);
+  SAID(a, "今晚我们选择了港口", "林晓雯", "direct");
+  {
+    const loupe_quote *q = quote_starting(a, "我们不能只靠善意");
+    CHECK(q && q->role && strcmp(q->role, "市议员") == 0,
+          "the title before a Han name is the role: %s",
+          q && q->role ? q->role : "(none)");
+  }
+  loupe_article_free(a);
+}
+
+static const char MD_NEWS[] =
+  "# Harbour tax vote splits the council\n"
+  "\n"
+  "The council of Brask voted on Tuesday to raise the harbour tax for the "
+  "first time in twelve years, after a debate that ran past midnight.\n"
+  "\n"
+  "\"We cannot keep the quays open on goodwill alone,\" Ilse Marten "
+  "[said](https://example.org/marten-interview) on Wednesday, adding that "
+  "the port had been losing money for years.\n"
+  "\n"
+  "Former commissioner Tomas Reyk *told* reporters that \"nobody should "
+  "pay more than the port costs.\"\n";
+
+/* Markdown links and emphasis do not hide the cue; offsets stay the
+ * body's. */
+static void test_markdown(void) {
+  loupe_article *a = parse_text("markdown", MD_NEWS);
+  const loupe_quote *q;
+  SAID(a, "We cannot keep the quays open", "Ilse Marten", "direct");
+  SAID(a, "nobody should pay more", "Tomas Reyk", NULL);
+  q = quote_starting(a, "nobody should pay more");
+  CHECK(q && q->body_offset < a->body_len &&
+        strncmp(a->body + q->body_offset, "nobody should", 13) == 0,
+        "the quote's offset points into the body");
+  loupe_article_free(a);
+}
+
 /* A news page with a label or two is no transcript. */
 static void test_not_transcript(void) {
   loupe_article *a = parse_text("labels in news",
@@ -198,6 +367,11 @@ int main(void) {
   test_transcripts();
   test_transcript_zh();
   test_not_transcript();
+  test_appositions();
+  test_pronouns();
+  test_orgs();
+  test_zh_news();
+  test_markdown();
   printf("test_quotes: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }

@@ -146,9 +146,11 @@ static void put_raw(norm *n, const unsigned char *p, size_t len) {
  * and Unicode spaces become one space, dropped at the ends of a line;
  * NUL, control characters, soft hyphens, zero-width and direction marks
  * are dropped; runs of blank lines become one, dropped at both ends. The
- * hash is taken over the normalised text as UTF-8.
+ * hash is taken over the normalised text as UTF-8. loupe_hash
+ * (corpus/pagehash.c) inflates a gzip page first.
  */
-void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]) {
+void lp_text_hash(const char *bytes, size_t len,
+                  char out[LOUPE_HASH_LEN + 1]) {
   const unsigned char *s = (const unsigned char *)bytes;
   size_t i = 0;
   norm n;

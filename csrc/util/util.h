@@ -300,6 +300,9 @@ typedef struct {
 /* The hash schema version 2 gave a page's bytes as they were: kept to
  * recognise the pages of a migrated corpus by their bytes. */
 void lp_bytes_hash(const char *bytes, size_t n, char out[LOUPE_HASH_LEN + 1]);
+/* The content hash of page text as it is (see loupe_hash, which inflates
+ * a gzip page before calling this). */
+void lp_text_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
 
 /* One-permutation MinHash of the word 3-shingles of s[0..n). */
 void lp_minhash(const char *s, size_t n, lp_sig *sig);
