@@ -465,6 +465,31 @@ static void walk_free(walk *w) {
   lp_buf_free(&w->capbuf);
 }
 
+/* libxml2's HTML parser over h's decoded page, its SAX callbacks the
+ * walk w's (the parser's _private); NULL when out of memory. */
+static htmlParserCtxtPtr sax_parser(lp_html *h, walk *w) {
+  htmlParserCtxtPtr ctxt =
+    htmlCreateMemoryParserCtxt(h->wlen ? h->work : " ",
+                               h->wlen ? (int)h->wlen : 1);
+  if (ctxt == NULL) return NULL;
+  xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+  htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                     HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+  memset(ctxt->sax, 0, sizeof *ctxt->sax);
+  ctxt->sax->startElement = on_start;
+  ctxt->sax->endElement = on_end;
+  ctxt->sax->characters = on_text;
+  ctxt->sax->ignorableWhitespace = on_text;
+  ctxt->sax->cdataBlock = on_text;
+  ctxt->sax->serror = on_serror;
+  ctxt->sax->initialized = XML_SAX2_MAGIC;
+  ctxt->vctxt.error = NULL;
+  ctxt->vctxt.warning = NULL;
+  ctxt->_private = w;
+  return ctxt;
+}
+
 int lp_html_parse(const char *src, size_t len, lp_codecs *cs, int charset,
                   lp_html **out, char *err, size_t errcap) {
   lp_html *h;
@@ -507,24 +532,8 @@ int lp_html_parse(const char *src, size_t len, lp_codecs *cs, int charset,
     if (h->wlen > 0 && h->work[h->wlen - 1] == '\n' && nl > 1) nl--;
     h->stats.lines = nl;
   }
-  ctxt = htmlCreateMemoryParserCtxt(h->wlen ? h->work : " ",
-                                    h->wlen ? (int)h->wlen : 1);
+  ctxt = sax_parser(h, &w);
   if (ctxt == NULL) { rc = LOUPE_ENOMEM; goto fail; }
-  xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-  htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                     HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
-  memset(ctxt->sax, 0, sizeof *ctxt->sax);
-  ctxt->sax->startElement = on_start;
-  ctxt->sax->endElement = on_end;
-  ctxt->sax->characters = on_text;
-  ctxt->sax->ignorableWhitespace = on_text;
-  ctxt->sax->cdataBlock = on_text;
-  ctxt->sax->serror = on_serror;
-  ctxt->sax->initialized = XML_SAX2_MAGIC;
-  ctxt->vctxt.error = NULL;
-  ctxt->vctxt.warning = NULL;
-  ctxt->_private = &w;
   w.h = h;
   w.ctxt = ctxt;
   rc = lp_anchor_push(&h->ta, 0, 0);
