@@ -160,12 +160,17 @@ describe("talking points in Chinese", function()
     local c = assert(loupe.open(":memory:"))
     local days = { "2019年3月4日", "2019年9月8日", "2020年5月6日",
                    "2021年7月2日" }
+    -- four briefings on different questions (pages that differed only in
+    -- a date and a digit would be one story republished, and count once)
+    local asked = { "有报道称邻国将调整渔业配额", "昨天北岸港口发生货轮搁浅事故",
+                    "据报道两国将于下月举行新一轮边界磋商",
+                    "有学者呼吁扩大留学生交流项目" }
     for i, d in ipairs(days) do
       local body = table.concat({
         "埃斯特马克外交部", "",
         "发言人林玛主持例行记者会 " .. i, "",
         d, "",
-        "问：有报道称邻国将调整渔业配额" .. i .. "，你对此有何评论？", "",
+        "问：" .. asked[i] .. "，你对此有何评论？", "",
         "答：我们始终坚持睦邻友好、共同繁荣的北岸合作原则，愿同各方一道推进"
           .. "务实合作。", "",
       }, "\n")
