@@ -160,19 +160,26 @@ describe("talking points in Chinese", function()
     local c = assert(loupe.open(":memory:"))
     local days = { "2019年3月4日", "2019年9月8日", "2020年5月6日",
                    "2021年7月2日" }
-    -- four briefings on different questions (pages that differed only in
-    -- a date and a digit would be one story republished, and count once)
-    local asked = { "有报道称邻国将调整渔业配额", "昨天北岸港口发生货轮搁浅事故",
-                    "据报道两国将于下月举行新一轮边界磋商",
-                    "有学者呼吁扩大留学生交流项目" }
+    -- each day's own answer, so that no two pages are near-copies
+    local news = {
+      "答：今年春季木材出口大幅增长，托尔维克港重新开放后运费首次下降，北部"
+        .. "锯木厂再次从沿海村庄招收季节工人。",
+      "答：一场风暴使通往哈尔萨岛的渡轮停航三天，工程师连夜修复码头灯光，"
+        .. "气象部门向船员发布新的预警，岛上学校停课至发电机检修完毕。",
+      "答：国家乐团在四个省份巡演，每晚座无虚席。指挥宣布在执棒三十个乐季后"
+        .. "退休，文化部门将在秋季前从音乐学院中选出继任者。",
+      "答：河谷农民因夏季温暖干燥而提早收获，批发市场价格几乎没有变化，合作社"
+        .. "在铁路枢纽附近的新粮仓里储存了比往年更多的大麦。",
+    }
     for i, d in ipairs(days) do
       local body = table.concat({
         "埃斯特马克外交部", "",
         "发言人林玛主持例行记者会 " .. i, "",
         d, "",
-        "问：" .. asked[i] .. "，你对此有何评论？", "",
+        "问：有报道称邻国将调整渔业配额" .. i .. "，你对此有何评论？", "",
         "答：我们始终坚持睦邻友好、共同繁荣的北岸合作原则，愿同各方一道推进"
           .. "务实合作。", "",
+        news[i], "",
       }, "\n")
       assert(c:add(body, { path = "zh" .. i .. ".txt" }))
     end
