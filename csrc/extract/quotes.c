@@ -222,6 +222,51 @@ static void phrase_speaker(const body_t *b, registry *r, qbuild *q,
   }
 }
 
+/* Does a speech verb (and "that", a comma or a colon) stand right before
+ * the opening mark at ms ("adding that "..."", "saying, "...")? */
+static int verb_before_mark(const pscan *ps, size_t ms) {
+  const vocab *v = ps->b->v;
+  const char *s = ps->b->s;
+  size_t a, e = ms;
+  while (e > ps->from && (s[e - 1] == ' ' || s[e - 1] == ',' ||
+                          s[e - 1] == ':'))
+    e--;
+  a = e;
+  while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  if (qt_word_is(s, a, e, "that")) {
+    e = a;
+    while (e > ps->from && s[e - 1] == ' ') e--;
+    a = e;
+    while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  }
+  return a < e && (qt_vmask(v, s, a, e) & V_SPEECH);
+}
+
+/* ""...," said Kim Ray, adding that "..."": the speaker of the quote
+ * before, in the same sentence. */
+static int same_sentence_speaker(pscan *ps, qbuild *q, size_t ms) {
+  const char *s = ps->b->s;
+  const qbuild *p;
+  size_t k;
+  if (q == ps->ql->q || q != &ps->ql->q[ps->ql->n - 1]) return 0;
+  p = q - 1;
+  if (p->para != ps->pi || (p->speaker < 0 && p->speaker_text == NULL))
+    return 0;
+  for (k = p->seg[p->nseg - 1][1] + 1; k + 1 < ms; k++)
+    if ((s[k] == '.' || s[k] == '?' || s[k] == '!') && s[k + 1] == ' ') {
+      /* not after "Rep.", "Gov.", an initial */
+      size_t a = k;
+      while (a > 0 && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+      if (!(s[k] == '.' && k - a <= 4 && qt_is_upper_at(s, k, a))) return 0;
+    }
+  q->speaker = p->speaker;
+  q->speaker_text = p->speaker_text;
+  q->speaker_text_len = p->speaker_text_len;
+  q->skind = p->skind;
+  q->rule = "same-sentence";
+  return 1;
+}
+
 /* The cues of quote q at [qs, qe) (opening mark at ms, text after the
  * closing mark at after), most precise first; the end of a cue clause
  * after the quote (> 1), 1 for a cue found elsewhere, 0 for none. */
@@ -238,6 +283,12 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
    * is one ("X said on Monday that "...""); one opening the sentence to
    * the cue after it */
   if (!at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
+    ce = 1;
+  /* ", adding that "..."", "saying "..."": the sentence's subject, before
+   * any cue of the next sentence */
+  if (ce == 0 && !at_start && UNCREDITED && verb_before_mark(ps, ms) &&
+      (same_sentence_speaker(ps, q, ms) ||
+       qt_cue_subject(b, r, ps->from, ms, q)))
     ce = 1;
   if (ce == 0 && UNCREDITED)
     ce = qt_cue_after(b, r, after, ps->to, qs, !ends_sentence, q);

@@ -190,6 +190,34 @@ static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
   out->how = "org-noun";
 }
 
+/* "the leader of the Anti-Defamation League, Jonathan Greenblatt," /
+ * "the spokesman, Tomas Varga,": the name after the role (noun ending at
+ * re; the phrase from i is the role). */
+static int role_then_name(const body_t *b, registry *r, size_t i, size_t re,
+                          size_t lim, speaker_ref *out) {
+  const char *s = b->s;
+  size_t k = re, na, m;
+  int w;
+  if (k < lim && s[k] == ' ') {
+    size_t we = qt_word_end(s, lim, k + 1);
+    if (!qt_word_is(s, k + 1, we, "of") && !qt_word_is(s, k + 1, we, "for") &&
+        !qt_word_is(s, k + 1, we, "at"))
+      return 0;
+    while (k < lim && s[k] != ',' && k - re < 120 && s[k] != '.' &&
+           s[k] != '"' && (unsigned char)s[k] != 0xE2)
+      k++;
+  }
+  if (k + 2 >= lim || s[k] != ',') return 0;
+  na = qt_skip_space(s, lim, k + 1);
+  m = qt_name_at(b->v, s, lim, na, &w);
+  if (m == 0 || w < 2 || na + m >= lim || s[na + m] != ',') return 0;
+  out->who = qt_add_person(r, s, na, m, s + i, k - i, 0);
+  out->start = i;
+  out->end = na + m + 1;          /* the closing comma */
+  out->how = "role+name";
+  return out->who >= 0;
+}
+
 /* "the" + a name: "the Estmark Space Agency" (the organisation, found or
  * registered now), "the Clinton campaign" (the name speaks). */
 static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
@@ -254,6 +282,8 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
   while (k < lim && words < 4) {
     ke = qt_word_end(s, lim, k);
     if (ke == k) break;
+    if (qt_is_role_noun(v, s, k, ke) && role_then_name(b, r, i, ke, lim, out))
+      return 1;
     if (qt_is_role_noun(v, s, k, ke)) {
       out->who = qt_recent_with_role(r, pos, s + k, ke - k);
       if (out->who < 0)
@@ -681,6 +711,11 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
       size_t v0 = qt_skip_apposition(s, i, sp.end), ve;
       int fill = 0;
       v0 = qt_skip_space(s, i, v0);
+      if (v0 < i && s[v0] == '(') {          /* "Bobby Scott (D-Va.)" */
+        size_t cl = v0;
+        while (cl < i && cl < v0 + 60 && s[cl] != ')') cl++;
+        if (cl < i && s[cl] == ')') v0 = qt_skip_space(s, i, cl + 1);
+      }
       ve = qt_word_end(s, i, v0);
       /* "Trump on Thursday ratcheted up ...": time words first */
       while (fill < 3 && ve > v0 && (qt_vmask(b->v, s, v0, ve) & V_FILLER)) {

@@ -201,6 +201,13 @@ static const char NEWS_APPOSITIONS[] =
   "Sen. Paul Dorne (Lab.) argued that \"a harbour that loses money is "
   "a harbour that closes.\"\n"
   "\n"
+  "The leader of the Harbour Users League, Jon Greve, warned that the "
+  "rise would be \"a tax on the smallest boats.\"\n"
+  "\n"
+  "\"It is not new in Veldt,\" said Rep. Ola Brun (Lab.) at the time, "
+  "adding that \"the quays have paid their way for a century.\" Port "
+  "analyst Siri Dahl agreed that the vote had been close.\n"
+  "\n"
   "Copyright 2025 The Valdoria Courier. All rights reserved.\n";
 
 static void test_appositions(void) {
@@ -210,6 +217,8 @@ static void test_appositions(void) {
   SAID(a, "Tonight we chose the port", "Anja Holt", "direct");
   SAID(a, "The increase will be reviewed", "Tomas Reyk", "direct");
   SAID(a, "a harbour that loses money", "Paul Dorne", NULL);
+  SAID(a, "a tax on the smallest boats", "Jon Greve", NULL);
+  SAID(a, "the quays have paid their way", "Ola Brun", NULL);
   loupe_article_free(a);
 }
 
