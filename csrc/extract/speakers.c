@@ -282,6 +282,10 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
   while (k < lim && words < 4) {
     ke = qt_word_end(s, lim, k);
     if (ke == k) break;
+    /* "the White House", "the DNC": a name first (not "the President") */
+    if (words == 0 && qt_is_upper_at(s, lim, k) &&
+        !qt_is_role_noun(v, s, k, ke) && read_the_name(b, r, k, lim, out))
+      return 1;
     if (qt_is_role_noun(v, s, k, ke) && role_then_name(b, r, i, ke, lim, out))
       return 1;
     if (qt_is_role_noun(v, s, k, ke)) {
@@ -297,9 +301,6 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
       read_org_noun(b, r, i, k, ke, pos, out);
       return 1;
     }
-    if (words == 0 && qt_is_upper_at(s, lim, k) &&
-        read_the_name(b, r, k, lim, out))
-      return 1;
     words++;
     if (ke >= lim || s[ke] != ' ') break;
     k = ke + 1;
@@ -694,6 +695,22 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
   return 0;
 }
 
+/* "... obtained a video and said she "..."": a speech verb after "and"
+ * in s[a, i) (the subject said it, even a name nobody introduced). */
+static int coordinated_speech(const vocab *v, const char *s, size_t a,
+                              size_t i) {
+  size_t k = a;
+  int after_and = 0;
+  while (k < i) {
+    size_t e = qt_word_end(s, i, k);
+    if (e == k) { k++; after_and = 0; continue; }
+    if (after_and && (qt_vmask(v, s, k, e) & V_SPEECH)) return 1;
+    after_and = qt_word_is(s, k, e, "and");
+    k = qt_skip_space(s, i, e);
+  }
+  return 0;
+}
+
 /*
  * The subject of the sentence holding a quote that no cue claims: a
  * speaker phrase at the sentence start, or after an opening phrase and
@@ -707,7 +724,8 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
   speaker_ref sp;
   int tries;
   for (tries = 0; tries < 2; tries++) {
-    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) && sp.who >= 0) {
+    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) &&
+        (sp.who >= 0 || (sp.text && coordinated_speech(b->v, s, k, i)))) {
       size_t v0 = qt_skip_apposition(s, i, sp.end), ve;
       int fill = 0;
       v0 = qt_skip_space(s, i, v0);

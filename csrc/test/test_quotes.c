@@ -272,12 +272,19 @@ static const char NEWS_ORGS[] =
   "\n"
   "A report by the Harbour Users Council found that delays on the route "
   "had doubled since 2023. \"The timetable is a promise the operator "
-  "keeps less and less,\" the report said.\n";
+  "keeps less and less,\" the report said.\n"
+  "\n"
+  "During a call on Tuesday, the two ministers \"agreed to keep every "
+  "crossing open through the winter,\" the Harbour Office said. "
+  "Tidewatch obtained the minutes of the call and said the ministers had "
+  "\"argued for an hour\" before agreeing.\n";
 
 static void test_orgs(void) {
   loupe_article *a = parse_text("organisations", NEWS_ORGS);
   SAID(a, "We apologise to every passenger", "Northline Ferries", "direct");
   SAID(a, "not affected the safety", "Maritime Safety Agency", NULL);
+  SAID(a, "agreed to keep every crossing", "Harbour Office", NULL);
+  SAID(a, "argued for an hour", "Tidewatch", NULL);
   {
     const loupe_quote *q = quote_starting(a, "We apologise to every");
     CHECK(q && q->speaker_kind &&
