@@ -245,6 +245,7 @@ void qt_md_view_free(md_view *v);
 /* zhcues.c */
 int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
                size_t ms, size_t after, qbuild *q);
+int qt_han_surname(const char *s);
 
 /* transcript.c */
 int qt_scan_transcript(const body_t *b, registry *r, qlist *ql,
