@@ -90,7 +90,7 @@ SAN_LUA_ENV = ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$(ASAN_LIB) \
               UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: all deps bench-deps test test-run sanitize sanitize-run valgrind \
-        valgrind-run demo eval bench soak install uninstall rock clean \
+        valgrind-run demo eval train bench soak install uninstall rock clean \
         fuzz fuzz-build \
         check-rockspec check-symbols check-layers check-browser check-browser-run lint \
         c-test-bins help FORCE
@@ -321,6 +321,9 @@ check-rockspec:
 	  grep -qE '\["loupe\.'"$$m"'"\] *= *"'"$$f"'"' $(ROCKSPEC) || \
 	    { echo "check-rockspec: $(ROCKSPEC) should map [\"loupe.$$m\"] = \"$$f\"" >&2; rc=1; }; \
 	done; \
+	for f in $$(grep -oE '"(csrc|lua|bin)/[^"]+"' $(ROCKSPEC) | tr -d '"' | sort | uniq -d); do \
+	  echo "check-rockspec: $(ROCKSPEC) lists $$f twice" >&2; rc=1; \
+	done; \
 	for f in $$(grep -oE '"(csrc|lua|bin)/[^"]+"' $(ROCKSPEC) | tr -d '"'); do \
 	  [ -f "$$f" ] || { echo "check-rockspec: $(ROCKSPEC) lists $$f, which does not exist" >&2; rc=1; }; \
 	done; \
@@ -428,6 +431,22 @@ eval: deps
 	  { echo "make eval: bench/eval.lua does not exist yet" >&2; exit 1; }
 	@$(SUBMAKE) all
 	$(TREE_ENV) $(LUA) bench/eval.lua --shared $(SHARED) $(EVAL_ARGS)
+
+# train_dates.lua: learns the date candidate weights (datepick.c) from
+# half A of the dev page sets, checks them on half B, and rewrites
+# csrc/extract/date_weights.h (commit it with the change that caused it).
+# TRAIN_ARGS passes options (lua5.4 bench/train_dates.lua --help).
+TRAIN_ARGS ?=
+DATE_FEATURES := $(BUILD)/date_features
+
+train: deps
+	@$(SUBMAKE) all $(DATE_FEATURES)
+	$(TREE_ENV) $(LUA) bench/train_dates.lua --shared $(SHARED) \
+	  --features $(DATE_FEATURES) $(TRAIN_ARGS)
+
+$(DATE_FEATURES): bench/date_features.c $(LIB) $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(ALL_LDFLAGS) $(LIBS)
 
 # bench.lua: parse throughput; bench_html.lua: HTML parse throughput
 # against libxml2's parse alone (build/html_baseline); pathological.lua:

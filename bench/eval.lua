@@ -24,6 +24,7 @@ local cjson = require "cjson"
 local U = require "eval.util"
 local pages_mod = require "eval.pages"
 local quotes = require "eval.quotes"
+local search = require "eval.search"
 local wire = require "eval.wire"
 local loupe = require "loupe"
 
@@ -31,7 +32,7 @@ local USAGE = [[
 usage: lua5.4 bench/eval.lua [options] [SHARED_DIR]
   --shared DIR   the shared folder (default ../shared)
   --set LIST     comma-separated sections: seeds, extraction, l3s, dates,
-                 fixtures, polnear, mfa, wire; or pages (the three page
+                 fixtures, polnear, mfa, wire, search; or pages (the three page
                  sets), quotes (fixtures, polnear, mfa); default all
   --format F     text, html or both (default both: the HTML of the page
                  sets is evaluated when loupe parses HTML, else skipped)
@@ -87,7 +88,7 @@ do
 end
 
 local ALL = { "seeds", "extraction", "l3s", "dates", "fixtures", "polnear",
-              "mfa", "wire" }
+              "mfa", "wire", "search" }
 local want = {}
 if opt.sets then
   local groups = { pages = { "extraction", "l3s", "dates" },
@@ -473,6 +474,30 @@ local function wire_copy()
     :format(r.first_kept, r.stories, r.paras_right, r.stories))
 end
 
+-- ------------------------------------------------------------- search
+
+local function search_recall()
+  local r = search.run(shared)
+  results.search = r
+  for _, lang in ipairs({ "zh", "en" }) do
+    local s = r[lang]
+    print(("\n== search recall, mfa_%s (%d articles): articles found by "
+      .. "corpus:query(term) of those whose title or body holds it (%s)")
+      :format(lang, s.articles, lang == "zh" and "a plain substring"
+        or "a whole word, case folded"))
+    for _, t in ipairs(s.terms) do
+      -- padded to 16 columns: a CJK character takes two
+      local w = lang == "zh" and 2 * utf8.len(t.term) or #t.term
+      print(("   %s%s holding %4d  found %4d  recall %.3f  extra %d")
+        :format(t.term, (" "):rep(math.max(0, 16 - w)), t.containing,
+          t.found, t.recall, t.extra))
+    end
+    print(("   all terms: recall %.3f (lowest %.3f), %d of %d; extra %d")
+      :format(s.all.recall, s.all.min_recall, s.all.found,
+        s.all.containing, s.all.extra))
+  end
+end
+
 -- --------------------------------------------------------------- main
 
 if want.seeds and not opt.page then seeds() end
@@ -482,6 +507,7 @@ if not opt.page then
   if want.polnear then polnear() end
   if want.mfa then mfa() end
   if want.wire then wire_copy() end
+  if want.search then search_recall() end
 end
 if opt.json then
   U.write(opt.json, cjson.encode(results))

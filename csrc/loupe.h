@@ -1,7 +1,35 @@
 /*
  * loupe.h - public C API of the loupe core: turns raw news-page text into a
- * clean article record. No Lua, SQLite or PCRE2 types appear here; every
- * setting lives on a handle and every fallible call returns a LOUPE_* code.
+ * clean article record and keeps articles in a corpus file searched from
+ * here. No Lua, SQLite or PCRE2 types appear here. Declarations go by
+ * layer, as the sources do: util (result codes, hashes), extract (pages
+ * in, article records out; csrc/extract), corpus (the SQLite file, regexes,
+ * files to ingest, reading ahead; csrc/corpus), then queries and cursors.
+ *
+ * Rules every function follows unless its comment says otherwise:
+ * - Errors. A fallible call returns int: LOUPE_OK (0) or a LOUPE_* code
+ *   (loupe_errstr names it). The message lives on the handle the call was
+ *   made on (loupe_errmsg, loupe_db_errmsg, loupe_query_errmsg,
+ *   loupe_cursor_errmsg, loupe_regex_errmsg) until its next failure.
+ *   Out parameters hold nothing to use on failure (most are cleared to
+ *   NULL or 0 first). Calls on a closed handle return LOUPE_EMISUSE; a
+ *   NULL handle is LOUPE_EINVAL or LOUPE_EMISUSE.
+ * - Ownership. What *_new and *_open make is the caller's, released by
+ *   the matching *_free or *_close, which accept NULL. A const char *
+ *   returned belongs to the object it came from, valid until that
+ *   object's next call that says it replaces it, or its release; static
+ *   names ("ok", "html", ...) never change. Arguments are read during the
+ *   call only (strings copied when kept) and stay the caller's.
+ * - Threads. The library keeps no global mutable state (one exception:
+ *   the full-text tokenizer the prefetch workers share is set up once per
+ *   process under pthread_once, in corpus/ftstok.c). A handle and what is
+ *   made from it (a corpus with its queries and cursors) is used by one
+ *   thread at a time;
+ *   different handles may be used on different threads at once. Calls
+ *   without a handle (loupe_hash, loupe_errstr, the *_name functions,
+ *   loupe_list_files, loupe_check_runtime, loupe_cpu_count) are safe from
+ *   any thread. An article, once made, is read-only and may be read from
+ *   any thread.
  */
 #ifndef LOUPE_H
 #define LOUPE_H
@@ -13,6 +41,10 @@ extern "C" {
 #endif
 
 #define LOUPE_VERSION "0.1.0"
+
+/* ======================================================================
+ * util: result codes and content hashes
+ * ====================================================================== */
 
 /* Result codes. LOUPE_OK is 0; loupe_errstr() names each code. */
 #define LOUPE_OK        0
@@ -28,6 +60,30 @@ extern "C" {
 #define LOUPE_EDB      10  /* other database error */
 #define LOUPE_EMISUSE  11  /* call on a closed or finished object */
 #define LOUPE_EVERSION 12  /* corpus written by a newer loupe (schema) */
+
+/* Static name of a result code ("ok", "nomem", "encoding", ...), the
+ * word the Lua binding returns as an error's code; "unknown" for another
+ * number. */
+const char *loupe_errstr(int rc);
+
+/* Hex digits of a content hash (the string form is this plus a NUL). */
+#define LOUPE_HASH_LEN 16
+
+/*
+ * The content hash that identifies an article in the corpus (64 bits as
+ * hex; identity, not security): a hash of the page's normalised text, so
+ * that copies differing only in line ends (CRLF, LF, CR), spaces, blank
+ * lines, a byte-order mark or invisible characters are the same article,
+ * and a gzip-compressed page is the page it holds. See docs/schema.md for
+ * the exact normalisation. Built in the corpus layer (it inflates gzip);
+ * thread-safe, no handle.
+ *   bytes/len: the raw page; out: receives LOUPE_HASH_LEN digits and a NUL.
+ */
+void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
+
+/* ======================================================================
+ * extract: pages in, article records out (no database)
+ * ====================================================================== */
 
 /* Precision of a parsed date; the ISO string carries exactly this much. */
 typedef enum {
@@ -254,78 +310,14 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
 /* Free an article; NULL is accepted. */
 void loupe_article_free(loupe_article *a);
 
-/* Message describing the last failure on p ("" when none). */
+/* Message describing the last failure on p ("" when none; owned by p). */
 const char *loupe_errmsg(const loupe_parser *p);
-
-/* Static name of a result code ("ok", "nomem", "encoding", ...). */
-const char *loupe_errstr(int rc);
 
 /* Static name of a date precision ("year", "month", "day", ...). */
 const char *loupe_precision_name(loupe_precision prec);
 
-/*
- * Check the libraries loupe runs on: SQLite 3.30 or later with FTS5, PCRE2 10.x with
- * the same major version it was built against. Returns LOUPE_OK, or
- * LOUPE_EINVAL with what is missing in err.
- */
-int loupe_check_runtime(char *err, size_t errcap);
-
 /* Static name of a line label ("body", "boilerplate", ...). */
 const char *loupe_line_label_name(loupe_line_label label);
-
-
-/* ======================================================================
- * Regular expressions (PCRE2, UTF-8, with limits on every match)
- * ====================================================================== */
-
-typedef struct loupe_regex loupe_regex;
-
-/* Limits applied to every match; 0 means the default shown. */
-typedef struct {
-  unsigned long match_limit;   /* backtracking steps (default 5,000,000) */
-  unsigned long depth_limit;   /* nested backtracking depth (default 100,000) */
-  unsigned long heap_limit;    /* heap for backtracking, KiB (default 65,536) */
-} loupe_regex_limits;
-
-/*
- * Compile a pattern (UTF-8; invalid UTF-8 in subjects is matched safely).
- *   pattern/len: the pattern bytes.
- *   flags:       NULL or a string of 'i' (caseless), 'm' (multiline),
- *                's' (dot matches newline), 'x' (extended), 'u' (Unicode
- *                properties for \w, \d, \b).
- *   limits:      NULL for the defaults.
- *   out:         receives the regex (NULL on failure).
- *   err/errcap:  receives a message on failure ("missing ) at offset 4").
- * Returns LOUPE_OK, LOUPE_ESYNTAX (bad pattern or flag), LOUPE_EINVAL (a
- * limit above 4294967295: PCRE2 keeps them in 32 bits), LOUPE_ENOMEM.
- * JIT compilation is used when the library has it.
- */
-int loupe_regex_new(const char *pattern, size_t len, const char *flags,
-                    const loupe_regex_limits *limits, loupe_regex **out,
-                    char *err, size_t errcap);
-
-/* Free a regex; NULL is accepted. */
-void loupe_regex_free(loupe_regex *re);
-
-/*
- * Find the first match in subject[start..len).
- *   ovec:   receives up to max_pairs (start, end) byte offsets; pair 0 is
- *           the whole match, the others the capture groups ((size_t)-1
- *           for a group that did not take part).
- *   npairs: receives the number of pairs filled (0 when no match).
- * Returns LOUPE_OK (match or no match: see *npairs), LOUPE_ELIMIT (a
- * limit was hit; loupe_regex_errmsg names it and the option that raises
- * it), LOUPE_ESYNTAX (the pattern cannot be matched, as a recursion that
- * loops at one position; loupe_regex_errmsg says why), LOUPE_EINVAL.
- */
-int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
-                     size_t start, size_t *ovec, int max_pairs, int *npairs);
-
-/* Number of capture groups in the pattern. */
-int loupe_regex_groups(const loupe_regex *re);
-
-/* Message of the last failed loupe_regex_exec ("" when none). */
-const char *loupe_regex_errmsg(const loupe_regex *re);
 
 /* ======================================================================
  * The corpus: one SQLite file with articles, paragraphs and an FTS5 index
@@ -334,6 +326,14 @@ const char *loupe_regex_errmsg(const loupe_regex *re);
 typedef struct loupe_db loupe_db;
 typedef struct loupe_query loupe_query;
 typedef struct loupe_cursor loupe_cursor;
+
+/*
+ * Check the libraries loupe runs on: SQLite 3.30 or later with FTS5,
+ * PCRE2 10.x with the same major version it was built against.
+ *   err/errcap: receive what is missing.
+ * Returns LOUPE_OK or LOUPE_EINVAL.
+ */
+int loupe_check_runtime(char *err, size_t errcap);
 
 #define LOUPE_OPEN_READONLY 1   /* open an existing corpus read-only */
 
@@ -347,6 +347,12 @@ typedef struct {
                             connection holds locked before failing with
                             LOUPE_EBUSY: 0 the default
                             (LOUPE_BUSY_TIMEOUT), negative not at all */
+  const char *stem;      /* full-text word forms of a new corpus: "en"
+                            (English stems: "hackers" finds "hacker"),
+                            "none"; NULL takes the corpus's own. An
+                            existing corpus keeps its choice (asking for
+                            another is LOUPE_EINVAL); an older one is
+                            re-indexed with it. */
 } loupe_open_options;
 
 /*
@@ -394,10 +400,40 @@ int loupe_db_discard(loupe_db *db, int *removed);
  * An open transaction is rolled back. */
 void loupe_db_close(loupe_db *db);
 
-/* Message of the last failure on db. */
+/* Message of the last failure on db (owned by db, replaced by its next
+ * failure; "no database" for NULL). After a failed open it says why. */
 const char *loupe_db_errmsg(const loupe_db *db);
 
-/* Transactions around ingest batches (nested begin is an error). */
+/* The schema version this library writes. */
+#define LOUPE_SCHEMA_VERSION 4
+
+/*
+ * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
+ * threshold the similarity a page needs with a cluster member to join it
+ * (0 keeps the current, default 0.8): the estimated containment of the
+ * shorter body's word 3-shingles in the longer's, from MinHash
+ * signatures. Returns LOUPE_OK or LOUPE_EINVAL.
+ */
+int loupe_db_set_clustering(loupe_db *db, int on, double threshold);
+
+/*
+ * The charset of the pages loupe_db_add() parses (see
+ * loupe_parser_set_charset; NULL or "auto" detects it). Returns LOUPE_OK
+ * or LOUPE_EINVAL for a name loupe does not read (loupe_db_errmsg says
+ * which names it reads).
+ */
+int loupe_db_set_charset(loupe_db *db, const char *charset);
+
+/*
+ * Transactions around ingest batches: loupe_db_begin opens one (BEGIN
+ * IMMEDIATE: it waits up to the busy timeout for another writer),
+ * loupe_db_commit writes the near-duplicate keys waiting in memory when
+ * enough have gathered, and commits;
+ * loupe_db_rollback drops everything since begin (LOUPE_OK when none is
+ * open). A nested begin, or a commit without begin, is LOUPE_EMISUSE; a
+ * failed commit leaves the transaction open for the caller to roll back.
+ * Return LOUPE_OK, LOUPE_EMISUSE, LOUPE_EBUSY or a database error.
+ */
 int loupe_db_begin(loupe_db *db);
 int loupe_db_commit(loupe_db *db);
 int loupe_db_rollback(loupe_db *db);
@@ -426,19 +462,6 @@ typedef enum {
  */
 int loupe_db_add(loupe_db *db, const char *bytes, size_t len,
                  const char *path, loupe_add_status *status, long long *id);
-
-/* Hex digits of a content hash (the string form is this plus a NUL). */
-#define LOUPE_HASH_LEN 16
-
-/*
- * The content hash that identifies an article in the corpus (64 bits as
- * hex; identity, not security): a hash of the page's normalised text, so
- * that copies differing only in line ends (CRLF, LF, CR), spaces, blank
- * lines, a byte-order mark or invisible characters are the same article.
- * See docs/schema.md for the exact normalisation.
- *   bytes/len: the raw page; out: receives LOUPE_HASH_LEN digits and a NUL.
- */
-void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
 
 /*
  * Step 1 of loupe_db_add: what the corpus holds for a page. Reads only.
@@ -508,9 +531,31 @@ int loupe_db_store(loupe_db *db, const loupe_article *a, const char *path,
  */
 int loupe_db_link(loupe_db *db, const char *path, long long id);
 
-/* Cursor over the paths (one column, path) an article was ingested
- * from, in order; none for text added without a path. */
+/* Cursor over the paths (one column, path) article id was ingested
+ * from, in order; none for text added without a path. out receives the
+ * cursor (free it with loupe_cursor_free). Returns LOUPE_OK, LOUPE_EMISUSE
+ * (closed corpus) or a database error. */
 int loupe_db_paths(loupe_db *db, long long id, loupe_cursor **out);
+
+/* Number of articles stored into *n. Returns LOUPE_OK or a database
+ * error (LOUPE_EMISUSE when closed). */
+int loupe_db_count(loupe_db *db, long long *n);
+
+/*
+ * Bulk loading. New rows fall on random pages of the indexes by name
+ * (quotes by speaker, entities by name), so each commit rewrites many of
+ * their pages; an ingest that adds more articles than the corpus holds
+ * is faster without them, built once at its end by one sorted pass.
+ * loupe_db_defer_indexes drops them and marks the corpus, in a
+ * transaction of its own (none may be open); loupe_db_build_indexes
+ * creates what is missing and clears the mark. Queries stay correct in
+ * between, only slower by speaker and entity. A corpus left marked (a
+ * killed ingest) gets its indexes on its next writable open.
+ * Return LOUPE_OK, LOUPE_EMISUSE (read-only, closed, or a transaction
+ * open), LOUPE_EBUSY or a database error.
+ */
+int loupe_db_defer_indexes(loupe_db *db);
+int loupe_db_build_indexes(loupe_db *db);
 
 /* What loupe_db_check found. */
 typedef struct {
@@ -547,203 +592,6 @@ int loupe_db_check(loupe_db *db, loupe_check_result *out);
  */
 int loupe_db_verify(loupe_db *db);
 
-/*
- * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
- * threshold the similarity a page needs with a cluster member to join it
- * (0 keeps the current, default 0.8): the estimated containment of the
- * shorter body's word 3-shingles in the longer's, from MinHash
- * signatures. Returns LOUPE_OK or LOUPE_EINVAL.
- */
-int loupe_db_set_clustering(loupe_db *db, int on, double threshold);
-
-/*
- * The charset of the pages loupe_db_add() parses (see
- * loupe_parser_set_charset; NULL or "auto" detects it). Returns LOUPE_OK
- * or LOUPE_EINVAL for a name loupe does not read (loupe_db_errmsg says
- * which names it reads).
- */
-int loupe_db_set_charset(loupe_db *db, const char *charset);
-
-/*
- * Bulk loading. New rows fall on random pages of the indexes by name
- * (quotes by speaker, entities by name), so each commit rewrites many of
- * their pages; an ingest that adds more articles than the corpus holds
- * is faster without them, built once at its end by one sorted pass.
- * loupe_db_defer_indexes drops them and marks the corpus, in a
- * transaction of its own (none may be open); loupe_db_build_indexes
- * creates what is missing and clears the mark. Queries stay correct in
- * between, only slower by speaker and entity. A corpus left marked (a
- * killed ingest) gets its indexes on its next writable open.
- * Return LOUPE_OK, LOUPE_EMISUSE (read-only, closed, or a transaction
- * open), LOUPE_EBUSY or a database error.
- */
-int loupe_db_defer_indexes(loupe_db *db);
-int loupe_db_build_indexes(loupe_db *db);
-
-/* Number of articles stored. */
-int loupe_db_count(loupe_db *db, long long *n);
-
-/* The schema version this library writes. */
-#define LOUPE_SCHEMA_VERSION 3
-
-/* ---- queries ---- */
-
-/* Filters a query may carry (several values of one key are OR-ed). */
-typedef enum {
-  LOUPE_F_OUTLET = 1, LOUPE_F_CREDIT, LOUPE_F_AUTHOR, LOUPE_F_LANG,
-  LOUPE_F_ID,
-  LOUPE_F_SPEAKER,     /* articles quoting this speaker (exact name) */
-  LOUPE_F_ENTITY,      /* articles naming this entity (name or alias) */
-  LOUPE_F_KIND,        /* quotes of this kind (quotes cursor only) */
-  LOUPE_F_QUOTE_TEXT   /* quotes containing this text (quotes cursor only) */
-} loupe_filter;
-
-typedef enum {
-  LOUPE_ORDER_DEFAULT = 0,  /* rank with text, else date */
-  LOUPE_ORDER_DATE,         /* oldest first */
-  LOUPE_ORDER_DATE_DESC,    /* newest first */
-  LOUPE_ORDER_RANK          /* best match first */
-} loupe_order;
-
-typedef enum {
-  LOUPE_GROUP_YEAR = 1, LOUPE_GROUP_MONTH, LOUPE_GROUP_DAY,
-  LOUPE_GROUP_OUTLET, LOUPE_GROUP_CREDIT
-} loupe_group;
-
-/* Default limits on a query's search text (loupe_query_set_limits). */
-#define LOUPE_MAX_QUERY_BYTES 1048576
-#define LOUPE_MAX_QUERY_TERMS 4096
-
-/* A new empty query on db (matches every article). */
-int loupe_query_new(loupe_db *db, loupe_query **out);
-void loupe_query_free(loupe_query *q);
-/*
- * Bound the search text, before any is given (FTS5 parses a long AND
- * chain in quadratic time).
- *   max_bytes: bytes of text, phrases, NEAR terms and regex together
- *              (0: LOUPE_MAX_QUERY_BYTES).
- *   max_terms: words of the text (of raw FTS5 text: runs of letters and
- *              digits), phrases, and NEAR terms (0: LOUPE_MAX_QUERY_TERMS).
- * The calls that add text then return LOUPE_ELIMIT with a message naming
- * the limit and its option (max_query_bytes, max_query_terms).
- */
-int loupe_query_set_limits(loupe_query *q, size_t max_bytes,
-                           size_t max_terms);
-/* The limits of the regexes the query compiles from now on (the filter
- * of loupe_query_regex, the term of loupe_query_kwic); NULL for the
- * defaults. */
-int loupe_query_regex_limits(loupe_query *q,
-                             const loupe_regex_limits *limits);
-/* Analyst text: every word must occur (literal terms; quotes, hyphens and
- * dots are never FTS5 syntax). With raw != 0 the text is FTS5 syntax.
- * LOUPE_ELIMIT past a limit (see loupe_query_set_limits). */
-int loupe_query_text(loupe_query *q, const char *text, int raw);
-/* An exact phrase; LOUPE_EINVAL when it holds no letter or digit. */
-int loupe_query_phrase(loupe_query *q, const char *phrase);
-/* Two terms or phrases within distance tokens of each other; LOUPE_EINVAL
- * for a negative distance or a term without letters or digits. */
-int loupe_query_near(loupe_query *q, const char *a, const char *b,
-                     int distance);
-/* A filter value (see loupe_filter); values of one key are OR-ed. */
-int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value);
-/* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17",
- * optionally a time and zone), inclusive at their precision; NULL
- * clears. LOUPE_EINVAL for a month outside 01-12 or a day outside its
- * month. */
-int loupe_query_since(loupe_query *q, const char *since);
-int loupe_query_until(loupe_query *q, const char *until);
-/* Keep articles whose body matches the pattern (compiled with limits). */
-int loupe_query_regex(loupe_query *q, const char *pattern, const char *flags);
-int loupe_query_order(loupe_query *q, loupe_order order);
-int loupe_query_limit(loupe_query *q, long long limit, long long offset);
-/* One hit per republication cluster (its earliest matching member). */
-int loupe_query_collapse(loupe_query *q, int on);
-/* Make loupe_query_group count clusters instead of articles. */
-int loupe_query_count_clusters(loupe_query *q, int on);
-/* Keep only articles that carry at least one quote. */
-int loupe_query_quotes_only(loupe_query *q, int on);
-/* Message of the last failure on q. */
-const char *loupe_query_errmsg(const loupe_query *q);
-
-/* Count matching articles. A query runs one terminal: count, hits, ids,
- * group or kwic (the cursor takes over what the statement binds). */
-int loupe_query_count(loupe_query *q, long long *n);
-/* Cursor over the matching articles: id, path, title, date,
- * date_precision, dateline, credit, outlet, lang, authors and editors (JSON
- * arrays), cluster, and rank for queries with text (not for a page in date
- * order, found by walking the date index: loupe_db_hit_rank reads it). The
- * body, snippet and highlight are not columns: read them per hit with
- * loupe_db_hit_field. */
-int loupe_query_hits(loupe_query *q, loupe_cursor **out);
-/*
- * The FTS5 expression the query's text, phrases and NEAR groups compile
- * to, which snippets and highlights are made from.
- *   q:   the query.
- *   len: receives its length in bytes (0 when there is none).
- * Returns its bytes (not NUL-terminated; owned by q, valid until q changes
- * or is freed), or NULL when the query has no text, phrase or NEAR group.
- */
-const char *loupe_query_match(const loupe_query *q, size_t *len);
-/* Cursor over the matching article ids (one column, id). */
-int loupe_query_ids(loupe_query *q, loupe_cursor **out);
-/* Cursor over (key, count) rows. */
-int loupe_query_group(loupe_query *q, loupe_group by, loupe_cursor **out);
-/* Cursor over keyword-in-context rows (left, match, right, id, date):
- * every match of term (a literal, case-insensitive; or a regex when
- * is_regex) in the matching articles' bodies; width characters each side
- * (LOUPE_EINVAL unless positive). */
-int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
-                     const char *flags, int width, loupe_cursor **out);
-
-/* Cursor over the quotes of the matching articles (text, speaker, role,
- * cue, kind, offset, paragraph, line, article_id, date, outlet, title),
- * oldest first; speaker, kind and quote-text filters apply to the quotes
- * themselves. */
-int loupe_query_quotes(loupe_query *q, loupe_cursor **out);
-
-/* Cursor over the members of every cluster of two or more articles
- * (cluster, origin, id, date, outlet, credit, title, path, similarity to
- * the origin), clusters in the order of their origin's date. */
-int loupe_db_clusters(loupe_db *db, loupe_cursor **out);
-/* Options of loupe_db_talking_points (zero fields take the defaults). */
-typedef struct {
-  int min_articles;     /* distinct republication clusters (default 3) */
-  int min_years;        /* distinct years (default 1) */
-  int min_words;        /* shortest phrasing in words (default 6) */
-  const char *speaker;  /* only this speaker's quotes (exact name) */
-  const char *since, *until;   /* ISO date bounds of the articles */
-} loupe_tp_options;
-
-/*
- * Phrasings that recur across separate articles: cursor over (text,
- * words, first, last, articles, clusters, years "YYYY:n ...", speakers,
- * outlets and variants as JSON arrays), most widespread first.
- */
-int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
-                            loupe_cursor **out);
-/* Cursor over the speakers (name, role, quotes, first, last, outlets as a
- * JSON array), most quoted first. */
-int loupe_db_speakers(loupe_db *db, loupe_cursor **out);
-/* Cursor over the entities (name, kind, role, articles, mentions), most
- * widespread first; kind NULL for every kind. */
-int loupe_db_entities(loupe_db *db, const char *kind, loupe_cursor **out);
-
-/* ---- cursors ---- */
-
-/* Step to the next row: LOUPE_OK with *has_row 1, or 0 at the end. */
-int loupe_cursor_next(loupe_cursor *c, int *has_row);
-/* Columns of the current row. */
-int loupe_cursor_columns(const loupe_cursor *c);
-const char *loupe_cursor_name(const loupe_cursor *c, int col);
-/* Value of a column: type 0 null, 1 integer, 2 float, 3 text. */
-int loupe_cursor_type(loupe_cursor *c, int col);
-long long loupe_cursor_int(loupe_cursor *c, int col);
-double loupe_cursor_double(loupe_cursor *c, int col);
-const char *loupe_cursor_text(loupe_cursor *c, int col, size_t *len);
-const char *loupe_cursor_errmsg(const loupe_cursor *c);
-/* Release a cursor (idempotent through its owner; NULL accepted). */
-void loupe_cursor_free(loupe_cursor *c);
-
 /* ---- files to ingest ---- */
 
 /*
@@ -757,6 +605,7 @@ void loupe_cursor_free(loupe_cursor *c);
  */
 int loupe_list_files(const char *const *specs, size_t nspecs, char ***out,
                      size_t *count, char *err, size_t errcap);
+/* Free a list from loupe_list_files; NULL is accepted. */
 void loupe_free_files(char **paths, size_t count);
 
 /* ---- reading and parsing ahead (worker threads) ---- */
@@ -858,11 +707,279 @@ int loupe_db_add_page(loupe_db *db, const loupe_page *page,
 /* Number of processors online (at least 1). */
 int loupe_cpu_count(void);
 
-/* ---- whole articles ---- */
+/* ======================================================================
+ * Regular expressions (PCRE2, UTF-8, with limits on every match); a
+ * loupe_regex is used by one thread at a time (it holds its match data)
+ * ====================================================================== */
 
-/* Cursor over one article's row (the columns of hits without rank, plus
- * body, provenance, hash, bytes, parser_version, ingested_at) or none. */
+typedef struct loupe_regex loupe_regex;
+
+/* Limits applied to every match; 0 means the default shown. */
+typedef struct {
+  unsigned long match_limit;   /* backtracking steps (default 5,000,000) */
+  unsigned long depth_limit;   /* nested backtracking depth (default 100,000) */
+  unsigned long heap_limit;    /* heap for backtracking, KiB (default 65,536) */
+} loupe_regex_limits;
+
+/*
+ * Compile a pattern (UTF-8; invalid UTF-8 in subjects is matched safely).
+ *   pattern/len: the pattern bytes.
+ *   flags:       NULL or a string of 'i' (caseless), 'm' (multiline),
+ *                's' (dot matches newline), 'x' (extended), 'u' (Unicode
+ *                properties for \w, \d, \b).
+ *   limits:      NULL for the defaults.
+ *   out:         receives the regex (NULL on failure).
+ *   err/errcap:  receives a message on failure ("missing ) at offset 4").
+ * Returns LOUPE_OK, LOUPE_ESYNTAX (bad pattern or flag), LOUPE_EINVAL (a
+ * limit above 4294967295: PCRE2 keeps them in 32 bits), LOUPE_ENOMEM.
+ * JIT compilation is used when the library has it.
+ */
+int loupe_regex_new(const char *pattern, size_t len, const char *flags,
+                    const loupe_regex_limits *limits, loupe_regex **out,
+                    char *err, size_t errcap);
+
+/* Free a regex; NULL is accepted. */
+void loupe_regex_free(loupe_regex *re);
+
+/*
+ * Find the first match in subject[start..len).
+ *   ovec:   receives up to max_pairs (start, end) byte offsets; pair 0 is
+ *           the whole match, the others the capture groups ((size_t)-1
+ *           for a group that did not take part).
+ *   npairs: receives the number of pairs filled (0 when no match).
+ * Returns LOUPE_OK (match or no match: see *npairs), LOUPE_ELIMIT (a
+ * limit was hit; loupe_regex_errmsg names it and the option that raises
+ * it), LOUPE_ESYNTAX (the pattern cannot be matched, as a recursion that
+ * loops at one position; loupe_regex_errmsg says why), LOUPE_EINVAL.
+ */
+int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
+                     size_t start, size_t *ovec, int max_pairs, int *npairs);
+
+/* Number of capture groups in the pattern (0 for NULL). */
+int loupe_regex_groups(const loupe_regex *re);
+
+/* Message of the last failed loupe_regex_exec ("" when none; owned by
+ * re). */
+const char *loupe_regex_errmsg(const loupe_regex *re);
+
+/* ======================================================================
+ * Queries: built by calls, run by one terminal (count, hits, ids, group,
+ * kwic, quotes). A query belongs to its corpus's thread and is not used
+ * after the corpus is closed (loupe_query_free may still follow); the
+ * cursors it makes outlive it.
+ * ====================================================================== */
+
+/* Filters a query may carry (several values of one key are OR-ed). */
+typedef enum {
+  LOUPE_F_OUTLET = 1, LOUPE_F_CREDIT, LOUPE_F_AUTHOR, LOUPE_F_LANG,
+  LOUPE_F_ID,
+  LOUPE_F_SPEAKER,     /* articles quoting this speaker (exact name) */
+  LOUPE_F_ENTITY,      /* articles naming this entity (name or alias) */
+  LOUPE_F_KIND,        /* quotes of this kind (quotes cursor only) */
+  LOUPE_F_QUOTE_TEXT   /* quotes containing this text (quotes cursor only) */
+} loupe_filter;
+
+typedef enum {
+  LOUPE_ORDER_DEFAULT = 0,  /* rank with text, else date */
+  LOUPE_ORDER_DATE,         /* oldest first */
+  LOUPE_ORDER_DATE_DESC,    /* newest first */
+  LOUPE_ORDER_RANK          /* best match first */
+} loupe_order;
+
+typedef enum {
+  LOUPE_GROUP_YEAR = 1, LOUPE_GROUP_MONTH, LOUPE_GROUP_DAY,
+  LOUPE_GROUP_OUTLET, LOUPE_GROUP_CREDIT
+} loupe_group;
+
+/* Default limits on a query's search text (loupe_query_set_limits). */
+#define LOUPE_MAX_QUERY_BYTES 1048576
+#define LOUPE_MAX_QUERY_TERMS 4096
+
+/* A new empty query on db (it matches every article) into *out; free it
+ * with loupe_query_free before db is closed. Returns LOUPE_OK,
+ * LOUPE_EMISUSE (db closed or NULL) or LOUPE_ENOMEM. The calls below
+ * that add to a query return LOUPE_OK or an error with the message on q
+ * (LOUPE_ENOMEM always possible); a query with an error should be freed. */
+int loupe_query_new(loupe_db *db, loupe_query **out);
+/* Free a query; NULL is accepted. Cursors it made stay valid. */
+void loupe_query_free(loupe_query *q);
+/*
+ * Bound the search text, before any is given (FTS5 parses a long AND
+ * chain in quadratic time).
+ *   max_bytes: bytes of text, phrases, NEAR terms and regex together
+ *              (0: LOUPE_MAX_QUERY_BYTES).
+ *   max_terms: words of the text (of raw FTS5 text: runs of letters and
+ *              digits), phrases, and NEAR terms (0: LOUPE_MAX_QUERY_TERMS).
+ * The calls that add text then return LOUPE_ELIMIT with a message naming
+ * the limit and its option (max_query_bytes, max_query_terms).
+ */
+int loupe_query_set_limits(loupe_query *q, size_t max_bytes,
+                           size_t max_terms);
+/* The limits of the regexes the query compiles from now on (the filter
+ * of loupe_query_regex, the term of loupe_query_kwic); NULL for the
+ * defaults. */
+int loupe_query_regex_limits(loupe_query *q,
+                             const loupe_regex_limits *limits);
+/* Analyst text: every word must occur (literal terms; quotes, hyphens and
+ * dots are never FTS5 syntax). With raw != 0 the text is FTS5 syntax.
+ * LOUPE_ELIMIT past a limit (see loupe_query_set_limits). */
+int loupe_query_text(loupe_query *q, const char *text, int raw);
+/* An exact phrase; LOUPE_EINVAL when it holds no letter or digit. */
+int loupe_query_phrase(loupe_query *q, const char *phrase);
+/* Two terms or phrases within distance tokens of each other; LOUPE_EINVAL
+ * for a negative distance or a term without letters or digits. */
+int loupe_query_near(loupe_query *q, const char *a, const char *b,
+                     int distance);
+/* A filter value (see loupe_filter; copied); values of one key are
+ * OR-ed, keys AND-ed. NULL adds nothing. LOUPE_EINVAL for an unknown key,
+ * LOUPE_ELIMIT past 64 values. */
+int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value);
+/* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17",
+ * optionally a time and zone), inclusive at their precision; NULL
+ * clears. LOUPE_EINVAL for a month outside 01-12 or a day outside its
+ * month. */
+int loupe_query_since(loupe_query *q, const char *since);
+int loupe_query_until(loupe_query *q, const char *until);
+/* Keep articles whose body matches pattern (flags as loupe_regex_new;
+ * compiled now with the query's regex limits; one regex a query). Where
+ * it is safe, its literal words also narrow the search through the
+ * full-text index. NULL adds nothing. LOUPE_ESYNTAX (bad pattern or
+ * flag), LOUPE_EINVAL (a second regex), LOUPE_ELIMIT. */
+int loupe_query_regex(loupe_query *q, const char *pattern, const char *flags);
+/* The order of hits, ids, kwic rows and quotes; LOUPE_EINVAL for an
+ * unknown order. */
+int loupe_query_order(loupe_query *q, loupe_order order);
+/* A page of the matches: at most limit (negative: no limit) after
+ * skipping offset (negative counts as 0). */
+int loupe_query_limit(loupe_query *q, long long limit, long long offset);
+/* One hit per republication cluster (its earliest matching member). */
+int loupe_query_collapse(loupe_query *q, int on);
+/* Make loupe_query_group count clusters instead of articles. */
+int loupe_query_count_clusters(loupe_query *q, int on);
+/* Keep only articles that carry at least one quote. */
+int loupe_query_quotes_only(loupe_query *q, int on);
+/* Message of the last failure on q (owned by q; "no query" for NULL). */
+const char *loupe_query_errmsg(const loupe_query *q);
+
+/*
+ * The terminals. A query runs one terminal that makes a cursor (hits,
+ * ids, group, kwic, quotes): the cursor takes over what its statement
+ * binds (the regex). Each compiles the query into one SQL statement.
+ * out receives the cursor, to free with loupe_cursor_free. They return
+ * LOUPE_OK, LOUPE_EMISUSE (corpus closed), LOUPE_ELIMIT (too many values),
+ * LOUPE_ENOMEM, or a database error; bad search text or a regex that
+ * cannot be matched shows at the first loupe_cursor_next (LOUPE_ESYNTAX,
+ * LOUPE_ELIMIT), or from count at once.
+ */
+
+/* Count matching articles into *n. */
+int loupe_query_count(loupe_query *q, long long *n);
+/* Cursor over the matching articles: id, path, title, date,
+ * date_precision, dateline, credit, outlet, lang, authors and editors (JSON
+ * arrays), cluster, and rank for queries with text (not for a page in date
+ * order, found by walking the date index: loupe_db_hit_rank reads it). The
+ * body, snippet and highlight are not columns: read them per hit with
+ * loupe_db_hit_field. */
+int loupe_query_hits(loupe_query *q, loupe_cursor **out);
+/*
+ * The FTS5 expression the query's text, phrases and NEAR groups compile
+ * to, which snippets and highlights are made from.
+ *   q:   the query.
+ *   len: receives its length in bytes (0 when there is none).
+ * Returns its bytes (not NUL-terminated; owned by q, valid until q changes
+ * or is freed), or NULL when the query has no text, phrase or NEAR group.
+ */
+const char *loupe_query_match(const loupe_query *q, size_t *len);
+/* Cursor over the matching article ids (one column, id). */
+int loupe_query_ids(loupe_query *q, loupe_cursor **out);
+/* Cursor over (key, count) rows, keys in order (NULL last): by year,
+ * month, day (of the date), outlet or credit; LOUPE_EINVAL for another
+ * grouping. */
+int loupe_query_group(loupe_query *q, loupe_group by, loupe_cursor **out);
+/* Cursor over keyword-in-context rows (left, match, right, id, date):
+ * every match of term (a literal, case-insensitive; or a regex when
+ * is_regex) in the matching articles' bodies; width characters each side
+ * (LOUPE_EINVAL unless positive). */
+int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
+                     const char *flags, int width, loupe_cursor **out);
+
+/* Cursor over the quotes of the matching articles (text, speaker, role,
+ * cue, kind, offset, paragraph, line, article_id, date, outlet, title),
+ * oldest first; speaker, kind and quote-text filters apply to the quotes
+ * themselves. */
+int loupe_query_quotes(loupe_query *q, loupe_cursor **out);
+
+/* ---- the corpus's lists and whole articles ---- */
+
+/* Cursor over the members of every cluster of two or more articles
+ * (cluster, origin, id, date, outlet, credit, title, path, similarity to
+ * the origin), clusters in the order of their origin's date. */
+int loupe_db_clusters(loupe_db *db, loupe_cursor **out);
+/* Options of loupe_db_talking_points (zero fields take the defaults). */
+typedef struct {
+  int min_articles;     /* distinct republication clusters (default 3) */
+  int min_years;        /* distinct years (default 1) */
+  int min_words;        /* shortest phrasing in words (default 6) */
+  const char *speaker;  /* only this speaker's quotes (exact name) */
+  const char *since, *until;   /* ISO date bounds of the articles */
+} loupe_tp_options;
+
+/*
+ * Phrasings that recur across separate articles: cursor over (text,
+ * words, first, last, articles, clusters, years "YYYY:n ...", speakers,
+ * outlets and variants as JSON arrays), most widespread first.
+ */
+int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
+                            loupe_cursor **out);
+
+/* Corpus statistics (stats.c): keyness of a target set of articles
+ * against a reference set, collocations of a term within a window, the
+ * document-feature matrix. Measures as quanteda's textstat_keyness (see
+ * stats.c): chi2 (Yates), ll (G2, Williams' correction), pmi (log2). */
+enum { LOUPE_STATS_KEYNESS, LOUPE_STATS_COLLOCATIONS, LOUPE_STATS_DFM };
+enum { LOUPE_STAT_CHI2, LOUPE_STAT_LL, LOUPE_STAT_PMI };
+typedef struct {
+  int kind;                  /* LOUPE_STATS_* */
+  const char *target;        /* JSON array of article ids */
+  const char *reference;     /* JSON array of article ids (keyness) */
+  const char *term;          /* collocations: the word or words */
+  const char *const *features; /* dfm: NULL-ended list, or NULL for all */
+  int measure;               /* LOUPE_STAT_* */
+  int window;                /* collocations: words each side (5) */
+  long long min_count;       /* least count in the target (0; 3 for
+                                collocations) */
+  long long limit;           /* most rows, best first (0: all) */
+} loupe_stats_options;
+
+/* Cursor over (feature, target, reference, chi2|ll|pmi[, p]) rows, best
+ * first, or for the dfm over (doc, feature, count) cells. LOUPE_EINVAL
+ * for a missing option (message on db), LOUPE_ENOMEM, database codes. */
+int loupe_db_stats(loupe_db *db, const loupe_stats_options *o,
+                   loupe_cursor **out);
+/* The measures on the 2x2 table a, b, c, d (see stats.c). */
+double loupe_stat_chi2(double a, double b, double c, double d);
+double loupe_stat_ll(double a, double b, double c, double d);
+double loupe_stat_pmi(double a, double b, double c, double d);
+/* Cursor over (id, hash, cluster, quotes, entities) of every article, by
+ * id: the content hash (a stable id across corpora), the republication
+ * cluster, quotes and entities as JSON arrays (exports.c). */
+int loupe_db_export_extras(loupe_db *db, loupe_cursor **out);
+/* Cursor over the speakers (name, role, quotes, first, last, outlets as a
+ * JSON array), most quoted first. This and the corpus lists around it
+ * take out and return as loupe_db_paths. */
+int loupe_db_speakers(loupe_db *db, loupe_cursor **out);
+/* Cursor over the entities (name, kind, role, articles, mentions), most
+ * widespread first; kind NULL for every kind. */
+int loupe_db_entities(loupe_db *db, const char *kind, loupe_cursor **out);
+
+/* Cursor over article id's row (the columns of hits without rank, plus
+ * body, provenance, hash, bytes, parser_version, ingested_at), no row
+ * when there is none. out and returns as loupe_db_paths. */
 int loupe_db_get(loupe_db *db, long long id, loupe_cursor **out);
+
+/* Cursor over article id's paragraphs (n, text, offset, line) in order.
+ * out and returns as loupe_db_paths. */
+int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out);
 
 /* Fields of a hit read on demand, one article at a time. */
 typedef enum {
@@ -912,8 +1029,49 @@ int loupe_db_hit_marks(loupe_db *db, const char *match, size_t match_len,
 int loupe_db_hit_rank(loupe_db *db, const char *match, size_t match_len,
                       long long id, double *rank, int *found);
 
-/* Cursor over an article's paragraphs (n, text, offset, line). */
-int loupe_db_paragraphs(loupe_db *db, long long id, loupe_cursor **out);
+/* ======================================================================
+ * Cursors: rows of a query's terminal or a corpus list. A cursor belongs
+ * to its corpus's thread; closing the corpus finalizes it (later calls
+ * then see a closed cursor), and loupe_cursor_free is still needed.
+ * ====================================================================== */
+
+/* The type of a cursor column's value (loupe_cursor_type). */
+typedef enum {
+  LOUPE_COL_NULL = 0,
+  LOUPE_COL_INT = 1,
+  LOUPE_COL_FLOAT = 2,
+  LOUPE_COL_TEXT = 3
+} loupe_coltype;
+
+/*
+ * Step to the next row: LOUPE_OK with *has_row 1, or 0 at the end (and
+ * every call after). LOUPE_EMISUSE once the corpus closed it; a failed
+ * step returns the code with the message in loupe_cursor_errmsg: bad
+ * search text (LOUPE_ESYNTAX), a regex limit (LOUPE_ELIMIT), a locked or
+ * damaged corpus (LOUPE_EBUSY, LOUPE_ECORRUPT) and the like.
+ */
+int loupe_cursor_next(loupe_cursor *c, int *has_row);
+/* Number of columns (0 for a closed cursor). */
+int loupe_cursor_columns(const loupe_cursor *c);
+/* Name of column col (owned by the cursor), NULL out of range. */
+const char *loupe_cursor_name(const loupe_cursor *c, int col);
+/*
+ * The value of column col of the current row: its type (a loupe_coltype;
+ * LOUPE_COL_NULL out of range or on a closed cursor), as an integer, as a
+ * number, or as text (len receives its bytes; the text belongs to the
+ * cursor and is valid until its next step or free). On the rows of a
+ * statement, reading a column as another type converts it as SQLite
+ * does; a keyword-in-context cursor gives each column in its own type.
+ */
+int loupe_cursor_type(loupe_cursor *c, int col);
+long long loupe_cursor_int(loupe_cursor *c, int col);
+double loupe_cursor_double(loupe_cursor *c, int col);
+const char *loupe_cursor_text(loupe_cursor *c, int col, size_t *len);
+/* Message of the last failure on c (owned by c; "no cursor" for NULL). */
+const char *loupe_cursor_errmsg(const loupe_cursor *c);
+/* Release a cursor and what it holds; NULL accepted. Needed also after the
+ * corpus closed it. */
+void loupe_cursor_free(loupe_cursor *c);
 
 #ifdef __cplusplus
 }

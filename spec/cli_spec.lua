@@ -23,7 +23,8 @@ local ENV = table.concat({
 }, " ")
 
 local COMMANDS = { "ingest", "search", "show", "parse", "stats", "quotes",
-                   "export", "report", "check" }
+                   "export", "report", "check", "kwic", "count", "points",
+                   "clusters", "speakers" }
 
 -- ------------------------------------------------------------ fixtures
 
@@ -579,13 +580,40 @@ describe("loupe export", function()
     assert.are.equal("", out)
     local l = lines(h.read(path))
     assert.are.equal(6, #l)
+    -- the _id is the content hash (the same in every corpus), and the
+    -- document carries the cluster, quotes and entities
+    local c = assert(require("loupe").open(db, { readonly = true }))
     for i = 1, #l, 2 do
-      local id = l[i]:match('^{"index":{"_index":"news","_id":"(%d+)"}}$')
+      local id = l[i]:match('^{"index":{"_index":"news","_id":"(.-)"}}$')
       assert.truthy(id, l[i])
-      assert.are.equal(tonumber(id), cjson.decode(l[i + 1]).id)
+      local doc = cjson.decode(l[i + 1])
+      assert.are.equal(c:get(doc.id).hash, id)
+      assert.are.equal(id, doc.hash)
+      assert.is_table(doc.quotes)
+      assert.is_table(doc.entities)
+      for _, qt in ipairs(doc.quotes) do assert.is_string(qt.text) end
     end
+    c:close()
     assert.matches("\n$", h.read(path))
   end)
+
+  it("gives an article the same --es-bulk _id in another corpus",
+    function()
+      local other = dir .. "/other.loupe"
+      local first = lines(select(2, loupe("export", db, "--es-bulk", "a")))
+      -- the same pages ingested in the reverse order: other row ids
+      local names = {}
+      for name in pairs(PAGES) do names[#names + 1] = name end
+      table.sort(names, function(x, y) return x > y end)
+      local files = {}
+      for i, name in ipairs(names) do files[i] = dir .. "/pages/" .. name end
+      assert.are.equal(0, (loupe("ingest", "-q", other, table.unpack(files))))
+      local second = lines(select(2, loupe("export", other, "--es-bulk", "a")))
+      local ids = {}
+      for i = 1, #first, 2 do ids[first[i]] = true end
+      for i = 1, #second, 2 do assert.is_true(ids[second[i]], second[i]) end
+      os.remove(other)
+    end)
 end)
 
 -- --------------------------------------------------------------- report

@@ -165,13 +165,13 @@ describe("loupe.open", function()
   end)
 
   it_sql("writes a file that sqlite3 reads: articles table, WAL journal, "
-    .. "schema_version 3", function()
+    .. "schema_version 4", function()
     local path = dir .. "/schema.db"
     local c = assert(loupe.open(path))
     c:close()
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles"))
     assert.are.equal("wal", h.sql(path, "PRAGMA journal_mode"))
-    assert.are.equal("3", h.sql(path,
+    assert.are.equal("4", h.sql(path,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles_fts"))
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM paths"))
@@ -974,6 +974,9 @@ describe("corpus:get", function()
     assert.are.same({ "Corinne Aldana" }, parsed.authors)
     assert.are.same(parsed.authors, art.authors)
     assert.are.same(parsed.editors, art.editors)
+    assert.are.equal("text", parsed.source_format)
+    assert.are.equal(parsed.source_format, art.source_format)
+    assert.is_nil(art.url)
   end)
 
   it("gives provenance with integer lines that point into the page",

@@ -266,25 +266,52 @@ describe("HTML files in a corpus", function()
     end
   end)
 
-  it("ingests .html, .htm and .html.gz pages as HTML", function()
+  it("ingests .html, .htm and .html.gz pages as HTML; a compressed copy "
+    .. "is the page it holds", function()
     local s = assert(db:ingest({ dir .. "/pages" }, { threads = 0 }))
-    assert.are.equal(4, s.added)
+    assert.are.equal(3, s.added)
+    assert.are.equal(1, s.duplicate)
     assert.are.same({}, s.failed)
     local titles = {}
     for a in db:articles() do titles[#titles + 1] = a.title end
     table.sort(titles)
     assert.are.same({
       "Harbour council backs ferry link to the outer islands",
-      "Harbour council backs ferry link to the outer islands",
       "Storm closes northern road", "港口新航线获批" }, titles)
-    assert.are.equal(2, db:query("ferry link"):count())
-    assert.are.equal(4, db:query():where { since = "2022-03-03",
+    assert.are.equal(1, db:query("ferry link"):count())
+    local ferry = assert(db:get(db:query("ferry link"):ids()[1]))
+    assert.are.equal(2, #ferry.paths)
+    assert.are.equal(3, db:query():where { since = "2022-03-03",
       ["until"] = "2022-03-03" }:count())
+  end)
+
+  it("keeps what the page said beside its text: format, URL, dates, "
+    .. "section, description and the metadata with its sources", function()
+    assert(db:ingest({ dir .. "/pages/ferry.html", dir .. "/pages/storm.htm" },
+      { threads = 0 }))
+    local parsed = assert(loupe.parse(fixture("gazette-ferry.html")))
+    local id = db:query("ferry link"):ids()[1]
+    local a = assert(db:get(id))
+    assert.are.equal("html", a.source_format)
+    for _, k in ipairs { "url", "date_modified", "section", "description" } do
+      assert.are.equal(parsed[k], a[k], k)
+    end
+    assert.are.same(parsed.meta, a.meta)
+    assert.are.same(parsed.provenance.meta, a.provenance.meta)
+    assert.are.equal("Local", a.meta.section)
+    assert.are.equal("2022-03-03T16:42:00+01:00", a.meta.date_modified)
+    -- the old table layout has no metadata, and says it was HTML all the same
+    local storm = assert(db:get(db:query("northern road"):ids()[1]))
+    assert.are.equal("html", storm.source_format)
+    assert.is_nil(storm.url)
+    -- the page fields are lifted out of the provenance, not kept twice
+    assert.is_nil(a.provenance.page)
   end)
 
   it("ingests them the same way on worker threads", function()
     local s = assert(db:ingest({ dir .. "/pages" }, { threads = 2 }))
-    assert.are.equal(4, s.added)
+    assert.are.equal(3, s.added)
+    assert.are.equal(1, s.duplicate)
     assert.are.equal(1, db:query("northern road"):count())
   end)
 end)

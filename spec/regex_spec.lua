@@ -41,6 +41,16 @@ describe("loupe.regex", function()
     end
   end)
 
+  it("refuses \\C, which could end a match inside a character", function()
+    -- "é" is two bytes: \C\C would match it byte by byte, and a single
+    -- \C would give a match that ends between its bytes.
+    local re, msg, code = loupe.regex("caf\\C")
+    assert.is_nil(re)
+    assert.are.equal("syntax", code)
+    assert.is_truthy(msg:find("\\C", 1, true), msg)
+    assert.is_truthy(msg:find("offset", 1, true), msg)
+  end)
+
   it("returns nil, a message naming the flag and 'syntax' for an unknown "
     .. "flag", function()
     local re, msg, code = loupe.regex("envoy", "iq")

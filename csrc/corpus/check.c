@@ -85,6 +85,7 @@ static void fts_check(loupe_db *db, loupe_check_result *r) {
   char msg[300];
   sqlite3 *copy = NULL;
   sqlite3_backup *b;
+  const lp_ftoks *none = NULL;
   int rc;
   if (!db->readonly) {
     if (fts_check_on(db->sql, msg, sizeof msg) != SQLITE_OK)
@@ -93,6 +94,10 @@ static void fts_check(loupe_db *db, loupe_check_result *r) {
   }
   rc = sqlite3_open_v2("", &copy, SQLITE_OPEN_READWRITE |
                        SQLITE_OPEN_CREATE, NULL);
+  /* the copy tokenizes as the corpus does (tokenizer.c) */
+  if (rc == SQLITE_OK &&
+      lp_ftok_register(copy, &none, &db->tok_mode) != LOUPE_OK)
+    rc = SQLITE_ERROR;
   if (rc != SQLITE_OK) {
     problem(db, r, "full-text index: cannot make a temporary copy to check");
     sqlite3_close(copy);

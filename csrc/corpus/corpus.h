@@ -9,9 +9,10 @@
 
 #include "../extract/extract.h"
 
-/* ---- full-text tokens computed ahead (ftstok.c) ---- */
-
 struct sqlite3;
+struct sqlite3_stmt;
+
+/* ---- full-text tokens computed ahead (ftstok.c) ---- */
 
 /* One token as SQLite's unicode61 tokenizer gave it. */
 typedef struct {
@@ -45,9 +46,14 @@ int lp_ftoks_make(void *tokenizer, const char *title, size_t tlen,
 void lp_ftoks_free(lp_ftoks *k);
 /* Memory k holds. */
 size_t lp_ftoks_bytes(const lp_ftoks *k);
-/* Wrap unicode61 on db's connection: while *ahead points to tokens, a
- * document whose text is theirs is given those tokens. */
-int lp_ftok_register(struct sqlite3 *db, const lp_ftoks *const *ahead);
+/* Register loupe's tokenizer (tokenizer.c) under the name unicode61 on
+ * db's connection: it tokenizes as *mode (LP_TOK_*) says when a table
+ * connects; while *ahead points to tokens, a document whose text is
+ * theirs is given those tokens. */
+int lp_ftok_register(struct sqlite3 *db, const lp_ftoks *const *ahead,
+                     const int *mode);
+#define LP_TOK_CJK 1       /* CJK runs as bigrams (schema version 4) */
+#define LP_TOK_STEM_EN 2   /* English stems colocated */
 
 /* What a prefetch worker computed for storing an article (loupe_page's
  * ahead): its near-duplicate signature and its full-text tokens. */
@@ -58,10 +64,9 @@ typedef struct lp_ahead {
   char bytes_hash[LOUPE_HASH_LEN + 1];  /* lp_bytes_hash of the page */
 } lp_ahead;
 
-/* ---- the corpus (store.c, query.c) ---- */
-struct sqlite3_stmt;
+/* ---- the corpus handle and its statements ---- */
 
-/* Statements prepared once per connection (store.c). */
+/* Statements prepared once per connection (statements.c). */
 enum {
   ST_BY_PATH, ST_BY_HASH, ST_INSERT, ST_UPDATE, ST_DEL_PARAS, ST_DEL_PEOPLE,
   ST_INS_PARA, ST_INS_PERSON, ST_DEL_QUOTES, ST_DEL_ENTITIES, ST_INS_QUOTE,
@@ -77,29 +82,103 @@ enum {
   ST__N
 };
 
-/* Kinds of cursor. */
-enum { LP_CUR_SQL = 1, LP_CUR_KWIC };
+/* ---- cursors (cursor.c) ---- */
+
+/* What a kind of cursor does: every public loupe_cursor_* call goes
+ * through its cursor's table. Column calls are made on an open cursor
+ * only (the callers check), with col checked by the kind. */
+typedef struct lp_cursor_methods {
+  /* the next row: LOUPE_OK with *has_row 1, or 0 at the end (the kind
+   * sets c->done); an error code with the message in c->errmsg */
+  int (*step)(loupe_cursor *c, int *has_row);
+  int (*columns)(const loupe_cursor *c);
+  const char *(*name)(const loupe_cursor *c, int col);
+  loupe_coltype (*type)(loupe_cursor *c, int col);
+  long long (*integer)(loupe_cursor *c, int col);
+  double (*real)(loupe_cursor *c, int col);
+  const char *(*text)(loupe_cursor *c, int col, size_t *len);
+  /* free the kind's own state (c->state); NULL when it has none */
+  void (*close)(void *state);
+} lp_cursor_methods;
 
 struct loupe_cursor {
+  const lp_cursor_methods *m;
   loupe_db *db;                 /* NULL once the database closed it */
   struct sqlite3_stmt *stmt;    /* the rows (owned) */
-  int kind;
   int done;
+  int fts;                      /* the statement binds an FTS5 expression */
   loupe_cursor *next, *prev;    /* the database's list of live cursors */
   loupe_regex *re;              /* a regex the statement binds (owned) */
-  /* keyword-in-context state */
-  loupe_regex *kw;              /* the keyword matcher (owned) */
-  int width;
-  size_t pos;                   /* next search offset in the body */
-  int have_article;
-  lp_buf row;                   /* left, match, right of the current hit */
-  size_t cut[3];                /* lengths of left, match, right in row */
-  long long art_id;
-  char *art_date;
+  void *state;                  /* the kind's own state (m->close frees) */
   char errmsg[200];
 };
 
-/* Band keys not yet in the lsh table (see store.c): in memory, hashed by
+/* The rows of a statement, as SQLite gives them. */
+extern const lp_cursor_methods lp_sql_cursor;
+
+/* A cursor of kind m over statement st (taken over: finalized on
+ * failure) with the kind's state (freed by m->close on failure), tracked
+ * by db. LOUPE_OK or LOUPE_ENOMEM. */
+int lp_cursor_new(loupe_db *db, struct sqlite3_stmt *st,
+                  const lp_cursor_methods *m, void *state,
+                  loupe_cursor **out);
+/* A keyword-in-context cursor over the (id, date, body) rows of st: one
+ * row (left, match, right, id, date) per match of kw (taken over), with
+ * width characters of context each side. */
+int lp_kwic_cursor(loupe_db *db, struct sqlite3_stmt *st, loupe_regex *kw,
+                   int width, loupe_cursor **out);
+
+/* ---- queries (query.c builds, compile.c compiles) ---- */
+
+typedef struct {
+  loupe_filter key;
+  char *value;
+} lp_filter_val;
+
+struct loupe_query {
+  loupe_db *db;
+  lp_buf fts;              /* FTS5 expression: parts joined by AND */
+  int has_text;            /* fts holds analyst text, phrase or NEAR */
+  size_t max_bytes;        /* limit on the search text's bytes */
+  size_t max_terms;        /* limit on its terms (words, phrases, ...) */
+  size_t bytes, terms;     /* what the search text holds so far */
+  char *since, *until;
+  lp_filter_val *filters;  /* grows; the statement's parameters bound
+                              them (SQLITE_LIMIT_VARIABLE_NUMBER) */
+  int n_filters, cap_filters;
+  loupe_regex *re;
+  loupe_regex_limits re_limits;  /* for the regexes the query compiles */
+  int quotes_only;
+  int collapse;            /* one hit per republication cluster */
+  int count_clusters;      /* group counts count clusters, not articles */
+  loupe_order order;
+  long long limit, offset;
+  char errmsg[300];
+};
+
+/* Set q's message to "out of memory"; returns LOUPE_ENOMEM. */
+int lp_query_nomem(loupe_query *q);
+
+/* The columns of a hit row: the light ones. The body, snippet and
+ * highlight are read on demand (loupe_db_hit_field): building them for
+ * every hit cost more than the search (FTS5 snippet() tokenizes the whole
+ * body), and most loops over hits never read them. */
+#define LP_HIT_COLS \
+  "a.id, a.path, a.title, a.date, a.date_precision, a.dateline, a.credit," \
+  " a.outlet, a.lang, a.authors, a.editors, a.cluster_id AS cluster"
+
+/* The code and message (into msg) of a step that failed with SQLite code
+ * rc on db: the error of re when the regex it runs failed (LOUPE_ELIMIT
+ * or LOUPE_ESYNTAX), a bad search text (LOUPE_ESYNTAX) when the statement
+ * binds an FTS5 expression (fts) and FTS5 rejected it, else
+ * lp_db_error's. */
+int lp_step_error(loupe_db *db, int rc, const loupe_regex *re, int fts,
+                  char *msg, size_t cap);
+/* The code of re's last match (LOUPE_OK, or the error it set the
+ * message of), for lp_step_error. */
+int lp_regex_status(const loupe_regex *re);
+
+/* Band keys not yet in the lsh table (see cluster.c): in memory, hashed by
  * key, and listed by article in the lsh_pending table. */
 typedef struct {
   int64_t key;
@@ -136,11 +215,15 @@ struct loupe_db {
   lp_buf report;                /* loupe_db_check's problems */
   int no_cluster;               /* skip near-duplicate clustering */
   double cluster_threshold;     /* estimated Jaccard to join a cluster */
-  lp_buf field[2];              /* the last hit fields read (query.c) */
+  lp_buf field[2];              /* the last hit fields read (hits.c) */
   const lp_ftoks *tok_ahead;    /* the article being indexed, tokenized
                                    ahead (ftstok.c), or NULL */
+  int tok_mode;                 /* the corpus's tokenizer, LP_TOK_* */
+  int tok_want, tok_want_set;   /* LP_TOK_STEM_EN or 0 as the open asked */
   char errmsg[300];
 };
+
+/* ---- the corpus file: errors.c, statements.c, open.c, schema.c ---- */
 
 /* Set db's message from SQLite's and map the SQLite code to a LOUPE_*
  * code. what says what failed ("insert article"). A damaged corpus, a
@@ -149,7 +232,7 @@ struct loupe_db {
 int lp_db_error(loupe_db *db, int sqlite_rc, const char *what);
 /* Run sql (no rows) on db; LOUPE_OK or lp_db_error's code. */
 int lp_db_exec(loupe_db *db, const char *sql, const char *what);
-/* Register a cursor with its database (query.c makes them). */
+/* Register a cursor with its database (cursor.c). */
 void lp_db_track(loupe_db *db, loupe_cursor *c);
 /* Finalize a cursor's statement and unlink it from its database. */
 void lp_cursor_release(loupe_cursor *c);
@@ -158,7 +241,85 @@ void lp_cursor_release(loupe_cursor *c);
 int lp_db_stmt(loupe_db *db, int k, struct sqlite3_stmt **out);
 /* A cursor over the rows of sql (no parameters). */
 int lp_simple_cursor(loupe_db *db, const char *sql, loupe_cursor **out);
+/* Step st once (a statement that writes, or reads one row it ignores)
+ * and reset it; LOUPE_OK or lp_db_error's code for what. */
+int lp_db_run(loupe_db *db, struct sqlite3_stmt *st, const char *what);
+/* The corpus may be written to: open and not read-only (LOUPE_EMISUSE
+ * with a message otherwise). */
+int lp_db_writable(loupe_db *db);
+/* Add a line (printf format) to the notices of the open. */
+void lp_notice(loupe_db *db, const char *fmt, ...);
+/* The file's schema version into *version (0 for a fresh file);
+ * LOUPE_ECORRUPT and a message when it is a SQLite database that is not
+ * a loupe corpus. */
+int lp_schema_version(loupe_db *db, int *version);
+/* Create or migrate the schema inside one transaction. */
+int lp_schema_migrate(loupe_db *db);
+/* Is a bulk load's index building pending (loupe_db_defer_indexes)? */
+int lp_indexes_deferred(loupe_db *db, int *deferred);
+
+/* ---- storing articles: record.c, cluster.c, store.c ---- */
+
 /* Append s to b as a JSON string literal. */
 int lp_json_string(lp_buf *b, const char *s, size_t n);
+/* Write article a's row (insert, or update of article existing) and its
+ * children; *id is its id. sig is its packed signature (NULL: none) and
+ * cluster the cluster it joins (0: none). */
+int lp_store_article(loupe_db *db, const loupe_article *a, const char *path,
+                     const char *hash, size_t bytes, long long existing,
+                     const unsigned char *sig, long long cluster,
+                     long long *id);
+/* Article from has the content of article into: its paths go to into,
+ * and it goes (store.c). */
+int lp_merge_into(loupe_db *db, long long from, long long into);
+
+/* Candidates considered for one article at most. */
+#define LP_MAX_CANDIDATES 512
+/* A body shorter than this is not clustered: with a handful of shingles,
+ * two unrelated pages that share one stock sentence look like copies. */
+#define LP_CLUSTER_MIN_WORDS 20
+
+/* Where an article goes: the clusters it links and the one they join. */
+typedef struct {
+  int64_t keys[LP_MINHASH_BANDS];
+  long long target;                   /* 0: a cluster of its own */
+  long long clusters[LP_MAX_CANDIDATES];
+  int n;
+  long long seen[LP_MAX_CANDIDATES];
+  int nseen;
+} lp_placement;
+
+/* The signature of a body, when it is long enough to be clustered. */
+int lp_body_signature(const char *body, size_t len, lp_sig *sig);
+/* Find where an article with signature sig goes (self: its id when it
+ * is being replaced, else 0). Reads only. */
+int lp_cluster_find(loupe_db *db, long long self, const lp_sig *sig,
+                    lp_placement *pl);
+/* After article id's row is written: join or merge the clusters of pl
+ * and put its band keys in waiting. */
+int lp_cluster_place(loupe_db *db, long long id, const lp_placement *pl);
+/* Forget the band keys of article id's stored signature. */
+int lp_cluster_drop(loupe_db *db, long long id);
+/* Compute every signature and cluster again (a migration). */
+int lp_cluster_rebuild(loupe_db *db);
+/* Write the waiting band keys when enough have gathered (force: now). */
+int lp_pend_flush(loupe_db *db, int force);
+/* Forget the waiting keys in memory (they are loaded again when needed:
+ * after a rollback). */
+void lp_pend_reset(loupe_db *db);
+void lp_pend_free(lp_lsh_pending *p);
+
+/* ---- the corpus's tokenizer (tokenizer.c) ---- */
+/* The mode bits of an open's stem option ("en", or NULL, "" or "none");
+ * LOUPE_EINVAL for another. */
+int lp_tok_stem_code(const char *stem, int *mode);
+/* In migrate()'s transaction, before (after = 0) and after (1) the schema
+ * of a corpus at version is created or migrated: the tokenizer of a new
+ * corpus is recorded; an older one's full-text index is rebuilt. */
+int lp_tok_migrate(loupe_db *db, int version, int after);
+/* After the open: take the tokenizer recorded in a corpus at version
+ * (unicode61 as it was before version 4); LOUPE_EINVAL when the open
+ * asked for another stem than the corpus was created with. */
+int lp_tok_configure(loupe_db *db, int version);
 
 #endif /* LOUPE_CORPUS_H */

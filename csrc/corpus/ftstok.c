@@ -2,23 +2,22 @@
  * ftstok.c - the full-text tokenizing of an ingest, done by the workers
  * that parse ahead instead of the thread that stores.
  *
- * Inserting a row into articles_fts runs SQLite's unicode61 tokenizer
- * over the title and body on the storing thread, the one thread an
- * ingest cannot share. A worker runs the same built-in tokenizer, with
- * the same arguments, on the article it has just parsed and keeps the
- * tokens. loupe's own connection registers a tokenizer under the name
- * "unicode61" that wraps the built-in one: while the storing thread
- * inserts an article whose tokens were computed ahead, it hands FTS5
- * those tokens; for anything else (queries, deletes, other text) it
- * calls the built-in tokenizer. The file still declares 'unicode61
- * remove_diacritics 2' and every other program reads it with SQLite's
- * own tokenizer, which produced the tokens in the first place.
+ * Inserting a row into articles_fts runs loupe's tokenizer (tokenizer.c:
+ * unicode61 with CJK bigrams) over the title and body on the storing
+ * thread, the one thread an ingest cannot share. A worker runs the same
+ * tokenizer (lp_tok_split over the built-in unicode61 with the same
+ * arguments) on the article it has just parsed and keeps the tokens.
+ * While the storing thread inserts an article whose tokens were computed
+ * ahead, the tokenizer on its connection replays them (stems, when the
+ * corpus has them, are added there); for anything else (queries,
+ * deletes, other text) it tokenizes itself.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
 #include "corpus.h"
+#include "tokenizer.h"
 
 /* The arguments articles_fts is declared with (store.c's schema): tokens
  * are replayed only for a table declared with exactly these. */
@@ -36,7 +35,7 @@ static struct {
 } builtin;
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 
-static fts5_api *fts5_of(sqlite3 *db) {
+fts5_api *lp_fts5_api(sqlite3 *db) {
   fts5_api *api = NULL;
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
@@ -55,7 +54,7 @@ static void builtin_find(void) {
     sqlite3_close(db);
     return;
   }
-  api = fts5_of(db);
+  api = lp_fts5_api(db);
   if (api == NULL ||
       api->xFindTokenizer(api, "unicode61", &builtin.ud, &builtin.fn) !=
           SQLITE_OK) {
@@ -140,9 +139,9 @@ int lp_ftoks_make(void *tokenizer, const char *title, size_t tlen,
     k->first[c] = k->ntok;
     if (text[c] == NULL || len[c] == 0) continue;
     if (len[c] > 0x7FFFFFFF ||
-        builtin.fn.xTokenize((Fts5Tokenizer *)tokenizer, k,
-                             FTS5_TOKENIZE_DOCUMENT, text[c], (int)len[c],
-                             keep_token) != SQLITE_OK) {
+        lp_tok_split(&builtin.fn, (Fts5Tokenizer *)tokenizer,
+                     FTS5_TOKENIZE_DOCUMENT, text[c], (int)len[c], k,
+                     keep_token) != SQLITE_OK) {
       lp_ftoks_free(k);
       return LOUPE_ENOMEM;
     }
@@ -152,91 +151,26 @@ int lp_ftoks_make(void *tokenizer, const char *title, size_t tlen,
   return LOUPE_OK;
 }
 
-/* ---- the wrapper registered on loupe's connections ---- */
-
-typedef struct {
-  Fts5Tokenizer *inner;        /* the built-in, for everything else */
-  fts5_tokenizer fn;           /* its functions */
-  const lp_ftoks *const *ahead;  /* the storing thread's current tokens */
-  int replay;                  /* declared with tok_args */
-} wrapper;
-
-typedef struct {
-  fts5_tokenizer fn;           /* the connection's own built-in unicode61 */
-  void *ud;
-  const lp_ftoks *const *ahead;
-} wrap_ctx;
-
-static int wrap_create(void *ctx, const char **argv, int argc,
-                       Fts5Tokenizer **out) {
-  wrap_ctx *wc = ctx;
-  wrapper *w = calloc(1, sizeof *w);
-  int rc, i;
-  *out = NULL;
-  if (w == NULL) return SQLITE_NOMEM;
-  rc = wc->fn.xCreate(wc->ud, argv, argc, &w->inner);
-  if (rc != SQLITE_OK) {
-    free(w);
-    return rc;
-  }
-  w->fn = wc->fn;
-  w->ahead = wc->ahead;
-  w->replay = argc == N_TOK_ARGS;
-  for (i = 0; i < argc && w->replay; i++)
-    w->replay = strcmp(argv[i], tok_args[i]) == 0;
-  *out = (Fts5Tokenizer *)w;
-  return SQLITE_OK;
-}
-
-static void wrap_delete(Fts5Tokenizer *t) {
-  wrapper *w = (wrapper *)t;
-  if (w == NULL) return;
-  w->fn.xDelete(w->inner);
-  free(w);
-}
-
-static int wrap_tokenize(Fts5Tokenizer *t, void *ctx, int flags,
-                         const char *text, int n,
-                         int (*tok)(void *, int, const char *, int, int,
-                                    int)) {
-  wrapper *w = (wrapper *)t;
-  const lp_ftoks *k = w->replay ? *w->ahead : NULL;
-  if (k && k->ready && flags == FTS5_TOKENIZE_DOCUMENT && n >= 0) {
-    int c;
-    for (c = 0; c < 2; c++) {
-      size_t i;
-      if (k->text[c] == NULL || k->len[c] != (size_t)n ||
-          (text != k->text[c] && memcmp(text, k->text[c], (size_t)n) != 0))
-        continue;
-      for (i = k->first[c]; i < k->first[c + 1]; i++) {
-        const lp_ftok *x = &k->tok[i];
-        int rc = tok(ctx, x->tflags, k->chars + x->off, (int)x->len,
-                     x->start, x->end);
-        if (rc != SQLITE_OK) return rc == SQLITE_DONE ? SQLITE_OK : rc;
+int lp_ftoks_replay(const lp_ftoks *k, const char *text, int n, void *ctx,
+                    lp_tok_cb cb, int *rc) {
+  int c;
+  if (k == NULL || !k->ready || n < 0) return 0;
+  for (c = 0; c < 2; c++) {
+    size_t i;
+    if (k->text[c] == NULL || k->len[c] != (size_t)n ||
+        (text != k->text[c] && memcmp(text, k->text[c], (size_t)n) != 0))
+      continue;
+    *rc = SQLITE_OK;
+    for (i = k->first[c]; i < k->first[c + 1]; i++) {
+      const lp_ftok *x = &k->tok[i];
+      int r = cb(ctx, x->tflags, k->chars + x->off, (int)x->len, x->start,
+                 x->end);
+      if (r != SQLITE_OK) {
+        if (r != SQLITE_DONE) *rc = r;
+        break;
       }
-      return SQLITE_OK;
     }
+    return 1;
   }
-  return w->fn.xTokenize(w->inner, ctx, flags, text, n, tok);
-}
-
-int lp_ftok_register(sqlite3 *db, const lp_ftoks *const *ahead) {
-  static fts5_tokenizer wrap_fn = {wrap_create, wrap_delete, wrap_tokenize};
-  fts5_api *api = fts5_of(db);
-  wrap_ctx *wc;
-  int rc;
-  if (api == NULL) return LOUPE_OK;        /* no FTS5: nothing to wrap */
-  wc = calloc(1, sizeof *wc);
-  if (wc == NULL) return LOUPE_ENOMEM;
-  if (api->xFindTokenizer(api, "unicode61", &wc->ud, &wc->fn) != SQLITE_OK) {
-    free(wc);
-    return LOUPE_OK;
-  }
-  wc->ahead = ahead;
-  rc = api->xCreateTokenizer(api, "unicode61", wc, &wrap_fn, free);
-  if (rc != SQLITE_OK) {
-    free(wc);
-    return LOUPE_EDB;
-  }
-  return LOUPE_OK;
+  return 0;
 }

@@ -4,34 +4,30 @@
  * count once), grown to their longest shared form, with the spelling
  * variants folded ("cyber attacks" / "cyberattacks", "U.S." / "US").
  *
- * Every text is read into normalised word ids. Anchors (n-grams kept by
- * winnowing) are counted by distinct cluster; each
- * anchor shared widely enough is grown left and right while enough of
- * its occurrences agree on the next word. Results go to the temporary
- * table temp.loupe_talking_points that a cursor then reads.
+ * Every text is read (phrase_text.c) into normalised word ids, in
+ * segments that never cross a paragraph break, a speaker's label or a
+ * URL; CJK runs one character per token. Reporters' question turns and
+ * headlines are excluded segments: they never give a talking point, and
+ * a phrase more common there than in the answers is a reporter's
+ * formula, left out. Anchors (n-grams kept by winnowing) are counted by
+ * distinct cluster; each anchor shared widely enough is grown left and
+ * right while nine in ten of its clusters agree on the next word, trimmed
+ * of function words at both ends, and kept only when enough of its
+ * clusters use it outside the longer phrases already kept (so the
+ * overlapping fragments of one sentence give one maximal phrase). The
+ * result is an in-memory JSON array read through json_each().
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
-#include "corpus.h"
-
-
-typedef struct {
-  uint32_t *tok;          /* word hashes, all texts back to back */
-  uint32_t *off;          /* byte offset of each word in its text */
-  size_t ntok, cap;
-  size_t *start;          /* text i is tok[start[i], start[i + 1]) */
-  long long *cluster, *article;
-  long long *quote;       /* the quote's id (one speaker's quotes) or 0 */
-  char **date, **outlet, **speaker;
-  size_t ntext, tcap;
-} corpus_text;
+#include "phrases.h"
 
 typedef struct {
   uint64_t h;             /* n-gram hash, 0 = empty */
-  uint32_t clusters;      /* distinct clusters seen */
-  long long last;         /* last cluster seen (texts come cluster-sorted) */
+  uint32_t clusters;      /* distinct clusters seen in text segments */
+  uint32_t xclusters;     /* ... in excluded ones (questions, headlines) */
+  long long last, xlast;  /* last cluster seen (texts come cluster-sorted) */
 } anchor;
 
 static uint64_t mix64(uint64_t x) {
@@ -43,242 +39,7 @@ static uint64_t mix64(uint64_t x) {
   return x;
 }
 
-static int wb(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c >= 0x80;
-}
-
-static uint32_t hash_word(const char *w, size_t n) {
-  uint32_t h = 2166136261u;
-  size_t k;
-  for (k = 0; k < n; k++) {
-    unsigned char c = (unsigned char)w[k];
-    if (c >= 'A' && c <= 'Z') c |= 32;
-    h = (h ^ c) * 16777619u;
-  }
-  return h ? h : 1;
-}
-
-/* A set of word hashes (the vocabulary compounds are checked against). */
-typedef struct {
-  uint32_t *h;
-  size_t mask, used;
-} word_set;
-
-static int ws_add(word_set *s, uint32_t h) {
-  size_t k;
-  if (s->used * 2 >= s->mask) {
-    size_t i, cap = (s->mask + 1) * 2;
-    uint32_t *nh = calloc(cap, sizeof *nh);
-    if (nh == NULL) return LOUPE_ENOMEM;
-    for (i = 0; i <= s->mask; i++)
-      if (s->h[i]) {
-        k = s->h[i] & (cap - 1);
-        while (nh[k]) k = (k + 1) & (cap - 1);
-        nh[k] = s->h[i];
-      }
-    free(s->h);
-    s->h = nh;
-    s->mask = cap - 1;
-  }
-  k = h & s->mask;
-  while (s->h[k] && s->h[k] != h) k = (k + 1) & s->mask;
-  if (!s->h[k]) {
-    s->h[k] = h;
-    s->used++;
-  }
-  return LOUPE_OK;
-}
-
-static int ws_has(const word_set *s, uint32_t h) {
-  size_t k = h & s->mask;
-  while (s->h[k]) {
-    if (s->h[k] == h) return 1;
-    k = (k + 1) & s->mask;
-  }
-  return 0;
-}
-
-/* Words of s: letters and digits; "U.S." reads as one word "us"; the
- * possessive 's joins its word ("world's" -> "worlds"). */
-static size_t next_word(const char *s, size_t n, size_t i, char *buf,
-                        size_t cap, size_t *len) {
-  size_t k = 0;
-  while (i < n && !wb((unsigned char)s[i])) i++;
-  while (i < n && k + 1 < cap) {
-    if (wb((unsigned char)s[i])) {
-      buf[k++] = s[i++];
-    } else if ((s[i] == '.' && i + 1 < n && wb((unsigned char)s[i + 1]) &&
-                k == 1 && i + 2 < n && s[i + 2] == '.') ||
-               (s[i] == '.' && k >= 1 && k <= 3 && i >= 2 && s[i - 2] == '.')) {
-      i++;                      /* dots inside an abbreviation (U.S.) */
-    } else if (s[i] == '\'' && i + 1 < n && (s[i + 1] | 32) == 's' &&
-               (i + 2 >= n || !wb((unsigned char)s[i + 2]))) {
-      i++;
-    } else if ((unsigned char)s[i] == 0xE2 && i + 3 < n &&
-               (unsigned char)s[i + 1] == 0x80 &&
-               (unsigned char)s[i + 2] == 0x99 && (s[i + 3] | 32) == 's') {
-      i += 3;                   /* ’s */
-    } else {
-      break;
-    }
-  }
-  *len = k;
-  return i;
-}
-
-static int push_tok(corpus_text *c, uint32_t t, uint32_t off) {
-  if (c->ntok == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 65536;
-    uint32_t *nt = realloc(c->tok, cap * sizeof *nt);
-    uint32_t *no;
-    if (nt == NULL) return LOUPE_ENOMEM;
-    c->tok = nt;
-    no = realloc(c->off, cap * sizeof *no);
-    if (no == NULL) return LOUPE_ENOMEM;
-    c->off = no;
-    c->cap = cap;
-  }
-  c->tok[c->ntok] = t;
-  c->off[c->ntok] = off;
-  c->ntok++;
-  return LOUPE_OK;
-}
-
-static char *dup_col(sqlite3_stmt *st, int col) {
-  const unsigned char *t = sqlite3_column_text(st, col);
-  size_t n;
-  char *p;
-  if (t == NULL) return NULL;
-  n = (size_t)sqlite3_column_bytes(st, col);
-  p = malloc(n + 1);
-  if (p) {
-    memcpy(p, t, n);
-    p[n] = '\0';
-  }
-  return p;
-}
-
-static void free_text(corpus_text *c) {
-  size_t i;
-  for (i = 0; i < c->ntext; i++) {
-    free(c->date[i]);
-    free(c->outlet[i]);
-    free(c->speaker[i]);
-  }
-  free(c->tok);
-  free(c->off);
-  free(c->start);
-  free(c->cluster);
-  free(c->article);
-  free(c->date);
-  free(c->outlet);
-  free(c->speaker);
-  free(c->quote);
-}
-
-/*
- * Read the texts (article bodies, or the quotes of one speaker), ordered
- * by cluster. Pass 0 collects the vocabulary; pass 1 stores word hashes,
- * folding a compound split in two ("cyber attacks") into the corpus's
- * one-word form ("cyberattacks") when that form occurs anywhere.
- */
-static int load_texts(loupe_db *db, const loupe_tp_options *o,
-                      corpus_text *c) {
-  sqlite3_stmt *st = NULL;
-  word_set vocab = {0};
-  char buf[64], prev[64];
-  int rc = LOUPE_OK, pass;
-  const char *sql = o->speaker
-    ? "SELECT a.id, coalesce(a.cluster_id, -a.id), a.date, a.outlet,"
-      " qu.text, qu.speaker, qu.id FROM quotes qu JOIN articles a"
-      " ON a.id = qu.article_id WHERE qu.speaker = ?1 COLLATE NOCASE"
-      " AND (?2 IS NULL OR a.date >= ?2) AND (?3 IS NULL OR a.date <= ?3)"
-      " ORDER BY 2, a.id"
-    : "SELECT a.id, coalesce(a.cluster_id, -a.id), a.date, a.outlet,"
-      " a.body, (SELECT json_group_array(DISTINCT qu.speaker) FROM quotes qu"
-      "  WHERE qu.article_id = a.id AND qu.speaker IS NOT NULL)"
-      " FROM articles a WHERE (?1 IS NULL OR 1) AND"
-      " (?2 IS NULL OR a.date >= ?2) AND (?3 IS NULL OR a.date <= ?3)"
-      " ORDER BY 2, a.id";
-  vocab.h = calloc(1024, sizeof *vocab.h);
-  vocab.mask = 1023;
-  if (vocab.h == NULL) return LOUPE_ENOMEM;
-  for (pass = 0; pass < 2 && rc == LOUPE_OK; pass++) {
-    rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-      rc = lp_db_error(db, rc, "talking points");
-      break;
-    }
-    if (o->speaker) sqlite3_bind_text(st, 1, o->speaker, -1, SQLITE_STATIC);
-    if (o->since) sqlite3_bind_text(st, 2, o->since, -1, SQLITE_STATIC);
-    if (o->until) {
-      char hi[40];
-      snprintf(hi, sizeof hi, "%.30s~", o->until);
-      sqlite3_bind_text(st, 3, hi, -1, SQLITE_TRANSIENT);
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-      const char *s = (const char *)sqlite3_column_text(st, 4);
-      size_t n = (size_t)sqlite3_column_bytes(st, 4), i = 0, len, plen = 0;
-      if (s == NULL) continue;
-      if (pass == 1) {
-        if (c->ntext + 2 > c->tcap) {
-          size_t cap = c->tcap ? c->tcap * 2 : 1024;
-          void *np;
-#define GROW(field) \
-          np = realloc(c->field, cap * sizeof *c->field); \
-          if (np == NULL) { rc = LOUPE_ENOMEM; break; } \
-          c->field = np;
-          GROW(start) GROW(cluster) GROW(article) GROW(date) GROW(outlet)
-          GROW(speaker) GROW(quote)
-#undef GROW
-          c->tcap = cap;
-        }
-        c->start[c->ntext] = c->ntok;
-        c->article[c->ntext] = sqlite3_column_int64(st, 0);
-        c->cluster[c->ntext] = sqlite3_column_int64(st, 1);
-        c->date[c->ntext] = dup_col(st, 2);
-        c->outlet[c->ntext] = dup_col(st, 3);
-        c->speaker[c->ntext] = dup_col(st, 5);
-        c->quote[c->ntext] = o->speaker ? sqlite3_column_int64(st, 6) : 0;
-        c->ntext++;
-      }
-      while (i < n) {
-        size_t at;
-        uint32_t h;
-        while (i < n && !wb((unsigned char)s[i])) i++;
-        at = i;
-        i = next_word(s, n, i, buf, sizeof buf, &len);
-        if (len == 0) { if (i == at) i++; continue; }
-        h = hash_word(buf, len);
-        if (pass == 0) {
-          if (ws_add(&vocab, h)) { rc = LOUPE_ENOMEM; break; }
-          continue;
-        }
-        if (plen > 0 && plen + len < sizeof prev) {
-          memcpy(prev + plen, buf, len);
-          if (ws_has(&vocab, hash_word(prev, plen + len)) && plen >= 3 &&
-              len >= 3) {
-            c->tok[c->ntok - 1] = hash_word(prev, plen + len);
-            plen = 0;
-            continue;
-          }
-        }
-        if (push_tok(c, h, (uint32_t)at)) { rc = LOUPE_ENOMEM; break; }
-        memcpy(prev, buf, len);
-        plen = len;
-      }
-      if (rc == LOUPE_ENOMEM) break;
-      if (pass == 1) c->start[c->ntext] = c->ntok;
-    }
-    if (rc == SQLITE_DONE) rc = LOUPE_OK;
-    else if (rc != LOUPE_ENOMEM) rc = lp_db_error(db, rc, "talking points");
-    sqlite3_finalize(st);
-    st = NULL;
-  }
-  free(vocab.h);
-  return rc;
-}
+/* ---- anchors and their occurrences ---- */
 
 /* n-gram hash at position p (n words). */
 static uint64_t gram(const uint32_t *tok, size_t p, int n) {
@@ -288,19 +49,21 @@ static uint64_t gram(const uint32_t *tok, size_t p, int n) {
   return h ? h : 1;
 }
 
-/* The n-gram hashes of text i into *buf (grown as needed). */
-static int grams_of(const corpus_text *c, size_t i, int n, uint64_t **buf,
-                    size_t *cap) {
-  size_t m, p, st = c->start[i], en = c->start[i + 1];
+/* The n-gram hashes of segment s into *buf (grown as needed); *m is
+ * their number. */
+static int grams_of(const lp_tp_text *c, size_t s, int n, uint64_t **buf,
+                    size_t *cap, size_t *m) {
+  size_t p, st = c->start[s], en = c->start[s + 1];
+  *m = 0;
   if (en - st < (size_t)n) return LOUPE_OK;
-  m = en - st - (size_t)n + 1;
-  if (m > *cap) {
-    uint64_t *nb = realloc(*buf, m * sizeof *nb);
+  *m = en - st - (size_t)n + 1;
+  if (*m > *cap) {
+    uint64_t *nb = realloc(*buf, *m * sizeof *nb);
     if (nb == NULL) return LOUPE_ENOMEM;
     *buf = nb;
-    *cap = m;
+    *cap = *m;
   }
-  for (p = 0; p < m; p++) (*buf)[p] = gram(c->tok, st + p, n);
+  for (p = 0; p < *m; p++) (*buf)[p] = gram(c->tok, st + p, n);
   return LOUPE_OK;
 }
 
@@ -314,10 +77,43 @@ static int anchor_at(const uint64_t *g, size_t p, size_t m) {
   return 0;
 }
 
+static anchor *anchor_find(anchor *an, size_t amask, uint64_t g) {
+  size_t k = (size_t)(g >> 3) & amask;
+  while (an[k].h && an[k].h != g) k = (k + 1) & amask;
+  return &an[k];
+}
+
+/* Count the distinct clusters of every anchor: winnowed ones in text
+ * segments, every n-gram in excluded ones (so a reporter's formula is
+ * seen there whatever the winnowing picks). */
+static int count_anchors(const lp_tp_text *c, int n, anchor *an,
+                         size_t amask, uint64_t **gb, size_t *gcap) {
+  size_t s, p, m;
+  for (s = 0; s < c->nseg; s++) {
+    long long cl = c->cluster[c->doc[s]];
+    int excl = c->kind[s] == LP_SEG_EXCLUDED;
+    if (grams_of(c, s, n, gb, gcap, &m)) return LOUPE_ENOMEM;
+    for (p = 0; p < m; p++) {
+      anchor *a;
+      if (!excl && !anchor_at(*gb, p, m)) continue;
+      a = anchor_find(an, amask, (*gb)[p]);
+      a->h = (*gb)[p];
+      if (excl && (a->xclusters == 0 || a->xlast != cl)) {
+        a->xlast = cl;
+        a->xclusters++;
+      } else if (!excl && (a->clusters == 0 || a->last != cl)) {
+        a->last = cl;
+        a->clusters++;
+      }
+    }
+  }
+  return LOUPE_OK;
+}
+
 typedef struct {
   uint64_t h;
-  uint32_t text;
-  uint32_t pos;
+  uint32_t text;          /* the segment */
+  uint32_t pos;           /* the token index */
 } occ;
 
 static int cmp_occ(const void *x, const void *y) {
@@ -327,15 +123,46 @@ static int cmp_occ(const void *x, const void *y) {
   return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
+/* The occurrences, in text segments, of the anchors shared by at least
+ * minc clusters, sorted by anchor. */
+static int collect_occ(const lp_tp_text *c, int n, anchor *an, size_t amask,
+                       size_t minc, uint64_t **gb, size_t *gcap, occ **out,
+                       size_t *nout) {
+  size_t s, p, m, cap = 0;
+  *out = NULL;
+  *nout = 0;
+  for (s = 0; s < c->nseg; s++) {
+    if (c->kind[s] != LP_SEG_TEXT) continue;
+    if (grams_of(c, s, n, gb, gcap, &m)) return LOUPE_ENOMEM;
+    for (p = 0; p < m; p++) {
+      if (!anchor_at(*gb, p, m)) continue;
+      if (anchor_find(an, amask, (*gb)[p])->clusters < minc) continue;
+      if (*nout == cap) {
+        size_t ncap = cap ? cap * 2 : 4096;
+        occ *no = realloc(*out, ncap * sizeof *no);
+        if (no == NULL) return LOUPE_ENOMEM;
+        *out = no;
+        cap = ncap;
+      }
+      (*out)[*nout].h = (*gb)[p];
+      (*out)[*nout].text = (uint32_t)s;
+      (*out)[*nout].pos = (uint32_t)(c->start[s] + p);
+      (*nout)++;
+    }
+  }
+  if (*nout > 1) qsort(*out, *nout, sizeof **out, cmp_occ);
+  return LOUPE_OK;
+}
+
 /* Distinct clusters among the active occurrences. */
-static size_t clusters_of(const corpus_text *c, const occ *o,
+static size_t clusters_of(const lp_tp_text *c, const occ *o,
                           const unsigned char *on, size_t n) {
   size_t i, d = 0;
   long long last = 0;
   int have = 0;
-  for (i = 0; i < n; i++)            /* sorted by text = by cluster */
+  for (i = 0; i < n; i++)            /* sorted by segment = by cluster */
     if (on[i]) {
-      long long cl = c->cluster[o[i].text];
+      long long cl = c->cluster[c->doc[o[i].text]];
       if (!have || cl != last) d++;
       last = cl;
       have = 1;
@@ -343,339 +170,580 @@ static size_t clusters_of(const corpus_text *c, const occ *o,
   return d;
 }
 
-/* Grow the phrase of one anchor group: while at least min occurrences'
- * clusters agree on the next word, extend (right, then left). */
-static void grow(const corpus_text *c, const occ *o, unsigned char *on,
-                 size_t n, int len, size_t minc, int *left, int *right) {
+/* The token step words from occurrence o (inside its segment), or 0. */
+static uint32_t tok_at(const lp_tp_text *c, const occ *o, int step) {
+  long long p = (long long)o->pos + step;
+  if (p < (long long)c->start[o->text] || p >= (long long)c->start[o->text + 1])
+    return 0;
+  return c->tok[p];
+}
+
+/* The commonest token step words from the active occurrences (looking at
+ * the first 64 candidates: bounded work per group), 0 when none. */
+static uint32_t next_word(const lp_tp_text *c, const occ *o,
+                          const unsigned char *on, size_t n, int step) {
+  size_t i, j, best_n = 0, tried = 0;
+  uint32_t best = 0;
+  for (i = 0; i < n && tried < 64; i++) {
+    size_t cnt = 0;
+    uint32_t w;
+    if (!on[i] || (w = tok_at(c, &o[i], step)) == 0) continue;
+    tried++;
+    for (j = 0; j < n; j++)
+      if (on[j] && tok_at(c, &o[j], step) == w) cnt++;
+    if (cnt > best_n) { best_n = cnt; best = w; }
+  }
+  return best;
+}
+
+/* Grow the phrase of one anchor group right, then left, while nine in
+ * ten of the clusters that share it so far agree on the next word (and
+ * four in five of the anchor's, and minc): the dissenters ("Minister
+ * Wang's visit" against "Minister Wang Yi") leave the phrase's support.
+ * keep is scratch of n bytes. */
+static void grow(const lp_tp_text *c, const occ *o, unsigned char *on,
+                 unsigned char *keep, size_t n, int len, size_t minc,
+                 int *left, int *right) {
+  size_t all = clusters_of(c, o, on, n);
   int dir;
   *left = 0;
   *right = len;
   for (dir = 1; dir >= -1; dir -= 2) {
-    for (;;) {
-      size_t i, best_n = 0;
-      uint32_t best = 0;
+    while (*right - *left < 200) {
       int step = dir > 0 ? *right : *left - 1;
-      /* the commonest next word among active occurrences */
-      for (i = 0; i < n; i++) {
-        size_t j, cnt = 0;
-        uint32_t w;
-        size_t p, st = c->start[o[i].text], en = c->start[o[i].text + 1];
-        if (!on[i]) continue;
-        if (step < 0 && o[i].pos < (uint32_t)(-step)) continue;
-        p = (size_t)((long long)o[i].pos + step);
-        if (p < st || p >= en) continue;
-        w = c->tok[p];
-        for (j = 0; j < n; j++) {
-          size_t q, sj = c->start[o[j].text], ej = c->start[o[j].text + 1];
-          if (!on[j]) continue;
-          if (step < 0 && o[j].pos < (uint32_t)(-step)) continue;
-          q = (size_t)((long long)o[j].pos + step);
-          if (q >= sj && q < ej && c->tok[q] == w) cnt++;
-        }
-        if (cnt > best_n) { best_n = cnt; best = w; }
-        if (n > 64) break;                 /* bounded work per group */
-      }
-      if (best_n == 0) break;
-      {
-        unsigned char *keep = malloc(n);
-        size_t kept;
-        if (keep == NULL) break;
-        for (i = 0; i < n; i++) {
-          size_t p, st = c->start[o[i].text], en = c->start[o[i].text + 1];
-          keep[i] = 0;
-          if (!on[i]) continue;
-          if (step < 0 && o[i].pos < (uint32_t)(-step)) continue;
-          p = (size_t)((long long)o[i].pos + step);
-          keep[i] = p >= st && p < en && c->tok[p] == best;
-        }
-        kept = clusters_of(c, o, keep, n);
-        /* grow only while every cluster that shares the phrase so far
-         * shares the longer form: the phrase keeps its full support */
-        if (kept >= minc && kept >= clusters_of(c, o, on, n) &&
-            (*right - *left) < 200) {
-          memcpy(on, keep, n);
-          if (dir > 0) (*right)++;
-          else (*left)--;
-          free(keep);
-          continue;
-        }
-        free(keep);
-        break;
-      }
+      uint32_t w = next_word(c, o, on, n, step);
+      size_t i, now, kept;
+      if (w == 0) break;
+      for (i = 0; i < n; i++) keep[i] = on[i] && tok_at(c, &o[i], step) == w;
+      kept = clusters_of(c, o, keep, n);
+      now = clusters_of(c, o, on, n);
+      if (kept < minc || kept * 10 < now * 9 || kept * 5 < all * 4) break;
+      memcpy(on, keep, n);
+      if (dir > 0) (*right)++;
+      else (*left)--;
     }
   }
 }
 
-/* Append s as a JSON string to b when not already among seen (a list of
- * up to cap strings); returns ENOMEM or OK. */
-static int add_unique(lp_buf *b, const char **seen, size_t *n, size_t cap,
-                      const char *s, size_t len) {
+/* ---- candidates: grown, trimmed, filtered, merged ---- */
+
+typedef struct {
+  size_t i, e;            /* the anchor group: oc[i, e) */
+  int left, right;        /* the phrase: tokens [pos + left, pos + right) */
+  size_t clusters;
+} cand;
+
+typedef struct {
+  const lp_tp_text *c;
+  const occ *oc;
+  unsigned char *on;      /* per occurrence: supports its group's phrase */
+  int n;                  /* anchor length */
+  size_t minc;
+  const lp_word_set *stops;
+} cand_ctx;
+
+/* Trim function words off both ends of the phrase at token p0. */
+static void trim_stops(const cand_ctx *x, size_t p0, int *left, int *right) {
+  const uint32_t *t = x->c->tok;
+  while (*left < *right && lp_tp_has(x->stops, t[p0 + (size_t)*left]))
+    (*left)++;
+  while (*right > *left && lp_tp_has(x->stops, t[p0 + (size_t)*right - 1]))
+    (*right)--;
+}
+
+/* Trim the phrase at token p0: an end of another sentence of one or two
+ * words ("days. Details will be released"), then function words; 1 when
+ * what is left is long enough (n - 1 words, at least 3) and mostly
+ * content words. */
+static int trim_phrase(const cand_ctx *x, size_t p0, int *left, int *right) {
+  const unsigned char *sent = x->c->sent;
+  int k, content = 0, min = x->n - 1 < 3 ? 3 : x->n - 1;
+  trim_stops(x, p0, left, right);
+  for (k = *left + 1; k < *right && k <= *left + 2; k++)
+    if (sent[p0 + (size_t)k]) { *left = k; break; }
+  for (k = *right - 1; k > *left && k >= *right - 2; k--)
+    if (sent[p0 + (size_t)k]) { *right = k; break; }
+  trim_stops(x, p0, left, right);
+  if (*right - *left < min) return 0;
+  for (k = *left; k < *right; k++)
+    if (!lp_tp_has(x->stops, x->c->tok[p0 + (size_t)k])) content++;
+  return content * 2 >= *right - *left;
+}
+
+/* The candidate of anchor group oc[i, e): grown, trimmed, not a
+ * reporter's formula or a headline; 1 when it is one, in *cd. The same
+ * phrase met from another anchor is dropped by merge_overlaps (its
+ * occurrences are covered by the first). */
+static int make_cand(const cand_ctx *x, anchor *an, size_t amask,
+                     unsigned char *scratch, size_t i, size_t e, cand *cd) {
+  size_t k, nocc = e - i;
+  const anchor *a;
+  size_t p0;
+  memset(x->on + i, 1, nocc);
+  grow(x->c, x->oc + i, x->on + i, scratch, nocc, x->n, x->minc,
+       &cd->left, &cd->right);
+  for (k = 0; k < nocc; k++) if (x->on[i + k]) break;
+  if (k == nocc) return 0;
+  p0 = x->oc[i + k].pos;
+  if (!trim_phrase(x, p0, &cd->left, &cd->right)) return 0;
+  cd->clusters = clusters_of(x->c, x->oc + i, x->on + i, nocc);
+  a = anchor_find(an, amask, x->oc[i].h);
+  /* more at home in questions and headlines than in what is said */
+  if (a->xclusters * 2 > cd->clusters) return 0;
+  cd->i = i;
+  cd->e = e;
+  return 1;
+}
+
+static int cmp_longest(const void *p, const void *q) {
+  const cand *a = p, *b = q;
+  int la = a->right - a->left, lb = b->right - b->left;
+  if (la != lb) return lb - la;
+  if (a->clusters != b->clusters) return a->clusters < b->clusters ? 1 : -1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int cmp_widest(const void *p, const void *q) {
+  const cand *a = p, *b = q;
+  if (a->clusters != b->clusters) return a->clusters < b->clusters ? 1 : -1;
+  if (a->right - a->left != b->right - b->left)
+    return (b->right - b->left) - (a->right - a->left);
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Merge overlapping fragments into maximal phrases: longest first, a
+ * candidate stays only when at least minc of its clusters use it outside
+ * the phrases already kept (an occurrence whose words are mostly covered
+ * is inside one). Returns the number kept, widest first. */
+static size_t merge_overlaps(const cand_ctx *x, cand *cd, size_t nc,
+                             unsigned char *cover, unsigned char *alone) {
+  size_t j, k, kept = 0;
+  if (nc > 1) qsort(cd, nc, sizeof *cd, cmp_longest);
+  for (j = 0; j < nc; j++) {
+    const cand *d = &cd[j];
+    for (k = d->i; k < d->e; k++) {
+      size_t p, p0 = x->oc[k].pos + (size_t)d->left, covered = 0;
+      size_t p1 = x->oc[k].pos + (size_t)d->right;
+      alone[k - d->i] = 0;
+      if (!x->on[k]) continue;
+      for (p = p0; p < p1; p++) covered += cover[p];
+      alone[k - d->i] = covered * 2 <= p1 - p0;
+    }
+    if (clusters_of(x->c, x->oc + d->i, alone, d->e - d->i) < x->minc)
+      continue;
+    for (k = d->i; k < d->e; k++)
+      if (x->on[k])
+        memset(cover + x->oc[k].pos + d->left, 1,
+               (size_t)(d->right - d->left));
+    cd[kept++] = *d;
+  }
+  if (kept > 1) qsort(cd, kept, sizeof *cd, cmp_widest);
+  return kept;
+}
+
+/* A set of 64-bit span hashes (open addressing, 0 = empty). */
+typedef struct {
+  uint64_t *h;
+  size_t mask;
+} span_set;
+
+static int span_put(span_set *s, uint64_t h) {
+  size_t k = (size_t)h & s->mask;
+  while (s->h[k] && s->h[k] != h) k = (k + 1) & s->mask;
+  s->h[k] = h;
+  return LOUPE_OK;
+}
+
+static int span_has(const span_set *s, uint64_t h) {
+  size_t k = (size_t)h & s->mask;
+  while (s->h[k]) {
+    if (s->h[k] == h) return 1;
+    k = (k + 1) & s->mask;
+  }
+  return 0;
+}
+
+/* Hash of tokens t[a, b), tagged (0 whole phrase, 1 part, 2 prefix, 3
+ * suffix). */
+static uint64_t span_hash(const uint32_t *t, size_t a, size_t b, int tag) {
+  uint64_t h = 0x51ED27 + (uint64_t)tag;
+  size_t k;
+  for (k = a; k < b; k++) h = mix64(h ^ t[k]);
+  return h ? h : 1;
+}
+
+#define MIN_FOLD 4          /* shortest shared part that folds phrases */
+
+/* Does phrase t[a, b) sit inside, hold, or overlap end to end (by
+ * MIN_FOLD words or more) a phrase already in s? */
+static int folds_into(const span_set *s, const uint32_t *t, size_t a,
+                      size_t b) {
+  size_t i, j;
+  if (span_has(s, span_hash(t, a, b, 1))) return 1;
+  for (i = a; i < b; i++)
+    for (j = i + MIN_FOLD; j <= b; j++) {
+      if (span_has(s, span_hash(t, i, j, 0))) return 1;
+      if (i == a && j < b && span_has(s, span_hash(t, i, j, 3))) return 1;
+      if (j == b && i > a && span_has(s, span_hash(t, i, j, 2))) return 1;
+    }
+  return 0;
+}
+
+static void add_spans(span_set *s, const uint32_t *t, size_t a, size_t b) {
+  size_t i, j;
+  span_put(s, span_hash(t, a, b, 0));
+  for (i = a; i < b; i++)
+    for (j = i + MIN_FOLD; j <= b; j++) {
+      span_put(s, span_hash(t, i, j, 1));
+      if (i == a) span_put(s, span_hash(t, i, j, 2));
+      if (j == b) span_put(s, span_hash(t, i, j, 3));
+    }
+}
+
+/* Fold nested and chained phrases into the most widespread one: in
+ * order (widest first), a phrase that sits inside one kept, holds one
+ * ("vision of a community with a shared future" against "community with
+ * a shared future") or continues one end to end is dropped. Returns the
+ * number kept. */
+static int fold_nested(const cand_ctx *x, cand *cd, size_t nc,
+                       size_t *kept) {
+  span_set s;
+  size_t j, k, words = 0;
+  for (j = 0; j < nc; j++) {
+    size_t w = (size_t)(cd[j].right - cd[j].left);
+    words += w * w;
+  }
+  for (s.mask = 1024; s.mask < words * 3 + 2; s.mask <<= 1) {}
+  s.h = calloc(s.mask, sizeof *s.h);
+  if (s.h == NULL) return LOUPE_ENOMEM;
+  s.mask--;
+  *kept = 0;
+  for (j = 0; j < nc; j++) {
+    const cand *d = &cd[j];
+    size_t p0;
+    for (k = d->i; k < d->e && !x->on[k]; k++) {}
+    if (k == d->e) continue;
+    p0 = x->oc[k].pos;
+    if (folds_into(&s, x->c->tok, p0 + (size_t)d->left,
+                   p0 + (size_t)d->right))
+      continue;
+    add_spans(&s, x->c->tok, p0 + (size_t)d->left, p0 + (size_t)d->right);
+    cd[(*kept)++] = *d;
+  }
+  free(s.h);
+  return LOUPE_OK;
+}
+
+/* Every candidate phrase into *out (*nout of them), merged. */
+static int find_candidates(const cand_ctx *x, size_t noc, anchor *an,
+                           size_t amask, cand **out, size_t *nout) {
+  unsigned char *scratch = malloc(noc ? noc : 1);
+  unsigned char *cover = calloc(x->c->ntok ? x->c->ntok : 1, 1);
+  size_t i, nc = 0;
+  cand *cd = malloc((noc ? noc : 1) * sizeof *cd);
+  int rc = LOUPE_ENOMEM;
+  if (scratch == NULL || cover == NULL || cd == NULL) goto out;
+  for (i = 0; i < noc;) {
+    size_t e = i + 1;
+    while (e < noc && x->oc[e].h == x->oc[i].h) e++;
+    if (make_cand(x, an, amask, scratch, i, e, &cd[nc])) nc++;
+    i = e;
+  }
+  nc = merge_overlaps(x, cd, nc, cover, scratch);
+  if (fold_nested(x, cd, nc, nout)) goto out;
+  *out = cd;
+  cd = NULL;
+  rc = LOUPE_OK;
+out:
+  free(scratch);
+  free(cover);
+  free(cd);
+  return rc;
+}
+
+/* ---- describing the points ---- */
+
+#define MAX_LIST 32
+
+/* A list of up to cap distinct strings, written as a JSON array. */
+typedef struct {
+  const char *seen[MAX_LIST];
+  size_t n, cap;
+  lp_buf b;
+} str_list;
+
+static void list_free(str_list *l) {
+  size_t i;
+  for (i = 0; i < l->n; i++) free((void *)l->seen[i]);
+  lp_buf_free(&l->b);
+}
+
+/* Add s[0..len) unless it is there already or the list is full. */
+static int list_add(str_list *l, const char *s, size_t len) {
   size_t i;
   char *copy;
-  for (i = 0; i < *n; i++)
-    if (strlen(seen[i]) == len && memcmp(seen[i], s, len) == 0)
+  for (i = 0; i < l->n; i++)
+    if (strlen(l->seen[i]) == len && memcmp(l->seen[i], s, len) == 0)
       return LOUPE_OK;
-  if (*n >= cap) return LOUPE_OK;
+  if (l->n >= l->cap) return LOUPE_OK;
   copy = malloc(len + 1);
   if (copy == NULL) return LOUPE_ENOMEM;
   memcpy(copy, s, len);
   copy[len] = '\0';
-  seen[(*n)++] = copy;
-  if (b->len > 1 && lp_buf_append(b, ",", 1)) return LOUPE_ENOMEM;
-  return lp_json_string(b, s, len);
+  l->seen[l->n++] = copy;
+  if (lp_buf_append(&l->b, l->n == 1 ? "[" : ",", 1)) return LOUPE_ENOMEM;
+  return lp_json_string(&l->b, s, len);
 }
 
-#define MAX_LIST 32
+static int list_json(lp_buf *out, const str_list *l) {
+  if (l->n == 0) return lp_buf_append(out, "[]", 2);
+  return lp_buf_append(out, l->b.p, l->b.len) || lp_buf_append(out, "]", 1)
+    ? LOUPE_ENOMEM : LOUPE_OK;
+}
+
+/* The speakers of a text: a JSON array from SQL, or one name. */
+static int add_speakers(str_list *l, const char *sp) {
+  const char *q = sp;
+  if (sp[0] != '[') return list_add(l, sp, strlen(sp));
+  while ((q = strchr(q, '"')) != NULL) {
+    const char *qe = strchr(q + 1, '"');
+    if (qe == NULL) break;
+    if (list_add(l, q + 1, (size_t)(qe - q - 1))) return LOUPE_ENOMEM;
+    q = qe + 1;
+  }
+  return LOUPE_OK;
+}
+
+/* The end of t[a0..a1) without trailing characters that are not word
+ * characters (punctuation, spaces, full-width marks). */
+static size_t trim_tail(const char *t, size_t a0, size_t a1) {
+  while (a1 > a0) {
+    size_t s = a1 - 1, m;
+    while (s > a0 && ((unsigned char)t[s] & 0xC0) == 0x80) s--;
+    if (lp_tp_is_word_cp(lp_utf8_decode((const unsigned char *)t, a1, s, &m)))
+      break;
+    a1 = s;
+  }
+  return a1;
+}
+
+/* Add the phrase as printed, t[0..n), without the stray spaces some
+ * pages put between CJK characters. */
+static int add_printed(str_list *variants, const char *t, size_t n) {
+  char buf[400];
+  size_t i, k = 0;
+  for (i = 0; i < n && k < sizeof buf; i++) {
+    if (t[i] == ' ' && i > 0 && i + 1 < n && (unsigned char)t[i - 1] >= 0x80 &&
+        (unsigned char)t[i + 1] >= 0xE3)
+      continue;
+    buf[k++] = t[i];
+  }
+  return list_add(variants, buf, k);
+}
+
+/* The end of the word (or CJK character) at t[i]. */
+static size_t word_end(const char *t, size_t tl, size_t i) {
+  char buf[64];
+  size_t m, len;
+  uint32_t cp;
+  if (i >= tl) return tl;
+  cp = lp_utf8_decode((const unsigned char *)t, tl, i, &m);
+  if (lp_is_cjk(cp)) return i + m;
+  return lp_tp_read_word(t, tl, i, buf, sizeof buf, &len);
+}
+
+/* The words of occurrence x of phrase d as printed, read from its text
+ * with statement body; added to variants. */
+static int add_variant(const lp_tp_text *c, sqlite3_stmt *body,
+                       const occ *x, const cand *d, str_list *variants) {
+  size_t p0 = (size_t)((long long)x->pos + d->left);
+  size_t p1 = (size_t)((long long)x->pos + d->right);
+  int rc = LOUPE_OK;
+  uint32_t doc = c->doc[x->text];
+  sqlite3_reset(body);
+  sqlite3_bind_int64(body, 1, c->quote[doc] ? c->quote[doc]
+                                            : c->article[doc]);
+  if (sqlite3_step(body) == SQLITE_ROW) {
+    const char *t = (const char *)sqlite3_column_text(body, 0);
+    size_t tl = (size_t)sqlite3_column_bytes(body, 0);
+    size_t a0 = c->off[p0];
+    size_t a1 = p1 < c->start[x->text + 1] ? c->off[p1]
+                                           : word_end(t, tl, c->off[p1 - 1]);
+    if (t != NULL && a1 <= tl && a0 < a1) {
+      a1 = trim_tail(t, a0, a1);
+      if (a1 > a0 && a1 - a0 < 400) rc = add_printed(variants, t + a0, a1 - a0);
+    }
+  }
+  sqlite3_reset(body);
+  return rc;
+}
+
+typedef struct {
+  char ys[64][5];
+  int yc[64], ny;
+  const char *first, *last;
+  size_t arts;
+} point_dates;
+
+static void add_date(point_dates *pd, const char *d) {
+  int y;
+  if (d == NULL) return;
+  if (!pd->first || strcmp(d, pd->first) < 0) pd->first = d;
+  if (!pd->last || strcmp(d, pd->last) > 0) pd->last = d;
+  for (y = 0; y < pd->ny; y++) if (memcmp(pd->ys[y], d, 4) == 0) break;
+  if (y == pd->ny && pd->ny < 64) {
+    memcpy(pd->ys[y], d, 4);
+    pd->ys[y][4] = '\0';
+    pd->yc[pd->ny++] = 0;
+  }
+  if (y < 64) pd->yc[y]++;
+}
+
+/* Append the JSON object of phrase d to out (a "," first unless it is the
+ * first); nothing when it spans fewer than miny years or no variant could
+ * be read. */
+static int describe(const cand_ctx *x, sqlite3_stmt *body, const cand *d,
+                    int miny, lp_buf *out) {
+  const lp_tp_text *c = x->c;
+  str_list vs = {{0}, 0, 8, {0}}, ss = {{0}, 0, MAX_LIST, {0}};
+  str_list os = {{0}, 0, MAX_LIST, {0}};
+  point_dates pd;
+  long long last_art = 0;
+  char num[160];
+  size_t k;
+  int y, rc = LOUPE_ENOMEM;
+  memset(&pd, 0, sizeof pd);
+  for (k = d->i; k < d->e; k++) {
+    uint32_t doc = c->doc[x->oc[k].text];
+    if (!x->on[k]) continue;
+    if (c->article[doc] != last_art) pd.arts++;
+    last_art = c->article[doc];
+    add_date(&pd, c->date[doc]);
+    if (c->outlet[doc] &&
+        list_add(&os, c->outlet[doc], strlen(c->outlet[doc])))
+      goto out;
+    if (c->speaker[doc] && add_speakers(&ss, c->speaker[doc])) goto out;
+    if (vs.n < 8 && add_variant(c, body, &x->oc[k], d, &vs)) goto out;
+  }
+  rc = LOUPE_OK;
+  if (pd.ny < miny || vs.n == 0) goto out;
+  rc = LOUPE_ENOMEM;
+  if (lp_buf_append(out, out->len > 1 ? ",{\"text\":" : "{\"text\":", 
+                    out->len > 1 ? 9 : 8) ||
+      lp_json_string(out, vs.seen[0], strlen(vs.seen[0])))
+    goto out;
+  snprintf(num, sizeof num, ",\"words\":%d,\"articles\":%zu,\"clusters\":%zu",
+           d->right - d->left, pd.arts, d->clusters);
+  if (lp_buf_append(out, num, strlen(num)) ||
+      lp_buf_append(out, ",\"first\":", 9) ||
+      (pd.first ? lp_json_string(out, pd.first, strlen(pd.first))
+                : lp_buf_append(out, "null", 4)) ||
+      lp_buf_append(out, ",\"last\":", 8) ||
+      (pd.last ? lp_json_string(out, pd.last, strlen(pd.last))
+               : lp_buf_append(out, "null", 4)) ||
+      lp_buf_append(out, ",\"years\":\"", 10))
+    goto out;
+  for (y = 0; y < pd.ny; y++) {
+    snprintf(num, sizeof num, "%s%s:%d", y ? " " : "", pd.ys[y], pd.yc[y]);
+    if (lp_buf_append(out, num, strlen(num))) goto out;
+  }
+  if (lp_buf_append(out, "\",\"speakers\":", 13) || list_json(out, &ss) ||
+      lp_buf_append(out, ",\"outlets\":", 11) || list_json(out, &os) ||
+      lp_buf_append(out, ",\"variants\":", 12) || list_json(out, &vs) ||
+      lp_buf_append(out, "}", 1))
+    goto out;
+  rc = LOUPE_OK;
+out:
+  list_free(&vs);
+  list_free(&ss);
+  list_free(&os);
+  return rc;
+}
+
+int lp_json_cursor(loupe_db *db, const char *sql, const lp_buf *json,
+                   loupe_cursor **out) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "results");
+  sqlite3_bind_text(st, 1, json->p, (int)json->len, SQLITE_TRANSIENT);
+  return lp_cursor_new(db, st, &lp_sql_cursor, NULL, out);
+}
+
+/* Describe the kept candidates as a JSON array into json. */
+static int describe_all(loupe_db *db, const loupe_tp_options *o,
+                        const cand_ctx *x, const cand *cd, size_t nc,
+                        lp_buf *json) {
+  sqlite3_stmt *body = NULL;
+  int miny = o->min_years > 0 ? o->min_years : 1;
+  size_t j;
+  int rc = sqlite3_prepare_v2(db->sql, o->speaker
+    ? "SELECT text FROM quotes WHERE id = ?1"
+    : "SELECT body FROM articles WHERE id = ?1", -1, &body, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "talking points");
+  rc = lp_buf_append(json, "[", 1) ? LOUPE_ENOMEM : LOUPE_OK;
+  for (j = 0; j < nc && rc == LOUPE_OK; j++)
+    rc = describe(x, body, &cd[j], miny, json);
+  if (rc == LOUPE_OK && lp_buf_append(json, "]", 1)) rc = LOUPE_ENOMEM;
+  sqlite3_finalize(body);
+  return rc;
+}
 
 int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
                             loupe_cursor **out) {
-  corpus_text c;
+  lp_tp_text c;
+  lp_word_set stops = {0};
   anchor *an = NULL;
   occ *oc = NULL;
-  size_t amask = 0, i, noc = 0, ocap = 0, nk = 0;
-  uint64_t *done = NULL, *gb = NULL;
-  size_t dmask = 0, gcap = 0;
-  sqlite3_stmt *ins = NULL, *body = NULL;
+  cand *cd = NULL;
+  uint64_t *gb = NULL;
   unsigned char *on = NULL;
+  lp_buf json = {0};
+  size_t amask, noc = 0, nc = 0, gcap = 0;
+  cand_ctx x;
   int rc, n = o->min_words > 2 ? o->min_words : 6;
   size_t minc = (size_t)(o->min_articles >= 1 ? o->min_articles : 3);
-  int miny = o->min_years > 0 ? o->min_years : 1;
 
   *out = NULL;
   memset(&c, 0, sizeof c);
-  rc = load_texts(db, o, &c);
+  rc = lp_tp_stop_words(&stops);
+  if (rc == LOUPE_OK) rc = lp_tp_load(db, o, &c);
   if (rc) goto out;
   rc = LOUPE_ENOMEM;
-  /* anchors: a 1-in-SAMPLE sample of the n-grams, by distinct cluster */
   for (amask = 1024; amask < c.ntok * 3 / 2 + 2; amask <<= 1) {}
   an = calloc(amask, sizeof *an);
   if (an == NULL) goto out;
   amask--;
-  for (i = 0; i < c.ntext; i++) {
-    size_t p;
-    if (grams_of(&c, i, n, &gb, &gcap)) goto out;
-    for (p = c.start[i]; p + (size_t)n <= c.start[i + 1]; p++) {
-      uint64_t g = gb[p - c.start[i]];
-      size_t k;
-      if (!anchor_at(gb, p - c.start[i],
-                     c.start[i + 1] - c.start[i] - (size_t)n + 1))
-        continue;
-      k = (size_t)(g >> 3) & amask;
-      while (an[k].h && an[k].h != g) k = (k + 1) & amask;
-      if (!an[k].h) { an[k].h = g; an[k].last = c.cluster[i]; an[k].clusters = 1; }
-      else if (an[k].last != c.cluster[i]) {
-        an[k].last = c.cluster[i];
-        an[k].clusters++;
-      }
-    }
-  }
-  /* occurrences of the anchors shared by enough clusters */
-  for (i = 0; i < c.ntext; i++) {
-    size_t p;
-    if (grams_of(&c, i, n, &gb, &gcap)) goto out;
-    for (p = c.start[i]; p + (size_t)n <= c.start[i + 1]; p++) {
-      uint64_t g = gb[p - c.start[i]];
-      size_t k;
-      if (!anchor_at(gb, p - c.start[i],
-                     c.start[i + 1] - c.start[i] - (size_t)n + 1))
-        continue;
-      k = (size_t)(g >> 3) & amask;
-      while (an[k].h && an[k].h != g) k = (k + 1) & amask;
-      if (an[k].clusters < minc) continue;
-      if (noc == ocap) {
-        size_t cap = ocap ? ocap * 2 : 4096;
-        occ *no = realloc(oc, cap * sizeof *no);
-        if (no == NULL) goto out;
-        oc = no;
-        ocap = cap;
-      }
-      oc[noc].h = g;
-      oc[noc].text = (uint32_t)i;
-      oc[noc].pos = (uint32_t)p;
-      noc++;
-    }
-  }
-  free(an);
-  an = NULL;
-  if (noc > 1) qsort(oc, noc, sizeof *oc, cmp_occ);
-  for (dmask = 1024; dmask < noc * 2 + 2; dmask <<= 1) {}
-  done = calloc(dmask, sizeof *done);
-  on = malloc(noc ? noc : 1);
-  if (done == NULL || on == NULL) goto out;
-  dmask--;
-  rc = sqlite3_exec(db->sql,
-    "DROP TABLE IF EXISTS temp.loupe_talking_points;"
-    "CREATE TEMP TABLE loupe_talking_points(text TEXT, words INTEGER,"
-    " first TEXT, last TEXT, articles INTEGER, clusters INTEGER,"
-    " years TEXT, speakers TEXT, outlets TEXT, variants TEXT)",
-    NULL, NULL, NULL);
-  if (rc != SQLITE_OK) { rc = lp_db_error(db, rc, "talking points"); goto out; }
-  rc = sqlite3_prepare_v2(db->sql,
-    "INSERT INTO temp.loupe_talking_points VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-    " ?7, ?8, ?9, ?10)", -1, &ins, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(db->sql, o->speaker
-      ? "SELECT text FROM quotes WHERE id = ?1"
-      : "SELECT body FROM articles WHERE id = ?1", -1, &body, NULL);
-  if (rc != SQLITE_OK) { rc = lp_db_error(db, rc, "talking points"); goto out; }
-  rc = LOUPE_ENOMEM;
-  for (i = 0; i < noc;) {
-    size_t e = i + 1, k, nocc, arts = 0, years = 0, nv = 0, ns = 0, nout = 0;
-    int left, right;
-    uint64_t key = 0x12345;
-    const char *first = NULL, *last = NULL;
-    char yearbuf[400];
-    const char *vseen[MAX_LIST], *sseen[MAX_LIST], *oseen[MAX_LIST];
-    lp_buf vb = {0}, sb = {0}, ob = {0};
-    long long last_art = 0;
-    size_t dk;
-    int skip = 0;
-    while (e < noc && oc[e].h == oc[i].h) e++;
-    nocc = e - i;
-    memset(on, 1, nocc);
-    grow(&c, oc + i, on, nocc, n, minc, &left, &right);
-    /* the phrase: words [pos + left, pos + right) of an active occurrence */
-    for (k = 0; k < nocc; k++) if (on[k]) break;
-    if (k == nocc) { i = e; continue; }
-    {
-      int w;
-      size_t p0 = (size_t)((long long)oc[i + k].pos + left);
-      for (w = 0; w < right - left; w++) key = mix64(key ^ c.tok[p0 + (size_t)w]);
-    }
-    dk = (size_t)key & dmask;
-    while (done[dk] && done[dk] != key) dk = (dk + 1) & dmask;
-    if (done[dk] == key) skip = 1;
-    done[dk] = key;
-    if (skip) { i = e; continue; }
-    /* what the supporting occurrences say */
-    yearbuf[0] = '\0';
-    if (lp_buf_append(&vb, "[", 1) || lp_buf_append(&sb, "[", 1) ||
-        lp_buf_append(&ob, "[", 1))
-      goto phrase_oom;
-    {
-      char ys[64][5];
-      int yc[64], ny = 0, y;
-      for (k = 0; k < nocc; k++) {
-        const occ *x = &oc[i + k];
-        const char *d = c.date[x->text];
-        if (!on[k]) continue;
-        if (c.article[x->text] != last_art) arts++;
-        last_art = c.article[x->text];
-        if (d) {
-          if (!first || strcmp(d, first) < 0) first = d;
-          if (!last || strcmp(d, last) > 0) last = d;
-          for (y = 0; y < ny; y++) if (memcmp(ys[y], d, 4) == 0) break;
-          if (y == ny && ny < 64) { memcpy(ys[ny], d, 4); ys[ny][4] = '\0'; yc[ny++] = 0; }
-          if (y < 64) yc[y]++;
-        }
-        if (c.outlet[x->text] &&
-            add_unique(&ob, oseen, &nout, MAX_LIST, c.outlet[x->text],
-                       strlen(c.outlet[x->text])))
-          goto phrase_oom;
-        if (c.speaker[x->text]) {
-          /* a JSON array from SQL, or one name */
-          const char *sp = c.speaker[x->text];
-          if (sp[0] == '[') {
-            const char *q = sp;
-            while ((q = strchr(q, '"')) != NULL) {
-              const char *qe = strchr(q + 1, '"');
-              if (qe == NULL) break;
-              if (add_unique(&sb, sseen, &ns, MAX_LIST, q + 1,
-                             (size_t)(qe - q - 1)))
-                goto phrase_oom;
-              q = qe + 1;
-            }
-          } else if (add_unique(&sb, sseen, &ns, MAX_LIST, sp, strlen(sp))) {
-            goto phrase_oom;
-          }
-        }
-        /* the words as printed, for the first few occurrences */
-        if (nv < 8) {
-          size_t p0 = (size_t)((long long)x->pos + left);
-          size_t p1 = (size_t)((long long)x->pos + right);
-          sqlite3_reset(body);
-          /* the text the offsets are in: the quote itself, or the body */
-          sqlite3_bind_int64(body, 1, o->speaker ? c.quote[x->text]
-                                                 : c.article[x->text]);
-          while (sqlite3_step(body) == SQLITE_ROW) {
-            const char *t = (const char *)sqlite3_column_text(body, 0);
-            size_t tl = (size_t)sqlite3_column_bytes(body, 0);
-            size_t a0 = c.off[p0];
-            size_t a1 = p1 < c.start[x->text + 1] ? c.off[p1] : tl;
-            if (t == NULL || a1 > tl || a0 >= a1) continue;
-            while (a1 > a0 && !wb((unsigned char)t[a1 - 1])) a1--;
-            if (a1 - a0 < 400 &&
-                add_unique(&vb, vseen, &nv, 8, t + a0, a1 - a0))
-              goto phrase_oom;
-            break;
-          }
-        }
-      }
-      years = (size_t)ny;
-      {
-        size_t yl = 0;
-        for (y = 0; y < ny && yl + 16 < sizeof yearbuf; y++)
-          yl += (size_t)snprintf(yearbuf + yl, sizeof yearbuf - yl, "%s%s:%d",
-                                 y ? " " : "", ys[y], yc[y]);
-      }
-    }
-    if (lp_buf_append(&vb, "]", 1) || lp_buf_append(&sb, "]", 1) ||
-        lp_buf_append(&ob, "]", 1))
-      goto phrase_oom;
-    if ((int)years >= miny && nv > 0) {
-      sqlite3_reset(ins);
-      sqlite3_bind_text(ins, 1, vseen[0], -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int(ins, 2, right - left);
-      if (first) sqlite3_bind_text(ins, 3, first, -1, SQLITE_TRANSIENT);
-      else sqlite3_bind_null(ins, 3);
-      if (last) sqlite3_bind_text(ins, 4, last, -1, SQLITE_TRANSIENT);
-      else sqlite3_bind_null(ins, 4);
-      sqlite3_bind_int64(ins, 5, (sqlite3_int64)arts);
-      sqlite3_bind_int64(ins, 6, (sqlite3_int64)clusters_of(&c, oc + i, on, nocc));
-      sqlite3_bind_text(ins, 7, yearbuf, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 8, sb.p, (int)sb.len, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 9, ob.p, (int)ob.len, SQLITE_TRANSIENT);
-      sqlite3_bind_text(ins, 10, vb.p, (int)vb.len, SQLITE_TRANSIENT);
-      if (sqlite3_step(ins) != SQLITE_DONE) {
-        rc = lp_db_error(db, sqlite3_errcode(db->sql), "talking points");
-        for (k = 0; k < nv; k++) free((void *)vseen[k]);
-        for (k = 0; k < ns; k++) free((void *)sseen[k]);
-        for (k = 0; k < nout; k++) free((void *)oseen[k]);
-        lp_buf_free(&vb); lp_buf_free(&sb); lp_buf_free(&ob);
-        goto out;
-      }
-      nk++;
-    }
-    for (k = 0; k < nv; k++) free((void *)vseen[k]);
-    for (k = 0; k < ns; k++) free((void *)sseen[k]);
-    for (k = 0; k < nout; k++) free((void *)oseen[k]);
-    lp_buf_free(&vb);
-    lp_buf_free(&sb);
-    lp_buf_free(&ob);
-    i = e;
-    continue;
-phrase_oom:
-    for (k = 0; k < nv; k++) free((void *)vseen[k]);
-    for (k = 0; k < ns; k++) free((void *)sseen[k]);
-    for (k = 0; k < nout; k++) free((void *)oseen[k]);
-    lp_buf_free(&vb);
-    lp_buf_free(&sb);
-    lp_buf_free(&ob);
+  if (count_anchors(&c, n, an, amask, &gb, &gcap) ||
+      collect_occ(&c, n, an, amask, minc, &gb, &gcap, &oc, &noc))
     goto out;
-  }
-  (void)nk;
-  rc = lp_simple_cursor(db,
-    "SELECT * FROM temp.loupe_talking_points"
-    " ORDER BY clusters DESC, words DESC, first", out);
+  on = calloc(noc ? noc : 1, 1);
+  if (on == NULL) goto out;
+  x.c = &c;
+  x.oc = oc;
+  x.on = on;
+  x.n = n;
+  x.minc = minc;
+  x.stops = &stops;
+  if (find_candidates(&x, noc, an, amask, &cd, &nc)) goto out;
+  rc = describe_all(db, o, &x, cd, nc, &json);
+  if (rc == LOUPE_OK)
+    rc = lp_json_cursor(db,
+      "SELECT value->>'text' AS text, value->>'words' AS words,"
+      " value->>'first' AS first, value->>'last' AS last,"
+      " value->>'articles' AS articles, value->>'clusters' AS clusters,"
+      " value->>'years' AS years, value->'speakers' AS speakers,"
+      " value->'outlets' AS outlets, value->'variants' AS variants"
+      " FROM json_each(?1) ORDER BY CAST(key AS INTEGER)", &json, out);
 out:
-  if (rc == LOUPE_ENOMEM) snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
-  sqlite3_finalize(ins);
-  sqlite3_finalize(body);
+  if (rc == LOUPE_ENOMEM)
+    snprintf(db->errmsg, sizeof db->errmsg, "out of memory");
+  free(stops.h);
   free(an);
   free(oc);
-  free(done);
+  free(cd);
   free(gb);
   free(on);
-  free_text(&c);
+  lp_buf_free(&json);
+  lp_tp_free(&c);
   return rc;
 }

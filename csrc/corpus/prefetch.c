@@ -202,7 +202,7 @@ static void load_page(const loupe_prefetch *pf, loupe_parser *parser,
   s->pub.len = len;
   loupe_hash(bytes, len, s->pub.hash);
   /* the hash of the bytes as they are finds a page a migrated corpus
-   * stored before it had content hashes (store.c) */
+   * stored before it had content hashes (store.c, schema.c) */
   lp_bytes_hash(bytes, len, s->ahead.bytes_hash);
   if (want[0] != '\0' && strcmp(want, s->pub.hash) == 0) {
     s->bytes = bytes;

@@ -22,6 +22,7 @@ struct loupe_regex {
   pcre2_jit_stack *jit_stack;
   loupe_regex_limits limits;
   int groups;
+  int status;                 /* the last match's code (lp_regex_status) */
   char errmsg[160];
 };
 
@@ -37,7 +38,10 @@ void loupe_regex_free(loupe_regex *re) {
 static int flag_options(const char *flags, uint32_t *opts, char *err,
                         size_t errcap) {
   const char *f;
-  *opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+  /* \C matches one byte: in UTF mode it could end a match inside a
+   * character, and every offset loupe hands on must be a character
+   * boundary. */
+  *opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C;
   if (flags == NULL) return LOUPE_OK;
   for (f = flags; *f; f++) {
     switch (*f) {
@@ -131,6 +135,10 @@ const char *loupe_regex_errmsg(const loupe_regex *re) {
   return re ? re->errmsg : "no regex";
 }
 
+int lp_regex_status(const loupe_regex *re) {
+  return re ? re->status : LOUPE_OK;
+}
+
 /*
  * Set the message for a failed match: the limit behind a PCRE2 error code
  * and the option that raises it (LOUPE_ELIMIT), or what is wrong with the
@@ -138,35 +146,40 @@ const char *loupe_regex_errmsg(const loupe_regex *re) {
  * one position (LOUPE_ESYNTAX: no limit would help).
  */
 static int match_error(loupe_regex *re, int rc) {
+  const char *name = NULL, *unit = "";
+  unsigned long limit = 0;
   switch (rc) {
   case PCRE2_ERROR_MATCHLIMIT:
-    snprintf(re->errmsg, sizeof re->errmsg,
-             "regex match limit reached (current limit is %lu; option "
-             "match_limit)", re->limits.match_limit);
+    name = "match";
+    limit = re->limits.match_limit;
     break;
   case PCRE2_ERROR_DEPTHLIMIT:
-    snprintf(re->errmsg, sizeof re->errmsg,
-             "regex depth limit reached (current limit is %lu; option "
-             "depth_limit)", re->limits.depth_limit);
+    name = "depth";
+    limit = re->limits.depth_limit;
     break;
   case PCRE2_ERROR_HEAPLIMIT:
   case PCRE2_ERROR_NOMEMORY:
-    snprintf(re->errmsg, sizeof re->errmsg,
-             "regex heap limit reached (current limit is %lu KiB; option "
-             "heap_limit)", re->limits.heap_limit);
+    name = "heap";
+    limit = re->limits.heap_limit;
+    unit = " KiB";
     break;
   case PCRE2_ERROR_JIT_STACKLIMIT:
     snprintf(re->errmsg, sizeof re->errmsg,
              "regex JIT stack limit reached (%u bytes)", JIT_STACK_MAX);
-    break;
+    re->status = LOUPE_ELIMIT;
+    return LOUPE_ELIMIT;
   default: {
     PCRE2_UCHAR msg[120];
     pcre2_get_error_message(rc, msg, sizeof msg);
     snprintf(re->errmsg, sizeof re->errmsg, "regex cannot be matched: %s",
              (const char *)msg);
+    re->status = LOUPE_ESYNTAX;
     return LOUPE_ESYNTAX;
   }
   }
+  snprintf(re->errmsg, sizeof re->errmsg, "regex %s limit reached (current "
+           "limit is %lu%s; option %s_limit)", name, limit, unit, name);
+  re->status = LOUPE_ELIMIT;
   return LOUPE_ELIMIT;
 }
 
@@ -176,9 +189,13 @@ int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
   PCRE2_SIZE *ov;
   *npairs = 0;
   if (re == NULL || (subject == NULL && len > 0) || start > len) {
-    if (re) snprintf(re->errmsg, sizeof re->errmsg, "invalid argument");
+    if (re) {
+      snprintf(re->errmsg, sizeof re->errmsg, "invalid argument");
+      re->status = LOUPE_EINVAL;
+    }
     return LOUPE_EINVAL;
   }
+  re->status = LOUPE_OK;
   rc = pcre2_match(re->code, (PCRE2_SPTR)(subject ? subject : ""), len, start,
                    0, re->md, re->mctx);
   if (rc == PCRE2_ERROR_NOMATCH) return LOUPE_OK;

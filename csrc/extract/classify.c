@@ -7,10 +7,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "extract.h"
+#include "classify.h"
 #include "html.h"
-
-enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
 
 typedef struct {
   const char *word;
@@ -373,14 +371,155 @@ static long line_weight(const lp_line *l, int cls) {
   return w;
 }
 
+/* A caption printed twice (credit line, then alt text) is a caption; so
+ * is the unpunctuated line beside a photo credit. */
+static void caption_pass(lp_text *t) {
+  size_t n = t->n_lines, i;
+  for (i = 0; i < n; i++) {
+    size_t j;
+    if (!(t->lines[i].cue & LP_CUE_CAPTION) || t->lines[i].cls != C_BAD)
+      continue;
+    for (j = i > 2 ? i - 2 : 0; j < n && j <= i + 2; j++) {
+      lp_line *o = &t->lines[j];
+      if (j == i || o->cls == C_BAD || o->nwords > 60) continue;
+      if (lp_word_overlap(t, o, &t->lines[i]) >= 600) {
+        o->cls = C_BAD;
+        o->reason = "caption-repeat";
+      } else if ((j + 1 == i || j == i + 1) && o->nwords <= 30 &&
+                 !(o->flags & LP_F_TERMINAL)) {
+        o->cls = C_BAD;
+        o->reason = "caption";
+      }
+    }
+  }
+}
+
+/* Sentences in a row hold each other up: in a run of PROSE_RUN lines or
+ * more that all end like sentences and read as prose (near-good or good),
+ * the near-good ones are good (a paragraph block cut off from the rest of
+ * the article by a share bar is still the article). */
+#define PROSE_RUN 3
+
+static void prose_runs(lp_text *t) {
+  size_t n = t->n_lines, i = 0;
+  while (i < n) {
+    size_t j = i, k;
+    while (j < n && (t->lines[j].cls == C_NEAR || t->lines[j].cls == C_GOOD) &&
+           (t->lines[j].flags & LP_F_TERMINAL))
+      j++;
+    if (j - i >= PROSE_RUN)
+      for (k = i; k < j; k++) t->lines[k].cls = C_GOOD;
+    i = j > i ? j : i + 1;
+  }
+}
+
+/* Short and near-good lines take their class from the nearest decided
+ * (not short, not near) line on each side, found with one pass in each
+ * direction. Shorts: good on both sides joins; otherwise the article's
+ * edge, where headlines, bylines and kickers sit: not body. Near-good:
+ * next to good prose it joins; without a sentence end (a headline, a
+ * standfirst) it must sit inside the article. */
+static int neighbour_pass(lp_text *t) {
+  size_t n = t->n_lines, k;
+  unsigned char *prevc = malloc(n ? n : 1), *nextc = malloc(n ? n : 1);
+  int last, any_good = 0;
+  if (prevc == NULL || nextc == NULL) {
+    free(prevc);
+    free(nextc);
+    return LOUPE_ENOMEM;
+  }
+  prose_runs(t);
+  last = C_BAD;
+  for (k = 0; k < n; k++) {
+    prevc[k] = (unsigned char)last;
+    if (decided(&t->lines[k])) last = t->lines[k].cls;
+  }
+  last = C_BAD;
+  for (k = n; k-- > 0;) {
+    nextc[k] = (unsigned char)last;
+    if (decided(&t->lines[k])) last = t->lines[k].cls;
+  }
+  for (k = 0; k < n; k++) {
+    lp_line *l = &t->lines[k];
+    if (l->cls == C_SHORT) {
+      if (prevc[k] == C_GOOD && nextc[k] == C_GOOD) {
+        l->cls = C_GOOD;
+      } else if (prevc[k] == C_GOOD && (l->flags & LP_F_TERMINAL) &&
+                 l->nwords >= 5 && !l->cue) {
+        /* a short full sentence closing the article ("..." he said.) */
+        l->cls = C_GOOD;
+      } else {
+        l->cls = C_BAD;
+        if (l->reason == NULL) l->reason = "short";
+      }
+    } else if (l->cls == C_NEAR) {
+      int pb = prevc[k] == C_BAD, nb = nextc[k] == C_BAD;
+      if ((pb && nb) || (!(l->flags & LP_F_TERMINAL) && (pb || nb))) {
+        l->cls = C_BAD;
+        l->reason = "isolated";
+      } else {
+        l->cls = C_GOOD;
+      }
+    }
+  }
+  free(prevc);
+  free(nextc);
+  /* a brief of a few short paragraphs has no long prose line at all:
+   * then its sentences are the article */
+  for (k = 0; k < n && !any_good; k++)
+    if (t->lines[k].cls == C_GOOD) any_good = 1;
+  if (!any_good)
+    for (k = 0; k < n; k++)
+      if (t->lines[k].cls == C_BAD && t->lines[k].reason &&
+          strcmp(t->lines[k].reason, "isolated") == 0 &&
+          (t->lines[k].flags & LP_F_TERMINAL))
+        t->lines[k].cls = C_GOOD;
+  return LOUPE_OK;
+}
+
+/* On pages whose prose is flush left, indented prose sits in lists,
+ * sidebars or tables (how renderers lay out teasers): it counts less. */
+static void indent_pass(lp_text *t) {
+  size_t n = t->n_lines, i, flush = 0, indented = 0;
+  for (i = 0; i < n; i++)
+    if (t->lines[i].cls == C_GOOD) {
+      if (t->lines[i].indent >= 4) indented++;
+      else flush++;
+    }
+  if (flush > indented * 2)
+    for (i = 0; i < n; i++)
+      if (t->lines[i].cls == C_GOOD && t->lines[i].indent >= 4)
+        t->lines[i].cls = C_NEAR;
+}
+
+/* Maximum-sum segment: the article region (on an HTML page, the one its
+ * headline opens, when it is known). Sets *a..*b, LP_NONE when none. */
+static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
+  size_t n = t->n_lines, i, cur_a = 0;
+  long best = 0, cur = 0;
+  long *w = malloc((n ? n : 1) * sizeof *w);
+  *best_a = *best_b = LP_NONE;
+  if (w == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < n; i++) {
+    w[i] = line_weight(&t->lines[i], t->lines[i].cls);
+    if (t->dom) w[i] = lp_dom_weight(t, &t->lines[i], w[i]);
+  }
+  if (!(t->dom && lp_dom_region(t, w, best_a, best_b)))
+    for (i = 0; i < n; i++) {
+      if (cur <= 0) { cur = 0; cur_a = i; }
+      cur += w[i];
+      if (cur > best) { best = cur; *best_a = cur_a; *best_b = i; }
+    }
+  free(w);
+  return LOUPE_OK;
+}
+
 int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
   size_t n = t->n_lines, i;
   int cjk_page = lang != NULL && (strcmp(lang, "zh") == 0 ||
                                   strcmp(lang, "ja") == 0 ||
                                   strcmp(lang, "ko") == 0);
-  long best = 0, cur = 0;
-  size_t best_a = LP_NONE, best_b = LP_NONE, cur_a = 0;
-
+  size_t best_a, best_b;
   cue_index ix;
 
   lay->title = lay->body_first = lay->body_last = LP_NONE;
@@ -395,118 +534,11 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     if (t->dom) l->cls = lp_dom_class(t, l, l->cls, &l->reason);
   }
   if (t->dom && lp_dom_smooth(t) != LOUPE_OK) return LOUPE_ENOMEM;
-  /* a caption printed twice (credit line, then alt text) is a caption */
-  for (i = 0; i < n; i++) {
-    size_t j;
-    if (!(t->lines[i].cue & LP_CUE_CAPTION) || t->lines[i].cls != C_BAD)
-      continue;
-    for (j = i > 2 ? i - 2 : 0; j < n && j <= i + 2; j++) {
-      lp_line *o = &t->lines[j];
-      if (j == i || o->cls == C_BAD || o->nwords > 60) continue;
-      if (lp_word_overlap(t, o, &t->lines[i]) >= 600) {
-        o->cls = C_BAD;
-        o->reason = "caption-repeat";
-      } else if ((j + 1 == i || j == i + 1) && o->nwords <= 30 &&
-                 !(o->flags & LP_F_TERMINAL)) {
-        /* the unpunctuated line beside a photo credit is its caption */
-        o->cls = C_BAD;
-        o->reason = "caption";
-      }
-    }
-  }
-  {
-    /* short lines between two good ones read as part of the article;
-     * the nearest decided (not short, not near) class on each side is
-     * found with one pass in each direction */
-    size_t k;
-    unsigned char *prevc = malloc(n ? n : 1), *nextc = malloc(n ? n : 1);
-    if (prevc && nextc) {
-      int last = C_BAD;
-      for (k = 0; k < n; k++) {
-        prevc[k] = (unsigned char)last;
-        if (decided(&t->lines[k])) last = t->lines[k].cls;
-      }
-      last = C_BAD;
-      for (k = n; k-- > 0;) {
-        nextc[k] = (unsigned char)last;
-        if (decided(&t->lines[k])) last = t->lines[k].cls;
-      }
-      /* shorts: good on both sides joins; otherwise the article's edge,
-       * where headlines, bylines and kickers sit: not body. Near-good:
-       * next to good prose it joins; without a sentence end (a headline,
-       * a standfirst) it must sit inside the article. */
-      for (k = 0; k < n; k++) {
-        lp_line *l = &t->lines[k];
-        if (l->cls == C_SHORT) {
-          if (prevc[k] == C_GOOD && nextc[k] == C_GOOD) {
-            l->cls = C_GOOD;
-          } else if (prevc[k] == C_GOOD && (l->flags & LP_F_TERMINAL) &&
-                     l->nwords >= 5 && !l->cue) {
-            /* a short full sentence closing the article ("..." he said.) */
-            l->cls = C_GOOD;
-          } else {
-            l->cls = C_BAD;
-            if (l->reason == NULL) l->reason = "short";
-          }
-        } else if (l->cls == C_NEAR) {
-          int pb = prevc[k] == C_BAD, nb = nextc[k] == C_BAD;
-          if ((pb && nb) || (!(l->flags & LP_F_TERMINAL) && (pb || nb))) {
-            l->cls = C_BAD;
-            l->reason = "isolated";
-          } else {
-            l->cls = C_GOOD;
-          }
-        }
-      }
-      /* a brief of a few short paragraphs has no long prose line at all:
-       * then its sentences are the article */
-      {
-        int any_good = 0;
-        for (k = 0; k < n && !any_good; k++)
-          if (t->lines[k].cls == C_GOOD) any_good = 1;
-        if (!any_good)
-          for (k = 0; k < n; k++)
-            if (t->lines[k].cls == C_BAD && t->lines[k].reason &&
-                strcmp(t->lines[k].reason, "isolated") == 0 &&
-                (t->lines[k].flags & LP_F_TERMINAL))
-              t->lines[k].cls = C_GOOD;
-      }
-    }
-    free(prevc);
-    free(nextc);
-    if (prevc == NULL || nextc == NULL) return LOUPE_ENOMEM;
-  }
-  /* On pages whose prose is flush left, indented prose sits in lists,
-   * sidebars or tables (how renderers lay out teasers): it counts less. */
-  {
-    size_t flush = 0, indented = 0;
-    for (i = 0; i < n; i++)
-      if (t->lines[i].cls == C_GOOD) {
-        if (t->lines[i].indent >= 4) indented++;
-        else flush++;
-      }
-    if (flush > indented * 2)
-      for (i = 0; i < n; i++)
-        if (t->lines[i].cls == C_GOOD && t->lines[i].indent >= 4)
-          t->lines[i].cls = C_NEAR;
-  }
-  /* maximum-sum segment: the article region (on an HTML page, the one
-   * its headline opens, when it is known) */
-  {
-    long *w = malloc((n ? n : 1) * sizeof *w);
-    if (w == NULL) return LOUPE_ENOMEM;
-    for (i = 0; i < n; i++) {
-      w[i] = line_weight(&t->lines[i], t->lines[i].cls);
-      if (t->dom) w[i] = lp_dom_weight(t, &t->lines[i], w[i]);
-    }
-    if (!(t->dom && lp_dom_region(t, w, &best_a, &best_b)))
-      for (i = 0; i < n; i++) {
-        if (cur <= 0) { cur = 0; cur_a = i; }
-        cur += w[i];
-        if (cur > best) { best = cur; best_a = cur_a; best_b = i; }
-      }
-    free(w);
-  }
+  caption_pass(t);
+  if (neighbour_pass(t) != LOUPE_OK) return LOUPE_ENOMEM;
+  indent_pass(t);
+  lp_page_rules(t);
+  if (region_pass(t, &best_a, &best_b) != LOUPE_OK) return LOUPE_ENOMEM;
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];
     int in = best_a != LP_NONE && i >= best_a && i <= best_b;

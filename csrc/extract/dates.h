@@ -20,7 +20,20 @@ typedef struct {
                                   including an attached weekday, time and
                                   zone */
   int has_weekday;             /* a weekday name was attached */
+  int order;                   /* LP_ORD_*: how a numeric d/m date was read */
 } lp_date;
+
+/* How an all-numeric date with a slash was read: month first because
+ * nothing said otherwise (both parts 12 or less), or by proof (the first
+ * part is over 12: day first; the second is: month first). 0 for every
+ * other form. A caller that knows the page writes day first swaps the
+ * ambiguous ones (lp_date_swap_dm). */
+enum { LP_ORD_MD_GUESS = 1, LP_ORD_DM_PROOF, LP_ORD_MD_PROOF,
+       LP_ORD_NAME_DM,    /* "6 January 2020": the page writes day first */
+       LP_ORD_NAME_MD };  /* "January 6, 2020": month first */
+
+/* Read an ambiguous slash date (LP_ORD_MD_GUESS) day first instead. */
+void lp_date_swap_dm(lp_date *d);
 
 /*
  * Find the first date in s[from..len).

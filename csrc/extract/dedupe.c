@@ -25,76 +25,6 @@ typedef struct {
   uint32_t start, n;
 } sh_group;
 
-/* Fold a code point for comparison: ASCII/Latin-1 lower case. */
-static uint32_t fold_cp(uint32_t cp) {
-  if (cp >= 'A' && cp <= 'Z') return cp + 32;
-  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;
-  return cp;
-}
-
-/*
- * Hash each word of s[0..n) (letters and digits, folded) into out (up to
- * cap); returns the number of words. CJK characters are words of their own.
- */
-static size_t word_hashes(const char *s, size_t n, uint32_t *out, size_t cap) {
-  /* ASCII bytes by table: 0 outside a word, else the byte folded */
-  static const unsigned char ascii_word[128] = {
-    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
-    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
-#define L(c) [c] = c + 32, [c + 32] = c + 32
-    L('A'), L('B'), L('C'), L('D'), L('E'), L('F'), L('G'), L('H'), L('I'),
-    L('J'), L('K'), L('L'), L('M'), L('N'), L('O'), L('P'), L('Q'), L('R'),
-    L('S'), L('T'), L('U'), L('V'), L('W'), L('X'), L('Y'), L('Z')
-#undef L
-  };
-  const unsigned char *u = (const unsigned char *)s;
-  size_t i = 0, nw = 0;
-  while (i < n) {
-    size_t k;
-    uint32_t cp;
-    if (u[i] < 0x80) {
-      if (!ascii_word[u[i]]) { i++; continue; }
-      cp = u[i];
-      k = 1;
-    } else {
-      cp = lp_utf8_decode(u, n, i, &k);
-    }
-    if (lp_is_letter(cp) || (cp >= '0' && cp <= '9')) {
-      uint32_t h = 2166136261u;
-      int cjk = lp_is_cjk(cp);
-      for (;;) {
-        h = (h ^ fold_cp(cp)) * 16777619u;
-        i += k;
-        if (cjk || i >= n) break;
-        /* the rest of an ASCII run without a call per byte */
-        while (u[i] < 0x80 && ascii_word[u[i]]) {
-          h = (h ^ ascii_word[u[i]]) * 16777619u;
-          if (++i >= n) break;
-        }
-        if (i >= n) break;
-        if (u[i] < 0x80) break;
-        cp = lp_utf8_decode(u, n, i, &k);
-        if (!(lp_is_letter(cp) || (cp >= '0' && cp <= '9')) || lp_is_cjk(cp))
-          break;
-      }
-      if (out && nw < cap) out[nw] = h;
-      nw++;
-      continue;
-    }
-    i += k;
-  }
-  return nw;
-}
-
-uint32_t lp_norm_hash(const char *s, size_t n) {
-  uint32_t buf[64];
-  size_t nw = word_hashes(s, n, buf, 64), i;
-  uint32_t h = 0x9e3779b9u;
-  for (i = 0; i < nw && i < 64; i++) h = lp_mix32(h ^ buf[i]) + (uint32_t)i;
-  return h ^ (uint32_t)nw;
-}
-
 /* Stable LSD radix sort of n shingles by hash, 11, 11 and 10 bits a
  * pass; tmp has room for n. Returns the array holding the result (tmp:
  * three passes). */
@@ -269,7 +199,7 @@ int lp_dedupe(lp_text *t) {
     lp_line *l = &t->lines[i];
     size_t nw, k;
     if (l->label != LOUPE_LINE_BODY) continue;
-    nw = word_hashes(LP_LINE_PTR(t, l), l->len, wbuf, wcap + 4);
+    nw = lp_word_hashes(LP_LINE_PTR(t, l), l->len, wbuf, wcap + 4);
     if (nw > wcap + 4) nw = wcap + 4;
     if (nw < 3) {
       sh[ns].h = lp_norm_hash(LP_LINE_PTR(t, l), l->len);

@@ -76,7 +76,7 @@ typedef struct {
 } lp_text;
 
 /* Encodings the parser reads: UTF-8 and UTF-16 itself, the legacy
- * charsets through tables glibc's iconv fills (text.c). */
+ * charsets through tables glibc's iconv fills (charset.c). */
 enum {
   LP_ENC_UTF8 = 0, LP_ENC_UTF16LE, LP_ENC_UTF16BE,
   LP_ENC_CP1252, LP_ENC_GB18030, LP_ENC_BIG5, LP_ENC_SJIS,
@@ -125,7 +125,8 @@ size_t lp_text_src_line_from(const lp_text *t, size_t li, size_t from_off,
                              size_t from_line, size_t off);
 /* Offsets of every source line start into out[cap]; returns the count. */
 size_t lp_text_line_starts(const lp_text *t, size_t *out, size_t cap);
-/* Join wrapped lines (hard-wrapped dumps) in place; LOUPE_OK or ENOMEM. */
+/* Join wrapped lines (hard-wrapped dumps) in place (unwrap.c); LOUPE_OK
+ * or ENOMEM. */
 int lp_text_unwrap(lp_text *t);
 /* Does line l (maybe joined from several) hold source line n? */
 #define lp_line_has_src(l, n) \
@@ -189,8 +190,6 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay);
  * at the position of the first; may swap line contents to do so.
  * Returns LOUPE_OK or LOUPE_ENOMEM. */
 int lp_dedupe(lp_text *t);
-/* Normalised word-hash of s[0..n): case, punctuation and spaces folded. */
-uint32_t lp_norm_hash(const char *s, size_t n);
 
 /* ---- fields (fields.c) ---- */
 /* Fill every field of a (title, date, credit, ...) from the labelled

@@ -1,7 +1,8 @@
 /*
  * html.h - declarations shared by the HTML modules of the core: the page
- * decoded and parsed into blocks (html.c), the DOM evidence the line
- * labeller weighs (htmlclass.c), page metadata (meta.c) and JSON (json.c).
+ * decoded (htmldecode.c) and parsed into blocks (html.c, htmltags.c), the
+ * DOM evidence the line labeller weighs (htmlclass.c), page metadata
+ * (meta.c) and JSON (json.c). htmlpage.h holds what only they share.
  */
 #ifndef LOUPE_HTML_H
 #define LOUPE_HTML_H
@@ -267,7 +268,14 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
                     size_t work_off, size_t text_off, unsigned in,
                     unsigned cls);
 int lp_meta_title(lp_meta *m, const char *s, size_t n, size_t work_off);
+/* The JSON-LD script s[0..n) (metald.c). */
 int lp_meta_jsonld(lp_meta *m, const char *s, size_t n, size_t work_off);
+/* Add a value under key (copied, entities decoded, spaces collapsed;
+ * empty values and values over 2000 bytes are ignored), found by rule
+ * with priority prio (lower wins). LOUPE_OK or LOUPE_ENOMEM. */
+int lp_meta_add(lp_meta *m, const char *key, const char *rule, int prio,
+                const char *v, size_t n, size_t work_off, size_t text_off,
+                unsigned in, unsigned cls);
 /* Did the page give any metadata value? */
 int lp_meta_any(const lp_meta *m);
 /* The headline the metadata gives (JSON-LD, Open Graph, <title>), or

@@ -1,9 +1,10 @@
 /*
- * meta.c - the metadata of an HTML page (meta tags, Open Graph, JSON-LD,
- * <time datetime>, itemprop, the canonical URL) collected during the walk,
- * and its reconciliation with what the labeller read in the visible text:
- * which date, title, outlet and authors the record takes, each value kept
- * with the rule and the place it came from.
+ * meta.c - the metadata of an HTML page (meta tags, Open Graph, JSON-LD
+ * through metald.c, <time datetime>, itemprop, the canonical URL)
+ * collected during the walk, and its reconciliation with what the
+ * labeller read in the visible text: which date, title, outlet and
+ * authors the record takes, each value kept with the rule and the place
+ * it came from.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,11 +116,9 @@ static size_t unescape(char *s, size_t n) {
   return o;
 }
 
-/* Add a value under key (copied, spaces collapsed; empty values and
- * values over 2000 bytes are ignored). */
-static int add(lp_meta *m, const char *key, const char *rule, int prio,
-               const char *v, size_t n, size_t work_off, size_t text_off,
-               unsigned in, unsigned cls) {
+int lp_meta_add(lp_meta *m, const char *key, const char *rule, int prio,
+                const char *v, size_t n, size_t work_off, size_t text_off,
+                unsigned in, unsigned cls) {
   item *it;
   char *s;
   if (v == NULL || n == 0 || n > 2000) return LOUPE_OK;
@@ -154,81 +153,78 @@ static int add(lp_meta *m, const char *key, const char *rule, int prio,
 
 /* ---- meta tags ---- */
 
+/* The meta names (name, property or itemprop attributes) values are read
+ * from: the rule is "meta:" or "itemprop:" and the name, matched without
+ * regard to case; key is the value's key, prio its priority (lower wins). */
 static const struct {
-  const char *name;         /* name, property or itemprop, lower case */
-  const char *key;
   const char *rule;
+  const char *key;
   int prio;
 } metas[] = {
-  {"og:title", "title", "meta:og:title", 2},
-  {"twitter:title", "title", "meta:twitter:title", 3},
-  {"title", "title", "meta:title", 4},
-  {"dc.title", "title", "meta:dc.title", 4},
-  {"headline", "title", "itemprop:headline", 3},
-  {"article:published_time", "date_published",
-   "meta:article:published_time", 2},
-  {"og:article:published_time", "date_published",
-   "meta:og:article:published_time", 2},
-  {"article:published", "date_published", "meta:article:published", 3},
-  {"published_time", "date_published", "meta:published_time", 3},
-  {"datepublished", "date_published", "itemprop:datePublished", 3},
-  {"date", "date_published", "meta:date", 5},
-  {"pubdate", "date_published", "meta:pubdate", 4},
-  {"publishdate", "date_published", "meta:publishdate", 4},
-  {"publish-date", "date_published", "meta:publish-date", 4},
-  {"publish_date", "date_published", "meta:publish_date", 4},
-  {"publication_date", "date_published", "meta:publication_date", 4},
-  {"article_date_original", "date_published", "meta:article_date_original",
-   4},
-  {"original-publish-date", "date_published", "meta:original-publish-date",
-   4},
-  {"dc.date.issued", "date_published", "meta:dc.date.issued", 4},
-  {"dcterms.issued", "date_published", "meta:dcterms.issued", 4},
-  {"dc.date", "date_published", "meta:dc.date", 5},
-  {"dcterms.date", "date_published", "meta:dcterms.date", 5},
-  {"dc.date.created", "date_published", "meta:dc.date.created", 5},
-  {"dcterms.created", "date_published", "meta:dcterms.created", 5},
-  {"sailthru.date", "date_published", "meta:sailthru.date", 4},
-  {"parsely-pub-date", "date_published", "meta:parsely-pub-date", 4},
-  {"citation_publication_date", "date_published",
-   "meta:citation_publication_date", 4},
-  {"citation_date", "date_published", "meta:citation_date", 5},
-  {"og:published_time", "date_published", "meta:og:published_time", 3},
-  {"displaydate", "date_published", "meta:displaydate", 5},
-  {"date.release", "date_published", "meta:date.release", 5},
-  {"article.published", "date_published", "meta:article.published", 3},
-  {"release_date", "date_published", "meta:release_date", 5},
-  {"article:modified_time", "date_modified", "meta:article:modified_time", 2},
-  {"og:updated_time", "date_modified", "meta:og:updated_time", 3},
-  {"datemodified", "date_modified", "itemprop:dateModified", 3},
-  {"dcterms.modified", "date_modified", "meta:dcterms.modified", 4},
-  {"last-modified", "date_modified", "meta:last-modified", 5},
-  {"lastmod", "date_modified", "meta:lastmod", 5},
-  {"article.updated", "date_modified", "meta:article.updated", 4},
-  {"author", "author", "meta:author", 3},
-  {"article:author", "author", "meta:article:author", 3},
-  {"dc.creator", "author", "meta:dc.creator", 4},
-  {"dcterms.creator", "author", "meta:dcterms.creator", 4},
-  {"byl", "author", "meta:byl", 3},
-  {"sailthru.author", "author", "meta:sailthru.author", 4},
-  {"parsely-author", "author", "meta:parsely-author", 4},
-  {"og:site_name", "site_name", "meta:og:site_name", 2},
-  {"application-name", "site_name", "meta:application-name", 4},
-  {"publisher", "site_name", "meta:publisher", 4},
-  {"dc.publisher", "site_name", "meta:dc.publisher", 4},
-  {"article:section", "section", "meta:article:section", 2},
-  {"section", "section", "meta:section", 3},
-  {"parsely-section", "section", "meta:parsely-section", 3},
-  {"articlesection", "section", "itemprop:articleSection", 3},
-  {"content-language", "lang", "meta:content-language", 3},
-  {"og:locale", "lang", "meta:og:locale", 4},
-  {"language", "lang", "meta:language", 4},
-  {"dc.language", "lang", "meta:dc.language", 4},
-  {"og:url", "url", "meta:og:url", 3},
-  {"description", "description", "meta:description", 2},
-  {"og:description", "description", "meta:og:description", 3},
-  {"twitter:description", "description", "meta:twitter:description", 4},
-  {NULL, NULL, NULL, 0}
+  {"meta:og:title", "title", 2},
+  {"meta:twitter:title", "title", 3},
+  {"meta:title", "title", 4},
+  {"meta:dc.title", "title", 4},
+  {"itemprop:headline", "title", 3},
+  {"meta:article:published_time", "date_published", 2},
+  {"meta:og:article:published_time", "date_published", 2},
+  {"meta:article:published", "date_published", 3},
+  {"meta:published_time", "date_published", 3},
+  {"itemprop:datePublished", "date_published", 3},
+  {"meta:date", "date_published", 5},
+  {"meta:pubdate", "date_published", 4},
+  {"meta:publishdate", "date_published", 4},
+  {"meta:publish-date", "date_published", 4},
+  {"meta:publish_date", "date_published", 4},
+  {"meta:publication_date", "date_published", 4},
+  {"meta:article_date_original", "date_published", 4},
+  {"meta:original-publish-date", "date_published", 4},
+  {"meta:dc.date.issued", "date_published", 4},
+  {"meta:dcterms.issued", "date_published", 4},
+  {"meta:dc.date", "date_published", 5},
+  {"meta:dcterms.date", "date_published", 5},
+  {"meta:dc.date.created", "date_published", 5},
+  {"meta:dcterms.created", "date_published", 5},
+  {"meta:sailthru.date", "date_published", 4},
+  {"meta:parsely-pub-date", "date_published", 4},
+  {"meta:citation_publication_date", "date_published", 4},
+  {"meta:citation_date", "date_published", 5},
+  {"meta:og:published_time", "date_published", 3},
+  {"meta:displaydate", "date_published", 5},
+  {"meta:date.release", "date_published", 5},
+  {"meta:article.published", "date_published", 3},
+  {"meta:release_date", "date_published", 5},
+  {"meta:article:modified_time", "date_modified", 2},
+  {"meta:og:updated_time", "date_modified", 3},
+  {"itemprop:dateModified", "date_modified", 3},
+  {"meta:dcterms.modified", "date_modified", 4},
+  {"meta:last-modified", "date_modified", 5},
+  {"meta:lastmod", "date_modified", 5},
+  {"meta:article.updated", "date_modified", 4},
+  {"meta:author", "author", 3},
+  {"meta:article:author", "author", 3},
+  {"meta:dc.creator", "author", 4},
+  {"meta:dcterms.creator", "author", 4},
+  {"meta:byl", "author", 3},
+  {"meta:sailthru.author", "author", 4},
+  {"meta:parsely-author", "author", 4},
+  {"meta:og:site_name", "site_name", 2},
+  {"meta:application-name", "site_name", 4},
+  {"meta:publisher", "site_name", 4},
+  {"meta:dc.publisher", "site_name", 4},
+  {"meta:article:section", "section", 2},
+  {"meta:section", "section", 3},
+  {"meta:parsely-section", "section", 3},
+  {"itemprop:articleSection", "section", 3},
+  {"meta:content-language", "lang", 3},
+  {"meta:og:locale", "lang", 4},
+  {"meta:language", "lang", 4},
+  {"meta:dc.language", "lang", 4},
+  {"meta:og:url", "url", 3},
+  {"meta:description", "description", 2},
+  {"meta:og:description", "description", 3},
+  {"meta:twitter:description", "description", 4},
+  {NULL, NULL, 0}
 };
 
 static int eq_ci(const char *a, const char *b) {
@@ -253,10 +249,10 @@ static int meta_name(lp_meta *m, const char *name, const char *v,
                      size_t work_off) {
   int k;
   if (name == NULL || v == NULL) return LOUPE_OK;
-  for (k = 0; metas[k].name; k++)
-    if (eq_ci(name, metas[k].name))
-      return add(m, metas[k].key, metas[k].rule, metas[k].prio, v, strlen(v),
-                 work_off, 0, 0, 0);
+  for (k = 0; metas[k].rule; k++)
+    if (eq_ci(name, strchr(metas[k].rule, ':') + 1))
+      return lp_meta_add(m, metas[k].key, metas[k].rule, metas[k].prio, v,
+                         strlen(v), work_off, 0, 0, 0);
   return LOUPE_OK;
 }
 
@@ -269,8 +265,8 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
     c = att(atts, "content");
     if (c == NULL) c = att(atts, "value");
     if ((v = att(atts, "http-equiv")) != NULL && eq_ci(v, "content-language"))
-      return add(m, "lang", "meta:content-language", 3, c, c ? strlen(c) : 0,
-                 work_off, 0, 0, 0);
+      return lp_meta_add(m, "lang", "meta:content-language", 3, c,
+                         c ? strlen(c) : 0, work_off, 0, 0, 0);
     rc = meta_name(m, att(atts, "property"), c, work_off);
     if (rc == LOUPE_OK) rc = meta_name(m, att(atts, "name"), c, work_off);
     if (rc == LOUPE_OK) rc = meta_name(m, att(atts, "itemprop"), c, work_off);
@@ -280,14 +276,15 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
     v = att(atts, "rel");
     c = att(atts, "href");
     if (v && c && eq_ci(v, "canonical"))
-      return add(m, "url", "link:canonical", 2, c, strlen(c), work_off, 0, 0,
-                 0);
+      return lp_meta_add(m, "url", "link:canonical", 2, c, strlen(c),
+                         work_off, 0, 0, 0);
     return LOUPE_OK;
   }
   if (tag == LP_T_HTML) {
     v = att(atts, "lang");
     if (v == NULL) v = att(atts, "xml:lang");
-    return v ? add(m, "lang", "html[lang]", 2, v, strlen(v), work_off, 0, 0, 0)
+    return v ? lp_meta_add(m, "lang", "html[lang]", 2, v, strlen(v),
+                           work_off, 0, 0, 0)
              : LOUPE_OK;
   }
   /* elements carrying a date: <time datetime>, itemprop values */
@@ -296,19 +293,19 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
   if (c == NULL) c = att(atts, "content");
   if (v && c) {
     if (strcmp(v, "datePublished") == 0)
-      return add(m, "date_published", "itemprop:datePublished", 3, c,
-                 strlen(c), work_off, text_off, in, cls);
+      return lp_meta_add(m, "date_published", "itemprop:datePublished", 3, c,
+                         strlen(c), work_off, text_off, in, cls);
     if (strcmp(v, "dateModified") == 0)
-      return add(m, "date_modified", "itemprop:dateModified", 3, c, strlen(c),
-                 work_off, text_off, in, cls);
+      return lp_meta_add(m, "date_modified", "itemprop:dateModified", 3, c,
+                         strlen(c), work_off, text_off, in, cls);
     if (strcmp(v, "dateCreated") == 0)
-      return add(m, "date_published", "itemprop:dateCreated", 4, c,
-                 strlen(c), work_off, text_off, in, cls);
+      return lp_meta_add(m, "date_published", "itemprop:dateCreated", 4, c,
+                         strlen(c), work_off, text_off, in, cls);
   }
   if (tag == LP_T_TIME && (c = att(atts, "datetime")) != NULL) {
     int pub = att(atts, "pubdate") != NULL;
-    return add(m, "time", pub ? "time[pubdate]" : "time[datetime]",
-               pub ? 1 : 2, c, strlen(c), work_off, text_off, in, cls);
+    return lp_meta_add(m, "time", pub ? "time[pubdate]" : "time[datetime]",
+                       pub ? 1 : 2, c, strlen(c), work_off, text_off, in, cls);
   }
   return LOUPE_OK;
 }
@@ -316,197 +313,13 @@ int lp_meta_element(lp_meta *m, int tag, const char *const *atts,
 int lp_meta_title(lp_meta *m, const char *s, size_t n, size_t work_off) {
   if (m->have_title) return LOUPE_OK;
   m->have_title = 1;
-  return add(m, "title", "title", 5, s, n, work_off, 0, 0, 0);
+  return lp_meta_add(m, "title", "title", 5, s, n, work_off, 0, 0, 0);
 }
 
 int lp_meta_text_value(lp_meta *m, const char *key, const char *rule,
                        const char *s, size_t n, size_t work_off,
                        unsigned in) {
-  return add(m, key, rule, 3, s, n, work_off, 0, in, 0);
-}
-
-/* ---- JSON-LD ---- */
-
-/* How much an @type says "this is the article": 1 news article, 2 other
- * articles and posts, 3 web pages, 0 not an article. */
-static int article_rank(const char *type) {
-  static const char *const news[] = {
-    "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
-    "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
-    "LiveBlogPosting", NULL
-  };
-  static const char *const other[] = {
-    "Article", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle",
-    "SocialMediaPosting", "DiscussionForumPosting", "Blog", "Posting",
-    "VideoObject", "Review", "Recipe", "Event", NULL
-  };
-  int k;
-  const char *t = type;
-  if (t == NULL) return 0;
-  if (strncmp(t, "http://schema.org/", 18) == 0) t += 18;
-  else if (strncmp(t, "https://schema.org/", 19) == 0) t += 19;
-  for (k = 0; news[k]; k++) if (strcmp(t, news[k]) == 0) return 1;
-  for (k = 0; other[k]; k++) if (strcmp(t, other[k]) == 0) return 2;
-  if (strstr(t, "Article") != NULL) return 2;
-  if (strstr(t, "WebPage") != NULL) return 3;
-  return 0;
-}
-
-static int type_rank(const lp_json *o) {
-  const lp_json *t = lp_json_get(o, "@type"), *c;
-  int best = 0;
-  if (t == NULL) return 0;
-  if (t->type == LP_J_STR) return article_rank(t->str);
-  if (t->type == LP_J_ARR)
-    for (c = t->child; c; c = c->next)
-      if (c->type == LP_J_STR) {
-        int r = article_rank(c->str);
-        if (r && (best == 0 || r < best)) best = r;
-      }
-  return best;
-}
-
-static int is_type(const lp_json *o, const char *name) {
-  const lp_json *t = lp_json_get(o, "@type"), *c;
-  if (t == NULL) return 0;
-  if (t->type == LP_J_STR) return strcmp(t->str, name) == 0;
-  if (t->type == LP_J_ARR)
-    for (c = t->child; c; c = c->next)
-      if (c->type == LP_J_STR && strcmp(c->str, name) == 0) return 1;
-  return 0;
-}
-
-typedef struct {
-  const lp_json *best;      /* the article node */
-  int rank;
-  const lp_json *site;      /* a WebSite or Organization node */
-  int seen;
-} ld_find;
-
-/* Walk every object of the tree (depth-limited by the parser). */
-static void ld_walk(const lp_json *j, ld_find *f) {
-  const lp_json *c;
-  if (j == NULL || f->seen > 10000) return;
-  f->seen++;
-  if (j->type == LP_J_OBJ) {
-    int r = type_rank(j);
-    if (r == 0 && lp_json_get(j, "datePublished") &&
-        lp_json_get(j, "@type") == NULL)
-      r = 4;
-    if (r && (f->best == NULL || r < f->rank)) {
-      f->best = j;
-      f->rank = r;
-    }
-    if (f->site == NULL && is_type(j, "WebSite") && lp_json_get(j, "name"))
-      f->site = j;
-  }
-  if (j->type == LP_J_OBJ || j->type == LP_J_ARR)
-    for (c = j->child; c; c = c->next) ld_walk(c, f);
-}
-
-/* The text of a value: a string, or the "name" (or "@id" when asked) of
- * an object, or the first of an array. */
-static const lp_json *ld_text(const lp_json *v, const char *field) {
-  if (v == NULL) return NULL;
-  if (v->type == LP_J_STR) return v;
-  if (v->type == LP_J_ARR) return ld_text(v->child, field);
-  if (v->type == LP_J_OBJ) {
-    const lp_json *n = lp_json_get(v, field);
-    if (n && n->type == LP_J_STR) return n;
-  }
-  return NULL;
-}
-
-static int ld_add(lp_meta *m, const char *key, const char *rule,
-                  const lp_json *v, size_t base) {
-  if (v == NULL || v->type != LP_J_STR) return LOUPE_OK;
-  return add(m, key, rule, 1, v->str, v->len, base + v->off, 0, 0, 0);
-}
-
-/* Authors: strings, Person objects, or arrays of them; organisations are
- * credits, not authors. */
-static int ld_authors(lp_meta *m, const lp_json *v, size_t base, int depth) {
-  const lp_json *c;
-  int rc;
-  if (v == NULL || depth > 3) return LOUPE_OK;
-  if (v->type == LP_J_STR) return ld_add(m, "author", "jsonld:author", v, base);
-  if (v->type == LP_J_ARR) {
-    for (c = v->child; c; c = c->next) {
-      rc = ld_authors(m, c, base, depth + 1);
-      if (rc) return rc;
-    }
-    return LOUPE_OK;
-  }
-  if (v->type == LP_J_OBJ && !is_type(v, "Organization") &&
-      !is_type(v, "NewsMediaOrganization"))
-    return ld_add(m, "author", "jsonld:author", lp_json_get(v, "name"), base);
-  return LOUPE_OK;
-}
-
-int lp_meta_jsonld(lp_meta *m, const char *s, size_t n, size_t work_off) {
-  lp_arena tmp;
-  lp_json *root = NULL;
-  ld_find f;
-  int rc;
-  const lp_json *a;
-  memset(&tmp, 0, sizeof tmp);
-  memset(&f, 0, sizeof f);
-  rc = lp_json_parse(s, n, &tmp, &root);
-  if (rc) goto out;
-  ld_walk(root, &f);
-  a = f.best;
-  if (a) {
-    const lp_json *v;
-    rc = ld_add(m, "title", "jsonld:headline",
-                ld_text(lp_json_get(a, "headline"), "name"), work_off);
-    if (rc == LOUPE_OK && f.rank <= 2 && lp_json_get(a, "headline") == NULL)
-      rc = ld_add(m, "title", "jsonld:name",
-                  ld_text(lp_json_get(a, "name"), "name"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "date_published", "jsonld:datePublished",
-                  ld_text(lp_json_get(a, "datePublished"), "@value"),
-                  work_off);
-    if (rc == LOUPE_OK && lp_json_get(a, "datePublished") == NULL)
-      rc = ld_add(m, "date_published", "jsonld:dateCreated",
-                  ld_text(lp_json_get(a, "dateCreated"), "@value"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "date_modified", "jsonld:dateModified",
-                  ld_text(lp_json_get(a, "dateModified"), "@value"),
-                  work_off);
-    if (rc == LOUPE_OK) {
-      v = lp_json_get(a, "author");
-      if (v == NULL) v = lp_json_get(a, "creator");
-      rc = ld_authors(m, v, work_off, 0);
-    }
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "site_name", "jsonld:publisher",
-                  ld_text(lp_json_get(a, "publisher"), "name"), work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "section", "jsonld:articleSection",
-                  ld_text(lp_json_get(a, "articleSection"), "name"),
-                  work_off);
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "lang", "jsonld:inLanguage",
-                  ld_text(lp_json_get(a, "inLanguage"), "alternateName"),
-                  work_off);
-    if (rc == LOUPE_OK) {
-      v = ld_text(lp_json_get(a, "mainEntityOfPage"), "@id");
-      if (v == NULL || strncmp(v->str, "http", 4) != 0)
-        v = ld_text(lp_json_get(a, "url"), "@id");
-      if (v && strncmp(v->str, "http", 4) == 0)
-        rc = ld_add(m, "url", "jsonld:url", v, work_off);
-    }
-    if (rc == LOUPE_OK)
-      rc = ld_add(m, "description", "jsonld:description",
-                  ld_text(lp_json_get(a, "description"), "name"), work_off);
-  }
-  if (rc == LOUPE_OK && f.site)
-    rc = add(m, "site_name", "jsonld:WebSite.name", 3,
-             lp_json_get(f.site, "name")->str, lp_json_get(f.site, "name")->len,
-             work_off + lp_json_get(f.site, "name")->off, 0, 0, 0);
-out:
-  lp_arena_free(&tmp);
-  return rc;
+  return lp_meta_add(m, key, rule, 3, s, n, work_off, 0, in, 0);
 }
 
 /* ---- reconciliation ---- */

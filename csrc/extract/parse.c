@@ -197,6 +197,68 @@ static int meta_only(lp_html *h, int keep, article_box **out) {
   return rc;
 }
 
+/* The limits an input must meet before it is read. */
+static int check_input(loupe_parser *p, size_t len) {
+  if (len > p->max_bytes || len > LOUPE_MAX_INPUT) {
+    snprintf(p->errmsg, sizeof p->errmsg,
+             "input of %zu bytes exceeds the limit of %zu bytes (option "
+             "max_bytes)", len, p->max_bytes);
+    return LOUPE_ELIMIT;
+  }
+  if (len == 0) {
+    snprintf(p->errmsg, sizeof p->errmsg, "input is empty");
+    return LOUPE_EEMPTY;
+  }
+  return LOUPE_OK;
+}
+
+/* Label the lines of t (the blocks of page h when not NULL): unwrap,
+ * features, language, classes, repeats. */
+static int label_lines(loupe_parser *p, lp_text *t, lp_html *h,
+                       const char **lang, lp_layout *lay) {
+  int rc;
+  if (h) {
+    lp_dom *dom = lp_html_dom(h);
+    dom->title = lp_meta_headline(lp_html_meta(h), &dom->title_len);
+    lp_dom_regions(dom);
+    t->dom = dom;
+    lp_dom_mark_blocks(t);
+  }
+  rc = lp_text_unwrap(t);
+  if (rc) return rc;
+  lp_features(t, p->lex);
+  *lang = lp_guess_lang(t);
+  lp_apply_lang(t, *lang);
+  rc = lp_classify(t, *lang, lay);
+  if (rc) return rc;
+  return lp_dedupe(t);
+}
+
+/* The fields, quotes and kept lines of the labelled text into box; for a
+ * page, offsets mapped back to its bytes and its metadata reconciled. */
+static int fill_article(loupe_parser *p, lp_text *t, lp_layout *lay,
+                        lp_html *h, const char *lang, article_box *box) {
+  int rc = lp_fields(t, lay, &box->pub, &box->arena, lang);
+  if (rc) return rc;
+  if (!p->no_extract) {
+    rc = lp_quotes(&box->pub, t, &box->arena);
+    if (rc) return rc;
+  }
+  if (p->keep_lines) {
+    rc = h ? lp_html_lines(h, t, &box->pub, &box->arena)
+           : keep_lines(t, &box->pub, &box->arena);
+    if (rc) return rc;
+  }
+  if (h) {
+    loupe_input_stats st = lp_html_stats(h);
+    lp_html_remap(h, &box->pub);
+    rc = lp_meta_apply(lp_html_meta(h), h, t, &box->pub, &box->arena);
+    if (rc) return rc;
+    box->pub.input = st;
+  }
+  return LOUPE_OK;
+}
+
 /*
  * Parse one page. Gzip input is inflated first; HTML is read into blocks
  * (html.c) that the text pipeline labels as lines, and its metadata is
@@ -221,16 +283,8 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     return LOUPE_EINVAL;
   }
   p->errmsg[0] = '\0';
-  if (len > p->max_bytes || len > LOUPE_MAX_INPUT) {
-    snprintf(p->errmsg, sizeof p->errmsg,
-             "input of %zu bytes exceeds the limit of %zu bytes (option "
-             "max_bytes)", len, p->max_bytes);
-    return LOUPE_ELIMIT;
-  }
-  if (len == 0) {
-    snprintf(p->errmsg, sizeof p->errmsg, "input is empty");
-    return LOUPE_EEMPTY;
-  }
+  rc = check_input(p, len);
+  if (rc) return rc;
   if (lp_is_gzip(bytes, len)) {
     size_t ilen;
     rc = lp_gunzip(bytes, len, p->max_bytes, &inflated, &ilen, p->errmsg,
@@ -266,44 +320,13 @@ int loupe_parse(loupe_parser *p, const char *bytes, size_t len,
     goto out;
   }
   have_text = 1;
-  if (h) {
-    lp_dom *dom = lp_html_dom(h);
-    dom->title = lp_meta_headline(lp_html_meta(h), &dom->title_len);
-    lp_dom_regions(dom);
-    t.dom = dom;
-    lp_dom_mark_blocks(&t);
-  }
-  rc = lp_text_unwrap(&t);
-  if (rc) goto out;
-  lp_features(&t, p->lex);
-  lang = lp_guess_lang(&t);
-  lp_apply_lang(&t, lang);
-  rc = lp_classify(&t, lang, &lay);
-  if (rc) goto out;
-  rc = lp_dedupe(&t);
+  rc = label_lines(p, &t, h, &lang, &lay);
   if (rc) goto out;
   box = calloc(1, sizeof *box);
   if (box == NULL) { rc = LOUPE_ENOMEM; goto out; }
   box->pub.input = t.stats;
   box->pub.source_format = fmt;
-  rc = lp_fields(&t, &lay, &box->pub, &box->arena, lang);
-  if (rc) goto out;
-  if (!p->no_extract) {
-    rc = lp_quotes(&box->pub, &t, &box->arena);
-    if (rc) goto out;
-  }
-  if (p->keep_lines) {
-    rc = h ? lp_html_lines(h, &t, &box->pub, &box->arena)
-           : keep_lines(&t, &box->pub, &box->arena);
-    if (rc) goto out;
-  }
-  if (h) {
-    loupe_input_stats st = lp_html_stats(h);
-    lp_html_remap(h, &box->pub);
-    rc = lp_meta_apply(lp_html_meta(h), h, &t, &box->pub, &box->arena);
-    if (rc) goto out;
-    box->pub.input = st;
-  }
+  rc = fill_article(p, &t, &lay, h, lang, box);
 out:
   if (have_text) lp_text_free(&t);
   lp_html_free(h);

@@ -1,7 +1,7 @@
 /*
  * fuzz_parse.c - libFuzzer harness for loupe_parse: the first byte picks
- * the options (extraction, per-line labels, a byte limit), the rest is the
- * page. Checks every field of the record (UTF-8, lengths, offsets inside
+ * the options (extraction, per-line labels, a byte limit, the format
+ * forced, a charset named), the rest is the page. Checks every field of the record (UTF-8, lengths, offsets inside
  * the input and body, calendar dates, labels) and that extraction leaves
  * the body and fields as a parse without it makes them.
  */
@@ -12,6 +12,14 @@
 #define OPT_LINES    0x02   /* keep the per-line labels */
 #define OPT_COMPARE  0x04   /* parse again with extraction toggled */
 #define OPT_LIMIT    0x18   /* 0 default, 1 exactly len, 2 len - 1 */
+#define OPT_FORMAT   0x60   /* loupe_format: 0 auto, 1 text, 2 md, 3 html */
+#define OPT_CHARSET  0x80   /* the next byte names a charset */
+
+/* Charsets a caller may name (loupe_parser_set_charset). */
+static const char *const charsets[] = {
+  "auto", "utf-8", "windows-1252", "latin1", "gbk", "gb18030", "big5",
+  "shift_jis"
+};
 
 static loupe_parser *parser;
 
@@ -255,6 +263,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   fz_init(&r, data, size);
   opt = fz_byte(&r);
+  loupe_parser_set_format(parser, (loupe_format)((opt & OPT_FORMAT) >> 5));
+  if (opt & OPT_CHARSET) {
+    unsigned c = fz_byte(&r);
+    rc = loupe_parser_set_charset(
+        parser, charsets[c % (sizeof charsets / sizeof charsets[0])]);
+    FUZZ_ASSERT(rc == LOUPE_OK, "charset refused: rc %d", rc);
+  } else {
+    loupe_parser_set_charset(parser, NULL);
+  }
   page = (const char *)r.p;
   len = r.left;
   extract = (opt & OPT_EXTRACT) != 0;

@@ -1,16 +1,78 @@
 /*
- * lbind.h - shared by the binding's files: the data-error return and the
- * registration of the corpus, cursor and regex types.
+ * lbind.h - shared by the binding's files: the userdata types, the
+ * data-error returns, the argument helpers and the registration of each
+ * type (one file per type: ldb.c, lcursor.c, lquery.c, lregex.c,
+ * lprefetch.c, lingest.c; lloupe.c opens the module).
  */
 #ifndef LOUPE_LBIND_H
 #define LOUPE_LBIND_H
 
 #include <lua.h>
+#include <lauxlib.h>
+#include "../loupe.h"
+
+#define DB_MT "loupe.Db"
+#define CURSOR_MT "loupe.Cursor"
+#define REGEX_MT "loupe.Regex"
+#define PREFETCH_MT "loupe.Prefetch"
+#define CATCH_MT "loupe.InterruptCatcher"
+
+/* Every userdata type holds the handle it owns first (lb_check_open).
+ * loupe.Db: NULL once closed. */
+typedef struct {
+  loupe_db *db;
+  int in_txn;
+} ldb;
+
+/* loupe.Cursor: NULL once closed or exhausted. */
+typedef struct {
+  loupe_cursor *c;
+} lcursor;
 
 /* Push nil, "loupe: <what>: <msg>", code name; returns 3. */
 int lb_fail(lua_State *L, int rc, const char *what, const char *msg);
-/* Register Db, Cursor and Regex and add open, regex and list_files to the
- * module table at the top of the stack. */
+/* lb_fail for a corpus-level failure, whose message names the corpus
+ * file (what is then left out); others as lb_fail. */
+int lb_db_fail(lua_State *L, int rc, const char *what, const char *msg);
+/* The userdata of type mt at stack index i, whose first field is the
+ * handle it owns; raises "attempt to use a closed <what>" when that is
+ * NULL (closed). */
+void *lb_check_open(lua_State *L, int i, const char *mt, const char *what);
+/* The open corpus at stack index i; raises when it is closed. */
+ldb *lb_check_db(lua_State *L, int i);
+/* The name of an add status ("added", "updated", ...). */
+const char *lb_status_name(loupe_add_status st);
+/* Push a new cursor userdata keeping the database (stack index dbi)
+ * alive through its user value; returns it for the caller to fill. */
+lcursor *lb_new_cursor(lua_State *L, int dbi);
+/* Field name of the table at t as an integer in [lo, hi], or dflt when
+ * absent; raises "bad argument #arg to 'fname' (...)" otherwise. */
+lua_Integer lb_opt_int_field(lua_State *L, int t, const char *name,
+                             lua_Integer lo, lua_Integer hi, lua_Integer dflt,
+                             int arg, const char *fname);
+/* Read the regex limits of the table at t (match_limit, depth_limit,
+ * heap_limit); errors name argument arg of fname. */
+void lb_read_limits(lua_State *L, int t, loupe_regex_limits *lim, int arg,
+                    const char *fname);
+/* Register metatable name: methods (NULL: none) as __index, gc as __gc
+ * and __close. */
+void lb_new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
+                 lua_CFunction gc);
+
+/* Db methods defined with the type they work on. */
+int lb_db_prefetch(lua_State *L);     /* lprefetch.c */
+int lb_db_add_page(lua_State *L);     /* lprefetch.c */
+int lb_db_run(lua_State *L);          /* lquery.c */
+int lb_db_hit_field(lua_State *L);    /* lquery.c */
+
+/* Register each type; those that add module functions (open, regex,
+ * list_files, cpu_count, catch_interrupt) add them to the module table
+ * at the top of the stack. lb_open_db registers all of them. */
 void lb_open_db(lua_State *L);
+void lb_open_cursor(lua_State *L);
+void lb_open_regex(lua_State *L);
+void lb_open_prefetch(lua_State *L);
+void lb_open_query(lua_State *L);
+void lb_open_ingest(lua_State *L);
 
 #endif

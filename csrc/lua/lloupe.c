@@ -3,6 +3,7 @@
  * parser and article userdata, and turns an article record into a plain
  * Lua table. No parsing or policy lives here.
  */
+#include <stddef.h>
 #include <string.h>
 #include <lua.h>
 #include <lauxlib.h>
@@ -125,6 +126,129 @@ static void push_meta(lua_State *L, int res, int prov,
   lua_setfield(L, res, "meta");
 }
 
+/* t[key] = s (the table at the top of the stack) unless s is NULL. */
+static void set_str(lua_State *L, const char *key, const char *s) {
+  if (s == NULL) return;
+  lua_pushstring(L, s);
+  lua_setfield(L, -2, key);
+}
+
+/* t[key] = v (the table at the top of the stack). */
+static void set_int(lua_State *L, const char *key, size_t v) {
+  lua_pushinteger(L, (lua_Integer)v);
+  lua_setfield(L, -2, key);
+}
+
+/* Push the list of quotes. */
+static void push_quotes(lua_State *L, const loupe_article *a) {
+  size_t i;
+  lua_createtable(L, (int)a->n_quotes, 0);
+  for (i = 0; i < a->n_quotes; i++) {
+    const loupe_quote *q = &a->quotes[i];
+    lua_createtable(L, 0, 11);
+    lua_pushlstring(L, q->text.text, q->text.len);
+    lua_setfield(L, -2, "text");
+    set_str(L, "speaker", q->speaker);
+    set_str(L, "role", q->role);
+    set_str(L, "cue", q->cue);
+    set_str(L, "kind", q->kind);
+    set_str(L, "speaker_kind", q->speaker_kind);
+    set_str(L, "mention", q->mention);
+    set_str(L, "rule", q->rule);
+    set_int(L, "offset", q->body_offset);
+    set_int(L, "paragraph", q->paragraph);
+    set_int(L, "line", q->text.line);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* Push one entity: name, kind, role, aliases, mentions (offset, length). */
+static void push_entity(lua_State *L, const loupe_entity *e) {
+  size_t k;
+  lua_createtable(L, 0, 5);
+  set_str(L, "name", e->name);
+  set_str(L, "kind", e->kind);
+  set_str(L, "role", e->role);
+  lua_createtable(L, (int)e->n_aliases, 0);
+  for (k = 0; k < e->n_aliases; k++) {
+    lua_pushstring(L, e->aliases[k]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "aliases");
+  lua_createtable(L, (int)e->n_mentions, 0);
+  for (k = 0; k < e->n_mentions; k++) {
+    lua_createtable(L, 0, 2);
+    set_int(L, "offset", e->mentions[2 * k]);
+    set_int(L, "length", e->mentions[2 * k + 1]);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "mentions");
+}
+
+/* Push the input counters (the provenance's "input"). */
+static void push_input(lua_State *L, const loupe_article *a) {
+  lua_createtable(L, 0, 5);
+  set_int(L, "bytes", a->input.bytes);
+  set_int(L, "invalid_utf8", a->input.invalid_utf8);
+  set_int(L, "nul_bytes", a->input.nul_bytes);
+  set_int(L, "lines", a->input.lines);
+  set_str(L, "encoding", a->input.encoding ? a->input.encoding : "utf-8");
+}
+
+/* Push the label of every line of the page. */
+static void push_lines(lua_State *L, const loupe_article *a) {
+  size_t i;
+  lua_createtable(L, (int)a->n_lines, 0);
+  for (i = 0; i < a->n_lines; i++) {
+    const loupe_line_info *li = &a->lines[i];
+    lua_createtable(L, 0, 4);
+    set_int(L, "line", li->line);
+    set_int(L, "offset", li->offset);
+    set_str(L, "label", loupe_line_label_name(li->label));
+    lua_pushstring(L, li->reason);
+    lua_setfield(L, -2, "reason");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+/* The scalar fields of an article, by name. */
+static const struct {
+  const char *name;
+  size_t off;
+} span_fields[] = {
+  {"title", offsetof(loupe_article, title)},
+  {"date", offsetof(loupe_article, date)},
+  {"dateline", offsetof(loupe_article, dateline)},
+  {"credit", offsetof(loupe_article, credit)},
+  {"outlet", offsetof(loupe_article, outlet)},
+  {"lang", offsetof(loupe_article, lang)},
+  {"date_modified", offsetof(loupe_article, date_modified)},
+  {"date_visible", offsetof(loupe_article, date_visible)},
+  {"url", offsetof(loupe_article, url)},
+  {"section", offsetof(loupe_article, section)},
+  {"description", offsetof(loupe_article, description)}
+};
+
+/* Push the scalar fields and lists of names and paragraphs, with their
+ * provenance into the table at prov. */
+static void push_fields(lua_State *L, int res, int prov,
+                        const loupe_article *a) {
+  size_t i;
+  for (i = 0; i < sizeof span_fields / sizeof span_fields[0]; i++)
+    set_field(L, res, prov, span_fields[i].name,
+              (const loupe_span *)(const void *)((const char *)a +
+                                                 span_fields[i].off));
+  if (a->date.text) {
+    lua_pushstring(L, loupe_precision_name(a->date_precision));
+    lua_setfield(L, res, "date_precision");
+  }
+  set_list(L, res, prov, "authors", a->authors, a->n_authors);
+  set_list(L, res, prov, "editors", a->editors, a->n_editors);
+  set_list(L, res, prov, "paragraphs", a->paragraphs, a->n_paragraphs);
+  lua_pushstring(L, loupe_format_name(a->source_format));
+  lua_setfield(L, res, "source_format");
+}
+
 static void push_article(lua_State *L, const loupe_article *a, int lines) {
   int res, prov;
   size_t i;
@@ -132,130 +256,23 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
   res = lua_gettop(L);
   lua_createtable(L, 0, 12);
   prov = lua_gettop(L);
-  set_field(L, res, prov, "title", &a->title);
-  set_field(L, res, prov, "date", &a->date);
-  if (a->date.text) {
-    lua_pushstring(L, loupe_precision_name(a->date_precision));
-    lua_setfield(L, res, "date_precision");
-  }
-  set_field(L, res, prov, "dateline", &a->dateline);
-  set_field(L, res, prov, "credit", &a->credit);
-  set_field(L, res, prov, "outlet", &a->outlet);
-  set_field(L, res, prov, "lang", &a->lang);
-  set_list(L, res, prov, "authors", a->authors, a->n_authors);
-  set_list(L, res, prov, "editors", a->editors, a->n_editors);
-  set_list(L, res, prov, "paragraphs", a->paragraphs, a->n_paragraphs);
-  lua_pushstring(L, loupe_format_name(a->source_format));
-  lua_setfield(L, res, "source_format");
-  set_field(L, res, prov, "date_modified", &a->date_modified);
-  set_field(L, res, prov, "date_visible", &a->date_visible);
-  set_field(L, res, prov, "url", &a->url);
-  set_field(L, res, prov, "section", &a->section);
-  set_field(L, res, prov, "description", &a->description);
+  push_fields(L, res, prov, a);
   if (a->n_meta > 0) push_meta(L, res, prov, a);
   lua_pushlstring(L, a->body ? a->body : "", a->body_len);
   lua_setfield(L, res, "body");
-  lua_createtable(L, (int)a->n_quotes, 0);
-  for (i = 0; i < a->n_quotes; i++) {
-    const loupe_quote *q = &a->quotes[i];
-    lua_createtable(L, 0, 11);
-    lua_pushlstring(L, q->text.text, q->text.len);
-    lua_setfield(L, -2, "text");
-    if (q->speaker) {
-      lua_pushstring(L, q->speaker);
-      lua_setfield(L, -2, "speaker");
-    }
-    if (q->role) {
-      lua_pushstring(L, q->role);
-      lua_setfield(L, -2, "role");
-    }
-    if (q->cue) {
-      lua_pushstring(L, q->cue);
-      lua_setfield(L, -2, "cue");
-    }
-    lua_pushstring(L, q->kind);
-    lua_setfield(L, -2, "kind");
-    if (q->speaker_kind) {
-      lua_pushstring(L, q->speaker_kind);
-      lua_setfield(L, -2, "speaker_kind");
-    }
-    if (q->mention) {
-      lua_pushstring(L, q->mention);
-      lua_setfield(L, -2, "mention");
-    }
-    if (q->rule) {
-      lua_pushstring(L, q->rule);
-      lua_setfield(L, -2, "rule");
-    }
-    lua_pushinteger(L, (lua_Integer)q->body_offset);
-    lua_setfield(L, -2, "offset");
-    lua_pushinteger(L, (lua_Integer)q->paragraph);
-    lua_setfield(L, -2, "paragraph");
-    lua_pushinteger(L, (lua_Integer)q->text.line);
-    lua_setfield(L, -2, "line");
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_quotes(L, a);
   lua_setfield(L, res, "quotes");
   lua_createtable(L, (int)a->n_entities, 0);
   for (i = 0; i < a->n_entities; i++) {
-    const loupe_entity *e = &a->entities[i];
-    size_t k;
-    lua_createtable(L, 0, 5);
-    lua_pushstring(L, e->name);
-    lua_setfield(L, -2, "name");
-    lua_pushstring(L, e->kind);
-    lua_setfield(L, -2, "kind");
-    if (e->role) {
-      lua_pushstring(L, e->role);
-      lua_setfield(L, -2, "role");
-    }
-    lua_createtable(L, (int)e->n_aliases, 0);
-    for (k = 0; k < e->n_aliases; k++) {
-      lua_pushstring(L, e->aliases[k]);
-      lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-    lua_setfield(L, -2, "aliases");
-    lua_createtable(L, (int)e->n_mentions, 0);
-    for (k = 0; k < e->n_mentions; k++) {
-      lua_createtable(L, 0, 2);
-      lua_pushinteger(L, (lua_Integer)e->mentions[2 * k]);
-      lua_setfield(L, -2, "offset");
-      lua_pushinteger(L, (lua_Integer)e->mentions[2 * k + 1]);
-      lua_setfield(L, -2, "length");
-      lua_rawseti(L, -2, (lua_Integer)k + 1);
-    }
-    lua_setfield(L, -2, "mentions");
+    push_entity(L, &a->entities[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_setfield(L, res, "entities");
-  lua_createtable(L, 0, 5);
-  lua_pushinteger(L, (lua_Integer)a->input.bytes);
-  lua_setfield(L, -2, "bytes");
-  lua_pushinteger(L, (lua_Integer)a->input.invalid_utf8);
-  lua_setfield(L, -2, "invalid_utf8");
-  lua_pushinteger(L, (lua_Integer)a->input.nul_bytes);
-  lua_setfield(L, -2, "nul_bytes");
-  lua_pushinteger(L, (lua_Integer)a->input.lines);
-  lua_setfield(L, -2, "lines");
-  lua_pushstring(L, a->input.encoding ? a->input.encoding : "utf-8");
-  lua_setfield(L, -2, "encoding");
+  push_input(L, a);
   lua_setfield(L, prov, "input");
   lua_setfield(L, res, "provenance");
   if (lines) {
-    lua_createtable(L, (int)a->n_lines, 0);
-    for (i = 0; i < a->n_lines; i++) {
-      const loupe_line_info *li = &a->lines[i];
-      lua_createtable(L, 0, 4);
-      lua_pushinteger(L, (lua_Integer)li->line);
-      lua_setfield(L, -2, "line");
-      lua_pushinteger(L, (lua_Integer)li->offset);
-      lua_setfield(L, -2, "offset");
-      lua_pushstring(L, loupe_line_label_name(li->label));
-      lua_setfield(L, -2, "label");
-      lua_pushstring(L, li->reason);
-      lua_setfield(L, -2, "reason");
-      lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
+    push_lines(L, a);
     lua_setfield(L, res, "lines");
   }
 }
@@ -266,85 +283,111 @@ static const char *const parse_opts[] = {"name", "lines", "max_bytes",
 static const char *const format_names[] = {"auto", "text", "markdown",
                                            "html", NULL};
 
+/* The options of core.parse. */
+typedef struct {
+  const char *name;       /* anchored in the options table */
+  const char *charset;    /* anchored in the options table */
+  int keep, extract, format;
+  lua_Integer max_bytes;
+} parse_options;
+
+/* Raise unless every key of the options table at 2 is known. */
+static void check_option_names(lua_State *L) {
+  lua_pushnil(L);
+  while (lua_next(L, 2) != 0) {
+    int k;
+    const char *key;
+    if (lua_type(L, -2) != LUA_TSTRING)
+      luaL_argerror(L, 2, "option names must be strings");
+    key = lua_tostring(L, -2);
+    for (k = 0; parse_opts[k]; k++)
+      if (strcmp(key, parse_opts[k]) == 0) break;
+    if (parse_opts[k] == NULL)
+      luaL_argerror(L, 2, lua_pushfstring(L, "unknown option '%s'", key));
+    lua_pop(L, 1);
+  }
+}
+
+/* Option key of the table at 2 as a string, NULL when absent. */
+static const char *opt_string(lua_State *L, const char *key) {
+  const char *v = NULL;
+  if (lua_getfield(L, 2, key) != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, 2, lua_pushfstring(L, "option '%s' must be a string",
+                                          key));
+    v = lua_tostring(L, -1);        /* anchored in the options table */
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* The format option's index in format_names. */
+static int opt_format(lua_State *L) {
+  const char *f = opt_string(L, "format");
+  int k;
+  if (f == NULL) return LOUPE_FORMAT_AUTO;
+  for (k = 0; format_names[k]; k++)
+    if (strcmp(f, format_names[k]) == 0) return k;
+  return luaL_argerror(L, 2, lua_pushfstring(L,
+    "option 'format' must be \"html\", \"text\", \"markdown\" or "
+    "\"auto\", not '%s'", f));
+}
+
+/* The max_bytes option: a number only ("10" is a mistake), integral,
+ * from 1 to LOUPE_MAX_INPUT. */
+static lua_Integer opt_max_bytes(lua_State *L, lua_Integer dflt) {
+  lua_Integer v = dflt;
+  if (lua_getfield(L, 2, "max_bytes") != LUA_TNIL) {
+    int isnum = 0;
+    if (lua_type(L, -1) == LUA_TNUMBER) v = lua_tointegerx(L, -1, &isnum);
+    if (!isnum || v < 1)
+      luaL_argerror(L, 2, "option 'max_bytes' must be a positive integer");
+    if ((lua_Unsigned)v > (lua_Unsigned)LOUPE_MAX_INPUT)
+      luaL_argerror(L, 2, lua_pushfstring(L,
+        "option 'max_bytes' must be at most %I (1 GiB)",
+        (lua_Integer)LOUPE_MAX_INPUT));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Read the options table at 2 (none: the defaults) into o. */
+static void read_parse_options(lua_State *L, parse_options *o) {
+  memset(o, 0, sizeof *o);
+  o->extract = 1;
+  o->format = LOUPE_FORMAT_AUTO;
+  o->max_bytes = (lua_Integer)256 << 20;
+  if (lua_isnoneornil(L, 2)) return;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  check_option_names(L);
+  o->name = opt_string(L, "name");
+  lua_getfield(L, 2, "lines");
+  o->keep = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (lua_getfield(L, 2, "extract") != LUA_TNIL)
+    o->extract = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  o->format = opt_format(L);
+  o->charset = opt_string(L, "charset");
+  o->max_bytes = opt_max_bytes(L, o->max_bytes);
+}
+
 /* core.parse(text [, opts]) -> table | nil, message, code */
 static int lcore_parse(lua_State *L) {
   size_t len;
   const char *text = luaL_checklstring(L, 1, &len);
   lparser *pud = lua_touserdata(L, lua_upvalueindex(1));
   larticle *aud;
-  const char *name = NULL;
-  int keep = 0, rc, extract = 1, format = LOUPE_FORMAT_AUTO;
-  lua_Integer max_bytes = (lua_Integer)256 << 20;
-  const char *charset = NULL;
-
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_pushnil(L);
-    while (lua_next(L, 2) != 0) {
-      int k;
-      const char *key;
-      if (lua_type(L, -2) != LUA_TSTRING)
-        return luaL_argerror(L, 2, "option names must be strings");
-      key = lua_tostring(L, -2);
-      for (k = 0; parse_opts[k]; k++)
-        if (strcmp(key, parse_opts[k]) == 0) break;
-      if (parse_opts[k] == NULL)
-        return luaL_argerror(L, 2,
-                             lua_pushfstring(L, "unknown option '%s'", key));
-      lua_pop(L, 1);
-    }
-    if (lua_getfield(L, 2, "name") != LUA_TNIL) {
-      if (lua_type(L, -1) != LUA_TSTRING)
-        return luaL_argerror(L, 2, "option 'name' must be a string");
-      name = lua_tostring(L, -1);
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, 2, "lines");
-    keep = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (lua_getfield(L, 2, "extract") != LUA_TNIL) extract = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-    if (lua_getfield(L, 2, "format") != LUA_TNIL) {
-      const char *f;
-      int k;
-      if (lua_type(L, -1) != LUA_TSTRING)
-        return luaL_argerror(L, 2, "option 'format' must be a string");
-      f = lua_tostring(L, -1);
-      for (k = 0; format_names[k]; k++)
-        if (strcmp(f, format_names[k]) == 0) break;
-      if (format_names[k] == NULL)
-        return luaL_argerror(L, 2, lua_pushfstring(L,
-          "option 'format' must be \"html\", \"text\", \"markdown\" or "
-          "\"auto\", not '%s'", f));
-      format = k;
-    }
-    lua_pop(L, 1);
-    if (lua_getfield(L, 2, "charset") != LUA_TNIL) {
-      if (lua_type(L, -1) != LUA_TSTRING)
-        return luaL_argerror(L, 2, "option 'charset' must be a string");
-      charset = lua_tostring(L, -1);   /* anchored in the options table */
-    }
-    lua_pop(L, 1);
-    if (lua_getfield(L, 2, "max_bytes") != LUA_TNIL) {
-      int isnum = 0;
-      /* a number only ("10" is a mistake), integral, positive */
-      if (lua_type(L, -1) == LUA_TNUMBER)
-        max_bytes = lua_tointegerx(L, -1, &isnum);
-      if (!isnum || max_bytes < 1)
-        return luaL_argerror(L, 2, "option 'max_bytes' must be a positive integer");
-      if ((lua_Unsigned)max_bytes > (lua_Unsigned)LOUPE_MAX_INPUT)
-        return luaL_argerror(L, 2, lua_pushfstring(L,
-          "option 'max_bytes' must be at most %I (1 GiB)",
-          (lua_Integer)LOUPE_MAX_INPUT));
-    }
-    lua_pop(L, 1);
-  }
-  if (pud == NULL || pud->p == NULL) return luaL_error(L, "loupe: parser is closed");
-  loupe_parser_set_max_bytes(pud->p, (size_t)max_bytes);
-  loupe_parser_set_keep_lines(pud->p, keep);
-  loupe_parser_set_extract(pud->p, extract);
-  loupe_parser_set_format(pud->p, (loupe_format)format);
-  if (loupe_parser_set_charset(pud->p, charset) != LOUPE_OK)
+  parse_options o;
+  int rc;
+  read_parse_options(L, &o);
+  if (pud == NULL || pud->p == NULL)
+    return luaL_error(L, "loupe: parser is closed");
+  loupe_parser_set_max_bytes(pud->p, (size_t)o.max_bytes);
+  loupe_parser_set_keep_lines(pud->p, o.keep);
+  loupe_parser_set_extract(pud->p, o.extract);
+  loupe_parser_set_format(pud->p, (loupe_format)o.format);
+  if (loupe_parser_set_charset(pud->p, o.charset) != LOUPE_OK)
     return luaL_argerror(L, 2, lua_pushfstring(L, "option 'charset': %s",
                                                loupe_errmsg(pud->p)));
   /* the article lives in a userdata so a raise below cannot leak it */
@@ -352,14 +395,8 @@ static int lcore_parse(lua_State *L) {
   aud->a = NULL;
   luaL_setmetatable(L, ARTICLE_MT);
   rc = loupe_parse(pud->p, text, len, &aud->a);
-  if (rc != LOUPE_OK) {
-    lua_pushnil(L);
-    if (name) lua_pushfstring(L, "loupe: %s: %s", name, loupe_errmsg(pud->p));
-    else lua_pushfstring(L, "loupe: %s", loupe_errmsg(pud->p));
-    lua_pushstring(L, loupe_errstr(rc));
-    return 3;
-  }
-  push_article(L, aud->a, keep);
+  if (rc != LOUPE_OK) return lb_fail(L, rc, o.name, loupe_errmsg(pud->p));
+  push_article(L, aud->a, o.keep);
   loupe_article_free(aud->a);
   aud->a = NULL;
   return 1;
@@ -377,16 +414,8 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L);
 LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
   lparser *pud;
   luaL_checkversion(L);
-  luaL_newmetatable(L, ARTICLE_MT);
-  lua_pushcfunction(L, larticle_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, larticle_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, PARSER_MT);
-  lua_pushcfunction(L, lparser_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
+  lb_new_meta(L, ARTICLE_MT, NULL, larticle_gc);
+  lb_new_meta(L, PARSER_MT, NULL, lparser_gc);
 
   {
     char err[200];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "extract/dates.h"
+#include "loupe.h"
 
 typedef struct {
   const char *in;     /* input line */
@@ -181,6 +182,26 @@ static const date_case CASES[] = {
   {"Price 10.03 GMT", "", -1, -1, -1},
   {"1.2.2019.3", "", -1, -1, -1},
   {"12345-11-19", "", -1, -1, -1},
+  /* glued by the page, short and spaced numerics, more languages */
+  {"Posted on M\xc3\xa4rz 3, 2021M\xc3\xa4rz 3, 2021", "2021-03-03", 10, 23,
+   -1},
+  {"Nov 20 20194:29 AM EST", "2019-11-20T04:29-05:00", 0, 22, -1},
+  {"anna k.19.10.1912:48", "2019-10-19T12:48", 7, 20, -1},
+  {"October 12, 2018/0 Comments/in Promotion /by admin", "2018-10-12",
+   0, 16, -1},
+  {"13. 1. 2020", "2020-01-13", 0, 11, -1},
+  {"2020. 08. 18. 14:05", "2020-08-18T14:05", 0, 19, -1},
+  {"8.Dezember 2010 um 09:43", "2010-12-08T09:43", 0, 24, -1},
+  {"1.11.23 20:19 von Lara Beispiel", "2023-11-01T20:19", 0, 13, -1},
+  {"von Klaus Beispiel, 8.5.12", "2012-05-08", 20, 26, -1},
+  {"v 2.1.19 released", "", -1, -1, -1},
+  {"12 wrze\xc5\x9bnia 2019", "2019-09-12", -1, -1, -1},
+  {"3. b\xc5\x99" "ezna 2020", "2020-03-03", -1, -1, -1},
+  {"15 \xc5\x9f" "ubat 2021", "2021-02-15", -1, -1, -1},
+  {"4 augusti 2018", "2018-08-04", -1, -1, -1},
+  {"9 de juliol de 2017", "2017-07-09", -1, -1, -1},
+  {"5 \xd0\xb1\xd0\xb5\xd1\x80\xd0\xb5\xd0\xb7\xd0\xbd\xd1\x8f 2022", "2022-03-05",
+   -1, -1, -1},
   {"", "", -1, -1, -1}
 };
 
@@ -385,6 +406,120 @@ static void test_fuzz(void) {
   check(bad == 0, "fuzz", "spans", bad ? "bad spans" : "ok", "ok");
 }
 
+
+/* ---- the page's date among all the dates it shows (datepick.c) ---- */
+
+/* Body paragraphs shared by the invented pages (English, German, French). */
+#define EN_BODY \
+  "The harbour board voted on Tuesday to close the old ferry pier for " \
+  "repairs, after divers found that two of the wooden piles under the " \
+  "landing had rotted through during the winter storms this year.\n\n" \
+  "Ferries will use the temporary landing at the fish market until the " \
+  "work is finished, which the board expects to take about three months " \
+  "if the weather allows the crews to work through the spring.\n\n" \
+  "Residents who use the morning boat said they were worried about the " \
+  "longer walk from the bus stop, and the board promised to add a " \
+  "shuttle for older passengers and for those with heavy luggage.\n\n"
+#define DE_BODY \
+  "Der Gemeinderat hat am Dienstag beschlossen, die alte Turnhalle an " \
+  "der Schulstrasse abzureissen und an ihrer Stelle einen Neubau mit " \
+  "zwei Hallen und einem kleinen Saal fuer Vereine zu errichten.\n\n" \
+  "Die Kosten werden auf rund vier Millionen Euro geschaetzt, von denen " \
+  "das Land einen grossen Teil uebernehmen soll, wenn der Antrag der " \
+  "Gemeinde noch in diesem Fruehjahr bewilligt wird.\n\n" \
+  "Die Vereine muessen waehrend der Bauzeit in die Halle der " \
+  "Nachbargemeinde ausweichen, was fuer viele Eltern laengere Wege und " \
+  "fruehere Abfahrten am Abend bedeutet, wie der Buergermeister sagte.\n\n"
+#define FR_BODY \
+  "Le conseil municipal a vote mardi la fermeture de la vieille piscine " \
+  "du quartier nord, dont la toiture menace de s'effondrer depuis les " \
+  "fortes pluies de cet hiver selon les experts de la ville.\n\n" \
+  "Les nageurs du club devront se rendre dans la commune voisine pendant " \
+  "les travaux, qui devraient durer au moins un an si les entreprises " \
+  "retenues respectent le calendrier prevu par la mairie.\n\n" \
+  "Les parents ont demande une navette pour les enfants qui s'entrainent " \
+  "le soir, et le maire a promis une reponse avant la fin du mois apres " \
+  "une reunion avec les responsables du club.\n\n"
+
+/* Parse page and check its date (NULL: none) and that the rule is the
+ * text ranking's ("date-..."). */
+static void check_page(const char *name, const char *page, const char *want) {
+  loupe_parser *p = NULL;
+  loupe_article *a = NULL;
+  const char *got;
+  int rc = loupe_parser_new(&p);
+  if (rc == LOUPE_OK) rc = loupe_parse(p, page, strlen(page), &a);
+  if (rc != LOUPE_OK) {
+    check(0, name, "parse", loupe_errstr(rc), "ok");
+    loupe_parser_free(p);
+    return;
+  }
+  got = a->date.text ? a->date.text : "(none)";
+  check(strcmp(got, want ? want : "(none)") == 0, name, "page date", got,
+        want ? want : "(none)");
+  if (want)
+    check(a->date.rule && strncmp(a->date.rule, "date-", 5) == 0, name,
+          "rule", a->date.rule ? a->date.rule : "(none)", "date-...");
+  loupe_article_free(a);
+  loupe_parser_free(p);
+}
+
+static void test_pages(void) {
+  /* a related-stories list with later dates after the article */
+  check_page("related list",
+             "Harbor Gazette\n\n  * Home\n  * Local\n  * Sport\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill | March 12, 2024\n\n" EN_BODY
+             "Related Stories\n\n"
+             "  * Fish market landing gets new lights March 14, 2024\n"
+             "  * Bus timetable changes for the spring March 20, 2024\n"
+             "  * Storm damage on the coast road February 27, 2024\n\n"
+             "(c) 2024 Harbor Gazette. All rights reserved.\n",
+             "2024-03-12");
+  /* no article date: a copyright year and a list of dated events only */
+  check_page("footer only",
+             "Harbor Gazette\n\n  * Home\n  * Local\n\n"
+             "Old ferry pier to close for repairs\n\n" EN_BODY
+             "More from Local\n\n"
+             "  * Fish market landing gets new lights March 14, 2024\n"
+             "  * Bus timetable changes for the spring March 20, 2024\n"
+             "  * Storm damage on the coast road February 27, 2024\n\n"
+             "(c) 2024 Harbor Gazette. All rights reserved.\n",
+             NULL);
+  /* a blog post with comments dated later, each with a time */
+  check_page("comments",
+             "Gartenblog Lindenhof\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n"
+             "Ver\xc3\xb6" "ffentlicht am 3. Mai 2021 von anna\n\n" DE_BODY
+             "4 Kommentare\n\n"
+             "Jonas sagt:\n5. Mai 2021 um 10:12\n\n"
+             "Endlich passiert dort etwas, die alte Halle war eine Zumutung.\n"
+             "Antworten\n\n"
+             "Petra sagt:\n7. Mai 2021 um 18:40\n\n"
+             "Und wer bezahlt die Busse zur Nachbargemeinde?\nAntworten\n\n"
+             "Kurt sagt:\n9. Mai 2021 um 08:05\n\n"
+             "Die Kosten sind viel zu hoch geschaetzt.\nAntworten\n",
+             "2021-05-03");
+  /* the byline glued to the date by the page */
+  check_page("glued byline",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "Gazette Staff November 20, 2019 13:42\n\n" EN_BODY,
+             "2019-11-20T13:42");
+  /* a WordPress meta line: date, comment count, category and author */
+  check_page("wordpress meta",
+             "Pier Notes\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "October 12, 2018/0 Comments/in Harbour /by admin\n\n" EN_BODY,
+             "2018-10-12");
+  /* a French page writes 02/11/23 day first */
+  check_page("french numeric",
+             "Le Courrier du Nord\n\n"
+             "La piscine du quartier nord va fermer\n\n"
+             "Publi\xc3\xa9 le 02/11/23 \xc3\xa0 16h33\n\n" FR_BODY,
+             "2023-11-02T16:33");
+}
+
 int main(void) {
   size_t i;
   for (i = 0; i < sizeof CASES / sizeof CASES[0]; i++)
@@ -393,6 +528,7 @@ int main(void) {
   test_from();
   test_format();
   test_fuzz();
+  test_pages();
   printf("test_dates: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }

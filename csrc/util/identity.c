@@ -57,44 +57,23 @@ static void hash_hex(uint64_t h, char out[LOUPE_HASH_LEN + 1]) {
   out[LOUPE_HASH_LEN] = '\0';
 }
 
-static void hash_end(hash_state *hs, char out[LOUPE_HASH_LEN + 1]) {
-  size_t whole = hs->nbuf & ~(size_t)7, i;
-  uint64_t h;
-  hash_words(hs, hs->buf, whole);
-  h = hs->h;
-  for (i = whole; i < hs->nbuf; i++) {
-    h ^= hs->buf[i];
+/* The bytes after the last whole 8-byte word, one at a time. */
+static uint64_t hash_tail(uint64_t h, const unsigned char *p, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    h ^= p[i];
     h *= 0x100000001B3ULL;
   }
-  h ^= hs->total * 0x9E3779B97F4A7C15ULL;
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ULL;
-  h ^= h >> 33;
-  hash_hex(h, out);
+  return h;
 }
 
-/* What a code point is to the normaliser. */
-enum { K_KEEP, K_SPACE, K_DROP, K_BREAK };
-
-/* The classes the parser gives code points (text.c's cp_kind): Unicode
- * spaces fold to one space, controls and invisible marks are dropped. */
-static int kind_of(uint32_t cp) {
-  if (cp >= 0x20 && cp < 0x7F) return cp == ' ' ? K_SPACE : K_KEEP;
-  if (cp == '\n' || cp == '\r') return K_BREAK;
-  if (cp == '\t' || cp == 0x0B || cp == 0x0C) return K_SPACE;
-  if (cp < 0x20 || cp == 0x7F) return K_DROP;
-  if (cp < 0xA0) return cp == 0x85 ? K_BREAK : K_DROP;
-  if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
-      cp == 0x202F || cp == 0x205F || cp == 0x3000)
-    return K_SPACE;
-  if (cp == 0x2028 || cp == 0x2029) return K_BREAK;
-  if (cp == 0xAD || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
-      (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
-      (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
-    return K_DROP;
-  return K_KEEP;
+static void hash_end(hash_state *hs, char out[LOUPE_HASH_LEN + 1]) {
+  size_t whole = hs->nbuf & ~(size_t)7;
+  uint64_t h;
+  hash_words(hs, hs->buf, whole);
+  h = hash_tail(hs->h, hs->buf + whole, hs->nbuf - whole);
+  h ^= hs->total * 0x9E3779B97F4A7C15ULL;
+  hash_hex(lp_mix64(h), out);
 }
 
 /* The normaliser's state between code points. */
@@ -127,9 +106,9 @@ static void put_char(norm *n, const unsigned char *p, size_t len) {
 }
 
 static void put_kind(norm *n, int kind) {
-  if (kind == K_SPACE) {
+  if (kind == LP_CP_SPACE) {
     if (n->in_line) n->space = 1;
-  } else if (kind == K_BREAK) {
+  } else if (kind == LP_CP_BREAK) {
     if (n->in_line) n->in_line = 0;
     else if (n->any) n->blank = 1;
     n->space = 0;
@@ -138,8 +117,8 @@ static void put_kind(norm *n, int kind) {
 
 static void put_cp(norm *n, uint32_t cp) {
   unsigned char tmp[4];
-  int kind = kind_of(cp);
-  if (kind != K_KEEP) {
+  int kind = lp_cp_kind(cp);
+  if (kind != LP_CP_KEEP) {
     put_kind(n, kind);
     return;
   }
@@ -160,30 +139,6 @@ static void put_raw(norm *n, const unsigned char *p, size_t len) {
   put_char(n, tmp, len + 1);
 }
 
-/* Length of the valid UTF-8 sequence at s[i] (1-4), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t len, size_t i,
-                       uint32_t *cp) {
-  unsigned c = s[i];
-  size_t need, k;
-  uint32_t v;
-  if (c < 0x80) { *cp = c; return 1; }
-  if (c >= 0xC2 && c <= 0xDF) { need = 1; v = c & 0x1F; }
-  else if (c >= 0xE0 && c <= 0xEF) { need = 2; v = c & 0x0F; }
-  else if (c >= 0xF0 && c <= 0xF4) { need = 3; v = c & 0x07; }
-  else return 0;
-  if (i + need >= len) return 0;
-  for (k = 1; k <= need; k++) {
-    unsigned cc = s[i + k];
-    if ((cc & 0xC0) != 0x80) return 0;
-    if (k == 1 && ((c == 0xE0 && cc < 0xA0) || (c == 0xED && cc > 0x9F) ||
-                   (c == 0xF0 && cc < 0x90) || (c == 0xF4 && cc > 0x8F)))
-      return 0;
-    v = (v << 6) | (cc & 0x3F);
-  }
-  *cp = v;
-  return need + 1;
-}
-
 /*
  * The content hash. The text is decoded (UTF-16 with a byte-order mark,
  * else UTF-8 with or without one), then normalised: CRLF, CR, NEL and the
@@ -191,9 +146,11 @@ static size_t utf8_seq(const unsigned char *s, size_t len, size_t i,
  * and Unicode spaces become one space, dropped at the ends of a line;
  * NUL, control characters, soft hyphens, zero-width and direction marks
  * are dropped; runs of blank lines become one, dropped at both ends. The
- * hash is taken over the normalised text as UTF-8.
+ * hash is taken over the normalised text as UTF-8. loupe_hash
+ * (corpus/pagehash.c) inflates a gzip page first.
  */
-void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]) {
+void lp_text_hash(const char *bytes, size_t len,
+                  char out[LOUPE_HASH_LEN + 1]) {
   const unsigned char *s = (const unsigned char *)bytes;
   size_t i = 0;
   norm n;
@@ -239,12 +196,12 @@ void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]) {
         i = j;
         continue;
       }
-      k = utf8_seq(s, len, i, &cp);
-      if (k == 0) {
+      if (lp_utf8_len(s, len, i) == 0) {
         put_raw(&n, s + i, 1);
         i++;
         continue;
       }
+      cp = lp_utf8_decode(s, len, i, &k);
       if (cp == '\r' && i + 1 < len && s[i + 1] == '\n') i++;  /* CRLF */
       put_cp(&n, cp);
       i += k;
@@ -260,25 +217,10 @@ void loupe_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]) {
  */
 void lp_bytes_hash(const char *bytes, size_t n, char out[LOUPE_HASH_LEN + 1]) {
   const unsigned char *u = (const unsigned char *)bytes;
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    memcpy(&w, u + i, 8);
-    w *= 0xFF51AFD7ED558CCDULL;
-    w ^= w >> 32;
-    h ^= w;
-    h = (h << 27) | (h >> 37);
-    h = h * 0x9FB21C651E98DF25ULL + 0x52DCE729ULL;
-  }
-  for (; i < n; i++) {
-    h ^= u[i];
-    h *= 0x100000001B3ULL;
-  }
-  h ^= h >> 33;
-  h *= 0xFF51AFD7ED558CCDULL;
-  h ^= h >> 33;
-  h *= 0xC4CEB9FE1A85EC53ULL;
-  h ^= h >> 33;
-  hash_hex(h, out);
+  size_t whole = n & ~(size_t)7;
+  hash_state hs;
+  memset(&hs, 0, sizeof hs);
+  hs.h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
+  hash_words(&hs, u, whole);
+  hash_hex(lp_mix64(hash_tail(hs.h, u + whole, n - whole)), out);
 }

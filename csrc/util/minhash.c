@@ -26,36 +26,18 @@
  * 0.6 with 0.98, at J = 0.5 with 0.88 (32 bands of 4 give 0.87 there, for
  * twice the keys to store and look up), at J = 0.3 with 0.35 and at J =
  * 0.1 with 0.016; a candidate costs one signature comparison.
+ *
+ * Words are those of the word model (lp_word_next, words.c), hashed by
+ * lp_word_hash64: for ASCII text the signatures are those of earlier
+ * versions, which read a word as a run of ASCII letters and digits and
+ * of any bytes of 0x80 and up (so curly quotes and dashes stuck to words,
+ * and a run of CJK text was one word).
  */
-#include <pthread.h>
 #include <string.h>
 #include "util.h"
 
 #define SHINGLE 3
 #define EMPTY 0xFFFFFFFFu
-
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xFF51AFD7ED558CCDULL;
-  x ^= x >> 33;
-  x *= 0xC4CEB9FE1A85EC53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
-/* A word byte folded (ASCII upper case to lower, other word bytes as
- * they are), 0 for a byte outside words: one look-up per byte. */
-static unsigned char word_fold[256];
-static pthread_once_t word_fold_once = PTHREAD_ONCE_INIT;
-
-static void word_fold_build(void) {
-  int c;
-  for (c = 0; c < 256; c++) {
-    if (c >= 'A' && c <= 'Z') word_fold[c] = (unsigned char)(c | 32);
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
-      word_fold[c] = (unsigned char)c;
-  }
-}
 
 static void put(lp_sig *sig, uint64_t h) {
   unsigned bin = (unsigned)(h >> 57);              /* 7 bits: 128 bins */
@@ -65,24 +47,18 @@ static void put(lp_sig *sig, uint64_t h) {
 
 void lp_minhash(const char *s, size_t n, lp_sig *sig) {
   uint64_t w0 = 0, w1 = 0;        /* the two words before the current one */
-  size_t i = 0, words = 0;
+  size_t pos = 0, words = 0;
+  lp_word w;
   int k;
-  pthread_once(&word_fold_once, word_fold_build);
   for (k = 0; k < LP_MINHASH_K; k++) sig->v[k] = EMPTY;
   sig->n = 0;
-  while (i < n) {
-    uint64_t h = 1469598103934665603ULL;
-    unsigned char f;
-    if (!word_fold[(unsigned char)s[i]]) { i++; continue; }
-    while (i < n && (f = word_fold[(unsigned char)s[i]]) != 0) {
-      h = (h ^ f) * 1099511628211ULL;
-      i++;
-    }
+  while (lp_word_next(s, n, &pos, &w)) {
+    uint64_t h = lp_word_hash64(s + w.start, w.len);
     words++;
     if (words >= SHINGLE) {
       /* the shingle: the last three words in order */
-      put(sig, mix64(w0 * 0x9E3779B97F4A7C15ULL + w1 * 0xC2B2AE3D27D4EB4FULL
-                     + h));
+      put(sig, lp_mix64(w0 * 0x9E3779B97F4A7C15ULL + w1 * 0xC2B2AE3D27D4EB4FULL
+                        + h));
       if (sig->n < 0xFFFFFFFFu) sig->n++;
     }
     w0 = w1;
@@ -91,7 +67,7 @@ void lp_minhash(const char *s, size_t n, lp_sig *sig) {
   if (words == 0) return;
   if (words < SHINGLE) {
     /* a text shorter than one shingle: its words as one */
-    put(sig, mix64(w0 * 0x9E3779B97F4A7C15ULL + w1 * 0xC2B2AE3D27D4EB4FULL));
+    put(sig, lp_mix64(w0 * 0x9E3779B97F4A7C15ULL + w1 * 0xC2B2AE3D27D4EB4FULL));
     sig->n = 1;
   }
   {
@@ -103,7 +79,7 @@ void lp_minhash(const char *s, size_t n, lp_sig *sig) {
       uint64_t attempt;
       if (orig[k] != EMPTY) continue;
       for (attempt = 1; attempt < 4096; attempt++) {
-        unsigned j = (unsigned)(mix64(((uint64_t)k << 32) + attempt) >> 57);
+        unsigned j = (unsigned)(lp_mix64(((uint64_t)k << 32) + attempt) >> 57);
         if (orig[j] != EMPTY) { sig->v[k] = orig[j]; break; }
       }
       if (sig->v[k] == EMPTY) {     /* practically never: scan instead */
@@ -140,7 +116,7 @@ void lp_minhash_keys(const lp_sig *sig, int64_t keys[LP_MINHASH_BANDS]) {
   for (band = 0; band < LP_MINHASH_BANDS; band++) {
     uint64_t h = (uint64_t)(band + 1) * 0x9E3779B97F4A7C15ULL;
     for (r = 0; r < LP_MINHASH_ROWS; r++)
-      h = mix64(h ^ sig->v[band * LP_MINHASH_ROWS + r]);
+      h = lp_mix64(h ^ sig->v[band * LP_MINHASH_ROWS + r]);
     keys[band] = (int64_t)(h >> 1);         /* fits SQLite's INTEGER */
   }
 }

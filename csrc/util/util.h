@@ -1,7 +1,9 @@
 /*
  * util.h - the bottom layer shared by extraction and the corpus: the arena,
- * the growable buffer, UTF-8 helpers, hashes (MinHash signatures and the
- * content identity). Nothing here knows about pages, SQLite or PCRE2.
+ * the growable buffer, UTF-8 helpers, the normaliser's classes of code
+ * points, the word model (words.c: what a word is, its hashes), the hash
+ * mixers, MinHash signatures and the content identity. Nothing here knows
+ * about pages, SQLite or PCRE2.
  */
 #ifndef LOUPE_UTIL_H
 #define LOUPE_UTIL_H
@@ -13,15 +15,27 @@
 #define LP_UNUSED(x) ((void)(x))
 
 
-/* Integer hash finaliser (murmur3-style), for word and shingle hashes. */
+/* Integer hash finalisers, the one pair loupe mixes hashes with: lp_mix32
+ * (murmur3-style) for word and line hashes, lp_mix64 (murmur3's fmix64)
+ * for shingles, band keys and n-grams. */
 static inline uint32_t lp_mix32(uint32_t h) {
-  h ^= h >> 16;
-  h *= 0x7feb352dU;
-  h ^= h >> 15;
-  h *= 0x846ca68bU;
-  h ^= h >> 16;
-  return h;
+  h = (h ^ (h >> 16)) * 0x7feb352dU;
+  h = (h ^ (h >> 15)) * 0x846ca68bU;
+  return h ^ (h >> 16);
 }
+
+static inline uint64_t lp_mix64(uint64_t x) {
+  x = (x ^ (x >> 33)) * 0xFF51AFD7ED558CCDULL;
+  x = (x ^ (x >> 33)) * 0xC4CEB9FE1A85EC53ULL;
+  return x ^ (x >> 33);
+}
+
+/* FNV-1a over bytes, 32 bits: start from LP_FNV32_INIT (or a value
+ * derived from it), feed runs in order. For keys compared byte for byte
+ * (names, registry keys); words are hashed by lp_word_hash. */
+#define LP_FNV32_INIT 2166136261u
+#define LP_FNV32_PRIME 16777619u
+uint32_t lp_fnv32(uint32_t h, const char *s, size_t n);
 
 /* ---- arena: many small allocations, one release (arena.c) ---- */
 typedef struct lp_arena_block lp_arena_block;
@@ -105,12 +119,21 @@ static inline size_t lp_utf8_encode(uint32_t cp, char *out) {
   return 4;
 }
 
-static inline int lp_is_cjk(uint32_t cp) {
-  return (cp >= 0x3040 && cp <= 0x30FF) ||   /* kana */
-         (cp >= 0x3400 && cp <= 0x9FFF) ||   /* CJK ideographs */
-         (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* hangul */
-         (cp >= 0xF900 && cp <= 0xFAFF) ||
-         (cp >= 0x20000 && cp <= 0x2FFFF);
+/* The scripts written without spaces between words, whose characters
+ * are words of their own (words.c) and bigrams in the full-text index
+ * (corpus/tokenizer.c): Han with its compatibility and extension blocks
+ * and the iteration marks, kana (not the middle dot U+30FB, a separator)
+ * and half-width kana, hangul syllables and jamo. */
+static inline int lp_is_cjk(uint32_t c) {
+  if (c < 0x1100) return 0;
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||   /* not ・ */
+         (c >= 0xAC00 && c <= 0xD7AF) ||                  /* hangul */
+         (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
+         (c >= 0x3005 && c <= 0x3007) || (c >= 0x31F0 && c <= 0x31FF) ||
+         (c >= 0xA960 && c <= 0xA97F) || (c >= 0xD7B0 && c <= 0xD7FF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFF9F) ||
+         (c >= 0x1B000 && c <= 0x1B16F) || (c >= 0x20000 && c <= 0x3134F);
 }
 
 /* Letters: ASCII, Latin-1 and extended Latin, Greek, Cyrillic, Armenian,
@@ -140,6 +163,123 @@ static inline int lp_is_upper(uint32_t cp) {
   return 0;
 }
 
+/* lp_utf8_len: length of the well-formed UTF-8 sequence at s[i] (1 for
+ * ASCII, up to 4), 0 when the bytes there are not one: a stray
+ * continuation byte, an overlong form, a surrogate, a cut sequence. */
+static inline size_t lp_utf8_len(const unsigned char *s, size_t len, size_t i) {
+  unsigned c = s[i];
+  size_t need, k;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  else if (c >= 0xE0 && c <= 0xEF) need = 2;
+  else if (c >= 0xF0 && c <= 0xF4) need = 3;
+  else return 0;
+  if (i + need >= len) return 0;
+  for (k = 1; k <= need; k++)
+    if ((s[i + k] & 0xC0) != 0x80) return 0;
+  if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+      (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+    return 0;
+  return need + 1;
+}
+
+/* lp_utf8_next: lp_utf8_decode for text that may not be valid UTF-8: a
+ * byte that does not begin a well-formed sequence reads as U+FFFD of
+ * length 1, so a scanner never swallows the bytes after it. */
+static inline uint32_t lp_utf8_next(const unsigned char *s, size_t len, size_t i,
+                                    size_t *n) {
+  if (s[i] < 0x80) { *n = 1; return s[i]; }
+  if (lp_utf8_len(s, len, i) == 0) { *n = 1; return 0xFFFD; }
+  return lp_utf8_decode(s, len, i, n);
+}
+
+/* What the normaliser makes of a code point: the parser (text.c) and the
+ * content hash (identity.c) must agree. Unicode spaces fold to one space;
+ * CR, LF, NEL and the line and paragraph separators end a line; controls,
+ * soft hyphens, zero-width and direction marks are dropped. */
+enum { LP_CP_KEEP = 0, LP_CP_SPACE, LP_CP_DROP, LP_CP_BREAK };
+static inline int lp_cp_kind(uint32_t cp) {
+  if (cp >= 0x20 && cp < 0x7F) return cp == ' ' ? LP_CP_SPACE : LP_CP_KEEP;
+  if (cp == '\n' || cp == '\r') return LP_CP_BREAK;
+  if (cp == '\t' || cp == 0x0B || cp == 0x0C) return LP_CP_SPACE;
+  if (cp < 0x20 || cp == 0x7F) return LP_CP_DROP;
+  if (cp < 0xA0) return cp == 0x85 ? LP_CP_BREAK : LP_CP_DROP;
+  if (cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+      cp == 0x202F || cp == 0x205F || cp == 0x3000)
+    return LP_CP_SPACE;
+  if (cp == 0x2028 || cp == 0x2029) return LP_CP_BREAK;
+  if (cp == 0xAD || cp == 0x200B || cp == 0x200E || cp == 0x200F ||
+      (cp >= 0x202A && cp <= 0x202E) || cp == 0x2060 ||
+      (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+    return LP_CP_DROP;
+  return LP_CP_KEEP;
+}
+
+/* Display columns of a code point in a terminal: 2 for East Asian Wide
+ * and Fullwidth (CJK, kana, hangul, their punctuation and fullwidth
+ * forms), else 1. Line widths must match the renderer's for unwrapping
+ * to find its width. */
+static inline int lp_is_wide(uint32_t cp) {
+  if (cp < 0x1100) return 0;
+  return (cp <= 0x115F) ||                      /* hangul jamo */
+         (cp >= 0x2E80 && cp <= 0x303E) ||      /* radicals, CJK punctuation */
+         (cp >= 0x3041 && cp <= 0x33FF) ||      /* kana, CJK compatibility */
+         (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+         (cp >= 0xA000 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+         (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+         (cp >= 0x20000 && cp <= 0x3FFFD);
+}
+
+/* ---- words (words.c): what a word is, for every part of loupe ----
+ * A word is a maximal run of word characters: letters (lp_is_letter:
+ * Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic, Thai...) and
+ * the ASCII digits 0-9; but each CJK character (lp_is_cjk: kana,
+ * ideographs, hangul syllables) is a word of its own, so a run of Chinese
+ * or Japanese is one word per character. Everything else separates
+ * words: spaces, punctuation, the apostrophe ("don't" is "don" and "t";
+ * so is "don't" with U+2019), the hyphen ("well-known" is two words), the
+ * comma and point inside numbers ("1,200" is "1" and "200"), symbols,
+ * emoji, combining marks (text is NFC by then) and every byte of invalid
+ * UTF-8. Words are compared folded (lp_fold_cp): ASCII, Latin-1 and
+ * basic Cyrillic upper case to lower; no diacritics are removed. */
+typedef struct {
+  size_t start, len;      /* the word's bytes, s[start, start + len) */
+  uint32_t hash;          /* lp_word_hash of those bytes */
+} lp_word;
+
+/* The folded form words are compared by. */
+static inline uint32_t lp_fold_cp(uint32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp + 32;
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;
+  return cp;
+}
+
+/* A character words are made of: a letter or an ASCII digit. */
+static inline int lp_is_word_cp(uint32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= '0' && cp <= '9');
+  return lp_is_letter(cp);
+}
+
+/* The next word of s[0..n) at or after *pos: fills *w, moves *pos past
+ * the word and returns 1; returns 0 (and *pos = n) when none is left. */
+int lp_word_next(const char *s, size_t n, size_t *pos, lp_word *w);
+/* The word hash: FNV-1a 32 of the folded code points of one word's bytes
+ * w[0..n) (the stop-word lexicon and line hashes use it). */
+uint32_t lp_word_hash(const char *w, size_t n);
+/* The same over 64 bits (MinHash shingles); equal to FNV-1a 64 of the
+ * lower-cased bytes for an ASCII word. */
+uint64_t lp_word_hash64(const char *w, size_t n);
+/* The hashes of the words of s[0..n), in order, into out[0..cap); returns
+ * the number of words (which may exceed cap). */
+size_t lp_word_hashes(const char *s, size_t n, uint32_t *out, size_t cap);
+/* Normalised hash of a line: its first 64 word hashes and its word count,
+ * so case, punctuation and spacing do not tell two lines apart. */
+uint32_t lp_norm_hash(const char *s, size_t n);
+
 /* ---- near duplicates (minhash.c) ---- */
 #define LP_MINHASH_K 128
 #define LP_MINHASH_ROWS 3
@@ -154,6 +294,9 @@ typedef struct {
 /* The hash schema version 2 gave a page's bytes as they were: kept to
  * recognise the pages of a migrated corpus by their bytes. */
 void lp_bytes_hash(const char *bytes, size_t n, char out[LOUPE_HASH_LEN + 1]);
+/* The content hash of page text as it is (see loupe_hash, which inflates
+ * a gzip page before calling this). */
+void lp_text_hash(const char *bytes, size_t len, char out[LOUPE_HASH_LEN + 1]);
 
 /* One-permutation MinHash of the word 3-shingles of s[0..n). */
 void lp_minhash(const char *s, size_t n, lp_sig *sig);

@@ -1,5 +1,6 @@
 -- loupe.cli: the `loupe` command (ingest, search, show, parse, stats,
--- quotes, export, report, check). `require("loupe.cli").main(arg)` runs
+-- quotes, export, report, check, kwic, count, points, clusters,
+-- speakers). `require("loupe.cli").main(arg)` runs
 -- it and returns the exit status: 0 done, 1 data error, 2 usage error
 -- (130 for an interrupted ingest). Errors go to stderr as `loupe: <file or
 -- argument>: <reason>`. The parts, in lua/loupe/cli/: parser (the
@@ -14,6 +15,7 @@ local parser = require "loupe.cli.parser"
 local search = require "loupe.cli.search"
 local show = require "loupe.cli.show"
 local stats = require "loupe.cli.stats"
+local toolkit = require "loupe.cli.toolkit"
 
 local ipairs, pcall, tostring, xpcall = ipairs, pcall, tostring, xpcall
 local debug_traceback, io_stderr = debug.traceback, io.stderr
@@ -32,7 +34,10 @@ local RUN = { ingest = ingest.cmd_ingest, search = search.cmd_search,
               show = show.cmd_show, parse = show.cmd_parse,
               stats = stats.cmd_stats, quotes = search.cmd_quotes,
               export = export.cmd_export, report = export.cmd_report,
-              check = stats.cmd_check }
+              check = stats.cmd_check, kwic = toolkit.cmd_kwic,
+              count = toolkit.cmd_count, points = toolkit.cmd_points,
+              clusters = toolkit.cmd_clusters,
+              speakers = toolkit.cmd_speakers }
 
 --- Run the command line argv (a list of strings, like the global arg)
 -- and return the exit status: 0, 1 (data error) or 2 (usage error).

@@ -15,6 +15,7 @@ local cursor = require "loupe.cursor"
 local ingest = require "loupe.corpus.ingest"
 local query = require "loupe.query"
 local quotes = require "loupe.corpus.quotes"
+local stats = require "loupe.corpus.stats"
 
 local cjson_decode = cjson.decode
 local ipairs, pairs, pcall, setmetatable = ipairs, pairs, pcall, setmetatable
@@ -35,7 +36,8 @@ local M = {}
 
 local OPEN_OPTS = { readonly = true, clustering = true,
                     cluster_threshold = true, busy_timeout = true,
-                    max_query_bytes = true, max_query_terms = true }
+                    max_query_bytes = true, max_query_terms = true,
+                    stem = true }
 
 --- Open (creating as needed) the corpus at path; ":memory:" for a private
 -- in-memory one. opts.readonly opens an existing corpus for reading and
@@ -43,7 +45,10 @@ local OPEN_OPTS = { readonly = true, clustering = true,
 -- is how many seconds to wait for a corpus another process holds locked
 -- (default 10; 0 fails at once); opts.max_query_bytes and
 -- opts.max_query_terms bound the search text of its queries (defaults in
--- the core: 1 MiB and 4,096 terms). corpus.notices lists what the caller
+-- the core: 1 MiB and 4,096 terms). opts.stem = "en" makes a new corpus
+-- index English word stems too ("hackers" finds "hacker"); the choice is
+-- the corpus's from then on ("none" or nil for an existing one's own).
+-- corpus.notices lists what the caller
 -- should be told of the open (a migration of an older corpus, an older
 -- corpus read as it is), as "loupe: " messages.
 function M.open(path, opts)
@@ -60,8 +65,12 @@ function M.open(path, opts)
     max_query_terms = check.integer(2, "open", opts.max_query_terms, 1, nil,
       "option 'max_query_terms'", true),
   }
+  if opts.stem ~= nil then
+    check.one_of(2, "open", opts.stem, { "en", "none" }, "option 'stem'")
+  end
   local db, err, code = core.open(path, opts.readonly,
-    busy and (busy == 0 and -1 or math_floor(busy * 1000 + 0.5)) or 0)
+    busy and (busy == 0 and -1 or math_floor(busy * 1000 + 0.5)) or 0,
+    opts.stem)
   if not db then return nil, err, code end
   if opts.clustering ~= nil or opts.cluster_threshold then
     db:set_clustering(opts.clustering ~= false, opts.cluster_threshold or 0)
@@ -169,6 +178,9 @@ end
 -- articles, mentions }; filter.kind = "person" | "organisation" |
 -- "place".
 local ENTITY_KINDS = { "person", "organisation", "place" }
+-- The page's own fields a stored article keeps in its provenance JSON.
+local PAGE_FIELDS = { "source_format", "url", "date_modified",
+                      "date_visible", "section", "description" }
 
 function Corpus:entities(filter)
   local db = self:_handle()
@@ -191,6 +203,26 @@ Corpus.quotes = quotes.quotes
 Corpus.utterances = quotes.utterances
 Corpus.clusters = clusters.clusters
 Corpus.talking_points = clusters.talking_points
+Corpus.keyness = stats.keyness
+
+--- id -> { hash, cluster, quotes = { {text, speaker, role, kind,
+-- paragraph} }, entities = { {name, kind, role} } } of every article (for
+-- exports); raises when the corpus cannot be read.
+function Corpus:_export_extras()
+  local cur, err = self:_handle():export_extras()
+  if not cur then raise(err) end
+  local rows, rerr = cursor.list(cur)
+  if not rows then raise(rerr) end
+  local by = {}
+  for _, r in ipairs(rows) do
+    r.quotes = cjson_decode(r.quotes)
+    r.entities = cjson_decode(r.entities)
+    by[r.id] = r
+  end
+  return by
+end
+Corpus.collocations = stats.collocations
+Corpus.dfm = stats.dfm
 
 --- Check the corpus file: SQLite's integrity check, the full-text
 -- index's check against the articles, the counts and links that must
@@ -228,6 +260,23 @@ function Corpus:_discard()
 end
 
 local function path_of(p) return p.path end
+
+-- The stored list of metadata values as loupe.parse gives them: one value
+-- per key ("authors" a list), and their provenance under the same keys.
+local function page_meta(list)
+  local meta, prov = {}, {}
+  for _, m in ipairs(list) do
+    local p = { offset = m.offset, line = m.line, rule = m.rule }
+    if m.key == "author" then
+      local names, where = meta.authors or {}, prov.authors or {}
+      names[#names + 1], where[#where + 1] = m.value, p
+      meta.authors, prov.authors = names, where
+    else
+      meta[m.key], prov[m.key] = m.value, p
+    end
+  end
+  return meta, prov
+end
 
 -- The paragraphs of article id and their provenance; nil, message, code
 -- when they cannot be read.
@@ -274,6 +323,14 @@ function Corpus:get(id)
     end
     decoded = integers(decoded)
     decoded.paragraphs = prov
+    -- what the page said beside its text (format, HTML fields, metadata)
+    -- comes back as loupe.parse gave it; corpora older than this keep none
+    local page = decoded.page
+    if page then
+      decoded.page = nil
+      for _, k in ipairs(PAGE_FIELDS) do row[k] = page[k] end
+      if page.meta then row.meta, decoded.meta = page_meta(page.meta) end
+    end
     row.provenance = decoded
   end
   return row

@@ -7,11 +7,13 @@
 -- group_by, ids) return nil, message, code (README "Errors").
 local check = require "loupe.check"
 local cursor = require "loupe.cursor"
+local qlang = require "loupe.qlang"
 local regex = require "loupe.regex"
 
 local getmetatable, ipairs, next, pairs = getmetatable, ipairs, next, pairs
 local rawget, rawset, setmetatable = rawget, rawset, setmetatable
-local tostring, type = tostring, type
+local assert, pcall, tostring, type = assert, pcall, tostring, type
+local math_min, table_concat, table_sort = math.min, table.concat, table.sort
 
 local argerror, raise, INT_MAX = check.argerror, check.raise, check.INT_MAX
 
@@ -67,10 +69,12 @@ local function check_term(n, fname, v, what)
   end
 end
 
-local NEW_OPTS = { raw = true, max_query_bytes = true,
+local NEW_OPTS = { raw = true, literal = true, max_query_bytes = true,
                    max_query_terms = true }
 
---- A new query on corpus; text (optional) is searched as literal terms.
+--- A new query on corpus; text (optional) is read in the search language
+-- of loupe.qlang ("phrase", word*, -word, a OR b, NEAR(a b, n); anything
+-- else literal). opts.literal = true searches every word as a literal;
 -- opts.raw = true passes the text to FTS5 as its own syntax;
 -- opts.max_query_bytes and opts.max_query_terms replace the corpus's
 -- limits on the size of the search (see loupe.open). limits holds the
@@ -78,7 +82,19 @@ local NEW_OPTS = { raw = true, max_query_bytes = true,
 function M.new(corpus, text, opts, limits)
   if text ~= nil then check_string(1, "query", text, "the search text") end
   opts = check.options(2, "query", opts, NEW_OPTS)
+  if opts.raw and opts.literal then
+    argerror(2, "query", "options 'raw' and 'literal' exclude each other")
+  end
   local d = { text = text, raw = opts.raw and true or nil }
+  if text ~= nil and not opts.raw and not opts.literal then
+    local parsed, perr = qlang.parse(text)
+    if parsed then
+      d.text, d.raw = parsed.fts, true
+      d.kwic_pattern = qlang.kwic_pattern(parsed)
+    else
+      d.text, d.syntax_error = nil, perr
+    end
+  end
   limits = limits or {}
   d.max_query_bytes = check.integer(2, "query", opts.max_query_bytes, 1,
     nil, "option 'max_query_bytes'", true) or limits.max_query_bytes
@@ -182,6 +198,9 @@ end
 -- unambiguous); nil, message, "ambiguous" when a name fits several.
 local function resolved(q)
   local d = q._desc
+  if d.syntax_error then
+    return nil, "loupe: query: " .. d.syntax_error, "syntax"
+  end
   if d.speaker == nil then return d end
   local names, err = q._corpus:_resolve_speakers(d.speaker)
   if not names then return nil, err, "ambiguous" end
@@ -287,14 +306,96 @@ function Query:count()
   return db_of(self):run(d, "count")
 end
 
-local GROUPS = { "year", "month", "day", "outlet", "credit" }
+local GROUPS = { "year", "month", "week", "day", "outlet", "credit",
+                 "speaker", "lang", "cluster", "entity" }
+local CORE_GROUPS = { year = true, month = true, day = true, outlet = true,
+                      credit = true }
+
+-- The ISO 8601 week of an ISO date ("2020-01-02" -> "2020-W01"), nil
+-- for a date without its day.
+local function iso_week(date)
+  local y, m, dd = (date or ""):match("^(%d%d%d%d)%-(%d%d)%-(%d%d)")
+  if not y then return nil end
+  y, m, dd = y + 0, m + 0, dd + 0
+  -- days from 1970-01-01 (Howard Hinnant's days_from_civil)
+  local function days(yy, mm, d)
+    yy = mm <= 2 and yy - 1 or yy
+    local era = (yy >= 0 and yy or yy - 399) // 400
+    local yoe = yy - era * 400
+    local doy = (153 * (mm + (mm > 2 and -3 or 9)) + 2) // 5 + d - 1
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+  end
+  local n = days(y, m, dd)
+  local wd = (n + 3) % 7                       -- 0 = Monday
+  local thursday = n - wd + 3
+  -- the week's year is the year of its Thursday
+  local wy = y
+  if thursday < days(y, 1, 1) then wy = y - 1
+  elseif thursday >= days(y + 1, 1, 1) then wy = y + 1 end
+  local week = (thursday - days(wy, 1, 1)) // 7 + 1
+  return ("%d-W%02d"):format(wy, week)
+end
+M.iso_week = iso_week
+
+-- Rows { key, count } from a key -> count table, in key order (nil last).
+local function sorted_rows(counts, none)
+  local rows = {}
+  for k, n in pairs(counts) do rows[#rows + 1] = { key = k, count = n } end
+  table_sort(rows, function(x, y) return x.key < y.key end)
+  if none and none > 0 then rows[#rows + 1] = { count = none } end
+  return rows
+end
+
+-- Groups the core has no SQL for, counted over the hits (or the quotes)
+-- of the description: week, lang, cluster, speaker, entity.
+local function group_in_lua(q, key, clusters)
+  local counts, none, seen = {}, 0, {}
+  local function add(k, hit)
+    local ck = clusters and (hit.cluster or -hit.id) or hit.id
+    local sk = tostring(k) .. "\0" .. tostring(ck)
+    if k == nil then
+      if not seen[sk] then none = none + 1 end
+    elseif not seen[sk] then
+      counts[k] = (counts[k] or 0) + 1
+    end
+    seen[sk] = true
+  end
+  local ok, err = pcall(function()
+    if key == "speaker" then
+      for qt in q:quotes() do
+        if qt.speaker then
+          add(qt.speaker, { id = qt.article_id })
+        end
+      end
+    elseif key == "entity" then
+      local ents = q._corpus:entities()
+      for i = 1, math_min(#ents, 200) do
+        local n = q:where({ entity = ents[i].name }):count()
+        if n and n > 0 then counts[ents[i].name] = n end
+      end
+    else
+      for hit in q:each() do
+        add(key == "week" and iso_week(hit.date) or hit[key], hit)
+      end
+    end
+  end)
+  if not ok then return nil, tostring(err), "db" end
+  return sorted_rows(counts, key ~= "speaker" and key ~= "entity" and none)
+end
 
 --- A list of rows { key =, count = } for the matching articles; with
 -- opts.clusters = true the count is of republication clusters (a story
--- and its copies count once).
+-- and its copies count once). key: year, month, week (ISO, "2020-W05"),
+-- day, outlet, credit, lang, cluster, speaker (articles quoting each),
+-- entity (articles naming each of the 200 most named entities).
 function Query:group_by(key, opts)
   check.one_of(1, "group_by", key, GROUPS)
   opts = check.options(2, "group_by", opts, { clusters = true })
+  if not CORE_GROUPS[key] then
+    local d, rerr, rcode = resolved(self)
+    if not d then return nil, rerr, rcode end
+    return group_in_lua(self, key, opts.clusters)
+  end
   local d, rerr, rcode = resolved(opts.clusters
     and derive(self, { count_clusters = true }) or self)
   if not d then return nil, rerr, rcode end
@@ -304,28 +405,126 @@ function Query:group_by(key, opts)
   return rows_of(db, d, cur)
 end
 
---- Keyword-in-context rows { left =, match =, right =, id =, date = } for
--- every occurrence of term (a literal, case-insensitive, or a
--- loupe.regex) in the matching articles; width characters each side.
+local PERIODS = { "day", "week", "month", "year", "outlet" }
+
+--- Counts per period (day, week, month, year) or outlet: rows { key,
+-- count, total, share }. With opts.share (the default) total is the
+-- number of all articles of the corpus in that period (or of that
+-- outlet), and share = count / total: the attention the query's subject
+-- gets, as Media Cloud shows it. opts.clusters counts republication
+-- clusters, in count and total alike.
+function Query:count_by(period, opts)
+  check.one_of(1, "count_by", period, PERIODS)
+  opts = check.options(2, "count_by", opts, { share = true, clusters = true })
+  local gopts = opts.clusters and { clusters = true } or nil
+  local rows, err, code = self:group_by(period, gopts)
+  if not rows then return nil, err, code end
+  if opts.share == false then return rows end
+  local base = M.new(self._corpus, nil, nil)
+  local all, aerr, acode = base:group_by(period, gopts)
+  if not all then return nil, aerr, acode end
+  local total = {}
+  for _, r in ipairs(all) do total[r.key or false] = r.count end
+  for _, r in ipairs(rows) do
+    r.total = total[r.key or false] or 0
+    r.share = r.total > 0 and r.count / r.total or 0
+  end
+  return rows
+end
+
+-- The matcher and the FTS5 expression of a KWIC term (a string in the
+-- search language): a term of plain words is one phrase, as an analyst
+-- typing two words into a KWIC box means; nil, message for bad text.
+local function kwic_term(term)
+  local parsed, err = qlang.parse(term)
+  if not parsed then return nil, err end
+  local plain = not term:find('["*()]') and not term:find("%f[%w]OR%f[%W]")
+    and not term:find("%-[%w\128-\255]")
+  if plain and #parsed.terms > 1 then
+    parsed = assert(qlang.parse('"' .. term .. '"'))
+  end
+  return parsed
+end
+
+-- The description d narrowed to the articles that hold the parsed term
+-- (so only those bodies are read), as one FTS5 expression.
+local function and_fts(d, parsed)
+  -- a page is cut before the term narrows it
+  if not parsed.fts or d.limit or d.offset then return d end
+  local c = copy(d)
+  if c.text and c.raw then
+    c.text = "(" .. c.text .. ") AND (" .. parsed.fts .. ")"
+  elseif c.text then           -- literal words, AND-ed by the core
+    local lit = {}
+    for w in c.text:gmatch("%S+") do
+      if w:find("[%w\128-\255]") then
+        lit[#lit + 1] = '"' .. w:gsub('"', '""') .. '"'
+      end
+    end
+    lit[#lit + 1] = "(" .. parsed.fts .. ")"
+    c.text = table_concat(lit, " AND ")
+  else
+    c.text = parsed.fts
+  end
+  c.raw = true
+  return c
+end
+
+-- id -> { outlet, title } of the articles of description d.
+local function kwic_fields(db, d)
+  local cur, err = db:run(d, "hits")
+  if not cur then raise(err) end
+  local rows, lerr = cursor.list(cur)
+  if not rows then raise(lerr) end
+  local by = {}
+  for _, r in ipairs(rows) do by[r.id] = r end
+  return by
+end
+
+--- Keyword-in-context rows { left =, match =, right =, id =, date =,
+-- outlet =, title = } for every occurrence of term in the matching
+-- articles, width characters each side (40). term is a string in the
+-- search language, matched as the search matches it: whole words (not
+-- inside longer words, URLs or addresses), "phrases" across any spacing,
+-- word* prefixes, a OR b; plain words together are one phrase. nil uses
+-- the query's own search text. A loupe.regex is matched as it is.
 function Query:kwic(term, width)
   local is_re = regex.is_regex(term)
+  local parsed
   if not is_re then
-    check_string(1, "kwic", term, "the term")
-    if term == "" then argerror(1, "kwic", "the term is an empty string") end
+    if term == nil and self._desc.kwic_pattern then
+      parsed = { pattern = self._desc.kwic_pattern }
+    else
+      check_string(1, "kwic", term, "the term")
+      if term == "" then argerror(1, "kwic", "the term is an empty string") end
+      local perr
+      parsed, perr = kwic_term(term)
+      if not parsed then raise("loupe: kwic: " .. perr) end
+      parsed.pattern = qlang.kwic_pattern(parsed)
+      if not parsed.pattern then
+        argerror(1, "kwic", "the term has no letter or digit")
+      end
+    end
   end
   width = check.integer(2, "kwic", width, 1, INT_MAX, "width", true) or 40
   local d, rerr = resolved(self)
   if not d then raise(rerr) end
   local db = db_of(self)
+  if parsed then d = and_fts(d, parsed) end
+  local fields = kwic_fields(db, d)
   local cur, err
   if is_re then
     cur, err = db:run(d, "kwic", term.pattern, true, term.flags, width,
       term.limits)
   else
-    cur, err = db:run(d, "kwic", term, false, nil, width)
+    cur, err = db:run(d, "kwic", parsed.pattern, true, "i", width)
   end
   if not cur then raise(err) end
-  return cursor.each(db, cur)
+  return cursor.each(db, cur, function(row)
+    local f = fields[row.id]
+    if f then row.outlet, row.title = f.outlet, f.title end
+    return row
+  end)
 end
 
 local function id_of(row) return row.id end

@@ -19,6 +19,9 @@ local M = {}
 
 local EXPORT_COLUMNS = { "id", "path", "title", "date", "date_precision",
   "dateline", "credit", "outlet", "lang", "authors", "editors", "body" }
+local ES_COLUMNS = { "id", "hash", "path", "title", "date", "date_precision",
+  "dateline", "credit", "outlet", "lang", "authors", "editors", "cluster",
+  "body", "quotes", "entities" }
 
 function M.cmd_export(a)
   if a.es_bulk and a.format == "csv" then
@@ -41,13 +44,20 @@ function M.cmd_export(a)
   local n = 0
   local ok, err = pcall(function()
     if a.es_bulk then
+      -- the content hash as _id: the same article has the same id in
+      -- every corpus (the row id is local), with its cluster, quotes and
+      -- entities
+      local extras = corpus:_export_extras()
       local action = '{"index":{"_index":' .. R.json(a.es_bulk)
         .. ',"_id":'
       for art in corpus:articles() do
+        local x = extras[art.id] or {}
         local doc = {}
         for _, k in ipairs(EXPORT_COLUMNS) do doc[k] = art[k] end
-        out:write(action, R.json(tostring(art.id)), "}}\n",
-          R.json(doc, EXPORT_COLUMNS), "\n")
+        doc.hash, doc.cluster = x.hash, x.cluster
+        doc.quotes, doc.entities = x.quotes or {}, x.entities or {}
+        out:write(action, R.json(tostring(x.hash or art.id)), "}}\n",
+          R.json(doc, ES_COLUMNS), "\n")
         n = n + 1
       end
     else

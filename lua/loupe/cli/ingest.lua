@@ -91,7 +91,8 @@ function M.cmd_ingest(a)
     local files, lerr = core.list_files(a.paths)
     if not files then return data_error(lerr) end
   end
-  local corpus, err = loupe().open(a.db, { busy_timeout = a.busy_timeout })
+  local corpus, err = loupe().open(a.db, { busy_timeout = a.busy_timeout,
+    stem = a.stem })
   if not corpus then return data_error(err) end
   for _, n in ipairs(corpus.notices) do output.stderr:write(n, "\n") end
   -- a first ingest that stores nothing leaves no corpus file behind

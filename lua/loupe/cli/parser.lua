@@ -12,7 +12,8 @@ local _ENV <const> = nil
 local M = {}
 
 M.COMMANDS = { "ingest", "search", "show", "parse", "stats", "quotes",
-               "export", "report", "check" }
+               "export", "report", "check", "kwic", "count", "points",
+               "clusters", "speakers" }
 local COMMANDS = M.COMMANDS
 
 -- ------------------------------------------------------- arguments
@@ -136,6 +137,9 @@ local function define_ingest(command)
     .. "pages are stored (0: none; default: processors online minus one, "
     .. "1 to 8).")
     :argname("N"):convert(count_arg("--threads", 0, 64))
+  c:option("--stem", "Word forms in the full-text index of a new corpus: "
+    .. "en (English stems: 'hackers' finds 'hacker') or none.")
+    :argname("LANG"):choices({ "en", "none" })
 
   c:option("--charset", CHARSET_HELP):argname("NAME")
     :convert(charset_arg)
@@ -144,7 +148,10 @@ end
 -- The arguments and options of `loupe search`.
 local function define_search(command)
   local c = command("search", "Search the corpus: text, filters, a regex.",
-    "QUERY is searched as literal words (with --raw as FTS5 syntax).\n"
+    "QUERY is read in loupe's search language: \"a phrase\", word* "
+    .. "(prefix),\n-word (without), a OR b, NEAR(a b, 5); anything else "
+    .. "is a literal word\n(--literal: every word literal; --raw: FTS5 "
+    .. "syntax).\n"
     .. "Filters combine; a repeated --outlet, --credit or --speaker "
     .. "means any of them.\n\nExamples:\n"
     .. "  loupe search news.loupe 'largest source' --since 2019\n"
@@ -167,6 +174,12 @@ local function define_search(command)
     .. "pattern."):argname("PATTERN")
   c:flag("-i --ignore-case", "Match --regex without regard to case.")
   c:flag("--raw", "Pass QUERY to FTS5 as its own syntax.")
+  c:flag("--literal", "Search every word of QUERY literally.")
+  c:option("--phrase", "Only articles holding this exact phrase.")
+    :argname("TEXT"):count("*")
+  c:option("--near", "Only articles where A and B are at most N words "
+    .. "apart (default 10)."):args("2-3"):argname({ "A", "B", "N" })
+    :count("*")
   c:option("--order", "date (oldest first), newest (also written "
     .. "--order=-date) or rank (default rank with QUERY, else date).")
     :choices({ "date", "newest", "-date", "rank" }):argname("ORDER")
@@ -313,6 +326,9 @@ function M.build_parser(state)
   define_export(command)
   define_report(command)
   define_check(command)
+  require("loupe.cli.toolkit").define(command, {
+    date_options = date_options, format_option = format_option,
+    limit_option = limit_option, count_arg = count_arg })
   local c = command("help", "Show the help of a command.")
   c:argument("COMMAND", "A command."):target("topic"):args("?")
   state.parsers.help = c

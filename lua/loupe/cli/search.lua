@@ -3,6 +3,7 @@
 local output = require "loupe.cli.output"
 
 local ipairs, next, pcall, tostring = ipairs, next, pcall, tostring
+local tonumber = tonumber
 local string_format, table_concat = string.format, table.concat
 
 local color_for, colour_marks = output.color_for, output.colour_marks
@@ -33,7 +34,31 @@ function M.cmd_search(a)
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
   local L = loupe()
-  local q = corpus:query(a.query, a.raw and { raw = true } or nil)
+  local q = corpus:query(a.query, a.raw and { raw = true }
+    or a.literal and { literal = true } or nil)
+  for _, ph in ipairs(a.phrase or {}) do
+    if not ph:find("[%w\128-\255]") then
+      corpus:close()
+      return usage_error("search", "--phrase", "'" .. ph .. "' has no "
+        .. "letter or digit")
+    end
+    q = q:phrase(ph)
+  end
+  for _, nr in ipairs(a.near or {}) do
+    local dist = nr[3] and nr[3]:match("^%d+$") and tonumber(nr[3])
+    if nr[3] and not dist then
+      corpus:close()
+      return usage_error("search", "--near", "N '" .. nr[3] .. "' is not "
+        .. "a whole number")
+    end
+    if not (nr[1]:find("[%w\128-\255]") and nr[2]:find("[%w\128-\255]"))
+    then
+      corpus:close()
+      return usage_error("search", "--near", "A and B need letters or "
+        .. "digits")
+    end
+    q = q:near(nr[1], nr[2], dist)
+  end
   local where = {}
   where.since, where["until"] = a.since, a["until"]
   if #a.outlet > 0 then where.outlet = a.outlet end

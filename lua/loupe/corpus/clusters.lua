@@ -6,7 +6,8 @@
 local check = require "loupe.check"
 local cursor = require "loupe.cursor"
 
-local ipairs, pairs, tonumber = ipairs, pairs, tonumber
+local ipairs, tonumber = ipairs, tonumber
+local math_ceil, math_max = math.ceil, math.max
 
 local raise = check.raise
 local INT_MAX = check.INT_MAX
@@ -157,19 +158,45 @@ local function talking_point(r)
   return r
 end
 
+local CJK_LANGS = { zh = true, ja = true, ko = true }
+
+-- The defaults that depend on the corpus: a talking point is in at least
+-- one story in 200 (3 at least), so a few thousand transcripts give a
+-- list of hundreds; in a corpus mostly in Chinese, Japanese or Korean a
+-- "word" of min_words is a character, and 8 of them make a phrase.
+local function corpus_defaults(corpus)
+  local n = corpus:count()
+  local langs = corpus:query():group_by("lang") or {}
+  local cjk, all = 0, 0
+  for _, r in ipairs(langs) do
+    all = all + r.count
+    if r.key and CJK_LANGS[r.key] then cjk = cjk + r.count end
+  end
+  return { min_articles = math_max(3, math_ceil(n / 200)), min_years = 1,
+           min_words = (all > 0 and cjk * 2 > all) and 8 or 6 }
+end
+
 --- Phrasings that recur across separate articles (copies of one story
 -- count once): a list of rows { text, words, first, last, articles,
 -- clusters, years = { ["2019"] = n, ... }, speakers, outlets, variants },
--- most widespread first. opts: min_articles (3), min_years (1),
--- min_words (6), speaker (only that speaker's quotes), since, until.
+-- most widespread first. Reporters' question turns, headlines, URLs and
+-- speakers' labels never give one, nor a phrase more common in questions
+-- than in answers; phrases are trimmed of function words and overlapping
+-- fragments merged into the longest phrase. opts: min_articles (one
+-- story in 200, at least 3), min_years (1), min_words (6; 8 characters
+-- in a corpus mostly in CJK), speaker (only that speaker's quotes),
+-- since, until.
 function M.talking_points(corpus, opts)
   local db = corpus:_handle()
   opts = check.options(1, "talking_points", opts, TP_OPTS)
-  local lim = {}
-  for k, default in pairs({ min_articles = 3, min_years = 1, min_words = 6 })
-  do
+  local lim, dflt = {}, nil
+  for _, k in ipairs({ "min_articles", "min_years", "min_words" }) do
     lim[k] = check.integer(1, "talking_points", opts[k], 1, INT_MAX,
-      "option '" .. k .. "'", true) or default
+      "option '" .. k .. "'", true)
+    if lim[k] == nil then
+      dflt = dflt or corpus_defaults(corpus)
+      lim[k] = dflt[k]
+    end
   end
   for _, k in ipairs({ "since", "until" }) do
     if opts[k] ~= nil then

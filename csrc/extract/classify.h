@@ -1,0 +1,23 @@
+/*
+ * classify.h - the line labeller's own declarations, shared by its files
+ * (classify.c: the line classes and the passes; pagerules.c: the rules
+ * that read a page's sections, such as where its comments begin).
+ */
+#ifndef LOUPE_CLASSIFY_H
+#define LOUPE_CLASSIFY_H
+
+#include "extract.h"
+
+/* Classes of a line while the labeller works (lp_line.cls). */
+enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
+
+/* Does the line open a comment section ("Comments (12)", "Leave a
+ * Reply", "3 responses to ...", "Kommentare")? */
+int lp_comment_header(const lp_text *t, const lp_line *l);
+
+/* Page rules run after the neighbour pass, before the article region is
+ * chosen: prose after the header of a comment section that follows the
+ * article is comments; runs of teasers are not the article. */
+void lp_page_rules(lp_text *t);
+
+#endif /* LOUPE_CLASSIFY_H */

@@ -1,0 +1,462 @@
+/*
+ * datepick.c - the publication date as a ranking over every date written
+ * on the page (see datepick.h). Features are facts about a candidate and
+ * its line that hold on any site: the words before it, where it sits
+ * against the headline and the body, whether its neighbours are dated
+ * too (a list of stories), whether it reads as a comment, a copyright or
+ * an event, and how it compares with the page's other dates. The weights
+ * come from bench/train_dates.lua (`make train`), checked in as
+ * date_weights.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "datepick.h"
+#include "html.h"
+#include "date_weights.h"
+
+/* The weight of feature k; a feature newer than the table weighs 0 until
+ * `make train` runs again (so a new feature builds before it is learned). */
+static double weight(int k) {
+  return (size_t)k < sizeof LP_DATE_WEIGHTS / sizeof LP_DATE_WEIGHTS[0]
+             ? LP_DATE_WEIGHTS[k]
+             : 0.0;
+}
+
+#define MAX_PER_LINE 4      /* dates taken from one line */
+#define SCAN_BYTES 400      /* bytes of a line searched */
+#define CUE_WINDOW 60       /* bytes before a date searched for cues */
+
+static const char *const RULES[LP_DF__N] = {
+  "date-bias", "date-cue-pub", "date-cue-upd", "date-cue-neg", "date-cue-on",
+  "date-covers", "date-byline", "date-time", "date-month", "date-head",
+  "date-title", "date-near-before", "date-in-body", "date-after-body",
+  "date-dist", "date-list", "date-related", "date-in-text", "date-prose",
+  "date-comment", "date-latest", "date-earliest", "date-old", "date-first",
+  "date-repeat", "date-weekday", "date-line-start", "date-dom-out",
+  "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
+  "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
+  "date-masthead"
+};
+
+const char *lp_date_feature_name(int k) {
+  if (k < 0 || k >= LP_DF__N) return NULL;
+  return RULES[k] + 5;
+}
+
+/* Cue words, lower case (ASCII letters fold; others compare exactly). */
+static const char *const CUE_PUB[] = {
+  "published", "posted", "publi\xc3\xa9", "publicado", "pubblicato",
+  "ver\xc3\xb6" "ffentlicht", "erschienen", "erstellt", "geschrieben",
+  "gepubliceerd", "geplaatst", "publicerad", "publiceret", "publisert",
+  "opublikowano", "released", "issued", "written", "date:", "datum:",
+  "datum ", "fecha", "data:", "data de", "\xe5\x8f\x91\xe5\xb8\x83",
+  "\xe5\x8f\x91\xe8\xa1\xa8", "\xe6\x97\xb6\xe9\x97\xb4",
+  "\xe6\x99\x82\xe9\x96\x93", "\xe6\x97\xa5\xe6\x9c\x9f",
+  "\xe6\x8a\x95\xe7\xa8\xbf", "\xd0\xbe\xd0\xbf\xd1\x83\xd0\xb1", NULL
+};
+static const char *const CUE_UPD[] = {
+  "updated", "update:", "aktualisiert", "ge\xc3\xa4ndert", "stand:",
+  "stand ", "mis \xc3\xa0 jour", "modifi\xc3\xa9", "actualizado",
+  "actualizaci", "aggiornato", "atualizado", "bijgewerkt", "modified",
+  "zuletzt", "uppdaterad", "\xe6\x9b\xb4\xe6\x96\xb0", NULL
+};
+static const char *const CUE_NEG[] = {
+  "\xc2\xa9", "copyright", "(c)", "version", "bis ", "until", "till ",
+  "termin", "deadline", "g\xc3\xbcltig", "valid", "verf\xc3\xbc" "gbar",
+  "available", "event", "veranstaltung", "seit ", "since", "geboren",
+  "born", "expire", "frist", "anmeld", "registr", "ende ", "ends ",
+  "from ", "vom ", "ab ", "du ", "jusqu", "hasta", "desde", "fino",
+  "wochenbericht", "ausgabe", "issue ", "heft", NULL
+};
+static const char *const CUE_ON[] = {
+  "on", "am", "le", "el", "il", "op", "em", "den", "dnia", "vom", NULL
+};
+static const char *const COMMENT_WORDS[] = {
+  "reply", "antworten", "says:", "said:", "sagt:", "schreibt:", "meint:",
+  "kommentar", "comment", "r\xc3\xa9pondre", "responder", "rispondi",
+  "antwoord", "svara", "odpowiedz", "wrote:", "zitieren", "quote", NULL
+};
+static const char *const BY_WORDS[] = {
+  "by ", "von ", "par ", "por ", "door ", "di ", "av ", "af ", "autor",
+  "author", "text:", "texte", NULL
+};
+
+static int any_in(const char *s, size_t n, const char *const *list) {
+  for (; *list; list++)
+    if (lp_contains_ci(s, n, *list)) return 1;
+  return 0;
+}
+
+/* Skip spaces and bullet punctuation at the start of s[0..n). */
+static size_t lead_len(const char *s, size_t n) {
+  size_t k = 0;
+  while (k < n) {
+    unsigned char c = (unsigned char)s[k];
+    if (c == ' ' || c == '*' || c == '-' || c == '|' || c == '[' ||
+        c == '(' || c == ':' || c == '>')
+      k++;
+    else if (c == 0xE2 && k + 2 < n)   /* bullets, dashes, arrows */
+      k += 3;
+    else if (c == 0xC2 && k + 1 < n)   /* middle dot, nbsp, guillemet */
+      k += 2;
+    else
+      break;
+  }
+  return k;
+}
+
+/* Is the word right before s[a] one of list ("am 5. Mai")? */
+static int word_before_is(const char *s, size_t a, const char *const *list) {
+  size_t e = a, b;
+  while (e > 0 && s[e - 1] == ' ') e--;
+  b = e;
+  while (b > 0 && ((s[b - 1] | 32) >= 'a' && (s[b - 1] | 32) <= 'z')) b--;
+  if (b == e || e - b > 6) return 0;
+  for (; *list; list++)
+    if (strlen(*list) == e - b && lp_starts_ci(s + b, e - b, *list)) return 1;
+  return 0;
+}
+
+static int is_by_line(const char *s, size_t n) {
+  size_t k = lead_len(s, n);
+  const char *const *w;
+  for (w = BY_WORDS; *w; w++)
+    if (lp_starts_ci(s + k, n - k, *w)) return 1;
+  return 0;
+}
+
+/* Code points in s[0..n). */
+static size_t utf8_chars(const char *s, size_t n) {
+  size_t i, c = 0;
+  for (i = 0; i < n; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) c++;
+  return c;
+}
+
+/* Days since 1970-01-01 of the date's day (month/day 1 when absent). */
+static long day_no(const lp_date *d) {
+  long y = d->year, m = d->month > 0 ? d->month : 1;
+  long dd = d->day > 0 ? d->day : 1, era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Is the date at s[a..e) one end of a range: a dash, "bis", "to", "au"
+ * or "al" and a digit after it, or a digit and a dash before it? */
+static int in_range(const char *s, size_t n, size_t a, size_t e) {
+  static const char *const TO[] = {"- ", "-", "\xe2\x80\x93 ", "\xe2\x80\x93",
+                                   "\xe2\x80\x94 ", "bis ", "to ", "au ",
+                                   "al ", "until ", "till ", NULL};
+  const char *const *w;
+  size_t k = e, b = a;
+  while (k < n && s[k] == ' ') k++;
+  for (w = TO; *w; w++) {
+    size_t m = strlen(*w);
+    if (k + m < n && lp_starts_ci(s + k, n - k, *w) && s[k + m] >= '0' &&
+        s[k + m] <= '9')
+      return 1;
+  }
+  while (b > 0 && s[b - 1] == ' ') b--;
+  if (b > 0 && (s[b - 1] == '-' || (b >= 3 && (unsigned char)s[b - 3] == 0xE2 &&
+                                    (unsigned char)s[b - 2] == 0x80))) {
+    b -= s[b - 1] == '-' ? 1 : 3;
+    while (b > 0 && s[b - 1] == ' ') b--;
+    if (b > 0 && ((s[b - 1] >= '0' && s[b - 1] <= '9') || s[b - 1] == '.'))
+      return 1;
+  }
+  return 0;
+}
+
+/* Bare years (19xx, 20xx standing alone) on s[0..n) outside [a, e). */
+static int bare_years(const char *s, size_t n, size_t a, size_t e) {
+  size_t i;
+  int count = 0;
+  for (i = 0; i + 4 <= n; i++) {
+    if (i >= a && i < e) continue;
+    if ((i == 0 || s[i - 1] == ' ') && (i + 4 == n || s[i + 4] == ' ') &&
+        ((s[i] == '1' && s[i + 1] == '9') || (s[i] == '2' && s[i + 1] == '0')) &&
+        s[i + 2] >= '0' && s[i + 2] <= '9' && s[i + 3] >= '0' &&
+        s[i + 3] <= '9')
+      count++;
+  }
+  return count;
+}
+
+/* Features that depend on the candidate's line and its place. */
+static void line_features(const lp_text *t, const lp_layout *lay,
+                          size_t title, const unsigned char *dated,
+                          lp_date_cand *c) {
+  const lp_line *l = &t->lines[c->line];
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i = c->line, n = t->n_lines, a = c->d.start, lo, k, near = 0;
+  size_t anchor = title != LP_NONE ? title : lay->body_first;
+  size_t bf = lay->body_first, bl = lay->body_last;
+  double *f = c->f;
+  const lp_dom_block *b = lp_dom_of(t, l);
+  lo = a > CUE_WINDOW ? a - CUE_WINDOW : 0;
+  f[LP_DF_BIAS] = 1;
+  f[LP_DF_CUE_PUB] = any_in(s + lo, a - lo, CUE_PUB);
+  f[LP_DF_CUE_UPD] = any_in(s + lo, a - lo, CUE_UPD);
+  f[LP_DF_CUE_NEG] = any_in(s + lo, a - lo, CUE_NEG);
+  f[LP_DF_CUE_ON] = word_before_is(s, a, CUE_ON);
+  if (lead_len(s, a) == a) {
+    f[LP_DF_LINE_START] = 1;
+    /* a cue on a short line of its own just above ("Published:") */
+    if (i > 0 && t->lines[i - 1].nwords <= 3) {
+      const lp_line *p = &t->lines[i - 1];
+      const char *ps = LP_LINE_PTR(t, p);
+      if (any_in(ps, p->len, CUE_PUB)) f[LP_DF_CUE_PUB] = 1;
+      if (any_in(ps, p->len, CUE_UPD)) f[LP_DF_CUE_UPD] = 1;
+    }
+  }
+  f[LP_DF_COVERS] = l->len <= (c->d.end - c->d.start) + 30;
+  f[LP_DF_BYLINE] = is_by_line(s, l->len);
+  f[LP_DF_TIME] = c->d.prec >= LOUPE_PREC_MINUTE;
+  f[LP_DF_MONTH] = c->d.prec <= LOUPE_PREC_MONTH;
+  f[LP_DF_TITLE] = i == title;
+  if (title != LP_NONE && bf != LP_NONE && i >= title && i <= bf &&
+      i != title)
+    f[LP_DF_HEAD] = 1;
+  if (anchor != LP_NONE && i < anchor && anchor - i <= 6)
+    f[LP_DF_NEAR_BEFORE] = 1;
+  if (bf != LP_NONE && bl != LP_NONE && i > bf && i <= bl)
+    f[LP_DF_IN_BODY] = 1;
+  if (bl != LP_NONE && i > bl) f[LP_DF_AFTER_BODY] = 1;
+  if (anchor != LP_NONE) {
+    size_t dist = i > anchor ? i - anchor : anchor - i;
+    f[LP_DF_DIST] = (double)(dist > 300 ? 300 : dist) / 100.0;
+  }
+  for (k = i > 3 ? i - 3 : 0; k <= i + 3 && k < n; k++)
+    if (k != i && dated[k]) near++;
+  f[LP_DF_LIST] = near >= 2;
+  /* under a "Related stories" / "More news" header a few lines up */
+  for (k = i >= 6 ? i - 6 : 0; k <= i; k++)
+    if (t->lines[k].cue & LP_CUE_RELATED) f[LP_DF_RELATED] = 1;
+  if (!f[LP_DF_CUE_PUB] && !f[LP_DF_CUE_UPD] && !f[LP_DF_BYLINE] &&
+      i != title &&
+      utf8_chars(s, l->len) - utf8_chars(s + a, c->d.end - a) > 45)
+    f[LP_DF_IN_TEXT] = 1;
+  f[LP_DF_PROSE] = l->label == LOUPE_LINE_BODY && l->nwords > 25;
+  f[LP_DF_COMMENT] = any_in(s, l->len, COMMENT_WORDS) ||
+                     (i + 1 < n && t->lines[i + 1].nwords <= 4 &&
+                      any_in(LP_LINE_PTR(t, &t->lines[i + 1]),
+                             t->lines[i + 1].len, COMMENT_WORDS));
+  f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
+  f[LP_DF_RANGE] = in_range(s, l->len, a, c->d.end);
+  f[LP_DF_YEARS] = bare_years(s, l->len, a, c->d.end) >= 3;
+  if (b) {
+    f[LP_DF_DOM_OUT] = (b->in & (LP_IN_NAV | LP_IN_ASIDE | LP_IN_FOOTER)) != 0;
+    f[LP_DF_DOM_BOILER] =
+        (b->cls_near & (LP_CW_RELATED | LP_CW_COMMENT | LP_CW_SIDEBAR)) != 0;
+    f[LP_DF_DOM_DATE] = (b->in & LP_IN_TIME) != 0 ||
+                        (b->cls & (LP_CW_DATE | LP_CW_BYLINE)) != 0;
+  }
+}
+
+/* Other lines with a date within w lines of candidate i's. */
+static size_t near_lines(const lp_date_cand *c, size_t nc, size_t i,
+                         size_t w) {
+  size_t k, count = 0, last = LP_NONE, li = c[i].line;
+  for (k = 0; k < nc; k++) {
+    size_t lk = c[k].line;
+    if (lk == li || lk == last) continue;
+    if ((lk > li ? lk - li : li - lk) <= w) count++;
+    last = lk;
+  }
+  return count;
+}
+
+/* Other dates of the page written like candidate i: same precision,
+ * weekday or not, the line mostly the date or not. */
+static size_t same_shape(const lp_date_cand *c, size_t nc, size_t i) {
+  size_t k, count = 0;
+  for (k = 0; k < nc; k++)
+    if (k != i && c[k].line != c[i].line && c[k].d.prec == c[i].d.prec &&
+        c[k].d.has_weekday == c[i].d.has_weekday &&
+        c[k].f[LP_DF_COVERS] == c[i].f[LP_DF_COVERS] &&
+        c[k].d.order == c[i].d.order)
+      count++;
+  return count;
+}
+
+/* Features that compare a candidate with the page's other dates. */
+static void page_features(lp_date_cand *c, size_t nc) {
+  long lo = 0, hi = 0, head = -1;
+  size_t i, k;
+  int pub = 0;
+  for (i = 0; i < nc; i++) {
+    if (c[i].f[LP_DF_CUE_PUB] && !c[i].f[LP_DF_CUE_UPD]) pub = 1;
+    if (head < 0 && (c[i].f[LP_DF_HEAD] || c[i].f[LP_DF_TITLE] ||
+                     c[i].f[LP_DF_NEAR_BEFORE]))
+      head = day_no(&c[i].d);
+  }
+  for (i = 0; i < nc; i++) {
+    long d = day_no(&c[i].d);
+    if (i == 0 || d < lo) lo = d;
+    if (i == 0 || d > hi) hi = d;
+  }
+  for (i = 0; i < nc; i++) {
+    long d = day_no(&c[i].d);
+    c[i].f[LP_DF_FIRST] = i == 0;
+    if (hi > lo) {
+      c[i].f[LP_DF_LATEST] = d == hi;
+      c[i].f[LP_DF_EARLIEST] = d == lo;
+    }
+    c[i].f[LP_DF_OLD] = hi - d > 730;
+    c[i].f[LP_DF_ORDER] = (double)(i > 10 ? 10 : i) / 10.0;
+    c[i].f[LP_DF_SERIES] = near_lines(c, nc, i, 15) >= 3;
+    c[i].f[LP_DF_SHAPE] = same_shape(c, nc, i) >= 3;
+    c[i].f[LP_DF_MASTHEAD] = i == 0 && hi > lo && d == hi &&
+                             c[i].f[LP_DF_COVERS] && !c[i].f[LP_DF_HEAD] &&
+                             !c[i].f[LP_DF_TITLE];
+    c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD];
+    c[i].f[LP_DF_AFTER_HEAD] = head >= 0 && d > head &&
+                               !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
+                               !c[i].f[LP_DF_NEAR_BEFORE];
+    for (k = 0; k < nc; k++)
+      if (c[k].line != c[i].line && day_no(&c[k].d) == d &&
+          c[k].d.day == c[i].d.day) {
+        c[i].f[LP_DF_REPEAT] = 1;
+        break;
+      }
+  }
+}
+
+/* Should the page's ambiguous slash dates read day first? Proofs on the
+ * page decide (13/05/2020 or 05/13/2020), else the order of its dates
+ * with month names, else the language: day first everywhere but in
+ * English. */
+static int page_day_first(const lp_date_cand *c, size_t nc,
+                          const char *lang) {
+  size_t i, dm = 0, md = 0, ndm = 0, nmd = 0;
+  for (i = 0; i < nc; i++) {
+    if (c[i].d.order == LP_ORD_DM_PROOF) dm++;
+    if (c[i].d.order == LP_ORD_MD_PROOF) md++;
+    if (c[i].d.order == LP_ORD_NAME_DM) ndm++;
+    if (c[i].d.order == LP_ORD_NAME_MD) nmd++;
+  }
+  if (dm != md) return dm > md;
+  /* "6 January 2020" elsewhere on the page: a day-first writer */
+  if (ndm != nmd) return ndm > nmd;
+  return lang != NULL && strcmp(lang, "en") != 0;
+}
+
+/* Score and name the rule: the feature that added most. */
+static void score(lp_date_cand *c) {
+  int k, top = -1;
+  double best = 0;
+  c->score = 0;
+  for (k = 0; k < LP_DF__N; k++) {
+    double v = weight(k) * c->f[k];
+    c->score += v;
+    if (k != LP_DF_BIAS && v > best) {
+      best = v;
+      top = k;
+    }
+  }
+  c->rule = top >= 0 ? RULES[top] : "date-rank";
+}
+
+/* Every date of every line, in order; dated[i] set for lines with one. */
+static int collect(const lp_text *t, unsigned char *dated, lp_date_cand **out,
+                   size_t *n) {
+  size_t i, nc = 0, cap = 16;
+  lp_date_cand *c = malloc(cap * sizeof *c);
+  if (c == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    const char *s = LP_LINE_PTR(t, l);
+    size_t len = l->len > SCAN_BYTES ? SCAN_BYTES : l->len, from = 0;
+    int got = 0;
+    lp_date d;
+    while (got < MAX_PER_LINE && lp_date_find(s, len, from, &d)) {
+      if (nc == cap) {
+        lp_date_cand *nv = realloc(c, 2 * cap * sizeof *c);
+        if (nv == NULL) {
+          free(c);
+          return LOUPE_ENOMEM;
+        }
+        c = nv;
+        cap *= 2;
+      }
+      memset(&c[nc], 0, sizeof c[nc]);
+      c[nc].d = d;
+      c[nc].line = i;
+      nc++;
+      got++;
+      dated[i] = 1;
+      from = d.end > from ? d.end : from + 1;
+    }
+  }
+  *out = c;
+  *n = nc;
+  return LOUPE_OK;
+}
+
+int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
+                       const char *lang, lp_date_cand **out, size_t *n) {
+  size_t i, nc = 0;
+  lp_date_cand *c = NULL;
+  unsigned char *dated = calloc(t->n_lines ? t->n_lines : 1, 1);
+  int rc;
+  *out = NULL;
+  *n = 0;
+  if (dated == NULL) return LOUPE_ENOMEM;
+  rc = collect(t, dated, &c, &nc);
+  if (rc == LOUPE_OK) {
+    if (page_day_first(c, nc, lang))
+      for (i = 0; i < nc; i++) lp_date_swap_dm(&c[i].d);
+    for (i = 0; i < nc; i++) line_features(t, lay, title, dated, &c[i]);
+    page_features(c, nc);
+    for (i = 0; i < nc; i++) score(&c[i]);
+    *out = c;
+    *n = nc;
+  }
+  free(dated);
+  return rc;
+}
+
+static int same_day(const lp_date *a, const lp_date *b) {
+  return a->year == b->year && a->month == b->month && a->day == b->day;
+}
+
+/* A date the page cannot be dated by, whatever its score: an entry of a
+ * list of dated lines after the article's body or under a related-stories
+ * header is another story's date; a month without a day outside the
+ * headline's zone dates an archive or an account, not the article
+ * (bench/train_dates.lua leaves these out too). */
+static int ineligible(const lp_date_cand *c) {
+  const double *f = c->f;
+  if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
+      !f[LP_DF_NEAR_BEFORE])
+    return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */
+  return f[LP_DF_LIST] && (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
+}
+
+int lp_date_pick(const lp_text *t, const lp_layout *lay, size_t title,
+                 const char *lang, lp_date_cand *out) {
+  lp_date_cand *c;
+  size_t i, nc, best = LP_NONE;
+  if (lp_date_candidates(t, lay, title, lang, &c, &nc) != LOUPE_OK) return -1;
+  for (i = 0; i < nc; i++)
+    if (!ineligible(&c[i]) && (best == LP_NONE || c[i].score > c[best].score))
+      best = i;
+  if (best == LP_NONE || c[best].score <= 0) {
+    free(c);
+    return 0;
+  }
+  *out = c[best];
+  /* a close rival naming the same day with a time adds the time */
+  for (i = 0; i < nc; i++)
+    if (c[i].score >= c[best].score - 3.0 && c[i].d.prec > out->d.prec &&
+        same_day(&c[i].d, &out->d)) {
+      out->d = c[i].d;
+      out->line = c[i].line;
+    }
+  free(c);
+  return 1;
+}

@@ -1,0 +1,256 @@
+/*
+ * pagerules.c - rules that read the page as sections rather than lines:
+ * a comment section opens with a header ("Comments", "Leave a Reply",
+ * "12 responses to ...") and everything after it that reads as prose is
+ * readers' comments. Rules name a reason, never a site.
+ */
+#include <string.h>
+#include "classify.h"
+
+/* Openings of a comment section's header, lower case, after an optional
+ * count ("12 ", "One "). */
+static const char *const comment_heads[] = {
+  "comments", "comment", "leave a reply", "leave a comment",
+  "post a comment", "add a comment", "add comment", "add your comment",
+  "responses to", "response to", "thoughts on", "replies to", "reader comments",
+  "readers' comments", "readers comments", "reader's comments",
+  "user comments", "your comments", "have your say", "join the discussion",
+  "join the conversation", "kommentare", "kommentar", "commentaires",
+  "comentarios", "comentários", "commenti", "reacties", "comentar"
+};
+
+#define N_HEADS (sizeof comment_heads / sizeof comment_heads[0])
+
+static size_t skip_count(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+  if (i == 0) {
+    if (lp_starts_ci(s, n, "one ")) return 4;
+    if (lp_starts_ci(s, n, "no ")) return 3;
+    return 0;
+  }
+  while (i < n && s[i] == ' ') i++;
+  return i;
+}
+
+int lp_comment_header(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len, i, k;
+  /* "3 responses to <the headline>" may be long; the others are short */
+  if (l->nwords > 30 || n == 0) return 0;
+  if (l->nseps > 0) return 0;          /* a share bar, not a header */
+  k = skip_count(s, n);
+  for (i = 0; i < N_HEADS; i++) {
+    size_t m = strlen(comment_heads[i]);
+    if (!lp_starts_ci(s + k, n - k, comment_heads[i])) continue;
+    /* the whole word: "commentary" is not "comment" */
+    if (k + m < n && ((s[k + m] | 32) >= 'a' && (s[k + m] | 32) <= 'z'))
+      continue;
+    if (l->nwords - (k > 0) > 4 && strstr(comment_heads[i], " to") == NULL &&
+        strstr(comment_heads[i], " on") == NULL)
+      continue;
+    return 1;
+  }
+  return 0;
+}
+
+/* Prose (characters of good lines) needed before a comment header for
+ * it to close an article. */
+#define ARTICLE_BEFORE 500
+
+static void comment_cut(lp_text *t) {
+  size_t n = t->n_lines, i, prose = 0, good = 0;
+  for (i = 0; i < n; i++) {
+    lp_line *l = &t->lines[i];
+    if (prose >= ARTICLE_BEFORE && good >= 2 && lp_comment_header(t, l))
+      break;
+    if (l->cls == C_GOOD) { prose += l->nchars; good++; }
+  }
+  if (i >= n) return;
+  t->lines[i].cls = C_BAD;
+  t->lines[i].reason = "comment-header";
+  for (i++; i < n; i++) {
+    lp_line *l = &t->lines[i];
+    if (l->cls == C_BAD) continue;
+    l->cls = C_BAD;
+    l->reason = "comment-section";
+  }
+}
+
+/* A headline of a teaser: a few words and no sentence end. A numbered
+ * one ("7. Kofi Annan") heads an item of a listicle, the article itself. */
+static int teaser_head(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i = 0;
+  while (i < l->len && s[i] >= '0' && s[i] <= '9') i++;
+  if (i > 0 && i < l->len && (s[i] == '.' || s[i] == ')')) return 0;
+  return !(l->flags & LP_F_TERMINAL) && l->nwords >= 2 && l->nwords <= 16 &&
+         l->nchars <= 110 && l->ncjk == 0;
+}
+
+/* The blurb under a teaser's headline: one or two sentences. */
+static int teaser_blurb(const lp_text *t, const lp_line *l) {
+  return l->nwords >= 5 && l->nchars <= 320 && !teaser_head(t, l);
+}
+
+/* A headline glued to its blurb by the page's markup ("...On The
+ * Rise?Violence is part of..."): Title Case words, then a lower-case
+ * letter or a sentence end directly followed by a capital and a
+ * lower-case letter, no space between. */
+static int glued_teaser(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len > 140 ? 140 : l->len, i, words = 0, caps = 0, low = 0;
+  if (l->nwords < 8 || l->nchars > 400) return 0;
+  for (i = 0; i + 2 < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ',' || c == '.' || c == ';') return 0;  /* a sentence began */
+    if (i == 0 || s[i - 1] == ' ') {
+      if (c >= 'A' && c <= 'Z') caps++;
+      if ((c | 32) >= 'a' && (c | 32) <= 'z') words++;
+    }
+    low = c >= 'a' && c <= 'z' ? low + 1 : 0;
+    /* "DetroitIn", "Rise?Violence", "RecordA"; not "McCain" */
+    if ((low >= 3 || c == '?' || c == '!') && s[i + 1] >= 'A' &&
+        s[i + 1] <= 'Z' && ((s[i + 2] >= 'a' && s[i + 2] <= 'z') ||
+                             ((s[i + 1] == 'A' || s[i + 1] == 'I') &&
+                              s[i + 2] == ' ')))
+      return words >= 4 && caps * 4 >= words * 3;
+  }
+  return 0;
+}
+
+/* Lines of the teaser unit starting at line i (a headline and its blurb,
+ * or the two glued), 0 when none starts there. */
+static size_t teaser_unit(const lp_text *t, size_t i) {
+  const lp_line *l = &t->lines[i];
+  if (glued_teaser(t, l)) return 1;
+  if (i + 1 < t->n_lines && teaser_head(t, l) &&
+      teaser_blurb(t, &t->lines[i + 1]))
+    return 2;
+  return 0;
+}
+
+/* Teasers come in runs: three units or more back to back (a list of
+ * related stories, each a headline and a sentence) are not the article. */
+#define TEASER_RUN 3
+
+static void teaser_runs(lp_text *t) {
+  size_t n = t->n_lines, i = 0;
+  while (i < n) {
+    size_t j = i, units = 0, m;
+    while (j < n && (m = teaser_unit(t, j)) > 0) {
+      j += m;
+      units++;
+    }
+    if (units >= TEASER_RUN) {
+      size_t k;
+      for (k = i; k < j; k++) {
+        t->lines[k].cls = C_BAD;
+        t->lines[k].reason = "teaser-list";
+      }
+    }
+    i = units ? j : i + 1;
+  }
+}
+
+/* A list between two paragraphs of prose is the article's: its items
+ * (short, so judged boilerplate on their own) join it. */
+static void inline_lists(lp_text *t) {
+  size_t n = t->n_lines, i = 0;
+  while (i < n) {
+    size_t j = i, k;
+    while (j < n && t->lines[j].cls == C_BAD && t->lines[j].reason &&
+           strcmp(t->lines[j].reason, "list-item") == 0)
+      j++;
+    if (j == i) { i++; continue; }
+    if (i > 0 && j < n && t->lines[i - 1].cls == C_GOOD &&
+        t->lines[j].cls == C_GOOD)
+      for (k = i; k < j; k++) t->lines[k].cls = C_GOOD;
+    i = j;
+  }
+}
+
+/* The signature under an embedded post, "— Name (@handle) November 19,
+ * 2019": a dash, a handle in brackets, a year at the end. */
+static int post_signature(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  size_t n = l->len;
+  int dash;
+  if (n < 16 || l->nwords > 30) return 0;
+  dash = s[0] == '-' || (s[0] == 0xE2 && s[1] == 0x80 &&
+                         (s[2] == 0x94 || s[2] == 0x93));
+  if (!dash) return 0;
+  if (!(s[n - 1] >= '0' && s[n - 1] <= '9' && s[n - 4] >= '1' &&
+        s[n - 4] <= '2'))
+    return 0;
+  return lp_contains_ci((const char *)s, n, "(@");
+}
+
+/* A post embedded in the article (its text, then its signature) is
+ * quoted by the article: both lines join it when the article is near. */
+static void embedded_posts(lp_text *t) {
+  size_t n = t->n_lines, i;
+  for (i = 1; i < n; i++) {
+    lp_line *l = &t->lines[i], *p = &t->lines[i - 1];
+    if (!post_signature(t, l)) continue;
+    l->cls = C_GOOD;
+    l->reason = "embedded-post";
+    if (p->cls != C_GOOD && p->nwords >= 3) {
+      p->cls = C_GOOD;
+      p->reason = "embedded-post";
+    }
+  }
+}
+
+/* A card for another story set inside the article: its headline twice
+ * within a few lines (the picture's link, then the headline's), under a
+ * one-word kicker. Only inside the article
+ * (good prose just before): a headline printed twice at the top of a
+ * page opens the article itself. */
+#define CARD_SPAN 3
+
+static size_t card_twin(const lp_text *t, size_t i) {
+  const lp_line *a = &t->lines[i];
+  size_t j;
+  if (a->nwords < 3 || a->nwords > 30 || a->nchars > 200) return 0;
+  for (j = i + 1; j < t->n_lines && j <= i + CARD_SPAN; j++) {
+    if (t->lines[j].hash == a->hash && t->lines[j].nwords == a->nwords)
+      return j;
+    if (t->lines[j].nchars >= 80) return 0;  /* prose between: not a card */
+  }
+  return 0;
+}
+
+static void story_cards(lp_text *t) {
+  size_t n = t->n_lines, i, k;
+  for (i = 1; i < n; i++) {
+    size_t j = card_twin(t, i), from = i, to;
+    int prose_before = 0;
+    /* the same line a third time is a repeated caption, not a card */
+    if (j == 0 || card_twin(t, j) != 0) continue;
+    for (k = i; k-- > 0 && k + 5 > i;)
+      if (t->lines[k].cls == C_GOOD && t->lines[k].nchars >= 100) {
+        prose_before = 1;
+        break;
+      }
+    if (!prose_before) continue;
+    if (t->lines[i - 1].nwords <= 3 && t->lines[i - 1].cls != C_GOOD)
+      from = i - 1;
+    /* the teaser under it reads like the article's next paragraph: it
+     * stays for the region to judge */
+    to = j;
+    for (k = from; k <= to; k++) {
+      t->lines[k].cls = C_BAD;
+      t->lines[k].reason = "story-card";
+    }
+    i = to;
+  }
+}
+
+void lp_page_rules(lp_text *t) {
+  story_cards(t);
+  embedded_posts(t);
+  inline_lists(t);
+  comment_cut(t);
+  teaser_runs(t);
+}

@@ -1,0 +1,259 @@
+/*
+ * test_classify.c - the line labeller on invented pages in the shapes it
+ * must tell apart: an article followed by readers' comments, a list of
+ * related headlines with their teasers, photo captions and credits, an
+ * author's note and a footer. Each page is checked through the public
+ * API: what the body holds and what it leaves out. Ends with
+ * "test_classify: N passed, N failed"; exits non-zero when a check failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static loupe_article *parse_page(const char *what, const char *page) {
+  loupe_parser *p = NULL;
+  loupe_article *a = NULL;
+  int rc = loupe_parser_new(&p);
+  CHECK(rc == LOUPE_OK && p != NULL, "%s: loupe_parser_new rc %d", what, rc);
+  if (p == NULL) return NULL;
+  rc = loupe_parse(p, page, strlen(page), &a);
+  CHECK(rc == LOUPE_OK && a != NULL, "%s: loupe_parse rc %d: %s", what, rc,
+        loupe_errmsg(p));
+  loupe_parser_free(p);
+  return a;
+}
+
+/* The body holds (want 1) or leaves out (want 0) the start of text. */
+static void check_body(const char *what, const loupe_article *a,
+                       const char *text, int want) {
+  char head[48];
+  size_t n = strlen(text) < sizeof head - 1 ? strlen(text) : sizeof head - 1;
+  int has;
+  memcpy(head, text, n);
+  head[n] = '\0';
+  has = a && a->body && strstr(a->body, head) != NULL;
+  CHECK(has == want, "%s: body %s \"%s\"", what,
+        want ? "lacks" : "holds", head);
+}
+
+/* ---- an article, then readers' comments ---- */
+
+#define ART1 "The regional water board voted on Tuesday to raise the " \
+  "summer tariff for households that use more than the standard " \
+  "allowance, a measure it said would pay for repairs to two reservoirs."
+#define ART2 "Board members said the increase would apply from June and " \
+  "that families with small children or medical needs could apply for " \
+  "a reduced rate through the same office that handles new connections."
+#define ART3 "The chair of the board told reporters that the repairs had " \
+  "been postponed twice already and that a third delay would put the " \
+  "supply of several valley towns at risk during a dry year."
+#define CMT1 "I have lived in the valley for thirty years and I can tell " \
+  "you that the board has been promising these repairs since before my " \
+  "children were born, so I will believe it when I see the trucks."
+#define CMT2 "Why should the families who save water pay for the mistakes " \
+  "of the people who ran the board before? This is not fair at all and " \
+  "I hope someone stands up at the next public meeting to say so."
+#define CMT3 "Good decision in my view, the reservoirs are in a terrible " \
+  "state and somebody has to pay for them, it might as well be those of " \
+  "us who fill swimming pools in August."
+
+static const char COMMENT_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Comments (3)\n\n"
+  "Posted by riverwatcher | March 3, 2021 at 9:14 AM\n\n" CMT1 "\n\n"
+  "Posted by dryseason | March 3, 2021 at 10:02 AM\n\n" CMT2 "\n\n"
+  "Posted by anna_k | March 3, 2021 at 11:40 AM\n\n" CMT3 "\n\n"
+  "Post a comment\n\nYou must be signed in to comment.\n";
+
+static void test_comment_section(void) {
+  loupe_article *a = parse_page("comments", COMMENT_PAGE);
+  check_body("comments", a, ART1, 1);
+  check_body("comments", a, ART2, 1);
+  check_body("comments", a, ART3, 1);
+  check_body("comments", a, CMT1, 0);
+  check_body("comments", a, CMT2, 0);
+  check_body("comments", a, CMT3, 0);
+  loupe_article_free(a);
+}
+
+/* "Comments" in the menu above the article closes nothing */
+static const char COMMENT_MENU_PAGE[] =
+  "Valley Courier\n\nNews\n\nComments\n\nWeather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n";
+
+static void test_comment_menu(void) {
+  loupe_article *a = parse_page("comments menu", COMMENT_MENU_PAGE);
+  check_body("comments menu", a, ART1, 1);
+  check_body("comments menu", a, ART3, 1);
+  loupe_article_free(a);
+}
+
+/* ---- related stories: headlines, each with a one-sentence teaser ---- */
+
+#define TEA1 "A county fair opens this weekend with a record number of " \
+  "livestock entries and a new evening programme of folk music."
+#define TEA2 "Two lanes of the coastal road will close at night for three " \
+  "weeks while crews replace the crash barriers near the cliffs."
+#define TEA3 "The library has extended its opening hours on Thursdays and " \
+  "will lend laptops to students who sign up at the front desk."
+
+static const char TEASER_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "County Fair Breaks Entry Record\n\n" TEA1 "\n\n"
+  "Night Closures on the Coastal Road\n\n" TEA2 "\n\n"
+  "Library Opens Later on Thursdays\n\n" TEA3 "\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
+/* a headline glued to its teaser by the markup, three in a row */
+static const char GLUED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "County Fair Breaks Entry Record" TEA1 "\n\n"
+  "Night Closures On The Coastal Road" TEA2 "\n\n"
+  "Library Opens Later On Thursdays" TEA3 "\n";
+
+/* a listicle: numbered heads with a sentence each are the article */
+#define LST1 "The old mill by the river has been turned into a museum of " \
+  "local crafts, with weaving looms that visitors may try themselves."
+#define LST2 "A path along the ridge gives a view of all three lakes and " \
+  "takes about two hours at an easy pace, with benches on the way."
+#define LST3 "The covered market sells cheese, bread and smoked fish from " \
+  "the farms around the valley every Saturday morning until noon."
+
+static const char LISTICLE_PAGE[] =
+  "Valley Courier | Travel\n\n"
+  "Three Things to Do in the Valley This Spring\n\n"
+  "1. The Mill Museum\n\n" LST1 "\n\n"
+  "2. The Ridge Walk\n\n" LST2 "\n\n"
+  "3. The Covered Market\n\n" LST3 "\n";
+
+static void test_teasers(void) {
+  loupe_article *a = parse_page("teasers", TEASER_PAGE);
+  check_body("teasers", a, ART1, 1);
+  check_body("teasers", a, ART3, 1);
+  check_body("teasers", a, TEA1, 0);
+  check_body("teasers", a, TEA2, 0);
+  check_body("teasers", a, TEA3, 0);
+  loupe_article_free(a);
+  a = parse_page("glued teasers", GLUED_PAGE);
+  check_body("glued teasers", a, ART2, 1);
+  check_body("glued teasers", a, "County Fair Breaks", 0);
+  check_body("glued teasers", a, "Library Opens Later", 0);
+  loupe_article_free(a);
+  a = parse_page("listicle", LISTICLE_PAGE);
+  check_body("listicle", a, LST1, 1);
+  check_body("listicle", a, LST2, 1);
+  check_body("listicle", a, LST3, 1);
+  loupe_article_free(a);
+}
+
+/* ---- a bulleted list inside the article, a bulleted menu outside ---- */
+
+static const char LIST_PAGE[] =
+  "\xE2\x80\xA2 Home\n\xE2\x80\xA2 News\n\xE2\x80\xA2 Sport\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n"
+  "\xE2\x80\xA2 Upper Glen reservoir, dam wall\n"
+  "\xE2\x80\xA2 Mossford reservoir, outlet tower\n\n"
+  ART2 "\n\n" ART3 "\n\n"
+  "\xE2\x80\xA2 Contact us\n\xE2\x80\xA2 Advertise\n";
+
+static void test_inline_list(void) {
+  loupe_article *a = parse_page("inline list", LIST_PAGE);
+  check_body("inline list", a, "\xE2\x80\xA2 Upper Glen reservoir", 1);
+  check_body("inline list", a, "\xE2\x80\xA2 Mossford reservoir", 1);
+  check_body("inline list", a, ART2, 1);
+  check_body("inline list", a, "\xE2\x80\xA2 News", 0);
+  check_body("inline list", a, "\xE2\x80\xA2 Advertise", 0);
+  loupe_article_free(a);
+}
+
+/* ---- a post embedded in the article: its text, then its signature ---- */
+
+#define POST "Repairs overdue, glad to see a vote https://t.co/Ab12Cd"
+#define SIGN "\xE2\x80\x94 Valley Hikers Club (@valleyhikers) March 2, 2021"
+
+static const char POST_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" POST "\n" SIGN "\n\n" ART3 "\n\n"
+  "Share on Twitter\n";
+
+static void test_embedded_post(void) {
+  loupe_article *a = parse_page("embedded post", POST_PAGE);
+  check_body("embedded post", a, POST, 1);
+  check_body("embedded post", a, SIGN, 1);
+  check_body("embedded post", a, ART3, 1);
+  check_body("embedded post", a, "Share on Twitter", 0);
+  loupe_article_free(a);
+}
+
+/* ---- the article goes on after a share bar, in short paragraphs ---- */
+
+#define SH1 "The vote passed by seven votes to two after a debate that " \
+  "lasted for most of the evening."
+#define SH2 "Two of the members said that the board should first sell " \
+  "the land that it does not use."
+#define SH3 "The new tariff will be reviewed again in the autumn, when " \
+  "the repairs are under way."
+
+static const char SPLIT_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Email to a friend\nPrint this\n\n"
+  SH1 "\n\n" SH2 "\n\n" SH3 "\n\n"
+  "(c) Valley Courier 2021\n";
+
+static void test_split_article(void) {
+  loupe_article *a = parse_page("split article", SPLIT_PAGE);
+  check_body("split article", a, ART3, 1);
+  check_body("split article", a, SH1, 1);
+  check_body("split article", a, SH2, 1);
+  check_body("split article", a, SH3, 1);
+  check_body("split article", a, "Print this", 0);
+  loupe_article_free(a);
+}
+
+/* ---- a card for another story inside the article ---- */
+
+#define CARD "Ferry link approved after ten years"
+#define ART4 "Engineers hired by the board found cracks in the outlet " \
+  "tower of the older reservoir last year, and the insurer has asked for " \
+  "the work to be finished before the next winter storms arrive."
+
+static const char CARD_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n"
+  "Transport\n" CARD "\nferry-pier-photo\n" CARD "\n\n"
+  ART3 "\n\n" ART4 "\n";
+
+static void test_story_card(void) {
+  loupe_article *a = parse_page("story card", CARD_PAGE);
+  check_body("story card", a, ART2, 1);
+  check_body("story card", a, ART3, 1);
+  check_body("story card", a, ART4, 1);
+  check_body("story card", a, CARD, 0);
+  loupe_article_free(a);
+}
+
+int main(void) {
+  test_comment_section();
+  test_comment_menu();
+  test_teasers();
+  test_inline_list();
+  test_embedded_post();
+  test_split_article();
+  test_story_card();
+  printf("test_classify: %d passed, %d failed\n", passes, failures);
+  return failures != 0;
+}

@@ -1,0 +1,316 @@
+-- loupe.cli.toolkit: the analyst's commands: `loupe kwic` (keyword in
+-- context), `loupe count` (matches per period, as a share of all
+-- coverage), `loupe points` (talking points), `loupe clusters`
+-- (republication clusters) and `loupe speakers`.
+local output = require "loupe.cli.output"
+
+local ipairs, pairs, pcall, tostring = ipairs, pairs, pcall, tostring
+local table_sort = table.sort
+local math_floor, math_max = math.floor, math.max
+local string_format, table_concat = string.format, table.concat
+local utf8_len = utf8.len
+
+local color_for, data_error, day = output.color_for, output.data_error,
+  output.day
+local lib_message, open_existing = output.lib_message, output.open_existing
+local say, text_table = output.say, output.text_table
+local usage_error, write_rows = output.usage_error, output.write_rows
+
+local _ENV <const> = nil
+
+local M = {}
+
+-- ------------------------------------------------------ the commands
+
+--- Add the commands to the parser; command(name, summary, epilog) makes
+-- one, h holds the parser's helpers (date_options, format_option,
+-- limit_option, count_arg).
+function M.define(command, h)
+  local c = command("kwic", "Keyword in context: every occurrence of TERM "
+    .. "with the words around it.",
+    "TERM is read in the search language (see 'loupe help search'); "
+    .. "plain words\ntogether are one phrase. It matches whole words as "
+    .. "the search does, never\ninside a longer word or a URL.\n\n"
+    .. "Example: loupe kwic news.loupe 'hack*' --width 30 --format csv")
+  c:argument("DB", "The corpus file."):target("db")
+  c:argument("TERM", "The word, \"phrase\" or prefix*."):target("term")
+  c:option("--width", "Characters each side (default 40).")
+    :argname("N"):convert(h.count_arg("--width", 1, 100000))
+    :default("40"):show_default(false)
+  c:option("--query", "Only in articles matching this search.")
+    :argname("QUERY")
+  h.date_options(c, "Only articles dated on or after DATE.",
+    "Only articles dated on or before DATE.")
+  c:option("--outlet", "Only articles from this outlet."):argname("NAME")
+    :count("*")
+  h.limit_option(c, "At most N lines; 0 for all (default 0).", "0")
+  h.format_option(c, { "text", "csv", "jsonl", "md" })
+
+  c = command("count", "Count the articles matching QUERY per period or "
+    .. "outlet, with their share of all articles.",
+    "Example: loupe count news.loupe '\"talking point\"' --by month "
+    .. "--share")
+  c:argument("DB", "The corpus file."):target("db")
+  c:argument("QUERY", "The search (optional: every article)."):target("query")
+    :args("?")
+  c:option("--by", "day, week, month, year or outlet (default month).")
+    :choices({ "day", "week", "month", "year", "outlet" }):argname("KEY")
+    :default("month"):show_default(false)
+  c:flag("--share", "Add each period's total and the share of it.")
+  c:flag("--clusters", "Count republication clusters, not articles.")
+  h.date_options(c, "Only articles dated on or after DATE.",
+    "Only articles dated on or before DATE.")
+  h.format_option(c, { "table", "csv", "jsonl", "md" })
+
+  c = command("points", "Talking points: phrasings repeated across "
+    .. "separate articles.",
+    "Reporters' questions, headlines, URLs and boilerplate are left "
+    .. "out; overlapping\nfragments are merged into the longest phrase.\n\n"
+    .. "Example: loupe points briefings.loupe --min-years 2 --limit 20")
+  c:argument("DB", "The corpus file."):target("db")
+  c:option("--speaker", "Only this speaker's quotes."):argname("NAME")
+  c:option("--min-years", "In at least N distinct years (default 1).")
+    :argname("N"):convert(h.count_arg("--min-years", 1))
+  c:option("--min-articles", "In at least N separate stories (default 3).")
+    :argname("N"):convert(h.count_arg("--min-articles", 1))
+  c:option("--min-words", "At least N words (default 6).")
+    :argname("N"):convert(h.count_arg("--min-words", 1))
+  h.date_options(c, "Only articles dated on or after DATE.",
+    "Only articles dated on or before DATE.")
+  h.limit_option(c, "At most N points; 0 for all (default 50).", "50")
+  h.format_option(c, { "table", "csv", "jsonl", "md" })
+
+  c = command("clusters", "Republication clusters: stories printed again "
+    .. "by other outlets.")
+  c:argument("DB", "The corpus file."):target("db")
+  c:option("--min-size", "Clusters of at least N articles (default 2).")
+    :argname("N"):convert(h.count_arg("--min-size", 2))
+  h.date_options(c, "Only clusters whose origin is dated on or after DATE.",
+    "Only clusters whose origin is dated on or before DATE.")
+  h.limit_option(c, "At most N clusters; 0 for all (default 50).", "50")
+  h.format_option(c, { "table", "csv", "jsonl", "md" })
+
+  c = command("speakers", "The people quoted, most quoted first.")
+  c:argument("DB", "The corpus file."):target("db")
+  h.limit_option(c, "At most N speakers; 0 for all (default 0).", "0")
+  h.format_option(c, { "table", "csv", "jsonl", "md" })
+end
+
+-- Rows in a writer format: true; false for the terminal formats.
+local function written(a, rows, columns)
+  if a.format == "table" or a.format == "text" then return false end
+  write_rows(a.format, rows, columns)
+  return true
+end
+
+-- The filters of a, as a where table (nil when none).
+local function where_of(a)
+  local w, any = {}, false
+  if a.since then w.since, any = a.since, true end
+  if a["until"] then w["until"], any = a["until"], true end
+  if a.outlet and #a.outlet > 0 then w.outlet, any = a.outlet, true end
+  return any and w or nil
+end
+
+-- ------------------------------------------------------------ kwic
+
+local KWIC_COLUMNS = { "id", "date", "outlet", "title", "left", "match",
+                       "right" }
+
+function M.cmd_kwic(a)
+  local corpus = open_existing(a.db)
+  if not corpus then return 1 end
+  local q = corpus:query(a.query)
+  local w = where_of(a)
+  if w then q = q:where(w) end
+  local rows = {}
+  local ok, err = pcall(function()
+    for k in q:kwic(a.term, a.width) do
+      rows[#rows + 1] = k
+      if a.limit > 0 and #rows >= a.limit then break end
+    end
+  end)
+  corpus:close()
+  if not ok then
+    local msg = lib_message(err)
+    if msg:find("^kwic: ") then
+      return usage_error("kwic", "TERM", (msg:gsub("^kwic: ", "")))
+    end
+    if msg:find("^query: ") then
+      return usage_error("kwic", "--query", (msg:gsub("^query: ", "")))
+    end
+    return data_error(msg)
+  end
+  if written(a, rows, KWIC_COLUMNS) then return 0 end
+  for _, k in ipairs(rows) do
+    local left = k.left
+    local n = utf8_len(left) or #left
+    say(string_format("%8s  %-10s  %s%s[%s]%s\n", tostring(k.id),
+      day(k.date), (" "):rep(math_max(0, a.width - n)), left,
+      k.match, k.right))
+  end
+  say(string_format("%d line%s\n", #rows, #rows == 1 and "" or "s"))
+  return 0
+end
+
+-- ----------------------------------------------------------- count
+
+function M.cmd_count(a)
+  local corpus = open_existing(a.db)
+  if not corpus then return 1 end
+  local q = corpus:query(a.query)
+  local w = where_of(a)
+  if w then q = q:where(w) end
+  local rows, err, code = q:count_by(a.by, { share = a.share,
+    clusters = a.clusters or nil })
+  corpus:close()
+  if not rows then
+    if code == "syntax" then
+      return usage_error("count", "QUERY",
+        (lib_message(err):gsub("^query: ", "")))
+    end
+    return data_error(err)
+  end
+  local cols = { "key", "count" }
+  if a.share then cols[3], cols[4] = "total", "share" end
+  if written(a, rows, cols) then return 0 end
+  local most = 0
+  for _, r in ipairs(rows) do
+    local v = a.share and r.share or r.count
+    if v > most then most = v end
+  end
+  for _, r in ipairs(rows) do
+    local v = a.share and r.share or r.count
+    r.key = r.key or "(none)"
+    r.bar = ("#"):rep(most > 0 and math_floor(v / most * 40 + 0.5) or 0)
+    if a.share then
+      r.pct = string_format("%5.1f%%", 100 * r.share)
+    end
+  end
+  local tcols = { { key = "key", title = a.by:upper(), width = 24 },
+                  { key = "count", title = "COUNT", right = true } }
+  if a.share then
+    tcols[3] = { key = "total", title = "OF", right = true }
+    tcols[4] = { key = "pct", title = "SHARE", right = true }
+  end
+  tcols[#tcols + 1] = { key = "bar", title = "", flex = true }
+  if #rows > 0 then text_table(rows, tcols, color_for(output.stdout)) end
+  return 0
+end
+
+-- ---------------------------------------------------------- points
+
+local POINT_COLUMNS = { "text", "words", "clusters", "articles", "first",
+                        "last", "years", "speakers", "outlets" }
+
+function M.cmd_points(a)
+  local corpus = open_existing(a.db)
+  if not corpus then return 1 end
+  local list, err = corpus:talking_points({ speaker = a.speaker,
+    min_years = a.min_years, min_articles = a.min_articles,
+    min_words = a.min_words, since = a.since, ["until"] = a["until"] })
+  corpus:close()
+  if not list then
+    if a.speaker and lib_message(err):find("ambiguous", 1, true) then
+      return data_error("--speaker", lib_message(err))
+    end
+    return data_error(err)
+  end
+  local rows = {}
+  for _, p in ipairs(list) do
+    if a.limit > 0 and #rows >= a.limit then break end
+    local ys = {}
+    for y in pairs(p.years or {}) do ys[#ys + 1] = y end
+    table_sort(ys)
+    p.years = table_concat(ys, " ")
+    p.speakers = table_concat(p.speakers or {}, "; ")
+    p.outlets = table_concat(p.outlets or {}, "; ")
+    rows[#rows + 1] = p
+  end
+  if written(a, rows, POINT_COLUMNS) then return 0 end
+  for _, r in ipairs(rows) do
+    r.span = day(r.first) .. " .. " .. day(r.last)
+    r.wrap_flex = true
+  end
+  if #rows > 0 then
+    text_table(rows, {
+      { key = "clusters", title = "STORIES", right = true },
+      { key = "span", title = "DATES" },
+      { key = "text", title = "PHRASE", flex = true },
+    }, color_for(output.stdout))
+  end
+  say(string_format("%d of %d talking point%s\n", #rows, #list,
+    #list == 1 and "" or "s"))
+  return 0
+end
+
+-- -------------------------------------------------------- clusters
+
+local CLUSTER_COLUMNS = { "id", "size", "date", "outlet", "title",
+                          "outlets" }
+
+function M.cmd_clusters(a)
+  local corpus = open_existing(a.db)
+  if not corpus then return 1 end
+  local rows = {}
+  local ok, err = pcall(function()
+    for c in corpus:clusters({ since = a.since, ["until"] = a["until"],
+                               min_size = a.min_size }) do
+      local o, outs = c.origin or c.members[1], {}
+      for _, m in ipairs(c.members) do outs[#outs + 1] = m.outlet or "?" end
+      rows[#rows + 1] = { id = c.id, size = #c.members, date = o.date,
+        outlet = o.outlet, title = o.title,
+        outlets = table_concat(outs, "; ") }
+      if a.limit > 0 and #rows >= a.limit then break end
+    end
+  end)
+  corpus:close()
+  if not ok then return data_error(lib_message(err)) end
+  if written(a, rows, CLUSTER_COLUMNS) then return 0 end
+  for _, r in ipairs(rows) do r.day = day(r.date) end
+  if #rows > 0 then
+    text_table(rows, {
+      { key = "id", title = "CLUSTER", right = true },
+      { key = "size", title = "SIZE", right = true },
+      { key = "day", title = "DATE", width = 10 },
+      { key = "outlet", title = "ORIGIN", width = 24 },
+      { key = "title", title = "TITLE", flex = true },
+    }, color_for(output.stdout))
+  end
+  say(string_format("%d cluster%s\n", #rows, #rows == 1 and "" or "s"))
+  return 0
+end
+
+-- -------------------------------------------------------- speakers
+
+local SPEAKER_COLUMNS = { "name", "role", "quotes", "first", "last",
+                          "outlets" }
+
+function M.cmd_speakers(a)
+  local corpus = open_existing(a.db)
+  if not corpus then return 1 end
+  local list, err = corpus:speakers()
+  corpus:close()
+  if not list then return data_error(err) end
+  local rows = {}
+  for _, s in ipairs(list) do
+    if a.limit > 0 and #rows >= a.limit then break end
+    rows[#rows + 1] = s
+  end
+  if written(a, rows, SPEAKER_COLUMNS) then return 0 end
+  for _, r in ipairs(rows) do
+    r.span = day(r.first) .. " .. " .. day(r.last)
+  end
+  if #rows > 0 then
+    text_table(rows, {
+      { key = "name", title = "SPEAKER", width = 28 },
+      { key = "quotes", title = "QUOTES", right = true },
+      { key = "span", title = "DATES" },
+      { key = "role", title = "ROLE", flex = true },
+    }, color_for(output.stdout))
+  end
+  say(string_format("%d speaker%s\n", #rows, #rows == 1 and "" or "s"))
+  return 0
+end
+
+return M
