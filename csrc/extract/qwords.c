@@ -436,7 +436,9 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
           (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||
                          lp_starts_ci(s + e - 6 > s + k ? s + e - 6 : s + k,
                                       6, "-based")));
-    n = e < lim && s[e] == '.' ? e + 1 : e;
+    /* a period only after an abbreviation ("Gov.", "Lt."), not at the end
+     * of a sentence ("... President Mugabe. President Xi") */
+    n = e < lim && s[e] == '.' && e - k <= 4 ? e + 1 : e;
     if (n >= lim || s[n] != ' ') break;
     n++;
     if (cut && qt_is_upper_at(s, lim, n)) {

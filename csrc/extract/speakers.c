@@ -365,7 +365,7 @@ static int read_name(const body_t *b, registry *r, size_t i, size_t lim,
   int w;
   size_t m, a = qt_skip_titles(b->v, s, lim, i);
   m = qt_name_at(b->v, s, lim, a, &w);
-  if (m == 0) return 0;
+  if (m <= 1) return 0;            /* "Q:", "A:" are no names */
   out->who = qt_find_partial(r, s, a, m);
   if (out->who < 0 && w >= 2) {
     int fresh = r->n;
