@@ -279,6 +279,7 @@ size_t qt_name_at(const vocab *v, const char *s, size_t lim, size_t i,
                       int *words);
 int qt_all_caps(const char *s, size_t a, size_t b);
 size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i);
+int qt_abbreviation(const char *s, size_t from, size_t p);
 
 /* registry.c */
 int qt_tree_latest(const registry *r, int t, size_t pos, uint32_t bit);

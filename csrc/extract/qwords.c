@@ -109,7 +109,8 @@ static const char *const speech_verbs[] = {
   "fired", "boomed", "bellowed", "intoned", "pleaded", "insisting",
   "stating", "announcing", "predicting", "suggesting", "describing",
   "dismissing", "accusing", "labeling", "labelling", "branding", "put",
-  NULL
+  "speculates", "contends", "reckons", "thinks", "believes", "hopes",
+  "fears", "worries", "recounted", "describes", "calls", NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
@@ -449,4 +450,24 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
     words++;
   }
   return start;
+}
+
+/* Is the period at s[p] that of an abbreviation or an initial rather
+ * than a sentence end: "U.S.", "D.C.", "E.", "Sen.", "Mr.", "Jr."? */
+int qt_abbreviation(const char *s, size_t from, size_t p) {
+  static const char *const abbr[] = {
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Lt", "Gen", "Col",
+    "Capt", "Sgt", "St", "Jr", "Sr", "Rev", "Prof", "Inc", "Corp", "Co",
+    "No", "vs", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", NULL
+  };
+  size_t a = p;
+  int k;
+  while (a > from && (qt_is_word_byte((unsigned char)s[a - 1]) ||
+                      s[a - 1] == '.'))
+    a--;
+  if (p - a == 1 && qt_is_upper_at(s, p, a)) return 1;       /* "E." */
+  if (memchr(s + a, '.', p - a) != NULL) return 1;            /* "U.S." */
+  for (k = 0; abbr[k]; k++)
+    if (qt_word_is(s, a, p, abbr[k])) return 1;
+  return 0;
 }

@@ -87,7 +87,7 @@ static size_t sentence_back(const char *s, size_t i) {
   while (k > low) {
     char c = s[k - 1];
     if (c == '\n' || ((c == '.' || c == '?' || c == '!') && k < i &&
-                      s[k] == ' '))
+                      s[k] == ' ' && !(c == '.' && qt_abbreviation(s, low, k - 1))))
       break;
     k--;
   }
@@ -444,7 +444,9 @@ size_t qt_sentence_start(const char *s, size_t from, size_t i,
   if (memo) low = m->at - 1;      /* look at k down to m->at only */
   while (k > low) {
     char c = s[k - 1];
-    if ((c == '.' || c == '!' || c == '?') && k < i && s[k] == ' ') break;
+    if ((c == '.' || c == '!' || c == '?') && k < i && s[k] == ' ' &&
+        !(c == '.' && qt_abbreviation(s, from, k - 1)))
+      break;
     if (c == '\n') break;
     k--;
   }
@@ -494,7 +496,12 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
     if (c < lim && s[c] == ')') {
       /* "Ana Ruiz (D-Ore.), who chairs the panel, said" */
       k = c + 1;
-      if (k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
+      if (k < lim && s[k] == ',') {
+        /* "Kasich (R-OH), said," is no apposition */
+        size_t w = qt_skip_space(s, lim, k + 1), we = qt_word_end(s, lim, w);
+        if (qt_vmask(v, s, w, we) & V_SPEECH) k = w;
+        else k = qt_skip_apposition(s, lim, k);
+      }
     }
   }
   if (k == i && k + 4 < lim && s[k] == ' ') {
