@@ -162,7 +162,8 @@ static const char *const role_nouns[] = {
   "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", "co-host",
   "co-anchor", "co-chair", "co-chairman", "constituent", "staff",
   "undersecretary", "commentator", "contributor", "panelist",
-  "councillor", "councilor", "counterpart", "colleague", "hacker", NULL
+  "councillor", "councilor", "counterpart", "colleague", "hacker", "boss",
+  NULL
 };
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
@@ -430,8 +431,15 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
     size_t e = qt_word_end(s, lim, k), n;
     int cut;
     if (e == k) break;
-    if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of")) break;
-    cut = possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
+    /* "1st Lt.": an ordinal inside a title */
+    int ordinal = s[k] >= '1' && s[k] <= '9' && e - k >= 3 && e - k <= 4 &&
+                  (lp_starts_ci(s + e - 2, 2, "st") ||
+                   lp_starts_ci(s + e - 2, 2, "nd") ||
+                   lp_starts_ci(s + e - 2, 2, "rd") ||
+                   lp_starts_ci(s + e - 2, 2, "th"));
+    if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of") && !ordinal)
+      break;
+    cut = ordinal || possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
           qt_is_role_noun(v, s, k, e) ||
           /* "Korean-born", "Ohio-based": no part of a name */
           (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||

@@ -471,6 +471,19 @@ int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
   return a < e && (qt_vmask(v, s, a, e) & bit);
 }
 
+/* Is the apposition at the comma i a bare name of two to four
+ * capitalised words (", Jake Sullivan,")? */
+static int name_apposition(const vocab *v, const char *s, size_t lim,
+                           size_t i) {
+  size_t k;
+  int w;
+  size_t m;
+  if (i >= lim || s[i] != ',') return 0;
+  k = qt_skip_space(s, lim, i + 1);
+  m = qt_name_at(v, s, lim, k, &w);
+  return m > 0 && w >= 2 && k + m < lim && s[k + m] == ',';
+}
+
 /*
  * The speech verb after a speaker phrase ending at i: past an apposition
  * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
@@ -479,14 +492,19 @@ int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
  */
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve) {
-  size_t k = qt_skip_apposition(s, lim, i), k2;
+  size_t k, k2;
   int fill = 0, more = 0;
+  /* ", Jake Sullivan, said": a name after a comma is the speaker, no
+   * apposition of the words before */
+  if (name_apposition(v, s, lim, i)) return 0;
+  k = qt_skip_apposition(s, lim, i);
   /* "Harry Bond, 30, of Raleigh, N.C., who was polled, said" */
   while (k > i && more < 3 && k >= 2 && s[k - 2] == ',' &&
          (k2 = qt_skip_apposition(s, lim, k - 2)) > k) {
     size_t we = qt_word_end(s, lim, k), m;
     m = we > k ? qt_vmask(v, s, k, we) : 0;
     if (m & (V_SPEECH | V_LABEL)) break;      /* ", said" ends it */
+    if (name_apposition(v, s, lim, k - 2)) return 0;
     k = k2;
     more++;
   }
