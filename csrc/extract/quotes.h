@@ -343,6 +343,9 @@ int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
                size_t ms, size_t after, qbuild *q);
 int qt_han_surname(const char *s);
 
+/* leftovers.c */
+void qt_attribute_leftovers(const body_t *b, registry *r, qlist *ql);
+
 /* transcript.c */
 int qt_scan_transcript(const body_t *b, registry *r, qlist *ql,
                        const char *title, size_t title_len,
