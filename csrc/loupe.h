@@ -831,8 +831,8 @@ int loupe_query_phrase(loupe_query *q, const char *phrase);
 int loupe_query_near(loupe_query *q, const char *a, const char *b,
                      int distance);
 /* A filter value (see loupe_filter; copied); values of one key are
- * OR-ed, keys AND-ed. NULL adds nothing. LOUPE_EINVAL for an unknown key,
- * LOUPE_ELIMIT past 64 values. */
+ * OR-ed, keys AND-ed, any number of them. NULL adds nothing.
+ * LOUPE_EINVAL for an unknown key. */
 int loupe_query_filter(loupe_query *q, loupe_filter key, const char *value);
 /* Date bounds, ISO 8601 prefixes ("2020", "2020-05", "2020-05-17",
  * optionally a time and zone), inclusive at their precision; NULL
@@ -866,10 +866,10 @@ const char *loupe_query_errmsg(const loupe_query *q);
  * ids, group, kwic, quotes): the cursor takes over what its statement
  * binds (the regex). Each compiles the query into one SQL statement.
  * out receives the cursor, to free with loupe_cursor_free. They return
- * LOUPE_OK, LOUPE_EMISUSE (corpus closed), LOUPE_ELIMIT (too many values),
- * LOUPE_ENOMEM, or a database error; bad search text or a regex that
- * cannot be matched shows at the first loupe_cursor_next (LOUPE_ESYNTAX,
- * LOUPE_ELIMIT), or from count at once.
+ * LOUPE_OK, LOUPE_EMISUSE (corpus closed), LOUPE_ELIMIT (more values than
+ * SQLite takes in one statement), LOUPE_ENOMEM, or a database error; bad
+ * search text or a regex that cannot be matched shows at the first
+ * loupe_cursor_next (LOUPE_ESYNTAX, LOUPE_ELIMIT), or from count at once.
  */
 
 /* Count matching articles into *n. */
@@ -909,7 +909,8 @@ int loupe_query_kwic(loupe_query *q, const char *term, int is_regex,
  * themselves. */
 int loupe_query_quotes(loupe_query *q, loupe_cursor **out);
 
-/* ---- the corpus's lists and whole articles ---- */
+/* ---- the corpus's lists and whole articles: each cursor's out and
+ * returns as loupe_db_paths ---- */
 
 /* Cursor over the members of every cluster of two or more articles
  * (cluster, origin, id, date, outlet, credit, title, path, similarity to
@@ -964,9 +965,12 @@ double loupe_stat_pmi(double a, double b, double c, double d);
  * id: the content hash (a stable id across corpora), the republication
  * cluster, quotes and entities as JSON arrays (exports.c). */
 int loupe_db_export_extras(loupe_db *db, loupe_cursor **out);
+/* 1 when the corpus's full-text index holds English stems (opened or
+ * created with stem "en": a search for "hacker" finds "hackers"), else
+ * 0. */
+int loupe_db_stemmed(const loupe_db *db);
 /* Cursor over the speakers (name, role, quotes, first, last, outlets as a
- * JSON array), most quoted first. This and the corpus lists around it
- * take out and return as loupe_db_paths. */
+ * JSON array), most quoted first. */
 int loupe_db_speakers(loupe_db *db, loupe_cursor **out);
 /* Cursor over the entities (name, kind, role, articles, mentions), most
  * widespread first; kind NULL for every kind. */

@@ -160,24 +160,26 @@ describe("talking points in Chinese", function()
     local c = assert(loupe.open(":memory:"))
     local days = { "2019年3月4日", "2019年9月8日", "2020年5月6日",
                    "2021年7月2日" }
-    -- each briefing has its own other business, as real ones do: pages
-    -- that shared every line would be one republication cluster, and a
-    -- talking point must recur across separate articles
-    local other = {
-      "问：港口扩建工程何时完工？\n\n答：工程进展顺利，预计明年春季全部完工，届时将举行通航仪式。",
-      "问：两国部长会晤有何成果？\n\n答：双方就农业、教育和气候变化交换了意见，签署了三份合作文件。",
-      "问：北岸铁路项目是否受到天气影响？\n\n答：暴雨造成部分路段短暂停工，目前施工已经全面恢复正常。",
-      "问：明年的文化年活动怎样安排？\n\n答：文化年将包括音乐节、图书展和青年交流营，具体日程稍后公布。",
+    -- each day's own answer, so that no two pages are near-copies
+    local news = {
+      "答：今年春季木材出口大幅增长，托尔维克港重新开放后运费首次下降，北部"
+        .. "锯木厂再次从沿海村庄招收季节工人。",
+      "答：一场风暴使通往哈尔萨岛的渡轮停航三天，工程师连夜修复码头灯光，"
+        .. "气象部门向船员发布新的预警，岛上学校停课至发电机检修完毕。",
+      "答：国家乐团在四个省份巡演，每晚座无虚席。指挥宣布在执棒三十个乐季后"
+        .. "退休，文化部门将在秋季前从音乐学院中选出继任者。",
+      "答：河谷农民因夏季温暖干燥而提早收获，批发市场价格几乎没有变化，合作社"
+        .. "在铁路枢纽附近的新粮仓里储存了比往年更多的大麦。",
     }
     for i, d in ipairs(days) do
       local body = table.concat({
         "埃斯特马克外交部", "",
         "发言人林玛主持例行记者会 " .. i, "",
         d, "",
-        other[i], "",
         "问：有报道称邻国将调整渔业配额" .. i .. "，你对此有何评论？", "",
         "答：我们始终坚持睦邻友好、共同繁荣的北岸合作原则，愿同各方一道推进"
           .. "务实合作。", "",
+        news[i], "",
       }, "\n")
       assert(c:add(body, { path = "zh" .. i .. ".txt" }))
     end

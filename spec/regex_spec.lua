@@ -143,6 +143,22 @@ describe("regex:find", function()
     assert.are.same({ 1, 3, "", "abc" }, { loupe.regex("(x*)(abc)")
       :find("abc") })
   end)
+
+  it("gives every capture of a pattern with many groups", function()
+    -- a dated line of 40 fields, each its own group: none is dropped
+    local fields, groups = {}, {}
+    for i = 1, 40 do
+      fields[i] = string.format("f%02d", i)
+      groups[i] = "(f\\d\\d)"
+    end
+    local all = table.pack(loupe.regex(table.concat(groups, ";"))
+      :find("2024-03-12 " .. table.concat(fields, ";")))
+    assert.are.equal(42, all.n)
+    assert.are.equal(12, all[1])
+    assert.are.equal("f01", all[3])
+    assert.are.equal("f32", all[34])
+    assert.are.equal("f40", all[42])
+  end)
 end)
 
 describe("regex:match", function()

@@ -190,6 +190,26 @@ describe("kwic", function()
       end
     end)
 
+  it("finds the word forms the search finds in a corpus of stems",
+    function()
+      local st = assert(loupe.open(":memory:", { stem = "en" }))
+      for i, p in ipairs(PAGES) do
+        assert(st:add(h.news_page(p), { path = "page" .. i .. ".txt" }))
+      end
+      local words = {}
+      for k in st:query():kwic("hacker", 10) do
+        words[#words + 1] = k.match:lower()
+      end
+      table.sort(words)
+      -- hackers and hacking are forms of "hacker" and "hack" to the
+      -- stemmer: the search finds hackers, not hacking; nor does KWIC
+      assert.are.same({ "hacker", "hacker", "hackers" }, words)
+      local vote = {}
+      for k in st:query():kwic("vote", 10) do vote[#vote + 1] = k.match end
+      assert.are.same({ "voted", "votes" }, vote)
+      st:close()
+    end)
+
   it("uses the query's own search text when no term is given", function()
     local rows = lines(c:query('"night market" OR ferries'), nil, 10)
     local got = {}

@@ -1,7 +1,9 @@
 /*
- * exports.c - what an export adds to each article's fields: its content
- * hash (a stable id across corpora, unlike the local row id), its
- * republication cluster, its quotes and its entities as JSON arrays.
+ * exports.c - what readers of a corpus need beyond the articles' fields:
+ * for an export, each article's content hash (a stable id across
+ * corpora, unlike the local row id), its republication cluster, its
+ * quotes and its entities as JSON arrays; for a matcher that must find
+ * what the search finds (KWIC), whether the index holds English stems.
  */
 #include "corpus.h"
 
@@ -16,4 +18,8 @@ int loupe_db_export_extras(loupe_db *db, loupe_cursor **out) {
     "   'role', e.role)) FROM (SELECT * FROM entities WHERE article_id = a.id"
     "   ORDER BY id) e) AS entities"
     " FROM articles a ORDER BY a.id", out);
+}
+
+int loupe_db_stemmed(const loupe_db *db) {
+  return db != NULL && (db->tok_mode & LP_TOK_STEM_EN) != 0;
 }

@@ -5,6 +5,7 @@
  * naming the limit instead of hanging.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pcre2.h>
@@ -59,6 +60,26 @@ static int flag_options(const char *flags, uint32_t *opts, char *err,
   return LOUPE_OK;
 }
 
+/* pcre2_compile on a NUL-terminated copy of pattern[0..len). PCRE2
+ * 10.42 reads a start-of-pattern setting such as "(*LIMIT_MATCH=" past
+ * the length it is given when the digits are cut off there: with the
+ * caller's bytes after it ("(*LIMIT_MATCH=" then "1)") it took them and
+ * asked malloc for 2^64 - 4 bytes (found by fuzz_regex). The copy ends in
+ * a NUL, which is no digit. *errcode is 0 when the copy cannot be made. */
+static pcre2_code *compile_copy(const char *pattern, size_t len,
+                                uint32_t opts, int *errcode,
+                                PCRE2_SIZE *erroff) {
+  pcre2_code *code;
+  char *copy = len < SIZE_MAX ? malloc(len + 1) : NULL;
+  *errcode = 0;
+  if (copy == NULL) return NULL;
+  memcpy(copy, pattern, len);
+  copy[len] = '\0';
+  code = pcre2_compile((PCRE2_SPTR)copy, len, opts, errcode, erroff, NULL);
+  free(copy);
+  return code;
+}
+
 int loupe_regex_new(const char *pattern, size_t len, const char *flags,
                     const loupe_regex_limits *limits, loupe_regex **out,
                     char *err, size_t errcap) {
@@ -90,8 +111,8 @@ int loupe_regex_new(const char *pattern, size_t len, const char *flags,
                              ? limits->depth_limit : DEF_DEPTH_LIMIT;
   re->limits.heap_limit = limits && limits->heap_limit
                             ? limits->heap_limit : DEF_HEAP_LIMIT;
-  re->code = pcre2_compile((PCRE2_SPTR)pattern, len, opts, &errcode, &erroff,
-                           NULL);
+  re->code = compile_copy(pattern, len, opts, &errcode, &erroff);
+  if (re->code == NULL && errcode == 0) goto nomem;
   if (re->code == NULL) {
     PCRE2_UCHAR msg[120];
     pcre2_get_error_message(errcode, msg, sizeof msg);

@@ -352,6 +352,13 @@ static int ldb_export_extras(lua_State *L) {
   return 1;
 }
 
+/* db:stemmed() -> boolean: the index holds English stems */
+static int ldb_stemmed(lua_State *L) {
+  ldb *ud = lb_check_db(L, 1);
+  lua_pushboolean(L, loupe_db_stemmed(ud->db));
+  return 1;
+}
+
 /* db:set_clustering(on, threshold) */
 static int ldb_set_clustering(lua_State *L) {
   ldb *ud = lb_check_db(L, 1);
@@ -402,6 +409,7 @@ static const luaL_Reg db_methods[] = {
   {"talking_points", ldb_talking_points},
   {"stats", ldb_stats},
   {"export_extras", ldb_export_extras},
+  {"stemmed", ldb_stemmed},
   {"set_clustering", ldb_set_clustering},
   {"set_charset", ldb_set_charset},
   {"run", lb_db_run},

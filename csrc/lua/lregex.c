@@ -98,7 +98,7 @@ static int lcore_regex(lua_State *L) {
  * as {start, end} pairs | nil (no match) | error on a limit */
 static int lregex_exec(lua_State *L) {
   lregex *ud = check_regex(L, 1);
-  size_t len, ov[2 * 32];
+  size_t len, stack_ov[2 * 32], *ov = stack_ov;
   const char *s = luaL_checklstring(L, 2, &len);
   lua_Integer init = luaL_optinteger(L, 3, 1);
   int np, rc, i, groups = loupe_regex_groups(ud->re);
@@ -109,7 +109,11 @@ static int lregex_exec(lua_State *L) {
     lua_pushnil(L);
     return 1;
   }
-  rc = loupe_regex_exec(ud->re, s, len, (size_t)init - 1, ov, 32, &np);
+  /* every group, however many: a large ovector in Lua-owned memory */
+  if (groups >= 32)
+    ov = lua_newuserdatauv(L, (size_t)(groups + 1) * 2 * sizeof *ov, 0);
+  rc = loupe_regex_exec(ud->re, s, len, (size_t)init - 1, ov, groups + 1,
+                        &np);
   if (rc) return lb_fail(L, rc, "regex", loupe_regex_errmsg(ud->re));
   if (np == 0) {
     lua_pushnil(L);
@@ -118,7 +122,6 @@ static int lregex_exec(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)ov[0] + 1);
   lua_pushinteger(L, (lua_Integer)ov[1]);
   /* every group of the pattern: false for those that took no part */
-  if (groups > 31) groups = 31;
   lua_createtable(L, groups, 0);
   for (i = 1; i <= groups; i++) {
     if (i >= np || ov[2 * i] == (size_t)-1) lua_pushboolean(L, 0);

@@ -1019,6 +1019,15 @@ static void test_regex(void) {
           "recursion loop: np %d, message %s", np, loupe_regex_errmsg(re));
     loupe_regex_free(re);
   }
+  /* a setting cut off at the pattern's length, with digits in the bytes
+   * after it: PCRE2 10.42 read them and asked for 2^64 - 4 bytes (found
+   * by fuzz_regex); only the pattern's own bytes count */
+  rc = loupe_regex_new("(*LIMIT_MATCH=1)\x0e\x0e", 14, "msx", NULL, &re, err,
+                       sizeof err);
+  CHECK_RC("a start-of-pattern setting cut off at the length", rc,
+           LOUPE_ESYNTAX);
+  CHECK(re == NULL && strstr(err, "offset 14") != NULL,
+        "cut-off setting: %s", err);
   rc = loupe_regex_new("(a+)+$", 6, NULL, NULL, &re, err, sizeof err);
   if (rc == LOUPE_OK) {
     char *big = malloc(5001);

@@ -202,9 +202,32 @@ local function is_cjk_byte(s)
   return b >= 0xE3 and b <= 0xED
 end
 
-local function term_pattern(t)
+-- The English word forms a stemmed index folds into one (as the
+-- stemmer's first step: plural, -ed, -ing): "attack" matches attacks,
+-- attacked, attacking; "policy" policies; "stop" stopped. w is ASCII
+-- letters; other words are matched as they are.
+local function forms(w)
+  if #w < 3 or w:find("[^%a]") then return escape(w) end
+  local l = w:lower()
+  local root = l:match("^(.-)ies$") or l:match("^(.-[^aeiou])y$")
+  if root and #root >= 2 then return root .. "(?:y|ies|ied|ying)" end
+  root = l:match("^(.-[aeiou].-)ing$") or l:match("^(.-[aeiou].-)ed$")
+    or l:match("^(.-)sses$") and l:sub(1, -3)
+    or (not l:find("[su]s$") and l:match("^(.-)s$")) or l
+  if #root < 3 then root = l end
+  root = root:gsub("(%a)%1$", "%1")           -- stopp(ed) -> stop
+  local tail = root:sub(-1)
+  if tail == "e" then root = root:sub(1, -2) end
+  return root .. (tail == "e" and "e?" or "")
+    .. (tail:find("[^aeiouwxy]") and (tail .. "?") or "")
+    .. "(?:s|es|ed|d|ing)?"
+end
+
+local function term_pattern(t, stemmed)
   local words = {}
-  for w in t.text:gmatch("[%w\128-\255]+") do words[#words + 1] = escape(w) end
+  for w in t.text:gmatch("[%w\128-\255]+") do
+    words[#words + 1] = (stemmed and not t.prefix) and forms(w) or escape(w)
+  end
   if #words == 0 then return nil end
   local body = table_concat(words, "[^\\p{L}\\p{N}]{1,8}")
   local first = t.text:match("[%w\128-\255]+")
@@ -219,11 +242,12 @@ end
 
 --- A PCRE2 pattern (flags "i") matching each positive term of a parsed
 -- search as the index does: whole words, phrases with any punctuation
--- or spacing between their words, prefixes; nil without terms.
-function M.kwic_pattern(parsed)
+-- or spacing between their words, prefixes; with stemmed (an index of
+-- English stems) each word's forms too; nil without terms.
+function M.kwic_pattern(parsed, stemmed)
   local alts = {}
   for _, t in ipairs(parsed.terms) do
-    local p = term_pattern(t)
+    local p = term_pattern(t, stemmed)
     if p then alts[#alts + 1] = p end
   end
   if #alts == 0 then return nil end

@@ -90,7 +90,7 @@ function M.new(corpus, text, opts, limits)
     local parsed, perr = qlang.parse(text)
     if parsed then
       d.text, d.raw = parsed.fts, true
-      d.kwic_pattern = qlang.kwic_pattern(parsed)
+      d.kwic_pattern = qlang.kwic_pattern(parsed, M.is_stemmed(corpus))
     else
       d.text, d.syntax_error = nil, perr
     end
@@ -101,6 +101,13 @@ function M.new(corpus, text, opts, limits)
   d.max_query_terms = check.integer(2, "query", opts.max_query_terms, 1,
     nil, "option 'max_query_terms'", true) or limits.max_query_terms
   return setmetatable({ _corpus = corpus, _desc = d }, Query)
+end
+
+--- Does corpus's index hold English stems (so that a search for a word
+-- finds its forms, and KWIC must too)? false for a closed corpus.
+function M.is_stemmed(corpus)
+  local ok, db = pcall(corpus._handle, corpus)
+  return ok and db:stemmed() or false
 end
 
 function M.is_query(x)
@@ -500,7 +507,8 @@ function Query:kwic(term, width)
       local perr
       parsed, perr = kwic_term(term)
       if not parsed then raise("loupe: kwic: " .. perr) end
-      parsed.pattern = qlang.kwic_pattern(parsed)
+      parsed.pattern = qlang.kwic_pattern(parsed,
+        M.is_stemmed(self._corpus))
       if not parsed.pattern then
         argerror(1, "kwic", "the term has no letter or digit")
       end
