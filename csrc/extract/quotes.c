@@ -311,6 +311,12 @@ static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
   int at_start = ss == ms;
   int ends_sentence = sentence_punct(s, qs, qe);
   ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence);
+  /* a sentence's subject is no cue strong enough to make a title quoted
+   * words ("Fiorina appeared on "Saturday Night Live"") */
+  if (ce == 1 && q->rule && (strcmp(q->rule, "subject") == 0 ||
+                             strcmp(q->rule, "same-sentence") == 0) &&
+      !ends_sentence && words <= 8 && title_case(b->v, s, qs, qe))
+    ce = 0;
   if (ce == 0 && !ends_sentence && words <= 8 && title_case(b->v, s, qs, qe)) {
     /* "The Quiet Wire", "Nightjar": a title or a name, not words anybody
      * said */
