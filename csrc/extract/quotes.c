@@ -142,6 +142,27 @@ typedef struct {
   size_t noted;          /* mentions before here are noted already */
 } pscan;
 
+/* A capitalised title right after a preposition: "appeared on "Fox and
+ * Friends,"", "a scene from "Thelma and Louise"" (two capitalised words
+ * at least, every long word capitalised). */
+static int title_after_preposition(const pscan *ps, size_t qs, size_t qe,
+                                   size_t ms) {
+  static const char *const preps[] = {
+    "on", "in", "of", "from", "at", "to", "for", "with", "via", NULL
+  };
+  const char *s = ps->b->s;
+  size_t a, e = ms, k;
+  int j, caps = 0;
+  while (e > ps->from && s[e - 1] == ' ') e--;
+  a = e;
+  while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  for (j = 0; preps[j] && !qt_word_is(s, a, e, preps[j]); j++) {}
+  if (!preps[j] || !title_case(ps->b->v, s, qs, qe)) return 0;
+  for (k = qs; k < qe; k++)
+    if ((k == qs || s[k - 1] == ' ') && qt_is_upper_at(s, qe, k)) caps++;
+  return caps >= 2;
+}
+
 /*
  * Is the quoted span [qs, qe) (opening mark at ms, closing mark ml bytes)
  * the title of a work or a name rather than words anybody said: "a
@@ -155,6 +176,8 @@ static int names_a_thing(const pscan *ps, size_t qs, size_t qe, size_t ms,
   size_t from = ps->from, tw, ka, ke = ms;
   registry *r = ps->r;
   if (*ps->carry) return 0;
+  if (words >= 2 && words <= 6 && title_after_preposition(ps, qs, qe, ms))
+    return 1;
   if (qt_prev_word_in(v, s, from, ms, V_TITLE, &tw) && words < 25) {
     size_t na, ne = tw;
     while (ne > from && s[ne - 1] == ' ') ne--;

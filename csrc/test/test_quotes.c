@@ -369,6 +369,9 @@ static void test_not_transcript(void) {
     "\"We were given no warning at all,\" said Piet Andersen, who has "
     "fished the northern banks for thirty years.\n"
     "\n"
+    "Andersen repeated the charge on \"Harbour Nights,\" the evening show "
+    "of Oster Radio, where he has been a guest for years.\n"
+    "\n"
     "Note: An earlier version of this story misspelled the name of the "
     "port.\n");
   size_t i;
@@ -376,6 +379,8 @@ static void test_not_transcript(void) {
     CHECK(strcmp(a->quotes[i].kind, "turn") != 0, "no turn in news: %s",
           a->quotes[i].text.text);
   SAID(a, "We were given no warning", "Piet Andersen", "direct");
+  CHECK(quote_starting(a, "Harbour Nights") == NULL,
+        "a show's title after \"on\" is no quote");
   loupe_article_free(a);
 }
 
