@@ -334,9 +334,10 @@ static int read_role_name(const body_t *b, registry *r, size_t i, size_t lim,
     /* no verb nor function word inside a role phrase ("Khalif said
      * Republican nominee ...") */
     if (!qt_is_upper_at(s, lim, j) &&
-        (qt_vmask(v, s, j, je) & (V_SPEECH | V_REPORT | V_NOTNAME | V_CONJ |
-                                  V_LABEL)) &&
-        !qt_word_is(s, j, je, "of"))
+        ((qt_vmask(v, s, j, je) & (V_SPEECH | V_REPORT | V_LABEL)) ||
+         qt_word_is(s, j, je, "that") || qt_word_is(s, j, je, "who") ||
+         qt_word_is(s, j, je, "which") || qt_word_is(s, j, je, "when") ||
+         qt_word_is(s, j, je, "while") || qt_word_is(s, j, je, "but")))
       break;
     if (qt_is_role_noun(v, s, j, je)) rs = je;
     else if (rs) break;       /* the word after the role noun */
