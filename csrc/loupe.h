@@ -405,7 +405,7 @@ void loupe_db_close(loupe_db *db);
 const char *loupe_db_errmsg(const loupe_db *db);
 
 /* The schema version this library writes. */
-#define LOUPE_SCHEMA_VERSION 4
+#define LOUPE_SCHEMA_VERSION 5
 
 /*
  * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,

@@ -267,6 +267,42 @@ describe("corpus quotes", function()
       assert.is_true(n >= 5)
     end)
 
+  it("keep how each speaker was found, as loupe.parse gave it", function()
+    local db = assert(loupe.open(":memory:"))
+    local text = page {
+      "Ilse Brandvold said the pier would reopen in May after the repairs.",
+      "\"We have replaced every pile that the storm loosened,\" she said.",
+      "The port authority said in a statement: \"Ferries will run on the "
+        .. "winter timetable until then.\"",
+    }
+    local parsed = assert(loupe.parse(text))
+    assert(db:add(text, { path = "pier.txt" }))
+    local stored = {}
+    for q in db:quotes() do stored[#stored + 1] = q end
+    assert.are.equal(#parsed.quotes, #stored)
+    local pronoun
+    for i, q in ipairs(parsed.quotes) do
+      local s = stored[i]
+      assert.are.equal(q.text, s.text)
+      assert.are.equal(q.speaker, s.speaker)
+      assert.are.equal(q.speaker_kind, s.speaker_kind)
+      assert.are.equal(q.mention, s.mention)
+      assert.are.equal(q.rule, s.rule)
+      if q.mention == "she" then pronoun = s end
+    end
+    assert.is_table(pronoun, "a quote whose speaker 'she' points to")
+    assert.are.equal("Ilse Brandvold", pronoun.speaker)
+    assert.are.equal("person", pronoun.speaker_kind)
+    assert.is_string(pronoun.rule)
+    -- a body named by its noun alone speaks for itself, not for the
+    -- person quoted before it
+    local last = stored[#stored]
+    assert.are.equal("The port authority", last.mention)
+    assert.are.equal("organisation", last.speaker_kind)
+    assert.are.equal("port authority", last.speaker)
+    db:close()
+  end)
+
   it("narrows quotes by kind, text and dates", function()
     local n = 0
     for q in corpus:quotes { kind = "direct", text = "largest source",

@@ -334,8 +334,14 @@ static void outer_select(sql_text *t, const loupe_query *q, const shape *s) {
            " qu.role AS role, qu.cue AS cue, qu.kind AS kind,"
            " qu.offset AS offset, qu.paragraph AS paragraph,"
            " qu.src_line AS line, a.id AS article_id, a.date AS date,"
-           " a.outlet AS outlet, a.title AS title"
-           " FROM m JOIN quotes qu ON qu.article_id = m.id"
+           " a.outlet AS outlet, a.title AS title,");
+    /* how the speaker was found (schema 5; an older corpus opened
+     * read-only has no such columns) */
+    app(t, q->db->schema >= 5
+               ? " qu.speaker_kind AS speaker_kind, qu.mention AS mention,"
+                 " qu.rule AS rule"
+               : " NULL AS speaker_kind, NULL AS mention, NULL AS rule");
+    app(t, " FROM m JOIN quotes qu ON qu.article_id = m.id"
            " JOIN articles a ON a.id = m.id WHERE 1");
     filter_groups(t, q, LOUPE_F_SPEAKER, LOUPE_F_QUOTE_TEXT, LOUPE_F_ENTITY,
                   quote_filter_sql);

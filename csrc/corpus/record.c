@@ -338,6 +338,10 @@ static int store_quotes(loupe_db *db, const loupe_article *a, long long id) {
     sqlite3_bind_int64(st, 9, (sqlite3_int64)q->paragraph);
     sqlite3_bind_int64(st, 10, (sqlite3_int64)q->text.offset);
     sqlite3_bind_int64(st, 11, (sqlite3_int64)q->text.line);
+    if (q->speaker_kind)
+      sqlite3_bind_text(st, 12, q->speaker_kind, -1, SQLITE_STATIC);
+    if (q->mention) sqlite3_bind_text(st, 13, q->mention, -1, SQLITE_STATIC);
+    if (q->rule) sqlite3_bind_text(st, 14, q->rule, -1, SQLITE_STATIC);
     rc = lp_db_run(db, st, "insert quote");
     if (rc) return rc;
   }

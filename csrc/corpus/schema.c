@@ -98,7 +98,8 @@ static const char schema_v3[] =
   " text TEXT NOT NULL,"
   " speaker TEXT, role TEXT, cue TEXT, kind TEXT NOT NULL,"
   " offset INTEGER NOT NULL, paragraph INTEGER NOT NULL,"
-  " src_offset INTEGER NOT NULL, src_line INTEGER NOT NULL);"
+  " src_offset INTEGER NOT NULL, src_line INTEGER NOT NULL,"
+  " speaker_kind TEXT, mention TEXT, rule TEXT);"
   "CREATE INDEX quotes_article ON quotes(article_id);"
   "CREATE TABLE entities("
   " id INTEGER PRIMARY KEY,"
@@ -368,6 +369,32 @@ static int migrate_v3(loupe_db *db) {
   return LOUPE_OK;
 }
 
+
+/* 4 -> 5: the columns of how each quote's speaker was found, each added
+ * unless the table has it already (a file a test or a newer build wrote
+ * and marked older). */
+static int add_quote_fields(loupe_db *db) {
+  static const char *const cols[] = {"speaker_kind", "mention", "rule"};
+  size_t k;
+  for (k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+    sqlite3_stmt *st = NULL;
+    char sql[96];
+    int have, rc = sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM"
+                                      " pragma_table_info('quotes') WHERE"
+                                      " name = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK) return lp_db_error(db, rc, "read the quotes table");
+    sqlite3_bind_text(st, 1, cols[k], -1, SQLITE_STATIC);
+    have = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    if (have) continue;
+    snprintf(sql, sizeof sql, "ALTER TABLE quotes ADD COLUMN %s TEXT",
+             cols[k]);
+    rc = lp_db_exec(db, sql, "add the quotes' speaker fields");
+    if (rc) return rc;
+  }
+  return LOUPE_OK;
+}
+
 /* Create or migrate the schema inside one transaction; a current schema
  * needs no write lock (another connection may be ingesting). */
 int lp_schema_migrate(loupe_db *db) {
@@ -387,7 +414,8 @@ int lp_schema_migrate(loupe_db *db) {
     goto newer;
   }
   if (version == LOUPE_SCHEMA_VERSION) goto commit;
-  rc = lp_tok_migrate(db, version, 0);        /* tokenizer.c */
+  /* the full-text index's tokens changed at version 4 (tokenizer.c) */
+  if (version < 4) rc = lp_tok_migrate(db, version, 0);
   if (rc) goto fail;
   if (version == 0) {
     rc = lp_db_exec(db, schema_v3, "create schema");
@@ -410,6 +438,10 @@ int lp_schema_migrate(loupe_db *db) {
       if (rc) goto fail;
     }
     if (version < 3) rc = migrate_v3(db);
+    /* 4 -> 5: how each quote's speaker was found (kind, the words that
+     * pointed to it, the rule); quotes stored before have none until
+     * their pages are ingested again */
+    if (!rc && version < 5) rc = add_quote_fields(db);
     if (!rc) {
       snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key ="
                " 'schema_version'", LOUPE_SCHEMA_VERSION);
@@ -417,7 +449,7 @@ int lp_schema_migrate(loupe_db *db) {
     }
     if (rc) goto fail;
   }
-  rc = lp_tok_migrate(db, version, 1);        /* the full-text index */
+  if (version < 4) rc = lp_tok_migrate(db, version, 1);  /* re-index */
   if (rc) goto fail;
 commit:
   rc = lp_db_exec(db, "COMMIT", "commit schema");

@@ -35,8 +35,8 @@ static const char *const stmt_sql[ST__N] = {
   /* ST_DEL_ENTITIES */ "DELETE FROM entities WHERE article_id = ?1",
   /* ST_INS_QUOTE */
   "INSERT INTO quotes(article_id, n, text, speaker, role, cue, kind, offset,"
-  " paragraph, src_offset, src_line)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+  " paragraph, src_offset, src_line, speaker_kind, mention, rule)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
   /* ST_INS_ENTITY */
   "INSERT INTO entities(article_id, name, kind, role, aliases, mentions)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -155,9 +155,11 @@ static size_t register_name(const body_t *b, registry *r, size_t i) {
     int fresh = r->n, k;
     while (re > i && (s[re - 1] == ' ' || s[re - 1] == ',')) re--;
     k = qt_add_person(r, s, a, m, re > i ? s + i : NULL, re - i, 0);
-    /* a name introduced with its title is a person; a bare name may be
-     * a place or a thing until it is credited */
-    if (k >= fresh && re <= i) {
+    /* a name introduced with its title is a person, and so is one that
+     * a speech verb follows ("Karl Olsen said the pier ..."); any other
+     * bare name may be a place or a thing until it is credited */
+    size_t ve;
+    if (k >= fresh && re <= i && qt_verb_after(v, s, n, a + m, &ve) == 0) {
       qt_reg_set_tentative(r, k, 1);
       r->p[k].unlisted = 1;
     }

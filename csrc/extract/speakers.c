@@ -167,13 +167,27 @@ static int generic_org_noun(const char *w) {
  * registered one with that noun (a document speaks for its owner: "a
  * report by the Harbour Council ... the report said"); a generic noun
  * ("the company") the latest organisation; else nobody. */
-static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
-                          size_t ke, size_t pos, speaker_ref *out) {
+/* Nouns of things said rather than of bodies that say them: with no
+ * owner named before, "the report said" has no speaker. */
+static int document_noun(const char *w) {
+  static const char *const docs[] = {
+    "report", "statement", "study", "survey", "paper", "white", "analysis",
+    "letter", "memo", "filing", "lawsuit", "complaint", "ruling",
+    "advisory", "review", "audit", "poll", NULL
+  };
+  int x;
+  for (x = 0; docs[x]; x++)
+    if (strcmp(docs[x], w) == 0) return 1;
+  return 0;
+}
+
+static void read_org_noun(const body_t *b, registry *r, size_t first,
+                          size_t k, size_t ke, size_t pos,
+                          speaker_ref *out) {
   const char *s = b->s;
   int hit = -1;
   char w[40];
   size_t m = ke - k;
-  (void)i;
   if (m < sizeof w) {
     size_t x;
     for (x = 0; x < m; x++) w[x] = (char)(s[k + x] | 32);
@@ -183,6 +197,12 @@ static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
     if (x < N_ORG_NOUNS) {
       hit = qt_tree_max_upto(r, r->org_root[x], pos);
       if (hit < 0 && generic_org_noun(w)) hit = qt_recent_org(r, pos);
+      /* "the port authority said": a body no name was given for is the
+       * organisation its words describe, not the person quoted last */
+      if (hit < 0 && !generic_org_noun(w) && !document_noun(w)) {
+        hit = qt_add_person(r, s, first, ke - first, NULL, 0, 1);
+        if (hit >= 0) qt_reg_set_noun(r, hit, s + k, m);
+      }
     }
   }
   out->who = hit;
@@ -277,7 +297,7 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
                     size_t lim, size_t pos, speaker_ref *out) {
   const vocab *v = b->v;
   const char *s = b->s;
-  size_t k = qt_skip_space(s, lim, e), ke;
+  size_t k = qt_skip_space(s, lim, e), ke, first = k;
   int words = 0;
   while (k < lim && words < 4) {
     ke = qt_word_end(s, lim, k);
@@ -298,7 +318,7 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
       return 1;
     }
     if ((qt_vmask(v, s, k, ke) & V_ORG)) {
-      read_org_noun(b, r, i, k, ke, pos, out);
+      read_org_noun(b, r, first, k, ke, pos, out);
       return 1;
     }
     words++;

@@ -557,7 +557,7 @@ end
 -- opts may narrow the quotes themselves: speaker, kind ("direct",
 -- "reported", "phrase"), text (a case-insensitive substring).
 local QUOTE_OPTS = { speaker = true, kind = true, text = true }
-local KINDS = { "direct", "reported", "phrase" }
+local KINDS = { "direct", "reported", "phrase", "turn" }
 
 --- v (a string or a list, checked) as quote kinds; what names it.
 function M.check_kinds(n, fname, v, what)
