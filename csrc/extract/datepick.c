@@ -82,9 +82,27 @@ static const char *const BY_WORDS[] = {
   "author", "text:", "texte", NULL
 };
 
+/* Does s[0..n) hold one of the words of list (ASCII case folded)? One
+ * pass over s: only where a byte can start a word of the list are the
+ * words compared (a line is read once, not once per word). */
 static int any_in(const char *s, size_t n, const char *const *list) {
-  for (; *list; list++)
-    if (lp_contains_ci(s, n, *list)) return 1;
+  unsigned char first[256];
+  const char *const *w;
+  size_t i;
+  memset(first, 0, sizeof first);
+  for (w = list; *w; w++) {
+    unsigned char c = (unsigned char)(*w)[0];
+    first[c] = 1;
+    if (c >= 'a' && c <= 'z') first[c - 32] = 1;
+  }
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (!first[c]) continue;
+    if (c >= 'A' && c <= 'Z') c |= 32;
+    for (w = list; *w; w++)
+      if ((unsigned char)(*w)[0] == c && lp_starts_ci(s + i, n - i, *w))
+        return 1;
+  }
   return 0;
 }
 
