@@ -17,7 +17,8 @@ local PIER = [[<!DOCTYPE html>
 <meta property="article:published_time" content="2023-05-11T08:30:00+02:00">
 <link rel="canonical" href="https://courier.example/local/pier-repairs">
 </head><body>
-<nav><a href="/">Home</a> | <a href="/local">Local</a> | <a href="/sport">Sport</a></nav>
+<nav><a href="/">Home</a> | <a href="/local">Local</a> |
+<a href="/sport">Sport</a></nav>
 <article><h1>Pier repairs start in Lindholm</h1>
 <p>LINDHOLM – Divers began work on Tuesday on the wooden pier that has
 served the ferry to the skerries for more than sixty years, the harbour

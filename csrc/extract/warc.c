@@ -30,6 +30,10 @@ struct lp_warc {
   const unsigned char *src;
   size_t len, max_payload;
   int gz, zlive, zeof;
+  int zbad;                    /* a damaged member stopped the inflating:
+                                  zerr is reported once the window is
+                                  read to its end */
+  char zerr[200];
   z_stream zs;
   unsigned char *buf;          /* the window: src itself when plain */
   size_t bcap, blen, pos;      /* bytes held, read position */
@@ -101,11 +105,10 @@ static int add_member(lp_warc *w, size_t ustart, size_t cstart) {
   return LOUPE_OK;
 }
 
-/* After a damaged gzip member: go on at the next gzip magic in the file,
- * with the window emptied. */
+/* After a damaged gzip member: go on at the next gzip magic in the
+ * file. */
 static void gz_resync(lp_warc *w, size_t from) {
   size_t i;
-  w->pos = w->blen;
   for (i = from; i + 3 <= w->len; i++)
     if (w->src[i] == 0x1F && w->src[i + 1] == 0x8B && w->src[i + 2] == 8)
       break;
@@ -136,12 +139,12 @@ static int make_room(lp_warc *w, size_t need) {
   return LOUPE_OK;
 }
 
-/* Inflate until need bytes past pos are in the window or the file ends.
- * Returns LOUPE_OK (fewer bytes at the end), LOUPE_ENOMEM, or
- * LOUPE_EENCODING for a damaged member (err says where; the reader has
- * moved on to the next member). */
-static int fill(lp_warc *w, size_t need, char *err, size_t errcap) {
-  while (w->blen - w->pos < need && !w->zeof) {
+/* Inflate until need bytes past pos are in the window, the file ends or
+ * a damaged member stops it (zbad: what the window holds is read first,
+ * then the damage is reported and the next member read). Returns
+ * LOUPE_OK (fewer bytes at the end) or LOUPE_ENOMEM. */
+static int fill(lp_warc *w, size_t need) {
+  while (w->blen - w->pos < need && !w->zeof && !w->zbad) {
     size_t room, cstart = raw_at(w);
     int zrc;
     if (make_room(w, need)) return LOUPE_ENOMEM;
@@ -171,12 +174,12 @@ static int fill(lp_warc *w, size_t need, char *err, size_t errcap) {
     if (zrc == Z_OK || (zrc == Z_BUF_ERROR && w->zs.avail_in > 0)) continue;
     {
       size_t at = w->nmem ? w->mem[w->nmem - 1].cstart : 0;
-      w->counts.damaged++;
-      snprintf(err, errcap, "byte %zu: %s gzip member (%s)", at,
+      snprintf(w->zerr, sizeof w->zerr, "byte %zu: %s gzip member (%s)", at,
                zrc == Z_BUF_ERROR ? "truncated" : "damaged",
                w->zs.msg ? w->zs.msg : "inflate failed");
+      w->zbad = 1;
       gz_resync(w, at + 1);
-      return LOUPE_EENCODING;
+      return LOUPE_OK;
     }
   }
   return LOUPE_OK;
@@ -248,7 +251,8 @@ static void read_warc_head(lp_warc *w, const char *h, size_t n,
     const char *l = h + i, *e = memchr(l, '\n', n - i), *v;
     size_t ln = e ? (size_t)(e - l) : n - i, vn;
     i += ln + 1;
-    if (header_is(l, ln, "WARC-Type", &v, &vn)) keep(w->type, sizeof w->type, v, vn);
+    if (header_is(l, ln, "WARC-Type", &v, &vn))
+      keep(w->type, sizeof w->type, v, vn);
     else if (header_is(l, ln, "WARC-Target-URI", &v, &vn)) {
       keep(w->uri, sizeof w->uri, v, vn);
       if (w->uri[0] == '<') {            /* WARC 1.0's <uri> form */
@@ -258,10 +262,12 @@ static void read_warc_head(lp_warc *w, const char *h, size_t n,
           w->uri[k - 2] = '\0';
         }
       }
-    }
-    else if (header_is(l, ln, "WARC-Date", &v, &vn)) keep(w->date, sizeof w->date, v, vn);
-    else if (header_is(l, ln, "WARC-Record-ID", &v, &vn)) keep(w->id, sizeof w->id, v, vn);
-    else if (header_is(l, ln, "Content-Type", &v, &vn)) keep(w->ctype, sizeof w->ctype, v, vn);
+    } else if (header_is(l, ln, "WARC-Date", &v, &vn))
+      keep(w->date, sizeof w->date, v, vn);
+    else if (header_is(l, ln, "WARC-Record-ID", &v, &vn))
+      keep(w->id, sizeof w->id, v, vn);
+    else if (header_is(l, ln, "Content-Type", &v, &vn))
+      keep(w->ctype, sizeof w->ctype, v, vn);
     else if (header_is(l, ln, "Content-Length", &v, &vn)) {
       char num[32];
       char *end;
@@ -278,9 +284,9 @@ static void read_warc_head(lp_warc *w, const char *h, size_t n,
 
 /* Move past the blank lines between records (the CRLF CRLF after a
  * block, and any stray ones). */
-static int skip_blank(lp_warc *w, char *err, size_t errcap) {
+static int skip_blank(lp_warc *w) {
   for (;;) {
-    int rc = fill(w, 1, err, errcap);
+    int rc = fill(w, 1);
     if (rc) return rc;
     if (w->pos >= w->blen) return LOUPE_OK;
     if (w->buf[w->pos] != '\r' && w->buf[w->pos] != '\n') return LOUPE_OK;
@@ -288,14 +294,22 @@ static int skip_blank(lp_warc *w, char *err, size_t errcap) {
   }
 }
 
-/* Pass over n bytes (a block not wanted) without holding them. */
-static int skip_bytes(lp_warc *w, size_t n, char *err, size_t errcap) {
+/* Pass over the n-byte block of the record at off without holding it;
+ * a file that ends first is a truncated record. */
+static int skip_bytes(lp_warc *w, size_t n, size_t off, char *err,
+                      size_t errcap) {
+  size_t want = n;
   while (n > 0) {
     size_t have, take;
-    int rc = fill(w, 1, err, errcap);
+    int rc = fill(w, 1);
     if (rc) return rc;
     have = w->blen - w->pos;
-    if (have == 0) return LOUPE_OK;
+    if (have == 0) {
+      w->counts.damaged++;
+      snprintf(err, errcap, "byte %zu: truncated WARC record (Content-Length "
+               "%zu, %zu bytes left)", off, want, want - n);
+      return LOUPE_EENCODING;
+    }
     take = have < n ? have : n;
     w->pos += take;
     n -= take;
@@ -305,11 +319,11 @@ static int skip_bytes(lp_warc *w, size_t n, char *err, size_t errcap) {
 
 /* Go on at the next line starting "WARC/1." after the current position
  * (plus at least one byte). */
-static int resync(lp_warc *w, char *err, size_t errcap) {
+static int resync(lp_warc *w) {
   if (w->pos < w->blen) w->pos++;
   for (;;) {
     size_t i, have;
-    int rc = fill(w, 8, err, errcap);
+    int rc = fill(w, 8);
     if (rc) return rc;
     have = w->blen - w->pos;
     if (have < 8) { w->pos = w->blen; return LOUPE_OK; }
@@ -329,18 +343,25 @@ static int warc_http(lp_warc *w, const char *blk, size_t n,
                      lp_warc_record *rec, char *err, size_t errcap);
 
 /* One record at pos: R_PAGE and rec for a page, R_SKIP for a record
- * passed over, R_END at the end, or an error (after which the reader has resynchronised
- * or, for LOUPE_ENOMEM, stopped). */
+ * passed over, R_END at the end, or an error (after which the reader
+ * has resynchronised or, for LOUPE_ENOMEM, stopped). */
 static int one_record(lp_warc *w, lp_warc_record *rec, char *err,
                       size_t errcap) {
   size_t hend, have, off, inner;
   warc_head wh;
   const char *h;
-  int rc = skip_blank(w, err, errcap);
+  int rc = skip_blank(w);
   if (rc) return rc;
-  rc = fill(w, LP_WARC_MAX_HEADER, err, errcap);
+  rc = fill(w, LP_WARC_MAX_HEADER);
   if (rc) return rc;
   have = w->blen - w->pos;
+  if (have == 0 && w->zbad) {
+    /* the window is read: the damaged member it ended at, then on */
+    w->zbad = 0;
+    w->counts.damaged++;
+    snprintf(err, errcap, "%s", w->zerr);
+    return LOUPE_EENCODING;
+  }
   if (have == 0) return R_END;
   where(w, w->ubase + w->pos, &off, &inner);
   h = (const char *)w->buf + w->pos;
@@ -348,34 +369,35 @@ static int one_record(lp_warc *w, lp_warc_record *rec, char *err,
     w->counts.damaged++;
     snprintf(err, errcap, "byte %zu: no WARC record starts here (a WARC/1.0 "
              "or WARC/1.1 line was expected)", off);
-    rc = resync(w, err, errcap);
+    rc = resync(w);
     return rc ? rc : LOUPE_EENCODING;
   }
   w->counts.records++;
-  hend = header_end(h, have > LP_WARC_MAX_HEADER ? LP_WARC_MAX_HEADER : have);
+  hend = header_end(h, have > LP_WARC_MAX_HEADER ? LP_WARC_MAX_HEADER
+                                                 : have);
   read_warc_head(w, h, hend ? hend : 0, &wh);
   if (hend == 0 || !wh.have_len) {
     w->counts.damaged++;
     snprintf(err, errcap, "byte %zu: damaged WARC record (%s)", off,
              hend == 0 ? "no end to its headers within 64 KiB"
                        : "no valid Content-Length");
-    rc = resync(w, err, errcap);
+    rc = resync(w);
     return rc ? rc : LOUPE_EENCODING;
   }
   w->pos += hend;
   if (strcmp(w->type, "response") != 0 ||
       !lp_starts_ci(w->ctype, strlen(w->ctype), "application/http")) {
-    rc = skip_bytes(w, wh.clen, err, errcap);
+    rc = skip_bytes(w, wh.clen, off, err, errcap);
     return rc ? rc : R_SKIP;
   }
   w->counts.responses++;
   if (wh.clen > w->max_payload + LP_WARC_MAX_HEADER) {
     snprintf(err, errcap, "byte %zu: response record of %zu bytes is over "
              "the limit of %zu bytes per page", off, wh.clen, w->max_payload);
-    rc = skip_bytes(w, wh.clen, err, errcap);
+    rc = skip_bytes(w, wh.clen, off, err, errcap);
     return rc ? rc : LOUPE_ELIMIT;
   }
-  rc = fill(w, wh.clen, err, errcap);
+  rc = fill(w, wh.clen);
   if (rc) return rc;
   if (w->blen - w->pos < wh.clen) {
     w->counts.damaged++;
@@ -431,7 +453,8 @@ static void media_type(lp_warc *w, const char *v, size_t n, char *mt,
                        size_t mtcap) {
   size_t i, k = 0;
   while (n > 0 && is_ws((unsigned char)*v)) { v++; n--; }
-  for (i = 0; i < n && v[i] != ';' && !is_ws((unsigned char)v[i]); i++)
+  for (i = 0; i < n && v[i] != ';' && v[i] != '\r' &&
+              !is_ws((unsigned char)v[i]); i++)
     if (k + 1 < mtcap) {
       char c = v[i];
       mt[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
@@ -526,7 +549,8 @@ static void read_http_head(lp_warc *w, const char *h, size_t n,
 
 /* The page kind a media type is: HTML, text, or 0 (not a page). */
 static int page_kind(const char *mt) {
-  if (strcmp(mt, "text/html") == 0 || strcmp(mt, "application/xhtml+xml") == 0)
+  if (strcmp(mt, "text/html") == 0 ||
+      strcmp(mt, "application/xhtml+xml") == 0)
     return LP_WARC_HTML;
   if (strcmp(mt, "text/plain") == 0) return LP_WARC_TEXT;
   return 0;

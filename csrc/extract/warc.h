@@ -57,10 +57,11 @@ int lp_warc_open(const char *src, size_t len, size_t max_payload,
 
 /*
  * The next page. Returns LOUPE_OK with *got 1 and *rec filled, or with
- * *got 0 at the end; or a LOUPE_* code with err set to a message that starts with the byte
- * offset ("byte 1234: ..."): LOUPE_EENCODING for a damaged record or
- * gzip member, LOUPE_ELIMIT for one over a limit (the reader then goes
- * on from the next record it can find: call again), LOUPE_ENOMEM (stop).
+ * *got 0 at the end; or a LOUPE_* code with err set to a message that
+ * starts with the byte offset ("byte 1234: ..."): LOUPE_EENCODING for a
+ * damaged record or gzip member, LOUPE_ELIMIT for one over a limit (the
+ * reader then goes on from the next record it can find: call again),
+ * LOUPE_ENOMEM (stop).
  */
 int lp_warc_next(lp_warc *w, lp_warc_record *rec, int *got, char *err,
                  size_t errcap);
