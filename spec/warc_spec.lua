@@ -263,3 +263,63 @@ describe("core.warc_open", function()
     r:close()
   end)
 end)
+
+describe("loupe ingest of web archives", function()
+  local ROOT = h.root
+  local so = package.searchpath("loupe.core", package.cpath)
+  local BUILD = so and so:gsub("loupe/core%.so$", "") or (ROOT .. "build/")
+  local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
+  local dir
+
+  local function run(...)
+    local parts = { "LUA_PATH_5_4=" .. q(ROOT .. "lua/?.lua;" .. ROOT
+      .. "lua/?/init.lua;;"), "LUA_CPATH_5_4=" .. q(BUILD .. "?.so;;"),
+      "NO_COLOR=1", "lua5.4", q(ROOT .. "bin/loupe") }
+    for _, a in ipairs({ ... }) do parts[#parts + 1] = q(a) end
+    local p = assert(io.popen(table.concat(parts, " ") .. " 2>" .. q(dir
+      .. "/err") .. " </dev/null"))
+    local out = p:read("a")
+    local _, _, code = p:close()
+    return code, out, h.read(dir .. "/err")
+  end
+
+  before_each(function()
+    dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute("mkdir -p '" .. dir .. "'"))
+  end)
+
+  after_each(function()
+    if dir and dir:match("^/tmp/lua_%w+$") then
+      os.execute("rm -rf '" .. dir .. "'")
+    end
+  end)
+
+  it("counts the pages of an archive and names a damaged record",
+    function()
+      local recs = records(dir)
+      local bad = recs[5]:gsub("Content%-Length: %d+", "Content-Length: -")
+      local file = dir .. "/crawl.warc"
+      h.write(file, table.concat(recs, "", 1, 4) .. bad .. recs[6])
+      local code, out, err = run("ingest", "-q", dir .. "/c.loupe", file)
+      assert.are.equal(1, code)
+      assert.matches("1 files, .*: 2 added, 0 updated, 0 unchanged, "
+        .. "0 duplicates, 1 failed; 2 articles in the corpus", out)
+      assert.are.equal("loupe: " .. file .. ": byte "
+        .. offsets(recs)[5] .. ": damaged WARC record (no valid "
+        .. "Content-Length)\n", err)
+    end)
+
+  it("says so when an archive holds no page and stores nothing",
+    function()
+      local recs = records(dir)
+      local file = dir .. "/requests.warc"
+      h.write(file, recs[1] .. recs[2])
+      local code, out, err = run("ingest", "-q", dir .. "/c.loupe", file)
+      assert.are.equal(0, code)
+      assert.matches("0 added.*nothing stored", out)
+      assert.are.equal("loupe: " .. file .. ": no page in this web archive "
+        .. "(2 records, 0 HTTP responses, none an HTML or text page with "
+        .. "status 2xx)\n", err)
+    end)
+end)
