@@ -30,6 +30,7 @@ struct lp_warc {
   const unsigned char *src;
   size_t len, max_payload;
   int gz, zlive, zeof;
+  int zfresh;                  /* the next byte inflated starts a member */
   int zbad;                    /* a damaged member stopped the inflating:
                                   zerr is reported once the window is
                                   read to its end */
@@ -54,6 +55,7 @@ int lp_warc_open(const char *src, size_t len, size_t max_payload,
   if (w == NULL) return LOUPE_ENOMEM;
   w->src = (const unsigned char *)src;
   w->len = len;
+  w->counts.bytes = len;
   w->max_payload = max_payload;
   w->gz = lp_is_gzip(src, len);
   if (!w->gz) {
@@ -66,6 +68,7 @@ int lp_warc_open(const char *src, size_t len, size_t max_payload,
       return LOUPE_ENOMEM;
     }
     w->zlive = 1;
+    w->zfresh = 1;
     w->zs.next_in = (Bytef *)src;
     w->zs.avail_in = 0;
   }
@@ -115,6 +118,7 @@ static void gz_resync(lp_warc *w, size_t from) {
   inflateReset(&w->zs);
   w->zs.next_in = (Bytef *)(w->src + i);
   w->zs.avail_in = 0;
+  w->zfresh = 1;
   if (i + 3 > w->len) w->zeof = 1;
 }
 
@@ -151,10 +155,11 @@ static int fill(lp_warc *w, size_t need) {
     if (w->zs.avail_in == 0) {
       size_t left = w->len - cstart;
       if (left == 0) { w->zeof = 1; break; }
-      if (w->nmem == 0 || w->mem[w->nmem - 1].cstart != cstart) {
-        if (add_member(w, w->ubase + w->blen, cstart)) return LOUPE_ENOMEM;
-      }
       w->zs.avail_in = (uInt)(left > (1u << 30) ? (1u << 30) : left);
+    }
+    if (w->zfresh) {
+      if (add_member(w, w->ubase + w->blen, cstart)) return LOUPE_ENOMEM;
+      w->zfresh = 0;
     }
     room = w->bcap - w->blen;
     if (room > (1u << 30)) room = 1u << 30;
@@ -165,13 +170,13 @@ static int fill(lp_warc *w, size_t need) {
     if (zrc == Z_STREAM_END) {
       size_t at = raw_at(w);
       inflateReset(&w->zs);
-      w->zs.avail_in = 0;               /* the next member is recorded */
+      w->zfresh = 1;
       if (at + 2 > w->len || w->src[at] != 0x1F || w->src[at + 1] != 0x8B)
         w->zeof = 1;                    /* the end, or bytes after it */
       continue;
     }
     if (zrc == Z_MEM_ERROR) return LOUPE_ENOMEM;
-    if (zrc == Z_OK || (zrc == Z_BUF_ERROR && w->zs.avail_in > 0)) continue;
+    if (zrc == Z_OK) continue;
     {
       size_t at = w->nmem ? w->mem[w->nmem - 1].cstart : 0;
       snprintf(w->zerr, sizeof w->zerr, "byte %zu: %s gzip member (%s)", at,

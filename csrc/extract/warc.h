@@ -36,6 +36,7 @@ typedef struct {
 
 /* Records passed over, for a reader's summary. */
 typedef struct {
+  size_t bytes;           /* the archive's size */
   size_t records;         /* records read, of every type */
   size_t responses;       /* response records with an HTTP response */
   size_t pages;           /* pages given out */

@@ -3,9 +3,17 @@
  * pages of a .warc or .warc.gz file's bytes (see extract/warc.h), and
  * reader:store(db, path) stores the page last read as db:add would, with
  * the record's URL when the page gives none and the HTTP charset when
- * the page declares none.
+ * the page declares none. core.warc_open_file(path) maps the file
+ * instead (the system pages it in and out: an archive of gigabytes
+ * costs no memory of its own).
  */
+#define _POSIX_C_SOURCE 200809L   /* mmap, posix_madvise */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <lua.h>
 #include <lauxlib.h>
 #include "../loupe.h"
@@ -19,6 +27,8 @@ typedef struct {
   loupe_parser *p;          /* parses the pages stored */
   lp_warc_record rec;
   int have;                 /* rec holds a page */
+  void *map;                /* the mapped file (warc_open_file), or NULL */
+  size_t maplen;
 } lwarc;
 
 static int lwarc_gc(lua_State *L) {
@@ -30,6 +40,10 @@ static int lwarc_gc(lua_State *L) {
   if (r && r->p) {
     loupe_parser_free(r->p);
     r->p = NULL;
+  }
+  if (r && r->map) {
+    munmap(r->map, r->maplen);
+    r->map = NULL;
   }
   if (r) r->have = 0;
   return 0;
@@ -46,6 +60,43 @@ static int lcore_warc_open(lua_State *L) {
   lua_setiuservalue(L, -2, 1);
   if (loupe_parser_new(&r->p) != LOUPE_OK ||
       lp_warc_open(s, len, (size_t)256 << 20, &r->w) != LOUPE_OK)
+    return luaL_error(L, "loupe: out of memory");
+  return 1;
+}
+
+/* core.warc_open_file(path) -> reader | nil, message, code: the file
+ * mapped into memory read-only, read as warc_open reads bytes. */
+static int lcore_warc_open_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  struct stat st;
+  lwarc *r = lua_newuserdatauv(L, sizeof *r, 0);
+  const char *bytes = "";
+  int fd;
+  memset(r, 0, sizeof *r);
+  luaL_setmetatable(L, WARC_MT);
+  fd = open(path, O_RDONLY);
+  if (fd < 0) return lb_fail(L, LOUPE_EIO, path, strerror(errno));
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    int e = errno;
+    close(fd);
+    return lb_fail(L, LOUPE_EIO, path, S_ISREG(st.st_mode) ? strerror(e)
+                                        : "not a regular file");
+  }
+  if (st.st_size > 0) {
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+      int e = errno;
+      close(fd);
+      return lb_fail(L, LOUPE_EIO, path, strerror(e));
+    }
+    posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+    r->map = m;
+    r->maplen = (size_t)st.st_size;
+    bytes = m;
+  }
+  close(fd);                /* the mapping stays */
+  if (loupe_parser_new(&r->p) != LOUPE_OK ||
+      lp_warc_open(bytes, r->maplen, (size_t)256 << 20, &r->w) != LOUPE_OK)
     return luaL_error(L, "loupe: out of memory");
   return 1;
 }
@@ -101,11 +152,13 @@ static int lwarc_payload(lua_State *L) {
   return 1;
 }
 
-/* reader:counts() -> {records, responses, pages, not_page, damaged} */
+/* reader:counts() -> {bytes, records, responses, pages, not_page,
+ * damaged} */
 static int lwarc_counts(lua_State *L) {
   lwarc *r = lb_check_open(L, 1, WARC_MT, "WARC reader");
   const lp_warc_counts *c = lp_warc_counts_of(r->w);
-  lua_createtable(L, 0, 5);
+  lua_createtable(L, 0, 6);
+  set_int(L, "bytes", c->bytes);
   set_int(L, "records", c->records);
   set_int(L, "responses", c->responses);
   set_int(L, "pages", c->pages);
@@ -227,4 +280,6 @@ void lb_open_warc(lua_State *L) {
   lb_new_meta(L, WARC_MT, warc_methods, lwarc_gc);
   lua_pushcfunction(L, lcore_warc_open);
   lua_setfield(L, -2, "warc_open");
+  lua_pushcfunction(L, lcore_warc_open_file);
+  lua_setfield(L, -2, "warc_open_file");
 }

@@ -8,7 +8,7 @@
 -- files are read here, on the storing thread, not by the prefetcher.
 local core = require "loupe.core"
 
-local io_open, ipairs, tostring = io.open, ipairs, tostring
+local ipairs = ipairs
 
 local _ENV <const> = nil
 
@@ -38,15 +38,6 @@ function M.record_path(path, rec)
     return path .. "#" .. rec.offset .. "+" .. rec.inner
   end
   return path .. "#" .. rec.offset
-end
-
-local function read_all(path)
-  local f, err = io_open(path, "rb")
-  if not f then return nil, "loupe: " .. (err or path) end
-  local data, rerr = f:read("a")
-  f:close()
-  if not data then return nil, "loupe: " .. path .. ": " .. tostring(rerr) end
-  return data
 end
 
 -- Store one page of the reader (run as in loupe.corpus.ingest: db,
@@ -82,13 +73,13 @@ end
 -- nil, message, code when the corpus failed.
 function M.load(run, path)
   local summary = run.summary
-  local data, rerr = read_all(path)
-  if not data then
+  -- the file is mapped, not read: an archive may be gigabytes
+  local reader <close>, rerr, rcode = core.warc_open_file(path)
+  if not reader then
     summary.failed[#summary.failed + 1] = { path = path, error = rerr,
-                                            code = "io" }
+                                            code = rcode }
     return "failed", 0
   end
-  local reader <close> = core.warc_open(data)
   while true do
     local rec, msg, code = reader:next()
     if rec == nil then break end
@@ -109,7 +100,7 @@ function M.load(run, path)
       .. c.responses .. " HTTP responses, none an HTML or text page "
       .. "with status 2xx)"
   end
-  return "warc", #data
+  return "warc", c.bytes
 end
 
 return M
