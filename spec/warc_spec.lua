@@ -207,6 +207,24 @@ describe("web archives in a corpus", function()
       file .. "#" .. coff[3] }, pier.paths)
   end)
 
+  it("is one article with a page file of the same bytes, read beside "
+    .. "files on worker threads", function()
+    local warc_file = dir .. "/in/crawl.warc"
+    h.write(dir .. "/in/a-market.html", MARKET)
+    h.write(dir .. "/in/z-note.txt", "Harbour notes\n\nThe harbour office "
+      .. "in Lindholm is closed on Monday for the spring holiday, and the "
+      .. "ferry runs to the Sunday timetable.\n")
+    local s = assert(db:ingest({ dir .. "/in" }, { threads = 2 }))
+    assert.are.equal(3, s.added)        -- the market page, pier, the note
+    assert.are.equal(1, s.duplicate)    -- the market record: the file's bytes
+    assert.are.equal(3, s.files)
+    local market = assert(db:get(db:query("night market"):ids()[1]))
+    table.sort(market.paths)
+    assert.are.same({ dir .. "/in/a-market.html",
+      warc_file .. "#" .. offsets(recs)[4] }, market.paths)
+    assert.are.equal(1, db:query("spring holiday"):count())
+  end)
+
   it("names the file and byte offset of a damaged record and goes on",
     function()
       local off = offsets(recs)

@@ -304,7 +304,7 @@ static int pages_of(const char *data, size_t n) {
     if (rc == LOUPE_OK && !got) break;
     if (rc == LOUPE_ENOMEM) { pages = -1; break; }
     if (rc == LOUPE_OK) {
-      volatile char last;
+      volatile char last = 0;
       pages++;
       /* the payload is readable to its last byte (ASan would say) */
       if (r.payload_len) last = r.payload[r.payload_len - 1];
