@@ -243,6 +243,23 @@ describe("web archives in a corpus", function()
       assert.are.equal("encoding", s.failed[1].code)
     end)
 
+  it("asks cancel between the pages of an archive and keeps what is "
+    .. "stored", function()
+    local asked = 0
+    local s = assert(db:ingest(dir .. "/in/crawl.warc", { threads = 0,
+      cancel = function()
+        asked = asked + 1
+        return true
+      end }))
+    assert.is_true(s.interrupted)
+    assert.are.equal(1, asked)
+    assert.are.equal(1, s.added)
+    assert.are.equal(1, db:count())
+    s = assert(db:ingest(dir .. "/in/crawl.warc", { threads = 0 }))
+    assert.are.equal(1, s.unchanged)
+    assert.are.equal(1, s.added)
+  end)
+
   it("says so when an archive holds no page", function()
     local file = dir .. "/in/empty.warc"
     os.remove(dir .. "/in/crawl.warc")

@@ -209,6 +209,7 @@ function Run:load(files)
       self:callback("progress", o.progress, { done = i, total = #files,
         path = path, status = status, bytes = len or 0 })
     end
+    if summary.interrupted then break end   -- inside a web archive
     if o.cancel and i < #files and self:callback("cancel", o.cancel) then
       summary.interrupted = true
       break

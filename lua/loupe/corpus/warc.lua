@@ -90,6 +90,12 @@ function M.load(run, path)
     else
       local ok, err, ecode = store_page(run, reader, path, rec)
       if not ok then return nil, err, ecode end
+      -- an archive may hold thousands of pages: cancel is asked between
+      -- them (the pages stored are kept, as between files)
+      if run.o.cancel and run:callback("cancel", run.o.cancel) then
+        summary.interrupted = true
+        break
+      end
     end
   end
   local c = reader:counts()
