@@ -12,6 +12,7 @@
 #include <string.h>
 #include <zlib.h>
 #include "extract.h"
+#include "html.h"
 #include "warc.h"
 
 #define CHUNK ((size_t)64 * 1024)
@@ -588,7 +589,8 @@ static int warc_http(lp_warc *w, const char *blk, size_t n,
   }
   read_http_head(w, blk, hend, &hh);
   rec->http_status = status;
-  rec->kind = page_kind(hh.mt);
+  /* no Content-Type at all: told from the content below */
+  rec->kind = hh.mt[0] ? page_kind(hh.mt) : LP_WARC_HTML;
   if (rec->kind == 0 || status < 200 || status > 299) {
     w->counts.not_page++;
     return R_SKIP;
@@ -617,6 +619,10 @@ static int warc_http(lp_warc *w, const char *blk, size_t n,
   if (blen > w->max_payload) {
     snprintf(err, errcap, "page over the limit of %zu bytes", w->max_payload);
     return LOUPE_ELIMIT;
+  }
+  if (hh.mt[0] == '\0' && !lp_html_sniff(body, blen)) {
+    w->counts.not_page++;
+    return R_SKIP;
   }
   rec->payload = body;
   rec->payload_len = blen;

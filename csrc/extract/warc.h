@@ -11,7 +11,8 @@
 /* Largest WARC header block, and largest HTTP header block, read. */
 #define LP_WARC_MAX_HEADER ((size_t)64 * 1024)
 
-/* What a response record's payload is (from its HTTP Content-Type). */
+/* What a response record's payload is (from its HTTP Content-Type; by
+ * its content, HTML or nothing, when it has none). */
 enum { LP_WARC_HTML = 1, LP_WARC_TEXT = 2 };
 
 /* One page of a WARC. Every pointer is the reader's, valid until the
