@@ -550,6 +550,7 @@ help:
 	@echo "make valgrind   C tests under valgrind"
 	@echo "make fuzz [SECONDS=60]  each libFuzzer harness for SECONDS (clang, ASan, UBSan)"
 	@echo "make demo|eval|bench  run examples/demo.lua, bench/eval.lua, bench/bench.lua"
+	@echo "make train            learn the date weights (bench/train_dates.lua -> csrc/extract/date_weights.h)"
 	@echo "make eval SHARED=dir EVAL_ARGS='--set l3s --half A'  (lua5.4 bench/eval.lua --help)"
 	@echo "make soak       the kill test (bench/soak.lua; SOAK_ARGS=--cycles N)"
 	@echo "make rock       luarocks make into ROCK_TREE=$(ROCK_TREE)"

@@ -230,24 +230,27 @@ end
 
 local function report(wt, label)
   print(label)
-  print(("   %-22s %-6s %5s %7s %7s %7s"):format("set", "half", "pages",
-    "right", "wrong", "none"))
+  print(("   %-22s %-6s %5s %7s %7s %7s %7s"):format("set", "half", "pages",
+    "right", "wrong", "none", "unread"))
   for _, set in ipairs({ "dates", "extraction", "l3s" }) do
     for _, fmt in ipairs({ "text", "html" }) do
       for _, half in ipairs({ "A", "B" }) do
-        local n, r = 0, { right = 0, wrong = 0, none = 0 }
+        local n, r, unread = 0, { right = 0, wrong = 0, none = 0 }, 0
         for _, p in ipairs(pages) do
           if p.set == set and p.format == fmt and p.half == half
              and p.visible then
             local j = judge(wt, p)
             r[j] = r[j] + 1
             n = n + 1
+            local any = false
+            for _, c in ipairs(p.cands) do any = any or c.pos end
+            if not any then unread = unread + 1 end
           end
         end
         if n > 0 then
-          print(("   %-22s %-6s %5d %7.3f %7.3f %7.3f"):format(
+          print(("   %-22s %-6s %5d %7.3f %7.3f %7.3f %7.3f"):format(
             set .. " " .. fmt, half, n, r.right / n, r.wrong / n,
-            r.none / n))
+            r.none / n, unread / n))
         end
       end
     end
@@ -280,7 +283,7 @@ end
 print(("train_dates: %d pages (%d in half A), %d features, final loss %.4f")
   :format(#pages, #train, K, loss))
 report(w, "visible-gold pages, the visible candidates alone (HTML: before "
-  .. "metadata), learned weights:")
+  .. "metadata), learned weights; unread: no candidate names the gold day:")
 sweep(w)
 for k = 1, K do print(("   %-12s %8.3f"):format(names[k], w[k])) end
 

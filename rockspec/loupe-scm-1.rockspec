@@ -74,6 +74,7 @@ build = {
         "csrc/extract/htmltags.c",
         "csrc/extract/input.c",
         "csrc/extract/json.c",
+        "csrc/extract/leftovers.c",
         "csrc/extract/mdview.c",
         "csrc/extract/mentions.c",
         "csrc/extract/meta.c",

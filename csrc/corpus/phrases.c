@@ -30,22 +30,13 @@ typedef struct {
   long long last, xlast;  /* last cluster seen (texts come cluster-sorted) */
 } anchor;
 
-static uint64_t mix64(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xFF51AFD7ED558CCDULL;
-  x ^= x >> 33;
-  x *= 0xC4CEB9FE1A85EC53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
 /* ---- anchors and their occurrences ---- */
 
 /* n-gram hash at position p (n words). */
 static uint64_t gram(const uint32_t *tok, size_t p, int n) {
   uint64_t h = 0x9E3779B97F4A7C15ULL;
   int k;
-  for (k = 0; k < n; k++) h = mix64(h ^ tok[p + (size_t)k]);
+  for (k = 0; k < n; k++) h = lp_mix64(h ^ tok[p + (size_t)k]);
   return h ? h : 1;
 }
 
@@ -368,7 +359,7 @@ static int span_has(const span_set *s, uint64_t h) {
 static uint64_t span_hash(const uint32_t *t, size_t a, size_t b, int tag) {
   uint64_t h = 0x51ED27 + (uint64_t)tag;
   size_t k;
-  for (k = a; k < b; k++) h = mix64(h ^ t[k]);
+  for (k = a; k < b; k++) h = lp_mix64(h ^ t[k]);
   return h ? h : 1;
 }
 

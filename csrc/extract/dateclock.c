@@ -254,11 +254,15 @@ size_t lp_dl_parse_clock(const uch *u, size_t len, size_t p, int alt,
   }
   e = match_ampm(u, len, skip_ws(u, len, q, 2), &pm);
   if (e) {
-    ampm = 1;
     q = e;
-    if (h < 1 || h > 12)
+    if (pm && h > 12 && h <= 23) {
+      /* "20:26 PM": a 24-hour time with a redundant PM */
+    } else if (h < 1 || h > 12) {
       return 0;
-    h = (h % 12) + (pm ? 12 : 0);
+    } else {
+      ampm = 1;
+      h = (h % 12) + (pm ? 12 : 0);
+    }
   }
   if (h > 23 || mi > 59 || se > 59)
     return 0;
@@ -267,6 +271,7 @@ size_t lp_dl_parse_clock(const uch *u, size_t len, size_t p, int alt,
   c->se = se;
   c->zkind = Z_NONE;
   c->zoff = 0;
+  c->ampm = ampm;
   c->start = p;
   e = parse_zone(u, len, q, tee || se >= 0, c);
   if (e)

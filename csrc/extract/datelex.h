@@ -38,6 +38,7 @@ typedef struct {
 typedef struct {
   int h, mi, se;          /* se -1 when absent */
   int zkind, zoff;        /* Z_*; zoff minutes east (standard time for Z_US) */
+  int ampm;               /* written with am/pm */
   size_t start, end;
 } lp_clock;
 

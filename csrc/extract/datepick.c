@@ -35,7 +35,8 @@ static const char *const RULES[LP_DF__N] = {
   "date-repeat", "date-weekday", "date-line-start", "date-dom-out",
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
-  "date-masthead"
+  "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
+  "date-bullet"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -246,6 +247,8 @@ static void line_features(const lp_text *t, const lp_layout *lay,
                       any_in(LP_LINE_PTR(t, &t->lines[i + 1]),
                              t->lines[i + 1].len, COMMENT_WORDS));
   f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
+  f[LP_DF_BULLET] = (l->flags & LP_F_BULLET) != 0 ||
+                    (b && (b->in & LP_IN_LI));
   f[LP_DF_RANGE] = in_range(s, l->len, a, c->d.end);
   f[LP_DF_YEARS] = bare_years(s, l->len, a, c->d.end) >= 3;
   if (b) {
@@ -254,6 +257,13 @@ static void line_features(const lp_text *t, const lp_layout *lay,
         (b->cls_near & (LP_CW_RELATED | LP_CW_COMMENT | LP_CW_SIDEBAR)) != 0;
     f[LP_DF_DOM_DATE] = (b->in & LP_IN_TIME) != 0 ||
                         (b->cls & (LP_CW_DATE | LP_CW_BYLINE)) != 0;
+    f[LP_DF_DOM_TIME] = (b->in & LP_IN_TIME) != 0;
+    f[LP_DF_DOM_HEADER] = (b->in & LP_IN_HEADER) != 0;
+    if (t->dom->article != LP_NONE && t->dom->article < t->dom->n_elems) {
+      const lp_dom_elem *e = &t->dom->elems[t->dom->article];
+      size_t blk = l->src_line - 1;
+      f[LP_DF_DOM_ARTICLE] = blk >= e->first_block && blk < e->end_block;
+    }
   }
 }
 
@@ -284,7 +294,7 @@ static size_t same_shape(const lp_date_cand *c, size_t nc, size_t i) {
 }
 
 /* Features that compare a candidate with the page's other dates. */
-static void page_features(lp_date_cand *c, size_t nc) {
+static void page_features(lp_date_cand *c, size_t nc, size_t title) {
   long lo = 0, hi = 0, head = -1;
   size_t i, k;
   int pub = 0;
@@ -311,8 +321,8 @@ static void page_features(lp_date_cand *c, size_t nc) {
     c[i].f[LP_DF_SERIES] = near_lines(c, nc, i, 15) >= 3;
     c[i].f[LP_DF_SHAPE] = same_shape(c, nc, i) >= 3;
     c[i].f[LP_DF_MASTHEAD] = i == 0 && hi > lo && d == hi &&
-                             c[i].f[LP_DF_COVERS] && !c[i].f[LP_DF_HEAD] &&
-                             !c[i].f[LP_DF_TITLE];
+                             !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
+                             (title == LP_NONE || c[i].line < title);
     c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD];
     c[i].f[LP_DF_AFTER_HEAD] = head >= 0 && d > head &&
                                !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
@@ -327,12 +337,14 @@ static void page_features(lp_date_cand *c, size_t nc) {
 }
 
 /* Should the page's ambiguous slash dates read day first? Proofs on the
- * page decide (13/05/2020 or 05/13/2020), else the order of its dates
- * with month names, else the language: day first everywhere but in
- * English. */
+ * page decide (13/05/2020 or 05/13/2020); then, in English, the time
+ * zones its dates carry; then the order of its dates with month names;
+ * then the language (day first everywhere but in English); then an
+ * English page's clock (24-hour times against am/pm). */
 static int page_day_first(const lp_date_cand *c, size_t nc,
                           const char *lang) {
-  size_t i, dm = 0, md = 0, ndm = 0, nmd = 0;
+  size_t i, dm = 0, md = 0, ndm = 0, nmd = 0, eu, us;
+  int en;
   for (i = 0; i < nc; i++) {
     if (c[i].d.order == LP_ORD_DM_PROOF) dm++;
     if (c[i].d.order == LP_ORD_MD_PROOF) md++;
@@ -340,9 +352,25 @@ static int page_day_first(const lp_date_cand *c, size_t nc,
     if (c[i].d.order == LP_ORD_NAME_MD) nmd++;
   }
   if (dm != md) return dm > md;
+  en = lang == NULL || strcmp(lang, "en") == 0;
+  /* English: a zone from GMT to Moscow says Britain, Ireland or Europe,
+   * an American zone says the US (the site's own dates carry zones) */
+  eu = us = 0;
+  for (i = 0; en && i < nc; i++) {
+    const lp_date *d = &c[i].d;
+    if (d->has_tz && d->tz_minutes >= 0 && d->tz_minutes <= 180) eu++;
+    if (d->has_tz && d->tz_minutes <= -180 && d->tz_minutes >= -600) us++;
+  }
+  if (eu != us) return eu > us;
   /* "6 January 2020" elsewhere on the page: a day-first writer */
   if (ndm != nmd) return ndm > nmd;
-  return lang != NULL && strcmp(lang, "en") != 0;
+  if (!en) return 1;
+  /* else a 24-hour clock past noon against am/pm */
+  for (i = 0; i < nc; i++) {
+    if (c[i].d.clock == 1 && c[i].d.hour >= 13) eu++;
+    if (c[i].d.clock == 2) us++;
+  }
+  return eu > us;
 }
 
 /* Score and name the rule: the feature that added most. */
@@ -411,7 +439,7 @@ int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
     if (page_day_first(c, nc, lang))
       for (i = 0; i < nc; i++) lp_date_swap_dm(&c[i].d);
     for (i = 0; i < nc; i++) line_features(t, lay, title, dated, &c[i]);
-    page_features(c, nc);
+    page_features(c, nc, title);
     for (i = 0; i < nc; i++) score(&c[i]);
     *out = c;
     *n = nc;

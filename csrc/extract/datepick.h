@@ -52,9 +52,13 @@ enum {
   LP_DF_SERIES,     /* 3+ other dated lines within 15 lines (comments) */
   LP_DF_SHAPE,      /* 3+ other dates written the same way on the page */
   LP_DF_ORDER,      /* its rank among the page's dates, /10, at most 1 */
-  LP_DF_MASTHEAD,   /* the page's first and latest date, alone on its
-                       line, before the headline: the day's date a site
-                       shows at its top, not the article's */
+  LP_DF_MASTHEAD,   /* the page's first and latest date, before the
+                       headline: the day's date a site shows at its top
+                       (a masthead, a weather box), not the article's */
+  LP_DF_DOM_ARTICLE,/* HTML: inside the element judged the article */
+  LP_DF_DOM_TIME,   /* HTML: inside a <time> element */
+  LP_DF_DOM_HEADER, /* HTML: inside a header element */
+  LP_DF_BULLET,     /* its line is a list item (starts with a bullet) */
   LP_DF__N
 };
 

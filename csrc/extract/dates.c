@@ -576,6 +576,7 @@ static int finish(const uch *u, size_t lo, const lp_body *b,
   out->end = end;
   out->has_weekday = ws != start;
   out->order = b->ord;
+  out->clock = c ? (c->ampm ? 2 : 1) : 0;
   return 1;
 }
 

@@ -21,6 +21,7 @@ typedef struct {
                                   zone */
   int has_weekday;             /* a weekday name was attached */
   int order;                   /* LP_ORD_*: how a numeric d/m date was read */
+  int clock;                   /* 0 no time, 1 a 24-hour time, 2 am/pm */
 } lp_date;
 
 /* How an all-numeric date with a slash was read: month first because
@@ -38,7 +39,8 @@ void lp_date_swap_dm(lp_date *d);
 /*
  * Find the first date in s[from..len).
  *   s:    UTF-8 text, need not be NUL-terminated; never read at or past len
- *         (the byte before `from` may be read to check a word boundary).
+ *         (bytes before `from`, down to s[0], may be read to check a word
+ *         boundary or the word before a number).
  *   len:  bytes in s.
  *   from: offset to start looking at.
  *   out:  filled on success.

@@ -105,10 +105,7 @@ static int is_wordc(unsigned char c) {
 }
 
 static uint32_t bytes_hash(const char *w, size_t n) {
-  uint32_t h = 2166136261u;
-  size_t k;
-  for (k = 0; k < n; k++) h = (h ^ (unsigned char)w[k]) * 16777619u;
-  return lp_mix32(h);
+  return lp_mix32(lp_fnv32(LP_FNV32_INIT, w, n));
 }
 
 /* Re-hash every entity into a table of ns slots; LOUPE_OK or ENOMEM. */

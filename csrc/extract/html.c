@@ -20,13 +20,7 @@ int lp_anchor_push(anchors *v, size_t a, size_t b) {
     v->v[v->n - 1].b = b;
     return LOUPE_OK;
   }
-  if (v->n == v->cap) {
-    size_t nc = v->cap ? v->cap * 2 : 64;
-    anchor *nv = realloc(v->v, nc * sizeof *nv);
-    if (nv == NULL) return LOUPE_ENOMEM;
-    v->v = nv;
-    v->cap = nc;
-  }
+  if (lp_grow(&v->v, &v->cap, v->n, sizeof *v->v, 64)) return LOUPE_ENOMEM;
   v->v[v->n].a = a;
   v->v[v->n].b = b;
   v->n++;
@@ -93,29 +87,16 @@ static size_t cursor(const walk *w) {
   return (size_t)(in->cur - in->base) + (size_t)in->consumed;
 }
 
-static int grow_elems(lp_html *h) {
-  if (h->dom.n_elems == h->cap_elems) {
-    size_t nc = h->cap_elems ? h->cap_elems * 2 : 256;
-    lp_dom_elem *ne = realloc(h->dom.elems, nc * sizeof *ne);
-    if (ne == NULL) return LOUPE_ENOMEM;
-    h->dom.elems = ne;
-    h->cap_elems = nc;
-  }
-  return LOUPE_OK;
-}
-
 /* End the line being built: a block when it holds visible text. */
 static void end_line(walk *w, unsigned br) {
   lp_html *h = w->h;
   lp_dom_block *b;
   w->pending_space = 0;
   if (w->line_chars == 0 || w->rc) return;
-  if (h->dom.n_blocks == h->cap_blocks) {
-    size_t nc = h->cap_blocks ? h->cap_blocks * 2 : 128;
-    lp_dom_block *nb = realloc(h->dom.blocks, nc * sizeof *nb);
-    if (nb == NULL) { w->rc = LOUPE_ENOMEM; return; }
-    h->dom.blocks = nb;
-    h->cap_blocks = nc;
+  if (lp_grow(&h->dom.blocks, &h->cap_blocks, h->dom.n_blocks,
+              sizeof *h->dom.blocks, 128)) {
+    w->rc = LOUPE_ENOMEM;
+    return;
   }
   if (lp_buf_append(&h->text, "\n", 1)) { w->rc = LOUPE_ENOMEM; return; }
   b = &h->dom.blocks[h->dom.n_blocks++];
@@ -223,12 +204,9 @@ static int stack_room(walk *w) {
     walk_stop(w, LOUPE_ELIMIT);
     return 0;
   }
-  if (w->depth == w->cap) {
-    size_t nc = w->cap ? w->cap * 2 : 64;
-    open_el *ns = realloc(w->st, nc * sizeof *ns);
-    if (ns == NULL) { walk_stop(w, LOUPE_ENOMEM); return 0; }
-    w->st = ns;
-    w->cap = nc;
+  if (lp_grow(&w->st, &w->cap, w->depth, sizeof *w->st, 64)) {
+    walk_stop(w, LOUPE_ENOMEM);
+    return 0;
   }
   return 1;
 }
@@ -264,7 +242,8 @@ static int add_elem(walk *w, open_el *e, const open_el *top,
                     unsigned own_cls) {
   lp_html *h = w->h;
   lp_dom_elem *de;
-  int r = grow_elems(h);
+  int r = lp_grow(&h->dom.elems, &h->cap_elems, h->dom.n_elems,
+                  sizeof *h->dom.elems, 256);
   if (r) return r;
   de = &h->dom.elems[h->dom.n_elems];
   de->parent = top && top->elem != (size_t)-1 ? (int)top->elem : -1;
@@ -486,6 +465,31 @@ static void walk_free(walk *w) {
   lp_buf_free(&w->capbuf);
 }
 
+/* libxml2's HTML parser over h's decoded page, its SAX callbacks the
+ * walk w's (the parser's _private); NULL when out of memory. */
+static htmlParserCtxtPtr sax_parser(lp_html *h, walk *w) {
+  htmlParserCtxtPtr ctxt =
+    htmlCreateMemoryParserCtxt(h->wlen ? h->work : " ",
+                               h->wlen ? (int)h->wlen : 1);
+  if (ctxt == NULL) return NULL;
+  xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
+  htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                     HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
+  memset(ctxt->sax, 0, sizeof *ctxt->sax);
+  ctxt->sax->startElement = on_start;
+  ctxt->sax->endElement = on_end;
+  ctxt->sax->characters = on_text;
+  ctxt->sax->ignorableWhitespace = on_text;
+  ctxt->sax->cdataBlock = on_text;
+  ctxt->sax->serror = on_serror;
+  ctxt->sax->initialized = XML_SAX2_MAGIC;
+  ctxt->vctxt.error = NULL;
+  ctxt->vctxt.warning = NULL;
+  ctxt->_private = w;
+  return ctxt;
+}
+
 int lp_html_parse(const char *src, size_t len, lp_codecs *cs, int charset,
                   lp_html **out, char *err, size_t errcap) {
   lp_html *h;
@@ -528,24 +532,8 @@ int lp_html_parse(const char *src, size_t len, lp_codecs *cs, int charset,
     if (h->wlen > 0 && h->work[h->wlen - 1] == '\n' && nl > 1) nl--;
     h->stats.lines = nl;
   }
-  ctxt = htmlCreateMemoryParserCtxt(h->wlen ? h->work : " ",
-                                    h->wlen ? (int)h->wlen : 1);
+  ctxt = sax_parser(h, &w);
   if (ctxt == NULL) { rc = LOUPE_ENOMEM; goto fail; }
-  xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-  htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                     HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT);
-  memset(ctxt->sax, 0, sizeof *ctxt->sax);
-  ctxt->sax->startElement = on_start;
-  ctxt->sax->endElement = on_end;
-  ctxt->sax->characters = on_text;
-  ctxt->sax->ignorableWhitespace = on_text;
-  ctxt->sax->cdataBlock = on_text;
-  ctxt->sax->serror = on_serror;
-  ctxt->sax->initialized = XML_SAX2_MAGIC;
-  ctxt->vctxt.error = NULL;
-  ctxt->vctxt.warning = NULL;
-  ctxt->_private = &w;
   w.h = h;
   w.ctxt = ctxt;
   rc = lp_anchor_push(&h->ta, 0, 0);

@@ -368,7 +368,9 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
       continue;
     }
     if (!qt_is_upper_at(s, to, i)) {
-      i++;
+      /* a lower-case word: to its end at once */
+      e = qt_is_word_byte((unsigned char)s[i]) ? qt_word_end(s, to, i) : i;
+      i = e > i ? e : i + 1;
       continue;
     }
     e = qt_word_end(s, to, i);

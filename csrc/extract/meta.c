@@ -119,7 +119,6 @@ static size_t unescape(char *s, size_t n) {
 int lp_meta_add(lp_meta *m, const char *key, const char *rule, int prio,
                 const char *v, size_t n, size_t work_off, size_t text_off,
                 unsigned in, unsigned cls) {
-  item *it;
   char *s;
   if (v == NULL || n == 0 || n > 2000) return LOUPE_OK;
   s = lp_arena_strndup(&m->arena, v, n);
@@ -127,26 +126,11 @@ int lp_meta_add(lp_meta *m, const char *key, const char *rule, int prio,
   n = unescape(s, n);
   n = squeeze(s, n);
   if (n == 0) return LOUPE_OK;
-  if (m->n == m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 32;
-    item *nv;
-    if (m->n >= 4096) return LOUPE_OK;          /* enough for any page */
-    nv = realloc(m->v, nc * sizeof *nv);
-    if (nv == NULL) return LOUPE_ENOMEM;
-    m->v = nv;
-    m->cap = nc;
-  }
-  it = &m->v[m->n];
-  it->key = key;
-  it->rule = rule;
-  it->value = s;
-  it->len = n;
-  it->work_off = work_off;
-  it->text_off = text_off;
-  it->in = in;
-  it->cls = cls;
-  it->prio = prio;
-  it->seq = m->n;
+  if (m->n >= 4096) return LOUPE_OK;            /* enough for any page */
+  if (lp_grow(&m->v, &m->cap, m->n, sizeof *m->v, 32)) return LOUPE_ENOMEM;
+  m->v[m->n] = (item){.key = key, .rule = rule, .value = s, .len = n,
+                      .work_off = work_off, .text_off = text_off, .in = in,
+                      .cls = cls, .prio = prio, .seq = m->n};
   m->n++;
   return LOUPE_OK;
 }

@@ -142,6 +142,27 @@ typedef struct {
   size_t noted;          /* mentions before here are noted already */
 } pscan;
 
+/* A capitalised title right after a preposition: "appeared on "Fox and
+ * Friends,"", "a scene from "Thelma and Louise"" (two capitalised words
+ * at least, every long word capitalised). */
+static int title_after_preposition(const pscan *ps, size_t qs, size_t qe,
+                                   size_t ms) {
+  static const char *const preps[] = {
+    "on", "in", "of", "from", "at", "to", "for", "with", "via", NULL
+  };
+  const char *s = ps->b->s;
+  size_t a, e = ms, k;
+  int j, caps = 0;
+  while (e > ps->from && s[e - 1] == ' ') e--;
+  a = e;
+  while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  for (j = 0; preps[j] && !qt_word_is(s, a, e, preps[j]); j++) {}
+  if (!preps[j] || !title_case(ps->b->v, s, qs, qe)) return 0;
+  for (k = qs; k < qe; k++)
+    if ((k == qs || s[k - 1] == ' ') && qt_is_upper_at(s, qe, k)) caps++;
+  return caps >= 2;
+}
+
 /*
  * Is the quoted span [qs, qe) (opening mark at ms, closing mark ml bytes)
  * the title of a work or a name rather than words anybody said: "a
@@ -155,6 +176,8 @@ static int names_a_thing(const pscan *ps, size_t qs, size_t qe, size_t ms,
   size_t from = ps->from, tw, ka, ke = ms;
   registry *r = ps->r;
   if (*ps->carry) return 0;
+  if (words >= 2 && words <= 6 && title_after_preposition(ps, qs, qe, ms))
+    return 1;
   if (qt_prev_word_in(v, s, from, ms, V_TITLE, &tw) && words < 25) {
     size_t na, ne = tw;
     while (ne > from && s[ne - 1] == ' ') ne--;
@@ -222,6 +245,51 @@ static void phrase_speaker(const body_t *b, registry *r, qbuild *q,
   }
 }
 
+/* Does a speech verb (and "that", a comma or a colon) stand right before
+ * the opening mark at ms ("adding that "..."", "saying, "...")? */
+static int verb_before_mark(const pscan *ps, size_t ms) {
+  const vocab *v = ps->b->v;
+  const char *s = ps->b->s;
+  size_t a, e = ms;
+  while (e > ps->from && (s[e - 1] == ' ' || s[e - 1] == ',' ||
+                          s[e - 1] == ':'))
+    e--;
+  a = e;
+  while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  if (qt_word_is(s, a, e, "that")) {
+    e = a;
+    while (e > ps->from && s[e - 1] == ' ') e--;
+    a = e;
+    while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  }
+  return a < e && (qt_vmask(v, s, a, e) & V_SPEECH);
+}
+
+/* ""...," said Kim Ray, adding that "..."": the speaker of the quote
+ * before, in the same sentence. */
+static int same_sentence_speaker(pscan *ps, qbuild *q, size_t ms) {
+  const char *s = ps->b->s;
+  const qbuild *p;
+  size_t k;
+  if (q == ps->ql->q || q != &ps->ql->q[ps->ql->n - 1]) return 0;
+  p = q - 1;
+  if (p->para != ps->pi || (p->speaker < 0 && p->speaker_text == NULL))
+    return 0;
+  for (k = p->seg[p->nseg - 1][1] + 1; k + 1 < ms; k++)
+    if ((s[k] == '.' || s[k] == '?' || s[k] == '!') && s[k + 1] == ' ') {
+      /* not after "Rep.", "Gov.", an initial */
+      size_t a = k;
+      while (a > 0 && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+      if (!(s[k] == '.' && k - a <= 4 && qt_is_upper_at(s, k, a))) return 0;
+    }
+  q->speaker = p->speaker;
+  q->speaker_text = p->speaker_text;
+  q->speaker_text_len = p->speaker_text_len;
+  q->skind = p->skind;
+  q->rule = "same-sentence";
+  return 1;
+}
+
 /* The cues of quote q at [qs, qe) (opening mark at ms, text after the
  * closing mark at after), most precise first; the end of a cue clause
  * after the quote (> 1), 1 for a cue found elsewhere, 0 for none. */
@@ -238,6 +306,12 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
    * is one ("X said on Monday that "...""); one opening the sentence to
    * the cue after it */
   if (!at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
+    ce = 1;
+  /* ", adding that "..."", "saying "..."": the sentence's subject, before
+   * any cue of the next sentence */
+  if (ce == 0 && !at_start && UNCREDITED && verb_before_mark(ps, ms) &&
+      (same_sentence_speaker(ps, q, ms) ||
+       qt_cue_subject(b, r, ps->from, ms, q)))
     ce = 1;
   if (ce == 0 && UNCREDITED)
     ce = qt_cue_after(b, r, after, ps->to, qs, !ends_sentence, q);
@@ -260,6 +334,12 @@ static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
   int at_start = ss == ms;
   int ends_sentence = sentence_punct(s, qs, qe);
   ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence);
+  /* a sentence's subject is no cue strong enough to make a title quoted
+   * words ("Fiorina appeared on "Saturday Night Live"") */
+  if (ce == 1 && q->rule && (strcmp(q->rule, "subject") == 0 ||
+                             strcmp(q->rule, "same-sentence") == 0) &&
+      !ends_sentence && words <= 8 && title_case(b->v, s, qs, qe))
+    ce = 0;
   if (ce == 0 && !ends_sentence && words <= 8 && title_case(b->v, s, qs, qe)) {
     /* "The Quiet Wire", "Nightjar": a title or a name, not words anybody
      * said */
@@ -419,123 +499,6 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
   *carry = NULL;
   return LOUPE_OK;
 }
-
-/* A block quote signed in the next paragraph: "- Kim Ray." / "— Kim
- * Ray, Acme Inc". */
-static int dash_byline(const body_t *b, registry *r, qbuild *q, size_t pe) {
-  const char *s = b->s;
-  size_t i, lim;
-  speaker_ref sp;
-  if (pe + 1 >= b->np) return 0;
-  i = b->pstart[pe + 1];
-  lim = b->pend[pe + 1];
-  if (lim - i > 120) return 0;
-  if (s[i] == '-') i++;
-  else if (i + 2 < lim && (unsigned char)s[i] == 0xE2 &&
-           (unsigned char)s[i + 1] == 0x80 &&
-           ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94))
-    i += 3;
-  else return 0;
-  i = qt_skip_space(s, lim, i);
-  if (!qt_read_speaker(b, r, i, lim, i, &sp)) return 0;
-  qt_credit(q, r, &sp, NULL, 0, "dash-byline");
-  return 1;
-}
-
-/* A quote without a cue after a sentence about somebody ("Bolton
- * distanced himself from the movement. "I'm going to support him."): the
- * subject of the sentence before it, in its paragraph or ending the
- * paragraph before, when that sentence comes after the quote before. */
-static int prev_sentence_subject(const body_t *b, registry *r, qbuild *q,
-                                 const qbuild *prev) {
-  const char *s = b->s;
-  size_t start = q->seg[0][0], from = b->pstart[q->para], e, ss;
-  speaker_ref sp;
-  /* the opening mark and spaces before the quote */
-  e = start;
-  while (e > from && (s[e - 1] == ' ' || s[e - 1] == '"' ||
-                      (unsigned char)s[e - 1] >= 0x80))
-    e--;
-  if (e == from) {
-    if (q->para == 0) return 0;
-    from = b->pstart[q->para - 1];
-    e = b->pend[q->para - 1];
-  }
-  if (e <= from || (s[e - 1] != '.' && s[e - 1] != '!' && s[e - 1] != ':'))
-    return 0;
-  ss = qt_sentence_start(s, from, e - 1, NULL);
-  if (prev && prev->seg[prev->nseg - 1][1] > ss) return 0;
-  if (!qt_read_speaker(b, r, ss, e, ss, &sp) || sp.who < 0) return 0;
-  {
-    size_t v0 = qt_skip_space(s, e, qt_skip_apposition(s, e, sp.end));
-    size_t ve = qt_word_end(s, e, v0);
-    if (!(ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
-          !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ))))
-      return 0;
-  }
-  qt_credit(q, r, &sp, NULL, 0, "previous-sentence");
-  return 1;
-}
-
-/* A quote with no cue of its own: "..." He said. in the next sentence, or
- * the speaker of the quote just before when the paragraph is all quote. */
-static void attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
-  const vocab *v = b->v;
-  const char *s = b->s;
-  size_t k;
-  for (k = 0; k < ql->n; k++) {
-    qbuild *q = &ql->q[k];
-    size_t end = q->seg[q->nseg - 1][1], lim = b->pend[q->para];
-    size_t pe, i;
-    if (q->speaker >= 0 || q->speaker_text || q->kind != 0) continue;
-    /* find the paragraph holding the end (the last starting at or before
-     * it; paragraphs are in body order) */
-    {
-      size_t lo = 0, hi = b->np;
-      while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (b->pstart[mid] <= end) lo = mid;
-        else hi = mid;
-      }
-      pe = lo;
-      if (end >= b->pstart[pe] && end <= b->pend[pe]) lim = b->pend[pe];
-    }
-    /* past the closing marks and spaces (a few bytes: not across a run
-     * of non-ASCII text, which would make many quotes quadratic) */
-    i = end;
-    while (i < lim && i - end < LEFTOVER_SKIP &&
-           (s[i] == '"' || s[i] == ' ' || (unsigned char)s[i] >= 0x80))
-      i++;
-    if (i < lim && (s[i] == '"' || s[i] == ' ' || (unsigned char)s[i] >= 0x80))
-      i = lim;                    /* still inside them: no cue here */
-    if (i < lim) {
-      speaker_ref sp;
-      if (qt_read_speaker(b, r, i, lim, end, &sp)) {
-        size_t vs = qt_skip_space(s, lim, sp.end), ve = qt_word_end(s, lim, vs);
-        if (ve > vs && (qt_vmask(v, s, vs, ve) & V_SPEECH)) {
-          qt_credit(q, r, &sp, s + vs, ve - vs, "next-sentence");
-          continue;
-        }
-      }
-    }
-    if (dash_byline(b, r, q, pe)) continue;
-    if (prev_sentence_subject(b, r, q, k > 0 ? &ql->q[k - 1] : NULL))
-      continue;
-    /* no cue at all: the speaker of the quote just before, in the same or
-     * the previous paragraph, goes on speaking */
-    if (k > 0) {
-      qbuild *p = &ql->q[k - 1];
-      if (p->kind == 0 && (p->speaker >= 0 || p->speaker_text) &&
-          p->para + 1 >= q->para) {
-        q->speaker = p->speaker;
-        q->rule = "continuation";
-        q->speaker_text = p->speaker_text;
-        q->speaker_text_len = p->speaker_text_len;
-      }
-    }
-  }
-}
-
 
 /* ---- output ---- */
 
@@ -795,7 +758,7 @@ static int find_quotes(loupe_article *a, const lp_text *t, body_t *b,
     if (rc) return rc;
   }
   if (r->oom) return LOUPE_ENOMEM;
-  attribute_leftovers(b, r, ql);
+  qt_attribute_leftovers(b, r, ql);
   rc = qt_scan_transcript(b, r, ql, a->title.text, a->title.len, t);
   if (rc) return rc;
   mark_quoted(ql, b->n, in_quote);

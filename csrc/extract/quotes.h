@@ -165,25 +165,121 @@ typedef struct {
   size_t n, cap;
 } qlist;
 
+/* The smallest word tests, inline: they run for every byte. */
+static inline int qt_is_upper_at(const char *s, size_t n, size_t i) {
+  unsigned char c = (unsigned char)s[i];
+  if (c >= 'A' && c <= 'Z') return 1;
+  if (c == 0xC3 && i + 1 < n) {
+    unsigned char d = (unsigned char)s[i + 1];
+    return d >= 0x80 && d <= 0x9E && d != 0x97;
+  }
+  return 0;
+}
+
+static inline int qt_is_word_byte(unsigned char c) {
+  return lp_byte_class[c] & (LP_B_ALPHA | LP_B_DIGIT | LP_B_HIGH | LP_B_HYPHEN);
+}
+
+static inline size_t qt_skip_space(const char *s, size_t lim, size_t i) {
+  while (i < lim && (s[i] == ' ' || s[i] == '\n')) i++;
+  return i;
+}
+
+static inline int qt_may_be_on(const uint32_t *fl, const char *s, size_t a, size_t b) {
+  unsigned char c = (unsigned char)s[a];
+  if (b <= a || b - a > 24) return 0;
+  if (c >= 'A' && c <= 'Z') c |= 32;
+  return (int)((fl[c] >> (b - a)) & 1);
+}
+
+extern const unsigned char qt_word_class[256];
+
+/* Is s[i] the start of an apostrophe inside a word (’ or ' between
+ * letters)? */
+static inline int qt_apostrophe_at(const char *s, size_t n, size_t i, size_t *len) {
+  unsigned char c = (unsigned char)s[i];
+  if (c == '\'') *len = 1;
+  else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+           (unsigned char)s[i + 2] == 0x99)
+    *len = 3;
+  else return 0;
+  return i > 0 && qt_is_word_byte((unsigned char)s[i - 1]) && i + *len < n &&
+         ((unsigned char)s[i + *len] | 32) >= 'a' &&
+         ((unsigned char)s[i + *len] | 32) <= 'z';
+}
+
+/* End of the word starting at i (letters, digits, hyphens, apostrophes
+ * inside, a period after a single capital: "E."). */
+static inline size_t qt_word_end(const char *s, size_t n, size_t i) {
+  size_t j = i, al;
+  while (j < n) {
+    unsigned char c = (unsigned char)s[j], k = qt_word_class[c];
+    if (k == 1) { j++; continue; }
+    if (k == 0) break;
+    /* stop at typographic punctuation (E2 80 xx) but for an apostrophe
+     * inside the word; C2 starts « » NBSP etc. */
+    if (c == 0xE2) {
+      if (j + 1 < n && (unsigned char)s[j + 1] == 0x80) {
+        if (qt_apostrophe_at(s, n, j, &al)) { j += al; continue; }
+        break;
+      }
+      j++;
+      continue;
+    }
+    if (c == 0xC2) break;
+    if (qt_apostrophe_at(s, n, j, &al)) { j += al; continue; }
+    break;
+  }
+  if (j == i + 1 && j < n && s[j] == '.' && qt_is_upper_at(s, n, i)) {
+    j++;
+    /* "U.S.", "D.C.": initials run on */
+    while (j + 1 < n && qt_is_upper_at(s, n, j) && s[j + 1] == '.') j += 2;
+  }
+  return j;
+}
+
+static inline uint32_t qt_word_hash(const char *s, size_t a, size_t b) {
+  uint32_t h = 2166136261u;
+  size_t k;
+  for (k = a; k < b; k++) {
+    unsigned char c = (unsigned char)s[k];
+    if (c >= 'A' && c <= 'Z') c |= 32;
+    h = (h ^ c) * 16777619u;
+  }
+  return h ? h : 1;
+}
+
+/* The list bits of the word s[a, b). */
+static inline unsigned qt_vmask(const vocab *v, const char *s, size_t a, size_t b) {
+  uint32_t h, k;
+  unsigned char c;
+  if (b <= a || b - a > 24) return 0;
+  c = (unsigned char)s[a];
+  if (c >= 'A' && c <= 'Z') c |= 32;
+  if (!((v->fl[c] >> (b - a)) & 1)) return 0;
+  h = qt_word_hash(s, a, b);
+  k = h & (VOCAB_SLOTS - 1);
+  while (v->h[k] != 0) {
+    if (v->h[k] == h) return v->m[k];
+    k = (k + 1) & (VOCAB_SLOTS - 1);
+  }
+  return 0;
+}
+
 /* qwords.c */
 extern const char *const qt_org_nouns[];
 extern const size_t qt_n_org_nouns;
 #define N_ORG_NOUNS qt_n_org_nouns
 const vocab *qt_vocab(void);
-int qt_is_upper_at(const char *s, size_t n, size_t i);
-int qt_is_word_byte(unsigned char c);
-size_t qt_word_end(const char *s, size_t n, size_t i);
-size_t qt_skip_space(const char *s, size_t lim, size_t i);
 int qt_word_is(const char *s, size_t a, size_t b, const char *w);
 
 /* The list bits of the word s[a, b). */
-unsigned qt_vmask(const vocab *v, const char *s, size_t a, size_t b);
-int qt_may_be_on(const uint32_t *fl, const char *s, size_t a, size_t b);
 int qt_is_role_noun(const vocab *v, const char *s, size_t a, size_t b);
 size_t qt_name_at(const vocab *v, const char *s, size_t lim, size_t i,
                       int *words);
 int qt_all_caps(const char *s, size_t a, size_t b);
 size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i);
+int qt_abbreviation(const char *s, size_t from, size_t p);
 
 /* registry.c */
 int qt_tree_latest(const registry *r, int t, size_t pos, uint32_t bit);
@@ -245,6 +341,10 @@ void qt_md_view_free(md_view *v);
 /* zhcues.c */
 int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
                size_t ms, size_t after, qbuild *q);
+int qt_han_surname(const char *s);
+
+/* leftovers.c */
+void qt_attribute_leftovers(const body_t *b, registry *r, qlist *ql);
 
 /* transcript.c */
 int qt_scan_transcript(const body_t *b, registry *r, qlist *ql,

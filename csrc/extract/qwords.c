@@ -7,39 +7,14 @@
 #include <string.h>
 #include "quotes.h"
 
-int qt_is_upper_at(const char *s, size_t n, size_t i) {
-  unsigned char c = (unsigned char)s[i];
-  if (c >= 'A' && c <= 'Z') return 1;
-  if (c == 0xC3 && i + 1 < n) {
-    unsigned char d = (unsigned char)s[i + 1];
-    return d >= 0x80 && d <= 0x9E && d != 0x97;
-  }
-  return 0;
-}
 
 /* Letters, digits, the hyphen and every byte of a UTF-8 sequence. */
-int qt_is_word_byte(unsigned char c) {
-  return lp_byte_class[c] & (LP_B_ALPHA | LP_B_DIGIT | LP_B_HIGH | LP_B_HYPHEN);
-}
 
-/* Is s[i] the start of an apostrophe inside a word (’ or ' between
- * letters)? */
-static int apostrophe_at(const char *s, size_t n, size_t i, size_t *len) {
-  unsigned char c = (unsigned char)s[i];
-  if (c == '\'') *len = 1;
-  else if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-           (unsigned char)s[i + 2] == 0x99)
-    *len = 3;
-  else return 0;
-  return i > 0 && qt_is_word_byte((unsigned char)s[i - 1]) && i + *len < n &&
-         ((unsigned char)s[i + *len] | 32) >= 'a' &&
-         ((unsigned char)s[i + *len] | 32) <= 'z';
-}
 
 /* Byte classes for qt_word_end: 1 a plain word byte (ASCII letter, digit,
  * hyphen, or a UTF-8 byte other than E2 and C2 lead bytes), 2 a byte that
  * needs a closer look (E2, C2, the straight apostrophe), 0 a stop. */
-static const unsigned char word_class[256] = {
+const unsigned char qt_word_class[256] = {
   ['-'] = 1, ['\''] = 2,
   ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
   ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
@@ -59,41 +34,8 @@ static const unsigned char word_class[256] = {
   [0xE6] = 1, [0xE7] = 1
 };
 
-/* End of the word starting at i (letters, digits, hyphens, apostrophes
- * inside, a period after a single capital: "E."). */
-size_t qt_word_end(const char *s, size_t n, size_t i) {
-  size_t j = i, al;
-  while (j < n) {
-    unsigned char c = (unsigned char)s[j], k = word_class[c];
-    if (k == 1) { j++; continue; }
-    if (k == 0) break;
-    /* stop at typographic punctuation (E2 80 xx) but for an apostrophe
-     * inside the word; C2 starts « » NBSP etc. */
-    if (c == 0xE2) {
-      if (j + 1 < n && (unsigned char)s[j + 1] == 0x80) {
-        if (apostrophe_at(s, n, j, &al)) { j += al; continue; }
-        break;
-      }
-      j++;
-      continue;
-    }
-    if (c == 0xC2) break;
-    if (apostrophe_at(s, n, j, &al)) { j += al; continue; }
-    break;
-  }
-  if (j == i + 1 && j < n && s[j] == '.' && qt_is_upper_at(s, n, i)) {
-    j++;
-    /* "U.S.", "D.C.": initials run on */
-    while (j + 1 < n && qt_is_upper_at(s, n, j) && s[j + 1] == '.') j += 2;
-  }
-  return j;
-}
 
 /* Next word start at or after i, not past lim; lim when none. */
-size_t qt_skip_space(const char *s, size_t lim, size_t i) {
-  while (i < lim && (s[i] == ' ' || s[i] == '\n')) i++;
-  return i;
-}
 
 /* Is s[a, b) the word w (ASCII case folded)? The first letter is checked
  * before anything else: this runs for every word against every list. */
@@ -167,7 +109,8 @@ static const char *const speech_verbs[] = {
   "fired", "boomed", "bellowed", "intoned", "pleaded", "insisting",
   "stating", "announcing", "predicting", "suggesting", "describing",
   "dismissing", "accusing", "labeling", "labelling", "branding", "put",
-  NULL
+  "speculates", "contends", "reckons", "thinks", "believes", "hopes",
+  "fears", "worries", "recounted", "describes", "calls", NULL
 };
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
@@ -219,7 +162,8 @@ static const char *const role_nouns[] = {
   "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", "co-host",
   "co-anchor", "co-chair", "co-chairman", "constituent", "staff",
   "undersecretary", "commentator", "contributor", "panelist",
-  "councillor", "councilor", "counterpart", "colleague", "hacker", NULL
+  "councillor", "councilor", "counterpart", "colleague", "hacker", "boss",
+  NULL
 };
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
@@ -314,22 +258,12 @@ static const char *const conj_words[] = {
 };
 
 
-static uint32_t word_hash(const char *s, size_t a, size_t b) {
-  uint32_t h = 2166136261u;
-  size_t k;
-  for (k = a; k < b; k++) {
-    unsigned char c = (unsigned char)s[k];
-    if (c >= 'A' && c <= 'Z') c |= 32;
-    h = (h ^ c) * 16777619u;
-  }
-  return h ? h : 1;
-}
 
 static void vocab_add(vocab *v, const char *const *list, unsigned bit) {
   int i;
   for (i = 0; list[i]; i++) {
     size_t len = strlen(list[i]);
-    uint32_t h = word_hash(list[i], 0, len);
+    uint32_t h = qt_word_hash(list[i], 0, len);
     uint32_t k = h & (VOCAB_SLOTS - 1);
     unsigned char c = (unsigned char)list[i][0];
     if (c >= 'A' && c <= 'Z') c |= 32;
@@ -349,30 +283,8 @@ static vocab shared_vocab;
 static pthread_once_t vocab_once = PTHREAD_ONCE_INIT;
 static void vocab_build(void);
 
-/* The list bits of the word s[a, b). */
-unsigned qt_vmask(const vocab *v, const char *s, size_t a, size_t b) {
-  uint32_t h, k;
-  unsigned char c;
-  if (b <= a || b - a > 24) return 0;
-  c = (unsigned char)s[a];
-  if (c >= 'A' && c <= 'Z') c |= 32;
-  if (!((v->fl[c] >> (b - a)) & 1)) return 0;
-  h = word_hash(s, a, b);
-  k = h & (VOCAB_SLOTS - 1);
-  while (v->h[k] != 0) {
-    if (v->h[k] == h) return v->m[k];
-    k = (k + 1) & (VOCAB_SLOTS - 1);
-  }
-  return 0;
-}
 
 /* Could s[a, b) be on the list whose filter is fl (see vocab)? */
-int qt_may_be_on(const uint32_t *fl, const char *s, size_t a, size_t b) {
-  unsigned char c = (unsigned char)s[a];
-  if (b <= a || b - a > 24) return 0;
-  if (c >= 'A' && c <= 'Z') c |= 32;
-  return (int)((fl[c] >> (b - a)) & 1);
-}
 
 int qt_is_role_noun(const vocab *v, const char *s, size_t a, size_t b) {
   size_t m = b - a;
@@ -519,14 +431,23 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
     size_t e = qt_word_end(s, lim, k), n;
     int cut;
     if (e == k) break;
-    if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of")) break;
-    cut = possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
+    /* "1st Lt.": an ordinal inside a title */
+    int ordinal = s[k] >= '1' && s[k] <= '9' && e - k >= 3 && e - k <= 4 &&
+                  (lp_starts_ci(s + e - 2, 2, "st") ||
+                   lp_starts_ci(s + e - 2, 2, "nd") ||
+                   lp_starts_ci(s + e - 2, 2, "rd") ||
+                   lp_starts_ci(s + e - 2, 2, "th"));
+    if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of") && !ordinal)
+      break;
+    cut = ordinal || possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
           qt_is_role_noun(v, s, k, e) ||
           /* "Korean-born", "Ohio-based": no part of a name */
           (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||
                          lp_starts_ci(s + e - 6 > s + k ? s + e - 6 : s + k,
                                       6, "-based")));
-    n = e < lim && s[e] == '.' ? e + 1 : e;
+    /* a period only after an abbreviation ("Gov.", "Lt."), not at the end
+     * of a sentence ("... President Mugabe. President Xi") */
+    n = e < lim && s[e] == '.' && e - k <= 4 ? e + 1 : e;
     if (n >= lim || s[n] != ' ') break;
     n++;
     if (cut && qt_is_upper_at(s, lim, n)) {
@@ -537,4 +458,24 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
     words++;
   }
   return start;
+}
+
+/* Is the period at s[p] that of an abbreviation or an initial rather
+ * than a sentence end: "U.S.", "D.C.", "E.", "Sen.", "Mr.", "Jr."? */
+int qt_abbreviation(const char *s, size_t from, size_t p) {
+  static const char *const abbr[] = {
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Lt", "Gen", "Col",
+    "Capt", "Sgt", "St", "Jr", "Sr", "Rev", "Prof", "Inc", "Corp", "Co",
+    "No", "vs", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", NULL
+  };
+  size_t a = p;
+  int k;
+  while (a > from && (qt_is_word_byte((unsigned char)s[a - 1]) ||
+                      s[a - 1] == '.'))
+    a--;
+  if (p - a == 1 && qt_is_upper_at(s, p, a)) return 1;       /* "E." */
+  if (memchr(s + a, '.', p - a) != NULL) return 1;            /* "U.S." */
+  for (k = 0; abbr[k]; k++)
+    if (qt_word_is(s, a, p, abbr[k])) return 1;
+  return 0;
 }

@@ -10,10 +10,7 @@
 
 
 static uint32_t key_hash(const char *s, size_t a, size_t len, int kind) {
-  uint32_t h = 2166136261u ^ (uint32_t)kind;
-  size_t k;
-  for (k = 0; k < len; k++) h = (h ^ (unsigned char)s[a + k]) * 16777619u;
-  return lp_mix32(h);
+  return lp_mix32(lp_fnv32(LP_FNV32_INIT ^ (uint32_t)kind, s + a, len));
 }
 
 /* The bytes of person i's key of the given kind. */

@@ -87,7 +87,7 @@ static size_t sentence_back(const char *s, size_t i) {
   while (k > low) {
     char c = s[k - 1];
     if (c == '\n' || ((c == '.' || c == '?' || c == '!') && k < i &&
-                      s[k] == ' '))
+                      s[k] == ' ' && !(c == '.' && qt_abbreviation(s, low, k - 1))))
       break;
     k--;
   }
@@ -190,6 +190,34 @@ static void read_org_noun(const body_t *b, registry *r, size_t i, size_t k,
   out->how = "org-noun";
 }
 
+/* "the leader of the Anti-Defamation League, Jonathan Greenblatt," /
+ * "the spokesman, Tomas Varga,": the name after the role (noun ending at
+ * re; the phrase from i is the role). */
+static int role_then_name(const body_t *b, registry *r, size_t i, size_t re,
+                          size_t lim, speaker_ref *out) {
+  const char *s = b->s;
+  size_t k = re, na, m;
+  int w;
+  if (k < lim && s[k] == ' ') {
+    size_t we = qt_word_end(s, lim, k + 1);
+    if (!qt_word_is(s, k + 1, we, "of") && !qt_word_is(s, k + 1, we, "for") &&
+        !qt_word_is(s, k + 1, we, "at"))
+      return 0;
+    while (k < lim && s[k] != ',' && k - re < 120 && s[k] != '.' &&
+           s[k] != '"' && (unsigned char)s[k] != 0xE2)
+      k++;
+  }
+  if (k + 2 >= lim || s[k] != ',') return 0;
+  na = qt_skip_space(s, lim, k + 1);
+  m = qt_name_at(b->v, s, lim, na, &w);
+  if (m == 0 || w < 2 || na + m >= lim || s[na + m] != ',') return 0;
+  out->who = qt_add_person(r, s, na, m, s + i, k - i, 0);
+  out->start = i;
+  out->end = na + m + 1;          /* the closing comma */
+  out->how = "role+name";
+  return out->who >= 0;
+}
+
 /* "the" + a name: "the Estmark Space Agency" (the organisation, found or
  * registered now), "the Clinton campaign" (the name speaks). */
 static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
@@ -254,6 +282,12 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
   while (k < lim && words < 4) {
     ke = qt_word_end(s, lim, k);
     if (ke == k) break;
+    /* "the White House", "the DNC": a name first (not "the President") */
+    if (words == 0 && qt_is_upper_at(s, lim, k) &&
+        !qt_is_role_noun(v, s, k, ke) && read_the_name(b, r, k, lim, out))
+      return 1;
+    if (qt_is_role_noun(v, s, k, ke) && role_then_name(b, r, i, ke, lim, out))
+      return 1;
     if (qt_is_role_noun(v, s, k, ke)) {
       out->who = qt_recent_with_role(r, pos, s + k, ke - k);
       if (out->who < 0)
@@ -267,9 +301,6 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
       read_org_noun(b, r, i, k, ke, pos, out);
       return 1;
     }
-    if (words == 0 && qt_is_upper_at(s, lim, k) &&
-        read_the_name(b, r, k, lim, out))
-      return 1;
     words++;
     if (ke >= lim || s[ke] != ' ') break;
     k = ke + 1;
@@ -303,9 +334,10 @@ static int read_role_name(const body_t *b, registry *r, size_t i, size_t lim,
     /* no verb nor function word inside a role phrase ("Khalif said
      * Republican nominee ...") */
     if (!qt_is_upper_at(s, lim, j) &&
-        (qt_vmask(v, s, j, je) & (V_SPEECH | V_REPORT | V_NOTNAME | V_CONJ |
-                                  V_LABEL)) &&
-        !qt_word_is(s, j, je, "of"))
+        ((qt_vmask(v, s, j, je) & (V_SPEECH | V_REPORT | V_LABEL)) ||
+         qt_word_is(s, j, je, "that") || qt_word_is(s, j, je, "who") ||
+         qt_word_is(s, j, je, "which") || qt_word_is(s, j, je, "when") ||
+         qt_word_is(s, j, je, "while") || qt_word_is(s, j, je, "but")))
       break;
     if (qt_is_role_noun(v, s, j, je)) rs = je;
     else if (rs) break;       /* the word after the role noun */
@@ -334,7 +366,7 @@ static int read_name(const body_t *b, registry *r, size_t i, size_t lim,
   int w;
   size_t m, a = qt_skip_titles(b->v, s, lim, i);
   m = qt_name_at(b->v, s, lim, a, &w);
-  if (m == 0) return 0;
+  if (m <= 1) return 0;            /* "Q:", "A:" are no names */
   out->who = qt_find_partial(r, s, a, m);
   if (out->who < 0 && w >= 2) {
     int fresh = r->n;
@@ -413,7 +445,9 @@ size_t qt_sentence_start(const char *s, size_t from, size_t i,
   if (memo) low = m->at - 1;      /* look at k down to m->at only */
   while (k > low) {
     char c = s[k - 1];
-    if ((c == '.' || c == '!' || c == '?') && k < i && s[k] == ' ') break;
+    if ((c == '.' || c == '!' || c == '?') && k < i && s[k] == ' ' &&
+        !(c == '.' && qt_abbreviation(s, from, k - 1)))
+      break;
     if (c == '\n') break;
     k--;
   }
@@ -438,6 +472,19 @@ int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
   return a < e && (qt_vmask(v, s, a, e) & bit);
 }
 
+/* Is the apposition at the comma i a bare name of two to four
+ * capitalised words (", Jake Sullivan,")? */
+static int name_apposition(const vocab *v, const char *s, size_t lim,
+                           size_t i) {
+  size_t k;
+  int w;
+  size_t m;
+  if (i >= lim || s[i] != ',') return 0;
+  k = qt_skip_space(s, lim, i + 1);
+  m = qt_name_at(v, s, lim, k, &w);
+  return m > 0 && w >= 2 && k + m < lim && s[k + m] == ',';
+}
+
 /*
  * The speech verb after a speaker phrase ending at i: past an apposition
  * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
@@ -446,14 +493,19 @@ int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
  */
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve) {
-  size_t k = qt_skip_apposition(s, lim, i), k2;
+  size_t k, k2;
   int fill = 0, more = 0;
+  /* ", Jake Sullivan, said": a name after a comma is the speaker, no
+   * apposition of the words before */
+  if (name_apposition(v, s, lim, i)) return 0;
+  k = qt_skip_apposition(s, lim, i);
   /* "Harry Bond, 30, of Raleigh, N.C., who was polled, said" */
   while (k > i && more < 3 && k >= 2 && s[k - 2] == ',' &&
          (k2 = qt_skip_apposition(s, lim, k - 2)) > k) {
     size_t we = qt_word_end(s, lim, k), m;
     m = we > k ? qt_vmask(v, s, k, we) : 0;
     if (m & (V_SPEECH | V_LABEL)) break;      /* ", said" ends it */
+    if (name_apposition(v, s, lim, k - 2)) return 0;
     k = k2;
     more++;
   }
@@ -463,7 +515,12 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
     if (c < lim && s[c] == ')') {
       /* "Ana Ruiz (D-Ore.), who chairs the panel, said" */
       k = c + 1;
-      if (k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
+      if (k < lim && s[k] == ',') {
+        /* "Kasich (R-OH), said," is no apposition */
+        size_t w = qt_skip_space(s, lim, k + 1), we = qt_word_end(s, lim, w);
+        if (qt_vmask(v, s, w, we) & V_SPEECH) k = w;
+        else k = qt_skip_apposition(s, lim, k);
+      }
     }
   }
   if (k == i && k + 4 < lim && s[k] == ' ') {
@@ -664,6 +721,22 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
   return 0;
 }
 
+/* "... obtained a video and said she "..."": a speech verb after "and"
+ * in s[a, i) (the subject said it, even a name nobody introduced). */
+static int coordinated_speech(const vocab *v, const char *s, size_t a,
+                              size_t i) {
+  size_t k = a;
+  int after_and = 0;
+  while (k < i) {
+    size_t e = qt_word_end(s, i, k);
+    if (e == k) { k++; after_and = 0; continue; }
+    if (after_and && (qt_vmask(v, s, k, e) & V_SPEECH)) return 1;
+    after_and = qt_word_is(s, k, e, "and");
+    k = qt_skip_space(s, i, e);
+  }
+  return 0;
+}
+
 /*
  * The subject of the sentence holding a quote that no cue claims: a
  * speaker phrase at the sentence start, or after an opening phrase and
@@ -677,10 +750,16 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
   speaker_ref sp;
   int tries;
   for (tries = 0; tries < 2; tries++) {
-    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) && sp.who >= 0) {
+    if (k < i && qt_read_speaker(b, r, k, i, i, &sp) &&
+        (sp.who >= 0 || (sp.text && coordinated_speech(b->v, s, k, i)))) {
       size_t v0 = qt_skip_apposition(s, i, sp.end), ve;
       int fill = 0;
       v0 = qt_skip_space(s, i, v0);
+      if (v0 < i && s[v0] == '(') {          /* "Bobby Scott (D-Va.)" */
+        size_t cl = v0;
+        while (cl < i && cl < v0 + 60 && s[cl] != ')') cl++;
+        if (cl < i && s[cl] == ')') v0 = qt_skip_space(s, i, cl + 1);
+      }
       ve = qt_word_end(s, i, v0);
       /* "Trump on Thursday ratcheted up ...": time words first */
       while (fill < 3 && ve > v0 && (qt_vmask(b->v, s, v0, ve) & V_FILLER)) {

@@ -180,13 +180,8 @@ static int close_line(lp_text *t, decoder *d, size_t at) {
   norm_state *ns = &d->ns;
   if (ns->started) {
     lp_line *l;
-    if (t->n_lines == d->cap_lines) {
-      lp_line *nl;
-      d->cap_lines *= 2;
-      nl = realloc(t->lines, d->cap_lines * sizeof *nl);
-      if (nl == NULL) return LOUPE_ENOMEM;
-      t->lines = nl;
-    }
+    if (lp_grow(&t->lines, &d->cap_lines, t->n_lines, sizeof *t->lines, 64))
+      return LOUPE_ENOMEM;
     if (d->blank_run) d->block++;
     d->blank_run = 0;
     l = &t->lines[t->n_lines++];

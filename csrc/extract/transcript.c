@@ -80,7 +80,17 @@ static int han_label_type(const char *s, size_t m) {
 /* The label opening the paragraph [from, to), type T_NONE when none. */
 static turn_label read_label(const char *s, size_t from, size_t to) {
   turn_label t = {T_NONE, 0, 0, 0};
-  size_t lim = to - from > LABEL_MAX ? from + LABEL_MAX : to, k, m = 0, c;
+  size_t lim, k, m = 0, c;
+  /* past an indent of ideographic or no-break spaces */
+  while (from + 3 <= to && (((unsigned char)s[from] == 0xE3 &&
+                             (unsigned char)s[from + 1] == 0x80 &&
+                             (unsigned char)s[from + 2] == 0x80)))
+    from += 3;
+  while (from + 2 <= to && (unsigned char)s[from] == 0xC2 &&
+         (unsigned char)s[from + 1] == 0xA0)
+    from += 2;
+  while (from < to && s[from] == ' ') from++;
+  lim = to - from > LABEL_MAX ? from + LABEL_MAX : to;
   if (from + 2 >= to) return t;
   if (han_at(s, to, from)) {
     for (k = from; k < to && han_at(s, to, k) && k - from < 30; k += 3) {}
@@ -121,6 +131,8 @@ static size_t han_name_after(const char *s, size_t n, size_t i) {
   };
   size_t k = i;
   int chars = 0, j;
+  /* a name starts with a family name ("发言人表态" names nobody) */
+  if (!han_at(s, n, i) || !qt_han_surname(s + i)) return 0;
   while (k < n && han_at(s, n, k) && chars < 4) {
     if (chars >= 2)
       for (j = 0; stops[j]; j++)

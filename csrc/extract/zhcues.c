@@ -185,3 +185,8 @@ int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
   }
   return 0;
 }
+
+/* Does a common Chinese family name start s (3 bytes readable)? */
+int qt_han_surname(const char *s) {
+  return char_in(s, 0, zh_surnames);
+}

@@ -183,6 +183,8 @@ static const date_case CASES[] = {
   {"1.2.2019.3", "", -1, -1, -1},
   {"12345-11-19", "", -1, -1, -1},
   /* glued by the page, short and spaced numerics, more languages */
+  {"08/11/2023 | 20:26 PM", "2023-08-11T20:26", 0, 21, -1},
+  {"5 May 2021 14:10 AM", "2021-05-05", 0, 10, -1},
   {"Posted on M\xc3\xa4rz 3, 2021M\xc3\xa4rz 3, 2021", "2021-03-03", 10, 23,
    -1},
   {"Nov 20 20194:29 AM EST", "2019-11-20T04:29-05:00", 0, 22, -1},
@@ -500,6 +502,14 @@ static void test_pages(void) {
              "Kurt sagt:\n9. Mai 2021 um 08:05\n\n"
              "Die Kosten sind viel zu hoch geschaetzt.\nAntworten\n",
              "2021-05-03");
+  /* the day's date in a weather box above the headline */
+  check_page("masthead",
+             "Harbor Gazette\n\n"
+             "Coast Weather November 21, 2019 (This Morning) Fog clears by "
+             "noon, light wind from the west\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill\nNovember 19, 2019 at 9:45 am\n\n" EN_BODY,
+             "2019-11-19T09:45");
   /* the byline glued to the date by the page */
   check_page("glued byline",
              "Harbor Gazette\n\n"
@@ -512,6 +522,18 @@ static void test_pages(void) {
              "Old ferry pier to close for repairs\n\n"
              "October 12, 2018/0 Comments/in Harbour /by admin\n\n" EN_BODY,
              "2018-10-12");
+  /* an English page whose dates carry GMT reads 02/11/2023 day first;
+   * one with an American zone, month first */
+  check_page("english gmt",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill | 02/11/2023 02:00pm GMT\n\n" EN_BODY,
+             "2023-11-02T14:00Z");
+  check_page("english et",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill | 02/11/2023 02:00pm EST\n\n" EN_BODY,
+             "2023-02-11T14:00-05:00");
   /* a French page writes 02/11/23 day first */
   check_page("french numeric",
              "Le Courrier du Nord\n\n"

@@ -201,6 +201,13 @@ static const char NEWS_APPOSITIONS[] =
   "Sen. Paul Dorne (Lab.) argued that \"a harbour that loses money is "
   "a harbour that closes.\"\n"
   "\n"
+  "The leader of the Harbour Users League, Jon Greve, warned that the "
+  "rise would be \"a tax on the smallest boats.\"\n"
+  "\n"
+  "\"It is not new in Veldt,\" said Rep. Ola Brun (Lab.) at the time, "
+  "adding that \"the quays have paid their way for a century.\" Port "
+  "analyst Siri Dahl agreed that the vote had been close.\n"
+  "\n"
   "Copyright 2025 The Valdoria Courier. All rights reserved.\n";
 
 static void test_appositions(void) {
@@ -210,6 +217,8 @@ static void test_appositions(void) {
   SAID(a, "Tonight we chose the port", "Anja Holt", "direct");
   SAID(a, "The increase will be reviewed", "Tomas Reyk", "direct");
   SAID(a, "a harbour that loses money", "Paul Dorne", NULL);
+  SAID(a, "a tax on the smallest boats", "Jon Greve", NULL);
+  SAID(a, "the quays have paid their way", "Ola Brun", NULL);
   loupe_article_free(a);
 }
 
@@ -263,12 +272,19 @@ static const char NEWS_ORGS[] =
   "\n"
   "A report by the Harbour Users Council found that delays on the route "
   "had doubled since 2023. \"The timetable is a promise the operator "
-  "keeps less and less,\" the report said.\n";
+  "keeps less and less,\" the report said.\n"
+  "\n"
+  "During a call on Tuesday, the two ministers \"agreed to keep every "
+  "crossing open through the winter,\" the Harbour Office said. "
+  "Tidewatch obtained the minutes of the call and said the ministers had "
+  "\"argued for an hour\" before agreeing.\n";
 
 static void test_orgs(void) {
   loupe_article *a = parse_text("organisations", NEWS_ORGS);
   SAID(a, "We apologise to every passenger", "Northline Ferries", "direct");
   SAID(a, "not affected the safety", "Maritime Safety Agency", NULL);
+  SAID(a, "agreed to keep every crossing", "Harbour Office", NULL);
+  SAID(a, "argued for an hour", "Tidewatch", NULL);
   {
     const loupe_quote *q = quote_starting(a, "We apologise to every");
     CHECK(q && q->speaker_kind &&
@@ -353,6 +369,9 @@ static void test_not_transcript(void) {
     "\"We were given no warning at all,\" said Piet Andersen, who has "
     "fished the northern banks for thirty years.\n"
     "\n"
+    "Andersen repeated the charge on \"Harbour Nights,\" the evening show "
+    "of Oster Radio, where he has been a guest for years.\n"
+    "\n"
     "Note: An earlier version of this story misspelled the name of the "
     "port.\n");
   size_t i;
@@ -360,6 +379,8 @@ static void test_not_transcript(void) {
     CHECK(strcmp(a->quotes[i].kind, "turn") != 0, "no turn in news: %s",
           a->quotes[i].text.text);
   SAID(a, "We were given no warning", "Piet Andersen", "direct");
+  CHECK(quote_starting(a, "Harbour Nights") == NULL,
+        "a show's title after \"on\" is no quote");
   loupe_article_free(a);
 }
 

@@ -101,6 +101,20 @@ int lp_buf_append(lp_buf *b, const char *s, size_t n) {
   return LOUPE_OK;
 }
 
+int lp_grow(void *array, size_t *cap, size_t n, size_t elem, size_t first) {
+  void *old, *grown;
+  size_t nc;
+  if (n < *cap) return LOUPE_OK;
+  nc = *cap ? *cap * 2 : first;
+  if (nc < n + 1 || nc > (size_t)-1 / elem) return LOUPE_ENOMEM;
+  memcpy(&old, array, sizeof old);
+  grown = realloc(old, nc * elem);
+  if (grown == NULL) return LOUPE_ENOMEM;
+  memcpy(array, &grown, sizeof grown);
+  *cap = nc;
+  return LOUPE_OK;
+}
+
 void lp_buf_free(lp_buf *b) {
   free(b->p);
   b->p = NULL;

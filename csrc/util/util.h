@@ -63,6 +63,12 @@ int lp_buf_append(lp_buf *b, const char *s, size_t n);
 /* Release the buffer's memory; the buffer is empty afterwards. */
 void lp_buf_free(lp_buf *b);
 
+/* Room for element n of the malloc'd array whose pointer is at array
+ * (any element type: pass &v) with capacity *cap elements of elem bytes:
+ * when full, doubles the capacity (first when it is 0). LOUPE_OK, or
+ * LOUPE_ENOMEM with the array as it was. */
+int lp_grow(void *array, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* ---- UTF-8 helpers (inline: they run on every character) ---- */
 /* Classes of bytes for the scanners (text.c): ASCII letters, their upper
  * case, digits, the separators "/" and "|" of menus, the hyphen, and the
