@@ -74,5 +74,6 @@ void lb_open_regex(lua_State *L);
 void lb_open_prefetch(lua_State *L);
 void lb_open_query(lua_State *L);
 void lb_open_ingest(lua_State *L);
+void lb_open_warc(lua_State *L);      /* lwarc.c: core.warc_open */
 
 #endif

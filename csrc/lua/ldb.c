@@ -448,4 +448,5 @@ void lb_open_db(lua_State *L) {
   lb_open_prefetch(L);
   lb_open_query(L);
   lb_open_ingest(L);
+  lb_open_warc(L);
 }

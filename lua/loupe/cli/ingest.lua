@@ -130,6 +130,8 @@ function M.cmd_ingest(a)
   for _, fl in ipairs(summary.failed) do
     data_error(fl.error or (fl.path .. ": " .. tostring(fl.code)))
   end
+  -- a web archive without a page, said rather than passed over in silence
+  for _, n in ipairs(summary.notes or {}) do output.stderr:write(n, "\n") end
   local c = color_for(output.stdout)
   local failed = #summary.failed
   local failed_s = failed .. " failed"

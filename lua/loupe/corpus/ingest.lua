@@ -4,6 +4,7 @@
 -- message, code; a bad file is listed in summary.failed and skipped.
 local check = require "loupe.check"
 local core = require "loupe.core"
+local warc = require "loupe.corpus.warc"
 
 local error, ipairs, pcall, setmetatable = error, ipairs, pcall, setmetatable
 local tostring, type = tostring, type
@@ -197,12 +198,18 @@ end
 function Run:load(files)
   local db, o, summary = self.db, self.o, self.summary
   for i, path in ipairs(files) do
-    local status, len, code = self:store(path)
+    local status, len, code
+    if warc.is_warc(path) then
+      status, len, code = warc.load(self, path)   -- a page per record
+    else
+      status, len, code = self:store(path)
+    end
     if not status then return nil, len, code end
     if o.progress then
       self:callback("progress", o.progress, { done = i, total = #files,
         path = path, status = status, bytes = len or 0 })
     end
+    if summary.interrupted then break end   -- inside a web archive
     if o.cancel and i < #files and self:callback("cancel", o.cancel) then
       summary.interrupted = true
       break
@@ -241,8 +248,10 @@ function M.ingest(corpus, specs, opts)
   local run <close> = setmetatable({ db = db, o = o, n = 0, bytes = 0,
     summary = { added = 0, updated = 0, unchanged = 0, duplicate = 0,
                 failed = {}, files = #files } }, Run)
-  local read, pf, perr = page_source(db, files,
-    #files > 0 and o.threads or 0, o.charset)
+  -- web archives are read on this thread (loupe.corpus.warc)
+  local pages = warc.pages_only(files)
+  local read, pf, perr = page_source(db, pages,
+    #pages > 0 and o.threads or 0, o.charset)
   if not read then return nil, pf, perr end
   run.read, run.pf = read, pf
   local defer = o.defer
