@@ -58,17 +58,79 @@ int lp_comment_header(const lp_text *t, const lp_line *l) {
  * it to close an article. */
 #define ARTICLE_BEFORE 500
 
+/* Key of a line's first two words (letters, ASCII case folded), 0 when
+ * it has fewer. */
+static int word_byte(unsigned char c) {
+  return ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0x80;
+}
+
+static uint32_t two_words_key(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  uint32_t h = 2166136261u;
+  size_t i = 0, words = 0;
+  while (i < l->len && words < 2) {
+    if (!word_byte(s[i])) { i++; continue; }
+    while (i < l->len && word_byte(s[i])) {
+      unsigned char c = s[i++];
+      h = (h ^ (c < 0x80 ? (unsigned)(c | 32) : c)) * 16777619u;
+    }
+    h = (h ^ ' ') * 16777619u;
+    words++;
+  }
+  return words == 2 ? (h ? h : 1) : 0;
+}
+
+/* A comment's signature: a short line with a date or a time ("Posted by:
+ * anna, Leeds on 9:06pm Tue 1 Jan 08") whose first two words open two
+ * more such lines below it, with readers' text between them. */
+#define SIG_WINDOW 400
+
+/* A short line that opens with a word and shows a time of day. */
+static int signature_shape(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i;
+  if (l->nwords < 3 || l->nwords > 15 || l->ndigits < 3) return 0;
+  if (!(((unsigned char)s[0] | 32) >= 'a' && ((unsigned char)s[0] | 32) <= 'z'))
+    return 0;
+  for (i = 1; i + 2 < l->len; i++)
+    if (s[i] == ':' && s[i - 1] >= '0' && s[i - 1] <= '9' &&
+        s[i + 1] >= '0' && s[i + 1] <= '5' && s[i + 2] >= '0' &&
+        s[i + 2] <= '9')
+      return 1;
+  return 0;
+}
+
+static int comment_signature(const lp_text *t, size_t i) {
+  const lp_line *l = &t->lines[i];
+  uint32_t key;
+  size_t j, same = 0, prose = 0;
+  if (!signature_shape(t, l)) return 0;
+  if ((key = two_words_key(t, l)) == 0) return 0;
+  for (j = i + 1; j < t->n_lines && j <= i + SIG_WINDOW; j++) {
+    const lp_line *o = &t->lines[j];
+    if (signature_shape(t, o) && two_words_key(t, o) == key) {
+      if (++same >= 2) break;
+    } else if (o->nwords >= 5 && same == 0) {
+      prose++;
+    }
+  }
+  return same >= 2 && prose > 0;
+}
+
 static void comment_cut(lp_text *t) {
   size_t n = t->n_lines, i, prose = 0, good = 0;
+  const char *why = NULL;
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];
-    if (prose >= ARTICLE_BEFORE && good >= 2 && lp_comment_header(t, l))
-      break;
+    if (prose >= ARTICLE_BEFORE && good >= 2) {
+      if (lp_comment_header(t, l)) { why = "comment-header"; break; }
+      if (comment_signature(t, i)) { why = "comment-signature"; break; }
+    }
     if (l->cls == C_GOOD) { prose += l->nchars; good++; }
   }
   if (i >= n) return;
   t->lines[i].cls = C_BAD;
-  t->lines[i].reason = "comment-header";
+  t->lines[i].reason = why;
   for (i++; i < n; i++) {
     lp_line *l = &t->lines[i];
     if (l->cls == C_BAD) continue;

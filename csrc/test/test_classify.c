@@ -93,6 +93,28 @@ static void test_comment_menu(void) {
   loupe_article_free(a);
 }
 
+/* readers' comments with no header: each under a signature with a time */
+static const char SIGNED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Posted by: riverwatcher, Glenford on 9:14am Wed 3 Mar 21\n" CMT1 "\n"
+  "Report this post\n"
+  "Posted by: dryseason, Mossford on 10:02am Wed 3 Mar 21\n" CMT2 "\n"
+  "Report this post\n"
+  "Posted by: anna_k, Glenford on 11:40am Wed 3 Mar 21\n" CMT3 "\n"
+  "Report this post\n";
+
+static void test_signed_comments(void) {
+  loupe_article *a = parse_page("signed comments", SIGNED_PAGE);
+  check_body("signed comments", a, ART1, 1);
+  check_body("signed comments", a, ART3, 1);
+  check_body("signed comments", a, CMT1, 0);
+  check_body("signed comments", a, CMT2, 0);
+  check_body("signed comments", a, CMT3, 0);
+  loupe_article_free(a);
+}
+
 /* ---- related stories: headlines, each with a one-sentence teaser ---- */
 
 #define TEA1 "A county fair opens this weekend with a record number of " \
@@ -249,6 +271,7 @@ static void test_story_card(void) {
 int main(void) {
   test_comment_section();
   test_comment_menu();
+  test_signed_comments();
   test_teasers();
   test_inline_list();
   test_embedded_post();
