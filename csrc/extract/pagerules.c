@@ -181,11 +181,34 @@ static int glued_teaser(const lp_text *t, const lp_line *l) {
   return 0;
 }
 
+/* A dateline inside the line ("... stateless WASHINGTON: The ..."): a
+ * headline glued to the opening of its story. Capitals (four or more,
+ * spaces allowed) after a space, then a colon or a dash, past the
+ * line's first words. */
+static int inner_dateline(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len > 300 ? 300 : l->len, i;
+  if (l->nwords < 10) return 0;
+  for (i = 24; i + 6 < n; i++) {
+    size_t j = i + 1, caps = 0;
+    if (s[i] != ' ' || !(s[j] >= 'A' && s[j] <= 'Z')) continue;
+    while (j < n && ((s[j] >= 'A' && s[j] <= 'Z') || s[j] == ' ' ||
+                     s[j] == '.')) {
+      if (s[j] >= 'A' && s[j] <= 'Z') caps++;
+      j++;
+    }
+    if (caps >= 4 && j < n && s[j] == ':' && s[j - 1] != ' ') return 1;
+    if (caps >= 4 && j + 1 < n && s[j - 1] == ' ' && s[j] == '-') return 1;
+    i = j;
+  }
+  return 0;
+}
+
 /* Lines of the teaser unit starting at line i (a headline and its blurb,
  * or the two glued), 0 when none starts there. */
 static size_t teaser_unit(const lp_text *t, size_t i) {
   const lp_line *l = &t->lines[i];
-  if (glued_teaser(t, l)) return 1;
+  if (glued_teaser(t, l) || inner_dateline(t, l)) return 1;
   if (i + 1 < t->n_lines && teaser_head(t, l) &&
       teaser_blurb(t, &t->lines[i + 1]))
     return 2;

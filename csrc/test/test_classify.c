@@ -142,6 +142,21 @@ static const char GLUED_PAGE[] =
   "Night Closures On The Coastal Road" TEA2 "\n\n"
   "Library Opens Later On Thursdays" TEA3 "\n";
 
+/* teasers whose headline runs into the dateline of the story */
+#define DTL1 "\xE2\x80\xA2 Fair breaks entry record as farmers return " \
+  "GLENFORD: The county fair opened on Friday with more animals than ever."
+#define DTL2 "\xE2\x80\xA2 Coastal road to close at night for repairs " \
+  "MOSSFORD: Two lanes of the coastal road will close for three weeks."
+#define DTL3 "\xE2\x80\xA2 Library to stay open later on Thursdays " \
+  "VALLEY CITY: The central library will open until nine from next week."
+
+static const char DATELINE_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  DTL1 "\n" DTL2 "\n" DTL3 "\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
 /* a listicle: numbered heads with a sentence each are the article */
 #define LST1 "The old mill by the river has been turned into a museum of " \
   "local crafts, with weaving looms that visitors may try themselves."
@@ -169,6 +184,12 @@ static void test_teasers(void) {
   check_body("glued teasers", a, ART2, 1);
   check_body("glued teasers", a, "County Fair Breaks", 0);
   check_body("glued teasers", a, "Library Opens Later", 0);
+  loupe_article_free(a);
+  a = parse_page("dateline teasers", DATELINE_PAGE);
+  check_body("dateline teasers", a, ART3, 1);
+  check_body("dateline teasers", a, DTL1, 0);
+  check_body("dateline teasers", a, DTL2, 0);
+  check_body("dateline teasers", a, DTL3, 0);
   loupe_article_free(a);
   a = parse_page("listicle", LISTICLE_PAGE);
   check_body("listicle", a, LST1, 1);
