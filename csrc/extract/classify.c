@@ -533,6 +533,7 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     /* an HTML page's markup has its say (htmlclass.c) */
     if (t->dom) l->cls = lp_dom_class(t, l, l->cls, &l->reason);
   }
+  lp_caption_shapes(t);
   if (t->dom && lp_dom_smooth(t) != LOUPE_OK) return LOUPE_ENOMEM;
   caption_pass(t);
   if (neighbour_pass(t) != LOUPE_OK) return LOUPE_ENOMEM;

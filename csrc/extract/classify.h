@@ -15,6 +15,11 @@ enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
  * Reply", "3 responses to ...", "Kommentare")? */
 int lp_comment_header(const lp_text *t, const lp_line *l);
 
+/* Photo captions by their shape (a sentence ending with a full date,
+ * people placed "(left)"): boilerplate that leaves its neighbours alone.
+ * Runs on the initial classes. */
+void lp_caption_shapes(lp_text *t);
+
 /* Page rules run after the neighbour pass, before the article region is
  * chosen: prose after the header of a comment section that follows the
  * article is comments; runs of teasers are not the article. */

@@ -332,6 +332,67 @@ static void story_cards(lp_text *t) {
   }
 }
 
+/* Does the line end with a full date ("..., Monday Jan. 7, 2008.")? */
+static int ends_with_date(const char *s, size_t n) {
+  size_t i = n, digits = 0;
+  static const char *const months[] = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+    "nov", "dec"
+  };
+  size_t m;
+  while (i > 0 && (s[i - 1] == '.' || s[i - 1] == ')')) i--;
+  while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') { i--; digits++; }
+  if (digits != 4 || i < 12 || s[i - 1] != ' ' || s[i - 2] != ',') return 0;
+  i -= 2;
+  digits = 0;
+  while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') { i--; digits++; }
+  if (digits < 1 || digits > 2 || i < 5 || s[i - 1] != ' ') return 0;
+  i--;
+  while (i > 0 && (((unsigned char)s[i - 1] | 32) >= 'a' &&
+                   ((unsigned char)s[i - 1] | 32) <= 'z' ||
+                   s[i - 1] == '.'))
+    i--;
+  for (m = 0; m < 12; m++)
+    if (lp_starts_ci(s + i, n - i, months[m])) break;
+  if (m == 12 || i < 3) return 0;
+  /* set off by a comma, maybe after a weekday (", Monday Jan. 7, 2008"):
+   * an article's "since Dec. 26, 1994" is not a caption's date */
+  if (s[i - 1] == ' ' && s[i - 2] == ',') return 1;
+  i--;
+  if (i > 0 && s[i - 1] == ',') i--;
+  if (i >= 3 && lp_contains_ci(s + i - 3, 3, "day")) {
+    while (i > 0 && ((unsigned char)s[i - 1] | 32) >= 'a' &&
+           ((unsigned char)s[i - 1] | 32) <= 'z')
+      i--;
+    return i >= 2 && s[i - 1] == ' ' && s[i - 2] == ',';
+  }
+  return 0;
+}
+
+/* Photo captions by their shape: a sentence that ends with the date the
+ * picture was taken, or that places people in it ("(left)", ", right,").
+ * A signature under an embedded post ends with a date too: not one. */
+void lp_caption_shapes(lp_text *t) {
+  size_t i;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    const char *s = LP_LINE_PTR(t, l);
+    int dated, placed;
+    if (l->nwords < 8 || l->nwords > 80 || l->cls == C_BAD) continue;
+    if (post_signature(t, l)) continue;
+    dated = ends_with_date(s, l->len);
+    placed = lp_contains_ci(s, l->len, "(left)") ||
+             lp_contains_ci(s, l->len, "(right)") ||
+             lp_contains_ci(s, l->len, "(center)") ||
+             lp_contains_ci(s, l->len, ", left,") ||
+             lp_contains_ci(s, l->len, ", right,");
+    if (!dated && !placed) continue;
+    l->cls = C_BAD;
+    l->cue |= LP_CUE_CAPTION;
+    l->reason = "caption-shape";
+  }
+}
+
 void lp_page_rules(lp_text *t) {
   story_cards(t);
   embedded_posts(t);

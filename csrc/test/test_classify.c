@@ -289,6 +289,30 @@ static void test_story_card(void) {
   loupe_article_free(a);
 }
 
+/* ---- photo captions by their shape ---- */
+
+#define CAP1 "Workers inspect the outlet tower of the Mossford reservoir " \
+  "during a dry spell, Monday, Aug. 9, 2020."
+#define CAP2 "Board chair Ellen Marsh (left) speaks with residents at the " \
+  "public hearing in the town hall."
+#define SINCE "The tariff has not changed since the last review of the " \
+  "allowance, which the board held on March 3, 2015."
+
+static const char CAPTION_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  CAP1 "\n\n" ART1 "\n\n" SINCE "\n\n" CAP2 "\n\n" ART2 "\n\n" ART3 "\n";
+
+static void test_caption_shapes(void) {
+  loupe_article *a = parse_page("captions", CAPTION_PAGE);
+  check_body("captions", a, ART1, 1);
+  check_body("captions", a, ART2, 1);
+  check_body("captions", a, SINCE, 1);
+  check_body("captions", a, CAP1, 0);
+  check_body("captions", a, CAP2, 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
@@ -298,6 +322,7 @@ int main(void) {
   test_embedded_post();
   test_split_article();
   test_story_card();
+  test_caption_shapes();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
