@@ -134,6 +134,13 @@ static const cue_word cues[] = {
   {"to read the full", LP_CUE_END, 0},
   {"our standards", LP_CUE_END, 0},
   {"trust principles", LP_CUE_END, 0},
+  /* notes under the article: who helped, how to reach the writer */
+  {"contributed to this report", LP_CUE_END, 0},
+  {"contributed reporting", LP_CUE_END, 0},
+  {"contributed to this story", LP_CUE_END, 0},
+  {"may be reached at", LP_CUE_END, 0},
+  {"can be reached at", LP_CUE_END, 0},
+  {"information for this report", LP_CUE_END, 0},
   {"sign up for", LP_CUE_NAV, 0},
 };
 

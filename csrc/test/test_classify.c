@@ -313,6 +313,29 @@ static void test_caption_shapes(void) {
   loupe_article_free(a);
 }
 
+/* ---- notes under the article and the footer ---- */
+
+#define NOTE1 "Staff writer Tom Reyes contributed to this report."
+#define NOTE2 "Mara Linde covers the valley towns and can be reached at " \
+  "mlinde@valleycourier.example."
+
+static const char NOTES_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n" NOTE1 "\n\n" NOTE2 "\n\n"
+  "About us | Contact us | Privacy policy | Terms of use\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
+static void test_end_notes(void) {
+  loupe_article *a = parse_page("end notes", NOTES_PAGE);
+  check_body("end notes", a, ART3, 1);
+  check_body("end notes", a, NOTE1, 0);
+  check_body("end notes", a, NOTE2, 0);
+  check_body("end notes", a, "About us", 0);
+  check_body("end notes", a, "Copyright 2021", 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
@@ -323,6 +346,7 @@ int main(void) {
   test_split_article();
   test_story_card();
   test_caption_shapes();
+  test_end_notes();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
