@@ -543,6 +543,7 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
   lp_caption_shapes(t);
   if (t->dom && lp_dom_smooth(t) != LOUPE_OK) return LOUPE_ENOMEM;
   caption_pass(t);
+  lp_wrapped_runs(t, stop_need(lang));
   if (neighbour_pass(t) != LOUPE_OK) return LOUPE_ENOMEM;
   indent_pass(t);
   lp_page_rules(t);

@@ -20,6 +20,11 @@ int lp_comment_header(const lp_text *t, const lp_line *l);
  * Runs on the initial classes. */
 void lp_caption_shapes(lp_text *t);
 
+/* A paragraph the source wrapped into lines is judged whole: its lines
+ * are good when together they read as prose (need: the stop-word share
+ * per mille prose needs). Runs before the neighbour pass. */
+void lp_wrapped_runs(lp_text *t, unsigned need);
+
 /* Page rules run after the neighbour pass, before the article region is
  * chosen: prose after the header of a comment section that follows the
  * article is comments; runs of teasers are not the article. */

@@ -393,6 +393,48 @@ void lp_caption_shapes(lp_text *t) {
   }
 }
 
+/* Does line b go on with line a's sentence, as in a paragraph the source
+ * wrapped at a fixed width ("... Zune will be available in" / "Spring
+ * 2008. Highly ...")? Same block, a long, b starting in lower case or a
+ * ending in a comma or a hyphen. */
+static int continues(const lp_text *t, const lp_line *a, const lp_line *b) {
+  const char *sa = LP_LINE_PTR(t, a), *sb = LP_LINE_PTR(t, b);
+  char last;
+  if (a->block != b->block || a->len == 0 || b->len == 0) return 0;
+  if (a->nchars < 40 || b->src_line != a->src_line + 1) return 0;
+  last = sa[a->len - 1];
+  if (sb[0] >= 'a' && sb[0] <= 'z')
+    return (last >= 'a' && last <= 'z') || last == ',' || last == '-' ||
+           (last >= '0' && last <= '9');
+  return last == ',' || (last == '-' && a->len >= 2 && sa[a->len - 2] != ' ');
+}
+
+/* A paragraph wrapped into lines is judged whole: when its lines
+ * together read as prose (long enough, with stop words), each of them
+ * is good, whatever its fragment looked like alone. */
+#define WRAP_PROSE 200
+
+void lp_wrapped_runs(lp_text *t, unsigned need) {
+  size_t n = t->n_lines, i = 0, k;
+  while (i < n) {
+    size_t j = i + 1, chars = t->lines[i].nchars;
+    uint64_t words = t->lines[i].nwords, stop = t->lines[i].nstop;
+    while (j < n && continues(t, &t->lines[j - 1], &t->lines[j])) {
+      chars += t->lines[j].nchars;
+      words += t->lines[j].nwords;
+      stop += t->lines[j].nstop;
+      j++;
+    }
+    if (j - i >= 2 && chars >= WRAP_PROSE && stop * 1000 >= words * need)
+      for (k = i; k < j; k++)
+        if (t->lines[k].cls != C_GOOD) {
+          t->lines[k].cls = C_GOOD;
+          t->lines[k].reason = "wrapped-prose";
+        }
+    i = j;
+  }
+}
+
 void lp_page_rules(lp_text *t) {
   story_cards(t);
   embedded_posts(t);

@@ -336,6 +336,28 @@ static void test_end_notes(void) {
   loupe_article_free(a);
 }
 
+/* ---- a paragraph the source wrapped at a fixed width ---- */
+
+#define WR1 "- Night service. The ferry will run a late crossing on Fridays"
+#define WR2 "and Saturdays from June, so that islanders who work in the"
+#define WR3 "harbour district can travel home after the evening shift,"
+#define WR4 "the operator said in a statement."
+
+static const char WRAPPED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" WR1 "\n" WR2 "\n" WR3 "\n" WR4 "\n\n" ART3 "\n";
+
+static void test_wrapped_paragraph(void) {
+  loupe_article *a = parse_page("wrapped", WRAPPED_PAGE);
+  check_body("wrapped", a, ART2, 1);
+  check_body("wrapped", a, "Night service", 1);
+  check_body("wrapped", a, WR2, 1);
+  check_body("wrapped", a, WR3, 1);
+  check_body("wrapped", a, ART3, 1);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
@@ -347,6 +369,7 @@ int main(void) {
   test_story_card();
   test_caption_shapes();
   test_end_notes();
+  test_wrapped_paragraph();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
