@@ -38,17 +38,18 @@ int lp_comment_header(const lp_text *t, const lp_line *l) {
   size_t n = l->len, i, k;
   /* "3 responses to <the headline>" may be long; the others are short */
   if (l->nwords > 30 || n == 0) return 0;
-  if (l->nseps > 0) return 0;          /* a share bar, not a header */
   k = skip_count(s, n);
   for (i = 0; i < N_HEADS; i++) {
     size_t m = strlen(comment_heads[i]);
+    int titled = strstr(comment_heads[i], " to") != NULL ||
+                 strstr(comment_heads[i], " on") != NULL;
     if (!lp_starts_ci(s + k, n - k, comment_heads[i])) continue;
     /* the whole word: "commentary" is not "comment" */
     if (k + m < n && ((s[k + m] | 32) >= 'a' && (s[k + m] | 32) <= 'z'))
       continue;
-    if (l->nwords - (k > 0) > 4 && strstr(comment_heads[i], " to") == NULL &&
-        strstr(comment_heads[i], " on") == NULL)
-      continue;
+    /* short, and not in a share bar ("Share | Comments (3)"); "3
+     * responses to <the headline>" holds the headline */
+    if (!titled && (l->nwords - (k > 0) > 4 || l->nseps > 0)) continue;
     return 1;
   }
   return 0;
@@ -348,9 +349,7 @@ static int ends_with_date(const char *s, size_t n) {
   while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') { i--; digits++; }
   if (digits < 1 || digits > 2 || i < 5 || s[i - 1] != ' ') return 0;
   i--;
-  while (i > 0 && (((unsigned char)s[i - 1] | 32) >= 'a' &&
-                   ((unsigned char)s[i - 1] | 32) <= 'z' ||
-                   s[i - 1] == '.'))
+  while (i > 0 && (word_byte((unsigned char)s[i - 1]) || s[i - 1] == '.'))
     i--;
   for (m = 0; m < 12; m++)
     if (lp_starts_ci(s + i, n - i, months[m])) break;

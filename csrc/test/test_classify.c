@@ -69,8 +69,23 @@ static const char COMMENT_PAGE[] =
   "Posted by anna_k | March 3, 2021 at 11:40 AM\n\n" CMT3 "\n\n"
   "Post a comment\n\nYou must be signed in to comment.\n";
 
+/* the header names the article, dash and all */
+static const char RESPONSES_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "2 Responses to \xE2\x80\x9CWater board \xE2\x80\x94 a tariff "
+  "too far?\xE2\x80\x9D\n\n"
+  CMT1 "\n\n" CMT2 "\n\n" CMT3 "\n";
+
 static void test_comment_section(void) {
-  loupe_article *a = parse_page("comments", COMMENT_PAGE);
+  loupe_article *a = parse_page("responses", RESPONSES_PAGE);
+  check_body("responses", a, ART3, 1);
+  check_body("responses", a, CMT1, 0);
+  check_body("responses", a, CMT2, 0);
+  check_body("responses", a, CMT3, 0);
+  loupe_article_free(a);
+  a = parse_page("comments", COMMENT_PAGE);
   check_body("comments", a, ART1, 1);
   check_body("comments", a, ART2, 1);
   check_body("comments", a, ART3, 1);
