@@ -361,6 +361,10 @@ static int decided(const lp_line *l) {
   return 1;
 }
 
+/* What a line that says the article has ended (comments, related
+ * stories, an end note) costs the article region beyond its length. */
+#define END_COST 250
+
 /* Weight of a line in the article-region search. */
 static long line_weight(const lp_line *l, int cls) {
   long w;
@@ -372,7 +376,7 @@ static long line_weight(const lp_line *l, int cls) {
   default:
     w = -25 - (long)(l->nchars > 300 ? 90 : l->nchars * 3 / 10);
     if (l->cue & (LP_CUE_COMMENT | LP_CUE_RELATED | LP_CUE_END))
-      w -= 250;
+      w -= END_COST;
     break;
   }
   return w;
@@ -508,8 +512,16 @@ static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
   *best_a = *best_b = LP_NONE;
   if (w == NULL) return LOUPE_ENOMEM;
   for (i = 0; i < n; i++) {
-    w[i] = line_weight(&t->lines[i], t->lines[i].cls);
-    if (t->dom) w[i] = lp_dom_weight(t, &t->lines[i], w[i]);
+    const lp_line *l = &t->lines[i];
+    w[i] = line_weight(l, l->cls);
+    /* "Related: <a headline>" between two paragraphs is a link set into
+     * the article, not the header of a list after it ("Related
+     * stories"): it costs what any boilerplate line costs */
+    if ((l->cue & LP_CUE_RELATED) && i > 0 && i + 1 < n &&
+        t->lines[i - 1].cls == C_GOOD && t->lines[i + 1].cls == C_GOOD &&
+        l->nwords >= 4 && memchr(LP_LINE_PTR(t, l), ':', l->len) != NULL)
+      w[i] = line_weight(l, C_BAD) + END_COST;
+    if (t->dom) w[i] = lp_dom_weight(t, l, w[i]);
   }
   if (!(t->dom && lp_dom_region(t, w, best_a, best_b)))
     for (i = 0; i < n; i++) {

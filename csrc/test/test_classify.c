@@ -373,6 +373,27 @@ static void test_wrapped_paragraph(void) {
   loupe_article_free(a);
 }
 
+/* ---- a "Related:" link set between two paragraphs ---- */
+
+static const char RELATED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n"
+  "Related: Drought warning issued for the valley\n\n"
+  ART3 "\n\n" ART4 "\n\n"
+  "Related stories\n\n" TEA1 "\n\n" TEA2 "\n";
+
+static void test_related_link(void) {
+  loupe_article *a = parse_page("related link", RELATED_PAGE);
+  check_body("related link", a, ART1, 1);
+  check_body("related link", a, ART2, 1);
+  check_body("related link", a, ART3, 1);
+  check_body("related link", a, ART4, 1);
+  check_body("related link", a, "Related: Drought", 0);
+  check_body("related link", a, TEA1, 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
@@ -385,6 +406,7 @@ int main(void) {
   test_caption_shapes();
   test_end_notes();
   test_wrapped_paragraph();
+  test_related_link();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
