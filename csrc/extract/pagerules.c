@@ -384,7 +384,10 @@ void lp_caption_shapes(lp_text *t) {
              lp_contains_ci(s, l->len, "(right)") ||
              lp_contains_ci(s, l->len, "(center)") ||
              lp_contains_ci(s, l->len, ", left,") ||
-             lp_contains_ci(s, l->len, ", right,");
+             lp_contains_ci(s, l->len, ", right,") ||
+             lp_contains_ci(s, l->len, ", pictured ") ||
+             (lp_contains_ci(s, l->len, "in this ") &&
+              lp_contains_ci(s, l->len, " photo"));
     if (!dated && !placed) continue;
     l->cls = C_BAD;
     l->cue |= LP_CUE_CAPTION;

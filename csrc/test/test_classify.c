@@ -310,13 +310,16 @@ static void test_story_card(void) {
   "during a dry spell, Monday, Aug. 9, 2020."
 #define CAP2 "Board chair Ellen Marsh (left) speaks with residents at the " \
   "public hearing in the town hall."
+#define CAP3 "Ellen Marsh addresses residents of the valley at a public " \
+  "meeting in this photo from the 2019 hearing."
 #define SINCE "The tariff has not changed since the last review of the " \
   "allowance, which the board held on March 3, 2015."
 
 static const char CAPTION_PAGE[] =
   "Valley Courier | News | Sport | Weather\n\n"
   "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
-  CAP1 "\n\n" ART1 "\n\n" SINCE "\n\n" CAP2 "\n\n" ART2 "\n\n" ART3 "\n";
+  CAP1 "\n\n" ART1 "\n\n" SINCE "\n\n" CAP2 "\n\n" ART2 "\n\n"
+  CAP3 "\n\n" ART3 "\n";
 
 static void test_caption_shapes(void) {
   loupe_article *a = parse_page("captions", CAPTION_PAGE);
@@ -325,6 +328,7 @@ static void test_caption_shapes(void) {
   check_body("captions", a, SINCE, 1);
   check_body("captions", a, CAP1, 0);
   check_body("captions", a, CAP2, 0);
+  check_body("captions", a, CAP3, 0);
   loupe_article_free(a);
 }
 
