@@ -244,7 +244,7 @@ static unsigned stop_need(const char *lang) {
   if (lang == NULL) return 200;
   if (strcmp(lang, "en") == 0) return 280;
   /* the other languages' lists are shorter: their prose scores lower */
-  return 170;
+  return 150;
 }
 
 /*
