@@ -355,6 +355,8 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
 static int decided(const lp_line *l) {
   if (l->cls == C_SHORT || l->cls == C_NEAR) return 0;
   if (l->cls == C_BAD && (l->cue & LP_CUE_CAPTION)) return 0;
+  /* nor does an "Advertisement" slot set between paragraphs */
+  if (l->cls == C_BAD && (l->cue & LP_CUE_AD) && l->nwords <= 3) return 0;
   if (l->cls == C_BAD && l->reason && (strcmp(l->reason, "caption") == 0 ||
                                        strcmp(l->reason, "caption-repeat") == 0))
     return 0;

@@ -398,6 +398,24 @@ static void test_related_link(void) {
   loupe_article_free(a);
 }
 
+/* ---- an advertisement slot between paragraphs ---- */
+
+#define SHORTP "The vote is expected in May."
+
+static const char AD_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" "Advertisement\n\n" SHORTP "\n\n" ART2 "\n\n" ART3 "\n";
+
+static void test_ad_slot(void) {
+  loupe_article *a = parse_page("ad slot", AD_PAGE);
+  check_body("ad slot", a, ART1, 1);
+  check_body("ad slot", a, SHORTP, 1);
+  check_body("ad slot", a, ART2, 1);
+  check_body("ad slot", a, "Advertisement", 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
@@ -411,6 +429,7 @@ int main(void) {
   test_end_notes();
   test_wrapped_paragraph();
   test_related_link();
+  test_ad_slot();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
