@@ -523,6 +523,8 @@ static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
         t->lines[i - 1].cls == C_GOOD && t->lines[i + 1].cls == C_GOOD &&
         l->nwords >= 4 && memchr(LP_LINE_PTR(t, l), ':', l->len) != NULL)
       w[i] = line_weight(l, C_BAD) + END_COST;
+    if ((l->cue & LP_CUE_COMMENT) && lp_comment_zero(t, l))
+      w[i] = line_weight(l, C_BAD) + END_COST;
     if (t->dom) w[i] = lp_dom_weight(t, l, w[i]);
   }
   if (!(t->dom && lp_dom_region(t, w, best_a, best_b)))

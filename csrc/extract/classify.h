@@ -25,6 +25,10 @@ void lp_caption_shapes(lp_text *t);
  * per mille prose needs). Runs before the neighbour pass. */
 void lp_wrapped_runs(lp_text *t, unsigned need);
 
+/* Is the line a comment counter at zero ("0 comments", "No comments")?
+ * No comments follow it: it does not end the article. */
+int lp_comment_zero(const lp_text *t, const lp_line *l);
+
 /* Page rules run after the neighbour pass, before the article region is
  * chosen: prose after the header of a comment section that follows the
  * article is comments; runs of teasers are not the article. */

@@ -33,12 +33,20 @@ static size_t skip_count(const char *s, size_t n) {
   return i;
 }
 
+int lp_comment_zero(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t k = skip_count(s, l->len);
+  return k > 0 && l->nwords <= 4 && (s[0] == '0' || (s[0] | 32) == 'n') &&
+         lp_starts_ci(s + k, l->len - k, "comment");
+}
+
 int lp_comment_header(const lp_text *t, const lp_line *l) {
   const char *s = LP_LINE_PTR(t, l);
   size_t n = l->len, i, k;
   /* "3 responses to <the headline>" may be long; the others are short */
   if (l->nwords > 30 || n == 0) return 0;
   k = skip_count(s, n);
+  if (lp_comment_zero(t, l)) return 0;
   for (i = 0; i < N_HEADS; i++) {
     size_t m = strlen(comment_heads[i]);
     int titled = strstr(comment_heads[i], " to") != NULL ||

@@ -49,6 +49,9 @@ static void check_body(const char *what, const loupe_article *a,
 #define ART3 "The chair of the board told reporters that the repairs had " \
   "been postponed twice already and that a third delay would put the " \
   "supply of several valley towns at risk during a dry year."
+#define ART4 "Engineers hired by the board found cracks in the outlet " \
+  "tower of the older reservoir last year, and the insurer has asked for " \
+  "the work to be finished before the next winter storms arrive."
 #define CMT1 "I have lived in the valley for thirty years and I can tell " \
   "you that the board has been promising these repairs since before my " \
   "children were born, so I will believe it when I see the trucks."
@@ -127,6 +130,20 @@ static void test_signed_comments(void) {
   check_body("signed comments", a, CMT1, 0);
   check_body("signed comments", a, CMT2, 0);
   check_body("signed comments", a, CMT3, 0);
+  loupe_article_free(a);
+}
+
+/* a comment counter at zero inside the article opens no section */
+static const char ZERO_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n" "0 comments\n\n" ART4 "\n\n"
+  CMT3 "\n";
+
+static void test_comment_counter(void) {
+  loupe_article *a = parse_page("zero comments", ZERO_PAGE);
+  check_body("zero comments", a, ART3, 1);
+  check_body("zero comments", a, ART4, 1);
   loupe_article_free(a);
 }
 
@@ -284,9 +301,6 @@ static void test_split_article(void) {
 /* ---- a card for another story inside the article ---- */
 
 #define CARD "Ferry link approved after ten years"
-#define ART4 "Engineers hired by the board found cracks in the outlet " \
-  "tower of the older reservoir last year, and the insurer has asked for " \
-  "the work to be finished before the next winter storms arrive."
 
 static const char CARD_PAGE[] =
   "Valley Courier | News | Sport | Weather\n\n"
@@ -420,6 +434,7 @@ int main(void) {
   test_comment_section();
   test_comment_menu();
   test_signed_comments();
+  test_comment_counter();
   test_teasers();
   test_inline_list();
   test_embedded_post();
