@@ -229,20 +229,25 @@ static size_t teaser_unit(const lp_text *t, size_t i) {
 #define TEASER_RUN 3
 
 static void teaser_runs(lp_text *t) {
-  size_t n = t->n_lines, i = 0;
+  size_t n = t->n_lines, i = 0, prose = 0;
+  for (i = 0; i < n; i++)
+    if (t->lines[i].cls == C_GOOD) prose += t->lines[i].nchars;
+  i = 0;
   while (i < n) {
-    size_t j = i, units = 0, m;
+    size_t j = i, units = 0, m, k, run = 0;
     while (j < n && (m = teaser_unit(t, j)) > 0) {
       j += m;
       units++;
     }
-    if (units >= TEASER_RUN) {
-      size_t k;
+    for (k = i; k < j; k++)
+      if (t->lines[k].cls == C_GOOD) run += t->lines[k].nchars;
+    /* a run holding most of the page's prose is the article itself
+     * (a story told in short sections under subheads) */
+    if (units >= TEASER_RUN && run * 4 <= prose * 3)
       for (k = i; k < j; k++) {
         t->lines[k].cls = C_BAD;
         t->lines[k].reason = "teaser-list";
       }
-    }
     i = units ? j : i + 1;
   }
 }

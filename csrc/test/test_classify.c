@@ -204,6 +204,14 @@ static const char LISTICLE_PAGE[] =
   "2. The Ridge Walk\n\n" LST2 "\n\n"
   "3. The Covered Market\n\n" LST3 "\n";
 
+/* a story told in short sections under subheads is the article */
+static const char SECTIONS_PAGE[] =
+  "Valley Courier | Travel\n\n"
+  "Three Things to Do in the Valley This Spring\n\n"
+  "The Mill Museum\n\n" LST1 "\n\n"
+  "The Ridge Walk\n\n" LST2 "\n\n"
+  "The Covered Market\n\n" LST3 "\n";
+
 static void test_teasers(void) {
   loupe_article *a = parse_page("teasers", TEASER_PAGE);
   check_body("teasers", a, ART1, 1);
@@ -222,6 +230,11 @@ static void test_teasers(void) {
   check_body("dateline teasers", a, DTL1, 0);
   check_body("dateline teasers", a, DTL2, 0);
   check_body("dateline teasers", a, DTL3, 0);
+  loupe_article_free(a);
+  a = parse_page("sections", SECTIONS_PAGE);
+  check_body("sections", a, LST1, 1);
+  check_body("sections", a, LST2, 1);
+  check_body("sections", a, LST3, 1);
   loupe_article_free(a);
   a = parse_page("listicle", LISTICLE_PAGE);
   check_body("listicle", a, LST1, 1);
