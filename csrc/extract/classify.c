@@ -134,6 +134,13 @@ static const cue_word cues[] = {
   {"to read the full", LP_CUE_END, 0},
   {"our standards", LP_CUE_END, 0},
   {"trust principles", LP_CUE_END, 0},
+  /* notes under the article: who helped, how to reach the writer */
+  {"contributed to this report", LP_CUE_END, 0},
+  {"contributed reporting", LP_CUE_END, 0},
+  {"contributed to this story", LP_CUE_END, 0},
+  {"may be reached at", LP_CUE_END, 0},
+  {"can be reached at", LP_CUE_END, 0},
+  {"information for this report", LP_CUE_END, 0},
   {"sign up for", LP_CUE_NAV, 0},
 };
 
@@ -237,7 +244,7 @@ static unsigned stop_need(const char *lang) {
   if (lang == NULL) return 200;
   if (strcmp(lang, "en") == 0) return 280;
   /* the other languages' lists are shorter: their prose scores lower */
-  return 170;
+  return 150;
 }
 
 /*
@@ -348,11 +355,17 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
 static int decided(const lp_line *l) {
   if (l->cls == C_SHORT || l->cls == C_NEAR) return 0;
   if (l->cls == C_BAD && (l->cue & LP_CUE_CAPTION)) return 0;
+  /* nor does an "Advertisement" slot set between paragraphs */
+  if (l->cls == C_BAD && (l->cue & LP_CUE_AD) && l->nwords <= 3) return 0;
   if (l->cls == C_BAD && l->reason && (strcmp(l->reason, "caption") == 0 ||
                                        strcmp(l->reason, "caption-repeat") == 0))
     return 0;
   return 1;
 }
+
+/* What a line that says the article has ended (comments, related
+ * stories, an end note) costs the article region beyond its length. */
+#define END_COST 250
 
 /* Weight of a line in the article-region search. */
 static long line_weight(const lp_line *l, int cls) {
@@ -365,7 +378,7 @@ static long line_weight(const lp_line *l, int cls) {
   default:
     w = -25 - (long)(l->nchars > 300 ? 90 : l->nchars * 3 / 10);
     if (l->cue & (LP_CUE_COMMENT | LP_CUE_RELATED | LP_CUE_END))
-      w -= 250;
+      w -= END_COST;
     break;
   }
   return w;
@@ -501,8 +514,18 @@ static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
   *best_a = *best_b = LP_NONE;
   if (w == NULL) return LOUPE_ENOMEM;
   for (i = 0; i < n; i++) {
-    w[i] = line_weight(&t->lines[i], t->lines[i].cls);
-    if (t->dom) w[i] = lp_dom_weight(t, &t->lines[i], w[i]);
+    const lp_line *l = &t->lines[i];
+    w[i] = line_weight(l, l->cls);
+    /* "Related: <a headline>" between two paragraphs is a link set into
+     * the article, not the header of a list after it ("Related
+     * stories"): it costs what any boilerplate line costs */
+    if ((l->cue & LP_CUE_RELATED) && i > 0 && i + 1 < n &&
+        t->lines[i - 1].cls == C_GOOD && t->lines[i + 1].cls == C_GOOD &&
+        l->nwords >= 4 && memchr(LP_LINE_PTR(t, l), ':', l->len) != NULL)
+      w[i] = line_weight(l, C_BAD) + END_COST;
+    if ((l->cue & LP_CUE_COMMENT) && lp_comment_zero(t, l))
+      w[i] = line_weight(l, C_BAD) + END_COST;
+    if (t->dom) w[i] = lp_dom_weight(t, l, w[i]);
   }
   if (!(t->dom && lp_dom_region(t, w, best_a, best_b)))
     for (i = 0; i < n; i++) {
@@ -533,8 +556,10 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     /* an HTML page's markup has its say (htmlclass.c) */
     if (t->dom) l->cls = lp_dom_class(t, l, l->cls, &l->reason);
   }
+  lp_caption_shapes(t);
   if (t->dom && lp_dom_smooth(t) != LOUPE_OK) return LOUPE_ENOMEM;
   caption_pass(t);
+  lp_wrapped_runs(t, stop_need(lang));
   if (neighbour_pass(t) != LOUPE_OK) return LOUPE_ENOMEM;
   indent_pass(t);
   lp_page_rules(t);

@@ -15,6 +15,20 @@ enum { C_BAD = 0, C_SHORT, C_NEAR, C_GOOD };
  * Reply", "3 responses to ...", "Kommentare")? */
 int lp_comment_header(const lp_text *t, const lp_line *l);
 
+/* Photo captions by their shape (a sentence ending with a full date,
+ * people placed "(left)"): boilerplate that leaves its neighbours alone.
+ * Runs on the initial classes. */
+void lp_caption_shapes(lp_text *t);
+
+/* A paragraph the source wrapped into lines is judged whole: its lines
+ * are good when together they read as prose (need: the stop-word share
+ * per mille prose needs). Runs before the neighbour pass. */
+void lp_wrapped_runs(lp_text *t, unsigned need);
+
+/* Is the line a comment counter at zero ("0 comments", "No comments")?
+ * No comments follow it: it does not end the article. */
+int lp_comment_zero(const lp_text *t, const lp_line *l);
+
 /* Page rules run after the neighbour pass, before the article region is
  * chosen: prose after the header of a comment section that follows the
  * article is comments; runs of teasers are not the article. */

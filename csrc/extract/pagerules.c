@@ -33,22 +33,31 @@ static size_t skip_count(const char *s, size_t n) {
   return i;
 }
 
+int lp_comment_zero(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t k = skip_count(s, l->len);
+  return k > 0 && l->nwords <= 4 && (s[0] == '0' || (s[0] | 32) == 'n') &&
+         lp_starts_ci(s + k, l->len - k, "comment");
+}
+
 int lp_comment_header(const lp_text *t, const lp_line *l) {
   const char *s = LP_LINE_PTR(t, l);
   size_t n = l->len, i, k;
   /* "3 responses to <the headline>" may be long; the others are short */
   if (l->nwords > 30 || n == 0) return 0;
-  if (l->nseps > 0) return 0;          /* a share bar, not a header */
   k = skip_count(s, n);
+  if (lp_comment_zero(t, l)) return 0;
   for (i = 0; i < N_HEADS; i++) {
     size_t m = strlen(comment_heads[i]);
+    int titled = strstr(comment_heads[i], " to") != NULL ||
+                 strstr(comment_heads[i], " on") != NULL;
     if (!lp_starts_ci(s + k, n - k, comment_heads[i])) continue;
     /* the whole word: "commentary" is not "comment" */
     if (k + m < n && ((s[k + m] | 32) >= 'a' && (s[k + m] | 32) <= 'z'))
       continue;
-    if (l->nwords - (k > 0) > 4 && strstr(comment_heads[i], " to") == NULL &&
-        strstr(comment_heads[i], " on") == NULL)
-      continue;
+    /* short, and not in a share bar ("Share | Comments (3)"); "3
+     * responses to <the headline>" holds the headline */
+    if (!titled && (l->nwords - (k > 0) > 4 || l->nseps > 0)) continue;
     return 1;
   }
   return 0;
@@ -58,17 +67,79 @@ int lp_comment_header(const lp_text *t, const lp_line *l) {
  * it to close an article. */
 #define ARTICLE_BEFORE 500
 
+/* Key of a line's first two words (letters, ASCII case folded), 0 when
+ * it has fewer. */
+static int word_byte(unsigned char c) {
+  return ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0x80;
+}
+
+static uint32_t two_words_key(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  uint32_t h = 2166136261u;
+  size_t i = 0, words = 0;
+  while (i < l->len && words < 2) {
+    if (!word_byte(s[i])) { i++; continue; }
+    while (i < l->len && word_byte(s[i])) {
+      unsigned char c = s[i++];
+      h = (h ^ (c < 0x80 ? (unsigned)(c | 32) : c)) * 16777619u;
+    }
+    h = (h ^ ' ') * 16777619u;
+    words++;
+  }
+  return words == 2 ? (h ? h : 1) : 0;
+}
+
+/* A comment's signature: a short line with a date or a time ("Posted by:
+ * anna, Leeds on 9:06pm Tue 1 Jan 08") whose first two words open two
+ * more such lines below it, with readers' text between them. */
+#define SIG_WINDOW 400
+
+/* A short line that opens with a word and shows a time of day. */
+static int signature_shape(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i;
+  if (l->nwords < 3 || l->nwords > 15 || l->ndigits < 3) return 0;
+  if (!(((unsigned char)s[0] | 32) >= 'a' && ((unsigned char)s[0] | 32) <= 'z'))
+    return 0;
+  for (i = 1; i + 2 < l->len; i++)
+    if (s[i] == ':' && s[i - 1] >= '0' && s[i - 1] <= '9' &&
+        s[i + 1] >= '0' && s[i + 1] <= '5' && s[i + 2] >= '0' &&
+        s[i + 2] <= '9')
+      return 1;
+  return 0;
+}
+
+static int comment_signature(const lp_text *t, size_t i) {
+  const lp_line *l = &t->lines[i];
+  uint32_t key;
+  size_t j, same = 0, prose = 0;
+  if (!signature_shape(t, l)) return 0;
+  if ((key = two_words_key(t, l)) == 0) return 0;
+  for (j = i + 1; j < t->n_lines && j <= i + SIG_WINDOW; j++) {
+    const lp_line *o = &t->lines[j];
+    if (signature_shape(t, o) && two_words_key(t, o) == key) {
+      if (++same >= 2) break;
+    } else if (o->nwords >= 5 && same == 0) {
+      prose++;
+    }
+  }
+  return same >= 2 && prose > 0;
+}
+
 static void comment_cut(lp_text *t) {
   size_t n = t->n_lines, i, prose = 0, good = 0;
+  const char *why = NULL;
   for (i = 0; i < n; i++) {
     lp_line *l = &t->lines[i];
-    if (prose >= ARTICLE_BEFORE && good >= 2 && lp_comment_header(t, l))
-      break;
+    if (prose >= ARTICLE_BEFORE && good >= 2) {
+      if (lp_comment_header(t, l)) { why = "comment-header"; break; }
+      if (comment_signature(t, i)) { why = "comment-signature"; break; }
+    }
     if (l->cls == C_GOOD) { prose += l->nchars; good++; }
   }
   if (i >= n) return;
   t->lines[i].cls = C_BAD;
-  t->lines[i].reason = "comment-header";
+  t->lines[i].reason = why;
   for (i++; i < n; i++) {
     lp_line *l = &t->lines[i];
     if (l->cls == C_BAD) continue;
@@ -119,11 +190,34 @@ static int glued_teaser(const lp_text *t, const lp_line *l) {
   return 0;
 }
 
+/* A dateline inside the line ("... stateless WASHINGTON: The ..."): a
+ * headline glued to the opening of its story. Capitals (four or more,
+ * spaces allowed) after a space, then a colon or a dash, past the
+ * line's first words. */
+static int inner_dateline(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len > 300 ? 300 : l->len, i;
+  if (l->nwords < 10) return 0;
+  for (i = 24; i + 6 < n; i++) {
+    size_t j = i + 1, caps = 0;
+    if (s[i] != ' ' || !(s[j] >= 'A' && s[j] <= 'Z')) continue;
+    while (j < n && ((s[j] >= 'A' && s[j] <= 'Z') || s[j] == ' ' ||
+                     s[j] == '.')) {
+      if (s[j] >= 'A' && s[j] <= 'Z') caps++;
+      j++;
+    }
+    if (caps >= 4 && j < n && s[j] == ':' && s[j - 1] != ' ') return 1;
+    if (caps >= 4 && j + 1 < n && s[j - 1] == ' ' && s[j] == '-') return 1;
+    i = j;
+  }
+  return 0;
+}
+
 /* Lines of the teaser unit starting at line i (a headline and its blurb,
  * or the two glued), 0 when none starts there. */
 static size_t teaser_unit(const lp_text *t, size_t i) {
   const lp_line *l = &t->lines[i];
-  if (glued_teaser(t, l)) return 1;
+  if (glued_teaser(t, l) || inner_dateline(t, l)) return 1;
   if (i + 1 < t->n_lines && teaser_head(t, l) &&
       teaser_blurb(t, &t->lines[i + 1]))
     return 2;
@@ -135,20 +229,25 @@ static size_t teaser_unit(const lp_text *t, size_t i) {
 #define TEASER_RUN 3
 
 static void teaser_runs(lp_text *t) {
-  size_t n = t->n_lines, i = 0;
+  size_t n = t->n_lines, i = 0, prose = 0;
+  for (i = 0; i < n; i++)
+    if (t->lines[i].cls == C_GOOD) prose += t->lines[i].nchars;
+  i = 0;
   while (i < n) {
-    size_t j = i, units = 0, m;
+    size_t j = i, units = 0, m, k, run = 0;
     while (j < n && (m = teaser_unit(t, j)) > 0) {
       j += m;
       units++;
     }
-    if (units >= TEASER_RUN) {
-      size_t k;
+    for (k = i; k < j; k++)
+      if (t->lines[k].cls == C_GOOD) run += t->lines[k].nchars;
+    /* a run holding most of the page's prose is the article itself
+     * (a story told in short sections under subheads) */
+    if (units >= TEASER_RUN && run * 4 <= prose * 3)
       for (k = i; k < j; k++) {
         t->lines[k].cls = C_BAD;
         t->lines[k].reason = "teaser-list";
       }
-    }
     i = units ? j : i + 1;
   }
 }
@@ -244,6 +343,110 @@ static void story_cards(lp_text *t) {
       t->lines[k].reason = "story-card";
     }
     i = to;
+  }
+}
+
+/* Does the line end with a full date ("..., Monday Jan. 7, 2008.")? */
+static int ends_with_date(const char *s, size_t n) {
+  size_t i = n, digits = 0;
+  static const char *const months[] = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+    "nov", "dec"
+  };
+  size_t m;
+  while (i > 0 && (s[i - 1] == '.' || s[i - 1] == ')')) i--;
+  while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') { i--; digits++; }
+  if (digits != 4 || i < 12 || s[i - 1] != ' ' || s[i - 2] != ',') return 0;
+  i -= 2;
+  digits = 0;
+  while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') { i--; digits++; }
+  if (digits < 1 || digits > 2 || i < 5 || s[i - 1] != ' ') return 0;
+  i--;
+  while (i > 0 && (word_byte((unsigned char)s[i - 1]) || s[i - 1] == '.'))
+    i--;
+  for (m = 0; m < 12; m++)
+    if (lp_starts_ci(s + i, n - i, months[m])) break;
+  if (m == 12 || i < 3) return 0;
+  /* set off by a comma, maybe after a weekday (", Monday Jan. 7, 2008"):
+   * an article's "since Dec. 26, 1994" is not a caption's date */
+  if (s[i - 1] == ' ' && s[i - 2] == ',') return 1;
+  i--;
+  if (i > 0 && s[i - 1] == ',') i--;
+  if (i >= 3 && lp_contains_ci(s + i - 3, 3, "day")) {
+    while (i > 0 && ((unsigned char)s[i - 1] | 32) >= 'a' &&
+           ((unsigned char)s[i - 1] | 32) <= 'z')
+      i--;
+    return i >= 2 && s[i - 1] == ' ' && s[i - 2] == ',';
+  }
+  return 0;
+}
+
+/* Photo captions by their shape: a sentence that ends with the date the
+ * picture was taken, or that places people in it ("(left)", ", right,").
+ * A signature under an embedded post ends with a date too: not one. */
+void lp_caption_shapes(lp_text *t) {
+  size_t i;
+  for (i = 0; i < t->n_lines; i++) {
+    lp_line *l = &t->lines[i];
+    const char *s = LP_LINE_PTR(t, l);
+    int dated, placed;
+    if (l->nwords < 8 || l->nwords > 80 || l->cls == C_BAD) continue;
+    if (post_signature(t, l)) continue;
+    dated = ends_with_date(s, l->len);
+    placed = lp_contains_ci(s, l->len, "(left)") ||
+             lp_contains_ci(s, l->len, "(right)") ||
+             lp_contains_ci(s, l->len, "(center)") ||
+             lp_contains_ci(s, l->len, ", left,") ||
+             lp_contains_ci(s, l->len, ", right,") ||
+             lp_contains_ci(s, l->len, ", pictured ") ||
+             (lp_contains_ci(s, l->len, "in this ") &&
+              lp_contains_ci(s, l->len, " photo"));
+    if (!dated && !placed) continue;
+    l->cls = C_BAD;
+    l->cue |= LP_CUE_CAPTION;
+    l->reason = "caption-shape";
+  }
+}
+
+/* Does line b go on with line a's sentence, as in a paragraph the source
+ * wrapped at a fixed width ("... Zune will be available in" / "Spring
+ * 2008. Highly ...")? Same block, a long, b starting in lower case or a
+ * ending in a comma or a hyphen. */
+static int continues(const lp_text *t, const lp_line *a, const lp_line *b) {
+  const char *sa = LP_LINE_PTR(t, a), *sb = LP_LINE_PTR(t, b);
+  char last;
+  if (a->block != b->block || a->len == 0 || b->len == 0) return 0;
+  if (a->nchars < 40 || b->src_line != a->src_line + 1) return 0;
+  last = sa[a->len - 1];
+  if (sb[0] >= 'a' && sb[0] <= 'z')
+    return (last >= 'a' && last <= 'z') || last == ',' || last == '-' ||
+           (last >= '0' && last <= '9');
+  return last == ',' || (last == '-' && a->len >= 2 && sa[a->len - 2] != ' ');
+}
+
+/* A paragraph wrapped into lines is judged whole: when its lines
+ * together read as prose (long enough, with stop words), each of them
+ * is good, whatever its fragment looked like alone. */
+#define WRAP_PROSE 200
+
+void lp_wrapped_runs(lp_text *t, unsigned need) {
+  size_t n = t->n_lines, i = 0, k;
+  while (i < n) {
+    size_t j = i + 1, chars = t->lines[i].nchars;
+    uint64_t words = t->lines[i].nwords, stop = t->lines[i].nstop;
+    while (j < n && continues(t, &t->lines[j - 1], &t->lines[j])) {
+      chars += t->lines[j].nchars;
+      words += t->lines[j].nwords;
+      stop += t->lines[j].nstop;
+      j++;
+    }
+    if (j - i >= 2 && chars >= WRAP_PROSE && stop * 1000 >= words * need)
+      for (k = i; k < j; k++)
+        if (t->lines[k].cls != C_GOOD) {
+          t->lines[k].cls = C_GOOD;
+          t->lines[k].reason = "wrapped-prose";
+        }
+    i = j;
   }
 }
 

@@ -49,6 +49,9 @@ static void check_body(const char *what, const loupe_article *a,
 #define ART3 "The chair of the board told reporters that the repairs had " \
   "been postponed twice already and that a third delay would put the " \
   "supply of several valley towns at risk during a dry year."
+#define ART4 "Engineers hired by the board found cracks in the outlet " \
+  "tower of the older reservoir last year, and the insurer has asked for " \
+  "the work to be finished before the next winter storms arrive."
 #define CMT1 "I have lived in the valley for thirty years and I can tell " \
   "you that the board has been promising these repairs since before my " \
   "children were born, so I will believe it when I see the trucks."
@@ -69,8 +72,23 @@ static const char COMMENT_PAGE[] =
   "Posted by anna_k | March 3, 2021 at 11:40 AM\n\n" CMT3 "\n\n"
   "Post a comment\n\nYou must be signed in to comment.\n";
 
+/* the header names the article, dash and all */
+static const char RESPONSES_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "2 Responses to \xE2\x80\x9CWater board \xE2\x80\x94 a tariff "
+  "too far?\xE2\x80\x9D\n\n"
+  CMT1 "\n\n" CMT2 "\n\n" CMT3 "\n";
+
 static void test_comment_section(void) {
-  loupe_article *a = parse_page("comments", COMMENT_PAGE);
+  loupe_article *a = parse_page("responses", RESPONSES_PAGE);
+  check_body("responses", a, ART3, 1);
+  check_body("responses", a, CMT1, 0);
+  check_body("responses", a, CMT2, 0);
+  check_body("responses", a, CMT3, 0);
+  loupe_article_free(a);
+  a = parse_page("comments", COMMENT_PAGE);
   check_body("comments", a, ART1, 1);
   check_body("comments", a, ART2, 1);
   check_body("comments", a, ART3, 1);
@@ -90,6 +108,42 @@ static void test_comment_menu(void) {
   loupe_article *a = parse_page("comments menu", COMMENT_MENU_PAGE);
   check_body("comments menu", a, ART1, 1);
   check_body("comments menu", a, ART3, 1);
+  loupe_article_free(a);
+}
+
+/* readers' comments with no header: each under a signature with a time */
+static const char SIGNED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Posted by: riverwatcher, Glenford on 9:14am Wed 3 Mar 21\n" CMT1 "\n"
+  "Report this post\n"
+  "Posted by: dryseason, Mossford on 10:02am Wed 3 Mar 21\n" CMT2 "\n"
+  "Report this post\n"
+  "Posted by: anna_k, Glenford on 11:40am Wed 3 Mar 21\n" CMT3 "\n"
+  "Report this post\n";
+
+static void test_signed_comments(void) {
+  loupe_article *a = parse_page("signed comments", SIGNED_PAGE);
+  check_body("signed comments", a, ART1, 1);
+  check_body("signed comments", a, ART3, 1);
+  check_body("signed comments", a, CMT1, 0);
+  check_body("signed comments", a, CMT2, 0);
+  check_body("signed comments", a, CMT3, 0);
+  loupe_article_free(a);
+}
+
+/* a comment counter at zero inside the article opens no section */
+static const char ZERO_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n" "0 comments\n\n" ART4 "\n\n"
+  CMT3 "\n";
+
+static void test_comment_counter(void) {
+  loupe_article *a = parse_page("zero comments", ZERO_PAGE);
+  check_body("zero comments", a, ART3, 1);
+  check_body("zero comments", a, ART4, 1);
   loupe_article_free(a);
 }
 
@@ -120,6 +174,21 @@ static const char GLUED_PAGE[] =
   "Night Closures On The Coastal Road" TEA2 "\n\n"
   "Library Opens Later On Thursdays" TEA3 "\n";
 
+/* teasers whose headline runs into the dateline of the story */
+#define DTL1 "\xE2\x80\xA2 Fair breaks entry record as farmers return " \
+  "GLENFORD: The county fair opened on Friday with more animals than ever."
+#define DTL2 "\xE2\x80\xA2 Coastal road to close at night for repairs " \
+  "MOSSFORD: Two lanes of the coastal road will close for three weeks."
+#define DTL3 "\xE2\x80\xA2 Library to stay open later on Thursdays " \
+  "VALLEY CITY: The central library will open until nine from next week."
+
+static const char DATELINE_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  DTL1 "\n" DTL2 "\n" DTL3 "\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
 /* a listicle: numbered heads with a sentence each are the article */
 #define LST1 "The old mill by the river has been turned into a museum of " \
   "local crafts, with weaving looms that visitors may try themselves."
@@ -135,6 +204,14 @@ static const char LISTICLE_PAGE[] =
   "2. The Ridge Walk\n\n" LST2 "\n\n"
   "3. The Covered Market\n\n" LST3 "\n";
 
+/* a story told in short sections under subheads is the article */
+static const char SECTIONS_PAGE[] =
+  "Valley Courier | Travel\n\n"
+  "Three Things to Do in the Valley This Spring\n\n"
+  "The Mill Museum\n\n" LST1 "\n\n"
+  "The Ridge Walk\n\n" LST2 "\n\n"
+  "The Covered Market\n\n" LST3 "\n";
+
 static void test_teasers(void) {
   loupe_article *a = parse_page("teasers", TEASER_PAGE);
   check_body("teasers", a, ART1, 1);
@@ -147,6 +224,17 @@ static void test_teasers(void) {
   check_body("glued teasers", a, ART2, 1);
   check_body("glued teasers", a, "County Fair Breaks", 0);
   check_body("glued teasers", a, "Library Opens Later", 0);
+  loupe_article_free(a);
+  a = parse_page("dateline teasers", DATELINE_PAGE);
+  check_body("dateline teasers", a, ART3, 1);
+  check_body("dateline teasers", a, DTL1, 0);
+  check_body("dateline teasers", a, DTL2, 0);
+  check_body("dateline teasers", a, DTL3, 0);
+  loupe_article_free(a);
+  a = parse_page("sections", SECTIONS_PAGE);
+  check_body("sections", a, LST1, 1);
+  check_body("sections", a, LST2, 1);
+  check_body("sections", a, LST3, 1);
   loupe_article_free(a);
   a = parse_page("listicle", LISTICLE_PAGE);
   check_body("listicle", a, LST1, 1);
@@ -226,9 +314,6 @@ static void test_split_article(void) {
 /* ---- a card for another story inside the article ---- */
 
 #define CARD "Ferry link approved after ten years"
-#define ART4 "Engineers hired by the board found cracks in the outlet " \
-  "tower of the older reservoir last year, and the insurer has asked for " \
-  "the work to be finished before the next winter storms arrive."
 
 static const char CARD_PAGE[] =
   "Valley Courier | News | Sport | Weather\n\n"
@@ -246,14 +331,133 @@ static void test_story_card(void) {
   loupe_article_free(a);
 }
 
+/* ---- photo captions by their shape ---- */
+
+#define CAP1 "Workers inspect the outlet tower of the Mossford reservoir " \
+  "during a dry spell, Monday, Aug. 9, 2020."
+#define CAP2 "Board chair Ellen Marsh (left) speaks with residents at the " \
+  "public hearing in the town hall."
+#define CAP3 "Ellen Marsh addresses residents of the valley at a public " \
+  "meeting in this photo from the 2019 hearing."
+#define SINCE "The tariff has not changed since the last review of the " \
+  "allowance, which the board held on March 3, 2015."
+
+static const char CAPTION_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  CAP1 "\n\n" ART1 "\n\n" SINCE "\n\n" CAP2 "\n\n" ART2 "\n\n"
+  CAP3 "\n\n" ART3 "\n";
+
+static void test_caption_shapes(void) {
+  loupe_article *a = parse_page("captions", CAPTION_PAGE);
+  check_body("captions", a, ART1, 1);
+  check_body("captions", a, ART2, 1);
+  check_body("captions", a, SINCE, 1);
+  check_body("captions", a, CAP1, 0);
+  check_body("captions", a, CAP2, 0);
+  check_body("captions", a, CAP3, 0);
+  loupe_article_free(a);
+}
+
+/* ---- notes under the article and the footer ---- */
+
+#define NOTE1 "Staff writer Tom Reyes contributed to this report."
+#define NOTE2 "Mara Linde covers the valley towns and can be reached at " \
+  "mlinde@valleycourier.example."
+
+static const char NOTES_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n" NOTE1 "\n\n" NOTE2 "\n\n"
+  "About us | Contact us | Privacy policy | Terms of use\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
+static void test_end_notes(void) {
+  loupe_article *a = parse_page("end notes", NOTES_PAGE);
+  check_body("end notes", a, ART3, 1);
+  check_body("end notes", a, NOTE1, 0);
+  check_body("end notes", a, NOTE2, 0);
+  check_body("end notes", a, "About us", 0);
+  check_body("end notes", a, "Copyright 2021", 0);
+  loupe_article_free(a);
+}
+
+/* ---- a paragraph the source wrapped at a fixed width ---- */
+
+#define WR1 "- Night service. The ferry will run a late crossing on Fridays"
+#define WR2 "and Saturdays from June, so that islanders who work in the"
+#define WR3 "harbour district can travel home after the evening shift,"
+#define WR4 "the operator said in a statement."
+
+static const char WRAPPED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" WR1 "\n" WR2 "\n" WR3 "\n" WR4 "\n\n" ART3 "\n";
+
+static void test_wrapped_paragraph(void) {
+  loupe_article *a = parse_page("wrapped", WRAPPED_PAGE);
+  check_body("wrapped", a, ART2, 1);
+  check_body("wrapped", a, "Night service", 1);
+  check_body("wrapped", a, WR2, 1);
+  check_body("wrapped", a, WR3, 1);
+  check_body("wrapped", a, ART3, 1);
+  loupe_article_free(a);
+}
+
+/* ---- a "Related:" link set between two paragraphs ---- */
+
+static const char RELATED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n"
+  "Related: Drought warning issued for the valley\n\n"
+  ART3 "\n\n" ART4 "\n\n"
+  "Related stories\n\n" TEA1 "\n\n" TEA2 "\n";
+
+static void test_related_link(void) {
+  loupe_article *a = parse_page("related link", RELATED_PAGE);
+  check_body("related link", a, ART1, 1);
+  check_body("related link", a, ART2, 1);
+  check_body("related link", a, ART3, 1);
+  check_body("related link", a, ART4, 1);
+  check_body("related link", a, "Related: Drought", 0);
+  check_body("related link", a, TEA1, 0);
+  loupe_article_free(a);
+}
+
+/* ---- an advertisement slot between paragraphs ---- */
+
+#define SHORTP "The vote is expected in May."
+
+static const char AD_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" "Advertisement\n\n" SHORTP "\n\n" ART2 "\n\n" ART3 "\n";
+
+static void test_ad_slot(void) {
+  loupe_article *a = parse_page("ad slot", AD_PAGE);
+  check_body("ad slot", a, ART1, 1);
+  check_body("ad slot", a, SHORTP, 1);
+  check_body("ad slot", a, ART2, 1);
+  check_body("ad slot", a, "Advertisement", 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
+  test_signed_comments();
+  test_comment_counter();
   test_teasers();
   test_inline_list();
   test_embedded_post();
   test_split_article();
   test_story_card();
+  test_caption_shapes();
+  test_end_notes();
+  test_wrapped_paragraph();
+  test_related_link();
+  test_ad_slot();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
