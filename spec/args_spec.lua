@@ -236,7 +236,8 @@ describe("filter lists", function()
     raises_here(function() c:quotes { outlet = {} } end,
       "filter 'outlet' is an empty list")
     raises_here(function() c:quotes { kind = "shouted" } end,
-      "filter 'kind': direct, reported, phrase or turn expected, got \"shouted\"")
+      "filter 'kind': direct, reported, phrase or turn expected, got "
+        .. "\"shouted\"")
     raises_here(function() c:entities { kind = "planet" } end,
       "filter 'kind': person, organisation or place expected, got "
       .. "\"planet\"")
