@@ -169,146 +169,191 @@ out:
   return rc;
 }
 
-int lp_dedupe(lp_text *t) {
-  size_t nb = 0, i, total = 0, ns = 0, g, ngrp = 0, np = 0;
-  uint32_t *idx = NULL, *nsh = NULL, *covered = NULL, *wbuf = NULL;
-  shingle *sh = NULL;
-  line_pair *pairs = NULL;
-  sh_group *grp = NULL;
-  unsigned char *dead = NULL;
-  uint32_t *parts = NULL;
-  int rc = LOUPE_ENOMEM;
-  size_t wcap = 0;
+/* What lp_dedupe works on: the body lines (idx[] into t->lines), their
+ * shingles by hash, the groups of lines sharing one, and per line its
+ * shingle count, how many of them others share, and whether it is gone. */
+typedef struct {
+  lp_text *t;
+  size_t nb, ns, ngrp, np, total, wcap;
+  uint32_t *idx, *nsh, *covered, *wbuf, *parts;
+  shingle *sh;
+  sh_group *grp;
+  line_pair *pairs;
+  unsigned char *dead;
+} dd_state;
 
-  for (i = 0; i < t->n_lines; i++)
-    if (t->lines[i].label == LOUPE_LINE_BODY) {
-      nb++;
-      total += t->lines[i].nwords + 1;
-      if (t->lines[i].nwords + 1 > wcap) wcap = t->lines[i].nwords + 1;
+static void dd_free(dd_state *d) {
+  free(d->idx);
+  free(d->nsh);
+  free(d->covered);
+  free(d->dead);
+  free(d->sh);
+  free(d->wbuf);
+  free(d->pairs);
+  free(d->grp);
+  free(d->parts);
+}
+
+/* Count the body lines and their words; allocate. LOUPE_OK (nb < 2:
+ * nothing to do) or LOUPE_ENOMEM. */
+static int dd_alloc(dd_state *d) {
+  size_t i;
+  for (i = 0; i < d->t->n_lines; i++)
+    if (d->t->lines[i].label == LOUPE_LINE_BODY) {
+      d->nb++;
+      d->total += d->t->lines[i].nwords + 1;
+      if (d->t->lines[i].nwords + 1 > d->wcap)
+        d->wcap = d->t->lines[i].nwords + 1;
     }
-  if (nb < 2) return LOUPE_OK;
-  idx = malloc(nb * sizeof *idx);
-  nsh = calloc(nb, sizeof *nsh);
-  covered = calloc(nb, sizeof *covered);
-  dead = calloc(nb, 1);
-  sh = malloc(total * sizeof *sh);
-  wbuf = malloc((wcap + 4) * sizeof *wbuf);
-  if (!idx || !nsh || !covered || !dead || !sh || !wbuf) goto out;
-  nb = 0;
+  if (d->nb < 2) return LOUPE_OK;
+  d->idx = malloc(d->nb * sizeof *d->idx);
+  d->nsh = calloc(d->nb, sizeof *d->nsh);
+  d->covered = calloc(d->nb, sizeof *d->covered);
+  d->dead = calloc(d->nb, 1);
+  d->sh = malloc(d->total * sizeof *d->sh);
+  d->wbuf = malloc((d->wcap + 4) * sizeof *d->wbuf);
+  d->parts = calloc(d->nb, sizeof *d->parts);
+  if (!d->idx || !d->nsh || !d->covered || !d->dead || !d->sh || !d->wbuf ||
+      !d->parts)
+    return LOUPE_ENOMEM;
+  return LOUPE_OK;
+}
+
+/* Every body line's word 3-shingles (a line of fewer than 3 words is one
+ * shingle of its normalised text), in line order. */
+static void dd_shingles(dd_state *d) {
+  lp_text *t = d->t;
+  size_t i, nb = 0, ns = 0;
   for (i = 0; i < t->n_lines; i++) {
     lp_line *l = &t->lines[i];
     size_t nw, k;
+    uint32_t *w = d->wbuf;
     if (l->label != LOUPE_LINE_BODY) continue;
-    nw = lp_word_hashes(LP_LINE_PTR(t, l), l->len, wbuf, wcap + 4);
-    if (nw > wcap + 4) nw = wcap + 4;
+    nw = lp_word_hashes(LP_LINE_PTR(t, l), l->len, w, d->wcap + 4);
+    if (nw > d->wcap + 4) nw = d->wcap + 4;
     if (nw < 3) {
-      sh[ns].h = lp_norm_hash(LP_LINE_PTR(t, l), l->len);
-      sh[ns].line = (uint32_t)nb;
-      ns++;
-      nsh[nb] = 1;
+      d->sh[ns].h = lp_norm_hash(LP_LINE_PTR(t, l), l->len);
+      d->sh[ns++].line = (uint32_t)nb;
+      d->nsh[nb] = 1;
     } else {
       for (k = 0; k + 2 < nw; k++) {
-        sh[ns].h = lp_mix32(wbuf[k] * 31u + lp_mix32(wbuf[k + 1] * 17u + wbuf[k + 2]));
-        sh[ns].line = (uint32_t)nb;
-        ns++;
+        d->sh[ns].h = lp_mix32(w[k] * 31u + lp_mix32(w[k + 1] * 17u + w[k + 2]));
+        d->sh[ns++].line = (uint32_t)nb;
       }
-      nsh[nb] = (uint32_t)(nw - 2);
+      d->nsh[nb] = (uint32_t)(nw - 2);
     }
-    idx[nb++] = (uint32_t)i;
+    d->idx[nb++] = (uint32_t)i;
   }
-  /* shingles were added in line order: a stable sort by hash keeps each
-   * hash's lines in order */
-  {
-    shingle *tmp = malloc((ns ? ns : 1) * sizeof *tmp);
-    if (tmp == NULL) goto out;
-    if (radix_sort(sh, tmp, ns) == sh) {
-      free(tmp);
-    } else {
-      free(sh);
-      sh = tmp;
-    }
+  d->ns = ns;
+}
+
+/* Sort the shingles by hash (stable: each hash's lines stay in line
+ * order) and gather the groups of lines sharing a shingle, repeats of one
+ * shingle inside one line dropped. LOUPE_OK or LOUPE_ENOMEM. */
+static int dd_groups(dd_state *d) {
+  shingle *sh, *tmp = malloc((d->ns ? d->ns : 1) * sizeof *tmp);
+  size_t g;
+  if (tmp == NULL) return LOUPE_ENOMEM;
+  if (radix_sort(d->sh, tmp, d->ns) == d->sh) {
+    free(tmp);
+  } else {
+    free(d->sh);
+    d->sh = tmp;
   }
-  /* the groups of lines sharing a shingle (repeats of one shingle
-   * inside one line dropped) */
-  grp = malloc((ns ? ns : 1) * sizeof *grp);
-  if (grp == NULL) goto out;
-  for (g = 0; g < ns;) {
-    size_t e = g + 1, a, distinct;
-    while (e < ns && sh[e].h == sh[g].h) e++;
-    distinct = 0;
+  sh = d->sh;
+  d->grp = malloc((d->ns ? d->ns : 1) * sizeof *d->grp);
+  if (d->grp == NULL) return LOUPE_ENOMEM;
+  for (g = 0; g < d->ns;) {
+    size_t e = g + 1, a, distinct = 0;
+    while (e < d->ns && sh[e].h == sh[g].h) e++;
     for (a = g; a < e; a++)
       if (a == g || sh[a].line != sh[a - 1].line) sh[g + distinct++] = sh[a];
     if (distinct > 1) {
-      for (a = g; a < g + distinct; a++) covered[sh[a].line]++;
-      grp[ngrp].start = (uint32_t)g;
-      grp[ngrp].n = (uint32_t)distinct;
-      ngrp++;
+      for (a = g; a < g + distinct; a++) d->covered[sh[a].line]++;
+      d->grp[d->ngrp].start = (uint32_t)g;
+      d->grp[d->ngrp].n = (uint32_t)distinct;
+      d->ngrp++;
     }
     g = e;
   }
-  if (count_pairs(sh, grp, ngrp, nsh, nb, &pairs, &np)) goto out;
-  /* the pairs that share shingles, in line order: counting parts and
-   * joining groups (each group's root is its first line) */
-  {
-    size_t k;
-    parts = calloc(nb, sizeof *parts);
-    if (parts == NULL) goto out;
-    /* 1. glued copies: a line mostly made of two or more other lines */
-    for (k = 0; k < np; k++) {
-      uint32_t a = pairs[k].a, b = pairs[k].b;
-      uint64_t c = pairs[k].count;
-      if (c * 10 >= (uint64_t)nsh[b] * 6 && nsh[b] < nsh[a]) parts[a]++;
-      if (c * 10 >= (uint64_t)nsh[a] * 6 && nsh[a] < nsh[b]) parts[b]++;
+  return LOUPE_OK;
+}
+
+static void dd_drop(dd_state *d, size_t i, const char *reason) {
+  d->dead[i] = 1;
+  d->t->lines[d->idx[i]].label = LOUPE_LINE_DUPLICATE;
+  d->t->lines[d->idx[i]].reason = reason;
+}
+
+/* Glued copies: a line mostly made of two or more other lines. */
+static void dd_glued(dd_state *d) {
+  size_t k, i;
+  for (k = 0; k < d->np; k++) {
+    uint32_t a = d->pairs[k].a, b = d->pairs[k].b;
+    uint64_t c = d->pairs[k].count;
+    if (c * 10 >= (uint64_t)d->nsh[b] * 6 && d->nsh[b] < d->nsh[a])
+      d->parts[a]++;
+    if (c * 10 >= (uint64_t)d->nsh[a] * 6 && d->nsh[a] < d->nsh[b])
+      d->parts[b]++;
+  }
+  for (i = 0; i < d->nb; i++)
+    if ((uint64_t)d->covered[i] * 10 >= (uint64_t)d->nsh[i] * 8 &&
+        d->nsh[i] >= 6 && d->parts[i] >= 2)
+      dd_drop(d, i, "glued-repeat");
+}
+
+/* The same paragraph twice or more (teaser, lead, reprint): join the
+ * copies into groups (union-find, each group's root its first line) and
+ * keep the fullest copy at the first place. */
+static void dd_repeats(dd_state *d) {
+  uint32_t *root = d->parts;
+  size_t k, i;
+  for (i = 0; i < d->nb; i++) root[i] = (uint32_t)i;
+  for (k = 0; k < d->np; k++) {
+    uint32_t a = d->pairs[k].a, b = d->pairs[k].b;
+    uint64_t c = d->pairs[k].count, small;
+    if (d->dead[a] || d->dead[b]) continue;
+    small = d->nsh[a] < d->nsh[b] ? d->nsh[a] : d->nsh[b];
+    if (c * 10 < small * 7) continue;
+    /* a quotation that repeats the lead's words is its own paragraph */
+    if (opens_quote(d->t, &d->t->lines[d->idx[a]]) !=
+        opens_quote(d->t, &d->t->lines[d->idx[b]]))
+      continue;
+    a = find_root(root, a);
+    b = find_root(root, b);
+    if (a != b) root[a > b ? a : b] = a < b ? a : b;
+  }
+  for (i = 0; i < d->nb; i++) {
+    uint32_t r = find_root(root, (uint32_t)i);
+    if (r == i || d->dead[i]) continue;
+    /* r is the group's first line: it takes the fuller text */
+    if (d->nsh[i] > d->nsh[r]) {
+      uint32_t tmp = d->nsh[r];
+      swap_text(&d->t->lines[d->idx[r]], &d->t->lines[d->idx[i]]);
+      d->nsh[r] = d->nsh[i];
+      d->nsh[i] = tmp;
     }
-    for (i = 0; i < nb; i++) {
-      if ((uint64_t)covered[i] * 10 < (uint64_t)nsh[i] * 8 || nsh[i] < 6 ||
-          parts[i] < 2)
-        continue;
-      dead[i] = 1;
-      t->lines[idx[i]].label = LOUPE_LINE_DUPLICATE;
-      t->lines[idx[i]].reason = "glued-repeat";
-    }
-    /* 2. the same paragraph twice or more (teaser, lead, reprint): join
-     * the copies into groups, keep the fullest copy at the first place */
-    for (i = 0; i < nb; i++) parts[i] = (uint32_t)i;    /* union-find */
-    for (k = 0; k < np; k++) {
-      uint32_t a = pairs[k].a, b = pairs[k].b;
-      uint64_t c = pairs[k].count, small;
-      if (dead[a] || dead[b]) continue;
-      small = nsh[a] < nsh[b] ? nsh[a] : nsh[b];
-      if (c * 10 < small * 7) continue;
-      /* a quotation that repeats the lead's words is its own paragraph */
-      if (opens_quote(t, &t->lines[idx[a]]) != opens_quote(t, &t->lines[idx[b]]))
-        continue;
-      a = find_root(parts, a);
-      b = find_root(parts, b);
-      if (a != b) parts[a > b ? a : b] = a < b ? a : b;
-    }
-    for (i = 0; i < nb; i++) {
-      uint32_t r = find_root(parts, (uint32_t)i);
-      if (r == i || dead[i]) continue;
-      /* r is the group's first line: it takes the fuller text */
-      if (nsh[i] > nsh[r]) {
-        uint32_t tmp = nsh[r];
-        swap_text(&t->lines[idx[r]], &t->lines[idx[i]]);
-        nsh[r] = nsh[i];
-        nsh[i] = tmp;
-      }
-      dead[i] = 1;
-      t->lines[idx[i]].label = LOUPE_LINE_DUPLICATE;
-      t->lines[idx[i]].reason = "repeated-paragraph";
+    dd_drop(d, i, "repeated-paragraph");
+  }
+}
+
+int lp_dedupe(lp_text *t) {
+  dd_state d;
+  int rc;
+  memset(&d, 0, sizeof d);
+  d.t = t;
+  rc = dd_alloc(&d);
+  if (rc == LOUPE_OK && d.nb >= 2) {
+    dd_shingles(&d);
+    rc = dd_groups(&d);
+    if (rc == LOUPE_OK &&
+        count_pairs(d.sh, d.grp, d.ngrp, d.nsh, d.nb, &d.pairs, &d.np))
+      rc = LOUPE_ENOMEM;
+    if (rc == LOUPE_OK) {
+      dd_glued(&d);
+      dd_repeats(&d);
     }
   }
-  rc = LOUPE_OK;
-out:
-  free(idx);
-  free(nsh);
-  free(covered);
-  free(dead);
-  free(sh);
-  free(wbuf);
-  free(pairs);
-  free(grp);
-  free(parts);
+  dd_free(&d);
   return rc;
 }
