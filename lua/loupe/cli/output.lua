@@ -269,6 +269,27 @@ local function text_table(rows, cols, color, decorate)
 end
 M.text_table = text_table
 
+-- The columns of a speakers table (the speakers and quotes --speakers
+-- commands).
+M.SPEAKER_TABLE = {
+  { key = "name", title = "SPEAKER", width = 28 },
+  { key = "quotes", title = "QUOTES", right = true },
+  { key = "span", title = "DATES" },
+  { key = "role", title = "ROLE", flex = true },
+}
+
+-- Rows under cols on stdout (no table when there are none), then the
+-- count line "N nouns", or "N of TOTAL nouns" when total is given (the
+-- plural follows the last number). A command's status: 0.
+function M.table_count(rows, cols, noun, total)
+  if #rows > 0 then text_table(rows, cols, color_for(M.stdout)) end
+  local n = total or #rows
+  local count = total and string_format("%d of %d", #rows, total)
+    or string_format("%d", #rows)
+  say(string_format("%s %s%s\n", count, noun, n == 1 and "" or "s"))
+  return 0
+end
+
 -- Mark [highlighted] terms of a snippet line on a colour terminal.
 local function colour_marks(s, color)
   return (tostring(s):gsub("%[(.-)%]", function(w)

@@ -149,12 +149,7 @@ function M.cmd_quotes(a)
       r.span = day(r.first) .. " .. " .. day(r.last)
       r.where = table_concat(r.outlets or {}, ", ")
     end
-    text_table(rows, {
-      { key = "name", title = "SPEAKER", width = 28 },
-      { key = "quotes", title = "QUOTES", right = true },
-      { key = "span", title = "DATES" },
-      { key = "role", title = "ROLE", flex = true },
-    }, color_for(output.stdout))
+    text_table(rows, output.SPEAKER_TABLE, color_for(output.stdout))
     return 0
   end
   local filter = { since = a.since, ["until"] = a["until"], kind = a.kind,
@@ -182,16 +177,12 @@ function M.cmd_quotes(a)
       r.title or "?") .. ", #" .. tostring(r.article_id) .. ")"
     r.wrap_flex = true
   end
-  if #rows > 0 then
-    text_table(rows, {
-      { key = "day", title = "DATE", width = 10 },
-      { key = "speaker", title = "SPEAKER", width = 22 },
-      { key = "kind", title = "KIND", width = 8 },
-      { key = "quote", title = "QUOTE", flex = true },
-    }, color_for(output.stdout))
-  end
-  say(string_format("%d quote%s\n", #rows, #rows == 1 and "" or "s"))
-  return 0
+  return output.table_count(rows, {
+    { key = "day", title = "DATE", width = 10 },
+    { key = "speaker", title = "SPEAKER", width = 22 },
+    { key = "kind", title = "KIND", width = 8 },
+    { key = "quote", title = "QUOTE", flex = true },
+  }, "quote")
 end
 
 return M

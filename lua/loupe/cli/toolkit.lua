@@ -13,7 +13,8 @@ local utf8_len = utf8.len
 local color_for, data_error, day = output.color_for, output.data_error,
   output.day
 local lib_message, open_existing = output.lib_message, output.open_existing
-local say, text_table = output.say, output.text_table
+local say, table_count = output.say, output.table_count
+local text_table = output.text_table
 local usage_error, write_rows = output.usage_error, output.write_rows
 
 local _ENV <const> = nil
@@ -232,16 +233,11 @@ function M.cmd_points(a)
     r.span = day(r.first) .. " .. " .. day(r.last)
     r.wrap_flex = true
   end
-  if #rows > 0 then
-    text_table(rows, {
-      { key = "clusters", title = "STORIES", right = true },
-      { key = "span", title = "DATES" },
-      { key = "text", title = "PHRASE", flex = true },
-    }, color_for(output.stdout))
-  end
-  say(string_format("%d of %d talking point%s\n", #rows, #list,
-    #list == 1 and "" or "s"))
-  return 0
+  return table_count(rows, {
+    { key = "clusters", title = "STORIES", right = true },
+    { key = "span", title = "DATES" },
+    { key = "text", title = "PHRASE", flex = true },
+  }, "talking point", #list)
 end
 
 -- -------------------------------------------------------- clusters
@@ -268,17 +264,13 @@ function M.cmd_clusters(a)
   if not ok then return data_error(lib_message(err)) end
   if written(a, rows, CLUSTER_COLUMNS) then return 0 end
   for _, r in ipairs(rows) do r.day = day(r.date) end
-  if #rows > 0 then
-    text_table(rows, {
-      { key = "id", title = "CLUSTER", right = true },
-      { key = "size", title = "SIZE", right = true },
-      { key = "day", title = "DATE", width = 10 },
-      { key = "outlet", title = "ORIGIN", width = 24 },
-      { key = "title", title = "TITLE", flex = true },
-    }, color_for(output.stdout))
-  end
-  say(string_format("%d cluster%s\n", #rows, #rows == 1 and "" or "s"))
-  return 0
+  return table_count(rows, {
+    { key = "id", title = "CLUSTER", right = true },
+    { key = "size", title = "SIZE", right = true },
+    { key = "day", title = "DATE", width = 10 },
+    { key = "outlet", title = "ORIGIN", width = 24 },
+    { key = "title", title = "TITLE", flex = true },
+  }, "cluster")
 end
 
 -- -------------------------------------------------------- speakers
@@ -301,16 +293,7 @@ function M.cmd_speakers(a)
   for _, r in ipairs(rows) do
     r.span = day(r.first) .. " .. " .. day(r.last)
   end
-  if #rows > 0 then
-    text_table(rows, {
-      { key = "name", title = "SPEAKER", width = 28 },
-      { key = "quotes", title = "QUOTES", right = true },
-      { key = "span", title = "DATES" },
-      { key = "role", title = "ROLE", flex = true },
-    }, color_for(output.stdout))
-  end
-  say(string_format("%d speaker%s\n", #rows, #rows == 1 and "" or "s"))
-  return 0
+  return table_count(rows, output.SPEAKER_TABLE, "speaker")
 end
 
 return M
