@@ -290,6 +290,38 @@ function M.table_count(rows, cols, noun, total)
   return 0
 end
 
+-- Rows in a writer format (csv, jsonl, md): true; false for the
+-- terminal formats (table, text), left to the caller.
+function M.written(a, rows, columns)
+  if a.format == "table" or a.format == "text" then return false end
+  M.write_rows(a.format, rows, columns)
+  return true
+end
+
+local SPEAKER_COLUMNS = { "name", "role", "quotes", "first", "last",
+                          "outlets" }
+
+-- The speakers of an open corpus (closed here), a.limit of them when
+-- above 0, in a's format; the table ends with a count line when count.
+-- A command's status.
+function M.list_speakers(a, corpus, count)
+  local list, err = corpus:speakers()
+  corpus:close()
+  if not list then return data_error(err) end
+  local rows = {}
+  for _, s in ipairs(list) do
+    if a.limit > 0 and #rows >= a.limit then break end
+    rows[#rows + 1] = s
+  end
+  if M.written(a, rows, SPEAKER_COLUMNS) then return 0 end
+  for _, r in ipairs(rows) do
+    r.span = day(r.first) .. " .. " .. day(r.last)
+  end
+  if count then return M.table_count(rows, M.SPEAKER_TABLE, "speaker") end
+  text_table(rows, M.SPEAKER_TABLE, color_for(M.stdout))
+  return 0
+end
+
 -- Mark [highlighted] terms of a snippet line on a colour terminal.
 local function colour_marks(s, color)
   return (tostring(s):gsub("%[(.-)%]", function(w)

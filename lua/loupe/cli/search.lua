@@ -4,26 +4,19 @@ local output = require "loupe.cli.output"
 
 local ipairs, next, pcall, tostring = ipairs, next, pcall, tostring
 local tonumber = tonumber
-local string_format, table_concat = string.format, table.concat
+local string_format = string.format
 
 local color_for, colour_marks = output.color_for, output.colour_marks
 local data_error, day = output.data_error, output.day
 local lib_message, loupe = output.lib_message, output.loupe
 local open_existing, say = output.open_existing, output.say
 local text_table, usage_error = output.text_table, output.usage_error
-local write_rows = output.write_rows
 
 local _ENV <const> = nil
 
 local M = {}
 
--- Rows written in a writer format (csv, jsonl, md): true; false when the
--- format is the terminal table, left to the caller.
-local function written(a, rows, columns)
-  if a.format == "table" then return false end
-  write_rows(a.format, rows, columns)
-  return true
-end
+local written = output.written
 
 -- ------------------------------------------------------------ search
 
@@ -129,29 +122,11 @@ end
 local QUOTE_COLUMNS = { "date", "speaker", "role", "kind", "text", "cue",
   "outlet", "title", "article_id", "paragraph", "line", "offset" }
 
-local SPEAKER_COLUMNS = { "name", "role", "quotes", "first", "last",
-                          "outlets" }
-
 function M.cmd_quotes(a)
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
+  if a.speakers then return output.list_speakers(a, corpus, false) end
   local rows = {}
-  if a.speakers then
-    local list, err = corpus:speakers()
-    corpus:close()
-    if not list then return data_error(err) end
-    for _, s in ipairs(list) do
-      if a.limit > 0 and #rows >= a.limit then break end
-      rows[#rows + 1] = s
-    end
-    if written(a, rows, SPEAKER_COLUMNS) then return 0 end
-    for _, r in ipairs(rows) do
-      r.span = day(r.first) .. " .. " .. day(r.last)
-      r.where = table_concat(r.outlets or {}, ", ")
-    end
-    text_table(rows, output.SPEAKER_TABLE, color_for(output.stdout))
-    return 0
-  end
   local filter = { since = a.since, ["until"] = a["until"], kind = a.kind,
                    text = a.text }
   if #a.speaker > 0 then filter.speaker = a.speaker end

@@ -15,7 +15,7 @@ local color_for, data_error, day = output.color_for, output.data_error,
 local lib_message, open_existing = output.lib_message, output.open_existing
 local say, table_count = output.say, output.table_count
 local text_table = output.text_table
-local usage_error, write_rows = output.usage_error, output.write_rows
+local usage_error = output.usage_error
 
 local _ENV <const> = nil
 
@@ -97,12 +97,7 @@ function M.define(command, h)
   h.format_option(c, { "table", "csv", "jsonl", "md" })
 end
 
--- Rows in a writer format: true; false for the terminal formats.
-local function written(a, rows, columns)
-  if a.format == "table" or a.format == "text" then return false end
-  write_rows(a.format, rows, columns)
-  return true
-end
+local written = output.written
 
 -- The filters of a, as a where table (nil when none).
 local function where_of(a)
@@ -275,25 +270,10 @@ end
 
 -- -------------------------------------------------------- speakers
 
-local SPEAKER_COLUMNS = { "name", "role", "quotes", "first", "last",
-                          "outlets" }
-
 function M.cmd_speakers(a)
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
-  local list, err = corpus:speakers()
-  corpus:close()
-  if not list then return data_error(err) end
-  local rows = {}
-  for _, s in ipairs(list) do
-    if a.limit > 0 and #rows >= a.limit then break end
-    rows[#rows + 1] = s
-  end
-  if written(a, rows, SPEAKER_COLUMNS) then return 0 end
-  for _, r in ipairs(rows) do
-    r.span = day(r.first) .. " .. " .. day(r.last)
-  end
-  return table_count(rows, output.SPEAKER_TABLE, "speaker")
+  return output.list_speakers(a, corpus, true)
 end
 
 return M
