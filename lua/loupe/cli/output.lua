@@ -290,6 +290,22 @@ function M.table_count(rows, cols, noun, total)
   return 0
 end
 
+-- The rows of the iterator that iterate() returns (limit of them when
+-- above 0) in a list, corpus closed after: the list, or nil and the
+-- library's message when the iterator raised.
+function M.collect(corpus, limit, iterate)
+  local rows = {}
+  local ok, err = pcall(function()
+    for r in iterate() do
+      rows[#rows + 1] = r
+      if limit > 0 and #rows >= limit then break end
+    end
+  end)
+  corpus:close()
+  if not ok then return nil, lib_message(err) end
+  return rows
+end
+
 -- Rows in a writer format (csv, jsonl, md): true; false for the
 -- terminal formats (table, text), left to the caller.
 function M.written(a, rows, columns)

@@ -2,7 +2,7 @@
 -- (quotes or speakers), as a terminal table or in a writer format.
 local output = require "loupe.cli.output"
 
-local ipairs, next, pcall, tostring = ipairs, next, pcall, tostring
+local ipairs, next, tostring = ipairs, next, tostring
 local tonumber = tonumber
 local string_format = string.format
 
@@ -126,20 +126,14 @@ function M.cmd_quotes(a)
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
   if a.speakers then return output.list_speakers(a, corpus, false) end
-  local rows = {}
   local filter = { since = a.since, ["until"] = a["until"], kind = a.kind,
                    text = a.text }
   if #a.speaker > 0 then filter.speaker = a.speaker end
   if #a.outlet > 0 then filter.outlet = a.outlet end
-  local ok, err = pcall(function()
-    for q in corpus:quotes(filter) do
-      rows[#rows + 1] = q
-      if a.limit > 0 and #rows >= a.limit then break end
-    end
+  local rows, msg = output.collect(corpus, a.limit, function()
+    return corpus:quotes(filter)
   end)
-  corpus:close()
-  if not ok then
-    local msg = lib_message(err)
+  if not rows then
     if #a.speaker > 0 and msg:find("ambiguous", 1, true) then
       return data_error("--speaker", (msg:gsub("^speaker ", "")))
     end

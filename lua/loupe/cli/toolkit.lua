@@ -119,16 +119,10 @@ function M.cmd_kwic(a)
   local q = corpus:query(a.query)
   local w = where_of(a)
   if w then q = q:where(w) end
-  local rows = {}
-  local ok, err = pcall(function()
-    for k in q:kwic(a.term, a.width) do
-      rows[#rows + 1] = k
-      if a.limit > 0 and #rows >= a.limit then break end
-    end
+  local rows, msg = output.collect(corpus, a.limit, function()
+    return q:kwic(a.term, a.width)
   end)
-  corpus:close()
-  if not ok then
-    local msg = lib_message(err)
+  if not rows then
     if msg:find("^kwic: ") then
       return usage_error("kwic", "TERM", (msg:gsub("^kwic: ", "")))
     end
