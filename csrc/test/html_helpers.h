@@ -33,7 +33,8 @@ static inline loupe_article *parse_as(const char *s, size_t n, loupe_format f,
                                int *rc) {
   loupe_parser *p = NULL;
   loupe_article *a = NULL;
-  if (loupe_parser_new(&p) != LOUPE_OK) return NULL;
+  *rc = loupe_parser_new(&p);
+  if (*rc != LOUPE_OK) return NULL;
   loupe_parser_set_format(p, f);
   loupe_parser_set_keep_lines(p, 1);
   *rc = loupe_parse(p, s, n, &a);

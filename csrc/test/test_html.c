@@ -677,18 +677,8 @@ static void test_hostile(void) {
 }
 
 int main(void) {
-  test_sniff();
-  test_json();
-  test_article();
-  test_hidden();
-  test_gzip();
-  test_broken();
-  test_dates();
-  test_two_articles();
-  test_scripted();
-  test_kommentare();
-  test_table();
-  test_hostile();
-  printf("test_html: %d passed, %d failed\n", passes, failures);
-  return failures ? 1 : 0;
+  static const check_test tests[] = {test_sniff, test_json, test_article,
+    test_hidden, test_gzip, test_broken, test_dates, test_two_articles,
+    test_scripted, test_kommentare, test_table, test_hostile};
+  return check_run("test_html", tests, sizeof tests / sizeof *tests);
 }

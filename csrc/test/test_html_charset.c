@@ -171,7 +171,6 @@ static void test_charsets(void) {
 /* ---- gzip ---- */
 
 int main(void) {
-  test_charsets();
-  printf("test_html_charset: %d passed, %d failed\n", passes, failures);
-  return failures ? 1 : 0;
+  static const check_test tests[] = {test_charsets};
+  return check_run("test_html_charset", tests, sizeof tests / sizeof *tests);
 }

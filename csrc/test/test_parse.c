@@ -660,20 +660,9 @@ static void test_twice(void) {
   free(two);
 }
 int main(void) {
-  test_handles();
-  test_page();
-  test_errors();
-  test_invalid_utf8();
-  test_crlf();
-  test_utf16();
-  test_utf16_odd();
-  test_bom();
-  test_keep_lines();
-  test_names();
-  test_outlet_cut();
-  test_dateline_said();
-  test_title_before_name();
-  test_twice();
-  printf("test_parse: %d passed, %d failed\n", passes, failures);
-  return failures != 0;
+  static const check_test tests[] = {test_handles, test_page, test_errors,
+    test_invalid_utf8, test_crlf, test_utf16, test_utf16_odd, test_bom,
+    test_keep_lines, test_names, test_outlet_cut, test_dateline_said,
+    test_title_before_name, test_twice};
+  return check_run("test_parse", tests, sizeof tests / sizeof *tests);
 }

@@ -275,9 +275,7 @@ static void test_charsets(void) {
 }
 
 int main(void) {
-  test_wrapped();
-  test_quote_marks();
-  test_charsets();
-  printf("test_parse_text: %d passed, %d failed\n", passes, failures);
-  return failures != 0;
+  static const check_test tests[] = {test_wrapped, test_quote_marks,
+    test_charsets};
+  return check_run("test_parse_text", tests, sizeof tests / sizeof *tests);
 }

@@ -479,10 +479,7 @@ static void test_regex(void) {
 }
 
 int main(void) {
-  test_hits();
-  test_filters();
-  test_group_kwic();
-  test_regex();
-  printf("test_query: %d passed, %d failed\n", passes, failures);
-  return failures != 0;
+  static const check_test tests[] = {test_hits, test_filters, test_group_kwic,
+    test_regex};
+  return check_run("test_query", tests, sizeof tests / sizeof *tests);
 }

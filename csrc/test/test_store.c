@@ -457,13 +457,7 @@ static void test_list_files(void) {
 }
 
 int main(void) {
-  test_open();
-  test_add();
-  test_transactions();
-  test_get();
-  test_errors();
-  test_close_with_cursor();
-  test_list_files();
-  printf("test_store: %d passed, %d failed\n", passes, failures);
-  return failures != 0;
+  static const check_test tests[] = {test_open, test_add, test_transactions,
+    test_get, test_errors, test_close_with_cursor, test_list_files};
+  return check_run("test_store", tests, sizeof tests / sizeof *tests);
 }
