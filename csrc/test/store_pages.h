@@ -59,45 +59,32 @@ static const char PAGE_A[] =
 #define B_P3 "Farmers downstream said they had not been told about the " \
   "inspection and asked for a public meeting on the state of the dam."
 
-static const char PAGE_B[] =
-  "Valley Post\n"
-  "News | Markets | Weather | Sport\n"
-  "\n"
-  B_TITLE "\n"
-  "August 14, 2021 / 3:20 PM\n"
-  "By Henrik Sollen\n"
-  "\n"
-  B_P1 "\n"
-  "\n"
-  B_P2 "\n"
-  "\n"
-  B_P3 "\n"
-  "\n"
-  "Share this article\n"
-  "\n"
-  "Copyright 2021 (c) The Valley Post. All Rights Reserved.\n";
+/* Page B around its last paragraph p3 (B2 rewrites it). */
+#define PAGE_B_WITH(p3) \
+  "Valley Post\n" \
+  "News | Markets | Weather | Sport\n" \
+  "\n" \
+  B_TITLE "\n" \
+  "August 14, 2021 / 3:20 PM\n" \
+  "By Henrik Sollen\n" \
+  "\n" \
+  B_P1 "\n" \
+  "\n" \
+  B_P2 "\n" \
+  "\n" \
+  p3 "\n" \
+  "\n" \
+  "Share this article\n" \
+  "\n" \
+  "Copyright 2021 (c) The Valley Post. All Rights Reserved.\n"
+
+static const char PAGE_B[] = PAGE_B_WITH(B_P3);
 
 /* B again, with its last paragraph rewritten (a changed file). */
 #define B_P3_NEW "Farmers downstream said the lighthouse keepers' guild had " \
   "warned them about the inspection and asked for a public meeting."
 
-static const char PAGE_B2[] =
-  "Valley Post\n"
-  "News | Markets | Weather | Sport\n"
-  "\n"
-  B_TITLE "\n"
-  "August 14, 2021 / 3:20 PM\n"
-  "By Henrik Sollen\n"
-  "\n"
-  B_P1 "\n"
-  "\n"
-  B_P2 "\n"
-  "\n"
-  B_P3_NEW "\n"
-  "\n"
-  "Share this article\n"
-  "\n"
-  "Copyright 2021 (c) The Valley Post. All Rights Reserved.\n";
+static const char PAGE_B2[] = PAGE_B_WITH(B_P3_NEW);
 
 #define C_TITLE "Orla reservoir reopens to anglers after dam repairs"
 
