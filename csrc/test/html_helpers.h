@@ -50,4 +50,14 @@ static inline size_t line_at(const char *s, size_t off) {
   return line;
 }
 
+/* parse_as that must succeed: the article, or NULL after a failed check
+ * named what. */
+static inline loupe_article *parse_ok(const char *what, const char *s,
+                                      size_t n, loupe_format f) {
+  int rc;
+  loupe_article *a = parse_as(s, n, f, &rc);
+  CHECK_RC(what, rc, LOUPE_OK);
+  return a;
+}
+
 #endif

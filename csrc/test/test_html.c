@@ -306,9 +306,8 @@ static void test_hidden(void) {
     "be published next week, with fewer crossings on Sundays than in the "
     "summer months.</p>\n"
     "</body></html>\n";
-  int rc;
-  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_HTML, &rc);
-  CHECK_RC("parse the page with hidden parts", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("parse the page with hidden parts", page,
+                              sizeof page - 1, LOUPE_FORMAT_HTML);
   if (a == NULL) return;
   CHECK(body_has(a, "last ferry left") && body_has(a, "winter would"),
         "the visible paragraphs");
@@ -393,9 +392,8 @@ static void test_broken(void) {
     "that more rain could bring flooding to the low fields near the river "
     "mouth on Sunday night.\n"
     "</table><p>&copy; 2022 Coast Weekly</body>";
-  int rc;
-  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("broken markup", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("broken markup", page, sizeof page - 1,
+                              LOUPE_FORMAT_AUTO);
   if (a == NULL) return;
   CHECK(body_has(a, "northern road was closed") &&
         body_has(a, "islands & back") && body_has(a, "Forecasters"),
@@ -480,7 +478,6 @@ static void test_dates(void) {
 static void test_two_articles(void) {
   char page[16384];
   size_t n = 0, k;
-  int rc;
   loupe_article *a;
   n += (size_t)snprintf(page + n, sizeof page - n,
     "<html><head><meta property=\"og:title\" content=\"Pier repairs to start "
@@ -498,8 +495,7 @@ static void test_two_articles(void) {
       "council said, and its forty pupils will take the ferry to the town "
       "school for a term while builders replace the roof (%zu).</p>", k);
   n += (size_t)snprintf(page + n, sizeof page - n, "</article></body></html>");
-  a = parse_as(page, n, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("two articles", rc, LOUPE_OK);
+  a = parse_ok("two articles", page, n, LOUPE_FORMAT_AUTO);
   if (a == NULL) return;
   CHECK(body_has(a, "Work on the old pier") && body_has(a, "southern berth"),
         "the article the headline opens");
@@ -527,9 +523,8 @@ static void test_table(void) {
     "<tr><td>2</td><td>Sjoerd of the Outer Islands</td><td>2 h 44 min</td>"
     "</tr></table></article><footer><p>Harbour Sailing Club</p></footer>"
     "</body></html>";
-  int rc;
-  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("an article with a table", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("an article with a table", page, sizeof page - 1,
+                              LOUPE_FORMAT_AUTO);
   if (a == NULL) return;
   CHECK(body_has(a, "Nordlys of Arvenstad") &&
         body_has(a, "Sjoerd of the Outer Islands"),
@@ -553,9 +548,8 @@ static void test_kommentare(void) {
     "Jahren mit der alten Faehre und sie ist im Winter immer zu spaet, "
     "darum glaube ich nicht, dass die neue besser sein wird als die alte."
     "</p></div></div></body></html>";
-  int rc;
-  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("a German page", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("a German page", page, sizeof page - 1,
+                              LOUPE_FORMAT_AUTO);
   if (a == NULL) return;
   CHECK(body_has(a, "Hafenrat") && body_has(a, "Fruehjahr"), "the article");
   CHECK(!body_has(a, "Ich fahre seit Jahren"), "not the Kommentare");
@@ -577,9 +571,8 @@ static void test_scripted(void) {
     "company published its winter timetable on Thursday, with two "
     "crossings fewer on Sundays and an earlier last boat on weekdays, "
     "and said it would review it in the spring.</p></div></body></html>";
-  int rc;
-  loupe_article *a = parse_as(shell, sizeof shell - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("a page with metadata and no text", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("a page with metadata and no text", shell,
+                              sizeof shell - 1, LOUPE_FORMAT_AUTO);
   if (a) {
     CHECK_STR("title from metadata", a->title.text,
               "Ferry timetable for winter");
@@ -589,9 +582,8 @@ static void test_scripted(void) {
           "an empty body");
     loupe_article_free(a);
   }
-  a = parse_as(open_noscript, sizeof open_noscript - 1, LOUPE_FORMAT_AUTO,
-               &rc);
-  CHECK_RC("a <noscript> whose end tag libxml2 ignores", rc, LOUPE_OK);
+  a = parse_ok("a <noscript> whose end tag libxml2 ignores", open_noscript,
+               sizeof open_noscript - 1, LOUPE_FORMAT_AUTO);
   if (a) {
     CHECK(body_has(a, "winter timetable on Thursday"),
           "the page after it is read");
@@ -654,8 +646,8 @@ static void test_hostile(void) {
       "<html><body><p>Harbour\0 news \xFF\xFE of the week: the ferry "
       "company said on Friday that the winter timetable would start a "
       "week early this year.</p></body></html>";
-    a = parse_as(nul, sizeof nul - 1, LOUPE_FORMAT_HTML, &rc);
-    CHECK_RC("NUL and a slip in UTF-8", rc, LOUPE_OK);
+    a = parse_ok("NUL and a slip in UTF-8", nul, sizeof nul - 1,
+                 LOUPE_FORMAT_HTML);
     if (a) {
       CHECK(a->input.nul_bytes == 1 && a->input.invalid_utf8 == 1,
             "counted: %zu NUL, %zu invalid", a->input.nul_bytes,
@@ -665,8 +657,8 @@ static void test_hostile(void) {
             "the slip is U+FFFD, the rest as it is");
       loupe_article_free(a);
     }
-    a = parse_as(latin, sizeof latin - 1, LOUPE_FORMAT_HTML, &rc);
-    CHECK_RC("high bytes and no UTF-8", rc, LOUPE_OK);
+    a = parse_ok("high bytes and no UTF-8", latin, sizeof latin - 1,
+                 LOUPE_FORMAT_HTML);
     if (a) {
       CHECK_STR("read as cp1252", a->input.encoding, "cp1252");
       CHECK(body_has(a, "\xC3\xBF\xC3\xBE"), "as its characters");

@@ -63,7 +63,6 @@ static void check_cjk_page(const char *cs, const char *decl, const char *enc,
   char page[4096];
   char *bytes, *gp;
   size_t len, plen;
-  int rc;
   loupe_article *a;
   snprintf(page, sizeof page,
            "<html><head>%s<title>%s</title></head><body>\n"
@@ -72,8 +71,7 @@ static void check_cjk_page(const char *cs, const char *decl, const char *enc,
   bytes = iconv_encode(cs, page, &len);
   CHECK(bytes != NULL, "iconv can write %s", cs);
   if (bytes == NULL) return;
-  a = parse_as(bytes, len, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC(cs, rc, LOUPE_OK);
+  a = parse_ok(cs, bytes, len, LOUPE_FORMAT_AUTO);
   if (a) {
     CHECK_STR("encoding", a->input.encoding, enc);
     CHECK_STR("title read from the legacy charset", a->title.text, title);
@@ -120,8 +118,8 @@ static void test_charsets(void) {
                  JA_TITLE, JA_P, "ja");
   check_cjk_page("BIG5", "<meta charset=\"big5\">", "big5", TW_TITLE, TW_P,
                  "zh");
-  a = parse_as(cp1252, sizeof cp1252 - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("windows-1252 page", rc, LOUPE_OK);
+  a = parse_ok("windows-1252 page", cp1252, sizeof cp1252 - 1,
+               LOUPE_FORMAT_AUTO);
   if (a) {
     CHECK_STR("encoding", a->input.encoding, "cp1252");
     CHECK(body_has(a, "\xE2\x80\x9CWe were not asked,\xE2\x80\x9D") &&
@@ -131,8 +129,8 @@ static void test_charsets(void) {
           "offset into the windows-1252 bytes");
     loupe_article_free(a);
   }
-  a = parse_as(stale, sizeof stale - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("stale declaration", rc, LOUPE_OK);
+  a = parse_ok("stale declaration", stale, sizeof stale - 1,
+               LOUPE_FORMAT_AUTO);
   if (a) {
     CHECK_STR("encoding", a->input.encoding, "utf-8");
     CHECK(body_has(a, "caf\xC3\xA9 by the pier"), "read as the UTF-8 it is");
@@ -159,8 +157,7 @@ static void test_charsets(void) {
     }
     loupe_parser_free(p);
   }
-  a = parse_as(utf16, sizeof utf16 - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("UTF-16LE page", rc, LOUPE_OK);
+  a = parse_ok("UTF-16LE page", utf16, sizeof utf16 - 1, LOUPE_FORMAT_AUTO);
   if (a) {
     CHECK_STR("encoding", a->input.encoding, "utf-16le");
     CHECK_INT("source_format", a->source_format, LOUPE_FORMAT_HTML);
