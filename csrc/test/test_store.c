@@ -17,6 +17,12 @@
 #include "check.h"
 #include "store_pages.h"
 
+/* The number of articles in db; -1 when counting fails. */
+static long long db_count(loupe_db *db) {
+  long long n = -1;
+  return loupe_db_count(db, &n) == LOUPE_OK ? n : -1;
+}
+
 /* ---- tests ---- */
 
 static void test_open(void) {
@@ -82,12 +88,10 @@ static void test_open(void) {
     loupe_add_status st;
     long long id;
     n = -1;
-    loupe_db_count(db, &n);
-    CHECK_INT("count after reopen", n, 1);
+    CHECK_INT("count after reopen", db_count(db), 1);
     rc = loupe_db_add(db, PAGE_B, sizeof PAGE_B - 1, "b.txt", &st, &id);
     CHECK(rc != LOUPE_OK, "add to a read-only corpus succeeded");
-    loupe_db_count(db, &n);
-    CHECK_INT("count after a refused add", n, 1);
+    CHECK_INT("count after a refused add", db_count(db), 1);
   }
   loupe_db_close(db);
   snprintf(path, sizeof path, "rm -rf '%s'", dir);
@@ -97,7 +101,7 @@ static void test_open(void) {
 static void test_add(void) {
   loupe_db *db = NULL;
   loupe_add_status st;
-  long long id, id2, n;
+  long long id, id2;
   char bin[800];
   size_t i;
   int rc;
@@ -141,9 +145,7 @@ static void test_add(void) {
   CHECK(rc == LOUPE_OK && st == LOUPE_UNCHANGED && id2 == id,
         "add C again: rc %d status %d id %lld (first %lld)", rc, (int)st, id2,
         id);
-  n = -1;
-  loupe_db_count(db, &n);
-  CHECK_INT("count after adds", n, 3);
+  CHECK_INT("count after adds", db_count(db), 3);
 
   /* unusable pages store nothing */
   rc = loupe_db_add(db, "  \n\n \n", 6, "blank.txt", &st, &id);
@@ -152,13 +154,12 @@ static void test_add(void) {
   for (i = 0; i < sizeof bin; i++) bin[i] = (char)((i * 7919u) % 251u);
   rc = loupe_db_add(db, bin, sizeof bin, "photo.jpg", &st, &id);
   CHECK_RC("add binary", rc, LOUPE_EENCODING);
-  loupe_db_count(db, &n);
-  CHECK_INT("count after failed adds", n, 3);
+  CHECK_INT("count after failed adds", db_count(db), 3);
   loupe_db_close(db);
 }
 
 static void test_transactions(void) {
-  long long ids[3], n = -1;
+  long long ids[3];
   loupe_add_status st;
   long long id;
   loupe_db *db = three_pages(ids);
@@ -170,17 +171,14 @@ static void test_transactions(void) {
   CHECK_RC("nested begin", loupe_db_begin(db), LOUPE_EMISUSE);
   rc = loupe_db_add(db, PAGE_B2, sizeof PAGE_B2 - 1, "b2.txt", &st, &id);
   CHECK_RC("add in a transaction", rc, LOUPE_OK);
-  loupe_db_count(db, &n);
-  CHECK_INT("count inside the transaction", n, 4);
+  CHECK_INT("count inside the transaction", db_count(db), 4);
   CHECK_RC("rollback", loupe_db_rollback(db), LOUPE_OK);
-  loupe_db_count(db, &n);
-  CHECK_INT("count after rollback", n, 3);
+  CHECK_INT("count after rollback", db_count(db), 3);
   CHECK_RC("begin again", loupe_db_begin(db), LOUPE_OK);
   rc = loupe_db_add(db, PAGE_B2, sizeof PAGE_B2 - 1, "b2.txt", &st, &id);
   CHECK_RC("add again", rc, LOUPE_OK);
   CHECK_RC("commit", loupe_db_commit(db), LOUPE_OK);
-  loupe_db_count(db, &n);
-  CHECK_INT("count after commit", n, 4);
+  CHECK_INT("count after commit", db_count(db), 4);
   /* closing with a transaction open rolls it back (no crash, no leak) */
   CHECK_RC("begin before close", loupe_db_begin(db), LOUPE_OK);
   rc = loupe_db_add(db, PAGE_C, sizeof PAGE_C - 1, "c-copy.txt", &st, &id);
