@@ -301,7 +301,7 @@ check-layers: $(EXTRACT_LIB)
 	if [ -n "$$bad" ]; then \
 	  echo "check-layers: $(EXTRACT_LIB) calls into the corpus layer's libraries:" $$bad >&2; exit 1; fi
 	@mkdir -p $(BUILD)/layers
-	@for t in test_parse test_dates test_html; do \
+	@for t in test_parse test_parse_text test_dates test_html test_html_charset; do \
 	  $(CC) $(ALL_CFLAGS) -o $(BUILD)/layers/$$t csrc/test/$$t.c $(EXTRACT_LIB) \
 	    $(ALL_LDFLAGS) -lxml2 -lz -lm || \
 	    { echo "check-layers: csrc/test/$$t.c does not link with the extraction library alone" >&2; exit 1; }; \

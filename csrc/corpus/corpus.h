@@ -36,7 +36,9 @@ typedef struct lp_ftoks {
 } lp_ftoks;
 
 /* A tokenizer for one thread (the built-in unicode61 with articles_fts's
- * arguments), or NULL when SQLite has no FTS5. */
+ * arguments), or NULL when SQLite has no FTS5. It owns the private
+ * in-memory connection it was found through; lp_ftok_free releases both
+ * (no process-wide state). */
 void *lp_ftok_new(void);
 void lp_ftok_free(void *tokenizer);
 /* Tokenize an article's title and body (either may be NULL) into k,

@@ -12,7 +12,6 @@
  * corpus has them, are added there); for anything else (queries,
  * deletes, other text) it tokenizes itself.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -24,16 +23,15 @@
 static const char *const tok_args[] = {"remove_diacritics", "2"};
 #define N_TOK_ARGS 2
 
-/* The built-in tokenizer for the workers, found once per process through
- * a private in-memory connection that stays open (the tokenizer's
- * functions need no connection, but its user data belongs to one). */
-static struct {
-  int ok;
+/* A worker's tokenizer: the built-in unicode61 with tok_args, and the
+ * private in-memory connection it was found through (its user data
+ * belongs to that connection). Each worker owns one; lp_ftok_free
+ * deletes the instance, then closes the connection. */
+typedef struct {
+  sqlite3 *db;
   fts5_tokenizer fn;
-  void *ud;
-  sqlite3 *keep;
-} builtin;
-static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+  Fts5Tokenizer *inst;
+} ftok;
 
 fts5_api *lp_fts5_api(sqlite3 *db) {
   fts5_api *api = NULL;
@@ -46,37 +44,32 @@ fts5_api *lp_fts5_api(sqlite3 *db) {
   return api;
 }
 
-static void builtin_find(void) {
-  sqlite3 *db = NULL;
-  fts5_api *api;
-  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
-                      SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-    sqlite3_close(db);
-    return;
-  }
-  api = lp_fts5_api(db);
-  if (api == NULL ||
-      api->xFindTokenizer(api, "unicode61", &builtin.ud, &builtin.fn) !=
-          SQLITE_OK) {
-    sqlite3_close(db);
-    return;
-  }
-  builtin.keep = db;
-  builtin.ok = 1;
-}
-
 void *lp_ftok_new(void) {
-  Fts5Tokenizer *t = NULL;
-  pthread_once(&builtin_once, builtin_find);
-  if (!builtin.ok ||
-      builtin.fn.xCreate(builtin.ud, (const char **)tok_args, N_TOK_ARGS,
-                         &t) != SQLITE_OK)
-    return NULL;
+  ftok *t = calloc(1, sizeof *t);
+  fts5_api *api;
+  void *ud = NULL;
+  if (t == NULL) return NULL;
+  if (sqlite3_open_v2(":memory:", &t->db, SQLITE_OPEN_READWRITE |
+                      SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    goto fail;
+  api = lp_fts5_api(t->db);
+  if (api == NULL ||
+      api->xFindTokenizer(api, "unicode61", &ud, &t->fn) != SQLITE_OK ||
+      t->fn.xCreate(ud, (const char **)tok_args, N_TOK_ARGS, &t->inst) !=
+          SQLITE_OK)
+    goto fail;
   return t;
+fail:
+  lp_ftok_free(t);
+  return NULL;
 }
 
 void lp_ftok_free(void *tokenizer) {
-  if (tokenizer) builtin.fn.xDelete((Fts5Tokenizer *)tokenizer);
+  ftok *t = tokenizer;
+  if (t == NULL) return;
+  if (t->inst) t->fn.xDelete(t->inst);
+  sqlite3_close(t->db);             /* NULL or open: both fine */
+  free(t);
 }
 
 void lp_ftoks_free(lp_ftoks *k) {
@@ -124,11 +117,12 @@ static int keep_token(void *ctx, int tflags, const char *tok, int n,
 
 int lp_ftoks_make(void *tokenizer, const char *title, size_t tlen,
                   const char *body, size_t blen, lp_ftoks *k) {
+  const ftok *t = tokenizer;
   const char *text[2];
   size_t len[2];
   int c;
   memset(k, 0, sizeof *k);
-  if (tokenizer == NULL) return LOUPE_EINVAL;
+  if (t == NULL) return LOUPE_EINVAL;
   text[0] = title;
   len[0] = title ? tlen : 0;
   text[1] = body;
@@ -139,9 +133,8 @@ int lp_ftoks_make(void *tokenizer, const char *title, size_t tlen,
     k->first[c] = k->ntok;
     if (text[c] == NULL || len[c] == 0) continue;
     if (len[c] > 0x7FFFFFFF ||
-        lp_tok_split(&builtin.fn, (Fts5Tokenizer *)tokenizer,
-                     FTS5_TOKENIZE_DOCUMENT, text[c], (int)len[c], k,
-                     keep_token) != SQLITE_OK) {
+        lp_tok_split(&t->fn, t->inst, FTS5_TOKENIZE_DOCUMENT, text[c],
+                     (int)len[c], k, keep_token) != SQLITE_OK) {
       lp_ftoks_free(k);
       return LOUPE_ENOMEM;
     }

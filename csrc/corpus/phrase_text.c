@@ -107,20 +107,28 @@ int lp_tp_stop_words(lp_word_set *s) {
 
 /* ---- the texts, as segments of word hashes ---- */
 
+/* p (an array of the caller's) resized to n elements of size bytes: the
+ * new array; or, out of memory or once *rc holds an error, p itself with
+ * *rc LOUPE_ENOMEM (the parallel arrays of lp_tp_text grow together). */
+static void *resize(void *p, size_t n, size_t size, int *rc) {
+  void *np;
+  if (*rc != LOUPE_OK) return p;
+  np = realloc(p, n * size);
+  if (np == NULL) {
+    *rc = LOUPE_ENOMEM;
+    return p;
+  }
+  return np;
+}
+
 static int push_tok(lp_tp_text *c, uint32_t t, uint32_t off, int sent) {
   if (c->ntok == c->cap) {
     size_t cap = c->cap ? c->cap * 2 : 65536;
-    uint32_t *nt = realloc(c->tok, cap * sizeof *nt);
-    uint32_t *no;
-    unsigned char *ns;
-    if (nt == NULL) return LOUPE_ENOMEM;
-    c->tok = nt;
-    no = realloc(c->off, cap * sizeof *no);
-    if (no == NULL) return LOUPE_ENOMEM;
-    c->off = no;
-    ns = realloc(c->sent, cap);
-    if (ns == NULL) return LOUPE_ENOMEM;
-    c->sent = ns;
+    int rc = LOUPE_OK;
+    c->tok = resize(c->tok, cap, sizeof *c->tok, &rc);
+    c->off = resize(c->off, cap, sizeof *c->off, &rc);
+    c->sent = resize(c->sent, cap, sizeof *c->sent, &rc);
+    if (rc != LOUPE_OK) return rc;
     c->cap = cap;
   }
   c->tok[c->ntok] = t;
@@ -140,17 +148,11 @@ static int seg_open(lp_tp_text *c, uint32_t doc, int kind) {
   }
   if (c->nseg + 2 > c->scap) {
     size_t cap = c->scap ? c->scap * 2 : 4096;
-    size_t *ns = realloc(c->start, cap * sizeof *ns);
-    uint32_t *nd;
-    unsigned char *nk;
-    if (ns == NULL) return LOUPE_ENOMEM;
-    c->start = ns;
-    nd = realloc(c->doc, cap * sizeof *nd);
-    if (nd == NULL) return LOUPE_ENOMEM;
-    c->doc = nd;
-    nk = realloc(c->kind, cap);
-    if (nk == NULL) return LOUPE_ENOMEM;
-    c->kind = nk;
+    int rc = LOUPE_OK;
+    c->start = resize(c->start, cap, sizeof *c->start, &rc);
+    c->doc = resize(c->doc, cap, sizeof *c->doc, &rc);
+    c->kind = resize(c->kind, cap, sizeof *c->kind, &rc);
+    if (rc != LOUPE_OK) return rc;
     c->scap = cap;
   }
   c->start[c->nseg] = c->ntok;
@@ -181,14 +183,14 @@ static int add_doc(lp_tp_text *c, sqlite3_stmt *st, int by_speaker) {
   size_t i = c->ndoc;
   if (c->ndoc == c->dcap) {
     size_t cap = c->dcap ? c->dcap * 2 : 1024;
-    void *np;
-#define GROW(field) \
-    np = realloc(c->field, cap * sizeof *c->field); \
-    if (np == NULL) return LOUPE_ENOMEM; \
-    c->field = np;
-    GROW(cluster) GROW(article) GROW(date) GROW(outlet) GROW(speaker)
-    GROW(quote)
-#undef GROW
+    int rc = LOUPE_OK;
+    c->cluster = resize(c->cluster, cap, sizeof *c->cluster, &rc);
+    c->article = resize(c->article, cap, sizeof *c->article, &rc);
+    c->date = resize(c->date, cap, sizeof *c->date, &rc);
+    c->outlet = resize(c->outlet, cap, sizeof *c->outlet, &rc);
+    c->speaker = resize(c->speaker, cap, sizeof *c->speaker, &rc);
+    c->quote = resize(c->quote, cap, sizeof *c->quote, &rc);
+    if (rc != LOUPE_OK) return rc;
     c->dcap = cap;
   }
   c->article[i] = sqlite3_column_int64(st, 0);

@@ -71,9 +71,23 @@ static int vocab_rehash(vocab *v) {
   return LOUPE_OK;
 }
 
+/* The array p of *cap elements of size bytes with room for element n:
+ * p itself, or p reallocated to twice its capacity (4096 at first) when
+ * full, or NULL out of memory (p is then still the caller's). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size) {
+  size_t c;
+  void *np;
+  if (n < *cap) return p;
+  c = *cap ? *cap * 2 : 4096;
+  np = realloc(p, c * size);
+  if (np != NULL) *cap = c;
+  return np;
+}
+
 /* The id of word w (added when new) in *id. */
 static int vocab_id(vocab *v, const char *w, size_t len, size_t *id) {
   uint32_t h = hash_bytes(w, len);
+  feature *nf;
   size_t k;
   if ((v->n + 1) * 2 > v->mask && vocab_rehash(v)) return LOUPE_ENOMEM;
   for (k = h & v->mask; v->slot[k]; k = (k + 1) & v->mask) {
@@ -84,13 +98,9 @@ static int vocab_id(vocab *v, const char *w, size_t len, size_t *id) {
       return LOUPE_OK;
     }
   }
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 4096;
-    feature *nf = realloc(v->f, cap * sizeof *nf);
-    if (nf == NULL) return LOUPE_ENOMEM;
-    v->f = nf;
-    v->cap = cap;
-  }
+  nf = grow(v->f, &v->cap, v->n, sizeof *v->f);
+  if (nf == NULL) return LOUPE_ENOMEM;
+  v->f = nf;
   v->f[v->n].h = h;
   v->f[v->n].off = (uint32_t)v->words.len;
   v->f[v->n].len = (uint32_t)len;
@@ -109,13 +119,9 @@ typedef struct {
 } id_list;
 
 static int ids_push(id_list *l, size_t id) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 4096;
-    size_t *ni = realloc(l->id, cap * sizeof *ni);
-    if (ni == NULL) return LOUPE_ENOMEM;
-    l->id = ni;
-    l->cap = cap;
-  }
+  size_t *ni = grow(l->id, &l->cap, l->n, sizeof *l->id);
+  if (ni == NULL) return LOUPE_ENOMEM;
+  l->id = ni;
   l->id[l->n++] = id;
   return LOUPE_OK;
 }
@@ -272,6 +278,12 @@ static const char *const SCORE_SQL[] = {
   " FROM json_each(?1) ORDER BY CAST(key AS INTEGER)",
 };
 
+/* The words of one text (s[0..n)) as ids of v: out emptied, then filled. */
+static int text_ids(vocab *v, const char *s, size_t n, id_list *out) {
+  out->n = 0;
+  return words_of(v, s, n, out);
+}
+
 /* ---- keyness ---- */
 
 typedef struct {
@@ -285,8 +297,7 @@ static int count_text(void *p, long long id, const char *s, size_t n) {
   count_ctx *x = p;
   size_t i;
   (void)id;
-  x->words.n = 0;
-  if (words_of(x->v, s, n, &x->words)) return LOUPE_ENOMEM;
+  if (text_ids(x->v, s, n, &x->words)) return LOUPE_ENOMEM;
   for (i = 0; i < x->words.n; i++) {
     feature *f = &x->v->f[x->words.id[i]];
     if (x->side) f->b++;
@@ -297,11 +308,9 @@ static int count_text(void *p, long long id, const char *s, size_t n) {
 }
 
 static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
-  vocab v;
-  count_ctx x;
+  vocab v = {0};
+  count_ctx x = {0};
   int rc;
-  memset(&v, 0, sizeof v);
-  memset(&x, 0, sizeof x);
   x.v = &v;
   rc = each_text(db, o->target, count_text, &x);
   x.side = 1;
@@ -346,8 +355,7 @@ static int colloc_text(void *p, long long id, const char *s, size_t n) {
   colloc_ctx *x = p;
   size_t i;
   (void)id;
-  x->words.n = 0;
-  if (words_of(x->v, s, n, &x->words)) return LOUPE_ENOMEM;
+  if (text_ids(x->v, s, n, &x->words)) return LOUPE_ENOMEM;
   if (x->words.n > x->incap) {
     unsigned char *ni = realloc(x->in, x->words.n);
     if (ni == NULL) return LOUPE_ENOMEM;
@@ -366,11 +374,9 @@ static int colloc_text(void *p, long long id, const char *s, size_t n) {
 
 static int collocations(loupe_db *db, const loupe_stats_options *o,
                         lp_buf *out) {
-  vocab v;
-  colloc_ctx x;
+  vocab v = {0};
+  colloc_ctx x = {0};
   int rc;
-  memset(&v, 0, sizeof v);
-  memset(&x, 0, sizeof x);
   x.v = &v;
   x.window = o->window > 0 ? o->window : 5;
   rc = words_of(&v, o->term, strlen(o->term), &x.node);
@@ -407,8 +413,7 @@ static int dfm_text(void *p, long long id, const char *s, size_t n) {
   dfm_ctx *x = p;
   size_t i;
   char num[80];
-  x->words.n = 0;
-  if (words_of(x->v, s, n, &x->words)) return LOUPE_ENOMEM;
+  if (text_ids(x->v, s, n, &x->words)) return LOUPE_ENOMEM;
   if (x->v->n > x->ccap) {
     long long *nc = realloc(x->count, x->v->n * 2 * sizeof *nc);
     if (nc == NULL) return LOUPE_ENOMEM;
@@ -435,12 +440,10 @@ static int dfm_text(void *p, long long id, const char *s, size_t n) {
 }
 
 static int dfm(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
-  vocab v;
-  dfm_ctx x;
+  vocab v = {0};
+  dfm_ctx x = {0};
   int rc = LOUPE_OK;
   size_t k;
-  memset(&v, 0, sizeof v);
-  memset(&x, 0, sizeof x);
   x.v = &v;
   x.out = out;
   /* the features given, one per line, take the first ids */

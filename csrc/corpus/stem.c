@@ -66,6 +66,15 @@ static int longest(const word *x, const sfx *list, unsigned lasts) {
   return -1;
 }
 
+/* The longest suffix in list (ending in one of lasts) that lies wholly in
+ * the region starting at r: its index, or -1 (steps 2 to 4 look there). */
+static int suffix_in(const word *x, const sfx *list, unsigned lasts, int r) {
+  int k;
+  if (r >= x->n) return -1;
+  k = longest(x, list, lasts);
+  return k < 0 || x->n - list[k].n < r ? -1 : k;
+}
+
 /* Does w[0..end) end in a short syllable? */
 static int short_syllable(const word *x, int end) {
   const char *w = x->w;
@@ -182,12 +191,9 @@ static void step2(word *x) {
     "ize", "ate", "ful", "ous", "ive", "tion", "ble", "less", "ent", "ate",
     "al", "al", "ous", "ive", "ful", "ence", "ance", "able", "ize", "ate",
     "al", "ble", "og", ""};
-  int k, len;
-  if (x->r1 >= x->n) return;                /* no suffix in the region */
-  k = longest(x, suf, lasts);
+  int k = suffix_in(x, suf, lasts, x->r1), len;
   if (k < 0) return;
   len = suf[k].n;
-  if (x->n - len < x->r1) return;
   if (strcmp(suf[k].s, "ogi") == 0 &&
       (x->n - len < 1 || x->w[x->n - len - 1] != 'l'))
     return;
@@ -204,12 +210,9 @@ static void step3(word *x) {
   static const unsigned lasts = L('l') | L('e') | L('i') | L('s');
   static const char *const rep[] = {"ate", "tion", "al", "ic", "ic", "", "ic",
                                     "", ""};
-  int k, len;
-  if (x->r1 >= x->n) return;                /* no suffix in the region */
-  k = longest(x, suf, lasts);
+  int k = suffix_in(x, suf, lasts, x->r1), len;
   if (k < 0) return;
   len = suf[k].n;
-  if (x->n - len < x->r1) return;
   if (strcmp(suf[k].s, "ative") == 0 && x->n - len < x->r2) return;
   set_end(x, len, rep[k]);
 }
@@ -222,12 +225,9 @@ static void step4(word *x) {
     SFX("ic"), {NULL, 0}};
   static const unsigned lasts = L('t') | L('e') | L('m') | L('i') | L('s') |
                                 L('n') | L('l') | L('r') | L('c');
-  int k, len;
-  if (x->r2 >= x->n) return;                /* no suffix in the region */
-  k = longest(x, suf, lasts);
+  int k = suffix_in(x, suf, lasts, x->r2), len;
   if (k < 0) return;
   len = suf[k].n;
-  if (x->n - len < x->r2) return;
   if (strcmp(suf[k].s, "ion") == 0 &&
       (x->n - len < 1 || !strchr("st", x->w[x->n - len - 1])))
     return;

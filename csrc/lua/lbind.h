@@ -59,6 +59,21 @@ void lb_read_limits(lua_State *L, int t, loupe_regex_limits *lim, int arg,
 void lb_new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
                  lua_CFunction gc);
 
+/* A userdata type whose first field is the one handle it owns (NULL once
+ * released): its metatable's name and the handle's release function. */
+typedef struct {
+  const char *mt;
+  void (*release)(void *handle);
+} lb_type;
+
+/* Register type t: methods (NULL: none) as __index, each given t as its
+ * upvalue; __gc and __close are lb_close. */
+void lb_new_type(lua_State *L, const lb_type *t, const luaL_Reg *methods);
+/* obj:close(), __close and __gc of a type registered by lb_new_type (it
+ * reads the type from its upvalue): releases the handle once and leaves
+ * NULL (closed) behind. List it as "close" in the type's methods. */
+int lb_close(lua_State *L);
+
 /* Db methods defined with the type they work on. */
 int lb_db_prefetch(lua_State *L);     /* lprefetch.c */
 int lb_db_add_page(lua_State *L);     /* lprefetch.c */

@@ -12,12 +12,8 @@ static lcursor *check_cursor(lua_State *L, int i) {
   return lb_check_open(L, i, CURSOR_MT, "cursor");
 }
 
-static int lcursor_close(lua_State *L) {
-  lcursor *ud = luaL_checkudata(L, 1, CURSOR_MT);
-  loupe_cursor_free(ud->c);
-  ud->c = NULL;
-  return 0;
-}
+static void release_cursor(void *c) { loupe_cursor_free(c); }
+static const lb_type cursor_type = {CURSOR_MT, release_cursor};
 
 /* cur:next() -> row table | nil at the end; raises on a failure (an
  * iterator must not end quietly on an error). The message carries no
@@ -78,11 +74,11 @@ lcursor *lb_new_cursor(lua_State *L, int dbi) {
 
 static const luaL_Reg cursor_methods[] = {
   {"next", lcursor_next},
-  {"close", lcursor_close},
+  {"close", lb_close},
   {"is_closed", lcursor_closed},
   {NULL, NULL}
 };
 
 void lb_open_cursor(lua_State *L) {
-  lb_new_meta(L, CURSOR_MT, cursor_methods, lcursor_close);
+  lb_new_type(L, &cursor_type, cursor_methods);
 }

@@ -46,13 +46,6 @@ ldb *lb_check_db(lua_State *L, int i) {
   return lb_check_open(L, i, DB_MT, "corpus");
 }
 
-static int ldb_close(lua_State *L) {
-  ldb *ud = luaL_checkudata(L, 1, DB_MT);
-  loupe_db_close(ud->db);     /* finalizes live cursors first */
-  ud->db = NULL;
-  return 0;
-}
-
 /* core.open(path [, readonly [, busy_timeout_ms [, stem]]]) -> Db | nil,
  * msg, code. busy_timeout_ms: 0 the default, negative none; stem: "en",
  * "none" or nil (loupe_open_options.stem). */
@@ -389,7 +382,7 @@ static int ldb_entities(lua_State *L) {
 }
 static int ldb_paragraphs(lua_State *L) { return row_cursor(L, 1); }
 static const luaL_Reg db_methods[] = {
-  {"close", ldb_close},
+  {"close", lb_close},
   {"add", ldb_add},
   {"prefetch", lb_db_prefetch},
   {"add_page", lb_db_add_page},
@@ -422,23 +415,50 @@ static const luaL_Reg db_methods[] = {
   {NULL, NULL}
 };
 
-void lb_new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
-                     lua_CFunction gc) {
+/* Metatable name: methods (NULL: none) as __index and gc as __gc and
+ * __close, each with t as its upvalue when t is not NULL. */
+static void new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
+                     lua_CFunction gc, const lb_type *t) {
+  int nup = t != NULL;
   luaL_newmetatable(L, name);
   if (methods) {
     lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
+    if (t) lua_pushlightuserdata(L, (void *)t);
+    luaL_setfuncs(L, methods, nup);
     lua_setfield(L, -2, "__index");
   }
-  lua_pushcfunction(L, gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, gc);
+  if (t) lua_pushlightuserdata(L, (void *)t);
+  lua_pushcclosure(L, gc, nup);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__gc");
   lua_setfield(L, -2, "__close");
   lua_pop(L, 1);
 }
 
+void lb_new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
+                 lua_CFunction gc) {
+  new_meta(L, name, methods, gc, NULL);
+}
+
+void lb_new_type(lua_State *L, const lb_type *t, const luaL_Reg *methods) {
+  new_meta(L, t->mt, methods, lb_close, t);
+}
+
+int lb_close(lua_State *L) {
+  const lb_type *t = lua_touserdata(L, lua_upvalueindex(1));
+  void **ud = luaL_checkudata(L, 1, t->mt);
+  void *handle = *ud;
+  *ud = NULL;
+  if (handle) t->release(handle);
+  return 0;
+}
+
+/* loupe_db_close finalizes the corpus's live cursors first. */
+static void release_db(void *db) { loupe_db_close(db); }
+static const lb_type db_type = {DB_MT, release_db};
+
 void lb_open_db(lua_State *L) {
-  lb_new_meta(L, DB_MT, db_methods, ldb_close);
+  lb_new_type(L, &db_type, db_methods);
   lua_pushcfunction(L, lcore_open);
   lua_setfield(L, -2, "open");
   lua_pushinteger(L, LOUPE_SCHEMA_VERSION);

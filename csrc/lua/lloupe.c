@@ -29,19 +29,10 @@ typedef struct {
   loupe_article *a;
 } larticle;
 
-static int lparser_gc(lua_State *L) {
-  lparser *ud = luaL_checkudata(L, 1, PARSER_MT);
-  loupe_parser_free(ud->p);
-  ud->p = NULL;
-  return 0;
-}
-
-static int larticle_gc(lua_State *L) {
-  larticle *ud = luaL_checkudata(L, 1, ARTICLE_MT);
-  loupe_article_free(ud->a);
-  ud->a = NULL;
-  return 0;
-}
+static void release_parser(void *p) { loupe_parser_free(p); }
+static void release_article(void *a) { loupe_article_free(a); }
+static const lb_type parser_type = {PARSER_MT, release_parser};
+static const lb_type article_type = {ARTICLE_MT, release_article};
 
 static void push_span_or_nil(lua_State *L, const loupe_span *sp) {
   if (sp->text) lua_pushlstring(L, sp->text, sp->len);
@@ -414,8 +405,8 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L);
 LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
   lparser *pud;
   luaL_checkversion(L);
-  lb_new_meta(L, ARTICLE_MT, NULL, larticle_gc);
-  lb_new_meta(L, PARSER_MT, NULL, lparser_gc);
+  lb_new_type(L, &article_type, NULL);
+  lb_new_type(L, &parser_type, NULL);
 
   {
     char err[200];

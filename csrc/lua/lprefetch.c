@@ -19,14 +19,10 @@ static lprefetch *check_prefetch(lua_State *L, int i) {
   return lb_check_open(L, i, PREFETCH_MT, "prefetcher");
 }
 
-/* pf:close(), __close and __gc: stops and joins the workers. */
-static int lprefetch_close(lua_State *L) {
-  lprefetch *ud = luaL_checkudata(L, 1, PREFETCH_MT);
-  loupe_prefetch_free(ud->pf);
-  ud->pf = NULL;
-  ud->page = NULL;
-  return 0;
-}
+/* pf:close(), __close and __gc (lb_close): stops and joins the workers.
+ * page is then stale, but every method checks pf first. */
+static void release_prefetch(void *pf) { loupe_prefetch_free(pf); }
+static const lb_type prefetch_type = {PREFETCH_MT, release_prefetch};
 
 /*
  * db:prefetch(paths, threads [, charset]) -> Prefetch | nil, msg, code: reads and
@@ -133,10 +129,10 @@ static const luaL_Reg prefetch_methods[] = {
   {"next", lprefetch_next},
   {"threads", lprefetch_threads},
   {"fresh", lprefetch_fresh},
-  {"close", lprefetch_close},
+  {"close", lb_close},
   {NULL, NULL}
 };
 
 void lb_open_prefetch(lua_State *L) {
-  lb_new_meta(L, PREFETCH_MT, prefetch_methods, lprefetch_close);
+  lb_new_type(L, &prefetch_type, prefetch_methods);
 }

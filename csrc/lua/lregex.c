@@ -16,12 +16,8 @@ static lregex *check_regex(lua_State *L, int i) {
   return lb_check_open(L, i, REGEX_MT, "regex");
 }
 
-static int lregex_gc(lua_State *L) {
-  lregex *ud = luaL_checkudata(L, 1, REGEX_MT);
-  loupe_regex_free(ud->re);
-  ud->re = NULL;
-  return 0;
-}
+static void release_regex(void *re) { loupe_regex_free(re); }
+static const lb_type regex_type = {REGEX_MT, release_regex};
 
 /*
  * Field name of the table at t as an integer in [lo, hi], or dflt when
@@ -140,12 +136,12 @@ static int lregex_groups(lua_State *L) {
 static const luaL_Reg regex_methods[] = {
   {"exec", lregex_exec},
   {"groups", lregex_groups},
-  {"close", lregex_gc},
+  {"close", lb_close},
   {NULL, NULL}
 };
 
 void lb_open_regex(lua_State *L) {
-  lb_new_meta(L, REGEX_MT, regex_methods, lregex_gc);
+  lb_new_type(L, &regex_type, regex_methods);
   lua_pushcfunction(L, lcore_regex);
   lua_setfield(L, -2, "regex");
 }

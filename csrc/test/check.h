@@ -50,4 +50,17 @@ static inline void check_int_at(const char *file, int line, const char *what,
   check_int_at(__FILE__, __LINE__, (what), (long long)(got), \
                (long long)(want))
 
+/* Run the tests in order, then print "name: N passed, N failed" (the line
+ * run_c_tests.sh reads); main's exit status, non-zero when a check failed.
+ * Use: return check_run("test_x", TESTS, sizeof TESTS / sizeof *TESTS); */
+typedef void (*check_test)(void);
+
+static inline int check_run(const char *name, const check_test *tests,
+                            size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) tests[i]();
+  printf("%s: %d passed, %d failed\n", name, passes, failures);
+  return failures != 0;
+}
+
 #endif

@@ -2,12 +2,11 @@
  * test_html.c - HTML pages through the public API and the HTML modules'
  * internals: detection, the lenient JSON reader, an invented news page
  * (boilerplate, metadata, provenance into the page's bytes), hidden
- * elements, charsets (GBK, Shift_JIS, windows-1252, UTF-16, a stale meta
- * charset), gzip, broken markup, dates from metadata against the page,
- * and hostile input. Ends with "test_html: N passed, N failed".
+ * elements, gzip, broken markup, dates from metadata against the page and
+ * hostile input (legacy charsets are in test_html_charset.c). Ends with
+ * "test_html: N passed, N failed".
  */
 #define _GNU_SOURCE               /* memmem */
-#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,36 +14,7 @@
 
 #include "check.h"
 #include "extract/html.h"
-
-#define CHECK_STR(what, got, want) \
-  CHECK((got) != NULL && strcmp((got), (want)) == 0, "%s: got '%s', want '%s'", \
-        (what), (got) ? (got) : "(null)", (want))
-
-/* Does the body hold needle? */
-static int body_has(const loupe_article *a, const char *needle) {
-  return a->body && strstr(a->body, needle) != NULL;
-}
-
-/* The value of metadata key in a, or NULL. */
-static const loupe_meta *meta_of(const loupe_article *a, const char *key) {
-  size_t i;
-  for (i = 0; i < a->n_meta; i++)
-    if (strcmp(a->meta[i].key, key) == 0) return &a->meta[i];
-  return NULL;
-}
-
-static loupe_article *parse_as(const char *s, size_t n, loupe_format f,
-                               int *rc) {
-  loupe_parser *p = NULL;
-  loupe_article *a = NULL;
-  if (loupe_parser_new(&p) != LOUPE_OK) return NULL;
-  loupe_parser_set_format(p, f);
-  loupe_parser_set_keep_lines(p, 1);
-  *rc = loupe_parse(p, s, n, &a);
-  if (*rc != LOUPE_OK) printf("  (parse: %s)\n", loupe_errmsg(p));
-  loupe_parser_free(p);
-  return a;
-}
+#include "html_helpers.h"
 
 /* ---- the invented article ---- */
 
@@ -142,13 +112,6 @@ static const loupe_span *para_starting(const loupe_article *a,
     if (strncmp(a->paragraphs[i].text, s, strlen(s)) == 0)
       return &a->paragraphs[i];
   return NULL;
-}
-
-/* 1-based line of byte off in s. */
-static size_t line_at(const char *s, size_t off) {
-  size_t i, line = 1;
-  for (i = 0; i < off; i++) line += s[i] == '\n';
-  return line;
 }
 
 static void test_article(void) {
@@ -343,9 +306,8 @@ static void test_hidden(void) {
     "be published next week, with fewer crossings on Sundays than in the "
     "summer months.</p>\n"
     "</body></html>\n";
-  int rc;
-  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_HTML, &rc);
-  CHECK_RC("parse the page with hidden parts", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("parse the page with hidden parts", page,
+                              sizeof page - 1, LOUPE_FORMAT_HTML);
   if (a == NULL) return;
   CHECK(body_has(a, "last ferry left") && body_has(a, "winter would"),
         "the visible paragraphs");
@@ -362,179 +324,6 @@ static void test_hidden(void) {
 /* ---- charsets ---- */
 
 /* Convert UTF-8 s to charset cs with iconv into a new buffer. */
-static char *encode(const char *s, const char *cs, size_t *len) {
-  iconv_t cd = iconv_open(cs, "UTF-8");
-  size_t in = strlen(s), cap = in * 4 + 16, out = cap;
-  char *buf, *ip = (char *)s, *op;
-  if (cd == (iconv_t)-1) return NULL;
-  buf = malloc(cap);
-  op = buf;
-  if (buf && iconv(cd, &ip, &in, &op, &out) == (size_t)-1) {
-    free(buf);
-    buf = NULL;
-  }
-  iconv_close(cd);
-  if (buf) *len = (size_t)(op - buf);
-  return buf;
-}
-
-#define ZH_TITLE "\xE6\xB8\xAF\xE5\x8F\xA3\xE6\x96\xB0\xE8\x88\xAA\xE7\xBA\xBF" \
-  "\xE8\x8E\xB7\xE6\x89\xB9"            /* 港口新航线获批 */
-#define ZH_P "\xE5\xB8\x82\xE8\xAE\xAE\xE4\xBC\x9A\xE5\x91\xA8\xE5\x9B\x9B" \
-  "\xE6\x89\xB9\xE5\x87\x86\xE4\xBA\x86\xE4\xB8\x80\xE6\x9D\xA1\xE6\x96" \
-  "\xB0\xE7\x9A\x84\xE6\xB8\xA1\xE8\xBD\xAE\xE8\x88\xAA\xE7\xBA\xBF\xEF" \
-  "\xBC\x8C\xE8\xBF\x9E\xE6\x8E\xA5\xE8\x80\x81\xE6\xB8\xAF\xE5\x92\x8C" \
-  "\xE4\xB8\x89\xE4\xB8\xAA\xE5\xA4\x96\xE5\xB2\x9B\xEF\xBC\x8C\xE9\x80" \
-  "\x9A\xE5\x8B\xA4\xE6\x97\xB6\xE9\x97\xB4\xE5\xB0\x86\xE7\xBC\xA9\xE7" \
-  "\x9F\xAD\xE8\xBF\x91\xE4\xB8\x80\xE5\x8D\x8A\xE3\x80\x82\xE5\xB1\x85" \
-  "\xE6\xB0\x91\xE4\xB8\xBA\xE6\xAD\xA4\xE7\xAD\x89\xE5\xBE\x85\xE4\xBA" \
-  "\x86\xE5\x8D\x81\xE5\xA4\x9A\xE5\xB9\xB4\xEF\xBC\x8C\xE8\xAE\xB8\xE5" \
-  "\xA4\x9A\xE4\xBA\xBA\xE5\x9C\xA8\xE5\x90\xAC\xE8\xAF\x81\xE4\xBC\x9A" \
-  "\xE4\xB8\x8A\xE8\xA1\xA8\xE7\xA4\xBA\xE6\x94\xAF\xE6\x8C\x81\xE3\x80\x82"
-
-#define JA_TITLE "\xE6\xB8\xAF\xE3\x81\xAE\xE6\x96\xB0\xE8\x88\xAA\xE8\xB7\xAF\xE3" \
-  "\x81\x8C\xE6\x89\xBF\xE8\xAA\x8D"   /* 港の新航路が承認 */
-#define JA_P "\xE5\xB8\x82\xE8\xAD\xB0\xE4\xBC\x9A\xE3\x81\xAF\xE6\x9C\xA8\xE6" \
-  "\x9B\x9C\xE6\x97\xA5\xE3\x80\x81\xE6\x97\xA7\xE6\xB8\xAF\xE3\x81" \
-  "\xA8\xE4\xB8\x89\xE3\x81\xA4\xE3\x81\xAE\xE9\x9B\xA2\xE5\xB3\xB6" \
-  "\xE3\x82\x92\xE7\xB5\x90\xE3\x81\xB6\xE6\x96\xB0\xE3\x81\x97\xE3" \
-  "\x81\x84\xE3\x83\x95\xE3\x82\xA7\xE3\x83\xAA\xE3\x83\xBC\xE8\x88" \
-  "\xAA\xE8\xB7\xAF\xE3\x82\x92\xE6\x89\xBF\xE8\xAA\x8D\xE3\x81\x97" \
-  "\xE3\x81\x9F\xE3\x80\x82\xE9\x80\x9A\xE5\x8B\xA4\xE6\x99\x82\xE9" \
-  "\x96\x93\xE3\x81\xAF\xE3\x81\xBB\xE3\x81\xBC\xE5\x8D\x8A\xE5\x88" \
-  "\x86\xE3\x81\xAB\xE3\x81\xAA\xE3\x82\x8B\xE3\x81\xA8\xE3\x81\x84" \
-  "\xE3\x81\x86\xE3\x80\x82\xE4\xBD\x8F\xE6\xB0\x91\xE3\x81\xAF\xE5" \
-  "\x8D\x81\xE5\xB9\xB4\xE4\xBB\xA5\xE4\xB8\x8A\xE3\x81\x93\xE3\x81" \
-  "\xAE\xE8\xA8\x88\xE7\x94\xBB\xE3\x82\x92\xE5\xBE\x85\xE3\x81\xA3" \
-  "\xE3\x81\xA6\xE3\x81\x84\xE3\x81\x9F\xE3\x80\x82"
-#define TW_TITLE "\xE6\xB8\xAF\xE5\x8F\xA3\xE6\x96\xB0\xE8\x88\xAA\xE7\xB7\x9A\xE7" \
-  "\x8D\xB2\xE6\x89\xB9"   /* 港口新航線獲批 */
-#define TW_P "\xE5\xB8\x82\xE8\xAD\xB0\xE6\x9C\x83\xE9\x80\xB1\xE5\x9B\x9B\xE6" \
-  "\x89\xB9\xE5\x87\x86\xE4\xBA\x86\xE4\xB8\x80\xE6\xA2\x9D\xE6\x96" \
-  "\xB0\xE7\x9A\x84\xE6\xB8\xA1\xE8\xBC\xAA\xE8\x88\xAA\xE7\xB7\x9A" \
-  "\xEF\xBC\x8C\xE9\x80\xA3\xE6\x8E\xA5\xE8\x80\x81\xE6\xB8\xAF\xE5" \
-  "\x92\x8C\xE4\xB8\x89\xE5\x80\x8B\xE5\xA4\x96\xE5\xB3\xB6\xEF\xBC" \
-  "\x8C\xE9\x80\x9A\xE5\x8B\xA4\xE6\x99\x82\xE9\x96\x93\xE5\xB0\x87" \
-  "\xE7\xB8\xAE\xE7\x9F\xAD\xE8\xBF\x91\xE4\xB8\x80\xE5\x8D\x8A\xE3" \
-  "\x80\x82\xE5\xB1\x85\xE6\xB0\x91\xE7\x82\xBA\xE6\xAD\xA4\xE7\xAD" \
-  "\x89\xE5\xBE\x85\xE4\xBA\x86\xE5\x8D\x81\xE5\xA4\x9A\xE5\xB9\xB4" \
-  "\xEF\xBC\x8C\xE8\xA8\xB1\xE5\xA4\x9A\xE4\xBA\xBA\xE5\x9C\xA8\xE8" \
-  "\x81\xBD\xE8\xAD\x89\xE6\x9C\x83\xE4\xB8\x8A\xE8\xA1\xA8\xE7\xA4" \
-  "\xBA\xE6\x94\xAF\xE6\x8C\x81\xE3\x80\x82"
-
-static void check_cjk_page(const char *cs, const char *decl, const char *enc,
-                           const char *title, const char *para,
-                           const char *lang) {
-  char page[4096];
-  char *bytes, *gp;
-  size_t len, plen;
-  int rc;
-  loupe_article *a;
-  snprintf(page, sizeof page,
-           "<html><head>%s<title>%s</title></head><body>\n"
-           "<h1>%s</h1>\n<p>%s</p>\n<p>%s%s</p>\n"
-           "</body></html>\n", decl, title, title, para, para, para);
-  bytes = encode(page, cs, &len);
-  CHECK(bytes != NULL, "iconv can write %s", cs);
-  if (bytes == NULL) return;
-  a = parse_as(bytes, len, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC(cs, rc, LOUPE_OK);
-  if (a) {
-    CHECK_STR("encoding", a->input.encoding, enc);
-    CHECK_STR("title read from the legacy charset", a->title.text, title);
-    CHECK(body_has(a, para), "%s body converted to UTF-8", cs);
-    CHECK(a->input.invalid_utf8 == 0, "%s: no replaced bytes", cs);
-    /* the first paragraph's offset points at its bytes in the charset */
-    gp = encode(para, cs, &plen);
-    CHECK(gp && a->n_paragraphs > 0 &&
-          a->paragraphs[0].offset + 8 <= len &&
-          memcmp(bytes + a->paragraphs[0].offset, gp, 8) == 0,
-          "%s paragraph offset points into the page's own bytes", cs);
-    CHECK_INT("paragraph line", a->n_paragraphs ? a->paragraphs[0].line : 0,
-              a->n_paragraphs ? line_at(bytes, a->paragraphs[0].offset) : 1);
-    free(gp);
-    CHECK_STR("language", a->lang.text, lang);
-    loupe_article_free(a);
-  }
-  free(bytes);
-}
-
-static void test_charsets(void) {
-  /* windows-1252 without a declaration: curly quotes and an e-acute */
-  static const char cp1252[] =
-    "<html><body><h1>Caf\xE9 owners object</h1>\n<p>\x93We were not asked,"
-    "\x94 said the owner of the caf\xE9 by the pier, who has run it for "
-    "twenty years and says the new rules will cost her the summer "
-    "trade.</p></body></html>";
-  /* UTF-8 bytes under a stale Latin-1 declaration */
-  static const char stale[] =
-    "<html><head><meta charset=\"iso-8859-1\"></head><body><h1>Caf\xC3\xA9 "
-    "owners object</h1>\n<p>The owner of the caf\xC3\xA9 by the pier said "
-    "the new rules would cost her the summer trade, and that nobody from "
-    "the council had asked her first.</p></body></html>";
-  static const char utf16[] =
-    "\xFF\xFE<\0h\0t\0m\0l\0>\0<\0p\0>\0F\0e\0r\0r\0y\0 \0"
-    "l\0i\0n\0k\0 \0a\0p\0p\0r\0o\0v\0e\0d\0 \0b\0y\0 \0t\0h\0e\0 \0"
-    "c\0o\0u\0n\0c\0i\0l\0.\0<\0/\0p\0>\0";
-  int rc;
-  loupe_article *a;
-  check_cjk_page("GBK", "<meta charset=\"gbk\">", "gb18030", ZH_TITLE, ZH_P,
-                 "zh");
-  check_cjk_page("SHIFT_JIS", "<meta http-equiv=\"Content-Type\" "
-                 "content=\"text/html; charset=Shift_JIS\">", "shift_jis",
-                 JA_TITLE, JA_P, "ja");
-  check_cjk_page("BIG5", "<meta charset=\"big5\">", "big5", TW_TITLE, TW_P,
-                 "zh");
-  a = parse_as(cp1252, sizeof cp1252 - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("windows-1252 page", rc, LOUPE_OK);
-  if (a) {
-    CHECK_STR("encoding", a->input.encoding, "cp1252");
-    CHECK(body_has(a, "\xE2\x80\x9CWe were not asked,\xE2\x80\x9D") &&
-          body_has(a, "caf\xC3\xA9"), "curly quotes and e-acute decoded");
-    CHECK(a->n_paragraphs > 0 && memcmp(cp1252 + a->paragraphs[0].offset,
-                                        "\x93We", 3) == 0,
-          "offset into the windows-1252 bytes");
-    loupe_article_free(a);
-  }
-  a = parse_as(stale, sizeof stale - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("stale declaration", rc, LOUPE_OK);
-  if (a) {
-    CHECK_STR("encoding", a->input.encoding, "utf-8");
-    CHECK(body_has(a, "caf\xC3\xA9 by the pier"), "read as the UTF-8 it is");
-    loupe_article_free(a);
-  }
-  {
-    /* the caller's charset wins over the page's declaration */
-    static const char koi[] =
-      "<html><head><meta charset=\"utf-8\"></head><body><p>Caf\xE9 by "
-      "the pier: the owner said the new rules would cost her the summer "
-      "trade, and that nobody from the council had asked her.</p>"
-      "</body></html>";
-    loupe_parser *p = NULL;
-    loupe_article *b = NULL;
-    loupe_parser_new(&p);
-    loupe_parser_set_format(p, LOUPE_FORMAT_HTML);
-    CHECK_RC("set charset", loupe_parser_set_charset(p, "latin1"), LOUPE_OK);
-    rc = loupe_parse(p, koi, sizeof koi - 1, &b);
-    CHECK_RC("forced charset", rc, LOUPE_OK);
-    if (b) {
-      CHECK_STR("encoding forced", b->input.encoding, "cp1252");
-      CHECK(body_has(b, "Caf\xC3\xA9 by the pier"), "read as Latin-1");
-      loupe_article_free(b);
-    }
-    loupe_parser_free(p);
-  }
-  a = parse_as(utf16, sizeof utf16 - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("UTF-16LE page", rc, LOUPE_OK);
-  if (a) {
-    CHECK_STR("encoding", a->input.encoding, "utf-16le");
-    CHECK_INT("source_format", a->source_format, LOUPE_FORMAT_HTML);
-    loupe_article_free(a);
-  }
-}
-
-/* ---- gzip ---- */
-
 static char *gzip(const char *s, size_t n, size_t *len) {
   z_stream zs;
   size_t cap = n + 1024;
@@ -603,9 +392,8 @@ static void test_broken(void) {
     "that more rain could bring flooding to the low fields near the river "
     "mouth on Sunday night.\n"
     "</table><p>&copy; 2022 Coast Weekly</body>";
-  int rc;
-  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("broken markup", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("broken markup", page, sizeof page - 1,
+                              LOUPE_FORMAT_AUTO);
   if (a == NULL) return;
   CHECK(body_has(a, "northern road was closed") &&
         body_has(a, "islands & back") && body_has(a, "Forecasters"),
@@ -690,7 +478,6 @@ static void test_dates(void) {
 static void test_two_articles(void) {
   char page[16384];
   size_t n = 0, k;
-  int rc;
   loupe_article *a;
   n += (size_t)snprintf(page + n, sizeof page - n,
     "<html><head><meta property=\"og:title\" content=\"Pier repairs to start "
@@ -708,8 +495,7 @@ static void test_two_articles(void) {
       "council said, and its forty pupils will take the ferry to the town "
       "school for a term while builders replace the roof (%zu).</p>", k);
   n += (size_t)snprintf(page + n, sizeof page - n, "</article></body></html>");
-  a = parse_as(page, n, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("two articles", rc, LOUPE_OK);
+  a = parse_ok("two articles", page, n, LOUPE_FORMAT_AUTO);
   if (a == NULL) return;
   CHECK(body_has(a, "Work on the old pier") && body_has(a, "southern berth"),
         "the article the headline opens");
@@ -737,9 +523,8 @@ static void test_table(void) {
     "<tr><td>2</td><td>Sjoerd of the Outer Islands</td><td>2 h 44 min</td>"
     "</tr></table></article><footer><p>Harbour Sailing Club</p></footer>"
     "</body></html>";
-  int rc;
-  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("an article with a table", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("an article with a table", page, sizeof page - 1,
+                              LOUPE_FORMAT_AUTO);
   if (a == NULL) return;
   CHECK(body_has(a, "Nordlys of Arvenstad") &&
         body_has(a, "Sjoerd of the Outer Islands"),
@@ -763,9 +548,8 @@ static void test_kommentare(void) {
     "Jahren mit der alten Faehre und sie ist im Winter immer zu spaet, "
     "darum glaube ich nicht, dass die neue besser sein wird als die alte."
     "</p></div></div></body></html>";
-  int rc;
-  loupe_article *a = parse_as(page, sizeof page - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("a German page", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("a German page", page, sizeof page - 1,
+                              LOUPE_FORMAT_AUTO);
   if (a == NULL) return;
   CHECK(body_has(a, "Hafenrat") && body_has(a, "Fruehjahr"), "the article");
   CHECK(!body_has(a, "Ich fahre seit Jahren"), "not the Kommentare");
@@ -787,9 +571,8 @@ static void test_scripted(void) {
     "company published its winter timetable on Thursday, with two "
     "crossings fewer on Sundays and an earlier last boat on weekdays, "
     "and said it would review it in the spring.</p></div></body></html>";
-  int rc;
-  loupe_article *a = parse_as(shell, sizeof shell - 1, LOUPE_FORMAT_AUTO, &rc);
-  CHECK_RC("a page with metadata and no text", rc, LOUPE_OK);
+  loupe_article *a = parse_ok("a page with metadata and no text", shell,
+                              sizeof shell - 1, LOUPE_FORMAT_AUTO);
   if (a) {
     CHECK_STR("title from metadata", a->title.text,
               "Ferry timetable for winter");
@@ -799,9 +582,8 @@ static void test_scripted(void) {
           "an empty body");
     loupe_article_free(a);
   }
-  a = parse_as(open_noscript, sizeof open_noscript - 1, LOUPE_FORMAT_AUTO,
-               &rc);
-  CHECK_RC("a <noscript> whose end tag libxml2 ignores", rc, LOUPE_OK);
+  a = parse_ok("a <noscript> whose end tag libxml2 ignores", open_noscript,
+               sizeof open_noscript - 1, LOUPE_FORMAT_AUTO);
   if (a) {
     CHECK(body_has(a, "winter timetable on Thursday"),
           "the page after it is read");
@@ -864,8 +646,8 @@ static void test_hostile(void) {
       "<html><body><p>Harbour\0 news \xFF\xFE of the week: the ferry "
       "company said on Friday that the winter timetable would start a "
       "week early this year.</p></body></html>";
-    a = parse_as(nul, sizeof nul - 1, LOUPE_FORMAT_HTML, &rc);
-    CHECK_RC("NUL and a slip in UTF-8", rc, LOUPE_OK);
+    a = parse_ok("NUL and a slip in UTF-8", nul, sizeof nul - 1,
+                 LOUPE_FORMAT_HTML);
     if (a) {
       CHECK(a->input.nul_bytes == 1 && a->input.invalid_utf8 == 1,
             "counted: %zu NUL, %zu invalid", a->input.nul_bytes,
@@ -875,8 +657,8 @@ static void test_hostile(void) {
             "the slip is U+FFFD, the rest as it is");
       loupe_article_free(a);
     }
-    a = parse_as(latin, sizeof latin - 1, LOUPE_FORMAT_HTML, &rc);
-    CHECK_RC("high bytes and no UTF-8", rc, LOUPE_OK);
+    a = parse_ok("high bytes and no UTF-8", latin, sizeof latin - 1,
+                 LOUPE_FORMAT_HTML);
     if (a) {
       CHECK_STR("read as cp1252", a->input.encoding, "cp1252");
       CHECK(body_has(a, "\xC3\xBF\xC3\xBE"), "as its characters");
@@ -887,19 +669,8 @@ static void test_hostile(void) {
 }
 
 int main(void) {
-  test_sniff();
-  test_json();
-  test_article();
-  test_hidden();
-  test_charsets();
-  test_gzip();
-  test_broken();
-  test_dates();
-  test_two_articles();
-  test_scripted();
-  test_kommentare();
-  test_table();
-  test_hostile();
-  printf("test_html: %d passed, %d failed\n", passes, failures);
-  return failures ? 1 : 0;
+  static const check_test tests[] = {test_sniff, test_json, test_article,
+    test_hidden, test_gzip, test_broken, test_dates, test_two_articles,
+    test_scripted, test_kommentare, test_table, test_hostile};
+  return check_run("test_html", tests, sizeof tests / sizeof *tests);
 }

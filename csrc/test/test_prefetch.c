@@ -466,13 +466,7 @@ static void test_big_pages(void) {
 }
 
 int main(void) {
-  test_arguments();
-  test_order();
-  test_failures();
-  test_stop_early();
-  test_expected_and_turns();
-  test_add_page();
-  test_big_pages();
-  printf("test_prefetch: %d passed, %d failed\n", passes, failures);
-  return failures != 0;
+  static const check_test tests[] = {test_arguments, test_order, test_failures,
+    test_stop_early, test_expected_and_turns, test_add_page, test_big_pages};
+  return check_run("test_prefetch", tests, sizeof tests / sizeof *tests);
 }

@@ -138,8 +138,6 @@ static void test_edges(void) {
 }
 
 int main(void) {
-  test_pairs();
-  test_edges();
-  printf("test_stem: %d passed, %d failed\n", passes, failures);
-  return failures != 0;
+  static const check_test tests[] = {test_pairs, test_edges};
+  return check_run("test_stem", tests, sizeof tests / sizeof *tests);
 }

@@ -199,12 +199,7 @@ static void test_line_hash(void) {
 }
 
 int main(void) {
-  test_split();
-  test_decode();
-  test_hashes();
-  test_hash64();
-  test_minhash();
-  test_line_hash();
-  printf("test_words: %d passed, %d failed\n", passes, failures);
-  return failures != 0;
+  static const check_test tests[] = {test_split, test_decode, test_hashes,
+    test_hash64, test_minhash, test_line_hash};
+  return check_run("test_words", tests, sizeof tests / sizeof *tests);
 }

@@ -269,6 +269,75 @@ local function text_table(rows, cols, color, decorate)
 end
 M.text_table = text_table
 
+-- The columns of a speakers table (the speakers and quotes --speakers
+-- commands).
+M.SPEAKER_TABLE = {
+  { key = "name", title = "SPEAKER", width = 28 },
+  { key = "quotes", title = "QUOTES", right = true },
+  { key = "span", title = "DATES" },
+  { key = "role", title = "ROLE", flex = true },
+}
+
+-- Rows under cols on stdout (no table when there are none), then the
+-- count line "N nouns", or "N of TOTAL nouns" when total is given (the
+-- plural follows the last number). A command's status: 0.
+function M.table_count(rows, cols, noun, total)
+  if #rows > 0 then text_table(rows, cols, color_for(M.stdout)) end
+  local n = total or #rows
+  local count = total and string_format("%d of %d", #rows, total)
+    or string_format("%d", #rows)
+  say(string_format("%s %s%s\n", count, noun, n == 1 and "" or "s"))
+  return 0
+end
+
+-- The rows of the iterator that iterate() returns (limit of them when
+-- above 0) in a list, corpus closed after: the list, or nil and the
+-- library's message when the iterator raised.
+function M.collect(corpus, limit, iterate)
+  local rows = {}
+  local ok, err = pcall(function()
+    for r in iterate() do
+      rows[#rows + 1] = r
+      if limit > 0 and #rows >= limit then break end
+    end
+  end)
+  corpus:close()
+  if not ok then return nil, lib_message(err) end
+  return rows
+end
+
+-- Rows in a writer format (csv, jsonl, md): true; false for the
+-- terminal formats (table, text), left to the caller.
+function M.written(a, rows, columns)
+  if a.format == "table" or a.format == "text" then return false end
+  M.write_rows(a.format, rows, columns)
+  return true
+end
+
+local SPEAKER_COLUMNS = { "name", "role", "quotes", "first", "last",
+                          "outlets" }
+
+-- The speakers of an open corpus (closed here), a.limit of them when
+-- above 0, in a's format; the table ends with a count line when count.
+-- A command's status.
+function M.list_speakers(a, corpus, count)
+  local list, err = corpus:speakers()
+  corpus:close()
+  if not list then return data_error(err) end
+  local rows = {}
+  for _, s in ipairs(list) do
+    if a.limit > 0 and #rows >= a.limit then break end
+    rows[#rows + 1] = s
+  end
+  if M.written(a, rows, SPEAKER_COLUMNS) then return 0 end
+  for _, r in ipairs(rows) do
+    r.span = day(r.first) .. " .. " .. day(r.last)
+  end
+  if count then return M.table_count(rows, M.SPEAKER_TABLE, "speaker") end
+  text_table(rows, M.SPEAKER_TABLE, color_for(M.stdout))
+  return 0
+end
+
 -- Mark [highlighted] terms of a snippet line on a colour terminal.
 local function colour_marks(s, color)
   return (tostring(s):gsub("%[(.-)%]", function(w)

@@ -2,28 +2,21 @@
 -- (quotes or speakers), as a terminal table or in a writer format.
 local output = require "loupe.cli.output"
 
-local ipairs, next, pcall, tostring = ipairs, next, pcall, tostring
+local ipairs, next, tostring = ipairs, next, tostring
 local tonumber = tonumber
-local string_format, table_concat = string.format, table.concat
+local string_format = string.format
 
 local color_for, colour_marks = output.color_for, output.colour_marks
 local data_error, day = output.data_error, output.day
 local lib_message, loupe = output.lib_message, output.loupe
 local open_existing, say = output.open_existing, output.say
 local text_table, usage_error = output.text_table, output.usage_error
-local write_rows = output.write_rows
 
 local _ENV <const> = nil
 
 local M = {}
 
--- Rows written in a writer format (csv, jsonl, md): true; false when the
--- format is the terminal table, left to the caller.
-local function written(a, rows, columns)
-  if a.format == "table" then return false end
-  write_rows(a.format, rows, columns)
-  return true
-end
+local written = output.written
 
 -- ------------------------------------------------------------ search
 
@@ -129,47 +122,18 @@ end
 local QUOTE_COLUMNS = { "date", "speaker", "role", "kind", "text", "cue",
   "outlet", "title", "article_id", "paragraph", "line", "offset" }
 
-local SPEAKER_COLUMNS = { "name", "role", "quotes", "first", "last",
-                          "outlets" }
-
 function M.cmd_quotes(a)
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
-  local rows = {}
-  if a.speakers then
-    local list, err = corpus:speakers()
-    corpus:close()
-    if not list then return data_error(err) end
-    for _, s in ipairs(list) do
-      if a.limit > 0 and #rows >= a.limit then break end
-      rows[#rows + 1] = s
-    end
-    if written(a, rows, SPEAKER_COLUMNS) then return 0 end
-    for _, r in ipairs(rows) do
-      r.span = day(r.first) .. " .. " .. day(r.last)
-      r.where = table_concat(r.outlets or {}, ", ")
-    end
-    text_table(rows, {
-      { key = "name", title = "SPEAKER", width = 28 },
-      { key = "quotes", title = "QUOTES", right = true },
-      { key = "span", title = "DATES" },
-      { key = "role", title = "ROLE", flex = true },
-    }, color_for(output.stdout))
-    return 0
-  end
+  if a.speakers then return output.list_speakers(a, corpus, false) end
   local filter = { since = a.since, ["until"] = a["until"], kind = a.kind,
                    text = a.text }
   if #a.speaker > 0 then filter.speaker = a.speaker end
   if #a.outlet > 0 then filter.outlet = a.outlet end
-  local ok, err = pcall(function()
-    for q in corpus:quotes(filter) do
-      rows[#rows + 1] = q
-      if a.limit > 0 and #rows >= a.limit then break end
-    end
+  local rows, msg = output.collect(corpus, a.limit, function()
+    return corpus:quotes(filter)
   end)
-  corpus:close()
-  if not ok then
-    local msg = lib_message(err)
+  if not rows then
     if #a.speaker > 0 and msg:find("ambiguous", 1, true) then
       return data_error("--speaker", (msg:gsub("^speaker ", "")))
     end
@@ -182,16 +146,12 @@ function M.cmd_quotes(a)
       r.title or "?") .. ", #" .. tostring(r.article_id) .. ")"
     r.wrap_flex = true
   end
-  if #rows > 0 then
-    text_table(rows, {
-      { key = "day", title = "DATE", width = 10 },
-      { key = "speaker", title = "SPEAKER", width = 22 },
-      { key = "kind", title = "KIND", width = 8 },
-      { key = "quote", title = "QUOTE", flex = true },
-    }, color_for(output.stdout))
-  end
-  say(string_format("%d quote%s\n", #rows, #rows == 1 and "" or "s"))
-  return 0
+  return output.table_count(rows, {
+    { key = "day", title = "DATE", width = 10 },
+    { key = "speaker", title = "SPEAKER", width = 22 },
+    { key = "kind", title = "KIND", width = 8 },
+    { key = "quote", title = "QUOTE", flex = true },
+  }, "quote")
 end
 
 return M

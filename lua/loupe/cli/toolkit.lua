@@ -13,8 +13,9 @@ local utf8_len = utf8.len
 local color_for, data_error, day = output.color_for, output.data_error,
   output.day
 local lib_message, open_existing = output.lib_message, output.open_existing
-local say, text_table = output.say, output.text_table
-local usage_error, write_rows = output.usage_error, output.write_rows
+local say, table_count = output.say, output.table_count
+local text_table = output.text_table
+local usage_error = output.usage_error
 
 local _ENV <const> = nil
 
@@ -96,12 +97,7 @@ function M.define(command, h)
   h.format_option(c, { "table", "csv", "jsonl", "md" })
 end
 
--- Rows in a writer format: true; false for the terminal formats.
-local function written(a, rows, columns)
-  if a.format == "table" or a.format == "text" then return false end
-  write_rows(a.format, rows, columns)
-  return true
-end
+local written = output.written
 
 -- The filters of a, as a where table (nil when none).
 local function where_of(a)
@@ -123,16 +119,10 @@ function M.cmd_kwic(a)
   local q = corpus:query(a.query)
   local w = where_of(a)
   if w then q = q:where(w) end
-  local rows = {}
-  local ok, err = pcall(function()
-    for k in q:kwic(a.term, a.width) do
-      rows[#rows + 1] = k
-      if a.limit > 0 and #rows >= a.limit then break end
-    end
+  local rows, msg = output.collect(corpus, a.limit, function()
+    return q:kwic(a.term, a.width)
   end)
-  corpus:close()
-  if not ok then
-    local msg = lib_message(err)
+  if not rows then
     if msg:find("^kwic: ") then
       return usage_error("kwic", "TERM", (msg:gsub("^kwic: ", "")))
     end
@@ -232,16 +222,11 @@ function M.cmd_points(a)
     r.span = day(r.first) .. " .. " .. day(r.last)
     r.wrap_flex = true
   end
-  if #rows > 0 then
-    text_table(rows, {
-      { key = "clusters", title = "STORIES", right = true },
-      { key = "span", title = "DATES" },
-      { key = "text", title = "PHRASE", flex = true },
-    }, color_for(output.stdout))
-  end
-  say(string_format("%d of %d talking point%s\n", #rows, #list,
-    #list == 1 and "" or "s"))
-  return 0
+  return table_count(rows, {
+    { key = "clusters", title = "STORIES", right = true },
+    { key = "span", title = "DATES" },
+    { key = "text", title = "PHRASE", flex = true },
+  }, "talking point", #list)
 end
 
 -- -------------------------------------------------------- clusters
@@ -268,49 +253,21 @@ function M.cmd_clusters(a)
   if not ok then return data_error(lib_message(err)) end
   if written(a, rows, CLUSTER_COLUMNS) then return 0 end
   for _, r in ipairs(rows) do r.day = day(r.date) end
-  if #rows > 0 then
-    text_table(rows, {
-      { key = "id", title = "CLUSTER", right = true },
-      { key = "size", title = "SIZE", right = true },
-      { key = "day", title = "DATE", width = 10 },
-      { key = "outlet", title = "ORIGIN", width = 24 },
-      { key = "title", title = "TITLE", flex = true },
-    }, color_for(output.stdout))
-  end
-  say(string_format("%d cluster%s\n", #rows, #rows == 1 and "" or "s"))
-  return 0
+  return table_count(rows, {
+    { key = "id", title = "CLUSTER", right = true },
+    { key = "size", title = "SIZE", right = true },
+    { key = "day", title = "DATE", width = 10 },
+    { key = "outlet", title = "ORIGIN", width = 24 },
+    { key = "title", title = "TITLE", flex = true },
+  }, "cluster")
 end
 
 -- -------------------------------------------------------- speakers
 
-local SPEAKER_COLUMNS = { "name", "role", "quotes", "first", "last",
-                          "outlets" }
-
 function M.cmd_speakers(a)
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
-  local list, err = corpus:speakers()
-  corpus:close()
-  if not list then return data_error(err) end
-  local rows = {}
-  for _, s in ipairs(list) do
-    if a.limit > 0 and #rows >= a.limit then break end
-    rows[#rows + 1] = s
-  end
-  if written(a, rows, SPEAKER_COLUMNS) then return 0 end
-  for _, r in ipairs(rows) do
-    r.span = day(r.first) .. " .. " .. day(r.last)
-  end
-  if #rows > 0 then
-    text_table(rows, {
-      { key = "name", title = "SPEAKER", width = 28 },
-      { key = "quotes", title = "QUOTES", right = true },
-      { key = "span", title = "DATES" },
-      { key = "role", title = "ROLE", flex = true },
-    }, color_for(output.stdout))
-  end
-  say(string_format("%d speaker%s\n", #rows, #rows == 1 and "" or "s"))
-  return 0
+  return output.list_speakers(a, corpus, true)
 end
 
 return M

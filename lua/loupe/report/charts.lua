@@ -110,6 +110,14 @@ local function end_svg(buf, w, h, note, x, xlabel)
   return table_concat(buf, "\n")
 end
 
+-- The chart object of a chart of keys and counts: its SVG, title and
+-- data, which it writes as two columns titled key_title and count_title.
+local function key_count_chart(svg_text, title, data, key_title, count_title)
+  return new_chart(svg_text, title, data,
+    { { key = "key", title = key_title },
+      { key = "count", title = count_title, align = "right" } })
+end
+
 -- The arguments of chart fname checked: rows a list of tables (each a
 -- what), opts an options table of allowed keys with valid sizes.
 local function chart_args(fname, rows, what, opts, allowed)
@@ -160,10 +168,9 @@ function M.bar_chart(rows, opts)
         { "text-anchor", "middle", "fill", "#444" })
     end
   end
-  return new_chart(end_svg(buf, w, h, note, x0 + plot_w / 2, opts.xlabel),
-    opts.title, data,
-    { { key = "key", title = opts.xlabel or "key" },
-      { key = "count", title = opts.ylabel or "count", align = "right" } })
+  return key_count_chart(
+    end_svg(buf, w, h, note, x0 + plot_w / 2, opts.xlabel), opts.title, data,
+    opts.xlabel or "key", opts.ylabel or "count")
 end
 
 --- Lines over time: series is a list of { name=, rows={ {key=, count=} }
@@ -322,10 +329,9 @@ function M.hbar_chart(rows, opts)
     buf[#buf + 1] = text_el(x0 + bw + 4, y + bar_h / 2 + 4,
       value_label(r.count), { "fill", "#222", "font-size", 11 })
   end
-  return new_chart(end_svg(buf, w, h, note, x0 + plot_w / 2, opts.xlabel),
-    opts.title, data,
-    { { key = "key", title = opts.label or "name" },
-      { key = "count", title = opts.xlabel or "count", align = "right" } })
+  return key_count_chart(
+    end_svg(buf, w, h, note, x0 + plot_w / 2, opts.xlabel), opts.title, data,
+    opts.label or "name", opts.xlabel or "count")
 end
 
 --- A date string (ISO 8601 at any precision) as a fractional year.
