@@ -136,6 +136,35 @@ static int is_sep(uint32_t cp) {
  * lp_norm_hash computes it) and, into script[], script counts for the
  * language guess (when script is not NULL).
  */
+/* A word of hash h and wl characters ends on line l: it joins the
+ * line's hash (its first 64 words) and, when short, counts as a stop word
+ * of the languages whose lists hold it (lx NULL: no stop word). */
+static inline void end_word(lp_line *l, const lp_lexicon *lx, uint32_t h,
+                            unsigned wl, uint32_t *nh, unsigned *nw) {
+  if (*nw < 64) *nh = lp_mix32(*nh ^ h) + *nw;
+  (*nw)++;
+  l->nwords++;
+  if (lx && wl <= 8) {
+    unsigned m = lex_get(lx, hash_fix(h));
+    if (m) {
+      int lang;
+      l->nstop_any++;
+      for (lang = 0; lang < L_COUNT; lang++)
+        if (m & (1u << lang)) l->stops[lang]++;
+    }
+  }
+}
+
+/* The page's script counts: kana, hangul, han, cyrillic, arabic. */
+static inline void count_script(size_t *script, uint32_t cp) {
+  if (cp < 0x80) return;
+  if (cp >= 0x3040 && cp <= 0x30FF) script[0]++;
+  else if (cp >= 0xAC00 && cp <= 0xD7AF) script[1]++;
+  else if (lp_is_cjk(cp)) script[2]++;
+  else if (cp >= 0x400 && cp <= 0x4FF) script[3]++;
+  else if (cp >= 0x600 && cp <= 0x6FF) script[4]++;
+}
+
 static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
                       size_t *script) {
   const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
@@ -181,18 +210,7 @@ static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
           if (script) script[5]++;
         }
       }
-      if (nw < 64) nh = lp_mix32(nh ^ h) + nw;
-      nw++;
-      l->nwords++;
-      if (wl <= 8) {
-        unsigned m = lex_get(lx, hash_fix(h));
-        if (m) {
-          int lang;
-          l->nstop_any++;
-          for (lang = 0; lang < L_COUNT; lang++)
-            if (m & (1u << lang)) l->stops[lang]++;
-        }
-      }
+      end_word(l, lx, h, wl, &nh, &nw);
       continue;
     }
     if (c0 < 0x80) {
@@ -203,13 +221,7 @@ static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
     }
     cp = lp_utf8_decode(s, n, i, &k);
     l->nchars++;
-    if (script && cp >= 0x80) {
-      if (cp >= 0x3040 && cp <= 0x30FF) script[0]++;
-      else if (cp >= 0xAC00 && cp <= 0xD7AF) script[1]++;
-      else if (lp_is_cjk(cp)) script[2]++;
-      else if (cp >= 0x400 && cp <= 0x4FF) script[3]++;
-      else if (cp >= 0x600 && cp <= 0x6FF) script[4]++;
-    }
+    if (script) count_script(script, cp);
     if (lp_is_letter(cp) || is_digit(cp)) {
       uint32_t h = 2166136261u;
       unsigned wlen = 0, first = 1;
@@ -218,9 +230,7 @@ static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
         /* every CJK character counts as a word of its own */
         l->ncjk++;
         h = fnv_step(h, fold(cp));
-        if (nw < 64) nh = lp_mix32(nh ^ h) + nw;
-        nw++;
-        l->nwords++;
+        end_word(l, NULL, h, 0, &nh, &nw);
         i += k;
         continue;
       }
@@ -242,18 +252,7 @@ static void scan_line(const lp_text *t, lp_line *l, const lp_lexicon *lx,
         l->nchars++;
         if (script) script[5]++;
       }
-      if (nw < 64) nh = lp_mix32(nh ^ h) + nw;
-      nw++;
-      l->nwords++;
-      if (wlen <= 8) {
-        unsigned m = lex_get(lx, hash_fix(h));
-        if (m) {
-          int lang;
-          l->nstop_any++;
-          for (lang = 0; lang < L_COUNT; lang++)
-            if (m & (1u << lang)) l->stops[lang]++;
-        }
-      }
+      end_word(l, lx, h, wlen, &nh, &nw);
       continue;
     }
     if (is_sep(cp)) l->nseps++;
