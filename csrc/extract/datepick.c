@@ -285,37 +285,113 @@ static void line_features(const lp_text *t, const lp_layout *lay,
   }
 }
 
-/* Other lines with a date within w lines of candidate i's. */
+/* Lines other than candidate i's, within w lines of it, that hold a
+ * date. Candidates come in line order (collect), so only the window is
+ * walked: linear in the page, not quadratic. */
 static size_t near_lines(const lp_date_cand *c, size_t nc, size_t i,
                          size_t w) {
   size_t k, count = 0, last = LP_NONE, li = c[i].line;
-  for (k = 0; k < nc; k++) {
+  size_t lo = 0, hi = i, from = li > w ? li - w : 0;
+  while (lo < hi) {                 /* the first candidate on line >= from */
+    size_t mid = lo + (hi - lo) / 2;
+    if (c[mid].line < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (k = lo; k < nc && c[k].line <= li + w; k++) {
     size_t lk = c[k].line;
     if (lk == li || lk == last) continue;
-    if ((lk > li ? lk - li : li - lk) <= w) count++;
+    count++;
     last = lk;
   }
   return count;
 }
 
-/* Other dates of the page written like candidate i: same precision,
- * weekday or not, the line mostly the date or not. */
-static size_t same_shape(const lp_date_cand *c, size_t nc, size_t i) {
-  size_t k, count = 0;
-  for (k = 0; k < nc; k++)
-    if (k != i && c[k].line != c[i].line && c[k].d.prec == c[i].d.prec &&
-        c[k].d.has_weekday == c[i].d.has_weekday &&
-        c[k].f[LP_DF_COVERS] == c[i].f[LP_DF_COVERS] &&
-        c[k].d.order == c[i].d.order)
-      count++;
-  return count;
+/* A candidate's shape: precision, weekday or not, the line mostly the
+ * date or not, the order of day and month. */
+typedef struct {
+  long key, day;          /* the shape packed; the day number */
+  size_t line, i;
+} cand_key;
+
+static int by_shape_line(const void *pa, const void *pb) {
+  const cand_key *a = pa, *b = pb;
+  if (a->key != b->key) return a->key < b->key ? -1 : 1;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  return 0;
+}
+
+static int by_day_line(const void *pa, const void *pb) {
+  const cand_key *a = pa, *b = pb;
+  if (a->day != b->day) return a->day < b->day ? -1 : 1;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  return 0;
+}
+
+/* For each run of candidates equal by same() in k[0..n) (sorted by that
+ * key, then by line): out[i] = how many of the run stand on other lines
+ * than candidate i's. */
+static void others_in_run(const cand_key *k, size_t n,
+                          int (*same)(const cand_key *, const cand_key *),
+                          size_t *out) {
+  size_t a = 0;
+  while (a < n) {
+    size_t b = a + 1, x = a;
+    while (b < n && same(&k[a], &k[b])) b++;
+    while (x < b) {                  /* the candidates of one line */
+      size_t y = x + 1, z;
+      while (y < b && k[y].line == k[x].line) y++;
+      for (z = x; z < y; z++) out[k[z].i] = (b - a) - (y - x);
+      x = y;
+    }
+    a = b;
+  }
+}
+
+static int same_shape_key(const cand_key *a, const cand_key *b) {
+  return a->key == b->key;
+}
+
+static int same_day_key(const cand_key *a, const cand_key *b) {
+  return a->day == b->day;
+}
+
+/* For every candidate: the dates on other lines written in its shape
+ * (shape[i]) and on its day (repeat[i]); sorting makes it n log n where
+ * comparing each with each was quadratic (a 100 MB page holds 100,000s).
+ * LOUPE_OK or LOUPE_ENOMEM. */
+static int page_counts(const lp_date_cand *c, size_t nc, size_t *shape,
+                       size_t *repeat) {
+  cand_key *k = malloc((nc ? nc : 1) * sizeof *k);
+  size_t i;
+  if (k == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < nc; i++) {
+    const lp_date *d = &c[i].d;
+    k[i].key = ((((long)d->prec * 2 + (d->has_weekday != 0)) * 2 +
+                 (c[i].f[LP_DF_COVERS] != 0)) * 16) + (long)d->order;
+    /* a day number, apart for dates without a day (month or year only) */
+    k[i].day = d->day > 0 ? day_no(d) * 2 : day_no(d) * 2 + 1;
+    k[i].line = c[i].line;
+    k[i].i = i;
+  }
+  qsort(k, nc, sizeof *k, by_shape_line);
+  others_in_run(k, nc, same_shape_key, shape);
+  qsort(k, nc, sizeof *k, by_day_line);
+  others_in_run(k, nc, same_day_key, repeat);
+  free(k);
+  return LOUPE_OK;
 }
 
 /* Features that compare a candidate with the page's other dates. */
-static void page_features(lp_date_cand *c, size_t nc, size_t title) {
+static int page_features(lp_date_cand *c, size_t nc, size_t title) {
   long lo = 0, hi = 0, head = -1;
-  size_t i, k;
+  size_t i, *shape = malloc((nc ? nc : 1) * 2 * sizeof *shape), *repeat;
   int pub = 0;
+  if (shape == NULL) return LOUPE_ENOMEM;
+  repeat = shape + (nc ? nc : 1);
+  if (page_counts(c, nc, shape, repeat) != LOUPE_OK) {
+    free(shape);
+    return LOUPE_ENOMEM;
+  }
   for (i = 0; i < nc; i++) {
     if (c[i].f[LP_DF_CUE_PUB] && !c[i].f[LP_DF_CUE_UPD]) pub = 1;
     if (head < 0 && (c[i].f[LP_DF_HEAD] || c[i].f[LP_DF_TITLE] ||
@@ -337,7 +413,7 @@ static void page_features(lp_date_cand *c, size_t nc, size_t title) {
     c[i].f[LP_DF_OLD] = hi - d > 730;
     c[i].f[LP_DF_ORDER] = (double)(i > 10 ? 10 : i) / 10.0;
     c[i].f[LP_DF_SERIES] = near_lines(c, nc, i, 15) >= 3;
-    c[i].f[LP_DF_SHAPE] = same_shape(c, nc, i) >= 3;
+    c[i].f[LP_DF_SHAPE] = shape[i] >= 3;
     c[i].f[LP_DF_MASTHEAD] = i == 0 && hi > lo && d == hi &&
                              !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
                              (title == LP_NONE || c[i].line < title);
@@ -345,13 +421,10 @@ static void page_features(lp_date_cand *c, size_t nc, size_t title) {
     c[i].f[LP_DF_AFTER_HEAD] = head >= 0 && d > head &&
                                !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
                                !c[i].f[LP_DF_NEAR_BEFORE];
-    for (k = 0; k < nc; k++)
-      if (c[k].line != c[i].line && day_no(&c[k].d) == d &&
-          c[k].d.day == c[i].d.day) {
-        c[i].f[LP_DF_REPEAT] = 1;
-        break;
-      }
+    c[i].f[LP_DF_REPEAT] = repeat[i] > 0;
   }
+  free(shape);
+  return LOUPE_OK;
 }
 
 /* Should the page's ambiguous slash dates read day first? Proofs on the
@@ -457,10 +530,14 @@ int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
     if (page_day_first(c, nc, lang))
       for (i = 0; i < nc; i++) lp_date_swap_dm(&c[i].d);
     for (i = 0; i < nc; i++) line_features(t, lay, title, dated, &c[i]);
-    page_features(c, nc, title);
+    rc = page_features(c, nc, title);
+  }
+  if (rc == LOUPE_OK) {
     for (i = 0; i < nc; i++) score(&c[i]);
     *out = c;
     *n = nc;
+  } else {
+    free(c);
   }
   free(dated);
   return rc;
