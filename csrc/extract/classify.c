@@ -303,7 +303,10 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
   if (cjk_page) {
     if (l->ncjk >= 40 && (l->flags & LP_F_TERMINAL)) return C_GOOD;
     if (l->ncjk >= 60) return C_GOOD;
-    if (l->ncjk >= 15 && (l->flags & LP_F_TERMINAL)) return C_NEAR;
+    /* a short full sentence may be prose, as in the Latin branch below
+     * (a transcript's answer: "答：我们不掌握有关情况。"); its neighbours
+     * decide */
+    if (l->ncjk >= 8 && (l->flags & LP_F_TERMINAL)) return C_NEAR;
     if (l->ncjk + l->nalpha_words < 10) { l->reason = "short"; return C_SHORT; }
     if (l->ncjk < 15 && words >= 10 && stop >= need) {
       /* foreign-language prose on a CJK page: fall through */

@@ -443,6 +443,31 @@ static void test_ad_slot(void) {
   loupe_article_free(a);
 }
 
+/* ---- a Chinese transcript: a short answer between long ones ---- */
+
+#define ZH_PAGE \
+  "首页 | 新闻 | 发布会 | 联系我们\n\n" \
+  "2021年3月9日外交部发言人林玛主持例行记者会\n\n" \
+  "2021/03/09\n\n" \
+  "问：有报道称北岸港口将于下月重新开放，中方对此有何评论？\n\n" \
+  "答：我们注意到有关报道。港口重新开放有利于地区贸易往来，也符合各方共同利益，我们愿同有关国家一道，继续推进务实合作。\n\n" \
+  "问：据报道，邻国渔船昨天在争议海域作业，你能否证实？\n\n" \
+  "答：我不掌握你提到的情况。\n\n" \
+  "问：两国部长下周会晤将讨论哪些议题？\n\n" \
+  "答：双方将就农业、教育和气候变化等共同关心的问题深入交换意见，具体情况我们会适时发布消息，请你保持关注。\n\n" \
+  "版权所有 © 埃斯特马克外交部\n"
+
+static void test_short_cjk_answer(void) {
+  loupe_article *a = parse_page("short CJK answer", ZH_PAGE);
+  /* "I have no information on that." is a sentence, not a menu: kept
+   * between the answers around it */
+  check_body("short CJK answer", a, "答：我不掌握你提到的情况。", 1);
+  check_body("short CJK answer", a, "答：我们注意到有关报道。", 1);
+  check_body("short CJK answer", a, "首页 | 新闻", 0);
+  check_body("short CJK answer", a, "版权所有", 0);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_comment_section();
   test_comment_menu();
@@ -458,6 +483,7 @@ int main(void) {
   test_wrapped_paragraph();
   test_related_link();
   test_ad_slot();
+  test_short_cjk_answer();
   printf("test_classify: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
