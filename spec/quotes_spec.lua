@@ -303,6 +303,65 @@ describe("corpus quotes", function()
     db:close()
   end)
 
+  it("shows one person quoted under a Chinese and a romanised name on the "
+    .. "same days, and finds the quotes of both by either", function()
+    local c = assert(loupe.open(":memory:"))
+    local days = { "2019-03-04", "2019-03-05", "2019-03-06", "2019-03-07" }
+    local topics = { "港口", "渔业", "铁路", "文化" }
+    local en = { "the port", "fisheries", "the railway", "the culture year" }
+    for i = 1, 4 do
+      local y, m, d = days[i]:match("(%d+)-0?(%d+)-0?(%d+)")
+      assert(c:add(table.concat({
+        "Foreign Ministry Spokesperson Lin Ma's Regular Press Conference on "
+          .. days[i], "", days[i], "",
+        "Q: What is your comment on " .. en[i] .. " talks held this week "
+          .. "with the neighbouring states?", "",
+        "A: We have noted the reports. Cooperation on " .. en[i] .. " serves "
+          .. "the common interests of all sides, and we will keep working "
+          .. "with the countries concerned.", "",
+      }, "\n"), { path = "en" .. i .. ".txt" }))
+      assert(c:add(table.concat({
+        "外交部发言人林玛主持例行记者会", "", y .. "年" .. m .. "月" .. d .. "日", "",
+        "问：你对本周与邻国举行的" .. topics[i] .. "会谈有何评论？", "",
+        "答：我们注意到有关报道。" .. topics[i] .. "合作符合各方共同利益，我们将"
+          .. "继续同有关国家一道努力推进务实合作。", "",
+      }, "\n"), { path = "zh" .. i .. ".txt" }))
+    end
+    local rows = assert(c:speakers())
+    assert.are.equal(1, #rows)
+    assert.are.equal("Lin Ma", rows[1].name)
+    assert.are.same({ "林玛" }, rows[1].aliases)
+    assert.are.equal(8, rows[1].quotes)
+    for _, name in ipairs { "Lin Ma", "林玛" } do
+      local n = 0
+      for _ in c:quotes { speaker = name } do n = n + 1 end
+      assert.are.equal(8, n, name)
+    end
+    c:close()
+  end)
+
+  it("keeps two people apart when their days differ", function()
+    local c = assert(loupe.open(":memory:"))
+    for i = 1, 3 do
+      assert(c:add(table.concat({
+        "Spokesperson Ann Roe's Regular Press Conference on 2020-05-0" .. i, "",
+        "2020-05-0" .. i, "",
+        "Q: Will the ferry talks go on this month as planned?", "",
+        "A: The talks will go on as planned, and both delegations have agreed "
+          .. "on the timetable for the next round.", "",
+      }, "\n"), { path = "en" .. i .. ".txt" }))
+      assert(c:add(table.concat({
+        "外交部发言人林玛主持例行记者会", "", "2021年6月" .. i .. "日", "",
+        "问：渡轮会谈本月是否照常进行？", "",
+        "答：会谈将照常进行，双方代表团已就下一轮会谈的时间表达成一致。", "",
+      }, "\n"), { path = "zh" .. i .. ".txt" }))
+    end
+    local rows = assert(c:speakers())
+    assert.are.equal(2, #rows)
+    for _, r in ipairs(rows) do assert.is_nil(r.aliases, r.name) end
+    c:close()
+  end)
+
   it("narrows quotes by kind, text and dates", function()
     local n = 0
     for q in corpus:quotes { kind = "direct", text = "largest source",

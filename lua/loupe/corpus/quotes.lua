@@ -6,7 +6,8 @@ local check = require "loupe.check"
 local cursor = require "loupe.cursor"
 local query = require "loupe.query"
 
-local ipairs, pairs, pcall, tostring = ipairs, pairs, pcall, tostring
+local ipairs, next, pairs, pcall = ipairs, next, pairs, pcall
+local tostring = tostring
 local type = type
 local math_min, table_concat, table_sort = math.min, table.concat, table.sort
 
@@ -19,12 +20,113 @@ local function speaker_row(r)
   return r
 end
 
+-- Is name written in Han characters (a Chinese name: 耿爽, 华春莹)?
+local function is_han(name)
+  return name:find("^[\228-\233][\128-\191][\128-\191]") ~= nil
+    and not name:find("[%a%s]")
+end
+
+-- The days (YYYY-MM-DD) each of names is quoted on.
+local function days_of(corpus, names)
+  local days = {}
+  for _, n in ipairs(names) do days[n] = {} end
+  -- every quote, not a speaker filter: that resolves names through
+  -- corpus:speakers(), which calls this
+  for q in corpus:query():quotes() do
+    local d = q.date and q.date:sub(1, 10)
+    if d and #d == 10 and days[q.speaker] then days[q.speaker][d] = true end
+  end
+  return days
+end
+
+local function overlap(a, b)
+  local shared, na, nb = 0, 0, 0
+  for d in pairs(a) do
+    na = na + 1
+    if b[d] then shared = shared + 1 end
+  end
+  for _ in pairs(b) do nb = nb + 1 end
+  return shared, math_min(na, nb)
+end
+
+-- The romanised name each Han name is linked to: the Latin-script speaker
+-- quoted on the same days as it (at least 3 days, on 60% of the days of
+-- the rarer of the two), each the other's best match. A corpus of the
+-- same briefings in Chinese and in English gives 耿爽 = Geng Shuang.
+local function han_links(corpus, rows)
+  local han, latin = {}, {}
+  for _, r in ipairs(rows) do
+    if is_han(r.name) then han[#han + 1] = r.name
+    elseif r.name:find("^%u%l+ %u%l+") then latin[#latin + 1] = r.name end
+  end
+  if #han == 0 or #latin == 0 then return {} end
+  local all = {}
+  for _, n in ipairs(han) do all[#all + 1] = n end
+  for _, n in ipairs(latin) do all[#all + 1] = n end
+  local days, best, back = days_of(corpus, all), {}, {}
+  for _, h in ipairs(han) do
+    local top, score = nil, 0
+    for _, l in ipairs(latin) do
+      local shared, base = overlap(days[h], days[l])
+      if shared >= 3 and shared >= 0.6 * base and shared > score then
+        top, score = l, shared
+      end
+    end
+    if top then
+      best[h] = { top, score }
+      if not back[top] or back[top][2] < score then back[top] = { h, score } end
+    end
+  end
+  local links = {}
+  for h, b in pairs(best) do
+    if back[b[1]][1] == h then links[h] = b[1] end
+  end
+  return links
+end
+
+-- Rows of one person under two scripts folded into the romanised one,
+-- with the Han name in its aliases.
+local function fold_links(rows, links)
+  local by_name, out = {}, {}
+  for _, r in ipairs(rows) do by_name[r.name] = r end
+  for h, l in pairs(links) do
+    local a, b = by_name[l], by_name[h]
+    a.quotes = a.quotes + b.quotes
+    if b.first and (not a.first or b.first < a.first) then a.first = b.first end
+    if b.last and (not a.last or b.last > a.last) then a.last = b.last end
+    local seen = {}
+    for _, o in ipairs(a.outlets) do seen[o] = true end
+    for _, o in ipairs(b.outlets) do
+      if not seen[o] then a.outlets[#a.outlets + 1] = o end
+    end
+    a.aliases = a.aliases or {}
+    a.aliases[#a.aliases + 1] = h
+    a.role = a.role or b.role
+    b.folded = true
+  end
+  for _, r in ipairs(rows) do
+    if not r.folded then out[#out + 1] = r end
+  end
+  table_sort(out, function(x, y)
+    if x.quotes ~= y.quotes then return x.quotes > y.quotes end
+    return x.name < y.name
+  end)
+  return out
+end
+
 --- Speakers quoted in the corpus: a list of rows { name, role, quotes,
--- first, last, outlets (list) }, most quoted first.
+-- first, last, outlets (list), aliases (list or nil) }, most quoted
+-- first. A person quoted under a Chinese and a romanised name on the
+-- same days is one row, the Chinese name among its aliases.
 function M.speakers(corpus)
   local cur, err, code = corpus:_handle():speakers()
   if not cur then return nil, err, code end
-  return cursor.list(cur, speaker_row)
+  local rows, lerr, lcode = cursor.list(cur, speaker_row)
+  if not rows then return nil, lerr, lcode end
+  local ok, links = pcall(han_links, corpus, rows)
+  if not ok then return nil, tostring(links), "db" end
+  if next(links) == nil then return rows end
+  return fold_links(rows, links)
 end
 
 --- Speaker names as stored: exact (any case) first, else the unique
@@ -38,11 +140,18 @@ function M.resolve_speakers(corpus, names)
     local lw, exact, parts = want:lower(), nil, {}
     for _, r in ipairs(known) do
       local ln = r.name:lower()
-      if ln == lw then exact = r.name break end
+      if ln == lw then exact = r break end
+      for _, a in ipairs(r.aliases or {}) do
+        if a == want then exact = r end
+      end
+      if exact then break end
       local first, last = ln:match("^(%S+)"), ln:match("(%S+)$")
       if first == lw or last == lw then parts[#parts + 1] = r.name end
     end
-    if exact then out[#out + 1] = exact
+    if exact then
+      -- the person under each of their names
+      out[#out + 1] = exact.name
+      for _, a in ipairs(exact.aliases or {}) do out[#out + 1] = a end
     elseif #parts == 1 then out[#out + 1] = parts[1]
     elseif #parts > 1 then
       return nil, "loupe: speaker '" .. want .. "' is ambiguous ("
