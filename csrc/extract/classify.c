@@ -239,6 +239,19 @@ static int ends_with_colon(const char *s, size_t n) {
   return n > 0 && s[n - 1] == ':';
 }
 
+/* Does a CJK line end a clause that runs on, as prose does: a full-width
+ * colon introducing points ("我强调以下几点："), or a closing bracket or
+ * quote mark after a sentence ("……。”）")? Menus and labels end in
+ * none of these. */
+static int cjk_clause_end(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (n < 3) return 0;
+  if (u[n - 3] == 0xEF && u[n - 2] == 0xBC &&
+      (u[n - 1] == 0x9A || u[n - 1] == 0x89))       /* ： ） */
+    return 1;
+  return u[n - 3] == 0xE2 && u[n - 2] == 0x80 && u[n - 1] == 0x9D;  /* ” */
+}
+
 /* Stop-word share (per mille) a line needs to read as prose. */
 static unsigned stop_need(const char *lang) {
   if (lang == NULL) return 200;
@@ -306,7 +319,10 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
     /* a short full sentence may be prose, as in the Latin branch below
      * (a transcript's answer: "答：我们不掌握有关情况。"); its neighbours
      * decide */
-    if (l->ncjk >= 8 && (l->flags & LP_F_TERMINAL)) return C_NEAR;
+    if (l->ncjk >= 8 &&
+        ((l->flags & LP_F_TERMINAL) || cjk_clause_end(LP_LINE_PTR(t, l),
+                                                      l->len)))
+      return C_NEAR;
     if (l->ncjk + l->nalpha_words < 10) { l->reason = "short"; return C_SHORT; }
     if (l->ncjk < 15 && words >= 10 && stop >= need) {
       /* foreign-language prose on a CJK page: fall through */

@@ -453,6 +453,9 @@ static void test_ad_slot(void) {
   "答：我们注意到有关报道。港口重新开放有利于地区贸易往来，也符合各方共同利益，我们愿同有关国家一道，继续推进务实合作。\n\n" \
   "问：据报道，邻国渔船昨天在争议海域作业，你能否证实？\n\n" \
   "答：我不掌握你提到的情况。\n\n" \
+  "问：你对邻国的新海关规定有何看法？\n\n" \
+  "答：关于这个问题，我愿再强调以下几点：\n\n" \
+  "第一，贸易往来应当遵循公平、公正、非歧视的原则，各方都应当切实履行承诺。\n\n" \
   "问：两国部长下周会晤将讨论哪些议题？\n\n" \
   "答：双方将就农业、教育和气候变化等共同关心的问题深入交换意见，具体情况我们会适时发布消息，请你保持关注。\n\n" \
   "版权所有 © 埃斯特马克外交部\n"
@@ -463,6 +466,8 @@ static void test_short_cjk_answer(void) {
    * between the answers around it */
   check_body("short CJK answer", a, "答：我不掌握你提到的情况。", 1);
   check_body("short CJK answer", a, "答：我们注意到有关报道。", 1);
+  /* a colon-ended clause introduces the points after it */
+  check_body("short CJK answer", a, "答：关于这个问题，我愿再强调以下几点：", 1);
   check_body("short CJK answer", a, "首页 | 新闻", 0);
   check_body("short CJK answer", a, "版权所有", 0);
   loupe_article_free(a);
