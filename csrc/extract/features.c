@@ -379,22 +379,25 @@ void lp_apply_lang(lp_text *t, const char *lang) {
 
 /* ASCII case-insensitive substring test. */
 int lp_contains_ci(const char *s, size_t n, const char *needle) {
-  size_t m = strlen(needle), i, j;
-  unsigned char f;
+  size_t m = strlen(needle);
+  unsigned char lo, up;
+  const char *p, *end;
   if (m == 0) return 1;
   if (m > n) return 0;
-  f = (unsigned char)needle[0];
-  for (i = 0; i + m <= n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if ((c | 32) != (f | 32) && c != f) continue;
-    for (j = 1; j < m; j++) {
-      unsigned char a = (unsigned char)s[i + j], b = (unsigned char)needle[j];
-      if (a == b) continue;
-      if (a >= 'A' && a <= 'Z') a |= 32;
-      if (b >= 'A' && b <= 'Z') b |= 32;
-      if (a != b) break;
-    }
-    if (j == m) return 1;
+  lo = up = (unsigned char)needle[0];
+  if (lo >= 'A' && lo <= 'Z') lo |= 32;
+  if (lo >= 'a' && lo <= 'z') up = (unsigned char)(lo - 32);
+  /* memchr finds the candidates for the first byte (in either case): most
+   * lines hold few of them, and memchr reads many bytes at a time */
+  p = s;
+  end = s + (n - m) + 1;
+  while (p < end) {
+    const char *x = memchr(p, lo, (size_t)(end - p)), *y = NULL;
+    if (up != lo) y = memchr(p, up, (size_t)((x ? x : end) - p));
+    if (y) x = y;
+    if (x == NULL) return 0;
+    if (lp_starts_ci(x + 1, (size_t)(s + n - x - 1), needle + 1)) return 1;
+    p = x + 1;
   }
   return 0;
 }
