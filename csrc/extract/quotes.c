@@ -423,7 +423,7 @@ static int close_quote(pscan *ps, size_t qs, size_t qe, size_t ms,
 }
 
 /* An open quote at the paragraph end continues in the next one. */
-static int carry_open(pscan *ps, size_t open_at) {
+static int carry_open(pscan *ps, size_t open_mark, size_t open_at) {
   qbuild *q, **carry = ps->carry;
   if (*carry && (*carry)->nseg < MAX_SEGS) {
     q = *carry;
@@ -437,8 +437,11 @@ static int carry_open(pscan *ps, size_t open_at) {
   q->seg[q->nseg][1] = ps->to;
   q->nseg++;
   if (q->speaker < 0 && q->speaker_text == NULL)
+    /* the cue ends where the mark starts: a mark is 1 to 3 bytes
+     * (" “ 「), and a speaker read up to open_at - 1 once ended inside
+     * 「 (found by fuzz_parse: a name with half a character) */
     qt_cue_before(ps->b, ps->r, ps->from,
-                  open_at > ps->from ? open_at - 1 : ps->from, q);
+                  open_mark > ps->from ? open_mark : ps->from, q);
   *carry = q;
   return LOUPE_OK;
 }
@@ -495,7 +498,7 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
   /* the rest of the paragraph's mentions: he/she in the paragraphs
    * after may point to a person named here without a quote */
   if (ps.to > ps.noted) qt_note_mentions(b->v, r, s, ps.noted, ps.to);
-  if (inside && open_at < ps.to) return carry_open(&ps, open_at);
+  if (inside && open_at < ps.to) return carry_open(&ps, open_mark, open_at);
   *carry = NULL;
   return LOUPE_OK;
 }

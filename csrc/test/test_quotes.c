@@ -384,6 +384,51 @@ static void test_not_transcript(void) {
   loupe_article_free(a);
 }
 
+/* ---- a corner bracket left open at a paragraph's end ---- */
+
+/* Is s[0..n) whole UTF-8 (no sequence cut short)? */
+static int whole_utf8(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    size_t j;
+    if (k == 0 || i + k > n) return 0;
+    for (j = 1; j < k; j++)
+      if (((unsigned char)s[i + j] & 0xC0) != 0x80) return 0;
+    i += k;
+  }
+  return 1;
+}
+
+#define OPEN_BRACKET \
+  "El Heraldo del Norte\n\n" \
+  "Los pescadores piden ayudas tras el temporal\n\n" \
+  "12 de marzo de 2019\n\n" \
+  "BRAVIA (Agencia Norte\xe3\x80\x8c) - Los pescadores de la costa " \
+  "pidieron el martes ayudas urgentes al Gobierno regional tras el peor " \
+  "temporal en medio siglo.\n\n" \
+  "\"Sin barcos no hay pesca\", dijo el portavoz de la cofradia, " \
+  "Julian Ibarra, ante el puerto cerrado desde hace una semana.\n"
+
+static void test_open_bracket(void) {
+  loupe_article *a = parse_text("open bracket", OPEN_BRACKET);
+  size_t i;
+  if (a == NULL) return;
+  /* the speaker before a mark of three bytes ends before the mark, never
+   * inside it (found by fuzz_parse) */
+  for (i = 0; i < a->n_entities; i++)
+    CHECK(whole_utf8(a->entities[i].name, strlen(a->entities[i].name)),
+          "open bracket: entity '%s' cut inside a character",
+          a->entities[i].name);
+  for (i = 0; i < a->n_quotes; i++)
+    CHECK(a->quotes[i].speaker == NULL ||
+              whole_utf8(a->quotes[i].speaker, strlen(a->quotes[i].speaker)),
+          "open bracket: speaker '%s' cut inside a character",
+          a->quotes[i].speaker);
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_transcripts();
   test_transcript_zh();
@@ -393,6 +438,7 @@ int main(void) {
   test_orgs();
   test_zh_news();
   test_markdown();
+  test_open_bracket();
   printf("test_quotes: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
