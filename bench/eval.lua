@@ -495,6 +495,8 @@ local function search_recall()
     print(("   all terms: recall %.3f (lowest %.3f), %d of %d; extra %d")
       :format(s.all.recall, s.all.min_recall, s.all.found,
         s.all.containing, s.all.extra))
+    print(("   talking points recurring in 3 years or more: %d; the first: %s")
+      :format(s.points3, table.concat(s.points3_top, " | ")))
   end
 end
 

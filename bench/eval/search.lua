@@ -85,6 +85,12 @@ function M.run(shared)
     for _ in pairs(texts) do n = n + 1 end
     local r = score(c, texts, set.terms, set.contains)
     r.articles = n
+    -- talking points that recur in at least 3 years (issue 14: on
+    -- characters for Chinese, with the same options as English)
+    local pts = assert(c:talking_points { min_years = 3 })
+    r.points3 = #pts
+    r.points3_top = {}
+    for k = 1, math.min(5, #pts) do r.points3_top[k] = pts[k].text end
     out[set.name] = r
     c:close()
   end
