@@ -113,10 +113,7 @@ int qt_name_after_role(const vocab *v, const char *s, size_t lim, size_t re,
  * the document's noun ("the report said" is the council speaking).
  */
 static int document_owner(const body_t *b, registry *r, size_t i, size_t e) {
-  static const char *const docs[] = {
-    "report", "study", "survey", "statement", "analysis", "letter", "paper",
-    "memo", "filing", "review", "audit", "poll", "advisory", NULL
-  };
+  const char *const *docs = qt_document_nouns;
   const char *s = b->s;
   size_t n = b->n, k, ke, m;
   int j, w, who;

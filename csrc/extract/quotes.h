@@ -268,6 +268,7 @@ static inline unsigned qt_vmask(const vocab *v, const char *s, size_t a, size_t 
 
 /* qwords.c */
 extern const char *const qt_org_nouns[];
+extern const char *const qt_document_nouns[];   /* NULL-ended */
 extern const size_t qt_n_org_nouns;
 #define N_ORG_NOUNS qt_n_org_nouns
 const vocab *qt_vocab(void);

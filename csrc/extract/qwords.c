@@ -186,6 +186,15 @@ static const char *const honorifics[] = {
   "columnist", "commentator", "author", "activist", "whip", "mrs.", NULL
 };
 
+/* Nouns of documents: things said rather than bodies that say them. A
+ * document speaks for the owner named with it ("a report by the Harbour
+ * Council ... the report said"); without one it has no speaker. */
+const char *const qt_document_nouns[] = {
+  "report", "study", "survey", "statement", "analysis", "letter", "paper",
+  "memo", "filing", "review", "audit", "poll", "advisory", "white",
+  "lawsuit", "complaint", "ruling", NULL
+};
+
 /* Nouns for organisations and documents that speak ("the ministry said"). */
 const char *const qt_org_nouns[] = {
   "ministry", "agency", "department", "government", "embassy", "company",

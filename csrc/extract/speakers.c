@@ -167,17 +167,11 @@ static int generic_org_noun(const char *w) {
  * registered one with that noun (a document speaks for its owner: "a
  * report by the Harbour Council ... the report said"); a generic noun
  * ("the company") the latest organisation; else nobody. */
-/* Nouns of things said rather than of bodies that say them: with no
- * owner named before, "the report said" has no speaker. */
+/* A document noun ("the report said"): no speaker without an owner. */
 static int document_noun(const char *w) {
-  static const char *const docs[] = {
-    "report", "statement", "study", "survey", "paper", "white", "analysis",
-    "letter", "memo", "filing", "lawsuit", "complaint", "ruling",
-    "advisory", "review", "audit", "poll", NULL
-  };
   int x;
-  for (x = 0; docs[x]; x++)
-    if (strcmp(docs[x], w) == 0) return 1;
+  for (x = 0; qt_document_nouns[x]; x++)
+    if (strcmp(qt_document_nouns[x], w) == 0) return 1;
   return 0;
 }
 
