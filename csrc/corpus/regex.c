@@ -204,6 +204,32 @@ static int match_error(loupe_regex *re, int rc) {
   return LOUPE_ELIMIT;
 }
 
+/*
+ * Whether the subject ends with a whole, valid UTF-8 character (or is
+ * empty). PCRE2 10.42's JIT reads past the end of a subject whose last
+ * bytes are a cut-off or stray sequence when it tests a word boundary
+ * (\b, \B) under PCRE2_MATCH_INVALID_UTF (found by fuzz_regex); such a
+ * subject is matched by the interpreter, which stays inside it.
+ */
+static int ends_whole(const unsigned char *s, size_t len) {
+  size_t i = len, need;
+  unsigned c;
+  if (len == 0 || s[len - 1] < 0x80) return 1;
+  while (i > 0 && len - i < 4 && (s[i - 1] & 0xC0) == 0x80) i--;
+  if (i == 0) return 0;
+  c = s[--i];
+  if (c >= 0xC2 && c <= 0xDF) need = 2;
+  else if (c >= 0xE0 && c <= 0xEF) need = 3;
+  else if (c >= 0xF0 && c <= 0xF4) need = 4;
+  else return 0;
+  if (len - i != need) return 0;
+  /* overlong, surrogate and past-U+10FFFF second bytes */
+  if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+      (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+    return 0;
+  return 1;
+}
+
 int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
                      size_t start, size_t *ovec, int max_pairs, int *npairs) {
   int rc, i;
@@ -218,7 +244,9 @@ int loupe_regex_exec(loupe_regex *re, const char *subject, size_t len,
   }
   re->status = LOUPE_OK;
   rc = pcre2_match(re->code, (PCRE2_SPTR)(subject ? subject : ""), len, start,
-                   0, re->md, re->mctx);
+                   ends_whole((const unsigned char *)subject, len)
+                     ? 0 : PCRE2_NO_JIT,
+                   re->md, re->mctx);
   if (rc == PCRE2_ERROR_NOMATCH) return LOUPE_OK;
   if (rc < 0) return match_error(re, rc);
   ov = pcre2_get_ovector_pointer(re->md);

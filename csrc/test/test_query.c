@@ -5,9 +5,12 @@
  * grouping and keyword in context, and the regex API with its limits.
  * Ends with "test_query: N passed, N failed" and exits non-zero on failure.
  */
+#define _DEFAULT_SOURCE           /* MAP_ANONYMOUS */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "store_pages.h"
@@ -478,8 +481,53 @@ static void test_regex(void) {
   }
 }
 
+/*
+ * A subject that ends in a cut-off or stray UTF-8 sequence, laid against
+ * an unreadable page: PCRE2 10.42's JIT read past such an end when it
+ * tested a word boundary (found by fuzz_regex; a crash, not a wrong
+ * answer). Every start is matched, as loupe's own loops do, and the
+ * boundaries found are the interpreter's.
+ */
+static void test_regex_subject_end(void) {
+  static const char *const tails[] = {"ferry \xe4", "dam\xc3", "a\x80",
+    "spill \xf1\x80\x80", "ok\xff", "gate \xe4\xb8", "quay \xed\xa0"};
+  static const char *const pats[] = {"\\b", "\\B", "x|\\b"};
+  long pg = sysconf(_SC_PAGESIZE);
+  char *map;
+  size_t t, p;
+  if (pg <= 0) return;
+  map = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  CHECK(map != MAP_FAILED, "mmap of two pages");
+  if (map == MAP_FAILED) return;
+  CHECK(mprotect(map + pg, (size_t)pg, PROT_NONE) == 0, "guard page");
+  for (p = 0; p < sizeof pats / sizeof *pats; p++) {
+    loupe_regex *re = NULL;
+    char err[200];
+    int rc = loupe_regex_new(pats[p], strlen(pats[p]), NULL, NULL, &re, err,
+                             sizeof err);
+    CHECK_RC(pats[p], rc, LOUPE_OK);
+    if (rc != LOUPE_OK) continue;
+    for (t = 0; t < sizeof tails / sizeof *tails; t++) {
+      size_t len = strlen(tails[t]), pos, ov[2];
+      char *s = map + pg - len;
+      int np, hits = 0;
+      memcpy(s, tails[t], len);
+      for (pos = 0; pos <= len; pos++) {
+        rc = loupe_regex_exec(re, s, len, pos, ov, 1, &np);
+        CHECK(rc == LOUPE_OK && (np == 0 || ov[1] <= len), "%s on tail %zu at %zu: rc %d",
+              pats[p], t, pos, rc);
+        hits += np;
+      }
+      CHECK(hits > 0, "%s finds no boundary in tail %zu", pats[p], t);
+    }
+    loupe_regex_free(re);
+  }
+  munmap(map, 2 * (size_t)pg);
+}
+
 int main(void) {
   static const check_test tests[] = {test_hits, test_filters, test_group_kwic,
-    test_regex};
+    test_regex, test_regex_subject_end};
   return check_run("test_query", tests, sizeof tests / sizeof *tests);
 }
