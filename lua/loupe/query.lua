@@ -5,11 +5,11 @@
 -- statement with bound parameters. Iterators (each, kwic, quotes) raise
 -- on every failure, bad search text included; aggregates (count,
 -- group_by, ids) return nil, message, code (README "Errors").
-local check = require "loupe.check"
-local cursor = require "loupe.cursor"
-local core = require "loupe.core"
-local qlang = require "loupe.qlang"
-local regex = require "loupe.regex"
+local check = require("loupe.check")
+local cursor = require("loupe.cursor")
+local core = require("loupe.core")
+local qlang = require("loupe.qlang")
+local regex = require("loupe.regex")
 
 local getmetatable, ipairs, next, pairs = getmetatable, ipairs, next, pairs
 local rawget, rawset, setmetatable = rawget, rawset, setmetatable

@@ -1,8 +1,8 @@
 -- loupe.cli.parser: the command line of `loupe` (argparse): its
 -- commands, their arguments and options with the checks of their values,
 -- and argparse's complaints in the command's form (split_usage).
-local argparse = require "argparse"
-local check = require "loupe.check"
+local argparse = require("argparse")
+local check = require("loupe.check")
 
 local pcall, require, tonumber, tostring = pcall, require, tonumber, tostring
 local math_tointeger, table_concat = math.tointeger, table.concat
@@ -15,6 +15,8 @@ M.COMMANDS = { "ingest", "search", "show", "parse", "stats", "quotes",
                "export", "report", "check", "kwic", "count", "points",
                "clusters", "speakers" }
 local COMMANDS = M.COMMANDS
+-- What a command must be, as usage errors say it.
+M.ONE_OF_COMMANDS = "(one of " .. table_concat(COMMANDS, ", ") .. ")"
 
 -- ------------------------------------------------------- arguments
 
@@ -356,8 +358,7 @@ function M.split_usage(msg, command)
   if s then return s, "unknown option" end
   s = msg:match("^unknown command '(.-)'")
   if s then
-    return s, "unknown command (one of " .. table_concat(COMMANDS, ", ")
-      .. ")"
+    return s, "unknown command " .. M.ONE_OF_COMMANDS
   end
   s = msg:match("^missing argument '(.-)'")
   if s then return s:upper(), "missing argument" end
@@ -368,8 +369,7 @@ function M.split_usage(msg, command)
   s = msg:match("^option '(.-)' must be used")
   if s then return s, msg:gsub("^option '.-' ", "") end
   if msg == "a command is required" then
-    return "COMMAND", "missing (one of " .. table_concat(COMMANDS, ", ")
-      .. ")"
+    return "COMMAND", "missing " .. M.ONE_OF_COMMANDS
   end
   return command or "loupe", msg
 end

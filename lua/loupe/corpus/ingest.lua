@@ -2,9 +2,9 @@
 -- transactional load of files, folders and globs (see loupe.corpus). A
 -- script's mistake (a bad option) raises; a failing corpus gives nil,
 -- message, code; a bad file is listed in summary.failed and skipped.
-local check = require "loupe.check"
-local core = require "loupe.core"
-local warc = require "loupe.corpus.warc"
+local check = require("loupe.check")
+local core = require("loupe.core")
+local warc = require("loupe.corpus.warc")
 
 local error, ipairs, pcall, setmetatable = error, ipairs, pcall, setmetatable
 local tostring, type = tostring, type

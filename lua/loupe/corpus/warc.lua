@@ -6,7 +6,7 @@
 -- N bytes into a member's inflated data). The page's URL falls back to
 -- the record's WARC-Target-URI, its charset to the HTTP header's. WARC
 -- files are read here, on the storing thread, not by the prefetcher.
-local core = require "loupe.core"
+local core = require("loupe.core")
 
 local ipairs = ipairs
 

@@ -3,8 +3,8 @@
 -- NaN), SVG elements with escaped attributes, axes and the chart object
 -- (tostring gives the SVG; its data is kept for tables and Markdown).
 -- The charts themselves are in loupe.report.charts.
-local check = require "loupe.check"
-local text = require "loupe.report.text"
+local check = require("loupe.check")
+local text = require("loupe.report.text")
 
 local getmetatable, ipairs, setmetatable = getmetatable, ipairs, setmetatable
 local type = type
