@@ -17,6 +17,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 #include "../loupe.h"
+#include "../extract/extract.h"   /* lp_starts_ci */
 #include "../extract/warc.h"
 #include "lbind.h"
 
@@ -164,18 +165,6 @@ static int lwarc_counts(lua_State *L) {
   return 1;
 }
 
-/* Whether s (n bytes) starts with lowercase word w, ignoring case. */
-static int at_ci(const char *s, size_t n, const char *w) {
-  size_t i, m = strlen(w);
-  if (n < m) return 0;
-  for (i = 0; i < m; i++) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
-    if (c != w[i]) return 0;
-  }
-  return 1;
-}
-
 /* Whether the page declares its own charset: a byte-order mark, a
  * "charset" (a meta element's) in its first 4 KiB, or an XML
  * declaration's encoding. */
@@ -186,13 +175,13 @@ static int page_says_charset(const char *s, size_t n) {
                  (u[0] == 0xFE && u[1] == 0xFF)))
     return 1;
   if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) return 1;
-  if (at_ci(s, m, "<?xml")) {
+  if (lp_starts_ci(s, m, "<?xml")) {
     const char *e = memchr(s, '>', m);
     for (i = 0; e && s + i < e; i++)
-      if (at_ci(s + i, (size_t)(e - s) - i, "encoding")) return 1;
+      if (lp_starts_ci(s + i, (size_t)(e - s) - i, "encoding")) return 1;
   }
   for (i = 0; i < m; i++)
-    if ((s[i] | 0x20) == 'c' && at_ci(s + i, m - i, "charset")) return 1;
+    if ((s[i] | 0x20) == 'c' && lp_starts_ci(s + i, m - i, "charset")) return 1;
   return 0;
 }
 

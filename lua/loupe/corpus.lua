@@ -17,19 +17,17 @@ local query = require("loupe.query")
 local quotes = require("loupe.corpus.quotes")
 local stats = require("loupe.corpus.stats")
 
-local cjson_decode = cjson.decode
 local ipairs, pairs, pcall, setmetatable = ipairs, pairs, pcall, setmetatable
 local tostring, type = tostring, type
 local math_floor, math_mininteger = math.floor, math.mininteger
 local math_tointeger, math_type = math.tointeger, math.type
 
 local argerror, raise = check.argerror, check.raise
+local cjson_decode = cjson.decode
 
 local _ENV <const> = nil
 
-local Corpus = {}
-Corpus.__index = Corpus
-Corpus.__name = "loupe.corpus"
+local Corpus = check.class("loupe.corpus")
 
 local M = {}
 

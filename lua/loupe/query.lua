@@ -20,9 +20,7 @@ local argerror, raise, INT_MAX = check.argerror, check.raise, check.INT_MAX
 
 local _ENV <const> = nil
 
-local Query = {}
-Query.__index = Query
-Query.__name = "loupe.query"
+local Query = check.class("loupe.query")
 
 local M = {}
 

@@ -10,9 +10,7 @@ local math_mininteger, table_unpack = math.mininteger, table.unpack
 
 local _ENV <const> = nil
 
-local Regex = {}
-Regex.__index = Regex
-Regex.__name = "loupe.regex"
+local Regex = check.class("loupe.regex")
 
 local M = {}
 

@@ -129,8 +129,7 @@ end
 -- an error in a callback), an open batch is rolled back, never left
 -- half-written, and deferred indexes are built (a killed run leaves them
 -- to the next writable open).
-local Run = {}
-Run.__index = Run
+local Run = check.class()
 
 function Run:clean_up()
   local db = self.db

@@ -121,8 +121,7 @@ end
 
 -- ---- the document-feature matrix ----
 
-local Dfm = {}
-Dfm.__index = Dfm
+local Dfm = check.class()
 
 local DFM_FORMATS = { "csv", "jsonl", "mtx" }
 

@@ -22,9 +22,7 @@ local _ENV <const> = nil
 
 local M = {}
 
-local Page = {}
-Page.__index = Page
-Page.__name = "loupe.report.page"
+local Page = check.class("loupe.report.page")
 
 function M.is_page(x) return getmetatable(x) == Page end
 

@@ -98,9 +98,7 @@ local function set(list)
 end
 M.set = set
 
-local Chart = {}
-Chart.__index = Chart
-Chart.__name = "loupe.report.chart"
+local Chart = check.class("loupe.report.chart")
 Chart.__tostring = function(c) return c.svg end
 
 function M.is_chart(x) return getmetatable(x) == Chart end

@@ -97,8 +97,7 @@ end
 
 -- ---------------------------------------------------------- writers
 
-local Writer = {}
-Writer.__index = Writer
+local Writer = check.class()
 
 local FORMATS = { "csv", "md", "jsonl", "html" }
 
