@@ -1,8 +1,9 @@
 /*
  * lbind.h - shared by the binding's files: the userdata types, the
- * data-error returns, the argument helpers and the registration of each
- * type (one file per type: ldb.c, lcursor.c, lquery.c, lregex.c,
- * lprefetch.c, lingest.c; lloupe.c opens the module).
+ * data-error returns, the argument helpers, the setting of a struct's
+ * fields into a table and the registration of each type (one file per
+ * type: ldb.c, lcursor.c, lquery.c, lregex.c, lprefetch.c, lingest.c,
+ * lwarc.c; lloupe.c opens the module and lists its functions).
  */
 #ifndef LOUPE_LBIND_H
 #define LOUPE_LBIND_H
@@ -60,19 +61,47 @@ void lb_new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
                  lua_CFunction gc);
 
 /* A userdata type whose first field is the one handle it owns (NULL once
- * released): its metatable's name and the handle's release function. */
+ * released): its metatable's name, the handle's release function and its
+ * methods (NULL: none). */
 typedef struct {
   const char *mt;
   void (*release)(void *handle);
+  const luaL_Reg *methods;
 } lb_type;
 
-/* Register type t: methods (NULL: none) as __index, each given t as its
- * upvalue; __gc and __close are lb_close. */
-void lb_new_type(lua_State *L, const lb_type *t, const luaL_Reg *methods);
+/* Register type t: its methods, and "close" (lb_close) when it has any,
+ * as __index, each given t as its upvalue; __gc and __close are
+ * lb_close. */
+void lb_new_type(lua_State *L, const lb_type *t);
 /* obj:close(), __close and __gc of a type registered by lb_new_type (it
  * reads the type from its upvalue): releases the handle once and leaves
- * NULL (closed) behind. List it as "close" in the type's methods. */
+ * NULL (closed) behind. */
 int lb_close(lua_State *L);
+/* obj:is_closed() of a type registered by lb_new_type (list it among the
+ * type's methods to offer it). */
+int lb_is_closed(lua_State *L);
+
+/* t[keys[i]] = vals[i] for the table at the top of the stack, i < n; a
+ * NULL string is left out. For the fields of a C struct, named in one
+ * list and read in another. */
+static inline void lb_set_strs(lua_State *L, const char *const *keys,
+                               const char *const *vals, int n) {
+  int i;
+  for (i = 0; i < n; i++) {
+    if (vals[i] == NULL) continue;
+    lua_pushstring(L, vals[i]);
+    lua_setfield(L, -2, keys[i]);
+  }
+}
+
+static inline void lb_set_ints(lua_State *L, const char *const *keys,
+                               const lua_Integer *vals, int n) {
+  int i;
+  for (i = 0; i < n; i++) {
+    lua_pushinteger(L, vals[i]);
+    lua_setfield(L, -2, keys[i]);
+  }
+}
 
 /* Db methods defined with the type they work on. */
 int lb_db_prefetch(lua_State *L);     /* lprefetch.c */
@@ -80,15 +109,27 @@ int lb_db_add_page(lua_State *L);     /* lprefetch.c */
 int lb_db_run(lua_State *L);          /* lquery.c */
 int lb_db_hit_field(lua_State *L);    /* lquery.c */
 
-/* Register each type; those that add module functions (open, regex,
- * list_files, cpu_count, catch_interrupt) add them to the module table
- * at the top of the stack. lb_open_db registers all of them. */
+/* The module's functions, which lloupe.c lists (core.X). */
+int lb_core_open(lua_State *L);             /* ldb.c */
+int lb_core_regex(lua_State *L);            /* lregex.c */
+int lb_core_list_files(lua_State *L);       /* lingest.c */
+int lb_core_cpu_count(lua_State *L);        /* lingest.c */
+int lb_core_catch_interrupt(lua_State *L);  /* lingest.c */
+int lb_core_warc_open(lua_State *L);        /* lwarc.c */
+int lb_core_warc_open_file(lua_State *L);   /* lwarc.c */
+
+/* The types lb_open_db registers with lb_new_type, each defined in the
+ * file named. */
+extern const lb_type lb_cursor_type;    /* lcursor.c */
+extern const lb_type lb_regex_type;     /* lregex.c */
+extern const lb_type lb_prefetch_type;  /* lprefetch.c */
+
+/* Register the types whose userdata hold more than one handle (with
+ * lb_new_meta). lb_open_db registers every type of the corpus and adds
+ * core.SCHEMA_VERSION to the module table at the top of the stack. */
 void lb_open_db(lua_State *L);
-void lb_open_cursor(lua_State *L);
-void lb_open_regex(lua_State *L);
-void lb_open_prefetch(lua_State *L);
 void lb_open_query(lua_State *L);
 void lb_open_ingest(lua_State *L);
-void lb_open_warc(lua_State *L);      /* lwarc.c: core.warc_open */
+void lb_open_warc(lua_State *L);
 
 #endif

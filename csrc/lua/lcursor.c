@@ -13,7 +13,6 @@ static lcursor *check_cursor(lua_State *L, int i) {
 }
 
 static void release_cursor(void *c) { loupe_cursor_free(c); }
-static const lb_type cursor_type = {CURSOR_MT, release_cursor};
 
 /* cur:next() -> row table | nil at the end; raises on a failure (an
  * iterator must not end quietly on an error). The message carries no
@@ -54,12 +53,6 @@ static int lcursor_next(lua_State *L) {
   return 1;
 }
 
-static int lcursor_closed(lua_State *L) {
-  lcursor *ud = luaL_checkudata(L, 1, CURSOR_MT);
-  lua_pushboolean(L, ud->c == NULL);
-  return 1;
-}
-
 /* Push a new cursor userdata keeping the database (stack index dbi)
  * alive through its user value; returns it for the caller to fill. */
 lcursor *lb_new_cursor(lua_State *L, int dbi) {
@@ -71,14 +64,10 @@ lcursor *lb_new_cursor(lua_State *L, int dbi) {
   return ud;
 }
 
-
 static const luaL_Reg cursor_methods[] = {
   {"next", lcursor_next},
-  {"close", lb_close},
-  {"is_closed", lcursor_closed},
+  {"is_closed", lb_is_closed},
   {NULL, NULL}
 };
 
-void lb_open_cursor(lua_State *L) {
-  lb_new_type(L, &cursor_type, cursor_methods);
-}
+const lb_type lb_cursor_type = {CURSOR_MT, release_cursor, cursor_methods};

@@ -3,7 +3,8 @@
  * transactions, the corpus's lists as cursors, and the registration of
  * every type of the binding. A cursor keeps its database alive through a
  * user value; closing the database finalizes its cursors first. The other
- * types live in lcursor.c, lquery.c, lregex.c, lprefetch.c and lingest.c.
+ * types live in lcursor.c, lquery.c, lregex.c, lprefetch.c, lingest.c and
+ * lwarc.c.
  */
 #include <limits.h>
 #include <string.h>
@@ -46,10 +47,42 @@ ldb *lb_check_db(lua_State *L, int i) {
   return lb_check_open(L, i, DB_MT, "corpus");
 }
 
+/* The end of a method that made a cursor (lb_new_cursor) and had the
+ * corpus fill it, rc saying how: the cursor, or nil, msg, code (what:
+ * the step, "" none). */
+static int cursor_or_fail(lua_State *L, ldb *ud, int rc, const char *what) {
+  if (rc) return lb_db_fail(L, rc, what, loupe_db_errmsg(ud->db));
+  return 1;
+}
+
+/* The end of a method whose corpus call returned rc: true, or nil, msg,
+ * code (what: the step, "" none). */
+static int true_or_fail(lua_State *L, ldb *ud, int rc, const char *what) {
+  if (rc) return lb_db_fail(L, rc, what, loupe_db_errmsg(ud->db));
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* Push the lines of s (each ended by a newline or the end; none when s is
+ * "") as a list, each after prefix. */
+static void push_line_list(lua_State *L, const char *s, const char *prefix) {
+  int n = 0;
+  lua_newtable(L);
+  while (*s) {
+    const char *e = strchr(s, '\n');
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    lua_pushstring(L, prefix);
+    lua_pushlstring(L, s, len);
+    lua_concat(L, 2);
+    lua_rawseti(L, -2, ++n);
+    s += len + (e != NULL);
+  }
+}
+
 /* core.open(path [, readonly [, busy_timeout_ms [, stem]]]) -> Db | nil,
  * msg, code. busy_timeout_ms: 0 the default, negative none; stem: "en",
  * "none" or nil (loupe_open_options.stem). */
-static int lcore_open(lua_State *L) {
+int lb_core_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int ro = lua_toboolean(L, 2);
   lua_Integer busy = luaL_optinteger(L, 3, 0);
@@ -81,19 +114,7 @@ static int lcore_open(lua_State *L) {
 /* db:notices() -> list of messages about the open (a migration done, an
  * older schema read as it is), each starting with "loupe: " */
 static int ldb_notices(lua_State *L) {
-  ldb *ud = lb_check_db(L, 1);
-  const char *s = loupe_db_notices(ud->db);
-  int n = 0;
-  lua_newtable(L);
-  while (*s) {
-    const char *e = strchr(s, '\n');
-    size_t len = e ? (size_t)(e - s) : strlen(s);
-    lua_pushliteral(L, "loupe: ");
-    lua_pushlstring(L, s, len);
-    lua_concat(L, 2);
-    lua_rawseti(L, -2, ++n);
-    s += len + (e != NULL);
-  }
+  push_line_list(L, loupe_db_notices(lb_check_db(L, 1)->db), "loupe: ");
   return 1;
 }
 
@@ -117,32 +138,21 @@ static int ldb_discard(lua_State *L) {
 /* db:check() -> { schema_version, articles, paragraphs, quotes,
  * entities, paths, index_rows, deferred_indexes, problems = {...} } */
 static int ldb_check(lua_State *L) {
+  static const char *const keys[] = {"schema_version", "articles",
+    "paragraphs", "quotes", "entities", "paths", "index_rows"};
   ldb *ud = lb_check_db(L, 1);
   loupe_check_result r;
-  const char *s;
-  int rc = loupe_db_check(ud->db, &r), n = 0;
+  int rc = loupe_db_check(ud->db, &r);
   if (rc) return lb_db_fail(L, rc, "check", loupe_db_errmsg(ud->db));
   lua_createtable(L, 0, 9);
-  lua_pushinteger(L, r.schema_version);
-  lua_setfield(L, -2, "schema_version");
-#define SETI(k) (lua_pushinteger(L, (lua_Integer)r.k), lua_setfield(L, -2, #k))
-  SETI(articles);
-  SETI(paragraphs);
-  SETI(quotes);
-  SETI(entities);
-  SETI(paths);
-  SETI(index_rows);
-#undef SETI
+  {
+    const lua_Integer vals[] = {r.schema_version, r.articles, r.paragraphs,
+                                r.quotes, r.entities, r.paths, r.index_rows};
+    lb_set_ints(L, keys, vals, 7);
+  }
   lua_pushboolean(L, r.deferred_indexes);
   lua_setfield(L, -2, "deferred_indexes");
-  lua_newtable(L);
-  for (s = r.report; *s;) {
-    const char *e = strchr(s, '\n');
-    size_t len = e ? (size_t)(e - s) : strlen(s);
-    lua_pushlstring(L, s, len);
-    lua_rawseti(L, -2, ++n);
-    s += len + (e != NULL);
-  }
+  push_line_list(L, r.report, "");
   lua_setfield(L, -2, "problems");
   return 1;
 }
@@ -150,10 +160,7 @@ static int ldb_check(lua_State *L) {
 /* db:verify() -> true | nil, msg, "corrupt" */
 static int ldb_verify(lua_State *L) {
   ldb *ud = lb_check_db(L, 1);
-  int rc = loupe_db_verify(ud->db);
-  if (rc) return lb_db_fail(L, rc, "verify", loupe_db_errmsg(ud->db));
-  lua_pushboolean(L, 1);
-  return 1;
+  return true_or_fail(L, ud, loupe_db_verify(ud->db), "verify");
 }
 
 /* db:paths(id) -> Cursor over the paths of article id */
@@ -161,9 +168,8 @@ static int ldb_paths(lua_State *L) {
   ldb *ud = lb_check_db(L, 1);
   lua_Integer id = luaL_checkinteger(L, 2);
   lcursor *cu = lb_new_cursor(L, 1);
-  int rc = loupe_db_paths(ud->db, (long long)id, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "paths", loupe_db_errmsg(ud->db));
-  return 1;
+  return cursor_or_fail(L, ud, loupe_db_paths(ud->db, (long long)id, &cu->c),
+                        "paths");
 }
 
 static const char *const status_names[] = {"", "added", "updated",
@@ -196,20 +202,15 @@ static int txn(lua_State *L, int which) {
            : which == 1 ? loupe_db_commit(ud->db) : loupe_db_rollback(ud->db);
   if (rc == LOUPE_EMISUSE)
     return luaL_error(L, "loupe: %s", loupe_db_errmsg(ud->db));
-  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
-  ud->in_txn = which == 0;
-  lua_pushboolean(L, 1);
-  return 1;
+  if (rc == LOUPE_OK) ud->in_txn = which == 0;
+  return true_or_fail(L, ud, rc, "");
 }
 
 /* db:defer_indexes() / db:build_indexes() -> true | nil, msg, code */
 static int indexes(lua_State *L, int build) {
   ldb *ud = lb_check_db(L, 1);
-  int rc = build ? loupe_db_build_indexes(ud->db)
-                 : loupe_db_defer_indexes(ud->db);
-  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
-  lua_pushboolean(L, 1);
-  return 1;
+  return true_or_fail(L, ud, build ? loupe_db_build_indexes(ud->db)
+                                   : loupe_db_defer_indexes(ud->db), "");
 }
 
 static int ldb_defer_indexes(lua_State *L) { return indexes(L, 0); }
@@ -220,8 +221,7 @@ static int ldb_commit(lua_State *L) { return txn(L, 1); }
 static int ldb_rollback(lua_State *L) { return txn(L, 2); }
 
 static int ldb_in_transaction(lua_State *L) {
-  ldb *ud = lb_check_db(L, 1);
-  lua_pushboolean(L, ud->in_txn);
+  lua_pushboolean(L, lb_check_db(L, 1)->in_txn);
   return 1;
 }
 
@@ -234,21 +234,13 @@ static int ldb_count(lua_State *L) {
   return 1;
 }
 
-static int ldb_is_closed(lua_State *L) {
-  ldb *ud = luaL_checkudata(L, 1, DB_MT);
-  lua_pushboolean(L, ud->db == NULL);
-  return 1;
-}
-
 /* db:article(id) / db:paragraphs(id) -> Cursor */
 static int row_cursor(lua_State *L, int paras) {
   ldb *ud = lb_check_db(L, 1);
   lua_Integer id = luaL_checkinteger(L, 2);
   lcursor *cu = lb_new_cursor(L, 1);
-  int rc = paras ? loupe_db_paragraphs(ud->db, (long long)id, &cu->c)
-                 : loupe_db_get(ud->db, (long long)id, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
-  return 1;
+  return cursor_or_fail(L, ud, paras ? loupe_db_paragraphs(ud->db, id, &cu->c)
+                                     : loupe_db_get(ud->db, id, &cu->c), "");
 }
 
 static int ldb_article(lua_State *L) { return row_cursor(L, 0); }
@@ -258,9 +250,7 @@ static int list_cursor(lua_State *L,
                        int (*list)(loupe_db *db, loupe_cursor **out)) {
   ldb *ud = lb_check_db(L, 1);
   lcursor *cu = lb_new_cursor(L, 1);
-  int rc = list(ud->db, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
-  return 1;
+  return cursor_or_fail(L, ud, list(ud->db, &cu->c), "");
 }
 
 /* db:speakers() / db:clusters() / db:entities([kind]) -> Cursor */
@@ -278,7 +268,6 @@ static int ldb_talking_points(lua_State *L) {
   ldb *ud = lb_check_db(L, 1);
   loupe_tp_options o;
   lcursor *cu;
-  int rc;
   lua_Integer v[3];
   int i;
   static const lua_Integer dflt[3] = {3, 1, 6};
@@ -295,9 +284,8 @@ static int ldb_talking_points(lua_State *L) {
   o.since = luaL_optstring(L, 6, NULL);
   o.until = luaL_optstring(L, 7, NULL);
   cu = lb_new_cursor(L, 1);
-  rc = loupe_db_talking_points(ud->db, &o, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "talking points", loupe_db_errmsg(ud->db));
-  return 1;
+  return cursor_or_fail(L, ud, loupe_db_talking_points(ud->db, &o, &cu->c),
+                        "talking points");
 }
 
 /* db:stats(kind, target, reference, term, features, measure, window,
@@ -309,7 +297,6 @@ static int ldb_stats(lua_State *L) {
   loupe_stats_options o;
   const char *feat[257];
   lcursor *cu;
-  int rc;
   memset(&o, 0, sizeof o);
   o.kind = (int)luaL_checkinteger(L, 2);
   o.target = luaL_checkstring(L, 3);
@@ -331,24 +318,17 @@ static int ldb_stats(lua_State *L) {
   o.min_count = luaL_optinteger(L, 9, 0);
   o.limit = luaL_optinteger(L, 10, 0);
   cu = lb_new_cursor(L, 1);
-  rc = loupe_db_stats(ud->db, &o, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "stats", loupe_db_errmsg(ud->db));
-  return 1;
+  return cursor_or_fail(L, ud, loupe_db_stats(ud->db, &o, &cu->c), "stats");
 }
 
 /* db:export_extras() -> Cursor (id, hash, cluster, quotes, entities) */
 static int ldb_export_extras(lua_State *L) {
-  ldb *ud = lb_check_db(L, 1);
-  lcursor *cu = lb_new_cursor(L, 1);
-  int rc = loupe_db_export_extras(ud->db, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
-  return 1;
+  return list_cursor(L, loupe_db_export_extras);
 }
 
 /* db:stemmed() -> boolean: the index holds English stems */
 static int ldb_stemmed(lua_State *L) {
-  ldb *ud = lb_check_db(L, 1);
-  lua_pushboolean(L, loupe_db_stemmed(ud->db));
+  lua_pushboolean(L, loupe_db_stemmed(lb_check_db(L, 1)->db));
   return 1;
 }
 
@@ -376,13 +356,10 @@ static int ldb_entities(lua_State *L) {
   ldb *ud = lb_check_db(L, 1);
   const char *kind = luaL_optstring(L, 2, NULL);
   lcursor *cu = lb_new_cursor(L, 1);
-  int rc = loupe_db_entities(ud->db, kind, &cu->c);
-  if (rc) return lb_db_fail(L, rc, "", loupe_db_errmsg(ud->db));
-  return 1;
+  return cursor_or_fail(L, ud, loupe_db_entities(ud->db, kind, &cu->c), "");
 }
 static int ldb_paragraphs(lua_State *L) { return row_cursor(L, 1); }
 static const luaL_Reg db_methods[] = {
-  {"close", lb_close},
   {"add", ldb_add},
   {"prefetch", lb_db_prefetch},
   {"add_page", lb_db_add_page},
@@ -393,7 +370,7 @@ static const luaL_Reg db_methods[] = {
   {"defer_indexes", ldb_defer_indexes},
   {"build_indexes", ldb_build_indexes},
   {"count", ldb_count},
-  {"is_closed", ldb_is_closed},
+  {"is_closed", lb_is_closed},
   {"article", ldb_article},
   {"paragraphs", ldb_paragraphs},
   {"speakers", ldb_speakers},
@@ -415,20 +392,29 @@ static const luaL_Reg db_methods[] = {
   {NULL, NULL}
 };
 
-/* Metatable name: methods (NULL: none) as __index and gc as __gc and
- * __close, each with t as its upvalue when t is not NULL. */
+/* Push f as a closure with t as its upvalue when t is not NULL. */
+static void push_method(lua_State *L, lua_CFunction f, const lb_type *t) {
+  if (t) lua_pushlightuserdata(L, (void *)t);
+  lua_pushcclosure(L, f, t != NULL);
+}
+
+/* Metatable name: methods (NULL: none; with t, "close" added) as __index
+ * and gc as __gc and __close, each with t as its upvalue when t is not
+ * NULL. */
 static void new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
                      lua_CFunction gc, const lb_type *t) {
-  int nup = t != NULL;
   luaL_newmetatable(L, name);
   if (methods) {
     lua_newtable(L);
     if (t) lua_pushlightuserdata(L, (void *)t);
-    luaL_setfuncs(L, methods, nup);
+    luaL_setfuncs(L, methods, t != NULL);
+    if (t) {
+      push_method(L, lb_close, t);
+      lua_setfield(L, -2, "close");
+    }
     lua_setfield(L, -2, "__index");
   }
-  if (t) lua_pushlightuserdata(L, (void *)t);
-  lua_pushcclosure(L, gc, nup);
+  push_method(L, gc, t);
   lua_pushvalue(L, -1);
   lua_setfield(L, -3, "__gc");
   lua_setfield(L, -2, "__close");
@@ -440,8 +426,8 @@ void lb_new_meta(lua_State *L, const char *name, const luaL_Reg *methods,
   new_meta(L, name, methods, gc, NULL);
 }
 
-void lb_new_type(lua_State *L, const lb_type *t, const luaL_Reg *methods) {
-  new_meta(L, t->mt, methods, lb_close, t);
+void lb_new_type(lua_State *L, const lb_type *t) {
+  new_meta(L, t->mt, t->methods, lb_close, t);
 }
 
 int lb_close(lua_State *L) {
@@ -453,19 +439,25 @@ int lb_close(lua_State *L) {
   return 0;
 }
 
+int lb_is_closed(lua_State *L) {
+  const lb_type *t = lua_touserdata(L, lua_upvalueindex(1));
+  void **ud = luaL_checkudata(L, 1, t->mt);
+  lua_pushboolean(L, *ud == NULL);
+  return 1;
+}
+
 /* loupe_db_close finalizes the corpus's live cursors first. */
 static void release_db(void *db) { loupe_db_close(db); }
-static const lb_type db_type = {DB_MT, release_db};
+
+static const lb_type db_type = {DB_MT, release_db, db_methods};
 
 void lb_open_db(lua_State *L) {
-  lb_new_type(L, &db_type, db_methods);
-  lua_pushcfunction(L, lcore_open);
-  lua_setfield(L, -2, "open");
+  static const lb_type *const types[] = {&db_type, &lb_cursor_type,
+                                         &lb_regex_type, &lb_prefetch_type};
+  size_t i;
+  for (i = 0; i < sizeof types / sizeof *types; i++) lb_new_type(L, types[i]);
   lua_pushinteger(L, LOUPE_SCHEMA_VERSION);
   lua_setfield(L, -2, "SCHEMA_VERSION");
-  lb_open_cursor(L);
-  lb_open_regex(L);
-  lb_open_prefetch(L);
   lb_open_query(L);
   lb_open_ingest(L);
   lb_open_warc(L);

@@ -12,7 +12,7 @@
 #include "lbind.h"
 
 /* core.cpu_count() -> processors online */
-static int lcore_cpu_count(lua_State *L) {
+int lb_core_cpu_count(lua_State *L) {
   lua_pushinteger(L, loupe_cpu_count());
   return 1;
 }
@@ -33,7 +33,7 @@ static int lfiles_box_gc(lua_State *L) {
   return 0;
 }
 
-static int lcore_list_files(lua_State *L) {
+int lb_core_list_files(lua_State *L) {
   lua_Integer i, n;
   const char **specs;
   lfiles_box *box;
@@ -97,7 +97,7 @@ static void on_sigint(int sig) {
 }
 
 /* core.catch_interrupt() -> catcher (:pending(), :close(), <close>) */
-static int lcore_catch_interrupt(lua_State *L) {
+int lb_core_catch_interrupt(lua_State *L) {
   struct sigaction sa;
   lcatch *c;
   if (catching) return luaL_error(L, "loupe: interrupts are caught already");
@@ -142,15 +142,7 @@ static const luaL_Reg catch_methods[] = {
   {NULL, NULL}
 };
 
-static const luaL_Reg ingest_funcs[] = {
-  {"list_files", lcore_list_files},
-  {"cpu_count", lcore_cpu_count},
-  {"catch_interrupt", lcore_catch_interrupt},
-  {NULL, NULL}
-};
-
 void lb_open_ingest(lua_State *L) {
   lb_new_meta(L, CATCH_MT, catch_methods, lcatch_close);
   lb_new_meta(L, "loupe.FilesBox", NULL, lfiles_box_gc);
-  luaL_setfuncs(L, ingest_funcs, 0);
 }

@@ -31,8 +31,8 @@ typedef struct {
 
 static void release_parser(void *p) { loupe_parser_free(p); }
 static void release_article(void *a) { loupe_article_free(a); }
-static const lb_type parser_type = {PARSER_MT, release_parser};
-static const lb_type article_type = {ARTICLE_MT, release_article};
+static const lb_type parser_type = {PARSER_MT, release_parser, NULL};
+static const lb_type article_type = {ARTICLE_MT, release_article, NULL};
 
 static void push_span_or_nil(lua_State *L, const loupe_span *sp) {
   if (sp->text) lua_pushlstring(L, sp->text, sp->len);
@@ -117,89 +117,91 @@ static void push_meta(lua_State *L, int res, int prov,
   lua_setfield(L, res, "meta");
 }
 
-/* t[key] = s (the table at the top of the stack) unless s is NULL. */
-static void set_str(lua_State *L, const char *key, const char *s) {
-  if (s == NULL) return;
-  lua_pushstring(L, s);
-  lua_setfield(L, -2, key);
-}
-
-/* t[key] = v (the table at the top of the stack). */
-static void set_int(lua_State *L, const char *key, size_t v) {
-  lua_pushinteger(L, (lua_Integer)v);
-  lua_setfield(L, -2, key);
-}
-
-/* Push the list of quotes. */
-static void push_quotes(lua_State *L, const loupe_article *a) {
+/* Push the list of the n items at items (size bytes each), each pushed
+ * by push_one. */
+static void push_list(lua_State *L, const void *items, size_t n, size_t size,
+                      void (*push_one)(lua_State *L, const void *item)) {
   size_t i;
-  lua_createtable(L, (int)a->n_quotes, 0);
-  for (i = 0; i < a->n_quotes; i++) {
-    const loupe_quote *q = &a->quotes[i];
-    lua_createtable(L, 0, 11);
-    lua_pushlstring(L, q->text.text, q->text.len);
-    lua_setfield(L, -2, "text");
-    set_str(L, "speaker", q->speaker);
-    set_str(L, "role", q->role);
-    set_str(L, "cue", q->cue);
-    set_str(L, "kind", q->kind);
-    set_str(L, "speaker_kind", q->speaker_kind);
-    set_str(L, "mention", q->mention);
-    set_str(L, "rule", q->rule);
-    set_int(L, "offset", q->body_offset);
-    set_int(L, "paragraph", q->paragraph);
-    set_int(L, "line", q->text.line);
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    push_one(L, (const char *)items + i * size);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
 }
 
-/* Push one entity: name, kind, role, aliases, mentions (offset, length). */
-static void push_entity(lua_State *L, const loupe_entity *e) {
-  size_t k;
+/* Push one quote (a loupe_quote). */
+static void push_quote(lua_State *L, const void *item) {
+  static const char *const str_keys[] = {"speaker", "role", "cue", "kind",
+    "speaker_kind", "mention", "rule"};
+  static const char *const int_keys[] = {"offset", "paragraph", "line"};
+  const loupe_quote *q = item;
+  const char *const strs[] = {q->speaker, q->role, q->cue, q->kind,
+                              q->speaker_kind, q->mention, q->rule};
+  const lua_Integer ints[] = {(lua_Integer)q->body_offset,
+                              (lua_Integer)q->paragraph,
+                              (lua_Integer)q->text.line};
+  lua_createtable(L, 0, 11);
+  lua_pushlstring(L, q->text.text, q->text.len);
+  lua_setfield(L, -2, "text");
+  lb_set_strs(L, str_keys, strs, 7);
+  lb_set_ints(L, int_keys, ints, 3);
+}
+
+/* Push one of an entity's mentions (offset and length: two size_t). */
+static void push_mention(lua_State *L, const void *item) {
+  static const char *const keys[] = {"offset", "length"};
+  const size_t *m = item;
+  const lua_Integer ints[] = {(lua_Integer)m[0], (lua_Integer)m[1]};
+  lua_createtable(L, 0, 2);
+  lb_set_ints(L, keys, ints, 2);
+}
+
+/* Push one alias (a string). */
+static void push_alias(lua_State *L, const void *item) {
+  lua_pushstring(L, *(const char *const *)item);
+}
+
+/* Push one entity (a loupe_entity): name, kind, role, aliases, mentions
+ * (offset, length). */
+static void push_entity(lua_State *L, const void *item) {
+  static const char *const keys[] = {"name", "kind", "role"};
+  const loupe_entity *e = item;
+  const char *const strs[] = {e->name, e->kind, e->role};
   lua_createtable(L, 0, 5);
-  set_str(L, "name", e->name);
-  set_str(L, "kind", e->kind);
-  set_str(L, "role", e->role);
-  lua_createtable(L, (int)e->n_aliases, 0);
-  for (k = 0; k < e->n_aliases; k++) {
-    lua_pushstring(L, e->aliases[k]);
-    lua_rawseti(L, -2, (lua_Integer)k + 1);
-  }
+  lb_set_strs(L, keys, strs, 3);
+  push_list(L, e->aliases, e->n_aliases, sizeof *e->aliases, push_alias);
   lua_setfield(L, -2, "aliases");
-  lua_createtable(L, (int)e->n_mentions, 0);
-  for (k = 0; k < e->n_mentions; k++) {
-    lua_createtable(L, 0, 2);
-    set_int(L, "offset", e->mentions[2 * k]);
-    set_int(L, "length", e->mentions[2 * k + 1]);
-    lua_rawseti(L, -2, (lua_Integer)k + 1);
-  }
+  push_list(L, e->mentions, e->n_mentions, 2 * sizeof *e->mentions,
+            push_mention);
   lua_setfield(L, -2, "mentions");
 }
 
 /* Push the input counters (the provenance's "input"). */
 static void push_input(lua_State *L, const loupe_article *a) {
+  static const char *const int_keys[] = {"bytes", "invalid_utf8",
+                                         "nul_bytes", "lines"};
+  static const char *const str_keys[] = {"encoding"};
+  const lua_Integer ints[] = {(lua_Integer)a->input.bytes,
+                              (lua_Integer)a->input.invalid_utf8,
+                              (lua_Integer)a->input.nul_bytes,
+                              (lua_Integer)a->input.lines};
+  const char *const strs[] = {a->input.encoding ? a->input.encoding
+                                                : "utf-8"};
   lua_createtable(L, 0, 5);
-  set_int(L, "bytes", a->input.bytes);
-  set_int(L, "invalid_utf8", a->input.invalid_utf8);
-  set_int(L, "nul_bytes", a->input.nul_bytes);
-  set_int(L, "lines", a->input.lines);
-  set_str(L, "encoding", a->input.encoding ? a->input.encoding : "utf-8");
+  lb_set_ints(L, int_keys, ints, 4);
+  lb_set_strs(L, str_keys, strs, 1);
 }
 
-/* Push the label of every line of the page. */
-static void push_lines(lua_State *L, const loupe_article *a) {
-  size_t i;
-  lua_createtable(L, (int)a->n_lines, 0);
-  for (i = 0; i < a->n_lines; i++) {
-    const loupe_line_info *li = &a->lines[i];
-    lua_createtable(L, 0, 4);
-    set_int(L, "line", li->line);
-    set_int(L, "offset", li->offset);
-    set_str(L, "label", loupe_line_label_name(li->label));
-    lua_pushstring(L, li->reason);
-    lua_setfield(L, -2, "reason");
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+/* Push the label of one line of the page (a loupe_line_info). */
+static void push_line(lua_State *L, const void *item) {
+  static const char *const int_keys[] = {"line", "offset"};
+  static const char *const str_keys[] = {"label", "reason"};
+  const loupe_line_info *li = item;
+  const lua_Integer ints[] = {(lua_Integer)li->line, (lua_Integer)li->offset};
+  const char *const strs[] = {loupe_line_label_name(li->label), li->reason};
+  lua_createtable(L, 0, 4);
+  lb_set_ints(L, int_keys, ints, 2);
+  lb_set_strs(L, str_keys, strs, 2);
 }
 
 /* The scalar fields of an article, by name. */
@@ -242,7 +244,6 @@ static void push_fields(lua_State *L, int res, int prov,
 
 static void push_article(lua_State *L, const loupe_article *a, int lines) {
   int res, prov;
-  size_t i;
   lua_createtable(L, 0, 14);
   res = lua_gettop(L);
   lua_createtable(L, 0, 12);
@@ -251,19 +252,15 @@ static void push_article(lua_State *L, const loupe_article *a, int lines) {
   if (a->n_meta > 0) push_meta(L, res, prov, a);
   lua_pushlstring(L, a->body ? a->body : "", a->body_len);
   lua_setfield(L, res, "body");
-  push_quotes(L, a);
+  push_list(L, a->quotes, a->n_quotes, sizeof *a->quotes, push_quote);
   lua_setfield(L, res, "quotes");
-  lua_createtable(L, (int)a->n_entities, 0);
-  for (i = 0; i < a->n_entities; i++) {
-    push_entity(L, &a->entities[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
+  push_list(L, a->entities, a->n_entities, sizeof *a->entities, push_entity);
   lua_setfield(L, res, "entities");
   push_input(L, a);
   lua_setfield(L, prov, "input");
   lua_setfield(L, res, "provenance");
   if (lines) {
-    push_lines(L, a);
+    push_list(L, a->lines, a->n_lines, sizeof *a->lines, push_line);
     lua_setfield(L, res, "lines");
   }
 }
@@ -400,13 +397,27 @@ static int lcore_format_of_path(lua_State *L) {
   return 1;
 }
 
+/* The module's functions (core.parse, a closure over the module's
+ * parser, is added apart). */
+static const luaL_Reg core_funcs[] = {
+  {"format_of_path", lcore_format_of_path},
+  {"open", lb_core_open},
+  {"regex", lb_core_regex},
+  {"list_files", lb_core_list_files},
+  {"cpu_count", lb_core_cpu_count},
+  {"catch_interrupt", lb_core_catch_interrupt},
+  {"warc_open", lb_core_warc_open},
+  {"warc_open_file", lb_core_warc_open_file},
+  {NULL, NULL}
+};
+
 LOUPE_EXPORT int luaopen_loupe_core(lua_State *L);
 
 LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
   lparser *pud;
   luaL_checkversion(L);
-  lb_new_type(L, &article_type, NULL);
-  lb_new_type(L, &parser_type, NULL);
+  lb_new_type(L, &article_type);
+  lb_new_type(L, &parser_type);
 
   {
     char err[200];
@@ -421,8 +432,7 @@ LOUPE_EXPORT int luaopen_loupe_core(lua_State *L) {
     return luaL_error(L, "loupe: out of memory creating the parser");
   lua_pushcclosure(L, lcore_parse, 1);
   lua_setfield(L, -2, "parse");
-  lua_pushcfunction(L, lcore_format_of_path);
-  lua_setfield(L, -2, "format_of_path");
+  luaL_setfuncs(L, core_funcs, 0);
   lua_pushstring(L, LOUPE_VERSION);
   lua_setfield(L, -2, "_VERSION");
   /* the default limit on search text, which loupe.query checks before

@@ -22,7 +22,6 @@ static lprefetch *check_prefetch(lua_State *L, int i) {
 /* pf:close(), __close and __gc (lb_close): stops and joins the workers.
  * page is then stale, but every method checks pf first. */
 static void release_prefetch(void *pf) { loupe_prefetch_free(pf); }
-static const lb_type prefetch_type = {PREFETCH_MT, release_prefetch};
 
 /*
  * db:prefetch(paths, threads [, charset]) -> Prefetch | nil, msg, code: reads and
@@ -90,19 +89,17 @@ static int lprefetch_next(lua_State *L) {
   return 3;
 }
 
-/* pf:threads() -> number of worker threads running */
 /* pf:fresh() -> the number of listed files the corpus held nothing for
  * when reading ahead began (new files, as opposed to changed or
  * unchanged ones). */
 static int lprefetch_fresh(lua_State *L) {
-  lprefetch *ud = check_prefetch(L, 1);
-  lua_pushinteger(L, ud->fresh);
+  lua_pushinteger(L, check_prefetch(L, 1)->fresh);
   return 1;
 }
 
+/* pf:threads() -> number of worker threads running */
 static int lprefetch_threads(lua_State *L) {
-  lprefetch *ud = check_prefetch(L, 1);
-  lua_pushinteger(L, loupe_prefetch_threads(ud->pf));
+  lua_pushinteger(L, loupe_prefetch_threads(check_prefetch(L, 1)->pf));
   return 1;
 }
 
@@ -129,10 +126,8 @@ static const luaL_Reg prefetch_methods[] = {
   {"next", lprefetch_next},
   {"threads", lprefetch_threads},
   {"fresh", lprefetch_fresh},
-  {"close", lb_close},
   {NULL, NULL}
 };
 
-void lb_open_prefetch(lua_State *L) {
-  lb_new_type(L, &prefetch_type, prefetch_methods);
-}
+const lb_type lb_prefetch_type = {PREFETCH_MT, release_prefetch,
+                                  prefetch_methods};

@@ -17,7 +17,6 @@ static lregex *check_regex(lua_State *L, int i) {
 }
 
 static void release_regex(void *re) { loupe_regex_free(re); }
-static const lb_type regex_type = {REGEX_MT, release_regex};
 
 /*
  * Field name of the table at t as an integer in [lo, hi], or dflt when
@@ -61,7 +60,7 @@ void lb_read_limits(lua_State *L, int t, loupe_regex_limits *lim,
 }
 
 /* core.regex(pattern [, flags [, limits]]) -> Regex | nil, msg, "syntax" */
-static int lcore_regex(lua_State *L) {
+int lb_core_regex(lua_State *L) {
   size_t len;
   const char *pat = luaL_checklstring(L, 1, &len);
   const char *flags = luaL_optstring(L, 2, NULL);
@@ -132,16 +131,10 @@ static int lregex_groups(lua_State *L) {
   return 1;
 }
 
-
 static const luaL_Reg regex_methods[] = {
   {"exec", lregex_exec},
   {"groups", lregex_groups},
-  {"close", lb_close},
   {NULL, NULL}
 };
 
-void lb_open_regex(lua_State *L) {
-  lb_new_type(L, &regex_type, regex_methods);
-  lua_pushcfunction(L, lcore_regex);
-  lua_setfield(L, -2, "regex");
-}
+const lb_type lb_regex_type = {REGEX_MT, release_regex, regex_methods};

@@ -17,6 +17,7 @@
 #include <lua.h>
 #include <lauxlib.h>
 #include "../loupe.h"
+#include "../extract/extract.h"   /* lp_starts_ci */
 #include "../extract/warc.h"
 #include "lbind.h"
 
@@ -50,7 +51,7 @@ static int lwarc_gc(lua_State *L) {
 }
 
 /* core.warc_open(bytes) -> reader (the bytes are kept while it lives) */
-static int lcore_warc_open(lua_State *L) {
+int lb_core_warc_open(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
   lwarc *r = lua_newuserdatauv(L, sizeof *r, 1);
@@ -66,7 +67,7 @@ static int lcore_warc_open(lua_State *L) {
 
 /* core.warc_open_file(path) -> reader | nil, message, code: the file
  * mapped into memory read-only, read as warc_open reads bytes. */
-static int lcore_warc_open_file(lua_State *L) {
+int lb_core_warc_open_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   struct stat st;
   lwarc *r = lua_newuserdatauv(L, sizeof *r, 0);
@@ -101,14 +102,20 @@ static int lcore_warc_open_file(lua_State *L) {
   return 1;
 }
 
-static void set_str(lua_State *L, const char *k, const char *v) {
-  lua_pushstring(L, v);
-  lua_setfield(L, -2, k);
-}
-
-static void set_int(lua_State *L, const char *k, size_t v) {
-  lua_pushinteger(L, (lua_Integer)v);
-  lua_setfield(L, -2, k);
+/* Push the page record rec as a table (reader:next() says its keys). */
+static void push_page(lua_State *L, const lp_warc_record *rec) {
+  static const char *const int_keys[] = {"offset", "inner", "status",
+                                         "bytes"};
+  static const char *const str_keys[] = {"uri", "date", "id", "charset",
+                                         "kind"};
+  const lua_Integer ints[] = {(lua_Integer)rec->offset,
+                              (lua_Integer)rec->inner, rec->http_status,
+                              (lua_Integer)rec->payload_len};
+  const char *const strs[] = {rec->target_uri, rec->date, rec->record_id,
+    rec->charset, rec->kind == LP_WARC_HTML ? "html" : "text"};
+  lua_createtable(L, 0, 9);
+  lb_set_ints(L, int_keys, ints, 4);
+  lb_set_strs(L, str_keys, strs, 5);
 }
 
 /* reader:next() -> page | nil at the end | false, message, code for a
@@ -131,16 +138,7 @@ static int lwarc_next(lua_State *L) {
     lua_pushstring(L, loupe_errstr(rc));
     return 3;
   }
-  lua_createtable(L, 0, 9);
-  set_int(L, "offset", r->rec.offset);
-  set_int(L, "inner", r->rec.inner);
-  set_str(L, "uri", r->rec.target_uri);
-  set_str(L, "date", r->rec.date);
-  set_str(L, "id", r->rec.record_id);
-  set_str(L, "charset", r->rec.charset);
-  set_str(L, "kind", r->rec.kind == LP_WARC_HTML ? "html" : "text");
-  set_int(L, "status", (size_t)r->rec.http_status);
-  set_int(L, "bytes", r->rec.payload_len);
+  push_page(L, &r->rec);
   return 1;
 }
 
@@ -156,26 +154,14 @@ static int lwarc_payload(lua_State *L) {
  * damaged} */
 static int lwarc_counts(lua_State *L) {
   lwarc *r = lb_check_open(L, 1, WARC_MT, "WARC reader");
+  static const char *const keys[] = {"bytes", "records", "responses",
+                                     "pages", "not_page", "damaged"};
   const lp_warc_counts *c = lp_warc_counts_of(r->w);
+  const lua_Integer ints[] = {(lua_Integer)c->bytes, (lua_Integer)c->records,
+    (lua_Integer)c->responses, (lua_Integer)c->pages,
+    (lua_Integer)c->not_page, (lua_Integer)c->damaged};
   lua_createtable(L, 0, 6);
-  set_int(L, "bytes", c->bytes);
-  set_int(L, "records", c->records);
-  set_int(L, "responses", c->responses);
-  set_int(L, "pages", c->pages);
-  set_int(L, "not_page", c->not_page);
-  set_int(L, "damaged", c->damaged);
-  return 1;
-}
-
-/* Whether s (n bytes) starts with lowercase word w, ignoring case. */
-static int at_ci(const char *s, size_t n, const char *w) {
-  size_t i, m = strlen(w);
-  if (n < m) return 0;
-  for (i = 0; i < m; i++) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
-    if (c != w[i]) return 0;
-  }
+  lb_set_ints(L, keys, ints, 6);
   return 1;
 }
 
@@ -189,13 +175,13 @@ static int page_says_charset(const char *s, size_t n) {
                  (u[0] == 0xFE && u[1] == 0xFF)))
     return 1;
   if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) return 1;
-  if (at_ci(s, m, "<?xml")) {
+  if (lp_starts_ci(s, m, "<?xml")) {
     const char *e = memchr(s, '>', m);
     for (i = 0; e && s + i < e; i++)
-      if (at_ci(s + i, (size_t)(e - s) - i, "encoding")) return 1;
+      if (lp_starts_ci(s + i, (size_t)(e - s) - i, "encoding")) return 1;
   }
   for (i = 0; i < m; i++)
-    if ((s[i] | 0x20) == 'c' && at_ci(s + i, m - i, "charset")) return 1;
+    if ((s[i] | 0x20) == 'c' && lp_starts_ci(s + i, m - i, "charset")) return 1;
   return 0;
 }
 
@@ -278,8 +264,4 @@ static const luaL_Reg warc_methods[] = {
 
 void lb_open_warc(lua_State *L) {
   lb_new_meta(L, WARC_MT, warc_methods, lwarc_gc);
-  lua_pushcfunction(L, lcore_warc_open);
-  lua_setfield(L, -2, "warc_open");
-  lua_pushcfunction(L, lcore_warc_open_file);
-  lua_setfield(L, -2, "warc_open_file");
 }

@@ -1,7 +1,8 @@
 /*
  * store_pages.h - the invented pages and cursor helpers that test_store.c
  * and test_query.c share: pages A, B (and its edit B2) and C, a database
- * holding A, B and C, column lookups by name, counting and draining.
+ * holding A, B and C and a runner of tests over it, column lookups by
+ * name, counting and draining.
  * Include after check.h, once per test program.
  */
 #ifndef LOUPE_TEST_STORE_PAGES_H
@@ -157,6 +158,21 @@ static inline loupe_db *three_pages(long long ids[3]) {
   rc = loupe_db_add(db, PAGE_C, sizeof PAGE_C - 1, NULL, &st, &ids[2]);
   CHECK_RC("add C", rc, LOUPE_OK);
   return db;
+}
+
+/* A test over the three_pages database db (its pages' ids in ids). */
+typedef void (*pages_test)(loupe_db *db, const long long ids[3]);
+
+/* Run each test over a fresh three_pages database, closed after it. */
+static inline void over_three_pages(const pages_test *tests, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    long long ids[3];
+    loupe_db *db = three_pages(ids);
+    if (db == NULL) continue;
+    tests[i](db, ids);
+    loupe_db_close(db);
+  }
 }
 
 /* Count of a query built by the caller (freed here); -1 on failure. */

@@ -92,25 +92,7 @@ static void check_cjk_page(const char *cs, const char *decl, const char *enc,
   free(bytes);
 }
 
-static void test_charsets(void) {
-  /* windows-1252 without a declaration: curly quotes and an e-acute */
-  static const char cp1252[] =
-    "<html><body><h1>Caf\xE9 owners object</h1>\n<p>\x93We were not asked,"
-    "\x94 said the owner of the caf\xE9 by the pier, who has run it for "
-    "twenty years and says the new rules will cost her the summer "
-    "trade.</p></body></html>";
-  /* UTF-8 bytes under a stale Latin-1 declaration */
-  static const char stale[] =
-    "<html><head><meta charset=\"iso-8859-1\"></head><body><h1>Caf\xC3\xA9 "
-    "owners object</h1>\n<p>The owner of the caf\xC3\xA9 by the pier said "
-    "the new rules would cost her the summer trade, and that nobody from "
-    "the council had asked her first.</p></body></html>";
-  static const char utf16[] =
-    "\xFF\xFE<\0h\0t\0m\0l\0>\0<\0p\0>\0F\0e\0r\0r\0y\0 \0"
-    "l\0i\0n\0k\0 \0a\0p\0p\0r\0o\0v\0e\0d\0 \0b\0y\0 \0t\0h\0e\0 \0"
-    "c\0o\0u\0n\0c\0i\0l\0.\0<\0/\0p\0>\0";
-  int rc;
-  loupe_article *a;
+static void test_cjk(void) {
   check_cjk_page("GBK", "<meta charset=\"gbk\">", "gb18030", ZH_TITLE, ZH_P,
                  "zh");
   check_cjk_page("SHIFT_JIS", "<meta http-equiv=\"Content-Type\" "
@@ -118,56 +100,89 @@ static void test_charsets(void) {
                  JA_TITLE, JA_P, "ja");
   check_cjk_page("BIG5", "<meta charset=\"big5\">", "big5", TW_TITLE, TW_P,
                  "zh");
-  a = parse_ok("windows-1252 page", cp1252, sizeof cp1252 - 1,
-               LOUPE_FORMAT_AUTO);
-  if (a) {
-    CHECK_STR("encoding", a->input.encoding, "cp1252");
-    CHECK(body_has(a, "\xE2\x80\x9CWe were not asked,\xE2\x80\x9D") &&
-          body_has(a, "caf\xC3\xA9"), "curly quotes and e-acute decoded");
-    CHECK(a->n_paragraphs > 0 && memcmp(cp1252 + a->paragraphs[0].offset,
-                                        "\x93We", 3) == 0,
-          "offset into the windows-1252 bytes");
-    loupe_article_free(a);
-  }
-  a = parse_ok("stale declaration", stale, sizeof stale - 1,
-               LOUPE_FORMAT_AUTO);
-  if (a) {
-    CHECK_STR("encoding", a->input.encoding, "utf-8");
-    CHECK(body_has(a, "caf\xC3\xA9 by the pier"), "read as the UTF-8 it is");
-    loupe_article_free(a);
-  }
-  {
-    /* the caller's charset wins over the page's declaration */
-    static const char koi[] =
-      "<html><head><meta charset=\"utf-8\"></head><body><p>Caf\xE9 by "
-      "the pier: the owner said the new rules would cost her the summer "
-      "trade, and that nobody from the council had asked her.</p>"
-      "</body></html>";
-    loupe_parser *p = NULL;
-    loupe_article *b = NULL;
-    loupe_parser_new(&p);
-    loupe_parser_set_format(p, LOUPE_FORMAT_HTML);
-    CHECK_RC("set charset", loupe_parser_set_charset(p, "latin1"), LOUPE_OK);
-    rc = loupe_parse(p, koi, sizeof koi - 1, &b);
-    CHECK_RC("forced charset", rc, LOUPE_OK);
-    if (b) {
-      CHECK_STR("encoding forced", b->input.encoding, "cp1252");
-      CHECK(body_has(b, "Caf\xC3\xA9 by the pier"), "read as Latin-1");
-      loupe_article_free(b);
-    }
-    loupe_parser_free(p);
-  }
-  a = parse_ok("UTF-16LE page", utf16, sizeof utf16 - 1, LOUPE_FORMAT_AUTO);
-  if (a) {
-    CHECK_STR("encoding", a->input.encoding, "utf-16le");
-    CHECK_INT("source_format", a->source_format, LOUPE_FORMAT_HTML);
+}
+
+/* An HTML page in a charset, parsed with the format and charset found:
+ * the encoding it is read as, a text its body holds (in UTF-8) and the
+ * first bytes of its first paragraph in the page's own bytes (each NULL:
+ * not checked). */
+typedef struct {
+  const char *what, *page;
+  size_t len;
+  const char *encoding, *body, *para;
+} charset_case;
+
+/* windows-1252 without a declaration: curly quotes and an e-acute */
+static const char cp1252[] =
+  "<html><body><h1>Caf\xE9 owners object</h1>\n<p>\x93We were not asked,"
+  "\x94 said the owner of the caf\xE9 by the pier, who has run it for "
+  "twenty years and says the new rules will cost her the summer "
+  "trade.</p></body></html>";
+/* UTF-8 bytes under a stale Latin-1 declaration */
+static const char stale[] =
+  "<html><head><meta charset=\"iso-8859-1\"></head><body><h1>Caf\xC3\xA9 "
+  "owners object</h1>\n<p>The owner of the caf\xC3\xA9 by the pier said "
+  "the new rules would cost her the summer trade, and that nobody from "
+  "the council had asked her first.</p></body></html>";
+static const char utf16[] =
+  "\xFF\xFE<\0h\0t\0m\0l\0>\0<\0p\0>\0F\0e\0r\0r\0y\0 \0"
+  "l\0i\0n\0k\0 \0a\0p\0p\0r\0o\0v\0e\0d\0 \0b\0y\0 \0t\0h\0e\0 \0"
+  "c\0o\0u\0n\0c\0i\0l\0.\0<\0/\0p\0>\0";
+
+static const charset_case charset_cases[] = {
+  {"windows-1252 page", cp1252, sizeof cp1252 - 1, "cp1252",
+   "\xE2\x80\x9CWe were not asked,\xE2\x80\x9D said the owner of the "
+   "caf\xC3\xA9", "\x93We"},
+  {"stale declaration", stale, sizeof stale - 1, "utf-8",
+   "caf\xC3\xA9 by the pier", "The owner"},
+  {"UTF-16LE page", utf16, sizeof utf16 - 1, "utf-16le",
+   NULL, NULL},
+};
+
+static void test_charsets(void) {
+  size_t i;
+  for (i = 0; i < sizeof charset_cases / sizeof *charset_cases; i++) {
+    const charset_case *k = &charset_cases[i];
+    loupe_article *a = parse_ok(k->what, k->page, k->len, LOUPE_FORMAT_AUTO);
+    if (a == NULL) continue;
+    CHECK_STR(k->what, a->input.encoding, k->encoding);
+    CHECK_INT(k->what, a->source_format, LOUPE_FORMAT_HTML);
+    CHECK(k->body == NULL || body_has(a, k->body), "%s: body without '%s'",
+          k->what, k->body ? k->body : "");
+    CHECK(k->para == NULL ||
+          (a->n_paragraphs > 0 &&
+           memcmp(k->page + a->paragraphs[0].offset, k->para,
+                  strlen(k->para)) == 0),
+          "%s: paragraph offset into the page's own bytes", k->what);
     loupe_article_free(a);
   }
 }
 
-/* ---- gzip ---- */
+/* The caller's charset wins over the page's declaration. */
+static void test_forced_charset(void) {
+  static const char koi[] =
+    "<html><head><meta charset=\"utf-8\"></head><body><p>Caf\xE9 by "
+    "the pier: the owner said the new rules would cost her the summer "
+    "trade, and that nobody from the council had asked her.</p>"
+    "</body></html>";
+  loupe_parser *p = NULL;
+  loupe_article *b = NULL;
+  int rc;
+  loupe_parser_new(&p);
+  loupe_parser_set_format(p, LOUPE_FORMAT_HTML);
+  CHECK_RC("set charset", loupe_parser_set_charset(p, "latin1"), LOUPE_OK);
+  rc = loupe_parse(p, koi, sizeof koi - 1, &b);
+  CHECK_RC("forced charset", rc, LOUPE_OK);
+  if (b) {
+    CHECK_STR("encoding forced", b->input.encoding, "cp1252");
+    CHECK(body_has(b, "Caf\xC3\xA9 by the pier"), "read as Latin-1");
+    loupe_article_free(b);
+  }
+  loupe_parser_free(p);
+}
 
 int main(void) {
-  static const check_test tests[] = {test_charsets};
+  static const check_test tests[] = {test_cjk, test_charsets,
+    test_forced_charset};
   return check_run("test_html_charset", tests, sizeof tests / sizeof *tests);
 }

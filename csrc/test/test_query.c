@@ -15,9 +15,105 @@
 #include "check.h"
 #include "store_pages.h"
 
-static void test_hits(void) {
-  long long ids[3];
-  loupe_db *db = three_pages(ids);
+/* The fields of hit first of the text query whose FTS expression is
+ * match, read after its cursor ended; a page the expression does not
+ * match, an id that is not there; misuse and bad expressions. */
+static void check_hit_fields(loupe_db *db, const long long ids[3],
+                             const char *match, size_t mlen,
+                             long long first) {
+  const char *text = NULL, *hl = NULL;
+  size_t len = 0, hlen = 0;
+  char snip[300] = "", title[300] = "";
+  int rc;
+  rc = loupe_db_hit_field(db, match, mlen, first, LOUPE_HIT_SNIPPET, &text,
+                          &len);
+  CHECK_RC("snippet", rc, LOUPE_OK);
+  CHECK(text != NULL && strstr(text, "[spillway]") != NULL &&
+        len == strlen(text), "snippet without the term: %s",
+        text ? text : "(null)");
+  if (text && len < sizeof snip) memcpy(snip, text, len + 1);
+  rc = loupe_db_hit_field(db, match, mlen, first, LOUPE_HIT_HIGHLIGHT,
+                          &text, &len);
+  CHECK_RC("highlight", rc, LOUPE_OK);
+  CHECK(text != NULL && len > 0, "no highlight");
+  if (text && len < sizeof title) memcpy(title, text, len + 1);
+  /* both in one pass */
+  rc = loupe_db_hit_marks(db, match, mlen, first, &text, &len, &hl, &hlen);
+  CHECK_RC("snippet and highlight", rc, LOUPE_OK);
+  CHECK_STR("snippet of the pair", text, snip);
+  CHECK_STR("highlight of the pair", hl, title);
+  CHECK(len == strlen(snip) && hlen == strlen(title), "lengths of the pair");
+  rc = loupe_db_hit_marks(db, match, mlen, ids[0], &text, &len, &hl, &hlen);
+  CHECK(rc == LOUPE_OK && text == NULL && hl == NULL,
+        "pair of a page without the term: rc %d", rc);
+  rc = loupe_db_hit_field(db, NULL, 0, first, LOUPE_HIT_BODY, &text, &len);
+  CHECK_RC("body", rc, LOUPE_OK);
+  CHECK(text != NULL && strstr(text, "spillway") != NULL &&
+        len == strlen(text), "body without the term");
+  /* an article the expression does not match; an id that is not there */
+  rc = loupe_db_hit_field(db, match, mlen, ids[0], LOUPE_HIT_SNIPPET,
+                          &text, &len);
+  CHECK(rc == LOUPE_OK && text == NULL && len == 0,
+        "snippet of a page without the term: rc %d", rc);
+  rc = loupe_db_hit_field(db, NULL, 0, 999999, LOUPE_HIT_BODY, &text, &len);
+  CHECK(rc == LOUPE_OK && text == NULL, "body of a missing id: rc %d", rc);
+  /* misuse and bad expressions */
+  CHECK_RC("snippet without an expression",
+           loupe_db_hit_field(db, NULL, 0, first, LOUPE_HIT_SNIPPET, &text,
+                              &len), LOUPE_EINVAL);
+  CHECK_RC("unknown field",
+           loupe_db_hit_field(db, match, mlen, first, (loupe_hit_field)9,
+                              &text, &len), LOUPE_EINVAL);
+  CHECK_RC("malformed expression",
+           loupe_db_hit_field(db, "\"spill", 6, first, LOUPE_HIT_SNIPPET,
+                              &text, &len), LOUPE_ESYNTAX);
+}
+
+/* The rank of the first hit for "spillway" (expression match) as the
+ * hits cursor gave it; a page in date order reads no rank. */
+static void check_hit_rank(loupe_db *db, const long long ids[3],
+                           const char *match, size_t mlen) {
+  loupe_query *q;
+  loupe_cursor *c = NULL;
+  double rank = 0, first_rank = 0;
+  long long first = -1;
+  int rc, has = 0, found = 0;
+  q = new_query(db);
+  if (q) {
+    loupe_query_text(q, "spillway", 0);
+    if (loupe_query_hits(q, &c) == LOUPE_OK &&
+        loupe_cursor_next(c, &has) == LOUPE_OK && has) {
+      first_rank = loupe_cursor_double(c, col_of(c, "rank"));
+      first = col_int(c, "id");
+    }
+    loupe_cursor_free(c);
+    loupe_query_free(q);
+  }
+  /* a page in date order walks the date index and reads no rank */
+  q = new_query(db);
+  if (q) {
+    loupe_query_text(q, "spillway", 0);
+    loupe_query_order(q, LOUPE_ORDER_DATE_DESC);
+    loupe_query_limit(q, 1, 0);
+    rc = loupe_query_hits(q, &c);
+    CHECK_RC("a page in date order", rc, LOUPE_OK);
+    if (rc == LOUPE_OK) {
+      CHECK(col_of(c, "rank") < 0, "a date-ordered page has a rank");
+      CHECK_INT("rows of the page", drain(c), 1);
+    }
+    loupe_query_free(q);
+  }
+  rc = loupe_db_hit_rank(db, match, mlen, first, &rank, &found);
+  CHECK(rc == LOUPE_OK && found && rank == first_rank,
+        "rank %g found %d, want %g", rank, found, first_rank);
+  rc = loupe_db_hit_rank(db, match, mlen, ids[0], &rank, &found);
+  CHECK(rc == LOUPE_OK && !found, "rank of a page without the term");
+  CHECK_RC("rank without an expression",
+           loupe_db_hit_rank(db, NULL, 0, first, &rank, &found),
+           LOUPE_EINVAL);
+}
+
+static void test_hits(loupe_db *db, const long long ids[3]) {
   loupe_query *q;
   loupe_cursor *c = NULL;
   int rc, has = 0;
@@ -30,10 +126,8 @@ static void test_hits(void) {
   char match[200] = "";
   size_t i, mlen = 0;
   long long first = -1;
-  if (db == NULL) return;
-
   q = new_query(db);
-  if (q == NULL) { loupe_db_close(db); return; }
+  if (q == NULL) return;
   CHECK(loupe_query_match(q, &mlen) == NULL && mlen == 0,
         "an empty query has a match expression");
   CHECK_RC("query_text", loupe_query_text(q, "spillway", 0), LOUPE_OK);
@@ -61,95 +155,17 @@ static void test_hits(void) {
     }
     CHECK_INT("rows after the first", drain(c), 1);
   }
-  /* the fields of that hit, read after its cursor ended */
   if (first > 0) {
-    const char *text = NULL, *hl = NULL;
-    size_t len = 0, hlen = 0;
-    char snip[300] = "", title[300] = "";
-    rc = loupe_db_hit_field(db, match, mlen, first, LOUPE_HIT_SNIPPET, &text,
-                            &len);
-    CHECK_RC("snippet", rc, LOUPE_OK);
-    CHECK(text != NULL && strstr(text, "[spillway]") != NULL &&
-          len == strlen(text), "snippet without the term: %s",
-          text ? text : "(null)");
-    if (text && len < sizeof snip) memcpy(snip, text, len + 1);
-    rc = loupe_db_hit_field(db, match, mlen, first, LOUPE_HIT_HIGHLIGHT,
-                            &text, &len);
-    CHECK_RC("highlight", rc, LOUPE_OK);
-    CHECK(text != NULL && len > 0, "no highlight");
-    if (text && len < sizeof title) memcpy(title, text, len + 1);
-    /* both in one pass */
-    rc = loupe_db_hit_marks(db, match, mlen, first, &text, &len, &hl, &hlen);
-    CHECK_RC("snippet and highlight", rc, LOUPE_OK);
-    CHECK_STR("snippet of the pair", text, snip);
-    CHECK_STR("highlight of the pair", hl, title);
-    CHECK(len == strlen(snip) && hlen == strlen(title), "lengths of the pair");
-    rc = loupe_db_hit_marks(db, match, mlen, ids[0], &text, &len, &hl, &hlen);
-    CHECK(rc == LOUPE_OK && text == NULL && hl == NULL,
-          "pair of a page without the term: rc %d", rc);
-    rc = loupe_db_hit_field(db, NULL, 0, first, LOUPE_HIT_BODY, &text, &len);
-    CHECK_RC("body", rc, LOUPE_OK);
-    CHECK(text != NULL && strstr(text, "spillway") != NULL &&
-          len == strlen(text), "body without the term");
-    /* an article the expression does not match; an id that is not there */
-    rc = loupe_db_hit_field(db, match, mlen, ids[0], LOUPE_HIT_SNIPPET,
-                            &text, &len);
-    CHECK(rc == LOUPE_OK && text == NULL && len == 0,
-          "snippet of a page without the term: rc %d", rc);
-    rc = loupe_db_hit_field(db, NULL, 0, 999999, LOUPE_HIT_BODY, &text, &len);
-    CHECK(rc == LOUPE_OK && text == NULL, "body of a missing id: rc %d", rc);
-    /* the rank as the hits cursor gave it */
-    {
-      double rank = 0, first_rank = 0;
-      int found = 0;
-      q = new_query(db);
-      if (q) {
-        loupe_query_text(q, "spillway", 0);
-        if (loupe_query_hits(q, &c) == LOUPE_OK &&
-            loupe_cursor_next(c, &has) == LOUPE_OK && has) {
-          first_rank = loupe_cursor_double(c, col_of(c, "rank"));
-          first = col_int(c, "id");
-        }
-        loupe_cursor_free(c);
-        loupe_query_free(q);
-      }
-      /* a page in date order walks the date index and reads no rank */
-      q = new_query(db);
-      if (q) {
-        loupe_query_text(q, "spillway", 0);
-        loupe_query_order(q, LOUPE_ORDER_DATE_DESC);
-        loupe_query_limit(q, 1, 0);
-        rc = loupe_query_hits(q, &c);
-        CHECK_RC("a page in date order", rc, LOUPE_OK);
-        if (rc == LOUPE_OK) {
-          CHECK(col_of(c, "rank") < 0, "a date-ordered page has a rank");
-          CHECK_INT("rows of the page", drain(c), 1);
-        }
-        loupe_query_free(q);
-      }
-      rc = loupe_db_hit_rank(db, match, mlen, first, &rank, &found);
-      CHECK(rc == LOUPE_OK && found && rank == first_rank,
-            "rank %g found %d, want %g", rank, found, first_rank);
-      rc = loupe_db_hit_rank(db, match, mlen, ids[0], &rank, &found);
-      CHECK(rc == LOUPE_OK && !found, "rank of a page without the term");
-      CHECK_RC("rank without an expression",
-               loupe_db_hit_rank(db, NULL, 0, first, &rank, &found),
-               LOUPE_EINVAL);
-    }
-    /* misuse and bad expressions */
-    CHECK_RC("snippet without an expression",
-             loupe_db_hit_field(db, NULL, 0, first, LOUPE_HIT_SNIPPET, &text,
-                                &len), LOUPE_EINVAL);
-    CHECK_RC("unknown field",
-             loupe_db_hit_field(db, match, mlen, first, (loupe_hit_field)9,
-                                &text, &len), LOUPE_EINVAL);
-    CHECK_RC("malformed expression",
-             loupe_db_hit_field(db, "\"spill", 6, first, LOUPE_HIT_SNIPPET,
-                                &text, &len), LOUPE_ESYNTAX);
+    check_hit_fields(db, ids, match, mlen, first);
+    check_hit_rank(db, ids, match, mlen);
   }
+}
 
-  /* a hit row carries the stored fields */
-  q = new_query(db);
+/* A hit row carries the stored fields. */
+static void test_hit_row(loupe_db *db, const long long ids[3]) {
+  loupe_query *q = new_query(db);
+  loupe_cursor *c = NULL;
+  int rc, has = 0;
   if (q) {
     loupe_query_filter(q, LOUPE_F_CREDIT, "XINHUA");
     rc = loupe_query_hits(q, &c);
@@ -180,51 +196,49 @@ static void test_hits(void) {
       loupe_cursor_free(c);
     }
   }
-
-  /* ids, in date order by default and reversed with DATE_DESC */
-  q = new_query(db);
-  if (q) {
-    long long got[3] = {0, 0, 0};
-    int k = 0;
-    loupe_query_order(q, LOUPE_ORDER_DATE_DESC);
-    rc = loupe_query_ids(q, &c);
-    loupe_query_free(q);
-    CHECK_RC("query_ids", rc, LOUPE_OK);
-    if (rc == LOUPE_OK) {
-      CHECK_INT("ids columns", loupe_cursor_columns(c), 1);
-      CHECK_STR("ids column name", loupe_cursor_name(c, 0), "id");
-      while (k < 3 && loupe_cursor_next(c, &has) == LOUPE_OK && has)
-        got[k++] = loupe_cursor_int(c, 0);
-      CHECK(k == 3 && got[0] == ids[2] && got[1] == ids[1] &&
-            got[2] == ids[0], "ids newest first: %lld %lld %lld", got[0],
-            got[1], got[2]);
-      CHECK_INT("ids after three", drain(c), 0);
-    }
-  }
-
-  /* limit and offset */
-  q = new_query(db);
-  if (q) {
-    loupe_query_order(q, LOUPE_ORDER_DATE);
-    loupe_query_limit(q, 1, 1);
-    rc = loupe_query_ids(q, &c);
-    loupe_query_free(q);
-    if (rc == LOUPE_OK && loupe_cursor_next(c, &has) == LOUPE_OK && has) {
-      CHECK_INT("second oldest", loupe_cursor_int(c, 0), ids[1]);
-      CHECK_INT("rows after limit 1", drain(c), 0);
-    } else {
-      CHECK(0, "limit 1 offset 1 gave no row");
-      loupe_cursor_free(c);
-    }
-  }
-  loupe_db_close(db);
 }
 
-static void test_filters(void) {
-  long long ids[3];
-  loupe_db *db = three_pages(ids);
+/* The ids a query of db gives in order, limited to limit rows after
+ * offset when limit > 0: the first four into got; the number of rows, -1
+ * when the query failed (a failed check). */
+static int ids_in(loupe_db *db, loupe_order order, long long limit,
+                  long long offset, long long got[4]) {
+  loupe_query *q = new_query(db);
+  loupe_cursor *c = NULL;
+  int rc, has = 0, n = 0;
+  if (q == NULL) return -1;
+  loupe_query_order(q, order);
+  if (limit > 0) loupe_query_limit(q, limit, offset);
+  rc = loupe_query_ids(q, &c);
+  loupe_query_free(q);
+  CHECK_RC("query_ids", rc, LOUPE_OK);
+  if (rc != LOUPE_OK) return -1;
+  CHECK_INT("ids columns", loupe_cursor_columns(c), 1);
+  CHECK_STR("ids column name", loupe_cursor_name(c, 0), "id");
+  while (loupe_cursor_next(c, &has) == LOUPE_OK && has) {
+    if (n < 4) got[n] = loupe_cursor_int(c, 0);
+    n++;
+  }
+  loupe_cursor_free(c);
+  return n;
+}
+
+/* Ids newest first with DATE_DESC; limit and offset. */
+static void test_ids(loupe_db *db, const long long ids[3]) {
+  long long got[4] = {0, 0, 0, 0};
+  int n = ids_in(db, LOUPE_ORDER_DATE_DESC, 0, 0, got);
+  CHECK(n == 3 && got[0] == ids[2] && got[1] == ids[1] && got[2] == ids[0],
+        "ids newest first: %d rows, %lld %lld %lld", n, got[0], got[1],
+        got[2]);
+  n = ids_in(db, LOUPE_ORDER_DATE, 1, 1, got);
+  CHECK(n == 1 && got[0] == ids[1],
+        "limit 1 offset 1: %d rows, want the second oldest, got %lld", n,
+        got[0]);
+}
+
+static void test_filters(loupe_db *db, const long long ids[3]) {
   loupe_query *q;
-  if (db == NULL) return;
+  (void)ids;
 #define COUNT(what, want, ...) do { \
     q = new_query(db); \
     if (q) { __VA_ARGS__; CHECK_INT(what, count_of(q, LOUPE_OK), want); } \
@@ -277,16 +291,12 @@ static void test_filters(void) {
           "bad date message does not quote it: %s", loupe_query_errmsg(q));
     loupe_query_free(q);
   }
-  loupe_db_close(db);
 }
 
-static void test_group_kwic(void) {
-  long long ids[3];
-  loupe_db *db = three_pages(ids);
+static void test_group_kwic(loupe_db *db, const long long ids[3]) {
   loupe_query *q;
   loupe_cursor *c = NULL;
   int rc, has = 0;
-  if (db == NULL) return;
   q = new_query(db);
   if (q) {
     rc = loupe_query_group(q, LOUPE_GROUP_YEAR, &c);
@@ -374,7 +384,6 @@ static void test_group_kwic(void) {
       loupe_cursor_free(c);
     }
   }
-  loupe_db_close(db);
 }
 
 static void test_regex(void) {
@@ -527,7 +536,9 @@ static void test_regex_subject_end(void) {
 }
 
 int main(void) {
-  static const check_test tests[] = {test_hits, test_filters, test_group_kwic,
-    test_regex, test_regex_subject_end};
+  static const pages_test over_pages[] = {test_hits, test_hit_row, test_ids,
+    test_filters, test_group_kwic};
+  static const check_test tests[] = {test_regex, test_regex_subject_end};
+  over_three_pages(over_pages, sizeof over_pages / sizeof *over_pages);
   return check_run("test_query", tests, sizeof tests / sizeof *tests);
 }

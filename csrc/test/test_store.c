@@ -158,13 +158,11 @@ static void test_add(void) {
   loupe_db_close(db);
 }
 
-static void test_transactions(void) {
-  long long ids[3];
+static void test_transactions(loupe_db *db, const long long ids[3]) {
   loupe_add_status st;
   long long id;
-  loupe_db *db = three_pages(ids);
   int rc;
-  if (db == NULL) return;
+  (void)ids;
   CHECK_RC("commit without begin", loupe_db_commit(db), LOUPE_EMISUSE);
   rc = loupe_db_begin(db);
   CHECK_RC("begin", rc, LOUPE_OK);
@@ -183,17 +181,13 @@ static void test_transactions(void) {
   CHECK_RC("begin before close", loupe_db_begin(db), LOUPE_OK);
   rc = loupe_db_add(db, PAGE_C, sizeof PAGE_C - 1, "c-copy.txt", &st, &id);
   CHECK_RC("add before close", rc, LOUPE_OK);
-  loupe_db_close(db);
 }
 
-static void test_get(void) {
-  long long ids[3];
-  loupe_db *db = three_pages(ids);
+static void test_get(loupe_db *db, const long long ids[3]) {
   loupe_cursor *c = NULL;
   int rc, has = 0, n = 0;
   static const long long lines[] = {8, 10, 12};
   static const char *const paras[] = {A_P1, A_P2, A_P3};
-  if (db == NULL) return;
   rc = loupe_db_get(db, ids[0], &c);
   CHECK_RC("db_get", rc, LOUPE_OK);
   if (rc == LOUPE_OK) {
@@ -219,7 +213,6 @@ static void test_get(void) {
     CHECK_INT("paragraphs", n, 3);
     loupe_cursor_free(c);
   }
-  loupe_db_close(db);
 }
 
 /* A query of db by regex re: its count fails with want, and the query's
@@ -236,9 +229,7 @@ static void check_regex_fails(loupe_db *db, const char *re, int want,
   loupe_query_free(q);
 }
 
-static void test_errors(void) {
-  long long ids[3];
-  loupe_db *db = three_pages(ids);
+static void test_errors(loupe_db *db, const long long ids[3]) {
   loupe_query *q;
   loupe_cursor *c = NULL;
   loupe_add_status st;
@@ -247,7 +238,7 @@ static void test_errors(void) {
   static const char *const bad[] = {"AND OR", "Orla AND", "NOT dam",
                                     "(spillway", "\"unterminated"};
   size_t i;
-  if (db == NULL) return;
+  (void)ids;
   /* bad raw FTS5 text: LOUPE_ESYNTAX from count and from the cursor */
   for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     q = new_query(db);
@@ -333,7 +324,6 @@ static void test_errors(void) {
     CHECK(rc != LOUPE_OK && c == NULL, "kwic with an empty term: rc %d", rc);
     loupe_query_free(q);
   }
-  loupe_db_close(db);
 }
 
 /* Closing the database under live cursors finalizes them; the cursors
@@ -451,7 +441,10 @@ static void test_list_files(void) {
 }
 
 int main(void) {
-  static const check_test tests[] = {test_open, test_add, test_transactions,
-    test_get, test_errors, test_close_with_cursor, test_list_files};
+  static const pages_test over_pages[] = {test_transactions, test_get,
+    test_errors};
+  static const check_test tests[] = {test_open, test_add,
+    test_close_with_cursor, test_list_files};
+  over_three_pages(over_pages, sizeof over_pages / sizeof *over_pages);
   return check_run("test_store", tests, sizeof tests / sizeof *tests);
 }

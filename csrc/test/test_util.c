@@ -1,6 +1,7 @@
 /*
  * test_util.c - the util layer's containers: lp_grow keeps what an array
- * held while it doubles, and lp_buf appends.
+ * held while it doubles, and lp_buf appends; the ASCII case-folded key
+ * and comparison.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,9 +52,25 @@ static void test_buf(void) {
   CHECK(b.p == NULL && b.len == 0 && b.cap == 0, "freed buffer is empty");
 }
 
+/* FNV-1a 32 of "word" (lower case), worked out by hand from its
+ * definition; the same key for any ASCII case, another for another word,
+ * and only ASCII letters folded. */
+static void test_ascii_ci(void) {
+  uint32_t h = LP_FNV32_INIT;
+  const char *w = "word";
+  size_t k;
+  for (k = 0; k < 4; k++) h = (h ^ (unsigned char)w[k]) * LP_FNV32_PRIME;
+  CHECK_INT("key of word", lp_fnv32_ascii_ci("word", 4), h);
+  CHECK_INT("key of WoRD", lp_fnv32_ascii_ci("WoRD", 4), h);
+  CHECK(lp_fnv32_ascii_ci("ward", 4) != h, "another word, another key");
+  CHECK(lp_fnv32_ascii_ci("", 0) != 0, "never 0");
+  CHECK(lp_eq_ascii_ci("Said", "sAID", 4), "equal but for case");
+  CHECK(!lp_eq_ascii_ci("said", "sand", 4), "other letters");
+  CHECK(!lp_eq_ascii_ci("\xC3\x89", "\xC3\xA9", 2), "only ASCII folded");
+  CHECK(!lp_eq_ascii_ci("@", "`", 1), "@ is not ` (no folding outside A-Z)");
+}
+
 int main(void) {
-  test_grow();
-  test_buf();
-  printf("test_util: %d passed, %d failed\n", passes, failures);
-  return failures != 0;
+  static const check_test tests[] = {test_grow, test_buf, test_ascii_ci};
+  return check_run("test_util", tests, sizeof tests / sizeof *tests);
 }

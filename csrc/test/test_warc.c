@@ -185,6 +185,30 @@ static void read_all(const char *data, size_t n, size_t max, seen *s) {
   lp_warc_free(w);
 }
 
+/* s read the whole test archive: its three pages at the offsets of
+ * records 2, 3 and 6, no error (what names the reading). */
+static void check_pages(const char *what, const seen *s,
+                        const size_t off[NREC]) {
+  static const int page_rec[3] = {2, 3, 6};
+  char name[64];
+  int k;
+  snprintf(name, sizeof name, "%s pages", what);
+  CHECK_INT(name, s->pages, 3);
+  snprintf(name, sizeof name, "%s errors", what);
+  CHECK_INT(name, s->errors, 0);
+  for (k = 0; k < 3; k++) {
+    snprintf(name, sizeof name, "%s offset %d", what, k + 1);
+    CHECK_INT(name, s->offsets[k], off[page_rec[k]]);
+  }
+}
+
+/* The first error of s says "byte <off>: <msg>". */
+static void check_first_error(const seen *s, size_t off, const char *msg) {
+  char want[64];
+  snprintf(want, sizeof want, "byte %zu: %s", off, msg);
+  CHECK(strncmp(s->err[0], want, strlen(want)) == 0, "%s", s->err[0]);
+}
+
 static void test_plain(const bytes rec[NREC]) {
   bytes all = {0};
   size_t off[NREC], i;
@@ -194,11 +218,7 @@ static void test_plain(const bytes rec[NREC]) {
     put(&all, rec[i].p, rec[i].n);
   }
   read_all(all.p, all.n, 1 << 20, &s);
-  CHECK_INT("pages", s.pages, 3);
-  CHECK_INT("errors", s.errors, 0);
-  CHECK_INT("offset 1", s.offsets[0], off[2]);
-  CHECK_INT("offset 2", s.offsets[1], off[3]);
-  CHECK_INT("offset 3", s.offsets[2], off[6]);
+  check_pages("plain", &s, off);
   CHECK(strcmp(s.uri[0], "https://ferries.example/osterby") == 0,
         "<uri> unwrapped: %s", s.uri[0]);
   /* a page limit below the gzip page's size: that record fails, alone */
@@ -210,11 +230,7 @@ static void test_plain(const bytes rec[NREC]) {
   read_all(all.p, all.n - 30, 1 << 20, &s);
   CHECK_INT("pages of a cut archive", s.pages, 2);
   CHECK_INT("errors of a cut archive", s.errors, 1);
-  {
-    char want[64];
-    snprintf(want, sizeof want, "byte %zu: truncated WARC record", off[6]);
-    CHECK(strncmp(s.err[0], want, strlen(want)) == 0, "%s", s.err[0]);
-  }
+  check_first_error(&s, off[6], "truncated WARC record");
   /* garbage between records: named by its offset, then the next record */
   {
     bytes bad = {0};
@@ -224,11 +240,7 @@ static void test_plain(const bytes rec[NREC]) {
     read_all(bad.p, bad.n, 1 << 20, &s);
     CHECK_INT("pages around garbage", s.pages, 3);
     CHECK_INT("garbage errors", s.errors, 1);
-    {
-      char want[64];
-      snprintf(want, sizeof want, "byte %zu: no WARC record", off[3]);
-      CHECK(strncmp(s.err[0], want, strlen(want)) == 0, "%s", s.err[0]);
-    }
+    check_first_error(&s, off[3], "no WARC record");
     free(bad.p);
   }
   free(all.p);
@@ -244,11 +256,7 @@ static void test_gzip(const bytes rec[NREC]) {
     put(&plain, rec[i].p, rec[i].n);
   }
   read_all(gz.p, gz.n, 1 << 20, &s);
-  CHECK_INT("gz pages", s.pages, 3);
-  CHECK_INT("gz errors", s.errors, 0);
-  CHECK_INT("gz offset 1", s.offsets[0], off[2]);
-  CHECK_INT("gz offset 2", s.offsets[1], off[3]);
-  CHECK_INT("gz offset 3", s.offsets[2], off[6]);
+  check_pages("gz", &s, off);
   CHECK_INT("gz inner", s.inner[0] + s.inner[1] + s.inner[2], 0);
   /* a damaged member (its deflate data overwritten): named, then the
    * next member is read */
@@ -259,11 +267,7 @@ static void test_gzip(const bytes rec[NREC]) {
     read_all(bad.p, bad.n, 1 << 20, &s);
     CHECK_INT("pages past a damaged member", s.pages, 2);
     CHECK(s.errors >= 1, "damaged member reported");
-    {
-      char want[64];
-      snprintf(want, sizeof want, "byte %zu: damaged gzip member", off[3]);
-      CHECK(strncmp(s.err[0], want, strlen(want)) == 0, "%s", s.err[0]);
-    }
+    check_first_error(&s, off[3], "damaged gzip member");
     free(bad.p);
   }
   /* the whole file as one member: offsets inside it */
@@ -318,46 +322,49 @@ static int pages_of(const char *data, size_t n) {
   return steps >= 10000 ? -1 : pages;
 }
 
+/* How many cuts of b (every length from 0 to all of it) the reader reads
+ * badly: it does not end, or gives more than the 3 pages there are. */
+static size_t cuts_read_badly(const bytes *b) {
+  size_t i, worst = 0;
+  for (i = 0; i <= b->n; i++) {
+    int p = pages_of(b->p, i);
+    if (p < 0 || p > 3) worst++;
+  }
+  return worst;
+}
+
+/* How many copies of b with one byte changed the reader reads badly. */
+static size_t flips_read_badly(const bytes *b) {
+  bytes tmp = {0};
+  size_t i, worst = 0;
+  put(&tmp, b->p, b->n);
+  for (i = 0; i < b->n; i++) {
+    int p;
+    tmp.p[i] = (char)(tmp.p[i] ^ 0x5A);
+    p = pages_of(tmp.p, tmp.n);
+    if (p < 0 || p > 3) worst++;
+    tmp.p[i] = b->p[i];
+  }
+  free(tmp.p);
+  return worst;
+}
+
 /* Every cut of an archive and every byte of it changed: the reader ends,
  * names a place in every message, never gives more pages than there
  * are (ASan checks the reads). */
 static void test_damage(const bytes rec[NREC]) {
-  bytes all = {0}, gz = {0}, tmp = {0};
-  size_t i, worst = 0;
+  bytes all = {0}, gz = {0};
+  size_t i;
   for (i = 0; i < NREC; i++) {
     put(&all, rec[i].p, rec[i].n);
     gzip_member(&gz, rec[i].p, rec[i].n);
   }
-  for (i = 0; i <= all.n; i++) {
-    int p = pages_of(all.p, i);
-    if (p < 0 || p > 3) worst++;
-  }
-  for (i = 0; i <= gz.n; i++) {
-    int p = pages_of(gz.p, i);
-    if (p < 0 || p > 3) worst++;
-  }
-  CHECK_INT("cuts read badly", worst, 0);
-  put(&tmp, all.p, all.n);
-  for (i = 0; i < all.n; i++) {
-    int p;
-    tmp.p[i] = (char)(tmp.p[i] ^ 0x5A);
-    p = pages_of(tmp.p, tmp.n);
-    if (p < 0 || p > 3) worst++;
-    tmp.p[i] = all.p[i];
-  }
-  tmp.n = 0;
-  put(&tmp, gz.p, gz.n);
-  for (i = 0; i < gz.n; i++) {
-    int p;
-    tmp.p[i] = (char)(tmp.p[i] ^ 0x5A);
-    p = pages_of(tmp.p, tmp.n);
-    if (p < 0 || p > 3) worst++;
-    tmp.p[i] = gz.p[i];
-  }
-  CHECK_INT("changed bytes read badly", worst, 0);
+  CHECK_INT("cuts read badly", cuts_read_badly(&all) + cuts_read_badly(&gz),
+            0);
+  CHECK_INT("changed bytes read badly",
+            flips_read_badly(&all) + flips_read_badly(&gz), 0);
   free(all.p);
   free(gz.p);
-  free(tmp.p);
 }
 
 /* A response without a Content-Type: a page when its content is HTML,

@@ -37,6 +37,32 @@ static inline uint64_t lp_mix64(uint64_t x) {
 #define LP_FNV32_PRIME 16777619u
 uint32_t lp_fnv32(uint32_t h, const char *s, size_t n);
 
+/* An ASCII byte lower-cased; any other byte as it is. */
+static inline unsigned char lp_ascii_lower(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c;
+}
+
+/* FNV-1a 32 of s[0..n) with ASCII letters lower-cased, never 0: the key
+ * of a word where only ASCII case is folded (lp_word_hash folds every
+ * script's). */
+static inline uint32_t lp_fnv32_ascii_ci(const char *s, size_t n) {
+  uint32_t h = LP_FNV32_INIT;
+  size_t k;
+  for (k = 0; k < n; k++)
+    h = (h ^ lp_ascii_lower((unsigned char)s[k])) * LP_FNV32_PRIME;
+  return h ? h : 1;
+}
+
+/* Whether s[0..n) and w[0..n) are equal with ASCII case folded. */
+static inline int lp_eq_ascii_ci(const char *s, const char *w, size_t n) {
+  size_t k;
+  for (k = 0; k < n; k++)
+    if (lp_ascii_lower((unsigned char)s[k]) !=
+        lp_ascii_lower((unsigned char)w[k]))
+      return 0;
+  return 1;
+}
+
 /* ---- arena: many small allocations, one release (arena.c) ---- */
 typedef struct lp_arena_block lp_arena_block;
 typedef struct {

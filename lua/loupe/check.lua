@@ -2,7 +2,8 @@
 -- that fails raises Lua's usual "bad argument #n to 'f' (reason)" at the
 -- first stack level outside loupe's own modules, so the message carries
 -- the caller's file and line, never a line inside loupe. Dates, integers,
--- lists of strings and option tables are checked here, once.
+-- lists of strings and option tables are checked here, once; class makes
+-- the metatables of loupe's objects.
 local error, ipairs, pairs, tonumber = error, ipairs, pairs, tonumber
 local tostring, type = tostring, type
 local debug_getinfo, math_maxinteger = debug.getinfo, math.maxinteger
@@ -308,6 +309,14 @@ function M.date(n, fname, v, what)
       show(v), why))
   end
   return v
+end
+
+--- A class: a metatable that is its own __index (methods are set on it),
+-- named name (its __name, which tostring shows) when name is given.
+function M.class(name)
+  local c = { __name = name }
+  c.__index = c
+  return c
 end
 
 return M

@@ -7,22 +7,17 @@
 -- command line), output (streams, messages, tables), and the commands by
 -- job: ingest, search (search, quotes), show (show, parse), stats (stats,
 -- check), export (export, report).
-local check = require "loupe.check"
-local export = require "loupe.cli.export"
-local ingest = require "loupe.cli.ingest"
-local output = require "loupe.cli.output"
-local parser = require "loupe.cli.parser"
-local search = require "loupe.cli.search"
-local show = require "loupe.cli.show"
-local stats = require "loupe.cli.stats"
-local toolkit = require "loupe.cli.toolkit"
+local check = require("loupe.check")
+local output = require("loupe.cli.output")
+local parser = require("loupe.cli.parser")
 
-local ipairs, pcall, tostring, xpcall = ipairs, pcall, tostring, xpcall
+local ipairs, pcall, require = ipairs, pcall, require
+local tostring, xpcall = tostring, xpcall
 local debug_traceback, io_stderr = debug.traceback, io.stderr
-local io_stdout, os_getenv, table_concat = io.stdout, os.getenv, table.concat
+local io_stdout, os_getenv = io.stdout, os.getenv
 
-local COMMANDS, say = parser.COMMANDS, output.say
-local usage_error = output.usage_error
+local ONE_OF_COMMANDS = parser.ONE_OF_COMMANDS
+local say, usage_error = output.say, output.usage_error
 
 local _ENV <const> = nil
 
@@ -30,14 +25,19 @@ local M = {}
 
 M.shown = output.shown
 
-local RUN = { ingest = ingest.cmd_ingest, search = search.cmd_search,
-              show = show.cmd_show, parse = show.cmd_parse,
-              stats = stats.cmd_stats, quotes = search.cmd_quotes,
-              export = export.cmd_export, report = export.cmd_report,
-              check = stats.cmd_check, kwic = toolkit.cmd_kwic,
-              count = toolkit.cmd_count, points = toolkit.cmd_points,
-              clusters = toolkit.cmd_clusters,
-              speakers = toolkit.cmd_speakers }
+-- The module of lua/loupe/cli/ that runs each command (its function is
+-- cmd_<command>), loaded when the command runs: `loupe search` does not
+-- load the ingest's or the report's code.
+local RUN = { ingest = "ingest", search = "search", quotes = "search",
+              show = "show", parse = "show", stats = "stats",
+              check = "stats", export = "export", report = "export",
+              kwic = "toolkit", count = "toolkit", points = "toolkit",
+              clusters = "toolkit", speakers = "toolkit" }
+
+-- Run command cmd on the parsed arguments a.
+local function run(cmd, a)
+  return require("loupe.cli." .. RUN[cmd])["cmd_" .. cmd](a)
+end
 
 --- Run the command line argv (a list of strings, like the global arg)
 -- and return the exit status: 0, 1 (data error) or 2 (usage error).
@@ -70,22 +70,20 @@ function M.main(argv, opts)
     return 0
   end
   if not args.command then
-    return usage_error(nil, "COMMAND", "missing (one of "
-      .. table_concat(COMMANDS, ", ") .. ")")
+    return usage_error(nil, "COMMAND", "missing " .. ONE_OF_COMMANDS)
   end
   if args.command == "help" then
     local topic = args.topic
     if topic and not RUN[topic] then
-      return usage_error(nil, topic, "unknown command (one of "
-        .. table_concat(COMMANDS, ", ") .. ")")
+      return usage_error(nil, topic, "unknown command " .. ONE_OF_COMMANDS)
     end
     say(state.parsers[topic or "loupe"]:get_help(), "\n")
     return 0
   end
-  local rok, rc = xpcall(RUN[args.command], function(e)
+  local rok, rc = xpcall(run, function(e)
     if os_getenv("LOUPE_DEBUG") then return debug_traceback(e, 2) end
     return e
-  end, args)
+  end, args.command, args)
   if not rok then return output.data_error(rc) end
   return rc or 0
 end

@@ -7,30 +7,27 @@
 -- Errors (README "Errors"): a script's mistake raises; a bad corpus or
 -- file gives nil, message, code from the one-shot calls and lists, and
 -- raises from the iterators (articles, quotes, clusters).
-local check = require "loupe.check"
-local cjson = require "cjson"
-local clusters = require "loupe.corpus.clusters"
-local core = require "loupe.core"
-local cursor = require "loupe.cursor"
-local ingest = require "loupe.corpus.ingest"
-local query = require "loupe.query"
-local quotes = require "loupe.corpus.quotes"
-local stats = require "loupe.corpus.stats"
+local check = require("loupe.check")
+local cjson = require("cjson")
+local clusters = require("loupe.corpus.clusters")
+local core = require("loupe.core")
+local cursor = require("loupe.cursor")
+local ingest = require("loupe.corpus.ingest")
+local query = require("loupe.query")
+local quotes = require("loupe.corpus.quotes")
+local stats = require("loupe.corpus.stats")
 
-local cjson_decode = cjson.decode
 local ipairs, pairs, pcall, setmetatable = ipairs, pairs, pcall, setmetatable
 local tostring, type = tostring, type
 local math_floor, math_mininteger = math.floor, math.mininteger
 local math_tointeger, math_type = math.tointeger, math.type
 
-local argerror = check.argerror
-local raise = check.raise
+local argerror, raise = check.argerror, check.raise
+local cjson_decode = cjson.decode
 
 local _ENV <const> = nil
 
-local Corpus = {}
-Corpus.__index = Corpus
-Corpus.__name = "loupe.corpus"
+local Corpus = check.class("loupe.corpus")
 
 local M = {}
 

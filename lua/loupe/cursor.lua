@@ -4,7 +4,7 @@
 -- were complete; a list (list) is read whole and gives nil, message, code
 -- instead, never a part as if it were the whole. Also the decoder of the
 -- string lists the core stores as JSON arrays.
-local check = require "loupe.check"
+local check = require("loupe.check")
 
 local pcall, tonumber, tostring, type = pcall, tonumber, tostring, type
 local table_concat, utf8_char = table.concat, utf8.char

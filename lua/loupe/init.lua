@@ -1,10 +1,10 @@
 -- loupe: turn scraped news pages into clean article records.
 -- This module is `require "loupe"`: the parser entry points over the C
 -- core (`loupe.core`); later modules add the corpus, queries and reports.
-local check = require "loupe.check"
-local core = require "loupe.core"
-local corpus = require "loupe.corpus"
-local regex = require "loupe.regex"
+local check = require("loupe.check")
+local core = require("loupe.core")
+local corpus = require("loupe.corpus")
+local regex = require("loupe.regex")
 
 local pairs, pcall, tostring = pairs, pcall, tostring
 local io_open = io.open

@@ -5,11 +5,11 @@
 -- statement with bound parameters. Iterators (each, kwic, quotes) raise
 -- on every failure, bad search text included; aggregates (count,
 -- group_by, ids) return nil, message, code (README "Errors").
-local check = require "loupe.check"
-local cursor = require "loupe.cursor"
-local core = require "loupe.core"
-local qlang = require "loupe.qlang"
-local regex = require "loupe.regex"
+local check = require("loupe.check")
+local cursor = require("loupe.cursor")
+local core = require("loupe.core")
+local qlang = require("loupe.qlang")
+local regex = require("loupe.regex")
 
 local getmetatable, ipairs, next, pairs = getmetatable, ipairs, next, pairs
 local rawget, rawset, setmetatable = rawget, rawset, setmetatable
@@ -20,9 +20,7 @@ local argerror, raise, INT_MAX = check.argerror, check.raise, check.INT_MAX
 
 local _ENV <const> = nil
 
-local Query = {}
-Query.__index = Query
-Query.__name = "loupe.query"
+local Query = check.class("loupe.query")
 
 local M = {}
 

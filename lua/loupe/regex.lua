@@ -2,17 +2,15 @@
 -- limits]])` compiles once (UTF-8, invalid-UTF-8 safe, JIT when there)
 -- and gives find, match and gmatch; every match runs under match, depth
 -- and heap limits, so a catastrophic pattern reports the limit it hit.
-local check = require "loupe.check"
-local core = require "loupe.core"
+local check = require("loupe.check")
+local core = require("loupe.core")
 
 local getmetatable, pairs, setmetatable = getmetatable, pairs, setmetatable
 local math_mininteger, table_unpack = math.mininteger, table.unpack
 
 local _ENV <const> = nil
 
-local Regex = {}
-Regex.__index = Regex
-Regex.__name = "loupe.regex"
+local Regex = check.class("loupe.regex")
 
 local M = {}
 

@@ -5,12 +5,12 @@
 -- module gathers the parts, each of one job, in lua/loupe/report/: text
 -- (escaping, JSON), writers (tables), svg and charts, page; and runs
 -- report scripts (run_script, what `loupe report` does).
-local charts = require "loupe.report.charts"
-local check = require "loupe.check"
-local page = require "loupe.report.page"
-local svg = require "loupe.report.svg"
-local text = require "loupe.report.text"
-local writers = require "loupe.report.writers"
+local charts = require("loupe.report.charts")
+local check = require("loupe.check")
+local page = require("loupe.report.page")
+local svg = require("loupe.report.svg")
+local text = require("loupe.report.text")
+local writers = require("loupe.report.writers")
 
 local loadfile, tostring, xpcall = loadfile, tostring, xpcall
 local debug_traceback, os_getenv = debug.traceback, os.getenv

@@ -1,15 +1,14 @@
 -- loupe.cli.export: `loupe export` (every article as JSON Lines, CSV or
 -- an Elasticsearch bulk request, written whole or not at all) and `loupe
 -- report` (a report script's page to a file).
-local output = require "loupe.cli.output"
+local output = require("loupe.cli.output")
 
 local ipairs, pcall, tostring, type = ipairs, pcall, tostring, type
 local os_remove, os_rename, string_format = os.remove, os.rename, string.format
 
-local data_error, human_bytes = output.data_error, output.human_bytes
+local data_error = output.data_error
 local open_existing, open_output = output.open_existing, output.open_output
-local report_mod, say, shown = output.report_mod, output.say, output.shown
-local usage_error = output.usage_error
+local report_mod = output.report_mod
 
 local _ENV <const> = nil
 
@@ -25,8 +24,8 @@ local ES_COLUMNS = { "id", "hash", "path", "title", "date", "date_precision",
 
 function M.cmd_export(a)
   if a.es_bulk and a.format == "csv" then
-    return usage_error("export", "--es-bulk", "writes JSON; it cannot be "
-      .. "combined with --format csv")
+    return output.usage_error("export", "--es-bulk", "writes JSON; it "
+      .. "cannot be combined with --format csv")
   end
   local corpus = open_existing(a.db)
   if not corpus then return 1 end
@@ -131,8 +130,8 @@ function M.cmd_report(a)
     return data_error(a.output or "stdout", tostring(werr or cerr))
   end
   if a.output and a.output ~= "-" then
-    say(string_format("%s: wrote %s\n", shown(a.output),
-      human_bytes(#text)))
+    output.say(string_format("%s: wrote %s\n", output.shown(a.output),
+      output.human_bytes(#text)))
   end
   return 0
 end

@@ -1,7 +1,7 @@
 -- loupe.cli.ingest: `loupe ingest`: pages into a corpus with a progress
 -- bar (or lines) and a summary; Ctrl-C stops between pages; a first
 -- ingest that stores nothing leaves no corpus file.
-local output = require "loupe.cli.output"
+local output = require("loupe.cli.output")
 
 local ipairs, pcall, require, tostring = ipairs, pcall, require, tostring
 local io_open, math_floor, math_max = io.open, math.floor, math.max
@@ -75,7 +75,7 @@ local function progress_meter(stream, tty, quiet)
 end
 
 function M.cmd_ingest(a)
-  local core = require "loupe.core"
+  local core = require("loupe.core")
   -- Ctrl-C ends the ingest between pages, keeping what is stored; caught
   -- from the start, so that one during the open or the check of the file
   -- ends the same way

@@ -359,13 +359,13 @@ M.write_rows = write_rows
 
 local loupe_mod
 local function loupe()
-  loupe_mod = loupe_mod or require "loupe"
+  loupe_mod = loupe_mod or require("loupe")
   return loupe_mod
 end
 M.loupe = loupe
 
 local function report_mod()
-  return require "loupe.report"
+  return require("loupe.report")
 end
 M.report_mod = report_mod
 

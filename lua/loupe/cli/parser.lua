@@ -1,8 +1,8 @@
 -- loupe.cli.parser: the command line of `loupe` (argparse): its
 -- commands, their arguments and options with the checks of their values,
 -- and argparse's complaints in the command's form (split_usage).
-local argparse = require "argparse"
-local check = require "loupe.check"
+local argparse = require("argparse")
+local check = require("loupe.check")
 
 local pcall, require, tonumber, tostring = pcall, require, tonumber, tostring
 local math_tointeger, table_concat = math.tointeger, table.concat
@@ -15,6 +15,8 @@ M.COMMANDS = { "ingest", "search", "show", "parse", "stats", "quotes",
                "export", "report", "check", "kwic", "count", "points",
                "clusters", "speakers" }
 local COMMANDS = M.COMMANDS
+-- What a command must be, as usage errors say it.
+M.ONE_OF_COMMANDS = "(one of " .. table_concat(COMMANDS, ", ") .. ")"
 
 -- ------------------------------------------------------- arguments
 
@@ -104,20 +106,20 @@ local function limit_option(c, help, dflt)
 end
 
 -- The arguments and options of `loupe ingest`.
-local function define_ingest(command)
-  local c = command("ingest", "Add pages (files, folders, globs) to a "
-    .. "corpus, creating it if needed.",
-    "An article is its content: unchanged files are skipped, and a file "
-    .. "whose content\nis stored already under another path (a copy, the "
-    .. "folder named another way)\nis recorded as another location of that "
-    .. "article (a duplicate). A changed file\nreplaces its record. A first "
-    .. "ingest that stores nothing leaves no corpus file.\nCtrl-C stops "
-    .. "after the page at hand, keeping what is stored (exit status\n130); "
-    .. "run the same command again to continue.\nA progress bar shows on "
-    .. "a terminal, plain progress lines otherwise.\nExit status 1 when "
-    .. "any page failed (the others are stored).\n\nExample: loupe ingest "
-    .. "news.loupe pages/ 'more/*.txt'")
-  c:argument("DB", "The corpus file."):target("db")
+local function define_ingest(corpus_command)
+  local c = corpus_command("ingest",
+    "Add pages (files, folders, globs) to a corpus, creating it if needed.",
+    [[
+An article is its content: unchanged files are skipped, and a file whose content
+is stored already under another path (a copy, the folder named another way)
+is recorded as another location of that article (a duplicate). A changed file
+replaces its record. A first ingest that stores nothing leaves no corpus file.
+Ctrl-C stops after the page at hand, keeping what is stored (exit status
+130); run the same command again to continue.
+A progress bar shows on a terminal, plain progress lines otherwise.
+Exit status 1 when any page failed (the others are stored).
+
+Example: loupe ingest news.loupe pages/ 'more/*.txt']])
   c:argument("PATH", "Files, folders (recursive) or glob patterns.")
     :target("paths"):args("+")
   c:flag("-q --quiet", "No progress output.")
@@ -146,18 +148,18 @@ local function define_ingest(command)
 end
 
 -- The arguments and options of `loupe search`.
-local function define_search(command)
-  local c = command("search", "Search the corpus: text, filters, a regex.",
-    "QUERY is read in loupe's search language: \"a phrase\", word* "
-    .. "(prefix),\n-word (without), a OR b, NEAR(a b, 5); anything else "
-    .. "is a literal word\n(--literal: every word literal; --raw: FTS5 "
-    .. "syntax).\n"
-    .. "Filters combine; a repeated --outlet, --credit or --speaker "
-    .. "means any of them.\n\nExamples:\n"
-    .. "  loupe search news.loupe 'largest source' --since 2019\n"
-    .. "  loupe search news.loupe --regex 'cyber[- ]?attacks' -i "
-    .. "--format csv")
-  c:argument("DB", "The corpus file."):target("db")
+local function define_search(corpus_command)
+  local c = corpus_command("search",
+    "Search the corpus: text, filters, a regex.",
+    [[
+QUERY is read in loupe's search language: "a phrase", word* (prefix),
+-word (without), a OR b, NEAR(a b, 5); anything else is a literal word
+(--literal: every word literal; --raw: FTS5 syntax).
+Filters combine; a repeated --outlet, --credit or --speaker means any of them.
+
+Examples:
+  loupe search news.loupe 'largest source' --since 2019
+  loupe search news.loupe --regex 'cyber[- ]?attacks' -i --format csv]])
   c:argument("QUERY", "Words to search for (optional with filters).")
     :target("query"):args("?")
   date_options(c, "Only articles dated on or after DATE "
@@ -188,10 +190,9 @@ local function define_search(command)
 end
 
 -- The arguments and options of `loupe show`.
-local function define_show(command)
-  local c = command("show", "Print one stored article: fields, paragraphs, "
-    .. "quotes.")
-  c:argument("DB", "The corpus file."):target("db")
+local function define_show(corpus_command)
+  local c = corpus_command("show",
+    "Print one stored article: fields, paragraphs, quotes.")
   c:argument("ID", "The article id (from search)."):target("id")
     :convert(count_arg("ID", 1))
   format_option(c, { "text", "json" })
@@ -212,21 +213,22 @@ local function define_parse(command)
 end
 
 -- The arguments and options of `loupe stats`.
-local function define_stats(command)
-  local c = command("stats", "Summarise a corpus: articles per year, outlet "
-    .. "and credit, languages, speakers.")
-  c:argument("DB", "The corpus file."):target("db")
+local function define_stats(corpus_command)
+  local c = corpus_command("stats", "Summarise a corpus: articles per "
+    .. "year, outlet and credit, languages, speakers.")
   format_option(c, { "text", "json" })
 end
 
 -- The arguments and options of `loupe quotes`.
-local function define_quotes(command)
-  local c = command("quotes", "List quotes (who said what, when, where), or "
-    .. "the speakers.",
-    "A speaker may be given by full name or, when unambiguous, by "
-    .. "surname.\n\nExamples:\n  loupe quotes news.loupe --speaker Varga"
-    .. "\n  loupe quotes news.loupe --speakers --format csv")
-  c:argument("DB", "The corpus file."):target("db")
+local function define_quotes(corpus_command)
+  local c = corpus_command("quotes",
+    "List quotes (who said what, when, where), or the speakers.",
+    [[
+A speaker may be given by full name or, when unambiguous, by surname.
+
+Examples:
+  loupe quotes news.loupe --speaker Varga
+  loupe quotes news.loupe --speakers --format csv]])
   c:option("--speaker", "Only quotes by this speaker."):argname("NAME")
     :count("*")
   c:option("--kind", "Only quotes of this kind."):argname("KIND")
@@ -244,16 +246,16 @@ local function define_quotes(command)
 end
 
 -- The arguments and options of `loupe export`.
-local function define_export(command)
-  local c = command("export", "Write every article as JSON Lines or CSV, or "
-    .. "as an Elasticsearch bulk request.",
-    "JSON Lines: one object per article (id, path, title, date, "
-    .. "date_precision,\ndateline, credit, outlet, lang, authors, editors,"
-    .. " body).\n--es-bulk INDEX writes for each article the action line "
-    .. "{\"index\":{\"_index\":INDEX,\"_id\":\"ID\"}}\nand then the "
-    .. "document, as POST /_bulk expects.\n\nExample: loupe export "
-    .. "news.loupe --es-bulk news > bulk.ndjson")
-  c:argument("DB", "The corpus file."):target("db")
+local function define_export(corpus_command)
+  local c = corpus_command("export", "Write every article as JSON Lines "
+    .. "or CSV, or as an Elasticsearch bulk request.",
+    [[
+JSON Lines: one object per article (id, path, title, date, date_precision,
+dateline, credit, outlet, lang, authors, editors, body).
+--es-bulk INDEX writes for each article the action line {"index":{"_index":INDEX,"_id":"ID"}}
+and then the document, as POST /_bulk expects.
+
+Example: loupe export news.loupe --es-bulk news > bulk.ndjson]])
   format_option(c, { "jsonl", "csv" }, true)
   c:option("--es-bulk", "Elasticsearch bulk format for index INDEX.")
     :argname("INDEX"):convert(index_arg)
@@ -262,17 +264,17 @@ local function define_export(command)
 end
 
 -- The arguments and options of `loupe report`.
-local function define_report(command)
-  local c = command("report", "Run a report script on a corpus and write "
-    .. "its page (HTML or Markdown).",
-    "The script is a Lua chunk called with (corpus, report, args): the "
-    .. "open\ncorpus (read-only), the loupe.report module and args, the "
-    .. "list of ARGs\n(args.db is the corpus path, args.output the -o "
-    .. "file). It returns a page\n(report.page{...}), a string to write "
-    .. "as is, or nothing when it wrote\nits own output. Without -o the "
-    .. "page goes to standard output.\n\nExample: loupe report news.loupe"
-    .. " examples/who_said_what.lua -o who.html")
-  c:argument("DB", "The corpus file."):target("db")
+local function define_report(corpus_command)
+  local c = corpus_command("report",
+    "Run a report script on a corpus and write its page (HTML or Markdown).",
+    [[
+The script is a Lua chunk called with (corpus, report, args): the open
+corpus (read-only), the loupe.report module and args, the list of ARGs
+(args.db is the corpus path, args.output the -o file). It returns a page
+(report.page{...}), a string to write as is, or nothing when it wrote
+its own output. Without -o the page goes to standard output.
+
+Example: loupe report news.loupe examples/who_said_what.lua -o who.html]])
   c:argument("SCRIPT", "The report script (Lua)."):target("script")
   c:argument("ARG", "Arguments for the script."):target("args"):args("*")
   c:option("-o --output", "Write the page to FILE.")
@@ -283,14 +285,16 @@ local function define_report(command)
 end
 
 -- The arguments and options of `loupe check`.
-local function define_check(command)
-  local c = command("check", "Check a corpus file: SQLite's and the full-text "
-    .. "index's integrity, the counts that must agree, the schema version.",
-    "The corpus is opened read-only and never written (the full-text "
-    .. "index is checked\non a temporary copy). Exit status 1 when a "
-    .. "problem is found; each goes to\nstandard error.\n\nExample: "
-    .. "loupe check news.loupe")
-  c:argument("DB", "The corpus file."):target("db")
+local function define_check(corpus_command)
+  local c = corpus_command("check", "Check a corpus file: SQLite's and "
+    .. "the full-text index's integrity, the counts that must agree, the "
+    .. "schema version.",
+    [[
+The corpus is opened read-only and never written (the full-text index is checked
+on a temporary copy). Exit status 1 when a problem is found; each goes to
+standard error.
+
+Example: loupe check news.loupe]])
   format_option(c, { "text", "json" })
 end
 
@@ -317,18 +321,26 @@ function M.build_parser(state)
     return c
   end
 
-  define_ingest(command)
-  define_search(command)
-  define_show(command)
+  -- A command on a corpus: its first argument is the corpus file, DB.
+  local function corpus_command(name, summary, epilog)
+    local c = command(name, summary, epilog)
+    c:argument("DB", "The corpus file."):target("db")
+    return c
+  end
+
+  define_ingest(corpus_command)
+  define_search(corpus_command)
+  define_show(corpus_command)
   define_parse(command)
-  define_stats(command)
-  define_quotes(command)
-  define_export(command)
-  define_report(command)
-  define_check(command)
+  define_stats(corpus_command)
+  define_quotes(corpus_command)
+  define_export(corpus_command)
+  define_report(corpus_command)
+  define_check(corpus_command)
   require("loupe.cli.toolkit").define(command, {
     date_options = date_options, format_option = format_option,
-    limit_option = limit_option, count_arg = count_arg })
+    limit_option = limit_option, count_arg = count_arg,
+    corpus_command = corpus_command })
   local c = command("help", "Show the help of a command.")
   c:argument("COMMAND", "A command."):target("topic"):args("?")
   state.parsers.help = c
@@ -346,8 +358,7 @@ function M.split_usage(msg, command)
   if s then return s, "unknown option" end
   s = msg:match("^unknown command '(.-)'")
   if s then
-    return s, "unknown command (one of " .. table_concat(COMMANDS, ", ")
-      .. ")"
+    return s, "unknown command " .. M.ONE_OF_COMMANDS
   end
   s = msg:match("^missing argument '(.-)'")
   if s then return s:upper(), "missing argument" end
@@ -358,8 +369,7 @@ function M.split_usage(msg, command)
   s = msg:match("^option '(.-)' must be used")
   if s then return s, msg:gsub("^option '.-' ", "") end
   if msg == "a command is required" then
-    return "COMMAND", "missing (one of " .. table_concat(COMMANDS, ", ")
-      .. ")"
+    return "COMMAND", "missing " .. M.ONE_OF_COMMANDS
   end
   return command or "loupe", msg
 end

@@ -1,6 +1,6 @@
 -- loupe.cli.search: `loupe search` (hits of a query) and `loupe quotes`
 -- (quotes or speakers), as a terminal table or in a writer format.
-local output = require "loupe.cli.output"
+local output = require("loupe.cli.output")
 
 local ipairs, next, tostring = ipairs, next, tostring
 local tonumber = tonumber

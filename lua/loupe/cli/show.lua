@@ -1,6 +1,6 @@
 -- loupe.cli.show: `loupe show` (a stored article) and `loupe parse` (one
 -- page file, no corpus): fields, paragraphs and quotes, or JSON.
-local output = require "loupe.cli.output"
+local output = require("loupe.cli.output")
 
 local ipairs, type = ipairs, type
 local math_max, string_format = math.max, string.format

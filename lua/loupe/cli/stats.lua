@@ -1,6 +1,6 @@
 -- loupe.cli.stats: `loupe stats` (a summary of a corpus) and `loupe
 -- check` (is the file sound?), as text or JSON.
-local output = require "loupe.cli.output"
+local output = require("loupe.cli.output")
 
 local ipairs, pairs, tostring = ipairs, pairs, tostring
 local math_floor, math_max, math_min = math.floor, math.max, math.min

@@ -3,8 +3,8 @@
 -- origin (corpus:clusters(), an iterator: describing a cluster reads its
 -- members), and the talking points, phrasings repeated by separate
 -- stories (corpus:talking_points(), a list).
-local check = require "loupe.check"
-local cursor = require "loupe.cursor"
+local check = require("loupe.check")
+local cursor = require("loupe.cursor")
 
 local ipairs, tonumber = ipairs, tonumber
 local math_ceil, math_max = math.ceil, math.max

@@ -2,9 +2,9 @@
 -- transactional load of files, folders and globs (see loupe.corpus). A
 -- script's mistake (a bad option) raises; a failing corpus gives nil,
 -- message, code; a bad file is listed in summary.failed and skipped.
-local check = require "loupe.check"
-local core = require "loupe.core"
-local warc = require "loupe.corpus.warc"
+local check = require("loupe.check")
+local core = require("loupe.core")
+local warc = require("loupe.corpus.warc")
 
 local error, ipairs, pcall, setmetatable = error, ipairs, pcall, setmetatable
 local tostring, type = tostring, type
@@ -129,8 +129,7 @@ end
 -- an error in a callback), an open batch is rolled back, never left
 -- half-written, and deferred indexes are built (a killed run leaves them
 -- to the next writable open).
-local Run = {}
-Run.__index = Run
+local Run = check.class()
 
 function Run:clean_up()
   local db = self.db
@@ -158,39 +157,52 @@ function Run:callback(name, f, arg)
   return res
 end
 
--- Store the page at path (the i-th file): count it in the summary or in
--- summary.failed; commit when the batch is full. Returns the status, or
--- nil, message, code when the corpus itself failed.
-function Run:store(path)
-  local db, summary, o = self.db, self.summary, self.o
-  local len, add = self.read(path)
-  local status, id, code
-  if not len then
-    summary.failed[#summary.failed + 1] = { path = path, error = add,
-                                            code = "io" }
+-- Begin the batch's transaction unless one is open: true, or nil,
+-- message, code.
+function Run:begin()
+  if self.db:in_transaction() then return true end
+  return self.db:begin()
+end
+
+-- Count a page of len bytes stored under where, status, id, code as
+-- db:add returns them (loupe.corpus.warc counts its pages here too): in
+-- the summary, or in summary.failed when the page was refused; commit
+-- when the batch is full. Returns the page's status ("failed" for a
+-- refused page), or nil, message, code when the corpus itself failed.
+function Run:counted(where, len, status, id, code)
+  local summary, o = self.summary, self.o
+  if status then
+    summary[status] = summary[status] + 1
+    self.n, self.bytes = self.n + 1, self.bytes + len
+  elseif PAGE_FAILURES[code] then
+    summary.failed[#summary.failed + 1] = { path = where, error = id,
+                                            code = code }
     status = "failed"
   else
-    if not db:in_transaction() then
-      local ok, berr, bcode = db:begin()
-      if not ok then return nil, berr, bcode end
-    end
-    status, id, code = add()
-    if status then
-      summary[status] = summary[status] + 1
-      self.n, self.bytes = self.n + 1, self.bytes + len
-    elseif PAGE_FAILURES[code] then
-      summary.failed[#summary.failed + 1] = { path = path, error = id,
-                                              code = code }
-      status = "failed"
-    else
-      return nil, id, code               -- the corpus, not the file, failed
-    end
+    return nil, id, code                 -- the corpus, not the page, failed
   end
   if self.n >= o.batch or self.bytes >= o.batch_bytes then
-    local ok, cerr, ccode = db:commit()
+    local ok, cerr, ccode = self.db:commit()
     if not ok then return nil, cerr, ccode end
     self.n, self.bytes = 0, 0
   end
+  return status
+end
+
+-- Store the page at path (the i-th file) and count it. Returns the
+-- status and the file's size, or nil, message, code when the corpus
+-- itself failed.
+function Run:store(path)
+  local len, add = self.read(path)
+  if not len then
+    self.summary.failed[#self.summary.failed + 1] = { path = path,
+      error = add, code = "io" }
+    return "failed"
+  end
+  local ok, berr, bcode = self:begin()
+  if not ok then return nil, berr, bcode end
+  local status, err, code = self:counted(path, len, add())
+  if not status then return nil, err, code end
   return status, len
 end
 

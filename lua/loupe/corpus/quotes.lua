@@ -2,9 +2,9 @@
 -- (a list), corpus:quotes(filter) (an iterator) and
 -- corpus:utterances(filter) (a list of the quotes repeated across
 -- articles), and the resolution of a speaker's name to the names stored.
-local check = require "loupe.check"
-local cursor = require "loupe.cursor"
-local query = require "loupe.query"
+local check = require("loupe.check")
+local cursor = require("loupe.cursor")
+local query = require("loupe.query")
 
 local ipairs, next, pairs, pcall = ipairs, next, pairs, pcall
 local tostring = tostring

@@ -1,10 +1,10 @@
 -- loupe.corpus.stats: keyness, collocations and the document-feature
 -- matrix, computed by the core (stats.c) over the stored texts; the
 -- measures are quanteda's (README "Keyness and collocations").
-local check = require "loupe.check"
-local cjson = require "cjson"
-local cursor = require "loupe.cursor"
-local query = require "loupe.query"
+local check = require("loupe.check")
+local cjson = require("cjson")
+local cursor = require("loupe.cursor")
+local query = require("loupe.query")
 
 local ipairs, setmetatable, type = ipairs, setmetatable, type
 local string_format, table_concat = string.format, table.concat
@@ -121,8 +121,7 @@ end
 
 -- ---- the document-feature matrix ----
 
-local Dfm = {}
-Dfm.__index = Dfm
+local Dfm = check.class()
 
 local DFM_FORMATS = { "csv", "jsonl", "mtx" }
 

@@ -6,16 +6,13 @@
 -- N bytes into a member's inflated data). The page's URL falls back to
 -- the record's WARC-Target-URI, its charset to the HTTP header's. WARC
 -- files are read here, on the storing thread, not by the prefetcher.
-local core = require "loupe.core"
+local core = require("loupe.core")
 
 local ipairs = ipairs
 
 local _ENV <const> = nil
 
 local M = {}
-
--- A failed page's codes: the page, not the corpus, is bad.
-local PAGE_FAILURES = { empty = true, encoding = true, limit = true }
 
 --- Whether path names a web archive.
 function M.is_warc(path)
@@ -40,31 +37,16 @@ function M.record_path(path, rec)
   return path .. "#" .. rec.offset
 end
 
--- Store one page of the reader (run as in loupe.corpus.ingest: db,
--- summary, options, batch counts). Returns true, or nil, message, code
+-- Store one page of the reader and count it (run: loupe.corpus.ingest's,
+-- which begins the batch and counts). Returns true, or nil, message, code
 -- when the corpus itself failed.
 local function store_page(run, reader, path, rec)
-  local db, summary, o = run.db, run.summary, run.o
   local where = M.record_path(path, rec)
-  if not db:in_transaction() then
-    local ok, berr, bcode = db:begin()
-    if not ok then return nil, berr, bcode end
-  end
-  local status, id, code = reader:store(db, where, o.charset)
-  if status then
-    summary[status] = summary[status] + 1
-    run.n, run.bytes = run.n + 1, run.bytes + rec.bytes
-  elseif PAGE_FAILURES[code] then
-    summary.failed[#summary.failed + 1] = { path = where, error = id,
-                                            code = code }
-  else
-    return nil, id, code
-  end
-  if run.n >= o.batch or run.bytes >= o.batch_bytes then
-    local ok, cerr, ccode = db:commit()
-    if not ok then return nil, cerr, ccode end
-    run.n, run.bytes = 0, 0
-  end
+  local ok, berr, bcode = run:begin()
+  if not ok then return nil, berr, bcode end
+  local status, err, code = run:counted(where, rec.bytes,
+    reader:store(run.db, where, run.o.charset))
+  if not status then return nil, err, code end
   return true
 end
 

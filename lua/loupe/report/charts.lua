@@ -3,9 +3,9 @@
 -- the top N as horizontal bars (hbar_chart) and who said what when
 -- (timeline). Each checks its arguments (a mistake raises) and draws only
 -- from data: every text is escaped. Part of loupe.report.
-local check = require "loupe.check"
-local svg = require "loupe.report.svg"
-local text = require "loupe.report.text"
+local check = require("loupe.check")
+local svg = require("loupe.report.svg")
+local text = require("loupe.report.text")
 
 local ipairs, pairs, tonumber, tostring = ipairs, pairs, tonumber, tostring
 local type = type

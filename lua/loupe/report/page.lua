@@ -3,10 +3,10 @@
 -- self-contained HTML file (inline CSS, no scripts, no external
 -- resources, a Content-Security-Policy forbidding both) or as Markdown.
 -- A page takes no raw markup: every text is escaped. Part of loupe.report.
-local check = require "loupe.check"
-local svg = require "loupe.report.svg"
-local text = require "loupe.report.text"
-local writers = require "loupe.report.writers"
+local check = require("loupe.check")
+local svg = require("loupe.report.svg")
+local text = require("loupe.report.text")
+local writers = require("loupe.report.writers")
 
 local getmetatable, ipairs, setmetatable = getmetatable, ipairs, setmetatable
 local tostring, type = tostring, type
@@ -22,9 +22,7 @@ local _ENV <const> = nil
 
 local M = {}
 
-local Page = {}
-Page.__index = Page
-Page.__name = "loupe.report.page"
+local Page = check.class("loupe.report.page")
 
 function M.is_page(x) return getmetatable(x) == Page end
 

@@ -3,8 +3,8 @@
 -- NaN), SVG elements with escaped attributes, axes and the chart object
 -- (tostring gives the SVG; its data is kept for tables and Markdown).
 -- The charts themselves are in loupe.report.charts.
-local check = require "loupe.check"
-local text = require "loupe.report.text"
+local check = require("loupe.check")
+local text = require("loupe.report.text")
 
 local getmetatable, ipairs, setmetatable = getmetatable, ipairs, setmetatable
 local type = type
@@ -98,9 +98,7 @@ local function set(list)
 end
 M.set = set
 
-local Chart = {}
-Chart.__index = Chart
-Chart.__name = "loupe.report.chart"
+local Chart = check.class("loupe.report.chart")
 Chart.__tostring = function(c) return c.svg end
 
 function M.is_chart(x) return getmetatable(x) == Chart end

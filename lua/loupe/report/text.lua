@@ -2,7 +2,7 @@
 -- escaped for HTML/XML and Markdown, cut to a width, cleaned of control
 -- characters for CSV and Markdown cells, and JSON (through lua-cjson)
 -- with a stable key order. Part of loupe.report, which gives these.
-local cjson = require "cjson"
+local cjson = require("cjson")
 
 local error, getmetatable, ipairs, next = error, getmetatable, ipairs, next
 local pairs, tostring, type = pairs, tostring, type

@@ -2,8 +2,8 @@
 -- Markdown, JSON Lines or an HTML <table>, whole (csv, markdown, jsonl,
 -- html_table) or streamed row by row (writer), and the column
 -- descriptions they share. Part of loupe.report, which gives these.
-local check = require "loupe.check"
-local text = require "loupe.report.text"
+local check = require("loupe.check")
+local text = require("loupe.report.text")
 
 local ipairs, select, setmetatable = ipairs, select, setmetatable
 local tostring, type = tostring, type
@@ -97,8 +97,7 @@ end
 
 -- ---------------------------------------------------------- writers
 
-local Writer = {}
-Writer.__index = Writer
+local Writer = check.class()
 
 local FORMATS = { "csv", "md", "jsonl", "html" }
 
