@@ -110,7 +110,7 @@ static inline void emit(norm_state *ns, uint32_t cp, int kind) {
 typedef struct {
   const unsigned char *s;
   size_t len, i;
-  int enc, ascii;
+  int enc, ascii, utf8;     /* utf8: UTF-8 without a legacy codec */
   const lp_codec *cd;
   norm_state ns;
   size_t cap_lines;
@@ -143,6 +143,40 @@ static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
   }
   ns->olen = ol;
   return i;
+}
+
+/* Fast path: a well-formed two- or three-byte UTF-8 character at s[i]
+ * that the text keeps is copied as it stands (decoding and encoding it
+ * again gives the same bytes). Returns its length, 0 when the character
+ * needs the general path (a space, a mark to drop, bad bytes). */
+static inline size_t utf8_keep(norm_state *ns, const unsigned char *s,
+                               size_t len, size_t i) {
+  unsigned c = s[i], c1, c2;
+  uint32_t cp;
+  size_t k = c < 0xE0 ? 2 : 3;
+  if (i + k > len || ((c1 = s[i + 1]) & 0xC0) != 0x80) return 0;
+  if (k == 2) {
+    cp = ((uint32_t)(c & 0x1F) << 6) | (c1 & 0x3F);
+  } else {
+    c2 = s[i + 2];
+    if ((c2 & 0xC0) != 0x80 || (c == 0xE0 && c1 < 0xA0) ||
+        (c == 0xED && c1 > 0x9F))
+      return 0;
+    cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(c1 & 0x3F) << 6) |
+         (c2 & 0x3F);
+  }
+  if (lp_cp_kind(cp) != LP_CP_KEEP) return 0;
+  if (ns->pending_space) {
+    ns->out[ns->olen++] = ' ';
+    ns->pending_space = 0;
+  }
+  ns->started = 1;
+  ns->out[ns->olen] = (char)c;
+  ns->out[ns->olen + 1] = (char)c1;
+  if (k == 3) ns->out[ns->olen + 2] = (char)c2;
+  ns->olen += k;
+  ns->width += (lp_is_wide(cp) ? 2u : 1u) - (unsigned)k;
+  return k;
 }
 
 /* One character at d->i into *cp, counted; returns its LP_CP_* kind. */
@@ -224,6 +258,14 @@ static int decode_lines(lp_text *t, decoder *d) {
         d->i = ascii_run(&d->ns, d->s, d->len, d->i);
         d->ncps += d->i - i0;
         continue;
+      }
+      if (d->utf8 && c >= 0xC2 && c < 0xF0) {
+        size_t k = utf8_keep(&d->ns, d->s, d->len, d->i);
+        if (k) {
+          d->i += k;
+          d->ncps++;
+          continue;
+        }
       }
       if (d->ascii && c == ' ') {
         if (d->ns.started) d->ns.pending_space = 1;
@@ -319,6 +361,7 @@ int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
   d.enc = enc;
   d.ascii = ASCII_SAFE(enc);
   d.cd = t->codec;
+  d.utf8 = enc == LP_ENC_UTF8 && d.cd == NULL;
   d.ns.out = t->text;
   rc = decode_lines(t, &d);
   if (rc == LOUPE_OK) rc = check_decoded(t, &d);
