@@ -8,6 +8,14 @@
 #include <string.h>
 #include "quotes.h"
 
+/* Could s[a, b) be a role noun or its plural? The filter by first byte
+ * and length qt_is_role_noun starts with, inline: most words fail it. */
+static inline int may_be_role(const vocab *v, const char *s, size_t a,
+                              size_t b) {
+  return qt_may_be_on(v->fl_role, s, a, b) ||
+         (b - a > 2 && s[b - 1] == 's' && qt_may_be_on(v->fl_role, s, a, b - 1));
+}
+
 static size_t role_start(const vocab *v, const char *s, size_t from,
                          size_t role_word) {
   size_t i = role_word;
@@ -179,7 +187,7 @@ void qt_scan_people(const body_t *b, registry *r) {
     if (e == i) { i++; continue; }
     if ((qt_vmask(v, s, i, e) & V_ORG) && document_owner(b, r, i, e))
       continue;
-    if (qt_is_role_noun(v, s, i, e)) {
+    if (may_be_role(v, s, i, e) && qt_is_role_noun(v, s, i, e)) {
       size_t na, nl, rend;
       /* "ROLE Name", "ROLE of Org Name", "ROLE, Name," */
       if (qt_name_after_role(v, s, n, e, &na, &nl, &rend)) {
@@ -218,7 +226,8 @@ void qt_scan_people(const body_t *b, registry *r) {
           while (re < n && words < 9) {
             size_t we = qt_word_end(s, n, re);
             if (we == re) break;
-            if (qt_is_role_noun(v, s, re, we)) last_role = we;
+            if (may_be_role(v, s, re, we) && qt_is_role_noun(v, s, re, we))
+              last_role = we;
             words++;
             if (we >= n || s[we] != ' ') { re = we; break; }
             re = we + 1;
@@ -392,7 +401,7 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
       /* "the spokesperson said": a mention of the latest person with
        * that role */
       size_t k = i + 4, ke = qt_word_end(s, to, k);
-      if (ke > k && qt_is_role_noun(v, s, k, ke)) {
+      if (ke > k && may_be_role(v, s, k, ke) && qt_is_role_noun(v, s, k, ke)) {
         int who = qt_recent_with_role(r, i, s + k, ke - k);
         if (who >= 0) qt_reg_set_last(r, who, i);
       }
