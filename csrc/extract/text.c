@@ -120,6 +120,21 @@ typedef struct {
   int blank_run, ended;
 } decoder;
 
+/* Are the eight bytes at p printable ASCII and single spaces, the last
+ * no space (so the byte after it cannot make a double space)? Tested as
+ * one 64-bit word: a byte below 0x20, above 0x7E, two spaces in a row. */
+static inline int ascii_chunk(const unsigned char *p) {
+  const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80,
+                 low7 = ones * 0x7F;
+  uint64_t x, y, sp;
+  memcpy(&x, p, 8);
+  if (((x - ones * 0x20) & ~x & high) != 0) return 0;   /* below 0x20 */
+  if (((x + ones) | x) & high) return 0;                  /* above 0x7E */
+  y = x ^ (ones * 0x20);
+  sp = ~(((y & low7) + low7) | y | low7);                 /* 0x80: a space */
+  return (sp & (sp >> 8)) == 0 && p[7] != ' ';
+}
+
 /* Fast path: the run of printable ASCII with single spaces at s[i],
  * appended to ns. Returns the index after it. */
 static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
@@ -132,6 +147,13 @@ static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
   for (;;) {
     o[ol++] = (char)c;
     if (++i >= len) break;
+    /* eight bytes at a time while they are plain text */
+    while (i + 8 <= len && ascii_chunk(s + i)) {
+      memcpy(o + ol, s + i, 8);
+      ol += 8;
+      i += 8;
+    }
+    if (i >= len) break;
     c = s[i];
     if (c >= 0x21 && c < 0x7F) continue;
     if (c == ' ' && i + 1 < len && s[i + 1] >= 0x21 && s[i + 1] < 0x7F) {
