@@ -146,14 +146,16 @@ static int document_owner(const body_t *b, registry *r, size_t i, size_t e) {
  * Any other name of two words or more, its titles stripped ("Former
  * Florida Gov. Jeb Bush": Jeb Bush, role "Former Florida Gov."), is a
  * person from its first mention on: registered tentatively (pronouns
- * skip it until it is credited with words). Returns where to go on.
+ * skip it until it is credited with words). mi and wi are the name at
+ * i (qt_name_at). Returns where to go on.
  */
-static size_t register_name(const body_t *b, registry *r, size_t i) {
+static size_t register_name(const body_t *b, registry *r, size_t i,
+                            size_t mi, int wi) {
   const vocab *v = b->v;
   const char *s = b->s;
-  size_t n = b->n, a = qt_skip_titles(v, s, n, i), m;
-  int w;
-  m = qt_name_at(v, s, n, a, &w);
+  size_t n = b->n, a = qt_skip_titles(v, s, n, i), m = mi;
+  int w = wi;
+  if (a != i) m = qt_name_at(v, s, n, a, &w);   /* else the name at i */
   if (m == 0) return qt_word_end(s, n, i) > i ? qt_word_end(s, n, i) : i + 1;
   if (w >= 2 && !lp_is_place(s + a, m) && qt_find_partial(r, s, a, m) < 0) {
     size_t re = a;
@@ -277,7 +279,7 @@ void qt_scan_people(const body_t *b, registry *r) {
           i += m;
           continue;
         }
-        i = register_name(b, r, i);
+        i = register_name(b, r, i, m, w);
         continue;
       }
     }
