@@ -4,6 +4,7 @@
  * of people from their pronouns, and mentions that move recency.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "quotes.h"
@@ -14,6 +15,22 @@ static inline int may_be_role(const vocab *v, const char *s, size_t a,
                               size_t b) {
   return qt_may_be_on(v->fl_role, s, a, b) ||
          (b - a > 2 && s[b - 1] == 's' && qt_may_be_on(v->fl_role, s, a, b - 1));
+}
+
+/* The first byte and length filter of the organisation nouns alone (as
+ * vocab's fl is of every list): bit k of org_fl[c] is set when a noun of
+ * k bytes starts with c. Built once per process. */
+static uint32_t org_fl[256];
+static pthread_once_t org_fl_once = PTHREAD_ONCE_INIT;
+
+static void org_fl_build(void) {
+  size_t j;
+  for (j = 0; qt_org_nouns[j]; j++) {
+    size_t len = strlen(qt_org_nouns[j]);
+    unsigned char c = (unsigned char)qt_org_nouns[j][0];
+    if (c >= 'A' && c <= 'Z') c |= 32;
+    if (len > 0 && len <= 24) org_fl[c] |= (uint32_t)1 << len;
+  }
 }
 
 static size_t role_start(const vocab *v, const char *s, size_t from,
@@ -182,12 +199,14 @@ void qt_scan_people(const body_t *b, registry *r) {
   const vocab *v = b->v;
   const char *s = b->s;
   size_t n = b->n, i = 0;
+  pthread_once(&org_fl_once, org_fl_build);
   while (i < n) {
     size_t e;
     if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
     e = qt_word_end(s, n, i);
     if (e == i) { i++; continue; }
-    if ((qt_vmask(v, s, i, e) & V_ORG) && document_owner(b, r, i, e))
+    if (qt_may_be_on(org_fl, s, i, e) && (qt_vmask(v, s, i, e) & V_ORG) &&
+        document_owner(b, r, i, e))
       continue;
     if (may_be_role(v, s, i, e) && qt_is_role_noun(v, s, i, e)) {
       size_t na, nl, rend;
@@ -394,6 +413,12 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
   size_t i = from;
   while (i < to) {
     size_t e;
+    /* a space or a mark: no word starts here (the cases below all start
+     * at a word byte) */
+    if (!qt_is_word_byte((unsigned char)s[i])) {
+      i++;
+      continue;
+    }
     if (i > 0 && qt_is_word_byte((unsigned char)s[i - 1])) {
       i++;
       continue;
