@@ -228,6 +228,19 @@ static double score_charset(const lp_codec *c, const unsigned char *s,
  * when its score reaches 0.4, else the bytes stay UTF-8 and the bad ones
  * become U+FFFD. *oom is set when building tables ran out of memory.
  */
+/* The first byte at or after i that is not ASCII (len when none), read
+ * eight bytes at a time: most input is all ASCII between its letters. */
+static size_t ascii_end(const unsigned char *s, size_t len, size_t i) {
+  while (i + 8 <= len) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & 0x8080808080808080ull) break;
+    i += 8;
+  }
+  while (i < len && s[i] < 0x80) i++;
+  return i;
+}
+
 static int guess_charset(lp_codecs *cs, const unsigned char *s, size_t len,
                          size_t skip, int *oom) {
   size_t i = skip, first_bad = len, from, n, nmb = 0, nbad = 0;
@@ -235,7 +248,7 @@ static int guess_charset(lp_codecs *cs, const unsigned char *s, size_t len,
   double best_score = 0.4;
   while (i < len) {
     size_t k;
-    if (s[i] < 0x80) { i++; continue; }
+    if (s[i] < 0x80) { i = ascii_end(s, len, i + 1); continue; }
     k = lp_utf8_len(s, len, i);
     if (k == 0) {
       /* a sequence cut off by the end of the input is UTF-8 cut short */

@@ -117,21 +117,30 @@ out:
 
 /* Markdown by content: headings, links, emphasis and fences at line
  * starts or inside lines of the first 64 KiB, at least 3 of them and one
- * of them a heading or a link. */
+ * of them a heading or a link. Each mark is found by memchr on its first
+ * byte: most text holds none of them, and this runs on every page. */
 static int looks_markdown(const char *s, size_t n) {
-  size_t i, m = n > 65536 ? 65536 : n, marks = 0, strong = 0;
-  int bol = 1;
-  for (i = 0; i < m; i++) {
-    char c = s[i];
-    if (bol) {
-      size_t k = i;
-      while (k < m && s[k] == '#') k++;
-      if (k > i && k - i <= 6 && k < m && s[k] == ' ') { marks++; strong++; }
-      if (i + 3 <= m && memcmp(s + i, "```", 3) == 0) marks++;
-    }
-    bol = c == '\n';
-    if (c == ']' && i + 1 < m && s[i + 1] == '(') { marks++; strong++; }
-    if (c == '*' && i + 1 < m && s[i + 1] == '*') { marks++; i++; }
+  size_t m = n > 65536 ? 65536 : n, marks = 0, strong = 0;
+  const char *p = s, *end = s + m;
+  /* line starts: "# heading" (1-6 marks and a space), "```" */
+  while (p < end) {
+    const char *k = p, *nl;
+    while (k < end && *k == '#') k++;
+    if (k > p && k - p <= 6 && k < end && *k == ' ') { marks++; strong++; }
+    if (end - p >= 3 && memcmp(p, "```", 3) == 0) marks++;
+    nl = memchr(p, '\n', (size_t)(end - p));
+    if (nl == NULL) break;
+    p = nl + 1;
+  }
+  /* "](": a link */
+  for (p = s; p < end && (p = memchr(p, ']', (size_t)(end - p))) != NULL; p++)
+    if (p + 1 < end && p[1] == '(') { marks++; strong++; }
+  /* "**": a run of k stars holds k / 2 of them */
+  for (p = s; p < end && (p = memchr(p, '*', (size_t)(end - p))) != NULL;) {
+    const char *q = p;
+    while (q < end && *q == '*') q++;
+    marks += (size_t)(q - p) / 2;
+    p = q;
   }
   return marks >= 3 && strong >= 1;
 }

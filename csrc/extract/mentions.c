@@ -4,9 +4,34 @@
  * of people from their pronouns, and mentions that move recency.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "quotes.h"
+
+/* Could s[a, b) be a role noun or its plural? The filter by first byte
+ * and length qt_is_role_noun starts with, inline: most words fail it. */
+static inline int may_be_role(const vocab *v, const char *s, size_t a,
+                              size_t b) {
+  return qt_may_be_on(v->fl_role, s, a, b) ||
+         (b - a > 2 && s[b - 1] == 's' && qt_may_be_on(v->fl_role, s, a, b - 1));
+}
+
+/* The first byte and length filter of the organisation nouns alone (as
+ * vocab's fl is of every list): bit k of org_fl[c] is set when a noun of
+ * k bytes starts with c. Built once per process. */
+static uint32_t org_fl[256];
+static pthread_once_t org_fl_once = PTHREAD_ONCE_INIT;
+
+static void org_fl_build(void) {
+  size_t j;
+  for (j = 0; qt_org_nouns[j]; j++) {
+    size_t len = strlen(qt_org_nouns[j]);
+    unsigned char c = (unsigned char)qt_org_nouns[j][0];
+    if (c >= 'A' && c <= 'Z') c |= 32;
+    if (len > 0 && len <= 24) org_fl[c] |= (uint32_t)1 << len;
+  }
+}
 
 static size_t role_start(const vocab *v, const char *s, size_t from,
                          size_t role_word) {
@@ -138,14 +163,16 @@ static int document_owner(const body_t *b, registry *r, size_t i, size_t e) {
  * Any other name of two words or more, its titles stripped ("Former
  * Florida Gov. Jeb Bush": Jeb Bush, role "Former Florida Gov."), is a
  * person from its first mention on: registered tentatively (pronouns
- * skip it until it is credited with words). Returns where to go on.
+ * skip it until it is credited with words). mi and wi are the name at
+ * i (qt_name_at). Returns where to go on.
  */
-static size_t register_name(const body_t *b, registry *r, size_t i) {
+static size_t register_name(const body_t *b, registry *r, size_t i,
+                            size_t mi, int wi) {
   const vocab *v = b->v;
   const char *s = b->s;
-  size_t n = b->n, a = qt_skip_titles(v, s, n, i), m;
-  int w;
-  m = qt_name_at(v, s, n, a, &w);
+  size_t n = b->n, a = qt_skip_titles(v, s, n, i), m = mi;
+  int w = wi;
+  if (a != i) m = qt_name_at(v, s, n, a, &w);   /* else the name at i */
   if (m == 0) return qt_word_end(s, n, i) > i ? qt_word_end(s, n, i) : i + 1;
   if (w >= 2 && !lp_is_place(s + a, m) && qt_find_partial(r, s, a, m) < 0) {
     size_t re = a;
@@ -172,14 +199,16 @@ void qt_scan_people(const body_t *b, registry *r) {
   const vocab *v = b->v;
   const char *s = b->s;
   size_t n = b->n, i = 0;
+  pthread_once(&org_fl_once, org_fl_build);
   while (i < n) {
     size_t e;
     if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
     e = qt_word_end(s, n, i);
     if (e == i) { i++; continue; }
-    if ((qt_vmask(v, s, i, e) & V_ORG) && document_owner(b, r, i, e))
+    if (qt_may_be_on(org_fl, s, i, e) && (qt_vmask(v, s, i, e) & V_ORG) &&
+        document_owner(b, r, i, e))
       continue;
-    if (qt_is_role_noun(v, s, i, e)) {
+    if (may_be_role(v, s, i, e) && qt_is_role_noun(v, s, i, e)) {
       size_t na, nl, rend;
       /* "ROLE Name", "ROLE of Org Name", "ROLE, Name," */
       if (qt_name_after_role(v, s, n, e, &na, &nl, &rend)) {
@@ -218,7 +247,8 @@ void qt_scan_people(const body_t *b, registry *r) {
           while (re < n && words < 9) {
             size_t we = qt_word_end(s, n, re);
             if (we == re) break;
-            if (qt_is_role_noun(v, s, re, we)) last_role = we;
+            if (may_be_role(v, s, re, we) && qt_is_role_noun(v, s, re, we))
+              last_role = we;
             words++;
             if (we >= n || s[we] != ' ') { re = we; break; }
             re = we + 1;
@@ -268,7 +298,7 @@ void qt_scan_people(const body_t *b, registry *r) {
           i += m;
           continue;
         }
-        i = register_name(b, r, i);
+        i = register_name(b, r, i, m, w);
         continue;
       }
     }
@@ -278,50 +308,97 @@ void qt_scan_people(const body_t *b, registry *r) {
 
 /* ---- speakers ---- */
 
+/* The next byte c at or after from in s[0, n); n when none. */
+static size_t next_byte(const char *s, size_t n, size_t from, char c) {
+  const char *p = from < n ? memchr(s + from, c, n - from) : NULL;
+  return p ? (size_t)(p - s) : n;
+}
+
+/* The end of the sentence from p for qt_learn_gender: the first '.' or
+ * line break before a space, a line break or the end; n when none. The
+ * next '.' and '\n' at or after the last start are kept in dot and nl
+ * (sentences come in order: each byte is searched once). */
+static size_t gender_sentence_end(const char *s, size_t n, size_t p,
+                                  size_t *dot, size_t *nl) {
+  for (;;) {
+    size_t q;
+    if (*dot < p) *dot = next_byte(s, n, p, '.');
+    if (*nl < p) *nl = next_byte(s, n, p, '\n');
+    q = *dot < *nl ? *dot : *nl;
+    if (q >= n) return n;
+    if (q + 1 >= n || s[q + 1] == ' ' || s[q + 1] == '\n') return q;
+    p = q + 1;
+  }
+}
+
+/* The pronoun s[i, e) is: 1 he, his, him, himself; 2 she, her, hers,
+ * herself (ASCII case folded); 0 any other word. */
+static int pronoun_gender(const char *s, size_t i, size_t e) {
+  char w[8];
+  size_t k, m = e - i;
+  if (m < 2 || m > 7) return 0;
+  for (k = 0; k < m; k++) {
+    unsigned char c = (unsigned char)s[i + k];
+    w[k] = (char)(c >= 'A' && c <= 'Z' ? c | 32 : c);
+  }
+  switch (m) {
+  case 2: return memcmp(w, "he", 2) == 0 ? 1 : 0;
+  case 3:
+    if (memcmp(w, "his", 3) == 0 || memcmp(w, "him", 3) == 0) return 1;
+    return memcmp(w, "she", 3) == 0 || memcmp(w, "her", 3) == 0 ? 2 : 0;
+  case 4: return memcmp(w, "hers", 4) == 0 ? 2 : 0;
+  case 7:
+    if (memcmp(w, "himself", 7) == 0) return 1;
+    return memcmp(w, "herself", 7) == 0 ? 2 : 0;
+  default: return 0;
+  }
+}
+
+/* A capitalised word at [i, e) of a sentence ending at se naming a
+ * registered person: the person (-1 none); Mr / Ms / Mrs right before
+ * the name set the gender. */
+static int gender_name(registry *r, const char *s, size_t se, size_t i,
+                       size_t e) {
+  int k;
+  if (!qt_is_upper_at(s, se, i)) return -1;
+  k = qt_find_partial(r, s, i, e - i);
+  if (k < 0 || r->p[k].org) return -1;
+  if (i >= 4 && (qt_word_is(s, i - 4, i - 1, "Ms.") ||
+                 qt_word_is(s, i - 3, i - 1, "Ms") ||
+                 qt_word_is(s, i - 4, i - 1, "Mrs")))
+    qt_reg_set_gender(r, k, 2);
+  else if (i >= 3 && (qt_word_is(s, i - 3, i - 1, "Mr") ||
+                      (i >= 4 && qt_word_is(s, i - 4, i - 1, "Mr."))))
+    qt_reg_set_gender(r, k, 1);
+  return k;
+}
+
 /*
  * Learn the pronoun of people from the sentences that name exactly one of
  * them and use only one gender's pronouns ("Castellanos ... in her first
  * testimony"). Titles (Mr, Ms, Mrs) before a name say it directly.
  */
 void qt_learn_gender(const body_t *b, registry *r) {
-  const vocab *v = b->v;
   const char *s = b->s;
-  size_t n = b->n, ss = 0;
-  static const char *const his[] = {"he", "his", "him", "himself", NULL};
-  static const char *const hers[] = {"she", "her", "hers", "herself", NULL};
-  (void)v;
+  size_t n = b->n, ss = 0, dot = next_byte(s, n, 0, '.'),
+         nl = next_byte(s, n, 0, '\n');
   while (ss < n) {
-    size_t se = ss, i;
-    int who = -1, many = 0, he = 0, she = 0, j;
-    while (se < n && !((s[se] == '.' || s[se] == '\n') &&
-                       (se + 1 >= n || s[se + 1] == ' ' || s[se + 1] == '\n'))) {
-      se++;
-      while (se < n && s[se] != '.' && s[se] != '\n') se++;
-    }
+    size_t se, i;
+    int who = -1, many = 0, he = 0, she = 0;
+    se = gender_sentence_end(s, n, ss, &dot, &nl);
     for (i = ss; i < se;) {
       size_t e;
+      int g, k;
       if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
       e = qt_word_end(s, se, i);
       if (e == i) { i++; continue; }
-      if (((unsigned char)s[i] | 32) == 'h' && e - i <= 7)
-        for (j = 0; his[j]; j++) if (qt_word_is(s, i, e, his[j])) he = 1;
-      if ((((unsigned char)s[i] | 32) == 's' || ((unsigned char)s[i] | 32) == 'h')
-          && e - i <= 7)
-        for (j = 0; hers[j]; j++) if (qt_word_is(s, i, e, hers[j])) she = 1;
-      if (qt_is_upper_at(s, se, i)) {
-        int k = qt_find_partial(r, s, i, e - i);
-        if (k >= 0 && !r->p[k].org) {
-          if (who >= 0 && who != k) many = 1;
-          who = k;
-          /* Mr / Ms / Mrs right before the name */
-          if (i >= 4 && (qt_word_is(s, i - 4, i - 1, "Ms.") ||
-                         qt_word_is(s, i - 3, i - 1, "Ms") ||
-                         qt_word_is(s, i - 4, i - 1, "Mrs")))
-            qt_reg_set_gender(r, k, 2);
-          else if (i >= 3 && (qt_word_is(s, i - 3, i - 1, "Mr") ||
-                              (i >= 4 && qt_word_is(s, i - 4, i - 1, "Mr."))))
-            qt_reg_set_gender(r, k, 1);
-        }
+      g = pronoun_gender(s, i, e);
+      if (g == 1) he = 1;
+      else if (g == 2) she = 1;
+      k = gender_name(r, s, se, i, e);
+      if (k >= 0) {
+        if (who >= 0 && who != k) many = 1;
+        who = k;
       }
       i = e;
     }
@@ -336,6 +413,12 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
   size_t i = from;
   while (i < to) {
     size_t e;
+    /* a space or a mark: no word starts here (the cases below all start
+     * at a word byte) */
+    if (!qt_is_word_byte((unsigned char)s[i])) {
+      i++;
+      continue;
+    }
     if (i > 0 && qt_is_word_byte((unsigned char)s[i - 1])) {
       i++;
       continue;
@@ -345,7 +428,7 @@ void qt_note_mentions(const vocab *v, registry *r, const char *s,
       /* "the spokesperson said": a mention of the latest person with
        * that role */
       size_t k = i + 4, ke = qt_word_end(s, to, k);
-      if (ke > k && qt_is_role_noun(v, s, k, ke)) {
+      if (ke > k && may_be_role(v, s, k, ke) && qt_is_role_noun(v, s, k, ke)) {
         int who = qt_recent_with_role(r, i, s + k, ke - k);
         if (who >= 0) qt_reg_set_last(r, who, i);
       }

@@ -307,6 +307,13 @@ int qt_is_role_noun(const vocab *v, const char *s, size_t a, size_t b) {
 
 /* ---- names ---- */
 
+/* A particle inside a name: van, de, bin, al, von, da. */
+static int particle(const char *s, size_t j, size_t e) {
+  return qt_word_is(s, j, e, "van") || qt_word_is(s, j, e, "de") ||
+         qt_word_is(s, j, e, "bin") || qt_word_is(s, j, e, "al") ||
+         qt_word_is(s, j, e, "von") || qt_word_is(s, j, e, "da");
+}
+
 /*
  * Length of a name at i: 1-4 capitalised words (initials "E." and
  * particles van, de, bin, al allowed inside), not a pronoun or function
@@ -322,7 +329,7 @@ size_t qt_name_at(const vocab *v, const char *s, size_t lim, size_t i,
     if (e == j) break;
     if (qt_is_upper_at(s, lim, j)) {
       if (w == 0 && (qt_vmask(v, s, j, e) & V_NOTNAME)) return 0;
-      if (qt_is_role_noun(v, s, j, e) && w > 0) break;
+      if (w > 0 && qt_is_role_noun(v, s, j, e)) break;
       w++;
       last = e;
       if (possessive(s, j, e)) {
@@ -330,9 +337,7 @@ size_t qt_name_at(const vocab *v, const char *s, size_t lim, size_t i,
         last = e - ((unsigned char)s[e - 2] == 0x99 ? 4 : 2);
         break;
       }
-    } else if (w > 0 && (qt_word_is(s, j, e, "van") || qt_word_is(s, j, e, "de") ||
-                         qt_word_is(s, j, e, "bin") || qt_word_is(s, j, e, "al") ||
-                         qt_word_is(s, j, e, "von") || qt_word_is(s, j, e, "da"))) {
+    } else if (w > 0 && e - j <= 3 && particle(s, j, e)) {
       /* particle: only when a capitalised word follows */
     } else {
       break;

@@ -55,15 +55,46 @@ static int abbreviation(const char *s, size_t to, size_t ws, size_t se) {
   return 0;
 }
 
+/* The next '.', '!' and '?' of the body at or after the place last
+ * asked for (n when none): sentences are read in order, so memchr reads
+ * each byte once per mark. */
+typedef struct {
+  const char *s;
+  size_t n, at[3];
+} punct_next;
+
+static void punct_init(punct_next *pn, const char *s, size_t n) {
+  pn->s = s;
+  pn->n = n;
+  pn->at[0] = pn->at[1] = pn->at[2] = (size_t)-1;   /* not searched */
+}
+
+/* The first '.', '!' or '?' at or after p (n when none); p never goes
+ * back between calls. */
+static size_t punct_from(punct_next *pn, size_t p) {
+  static const char marks[3] = {'.', '!', '?'};
+  size_t k, best = pn->n;
+  for (k = 0; k < 3; k++) {
+    if (pn->at[k] == (size_t)-1 || pn->at[k] < p) {
+      const char *q = p < pn->n ? memchr(pn->s + p, marks[k], pn->n - p)
+                                : NULL;
+      pn->at[k] = q ? (size_t)(q - pn->s) : pn->n;
+    }
+    if (pn->at[k] < best) best = pn->at[k];
+  }
+  return best;
+}
+
 /* End of the sentence starting at ss: ". " before an upper-case letter,
  * a quote mark or the paragraph end (to); a sentence closed inside quote
  * marks ends after them. */
-static size_t sentence_end(const char *s, size_t ss, size_t to) {
+static size_t sentence_end(const char *s, size_t ss, size_t to,
+                           punct_next *pn) {
   size_t se = ss;
   while (se < to) {
     if (s[se] != '.' && s[se] != '!' && s[se] != '?') {
-      do se++; while (se < to && s[se] != '.' && s[se] != '!' &&
-                      s[se] != '?');
+      se = punct_from(pn, se + 1);
+      if (se > to) se = to;
       continue;
     }
     if (se + 2 < to && (s[se + 1] == '"' ||
@@ -279,12 +310,14 @@ int qt_scan_reported(const body_t *b, registry *r, qlist *ql,
   const char *s = b->s;
   size_t pi;
   rclause c;
+  punct_next pn;
   c.b = b;
   c.r = r;
+  punct_init(&pn, s, b->n);
   for (pi = 0; pi < b->np; pi++) {
     size_t from = b->pstart[pi], to = b->pend[pi], ss = from;
     while (ss < to) {
-      size_t se = sentence_end(s, ss, to);
+      size_t se = sentence_end(s, ss, to, &pn);
       int verb = se > ss && has_report_verb(b->v, s, ss, se);
       qt_note_mentions(b->v, r, s, ss, se);
       c.ss = ss;

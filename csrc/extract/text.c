@@ -110,7 +110,7 @@ static inline void emit(norm_state *ns, uint32_t cp, int kind) {
 typedef struct {
   const unsigned char *s;
   size_t len, i;
-  int enc, ascii;
+  int enc, ascii, utf8;     /* utf8: UTF-8 without a legacy codec */
   const lp_codec *cd;
   norm_state ns;
   size_t cap_lines;
@@ -119,6 +119,21 @@ typedef struct {
   unsigned block;
   int blank_run, ended;
 } decoder;
+
+/* Are the eight bytes at p printable ASCII and single spaces, the last
+ * no space (so the byte after it cannot make a double space)? Tested as
+ * one 64-bit word: a byte below 0x20, above 0x7E, two spaces in a row. */
+static inline int ascii_chunk(const unsigned char *p) {
+  const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80,
+                 low7 = ones * 0x7F;
+  uint64_t x, y, sp;
+  memcpy(&x, p, 8);
+  if (((x - ones * 0x20) & ~x & high) != 0) return 0;   /* below 0x20 */
+  if (((x + ones) | x) & high) return 0;                  /* above 0x7E */
+  y = x ^ (ones * 0x20);
+  sp = ~(((y & low7) + low7) | y | low7);                 /* 0x80: a space */
+  return (sp & (sp >> 8)) == 0 && p[7] != ' ';
+}
 
 /* Fast path: the run of printable ASCII with single spaces at s[i],
  * appended to ns. Returns the index after it. */
@@ -132,6 +147,13 @@ static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
   for (;;) {
     o[ol++] = (char)c;
     if (++i >= len) break;
+    /* eight bytes at a time while they are plain text */
+    while (i + 8 <= len && ascii_chunk(s + i)) {
+      memcpy(o + ol, s + i, 8);
+      ol += 8;
+      i += 8;
+    }
+    if (i >= len) break;
     c = s[i];
     if (c >= 0x21 && c < 0x7F) continue;
     if (c == ' ' && i + 1 < len && s[i + 1] >= 0x21 && s[i + 1] < 0x7F) {
@@ -143,6 +165,40 @@ static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
   }
   ns->olen = ol;
   return i;
+}
+
+/* Fast path: a well-formed two- or three-byte UTF-8 character at s[i]
+ * that the text keeps is copied as it stands (decoding and encoding it
+ * again gives the same bytes). Returns its length, 0 when the character
+ * needs the general path (a space, a mark to drop, bad bytes). */
+static inline size_t utf8_keep(norm_state *ns, const unsigned char *s,
+                               size_t len, size_t i) {
+  unsigned c = s[i], c1, c2;
+  uint32_t cp;
+  size_t k = c < 0xE0 ? 2 : 3;
+  if (i + k > len || ((c1 = s[i + 1]) & 0xC0) != 0x80) return 0;
+  if (k == 2) {
+    cp = ((uint32_t)(c & 0x1F) << 6) | (c1 & 0x3F);
+  } else {
+    c2 = s[i + 2];
+    if ((c2 & 0xC0) != 0x80 || (c == 0xE0 && c1 < 0xA0) ||
+        (c == 0xED && c1 > 0x9F))
+      return 0;
+    cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(c1 & 0x3F) << 6) |
+         (c2 & 0x3F);
+  }
+  if (lp_cp_kind(cp) != LP_CP_KEEP) return 0;
+  if (ns->pending_space) {
+    ns->out[ns->olen++] = ' ';
+    ns->pending_space = 0;
+  }
+  ns->started = 1;
+  ns->out[ns->olen] = (char)c;
+  ns->out[ns->olen + 1] = (char)c1;
+  if (k == 3) ns->out[ns->olen + 2] = (char)c2;
+  ns->olen += k;
+  ns->width += (lp_is_wide(cp) ? 2u : 1u) - (unsigned)k;
+  return k;
 }
 
 /* One character at d->i into *cp, counted; returns its LP_CP_* kind. */
@@ -224,6 +280,14 @@ static int decode_lines(lp_text *t, decoder *d) {
         d->i = ascii_run(&d->ns, d->s, d->len, d->i);
         d->ncps += d->i - i0;
         continue;
+      }
+      if (d->utf8 && c >= 0xC2 && c < 0xF0) {
+        size_t k = utf8_keep(&d->ns, d->s, d->len, d->i);
+        if (k) {
+          d->i += k;
+          d->ncps++;
+          continue;
+        }
       }
       if (d->ascii && c == ' ') {
         if (d->ns.started) d->ns.pending_space = 1;
@@ -319,6 +383,7 @@ int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
   d.enc = enc;
   d.ascii = ASCII_SAFE(enc);
   d.cd = t->codec;
+  d.utf8 = enc == LP_ENC_UTF8 && d.cd == NULL;
   d.ns.out = t->text;
   rc = decode_lines(t, &d);
   if (rc == LOUPE_OK) rc = check_decoded(t, &d);
