@@ -49,6 +49,14 @@ static int straight_role(const char *s, size_t n, size_t i, int inside) {
   return before_space || !after_space ? 1 : 2;
 }
 
+/* An opening curly mark typed where a quote closes: right after the
+ * sentence's punctuation and before a space (""It's odd,“ said Kim"). */
+static int misturned_close(const char *s, size_t n, size_t i) {
+  char p = i > 0 ? s[i - 1] : ' ';
+  return (p == ',' || p == '.' || p == '?' || p == '!') &&
+         (i + 3 >= n || s[i + 3] == ' ' || s[i + 3] == '\n');
+}
+
 /* Words in s[a, b). */
 int qt_count_words(const char *s, size_t a, size_t b) {
   int w = 0;
@@ -290,11 +298,27 @@ static int same_sentence_speaker(pscan *ps, qbuild *q, size_t ms) {
   return 1;
 }
 
+/* A cue right after the closing mark at after that names its speaker
+ * (not "he said": a pronoun is read better from the cue before); its
+ * end, 0 when none. */
+static size_t named_cue_after(pscan *ps, qbuild *q, size_t qs, size_t after) {
+  qbuild t = *q;
+  size_t ce = qt_cue_after(ps->b, ps->r, after, ps->to, qs, 0, &t);
+  if (ce == 0 || t.mention == NULL || t.mention_len == 0) return 0;
+  if (qt_vmask(ps->b->v, t.mention, 0,
+               qt_word_end(t.mention, t.mention_len, 0)) &
+      (V_HE | V_SHE | V_IT))
+    return 0;
+  *q = t;
+  return ce;
+}
+
 /* The cues of quote q at [qs, qe) (opening mark at ms, text after the
  * closing mark at after), most precise first; the end of a cue clause
  * after the quote (> 1), 1 for a cue found elsewhere, 0 for none. */
 static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
-                       size_t after, int at_start, int ends_sentence) {
+                       size_t after, int at_start, int ends_sentence,
+                       int ends_comma) {
   const body_t *b = ps->b;
   registry *r = ps->r;
   size_t ce = 0;
@@ -305,7 +329,12 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
   /* a quote inside its sentence goes to the speaker before it when there
    * is one ("X said on Monday that "...""); one opening the sentence to
    * the cue after it */
-  if (!at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
+  /* a quote that ends on a comma hands the sentence over to its own
+   * reporting clause (""...," DeSantis said"), whoever spoke before it */
+  if (!at_start && UNCREDITED && ends_comma)
+    ce = named_cue_after(ps, q, qs, after);
+  if (ce == 0 && !at_start && UNCREDITED &&
+      qt_cue_before(b, r, ps->from, ms, q))
     ce = 1;
   /* ", adding that "..."", "saying "..."": the sentence's subject, before
    * any cue of the next sentence */
@@ -333,7 +362,8 @@ static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
   size_t ss = qt_sentence_start(s, ps->from, ms, b->memo), ce, ml;
   int at_start = ss == ms;
   int ends_sentence = sentence_punct(s, qs, qe);
-  ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence);
+  ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence,
+                qe > qs && s[qe - 1] == ',');
   /* a sentence's subject is no cue strong enough to make a title quoted
    * words ("Fiorina appeared on "Saturday Night Live"") */
   if (ce == 1 && q->rule && (strcmp(q->rule, "subject") == 0 ||
@@ -483,6 +513,8 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         continue;
       }
       k = straight_role(s, ps.to, i, inside);
+    } else if (k == 1 && inside && ml == 3 && misturned_close(s, ps.to, i)) {
+      k = 2;
     }
     if (!inside && k == 1) {
       inside = 1;

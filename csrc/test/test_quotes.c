@@ -222,6 +222,34 @@ static void test_appositions(void) {
   loupe_article_free(a);
 }
 
+#define LQ "\xE2\x80\x9C"
+#define RQ "\xE2\x80\x9D"
+
+static const char NEWS_CLAUSES[] =
+  "Ferry fares rise again in Oster\n"
+  "\n"
+  "When Mayor Eva Lund said in 2021 that the ferry contract was fair, "
+  LQ "the fares were meant to stay flat. They did not," RQ " "
+  "Pia Norberg said on Monday.\n"
+  "\n"
+  LQ "It is a small rise," LQ " said Karl Odin, a spokesman for the "
+  "operator. " LQ "We held it back for two winters." RQ "\n"
+  "\n"
+  "Council member Tove Berg said the line must keep " LQ "one boat an "
+  "hour in winter," RQ " she said, " LQ "or the island empties." RQ "\n";
+
+static void test_clauses(void) {
+  loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
+  /* a quote ending on a comma has its own reporting clause after it */
+  SAID(a, "the fares were meant to stay flat", "Pia Norberg", NULL);
+  /* an opening mark typed where the quote closes */
+  SAID(a, "It is a small rise", "Karl Odin", "direct");
+  SAID(a, "We held it back", "Karl Odin", "direct");
+  /* "she said" after the quote: the speaker named before it */
+  SAID(a, "one boat an hour in winter", "Tove Berg", NULL);
+  loupe_article_free(a);
+}
+
 static const char NEWS_PRONOUNS[] =
   "Grain talks resume in Veldt\n"
   "\n"
@@ -434,6 +462,7 @@ int main(void) {
   test_transcript_zh();
   test_not_transcript();
   test_appositions();
+  test_clauses();
   test_pronouns();
   test_orgs();
   test_zh_news();
