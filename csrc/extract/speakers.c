@@ -499,6 +499,51 @@ static int name_apposition(const vocab *v, const char *s, size_t lim,
   return m > 0 && w >= 2 && k + m < lim && s[k + m] == ',';
 }
 
+/* Is s[a, b) a word that may join the capitalised words of a name
+ * ("Institute for Science and International Security")? */
+static int name_joiner(const char *s, size_t a, size_t b) {
+  return qt_word_is(s, a, b, "for") || qt_word_is(s, a, b, "and") ||
+         qt_word_is(s, a, b, "of") || qt_word_is(s, a, b, "on") ||
+         qt_word_is(s, a, b, "the");
+}
+
+/* The end of the name of an organisation at x: capitalised words, up to
+ * eight, joined by short function words, ending on a capitalised one;
+ * *caps gets how many (x when none). */
+static size_t org_name_end(const char *s, size_t lim, size_t x, int *caps) {
+  size_t k = x;
+  int n = 0, joiners = 0;
+  while (x < lim && n < 8) {
+    size_t xe = qt_word_end(s, lim, x);
+    if (xe == x) break;
+    if (qt_is_upper_at(s, lim, x)) {
+      n++;
+      k = xe;
+      joiners = 0;
+    } else if (!name_joiner(s, x, xe) || ++joiners > 1 || n == 0) {
+      break;
+    }
+    if (xe >= lim || s[xe] != ' ') break;
+    x = xe + 1;
+  }
+  *caps = n;
+  return k;
+}
+
+/* Past " and Ana Ruiz" after a first speaker ("Kim Ray and Ana Ruiz of
+ * Acme wrote"): the end of the second name, i when there is none. */
+static size_t and_name(const vocab *v, const char *s, size_t lim, size_t i) {
+  size_t w, we, m;
+  int words;
+  if (i + 5 >= lim || s[i] != ' ') return i;
+  w = i + 1;
+  we = qt_word_end(s, lim, w);
+  if (!qt_word_is(s, w, we, "and")) return i;
+  w = qt_skip_space(s, lim, we);
+  m = qt_name_at(v, s, lim, w, &words);
+  return m > 0 && words >= 2 ? w + m : i;
+}
+
 /*
  * The speech verb after a speaker phrase ending at i: past an apposition
  * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
@@ -512,6 +557,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
   /* ", Jake Sullivan, said": a name after a comma is the speaker, no
    * apposition of the words before */
   if (name_apposition(v, s, lim, i)) return 0;
+  i = and_name(v, s, lim, i);
   k = qt_skip_apposition(s, lim, i);
   /* "Harry Bond, 30, of Raleigh, N.C., who was polled, said" */
   while (k > i && more < 3 && k >= 2 && s[k - 2] == ',' &&
@@ -545,14 +591,8 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
       int caps = 0;
       if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
-      while (x < lim && caps < 6 && qt_is_upper_at(s, lim, x)) {
-        xe = qt_word_end(s, lim, x);
-        if (xe == x) break;
-        caps++;
-        k = xe;
-        if (xe >= lim || s[xe] != ' ') break;
-        x = xe + 1;
-      }
+      k = org_name_end(s, lim, x, &caps);
+      if (caps == 0) k = i;
       if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
     }
   }

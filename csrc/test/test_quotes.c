@@ -236,7 +236,14 @@ static const char NEWS_CLAUSES[] =
   "operator. " LQ "We held it back for two winters." RQ "\n"
   "\n"
   "Council member Tove Berg said the line must keep " LQ "one boat an "
-  "hour in winter," RQ " she said, " LQ "or the island empties." RQ "\n";
+  "hour in winter," RQ " she said, " LQ "or the island empties." RQ "\n"
+  "\n"
+  "\"A second boat would pay for itself within three years,\" Nils "
+  "Aske and Maja Fors of the Institute for Coastal and Island Transport "
+  "wrote in May.\n"
+  "\n"
+  "\"The harbour fees were never the problem,\" Lars Vik of the Board "
+  "of Island Ferry Users wrote.\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -247,6 +254,9 @@ static void test_clauses(void) {
   SAID(a, "We held it back", "Karl Odin", "direct");
   /* "she said" after the quote: the speaker named before it */
   SAID(a, "one boat an hour in winter", "Tove Berg", NULL);
+  /* two writers and their institute before the verb */
+  SAID(a, "A second boat would pay", "Nils Aske", "direct");
+  SAID(a, "The harbour fees were never", "Lars Vik", "direct");
   loupe_article_free(a);
 }
 
