@@ -343,7 +343,8 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
        qt_cue_subject(b, r, ps->from, ms, q)))
     ce = 1;
   if (ce == 0 && UNCREDITED)
-    ce = qt_cue_after(b, r, after, ps->to, qs, !ends_sentence, q);
+    ce = qt_cue_after(b, r, after, ps->to, qs, !ends_sentence || ends_comma,
+                      q);
   if (ce == 0 && at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
     ce = 1;
   if (ce == 0 && !at_start && UNCREDITED &&

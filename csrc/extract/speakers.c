@@ -661,7 +661,8 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
     int skip = 0;
     while (skip < 3 && !qt_read_speaker(b, r, k, lim, pos, &sp)) {
       size_t we = qt_word_end(s, lim, k);
-      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k))
+      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k) ||
+          (qt_vmask(v, s, k, we) & V_CONJ))     /* ", and Kim said" */
         return 0;
       k = we + 1;
       skip++;
@@ -713,6 +714,24 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
   return 0;
 }
 
+/* Past the quoted words opened by a mark at k (up to their closing mark
+ * before lim); k + 1 when k opens none. */
+static size_t past_quoted(const char *s, size_t lim, size_t k) {
+  size_t x;
+  if (s[k] == '"' && (k == 0 || s[k - 1] == ' ')) {
+    for (x = k + 1; x < lim; x++)
+      if (s[x] == '"') return x + 1;
+  } else if (k + 2 < lim && (unsigned char)s[k] == 0xE2 &&
+             (unsigned char)s[k + 1] == 0x80 &&
+             (unsigned char)s[k + 2] == 0x9C) {
+    for (x = k + 3; x + 2 < lim; x++)
+      if ((unsigned char)s[x] == 0xE2 && (unsigned char)s[x + 1] == 0x80 &&
+          (unsigned char)s[x + 2] == 0x9D)
+        return x + 3;
+  }
+  return k + 1;
+}
+
 /*
  * Look for a cue before an opening mark at i: "X said:", "X said that",
  * "According to X,". Returns 1 and sets q when found.
@@ -748,7 +767,11 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
     }
     while (k < limit) {
       size_t e = qt_word_end(s, limit, k), ve;
-      if (e == k) { k++; continue; }
+      if (e == k) {
+        /* words inside another quote are somebody's words, no cue */
+        k = past_quoted(s, limit, k);
+        continue;
+      }
       if ((k == ss || !qt_is_word_byte((unsigned char)s[k - 1])) &&
           qt_read_speaker(b, r, k, limit, i, &sp)) {
         size_t vs = qt_verb_after(v, s, limit, sp.end, &ve);

@@ -243,7 +243,17 @@ static const char NEWS_CLAUSES[] =
   "wrote in May.\n"
   "\n"
   "\"The harbour fees were never the problem,\" Lars Vik of the Board "
-  "of Island Ferry Users wrote.\n";
+  "of Island Ferry Users wrote.\n"
+  "\n"
+  "\"The island has been waiting for a decade,\" unlike the mainland "
+  "towns that got new quays in 2019, says Rune Falk, a planner at the "
+  "county office.\n"
+  "\n"
+  "Odin asked riders to \"bear with the crew,\" and Tove Berg told "
+  "them to \"write to the council.\"\n"
+  "\n"
+  "Mayor Lund urged voters to \"ask the Harbour Board: why now?\" and "
+  "later told the crowd, \"Nothing will change without you.\"\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -257,6 +267,12 @@ static void test_clauses(void) {
   /* two writers and their institute before the verb */
   SAID(a, "A second boat would pay", "Nils Aske", "direct");
   SAID(a, "The harbour fees were never", "Lars Vik", "direct");
+  /* the quote's own clause after a comma of the sentence */
+  SAID(a, "The island has been waiting", "Rune Falk", "direct");
+  /* ", and Tove Berg told" opens a clause of its own */
+  SAID(a, "bear with the crew", "Karl Odin", NULL);
+  /* quoted words before the mark are no speaker */
+  SAID(a, "Nothing will change without you", "Eva Lund", NULL);
   loupe_article_free(a);
 }
 
