@@ -150,7 +150,16 @@ typedef struct {
   size_t noted;          /* mentions before here are noted already */
 } pscan;
 
-/* A capitalised title right after a preposition: "appeared on "Fox and
+/* Is s[a, e) a capitalised possessive ("CNN's", "ABC’s")? */
+static int name_possessive(const char *s, size_t a, size_t e) {
+  if (e < a + 3 || !qt_is_upper_at(s, e, a)) return 0;
+  if (s[e - 1] != 's') return 0;
+  return s[e - 2] == '\'' ||
+         (e >= a + 5 && memcmp(s + e - 4, "\xE2\x80\x99", 3) == 0);
+}
+
+/* A capitalised title right after a preposition or a name's possessive
+ * ("told CNN's "State of the Union,""): "appeared on "Fox and
  * Friends,"", "a scene from "Thelma and Louise"" (two capitalised words
  * at least, every long word capitalised). */
 static int title_after_preposition(const pscan *ps, size_t qs, size_t qe,
@@ -164,8 +173,15 @@ static int title_after_preposition(const pscan *ps, size_t qs, size_t qe,
   while (e > ps->from && s[e - 1] == ' ') e--;
   a = e;
   while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  /* "Radio's": the straight apostrophe is no word byte */
+  if (e - a == 1 && s[a] == 's' && a > ps->from + 1 && s[a - 1] == '\'') {
+    a--;
+    while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  }
   for (j = 0; preps[j] && !qt_word_is(s, a, e, preps[j]); j++) {}
-  if (!preps[j] || !title_case(ps->b->v, s, qs, qe)) return 0;
+  if ((!preps[j] && !name_possessive(s, a, e)) ||
+      !title_case(ps->b->v, s, qs, qe))
+    return 0;
   for (k = qs; k < qe; k++)
     if ((k == qs || s[k - 1] == ' ') && qt_is_upper_at(s, qe, k)) caps++;
   return caps >= 2;
@@ -628,13 +644,35 @@ static const char *const speaker_kinds[] = {"unknown", "person",
                                             "organisation", "document"};
 
 /* The speaker, role, kind and mention of q on o. */
+/* Bytes of titles opening a person's name ("Senator Bernie Sanders",
+ * "General Ana Ruiz" of "Attorney General Ana Ruiz"), when two words at
+ * least are left; 0 when none. */
+static size_t name_past_titles(const char *s, size_t n) {
+  const vocab *v = qt_vocab();
+  size_t k = 0, e = qt_word_end(s, n, 0), rest;
+  int words = 0;
+  if (e == 0 || !(qt_vmask(v, s, 0, e) & V_HONOR)) return 0;
+  k = e < n && s[e] == '.' ? e + 1 : e;
+  if (k >= n || s[k] != ' ') return 0;
+  k++;
+  for (rest = k; rest < n;) {
+    size_t we = qt_word_end(s, n, rest);
+    if (we == rest || !qt_is_upper_at(s, n, rest)) return 0;
+    words++;
+    rest = we;
+    while (rest < n && (s[rest] == ' ' || s[rest] == '.')) rest++;
+  }
+  return words >= 2 ? k : 0;
+}
+
 static int emit_speaker(const registry *r, const qbuild *q, loupe_quote *o,
                         lp_arena *arena) {
   const char *role = q->role_text;
   int sk = q->skind;
   if (q->speaker >= 0) {
     const person *p = &r->p[q->speaker];
-    o->speaker = arena_copy(arena, r->s + p->start, p->len);
+    size_t a = p->org ? 0 : name_past_titles(r->s + p->start, p->len);
+    o->speaker = arena_copy(arena, r->s + p->start + a, p->len - a);
     if (o->speaker == NULL) return LOUPE_ENOMEM;
     if (p->role) role = p->role;
     if (sk == S_UNKNOWN)

@@ -253,7 +253,12 @@ static const char NEWS_CLAUSES[] =
   "them to \"write to the council.\"\n"
   "\n"
   "Mayor Lund urged voters to \"ask the Harbour Board: why now?\" and "
-  "later told the crowd, \"Nothing will change without you.\"\n";
+  "later told the crowd, \"Nothing will change without you.\"\n"
+  "\n"
+  "Labour candidate Senator Ana Holm (Lab.) said on Harbour Radio's "
+  "\"Morning Tide,\" that the rise was unfair.\n"
+  "\n"
+  "\"We will vote against it in March,\" Holm said.\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -273,6 +278,11 @@ static void test_clauses(void) {
   SAID(a, "bear with the crew", "Karl Odin", NULL);
   /* quoted words before the mark are no speaker */
   SAID(a, "Nothing will change without you", "Eva Lund", NULL);
+  /* a show's title after its outlet's possessive is no quote */
+  CHECK(quote_starting(a, "Morning Tide") == NULL,
+        "a title after a possessive is no quote");
+  /* a title opening a registered name is no part of the speaker */
+  SAID(a, "We will vote against it", "Ana Holm", "direct");
   loupe_article_free(a);
 }
 
