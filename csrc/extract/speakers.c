@@ -499,6 +499,12 @@ static int name_apposition(const vocab *v, const char *s, size_t lim,
   return m > 0 && w >= 2 && k + m < lim && s[k + m] == ',';
 }
 
+/* A word between a subject and its verb ("also", "later", "on
+ * Monday"; "now": "Ray now says"). */
+static int filler(const vocab *v, const char *s, size_t a, size_t b) {
+  return (qt_vmask(v, s, a, b) & V_FILLER) || qt_word_is(s, a, b, "now");
+}
+
 /* Is s[a, b) a word that may join the capitalised words of a name
  * ("Institute for Science and International Security")? */
 static int name_joiner(const char *s, size_t a, size_t b) {
@@ -614,7 +620,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       *ve = e;
       return k;
     }
-    if (!(m & V_FILLER) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
+    if (!filler(v, s, k, e) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
                              !qt_is_upper_at(s, lim, k)))
       return 0;
     fill++;
@@ -714,6 +720,17 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
   return 0;
 }
 
+/* Does a verb whose object is the listener ("told", "tells", "asked")
+ * end right before k? */
+static int after_tell(const char *s, size_t from, size_t k) {
+  size_t e = k, a;
+  while (e > from && s[e - 1] == ' ') e--;
+  a = e;
+  while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  return qt_word_is(s, a, e, "told") || qt_word_is(s, a, e, "tells") ||
+         qt_word_is(s, a, e, "telling") || qt_word_is(s, a, e, "asked");
+}
+
 /* Past the quoted words opened by a mark at k (up to their closing mark
  * before lim); k + 1 when k opens none. */
 static size_t past_quoted(const char *s, size_t lim, size_t k) {
@@ -775,6 +792,8 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
       if ((k == ss || !qt_is_word_byte((unsigned char)s[k - 1])) &&
           qt_read_speaker(b, r, k, limit, i, &sp)) {
         size_t vs = qt_verb_after(v, s, limit, sp.end, &ve);
+        /* "told AFP: "..."": the listener of a speech verb is no label */
+        if (vs && s[vs] == ':' && k > ss && after_tell(s, ss, k)) vs = 0;
         if (vs) {
           best = sp;
           bv = vs;
@@ -839,7 +858,7 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
       }
       ve = qt_word_end(s, i, v0);
       /* "Trump on Thursday ratcheted up ...": time words first */
-      while (fill < 3 && ve > v0 && (qt_vmask(b->v, s, v0, ve) & V_FILLER)) {
+      while (fill < 3 && ve > v0 && filler(b->v, s, v0, ve)) {
         v0 = qt_skip_space(s, i, ve);
         ve = qt_word_end(s, i, v0);
         fill++;

@@ -258,7 +258,13 @@ static const char NEWS_CLAUSES[] =
   "Labour candidate Senator Ana Holm (Lab.) said on Harbour Radio's "
   "\"Morning Tide,\" that the rise was unfair.\n"
   "\n"
-  "\"We will vote against it in March,\" Holm said.\n";
+  "\"We will vote against it in March,\" Holm said.\n"
+  "\n"
+  "Captain Ivar Lunde, who has sailed the route since 2004, told Harbour "
+  "Radio: \"The boats are older than the crews.\"\n"
+  "\n"
+  "Mayor Lund now said the contract had \"served the island well for a "
+  "decade.\"\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -283,6 +289,10 @@ static void test_clauses(void) {
         "a title after a possessive is no quote");
   /* a title opening a registered name is no part of the speaker */
   SAID(a, "We will vote against it", "Ana Holm", "direct");
+  /* the listener of "told" is no speaker, even before a colon */
+  SAID(a, "The boats are older", "Ivar Lunde", "direct");
+  /* "now" between a speaker and the verb */
+  SAID(a, "served the island well", "Eva Lund", NULL);
   loupe_article_free(a);
 }
 
