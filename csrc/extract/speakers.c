@@ -643,6 +643,32 @@ static int introduces_next(const char *s, size_t lim, size_t e) {
   return 0;
 }
 
+/* "according to X" after a quote (e ends "according"): X, or the author
+ * of a document ("according to a filing by Kim Ray"). The cue's end, 0
+ * when none. */
+static size_t according_to(const body_t *b, registry *r, size_t e,
+                           size_t lim, size_t pos, qbuild *q) {
+  const char *s = b->s;
+  size_t t = qt_skip_space(s, lim, e), te = qt_word_end(s, lim, t), k;
+  int words;
+  speaker_ref sp;
+  if (!qt_word_is(s, t, te, "to")) return 0;
+  k = qt_skip_space(s, lim, te);
+  for (words = 0; words < 6 && k < lim; words++) {
+    size_t we;
+    if (qt_read_speaker(b, r, k, lim, pos, &sp) && sp.end > k) {
+      qt_credit(q, r, &sp, "according to", 12, "according-to");
+      return sp.end;
+    }
+    we = qt_word_end(s, lim, k);
+    /* lower-case words of a document ("a court filing by") */
+    if (we == k || qt_is_upper_at(s, lim, k) || we >= lim || s[we] != ' ')
+      return 0;
+    k = we + 1;
+  }
+  return 0;
+}
+
 /* A cue at k: "said X" or "X said". Returns its end, 0 when none. */
 static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
                      size_t pos, qbuild *q) {
@@ -651,6 +677,7 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
   size_t e = qt_word_end(s, lim, k);
   speaker_ref sp;
   if (e == k) return 0;
+  if (qt_word_is(s, k, e, "according")) return according_to(b, r, e, lim, pos, q);
   if ((qt_vmask(v, s, k, e) & V_SPEECH)) {
     size_t ks = qt_skip_space(s, lim, e);
     if (qt_read_speaker(b, r, ks, lim, pos, &sp) &&

@@ -351,7 +351,13 @@ static const char NEWS_ORGS[] =
   "During a call on Tuesday, the two ministers \"agreed to keep every "
   "crossing open through the winter,\" the Harbour Office said. "
   "Tidewatch obtained the minutes of the call and said the ministers had "
-  "\"argued for an hour\" before agreeing.\n";
+  "\"argued for an hour\" before agreeing.\n"
+  "\n"
+  "\"Inspectors expect to finish the review within a month,\" according "
+  "to Harbour Radio.\n"
+  "\n"
+  "\"No crossing was cancelled for lack of crew,\" according to a "
+  "filing by county attorney Rolf Sand.\n";
 
 static void test_orgs(void) {
   loupe_article *a = parse_text("organisations", NEWS_ORGS);
@@ -359,6 +365,9 @@ static void test_orgs(void) {
   SAID(a, "not affected the safety", "Maritime Safety Agency", NULL);
   SAID(a, "agreed to keep every crossing", "Harbour Office", NULL);
   SAID(a, "argued for an hour", "Tidewatch", NULL);
+  /* "according to X" after the quote; the author of a document */
+  SAID(a, "Inspectors expect to finish", "Harbour Radio", "direct");
+  SAID(a, "No crossing was cancelled", "Rolf Sand", "direct");
   {
     const loupe_quote *q = quote_starting(a, "We apologise to every");
     CHECK(q && q->speaker_kind &&
