@@ -49,6 +49,14 @@ static int straight_role(const char *s, size_t n, size_t i, int inside) {
   return before_space || !after_space ? 1 : 2;
 }
 
+/* An opening curly mark typed where a quote closes: right after the
+ * sentence's punctuation and before a space (""It's odd,“ said Kim"). */
+static int misturned_close(const char *s, size_t n, size_t i) {
+  char p = i > 0 ? s[i - 1] : ' ';
+  return (p == ',' || p == '.' || p == '?' || p == '!') &&
+         (i + 3 >= n || s[i + 3] == ' ' || s[i + 3] == '\n');
+}
+
 /* Words in s[a, b). */
 int qt_count_words(const char *s, size_t a, size_t b) {
   int w = 0;
@@ -142,7 +150,16 @@ typedef struct {
   size_t noted;          /* mentions before here are noted already */
 } pscan;
 
-/* A capitalised title right after a preposition: "appeared on "Fox and
+/* Is s[a, e) a capitalised possessive ("CNN's", "ABC’s")? */
+static int name_possessive(const char *s, size_t a, size_t e) {
+  if (e < a + 3 || !qt_is_upper_at(s, e, a)) return 0;
+  if (s[e - 1] != 's') return 0;
+  return s[e - 2] == '\'' ||
+         (e >= a + 5 && memcmp(s + e - 4, "\xE2\x80\x99", 3) == 0);
+}
+
+/* A capitalised title right after a preposition or a name's possessive
+ * ("told CNN's "State of the Union,""): "appeared on "Fox and
  * Friends,"", "a scene from "Thelma and Louise"" (two capitalised words
  * at least, every long word capitalised). */
 static int title_after_preposition(const pscan *ps, size_t qs, size_t qe,
@@ -156,8 +173,15 @@ static int title_after_preposition(const pscan *ps, size_t qs, size_t qe,
   while (e > ps->from && s[e - 1] == ' ') e--;
   a = e;
   while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  /* "Radio's": the straight apostrophe is no word byte */
+  if (e - a == 1 && s[a] == 's' && a > ps->from + 1 && s[a - 1] == '\'') {
+    a--;
+    while (a > ps->from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  }
   for (j = 0; preps[j] && !qt_word_is(s, a, e, preps[j]); j++) {}
-  if (!preps[j] || !title_case(ps->b->v, s, qs, qe)) return 0;
+  if ((!preps[j] && !name_possessive(s, a, e)) ||
+      !title_case(ps->b->v, s, qs, qe))
+    return 0;
   for (k = qs; k < qe; k++)
     if ((k == qs || s[k - 1] == ' ') && qt_is_upper_at(s, qe, k)) caps++;
   return caps >= 2;
@@ -290,11 +314,27 @@ static int same_sentence_speaker(pscan *ps, qbuild *q, size_t ms) {
   return 1;
 }
 
+/* A cue right after the closing mark at after that names its speaker
+ * (not "he said": a pronoun is read better from the cue before); its
+ * end, 0 when none. */
+static size_t named_cue_after(pscan *ps, qbuild *q, size_t qs, size_t after) {
+  qbuild t = *q;
+  size_t ce = qt_cue_after(ps->b, ps->r, after, ps->to, qs, 0, &t);
+  if (ce == 0 || t.mention == NULL || t.mention_len == 0) return 0;
+  if (qt_vmask(ps->b->v, t.mention, 0,
+               qt_word_end(t.mention, t.mention_len, 0)) &
+      (V_HE | V_SHE | V_IT))
+    return 0;
+  *q = t;
+  return ce;
+}
+
 /* The cues of quote q at [qs, qe) (opening mark at ms, text after the
  * closing mark at after), most precise first; the end of a cue clause
  * after the quote (> 1), 1 for a cue found elsewhere, 0 for none. */
 static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
-                       size_t after, int at_start, int ends_sentence) {
+                       size_t after, int at_start, int ends_sentence,
+                       int ends_comma) {
   const body_t *b = ps->b;
   registry *r = ps->r;
   size_t ce = 0;
@@ -305,7 +345,12 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
   /* a quote inside its sentence goes to the speaker before it when there
    * is one ("X said on Monday that "...""); one opening the sentence to
    * the cue after it */
-  if (!at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
+  /* a quote that ends on a comma hands the sentence over to its own
+   * reporting clause (""...," DeSantis said"), whoever spoke before it */
+  if (!at_start && UNCREDITED && ends_comma)
+    ce = named_cue_after(ps, q, qs, after);
+  if (ce == 0 && !at_start && UNCREDITED &&
+      qt_cue_before(b, r, ps->from, ms, q))
     ce = 1;
   /* ", adding that "..."", "saying "..."": the sentence's subject, before
    * any cue of the next sentence */
@@ -314,7 +359,8 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
        qt_cue_subject(b, r, ps->from, ms, q)))
     ce = 1;
   if (ce == 0 && UNCREDITED)
-    ce = qt_cue_after(b, r, after, ps->to, qs, !ends_sentence, q);
+    ce = qt_cue_after(b, r, after, ps->to, qs, !ends_sentence || ends_comma,
+                      q);
   if (ce == 0 && at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
     ce = 1;
   if (ce == 0 && !at_start && UNCREDITED &&
@@ -333,7 +379,8 @@ static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
   size_t ss = qt_sentence_start(s, ps->from, ms, b->memo), ce, ml;
   int at_start = ss == ms;
   int ends_sentence = sentence_punct(s, qs, qe);
-  ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence);
+  ce = find_cue(ps, q, qs, ms, after, at_start, ends_sentence,
+                qe > qs && s[qe - 1] == ',');
   /* a sentence's subject is no cue strong enough to make a title quoted
    * words ("Fiorina appeared on "Saturday Night Live"") */
   if (ce == 1 && q->rule && (strcmp(q->rule, "subject") == 0 ||
@@ -483,6 +530,8 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
         continue;
       }
       k = straight_role(s, ps.to, i, inside);
+    } else if (k == 1 && inside && ml == 3 && misturned_close(s, ps.to, i)) {
+      k = 2;
     }
     if (!inside && k == 1) {
       inside = 1;
@@ -595,13 +644,35 @@ static const char *const speaker_kinds[] = {"unknown", "person",
                                             "organisation", "document"};
 
 /* The speaker, role, kind and mention of q on o. */
+/* Bytes of titles opening a person's name ("Senator Bernie Sanders",
+ * "General Ana Ruiz" of "Attorney General Ana Ruiz"), when two words at
+ * least are left; 0 when none. */
+static size_t name_past_titles(const char *s, size_t n) {
+  const vocab *v = qt_vocab();
+  size_t k = 0, e = qt_word_end(s, n, 0), rest;
+  int words = 0;
+  if (e == 0 || !(qt_vmask(v, s, 0, e) & V_HONOR)) return 0;
+  k = e < n && s[e] == '.' ? e + 1 : e;
+  if (k >= n || s[k] != ' ') return 0;
+  k++;
+  for (rest = k; rest < n;) {
+    size_t we = qt_word_end(s, n, rest);
+    if (we == rest || !qt_is_upper_at(s, n, rest)) return 0;
+    words++;
+    rest = we;
+    while (rest < n && (s[rest] == ' ' || s[rest] == '.')) rest++;
+  }
+  return words >= 2 ? k : 0;
+}
+
 static int emit_speaker(const registry *r, const qbuild *q, loupe_quote *o,
                         lp_arena *arena) {
   const char *role = q->role_text;
   int sk = q->skind;
   if (q->speaker >= 0) {
     const person *p = &r->p[q->speaker];
-    o->speaker = arena_copy(arena, r->s + p->start, p->len);
+    size_t a = p->org ? 0 : name_past_titles(r->s + p->start, p->len);
+    o->speaker = arena_copy(arena, r->s + p->start + a, p->len - a);
     if (o->speaker == NULL) return LOUPE_ENOMEM;
     if (p->role) role = p->role;
     if (sk == S_UNKNOWN)

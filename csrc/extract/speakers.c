@@ -499,6 +499,57 @@ static int name_apposition(const vocab *v, const char *s, size_t lim,
   return m > 0 && w >= 2 && k + m < lim && s[k + m] == ',';
 }
 
+/* A word between a subject and its verb ("also", "later", "on
+ * Monday"; "now": "Ray now says"). */
+static int filler(const vocab *v, const char *s, size_t a, size_t b) {
+  return (qt_vmask(v, s, a, b) & V_FILLER) || qt_word_is(s, a, b, "now");
+}
+
+/* Is s[a, b) a word that may join the capitalised words of a name
+ * ("Institute for Science and International Security")? */
+static int name_joiner(const char *s, size_t a, size_t b) {
+  return qt_word_is(s, a, b, "for") || qt_word_is(s, a, b, "and") ||
+         qt_word_is(s, a, b, "of") || qt_word_is(s, a, b, "on") ||
+         qt_word_is(s, a, b, "the");
+}
+
+/* The end of the name of an organisation at x: capitalised words, up to
+ * eight, joined by short function words, ending on a capitalised one;
+ * *caps gets how many (x when none). */
+static size_t org_name_end(const char *s, size_t lim, size_t x, int *caps) {
+  size_t k = x;
+  int n = 0, joiners = 0;
+  while (x < lim && n < 8) {
+    size_t xe = qt_word_end(s, lim, x);
+    if (xe == x) break;
+    if (qt_is_upper_at(s, lim, x)) {
+      n++;
+      k = xe;
+      joiners = 0;
+    } else if (!name_joiner(s, x, xe) || ++joiners > 1 || n == 0) {
+      break;
+    }
+    if (xe >= lim || s[xe] != ' ') break;
+    x = xe + 1;
+  }
+  *caps = n;
+  return k;
+}
+
+/* Past " and Ana Ruiz" after a first speaker ("Kim Ray and Ana Ruiz of
+ * Acme wrote"): the end of the second name, i when there is none. */
+static size_t and_name(const vocab *v, const char *s, size_t lim, size_t i) {
+  size_t w, we, m;
+  int words;
+  if (i + 5 >= lim || s[i] != ' ') return i;
+  w = i + 1;
+  we = qt_word_end(s, lim, w);
+  if (!qt_word_is(s, w, we, "and")) return i;
+  w = qt_skip_space(s, lim, we);
+  m = qt_name_at(v, s, lim, w, &words);
+  return m > 0 && words >= 2 ? w + m : i;
+}
+
 /*
  * The speech verb after a speaker phrase ending at i: past an apposition
  * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
@@ -512,6 +563,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
   /* ", Jake Sullivan, said": a name after a comma is the speaker, no
    * apposition of the words before */
   if (name_apposition(v, s, lim, i)) return 0;
+  i = and_name(v, s, lim, i);
   k = qt_skip_apposition(s, lim, i);
   /* "Harry Bond, 30, of Raleigh, N.C., who was polled, said" */
   while (k > i && more < 3 && k >= 2 && s[k - 2] == ',' &&
@@ -545,14 +597,8 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
       int caps = 0;
       if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
-      while (x < lim && caps < 6 && qt_is_upper_at(s, lim, x)) {
-        xe = qt_word_end(s, lim, x);
-        if (xe == x) break;
-        caps++;
-        k = xe;
-        if (xe >= lim || s[xe] != ' ') break;
-        x = xe + 1;
-      }
+      k = org_name_end(s, lim, x, &caps);
+      if (caps == 0) k = i;
       if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
     }
   }
@@ -574,7 +620,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       *ve = e;
       return k;
     }
-    if (!(m & V_FILLER) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
+    if (!filler(v, s, k, e) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
                              !qt_is_upper_at(s, lim, k)))
       return 0;
     fill++;
@@ -597,6 +643,32 @@ static int introduces_next(const char *s, size_t lim, size_t e) {
   return 0;
 }
 
+/* "according to X" after a quote (e ends "according"): X, or the author
+ * of a document ("according to a filing by Kim Ray"). The cue's end, 0
+ * when none. */
+static size_t according_to(const body_t *b, registry *r, size_t e,
+                           size_t lim, size_t pos, qbuild *q) {
+  const char *s = b->s;
+  size_t t = qt_skip_space(s, lim, e), te = qt_word_end(s, lim, t), k;
+  int words;
+  speaker_ref sp;
+  if (!qt_word_is(s, t, te, "to")) return 0;
+  k = qt_skip_space(s, lim, te);
+  for (words = 0; words < 6 && k < lim; words++) {
+    size_t we;
+    if (qt_read_speaker(b, r, k, lim, pos, &sp) && sp.end > k) {
+      qt_credit(q, r, &sp, "according to", 12, "according-to");
+      return sp.end;
+    }
+    we = qt_word_end(s, lim, k);
+    /* lower-case words of a document ("a court filing by") */
+    if (we == k || qt_is_upper_at(s, lim, k) || we >= lim || s[we] != ' ')
+      return 0;
+    k = we + 1;
+  }
+  return 0;
+}
+
 /* A cue at k: "said X" or "X said". Returns its end, 0 when none. */
 static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
                      size_t pos, qbuild *q) {
@@ -605,6 +677,7 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
   size_t e = qt_word_end(s, lim, k);
   speaker_ref sp;
   if (e == k) return 0;
+  if (qt_word_is(s, k, e, "according")) return according_to(b, r, e, lim, pos, q);
   if ((qt_vmask(v, s, k, e) & V_SPEECH)) {
     size_t ks = qt_skip_space(s, lim, e);
     if (qt_read_speaker(b, r, ks, lim, pos, &sp) &&
@@ -621,7 +694,8 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
     int skip = 0;
     while (skip < 3 && !qt_read_speaker(b, r, k, lim, pos, &sp)) {
       size_t we = qt_word_end(s, lim, k);
-      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k))
+      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k) ||
+          (qt_vmask(v, s, k, we) & V_CONJ))     /* ", and Kim said" */
         return 0;
       k = we + 1;
       skip++;
@@ -673,6 +747,35 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
   return 0;
 }
 
+/* Does a verb whose object is the listener ("told", "tells", "asked")
+ * end right before k? */
+static int after_tell(const char *s, size_t from, size_t k) {
+  size_t e = k, a;
+  while (e > from && s[e - 1] == ' ') e--;
+  a = e;
+  while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  return qt_word_is(s, a, e, "told") || qt_word_is(s, a, e, "tells") ||
+         qt_word_is(s, a, e, "telling") || qt_word_is(s, a, e, "asked");
+}
+
+/* Past the quoted words opened by a mark at k (up to their closing mark
+ * before lim); k + 1 when k opens none. */
+static size_t past_quoted(const char *s, size_t lim, size_t k) {
+  size_t x;
+  if (s[k] == '"' && (k == 0 || s[k - 1] == ' ')) {
+    for (x = k + 1; x < lim; x++)
+      if (s[x] == '"') return x + 1;
+  } else if (k + 2 < lim && (unsigned char)s[k] == 0xE2 &&
+             (unsigned char)s[k + 1] == 0x80 &&
+             (unsigned char)s[k + 2] == 0x9C) {
+    for (x = k + 3; x + 2 < lim; x++)
+      if ((unsigned char)s[x] == 0xE2 && (unsigned char)s[x + 1] == 0x80 &&
+          (unsigned char)s[x + 2] == 0x9D)
+        return x + 3;
+  }
+  return k + 1;
+}
+
 /*
  * Look for a cue before an opening mark at i: "X said:", "X said that",
  * "According to X,". Returns 1 and sets q when found.
@@ -708,10 +811,16 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
     }
     while (k < limit) {
       size_t e = qt_word_end(s, limit, k), ve;
-      if (e == k) { k++; continue; }
+      if (e == k) {
+        /* words inside another quote are somebody's words, no cue */
+        k = past_quoted(s, limit, k);
+        continue;
+      }
       if ((k == ss || !qt_is_word_byte((unsigned char)s[k - 1])) &&
           qt_read_speaker(b, r, k, limit, i, &sp)) {
         size_t vs = qt_verb_after(v, s, limit, sp.end, &ve);
+        /* "told AFP: "..."": the listener of a speech verb is no label */
+        if (vs && s[vs] == ':' && k > ss && after_tell(s, ss, k)) vs = 0;
         if (vs) {
           best = sp;
           bv = vs;
@@ -776,7 +885,7 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
       }
       ve = qt_word_end(s, i, v0);
       /* "Trump on Thursday ratcheted up ...": time words first */
-      while (fill < 3 && ve > v0 && (qt_vmask(b->v, s, v0, ve) & V_FILLER)) {
+      while (fill < 3 && ve > v0 && filler(b->v, s, v0, ve)) {
         v0 = qt_skip_space(s, i, ve);
         ve = qt_word_end(s, i, v0);
         fill++;

@@ -222,6 +222,80 @@ static void test_appositions(void) {
   loupe_article_free(a);
 }
 
+#define LQ "\xE2\x80\x9C"
+#define RQ "\xE2\x80\x9D"
+
+static const char NEWS_CLAUSES[] =
+  "Ferry fares rise again in Oster\n"
+  "\n"
+  "When Mayor Eva Lund said in 2021 that the ferry contract was fair, "
+  LQ "the fares were meant to stay flat. They did not," RQ " "
+  "Pia Norberg said on Monday.\n"
+  "\n"
+  LQ "It is a small rise," LQ " said Karl Odin, a spokesman for the "
+  "operator. " LQ "We held it back for two winters." RQ "\n"
+  "\n"
+  "Council member Tove Berg said the line must keep " LQ "one boat an "
+  "hour in winter," RQ " she said, " LQ "or the island empties." RQ "\n"
+  "\n"
+  "\"A second boat would pay for itself within three years,\" Nils "
+  "Aske and Maja Fors of the Institute for Coastal and Island Transport "
+  "wrote in May.\n"
+  "\n"
+  "\"The harbour fees were never the problem,\" Lars Vik of the Board "
+  "of Island Ferry Users wrote.\n"
+  "\n"
+  "\"The island has been waiting for a decade,\" unlike the mainland "
+  "towns that got new quays in 2019, says Rune Falk, a planner at the "
+  "county office.\n"
+  "\n"
+  "Odin asked riders to \"bear with the crew,\" and Tove Berg told "
+  "them to \"write to the council.\"\n"
+  "\n"
+  "Mayor Lund urged voters to \"ask the Harbour Board: why now?\" and "
+  "later told the crowd, \"Nothing will change without you.\"\n"
+  "\n"
+  "Labour candidate Senator Ana Holm (Lab.) said on Harbour Radio's "
+  "\"Morning Tide,\" that the rise was unfair.\n"
+  "\n"
+  "\"We will vote against it in March,\" Holm said.\n"
+  "\n"
+  "Captain Ivar Lunde, who has sailed the route since 2004, told Harbour "
+  "Radio: \"The boats are older than the crews.\"\n"
+  "\n"
+  "Mayor Lund now said the contract had \"served the island well for a "
+  "decade.\"\n";
+
+static void test_clauses(void) {
+  loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
+  /* a quote ending on a comma has its own reporting clause after it */
+  SAID(a, "the fares were meant to stay flat", "Pia Norberg", NULL);
+  /* an opening mark typed where the quote closes */
+  SAID(a, "It is a small rise", "Karl Odin", "direct");
+  SAID(a, "We held it back", "Karl Odin", "direct");
+  /* "she said" after the quote: the speaker named before it */
+  SAID(a, "one boat an hour in winter", "Tove Berg", NULL);
+  /* two writers and their institute before the verb */
+  SAID(a, "A second boat would pay", "Nils Aske", "direct");
+  SAID(a, "The harbour fees were never", "Lars Vik", "direct");
+  /* the quote's own clause after a comma of the sentence */
+  SAID(a, "The island has been waiting", "Rune Falk", "direct");
+  /* ", and Tove Berg told" opens a clause of its own */
+  SAID(a, "bear with the crew", "Karl Odin", NULL);
+  /* quoted words before the mark are no speaker */
+  SAID(a, "Nothing will change without you", "Eva Lund", NULL);
+  /* a show's title after its outlet's possessive is no quote */
+  CHECK(quote_starting(a, "Morning Tide") == NULL,
+        "a title after a possessive is no quote");
+  /* a title opening a registered name is no part of the speaker */
+  SAID(a, "We will vote against it", "Ana Holm", "direct");
+  /* the listener of "told" is no speaker, even before a colon */
+  SAID(a, "The boats are older", "Ivar Lunde", "direct");
+  /* "now" between a speaker and the verb */
+  SAID(a, "served the island well", "Eva Lund", NULL);
+  loupe_article_free(a);
+}
+
 static const char NEWS_PRONOUNS[] =
   "Grain talks resume in Veldt\n"
   "\n"
@@ -277,7 +351,13 @@ static const char NEWS_ORGS[] =
   "During a call on Tuesday, the two ministers \"agreed to keep every "
   "crossing open through the winter,\" the Harbour Office said. "
   "Tidewatch obtained the minutes of the call and said the ministers had "
-  "\"argued for an hour\" before agreeing.\n";
+  "\"argued for an hour\" before agreeing.\n"
+  "\n"
+  "\"Inspectors expect to finish the review within a month,\" according "
+  "to Harbour Radio.\n"
+  "\n"
+  "\"No crossing was cancelled for lack of crew,\" according to a "
+  "filing by county attorney Rolf Sand.\n";
 
 static void test_orgs(void) {
   loupe_article *a = parse_text("organisations", NEWS_ORGS);
@@ -285,6 +365,9 @@ static void test_orgs(void) {
   SAID(a, "not affected the safety", "Maritime Safety Agency", NULL);
   SAID(a, "agreed to keep every crossing", "Harbour Office", NULL);
   SAID(a, "argued for an hour", "Tidewatch", NULL);
+  /* "according to X" after the quote; the author of a document */
+  SAID(a, "Inspectors expect to finish", "Harbour Radio", "direct");
+  SAID(a, "No crossing was cancelled", "Rolf Sand", "direct");
   {
     const loupe_quote *q = quote_starting(a, "We apologise to every");
     CHECK(q && q->speaker_kind &&
@@ -434,6 +517,7 @@ int main(void) {
   test_transcript_zh();
   test_not_transcript();
   test_appositions();
+  test_clauses();
   test_pronouns();
   test_orgs();
   test_zh_news();
