@@ -534,6 +534,25 @@ static void test_pages(void) {
              "Old ferry pier to close for repairs\n\n"
              "By Mara Quill | 02/11/2023 02:00pm EST\n\n" EN_BODY,
              "2023-02-11T14:00-05:00");
+  /* published and updated on one line: the date after "Updated" is the
+   * update's, the one after "Published" the article's */
+  check_page("published updated",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill\n"
+             "Published: 09:10, 14 March 2024 | Updated: 17:45, 16 March "
+             "2024\n\n" EN_BODY,
+             "2024-03-14T09:10");
+  /* an embedded post's signature in the body is the post's date; the
+   * article shows none */
+  check_page("embedded post",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n" EN_BODY
+             "Pier closed at last, the gulls are happy\n"
+             "\xe2\x80\x94 Harbor Watch (@harbor_watch) March 11, 2024\n\n"
+             "A post shared by Quay Cafe (@quaycafe) on Mar 9, 2024 at "
+             "8:15am PST\n\n" EN_BODY,
+             NULL);
   /* a French page writes 02/11/23 day first */
   check_page("french numeric",
              "Le Courrier du Nord\n\n"
