@@ -600,6 +600,20 @@ static int ineligible(const lp_date_cand *c) {
   return f[LP_DF_LIST] && (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
 }
 
+#define TIE_MARGIN 0.1   /* scores this close name no winner */
+
+/* Does another eligible candidate naming another day score within
+ * TIE_MARGIN of the best? Then the page does not say which of the two is
+ * the article's, and a wrong date is worse than none. */
+static int tied(const lp_date_cand *c, size_t nc, size_t best) {
+  size_t i;
+  for (i = 0; i < nc; i++)
+    if (i != best && !ineligible(&c[i]) && !same_day(&c[i].d, &c[best].d) &&
+        c[i].score > c[best].score - TIE_MARGIN)
+      return 1;
+  return 0;
+}
+
 int lp_date_pick(const lp_text *t, const lp_layout *lay, size_t title,
                  const char *lang, lp_date_cand *out) {
   lp_date_cand *c;
@@ -608,7 +622,7 @@ int lp_date_pick(const lp_text *t, const lp_layout *lay, size_t title,
   for (i = 0; i < nc; i++)
     if (!ineligible(&c[i]) && (best == LP_NONE || c[i].score > c[best].score))
       best = i;
-  if (best == LP_NONE || c[best].score <= 0) {
+  if (best == LP_NONE || c[best].score <= 0 || tied(c, nc, best)) {
     free(c);
     return 0;
   }
