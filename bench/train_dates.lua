@@ -123,13 +123,16 @@ local K = #names
 
 -- The candidates datepick.c never takes (a dated list after the body or
 -- under a related-stories header, a month without a day outside the
--- headline's zone) are left out of the ranking here too.
+-- headline's zone, an embedded post's signature, a line listing bare
+-- years) are left out of the ranking here too.
 do
   local col = {}
   for k, n in ipairs(names) do col[n] = k end
   local li, ab, re = col.list, col["after-body"], col.related
   local mo, hd, ti, nb = col.month, col.head, col.title, col["near-before"]
+  local em, ye = col.embed, col.years
   local function ineligible(f)
+    if (em and f[em] == 1) or f[ye] == 1 then return true end
     if f[mo] == 1 and f[hd] == 0 and f[ti] == 0 and f[nb] == 0 then
       return true
     end

@@ -36,7 +36,7 @@ static const char *const RULES[LP_DF__N] = {
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
   "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
-  "date-bullet"
+  "date-bullet", "date-embed"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -82,13 +82,15 @@ static const char *const BY_WORDS[] = {
   "author", "text:", "texte", NULL
 };
 
-/* Does s[0..n) hold one of the words of list (ASCII case folded)? One
- * pass over s: only where a byte can start a word of the list are the
- * words compared (a line is read once, not once per word). */
-static int any_in(const char *s, size_t n, const char *const *list) {
+/* Where a word of list starts in s[0..n) (ASCII case folded), plus one:
+ * the first place, or the last when last is set; 0 for none. One pass
+ * over s: only where a byte can start a word of the list are the words
+ * compared (a line is read once, not once per word). */
+static size_t find_in(const char *s, size_t n, const char *const *list,
+                      int last) {
   unsigned char first[256];
   const char *const *w;
-  size_t i;
+  size_t i, at = 0;
   memset(first, 0, sizeof first);
   for (w = list; *w; w++) {
     unsigned char c = (unsigned char)(*w)[0];
@@ -100,10 +102,18 @@ static int any_in(const char *s, size_t n, const char *const *list) {
     if (!first[c]) continue;
     if (c >= 'A' && c <= 'Z') c |= 32;
     for (w = list; *w; w++)
-      if ((unsigned char)(*w)[0] == c && lp_starts_ci(s + i, n - i, *w))
-        return 1;
+      if ((unsigned char)(*w)[0] == c && lp_starts_ci(s + i, n - i, *w)) {
+        if (!last) return i + 1;
+        at = i + 1;
+        break;
+      }
   }
-  return 0;
+  return at;
+}
+
+/* Does s[0..n) hold one of the words of list? */
+static int any_in(const char *s, size_t n, const char *const *list) {
+  return find_in(s, n, list, 0) != 0;
 }
 
 /* Skip spaces and bullet punctuation at the start of s[0..n). */
@@ -205,6 +215,25 @@ static int bare_years(const char *s, size_t n, size_t a, size_t e) {
   return count;
 }
 
+/* Is the date at s[a] the signature of an embedded post: a handle in
+ * parentheses right before it ("-- Name (@handle) May 16, 2018", "A post
+ * shared by Name (@handle) on May 2, 2019")? The
+ * date is the post's, quoted by the article, never the article's. */
+static int embed_signature(const char *s, size_t a) {
+  size_t e = a, b;
+  while (e > 0 && s[e - 1] == ' ') e--;
+  if (word_before_is(s, a, CUE_ON)) {   /* "(@handle) on May 2, 2019" */
+    while (e > 0 && s[e - 1] != ' ') e--;
+    while (e > 0 && s[e - 1] == ' ') e--;
+  }
+  if (e < 3 || s[e - 1] != ')') return 0;
+  b = e - 1;
+  while (b > 0 && (((s[b - 1] | 32) >= 'a' && (s[b - 1] | 32) <= 'z') ||
+                   (s[b - 1] >= '0' && s[b - 1] <= '9') || s[b - 1] == '_'))
+    b--;
+  return b >= 2 && b < e - 1 && s[b - 1] == '@' && s[b - 2] == '(';
+}
+
 /* Features that depend on the candidate's line and its place. */
 static void line_features(const lp_text *t, const lp_layout *lay,
                           size_t title, const unsigned char *dated,
@@ -218,8 +247,14 @@ static void line_features(const lp_text *t, const lp_layout *lay,
   const lp_dom_block *b = lp_dom_of(t, l);
   lo = a > CUE_WINDOW ? a - CUE_WINDOW : 0;
   f[LP_DF_BIAS] = 1;
-  f[LP_DF_CUE_PUB] = any_in(s + lo, a - lo, CUE_PUB);
-  f[LP_DF_CUE_UPD] = any_in(s + lo, a - lo, CUE_UPD);
+  {
+    /* of a publication and an update cue before it, the nearer is its
+     * ("Published: 26 May | Updated: 28 May" dates the update by 28) */
+    size_t pub = find_in(s + lo, a - lo, CUE_PUB, 1);
+    size_t upd = find_in(s + lo, a - lo, CUE_UPD, 1);
+    f[LP_DF_CUE_PUB] = pub != 0 && pub > upd;
+    f[LP_DF_CUE_UPD] = upd != 0 && upd > pub;
+  }
   f[LP_DF_CUE_NEG] = any_in(s + lo, a - lo, CUE_NEG);
   f[LP_DF_CUE_ON] = word_before_is(s, a, CUE_ON);
   if (lead_len(s, a) == a) {
@@ -267,6 +302,7 @@ static void line_features(const lp_text *t, const lp_layout *lay,
   f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
   f[LP_DF_BULLET] = (l->flags & LP_F_BULLET) != 0 ||
                     (b && (b->in & LP_IN_LI));
+  f[LP_DF_EMBED] = embed_signature(s, a);
   f[LP_DF_RANGE] = in_range(s, l->len, a, c->d.end);
   f[LP_DF_YEARS] = bare_years(s, l->len, a, c->d.end) >= 3;
   if (b) {
@@ -550,14 +586,32 @@ static int same_day(const lp_date *a, const lp_date *b) {
 /* A date the page cannot be dated by, whatever its score: an entry of a
  * list of dated lines after the article's body or under a related-stories
  * header is another story's date; a month without a day outside the
- * headline's zone dates an archive or an account, not the article
- * (bench/train_dates.lua leaves these out too). */
+ * headline's zone dates an archive or an account, not the article; an
+ * embedded post's signature dates the post quoted; a line that lists
+ * three more bare years is an archive picker ("10 Nov 2013 2012 2013
+ * 2014"), whose date is the archive's (bench/train_dates.lua leaves these
+ * out too). */
 static int ineligible(const lp_date_cand *c) {
   const double *f = c->f;
+  if (f[LP_DF_EMBED] || f[LP_DF_YEARS]) return 1;
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
       !f[LP_DF_NEAR_BEFORE])
     return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */
   return f[LP_DF_LIST] && (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
+}
+
+#define TIE_MARGIN 0.1   /* scores this close name no winner */
+
+/* Does another eligible candidate naming another day score within
+ * TIE_MARGIN of the best? Then the page does not say which of the two is
+ * the article's, and a wrong date is worse than none. */
+static int tied(const lp_date_cand *c, size_t nc, size_t best) {
+  size_t i;
+  for (i = 0; i < nc; i++)
+    if (i != best && !ineligible(&c[i]) && !same_day(&c[i].d, &c[best].d) &&
+        c[i].score > c[best].score - TIE_MARGIN)
+      return 1;
+  return 0;
 }
 
 int lp_date_pick(const lp_text *t, const lp_layout *lay, size_t title,
@@ -568,7 +622,7 @@ int lp_date_pick(const lp_text *t, const lp_layout *lay, size_t title,
   for (i = 0; i < nc; i++)
     if (!ineligible(&c[i]) && (best == LP_NONE || c[i].score > c[best].score))
       best = i;
-  if (best == LP_NONE || c[best].score <= 0) {
+  if (best == LP_NONE || c[best].score <= 0 || tied(c, nc, best)) {
     free(c);
     return 0;
   }

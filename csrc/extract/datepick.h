@@ -59,6 +59,7 @@ enum {
   LP_DF_DOM_TIME,   /* HTML: inside a <time> element */
   LP_DF_DOM_HEADER, /* HTML: inside a header element */
   LP_DF_BULLET,     /* its line is a list item (starts with a bullet) */
+  LP_DF_EMBED,      /* the signature of an embedded post: "(@handle) date" */
   LP_DF__N
 };
 

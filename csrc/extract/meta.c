@@ -388,11 +388,12 @@ static long day_number(const lp_date *d) {
   return era * 146097 + doe - 719468;
 }
 
-/* The hour in UTC of a date with a time given in UTC or without a zone;
- * -1 when it has no time or a local offset. */
+/* The hour in UTC of a date with a time given in UTC; -1 when it has no
+ * time, a local offset or no zone (a time without a zone is the
+ * publisher's clock: its day is the local day, not one to shift). */
 static int utc_hour(const lp_date *d) {
   if (d->prec < LOUPE_PREC_MINUTE || d->hour < 0) return -1;
-  if (d->has_tz && d->tz_minutes != 0) return -1;
+  if (!d->has_tz || d->tz_minutes != 0) return -1;
   return d->hour;
 }
 
@@ -467,6 +468,19 @@ typedef struct {
   int have;
 } cand;
 
+/* The UTC hour of the publication date p; a time without a zone is
+ * read as UTC only when another value of the page gives the same clock
+ * time in UTC (<time datetime="...Z"> beside a zoneless meta). */
+static int pub_utc_hour(const lp_date *p, const cand *tim) {
+  const lp_date *t = &tim->d;
+  if (p->has_tz || p->prec < LOUPE_PREC_MINUTE) return utc_hour(p);
+  if (tim->have && t->has_tz && t->tz_minutes == 0 && t->year == p->year &&
+      t->month == p->month && t->day == p->day && t->hour == p->hour &&
+      t->minute == p->minute)
+    return p->hour;
+  return -1;
+}
+
 /* Set a->date from candidate c (a metadata value; the text's own date
  * is already there). */
 static int take(lp_html *h, loupe_article *a, const cand *c, const char *rule,
@@ -492,7 +506,8 @@ static int take(lp_html *h, loupe_article *a, const cand *c, const char *rule,
  * - a generic "date" meta (name="date", dc.date: often the last change)
  *   yields to the shown date;
  * - the page shows a later date that is its modification date: the page
- *   presents itself as of that update, and is dated by it.
+ *   presents itself as of that update, and is dated by it, a day after
+ *   the publication too (then no time-zone shift explains the day).
  * Without a publication date in metadata: the shown date, else a <time>
  * element inside the article, else the URL's date. The shown date is
  * kept in date_visible, the metadata's in meta.
@@ -578,7 +593,10 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
 
   if (pub.have && vis.have && day_number(&pub.d) != day_number(&vis.d)) {
     long dv = day_number(&vis.d), dp = day_number(&pub.d), diff = dv - dp;
-    int generic = pub.it->prio >= 5, hour = utc_hour(&pub.d);
+    int generic = pub.it->prio >= 5, hour = pub_utc_hour(&pub.d, &tim);
+    /* the shown date is the modification's day, later than the
+     * publication: the page presents itself as of that change */
+    int shown_mod = mod.have && day_number(&mod.d) == dv && diff > 0;
     if (diff == 1 || diff == -1) {
       if (u.have && (day_number(&u.d) == dv || day_number(&u.d) == dp))
         return day_number(&u.d) == dv ? LOUPE_OK
@@ -587,18 +605,18 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
           (day_number(&tim.d) == dv || day_number(&tim.d) == dp))
         return day_number(&tim.d) == dv ? LOUPE_OK
                                          : take(h, a, &pub, NULL, arena);
-      if (generic) return LOUPE_OK;
+      if (generic || shown_mod) return LOUPE_OK;
       if ((diff == -1 && hour >= 0 && hour < 8) ||
           (diff == 1 && hour >= 22))
         return LOUPE_OK;                     /* the shown local day */
       return take(h, a, &pub, NULL, arena);
     }
     if (generic) return LOUPE_OK;
-    if (mod.have && day_number(&mod.d) == dv && diff > 0) return LOUPE_OK;
+    if (shown_mod) return LOUPE_OK;
     return take(h, a, &pub, NULL, arena);
   }
   if (pub.have) {
-    int hour = utc_hour(&pub.d);
+    int hour = pub_utc_hour(&pub.d, &tim);
     if (!vis.have && u.have && hour >= 0) {
       long diff = day_number(&u.d) - day_number(&pub.d);
       if ((diff == -1 && hour < 8) || (diff == 1 && hour >= 22))

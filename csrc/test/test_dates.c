@@ -445,7 +445,17 @@ static void test_fuzz(void) {
 
 /* Parse page and check its date (NULL: none) and that the rule is the
  * text ranking's ("date-..."). */
+static void check_page_rule(const char *name, const char *page,
+                            const char *want, const char *rule);
+
 static void check_page(const char *name, const char *page, const char *want) {
+  check_page_rule(name, page, want, "date-");
+}
+
+/* Parse page and check its date (NULL: none) and that its rule starts
+ * with rule. */
+static void check_page_rule(const char *name, const char *page,
+                            const char *want, const char *rule) {
   loupe_parser *p = NULL;
   loupe_article *a = NULL;
   const char *got;
@@ -460,8 +470,8 @@ static void check_page(const char *name, const char *page, const char *want) {
   check(strcmp(got, want ? want : "(none)") == 0, name, "page date", got,
         want ? want : "(none)");
   if (want)
-    check(a->date.rule && strncmp(a->date.rule, "date-", 5) == 0, name,
-          "rule", a->date.rule ? a->date.rule : "(none)", "date-...");
+    check(a->date.rule && strncmp(a->date.rule, rule, strlen(rule)) == 0,
+          name, "rule", a->date.rule ? a->date.rule : "(none)", rule);
   loupe_article_free(a);
   loupe_parser_free(p);
 }
@@ -534,12 +544,77 @@ static void test_pages(void) {
              "Old ferry pier to close for repairs\n\n"
              "By Mara Quill | 02/11/2023 02:00pm EST\n\n" EN_BODY,
              "2023-02-11T14:00-05:00");
+  /* published and updated on one line: the date after "Updated" is the
+   * update's, the one after "Published" the article's */
+  check_page("published updated",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill\n"
+             "Published: 09:10, 14 March 2024 | Updated: 17:45, 16 March "
+             "2024\n\n" EN_BODY,
+             "2024-03-14T09:10");
+  /* an embedded post's signature in the body is the post's date; the
+   * article shows none */
+  check_page("embedded post",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n" EN_BODY
+             "Pier closed at last, the gulls are happy\n"
+             "\xe2\x80\x94 Harbor Watch (@harbor_watch) March 11, 2024\n\n"
+             "A post shared by Quay Cafe (@quaycafe) on Mar 9, 2024 at "
+             "8:15am PST\n\n" EN_BODY,
+             NULL);
   /* a French page writes 02/11/23 day first */
   check_page("french numeric",
              "Le Courrier du Nord\n\n"
              "La piscine du quartier nord va fermer\n\n"
              "Publi\xc3\xa9 le 02/11/23 \xc3\xa0 16h33\n\n" FR_BODY,
              "2023-11-02T16:33");
+}
+
+#define HTML_HEAD(jsonld) \
+  "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">" \
+  "<title>Neue Turnhalle fuer die Schulstrasse</title>" \
+  "<script type=\"application/ld+json\">" jsonld "</script></head><body>" \
+  "<header><nav><a href=\"/\">Start</a> <a href=\"/lokal\">Lokal</a>" \
+  "</nav></header><main><article><h1>Neue Turnhalle fuer die " \
+  "Schulstrasse</h1>"
+#define HTML_BODY \
+  "<p>Die Gemeinde hat am Montag den Bau einer neuen Turnhalle " \
+  "beschlossen, nachdem die alte Halle im Winter wegen Schimmel " \
+  "geschlossen werden musste und die Vereine seitdem ausweichen.</p>" \
+  "<p>Die Kosten werden auf vier Millionen geschaetzt, ein Drittel " \
+  "davon soll aus einem Foerdertopf des Landes kommen, den Rest " \
+  "traegt die Gemeinde aus ihren Ruecklagen.</p>" \
+  "<p>Bis zur Eroeffnung fahren Busse die Schulklassen in die " \
+  "Nachbargemeinde, wo die Halle am Vormittag frei ist.</p>" \
+  "</article></main></body></html>"
+
+/* HTML: the metadata's publication date against the date the page shows */
+static void test_meta_dates(void) {
+  /* shown: the modification's day, the day after the publication: the
+   * page presents itself as of that change */
+  check_page_rule("shown modification",
+                  HTML_HEAD("{\"@type\":\"NewsArticle\","
+                            "\"datePublished\":\"2024-03-14T18:19+01:00\","
+                            "\"dateModified\":\"2024-03-15T09:30+01:00\"}")
+                  "<p class=\"meta\">15.03.2024, 09:30 Uhr</p>" HTML_BODY,
+                  "2024-03-15T09:30", "date-");
+  /* a publication time without a zone is the publisher's clock: the
+   * next day shown is no time-zone shift, the metadata wins */
+  check_page_rule("no zone",
+                  HTML_HEAD("{\"@type\":\"NewsArticle\","
+                            "\"datePublished\":\"2024-03-14T23:10:00\"}")
+                  "<p class=\"meta\">Freitag, 15. M\xc3\xa4rz 2024</p>"
+                  HTML_BODY,
+                  "2024-03-14T23:10:00", "jsonld:");
+  /* ... unless a <time> gives the same clock in UTC: then the evening
+   * shown west of Greenwich is the page's day */
+  check_page_rule("zone from time",
+                  HTML_HEAD("{\"@type\":\"NewsArticle\","
+                            "\"datePublished\":\"2024-03-15T02:24:00\"}")
+                  "<p class=\"meta\"><time datetime=\"2024-03-15T02:24:00Z\">"
+                  "March 14, 2024 9:24 PM ET</time></p>" HTML_BODY,
+                  "2024-03-14T21:24-04:00", "date-");
 }
 
 int main(void) {
@@ -551,6 +626,7 @@ int main(void) {
   test_format();
   test_fuzz();
   test_pages();
+  test_meta_dates();
   printf("test_dates: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
