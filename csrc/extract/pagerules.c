@@ -8,15 +8,27 @@
 #include "classify.h"
 
 /* Openings of a comment section's header, lower case, after an optional
- * count ("12 ", "One "). */
-static const char *const comment_heads[] = {
-  "comments", "comment", "leave a reply", "leave a comment",
-  "post a comment", "add a comment", "add comment", "add your comment",
-  "responses to", "response to", "thoughts on", "replies to", "reader comments",
-  "readers' comments", "readers comments", "reader's comments",
-  "user comments", "your comments", "have your say", "join the discussion",
-  "join the conversation", "kommentare", "kommentar", "commentaires",
-  "comentarios", "comentários", "commenti", "reacties", "comentar"
+ * count ("12 ", "One "); titled: the header goes on with the headline
+ * ("3 responses to <the headline>"). */
+typedef struct {
+  const char *head;
+  unsigned char len, titled;
+} comment_head;
+
+static const comment_head comment_heads[] = {
+  {"comments", 8, 0}, {"comment", 7, 0}, {"leave a reply", 13, 0},
+  {"leave a comment", 15, 0}, {"post a comment", 14, 0},
+  {"add a comment", 13, 0}, {"add comment", 11, 0},
+  {"add your comment", 16, 0}, {"responses to", 12, 1},
+  {"response to", 11, 1}, {"thoughts on", 11, 1}, {"replies to", 10, 1},
+  {"reader comments", 15, 0}, {"readers' comments", 17, 0},
+  {"readers comments", 16, 0}, {"reader's comments", 17, 0},
+  {"user comments", 13, 0}, {"your comments", 13, 0},
+  {"have your say", 13, 0}, {"join the discussion", 19, 0},
+  {"join the conversation", 21, 0}, {"kommentare", 10, 0},
+  {"kommentar", 9, 0}, {"commentaires", 12, 0}, {"comentarios", 11, 0},
+  {"comentários", 12, 0}, {"commenti", 8, 0}, {"reacties", 8, 0},
+  {"comentar", 8, 0}
 };
 
 #define N_HEADS (sizeof comment_heads / sizeof comment_heads[0])
@@ -43,22 +55,29 @@ int lp_comment_zero(const lp_text *t, const lp_line *l) {
 int lp_comment_header(const lp_text *t, const lp_line *l) {
   const char *s = LP_LINE_PTR(t, l);
   size_t n = l->len, i, k;
+  unsigned char first;
+  int long_line;
   /* "3 responses to <the headline>" may be long; the others are short */
   if (l->nwords > 30 || n == 0) return 0;
   k = skip_count(s, n);
-  if (lp_comment_zero(t, l)) return 0;
+  if (k >= n) return 0;
+  /* every head starts with a letter: compare only those that share the
+   * line's first one (most lines share none) */
+  first = (unsigned char)(s[k] | 32);
+  if (first < 'a' || first > 'y') return 0;
+  /* a line too long or separated for a plain header can only be a
+   * titled one */
+  long_line = l->nwords - (k > 0) > 4 || l->nseps > 0;
   for (i = 0; i < N_HEADS; i++) {
-    size_t m = strlen(comment_heads[i]);
-    int titled = strstr(comment_heads[i], " to") != NULL ||
-                 strstr(comment_heads[i], " on") != NULL;
-    if (!lp_starts_ci(s + k, n - k, comment_heads[i])) continue;
+    const comment_head *h = &comment_heads[i];
+    size_t m = h->len;
+    if ((unsigned char)h->head[0] != first || (long_line && !h->titled))
+      continue;
+    if (!lp_starts_ci(s + k, n - k, h->head)) continue;
     /* the whole word: "commentary" is not "comment" */
     if (k + m < n && ((s[k + m] | 32) >= 'a' && (s[k + m] | 32) <= 'z'))
       continue;
-    /* short, and not in a share bar ("Share | Comments (3)"); "3
-     * responses to <the headline>" holds the headline */
-    if (!titled && (l->nwords - (k > 0) > 4 || l->nseps > 0)) continue;
-    return 1;
+    return !lp_comment_zero(t, l);
   }
   return 0;
 }
