@@ -271,20 +271,83 @@ static void teaser_runs(lp_text *t) {
   }
 }
 
-/* A list between two paragraphs of prose is the article's: its items
- * (short, so judged boilerplate on their own) join it. */
-static void inline_lists(lp_text *t) {
-  size_t n = t->n_lines, i = 0;
-  while (i < n) {
-    size_t j = i, k;
-    while (j < n && t->lines[j].cls == C_BAD && t->lines[j].reason &&
-           strcmp(t->lines[j].reason, "list-item") == 0)
+/* A list's item as the labeller left it: a bullet line not judged good
+ * and without a cue word (a menu's "Facebook", "Contact us" has one). */
+static int list_item(const lp_line *l) {
+  return (l->flags & LP_F_BULLET) && l->cls != C_GOOD && l->cue == 0;
+}
+
+/* A subhead between a list's items ("Not scary", "Group B"): a few
+ * words, no cue, no bullet. */
+static int list_subhead(const lp_line *l) {
+  return l->cls != C_GOOD && !(l->flags & LP_F_BULLET) && l->nwords >= 1 &&
+         l->nwords <= 6 && l->cue == 0;
+}
+
+/* A line that announces what follows ("... looks like this:"). */
+static int colon_lead(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len;
+  while (n > 0 && s[n - 1] == ' ') n--;
+  return n > 0 && s[n - 1] == ':' && l->cue == 0 && l->nwords >= 2 &&
+         l->nwords <= 30;
+}
+
+/* Items of a list run from line i on (subheads between items included);
+ * returns its end, sets *caps and *alpha to its items' Title Case
+ * words and words. */
+static size_t list_run(const lp_text *t, size_t i, uint64_t *caps,
+                       uint64_t *alpha) {
+  size_t n = t->n_lines, j = i;
+  *caps = *alpha = 0;
+  while (j < n) {
+    const lp_line *l = &t->lines[j];
+    if (list_item(l)) {
+      *caps += l->ncap;
+      *alpha += l->nalpha_words;
       j++;
-    if (j == i) { i++; continue; }
-    if (i > 0 && j < n && t->lines[i - 1].cls == C_GOOD &&
-        t->lines[j].cls == C_GOOD)
-      for (k = i; k < j; k++) t->lines[k].cls = C_GOOD;
-    i = j;
+    } else if (list_subhead(l) && j + 1 < n && list_item(&t->lines[j + 1])) {
+      j++;
+    } else {
+      break;
+    }
+  }
+  return j;
+}
+
+/* A list the article leads into is the article's: its items are short,
+ * so judged boilerplate on their own. It is led in by prose (a good line
+ * just before it, maybe under a subhead) or by a line that announces it
+ * ("... looks like this:"). It joins when prose goes on after it, or,
+ * when it ends the article, when it was announced and its items read as
+ * phrases, not as Title Case headlines of other stories. */
+static void article_lists(lp_text *t) {
+  size_t n = t->n_lines, i = 0, k;
+  while (i < n) {
+    size_t from = i, j, lead;
+    uint64_t caps, alpha;
+    int led, announced, tail;
+    if (!list_item(&t->lines[i])) { i++; continue; }
+    while (from > 0 && list_subhead(&t->lines[from - 1])) from--;
+    j = list_run(t, i, &caps, &alpha);
+    if (from == 0) { i = j; continue; }
+    lead = from - 1;
+    announced = colon_lead(t, &t->lines[lead]);
+    led = t->lines[lead].cls == C_GOOD || announced;
+    /* prose after it, maybe under a subhead or an announcing line */
+    tail = j < n && (t->lines[j].cls == C_GOOD ||
+                     ((list_subhead(&t->lines[j]) ||
+                       colon_lead(t, &t->lines[j])) &&
+                      j + 1 < n && t->lines[j + 1].cls == C_GOOD));
+    if (led && (tail || (announced && caps * 10 < alpha * 6))) {
+      if (tail && t->lines[j].cls != C_GOOD) j++;
+      for (k = lead; k < j; k++)
+        if (t->lines[k].cls != C_GOOD) {
+          t->lines[k].cls = C_GOOD;
+          t->lines[k].reason = "article-list";
+        }
+    }
+    i = j > i ? j : i + 1;
   }
 }
 
@@ -344,8 +407,12 @@ static void story_cards(lp_text *t) {
   for (i = 1; i < n; i++) {
     size_t j = card_twin(t, i), from = i, to;
     int prose_before = 0;
-    /* the same line a third time is a repeated caption, not a card */
+    /* the same line a third time is a repeated caption, not a card; so
+     * is a pair the caption pass found beside a photo credit */
     if (j == 0 || card_twin(t, j) != 0) continue;
+    if (t->lines[i].cls == C_BAD && t->lines[i].reason &&
+        strcmp(t->lines[i].reason, "caption-repeat") == 0)
+      continue;
     for (k = i; k-- > 0 && k + 5 > i;)
       if (t->lines[k].cls == C_GOOD && t->lines[k].nchars >= 100) {
         prose_before = 1;
@@ -400,6 +467,27 @@ static int ends_with_date(const char *s, size_t n) {
   return 0;
 }
 
+/* Does the line open with a phrase of three words or more printed twice
+ * back to back ("Ten Ways To Rest Well 1Ten Ways To Rest Well 1...")?
+ * That is an image's alt text glued to its title, or a card's headline
+ * glued to its link: a writer never repeats a sentence's opening at
+ * once. */
+int lp_doubled_opening(const char *s, size_t n) {
+  size_t k = 20, half = n / 2 > 300 ? 300 : n / 2;
+  while (k <= half) {
+    const char *x = memchr(s + k, s[0], half + 1 - k);
+    size_t j, spaces = 0;
+    if (x == NULL) return 0;
+    k = (size_t)(x - s);
+    if (memcmp(s, x, k) == 0) {
+      for (j = 0; j < k; j++) spaces += s[j] == ' ';
+      if (spaces >= 2) return 1;
+    }
+    k++;
+  }
+  return 0;
+}
+
 /* Photo captions by their shape: a sentence that ends with the date the
  * picture was taken, or that places people in it ("(left)", ", right,").
  * A signature under an embedded post ends with a date too: not one. */
@@ -411,6 +499,12 @@ void lp_caption_shapes(lp_text *t) {
     int dated, placed;
     if (l->nwords < 8 || l->nwords > 80 || l->cls == C_BAD) continue;
     if (post_signature(t, l)) continue;
+    if (lp_doubled_opening(s, l->len)) {
+      l->cls = C_BAD;
+      l->cue |= LP_CUE_CAPTION;
+      l->reason = "doubled-text";
+      continue;
+    }
     dated = ends_with_date(s, l->len);
     placed = lp_contains_ci(s, l->len, "(left)") ||
              lp_contains_ci(s, l->len, "(right)") ||
@@ -472,7 +566,7 @@ void lp_wrapped_runs(lp_text *t, unsigned need) {
 void lp_page_rules(lp_text *t) {
   story_cards(t);
   embedded_posts(t);
-  inline_lists(t);
+  article_lists(t);
   comment_cut(t);
   teaser_runs(t);
 }
