@@ -351,6 +351,61 @@ static void article_lists(lp_text *t) {
   }
 }
 
+/* A feed of posts (quotes, status updates), each with its own share bar:
+ * the same share line three times or more, a post between each two and
+ * one after the last. An article has a share bar, not one per paragraph.
+ * FEED_GAP: lines a post may take between two bars. */
+#define FEED_GAP 4
+
+static int share_bar(const lp_line *l) {
+  return l->cls == C_BAD && (l->cue & LP_CUE_SOCIAL);
+}
+
+/* Do lines a..b-1 hold a post: good prose, at most one other line? */
+static int post_between(const lp_text *t, size_t a, size_t b) {
+  size_t k, good = 0, other = 0;
+  for (k = a; k < b && k < t->n_lines; k++) {
+    if (t->lines[k].cls == C_GOOD) good++;
+    else other++;
+  }
+  return good > 0 && other <= 1;
+}
+
+/* The last bar of the chain of bars like line i's, each a post apart;
+ * *bars: how many. */
+static size_t bar_chain(const lp_text *t, size_t i, size_t *bars) {
+  const lp_line *b = &t->lines[i];
+  size_t last = i, k;
+  *bars = 1;
+  for (k = i + 1; k < t->n_lines && k <= last + FEED_GAP + 1; k++) {
+    const lp_line *o = &t->lines[k];
+    if (!share_bar(o) || o->hash != b->hash || o->nwords != b->nwords)
+      continue;
+    if (!post_between(t, last + 1, k)) break;
+    last = k;
+    (*bars)++;
+  }
+  return last;
+}
+
+static void post_feeds(lp_text *t) {
+  size_t n = t->n_lines, i = 0, k, bars, last;
+  while (i < n) {
+    if (!share_bar(&t->lines[i])) { i++; continue; }
+    last = bar_chain(t, i, &bars);
+    if (bars >= 3) {
+      size_t end = last + 3 < n ? last + 3 : n;
+      for (k = i + 1; k < end; k++) {
+        if (k > last && share_bar(&t->lines[k])) break;
+        if (t->lines[k].cls != C_GOOD) continue;
+        t->lines[k].cls = C_BAD;
+        t->lines[k].reason = "post-feed";
+      }
+    }
+    i = last + 1;
+  }
+}
+
 /* The signature under an embedded post, "— Name (@handle) November 19,
  * 2019": a dash, a handle in brackets, a year at the end. */
 static int post_signature(const lp_text *t, const lp_line *l) {
@@ -565,6 +620,7 @@ void lp_wrapped_runs(lp_text *t, unsigned need) {
 
 void lp_page_rules(lp_text *t) {
   story_cards(t);
+  post_feeds(t);
   embedded_posts(t);
   article_lists(t);
   comment_cut(t);

@@ -303,6 +303,25 @@ static void test_article_lists(void) {
   loupe_article_free(a);
 }
 
+/* ---- a feed of posts under the article, each with its share bar ---- */
+
+#define BAR "Share on Facebook, Twitter or WhatsApp."
+static const char FEED_PAGE[] =
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\nMore posts\n\n"
+  BAR "\n\n" CMT1 "\n\n" BAR "\n\n" CMT2 "\n\n" BAR "\n\n" CMT3 "\n\n"
+  BAR "\n\n" ART4 "\n";
+
+static void test_post_feed(void) {
+  loupe_article *a = parse_page("post feed", FEED_PAGE);
+  check_body("post feed", a, ART1, 1);
+  check_body("post feed", a, ART3, 1);
+  check_body("post feed", a, CMT1, 0);
+  check_body("post feed", a, CMT2, 0);
+  check_body("post feed", a, ART4, 0);
+  loupe_article_free(a);
+}
+
 /* ---- a gallery inside the article ---- */
 
 #define GAL(k, cap) "Image " k " of 3\n\n" cap "\n\n" cap "\n\n" \
@@ -564,6 +583,7 @@ int main(void) {
   test_inline_list();
   test_article_lists();
   test_gallery();
+  test_post_feed();
   test_embedded_post();
   test_split_article();
   test_story_card();
