@@ -403,14 +403,34 @@ static long line_weight(const lp_line *l, int cls) {
   return w;
 }
 
+/* Is line j printed again within two lines (a photo's caption, then
+ * its alt text)? */
+static int twin_near(const lp_text *t, size_t j) {
+  size_t k;
+  for (k = j > 2 ? j - 2 : 0; k < t->n_lines && k <= j + 2; k++)
+    if (k != j && t->lines[k].hash == t->lines[j].hash &&
+        t->lines[k].nwords == t->lines[j].nwords)
+      return 1;
+  return 0;
+}
+
 /* A caption printed twice (credit line, then alt text) is a caption; so
- * is the unpunctuated line beside a photo credit. */
+ * is the unpunctuated line beside a photo credit, and a line printed
+ * twice just before or after a credit (a gallery's picture text). */
 static void caption_pass(lp_text *t) {
   size_t n = t->n_lines, i;
   for (i = 0; i < n; i++) {
     size_t j;
     if (!(t->lines[i].cue & LP_CUE_CAPTION) || t->lines[i].cls != C_BAD)
       continue;
+    for (j = i > 4 ? i - 4 : 0; j < n && j <= i + 4; j++) {
+      lp_line *o = &t->lines[j];
+      if (o->cls == C_BAD || o->cls == C_GOOD || o->nwords < 3 ||
+          o->nwords > 60 || !twin_near(t, j))
+        continue;
+      o->cls = C_BAD;
+      o->reason = "caption-repeat";
+    }
     for (j = i > 2 ? i - 2 : 0; j < n && j <= i + 2; j++) {
       lp_line *o = &t->lines[j];
       if (j == i || o->cls == C_BAD || o->nwords > 60) continue;
@@ -524,6 +544,16 @@ static void indent_pass(lp_text *t) {
         t->lines[i].cls = C_NEAR;
 }
 
+/* What a photo caption costs the article region. */
+#define CAPTION_COST (-5)
+
+static int caption_line(const lp_line *l) {
+  if (l->cls != C_BAD) return 0;
+  if (l->cue & LP_CUE_CAPTION) return 1;
+  return l->reason && (strcmp(l->reason, "caption") == 0 ||
+                       strcmp(l->reason, "caption-repeat") == 0);
+}
+
 /* Maximum-sum segment: the article region (on an HTML page, the one its
  * headline opens, when it is known). Sets *a..*b, LP_NONE when none. */
 static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
@@ -544,6 +574,9 @@ static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
       w[i] = line_weight(l, C_BAD) + END_COST;
     if ((l->cue & LP_CUE_COMMENT) && lp_comment_zero(t, l))
       w[i] = line_weight(l, C_BAD) + END_COST;
+    /* photo captions and a gallery's credits sit inside the article:
+     * they do not split it */
+    if (caption_line(l)) w[i] = CAPTION_COST;
     if (t->dom) w[i] = lp_dom_weight(t, l, w[i]);
   }
   if (!(t->dom && lp_dom_region(t, w, best_a, best_b)))

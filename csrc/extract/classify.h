@@ -20,6 +20,10 @@ int lp_comment_header(const lp_text *t, const lp_line *l);
  * Runs on the initial classes. */
 void lp_caption_shapes(lp_text *t);
 
+/* Does s[0..n) open with a phrase of three words or more printed twice
+ * back to back (an image's alt text glued to its title)? */
+int lp_doubled_opening(const char *s, size_t n);
+
 /* A paragraph the source wrapped into lines is judged whole: its lines
  * are good when together they read as prose (need: the stop-word share
  * per mille prose needs). Runs before the neighbour pass. */

@@ -403,10 +403,12 @@ int lp_contains_ci(const char *s, size_t n, const char *needle) {
 }
 
 int lp_starts_ci(const char *s, size_t n, const char *prefix) {
-  size_t m = strlen(prefix), j;
-  if (m > n) return 0;
-  for (j = 0; j < m; j++) {
-    unsigned char a = (unsigned char)s[j], b = (unsigned char)prefix[j];
+  size_t j;
+  /* no strlen: the prefix ends at its NUL, the line at n */
+  for (j = 0; prefix[j] != '\0'; j++) {
+    unsigned char a, b = (unsigned char)prefix[j];
+    if (j >= n) return 0;
+    a = (unsigned char)s[j];
     if (a >= 'A' && a <= 'Z') a |= 32;
     if (b >= 'A' && b <= 'Z') b |= 32;
     if (a != b) return 0;

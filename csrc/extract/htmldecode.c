@@ -72,11 +72,15 @@ int lp_html_sniff(const char *s, size_t n) {
         lp_contains_ci(s + i, n - i > 1024 ? 1024 : n - i, "<html"))))
     return 1;
   m = n > 65536 ? 65536 : n;
+  /* the tags first, found with memchr: a text page holds few, and its
+   * lines need not be counted then */
   for (k = i; k < m; k++) {
+    const char *lt = memchr(s + k, '<', m - k);
     size_t j;
     int t;
-    if (s[k] == '\n') { lines++; continue; }
-    if (s[k] != '<' || k + 2 >= m) continue;
+    if (lt == NULL) break;
+    k = (size_t)(lt - s);
+    if (k + 2 >= m) break;
     j = k + 1 + (s[k + 1] == '/');
     for (t = 0; sniff_tags[t]; t++)
       if (starts_ci(s + j, m - j, sniff_tags[t])) {
@@ -84,7 +88,14 @@ int lp_html_sniff(const char *s, size_t n) {
         break;
       }
   }
-  return tags >= 12 && tags * 4 >= lines;
+  if (tags < 12) return 0;
+  for (k = i; k < m; k++) {
+    const char *nl = memchr(s + k, '\n', m - k);
+    if (nl == NULL) break;
+    k = (size_t)(nl - s);
+    lines++;
+  }
+  return tags * 4 >= lines;
 }
 
 /* ---- charset ---- */

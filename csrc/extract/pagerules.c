@@ -8,15 +8,27 @@
 #include "classify.h"
 
 /* Openings of a comment section's header, lower case, after an optional
- * count ("12 ", "One "). */
-static const char *const comment_heads[] = {
-  "comments", "comment", "leave a reply", "leave a comment",
-  "post a comment", "add a comment", "add comment", "add your comment",
-  "responses to", "response to", "thoughts on", "replies to", "reader comments",
-  "readers' comments", "readers comments", "reader's comments",
-  "user comments", "your comments", "have your say", "join the discussion",
-  "join the conversation", "kommentare", "kommentar", "commentaires",
-  "comentarios", "comentários", "commenti", "reacties", "comentar"
+ * count ("12 ", "One "); titled: the header goes on with the headline
+ * ("3 responses to <the headline>"). */
+typedef struct {
+  const char *head;
+  unsigned char len, titled;
+} comment_head;
+
+static const comment_head comment_heads[] = {
+  {"comments", 8, 0}, {"comment", 7, 0}, {"leave a reply", 13, 0},
+  {"leave a comment", 15, 0}, {"post a comment", 14, 0},
+  {"add a comment", 13, 0}, {"add comment", 11, 0},
+  {"add your comment", 16, 0}, {"responses to", 12, 1},
+  {"response to", 11, 1}, {"thoughts on", 11, 1}, {"replies to", 10, 1},
+  {"reader comments", 15, 0}, {"readers' comments", 17, 0},
+  {"readers comments", 16, 0}, {"reader's comments", 17, 0},
+  {"user comments", 13, 0}, {"your comments", 13, 0},
+  {"have your say", 13, 0}, {"join the discussion", 19, 0},
+  {"join the conversation", 21, 0}, {"kommentare", 10, 0},
+  {"kommentar", 9, 0}, {"commentaires", 12, 0}, {"comentarios", 11, 0},
+  {"comentários", 12, 0}, {"commenti", 8, 0}, {"reacties", 8, 0},
+  {"comentar", 8, 0}
 };
 
 #define N_HEADS (sizeof comment_heads / sizeof comment_heads[0])
@@ -43,22 +55,29 @@ int lp_comment_zero(const lp_text *t, const lp_line *l) {
 int lp_comment_header(const lp_text *t, const lp_line *l) {
   const char *s = LP_LINE_PTR(t, l);
   size_t n = l->len, i, k;
+  unsigned char first;
+  int long_line;
   /* "3 responses to <the headline>" may be long; the others are short */
   if (l->nwords > 30 || n == 0) return 0;
   k = skip_count(s, n);
-  if (lp_comment_zero(t, l)) return 0;
+  if (k >= n) return 0;
+  /* every head starts with a letter: compare only those that share the
+   * line's first one (most lines share none) */
+  first = (unsigned char)(s[k] | 32);
+  if (first < 'a' || first > 'y') return 0;
+  /* a line too long or separated for a plain header can only be a
+   * titled one */
+  long_line = l->nwords - (k > 0) > 4 || l->nseps > 0;
   for (i = 0; i < N_HEADS; i++) {
-    size_t m = strlen(comment_heads[i]);
-    int titled = strstr(comment_heads[i], " to") != NULL ||
-                 strstr(comment_heads[i], " on") != NULL;
-    if (!lp_starts_ci(s + k, n - k, comment_heads[i])) continue;
+    const comment_head *h = &comment_heads[i];
+    size_t m = h->len;
+    if ((unsigned char)h->head[0] != first || (long_line && !h->titled))
+      continue;
+    if (!lp_starts_ci(s + k, n - k, h->head)) continue;
     /* the whole word: "commentary" is not "comment" */
     if (k + m < n && ((s[k + m] | 32) >= 'a' && (s[k + m] | 32) <= 'z'))
       continue;
-    /* short, and not in a share bar ("Share | Comments (3)"); "3
-     * responses to <the headline>" holds the headline */
-    if (!titled && (l->nwords - (k > 0) > 4 || l->nseps > 0)) continue;
-    return 1;
+    return !lp_comment_zero(t, l);
   }
   return 0;
 }
@@ -252,20 +271,138 @@ static void teaser_runs(lp_text *t) {
   }
 }
 
-/* A list between two paragraphs of prose is the article's: its items
- * (short, so judged boilerplate on their own) join it. */
-static void inline_lists(lp_text *t) {
-  size_t n = t->n_lines, i = 0;
-  while (i < n) {
-    size_t j = i, k;
-    while (j < n && t->lines[j].cls == C_BAD && t->lines[j].reason &&
-           strcmp(t->lines[j].reason, "list-item") == 0)
+/* A list's item as the labeller left it: a bullet line not judged good
+ * and without a cue word (a menu's "Facebook", "Contact us" has one). */
+static int list_item(const lp_line *l) {
+  return (l->flags & LP_F_BULLET) && l->cls != C_GOOD && l->cue == 0;
+}
+
+/* A subhead between a list's items ("Not scary", "Group B"): a few
+ * words, no cue, no bullet. */
+static int list_subhead(const lp_line *l) {
+  return l->cls != C_GOOD && !(l->flags & LP_F_BULLET) && l->nwords >= 1 &&
+         l->nwords <= 6 && l->cue == 0;
+}
+
+/* A line that announces what follows ("... looks like this:"). */
+static int colon_lead(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t n = l->len;
+  while (n > 0 && s[n - 1] == ' ') n--;
+  return n > 0 && s[n - 1] == ':' && l->cue == 0 && l->nwords >= 2 &&
+         l->nwords <= 30;
+}
+
+/* Items of a list run from line i on (subheads between items included);
+ * returns its end, sets *caps and *alpha to its items' Title Case
+ * words and words. */
+static size_t list_run(const lp_text *t, size_t i, uint64_t *caps,
+                       uint64_t *alpha) {
+  size_t n = t->n_lines, j = i;
+  *caps = *alpha = 0;
+  while (j < n) {
+    const lp_line *l = &t->lines[j];
+    if (list_item(l)) {
+      *caps += l->ncap;
+      *alpha += l->nalpha_words;
       j++;
-    if (j == i) { i++; continue; }
-    if (i > 0 && j < n && t->lines[i - 1].cls == C_GOOD &&
-        t->lines[j].cls == C_GOOD)
-      for (k = i; k < j; k++) t->lines[k].cls = C_GOOD;
-    i = j;
+    } else if (list_subhead(l) && j + 1 < n && list_item(&t->lines[j + 1])) {
+      j++;
+    } else {
+      break;
+    }
+  }
+  return j;
+}
+
+/* A list the article leads into is the article's: its items are short,
+ * so judged boilerplate on their own. It is led in by prose (a good line
+ * just before it, maybe under a subhead) or by a line that announces it
+ * ("... looks like this:"). It joins when prose goes on after it, or,
+ * when it ends the article, when it was announced and its items read as
+ * phrases, not as Title Case headlines of other stories. */
+static void article_lists(lp_text *t) {
+  size_t n = t->n_lines, i = 0, k;
+  while (i < n) {
+    size_t from = i, j, lead;
+    uint64_t caps, alpha;
+    int led, announced, tail;
+    if (!list_item(&t->lines[i])) { i++; continue; }
+    while (from > 0 && list_subhead(&t->lines[from - 1])) from--;
+    j = list_run(t, i, &caps, &alpha);
+    if (from == 0) { i = j; continue; }
+    lead = from - 1;
+    announced = colon_lead(t, &t->lines[lead]);
+    led = t->lines[lead].cls == C_GOOD || announced;
+    /* prose after it, maybe under a subhead or an announcing line */
+    tail = j < n && (t->lines[j].cls == C_GOOD ||
+                     ((list_subhead(&t->lines[j]) ||
+                       colon_lead(t, &t->lines[j])) &&
+                      j + 1 < n && t->lines[j + 1].cls == C_GOOD));
+    if (led && (tail || (announced && caps * 10 < alpha * 6))) {
+      if (tail && t->lines[j].cls != C_GOOD) j++;
+      for (k = lead; k < j; k++)
+        if (t->lines[k].cls != C_GOOD) {
+          t->lines[k].cls = C_GOOD;
+          t->lines[k].reason = "article-list";
+        }
+    }
+    i = j > i ? j : i + 1;
+  }
+}
+
+/* A feed of posts (quotes, status updates), each with its own share bar:
+ * the same share line three times or more, a post between each two and
+ * one after the last. An article has a share bar, not one per paragraph.
+ * FEED_GAP: lines a post may take between two bars. */
+#define FEED_GAP 4
+
+static int share_bar(const lp_line *l) {
+  return l->cls == C_BAD && (l->cue & LP_CUE_SOCIAL);
+}
+
+/* Do lines a..b-1 hold a post: good prose, at most one other line? */
+static int post_between(const lp_text *t, size_t a, size_t b) {
+  size_t k, good = 0, other = 0;
+  for (k = a; k < b && k < t->n_lines; k++) {
+    if (t->lines[k].cls == C_GOOD) good++;
+    else other++;
+  }
+  return good > 0 && other <= 1;
+}
+
+/* The last bar of the chain of bars like line i's, each a post apart;
+ * *bars: how many. */
+static size_t bar_chain(const lp_text *t, size_t i, size_t *bars) {
+  const lp_line *b = &t->lines[i];
+  size_t last = i, k;
+  *bars = 1;
+  for (k = i + 1; k < t->n_lines && k <= last + FEED_GAP + 1; k++) {
+    const lp_line *o = &t->lines[k];
+    if (!share_bar(o) || o->hash != b->hash || o->nwords != b->nwords)
+      continue;
+    if (!post_between(t, last + 1, k)) break;
+    last = k;
+    (*bars)++;
+  }
+  return last;
+}
+
+static void post_feeds(lp_text *t) {
+  size_t n = t->n_lines, i = 0, k, bars, last;
+  while (i < n) {
+    if (!share_bar(&t->lines[i])) { i++; continue; }
+    last = bar_chain(t, i, &bars);
+    if (bars >= 3) {
+      size_t end = last + 3 < n ? last + 3 : n;
+      for (k = i + 1; k < end; k++) {
+        if (k > last && share_bar(&t->lines[k])) break;
+        if (t->lines[k].cls != C_GOOD) continue;
+        t->lines[k].cls = C_BAD;
+        t->lines[k].reason = "post-feed";
+      }
+    }
+    i = last + 1;
   }
 }
 
@@ -325,8 +462,12 @@ static void story_cards(lp_text *t) {
   for (i = 1; i < n; i++) {
     size_t j = card_twin(t, i), from = i, to;
     int prose_before = 0;
-    /* the same line a third time is a repeated caption, not a card */
+    /* the same line a third time is a repeated caption, not a card; so
+     * is a pair the caption pass found beside a photo credit */
     if (j == 0 || card_twin(t, j) != 0) continue;
+    if (t->lines[i].cls == C_BAD && t->lines[i].reason &&
+        strcmp(t->lines[i].reason, "caption-repeat") == 0)
+      continue;
     for (k = i; k-- > 0 && k + 5 > i;)
       if (t->lines[k].cls == C_GOOD && t->lines[k].nchars >= 100) {
         prose_before = 1;
@@ -381,6 +522,27 @@ static int ends_with_date(const char *s, size_t n) {
   return 0;
 }
 
+/* Does the line open with a phrase of three words or more printed twice
+ * back to back ("Ten Ways To Rest Well 1Ten Ways To Rest Well 1...")?
+ * That is an image's alt text glued to its title, or a card's headline
+ * glued to its link: a writer never repeats a sentence's opening at
+ * once. */
+int lp_doubled_opening(const char *s, size_t n) {
+  size_t k = 20, half = n / 2 > 300 ? 300 : n / 2;
+  while (k <= half) {
+    const char *x = memchr(s + k, s[0], half + 1 - k);
+    size_t j, spaces = 0;
+    if (x == NULL) return 0;
+    k = (size_t)(x - s);
+    if (memcmp(s, x, k) == 0) {
+      for (j = 0; j < k; j++) spaces += s[j] == ' ';
+      if (spaces >= 2) return 1;
+    }
+    k++;
+  }
+  return 0;
+}
+
 /* Photo captions by their shape: a sentence that ends with the date the
  * picture was taken, or that places people in it ("(left)", ", right,").
  * A signature under an embedded post ends with a date too: not one. */
@@ -392,6 +554,12 @@ void lp_caption_shapes(lp_text *t) {
     int dated, placed;
     if (l->nwords < 8 || l->nwords > 80 || l->cls == C_BAD) continue;
     if (post_signature(t, l)) continue;
+    if (lp_doubled_opening(s, l->len)) {
+      l->cls = C_BAD;
+      l->cue |= LP_CUE_CAPTION;
+      l->reason = "doubled-text";
+      continue;
+    }
     dated = ends_with_date(s, l->len);
     placed = lp_contains_ci(s, l->len, "(left)") ||
              lp_contains_ci(s, l->len, "(right)") ||
@@ -452,8 +620,9 @@ void lp_wrapped_runs(lp_text *t, unsigned need) {
 
 void lp_page_rules(lp_text *t) {
   story_cards(t);
+  post_feeds(t);
   embedded_posts(t);
-  inline_lists(t);
+  article_lists(t);
   comment_cut(t);
   teaser_runs(t);
 }

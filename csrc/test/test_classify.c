@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "extract/classify.h"
 
 static loupe_article *parse_page(const char *what, const char *page) {
   loupe_parser *p = NULL;
@@ -264,6 +265,84 @@ static void test_inline_list(void) {
   loupe_article_free(a);
 }
 
+/* a list the article announces, at its end; a menu of links after it */
+#define ANN "The board listed the repairs it will pay for first:"
+static const char ANNOUNCED_PAGE[] =
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ANN "\n\n"
+  "\xE2\x80\xA2 Replacing the cracked valves of the outlet tower\n"
+  "\xE2\x80\xA2 Sealing the spillway of the older dam\n"
+  "\xE2\x80\xA2 Testing the pumps at the valley station\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n\n"
+  "\xE2\x80\xA2 Weather Radar\n\xE2\x80\xA2 Traffic Cameras\n"
+  "\xE2\x80\xA2 School Closings\n";
+
+/* lists under subheads between two paragraphs */
+static const char SUBHEAD_LIST_PAGE[] =
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\nUrgent\n\n"
+  "\xE2\x80\xA2 the outlet tower of the older dam\n\n"
+  "Later this year\n\n"
+  "\xE2\x80\xA2 the spillway and its gates\n"
+  "\xE2\x80\xA2 the pumps at the valley station\n\n"
+  ART2 "\n\n" ART3 "\n";
+
+static void test_article_lists(void) {
+  loupe_article *a = parse_page("announced list", ANNOUNCED_PAGE);
+  check_body("announced list", a, ART2, 1);
+  check_body("announced list", a, ANN, 1);
+  check_body("announced list", a, "\xE2\x80\xA2 Sealing the spillway", 1);
+  check_body("announced list", a, "\xE2\x80\xA2 Testing the pumps", 1);
+  check_body("announced list", a, "\xE2\x80\xA2 Traffic Cameras", 0);
+  loupe_article_free(a);
+  a = parse_page("subhead list", SUBHEAD_LIST_PAGE);
+  check_body("subhead list", a, "\xE2\x80\xA2 the outlet tower", 1);
+  check_body("subhead list", a, "Later this year", 1);
+  check_body("subhead list", a, "\xE2\x80\xA2 the pumps at", 1);
+  check_body("subhead list", a, ART3, 1);
+  loupe_article_free(a);
+}
+
+/* ---- a feed of posts under the article, each with its share bar ---- */
+
+#define BAR "Share on Facebook, Twitter or WhatsApp."
+static const char FEED_PAGE[] =
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\nMore posts\n\n"
+  BAR "\n\n" CMT1 "\n\n" BAR "\n\n" CMT2 "\n\n" BAR "\n\n" CMT3 "\n\n"
+  BAR "\n\n" ART4 "\n";
+
+static void test_post_feed(void) {
+  loupe_article *a = parse_page("post feed", FEED_PAGE);
+  check_body("post feed", a, ART1, 1);
+  check_body("post feed", a, ART3, 1);
+  check_body("post feed", a, CMT1, 0);
+  check_body("post feed", a, CMT2, 0);
+  check_body("post feed", a, ART4, 0);
+  loupe_article_free(a);
+}
+
+/* ---- a gallery inside the article ---- */
+
+#define GAL(k, cap) "Image " k " of 3\n\n" cap "\n\n" cap "\n\n" \
+  "(Image credit: Valley Courier)\n\n"
+static const char GALLERY_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n"
+  GAL("1", "The outlet tower of the older reservoir seen from the dam wall.")
+  GAL("2", "Engineers inspect a crack in the tower's concrete last spring.")
+  GAL("3", "The valley station pumps water to the towns below the dam.")
+  ART2 "\n\n" ART3 "\n";
+
+static void test_gallery(void) {
+  loupe_article *a = parse_page("gallery", GALLERY_PAGE);
+  check_body("gallery", a, ART1, 1);
+  check_body("gallery", a, ART3, 1);
+  check_body("gallery", a, "Engineers inspect a crack", 0);
+  loupe_article_free(a);
+}
+
 /* ---- a post embedded in the article: its text, then its signature ---- */
 
 #define POST "Repairs overdue, glad to see a vote https://t.co/Ab12Cd"
@@ -357,6 +436,28 @@ static void test_caption_shapes(void) {
   check_body("captions", a, CAP2, 0);
   check_body("captions", a, CAP3, 0);
   loupe_article_free(a);
+}
+
+/* an image's alt text glued to its title, then the next part's opening */
+#define DBL "Five Reservoirs Worth a Visit This Year 2" \
+  "Five Reservoirs Worth a Visit This Year 2" \
+  "The second part of our series walks the dams of the upper valley."
+
+static const char DOUBLED_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" DBL "\n\n" ART2 "\n\n" ART3 "\n";
+
+static void test_doubled_opening(void) {
+  loupe_article *a = parse_page("doubled", DOUBLED_PAGE);
+  check_body("doubled", a, ART1, 1);
+  check_body("doubled", a, ART2, 1);
+  check_body("doubled", a, DBL, 0);
+  loupe_article_free(a);
+  /* a sentence that repeats a word or two is prose */
+  CHECK(!lp_doubled_opening("The the board met.", 18), "short repeat");
+  CHECK(!lp_doubled_opening(ART1, strlen(ART1)), "prose is not doubled");
+  CHECK(lp_doubled_opening(DBL, strlen(DBL)), "doubled opening");
 }
 
 /* ---- notes under the article and the footer ---- */
@@ -480,10 +581,14 @@ int main(void) {
   test_comment_counter();
   test_teasers();
   test_inline_list();
+  test_article_lists();
+  test_gallery();
+  test_post_feed();
   test_embedded_post();
   test_split_article();
   test_story_card();
   test_caption_shapes();
+  test_doubled_opening();
   test_end_notes();
   test_wrapped_paragraph();
   test_related_link();
