@@ -61,7 +61,8 @@ local function briefing(i, year, who, answers)
 end
 
 -- Six briefings over three years by both spokespersons say WIDE; nine of
--- one year by one say NARROW (more articles, less spread). "abide by the
+-- one year by one (and one by the other) say NARROW (more articles, less
+-- spread). "abide by the
 -- river accord" runs on into FORMULA in four of its seven briefings;
 -- FORMULA follows other words in three more; "defend the fishing rights
 -- under the river accord" shares its end with FORMULA's start but never
@@ -93,6 +94,8 @@ local function corpus()
     end
     assert(c:add(briefing(i, 2020, spokes[1], ans), { path = "b" .. i }))
   end
+  -- once by the other spokesperson: named, not counted in the spread
+  assert(c:add(briefing(16, 2020, spokes[2], { NARROW }), { path = "b16" }))
   return c
 end
 
@@ -132,8 +135,13 @@ describe("talking points by spread", function()
     local sp = wide[1].row.speakers
     table.sort(sp)
     assert.are.same({ "Ida Brenner", "Tomas Vell" }, sp)
-    -- the harbour master is quoted in those briefings, not saying it
-    assert.are.same({ "Ida Brenner" }, narrow[1].row.speakers)
+    -- the harbour master is quoted in those briefings, not saying it;
+    -- Tomas Vell said it once: named, but a speaker counts in the spread
+    -- from two stories
+    sp = narrow[1].row.speakers
+    table.sort(sp)
+    assert.are.same({ "Ida Brenner", "Tomas Vell" }, sp)
+    assert.are.equal(1, narrow[1].row.spread)
   end)
 
   it("keeps one of the pieces of a formula that run on", function()

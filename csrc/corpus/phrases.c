@@ -537,6 +537,8 @@ typedef struct {
   const char *seen[MAX_LIST];
   size_t n, cap;
   lp_buf b;
+  size_t uses[MAX_LIST];           /* articles each was added from */
+  long long last[MAX_LIST];        /* ... the last of them */
 } str_list;
 
 static void list_free(str_list *l) {
@@ -545,21 +547,39 @@ static void list_free(str_list *l) {
   lp_buf_free(&l->b);
 }
 
-/* Add s[0..len) unless it is there already or the list is full. */
-static int list_add(str_list *l, const char *s, size_t len) {
+/* Add s[0..len), from article art, unless it is there already (then
+ * count art) or the list is full. */
+static int list_add_from(str_list *l, const char *s, size_t len,
+                         long long art) {
   size_t i;
   char *copy;
   for (i = 0; i < l->n; i++)
-    if (strlen(l->seen[i]) == len && memcmp(l->seen[i], s, len) == 0)
+    if (strlen(l->seen[i]) == len && memcmp(l->seen[i], s, len) == 0) {
+      if (l->last[i] != art) l->uses[i]++;
+      l->last[i] = art;
       return LOUPE_OK;
+    }
   if (l->n >= l->cap) return LOUPE_OK;
   copy = malloc(len + 1);
   if (copy == NULL) return LOUPE_ENOMEM;
   memcpy(copy, s, len);
   copy[len] = '\0';
+  l->uses[l->n] = 1;
+  l->last[l->n] = art;
   l->seen[l->n++] = copy;
   if (lp_buf_append(&l->b, l->n == 1 ? "[" : ",", 1)) return LOUPE_ENOMEM;
   return lp_json_string(&l->b, s, len);
+}
+
+static int list_add(str_list *l, const char *s, size_t len) {
+  return list_add_from(l, s, len, 0);
+}
+
+/* How many of l were added from two articles or more (1 at least). */
+static size_t list_repeated(const str_list *l) {
+  size_t i, n = 0;
+  for (i = 0; i < l->n; i++) n += l->uses[i] >= 2;
+  return n ? n : 1;
 }
 
 static int list_json(lp_buf *out, const str_list *l) {
@@ -574,8 +594,9 @@ static int list_json(lp_buf *out, const str_list *l) {
 static int add_speaker_at(str_list *l, const lp_tp_text *c, uint32_t doc,
                           uint32_t off) {
   const char *sp = c->speaker[doc], *q;
+  long long art = c->article[doc];
   if (sp == NULL) return LOUPE_OK;
-  if (c->quote[doc]) return list_add(l, sp, strlen(sp));
+  if (c->quote[doc]) return list_add_from(l, sp, strlen(sp), art);
   for (q = sp; *q; ) {
     const char *e = strchr(q, '\x1f'), *name;
     char *end;
@@ -586,7 +607,7 @@ static int add_speaker_at(str_list *l, const lp_tp_text *c, uint32_t doc,
       name = end + 1;
       if (*end == ',' && a <= (long long)off && (long long)off < b &&
           name < e)
-        return list_add(l, name, (size_t)(e - name));
+        return list_add_from(l, name, (size_t)(e - name), art);
     }
     q = *e ? e + 1 : e;
   }
@@ -684,13 +705,17 @@ static void add_date(point_dates *pd, const char *d) {
 static int describe(const cand_ctx *x, sqlite3_stmt *body, const cand *d,
                     int miny, lp_buf *out) {
   const lp_tp_text *c = x->c;
-  str_list vs = {{0}, 0, 8, {0}}, ss = {{0}, 0, MAX_LIST, {0}};
-  str_list os = {{0}, 0, MAX_LIST, {0}};
+  str_list vs, ss, os;
   point_dates pd;
   long long last_art = 0;
   char num[160];
   size_t k;
   int y, rc = LOUPE_ENOMEM;
+  memset(&vs, 0, sizeof vs);
+  memset(&ss, 0, sizeof ss);
+  memset(&os, 0, sizeof os);
+  vs.cap = 8;
+  ss.cap = os.cap = MAX_LIST;
   memset(&pd, 0, sizeof pd);
   for (k = d->i; k < d->e; k++) {
     uint32_t doc = c->doc[x->oc[k].text];
@@ -713,10 +738,12 @@ static int describe(const cand_ctx *x, sqlite3_stmt *body, const cand *d,
                     out->len > 1 ? 9 : 8) ||
       lp_json_string(out, vs.seen[0], strlen(vs.seen[0])))
     goto out;
-  /* spread: years x outlets x speakers (each at least 1) */
+  /* spread: years x outlets x speakers (each at least 1; a speaker who
+   * said it in one article only is not counted: a misread label, a
+   * guest) */
   snprintf(num, sizeof num, ",\"words\":%d,\"articles\":%zu,\"clusters\":%zu"
            ",\"spread\":%zu", d->right - d->left, pd.arts, d->clusters,
-           (size_t)pd.ny * (os.n ? os.n : 1) * (ss.n ? ss.n : 1));
+           (size_t)pd.ny * (os.n ? os.n : 1) * list_repeated(&ss));
   if (lp_buf_append(out, num, strlen(num)) ||
       lp_buf_append(out, ",\"first\":", 9) ||
       (pd.first ? lp_json_string(out, pd.first, strlen(pd.first))

@@ -543,28 +543,59 @@ static int all_articles(loupe_db *db, const long long *u, size_t n) {
 }
 
 /* Is the reference every article the target lacks (distinct ids, no
- * overlap, all of the corpus's between them)? *nt and *nr: the sizes. */
+ * overlap, all of the corpus's between them)? *nt and *nr: the sizes;
+ * when it is, *ts: the target's ids, sorted (the caller's to free). */
 static int is_complement(loupe_db *db, const loupe_stats_options *o,
-                         int *yes, size_t *nt, size_t *nr) {
-  long long *t = NULL, *r = NULL, *all;
+                         int *yes, size_t *nt, size_t *nr, long long **ts) {
+  long long *t = NULL, *r = NULL, *all = NULL;
   int rc;
   *yes = 0;
+  *ts = NULL;
   rc = parse_ids(o->target, &t, nt);
   if (rc == LOUPE_OK) rc = parse_ids(o->reference, &r, nr);
   if (rc == LOUPE_EINVAL) rc = LOUPE_OK;
   else if (rc == LOUPE_OK) {
-    all = realloc(t, (*nt + *nr + 1) * sizeof *t);
+    all = malloc((*nt + *nr + 1) * sizeof *all);
     if (all == NULL) rc = LOUPE_ENOMEM;
     else {
-      t = all;
-      if (*nr) memcpy(t + *nt, r, *nr * sizeof *r);
-      qsort(t, *nt + *nr, sizeof *t, cmp_ll);
-      *yes = all_articles(db, t, *nt + *nr);
+      if (*nt) memcpy(all, t, *nt * sizeof *t);
+      if (*nr) memcpy(all + *nt, r, *nr * sizeof *r);
+      qsort(all, *nt + *nr, sizeof *all, cmp_ll);
+      *yes = all_articles(db, all, *nt + *nr);
     }
   }
+  if (*yes) {
+    qsort(t, *nt, sizeof *t, cmp_ll);
+    *ts = t;
+    t = NULL;
+  }
+  free(all);
   free(t);
   free(r);
   return rc;
+}
+
+/* Every article in one pass (in the table's order, not the ids'), the
+ * target's (ids ts[0..nt), sorted) counted on side 0, the others on 1. */
+static int count_split(loupe_db *db, const long long *ts, size_t nt,
+                       count_ctx *x) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db->sql, "SELECT id, body FROM articles", -1,
+                              &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "stats");
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    long long id = sqlite3_column_int64(st, 0);
+    const char *s = (const char *)sqlite3_column_text(st, 1);
+    x->side = nt == 0 || bsearch(&id, ts, nt, sizeof *ts, cmp_ll) == NULL;
+    if (s && count_text(x, id, s, (size_t)sqlite3_column_bytes(st, 1))) {
+      rc = LOUPE_ENOMEM;
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc == SQLITE_DONE) return LOUPE_OK;
+  if (rc == LOUPE_ENOMEM) return rc;
+  return lp_db_error(db, rc, "stats");
 }
 
 /* With the totals of v loaded: count the smaller of target and
@@ -595,9 +626,10 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
   vocab v = {0};
   count_ctx x = {0};
   size_t nt = 0, nr = 0;
+  long long *ts = NULL;
   int rc, rest = 0, warm = 0, ok = 0;
   x.v = &v;
-  rc = is_complement(db, o, &rest, &nt, &nr);
+  rc = is_complement(db, o, &rest, &nt, &nr, &ts);
   if (rc == LOUPE_OK && rest) rc = totals_load(db, &v, &warm);
   if (rc == LOUPE_OK && warm)
     rc = keyness_by_totals(db, o, &x, nt, nr, &ok);
@@ -606,14 +638,19 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
     memset(&v, 0, sizeof v);
     memset(&x, 0, sizeof x);
     x.v = &v;
-    rc = each_text(db, o->target, count_text, &x);
-    x.side = 1;
-    if (rc == LOUPE_OK) rc = each_text(db, o->reference, count_text, &x);
-    if (rc == LOUPE_OK && rest) rc = totals_save(db, &v);
+    if (rest) {
+      rc = count_split(db, ts, nt, &x);
+      if (rc == LOUPE_OK) rc = totals_save(db, &v);
+    } else {
+      rc = each_text(db, o->target, count_text, &x);
+      x.side = 1;
+      if (rc == LOUPE_OK) rc = each_text(db, o->reference, count_text, &x);
+    }
   }
   if (rc == LOUPE_OK)
     rc = score_rows(&v, o->measure, x.total[0], x.total[1], o->min_count,
                     o->limit, out);
+  free(ts);
   free(x.words.id);
   vocab_free(&v);
   return rc;
