@@ -452,7 +452,9 @@ $(DATE_FEATURES): bench/date_features.c $(LIB) $(STAMP)
 # against libxml2's parse alone (build/html_baseline); pathological.lua:
 # time and memory on hostile pages (100 MB, 30,000 names, 8 MB paragraph,
 # deep quote nesting); bench_index.lua: ingest against raw FTS5
-# (build/fts_baseline), query latency, regex against rg, peak RSS.
+# (build/fts_baseline), query latency, regex against rg, peak RSS;
+# bench_toolkit.lua: kwic, count_by and keyness on 30,000 invented
+# articles (generated once into build/bench-toolkit).
 # BENCH_ARGS passes options to bench_index.lua (e.g. --quick).
 BENCH_ARGS ?=
 FTS_BASELINE := $(BUILD)/fts_baseline
@@ -470,6 +472,7 @@ bench: deps
 	$(TREE_ENV) $(LUA) bench/bench_index.lua --baseline $(FTS_BASELINE) \
 	  $(BENCH_ARGS)
 	$(TREE_ENV) $(LUA) bench/bench_clusters.lua
+	$(TREE_ENV) $(LUA) bench/bench_toolkit.lua --dir $(BUILD)/bench-toolkit
 
 # The kill test: ingests killed with SIGKILL at random moments, each run
 # again, then loupe check and a comparison with an uninterrupted ingest

@@ -153,3 +153,80 @@ describe("corpus statistics", function()
     end)
   end)
 end)
+
+-- Keyness against every other article keeps the corpus's word totals for
+-- the connection and reads only the smaller side afterwards: the rows
+-- must be those of a first call on a fresh connection, and any change
+-- to the corpus, by this connection or another, must drop the totals.
+describe("keyness against the rest", function()
+  local dir, path
+
+  local function open(opts)
+    return assert(loupe.open(path, opts))
+  end
+
+  local function keyed(c, target)
+    return assert(c:keyness(target, nil, { limit = 0 }))
+  end
+
+  setup(function()
+    dir = h.tmpdir()
+    path = dir .. "/k.db"
+    local c = open()
+    for i, p in ipairs(PAGES) do
+      assert(c:add(h.news_page(p), { path = "s" .. i .. ".txt" }))
+    end
+    c:close()
+  end)
+
+  teardown(function() h.rmtree(dir) end)
+
+  it("gives the same rows from the kept totals", function()
+    local c = open({ readonly = true })
+    local small = c:query("cranes")
+    local big = c:query():where { since = "2021-03-05" }
+    assert.are.equal(3, #assert(big:ids()))
+    local first_small = keyed(c, small)
+    local again_small, again_big = keyed(c, small), keyed(c, big)
+    c:close()
+    c = open({ readonly = true })
+    local first_big = keyed(c, c:query():where { since = "2021-03-05" })
+    c:close()
+    assert.are.same(first_small, again_small)
+    assert.is_true(#first_small > 10)
+    assert.are.same(first_big, again_big)
+  end)
+
+  it("drops the totals when this connection adds an article", function()
+    local c = open()
+    keyed(c, c:query("cranes"))
+    keyed(c, c:query("cranes"))
+    assert(c:add(h.news_page { outlet = "Inland Gazette", title = "Light",
+      date = "May 2, 2021", paragraphs = { "The old lighthouse on the "
+        .. "point was lit again on Friday for the first time in years." } },
+      { path = "s5.txt" }))
+    local r = keyed(c, c:query("cranes"))
+    local lh
+    for _, x in ipairs(r) do if x.feature == "lighthouse" then lh = x end end
+    assert.is_table(lh)
+    assert.are.equal(1, lh.reference)
+    c:close()
+  end)
+
+  it("drops the totals when another connection adds an article", function()
+    local c = open({ readonly = true })
+    keyed(c, c:query("cranes"))
+    local w = open()
+    assert(w:add(h.news_page { outlet = "Inland Gazette", title = "Gulls",
+      date = "May 9, 2021", paragraphs = { "Gulls nested on the roof of "
+        .. "the fish market all spring, the stallholders said." } },
+      { path = "s6.txt" }))
+    w:close()
+    local r = keyed(c, c:query("cranes"))
+    local gulls
+    for _, x in ipairs(r) do if x.feature == "gulls" then gulls = x end end
+    assert.is_table(gulls)
+    assert.are.equal(1, gulls.reference)
+    c:close()
+  end)
+end)

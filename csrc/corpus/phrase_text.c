@@ -496,8 +496,10 @@ int lp_tp_load(loupe_db *db, const loupe_tp_options *o,
       " AND (?2 IS NULL OR a.date >= ?2) AND (?3 IS NULL OR a.date <= ?3)"
       " ORDER BY 2, a.id"
     : "SELECT a.id, coalesce(a.cluster_id, -a.id), a.date, a.outlet,"
-      " a.body, (SELECT json_group_array(DISTINCT qu.speaker) FROM quotes qu"
-      "  WHERE qu.article_id = a.id AND qu.speaker IS NOT NULL), 0, a.title"
+      " a.body, (SELECT group_concat(qu.offset || ',' || (qu.offset +"
+      "  length(CAST(qu.text AS BLOB))) || ',' || qu.speaker, char(31))"
+      "  FROM quotes qu WHERE qu.article_id = a.id AND qu.speaker <> ''),"
+      " 0, a.title"
       " FROM articles a WHERE (?1 IS NULL OR 1) AND"
       " (?2 IS NULL OR a.date >= ?2) AND (?3 IS NULL OR a.date <= ?3)"
       " ORDER BY 2, a.id";

@@ -332,23 +332,26 @@ static size_t merge_overlaps(const cand_ctx *x, cand *cd, size_t nc,
   return kept;
 }
 
-/* A set of 64-bit span hashes (open addressing, 0 = empty). */
+/* A map of 64-bit span hashes (open addressing, 0 = empty) to the kept
+ * phrase they are of (its index). */
 typedef struct {
   uint64_t *h;
+  uint32_t *who;
   size_t mask;
 } span_set;
 
-static int span_put(span_set *s, uint64_t h) {
+static void span_put(span_set *s, uint64_t h, uint32_t who) {
   size_t k = (size_t)h & s->mask;
   while (s->h[k] && s->h[k] != h) k = (k + 1) & s->mask;
+  if (s->h[k] == 0) s->who[k] = who;      /* the widest phrase stays */
   s->h[k] = h;
-  return LOUPE_OK;
 }
 
-static int span_has(const span_set *s, uint64_t h) {
+/* The index + 1 of the kept phrase span h is of, or 0. */
+static uint32_t span_who(const span_set *s, uint64_t h) {
   size_t k = (size_t)h & s->mask;
   while (s->h[k]) {
-    if (s->h[k] == h) return 1;
+    if (s->h[k] == h) return s->who[k] + 1;
     k = (k + 1) & s->mask;
   }
   return 0;
@@ -364,40 +367,98 @@ static uint64_t span_hash(const uint32_t *t, size_t a, size_t b, int tag) {
 }
 
 #define MIN_FOLD 4          /* shortest shared part that folds phrases */
+#define MIN_CHAIN 2         /* ... when the texts run on from one to the other */
 
-/* Does phrase t[a, b) sit inside, hold, or overlap end to end (by
- * MIN_FOLD words or more) a phrase already in s? */
+/* A phrase that shares an end with a kept one: which (who + 1), how many
+ * words (len) and whether the kept one runs on after it (after) or comes
+ * before it. */
+typedef struct {
+  uint32_t who;
+  size_t len;
+  int after;
+} chain;
+
+/* Does phrase t[a, b) sit inside a phrase already in s, or hold one (by
+ * MIN_FOLD words or more)? 1 if so; else 0, with *ch the longest end it
+ * shares with a kept phrase (MIN_CHAIN words or more; who 0 when none). */
 static int folds_into(const span_set *s, const uint32_t *t, size_t a,
-                      size_t b) {
+                      size_t b, chain *ch) {
   size_t i, j;
-  if (span_has(s, span_hash(t, a, b, 1))) return 1;
+  uint32_t w;
+  memset(ch, 0, sizeof *ch);
+  if (span_who(s, span_hash(t, a, b, 1))) return 1;
   for (i = a; i < b; i++)
-    for (j = i + MIN_FOLD; j <= b; j++) {
-      if (span_has(s, span_hash(t, i, j, 0))) return 1;
-      if (i == a && j < b && span_has(s, span_hash(t, i, j, 3))) return 1;
-      if (j == b && i > a && span_has(s, span_hash(t, i, j, 2))) return 1;
+    for (j = i + MIN_CHAIN; j <= b; j++) {
+      if (j - i >= MIN_FOLD && span_who(s, span_hash(t, i, j, 0)))
+        return 1;
+      if (i == a && j < b && j - i > ch->len &&
+          (w = span_who(s, span_hash(t, i, j, 3))) != 0) {
+        ch->who = w;
+        ch->len = j - i;
+        ch->after = 0;
+      }
+      if (j == b && i > a && j - i > ch->len &&
+          (w = span_who(s, span_hash(t, i, j, 2))) != 0) {
+        ch->who = w;
+        ch->len = j - i;
+        ch->after = 1;
+      }
     }
   return 0;
 }
 
-static void add_spans(span_set *s, const uint32_t *t, size_t a, size_t b) {
+static void add_spans(span_set *s, const uint32_t *t, size_t a, size_t b,
+                      uint32_t who) {
   size_t i, j;
-  span_put(s, span_hash(t, a, b, 0));
+  span_put(s, span_hash(t, a, b, 0), who);
   for (i = a; i < b; i++)
-    for (j = i + MIN_FOLD; j <= b; j++) {
-      span_put(s, span_hash(t, i, j, 1));
-      if (i == a) span_put(s, span_hash(t, i, j, 2));
-      if (j == b) span_put(s, span_hash(t, i, j, 3));
+    for (j = i + MIN_CHAIN; j <= b; j++) {
+      if (j - i >= MIN_FOLD) span_put(s, span_hash(t, i, j, 1), who);
+      if (i == a) span_put(s, span_hash(t, i, j, 2), who);
+      if (j == b) span_put(s, span_hash(t, i, j, 3), who);
     }
+}
+
+/* The first occurrence of candidate d that supports it (d->e if none). */
+static size_t first_on(const cand_ctx *x, const cand *d) {
+  size_t k;
+  for (k = d->i; k < d->e && !x->on[k]; k++) {}
+  return k;
+}
+
+/* Does phrase d run on into the kept phrase of ch (tokens ka[0, kn)) in
+ * at least half of its clusters? Those uses are pieces of one longer
+ * formula ("abide by the one-China principle" + "one-China principle and
+ * the three joint communiques"), not a phrase of their own. */
+static int runs_on(const cand_ctx *x, const cand *d, const chain *ch,
+                   const uint32_t *ka, size_t kn, unsigned char *mark) {
+  const lp_tp_text *c = x->c;
+  size_t k, q, more = kn - ch->len;
+  for (k = d->i; k < d->e; k++) {
+    const occ *o = &x->oc[k];
+    size_t st = c->start[o->text], en = c->start[o->text + 1];
+    size_t q0 = o->pos + (size_t)d->left, q1 = o->pos + (size_t)d->right;
+    int same = x->on[k];
+    if (same && ch->after) {            /* d's end, then the rest of it */
+      same = q1 + more <= en;
+      for (q = 0; same && q < more; q++) same = c->tok[q1 + q] == ka[ch->len + q];
+    } else if (same) {                  /* the start of it, then d */
+      same = q0 >= st + more;
+      for (q = 0; same && q < more; q++) same = c->tok[q0 - more + q] == ka[q];
+    }
+    mark[k - d->i] = (unsigned char)same;
+  }
+  return clusters_of(c, x->oc + d->i, mark, d->e - d->i) * 2 >= d->clusters;
 }
 
 /* Fold nested and chained phrases into the most widespread one: in
  * order (widest first), a phrase that sits inside one kept, holds one
  * ("vision of a community with a shared future" against "community with
- * a shared future") or continues one end to end is dropped. Returns the
- * number kept. */
+ * a shared future"), continues one end to end by MIN_FOLD words or more,
+ * or by fewer and runs on into it in at least half of its clusters, is
+ * dropped. Returns the number kept. */
 static int fold_nested(const cand_ctx *x, cand *cd, size_t nc,
-                       size_t *kept) {
+                       unsigned char *mark, size_t *kept) {
   span_set s;
   size_t j, k, words = 0;
   for (j = 0; j < nc; j++) {
@@ -406,22 +467,37 @@ static int fold_nested(const cand_ctx *x, cand *cd, size_t nc,
   }
   for (s.mask = 1024; s.mask < words * 3 + 2; s.mask <<= 1) {}
   s.h = calloc(s.mask, sizeof *s.h);
-  if (s.h == NULL) return LOUPE_ENOMEM;
+  s.who = malloc(s.mask * sizeof *s.who);
+  if (s.h == NULL || s.who == NULL) {
+    free(s.h);
+    free(s.who);
+    return LOUPE_ENOMEM;
+  }
   s.mask--;
   *kept = 0;
   for (j = 0; j < nc; j++) {
     const cand *d = &cd[j];
+    const uint32_t *t = x->c->tok;
     size_t p0;
-    for (k = d->i; k < d->e && !x->on[k]; k++) {}
+    chain ch;
+    k = first_on(x, d);
     if (k == d->e) continue;
     p0 = x->oc[k].pos;
-    if (folds_into(&s, x->c->tok, p0 + (size_t)d->left,
-                   p0 + (size_t)d->right))
+    if (folds_into(&s, t, p0 + (size_t)d->left, p0 + (size_t)d->right, &ch))
       continue;
-    add_spans(&s, x->c->tok, p0 + (size_t)d->left, p0 + (size_t)d->right);
+    if (ch.len >= MIN_FOLD) continue;   /* a long shared end: one phrase */
+    if (ch.who) {
+      const cand *a = &cd[ch.who - 1];
+      size_t pa = x->oc[first_on(x, a)].pos + (size_t)a->left;
+      if (runs_on(x, d, &ch, t + pa, (size_t)(a->right - a->left), mark))
+        continue;
+    }
+    add_spans(&s, t, p0 + (size_t)d->left, p0 + (size_t)d->right,
+              (uint32_t)*kept);
     cd[(*kept)++] = *d;
   }
   free(s.h);
+  free(s.who);
   return LOUPE_OK;
 }
 
@@ -441,7 +517,7 @@ static int find_candidates(const cand_ctx *x, size_t noc, anchor *an,
     i = e;
   }
   nc = merge_overlaps(x, cd, nc, cover, scratch);
-  if (fold_nested(x, cd, nc, nout)) goto out;
+  if (fold_nested(x, cd, nc, scratch, nout)) goto out;
   *out = cd;
   cd = NULL;
   rc = LOUPE_OK;
@@ -461,6 +537,8 @@ typedef struct {
   const char *seen[MAX_LIST];
   size_t n, cap;
   lp_buf b;
+  size_t uses[MAX_LIST];           /* articles each was added from */
+  long long last[MAX_LIST];        /* ... the last of them */
 } str_list;
 
 static void list_free(str_list *l) {
@@ -469,21 +547,39 @@ static void list_free(str_list *l) {
   lp_buf_free(&l->b);
 }
 
-/* Add s[0..len) unless it is there already or the list is full. */
-static int list_add(str_list *l, const char *s, size_t len) {
+/* Add s[0..len), from article art, unless it is there already (then
+ * count art) or the list is full. */
+static int list_add_from(str_list *l, const char *s, size_t len,
+                         long long art) {
   size_t i;
   char *copy;
   for (i = 0; i < l->n; i++)
-    if (strlen(l->seen[i]) == len && memcmp(l->seen[i], s, len) == 0)
+    if (strlen(l->seen[i]) == len && memcmp(l->seen[i], s, len) == 0) {
+      if (l->last[i] != art) l->uses[i]++;
+      l->last[i] = art;
       return LOUPE_OK;
+    }
   if (l->n >= l->cap) return LOUPE_OK;
   copy = malloc(len + 1);
   if (copy == NULL) return LOUPE_ENOMEM;
   memcpy(copy, s, len);
   copy[len] = '\0';
+  l->uses[l->n] = 1;
+  l->last[l->n] = art;
   l->seen[l->n++] = copy;
   if (lp_buf_append(&l->b, l->n == 1 ? "[" : ",", 1)) return LOUPE_ENOMEM;
   return lp_json_string(&l->b, s, len);
+}
+
+static int list_add(str_list *l, const char *s, size_t len) {
+  return list_add_from(l, s, len, 0);
+}
+
+/* How many of l were added from two articles or more (1 at least). */
+static size_t list_repeated(const str_list *l) {
+  size_t i, n = 0;
+  for (i = 0; i < l->n; i++) n += l->uses[i] >= 2;
+  return n ? n : 1;
 }
 
 static int list_json(lp_buf *out, const str_list *l) {
@@ -492,15 +588,28 @@ static int list_json(lp_buf *out, const str_list *l) {
     ? LOUPE_ENOMEM : LOUPE_OK;
 }
 
-/* The speakers of a text: a JSON array from SQL, or one name. */
-static int add_speakers(str_list *l, const char *sp) {
-  const char *q = sp;
-  if (sp[0] != '[') return list_add(l, sp, strlen(sp));
-  while ((q = strchr(q, '"')) != NULL) {
-    const char *qe = strchr(q + 1, '"');
-    if (qe == NULL) break;
-    if (list_add(l, q + 1, (size_t)(qe - q - 1))) return LOUPE_ENOMEM;
-    q = qe + 1;
+/* The speaker of the words at byte off of a text: the quote's own
+ * speaker (one speaker's quotes), or the speaker of the body's quote
+ * whose span holds off; added to l. */
+static int add_speaker_at(str_list *l, const lp_tp_text *c, uint32_t doc,
+                          uint32_t off) {
+  const char *sp = c->speaker[doc], *q;
+  long long art = c->article[doc];
+  if (sp == NULL) return LOUPE_OK;
+  if (c->quote[doc]) return list_add_from(l, sp, strlen(sp), art);
+  for (q = sp; *q; ) {
+    const char *e = strchr(q, '\x1f'), *name;
+    char *end;
+    long long a = strtoll(q, &end, 10), b;
+    if (e == NULL) e = q + strlen(q);
+    if (*end == ',') {
+      b = strtoll(end + 1, &end, 10);
+      name = end + 1;
+      if (*end == ',' && a <= (long long)off && (long long)off < b &&
+          name < e)
+        return list_add_from(l, name, (size_t)(e - name), art);
+    }
+    q = *e ? e + 1 : e;
   }
   return LOUPE_OK;
 }
@@ -596,13 +705,17 @@ static void add_date(point_dates *pd, const char *d) {
 static int describe(const cand_ctx *x, sqlite3_stmt *body, const cand *d,
                     int miny, lp_buf *out) {
   const lp_tp_text *c = x->c;
-  str_list vs = {{0}, 0, 8, {0}}, ss = {{0}, 0, MAX_LIST, {0}};
-  str_list os = {{0}, 0, MAX_LIST, {0}};
+  str_list vs, ss, os;
   point_dates pd;
   long long last_art = 0;
   char num[160];
   size_t k;
   int y, rc = LOUPE_ENOMEM;
+  memset(&vs, 0, sizeof vs);
+  memset(&ss, 0, sizeof ss);
+  memset(&os, 0, sizeof os);
+  vs.cap = 8;
+  ss.cap = os.cap = MAX_LIST;
   memset(&pd, 0, sizeof pd);
   for (k = d->i; k < d->e; k++) {
     uint32_t doc = c->doc[x->oc[k].text];
@@ -613,7 +726,9 @@ static int describe(const cand_ctx *x, sqlite3_stmt *body, const cand *d,
     if (c->outlet[doc] &&
         list_add(&os, c->outlet[doc], strlen(c->outlet[doc])))
       goto out;
-    if (c->speaker[doc] && add_speakers(&ss, c->speaker[doc])) goto out;
+    if (add_speaker_at(&ss, c, doc,
+                       c->off[x->oc[k].pos + (size_t)d->left]))
+      goto out;
     if (vs.n < 8 && add_variant(c, body, &x->oc[k], d, &vs)) goto out;
   }
   rc = LOUPE_OK;
@@ -623,8 +738,12 @@ static int describe(const cand_ctx *x, sqlite3_stmt *body, const cand *d,
                     out->len > 1 ? 9 : 8) ||
       lp_json_string(out, vs.seen[0], strlen(vs.seen[0])))
     goto out;
-  snprintf(num, sizeof num, ",\"words\":%d,\"articles\":%zu,\"clusters\":%zu",
-           d->right - d->left, pd.arts, d->clusters);
+  /* spread: years x outlets x speakers (each at least 1; a speaker who
+   * said it in one article only is not counted: a misread label, a
+   * guest) */
+  snprintf(num, sizeof num, ",\"words\":%d,\"articles\":%zu,\"clusters\":%zu"
+           ",\"spread\":%zu", d->right - d->left, pd.arts, d->clusters,
+           (size_t)pd.ny * (os.n ? os.n : 1) * list_repeated(&ss));
   if (lp_buf_append(out, num, strlen(num)) ||
       lp_buf_append(out, ",\"first\":", 9) ||
       (pd.first ? lp_json_string(out, pd.first, strlen(pd.first))
@@ -723,8 +842,9 @@ int loupe_db_talking_points(loupe_db *db, const loupe_tp_options *o,
       " value->>'first' AS first, value->>'last' AS last,"
       " value->>'articles' AS articles, value->>'clusters' AS clusters,"
       " value->>'years' AS years, value->'speakers' AS speakers,"
-      " value->'outlets' AS outlets, value->'variants' AS variants"
-      " FROM json_each(?1) ORDER BY CAST(key AS INTEGER)", &json, out);
+      " value->'outlets' AS outlets, value->'variants' AS variants,"
+      " value->>'spread' AS spread FROM json_each(?1)"
+      " ORDER BY value->>'spread' DESC, CAST(key AS INTEGER)", &json, out);
 out:
   if (rc == LOUPE_ENOMEM)
     snprintf(db->errmsg, sizeof db->errmsg, "out of memory");

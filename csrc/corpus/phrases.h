@@ -21,6 +21,8 @@ typedef struct {
   size_t nseg, scap;
   long long *cluster, *article;
   long long *quote;       /* the quote's id (one speaker's quotes) or 0 */
+  /* speaker: the one speaker of a quote, or for a body the spans of its
+   * quotes as "start,end,name" (bytes of the body), joined by \x1f */
   char **date, **outlet, **speaker;
   size_t ndoc, dcap;
 } lp_tp_text;

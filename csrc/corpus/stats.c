@@ -33,12 +33,17 @@
 typedef struct {
   uint32_t h, off, len;
   long long a, b;          /* target and reference counts */
+  long long t;             /* in the whole corpus (keyness's totals) */
 } feature;
+
+typedef struct {
+  uint32_t h, idx;         /* the word's hash (checked first), index + 1 */
+} slot_t;
 
 typedef struct {
   feature *f;
   size_t n, cap;
-  uint32_t *slot;          /* feature index + 1, open addressing */
+  slot_t *slot;            /* open addressing; idx 0 = empty */
   size_t mask;
   lp_buf words;            /* the words, back to back */
 } vocab;
@@ -50,6 +55,14 @@ static uint32_t hash_bytes(const char *w, size_t n) {
   return h ? h : 1;
 }
 
+/* Do a[0..n) and b[0..n) hold the same bytes? (Words are short: a loop
+ * beats a call to memcmp.) */
+static int same_bytes(const char *a, const char *b, size_t n) {
+  size_t k;
+  for (k = 0; k < n; k++) if (a[k] != b[k]) return 0;
+  return 1;
+}
+
 static void vocab_free(vocab *v) {
   free(v->f);
   free(v->slot);
@@ -58,12 +71,13 @@ static void vocab_free(vocab *v) {
 
 static int vocab_rehash(vocab *v) {
   size_t i, cap = v->mask ? (v->mask + 1) * 2 : 4096;
-  uint32_t *ns = calloc(cap, sizeof *ns);
+  slot_t *ns = calloc(cap, sizeof *ns);
   if (ns == NULL) return LOUPE_ENOMEM;
   for (i = 0; i < v->n; i++) {
     size_t k = v->f[i].h & (cap - 1);
-    while (ns[k]) k = (k + 1) & (cap - 1);
-    ns[k] = (uint32_t)(i + 1);
+    while (ns[k].idx) k = (k + 1) & (cap - 1);
+    ns[k].h = v->f[i].h;
+    ns[k].idx = (uint32_t)(i + 1);
   }
   free(v->slot);
   v->slot = ns;
@@ -84,17 +98,19 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size) {
   return np;
 }
 
-/* The id of word w (added when new) in *id. */
-static int vocab_id(vocab *v, const char *w, size_t len, size_t *id) {
-  uint32_t h = hash_bytes(w, len);
+/* The id of word w of hash h (hash_bytes; added when new) in *id. */
+static int vocab_id_h(vocab *v, const char *w, size_t len, uint32_t h,
+                      size_t *id) {
   feature *nf;
   size_t k;
   if ((v->n + 1) * 2 > v->mask && vocab_rehash(v)) return LOUPE_ENOMEM;
-  for (k = h & v->mask; v->slot[k]; k = (k + 1) & v->mask) {
-    feature *f = &v->f[v->slot[k] - 1];
-    if (f->h == h && f->len == len &&
-        memcmp(v->words.p + f->off, w, len) == 0) {
-      *id = v->slot[k] - 1;
+  for (k = h & v->mask; v->slot[k].idx; k = (k + 1) & v->mask) {
+    feature *f;
+    if (v->slot[k].h != h) continue;
+    f = &v->f[v->slot[k].idx - 1];
+    if (f->len == len &&
+        same_bytes(v->words.p + f->off, w, len)) {
+      *id = v->slot[k].idx - 1;
       return LOUPE_OK;
     }
   }
@@ -104,11 +120,16 @@ static int vocab_id(vocab *v, const char *w, size_t len, size_t *id) {
   v->f[v->n].h = h;
   v->f[v->n].off = (uint32_t)v->words.len;
   v->f[v->n].len = (uint32_t)len;
-  v->f[v->n].a = v->f[v->n].b = 0;
+  v->f[v->n].a = v->f[v->n].b = v->f[v->n].t = 0;
   if (lp_buf_append(&v->words, w, len)) return LOUPE_ENOMEM;
-  v->slot[k] = (uint32_t)(v->n + 1);
+  v->slot[k].h = h;
+  v->slot[k].idx = (uint32_t)(v->n + 1);
   *id = v->n++;
   return LOUPE_OK;
+}
+
+static int vocab_id(vocab *v, const char *w, size_t len, size_t *id) {
+  return vocab_id_h(v, w, len, hash_bytes(w, len), id);
 }
 
 /* ---- texts into word ids ---- */
@@ -126,12 +147,54 @@ static int ids_push(id_list *l, size_t id) {
   return LOUPE_OK;
 }
 
+static int is_ascii_alnum(unsigned char ch) {
+  return (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z');
+}
+
+/* The plain ASCII word at s[i]: a run of ASCII letters and digits ended
+ * by an ASCII byte that lp_tp_read_word treats as a plain break (not a
+ * dot or an apostrophe, which may continue or end a word in its own
+ * ways), lower-cased into buf with its hash in *h. Returns the index
+ * after it, or i when the word needs lp_tp_read_word. */
+static size_t ascii_word(const char *s, size_t n, size_t i, char *buf,
+                         size_t cap, size_t *len, uint32_t *h) {
+  uint32_t hh = 2166136261u;
+  size_t j = i;
+  while (j < n && is_ascii_alnum((unsigned char)s[j])) {
+    char ch = s[j];
+    if (ch >= 'A' && ch <= 'Z') ch = (char)(ch | 32);
+    if (j - i + 1 >= cap) return i;      /* too long: truncated there */
+    buf[j - i] = ch;
+    hh = (hh ^ (unsigned char)ch) * 16777619u;
+    j++;
+  }
+  if (j < n && ((unsigned char)s[j] >= 0x80 || s[j] == '.' || s[j] == '\''))
+    return i;
+  *len = j - i;
+  *h = hh ? hh : 1;
+  return j;
+}
+
 /* The words of s[0..n) as ids of v, appended to out. */
 static int words_of(vocab *v, const char *s, size_t n, id_list *out) {
   char buf[64];
   size_t i = 0, m, len, id, k;
+  uint32_t h;
   while (i < n) {
-    uint32_t cp = lp_utf8_decode((const unsigned char *)s, n, i, &m);
+    uint32_t cp;
+    unsigned char ch = (unsigned char)s[i];
+    if (ch < 0x80) {                   /* the common case, byte by byte */
+      size_t e;
+      if (!is_ascii_alnum(ch)) { i++; continue; }
+      e = ascii_word(s, n, i, buf, sizeof buf, &len, &h);
+      if (e > i) {
+        i = e;
+        if (vocab_id_h(v, buf, len, h, &id) || ids_push(out, id))
+          return LOUPE_ENOMEM;
+        continue;
+      }
+    }
+    cp = lp_utf8_decode((const unsigned char *)s, n, i, &m);
     if (!lp_tp_is_word_cp(cp)) { i += m; continue; }
     if (lp_is_cjk(cp)) {
       memcpy(buf, s + i, m);
@@ -215,12 +278,19 @@ static double measure(int m, double a, double b, double c, double d) {
 typedef struct {
   size_t id;
   double score;
+  const char *w;           /* the word, for ties */
+  size_t len;
 } scored;
 
+/* Best first; ties by the word's bytes, so that the order does not hang
+ * on the order the words were first read in. */
 static int cmp_scored(const void *x, const void *y) {
   const scored *p = x, *q = y;
+  int c;
   if (p->score != q->score) return p->score < q->score ? 1 : -1;
-  return p->id < q->id ? -1 : p->id > q->id;
+  c = memcmp(p->w, q->w, p->len < q->len ? p->len : q->len);
+  if (c) return c;
+  return p->len < q->len ? -1 : p->len > q->len;
 }
 
 /* The features of v with a >= min scored by measure m (totals ta, tb),
@@ -235,6 +305,8 @@ static int score_rows(const vocab *v, int m, long long ta, long long tb,
     const feature *f = &v->f[i];
     if (f->a < min || f->a + f->b == 0) continue;
     s[k].id = i;
+    s[k].w = v->words.p + f->off;
+    s[k].len = f->len;
     s[k].score = measure(m, (double)f->a, (double)f->b, (double)(ta - f->a),
                          (double)(tb - f->b));
     k++;
@@ -307,17 +379,278 @@ static int count_text(void *p, long long id, const char *s, size_t n) {
   return LOUPE_OK;
 }
 
+/* ---- the corpus's word totals, kept for the connection ----
+ *
+ * Keyness against every other article (the usual question: this period
+ * or outlet against the rest) needs the counts of the whole corpus. They
+ * are kept, once a keyness has read every article, in a TEMP table of
+ * the connection (so a read-only corpus keeps them too, and they go with
+ * the connection), stamped with PRAGMA data_version (commits of other
+ * connections) and sqlite3_total_changes64 (this connection's own
+ * writes): a later keyness against the rest reads only the smaller side
+ * and takes the other as the totals minus it. */
+
+#define TOTALS "temp.loupe_stats_totals"
+
+/* The stamp of the corpus's contents as this connection sees them. */
+static int corpus_stamp(loupe_db *db, long long stamp[2]) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db->sql, "PRAGMA data_version", -1, &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "stats");
+  rc = sqlite3_step(st);
+  stamp[0] = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+  stamp[1] = (long long)sqlite3_total_changes64(db->sql);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? LOUPE_OK : lp_db_error(db, rc, "stats");
+}
+
+/* Load the kept totals into v (its features' t) when their stamp is the
+ * corpus's; *warm says whether they were. A missing table is no error. */
+static int totals_load(loupe_db *db, vocab *v, int *warm) {
+  sqlite3_stmt *st = NULL;
+  long long stamp[2];
+  int rc;
+  *warm = 0;
+  if (sqlite3_prepare_v2(db->sql, "SELECT version, changes, words, counts"
+                         " FROM " TOTALS " WHERE id = 1", -1, &st, NULL))
+    return LOUPE_OK;
+  rc = corpus_stamp(db, stamp);
+  if (rc == LOUPE_OK && sqlite3_step(st) == SQLITE_ROW &&
+      sqlite3_column_int64(st, 0) == stamp[0] &&
+      sqlite3_column_int64(st, 1) == stamp[1]) {
+    const char *w = sqlite3_column_blob(st, 2);
+    size_t wn = (size_t)sqlite3_column_bytes(st, 2), i = 0, k = 0, id;
+    const unsigned char *cn = sqlite3_column_blob(st, 3);
+    size_t nc = (size_t)sqlite3_column_bytes(st, 3) / sizeof(long long);
+    while (i < wn && k < nc) {         /* words end with '\n' each */
+      const char *e = memchr(w + i, '\n', wn - i);
+      long long t;
+      if (e == NULL) break;
+      if (vocab_id(v, w + i, (size_t)(e - w - i), &id)) {
+        rc = LOUPE_ENOMEM;
+        break;
+      }
+      memcpy(&t, cn + k++ * sizeof t, sizeof t);
+      v->f[id].t = t;
+      i = (size_t)(e - w) + 1;
+    }
+    *warm = rc == LOUPE_OK && i == wn && k == nc && k == v->n;
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Keep the totals of v (a + b of every feature: target and reference
+ * held every article) for the connection. Best effort: a failure only
+ * leaves nothing kept. */
+static int totals_save(loupe_db *db, const vocab *v) {
+  lp_buf words = {0}, counts = {0};
+  sqlite3_stmt *st = NULL;
+  long long stamp[2];
+  size_t i;
+  int rc = LOUPE_OK;
+  for (i = 0; i < v->n && rc == LOUPE_OK; i++) {
+    const feature *f = &v->f[i];
+    long long t = f->a + f->b;
+    if (lp_buf_append(&words, v->words.p + f->off, f->len) ||
+        lp_buf_append(&words, "\n", 1) ||
+        lp_buf_append(&counts, (const char *)&t, sizeof t))
+      rc = LOUPE_ENOMEM;
+  }
+  if (rc == LOUPE_OK &&
+      sqlite3_exec(db->sql, "CREATE TEMP TABLE IF NOT EXISTS"
+                   " loupe_stats_totals(id INTEGER PRIMARY KEY, version"
+                   " INTEGER, changes INTEGER, words BLOB, counts BLOB)",
+                   NULL, NULL, NULL) == SQLITE_OK &&
+      corpus_stamp(db, stamp) == LOUPE_OK &&
+      sqlite3_prepare_v2(db->sql, "INSERT OR REPLACE INTO " TOTALS
+                         " VALUES (1, ?1, ?2, ?3, ?4)", -1, &st,
+                         NULL) == SQLITE_OK) {
+    /* the row written is one change more */
+    sqlite3_bind_int64(st, 1, stamp[0]);
+    sqlite3_bind_int64(st, 2, stamp[1] + 1);
+    sqlite3_bind_blob(st, 3, words.p ? words.p : "", (int)words.len,
+                      SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, counts.p ? counts.p : "", (int)counts.len,
+                      SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE ||
+        sqlite3_total_changes64(db->sql) != stamp[1] + 1)
+      sqlite3_exec(db->sql, "DELETE FROM " TOTALS, NULL, NULL, NULL);
+  }
+  sqlite3_finalize(st);
+  lp_buf_free(&words);
+  lp_buf_free(&counts);
+  return rc;
+}
+
+/* ---- target and reference ---- */
+
+/* The ids of the JSON array s ("[1,2,3]", integers only) into *ids (*n
+ * of them); LOUPE_EINVAL for anything else (the caller then does not
+ * need them). */
+static int parse_ids(const char *s, long long **ids, size_t *n) {
+  size_t cap = 0;
+  *ids = NULL;
+  *n = 0;
+  while (*s == ' ') s++;
+  if (*s++ != '[') return LOUPE_EINVAL;
+  while (*s == ' ') s++;
+  while (*s != ']') {
+    char *e;
+    long long v = strtoll(s, &e, 10);
+    long long *ni;
+    if (e == s) return LOUPE_EINVAL;
+    ni = grow(*ids, &cap, *n, sizeof **ids);
+    if (ni == NULL) return LOUPE_ENOMEM;
+    *ids = ni;
+    (*ids)[(*n)++] = v;
+    s = e;
+    while (*s == ' ') s++;
+    if (*s == ',') s++;
+    else if (*s != ']') return LOUPE_EINVAL;
+    while (*s == ' ') s++;
+  }
+  return s[1] == '\0' ? LOUPE_OK : LOUPE_EINVAL;
+}
+
+static int cmp_ll(const void *x, const void *y) {
+  long long a = *(const long long *)x, b = *(const long long *)y;
+  return a < b ? -1 : a > b;
+}
+
+/* Do the sorted ids u[0..n) name every article of the corpus, each
+ * once? (SELECT id reads a covering index, not the long rows: sorted
+ * here, as ORDER BY id would walk the table.) */
+static int all_articles(loupe_db *db, const long long *u, size_t n) {
+  sqlite3_stmt *st = NULL;
+  long long *ids = malloc((n + 1) * sizeof *ids);
+  size_t k = 0;
+  int same = ids != NULL;
+  if (same && sqlite3_prepare_v2(db->sql, "SELECT id FROM articles", -1, &st,
+                                 NULL) != SQLITE_OK)
+    same = 0;
+  while (same && sqlite3_step(st) == SQLITE_ROW) {
+    if (k == n) same = 0;
+    else ids[k++] = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  if (same && k == n) {
+    qsort(ids, n, sizeof *ids, cmp_ll);
+    same = n == 0 || memcmp(ids, u, n * sizeof *ids) == 0;
+  }
+  free(ids);
+  return same && k == n;
+}
+
+/* Is the reference every article the target lacks (distinct ids, no
+ * overlap, all of the corpus's between them)? *nt and *nr: the sizes;
+ * when it is, *ts: the target's ids, sorted (the caller's to free). */
+static int is_complement(loupe_db *db, const loupe_stats_options *o,
+                         int *yes, size_t *nt, size_t *nr, long long **ts) {
+  long long *t = NULL, *r = NULL, *all = NULL;
+  int rc;
+  *yes = 0;
+  *ts = NULL;
+  rc = parse_ids(o->target, &t, nt);
+  if (rc == LOUPE_OK) rc = parse_ids(o->reference, &r, nr);
+  if (rc == LOUPE_EINVAL) rc = LOUPE_OK;
+  else if (rc == LOUPE_OK) {
+    all = malloc((*nt + *nr + 1) * sizeof *all);
+    if (all == NULL) rc = LOUPE_ENOMEM;
+    else {
+      if (*nt) memcpy(all, t, *nt * sizeof *t);
+      if (*nr) memcpy(all + *nt, r, *nr * sizeof *r);
+      qsort(all, *nt + *nr, sizeof *all, cmp_ll);
+      *yes = all_articles(db, all, *nt + *nr);
+    }
+  }
+  if (*yes) {
+    qsort(t, *nt, sizeof *t, cmp_ll);
+    *ts = t;
+    t = NULL;
+  }
+  free(all);
+  free(t);
+  free(r);
+  return rc;
+}
+
+/* Every article in one pass (in the table's order, not the ids'), the
+ * target's (ids ts[0..nt), sorted) counted on side 0, the others on 1. */
+static int count_split(loupe_db *db, const long long *ts, size_t nt,
+                       count_ctx *x) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db->sql, "SELECT id, body FROM articles", -1,
+                              &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "stats");
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    long long id = sqlite3_column_int64(st, 0);
+    const char *s = (const char *)sqlite3_column_text(st, 1);
+    x->side = nt == 0 || bsearch(&id, ts, nt, sizeof *ts, cmp_ll) == NULL;
+    if (s && count_text(x, id, s, (size_t)sqlite3_column_bytes(st, 1))) {
+      rc = LOUPE_ENOMEM;
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc == SQLITE_DONE) return LOUPE_OK;
+  if (rc == LOUPE_ENOMEM) return rc;
+  return lp_db_error(db, rc, "stats");
+}
+
+/* With the totals of v loaded: count the smaller of target and
+ * reference from its texts, the other as the totals minus it. *ok is 0
+ * when the totals do not hold the texts read (then count afresh). */
+static int keyness_by_totals(loupe_db *db, const loupe_stats_options *o,
+                             count_ctx *x, size_t nt, size_t nr, int *ok) {
+  vocab *v = x->v;
+  size_t i, known = v->n;
+  long long all = 0;
+  int rc;
+  x->side = nr < nt;
+  rc = each_text(db, x->side ? o->reference : o->target, count_text, x);
+  *ok = rc == LOUPE_OK && v->n == known;
+  for (i = 0; *ok && i < v->n; i++) {
+    feature *f = &v->f[i];
+    long long got = x->side ? f->b : f->a;
+    if (got > f->t) *ok = 0;
+    else if (x->side) f->a = f->t - got;
+    else f->b = f->t - got;
+    all += f->t;
+  }
+  if (*ok) x->total[!x->side] = all - x->total[x->side];
+  return rc;
+}
+
 static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
   vocab v = {0};
   count_ctx x = {0};
-  int rc;
+  size_t nt = 0, nr = 0;
+  long long *ts = NULL;
+  int rc, rest = 0, warm = 0, ok = 0;
   x.v = &v;
-  rc = each_text(db, o->target, count_text, &x);
-  x.side = 1;
-  if (rc == LOUPE_OK) rc = each_text(db, o->reference, count_text, &x);
+  rc = is_complement(db, o, &rest, &nt, &nr, &ts);
+  if (rc == LOUPE_OK && rest) rc = totals_load(db, &v, &warm);
+  if (rc == LOUPE_OK && warm)
+    rc = keyness_by_totals(db, o, &x, nt, nr, &ok);
+  if (rc == LOUPE_OK && !ok) {         /* both sides from their texts */
+    vocab_free(&v);
+    memset(&v, 0, sizeof v);
+    memset(&x, 0, sizeof x);
+    x.v = &v;
+    if (rest) {
+      rc = count_split(db, ts, nt, &x);
+      if (rc == LOUPE_OK) rc = totals_save(db, &v);
+    } else {
+      rc = each_text(db, o->target, count_text, &x);
+      x.side = 1;
+      if (rc == LOUPE_OK) rc = each_text(db, o->reference, count_text, &x);
+    }
+  }
   if (rc == LOUPE_OK)
     rc = score_rows(&v, o->measure, x.total[0], x.total[1], o->min_count,
                     o->limit, out);
+  free(ts);
   free(x.words.id);
   vocab_free(&v);
   return rc;

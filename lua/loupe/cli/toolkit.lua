@@ -190,8 +190,8 @@ end
 
 -- ---------------------------------------------------------- points
 
-local POINT_COLUMNS = { "text", "words", "clusters", "articles", "first",
-                        "last", "years", "speakers", "outlets" }
+local POINT_COLUMNS = { "text", "words", "spread", "clusters", "articles",
+                        "first", "last", "years", "speakers", "outlets" }
 
 function M.cmd_points(a)
   local corpus = open_existing(a.db)
@@ -223,6 +223,7 @@ function M.cmd_points(a)
     r.wrap_flex = true
   end
   return table_count(rows, {
+    { key = "spread", title = "SPREAD", right = true },
     { key = "clusters", title = "STORIES", right = true },
     { key = "span", title = "DATES" },
     { key = "text", title = "PHRASE", flex = true },
