@@ -9,60 +9,25 @@
 #include <string.h>
 #include "extract.h"
 
-#define PLACE_ALIASES 8   /* room in the gazetteer rows below */
-
-typedef struct {
-  const char *name;            /* canonical */
-  const char *aliases[PLACE_ALIASES];
-} place_def;
-
 /* Countries and places analysts of world news meet most, with the forms
- * news copy writes them in. Matching is case-sensitive and whole-word. */
-static const place_def places[] = {
-  {"United States", {"United States", "U.S.", "US", "USA", "U.S.A.",
-                     "America", "United States of America", NULL}},
-  {"China", {"China", "PRC", "People's Republic of China", NULL}},
-  {"Russia", {"Russia", "Russian Federation", NULL}},
-  {"United Kingdom", {"United Kingdom", "UK", "U.K.", "Britain",
-                      "Great Britain", NULL}},
-  {"European Union", {"European Union", "EU", NULL}},
-  {"Japan", {"Japan", NULL}}, {"India", {"India", NULL}},
-  {"Germany", {"Germany", NULL}}, {"France", {"France", NULL}},
-  {"Italy", {"Italy", NULL}}, {"Spain", {"Spain", NULL}},
-  {"Canada", {"Canada", NULL}}, {"Australia", {"Australia", NULL}},
-  {"Brazil", {"Brazil", NULL}}, {"Mexico", {"Mexico", NULL}},
-  {"Iran", {"Iran", NULL}}, {"Iraq", {"Iraq", NULL}},
-  {"Israel", {"Israel", NULL}}, {"Syria", {"Syria", NULL}},
-  {"Turkey", {"Turkey", "Türkiye", NULL}},
-  {"Saudi Arabia", {"Saudi Arabia", NULL}}, {"Egypt", {"Egypt", NULL}},
-  {"Ukraine", {"Ukraine", NULL}}, {"Belarus", {"Belarus", NULL}},
-  {"Poland", {"Poland", NULL}}, {"Netherlands", {"Netherlands", NULL}},
-  {"Belgium", {"Belgium", NULL}}, {"Sweden", {"Sweden", NULL}},
-  {"Norway", {"Norway", NULL}}, {"Denmark", {"Denmark", NULL}},
-  {"Finland", {"Finland", NULL}}, {"Switzerland", {"Switzerland", NULL}},
-  {"Austria", {"Austria", NULL}}, {"Greece", {"Greece", NULL}},
-  {"Portugal", {"Portugal", NULL}}, {"Ireland", {"Ireland", NULL}},
-  {"North Korea", {"North Korea", "DPRK", NULL}},
-  {"South Korea", {"South Korea", "Republic of Korea", NULL}},
-  {"Taiwan", {"Taiwan", NULL}}, {"Hong Kong", {"Hong Kong", NULL}},
-  {"Vietnam", {"Vietnam", "Viet Nam", NULL}},
-  {"Philippines", {"Philippines", NULL}},
-  {"Indonesia", {"Indonesia", NULL}}, {"Malaysia", {"Malaysia", NULL}},
-  {"Singapore", {"Singapore", NULL}}, {"Thailand", {"Thailand", NULL}},
-  {"Pakistan", {"Pakistan", NULL}}, {"Afghanistan", {"Afghanistan", NULL}},
-  {"Nigeria", {"Nigeria", NULL}}, {"South Africa", {"South Africa", NULL}},
-  {"Kenya", {"Kenya", NULL}}, {"Ethiopia", {"Ethiopia", NULL}},
-  {"Argentina", {"Argentina", NULL}}, {"Chile", {"Chile", NULL}},
-  {"Colombia", {"Colombia", NULL}}, {"Venezuela", {"Venezuela", NULL}},
-  {"Cuba", {"Cuba", NULL}}, {"New Zealand", {"New Zealand", NULL}},
-  {"Beijing", {"Beijing", NULL}}, {"Washington", {"Washington", NULL}},
-  {"Moscow", {"Moscow", NULL}}, {"London", {"London", NULL}},
-  {"Paris", {"Paris", NULL}}, {"Brussels", {"Brussels", NULL}},
-  {"Tokyo", {"Tokyo", NULL}}, {"Berlin", {"Berlin", NULL}},
-  {"Kyiv", {"Kyiv", "Kiev", NULL}}, {"Taipei", {"Taipei", NULL}},
-  {"Seoul", {"Seoul", NULL}}, {"Pyongyang", {"Pyongyang", NULL}},
-  {"Tehran", {"Tehran", NULL}}, {"Shanghai", {"Shanghai", NULL}},
-  {"New York", {"New York", NULL}}, {"Geneva", {"Geneva", NULL}},
+ * news copy writes them in: a row is its forms split by '|', the first
+ * the canonical name. Matching is case-sensitive and whole-word. */
+static const char *const places[] = {
+  "United States|U.S.|US|USA|U.S.A.|America|United States of America",
+  "China|PRC|People's Republic of China", "Russia|Russian Federation",
+  "United Kingdom|UK|U.K.|Britain|Great Britain", "European Union|EU",
+  "Japan", "India", "Germany", "France", "Italy", "Spain", "Canada",
+  "Australia", "Brazil", "Mexico", "Iran", "Iraq", "Israel", "Syria",
+  "Turkey|Türkiye", "Saudi Arabia", "Egypt", "Ukraine", "Belarus", "Poland",
+  "Netherlands", "Belgium", "Sweden", "Norway", "Denmark", "Finland",
+  "Switzerland", "Austria", "Greece", "Portugal", "Ireland",
+  "North Korea|DPRK", "South Korea|Republic of Korea", "Taiwan", "Hong Kong",
+  "Vietnam|Viet Nam", "Philippines", "Indonesia", "Malaysia", "Singapore",
+  "Thailand", "Pakistan", "Afghanistan", "Nigeria", "South Africa", "Kenya",
+  "Ethiopia", "Argentina", "Chile", "Colombia", "Venezuela", "Cuba",
+  "New Zealand", "Beijing", "Washington", "Moscow", "London", "Paris",
+  "Brussels", "Tokyo", "Berlin", "Kyiv|Kiev", "Taipei", "Seoul", "Pyongyang",
+  "Tehran", "Shanghai", "New York", "Geneva",
 };
 
 /* Nouns that make a capitalised name an organisation. */
@@ -141,14 +106,7 @@ static ent *new_ent(ent_list *l, lp_arena *arena, const char *name, size_t n,
       if (l->e[i].name_len == n && memcmp(l->e[i].name, name, n) == 0)
         return &l->e[i];
   }
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 32;
-    ent *ne = cap > l->cap && cap < (size_t)-1 / sizeof *ne
-              ? realloc(l->e, cap * sizeof *ne) : NULL;
-    if (ne == NULL) return NULL;
-    l->e = ne;
-    l->cap = cap;
-  }
+  if (lp_grow(&l->e, &l->cap, l->n, sizeof *l->e, 32)) return NULL;
   if ((l->n + 1) * 2 > l->nslots &&
       ent_rehash(l, l->nslots ? l->nslots * 2 : 64))
     return NULL;
@@ -386,14 +344,7 @@ static int form_add(forms *fs, const char *w, size_t n) {
   form *f;
   size_t j;
   if (k >= 0) return k;
-  if (fs->n == fs->cap) {
-    size_t cap = fs->cap ? fs->cap * 2 : 64;
-    form *nf = cap < (size_t)-1 / sizeof *nf
-               ? realloc(fs->f, cap * sizeof *nf) : NULL;
-    if (nf == NULL) return -1;
-    fs->f = nf;
-    fs->cap = cap;
-  }
+  if (lp_grow(&fs->f, &fs->cap, fs->n, sizeof *fs->f, 64)) return -1;
   f = &fs->f[fs->n];
   memset(f, 0, sizeof *f);
   f->w = w;
@@ -443,14 +394,7 @@ static int try_forms(forms *fs, const char *s, size_t n, size_t at,
     if (!(at + wl >= n || !is_wordc((unsigned char)s[at + wl]) ||
           f->w[wl - 1] == '.'))
       continue;
-    if (f->nm == f->cap) {
-      size_t cap = f->cap ? f->cap * 2 : 8;
-      size_t *m = cap < (size_t)-1 / sizeof *m
-                  ? realloc(f->m, cap * sizeof *m) : NULL;
-      if (m == NULL) return LOUPE_ENOMEM;
-      f->m = m;
-      f->cap = cap;
-    }
+    if (lp_grow(&f->m, &f->cap, f->nm, sizeof *f->m, 8)) return LOUPE_ENOMEM;
     f->m[f->nm++] = at;
     f->next_ok = at + wl;
   }
@@ -703,15 +647,28 @@ static int emit_entities(loupe_article *a, const ent_list *l,
   return LOUPE_OK;
 }
 
+#define N_PLACES (sizeof places / sizeof places[0])
+
+/* The form of a gazetteer row after *at (the row's start first): its
+ * start, with its length in *len and *at moved past it; NULL after the
+ * last. */
+static const char *place_form(const char **at, size_t *len) {
+  const char *f = *at, *bar;
+  if (f == NULL) return NULL;
+  bar = strchr(f, '|');
+  *len = bar ? (size_t)(bar - f) : strlen(f);
+  *at = bar ? bar + 1 : NULL;
+  return f;
+}
+
 /* Is s[0, n) a place of the gazetteer, in any of its forms? */
 int lp_is_place(const char *s, size_t n) {
-  size_t k;
-  int j;
-  for (k = 0; k < sizeof places / sizeof places[0]; k++)
-    for (j = 0; j < PLACE_ALIASES && places[k].aliases[j]; j++)
-      if (strlen(places[k].aliases[j]) == n &&
-          memcmp(places[k].aliases[j], s, n) == 0)
-        return 1;
+  size_t k, len;
+  for (k = 0; k < N_PLACES; k++) {
+    const char *at = places[k], *w;
+    while ((w = place_form(&at, &len)) != NULL)
+      if (len == n && memcmp(w, s, n) == 0) return 1;
+  }
   return 0;
 }
 
@@ -761,30 +718,30 @@ int lp_entities(loupe_article *a, const lp_named *people, size_t np,
       count_part(&fs, kf, i);
     }
   }
-  for (k = 0; k < sizeof places / sizeof places[0]; k++) {
-    int j;
-    for (j = 0; j < PLACE_ALIASES && places[k].aliases[j]; j++)
-      if (form_add(&fs, places[k].aliases[j],
-                   strlen(places[k].aliases[j])) < 0)
-        goto out;
+  for (k = 0; k < N_PLACES; k++) {
+    const char *at = places[k], *w;
+    size_t len;
+    while ((w = place_form(&at, &len)) != NULL)
+      if (form_add(&fs, w, len) < 0) goto out;
   }
   if (match_all(&fs, s, n)) goto out;
   /* places the body names, with every form found */
-  for (k = 0; k < sizeof places / sizeof places[0]; k++) {
-    int j, seen = 0;
+  for (k = 0; k < N_PLACES; k++) {
+    const char *at = places[k], *w, *name;
+    size_t len, name_len;
+    int seen = 0;
     ent *e;
-    for (j = 0; j < PLACE_ALIASES && places[k].aliases[j] && !seen; j++) {
-      const char *w = places[k].aliases[j];
-      seen = fs.f[form_find(&fs, w, strlen(w))].nm > 0;
-    }
+    while (!seen && (w = place_form(&at, &len)) != NULL)
+      seen = fs.f[form_find(&fs, w, len)].nm > 0;
     if (!seen) continue;
-    e = new_ent(l, arena, places[k].name, strlen(places[k].name), "place");
+    at = places[k];
+    name = place_form(&at, &name_len);
+    e = new_ent(l, arena, name, name_len, "place");
     if (e == NULL) goto out;
-    for (j = 0; j < PLACE_ALIASES && places[k].aliases[j]; j++) {
-      const char *w = places[k].aliases[j];
+    for (at = places[k]; (w = place_form(&at, &len)) != NULL;) {
       size_t added;
-      if (apply_form(e, &fs, form_find(&fs, w, strlen(w)), &added)) goto out;
-      if (added > 0 && add_alias(e, arena, w, strlen(w))) goto out;
+      if (apply_form(e, &fs, form_find(&fs, w, len), &added)) goto out;
+      if (added > 0 && add_alias(e, arena, w, len)) goto out;
     }
   }
   /* mentions of people (full name and either end of it) and orgs; an end

@@ -96,13 +96,8 @@ static size_t raw_at(const lp_warc *w) {
 }
 
 static int add_member(lp_warc *w, size_t ustart, size_t cstart) {
-  if (w->nmem == w->capmem) {
-    size_t cap = w->capmem ? w->capmem * 2 : 16;
-    member *m = realloc(w->mem, cap * sizeof *m);
-    if (m == NULL) return LOUPE_ENOMEM;
-    w->mem = m;
-    w->capmem = cap;
-  }
+  if (lp_grow(&w->mem, &w->capmem, w->nmem, sizeof *w->mem, 16))
+    return LOUPE_ENOMEM;
   w->mem[w->nmem].ustart = ustart;
   w->mem[w->nmem].cstart = cstart;
   w->nmem++;
