@@ -219,6 +219,10 @@ typedef struct {
   loupe_span section;           /* section of the site (HTML metadata) */
   loupe_span description;       /* summary (HTML metadata) */
   loupe_meta *meta; size_t n_meta;         /* HTML metadata found */
+  loupe_span captured;          /* when a crawler fetched the page, as its
+                                   archive says (a WARC record's
+                                   WARC-Date); never the publication date.
+                                   loupe_parse leaves it unset */
 } loupe_article;
 
 /* Parser handle: holds options and the last error message. */

@@ -174,6 +174,10 @@ describe("web archives in a corpus", function()
     -- the HTTP charset read the byte 0xE9 as é
     assert.is_truthy(market.body:find("café on the corner", 1, true))
     assert.are.equal("html", market.source_format)
+    -- when the crawler fetched it, beside (never instead of) the date
+    assert.are.equal("2024-02-03T10:00:00Z", market.captured)
+    assert.are.equal("2024-02-03T10:00:00Z", pier.captured)
+    assert.is_nil(market.date)
   end)
 
   it("finds nothing new on a second ingest", function()

@@ -73,7 +73,8 @@ static int json_text(lp_buf *b, const char *name, const loupe_span *sp) {
 
 /* What the page itself says beside its text: the format it was read as,
  * the HTML fields (canonical URL, modification date, the date its
- * visible text shows, section, description) and every metadata value
+ * visible text shows, section, description), when an archive captured
+ * it, and every metadata value
  * with its source, so that a stored article keeps what loupe.parse
  * gave. */
 static int json_page(lp_buf *b, const loupe_article *a) {
@@ -87,7 +88,8 @@ static int json_page(lp_buf *b, const loupe_article *a) {
       json_text(b, "date_modified", &a->date_modified) ||
       json_text(b, "date_visible", &a->date_visible) ||
       json_text(b, "section", &a->section) ||
-      json_text(b, "description", &a->description))
+      json_text(b, "description", &a->description) ||
+      json_text(b, "captured", &a->captured))
     return LOUPE_ENOMEM;
   if (a->n_meta && lp_buf_append(b, list, sizeof list - 1))
     return LOUPE_ENOMEM;

@@ -185,6 +185,14 @@ static int page_says_charset(const char *s, size_t n) {
   return 0;
 }
 
+/* Whether a WARC-Date value has the shape of an ISO 8601 time (digits
+ * and its marks only): anything else in the header is not kept. */
+static int looks_like_date(const char *s) {
+  size_t n = strlen(s);
+  return n >= 10 && n <= 40 && strspn(s, "0123456789-:TZ.+") == n &&
+         s[4] == '-';
+}
+
 /* Parse the page read and store it under path (a new article, or the
  * path's replaced one when existing). */
 static int parse_store(lua_State *L, lwarc *r, ldb *ud, const char *path,
@@ -213,6 +221,11 @@ static int parse_store(lua_State *L, lwarc *r, ldb *ud, const char *path,
     copy.url.offset = 0;
     copy.url.line = 0;
     copy.url.rule = "warc:target-uri";
+  }
+  if (looks_like_date(rec->date)) {  /* when the crawler fetched it */
+    copy.captured.text = rec->date;
+    copy.captured.len = strlen(rec->date);
+    copy.captured.rule = "warc:date";
   }
   rc = loupe_db_store(ud->db, &copy, path, hash, rec->payload_len, existing,
                       &id);

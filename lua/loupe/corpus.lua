@@ -177,7 +177,7 @@ end
 local ENTITY_KINDS = { "person", "organisation", "place" }
 -- The page's own fields a stored article keeps in its provenance JSON.
 local PAGE_FIELDS = { "source_format", "url", "date_modified",
-                      "date_visible", "section", "description" }
+                      "date_visible", "section", "description", "captured" }
 
 function Corpus:entities(filter)
   local db = self:_handle()

@@ -19,8 +19,8 @@ local M = {}
 
 local FIELD_ORDER = { "id", "title", "date", "date_precision", "dateline",
   "credit", "outlet", "authors", "editors", "lang", "source_format", "url",
-  "section", "date_modified", "date_visible", "path", "paths", "hash",
-  "bytes", "parser_version", "ingested_at" }
+  "section", "date_modified", "date_visible", "captured", "path", "paths",
+  "hash", "bytes", "parser_version", "ingested_at" }
 
 local function print_fields(rec, color)
   for _, k in ipairs(FIELD_ORDER) do
