@@ -3,8 +3,9 @@
 -- 200 ms). The corpus is generated once (about 400 words an article,
 -- dates over ten years, 20 outlets, topics that make some words key) and
 -- kept under build/ (BENCH_TOOLKIT_DIR), so reruns only time the calls.
--- Each call is timed as the median wall time of --runs runs, printed in
--- ms and as a ratio to a plain count of the same query in the same run.
+-- Each call is timed as the median CPU time of --runs runs, printed in
+-- ms and as a ratio to a plain count of the same query in the same run
+-- (collocations too, not judged).
 -- Usage: lua5.4 bench/bench_toolkit.lua [--articles N] [--runs N]
 --          [--dir DIR] [--rebuild]
 
@@ -279,6 +280,11 @@ local function main()
   end)
   row(string_format("keyness(%q, the rest)", term), ms,
     "first: " .. (rows[1] and rows[1].feature or "none"), true)
+  ms, rows = time(function()
+    return assert(c:collocations(term, { limit = 20 }))
+  end)
+  row(string_format("collocations(%q)", term), ms,
+    "first: " .. (rows[1] and rows[1].feature or "none"))
   local y1 = c:query():where { since = "2020-01-01",
                                ["until"] = "2020-12-31" }
   local y0 = c:query():where { since = "2019-01-01",

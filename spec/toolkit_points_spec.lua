@@ -79,7 +79,13 @@ local function corpus()
   local c = assert(loupe.open(":memory:"))
   local spokes = { "Ida Brenner", "Tomas Vell" }
   for i = 1, 6 do
-    local ans = { WIDE, i <= 4 and ABIDE .. FORMULA or OTHER[i] }
+    local ans = { WIDE, i <= 4 and ABIDE .. FORMULA or OTHER[i],
+      -- an editor's placeholder, in markdown's escapes in half of them
+      (i % 2 == 0 and "I will hand over to [senior press officer] and "
+        .. "[senior press officer] for the details of the visiting plan."
+        or "I will hand over to \\[senior press officer\\] and "
+        .. "\\[senior press officer\\] for the details of the visiting "
+        .. "plan.") }
     assert(c:add(briefing(i, 2018 + i % 3, spokes[i % 2 + 1], ans),
       { path = "b" .. i }))
   end
@@ -142,6 +148,14 @@ describe("talking points by spread", function()
     table.sort(sp)
     assert.are.same({ "Ida Brenner", "Tomas Vell" }, sp)
     assert.are.equal(1, narrow[1].row.spread)
+  end)
+
+  it("never runs across an editor's brackets or markup", function()
+    assert.is_true(#find("details of the visiting plan") <= 1)
+    for _, r in ipairs(rows) do
+      assert.is_falsy(r.text:find("[%[%]\\]"), r.text)
+      assert.is_falsy(r.text:find("press officer and", 1, true), r.text)
+    end
   end)
 
   it("keeps one of the pieces of a formula that run on", function()

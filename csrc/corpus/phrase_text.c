@@ -1,7 +1,8 @@
 /*
  * phrase_text.c - the texts talking points are found in (phrases.c), read
  * into segments of word hashes: a segment never crosses a paragraph
- * break, a speaker's label ("A:", "MS. PSAKI:", "答：") or a URL; CJK runs
+ * break, a speaker's label ("A:", "MS. PSAKI:", "答："), a URL or a
+ * bracket or backslash (an editor's insertion, markup); CJK runs
  * give one token per character; contractions are one word ("don't") and
  * a possessive 's is dropped ("Wang Yi's" reads as "Wang Yi"). Reporters'
  * question turns ("Q: ...", "问：", a paragraph ending in "?") and
@@ -438,7 +439,13 @@ static int scan_span(scan_ctx *x, const char *s, size_t n, size_t base,
       }
     }
     cp = lp_utf8_decode((const unsigned char *)s, n, i, &m);
-    if (!lp_tp_is_word_cp(cp)) {
+    if (cp == '[' || cp == ']' || cp == '\\') {
+      /* an editor's insertion ("[inaudible]", "[senior administration
+       * official]") or markdown's escape (a backslash before a
+       * bracket or a star): not speech, so no phrase runs across it */
+      i += m;
+      if (seg_break(x, kind)) return LOUPE_ENOMEM;
+    } else if (!lp_tp_is_word_cp(cp)) {
       if (cp == '.' || cp == '!' || cp == '?' || cp == 0x3002 ||
           cp == 0xFF01 || cp == 0xFF1F)
         x->sent = 1;              /* . ! ? and the full-width 。！？ */

@@ -367,7 +367,7 @@ static uint64_t span_hash(const uint32_t *t, size_t a, size_t b, int tag) {
 }
 
 #define MIN_FOLD 4          /* shortest shared part that folds phrases */
-#define MIN_CHAIN 2         /* ... when the texts run on from one to the other */
+#define MIN_CHAIN 2         /* ... when the texts run on into each other */
 
 /* A phrase that shares an end with a kept one: which (who + 1), how many
  * words (len) and whether the kept one runs on after it (after) or comes
@@ -441,10 +441,12 @@ static int runs_on(const cand_ctx *x, const cand *d, const chain *ch,
     int same = x->on[k];
     if (same && ch->after) {            /* d's end, then the rest of it */
       same = q1 + more <= en;
-      for (q = 0; same && q < more; q++) same = c->tok[q1 + q] == ka[ch->len + q];
+      for (q = 0; same && q < more; q++)
+        same = c->tok[q1 + q] == ka[ch->len + q];
     } else if (same) {                  /* the start of it, then d */
       same = q0 >= st + more;
-      for (q = 0; same && q < more; q++) same = c->tok[q0 - more + q] == ka[q];
+      for (q = 0; same && q < more; q++)
+        same = c->tok[q0 - more + q] == ka[q];
     }
     mark[k - d->i] = (unsigned char)same;
   }

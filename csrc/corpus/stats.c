@@ -30,10 +30,12 @@
 
 /* ---- a vocabulary: word -> dense id with two counts ---- */
 
+/* Small, for the cache: a text's words are looked up one by one. */
 typedef struct {
-  uint32_t h, off, len;
-  long long a, b;          /* target and reference counts */
-  long long t;             /* in the whole corpus (keyness's totals) */
+  uint32_t off, len;
+  long long a, b;          /* target and reference counts (keyness from
+                              the kept totals: the totals on the side not
+                              read, until the read side is taken off) */
 } feature;
 
 typedef struct {
@@ -73,11 +75,12 @@ static int vocab_rehash(vocab *v) {
   size_t i, cap = v->mask ? (v->mask + 1) * 2 : 4096;
   slot_t *ns = calloc(cap, sizeof *ns);
   if (ns == NULL) return LOUPE_ENOMEM;
-  for (i = 0; i < v->n; i++) {
-    size_t k = v->f[i].h & (cap - 1);
+  for (i = 0; v->slot && i <= v->mask; i++) {
+    size_t k;
+    if (!v->slot[i].idx) continue;
+    k = v->slot[i].h & (cap - 1);
     while (ns[k].idx) k = (k + 1) & (cap - 1);
-    ns[k].h = v->f[i].h;
-    ns[k].idx = (uint32_t)(i + 1);
+    ns[k] = v->slot[i];
   }
   free(v->slot);
   v->slot = ns;
@@ -117,10 +120,9 @@ static int vocab_id_h(vocab *v, const char *w, size_t len, uint32_t h,
   nf = grow(v->f, &v->cap, v->n, sizeof *v->f);
   if (nf == NULL) return LOUPE_ENOMEM;
   v->f = nf;
-  v->f[v->n].h = h;
   v->f[v->n].off = (uint32_t)v->words.len;
   v->f[v->n].len = (uint32_t)len;
-  v->f[v->n].a = v->f[v->n].b = v->f[v->n].t = 0;
+  v->f[v->n].a = v->f[v->n].b = 0;
   if (lp_buf_append(&v->words, w, len)) return LOUPE_ENOMEM;
   v->slot[k].h = h;
   v->slot[k].idx = (uint32_t)(v->n + 1);
@@ -404,9 +406,10 @@ static int corpus_stamp(loupe_db *db, long long stamp[2]) {
   return rc == SQLITE_ROW ? LOUPE_OK : lp_db_error(db, rc, "stats");
 }
 
-/* Load the kept totals into v (its features' t) when their stamp is the
- * corpus's; *warm says whether they were. A missing table is no error. */
-static int totals_load(loupe_db *db, vocab *v, int *warm) {
+/* Load the kept totals into v (its features' a, or b when side is 1)
+ * when their stamp is the corpus's; *warm says whether they were. A
+ * missing table is no error. */
+static int totals_load(loupe_db *db, vocab *v, int side, int *warm) {
   sqlite3_stmt *st = NULL;
   long long stamp[2];
   int rc;
@@ -431,7 +434,8 @@ static int totals_load(loupe_db *db, vocab *v, int *warm) {
         break;
       }
       memcpy(&t, cn + k++ * sizeof t, sizeof t);
-      v->f[id].t = t;
+      if (side) v->f[id].b = t;
+      else v->f[id].a = t;
       i = (size_t)(e - w) + 1;
     }
     *warm = rc == LOUPE_OK && i == wn && k == nc && k == v->n;
@@ -598,25 +602,23 @@ static int count_split(loupe_db *db, const long long *ts, size_t nt,
   return lp_db_error(db, rc, "stats");
 }
 
-/* With the totals of v loaded: count the smaller of target and
- * reference from its texts, the other as the totals minus it. *ok is 0
- * when the totals do not hold the texts read (then count afresh). */
+/* With the totals of v loaded on the side not read (x->side: the one
+ * read, the smaller of target and reference): count that side from its
+ * texts, the other as the totals minus it. *ok is 0 when the totals do
+ * not hold the texts read (then count afresh). */
 static int keyness_by_totals(loupe_db *db, const loupe_stats_options *o,
-                             count_ctx *x, size_t nt, size_t nr, int *ok) {
+                             count_ctx *x, int *ok) {
   vocab *v = x->v;
   size_t i, known = v->n;
   long long all = 0;
-  int rc;
-  x->side = nr < nt;
-  rc = each_text(db, x->side ? o->reference : o->target, count_text, x);
+  int rc = each_text(db, x->side ? o->reference : o->target, count_text, x);
   *ok = rc == LOUPE_OK && v->n == known;
   for (i = 0; *ok && i < v->n; i++) {
     feature *f = &v->f[i];
-    long long got = x->side ? f->b : f->a;
-    if (got > f->t) *ok = 0;
-    else if (x->side) f->a = f->t - got;
-    else f->b = f->t - got;
-    all += f->t;
+    long long *got = x->side ? &f->b : &f->a, *other = x->side ? &f->a : &f->b;
+    if (*got > *other) *ok = 0;
+    all += *other;
+    *other -= *got;
   }
   if (*ok) x->total[!x->side] = all - x->total[x->side];
   return rc;
@@ -630,9 +632,9 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
   int rc, rest = 0, warm = 0, ok = 0;
   x.v = &v;
   rc = is_complement(db, o, &rest, &nt, &nr, &ts);
-  if (rc == LOUPE_OK && rest) rc = totals_load(db, &v, &warm);
-  if (rc == LOUPE_OK && warm)
-    rc = keyness_by_totals(db, o, &x, nt, nr, &ok);
+  x.side = nr < nt;                    /* the side to read */
+  if (rc == LOUPE_OK && rest) rc = totals_load(db, &v, !x.side, &warm);
+  if (rc == LOUPE_OK && warm) rc = keyness_by_totals(db, o, &x, &ok);
   if (rc == LOUPE_OK && !ok) {         /* both sides from their texts */
     vocab_free(&v);
     memset(&v, 0, sizeof v);
