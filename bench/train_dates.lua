@@ -124,7 +124,8 @@ local K = #names
 -- The candidates datepick.c never takes (a dated list after the body or
 -- under a related-stories header, a month without a day outside the
 -- headline's zone, an embedded post's signature, a line listing bare
--- years) are left out of the ranking here too.
+-- years, a weekday-dated line later than the headline's date away from
+-- it) are left out of the ranking here too.
 do
   local col = {}
   for k, n in ipairs(names) do col[n] = k end
@@ -133,6 +134,7 @@ do
   local em, ye = col.embed, col.years
   local function ineligible(f)
     if (em and f[em] == 1) or f[ye] == 1 then return true end
+    if f[col.weekday] == 1 and f[col["after-head"]] == 1 then return true end
     if f[mo] == 1 and f[hd] == 0 and f[ti] == 0 and f[nb] == 0 then
       return true
     end

@@ -430,8 +430,11 @@ static int page_features(lp_date_cand *c, size_t nc, size_t title) {
   }
   for (i = 0; i < nc; i++) {
     if (c[i].f[LP_DF_CUE_PUB] && !c[i].f[LP_DF_CUE_UPD]) pub = 1;
-    if (head < 0 && (c[i].f[LP_DF_HEAD] || c[i].f[LP_DF_TITLE] ||
-                     c[i].f[LP_DF_NEAR_BEFORE]))
+    /* the headline's date: the first with a day in its zone (a month
+     * named by the head's text is no day to be later than) */
+    if (head < 0 && c[i].d.day > 0 &&
+        (c[i].f[LP_DF_HEAD] || c[i].f[LP_DF_TITLE] ||
+         c[i].f[LP_DF_NEAR_BEFORE]))
       head = day_no(&c[i].d);
   }
   for (i = 0; i < nc; i++) {
@@ -589,11 +592,15 @@ static int same_day(const lp_date *a, const lp_date *b) {
  * headline's zone dates an archive or an account, not the article; an
  * embedded post's signature dates the post quoted; a line that lists
  * three more bare years is an archive picker ("10 Nov 2013 2012 2013
- * 2014"), whose date is the archive's (bench/train_dates.lua leaves these
- * out too). */
+ * 2014"), whose date is the archive's; a date written with its weekday,
+ * away from the headline and later than the date by it, is the day's
+ * date of a site's top bar or an event's day (bench/train_dates.lua
+ * leaves these out too). */
 static int ineligible(const lp_date_cand *c) {
   const double *f = c->f;
   if (f[LP_DF_EMBED] || f[LP_DF_YEARS]) return 1;
+  if (f[LP_DF_WEEKDAY] && f[LP_DF_AFTER_HEAD])
+    return 1;   /* "Mittwoch, 26.02.2020" in a top bar: today's date */
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
       !f[LP_DF_NEAR_BEFORE])
     return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */

@@ -563,6 +563,15 @@ static void test_pages(void) {
              "A post shared by Quay Cafe (@quaycafe) on Mar 9, 2024 at "
              "8:15am PST\n\n" EN_BODY,
              NULL);
+  /* the day's date with its weekday in a top bar, later than the
+   * article's date under the headline */
+  check_page("weekday top bar",
+             "Gartenblog Lindenhof\n\nMittwoch, 6. M\xc3\xa4rz 2024\n\n"
+             "  * Start\n  * Lokal\n  * Sport\n  * Kultur\n  * Wetter\n"
+             "  * Kontakt\n  * Archiv\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n"
+             "Von Anna Berg, 4. M\xc3\xa4rz 2024\n\n" DE_BODY,
+             "2024-03-04");
   /* a French page writes 02/11/23 day first */
   check_page("french numeric",
              "Le Courrier du Nord\n\n"
