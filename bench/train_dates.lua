@@ -138,7 +138,7 @@ do
     if f[mo] == 1 and f[hd] == 0 and f[ti] == 0 and f[nb] == 0 then
       return true
     end
-    return f[li] == 1 and (f[ab] == 1 or f[re] == 1)
+    return f[li] == 1 and f[col["cue-pub"]] == 0 and (f[ab] == 1 or f[re] == 1)
   end
   for _, p in ipairs(pages) do
     local keep = {}

@@ -49,7 +49,7 @@ static const char *const CUE_PUB[] = {
   "published", "posted", "publi\xc3\xa9", "publicado", "pubblicato",
   "ver\xc3\xb6" "ffentlicht", "erschienen", "erstellt", "geschrieben",
   "gepubliceerd", "geplaatst", "publicerad", "publiceret", "publisert",
-  "opublikowano", "released", "issued", "written", "date:", "datum:",
+  "opublikowano", "publiziert", "eingetragen", "released", "issued", "written", "date:", "datum:",
   "datum ", "fecha", "data:", "data de", "\xe5\x8f\x91\xe5\xb8\x83",
   "\xe5\x8f\x91\xe8\xa1\xa8", "\xe6\x97\xb6\xe9\x97\xb4",
   "\xe6\x99\x82\xe9\x96\x93", "\xe6\x97\xa5\xe6\x9c\x9f",
@@ -604,7 +604,9 @@ static int ineligible(const lp_date_cand *c) {
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
       !f[LP_DF_NEAR_BEFORE])
     return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */
-  return f[LP_DF_LIST] && (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
+  /* a date the page calls the publication's stays eligible in a list */
+  return f[LP_DF_LIST] && !f[LP_DF_CUE_PUB] &&
+         (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
 }
 
 #define TIE_MARGIN 0.1   /* scores this close name no winner */

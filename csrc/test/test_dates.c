@@ -572,6 +572,17 @@ static void test_pages(void) {
              "Neue Turnhalle fuer die Schulstrasse\n\n"
              "Von Anna Berg, 4. M\xc3\xa4rz 2024\n\n" DE_BODY,
              "2024-03-04");
+  /* the page's own "Erscheinungsdatum" under the body, in a run of other
+   * stories' dates, is still the article's */
+  check_page("cued in a list",
+             "Gartenblog Lindenhof\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
+             "Erscheinungsdatum: 07.02.2024\n"
+             "Weitere Meldungen\n"
+             "Busse fahren ab Montag anders 02.02.2024\n"
+             "Markt zieht auf den Kirchplatz 04.02.2024\n"
+             "Neuer Kindergarten eroeffnet 01.02.2024\n",
+             "2024-02-07");
   /* a French page writes 02/11/23 day first */
   check_page("french numeric",
              "Le Courrier du Nord\n\n"
