@@ -619,6 +619,15 @@ static void test_meta_dates(void) {
                             "\"dateModified\":\"2024-03-15T09:30+01:00\"}")
                   "<p class=\"meta\">15.03.2024, 09:30 Uhr</p>" HTML_BODY,
                   "2024-03-15T09:30", "date-");
+  /* days apart, the shown date the modification's: a <time> of the page
+   * naming the publication's day decides for it */
+  check_page_rule("time decides",
+                  HTML_HEAD("{\"@type\":\"NewsArticle\","
+                            "\"datePublished\":\"2024-03-01T10:00+01:00\","
+                            "\"dateModified\":\"2024-03-15T09:30+01:00\"}")
+                  "<p class=\"meta\">15.03.2024 <time datetime=\""
+                  "2024-03-01T10:00+01:00\">Erstfassung</time></p>" HTML_BODY,
+                  "2024-03-01T10:00+01:00", "jsonld:");
   /* a publication time without a zone is the publisher's clock: the
    * next day shown is no time-zone shift, the metadata wins */
   check_page_rule("no zone",
