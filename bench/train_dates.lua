@@ -125,7 +125,8 @@ local K = #names
 -- under a related-stories header, a month without a day outside the
 -- headline's zone, an embedded post's signature, a line listing bare
 -- years, a weekday-dated line later than the headline's date away from
--- it) are left out of the ranking here too.
+-- it, an update's date on a line with the publication's) are left out of
+-- the ranking here too.
 do
   local col = {}
   for k, n in ipairs(names) do col[n] = k end
@@ -133,7 +134,9 @@ do
   local mo, hd, ti, nb = col.month, col.head, col.title, col["near-before"]
   local em, ye = col.embed, col.years
   local function ineligible(f)
-    if (em and f[em] == 1) or f[ye] == 1 then return true end
+    if (em and f[em] == 1) or f[ye] == 1 or f[col["upd-pub"]] == 1 then
+      return true
+    end
     if f[col.weekday] == 1 and f[col["after-head"]] == 1 then return true end
     if f[mo] == 1 and f[hd] == 0 and f[ti] == 0 and f[nb] == 0 then
       return true

@@ -417,6 +417,17 @@ static int page_counts(const lp_date_cand *c, size_t nc, size_t *shape,
   return LOUPE_OK;
 }
 
+/* Does another date on candidate i's line carry a publication cue
+ * ("Published: 26 Sep | Updated: 28 Sep")? Candidates are in line order. */
+static int pub_on_line(const lp_date_cand *c, size_t nc, size_t i) {
+  size_t k;
+  for (k = i; k > 0 && c[k - 1].line == c[i].line; k--)
+    if (c[k - 1].f[LP_DF_CUE_PUB]) return 1;
+  for (k = i + 1; k < nc && c[k].line == c[i].line; k++)
+    if (c[k].f[LP_DF_CUE_PUB]) return 1;
+  return 0;
+}
+
 /* Features that compare a candidate with the page's other dates. */
 static int page_features(lp_date_cand *c, size_t nc, size_t title) {
   long lo = 0, hi = 0, head = -1;
@@ -456,7 +467,8 @@ static int page_features(lp_date_cand *c, size_t nc, size_t title) {
     c[i].f[LP_DF_MASTHEAD] = i == 0 && hi > lo && d == hi &&
                              !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
                              (title == LP_NONE || c[i].line < title);
-    c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD];
+    c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD] &&
+                            pub_on_line(c, nc, i);
     c[i].f[LP_DF_AFTER_HEAD] = head >= 0 && d > head &&
                                !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
                                !c[i].f[LP_DF_NEAR_BEFORE];
@@ -594,11 +606,12 @@ static int same_day(const lp_date *a, const lp_date *b) {
  * three more bare years is an archive picker ("10 Nov 2013 2012 2013
  * 2014"), whose date is the archive's; a date written with its weekday,
  * away from the headline and later than the date by it, is the day's
- * date of a site's top bar or an event's day (bench/train_dates.lua
- * leaves these out too). */
+ * date of a site's top bar or an event's day; the update's date on a
+ * line that gives the publication's too is not the article's
+ * (bench/train_dates.lua leaves these out too). */
 static int ineligible(const lp_date_cand *c) {
   const double *f = c->f;
-  if (f[LP_DF_EMBED] || f[LP_DF_YEARS]) return 1;
+  if (f[LP_DF_EMBED] || f[LP_DF_YEARS] || f[LP_DF_UPD_PUB]) return 1;
   if (f[LP_DF_WEEKDAY] && f[LP_DF_AFTER_HEAD])
     return 1;   /* "Mittwoch, 26.02.2020" in a top bar: today's date */
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&

@@ -561,6 +561,13 @@ static void test_pages(void) {
              "Published: 09:10, 14 March 2024 | Updated: 17:45, 16 March "
              "2024\n\n" EN_BODY,
              "2024-03-14T09:10");
+  check_page("published updated us",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill | Harbor Gazette\n"
+             "UPDATED: March 15, 2024 at 6:05 a.m. | PUBLISHED: March 14, "
+             "2024 at 11:30 p.m.\n\n" EN_BODY,
+             "2024-03-14T23:30");
   /* an embedded post's signature in the body is the post's date; the
    * article shows none */
   check_page("embedded post",
