@@ -36,7 +36,7 @@ static const char *const RULES[LP_DF__N] = {
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
   "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
-  "date-bullet", "date-embed"
+  "date-bullet", "date-embed", "date-month-echo"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -428,6 +428,30 @@ static int pub_on_line(const lp_date_cand *c, size_t nc, size_t i) {
   return 0;
 }
 
+static int cmp_long(const void *pa, const void *pb) {
+  long a = *(const long *)pa, b = *(const long *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* Mark the month-only candidates whose month holds a dated day of the
+ * page (sorted months, n log n). LOUPE_OK or LOUPE_ENOMEM. */
+static int month_echoes(lp_date_cand *c, size_t nc) {
+  long *m = malloc((nc ? nc : 1) * sizeof *m);
+  size_t i, n = 0;
+  if (m == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < nc; i++)
+    if (c[i].d.day > 0) m[n++] = (long)c[i].d.year * 12 + c[i].d.month;
+  qsort(m, n, sizeof *m, cmp_long);
+  for (i = 0; i < nc; i++) {
+    long key = (long)c[i].d.year * 12 + c[i].d.month;
+    if (c[i].d.day <= 0 && c[i].d.month > 0 && n > 0 &&
+        bsearch(&key, m, n, sizeof *m, cmp_long) != NULL)
+      c[i].f[LP_DF_MONTH_ECHO] = 1;
+  }
+  free(m);
+  return LOUPE_OK;
+}
+
 /* Features that compare a candidate with the page's other dates. */
 static int page_features(lp_date_cand *c, size_t nc, size_t title) {
   long lo = 0, hi = 0, head = -1;
@@ -435,7 +459,8 @@ static int page_features(lp_date_cand *c, size_t nc, size_t title) {
   int pub = 0;
   if (shape == NULL) return LOUPE_ENOMEM;
   repeat = shape + (nc ? nc : 1);
-  if (page_counts(c, nc, shape, repeat) != LOUPE_OK) {
+  if (page_counts(c, nc, shape, repeat) != LOUPE_OK ||
+      month_echoes(c, nc) != LOUPE_OK) {
     free(shape);
     return LOUPE_ENOMEM;
   }
@@ -607,11 +632,15 @@ static int same_day(const lp_date *a, const lp_date *b) {
  * 2014"), whose date is the archive's; a date written with its weekday,
  * away from the headline and later than the date by it, is the day's
  * date of a site's top bar or an event's day; the update's date on a
- * line that gives the publication's too is not the article's
- * (bench/train_dates.lua leaves these out too). */
+ * line that gives the publication's too is not the article's; nor is a
+ * month whose day the page writes elsewhere (the day says more), nor one
+ * end of a range (an event's span) (bench/train_dates.lua leaves these
+ * out too). */
 static int ineligible(const lp_date_cand *c) {
   const double *f = c->f;
-  if (f[LP_DF_EMBED] || f[LP_DF_YEARS] || f[LP_DF_UPD_PUB]) return 1;
+  if (f[LP_DF_EMBED] || f[LP_DF_YEARS] || f[LP_DF_UPD_PUB] ||
+      f[LP_DF_MONTH_ECHO] || f[LP_DF_RANGE])
+    return 1;
   if (f[LP_DF_WEEKDAY] && f[LP_DF_AFTER_HEAD])
     return 1;   /* "Mittwoch, 26.02.2020" in a top bar: today's date */
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&

@@ -60,6 +60,9 @@ enum {
   LP_DF_DOM_HEADER, /* HTML: inside a header element */
   LP_DF_BULLET,     /* its line is a list item (starts with a bullet) */
   LP_DF_EMBED,      /* the signature of an embedded post: "(@handle) date" */
+  LP_DF_MONTH_ECHO, /* a month without a day, some date on the page has
+                       its day in that month ("Dezember 2008" over the
+                       post's "31. Dezember 2008") */
   LP_DF__N
 };
 

@@ -598,6 +598,18 @@ static void test_pages(void) {
              "Markt zieht auf den Kirchplatz 04.02.2024\n"
              "Neuer Kindergarten eroeffnet 01.02.2024\n",
              "2024-02-07");
+  /* a blog's month heading over the post whose day is written below */
+  check_page("month echo",
+             "Gartenblog Lindenhof\n\nM\xc3\xa4rz 2024\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
+             "Verfasst von anna | 21. M\xc3\xa4rz 2024\n\n",
+             "2024-03-21");
+  /* a week's span before the headline is a period, not the post's day */
+  check_page("range",
+             "Gartenblog Lindenhof\n\n"
+             "Wochenbericht 11. M\xc3\xa4rz 2024 - 17. M\xc3\xa4rz 2024\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY,
+             NULL);
   /* a French page writes 02/11/23 day first */
   check_page("french numeric",
              "Le Courrier du Nord\n\n"
