@@ -124,7 +124,10 @@ local K = #names
 -- The candidates datepick.c never takes (a dated list after the body or
 -- under a related-stories header, a month without a day outside the
 -- headline's zone, an embedded post's signature, a line listing bare
--- years) are left out of the ranking here too.
+-- years, a weekday-dated line later than the headline's date away from
+-- it, an update's date on a line with the publication's, a month whose
+-- day the page writes, one end of a range) are left out of the ranking
+-- here too.
 do
   local col = {}
   for k, n in ipairs(names) do col[n] = k end
@@ -132,11 +135,16 @@ do
   local mo, hd, ti, nb = col.month, col.head, col.title, col["near-before"]
   local em, ye = col.embed, col.years
   local function ineligible(f)
-    if (em and f[em] == 1) or f[ye] == 1 then return true end
+    local me = col["month-echo"]
+    if (em and f[em] == 1) or f[ye] == 1 or f[col["upd-pub"]] == 1 or
+       (me and f[me] == 1) or f[col.range] == 1 then
+      return true
+    end
+    if f[col.weekday] == 1 and f[col["after-head"]] == 1 then return true end
     if f[mo] == 1 and f[hd] == 0 and f[ti] == 0 and f[nb] == 0 then
       return true
     end
-    return f[li] == 1 and (f[ab] == 1 or f[re] == 1)
+    return f[li] == 1 and f[col["cue-pub"]] == 0 and (f[ab] == 1 or f[re] == 1)
   end
   for _, p in ipairs(pages) do
     local keep = {}

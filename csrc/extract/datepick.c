@@ -36,7 +36,7 @@ static const char *const RULES[LP_DF__N] = {
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
   "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
-  "date-bullet", "date-embed"
+  "date-bullet", "date-embed", "date-month-echo"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -49,7 +49,7 @@ static const char *const CUE_PUB[] = {
   "published", "posted", "publi\xc3\xa9", "publicado", "pubblicato",
   "ver\xc3\xb6" "ffentlicht", "erschienen", "erstellt", "geschrieben",
   "gepubliceerd", "geplaatst", "publicerad", "publiceret", "publisert",
-  "opublikowano", "released", "issued", "written", "date:", "datum:",
+  "opublikowano", "publiziert", "eingetragen", "released", "issued", "written", "date:", "datum:",
   "datum ", "fecha", "data:", "data de", "\xe5\x8f\x91\xe5\xb8\x83",
   "\xe5\x8f\x91\xe8\xa1\xa8", "\xe6\x97\xb6\xe9\x97\xb4",
   "\xe6\x99\x82\xe9\x96\x93", "\xe6\x97\xa5\xe6\x9c\x9f",
@@ -417,6 +417,41 @@ static int page_counts(const lp_date_cand *c, size_t nc, size_t *shape,
   return LOUPE_OK;
 }
 
+/* Does another date on candidate i's line carry a publication cue
+ * ("Published: 26 Sep | Updated: 28 Sep")? Candidates are in line order. */
+static int pub_on_line(const lp_date_cand *c, size_t nc, size_t i) {
+  size_t k;
+  for (k = i; k > 0 && c[k - 1].line == c[i].line; k--)
+    if (c[k - 1].f[LP_DF_CUE_PUB]) return 1;
+  for (k = i + 1; k < nc && c[k].line == c[i].line; k++)
+    if (c[k].f[LP_DF_CUE_PUB]) return 1;
+  return 0;
+}
+
+static int cmp_long(const void *pa, const void *pb) {
+  long a = *(const long *)pa, b = *(const long *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* Mark the month-only candidates whose month holds a dated day of the
+ * page (sorted months, n log n). LOUPE_OK or LOUPE_ENOMEM. */
+static int month_echoes(lp_date_cand *c, size_t nc) {
+  long *m = malloc((nc ? nc : 1) * sizeof *m);
+  size_t i, n = 0;
+  if (m == NULL) return LOUPE_ENOMEM;
+  for (i = 0; i < nc; i++)
+    if (c[i].d.day > 0) m[n++] = (long)c[i].d.year * 12 + c[i].d.month;
+  qsort(m, n, sizeof *m, cmp_long);
+  for (i = 0; i < nc; i++) {
+    long key = (long)c[i].d.year * 12 + c[i].d.month;
+    if (c[i].d.day <= 0 && c[i].d.month > 0 && n > 0 &&
+        bsearch(&key, m, n, sizeof *m, cmp_long) != NULL)
+      c[i].f[LP_DF_MONTH_ECHO] = 1;
+  }
+  free(m);
+  return LOUPE_OK;
+}
+
 /* Features that compare a candidate with the page's other dates. */
 static int page_features(lp_date_cand *c, size_t nc, size_t title) {
   long lo = 0, hi = 0, head = -1;
@@ -424,14 +459,18 @@ static int page_features(lp_date_cand *c, size_t nc, size_t title) {
   int pub = 0;
   if (shape == NULL) return LOUPE_ENOMEM;
   repeat = shape + (nc ? nc : 1);
-  if (page_counts(c, nc, shape, repeat) != LOUPE_OK) {
+  if (page_counts(c, nc, shape, repeat) != LOUPE_OK ||
+      month_echoes(c, nc) != LOUPE_OK) {
     free(shape);
     return LOUPE_ENOMEM;
   }
   for (i = 0; i < nc; i++) {
     if (c[i].f[LP_DF_CUE_PUB] && !c[i].f[LP_DF_CUE_UPD]) pub = 1;
-    if (head < 0 && (c[i].f[LP_DF_HEAD] || c[i].f[LP_DF_TITLE] ||
-                     c[i].f[LP_DF_NEAR_BEFORE]))
+    /* the headline's date: the first with a day in its zone (a month
+     * named by the head's text is no day to be later than) */
+    if (head < 0 && c[i].d.day > 0 &&
+        (c[i].f[LP_DF_HEAD] || c[i].f[LP_DF_TITLE] ||
+         c[i].f[LP_DF_NEAR_BEFORE]))
       head = day_no(&c[i].d);
   }
   for (i = 0; i < nc; i++) {
@@ -453,7 +492,8 @@ static int page_features(lp_date_cand *c, size_t nc, size_t title) {
     c[i].f[LP_DF_MASTHEAD] = i == 0 && hi > lo && d == hi &&
                              !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
                              (title == LP_NONE || c[i].line < title);
-    c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD];
+    c[i].f[LP_DF_UPD_PUB] = pub && c[i].f[LP_DF_CUE_UPD] &&
+                            pub_on_line(c, nc, i);
     c[i].f[LP_DF_AFTER_HEAD] = head >= 0 && d > head &&
                                !c[i].f[LP_DF_HEAD] && !c[i].f[LP_DF_TITLE] &&
                                !c[i].f[LP_DF_NEAR_BEFORE];
@@ -589,15 +629,26 @@ static int same_day(const lp_date *a, const lp_date *b) {
  * headline's zone dates an archive or an account, not the article; an
  * embedded post's signature dates the post quoted; a line that lists
  * three more bare years is an archive picker ("10 Nov 2013 2012 2013
- * 2014"), whose date is the archive's (bench/train_dates.lua leaves these
+ * 2014"), whose date is the archive's; a date written with its weekday,
+ * away from the headline and later than the date by it, is the day's
+ * date of a site's top bar or an event's day; the update's date on a
+ * line that gives the publication's too is not the article's; nor is a
+ * month whose day the page writes elsewhere (the day says more), nor one
+ * end of a range (an event's span) (bench/train_dates.lua leaves these
  * out too). */
 static int ineligible(const lp_date_cand *c) {
   const double *f = c->f;
-  if (f[LP_DF_EMBED] || f[LP_DF_YEARS]) return 1;
+  if (f[LP_DF_EMBED] || f[LP_DF_YEARS] || f[LP_DF_UPD_PUB] ||
+      f[LP_DF_MONTH_ECHO] || f[LP_DF_RANGE])
+    return 1;
+  if (f[LP_DF_WEEKDAY] && f[LP_DF_AFTER_HEAD])
+    return 1;   /* "Mittwoch, 26.02.2020" in a top bar: today's date */
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
       !f[LP_DF_NEAR_BEFORE])
     return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */
-  return f[LP_DF_LIST] && (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
+  /* a date the page calls the publication's stays eligible in a list */
+  return f[LP_DF_LIST] && !f[LP_DF_CUE_PUB] &&
+         (f[LP_DF_AFTER_BODY] || f[LP_DF_RELATED]);
 }
 
 #define TIE_MARGIN 0.1   /* scores this close name no winner */

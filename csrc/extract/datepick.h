@@ -47,7 +47,7 @@ enum {
   LP_DF_DOM_DATE,   /* HTML: in a <time> or a date/byline class */
   LP_DF_RANGE,      /* one end of a range ("14. - 20. Januar", "bis") */
   LP_DF_AFTER_HEAD, /* later than a date in the head zone above it */
-  LP_DF_UPD_PUB,    /* an update cue while another date has a pub cue */
+  LP_DF_UPD_PUB,    /* an update cue, a pub-cued date on its line */
   LP_DF_YEARS,      /* its line lists 3+ other bare years (an archive) */
   LP_DF_SERIES,     /* 3+ other dated lines within 15 lines (comments) */
   LP_DF_SHAPE,      /* 3+ other dates written the same way on the page */
@@ -60,6 +60,9 @@ enum {
   LP_DF_DOM_HEADER, /* HTML: inside a header element */
   LP_DF_BULLET,     /* its line is a list item (starts with a bullet) */
   LP_DF_EMBED,      /* the signature of an embedded post: "(@handle) date" */
+  LP_DF_MONTH_ECHO, /* a month without a day, some date on the page has
+                       its day in that month ("Dezember 2008" over the
+                       post's "31. Dezember 2008") */
   LP_DF__N
 };
 

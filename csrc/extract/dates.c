@@ -275,9 +275,9 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
     b->glued = 1;
     return ok;
   }
-  if (e < len && (is_alpha(u[e]) ||
+  if (e < len && ((is_alpha(u[e]) && !year_end_ok(u, len, e)) ||
                   (u[e] == sep && e + 1 < len && is_digit(u[e + 1]))))
-    return 0;
+    return 0;   /* "26.01.2022Strava": a capitalised word glued on is fine */
   if (sep == '/') {
     int ok;
     if (n1 > 12) {
@@ -646,6 +646,15 @@ static int try_at(const uch *u, size_t len, size_t lo, size_t i,
   return 0;
 }
 
+/* Is the digit at i glued to the end of a word of two or more lower-case
+ * letters ("Australia28 October 2020", "Anderson2020-02-20": a byline or
+ * an outlet run into the date by the page)? */
+static int glued_to_word(const uch *u, size_t lo, size_t i) {
+  return i >= lo + 3 && u[i - 1] >= 'a' && u[i - 1] <= 'z' &&
+         ((u[i - 2] >= 'a' && u[i - 2] <= 'z') || u[i - 2] >= 0x80) &&
+         (is_alpha(u[i - 3]) || u[i - 3] >= 0x80);
+}
+
 int lp_date_find(const char *s, size_t len, size_t from, lp_date *out) {
   const uch *u = (const uch *)s;
   size_t i = from;
@@ -657,6 +666,10 @@ int lp_date_find(const char *s, size_t len, size_t from, lp_date *out) {
     if (i >= len)
       break;
     if (digit_start_ok(u, i) && try_at(u, len, from, i, out))
+      return 1;
+    /* glued to a word: only a whole date with its day starting here */
+    if (glued_to_word(u, from, i) && try_at(u, len, from, i, out) &&
+        out->start == i && out->prec >= LOUPE_PREC_DAY)
       return 1;
     while (i < len && is_digit(u[i]))
       i++;

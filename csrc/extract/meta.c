@@ -481,6 +481,15 @@ static int pub_utc_hour(const lp_date *p, const cand *tim) {
   return -1;
 }
 
+/* Does candidate c name the shown day dv (1) or the metadata's dp (-1),
+ * and not both? 0 otherwise. */
+static int names_one(const cand *c, long dv, long dp) {
+  long d;
+  if (!c->have) return 0;
+  d = day_number(&c->d);
+  return d == dv ? 1 : d == dp ? -1 : 0;
+}
+
 /* Set a->date from candidate c (a metadata value; the text's own date
  * is already there). */
 static int take(lp_html *h, loupe_article *a, const cand *c, const char *rule,
@@ -593,7 +602,7 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
 
   if (pub.have && vis.have && day_number(&pub.d) != day_number(&vis.d)) {
     long dv = day_number(&vis.d), dp = day_number(&pub.d), diff = dv - dp;
-    int generic = pub.it->prio >= 5, hour = pub_utc_hour(&pub.d, &tim);
+    int generic = pub.it->prio >= 5, hour = pub_utc_hour(&pub.d, &tim), vote;
     /* the shown date is the modification's day, later than the
      * publication: the page presents itself as of that change */
     int shown_mod = mod.have && day_number(&mod.d) == dv && diff > 0;
@@ -611,8 +620,12 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
         return LOUPE_OK;                     /* the shown local day */
       return take(h, a, &pub, NULL, arena);
     }
-    if (generic) return LOUPE_OK;
-    if (shown_mod) return LOUPE_OK;
+    /* days apart: a <time> of the page naming one of the two decides
+     * (the URL does not: it keeps the first day of a page since changed) */
+    vote = names_one(&tim, dv, dp);
+    if (vote != 0)
+      return vote > 0 ? LOUPE_OK : take(h, a, &pub, NULL, arena);
+    if (generic || shown_mod) return LOUPE_OK;
     return take(h, a, &pub, NULL, arena);
   }
   if (pub.have) {

@@ -47,6 +47,14 @@ static const date_case CASES[] = {
   {"on 3/4/85 it", "1985-03-04", 3, 9, -1},
   {"1920, 14.03.2022", "2022-03-14", 6, 16, -1},
   {"14.03.2022-15.03.2022", "2022-03-14", 0, 10, -1},
+  /* glued by the page to the words around it */
+  {"Yahoo News Australia28 October 2020", "2020-10-28", 20, 35, -1},
+  {"La Informaci\xc3\xb3n16.08.2020 - 21:03h", "2020-08-16T21:03", 15, 33, -1},
+  {"By Sage Anderson2020-02-20 13:52:51 UTC", "2020-02-20T13:52:51Z", 16, 39,
+   -1},
+  {"26.01.2022Strava wertet", "2022-01-26", 0, 10, -1},
+  {"x12.05.2020 Modell", "", -1, -1, -1},
+  {"Ab12.05.2020", "", -1, -1, -1},
   /* English month names */
   {"Nov. 19, 2019 8:03 am ET", "2019-11-19T08:03-05:00", 0, 24, 0},
   {"November 20, 2019", "2019-11-20", -1, -1, -1},
@@ -553,6 +561,13 @@ static void test_pages(void) {
              "Published: 09:10, 14 March 2024 | Updated: 17:45, 16 March "
              "2024\n\n" EN_BODY,
              "2024-03-14T09:10");
+  check_page("published updated us",
+             "Harbor Gazette\n\n"
+             "Old ferry pier to close for repairs\n\n"
+             "By Mara Quill | Harbor Gazette\n"
+             "UPDATED: March 15, 2024 at 6:05 a.m. | PUBLISHED: March 14, "
+             "2024 at 11:30 p.m.\n\n" EN_BODY,
+             "2024-03-14T23:30");
   /* an embedded post's signature in the body is the post's date; the
    * article shows none */
   check_page("embedded post",
@@ -562,6 +577,38 @@ static void test_pages(void) {
              "\xe2\x80\x94 Harbor Watch (@harbor_watch) March 11, 2024\n\n"
              "A post shared by Quay Cafe (@quaycafe) on Mar 9, 2024 at "
              "8:15am PST\n\n" EN_BODY,
+             NULL);
+  /* the day's date with its weekday in a top bar, later than the
+   * article's date under the headline */
+  check_page("weekday top bar",
+             "Gartenblog Lindenhof\n\nMittwoch, 6. M\xc3\xa4rz 2024\n\n"
+             "  * Start\n  * Lokal\n  * Sport\n  * Kultur\n  * Wetter\n"
+             "  * Kontakt\n  * Archiv\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n"
+             "Von Anna Berg, 4. M\xc3\xa4rz 2024\n\n" DE_BODY,
+             "2024-03-04");
+  /* the page's own "Erscheinungsdatum" under the body, in a run of other
+   * stories' dates, is still the article's */
+  check_page("cued in a list",
+             "Gartenblog Lindenhof\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
+             "Erscheinungsdatum: 07.02.2024\n"
+             "Weitere Meldungen\n"
+             "Busse fahren ab Montag anders 02.02.2024\n"
+             "Markt zieht auf den Kirchplatz 04.02.2024\n"
+             "Neuer Kindergarten eroeffnet 01.02.2024\n",
+             "2024-02-07");
+  /* a blog's month heading over the post whose day is written below */
+  check_page("month echo",
+             "Gartenblog Lindenhof\n\nM\xc3\xa4rz 2024\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
+             "Verfasst von anna | 21. M\xc3\xa4rz 2024\n\n",
+             "2024-03-21");
+  /* a week's span before the headline is a period, not the post's day */
+  check_page("range",
+             "Gartenblog Lindenhof\n\n"
+             "Wochenbericht 11. M\xc3\xa4rz 2024 - 17. M\xc3\xa4rz 2024\n\n"
+             "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY,
              NULL);
   /* a French page writes 02/11/23 day first */
   check_page("french numeric",
@@ -599,6 +646,15 @@ static void test_meta_dates(void) {
                             "\"dateModified\":\"2024-03-15T09:30+01:00\"}")
                   "<p class=\"meta\">15.03.2024, 09:30 Uhr</p>" HTML_BODY,
                   "2024-03-15T09:30", "date-");
+  /* days apart, the shown date the modification's: a <time> of the page
+   * naming the publication's day decides for it */
+  check_page_rule("time decides",
+                  HTML_HEAD("{\"@type\":\"NewsArticle\","
+                            "\"datePublished\":\"2024-03-01T10:00+01:00\","
+                            "\"dateModified\":\"2024-03-15T09:30+01:00\"}")
+                  "<p class=\"meta\">15.03.2024 <time datetime=\""
+                  "2024-03-01T10:00+01:00\">Erstfassung</time></p>" HTML_BODY,
+                  "2024-03-01T10:00+01:00", "jsonld:");
   /* a publication time without a zone is the publisher's clock: the
    * next day shown is no time-zone shift, the metadata wins */
   check_page_rule("no zone",
