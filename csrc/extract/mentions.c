@@ -174,7 +174,9 @@ static size_t register_name(const body_t *b, registry *r, size_t i,
   int w = wi;
   if (a != i) m = qt_name_at(v, s, n, a, &w);   /* else the name at i */
   if (m == 0) return qt_word_end(s, n, i) > i ? qt_word_end(s, n, i) : i + 1;
-  if (w >= 2 && !lp_is_place(s + a, m) && qt_find_partial(r, s, a, m) < 0) {
+  /* (both tests only read: the registry's hash first, the list of
+   * places, a scan, only for a name not registered yet) */
+  if (w >= 2 && qt_find_partial(r, s, a, m) < 0 && !lp_is_place(s + a, m)) {
     size_t re = a;
     int fresh = r->n, k;
     while (re > i && (s[re - 1] == ' ' || s[re - 1] == ',')) re--;

@@ -343,6 +343,21 @@ static int check_decoded(lp_text *t, const decoder *d) {
   return LOUPE_OK;
 }
 
+/* Room for the lines at once: one a line feed of the input, less one a
+ * blank line between paragraphs (a hint: the array still grows past it,
+ * as it must for CR or U+2028 breaks and UTF-16); at least 64. */
+static size_t lines_hint(const char *s, size_t len, size_t elem) {
+  const char *p = s, *end = s + len;
+  size_t lf = 0, blank = 0;
+  while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+    lf++;
+    if (p + 1 < end && p[1] == '\n') blank++;
+    p++;
+  }
+  lf = lf - blank + 1;
+  return lf < 64 || lf > ((size_t)-1) / elem ? 64 : lf;
+}
+
 /*
  * Decode and normalise the whole input. The output buffer is at most
  * 1.5x the input for UTF-8 (U+FFFD is 3 bytes for 1 bad byte... bounded by
@@ -372,7 +387,7 @@ int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
   t->stats.encoding = lp_charset_name(enc);
   /* worst case: every input byte becomes a 3-byte U+FFFD, plus newlines */
   if (len > ((size_t)-1 - 16) / 3) return LOUPE_ENOMEM;
-  d.cap_lines = 64;
+  d.cap_lines = lines_hint(src, len, sizeof *t->lines);
   t->text = malloc(len * 3 + 16);
   t->lines = malloc(d.cap_lines * sizeof *t->lines);
   if (t->text == NULL || t->lines == NULL) { rc = LOUPE_ENOMEM; goto fail; }

@@ -23,7 +23,13 @@ static unsigned first_word_width(const lp_text *t, const lp_line *l) {
   size_t i = 0, k;
   unsigned w = 0;
   while (i < l->len && s[i] != ' ') {
-    uint32_t cp = lp_utf8_decode(s, l->len, i, &k);
+    uint32_t cp;
+    if (s[i] < 0x80) {                /* ASCII: one column */
+      w++;
+      i++;
+      continue;
+    }
+    cp = lp_utf8_decode(s, l->len, i, &k);
     if (lp_is_wide(cp)) return w > 0 ? w : 2;
     w++;
     i += k;
@@ -54,19 +60,21 @@ static int starts_item(const lp_text *t, const lp_line *l) {
  * is a menu ("Home | World | Sport": two or more bars) or when cur repeats
  * prev exactly (a repeated menu or rule line, which no wrapping makes).
  */
+/* Does the line hold two bars or more? (A line too wide to be wrapped is
+ * not read for bars.) */
+static int two_bars(const char *p, const lp_line *l) {
+  const char *bar;
+  if (l->width > UW_MAX_W) return 0;
+  bar = memchr(p, '|', l->len);
+  return bar != NULL &&
+         memchr(bar + 1, '|', l->len - (size_t)(bar + 1 - p)) != NULL;
+}
+
 static int may_pair(const lp_text *t, const lp_line *prev,
                     const lp_line *cur) {
   const char *p = LP_LINE_PTR(t, prev), *c = LP_LINE_PTR(t, cur);
-  size_t i, bars = 0;
   if (prev->len == cur->len && memcmp(p, c, cur->len) == 0) return 0;
-  /* a line too wide to be wrapped is not read for bars */
-  for (i = 0; i < prev->len && prev->width <= UW_MAX_W; i++)
-    bars += p[i] == '|';
-  if (bars >= 2) return 0;
-  bars = 0;
-  for (i = 0; i < cur->len && cur->width <= UW_MAX_W; i++)
-    bars += c[i] == '|';
-  return bars < 2;
+  return !two_bars(p, prev) && !two_bars(c, cur);
 }
 
 /* Does the line end a sentence (. ! ? : ; and their CJK forms, maybe

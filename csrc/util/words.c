@@ -55,12 +55,12 @@ uint32_t lp_fnv32(uint32_t h, const char *s, size_t n) {
   return h;
 }
 
-/* The word that begins at *pos (a word character): moves *pos past it
- * and returns its hash. ASCII runs go through the table, a byte at a
- * time; other characters are decoded. */
-static uint32_t word_run(const unsigned char *u, size_t n, size_t *pos) {
-  size_t i = *pos, k = 1;
-  uint32_t cp = u[i] < 0x80 ? u[i] : lp_utf8_next(u, n, i, &k);
+/* The word that begins at *pos with the character cp of k bytes: moves
+ * *pos past it and returns its hash. ASCII runs go through the table, a
+ * byte at a time; other characters are decoded. */
+static uint32_t word_run(const unsigned char *u, size_t n, size_t *pos,
+                         uint32_t cp, size_t k) {
+  size_t i = *pos;
   uint32_t h = LP_FNV32_INIT;
   int cjk = lp_is_cjk(cp);
   for (;;) {
@@ -79,12 +79,14 @@ static uint32_t word_run(const unsigned char *u, size_t n, size_t *pos) {
 
 int lp_word_next(const char *s, size_t n, size_t *pos, lp_word *w) {
   const unsigned char *u = (const unsigned char *)s;
-  size_t i = *pos, k;
+  size_t i = *pos, k = 1;
+  uint32_t cp = 0;
   for (; i < n; i += k) {
     if (u[i] < 0x80) {
       k = 1;
+      cp = u[i];
       if (ascii_fold[u[i]]) break;
-    } else if (lp_is_letter(lp_utf8_next(u, n, i, &k))) {
+    } else if (lp_is_letter(cp = lp_utf8_next(u, n, i, &k))) {
       break;
     }
   }
@@ -93,7 +95,7 @@ int lp_word_next(const char *s, size_t n, size_t *pos, lp_word *w) {
     return 0;
   }
   w->start = i;
-  w->hash = word_run(u, n, &i);
+  w->hash = word_run(u, n, &i, cp, k);     /* the letter found at i */
   w->len = i - w->start;
   *pos = i;
   return 1;
