@@ -410,66 +410,170 @@ void qt_learn_gender(const body_t *b, registry *r) {
   }
 }
 
-void qt_note_mentions(const vocab *v, registry *r, const char *s,
-                      size_t from, size_t to) {
+/* ---- mentions that move recency ---- */
+
+/*
+ * A place where a mention acts: "the ROLE" at i (the role word ends at
+ * e) or a capitalised word [i, e), whose name is m bytes long (0: not
+ * read yet). What is found there depends on the text alone; what it does
+ * depends on the registry, so the reported pass reads the places the
+ * quote pass found (qt_note_mentions_once) and only acts again.
+ */
+typedef struct {
+  size_t i, e, m;
+  int role;
+} mplace;
+
+struct qt_mention_memo {
+  mplace *p;
+  size_t n, cap;
+  size_t upto;          /* places recorded before this offset */
+  int replay;           /* the second pass: read p, do not scan */
+  int broken;           /* not recordable (Han names, no memory) */
+};
+
+qt_mention_memo *qt_mention_memo_new(void) {
+  return calloc(1, sizeof(qt_mention_memo));
+}
+
+void qt_mention_memo_free(qt_mention_memo *mm) {
+  if (mm == NULL) return;
+  free(mm->p);
+  free(mm);
+}
+
+/* What the mention at place c does, in a stretch ending at to: "the
+ * ROLE" moves the latest person with that role, a name its person. */
+static void mention_act(const vocab *v, registry *r, const char *s,
+                        size_t to, mplace *c) {
+  size_t i = c->i, e = c->e, m;
+  int k;
+  if (c->role) {
+    k = qt_recent_with_role(r, i, s + i + 4, e - i - 4);
+    if (k >= 0) qt_reg_set_last(r, k, i);
+    return;
+  }
+  if (!may_start_name(r, (unsigned char)s[i])) return;
+  if (c->m == 0) {
+    int w;
+    c->m = qt_name_at(v, s, to, i, &w);
+    if (c->m == 0) c->m = e - i;
+  }
+  m = c->m;
+  k = qt_find_partial(r, s, i, m);
+  if (k < 0 && m != e - i) k = qt_find_partial(r, s, i, e - i);
+  /* a possessive ("Hedin's comments") is no mention a pronoun after it
+   * points back to */
+  if (k >= 0 && !(i + m < to && (s[i + m] == '\'' ||
+                                 (unsigned char)s[i + m] == 0xE2)))
+    qt_reg_set_last(r, k, i);
+}
+
+static void memo_add(qt_mention_memo *mm, const mplace *c) {
+  if (mm->n == mm->cap) {
+    size_t cap = mm->cap ? mm->cap * 2 : 256;
+    mplace *np = realloc(mm->p, cap * sizeof *np);
+    if (np == NULL) { mm->broken = 1; return; }
+    mm->p = np;
+    mm->cap = cap;
+  }
+  mm->p[mm->n++] = *c;
+}
+
+/* A Han name already credited at i: 林晓雯, 赵明 (no spaces around). */
+static void han_mention(registry *r, const char *s, size_t to, size_t i) {
+  size_t m;
+  for (m = 12; m >= 6; m -= 3)
+    if (i + m <= to) {
+      int k = qt_find_partial(r, s, i, m);
+      if (k >= 0) {
+        qt_reg_set_last(r, k, i);
+        break;
+      }
+    }
+}
+
+/* The mentions in s[from, to), acted on as found; recorded in rec when
+ * not NULL. */
+static void scan_mentions(const vocab *v, registry *r, const char *s,
+                          size_t from, size_t to, qt_mention_memo *rec) {
   size_t i = from;
   while (i < to) {
-    size_t e;
+    mplace c;
     /* a space or a mark: no word starts here (the cases below all start
      * at a word byte) */
-    if (!qt_is_word_byte((unsigned char)s[i])) {
+    if (!qt_is_word_byte((unsigned char)s[i]) ||
+        (i > 0 && qt_is_word_byte((unsigned char)s[i - 1]))) {
       i++;
       continue;
     }
-    if (i > 0 && qt_is_word_byte((unsigned char)s[i - 1])) {
-      i++;
-      continue;
-    }
+    memset(&c, 0, sizeof c);
+    c.i = i;
     if (s[i] == 't' && i + 4 < to && s[i + 1] == 'h' && s[i + 2] == 'e' &&
         s[i + 3] == ' ') {
       /* "the spokesperson said": a mention of the latest person with
        * that role */
       size_t k = i + 4, ke = qt_word_end(s, to, k);
       if (ke > k && may_be_role(v, s, k, ke) && qt_is_role_noun(v, s, k, ke)) {
-        int who = qt_recent_with_role(r, i, s + k, ke - k);
-        if (who >= 0) qt_reg_set_last(r, who, i);
+        c.e = ke;
+        c.role = 1;
+        mention_act(v, r, s, to, &c);
+        if (rec) memo_add(rec, &c);
       }
       i = k;
       continue;
     }
     if (r->han && (unsigned char)s[i] >= 0xE4 && (unsigned char)s[i] <= 0xE9) {
-      /* a Han name already credited: 林晓雯, 赵明 (no spaces around) */
-      size_t m;
-      for (m = 12; m >= 6; m -= 3)
-        if (i + m <= to) {
-          int k = qt_find_partial(r, s, i, m);
-          if (k >= 0) {
-            qt_reg_set_last(r, k, i);
-            break;
-          }
-        }
+      han_mention(r, s, to, i);
       i += 3;
       continue;
     }
-    if (!qt_is_upper_at(s, to, i)) {
-      /* a lower-case word: to its end at once */
-      e = qt_is_word_byte((unsigned char)s[i]) ? qt_word_end(s, to, i) : i;
-      i = e > i ? e : i + 1;
-      continue;
+    c.e = qt_word_end(s, to, i);
+    if (qt_is_upper_at(s, to, i)) {
+      mention_act(v, r, s, to, &c);
+      if (rec) memo_add(rec, &c);
     }
-    e = qt_word_end(s, to, i);
-    if (may_start_name(r, (unsigned char)s[i])) {
-      int w, k;
-      size_t m = qt_name_at(v, s, to, i, &w);
-      if (m == 0) m = e - i;
-      k = qt_find_partial(r, s, i, m);
-      if (k < 0 && m != e - i) k = qt_find_partial(r, s, i, e - i);
-      /* a possessive ("Hedin's comments") is no mention a pronoun
-       * after it points back to */
-      if (k >= 0 && !(i + m < to && (s[i + m] == '\'' ||
-                                     (unsigned char)s[i + m] == 0xE2)))
-        qt_reg_set_last(r, k, i);
-    }
-    i = e > i ? e : i + 1;
+    /* a word (a lower-case one: to its end at once) */
+    i = c.e > i ? c.e : i + 1;
   }
+}
+
+/* The first recorded place at or after from. */
+static size_t memo_find(const qt_mention_memo *mm, size_t from) {
+  size_t lo = 0, hi = mm->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (mm->p[mid].i < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/*
+ * qt_note_mentions over the body b, the words read once: the quote pass
+ * (stretches in order) scans and records the places, the reported pass
+ * (starting again from the top) acts on the places recorded. Han names
+ * and a failed allocation fall back to scanning.
+ */
+void qt_note_mentions_once(const body_t *b, registry *r, size_t from,
+                           size_t to) {
+  qt_mention_memo *mm = b->mm;
+  size_t j;
+  if (mm == NULL || mm->broken || r->han) {
+    if (mm != NULL && !mm->replay) mm->broken = 1;
+    scan_mentions(b->v, r, b->s, from, to, NULL);
+    return;
+  }
+  if (!mm->replay && from < mm->upto) mm->replay = 1;
+  if (!mm->replay) {
+    scan_mentions(b->v, r, b->s, from, to, mm);
+    mm->upto = to;
+    return;
+  }
+  if (to > mm->upto) {
+    scan_mentions(b->v, r, b->s, from, to, NULL);
+    return;
+  }
+  for (j = memo_find(mm, from); j < mm->n && mm->p[j].i < to; j++)
+    mention_act(b->v, r, b->s, to, &mm->p[j]);
 }

@@ -462,7 +462,7 @@ static int close_quote(pscan *ps, size_t qs, size_t qe, size_t ms,
   /* the mentions up to this quote move the people's `last`, each stretch
    * of the paragraph once */
   if (qs > ps->noted) {
-    qt_note_mentions(b->v, ps->r, s, ps->noted, qs);
+    qt_note_mentions_once(b, ps->r, ps->noted, qs);
     ps->noted = qs;
   }
   attribute(ps, q, qs, qe, ms, qe + ml, words);
@@ -546,7 +546,7 @@ static int scan_paragraph(const body_t *b, registry *r, qlist *ql, size_t pi,
   }
   /* the rest of the paragraph's mentions: he/she in the paragraphs
    * after may point to a person named here without a quote */
-  if (ps.to > ps.noted) qt_note_mentions(b->v, r, s, ps.noted, ps.to);
+  if (ps.to > ps.noted) qt_note_mentions_once(b, r, ps.noted, ps.to);
   if (inside && open_at < ps.to) return carry_open(&ps, open_mark, open_at);
   *carry = NULL;
   return LOUPE_OK;
@@ -864,6 +864,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
   a->entities = NULL;
   a->n_entities = 0;
   if (a->n_paragraphs == 0 || a->body == NULL) return LOUPE_OK;
+  b.mm = qt_mention_memo_new();       /* NULL: mentions scanned twice */
   b.v = qt_vocab();
   b.memo = &memo;
   b.s = a->body;
@@ -903,6 +904,7 @@ int lp_quotes(loupe_article *a, lp_text *t, lp_arena *arena) {
       goto out;
   rc = find_entities(a, r, &mv, arena);
 out:
+  qt_mention_memo_free(b.mm);
   qt_md_view_free(&mv);
   registry_free(r);
   free(ql.q);

@@ -28,6 +28,9 @@ typedef struct {
   int valid;
 } sent_memo;
 
+/* mentions.c: the places of mentions, found once (qt_note_mentions_once) */
+typedef struct qt_mention_memo qt_mention_memo;
+
 typedef struct {
   const struct vocab_s *v;   /* the word lists (see vocab) */
   sent_memo *memo;       /* mutable: sentence starts asked for before */
@@ -36,6 +39,7 @@ typedef struct {
   const size_t *pstart;  /* paragraph starts in the body */
   const size_t *pend;
   size_t np;
+  qt_mention_memo *mm;   /* mutable: mention places (NULL: scan each time) */
 } body_t;
 
 /* A person (or organisation) the article introduces. */
@@ -303,8 +307,10 @@ int qt_name_after_role(const vocab *v, const char *s, size_t lim, size_t re,
                            size_t *na, size_t *nl, size_t *role_end);
 void qt_scan_people(const body_t *b, registry *r);
 void qt_learn_gender(const body_t *b, registry *r);
-void qt_note_mentions(const vocab *v, registry *r, const char *s,
-                          size_t from, size_t to);
+qt_mention_memo *qt_mention_memo_new(void);
+void qt_mention_memo_free(qt_mention_memo *mm);
+void qt_note_mentions_once(const body_t *b, registry *r, size_t from,
+                           size_t to);
 
 /* speakers.c */
 int qt_recent_person(registry *r, size_t pos, int gender, int want_role,

@@ -319,7 +319,7 @@ int qt_scan_reported(const body_t *b, registry *r, qlist *ql,
     while (ss < to) {
       size_t se = sentence_end(s, ss, to, &pn);
       int verb = se > ss && has_report_verb(b->v, s, ss, se);
-      qt_note_mentions(b->v, r, s, ss, se);
+      qt_note_mentions_once(b, r, ss, se);
       c.ss = ss;
       c.se = se;
       if (verb && (reported_according(&c) || reported_after(&c) ||
