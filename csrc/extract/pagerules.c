@@ -193,7 +193,8 @@ static int glued_teaser(const lp_text *t, const lp_line *l) {
   if (l->nwords < 8 || l->nchars > 400) return 0;
   for (i = 0; i + 2 < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == ',' || c == '.' || c == ';') return 0;  /* a sentence began */
+    /* a sentence began (a headline joins two clauses with a semicolon) */
+    if (c == ',' || c == '.') return 0;
     if (i == 0 || s[i - 1] == ' ') {
       if (c >= 'A' && c <= 'Z') caps++;
       if ((c | 32) >= 'a' && (c | 32) <= 'z') words++;
@@ -257,6 +258,12 @@ static void teaser_runs(lp_text *t) {
     while (j < n && (m = teaser_unit(t, j)) > 0) {
       j += m;
       units++;
+      /* a section's label between two groups of headlines glued to
+       * their teasers ("Autos") */
+      if (j + 1 < n && t->lines[j].nwords <= 3 &&
+          glued_teaser(t, &t->lines[j - 1]) &&
+          glued_teaser(t, &t->lines[j + 1]))
+        j++;
     }
     for (k = i; k < j; k++)
       if (t->lines[k].cls == C_GOOD) run += t->lines[k].nchars;
