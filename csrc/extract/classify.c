@@ -392,6 +392,39 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
   return C_BAD;
 }
 
+/* Does the line open with a news dateline: a place in capitals, then a
+ * colon, a dash, an agency in brackets, or a comma and a date before the
+ * dash ("LAHORE: ...", "DAVIE -- ...", "NEW YORK (Reuters) - ...",
+ * "RAMALLAH, West Bank, Dec. 5 (AP) -- ...")? A story's lead opens so. */
+int lp_dateline_open(const char *s, size_t n) {
+  size_t i = 0, caps = 0, k;
+  while (i < n && i < 40 && ((s[i] >= 'A' && s[i] <= 'Z') || s[i] == ' ' ||
+                             s[i] == '.' || s[i] == '\'')) {
+    if (s[i] >= 'A' && s[i] <= 'Z') caps++;
+    i++;
+  }
+  if (caps < 3 || i >= n) return 0;
+  if (s[i] == ':' && s[i - 1] != ' ') return 1;
+  if (s[i] == ',') {
+    /* a place's region and a date, then the agency or the dash */
+    for (k = i; k < n && k < i + 60; k++)
+      if ((s[k] == '(' && k + 1 < n && s[k + 1] >= 'A' && s[k + 1] <= 'Z') ||
+          (s[k] == ' ' && k + 2 < n && s[k + 1] == '-' &&
+           (s[k + 2] == ' ' || s[k + 2] == '-')) ||
+          (s[k] == ' ' && k + 3 < n && (unsigned char)s[k + 1] == 0xE2 &&
+           (unsigned char)s[k + 2] == 0x80 &&
+           ((unsigned char)s[k + 3] == 0x94 || (unsigned char)s[k + 3] == 0x93)))
+        return 1;
+    return 0;
+  }
+  if (s[i - 1] != ' ' || i + 1 >= n) return 0;
+  if (s[i] == '(' && s[i + 1] >= 'A' && s[i + 1] <= 'Z') return 1;
+  if (s[i] == '-' && (s[i + 1] == ' ' || s[i + 1] == '-')) return 1;
+  return i + 2 < n && (unsigned char)s[i] == 0xE2 &&
+         (unsigned char)s[i + 1] == 0x80 &&
+         ((unsigned char)s[i + 2] == 0x94 || (unsigned char)s[i + 2] == 0x93);
+}
+
 /* Does the line's class count as a neighbour's context? Short and
  * near-good lines wait for their neighbours; photo captions sit inside
  * articles and say nothing about the lines around them. */
@@ -631,6 +664,11 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     l->cls = initial_class(t, l, lang, cjk_page, &ix);
     /* an HTML page's markup has its say (htmlclass.c) */
     if (t->dom) l->cls = lp_dom_class(t, l, l->cls, &l->reason);
+    /* a near-prose line that opens with a dateline is a story's lead (on
+     * an HTML page its markup has said where the story is) */
+    if (!t->dom && l->cls == C_NEAR && l->nwords >= 12 &&
+        lp_dateline_open(LP_LINE_PTR(t, l), l->len))
+      l->cls = C_GOOD;
   }
   lp_caption_shapes(t);
   if (t->dom && lp_dom_smooth(t) != LOUPE_OK) return LOUPE_ENOMEM;

@@ -477,6 +477,29 @@ static void test_doubled_opening(void) {
   CHECK(lp_doubled_opening(DBL, strlen(DBL)), "doubled opening");
 }
 
+/* ---- datelines that open a story's lead ---- */
+
+static void test_datelines(void) {
+  static const char *const yes[] = {
+    "MOSSFORD: The board met on Tuesday.",
+    "VALLEY CITY (Reuters) - The board met on Tuesday.",
+    "GLENFORD, North Valley, March 3 (AP) -- The board met.",
+    "GLENFORD, North Valley, March 3 \xE2\x80\x94 The board met.",
+    "MOSSFORD -- The board met on Tuesday.",
+  };
+  static const char *const no[] = {
+    "The board met on Tuesday in MOSSFORD: all agreed.",
+    "OK: the board met on Tuesday.",            /* two capitals only */
+    "FAQ (read first) for new members",
+    "Mossford: the board met on Tuesday.",
+  };
+  size_t i;
+  for (i = 0; i < sizeof yes / sizeof *yes; i++)
+    CHECK(lp_dateline_open(yes[i], strlen(yes[i])), "dateline: %s", yes[i]);
+  for (i = 0; i < sizeof no / sizeof *no; i++)
+    CHECK(!lp_dateline_open(no[i], strlen(no[i])), "no dateline: %s", no[i]);
+}
+
 /* ---- notes under the article and the footer ---- */
 
 #define NOTE1 "Staff writer Tom Reyes contributed to this report."
@@ -606,6 +629,7 @@ int main(void) {
   test_story_card();
   test_caption_shapes();
   test_doubled_opening();
+  test_datelines();
   test_end_notes();
   test_wrapped_paragraph();
   test_related_link();
