@@ -147,10 +147,12 @@ static const cue_word cues[] = {
 #define N_CUES (sizeof cues / sizeof cues[0])
 
 /* Cue words bucketed by their first byte (lower case), built per parse so
- * a line is scanned once instead of once per cue word. */
+ * a line is scanned once instead of once per cue word. Cue words that
+ * count only at the line's start have buckets of their own: the scan
+ * looks at them once per line, not at every word. */
 typedef struct {
-  unsigned short start[257];
-  unsigned char order[N_CUES];
+  unsigned short start[257], start0[257];
+  unsigned char order[N_CUES], order0[N_CUES];
   unsigned char len[N_CUES];
 } cue_index;
 
@@ -163,25 +165,35 @@ static int is_alnum_b(unsigned char c) {
          (c >= '0' && c <= '9');
 }
 
-static void build_cue_index(cue_index *ix) {
+/* Buckets of the cue words whose at-start flag is want. */
+static void bucket_cues(unsigned short *start, unsigned char *order,
+                        int want) {
   unsigned count[256];
   size_t i;
   unsigned b, pos = 0;
   memset(count, 0, sizeof count);
-  for (i = 0; i < N_CUES; i++) {
-    count[lower_b((unsigned char)cues[i].word[0])]++;
-    ix->len[i] = (unsigned char)strlen(cues[i].word);
-  }
+  for (i = 0; i < N_CUES; i++)
+    if (((cues[i].at_start & CUE_AT_START) != 0) == want)
+      count[lower_b((unsigned char)cues[i].word[0])]++;
   for (b = 0; b < 256; b++) {
-    ix->start[b] = (unsigned short)pos;
+    start[b] = (unsigned short)pos;
     pos += count[b];
   }
-  ix->start[256] = (unsigned short)pos;
+  start[256] = (unsigned short)pos;
   memset(count, 0, sizeof count);
   for (i = 0; i < N_CUES; i++) {
     unsigned f = lower_b((unsigned char)cues[i].word[0]);
-    ix->order[ix->start[f] + count[f]++] = (unsigned char)i;
+    if (((cues[i].at_start & CUE_AT_START) != 0) == want)
+      order[start[f] + count[f]++] = (unsigned char)i;
   }
+}
+
+static void build_cue_index(cue_index *ix) {
+  size_t i;
+  for (i = 0; i < N_CUES; i++)
+    ix->len[i] = (unsigned char)strlen(cues[i].word);
+  bucket_cues(ix->start, ix->order, 0);
+  bucket_cues(ix->start0, ix->order0, 1);
 }
 
 /* Case-insensitive compare of s[0..m) with the lower-case word w. */
@@ -190,6 +202,22 @@ static int eq_ci(const char *s, const char *w, size_t m) {
   for (j = 1; j < m; j++)
     if (lower_b((unsigned char)s[j]) != (unsigned char)w[j]) return 0;
   return 1;
+}
+
+/* Cue bits of the words in order[from..to) that match at s[i..n). */
+static inline unsigned match_cues(const cue_index *ix, const unsigned char *order,
+                           unsigned from, unsigned to, const char *s,
+                           size_t i, size_t n) {
+  unsigned c = 0, k;
+  for (k = from; k < to; k++) {
+    unsigned w = order[k];
+    size_t m = ix->len[w];
+    if (m <= n - i && eq_ci(s + i, cues[w].word, m) &&
+        !((cues[w].at_start & CUE_WORD) && m < n - i &&
+          is_alnum_b((unsigned char)s[i + m])))
+      c |= cues[w].cue;
+  }
+  return c;
 }
 
 /*
@@ -201,23 +229,19 @@ static unsigned line_cues(const cue_index *ix, const char *s, size_t n) {
   unsigned c = 0;
   size_t i, scan = n > 300 ? 300 : n;
   int prev_alnum = 0;
+  if (n > 0) {
+    unsigned char b = lower_b((unsigned char)s[0]);
+    c |= match_cues(ix, ix->order0, ix->start0[b], ix->start0[b + 1], s, 0,
+                    n);
+  }
   for (i = 0; i < scan; i++) {
     unsigned char raw = (unsigned char)s[i], b;
     int alnum = is_alnum_b(raw);
-    unsigned k, e;
     if (alnum && prev_alnum) continue;     /* inside a word */
     prev_alnum = alnum;
     b = lower_b(raw);
-    e = ix->start[b + 1];
-    for (k = ix->start[b]; k < e; k++) {
-      unsigned w = ix->order[k];
-      size_t m = ix->len[w];
-      if ((cues[w].at_start & CUE_AT_START) && i != 0) continue;
-      if (m <= n - i && eq_ci(s + i, cues[w].word, m) &&
-          !((cues[w].at_start & CUE_WORD) && m < n - i &&
-            is_alnum_b((unsigned char)s[i + m])))
-        c |= cues[w].cue;
-    }
+    if (ix->start[b] == ix->start[b + 1]) continue;
+    c |= match_cues(ix, ix->order, ix->start[b], ix->start[b + 1], s, i, n);
   }
   return c;
 }
@@ -366,6 +390,39 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
   if (stop >= need && chars >= 80) return C_NEAR;
   l->reason = "no-prose";
   return C_BAD;
+}
+
+/* Does the line open with a news dateline: a place in capitals, then a
+ * colon, a dash, an agency in brackets, or a comma and a date before the
+ * dash ("LAHORE: ...", "DAVIE -- ...", "NEW YORK (Reuters) - ...",
+ * "RAMALLAH, West Bank, Dec. 5 (AP) -- ...")? A story's lead opens so. */
+int lp_dateline_open(const char *s, size_t n) {
+  size_t i = 0, caps = 0, k;
+  while (i < n && i < 40 && ((s[i] >= 'A' && s[i] <= 'Z') || s[i] == ' ' ||
+                             s[i] == '.' || s[i] == '\'')) {
+    if (s[i] >= 'A' && s[i] <= 'Z') caps++;
+    i++;
+  }
+  if (caps < 3 || i >= n) return 0;
+  if (s[i] == ':' && s[i - 1] != ' ') return 1;
+  if (s[i] == ',') {
+    /* a place's region and a date, then the agency or the dash */
+    for (k = i; k < n && k < i + 60; k++)
+      if ((s[k] == '(' && k + 1 < n && s[k + 1] >= 'A' && s[k + 1] <= 'Z') ||
+          (s[k] == ' ' && k + 2 < n && s[k + 1] == '-' &&
+           (s[k + 2] == ' ' || s[k + 2] == '-')) ||
+          (s[k] == ' ' && k + 3 < n && (unsigned char)s[k + 1] == 0xE2 &&
+           (unsigned char)s[k + 2] == 0x80 &&
+           ((unsigned char)s[k + 3] == 0x94 || (unsigned char)s[k + 3] == 0x93)))
+        return 1;
+    return 0;
+  }
+  if (s[i - 1] != ' ' || i + 1 >= n) return 0;
+  if (s[i] == '(' && s[i + 1] >= 'A' && s[i + 1] <= 'Z') return 1;
+  if (s[i] == '-' && (s[i + 1] == ' ' || s[i + 1] == '-')) return 1;
+  return i + 2 < n && (unsigned char)s[i] == 0xE2 &&
+         (unsigned char)s[i + 1] == 0x80 &&
+         ((unsigned char)s[i + 2] == 0x94 || (unsigned char)s[i + 2] == 0x93);
 }
 
 /* Does the line's class count as a neighbour's context? Short and
@@ -607,6 +664,11 @@ int lp_classify(lp_text *t, const char *lang, lp_layout *lay) {
     l->cls = initial_class(t, l, lang, cjk_page, &ix);
     /* an HTML page's markup has its say (htmlclass.c) */
     if (t->dom) l->cls = lp_dom_class(t, l, l->cls, &l->reason);
+    /* a near-prose line that opens with a dateline is a story's lead (on
+     * an HTML page its markup has said where the story is) */
+    if (!t->dom && l->cls == C_NEAR && l->nwords >= 12 &&
+        lp_dateline_open(LP_LINE_PTR(t, l), l->len))
+      l->cls = C_GOOD;
   }
   lp_caption_shapes(t);
   if (t->dom && lp_dom_smooth(t) != LOUPE_OK) return LOUPE_ENOMEM;

@@ -29,6 +29,10 @@ int lp_doubled_opening(const char *s, size_t n);
  * per mille prose needs). Runs before the neighbour pass. */
 void lp_wrapped_runs(lp_text *t, unsigned need);
 
+/* Does s[0..n) open with a news dateline ("LAHORE: ", "NEW YORK
+ * (Reuters) - ", "RAMALLAH, West Bank, Dec. 5 (AP) -- ")? */
+int lp_dateline_open(const char *s, size_t n);
+
 /* Is the line a comment counter at zero ("0 comments", "No comments")?
  * No comments follow it: it does not end the article. */
 int lp_comment_zero(const lp_text *t, const lp_line *l);

@@ -74,7 +74,7 @@ typedef struct {
   /* the line being built */
   size_t line_start;       /* its offset in the text */
   size_t line_owner;       /* owner element of its first character */
-  unsigned line_in, line_cls, line_cls_in, line_chars, line_link;
+  unsigned line_in, line_cls, line_cls_in, line_chars, line_link, line_lead;
   int pending_space;
   size_t last_end;         /* work offset after the last event */
   int rc;
@@ -109,13 +109,14 @@ static void end_line(walk *w, unsigned br) {
   b->cls_inline = w->line_cls_in;
   b->nchars = w->line_chars;
   b->link_chars = w->line_link;
+  b->lead_chars = w->line_lead;
   b->depth = w->line_owner < h->dom.n_elems
                ? h->dom.elems[w->line_owner].depth : 0;
   b->br = br;
   b->off = w->line_start;
   b->len = h->text.len - 1 - w->line_start;
   w->line_start = h->text.len;
-  w->line_chars = w->line_link = 0;
+  w->line_chars = w->line_link = w->line_lead = 0;
   w->line_in = w->line_cls = w->line_cls_in = 0;
 }
 
@@ -432,6 +433,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len) {
       if (lp_buf_append(&h->text, " ", 1)) { w->rc = LOUPE_ENOMEM; return; }
       w->line_chars++;
       if (top->in & LP_IN_LINK) w->line_link++;
+      else if (w->line_link == 0) w->line_lead++;
       w->pending_space = 0;
     }
     if (exact) text_anchor(w, start + i);
@@ -444,6 +446,7 @@ static void on_text(void *ctx, const xmlChar *ch, int len) {
     }
     w->line_chars += (unsigned)cps;
     if (top->in & LP_IN_LINK) w->line_link += (unsigned)cps;
+    else if (w->line_link == 0) w->line_lead += (unsigned)cps;
     w->line_in |= top->in;
     w->line_cls |= top->cls;
     w->line_cls_in |= top->cls_blk;

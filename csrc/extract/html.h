@@ -115,6 +115,7 @@ typedef struct {
                               text (inside the block element) */
   unsigned nchars;         /* visible characters (spaces collapsed) */
   unsigned link_chars;     /* of which inside <a> */
+  unsigned lead_chars;     /* of which before the first link */
   unsigned depth;          /* element depth */
   unsigned br;             /* 1 when a <br> (or a newline in <pre>) ended
                               it, so the next block continues the element */

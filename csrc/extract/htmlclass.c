@@ -170,6 +170,16 @@ void lp_dom_regions(lp_dom *d) {
   }
 }
 
+/* A paragraph's sentence that holds a link: a <p> that opens with words
+ * of its own, ends like a sentence, reads as prose by its words, and
+ * whose text outside the link is a clause's worth. */
+static int linked_sentence(const lp_line *l, const lp_dom_block *b,
+                           int cls) {
+  return b->tag == LP_T_P && b->lead_chars >= 12 &&
+         b->nchars - b->link_chars >= 30 && b->link_chars * 10 < b->nchars * 8 &&
+         (l->flags & LP_F_TERMINAL) && cls >= C_NEAR;
+}
+
 static int bad(const char **reason, const char *why) {
   *reason = why;
   return C_BAD;
@@ -189,9 +199,13 @@ int lp_dom_class(const lp_text *t, const lp_line *l, int cls,
   if (in & LP_IN_FOOTER) return bad(reason, "footer-element");
   if (in & LP_IN_DIALOG) return bad(reason, "dialog-element");
   if (in & (LP_IN_CAPTION | LP_IN_FIGURE)) return bad(reason, "figure-caption");
-  /* links: a block mostly made of links is a menu or a list of stories */
-  if (link * 2 > chars) return bad(reason, "link-dense");
-  if (link * 10 > chars * 3 && chars < 150) return bad(reason, "link-dense");
+  /* links: a block mostly made of links is a menu or a list of stories;
+   * a paragraph's sentence with a link inside it is not (it opens with
+   * its own words and ends like a sentence) */
+  if (link * 10 > chars * 3 && !linked_sentence(l, b, cls)) {
+    if (link * 2 > chars) return bad(reason, "link-dense");
+    if (chars < 150) return bad(reason, "link-dense");
+  }
   /* what the page's author named the region */
   near = b->cls_near;
   if (near & LP_CW_COMMENT) return bad(reason, "comment-section");

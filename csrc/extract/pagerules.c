@@ -193,7 +193,8 @@ static int glued_teaser(const lp_text *t, const lp_line *l) {
   if (l->nwords < 8 || l->nchars > 400) return 0;
   for (i = 0; i + 2 < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == ',' || c == '.' || c == ';') return 0;  /* a sentence began */
+    /* a sentence began (a headline joins two clauses with a semicolon) */
+    if (c == ',' || c == '.') return 0;
     if (i == 0 || s[i - 1] == ' ') {
       if (c >= 'A' && c <= 'Z') caps++;
       if ((c | 32) >= 'a' && (c | 32) <= 'z') words++;
@@ -257,6 +258,12 @@ static void teaser_runs(lp_text *t) {
     while (j < n && (m = teaser_unit(t, j)) > 0) {
       j += m;
       units++;
+      /* a section's label between two groups of headlines glued to
+       * their teasers ("Autos") */
+      if (j + 1 < n && t->lines[j].nwords <= 3 &&
+          glued_teaser(t, &t->lines[j - 1]) &&
+          glued_teaser(t, &t->lines[j + 1]))
+        j++;
     }
     for (k = i; k < j; k++)
       if (t->lines[k].cls == C_GOOD) run += t->lines[k].nchars;
@@ -543,6 +550,32 @@ int lp_doubled_opening(const char *s, size_t n) {
   return 0;
 }
 
+/* Does the line place people in a picture: "(left)", "(right)",
+ * "(center)", ", left,", ", right,", ", pictured "? One pass over its
+ * brackets and commas. */
+static int places_people(const char *s, size_t n) {
+  static const char *const after_bracket[] = {"left)", "right)", "center)"};
+  static const char *const after_comma[] = {"left,", "right,", "pictured "};
+  const char *p = s, *end = s + n;
+  size_t k;
+  while (p < end) {
+    const char *b = memchr(p, '(', (size_t)(end - p));
+    const char *c = memchr(p, ',', (size_t)((b ? b : end) - p));
+    const char *x = c ? c : b;
+    if (x == NULL) return 0;
+    for (k = 0; k < 3; k++) {
+      if (x == b && lp_starts_ci(x + 1, (size_t)(end - x - 1),
+                                 after_bracket[k]))
+        return 1;
+      if (x == c && x + 1 < end && x[1] == ' ' &&
+          lp_starts_ci(x + 2, (size_t)(end - x - 2), after_comma[k]))
+        return 1;
+    }
+    p = x + 1;
+  }
+  return 0;
+}
+
 /* Photo captions by their shape: a sentence that ends with the date the
  * picture was taken, or that places people in it ("(left)", ", right,").
  * A signature under an embedded post ends with a date too: not one. */
@@ -561,12 +594,7 @@ void lp_caption_shapes(lp_text *t) {
       continue;
     }
     dated = ends_with_date(s, l->len);
-    placed = lp_contains_ci(s, l->len, "(left)") ||
-             lp_contains_ci(s, l->len, "(right)") ||
-             lp_contains_ci(s, l->len, "(center)") ||
-             lp_contains_ci(s, l->len, ", left,") ||
-             lp_contains_ci(s, l->len, ", right,") ||
-             lp_contains_ci(s, l->len, ", pictured ") ||
+    placed = places_people(s, l->len) ||
              (lp_contains_ci(s, l->len, "in this ") &&
               lp_contains_ci(s, l->len, " photo"));
     if (!dated && !placed) continue;

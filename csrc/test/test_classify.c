@@ -175,6 +175,18 @@ static const char GLUED_PAGE[] =
   "Night Closures On The Coastal Road" TEA2 "\n\n"
   "Library Opens Later On Thursdays" TEA3 "\n";
 
+/* glued teasers in two groups under section labels, a headline with a
+ * semicolon among them; the article after them */
+static const char GLUED_GROUPS_PAGE[] =
+  "Valley Courier | News | Sport | Weather\n\n"
+  "Water Board Raises Summer Tariff to Pay for Reservoir Repairs\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "    County Fair Breaks Entry Record" TEA1 "\n\n"
+  "    Night Closures; Coastal Road Shuts For Repairs" TEA2 "\n\n"
+  "    Roads\n\n"
+  "    Library Opens Later On Thursdays" TEA3 "\n\n"
+  "    Ferry Timetable Changes; Night Crossings Cease" TEA1 "\n";
+
 /* teasers whose headline runs into the dateline of the story */
 #define DTL1 "\xE2\x80\xA2 Fair breaks entry record as farmers return " \
   "GLENFORD: The county fair opened on Friday with more animals than ever."
@@ -225,6 +237,11 @@ static void test_teasers(void) {
   check_body("glued teasers", a, ART2, 1);
   check_body("glued teasers", a, "County Fair Breaks", 0);
   check_body("glued teasers", a, "Library Opens Later", 0);
+  loupe_article_free(a);
+  a = parse_page("glued groups", GLUED_GROUPS_PAGE);
+  check_body("glued groups", a, ART1, 1);
+  check_body("glued groups", a, "Night Closures;", 0);
+  check_body("glued groups", a, "Library Opens Later On", 0);
   loupe_article_free(a);
   a = parse_page("dateline teasers", DATELINE_PAGE);
   check_body("dateline teasers", a, ART3, 1);
@@ -460,6 +477,29 @@ static void test_doubled_opening(void) {
   CHECK(lp_doubled_opening(DBL, strlen(DBL)), "doubled opening");
 }
 
+/* ---- datelines that open a story's lead ---- */
+
+static void test_datelines(void) {
+  static const char *const yes[] = {
+    "MOSSFORD: The board met on Tuesday.",
+    "VALLEY CITY (Reuters) - The board met on Tuesday.",
+    "GLENFORD, North Valley, March 3 (AP) -- The board met.",
+    "GLENFORD, North Valley, March 3 \xE2\x80\x94 The board met.",
+    "MOSSFORD -- The board met on Tuesday.",
+  };
+  static const char *const no[] = {
+    "The board met on Tuesday in MOSSFORD: all agreed.",
+    "OK: the board met on Tuesday.",            /* two capitals only */
+    "FAQ (read first) for new members",
+    "Mossford: the board met on Tuesday.",
+  };
+  size_t i;
+  for (i = 0; i < sizeof yes / sizeof *yes; i++)
+    CHECK(lp_dateline_open(yes[i], strlen(yes[i])), "dateline: %s", yes[i]);
+  for (i = 0; i < sizeof no / sizeof *no; i++)
+    CHECK(!lp_dateline_open(no[i], strlen(no[i])), "no dateline: %s", no[i]);
+}
+
 /* ---- notes under the article and the footer ---- */
 
 #define NOTE1 "Staff writer Tom Reyes contributed to this report."
@@ -589,6 +629,7 @@ int main(void) {
   test_story_card();
   test_caption_shapes();
   test_doubled_opening();
+  test_datelines();
   test_end_notes();
   test_wrapped_paragraph();
   test_related_link();

@@ -534,6 +534,40 @@ static void test_table(void) {
   loupe_article_free(a);
 }
 
+/* ---- a sentence with a long link inside it; a list of links ---- */
+
+static void test_linked_sentence(void) {
+  static const char page[] =
+    "<html><body><article><h1>Harbour regatta moves further out</h1>"
+    "<p>The harbour regatta ended on Sunday after three days of racing in "
+    "light winds, and the crew of the Nordlys took the cup for the second "
+    "year running, ahead of two boats from the islands.</p>"
+    "<p>The course had been moved last spring but was <a href=/a>shifted "
+    "back to the inner harbour after complaints from the ferry company "
+    "about its timetable</a>, the organisers said.</p>"
+    "<p>The organisers said the entries had risen by a third since last "
+    "year, and that the course would be moved further out next summer so "
+    "that bigger boats could take part.</p>"
+    "<p><a href=/b>Island school to close its doors after ninety years of "
+    "teaching</a> and more.</p>"
+    "<p>The next regatta will be held in the first week of June, the club "
+    "said, and entries open at the start of the year for crews from all "
+    "over the coast.</p></article>"
+    "<ul><li><a href=/c>Ferry fares to rise in the new year, says the "
+    "council</a></li><li><a href=/d>Lighthouse keeper retires after forty "
+    "winters on the point</a></li></ul></body></html>";
+  loupe_article *a = parse_ok("a sentence with a link", page, sizeof page - 1,
+                              LOUPE_FORMAT_AUTO);
+  if (a == NULL) return;
+  CHECK(body_has(a, "shifted back to the inner harbour"),
+        "the sentence whose middle is a link is kept");
+  CHECK(body_has(a, "first week of June"), "the article's last paragraph");
+  CHECK(!body_has(a, "Island school to close"),
+        "a link with two words after it is not a sentence");
+  CHECK(!body_has(a, "Lighthouse keeper retires"), "not the list of links");
+  loupe_article_free(a);
+}
+
 /* ---- a comment section named in German ---- */
 
 static void test_kommentare(void) {
@@ -671,6 +705,7 @@ static void test_hostile(void) {
 int main(void) {
   static const check_test tests[] = {test_sniff, test_json, test_article,
     test_hidden, test_gzip, test_broken, test_dates, test_two_articles,
-    test_scripted, test_kommentare, test_table, test_hostile};
+    test_scripted, test_kommentare, test_table, test_linked_sentence,
+    test_hostile};
   return check_run("test_html", tests, sizeof tests / sizeof *tests);
 }
