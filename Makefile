@@ -503,7 +503,8 @@ install: all
 	for f in $(LUA_MODS); do \
 	  install -D -m 644 "$$f" '$(LMOD_DIR)/'"$${f#lua/loupe/}" || exit 1; \
 	done
-	install -m 644 csrc/loupe.h '$(DESTDIR)$(PREFIX)/include/loupe.h'
+	install -m 644 csrc/loupe.h csrc/loupe_extract.h csrc/loupe_corpus.h \
+	  '$(DESTDIR)$(PREFIX)/include/'
 	install -m 644 $(LIB) '$(DESTDIR)$(PREFIX)/lib/libloupe.a'
 	@if [ -f lua/loupe/cli.lua ]; then \
 	  echo "install bin/loupe"; \
@@ -522,6 +523,8 @@ install: all
 
 uninstall:
 	rm -f '$(CMOD_DIR)/core.so' '$(DESTDIR)$(PREFIX)/include/loupe.h' \
+	  '$(DESTDIR)$(PREFIX)/include/loupe_extract.h' \
+	  '$(DESTDIR)$(PREFIX)/include/loupe_corpus.h' \
 	  '$(DESTDIR)$(PREFIX)/lib/libloupe.a' '$(BIN_LOUPE)'
 	rm -f $(patsubst lua/loupe/%,'$(LMOD_DIR)/%',$(LUA_MODS))
 	-rmdir $(sort $(patsubst lua/loupe/%/,'$(LMOD_DIR)/%',$(filter-out lua/loupe/,$(dir $(LUA_MODS))))) 2>/dev/null
