@@ -14,17 +14,6 @@
 #include <sqlite3.h>
 #include "phrases.h"
 
-static uint32_t hash_word(const char *w, size_t n) {
-  uint32_t h = 2166136261u;
-  size_t k;
-  for (k = 0; k < n; k++) {
-    unsigned char c = (unsigned char)w[k];
-    if (c >= 'A' && c <= 'Z') c |= 32;
-    h = (h ^ c) * 16777619u;
-  }
-  return h ? h : 1;
-}
-
 /* A letter or a digit: what words are made of. */
 int lp_tp_is_word_cp(uint32_t cp) {
   if (cp < 0x80)
@@ -101,7 +90,7 @@ int lp_tp_stop_words(lp_word_set *s) {
   size_t i;
   if (ws_init(s)) return LOUPE_ENOMEM;
   for (i = 0; i < sizeof STOP_WORDS / sizeof *STOP_WORDS; i++)
-    if (ws_add(s, hash_word(STOP_WORDS[i], strlen(STOP_WORDS[i]))))
+    if (ws_add(s, lp_fnv32_ascii_ci(STOP_WORDS[i], strlen(STOP_WORDS[i]))))
       return LOUPE_ENOMEM;
   return LOUPE_OK;
 }
@@ -397,12 +386,12 @@ static int seg_break(scan_ctx *x, int kind) {
  * one-word form ("cyberattacks") when that form occurs anywhere. */
 static int emit_word(scan_ctx *x, const char *w, size_t len, int cjk,
                      size_t at) {
-  uint32_t h = hash_word(w, len);
+  uint32_t h = lp_fnv32_ascii_ci(w, len);
   if (x->pass == 0) return cjk ? LOUPE_OK : ws_add(x->vocab, h);
   if (!cjk && x->plen >= 3 && len >= 3 && x->plen + len < sizeof x->prev) {
     uint32_t hc;
     memcpy(x->prev + x->plen, w, len);
-    hc = hash_word(x->prev, x->plen + len);
+    hc = lp_fnv32_ascii_ci(x->prev, x->plen + len);
     if (lp_tp_has(x->vocab, hc)) {
       x->c->tok[x->c->ntok - 1] = hc;
       x->plen = 0;
