@@ -97,30 +97,28 @@ int lp_tp_stop_words(lp_word_set *s) {
 
 /* ---- the texts, as segments of word hashes ---- */
 
-/* p (an array of the caller's) resized to n elements of size bytes: the
- * new array; or, out of memory or once *rc holds an error, p itself with
- * *rc LOUPE_ENOMEM (the parallel arrays of lp_tp_text grow together). */
-static void *resize(void *p, size_t n, size_t size, int *rc) {
-  void *np;
-  if (*rc != LOUPE_OK) return p;
-  np = realloc(p, n * size);
-  if (np == NULL) {
-    *rc = LOUPE_ENOMEM;
-    return p;
+/* Room for element n in each of the k parallel arrays whose pointers are
+ * at arrays[0..k) (elements of elem[0..k) bytes), all of capacity *cap:
+ * lp_grow on each, *cap doubled (first when 0) once all have grown. Out
+ * of memory, LOUPE_ENOMEM with *cap as it was (an array already grown
+ * only holds more room than *cap says). */
+static int grow_together(void *const *arrays, const size_t *elem, size_t k,
+                         size_t *cap, size_t n, size_t first) {
+  size_t i, grown = *cap;
+  for (i = 0; i < k; i++) {
+    grown = *cap;
+    if (lp_grow(arrays[i], &grown, n, elem[i], first)) return LOUPE_ENOMEM;
   }
-  return np;
+  *cap = grown;
+  return LOUPE_OK;
 }
 
 static int push_tok(lp_tp_text *c, uint32_t t, uint32_t off, int sent) {
-  if (c->ntok == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 65536;
-    int rc = LOUPE_OK;
-    c->tok = resize(c->tok, cap, sizeof *c->tok, &rc);
-    c->off = resize(c->off, cap, sizeof *c->off, &rc);
-    c->sent = resize(c->sent, cap, sizeof *c->sent, &rc);
-    if (rc != LOUPE_OK) return rc;
-    c->cap = cap;
-  }
+  void *const cols[] = {&c->tok, &c->off, &c->sent};
+  const size_t elem[] = {sizeof *c->tok, sizeof *c->off, sizeof *c->sent};
+  if (c->ntok == c->cap &&
+      grow_together(cols, elem, 3, &c->cap, c->ntok, 65536))
+    return LOUPE_ENOMEM;
   c->tok[c->ntok] = t;
   c->off[c->ntok] = off;
   c->sent[c->ntok] = (unsigned char)sent;
@@ -136,14 +134,13 @@ static int seg_open(lp_tp_text *c, uint32_t doc, int kind) {
     c->kind[c->nseg - 1] = (unsigned char)kind;
     return LOUPE_OK;
   }
-  if (c->nseg + 2 > c->scap) {
-    size_t cap = c->scap ? c->scap * 2 : 4096;
-    int rc = LOUPE_OK;
-    c->start = resize(c->start, cap, sizeof *c->start, &rc);
-    c->doc = resize(c->doc, cap, sizeof *c->doc, &rc);
-    c->kind = resize(c->kind, cap, sizeof *c->kind, &rc);
-    if (rc != LOUPE_OK) return rc;
-    c->scap = cap;
+  {
+    void *const cols[] = {&c->start, &c->doc, &c->kind};
+    const size_t elem[] = {sizeof *c->start, sizeof *c->doc, sizeof *c->kind};
+    /* room for the segment and for the end of it, start[nseg + 1] */
+    if (c->nseg + 1 >= c->scap &&
+        grow_together(cols, elem, 3, &c->scap, c->nseg + 1, 4096))
+      return LOUPE_ENOMEM;
   }
   c->start[c->nseg] = c->ntok;
   c->doc[c->nseg] = doc;
@@ -171,18 +168,13 @@ static char *dup_col(sqlite3_stmt *st, int col) {
  * speakers and quote id); its index is c->ndoc - 1. */
 static int add_doc(lp_tp_text *c, sqlite3_stmt *st, int by_speaker) {
   size_t i = c->ndoc;
-  if (c->ndoc == c->dcap) {
-    size_t cap = c->dcap ? c->dcap * 2 : 1024;
-    int rc = LOUPE_OK;
-    c->cluster = resize(c->cluster, cap, sizeof *c->cluster, &rc);
-    c->article = resize(c->article, cap, sizeof *c->article, &rc);
-    c->date = resize(c->date, cap, sizeof *c->date, &rc);
-    c->outlet = resize(c->outlet, cap, sizeof *c->outlet, &rc);
-    c->speaker = resize(c->speaker, cap, sizeof *c->speaker, &rc);
-    c->quote = resize(c->quote, cap, sizeof *c->quote, &rc);
-    if (rc != LOUPE_OK) return rc;
-    c->dcap = cap;
-  }
+  void *const cols[] = {&c->cluster, &c->article, &c->date, &c->outlet,
+                        &c->speaker, &c->quote};
+  const size_t elem[] = {sizeof *c->cluster, sizeof *c->article,
+                         sizeof *c->date, sizeof *c->outlet,
+                         sizeof *c->speaker, sizeof *c->quote};
+  if (i == c->dcap && grow_together(cols, elem, 6, &c->dcap, i, 1024))
+    return LOUPE_ENOMEM;
   c->article[i] = sqlite3_column_int64(st, 0);
   c->cluster[i] = sqlite3_column_int64(st, 1);
   c->date[i] = dup_col(st, 2);
