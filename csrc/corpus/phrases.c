@@ -503,30 +503,28 @@ static int fold_nested(const cand_ctx *x, cand *cd, size_t nc,
   return LOUPE_OK;
 }
 
-/* Every candidate phrase into *out (*nout of them), merged. */
+/* Every candidate phrase into *out (*nout of them), merged. Its marks
+ * are one block: a byte per occurrence (make_cand's and the merge's
+ * scratch), then a byte per token (the words already covered). */
 static int find_candidates(const cand_ctx *x, size_t noc, anchor *an,
                            size_t amask, cand **out, size_t *nout) {
-  unsigned char *scratch = malloc(noc ? noc : 1);
-  unsigned char *cover = calloc(x->c->ntok ? x->c->ntok : 1, 1);
-  size_t i, nc = 0;
+  unsigned char *marks = calloc(noc + x->c->ntok + 1, 1);
   cand *cd = malloc((noc ? noc : 1) * sizeof *cd);
+  size_t i, nc = 0;
   int rc = LOUPE_ENOMEM;
-  if (scratch == NULL || cover == NULL || cd == NULL) goto out;
-  for (i = 0; i < noc;) {
-    size_t e = i + 1;
-    while (e < noc && x->oc[e].h == x->oc[i].h) e++;
-    if (make_cand(x, an, amask, scratch, i, e, &cd[nc])) nc++;
-    i = e;
+  if (marks != NULL && cd != NULL) {
+    for (i = 0; i < noc;) {
+      size_t e = i + 1;
+      while (e < noc && x->oc[e].h == x->oc[i].h) e++;
+      if (make_cand(x, an, amask, marks, i, e, &cd[nc])) nc++;
+      i = e;
+    }
+    nc = merge_overlaps(x, cd, nc, marks + noc, marks);
+    rc = fold_nested(x, cd, nc, marks, nout);
   }
-  nc = merge_overlaps(x, cd, nc, cover, scratch);
-  if (fold_nested(x, cd, nc, scratch, nout)) goto out;
-  *out = cd;
-  cd = NULL;
-  rc = LOUPE_OK;
-out:
-  free(scratch);
-  free(cover);
-  free(cd);
+  free(marks);
+  if (rc == LOUPE_OK) *out = cd;
+  else free(cd);
   return rc;
 }
 
