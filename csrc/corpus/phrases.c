@@ -109,9 +109,9 @@ typedef struct {
 
 static int cmp_occ(const void *x, const void *y) {
   const occ *a = x, *b = y;
-  if (a->h != b->h) return a->h < b->h ? -1 : 1;
-  if (a->text != b->text) return a->text < b->text ? -1 : 1;
-  return a->pos < b->pos ? -1 : a->pos > b->pos;
+  if (a->h != b->h) return LP_CMP(a->h, b->h);
+  if (a->text != b->text) return LP_CMP(a->text, b->text);
+  return LP_CMP(a->pos, b->pos);
 }
 
 /* The occurrences, in text segments, of the anchors shared by at least
@@ -290,16 +290,16 @@ static int cmp_longest(const void *p, const void *q) {
   const cand *a = p, *b = q;
   int la = a->right - a->left, lb = b->right - b->left;
   if (la != lb) return lb - la;
-  if (a->clusters != b->clusters) return a->clusters < b->clusters ? 1 : -1;
-  return a->i < b->i ? -1 : a->i > b->i;
+  if (a->clusters != b->clusters) return LP_CMP(b->clusters, a->clusters);
+  return LP_CMP(a->i, b->i);
 }
 
 static int cmp_widest(const void *p, const void *q) {
   const cand *a = p, *b = q;
-  if (a->clusters != b->clusters) return a->clusters < b->clusters ? 1 : -1;
+  if (a->clusters != b->clusters) return LP_CMP(b->clusters, a->clusters);
   if (a->right - a->left != b->right - b->left)
     return (b->right - b->left) - (a->right - a->left);
-  return a->i < b->i ? -1 : a->i > b->i;
+  return LP_CMP(a->i, b->i);
 }
 
 /* Merge overlapping fragments into maximal phrases: longest first, a

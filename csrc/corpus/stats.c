@@ -301,7 +301,7 @@ static int cmp_scored(const void *x, const void *y) {
   if (p->score != q->score) return p->score < q->score ? 1 : -1;
   c = memcmp(p->w, q->w, p->len < q->len ? p->len : q->len);
   if (c) return c;
-  return p->len < q->len ? -1 : p->len > q->len;
+  return LP_CMP(p->len, q->len);
 }
 
 /* The features of v with a >= min scored by measure m (totals ta, tb),
@@ -528,7 +528,7 @@ static int parse_ids(const char *s, long long **ids, size_t *n) {
 
 static int cmp_ll(const void *x, const void *y) {
   long long a = *(const long long *)x, b = *(const long long *)y;
-  return a < b ? -1 : a > b;
+  return LP_CMP(a, b);
 }
 
 /* Do the sorted ids u[0..n) name every article of the corpus, each
