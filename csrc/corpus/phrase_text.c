@@ -113,12 +113,23 @@ static int grow_together(void *const *arrays, const size_t *elem, size_t k,
   return LOUPE_OK;
 }
 
-static int push_tok(lp_tp_text *c, uint32_t t, uint32_t off, int sent) {
+/* Room for token ntok: its hash, offset and sentence mark. Out of line
+ * (push_tok runs on every word; this once in a doubling). */
+static int grow_tokens(lp_tp_text *c) {
   void *const cols[] = {&c->tok, &c->off, &c->sent};
   const size_t elem[] = {sizeof *c->tok, sizeof *c->off, sizeof *c->sent};
-  if (c->ntok == c->cap &&
-      grow_together(cols, elem, 3, &c->cap, c->ntok, 65536))
-    return LOUPE_ENOMEM;
+  return grow_together(cols, elem, 3, &c->cap, c->ntok, 65536);
+}
+
+/* Room for segment nseg and for its end, start[nseg + 1]. */
+static int grow_segments(lp_tp_text *c) {
+  void *const cols[] = {&c->start, &c->doc, &c->kind};
+  const size_t elem[] = {sizeof *c->start, sizeof *c->doc, sizeof *c->kind};
+  return grow_together(cols, elem, 3, &c->scap, c->nseg + 1, 4096);
+}
+
+static int push_tok(lp_tp_text *c, uint32_t t, uint32_t off, int sent) {
+  if (c->ntok == c->cap && grow_tokens(c)) return LOUPE_ENOMEM;
   c->tok[c->ntok] = t;
   c->off[c->ntok] = off;
   c->sent[c->ntok] = (unsigned char)sent;
@@ -134,14 +145,7 @@ static int seg_open(lp_tp_text *c, uint32_t doc, int kind) {
     c->kind[c->nseg - 1] = (unsigned char)kind;
     return LOUPE_OK;
   }
-  {
-    void *const cols[] = {&c->start, &c->doc, &c->kind};
-    const size_t elem[] = {sizeof *c->start, sizeof *c->doc, sizeof *c->kind};
-    /* room for the segment and for the end of it, start[nseg + 1] */
-    if (c->nseg + 1 >= c->scap &&
-        grow_together(cols, elem, 3, &c->scap, c->nseg + 1, 4096))
-      return LOUPE_ENOMEM;
-  }
+  if (c->nseg + 1 >= c->scap && grow_segments(c)) return LOUPE_ENOMEM;
   c->start[c->nseg] = c->ntok;
   c->doc[c->nseg] = doc;
   c->kind[c->nseg] = (unsigned char)kind;
