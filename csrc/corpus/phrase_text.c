@@ -14,17 +14,6 @@
 #include <sqlite3.h>
 #include "phrases.h"
 
-static uint32_t hash_word(const char *w, size_t n) {
-  uint32_t h = 2166136261u;
-  size_t k;
-  for (k = 0; k < n; k++) {
-    unsigned char c = (unsigned char)w[k];
-    if (c >= 'A' && c <= 'Z') c |= 32;
-    h = (h ^ c) * 16777619u;
-  }
-  return h ? h : 1;
-}
-
 /* A letter or a digit: what words are made of. */
 int lp_tp_is_word_cp(uint32_t cp) {
   if (cp < 0x80)
@@ -101,37 +90,46 @@ int lp_tp_stop_words(lp_word_set *s) {
   size_t i;
   if (ws_init(s)) return LOUPE_ENOMEM;
   for (i = 0; i < sizeof STOP_WORDS / sizeof *STOP_WORDS; i++)
-    if (ws_add(s, hash_word(STOP_WORDS[i], strlen(STOP_WORDS[i]))))
+    if (ws_add(s, lp_fnv32_ascii_ci(STOP_WORDS[i], strlen(STOP_WORDS[i]))))
       return LOUPE_ENOMEM;
   return LOUPE_OK;
 }
 
 /* ---- the texts, as segments of word hashes ---- */
 
-/* p (an array of the caller's) resized to n elements of size bytes: the
- * new array; or, out of memory or once *rc holds an error, p itself with
- * *rc LOUPE_ENOMEM (the parallel arrays of lp_tp_text grow together). */
-static void *resize(void *p, size_t n, size_t size, int *rc) {
-  void *np;
-  if (*rc != LOUPE_OK) return p;
-  np = realloc(p, n * size);
-  if (np == NULL) {
-    *rc = LOUPE_ENOMEM;
-    return p;
+/* Room for element n in each of the k parallel arrays whose pointers are
+ * at arrays[0..k) (elements of elem[0..k) bytes), all of capacity *cap:
+ * lp_grow on each, *cap doubled (first when 0) once all have grown. Out
+ * of memory, LOUPE_ENOMEM with *cap as it was (an array already grown
+ * only holds more room than *cap says). */
+static int grow_together(void *const *arrays, const size_t *elem, size_t k,
+                         size_t *cap, size_t n, size_t first) {
+  size_t i, grown = *cap;
+  for (i = 0; i < k; i++) {
+    grown = *cap;
+    if (lp_grow(arrays[i], &grown, n, elem[i], first)) return LOUPE_ENOMEM;
   }
-  return np;
+  *cap = grown;
+  return LOUPE_OK;
+}
+
+/* Room for token ntok: its hash, offset and sentence mark. Out of line
+ * (push_tok runs on every word; this once in a doubling). */
+static int grow_tokens(lp_tp_text *c) {
+  void *const cols[] = {&c->tok, &c->off, &c->sent};
+  const size_t elem[] = {sizeof *c->tok, sizeof *c->off, sizeof *c->sent};
+  return grow_together(cols, elem, 3, &c->cap, c->ntok, 65536);
+}
+
+/* Room for segment nseg and for its end, start[nseg + 1]. */
+static int grow_segments(lp_tp_text *c) {
+  void *const cols[] = {&c->start, &c->doc, &c->kind};
+  const size_t elem[] = {sizeof *c->start, sizeof *c->doc, sizeof *c->kind};
+  return grow_together(cols, elem, 3, &c->scap, c->nseg + 1, 4096);
 }
 
 static int push_tok(lp_tp_text *c, uint32_t t, uint32_t off, int sent) {
-  if (c->ntok == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 65536;
-    int rc = LOUPE_OK;
-    c->tok = resize(c->tok, cap, sizeof *c->tok, &rc);
-    c->off = resize(c->off, cap, sizeof *c->off, &rc);
-    c->sent = resize(c->sent, cap, sizeof *c->sent, &rc);
-    if (rc != LOUPE_OK) return rc;
-    c->cap = cap;
-  }
+  if (c->ntok == c->cap && grow_tokens(c)) return LOUPE_ENOMEM;
   c->tok[c->ntok] = t;
   c->off[c->ntok] = off;
   c->sent[c->ntok] = (unsigned char)sent;
@@ -147,15 +145,7 @@ static int seg_open(lp_tp_text *c, uint32_t doc, int kind) {
     c->kind[c->nseg - 1] = (unsigned char)kind;
     return LOUPE_OK;
   }
-  if (c->nseg + 2 > c->scap) {
-    size_t cap = c->scap ? c->scap * 2 : 4096;
-    int rc = LOUPE_OK;
-    c->start = resize(c->start, cap, sizeof *c->start, &rc);
-    c->doc = resize(c->doc, cap, sizeof *c->doc, &rc);
-    c->kind = resize(c->kind, cap, sizeof *c->kind, &rc);
-    if (rc != LOUPE_OK) return rc;
-    c->scap = cap;
-  }
+  if (c->nseg + 1 >= c->scap && grow_segments(c)) return LOUPE_ENOMEM;
   c->start[c->nseg] = c->ntok;
   c->doc[c->nseg] = doc;
   c->kind[c->nseg] = (unsigned char)kind;
@@ -182,18 +172,13 @@ static char *dup_col(sqlite3_stmt *st, int col) {
  * speakers and quote id); its index is c->ndoc - 1. */
 static int add_doc(lp_tp_text *c, sqlite3_stmt *st, int by_speaker) {
   size_t i = c->ndoc;
-  if (c->ndoc == c->dcap) {
-    size_t cap = c->dcap ? c->dcap * 2 : 1024;
-    int rc = LOUPE_OK;
-    c->cluster = resize(c->cluster, cap, sizeof *c->cluster, &rc);
-    c->article = resize(c->article, cap, sizeof *c->article, &rc);
-    c->date = resize(c->date, cap, sizeof *c->date, &rc);
-    c->outlet = resize(c->outlet, cap, sizeof *c->outlet, &rc);
-    c->speaker = resize(c->speaker, cap, sizeof *c->speaker, &rc);
-    c->quote = resize(c->quote, cap, sizeof *c->quote, &rc);
-    if (rc != LOUPE_OK) return rc;
-    c->dcap = cap;
-  }
+  void *const cols[] = {&c->cluster, &c->article, &c->date, &c->outlet,
+                        &c->speaker, &c->quote};
+  const size_t elem[] = {sizeof *c->cluster, sizeof *c->article,
+                         sizeof *c->date, sizeof *c->outlet,
+                         sizeof *c->speaker, sizeof *c->quote};
+  if (i == c->dcap && grow_together(cols, elem, 6, &c->dcap, i, 1024))
+    return LOUPE_ENOMEM;
   c->article[i] = sqlite3_column_int64(st, 0);
   c->cluster[i] = sqlite3_column_int64(st, 1);
   c->date[i] = dup_col(st, 2);
@@ -397,12 +382,12 @@ static int seg_break(scan_ctx *x, int kind) {
  * one-word form ("cyberattacks") when that form occurs anywhere. */
 static int emit_word(scan_ctx *x, const char *w, size_t len, int cjk,
                      size_t at) {
-  uint32_t h = hash_word(w, len);
+  uint32_t h = lp_fnv32_ascii_ci(w, len);
   if (x->pass == 0) return cjk ? LOUPE_OK : ws_add(x->vocab, h);
   if (!cjk && x->plen >= 3 && len >= 3 && x->plen + len < sizeof x->prev) {
     uint32_t hc;
     memcpy(x->prev + x->plen, w, len);
-    hc = hash_word(x->prev, x->plen + len);
+    hc = lp_fnv32_ascii_ci(x->prev, x->plen + len);
     if (lp_tp_has(x->vocab, hc)) {
       x->c->tok[x->c->ntok - 1] = hc;
       x->plen = 0;

@@ -109,9 +109,9 @@ typedef struct {
 
 static int cmp_occ(const void *x, const void *y) {
   const occ *a = x, *b = y;
-  if (a->h != b->h) return a->h < b->h ? -1 : 1;
-  if (a->text != b->text) return a->text < b->text ? -1 : 1;
-  return a->pos < b->pos ? -1 : a->pos > b->pos;
+  if (a->h != b->h) return LP_CMP(a->h, b->h);
+  if (a->text != b->text) return LP_CMP(a->text, b->text);
+  return LP_CMP(a->pos, b->pos);
 }
 
 /* The occurrences, in text segments, of the anchors shared by at least
@@ -290,16 +290,16 @@ static int cmp_longest(const void *p, const void *q) {
   const cand *a = p, *b = q;
   int la = a->right - a->left, lb = b->right - b->left;
   if (la != lb) return lb - la;
-  if (a->clusters != b->clusters) return a->clusters < b->clusters ? 1 : -1;
-  return a->i < b->i ? -1 : a->i > b->i;
+  if (a->clusters != b->clusters) return LP_CMP(b->clusters, a->clusters);
+  return LP_CMP(a->i, b->i);
 }
 
 static int cmp_widest(const void *p, const void *q) {
   const cand *a = p, *b = q;
-  if (a->clusters != b->clusters) return a->clusters < b->clusters ? 1 : -1;
+  if (a->clusters != b->clusters) return LP_CMP(b->clusters, a->clusters);
   if (a->right - a->left != b->right - b->left)
     return (b->right - b->left) - (a->right - a->left);
-  return a->i < b->i ? -1 : a->i > b->i;
+  return LP_CMP(a->i, b->i);
 }
 
 /* Merge overlapping fragments into maximal phrases: longest first, a
@@ -503,30 +503,28 @@ static int fold_nested(const cand_ctx *x, cand *cd, size_t nc,
   return LOUPE_OK;
 }
 
-/* Every candidate phrase into *out (*nout of them), merged. */
+/* Every candidate phrase into *out (*nout of them), merged. Its marks
+ * are one block: a byte per occurrence (make_cand's and the merge's
+ * scratch), then a byte per token (the words already covered). */
 static int find_candidates(const cand_ctx *x, size_t noc, anchor *an,
                            size_t amask, cand **out, size_t *nout) {
-  unsigned char *scratch = malloc(noc ? noc : 1);
-  unsigned char *cover = calloc(x->c->ntok ? x->c->ntok : 1, 1);
-  size_t i, nc = 0;
+  unsigned char *marks = calloc(noc + x->c->ntok + 1, 1);
   cand *cd = malloc((noc ? noc : 1) * sizeof *cd);
+  size_t i, nc = 0;
   int rc = LOUPE_ENOMEM;
-  if (scratch == NULL || cover == NULL || cd == NULL) goto out;
-  for (i = 0; i < noc;) {
-    size_t e = i + 1;
-    while (e < noc && x->oc[e].h == x->oc[i].h) e++;
-    if (make_cand(x, an, amask, scratch, i, e, &cd[nc])) nc++;
-    i = e;
+  if (marks != NULL && cd != NULL) {
+    for (i = 0; i < noc;) {
+      size_t e = i + 1;
+      while (e < noc && x->oc[e].h == x->oc[i].h) e++;
+      if (make_cand(x, an, amask, marks, i, e, &cd[nc])) nc++;
+      i = e;
+    }
+    nc = merge_overlaps(x, cd, nc, marks + noc, marks);
+    rc = fold_nested(x, cd, nc, marks, nout);
   }
-  nc = merge_overlaps(x, cd, nc, cover, scratch);
-  if (fold_nested(x, cd, nc, scratch, nout)) goto out;
-  *out = cd;
-  cd = NULL;
-  rc = LOUPE_OK;
-out:
-  free(scratch);
-  free(cover);
-  free(cd);
+  free(marks);
+  if (rc == LOUPE_OK) *out = cd;
+  else free(cd);
   return rc;
 }
 

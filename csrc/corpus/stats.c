@@ -215,17 +215,14 @@ static int words_of(vocab *v, const char *s, size_t n, id_list *out) {
   return LOUPE_OK;
 }
 
-/* Run the texts of the articles whose ids are the JSON array ids (or of
- * the quotes when quote is set) through fn, one call per text. */
+/* What is done with one text (id, s[0..n)): LOUPE_OK or an error. */
 typedef int (*text_fn)(void *ctx, long long id, const char *s, size_t n);
 
-static int each_text(loupe_db *db, const char *ids, text_fn fn, void *ctx) {
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(db->sql,
-    "SELECT a.id, a.body FROM json_each(?1) j JOIN articles a"
-    " ON a.id = j.value ORDER BY j.key", -1, &st, NULL);
-  if (rc != SQLITE_OK) return lp_db_error(db, rc, "stats");
-  sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
+/* The rows (id, text) of st through fn, a NULL text skipped; st is
+ * finalized. LOUPE_OK, LOUPE_ENOMEM when fn fails, or SQLite's error. */
+static int rows_through(loupe_db *db, sqlite3_stmt *st, text_fn fn,
+                        void *ctx) {
+  int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *s = (const char *)sqlite3_column_text(st, 1);
     if (s && fn(ctx, sqlite3_column_int64(st, 0), s,
@@ -238,6 +235,18 @@ static int each_text(loupe_db *db, const char *ids, text_fn fn, void *ctx) {
   if (rc == SQLITE_DONE) return LOUPE_OK;
   if (rc == LOUPE_ENOMEM) return rc;
   return lp_db_error(db, rc, "stats");
+}
+
+/* Run the texts of the articles whose ids are the JSON array ids (or of
+ * the quotes when quote is set) through fn, one call per text. */
+static int each_text(loupe_db *db, const char *ids, text_fn fn, void *ctx) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db->sql,
+    "SELECT a.id, a.body FROM json_each(?1) j JOIN articles a"
+    " ON a.id = j.value ORDER BY j.key", -1, &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, "stats");
+  sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
+  return rows_through(db, st, fn, ctx);
 }
 
 /* ---- the measures ---- */
@@ -292,7 +301,7 @@ static int cmp_scored(const void *x, const void *y) {
   if (p->score != q->score) return p->score < q->score ? 1 : -1;
   c = memcmp(p->w, q->w, p->len < q->len ? p->len : q->len);
   if (c) return c;
-  return p->len < q->len ? -1 : p->len > q->len;
+  return LP_CMP(p->len, q->len);
 }
 
 /* The features of v with a >= min scored by measure m (totals ta, tb),
@@ -519,7 +528,7 @@ static int parse_ids(const char *s, long long **ids, size_t *n) {
 
 static int cmp_ll(const void *x, const void *y) {
   long long a = *(const long long *)x, b = *(const long long *)y;
-  return a < b ? -1 : a > b;
+  return LP_CMP(a, b);
 }
 
 /* Do the sorted ids u[0..n) name every article of the corpus, each
@@ -579,27 +588,34 @@ static int is_complement(loupe_db *db, const loupe_stats_options *o,
   return rc;
 }
 
+/* count_split's reading: the target's ids ts[0..nt), sorted. */
+typedef struct {
+  count_ctx *x;
+  const long long *ts;
+  size_t nt;
+} split_ctx;
+
+/* One article, counted on side 0 when it is the target's, else on 1. */
+static int count_split_text(void *p, long long id, const char *s, size_t n) {
+  split_ctx *sp = p;
+  sp->x->side = sp->nt == 0 ||
+                bsearch(&id, sp->ts, sp->nt, sizeof *sp->ts, cmp_ll) == NULL;
+  return count_text(sp->x, id, s, n);
+}
+
 /* Every article in one pass (in the table's order, not the ids'), the
  * target's (ids ts[0..nt), sorted) counted on side 0, the others on 1. */
 static int count_split(loupe_db *db, const long long *ts, size_t nt,
                        count_ctx *x) {
   sqlite3_stmt *st = NULL;
+  split_ctx sp;
   int rc = sqlite3_prepare_v2(db->sql, "SELECT id, body FROM articles", -1,
                               &st, NULL);
   if (rc != SQLITE_OK) return lp_db_error(db, rc, "stats");
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    long long id = sqlite3_column_int64(st, 0);
-    const char *s = (const char *)sqlite3_column_text(st, 1);
-    x->side = nt == 0 || bsearch(&id, ts, nt, sizeof *ts, cmp_ll) == NULL;
-    if (s && count_text(x, id, s, (size_t)sqlite3_column_bytes(st, 1))) {
-      rc = LOUPE_ENOMEM;
-      break;
-    }
-  }
-  sqlite3_finalize(st);
-  if (rc == SQLITE_DONE) return LOUPE_OK;
-  if (rc == LOUPE_ENOMEM) return rc;
-  return lp_db_error(db, rc, "stats");
+  sp.x = x;
+  sp.ts = ts;
+  sp.nt = nt;
+  return rows_through(db, st, count_split_text, &sp);
 }
 
 /* With the totals of v loaded on the side not read (x->side: the one

@@ -1,7 +1,7 @@
 /*
  * test_util.c - the util layer's containers: lp_grow keeps what an array
  * held while it doubles, and lp_buf appends; the ASCII case-folded key
- * and comparison.
+ * and comparison; the three-way comparison LP_CMP.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +70,23 @@ static void test_ascii_ci(void) {
   CHECK(!lp_eq_ascii_ci("@", "`", 1), "@ is not ` (no folding outside A-Z)");
 }
 
+/* LP_CMP orders like qsort wants, -1, 0 or 1, where a subtraction would
+ * overflow or wrap: the largest unsigned 64-bit value against 0, the
+ * ends of long long. */
+static void test_cmp(void) {
+  uint64_t big = UINT64_MAX, zero = 0;
+  long long lo = -9223372036854775807LL - 1, hi = 9223372036854775807LL;
+  uint32_t u = 7, v = 7;
+  CHECK_INT("big against 0", LP_CMP(big, zero), 1);
+  CHECK_INT("0 against big", LP_CMP(zero, big), -1);
+  CHECK_INT("lowest against highest", LP_CMP(lo, hi), -1);
+  CHECK_INT("highest against lowest", LP_CMP(hi, lo), 1);
+  CHECK_INT("equal", LP_CMP(u, v), 0);
+  CHECK_INT("negative against 0", LP_CMP(-3, 0), -1);
+}
+
 int main(void) {
-  static const check_test tests[] = {test_grow, test_buf, test_ascii_ci};
+  static const check_test tests[] = {test_grow, test_buf, test_ascii_ci,
+                                     test_cmp};
   return check_run("test_util", tests, sizeof tests / sizeof *tests);
 }

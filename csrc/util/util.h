@@ -14,6 +14,12 @@
 
 #define LP_UNUSED(x) ((void)(x))
 
+/* The order of a and b as qsort's comparison functions give it: -1, 0
+ * or 1, (a > b) - (a < b), without the overflow of a - b. For operands of
+ * one arithmetic type, each evaluated twice (no side effects). Sort keys
+ * compare in turn: if (a->k != b->k) return LP_CMP(a->k, b->k); ... */
+#define LP_CMP(a, b) (((a) > (b)) - ((a) < (b)))
+
 
 /* Integer hash finalisers, the one pair loupe mixes hashes with: lp_mix32
  * (murmur3-style) for word and line hashes, lp_mix64 (murmur3's fmix64)
