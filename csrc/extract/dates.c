@@ -300,6 +300,20 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
   return set_day(b, y, n2, n1, p, e, K_NUM);
 }
 
+/* The year at q ends a date with a month name, day d of month m, that
+   starts at p and was written in order ord (LP_ORD_NAME_*): fill b;
+   returns validity (0 also when no year stands at q). */
+static int name_day_year(const uch *u, size_t len, size_t q, int m, int d,
+                         size_t p, int ord, lp_body *b) {
+  int y, glued;
+  size_t r = read_year(u, len, q, &y, &glued);
+  if (!r || !set_day(b, y, m, d, p, r, K_NAME))
+    return 0;
+  b->glued = glued;
+  b->ord = ord;
+  return 1;
+}
+
 /*
  * Day-first body with a month name: day at p ending at q, then an optional
  * ordinal suffix or German dot, space (or "de"/"of"), month name, optional
@@ -310,7 +324,7 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
 static int parse_day_name(const uch *u, size_t len, size_t p, int day,
                           size_t q, lp_body *b) {
   size_t r, s1, we, s2;
-  int m, flags, y, glued;
+  int m, flags, y;
   if (q + 1 < len && (u[q] == '-' || u[q] == '/') &&
       (is_alpha(u[q + 1]) || is_wide_letter(u, len, q + 1))) {
     we = lp_dl_word_end(u, len, q + 1);
@@ -343,12 +357,7 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
   if (s2 == r)
     return 0;
   s2 = skip_conn(u, len, s2, CONN_YEAR);
-  r = read_year(u, len, s2, &y, &glued);
-  if (!r || !set_day(b, y, m, day, p, r, K_NAME))
-    return 0;
-  b->glued = glued;
-  b->ord = LP_ORD_NAME_DM;
-  return 1;
+  return name_day_year(u, len, s2, m, day, p, LP_ORD_NAME_DM, b);
 }
 
 /*
@@ -358,7 +367,7 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
  */
 static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
   size_t we = lp_dl_word_end(u, len, p), q, r;
-  int flags = 0, m = lp_dl_month_of(u, p, we, &flags), n, v, y, glued;
+  int flags = 0, m = lp_dl_month_of(u, p, we, &flags), n, v;
   if (!m)
     return 0;
   q = we;
@@ -376,12 +385,7 @@ static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
     q = skip_ws(u, len, q, 3);
     if (q == r)
       return 0;
-    r = read_year(u, len, q, &y, &glued);
-    if (!r || !set_day(b, y, m, v, p, r, K_NAME))
-      return 0;
-    b->glued = glued;
-    b->ord = LP_ORD_NAME_MD;
-    return 1;
+    return name_day_year(u, len, q, m, v, p, LP_ORD_NAME_MD, b);
   }
   if (!(flags & MF_MY))
     return 0;
