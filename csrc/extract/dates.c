@@ -300,6 +300,16 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
   return set_day(b, y, n2, n1, p, e, K_NUM);
 }
 
+/* After an optional mark (a dot or comma) at q, one to three space units:
+   the offset after them, or 0 when no space follows. */
+static size_t mark_then_ws(const uch *u, size_t len, size_t q, uch mark) {
+  size_t r;
+  if (q < len && u[q] == mark)
+    q++;
+  r = skip_ws(u, len, q, 3);
+  return r == q ? 0 : r;
+}
+
 /* The year at q ends a date with a month name, day d of month m, that
    starts at p and was written in order ord (LP_ORD_NAME_*): fill b;
    returns validity (0 also when no year stands at q). */
@@ -351,10 +361,8 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
   r = we;
   if (r < len && u[r] == '.')
     r++;
-  if (r < len && u[r] == ',')
-    r++;
-  s2 = skip_ws(u, len, r, 3);
-  if (s2 == r)
+  s2 = mark_then_ws(u, len, r, ',');
+  if (!s2)
     return 0;
   s2 = skip_conn(u, len, s2, CONN_YEAR);
   return name_day_year(u, len, s2, m, day, p, LP_ORD_NAME_DM, b);
@@ -370,11 +378,8 @@ static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
   int flags = 0, m = lp_dl_month_of(u, p, we, &flags), n, v;
   if (!m)
     return 0;
-  q = we;
-  if (q < len && u[q] == '.')
-    q++;
-  r = skip_ws(u, len, q, 3);
-  if (r == q)
+  r = mark_then_ws(u, len, we, '.');
+  if (!r)
     return 0;
   n = read_num(u, len, r, 4, &v);
   if (n == 1 || n == 2) {
