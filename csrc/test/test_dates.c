@@ -156,6 +156,7 @@ static const char CASES[] =
   "von Klaus Beispiel, 8.5.12 => 2012-05-08 @20-26\n"
   "5 \xd0\xb1\xd0\xb5\xd1\x80\xd0\xb5\xd0\xb7\xd0\xbd\xd1\x8f 2022"
     " => 2022-03-05\n"
+  /* empty text */
   " => -\n"
   "12 wrze\xc5\x9bnia 2019 => 2019-09-12\n"
   "3. b\xc5\x99" "ezna 2020 => 2020-03-03\n"
