@@ -162,18 +162,6 @@ static size_t utf8_chars(const char *s, size_t n) {
   return c;
 }
 
-/* Days since 1970-01-01 of the date's day (month/day 1 when absent). */
-static long day_no(const lp_date *d) {
-  long y = d->year, m = d->month > 0 ? d->month : 1;
-  long dd = d->day > 0 ? d->day : 1, era, yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = y - era * 400;
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /* Is the date at s[a..e) one end of a range: a dash, "bis", "to", "au"
  * or "al" and a digit after it, or a digit and a dash before it? */
 static int in_range(const char *s, size_t n, size_t a, size_t e) {
@@ -405,7 +393,7 @@ static int page_counts(const lp_date_cand *c, size_t nc, size_t *shape,
     k[i].key = ((((long)d->prec * 2 + (d->has_weekday != 0)) * 2 +
                  (c[i].f[LP_DF_COVERS] != 0)) * 16) + (long)d->order;
     /* a day number, apart for dates without a day (month or year only) */
-    k[i].day = d->day > 0 ? day_no(d) * 2 : day_no(d) * 2 + 1;
+    k[i].day = d->day > 0 ? lp_date_days(d) * 2 : lp_date_days(d) * 2 + 1;
     k[i].line = c[i].line;
     k[i].i = i;
   }
@@ -471,15 +459,15 @@ static int page_features(lp_date_cand *c, size_t nc, size_t title) {
     if (head < 0 && c[i].d.day > 0 &&
         (c[i].f[LP_DF_HEAD] || c[i].f[LP_DF_TITLE] ||
          c[i].f[LP_DF_NEAR_BEFORE]))
-      head = day_no(&c[i].d);
+      head = lp_date_days(&c[i].d);
   }
   for (i = 0; i < nc; i++) {
-    long d = day_no(&c[i].d);
+    long d = lp_date_days(&c[i].d);
     if (i == 0 || d < lo) lo = d;
     if (i == 0 || d > hi) hi = d;
   }
   for (i = 0; i < nc; i++) {
-    long d = day_no(&c[i].d);
+    long d = lp_date_days(&c[i].d);
     c[i].f[LP_DF_FIRST] = i == 0;
     if (hi > lo) {
       c[i].f[LP_DF_LATEST] = d == hi;

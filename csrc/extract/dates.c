@@ -102,6 +102,20 @@ static int cjk_mark(const uch *u, size_t len, size_t p, int which) {
          memcmp(u + p, MARK[which][1], 3) == 0;
 }
 
+/* After spaces at q, a 1-2 digit number (*v), spaces and the CJK/Hangul
+   mark `which` ("11月", "19 일"). Returns the offset after the mark, or 0
+   (a mark ends at 3 or later, so 0 is never a real end). */
+static size_t read_num_mark(const uch *u, size_t len, size_t q, int which,
+                            int *v) {
+  int n;
+  q = skip_ws(u, len, q, 1);
+  n = read_num(u, len, q, 2, v);
+  if (!n)
+    return 0;
+  q = skip_ws(u, len, q + (size_t)n, 1);
+  return cjk_mark(u, len, q, which) ? q + 3 : 0;
+}
+
 /* Fill b with a day-precision body and check it; returns validity. */
 static int set_day(lp_body *b, int y, int m, int d, size_t start, size_t end,
                    int kind) {
@@ -200,21 +214,13 @@ static int parse_year_first(const uch *u, size_t len, size_t p, int y,
   q = skip_ws(u, len, q, 1);
   if (!cjk_mark(u, len, q, 0))
     return 0;
-  q = skip_ws(u, len, q + 3, 1);
-  n = read_num(u, len, q, 2, &m);
-  if (!n)
+  q = read_num_mark(u, len, q + 3, 1, &m);
+  if (!q)
     return 0;
-  q = skip_ws(u, len, q + (size_t)n, 1);
-  if (!cjk_mark(u, len, q, 1))
+  q = read_num_mark(u, len, q, 2, &d);
+  if (!q)
     return 0;
-  q = skip_ws(u, len, q + 3, 1);
-  n = read_num(u, len, q, 2, &d);
-  if (!n)
-    return 0;
-  q = skip_ws(u, len, q + (size_t)n, 1);
-  if (!cjk_mark(u, len, q, 2))
-    return 0;
-  return set_day(b, y, m, d, p, q + 3, K_CJK);
+  return set_day(b, y, m, d, p, q, K_CJK);
 }
 
 /*
@@ -294,6 +300,30 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
   return set_day(b, y, n2, n1, p, e, K_NUM);
 }
 
+/* After an optional mark (a dot or comma) at q, one to three space units:
+   the offset after them, or 0 when no space follows. */
+static size_t mark_then_ws(const uch *u, size_t len, size_t q, uch mark) {
+  size_t r;
+  if (q < len && u[q] == mark)
+    q++;
+  r = skip_ws(u, len, q, 3);
+  return r == q ? 0 : r;
+}
+
+/* The year at q ends a date with a month name, day d of month m, that
+   starts at p and was written in order ord (LP_ORD_NAME_*): fill b;
+   returns validity (0 also when no year stands at q). */
+static int name_day_year(const uch *u, size_t len, size_t q, int m, int d,
+                         size_t p, int ord, lp_body *b) {
+  int y, glued;
+  size_t r = read_year(u, len, q, &y, &glued);
+  if (!r || !set_day(b, y, m, d, p, r, K_NAME))
+    return 0;
+  b->glued = glued;
+  b->ord = ord;
+  return 1;
+}
+
 /*
  * Day-first body with a month name: day at p ending at q, then an optional
  * ordinal suffix or German dot, space (or "de"/"of"), month name, optional
@@ -304,7 +334,7 @@ static int parse_dmy(const uch *u, size_t len, size_t p, int n1, size_t q,
 static int parse_day_name(const uch *u, size_t len, size_t p, int day,
                           size_t q, lp_body *b) {
   size_t r, s1, we, s2;
-  int m, flags, y, glued;
+  int m, flags, y;
   if (q + 1 < len && (u[q] == '-' || u[q] == '/') &&
       (is_alpha(u[q + 1]) || is_wide_letter(u, len, q + 1))) {
     we = lp_dl_word_end(u, len, q + 1);
@@ -331,18 +361,11 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
   r = we;
   if (r < len && u[r] == '.')
     r++;
-  if (r < len && u[r] == ',')
-    r++;
-  s2 = skip_ws(u, len, r, 3);
-  if (s2 == r)
+  s2 = mark_then_ws(u, len, r, ',');
+  if (!s2)
     return 0;
   s2 = skip_conn(u, len, s2, CONN_YEAR);
-  r = read_year(u, len, s2, &y, &glued);
-  if (!r || !set_day(b, y, m, day, p, r, K_NAME))
-    return 0;
-  b->glued = glued;
-  b->ord = LP_ORD_NAME_DM;
-  return 1;
+  return name_day_year(u, len, s2, m, day, p, LP_ORD_NAME_DM, b);
 }
 
 /*
@@ -352,14 +375,11 @@ static int parse_day_name(const uch *u, size_t len, size_t p, int day,
  */
 static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
   size_t we = lp_dl_word_end(u, len, p), q, r;
-  int flags = 0, m = lp_dl_month_of(u, p, we, &flags), n, v, y, glued;
+  int flags = 0, m = lp_dl_month_of(u, p, we, &flags), n, v;
   if (!m)
     return 0;
-  q = we;
-  if (q < len && u[q] == '.')
-    q++;
-  r = skip_ws(u, len, q, 3);
-  if (r == q)
+  r = mark_then_ws(u, len, we, '.');
+  if (!r)
     return 0;
   n = read_num(u, len, r, 4, &v);
   if (n == 1 || n == 2) {
@@ -370,12 +390,7 @@ static int parse_month_first(const uch *u, size_t len, size_t p, lp_body *b) {
     q = skip_ws(u, len, q, 3);
     if (q == r)
       return 0;
-    r = read_year(u, len, q, &y, &glued);
-    if (!r || !set_day(b, y, m, v, p, r, K_NAME))
-      return 0;
-    b->glued = glued;
-    b->ord = LP_ORD_NAME_MD;
-    return 1;
+    return name_day_year(u, len, q, m, v, p, LP_ORD_NAME_MD, b);
   }
   if (!(flags & MF_MY))
     return 0;
@@ -432,18 +447,23 @@ static int parse_numeric(const uch *u, size_t len, size_t p, lp_body *b) {
   return parse_day_name(u, len, p, n1, q, b);
 }
 
+/* Back from k over up to three space units (ws_before), not
+   before lo; k itself when none stands there. */
+static size_t back_ws(const uch *u, size_t lo, size_t k) {
+  size_t w;
+  int n;
+  for (n = 0; n < 3 && (w = ws_before(u, lo, k)) != 0; n++)
+    k -= w;
+  return k;
+}
+
 /*
  * Start of a month name that ends just before the number at i (after
  * space and an optional dot, or before "de"), not before lo; NOPOS if none.
  */
 static size_t month_word_before(const uch *u, size_t lo, size_t i) {
-  size_t k = i, a, w;
-  int n = 0;
-  while (n < 3 && (w = ws_before(u, lo, k)) != 0) {
-    k -= w;
-    n++;
-  }
-  if (n == 0)
+  size_t k = back_ws(u, lo, i), a;
+  if (k == i)
     return NOPOS;
   if (k > lo && u[k - 1] == '.')
     k--;
@@ -451,13 +471,8 @@ static size_t month_word_before(const uch *u, size_t lo, size_t i) {
   if (a == k)
     return NOPOS;
   if (k - a == 2 && to_lower(u[a]) == 'd' && to_lower(u[a + 1]) == 'e') {
-    k = a;
-    n = 0;
-    while (n < 3 && (w = ws_before(u, lo, k)) != 0) {
-      k -= w;
-      n++;
-    }
-    if (n == 0)
+    k = back_ws(u, lo, a);
+    if (k == a)
       return NOPOS;
     a = lp_dl_word_start(u, lo, k);
     if (a == k)
@@ -471,19 +486,12 @@ static size_t month_word_before(const uch *u, size_t lo, size_t i) {
 /* Whether the month name at a follows a day number ("31 November", "1er
    mars", "20th of November"), so it is not a month-year form. */
 static int after_day(const uch *u, size_t lo, size_t a) {
-  size_t k = a, w, s;
-  int n = 0;
-  while (n < 3 && (w = ws_before(u, lo, k)) != 0) {
-    k -= w;
-    n++;
-  }
-  if (n == 0)
+  size_t k = back_ws(u, lo, a), s;
+  if (k == a)
     return 0;
   s = lp_dl_word_start(u, lo, k);
   if (k - s == 2 && (match_lit(u, k, s, "de") || match_lit(u, k, s, "of"))) {
-    k = s;
-    for (n = 0; n < 3 && (w = ws_before(u, lo, k)) != 0; n++)
-      k -= w;
+    k = back_ws(u, lo, s);
     s = lp_dl_word_start(u, lo, k);
   }
   if (k > lo && u[k - 1] == '.')
@@ -675,6 +683,17 @@ int lp_date_find(const char *s, size_t len, size_t from, lp_date *out) {
       i++;
   }
   return 0;
+}
+
+long lp_date_days(const lp_date *d) {
+  long y = d->year, m = d->month > 0 ? d->month : 1;
+  long dd = d->day > 0 ? d->day : 1, era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
 }
 
 void lp_date_swap_dm(lp_date *d) {

@@ -36,6 +36,10 @@ enum { LP_ORD_MD_GUESS = 1, LP_ORD_DM_PROOF, LP_ORD_MD_PROOF,
 /* Read an ambiguous slash date (LP_ORD_MD_GUESS) day first instead. */
 void lp_date_swap_dm(lp_date *d);
 
+/* Days since 1970-01-01 of d's day in the proleptic Gregorian calendar
+   (month and day taken as 1 when absent); negative before 1970. */
+long lp_date_days(const lp_date *d);
+
 /*
  * Find the first date in s[from..len).
  *   s:    UTF-8 text, need not be NUL-terminated; never read at or past len

@@ -376,18 +376,6 @@ static int url_date(const char *u, size_t n, lp_date *d, size_t *at) {
   return 0;
 }
 
-/* Days since 1970-01-01 of a date's day (proleptic Gregorian). */
-static long day_number(const lp_date *d) {
-  long y = d->year, m = d->month > 0 ? d->month : 1, dd = d->day > 0 ? d->day : 1;
-  long era, yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = y - era * 400;
-  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /* The hour in UTC of a date with a time given in UTC; -1 when it has no
  * time, a local offset or no zone (a time without a zone is the
  * publisher's clock: its day is the local day, not one to shift). */
@@ -486,8 +474,54 @@ static int pub_utc_hour(const lp_date *p, const cand *tim) {
 static int names_one(const cand *c, long dv, long dp) {
   long d;
   if (!c->have) return 0;
-  d = day_number(&c->d);
+  d = lp_date_days(&c->d);
   return d == dv ? 1 : d == dp ? -1 : 0;
+}
+
+/* Into c, the best-ranked value under key that parses as a date, passing
+ * over those inside a part of the page in `outside` (LP_IN_* bits); the
+ * first of equal rank wins. c->have stays 0 when none does. */
+static void best_date(const lp_meta *m, const char *key, unsigned outside,
+                      cand *c) {
+  size_t i;
+  for (i = 0; i < m->n; i++) {
+    const item *it = &m->v[i];
+    lp_date d;
+    if (strcmp(it->key, key) != 0) continue;
+    if (it->in & outside) continue;
+    if (!meta_date(it->value, it->len, &d)) continue;
+    if (!c->have || it->prio < c->it->prio) {
+      c->it = it;
+      c->d = d;
+      c->have = 1;
+    }
+  }
+}
+
+/* Keep each date found in metadata in the meta list under its key, in
+ * the order published, modified, <time>, URL; the modification date is
+ * also the article's date_modified, the URL's is credited to the rule
+ * "url". cs holds those four candidates in that order. */
+static int keep_dates(lp_html *h, loupe_article *a, lp_arena *arena,
+                      meta_list *ml, const cand *const cs[4]) {
+  static const char *const KEY[4] = {"date_published", "date_modified",
+                                     "date_time", "date_url"};
+  char buf[40];
+  size_t i, len;
+  loupe_span sp;
+  int rc;
+  for (i = 0; i < 4; i++) {
+    item src;
+    loupe_span *out = i == 1 ? &a->date_modified : &sp;
+    if (!cs[i]->have) continue;
+    src = *cs[i]->it;
+    if (i == 3) src.rule = "url";
+    len = lp_date_format(&cs[i]->d, buf, sizeof buf);
+    rc = span_from(out, h, &src, buf, len, arena);
+    if (rc == LOUPE_OK) rc = meta_push(ml, arena, KEY[i], out);
+    if (rc) return rc;
+  }
+  return LOUPE_OK;
 }
 
 /* Set a->date from candidate c (a metadata value; the text's own date
@@ -525,10 +559,8 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
                        lp_arena *arena, meta_list *ml) {
   const item *pubi = best(m, "date_published"), *url = NULL;
   cand pub, mod, tim, u, vis;
-  size_t i, at = 0;
-  char buf[40];
-  size_t len;
-  loupe_span sp;
+  const cand *const cs[4] = {&pub, &mod, &tim, &u};
+  size_t at = 0;
   int rc;
   memset(&pub, 0, sizeof pub);
   memset(&mod, 0, sizeof mod);
@@ -536,32 +568,11 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
   memset(&u, 0, sizeof u);
   memset(&vis, 0, sizeof vis);
   /* the best-ranked publication value that parses */
-  for (i = 0; i < m->n; i++) {
-    const item *it = &m->v[i];
-    lp_date d;
-    if (strcmp(it->key, "date_published") != 0) continue;
-    if (!meta_date(it->value, it->len, &d)) continue;
-    if (!pub.have || it->prio < pub.it->prio) {
-      pub.it = it;
-      pub.d = d;
-      pub.have = 1;
-    }
-  }
+  best_date(m, "date_published", 0, &pub);
   LP_UNUSED(pubi);
   mod.it = best(m, "date_modified");
   if (mod.it && meta_date(mod.it->value, mod.it->len, &mod.d)) mod.have = 1;
-  for (i = 0; i < m->n; i++) {
-    const item *it = &m->v[i];
-    lp_date d;
-    if (strcmp(it->key, "time") != 0) continue;
-    if (it->in & (LP_IN_ASIDE | LP_IN_FOOTER | LP_IN_NAV)) continue;
-    if (!meta_date(it->value, it->len, &d)) continue;
-    if (!tim.have || it->prio < tim.it->prio) {
-      tim.it = it;
-      tim.d = d;
-      tim.have = 1;
-    }
-  }
+  best_date(m, "time", LP_IN_ASIDE | LP_IN_FOOTER | LP_IN_NAV, &tim);
   url = best(m, "url");
   if (url && url_date(url->value, url->len, &u.d, &at)) {
     u.it = url;
@@ -571,48 +582,23 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
     vis.have = 1;
 
   /* metadata values, kept whatever is chosen */
-  if (pub.have) {
-    len = lp_date_format(&pub.d, buf, sizeof buf);
-    rc = span_from(&sp, h, pub.it, buf, len, arena);
-    if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_published", &sp);
-    if (rc) return rc;
-  }
-  if (mod.have) {
-    len = lp_date_format(&mod.d, buf, sizeof buf);
-    rc = span_from(&a->date_modified, h, mod.it, buf, len, arena);
-    if (rc == LOUPE_OK)
-      rc = meta_push(ml, arena, "date_modified", &a->date_modified);
-    if (rc) return rc;
-  }
-  if (tim.have) {
-    len = lp_date_format(&tim.d, buf, sizeof buf);
-    rc = span_from(&sp, h, tim.it, buf, len, arena);
-    if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_time", &sp);
-    if (rc) return rc;
-  }
-  if (u.have) {
-    item ui = *url;
-    ui.rule = "url";
-    len = lp_date_format(&u.d, buf, sizeof buf);
-    rc = span_from(&sp, h, &ui, buf, len, arena);
-    if (rc == LOUPE_OK) rc = meta_push(ml, arena, "date_url", &sp);
-    if (rc) return rc;
-  }
+  rc = keep_dates(h, a, arena, ml, cs);
+  if (rc) return rc;
   if (vis.have) a->date_visible = a->date;
 
-  if (pub.have && vis.have && day_number(&pub.d) != day_number(&vis.d)) {
-    long dv = day_number(&vis.d), dp = day_number(&pub.d), diff = dv - dp;
+  if (pub.have && vis.have && lp_date_days(&pub.d) != lp_date_days(&vis.d)) {
+    long dv = lp_date_days(&vis.d), dp = lp_date_days(&pub.d), diff = dv - dp;
     int generic = pub.it->prio >= 5, hour = pub_utc_hour(&pub.d, &tim), vote;
     /* the shown date is the modification's day, later than the
      * publication: the page presents itself as of that change */
-    int shown_mod = mod.have && day_number(&mod.d) == dv && diff > 0;
+    int shown_mod = mod.have && lp_date_days(&mod.d) == dv && diff > 0;
     if (diff == 1 || diff == -1) {
-      if (u.have && (day_number(&u.d) == dv || day_number(&u.d) == dp))
-        return day_number(&u.d) == dv ? LOUPE_OK
+      if (u.have && (lp_date_days(&u.d) == dv || lp_date_days(&u.d) == dp))
+        return lp_date_days(&u.d) == dv ? LOUPE_OK
                                        : take(h, a, &pub, NULL, arena);
       if (tim.have && local_day(&tim.d) &&
-          (day_number(&tim.d) == dv || day_number(&tim.d) == dp))
-        return day_number(&tim.d) == dv ? LOUPE_OK
+          (lp_date_days(&tim.d) == dv || lp_date_days(&tim.d) == dp))
+        return lp_date_days(&tim.d) == dv ? LOUPE_OK
                                          : take(h, a, &pub, NULL, arena);
       if (generic || shown_mod) return LOUPE_OK;
       if ((diff == -1 && hour >= 0 && hour < 8) ||
@@ -631,7 +617,7 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
   if (pub.have) {
     int hour = pub_utc_hour(&pub.d, &tim);
     if (!vis.have && u.have && hour >= 0) {
-      long diff = day_number(&u.d) - day_number(&pub.d);
+      long diff = lp_date_days(&u.d) - lp_date_days(&pub.d);
       if ((diff == -1 && hour < 8) || (diff == 1 && hour >= 22))
         return take(h, a, &u, "url", arena);
     }
