@@ -644,34 +644,13 @@ static const char *const speaker_kinds[] = {"unknown", "person",
                                             "organisation", "document"};
 
 /* The speaker, role, kind and mention of q on o. */
-/* Bytes of titles opening a person's name ("Senator Bernie Sanders",
- * "General Ana Ruiz" of "Attorney General Ana Ruiz"), when two words at
- * least are left; 0 when none. */
-static size_t name_past_titles(const char *s, size_t n) {
-  const vocab *v = qt_vocab();
-  size_t k = 0, e = qt_word_end(s, n, 0), rest;
-  int words = 0;
-  if (e == 0 || !(qt_vmask(v, s, 0, e) & V_HONOR)) return 0;
-  k = e < n && s[e] == '.' ? e + 1 : e;
-  if (k >= n || s[k] != ' ') return 0;
-  k++;
-  for (rest = k; rest < n;) {
-    size_t we = qt_word_end(s, n, rest);
-    if (we == rest || !qt_is_upper_at(s, n, rest)) return 0;
-    words++;
-    rest = we;
-    while (rest < n && (s[rest] == ' ' || s[rest] == '.')) rest++;
-  }
-  return words >= 2 ? k : 0;
-}
-
 static int emit_speaker(const registry *r, const qbuild *q, loupe_quote *o,
                         lp_arena *arena) {
   const char *role = q->role_text;
   int sk = q->skind;
   if (q->speaker >= 0) {
     const person *p = &r->p[q->speaker];
-    size_t a = p->org ? 0 : name_past_titles(r->s + p->start, p->len);
+    size_t a = p->org ? 0 : qt_name_past_titles(r->s + p->start, p->len);
     o->speaker = arena_copy(arena, r->s + p->start + a, p->len - a);
     if (o->speaker == NULL) return LOUPE_ENOMEM;
     if (p->role) role = p->role;

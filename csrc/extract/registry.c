@@ -462,3 +462,24 @@ int qt_find_org(registry *r, const char *s, size_t a, size_t len) {
   int i = key_first(r, s, a, len, K_FULL);
   return i >= 0 && r->p[i].org ? i : -1;
 }
+
+/* Bytes of titles opening a person's name ("Senator Bernie Sanders",
+ * "General Ana Ruiz" of "Attorney General Ana Ruiz"), when two words at
+ * least are left; 0 when none. */
+size_t qt_name_past_titles(const char *s, size_t n) {
+  const vocab *v = qt_vocab();
+  size_t k = 0, e = qt_word_end(s, n, 0), rest;
+  int words = 0;
+  if (e == 0 || !(qt_vmask(v, s, 0, e) & V_HONOR)) return 0;
+  k = e < n && s[e] == '.' ? e + 1 : e;
+  if (k >= n || s[k] != ' ') return 0;
+  k++;
+  for (rest = k; rest < n;) {
+    size_t we = qt_word_end(s, n, rest);
+    if (we == rest || !qt_is_upper_at(s, n, rest)) return 0;
+    words++;
+    rest = we;
+    while (rest < n && (s[rest] == ' ' || s[rest] == '.')) rest++;
+  }
+  return words >= 2 ? k : 0;
+}

@@ -264,7 +264,10 @@ static const char NEWS_CLAUSES[] =
   "Radio: \"The boats are older than the crews.\"\n"
   "\n"
   "Mayor Lund now said the contract had \"served the island well for a "
-  "decade.\"\n";
+  "decade.\"\n"
+  "\n"
+  "Lund signed the order on Monday, while Berg, the council member, "
+  "proposed \"a vote on every fare in the spring.\"\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -293,6 +296,8 @@ static void test_clauses(void) {
   SAID(a, "The boats are older", "Ivar Lunde", "direct");
   /* "now" between a speaker and the verb */
   SAID(a, "served the island well", "Eva Lund", NULL);
+  /* the subject of the clause holding the quote, not the sentence's */
+  SAID(a, "a vote on every fare", "Tove Berg", NULL);
   loupe_article_free(a);
 }
 

@@ -1,0 +1,124 @@
+/*
+ * cueafter.c - the cue after a closing quote mark: "[,] said X", "[,] X
+ * said", "X told reporters", "according to X", at the mark or at a later
+ * comma of a sentence the quote left open.
+ */
+#include <string.h>
+#include "quotes.h"
+
+/* Does the cue ending at e introduce words of its own ("He writes that
+ * "...", "She added: "...")? Then it is no cue of the quote before. */
+static int introduces_next(const char *s, size_t lim, size_t e) {
+  size_t k = qt_skip_space(s, lim, e), x;
+  if (k < lim && s[k] == ':') return 1;
+  if (!qt_word_is(s, k, qt_word_end(s, lim, k), "that")) return 0;
+  for (x = k; x < lim && x < k + 40; x++)
+    if (s[x] == '"' || ((unsigned char)s[x] == 0xE2 && x + 2 < lim &&
+                        (unsigned char)s[x + 2] == 0x9C))
+      return 1;
+  return 0;
+}
+
+/* "according to X" after a quote (e ends "according"): X, or the author
+ * of a document ("according to a filing by Kim Ray"). The cue's end, 0
+ * when none. */
+static size_t according_to(const body_t *b, registry *r, size_t e,
+                           size_t lim, size_t pos, qbuild *q) {
+  const char *s = b->s;
+  size_t t = qt_skip_space(s, lim, e), te = qt_word_end(s, lim, t), k;
+  int words;
+  speaker_ref sp;
+  if (!qt_word_is(s, t, te, "to")) return 0;
+  k = qt_skip_space(s, lim, te);
+  for (words = 0; words < 6 && k < lim; words++) {
+    size_t we;
+    if (qt_read_speaker(b, r, k, lim, pos, &sp) && sp.end > k) {
+      qt_credit(q, r, &sp, "according to", 12, "according-to");
+      return sp.end;
+    }
+    we = qt_word_end(s, lim, k);
+    /* lower-case words of a document ("a court filing by") */
+    if (we == k || qt_is_upper_at(s, lim, k) || we >= lim || s[we] != ' ')
+      return 0;
+    k = we + 1;
+  }
+  return 0;
+}
+
+/* A cue at k: "said X" or "X said". Returns its end, 0 when none. */
+static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
+                     size_t pos, qbuild *q) {
+  const vocab *v = b->v;
+  const char *s = b->s;
+  size_t e = qt_word_end(s, lim, k);
+  speaker_ref sp;
+  if (e == k) return 0;
+  if (qt_word_is(s, k, e, "according")) return according_to(b, r, e, lim, pos, q);
+  if ((qt_vmask(v, s, k, e) & V_SPEECH)) {
+    size_t ks = qt_skip_space(s, lim, e);
+    if (qt_read_speaker(b, r, ks, lim, pos, &sp) &&
+        !introduces_next(s, lim, sp.end)) {
+      q->cue = NULL;
+      qt_credit(q, r, &sp, s + k, e - k, "cue-after");
+      return sp.end;
+    }
+    return 0;
+  }
+  {
+    /* lower-case words before the role noun ("opposition lawmaker Ana
+     * Ruiz told reporters") */
+    int skip = 0;
+    while (skip < 3 && !qt_read_speaker(b, r, k, lim, pos, &sp)) {
+      size_t we = qt_word_end(s, lim, k);
+      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k) ||
+          (qt_vmask(v, s, k, we) & V_CONJ))     /* ", and Kim said" */
+        return 0;
+      k = we + 1;
+      skip++;
+    }
+    if (skip == 3) return 0;
+  }
+  {
+    size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
+    if (vs && !introduces_next(s, lim, ve)) {
+      size_t cl = ve - vs;
+      /* "told reporters" keeps its object */
+      if (qt_word_is(s, vs, ve, "told")) {
+        size_t os = qt_skip_space(s, lim, ve), oe = qt_word_end(s, lim, os);
+        if (oe > os && (qt_word_is(s, os, oe, "reporters") ||
+                        qt_word_is(s, os, oe, "journalists")))
+          cl = oe - vs;
+      }
+      qt_credit(q, r, &sp, s + vs, cl, "cue-after");
+      return ve;
+    }
+  }
+  return 0;
+}
+
+/*
+ * Look for a cue right after a closing mark at i: "[,] said X", "[,] X
+ * said", "X told reporters"; when the quote left its sentence open, also
+ * at a later comma of the sentence (""..." that Sanders can win, said
+ * Kim Ray"). Sets q's speaker and cue; returns the end of the cue
+ * clause, 0 when there is no cue.
+ */
+size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
+                    size_t pos, int open, qbuild *q) {
+  const char *s = b->s;
+  size_t k = i, x, got;
+  if (k < lim && s[k] == ',') k++;
+  k = qt_skip_space(s, lim, k);
+  got = cue_at(b, r, k, lim, pos, q);
+  if (got || !open) return got;
+  for (x = k; x < lim && x < k + 160; x++) {
+    if (s[x] == '.' || s[x] == '?' || s[x] == '!' || s[x] == '"' ||
+        (unsigned char)s[x] == 0xE2)
+      break;
+    if (s[x] == ',' && x + 1 < lim && s[x + 1] == ' ') {
+      got = cue_at(b, r, x + 2, lim, pos, q);
+      if (got) return got;
+    }
+  }
+  return 0;
+}
