@@ -101,12 +101,24 @@ static size_t sentence_back(const char *s, size_t i) {
 static int subject_at(const body_t *b, registry *r, size_t ss, size_t lim,
                       int g) {
   const char *s = b->s;
-  size_t a = qt_skip_titles(b->v, s, lim, ss), m;
+  size_t a = qt_skip_titles(b->v, s, lim, ss), m, c;
   int w, who;
   if (a >= lim || !qt_is_upper_at(s, lim, a)) return -1;
   m = qt_name_at(b->v, s, lim, a, &w);
-  if (m == 0) return -1;
+  if (m == 0) {
+    /* past an opening phrase: "In Washington, President Obama said" */
+    for (c = ss; c < lim && c < ss + 60 && s[c] != ','; c++) {}
+    if (c >= lim || s[c] != ',' || a != ss) return -1;
+    ss = qt_skip_space(s, lim, c + 1);
+    a = qt_skip_titles(b->v, s, lim, ss);
+    if (a >= lim || !qt_is_upper_at(s, lim, a)) return -1;
+    m = qt_name_at(b->v, s, lim, a, &w);
+    if (m == 0) return -1;
+  }
   who = qt_find_partial(r, s, a, m);
+  /* a name after a title is a person ("President Obama released ...
+   * He said"), even one the article gives nothing else about */
+  if (who < 0 && a > ss) who = qt_add_person(r, s, a, m, NULL, 0, 0);
   if (who < 0 || r->p[who].org) return -1;
   if (r->p[who].gender && r->p[who].gender != g) return -1;
   return who;

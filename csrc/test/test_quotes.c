@@ -267,7 +267,13 @@ static const char NEWS_CLAUSES[] =
   "decade.\"\n"
   "\n"
   "Lund signed the order on Monday, while Berg, the council member, "
-  "proposed \"a vote on every fare in the spring.\"\n";
+  "proposed \"a vote on every fare in the spring.\"\n"
+  "\n"
+  "In Harbourtown, Governor Brekke released a statement condemning "
+  "\"the closure of the north pier.\" He said he had asked the operator "
+  "to explain.\n"
+  "\n"
+  "\"We will reopen it by June,\" he said.\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -298,6 +304,9 @@ static void test_clauses(void) {
   SAID(a, "served the island well", "Eva Lund", NULL);
   /* the subject of the clause holding the quote, not the sentence's */
   SAID(a, "a vote on every fare", "Tove Berg", NULL);
+  /* "He" opening a sentence: the subject of the sentence before, a name
+   * after a title and an opening phrase */
+  SAID(a, "We will reopen it by June", "Brekke", "direct");
   loupe_article_free(a);
 }
 
