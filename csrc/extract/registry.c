@@ -312,6 +312,35 @@ void qt_reg_set_noun(registry *r, int i, const char *w, size_t n) {
   reg_link(r, i);
 }
 
+/* The gender a role's nouns give (1 he, 2 she, 0 none): "his wife",
+ * "the spokeswoman", "actor". */
+static int role_gender(const char *role, size_t rlen) {
+  static const char *const she[] = {
+    "wife", "mother", "daughter", "sister", "widow", "aunt", "niece",
+    "granddaughter", "girlfriend", "fiancee", "actress", "spokeswoman",
+    "chairwoman", "congresswoman", "businesswoman", "councilwoman",
+    "grandmother", "stepmother", "queen", "princess", NULL
+  };
+  static const char *const he[] = {
+    "husband", "father", "son", "brother", "widower", "uncle", "nephew",
+    "grandson", "boyfriend", "fiance", "actor", "spokesman", "chairman",
+    "congressman", "businessman", "councilman", "grandfather",
+    "stepfather", "king", "prince", NULL
+  };
+  size_t k = 0;
+  while (k < rlen) {
+    size_t e = qt_word_end(role, rlen, k);
+    int j;
+    if (e == k) { k++; continue; }
+    for (j = 0; she[j]; j++)
+      if (qt_word_is(role, k, e, she[j])) return 2;
+    for (j = 0; he[j]; j++)
+      if (qt_word_is(role, k, e, he[j])) return 1;
+    k = e;
+  }
+  return 0;
+}
+
 static char *dup_role(registry *r, const char *role, size_t rlen) {
   char *c = malloc(rlen + 1);
   if (c == NULL) { r->oom = 1; return NULL; }
@@ -332,6 +361,8 @@ int qt_add_person(registry *r, const char *s, size_t a, size_t len,
     reg_unlink(r, i);
     if (r->p[i].role == NULL && role != NULL)
       r->p[i].role = dup_role(r, role, rlen);
+    if (r->p[i].gender == 0 && !r->p[i].org && role != NULL)
+      r->p[i].gender = role_gender(role, rlen);
     if (role != NULL || org) r->p[i].unlisted = 0;
     r->p[i].last = a;
     reg_link(r, i);
@@ -364,6 +395,7 @@ int qt_add_person(registry *r, const char *s, size_t a, size_t len,
   }
   r->p[i].last = a;
   if (role) r->p[i].role = dup_role(r, role, rlen);
+  if (role && !org) r->p[i].gender = role_gender(role, rlen);
   if (key_add(r, i, K_FULL) ||
       (!org && (key_add(r, i, K_FIRST) || key_add(r, i, K_LAST)))) {
     r->oom = 1;

@@ -273,7 +273,12 @@ static const char NEWS_CLAUSES[] =
   "\"the closure of the north pier.\" He said he had asked the operator "
   "to explain.\n"
   "\n"
-  "\"We will reopen it by June,\" he said.\n";
+  "\"We will reopen it by June,\" he said.\n"
+  "\n"
+  "Lunde will sail the last crossing with his wife, Maren Lie, who "
+  "keeps the ship's log.\n"
+  "\n"
+  "\"It is the best route on the coast,\" he said.\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -307,6 +312,8 @@ static void test_clauses(void) {
   /* "He" opening a sentence: the subject of the sentence before, a name
    * after a title and an opening phrase */
   SAID(a, "We will reopen it by June", "Brekke", "direct");
+  /* a role noun gives a gender ("his wife, Maren Lie"): "he" skips her */
+  SAID(a, "It is the best route", "Ivar Lunde", "direct");
   loupe_article_free(a);
 }
 
