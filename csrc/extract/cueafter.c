@@ -53,7 +53,8 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
   size_t e = qt_word_end(s, lim, k);
   speaker_ref sp;
   if (e == k) return 0;
-  if (qt_word_is(s, k, e, "according")) return according_to(b, r, e, lim, pos, q);
+  if (e - k == 9 && qt_word_is(s, k, e, "according"))
+    return according_to(b, r, e, lim, pos, q);
   if ((qt_vmask(v, s, k, e) & V_SPEECH)) {
     size_t ks = qt_skip_space(s, lim, e);
     if (qt_read_speaker(b, r, ks, lim, pos, &sp) &&

@@ -318,15 +318,23 @@ static int same_sentence_speaker(pscan *ps, qbuild *q, size_t ms) {
  * (not "he said": a pronoun is read better from the cue before); its
  * end, 0 when none. */
 static size_t named_cue_after(pscan *ps, qbuild *q, size_t qs, size_t after) {
-  qbuild t = *q;
-  size_t ce = qt_cue_after(ps->b, ps->r, after, ps->to, qs, 0, &t);
-  if (ce == 0 || t.mention == NULL || t.mention_len == 0) return 0;
-  if (qt_vmask(ps->b->v, t.mention, 0,
-               qt_word_end(t.mention, t.mention_len, 0)) &
-      (V_HE | V_SHE | V_IT))
-    return 0;
-  *q = t;
-  return ce;
+  size_t ce = qt_cue_after(ps->b, ps->r, after, ps->to, qs, 0, q);
+  if (ce == 0) return 0;
+  if (q->mention && q->mention_len &&
+      !(qt_vmask(ps->b->v, q->mention, 0,
+                 qt_word_end(q->mention, q->mention_len, 0)) &
+        (V_HE | V_SHE | V_IT)))
+    return ce;
+  /* a pronoun: left to the cue before (q was uncredited) */
+  q->speaker = -1;
+  q->speaker_text = NULL;
+  q->speaker_text_len = 0;
+  q->rule = NULL;
+  q->mention = NULL;
+  q->mention_len = 0;
+  q->cue = NULL;
+  q->cue_buf[0] = '\0';
+  return 0;
 }
 
 /* The cues of quote q at [qs, qe) (opening mark at ms, text after the

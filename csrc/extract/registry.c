@@ -312,32 +312,34 @@ void qt_reg_set_noun(registry *r, int i, const char *w, size_t n) {
   reg_link(r, i);
 }
 
-/* The gender a role's nouns give (1 he, 2 she, 0 none): "his wife",
- * "the spokeswoman", "actor". */
+/* The gender a role's head noun gives (1 he, 2 she, 0 none): "his
+ * wife", "the spokeswoman", "actor". */
 static int role_gender(const char *role, size_t rlen) {
-  static const char *const she[] = {
-    "wife", "mother", "daughter", "sister", "widow", "aunt", "niece",
-    "granddaughter", "girlfriend", "fiancee", "actress", "spokeswoman",
-    "chairwoman", "congresswoman", "businesswoman", "councilwoman",
-    "grandmother", "stepmother", "queen", "princess", NULL
+  static const struct { const char *w; int g; } nouns[] = {
+    {"wife", 2}, {"mother", 2}, {"daughter", 2}, {"sister", 2},
+    {"widow", 2}, {"aunt", 2}, {"niece", 2}, {"granddaughter", 2},
+    {"girlfriend", 2}, {"fiancee", 2}, {"actress", 2}, {"spokeswoman", 2},
+    {"chairwoman", 2}, {"congresswoman", 2}, {"businesswoman", 2},
+    {"councilwoman", 2}, {"grandmother", 2}, {"queen", 2},
+    {"princess", 2}, {"husband", 1}, {"father", 1}, {"son", 1},
+    {"brother", 1}, {"widower", 1}, {"uncle", 1}, {"nephew", 1},
+    {"grandson", 1}, {"boyfriend", 1}, {"fiance", 1}, {"actor", 1},
+    {"spokesman", 1}, {"chairman", 1}, {"congressman", 1},
+    {"businessman", 1}, {"councilman", 1}, {"grandfather", 1},
+    {"king", 1}, {"prince", 1}
   };
-  static const char *const he[] = {
-    "husband", "father", "son", "brother", "widower", "uncle", "nephew",
-    "grandson", "boyfriend", "fiance", "actor", "spokesman", "chairman",
-    "congressman", "businessman", "councilman", "grandfather",
-    "stepfather", "king", "prince", NULL
-  };
-  size_t k = 0;
-  while (k < rlen) {
-    size_t e = qt_word_end(role, rlen, k);
-    int j;
-    if (e == k) { k++; continue; }
-    for (j = 0; she[j]; j++)
-      if (qt_word_is(role, k, e, she[j])) return 2;
-    for (j = 0; he[j]; j++)
-      if (qt_word_is(role, k, e, he[j])) return 1;
-    k = e;
-  }
+  size_t k = rlen, e, j;
+  unsigned char c;
+  /* the head noun: the role's last word */
+  while (k > 0 && !qt_is_word_byte((unsigned char)role[k - 1])) k--;
+  e = k;
+  while (k > 0 && qt_is_word_byte((unsigned char)role[k - 1])) k--;
+  if (e - k < 3) return 0;
+  c = (unsigned char)role[k] | 32;
+  for (j = 0; j < sizeof nouns / sizeof nouns[0]; j++)
+    if ((unsigned char)nouns[j].w[0] == c && strlen(nouns[j].w) == e - k &&
+        qt_word_is(role, k, e, nouns[j].w))
+      return nouns[j].g;
   return 0;
 }
 

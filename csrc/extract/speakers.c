@@ -515,7 +515,8 @@ static int name_apposition(const vocab *v, const char *s, size_t lim,
 /* A word between a subject and its verb ("also", "later", "on
  * Monday"; "now": "Ray now says"). */
 static int filler(const vocab *v, const char *s, size_t a, size_t b) {
-  return (qt_vmask(v, s, a, b) & V_FILLER) || qt_word_is(s, a, b, "now");
+  return (qt_vmask(v, s, a, b) & V_FILLER) ||
+         (b - a == 3 && qt_word_is(s, a, b, "now"));
 }
 
 /* Is s[a, b) a word that may join the capitalised words of a name
@@ -554,10 +555,9 @@ static size_t org_name_end(const char *s, size_t lim, size_t x, int *caps) {
 static size_t and_name(const vocab *v, const char *s, size_t lim, size_t i) {
   size_t w, we, m;
   int words;
-  if (i + 5 >= lim || s[i] != ' ') return i;
+  if (i + 5 >= lim || memcmp(s + i, " and ", 5) != 0) return i;
   w = i + 1;
-  we = qt_word_end(s, lim, w);
-  if (!qt_word_is(s, w, we, "and")) return i;
+  we = w + 3;
   w = qt_skip_space(s, lim, we);
   m = qt_name_at(v, s, lim, w, &words);
   return m > 0 && words >= 2 ? w + m : i;
@@ -786,9 +786,10 @@ static void clause_subject(const body_t *b, registry *r, size_t k, size_t i,
       continue;
     }
     /* "and" and "but" after a comma: "he and Cruz" is one subject */
-    if (((qt_word_is(s, k, e, "and") || qt_word_is(s, k, e, "but")) &&
-         k >= 2 && s[k - 1] == ' ' && s[k - 2] == ',') ||
-        qt_word_is(s, k, e, "while") || qt_word_is(s, k, e, "whereas")) {
+    if ((e - k == 3 && k >= 2 && s[k - 1] == ' ' && s[k - 2] == ',' &&
+         (qt_word_is(s, k, e, "and") || qt_word_is(s, k, e, "but"))) ||
+        (e - k == 5 && qt_word_is(s, k, e, "while")) ||
+        (e - k == 7 && qt_word_is(s, k, e, "whereas"))) {
       size_t n = qt_skip_space(s, i, e);
       if (n < i && qt_is_upper_at(s, i, n) &&
           qt_read_speaker(b, r, n, i, i, &c) && c.who >= 0 && c.end > n &&
