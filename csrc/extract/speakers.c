@@ -86,9 +86,20 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
 static size_t sentence_back(const char *s, size_t i) {
   size_t k = i, low = i > 400 ? i - 400 : 0;
   while (k > low) {
-    char c = s[k - 1];
-    if (c == '\n' || ((c == '.' || c == '?' || c == '!') && k < i &&
-                      s[k] == ' ' && !(c == '.' && qt_abbreviation(s, low, k - 1))))
+    size_t p = k - 1;
+    char c;
+    /* a closing mark after the full stop: ".\" Trump said" */
+    if (k < i && s[k] == ' ' && p > low) {
+      if (s[p] == '"') p--;
+      else if (p >= low + 3 && (unsigned char)s[p] == 0x9D &&
+               (unsigned char)s[p - 1] == 0x80 &&
+               (unsigned char)s[p - 2] == 0xE2)
+        p -= 3;
+    }
+    c = s[p];
+    if (s[k - 1] == '\n' ||
+        ((c == '.' || c == '?' || c == '!') && k < i && s[k] == ' ' &&
+         !(c == '.' && qt_abbreviation(s, low, p))))
       break;
     k--;
   }

@@ -278,7 +278,11 @@ static const char NEWS_CLAUSES[] =
   "Lunde will sail the last crossing with his wife, Maren Lie, who "
   "keeps the ship's log.\n"
   "\n"
-  "\"It is the best route on the coast,\" he said.\n";
+  "\"It is the best route on the coast,\" he said.\n"
+  "\n"
+  "Mayor Lund called the vote \"a fair start.\" Lunde, asked about the "
+  "fares, said the crews, who he says are \"tired of waiting for the "
+  "council,\" want a vote.\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -314,6 +318,9 @@ static void test_clauses(void) {
   SAID(a, "We will reopen it by June", "Brekke", "direct");
   /* a role noun gives a gender ("his wife, Maren Lie"): "he" skips her */
   SAID(a, "It is the best route", "Ivar Lunde", "direct");
+  /* a sentence ends at a full stop inside its closing mark: "he" is the
+   * subject of the sentence after it */
+  SAID(a, "tired of waiting for the council", "Ivar Lunde", NULL);
   loupe_article_free(a);
 }
 
