@@ -45,6 +45,27 @@ static size_t according_to(const body_t *b, registry *r, size_t e,
   return 0;
 }
 
+/* Does s[k, e) end in a possessive ('s, ’s)? */
+static int owner_word(const char *s, size_t k, size_t e) {
+  if (e < k + 3 || s[e - 1] != 's') return 0;
+  return s[e - 2] == '\'' ||
+         (e >= k + 5 && memcmp(s + e - 4, "\xE2\x80\x99", 3) == 0);
+}
+
+/* Credit q to sp with the verb s[vs, ve) as its cue ("told reporters"
+ * keeps its object). */
+static void credit_verb(qbuild *q, registry *r, const speaker_ref *sp,
+                        size_t vs, size_t ve, size_t lim, const char *s) {
+  size_t cl = ve - vs;
+  if (qt_word_is(s, vs, ve, "told")) {
+    size_t os = qt_skip_space(s, lim, ve), oe = qt_word_end(s, lim, os);
+    if (oe > os && (qt_word_is(s, os, oe, "reporters") ||
+                    qt_word_is(s, os, oe, "journalists")))
+      cl = oe - vs;
+  }
+  qt_credit(q, r, sp, s + vs, cl, "cue-after");
+}
+
 /* A cue at k: "said X" or "X said". Returns its end, 0 when none. */
 static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
                      size_t pos, qbuild *q) {
@@ -66,32 +87,33 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
     return 0;
   }
   {
-    /* lower-case words before the role noun ("opposition lawmaker Ana
-     * Ruiz told reporters") */
-    int skip = 0;
-    while (skip < 3 && !qt_read_speaker(b, r, k, lim, pos, &sp)) {
-      size_t we = qt_word_end(s, lim, k);
-      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k) ||
+    /* words of a role before the speaker: lower-case ("opposition
+     * lawmaker Ana Ruiz told reporters") or a capitalised title the name
+     * reader stops in ("Oster County Recorder Helga Prante said") */
+    int skip, titled = 0;   /* capitalised words skipped */
+    for (skip = 0; skip < 4; skip++) {
+      size_t we;
+      int upper = qt_is_upper_at(s, lim, k);
+      if (qt_read_speaker(b, r, k, lim, pos, &sp)) {
+        size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
+        /* past a title, only a person the article knows */
+        if (vs && !introduces_next(s, lim, ve) && (!titled || sp.who >= 0)) {
+          credit_verb(q, r, &sp, vs, ve, lim, s);
+          return ve;
+        }
+        if (!upper) return 0;
+      } else if (upper) {
+        return 0;
+      }
+      we = qt_word_end(s, lim, k);
+      if (we == k || we >= lim || s[we] != ' ' ||
           (qt_vmask(v, s, k, we) & V_CONJ))     /* ", and Kim said" */
         return 0;
+      /* capitalised: only "The" and an owner ("The Courier's Kim Ray") */
+      if (upper && !qt_word_is(s, k, we, "the") && !owner_word(s, k, we))
+        return 0;
+      titled |= upper;
       k = we + 1;
-      skip++;
-    }
-    if (skip == 3) return 0;
-  }
-  {
-    size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
-    if (vs && !introduces_next(s, lim, ve)) {
-      size_t cl = ve - vs;
-      /* "told reporters" keeps its object */
-      if (qt_word_is(s, vs, ve, "told")) {
-        size_t os = qt_skip_space(s, lim, ve), oe = qt_word_end(s, lim, os);
-        if (oe > os && (qt_word_is(s, os, oe, "reporters") ||
-                        qt_word_is(s, os, oe, "journalists")))
-          cl = oe - vs;
-      }
-      qt_credit(q, r, &sp, s + vs, cl, "cue-after");
-      return ve;
     }
   }
   return 0;

@@ -282,7 +282,12 @@ static const char NEWS_CLAUSES[] =
   "\n"
   "Mayor Lund called the vote \"a fair start.\" Lunde, asked about the "
   "fares, said the crews, who he says are \"tired of waiting for the "
-  "council,\" want a vote.\n";
+  "council,\" want a vote.\n"
+  "\n"
+  "Ola Strand asked the board for its figures.\n"
+  "\n"
+  "\"The numbers do not add up,\" The Harbour Post's Ola Strand "
+  "wrote.\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -321,6 +326,8 @@ static void test_clauses(void) {
   /* a sentence ends at a full stop inside its closing mark: "he" is the
    * subject of the sentence after it */
   SAID(a, "tired of waiting for the council", "Ivar Lunde", NULL);
+  /* an outlet's possessive before the speaker after a quote */
+  SAID(a, "The numbers do not add up", "Ola Strand", "direct");
   loupe_article_free(a);
 }
 
