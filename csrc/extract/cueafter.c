@@ -45,6 +45,20 @@ static size_t according_to(const body_t *b, registry *r, size_t e,
   return 0;
 }
 
+/* A function word that no role holds ("in", "with", "that"). */
+static int role_stop(const char *s, size_t k, size_t e) {
+  static const char *const w[] = {
+    "in", "on", "at", "with", "to", "for", "of", "by", "from", "that",
+    "after", "before", "during", "about", "into", "as", "than", "it",
+    "this", "there", "then", "so", NULL
+  };
+  int j;
+  if (e - k > 6) return 0;
+  for (j = 0; w[j]; j++)
+    if (qt_word_is(s, k, e, w[j])) return 1;
+  return 0;
+}
+
 /* Does s[k, e) end in a possessive ('s, ’s)? */
 static int owner_word(const char *s, size_t k, size_t e) {
   if (e < k + 3 || s[e - 1] != 's') return 0;
@@ -78,6 +92,19 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
     return according_to(b, r, e, lim, pos, q);
   if ((qt_vmask(v, s, k, e) & V_SPEECH)) {
     size_t ks = qt_skip_space(s, lim, e);
+    int skip = 0;
+    /* "said undecided voter Siri Holt": lower-case words of a role (no
+     * function words: not "said in an interview with X") */
+    while (skip < 3 && ks < lim && s[ks] >= 'a' && s[ks] <= 'z' &&
+           !qt_read_speaker(b, r, ks, lim, pos, &sp)) {
+      size_t we = qt_word_end(s, lim, ks);
+      if (we == ks || we >= lim || s[we] != ' ' ||
+          (qt_vmask(v, s, ks, we) & (V_CONJ | V_NOTNAME)) ||
+          role_stop(s, ks, we))
+        return 0;
+      ks = we + 1;
+      skip++;
+    }
     if (qt_read_speaker(b, r, ks, lim, pos, &sp) &&
         !introduces_next(s, lim, sp.end)) {
       q->cue = NULL;

@@ -287,7 +287,13 @@ static const char NEWS_CLAUSES[] =
   "Ola Strand asked the board for its figures.\n"
   "\n"
   "\"The numbers do not add up,\" The Harbour Post's Ola Strand "
-  "wrote.\n";
+  "wrote.\n"
+  "\n"
+  "\"I do not know where the board stands,\" said undecided Labour "
+  "voter Siri Holt of Brask, before the meeting.\n"
+  "\n"
+  "\"The pier was fine last year,\" said retired harbour pilot Ole "
+  "Dahl. \"Nobody asked us.\"\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -328,6 +334,9 @@ static void test_clauses(void) {
   SAID(a, "tired of waiting for the council", "Ivar Lunde", NULL);
   /* an outlet's possessive before the speaker after a quote */
   SAID(a, "The numbers do not add up", "Ola Strand", "direct");
+  /* "said" and lower-case words of a role before the name */
+  SAID(a, "I do not know where the board", "Siri Holt", "direct");
+  SAID(a, "The pier was fine last year", "Ole Dahl", "direct");
   loupe_article_free(a);
 }
 
