@@ -50,7 +50,8 @@ static int role_stop(const char *s, size_t k, size_t e) {
   static const char *const w[] = {
     "in", "on", "at", "with", "to", "for", "of", "by", "from", "that",
     "after", "before", "during", "about", "into", "as", "than", "it",
-    "this", "there", "then", "so", NULL
+    "this", "there", "then", "so", "which", "what", "who", "whether",
+    "how", "why", "if", "when", "where", "not", "no", NULL
   };
   int j;
   if (e - k > 6) return 0;
@@ -95,12 +96,16 @@ static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
     int skip = 0;
     /* "said undecided voter Siri Holt": lower-case words of a role (no
      * function words: not "said in an interview with X") */
-    while (skip < 3 && ks < lim && s[ks] >= 'a' && s[ks] <= 'z' &&
+    while (skip < 4 && ks < lim && s[ks] >= 'a' && s[ks] <= 'z' &&
            !qt_read_speaker(b, r, ks, lim, pos, &sp)) {
       size_t we = qt_word_end(s, lim, ks);
       if (we == ks || we >= lim || s[we] != ' ' ||
-          (qt_vmask(v, s, ks, we) & (V_CONJ | V_NOTNAME)) ||
-          role_stop(s, ks, we))
+          (qt_vmask(v, s, ks, we) & V_CONJ) ||
+          (role_stop(s, ks, we) &&
+           /* "of" inside a role: "secretary of state", "master of
+            * ceremonies" */
+           !(skip > 0 && qt_word_is(s, ks, we, "of") && we + 1 < lim &&
+             s[we + 1] >= 'a' && s[we + 1] <= 'z')))
         return 0;
       ks = we + 1;
       skip++;

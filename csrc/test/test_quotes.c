@@ -293,7 +293,13 @@ static const char NEWS_CLAUSES[] =
   "voter Siri Holt of Brask, before the meeting.\n"
   "\n"
   "\"The pier was fine last year,\" said retired harbour pilot Ole "
-  "Dahl. \"Nobody asked us.\"\n";
+  "Dahl. \"Nobody asked us.\"\n"
+  "\n"
+  "\"The fares were set in 1998,\" said former secretary of state Ana "
+  "Moe, who signed the first contract.\n"
+  "\n"
+  "\"It will be close on the night.\" Asked which Oster ward would "
+  "decide it, Moe laughed.\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -337,6 +343,14 @@ static void test_clauses(void) {
   /* "said" and lower-case words of a role before the name */
   SAID(a, "I do not know where the board", "Siri Holt", "direct");
   SAID(a, "The pier was fine last year", "Ole Dahl", "direct");
+  SAID(a, "The fares were set in 1998", "Ana Moe", "direct");
+  /* "Asked which Oster ward": no role words, no speaker */
+  {
+    const loupe_quote *q = quote_starting(a, "It will be close");
+    CHECK(q && (q->speaker == NULL || strstr(q->speaker, "Oster") == NULL),
+          "a place after \"asked which\" is no speaker: %s",
+          q && q->speaker ? q->speaker : "(none)");
+  }
   loupe_article_free(a);
 }
 
