@@ -741,6 +741,21 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
         k = sp.end > k ? sp.end : e;
         continue;
       }
+      /* ", says Kim Ray, historian, is that "...": the verb first, the
+       * speaker set off by commas */
+      if (k >= 2 && s[k - 1] == ' ' && s[k - 2] == ',' &&
+          (qt_vmask(v, s, k, e) & V_SPEECH) &&
+          !after_tell(s, k, e)) {       /* ", telling Reuters," */
+        size_t n = qt_skip_space(s, limit, e);
+        if (qt_read_speaker(b, r, n, limit, i, &sp) && sp.end > n &&
+            sp.end < limit && s[sp.end] == ',') {
+          best = sp;
+          bv = k;
+          bl = e - k;
+          k = sp.end;
+          continue;
+        }
+      }
       k = e;
     }
     if (bl) {

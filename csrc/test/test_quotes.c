@@ -299,7 +299,13 @@ static const char NEWS_CLAUSES[] =
   "Moe, who signed the first contract.\n"
   "\n"
   "\"It will be close on the night.\" Asked which Oster ward would "
-  "decide it, Moe laughed.\n";
+  "decide it, Moe laughed.\n"
+  "\n"
+  "The trouble with the pier, says Nora Vik, an engineer at the port, is "
+  "that it was \"built for boats half the size of today's.\"\n"
+  "\n"
+  "Hours later, Dahl answered her, telling Harbour Radio, \"The pier "
+  "will outlast us all.\"\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -344,6 +350,9 @@ static void test_clauses(void) {
   SAID(a, "I do not know where the board", "Siri Holt", "direct");
   SAID(a, "The pier was fine last year", "Ole Dahl", "direct");
   SAID(a, "The fares were set in 1998", "Ana Moe", "direct");
+  /* ", says X," set off by commas before the quote; not ", telling Y," */
+  SAID(a, "built for boats half the size", "Nora Vik", NULL);
+  SAID(a, "The pier will outlast us all", "Ole Dahl", NULL);
   /* "Asked which Oster ward": no role words, no speaker */
   {
     const loupe_quote *q = quote_starting(a, "It will be close");
