@@ -177,3 +177,27 @@ size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
   }
   return 0;
 }
+
+/* A cue right after the closing mark at after that names its speaker
+ * (not "he said": a pronoun is read better from the cue before); its
+ * end, 0 when none. */
+size_t qt_cue_after_named(const body_t *b, registry *r, size_t after,
+                          size_t lim, size_t pos, qbuild *q) {
+  size_t ce = qt_cue_after(b, r, after, lim, pos, 0, q);
+  if (ce == 0) return 0;
+  if (q->mention && q->mention_len &&
+      !(qt_vmask(b->v, q->mention, 0,
+                 qt_word_end(q->mention, q->mention_len, 0)) &
+        (V_HE | V_SHE | V_IT)))
+    return ce;
+  /* a pronoun: left to the cue before (q was uncredited) */
+  q->speaker = -1;
+  q->speaker_text = NULL;
+  q->speaker_text_len = 0;
+  q->rule = NULL;
+  q->mention = NULL;
+  q->mention_len = 0;
+  q->cue = NULL;
+  q->cue_buf[0] = '\0';
+  return 0;
+}

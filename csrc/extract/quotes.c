@@ -314,29 +314,6 @@ static int same_sentence_speaker(pscan *ps, qbuild *q, size_t ms) {
   return 1;
 }
 
-/* A cue right after the closing mark at after that names its speaker
- * (not "he said": a pronoun is read better from the cue before); its
- * end, 0 when none. */
-static size_t named_cue_after(pscan *ps, qbuild *q, size_t qs, size_t after) {
-  size_t ce = qt_cue_after(ps->b, ps->r, after, ps->to, qs, 0, q);
-  if (ce == 0) return 0;
-  if (q->mention && q->mention_len &&
-      !(qt_vmask(ps->b->v, q->mention, 0,
-                 qt_word_end(q->mention, q->mention_len, 0)) &
-        (V_HE | V_SHE | V_IT)))
-    return ce;
-  /* a pronoun: left to the cue before (q was uncredited) */
-  q->speaker = -1;
-  q->speaker_text = NULL;
-  q->speaker_text_len = 0;
-  q->rule = NULL;
-  q->mention = NULL;
-  q->mention_len = 0;
-  q->cue = NULL;
-  q->cue_buf[0] = '\0';
-  return 0;
-}
-
 /* The cues of quote q at [qs, qe) (opening mark at ms, text after the
  * closing mark at after), most precise first; the end of a cue clause
  * after the quote (> 1), 1 for a cue found elsewhere, 0 for none. */
@@ -356,7 +333,7 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
   /* a quote that ends on a comma hands the sentence over to its own
    * reporting clause (""...," DeSantis said"), whoever spoke before it */
   if (!at_start && UNCREDITED && ends_comma)
-    ce = named_cue_after(ps, q, qs, after);
+    ce = qt_cue_after_named(b, r, after, ps->to, qs, q);
   if (ce == 0 && !at_start && UNCREDITED &&
       qt_cue_before(b, r, ps->from, ms, q))
     ce = 1;

@@ -330,6 +330,8 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
 /* cueafter.c */
 size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
                     size_t pos, int open, qbuild *q);
+size_t qt_cue_after_named(const body_t *b, registry *r, size_t after,
+                          size_t lim, size_t pos, qbuild *q);
 
 /* mdview.c: the body without Markdown markup, mapped back to it */
 typedef struct {
