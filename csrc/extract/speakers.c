@@ -87,19 +87,18 @@ static size_t sentence_back(const char *s, size_t i) {
   size_t k = i, low = i > 400 ? i - 400 : 0;
   while (k > low) {
     size_t p = k - 1;
-    char c;
+    char c = s[p];
     /* a closing mark after the full stop: ".\" Trump said" */
-    if (k < i && s[k] == ' ' && p > low) {
-      if (s[p] == '"') p--;
-      else if (p >= low + 3 && (unsigned char)s[p] == 0x9D &&
-               (unsigned char)s[p - 1] == 0x80 &&
+    if ((c == '"' || (unsigned char)c == 0x9D) && k < i && s[k] == ' ' &&
+        p > low) {
+      if (c == '"') p--;
+      else if (p >= low + 3 && (unsigned char)s[p - 1] == 0x80 &&
                (unsigned char)s[p - 2] == 0xE2)
         p -= 3;
+      c = s[p];
     }
-    c = s[p];
-    if (s[k - 1] == '\n' ||
-        ((c == '.' || c == '?' || c == '!') && k < i && s[k] == ' ' &&
-         !(c == '.' && qt_abbreviation(s, low, p))))
+    if (c == '\n' || ((c == '.' || c == '?' || c == '!') && k < i &&
+                      s[k] == ' ' && !(c == '.' && qt_abbreviation(s, low, p))))
       break;
     k--;
   }
@@ -720,7 +719,8 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
       size_t e = qt_word_end(s, limit, k), ve;
       if (e == k) {
         /* words inside another quote are somebody's words, no cue */
-        k = past_quoted(s, limit, k);
+        k = s[k] == '"' || (unsigned char)s[k] == 0xE2
+            ? past_quoted(s, limit, k) : k + 1;
         continue;
       }
       if ((k == ss || !qt_is_word_byte((unsigned char)s[k - 1])) &&
@@ -808,7 +808,8 @@ static void clause_subject(const body_t *b, registry *r, size_t k, size_t i,
   while (k < i) {
     size_t e = qt_word_end(s, i, k);
     if (e == k) {
-      k = past_quoted(s, i, k);
+      k = s[k] == '"' || (unsigned char)s[k] == 0xE2 ? past_quoted(s, i, k)
+                                                      : k + 1;
       continue;
     }
     /* "and" and "but" after a comma: "he and Cruz" is one subject */
