@@ -59,6 +59,7 @@ build = {
         "csrc/util/words.c",
         "csrc/extract/charset.c",
         "csrc/extract/classify.c",
+        "csrc/extract/cueafter.c",
         "csrc/extract/dateclock.c",
         "csrc/extract/datepick.c",
         "csrc/extract/dates.c",

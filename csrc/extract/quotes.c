@@ -314,21 +314,6 @@ static int same_sentence_speaker(pscan *ps, qbuild *q, size_t ms) {
   return 1;
 }
 
-/* A cue right after the closing mark at after that names its speaker
- * (not "he said": a pronoun is read better from the cue before); its
- * end, 0 when none. */
-static size_t named_cue_after(pscan *ps, qbuild *q, size_t qs, size_t after) {
-  qbuild t = *q;
-  size_t ce = qt_cue_after(ps->b, ps->r, after, ps->to, qs, 0, &t);
-  if (ce == 0 || t.mention == NULL || t.mention_len == 0) return 0;
-  if (qt_vmask(ps->b->v, t.mention, 0,
-               qt_word_end(t.mention, t.mention_len, 0)) &
-      (V_HE | V_SHE | V_IT))
-    return 0;
-  *q = t;
-  return ce;
-}
-
 /* The cues of quote q at [qs, qe) (opening mark at ms, text after the
  * closing mark at after), most precise first; the end of a cue clause
  * after the quote (> 1), 1 for a cue found elsewhere, 0 for none. */
@@ -348,7 +333,7 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
   /* a quote that ends on a comma hands the sentence over to its own
    * reporting clause (""...," DeSantis said"), whoever spoke before it */
   if (!at_start && UNCREDITED && ends_comma)
-    ce = named_cue_after(ps, q, qs, after);
+    ce = qt_cue_after_named(b, r, after, ps->to, qs, q);
   if (ce == 0 && !at_start && UNCREDITED &&
       qt_cue_before(b, r, ps->from, ms, q))
     ce = 1;
@@ -644,34 +629,13 @@ static const char *const speaker_kinds[] = {"unknown", "person",
                                             "organisation", "document"};
 
 /* The speaker, role, kind and mention of q on o. */
-/* Bytes of titles opening a person's name ("Senator Bernie Sanders",
- * "General Ana Ruiz" of "Attorney General Ana Ruiz"), when two words at
- * least are left; 0 when none. */
-static size_t name_past_titles(const char *s, size_t n) {
-  const vocab *v = qt_vocab();
-  size_t k = 0, e = qt_word_end(s, n, 0), rest;
-  int words = 0;
-  if (e == 0 || !(qt_vmask(v, s, 0, e) & V_HONOR)) return 0;
-  k = e < n && s[e] == '.' ? e + 1 : e;
-  if (k >= n || s[k] != ' ') return 0;
-  k++;
-  for (rest = k; rest < n;) {
-    size_t we = qt_word_end(s, n, rest);
-    if (we == rest || !qt_is_upper_at(s, n, rest)) return 0;
-    words++;
-    rest = we;
-    while (rest < n && (s[rest] == ' ' || s[rest] == '.')) rest++;
-  }
-  return words >= 2 ? k : 0;
-}
-
 static int emit_speaker(const registry *r, const qbuild *q, loupe_quote *o,
                         lp_arena *arena) {
   const char *role = q->role_text;
   int sk = q->skind;
   if (q->speaker >= 0) {
     const person *p = &r->p[q->speaker];
-    size_t a = p->org ? 0 : name_past_titles(r->s + p->start, p->len);
+    size_t a = p->org ? 0 : qt_name_past_titles(r->s + p->start, p->len);
     o->speaker = arena_copy(arena, r->s + p->start + a, p->len - a);
     if (o->speaker == NULL) return LOUPE_ENOMEM;
     if (p->role) role = p->role;

@@ -1,6 +1,6 @@
 /*
  * quotes.h - private to the quote finder (qwords.c, registry.c,
- * mentions.c, speakers.c, reported.c, quotes.c): the body, the registry
+ * mentions.c, speakers.c, cueafter.c, reported.c, quotes.c): the body, the registry
  * of people, quotes being built and the functions they share.
  */
 #ifndef LOUPE_QUOTES_H
@@ -301,6 +301,7 @@ void qt_reg_set_noun(registry *r, int i, const char *w, size_t n);
 int qt_add_person(registry *r, const char *s, size_t a, size_t len,
                       const char *role, size_t rlen, int org);
 int qt_find_partial(registry *r, const char *s, size_t a, size_t len);
+size_t qt_name_past_titles(const char *s, size_t n);
 
 /* mentions.c */
 int qt_name_after_role(const vocab *v, const char *s, size_t lim, size_t re,
@@ -324,8 +325,6 @@ size_t qt_sentence_start(const char *s, size_t from, size_t i,
                              sent_memo *m);
 int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
                         unsigned bit, size_t *wstart);
-size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
-                    size_t pos, int open, qbuild *q);
 int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q);
 
@@ -333,6 +332,12 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
                    qbuild *q);
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve);
+
+/* cueafter.c */
+size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
+                    size_t pos, int open, qbuild *q);
+size_t qt_cue_after_named(const body_t *b, registry *r, size_t after,
+                          size_t lim, size_t pos, qbuild *q);
 
 /* mdview.c: the body without Markdown markup, mapped back to it */
 typedef struct {

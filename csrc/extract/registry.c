@@ -312,6 +312,37 @@ void qt_reg_set_noun(registry *r, int i, const char *w, size_t n) {
   reg_link(r, i);
 }
 
+/* The gender a role's head noun gives (1 he, 2 she, 0 none): "his
+ * wife", "the spokeswoman", "actor". */
+static int role_gender(const char *role, size_t rlen) {
+  static const struct { const char *w; int g; } nouns[] = {
+    {"wife", 2}, {"mother", 2}, {"daughter", 2}, {"sister", 2},
+    {"widow", 2}, {"aunt", 2}, {"niece", 2}, {"granddaughter", 2},
+    {"girlfriend", 2}, {"fiancee", 2}, {"actress", 2}, {"spokeswoman", 2},
+    {"chairwoman", 2}, {"congresswoman", 2}, {"businesswoman", 2},
+    {"councilwoman", 2}, {"grandmother", 2}, {"queen", 2},
+    {"princess", 2}, {"husband", 1}, {"father", 1}, {"son", 1},
+    {"brother", 1}, {"widower", 1}, {"uncle", 1}, {"nephew", 1},
+    {"grandson", 1}, {"boyfriend", 1}, {"fiance", 1}, {"actor", 1},
+    {"spokesman", 1}, {"chairman", 1}, {"congressman", 1},
+    {"businessman", 1}, {"councilman", 1}, {"grandfather", 1},
+    {"king", 1}, {"prince", 1}
+  };
+  size_t k = rlen, e, j;
+  unsigned char c;
+  /* the head noun: the role's last word */
+  while (k > 0 && !qt_is_word_byte((unsigned char)role[k - 1])) k--;
+  e = k;
+  while (k > 0 && qt_is_word_byte((unsigned char)role[k - 1])) k--;
+  if (e - k < 3) return 0;
+  c = (unsigned char)role[k] | 32;
+  for (j = 0; j < sizeof nouns / sizeof nouns[0]; j++)
+    if ((unsigned char)nouns[j].w[0] == c && strlen(nouns[j].w) == e - k &&
+        qt_word_is(role, k, e, nouns[j].w))
+      return nouns[j].g;
+  return 0;
+}
+
 static char *dup_role(registry *r, const char *role, size_t rlen) {
   char *c = malloc(rlen + 1);
   if (c == NULL) { r->oom = 1; return NULL; }
@@ -332,6 +363,8 @@ int qt_add_person(registry *r, const char *s, size_t a, size_t len,
     reg_unlink(r, i);
     if (r->p[i].role == NULL && role != NULL)
       r->p[i].role = dup_role(r, role, rlen);
+    if (r->p[i].gender == 0 && !r->p[i].org && role != NULL)
+      r->p[i].gender = role_gender(role, rlen);
     if (role != NULL || org) r->p[i].unlisted = 0;
     r->p[i].last = a;
     reg_link(r, i);
@@ -364,6 +397,7 @@ int qt_add_person(registry *r, const char *s, size_t a, size_t len,
   }
   r->p[i].last = a;
   if (role) r->p[i].role = dup_role(r, role, rlen);
+  if (role && !org) r->p[i].gender = role_gender(role, rlen);
   if (key_add(r, i, K_FULL) ||
       (!org && (key_add(r, i, K_FIRST) || key_add(r, i, K_LAST)))) {
     r->oom = 1;
@@ -461,4 +495,25 @@ int qt_recent_with_role(const registry *r, size_t pos, const char *w,
 int qt_find_org(registry *r, const char *s, size_t a, size_t len) {
   int i = key_first(r, s, a, len, K_FULL);
   return i >= 0 && r->p[i].org ? i : -1;
+}
+
+/* Bytes of titles opening a person's name ("Senator Bernie Sanders",
+ * "General Ana Ruiz" of "Attorney General Ana Ruiz"), when two words at
+ * least are left; 0 when none. */
+size_t qt_name_past_titles(const char *s, size_t n) {
+  const vocab *v = qt_vocab();
+  size_t k = 0, e = qt_word_end(s, n, 0), rest;
+  int words = 0;
+  if (e == 0 || !(qt_vmask(v, s, 0, e) & V_HONOR)) return 0;
+  k = e < n && s[e] == '.' ? e + 1 : e;
+  if (k >= n || s[k] != ' ') return 0;
+  k++;
+  for (rest = k; rest < n;) {
+    size_t we = qt_word_end(s, n, rest);
+    if (we == rest || !qt_is_upper_at(s, n, rest)) return 0;
+    words++;
+    rest = we;
+    while (rest < n && (s[rest] == ' ' || s[rest] == '.')) rest++;
+  }
+  return words >= 2 ? k : 0;
 }

@@ -1,7 +1,8 @@
 /*
  * speakers.c - reading a speaker phrase (name, role + name, pronoun,
- * "the" + role or organisation noun) and the cue around a quote
- * ("..., X said", "X said: ...", "according to X").
+ * "the" + role or organisation noun) and the cue before a quote ("X
+ * said: ...", "According to X, ..."), the verb after a speaker and the
+ * sentence's subject (the cue after a quote: cueafter.c).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -85,9 +86,19 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
 static size_t sentence_back(const char *s, size_t i) {
   size_t k = i, low = i > 400 ? i - 400 : 0;
   while (k > low) {
-    char c = s[k - 1];
+    size_t p = k - 1;
+    char c = s[p];
+    /* a closing mark after the full stop: ".\" Trump said" */
+    if ((c == '"' || (unsigned char)c == 0x9D) && k < i && s[k] == ' ' &&
+        p > low) {
+      if (c == '"') p--;
+      else if (p >= low + 3 && (unsigned char)s[p - 1] == 0x80 &&
+               (unsigned char)s[p - 2] == 0xE2)
+        p -= 3;
+      c = s[p];
+    }
     if (c == '\n' || ((c == '.' || c == '?' || c == '!') && k < i &&
-                      s[k] == ' ' && !(c == '.' && qt_abbreviation(s, low, k - 1))))
+                      s[k] == ' ' && !(c == '.' && qt_abbreviation(s, low, p))))
       break;
     k--;
   }
@@ -100,12 +111,24 @@ static size_t sentence_back(const char *s, size_t i) {
 static int subject_at(const body_t *b, registry *r, size_t ss, size_t lim,
                       int g) {
   const char *s = b->s;
-  size_t a = qt_skip_titles(b->v, s, lim, ss), m;
+  size_t a = qt_skip_titles(b->v, s, lim, ss), m, c;
   int w, who;
   if (a >= lim || !qt_is_upper_at(s, lim, a)) return -1;
   m = qt_name_at(b->v, s, lim, a, &w);
-  if (m == 0) return -1;
+  if (m == 0) {
+    /* past an opening phrase: "In Washington, President Obama said" */
+    for (c = ss; c < lim && c < ss + 60 && s[c] != ','; c++) {}
+    if (c >= lim || s[c] != ',' || a != ss) return -1;
+    ss = qt_skip_space(s, lim, c + 1);
+    a = qt_skip_titles(b->v, s, lim, ss);
+    if (a >= lim || !qt_is_upper_at(s, lim, a)) return -1;
+    m = qt_name_at(b->v, s, lim, a, &w);
+    if (m == 0) return -1;
+  }
   who = qt_find_partial(r, s, a, m);
+  /* a name after a title is a person ("President Obama released ...
+   * He said"), even one the article gives nothing else about */
+  if (who < 0 && a > ss) who = qt_add_person(r, s, a, m, NULL, 0, 0);
   if (who < 0 || r->p[who].org) return -1;
   if (r->p[who].gender && r->p[who].gender != g) return -1;
   return who;
@@ -502,7 +525,8 @@ static int name_apposition(const vocab *v, const char *s, size_t lim,
 /* A word between a subject and its verb ("also", "later", "on
  * Monday"; "now": "Ray now says"). */
 static int filler(const vocab *v, const char *s, size_t a, size_t b) {
-  return (qt_vmask(v, s, a, b) & V_FILLER) || qt_word_is(s, a, b, "now");
+  return (qt_vmask(v, s, a, b) & V_FILLER) ||
+         (b - a == 3 && qt_word_is(s, a, b, "now"));
 }
 
 /* Is s[a, b) a word that may join the capitalised words of a name
@@ -541,10 +565,9 @@ static size_t org_name_end(const char *s, size_t lim, size_t x, int *caps) {
 static size_t and_name(const vocab *v, const char *s, size_t lim, size_t i) {
   size_t w, we, m;
   int words;
-  if (i + 5 >= lim || s[i] != ' ') return i;
+  if (i + 5 >= lim || memcmp(s + i, " and ", 5) != 0) return i;
   w = i + 1;
-  we = qt_word_end(s, lim, w);
-  if (!qt_word_is(s, w, we, "and")) return i;
+  we = w + 3;
   w = qt_skip_space(s, lim, we);
   m = qt_name_at(v, s, lim, w, &words);
   return m > 0 && words >= 2 ? w + m : i;
@@ -630,123 +653,6 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
   return 0;
 }
 
-/* Does the cue ending at e introduce words of its own ("He writes that
- * "...", "She added: "...")? Then it is no cue of the quote before. */
-static int introduces_next(const char *s, size_t lim, size_t e) {
-  size_t k = qt_skip_space(s, lim, e), x;
-  if (k < lim && s[k] == ':') return 1;
-  if (!qt_word_is(s, k, qt_word_end(s, lim, k), "that")) return 0;
-  for (x = k; x < lim && x < k + 40; x++)
-    if (s[x] == '"' || ((unsigned char)s[x] == 0xE2 && x + 2 < lim &&
-                        (unsigned char)s[x + 2] == 0x9C))
-      return 1;
-  return 0;
-}
-
-/* "according to X" after a quote (e ends "according"): X, or the author
- * of a document ("according to a filing by Kim Ray"). The cue's end, 0
- * when none. */
-static size_t according_to(const body_t *b, registry *r, size_t e,
-                           size_t lim, size_t pos, qbuild *q) {
-  const char *s = b->s;
-  size_t t = qt_skip_space(s, lim, e), te = qt_word_end(s, lim, t), k;
-  int words;
-  speaker_ref sp;
-  if (!qt_word_is(s, t, te, "to")) return 0;
-  k = qt_skip_space(s, lim, te);
-  for (words = 0; words < 6 && k < lim; words++) {
-    size_t we;
-    if (qt_read_speaker(b, r, k, lim, pos, &sp) && sp.end > k) {
-      qt_credit(q, r, &sp, "according to", 12, "according-to");
-      return sp.end;
-    }
-    we = qt_word_end(s, lim, k);
-    /* lower-case words of a document ("a court filing by") */
-    if (we == k || qt_is_upper_at(s, lim, k) || we >= lim || s[we] != ' ')
-      return 0;
-    k = we + 1;
-  }
-  return 0;
-}
-
-/* A cue at k: "said X" or "X said". Returns its end, 0 when none. */
-static size_t cue_at(const body_t *b, registry *r, size_t k, size_t lim,
-                     size_t pos, qbuild *q) {
-  const vocab *v = b->v;
-  const char *s = b->s;
-  size_t e = qt_word_end(s, lim, k);
-  speaker_ref sp;
-  if (e == k) return 0;
-  if (qt_word_is(s, k, e, "according")) return according_to(b, r, e, lim, pos, q);
-  if ((qt_vmask(v, s, k, e) & V_SPEECH)) {
-    size_t ks = qt_skip_space(s, lim, e);
-    if (qt_read_speaker(b, r, ks, lim, pos, &sp) &&
-        !introduces_next(s, lim, sp.end)) {
-      q->cue = NULL;
-      qt_credit(q, r, &sp, s + k, e - k, "cue-after");
-      return sp.end;
-    }
-    return 0;
-  }
-  {
-    /* lower-case words before the role noun ("opposition lawmaker Ana
-     * Ruiz told reporters") */
-    int skip = 0;
-    while (skip < 3 && !qt_read_speaker(b, r, k, lim, pos, &sp)) {
-      size_t we = qt_word_end(s, lim, k);
-      if (we == k || we >= lim || s[we] != ' ' || qt_is_upper_at(s, lim, k) ||
-          (qt_vmask(v, s, k, we) & V_CONJ))     /* ", and Kim said" */
-        return 0;
-      k = we + 1;
-      skip++;
-    }
-    if (skip == 3) return 0;
-  }
-  {
-    size_t ve, vs = qt_verb_after(v, s, lim, sp.end, &ve);
-    if (vs && !introduces_next(s, lim, ve)) {
-      size_t cl = ve - vs;
-      /* "told reporters" keeps its object */
-      if (qt_word_is(s, vs, ve, "told")) {
-        size_t os = qt_skip_space(s, lim, ve), oe = qt_word_end(s, lim, os);
-        if (oe > os && (qt_word_is(s, os, oe, "reporters") ||
-                        qt_word_is(s, os, oe, "journalists")))
-          cl = oe - vs;
-      }
-      qt_credit(q, r, &sp, s + vs, cl, "cue-after");
-      return ve;
-    }
-  }
-  return 0;
-}
-
-/*
- * Look for a cue right after a closing mark at i: "[,] said X", "[,] X
- * said", "X told reporters"; when the quote left its sentence open, also
- * at a later comma of the sentence (""..." that Sanders can win, said
- * Kim Ray"). Sets q's speaker and cue; returns the end of the cue
- * clause, 0 when there is no cue.
- */
-size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,
-                    size_t pos, int open, qbuild *q) {
-  const char *s = b->s;
-  size_t k = i, x, got;
-  if (k < lim && s[k] == ',') k++;
-  k = qt_skip_space(s, lim, k);
-  got = cue_at(b, r, k, lim, pos, q);
-  if (got || !open) return got;
-  for (x = k; x < lim && x < k + 160; x++) {
-    if (s[x] == '.' || s[x] == '?' || s[x] == '!' || s[x] == '"' ||
-        (unsigned char)s[x] == 0xE2)
-      break;
-    if (s[x] == ',' && x + 1 < lim && s[x + 1] == ' ') {
-      got = cue_at(b, r, x + 2, lim, pos, q);
-      if (got) return got;
-    }
-  }
-  return 0;
-}
-
 /* Does a verb whose object is the listener ("told", "tells", "asked")
  * end right before k? */
 static int after_tell(const char *s, size_t from, size_t k) {
@@ -813,7 +719,8 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
       size_t e = qt_word_end(s, limit, k), ve;
       if (e == k) {
         /* words inside another quote are somebody's words, no cue */
-        k = past_quoted(s, limit, k);
+        k = s[k] == '"' || (unsigned char)s[k] == 0xE2
+            ? past_quoted(s, limit, k) : k + 1;
         continue;
       }
       if ((k == ss || !qt_is_word_byte((unsigned char)s[k - 1])) &&
@@ -833,6 +740,21 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
         }
         k = sp.end > k ? sp.end : e;
         continue;
+      }
+      /* ", says Kim Ray, historian, is that "...": the verb first, the
+       * speaker set off by commas */
+      if (k >= 2 && s[k - 1] == ' ' && s[k - 2] == ',' &&
+          (qt_vmask(v, s, k, e) & V_SPEECH) &&
+          !after_tell(s, k, e)) {       /* ", telling Reuters," */
+        size_t n = qt_skip_space(s, limit, e);
+        if (qt_read_speaker(b, r, n, limit, i, &sp) && sp.end > n &&
+            sp.end < limit && s[sp.end] == ',') {
+          best = sp;
+          bv = k;
+          bl = e - k;
+          k = sp.end;
+          continue;
+        }
       }
       k = e;
     }
@@ -858,6 +780,54 @@ static int coordinated_speech(const vocab *v, const char *s, size_t a,
     k = qt_skip_space(s, i, e);
   }
   return 0;
+}
+
+/* Is a verb (a lower-case word, no function word) next after the
+ * speaker phrase ending at e (past an apposition and fillers)? */
+static int verb_follows(const body_t *b, size_t e, size_t i) {
+  const char *s = b->s;
+  size_t v0 = qt_skip_space(s, i, qt_skip_apposition(s, i, e)), ve;
+  int fill = 0;
+  ve = qt_word_end(s, i, v0);
+  while (fill < 3 && ve > v0 && filler(b->v, s, v0, ve)) {
+    v0 = qt_skip_space(s, i, ve);
+    ve = qt_word_end(s, i, v0);
+    fill++;
+  }
+  return ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
+         !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ));
+}
+
+/* The subject of the last clause before i that opens with ", and", ",
+ * but", "while" or "whereas" and a person or organisation the article knows
+ * ("X signed an order, while Y proposed "...""): it replaces *sp. */
+static void clause_subject(const body_t *b, registry *r, size_t k, size_t i,
+                           speaker_ref *sp) {
+  const char *s = b->s;
+  speaker_ref c;
+  while (k < i) {
+    size_t e = qt_word_end(s, i, k);
+    if (e == k) {
+      k = s[k] == '"' || (unsigned char)s[k] == 0xE2 ? past_quoted(s, i, k)
+                                                      : k + 1;
+      continue;
+    }
+    /* "and" and "but" after a comma: "he and Cruz" is one subject */
+    if ((e - k == 3 && k >= 2 && s[k - 1] == ' ' && s[k - 2] == ',' &&
+         (qt_word_is(s, k, e, "and") || qt_word_is(s, k, e, "but"))) ||
+        (e - k == 5 && qt_word_is(s, k, e, "while")) ||
+        (e - k == 7 && qt_word_is(s, k, e, "whereas"))) {
+      size_t n = qt_skip_space(s, i, e);
+      if (n < i && qt_is_upper_at(s, i, n) &&
+          qt_read_speaker(b, r, n, i, i, &c) && c.who >= 0 && c.end > n &&
+          verb_follows(b, c.end, i)) {
+        *sp = c;
+        k = c.end;
+        continue;
+      }
+    }
+    k = e;
+  }
 }
 
 /*
@@ -892,6 +862,7 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
       }
       if (ve > v0 && s[v0] >= 'a' && s[v0] <= 'z' &&
           !(qt_vmask(b->v, s, v0, ve) & (V_NOTNAME | V_CONJ))) {
+        clause_subject(b, r, sp.end, i, &sp);
         qt_credit(q, r, &sp, NULL, 0, "subject");
         return 1;
       }

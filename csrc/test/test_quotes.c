@@ -264,7 +264,48 @@ static const char NEWS_CLAUSES[] =
   "Radio: \"The boats are older than the crews.\"\n"
   "\n"
   "Mayor Lund now said the contract had \"served the island well for a "
-  "decade.\"\n";
+  "decade.\"\n"
+  "\n"
+  "Lund signed the order on Monday, while Berg, the council member, "
+  "proposed \"a vote on every fare in the spring.\"\n"
+  "\n"
+  "In Harbourtown, Governor Brekke released a statement condemning "
+  "\"the closure of the north pier.\" He said he had asked the operator "
+  "to explain.\n"
+  "\n"
+  "\"We will reopen it by June,\" he said.\n"
+  "\n"
+  "Lunde will sail the last crossing with his wife, Maren Lie, who "
+  "keeps the ship's log.\n"
+  "\n"
+  "\"It is the best route on the coast,\" he said.\n"
+  "\n"
+  "Mayor Lund called the vote \"a fair start.\" Lunde, asked about the "
+  "fares, said the crews, who he says are \"tired of waiting for the "
+  "council,\" want a vote.\n"
+  "\n"
+  "Ola Strand asked the board for its figures.\n"
+  "\n"
+  "\"The numbers do not add up,\" The Harbour Post's Ola Strand "
+  "wrote.\n"
+  "\n"
+  "\"I do not know where the board stands,\" said undecided Labour "
+  "voter Siri Holt of Brask, before the meeting.\n"
+  "\n"
+  "\"The pier was fine last year,\" said retired harbour pilot Ole "
+  "Dahl. \"Nobody asked us.\"\n"
+  "\n"
+  "\"The fares were set in 1998,\" said former secretary of state Ana "
+  "Moe, who signed the first contract.\n"
+  "\n"
+  "\"It will be close on the night.\" Asked which Oster ward would "
+  "decide it, Moe laughed.\n"
+  "\n"
+  "The trouble with the pier, says Nora Vik, an engineer at the port, is "
+  "that it was \"built for boats half the size of today's.\"\n"
+  "\n"
+  "Hours later, Dahl answered her, telling Harbour Radio, \"The pier "
+  "will outlast us all.\"\n";
 
 static void test_clauses(void) {
   loupe_article *a = parse_text("clauses", NEWS_CLAUSES);
@@ -293,6 +334,32 @@ static void test_clauses(void) {
   SAID(a, "The boats are older", "Ivar Lunde", "direct");
   /* "now" between a speaker and the verb */
   SAID(a, "served the island well", "Eva Lund", NULL);
+  /* the subject of the clause holding the quote, not the sentence's */
+  SAID(a, "a vote on every fare", "Tove Berg", NULL);
+  /* "He" opening a sentence: the subject of the sentence before, a name
+   * after a title and an opening phrase */
+  SAID(a, "We will reopen it by June", "Brekke", "direct");
+  /* a role noun gives a gender ("his wife, Maren Lie"): "he" skips her */
+  SAID(a, "It is the best route", "Ivar Lunde", "direct");
+  /* a sentence ends at a full stop inside its closing mark: "he" is the
+   * subject of the sentence after it */
+  SAID(a, "tired of waiting for the council", "Ivar Lunde", NULL);
+  /* an outlet's possessive before the speaker after a quote */
+  SAID(a, "The numbers do not add up", "Ola Strand", "direct");
+  /* "said" and lower-case words of a role before the name */
+  SAID(a, "I do not know where the board", "Siri Holt", "direct");
+  SAID(a, "The pier was fine last year", "Ole Dahl", "direct");
+  SAID(a, "The fares were set in 1998", "Ana Moe", "direct");
+  /* ", says X," set off by commas before the quote; not ", telling Y," */
+  SAID(a, "built for boats half the size", "Nora Vik", NULL);
+  SAID(a, "The pier will outlast us all", "Ole Dahl", NULL);
+  /* "Asked which Oster ward": no role words, no speaker */
+  {
+    const loupe_quote *q = quote_starting(a, "It will be close");
+    CHECK(q && (q->speaker == NULL || strstr(q->speaker, "Oster") == NULL),
+          "a place after \"asked which\" is no speaker: %s",
+          q && q->speaker ? q->speaker : "(none)");
+  }
   loupe_article_free(a);
 }
 
