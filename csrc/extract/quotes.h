@@ -170,6 +170,17 @@ typedef struct {
 } qlist;
 
 /* The smallest word tests, inline: they run for every byte. */
+/* A Han character (U+4E00-U+9FFF: three bytes led by E4-E9) at s[i],
+ * whole within n? */
+static inline int qt_han_at(const char *s, size_t n, size_t i) {
+  unsigned char c = (unsigned char)s[i];
+  return c >= 0xE4 && c <= 0xE9 && i + 3 <= n;
+}
+
+/* Is the three-byte character at s[i] one of set (three-byte characters
+ * written one after another)? (zhcues.c) */
+int qt_han_in(const char *s, size_t i, const char *set);
+
 static inline int qt_is_upper_at(const char *s, size_t n, size_t i) {
   unsigned char c = (unsigned char)s[i];
   if (c >= 'A' && c <= 'Z') return 1;

@@ -31,12 +31,6 @@ static size_t colon_at(const char *s, size_t n, size_t i) {
   return 0;
 }
 
-/* A Han character (U+4E00-U+9FFF) at i? */
-static int han_at(const char *s, size_t n, size_t i) {
-  unsigned char c = (unsigned char)s[i];
-  return c >= 0xE4 && c <= 0xE9 && i + 2 < n;
-}
-
 static int bytes_are(const char *s, size_t n, size_t i, const char *w) {
   size_t m = strlen(w);
   return i + m <= n && memcmp(s + i, w, m) == 0;
@@ -92,8 +86,8 @@ static turn_label read_label(const char *s, size_t from, size_t to) {
   while (from < to && s[from] == ' ') from++;
   lim = to - from > LABEL_MAX ? from + LABEL_MAX : to;
   if (from + 2 >= to) return t;
-  if (han_at(s, to, from)) {
-    for (k = from; k < to && han_at(s, to, k) && k - from < 30; k += 3) {}
+  if (qt_han_at(s, to, from)) {
+    for (k = from; k < to && qt_han_at(s, to, k) && k - from < 30; k += 3) {}
     c = k < to ? colon_at(s, to, k) : 0;
     if (c == 0 || k == from) return t;
     m = k - from;
@@ -124,19 +118,13 @@ static turn_label read_label(const char *s, size_t from, size_t to) {
  * cut before the verb that follows (主持 hosts, 答 answers, 就 on, 在 at,
  * 表示 said, 宣布 announced, 介绍 briefed, 回答 replied). */
 static size_t han_name_after(const char *s, size_t n, size_t i) {
-  static const char *const stops[] = {
-    "\xE4\xB8\xBB", "\xE7\xAD\x94", "\xE5\xB0\xB1", "\xE5\x9C\xA8",
-    "\xE8\xA1\xA8", "\xE5\xAE\xA3", "\xE4\xBB\x8B", "\xE5\x9B\x9E",
-    "\xE7\x9A\x84", "\xE5\xAF\xB9", "\xE8\xA2\xAB", NULL
-  };
+  static const char stops[] = "主答就在表宣介回的对被";
   size_t k = i;
-  int chars = 0, j;
+  int chars = 0;
   /* a name starts with a family name ("发言人表态" names nobody) */
-  if (!han_at(s, n, i) || !qt_han_surname(s + i)) return 0;
-  while (k < n && han_at(s, n, k) && chars < 4) {
-    if (chars >= 2)
-      for (j = 0; stops[j]; j++)
-        if (memcmp(s + k, stops[j], 3) == 0) return k - i;
+  if (!qt_han_at(s, n, i) || !qt_han_surname(s + i)) return 0;
+  while (k < n && qt_han_at(s, n, k) && chars < 4) {
+    if (chars >= 2 && qt_han_in(s, k, stops)) return k - i;
     k += 3;
     chars++;
   }
@@ -192,25 +180,13 @@ static int find_host(const vocab *v, const char *s, size_t n, size_t *a,
   return 0;
 }
 
-/* s[0, n) and w[0, n) equal, ASCII case folded? */
-static int same_ci(const char *s, const char *w, size_t n) {
-  size_t k;
-  for (k = 0; k < n; k++) {
-    unsigned char c = (unsigned char)s[k], d = (unsigned char)w[k];
-    if (c >= 'A' && c <= 'Z') c |= 32;
-    if (d >= 'A' && d <= 'Z') d |= 32;
-    if (c != d) return 0;
-  }
-  return 1;
-}
-
 /* Does the label s[a, a+len) name the host h[0, hl): the whole name, or
  * after a title ("MS. HUA", "Mr Geng") one word of it? */
 static int label_is_host(const char *s, size_t a, size_t len, const char *h,
                          size_t hl) {
   size_t k = 0;
   if (h == NULL || len == 0) return 0;
-  if (len == hl && same_ci(s + a, h, len)) return 1;
+  if (len == hl && lp_eq_ascii_ci(s + a, h, len)) return 1;
   while (k < len && s[a + k] != ' ') k++;
   if (k < len && (s[a + k - 1] == '.' || qt_word_is(s, a, a + k, "Mr") ||
                   qt_word_is(s, a, a + k, "Ms") ||
@@ -221,7 +197,7 @@ static int label_is_host(const char *s, size_t a, size_t len, const char *h,
   for (k = 0; k < hl;) {
     size_t e = k;
     while (e < hl && h[e] != ' ') e++;
-    if (e - k == len && same_ci(s + a, h + k, len)) return 1;
+    if (e - k == len && lp_eq_ascii_ci(s + a, h + k, len)) return 1;
     k = e + 1;
   }
   return 0;
@@ -262,7 +238,7 @@ static void turn_speaker(const body_t *b, registry *r, const turn_label *t,
     q->role_text = "journalist";
     q->rule = "transcript:question";
     /* 路透社记者：: the reporter of an outlet asks for it */
-    if (t->len > 6 && han_at(s, t->a + t->len, t->a) &&
+    if (t->len > 6 && qt_han_at(s, t->a + t->len, t->a) &&
         memcmp(s + t->a + t->len - 6, "\xE8\xAE\xB0\xE8\x80\x85", 6) == 0) {
       q->speaker_text = s + t->a;
       q->speaker_text_len = t->len - 6;

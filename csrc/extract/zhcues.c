@@ -40,13 +40,7 @@ static const char zh_stops[] =
 static const char zh_bad_start[] =
   "此昨今近随当同的在于对就向也还则又曾已再将均都和与及时等前后";
 
-static int han_at(const char *s, size_t n, size_t i) {
-  unsigned char c = (unsigned char)s[i];
-  return c >= 0xE4 && c <= 0xE9 && i + 2 < n + 1 && i + 3 <= n;
-}
-
-/* Is the character at s[i] (3 bytes) one of the set? */
-static int char_in(const char *s, size_t i, const char *set) {
+int qt_han_in(const char *s, size_t i, const char *set) {
   size_t k, m = strlen(set);
   for (k = 0; k + 3 <= m; k += 3)
     if (memcmp(s + i, set + k, 3) == 0) return 1;
@@ -104,17 +98,17 @@ static int zh_speaker(const body_t *b, registry *r, size_t a, size_t e,
     return out->who >= 0;
   }
   for (k = a; k + 3 <= e; k += 3) {
-    if (!han_at(s, e, k)) return 0;
+    if (!qt_han_at(s, e, k)) return 0;
     for (j = 0; zh_titles[j]; j++)
       if (ends_with(s, a, k + 3, zh_titles[j])) role_end = na = k + 3;
   }
-  if (na > a && (na + 3 > e || char_in(s, na, zh_bad_start))) {
+  if (na > a && (na + 3 > e || qt_han_in(s, na, zh_bad_start))) {
     /* "特朗普总统此前表示": the name stands before its title */
     size_t ts = na, te;
     for (j = 0; zh_titles[j]; j++)
       if (ends_with(s, a, na, zh_titles[j])) ts = na - strlen(zh_titles[j]);
     te = ts;
-    while (ts > a && te - ts < 12 && !char_in(s, ts - 3, zh_bad_start)) ts -= 3;
+    while (ts > a && te - ts < 12 && !qt_han_in(s, ts - 3, zh_bad_start)) ts -= 3;
     if (te - ts < 6) return 0;
     out->who = qt_add_person(r, s, ts, te - ts, s + te, na - te, 0);
     r->han = 1;
@@ -123,10 +117,10 @@ static int zh_speaker(const body_t *b, registry *r, size_t a, size_t e,
     out->how = "name+title";
     return out->who >= 0;
   }
-  if (na == a && !char_in(s, a, zh_surnames)) return 0;
-  if (char_in(s, na, zh_bad_start)) return 0;
+  if (na == a && !qt_han_in(s, a, zh_surnames)) return 0;
+  if (qt_han_in(s, na, zh_bad_start)) return 0;
   for (k = na; k + 3 <= e && chars < 4; k += 3, chars++)
-    if (chars >= 2 && char_in(s, k, zh_stops)) break;
+    if (chars >= 2 && qt_han_in(s, k, zh_stops)) break;
   if (chars < 2) return 0;
   out->who = qt_add_person(r, s, na, k - na, role_end > a ? s + a : NULL,
                            role_end - a, 0);
@@ -176,7 +170,7 @@ int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
   k = after;
   if (k + 3 <= to && memcmp(s + k, "\xEF\xBC\x8C", 3) == 0) k += 3;
   else if (k < to && s[k] == ',') k++;
-  for (e = k; e < to && !punct_at(s, b->n, e); e += han_at(s, to, e) ? 3 : 1) {}
+  for (e = k; e < to && !punct_at(s, b->n, e); e += qt_han_at(s, to, e) ? 3 : 1) {}
   if (e > to) e = to;
   vs = verb_before(s, k, e);
   if (vs < e && vs > k && zh_speaker(b, r, k, vs, ms, &sp)) {
@@ -188,5 +182,5 @@ int qt_cue_han(const body_t *b, registry *r, size_t from, size_t to,
 
 /* Does a common Chinese family name start s (3 bytes readable)? */
 int qt_han_surname(const char *s) {
-  return char_in(s, 0, zh_surnames);
+  return qt_han_in(s, 0, zh_surnames);
 }
