@@ -21,6 +21,25 @@ local _ENV <const> = nil
 
 local M = {}
 
+local TABLE_FORMATS = { "table", "csv", "jsonl", "md" }
+
+-- An option taking a whole number of at least least (its name in the
+-- message when it is not one); h: the parser's helpers.
+local function count_option(h, c, name, help, least)
+  c:option(name, help):argname("N"):convert(h.count_arg(name, least))
+end
+
+-- The options a ranked list ends with: its rows dated (what: "articles",
+-- "clusters whose origin is") in a range, at most N items (default
+-- 50), and the table formats.
+local function ranked_options(h, c, what, items)
+  h.date_options(c, "Only " .. what .. " dated on or after DATE.",
+    "Only " .. what .. " dated on or before DATE.")
+  h.limit_option(c, "At most N " .. items .. "; 0 for all (default 50).",
+    "50")
+  h.format_option(c, TABLE_FORMATS)
+end
+
 -- ------------------------------------------------------ the commands
 
 --- Add the commands to the parser; command(name, summary, epilog) makes
@@ -61,7 +80,7 @@ function M.define(command, h)
   c:flag("--clusters", "Count republication clusters, not articles.")
   h.date_options(c, "Only articles dated on or after DATE.",
     "Only articles dated on or before DATE.")
-  h.format_option(c, { "table", "csv", "jsonl", "md" })
+  h.format_option(c, TABLE_FORMATS)
 
   c = command("points", "Talking points: phrasings repeated across "
     .. "separate articles.",
@@ -70,31 +89,24 @@ function M.define(command, h)
     .. "Example: loupe points briefings.loupe --min-years 2 --limit 20")
   c:argument("DB", "The corpus file."):target("db")
   c:option("--speaker", "Only this speaker's quotes."):argname("NAME")
-  c:option("--min-years", "In at least N distinct years (default 1).")
-    :argname("N"):convert(h.count_arg("--min-years", 1))
-  c:option("--min-articles", "In at least N separate stories (default 3).")
-    :argname("N"):convert(h.count_arg("--min-articles", 1))
-  c:option("--min-words", "At least N words (default 6).")
-    :argname("N"):convert(h.count_arg("--min-words", 1))
-  h.date_options(c, "Only articles dated on or after DATE.",
-    "Only articles dated on or before DATE.")
-  h.limit_option(c, "At most N points; 0 for all (default 50).", "50")
-  h.format_option(c, { "table", "csv", "jsonl", "md" })
+  count_option(h, c, "--min-years", "In at least N distinct years (default 1).",
+    1)
+  count_option(h, c, "--min-articles",
+    "In at least N separate stories (default 3).", 1)
+  count_option(h, c, "--min-words", "At least N words (default 6).", 1)
+  ranked_options(h, c, "articles", "points")
 
   c = command("clusters", "Republication clusters: stories printed again "
     .. "by other outlets.")
   c:argument("DB", "The corpus file."):target("db")
-  c:option("--min-size", "Clusters of at least N articles (default 2).")
-    :argname("N"):convert(h.count_arg("--min-size", 2))
-  h.date_options(c, "Only clusters whose origin is dated on or after DATE.",
-    "Only clusters whose origin is dated on or before DATE.")
-  h.limit_option(c, "At most N clusters; 0 for all (default 50).", "50")
-  h.format_option(c, { "table", "csv", "jsonl", "md" })
+  count_option(h, c, "--min-size", "Clusters of at least N articles "
+    .. "(default 2).", 2)
+  ranked_options(h, c, "clusters whose origin is", "clusters")
 
   c = command("speakers", "The people quoted, most quoted first.")
   c:argument("DB", "The corpus file."):target("db")
   h.limit_option(c, "At most N speakers; 0 for all (default 0).", "0")
-  h.format_option(c, { "table", "csv", "jsonl", "md" })
+  h.format_option(c, TABLE_FORMATS)
 end
 
 local written = output.written
@@ -108,17 +120,25 @@ local function where_of(a)
   return any and w or nil
 end
 
+-- The corpus at a.db and a.query on it, filtered as the options say
+-- (nothing when the corpus cannot be opened: the message is out).
+local function filtered_query(a)
+  local corpus = open_existing(a.db)
+  if not corpus then return nil end
+  local q = corpus:query(a.query)
+  local w = where_of(a)
+  if w then q = q:where(w) end
+  return corpus, q
+end
+
 -- ------------------------------------------------------------ kwic
 
 local KWIC_COLUMNS = { "id", "date", "outlet", "title", "left", "match",
                        "right" }
 
 function M.cmd_kwic(a)
-  local corpus = open_existing(a.db)
+  local corpus, q = filtered_query(a)
   if not corpus then return 1 end
-  local q = corpus:query(a.query)
-  local w = where_of(a)
-  if w then q = q:where(w) end
   local rows, msg = output.collect(corpus, a.limit, function()
     return q:kwic(a.term, a.width)
   end)
@@ -146,11 +166,8 @@ end
 -- ----------------------------------------------------------- count
 
 function M.cmd_count(a)
-  local corpus = open_existing(a.db)
+  local corpus, q = filtered_query(a)
   if not corpus then return 1 end
-  local q = corpus:query(a.query)
-  local w = where_of(a)
-  if w then q = q:where(w) end
   local rows, err, code = q:count_by(a.by, { share = a.share,
     clusters = a.clusters or nil })
   corpus:close()
