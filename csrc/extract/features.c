@@ -404,8 +404,14 @@ int lp_contains_ci(const char *s, size_t n, const char *needle) {
 }
 
 int lp_starts_ci(const char *s, size_t n, const char *prefix) {
-  size_t m = strlen(prefix);
-  return m <= n && lp_eq_ascii_ci(s, prefix, m);
+  size_t j;
+  /* no strlen (this runs for many short prefixes): the prefix ends at its
+   * NUL, the line at n */
+  for (j = 0; prefix[j] != '\0'; j++)
+    if (j >= n || lp_ascii_lower((unsigned char)s[j]) !=
+                      lp_ascii_lower((unsigned char)prefix[j]))
+      return 0;
+  return 1;
 }
 
 /* Bytes of a word for overlap counting: ASCII letters, digits and any
