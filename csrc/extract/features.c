@@ -396,7 +396,8 @@ int lp_contains_ci(const char *s, size_t n, const char *needle) {
     if (up != lo) y = memchr(p, up, (size_t)((x ? x : end) - p));
     if (y) x = y;
     if (x == NULL) return 0;
-    if (lp_starts_ci(x + 1, (size_t)(s + n - x - 1), needle + 1)) return 1;
+    /* x + m <= s + n here: the rest of the needle fits */
+    if (lp_eq_ascii_ci(x + 1, needle + 1, m - 1)) return 1;
     p = x + 1;
   }
   return 0;
@@ -404,15 +405,12 @@ int lp_contains_ci(const char *s, size_t n, const char *needle) {
 
 int lp_starts_ci(const char *s, size_t n, const char *prefix) {
   size_t j;
-  /* no strlen: the prefix ends at its NUL, the line at n */
-  for (j = 0; prefix[j] != '\0'; j++) {
-    unsigned char a, b = (unsigned char)prefix[j];
-    if (j >= n) return 0;
-    a = (unsigned char)s[j];
-    if (a >= 'A' && a <= 'Z') a |= 32;
-    if (b >= 'A' && b <= 'Z') b |= 32;
-    if (a != b) return 0;
-  }
+  /* no strlen (this runs for many short prefixes): the prefix ends at its
+   * NUL, the line at n */
+  for (j = 0; prefix[j] != '\0'; j++)
+    if (j >= n || lp_ascii_lower((unsigned char)s[j]) !=
+                      lp_ascii_lower((unsigned char)prefix[j]))
+      return 0;
   return 1;
 }
 

@@ -335,6 +335,21 @@ static void mark_sections(lp_text *t) {
   }
 }
 
+/* Characters of each container's blocks: all of them in all[], those of
+ * good <p> lines in good[] (both indexed by element). */
+static void group_chars(const lp_text *t, size_t *good, size_t *all) {
+  const lp_dom *d = t->dom;
+  size_t i;
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    const lp_dom_block *b = lp_dom_of(t, l);
+    size_t g;
+    if (b == NULL || (g = group_of(d, b)) == LP_NONE) continue;
+    all[g] += b->nchars;
+    if (l->cls == C_GOOD && b->tag == LP_T_P) good[g] += b->nchars;
+  }
+}
+
 /*
  * Paragraphs among the article's paragraphs: where the blocks of one
  * container (the parent of their block elements) are mostly good prose,
@@ -349,21 +364,11 @@ int lp_dom_smooth(lp_text *t) {
   size_t *good, *all;
   if (ne == 0) return LOUPE_OK;
   mark_sections(t);
-  good = calloc(ne, sizeof *good);
-  all = calloc(ne, sizeof *all);
-  if (good == NULL || all == NULL) {
-    free(good);
-    free(all);
-    return LOUPE_ENOMEM;
-  }
-  for (i = 0; i < t->n_lines; i++) {
-    const lp_line *l = &t->lines[i];
-    const lp_dom_block *b = lp_dom_of(t, l);
-    size_t g;
-    if (b == NULL || (g = group_of(d, b)) == LP_NONE) continue;
-    all[g] += b->nchars;
-    if (l->cls == C_GOOD && b->tag == LP_T_P) good[g] += b->nchars;
-  }
+  /* one block: good[0, ne) then all[0, ne) */
+  good = calloc(2 * ne, sizeof *good);
+  if (good == NULL) return LOUPE_ENOMEM;
+  all = good + ne;
+  group_chars(t, good, all);
   for (i = 0; i < ne; i++)
     d->elems[i].prose_group = good[i] >= 200 && good[i] * 3 >= all[i];
   for (i = 0; i < t->n_lines; i++) {
@@ -395,7 +400,6 @@ int lp_dom_smooth(lp_text *t) {
     l->reason = lp_dom_sibling_prose;
   }
   free(good);
-  free(all);
   return LOUPE_OK;
 }
 
@@ -462,13 +466,10 @@ int lp_dom_prune(lp_text *t) {
   size_t i, ne = d->n_elems, top = LP_NONE, parent;
   double *score, *direct, best = 0;
   if (ne == 0) return LOUPE_OK;
-  score = calloc(ne, sizeof *score);
-  direct = calloc(ne, sizeof *direct);
-  if (score == NULL || direct == NULL) {
-    free(score);
-    free(direct);
-    return LOUPE_ENOMEM;
-  }
+  /* one block: score[0, ne) then direct[0, ne) */
+  score = calloc(2 * ne, sizeof *score);
+  if (score == NULL) return LOUPE_ENOMEM;
+  direct = score + ne;
   for (i = 0; i < t->n_lines; i++) {
     const lp_line *l = &t->lines[i];
     const lp_dom_block *b = lp_dom_of(t, l);
@@ -493,7 +494,6 @@ int lp_dom_prune(lp_text *t) {
     }
   if (top == LP_NONE) {
     free(score);
-    free(direct);
     return LOUPE_OK;
   }
   /* paragraphs of the article's own right above its best box (a lead
@@ -553,7 +553,6 @@ int lp_dom_prune(lp_text *t) {
     l->reason = "outside-container";
   }
   free(score);
-  free(direct);
   return LOUPE_OK;
 }
 

@@ -60,131 +60,95 @@ static int possessive(const char *s, size_t a, size_t e);
 
 /* Verbs that attach quoted words to their speaker ("X said", "said X",
  * "X tweeted"), in the forms news prose uses them. */
-static const char *const speech_verbs[] = {
-  "said", "says", "say", "added", "adds", "noted", "notes", "stressed",
-  "stresses", "told", "tells", "urged", "urges", "warned", "warns",
-  "insisted", "insists", "explained", "explains", "argued", "argues",
-  "claimed", "claims", "declared", "declares", "stated", "states",
-  "emphasized", "emphasised", "emphasizes", "underlined", "reiterated",
-  "remarked", "replied", "replies", "answered", "answers", "asked", "asks",
-  "wrote", "writes", "commented", "continued", "continues", "announced",
-  "acknowledged", "acknowledges", "admitted", "admits", "denied",
-  "confirmed", "vowed", "vows", "pledged", "demanded", "suggested",
-  "suggests", "pointed", "observed", "observes", "concluded", "recalled",
-  "recalls", "countered", "counters", "responded", "responds",
-  "maintained", "maintains", "cautioned", "complained", "complains",
-  "tweeted", "tweets", "posted", "texted", "emailed", "blogged",
-  "shouted", "yelled", "screamed", "cried", "exclaimed", "whispered",
-  "murmured", "muttered", "pressed", "conceded", "concedes", "concurred",
-  "agreed", "agrees", "joked", "jokes", "quipped", "quips", "mused",
-  "boasted", "boasts", "bragged", "predicted", "predicts", "promised",
-  "promises", "proclaimed", "protested", "pleaded", "lamented", "laments",
-  "mocked", "scoffed", "snapped", "retorted", "recounted", "recounts",
-  "elaborated", "estimated", "speculated", "wondered", "wonders",
-  "charged", "alleged", "alleges", "contended", "contends", "asserted",
-  "asserts", "assured", "advised", "testified", "informed", "revealed",
-  "disclosed", "indicated", "signaled", "signalled", "hinted", "repeated",
-  "reminded", "opined", "offered", "chimed", "interjected", "interrupted",
-  "reflected", "confessed", "confided", "blasted", "criticized",
-  "criticised", "railed", "ranted", "thundered", "roared", "gushed",
-  "raved", "marveled", "marvelled", "sighed", "laughed", "groaned",
-  "grumbled", "griped", "fumed", "hollered", "barked", "growled",
-  "reasoned", "surmised", "summarized", "summed", "vented", "pleads",
-  "implored", "begged", "challenged", "questioned", "queried", "inquired",
-  "wrote", "explained", "detailed", "described", "characterized",
-  "reported", "reports", "read", "reads", "began", "begins", "ended",
-  "stressed", "affirmed", "averred", "assured", "decried", "denounced",
-  "condemned", "warned", "hailed", "praised", "thanked", "apologized",
-  "apologised", "objected", "rejoined", "responded", "echoed", "echoes",
-  "recited", "intoned", "declared", "ventured", "volunteered", "allowed",
-  "acknowledged", "conceded", "countered", "clarified", "corrected",
-  "added", "insisted", "answered", "noted", "beamed", "smiled", "grinned",
-  "chuckled", "deadpanned", "added", "saying", "telling", "adding",
-  "noting", "calling", "writing", "arguing", "insisting", "warning",
-  "declaring", "asking", "explaining", "claiming", "promising", "vowing",
-  "tweeting", "joking", "stressing", "urging", "acknowledging",
-  "admitting", "responding", "replying", "observing", "reacted",
-  "demurred", "sniped", "jabbed", "cracked", "quipped", "cheered",
-  "pronounced", "concluding", "recalling", "quoting", "quoted", "shot",
-  "fired", "boomed", "bellowed", "intoned", "pleaded", "insisting",
-  "stating", "announcing", "predicting", "suggesting", "describing",
-  "dismissing", "accusing", "labeling", "labelling", "branding", "put",
-  "speculates", "contends", "reckons", "thinks", "believes", "hopes",
-  "fears", "worries", "recounted", "describes", "calls", NULL
-};
+static const char speech_verbs[] =
+  "said says say added adds noted notes stressed stresses told tells urged "
+  "urges warned warns insisted insists explained explains argued argues "
+  "claimed claims declared declares stated states emphasized emphasised "
+  "emphasizes underlined reiterated remarked replied replies answered "
+  "answers asked asks wrote writes commented continued continues announced "
+  "acknowledged acknowledges admitted admits denied confirmed vowed vows "
+  "pledged demanded suggested suggests pointed observed observes concluded "
+  "recalled recalls countered counters responded responds maintained "
+  "maintains cautioned complained complains tweeted tweets posted texted "
+  "emailed blogged shouted yelled screamed cried exclaimed whispered "
+  "murmured muttered pressed conceded concedes concurred agreed agrees joked "
+  "jokes quipped quips mused boasted boasts bragged predicted predicts "
+  "promised promises proclaimed protested pleaded lamented laments mocked "
+  "scoffed snapped retorted recounted recounts elaborated estimated "
+  "speculated wondered wonders charged alleged alleges contended contends "
+  "asserted asserts assured advised testified informed revealed disclosed "
+  "indicated signaled signalled hinted repeated reminded opined offered "
+  "chimed interjected interrupted reflected confessed confided blasted "
+  "criticized criticised railed ranted thundered roared gushed raved "
+  "marveled marvelled sighed laughed groaned grumbled griped fumed hollered "
+  "barked growled reasoned surmised summarized summed vented pleads implored "
+  "begged challenged questioned queried inquired wrote explained detailed "
+  "described characterized reported reports read reads began begins ended "
+  "stressed affirmed averred assured decried denounced condemned warned "
+  "hailed praised thanked apologized apologised objected rejoined responded "
+  "echoed echoes recited intoned declared ventured volunteered allowed "
+  "acknowledged conceded countered clarified corrected added insisted "
+  "answered noted beamed smiled grinned chuckled deadpanned added saying "
+  "telling adding noting calling writing arguing insisting warning declaring "
+  "asking explaining claiming promising vowing tweeting joking stressing "
+  "urging acknowledging admitting responding replying observing reacted "
+  "demurred sniped jabbed cracked quipped cheered pronounced concluding "
+  "recalling quoting quoted shot fired boomed bellowed intoned pleaded "
+  "insisting stating announcing predicting suggesting describing dismissing "
+  "accusing labeling labelling branding put speculates contends reckons "
+  "thinks believes hopes fears worries recounted describes calls";
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
-static const char *const report_verbs[] = {
-  "said", "says", "added", "noted", "stressed", "urged", "warned",
-  "insisted", "argued", "claimed", "stated", "emphasized", "emphasised",
-  "reiterated", "told", "explained", "announced", "acknowledged",
-  "admitted", "denied", "confirmed", "vowed", "pledged", "demanded",
-  "suggested", "pointed", "maintained", "cautioned", "believes", "believed",
-  "reported", NULL
-};
+static const char report_verbs[] =
+  "said says added noted stressed urged warned insisted argued claimed "
+  "stated emphasized emphasised reiterated told explained announced "
+  "acknowledged admitted denied confirmed vowed pledged demanded suggested "
+  "pointed maintained cautioned believes believed reported";
 
 /* Verbs that attach a short quoted label to what they describe. */
-static const char *const label_verbs[] = {
-  "called", "calls", "described", "describes", "labelled", "labeled",
-  "branded", "termed", "accused", "likened", "slammed", NULL
-};
+static const char label_verbs[] =
+  "called calls described describes labelled labeled branded termed accused "
+  "likened slammed";
 
-static const char *const role_nouns[] = {
-  "spokesperson", "spokesman", "spokeswoman", "minister", "director",
-  "president", "secretary", "ambassador", "envoy", "diplomat", "official",
-  "chief", "head", "leader", "chairman", "chairwoman", "chair",
-  "commissioner", "senator", "lawmaker", "representative", "governor",
-  "mayor", "premier", "chancellor", "adviser", "advisor", "analyst",
-  "researcher", "expert", "professor", "executive", "officer", "commander",
-  "deputy", "counsellor", "counselor", "consul", "attorney", "prosecutor",
-  "judge", "economist", "founder", "ceo", "strategist", "fellow",
-  "manager", "general", "spokespeople", "negotiator", "inspector",
-  "candidate", "nominee", "delegate", "aide", "staffer", "activist",
-  "organizer", "organiser", "operative", "pollster", "consultant",
-  "columnist", "correspondent", "commentator", "host", "anchor",
-  "moderator", "writer", "author", "historian", "scientist", "lawyer",
-  "congressman", "congresswoman", "congressmember", "assemblyman",
-  "councilman", "councilwoman", "rabbi", "pastor", "bishop", "sheriff",
-  "donor", "surrogate", "backer", "opponent", "challenger", "incumbent",
-  "hopeful", "frontrunner", "front-runner", "speaker", "whip",
-  "co-founder", "cofounder", "partner", "owner", "editor", "reporter",
-  "journalist", "blogger", "veteran", "resident", "supporter", "voter",
-  "member", "student", "teacher", "doctor", "physician", "nurse",
-  "specialist", "campaigner", "advocate", "critic", "ally", "friend",
-  "coordinator", "treasurer", "administrator", "superintendent",
-  "trooper", "detective", "agent", "investigator", "lieutenant",
-  "colonel", "captain", "sergeant", "admiral", "vice-president",
-  "comedian", "actor", "actress", "singer", "rapper", "celebrity",
-  "businessman", "businesswoman", "billionaire", "philanthropist",
-  "entrepreneur", "preacher", "evangelist", "wife", "husband", "son",
-  "daughter", "father", "mother", "brother", "sister", "widow", "nephew",
-  "niece", "cousin", "uncle", "aunt", "grandson", "granddaughter",
-  "fiancee", "fiance", "girlfriend", "boyfriend", "lawmaker", "co-host",
-  "co-anchor", "co-chair", "co-chairman", "constituent", "staff",
-  "undersecretary", "commentator", "contributor", "panelist",
-  "councillor", "councilor", "counterpart", "colleague", "hacker", "boss",
-  NULL
-};
+static const char role_nouns[] =
+  "spokesperson spokesman spokeswoman minister director president secretary "
+  "ambassador envoy diplomat official chief head leader chairman chairwoman "
+  "chair commissioner senator lawmaker representative governor mayor premier "
+  "chancellor adviser advisor analyst researcher expert professor executive "
+  "officer commander deputy counsellor counselor consul attorney prosecutor "
+  "judge economist founder ceo strategist fellow manager general "
+  "spokespeople negotiator inspector candidate nominee delegate aide staffer "
+  "activist organizer organiser operative pollster consultant columnist "
+  "correspondent commentator host anchor moderator writer author historian "
+  "scientist lawyer congressman congresswoman congressmember assemblyman "
+  "councilman councilwoman rabbi pastor bishop sheriff donor surrogate "
+  "backer opponent challenger incumbent hopeful frontrunner front-runner "
+  "speaker whip co-founder cofounder partner owner editor reporter "
+  "journalist blogger veteran resident supporter voter member student "
+  "teacher doctor physician nurse specialist campaigner advocate critic ally "
+  "friend coordinator treasurer administrator superintendent trooper "
+  "detective agent investigator lieutenant colonel captain sergeant admiral "
+  "vice-president comedian actor actress singer rapper celebrity businessman "
+  "businesswoman billionaire philanthropist entrepreneur preacher evangelist "
+  "wife husband son daughter father mother brother sister widow nephew niece "
+  "cousin uncle aunt grandson granddaughter fiancee fiance girlfriend "
+  "boyfriend lawmaker co-host co-anchor co-chair co-chairman constituent "
+  "staff undersecretary commentator contributor panelist councillor "
+  "councilor counterpart colleague hacker boss";
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
  * Paul Ryan", "Rabbi Ana Levin"): no part of the name. */
-static const char *const honorifics[] = {
-  "mr", "ms", "mrs", "dr", "sen", "rep", "gov", "lt", "gen", "col",
-  "capt", "sgt", "adm", "rev", "prof", "president", "vice", "speaker",
-  "senator", "governor", "secretary", "rabbi", "pastor", "father",
-  "bishop", "cardinal", "pope", "judge", "justice", "mayor", "chairman",
-  "chairwoman", "leader", "minister", "prime", "representative",
-  "congressman", "congresswoman", "candidate", "attorney", "general",
-  "ambassador", "director", "commissioner", "chief", "house", "senate",
-  "majority", "minority", "democratic", "republican", "gop", "democrat",
-  "former", "first", "lady", "sheriff", "assemblyman", "councilman",
-  "councilwoman", "delegate", "host", "anchor", "moderator",
-  "presidential", "nominee", "presumptive", "sir", "dame", "lord",
-  "chancellor", "premier", "deputy", "assistant", "acting", "state",
-  "pundit",
-  "professor", "economist", "analyst", "strategist", "pollster",
-  "columnist", "commentator", "author", "activist", "whip", "mrs.", NULL
-};
+static const char honorifics[] =
+  "mr ms mrs dr sen rep gov lt gen col capt sgt adm rev prof president vice "
+  "speaker senator governor secretary rabbi pastor father bishop cardinal "
+  "pope judge justice mayor chairman chairwoman leader minister prime "
+  "representative congressman congresswoman candidate attorney general "
+  "ambassador director commissioner chief house senate majority minority "
+  "democratic republican gop democrat former first lady sheriff assemblyman "
+  "councilman councilwoman delegate host anchor moderator presidential "
+  "nominee presumptive sir dame lord chancellor premier deputy assistant "
+  "acting state pundit professor economist analyst strategist pollster "
+  "columnist commentator author activist whip mrs.";
 
 /* Nouns of documents: things said rather than bodies that say them. A
  * document speaks for the owner named with it ("a report by the Harbour
@@ -213,77 +177,74 @@ const char *const qt_org_nouns[] = {
 
 /* Last words of organisation names that are no nouns of their own ("Norfeld
  * Capital Inc", "Northline Ferries"): the name speaks as a company. */
-static const char *const org_tails[] = {
-  "inc", "corp", "ltd", "llc", "plc", "co", "gmbh", "ag", "sa",
-  "ferries", "airlines", "airways", "holdings", "motors", "systems",
-  "technologies", "labs", "networks", "capital", "energy", "industries",
-  "partners", "media", "news", "times", "post", "press", "radio",
-  "television", "tv", "journal", "herald", "tribune", "telegraph",
-  "enterprises", "ventures", "pharmaceuticals", "securities", "insurance",
-  "logistics", "shipping", "foods", "brands", "software", "solutions", NULL
-};
+static const char org_tails[] =
+  "inc corp ltd llc plc co gmbh ag sa ferries airlines airways holdings "
+  "motors systems technologies labs networks capital energy industries "
+  "partners media news times post press radio television tv journal herald "
+  "tribune telegraph enterprises ventures pharmaceuticals securities "
+  "insurance logistics shipping foods brands software solutions";
 const size_t qt_n_org_nouns =
   sizeof qt_org_nouns / sizeof qt_org_nouns[0] - 1;
 
 
-static const char *const not_names[] = {
-  "the", "a", "an", "this", "that", "these", "those", "he", "she", "it",
-  "they", "we", "i", "you", "in", "on", "at", "for", "but", "and", "or",
-  "if", "when", "while", "after", "before", "as", "since", "last", "next",
-  "some", "according", "there", "here", "his", "her", "its", "their",
-  "our", "what", "who", "why", "how", "then", "also", "however", "both",
-  "such", "many", "most", "all", "no", "not", "one", "two", "with",
-  "from", "by", "to", "of", "earlier", "later", "meanwhile", "monday",
-  "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-  "mr", "ms", "mrs", "dr", "asked", "speaking", "responding", "commenting",
-  "told", "writing", "despite", "during", "under", "january", "february",
-  "march", "april", "june", "july", "august", "september", "october",
-  "november", "december", "even", "still", "yet", "so", "now", "today",
-  "instead", "just", "only", "every", "each", "other", "another", "more",
-  "much", "now", "thus", "indeed", "perhaps", "maybe", "because",
-  "although", "though", "unlike", "like", "among", "between", "about",
-  "over", "into", "than", "whether", "where", "which", "whose", "said",
-  "says", "my", "your", "them", "him", "me", "yes", "well", "oh",
-  "again", "first", "second", "third", "finally", "people", "sources",
-  "officials", "critics", "supporters", "republicans", "democrats",
-  "americans", "voters", NULL
-};
+static const char not_names[] =
+  "the a an this that these those he she it they we i you in on at for but "
+  "and or if when while after before as since last next some according there "
+  "here his her its their our what who why how then also however both such "
+  "many most all no not one two with from by to of earlier later meanwhile "
+  "monday tuesday wednesday thursday friday saturday sunday mr ms mrs dr "
+  "asked speaking responding commenting told writing despite during under "
+  "january february march april june july august september october november "
+  "december even still yet so now today instead just only every each other "
+  "another more much now thus indeed perhaps maybe because although though "
+  "unlike like among between about over into than whether where which whose "
+  "said says my your them him me yes well oh again first second third "
+  "finally people sources officials critics supporters republicans democrats "
+  "americans voters";
 
 /* Lower-case modifiers inside role phrases ("foreign ministry"). */
-static const char *const mod_words[] = {
-  "foreign", "deputy", "chief", "senior", "former", "acting", "national",
-  "state", "vice", "assistant", "general", "prime", "defence", "defense",
-  "interior", "trade", "press", "ministry", "security", "intelligence",
-  "military", "of", "for", "and", "regional", "executive", "top",
-  "cybersecurity", "cyber", "government", "department", "embassy",
-  "federal", "his", "her", "their", "its", NULL
-};
+static const char mod_words[] =
+  "foreign deputy chief senior former acting national state vice assistant "
+  "general prime defence defense interior trade press ministry security "
+  "intelligence military of for and regional executive top cybersecurity "
+  "cyber government department embassy federal his her their its";
 
 /* Words after which a clause (with its own speaker) may start. */
-static const char *const conj_words[] = {
-  "after", "when", "while", "as", "because", "since", "and",
-  "but", "before", "although", "though", "where", "once",
-  "whereas", NULL
-};
+static const char conj_words[] =
+  "after when while as because since and but before although though where "
+  "once whereas";
 
 
 
+/* Adds the word w[0, len) to the list of bit. */
+static void vocab_add_word(vocab *v, const char *w, size_t len, unsigned bit) {
+  uint32_t h = qt_word_hash(w, 0, len);
+  uint32_t k = h & (VOCAB_SLOTS - 1);
+  unsigned char c = (unsigned char)w[0];
+  if (c >= 'A' && c <= 'Z') c |= 32;
+  if (len > 0 && len <= 24) {
+    v->fl[c] |= (uint32_t)1 << len;
+    if (bit == V_ROLE) v->fl_role[c] |= (uint32_t)1 << len;
+    if (bit == V_REPORT) v->fl_report[c] |= (uint32_t)1 << len;
+  }
+  while (v->h[k] != 0 && v->h[k] != h) k = (k + 1) & (VOCAB_SLOTS - 1);
+  v->h[k] = h;
+  v->m[k] |= (uint16_t)bit;
+}
+
+/* Adds the NULL-ended list (the exported arrays) to the list of bit. */
 static void vocab_add(vocab *v, const char *const *list, unsigned bit) {
   int i;
-  for (i = 0; list[i]; i++) {
-    size_t len = strlen(list[i]);
-    uint32_t h = qt_word_hash(list[i], 0, len);
-    uint32_t k = h & (VOCAB_SLOTS - 1);
-    unsigned char c = (unsigned char)list[i][0];
-    if (c >= 'A' && c <= 'Z') c |= 32;
-    if (len > 0 && len <= 24) {
-      v->fl[c] |= (uint32_t)1 << len;
-      if (bit == V_ROLE) v->fl_role[c] |= (uint32_t)1 << len;
-      if (bit == V_REPORT) v->fl_report[c] |= (uint32_t)1 << len;
-    }
-    while (v->h[k] != 0 && v->h[k] != h) k = (k + 1) & (VOCAB_SLOTS - 1);
-    v->h[k] = h;
-    v->m[k] |= (uint16_t)bit;
+  for (i = 0; list[i]; i++) vocab_add_word(v, list[i], strlen(list[i]), bit);
+}
+
+/* Adds the space-separated words to the list of bit. */
+static void vocab_add_words(vocab *v, const char *words, unsigned bit) {
+  while (*words) {
+    size_t len = strcspn(words, " ");
+    if (len > 0) vocab_add_word(v, words, len, bit);
+    words += len;
+    while (*words == ' ') words++;
   }
 }
 
@@ -360,62 +321,54 @@ int qt_all_caps(const char *s, size_t a, size_t b) {
 /* ---- the registry of people ---- */
 
 
-static const char *const pronouns_he[] = {"he", NULL};
-static const char *const pronouns_she[] = {"she", NULL};
-static const char *const pronouns_it[] = {"it", "they", NULL};
+static const char pronouns_he[] = "he";
+static const char pronouns_she[] = "she";
+static const char pronouns_it[] = "it they";
 
 /* Words that may stand between a speaker and the verb ("X also said",
  * "X has repeatedly said", "X later wrote"). */
-static const char *const fillers[] = {
-  "also", "then", "later", "has", "had", "have", "once", "again",
-  "first", "previously", "would", "will", "was", "is", "even", "just",
-  "still", "never", "often", "recently", "simply", "publicly",
-  "repeatedly", "frequently", "quickly", "bluntly", "flatly", "reportedly",
-  "separately", "immediately", "specifically", "explicitly", "famously",
-  "sarcastically", "jokingly", "angrily", "privately", "earlier", "only",
-  "subsequently", "initially", "ultimately", "finally", "once", "long",
-  "since", "further", "openly", "directly", "similarly", "likewise",
-  "confidently", "proudly", "bitterly", "tersely", "curtly", "softly",
-  "loudly", "firmly", "calmly", "emphatically", "matter-of-factly", "on",
-  "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-  "sunday", "yesterday", "today", "tonight", "night", "morning",
-  "afternoon", "evening", "last", "week", "this", NULL
-};
+static const char fillers[] =
+  "also then later has had have once again first previously would will was "
+  "is even just still never often recently simply publicly repeatedly "
+  "frequently quickly bluntly flatly reportedly separately immediately "
+  "specifically explicitly famously sarcastically jokingly angrily privately "
+  "earlier only subsequently initially ultimately finally once long since "
+  "further openly directly similarly likewise confidently proudly bitterly "
+  "tersely curtly softly loudly firmly calmly emphatically matter-of-factly "
+  "on monday tuesday wednesday thursday friday saturday sunday yesterday "
+  "today tonight night morning afternoon evening last week this";
 
-static const char *const title_words[] = {
-  "titled", "entitled", "headlined", "named", "dubbed", "so-called",
-  "nicknamed", "codenamed", "code-named", "called", NULL
-};
+static const char title_words[] =
+  "titled entitled headlined named dubbed so-called nicknamed codenamed "
+  "code-named called";
 
 /* Nouns a short capitalised quoted name follows ("the group "Glass
  * Heron"", "malware called..."): the quote names the thing. */
-static const char *const naming_nouns[] = {
-  "group", "organization", "organisation", "campaign", "operation",
-  "program", "programme", "project", "malware", "virus", "ransomware",
-  "tool", "software", "app", "book", "film", "movie", "documentary",
-  "song", "album", "series", "show", "article", "column", "code",
-  "exercise", "initiative", "strategy", "doctrine", "platform", NULL
-};
+static const char naming_nouns[] =
+  "group organization organisation campaign operation program programme "
+  "project malware virus ransomware tool software app book film movie "
+  "documentary song album series show article column code exercise "
+  "initiative strategy doctrine platform";
 
 
 static void vocab_build(void) {
   vocab *vc = &shared_vocab;
-  vocab_add(vc, speech_verbs, V_SPEECH);
-  vocab_add(vc, report_verbs, V_REPORT);
-  vocab_add(vc, label_verbs, V_LABEL);
-  vocab_add(vc, role_nouns, V_ROLE);
+  vocab_add_words(vc, speech_verbs, V_SPEECH);
+  vocab_add_words(vc, report_verbs, V_REPORT);
+  vocab_add_words(vc, label_verbs, V_LABEL);
+  vocab_add_words(vc, role_nouns, V_ROLE);
   vocab_add(vc, qt_org_nouns, V_ORG);
-  vocab_add(vc, not_names, V_NOTNAME);
-  vocab_add(vc, title_words, V_TITLE);
-  vocab_add(vc, naming_nouns, V_NAMING);
-  vocab_add(vc, conj_words, V_CONJ);
-  vocab_add(vc, mod_words, V_MOD);
-  vocab_add(vc, pronouns_he, V_HE);
-  vocab_add(vc, pronouns_she, V_SHE);
-  vocab_add(vc, honorifics, V_HONOR);
-  vocab_add(vc, org_tails, V_ORGTAIL);
-  vocab_add(vc, pronouns_it, V_IT);
-  vocab_add(vc, fillers, V_FILLER);
+  vocab_add_words(vc, not_names, V_NOTNAME);
+  vocab_add_words(vc, title_words, V_TITLE);
+  vocab_add_words(vc, naming_nouns, V_NAMING);
+  vocab_add_words(vc, conj_words, V_CONJ);
+  vocab_add_words(vc, mod_words, V_MOD);
+  vocab_add_words(vc, pronouns_he, V_HE);
+  vocab_add_words(vc, pronouns_she, V_SHE);
+  vocab_add_words(vc, honorifics, V_HONOR);
+  vocab_add_words(vc, org_tails, V_ORGTAIL);
+  vocab_add_words(vc, pronouns_it, V_IT);
+  vocab_add_words(vc, fillers, V_FILLER);
 }
 
 /* The vocabularies, built on first use. */

@@ -503,94 +503,7 @@ static void test_two_articles(void) {
   loupe_article_free(a);
 }
 
-/* ---- a table inside the article ---- */
-
-static void test_table(void) {
-  static const char page[] =
-    "<html><body><nav><ul><li><a href=/>Home</a></li><li><a href=/s>Sport"
-    "</a></li></ul></nav><article><h1>Harbour regatta results</h1>"
-    "<p>The harbour regatta ended on Sunday after three days of racing in "
-    "light winds, and the crew of the Nordlys took the cup for the second "
-    "year running, ahead of two boats from the islands.</p>"
-    "<p>The organisers said the entries had risen by a third since last "
-    "year, and that the course would be moved further out next summer so "
-    "that bigger boats could take part.</p>"
-    "<p>The next regatta will be held in the first week of June, the club "
-    "said, and entries open at the start of the year for crews from all "
-    "over the coast.</p>"
-    "<table><tr><th>Place</th><th>Boat</th><th>Time</th></tr>"
-    "<tr><td>1</td><td>Nordlys of Arvenstad</td><td>2 h 41 min</td></tr>"
-    "<tr><td>2</td><td>Sjoerd of the Outer Islands</td><td>2 h 44 min</td>"
-    "</tr></table></article><footer><p>Harbour Sailing Club</p></footer>"
-    "</body></html>";
-  loupe_article *a = parse_ok("an article with a table", page, sizeof page - 1,
-                              LOUPE_FORMAT_AUTO);
-  if (a == NULL) return;
-  CHECK(body_has(a, "Nordlys of Arvenstad") &&
-        body_has(a, "Sjoerd of the Outer Islands"),
-        "the table's cells are kept");
-  CHECK(body_has(a, "first week of June"), "the paragraph before it");
-  CHECK(!body_has(a, "Sport"), "not the menu");
-  loupe_article_free(a);
-}
-
-/* ---- a sentence with a long link inside it; a list of links ---- */
-
-static void test_linked_sentence(void) {
-  static const char page[] =
-    "<html><body><article><h1>Harbour regatta moves further out</h1>"
-    "<p>The harbour regatta ended on Sunday after three days of racing in "
-    "light winds, and the crew of the Nordlys took the cup for the second "
-    "year running, ahead of two boats from the islands.</p>"
-    "<p>The course had been moved last spring but was <a href=/a>shifted "
-    "back to the inner harbour after complaints from the ferry company "
-    "about its timetable</a>, the organisers said.</p>"
-    "<p>The organisers said the entries had risen by a third since last "
-    "year, and that the course would be moved further out next summer so "
-    "that bigger boats could take part.</p>"
-    "<p><a href=/b>Island school to close its doors after ninety years of "
-    "teaching</a> and more.</p>"
-    "<p>The next regatta will be held in the first week of June, the club "
-    "said, and entries open at the start of the year for crews from all "
-    "over the coast.</p></article>"
-    "<ul><li><a href=/c>Ferry fares to rise in the new year, says the "
-    "council</a></li><li><a href=/d>Lighthouse keeper retires after forty "
-    "winters on the point</a></li></ul></body></html>";
-  loupe_article *a = parse_ok("a sentence with a link", page, sizeof page - 1,
-                              LOUPE_FORMAT_AUTO);
-  if (a == NULL) return;
-  CHECK(body_has(a, "shifted back to the inner harbour"),
-        "the sentence whose middle is a link is kept");
-  CHECK(body_has(a, "first week of June"), "the article's last paragraph");
-  CHECK(!body_has(a, "Island school to close"),
-        "a link with two words after it is not a sentence");
-  CHECK(!body_has(a, "Lighthouse keeper retires"), "not the list of links");
-  loupe_article_free(a);
-}
-
-/* ---- a comment section named in German ---- */
-
-static void test_kommentare(void) {
-  static const char page[] =
-    "<html lang=\"de\"><body><article><h1>Neue Faehre zu den Inseln</h1>"
-    "<p>Der Hafenrat hat am Donnerstag eine neue Faehrlinie beschlossen, die "
-    "den alten Hafen mit drei Inseln verbindet und die Fahrt fuer Pendler "
-    "fast halbiert.</p><p>Die ersten zwei Schiffe sollen im Fruehjahr "
-    "fahren, und die Preise werden dieselben sein wie bei den Bussen, die "
-    "heute ueber den Fluss fahren.</p></article>"
-    "<div id=\"kommentare\"><div class=\"eintrag\"><p>Ich fahre seit "
-    "Jahren mit der alten Faehre und sie ist im Winter immer zu spaet, "
-    "darum glaube ich nicht, dass die neue besser sein wird als die alte."
-    "</p></div></div></body></html>";
-  loupe_article *a = parse_ok("a German page", page, sizeof page - 1,
-                              LOUPE_FORMAT_AUTO);
-  if (a == NULL) return;
-  CHECK(body_has(a, "Hafenrat") && body_has(a, "Fruehjahr"), "the article");
-  CHECK(!body_has(a, "Ich fahre seit Jahren"), "not the Kommentare");
-  loupe_article_free(a);
-}
-
-/* ---- pages a script would fill, and a noscript left open ---- */
+/* ---- a page a script would fill ---- */
 
 static void test_scripted(void) {
   static const char shell[] =
@@ -599,12 +512,6 @@ static void test_scripted(void) {
     "<meta property=\"article:published_time\" "
     "content=\"2022-03-03T18:00:00+01:00\"></head><body><div id=\"app\">"
     "</div><script src=\"/app.js\"></script></body></html>";
-  static const char open_noscript[] =
-    "<html><body><noscript><div class=\"nojs\"></noscript>"
-    "<div id=\"main\"><h1>Ferry timetable for winter</h1><p>The ferry "
-    "company published its winter timetable on Thursday, with two "
-    "crossings fewer on Sundays and an earlier last boat on weekdays, "
-    "and said it would review it in the spring.</p></div></body></html>";
   loupe_article *a = parse_ok("a page with metadata and no text", shell,
                               sizeof shell - 1, LOUPE_FORMAT_AUTO);
   if (a) {
@@ -616,11 +523,115 @@ static void test_scripted(void) {
           "an empty body");
     loupe_article_free(a);
   }
-  a = parse_ok("a <noscript> whose end tag libxml2 ignores", open_noscript,
-               sizeof open_noscript - 1, LOUPE_FORMAT_AUTO);
-  if (a) {
-    CHECK(body_has(a, "winter timetable on Thursday"),
-          "the page after it is read");
+}
+
+/* ---- pages checked by what their body holds and leaves out ---- */
+
+/* a table inside the article */
+static const char TABLE_PAGE[] =
+  "<html><body><nav><ul><li><a href=/>Home</a></li><li><a href=/s>Sport"
+  "</a></li></ul></nav><article><h1>Harbour regatta results</h1>"
+  "<p>The harbour regatta ended on Sunday after three days of racing in "
+  "light winds, and the crew of the Nordlys took the cup for the second "
+  "year running, ahead of two boats from the islands.</p>"
+  "<p>The organisers said the entries had risen by a third since last "
+  "year, and that the course would be moved further out next summer so "
+  "that bigger boats could take part.</p>"
+  "<p>The next regatta will be held in the first week of June, the club "
+  "said, and entries open at the start of the year for crews from all "
+  "over the coast.</p>"
+  "<table><tr><th>Place</th><th>Boat</th><th>Time</th></tr>"
+  "<tr><td>1</td><td>Nordlys of Arvenstad</td><td>2 h 41 min</td></tr>"
+  "<tr><td>2</td><td>Sjoerd of the Outer Islands</td><td>2 h 44 min</td>"
+  "</tr></table></article><footer><p>Harbour Sailing Club</p></footer>"
+  "</body></html>";
+
+/* a sentence with a long link inside it; a list of links */
+static const char LINKED_PAGE[] =
+  "<html><body><article><h1>Harbour regatta moves further out</h1>"
+  "<p>The harbour regatta ended on Sunday after three days of racing in "
+  "light winds, and the crew of the Nordlys took the cup for the second "
+  "year running, ahead of two boats from the islands.</p>"
+  "<p>The course had been moved last spring but was <a href=/a>shifted "
+  "back to the inner harbour after complaints from the ferry company "
+  "about its timetable</a>, the organisers said.</p>"
+  "<p>The organisers said the entries had risen by a third since last "
+  "year, and that the course would be moved further out next summer so "
+  "that bigger boats could take part.</p>"
+  "<p><a href=/b>Island school to close its doors after ninety years of "
+  "teaching</a> and more.</p>"
+  "<p>The next regatta will be held in the first week of June, the club "
+  "said, and entries open at the start of the year for crews from all "
+  "over the coast.</p></article>"
+  "<ul><li><a href=/c>Ferry fares to rise in the new year, says the "
+  "council</a></li><li><a href=/d>Lighthouse keeper retires after forty "
+  "winters on the point</a></li></ul></body></html>";
+
+/* a comment section named in German */
+static const char KOMMENTARE_PAGE[] =
+  "<html lang=\"de\"><body><article><h1>Neue Faehre zu den Inseln</h1>"
+  "<p>Der Hafenrat hat am Donnerstag eine neue Faehrlinie beschlossen, die "
+  "den alten Hafen mit drei Inseln verbindet und die Fahrt fuer Pendler "
+  "fast halbiert.</p><p>Die ersten zwei Schiffe sollen im Fruehjahr "
+  "fahren, und die Preise werden dieselben sein wie bei den Bussen, die "
+  "heute ueber den Fluss fahren.</p></article>"
+  "<div id=\"kommentare\"><div class=\"eintrag\"><p>Ich fahre seit "
+  "Jahren mit der alten Faehre und sie ist im Winter immer zu spaet, "
+  "darum glaube ich nicht, dass die neue besser sein wird als die alte."
+  "</p></div></div></body></html>";
+
+/* a noscript left open */
+static const char NOSCRIPT_PAGE[] =
+  "<html><body><noscript><div class=\"nojs\"></noscript>"
+  "<div id=\"main\"><h1>Ferry timetable for winter</h1><p>The ferry "
+  "company published its winter timetable on Thursday, with two "
+  "crossings fewer on Sundays and an earlier last boat on weekdays, "
+  "and said it would review it in the spring.</p></div></body></html>";
+
+/* A page, the texts its body must hold and those it must leave out
+ * (NULL-ended), each with why in a comment. */
+typedef struct {
+  const char *what, *page;
+  const char *has[4], *lacks[4];
+} page_case;
+
+static const page_case pages[] = {
+  {"an article with a table", TABLE_PAGE,
+   /* the table's cells are kept, and the paragraph before it */
+   {"Nordlys of Arvenstad", "Sjoerd of the Outer Islands",
+    "first week of June", NULL},
+   /* not the menu */
+   {"Sport", NULL}},
+  {"a sentence with a link", LINKED_PAGE,
+   /* the sentence whose middle is a link is kept; the last paragraph */
+   {"shifted back to the inner harbour", "first week of June", NULL},
+   /* a link with two words after it is not a sentence; nor a list of
+    * links */
+   {"Island school to close", "Lighthouse keeper retires", NULL}},
+  {"a German page", KOMMENTARE_PAGE,
+   {"Hafenrat", "Fruehjahr", NULL},
+   /* not the Kommentare */
+   {"Ich fahre seit Jahren", NULL}},
+  {"a <noscript> whose end tag libxml2 ignores", NOSCRIPT_PAGE,
+   /* the page after it is read */
+   {"winter timetable on Thursday", NULL},
+   {NULL}},
+};
+
+/* Each page parsed once, then every text of its lists looked for. */
+static void test_pages(void) {
+  size_t i, k;
+  for (i = 0; i < sizeof pages / sizeof *pages; i++) {
+    const page_case *c = &pages[i];
+    loupe_article *a = parse_ok(c->what, c->page, strlen(c->page),
+                                LOUPE_FORMAT_AUTO);
+    if (a == NULL) continue;
+    for (k = 0; c->has[k]; k++)
+      CHECK(body_has(a, c->has[k]), "%s: body lacks \"%s\"", c->what,
+            c->has[k]);
+    for (k = 0; c->lacks[k]; k++)
+      CHECK(!body_has(a, c->lacks[k]), "%s: body holds \"%s\"", c->what,
+            c->lacks[k]);
     loupe_article_free(a);
   }
 }
@@ -705,7 +716,6 @@ static void test_hostile(void) {
 int main(void) {
   static const check_test tests[] = {test_sniff, test_json, test_article,
     test_hidden, test_gzip, test_broken, test_dates, test_two_articles,
-    test_scripted, test_kommentare, test_table, test_linked_sentence,
-    test_hostile};
+    test_scripted, test_pages, test_hostile};
   return check_run("test_html", tests, sizeof tests / sizeof *tests);
 }
