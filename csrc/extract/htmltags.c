@@ -4,7 +4,6 @@
  * they open) and the words of class and id values that name regions
  * (nav, footer, related, cookie...).
  */
-#include <pthread.h>
 #include <string.h>
 #include "htmlpage.h"
 
@@ -131,90 +130,74 @@ static int tag_index(const char *name) {
 
 /* ---- class and id words ---- */
 
-/*
- * Class and id words by kind, one string a kind in the order of the
- * LP_CW_ bits (bit 0 first), the words separated by spaces; a word ending
- * in '*' also counts as the start of a longer word ("comments"). Comment
- * words are also in de, fr, es/pt, it and nl.
- */
-static const char *const class_kinds[] = {
-  /* LP_CW_NAV */
-  "nav* menu* breadcrumb* crumbs pagination pager skip toolbar",
-  /* LP_CW_FOOTER */
-  "footer* copyright colophon",
-  /* LP_CW_COMMENT */
-  "comment comments commentlist commentform commentsection disqus* "
-  "kommentar kommentare commentaire commentaires comentario comentarios "
-  "commento commenti reacties respond replies",
-  /* LP_CW_RELATED */
-  "related* recommend* recommended popular trending teaser* outbrain* "
-  "taboola* mostread readmore recirc*",
-  /* LP_CW_SHARE */
-  "share* sharing social* sharebar",
-  /* LP_CW_SIDEBAR */
-  "sidebar* aside rail sidebox",
-  /* LP_CW_AD */
-  "ad ads advert* adslot adunit sponsor* promo* dfp commercial",
-  /* LP_CW_BYLINE */
-  "byline* author* writer contributor",
-  /* LP_CW_DATE */
-  "date* time timestamp published pubdate dateline",
-  /* LP_CW_CAPTION */
-  "caption* credit* figcaption",
-  /* LP_CW_ARTICLE */
-  "article story post entry content body text articlebody prose",
-  /* LP_CW_HEADER */
-  "topbar header masthead",
-  /* LP_CW_COOKIE */
-  "cookie* consent* gdpr",
-  /* LP_CW_SUBSCRIBE */
-  "newsletter* subscribe* subscription signup paywall",
-  /* LP_CW_TAGS */
-  "tags tag topics keywords",
-  /* LP_CW_HIDDEN: whole tokens only (hidden_token) */
-  "",
-  /* LP_CW_MODAL */
-  "modal* popup* overlay lightbox",
-  /* LP_CW_SUMMARY */
-  "summary lead intro standfirst dek subtitle",
-};
-#define N_KINDS (sizeof class_kinds / sizeof class_kinds[0])
-
-/* The words split out once per process, read-only after. */
-#define MAX_CLASS_WORDS 192
-static struct {
-  const char *word;   /* into class_kinds, len bytes */
-  unsigned char len, prefix;
+static const struct {
+  const char *word;
   unsigned bits;
-} class_words[MAX_CLASS_WORDS];
-static size_t n_class_words;
-static pthread_once_t class_once = PTHREAD_ONCE_INIT;
-
-static void class_words_build(void) {
-  size_t k;
-  for (k = 0; k < N_KINDS; k++) {
-    const char *s = class_kinds[k];
-    while (*s) {
-      size_t len = strcspn(s, " ");
-      if (len > 0 && n_class_words < MAX_CLASS_WORDS) {
-        int prefix = s[len - 1] == '*';
-        class_words[n_class_words].word = s;
-        class_words[n_class_words].len = (unsigned char)(len - prefix);
-        class_words[n_class_words].prefix = (unsigned char)prefix;
-        class_words[n_class_words].bits = 1u << k;
-        n_class_words++;
-      }
-      s += len;
-      while (*s == ' ') s++;
-    }
-  }
-}
+  int prefix;       /* also as the start of a longer word ("comments") */
+} class_words[] = {
+  {"nav", LP_CW_NAV, 1}, {"menu", LP_CW_NAV, 1}, {"breadcrumb", LP_CW_NAV, 1},
+  {"crumbs", LP_CW_NAV, 0}, {"topbar", LP_CW_HEADER, 0},
+  {"pagination", LP_CW_NAV, 0}, {"pager", LP_CW_NAV, 0},
+  {"skip", LP_CW_NAV, 0}, {"toolbar", LP_CW_NAV, 0},
+  {"footer", LP_CW_FOOTER, 1}, {"copyright", LP_CW_FOOTER, 0},
+  {"colophon", LP_CW_FOOTER, 0},
+  {"comment", LP_CW_COMMENT, 0}, {"comments", LP_CW_COMMENT, 0},
+  {"commentlist", LP_CW_COMMENT, 0}, {"commentform", LP_CW_COMMENT, 0},
+  {"commentsection", LP_CW_COMMENT, 0}, {"disqus", LP_CW_COMMENT, 1},
+  /* the same in the languages of the pages: de, fr, es/pt, it, nl */
+  {"kommentar", LP_CW_COMMENT, 0}, {"kommentare", LP_CW_COMMENT, 0},
+  {"commentaire", LP_CW_COMMENT, 0}, {"commentaires", LP_CW_COMMENT, 0},
+  {"comentario", LP_CW_COMMENT, 0}, {"comentarios", LP_CW_COMMENT, 0},
+  {"commento", LP_CW_COMMENT, 0}, {"commenti", LP_CW_COMMENT, 0},
+  {"reacties", LP_CW_COMMENT, 0},
+  {"respond", LP_CW_COMMENT, 0}, {"replies", LP_CW_COMMENT, 0},
+  {"related", LP_CW_RELATED, 1}, {"recommend", LP_CW_RELATED, 1},
+  {"recommended", LP_CW_RELATED, 0}, {"popular", LP_CW_RELATED, 0},
+  {"trending", LP_CW_RELATED, 0}, {"teaser", LP_CW_RELATED, 1},
+  {"outbrain", LP_CW_RELATED, 1}, {"taboola", LP_CW_RELATED, 1},
+  {"mostread", LP_CW_RELATED, 0}, {"readmore", LP_CW_RELATED, 0},
+  {"recirc", LP_CW_RELATED, 1},
+  {"share", LP_CW_SHARE, 1}, {"sharing", LP_CW_SHARE, 0},
+  {"social", LP_CW_SHARE, 1}, {"sharebar", LP_CW_SHARE, 0},
+  {"sidebar", LP_CW_SIDEBAR, 1}, {"aside", LP_CW_SIDEBAR, 0},
+  {"rail", LP_CW_SIDEBAR, 0}, {"sidebox", LP_CW_SIDEBAR, 0},
+  {"ad", LP_CW_AD, 0}, {"ads", LP_CW_AD, 0}, {"advert", LP_CW_AD, 1},
+  {"adslot", LP_CW_AD, 0}, {"adunit", LP_CW_AD, 0},
+  {"sponsor", LP_CW_AD, 1}, {"promo", LP_CW_AD, 1},
+  {"dfp", LP_CW_AD, 0}, {"commercial", LP_CW_AD, 0},
+  {"byline", LP_CW_BYLINE, 1}, {"author", LP_CW_BYLINE, 1},
+  {"writer", LP_CW_BYLINE, 0}, {"contributor", LP_CW_BYLINE, 0},
+  {"date", LP_CW_DATE, 1}, {"time", LP_CW_DATE, 0},
+  {"timestamp", LP_CW_DATE, 0}, {"published", LP_CW_DATE, 0},
+  {"pubdate", LP_CW_DATE, 0}, {"dateline", LP_CW_DATE, 0},
+  {"caption", LP_CW_CAPTION, 1}, {"credit", LP_CW_CAPTION, 1},
+  {"figcaption", LP_CW_CAPTION, 0},
+  {"article", LP_CW_ARTICLE, 0}, {"story", LP_CW_ARTICLE, 0},
+  {"post", LP_CW_ARTICLE, 0}, {"entry", LP_CW_ARTICLE, 0},
+  {"content", LP_CW_ARTICLE, 0}, {"body", LP_CW_ARTICLE, 0},
+  {"text", LP_CW_ARTICLE, 0}, {"articlebody", LP_CW_ARTICLE, 0},
+  {"prose", LP_CW_ARTICLE, 0},
+  {"header", LP_CW_HEADER, 0}, {"masthead", LP_CW_HEADER, 0},
+  {"cookie", LP_CW_COOKIE, 1}, {"consent", LP_CW_COOKIE, 1},
+  {"gdpr", LP_CW_COOKIE, 0},
+  {"newsletter", LP_CW_SUBSCRIBE, 1}, {"subscribe", LP_CW_SUBSCRIBE, 1},
+  {"subscription", LP_CW_SUBSCRIBE, 0}, {"signup", LP_CW_SUBSCRIBE, 0},
+  {"paywall", LP_CW_SUBSCRIBE, 0},
+  {"tags", LP_CW_TAGS, 0}, {"tag", LP_CW_TAGS, 0}, {"topics", LP_CW_TAGS, 0},
+  {"keywords", LP_CW_TAGS, 0},
+  {"modal", LP_CW_MODAL, 1}, {"popup", LP_CW_MODAL, 1},
+  {"overlay", LP_CW_MODAL, 0}, {"lightbox", LP_CW_MODAL, 0},
+  {"summary", LP_CW_SUMMARY, 0}, {"lead", LP_CW_SUMMARY, 0},
+  {"intro", LP_CW_SUMMARY, 0}, {"standfirst", LP_CW_SUMMARY, 0},
+  {"dek", LP_CW_SUMMARY, 0}, {"subtitle", LP_CW_SUMMARY, 0},
+};
+#define N_CLASS_WORDS (sizeof class_words / sizeof class_words[0])
 
 static unsigned word_bits(const char *w, size_t n) {
   size_t i;
   unsigned bits = 0;
-  for (i = 0; i < n_class_words; i++) {
-    size_t m = class_words[i].len;
+  for (i = 0; i < N_CLASS_WORDS; i++) {
+    size_t m = strlen(class_words[i].word);
     if (m == n ? memcmp(w, class_words[i].word, n) == 0
                : (class_words[i].prefix && m < n &&
                   memcmp(w, class_words[i].word, m) == 0))
@@ -261,7 +244,6 @@ unsigned lp_html_class_bits(const char *v) {
   unsigned bits = 0;
   size_t i = 0;
   if (v == NULL) return 0;
-  pthread_once(&class_once, class_words_build);
   for (;;) {
     size_t tok, end, k, n = 0;
     char w[32];
