@@ -604,6 +604,24 @@ static void test_carry_on(void) {
   loupe_article_free(a);
 }
 
+/* A title and a surname alone name a person ("President Varga"), whom a
+ * pronoun can then point to. */
+static const char TITLE_SURNAME[] =
+  "The council met on Monday to discuss the bridge.\n"
+  "\n"
+  "President Varga opened the session with a speech about the repairs. "
+  "\"We will not wait another winter,\" Varga said.\n"
+  "\n"
+  "\"The money is there,\" she said.\n";
+
+static void test_title_surname(void) {
+  loupe_article *a = parse_text("title surname", TITLE_SURNAME);
+  if (a == NULL) return;
+  SAID(a, "We will not", "Varga", "direct");
+  SAID(a, "The money", "Varga", "direct");
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_transcripts();
   test_transcript_zh();
@@ -616,6 +634,7 @@ int main(void) {
   test_markdown();
   test_open_bracket();
   test_carry_on();
+  test_title_surname();
   printf("test_quotes: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
