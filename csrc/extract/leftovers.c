@@ -64,6 +64,74 @@ static int prev_sentence_subject(const body_t *b, registry *r, qbuild *q,
   return 1;
 }
 
+/* Is s[i] the first word of a sentence (from starts one)? */
+static int starts_sentence(const char *s, size_t from, size_t i) {
+  while (i > from && s[i - 1] == ' ') i--;
+  return i == from || s[i - 1] == '.' || s[i - 1] == '!' || s[i - 1] == '?' ||
+         s[i - 1] == '\n';
+}
+
+/* Somebody else named in s[from, to): a capitalised word that is a
+ * registered person other than who ("..." said Ray. Lee nodded. "...":
+ * Lee is in between, Ray does not go on speaking). */
+static int other_person_in(const body_t *b, registry *r, size_t from,
+                           size_t to, int who) {
+  const char *s = b->s;
+  size_t i = from;
+  while (i < to) {
+    size_t e;
+    if (!qt_is_word_byte((unsigned char)s[i]) ||
+        (i > from && qt_is_word_byte((unsigned char)s[i - 1]))) {
+      i++;
+      continue;
+    }
+    e = qt_word_end(s, to, i);
+    if (e <= i) { i++; continue; }
+    if (qt_is_upper_at(s, to, i) && may_start_name(r, (unsigned char)s[i]) &&
+        starts_sentence(s, from, i)) {
+      int w, k;
+      size_t m = qt_name_at(b->v, s, to, i, &w);
+      k = qt_find_partial(r, s, i, m > 0 ? m : e - i);
+      if (k < 0 && m > 0 && m != e - i) k = qt_find_partial(r, s, i, e - i);
+      if (k >= 0 && k != who && !r->p[k].org) return 1;
+      if (m > e - i) e = i + m;
+    }
+    i = e;
+  }
+  return 0;
+}
+
+/* The end of the sentence running on at from (its cue, its
+ * appositions: "said Ray, a Lee aide."), to at most; to when it runs on
+ * that far. */
+static size_t sentence_after(const char *s, size_t from, size_t to) {
+  size_t i;
+  for (i = from; i + 1 < to; i++)
+    if ((s[i] == '.' || s[i] == '!' || s[i] == '?' || s[i] == '\n') &&
+        (s[i + 1] == ' ' || s[i + 1] == '\n') &&
+        !(s[i] == '.' && qt_abbreviation(s, from, i)))
+      return i + 1;
+  return to;
+}
+
+/* The speaker of the direct quote p goes on speaking in q, which has no
+ * cue: only a person the registry knows, in the same or the next
+ * paragraph, with nobody else named in between. */
+static void carry_on(const body_t *b, registry *r, const qbuild *p,
+                     qbuild *q) {
+  if (p->kind != Q_DIRECT || (p->speaker < 0 && !p->speaker_text) ||
+      p->para + 1 < q->para)
+    return;
+  if (other_person_in(b, r, sentence_after(b->s, p->seg[p->nseg - 1][1],
+                                            q->seg[0][0]),
+                      q->seg[0][0], p->speaker))
+    return;
+  q->speaker = p->speaker;
+  q->rule = "continuation";
+  q->speaker_text = p->speaker_text;
+  q->speaker_text_len = p->speaker_text_len;
+}
+
 /* A quote with no cue of its own: "..." He said. in the next sentence, or
  * the speaker of the quote just before when the paragraph is all quote. */
 void qt_attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
@@ -110,15 +178,6 @@ void qt_attribute_leftovers(const body_t *b, registry *r, qlist *ql) {
       continue;
     /* no cue at all: the speaker of the quote just before, in the same or
      * the previous paragraph, goes on speaking */
-    if (k > 0) {
-      qbuild *p = &ql->q[k - 1];
-      if (p->kind == 0 && (p->speaker >= 0 || p->speaker_text) &&
-          p->para + 1 >= q->para) {
-        q->speaker = p->speaker;
-        q->rule = "continuation";
-        q->speaker_text = p->speaker_text;
-        q->speaker_text_len = p->speaker_text_len;
-      }
-    }
+    if (k > 0) carry_on(b, r, &ql->q[k - 1], q);
   }
 }

@@ -159,6 +159,17 @@ static int document_owner(const body_t *b, registry *r, size_t i, size_t e) {
   return 0;
 }
 
+/* A single capitalised word after a title that reads as a surname: no
+ * listed common, organisation or role word ("President Varga", not
+ * "President Today"), not in capitals. */
+static int title_surname(const vocab *v, const char *s, size_t n, size_t a,
+                         size_t m) {
+  size_t e = a + m;
+  if (m < 2 || !qt_is_upper_at(s, n, a) || qt_all_caps(s, a, e)) return 0;
+  return (qt_vmask(v, s, a, e) &
+          (V_NOTNAME | V_ORG | V_ORGTAIL | V_ROLE)) == 0;
+}
+
 /*
  * Any other name of two words or more, its titles stripped ("Former
  * Florida Gov. Jeb Bush": Jeb Bush, role "Former Florida Gov."), is a
@@ -176,7 +187,9 @@ static size_t register_name(const body_t *b, registry *r, size_t i,
   if (m == 0) return qt_word_end(s, n, i) > i ? qt_word_end(s, n, i) : i + 1;
   /* (both tests only read: the registry's hash first, the list of
    * places, a scan, only for a name not registered yet) */
-  if (w >= 2 && qt_find_partial(r, s, a, m) < 0 && !lp_is_place(s + a, m)) {
+  /* a full name, or a surname after a title ("President Varga") */
+  if ((w >= 2 || (w == 1 && a != i && title_surname(v, s, n, a, m))) &&
+      qt_find_partial(r, s, a, m) < 0 && !lp_is_place(s + a, m)) {
     size_t re = a;
     int fresh = r->n, k;
     while (re > i && (s[re - 1] == ' ' || s[re - 1] == ',')) re--;
@@ -185,7 +198,8 @@ static size_t register_name(const body_t *b, registry *r, size_t i,
      * a speech verb follows ("Karl Olsen said the pier ..."); any other
      * bare name may be a place or a thing until it is credited */
     size_t ve;
-    if (k >= fresh && re <= i && qt_verb_after(v, s, n, a + m, &ve) == 0) {
+    if (k >= fresh && (w == 1 || (re <= i &&
+                                  qt_verb_after(v, s, n, a + m, &ve) == 0))) {
       qt_reg_set_tentative(r, k, 1);
       r->p[k].unlisted = 1;
     }

@@ -579,6 +579,49 @@ static void test_open_bracket(void) {
   loupe_article_free(a);
 }
 
+/* A speaker goes on speaking in a quote without a cue, but not past a
+ * sentence about somebody else; a quote inside a sentence about somebody
+ * is theirs (the sentence's subject). */
+static const char CARRY_ON[] =
+  "Voters in Brell County waited three hours to cast a ballot.\n"
+  "\n"
+  "\"Our turnout was the best in a decade,\" said Mara Quill, the county "
+  "clerk. \"We counted every ballot twice.\"\n"
+  "\n"
+  "Dorian Pell and two aides walked out of the count on Tuesday. \"The "
+  "numbers do not add up for anyone who looks.\"\n"
+  "\n"
+  "Tess Arlo sees the new levy as \"a gift to the big growers and their "
+  "friends\" and little else.\n";
+
+static void test_carry_on(void) {
+  loupe_article *a = parse_text("carry on", CARRY_ON);
+  if (a == NULL) return;
+  SAID(a, "Our turnout", "Mara Quill", "direct");
+  SAID(a, "We counted", "Mara Quill", "direct");
+  SAID(a, "The numbers", NULL, "direct");
+  SAID(a, "a gift to", "Tess Arlo", NULL);
+  loupe_article_free(a);
+}
+
+/* A title and a surname alone name a person ("President Varga"), whom a
+ * pronoun can then point to. */
+static const char TITLE_SURNAME[] =
+  "The council met on Monday to discuss the bridge.\n"
+  "\n"
+  "President Varga opened the session with a speech about the repairs. "
+  "\"We will not wait another winter,\" Varga said.\n"
+  "\n"
+  "\"The money is there,\" she said.\n";
+
+static void test_title_surname(void) {
+  loupe_article *a = parse_text("title surname", TITLE_SURNAME);
+  if (a == NULL) return;
+  SAID(a, "We will not", "Varga", "direct");
+  SAID(a, "The money", "Varga", "direct");
+  loupe_article_free(a);
+}
+
 int main(void) {
   test_transcripts();
   test_transcript_zh();
@@ -590,6 +633,8 @@ int main(void) {
   test_zh_news();
   test_markdown();
   test_open_bracket();
+  test_carry_on();
+  test_title_surname();
   printf("test_quotes: %d passed, %d failed\n", passes, failures);
   return failures != 0;
 }
