@@ -446,11 +446,7 @@ int qt_read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
   size_t e = qt_word_end(s, lim, i);
   unsigned m;
   int got;
-  out->who = -1;
-  out->text = NULL;
-  out->len = 0;
-  out->start = i;
-  out->how = NULL;
+  *out = (speaker_ref){.who = -1, .start = i};
   if (e == i) return 0;
   m = qt_vmask(v, s, i, e);
   if (m & (V_HE | V_SHE | V_IT)) return read_pronoun(b, r, i, e, pos, out);
