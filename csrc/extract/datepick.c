@@ -84,25 +84,26 @@ static const char *const BY_WORDS[] = {
 
 /* Where a word of list starts in s[0..n) (ASCII case folded), plus one:
  * the first place, or the last when last is set; 0 for none. One pass
- * over s: only where a byte can start a word of the list are the words
- * compared (a line is read once, not once per word). */
+ * over s: the words are chained by their first byte, and only the words
+ * that start with a byte are compared where it stands (a line is read
+ * once, not once per word). A word starting with an upper-case letter
+ * never matches (the text's letters are folded to lower case). */
 static size_t find_in(const char *s, size_t n, const char *const *list,
                       int last) {
-  unsigned char first[256];
-  const char *const *w;
-  size_t i, at = 0;
-  memset(first, 0, sizeof first);
-  for (w = list; *w; w++) {
-    unsigned char c = (unsigned char)(*w)[0];
-    first[c] = 1;
-    if (c >= 'a' && c <= 'z') first[c - 32] = 1;
+  unsigned char head[256], next[64];
+  size_t i, at = 0, k;
+  memset(head, 0, sizeof head);
+  for (k = 0; list[k] && k < sizeof next; k++) {
+    unsigned char c = (unsigned char)list[k][0];
+    if (c >= 'A' && c <= 'Z') continue;
+    next[k] = head[c];
+    head[c] = (unsigned char)(k + 1);
   }
+  for (k = 'a'; k <= 'z'; k++) head[k - 32] = head[k];
   for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!first[c]) continue;
-    if (c >= 'A' && c <= 'Z') c |= 32;
-    for (w = list; *w; w++)
-      if ((unsigned char)(*w)[0] == c && lp_starts_ci(s + i, n - i, *w)) {
+    unsigned char w = head[(unsigned char)s[i]];
+    for (; w; w = next[w - 1])
+      if (lp_starts_ci(s + i, n - i, list[w - 1])) {
         if (!last) return i + 1;
         at = i + 1;
         break;
