@@ -712,11 +712,19 @@ static const char *place_form(const char **at, size_t *len) {
 
 /* Is s[0, n) a place of the gazetteer, in any of its forms? */
 int lp_is_place(const char *s, size_t n) {
-  size_t k, len;
+  size_t k, j;
+  /* each form compared in place, a byte at a time: most names differ
+   * from a place at their first byte */
   for (k = 0; k < N_PLACES; k++) {
-    const char *at = places[k], *w;
-    while ((w = place_form(&at, &len)) != NULL)
-      if (len == n && memcmp(w, s, n) == 0) return 1;
+    const char *p = places[k];
+    for (;;) {
+      for (j = 0; j < n && p[j] != '|' && p[j] != '\0' && p[j] == s[j]; j++) {}
+      if (j == n && (p[j] == '|' || p[j] == '\0')) return 1;
+      p += j;
+      while (*p != '|' && *p != '\0') p++;
+      if (*p == '\0') break;
+      p++;
+    }
   }
   return 0;
 }
