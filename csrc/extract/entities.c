@@ -713,17 +713,19 @@ static const char *place_form(const char **at, size_t *len) {
 /* Is s[0, n) a place of the gazetteer, in any of its forms? */
 int lp_is_place(const char *s, size_t n) {
   size_t k, j;
-  /* each form compared in place, a byte at a time: most names differ
-   * from a place at their first byte */
+  if (n == 0) return 0;
+  /* each form compared in place, only when its first byte is the name's
+   * (most names differ from every place there) */
   for (k = 0; k < N_PLACES; k++) {
     const char *p = places[k];
-    for (;;) {
-      for (j = 0; j < n && p[j] != '|' && p[j] != '\0' && p[j] == s[j]; j++) {}
-      if (j == n && (p[j] == '|' || p[j] == '\0')) return 1;
-      p += j;
-      while (*p != '|' && *p != '\0') p++;
-      if (*p == '\0') break;
-      p++;
+    while (p != NULL) {
+      if (*p == s[0]) {
+        for (j = 1; j < n && p[j] != '|' && p[j] != '\0' && p[j] == s[j];
+             j++) {}
+        if (j == n && (p[j] == '|' || p[j] == '\0')) return 1;
+      }
+      p = strchr(p, '|');
+      if (p != NULL) p++;
     }
   }
   return 0;
