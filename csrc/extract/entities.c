@@ -266,6 +266,7 @@ typedef struct {
   int next_tok;          /* next form with the same first token hash */
   int tok_tail;          /* of a chain's first form: its last form */
   size_t tok_count;      /* of a chain's first form: how many it holds */
+  size_t tok_maxlen;     /* of a chain's first form: its longest form */
   size_t *m;             /* malloc'd offsets */
   size_t nm, cap;
   size_t next_ok;        /* the next match may start here */
@@ -279,7 +280,6 @@ typedef struct {
   int *by_bytes;         /* open addressing on h: form index, -1 empty */
   int *by_tok;           /* open addressing on tok: first form, -1 */
   size_t nslots;
-  size_t maxlen;         /* the longest form's length */
   uint32_t nonword[8];   /* first bytes of forms that start off a word */
   uint32_t first[8];     /* first bytes of all forms: most words of a body
                             (lower case) start none and are not hashed */
@@ -318,6 +318,9 @@ static int forms_rehash(forms *fs, size_t ns) {
     fs->f[k].next_tok = bt[j];
     fs->f[k].tok_tail = bt[j] >= 0 ? fs->f[bt[j]].tok_tail : (int)k;
     fs->f[k].tok_count = bt[j] >= 0 ? fs->f[bt[j]].tok_count + 1 : 1;
+    fs->f[k].tok_maxlen = fs->f[k].len;
+    if (bt[j] >= 0 && fs->f[bt[j]].tok_maxlen > fs->f[k].len)
+      fs->f[k].tok_maxlen = fs->f[bt[j]].tok_maxlen;
     bt[j] = (int)k;
   }
   free(fs->by_bytes);
@@ -361,7 +364,6 @@ static int form_add(forms *fs, const char *w, size_t n) {
   f->h = bytes_hash(w, n);
   f->tok = bytes_hash(w, first_token(w, n));
   k = (int)fs->n++;
-  if (n > fs->maxlen) fs->maxlen = n;
   if (n > 0 && !is_wordc((unsigned char)w[0]))
     fs->nonword[(unsigned char)w[0] >> 5] |= 1u << ((unsigned char)w[0] & 31);
   if (n > 0)
@@ -380,11 +382,13 @@ static int form_add(forms *fs, const char *w, size_t n) {
     fs->by_tok[j] = k;
     f->tok_tail = k;
     f->tok_count = 1;
+    f->tok_maxlen = n;
   } else {
     form *head = &fs->f[fs->by_tok[j]];
     fs->f[head->tok_tail].next_tok = k;
     head->tok_tail = k;
     head->tok_count++;
+    if (n > head->tok_maxlen) head->tok_maxlen = n;
   }
   return k;
 }
@@ -403,7 +407,7 @@ static int ends_word(const char *s, size_t n, size_t at, size_t wl) {
          s[at + wl - 1] == '.';
 }
 
-#define CHAIN_WALK 8   /* longer token chains are looked up by length */
+#define CHAIN_WALK 16  /* longer token chains are looked up by length */
 
 /* The forms of a long chain that match at at: each length from the
  * token's up to the longest form's where a match would end whole-word is
@@ -411,7 +415,7 @@ static int ends_word(const char *s, size_t n, size_t at, size_t wl) {
  * not grow with the number of forms sharing the first word. A form that
  * matches has the body's token first, so it is on this chain. */
 static int try_lengths(forms *fs, const char *s, size_t n, size_t at,
-                       size_t tl) {
+                       size_t tl, size_t maxlen) {
   uint32_t h = lp_fnv32(LP_FNV32_INIT, s + at, tl);
   size_t wl = tl;
   for (;;) {
@@ -420,7 +424,7 @@ static int try_lengths(forms *fs, const char *s, size_t n, size_t at,
       if (k >= 0 && at >= fs->f[k].next_ok && form_hit(&fs->f[k], at))
         return LOUPE_ENOMEM;
     }
-    if (wl >= fs->maxlen || at + wl >= n) break;
+    if (wl >= maxlen || at + wl >= n) break;
     h = lp_fnv32(h, s + at + wl, 1);
     wl++;
   }
@@ -438,7 +442,7 @@ static int try_forms(forms *fs, const char *s, size_t n, size_t at,
        j = (j + 1) & (fs->nslots - 1)) {}
   k = fs->by_tok[j];
   if (k >= 0 && fs->f[k].tok_count > CHAIN_WALK)
-    return try_lengths(fs, s, n, at, tl);
+    return try_lengths(fs, s, n, at, tl, fs->f[k].tok_maxlen);
   for (; k >= 0; k = fs->f[k].next_tok) {
     form *f = &fs->f[k];
     size_t wl = f->len;
