@@ -284,10 +284,6 @@ static void line_features(const lp_text *t, const lp_layout *lay,
       utf8_chars(s, l->len) - utf8_chars(s + a, c->d.end - a) > 45)
     f[LP_DF_IN_TEXT] = 1;
   f[LP_DF_PROSE] = l->label == LOUPE_LINE_BODY && l->nwords > 25;
-  f[LP_DF_COMMENT] = any_in(s, l->len, COMMENT_WORDS) ||
-                     (i + 1 < n && t->lines[i + 1].nwords <= 4 &&
-                      any_in(LP_LINE_PTR(t, &t->lines[i + 1]),
-                             t->lines[i + 1].len, COMMENT_WORDS));
   f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
   f[LP_DF_BULLET] = (l->flags & LP_F_BULLET) != 0 ||
                     (b && (b->in & LP_IN_LI));
@@ -529,6 +525,16 @@ static int page_day_first(const lp_date_cand *c, size_t nc,
   return eu > us;
 }
 
+/* Is line i a comment's, or over a short line that says so ("Reply")?
+ * (LP_DF_COMMENT: the same for every date of the line.) */
+static int comment_line(const lp_text *t, size_t i) {
+  const lp_line *l = &t->lines[i];
+  return any_in(LP_LINE_PTR(t, l), l->len, COMMENT_WORDS) ||
+         (i + 1 < t->n_lines && t->lines[i + 1].nwords <= 4 &&
+          any_in(LP_LINE_PTR(t, &t->lines[i + 1]), t->lines[i + 1].len,
+                 COMMENT_WORDS));
+}
+
 /* Score and name the rule: the feature that added most. */
 static void score(lp_date_cand *c) {
   int k, top = -1;
@@ -594,7 +600,12 @@ int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
   if (rc == LOUPE_OK) {
     if (page_day_first(c, nc, lang))
       for (i = 0; i < nc; i++) lp_date_swap_dm(&c[i].d);
-    for (i = 0; i < nc; i++) line_features(t, lay, title, dated, &c[i]);
+    for (i = 0; i < nc; i++) {
+      line_features(t, lay, title, dated, &c[i]);
+      c[i].f[LP_DF_COMMENT] = i > 0 && c[i - 1].line == c[i].line
+                                  ? c[i - 1].f[LP_DF_COMMENT]
+                                  : comment_line(t, c[i].line);
+    }
     rc = page_features(c, nc, title);
   }
   if (rc == LOUPE_OK) {
