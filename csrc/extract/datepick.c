@@ -82,6 +82,18 @@ static const char *const BY_WORDS[] = {
   "author", "text:", "texte", NULL
 };
 
+/* Can word (ASCII case folded) start at s[i] as far as its second byte
+ * goes? (Most places where a word's first byte stands fail there.) */
+static int second_fits(const char *s, size_t n, size_t i, const char *word) {
+  unsigned char a, b = (unsigned char)word[1];
+  if (b == '\0') return 1;
+  if (i + 1 >= n) return 0;
+  a = (unsigned char)s[i + 1];
+  if (a >= 'A' && a <= 'Z') a |= 32;
+  if (b >= 'A' && b <= 'Z') b |= 32;
+  return a == b;
+}
+
 /* Where a word of list starts in s[0..n) (ASCII case folded), plus one:
  * the first place, or the last when last is set; 0 for none. One pass
  * over s: the words are chained by their first byte, and only the words
@@ -103,7 +115,8 @@ static size_t find_in(const char *s, size_t n, const char *const *list,
   for (i = 0; i < n; i++) {
     unsigned char w = head[(unsigned char)s[i]];
     for (; w; w = next[w - 1])
-      if (lp_starts_ci(s + i, n - i, list[w - 1])) {
+      if (second_fits(s, n, i, list[w - 1]) &&
+          lp_starts_ci(s + i, n - i, list[w - 1])) {
         if (!last) return i + 1;
         at = i + 1;
         break;
