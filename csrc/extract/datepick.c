@@ -82,27 +82,41 @@ static const char *const BY_WORDS[] = {
   "author", "text:", "texte", NULL
 };
 
+/* Can word (ASCII case folded) start at s[i] as far as its second byte
+ * goes? (Most places where a word's first byte stands fail there.) */
+static int second_fits(const char *s, size_t n, size_t i, const char *word) {
+  unsigned char a, b = (unsigned char)word[1];
+  if (b == '\0') return 1;
+  if (i + 1 >= n) return 0;
+  a = (unsigned char)s[i + 1];
+  if (a >= 'A' && a <= 'Z') a |= 32;
+  if (b >= 'A' && b <= 'Z') b |= 32;
+  return a == b;
+}
+
 /* Where a word of list starts in s[0..n) (ASCII case folded), plus one:
  * the first place, or the last when last is set; 0 for none. One pass
- * over s: only where a byte can start a word of the list are the words
- * compared (a line is read once, not once per word). */
+ * over s: the words are chained by their first byte, and only the words
+ * that start with a byte are compared where it stands (a line is read
+ * once, not once per word). A word starting with an upper-case letter
+ * never matches (the text's letters are folded to lower case). */
 static size_t find_in(const char *s, size_t n, const char *const *list,
                       int last) {
-  unsigned char first[256];
-  const char *const *w;
-  size_t i, at = 0;
-  memset(first, 0, sizeof first);
-  for (w = list; *w; w++) {
-    unsigned char c = (unsigned char)(*w)[0];
-    first[c] = 1;
-    if (c >= 'a' && c <= 'z') first[c - 32] = 1;
+  unsigned char head[256], next[64];
+  size_t i, at = 0, k;
+  memset(head, 0, sizeof head);
+  for (k = 0; list[k] && k < sizeof next; k++) {
+    unsigned char c = (unsigned char)list[k][0];
+    if (c >= 'A' && c <= 'Z') continue;
+    next[k] = head[c];
+    head[c] = (unsigned char)(k + 1);
   }
+  for (k = 'a'; k <= 'z'; k++) head[k - 32] = head[k];
   for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!first[c]) continue;
-    if (c >= 'A' && c <= 'Z') c |= 32;
-    for (w = list; *w; w++)
-      if ((unsigned char)(*w)[0] == c && lp_starts_ci(s + i, n - i, *w)) {
+    unsigned char w = head[(unsigned char)s[i]];
+    for (; w; w = next[w - 1])
+      if (second_fits(s, n, i, list[w - 1]) &&
+          lp_starts_ci(s + i, n - i, list[w - 1])) {
         if (!last) return i + 1;
         at = i + 1;
         break;
@@ -283,10 +297,6 @@ static void line_features(const lp_text *t, const lp_layout *lay,
       utf8_chars(s, l->len) - utf8_chars(s + a, c->d.end - a) > 45)
     f[LP_DF_IN_TEXT] = 1;
   f[LP_DF_PROSE] = l->label == LOUPE_LINE_BODY && l->nwords > 25;
-  f[LP_DF_COMMENT] = any_in(s, l->len, COMMENT_WORDS) ||
-                     (i + 1 < n && t->lines[i + 1].nwords <= 4 &&
-                      any_in(LP_LINE_PTR(t, &t->lines[i + 1]),
-                             t->lines[i + 1].len, COMMENT_WORDS));
   f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
   f[LP_DF_BULLET] = (l->flags & LP_F_BULLET) != 0 ||
                     (b && (b->in & LP_IN_LI));
@@ -528,6 +538,16 @@ static int page_day_first(const lp_date_cand *c, size_t nc,
   return eu > us;
 }
 
+/* Is line i a comment's, or over a short line that says so ("Reply")?
+ * (LP_DF_COMMENT: the same for every date of the line.) */
+static int comment_line(const lp_text *t, size_t i) {
+  const lp_line *l = &t->lines[i];
+  return any_in(LP_LINE_PTR(t, l), l->len, COMMENT_WORDS) ||
+         (i + 1 < t->n_lines && t->lines[i + 1].nwords <= 4 &&
+          any_in(LP_LINE_PTR(t, &t->lines[i + 1]), t->lines[i + 1].len,
+                 COMMENT_WORDS));
+}
+
 /* Score and name the rule: the feature that added most. */
 static void score(lp_date_cand *c) {
   int k, top = -1;
@@ -593,7 +613,12 @@ int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
   if (rc == LOUPE_OK) {
     if (page_day_first(c, nc, lang))
       for (i = 0; i < nc; i++) lp_date_swap_dm(&c[i].d);
-    for (i = 0; i < nc; i++) line_features(t, lay, title, dated, &c[i]);
+    for (i = 0; i < nc; i++) {
+      line_features(t, lay, title, dated, &c[i]);
+      c[i].f[LP_DF_COMMENT] = i > 0 && c[i - 1].line == c[i].line
+                                  ? c[i - 1].f[LP_DF_COMMENT]
+                                  : comment_line(t, c[i].line);
+    }
     rc = page_features(c, nc, title);
   }
   if (rc == LOUPE_OK) {

@@ -264,6 +264,9 @@ typedef struct {
   uint32_t h;            /* hash of all its bytes */
   uint32_t tok;          /* hash of its first token (see first_token) */
   int next_tok;          /* next form with the same first token hash */
+  int tok_tail;          /* of a chain's first form: its last form */
+  size_t tok_count;      /* of a chain's first form: how many it holds */
+  size_t tok_maxlen;     /* of a chain's first form: its longest form */
   size_t *m;             /* malloc'd offsets */
   size_t nm, cap;
   size_t next_ok;        /* the next match may start here */
@@ -313,6 +316,11 @@ static int forms_rehash(forms *fs, size_t ns) {
     while (bt[j] >= 0 && fs->f[bt[j]].tok != fs->f[k].tok)
       j = (j + 1) & (ns - 1);
     fs->f[k].next_tok = bt[j];
+    fs->f[k].tok_tail = bt[j] >= 0 ? fs->f[bt[j]].tok_tail : (int)k;
+    fs->f[k].tok_count = bt[j] >= 0 ? fs->f[bt[j]].tok_count + 1 : 1;
+    fs->f[k].tok_maxlen = fs->f[k].len;
+    if (bt[j] >= 0 && fs->f[bt[j]].tok_maxlen > fs->f[k].len)
+      fs->f[k].tok_maxlen = fs->f[bt[j]].tok_maxlen;
     bt[j] = (int)k;
   }
   free(fs->by_bytes);
@@ -323,9 +331,9 @@ static int forms_rehash(forms *fs, size_t ns) {
   return LOUPE_OK;
 }
 
-/* Index of the form w[0..n), -1 when not registered. */
-static int form_find(const forms *fs, const char *w, size_t n) {
-  uint32_t h = bytes_hash(w, n);
+/* Index of the form w[0..n) of hash h, -1 when not registered. */
+static int form_find_h(const forms *fs, uint32_t h, const char *w,
+                       size_t n) {
   size_t j;
   if (fs->nslots == 0) return -1;
   for (j = h & (fs->nslots - 1); fs->by_bytes[j] >= 0;
@@ -335,6 +343,10 @@ static int form_find(const forms *fs, const char *w, size_t n) {
       return fs->by_bytes[j];
   }
   return -1;
+}
+
+static int form_find(const forms *fs, const char *w, size_t n) {
+  return form_find_h(fs, bytes_hash(w, n), w, n);
 }
 
 /* Register w[0..n) (kept by pointer: body, arena or static text); its
@@ -368,12 +380,55 @@ static int form_add(forms *fs, const char *w, size_t n) {
   f->next_tok = -1;
   if (fs->by_tok[j] < 0) {
     fs->by_tok[j] = k;
+    f->tok_tail = k;
+    f->tok_count = 1;
+    f->tok_maxlen = n;
   } else {
-    int x = fs->by_tok[j];
-    while (fs->f[x].next_tok >= 0) x = fs->f[x].next_tok;
-    fs->f[x].next_tok = k;
+    form *head = &fs->f[fs->by_tok[j]];
+    fs->f[head->tok_tail].next_tok = k;
+    head->tok_tail = k;
+    head->tok_count++;
+    if (n > head->tok_maxlen) head->tok_maxlen = n;
   }
   return k;
+}
+
+/* Note a match of form f at body offset at; LOUPE_OK or ENOMEM. */
+static int form_hit(form *f, size_t at) {
+  if (lp_grow(&f->m, &f->cap, f->nm, sizeof *f->m, 8)) return LOUPE_ENOMEM;
+  f->m[f->nm++] = at;
+  f->next_ok = at + f->len;
+  return LOUPE_OK;
+}
+
+/* Does a form of wl bytes at body offset at end whole-word (or on ".")? */
+static int ends_word(const char *s, size_t n, size_t at, size_t wl) {
+  return at + wl >= n || !is_wordc((unsigned char)s[at + wl]) ||
+         s[at + wl - 1] == '.';
+}
+
+#define CHAIN_WALK 16  /* longer token chains are looked up by length */
+
+/* The forms of a long chain that match at at: each length from the
+ * token's up to the longest form's where a match would end whole-word is
+ * looked up by hash (the hash grows a byte at a time), so the work does
+ * not grow with the number of forms sharing the first word. A form that
+ * matches has the body's token first, so it is on this chain. */
+static int try_lengths(forms *fs, const char *s, size_t n, size_t at,
+                       size_t tl, size_t maxlen) {
+  uint32_t h = lp_fnv32(LP_FNV32_INIT, s + at, tl);
+  size_t wl = tl;
+  for (;;) {
+    if (ends_word(s, n, at, wl)) {
+      int k = form_find_h(fs, lp_mix32(h), s + at, wl);
+      if (k >= 0 && at >= fs->f[k].next_ok && form_hit(&fs->f[k], at))
+        return LOUPE_ENOMEM;
+    }
+    if (wl >= maxlen || at + wl >= n) break;
+    h = lp_fnv32(h, s + at + wl, 1);
+    wl++;
+  }
+  return LOUPE_OK;
 }
 
 /* Try every form whose first token is s[at, at+tl) at body offset at. */
@@ -385,18 +440,16 @@ static int try_forms(forms *fs, const char *s, size_t n, size_t at,
   for (j = tok & (fs->nslots - 1);
        fs->by_tok[j] >= 0 && fs->f[fs->by_tok[j]].tok != tok;
        j = (j + 1) & (fs->nslots - 1)) {}
-  for (k = fs->by_tok[j]; k >= 0; k = fs->f[k].next_tok) {
+  k = fs->by_tok[j];
+  if (k >= 0 && fs->f[k].tok_count > CHAIN_WALK)
+    return try_lengths(fs, s, n, at, tl, fs->f[k].tok_maxlen);
+  for (; k >= 0; k = fs->f[k].next_tok) {
     form *f = &fs->f[k];
     size_t wl = f->len;
     if (wl == 0 || at < f->next_ok || at + wl > n ||
-        memcmp(s + at, f->w, wl) != 0)
+        memcmp(s + at, f->w, wl) != 0 || !ends_word(s, n, at, wl))
       continue;
-    if (!(at + wl >= n || !is_wordc((unsigned char)s[at + wl]) ||
-          f->w[wl - 1] == '.'))
-      continue;
-    if (lp_grow(&f->m, &f->cap, f->nm, sizeof *f->m, 8)) return LOUPE_ENOMEM;
-    f->m[f->nm++] = at;
-    f->next_ok = at + wl;
+    if (form_hit(f, at)) return LOUPE_ENOMEM;
   }
   return LOUPE_OK;
 }
@@ -663,11 +716,21 @@ static const char *place_form(const char **at, size_t *len) {
 
 /* Is s[0, n) a place of the gazetteer, in any of its forms? */
 int lp_is_place(const char *s, size_t n) {
-  size_t k, len;
+  size_t k, j;
+  if (n == 0) return 0;
+  /* each form compared in place, only when its first byte is the name's
+   * (most names differ from every place there) */
   for (k = 0; k < N_PLACES; k++) {
-    const char *at = places[k], *w;
-    while ((w = place_form(&at, &len)) != NULL)
-      if (len == n && memcmp(w, s, n) == 0) return 1;
+    const char *p = places[k];
+    while (p != NULL) {
+      if (*p == s[0]) {
+        for (j = 1; j < n && p[j] != '|' && p[j] != '\0' && p[j] == s[j];
+             j++) {}
+        if (j == n && (p[j] == '|' || p[j] == '\0')) return 1;
+      }
+      p = strchr(p, '|');
+      if (p != NULL) p++;
+    }
   }
   return 0;
 }

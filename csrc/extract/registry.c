@@ -212,11 +212,17 @@ static int node_new(registry *r, int who) {
  * Classes a person answers qt_recent_person() in: bit g * 3 + m for the
  * asked gender g (0 any, 1 he, 2 she) and role m (0 any, 1 with a role,
  * 2 with a spokes* role). Organisations and tentative names answer none.
+ * ROLE_BIT, apart: a person with a role, tentative or not (what
+ * qt_recent_with_role walks).
  */
+#define ROLE_BIT (1u << 9)
+
 static uint32_t rec_class(const person *p) {
   uint32_t c = 0;
   int g, m;
-  if (p->org || p->tentative) return 0;
+  if (p->org) return 0;
+  if (p->role != NULL) c = ROLE_BIT;
+  if (p->tentative) return c;
   for (g = 0; g < 3; g++) {
     if (g && p->gender && p->gender != g) continue;
     for (m = 0; m < 3; m++) {
@@ -471,24 +477,57 @@ void qt_reset_recency(registry *r) {
     qt_reg_set_last(r, i, r->p[i].start);
 }
 
+/* A walk for qt_recent_with_role: the people with a role, latest first. */
+typedef struct {
+  size_t pos;
+  const char *word;
+  int best;              /* -1 until a role matched */
+  size_t bestkey;        /* its `last` */
+  int done;              /* every later candidate mentioned before best */
+} role_walk;
+
+/* Visit tree t's people with a role and key <= w->pos from the greatest
+ * (key, who) down; of those with the latest key whose role holds the
+ * word, the smallest index is kept (as a pass in index order would). */
+static void walk_roles(const registry *r, int t, role_walk *w) {
+  while (t >= 0 && !w->done) {
+    const rnode *n = &r->nodes[t];
+    const person *p;
+    if (!(n->mask & ROLE_BIT)) return;
+    if (n->key > w->pos) { t = n->l; continue; }
+    walk_roles(r, n->r, w);
+    if (w->done) return;
+    if (w->best >= 0 && n->key < w->bestkey) { w->done = 1; return; }
+    p = &r->p[n->who];
+    if ((n->self & ROLE_BIT) &&
+        lp_contains_ci(p->role, strlen(p->role), w->word)) {
+      w->best = n->who;
+      w->bestkey = n->key;
+    }
+    t = n->l;
+  }
+}
+
 /* The person mentioned latest at or before pos whose role holds the
- * word w[0, n) ("the minister": "Digital Affairs Minister"); -1 none. */
+ * word w[0, n) ("the minister": "Digital Affairs Minister"); -1 none.
+ * People are in the recency tree by their latest mention, so the walk
+ * stops at the first match rather than passing everybody. */
 int qt_recent_with_role(const registry *r, size_t pos, const char *w,
                         size_t n) {
   char word[32];
   size_t x;
-  int j, best = -1;
+  role_walk rw;
   if (n >= sizeof word) return -1;
   for (x = 0; x < n; x++) word[x] = w[x];
   word[n] = '\0';
   if (n > 3 && word[n - 1] == 's') word[n - 1] = '\0';   /* "ministers" */
-  for (j = 0; j < r->n; j++) {
-    const person *p = &r->p[j];
-    if (p->org || p->role == NULL || p->last > pos) continue;
-    if (!lp_contains_ci(p->role, strlen(p->role), word)) continue;
-    if (best < 0 || p->last > r->p[best].last) best = j;
-  }
-  return best;
+  rw.pos = pos;
+  rw.word = word;
+  rw.best = -1;
+  rw.bestkey = 0;
+  rw.done = 0;
+  walk_roles(r, r->root, &rw);
+  return rw.best;
 }
 
 /* The organisation registered under the full name s[a, a+len); -1 none. */
