@@ -11,7 +11,6 @@
 
 local concat = table.concat
 local floor = math.floor
-local io_open = io.open
 local os_execute = os.execute
 local random = math.random
 local string_format = string.format
@@ -51,28 +50,10 @@ end
 local ok_l, loupe = pcall(require, "loupe")
 if not ok_l then die("cannot load loupe (run `make bench`)") end
 
-local function sh_quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
-local function read_file(path)
-  local f = io_open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local function write_file(path, data)
-  local f = assert(io_open(path, "wb"))
-  f:write(data)
-  f:close()
-end
-
-local function wall()
-  local s = read_file("/proc/uptime")
-  return s and tonumber(s:match("^(%S+)")) or os.time()
-end
+local lib = dofile((arg[0]:match("^(.*/)") or "./") .. "benchlib.lua")
+local read_file, write_file, sh_quote = lib.read_file, lib.write_file,
+  lib.sh_quote
+local wall = lib.wall
 
 -- CPU ms of this process (the calls run on the caller's thread; on a
 -- shared machine CPU time is steadier than wall time).
