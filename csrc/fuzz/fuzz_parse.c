@@ -176,7 +176,8 @@ static void check_article(const loupe_article *a, size_t len, int extract,
                 a->n_paragraphs);
     FUZZ_ASSERT(q->kind && (strcmp(q->kind, "direct") == 0 ||
                             strcmp(q->kind, "reported") == 0 ||
-                            strcmp(q->kind, "phrase") == 0),
+                            strcmp(q->kind, "phrase") == 0 ||
+                            strcmp(q->kind, "turn") == 0),
                 "quote %zu kind", i + 1);
     check_name("speaker", q->speaker);
     check_name("role", q->role);
