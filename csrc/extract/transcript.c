@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "quotes.h"
+#include "dates.h"
 
 /* Longest label read, in bytes ("Associated Press of Pakistan"). */
 #define LABEL_MAX 48
@@ -110,6 +111,14 @@ static turn_label read_label(const char *s, size_t from, size_t to) {
   t.a = from;
   t.len = m;
   t.text = qt_skip_space(s, to, from + m + c);
+  /* a name whose words open with a date ("Published: 14 May 2024",
+   * "Updated: 2024-05-14") is a page field giving its value, not a turn */
+  if (t.type == T_NAME && t.text < to) {
+    lp_date d;
+    size_t end = to - t.text > 40 ? t.text + 40 : to;
+    if (lp_date_find(s, end, t.text, &d) && d.start == t.text)
+      t.type = T_NONE;
+  }
   if (t.text >= to) t.type = T_NONE;
   return t;
 }

@@ -542,6 +542,35 @@ static void more_transcript_zh(const loupe_article *a) {
 
 /* A page, its further checks (NULL: none) and its quotes as rows
  * "start|speaker|kind" (see check_said), to NULL. */
+/* A news page whose field labels ("Published:", "Updated:") open three
+ * paragraphs: fields giving a date, not the turns of a transcript. */
+static const char FIELD_LABELS[] =
+  "Home | World | Business | Sport\n"
+  "Sign in  Subscribe\n"
+  "\n"
+  "Harbour board delays vote on Kelvik dredging\n"
+  "\n"
+  "Published: 2023-04-11 (Coastline Post) - The harbour board of Kelvik "
+  "on Tuesday put off a vote on dredging the east channel, saying it "
+  "needed more time to weigh the cost.\n"
+  "\n"
+  "\"We will not be hurried into a contract that binds the town for "
+  "twenty years,\" said Lena Korr, who chairs the board.\n"
+  "\n"
+  "Updated: 2023-04-12 - The board said on Wednesday that it would "
+  "take the vote at its next meeting in May.\n"
+  "\n"
+  "Updated: April 13, 2023 - A second bid for the dredging work reached "
+  "the harbour office on Thursday, a clerk said.\n";
+
+static void more_field_labels(const loupe_article *a) {
+  size_t i;
+  for (i = 0; i < a->n_quotes; i++)
+    CHECK(strcmp(a->quotes[i].kind, "turn") != 0,
+          "field labels: quote %zu is a turn of '%s'", i + 1,
+          a->quotes[i].speaker ? a->quotes[i].speaker : "(none)");
+}
+
 typedef struct {
   const char *what, *page;
   void (*more)(const loupe_article *a);
@@ -660,6 +689,9 @@ static const quote_page pages[] = {
   {"title surname", TITLE_SURNAME, NULL,
    {"We will not|Varga|direct",
     "The money|Varga|direct",
+    NULL}},
+  {"field labels", FIELD_LABELS, more_field_labels,
+   {"We will not be hurried|Lena Korr|direct",
     NULL}},
 };
 
