@@ -21,7 +21,6 @@
 local clock = os.clock
 local concat = table.concat
 local floor = math.floor
-local io_open = io.open
 local io_popen = io.popen
 local ipairs = ipairs
 local os_execute = os.execute
@@ -89,25 +88,8 @@ local ok_j, cjson = pcall(require, "cjson")
 if not ok_j then die(1, "lua-cjson is needed (make deps)") end
 local null = cjson.null
 
-local function read_file(path)
-  local f = io_open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
-local function write_file(path, data)
-  local f, err = io_open(path, "wb")
-  if not f then die(1, err) end
-  f:write(data)
-  f:close()
-end
-
-local function wall()
-  local s = read_file("/proc/uptime")
-  return s and tonumber(s:match("^(%S+)")) or os.time()
-end
+local lib = dofile((arg[0]:match("^(.*/)") or "./") .. "benchlib.lua")
+local read_file, write_file, wall = lib.read_file, lib.write_file, lib.wall
 
 local function capture(cmd)
   local p = io_popen(cmd)

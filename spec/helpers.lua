@@ -41,6 +41,14 @@ function M.read(path)
   return data
 end
 
+--- Remove a scratch folder made by os.tmpname() (/tmp/lua_XXXXXX) and
+-- all it holds; any other path is left alone.
+function M.remove_tmp(dir)
+  if dir and dir:match("^/tmp/lua_%w+$") then
+    os.execute("rm -rf '" .. dir .. "'")
+  end
+end
+
 function M.write(path, data)
   local f = assert(io.open(path, "wb"))
   f:write(data)

@@ -261,9 +261,7 @@ describe("HTML files in a corpus", function()
 
   after_each(function()
     if db then db:close() end
-    if dir and dir:match("^/tmp/lua_%w+$") then
-      os.execute("rm -rf '" .. dir .. "'")
-    end
+    h.remove_tmp(dir)
   end)
 
   it("ingests .html, .htm and .html.gz pages as HTML; a compressed copy "

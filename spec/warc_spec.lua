@@ -142,9 +142,7 @@ describe("web archives in a corpus", function()
 
   after_each(function()
     if db then db:close() end
-    if dir and dir:match("^/tmp/lua_%w+$") then
-      os.execute("rm -rf '" .. dir .. "'")
-    end
+    h.remove_tmp(dir)
   end)
 
   it("stores each HTML response as a page at FILE#OFFSET, with its URL, "
@@ -329,9 +327,7 @@ describe("loupe ingest of web archives", function()
   end)
 
   after_each(function()
-    if dir and dir:match("^/tmp/lua_%w+$") then
-      os.execute("rm -rf '" .. dir .. "'")
-    end
+    h.remove_tmp(dir)
   end)
 
   it("counts the pages of an archive and names a damaged record",
