@@ -454,7 +454,8 @@ $(DATE_FEATURES): bench/date_features.c $(LIB) $(STAMP)
 # deep quote nesting); bench_index.lua: ingest against raw FTS5
 # (build/fts_baseline), query latency, regex against rg, peak RSS;
 # bench_toolkit.lua: kwic, count_by and keyness on 30,000 invented
-# articles (generated once into build/bench-toolkit).
+# articles (generated once into build/bench-toolkit); bench_cjk.lua:
+# Chinese against English ingest of briefing pages of the same size.
 # BENCH_ARGS passes options to bench_index.lua (e.g. --quick).
 BENCH_ARGS ?=
 FTS_BASELINE := $(BUILD)/fts_baseline
@@ -473,6 +474,7 @@ bench: deps
 	  $(BENCH_ARGS)
 	$(TREE_ENV) $(LUA) bench/bench_clusters.lua
 	$(TREE_ENV) $(LUA) bench/bench_toolkit.lua --dir $(BUILD)/bench-toolkit
+	$(TREE_ENV) $(LUA) bench/bench_cjk.lua --shared $(SHARED)
 
 # The kill test: ingests killed with SIGKILL at random moments, each run
 # again, then loupe check and a comparison with an uninterrupted ingest
