@@ -497,6 +497,9 @@ local function search_recall()
         s.all.containing, s.all.extra))
     print(("   talking points recurring in 3 years or more: %d; the first: %s")
       :format(s.points3, table.concat(s.points3_top, " | ")))
+    local t = s.top_speakers
+    print(("   corpus:speakers(), top %d: %d of them spokespersons: %s")
+      :format(t.want, t.right, table.concat(t.names, ", ")))
   end
 end
 

@@ -24,18 +24,39 @@ M.EN_TERMS = {
   "Xinjiang", "trade", "sovereignty", "multilateralism",
 }
 
+-- The corpus of the pages of path, the text of each article by id and
+-- the set of spokespersons the records name (their `speaker` field).
 local function load(path)
   local c = assert(loupe.open(":memory:"))
+  local named = {}
   for _, d in ipairs(U.jsonl_gz(path)) do
     if d.page_text ~= cjson.null then
       assert(c:add(d.page_text, { path = tostring(d.id) }))
+      if type(d.speaker) == "string" then named[d.speaker] = true end
     end
   end
   local texts = {}
   for a in c:articles() do
     texts[a.id] = (a.title or "") .. "\n" .. (a.body or "")
   end
-  return c, texts
+  return c, texts, named
+end
+
+-- The most quoted speakers of corpus:speakers() (as many as the records
+-- name spokespersons, issue 12: the spokespersons are the top four) and
+-- how many of them are spokespersons (by name or by an alias).
+local function top_speakers(c, named)
+  local want = 0
+  for _ in pairs(named) do want = want + 1 end
+  local rows = assert(c:speakers())
+  local top, right = {}, 0
+  for k = 1, math.min(want, #rows) do
+    local r, hit = rows[k], named[rows[k].name]
+    for _, a in ipairs(r.aliases or {}) do hit = hit or named[a] end
+    if hit then right = right + 1 end
+    top[k] = string.format("%s (%d)", r.name, r.quotes)
+  end
+  return { want = want, right = right, names = top }
 end
 
 local function contains_zh(text, term)
@@ -80,7 +101,7 @@ function M.run(shared)
     { name = "en", file = "mfa_en.jsonl.gz", terms = M.EN_TERMS,
       contains = contains_en },
   }) do
-    local c, texts = load(dir .. set.file)
+    local c, texts, named = load(dir .. set.file)
     local n = 0
     for _ in pairs(texts) do n = n + 1 end
     local r = score(c, texts, set.terms, set.contains)
@@ -91,6 +112,7 @@ function M.run(shared)
     r.points3 = #pts
     r.points3_top = {}
     for k = 1, math.min(5, #pts) do r.points3_top[k] = pts[k].text end
+    r.top_speakers = top_speakers(c, named)
     out[set.name] = r
     c:close()
   end
