@@ -92,7 +92,7 @@ SAN_LUA_ENV = ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD=$(ASAN_LIB) \
 .PHONY: all deps bench-deps test test-run sanitize sanitize-run valgrind \
         valgrind-run demo eval train bench soak install uninstall rock clean \
         fuzz fuzz-build \
-        check-rockspec check-symbols check-layers check-browser check-browser-run lint \
+        check-rockspec check-symbols check-layers check-tables check-browser check-browser-run lint \
         c-test-bins help FORCE
 
 all: $(LIB) $(SO)
@@ -216,6 +216,7 @@ test-run:
 	@$(call run_c_tests)
 	@$(call run_check,check-symbols)
 	@$(call run_check,check-layers)
+	@$(call run_check,check-tables)
 	@$(call run_check,check-rockspec)
 	@$(call run_check,lint)
 	@$(call run_busted)
@@ -306,6 +307,20 @@ check-layers: $(EXTRACT_LIB)
 	    $(ALL_LDFLAGS) -lxml2 -lz -lm || \
 	    { echo "check-layers: csrc/test/$$t.c does not link with the extraction library alone" >&2; exit 1; }; \
 	done
+
+# The word tables kept as X-macro data (csrc/extract/*.def, one row a line):
+# months.def and tags.def are searched by halves, so their names must be
+# sorted by bytes;
+# no table may name a word twice.
+check-tables:
+	@rc=0; \
+	sed -n 's/^MONTH("\([^"]*\)".*/\1/p' csrc/extract/months.def | LC_ALL=C sort -c -u || \
+	  { echo "check-tables: csrc/extract/months.def is not sorted by bytes, or names a month word twice" >&2; rc=1; }; \
+	sed -n 's/^TAG("\([^"]*\)".*/\1/p' csrc/extract/tags.def | LC_ALL=C sort -c -u || \
+	  { echo "check-tables: csrc/extract/tags.def is not sorted by bytes, or names a tag twice" >&2; rc=1; }; \
+	dup=$$(sed -n 's/^CLASS_WORD("\([^"]*\)".*/\1/p' csrc/extract/classwords.def | LC_ALL=C sort | uniq -d); \
+	[ -z "$$dup" ] || { echo "check-tables: csrc/extract/classwords.def names twice:" $$dup >&2; rc=1; }; \
+	exit $$rc
 
 # Every C source and Lua module must be listed in the rockspec by name, and
 # every file the rockspec lists must exist.
