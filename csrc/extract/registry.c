@@ -136,22 +136,58 @@ static int tree_merge(registry *r, int a, int b) {
   return b;
 }
 
+/* Tree t with node x put in (in = 1) or taken out (in = 0), along the
+ * path of x's (key, who). In: down to where x's priority belongs, then
+ * the subtree there split around x (a treap's shape depends on its keys
+ * and priorities alone: it is the tree a split and two merges make).
+ * Out: x replaced by its two subtrees joined. */
+static int tree_put(registry *r, int t, int x, int in) {
+  rnode *n;
+  if (in && (t < 0 || r->nodes[x].pri > r->nodes[t].pri)) {
+    n = &r->nodes[x];
+    tree_split(r, t, n->key, n->who, &n->l, &n->r);
+    node_update(r, x);
+    return x;
+  }
+  if (t < 0) return -1;
+  if (t == x) return tree_merge(r, r->nodes[x].l, r->nodes[x].r);
+  n = &r->nodes[t];
+  if (node_le(r, t, r->nodes[x].key, r->nodes[x].who))
+    n->r = tree_put(r, n->r, x, in);
+  else
+    n->l = tree_put(r, n->l, x, in);
+  node_update(r, t);
+  return t;
+}
+
 static void tree_insert(registry *r, int *root, int x) {
-  int a, b;
   r->nodes[x].l = r->nodes[x].r = -1;
-  node_update(r, x);
-  tree_split(r, *root, r->nodes[x].key, r->nodes[x].who, &a, &b);
-  *root = tree_merge(r, tree_merge(r, a, x), b);
+  *root = tree_put(r, *root, x, 1);
 }
 
 /* Take node x (in the tree at *root) out of it. */
 static void tree_remove(registry *r, int *root, int x) {
-  int a, b, mid, rest;
-  size_t key = r->nodes[x].key;
-  int who = r->nodes[x].who;
-  tree_split(r, *root, key, who, &a, &b);
-  tree_split(r, a, key, who - 1, &rest, &mid);
-  *root = tree_merge(r, rest, b);
+  *root = tree_put(r, *root, x, 0);
+}
+
+/* Give node x of the tree at root the key `key` in place when that keeps
+ * it between the same neighbours (the tree is then the one a removal and
+ * an insertion would make, and the subtree masks do not depend on keys);
+ * 0 when it would not. */
+static int tree_rekey(registry *r, int root, int x, size_t key) {
+  rnode *nx = &r->nodes[x];
+  int t = root, pred = -1, succ = -1;
+  while (t >= 0 && t != x) {
+    if (node_le(r, t, nx->key, nx->who)) { pred = t; t = r->nodes[t].r; }
+    else { succ = t; t = r->nodes[t].l; }
+  }
+  if (t != x) return 0;
+  for (t = nx->l; t >= 0; t = r->nodes[t].r) pred = t;
+  for (t = nx->r; t >= 0; t = r->nodes[t].l) succ = t;
+  if (pred >= 0 && !node_le(r, pred, key, nx->who)) return 0;
+  if (succ >= 0 && node_le(r, succ, key, nx->who)) return 0;
+  nx->key = key;
+  return 1;
 }
 
 /* The person of the greatest (key, who) <= (pos, any) whose classes hold
@@ -287,7 +323,16 @@ static void reg_link(registry *r, int i) {
 }
 
 void qt_reg_set_last(registry *r, int i, size_t last) {
-  if (r->p[i].last == last) return;
+  person *p = &r->p[i];
+  if (p->last == last) return;
+  /* a person (one node) whose mention stays between the same neighbours
+   * in the recency order ("Ilse Varko": the surname right after the
+   * given name) moves in place */
+  if (!p->org && !r->oom && p->node >= 0 &&
+      tree_rekey(r, r->root, p->node, last)) {
+    p->last = last;
+    return;
+  }
   reg_unlink(r, i);
   r->p[i].last = last;
   reg_link(r, i);
