@@ -9,8 +9,15 @@
 #include "quotes.h"
 
 
-static uint32_t key_hash(const char *s, size_t a, size_t len, int kind) {
-  return lp_mix32(lp_fnv32(LP_FNV32_INIT ^ (uint32_t)kind, s + a, len));
+/* The hash of the bytes of a key (of any kind) ... */
+static uint32_t key_bytes_hash(const char *s, size_t a, size_t len) {
+  return lp_fnv32(LP_FNV32_INIT, s + a, len);
+}
+
+/* ... and of the key of a kind: the bytes are hashed once for the three
+ * kinds a partial name is looked up as. */
+static uint32_t key_hash(uint32_t bytes, int kind) {
+  return lp_mix32(bytes ^ ((uint32_t)kind * 0x9E3779B9u));
 }
 
 /* The bytes of person i's key of the given kind. */
@@ -25,8 +32,8 @@ static void key_span(const registry *r, int i, int kind, size_t *a,
 /* The slot of key s[a, a+len) of kind: its chain, or the empty slot where
  * it would go. */
 static rkey *key_slot(const registry *r, const char *s, size_t a, size_t len,
-                      int kind) {
-  uint32_t h = key_hash(s, a, len, kind);
+                      int kind, uint32_t bytes) {
+  uint32_t h = key_hash(bytes, kind);
   size_t k = h & (r->nslots - 1);
   for (;;) {
     rkey *e = &r->keys[k];
@@ -65,10 +72,10 @@ static int key_add(registry *r, int i, int kind) {
   rkey *e;
   if ((r->nkeys + 1) * 2 > r->nslots && keys_grow(r)) return -1;
   key_span(r, i, kind, &a, &len);
-  e = key_slot(r, r->s, a, len, kind);
+  e = key_slot(r, r->s, a, len, kind, key_bytes_hash(r->s, a, len));
   r->p[i].next[kind] = -1;
   if (e->head < 0) {
-    e->h = key_hash(r->s, a, len, kind);
+    e->h = key_hash(key_bytes_hash(r->s, a, len), kind);
     e->kind = kind;
     e->head = e->tail = i;
     r->nkeys++;
@@ -79,11 +86,17 @@ static int key_add(registry *r, int i, int kind) {
   return 0;
 }
 
-/* First person whose key of kind is s[a, a+len), -1 when none. */
+/* First person whose key of kind is s[a, a+len) (its bytes hashing to
+ * `bytes`), -1 when none. */
+static int key_first_h(const registry *r, const char *s, size_t a,
+                       size_t len, int kind, uint32_t bytes) {
+  if (r->nslots == 0) return -1;
+  return key_slot(r, s, a, len, kind, bytes)->head;
+}
+
 static int key_first(const registry *r, const char *s, size_t a, size_t len,
                      int kind) {
-  if (r->nslots == 0) return -1;
-  return key_slot(r, s, a, len, kind)->head;
+  return key_first_h(r, s, a, len, kind, key_bytes_hash(s, a, len));
 }
 
 /* -- the recency trees -- */
@@ -466,8 +479,10 @@ int qt_add_person(registry *r, const char *s, size_t a, size_t len,
  */
 int qt_find_partial(registry *r, const char *s, size_t a, size_t len) {
   int full, limit, hits[2], nh = 0, kind;
+  uint32_t bytes;
   if (len == 0 || !may_start_name(r, (unsigned char)s[a])) return -1;
-  full = key_first(r, s, a, len, K_FULL);
+  bytes = key_bytes_hash(s, a, len);
+  full = key_first_h(r, s, a, len, K_FULL, bytes);
   if (full >= 0 && r->p[full].org) full = -1;
   limit = full >= 0 ? full : r->n;
   /* a surname first ("Trump": Donald Trump, not the "Trump Train"); a
@@ -475,7 +490,7 @@ int qt_find_partial(registry *r, const char *s, size_t a, size_t len) {
   for (kind = K_LAST; kind >= K_FIRST; kind--) {
     int i;
     if (full < 0 && nh > 0) break;
-    for (i = key_first(r, s, a, len, kind); i >= 0 && i < limit && nh < 2;
+    for (i = key_first_h(r, s, a, len, kind, bytes); i >= 0 && i < limit && nh < 2;
          i = r->p[i].next[kind]) {
       if (nh == 1 && hits[0] == i) continue;
       if (kind == K_FIRST && full < 0 && r->p[i].unlisted) continue;
