@@ -490,7 +490,8 @@ int qt_find_partial(registry *r, const char *s, size_t a, size_t len) {
   for (kind = K_LAST; kind >= K_FIRST; kind--) {
     int i;
     if (full < 0 && nh > 0) break;
-    for (i = key_first_h(r, s, a, len, kind, bytes); i >= 0 && i < limit && nh < 2;
+    for (i = key_first_h(r, s, a, len, kind, bytes);
+         i >= 0 && i < limit && nh < 2;
          i = r->p[i].next[kind]) {
       if (nh == 1 && hits[0] == i) continue;
       if (kind == K_FIRST && full < 0 && r->p[i].unlisted) continue;
