@@ -359,13 +359,12 @@ static size_t gender_sentence_end(const char *s, size_t n, size_t p,
   }
 }
 
-/* The pronoun s[i, e) is: 1 he, his, him, himself; 2 she, her, hers,
- * herself (ASCII case folded); 0 any other word. */
-static int pronoun_gender(const char *s, size_t i, size_t e) {
+/* The pronoun s[i, e) of two to seven bytes opening with h or s is: 1
+ * he, his, him, himself; 2 she, her, hers, herself (ASCII case folded);
+ * 0 any other word. */
+static int pronoun_word(const char *s, size_t i, size_t e) {
   char w[8];
   size_t k, m = e - i;
-  unsigned char c0 = (unsigned char)s[i] | 32;
-  if (m < 2 || m > 7 || (c0 != 'h' && c0 != 's')) return 0;
   for (k = 0; k < m; k++) {
     unsigned char c = (unsigned char)s[i + k];
     w[k] = (char)(c >= 'A' && c <= 'Z' ? c | 32 : c);
@@ -381,6 +380,14 @@ static int pronoun_gender(const char *s, size_t i, size_t e) {
     return memcmp(w, "herself", 7) == 0 ? 2 : 0;
   default: return 0;
   }
+}
+
+/* The same for any word: most are turned away by length and first
+ * letter here, inline. */
+static inline int pronoun_gender(const char *s, size_t i, size_t e) {
+  unsigned char c0 = (unsigned char)s[i] | 32;
+  if (e - i < 2 || e - i > 7 || (c0 != 'h' && c0 != 's')) return 0;
+  return pronoun_word(s, i, e);
 }
 
 /* A capitalised word at [i, e) of a sentence ending at se naming a
