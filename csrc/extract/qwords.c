@@ -431,18 +431,21 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
                    lp_starts_ci(s + e - 2, 2, "th"));
     if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of") && !ordinal)
       break;
-    cut = ordinal || possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
-          qt_is_role_noun(v, s, k, e) ||
-          /* "Korean-born", "Ohio-based": no part of a name */
-          (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||
-                         lp_starts_ci(s + e - 6 > s + k ? s + e - 6 : s + k,
-                                      6, "-based")));
     /* a period only after an abbreviation ("Gov.", "Lt."), not at the end
      * of a sentence ("... President Mugabe. President Xi") */
     n = e < lim && s[e] == '.' && e - k <= 4 ? e + 1 : e;
     if (n >= lim || s[n] != ' ') break;
     n++;
-    if (cut && qt_is_upper_at(s, lim, n)) {
+    /* is the word a title the name after it starts past? (asked only
+     * when a capitalised word follows) */
+    cut = qt_is_upper_at(s, lim, n) &&
+          (ordinal || possessive(s, k, e) ||
+           (qt_vmask(v, s, k, e) & V_HONOR) || qt_is_role_noun(v, s, k, e) ||
+           /* "Korean-born", "Ohio-based": no part of a name */
+           (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||
+                          lp_starts_ci(s + e - 6 > s + k ? s + e - 6 : s + k,
+                                       6, "-based"))));
+    if (cut) {
       size_t ne = qt_word_end(s, lim, n);
       if (!(qt_vmask(v, s, n, ne) & V_ORG)) start = n;
     }
