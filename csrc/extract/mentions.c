@@ -9,6 +9,18 @@
 #include <string.h>
 #include "quotes.h"
 
+/* qt_word_end for the loops that pass every word of the body, its
+ * common case inline: a run of plain word bytes up to a stop byte. An
+ * apostrophe, a typographic mark or a one-byte word (perhaps an initial,
+ * "E.") go through qt_word_end itself. */
+static inline size_t word_end(const char *s, size_t n, size_t i) {
+  size_t j = i;
+  while (j < n && qt_word_class[(unsigned char)s[j]] == 1) j++;
+  if (j == i + 1 || (j < n && qt_word_class[(unsigned char)s[j]] != 0))
+    return qt_word_end(s, n, i);
+  return j;
+}
+
 /* Could s[a, b) be a role noun or its plural? The filter by first byte
  * and length qt_is_role_noun starts with, inline: most words fail it. */
 static inline int may_be_role(const vocab *v, const char *s, size_t a,
@@ -219,7 +231,7 @@ void qt_scan_people(const body_t *b, registry *r) {
   while (i < n) {
     size_t e;
     if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
-    e = qt_word_end(s, n, i);
+    e = word_end(s, n, i);
     if (e == i) { i++; continue; }
     if (qt_may_be_on(org_fl, s, i, e) && (qt_vmask(v, s, i, e) & V_ORG) &&
         document_owner(b, r, i, e))
@@ -347,12 +359,12 @@ static size_t gender_sentence_end(const char *s, size_t n, size_t p,
   }
 }
 
-/* The pronoun s[i, e) is: 1 he, his, him, himself; 2 she, her, hers,
- * herself (ASCII case folded); 0 any other word. */
-static int pronoun_gender(const char *s, size_t i, size_t e) {
+/* The pronoun s[i, e) of two to seven bytes opening with h or s is: 1
+ * he, his, him, himself; 2 she, her, hers, herself (ASCII case folded);
+ * 0 any other word. */
+static int pronoun_word(const char *s, size_t i, size_t e) {
   char w[8];
   size_t k, m = e - i;
-  if (m < 2 || m > 7) return 0;
   for (k = 0; k < m; k++) {
     unsigned char c = (unsigned char)s[i + k];
     w[k] = (char)(c >= 'A' && c <= 'Z' ? c | 32 : c);
@@ -368,6 +380,14 @@ static int pronoun_gender(const char *s, size_t i, size_t e) {
     return memcmp(w, "herself", 7) == 0 ? 2 : 0;
   default: return 0;
   }
+}
+
+/* The same for any word: most are turned away by length and first
+ * letter here, inline. */
+static inline int pronoun_gender(const char *s, size_t i, size_t e) {
+  unsigned char c0 = (unsigned char)s[i] | 32;
+  if (e - i < 2 || e - i > 7 || (c0 != 'h' && c0 != 's')) return 0;
+  return pronoun_word(s, i, e);
 }
 
 /* A capitalised word at [i, e) of a sentence ending at se naming a
@@ -389,6 +409,31 @@ static int gender_name(registry *r, const char *s, size_t se, size_t i,
   return k;
 }
 
+/* Can the sentence s[ss, se) teach a gender: pronouns of one gender only
+ * (he, she...), or a capitalised word three or four bytes after an M (a
+ * title gender_name reads: Mr, Ms, Mrs, perhaps in the sentence before)?
+ * Reads the words alone. */
+static int gender_may_learn(const char *s, size_t ss, size_t se) {
+  size_t i = ss;
+  int he = 0, she = 0;
+  while (i < se) {
+    size_t e;
+    int g;
+    if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
+    e = word_end(s, se, i);
+    if (e == i) { i++; continue; }
+    if (qt_is_upper_at(s, se, i) &&
+        ((i >= 3 && (s[i - 3] | 32) == 'm') ||
+         (i >= 4 && (s[i - 4] | 32) == 'm')))
+      return 1;
+    g = pronoun_gender(s, i, e);
+    if (g == 1) he = 1;
+    else if (g == 2) she = 1;
+    i = e;
+  }
+  return he != she;
+}
+
 /*
  * Learn the pronoun of people from the sentences that name exactly one of
  * them and use only one gender's pronouns ("Castellanos ... in her first
@@ -402,11 +447,17 @@ void qt_learn_gender(const body_t *b, registry *r) {
     size_t se, i;
     int who = -1, many = 0, he = 0, she = 0;
     se = gender_sentence_end(s, n, ss, &dot, &nl);
+    /* the names are looked up only where they can teach: a sentence
+     * with one gender's pronouns, or a title */
+    if (!gender_may_learn(s, ss, se)) {
+      ss = se + 1;
+      continue;
+    }
     for (i = ss; i < se;) {
       size_t e;
       int g, k;
       if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
-      e = qt_word_end(s, se, i);
+      e = word_end(s, se, i);
       if (e == i) { i++; continue; }
       g = pronoun_gender(s, i, e);
       if (g == 1) he = 1;
@@ -542,7 +593,7 @@ static void scan_mentions(const vocab *v, registry *r, const char *s,
       i += 3;
       continue;
     }
-    c.e = qt_word_end(s, to, i);
+    c.e = word_end(s, to, i);
     if (qt_is_upper_at(s, to, i)) {
       mention_act(v, r, s, to, &c);
       if (rec) memo_add(rec, &c);

@@ -216,12 +216,35 @@ static const char conj_words[] =
 
 
 
+/* The role nouns' second filter, past vocab's first byte and length: bit
+ * b of role_second[first][len] is set when a role noun of len bytes
+ * opening with that letter has the second letter b (see letter_slot).
+ * Filled with the vocabulary, read-only after. */
+static uint32_t role_second[27][25];
+
+/* A byte's place in role_second: a to z (ASCII case folded) 0 to 25,
+ * any other byte 26. */
+static unsigned letter_slot(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') c |= 32;
+  return c >= 'a' && c <= 'z' ? (unsigned)(c - 'a') : 26u;
+}
+
+/* Could s[a, b) be a role noun by its first two letters and length? */
+static int role_second_may(const char *s, size_t a, size_t b) {
+  if (b - a < 2 || b - a > 24) return 1;
+  return (int)((role_second[letter_slot((unsigned char)s[a])][b - a] >>
+                letter_slot((unsigned char)s[a + 1])) & 1);
+}
+
 /* Adds the word w[0, len) to the list of bit. */
 static void vocab_add_word(vocab *v, const char *w, size_t len, unsigned bit) {
   uint32_t h = qt_word_hash(w, 0, len);
   uint32_t k = h & (VOCAB_SLOTS - 1);
   unsigned char c = (unsigned char)w[0];
   if (c >= 'A' && c <= 'Z') c |= 32;
+  if (bit == V_ROLE && len >= 2 && len <= 24)
+    role_second[letter_slot(c)][len] |=
+        (uint32_t)1 << letter_slot((unsigned char)w[1]);
   if (len > 0 && len <= 24) {
     v->fl[c] |= (uint32_t)1 << len;
     if (bit == V_ROLE) v->fl_role[c] |= (uint32_t)1 << len;
@@ -258,11 +281,13 @@ static void vocab_build(void);
 
 int qt_is_role_noun(const vocab *v, const char *s, size_t a, size_t b) {
   size_t m = b - a;
-  if (qt_may_be_on(v->fl_role, s, a, b) && (qt_vmask(v, s, a, b) & V_ROLE))
+  if (qt_may_be_on(v->fl_role, s, a, b) && role_second_may(s, a, b) &&
+      (qt_vmask(v, s, a, b) & V_ROLE))
     return 1;
   /* plural forms count ("ministers") */
   return m > 2 && s[b - 1] == 's' && s[b - 2] != 's' &&
          qt_may_be_on(v->fl_role, s, a, b - 1) &&
+         role_second_may(s, a, b - 1) &&
          (qt_vmask(v, s, a, b - 1) & V_ROLE);
 }
 
@@ -406,18 +431,21 @@ size_t qt_skip_titles(const vocab *v, const char *s, size_t lim, size_t i) {
                    lp_starts_ci(s + e - 2, 2, "th"));
     if (!qt_is_upper_at(s, lim, k) && !qt_word_is(s, k, e, "of") && !ordinal)
       break;
-    cut = ordinal || possessive(s, k, e) || (qt_vmask(v, s, k, e) & V_HONOR) ||
-          qt_is_role_noun(v, s, k, e) ||
-          /* "Korean-born", "Ohio-based": no part of a name */
-          (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||
-                         lp_starts_ci(s + e - 6 > s + k ? s + e - 6 : s + k,
-                                      6, "-based")));
     /* a period only after an abbreviation ("Gov.", "Lt."), not at the end
      * of a sentence ("... President Mugabe. President Xi") */
     n = e < lim && s[e] == '.' && e - k <= 4 ? e + 1 : e;
     if (n >= lim || s[n] != ' ') break;
     n++;
-    if (cut && qt_is_upper_at(s, lim, n)) {
+    /* is the word a title the name after it starts past? (asked only
+     * when a capitalised word follows) */
+    cut = qt_is_upper_at(s, lim, n) &&
+          (ordinal || possessive(s, k, e) ||
+           (qt_vmask(v, s, k, e) & V_HONOR) || qt_is_role_noun(v, s, k, e) ||
+           /* "Korean-born", "Ohio-based": no part of a name */
+           (e - k > 5 && (lp_starts_ci(s + e - 5, 5, "-born") ||
+                          lp_starts_ci(s + e - 6 > s + k ? s + e - 6 : s + k,
+                                       6, "-based"))));
+    if (cut) {
       size_t ne = qt_word_end(s, lim, n);
       if (!(qt_vmask(v, s, n, ne) & V_ORG)) start = n;
     }

@@ -9,8 +9,15 @@
 #include "quotes.h"
 
 
-static uint32_t key_hash(const char *s, size_t a, size_t len, int kind) {
-  return lp_mix32(lp_fnv32(LP_FNV32_INIT ^ (uint32_t)kind, s + a, len));
+/* The hash of the bytes of a key (of any kind) ... */
+static uint32_t key_bytes_hash(const char *s, size_t a, size_t len) {
+  return lp_fnv32(LP_FNV32_INIT, s + a, len);
+}
+
+/* ... and of the key of a kind: the bytes are hashed once for the three
+ * kinds a partial name is looked up as. */
+static uint32_t key_hash(uint32_t bytes, int kind) {
+  return lp_mix32(bytes ^ ((uint32_t)kind * 0x9E3779B9u));
 }
 
 /* The bytes of person i's key of the given kind. */
@@ -25,8 +32,8 @@ static void key_span(const registry *r, int i, int kind, size_t *a,
 /* The slot of key s[a, a+len) of kind: its chain, or the empty slot where
  * it would go. */
 static rkey *key_slot(const registry *r, const char *s, size_t a, size_t len,
-                      int kind) {
-  uint32_t h = key_hash(s, a, len, kind);
+                      int kind, uint32_t bytes) {
+  uint32_t h = key_hash(bytes, kind);
   size_t k = h & (r->nslots - 1);
   for (;;) {
     rkey *e = &r->keys[k];
@@ -65,10 +72,10 @@ static int key_add(registry *r, int i, int kind) {
   rkey *e;
   if ((r->nkeys + 1) * 2 > r->nslots && keys_grow(r)) return -1;
   key_span(r, i, kind, &a, &len);
-  e = key_slot(r, r->s, a, len, kind);
+  e = key_slot(r, r->s, a, len, kind, key_bytes_hash(r->s, a, len));
   r->p[i].next[kind] = -1;
   if (e->head < 0) {
-    e->h = key_hash(r->s, a, len, kind);
+    e->h = key_hash(key_bytes_hash(r->s, a, len), kind);
     e->kind = kind;
     e->head = e->tail = i;
     r->nkeys++;
@@ -79,11 +86,17 @@ static int key_add(registry *r, int i, int kind) {
   return 0;
 }
 
-/* First person whose key of kind is s[a, a+len), -1 when none. */
+/* First person whose key of kind is s[a, a+len) (its bytes hashing to
+ * `bytes`), -1 when none. */
+static int key_first_h(const registry *r, const char *s, size_t a,
+                       size_t len, int kind, uint32_t bytes) {
+  if (r->nslots == 0) return -1;
+  return key_slot(r, s, a, len, kind, bytes)->head;
+}
+
 static int key_first(const registry *r, const char *s, size_t a, size_t len,
                      int kind) {
-  if (r->nslots == 0) return -1;
-  return key_slot(r, s, a, len, kind)->head;
+  return key_first_h(r, s, a, len, kind, key_bytes_hash(s, a, len));
 }
 
 /* -- the recency trees -- */
@@ -136,22 +149,58 @@ static int tree_merge(registry *r, int a, int b) {
   return b;
 }
 
+/* Tree t with node x put in (in = 1) or taken out (in = 0), along the
+ * path of x's (key, who). In: down to where x's priority belongs, then
+ * the subtree there split around x (a treap's shape depends on its keys
+ * and priorities alone: it is the tree a split and two merges make).
+ * Out: x replaced by its two subtrees joined. */
+static int tree_put(registry *r, int t, int x, int in) {
+  rnode *n;
+  if (in && (t < 0 || r->nodes[x].pri > r->nodes[t].pri)) {
+    n = &r->nodes[x];
+    tree_split(r, t, n->key, n->who, &n->l, &n->r);
+    node_update(r, x);
+    return x;
+  }
+  if (t < 0) return -1;
+  if (t == x) return tree_merge(r, r->nodes[x].l, r->nodes[x].r);
+  n = &r->nodes[t];
+  if (node_le(r, t, r->nodes[x].key, r->nodes[x].who))
+    n->r = tree_put(r, n->r, x, in);
+  else
+    n->l = tree_put(r, n->l, x, in);
+  node_update(r, t);
+  return t;
+}
+
 static void tree_insert(registry *r, int *root, int x) {
-  int a, b;
   r->nodes[x].l = r->nodes[x].r = -1;
-  node_update(r, x);
-  tree_split(r, *root, r->nodes[x].key, r->nodes[x].who, &a, &b);
-  *root = tree_merge(r, tree_merge(r, a, x), b);
+  *root = tree_put(r, *root, x, 1);
 }
 
 /* Take node x (in the tree at *root) out of it. */
 static void tree_remove(registry *r, int *root, int x) {
-  int a, b, mid, rest;
-  size_t key = r->nodes[x].key;
-  int who = r->nodes[x].who;
-  tree_split(r, *root, key, who, &a, &b);
-  tree_split(r, a, key, who - 1, &rest, &mid);
-  *root = tree_merge(r, rest, b);
+  *root = tree_put(r, *root, x, 0);
+}
+
+/* Give node x of the tree at root the key `key` in place when that keeps
+ * it between the same neighbours (the tree is then the one a removal and
+ * an insertion would make, and the subtree masks do not depend on keys);
+ * 0 when it would not. */
+static int tree_rekey(registry *r, int root, int x, size_t key) {
+  rnode *nx = &r->nodes[x];
+  int t = root, pred = -1, succ = -1;
+  while (t >= 0 && t != x) {
+    if (node_le(r, t, nx->key, nx->who)) { pred = t; t = r->nodes[t].r; }
+    else { succ = t; t = r->nodes[t].l; }
+  }
+  if (t != x) return 0;
+  for (t = nx->l; t >= 0; t = r->nodes[t].r) pred = t;
+  for (t = nx->r; t >= 0; t = r->nodes[t].l) succ = t;
+  if (pred >= 0 && !node_le(r, pred, key, nx->who)) return 0;
+  if (succ >= 0 && node_le(r, succ, key, nx->who)) return 0;
+  nx->key = key;
+  return 1;
 }
 
 /* The person of the greatest (key, who) <= (pos, any) whose classes hold
@@ -287,7 +336,16 @@ static void reg_link(registry *r, int i) {
 }
 
 void qt_reg_set_last(registry *r, int i, size_t last) {
-  if (r->p[i].last == last) return;
+  person *p = &r->p[i];
+  if (p->last == last) return;
+  /* a person (one node) whose mention stays between the same neighbours
+   * in the recency order ("Ilse Varko": the surname right after the
+   * given name) moves in place */
+  if (!p->org && !r->oom && p->node >= 0 &&
+      tree_rekey(r, r->root, p->node, last)) {
+    p->last = last;
+    return;
+  }
   reg_unlink(r, i);
   r->p[i].last = last;
   reg_link(r, i);
@@ -421,8 +479,10 @@ int qt_add_person(registry *r, const char *s, size_t a, size_t len,
  */
 int qt_find_partial(registry *r, const char *s, size_t a, size_t len) {
   int full, limit, hits[2], nh = 0, kind;
+  uint32_t bytes;
   if (len == 0 || !may_start_name(r, (unsigned char)s[a])) return -1;
-  full = key_first(r, s, a, len, K_FULL);
+  bytes = key_bytes_hash(s, a, len);
+  full = key_first_h(r, s, a, len, K_FULL, bytes);
   if (full >= 0 && r->p[full].org) full = -1;
   limit = full >= 0 ? full : r->n;
   /* a surname first ("Trump": Donald Trump, not the "Trump Train"); a
@@ -430,7 +490,8 @@ int qt_find_partial(registry *r, const char *s, size_t a, size_t len) {
   for (kind = K_LAST; kind >= K_FIRST; kind--) {
     int i;
     if (full < 0 && nh > 0) break;
-    for (i = key_first(r, s, a, len, kind); i >= 0 && i < limit && nh < 2;
+    for (i = key_first_h(r, s, a, len, kind, bytes);
+         i >= 0 && i < limit && nh < 2;
          i = r->p[i].next[kind]) {
       if (nh == 1 && hits[0] == i) continue;
       if (kind == K_FIRST && full < 0 && r->p[i].unlisted) continue;

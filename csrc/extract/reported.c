@@ -255,6 +255,23 @@ static int reported_at(rclause *c, size_t w) {
   return 0;
 }
 
+/* Can qt_read_speaker read a speaker at the word s[w, we) (its list bits
+ * m)? It reads none, and changes nothing, at a lower-case word that is
+ * no pronoun, modifier, role, "the" or title: most words of a sentence,
+ * skipped here before reported_at looks at the word before. */
+static int may_read_speaker(const char *s, size_t lim, size_t w, size_t we,
+                            unsigned m) {
+  unsigned char c0 = (unsigned char)s[w] | 32;
+  if (qt_is_upper_at(s, lim, w) ||
+      (m & (V_HE | V_SHE | V_IT | V_MOD | V_ROLE)))
+    return 1;
+  if (we - w < 2 || we - w > 3 || (c0 != 't' && c0 != 'm' && c0 != 'd'))
+    return 0;
+  return qt_word_is(s, w, we, "the") || qt_word_is(s, w, we, "Mr") ||
+         qt_word_is(s, w, we, "Ms") || qt_word_is(s, w, we, "Mrs") ||
+         qt_word_is(s, w, we, "Dr");
+}
+
 /* B over the sentence: the first clause start with "X said ...". */
 static int reported_before(rclause *c) {
   const vocab *v = c->b->v;
@@ -262,13 +279,16 @@ static int reported_before(rclause *c) {
   size_t w = c->ss, se = c->se;
   while (w < se) {
     size_t we = qt_word_end(s, se, w);
+    unsigned m;
     if (we == w) { w++; continue; }
-    if (w > c->ss + 4 && s[w - 1] == ' ' &&
-        (qt_vmask(v, s, w, we) & V_REPORT) &&
+    m = qt_vmask(v, s, w, we);
+    if (w > c->ss + 4 && s[w - 1] == ' ' && (m & V_REPORT) &&
         qt_prev_word_in(v, s, c->ss, w, V_CONJ, NULL) &&
         reported_subject(c, w, we))
       return 1;
-    if ((w == c->ss || s[w - 1] == ' ') && reported_at(c, w)) return 1;
+    if ((w == c->ss || s[w - 1] == ' ') &&
+        may_read_speaker(s, se, w, we, m) && reported_at(c, w))
+      return 1;
     w = we;
   }
   return 0;

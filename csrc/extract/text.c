@@ -461,7 +461,16 @@ size_t lp_text_src_offset_from(const lp_text *t, size_t li, size_t from_col,
   while (i < end) {
     int bad, k;
     size_t at = i;
-    uint32_t cp = next_cp(s, t->src_len, &i, t->enc, t->codec, &bad);
+    uint32_t cp;
+    /* eight bytes of plain text in a row come out as they stand: skipped
+     * whole while the column lies past them */
+    if (ns.started && !ns.pending_space && ASCII_SAFE(t->enc) &&
+        ns.olen + 8 <= col && i + 8 <= end && ascii_chunk(s + i)) {
+      ns.olen += 8;
+      i += 8;
+      continue;
+    }
+    cp = next_cp(s, t->src_len, &i, t->enc, t->codec, &bad);
     k = lp_cp_kind(cp);
     if (k == LP_CP_BREAK) {     /* joined wrap: the join added one space */
       if (ns.started) ns.pending_space = 1;
