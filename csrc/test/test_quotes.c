@@ -571,6 +571,34 @@ static void more_field_labels(const loupe_article *a) {
           a->quotes[i].speaker ? a->quotes[i].speaker : "(none)");
 }
 
+/* One word in marks that nobody is said to have said is a term or a
+ * scare quote; a markup attribute's value is no quote either. */
+static const char SCARE_QUOTES[] =
+  "Harbour fees rise again\n"
+  "\n"
+  "The council approved a \"reform\" of the harbour fees on Monday, its "
+  "third in two years.\n"
+  "\n"
+  "\"We will pay it, as we always do,\" said Mette Lind, who runs a boat "
+  "out of the east quay. A watch group posted <tweet "
+  "author=\"@harbourwatch\" date=\"2023-05-02\">The fees go up again on "
+  "Monday.</tweet> within the hour.\n"
+  "\n"
+  "Councillor Ivo Brask called the plan \"reckless\" and said the "
+  "fishermen had not been asked.\n"
+  "\n"
+  "The council will meet again in June, when the fees for the west quay "
+  "are due.\n";
+
+static void more_scare_quotes(const loupe_article *a) {
+  static const char *const none[] = {"reform", "@harbourwatch", "2023-05-02",
+                                     NULL};
+  size_t i;
+  for (i = 0; none[i]; i++)
+    CHECK(quote_starting(a, none[i]) == NULL,
+          "scare quotes: \"%s\" taken for a quote", none[i]);
+}
+
 typedef struct {
   const char *what, *page;
   void (*more)(const loupe_article *a);
@@ -689,6 +717,10 @@ static const quote_page pages[] = {
   {"title surname", TITLE_SURNAME, NULL,
    {"We will not|Varga|direct",
     "The money|Varga|direct",
+    NULL}},
+  {"scare quotes", SCARE_QUOTES, more_scare_quotes,
+   {"reckless|Ivo Brask|phrase",
+    "We will pay it|Mette Lind|direct",
     NULL}},
   {"field labels", FIELD_LABELS, more_field_labels,
    {"We will not be hurried|Lena Korr|direct",
