@@ -96,7 +96,36 @@ static const char speech_verbs[] =
   "recalling quoting quoted shot fired boomed bellowed intoned pleaded "
   "insisting stating announcing predicting suggesting describing dismissing "
   "accusing labeling labelling branding put speculates contends reckons "
-  "thinks believes hopes fears worries recounted describes calls";
+  "thinks believes hopes fears worries recounted describes calls "
+  /* the other forms of the verbs above (nouns such as "remarks",
+   * "thanks", "charges" left out: "X's remarks" is no cue) */
+  "yells yelling shouts shouting screams screaming whispers whispering "
+  "mutters muttering quipping pleading implores imploring begs begging "
+  "exclaims exclaiming proclaims proclaiming boasting brags bragging gushes "
+  "gushing complaining lamenting grumbles grumbling mocks mocking scoffs "
+  "scoffing wondering muses musing thanking praising hailing affirms "
+  "affirming asserting conceding retorts retorting countering answering "
+  "announces demanding remarking commenting recounting laughing protesting "
+  "objecting alleging contending concludes emphasizing reiterates "
+  "reiterating repeats repeating confirms confirming "
+  "testifies testifying interjects interjecting interrupts interrupting "
+  "ranting thundering bellows bellowing sighing groaning griping opines "
+  "opining speculating surmises confesses confessing confides confiding "
+  "intones intoning deadpans deadpanning agreeing concurs "
+  "concurring characterizes characterizing summarizes summarizing "
+  "elaborates elaborating insinuated insinuates "
+  "assures assuring advises advising reminds reminding informs informing "
+  "venting marveling raving cheering "
+  /* exhorting, scolding, lecturing, sneering, taunting: words said to
+   * somebody */
+  "exhorted exhorts exhorting lectured lectures lecturing preached preaches "
+  "preaching scolded scolds scolding chided chides chiding sneered sneers "
+  "sneering taunted taunting congratulated congratulates congratulating "
+  "applauded applauds applauding rebutted rebuts rebutting chanted chanting "
+  /* starting to speak, imagining and citing: the words that follow are
+   * the speaker's ("Hannity started.", "X imagined Y was thinking: "..."",
+   * "X cited "..."") */
+  "started imagined imagines imagining cited cites citing";
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
 static const char report_verbs[] =
@@ -335,6 +364,7 @@ static const char fillers[] =
   "earlier only subsequently initially ultimately finally once long since "
   "further openly directly similarly likewise confidently proudly bitterly "
   "tersely curtly softly loudly firmly calmly emphatically matter-of-factly "
+  "however though meanwhile too instead personally "
   "on monday tuesday wednesday thursday friday saturday sunday yesterday "
   "today tonight night morning afternoon evening last week this";
 

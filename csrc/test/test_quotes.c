@@ -599,6 +599,20 @@ static void more_scare_quotes(const loupe_article *a) {
           "scare quotes: \"%s\" taken for a quote", none[i]);
 }
 
+/* Speech verbs in their other forms ("started", "yelling"). */
+static const char VERB_FORMS[] =
+  "Ferry hearing ends in shouting\n"
+  "\n"
+  "The hearing on the ferry contracts opened late on Tuesday in the town "
+  "hall.\n"
+  "\n"
+  "\"Who told you the boats were safe?\" Ivar Lunde started.\n"
+  "\n"
+  "The harbour master said the checks had been done in March.\n"
+  "\n"
+  "\"Ask them for the papers, every one of them!\" Tove Berg was yelling "
+  "from the pier an hour later.\n";
+
 typedef struct {
   const char *what, *page;
   void (*more)(const loupe_article *a);
@@ -721,6 +735,10 @@ static const quote_page pages[] = {
   {"scare quotes", SCARE_QUOTES, more_scare_quotes,
    {"reckless|Ivo Brask|phrase",
     "We will pay it|Mette Lind|direct",
+    NULL}},
+  {"verb forms", VERB_FORMS, NULL,
+   {"Who told you|Ivar Lunde|direct",
+    "Ask them for the papers|Tove Berg|direct",
     NULL}},
   {"field labels", FIELD_LABELS, more_field_labels,
    {"We will not be hurried|Lena Korr|direct",
