@@ -163,7 +163,17 @@ static const char role_nouns[] =
   "cousin uncle aunt grandson granddaughter fiancee fiance girlfriend "
   "boyfriend lawmaker co-host co-anchor co-chair co-chairman constituent "
   "staff undersecretary commentator contributor panelist councillor "
-  "councilor counterpart colleague hacker boss";
+  "councilor counterpart colleague hacker boss "
+  /* occupations and offices that stand before a name as a title
+   * ("Filmmaker Jack Marino", "Archbishop Aris Vane"); not those that are
+   * common surnames too (Deacon, Farmer, Coach, Clerk) */
+  "archbishop priest imam reverend chaplain alderman alderwoman "
+  "assemblywoman counsel solicitor magistrate recorder auditor comptroller "
+  "assessor filmmaker producer photographer artist musician novelist poet "
+  "playwright screenwriter cartoonist satirist designer architect "
+  "quarterback broadcaster presenter publisher editor-in-chief scholar "
+  "academic lecturer sociologist psychologist psychiatrist surgeon engineer "
+  "rancher demographer statistician physicist chemist biologist pundit";
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
  * Paul Ryan", "Rabbi Ana Levin"): no part of the name. */

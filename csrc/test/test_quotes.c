@@ -599,7 +599,8 @@ static void more_scare_quotes(const loupe_article *a) {
           "scare quotes: \"%s\" taken for a quote", none[i]);
 }
 
-/* Speech verbs in their other forms ("started", "yelling"). */
+/* Speech verbs in their other forms ("started", "yelling"); an office
+ * before a name is no part of it ("Archbishop"). */
 static const char VERB_FORMS[] =
   "Ferry hearing ends in shouting\n"
   "\n"
@@ -611,7 +612,10 @@ static const char VERB_FORMS[] =
   "The harbour master said the checks had been done in March.\n"
   "\n"
   "\"Ask them for the papers, every one of them!\" Tove Berg was yelling "
-  "from the pier an hour later.\n";
+  "from the pier an hour later.\n"
+  "\n"
+  "Archbishop Tomas Vell told the crowd: \"Patience has never sunk a "
+  "boat.\"\n";
 
 typedef struct {
   const char *what, *page;
@@ -739,6 +743,7 @@ static const quote_page pages[] = {
   {"verb forms", VERB_FORMS, NULL,
    {"Who told you|Ivar Lunde|direct",
     "Ask them for the papers|Tove Berg|direct",
+    "Patience has never sunk|Tomas Vell|direct",
     NULL}},
   {"field labels", FIELD_LABELS, more_field_labels,
    {"We will not be hurried|Lena Korr|direct",
