@@ -51,19 +51,43 @@ void qt_credit(qbuild *q, registry *r, const speaker_ref *sp,
   q->cue_buf[cl] = '\0';
 }
 
+/* Length of a dash at x that sets off an apposition ("--", "—", " – "),
+ * 0 when there is none. */
+static size_t dash_at(const char *s, size_t lim, size_t x) {
+  if (x + 1 < lim && s[x] == '-' && s[x + 1] == '-') return 2;
+  if (x + 2 < lim && (unsigned char)s[x] == 0xE2 &&
+      (unsigned char)s[x + 1] == 0x80 &&
+      ((unsigned char)s[x + 2] == 0x94 ||
+       ((unsigned char)s[x + 2] == 0x93 && x > 0 && s[x - 1] == ' ')))
+    return 3;
+  return 0;
+}
+
 /* Past a relative clause or apposition after a speaker: ", who chairs
- * the committee," / ", a former hacker," (up to 16 words); i when there
- * is none. */
+ * the committee," / ", a former hacker," / " -- who lost in 2008 --"
+ * (up to 16 words, closed by a comma or, opened either way, a dash); i
+ * when there is none. */
 size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
-  size_t k = i, x;
-  int words = 0, in_word = 0;
-  if (k >= lim || s[k] != ',') return i;
+  size_t k = i, x, dl;
+  int words = 0, in_word = 0, by_dash = 0;
+  if (k + 1 < lim && s[k] == ' ' && dash_at(s, lim, k + 1)) {
+    k++;
+    by_dash = 1;
+  } else if (k < lim && dash_at(s, lim, k)) {
+    by_dash = 1;
+  } else if (k >= lim || s[k] != ',') {
+    return i;
+  }
   /* to the next comma: up to 16 words, no sentence end or quote mark
    * ("Jeff Weaver, Sanders' campaign manager, said", "Harry Bond, 30, of
    * Raleigh, N.C., said" is three of them) */
-  for (x = k + 1; x < lim && x < k + 200; x++) {
+  for (x = k + (by_dash ? dash_at(s, lim, k) : 1); x < lim && x < k + 200;
+       x++) {
     unsigned char c = (unsigned char)s[x];
-    if (c == ',') return words > 0 ? qt_skip_space(s, lim, x + 1) : i;
+    if (c == ',' && !by_dash)
+      return words > 0 ? qt_skip_space(s, lim, x + 1) : i;
+    if ((dl = dash_at(s, lim, x)) > 0)
+      return words > 0 ? qt_skip_space(s, lim, x + dl) : i;
     if (c == '"' || c == '(' || c == ':' || c == ';' || c == '\n') return i;
     if (c == 0xE2 && x + 2 < lim && (unsigned char)s[x + 1] == 0x80 &&
         ((unsigned char)s[x + 2] == 0x9C || (unsigned char)s[x + 2] == 0x9D))
@@ -307,6 +331,24 @@ static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
   return who >= 0;
 }
 
+/* Does a capitalised owner with a possessive open the phrase at k, a name
+ * after it ("New Republic's Jeet Heer", "Post's Ana Ruiz")? */
+static int owner_then_name(const body_t *b, size_t k, size_t lim) {
+  const char *s = b->s;
+  size_t a = qt_skip_titles(b->v, s, lim, k), e;
+  int n;
+  if (a <= k + 3 || s[a - 1] != ' ') return 0;
+  e = a - 1;
+  if (s[e - 1] != 's' ||
+      !(s[e - 2] == '\'' ||
+        (e >= k + 5 && memcmp(s + e - 4, "\xE2\x80\x99", 3) == 0)))
+    return 0;
+  return qt_name_at(b->v, s, lim, a, &n) > 0 && n >= 2;
+}
+
+static int read_name(const body_t *b, registry *r, size_t i, size_t lim,
+                     speaker_ref *out);
+
 /* "the" + up to four words to a role noun ("the foreign ministry
  * spokesman": the latest person with such a role) or an organisation
  * noun ("the ministry"). */
@@ -319,6 +361,10 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
   while (k < lim && words < 4) {
     ke = qt_word_end(s, lim, k);
     if (ke == k) break;
+    /* "The New Republic's Jeet Heer": the person after an owner's
+     * possessive */
+    if (words == 0 && qt_is_upper_at(s, lim, k) && owner_then_name(b, k, lim))
+      return read_name(b, r, k, lim, out);
     /* "the White House", "the DNC": a name first (not "the President") */
     if (words == 0 && qt_is_upper_at(s, lim, k) &&
         !qt_is_role_noun(v, s, k, ke) && read_the_name(b, r, k, lim, out))

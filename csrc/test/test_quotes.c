@@ -617,6 +617,23 @@ static const char VERB_FORMS[] =
   "Archbishop Tomas Vell told the crowd: \"Patience has never sunk a "
   "boat.\"\n";
 
+/* An apposition set off by dashes; an outlet's possessive before the
+ * speaker who opens the sentence. */
+static const char DASHES_OWNERS[] =
+  "Harbour fees rise again\n"
+  "\n"
+  "The council approved new harbour fees on Monday, its third rise in two "
+  "years.\n"
+  "\n"
+  "The Harbour Times's Eva Lund sees the plan as a \"gift to the ferry "
+  "firms at the expense of the boats.\"\n"
+  "\n"
+  "A former harbour master -- Ivar Lunde, who ran the port for a decade -- "
+  "said the council \"has lost its way on the fees.\"\n"
+  "\n"
+  "The council will meet again in June, when the fees for the west quay "
+  "are due.\n";
+
 typedef struct {
   const char *what, *page;
   void (*more)(const loupe_article *a);
@@ -744,6 +761,10 @@ static const quote_page pages[] = {
    {"Who told you|Ivar Lunde|direct",
     "Ask them for the papers|Tove Berg|direct",
     "Patience has never sunk|Tomas Vell|direct",
+    NULL}},
+  {"dashes and owners", DASHES_OWNERS, NULL,
+   {"gift to the ferry firms|Eva Lund|",
+    "has lost its way|Ivar Lunde|",
     NULL}},
   {"field labels", FIELD_LABELS, more_field_labels,
    {"We will not be hurried|Lena Korr|direct",
