@@ -634,6 +634,46 @@ static const char DASHES_OWNERS[] =
   "The council will meet again in June, when the fees for the west quay "
   "are due.\n";
 
+/* Labels before headlines ("Related: ...", "Name: Fees Will Rise") list
+ * stories: no turns. */
+static const char RELATED_HEADLINES[] =
+  "Ana Holm: Fares Must Rise To Pay For The New Boats\n"
+  "\n"
+  "The harbour council voted on Monday to raise ferry fares by a tenth "
+  "from May, the first rise since the new pier opened.\n"
+  "\n"
+  "\"We held the fares for six years,\" said councillor Ana Holm. "
+  "\"Nobody on this island wants to pay more, but the boats are older "
+  "than most of the crew.\"\n"
+  "\n"
+  "The vote was seven to two, with both members from the west quay "
+  "voting against the plan after a long debate.\n"
+  "\n"
+  "\"Related:\"\n"
+  "\n"
+  "Mette Dahl: Harbour Council Must Close The West Quay.\n"
+  "\n"
+  "Ivar Lunde: Fees Will Drive The Small Boats Away.\n"
+  "\n"
+  "Eva Lund: The Ferry Company Has Broken Its Word.\n"
+  "\n"
+  "The ferry company said the rise would pay for two new boats, which "
+  "are due in the spring of next year.\n"
+  "\n"
+  "\"The old boats cannot run another winter,\" said Tove Berg, who "
+  "runs the company. \"We need the money now.\"\n"
+  "\n"
+  "The new fares will be published in April, the council said, and the "
+  "first tickets at the new price will be sold in May.\n";
+
+static void more_related(const loupe_article *a) {
+  size_t i;
+  for (i = 0; i < a->n_quotes; i++)
+    CHECK(strcmp(a->quotes[i].kind, "turn") != 0,
+          "related headlines: quote %zu is a turn of '%s'", i + 1,
+          a->quotes[i].speaker ? a->quotes[i].speaker : "(none)");
+}
+
 typedef struct {
   const char *what, *page;
   void (*more)(const loupe_article *a);
@@ -765,6 +805,9 @@ static const quote_page pages[] = {
   {"dashes and owners", DASHES_OWNERS, NULL,
    {"gift to the ferry firms|Eva Lund|",
     "has lost its way|Ivar Lunde|",
+    NULL}},
+  {"related headlines", RELATED_HEADLINES, more_related,
+   {"We held the fares|Ana Holm|direct",
     NULL}},
   {"field labels", FIELD_LABELS, more_field_labels,
    {"We will not be hurried|Lena Korr|direct",
