@@ -674,6 +674,46 @@ static void more_related(const loupe_article *a) {
           a->quotes[i].speaker ? a->quotes[i].speaker : "(none)");
 }
 
+/* he/she, role nouns and organisation nouns back to the person or body
+ * they stand for: a person introduced by "according to X", one named
+ * after "Mr." in a paragraph without a quote, "the spokesman", "the
+ * authority", "the senator". */
+static const char PRONOUN_CHAINS[] =
+  "Harbour talks stall over fuel prices\n"
+  "\n"
+  "The talks between the fishermen and the harbour broke down on "
+  "Friday, the third failure this year.\n"
+  "\n"
+  "According to Marta Quist, the talks broke down over the price of "
+  "fuel.\n"
+  "\n"
+  "\"We were close, and then the numbers changed,\" she said.\n"
+  "\n"
+  "Mr. Halvard Brun, who leads the fishermen's union, was not at the "
+  "table on Friday.\n"
+  "\n"
+  "\"Nobody asked us,\" he said on Saturday.\n"
+  "\n"
+  "The union's spokesman, Eirik Sand, said the boats would stay in "
+  "port.\n"
+  "\n"
+  "\"We will not sail at a loss,\" the spokesman added.\n"
+  "\n"
+  "The Harbour Authority said in a statement that the quays would stay "
+  "open.\n"
+  "\n"
+  "\"Every berth remains available to the fleet,\" the authority "
+  "said.\n"
+  "\n"
+  "Senator Anna Vik, who chairs the fisheries committee, called for "
+  "calm.\n"
+  "\n"
+  "\"Both sides need a week,\" the senator said. \"Then they need a "
+  "deal.\"\n"
+  "\n"
+  "Ms. Quist said the harbour would make a new offer. \"It will be the "
+  "last one,\" she said.\n";
+
 typedef struct {
   const char *what, *page;
   void (*more)(const loupe_article *a);
@@ -808,6 +848,14 @@ static const quote_page pages[] = {
     NULL}},
   {"related headlines", RELATED_HEADLINES, more_related,
    {"We held the fares|Ana Holm|direct",
+    NULL}},
+  {"pronoun chains", PRONOUN_CHAINS, NULL,
+   {"We were close|Marta Quist|direct",
+    "Nobody asked us|Halvard Brun|direct",
+    "We will not sail|Eirik Sand|direct",
+    "Every berth remains|Harbour Authority|direct",
+    "Both sides need a week|Anna Vik|direct",
+    "It will be the last one|Marta Quist|direct",
     NULL}},
   {"field labels", FIELD_LABELS, more_field_labels,
    {"We will not be hurried|Lena Korr|direct",
