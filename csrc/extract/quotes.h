@@ -348,6 +348,9 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i);
 int qt_filler(const vocab *v, const char *s, size_t a, size_t b);
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve);
+/* The end of an organisation's name at x: capitalised words joined by
+ * short function words ("Federation of Ferry Workers"); *caps of them. */
+size_t qt_org_name_end(const char *s, size_t lim, size_t x, int *caps);
 
 /* cueafter.c */
 size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,

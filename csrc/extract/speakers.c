@@ -231,19 +231,32 @@ static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
   const vocab *v = b->v;
   const char *s = b->s;
   int w2, who;
-  size_t nm = qt_name_at(v, s, lim, k, &w2), ne = k + nm, ls, ee;
+  size_t nm = qt_name_at(v, s, lim, k, &w2), ne = k + nm, ls, ee, noun_end;
   unsigned lm;
   if (nm == 0) return 0;
   ls = ne;
   while (ls > k && s[ls - 1] != ' ') ls--;
   lm = qt_vmask(v, s, ls, ne);
+  noun_end = ne;
+  /* "the National Federation of Ferry Workers", "the Department of
+   * Transport": an organisation noun and "of" + a name are one name */
+  if ((lm & V_ORG) && ne + 5 < lim && memcmp(s + ne, " of ", 4) == 0 &&
+      qt_is_upper_at(s, lim, ne + 4)) {
+    int caps;
+    size_t oe = qt_org_name_end(s, lim, ne + 4, &caps);
+    if (caps > 0) {
+      ne = oe;
+      nm = ne - k;
+      w2 += caps;
+    }
+  }
   if (w2 >= 2 && (lm & (V_ORG | V_ORGTAIL))) {
     who = qt_find_org(r, s, k, nm);
     if (who < 0) {
       who = qt_add_person(r, s, k, nm, NULL, 0, 1);
       if (who >= 0)
         qt_reg_set_noun(r, who, (lm & V_ORG) ? s + ls : "company",
-                        (lm & V_ORG) ? ne - ls : 7);
+                        (lm & V_ORG) ? noun_end - ls : 7);
     }
     out->who = who;
     out->end = ne;

@@ -94,7 +94,7 @@ static int name_joiner(const char *s, size_t a, size_t b) {
 /* The end of the name of an organisation at x: capitalised words, up to
  * eight, joined by short function words, ending on a capitalised one;
  * *caps gets how many (x when none). */
-static size_t org_name_end(const char *s, size_t lim, size_t x, int *caps) {
+size_t qt_org_name_end(const char *s, size_t lim, size_t x, int *caps) {
   size_t k = x;
   int n = 0, joiners = 0;
   while (x < lim && n < 8) {
@@ -174,7 +174,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
       int caps = 0;
       if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
-      k = org_name_end(s, lim, x, &caps);
+      k = qt_org_name_end(s, lim, x, &caps);
       if (caps == 0) k = i;
       if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
     }

@@ -677,7 +677,7 @@ static void more_related(const loupe_article *a) {
 /* he/she, role nouns and organisation nouns back to the person or body
  * they stand for: a person introduced by "according to X", one named
  * after "Mr." in a paragraph without a quote, "the spokesman", "the
- * authority", "the senator". */
+ * authority", "the senator"; "the Federation of ..." whole. */
 static const char PRONOUN_CHAINS[] =
   "Harbour talks stall over fuel prices\n"
   "\n"
@@ -712,7 +712,10 @@ static const char PRONOUN_CHAINS[] =
   "deal.\"\n"
   "\n"
   "Ms. Quist said the harbour would make a new offer. \"It will be the "
-  "last one,\" she said.\n";
+  "last one,\" she said.\n"
+  "\n"
+  "The National Federation of Ferry Workers called the offer \"a fair "
+  "start to a hard winter.\"\n";
 
 typedef struct {
   const char *what, *page;
@@ -856,6 +859,8 @@ static const quote_page pages[] = {
     "Every berth remains|Harbour Authority|direct",
     "Both sides need a week|Anna Vik|direct",
     "It will be the last one|Marta Quist|direct",
+    /* an organisation noun, "of" and a name: one name */
+    "a fair start to a hard winter|National Federation of Ferry Workers|",
     NULL}},
   {"field labels", FIELD_LABELS, more_field_labels,
    {"We will not be hurried|Lena Korr|direct",
