@@ -20,13 +20,35 @@ static size_t dash_at(const char *s, size_t lim, size_t x) {
   return 0;
 }
 
+/* Past a quoted title opened at x inside an apposition ("the co-author
+ * of "Boats and Budgets," said"): a capital after the opening mark, the
+ * closing mark within 80 bytes; 0 when there is none. */
+static size_t quoted_title_end(const char *s, size_t lim, size_t x) {
+  size_t a, y;
+  if (s[x] == '"' && x > 0 && s[x - 1] == ' ') a = x + 1;
+  else if (x + 2 < lim && (unsigned char)s[x] == 0xE2 &&
+           (unsigned char)s[x + 1] == 0x80 && (unsigned char)s[x + 2] == 0x9C)
+    a = x + 3;
+  else
+    return 0;
+  if (a >= lim || !qt_is_upper_at(s, lim, a)) return 0;
+  for (y = a; y < lim && y < a + 80; y++) {
+    if (s[y] == '"') return y + 1;
+    if (y + 2 < lim && (unsigned char)s[y] == 0xE2 &&
+        (unsigned char)s[y + 1] == 0x80 && (unsigned char)s[y + 2] == 0x9D)
+      return y + 3;
+    if (s[y] == '\n') return 0;
+  }
+  return 0;
+}
+
 /* Past a relative clause or apposition after a speaker: ", who chairs
  * the committee," / ", a former hacker," / " -- who lost in 2008 --"
- * (up to 16 words, closed by a comma or, opened either way, a dash); i
+ * (up to 24 words, closed by a comma or, opened either way, a dash); i
  * when there is none. */
 size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
   size_t k = i, x, dl;
-  int words = 0, in_word = 0, by_dash = 0;
+  int words = 0, in_word = 0, by_dash = 0, long_ok;
   if (k + 1 < lim && s[k] == ' ' && dash_at(s, lim, k + 1)) {
     k++;
     by_dash = 1;
@@ -35,16 +57,31 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
   } else if (k >= lim || s[k] != ',') {
     return i;
   }
-  /* to the next comma: up to 16 words, no sentence end or quote mark
-   * ("Jeff Weaver, Sanders' campaign manager, said", "Harry Bond, 30, of
-   * Raleigh, N.C., said" is three of them) */
-  for (x = k + (by_dash ? dash_at(s, lim, k) : 1); x < lim && x < k + 200;
+  /* more than 16 words only for a noun phrase or a relative clause (", a
+   * veteran consultant who ...,"), not a clause of its own (", Ana Ruiz
+   * also rejected ...") */
+  {
+    size_t w0 = qt_skip_space(s, lim, k + 1), w1 = qt_word_end(s, lim, w0);
+    long_ok = qt_word_is(s, w0, w1, "a") || qt_word_is(s, w0, w1, "an") ||
+              qt_word_is(s, w0, w1, "the") || qt_word_is(s, w0, w1, "who") ||
+              qt_word_is(s, w0, w1, "whose") || qt_word_is(s, w0, w1, "which");
+  }
+  /* to the next comma: up to 24 words, no sentence end or quote mark
+   * but a title's ("Jeff Weaver, Sanders' campaign manager, said", "Harry
+   * Bond, 30, of Raleigh, N.C., said" is three of them) */
+  for (x = k + (by_dash ? dash_at(s, lim, k) : 1); x < lim && x < k + 260;
        x++) {
     unsigned char c = (unsigned char)s[x];
     if (c == ',' && !by_dash)
       return words > 0 ? qt_skip_space(s, lim, x + 1) : i;
     if ((dl = dash_at(s, lim, x)) > 0)
       return words > 0 ? qt_skip_space(s, lim, x + dl) : i;
+    if ((c == '"' || c == 0xE2) && (dl = quoted_title_end(s, lim, x)) > 0) {
+      x = dl - 1;
+      in_word = 0;
+      words++;
+      continue;
+    }
     if (c == '"' || c == '(' || c == ':' || c == ';' || c == '\n') return i;
     if (c == 0xE2 && x + 2 < lim && (unsigned char)s[x + 1] == 0x80 &&
         ((unsigned char)s[x + 2] == 0x9C || (unsigned char)s[x + 2] == 0x9D))
@@ -54,7 +91,7 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
         !(x >= 1 && qt_is_upper_at(s, lim, x - 1)))
       return i;
     if (qt_is_word_byte(c)) {
-      if (!in_word && ++words > 16) return i;
+      if (!in_word && ++words > (long_ok ? 24 : 16)) return i;
       in_word = 1;
     } else {
       in_word = 0;

@@ -617,8 +617,9 @@ static const char VERB_FORMS[] =
   "Archbishop Tomas Vell told the crowd: \"Patience has never sunk a "
   "boat.\"\n";
 
-/* An apposition set off by dashes; an outlet's possessive before the
- * speaker who opens the sentence. */
+/* Appositions set off by dashes, holding a quoted title, or long ones
+ * of a noun phrase; an outlet's possessive before the sentence's
+ * speaker. */
 static const char DASHES_OWNERS[] =
   "Harbour fees rise again\n"
   "\n"
@@ -630,6 +631,13 @@ static const char DASHES_OWNERS[] =
   "\n"
   "A former harbour master -- Ivar Lunde, who ran the port for a decade -- "
   "said the council \"has lost its way on the fees.\"\n"
+  "\n"
+  "Hemsley Strand, the co-author of \"Boats and Budgets,\" about the "
+  "ferries, said the council had \"never read its own contracts.\"\n"
+  "\n"
+  "Alex Castellanos, a veteran ferry captain who earlier in the season "
+  "had tried to organise a strike of the crews on the night boats, said, "
+  "\"The crews will not wait for another winter.\"\n"
   "\n"
   "The council will meet again in June, when the fees for the west quay "
   "are due.\n";
@@ -848,6 +856,8 @@ static const quote_page pages[] = {
   {"dashes and owners", DASHES_OWNERS, NULL,
    {"gift to the ferry firms|Eva Lund|",
     "has lost its way|Ivar Lunde|",
+    "never read its own|Hemsley Strand|",
+    "The crews will not wait|Alex Castellanos|direct",
     NULL}},
   {"related headlines", RELATED_HEADLINES, more_related,
    {"We held the fares|Ana Holm|direct",
