@@ -348,6 +348,8 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
                       q);
   if (ce == 0 && at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
     ce = 1;
+  if (ce == 0 && ms == ps->from && UNCREDITED && qt_colon_intro(b, r, ps->pi, q))
+    ce = 1;
   if (ce == 0 && !at_start && UNCREDITED &&
       qt_cue_subject(b, r, ps->from, ms, q))
     ce = 1;

@@ -731,3 +731,21 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
   }
   return 0;
 }
+
+/* A paragraph that opens with a quote after one ending in a colon ("In
+ * response, Karl Odin issued the following statement:"): the speaker the
+ * paragraph before introduces, by its cue or its sentence's subject. */
+int qt_colon_intro(const body_t *b, registry *r, size_t pi, qbuild *q) {
+  const char *s = b->s;
+  size_t from, e;
+  if (pi == 0) return 0;
+  from = b->pstart[pi - 1];
+  e = b->pend[pi - 1];
+  while (e > from && (s[e - 1] == ' ' || s[e - 1] == '\n')) e--;
+  if (e <= from + 1 || s[e - 1] != ':') return 0;
+  if (!qt_cue_before(b, r, from, e - 1, q) &&
+      !qt_cue_subject(b, r, from, e - 1, q))
+    return 0;
+  q->rule = "colon-intro";
+  return 1;
+}

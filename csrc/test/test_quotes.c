@@ -563,11 +563,12 @@ static const char FIELD_LABELS[] =
   "Updated: April 13, 2023 - A second bid for the dredging work reached "
   "the harbour office on Thursday, a clerk said.\n";
 
-static void more_field_labels(const loupe_article *a) {
+/* A news page, no transcript: not one quote of kind "turn". */
+static void more_no_turns(const loupe_article *a) {
   size_t i;
   for (i = 0; i < a->n_quotes; i++)
     CHECK(strcmp(a->quotes[i].kind, "turn") != 0,
-          "field labels: quote %zu is a turn of '%s'", i + 1,
+          "no turns: quote %zu is a turn of '%s'", i + 1,
           a->quotes[i].speaker ? a->quotes[i].speaker : "(none)");
 }
 
@@ -674,13 +675,6 @@ static const char RELATED_HEADLINES[] =
   "The new fares will be published in April, the council said, and the "
   "first tickets at the new price will be sold in May.\n";
 
-static void more_related(const loupe_article *a) {
-  size_t i;
-  for (i = 0; i < a->n_quotes; i++)
-    CHECK(strcmp(a->quotes[i].kind, "turn") != 0,
-          "related headlines: quote %zu is a turn of '%s'", i + 1,
-          a->quotes[i].speaker ? a->quotes[i].speaker : "(none)");
-}
 
 /* he/she, role nouns and organisation nouns back to the person or body
  * they stand for: a person introduced by "according to X", one named
@@ -723,7 +717,12 @@ static const char PRONOUN_CHAINS[] =
   "last one,\" she said.\n"
   "\n"
   "The National Federation of Ferry Workers called the offer \"a fair "
-  "start to a hard winter.\"\n";
+  "start to a hard winter.\"\n"
+  "\n"
+  "In reply, Port Director Karl Odin, who has run the port since 2009, "
+  "issued the following statement on Tuesday evening:\n"
+  "\n"
+  "\"The harbour stays open to every boat that passes its inspection.\"\n";
 
 typedef struct {
   const char *what, *page;
@@ -859,7 +858,7 @@ static const quote_page pages[] = {
     "never read its own|Hemsley Strand|",
     "The crews will not wait|Alex Castellanos|direct",
     NULL}},
-  {"related headlines", RELATED_HEADLINES, more_related,
+  {"related headlines", RELATED_HEADLINES, more_no_turns,
    {"We held the fares|Ana Holm|direct",
     NULL}},
   {"pronoun chains", PRONOUN_CHAINS, NULL,
@@ -871,8 +870,9 @@ static const quote_page pages[] = {
     "It will be the last one|Marta Quist|direct",
     /* an organisation noun, "of" and a name: one name */
     "a fair start to a hard winter|National Federation of Ferry Workers|",
+    "The harbour stays open|Karl Odin|direct",  /* "...:" introduces it */
     NULL}},
-  {"field labels", FIELD_LABELS, more_field_labels,
+  {"field labels", FIELD_LABELS, more_no_turns,
    {"We will not be hurried|Lena Korr|direct",
     NULL}},
 };
