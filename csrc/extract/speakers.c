@@ -585,9 +585,19 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
         /* "told AFP: "..."": the listener of a speech verb is no label */
         if (vs && s[vs] == ':' && k > ss && after_tell(s, ss, k)) vs = 0;
         if (vs) {
+          speaker_ref ag;
           best = sp;
           bv = vs;
           bl = ve - vs;
+          /* "Rubio was asked by moderator Gerard Baker whether ...": the
+           * agent of a passive speech verb speaks */
+          if (ve + 4 < limit && memcmp(s + ve, " by ", 4) == 0 &&
+              qt_read_speaker(b, r, ve + 4, limit, i, &ag) &&
+              ag.end > ve + 4) {
+            best = ag;
+            k = ag.end;
+            continue;
+          }
           /* past the verb: not "The Nation" of "Kim Ray of The Nation
            * wrote"; a name nobody has may be a place ("In Arvenstad, the
            * spokesman, Tomas Varga, called"): read on */

@@ -613,10 +613,10 @@ static const char VERB_FORMS[] =
   "The harbour master said the checks had been done in March.\n"
   "\n"
   "\"Ask them for the papers, every one of them!\" Tove Berg was yelling "
-  "from the pier an hour later.\n"
-  "\n"
+  "from the pier an hour later.\n\n"
   "Archbishop Tomas Vell told the crowd: \"Patience has never sunk a "
-  "boat.\"\n";
+  "boat.\"\n\nAna Holm was asked by host Per Lind whether the fares "
+  "would \"stay flat for a year.\"\n";
 
 /* Appositions set off by dashes, holding a quoted title, or long ones
  * of a noun phrase; an outlet's possessive before the sentence's
@@ -851,6 +851,7 @@ static const quote_page pages[] = {
    {"Who told you|Ivar Lunde|direct",
     "Ask them for the papers|Tove Berg|direct",
     "Patience has never sunk|Tomas Vell|direct",
+    "stay flat for a year|Per Lind|",  /* "asked by": the agent asks */
     NULL}},
   {"dashes and owners", DASHES_OWNERS, NULL,
    {"gift to the ferry firms|Eva Lund|",
