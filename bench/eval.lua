@@ -430,12 +430,14 @@ local function polnear()
   row("span recall", r, "recall")
   row("span F1", r, "f1")
   row("speaker accuracy (any via)", r, "speaker_accuracy")
+  row("speaker answered wrong", r, "speaker_wrong_rate")
   for _, via in ipairs(VIA) do
     if a.via[via] then
       local mark = UNCHECKED[via] and " *" or ""
       row(("%s: gold"):format(via .. mark), r, "via." .. via, "gold", true)
       row("  recall", r, "via." .. via, "recall")
       row("  speaker accuracy", r, "via." .. via, "speaker_accuracy")
+      row("  answered wrong", r, "via." .. via, "speaker_wrong_rate")
     end
   end
   print(("   predictions of 2+ words only: precision %.3f (%d predictions)")

@@ -60,9 +60,10 @@ local function leaf(p) return p:match("([^.]+)$") end
 local RATES = { precision = true, recall = true, f1 = true,
                 speaker_accuracy = true, right_rate = true,
                 wrong_rate = true, none_rate = true, accuracy = true,
-                kind_accuracy = true }
+                kind_accuracy = true, speaker_wrong_rate = true }
 -- figures where lower is better
 local LOWER = { wrong_rate = true, none_rate = true, wrong = true,
+                speaker_wrong_rate = true, speaker_wrong = true,
                 none = true, pages_empty_pred = true }
 
 local shown = 0

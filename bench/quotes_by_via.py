@@ -25,7 +25,8 @@ def load_scorer(path):
 
 
 def walk(sq, gold_rows, pred_rows):
-    """Yield (gold item, matched, speaker_right) as score() decides them."""
+    """Yield (gold item, matched, speaker_right, speaker_given) as score()
+    decides them (speaker_given: the matched prediction names somebody)."""
     by_id, preds_by_id = {}, {}
     for g in gold_rows:
         by_id.setdefault(g["id"], []).append(g)
@@ -51,9 +52,11 @@ def walk(sq, gold_rows, pred_rows):
             if g["kind"] == "not_quote":
                 continue
             right = None
+            answered = False
             if matched is not None and g.get("speaker") is not None:
                 right = sq.speaker_ok(matched.get("speaker"), g)
-            yield g, matched is not None, right
+                answered = bool(sq.norm_speaker(matched.get("speaker")))
+            yield g, matched is not None, right, answered
 
 
 def ratio(a, b):
@@ -77,10 +80,11 @@ def main(argv):
     def bucket(h, via):
         b = groups.setdefault(h, {}).setdefault(via, {
             "gold": 0, "recalled": 0, "speaker_scored": 0,
-            "speaker_right": 0, "speaker_null_matched": 0})
+            "speaker_right": 0, "speaker_wrong": 0,
+            "speaker_null_matched": 0})
         return b
 
-    for g, matched, right in walk(sq, gold, pred):
+    for g, matched, right, answered in walk(sq, gold, pred):
         via = g.get("via") or "none"
         for h in ("all", half.get(g["id"], "?")):
             for v in (via, "*"):
@@ -93,6 +97,10 @@ def main(argv):
                     else:
                         b["speaker_scored"] += 1
                         b["speaker_right"] += int(right)
+                        # a speaker given and not the gold one (none given
+                        # is neither right nor wrong)
+                        b["speaker_wrong"] += int(
+                            not right and bool(answered))
     tot = groups["all"]["*"]
     n_rec = res["recalled"]["direct"] + res["recalled"]["phrase"]
     assert tot["recalled"] == n_rec, (tot, n_rec)
@@ -106,6 +114,8 @@ def main(argv):
             b["recall"] = ratio(b["recalled"], b["gold"])
             b["speaker_accuracy"] = ratio(b["speaker_right"],
                                           b["speaker_scored"])
+            b["speaker_wrong_rate"] = ratio(b["speaker_wrong"],
+                                            b["speaker_scored"])
             if via == "*":
                 o.update(b)
             else:

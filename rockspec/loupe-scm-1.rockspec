@@ -90,6 +90,7 @@ build = {
         "csrc/extract/text.c",
         "csrc/extract/transcript.c",
         "csrc/extract/unwrap.c",
+        "csrc/extract/verbafter.c",
         "csrc/extract/warc.c",
         "csrc/extract/zhcues.c",
         "csrc/corpus/check.c",

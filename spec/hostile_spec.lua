@@ -438,8 +438,10 @@ describe("loupe.parse on pages found by fuzzing (issue 15)", function()
       a[k] = opens[(k - 1) % 5 + 1]
       b[5001 - k] = closes[(k - 1) % 5 + 1]
     end
-    local page = "Nested\n\nHe said " .. table.concat(a, " x ") .. " deep "
-      .. table.concat(b, " y ") .. " said Ilse Varkonen.\n"
+    -- two words between marks: one unattributed word in marks is a
+    -- scare quote, no quote
+    local page = "Nested\n\nHe said " .. table.concat(a, " x z ") .. " deep "
+      .. table.concat(b, " y w ") .. " said Ilse Varkonen.\n"
     local art = assert(loupe.parse(page))
     assert.are.equal(1, #art.paragraphs)
     assert.is_true(#art.quotes > 1000)

@@ -182,6 +182,18 @@ static int title_surname(const vocab *v, const char *s, size_t n, size_t a,
           (V_NOTNAME | V_ORG | V_ORGTAIL | V_ROLE)) == 0;
 }
 
+/* Does Mr, Mrs, Ms or Dr stand right before i ("Mr. Halvard Brun")? A
+ * name after it is a person. */
+static int courtesy_before(const char *s, size_t i) {
+  size_t e = i, a;
+  while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '.')) e--;
+  for (a = e; a > 0 && e - a < 3 && qt_is_word_byte((unsigned char)s[a - 1]);)
+    a--;
+  return (a == 0 || !qt_is_word_byte((unsigned char)s[a - 1])) && e > a &&
+         (qt_word_is(s, a, e, "Mr") || qt_word_is(s, a, e, "Mrs") ||
+          qt_word_is(s, a, e, "Ms") || qt_word_is(s, a, e, "Dr"));
+}
+
 /*
  * Any other name of two words or more, its titles stripped ("Former
  * Florida Gov. Jeb Bush": Jeb Bush, role "Former Florida Gov."), is a
@@ -210,7 +222,7 @@ static size_t register_name(const body_t *b, registry *r, size_t i,
      * a speech verb follows ("Karl Olsen said the pier ..."); any other
      * bare name may be a place or a thing until it is credited */
     size_t ve;
-    if (k >= fresh && (w == 1 || (re <= i &&
+    if (k >= fresh && (w == 1 || (re <= i && !courtesy_before(s, i) &&
                                   qt_verb_after(v, s, n, a + m, &ve) == 0))) {
       qt_reg_set_tentative(r, k, 1);
       r->p[k].unlisted = 1;

@@ -348,6 +348,8 @@ static size_t find_cue(pscan *ps, qbuild *q, size_t qs, size_t ms,
                       q);
   if (ce == 0 && at_start && UNCREDITED && qt_cue_before(b, r, ps->from, ms, q))
     ce = 1;
+  if (ce == 0 && ms == ps->from && UNCREDITED && qt_colon_intro(b, r, ps->pi, q))
+    ce = 1;
   if (ce == 0 && !at_start && UNCREDITED &&
       qt_cue_subject(b, r, ps->from, ms, q))
     ce = 1;
@@ -385,6 +387,17 @@ static int attribute(pscan *ps, qbuild *q, size_t qs, size_t qe, size_t ms,
   } else {
     q->kind = Q_DIRECT;
   }
+  if (words == 1 && !at_start && q->nseg == 1 &&
+      q == &ps->ql->q[ps->ql->n - 1] &&
+      ((q->speaker < 0 && q->speaker_text == NULL) ||
+       (q->rule && strcmp(q->rule, "subject") == 0))) {
+    /* one word set off inside the writer's sentence that no cue credits
+     * to anybody (a sentence's subject with any verb is no cue: "The
+     * council approved a "reform""): a term or a scare quote, the
+     * writer's distance from the word, not reported speech */
+    ps->ql->n--;
+    return 0;
+  }
   ps->prev_direct = NULL;
   ps->prev_cue_end = 0;
   if (ce > 1) {
@@ -421,6 +434,8 @@ static int close_quote(pscan *ps, size_t qs, size_t qe, size_t ms,
   int words = qt_count_words(s, qs, qe);
   qbuild *q, **carry = ps->carry, *pd = ps->prev_direct;
   if (words == 0 || names_a_thing(ps, qs, qe, ms, ml, words)) return LOUPE_OK;
+  /* <tweet author="@x" date="2016-06-29">: a markup attribute's value */
+  if (ms > ps->from && s[ms - 1] == '=' && !*carry) return LOUPE_OK;
   if (*carry && (*carry)->nseg < MAX_SEGS) {
     q = *carry;
     q->seg[q->nseg][0] = qs;

@@ -1,7 +1,8 @@
 /*
  * quotes.h - private to the quote finder (qwords.c, registry.c,
- * mentions.c, speakers.c, cueafter.c, reported.c, quotes.c): the body, the registry
- * of people, quotes being built and the functions they share.
+ * mentions.c, speakers.c, verbafter.c, cueafter.c, reported.c,
+ * quotes.c): the body, the registry of people, quotes being built and
+ * the functions they share.
  */
 #ifndef LOUPE_QUOTES_H
 #define LOUPE_QUOTES_H
@@ -329,7 +330,6 @@ int qt_recent_person(registry *r, size_t pos, int gender, int want_role,
                          const char *role_word, size_t rwlen);
 void qt_credit(qbuild *q, registry *r, const speaker_ref *sp,
                    const char *cue, size_t cl, const char *rule);
-size_t qt_skip_apposition(const char *s, size_t lim, size_t i);
 int qt_read_speaker(const body_t *b, registry *r, size_t i, size_t lim,
                         size_t pos, speaker_ref *out);
 size_t qt_sentence_start(const char *s, size_t from, size_t i,
@@ -341,8 +341,17 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
 
 int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
                    qbuild *q);
+int qt_colon_intro(const body_t *b, registry *r, size_t pi, qbuild *q);
+
+/* verbafter.c */
+size_t qt_skip_apposition(const char *s, size_t lim, size_t i);
+/* Is s[a, b) a word between a subject and its verb ("also", "later")? */
+int qt_filler(const vocab *v, const char *s, size_t a, size_t b);
 size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
                      size_t *ve);
+/* The end of an organisation's name at x: capitalised words joined by
+ * short function words ("Federation of Ferry Workers"); *caps of them. */
+size_t qt_org_name_end(const char *s, size_t lim, size_t x, int *caps);
 
 /* cueafter.c */
 size_t qt_cue_after(const body_t *b, registry *r, size_t i, size_t lim,

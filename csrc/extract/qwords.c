@@ -96,7 +96,36 @@ static const char speech_verbs[] =
   "recalling quoting quoted shot fired boomed bellowed intoned pleaded "
   "insisting stating announcing predicting suggesting describing dismissing "
   "accusing labeling labelling branding put speculates contends reckons "
-  "thinks believes hopes fears worries recounted describes calls";
+  "thinks believes hopes fears worries recounted describes calls "
+  /* the other forms of the verbs above (nouns such as "remarks",
+   * "thanks", "charges" left out: "X's remarks" is no cue) */
+  "yells yelling shouts shouting screams screaming whispers whispering "
+  "mutters muttering quipping pleading implores imploring begs begging "
+  "exclaims exclaiming proclaims proclaiming boasting brags bragging gushes "
+  "gushing complaining lamenting grumbles grumbling mocks mocking scoffs "
+  "scoffing wondering muses musing thanking praising hailing affirms "
+  "affirming asserting conceding retorts retorting countering answering "
+  "announces demanding remarking commenting recounting laughing protesting "
+  "objecting alleging contending concludes emphasizing reiterates "
+  "reiterating repeats repeating confirms confirming "
+  "testifies testifying interjects interjecting interrupts interrupting "
+  "ranting thundering bellows bellowing sighing groaning griping opines "
+  "opining speculating surmises confesses confessing confides confiding "
+  "intones intoning deadpans deadpanning agreeing concurs "
+  "concurring characterizes characterizing summarizes summarizing "
+  "elaborates elaborating insinuated insinuates "
+  "assures assuring advises advising reminds reminding informs informing "
+  "venting marveling raving cheering "
+  /* exhorting, scolding, lecturing, sneering, taunting: words said to
+   * somebody */
+  "exhorted exhorts exhorting lectured lectures lecturing preached preaches "
+  "preaching scolded scolds scolding chided chides chiding sneered sneers "
+  "sneering taunted taunting congratulated congratulates congratulating "
+  "applauded applauds applauding rebutted rebuts rebutting chanted chanting "
+  /* starting to speak, imagining and citing: the words that follow are
+   * the speaker's ("Hannity started.", "X imagined Y was thinking: "..."",
+   * "X cited "..."") */
+  "started imagined imagines imagining cited cites citing";
 
 /* Verbs that introduce reported content directly ("urged the US to"). */
 static const char report_verbs[] =
@@ -134,7 +163,17 @@ static const char role_nouns[] =
   "cousin uncle aunt grandson granddaughter fiancee fiance girlfriend "
   "boyfriend lawmaker co-host co-anchor co-chair co-chairman constituent "
   "staff undersecretary commentator contributor panelist councillor "
-  "councilor counterpart colleague hacker boss";
+  "councilor counterpart colleague hacker boss "
+  /* occupations and offices that stand before a name as a title
+   * ("Filmmaker Jack Marino", "Archbishop Aris Vane"); not those that are
+   * common surnames too (Deacon, Farmer, Coach, Clerk) */
+  "archbishop priest imam reverend chaplain alderman alderwoman "
+  "assemblywoman counsel solicitor magistrate recorder auditor comptroller "
+  "assessor filmmaker producer photographer artist musician novelist poet "
+  "playwright screenwriter cartoonist satirist designer architect "
+  "quarterback broadcaster presenter publisher editor-in-chief scholar "
+  "academic lecturer sociologist psychologist psychiatrist surgeon engineer "
+  "rancher demographer statistician physicist chemist biologist pundit";
 
 /* Titles and honorifics before a name ("Sen. Ted Cruz", "House Speaker
  * Paul Ryan", "Rabbi Ana Levin"): no part of the name. */
@@ -360,6 +399,7 @@ static const char fillers[] =
   "earlier only subsequently initially ultimately finally once long since "
   "further openly directly similarly likewise confidently proudly bitterly "
   "tersely curtly softly loudly firmly calmly emphatically matter-of-factly "
+  "however though meanwhile too instead personally "
   "on monday tuesday wednesday thursday friday saturday sunday yesterday "
   "today tonight night morning afternoon evening last week this";
 

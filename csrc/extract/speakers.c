@@ -51,37 +51,6 @@ void qt_credit(qbuild *q, registry *r, const speaker_ref *sp,
   q->cue_buf[cl] = '\0';
 }
 
-/* Past a relative clause or apposition after a speaker: ", who chairs
- * the committee," / ", a former hacker," (up to 16 words); i when there
- * is none. */
-size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
-  size_t k = i, x;
-  int words = 0, in_word = 0;
-  if (k >= lim || s[k] != ',') return i;
-  /* to the next comma: up to 16 words, no sentence end or quote mark
-   * ("Jeff Weaver, Sanders' campaign manager, said", "Harry Bond, 30, of
-   * Raleigh, N.C., said" is three of them) */
-  for (x = k + 1; x < lim && x < k + 200; x++) {
-    unsigned char c = (unsigned char)s[x];
-    if (c == ',') return words > 0 ? qt_skip_space(s, lim, x + 1) : i;
-    if (c == '"' || c == '(' || c == ':' || c == ';' || c == '\n') return i;
-    if (c == 0xE2 && x + 2 < lim && (unsigned char)s[x + 1] == 0x80 &&
-        ((unsigned char)s[x + 2] == 0x9C || (unsigned char)s[x + 2] == 0x9D))
-      return i;
-    if ((c == '.' || c == '?' || c == '!') && x + 1 < lim && s[x + 1] == ' ' &&
-        !(x >= 2 && s[x - 2] != ' ' && qt_is_upper_at(s, lim, x - 1)) &&
-        !(x >= 1 && qt_is_upper_at(s, lim, x - 1)))
-      return i;
-    if (qt_is_word_byte(c)) {
-      if (!in_word && ++words > 16) return i;
-      in_word = 1;
-    } else {
-      in_word = 0;
-    }
-  }
-  return i;
-}
-
 /* Start of the sentence holding i (at most 400 bytes back). */
 static size_t sentence_back(const char *s, size_t i) {
   size_t k = i, low = i > 400 ? i - 400 : 0;
@@ -262,19 +231,32 @@ static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
   const vocab *v = b->v;
   const char *s = b->s;
   int w2, who;
-  size_t nm = qt_name_at(v, s, lim, k, &w2), ne = k + nm, ls, ee;
+  size_t nm = qt_name_at(v, s, lim, k, &w2), ne = k + nm, ls, ee, noun_end;
   unsigned lm;
   if (nm == 0) return 0;
   ls = ne;
   while (ls > k && s[ls - 1] != ' ') ls--;
   lm = qt_vmask(v, s, ls, ne);
+  noun_end = ne;
+  /* "the National Federation of Ferry Workers", "the Department of
+   * Transport": an organisation noun and "of" + a name are one name */
+  if ((lm & V_ORG) && ne + 5 < lim && memcmp(s + ne, " of ", 4) == 0 &&
+      qt_is_upper_at(s, lim, ne + 4)) {
+    int caps;
+    size_t oe = qt_org_name_end(s, lim, ne + 4, &caps);
+    if (caps > 0) {
+      ne = oe;
+      nm = ne - k;
+      w2 += caps;
+    }
+  }
   if (w2 >= 2 && (lm & (V_ORG | V_ORGTAIL))) {
     who = qt_find_org(r, s, k, nm);
     if (who < 0) {
       who = qt_add_person(r, s, k, nm, NULL, 0, 1);
       if (who >= 0)
         qt_reg_set_noun(r, who, (lm & V_ORG) ? s + ls : "company",
-                        (lm & V_ORG) ? ne - ls : 7);
+                        (lm & V_ORG) ? noun_end - ls : 7);
     }
     out->who = who;
     out->end = ne;
@@ -307,6 +289,24 @@ static int read_the_name(const body_t *b, registry *r, size_t k, size_t lim,
   return who >= 0;
 }
 
+/* Does a capitalised owner with a possessive open the phrase at k, a name
+ * after it ("New Republic's Jeet Heer", "Post's Ana Ruiz")? */
+static int owner_then_name(const body_t *b, size_t k, size_t lim) {
+  const char *s = b->s;
+  size_t a = qt_skip_titles(b->v, s, lim, k), e;
+  int n;
+  if (a <= k + 3 || s[a - 1] != ' ') return 0;
+  e = a - 1;
+  if (s[e - 1] != 's' ||
+      !(s[e - 2] == '\'' ||
+        (e >= k + 5 && memcmp(s + e - 4, "\xE2\x80\x99", 3) == 0)))
+    return 0;
+  return qt_name_at(b->v, s, lim, a, &n) > 0 && n >= 2;
+}
+
+static int read_name(const body_t *b, registry *r, size_t i, size_t lim,
+                     speaker_ref *out);
+
 /* "the" + up to four words to a role noun ("the foreign ministry
  * spokesman": the latest person with such a role) or an organisation
  * noun ("the ministry"). */
@@ -319,6 +319,10 @@ static int read_the(const body_t *b, registry *r, size_t i, size_t e,
   while (k < lim && words < 4) {
     ke = qt_word_end(s, lim, k);
     if (ke == k) break;
+    /* "The New Republic's Jeet Heer": the person after an owner's
+     * possessive */
+    if (words == 0 && qt_is_upper_at(s, lim, k) && owner_then_name(b, k, lim))
+      return read_name(b, r, k, lim, out);
     /* "the White House", "the DNC": a name first (not "the President") */
     if (words == 0 && qt_is_upper_at(s, lim, k) &&
         !qt_is_role_noun(v, s, k, ke) && read_the_name(b, r, k, lim, out))
@@ -505,150 +509,6 @@ int qt_prev_word_in(const vocab *v, const char *s, size_t from, size_t i,
   return a < e && (qt_vmask(v, s, a, e) & bit);
 }
 
-/* Is the apposition at the comma i a bare name of two to four
- * capitalised words (", Jake Sullivan,")? */
-static int name_apposition(const vocab *v, const char *s, size_t lim,
-                           size_t i) {
-  size_t k;
-  int w;
-  size_t m;
-  if (i >= lim || s[i] != ',') return 0;
-  k = qt_skip_space(s, lim, i + 1);
-  m = qt_name_at(v, s, lim, k, &w);
-  return m > 0 && w >= 2 && k + m < lim && s[k + m] == ',';
-}
-
-/* A word between a subject and its verb ("also", "later", "on
- * Monday"; "now": "Ray now says"). */
-static int filler(const vocab *v, const char *s, size_t a, size_t b) {
-  return (qt_vmask(v, s, a, b) & V_FILLER) ||
-         (b - a == 3 && qt_word_is(s, a, b, "now"));
-}
-
-/* Is s[a, b) a word that may join the capitalised words of a name
- * ("Institute for Science and International Security")? */
-static int name_joiner(const char *s, size_t a, size_t b) {
-  return qt_word_is(s, a, b, "for") || qt_word_is(s, a, b, "and") ||
-         qt_word_is(s, a, b, "of") || qt_word_is(s, a, b, "on") ||
-         qt_word_is(s, a, b, "the");
-}
-
-/* The end of the name of an organisation at x: capitalised words, up to
- * eight, joined by short function words, ending on a capitalised one;
- * *caps gets how many (x when none). */
-static size_t org_name_end(const char *s, size_t lim, size_t x, int *caps) {
-  size_t k = x;
-  int n = 0, joiners = 0;
-  while (x < lim && n < 8) {
-    size_t xe = qt_word_end(s, lim, x);
-    if (xe == x) break;
-    if (qt_is_upper_at(s, lim, x)) {
-      n++;
-      k = xe;
-      joiners = 0;
-    } else if (!name_joiner(s, x, xe) || ++joiners > 1 || n == 0) {
-      break;
-    }
-    if (xe >= lim || s[xe] != ' ') break;
-    x = xe + 1;
-  }
-  *caps = n;
-  return k;
-}
-
-/* Past " and Ana Ruiz" after a first speaker ("Kim Ray and Ana Ruiz of
- * Acme wrote"): the end of the second name, i when there is none. */
-static size_t and_name(const vocab *v, const char *s, size_t lim, size_t i) {
-  size_t w, we, m;
-  int words;
-  if (i + 5 >= lim || memcmp(s + i, " and ", 5) != 0) return i;
-  w = i + 1;
-  we = w + 3;
-  w = qt_skip_space(s, lim, we);
-  m = qt_name_at(v, s, lim, w, &words);
-  return m > 0 && words >= 2 ? w + m : i;
-}
-
-/*
- * The speech verb after a speaker phrase ending at i: past an apposition
- * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
- * ("also", "later", "has repeatedly"). Its start (end in *ve), 0 when
- * none.
- */
-size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
-                     size_t *ve) {
-  size_t k, k2;
-  int fill = 0, more = 0;
-  /* ", Jake Sullivan, said": a name after a comma is the speaker, no
-   * apposition of the words before */
-  if (name_apposition(v, s, lim, i)) return 0;
-  i = and_name(v, s, lim, i);
-  k = qt_skip_apposition(s, lim, i);
-  /* "Harry Bond, 30, of Raleigh, N.C., who was polled, said" */
-  while (k > i && more < 3 && k >= 2 && s[k - 2] == ',' &&
-         (k2 = qt_skip_apposition(s, lim, k - 2)) > k) {
-    size_t we = qt_word_end(s, lim, k), m;
-    m = we > k ? qt_vmask(v, s, k, we) : 0;
-    if (m & (V_SPEECH | V_LABEL)) break;      /* ", said" ends it */
-    if (name_apposition(v, s, lim, k - 2)) return 0;
-    k = k2;
-    more++;
-  }
-  if (k == i && k + 1 < lim && (s[k] == '(' || (s[k] == ' ' && s[k + 1] == '('))) {
-    size_t c = k + 1;
-    while (c < lim && c < k + 60 && s[c] != ')') c++;
-    if (c < lim && s[c] == ')') {
-      /* "Ana Ruiz (D-Ore.), who chairs the panel, said" */
-      k = c + 1;
-      if (k < lim && s[k] == ',') {
-        /* "Kasich (R-OH), said," is no apposition */
-        size_t w = qt_skip_space(s, lim, k + 1), we = qt_word_end(s, lim, w);
-        if (qt_vmask(v, s, w, we) & V_SPEECH) k = w;
-        else k = qt_skip_apposition(s, lim, k);
-      }
-    }
-  }
-  if (k == i && k + 4 < lim && s[k] == ' ') {
-    /* "Kim Ray of the ACLU said", "Ray, of Acme Inc, said" */
-    size_t w = k + 1, we = qt_word_end(s, lim, w);
-    if (qt_word_is(s, w, we, "of") || qt_word_is(s, w, we, "from") ||
-        qt_word_is(s, w, we, "at") || qt_word_is(s, w, we, "with")) {
-      size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
-      int caps = 0;
-      if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
-      k = org_name_end(s, lim, x, &caps);
-      if (caps == 0) k = i;
-      if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
-    }
-  }
-  if (k < lim && s[k] == ':' && k == i) {
-    *ve = k + 1;                     /* "Kim Ray: "..."" */
-    return k;
-  }
-  if (k < lim && s[k] == ':' && s[k - 1] == ')') {
-    *ve = k + 1;                     /* "Rep. Ana Ruiz (D-Ore.): "..."" */
-    return k;
-  }
-  k = qt_skip_space(s, lim, k);
-  while (k < lim && fill <= 3) {
-    size_t e = qt_word_end(s, lim, k);
-    unsigned m;
-    if (e == k) return 0;
-    m = qt_vmask(v, s, k, e);
-    if (m & (V_SPEECH | V_LABEL)) {
-      *ve = e;
-      return k;
-    }
-    if (!filler(v, s, k, e) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
-                             !qt_is_upper_at(s, lim, k)))
-      return 0;
-    fill++;
-    if (e >= lim || s[e] != ' ') return 0;
-    k = e + 1;
-  }
-  return 0;
-}
-
 /* Does a verb whose object is the listener ("told", "tells", "asked")
  * end right before k? */
 static int after_tell(const char *s, size_t from, size_t k) {
@@ -725,9 +585,19 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
         /* "told AFP: "..."": the listener of a speech verb is no label */
         if (vs && s[vs] == ':' && k > ss && after_tell(s, ss, k)) vs = 0;
         if (vs) {
+          speaker_ref ag;
           best = sp;
           bv = vs;
           bl = ve - vs;
+          /* "Rubio was asked by moderator Gerard Baker whether ...": the
+           * agent of a passive speech verb speaks */
+          if (ve + 4 < limit && memcmp(s + ve, " by ", 4) == 0 &&
+              qt_read_speaker(b, r, ve + 4, limit, i, &ag) &&
+              ag.end > ve + 4) {
+            best = ag;
+            k = ag.end;
+            continue;
+          }
           /* past the verb: not "The Nation" of "Kim Ray of The Nation
            * wrote"; a name nobody has may be a place ("In Arvenstad, the
            * spokesman, Tomas Varga, called"): read on */
@@ -785,7 +655,7 @@ static int verb_follows(const body_t *b, size_t e, size_t i) {
   size_t v0 = qt_skip_space(s, i, qt_skip_apposition(s, i, e)), ve;
   int fill = 0;
   ve = qt_word_end(s, i, v0);
-  while (fill < 3 && ve > v0 && filler(b->v, s, v0, ve)) {
+  while (fill < 3 && ve > v0 && qt_filler(b->v, s, v0, ve)) {
     v0 = qt_skip_space(s, i, ve);
     ve = qt_word_end(s, i, v0);
     fill++;
@@ -851,7 +721,7 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
       }
       ve = qt_word_end(s, i, v0);
       /* "Trump on Thursday ratcheted up ...": time words first */
-      while (fill < 3 && ve > v0 && filler(b->v, s, v0, ve)) {
+      while (fill < 3 && ve > v0 && qt_filler(b->v, s, v0, ve)) {
         v0 = qt_skip_space(s, i, ve);
         ve = qt_word_end(s, i, v0);
         fill++;
@@ -870,4 +740,22 @@ int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
     k = qt_skip_space(s, i, c + 1);
   }
   return 0;
+}
+
+/* A paragraph that opens with a quote after one ending in a colon ("In
+ * response, Karl Odin issued the following statement:"): the speaker the
+ * paragraph before introduces, by its cue or its sentence's subject. */
+int qt_colon_intro(const body_t *b, registry *r, size_t pi, qbuild *q) {
+  const char *s = b->s;
+  size_t from, e;
+  if (pi == 0) return 0;
+  from = b->pstart[pi - 1];
+  e = b->pend[pi - 1];
+  while (e > from && (s[e - 1] == ' ' || s[e - 1] == '\n')) e--;
+  if (e <= from + 1 || s[e - 1] != ':') return 0;
+  if (!qt_cue_before(b, r, from, e - 1, q) &&
+      !qt_cue_subject(b, r, from, e - 1, q))
+    return 0;
+  q->rule = "colon-intro";
+  return 1;
 }

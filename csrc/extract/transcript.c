@@ -72,6 +72,22 @@ static int han_label_type(const char *s, size_t m) {
   return m >= 6 ? T_NAME : T_NONE;
 }
 
+/* Is the text [i, to) a headline: four words or more, every word of four
+ * letters or more capitalised ("Senator Says Fees Will Rise")? A label
+ * before a headline ("Related: ...", "Ana Ruiz: Fees Will Rise") lists a
+ * story, nobody's turn. */
+static int headline_text(const char *s, size_t i, size_t to) {
+  int words = 0;
+  while (i < to) {
+    size_t e = qt_word_end(s, to, i);
+    if (e == i) { i++; continue; }
+    if (!qt_is_upper_at(s, to, i) && e - i >= 4) return 0;
+    words++;
+    i = e;
+  }
+  return words >= 4;
+}
+
 /* The label opening the paragraph [from, to), type T_NONE when none. */
 static turn_label read_label(const char *s, size_t from, size_t to) {
   turn_label t = {T_NONE, 0, 0, 0};
@@ -119,7 +135,8 @@ static turn_label read_label(const char *s, size_t from, size_t to) {
     if (lp_date_find(s, end, t.text, &d) && d.start == t.text)
       t.type = T_NONE;
   }
-  if (t.text >= to) t.type = T_NONE;
+  if (t.text >= to || (t.type == T_NAME && headline_text(s, t.text, to)))
+    t.type = T_NONE;
   return t;
 }
 

@@ -563,13 +563,166 @@ static const char FIELD_LABELS[] =
   "Updated: April 13, 2023 - A second bid for the dredging work reached "
   "the harbour office on Thursday, a clerk said.\n";
 
-static void more_field_labels(const loupe_article *a) {
+/* A news page, no transcript: not one quote of kind "turn". */
+static void more_no_turns(const loupe_article *a) {
   size_t i;
   for (i = 0; i < a->n_quotes; i++)
     CHECK(strcmp(a->quotes[i].kind, "turn") != 0,
-          "field labels: quote %zu is a turn of '%s'", i + 1,
+          "no turns: quote %zu is a turn of '%s'", i + 1,
           a->quotes[i].speaker ? a->quotes[i].speaker : "(none)");
 }
+
+/* One word in marks that nobody is said to have said is a term or a
+ * scare quote; a markup attribute's value is no quote either. */
+static const char SCARE_QUOTES[] =
+  "Harbour fees rise again\n"
+  "\n"
+  "The council approved a \"reform\" of the harbour fees on Monday, its "
+  "third in two years.\n"
+  "\n"
+  "\"We will pay it, as we always do,\" said Mette Lind, who runs a boat "
+  "out of the east quay. A watch group posted <tweet "
+  "author=\"@harbourwatch\" date=\"2023-05-02\">The fees go up again on "
+  "Monday.</tweet> within the hour.\n"
+  "\n"
+  "Councillor Ivo Brask called the plan \"reckless\" and said the "
+  "fishermen had not been asked.\n"
+  "\n"
+  "The council will meet again in June, when the fees for the west quay "
+  "are due.\n";
+
+static void more_scare_quotes(const loupe_article *a) {
+  static const char *const none[] = {"reform", "@harbourwatch", "2023-05-02",
+                                     NULL};
+  size_t i;
+  for (i = 0; none[i]; i++)
+    CHECK(quote_starting(a, none[i]) == NULL,
+          "scare quotes: \"%s\" taken for a quote", none[i]);
+}
+
+/* Speech verbs in their other forms ("started", "yelling"); an office
+ * before a name is no part of it ("Archbishop"). */
+static const char VERB_FORMS[] =
+  "Ferry hearing ends in shouting\n"
+  "\n"
+  "The hearing on the ferry contracts opened late on Tuesday in the town "
+  "hall.\n"
+  "\n"
+  "\"Who told you the boats were safe?\" Ivar Lunde started.\n"
+  "\n"
+  "The harbour master said the checks had been done in March.\n"
+  "\n"
+  "\"Ask them for the papers, every one of them!\" Tove Berg was yelling "
+  "from the pier an hour later.\n\n"
+  "Archbishop Tomas Vell told the crowd: \"Patience has never sunk a "
+  "boat.\"\n\nAna Holm was asked by host Per Lind whether the fares "
+  "would \"stay flat for a year.\"\n";
+
+/* Appositions set off by dashes, holding a quoted title, or long ones
+ * of a noun phrase; an outlet's possessive before the sentence's
+ * speaker. */
+static const char DASHES_OWNERS[] =
+  "Harbour fees rise again\n"
+  "\n"
+  "The council approved new harbour fees on Monday, its third rise in two "
+  "years.\n"
+  "\n"
+  "The Harbour Times's Eva Lund sees the plan as a \"gift to the ferry "
+  "firms at the expense of the boats.\"\n"
+  "\n"
+  "A former harbour master -- Ivar Lunde, who ran the port for a decade -- "
+  "said the council \"has lost its way on the fees.\"\n"
+  "\n"
+  "Hemsley Strand, the co-author of \"Boats and Budgets,\" about the "
+  "ferries, said the council had \"never read its own contracts.\"\n"
+  "\n"
+  "Alex Castellanos, a veteran ferry captain who earlier in the season "
+  "had tried to organise a strike of the crews on the night boats, said, "
+  "\"The crews will not wait for another winter.\"\n"
+  "\n"
+  "The council will meet again in June, when the fees for the west quay "
+  "are due.\n";
+
+/* Labels before headlines ("Related: ...", "Name: Fees Will Rise") list
+ * stories: no turns. */
+static const char RELATED_HEADLINES[] =
+  "Ana Holm: Fares Must Rise To Pay For The New Boats\n"
+  "\n"
+  "The harbour council voted on Monday to raise ferry fares by a tenth "
+  "from May, the first rise since the new pier opened.\n"
+  "\n"
+  "\"We held the fares for six years,\" said councillor Ana Holm. "
+  "\"Nobody on this island wants to pay more, but the boats are older "
+  "than most of the crew.\"\n"
+  "\n"
+  "The vote was seven to two, with both members from the west quay "
+  "voting against the plan after a long debate.\n"
+  "\n"
+  "\"Related:\"\n"
+  "\n"
+  "Mette Dahl: Harbour Council Must Close The West Quay.\n"
+  "\n"
+  "Ivar Lunde: Fees Will Drive The Small Boats Away.\n"
+  "\n"
+  "Eva Lund: The Ferry Company Has Broken Its Word.\n"
+  "\n"
+  "The ferry company said the rise would pay for two new boats, which "
+  "are due in the spring of next year.\n"
+  "\n"
+  "\"The old boats cannot run another winter,\" said Tove Berg, who "
+  "runs the company. \"We need the money now.\"\n"
+  "\n"
+  "The new fares will be published in April, the council said, and the "
+  "first tickets at the new price will be sold in May.\n";
+
+
+/* he/she, role nouns and organisation nouns back to the person or body
+ * they stand for: a person introduced by "according to X", one named
+ * after "Mr." in a paragraph without a quote, "the spokesman", "the
+ * authority", "the senator"; "the Federation of ..." whole. */
+static const char PRONOUN_CHAINS[] =
+  "Harbour talks stall over fuel prices\n"
+  "\n"
+  "The talks between the fishermen and the harbour broke down on "
+  "Friday, the third failure this year.\n"
+  "\n"
+  "According to Marta Quist, the talks broke down over the price of "
+  "fuel.\n"
+  "\n"
+  "\"We were close, and then the numbers changed,\" she said.\n"
+  "\n"
+  "Mr. Halvard Brun, who leads the fishermen's union, was not at the "
+  "table on Friday.\n"
+  "\n"
+  "\"Nobody asked us,\" he said on Saturday.\n"
+  "\n"
+  "The union's spokesman, Eirik Sand, said the boats would stay in "
+  "port.\n"
+  "\n"
+  "\"We will not sail at a loss,\" the spokesman added.\n"
+  "\n"
+  "The Harbour Authority said in a statement that the quays would stay "
+  "open.\n"
+  "\n"
+  "\"Every berth remains available to the fleet,\" the authority "
+  "said.\n"
+  "\n"
+  "Senator Anna Vik, who chairs the fisheries committee, called for "
+  "calm.\n"
+  "\n"
+  "\"Both sides need a week,\" the senator said. \"Then they need a "
+  "deal.\"\n"
+  "\n"
+  "Ms. Quist said the harbour would make a new offer. \"It will be the "
+  "last one,\" she said.\n"
+  "\n"
+  "The National Federation of Ferry Workers called the offer \"a fair "
+  "start to a hard winter.\"\n"
+  "\n"
+  "In reply, Port Director Karl Odin, who has run the port since 2009, "
+  "issued the following statement on Tuesday evening:\n"
+  "\n"
+  "\"The harbour stays open to every boat that passes its inspection.\"\n";
 
 typedef struct {
   const char *what, *page;
@@ -690,7 +843,37 @@ static const quote_page pages[] = {
    {"We will not|Varga|direct",
     "The money|Varga|direct",
     NULL}},
-  {"field labels", FIELD_LABELS, more_field_labels,
+  {"scare quotes", SCARE_QUOTES, more_scare_quotes,
+   {"reckless|Ivo Brask|phrase",
+    "We will pay it|Mette Lind|direct",
+    NULL}},
+  {"verb forms", VERB_FORMS, NULL,
+   {"Who told you|Ivar Lunde|direct",
+    "Ask them for the papers|Tove Berg|direct",
+    "Patience has never sunk|Tomas Vell|direct",
+    "stay flat for a year|Per Lind|",  /* "asked by": the agent asks */
+    NULL}},
+  {"dashes and owners", DASHES_OWNERS, NULL,
+   {"gift to the ferry firms|Eva Lund|",
+    "has lost its way|Ivar Lunde|",
+    "never read its own|Hemsley Strand|",
+    "The crews will not wait|Alex Castellanos|direct",
+    NULL}},
+  {"related headlines", RELATED_HEADLINES, more_no_turns,
+   {"We held the fares|Ana Holm|direct",
+    NULL}},
+  {"pronoun chains", PRONOUN_CHAINS, NULL,
+   {"We were close|Marta Quist|direct",
+    "Nobody asked us|Halvard Brun|direct",
+    "We will not sail|Eirik Sand|direct",
+    "Every berth remains|Harbour Authority|direct",
+    "Both sides need a week|Anna Vik|direct",
+    "It will be the last one|Marta Quist|direct",
+    /* an organisation noun, "of" and a name: one name */
+    "a fair start to a hard winter|National Federation of Ferry Workers|",
+    "The harbour stays open|Karl Odin|direct",  /* "...:" introduces it */
+    NULL}},
+  {"field labels", FIELD_LABELS, more_no_turns,
    {"We will not be hurried|Lena Korr|direct",
     NULL}},
 };
