@@ -206,8 +206,10 @@ static int count_text(void *p, long long id, const char *s, size_t n) {
 /* ---- the corpus's word totals, kept for the connection ----
  *
  * Keyness against every other article (the usual question: this period
- * or outlet against the rest) needs the counts of the whole corpus. They
- * are kept, once a keyness has read every article, in a TEMP table of
+ * or outlet against the rest) needs the counts of the whole corpus. A
+ * corpus of schema version 6 keeps them, written by ingest (totals.c);
+ * an older one opened read-only has none: they are kept, once a keyness
+ * has read every article, in a TEMP table of
  * the connection (so a read-only corpus keeps them too, and they go with
  * the connection), stamped with PRAGMA data_version (commits of other
  * connections) and sqlite3_total_changes64 (this connection's own
@@ -462,7 +464,11 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
   x.v = &v;
   rc = is_complement(db, o, &rest, &nt, &nr, &ts);
   x.side = nr < nt;                    /* the side to read */
-  if (rc == LOUPE_OK && rest) rc = totals_load(db, &v, !x.side, &warm);
+  /* the totals the corpus keeps (totals.c), else the connection's */
+  if (rc == LOUPE_OK && rest && !o->recount)
+    rc = lp_totals_load(db, &v, !x.side, &warm);
+  if (rc == LOUPE_OK && rest && !o->recount && !warm)
+    rc = totals_load(db, &v, !x.side, &warm);
   if (rc == LOUPE_OK && warm) rc = keyness_by_totals(db, o, &x, &ok);
   if (rc == LOUPE_OK && !ok) {         /* both sides from their texts */
     lp_vocab_free(&v);
@@ -471,7 +477,8 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
     x.v = &v;
     if (rest) {
       rc = count_split(db, ts, nt, &x);
-      if (rc == LOUPE_OK) rc = totals_save(db, &v);
+      if (rc == LOUPE_OK && !o->recount && !lp_totals_kept(db))
+        rc = totals_save(db, &v);
     } else {
       rc = each_text(db, o->target, count_text, &x);
       x.side = 1;
@@ -484,6 +491,21 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
   free(ts);
   free(x.words.id);
   lp_vocab_free(&v);
+  return rc;
+}
+
+/* Keyness in one read transaction (unless the caller has one open): the
+ * ids, the kept totals and the texts are of one state of the corpus,
+ * whatever another connection commits meanwhile. */
+static int keyness_read(loupe_db *db, const loupe_stats_options *o,
+                        lp_buf *out) {
+  int own = sqlite3_get_autocommit(db->sql), rc;
+  if (own && sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return lp_db_error(db, sqlite3_errcode(db->sql), "stats");
+  rc = keyness(db, o, out);
+  if (own && sqlite3_exec(db->sql, rc == LOUPE_OK ? "COMMIT" : "ROLLBACK",
+                          NULL, NULL, NULL) != SQLITE_OK && rc == LOUPE_OK)
+    rc = lp_db_error(db, sqlite3_errcode(db->sql), "stats");
   return rc;
 }
 
@@ -637,7 +659,7 @@ int loupe_db_stats(loupe_db *db, const loupe_stats_options *o,
     snprintf(db->errmsg, sizeof db->errmsg, "stats: missing or bad option");
     return LOUPE_EINVAL;
   }
-  if (o->kind == LOUPE_STATS_KEYNESS) rc = keyness(db, o, &json);
+  if (o->kind == LOUPE_STATS_KEYNESS) rc = keyness_read(db, o, &json);
   else if (o->kind == LOUPE_STATS_COLLOCATIONS) rc = collocations(db, o, &json);
   else rc = dfm(db, o, &json);
   if (rc == LOUPE_OK)

@@ -49,4 +49,9 @@ int lp_ids_push(lp_id_list *l, size_t id);
  * character one word. */
 int lp_words_of(lp_vocab *v, const char *s, size_t n, lp_id_list *out);
 
+/* The word totals the corpus keeps (totals.c) into v: each word's as
+ * its feature's a (side 0) or b (side 1). *ok is 0 when the corpus keeps
+ * none, or changes of this connection's transaction are not written. */
+int lp_totals_load(loupe_db *db, lp_vocab *v, int side, int *ok);
+
 #endif
