@@ -315,12 +315,17 @@ void lp_pend_free(lp_lsh_pending *p);
 
 /* ---- the word totals ingest keeps for keyness (totals.c) ---- */
 
-/* The schema version from which a corpus keeps them, and their table. */
+/* The schema version from which a corpus keeps them, and their tables:
+ * the totals, and the changes of recent transactions not yet added to
+ * them (one row each, "word\tchange\n" lines; see totals.c). */
 #define LP_TOTALS_SCHEMA 6
 #define LP_TOTALS_TABLE \
   "CREATE TABLE word_totals(" \
   " word TEXT PRIMARY KEY," \
-  " n INTEGER NOT NULL) WITHOUT ROWID;"
+  " n INTEGER NOT NULL) WITHOUT ROWID;" \
+  "CREATE TABLE word_totals_log(" \
+  " id INTEGER PRIMARY KEY," \
+  " changes BLOB NOT NULL);"
 
 /* Does db's corpus keep them (schema version 6 on)? */
 int lp_totals_kept(const loupe_db *db);

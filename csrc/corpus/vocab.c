@@ -23,6 +23,10 @@ static int same_bytes(const char *a, const char *b, size_t n) {
   return 1;
 }
 
+uint32_t lp_vocab_hash(const char *w, size_t len) {
+  return hash_bytes(w, len);
+}
+
 void lp_vocab_free(lp_vocab *v) {
   free(v->f);
   free(v->slot);
@@ -60,8 +64,8 @@ void *lp_vgrow(void *p, size_t *cap, size_t n, size_t size) {
 }
 
 /* The id of word w of hash h (hash_bytes; added when new) in *id. */
-static int vocab_id_h(lp_vocab *v, const char *w, size_t len, uint32_t h,
-                      size_t *id) {
+int lp_vocab_id_h(lp_vocab *v, const char *w, size_t len, uint32_t h,
+                  size_t *id) {
   lp_feature *nf;
   size_t k;
   if ((v->n + 1) * 2 > v->mask && vocab_rehash(v)) return LOUPE_ENOMEM;
@@ -89,7 +93,7 @@ static int vocab_id_h(lp_vocab *v, const char *w, size_t len, uint32_t h,
 }
 
 int lp_vocab_id(lp_vocab *v, const char *w, size_t len, size_t *id) {
-  return vocab_id_h(v, w, len, hash_bytes(w, len), id);
+  return lp_vocab_id_h(v, w, len, hash_bytes(w, len), id);
 }
 
 /* The id of w when v has it: 1 and *id, else 0. */
@@ -147,10 +151,9 @@ static size_t ascii_word(const char *s, size_t n, size_t i, char *buf,
   return j;
 }
 
-/* The words of s[0..n) as ids of v, appended to out. */
-int lp_words_of(lp_vocab *v, const char *s, size_t n, lp_id_list *out) {
+int lp_words_scan(const char *s, size_t n, lp_word_fn fn, void *ctx) {
   char buf[64];
-  size_t i = 0, m, len, id, k;
+  size_t i = 0, m, len, k;
   uint32_t h;
   while (i < n) {
     uint32_t cp;
@@ -161,8 +164,7 @@ int lp_words_of(lp_vocab *v, const char *s, size_t n, lp_id_list *out) {
       e = ascii_word(s, n, i, buf, sizeof buf, &len, &h);
       if (e > i) {
         i = e;
-        if (vocab_id_h(v, buf, len, h, &id) || lp_ids_push(out, id))
-          return LOUPE_ENOMEM;
+        if (fn(ctx, buf, len, h)) return LOUPE_ENOMEM;
         continue;
       }
     }
@@ -180,7 +182,28 @@ int lp_words_of(lp_vocab *v, const char *s, size_t n, lp_id_list *out) {
       for (k = 0; k < len; k++)
         if (buf[k] >= 'A' && buf[k] <= 'Z') buf[k] |= 32;
     }
-    if (lp_vocab_id(v, buf, len, &id) || lp_ids_push(out, id)) return LOUPE_ENOMEM;
+    if (fn(ctx, buf, len, hash_bytes(buf, len))) return LOUPE_ENOMEM;
   }
   return LOUPE_OK;
+}
+
+typedef struct {
+  lp_vocab *v;
+  lp_id_list *out;
+} of_ctx;
+
+static int of_word(void *p, const char *w, size_t len, uint32_t h) {
+  of_ctx *c = p;
+  size_t id;
+  if (lp_vocab_id_h(c->v, w, len, h, &id) || lp_ids_push(c->out, id))
+    return LOUPE_ENOMEM;
+  return LOUPE_OK;
+}
+
+/* The words of s[0..n) as ids of v, appended to out. */
+int lp_words_of(lp_vocab *v, const char *s, size_t n, lp_id_list *out) {
+  of_ctx c;
+  c.v = v;
+  c.out = out;
+  return lp_words_scan(s, n, of_word, &c);
 }

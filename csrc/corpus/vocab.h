@@ -35,8 +35,14 @@ typedef struct {
 } lp_id_list;
 
 void lp_vocab_free(lp_vocab *v);
+/* The hash lp_words_scan gives a word (FNV-1a of its bytes, 0 as 1). */
+uint32_t lp_vocab_hash(const char *w, size_t len);
 /* The id of word w[0..len) in *id (added with zero counts when new). */
 int lp_vocab_id(lp_vocab *v, const char *w, size_t len, size_t *id);
+/* lp_vocab_id for a word whose hash (FNV-1a of its bytes, 0 as 1; what
+ * lp_words_scan gives) is h. */
+int lp_vocab_id_h(lp_vocab *v, const char *w, size_t len, uint32_t h,
+                  size_t *id);
 /* The id of w when v has it: 1 and *id, else 0. */
 int lp_vocab_find(const lp_vocab *v, const char *w, size_t len, size_t *id);
 /* The array p of *cap elements of size bytes with room for element n:
@@ -44,6 +50,12 @@ int lp_vocab_find(const lp_vocab *v, const char *w, size_t len, size_t *id);
  * full, or NULL out of memory (p is then still the caller's). */
 void *lp_vgrow(void *p, size_t *cap, size_t n, size_t size);
 int lp_ids_push(lp_id_list *l, size_t id);
+/* What is done with one word w[0..len) of hash h: LOUPE_OK, or an error
+ * that ends the scan. */
+typedef int (*lp_word_fn)(void *ctx, const char *w, size_t len, uint32_t h);
+/* Each word of s[0..n) through fn, in order (the words lp_words_of
+ * reads). */
+int lp_words_scan(const char *s, size_t n, lp_word_fn fn, void *ctx);
 /* The words of s[0..n) as ids of v, appended to out: letters and digits
  * as talking points read them (phrase_text.c), ASCII lower-cased, a CJK
  * character one word. */
