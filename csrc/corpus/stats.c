@@ -184,23 +184,24 @@ static int text_ids(lp_vocab *v, const char *s, size_t n, lp_id_list *out) {
 
 typedef struct {
   lp_vocab *v;
-  lp_id_list words;
   int side;                /* 0 target, 1 reference */
   long long total[2];
 } count_ctx;
 
-static int count_text(void *p, long long id, const char *s, size_t n) {
+/* One word counted on the context's side (lp_words_scan's fn). */
+static int count_word(void *p, const char *w, size_t len, uint32_t h) {
   count_ctx *x = p;
-  size_t i;
-  (void)id;
-  if (text_ids(x->v, s, n, &x->words)) return LOUPE_ENOMEM;
-  for (i = 0; i < x->words.n; i++) {
-    lp_feature *f = &x->v->f[x->words.id[i]];
-    if (x->side) f->b++;
-    else f->a++;
-  }
-  x->total[x->side] += (long long)x->words.n;
+  size_t id;
+  if (lp_vocab_id_h(x->v, w, len, h, &id)) return LOUPE_ENOMEM;
+  if (x->side) x->v->f[id].b++;
+  else x->v->f[id].a++;
+  x->total[x->side]++;
   return LOUPE_OK;
+}
+
+static int count_text(void *p, long long id, const char *s, size_t n) {
+  (void)id;
+  return lp_words_scan(s, n, count_word, p);
 }
 
 /* ---- the corpus's word totals, kept for the connection ----
@@ -489,7 +490,6 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
     rc = score_rows(&v, o->measure, x.total[0], x.total[1], o->min_count,
                     o->limit, out);
   free(ts);
-  free(x.words.id);
   lp_vocab_free(&v);
   return rc;
 }

@@ -35,12 +35,20 @@ typedef struct {
   char w[INLINE_WORD];
 } wt_entry;
 
+/* One text's short words are first counted in a table small enough to
+ * stay in the cache, then added to e once each. */
+#define LOCAL_SLOTS 1024
+#define LOCAL_MASK (LOCAL_SLOTS - 1)
+
 /* Changes not yet written: short words in e (open addressing), longer
  * ones in v (feature a the change). */
 struct lp_totals {
   wt_entry *e;
   size_t mask, used;
   lp_vocab v;
+  wt_entry loc[LOCAL_SLOTS];         /* the text's words (open addressing) */
+  uint16_t loc_used[LOCAL_SLOTS / 2];  /* the entries of loc in use */
+  size_t nloc;
   int sign;                /* of the text being read: 1 added, -1 gone */
   int dirty;               /* some change is not written */
 };
@@ -70,6 +78,8 @@ void lp_totals_reset(loupe_db *db) {
   if (db->wt == NULL) return;
   for (i = 0; db->wt->e && i <= db->wt->mask; i++) db->wt->e[i].n = 0;
   for (i = 0; i < db->wt->v.n; i++) db->wt->v.f[i].a = 0;
+  memset(db->wt->loc, 0, sizeof db->wt->loc);
+  db->wt->nloc = 0;
   db->wt->dirty = 0;
 }
 
@@ -123,10 +133,44 @@ static int wt_add(struct lp_totals *t, const char *w, size_t len, uint32_t h,
   return LOUPE_OK;
 }
 
+/* The text's words counted so far added to e; loc emptied. */
+static int local_merge(struct lp_totals *t) {
+  size_t i;
+  int rc = LOUPE_OK;
+  for (i = 0; i < t->nloc; i++) {
+    wt_entry *e = &t->loc[t->loc_used[i]];
+    if (rc == LOUPE_OK) rc = wt_add(t, e->w, e->len, e->h, e->n);
+    memset(e, 0, sizeof *e);
+  }
+  t->nloc = 0;
+  return rc;
+}
+
 /* One word of a text added or taken away (lp_words_scan's fn). */
 static int wt_word(void *p, const char *w, size_t len, uint32_t h) {
   struct lp_totals *t = p;
-  return wt_add(t, w, len, h, t->sign);
+  char pad[INLINE_WORD];
+  size_t k;
+  if (len > INLINE_WORD) return wt_add(t, w, len, h, t->sign);
+  memset(pad, 0, sizeof pad);
+  memcpy(pad, w, len);
+  for (k = h & LOCAL_MASK; t->loc[k].h; k = (k + 1) & LOCAL_MASK) {
+    wt_entry *e = &t->loc[k];
+    if (e->h == h && e->len == len && memcmp(e->w, pad, INLINE_WORD) == 0) {
+      e->n += t->sign;
+      return LOUPE_OK;
+    }
+  }
+  if (t->nloc == LOCAL_SLOTS / 2) {    /* half full: emptied first */
+    if (local_merge(t)) return LOUPE_ENOMEM;
+    k = h & LOCAL_MASK;
+  }
+  t->loc[k].h = h;
+  t->loc[k].len = (uint32_t)len;
+  t->loc[k].n = t->sign;
+  memcpy(t->loc[k].w, pad, INLINE_WORD);
+  t->loc_used[t->nloc++] = (uint16_t)k;
+  return LOUPE_OK;
 }
 
 int lp_totals_add(loupe_db *db, const char *body, size_t len, int sign) {
@@ -135,7 +179,8 @@ int lp_totals_add(loupe_db *db, const char *body, size_t len, int sign) {
     return nomem(db);
   db->wt->sign = sign;
   db->wt->dirty = 1;
-  if (lp_words_scan(body, len, wt_word, db->wt)) return nomem(db);
+  if (lp_words_scan(body, len, wt_word, db->wt) || local_merge(db->wt))
+    return nomem(db);
   return LOUPE_OK;
 }
 
