@@ -245,8 +245,10 @@ static int write_changes(loupe_db *db, struct lp_totals *t) {
 
 /* ---- the log of changes ---- */
 
-/* Transactions logged before they are added up into word_totals. */
+/* Transactions logged before they are added up into word_totals, and
+ * the most bytes of changes logged (a reader reads each of them). */
 #define FOLD_ROWS 16
+#define FOLD_BYTES (1 << 20)
 
 static int append_change(lp_buf *b, const char *w, size_t len, long long n) {
   char num[32];
@@ -337,25 +339,29 @@ static int fold_change(void *p, const char *w, size_t len, long long n) {
 }
 
 /* Add the logged changes up into word_totals and empty the log, once
- * FOLD_ROWS are logged. */
+ * FOLD_ROWS transactions or FOLD_BYTES are logged. */
 static int maybe_fold(loupe_db *db) {
-  struct lp_totals t;
+  struct lp_totals *t;
   sqlite3_stmt *st = NULL;
-  long long rows = 0;
-  int rc = sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM"
+  long long rows = 0, bytes = 0;
+  int rc = sqlite3_prepare_v2(db->sql, "SELECT count(*),"
+                              " coalesce(sum(length(changes)), 0) FROM"
                               " word_totals_log", -1, &st, NULL);
-  if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+  if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
     rows = sqlite3_column_int64(st, 0);
+    bytes = sqlite3_column_int64(st, 1);
+  }
   sqlite3_finalize(st);
   if (rc != SQLITE_OK) return lp_db_error(db, rc, "read word totals");
-  if (rows < FOLD_ROWS) return LOUPE_OK;
-  memset(&t, 0, sizeof t);
-  rc = each_logged(db, fold_change, &t);
-  if (!rc) rc = write_changes(db, &t);
+  if (rows < FOLD_ROWS && bytes < FOLD_BYTES) return LOUPE_OK;
+  if ((t = calloc(1, sizeof *t)) == NULL) return nomem(db);
+  rc = each_logged(db, fold_change, t);
+  if (!rc) rc = write_changes(db, t);
   if (!rc) rc = lp_db_exec(db, "DELETE FROM word_totals_log",
                            "add up word totals");
-  free(t.e);
-  lp_vocab_free(&t.v);
+  free(t->e);
+  lp_vocab_free(&t->v);
+  free(t);
   return rc;
 }
 
