@@ -53,9 +53,6 @@ struct lp_totals {
   int dirty;               /* some change is not written */
 };
 
-/* Entries kept between transactions, at most (a corpus's vocabulary may
- * be large; the words come back). */
-#define KEEP_ENTRIES (1u << 18)
 
 int lp_totals_kept(const loupe_db *db) {
   return db->schema >= LP_TOTALS_SCHEMA;
@@ -73,14 +70,11 @@ void lp_totals_free(loupe_db *db) {
   db->wt = NULL;
 }
 
+/* The changes go with their table: a transaction's words stay few and
+ * in the cache, where keeping the corpus's whole vocabulary from one
+ * transaction to the next grew it past it. */
 void lp_totals_reset(loupe_db *db) {
-  size_t i;
-  if (db->wt == NULL) return;
-  for (i = 0; db->wt->e && i <= db->wt->mask; i++) db->wt->e[i].n = 0;
-  for (i = 0; i < db->wt->v.n; i++) db->wt->v.f[i].a = 0;
-  memset(db->wt->loc, 0, sizeof db->wt->loc);
-  db->wt->nloc = 0;
-  db->wt->dirty = 0;
+  lp_totals_free(db);
 }
 
 static int nomem(loupe_db *db) {
@@ -372,8 +366,6 @@ int lp_totals_flush(loupe_db *db) {
   if (!rc) rc = maybe_fold(db);
   if (rc) return rc;                 /* still pending: the caller rolls back */
   lp_totals_reset(db);
-  if (db->wt->used > KEEP_ENTRIES || db->wt->v.n > KEEP_ENTRIES)
-    lp_totals_free(db);
   return LOUPE_OK;
 }
 
