@@ -96,7 +96,7 @@ void loupe_db_close(loupe_db *db);
 const char *loupe_db_errmsg(const loupe_db *db);
 
 /* The schema version this library writes. */
-#define LOUPE_SCHEMA_VERSION 5
+#define LOUPE_SCHEMA_VERSION 6
 
 /*
  * Near-duplicate clustering at ingest (on by default): on != 0 to cluster,
@@ -641,6 +641,8 @@ typedef struct {
   long long min_count;       /* least count in the target (0; 3 for
                                 collocations) */
   long long limit;           /* most rows, best first (0: all) */
+  int recount;               /* keyness: count every text read, not the
+                                word totals the corpus keeps (a check) */
 } loupe_stats_options;
 
 /* Cursor over (feature, target, reference, chi2|ll|pmi[, p]) rows, best

@@ -116,6 +116,8 @@ build = {
         "csrc/corpus/stem.c",
         "csrc/corpus/store.c",
         "csrc/corpus/tokenizer.c",
+        "csrc/corpus/totals.c",
+        "csrc/corpus/vocab.c",
         "csrc/lua/lcursor.c",
         "csrc/lua/ldb.c",
         "csrc/lua/lingest.c",

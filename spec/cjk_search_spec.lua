@@ -336,12 +336,12 @@ describe("a corpus of schema version 3", function()
     local c = assert(loupe.open(path, { stem = "en" }))
     assert.are.equal(1, #c.notices, table.concat(c.notices, "\n"))
     assert.is_truthy(c.notices[1]:find("full-text index rebuilt for schema "
-      .. "version 5 (7 articles)", 1, true), c.notices[1])
+      .. "version 6 (7 articles)", 1, true), c.notices[1])
     assert.are.equal(1, c:query("网络"):count())
     assert.are.equal(2, c:query("hackers"):count())
     assert.is_true(assert(c:check()).ok)
     c:close()
-    assert.are.equal("5", h.sql(path,
+    assert.are.equal("6", h.sql(path,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
     assert.are.equal("cjk stem=en", h.sql(path,
       "SELECT value FROM meta WHERE key = 'tokenizer'"))

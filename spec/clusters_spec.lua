@@ -462,7 +462,7 @@ describe("cluster options", function()
       assert.are.equal(before[p], cluster_of(c, id), p)
     end
     c:close()
-    assert.are.equal("5", h.sql(path,
+    assert.are.equal("6", h.sql(path,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles"
       .. " WHERE length(minhash) = 512"))

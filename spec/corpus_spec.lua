@@ -165,13 +165,13 @@ describe("loupe.open", function()
   end)
 
   it_sql("writes a file that sqlite3 reads: articles table, WAL journal, "
-    .. "schema_version 5", function()
+    .. "schema_version 6", function()
     local path = dir .. "/schema.db"
     local c = assert(loupe.open(path))
     c:close()
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles"))
     assert.are.equal("wal", h.sql(path, "PRAGMA journal_mode"))
-    assert.are.equal("5", h.sql(path,
+    assert.are.equal("6", h.sql(path,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM articles_fts"))
     assert.are.equal("0", h.sql(path, "SELECT count(*) FROM paths"))

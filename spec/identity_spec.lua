@@ -262,7 +262,7 @@ describe("a corpus from schema version 2", function()
     assert.is_truthy(c.notices[2]:find(N .. " articles whose files could "
       .. "not be read again", 1, true), c.notices[2])
     assert.is_truthy(c.notices[1]:find("^loupe: " .. db:gsub("%p", "%%%0")
-      .. ": upgraded from schema version 2 to 5: " .. N .. " duplicate "
+      .. ": upgraded from schema version 2 to 6: " .. N .. " duplicate "
       .. "articles merged"), c.notices[1])
     assert.are.equal(N, c:count())
     assert.are.equal(N, c:query("objection"):count())
@@ -275,7 +275,7 @@ describe("a corpus from schema version 2", function()
     assert.is_true(r.ok, table.concat(r.problems, "\n"))
     assert.are.equal(N, r.index_rows)
     c:close()
-    assert.are.equal("5", h.sql(db,
+    assert.are.equal("6", h.sql(db,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
     -- opened again: nothing more to say
     c = assert(loupe.open(db))

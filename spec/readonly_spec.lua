@@ -323,9 +323,9 @@ describe("a read-only open", function()
 
   it_sql("refuses a corpus of a newer loupe, read-only or not, naming the "
     .. "file and both versions", function()
-    h.sql(db, "UPDATE meta SET value = '6' WHERE key = 'schema_version'")
-    local want = "loupe: " .. db .. ": corpus schema version 6 is newer "
-      .. "than this loupe's (5); use a newer loupe"
+    h.sql(db, "UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    local want = "loupe: " .. db .. ": corpus schema version 7 is newer "
+      .. "than this loupe's (6); use a newer loupe"
     for _, ro in ipairs({ true, false }) do
       local c, msg, code = loupe.open(db, { readonly = ro })
       assert.is_nil(c)
@@ -340,7 +340,7 @@ describe("a read-only open", function()
       assert.are.equal(1, code)
       assert.are.equal(want .. "\n", err, args[1])
     end
-    assert.are.equal("6", h.sql(db,
+    assert.are.equal("7", h.sql(db,
       "SELECT value FROM meta WHERE key = 'schema_version'"))
   end)
 

@@ -1,7 +1,8 @@
 /*
  * check.c - loupe_db_check: is a corpus file sound? SQLite's integrity
  * check, the full-text index's own check against the articles, and the
- * counts and links between tables that loupe keeps in step. Reads only:
+ * counts and links between tables that loupe keeps in step (the word
+ * totals keyness reads among them). Reads only:
  * on a read-only corpus the full-text check runs on a private copy.
  */
 #include <stdarg.h>
@@ -168,6 +169,20 @@ static const struct {
   {NULL, NULL}
 };
 
+/* The word totals kept for keyness (schema version 6) against the words
+ * of the bodies, counted again. */
+static void totals_check(loupe_db *db, loupe_check_result *r) {
+  char example[120];
+  long long differ;
+  if (!lp_totals_kept(db)) return;
+  if (lp_totals_compare(db, &differ, example, sizeof example) != LOUPE_OK)
+    problem(db, r, "word totals: %s", db->errmsg);
+  else if (differ > 0)
+    problem(db, r, "%lld word%s whose kept totals (read by keyness) differ"
+            " from the articles' words, e.g. %s", differ,
+            differ == 1 ? "" : "s", example);
+}
+
 int loupe_db_check(loupe_db *db, loupe_check_result *r) {
   long long n;
   int i;
@@ -204,6 +219,7 @@ int loupe_db_check(loupe_db *db, loupe_check_result *r) {
   if (count_of(db, r, "SELECT count(*) FROM meta WHERE key ="
                " 'indexes_deferred'", "meta", &n))
     r->deferred_indexes = n > 0;
+  totals_check(db, r);
   fts_check(db, r);
   if (lp_buf_append(&db->report, "", 1)) {
     db->report.len = 0;

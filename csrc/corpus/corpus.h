@@ -222,6 +222,8 @@ struct loupe_db {
                                    ahead (ftstok.c), or NULL */
   int tok_mode;                 /* the corpus's tokenizer, LP_TOK_* */
   int tok_want, tok_want_set;   /* LP_TOK_STEM_EN or 0 as the open asked */
+  struct lp_totals *wt;         /* word totals' changes not yet written
+                                   (totals.c), or NULL */
   char errmsg[300];
 };
 
@@ -310,6 +312,42 @@ int lp_pend_flush(loupe_db *db, int force);
  * after a rollback). */
 void lp_pend_reset(loupe_db *db);
 void lp_pend_free(lp_lsh_pending *p);
+
+/* ---- the word totals ingest keeps for keyness (totals.c) ---- */
+
+/* The schema version from which a corpus keeps them, and their tables:
+ * the totals, and the changes of recent transactions not yet added to
+ * them (one row each, "word\tchange\n" lines; see totals.c). */
+#define LP_TOTALS_SCHEMA 6
+#define LP_TOTALS_TABLE \
+  "CREATE TABLE word_totals(" \
+  " word TEXT PRIMARY KEY," \
+  " n INTEGER NOT NULL) WITHOUT ROWID;" \
+  "CREATE TABLE word_totals_log(" \
+  " id INTEGER PRIMARY KEY," \
+  " changes BLOB NOT NULL);"
+
+/* Does db's corpus keep them (schema version 6 on)? */
+int lp_totals_kept(const loupe_db *db);
+/* Are changes waiting to be written (lp_totals_flush)? */
+int lp_totals_pending(const loupe_db *db);
+/* Note the words of a body written (sign 1) or taken away (-1); of the
+ * stored body of article id. No-ops on a corpus that keeps none. */
+int lp_totals_add(loupe_db *db, const char *body, size_t len, int sign);
+int lp_totals_add_article(loupe_db *db, long long id, int sign);
+/* Write the changes (in the transaction, before it commits); on failure
+ * they are still waiting and the caller rolls back. */
+int lp_totals_flush(loupe_db *db);
+/* Forget the changes (the transaction was rolled back). */
+void lp_totals_reset(loupe_db *db);
+void lp_totals_free(loupe_db *db);
+/* Create the table afresh from every body (a migration): *words rows,
+ * counted in *articles articles. */
+int lp_totals_rebuild(loupe_db *db, long long *words, long long *articles);
+/* Count every body again and compare with the table: *differ words
+ * whose totals differ, the first described in example. */
+int lp_totals_compare(loupe_db *db, long long *differ, char *example,
+                      size_t cap);
 
 /* ---- the corpus's tokenizer (tokenizer.c) ---- */
 /* The mode bits of an open's stem option ("en", or NULL, "" or "none");

@@ -470,6 +470,7 @@ void loupe_db_close(loupe_db *db) {
   lp_buf_free(&db->report);
   loupe_parser_free(db->parser);
   lp_pend_free(&db->pend);
+  lp_totals_free(db);
   free(db->path);
   free(db);
 }

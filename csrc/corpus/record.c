@@ -423,7 +423,12 @@ int lp_store_article(loupe_db *db, const loupe_article *a, const char *path,
                      const char *hash, size_t bytes, long long existing,
                      const unsigned char *sig, long long cluster,
                      long long *id) {
-  int rc = write_row(db, a, path, hash, bytes, existing, sig, cluster, id);
+  /* the word totals lose the words of the body replaced and gain the
+   * new body's (totals.c) */
+  int rc = existing ? lp_totals_add_article(db, existing, -1) : LOUPE_OK;
+  if (rc == LOUPE_OK)
+    rc = write_row(db, a, path, hash, bytes, existing, sig, cluster, id);
+  if (rc == LOUPE_OK) rc = lp_totals_add(db, a->body, a->body_len, 1);
   if (rc == LOUPE_OK && existing) rc = clear_children(db, *id);
   if (rc == LOUPE_OK) rc = store_paragraphs(db, a, *id);
   if (rc == LOUPE_OK) rc = store_quotes(db, a, *id);

@@ -1,8 +1,8 @@
 /*
  * schema.c - the corpus schema: creating it, reading its version,
  * migrating older versions (1 -> 2: band keys; 2 -> 3: articles by
- * content, with paths), the open's notices, and the indexes a bulk load
- * defers.
+ * content, with paths; 5 -> 6: the word totals keyness reads), the open's
+ * notices, and the indexes a bulk load defers.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -395,6 +395,19 @@ static int add_quote_fields(loupe_db *db) {
   return LOUPE_OK;
 }
 
+/* 5 -> 6: the word totals keyness of a set against the rest reads,
+ * counted from every body once (ingest keeps them from then on). */
+static int migrate_totals(loupe_db *db, int version) {
+  long long words, articles;
+  int rc = lp_totals_rebuild(db, &words, &articles);
+  if (rc || db->notices[0]) return rc;  /* one notice says it is upgraded */
+  lp_notice(db, "%s: upgraded from schema version %d to %d: the word totals"
+            " keyness reads are kept (%lld word%s in %lld article%s)",
+            db->path, version, LOUPE_SCHEMA_VERSION, words,
+            words == 1 ? "" : "s", articles, articles == 1 ? "" : "s");
+  return LOUPE_OK;
+}
+
 /* Create or migrate the schema inside one transaction; a current schema
  * needs no write lock (another connection may be ingesting). */
 int lp_schema_migrate(loupe_db *db) {
@@ -419,6 +432,7 @@ int lp_schema_migrate(loupe_db *db) {
   if (rc) goto fail;
   if (version == 0) {
     rc = lp_db_exec(db, schema_v3, "create schema");
+    if (!rc) rc = lp_db_exec(db, LP_TOTALS_TABLE, "create word totals");
     if (rc) goto fail;
     snprintf(sql, sizeof sql,
              "INSERT INTO meta(key, value) VALUES ('schema_version', '%d'),"
@@ -450,6 +464,8 @@ int lp_schema_migrate(loupe_db *db) {
     if (rc) goto fail;
   }
   if (version < 4) rc = lp_tok_migrate(db, version, 1);  /* re-index */
+  if (!rc && version > 0 && version < LP_TOTALS_SCHEMA)
+    rc = migrate_totals(db, version);
   if (rc) goto fail;
 commit:
   rc = lp_db_exec(db, "COMMIT", "commit schema");
@@ -459,6 +475,7 @@ commit:
 fail:
   sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
   lp_pend_reset(db);
+  lp_totals_reset(db);
   db->notices[0] = '\0';
   return rc;
 newer:

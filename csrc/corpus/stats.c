@@ -26,194 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
-#include "phrases.h"
-
-/* ---- a vocabulary: word -> dense id with two counts ---- */
-
-/* Small, for the cache: a text's words are looked up one by one. */
-typedef struct {
-  uint32_t off, len;
-  long long a, b;          /* target and reference counts (keyness from
-                              the kept totals: the totals on the side not
-                              read, until the read side is taken off) */
-} feature;
-
-typedef struct {
-  uint32_t h, idx;         /* the word's hash (checked first), index + 1 */
-} slot_t;
-
-typedef struct {
-  feature *f;
-  size_t n, cap;
-  slot_t *slot;            /* open addressing; idx 0 = empty */
-  size_t mask;
-  lp_buf words;            /* the words, back to back */
-} vocab;
-
-static uint32_t hash_bytes(const char *w, size_t n) {
-  uint32_t h = 2166136261u;
-  size_t k;
-  for (k = 0; k < n; k++) h = (h ^ (unsigned char)w[k]) * 16777619u;
-  return h ? h : 1;
-}
-
-/* Do a[0..n) and b[0..n) hold the same bytes? (Words are short: a loop
- * beats a call to memcmp.) */
-static int same_bytes(const char *a, const char *b, size_t n) {
-  size_t k;
-  for (k = 0; k < n; k++) if (a[k] != b[k]) return 0;
-  return 1;
-}
-
-static void vocab_free(vocab *v) {
-  free(v->f);
-  free(v->slot);
-  lp_buf_free(&v->words);
-}
-
-static int vocab_rehash(vocab *v) {
-  size_t i, cap = v->mask ? (v->mask + 1) * 2 : 4096;
-  slot_t *ns = calloc(cap, sizeof *ns);
-  if (ns == NULL) return LOUPE_ENOMEM;
-  for (i = 0; v->slot && i <= v->mask; i++) {
-    size_t k;
-    if (!v->slot[i].idx) continue;
-    k = v->slot[i].h & (cap - 1);
-    while (ns[k].idx) k = (k + 1) & (cap - 1);
-    ns[k] = v->slot[i];
-  }
-  free(v->slot);
-  v->slot = ns;
-  v->mask = cap - 1;
-  return LOUPE_OK;
-}
-
-/* The array p of *cap elements of size bytes with room for element n:
- * p itself, or p reallocated to twice its capacity (4096 at first) when
- * full, or NULL out of memory (p is then still the caller's). */
-static void *grow(void *p, size_t *cap, size_t n, size_t size) {
-  size_t c;
-  void *np;
-  if (n < *cap) return p;
-  c = *cap ? *cap * 2 : 4096;
-  np = realloc(p, c * size);
-  if (np != NULL) *cap = c;
-  return np;
-}
-
-/* The id of word w of hash h (hash_bytes; added when new) in *id. */
-static int vocab_id_h(vocab *v, const char *w, size_t len, uint32_t h,
-                      size_t *id) {
-  feature *nf;
-  size_t k;
-  if ((v->n + 1) * 2 > v->mask && vocab_rehash(v)) return LOUPE_ENOMEM;
-  for (k = h & v->mask; v->slot[k].idx; k = (k + 1) & v->mask) {
-    feature *f;
-    if (v->slot[k].h != h) continue;
-    f = &v->f[v->slot[k].idx - 1];
-    if (f->len == len &&
-        same_bytes(v->words.p + f->off, w, len)) {
-      *id = v->slot[k].idx - 1;
-      return LOUPE_OK;
-    }
-  }
-  nf = grow(v->f, &v->cap, v->n, sizeof *v->f);
-  if (nf == NULL) return LOUPE_ENOMEM;
-  v->f = nf;
-  v->f[v->n].off = (uint32_t)v->words.len;
-  v->f[v->n].len = (uint32_t)len;
-  v->f[v->n].a = v->f[v->n].b = 0;
-  if (lp_buf_append(&v->words, w, len)) return LOUPE_ENOMEM;
-  v->slot[k].h = h;
-  v->slot[k].idx = (uint32_t)(v->n + 1);
-  *id = v->n++;
-  return LOUPE_OK;
-}
-
-static int vocab_id(vocab *v, const char *w, size_t len, size_t *id) {
-  return vocab_id_h(v, w, len, hash_bytes(w, len), id);
-}
-
-/* ---- texts into word ids ---- */
-
-typedef struct {
-  size_t *id;
-  size_t n, cap;
-} id_list;
-
-static int ids_push(id_list *l, size_t id) {
-  size_t *ni = grow(l->id, &l->cap, l->n, sizeof *l->id);
-  if (ni == NULL) return LOUPE_ENOMEM;
-  l->id = ni;
-  l->id[l->n++] = id;
-  return LOUPE_OK;
-}
-
-static int is_ascii_alnum(unsigned char ch) {
-  return (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z');
-}
-
-/* The plain ASCII word at s[i]: a run of ASCII letters and digits ended
- * by an ASCII byte that lp_tp_read_word treats as a plain break (not a
- * dot or an apostrophe, which may continue or end a word in its own
- * ways), lower-cased into buf with its hash in *h. Returns the index
- * after it, or i when the word needs lp_tp_read_word. */
-static size_t ascii_word(const char *s, size_t n, size_t i, char *buf,
-                         size_t cap, size_t *len, uint32_t *h) {
-  uint32_t hh = 2166136261u;
-  size_t j = i;
-  while (j < n && is_ascii_alnum((unsigned char)s[j])) {
-    char ch = s[j];
-    if (ch >= 'A' && ch <= 'Z') ch = (char)(ch | 32);
-    if (j - i + 1 >= cap) return i;      /* too long: truncated there */
-    buf[j - i] = ch;
-    hh = (hh ^ (unsigned char)ch) * 16777619u;
-    j++;
-  }
-  if (j < n && ((unsigned char)s[j] >= 0x80 || s[j] == '.' || s[j] == '\''))
-    return i;
-  *len = j - i;
-  *h = hh ? hh : 1;
-  return j;
-}
-
-/* The words of s[0..n) as ids of v, appended to out. */
-static int words_of(vocab *v, const char *s, size_t n, id_list *out) {
-  char buf[64];
-  size_t i = 0, m, len, id, k;
-  uint32_t h;
-  while (i < n) {
-    uint32_t cp;
-    unsigned char ch = (unsigned char)s[i];
-    if (ch < 0x80) {                   /* the common case, byte by byte */
-      size_t e;
-      if (!is_ascii_alnum(ch)) { i++; continue; }
-      e = ascii_word(s, n, i, buf, sizeof buf, &len, &h);
-      if (e > i) {
-        i = e;
-        if (vocab_id_h(v, buf, len, h, &id) || ids_push(out, id))
-          return LOUPE_ENOMEM;
-        continue;
-      }
-    }
-    cp = lp_utf8_decode((const unsigned char *)s, n, i, &m);
-    if (!lp_tp_is_word_cp(cp)) { i += m; continue; }
-    if (lp_is_cjk(cp)) {
-      memcpy(buf, s + i, m);
-      len = m;
-      i += m;
-    } else {
-      size_t at = i;
-      i = lp_tp_read_word(s, n, i, buf, sizeof buf, &len);
-      if (i == at) i += m;
-      if (len == 0) continue;
-      for (k = 0; k < len; k++)
-        if (buf[k] >= 'A' && buf[k] <= 'Z') buf[k] |= 32;
-    }
-    if (vocab_id(v, buf, len, &id) || ids_push(out, id)) return LOUPE_ENOMEM;
-  }
-  return LOUPE_OK;
-}
+#include "vocab.h"
 
 /* What is done with one text (id, s[0..n)): LOUPE_OK or an error. */
 typedef int (*text_fn)(void *ctx, long long id, const char *s, size_t n);
@@ -306,14 +119,14 @@ static int cmp_scored(const void *x, const void *y) {
 
 /* The features of v with a >= min scored by measure m (totals ta, tb),
  * best first, at most limit, as a JSON array into out. */
-static int score_rows(const vocab *v, int m, long long ta, long long tb,
+static int score_rows(const lp_vocab *v, int m, long long ta, long long tb,
                       long long min, long long limit, lp_buf *out) {
   scored *s = malloc((v->n ? v->n : 1) * sizeof *s);
   size_t i, k = 0;
   char num[200];
   if (s == NULL) return LOUPE_ENOMEM;
   for (i = 0; i < v->n; i++) {
-    const feature *f = &v->f[i];
+    const lp_feature *f = &v->f[i];
     if (f->a < min || f->a + f->b == 0) continue;
     s[k].id = i;
     s[k].w = v->words.p + f->off;
@@ -326,7 +139,7 @@ static int score_rows(const vocab *v, int m, long long ta, long long tb,
   if (limit > 0 && (size_t)limit < k) k = (size_t)limit;
   if (lp_buf_append(out, "[", 1)) goto oom;
   for (i = 0; i < k; i++) {
-    const feature *f = &v->f[s[i].id];
+    const lp_feature *f = &v->f[s[i].id];
     double sc = s[i].score;
     double p = m == LOUPE_STAT_PMI ? 0 : erfc(sqrt(fabs(sc) / 2));
     if ((i && lp_buf_append(out, ",", 1)) ||
@@ -362,39 +175,42 @@ static const char *const SCORE_SQL[] = {
 };
 
 /* The words of one text (s[0..n)) as ids of v: out emptied, then filled. */
-static int text_ids(vocab *v, const char *s, size_t n, id_list *out) {
+static int text_ids(lp_vocab *v, const char *s, size_t n, lp_id_list *out) {
   out->n = 0;
-  return words_of(v, s, n, out);
+  return lp_words_of(v, s, n, out);
 }
 
 /* ---- keyness ---- */
 
 typedef struct {
-  vocab *v;
-  id_list words;
+  lp_vocab *v;
   int side;                /* 0 target, 1 reference */
   long long total[2];
 } count_ctx;
 
-static int count_text(void *p, long long id, const char *s, size_t n) {
+/* One word counted on the context's side (lp_words_scan's fn). */
+static int count_word(void *p, const char *w, size_t len, uint32_t h) {
   count_ctx *x = p;
-  size_t i;
-  (void)id;
-  if (text_ids(x->v, s, n, &x->words)) return LOUPE_ENOMEM;
-  for (i = 0; i < x->words.n; i++) {
-    feature *f = &x->v->f[x->words.id[i]];
-    if (x->side) f->b++;
-    else f->a++;
-  }
-  x->total[x->side] += (long long)x->words.n;
+  size_t id;
+  if (lp_vocab_id_h(x->v, w, len, h, &id)) return LOUPE_ENOMEM;
+  if (x->side) x->v->f[id].b++;
+  else x->v->f[id].a++;
+  x->total[x->side]++;
   return LOUPE_OK;
+}
+
+static int count_text(void *p, long long id, const char *s, size_t n) {
+  (void)id;
+  return lp_words_scan(s, n, count_word, p);
 }
 
 /* ---- the corpus's word totals, kept for the connection ----
  *
  * Keyness against every other article (the usual question: this period
- * or outlet against the rest) needs the counts of the whole corpus. They
- * are kept, once a keyness has read every article, in a TEMP table of
+ * or outlet against the rest) needs the counts of the whole corpus. A
+ * corpus of schema version 6 keeps them, written by ingest (totals.c);
+ * an older one opened read-only has none: they are kept, once a keyness
+ * has read every article, in a TEMP table of
  * the connection (so a read-only corpus keeps them too, and they go with
  * the connection), stamped with PRAGMA data_version (commits of other
  * connections) and sqlite3_total_changes64 (this connection's own
@@ -418,7 +234,7 @@ static int corpus_stamp(loupe_db *db, long long stamp[2]) {
 /* Load the kept totals into v (its features' a, or b when side is 1)
  * when their stamp is the corpus's; *warm says whether they were. A
  * missing table is no error. */
-static int totals_load(loupe_db *db, vocab *v, int side, int *warm) {
+static int totals_load(loupe_db *db, lp_vocab *v, int side, int *warm) {
   sqlite3_stmt *st = NULL;
   long long stamp[2];
   int rc;
@@ -438,7 +254,7 @@ static int totals_load(loupe_db *db, vocab *v, int side, int *warm) {
       const char *e = memchr(w + i, '\n', wn - i);
       long long t;
       if (e == NULL) break;
-      if (vocab_id(v, w + i, (size_t)(e - w - i), &id)) {
+      if (lp_vocab_id(v, w + i, (size_t)(e - w - i), &id)) {
         rc = LOUPE_ENOMEM;
         break;
       }
@@ -456,14 +272,14 @@ static int totals_load(loupe_db *db, vocab *v, int side, int *warm) {
 /* Keep the totals of v (a + b of every feature: target and reference
  * held every article) for the connection. Best effort: a failure only
  * leaves nothing kept. */
-static int totals_save(loupe_db *db, const vocab *v) {
+static int totals_save(loupe_db *db, const lp_vocab *v) {
   lp_buf words = {0}, counts = {0};
   sqlite3_stmt *st = NULL;
   long long stamp[2];
   size_t i;
   int rc = LOUPE_OK;
   for (i = 0; i < v->n && rc == LOUPE_OK; i++) {
-    const feature *f = &v->f[i];
+    const lp_feature *f = &v->f[i];
     long long t = f->a + f->b;
     if (lp_buf_append(&words, v->words.p + f->off, f->len) ||
         lp_buf_append(&words, "\n", 1) ||
@@ -513,7 +329,7 @@ static int parse_ids(const char *s, long long **ids, size_t *n) {
     long long v = strtoll(s, &e, 10);
     long long *ni;
     if (e == s) return LOUPE_EINVAL;
-    ni = grow(*ids, &cap, *n, sizeof **ids);
+    ni = lp_vgrow(*ids, &cap, *n, sizeof **ids);
     if (ni == NULL) return LOUPE_ENOMEM;
     *ids = ni;
     (*ids)[(*n)++] = v;
@@ -624,13 +440,13 @@ static int count_split(loupe_db *db, const long long *ts, size_t nt,
  * not hold the texts read (then count afresh). */
 static int keyness_by_totals(loupe_db *db, const loupe_stats_options *o,
                              count_ctx *x, int *ok) {
-  vocab *v = x->v;
+  lp_vocab *v = x->v;
   size_t i, known = v->n;
   long long all = 0;
   int rc = each_text(db, x->side ? o->reference : o->target, count_text, x);
   *ok = rc == LOUPE_OK && v->n == known;
   for (i = 0; *ok && i < v->n; i++) {
-    feature *f = &v->f[i];
+    lp_feature *f = &v->f[i];
     long long *got = x->side ? &f->b : &f->a, *other = x->side ? &f->a : &f->b;
     if (*got > *other) *ok = 0;
     all += *other;
@@ -641,7 +457,7 @@ static int keyness_by_totals(loupe_db *db, const loupe_stats_options *o,
 }
 
 static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
-  vocab v = {0};
+  lp_vocab v = {0};
   count_ctx x = {0};
   size_t nt = 0, nr = 0;
   long long *ts = NULL;
@@ -649,16 +465,21 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
   x.v = &v;
   rc = is_complement(db, o, &rest, &nt, &nr, &ts);
   x.side = nr < nt;                    /* the side to read */
-  if (rc == LOUPE_OK && rest) rc = totals_load(db, &v, !x.side, &warm);
+  /* the totals the corpus keeps (totals.c), else the connection's */
+  if (rc == LOUPE_OK && rest && !o->recount)
+    rc = lp_totals_load(db, &v, !x.side, &warm);
+  if (rc == LOUPE_OK && rest && !o->recount && !warm)
+    rc = totals_load(db, &v, !x.side, &warm);
   if (rc == LOUPE_OK && warm) rc = keyness_by_totals(db, o, &x, &ok);
   if (rc == LOUPE_OK && !ok) {         /* both sides from their texts */
-    vocab_free(&v);
+    lp_vocab_free(&v);
     memset(&v, 0, sizeof v);
     memset(&x, 0, sizeof x);
     x.v = &v;
     if (rest) {
       rc = count_split(db, ts, nt, &x);
-      if (rc == LOUPE_OK) rc = totals_save(db, &v);
+      if (rc == LOUPE_OK && !o->recount && !lp_totals_kept(db))
+        rc = totals_save(db, &v);
     } else {
       rc = each_text(db, o->target, count_text, &x);
       x.side = 1;
@@ -669,16 +490,30 @@ static int keyness(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
     rc = score_rows(&v, o->measure, x.total[0], x.total[1], o->min_count,
                     o->limit, out);
   free(ts);
-  free(x.words.id);
-  vocab_free(&v);
+  lp_vocab_free(&v);
+  return rc;
+}
+
+/* Keyness in one read transaction (unless the caller has one open): the
+ * ids, the kept totals and the texts are of one state of the corpus,
+ * whatever another connection commits meanwhile. */
+static int keyness_read(loupe_db *db, const loupe_stats_options *o,
+                        lp_buf *out) {
+  int own = sqlite3_get_autocommit(db->sql), rc;
+  if (own && sqlite3_exec(db->sql, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    return lp_db_error(db, sqlite3_errcode(db->sql), "stats");
+  rc = keyness(db, o, out);
+  if (own && sqlite3_exec(db->sql, rc == LOUPE_OK ? "COMMIT" : "ROLLBACK",
+                          NULL, NULL, NULL) != SQLITE_OK && rc == LOUPE_OK)
+    rc = lp_db_error(db, sqlite3_errcode(db->sql), "stats");
   return rc;
 }
 
 /* ---- collocations ---- */
 
 typedef struct {
-  vocab *v;
-  id_list words, node;     /* the text's words; the term's word ids */
+  lp_vocab *v;
+  lp_id_list words, node;     /* the text's words; the term's word ids */
   unsigned char *in;       /* per word of the text: 0 out, 1 window, 2 term */
   size_t incap;
   int window;
@@ -715,7 +550,7 @@ static int colloc_text(void *p, long long id, const char *s, size_t n) {
   }
   mark_windows(x);
   for (i = 0; i < x->words.n; i++) {
-    feature *f = &x->v->f[x->words.id[i]];
+    lp_feature *f = &x->v->f[x->words.id[i]];
     if (x->in[i] == 2) continue;
     if (x->in[i] == 1) { f->a++; x->total[0]++; }
     else { f->b++; x->total[1]++; }
@@ -725,12 +560,12 @@ static int colloc_text(void *p, long long id, const char *s, size_t n) {
 
 static int collocations(loupe_db *db, const loupe_stats_options *o,
                         lp_buf *out) {
-  vocab v = {0};
+  lp_vocab v = {0};
   colloc_ctx x = {0};
   int rc;
   x.v = &v;
   x.window = o->window > 0 ? o->window : 5;
-  rc = words_of(&v, o->term, strlen(o->term), &x.node);
+  rc = lp_words_of(&v, o->term, strlen(o->term), &x.node);
   if (rc == LOUPE_OK && x.node.n == 0) {
     snprintf(db->errmsg, sizeof db->errmsg, "collocations: the term has no "
              "word");
@@ -743,15 +578,15 @@ static int collocations(loupe_db *db, const loupe_stats_options *o,
   free(x.words.id);
   free(x.node.id);
   free(x.in);
-  vocab_free(&v);
+  lp_vocab_free(&v);
   return rc;
 }
 
 /* ---- the document-feature matrix ---- */
 
 typedef struct {
-  vocab *v;
-  id_list words;
+  lp_vocab *v;
+  lp_id_list words;
   long long *count;        /* per feature, for the current text */
   size_t ccap;
   int fixed;               /* only the features given (ids below nfixed) */
@@ -775,7 +610,7 @@ static int dfm_text(void *p, long long id, const char *s, size_t n) {
   for (i = 0; i < x->words.n; i++) x->count[x->words.id[i]]++;
   for (i = 0; i < x->words.n; i++) {
     size_t f = x->words.id[i];
-    const feature *ft = &x->v->f[f];
+    const lp_feature *ft = &x->v->f[f];
     if (x->count[f] == 0 || (x->fixed && f >= x->nfixed)) continue;
     snprintf(num, sizeof num, "%s{\"doc\":%lld,\"feature\":",
              x->out->len > 1 ? "," : "", id);
@@ -791,7 +626,7 @@ static int dfm_text(void *p, long long id, const char *s, size_t n) {
 }
 
 static int dfm(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
-  vocab v = {0};
+  lp_vocab v = {0};
   dfm_ctx x = {0};
   int rc = LOUPE_OK;
   size_t k;
@@ -799,7 +634,7 @@ static int dfm(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
   x.out = out;
   /* the features given, one per line, take the first ids */
   for (k = 0; o->features && o->features[k] && rc == LOUPE_OK; k++)
-    rc = words_of(&v, o->features[k], strlen(o->features[k]), &x.words);
+    rc = lp_words_of(&v, o->features[k], strlen(o->features[k]), &x.words);
   x.fixed = o->features != NULL;
   x.nfixed = v.n;
   if (rc == LOUPE_OK && lp_buf_append(out, "[", 1)) rc = LOUPE_ENOMEM;
@@ -807,7 +642,7 @@ static int dfm(loupe_db *db, const loupe_stats_options *o, lp_buf *out) {
   if (rc == LOUPE_OK && lp_buf_append(out, "]", 1)) rc = LOUPE_ENOMEM;
   free(x.words.id);
   free(x.count);
-  vocab_free(&v);
+  lp_vocab_free(&v);
   return rc;
 }
 
@@ -824,7 +659,7 @@ int loupe_db_stats(loupe_db *db, const loupe_stats_options *o,
     snprintf(db->errmsg, sizeof db->errmsg, "stats: missing or bad option");
     return LOUPE_EINVAL;
   }
-  if (o->kind == LOUPE_STATS_KEYNESS) rc = keyness(db, o, &json);
+  if (o->kind == LOUPE_STATS_KEYNESS) rc = keyness_read(db, o, &json);
   else if (o->kind == LOUPE_STATS_COLLOCATIONS) rc = collocations(db, o, &json);
   else rc = dfm(db, o, &json);
   if (rc == LOUPE_OK)

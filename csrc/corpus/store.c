@@ -30,11 +30,16 @@ int loupe_db_commit(loupe_db *db) {
     snprintf(db->errmsg, sizeof db->errmsg, "no transaction is open");
     return LOUPE_EMISUSE;
   }
-  rc = lp_pend_flush(db, 0);
+  rc = lp_totals_flush(db);
+  if (!rc) rc = lp_pend_flush(db, 0);
   if (rc) return rc;                /* still open: the caller rolls back */
   rc = lp_db_exec(db, "COMMIT", "commit");
-  if (rc == LOUPE_OK) db->in_txn = 0;
-  else lp_pend_reset(db);
+  if (rc == LOUPE_OK) {
+    db->in_txn = 0;
+  } else {
+    lp_pend_reset(db);
+    lp_totals_reset(db);
+  }
   return rc;
 }
 
@@ -45,6 +50,7 @@ int loupe_db_rollback(loupe_db *db) {
   rc = lp_db_exec(db, "ROLLBACK", "rollback");
   db->in_txn = 0;
   lp_pend_reset(db);
+  lp_totals_reset(db);
   return rc;
 }
 
@@ -299,6 +305,7 @@ static int primary_is(loupe_db *db, long long id, const char *path,
  */
 static int delete_article(loupe_db *db, long long id) {
   int rc = lp_cluster_drop(db, id);
+  if (!rc) rc = lp_totals_add_article(db, id, -1);   /* its words go */
   if (!rc) rc = run_id(db, ST_DEL_PARAS, id, NULL, 0, "delete paragraphs");
   if (!rc) rc = run_id(db, ST_DEL_PEOPLE, id, NULL, 0, "delete people");
   if (!rc) rc = run_id(db, ST_DEL_QUOTES, id, NULL, 0, "delete quotes");
@@ -392,13 +399,15 @@ static int end_own(loupe_db *db, int own, int rc) {
   sqlite3_stmt *st;
   if (!own) return rc;
   if (rc == LOUPE_OK) {
-    rc = lp_pend_flush(db, 0);
+    rc = lp_totals_flush(db);
+    if (!rc) rc = lp_pend_flush(db, 0);
     if (!rc) rc = lp_db_stmt(db, ST_COMMIT, &st);
     if (!rc) rc = lp_db_run(db, st, "commit");
     if (!rc) return LOUPE_OK;
   }
   sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
   lp_pend_reset(db);
+  lp_totals_reset(db);
   return rc;
 }
 

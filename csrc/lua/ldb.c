@@ -289,7 +289,7 @@ static int ldb_talking_points(lua_State *L) {
 }
 
 /* db:stats(kind, target, reference, term, features, measure, window,
- * min, limit) -> Cursor: kind 0 keyness, 1 collocations, 2 dfm (as
+ * min, limit, recount) -> Cursor: kind 0 keyness, 1 collocations, 2 dfm (as
  * loupe_stats_options); target and reference JSON arrays of ids,
  * features a list of strings or nil. Checked by loupe.corpus.stats. */
 static int ldb_stats(lua_State *L) {
@@ -317,6 +317,7 @@ static int ldb_stats(lua_State *L) {
   o.window = (int)luaL_optinteger(L, 8, 5);
   o.min_count = luaL_optinteger(L, 9, 0);
   o.limit = luaL_optinteger(L, 10, 0);
+  o.recount = lua_toboolean(L, 11);
   cu = lb_new_cursor(L, 1);
   return cursor_or_fail(L, ud, loupe_db_stats(ud->db, &o, &cu->c), "stats");
 }

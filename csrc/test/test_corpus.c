@@ -428,7 +428,7 @@ static void test_migration(void) {
 
   /* writable: migrated */
   CHECK_RC("open v2", loupe_db_open(db_path, 0, &db), LOUPE_OK);
-  CHECK(strstr(loupe_db_notices(db), "upgraded from schema version 2 to 5:"
+  CHECK(strstr(loupe_db_notices(db), "upgraded from schema version 2 to 6:"
                " 3 duplicate articles merged") != NULL, "notice: %s",
         loupe_db_notices(db));
   CHECK(strstr(loupe_db_notices(db), "1 article whose files could not be "
@@ -517,7 +517,7 @@ static void test_readonly(void) {
   CHECK_RC("newer, read-only", loupe_db_open(p, LOUPE_OPEN_READONLY, &db),
            LOUPE_EVERSION);
   CHECK(strstr(loupe_db_errmsg(db), "ro.loupe: corpus schema version 9 is "
-               "newer than this loupe's (5)") != NULL, "message: %s",
+               "newer than this loupe's (6)") != NULL, "message: %s",
         loupe_db_errmsg(db));
   loupe_db_close(db);
   CHECK_RC("newer, writable", loupe_db_open(p, 0, &db), LOUPE_EVERSION);

@@ -183,6 +183,34 @@ static void test_transactions(loupe_db *db, const long long ids[3]) {
   CHECK_RC("add before close", rc, LOUPE_OK);
 }
 
+/* loupe_db_check finds no problem (it compares the word totals kept for
+ * keyness with the articles' words counted again). */
+static void check_sound(loupe_db *db, const char *what) {
+  loupe_check_result r;
+  CHECK_RC(what, loupe_db_check(db, &r), LOUPE_OK);
+  CHECK(r.problems == 0, "%s: %s", what, r.report);
+}
+
+/* The word totals follow an edit rolled back, an edit and a removal. */
+static void test_word_totals(loupe_db *db, const long long ids[3]) {
+  loupe_add_status st;
+  long long id;
+  check_sound(db, "three pages");
+  CHECK_RC("begin", loupe_db_begin(db), LOUPE_OK);
+  CHECK_RC("edit B in a transaction", loupe_db_add(db, PAGE_B2,
+           sizeof PAGE_B2 - 1, "b.txt", &st, &id), LOUPE_OK);
+  CHECK_RC("rollback", loupe_db_rollback(db), LOUPE_OK);
+  check_sound(db, "after a rollback");
+  CHECK_RC("edit B", loupe_db_add(db, PAGE_B2, sizeof PAGE_B2 - 1, "b.txt",
+           &st, &id), LOUPE_OK);
+  CHECK_INT("B updated", st, LOUPE_UPDATED);
+  check_sound(db, "after an edit");
+  /* b.txt now holds A's content: B loses its last path and goes */
+  CHECK_RC("b.txt to A", loupe_db_link(db, "b.txt", ids[0]), LOUPE_OK);
+  CHECK_INT("B removed", db_count(db), 2);
+  check_sound(db, "after a removal");
+}
+
 static void test_get(loupe_db *db, const long long ids[3]) {
   loupe_cursor *c = NULL;
   int rc, has = 0, n = 0;
@@ -442,7 +470,7 @@ static void test_list_files(void) {
 
 int main(void) {
   static const pages_test over_pages[] = {test_transactions, test_get,
-    test_errors};
+    test_errors, test_word_totals};
   static const check_test tests[] = {test_open, test_add,
     test_close_with_cursor, test_list_files};
   over_three_pages(over_pages, sizeof over_pages / sizeof *over_pages);

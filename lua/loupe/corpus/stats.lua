@@ -41,14 +41,16 @@ local function rows(cur, err, code)
   return cursor.list(cur)
 end
 
-local KEY_OPTS = { measure = true, limit = true, min = true }
+local KEY_OPTS = { measure = true, limit = true, min = true, recount = true }
 
 --- Keyness of the articles of target against those of reference (both
 -- queries or search strings; reference nil = every other article): a
 -- list of { feature, target, reference, chi2|ll|pmi, p }, the most key
 -- first (features of the reference alone last, with negative scores).
 -- opts: measure ("chi2", "ll", "pmi"; default "chi2"), limit (50; 0 for
--- all), min (least count in the target, 0).
+-- all), min (least count in the target, 0), recount (true: count the
+-- words of every article read instead of the corpus's kept word totals;
+-- the same result, slower: a check).
 function M.keyness(corpus, target, reference, opts)
   local db = corpus:_handle()
   local tq = as_query(corpus, 1, "keyness", target, "the target")
@@ -61,6 +63,8 @@ function M.keyness(corpus, target, reference, opts)
     "option 'limit'", true) or 50
   local min = check.integer(3, "keyness", opts.min, 0, nil, "option 'min'",
     true) or 0
+  local recount = check.option(3, "keyness", opts, "recount", "boolean")
+    or false
   local tj, tids, tcode = ids_json(tq)
   if not tj then return nil, tids, tcode end
   local rj
@@ -79,7 +83,7 @@ function M.keyness(corpus, target, reference, opts)
     rj = cjson_encode(rest)
   end
   return rows(db:stats(KIND.keyness, tj, rj, nil, nil, MEASURE[measure], 5,
-    min, limit))
+    min, limit, recount))
 end
 
 local COLL_OPTS = { measure = true, limit = true, min = true, window = true,
