@@ -8,6 +8,7 @@
  * come from bench/train_dates.lua (`make train`), checked in as
  * date_weights.h.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "datepick.h"
@@ -36,7 +37,7 @@ static const char *const RULES[LP_DF__N] = {
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
   "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
-  "date-bullet", "date-embed", "date-month-echo"
+  "date-bullet", "date-embed", "date-month-echo", "date-run"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -389,15 +390,76 @@ static int same_day_key(const cand_key *a, const cand_key *b) {
   return a->day == b->day;
 }
 
+#define RUN_GAP 20   /* lines between two entries of a run of replies */
+
+/* Mark the runs of replies (LP_DF_RUN) in k[0..n), sorted by shape, then
+ * line: 3+ lines of one shape, each within RUN_GAP lines of the next,
+ * in the order of time (a list of stories runs newest first), whose days
+ * are none earlier than a date written above the run's first line
+ * (below[i]: the earliest day on the lines above candidate i's).
+ * Replies come after what they answer and are dated after it; the day
+ * above them is the post's. */
+static void reply_runs(lp_date_cand *c, const cand_key *k, size_t n,
+                       const long *below) {
+  size_t a = 0;
+  while (a < n) {
+    size_t b = a + 1, lines = 1, x;
+    long lo = lp_date_days(&c[k[a].i].d), prev = lo;
+    int rising = 1;
+    while (b < n && k[b].key == k[a].key &&
+           k[b].line - k[b - 1].line <= RUN_GAP) {
+      long d = lp_date_days(&c[k[b].i].d);
+      if (k[b].line != k[b - 1].line) {
+        lines++;
+        if (d < prev) rising = 0;
+      }
+      if (d < lo) lo = d;
+      prev = d;
+      b++;
+    }
+    if (lines >= 3 && rising && below[k[a].i] <= lo)
+      for (x = a; x < b; x++) {
+        double *f = c[k[x].i].f;   /* a reply is not "published" */
+        f[LP_DF_RUN] = !f[LP_DF_CUE_PUB] && !f[LP_DF_CUE_UPD];
+      }
+    a = b;
+  }
+}
+
+/* below[i]: the earliest day of the candidates on lines above candidate
+ * i's (LONG_MAX when none); candidates come in line order. */
+static void days_above(const lp_date_cand *c, size_t nc, long *below) {
+  size_t i = 0;
+  long lo = LONG_MAX;
+  while (i < nc) {
+    size_t j = i;
+    long here = LONG_MAX;
+    for (; j < nc && c[j].line == c[i].line; j++) {
+      long d = lp_date_days(&c[j].d);
+      below[j] = lo;
+      if (d < here) here = d;
+    }
+    if (here < lo) lo = here;
+    i = j;
+  }
+}
+
 /* For every candidate: the dates on other lines written in its shape
- * (shape[i]) and on its day (repeat[i]); sorting makes it n log n where
- * comparing each with each was quadratic (a 100 MB page holds 100,000s).
+ * (shape[i]) and on its day (repeat[i]), and whether it is one of a run
+ * of replies (reply_runs); sorting makes it n log n where comparing each
+ * with each was quadratic (a 100 MB page holds 100,000s).
  * LOUPE_OK or LOUPE_ENOMEM. */
-static int page_counts(const lp_date_cand *c, size_t nc, size_t *shape,
+static int page_counts(lp_date_cand *c, size_t nc, size_t *shape,
                        size_t *repeat) {
   cand_key *k = malloc((nc ? nc : 1) * sizeof *k);
+  long *below = malloc((nc ? nc : 1) * sizeof *below);
   size_t i;
-  if (k == NULL) return LOUPE_ENOMEM;
+  if (k == NULL || below == NULL) {
+    free(k);
+    free(below);
+    return LOUPE_ENOMEM;
+  }
+  days_above(c, nc, below);
   for (i = 0; i < nc; i++) {
     const lp_date *d = &c[i].d;
     k[i].key = ((((long)d->prec * 2 + (d->has_weekday != 0)) * 2 +
@@ -409,9 +471,11 @@ static int page_counts(const lp_date_cand *c, size_t nc, size_t *shape,
   }
   qsort(k, nc, sizeof *k, by_shape_line);
   others_in_run(k, nc, same_shape_key, shape);
+  reply_runs(c, k, nc, below);
   qsort(k, nc, sizeof *k, by_day_line);
   others_in_run(k, nc, same_day_key, repeat);
   free(k);
+  free(below);
   return LOUPE_OK;
 }
 
@@ -652,7 +716,7 @@ static int same_day(const lp_date *a, const lp_date *b) {
 static int ineligible(const lp_date_cand *c) {
   const double *f = c->f;
   if (f[LP_DF_EMBED] || f[LP_DF_YEARS] || f[LP_DF_UPD_PUB] ||
-      f[LP_DF_MONTH_ECHO] || f[LP_DF_RANGE])
+      f[LP_DF_MONTH_ECHO] || f[LP_DF_RANGE] || f[LP_DF_RUN])
     return 1;
   if (f[LP_DF_WEEKDAY] && f[LP_DF_AFTER_HEAD])
     return 1;   /* "Mittwoch, 26.02.2020" in a top bar: today's date */

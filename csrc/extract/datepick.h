@@ -63,6 +63,10 @@ enum {
   LP_DF_MONTH_ECHO, /* a month without a day, some date on the page has
                        its day in that month ("Dezember 2008" over the
                        post's "31. Dezember 2008") */
+  LP_DF_RUN,        /* in a run of 3+ dated lines written the same way,
+                       each within 20 lines of the next, none earlier than
+                       a date written above the run: replies under the
+                       post they answer (comments, a forum thread) */
   LP_DF__N
 };
 

@@ -561,6 +561,25 @@ static const struct {
    "Kurt sagt:\n9. Mai 2021 um 08:05\n\n"
    "Die Kosten sind viel zu hoch geschaetzt.\nAntworten\n",
    "2021-05-03", "date-"},
+  /* replies dated in the order written, each later than the post's
+   * date above them, between two parts of the page's text: a run of
+   * replies, none of which dates the page */
+  {"reply run",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
+   "anna am 3. Mai 2021 in Lokales\n\n"
+   "jonas\n5. Mai 2021 um 10:12\nEndlich passiert dort etwas.\n\n"
+   "petra\n7. Mai 2021 um 18:40\nUnd wer bezahlt die Busse?\n\n"
+   "kurt\n9. Mai 2021 um 08:05\nDie Kosten sind zu hoch.\n\n" DE_BODY,
+   "2021-05-03", "date-"},
+  /* the same replies above the post's text, under a bare date line */
+  {"reply run above",
+   "Gartenblog Lindenhof\n\n3. Mai 2021\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "jonas\n5. Mai 2021 um 10:12\nEndlich passiert dort etwas.\n\n"
+   "petra\n7. Mai 2021 um 18:40\nUnd wer bezahlt die Busse?\n\n"
+   "kurt\n9. Mai 2021 um 08:05\nDie Kosten sind zu hoch.\n\n" DE_BODY,
+   "2021-05-03", "date-"},
   /* the day's date in a weather box above the headline */
   {"masthead",
    "Harbor Gazette\n\n"
