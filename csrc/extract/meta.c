@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "html.h"
+#include "htmlpage.h"
 #include "dates.h"
 
 typedef struct {
@@ -498,6 +498,82 @@ static void best_date(const lp_meta *m, const char *key, unsigned outside,
   }
 }
 
+/* Into c, the first publication value of the best rank that names day
+ * (days since 1970); 0 when none does. */
+static int pub_on_day(const lp_meta *m, long day, cand *c) {
+  size_t i;
+  memset(c, 0, sizeof *c);
+  for (i = 0; i < m->n; i++) {
+    const item *it = &m->v[i];
+    lp_date d;
+    if (strcmp(it->key, "date_published") != 0) continue;
+    if (!meta_date(it->value, it->len, &d) || lp_date_days(&d) != day)
+      continue;
+    if (!c->have || it->prio < c->it->prio) {
+      c->it = it;
+      c->d = d;
+      c->have = 1;
+    }
+  }
+  return c->have;
+}
+
+/* The keys a page's own data (a script's JSON state, not JSON-LD) gives
+ * its publication under. */
+static const char *const SCRIPT_KEYS[] = {
+  "\"datePublished\"", "\"publishedDate\"", "\"published_at\"",
+  "\"publishDate\"", "\"publish_date\"", "\"pubDate\"",
+  "\"publishedAt\"", "\"date_published\"", "\"publicationDate\"", NULL
+};
+
+#define SCRIPT_VALUES 64   /* values read before the page counts as a list */
+
+/* The date of the value after a key ending at s[k] ("key": "2019-03-02..."),
+ * 0 when none. */
+static int keyed_value(const char *s, size_t n, size_t k, lp_date *d) {
+  while (k < n && (s[k] == ' ' || s[k] == '\\')) k++;
+  if (k >= n || s[k] != ':') return 0;
+  k++;
+  while (k < n && (s[k] == ' ' || s[k] == '\\')) k++;
+  if (k >= n || s[k] != '"') return 0;
+  k++;
+  return meta_date(s + k, n - k < 40 ? n - k : 40, d) && d->start == 0;
+}
+
+/* A publication date the page's scripts hold under a publication key
+ * (SCRIPT_KEYS): the first one's, when every such value in the page names
+ * the same day (several days are a list of stories, whose first need not
+ * be the article). Into *c with the page offset; 0 when none or several. */
+static int script_date(const char *w, size_t n, item *it, lp_date *out) {
+  size_t i, seen = 0, first = (size_t)-1;
+  long day = 0;
+  int k;
+  for (k = 0; SCRIPT_KEYS[k]; k++) {
+    const char *key = SCRIPT_KEYS[k];
+    size_t kl = strlen(key);
+    for (i = 0; i + kl <= n && seen < SCRIPT_VALUES; i++) {
+      const char *hit = memchr(w + i, '"', n - i);
+      lp_date d;
+      if (hit == NULL) break;
+      i = (size_t)(hit - w);
+      if (i + kl > n || memcmp(w + i, key, kl) != 0) continue;
+      if (!keyed_value(w, n, i + kl, &d)) continue;
+      if (seen++ > 0 && lp_date_days(&d) != day) return 0;
+      day = lp_date_days(&d);
+      if (i < first) {
+        first = i;
+        *out = d;
+      }
+    }
+  }
+  if (seen == 0) return 0;
+  memset(it, 0, sizeof *it);
+  it->key = "date_published";
+  it->rule = "script:publication";
+  it->work_off = first;
+  return 1;
+}
+
 /* Keep each date found in metadata in the meta list under its key, in
  * the order published, modified, <time>, URL; the modification date is
  * also the article's date_modified, the URL's is credited to the rule
@@ -587,6 +663,13 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
   if (vis.have) a->date_visible = a->date;
 
   if (pub.have && vis.have && lp_date_days(&pub.d) != lp_date_days(&vis.d)) {
+    cand agree;
+    /* the metadata gives two publication days and the page shows one of
+     * them: the shown day settles which */
+    if (pub_on_day(m, lp_date_days(&vis.d), &agree))
+      return take(h, a, &agree, NULL, arena);
+  }
+  if (pub.have && vis.have && lp_date_days(&pub.d) != lp_date_days(&vis.d)) {
     long dv = lp_date_days(&vis.d), dp = lp_date_days(&pub.d), diff = dv - dp;
     int generic = pub.it->prio >= 5, hour = pub_utc_hour(&pub.d, &tim), vote;
     /* the shown date is the modification's day, later than the
@@ -626,6 +709,16 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
   if (vis.have) return LOUPE_OK;
   if (tim.have) return take(h, a, &tim, NULL, arena);
   if (u.have) return take(h, a, &u, "url", arena);
+  {
+    item it;
+    cand sc;
+    memset(&sc, 0, sizeof sc);
+    if (script_date(h->work, h->wlen, &it, &sc.d)) {
+      sc.it = &it;
+      sc.have = 1;
+      return take(h, a, &sc, NULL, arena);
+    }
+  }
   return LOUPE_OK;
 }
 

@@ -702,6 +702,38 @@ static const struct {
    "<p class=\"meta\">Freitag, 15. M\xc3\xa4rz 2024</p>"
    HTML_BODY,
    "2024-03-14T23:10:00", "jsonld:"},
+  /* two publication days in the metadata, one of them shown: the shown
+   * one settles which */
+  {"split metadata",
+   "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+   "<meta property=\"article:published_time\" "
+   "content=\"2024-03-14T08:00:00+01:00\">"
+   "<title>Neue Turnhalle fuer die Schulstrasse</title>"
+   "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+   "\"datePublished\":\"2024-03-11T07:00:00+01:00\"}</script></head>"
+   "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
+   "<p class=\"meta\">14.03.2024</p>" HTML_BODY,
+   "2024-03-14T08:00:00+01:00", "meta:article:published_time"},
+  /* no date shown and no metadata but the page's script state, which
+   * names one publication day */
+  {"script state",
+   "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+   "<title>Neue Turnhalle fuer die Schulstrasse</title>"
+   "<script>window.__STATE__ = {\"story\": {\"id\": 77, "
+   "\"publishedDate\": \"2024-03-14T10:05:00Z\"}};</script></head>"
+   "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
+   HTML_BODY,
+   "2024-03-14T10:05:00Z", "script:"},
+  /* ... but not when the script lists several stories' days */
+  {"script list",
+   "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+   "<title>Neue Turnhalle fuer die Schulstrasse</title>"
+   "<script>window.__STATE__ = {\"teasers\": ["
+   "{\"publishedDate\": \"2024-03-14T10:05:00Z\"}, "
+   "{\"publishedDate\": \"2024-03-12T09:00:00Z\"}]};</script></head>"
+   "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
+   HTML_BODY,
+   NULL, "date-"},
   /* ... unless a <time> gives the same clock in UTC: then the evening
    * shown west of Greenwich is the page's day */
   {"zone from time",
