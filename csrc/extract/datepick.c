@@ -26,6 +26,7 @@ static double weight(int k) {
 #define MAX_PER_LINE 4      /* dates taken from one line */
 #define SCAN_BYTES 400      /* bytes of a line searched */
 #define CUE_WINDOW 60       /* bytes before a date searched for cues */
+#define EVENT_MARGIN 60     /* bytes of a sentence before a reported date */
 
 static const char *const RULES[LP_DF__N] = {
   "date-bias", "date-cue-pub", "date-cue-upd", "date-cue-neg", "date-cue-on",
@@ -37,7 +38,8 @@ static const char *const RULES[LP_DF__N] = {
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
   "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
-  "date-bullet", "date-embed", "date-month-echo", "date-run"
+  "date-bullet", "date-embed", "date-month-echo", "date-run",
+  "date-event"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -298,6 +300,8 @@ static void line_features(const lp_text *t, const lp_layout *lay,
       utf8_chars(s, l->len) - utf8_chars(s + a, c->d.end - a) > 45)
     f[LP_DF_IN_TEXT] = 1;
   f[LP_DF_PROSE] = l->label == LOUPE_LINE_BODY && l->nwords > 25;
+  f[LP_DF_EVENT] = f[LP_DF_PROSE] && f[LP_DF_IN_TEXT] &&
+                   a > EVENT_MARGIN && c->d.end + EVENT_MARGIN / 3 < l->len;
   f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
   f[LP_DF_BULLET] = (l->flags & LP_F_BULLET) != 0 ||
                     (b && (b->in & LP_IN_LI));
@@ -720,6 +724,8 @@ static int ineligible(const lp_date_cand *c) {
     return 1;
   if (f[LP_DF_WEEKDAY] && f[LP_DF_AFTER_HEAD])
     return 1;   /* "Mittwoch, 26.02.2020" in a top bar: today's date */
+  if (f[LP_DF_EVENT])
+    return 1;   /* "... the summit on 12 May 2020 agreed ...": reported */
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
       !f[LP_DF_NEAR_BEFORE])
     return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */

@@ -64,9 +64,13 @@ enum {
                        its day in that month ("Dezember 2008" over the
                        post's "31. Dezember 2008") */
   LP_DF_RUN,        /* in a run of 3+ dated lines written the same way,
-                       each within 20 lines of the next, none earlier than
-                       a date written above the run: replies under the
-                       post they answer (comments, a forum thread) */
+                       each within 20 lines of the next, oldest first,
+                       none earlier than a date written above the run:
+                       replies under the post they answer (comments, a
+                       forum thread) */
+  LP_DF_EVENT,      /* in the middle of a sentence of the body's prose,
+                       no cue before it: a day the article reports ("the
+                       summit on 12 May 2020 agreed"), not its own */
   LP_DF__N
 };
 

@@ -580,6 +580,27 @@ static const struct {
    "petra\n7. Mai 2021 um 18:40\nUnd wer bezahlt die Busse?\n\n"
    "kurt\n9. Mai 2021 um 08:05\nDie Kosten sind zu hoch.\n\n" DE_BODY,
    "2021-05-03", "date-"},
+  /* a day the article reports in the middle of a sentence of its text
+   * is the event's, not the article's: no date */
+  {"reported event",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "Der Gemeinderat wird nach einer langen Debatte im alten Rathaus "
+   "am 12. Mai 2024 "
+   "ueber den Antrag der Vereine abstimmen, die seit dem Winter in der "
+   "Halle der Nachbargemeinde trainieren muessen und dafuer weite Wege "
+   "in Kauf nehmen.\n\n" DE_BODY,
+   NULL, "date-"},
+  /* ... but a date at the end of the lead, after its last sentence, is
+   * the page's */
+  {"date after the lead",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "Der Gemeinderat hat nach langer Debatte im Rathaus den Antrag der "
+   "Vereine gebilligt, die seit dem Winter in der Halle der "
+   "Nachbargemeinde trainieren und dafuer weite Wege in Kauf "
+   "nehmen.Montag, 13. Mai 2024\n\n" DE_BODY,
+   "2024-05-13", "date-"},
   /* the day's date in a weather box above the headline */
   {"masthead",
    "Harbor Gazette\n\n"
