@@ -163,6 +163,28 @@ static int word_before_is(const char *s, size_t a, const char *const *list) {
   return 0;
 }
 
+/* Does "<a piece of writing> vom" stand right before s[a] ("Artikel vom
+ * 31.10.23", "Beitrag vom 2. Mai")? The piece is the page's: a
+ * publication cue, where "vom" alone opens a span or cites a document. */
+static int piece_of(const char *s, size_t a) {
+  static const char *const PIECE[] = {
+    "artikel", "beitrag", "meldung", "nachricht", "pressemitteilung",
+    "mitteilung", "eintrag", "news", "post", NULL
+  };
+  const char *const *w;
+  size_t e = a, b;
+  while (e > 0 && s[e - 1] == ' ') e--;
+  if (e < 5 || !lp_starts_ci(s + e - 3, 3, "vom") || s[e - 4] != ' ')
+    return 0;
+  e -= 4;
+  while (e > 0 && s[e - 1] == ' ') e--;
+  b = e;
+  while (b > 0 && ((s[b - 1] | 32) >= 'a' && (s[b - 1] | 32) <= 'z')) b--;
+  for (w = PIECE; *w; w++)
+    if (strlen(*w) == e - b && lp_starts_ci(s + b, e - b, *w)) return 1;
+  return 0;
+}
+
 static int is_by_line(const char *s, size_t n) {
   size_t k = lead_len(s, n);
   const char *const *w;
@@ -261,6 +283,11 @@ static void line_features(const lp_text *t, const lp_layout *lay,
     f[LP_DF_CUE_UPD] = upd != 0 && upd > pub;
   }
   f[LP_DF_CUE_NEG] = any_in(s + lo, a - lo, CUE_NEG);
+  if (piece_of(s, a)) {
+    f[LP_DF_CUE_PUB] = 1;
+    f[LP_DF_CUE_UPD] = 0;
+    f[LP_DF_CUE_NEG] = 0;
+  }
   f[LP_DF_CUE_ON] = word_before_is(s, a, CUE_ON);
   if (lead_len(s, a) == a) {
     f[LP_DF_LINE_START] = 1;

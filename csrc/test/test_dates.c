@@ -601,6 +601,13 @@ static const struct {
    "Nachbargemeinde trainieren und dafuer weite Wege in Kauf "
    "nehmen.Montag, 13. Mai 2024\n\n" DE_BODY,
    "2024-05-13", "date-"},
+  /* "Artikel vom" names the page's own piece: a publication cue, not
+   * the "vom" that opens a span */
+  {"article of",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
+   "Artikel vom 31.10.23\n\nAnna Berg | 22.11.22\n\n" DE_BODY,
+   "2023-10-31", "date-"},
   /* the day's date in a weather box above the headline */
   {"masthead",
    "Harbor Gazette\n\n"
