@@ -39,7 +39,7 @@ static const char *const RULES[LP_DF__N] = {
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
   "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
   "date-bullet", "date-embed", "date-month-echo", "date-run",
-  "date-event"
+  "date-event", "date-credit"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -71,6 +71,11 @@ static const char *const CUE_NEG[] = {
   "born", "expire", "frist", "anmeld", "registr", "ende ", "ends ",
   "from ", "vom ", "ab ", "du ", "jusqu", "hasta", "desde", "fino",
   "wochenbericht", "ausgabe", "issue ", "heft", NULL
+};
+/* A picture's credit before a date: the day the picture was taken. */
+static const char *const CREDIT_WORDS[] = {
+  "foto:", "fotos:", "photo:", "photos:", "bild:", "image:", "picture:",
+  "credit:", "cr\xc3\xa9" "dit photo", NULL
 };
 static const char *const CUE_ON[] = {
   "on", "am", "le", "el", "il", "op", "em", "den", "dnia", "vom", NULL
@@ -283,6 +288,7 @@ static void line_features(const lp_text *t, const lp_layout *lay,
     f[LP_DF_CUE_UPD] = upd != 0 && upd > pub;
   }
   f[LP_DF_CUE_NEG] = any_in(s + lo, a - lo, CUE_NEG);
+  f[LP_DF_CREDIT] = any_in(s + lo, a - lo, CREDIT_WORDS);
   if (piece_of(s, a)) {
     f[LP_DF_CUE_PUB] = 1;
     f[LP_DF_CUE_UPD] = 0;
@@ -751,7 +757,7 @@ static int ineligible(const lp_date_cand *c) {
     return 1;
   if (f[LP_DF_WEEKDAY] && f[LP_DF_AFTER_HEAD])
     return 1;   /* "Mittwoch, 26.02.2020" in a top bar: today's date */
-  if (f[LP_DF_EVENT])
+  if (f[LP_DF_EVENT] || f[LP_DF_CREDIT])
     return 1;   /* "... the summit on 12 May 2020 agreed ...": reported */
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
       !f[LP_DF_NEAR_BEFORE])

@@ -71,6 +71,8 @@ enum {
   LP_DF_EVENT,      /* in the middle of a sentence of the body's prose,
                        no cue before it: a day the article reports ("the
                        summit on 12 May 2020 agreed"), not its own */
+  LP_DF_CREDIT,     /* a picture's credit before it ("Foto: A. Berg,
+                       16.01.2022"): the day the picture was taken */
   LP_DF__N
 };
 

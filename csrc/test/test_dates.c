@@ -608,6 +608,12 @@ static const struct {
    "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
    "Artikel vom 31.10.23\n\nAnna Berg | 22.11.22\n\n" DE_BODY,
    "2023-10-31", "date-"},
+  /* a picture's credit under the headline dates the picture */
+  {"picture credit",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "Die alte Halle im Winter (Foto: Anna Berg, 16.01.2022)\n\n" DE_BODY,
+   NULL, "date-"},
   /* the day's date in a weather box above the headline */
   {"masthead",
    "Harbor Gazette\n\n"
