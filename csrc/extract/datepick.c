@@ -39,7 +39,7 @@ static const char *const RULES[LP_DF__N] = {
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
   "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
   "date-bullet", "date-embed", "date-month-echo", "date-run",
-  "date-event", "date-credit"
+  "date-event", "date-credit", "date-relative"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -701,6 +701,50 @@ static int collect(const lp_text *t, unsigned char *dated, lp_date_cand **out,
   return LOUPE_OK;
 }
 
+#define REL_LINE 80   /* the longest line a relative date is read on */
+
+/* Relative dates ("vor 3 Stunden", "2 days ago") on short lines without
+ * a date, read against the day's date the page shows at its top: its
+ * first date, above the headline and outside its zone, and none later on
+ * the page (a masthead, a top bar). That is the page's own "now", never
+ * the reader's clock. Appended to *pc with their line's features.
+ * LOUPE_OK or LOUPE_ENOMEM. */
+static int add_relative(const lp_text *t, const lp_layout *lay,
+                        size_t title, const unsigned char *dated,
+                        lp_date_cand **pc, size_t *pn) {
+  lp_date_cand *c = *pc;
+  size_t nc = *pn, cap = *pn, i;
+  lp_date now;
+  if (nc == 0 || title == LP_NONE || c[0].line >= title ||
+      c[0].f[LP_DF_HEAD] || c[0].f[LP_DF_NEAR_BEFORE] ||
+      c[0].d.day <= 0)
+    return LOUPE_OK;
+  now = c[0].d;
+  for (i = 1; i < nc; i++)
+    if (lp_date_days(&c[i].d) > lp_date_days(&now)) return LOUPE_OK;
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    lp_date d;
+    if (dated[i] || l->len > REL_LINE ||
+        !lp_date_relative(LP_LINE_PTR(t, l), l->len, &now, &d))
+      continue;
+    if (nc == cap) {
+      lp_date_cand *nv = realloc(c, (cap + 4) * sizeof *c);
+      if (nv == NULL) return LOUPE_ENOMEM;
+      *pc = c = nv;
+      cap += 4;
+    }
+    memset(&c[nc], 0, sizeof c[nc]);
+    c[nc].d = d;
+    c[nc].line = i;
+    line_features(t, lay, title, dated, &c[nc]);
+    c[nc].f[LP_DF_RELATIVE] = 1;
+    nc++;
+  }
+  *pn = nc;
+  return LOUPE_OK;
+}
+
 int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
                        const char *lang, lp_date_cand **out, size_t *n) {
   size_t i, nc = 0;
@@ -722,6 +766,7 @@ int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
     }
     rc = page_features(c, nc, title);
   }
+  if (rc == LOUPE_OK) rc = add_relative(t, lay, title, dated, &c, &nc);
   if (rc == LOUPE_OK) {
     for (i = 0; i < nc; i++) score(&c[i]);
     *out = c;

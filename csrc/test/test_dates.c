@@ -362,6 +362,43 @@ static void test_from(void) {
         "found", "(none)");
 }
 
+/* lp_date_relative: phrases in several languages against a "now" the
+ * page gives (2024-03-01 01:30, or the day alone). */
+static void test_relative(void) {
+  static const struct {
+    const char *s, *want;   /* want NULL: no date */
+    int clock;              /* now has its time of day */
+  } cases[] = {
+    {"vor 3 Tagen", "2024-02-27", 0},
+    {"2 days ago", "2024-02-28", 0},
+    {"il y a 1 semaine", "2024-02-23", 0},
+    {"hace 2 horas", "2024-02-29", 1},     /* 01:30 less 2 hours */
+    {"vor 45 Minuten", "2024-03-01", 1},
+    {"3 giorni fa", "2024-02-27", 0},
+    {"5 dagen geleden", "2024-02-25", 0},
+    {"vor 3 Stunden", NULL, 0},            /* hours need the page's clock */
+    {"3 Tage Urlaub", NULL, 0},            /* a number of days, no date */
+    {"Kapitel 3 Tag 2", NULL, 0}
+  };
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    lp_date now, d;
+    char buf[40] = "(none)";
+    memset(&now, 0, sizeof now);
+    now.year = 2024;
+    now.month = 3;
+    now.day = 1;
+    now.hour = cases[i].clock ? 1 : -1;
+    now.minute = cases[i].clock ? 30 : -1;
+    now.second = -1;
+    now.prec = cases[i].clock ? LOUPE_PREC_MINUTE : LOUPE_PREC_DAY;
+    if (lp_date_relative(cases[i].s, strlen(cases[i].s), &now, &d))
+      lp_date_format(&d, buf, sizeof buf);
+    check(strcmp(buf, cases[i].want ? cases[i].want : "(none)") == 0,
+          cases[i].s, "relative", buf, cases[i].want ? cases[i].want : "(none)");
+  }
+}
+
 /* lp_date_format: precisions, zones and truncation, on 2019-03-07
  * 09:05:04. */
 static void test_format(void) {
@@ -614,6 +651,15 @@ static const struct {
    "Neue Turnhalle fuer die Schulstrasse\n\n"
    "Die alte Halle im Winter (Foto: Anna Berg, 16.01.2022)\n\n" DE_BODY,
    NULL, "date-"},
+  /* a relative date under the headline, read against the day's date
+   * the site shows at its top */
+  {"relative",
+   "Harbor Gazette\n\nMonday, November 18, 2019\n\n"
+   "  * Home\n  * Local\n  * Sport\n  * Weather\n  * Contact\n"
+   "  * Archive\n  * Jobs\n  * Events\n\n"
+   "Old ferry pier to close for repairs\n\n"
+   "By Mara Quill | 2 days ago\n\n" EN_BODY,
+   "2019-11-16", "date-"},
   /* the day's date in a weather box above the headline */
   {"masthead",
    "Harbor Gazette\n\n"
@@ -787,6 +833,6 @@ static void test_pages(void) {
 
 int main(void) {
   static const check_test tests[] = {test_cases, test_month_names, test_from,
-    test_format, test_fuzz, test_pages};
+    test_format, test_relative, test_fuzz, test_pages};
   return check_run("test_dates", tests, sizeof tests / sizeof *tests);
 }
