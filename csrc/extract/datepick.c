@@ -703,8 +703,9 @@ static int collect(const lp_text *t, unsigned char *dated, lp_date_cand **out,
 
 #define REL_LINE 80   /* the longest line a relative date is read on */
 
-/* Relative dates ("vor 3 Stunden", "2 days ago") on short lines without
- * a date, read against the day's date the page shows at its top: its
+/* Relative dates ("vor 3 Stunden", "2 days ago") and days without a year
+ * ("6. Oktober") on short lines without a date, read against the day's
+ * date the page shows at its top: its
  * first date, above the headline and outside its zone, and none later on
  * the page (a masthead, a top bar). That is the page's own "now", never
  * the reader's clock. Appended to *pc with their line's features.
@@ -726,7 +727,8 @@ static int add_relative(const lp_text *t, const lp_layout *lay,
     const lp_line *l = &t->lines[i];
     lp_date d;
     if (dated[i] || l->len > REL_LINE ||
-        !lp_date_relative(LP_LINE_PTR(t, l), l->len, &now, &d))
+        (!lp_date_relative(LP_LINE_PTR(t, l), l->len, &now, &d) &&
+         !lp_date_noyear(LP_LINE_PTR(t, l), l->len, &now, &d)))
       continue;
     if (nc == cap) {
       lp_date_cand *nv = realloc(c, (cap + 4) * sizeof *c);

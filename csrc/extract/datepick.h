@@ -73,8 +73,9 @@ enum {
                        summit on 12 May 2020 agreed"), not its own */
   LP_DF_CREDIT,     /* a picture's credit before it ("Foto: A. Berg,
                        16.01.2022"): the day the picture was taken */
-  LP_DF_RELATIVE,   /* a relative date ("vor 3 Stunden") read against
-                       the day's date the page shows at its top */
+  LP_DF_RELATIVE,   /* a relative date ("vor 3 Stunden") or a day
+                       without its year ("6. Oktober") read against the
+                       day's date the page shows at its top */
   LP_DF__N
 };
 

@@ -133,3 +133,78 @@ int lp_date_relative(const char *s, size_t len, const lp_date *now,
   }
   return 0;
 }
+
+/* The day number (1..31) standing right before the month word at a
+ * ("6. Oktober", "24 Mai", "6 de mayo"), or after it ending at b ("Jul
+ * 11", "October 6,"): 0 when none. The span grows to [*s0, *e0). */
+static int day_by(const uch *u, size_t len, size_t a, size_t b, size_t *s0,
+                  size_t *e0) {
+  size_t p = a, q;
+  int v = 0;
+  while (p > 0 && u[p - 1] == ' ') p--;
+  if (p >= 3 && u[p - 1] == 'e' && u[p - 2] == 'd' && u[p - 3] == ' ')
+    p -= 3;                                           /* "6 de mayo" */
+  if (p > 0 && u[p - 1] == '.') p--;
+  q = p;
+  while (q > 0 && is_digit(u[q - 1]) && p - q < 2) q--;
+  if (q < p && (q == 0 || !is_alnum(u[q - 1])) && p < a &&
+      read_num(u, len, q, 2, &v) == (int)(p - q) && v >= 1 && v <= 31) {
+    *s0 = q;
+    *e0 = b;
+    return v;
+  }
+  q = skip_ws(u, len, b, 2);
+  if (q > b && read_num(u, len, q, 2, &v) > 0 && v >= 1 && v <= 31) {
+    size_t r = q + (v > 9 ? 2 : 1);
+    if (r < len && is_digit(u[r])) return 0;
+    if (r < len && is_alpha(u[r]) && !(r + 1 < len && is_alpha(u[r + 1]) &&
+                                       (r + 2 >= len || !is_alpha(u[r + 2]))))
+      return 0;                                       /* "11th" passes */
+    *s0 = a;
+    *e0 = r;
+    return v;
+  }
+  return 0;
+}
+
+int lp_date_noyear(const char *s, size_t len, const lp_date *now,
+                   lp_date *out) {
+  const uch *u = (const uch *)s;
+  size_t p = 0;
+  while (p < len) {
+    size_t b, s0, e0;
+    int m, flags, d, y;
+    lp_date t;
+    if (!is_alpha(u[p]) && !(u[p] >= 0xC3 && is_wide_letter(u, len, p))) {
+      p++;
+      continue;
+    }
+    b = lp_dl_word_end(u, len, p);
+    if (b == p) {
+      p++;
+      continue;
+    }
+    if ((p > 0 && is_alpha(u[p - 1])) ||
+        (m = lp_dl_month_of(u, p, b, &flags)) == 0 ||
+        (d = day_by(u, len, p, b, &s0, &e0)) == 0) {
+      p = b;
+      continue;
+    }
+    /* the latest such day not after now: the page's year, or the one
+     * before it when the day would come later than now */
+    y = now->year;
+    memset(&t, 0, sizeof t);
+    t.year = y;
+    t.month = m;
+    t.day = d;
+    if (lp_date_days(&t) > lp_date_days(now)) t.year = --y;
+    if (!lp_dl_valid_ymd(t.year, m, d)) return 0;
+    t.hour = t.minute = t.second = -1;
+    t.prec = LOUPE_PREC_DAY;
+    t.start = s0;
+    t.end = e0;
+    *out = t;
+    return 1;
+  }
+  return 0;
+}

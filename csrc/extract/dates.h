@@ -64,6 +64,15 @@ int lp_date_relative(const char *s, size_t len, const lp_date *now,
                      lp_date *out);
 
 /*
+ * Read a day and month name without a year in s[0..len) ("6. Oktober",
+ * "24 Mai", "Jul 11", "14 Gennaio") against now, a date the page
+ * itself gives: the year is now's, or the one before when the day would
+ * come after now. Fills out (day precision) and returns 1, or 0.
+ */
+int lp_date_noyear(const char *s, size_t len, const lp_date *now,
+                   lp_date *out);
+
+/*
  * Write d as ISO 8601 at d->prec: "2019-11", "2024-04-16",
  * "2015-09-11T21:03", "2022-03-14T11:35Z", "2025-01-17T20:59+08:00",
  * "2022-01-26T14:39:31-05:00".

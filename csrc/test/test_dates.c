@@ -399,6 +399,40 @@ static void test_relative(void) {
   }
 }
 
+/* lp_date_noyear: a day and month name without a year, against a "now"
+ * of 2024-03-01: this year's, or last year's when it would be later. */
+static void test_noyear(void) {
+  static const struct {
+    const char *s, *want;
+  } cases[] = {
+    {"6. Februar", "2024-02-06"},
+    {"24 ao\xc3\xbbt", "2023-08-24"},
+    {"Jul 11", "2023-07-11"},
+    {"posted Feb 29th", "2024-02-29"},
+    {"14 Gennaio", "2024-01-14"},
+    {"6 de mayo", "2023-05-06"},
+    {"1. M\xc3\xa4rz", "2024-03-01"},
+    {"Mai", NULL},              /* no day */
+    {"Top 40 Mai", NULL},       /* a number not a day */
+    {"Mai 2019", NULL}          /* no day, and a year: not this reader's */
+  };
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    lp_date now, d;
+    char buf[40] = "(none)";
+    memset(&now, 0, sizeof now);
+    now.year = 2024;
+    now.month = 3;
+    now.day = 1;
+    now.hour = now.minute = now.second = -1;
+    now.prec = LOUPE_PREC_DAY;
+    if (lp_date_noyear(cases[i].s, strlen(cases[i].s), &now, &d))
+      lp_date_format(&d, buf, sizeof buf);
+    check(strcmp(buf, cases[i].want ? cases[i].want : "(none)") == 0,
+          cases[i].s, "no year", buf, cases[i].want ? cases[i].want : "(none)");
+  }
+}
+
 /* lp_date_format: precisions, zones and truncation, on 2019-03-07
  * 09:05:04. */
 static void test_format(void) {
@@ -660,6 +694,15 @@ static const struct {
    "Old ferry pier to close for repairs\n\n"
    "By Mara Quill | 2 days ago\n\n" EN_BODY,
    "2019-11-16", "date-"},
+  /* a day without its year under the headline takes the year of the
+   * day's date the site shows at its top */
+  {"no year",
+   "Gartenblog Lindenhof\n\nFreitag, 8. M\xc3\xa4rz 2024\n\n"
+   "  * Start\n  * Lokal\n  * Sport\n  * Kultur\n  * Wetter\n"
+   "  * Kontakt\n  * Archiv\n  * Termine\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "Anna Berg, 6. M\xc3\xa4rz\n\n" DE_BODY,
+   "2024-03-06", "date-"},
   /* the day's date in a weather box above the headline */
   {"masthead",
    "Harbor Gazette\n\n"
@@ -833,6 +876,6 @@ static void test_pages(void) {
 
 int main(void) {
   static const check_test tests[] = {test_cases, test_month_names, test_from,
-    test_format, test_relative, test_fuzz, test_pages};
+    test_format, test_relative, test_noyear, test_fuzz, test_pages};
   return check_run("test_dates", tests, sizeof tests / sizeof *tests);
 }
