@@ -703,6 +703,14 @@ static int collect(const lp_text *t, unsigned char *dated, lp_date_cand **out,
 
 #define REL_LINE 80   /* the longest line a relative date is read on */
 
+/* Does s[0..n) hold a digit? (Both forms need a number.) */
+static int has_digit(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (s[i] >= '0' && s[i] <= '9') return 1;
+  return 0;
+}
+
 /* Relative dates ("vor 3 Stunden", "2 days ago") and days without a year
  * ("6. Oktober") on short lines without a date, read against the day's
  * date the page shows at its top: its
@@ -727,6 +735,7 @@ static int add_relative(const lp_text *t, const lp_layout *lay,
     const lp_line *l = &t->lines[i];
     lp_date d;
     if (dated[i] || l->len > REL_LINE ||
+        !has_digit(LP_LINE_PTR(t, l), l->len) ||
         (!lp_date_relative(LP_LINE_PTR(t, l), l->len, &now, &d) &&
          !lp_date_noyear(LP_LINE_PTR(t, l), l->len, &now, &d)))
       continue;

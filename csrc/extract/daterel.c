@@ -167,6 +167,17 @@ static int day_by(const uch *u, size_t len, size_t a, size_t b, size_t *s0,
   return 0;
 }
 
+/* Is a digit within a few bytes before the word u[a,b) or after it (a
+ * day's place)? Words without one are never looked up as months. */
+static int digit_near(const uch *u, size_t len, size_t a, size_t b) {
+  size_t k;
+  for (k = a > 5 ? a - 5 : 0; k < a; k++)
+    if (is_digit(u[k])) return 1;
+  for (k = b; k < len && k < b + 3; k++)
+    if (is_digit(u[k])) return 1;
+  return 0;
+}
+
 int lp_date_noyear(const char *s, size_t len, const lp_date *now,
                    lp_date *out) {
   const uch *u = (const uch *)s;
@@ -184,7 +195,7 @@ int lp_date_noyear(const char *s, size_t len, const lp_date *now,
       p++;
       continue;
     }
-    if ((p > 0 && is_alpha(u[p - 1])) ||
+    if ((p > 0 && is_alpha(u[p - 1])) || !digit_near(u, len, p, b) ||
         (m = lp_dl_month_of(u, p, b, &flags)) == 0 ||
         (d = day_by(u, len, p, b, &s0, &e0)) == 0) {
       p = b;
