@@ -574,6 +574,59 @@ static int script_date(const char *w, size_t n, item *it, lp_date *out) {
   return 1;
 }
 
+/* Does the tag around s[at] (from its '<') name the hAtom publication or
+ * update in its class ("published", "updated", "entry-date")? */
+static int hatom_tag(const char *s, size_t at) {
+  static const char *const CLS[] = {"published", "updated", "entry-date",
+                                    NULL};
+  size_t lt = at, k;
+  while (lt > 0 && at - lt < 300 && s[lt] != '<' && s[lt] != '>') lt--;
+  if (s[lt] != '<') return 0;
+  for (k = 0; CLS[k]; k++) {
+    size_t m = strlen(CLS[k]), i;
+    for (i = lt; i + m <= at; i++)
+      if (memcmp(s + i, CLS[k], m) == 0) return 1;
+  }
+  return 0;
+}
+
+/* The hAtom microformat's date: an element whose class names the
+ * publication or update and whose title holds the date in ISO form
+ * (<abbr class="published" title="2013-04-04T18:52:11+00:00">), when
+ * every such title names one day. As script_date. */
+static int hatom_date(const char *w, size_t n, item *it, lp_date *out) {
+  static const char KEY[] = "title=\"";
+  size_t i, seen = 0, first = 0;
+  long day = 0;
+  for (i = 0; i + sizeof KEY < n && seen < SCRIPT_VALUES; i++) {
+    const char *hit = memchr(w + i, 't', n - i);
+    lp_date d;
+    if (hit == NULL) break;
+    i = (size_t)(hit - w);
+    if (i + sizeof KEY > n || memcmp(w + i, KEY, sizeof KEY - 1) != 0)
+      continue;
+    if (i + sizeof KEY + 10 > n || w[i + sizeof KEY - 1] < '1' ||
+        w[i + sizeof KEY - 1] > '2' || w[i + sizeof KEY + 3] != '-')
+      continue;                                   /* ISO: "2013-..." */
+    if (!meta_date(w + i + sizeof KEY - 1, 40 < n - i - sizeof KEY + 1
+                       ? 40 : n - i - sizeof KEY + 1, &d) ||
+        !hatom_tag(w, i))
+      continue;
+    if (seen++ > 0 && lp_date_days(&d) != day) return 0;
+    if (seen == 1) {
+      day = lp_date_days(&d);
+      first = i;
+      *out = d;
+    }
+  }
+  if (seen == 0) return 0;
+  memset(it, 0, sizeof *it);
+  it->key = "date_published";
+  it->rule = "hatom:title";
+  it->work_off = first;
+  return 1;
+}
+
 /* Keep each date found in metadata in the meta list under its key, in
  * the order published, modified, <time>, URL; the modification date is
  * also the article's date_modified, the URL's is credited to the rule
@@ -713,7 +766,8 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
     item it;
     cand sc;
     memset(&sc, 0, sizeof sc);
-    if (script_date(h->work, h->wlen, &it, &sc.d)) {
+    if (script_date(h->work, h->wlen, &it, &sc.d) ||
+        hatom_date(h->work, h->wlen, &it, &sc.d)) {
       sc.it = &it;
       sc.have = 1;
       return take(h, a, &sc, NULL, arena);

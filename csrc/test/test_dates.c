@@ -847,6 +847,14 @@ static const struct {
    "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
    HTML_BODY,
    "2024-03-14T10:05:00Z", "script:"},
+  /* no date shown, no metadata: the hAtom microformat's title */
+  {"hatom",
+   "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+   "<title>Neue Turnhalle fuer die Schulstrasse</title></head>"
+   "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
+   "<span class=\"entry-meta updated\" title=\"2013-04-04T18:52:11+00:00\">"
+   "</span>" HTML_BODY,
+   "2013-04-04T18:52:11Z", "hatom:"},
   /* ... but not when the script lists several stories' days */
   {"script list",
    "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
