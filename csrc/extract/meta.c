@@ -489,6 +489,8 @@ static void best_date(const lp_meta *m, const char *key, unsigned outside,
     lp_date d;
     if (strcmp(it->key, key) != 0) continue;
     if (it->in & outside) continue;
+    /* a <time> in a comment or a related list dates that, not the page */
+    if (outside && (it->cls & (LP_CW_COMMENT | LP_CW_RELATED))) continue;
     if (!meta_date(it->value, it->len, &d)) continue;
     if (!c->have || it->prio < c->it->prio) {
       c->it = it;

@@ -847,6 +847,18 @@ static const struct {
    "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
    HTML_BODY,
    "2024-03-14T10:05:00Z", "script:"},
+  /* a <time> in a comment votes for no day of the page's: the metadata's
+   * publication stands against the comment's date shown */
+  {"time in a comment",
+   HTML_HEAD("{\"@type\":\"NewsArticle\","
+             "\"datePublished\":\"2012-06-30T10:00:00+02:00\"}")
+   "<p>Die Gemeinde hat am Montag den Bau einer neuen Turnhalle "
+   "beschlossen, nachdem die alte Halle im Winter wegen Schimmel "
+   "geschlossen werden musste und die Vereine seitdem ausweichen.</p>"
+   "</article><div class=\"comments\"><p>jonas</p><p><time datetime=\""
+   "2014-01-15T23:36\">15. Januar 2014 um 23:36</time></p>"
+   "<p>Schoen, dass es endlich losgeht.</p></div></main></body></html>",
+   "2012-06-30T10:00:00+02:00", "jsonld:"},
   /* no date shown, no metadata: the hAtom microformat's title */
   {"hatom",
    "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
