@@ -126,8 +126,9 @@ local K = #names
 -- headline's zone, an embedded post's signature, a line listing bare
 -- years, a weekday-dated line later than the headline's date away from
 -- it, an update's date on a line with the publication's, a month whose
--- day the page writes, one end of a range) are left out of the ranking
--- here too.
+-- day the page writes, one end of a range, a run of replies, a day
+-- reported mid-sentence in the body, a picture's credit) are left out of
+-- the ranking here too.
 do
   local col = {}
   for k, n in ipairs(names) do col[n] = k end
@@ -136,8 +137,10 @@ do
   local em, ye = col.embed, col.years
   local function ineligible(f)
     local me = col["month-echo"]
+    local ru, ev = col.run, col.event
     if (em and f[em] == 1) or f[ye] == 1 or f[col["upd-pub"]] == 1 or
-       (me and f[me] == 1) or f[col.range] == 1 then
+       (me and f[me] == 1) or f[col.range] == 1 or (ru and f[ru] == 1) or
+       (ev and f[ev] == 1) or (col.credit and f[col.credit] == 1) then
       return true
     end
     if f[col.weekday] == 1 and f[col["after-head"]] == 1 then return true end

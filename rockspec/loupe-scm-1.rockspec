@@ -62,6 +62,7 @@ build = {
         "csrc/extract/cueafter.c",
         "csrc/extract/dateclock.c",
         "csrc/extract/datepick.c",
+        "csrc/extract/daterel.c",
         "csrc/extract/dates.c",
         "csrc/extract/datewords.c",
         "csrc/extract/dedupe.c",

@@ -8,6 +8,7 @@
  * come from bench/train_dates.lua (`make train`), checked in as
  * date_weights.h.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "datepick.h"
@@ -25,6 +26,7 @@ static double weight(int k) {
 #define MAX_PER_LINE 4      /* dates taken from one line */
 #define SCAN_BYTES 400      /* bytes of a line searched */
 #define CUE_WINDOW 60       /* bytes before a date searched for cues */
+#define EVENT_MARGIN 60     /* bytes of a sentence before a reported date */
 
 static const char *const RULES[LP_DF__N] = {
   "date-bias", "date-cue-pub", "date-cue-upd", "date-cue-neg", "date-cue-on",
@@ -36,7 +38,8 @@ static const char *const RULES[LP_DF__N] = {
   "date-dom-boiler", "date-dom-date", "date-range", "date-after-head",
   "date-upd-pub", "date-years", "date-series", "date-shape", "date-order",
   "date-masthead", "date-dom-article", "date-dom-time", "date-dom-header",
-  "date-bullet", "date-embed", "date-month-echo"
+  "date-bullet", "date-embed", "date-month-echo", "date-run",
+  "date-event", "date-credit", "date-relative"
 };
 
 const char *lp_date_feature_name(int k) {
@@ -68,6 +71,11 @@ static const char *const CUE_NEG[] = {
   "born", "expire", "frist", "anmeld", "registr", "ende ", "ends ",
   "from ", "vom ", "ab ", "du ", "jusqu", "hasta", "desde", "fino",
   "wochenbericht", "ausgabe", "issue ", "heft", NULL
+};
+/* A picture's credit before a date: the day the picture was taken. */
+static const char *const CREDIT_WORDS[] = {
+  "foto:", "fotos:", "photo:", "photos:", "bild:", "image:", "picture:",
+  "credit:", "cr\xc3\xa9" "dit photo", NULL
 };
 static const char *const CUE_ON[] = {
   "on", "am", "le", "el", "il", "op", "em", "den", "dnia", "vom", NULL
@@ -157,6 +165,28 @@ static int word_before_is(const char *s, size_t a, const char *const *list) {
   if (b == e || e - b > 6) return 0;
   for (; *list; list++)
     if (strlen(*list) == e - b && lp_starts_ci(s + b, e - b, *list)) return 1;
+  return 0;
+}
+
+/* Does "<a piece of writing> vom" stand right before s[a] ("Artikel vom
+ * 31.10.23", "Beitrag vom 2. Mai")? The piece is the page's: a
+ * publication cue, where "vom" alone opens a span or cites a document. */
+static int piece_of(const char *s, size_t a) {
+  static const char *const PIECE[] = {
+    "artikel", "beitrag", "meldung", "nachricht", "pressemitteilung",
+    "mitteilung", "eintrag", "news", "post", NULL
+  };
+  const char *const *w;
+  size_t e = a, b;
+  while (e > 0 && s[e - 1] == ' ') e--;
+  if (e < 5 || !lp_starts_ci(s + e - 3, 3, "vom") || s[e - 4] != ' ')
+    return 0;
+  e -= 4;
+  while (e > 0 && s[e - 1] == ' ') e--;
+  b = e;
+  while (b > 0 && ((s[b - 1] | 32) >= 'a' && (s[b - 1] | 32) <= 'z')) b--;
+  for (w = PIECE; *w; w++)
+    if (strlen(*w) == e - b && lp_starts_ci(s + b, e - b, *w)) return 1;
   return 0;
 }
 
@@ -258,6 +288,12 @@ static void line_features(const lp_text *t, const lp_layout *lay,
     f[LP_DF_CUE_UPD] = upd != 0 && upd > pub;
   }
   f[LP_DF_CUE_NEG] = any_in(s + lo, a - lo, CUE_NEG);
+  f[LP_DF_CREDIT] = any_in(s + lo, a - lo, CREDIT_WORDS);
+  if (piece_of(s, a)) {
+    f[LP_DF_CUE_PUB] = 1;
+    f[LP_DF_CUE_UPD] = 0;
+    f[LP_DF_CUE_NEG] = 0;
+  }
   f[LP_DF_CUE_ON] = word_before_is(s, a, CUE_ON);
   if (lead_len(s, a) == a) {
     f[LP_DF_LINE_START] = 1;
@@ -297,6 +333,8 @@ static void line_features(const lp_text *t, const lp_layout *lay,
       utf8_chars(s, l->len) - utf8_chars(s + a, c->d.end - a) > 45)
     f[LP_DF_IN_TEXT] = 1;
   f[LP_DF_PROSE] = l->label == LOUPE_LINE_BODY && l->nwords > 25;
+  f[LP_DF_EVENT] = f[LP_DF_PROSE] && f[LP_DF_IN_TEXT] &&
+                   a > EVENT_MARGIN && c->d.end + EVENT_MARGIN / 3 < l->len;
   f[LP_DF_WEEKDAY] = c->d.has_weekday != 0;
   f[LP_DF_BULLET] = (l->flags & LP_F_BULLET) != 0 ||
                     (b && (b->in & LP_IN_LI));
@@ -389,15 +427,76 @@ static int same_day_key(const cand_key *a, const cand_key *b) {
   return a->day == b->day;
 }
 
+#define RUN_GAP 20   /* lines between two entries of a run of replies */
+
+/* Mark the runs of replies (LP_DF_RUN) in k[0..n), sorted by shape, then
+ * line: 3+ lines of one shape, each within RUN_GAP lines of the next,
+ * in the order of time (a list of stories runs newest first), whose days
+ * are none earlier than a date written above the run's first line
+ * (below[i]: the earliest day on the lines above candidate i's).
+ * Replies come after what they answer and are dated after it; the day
+ * above them is the post's. */
+static void reply_runs(lp_date_cand *c, const cand_key *k, size_t n,
+                       const long *below) {
+  size_t a = 0;
+  while (a < n) {
+    size_t b = a + 1, lines = 1, x;
+    long lo = lp_date_days(&c[k[a].i].d), prev = lo;
+    int rising = 1;
+    while (b < n && k[b].key == k[a].key &&
+           k[b].line - k[b - 1].line <= RUN_GAP) {
+      long d = lp_date_days(&c[k[b].i].d);
+      if (k[b].line != k[b - 1].line) {
+        lines++;
+        if (d < prev) rising = 0;
+      }
+      if (d < lo) lo = d;
+      prev = d;
+      b++;
+    }
+    if (lines >= 3 && rising && below[k[a].i] <= lo)
+      for (x = a; x < b; x++) {
+        double *f = c[k[x].i].f;   /* a reply is not "published" */
+        f[LP_DF_RUN] = !f[LP_DF_CUE_PUB] && !f[LP_DF_CUE_UPD];
+      }
+    a = b;
+  }
+}
+
+/* below[i]: the earliest day of the candidates on lines above candidate
+ * i's (LONG_MAX when none); candidates come in line order. */
+static void days_above(const lp_date_cand *c, size_t nc, long *below) {
+  size_t i = 0;
+  long lo = LONG_MAX;
+  while (i < nc) {
+    size_t j = i;
+    long here = LONG_MAX;
+    for (; j < nc && c[j].line == c[i].line; j++) {
+      long d = lp_date_days(&c[j].d);
+      below[j] = lo;
+      if (d < here) here = d;
+    }
+    if (here < lo) lo = here;
+    i = j;
+  }
+}
+
 /* For every candidate: the dates on other lines written in its shape
- * (shape[i]) and on its day (repeat[i]); sorting makes it n log n where
- * comparing each with each was quadratic (a 100 MB page holds 100,000s).
+ * (shape[i]) and on its day (repeat[i]), and whether it is one of a run
+ * of replies (reply_runs); sorting makes it n log n where comparing each
+ * with each was quadratic (a 100 MB page holds 100,000s).
  * LOUPE_OK or LOUPE_ENOMEM. */
-static int page_counts(const lp_date_cand *c, size_t nc, size_t *shape,
+static int page_counts(lp_date_cand *c, size_t nc, size_t *shape,
                        size_t *repeat) {
   cand_key *k = malloc((nc ? nc : 1) * sizeof *k);
+  long *below = malloc((nc ? nc : 1) * sizeof *below);
   size_t i;
-  if (k == NULL) return LOUPE_ENOMEM;
+  if (k == NULL || below == NULL) {
+    free(k);
+    free(below);
+    return LOUPE_ENOMEM;
+  }
+  days_above(c, nc, below);
   for (i = 0; i < nc; i++) {
     const lp_date *d = &c[i].d;
     k[i].key = ((((long)d->prec * 2 + (d->has_weekday != 0)) * 2 +
@@ -409,9 +508,11 @@ static int page_counts(const lp_date_cand *c, size_t nc, size_t *shape,
   }
   qsort(k, nc, sizeof *k, by_shape_line);
   others_in_run(k, nc, same_shape_key, shape);
+  reply_runs(c, k, nc, below);
   qsort(k, nc, sizeof *k, by_day_line);
   others_in_run(k, nc, same_day_key, repeat);
   free(k);
+  free(below);
   return LOUPE_OK;
 }
 
@@ -600,6 +701,61 @@ static int collect(const lp_text *t, unsigned char *dated, lp_date_cand **out,
   return LOUPE_OK;
 }
 
+#define REL_LINE 80   /* the longest line a relative date is read on */
+
+/* Does s[0..n) hold a digit? (Both forms need a number.) */
+static int has_digit(const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    if (s[i] >= '0' && s[i] <= '9') return 1;
+  return 0;
+}
+
+/* Relative dates ("vor 3 Stunden", "2 days ago") and days without a year
+ * ("6. Oktober") on short lines without a date, read against the day's
+ * date the page shows at its top: its
+ * first date, above the headline and outside its zone, and none later on
+ * the page (a masthead, a top bar). That is the page's own "now", never
+ * the reader's clock. Appended to *pc with their line's features.
+ * LOUPE_OK or LOUPE_ENOMEM. */
+static int add_relative(const lp_text *t, const lp_layout *lay,
+                        size_t title, const unsigned char *dated,
+                        lp_date_cand **pc, size_t *pn) {
+  lp_date_cand *c = *pc;
+  size_t nc = *pn, cap = *pn, i;
+  lp_date now;
+  if (nc == 0 || title == LP_NONE || c[0].line >= title ||
+      c[0].f[LP_DF_HEAD] || c[0].f[LP_DF_NEAR_BEFORE] ||
+      c[0].d.day <= 0)
+    return LOUPE_OK;
+  now = c[0].d;
+  for (i = 1; i < nc; i++)
+    if (lp_date_days(&c[i].d) > lp_date_days(&now)) return LOUPE_OK;
+  for (i = 0; i < t->n_lines; i++) {
+    const lp_line *l = &t->lines[i];
+    lp_date d;
+    if (dated[i] || l->len > REL_LINE ||
+        !has_digit(LP_LINE_PTR(t, l), l->len) ||
+        (!lp_date_relative(LP_LINE_PTR(t, l), l->len, &now, &d) &&
+         !lp_date_noyear(LP_LINE_PTR(t, l), l->len, &now, &d)))
+      continue;
+    if (nc == cap) {
+      lp_date_cand *nv = realloc(c, (cap + 4) * sizeof *c);
+      if (nv == NULL) return LOUPE_ENOMEM;
+      *pc = c = nv;
+      cap += 4;
+    }
+    memset(&c[nc], 0, sizeof c[nc]);
+    c[nc].d = d;
+    c[nc].line = i;
+    line_features(t, lay, title, dated, &c[nc]);
+    c[nc].f[LP_DF_RELATIVE] = 1;
+    nc++;
+  }
+  *pn = nc;
+  return LOUPE_OK;
+}
+
 int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
                        const char *lang, lp_date_cand **out, size_t *n) {
   size_t i, nc = 0;
@@ -621,6 +777,7 @@ int lp_date_candidates(const lp_text *t, const lp_layout *lay, size_t title,
     }
     rc = page_features(c, nc, title);
   }
+  if (rc == LOUPE_OK) rc = add_relative(t, lay, title, dated, &c, &nc);
   if (rc == LOUPE_OK) {
     for (i = 0; i < nc; i++) score(&c[i]);
     *out = c;
@@ -652,10 +809,12 @@ static int same_day(const lp_date *a, const lp_date *b) {
 static int ineligible(const lp_date_cand *c) {
   const double *f = c->f;
   if (f[LP_DF_EMBED] || f[LP_DF_YEARS] || f[LP_DF_UPD_PUB] ||
-      f[LP_DF_MONTH_ECHO] || f[LP_DF_RANGE])
+      f[LP_DF_MONTH_ECHO] || f[LP_DF_RANGE] || f[LP_DF_RUN])
     return 1;
   if (f[LP_DF_WEEKDAY] && f[LP_DF_AFTER_HEAD])
     return 1;   /* "Mittwoch, 26.02.2020" in a top bar: today's date */
+  if (f[LP_DF_EVENT] || f[LP_DF_CREDIT])
+    return 1;   /* "... the summit on 12 May 2020 agreed ...": reported */
   if (f[LP_DF_MONTH] && !f[LP_DF_HEAD] && !f[LP_DF_TITLE] &&
       !f[LP_DF_NEAR_BEFORE])
     return 1;   /* "Joined March 2007", "Archiv: Dezember 2008" */

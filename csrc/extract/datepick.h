@@ -63,6 +63,19 @@ enum {
   LP_DF_MONTH_ECHO, /* a month without a day, some date on the page has
                        its day in that month ("Dezember 2008" over the
                        post's "31. Dezember 2008") */
+  LP_DF_RUN,        /* in a run of 3+ dated lines written the same way,
+                       each within 20 lines of the next, oldest first,
+                       none earlier than a date written above the run:
+                       replies under the post they answer (comments, a
+                       forum thread) */
+  LP_DF_EVENT,      /* in the middle of a sentence of the body's prose,
+                       no cue before it: a day the article reports ("the
+                       summit on 12 May 2020 agreed"), not its own */
+  LP_DF_CREDIT,     /* a picture's credit before it ("Foto: A. Berg,
+                       16.01.2022"): the day the picture was taken */
+  LP_DF_RELATIVE,   /* a relative date ("vor 3 Stunden") or a day
+                       without its year ("6. Oktober") read against the
+                       day's date the page shows at its top */
   LP_DF__N
 };
 

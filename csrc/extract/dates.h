@@ -54,6 +54,25 @@ long lp_date_days(const lp_date *d);
 int lp_date_find(const char *s, size_t len, size_t from, lp_date *out);
 
 /*
+ * Read a relative date in s[0..len) ("vor 3 Stunden", "2 days ago", "il
+ * y a 5 jours", "hace 2 horas", "3 giorni fa") against now, a date the
+ * page itself gives: minutes and hours need now's time of day (else no
+ * date), days and weeks count back from now's day. Fills out (day
+ * precision, the span of the phrase) and returns 1, or 0 when none.
+ */
+int lp_date_relative(const char *s, size_t len, const lp_date *now,
+                     lp_date *out);
+
+/*
+ * Read a day and month name without a year in s[0..len) ("6. Oktober",
+ * "24 Mai", "Jul 11", "14 Gennaio") against now, a date the page
+ * itself gives: the year is now's, or the one before when the day would
+ * come after now. Fills out (day precision) and returns 1, or 0.
+ */
+int lp_date_noyear(const char *s, size_t len, const lp_date *now,
+                   lp_date *out);
+
+/*
  * Write d as ISO 8601 at d->prec: "2019-11", "2024-04-16",
  * "2015-09-11T21:03", "2022-03-14T11:35Z", "2025-01-17T20:59+08:00",
  * "2022-01-26T14:39:31-05:00".

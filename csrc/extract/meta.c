@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "html.h"
+#include "htmlpage.h"
 #include "dates.h"
 
 typedef struct {
@@ -489,6 +489,8 @@ static void best_date(const lp_meta *m, const char *key, unsigned outside,
     lp_date d;
     if (strcmp(it->key, key) != 0) continue;
     if (it->in & outside) continue;
+    /* a <time> in a comment or a related list dates that, not the page */
+    if (outside && (it->cls & (LP_CW_COMMENT | LP_CW_RELATED))) continue;
     if (!meta_date(it->value, it->len, &d)) continue;
     if (!c->have || it->prio < c->it->prio) {
       c->it = it;
@@ -496,6 +498,135 @@ static void best_date(const lp_meta *m, const char *key, unsigned outside,
       c->have = 1;
     }
   }
+}
+
+/* Into c, the first publication value of the best rank that names day
+ * (days since 1970); 0 when none does. */
+static int pub_on_day(const lp_meta *m, long day, cand *c) {
+  size_t i;
+  memset(c, 0, sizeof *c);
+  for (i = 0; i < m->n; i++) {
+    const item *it = &m->v[i];
+    lp_date d;
+    if (strcmp(it->key, "date_published") != 0) continue;
+    if (!meta_date(it->value, it->len, &d) || lp_date_days(&d) != day)
+      continue;
+    if (!c->have || it->prio < c->it->prio) {
+      c->it = it;
+      c->d = d;
+      c->have = 1;
+    }
+  }
+  return c->have;
+}
+
+/* The keys a page's own data (a script's JSON state, not JSON-LD) gives
+ * its publication under. */
+static const char *const SCRIPT_KEYS[] = {
+  "\"datePublished\"", "\"publishedDate\"", "\"published_at\"",
+  "\"publishDate\"", "\"publish_date\"", "\"pubDate\"",
+  "\"publishedAt\"", "\"date_published\"", "\"publicationDate\"", NULL
+};
+
+#define SCRIPT_VALUES 64   /* values read before the page counts as a list */
+
+/* The date of the value after a key ending at s[k] ("key": "2019-03-02..."),
+ * 0 when none. */
+static int keyed_value(const char *s, size_t n, size_t k, lp_date *d) {
+  while (k < n && (s[k] == ' ' || s[k] == '\\')) k++;
+  if (k >= n || s[k] != ':') return 0;
+  k++;
+  while (k < n && (s[k] == ' ' || s[k] == '\\')) k++;
+  if (k >= n || s[k] != '"') return 0;
+  k++;
+  return meta_date(s + k, n - k < 40 ? n - k : 40, d) && d->start == 0;
+}
+
+/* A publication date the page's scripts hold under a publication key
+ * (SCRIPT_KEYS): the first one's, when every such value in the page names
+ * the same day (several days are a list of stories, whose first need not
+ * be the article). Into *c with the page offset; 0 when none or several. */
+static int script_date(const char *w, size_t n, item *it, lp_date *out) {
+  size_t i, seen = 0, first = (size_t)-1;
+  long day = 0;
+  int k;
+  for (k = 0; SCRIPT_KEYS[k]; k++) {
+    const char *key = SCRIPT_KEYS[k];
+    size_t kl = strlen(key);
+    for (i = 0; i + kl <= n && seen < SCRIPT_VALUES; i++) {
+      const char *hit = memchr(w + i, '"', n - i);
+      lp_date d;
+      if (hit == NULL) break;
+      i = (size_t)(hit - w);
+      if (i + kl > n || memcmp(w + i, key, kl) != 0) continue;
+      if (!keyed_value(w, n, i + kl, &d)) continue;
+      if (seen++ > 0 && lp_date_days(&d) != day) return 0;
+      day = lp_date_days(&d);
+      if (i < first) {
+        first = i;
+        *out = d;
+      }
+    }
+  }
+  if (seen == 0) return 0;
+  memset(it, 0, sizeof *it);
+  it->key = "date_published";
+  it->rule = "script:publication";
+  it->work_off = first;
+  return 1;
+}
+
+/* Does the tag around s[at] (from its '<') name the hAtom publication or
+ * update in its class ("published", "updated", "entry-date")? */
+static int hatom_tag(const char *s, size_t at) {
+  static const char *const CLS[] = {"published", "updated", "entry-date",
+                                    NULL};
+  size_t lt = at, k;
+  while (lt > 0 && at - lt < 300 && s[lt] != '<' && s[lt] != '>') lt--;
+  if (s[lt] != '<') return 0;
+  for (k = 0; CLS[k]; k++) {
+    size_t m = strlen(CLS[k]), i;
+    for (i = lt; i + m <= at; i++)
+      if (memcmp(s + i, CLS[k], m) == 0) return 1;
+  }
+  return 0;
+}
+
+/* The hAtom microformat's date: an element whose class names the
+ * publication or update and whose title holds the date in ISO form
+ * (<abbr class="published" title="2013-04-04T18:52:11+00:00">), when
+ * every such title names one day. As script_date. */
+static int hatom_date(const char *w, size_t n, item *it, lp_date *out) {
+  static const char KEY[] = "title=\"";
+  size_t i, seen = 0, first = 0;
+  long day = 0;
+  for (i = 0; i + sizeof KEY < n && seen < SCRIPT_VALUES; i++) {
+    const char *hit = memchr(w + i, 't', n - i);
+    lp_date d;
+    if (hit == NULL) break;
+    i = (size_t)(hit - w);
+    if (i + sizeof KEY > n || memcmp(w + i, KEY, sizeof KEY - 1) != 0)
+      continue;
+    if (i + sizeof KEY + 10 > n || w[i + sizeof KEY - 1] < '1' ||
+        w[i + sizeof KEY - 1] > '2' || w[i + sizeof KEY + 3] != '-')
+      continue;                                   /* ISO: "2013-..." */
+    if (!meta_date(w + i + sizeof KEY - 1, 40 < n - i - sizeof KEY + 1
+                       ? 40 : n - i - sizeof KEY + 1, &d) ||
+        !hatom_tag(w, i))
+      continue;
+    if (seen++ > 0 && lp_date_days(&d) != day) return 0;
+    if (seen == 1) {
+      day = lp_date_days(&d);
+      first = i;
+      *out = d;
+    }
+  }
+  if (seen == 0) return 0;
+  memset(it, 0, sizeof *it);
+  it->key = "date_published";
+  it->rule = "hatom:title";
+  it->work_off = first;
+  return 1;
 }
 
 /* Keep each date found in metadata in the meta list under its key, in
@@ -587,6 +718,13 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
   if (vis.have) a->date_visible = a->date;
 
   if (pub.have && vis.have && lp_date_days(&pub.d) != lp_date_days(&vis.d)) {
+    cand agree;
+    /* the metadata gives two publication days and the page shows one of
+     * them: the shown day settles which */
+    if (pub_on_day(m, lp_date_days(&vis.d), &agree))
+      return take(h, a, &agree, NULL, arena);
+  }
+  if (pub.have && vis.have && lp_date_days(&pub.d) != lp_date_days(&vis.d)) {
     long dv = lp_date_days(&vis.d), dp = lp_date_days(&pub.d), diff = dv - dp;
     int generic = pub.it->prio >= 5, hour = pub_utc_hour(&pub.d, &tim), vote;
     /* the shown date is the modification's day, later than the
@@ -626,6 +764,17 @@ static int choose_date(lp_meta *m, lp_html *h, loupe_article *a,
   if (vis.have) return LOUPE_OK;
   if (tim.have) return take(h, a, &tim, NULL, arena);
   if (u.have) return take(h, a, &u, "url", arena);
+  {
+    item it;
+    cand sc;
+    memset(&sc, 0, sizeof sc);
+    if (script_date(h->work, h->wlen, &it, &sc.d) ||
+        hatom_date(h->work, h->wlen, &it, &sc.d)) {
+      sc.it = &it;
+      sc.have = 1;
+      return take(h, a, &sc, NULL, arena);
+    }
+  }
   return LOUPE_OK;
 }
 

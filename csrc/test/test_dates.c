@@ -362,6 +362,77 @@ static void test_from(void) {
         "found", "(none)");
 }
 
+/* lp_date_relative: phrases in several languages against a "now" the
+ * page gives (2024-03-01 01:30, or the day alone). */
+static void test_relative(void) {
+  static const struct {
+    const char *s, *want;   /* want NULL: no date */
+    int clock;              /* now has its time of day */
+  } cases[] = {
+    {"vor 3 Tagen", "2024-02-27", 0},
+    {"2 days ago", "2024-02-28", 0},
+    {"il y a 1 semaine", "2024-02-23", 0},
+    {"hace 2 horas", "2024-02-29", 1},     /* 01:30 less 2 hours */
+    {"vor 45 Minuten", "2024-03-01", 1},
+    {"3 giorni fa", "2024-02-27", 0},
+    {"5 dagen geleden", "2024-02-25", 0},
+    {"vor 3 Stunden", NULL, 0},            /* hours need the page's clock */
+    {"3 Tage Urlaub", NULL, 0},            /* a number of days, no date */
+    {"Kapitel 3 Tag 2", NULL, 0}
+  };
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    lp_date now, d;
+    char buf[40] = "(none)";
+    memset(&now, 0, sizeof now);
+    now.year = 2024;
+    now.month = 3;
+    now.day = 1;
+    now.hour = cases[i].clock ? 1 : -1;
+    now.minute = cases[i].clock ? 30 : -1;
+    now.second = -1;
+    now.prec = cases[i].clock ? LOUPE_PREC_MINUTE : LOUPE_PREC_DAY;
+    if (lp_date_relative(cases[i].s, strlen(cases[i].s), &now, &d))
+      lp_date_format(&d, buf, sizeof buf);
+    check(strcmp(buf, cases[i].want ? cases[i].want : "(none)") == 0,
+          cases[i].s, "relative", buf, cases[i].want ? cases[i].want : "(none)");
+  }
+}
+
+/* lp_date_noyear: a day and month name without a year, against a "now"
+ * of 2024-03-01: this year's, or last year's when it would be later. */
+static void test_noyear(void) {
+  static const struct {
+    const char *s, *want;
+  } cases[] = {
+    {"6. Februar", "2024-02-06"},
+    {"24 ao\xc3\xbbt", "2023-08-24"},
+    {"Jul 11", "2023-07-11"},
+    {"posted Feb 29th", "2024-02-29"},
+    {"14 Gennaio", "2024-01-14"},
+    {"6 de mayo", "2023-05-06"},
+    {"1. M\xc3\xa4rz", "2024-03-01"},
+    {"Mai", NULL},              /* no day */
+    {"Top 40 Mai", NULL},       /* a number not a day */
+    {"Mai 2019", NULL}          /* no day, and a year: not this reader's */
+  };
+  size_t i;
+  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+    lp_date now, d;
+    char buf[40] = "(none)";
+    memset(&now, 0, sizeof now);
+    now.year = 2024;
+    now.month = 3;
+    now.day = 1;
+    now.hour = now.minute = now.second = -1;
+    now.prec = LOUPE_PREC_DAY;
+    if (lp_date_noyear(cases[i].s, strlen(cases[i].s), &now, &d))
+      lp_date_format(&d, buf, sizeof buf);
+    check(strcmp(buf, cases[i].want ? cases[i].want : "(none)") == 0,
+          cases[i].s, "no year", buf, cases[i].want ? cases[i].want : "(none)");
+  }
+}
+
 /* lp_date_format: precisions, zones and truncation, on 2019-03-07
  * 09:05:04. */
 static void test_format(void) {
@@ -561,6 +632,77 @@ static const struct {
    "Kurt sagt:\n9. Mai 2021 um 08:05\n\n"
    "Die Kosten sind viel zu hoch geschaetzt.\nAntworten\n",
    "2021-05-03", "date-"},
+  /* replies dated in the order written, each later than the post's
+   * date above them, between two parts of the page's text: a run of
+   * replies, none of which dates the page */
+  {"reply run",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
+   "anna am 3. Mai 2021 in Lokales\n\n"
+   "jonas\n5. Mai 2021 um 10:12\nEndlich passiert dort etwas.\n\n"
+   "petra\n7. Mai 2021 um 18:40\nUnd wer bezahlt die Busse?\n\n"
+   "kurt\n9. Mai 2021 um 08:05\nDie Kosten sind zu hoch.\n\n" DE_BODY,
+   "2021-05-03", "date-"},
+  /* the same replies above the post's text, under a bare date line */
+  {"reply run above",
+   "Gartenblog Lindenhof\n\n3. Mai 2021\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "jonas\n5. Mai 2021 um 10:12\nEndlich passiert dort etwas.\n\n"
+   "petra\n7. Mai 2021 um 18:40\nUnd wer bezahlt die Busse?\n\n"
+   "kurt\n9. Mai 2021 um 08:05\nDie Kosten sind zu hoch.\n\n" DE_BODY,
+   "2021-05-03", "date-"},
+  /* a day the article reports in the middle of a sentence of its text
+   * is the event's, not the article's: no date */
+  {"reported event",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "Der Gemeinderat wird nach einer langen Debatte im alten Rathaus "
+   "am 12. Mai 2024 "
+   "ueber den Antrag der Vereine abstimmen, die seit dem Winter in der "
+   "Halle der Nachbargemeinde trainieren muessen und dafuer weite Wege "
+   "in Kauf nehmen.\n\n" DE_BODY,
+   NULL, "date-"},
+  /* ... but a date at the end of the lead, after its last sentence, is
+   * the page's */
+  {"date after the lead",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "Der Gemeinderat hat nach langer Debatte im Rathaus den Antrag der "
+   "Vereine gebilligt, die seit dem Winter in der Halle der "
+   "Nachbargemeinde trainieren und dafuer weite Wege in Kauf "
+   "nehmen.Montag, 13. Mai 2024\n\n" DE_BODY,
+   "2024-05-13", "date-"},
+  /* "Artikel vom" names the page's own piece: a publication cue, not
+   * the "vom" that opens a span */
+  {"article of",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n" DE_BODY
+   "Artikel vom 31.10.23\n\nAnna Berg | 22.11.22\n\n" DE_BODY,
+   "2023-10-31", "date-"},
+  /* a picture's credit under the headline dates the picture */
+  {"picture credit",
+   "Gartenblog Lindenhof\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "Die alte Halle im Winter (Foto: Anna Berg, 16.01.2022)\n\n" DE_BODY,
+   NULL, "date-"},
+  /* a relative date under the headline, read against the day's date
+   * the site shows at its top */
+  {"relative",
+   "Harbor Gazette\n\nMonday, November 18, 2019\n\n"
+   "  * Home\n  * Local\n  * Sport\n  * Weather\n  * Contact\n"
+   "  * Archive\n  * Jobs\n  * Events\n\n"
+   "Old ferry pier to close for repairs\n\n"
+   "By Mara Quill | 2 days ago\n\n" EN_BODY,
+   "2019-11-16", "date-"},
+  /* a day without its year under the headline takes the year of the
+   * day's date the site shows at its top */
+  {"no year",
+   "Gartenblog Lindenhof\n\nFreitag, 8. M\xc3\xa4rz 2024\n\n"
+   "  * Start\n  * Lokal\n  * Sport\n  * Kultur\n  * Wetter\n"
+   "  * Kontakt\n  * Archiv\n  * Termine\n\n"
+   "Neue Turnhalle fuer die Schulstrasse\n\n"
+   "Anna Berg, 6. M\xc3\xa4rz\n\n" DE_BODY,
+   "2024-03-06", "date-"},
   /* the day's date in a weather box above the headline */
   {"masthead",
    "Harbor Gazette\n\n"
@@ -683,6 +825,58 @@ static const struct {
    "<p class=\"meta\">Freitag, 15. M\xc3\xa4rz 2024</p>"
    HTML_BODY,
    "2024-03-14T23:10:00", "jsonld:"},
+  /* two publication days in the metadata, one of them shown: the shown
+   * one settles which */
+  {"split metadata",
+   "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+   "<meta property=\"article:published_time\" "
+   "content=\"2024-03-14T08:00:00+01:00\">"
+   "<title>Neue Turnhalle fuer die Schulstrasse</title>"
+   "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+   "\"datePublished\":\"2024-03-11T07:00:00+01:00\"}</script></head>"
+   "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
+   "<p class=\"meta\">14.03.2024</p>" HTML_BODY,
+   "2024-03-14T08:00:00+01:00", "meta:article:published_time"},
+  /* no date shown and no metadata but the page's script state, which
+   * names one publication day */
+  {"script state",
+   "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+   "<title>Neue Turnhalle fuer die Schulstrasse</title>"
+   "<script>window.__STATE__ = {\"story\": {\"id\": 77, "
+   "\"publishedDate\": \"2024-03-14T10:05:00Z\"}};</script></head>"
+   "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
+   HTML_BODY,
+   "2024-03-14T10:05:00Z", "script:"},
+  /* a <time> in a comment votes for no day of the page's: the metadata's
+   * publication stands against the comment's date shown */
+  {"time in a comment",
+   HTML_HEAD("{\"@type\":\"NewsArticle\","
+             "\"datePublished\":\"2012-06-30T10:00:00+02:00\"}")
+   "<p>Die Gemeinde hat am Montag den Bau einer neuen Turnhalle "
+   "beschlossen, nachdem die alte Halle im Winter wegen Schimmel "
+   "geschlossen werden musste und die Vereine seitdem ausweichen.</p>"
+   "</article><div class=\"comments\"><p>jonas</p><p><time datetime=\""
+   "2014-01-15T23:36\">15. Januar 2014 um 23:36</time></p>"
+   "<p>Schoen, dass es endlich losgeht.</p></div></main></body></html>",
+   "2012-06-30T10:00:00+02:00", "jsonld:"},
+  /* no date shown, no metadata: the hAtom microformat's title */
+  {"hatom",
+   "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+   "<title>Neue Turnhalle fuer die Schulstrasse</title></head>"
+   "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
+   "<span class=\"entry-meta updated\" title=\"2013-04-04T18:52:11+00:00\">"
+   "</span>" HTML_BODY,
+   "2013-04-04T18:52:11Z", "hatom:"},
+  /* ... but not when the script lists several stories' days */
+  {"script list",
+   "<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\">"
+   "<title>Neue Turnhalle fuer die Schulstrasse</title>"
+   "<script>window.__STATE__ = {\"teasers\": ["
+   "{\"publishedDate\": \"2024-03-14T10:05:00Z\"}, "
+   "{\"publishedDate\": \"2024-03-12T09:00:00Z\"}]};</script></head>"
+   "<body><main><article><h1>Neue Turnhalle fuer die Schulstrasse</h1>"
+   HTML_BODY,
+   NULL, "date-"},
   /* ... unless a <time> gives the same clock in UTC: then the evening
    * shown west of Greenwich is the page's day */
   {"zone from time",
@@ -702,6 +896,6 @@ static void test_pages(void) {
 
 int main(void) {
   static const check_test tests[] = {test_cases, test_month_names, test_from,
-    test_format, test_fuzz, test_pages};
+    test_format, test_relative, test_noyear, test_fuzz, test_pages};
   return check_run("test_dates", tests, sizeof tests / sizeof *tests);
 }
