@@ -522,6 +522,48 @@ static void prose_runs(lp_text *t) {
   }
 }
 
+/* A column of short lines (SHORT_COLUMN or more in a row: headlines of
+ * other stories, a menu, a programme guide) is not the article's subhead
+ * or byline, even with prose on both sides of it. A column the article
+ * announces ("His record reads:") or numbers ("1. Saint John") is the
+ * article's own table or list. */
+#define SHORT_COLUMN 4
+
+static int numbered(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i = 0;
+  while (i < l->len && i < 3 && s[i] >= '0' && s[i] <= '9') i++;
+  return i > 0 && i < l->len && (s[i] == '.' || s[i] == ')');
+}
+
+static int colon_end(const lp_text *t, const lp_line *l) {
+  return l->len > 0 && LP_LINE_PTR(t, l)[l->len - 1] == ':';
+}
+
+/* A short full sentence: a column's lines are phrases and names. */
+static int short_sentence(const lp_line *l) {
+  return (l->flags & LP_F_TERMINAL) && l->nwords >= 5 && !l->cue;
+}
+
+/* Marks (flag COLUMN in mark[]) the lines of every short column. */
+#define COLUMN 0x80
+
+static void short_columns(const lp_text *t, unsigned char *mark) {
+  size_t n = t->n_lines, a = 0, b, i, nums;
+  while (a < n) {
+    int announced = 0;
+    if (t->lines[a].cls != C_SHORT) { a++; continue; }
+    for (b = a, nums = 0; b < n && t->lines[b].cls == C_SHORT; b++)
+      nums += (size_t)numbered(t, &t->lines[b]);
+    for (i = a > 2 ? a - 2 : 0; i <= a; i++)
+      announced |= colon_end(t, &t->lines[i]);
+    if (b - a >= SHORT_COLUMN && !announced && nums * 2 < b - a)
+      for (i = a; i < b; i++)
+        if (!short_sentence(&t->lines[i])) mark[i] |= COLUMN;
+    a = b;
+  }
+}
+
 /* Short and near-good lines take their class from the nearest decided
  * (not short, not near) line on each side, found with one pass in each
  * direction. Shorts: good on both sides joins; otherwise the article's
@@ -548,6 +590,9 @@ static int neighbour_pass(lp_text *t) {
     nextc[k] = (unsigned char)last;
     if (decided(&t->lines[k])) last = t->lines[k].cls;
   }
+  /* a line of a short column has no good line before it to join (on an
+   * HTML page, the markup says what is a menu and what a list) */
+  if (!t->dom) short_columns(t, prevc);
   for (k = 0; k < n; k++) {
     lp_line *l = &t->lines[k];
     if (l->cls == C_SHORT) {

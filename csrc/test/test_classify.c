@@ -353,6 +353,26 @@ static const char AD_PAGE[] =
   PAGE_HEAD
   ART1 "\n\n" "Advertisement\n\n" SHORTP "\n\n" ART2 "\n\n" ART3 "\n";
 
+/* ---- a column of short lines between prose blocks ---- */
+
+/* other stories' headlines between the article and a poll's question;
+ * a numbered list and an announced table inside the article stay */
+#define POLL "Readers were asked whether the valley should build a third " \
+  "reservoir before the summer tariff is raised again next year."
+static const char COLUMN_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n"
+  "The towns that pay the most:\n\n"
+  "Town\nHouseholds\nGlenford\n1,200\nMossford\n800\n\n"
+  ART3 "\n\n"
+  "1. Glenford\n\n2. Mossford\n\n3. Valley City\n\n4. Upper Glen\n\n"
+  ART4 "\n\n"
+  "Ferry Link Approved After Ten Years\n"
+  "Night Closures on the Coastal Road\n"
+  "Library Opens Later on Thursdays\n"
+  "County Fair Breaks Entry Record\n\n"
+  POLL "\n";
+
 /* ---- a Chinese transcript: a short answer between long ones ---- */
 
 #define ZH_PAGE \
@@ -435,6 +455,9 @@ static const page_case pages[] = {
   {"related link", RELATED_PAGE,
    {ART1, ART2, ART3, ART4, NULL},
    {"Related: Drought", TEA1, NULL}},
+  {"short column", COLUMN_PAGE,
+   {ART4, "Households", "2. Mossford", "4. Upper Glen", NULL},
+   {"Ferry Link Approved", "Library Opens Later", POLL, NULL}},
   {"ad slot", AD_PAGE, {ART1, SHORTP, ART2, NULL}, {"Advertisement", NULL}},
   {"short CJK answer", ZH_PAGE,
    {
