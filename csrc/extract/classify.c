@@ -679,6 +679,9 @@ static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
     /* photo captions and a gallery's credits sit inside the article:
      * they do not split it */
     if (caption_line(l)) w[i] = CAPTION_COST;
+    /* a list of dated items (a gallery, other stories) says nothing of
+     * where the article ends: it may sit inside it */
+    if (l->reason && strcmp(l->reason, "dated-list") == 0) w[i] = 0;
     if (t->dom) w[i] = lp_dom_weight(t, l, w[i]);
   }
   if (!(t->dom && lp_dom_region(t, w, best_a, best_b)))

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "classify.h"
+#include "dates.h"
 
 /* Openings of a comment section's header, lower case, after an optional
  * count ("12 ", "One "); titled: the header goes on with the headline
@@ -646,6 +647,86 @@ void lp_wrapped_runs(lp_text *t, unsigned need) {
   }
 }
 
+/* A list of other stories (or of comments) in which each item carries
+ * its own date: an item is a few short lines (a picture's name, the
+ * headline, the writer) closed by a line that is only a date, then its
+ * blurb of a paragraph or two. Three such items or more, each at most
+ * DATED_GAP lines after the last: their blurbs are not the article,
+ * which carries one date and more paragraphs after it. */
+#define DATED_GAP 8
+#define DATED_RUN 3
+
+/* A paragraph's worth of text, not a headline or a name. */
+static int long_line(const lp_line *l) {
+  return l->nwords > 20 || l->nchars >= 120;
+}
+
+/* Is the line a date alone (give or take a few characters: "Posted",
+ * "| ", a time)? */
+static int date_line(const lp_text *t, const lp_line *l) {
+  lp_date d;
+  if (l->nwords > 8 || l->ndigits < 4) return 0;
+  return lp_date_find(LP_LINE_PTR(t, l), l->len, 0, &d) && d.day > 0 &&
+         l->len <= (d.end - d.start) + 12;
+}
+
+/* Does date line j close an item: two short lines or more right above
+ * it, back to the previous paragraph (or the page's top)? */
+static int item_head(const lp_text *t, size_t j) {
+  size_t k, shorts = 0;
+  for (k = j; k-- > 0 && !long_line(&t->lines[k]) && shorts < 2;) shorts++;
+  return shorts >= 2;
+}
+
+/* A blurb: a sentence's worth of words. */
+static int blurb_line(const lp_line *l) {
+  return l->nwords >= 8;
+}
+
+/* Is date line j an item's: a head above it, a blurb right after it? */
+static int dated_item(const lp_text *t, size_t j) {
+  size_t n = t->n_lines;
+  if (!date_line(t, &t->lines[j]) || !item_head(t, j)) return 0;
+  return (j + 1 < n && blurb_line(&t->lines[j + 1])) ||
+         (j + 2 < n && blurb_line(&t->lines[j + 2]));
+}
+
+/* Paragraphs between lines a and b. */
+static size_t paragraphs(const lp_text *t, size_t a, size_t b) {
+  size_t k, c = 0;
+  for (k = a + 1; k < b; k++) c += (size_t)long_line(&t->lines[k]);
+  return c;
+}
+
+static void dated_items(lp_text *t) {
+  size_t n = t->n_lines, i = 0, k;
+  while (i < n) {
+    size_t first, last, items, j;
+    if (!dated_item(t, i)) { i++; continue; }
+    first = last = i;
+    items = 1;
+    for (j = i + 1; j < n && j <= last + DATED_GAP; j++)
+      if (dated_item(t, j)) {
+        if (paragraphs(t, last, j) > 2) break;
+        last = j;
+        items++;
+      }
+    if (items >= DATED_RUN) {
+      /* the blurb of the last item, right after its date */
+      size_t end = last + 1;
+      /* and the head of the first item */
+      while (first > 0 && i - first < 4 && !long_line(&t->lines[first - 1]))
+        first--;
+      while (end < n && end <= last + 2 && blurb_line(&t->lines[end])) end++;
+      for (k = first; k < end; k++) {
+        t->lines[k].cls = C_BAD;
+        t->lines[k].reason = "dated-list";
+      }
+    }
+    i = last + 1;
+  }
+}
+
 void lp_page_rules(lp_text *t) {
   story_cards(t);
   post_feeds(t);
@@ -653,4 +734,5 @@ void lp_page_rules(lp_text *t) {
   article_lists(t);
   comment_cut(t);
   teaser_runs(t);
+  dated_items(t);
 }

@@ -373,6 +373,21 @@ static const char COLUMN_PAGE[] =
   "County Fair Breaks Entry Record\n\n"
   POLL "\n";
 
+/* ---- other stories, each with its own date line, after the article ---- */
+
+#define DATED(head, who, day, blurb) head "\n\n" who "\n" day "\n" blurb "\n\n"
+static const char DATED_PAGE[] =
+  PAGE_HEAD
+  "By Mara Linde\nMarch 3, 2021\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  DATED("County Fair Breaks Entry Record", "Tom Reyes", "Tuesday March 2, 2021",
+        TEA1)
+  DATED("Night Closures on the Coastal Road", "Ann Ibsen",
+        "Monday March 1, 2021", TEA2)
+  DATED("Library Opens Later on Thursdays", "Tom Reyes",
+        "Monday March 1, 2021", TEA3)
+  "About us | Contact us\n";
+
 /* ---- a Chinese transcript: a short answer between long ones ---- */
 
 #define ZH_PAGE \
@@ -458,6 +473,7 @@ static const page_case pages[] = {
   {"short column", COLUMN_PAGE,
    {ART4, "Households", "2. Mossford", "4. Upper Glen", NULL},
    {"Ferry Link Approved", "Library Opens Later", POLL, NULL}},
+  {"dated items", DATED_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
   {"ad slot", AD_PAGE, {ART1, SHORTP, ART2, NULL}, {"Advertisement", NULL}},
   {"short CJK answer", ZH_PAGE,
    {
