@@ -30,6 +30,13 @@ static const cue_word cues[] = {
   {"\xE7\x89\x88\xE6\x9D\x83", LP_CUE_COPYRIGHT, 0},   /* 版权 */
   {"registration no", LP_CUE_COPYRIGHT, 0},
   {"hotline", LP_CUE_COPYRIGHT, 0},
+  /* a wire story's rights notice ("This material may not be published,
+   * broadcast, rewritten or redistributed.") */
+  {"may not be published", LP_CUE_COPYRIGHT, 0},
+  {"may not be reproduced", LP_CUE_COPYRIGHT, 0},
+  {"may not be republished", LP_CUE_COPYRIGHT, 0},
+  {"may not be redistributed", LP_CUE_COPYRIGHT, 0},
+  {"rewritten or redistributed", LP_CUE_COPYRIGHT, 0},
   /* "share" as a word: "shares" and "shareholders" are business prose */
   {"share", LP_CUE_SOCIAL, CUE_WORD},
   {"tweet", LP_CUE_SOCIAL, 0},
@@ -276,6 +283,24 @@ static int cjk_clause_end(const char *s, size_t n) {
   return u[n - 3] == 0xE2 && u[n - 2] == 0x80 && u[n - 1] == 0x9D;  /* ” */
 }
 
+/* Does the line end with a link to the rest of a story, after a sentence
+ * ("... find out how. More", "... the deal. Read more »")? A teaser's
+ * blurb ends so, never a paragraph of the article. */
+static int more_tail(const char *s, size_t n) {
+  static const char *const tails[] = {"more", "read more", "more \xC2\xBB",
+                                      "read more \xC2\xBB", "more >>"};
+  size_t k;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '.')) n--;
+  for (k = 0; k < sizeof tails / sizeof *tails; k++) {
+    size_t m = strlen(tails[k]);
+    if (n >= m + 2 && s[n - m - 1] == ' ' &&
+        (s[n - m - 2] == '.' || s[n - m - 2] == '!' || s[n - m - 2] == '?') &&
+        lp_starts_ci(s + n - m, m, tails[k]))
+      return 1;
+  }
+  return 0;
+}
+
 /* Stop-word share (per mille) a line needs to read as prose. */
 static unsigned stop_need(const char *lang) {
   if (lang == NULL) return 200;
@@ -317,6 +342,10 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
     return C_BAD;
   }
 
+  if (words >= 4 && more_tail(s, l->len)) {
+    l->reason = "teaser-more";
+    return C_BAD;
+  }
   /* a cue word inside a line that reads as prose is not evidence */
   if (l->cue && words < 30 &&
       !(words >= 12 && stop >= need && (l->flags & LP_F_TERMINAL) &&

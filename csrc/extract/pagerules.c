@@ -173,10 +173,14 @@ static void comment_cut(lp_text *t) {
 static int teaser_head(const lp_text *t, const lp_line *l) {
   const char *s = LP_LINE_PTR(t, l);
   size_t i = 0;
+  int asks;
   while (i < l->len && s[i] >= '0' && s[i] <= '9') i++;
   if (i > 0 && i < l->len && (s[i] == '.' || s[i] == ')')) return 0;
-  return !(l->flags & LP_F_TERMINAL) && l->nwords >= 2 && l->nwords <= 16 &&
-         l->nchars <= 110 && l->ncjk == 0;
+  /* a headline may ask ("Thinking Of Refinancing Your Mortgage?") */
+  asks = l->len > 0 && s[l->len - 1] == '?' &&
+             (uint64_t)l->ncap * 10 >= (uint64_t)l->nalpha_words * 7;
+  return (!(l->flags & LP_F_TERMINAL) || asks) && l->nwords >= 2 &&
+         l->nwords <= 16 && l->nchars <= 110 && l->ncjk == 0;
 }
 
 /* The blurb under a teaser's headline: one or two sentences. */

@@ -388,6 +388,29 @@ static const char DATED_PAGE[] =
         "Monday March 1, 2021", TEA3)
   "About us | Contact us\n";
 
+/* ---- teasers whose headline asks, blurbs that end on a "More" link ---- */
+
+static const char ASK_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "County Fair Breaks Entry Record\n" TEA1 "\n\n"
+  "Will The Coastal Road Close At Night?\n" TEA2 "\n\n"
+  "Library Opens Later on Thursdays\n" TEA3 "\n";
+
+#define RIGHTS "Distributed by the Valley Wire. This material may not be " \
+  "published, broadcast, rewritten or redistributed."
+#define MORE1 "Tired of paying too much for your energy? Find out how to " \
+  "compare the tariffs of every supplier in your town and switch to the " \
+  "one that suits your household in a few minutes. More"
+#define MORE2 "Planning a garden this spring? Read our guide to the plants " \
+  "that need the least water in a dry year and to the ways of keeping " \
+  "the soil moist through a long summer. Read more \xC2\xBB"
+static const char MORE_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  RIGHTS "\n\n"
+  "Save On Energy\n" MORE1 "\n\n" "Garden Guide\n" MORE2 "\n";
+
 /* ---- a Chinese transcript: a short answer between long ones ---- */
 
 #define ZH_PAGE \
@@ -474,6 +497,8 @@ static const page_case pages[] = {
    {ART4, "Households", "2. Mossford", "4. Upper Glen", NULL},
    {"Ferry Link Approved", "Library Opens Later", POLL, NULL}},
   {"dated items", DATED_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
+  {"asking teasers", ASK_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
+  {"more links", MORE_PAGE, {ART1, ART3, NULL}, {RIGHTS, MORE1, MORE2, NULL}},
   {"ad slot", AD_PAGE, {ART1, SHORTP, ART2, NULL}, {"Advertisement", NULL}},
   {"short CJK answer", ZH_PAGE,
    {
