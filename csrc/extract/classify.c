@@ -685,10 +685,25 @@ static int caption_line(const lp_line *l) {
                        strcmp(l->reason, "caption-repeat") == 0);
 }
 
+/* Items of the box of links that line i heads, when it is set inside
+ * the article: a short header just after a paragraph, two to
+ * BOX_ITEMS bulleted lines, then a paragraph again. 0 when it is not. */
+#define BOX_ITEMS 10
+
+static size_t inline_box(const lp_text *t, size_t i) {
+  size_t n = t->n_lines, j;
+  if (t->lines[i].nwords > 6 || i == 0 || t->lines[i - 1].cls != C_GOOD)
+    return 0;
+  for (j = i + 1; j < n && j <= i + BOX_ITEMS; j++)
+    if (!(t->lines[j].flags & LP_F_BULLET) || t->lines[j].cls == C_GOOD) break;
+  if (j - i - 1 < 2 || j >= n || t->lines[j].cls != C_GOOD) return 0;
+  return j - i - 1;
+}
+
 /* Maximum-sum segment: the article region (on an HTML page, the one its
  * headline opens, when it is known). Sets *a..*b, LP_NONE when none. */
 static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
-  size_t n = t->n_lines, i, cur_a = 0;
+  size_t n = t->n_lines, i, cur_a = 0, k;
   long best = 0, cur = 0;
   long *w = malloc((n ? n : 1) * sizeof *w);
   *best_a = *best_b = LP_NONE;
@@ -708,6 +723,12 @@ static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
     /* photo captions and a gallery's credits sit inside the article:
      * they do not split it */
     if (caption_line(l)) w[i] = CAPTION_COST;
+    /* a box of links to other stories set between two paragraphs ("More
+     * from UK" and a few bulleted headlines) does not end the article */
+    if ((l->cue & LP_CUE_RELATED) && (k = inline_box(t, i)) > 0) {
+      w[i] = line_weight(l, C_BAD) + END_COST;
+      for (; k > 0; k--) w[++i] = CAPTION_COST;
+    }
     /* a list of dated items (a gallery, other stories) says nothing of
      * where the article ends: it may sit inside it */
     if (l->reason && strcmp(l->reason, "dated-list") == 0) w[i] = 0;

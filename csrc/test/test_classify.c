@@ -411,6 +411,18 @@ static const char MORE_PAGE[] =
   RIGHTS "\n\n"
   "Save On Energy\n" MORE1 "\n\n" "Garden Guide\n" MORE2 "\n";
 
+/* ---- a box of links to other stories between two paragraphs ---- */
+
+static const char BOX_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n"
+  "More from Valley\n\n"
+  "\xE2\x80\xA2 Ferry link approved after ten years of talks between the towns\n\n"
+  "\xE2\x80\xA2 County fair breaks its entry record with new livestock classes\n\n"
+  "\xE2\x80\xA2 Library opens later on Thursdays for students and shift workers\n\n"
+  ART3 "\n\n" ART4 "\n\n" CMT1 "\n\n" CMT2 "\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
 /* ---- a Chinese transcript: a short answer between long ones ---- */
 
 #define ZH_PAGE \
@@ -499,6 +511,9 @@ static const page_case pages[] = {
   {"dated items", DATED_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
   {"asking teasers", ASK_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
   {"more links", MORE_PAGE, {ART1, ART3, NULL}, {RIGHTS, MORE1, MORE2, NULL}},
+  {"inline box", BOX_PAGE,
+   {ART1, ART2, ART3, CMT2, NULL},
+   {"\xE2\x80\xA2 Ferry link", "\xE2\x80\xA2 Library opens", NULL}},
   {"ad slot", AD_PAGE, {ART1, SHORTP, ART2, NULL}, {"Advertisement", NULL}},
   {"short CJK answer", ZH_PAGE,
    {
