@@ -29,7 +29,8 @@ static const comment_head comment_heads[] = {
   {"join the conversation", 21, 0}, {"kommentare", 10, 0},
   {"kommentar", 9, 0}, {"commentaires", 12, 0}, {"comentarios", 11, 0},
   {"comentários", 12, 0}, {"commenti", 8, 0}, {"reacties", 8, 0},
-  {"comentar", 8, 0}
+  {"comentar", 8, 0}, {"reader views", 12, 0}, {"readers' views", 14, 0},
+  {"readers views", 13, 0}, {"your views", 10, 0}, {"reader reactions", 16, 0}
 };
 
 #define N_HEADS (sizeof comment_heads / sizeof comment_heads[0])

@@ -89,6 +89,12 @@ static const char SIGNED_PAGE[] =
   "Posted by: anna_k, Glenford on 11:40am Wed 3 Mar 21\n" CMT3 "\n"
   "Report this post\n";
 
+/* readers' views under a header of their own */
+static const char VIEWS_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Reader views (3)\n\n" CMT1 "\n\n" CMT2 "\n\n" CMT3 "\n";
+
 /* a comment counter at zero inside the article opens no section */
 static const char ZERO_PAGE[] =
   PAGE_HEAD
@@ -458,6 +464,7 @@ static const page_case pages[] = {
   {"signed comments", SIGNED_PAGE,
    {ART1, ART3, NULL},
    {CMT1, CMT2, CMT3, NULL}},
+  {"reader views", VIEWS_PAGE, {ART1, ART3, NULL}, {CMT1, CMT2, CMT3, NULL}},
   {"zero comments", ZERO_PAGE, {ART3, ART4, NULL}, {NULL}},
   {"teasers", TEASER_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
   {"glued teasers", GLUED_PAGE,
