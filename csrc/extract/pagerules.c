@@ -732,6 +732,45 @@ static void dated_items(lp_text *t) {
   }
 }
 
+/* Legal prose in the page's footer: a block of prose lines set around
+ * the last copyright line, with nothing but boilerplate after it and a
+ * gap of FOOTER_GAP boilerplate lines or more (menus, share buttons)
+ * between it and the prose above, which holds more prose than the block
+ * (the article). Disclaimers and trademark notices read
+ * as prose; where they sit says they are not the article. */
+#define FOOTER_GAP 6
+#define FOOTER_SPAN 8
+
+static void footer_prose(lp_text *t) {
+  size_t n = t->n_lines, c = n, a, b, k, gap = 0;
+  uint64_t above = 0, block = 0;
+  for (k = n; k-- > 0;)
+    if (t->lines[k].cls == C_BAD && (t->lines[k].cue & LP_CUE_COPYRIGHT)) {
+      c = k;
+      break;
+    }
+  if (c >= n) return;
+  for (a = c; a > 0 && c - a < FOOTER_SPAN && t->lines[a - 1].cls == C_GOOD;)
+    a--;
+  for (b = c + 1; b < n && b - c <= FOOTER_SPAN && t->lines[b].cls == C_GOOD;)
+    b++;
+  for (k = b; k < n; k++)
+    if (t->lines[k].cls == C_GOOD) return;
+  for (k = a; k > 0 && t->lines[k - 1].cls != C_GOOD; k--) gap++;
+  if (k == 0 || gap < FOOTER_GAP) return;
+  /* the article is above it, and holds more prose than it does */
+  for (; k-- > 0;)
+    if (t->lines[k].cls == C_GOOD) above += t->lines[k].nchars;
+  for (k = a; k < b; k++)
+    if (t->lines[k].cls == C_GOOD) block += t->lines[k].nchars;
+  if (above <= block) return;
+  for (k = a; k < b; k++)
+    if (t->lines[k].cls == C_GOOD) {
+      t->lines[k].cls = C_BAD;
+      t->lines[k].reason = "footer-prose";
+    }
+}
+
 void lp_page_rules(lp_text *t) {
   story_cards(t);
   post_feeds(t);
@@ -740,4 +779,5 @@ void lp_page_rules(lp_text *t) {
   comment_cut(t);
   teaser_runs(t);
   dated_items(t);
+  footer_prose(t);
 }

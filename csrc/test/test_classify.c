@@ -429,6 +429,24 @@ static const char BOX_PAGE[] =
   ART3 "\n\n" ART4 "\n\n" CMT1 "\n\n" CMT2 "\n\n"
   "Copyright 2021 Valley Courier. All rights reserved.\n";
 
+/* ---- legal prose around the copyright line, far below the article ---- */
+
+#define DISC1 "The information on this website is provided for general " \
+  "guidance only and does not replace the advice of a qualified engineer " \
+  "or of the water authority that serves your home, whose rules apply " \
+  "to every connection and to every meter in the valley."
+#define DISC2 "Valley Courier and the wave logo are registered marks of " \
+  "the Courier Trust; the names of other products mentioned on these " \
+  "pages may be the marks of their owners and are used here only to " \
+  "describe the services those owners offer to readers."
+static const char FOOTER_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n" ART4 "\n\n"
+  "Facebook\nTwitter\nInstagram\nJoin our newsletter\nValley Courier\n"
+  "Facebook\nTwitter\n\n"
+  DISC1 "\n\n" "\xC2\xA9 2021 Valley Courier. All rights reserved.\n\n"
+  DISC2 "\n\n" "Contact us | Terms of use | Privacy\n";
+
 /* ---- a Chinese transcript: a short answer between long ones ---- */
 
 #define ZH_PAGE \
@@ -521,6 +539,7 @@ static const page_case pages[] = {
   {"inline box", BOX_PAGE,
    {ART1, ART2, ART3, CMT2, NULL},
    {"\xE2\x80\xA2 Ferry link", "\xE2\x80\xA2 Library opens", NULL}},
+  {"footer prose", FOOTER_PAGE, {ART1, ART4, NULL}, {DISC1, DISC2, NULL}},
   {"ad slot", AD_PAGE, {ART1, SHORTP, ART2, NULL}, {"Advertisement", NULL}},
   {"short CJK answer", ZH_PAGE,
    {
