@@ -690,14 +690,25 @@ static int caption_line(const lp_line *l) {
  * BOX_ITEMS bulleted lines, then a paragraph again. 0 when it is not. */
 #define BOX_ITEMS 10
 
+/* A headline of the box (its bullet on a line of its own maybe): a line
+ * of a few words the labeller did not take for prose, and no comment. */
+static int box_item(const lp_line *l) {
+  return l->cls != C_GOOD && l->nwords <= 25 &&
+         !(l->cue & (LP_CUE_COMMENT | LP_CUE_END));
+}
+
 static size_t inline_box(const lp_text *t, size_t i) {
   size_t n = t->n_lines, j;
   if (t->lines[i].nwords > 6 || i == 0 || t->lines[i - 1].cls != C_GOOD)
     return 0;
   for (j = i + 1; j < n && j <= i + BOX_ITEMS; j++)
-    if (!(t->lines[j].flags & LP_F_BULLET) || t->lines[j].cls == C_GOOD) break;
-  if (j - i - 1 < 2 || j >= n || t->lines[j].cls != C_GOOD) return 0;
-  return j - i - 1;
+    if (!box_item(&t->lines[j])) break;
+  /* the article goes on: a paragraph, not another link the labeller
+   * took for prose */
+  if (j == i + 1 || j >= n || t->lines[j].cls != C_GOOD ||
+      t->lines[j].nchars < 120)
+    return 0;
+  return j - i;
 }
 
 /* Maximum-sum segment: the article region (on an HTML page, the one its
@@ -727,7 +738,7 @@ static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
      * from UK" and a few bulleted headlines) does not end the article */
     if ((l->cue & LP_CUE_RELATED) && (k = inline_box(t, i)) > 0) {
       w[i] = line_weight(l, C_BAD) + END_COST;
-      for (; k > 0; k--) w[++i] = CAPTION_COST;
+      for (; k > 1; k--) w[++i] = CAPTION_COST;
     }
     /* a list of dated items (a gallery, other stories) says nothing of
      * where the article ends: it may sit inside it */

@@ -447,6 +447,16 @@ static const char FOOTER_PAGE[] =
   DISC1 "\n\n" "\xC2\xA9 2021 Valley Courier. All rights reserved.\n\n"
   DISC2 "\n\n" "Contact us | Terms of use | Privacy\n";
 
+/* the box's bullets on lines of their own, its headlines under them */
+static const char BULLET_BOX_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n"
+  "Related articles\n\n"
+  "\xE2\x80\xA2 \nFerry link approved after ten years of talks\n"
+  "\xE2\x80\xA2 \nCounty fair breaks its entry record\n\n"
+  ART3 "\n\n" ART4 "\n\n" CMT1 "\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
 /* ---- a Chinese transcript: a short answer between long ones ---- */
 
 #define ZH_PAGE \
@@ -540,6 +550,8 @@ static const page_case pages[] = {
    {ART1, ART2, ART3, CMT2, NULL},
    {"\xE2\x80\xA2 Ferry link", "\xE2\x80\xA2 Library opens", NULL}},
   {"footer prose", FOOTER_PAGE, {ART1, ART4, NULL}, {DISC1, DISC2, NULL}},
+  {"bullet box", BULLET_BOX_PAGE,
+   {ART1, ART2, ART3, NULL}, {"Ferry link approved", NULL}},
   {"ad slot", AD_PAGE, {ART1, SHORTP, ART2, NULL}, {"Advertisement", NULL}},
   {"short CJK answer", ZH_PAGE,
    {
