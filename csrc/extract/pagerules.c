@@ -771,11 +771,67 @@ static void footer_prose(lp_text *t) {
     }
 }
 
+/* A table the article ends with or holds (tour dates, a season's
+ * calendar): TABLE_ROWS lines or more in a row that are not prose, each
+ * with the same two marks in the same order ("June 9 - Tampa, FL @ Arena",
+ * "2a etapa: 10 de marco - Interlagos"), right after the article's prose
+ * (a title line between allowed). Menus and lists of headlines have no
+ * such skeleton. */
+#define TABLE_ROWS 4
+
+/* The first two marks of a line (dash, colon, at, bar), packed in a byte
+ * each; 0 when it has fewer, or when it is a bulleted item (a list of
+ * headlines with their dates: "- Title | 01/14/2008"). */
+static unsigned skeleton(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  size_t i;
+  unsigned sk = 0, marks = 0;
+  if (l->flags & LP_F_BULLET) return 0;
+  for (i = 0; i < l->len && marks < 2; i++) {
+    unsigned char m = 0;
+    if (s[i] == ':' || s[i] == '@' || s[i] == '|') m = s[i];
+    else if (s[i] == '-' && i > 0 && s[i - 1] == ' ') m = '-';
+    else if (s[i] == 0xE2 && i + 2 < l->len && s[i + 1] == 0x80 &&
+             (s[i + 2] == 0x93 || s[i + 2] == 0x94))
+      m = '-';
+    if (m) {
+      sk = sk << 8 | m;
+      marks++;
+    }
+  }
+  return marks == 2 ? sk : 0;
+}
+
+static void article_tables(lp_text *t) {
+  size_t n = t->n_lines, i = 1, j, k;
+  while (i < n) {
+    unsigned sk = skeleton(t, &t->lines[i]);
+    int led;
+    if (sk == 0 || t->lines[i].cls == C_GOOD || t->lines[i].nwords < 3) {
+      i++;
+      continue;
+    }
+    for (j = i + 1; j < n && t->lines[j].cls != C_GOOD &&
+                    t->lines[j].nwords >= 3 && skeleton(t, &t->lines[j]) == sk;)
+      j++;
+    led = t->lines[i - 1].cls == C_GOOD ||
+          (i >= 2 && t->lines[i - 2].cls == C_GOOD &&
+           t->lines[i - 1].nwords <= 8 && !t->lines[i - 1].cue);
+    if (j - i >= TABLE_ROWS && led)
+      for (k = t->lines[i - 1].cls == C_GOOD ? i : i - 1; k < j; k++) {
+        t->lines[k].cls = C_GOOD;
+        t->lines[k].reason = "article-table";
+      }
+    i = j;
+  }
+}
+
 void lp_page_rules(lp_text *t) {
   story_cards(t);
   post_feeds(t);
   embedded_posts(t);
   article_lists(t);
+  article_tables(t);
   comment_cut(t);
   teaser_runs(t);
   dated_items(t);

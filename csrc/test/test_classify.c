@@ -457,6 +457,20 @@ static const char BULLET_BOX_PAGE[] =
   ART3 "\n\n" ART4 "\n\n" CMT1 "\n\n"
   "Copyright 2021 Valley Courier. All rights reserved.\n";
 
+/* ---- a table the article ends with ---- */
+
+static const char TABLE_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Works Calendar\n\n"
+  "May 4 \xE2\x80\x93 Glenford @ Upper Glen Dam\n"
+  "May 18 \xE2\x80\x93 Mossford @ Outlet Tower\n"
+  "June 2 \xE2\x80\x93 Valley City @ Pump Station\n"
+  "June 16 \xE2\x80\x93 Glenford @ Spillway Gates\n"
+  "July 7 \xE2\x80\x93 Mossford @ Lower Weir\n\n"
+  "Home | News | Contact us\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
 /* ---- a Chinese transcript: a short answer between long ones ---- */
 
 #define ZH_PAGE \
@@ -552,6 +566,9 @@ static const page_case pages[] = {
   {"footer prose", FOOTER_PAGE, {ART1, ART4, NULL}, {DISC1, DISC2, NULL}},
   {"bullet box", BULLET_BOX_PAGE,
    {ART1, ART2, ART3, NULL}, {"Ferry link approved", NULL}},
+  {"table", TABLE_PAGE,
+   {ART3, "May 4 \xE2\x80\x93 Glenford", "July 7 \xE2\x80\x93 Mossford", NULL},
+   {"Home | News", NULL}},
   {"ad slot", AD_PAGE, {ART1, SHORTP, ART2, NULL}, {"Advertisement", NULL}},
   {"short CJK answer", ZH_PAGE,
    {
