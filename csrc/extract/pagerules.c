@@ -802,22 +802,33 @@ static unsigned skeleton(const lp_text *t, const lp_line *l) {
   return marks == 2 ? sk : 0;
 }
 
+/* A row of a table: a few words, not prose. */
+static int table_row(const lp_line *l) {
+  return l->cls != C_GOOD && l->nwords >= 3 && l->nwords <= 30;
+}
+
+/* Does a table starting at line i follow the article's prose (a title
+ * line between allowed)? */
+static int table_led(const lp_text *t, size_t i) {
+  return t->lines[i - 1].cls == C_GOOD ||
+         (i >= 2 && t->lines[i - 2].cls == C_GOOD &&
+          t->lines[i - 1].nwords <= 8 && !t->lines[i - 1].cue);
+}
+
 static void article_tables(lp_text *t) {
   size_t n = t->n_lines, i = 1, j, k;
   while (i < n) {
-    unsigned sk = skeleton(t, &t->lines[i]);
-    int led;
-    if (sk == 0 || t->lines[i].cls == C_GOOD || t->lines[i].nwords < 3) {
+    unsigned sk;
+    /* the cheap tests first: few lines follow prose */
+    if (!table_row(&t->lines[i]) || !table_led(t, i) ||
+        (sk = skeleton(t, &t->lines[i])) == 0) {
       i++;
       continue;
     }
-    for (j = i + 1; j < n && t->lines[j].cls != C_GOOD &&
-                    t->lines[j].nwords >= 3 && skeleton(t, &t->lines[j]) == sk;)
+    for (j = i + 1; j < n && table_row(&t->lines[j]) &&
+                    skeleton(t, &t->lines[j]) == sk;)
       j++;
-    led = t->lines[i - 1].cls == C_GOOD ||
-          (i >= 2 && t->lines[i - 2].cls == C_GOOD &&
-           t->lines[i - 1].nwords <= 8 && !t->lines[i - 1].cue);
-    if (j - i >= TABLE_ROWS && led)
+    if (j - i >= TABLE_ROWS)
       for (k = t->lines[i - 1].cls == C_GOOD ? i : i - 1; k < j; k++) {
         t->lines[k].cls = C_GOOD;
         t->lines[k].reason = "article-table";
