@@ -30,6 +30,13 @@ static const cue_word cues[] = {
   {"\xE7\x89\x88\xE6\x9D\x83", LP_CUE_COPYRIGHT, 0},   /* 版权 */
   {"registration no", LP_CUE_COPYRIGHT, 0},
   {"hotline", LP_CUE_COPYRIGHT, 0},
+  /* a wire story's rights notice ("This material may not be published,
+   * broadcast, rewritten or redistributed.") */
+  {"may not be published", LP_CUE_COPYRIGHT, 0},
+  {"may not be reproduced", LP_CUE_COPYRIGHT, 0},
+  {"may not be republished", LP_CUE_COPYRIGHT, 0},
+  {"may not be redistributed", LP_CUE_COPYRIGHT, 0},
+  {"rewritten or redistributed", LP_CUE_COPYRIGHT, 0},
   /* "share" as a word: "shares" and "shareholders" are business prose */
   {"share", LP_CUE_SOCIAL, CUE_WORD},
   {"tweet", LP_CUE_SOCIAL, 0},
@@ -276,6 +283,24 @@ static int cjk_clause_end(const char *s, size_t n) {
   return u[n - 3] == 0xE2 && u[n - 2] == 0x80 && u[n - 1] == 0x9D;  /* ” */
 }
 
+/* Does the line end with a link to the rest of a story, after a sentence
+ * ("... find out how. More", "... the deal. Read more »")? A teaser's
+ * blurb ends so, never a paragraph of the article. */
+static int more_tail(const char *s, size_t n) {
+  static const char *const tails[] = {"more", "read more", "more \xC2\xBB",
+                                      "read more \xC2\xBB", "more >>"};
+  size_t k;
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '.')) n--;
+  for (k = 0; k < sizeof tails / sizeof *tails; k++) {
+    size_t m = strlen(tails[k]);
+    if (n >= m + 2 && s[n - m - 1] == ' ' &&
+        (s[n - m - 2] == '.' || s[n - m - 2] == '!' || s[n - m - 2] == '?') &&
+        lp_starts_ci(s + n - m, m, tails[k]))
+      return 1;
+  }
+  return 0;
+}
+
 /* Stop-word share (per mille) a line needs to read as prose. */
 static unsigned stop_need(const char *lang) {
   if (lang == NULL) return 200;
@@ -317,6 +342,10 @@ static int initial_class(const lp_text *t, lp_line *l, const char *lang,
     return C_BAD;
   }
 
+  if (words >= 4 && more_tail(s, l->len)) {
+    l->reason = "teaser-more";
+    return C_BAD;
+  }
   /* a cue word inside a line that reads as prose is not evidence */
   if (l->cue && words < 30 &&
       !(words >= 12 && stop >= need && (l->flags & LP_F_TERMINAL) &&
@@ -522,6 +551,48 @@ static void prose_runs(lp_text *t) {
   }
 }
 
+/* A column of short lines (SHORT_COLUMN or more in a row: headlines of
+ * other stories, a menu, a programme guide) is not the article's subhead
+ * or byline, even with prose on both sides of it. A column the article
+ * announces ("His record reads:") or numbers ("1. Saint John") is the
+ * article's own table or list. */
+#define SHORT_COLUMN 4
+
+static int numbered(const lp_text *t, const lp_line *l) {
+  const char *s = LP_LINE_PTR(t, l);
+  size_t i = 0;
+  while (i < l->len && i < 3 && s[i] >= '0' && s[i] <= '9') i++;
+  return i > 0 && i < l->len && (s[i] == '.' || s[i] == ')');
+}
+
+static int colon_end(const lp_text *t, const lp_line *l) {
+  return l->len > 0 && LP_LINE_PTR(t, l)[l->len - 1] == ':';
+}
+
+/* A short full sentence: a column's lines are phrases and names. */
+static int short_sentence(const lp_line *l) {
+  return (l->flags & LP_F_TERMINAL) && l->nwords >= 5 && !l->cue;
+}
+
+/* Marks (flag COLUMN in mark[]) the lines of every short column. */
+#define COLUMN 0x80
+
+static void short_columns(const lp_text *t, unsigned char *mark) {
+  size_t n = t->n_lines, a = 0, b, i, nums;
+  while (a < n) {
+    int announced = 0;
+    if (t->lines[a].cls != C_SHORT) { a++; continue; }
+    for (b = a, nums = 0; b < n && t->lines[b].cls == C_SHORT; b++)
+      nums += (size_t)numbered(t, &t->lines[b]);
+    for (i = a > 2 ? a - 2 : 0; i <= a; i++)
+      announced |= colon_end(t, &t->lines[i]);
+    if (b - a >= SHORT_COLUMN && !announced && nums * 2 < b - a)
+      for (i = a; i < b; i++)
+        if (!short_sentence(&t->lines[i])) mark[i] |= COLUMN;
+    a = b;
+  }
+}
+
 /* Short and near-good lines take their class from the nearest decided
  * (not short, not near) line on each side, found with one pass in each
  * direction. Shorts: good on both sides joins; otherwise the article's
@@ -548,6 +619,9 @@ static int neighbour_pass(lp_text *t) {
     nextc[k] = (unsigned char)last;
     if (decided(&t->lines[k])) last = t->lines[k].cls;
   }
+  /* a line of a short column has no good line before it to join (on an
+   * HTML page, the markup says what is a menu and what a list) */
+  if (!t->dom) short_columns(t, prevc);
   for (k = 0; k < n; k++) {
     lp_line *l = &t->lines[k];
     if (l->cls == C_SHORT) {
@@ -611,10 +685,36 @@ static int caption_line(const lp_line *l) {
                        strcmp(l->reason, "caption-repeat") == 0);
 }
 
+/* Items of the box of links that line i heads, when it is set inside
+ * the article: a short header just after a paragraph, two to
+ * BOX_ITEMS bulleted lines, then a paragraph again. 0 when it is not. */
+#define BOX_ITEMS 10
+
+/* A headline of the box (its bullet on a line of its own maybe): a line
+ * of a few words the labeller did not take for prose, and no comment. */
+static int box_item(const lp_line *l) {
+  return l->cls != C_GOOD && l->nwords <= 25 &&
+         !(l->cue & (LP_CUE_COMMENT | LP_CUE_END));
+}
+
+static size_t inline_box(const lp_text *t, size_t i) {
+  size_t n = t->n_lines, j;
+  if (t->lines[i].nwords > 6 || i == 0 || t->lines[i - 1].cls != C_GOOD)
+    return 0;
+  for (j = i + 1; j < n && j <= i + BOX_ITEMS; j++)
+    if (!box_item(&t->lines[j])) break;
+  /* the article goes on: a paragraph, not another link the labeller
+   * took for prose */
+  if (j == i + 1 || j >= n || t->lines[j].cls != C_GOOD ||
+      t->lines[j].nchars < 120)
+    return 0;
+  return j - i;
+}
+
 /* Maximum-sum segment: the article region (on an HTML page, the one its
  * headline opens, when it is known). Sets *a..*b, LP_NONE when none. */
 static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
-  size_t n = t->n_lines, i, cur_a = 0;
+  size_t n = t->n_lines, i, cur_a = 0, k;
   long best = 0, cur = 0;
   long *w = malloc((n ? n : 1) * sizeof *w);
   *best_a = *best_b = LP_NONE;
@@ -634,6 +734,15 @@ static int region_pass(lp_text *t, size_t *best_a, size_t *best_b) {
     /* photo captions and a gallery's credits sit inside the article:
      * they do not split it */
     if (caption_line(l)) w[i] = CAPTION_COST;
+    /* a box of links to other stories set between two paragraphs ("More
+     * from UK" and a few bulleted headlines) does not end the article */
+    if ((l->cue & LP_CUE_RELATED) && (k = inline_box(t, i)) > 0) {
+      w[i] = line_weight(l, C_BAD) + END_COST;
+      for (; k > 1; k--) w[++i] = CAPTION_COST;
+    }
+    /* a list of dated items (a gallery, other stories) says nothing of
+     * where the article ends: it may sit inside it */
+    if (l->reason && strcmp(l->reason, "dated-list") == 0) w[i] = 0;
     if (t->dom) w[i] = lp_dom_weight(t, l, w[i]);
   }
   if (!(t->dom && lp_dom_region(t, w, best_a, best_b)))

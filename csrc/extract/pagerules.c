@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "classify.h"
+#include "dates.h"
 
 /* Openings of a comment section's header, lower case, after an optional
  * count ("12 ", "One "); titled: the header goes on with the headline
@@ -28,7 +29,8 @@ static const comment_head comment_heads[] = {
   {"join the conversation", 21, 0}, {"kommentare", 10, 0},
   {"kommentar", 9, 0}, {"commentaires", 12, 0}, {"comentarios", 11, 0},
   {"comentários", 12, 0}, {"commenti", 8, 0}, {"reacties", 8, 0},
-  {"comentar", 8, 0}
+  {"comentar", 8, 0}, {"reader views", 12, 0}, {"readers' views", 14, 0},
+  {"readers views", 13, 0}, {"your views", 10, 0}, {"reader reactions", 16, 0}
 };
 
 #define N_HEADS (sizeof comment_heads / sizeof comment_heads[0])
@@ -172,10 +174,14 @@ static void comment_cut(lp_text *t) {
 static int teaser_head(const lp_text *t, const lp_line *l) {
   const char *s = LP_LINE_PTR(t, l);
   size_t i = 0;
+  int asks;
   while (i < l->len && s[i] >= '0' && s[i] <= '9') i++;
   if (i > 0 && i < l->len && (s[i] == '.' || s[i] == ')')) return 0;
-  return !(l->flags & LP_F_TERMINAL) && l->nwords >= 2 && l->nwords <= 16 &&
-         l->nchars <= 110 && l->ncjk == 0;
+  /* a headline may ask ("Thinking Of Refinancing Your Mortgage?") */
+  asks = l->len > 0 && s[l->len - 1] == '?' &&
+             (uint64_t)l->ncap * 10 >= (uint64_t)l->nalpha_words * 7;
+  return (!(l->flags & LP_F_TERMINAL) || asks) && l->nwords >= 2 &&
+         l->nwords <= 16 && l->nchars <= 110 && l->ncjk == 0;
 }
 
 /* The blurb under a teaser's headline: one or two sentences. */
@@ -646,11 +652,199 @@ void lp_wrapped_runs(lp_text *t, unsigned need) {
   }
 }
 
+/* A list of other stories (or of comments) in which each item carries
+ * its own date: an item is a few short lines (a picture's name, the
+ * headline, the writer) closed by a line that is only a date, then its
+ * blurb of a paragraph or two. Three such items or more, each at most
+ * DATED_GAP lines after the last: their blurbs are not the article,
+ * which carries one date and more paragraphs after it. */
+#define DATED_GAP 8
+#define DATED_RUN 3
+
+/* A paragraph's worth of text, not a headline or a name. */
+static int long_line(const lp_line *l) {
+  return l->nwords > 20 || l->nchars >= 120;
+}
+
+/* Is the line a date alone (give or take a few characters: "Posted",
+ * "| ", a time)? */
+static int date_line(const lp_text *t, const lp_line *l) {
+  lp_date d;
+  if (l->nwords > 8 || l->ndigits < 4) return 0;
+  return lp_date_find(LP_LINE_PTR(t, l), l->len, 0, &d) && d.day > 0 &&
+         l->len <= (d.end - d.start) + 12;
+}
+
+/* Does date line j close an item: two short lines or more right above
+ * it, back to the previous paragraph (or the page's top)? */
+static int item_head(const lp_text *t, size_t j) {
+  size_t k, shorts = 0;
+  for (k = j; k-- > 0 && !long_line(&t->lines[k]) && shorts < 2;) shorts++;
+  return shorts >= 2;
+}
+
+/* A blurb: a sentence's worth of words. */
+static int blurb_line(const lp_line *l) {
+  return l->nwords >= 8;
+}
+
+/* Is date line j an item's: a head above it, a blurb right after it? */
+static int dated_item(const lp_text *t, size_t j) {
+  size_t n = t->n_lines;
+  if (!date_line(t, &t->lines[j]) || !item_head(t, j)) return 0;
+  return (j + 1 < n && blurb_line(&t->lines[j + 1])) ||
+         (j + 2 < n && blurb_line(&t->lines[j + 2]));
+}
+
+/* Paragraphs between lines a and b. */
+static size_t paragraphs(const lp_text *t, size_t a, size_t b) {
+  size_t k, c = 0;
+  for (k = a + 1; k < b; k++) c += (size_t)long_line(&t->lines[k]);
+  return c;
+}
+
+static void dated_items(lp_text *t) {
+  size_t n = t->n_lines, i = 0, k;
+  while (i < n) {
+    size_t first, last, items, j;
+    if (!dated_item(t, i)) { i++; continue; }
+    first = last = i;
+    items = 1;
+    for (j = i + 1; j < n && j <= last + DATED_GAP; j++)
+      if (dated_item(t, j)) {
+        if (paragraphs(t, last, j) > 2) break;
+        last = j;
+        items++;
+      }
+    if (items >= DATED_RUN) {
+      /* the blurb of the last item, right after its date */
+      size_t end = last + 1;
+      /* and the head of the first item */
+      while (first > 0 && i - first < 4 && !long_line(&t->lines[first - 1]))
+        first--;
+      while (end < n && end <= last + 2 && blurb_line(&t->lines[end])) end++;
+      for (k = first; k < end; k++) {
+        t->lines[k].cls = C_BAD;
+        t->lines[k].reason = "dated-list";
+      }
+    }
+    i = last + 1;
+  }
+}
+
+/* Legal prose in the page's footer: a block of prose lines set around
+ * the last copyright line, with nothing but boilerplate after it and a
+ * gap of FOOTER_GAP boilerplate lines or more (menus, share buttons)
+ * between it and the prose above, which holds more prose than the block
+ * (the article). Disclaimers and trademark notices read
+ * as prose; where they sit says they are not the article. */
+#define FOOTER_GAP 6
+#define FOOTER_SPAN 8
+
+static void footer_prose(lp_text *t) {
+  size_t n = t->n_lines, c = n, a, b, k, gap = 0;
+  uint64_t above = 0, block = 0;
+  for (k = n; k-- > 0;)
+    if (t->lines[k].cls == C_BAD && (t->lines[k].cue & LP_CUE_COPYRIGHT)) {
+      c = k;
+      break;
+    }
+  if (c >= n) return;
+  for (a = c; a > 0 && c - a < FOOTER_SPAN && t->lines[a - 1].cls == C_GOOD;)
+    a--;
+  for (b = c + 1; b < n && b - c <= FOOTER_SPAN && t->lines[b].cls == C_GOOD;)
+    b++;
+  for (k = b; k < n; k++)
+    if (t->lines[k].cls == C_GOOD) return;
+  for (k = a; k > 0 && t->lines[k - 1].cls != C_GOOD; k--) gap++;
+  if (k == 0 || gap < FOOTER_GAP) return;
+  /* the article is above it, and holds more prose than it does */
+  for (; k-- > 0;)
+    if (t->lines[k].cls == C_GOOD) above += t->lines[k].nchars;
+  for (k = a; k < b; k++)
+    if (t->lines[k].cls == C_GOOD) block += t->lines[k].nchars;
+  if (above <= block) return;
+  for (k = a; k < b; k++)
+    if (t->lines[k].cls == C_GOOD) {
+      t->lines[k].cls = C_BAD;
+      t->lines[k].reason = "footer-prose";
+    }
+}
+
+/* A table the article ends with or holds (tour dates, a season's
+ * calendar): TABLE_ROWS lines or more in a row that are not prose, each
+ * with the same two marks in the same order ("June 9 - Tampa, FL @ Arena",
+ * "2a etapa: 10 de marco - Interlagos"), right after the article's prose
+ * (a title line between allowed). Menus and lists of headlines have no
+ * such skeleton. */
+#define TABLE_ROWS 4
+
+/* The first two marks of a line (dash, colon, at, bar), packed in a byte
+ * each; 0 when it has fewer, or when it is a bulleted item (a list of
+ * headlines with their dates: "- Title | 01/14/2008"). */
+static unsigned skeleton(const lp_text *t, const lp_line *l) {
+  const unsigned char *s = (const unsigned char *)LP_LINE_PTR(t, l);
+  size_t i;
+  unsigned sk = 0, marks = 0;
+  if (l->flags & LP_F_BULLET) return 0;
+  for (i = 0; i < l->len && marks < 2; i++) {
+    unsigned char m = 0;
+    if (s[i] == ':' || s[i] == '@' || s[i] == '|') m = s[i];
+    else if (s[i] == '-' && i > 0 && s[i - 1] == ' ') m = '-';
+    else if (s[i] == 0xE2 && i + 2 < l->len && s[i + 1] == 0x80 &&
+             (s[i + 2] == 0x93 || s[i + 2] == 0x94))
+      m = '-';
+    if (m) {
+      sk = sk << 8 | m;
+      marks++;
+    }
+  }
+  return marks == 2 ? sk : 0;
+}
+
+/* A row of a table: a few words, not prose. */
+static int table_row(const lp_line *l) {
+  return l->cls != C_GOOD && l->nwords >= 3 && l->nwords <= 30;
+}
+
+/* Does a table starting at line i follow the article's prose (a title
+ * line between allowed)? */
+static int table_led(const lp_text *t, size_t i) {
+  return t->lines[i - 1].cls == C_GOOD ||
+         (i >= 2 && t->lines[i - 2].cls == C_GOOD &&
+          t->lines[i - 1].nwords <= 8 && !t->lines[i - 1].cue);
+}
+
+static void article_tables(lp_text *t) {
+  size_t n = t->n_lines, i = 1, j, k;
+  while (i < n) {
+    unsigned sk;
+    /* the cheap tests first: few lines follow prose */
+    if (!table_row(&t->lines[i]) || !table_led(t, i) ||
+        (sk = skeleton(t, &t->lines[i])) == 0) {
+      i++;
+      continue;
+    }
+    for (j = i + 1; j < n && table_row(&t->lines[j]) &&
+                    skeleton(t, &t->lines[j]) == sk;)
+      j++;
+    if (j - i >= TABLE_ROWS)
+      for (k = t->lines[i - 1].cls == C_GOOD ? i : i - 1; k < j; k++) {
+        t->lines[k].cls = C_GOOD;
+        t->lines[k].reason = "article-table";
+      }
+    i = j;
+  }
+}
+
 void lp_page_rules(lp_text *t) {
   story_cards(t);
   post_feeds(t);
   embedded_posts(t);
   article_lists(t);
+  article_tables(t);
   comment_cut(t);
   teaser_runs(t);
+  dated_items(t);
+  footer_prose(t);
 }

@@ -89,6 +89,12 @@ static const char SIGNED_PAGE[] =
   "Posted by: anna_k, Glenford on 11:40am Wed 3 Mar 21\n" CMT3 "\n"
   "Report this post\n";
 
+/* readers' views under a header of their own */
+static const char VIEWS_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Reader views (3)\n\n" CMT1 "\n\n" CMT2 "\n\n" CMT3 "\n";
+
 /* a comment counter at zero inside the article opens no section */
 static const char ZERO_PAGE[] =
   PAGE_HEAD
@@ -353,6 +359,118 @@ static const char AD_PAGE[] =
   PAGE_HEAD
   ART1 "\n\n" "Advertisement\n\n" SHORTP "\n\n" ART2 "\n\n" ART3 "\n";
 
+/* ---- a column of short lines between prose blocks ---- */
+
+/* other stories' headlines between the article and a poll's question;
+ * a numbered list and an announced table inside the article stay */
+#define POLL "Readers were asked whether the valley should build a third " \
+  "reservoir before the summer tariff is raised again next year."
+static const char COLUMN_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n"
+  "The towns that pay the most:\n\n"
+  "Town\nHouseholds\nGlenford\n1,200\nMossford\n800\n\n"
+  ART3 "\n\n"
+  "1. Glenford\n\n2. Mossford\n\n3. Valley City\n\n4. Upper Glen\n\n"
+  ART4 "\n\n"
+  "Ferry Link Approved After Ten Years\n"
+  "Night Closures on the Coastal Road\n"
+  "Library Opens Later on Thursdays\n"
+  "County Fair Breaks Entry Record\n\n"
+  POLL "\n";
+
+/* ---- other stories, each with its own date line, after the article ---- */
+
+#define DATED(head, who, day, blurb) head "\n\n" who "\n" day "\n" blurb "\n\n"
+static const char DATED_PAGE[] =
+  PAGE_HEAD
+  "By Mara Linde\nMarch 3, 2021\n\n"
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  DATED("County Fair Breaks Entry Record", "Tom Reyes", "Tuesday March 2, 2021",
+        TEA1)
+  DATED("Night Closures on the Coastal Road", "Ann Ibsen",
+        "Monday March 1, 2021", TEA2)
+  DATED("Library Opens Later on Thursdays", "Tom Reyes",
+        "Monday March 1, 2021", TEA3)
+  "About us | Contact us\n";
+
+/* ---- teasers whose headline asks, blurbs that end on a "More" link ---- */
+
+static const char ASK_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "County Fair Breaks Entry Record\n" TEA1 "\n\n"
+  "Will The Coastal Road Close At Night?\n" TEA2 "\n\n"
+  "Library Opens Later on Thursdays\n" TEA3 "\n";
+
+#define RIGHTS "Distributed by the Valley Wire. This material may not be " \
+  "published, broadcast, rewritten or redistributed."
+#define MORE1 "Tired of paying too much for your energy? Find out how to " \
+  "compare the tariffs of every supplier in your town and switch to the " \
+  "one that suits your household in a few minutes. More"
+#define MORE2 "Planning a garden this spring? Read our guide to the plants " \
+  "that need the least water in a dry year and to the ways of keeping " \
+  "the soil moist through a long summer. Read more \xC2\xBB"
+static const char MORE_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  RIGHTS "\n\n"
+  "Save On Energy\n" MORE1 "\n\n" "Garden Guide\n" MORE2 "\n";
+
+/* ---- a box of links to other stories between two paragraphs ---- */
+
+static const char BOX_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n"
+  "More from Valley\n\n"
+  "\xE2\x80\xA2 Ferry link approved after ten years of talks between the towns\n\n"
+  "\xE2\x80\xA2 County fair breaks its entry record with new livestock classes\n\n"
+  "\xE2\x80\xA2 Library opens later on Thursdays for students and shift workers\n\n"
+  ART3 "\n\n" ART4 "\n\n" CMT1 "\n\n" CMT2 "\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
+/* ---- legal prose around the copyright line, far below the article ---- */
+
+#define DISC1 "The information on this website is provided for general " \
+  "guidance only and does not replace the advice of a qualified engineer " \
+  "or of the water authority that serves your home, whose rules apply " \
+  "to every connection and to every meter in the valley."
+#define DISC2 "Valley Courier and the wave logo are registered marks of " \
+  "the Courier Trust; the names of other products mentioned on these " \
+  "pages may be the marks of their owners and are used here only to " \
+  "describe the services those owners offer to readers."
+static const char FOOTER_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n" ART4 "\n\n"
+  "Facebook\nTwitter\nInstagram\nJoin our newsletter\nValley Courier\n"
+  "Facebook\nTwitter\n\n"
+  DISC1 "\n\n" "\xC2\xA9 2021 Valley Courier. All rights reserved.\n\n"
+  DISC2 "\n\n" "Contact us | Terms of use | Privacy\n";
+
+/* the box's bullets on lines of their own, its headlines under them */
+static const char BULLET_BOX_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n"
+  "Related articles\n\n"
+  "\xE2\x80\xA2 \nFerry link approved after ten years of talks\n"
+  "\xE2\x80\xA2 \nCounty fair breaks its entry record\n\n"
+  ART3 "\n\n" ART4 "\n\n" CMT1 "\n\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
+/* ---- a table the article ends with ---- */
+
+static const char TABLE_PAGE[] =
+  PAGE_HEAD
+  ART1 "\n\n" ART2 "\n\n" ART3 "\n\n"
+  "Works Calendar\n\n"
+  "May 4 \xE2\x80\x93 Glenford @ Upper Glen Dam\n"
+  "May 18 \xE2\x80\x93 Mossford @ Outlet Tower\n"
+  "June 2 \xE2\x80\x93 Valley City @ Pump Station\n"
+  "June 16 \xE2\x80\x93 Glenford @ Spillway Gates\n"
+  "July 7 \xE2\x80\x93 Mossford @ Lower Weir\n\n"
+  "Home | News | Contact us\n"
+  "Copyright 2021 Valley Courier. All rights reserved.\n";
+
 /* ---- a Chinese transcript: a short answer between long ones ---- */
 
 #define ZH_PAGE \
@@ -388,6 +506,7 @@ static const page_case pages[] = {
   {"signed comments", SIGNED_PAGE,
    {ART1, ART3, NULL},
    {CMT1, CMT2, CMT3, NULL}},
+  {"reader views", VIEWS_PAGE, {ART1, ART3, NULL}, {CMT1, CMT2, CMT3, NULL}},
   {"zero comments", ZERO_PAGE, {ART3, ART4, NULL}, {NULL}},
   {"teasers", TEASER_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
   {"glued teasers", GLUED_PAGE,
@@ -435,6 +554,21 @@ static const page_case pages[] = {
   {"related link", RELATED_PAGE,
    {ART1, ART2, ART3, ART4, NULL},
    {"Related: Drought", TEA1, NULL}},
+  {"short column", COLUMN_PAGE,
+   {ART4, "Households", "2. Mossford", "4. Upper Glen", NULL},
+   {"Ferry Link Approved", "Library Opens Later", POLL, NULL}},
+  {"dated items", DATED_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
+  {"asking teasers", ASK_PAGE, {ART1, ART3, NULL}, {TEA1, TEA2, TEA3, NULL}},
+  {"more links", MORE_PAGE, {ART1, ART3, NULL}, {RIGHTS, MORE1, MORE2, NULL}},
+  {"inline box", BOX_PAGE,
+   {ART1, ART2, ART3, CMT2, NULL},
+   {"\xE2\x80\xA2 Ferry link", "\xE2\x80\xA2 Library opens", NULL}},
+  {"footer prose", FOOTER_PAGE, {ART1, ART4, NULL}, {DISC1, DISC2, NULL}},
+  {"bullet box", BULLET_BOX_PAGE,
+   {ART1, ART2, ART3, NULL}, {"Ferry link approved", NULL}},
+  {"table", TABLE_PAGE,
+   {ART3, "May 4 \xE2\x80\x93 Glenford", "July 7 \xE2\x80\x93 Mossford", NULL},
+   {"Home | News", NULL}},
   {"ad slot", AD_PAGE, {ART1, SHORTP, ART2, NULL}, {"Advertisement", NULL}},
   {"short CJK answer", ZH_PAGE,
    {
