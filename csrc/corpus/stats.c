@@ -28,38 +28,17 @@
 #include <sqlite3.h>
 #include "vocab.h"
 
-/* What is done with one text (id, s[0..n)): LOUPE_OK or an error. */
-typedef int (*text_fn)(void *ctx, long long id, const char *s, size_t n);
-
-/* The rows (id, text) of st through fn, a NULL text skipped; st is
- * finalized. LOUPE_OK, LOUPE_ENOMEM when fn fails, or SQLite's error. */
-static int rows_through(loupe_db *db, sqlite3_stmt *st, text_fn fn,
-                        void *ctx) {
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *s = (const char *)sqlite3_column_text(st, 1);
-    if (s && fn(ctx, sqlite3_column_int64(st, 0), s,
-                (size_t)sqlite3_column_bytes(st, 1))) {
-      rc = LOUPE_ENOMEM;
-      break;
-    }
-  }
-  sqlite3_finalize(st);
-  if (rc == SQLITE_DONE) return LOUPE_OK;
-  if (rc == LOUPE_ENOMEM) return rc;
-  return lp_db_error(db, rc, "stats");
-}
-
 /* Run the texts of the articles whose ids are the JSON array ids (or of
  * the quotes when quote is set) through fn, one call per text. */
-static int each_text(loupe_db *db, const char *ids, text_fn fn, void *ctx) {
+static int each_text(loupe_db *db, const char *ids, lp_text_fn fn,
+                     void *ctx) {
   sqlite3_stmt *st = NULL;
   int rc = sqlite3_prepare_v2(db->sql,
     "SELECT a.id, a.body FROM json_each(?1) j JOIN articles a"
     " ON a.id = j.value ORDER BY j.key", -1, &st, NULL);
   if (rc != SQLITE_OK) return lp_db_error(db, rc, "stats");
   sqlite3_bind_text(st, 1, ids, -1, SQLITE_STATIC);
-  return rows_through(db, st, fn, ctx);
+  return lp_rows_through(db, st, fn, ctx, "stats");
 }
 
 /* ---- the measures ---- */
@@ -423,15 +402,12 @@ static int count_split_text(void *p, long long id, const char *s, size_t n) {
  * target's (ids ts[0..nt), sorted) counted on side 0, the others on 1. */
 static int count_split(loupe_db *db, const long long *ts, size_t nt,
                        count_ctx *x) {
-  sqlite3_stmt *st = NULL;
   split_ctx sp;
-  int rc = sqlite3_prepare_v2(db->sql, "SELECT id, body FROM articles", -1,
-                              &st, NULL);
-  if (rc != SQLITE_OK) return lp_db_error(db, rc, "stats");
   sp.x = x;
   sp.ts = ts;
   sp.nt = nt;
-  return rows_through(db, st, count_split_text, &sp);
+  return lp_sql_rows(db, "SELECT id, body FROM articles", count_split_text,
+                     &sp, "stats");
 }
 
 /* With the totals of v loaded on the side not read (x->side: the one

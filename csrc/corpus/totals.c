@@ -82,17 +82,42 @@ static int nomem(loupe_db *db) {
   return LOUPE_ENOMEM;
 }
 
+/* The word w[0..len) (at most INLINE_WORD bytes) zero-padded into pad,
+ * as entries hold it. */
+static void wt_pad(char pad[INLINE_WORD], const char *w, size_t len) {
+  memset(pad, 0, INLINE_WORD);
+  memcpy(pad, w, len);
+}
+
+/* The slot of the word pad (hash h, length len) in the table tab of
+ * mask + 1 entries: its entry, or the empty one where it goes. */
+static size_t wt_slot(const wt_entry *tab, size_t mask, uint32_t h,
+                      size_t len, const char *pad) {
+  size_t k;
+  for (k = h & mask; tab[k].h; k = (k + 1) & mask)
+    if (tab[k].h == h && tab[k].len == len &&
+        memcmp(tab[k].w, pad, INLINE_WORD) == 0)
+      break;
+  return k;
+}
+
+/* The empty entry e made the word pad's, with change n. */
+static void wt_put(wt_entry *e, uint32_t h, size_t len, const char *pad,
+                   long long n) {
+  e->h = h;
+  e->len = (uint32_t)len;
+  e->n = n;
+  memcpy(e->w, pad, INLINE_WORD);
+}
+
 /* Twice the entries (4096 at first), every word placed again. */
 static int wt_grow(struct lp_totals *t) {
   size_t i, cap = t->e ? (t->mask + 1) * 2 : 4096;
   wt_entry *ne = calloc(cap, sizeof *ne);
   if (ne == NULL) return LOUPE_ENOMEM;
-  for (i = 0; t->e && i <= t->mask; i++) {
-    size_t k;
-    if (!t->e[i].h) continue;
-    for (k = t->e[i].h & (cap - 1); ne[k].h; k = (k + 1) & (cap - 1)) {}
-    ne[k] = t->e[i];
-  }
+  for (i = 0; t->e && i <= t->mask; i++)
+    if (t->e[i].h)
+      ne[wt_slot(ne, cap - 1, t->e[i].h, t->e[i].len, t->e[i].w)] = t->e[i];
   free(t->e);
   t->e = ne;
   t->mask = cap - 1;
@@ -110,19 +135,13 @@ static int wt_add(struct lp_totals *t, const char *w, size_t len, uint32_t h,
     return LOUPE_OK;
   }
   if ((t->used + 1) * 2 > t->mask + 1 && wt_grow(t)) return LOUPE_ENOMEM;
-  memset(pad, 0, sizeof pad);          /* entries hold words zero-padded */
-  memcpy(pad, w, len);
-  for (k = h & t->mask; t->e[k].h; k = (k + 1) & t->mask) {
-    wt_entry *e = &t->e[k];
-    if (e->h == h && e->len == len && memcmp(e->w, pad, INLINE_WORD) == 0) {
-      e->n += n;
-      return LOUPE_OK;
-    }
+  wt_pad(pad, w, len);
+  k = wt_slot(t->e, t->mask, h, len, pad);
+  if (t->e[k].h) {
+    t->e[k].n += n;
+    return LOUPE_OK;
   }
-  t->e[k].h = h;
-  t->e[k].len = (uint32_t)len;
-  t->e[k].n = n;
-  memcpy(t->e[k].w, pad, INLINE_WORD);
+  wt_put(&t->e[k], h, len, pad, n);
   t->used++;
   return LOUPE_OK;
 }
@@ -146,23 +165,17 @@ static int wt_word(void *p, const char *w, size_t len, uint32_t h) {
   char pad[INLINE_WORD];
   size_t k;
   if (len > INLINE_WORD) return wt_add(t, w, len, h, t->sign);
-  memset(pad, 0, sizeof pad);
-  memcpy(pad, w, len);
-  for (k = h & LOCAL_MASK; t->loc[k].h; k = (k + 1) & LOCAL_MASK) {
-    wt_entry *e = &t->loc[k];
-    if (e->h == h && e->len == len && memcmp(e->w, pad, INLINE_WORD) == 0) {
-      e->n += t->sign;
-      return LOUPE_OK;
-    }
+  wt_pad(pad, w, len);
+  k = wt_slot(t->loc, LOCAL_MASK, h, len, pad);
+  if (t->loc[k].h) {
+    t->loc[k].n += t->sign;
+    return LOUPE_OK;
   }
   if (t->nloc == LOCAL_SLOTS / 2) {    /* half full: emptied first */
     if (local_merge(t)) return LOUPE_ENOMEM;
     k = h & LOCAL_MASK;
   }
-  t->loc[k].h = h;
-  t->loc[k].len = (uint32_t)len;
-  t->loc[k].n = t->sign;
-  memcpy(t->loc[k].w, pad, INLINE_WORD);
+  wt_put(&t->loc[k], h, len, pad, t->sign);
   t->loc_used[t->nloc++] = (uint16_t)k;
   return LOUPE_OK;
 }
@@ -469,26 +482,21 @@ static int load_change(void *p, const char *w, size_t len, long long n) {
   return LOUPE_OK;
 }
 
+/* One row of word_totals (n, word) added into the context's side. */
+static int load_row(void *p, long long n, const char *w, size_t len) {
+  return load_change(p, w, len, n);
+}
+
 /* The kept totals, word_totals and the log, added into v. */
 static int load_kept(loupe_db *db, lp_vocab *v, int side) {
-  sqlite3_stmt *st = NULL;
   load_ctx c;
-  int rc = sqlite3_prepare_v2(db->sql, "SELECT word, n FROM word_totals", -1,
-                              &st, NULL);
-  if (rc != SQLITE_OK) return lp_db_error(db, rc, "read word totals");
+  int rc;
   c.v = v;
   c.side = side;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *w = (const char *)sqlite3_column_text(st, 0);
-    if (load_change(&c, w ? w : "", (size_t)sqlite3_column_bytes(st, 0),
-                    sqlite3_column_int64(st, 1))) {
-      rc = SQLITE_NOMEM;
-      break;
-    }
-  }
-  sqlite3_finalize(st);
-  if (rc == SQLITE_NOMEM) return nomem(db);
-  if (rc != SQLITE_DONE) return lp_db_error(db, rc, "read word totals");
+  rc = lp_sql_rows(db, "SELECT n, word FROM word_totals", load_row, &c,
+                   "read word totals");
+  if (rc == LOUPE_ENOMEM) return nomem(db);
+  if (rc != LOUPE_OK) return rc;
   return each_logged(db, load_change, &c);
 }
 

@@ -207,3 +207,28 @@ int lp_words_of(lp_vocab *v, const char *s, size_t n, lp_id_list *out) {
   c.out = out;
   return lp_words_scan(s, n, of_word, &c);
 }
+
+int lp_rows_through(loupe_db *db, sqlite3_stmt *st, lp_text_fn fn, void *ctx,
+                    const char *what) {
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *s = (const char *)sqlite3_column_text(st, 1);
+    if (s && fn(ctx, sqlite3_column_int64(st, 0), s,
+                (size_t)sqlite3_column_bytes(st, 1))) {
+      rc = LOUPE_ENOMEM;
+      break;
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc == SQLITE_DONE) return LOUPE_OK;
+  if (rc == LOUPE_ENOMEM) return rc;
+  return lp_db_error(db, rc, what);
+}
+
+int lp_sql_rows(loupe_db *db, const char *sql, lp_text_fn fn, void *ctx,
+                const char *what) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK) return lp_db_error(db, rc, what);
+  return lp_rows_through(db, st, fn, ctx, what);
+}

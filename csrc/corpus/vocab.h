@@ -7,6 +7,7 @@
 #ifndef LOUPE_VOCAB_H
 #define LOUPE_VOCAB_H
 
+#include <sqlite3.h>
 #include "phrases.h"
 
 /* Small, for the cache: a text's words are looked up one by one. */
@@ -60,6 +61,18 @@ int lp_words_scan(const char *s, size_t n, lp_word_fn fn, void *ctx);
  * as talking points read them (phrase_text.c), ASCII lower-cased, a CJK
  * character one word. */
 int lp_words_of(lp_vocab *v, const char *s, size_t n, lp_id_list *out);
+
+/* What is done with one row's number and text (id, s[0..n)): LOUPE_OK
+ * or an error. */
+typedef int (*lp_text_fn)(void *ctx, long long id, const char *s, size_t n);
+/* The rows (number, text) of st through fn, a NULL text skipped; st is
+ * finalized. LOUPE_OK, LOUPE_ENOMEM when fn fails, or SQLite's error
+ * told as what failed. */
+int lp_rows_through(loupe_db *db, sqlite3_stmt *st, lp_text_fn fn, void *ctx,
+                    const char *what);
+/* lp_rows_through over the rows of the query sql (no parameters). */
+int lp_sql_rows(loupe_db *db, const char *sql, lp_text_fn fn, void *ctx,
+                const char *what);
 
 /* The word totals the corpus keeps (totals.c) into v: each word's as
  * its feature's a (side 0) or b (side 1). *ok is 0 when the corpus keeps
