@@ -173,7 +173,7 @@ static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
  * needs the general path (a space, a mark to drop, bad bytes). */
 static inline size_t utf8_keep(norm_state *ns, const unsigned char *s,
                                size_t len, size_t i) {
-  unsigned c = s[i], c1, c2;
+  unsigned c = s[i], c1, c2 = 0;
   uint32_t cp;
   size_t k = c < 0xE0 ? 2 : 3;
   if (i + k > len || ((c1 = s[i + 1]) & 0xC0) != 0x80) return 0;
@@ -187,7 +187,11 @@ static inline size_t utf8_keep(norm_state *ns, const unsigned char *s,
     cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(c1 & 0x3F) << 6) |
          (c2 & 0x3F);
   }
-  if (lp_cp_kind(cp) != LP_CP_KEEP) return 0;
+  /* the kept blocks (Latin to Ogham, arrows to box drawing, CJK) without
+   * the list of spaces and marks */
+  if (!((cp >= 0x100 && cp < 0x1680) || (cp >= 0x2070 && cp < 0x3000) ||
+        (cp > 0x3000 && cp < 0xFEFF)) && lp_cp_kind(cp) != LP_CP_KEEP)
+    return 0;
   if (ns->pending_space) {
     ns->out[ns->olen++] = ' ';
     ns->pending_space = 0;
@@ -282,18 +286,22 @@ static int decode_lines(lp_text *t, decoder *d) {
         continue;
       }
       if (d->utf8 && c >= 0xC2 && c < 0xF0) {
-        size_t k = utf8_keep(&d->ns, d->s, d->len, d->i);
-        if (k) {
+        /* a run of such characters ("━━━", a Cyrillic word) at once */
+        size_t k, i0 = d->i;
+        while ((k = utf8_keep(&d->ns, d->s, d->len, d->i)) != 0) {
           d->i += k;
           d->ncps++;
-          continue;
+          if (d->i >= d->len || d->s[d->i] < 0xC2 || d->s[d->i] >= 0xF0) break;
         }
+        if (d->i != i0) continue;
       }
       if (d->ascii && c == ' ') {
+        /* a run of spaces: one pending space, or the indent */
+        size_t i0 = d->i;
+        while (++d->i < d->len && d->s[d->i] == ' ') {}
         if (d->ns.started) d->ns.pending_space = 1;
-        else d->ns.indent++;
-        d->i++;
-        d->ncps++;
+        else d->ns.indent += (unsigned)(d->i - i0);
+        d->ncps += d->i - i0;
         continue;
       }
       kind = read_char(d, &cp);
