@@ -44,6 +44,17 @@ static shingle *radix_sort(shingle *a, shingle *tmp, size_t n) {
   return tmp;
 }
 
+/* Below this many shingles they are sorted by comparison, on hash and
+ * line: the same order as the stable radix sort's, since the shingles
+ * come in line order and two of one hash and line are alike. */
+#define SMALL_SORT 1024
+
+static int cmp_shingle(const void *pa, const void *pb) {
+  const shingle *a = pa, *b = pb;
+  if (a->h != b->h) return a->h < b->h ? -1 : 1;
+  return a->line < b->line ? -1 : a->line > b->line;
+}
+
 /* Swap the text of two lines so the fuller copy sits at the first one's
  * place; provenance follows the text. */
 static void swap_text(lp_line *a, lp_line *b) {
@@ -286,7 +297,12 @@ static int dd_groups(dd_state *d) {
   if (dd_keep_repeats(d) != LOUPE_OK) return LOUPE_ENOMEM;
   tmp = malloc((d->ns ? d->ns : 1) * sizeof *tmp);
   if (tmp == NULL) return LOUPE_ENOMEM;
-  if (radix_sort(d->sh, tmp, d->ns) == d->sh) {
+  if (d->ns < SMALL_SORT) {
+    /* few shingles: the radix sort's three passes over 2048 counters
+     * would cost more than the sort itself */
+    qsort(d->sh, d->ns, sizeof *d->sh, cmp_shingle);
+    free(tmp);
+  } else if (radix_sort(d->sh, tmp, d->ns) == d->sh) {
     free(tmp);
   } else {
     free(d->sh);
