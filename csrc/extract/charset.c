@@ -304,8 +304,9 @@ const char *lp_charset_iconv(int enc) {
  */
 int lp_encoding_detect(const unsigned char *s, size_t len, size_t *skip,
                        lp_codecs *cs, int forced, int *oom, char *err,
-                       size_t errcap) {
+                       size_t errcap, int *later) {
   *skip = 0;
+  if (later) *later = 0;
   if (len >= 4 && ((s[0] == 0xFF && s[1] == 0xFE && s[2] == 0 && s[3] == 0) ||
                    (s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF))) {
     snprintf(err, errcap, "UTF-32 input is not supported");
@@ -330,5 +331,14 @@ int lp_encoding_detect(const unsigned char *s, size_t len, size_t *skip,
   if (len >= 2 && s[0] == 0xFE && s[1] == 0xFF) { *skip = 2; return LP_ENC_UTF16BE; }
   if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) *skip = 3;
   if (forced == LP_ENC_UTF8 || *skip == 3) return LP_ENC_UTF8;
+  if (later) {
+    *later = 1;
+    return LP_ENC_UTF8;
+  }
   return guess_charset(cs, s, len, *skip, oom);
+}
+
+int lp_encoding_guess(lp_codecs *cs, const unsigned char *s, size_t len,
+                      size_t skip, int *oom) {
+  return guess_charset(cs, s, len, skip, oom);
 }

@@ -37,10 +37,18 @@ const lp_codec *lp_codec_get(lp_codecs *cs, int enc, int *oom);
 /* The encoding of the input: a byte-order mark says UTF-16 or UTF-8
  * (*skip gets its length); a forced charset (forced >= 0) is used as
  * given; else UTF-8 unless the bytes are not. -1 with err set for UTF-32
- * and a charset glibc cannot convert here. */
+ * and a charset glibc cannot convert here. With later != NULL the bytes
+ * are not read: UTF-8 is returned and *later set when only they could
+ * say otherwise (lp_encoding_guess then, once UTF-8 met a bad sequence:
+ * valid UTF-8 is always read as UTF-8). */
 int lp_encoding_detect(const unsigned char *s, size_t len, size_t *skip,
                        lp_codecs *cs, int forced, int *oom, char *err,
-                       size_t errcap);
+                       size_t errcap, int *later);
+
+/* The encoding of input with no byte-order mark or forced charset after
+ * skip bytes, read from its bytes: UTF-8 unless they are not. */
+int lp_encoding_guess(lp_codecs *cs, const unsigned char *s, size_t len,
+                      size_t skip, int *oom);
 
 /* One character of a legacy charset at *i (see next_cp). */
 static inline uint32_t lp_codec_cp(const lp_codec *c, const unsigned char *s,

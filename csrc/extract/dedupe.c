@@ -44,6 +44,17 @@ static shingle *radix_sort(shingle *a, shingle *tmp, size_t n) {
   return tmp;
 }
 
+/* Below this many shingles they are sorted by comparison, on hash and
+ * line: the same order as the stable radix sort's, since the shingles
+ * come in line order and two of one hash and line are alike. */
+#define SMALL_SORT 1024
+
+static int cmp_shingle(const void *pa, const void *pb) {
+  const shingle *a = pa, *b = pb;
+  if (a->h != b->h) return a->h < b->h ? -1 : 1;
+  return a->line < b->line ? -1 : a->line > b->line;
+}
+
 /* Swap the text of two lines so the fuller copy sits at the first one's
  * place; provenance follows the text. */
 static void swap_text(lp_line *a, lp_line *b) {
@@ -247,14 +258,51 @@ static void dd_shingles(dd_state *d) {
   d->ns = ns;
 }
 
+/* Drop, before the sort, the shingles whose hash surely occurs once: a
+ * shingle of one place makes no group. Two bitmaps of at least four bits
+ * a shingle, by the hash's low bits: seen once, seen again. What is kept
+ * (every repeated hash and the few that share bits with another) stays in
+ * line order, so the groups come out as from the whole array. LOUPE_OK or
+ * LOUPE_ENOMEM. */
+static int dd_keep_repeats(dd_state *d) {
+  size_t bits = 1024, i, k = 0;
+  uint64_t *once, *again;
+  uint32_t mask;
+  while (bits < d->ns * 4 && bits < ((size_t)1 << 32)) bits *= 2;
+  once = calloc(bits / 32, sizeof *once);    /* both maps in one block */
+  if (once == NULL) return LOUPE_ENOMEM;
+  again = once + bits / 64;
+  mask = (uint32_t)(bits - 1);
+  for (i = 0; i < d->ns; i++) {
+    uint32_t b = d->sh[i].h & mask;
+    uint64_t bit = (uint64_t)1 << (b & 63);
+    if (once[b >> 6] & bit) again[b >> 6] |= bit;
+    else once[b >> 6] |= bit;
+  }
+  for (i = 0; i < d->ns; i++) {
+    uint32_t b = d->sh[i].h & mask;
+    if (again[b >> 6] & ((uint64_t)1 << (b & 63))) d->sh[k++] = d->sh[i];
+  }
+  d->ns = k;
+  free(once);
+  return LOUPE_OK;
+}
+
 /* Sort the shingles by hash (stable: each hash's lines stay in line
  * order) and gather the groups of lines sharing a shingle, repeats of one
  * shingle inside one line dropped. LOUPE_OK or LOUPE_ENOMEM. */
 static int dd_groups(dd_state *d) {
-  shingle *sh, *tmp = malloc((d->ns ? d->ns : 1) * sizeof *tmp);
+  shingle *sh, *tmp;
   size_t g;
+  if (dd_keep_repeats(d) != LOUPE_OK) return LOUPE_ENOMEM;
+  tmp = malloc((d->ns ? d->ns : 1) * sizeof *tmp);
   if (tmp == NULL) return LOUPE_ENOMEM;
-  if (radix_sort(d->sh, tmp, d->ns) == d->sh) {
+  if (d->ns < SMALL_SORT) {
+    /* few shingles: the radix sort's three passes over 2048 counters
+     * would cost more than the sort itself */
+    qsort(d->sh, d->ns, sizeof *d->sh, cmp_shingle);
+    free(tmp);
+  } else if (radix_sort(d->sh, tmp, d->ns) == d->sh) {
     free(tmp);
   } else {
     free(d->sh);

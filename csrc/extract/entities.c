@@ -176,9 +176,35 @@ static size_t cap_run_before(const char *s, size_t from, size_t i) {
   return start;
 }
 
+/* A word length as one bit of a set (31 and longer share the last). */
+#define LEN_BIT(n) ((n) < 31 ? 1u << (n) : 1u << 31)
+
+/* For each first byte, the lengths of the org_words starting with it:
+ * a word that fits none is not compared with the list. */
+static void org_lengths(uint32_t lens[256]) {
+  int w;
+  memset(lens, 0, 256 * sizeof *lens);
+  for (w = 0; org_words[w]; w++)
+    lens[(unsigned char)org_words[w][0]] |= LEN_BIT(strlen(org_words[w]));
+}
+
+/* Is s[k, we) one of org_words? */
+static int is_org_word(const uint32_t lens[256], const char *s, size_t k,
+                       size_t we) {
+  int w;
+  if (!(lens[(unsigned char)s[k]] & LEN_BIT(we - k))) return 0;
+  for (w = 0; org_words[w]; w++)
+    if (org_words[w][0] == s[k] && strlen(org_words[w]) == we - k &&
+        memcmp(org_words[w], s + k, we - k) == 0)
+      return 1;
+  return 0;
+}
+
 /* Organisations: "Long Name (ACRONYM)" and names built on org nouns. */
 static int scan_orgs(ent_list *l, const char *s, size_t n, lp_arena *arena) {
   size_t i;
+  uint32_t lens[256];
+  org_lengths(lens);
   for (i = 0; i + 3 < n; i++) {
     if (s[i] != '(') {
       const char *p = memchr(s + i, '(', n - 3 - i);
@@ -223,7 +249,6 @@ static int scan_orgs(ent_list *l, const char *s, size_t n, lp_arena *arena) {
       size_t k = i, last_org = 0, words = 0;
       while (k < n && words < 8) {
         size_t we = k;
-        int w;
         while (we < n && (is_wordc((unsigned char)s[we]) || s[we] == '.' ||
                           s[we] == '\'' || s[we] == '-'))
           we++;
@@ -231,10 +256,7 @@ static int scan_orgs(ent_list *l, const char *s, size_t n, lp_arena *arena) {
         if (!upper_at(s, k) && !(we - k == 2 && memcmp(s + k, "of", 2) == 0) &&
             !(we - k == 3 && memcmp(s + k, "and", 3) == 0))
           break;
-        for (w = 0; org_words[w]; w++)
-          if (org_words[w][0] == s[k] && strlen(org_words[w]) == we - k &&
-              memcmp(org_words[w], s + k, we - k) == 0)
-            last_org = we;
+        if (is_org_word(lens, s, k, we)) last_org = we;
         words++;
         e = we;
         if (we >= n || s[we] != ' ') break;

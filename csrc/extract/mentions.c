@@ -9,18 +9,6 @@
 #include <string.h>
 #include "quotes.h"
 
-/* qt_word_end for the loops that pass every word of the body, its
- * common case inline: a run of plain word bytes up to a stop byte. An
- * apostrophe, a typographic mark or a one-byte word (perhaps an initial,
- * "E.") go through qt_word_end itself. */
-static inline size_t word_end(const char *s, size_t n, size_t i) {
-  size_t j = i;
-  while (j < n && qt_word_class[(unsigned char)s[j]] == 1) j++;
-  if (j == i + 1 || (j < n && qt_word_class[(unsigned char)s[j]] != 0))
-    return qt_word_end(s, n, i);
-  return j;
-}
-
 /* Could s[a, b) be a role noun or its plural? The filter by first byte
  * and length qt_is_role_noun starts with, inline: most words fail it. */
 static inline int may_be_role(const vocab *v, const char *s, size_t a,
@@ -243,7 +231,7 @@ void qt_scan_people(const body_t *b, registry *r) {
   while (i < n) {
     size_t e;
     if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
-    e = word_end(s, n, i);
+    e = qt_word_end_fast(s, n, i);
     if (e == i) { i++; continue; }
     if (qt_may_be_on(org_fl, s, i, e) && (qt_vmask(v, s, i, e) & V_ORG) &&
         document_owner(b, r, i, e))
@@ -432,7 +420,7 @@ static int gender_may_learn(const char *s, size_t ss, size_t se) {
     size_t e;
     int g;
     if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
-    e = word_end(s, se, i);
+    e = qt_word_end_fast(s, se, i);
     if (e == i) { i++; continue; }
     if (qt_is_upper_at(s, se, i) &&
         ((i >= 3 && (s[i - 3] | 32) == 'm') ||
@@ -469,7 +457,7 @@ void qt_learn_gender(const body_t *b, registry *r) {
       size_t e;
       int g, k;
       if (!qt_is_word_byte((unsigned char)s[i])) { i++; continue; }
-      e = word_end(s, se, i);
+      e = qt_word_end_fast(s, se, i);
       if (e == i) { i++; continue; }
       g = pronoun_gender(s, i, e);
       if (g == 1) he = 1;
@@ -605,7 +593,7 @@ static void scan_mentions(const vocab *v, registry *r, const char *s,
       i += 3;
       continue;
     }
-    c.e = word_end(s, to, i);
+    c.e = qt_word_end_fast(s, to, i);
     if (qt_is_upper_at(s, to, i)) {
       mention_act(v, r, s, to, &c);
       if (rec) memo_add(rec, &c);

@@ -254,6 +254,18 @@ static inline size_t qt_word_end(const char *s, size_t n, size_t i) {
   return j;
 }
 
+/* qt_word_end for the loops that pass every word of a text, its common
+ * case inline: a run of plain word bytes up to a stop byte. An
+ * apostrophe, a typographic mark or a one-byte word (perhaps an initial,
+ * "E.") go through qt_word_end itself. */
+static inline size_t qt_word_end_fast(const char *s, size_t n, size_t i) {
+  size_t j = i;
+  while (j < n && qt_word_class[(unsigned char)s[j]] == 1) j++;
+  if (j == i + 1 || (j < n && qt_word_class[(unsigned char)s[j]] != 0))
+    return qt_word_end(s, n, i);
+  return j;
+}
+
 static inline uint32_t qt_word_hash(const char *s, size_t a, size_t b) {
   uint32_t h = 2166136261u;
   size_t k;

@@ -278,7 +278,7 @@ static int reported_before(rclause *c) {
   const char *s = c->b->s;
   size_t w = c->ss, se = c->se;
   while (w < se) {
-    size_t we = qt_word_end(s, se, w);
+    size_t we = qt_word_end_fast(s, se, w);
     unsigned m;
     if (we == w) { w++; continue; }
     m = qt_vmask(v, s, w, we);

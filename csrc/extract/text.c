@@ -173,7 +173,7 @@ static inline size_t ascii_run(norm_state *ns, const unsigned char *s,
  * needs the general path (a space, a mark to drop, bad bytes). */
 static inline size_t utf8_keep(norm_state *ns, const unsigned char *s,
                                size_t len, size_t i) {
-  unsigned c = s[i], c1, c2;
+  unsigned c = s[i], c1, c2 = 0;
   uint32_t cp;
   size_t k = c < 0xE0 ? 2 : 3;
   if (i + k > len || ((c1 = s[i + 1]) & 0xC0) != 0x80) return 0;
@@ -187,7 +187,11 @@ static inline size_t utf8_keep(norm_state *ns, const unsigned char *s,
     cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(c1 & 0x3F) << 6) |
          (c2 & 0x3F);
   }
-  if (lp_cp_kind(cp) != LP_CP_KEEP) return 0;
+  /* the kept blocks (Latin to Ogham, arrows to box drawing, CJK) without
+   * the list of spaces and marks */
+  if (!((cp >= 0x100 && cp < 0x1680) || (cp >= 0x2070 && cp < 0x3000) ||
+        (cp > 0x3000 && cp < 0xFEFF)) && lp_cp_kind(cp) != LP_CP_KEEP)
+    return 0;
   if (ns->pending_space) {
     ns->out[ns->olen++] = ' ';
     ns->pending_space = 0;
@@ -282,18 +286,22 @@ static int decode_lines(lp_text *t, decoder *d) {
         continue;
       }
       if (d->utf8 && c >= 0xC2 && c < 0xF0) {
-        size_t k = utf8_keep(&d->ns, d->s, d->len, d->i);
-        if (k) {
+        /* a run of such characters ("━━━", a Cyrillic word) at once */
+        size_t k, i0 = d->i;
+        while ((k = utf8_keep(&d->ns, d->s, d->len, d->i)) != 0) {
           d->i += k;
           d->ncps++;
-          continue;
+          if (d->i >= d->len || d->s[d->i] < 0xC2 || d->s[d->i] >= 0xF0) break;
         }
+        if (d->i != i0) continue;
       }
       if (d->ascii && c == ' ') {
+        /* a run of spaces: one pending space, or the indent */
+        size_t i0 = d->i;
+        while (++d->i < d->len && d->s[d->i] == ' ') {}
         if (d->ns.started) d->ns.pending_space = 1;
-        else d->ns.indent++;
-        d->i++;
-        d->ncps++;
+        else d->ns.indent += (unsigned)(d->i - i0);
+        d->ncps += d->i - i0;
         continue;
       }
       kind = read_char(d, &cp);
@@ -358,52 +366,70 @@ static size_t lines_hint(const char *s, size_t len, size_t elem) {
   return lf < 64 || lf > ((size_t)-1) / elem ? 64 : lf;
 }
 
+/* Decode the input as enc into t's text and lines, allocated here (the
+ * caller frees them on failure). LOUPE_OK or LOUPE_ENOMEM. */
+static int decode_as(lp_text *t, decoder *d, int enc, size_t skip,
+                     lp_codecs *cs) {
+  memset(d, 0, sizeof *d);
+  t->enc = enc;
+  t->skip = skip;
+  t->codec = enc >= LP_ENC_CP1252 ? cs->c[enc] : NULL;
+  t->stats.encoding = lp_charset_name(enc);
+  d->cap_lines = lines_hint(t->src, t->src_len, sizeof *t->lines);
+  t->text = malloc(t->src_len * 3 + 16);
+  t->lines = malloc(d->cap_lines * sizeof *t->lines);
+  if (t->text == NULL || t->lines == NULL) return LOUPE_ENOMEM;
+  d->s = (const unsigned char *)t->src;
+  d->len = t->src_len;
+  d->i = d->line_src = skip;
+  d->src_line = 1;
+  d->enc = enc;
+  d->ascii = ASCII_SAFE(enc);
+  d->cd = t->codec;
+  d->utf8 = enc == LP_ENC_UTF8 && d->cd == NULL;
+  d->ns.out = t->text;
+  return decode_lines(t, d);
+}
+
 /*
  * Decode and normalise the whole input. The output buffer is at most
  * 1.5x the input for UTF-8 (U+FFFD is 3 bytes for 1 bad byte... bounded by
  * 3x) so it is sized once up front; lines are collected in a growing array.
+ * Input that may be UTF-8 is decoded as UTF-8 at once: only when a bad
+ * sequence was met are its bytes read for another charset (and decoded
+ * again if one is found), so valid UTF-8 is read once.
  */
 int lp_text_init(lp_text *t, const char *src, size_t len, lp_codecs *cs,
                  int forced) {
   decoder d;
   size_t skip;
-  int enc, rc = LOUPE_OK, oom = 0;
+  int enc, rc, oom = 0, later = 0;
 
   memset(t, 0, sizeof *t);
-  memset(&d, 0, sizeof d);
   t->src = src;
   t->src_len = len;
   t->stats.bytes = len;
   enc = lp_encoding_detect((const unsigned char *)src, len, &skip, cs, forced,
-                           &oom, t->errmsg, sizeof t->errmsg);
+                           &oom, t->errmsg, sizeof t->errmsg, &later);
   if (oom) {
     snprintf(t->errmsg, sizeof t->errmsg, "out of memory");
     return LOUPE_ENOMEM;
   }
   if (enc < 0) return LOUPE_EENCODING;
-  t->enc = enc;
-  t->skip = skip;
-  t->codec = enc >= LP_ENC_CP1252 ? cs->c[enc] : NULL;
-  t->stats.encoding = lp_charset_name(enc);
   /* worst case: every input byte becomes a 3-byte U+FFFD, plus newlines */
   if (len > ((size_t)-1 - 16) / 3) return LOUPE_ENOMEM;
-  d.cap_lines = lines_hint(src, len, sizeof *t->lines);
-  t->text = malloc(len * 3 + 16);
-  t->lines = malloc(d.cap_lines * sizeof *t->lines);
-  if (t->text == NULL || t->lines == NULL) { rc = LOUPE_ENOMEM; goto fail; }
-  d.s = (const unsigned char *)src;
-  d.len = len;
-  d.i = d.line_src = skip;
-  d.src_line = 1;
-  d.enc = enc;
-  d.ascii = ASCII_SAFE(enc);
-  d.cd = t->codec;
-  d.utf8 = enc == LP_ENC_UTF8 && d.cd == NULL;
-  d.ns.out = t->text;
-  rc = decode_lines(t, &d);
+  rc = decode_as(t, &d, enc, skip, cs);
+  if (rc == LOUPE_OK && later && d.nbad > 0) {
+    enc = lp_encoding_guess(cs, (const unsigned char *)src, len, skip, &oom);
+    if (oom) {
+      rc = LOUPE_ENOMEM;
+    } else if (enc != LP_ENC_UTF8) {
+      lp_text_free(t);
+      rc = decode_as(t, &d, enc, skip, cs);
+    }
+  }
   if (rc == LOUPE_OK) rc = check_decoded(t, &d);
   if (rc == LOUPE_OK) return LOUPE_OK;
-fail:
   if (rc == LOUPE_ENOMEM)
     snprintf(t->errmsg, sizeof t->errmsg, "out of memory");
   lp_text_free(t);

@@ -34,6 +34,40 @@ static void release_article(void *a) { loupe_article_free(a); }
 static const lb_type parser_type = {PARSER_MT, release_parser, NULL};
 static const lb_type article_type = {ARTICLE_MT, release_article, NULL};
 
+/* The keys of the small tables an article has by the thousand (each
+ * paragraph's provenance, each quote, each mention of an entity): while
+ * an article is pushed they lie interned on the stack from KEY_BASE on
+ * (lcore_parse puts them there), so a field is set by lua_rawset without
+ * looking its C string up again. */
+enum { K_OFFSET, K_LINE, K_RULE, K_TEXT, K_SPEAKER, K_ROLE, K_CUE, K_KIND,
+       K_SPEAKER_KIND, K_MENTION, K_PARAGRAPH, K_LENGTH, K__N };
+static const char *const key_names[K__N] = {"offset", "line", "rule",
+  "text", "speaker", "role", "cue", "kind", "speaker_kind", "mention",
+  "paragraph", "length"};
+#define KEY_BASE 4     /* after text, options and the article userdata */
+
+static void push_keys(lua_State *L) {
+  int k;
+  lua_settop(L, KEY_BASE - 1);
+  luaL_checkstack(L, K__N + 8, "loupe: no room on the stack");
+  for (k = 0; k < K__N; k++) lua_pushstring(L, key_names[k]);
+}
+
+/* t[key] = v for the table at the top of the stack. */
+static void key_int(lua_State *L, int key, lua_Integer v) {
+  lua_pushvalue(L, KEY_BASE + key);
+  lua_pushinteger(L, v);
+  lua_rawset(L, -3);
+}
+
+/* t[key] = s for the table at the top of the stack, unless s is NULL. */
+static void key_str(lua_State *L, int key, const char *s) {
+  if (s == NULL) return;
+  lua_pushvalue(L, KEY_BASE + key);
+  lua_pushstring(L, s);
+  lua_rawset(L, -3);
+}
+
 static void push_span_or_nil(lua_State *L, const loupe_span *sp) {
   if (sp->text) lua_pushlstring(L, sp->text, sp->len);
   else lua_pushnil(L);
@@ -41,12 +75,9 @@ static void push_span_or_nil(lua_State *L, const loupe_span *sp) {
 
 static void push_prov(lua_State *L, const loupe_span *sp) {
   lua_createtable(L, 0, 3);
-  lua_pushinteger(L, (lua_Integer)sp->offset);
-  lua_setfield(L, -2, "offset");
-  lua_pushinteger(L, (lua_Integer)sp->line);
-  lua_setfield(L, -2, "line");
-  lua_pushstring(L, sp->rule ? sp->rule : "");
-  lua_setfield(L, -2, "rule");
+  key_int(L, K_OFFSET, (lua_Integer)sp->offset);
+  key_int(L, K_LINE, (lua_Integer)sp->line);
+  key_str(L, K_RULE, sp->rule ? sp->rule : "");
 }
 
 /* Set field `name` of the table at -2 (result) and its provenance in the
@@ -131,29 +162,29 @@ static void push_list(lua_State *L, const void *items, size_t n, size_t size,
 
 /* Push one quote (a loupe_quote). */
 static void push_quote(lua_State *L, const void *item) {
-  static const char *const str_keys[] = {"speaker", "role", "cue", "kind",
-    "speaker_kind", "mention", "rule"};
-  static const char *const int_keys[] = {"offset", "paragraph", "line"};
   const loupe_quote *q = item;
-  const char *const strs[] = {q->speaker, q->role, q->cue, q->kind,
-                              q->speaker_kind, q->mention, q->rule};
-  const lua_Integer ints[] = {(lua_Integer)q->body_offset,
-                              (lua_Integer)q->paragraph,
-                              (lua_Integer)q->text.line};
   lua_createtable(L, 0, 11);
+  lua_pushvalue(L, KEY_BASE + K_TEXT);
   lua_pushlstring(L, q->text.text, q->text.len);
-  lua_setfield(L, -2, "text");
-  lb_set_strs(L, str_keys, strs, 7);
-  lb_set_ints(L, int_keys, ints, 3);
+  lua_rawset(L, -3);
+  key_str(L, K_SPEAKER, q->speaker);
+  key_str(L, K_ROLE, q->role);
+  key_str(L, K_CUE, q->cue);
+  key_str(L, K_KIND, q->kind);
+  key_str(L, K_SPEAKER_KIND, q->speaker_kind);
+  key_str(L, K_MENTION, q->mention);
+  key_str(L, K_RULE, q->rule);
+  key_int(L, K_OFFSET, (lua_Integer)q->body_offset);
+  key_int(L, K_PARAGRAPH, (lua_Integer)q->paragraph);
+  key_int(L, K_LINE, (lua_Integer)q->text.line);
 }
 
 /* Push one of an entity's mentions (offset and length: two size_t). */
 static void push_mention(lua_State *L, const void *item) {
-  static const char *const keys[] = {"offset", "length"};
   const size_t *m = item;
-  const lua_Integer ints[] = {(lua_Integer)m[0], (lua_Integer)m[1]};
   lua_createtable(L, 0, 2);
-  lb_set_ints(L, keys, ints, 2);
+  key_int(L, K_OFFSET, (lua_Integer)m[0]);
+  key_int(L, K_LENGTH, (lua_Integer)m[1]);
 }
 
 /* Push one alias (a string). */
@@ -379,11 +410,13 @@ static int lcore_parse(lua_State *L) {
     return luaL_argerror(L, 2, lua_pushfstring(L, "option 'charset': %s",
                                                loupe_errmsg(pud->p)));
   /* the article lives in a userdata so a raise below cannot leak it */
+  lua_settop(L, 2);
   aud = lua_newuserdatauv(L, sizeof *aud, 0);
   aud->a = NULL;
   luaL_setmetatable(L, ARTICLE_MT);
   rc = loupe_parse(pud->p, text, len, &aud->a);
   if (rc != LOUPE_OK) return lb_fail(L, rc, o.name, loupe_errmsg(pud->p));
+  push_keys(L);
   push_article(L, aud->a, o.keep);
   loupe_article_free(aud->a);
   aud->a = NULL;

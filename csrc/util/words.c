@@ -38,8 +38,9 @@ const unsigned char lp_byte_class[256] = {
 #define FNV64_INIT 1469598103934665603ULL
 #define FNV64_PRIME 1099511628211ULL
 
-/* ASCII bytes of words, folded (upper case to lower); 0 for the rest. */
-static const unsigned char ascii_fold[128] = {
+/* ASCII bytes of words, folded (upper case to lower); 0 for the rest,
+ * bytes from 0x80 up included (so a run is scanned by one test a byte). */
+static const unsigned char ascii_fold[256] = {
   ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
   ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
 #define L(c) [c] = c + 32, [c + 32] = c + 32
@@ -57,21 +58,31 @@ uint32_t lp_fnv32(uint32_t h, const char *s, size_t n) {
 
 /* The word that begins at *pos with the character cp of k bytes: moves
  * *pos past it and returns its hash. ASCII runs go through the table, a
- * byte at a time; other characters are decoded. */
+ * byte at a time (an ASCII first letter too: it is neither CJK nor folded
+ * otherwise than by the table); other characters are decoded. */
 static uint32_t word_run(const unsigned char *u, size_t n, size_t *pos,
                          uint32_t cp, size_t k) {
   size_t i = *pos;
   uint32_t h = LP_FNV32_INIT;
-  int cjk = lp_is_cjk(cp);
-  for (;;) {
+  if (cp < 0x80) {
+    h = (h ^ ascii_fold[cp]) * LP_FNV32_PRIME;
+    i++;
+  } else {
     h = (h ^ lp_fold_cp(cp)) * LP_FNV32_PRIME;
     i += k;
-    if (cjk) break;                       /* a CJK character stands alone */
-    while (i < n && u[i] < 0x80 && ascii_fold[u[i]])
+    if (lp_is_cjk(cp)) {                 /* a CJK character stands alone */
+      *pos = i;
+      return h;
+    }
+  }
+  for (;;) {
+    while (i < n && ascii_fold[u[i]])
       h = (h ^ ascii_fold[u[i++]]) * LP_FNV32_PRIME;
     if (i >= n || u[i] < 0x80) break;
     cp = lp_utf8_next(u, n, i, &k);
     if (!lp_is_letter(cp) || lp_is_cjk(cp)) break;
+    h = (h ^ lp_fold_cp(cp)) * LP_FNV32_PRIME;
+    i += k;
   }
   *pos = i;
   return h;
