@@ -759,3 +759,54 @@ int qt_colon_intro(const body_t *b, registry *r, size_t pi, qbuild *q) {
   q->rule = "colon-intro";
   return 1;
 }
+
+/* Does only the end of p's sentence stand between p's words (ending at
+ * pe) and q's (starting at qs): its reporting clause, one sentence end,
+ * then spaces, a paragraph break and an opening mark? */
+static int report_runs_into(const char *s, size_t pe, size_t qs) {
+  size_t k, high = 0;
+  if (qs <= pe || qs - pe > 120) return 0;
+  for (k = pe; k < qs; k++) {
+    if (s[k] == '"' || (unsigned char)s[k] >= 0x80) return 0;  /* a mark */
+    if ((s[k] == '.' || s[k] == '!' || s[k] == '?') &&
+        !(s[k] == '.' && qt_abbreviation(s, pe, k)))
+      break;
+  }
+  for (k++; k < qs; k++) {
+    unsigned char c = (unsigned char)s[k];
+    if (c >= 0x80) high++;
+    else if (c != ' ' && c != '\n' && c != '"') return 0;
+  }
+  return k == qs && high <= 3;
+}
+
+/* A direct quote that no cue claims, opening the sentence right after
+ * one that reports somebody's words ("Brun said that the ferries would
+ * not stop. / "That is because ...""): the writer hands over from the
+ * speaker's words in paraphrase to the same speaker's own. Only a person:
+ * an outlet's report ("the Post reported, citing a source") hands over
+ * to its source. Not a quote ending on a comma, which awaits its own
+ * clause (""...," read one sign"). Reported speech is found last (ql
+ * holds it after every direct quote, in body order). */
+void qt_after_report(const body_t *b, registry *r, qlist *ql, size_t nq) {
+  size_t k, j = nq, last = (size_t)-1;
+  for (k = 0; k < nq; k++) {
+    qbuild *q = &ql->q[k];
+    size_t qs = q->seg[0][0];
+    if (q->kind != Q_DIRECT || q->speaker >= 0 || q->speaker_text) continue;
+    while (j < ql->n && ql->q[j].seg[0][0] < qs) {
+      if (ql->q[j].kind == Q_REPORTED) last = j;
+      j++;
+    }
+    if (last != (size_t)-1) {
+      const qbuild *p = &ql->q[last];
+      size_t qe = q->seg[q->nseg - 1][1];
+      if (p->speaker >= 0 && !r->p[p->speaker].org && b->s[qe - 1] != ',' &&
+          report_runs_into(b->s, p->seg[p->nseg - 1][1], qs)) {
+        q->speaker = p->speaker;
+        q->skind = p->skind;
+        q->rule = "after-report";
+      }
+    }
+  }
+}

@@ -325,6 +325,32 @@ static const char PRONOUN_CHAINS[] =
   "\"The harbour stays open to every boat that passes its inspection.\"\n";
 
 
+/* A quote without a cue right after a sentence that reports a person's
+ * words goes to that person; an outlet's report hands over to its
+ * source, and a quote ending on a comma awaits its own clause. */
+static const char AFTER_REPORT[] =
+  "Ferry fares will rise in spring\n"
+  "\n"
+  "Harbour Minister Ola Brun spoke on Monday at the quay in Oster, where "
+  "the crews had gathered since dawn.\n"
+  "\n"
+  "\"We cannot keep the quays open on goodwill alone,\" Port Director Karl "
+  "Odin said.\n"
+  "\n"
+  "Brun said that for years critics had predicted that the ferries would "
+  "stop, but this would not happen.\n"
+  "\n"
+  "\"That is because this island depends on the boats for its bread, its "
+  "doctors and its post.\"\n"
+  "\n"
+  "The crews cheered, the Harbour Daily reported, citing a deckhand.\n"
+  "\n"
+  "\"We have heard promises like this every winter since the strike.\"\n"
+  "\n"
+  "Odin said that the signs along the pier had been painted overnight.\n"
+  "\n"
+  "\"Keep the ferries, keep the island,\" read the largest of them.\n";
+
 /* ---- the pages and who said what on them ---- */
 
 static const quote_page pages[] = {
@@ -415,6 +441,11 @@ static const quote_page pages[] = {
     "has lost its way|Ivar Lunde|",
     "never read its own|Hemsley Strand|",
     "The crews will not wait|Alex Castellanos|direct",
+    NULL}},
+  {"after report", AFTER_REPORT, NULL,
+   {"That is because this island|Ola Brun|direct",
+    "We have heard promises||direct",
+    "Keep the ferries||",
     NULL}},
   {"pronoun chains", PRONOUN_CHAINS, NULL,
    {"We were close|Marta Quist|direct",
