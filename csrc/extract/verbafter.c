@@ -164,6 +164,25 @@ static size_t and_name(const vocab *v, const char *s, size_t lim, size_t i) {
   return m > 0 && words >= 2 ? w + m : i;
 }
 
+/* A verb of two words that speaks only at a pause ("went on," / "fired
+ * back:" / "chimed in."), not with an object ("went on offense", "fired
+ * back in March"): its end, 0 when s[k, e) opens none. */
+static size_t phrasal_speech(const char *s, size_t lim, size_t k, size_t e) {
+  static const char *const pairs[][2] = {
+    {"went", "on"}, {"fired", "back"}, {"shot", "back"}, {"chimed", "in"}
+  };
+  size_t p, pe, j;
+  if (e >= lim || s[e] != ' ') return 0;
+  p = e + 1;
+  pe = qt_word_end(s, lim, p);
+  if (pe >= lim || (s[pe] != ',' && s[pe] != ':' && s[pe] != '.'))
+    return 0;
+  for (j = 0; j < sizeof pairs / sizeof *pairs; j++)
+    if (qt_word_is(s, k, e, pairs[j][0]) && qt_word_is(s, p, pe, pairs[j][1]))
+      return pe;
+  return 0;
+}
+
 /*
  * The speech verb after a speaker phrase ending at i: past an apposition
  * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
@@ -234,6 +253,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       *ve = e;
       return k;
     }
+    if ((*ve = phrasal_speech(s, lim, k, e)) > 0) return k;
     if (!qt_filler(v, s, k, e) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
                              !qt_is_upper_at(s, lim, k)))
       return 0;

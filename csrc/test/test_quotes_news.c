@@ -327,7 +327,8 @@ static const char PRONOUN_CHAINS[] =
 
 /* A quote without a cue right after a sentence that reports a person's
  * words goes to that person; an outlet's report hands over to its
- * source, and a quote ending on a comma awaits its own clause. */
+ * source, and a quote ending on a comma awaits its own clause. A verb
+ * of two words ("went on,") speaks at a pause only. */
 static const char AFTER_REPORT[] =
   "Ferry fares will rise in spring\n"
   "\n"
@@ -349,7 +350,13 @@ static const char AFTER_REPORT[] =
   "\n"
   "Odin said that the signs along the pier had been painted overnight.\n"
   "\n"
-  "\"Keep the ferries, keep the island,\" read the largest of them.\n";
+  "\"Keep the ferries, keep the island,\" read the largest of them.\n"
+  "\n"
+  "\"Do you know what the crossing costs?\" Odin went on, as if nobody had "
+  "spoken.\n"
+  "\n"
+  "Brun went on television in March, calling the fares \"a fair price for "
+  "a hard winter.\"\n";
 
 /* ---- the pages and who said what on them ---- */
 
@@ -446,6 +453,9 @@ static const quote_page pages[] = {
    {"That is because this island|Ola Brun|direct",
     "We have heard promises||direct",
     "Keep the ferries||",
+    /* "went on," speaks at a pause; "went on television" does not */
+    "Do you know what the crossing costs|Karl Odin|direct",
+    "a fair price for a hard winter|Ola Brun|",
     NULL}},
   {"pronoun chains", PRONOUN_CHAINS, NULL,
    {"We were close|Marta Quist|direct",
