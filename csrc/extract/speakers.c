@@ -121,6 +121,34 @@ static int prominent_person(const body_t *b, registry *r, size_t i, int g) {
   }
 }
 
+/* "Trump said he responded": a he/she right after "NAME said [that]" is
+ * NAME, the subject of the verb that reports the clause it opens (of a
+ * gender compatible with g); -1 when no name stands there. */
+static int reporter_before(const body_t *b, registry *r, size_t i, int g) {
+  const char *s = b->s;
+  size_t from = i > 120 ? i - 120 : 0, a, e;
+  int tries, w, who;
+  qt_prev_word_in(b->v, s, from, i, 0, &a);
+  if (a >= i) return -1;
+  if (qt_word_is(s, a, qt_word_end(s, i, a), "that"))
+    qt_prev_word_in(b->v, s, from, a, 0, &a);
+  if (!(qt_vmask(b->v, s, a, qt_word_end(s, i, a)) & V_SPEECH)) return -1;
+  e = a;
+  while (e > from && s[e - 1] == ' ') e--;
+  /* back over the name's words, the shortest that reads as a name first */
+  for (tries = 0, a = e; tries < 3 && a > from; tries++) {
+    size_t m;
+    while (a > from && s[a - 1] == ' ') a--;
+    while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+    if (!qt_is_upper_at(s, e, a)) return -1;
+    m = qt_name_at(b->v, s, e, a, &w);
+    if (m == e - a && (who = qt_find_partial(r, s, a, m)) >= 0)
+      return r->p[who].org || (r->p[who].gender && r->p[who].gender != g)
+             ? -1 : who;
+  }
+  return -1;
+}
+
 /* "he"/"she": the latest person of that gender; "it"/"they": the
  * latest organisation or document when one was named after the latest
  * person ("the agency ... it said"). */
@@ -130,7 +158,8 @@ static int read_pronoun(const body_t *b, registry *r, size_t i, size_t e,
   out->end = e;
   if (m & (V_HE | V_SHE)) {
     int g = (m & V_HE) ? 1 : 2;
-    out->who = prominent_person(b, r, i, g);
+    out->who = reporter_before(b, r, i, g);
+    if (out->who < 0) out->who = prominent_person(b, r, i, g);
     if (out->who < 0) out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
     if (out->who >= 0 && r->p[out->who].gender == 0)
       qt_reg_set_gender(r, out->who, g);

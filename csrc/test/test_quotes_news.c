@@ -328,7 +328,8 @@ static const char PRONOUN_CHAINS[] =
 /* A quote without a cue right after a sentence that reports a person's
  * words goes to that person; an outlet's report hands over to its
  * source, and a quote ending on a comma awaits its own clause. A verb
- * of two words ("went on,") speaks at a pause only. */
+ * of two words ("went on,") speaks at a pause only. "Brun said he" is
+ * Brun. */
 static const char AFTER_REPORT[] =
   "Ferry fares will rise in spring\n"
   "\n"
@@ -356,7 +357,10 @@ static const char AFTER_REPORT[] =
   "spoken.\n"
   "\n"
   "Brun went on television in March, calling the fares \"a fair price for "
-  "a hard winter.\"\n";
+  "a hard winter.\"\n"
+  "\n"
+  "Odin had warned him not to sound harsh, but Brun said he replied: "
+  "\"When the boats are late, nobody can stay calm.\"\n";
 
 /* ---- the pages and who said what on them ---- */
 
@@ -456,6 +460,8 @@ static const quote_page pages[] = {
     /* "went on," speaks at a pause; "went on television" does not */
     "Do you know what the crossing costs|Karl Odin|direct",
     "a fair price for a hard winter|Ola Brun|",
+    /* "X said he replied:": he is X, not the sentence's subject */
+    "When the boats are late|Ola Brun|direct",
     NULL}},
   {"pronoun chains", PRONOUN_CHAINS, NULL,
    {"We were close|Marta Quist|direct",
