@@ -82,7 +82,18 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
       words++;
       continue;
     }
-    if (c == '"' || c == '(' || c == ':' || c == ';' || c == '\n') return i;
+    if (c == '(') {
+      /* a short aside in brackets: ", the High Commissioner (UNHCR)," */
+      size_t y = x + 1;
+      while (y < lim && y < x + 30 && s[y] != ')' && s[y] != '"' &&
+             s[y] != '\n')
+        y++;
+      if (y >= lim || s[y] != ')') return i;
+      x = y;
+      in_word = 0;
+      continue;
+    }
+    if (c == '"' || c == ':' || c == ';' || c == '\n') return i;
     if (c == 0xE2 && x + 2 < lim && (unsigned char)s[x + 1] == 0x80 &&
         ((unsigned char)s[x + 2] == 0x9C || (unsigned char)s[x + 2] == 0x9D))
       return i;
@@ -230,6 +241,10 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
       int caps = 0;
       if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
+      /* "of the anti-tax Harbour Courier": a compound modifier first */
+      xe = qt_word_end(s, lim, x);
+      if (xe > x && s[x] >= 'a' && s[x] <= 'z' && memchr(s + x, '-', xe - x))
+        x = qt_skip_space(s, lim, xe);
       k = qt_org_name_end(s, lim, x, &caps);
       if (caps == 0) k = i;
       if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);

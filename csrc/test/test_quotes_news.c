@@ -362,6 +362,19 @@ static const char AFTER_REPORT[] =
   "Odin had warned him not to sound harsh, but Brun said he replied: "
   "\"When the boats are late, nobody can stay calm.\"\n";
 
+/* An aside in brackets inside an apposition and a compound modifier
+ * before an outlet do not hand the quote to the words inside them. */
+static const char ASIDES[] =
+  "Ferry plan splits the island\n"
+  "\n"
+  "The council voted on Monday to merge the two ferry lines.\n"
+  "\n"
+  "After the vote, veteran columnist Nora Vik of the pro-ferry Harbour "
+  "Courier imagined the mayor was thinking: \"What have I done?\"\n"
+  "\n"
+  "Edda Solberg, the Island Commissioner for Ferries (ICF), reacted coolly "
+  "to the plan, \"I worry about any fare that hits the smallest boats.\"\n";
+
 /* ---- the pages and who said what on them ---- */
 
 static const quote_page pages[] = {
@@ -462,6 +475,10 @@ static const quote_page pages[] = {
     "a fair price for a hard winter|Ola Brun|",
     /* "X said he replied:": he is X, not the sentence's subject */
     "When the boats are late|Ola Brun|direct",
+    NULL}},
+  {"asides", ASIDES, NULL,
+   {"What have I done|Nora Vik|direct",
+    "I worry about any fare|Edda Solberg|direct",
     NULL}},
   {"pronoun chains", PRONOUN_CHAINS, NULL,
    {"We were close|Marta Quist|direct",
