@@ -571,6 +571,30 @@ static size_t past_quoted(const char *s, size_t lim, size_t k) {
  * Look for a cue before an opening mark at i: "X said:", "X said that",
  * "According to X,". Returns 1 and sets q when found.
  */
+/* A sentence opening on its speech verb, the speaker after it and the
+ * quote after the speaker and its apposition ("Said Maren Lie, who grew
+ * up here, "..."", "Said Odin: "...""). */
+static int inverted_opening(const body_t *b, registry *r, size_t ss,
+                            size_t i, qbuild *q) {
+  const char *s = b->s;
+  size_t e = qt_word_end(s, i, ss), ks, x;
+  speaker_ref sp;
+  if (e == ss || !qt_is_upper_at(s, i, ss) ||
+      !(qt_vmask(b->v, s, ss, e) & V_SPEECH))
+    return 0;
+  ks = qt_skip_space(s, i, e);
+  if (ks == e || !qt_read_speaker(b, r, ks, i, i, &sp) || sp.end <= ks)
+    return 0;
+  x = qt_skip_apposition(s, i, sp.end);
+  if (x == sp.end) {
+    if (x >= i || (s[x] != ',' && s[x] != ':')) return 0;
+    x = qt_skip_space(s, i, x + 1);
+  }
+  if (x != i) return 0;
+  qt_credit(q, r, &sp, s + ss, e - ss, "cue-before");
+  return 1;
+}
+
 int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q) {
   const vocab *v = b->v;
@@ -591,6 +615,7 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
       }
     }
   }
+  if (inverted_opening(b, r, ss, i, q)) return 1;
   /* the last speaker followed by a speech verb before the mark: "After
    * reading from the King James Bible, Beck said, "..."" */
   {

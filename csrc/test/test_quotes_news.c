@@ -363,7 +363,8 @@ static const char AFTER_REPORT[] =
   "\"When the boats are late, nobody can stay calm.\"\n";
 
 /* An aside in brackets inside an apposition and a compound modifier
- * before an outlet do not hand the quote to the words inside them. */
+ * before an outlet do not hand the quote to the words inside them; a
+ * sentence may open on its speech verb. */
 static const char ASIDES[] =
   "Ferry plan splits the island\n"
   "\n"
@@ -373,7 +374,10 @@ static const char ASIDES[] =
   "Courier imagined the mayor was thinking: \"What have I done?\"\n"
   "\n"
   "Edda Solberg, the Island Commissioner for Ferries (ICF), reacted coolly "
-  "to the plan, \"I worry about any fare that hits the smallest boats.\"\n";
+  "to the plan, \"I worry about any fare that hits the smallest boats.\"\n"
+  "\n"
+  "The old pier was turned into a museum. Said Maren Lie, who grew up "
+  "near the harbour, \"We were all so proud of it.\"\n";
 
 /* ---- the pages and who said what on them ---- */
 
@@ -479,6 +483,8 @@ static const quote_page pages[] = {
   {"asides", ASIDES, NULL,
    {"What have I done|Nora Vik|direct",
     "I worry about any fare|Edda Solberg|direct",
+    /* a sentence opening on its verb: "Said X, who ..., "..."" */
+    "We were all so proud of it|Maren Lie|direct",
     NULL}},
   {"pronoun chains", PRONOUN_CHAINS, NULL,
    {"We were close|Marta Quist|direct",
