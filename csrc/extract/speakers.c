@@ -545,6 +545,12 @@ static int after_tell(const char *s, size_t from, size_t k) {
   while (e > from && s[e - 1] == ' ') e--;
   a = e;
   while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  if (qt_word_is(s, a, e, "the") && a > from) {   /* "told the Courier:" */
+    e = a;
+    while (e > from && s[e - 1] == ' ') e--;
+    a = e;
+    while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  }
   return qt_word_is(s, a, e, "told") || qt_word_is(s, a, e, "tells") ||
          qt_word_is(s, a, e, "telling") || qt_word_is(s, a, e, "asked");
 }

@@ -377,7 +377,10 @@ static const char ASIDES[] =
   "to the plan, \"I worry about any fare that hits the smallest boats.\"\n"
   "\n"
   "The old pier was turned into a museum. Said Maren Lie, who grew up "
-  "near the harbour, \"We were all so proud of it.\"\n";
+  "near the harbour, \"We were all so proud of it.\"\n"
+  "\n"
+  "Port Director Karl Odin told the Harbour Daily: \"The quays are older "
+  "than the boats.\"\n";
 
 /* ---- the pages and who said what on them ---- */
 
@@ -485,6 +488,8 @@ static const quote_page pages[] = {
     "I worry about any fare|Edda Solberg|direct",
     /* a sentence opening on its verb: "Said X, who ..., "..."" */
     "We were all so proud of it|Maren Lie|direct",
+    /* the listener after "told the" is no speaker before a colon */
+    "The quays are older than the boats|Karl Odin|direct",
     NULL}},
   {"pronoun chains", PRONOUN_CHAINS, NULL,
    {"We were close|Marta Quist|direct",
