@@ -592,10 +592,10 @@ static int inverted_opening(const body_t *b, registry *r, size_t ss,
   if (ks == e || !qt_read_speaker(b, r, ks, i, i, &sp) || sp.end <= ks)
     return 0;
   x = qt_skip_apposition(s, i, sp.end);
-  if (x == sp.end) {
-    if (x >= i || (s[x] != ',' && s[x] != ':')) return 0;
-    x = qt_skip_space(s, i, x + 1);
-  }
+  /* the mark after its comma or colon, or the colon ending a paragraph
+   * that introduces the next ("Stated Odin:") */
+  if (x == sp.end && x < i && (s[x] == ',' || s[x] == ':'))
+    for (x++; x < i && (s[x] == ' ' || s[x] == '\n'); x++) {}
   if (x != i) return 0;
   qt_credit(q, r, &sp, s + ss, e - ss, "cue-before");
   return 1;

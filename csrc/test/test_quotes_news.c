@@ -382,6 +382,23 @@ static const char ASIDES[] =
   "Port Director Karl Odin told the Harbour Daily: \"The quays are older "
   "than the boats.\"\n";
 
+/* A paragraph opening on its speech verb introduces the next. */
+static const char STATED[] =
+  "Storm damage on the pier\n"
+  "\n"
+  "The storm hit the island on Monday night, and by the morning the crews "
+  "had counted the damage along the whole of the eastern pier.\n"
+  "\n"
+  "Harbour Minister Ola Brun and Port Director Karl Odin met on Tuesday in "
+  "Oster to talk about the repairs.\n"
+  "\n"
+  "Stated Brun:\n"
+  "\n"
+  "\"I think the stakes are high for every island that lives by its "
+  "boats, and the pier will be mended by the end of the month.\"\n"
+  "\n"
+  "The council meets again in March to vote on the money.\n";
+
 /* ---- the pages and who said what on them ---- */
 
 static const quote_page pages[] = {
@@ -490,6 +507,9 @@ static const quote_page pages[] = {
     "We were all so proud of it|Maren Lie|direct",
     /* the listener after "told the" is no speaker before a colon */
     "The quays are older than the boats|Karl Odin|direct",
+    NULL}},
+  {"stated", STATED, NULL,
+   {"I think the stakes are high|Ola Brun|direct",
     NULL}},
   {"pronoun chains", PRONOUN_CHAINS, NULL,
    {"We were close|Marta Quist|direct",
