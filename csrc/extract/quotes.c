@@ -801,7 +801,7 @@ static void registry_free(registry *r) {
 static int find_quotes(loupe_article *a, const lp_text *t, body_t *b,
                        registry *r, qlist *ql, unsigned char *in_quote) {
   qbuild *carry = NULL;
-  size_t i;
+  size_t i, nq;
   int rc;
   qt_scan_people(b, r);
   qt_learn_gender(b, r);
@@ -816,8 +816,10 @@ static int find_quotes(loupe_article *a, const lp_text *t, body_t *b,
   if (rc) return rc;
   mark_quoted(ql, b->n, in_quote);
   qt_reset_recency(r);
+  nq = ql->n;
   rc = qt_scan_reported(b, r, ql, in_quote);
   if (rc) return rc;
+  qt_after_report(b, r, ql, nq);
   rc = qt_scan_participles(b, ql);
   if (rc) return rc;
   return r->oom ? LOUPE_ENOMEM : LOUPE_OK;

@@ -354,6 +354,7 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
 int qt_cue_subject(const body_t *b, registry *r, size_t from, size_t i,
                    qbuild *q);
 int qt_colon_intro(const body_t *b, registry *r, size_t pi, qbuild *q);
+void qt_after_report(const body_t *b, registry *r, qlist *ql, size_t nq);
 
 /* verbafter.c */
 size_t qt_skip_apposition(const char *s, size_t lim, size_t i);

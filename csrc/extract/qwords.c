@@ -239,7 +239,7 @@ static const char not_names[] =
   "unlike like among between about over into than whether where which whose "
   "said says my your them him me yes well oh again first second third "
   "finally people sources officials critics supporters republicans democrats "
-  "americans voters";
+  "americans voters stated added continued wrote noted";
 
 /* Lower-case modifiers inside role phrases ("foreign ministry"). */
 static const char mod_words[] =

@@ -121,6 +121,34 @@ static int prominent_person(const body_t *b, registry *r, size_t i, int g) {
   }
 }
 
+/* "Trump said he responded": a he/she right after "NAME said [that]" is
+ * NAME, the subject of the verb that reports the clause it opens (of a
+ * gender compatible with g); -1 when no name stands there. */
+static int reporter_before(const body_t *b, registry *r, size_t i, int g) {
+  const char *s = b->s;
+  size_t from = i > 120 ? i - 120 : 0, a, e;
+  int tries, w, who;
+  qt_prev_word_in(b->v, s, from, i, 0, &a);
+  if (a >= i) return -1;
+  if (qt_word_is(s, a, qt_word_end(s, i, a), "that"))
+    qt_prev_word_in(b->v, s, from, a, 0, &a);
+  if (!(qt_vmask(b->v, s, a, qt_word_end(s, i, a)) & V_SPEECH)) return -1;
+  e = a;
+  while (e > from && s[e - 1] == ' ') e--;
+  /* back over the name's words, the shortest that reads as a name first */
+  for (tries = 0, a = e; tries < 3 && a > from; tries++) {
+    size_t m;
+    while (a > from && s[a - 1] == ' ') a--;
+    while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+    if (!qt_is_upper_at(s, e, a)) return -1;
+    m = qt_name_at(b->v, s, e, a, &w);
+    if (m == e - a && (who = qt_find_partial(r, s, a, m)) >= 0)
+      return r->p[who].org || (r->p[who].gender && r->p[who].gender != g)
+             ? -1 : who;
+  }
+  return -1;
+}
+
 /* "he"/"she": the latest person of that gender; "it"/"they": the
  * latest organisation or document when one was named after the latest
  * person ("the agency ... it said"). */
@@ -130,7 +158,8 @@ static int read_pronoun(const body_t *b, registry *r, size_t i, size_t e,
   out->end = e;
   if (m & (V_HE | V_SHE)) {
     int g = (m & V_HE) ? 1 : 2;
-    out->who = prominent_person(b, r, i, g);
+    out->who = reporter_before(b, r, i, g);
+    if (out->who < 0) out->who = prominent_person(b, r, i, g);
     if (out->who < 0) out->who = qt_recent_person(r, pos, g, 0, NULL, 0);
     if (out->who >= 0 && r->p[out->who].gender == 0)
       qt_reg_set_gender(r, out->who, g);
@@ -516,6 +545,12 @@ static int after_tell(const char *s, size_t from, size_t k) {
   while (e > from && s[e - 1] == ' ') e--;
   a = e;
   while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  if (qt_word_is(s, a, e, "the") && a > from) {   /* "told the Courier:" */
+    e = a;
+    while (e > from && s[e - 1] == ' ') e--;
+    a = e;
+    while (a > from && qt_is_word_byte((unsigned char)s[a - 1])) a--;
+  }
   return qt_word_is(s, a, e, "told") || qt_word_is(s, a, e, "tells") ||
          qt_word_is(s, a, e, "telling") || qt_word_is(s, a, e, "asked");
 }
@@ -542,6 +577,30 @@ static size_t past_quoted(const char *s, size_t lim, size_t k) {
  * Look for a cue before an opening mark at i: "X said:", "X said that",
  * "According to X,". Returns 1 and sets q when found.
  */
+/* A sentence opening on its speech verb, the speaker after it and the
+ * quote after the speaker and its apposition ("Said Maren Lie, who grew
+ * up here, "..."", "Said Odin: "...""). */
+static int inverted_opening(const body_t *b, registry *r, size_t ss,
+                            size_t i, qbuild *q) {
+  const char *s = b->s;
+  size_t e = qt_word_end(s, i, ss), ks, x;
+  speaker_ref sp;
+  if (e == ss || !qt_is_upper_at(s, i, ss) ||
+      !(qt_vmask(b->v, s, ss, e) & V_SPEECH))
+    return 0;
+  ks = qt_skip_space(s, i, e);
+  if (ks == e || !qt_read_speaker(b, r, ks, i, i, &sp) || sp.end <= ks)
+    return 0;
+  x = qt_skip_apposition(s, i, sp.end);
+  /* the mark after its comma or colon, or the colon ending a paragraph
+   * that introduces the next ("Stated Odin:") */
+  if (x == sp.end && x < i && (s[x] == ',' || s[x] == ':'))
+    for (x++; x < i && (s[x] == ' ' || s[x] == '\n'); x++) {}
+  if (x != i) return 0;
+  qt_credit(q, r, &sp, s + ss, e - ss, "cue-before");
+  return 1;
+}
+
 int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
                       qbuild *q) {
   const vocab *v = b->v;
@@ -562,6 +621,7 @@ int qt_cue_before(const body_t *b, registry *r, size_t from, size_t i,
       }
     }
   }
+  if (inverted_opening(b, r, ss, i, q)) return 1;
   /* the last speaker followed by a speech verb before the mark: "After
    * reading from the King James Bible, Beck said, "..."" */
   {
@@ -758,4 +818,55 @@ int qt_colon_intro(const body_t *b, registry *r, size_t pi, qbuild *q) {
     return 0;
   q->rule = "colon-intro";
   return 1;
+}
+
+/* Does only the end of p's sentence stand between p's words (ending at
+ * pe) and q's (starting at qs): its reporting clause, one sentence end,
+ * then spaces, a paragraph break and an opening mark? */
+static int report_runs_into(const char *s, size_t pe, size_t qs) {
+  size_t k, high = 0;
+  if (qs <= pe || qs - pe > 120) return 0;
+  for (k = pe; k < qs; k++) {
+    if (s[k] == '"' || (unsigned char)s[k] >= 0x80) return 0;  /* a mark */
+    if ((s[k] == '.' || s[k] == '!' || s[k] == '?') &&
+        !(s[k] == '.' && qt_abbreviation(s, pe, k)))
+      break;
+  }
+  for (k++; k < qs; k++) {
+    unsigned char c = (unsigned char)s[k];
+    if (c >= 0x80) high++;
+    else if (c != ' ' && c != '\n' && c != '"') return 0;
+  }
+  return k == qs && high <= 3;
+}
+
+/* A direct quote that no cue claims, opening the sentence right after
+ * one that reports somebody's words ("Brun said that the ferries would
+ * not stop. / "That is because ...""): the writer hands over from the
+ * speaker's words in paraphrase to the same speaker's own. Only a person:
+ * an outlet's report ("the Post reported, citing a source") hands over
+ * to its source. Not a quote ending on a comma, which awaits its own
+ * clause (""...," read one sign"). Reported speech is found last (ql
+ * holds it after every direct quote, in body order). */
+void qt_after_report(const body_t *b, registry *r, qlist *ql, size_t nq) {
+  size_t k, j = nq, last = (size_t)-1;
+  for (k = 0; k < nq; k++) {
+    qbuild *q = &ql->q[k];
+    size_t qs = q->seg[0][0];
+    if (q->kind != Q_DIRECT || q->speaker >= 0 || q->speaker_text) continue;
+    while (j < ql->n && ql->q[j].seg[0][0] < qs) {
+      if (ql->q[j].kind == Q_REPORTED) last = j;
+      j++;
+    }
+    if (last != (size_t)-1) {
+      const qbuild *p = &ql->q[last];
+      size_t qe = q->seg[q->nseg - 1][1];
+      if (p->speaker >= 0 && !r->p[p->speaker].org && b->s[qe - 1] != ',' &&
+          report_runs_into(b->s, p->seg[p->nseg - 1][1], qs)) {
+        q->speaker = p->speaker;
+        q->skind = p->skind;
+        q->rule = "after-report";
+      }
+    }
+  }
 }

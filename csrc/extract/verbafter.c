@@ -82,7 +82,18 @@ size_t qt_skip_apposition(const char *s, size_t lim, size_t i) {
       words++;
       continue;
     }
-    if (c == '"' || c == '(' || c == ':' || c == ';' || c == '\n') return i;
+    if (c == '(') {
+      /* a short aside in brackets: ", the High Commissioner (UNHCR)," */
+      size_t y = x + 1;
+      while (y < lim && y < x + 30 && s[y] != ')' && s[y] != '"' &&
+             s[y] != '\n')
+        y++;
+      if (y >= lim || s[y] != ')') return i;
+      x = y;
+      in_word = 0;
+      continue;
+    }
+    if (c == '"' || c == ':' || c == ';' || c == '\n') return i;
     if (c == 0xE2 && x + 2 < lim && (unsigned char)s[x + 1] == 0x80 &&
         ((unsigned char)s[x + 2] == 0x9C || (unsigned char)s[x + 2] == 0x9D))
       return i;
@@ -164,6 +175,25 @@ static size_t and_name(const vocab *v, const char *s, size_t lim, size_t i) {
   return m > 0 && words >= 2 ? w + m : i;
 }
 
+/* A verb of two words that speaks only at a pause ("went on," / "fired
+ * back:" / "chimed in."), not with an object ("went on offense", "fired
+ * back in March"): its end, 0 when s[k, e) opens none. */
+static size_t phrasal_speech(const char *s, size_t lim, size_t k, size_t e) {
+  static const char *const pairs[][2] = {
+    {"went", "on"}, {"fired", "back"}, {"shot", "back"}, {"chimed", "in"}
+  };
+  size_t p, pe, j;
+  if (e >= lim || s[e] != ' ') return 0;
+  p = e + 1;
+  pe = qt_word_end(s, lim, p);
+  if (pe >= lim || (s[pe] != ',' && s[pe] != ':' && s[pe] != '.'))
+    return 0;
+  for (j = 0; j < sizeof pairs / sizeof *pairs; j++)
+    if (qt_word_is(s, k, e, pairs[j][0]) && qt_word_is(s, p, pe, pairs[j][1]))
+      return pe;
+  return 0;
+}
+
 /*
  * The speech verb after a speaker phrase ending at i: past an apposition
  * (", a strategist with Acme Inc," / " (ACR)") and up to three fillers
@@ -211,6 +241,10 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       size_t x = qt_skip_space(s, lim, we), xe = qt_word_end(s, lim, x);
       int caps = 0;
       if (qt_word_is(s, x, xe, "the")) x = qt_skip_space(s, lim, xe);
+      /* "of the anti-tax Harbour Courier": a compound modifier first */
+      xe = qt_word_end(s, lim, x);
+      if (xe > x && s[x] >= 'a' && s[x] <= 'z' && memchr(s + x, '-', xe - x))
+        x = qt_skip_space(s, lim, xe);
       k = qt_org_name_end(s, lim, x, &caps);
       if (caps == 0) k = i;
       if (caps && k < lim && s[k] == ',') k = qt_skip_apposition(s, lim, k);
@@ -234,6 +268,7 @@ size_t qt_verb_after(const vocab *v, const char *s, size_t lim, size_t i,
       *ve = e;
       return k;
     }
+    if ((*ve = phrasal_speech(s, lim, k, e)) > 0) return k;
     if (!qt_filler(v, s, k, e) && !(e - k > 4 && s[e - 1] == 'y' && s[e - 2] == 'l' &&
                              !qt_is_upper_at(s, lim, k)))
       return 0;
