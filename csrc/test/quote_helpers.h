@@ -150,4 +150,14 @@ static inline void run_pages(const quote_page *pages, size_t n) {
   }
 }
 
+/* A test program whose one test runs its table of pages. */
+#define QUOTE_PAGES_MAIN(program, pages)                                  \
+  static void test_pages(void) {                                          \
+    run_pages(pages, sizeof pages / sizeof *pages);                       \
+  }                                                                       \
+  int main(void) {                                                        \
+    static const check_test tests[] = {test_pages};                       \
+    return check_run(program, tests, sizeof tests / sizeof *tests);       \
+  }
+
 #endif

@@ -344,11 +344,4 @@ static const quote_page pages[] = {
     NULL}},
 };
 
-static void test_pages(void) {
-  run_pages(pages, sizeof pages / sizeof *pages);
-}
-
-int main(void) {
-  static const check_test tests[] = {test_pages};
-  return check_run("test_quotes", tests, sizeof tests / sizeof *tests);
-}
+QUOTE_PAGES_MAIN("test_quotes", pages)
