@@ -362,13 +362,42 @@ static void test_from(void) {
         "found", "(none)");
 }
 
+/* A phrase read against a "now" the page gives. */
+typedef struct {
+  const char *s, *want;   /* want NULL: no date */
+  int clock;              /* now has its time of day */
+} against_case;
+
+typedef int (*against_fn)(const char *s, size_t len, const lp_date *now,
+                          lp_date *out);
+
+/* Each case read by fn against a "now" of 2024-03-01 (at 01:30 when the
+ * case has a clock, else the day alone), checked under label. */
+static void run_against(against_fn fn, const char *label,
+                        const against_case *cases, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    lp_date now, d;
+    char buf[40] = "(none)";
+    const char *want = cases[i].want ? cases[i].want : "(none)";
+    memset(&now, 0, sizeof now);
+    now.year = 2024;
+    now.month = 3;
+    now.day = 1;
+    now.hour = cases[i].clock ? 1 : -1;
+    now.minute = cases[i].clock ? 30 : -1;
+    now.second = -1;
+    now.prec = cases[i].clock ? LOUPE_PREC_MINUTE : LOUPE_PREC_DAY;
+    if (fn(cases[i].s, strlen(cases[i].s), &now, &d))
+      lp_date_format(&d, buf, sizeof buf);
+    check(strcmp(buf, want) == 0, cases[i].s, label, buf, want);
+  }
+}
+
 /* lp_date_relative: phrases in several languages against a "now" the
  * page gives (2024-03-01 01:30, or the day alone). */
 static void test_relative(void) {
-  static const struct {
-    const char *s, *want;   /* want NULL: no date */
-    int clock;              /* now has its time of day */
-  } cases[] = {
+  static const against_case cases[] = {
     {"vor 3 Tagen", "2024-02-27", 0},
     {"2 days ago", "2024-02-28", 0},
     {"il y a 1 semaine", "2024-02-23", 0},
@@ -380,57 +409,26 @@ static void test_relative(void) {
     {"3 Tage Urlaub", NULL, 0},            /* a number of days, no date */
     {"Kapitel 3 Tag 2", NULL, 0}
   };
-  size_t i;
-  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-    lp_date now, d;
-    char buf[40] = "(none)";
-    memset(&now, 0, sizeof now);
-    now.year = 2024;
-    now.month = 3;
-    now.day = 1;
-    now.hour = cases[i].clock ? 1 : -1;
-    now.minute = cases[i].clock ? 30 : -1;
-    now.second = -1;
-    now.prec = cases[i].clock ? LOUPE_PREC_MINUTE : LOUPE_PREC_DAY;
-    if (lp_date_relative(cases[i].s, strlen(cases[i].s), &now, &d))
-      lp_date_format(&d, buf, sizeof buf);
-    check(strcmp(buf, cases[i].want ? cases[i].want : "(none)") == 0,
-          cases[i].s, "relative", buf, cases[i].want ? cases[i].want : "(none)");
-  }
+  run_against(lp_date_relative, "relative", cases,
+              sizeof cases / sizeof *cases);
 }
 
 /* lp_date_noyear: a day and month name without a year, against a "now"
  * of 2024-03-01: this year's, or last year's when it would be later. */
 static void test_noyear(void) {
-  static const struct {
-    const char *s, *want;
-  } cases[] = {
-    {"6. Februar", "2024-02-06"},
-    {"24 ao\xc3\xbbt", "2023-08-24"},
-    {"Jul 11", "2023-07-11"},
-    {"posted Feb 29th", "2024-02-29"},
-    {"14 Gennaio", "2024-01-14"},
-    {"6 de mayo", "2023-05-06"},
-    {"1. M\xc3\xa4rz", "2024-03-01"},
-    {"Mai", NULL},              /* no day */
-    {"Top 40 Mai", NULL},       /* a number not a day */
-    {"Mai 2019", NULL}          /* no day, and a year: not this reader's */
+  static const against_case cases[] = {
+    {"6. Februar", "2024-02-06", 0},
+    {"24 ao\xc3\xbbt", "2023-08-24", 0},
+    {"Jul 11", "2023-07-11", 0},
+    {"posted Feb 29th", "2024-02-29", 0},
+    {"14 Gennaio", "2024-01-14", 0},
+    {"6 de mayo", "2023-05-06", 0},
+    {"1. M\xc3\xa4rz", "2024-03-01", 0},
+    {"Mai", NULL, 0},              /* no day */
+    {"Top 40 Mai", NULL, 0},       /* a number not a day */
+    {"Mai 2019", NULL, 0}          /* no day, and a year: not this reader's */
   };
-  size_t i;
-  for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-    lp_date now, d;
-    char buf[40] = "(none)";
-    memset(&now, 0, sizeof now);
-    now.year = 2024;
-    now.month = 3;
-    now.day = 1;
-    now.hour = now.minute = now.second = -1;
-    now.prec = LOUPE_PREC_DAY;
-    if (lp_date_noyear(cases[i].s, strlen(cases[i].s), &now, &d))
-      lp_date_format(&d, buf, sizeof buf);
-    check(strcmp(buf, cases[i].want ? cases[i].want : "(none)") == 0,
-          cases[i].s, "no year", buf, cases[i].want ? cases[i].want : "(none)");
-  }
+  run_against(lp_date_noyear, "no year", cases, sizeof cases / sizeof *cases);
 }
 
 /* lp_date_format: precisions, zones and truncation, on 2019-03-07
