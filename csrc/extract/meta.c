@@ -542,38 +542,61 @@ static int keyed_value(const char *s, size_t n, size_t k, lp_date *d) {
   return meta_date(s + k, n - k < 40 ? n - k : 40, d) && d->start == 0;
 }
 
+/* Dates a page gives in several places, kept while they name one day. */
+typedef struct {
+  size_t seen, first;      /* values read; the offset of the earliest */
+  long day;
+  lp_date date;            /* the earliest value's */
+} one_day;
+
+/* Note the date d found at offset at; 0 when it names another day than
+ * those before it. */
+static int one_day_add(one_day *o, const lp_date *d, size_t at) {
+  long day = lp_date_days(d);
+  if (o->seen++ > 0 && day != o->day) return 0;
+  o->day = day;
+  if (o->seen == 1 || at < o->first) {
+    o->first = at;
+    o->date = *d;
+  }
+  return 1;
+}
+
+/* The publication item of the one day o holds, credited to rule, into it
+ * and *out; 0 when o saw no date. */
+static int one_day_item(const one_day *o, const char *rule, item *it,
+                        lp_date *out) {
+  if (o->seen == 0) return 0;
+  memset(it, 0, sizeof *it);
+  it->key = "date_published";
+  it->rule = rule;
+  it->work_off = o->first;
+  *out = o->date;
+  return 1;
+}
+
 /* A publication date the page's scripts hold under a publication key
  * (SCRIPT_KEYS): the first one's, when every such value in the page names
  * the same day (several days are a list of stories, whose first need not
  * be the article). Into *c with the page offset; 0 when none or several. */
 static int script_date(const char *w, size_t n, item *it, lp_date *out) {
-  size_t i, seen = 0, first = (size_t)-1;
-  long day = 0;
+  one_day o = {0};
+  size_t i;
   int k;
   for (k = 0; SCRIPT_KEYS[k]; k++) {
     const char *key = SCRIPT_KEYS[k];
     size_t kl = strlen(key);
-    for (i = 0; i + kl <= n && seen < SCRIPT_VALUES; i++) {
+    for (i = 0; i + kl <= n && o.seen < SCRIPT_VALUES; i++) {
       const char *hit = memchr(w + i, '"', n - i);
       lp_date d;
       if (hit == NULL) break;
       i = (size_t)(hit - w);
       if (i + kl > n || memcmp(w + i, key, kl) != 0) continue;
       if (!keyed_value(w, n, i + kl, &d)) continue;
-      if (seen++ > 0 && lp_date_days(&d) != day) return 0;
-      day = lp_date_days(&d);
-      if (i < first) {
-        first = i;
-        *out = d;
-      }
+      if (!one_day_add(&o, &d, i)) return 0;
     }
   }
-  if (seen == 0) return 0;
-  memset(it, 0, sizeof *it);
-  it->key = "date_published";
-  it->rule = "script:publication";
-  it->work_off = first;
-  return 1;
+  return one_day_item(&o, "script:publication", it, out);
 }
 
 /* Does the tag around s[at] (from its '<') name the hAtom publication or
@@ -598,9 +621,9 @@ static int hatom_tag(const char *s, size_t at) {
  * every such title names one day. As script_date. */
 static int hatom_date(const char *w, size_t n, item *it, lp_date *out) {
   static const char KEY[] = "title=\"";
-  size_t i, seen = 0, first = 0;
-  long day = 0;
-  for (i = 0; i + sizeof KEY < n && seen < SCRIPT_VALUES; i++) {
+  one_day o = {0};
+  size_t i;
+  for (i = 0; i + sizeof KEY < n && o.seen < SCRIPT_VALUES; i++) {
     const char *hit = memchr(w + i, 't', n - i);
     lp_date d;
     if (hit == NULL) break;
@@ -614,19 +637,9 @@ static int hatom_date(const char *w, size_t n, item *it, lp_date *out) {
                        ? 40 : n - i - sizeof KEY + 1, &d) ||
         !hatom_tag(w, i))
       continue;
-    if (seen++ > 0 && lp_date_days(&d) != day) return 0;
-    if (seen == 1) {
-      day = lp_date_days(&d);
-      first = i;
-      *out = d;
-    }
+    if (!one_day_add(&o, &d, i)) return 0;
   }
-  if (seen == 0) return 0;
-  memset(it, 0, sizeof *it);
-  it->key = "date_published";
-  it->rule = "hatom:title";
-  it->work_off = first;
-  return 1;
+  return one_day_item(&o, "hatom:title", it, out);
 }
 
 /* Keep each date found in metadata in the meta list under its key, in
